@@ -1,0 +1,137 @@
+/**
+ * Minimal typed building blocks for Adaptive Cards (schema 1.5, the highest Teams renders for
+ * bots). Renderers are pure functions returning plain JSON; these helpers keep them short and
+ * make the accessibility rules hard to forget (inputs always carry a label, images an altText,
+ * status always has words, never colour alone).
+ */
+export type CardElement = Record<string, unknown> & { type: string };
+export type CardAction = Record<string, unknown> & { type: string };
+
+export interface AdaptiveCardJson {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.5';
+  body: CardElement[];
+  actions?: CardAction[];
+  refresh?: Record<string, unknown>;
+  msteams?: Record<string, unknown>;
+  fallbackText?: string;
+  speak?: string;
+}
+
+export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
+/** Teams renders at most schema 1.5 for bot-sent cards. */
+export const CARD_VERSION = '1.5' as const;
+/** Our own ceiling: Microsoft's limit is ~100 KB but older docs say 40 KB; stay below that. */
+export const MAX_CARD_BYTES = 40 * 1024;
+
+/**
+ * Identity of the thing a card acts on, carried in every action's data so a click on an old card
+ * can be recognised and answered with the current state instead of acting on stale data.
+ */
+export interface CardRef {
+  kind: string;
+  id: string;
+  version: number;
+}
+
+export function card(body: CardElement[], options: { actions?: CardAction[]; fallbackText?: string; speak?: string } = {}): AdaptiveCardJson {
+  const result: AdaptiveCardJson = {
+    type: 'AdaptiveCard',
+    $schema: CARD_SCHEMA,
+    version: CARD_VERSION,
+    body,
+    msteams: { width: 'Full' },
+  };
+  if (options.actions && options.actions.length > 0) result.actions = options.actions;
+  if (options.fallbackText) result.fallbackText = options.fallbackText;
+  if (options.speak) result.speak = options.speak;
+  return result;
+}
+
+export function heading(text: string, size: 'Medium' | 'Large' = 'Large'): CardElement {
+  return { type: 'TextBlock', text, size, weight: 'Bolder', wrap: true, style: 'heading' };
+}
+
+export function text(value: string, options: { subtle?: boolean; size?: 'Small' | 'Default' | 'Medium'; weight?: 'Bolder'; color?: 'Good' | 'Warning' | 'Attention' | 'Accent'; spacing?: 'Small' | 'Medium' | 'Large' | 'None'; separator?: boolean } = {}): CardElement {
+  const element: CardElement = { type: 'TextBlock', text: value, wrap: true };
+  if (options.subtle) element.isSubtle = true;
+  if (options.size) element.size = options.size;
+  if (options.weight) element.weight = options.weight;
+  if (options.color) element.color = options.color;
+  if (options.spacing) element.spacing = options.spacing;
+  if (options.separator) element.separator = true;
+  return element;
+}
+
+export function facts(pairs: Array<[string, string]>): CardElement {
+  return { type: 'FactSet', facts: pairs.map(([title, value]) => ({ title, value })) };
+}
+
+export function container(items: CardElement[], options: { style?: 'emphasis' | 'good' | 'attention' | 'warning' | 'accent'; separator?: boolean; spacing?: 'Small' | 'Medium' | 'Large'; id?: string } = {}): CardElement {
+  const element: CardElement = { type: 'Container', items };
+  if (options.style) element.style = options.style;
+  if (options.separator) element.separator = true;
+  if (options.spacing) element.spacing = options.spacing;
+  if (options.id) element.id = options.id;
+  return element;
+}
+
+/** An error or warning shown next to the inputs: words first, colour only as a second cue. */
+export function notice(kind: 'error' | 'warning' | 'info' | 'success', message: string): CardElement {
+  const label = { error: 'Problem', warning: 'Warning', info: 'Note', success: 'Done' }[kind];
+  const color = { error: 'Attention', warning: 'Warning', info: 'Accent', success: 'Good' }[kind] as 'Attention' | 'Warning' | 'Accent' | 'Good';
+  return text(`**${label}:** ${message}`, { color });
+}
+
+/**
+ * Action.Execute (Universal Actions) with an Action.Submit fallback for clients that lack it; the
+ * bot routes both to the same handler. `data` is client-supplied and is validated before use.
+ */
+export function executeAction(title: string, verb: string, data: Record<string, unknown>, options: { style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none'; id?: string } = {}): CardAction {
+  const action: CardAction = {
+    type: 'Action.Execute',
+    title,
+    verb,
+    data,
+    fallback: { type: 'Action.Submit', title, data: { ...data, verb } },
+  };
+  if (options.style) action.style = options.style;
+  if (options.associatedInputs) action.associatedInputs = options.associatedInputs;
+  if (options.id) action.id = options.id;
+  return action;
+}
+
+export function openUrlAction(title: string, url: string): CardAction {
+  return { type: 'Action.OpenUrl', title, url };
+}
+
+export function actionSet(actions: CardAction[]): CardElement {
+  return { type: 'ActionSet', actions };
+}
+
+export function textInput(id: string, label: string, options: { value?: string; placeholder?: string; isRequired?: boolean; errorMessage?: string; maxLength?: number; isMultiline?: boolean; regex?: string } = {}): CardElement {
+  const element: CardElement = { type: 'Input.Text', id, label, ...compact(options) };
+  return element;
+}
+
+export function choiceInput(id: string, label: string, choices: Array<{ title: string; value: string }>, options: { value?: string; isMultiSelect?: boolean; style?: 'compact' | 'expanded'; isRequired?: boolean; errorMessage?: string } = {}): CardElement {
+  return { type: 'Input.ChoiceSet', id, label, choices, ...compact(options) };
+}
+
+export function toggleInput(id: string, label: string, title: string, options: { value?: 'true' | 'false'; isRequired?: boolean; errorMessage?: string } = {}): CardElement {
+  return { type: 'Input.Toggle', id, label, title, valueOn: 'true', valueOff: 'false', wrap: true, ...compact(options) };
+}
+
+export function numberInput(id: string, label: string, options: { value?: number; min?: number; max?: number; isRequired?: boolean; errorMessage?: string } = {}): CardElement {
+  return { type: 'Input.Number', id, label, ...compact(options) };
+}
+
+function compact(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+}
+
+/** Size in bytes of the card as it goes on the wire. */
+export function cardBytes(value: AdaptiveCardJson): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}

@@ -1,0 +1,143 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { appError, LOCAL_TENANT_ID } from '../core';
+import { SETTINGS } from './settings';
+
+export type Mode = 'local' | 'production';
+
+/** Keyward's validated, frozen configuration. Only main.ts and the CLIs build it. */
+export interface Config {
+  mode: Mode;
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  shutdownGraceMs: number;
+  bot: {
+    appId?: string;
+    appType?: 'UserAssignedMSI' | 'SingleTenant';
+    tenantId?: string;
+    /** Present only for SingleTenant. Never logged. */
+    password?: string;
+    allowedTenants: readonly string[];
+  };
+  azure: {
+    armEndpoint: string;
+    graphEndpoint: string;
+    tenantId?: string;
+    writerClientId?: string;
+    readerClientId?: string;
+    servicePrincipalObjectIds: Readonly<Record<string, string>>;
+  };
+  local: {
+    emulatorPort: number;
+    playgroundPort: number;
+    startPlayground: boolean;
+  };
+  policyFile?: string;
+  backupDir: string;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** True when the address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+/**
+ * Reads every setting from `env`, reports every problem at once (ConfigInvalid with
+ * `details.problems`), and returns a frozen Config. Pure: no I/O, so tests pass plain objects.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const problems: ConfigProblem[] = [];
+  const values: Record<string, unknown> = {};
+  for (const setting of SETTINGS) {
+    const raw = env[setting.name];
+    const input = raw === undefined || raw.trim() === '' ? undefined : raw;
+    const parsed = (setting.schema as z.ZodTypeAny).safeParse(input);
+    if (parsed.success) values[setting.name] = parsed.data;
+    else problems.push({ variable: setting.name, message: parsed.error.issues.map((issue) => issue.message).join('; ') });
+  }
+
+  const appId = values.MicrosoftAppId as string | undefined;
+  const mode: Mode = appId ? 'production' : 'local';
+  const appType = values.MicrosoftAppType as Config['bot']['appType'];
+  const tenantId = values.MicrosoftAppTenantId as string | undefined;
+  const password = values.MicrosoftAppPassword as string | undefined;
+  const host = (values.KEYWARD_HOST as string | undefined) ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
+
+  if (mode === 'production') {
+    if (!appType) problems.push({ variable: 'MicrosoftAppType', message: 'is required when MicrosoftAppId is set (UserAssignedMSI or SingleTenant)' });
+    if (!tenantId) problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppId is set' });
+    if (appType === 'SingleTenant' && !password) problems.push({ variable: 'MicrosoftAppPassword', message: 'is required for MicrosoftAppType=SingleTenant' });
+    if (appType === 'UserAssignedMSI' && password) problems.push({ variable: 'MicrosoftAppPassword', message: 'must be empty for UserAssignedMSI (the managed identity has no secret)' });
+  } else {
+    if (!isLoopbackHost(host)) {
+      problems.push({ variable: 'KEYWARD_HOST', message: `is ${host}, but without MicrosoftAppId the bot accepts unauthenticated activities; it only binds to a loopback address (127.0.0.1). Set MicrosoftAppId to run on a network address.` });
+    }
+    if (appType || password) problems.push({ variable: 'MicrosoftAppId', message: 'is empty while MicrosoftAppType/MicrosoftAppPassword are set; set the app id too, or clear them for local mode' });
+  }
+
+  const spPairs: Record<string, string> = {};
+  for (const pair of (values.KEYWARD_M365_SP_OBJECT_IDS as string[] | undefined) ?? []) {
+    const match = /^([0-9a-f-]{36})=([0-9a-f-]{36})$/i.exec(pair);
+    if (match?.[1] && match[2]) spPairs[match[1].toLowerCase()] = match[2].toLowerCase();
+    else problems.push({ variable: 'KEYWARD_M365_SP_OBJECT_IDS', message: `"${pair}" is not appId=objectId (two GUIDs)` });
+  }
+
+  if (problems.length > 0) {
+    throw appError('ConfigInvalid', formatProblems(problems), { problems });
+  }
+
+  const dataDir = path.resolve(values.KEYWARD_DATA_DIR as string);
+  const allowed = values.KEYWARD_ALLOWED_TENANTS as string[];
+  const config: Config = {
+    mode,
+    port: values.PORT as number,
+    host,
+    dataDir,
+    logLevel: values.KEYWARD_LOG_LEVEL as Config['logLevel'],
+    shutdownGraceMs: values.KEYWARD_SHUTDOWN_GRACE_MS as number,
+    bot: {
+      appId,
+      appType,
+      tenantId,
+      password,
+      allowedTenants: allowed.length > 0 ? allowed.map((t) => t.toLowerCase()) : [(tenantId ?? LOCAL_TENANT_ID).toLowerCase()],
+    },
+    azure: {
+      armEndpoint: values.KEYWARD_AZURE_ARM_ENDPOINT as string,
+      graphEndpoint: values.KEYWARD_AZURE_GRAPH_ENDPOINT as string,
+      tenantId: (values.KEYWARD_AZURE_TENANT_ID as string | undefined) ?? tenantId ?? (mode === 'local' ? LOCAL_TENANT_ID : undefined),
+      writerClientId: values.KEYWARD_WRITER_CLIENT_ID as string | undefined,
+      readerClientId: values.KEYWARD_READER_CLIENT_ID as string | undefined,
+      servicePrincipalObjectIds: spPairs,
+    },
+    local: {
+      emulatorPort: values.KEYWARD_EMULATOR_PORT as number,
+      playgroundPort: values.KEYWARD_PLAYGROUND_PORT as number,
+      startPlayground: values.KEYWARD_PLAYGROUND as boolean,
+    },
+    policyFile: values.KEYWARD_POLICY_FILE as string | undefined,
+    backupDir: path.resolve(dataDir, (values.KEYWARD_BACKUP_DIR as string | undefined) ?? 'backups'),
+  };
+  return deepFreeze(config);
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  return ['Keyward cannot start; fix these settings:', ...problems.map((p) => `  - ${p.variable}: ${p.message}`)].join('\n');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const member of Object.values(value as Record<string, unknown>)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Keyward reads, in one table: name, schema (with its default), and the
+ * line that documents it in `.env.sample`. A test keeps `.env.sample` and this table in step.
+ * Secrets have no default. Empty strings count as "not set", as in most .env tooling.
+ */
+export interface SettingSpec {
+  /** Environment variable name. */
+  name: string;
+  /** zod schema applied to the raw string (or undefined when unset). */
+  schema: z.ZodTypeAny;
+  /** One line for .env.sample and the README configuration table. */
+  doc: string;
+  /** Shown as the example value in .env.sample; never a real secret. */
+  example?: string;
+  secret?: boolean;
+}
+
+const optionalString = z.string().trim().min(1).optional();
+const guid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID such as 00000000-0000-0000-0000-000000000000');
+const port = (fallback: number) => z.coerce.number().int('must be a whole number').min(0).max(65535).default(fallback);
+const csv = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+const httpsUrl = (fallback: string) =>
+  z.string().trim().url('must be a URL').refine((value) => value.startsWith('https://'), 'must start with https:// (the Azure SDKs refuse bearer tokens over http)').default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'must be true or false' }) })
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value)));
+
+export const SETTINGS = [
+  // --- server
+  { name: 'PORT', schema: port(3978), doc: 'Port of the bot endpoint (/api/messages, /healthz).', example: '3978' },
+  { name: 'KEYWARD_HOST', schema: optionalString, doc: 'Address the bot binds to. Local mode: 127.0.0.1 (anything else is refused). Production default: 0.0.0.0.', example: '127.0.0.1' },
+  { name: 'KEYWARD_DATA_DIR', schema: z.string().trim().min(1).default('.data'), doc: 'Directory for the SQLite store, emulator state, certificates and backups.', example: '.data' },
+  { name: 'KEYWARD_LOG_LEVEL', schema: z.enum(['debug', 'info', 'warn', 'error']).default('info'), doc: 'Log level: debug, info, warn or error.', example: 'info' },
+  { name: 'KEYWARD_SHUTDOWN_GRACE_MS', schema: z.coerce.number().int().min(0).max(120000).default(10000), doc: 'How long shutdown waits for in-flight turns before closing the store.', example: '10000' },
+  // --- Bot Framework / Teams
+  { name: 'MicrosoftAppId', schema: guid.optional().or(z.literal('').transform(() => undefined)), doc: 'Bot app id (for UserAssignedMSI: the managed identity client id). Empty = local mode, anonymous, loopback only.', example: '' },
+  { name: 'MicrosoftAppType', schema: z.enum(['UserAssignedMSI', 'SingleTenant']).optional(), doc: 'UserAssignedMSI (recommended in Azure) or SingleTenant (app registration + secret, e.g. for a tunnel to real Teams).', example: 'UserAssignedMSI' },
+  { name: 'MicrosoftAppTenantId', schema: guid.optional(), doc: 'Entra tenant id of the bot; required in production.', example: '' },
+  { name: 'MicrosoftAppPassword', schema: optionalString, doc: 'Client secret, only for MicrosoftAppType=SingleTenant. Never commit it.', example: '', secret: true },
+  { name: 'KEYWARD_ALLOWED_TENANTS', schema: csv, doc: 'Comma-separated tenant ids whose activities are served (default: MicrosoftAppTenantId; locally the local tenant).', example: '' },
+  // --- Azure
+  { name: 'KEYWARD_AZURE_ARM_ENDPOINT', schema: httpsUrl('https://management.azure.com'), doc: 'Azure Resource Manager endpoint (local mode: taken from the emulator).', example: 'https://management.azure.com' },
+  { name: 'KEYWARD_AZURE_GRAPH_ENDPOINT', schema: httpsUrl('https://graph.microsoft.com'), doc: 'Microsoft Graph endpoint, used to resolve service principal object ids.', example: 'https://graph.microsoft.com' },
+  { name: 'KEYWARD_AZURE_TENANT_ID', schema: guid.optional(), doc: 'Tenant of the Customer Key subscriptions (default: MicrosoftAppTenantId).', example: '' },
+  { name: 'KEYWARD_WRITER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the user-assigned managed identity that runs approved plans (writer).', example: '' },
+  { name: 'KEYWARD_READER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the managed identity used for read-only preflight and health checks (default: the writer).', example: '' },
+  { name: 'KEYWARD_M365_SP_OBJECT_IDS', schema: csv, doc: 'Optional appId=objectId pairs for the Microsoft 365 service principals, when Keyward may not read Microsoft Graph.', example: '' },
+  // --- local stack
+  { name: 'KEYWARD_EMULATOR_PORT', schema: port(8443), doc: 'HTTPS port of the local Azure emulator (local mode).', example: '8443' },
+  { name: 'KEYWARD_PLAYGROUND_PORT', schema: port(56150), doc: 'Port of the Microsoft 365 Agents Playground started by npm start.', example: '56150' },
+  { name: 'KEYWARD_PLAYGROUND', schema: bool(true), doc: 'Start the Agents Playground with npm start (false to run bot and emulator only).', example: 'true' },
+  // --- approvals, execution, storage of artefacts
+  { name: 'KEYWARD_POLICY_FILE', schema: optionalString, doc: 'Approval policy file (JSON). Local default: config/policy.local.json.', example: 'config/policy.local.json' },
+  { name: 'KEYWARD_BACKUP_DIR', schema: optionalString, doc: 'Where key backups are written (default: <data dir>/backups). Never chat.', example: '' },
+] as const satisfies readonly SettingSpec[];
+
+export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -1,0 +1,143 @@
+import { isAppError, systemClock, type Clock, type Logger } from './core';
+import { formatProblems, loadConfig, type Config, type ConfigProblem } from './config';
+import { openDatabase, pingDatabase, type Database } from './store/database';
+import { keyValueMigrations, SqliteKeyValueStore } from './store/sqliteKeyValueStore';
+import { SqliteBotStorage } from './bot/botStorage';
+import { createBot, type Bot } from './bot/createBot';
+import type { BotFeature } from './bot/botTypes';
+import { renderWelcomeCard } from './bot/cards/welcomeCard';
+import { journeyEntries } from './bot/journeyCatalogue';
+import { startServer, type HealthReport, type RunningServer } from './server/createServer';
+import { createPinoLogger } from './observability/pinoLogger';
+import { keywardVersion } from './version';
+import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
+import path from 'node:path';
+
+export interface KeywardOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  /** Test hook: extra features (e.g. a probe) added after the built-in ones. */
+  extraFeatures?: readonly BotFeature[];
+}
+
+export interface Keyward {
+  config: Config;
+  server: RunningServer;
+  bot: Bot;
+  db: Database;
+  logger: Logger;
+  /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place that picks implementations and wires them. Everything it
+ * builds receives its collaborators; nothing below reads process.env.
+ */
+export async function startKeyward(config: Config, overrides: KeywardOverrides = {}): Promise<Keyward> {
+  const logger = overrides.logger ?? createPinoLogger(config.logLevel);
+  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations] });
+  const kv = new SqliteKeyValueStore(db);
+
+  const features: BotFeature[] = [...(overrides.extraFeatures ?? [])];
+  const registered = new Set(features.flatMap((feature) => (feature.commands ?? []).map((command) => command.name)));
+  const journeys = journeyEntries(registered);
+
+  const bot = createBot({
+    auth: config.bot,
+    storage: new SqliteBotStorage(kv),
+    features,
+    renderWelcome: (actor) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local' }),
+    logger,
+  });
+
+  const health = async (): Promise<HealthReport> => {
+    const store = pingDatabase(db) ? 'ok' : 'unavailable';
+    const report: HealthReport = { status: 'ok', version: keywardVersion(), mode: config.mode, store };
+    if (config.mode === 'local') {
+      const info = readEmulatorInfo(config.dataDir);
+      report.emulator = info && (await probeHttps(info.armEndpoint)) ? 'reachable' : 'unreachable';
+    }
+    if (report.store !== 'ok' || report.emulator === 'unreachable') report.status = 'degraded';
+    return report;
+  };
+
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      host: config.host,
+      port: config.port,
+      portVariable: 'PORT',
+      handleActivity: bot.handleActivity,
+      health,
+      allowedTenants: config.bot.allowedTenants,
+      requireTenant: config.mode === 'production',
+      logger,
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  logger.info({ url: server.url, mode: config.mode, version: keywardVersion() }, 'Keyward is listening');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    config,
+    server,
+    bot,
+    db,
+    logger,
+    stop() {
+      stopped ??= (async () => {
+        await server.stop(config.shutdownGraceMs);
+        db.close();
+        logger.info({}, 'Keyward stopped');
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Process entry: config from the environment, signals, exit codes. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (isAppError(error, 'ConfigInvalid')) {
+      console.error(formatProblems((error.details.problems as ConfigProblem[]) ?? []));
+      process.exit(1);
+    }
+    throw error;
+  }
+  let keyward: Keyward;
+  try {
+    keyward = await startKeyward(config, { clock: systemClock });
+  } catch (error) {
+    if (isAppError(error, 'PortInUse')) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const shutdown = (signal: string) => {
+    keyward.logger.info({ signal }, 'shutting down');
+    keyward.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,153 @@
+import restify from 'restify';
+import { AppError, appError, isAppError, toAppError, type Logger } from '../core';
+import { activityTenant, MAX_ACTIVITY_BYTES, parseActivityBody } from './activityRequest';
+
+/** What the server needs from the bot: run one HTTP request through the Bot Framework adapter. */
+export type ActivityHandler = (req: restify.Request, res: restify.Response) => Promise<void>;
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  version: string;
+  mode: 'local' | 'production';
+  store: 'ok' | 'unavailable';
+  emulator?: 'reachable' | 'unreachable';
+}
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** Name of the variable that sets the port, for the "port in use" message. */
+  portVariable: string;
+  handleActivity: ActivityHandler;
+  health(): Promise<HealthReport>;
+  /** Tenants served; `requireTenant` refuses activities that name none (production). */
+  allowedTenants: readonly string[];
+  requireTenant: boolean;
+  logger: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting, waits for in-flight requests up to `graceMs`, then closes. */
+  stop(graceMs: number): Promise<void>;
+  inFlight(): number;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const server = restify.createServer({ name: 'keyward', handleUncaughtExceptions: false });
+  let inFlight = 0;
+  let stopping = false;
+
+  server.on('restifyError', (_req: restify.Request, _res: restify.Response, err: Error, callback: () => void) => callback());
+
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    if (stopping) return sendError(res, 503, appError('Internal', 'Keyward is shutting down; retry shortly.'));
+    inFlight += 1;
+    try {
+      const raw = await readBody(req, MAX_ACTIVITY_BYTES);
+      const activity = parseActivityBody(req.headers['content-type'], raw);
+      const tenant = activityTenant(activity);
+      if (tenant ? !options.allowedTenants.includes(tenant) : options.requireTenant) {
+        throw appError('TenantNotAllowed', tenant ? `Tenant ${tenant} is not served by this Keyward.` : 'The activity names no tenant.');
+      }
+      (req as restify.Request & { body: unknown }).body = activity;
+      await options.handleActivity(req, res);
+    } catch (error) {
+      const appErr = toAppError(error);
+      const status = statusFor(appErr);
+      options.logger.warn({ status, code: appErr.code, reason: appErr.message }, 'refused /api/messages request');
+      if (!res.headersSent) sendError(res, status, appErr);
+    } finally {
+      inFlight -= 1;
+    }
+  });
+
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+    const report = await options.health();
+    res.status(report.store === 'ok' ? 200 : 503);
+    res.json(report);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(appError('PortInUse', `Port ${options.port} on ${options.host} is already in use. Stop the other process or set ${options.portVariable} to a free port.`, { port: options.port, variable: options.portVariable }));
+      } else reject(error);
+    };
+    server.once('error', onError);
+    server.listen(options.port, options.host, () => {
+      server.removeListener('error', onError);
+      resolve();
+    });
+  });
+
+  const address = server.address();
+  const port = address.port;
+  return {
+    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    port,
+    inFlight: () => inFlight,
+    async stop(graceMs) {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const deadline = Date.now() + graceMs;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      if (inFlight > 0) options.logger.warn({ inFlight }, 'shutdown grace period over; closing with turns still running');
+      server.server.closeAllConnections?.();
+      await closed;
+    },
+  };
+}
+
+function statusFor(error: AppError): number {
+  switch (error.code) {
+    case 'BadRequest':
+      return 400;
+    case 'PayloadTooLarge':
+      return 413;
+    case 'UnsupportedMediaType':
+      return 415;
+    case 'TenantNotAllowed':
+      return 403;
+    default:
+      return 500;
+  }
+}
+
+function sendError(res: restify.Response, status: number, error: AppError): void {
+  const message = status === 500 ? 'Internal error; see the Keyward log.' : error.message;
+  res.status(status);
+  res.json({ error: { code: error.code, message } });
+}
+
+/** Reads the body with a hard size cap, so a huge body never reaches the JSON parser. */
+function readBody(req: restify.Request, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      req.resume();
+      reject(appError('PayloadTooLarge', `Body is ${declared} bytes; the limit is ${limit} bytes (256 KB).`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(appError('PayloadTooLarge', `Body exceeds the limit of ${limit} bytes (256 KB).`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (error) => {
+      if (!failed) reject(isAppError(error) ? error : appError('BadRequest', `Could not read the body: ${error.message}`));
+    });
+  });
+}
