@@ -33,6 +33,7 @@ export interface Config {
     emulatorPort: number;
     playgroundPort: number;
     startPlayground: boolean;
+    playgroundUser: 'operator' | 'approverAlex' | 'approverBruno' | 'approverChen' | 'approverDana' | 'observer';
   };
   policyFile?: string;
   backupDir: string;
@@ -123,6 +124,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       emulatorPort: values.KEYWARD_EMULATOR_PORT as number,
       playgroundPort: values.KEYWARD_PLAYGROUND_PORT as number,
       startPlayground: values.KEYWARD_PLAYGROUND as boolean,
+      playgroundUser: values.KEYWARD_PLAYGROUND_USER as Config['local']['playgroundUser'],
     },
     policyFile: values.KEYWARD_POLICY_FILE as string | undefined,
     backupDir: path.resolve(dataDir, (values.KEYWARD_BACKUP_DIR as string | undefined) ?? 'backups'),

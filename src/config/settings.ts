@@ -59,6 +59,7 @@ export const SETTINGS = [
   { name: 'KEYWARD_EMULATOR_PORT', schema: port(8443), doc: 'HTTPS port of the local Azure emulator (local mode).', example: '8443' },
   { name: 'KEYWARD_PLAYGROUND_PORT', schema: port(56150), doc: 'Port of the Microsoft 365 Agents Playground started by npm start.', example: '56150' },
   { name: 'KEYWARD_PLAYGROUND', schema: bool(true), doc: 'Start the Agents Playground with npm start (false to run bot and emulator only).', example: 'true' },
+  { name: 'KEYWARD_PLAYGROUND_USER', schema: z.enum(['operator', 'approverAlex', 'approverBruno', 'approverChen', 'approverDana', 'observer']).default('operator'), doc: 'Who you are in the playground UI: operator, approverAlex, approverBruno, approverChen, approverDana or observer.', example: 'operator' },
   // --- approvals, execution, storage of artefacts
   { name: 'KEYWARD_POLICY_FILE', schema: optionalString, doc: 'Approval policy file (JSON). Local default: config/policy.local.json.', example: 'config/policy.local.json' },
   { name: 'KEYWARD_BACKUP_DIR', schema: optionalString, doc: 'Where key backups are written (default: <data dir>/backups). Never chat.', example: '' },
