@@ -76,6 +76,16 @@ export class PlaygroundClient {
     return text ? (JSON.parse(text) as { type?: string; value?: unknown; statusCode?: number }) : {};
   }
 
+  /** Ids of the messages seen so far: pass to `waitForNew` to ignore anything older. */
+  snapshot(): Set<string> {
+    return new Set(this.messages.keys());
+  }
+
+  /** Like `waitFor`, for messages not in `seen` (new since the snapshot). */
+  waitForNew(seen: Set<string>, match: (message: PlaygroundMessage) => boolean, timeoutMs = 15000, what = 'a new bot message'): Promise<PlaygroundMessage> {
+    return this.waitFor((message) => !seen.has(message.messageId) && match(message), timeoutMs, what);
+  }
+
   all(conversationId?: string): PlaygroundMessage[] {
     return [...this.messages.values()].filter((message) => !conversationId || message.conversationId === conversationId);
   }
