@@ -1,0 +1,617 @@
+import { createHash } from 'node:crypto';
+import { KeyVaultManagementClient, type ManagedHsm, type Vault } from '@azure/arm-keyvault';
+import { KeyClient, type KeyVaultKey } from '@azure/keyvault-keys';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import type { TokenCredential } from '@azure/core-auth';
+import type { Logger } from '../core';
+import { mapAzureError, type AzureCallContext } from './azureErrors';
+import { keywardPolicies } from './pipelinePolicies';
+import { RestClient } from './restClient';
+import type {
+  AccessPolicy,
+  AzureWriter,
+  DeletedContainer,
+  KeyCreateParameters,
+  KeyInfo,
+  ManagedHsmCreateParameters,
+  ManagedHsmInfo,
+  NameAvailability,
+  RoleAssignmentInfo,
+  SecurityDomainCertificate,
+  SubscriptionInfo,
+  VaultCreateParameters,
+  VaultInfo,
+} from './ports';
+
+export interface AzureGatewayOptions {
+  credential: TokenCredential;
+  /** https://management.azure.com, or the emulator's ARM endpoint. */
+  armEndpoint: string;
+  /** https://graph.microsoft.com, or the emulator's. */
+  graphEndpoint: string;
+  logger: Logger;
+  /** Poll interval for long-running operations (Managed HSM create takes minutes in Azure). */
+  pollIntervalMs?: number;
+}
+
+const ARM_SCOPE = 'https://management.azure.com/.default';
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const API = {
+  resources: '2021-04-01',
+  features: '2021-07-01',
+  authorization: '2022-04-01',
+  permissions: '2022-04-01',
+  hsmDataPlane: '7.5',
+};
+
+/**
+ * Keyward's one door to Azure: ARM (vaults, Managed HSMs, resource groups, features, role
+ * assignments, permissions), the Key Vault / Managed HSM data plane, and Microsoft Graph. The same
+ * code runs against Azure and the local emulator; only the endpoints and the credential differ.
+ * Every call goes through `call()`, which maps failures to Keyward error codes naming the role.
+ */
+export class AzureGateway implements AzureWriter {
+  private readonly kv = new Map<string, KeyVaultManagementClient>();
+  private readonly keyClients = new Map<string, KeyClient>();
+  private readonly subscriptions: SubscriptionClient;
+  private readonly arm: RestClient;
+  private readonly graph: RestClient;
+  private readonly dataPlane: RestClient;
+  private readonly armBase: string;
+  private readonly pollIntervalMs: number;
+
+  constructor(private readonly options: AzureGatewayOptions) {
+    this.armBase = options.armEndpoint.replace(/\/$/, '');
+    this.pollIntervalMs = options.pollIntervalMs ?? 2000;
+    this.subscriptions = new SubscriptionClient(options.credential, {
+      endpoint: this.armBase,
+      credentialScopes: [ARM_SCOPE],
+      additionalPolicies: keywardPolicies,
+    });
+    this.arm = RestClient.bearer(options.credential, ARM_SCOPE);
+    this.graph = RestClient.bearer(options.credential, GRAPH_SCOPE);
+    this.dataPlane = RestClient.keyVault(options.credential);
+  }
+
+  // ---------------------------------------------------------------- subscriptions, features, RGs
+
+  getSubscription(subscriptionId: string): Promise<SubscriptionInfo> {
+    return this.call({ operation: `read subscription ${subscriptionId}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Reader' }, async () => {
+      const s = await this.subscriptions.subscriptions.get(subscriptionId);
+      return {
+        subscriptionId,
+        state: s.state ?? 'Unknown',
+        displayName: s.displayName,
+        tenantId: s.tenantId,
+        quotaId: s.subscriptionPolicies?.quotaId,
+      };
+    });
+  }
+
+  getFeatureState(subscriptionId: string, providerNamespace: string, featureName: string): Promise<string> {
+    const url = `${this.armBase}/subscriptions/${subscriptionId}/providers/Microsoft.Features/providers/${providerNamespace}/features/${featureName}?api-version=${API.features}`;
+    return this.call({ operation: `read feature ${providerNamespace}/${featureName}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Reader' }, async () => {
+      const response = await this.arm.send<{ properties?: { state?: string } }>('GET', url);
+      return response.body.properties?.state ?? 'Unknown';
+    });
+  }
+
+  resourceGroupExists(subscriptionId: string, resourceGroup: string): Promise<boolean> {
+    const url = `${this.armBase}/subscriptions/${subscriptionId}/resourcegroups/${encodeURIComponent(resourceGroup)}?api-version=${API.resources}`;
+    return this.call({ operation: `read resource group ${resourceGroup}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Reader' }, async () => {
+      try {
+        await this.arm.send('GET', url);
+        return true;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return false;
+        throw error;
+      }
+    });
+  }
+
+  ensureResourceGroup(subscriptionId: string, resourceGroup: string, location: string, tags: Record<string, string>): Promise<void> {
+    const url = `${this.armBase}/subscriptions/${subscriptionId}/resourcegroups/${encodeURIComponent(resourceGroup)}?api-version=${API.resources}`;
+    return this.call({ operation: `create resource group ${resourceGroup}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Contributor' }, async () => {
+      await this.arm.send('PUT', url, { location, tags });
+    });
+  }
+
+  providerLocations(subscriptionId: string, providerNamespace: string, resourceType: string): Promise<string[]> {
+    const url = `${this.armBase}/subscriptions/${subscriptionId}/providers/${providerNamespace}?api-version=${API.resources}`;
+    return this.call({ operation: `read provider ${providerNamespace}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Reader' }, async () => {
+      const response = await this.arm.send<{ resourceTypes?: Array<{ resourceType: string; locations?: string[] }> }>('GET', url);
+      const type = response.body.resourceTypes?.find((t) => t.resourceType.toLowerCase() === resourceType.toLowerCase());
+      return type?.locations ?? [];
+    });
+  }
+
+  missingActions(scope: string, actions: readonly string[]): Promise<string[]> {
+    const url = `${this.armBase}${scope}/providers/Microsoft.Authorization/permissions?api-version=${API.permissions}`;
+    return this.call({ operation: `read Keyward's permissions at ${scope}`, scope, requiredRole: 'Reader' }, async () => {
+      const response = await this.arm.send<{ value?: Array<{ actions?: string[]; notActions?: string[] }> }>('GET', url);
+      const grants = response.body.value ?? [];
+      return actions.filter((action) => !grants.some((grant) => allows(grant.actions ?? [], action) && !allows(grant.notActions ?? [], action)));
+    });
+  }
+
+  // ---------------------------------------------------------------- vaults
+
+  checkVaultName(subscriptionId: string, name: string): Promise<NameAvailability> {
+    return this.call({ operation: `check vault name ${name}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Reader' }, async () => {
+      const result = await this.kvClient(subscriptionId).vaults.checkNameAvailability({ name, type: 'Microsoft.KeyVault/vaults' });
+      return { available: result.nameAvailable === true, reason: result.reason, message: result.message };
+    });
+  }
+
+  listDeletedVaults(subscriptionId: string): Promise<DeletedContainer[]> {
+    return this.call({ operation: 'list deleted vaults', scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Key Vault Contributor' }, async () => {
+      const out: DeletedContainer[] = [];
+      for await (const deleted of this.kvClient(subscriptionId).vaults.listDeleted()) {
+        out.push({
+          name: deleted.name ?? '',
+          location: deleted.properties?.location,
+          deletionDate: deleted.properties?.deletionDate?.toISOString(),
+          scheduledPurgeDate: deleted.properties?.scheduledPurgeDate?.toISOString(),
+          purgeProtectionEnabled: deleted.properties?.purgeProtectionEnabled,
+          resourceId: deleted.properties?.vaultId,
+          tags: deleted.properties?.tags,
+        });
+      }
+      return out;
+    });
+  }
+
+  getDeletedVault(subscriptionId: string, name: string, location: string): Promise<DeletedContainer | undefined> {
+    return this.call({ operation: `read deleted vault ${name}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Key Vault Contributor' }, async () => {
+      try {
+        const deleted = await this.kvClient(subscriptionId).vaults.getDeleted(name, location);
+        return {
+          name,
+          location: deleted.properties?.location,
+          deletionDate: deleted.properties?.deletionDate?.toISOString(),
+          scheduledPurgeDate: deleted.properties?.scheduledPurgeDate?.toISOString(),
+          purgeProtectionEnabled: deleted.properties?.purgeProtectionEnabled,
+          resourceId: deleted.properties?.vaultId,
+        };
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  getVault(subscriptionId: string, resourceGroup: string, name: string): Promise<VaultInfo | undefined> {
+    return this.call({ operation: `read vault ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Reader' }, async () => {
+      try {
+        return toVaultInfo(await this.kvClient(subscriptionId).vaults.get(resourceGroup, name));
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  createVault(p: VaultCreateParameters): Promise<VaultInfo> {
+    const scope = `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}`;
+    return this.call({ operation: `create vault ${p.name}`, scope, requiredRole: 'Key Vault Contributor' }, async () => {
+      const vault = await this.kvClient(p.subscriptionId).vaults.beginCreateOrUpdateAndWait(
+        p.resourceGroup,
+        p.name,
+        {
+          location: p.location,
+          tags: p.tags,
+          properties: {
+            tenantId: p.tenantId,
+            sku: { family: 'A', name: p.sku },
+            accessPolicies: p.accessPolicies.map((policy) => ({ tenantId: policy.tenantId, objectId: policy.objectId, permissions: { keys: policy.keys as never[] } })),
+            enableSoftDelete: true,
+            softDeleteRetentionInDays: p.softDeleteRetentionDays,
+            enablePurgeProtection: p.purgeProtection ? true : undefined,
+            enableRbacAuthorization: p.rbacAuthorization,
+          },
+        },
+        { updateIntervalInMs: this.pollIntervalMs },
+      );
+      return toVaultInfo(vault);
+    });
+  }
+
+  addAccessPolicy(subscriptionId: string, resourceGroup: string, vaultName: string, policy: AccessPolicy): Promise<void> {
+    return this.call({ operation: `add an access policy on ${vaultName}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.KeyVault/vaults/${vaultName}`, requiredRole: 'Key Vault Contributor' }, async () => {
+      await this.kvClient(subscriptionId).vaults.updateAccessPolicy(resourceGroup, vaultName, 'add', {
+        properties: { accessPolicies: [{ tenantId: policy.tenantId, objectId: policy.objectId, permissions: { keys: policy.keys as never[] } }] },
+      });
+    });
+  }
+
+  deleteVault(subscriptionId: string, resourceGroup: string, name: string): Promise<void> {
+    return this.call({ operation: `delete vault ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Key Vault Contributor' }, async () => {
+      await this.kvClient(subscriptionId).vaults.delete(resourceGroup, name);
+    });
+  }
+
+  purgeDeletedVault(subscriptionId: string, name: string, location: string): Promise<void> {
+    return this.call({ operation: `purge deleted vault ${name}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Key Vault Contributor' }, async () => {
+      await this.kvClient(subscriptionId).vaults.beginPurgeDeletedAndWait(name, location, { updateIntervalInMs: this.pollIntervalMs });
+    });
+  }
+
+  // ---------------------------------------------------------------- Managed HSM (control plane)
+
+  checkManagedHsmName(subscriptionId: string, name: string): Promise<NameAvailability> {
+    return this.call({ operation: `check Managed HSM name ${name}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Reader' }, async () => {
+      const result = await this.kvClient(subscriptionId).managedHsms.checkMhsmNameAvailability({ name });
+      return { available: result.nameAvailable === true, reason: result.reason, message: result.message };
+    });
+  }
+
+  listManagedHsms(subscriptionId: string): Promise<ManagedHsmInfo[]> {
+    return this.call({ operation: 'list Managed HSMs', scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Reader' }, async () => {
+      const out: ManagedHsmInfo[] = [];
+      for await (const hsm of this.kvClient(subscriptionId).managedHsms.listBySubscription()) out.push(toHsmInfo(hsm));
+      return out;
+    });
+  }
+
+  listDeletedManagedHsms(subscriptionId: string): Promise<DeletedContainer[]> {
+    return this.call({ operation: 'list deleted Managed HSMs', scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Managed HSM Contributor' }, async () => {
+      const out: DeletedContainer[] = [];
+      for await (const deleted of this.kvClient(subscriptionId).managedHsms.listDeleted()) {
+        out.push({
+          name: deleted.name ?? '',
+          location: deleted.properties?.location,
+          deletionDate: deleted.properties?.deletionDate?.toISOString(),
+          scheduledPurgeDate: deleted.properties?.scheduledPurgeDate?.toISOString(),
+          purgeProtectionEnabled: deleted.properties?.purgeProtectionEnabled,
+          resourceId: deleted.properties?.mhsmId,
+          tags: deleted.properties?.tags,
+        });
+      }
+      return out;
+    });
+  }
+
+  getDeletedManagedHsm(subscriptionId: string, name: string, location: string): Promise<DeletedContainer | undefined> {
+    return this.call({ operation: `read deleted Managed HSM ${name}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Managed HSM Contributor' }, async () => {
+      try {
+        const deleted = await this.kvClient(subscriptionId).managedHsms.getDeleted(name, location);
+        return {
+          name,
+          location: deleted.properties?.location,
+          deletionDate: deleted.properties?.deletionDate?.toISOString(),
+          scheduledPurgeDate: deleted.properties?.scheduledPurgeDate?.toISOString(),
+          purgeProtectionEnabled: deleted.properties?.purgeProtectionEnabled,
+          resourceId: deleted.properties?.mhsmId,
+        };
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  getManagedHsm(subscriptionId: string, resourceGroup: string, name: string): Promise<ManagedHsmInfo | undefined> {
+    return this.call({ operation: `read Managed HSM ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Reader' }, async () => {
+      try {
+        return toHsmInfo(await this.kvClient(subscriptionId).managedHsms.get(resourceGroup, name));
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  createManagedHsm(p: ManagedHsmCreateParameters, onProgress?: (state: string) => void): Promise<ManagedHsmInfo> {
+    const scope = `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}`;
+    return this.call({ operation: `create Managed HSM ${p.name}`, scope, requiredRole: 'Managed HSM Contributor' }, async () => {
+      const poller = await this.kvClient(p.subscriptionId).managedHsms.beginCreateOrUpdate(
+        p.resourceGroup,
+        p.name,
+        {
+          location: p.location,
+          tags: p.tags,
+          sku: { family: 'B', name: 'Standard_B1' },
+          properties: {
+            tenantId: p.tenantId,
+            initialAdminObjectIds: p.initialAdminObjectIds,
+            enableSoftDelete: true,
+            softDeleteRetentionInDays: p.softDeleteRetentionDays,
+            enablePurgeProtection: p.purgeProtection,
+            publicNetworkAccess: 'Enabled',
+          },
+        },
+        { updateIntervalInMs: this.pollIntervalMs },
+      );
+      poller.onProgress((state) => onProgress?.(state.status));
+      return toHsmInfo(await poller.pollUntilDone());
+    });
+  }
+
+  deleteManagedHsm(subscriptionId: string, resourceGroup: string, name: string): Promise<void> {
+    return this.call({ operation: `delete Managed HSM ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Managed HSM Contributor' }, async () => {
+      await this.kvClient(subscriptionId).managedHsms.beginDeleteAndWait(resourceGroup, name, { updateIntervalInMs: this.pollIntervalMs });
+    });
+  }
+
+  purgeDeletedManagedHsm(subscriptionId: string, name: string, location: string): Promise<void> {
+    return this.call({ operation: `purge deleted Managed HSM ${name}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Managed HSM Contributor' }, async () => {
+      await this.kvClient(subscriptionId).managedHsms.beginPurgeDeletedAndWait(name, location, { updateIntervalInMs: this.pollIntervalMs });
+    });
+  }
+
+  // ---------------------------------------------------------------- Azure RBAC at ARM scopes
+
+  createRoleAssignment(scope: string, assignmentName: string, roleDefinitionId: string, principalId: string, principalType: 'ServicePrincipal' | 'User' | 'Group'): Promise<RoleAssignmentInfo> {
+    const subscription = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? '';
+    const definition = roleDefinitionId.startsWith('/') ? roleDefinitionId : `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${roleDefinitionId}`;
+    const url = `${this.armBase}${scope}/providers/Microsoft.Authorization/roleAssignments/${assignmentName}?api-version=${API.authorization}`;
+    return this.call({ operation: `assign role ${roleDefinitionId} to ${principalId}`, scope, requiredRole: 'Key Vault Data Access Administrator (or User Access Administrator)' }, async () => {
+      try {
+        const response = await this.arm.send<ArmRoleAssignment>('PUT', url, { properties: { roleDefinitionId: definition, principalId, principalType } });
+        return toRoleAssignment(response.body);
+      } catch (error) {
+        // The same assignment under another name already exists: that is the state we want.
+        if ((error as { code?: string }).code === 'RoleAssignmentExists') {
+          const existing = (await this.listRoleAssignments(scope)).find((a) => a.principalId === principalId && a.roleDefinitionId.toLowerCase().endsWith(roleDefinitionId.toLowerCase().split('/').pop() ?? ''));
+          if (existing) return existing;
+        }
+        throw error;
+      }
+    });
+  }
+
+  listRoleAssignments(scope: string): Promise<RoleAssignmentInfo[]> {
+    const url = `${this.armBase}${scope}/providers/Microsoft.Authorization/roleAssignments?api-version=${API.authorization}&$filter=atScope()`;
+    return this.call({ operation: `list role assignments at ${scope}`, scope, requiredRole: 'Reader' }, async () => {
+      const response = await this.arm.send<{ value?: ArmRoleAssignment[] }>('GET', url);
+      return (response.body.value ?? []).map(toRoleAssignment);
+    });
+  }
+
+  // ---------------------------------------------------------------- Managed HSM data plane (REST)
+
+  downloadSecurityDomain(hsmUrl: string, certificates: SecurityDomainCertificate[], quorum: number): Promise<string> {
+    const base = hsmUrl.replace(/\/$/, '');
+    return this.call({ operation: `download the security domain of ${base}`, scope: base, requiredRole: 'Managed HSM Administrator (an initial administrator)' }, async () => {
+      const started = await this.dataPlane.send<{ value?: string }>('POST', `${base}/securitydomain/download?api-version=${API.hsmDataPlane}`, { certificates, required: quorum });
+      const value = started.body?.value;
+      for (;;) {
+        const status = await this.dataPlane.send<{ status?: string; status_details?: string }>('GET', `${base}/securitydomain/download/pending?api-version=${API.hsmDataPlane}`);
+        if (status.body.status === 'Success') break;
+        if (status.body.status === 'Failed') throw new Error(`security domain download failed: ${status.body.status_details ?? 'no detail'}`);
+        await delay(this.pollIntervalMs);
+      }
+      if (!value) throw new Error('the security domain download returned no value');
+      return value;
+    });
+  }
+
+  createHsmRoleAssignment(hsmUrl: string, scope: string, assignmentName: string, roleDefinitionId: string, principalId: string): Promise<RoleAssignmentInfo> {
+    const base = hsmUrl.replace(/\/$/, '');
+    const scopePath = scope === '/' ? '' : scope.replace(/\/$/, '');
+    const definition = roleDefinitionId.startsWith('/') ? roleDefinitionId : `Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/${roleDefinitionId}`;
+    return this.call({ operation: `assign HSM role ${roleDefinitionId} to ${principalId} at ${scope}`, scope: `${base}${scope}`, requiredRole: 'Managed HSM Administrator or Policy Administrator' }, async () => {
+      const response = await this.dataPlane.send<ArmRoleAssignment>('PUT', `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments/${assignmentName}?api-version=${API.hsmDataPlane}`, {
+        properties: { roleDefinitionId: definition, principalId },
+      });
+      return toRoleAssignment(response.body);
+    });
+  }
+
+  listHsmRoleAssignments(hsmUrl: string, scope: string): Promise<RoleAssignmentInfo[]> {
+    const base = hsmUrl.replace(/\/$/, '');
+    const scopePath = scope === '/' ? '' : scope.replace(/\/$/, '');
+    return this.call({ operation: `list HSM role assignments at ${scope}`, scope: `${base}${scope}`, requiredRole: 'Managed HSM Crypto Auditor' }, async () => {
+      const response = await this.dataPlane.send<{ value?: ArmRoleAssignment[] }>('GET', `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments?api-version=${API.hsmDataPlane}`);
+      return (response.body.value ?? []).map(toRoleAssignment);
+    });
+  }
+
+  // ---------------------------------------------------------------- keys (vaults and HSMs)
+
+  getKey(containerUrl: string, name: string): Promise<KeyInfo | undefined> {
+    return this.call({ operation: `read key ${name}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys get)' }, async () => {
+      try {
+        return toKeyInfo(await this.keyClient(containerUrl).getKey(name));
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  listKeyVersions(containerUrl: string, name: string): Promise<KeyInfo[]> {
+    return this.call({ operation: `list versions of key ${name}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys list)' }, async () => {
+      const client = this.keyClient(containerUrl);
+      const out: KeyInfo[] = [];
+      for await (const properties of client.listPropertiesOfKeyVersions(name)) {
+        out.push({
+          id: properties.id ?? '',
+          name: properties.name,
+          version: properties.version ?? '',
+          keyType: '',
+          keyOps: [],
+          enabled: properties.enabled ?? true,
+          expiresOn: properties.expiresOn?.toISOString(),
+          notBefore: properties.notBefore?.toISOString(),
+          createdOn: properties.createdOn?.toISOString(),
+          recoveryLevel: properties.recoveryLevel,
+          recoverableDays: properties.recoverableDays,
+          hsmPlatform: properties.hsmPlatform,
+          tags: properties.tags ?? {},
+        });
+      }
+      return out;
+    });
+  }
+
+  createKey(p: KeyCreateParameters): Promise<KeyInfo> {
+    return this.call({ operation: `create key ${p.name}`, scope: p.containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys create)' }, async () => {
+      const key = await this.keyClient(p.containerUrl).createRsaKey(p.name, {
+        hsm: p.keyType === 'RSA-HSM',
+        keySize: p.keySize,
+        keyOps: p.keyOps as never[],
+        tags: p.tags,
+      });
+      return toKeyInfo(key);
+    });
+  }
+
+  backupKey(containerUrl: string, name: string): Promise<Buffer> {
+    return this.call({ operation: `back up key ${name}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Backup (keys backup)' }, async () => {
+      const blob = await this.keyClient(containerUrl).backupKey(name);
+      if (!blob) throw new Error('the backup returned no data');
+      return Buffer.from(blob);
+    });
+  }
+
+  // ---------------------------------------------------------------- Graph
+
+  servicePrincipalObjectId(appId: string): Promise<string | undefined> {
+    const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/servicePrincipals(appId='${encodeURIComponent(appId)}')?$select=id,appId,displayName`;
+    return this.call({ operation: `look up the service principal of app ${appId}`, scope: 'Microsoft Graph', requiredRole: 'Application.Read.All (Graph application permission)' }, async () => {
+      try {
+        const response = await this.graph.send<{ id?: string }>('GET', url);
+        return response.body.id;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private kvClient(subscriptionId: string): KeyVaultManagementClient {
+    let client = this.kv.get(subscriptionId);
+    if (!client) {
+      client = new KeyVaultManagementClient(this.options.credential, subscriptionId, {
+        endpoint: this.armBase,
+        credentials: { scopes: [ARM_SCOPE] },
+        additionalPolicies: keywardPolicies,
+      });
+      this.kv.set(subscriptionId, client);
+    }
+    return client;
+  }
+
+  private keyClient(containerUrl: string): KeyClient {
+    const key = containerUrl.replace(/\/$/, '').toLowerCase();
+    let client = this.keyClients.get(key);
+    if (!client) {
+      client = new KeyClient(containerUrl, this.options.credential, { additionalPolicies: keywardPolicies });
+      this.keyClients.set(key, client);
+    }
+    return client;
+  }
+
+  private async call<T>(context: AzureCallContext, fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      const result = await fn();
+      this.options.logger.debug({ operation: context.operation, ms: Date.now() - started }, 'azure call');
+      return result;
+    } catch (error) {
+      const mapped = mapAzureError(error, context);
+      this.options.logger.warn({ operation: context.operation, code: mapped.code, status: mapped.details.status, azureCode: mapped.details.azureCode, ms: Date.now() - started }, 'azure call failed');
+      throw mapped;
+    }
+  }
+}
+
+interface ArmRoleAssignment {
+  id?: string;
+  name?: string;
+  properties?: { scope?: string; roleDefinitionId?: string; principalId?: string };
+}
+
+function toRoleAssignment(a: ArmRoleAssignment): RoleAssignmentInfo {
+  return {
+    id: a.id ?? '',
+    name: a.name ?? '',
+    scope: a.properties?.scope ?? '',
+    roleDefinitionId: a.properties?.roleDefinitionId ?? '',
+    principalId: a.properties?.principalId ?? '',
+  };
+}
+
+function toVaultInfo(vault: Vault): VaultInfo {
+  const p = vault.properties;
+  return {
+    id: vault.id ?? '',
+    name: vault.name ?? '',
+    location: vault.location ?? '',
+    vaultUri: p.vaultUri ?? '',
+    sku: p.sku?.name ?? '',
+    tenantId: p.tenantId,
+    softDeleteEnabled: p.enableSoftDelete !== false,
+    softDeleteRetentionDays: p.softDeleteRetentionInDays ?? 90,
+    purgeProtectionEnabled: p.enablePurgeProtection === true,
+    rbacAuthorization: p.enableRbacAuthorization === true,
+    accessPolicies: (p.accessPolicies ?? []).map((a) => ({ objectId: a.objectId, tenantId: a.tenantId, keys: (a.permissions.keys ?? []).map(String) })),
+    provisioningState: p.provisioningState,
+    tags: vault.tags ?? {},
+  };
+}
+
+function toHsmInfo(hsm: ManagedHsm): ManagedHsmInfo {
+  const p = hsm.properties ?? {};
+  return {
+    id: hsm.id ?? '',
+    name: hsm.name ?? '',
+    location: hsm.location ?? '',
+    hsmUri: p.hsmUri ?? '',
+    tenantId: p.tenantId,
+    initialAdminObjectIds: p.initialAdminObjectIds ?? [],
+    softDeleteRetentionDays: p.softDeleteRetentionInDays ?? 90,
+    purgeProtectionEnabled: p.enablePurgeProtection === true,
+    provisioningState: p.provisioningState,
+    statusMessage: p.statusMessage,
+    activationStatus: p.securityDomainProperties?.activationStatus,
+    tags: hsm.tags ?? {},
+  };
+}
+
+function toKeyInfo(key: KeyVaultKey): KeyInfo {
+  const props = key.properties;
+  const n = key.key?.n;
+  return {
+    id: key.id ?? '',
+    name: key.name,
+    version: props.version ?? '',
+    keyType: key.keyType ?? '',
+    keyOps: (key.keyOperations ?? []).map(String),
+    enabled: props.enabled ?? true,
+    expiresOn: props.expiresOn?.toISOString(),
+    notBefore: props.notBefore?.toISOString(),
+    createdOn: props.createdOn?.toISOString(),
+    recoveryLevel: props.recoveryLevel,
+    recoverableDays: props.recoverableDays,
+    hsmPlatform: props.hsmPlatform,
+    tags: props.tags ?? {},
+    keySize: n ? stripLeadingZero(n).length * 8 : undefined,
+  };
+}
+
+function stripLeadingZero(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0 ? bytes.subarray(1) : bytes;
+}
+
+/** ARM action matching with `*` wildcards, case-insensitive (Microsoft.Authorization semantics). */
+function allows(patterns: readonly string[], action: string): boolean {
+  return patterns.some((pattern) => new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`, 'i').test(action));
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A deterministic role-assignment name (GUID) so a retried step finds its earlier assignment. */
+export function assignmentNameFor(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('|').toLowerCase()).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,5 @@
+export * from './ports';
+export * from './azureGateway';
+export * from './azureErrors';
+export * from './correlation';
+export * from './credentials';

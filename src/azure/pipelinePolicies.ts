@@ -1,0 +1,48 @@
+import dns from 'node:dns';
+import https from 'node:https';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { currentCorrelation } from './correlation';
+
+/**
+ * RFC 6761 reserves `*.localhost` for loopback, but Node on Debian does not resolve it. The local
+ * emulator gives every vault and HSM its own `<name>.vault.localhost` host (the SDKs need one host
+ * per vault), so Keyward resolves those names itself. Harmless against real Azure: no Azure host
+ * ends in `.localhost`.
+ */
+const loopbackAgent = new https.Agent({
+  keepAlive: true,
+  lookup: (hostname, options, callback) => {
+    if (!hostname.endsWith('.localhost')) {
+      dns.lookup(hostname, options, callback as never);
+      return;
+    }
+    if ((options as dns.LookupOptions).all) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+    else (callback as unknown as (e: null, a: string, f: number) => void)(null, '127.0.0.1', 4);
+  },
+});
+
+export const localhostLookupPolicy: PipelinePolicy = {
+  name: 'keywardLocalhostLookup',
+  sendRequest(request, next) {
+    if (new URL(request.url).hostname.endsWith('.localhost')) request.agent = loopbackAgent;
+    return next(request);
+  },
+};
+
+export const correlationPolicy: PipelinePolicy = {
+  name: 'keywardCorrelation',
+  sendRequest(request, next) {
+    const id = currentCorrelation();
+    if (id) {
+      request.headers.set('x-ms-client-request-id', id);
+      request.headers.set('x-ms-correlation-request-id', id);
+    }
+    return next(request);
+  },
+};
+
+/** The policies every Keyward Azure client carries. */
+export const keywardPolicies = [
+  { policy: correlationPolicy, position: 'perCall' as const },
+  { policy: localhostLookupPolicy, position: 'perRetry' as const },
+];
