@@ -79,7 +79,8 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
 
   const welcome = async (context: TurnContext, state: KeywardTurnState, io: TurnIo) => {
     await io.sendCard(options.renderWelcome(io.actor));
-    state.conversation.welcomedAt = new Date().toISOString();
+    // Only the first welcome changes state: repeated "help" turns then need no state write.
+    state.conversation.welcomedAt ??= new Date().toISOString();
   };
 
   const installed = async (context: TurnContext, state: KeywardTurnState) => {

@@ -28,10 +28,25 @@ export type PutResult = { ok: true; etag: string } | { ok: false; conflict: true
  * Backs teams-ai conversation state and small documents.
  */
 export class SqliteKeyValueStore {
-  constructor(private readonly db: Database) {}
+  // Prepared once: preparing per call showed up in the turn profile.
+  private readonly statements;
+
+  constructor(private readonly db: Database) {
+    this.statements = {
+      get: db.prepare('SELECT value, etag FROM kv WHERE namespace = ? AND key = ?'),
+      upsert: db.prepare(
+        `INSERT INTO kv (namespace, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(namespace, key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
+      ),
+      insertNew: db.prepare('INSERT OR IGNORE INTO kv (namespace, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      update: db.prepare('UPDATE kv SET value = ?, etag = ?, updated_at = ? WHERE namespace = ? AND key = ? AND etag = ?'),
+      delete: db.prepare('DELETE FROM kv WHERE namespace = ? AND key = ?'),
+      list: db.prepare('SELECT key, value FROM kv WHERE namespace = ? ORDER BY key'),
+    };
+  }
 
   get(namespace: string, key: string): StoredValue | undefined {
-    const row = this.db.prepare('SELECT value, etag FROM kv WHERE namespace = ? AND key = ?').get(namespace, key) as
+    const row = this.statements.get.get(namespace, key) as
       | { value: string; etag: string }
       | undefined;
     return row ? { value: JSON.parse(row.value) as unknown, etag: row.etag } : undefined;
@@ -46,32 +61,23 @@ export class SqliteKeyValueStore {
     const json = JSON.stringify(value);
     const now = new Date().toISOString();
     if (expectedEtag === undefined) {
-      this.db
-        .prepare(
-          `INSERT INTO kv (namespace, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT(namespace, key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
-        )
-        .run(namespace, key, json, etag, now);
+      this.statements.upsert.run(namespace, key, json, etag, now);
       return { ok: true, etag };
     }
     if (expectedEtag === null) {
-      const result = this.db
-        .prepare('INSERT OR IGNORE INTO kv (namespace, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)')
-        .run(namespace, key, json, etag, now);
+      const result = this.statements.insertNew.run(namespace, key, json, etag, now);
       return result.changes === 1 ? { ok: true, etag } : { ok: false, conflict: true };
     }
-    const result = this.db
-      .prepare('UPDATE kv SET value = ?, etag = ?, updated_at = ? WHERE namespace = ? AND key = ? AND etag = ?')
-      .run(json, etag, now, namespace, key, expectedEtag);
+    const result = this.statements.update.run(json, etag, now, namespace, key, expectedEtag);
     return result.changes === 1 ? { ok: true, etag } : { ok: false, conflict: true };
   }
 
   delete(namespace: string, key: string): void {
-    this.db.prepare('DELETE FROM kv WHERE namespace = ? AND key = ?').run(namespace, key);
+    this.statements.delete.run(namespace, key);
   }
 
   list(namespace: string): Array<{ key: string; value: unknown }> {
-    return (this.db.prepare('SELECT key, value FROM kv WHERE namespace = ? ORDER BY key').all(namespace) as Array<{ key: string; value: string }>).map(
+    return (this.statements.list.all(namespace) as Array<{ key: string; value: string }>).map(
       (row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }),
     );
   }
