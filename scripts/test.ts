@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   const caDir = path.resolve(process.env.KEYWARD_TEST_CA_DIR ?? '.data/test-ca');
   const ca = await ensureCertificateAuthority(caDir);
   const mocha = require.resolve('mocha/bin/mocha.js');
-  const child = spawn(process.execPath, [mocha, ...process.argv.slice(2)], {
+  // Spec files named on the command line replace the default (the whole suite).
+  const args = process.argv.slice(2);
+  const specs = args.some((arg) => !arg.startsWith('-') && arg.endsWith('.ts')) ? [] : ['test/**/*.test.ts'];
+  const child = spawn(process.execPath, [mocha, ...specs, ...args], {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caCertPath, KEYWARD_TEST_CA_DIR: caDir },
   });

@@ -1,0 +1,89 @@
+/**
+ * `buildDepPlan`: a Data Encryption Policy as an approvable plan: check the keys' readiness, apply
+ * the generated script (the exact text is part of the plan, so approvers approve what runs), then
+ * record the state from the pasted Get- output. SharePoint is always run by an operator; the
+ * multi-workload and Exchange scripts may run in the executor when Exchange Online app-only access
+ * with a managed identity is configured.
+ */
+import { appError, isGuid } from '../core';
+import { buildDepScript } from './depScripts';
+import type { DepRequest, DepRunner } from './depTypes';
+import type { KeyRef } from './keyRefs';
+import { assemblePlan, STEP_ESTIMATES, type Plan, type StepDraft } from './plan';
+import { servicePrincipalFor, WORKLOAD_INFO } from './workloads';
+
+export interface DepPlanInput {
+  readonly request: DepRequest;
+  /** The keys the policy uses, checked for readiness first. */
+  readonly keys: readonly KeyRef[];
+  /** Object id of the workload's Microsoft 365 service principal. */
+  readonly servicePrincipalObjectId: string;
+  readonly runner: DepRunner;
+}
+
+/**
+ * @throws AppError `ValidationFailed` for invalid request values (with `details.errors`), for an
+ *   executor-run SharePoint DEP, or for keys of another workload.
+ */
+export function buildDepPlan(input: DepPlanInput): Plan {
+  const { request } = input;
+  if (request.scope === 'sharePoint' && input.runner === 'executor') {
+    throw appError('ValidationFailed', 'SharePoint DEPs are run by an operator: app-only access for the SharePoint cmdlets is not confirmed.', { field: 'runner' });
+  }
+  if (!isGuid(input.servicePrincipalObjectId)) throw appError('ValidationFailed', 'The service principal object id is not a GUID.', { field: 'servicePrincipalObjectId' });
+  const wrong = input.keys.find((k) => k.workload !== request.scope);
+  if (wrong) throw appError('ValidationFailed', `Key ${wrong.keyName} serves ${WORKLOAD_INFO[wrong.workload].displayName}, not ${WORKLOAD_INFO[request.scope].displayName}.`, { field: 'keys' });
+  const script = buildDepScript(request);
+  const policyName = request.scope === 'sharePoint' ? null : request.policyName.trim();
+  const adminUrls = request.scope === 'sharePoint' ? request.geos.map((g) => g.adminUrl.trim().replace(/\/$/, '')) : [];
+  const steps: StepDraft[] = [];
+  if (input.keys.length > 0) {
+    steps.push({
+      id: `verifyReadiness:dep:${request.scope}`,
+      kind: 'verifyReadiness',
+      site: null,
+      params: {
+        keys: input.keys,
+        principals: [{ workload: request.scope, appId: servicePrincipalFor(request.scope).appId, objectId: input.servicePrincipalObjectId.toLowerCase() }],
+      },
+      irreversible: false,
+      summary: 'Check both keys against the Customer Key rules before the policy is created.',
+      estimatedSeconds: STEP_ESTIMATES.verifyReadiness,
+    });
+  }
+  steps.push({
+    id: `applyDep:${request.scope}`,
+    kind: 'applyDep',
+    site: null,
+    params: { scope: request.scope, runner: input.runner, title: script.title, script: script.script, scriptSha256: script.sha256, fileName: script.fileName },
+    irreversible: request.scope === 'sharePoint',
+    summary: `${input.runner === 'executor' ? 'Keyward runs' : 'The operator runs'} the generated script: ${script.title} (onboarding validation first).`,
+    estimatedSeconds: STEP_ESTIMATES.applyDep,
+  });
+  steps.push({
+    id: `recordDep:${request.scope}`,
+    kind: 'recordDep',
+    site: null,
+    params: { scope: request.scope, policyName, adminUrls, evidenceCommands: [...script.verifyCommands] },
+    irreversible: false,
+    summary: 'Record the policy state from the pasted Get- output.',
+    estimatedSeconds: STEP_ESTIMATES.recordDep,
+  });
+  const protection = input.keys.length === 0 ? null : input.keys.every((k) => k.containerKind === 'vault') ? 'keyVaultPremium' : input.keys.every((k) => k.containerKind === 'managedHsm') ? 'managedHsm' : null;
+  return assemblePlan(
+    {
+      kind: 'dep',
+      operationClass: 'create',
+      tenantId: request.tenantId.trim().toLowerCase(),
+      protection,
+      title: script.title,
+      irreversible:
+        request.scope === 'sharePoint'
+          ? ['Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.']
+          : ['Once data is encrypted under this policy, its keys must stay available; offboarding needs a Microsoft support request.'],
+      costNotes: [],
+      keys: input.keys,
+    },
+    steps,
+  );
+}

@@ -1,0 +1,195 @@
+/**
+ * Keyward's Customer Key domain library: every Microsoft 365 Customer Key rule as pure functions
+ * and data. No I/O, no Azure SDK, no Teams; imports only `src/core` and zod. Time is passed in.
+ *
+ * - Facts: workloads and their service principals, role ids, limits, the Premium vs Managed HSM
+ *   comparison, mandatory-retention commands, cost notes (`workloads`, `roles`, `facts`).
+ * - Regions: catalogue with pairs, relation of two regions, Managed HSM availability (`regions`).
+ * - Names: validators with actionable messages (`naming`).
+ * - Spec: `CustomerKeySpec`, the card form schemas, `validateSpec` / `validateSetupStep`
+ *   (`spec`, `specForm`, `validateSpec`).
+ * - Plans: `Plan`/`PlanStep`, `planHash`, builders for setup, key roll, teardown and DEP
+ *   (`plan`, `setupPlan`, `keyRollPlan`, `teardownPlan`, `depPlan`).
+ * - Checks: preflight (before approval) and readiness (after setup, and on schedule) as
+ *   checklist lines with fixes (`checklist`, `preflight`, `readiness`).
+ * - DEPs: key identifiers, injection-proof PowerShell, DEP and refresh scripts, parsers for the
+ *   pasted Get- output (`keyUris`, `powershell`, `depTypes`, `depScripts`, `depParsers`).
+ *
+ * Design note: docs/designs/2026-11-29-customer-key-domain.md.
+ * @packageDocumentation
+ */
+
+export {
+  type Workload,
+  type M365ServicePrincipal,
+  type WorkloadInfo,
+  WORKLOADS,
+  WORKLOAD_INFO,
+  M365_SERVICE_PRINCIPALS,
+  EXCHANGE_ONLINE_SP,
+  SHAREPOINT_ONLINE_SP,
+  M365_DATA_AT_REST_ENCRYPTION_SP,
+  CUSTOMER_KEY_ONBOARDING_SP,
+  WELL_KNOWN_CLIENT_IDS,
+  isWorkload,
+  servicePrincipalFor,
+  canonicalWorkloads,
+} from './workloads';
+
+export { type RoleDefinition, type RolePlane, type RoleKey, ROLES, M365_KEY_PERMISSIONS, KEYWARD_KEY_PERMISSIONS, CUSTOMER_KEY_KEY_OPS } from './roles';
+
+export {
+  type DocLink,
+  type ComparisonRow,
+  type CommandSnippet,
+  DOC_LINKS,
+  CUSTOMER_KEY_LIMITS,
+  REQUIRED_RECOVERY_LEVEL,
+  CUSTOMIZED_RECOVERY_LEVEL,
+  PROTECTION_COMPARISON,
+  MANDATORY_RETENTION_FEATURE,
+  COST_NOTES,
+  MANAGED_HSM_COST_ACKNOWLEDGMENT,
+  mandatoryRetentionCommands,
+} from './facts';
+
+export {
+  type AzureRegion,
+  type RegionRelation,
+  type ManagedHsmRegionStatus,
+  AZURE_REGIONS,
+  REGION_DATA_AS_OF,
+  MANAGED_HSM_REGIONS_CONSERVATIVE,
+  findRegion,
+  normalizeRegionName,
+  regionRelation,
+  managedHsmRegionStatus,
+} from './regions';
+
+export {
+  type NameProblem,
+  type ObjectIdCheckOptions,
+  validateVaultName,
+  validateManagedHsmName,
+  validateKeyName,
+  validateResourceGroupName,
+  validateSubscriptionId,
+  validateTenantId,
+  validateObjectId,
+  validateDepPolicyName,
+  validateFreeText,
+  validateMailboxIdentity,
+  validateSharePointAdminUrl,
+  validateKeyVersion,
+} from './naming';
+
+export * from './spec';
+export {
+  type SetupFormValues,
+  type FormParseResult,
+  SETUP_FORM_SCHEMAS,
+  SETUP_STEP_FIELDS,
+  MAX_FORM_VALUE_LENGTH,
+  parseSetupForm,
+  draftFromForm,
+  mergeDraft,
+  formValuesFromDraft,
+  splitList,
+} from './specForm';
+export { type SpecValidationOptions, type SpecValidation, type StepValidation, type FieldMessages, validateSpec, validateSetupStep } from './validateSpec';
+
+export { type KeyRef, keyRefsOf, keyPairFor, containerResourceId } from './keyRefs';
+export * from './plan';
+export { type SetupPlanContext, buildSetupPlan } from './setupPlan';
+export { type KeyRollInput, buildKeyRollPlan } from './keyRollPlan';
+export { type TeardownInput, type TeardownTarget, buildTeardownPlan, assertNoDepUsesKeys } from './teardownPlan';
+export { type DepPlanInput, buildDepPlan } from './depPlan';
+
+export * from './checklist';
+export {
+  type NameTarget,
+  type PermissionRequirement,
+  type PreflightTargets,
+  type PreflightObservations,
+  type PreflightContext,
+  type SubscriptionObservation,
+  type FeatureObservation,
+  type ResourceGroupObservation,
+  type NameObservation,
+  type HsmCountObservation,
+  type HsmLocationsObservation,
+  type PermissionObservation,
+  type ServicePrincipalObservation,
+  type TeardownPreflightObservations,
+  preflightTargets,
+  evaluatePreflight,
+  evaluateTeardownPreflight,
+  subscriptionStateFix,
+  resourceGroupKey,
+  hsmCountKey,
+  nameKey,
+} from './preflight';
+export {
+  type ObservedKey,
+  type ObservedContainer,
+  type ObservedAccess,
+  type ObservedBackup,
+  type KeyReadinessObservation,
+  type ReadinessKey,
+  type ReadinessInput,
+  evaluateReadiness,
+  expiryMillis,
+  isAcceptedExpiry,
+} from './readiness';
+
+export {
+  type KeyContainerKind,
+  type KeyIdentifier,
+  type KeyUriOptions,
+  type KeyUriParse,
+  KEY_HOST_SUFFIXES,
+  parseKeyIdentifier,
+  normalizeKeyUri,
+  versionlessKeyUri,
+  sameKey,
+} from './keyUris';
+export {
+  type PsArgument,
+  POWERSHELL_SINGLE_QUOTES,
+  psLiteral,
+  psLiteralList,
+  psCommand,
+  psAssign,
+  lit,
+  litList,
+  psSwitch,
+  psCode,
+  unsafeCharacterMessage,
+} from './powershell';
+export * from './depTypes';
+export {
+  type DepRefreshInput,
+  ONBOARDING_MODULE,
+  EXCHANGE_MODULE,
+  SHAREPOINT_MODULE,
+  DEFAULT_ONBOARDING_SCENARIOS,
+  validateDepRequest,
+  buildDepScript,
+  buildDepRefreshScript,
+} from './depScripts';
+export {
+  type FormatListRecord,
+  type DepPolicyState,
+  type ParseOutcome,
+  type SpoDepState,
+  type SpoDepStateName,
+  type SpoKeyState,
+  parseFormatList,
+  parseListValue,
+  field,
+  parseM365DataAtRestEncryptionPolicies,
+  parseDataEncryptionPolicies,
+  parseM365DataAtRestEncryptionPolicyAssignment,
+  parseSpoDataEncryptionPolicy,
+  depPolicyUsesKeys,
+} from './depParsers';

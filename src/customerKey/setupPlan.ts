@@ -1,0 +1,373 @@
+/**
+ * `buildSetupPlan`: the steps that create Customer Key's Azure side from a validated spec.
+ *
+ * Premium, per site: resource group → per workload: vault (premium, soft delete 90 days, purge
+ * protection, chosen access model) → Keyward's own key access (RBAC model; with access policies it
+ * is part of the vault) → the workload's Microsoft 365 service principal gets get/wrapKey/unwrapKey
+ * → RSA-HSM key (wrapKey/unwrapKey only, no expiry) → backup. Then readiness for all keys.
+ *
+ * Managed HSM, per site: resource group → HSM (Keyward's writer is an initial administrator,
+ * because only initial administrators can activate) → security-domain activation → Keyward gets
+ * Crypto User at `/keys` (least privilege for creating and backing up keys; Administrator alone
+ * has no key operations) → per workload: key → Crypto Service Encryption User for the workload's
+ * service principal at `/keys/<name>` only → backup. Then readiness.
+ */
+import { appError, isGuid } from '../core';
+import { COST_NOTES, CUSTOMER_KEY_LIMITS } from './facts';
+import { containerResourceId, keyRefsOf, type KeyRef } from './keyRefs';
+import {
+  assemblePlan,
+  keywardTags,
+  STEP_ESTIMATES,
+  type KeyContainerRef,
+  type Plan,
+  type PlanPrincipal,
+  type StepDraft,
+} from './plan';
+import { CUSTOMER_KEY_KEY_OPS, KEYWARD_KEY_PERMISSIONS, M365_KEY_PERMISSIONS, ROLES } from './roles';
+import type { CustomerKeySpec, ManagedHsmSpec, PremiumSpec, SiteId } from './spec';
+import { servicePrincipalFor, WORKLOAD_INFO, type Workload } from './workloads';
+
+/** What the setup plan needs besides the spec, resolved elsewhere (Graph, configuration). */
+export interface SetupPlanContext {
+  /** Entra tenant of the Microsoft 365 organisation (and of both subscriptions). */
+  readonly tenantId: string;
+  /** Object id of Keyward's writer managed identity (the executor). */
+  readonly keywardWriterObjectId: string;
+  /** Object ids of the Microsoft 365 service principals in this tenant, by application id. */
+  readonly servicePrincipalObjectIds: Readonly<Record<string, string>>;
+}
+
+function checkContext(spec: CustomerKeySpec, context: SetupPlanContext): void {
+  if (!isGuid(context.tenantId)) throw appError('ValidationFailed', 'The tenant id is not a GUID.', { field: 'tenantId' });
+  if (!isGuid(context.keywardWriterObjectId)) {
+    throw appError('ValidationFailed', "Keyward's writer identity object id is not a GUID; configure the managed identity's principal (object) id.", {
+      field: 'keywardWriterObjectId',
+    });
+  }
+  for (const workload of spec.workloads) {
+    const sp = servicePrincipalFor(workload);
+    const objectId = lookup(context.servicePrincipalObjectIds, sp.appId);
+    if (!objectId || !isGuid(objectId)) {
+      throw appError(
+        'ServicePrincipalMissing',
+        `The service principal ${sp.displayName} (app id ${sp.appId}) has no object id in this tenant. Register it with New-AzADServicePrincipal -ApplicationId ${sp.appId}, then build the plan again.`,
+        { appId: sp.appId },
+      );
+    }
+  }
+}
+
+function lookup(map: Readonly<Record<string, string>>, appId: string): string | undefined {
+  for (const [key, value] of Object.entries(map)) if (key.toLowerCase() === appId) return value.toLowerCase();
+  return undefined;
+}
+
+export function m365Principal(workload: Workload, objectIds: Readonly<Record<string, string>>): PlanPrincipal {
+  const sp = servicePrincipalFor(workload);
+  return { kind: 'm365', token: sp.token, displayName: sp.displayName, appId: sp.appId, objectId: lookup(objectIds, sp.appId) ?? '' };
+}
+
+export function keywardPrincipal(objectId: string): PlanPrincipal {
+  return { kind: 'keyward', token: 'keyward', displayName: "Keyward's writer identity", appId: null, objectId: objectId.toLowerCase() };
+}
+
+export function containerOf(ref: KeyRef): KeyContainerRef {
+  return { kind: ref.containerKind, name: ref.containerName, subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, region: ref.region };
+}
+
+/**
+ * Builds the setup plan. Same spec and context → same plan → same `planHash`.
+ * @throws AppError `ValidationFailed` for a malformed context, `ServicePrincipalMissing` when a
+ *   needed Microsoft 365 service principal has no object id in the tenant.
+ */
+export function buildSetupPlan(spec: CustomerKeySpec, context: SetupPlanContext): Plan {
+  checkContext(spec, context);
+  return spec.protection === 'keyVaultPremium' ? premiumPlan(spec, context) : managedHsmPlan(spec, context);
+}
+
+function verifyStep(keys: readonly KeyRef[], spec: CustomerKeySpec, context: SetupPlanContext): StepDraft {
+  return {
+    id: 'verifyReadiness:all',
+    kind: 'verifyReadiness',
+    site: null,
+    params: {
+      keys,
+      principals: spec.workloads.map((w) => ({
+        workload: w,
+        appId: servicePrincipalFor(w).appId,
+        objectId: lookup(context.servicePrincipalObjectIds, servicePrincipalFor(w).appId) ?? '',
+      })),
+    },
+    irreversible: false,
+    summary: `Check every key against the Customer Key rules (RSA, wrapKey/unwrapKey, enabled, no expiry, recovery level, purge protection, permissions, backup, two subscriptions and regions).`,
+    estimatedSeconds: STEP_ESTIMATES.verifyReadiness,
+  };
+}
+
+function resourceGroupStep(spec: CustomerKeySpec, site: SiteId): StepDraft {
+  const s = spec.sites[site];
+  return {
+    id: `ensureResourceGroup:${site}`,
+    kind: 'ensureResourceGroup',
+    site,
+    params: { subscriptionId: s.subscriptionId, resourceGroup: s.resourceGroup, region: s.region, tags: keywardTags({ 'keyward-site': site }) },
+    irreversible: false,
+    summary: `Make sure resource group ${s.resourceGroup} exists in subscription ${s.subscriptionId} (${s.region}).`,
+    estimatedSeconds: STEP_ESTIMATES.ensureResourceGroup,
+  };
+}
+
+function keySteps(ref: KeyRef, spec: CustomerKeySpec): StepDraft[] {
+  const container = containerOf(ref);
+  const where = ref.containerKind === 'vault' ? `vault ${ref.containerName}` : `HSM ${ref.containerName}`;
+  return [
+    {
+      id: `ensureKey:${ref.site}:${ref.workload}`,
+      kind: 'ensureKey',
+      site: ref.site,
+      params: {
+        container,
+        keyName: ref.keyName,
+        kty: 'RSA-HSM',
+        keySize: spec.keySize,
+        keyOps: [...CUSTOMER_KEY_KEY_OPS],
+        expires: null,
+        notBefore: null,
+        enabled: true,
+        exportable: false,
+        tags: keywardTags({ 'keyward-site': ref.site, 'keyward-workload': ref.workload }),
+        tagWithRequestId: true,
+      },
+      irreversible: false,
+      summary: `Create key ${ref.keyName} in ${where}: RSA-HSM ${spec.keySize}-bit, wrapKey and unwrapKey only, no expiry date.`,
+      estimatedSeconds: STEP_ESTIMATES.ensureKey,
+    },
+    {
+      id: `backupKey:${ref.site}:${ref.workload}`,
+      kind: 'backupKey',
+      site: ref.site,
+      params: { container, keyName: ref.keyName, destination: 'configuredBackupLocation' },
+      irreversible: false,
+      summary: `Back up key ${ref.keyName} to the configured backup location (never to chat).`,
+      estimatedSeconds: STEP_ESTIMATES.backupKey,
+    },
+  ];
+}
+
+function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
+  const keys = keyRefsOf(spec);
+  const keyward = keywardPrincipal(context.keywardWriterObjectId);
+  const retention = CUSTOMER_KEY_LIMITS.recommendedRetentionDays;
+  const steps: StepDraft[] = [];
+  for (const site of ['A', 'B'] as const) {
+    steps.push(resourceGroupStep(spec, site));
+    const s = spec.sites[site];
+    for (const vault of s.vaults) {
+      const ref = keys.find((k) => k.site === site && k.workload === vault.workload);
+      if (!ref) continue;
+      const rbac = spec.accessModel === 'rbac';
+      const vaultScope = containerResourceId(ref);
+      steps.push({
+        id: `ensureVault:${site}:${vault.workload}`,
+        kind: 'ensureVault',
+        site,
+        params: {
+          tenantId: context.tenantId.toLowerCase(),
+          subscriptionId: s.subscriptionId,
+          resourceGroup: s.resourceGroup,
+          region: s.region,
+          vaultName: vault.vaultName,
+          sku: 'premium',
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: retention,
+          enablePurgeProtection: true,
+          accessModel: spec.accessModel,
+          enableRbacAuthorization: rbac,
+          accessPolicies: rbac ? [] : [{ objectId: keyward.objectId, keyPermissions: [...KEYWARD_KEY_PERMISSIONS] }],
+          publicNetworkAccess: 'Enabled',
+          tags: keywardTags({ 'keyward-site': site, 'keyward-workload': vault.workload }),
+        },
+        irreversible: true,
+        summary: `Create Key Vault ${vault.vaultName} (Premium, ${s.region}) for ${WORKLOAD_INFO[vault.workload].displayName}: soft delete ${retention} days, purge protection on, ${rbac ? 'Azure RBAC' : 'access policies'}${rbac ? '' : `; Keyward gets ${KEYWARD_KEY_PERMISSIONS.join(', ')} on keys (no delete)`}.`,
+        estimatedSeconds: STEP_ESTIMATES.ensureVault,
+      });
+      if (rbac) {
+        steps.push({
+          id: `grantKeyAccess:${site}:${vault.workload}:keyward`,
+          kind: 'grantKeyAccess',
+          site,
+          params: {
+            subscriptionId: s.subscriptionId,
+            resourceGroup: s.resourceGroup,
+            vaultName: vault.vaultName,
+            principal: keyward,
+            grant: { mode: 'rbac', roleDefinitionId: ROLES.keyVaultCryptoOfficer.id, roleName: ROLES.keyVaultCryptoOfficer.name, scope: vaultScope },
+          },
+          irreversible: false,
+          summary: `Give Keyward's writer identity ${ROLES.keyVaultCryptoOfficer.name} on vault ${vault.vaultName}, so it can create and back up the key.`,
+          estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
+        });
+      }
+      const sp = m365Principal(vault.workload, context.servicePrincipalObjectIds);
+      steps.push({
+        id: `grantKeyAccess:${site}:${vault.workload}:${sp.token}`,
+        kind: 'grantKeyAccess',
+        site,
+        params: {
+          subscriptionId: s.subscriptionId,
+          resourceGroup: s.resourceGroup,
+          vaultName: vault.vaultName,
+          principal: sp,
+          grant: rbac
+            ? {
+                mode: 'rbac',
+                roleDefinitionId: ROLES.keyVaultCryptoServiceEncryptionUser.id,
+                roleName: ROLES.keyVaultCryptoServiceEncryptionUser.name,
+                scope: vaultScope,
+              }
+            : { mode: 'accessPolicy', keyPermissions: [...M365_KEY_PERMISSIONS] },
+        },
+        irreversible: false,
+        summary: rbac
+          ? `Give ${sp.displayName} the ${ROLES.keyVaultCryptoServiceEncryptionUser.name} role on vault ${vault.vaultName}.`
+          : `Give ${sp.displayName} get, wrapKey and unwrapKey on the keys of vault ${vault.vaultName} (access policy).`,
+        estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
+      });
+      steps.push(...keySteps(ref, spec));
+    }
+  }
+  steps.push(verifyStep(keys, spec, context));
+  const vaultCount = spec.workloads.length * 2;
+  return assemblePlan(
+    {
+      kind: 'setup',
+      operationClass: 'create',
+      tenantId: context.tenantId.toLowerCase(),
+      protection: 'keyVaultPremium',
+      title: `Customer Key on Key Vault Premium: ${vaultCount} vaults for ${spec.workloads.map((w) => WORKLOAD_INFO[w].displayName).join(', ')}`,
+      irreversible: [
+        `Purge protection is switched on for all ${vaultCount} vaults: it can never be switched off, and a deleted vault and its keys cannot be purged until its ${retention}-day retention ends.`,
+        'Vault names, regions and retention cannot be changed after creation; a vault cannot move to another region, and its name stays reserved while it is soft-deleted.',
+        'Never delete or disable a key (or an old key version) that a Data Encryption Policy has used: data wrapped with it becomes unreadable.',
+      ],
+      costNotes: [COST_NOTES.keyVaultPremium],
+      keys,
+    },
+    steps,
+  );
+}
+
+function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
+  const keys = keyRefsOf(spec);
+  const keyward = keywardPrincipal(context.keywardWriterObjectId);
+  const admins = [...spec.hsm.initialAdminObjectIds];
+  if (!admins.includes(keyward.objectId)) admins.push(keyward.objectId);
+  const steps: StepDraft[] = [];
+  for (const site of ['A', 'B'] as const) {
+    const s = spec.sites[site];
+    steps.push(resourceGroupStep(spec, site));
+    steps.push({
+      id: `ensureManagedHsm:${site}`,
+      kind: 'ensureManagedHsm',
+      site,
+      params: {
+        tenantId: context.tenantId.toLowerCase(),
+        subscriptionId: s.subscriptionId,
+        resourceGroup: s.resourceGroup,
+        region: s.region,
+        hsmName: s.hsmName,
+        sku: { family: 'B', name: 'Standard_B1' },
+        initialAdminObjectIds: admins,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: spec.hsm.softDeleteRetentionDays,
+        enablePurgeProtection: true,
+        publicNetworkAccess: 'Enabled',
+        tags: keywardTags({ 'keyward-site': site, 'keyward-workloads': spec.workloads.join('.') }),
+      },
+      irreversible: true,
+      summary: `Create Managed HSM ${s.hsmName} in ${s.region} with ${admins.length} initial administrators (including Keyward), soft delete ${spec.hsm.softDeleteRetentionDays} days and purge protection; hourly billing starts now. Takes about 25 minutes.`,
+      estimatedSeconds: STEP_ESTIMATES.ensureManagedHsm,
+    });
+    steps.push({
+      id: `activateSecurityDomain:${site}`,
+      kind: 'activateSecurityDomain',
+      site,
+      params: {
+        subscriptionId: s.subscriptionId,
+        resourceGroup: s.resourceGroup,
+        hsmName: s.hsmName,
+        officers: spec.hsm.officers,
+        quorum: spec.hsm.quorum,
+        wrappingKeys: 'collectPublicCertificatesFromOfficers',
+        store: 'configuredSecurityDomainLocation',
+      },
+      irreversible: true,
+      summary: `Activate HSM ${s.hsmName}: ${spec.hsm.officers.length} officers each hand in a public certificate, Keyward downloads the security domain with quorum ${spec.hsm.quorum} and stores it encrypted.`,
+      estimatedSeconds: STEP_ESTIMATES.activateSecurityDomain,
+    });
+    steps.push({
+      id: `assignHsmRole:${site}:keyward:cryptoUser`,
+      kind: 'assignHsmRole',
+      site,
+      params: {
+        subscriptionId: s.subscriptionId,
+        resourceGroup: s.resourceGroup,
+        hsmName: s.hsmName,
+        principal: keyward,
+        roleDefinitionId: ROLES.managedHsmCryptoUser.id,
+        roleName: ROLES.managedHsmCryptoUser.name,
+        scope: '/keys',
+      },
+      irreversible: false,
+      summary: `Give Keyward's writer identity ${ROLES.managedHsmCryptoUser.name} on the keys of HSM ${s.hsmName} (create and back up keys; no purge).`,
+      estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
+    });
+    for (const key of s.keys) {
+      const ref = keys.find((k) => k.site === site && k.workload === key.workload);
+      if (!ref) continue;
+      const [ensure, backup] = keySteps(ref, spec);
+      const sp = m365Principal(key.workload, context.servicePrincipalObjectIds);
+      if (ensure) steps.push(ensure);
+      steps.push({
+        id: `assignHsmRole:${site}:${key.workload}:${sp.token}`,
+        kind: 'assignHsmRole',
+        site,
+        params: {
+          subscriptionId: s.subscriptionId,
+          resourceGroup: s.resourceGroup,
+          hsmName: s.hsmName,
+          principal: sp,
+          roleDefinitionId: ROLES.managedHsmCryptoServiceEncryptionUser.id,
+          roleName: ROLES.managedHsmCryptoServiceEncryptionUser.name,
+          scope: `/keys/${key.keyName}`,
+        },
+        irreversible: false,
+        summary: `Give ${sp.displayName} ${ROLES.managedHsmCryptoServiceEncryptionUser.name} on key ${key.keyName} only (scope /keys/${key.keyName}).`,
+        estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
+      });
+      if (backup) steps.push(backup);
+    }
+  }
+  steps.push(verifyStep(keys, spec, context));
+  const days = spec.hsm.softDeleteRetentionDays;
+  return assemblePlan(
+    {
+      kind: 'setup',
+      operationClass: 'create',
+      tenantId: context.tenantId.toLowerCase(),
+      protection: 'managedHsm',
+      title: `Customer Key on Managed HSM: 2 HSMs for ${spec.workloads.map((w) => WORKLOAD_INFO[w].displayName).join(', ')}`,
+      irreversible: [
+        'Each Managed HSM is billed hourly from the moment it is provisioned; deleting it does not stop billing until it is purged.',
+        `Purge protection is switched on for both HSMs: it can never be switched off, and a deleted HSM cannot be purged for ${days} days, during which it keeps billing.`,
+        'A Managed HSM cannot be moved to another resource group, subscription or region, and its retention period cannot be changed.',
+        `If the security domain file and ${spec.hsm.quorum} of the ${spec.hsm.officers.length} officers' private keys are lost, the HSM cannot be recovered after a disaster; Microsoft cannot help.`,
+        'Never delete or disable a key (or an old key version) that a Data Encryption Policy has used: data wrapped with it becomes unreadable.',
+      ],
+      costNotes: [COST_NOTES.managedHsmHourly, COST_NOTES.managedHsmPair, COST_NOTES.managedHsmSoftDeleted, COST_NOTES.managedHsmPrice],
+      keys,
+    },
+    steps,
+  );
+}

@@ -1,0 +1,455 @@
+/**
+ * `validateSpec` turns a draft into a `CustomerKeySpec`, reporting every problem at once with a
+ * message at each wrong field; `validateSetupStep` does the same for one card. Validation never
+ * changes the draft: the journey keeps what the operator typed and re-renders it with the messages.
+ */
+import { CUSTOMER_KEY_LIMITS, MANAGED_HSM_COST_ACKNOWLEDGMENT } from './facts';
+import {
+  validateFreeText,
+  validateKeyName,
+  validateManagedHsmName,
+  validateObjectId,
+  validateResourceGroupName,
+  validateSubscriptionId,
+  validateVaultName,
+} from './naming';
+import { AZURE_REGIONS, findRegion, managedHsmRegionStatus, regionRelation, type AzureRegion } from './regions';
+import {
+  ACCESS_MODELS,
+  fieldPaths,
+  PROTECTIONS,
+  SITE_IDS,
+  SPEC_DEFAULTS,
+  stepOfField,
+  type AccessModel,
+  type CustomerKeyDraft,
+  type CustomerKeySpec,
+  type FieldPath,
+  type HsmKeySpec,
+  type KeySize,
+  type ManagedHsmSiteSpec,
+  type Person,
+  type PremiumSiteSpec,
+  type PremiumVaultSpec,
+  type Protection,
+  type SetupStep,
+  type SiteId,
+  type SiteLocation,
+} from './spec';
+import { canonicalWorkloads, isWorkload, WORKLOAD_INFO, type Workload } from './workloads';
+
+/** What the caller knows that the rules depend on. */
+export interface SpecValidationOptions {
+  /** Region catalogue (e.g. the subscriptions' own locations); defaults to the built-in list. */
+  readonly regions?: readonly AzureRegion[];
+  /**
+   * Authoritative Managed HSM regions. When given, an unlisted region is an error; without it,
+   * Keyward's conservative built-in list only produces warnings (see regions.ts).
+   */
+  readonly managedHsmRegions?: readonly string[];
+  /** The approval policy demands named, disjoint custodians for key A and key B. */
+  readonly requireKeyCustodians?: boolean;
+  /** Client ids Keyward knows (its own managed identities), id → name, to catch them in object id fields. */
+  readonly knownClientIds?: Readonly<Record<string, string>>;
+}
+
+/** Messages by field path. */
+export type FieldMessages = Readonly<Record<FieldPath, string>>;
+
+export type SpecValidation =
+  | { readonly ok: true; readonly spec: CustomerKeySpec; readonly errors: FieldMessages; readonly warnings: FieldMessages }
+  | { readonly ok: false; readonly spec?: undefined; readonly errors: FieldMessages; readonly warnings: FieldMessages };
+
+export interface StepValidation {
+  readonly ok: boolean;
+  readonly errors: FieldMessages;
+  readonly warnings: FieldMessages;
+}
+
+const SITE_LABEL: Record<SiteId, string> = { A: 'site A (key A)', B: 'site B (key B)' };
+
+class Messages {
+  readonly errors: Record<string, string> = {};
+  readonly warnings: Record<string, string> = {};
+  error(path: FieldPath, message: string): void {
+    this.errors[path] = this.errors[path] ? `${this.errors[path]} ${message}` : message;
+  }
+  warn(path: FieldPath, message: string): void {
+    this.warnings[path] = this.warnings[path] ? `${this.warnings[path]} ${message}` : message;
+  }
+  check(path: FieldPath, problem: string | null): boolean {
+    if (problem) this.error(path, problem);
+    return problem === null;
+  }
+}
+
+/**
+ * Validates a whole draft. `ok` is true only when there are no errors; warnings never block.
+ * The returned spec holds trimmed, normalised values (lower-case GUIDs, ARM region names).
+ */
+export function validateSpec(draft: CustomerKeyDraft, options: SpecValidationOptions = {}): SpecValidation {
+  const m = new Messages();
+  const spec = collect(draft, options, m);
+  if (Object.keys(m.errors).length === 0 && spec) return { ok: true, spec, errors: {}, warnings: m.warnings };
+  return { ok: false, errors: m.errors, warnings: m.warnings };
+}
+
+/**
+ * Validates the fields of one card. Errors in the choice card (protection, workloads) are included
+ * for every later step too, because the later cards' rules depend on them.
+ */
+export function validateSetupStep(step: SetupStep, draft: CustomerKeyDraft, options: SpecValidationOptions = {}): StepValidation {
+  const m = new Messages();
+  collect(draft, options, m);
+  const keep = (path: string) => stepOfField(path) === step || (stepOfField(path) === 'choice' && step !== 'choice');
+  const errors = filterKeys(m.errors, keep);
+  const warnings = filterKeys(m.warnings, (path) => stepOfField(path) === step);
+  return { ok: Object.keys(errors).length === 0, errors, warnings };
+}
+
+function filterKeys(record: Record<string, string>, keep: (key: string) => boolean): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => keep(key)));
+}
+
+const trim = (value: string | undefined): string => (value ?? '').trim();
+
+function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Messages): CustomerKeySpec | undefined {
+  const catalogue = options.regions ?? AZURE_REGIONS;
+
+  // --- choice ---------------------------------------------------------------------------------
+  const protectionRaw = trim(draft.protection);
+  let protection: Protection | undefined;
+  if (protectionRaw === '') m.error(fieldPaths.protection, 'Choose where the keys live: Key Vault Premium or Managed HSM.');
+  else if (!(PROTECTIONS as readonly string[]).includes(protectionRaw))
+    m.error(fieldPaths.protection, `'${protectionRaw}' is not a choice Keyward knows. Choose Key Vault Premium (keyVaultPremium) or Managed HSM (managedHsm).`);
+  else protection = protectionRaw as Protection;
+
+  const workloadValues = (draft.workloads ?? []).map((w) => w.trim()).filter((w) => w !== '');
+  const unknown = workloadValues.filter((w) => !isWorkload(w));
+  let workloads: Workload[] | undefined;
+  if (workloadValues.length === 0) {
+    m.error(fieldPaths.workloads, 'Choose at least one workload: multi-workload (whole tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.');
+  } else if (unknown.length > 0) {
+    m.error(fieldPaths.workloads, `Keyward does not know ${unknown.map((w) => `'${w}'`).join(', ')}. Choose from multiWorkload, exchange and sharePoint.`);
+  } else {
+    workloads = canonicalWorkloads(workloadValues as Workload[]);
+  }
+
+  // --- sites ----------------------------------------------------------------------------------
+  const locations: Partial<Record<SiteId, SiteLocation>> = {};
+  const regionFound: Partial<Record<SiteId, AzureRegion>> = {};
+  for (const site of SITE_IDS) {
+    const s = draft.sites?.[site] ?? {};
+    const subOk = m.check(fieldPaths.subscriptionId(site), validateSubscriptionId(s.subscriptionId ?? ''));
+    const rgOk = m.check(fieldPaths.resourceGroup(site), validateResourceGroupName(s.resourceGroup ?? ''));
+    const regionRaw = trim(s.region);
+    const region = regionRaw === '' ? undefined : findRegion(regionRaw, catalogue);
+    if (regionRaw === '') m.error(fieldPaths.region(site), `Choose the Azure region for ${SITE_LABEL[site]}.`);
+    else if (!region)
+      m.error(
+        fieldPaths.region(site),
+        `'${regionRaw}' is not an Azure region Keyward knows${options.regions ? ' for these subscriptions' : ''}. Use the region's name as the portal shows it, for example West Europe (westeurope).`,
+      );
+    else regionFound[site] = region;
+    if (subOk && rgOk && region) {
+      locations[site] = { subscriptionId: trim(s.subscriptionId).toLowerCase(), resourceGroup: trim(s.resourceGroup), region: region.name };
+    }
+  }
+  const subA = trim(draft.sites?.A?.subscriptionId).toLowerCase();
+  const subB = trim(draft.sites?.B?.subscriptionId).toLowerCase();
+  if (subA !== '' && subA === subB) {
+    m.error(
+      fieldPaths.subscriptionId('B'),
+      'Site B must use a different subscription from site A: Customer Key requires the two keys of every policy in two different Azure subscriptions (Microsoft recommends two new subscriptions used only for Customer Key, administered by different people).',
+    );
+  }
+  const ra = regionFound.A;
+  const rb = regionFound.B;
+  if (ra && rb) {
+    const relation = regionRelation(ra.name, rb.name, catalogue);
+    if (relation === 'same') {
+      m.error(fieldPaths.region('B'), `Key B must be in a different region from key A (both are ${ra.displayName}): put the two keys of a policy in two regions so one regional outage cannot reach both.`);
+    } else if (relation === 'paired') {
+      m.warn(
+        fieldPaths.region('B'),
+        `${ra.displayName} and ${rb.displayName} are an Azure region pair. That is allowed, but Microsoft recommends two regions that are not paired, which gives four regions of availability instead of two.`,
+      );
+    }
+  }
+  if (protection === 'managedHsm') {
+    for (const site of SITE_IDS) {
+      const region = regionFound[site];
+      if (!region) continue;
+      const status = managedHsmRegionStatus(region.name, options.managedHsmRegions);
+      if (status === 'unavailable') {
+        m.error(fieldPaths.region(site), `Managed HSM is not offered in ${region.displayName} for this subscription. Choose a region where Managed HSM is available.`);
+      } else if (status === 'unlisted') {
+        m.warn(
+          fieldPaths.region(site),
+          `${region.displayName} is not on Keyward's conservative list of Managed HSM regions. It may work, but creation can fail with "Pool creation is disabled in this region"; preflight checks the subscription's real list.`,
+        );
+      }
+    }
+  }
+
+  // --- names ----------------------------------------------------------------------------------
+  const keySizeRaw = trim(draft.keySize);
+  let keySize: KeySize | undefined = SPEC_DEFAULTS.keySize;
+  if (keySizeRaw !== '') {
+    const n = Number(keySizeRaw);
+    if (!(CUSTOMER_KEY_LIMITS.keySizes as readonly number[]).includes(n)) {
+      m.error(fieldPaths.keySize, `'${keySizeRaw}' is not a key size Customer Key can use. Choose 3072 (recommended), 4096 or 2048 bits; keys are always RSA and HSM-protected.`);
+      keySize = undefined;
+    } else {
+      keySize = n as KeySize;
+      if (n === 2048)
+        m.warn(fieldPaths.keySize, '2048-bit keys are allowed, but Azure guidance for encryption at rest is 3072 or 4096 bits. Keyward recommends 3072.');
+    }
+  }
+
+  let accessModel: AccessModel | undefined = SPEC_DEFAULTS.accessModel;
+  const accessRaw = trim(draft.accessModel);
+  if (protection === 'managedHsm') {
+    if (accessRaw !== '')
+      m.warn(fieldPaths.accessModel, 'The access model applies to Key Vault only; a Managed HSM always uses its local RBAC, so this value is ignored.');
+  } else if (accessRaw !== '') {
+    if (!(ACCESS_MODELS as readonly string[]).includes(accessRaw)) {
+      m.error(fieldPaths.accessModel, `'${accessRaw}' is not an access model. Choose Azure RBAC (rbac) or access policies (accessPolicy).`);
+      accessModel = undefined;
+    } else accessModel = accessRaw as AccessModel;
+  }
+
+  const premiumSites: Partial<Record<SiteId, PremiumVaultSpec[]>> = {};
+  const hsmSites: Partial<Record<SiteId, { hsmName: string; keys: HsmKeySpec[] }>> = {};
+  if (protection === 'keyVaultPremium' && workloads) {
+    const seen = new Map<string, string>();
+    for (const site of SITE_IDS) {
+      const s = draft.sites?.[site];
+      const vaults: PremiumVaultSpec[] = [];
+      for (const w of workloads) {
+        const vaultPath = fieldPaths.vaultName(site, w);
+        const keyPath = fieldPaths.keyName(site, w);
+        const vaultName = trim(s?.vaultNames?.[w]);
+        const keyName = trim(s?.keyNames?.[w]);
+        const owner = `${WORKLOAD_INFO[w].displayName} in site ${site}`;
+        let vaultOk = m.check(vaultPath, validateVaultName(vaultName));
+        const keyOk = m.check(keyPath, validateKeyName(keyName));
+        if (vaultOk) {
+          const previous = seen.get(vaultName.toLowerCase());
+          if (previous) {
+            m.error(
+              vaultPath,
+              `The vault name '${vaultName}' is already used for ${previous}. Each workload needs its own vault in each subscription (one vault per workload per subscription), and vault names are global, so choose another name.`,
+            );
+            vaultOk = false;
+          } else seen.set(vaultName.toLowerCase(), owner);
+        }
+        if (vaultOk && keyOk) vaults.push({ workload: w, vaultName, keyName });
+      }
+      premiumSites[site] = vaults;
+    }
+  } else if (protection === 'managedHsm' && workloads) {
+    for (const site of SITE_IDS) {
+      const s = draft.sites?.[site];
+      const hsmName = trim(s?.hsmName);
+      let hsmOk = m.check(fieldPaths.hsmName(site), validateManagedHsmName(hsmName));
+      if (site === 'B' && hsmOk && hsmName.toLowerCase() === trim(draft.sites?.A?.hsmName).toLowerCase()) {
+        m.error(fieldPaths.hsmName('B'), `HSM B needs its own name: '${hsmName}' is already HSM A's. Customer Key uses two HSMs, one per subscription, and HSM names are global.`);
+        hsmOk = false;
+      }
+      const keys: HsmKeySpec[] = [];
+      const seenKeys = new Map<string, Workload>();
+      for (const w of workloads) {
+        const keyPath = fieldPaths.keyName(site, w);
+        const keyName = trim(s?.keyNames?.[w]);
+        let ok = m.check(keyPath, validateKeyName(keyName));
+        if (ok) {
+          const previous = seenKeys.get(keyName.toLowerCase());
+          if (previous) {
+            m.error(keyPath, `The key name '${keyName}' is already used for ${WORKLOAD_INFO[previous].displayName} in HSM ${site}. Each workload needs its own key; key names in one HSM are unique regardless of case.`);
+            ok = false;
+          } else seenKeys.set(keyName.toLowerCase(), w);
+        }
+        if (ok) keys.push({ workload: w, keyName });
+      }
+      if (hsmOk) hsmSites[site] = { hsmName, keys };
+    }
+  }
+
+  // --- hsm ------------------------------------------------------------------------------------
+  let hsmSettings: { admins: string[]; retention: number; officers: Person[]; quorum: number } | undefined;
+  let acknowledged = false;
+  if (protection === 'managedHsm') {
+    const h = draft.hsm ?? {};
+    const admins: string[] = [];
+    const adminValues = (h.initialAdminObjectIds ?? []).map((v) => v.trim()).filter((v) => v !== '');
+    let adminsOk = true;
+    if (adminValues.length === 0) {
+      m.error(
+        fieldPaths.initialAdminObjectIds,
+        'Name at least one initial administrator by Entra object id. Only initial administrators can activate the HSM and manage its security domain; Keyward adds its own identity, because it runs the activation.',
+      );
+      adminsOk = false;
+    }
+    for (const value of adminValues) {
+      const problem = validateObjectId(value, { role: 'initial administrator', knownClientIds: options.knownClientIds });
+      if (problem) {
+        m.error(fieldPaths.initialAdminObjectIds, problem);
+        adminsOk = false;
+      } else if (admins.includes(value.toLowerCase())) {
+        m.error(fieldPaths.initialAdminObjectIds, `${value} is listed twice; list each administrator once.`);
+        adminsOk = false;
+      } else admins.push(value.toLowerCase());
+    }
+
+    const retentionRaw = trim(h.softDeleteRetentionDays);
+    let retention: number | undefined = SPEC_DEFAULTS.softDeleteRetentionDays;
+    if (retentionRaw !== '') {
+      const n = Number(retentionRaw);
+      const { softDeleteRetentionMinDays: lo, softDeleteRetentionMaxDays: hi } = CUSTOMER_KEY_LIMITS;
+      if (!Number.isInteger(n) || n < lo || n > hi) {
+        m.error(fieldPaths.softDeleteRetentionDays, `Soft-delete retention must be a whole number of days from ${lo} to ${hi} (it is fixed when the HSM is created). Keyward recommends 90.`);
+        retention = undefined;
+      } else {
+        retention = n;
+        if (n < CUSTOMER_KEY_LIMITS.recommendedRetentionDays)
+          m.warn(
+            fieldPaths.softDeleteRetentionDays,
+            `With ${n} days, keys report CustomizedRecoverable+ProtectedSubscription instead of the Recoverable+ProtectedSubscription that Customer Key documents; Microsoft's validation may reject it, and the value cannot be changed later. Keyward recommends 90.`,
+          );
+      }
+    }
+
+    const officers: Person[] = [];
+    let officersOk = true;
+    const rows = h.officers ?? [];
+    let filled = 0;
+    rows.forEach((row, i) => {
+      const name = trim(row.displayName);
+      const oid = trim(row.objectId);
+      if (name === '' && oid === '') return;
+      filled++;
+      const nameOk = m.check(fieldPaths.officerName(i), validateFreeText(name, "officer's display name", 128, true));
+      let oidOk = m.check(fieldPaths.officerObjectId(i), validateObjectId(oid, { role: 'security-domain officer', knownClientIds: options.knownClientIds }));
+      if (oidOk && officers.some((o) => o.objectId === oid.toLowerCase())) {
+        m.error(fieldPaths.officerObjectId(i), `This person is already an officer in an earlier row. Each share of the security domain must be held by a different person.`);
+        oidOk = false;
+      }
+      if (nameOk && oidOk) officers.push({ objectId: oid.toLowerCase(), displayName: name });
+      else officersOk = false;
+    });
+    const { securityDomainMinOfficers: minO, securityDomainMaxOfficers: maxO, securityDomainMinQuorum: minQ, securityDomainMaxQuorum: maxQ } =
+      CUSTOMER_KEY_LIMITS;
+    if (filled < minO) {
+      m.error(
+        fieldPaths.officers,
+        `Name at least ${minO} security-domain officers (you have ${filled}). Activation needs ${minO}–${maxO} wrapping keys, each held offline by a different person.`,
+      );
+      officersOk = false;
+    } else if (filled > maxO) {
+      m.error(fieldPaths.officers, `Name at most ${maxO} security-domain officers (you have ${filled}).`);
+      officersOk = false;
+    }
+
+    const quorumRaw = trim(h.quorum);
+    let quorum: number | undefined = SPEC_DEFAULTS.quorum;
+    if (quorumRaw !== '') {
+      const n = Number(quorumRaw);
+      quorum = Number.isInteger(n) ? n : undefined;
+    }
+    if (quorum === undefined || quorum < minQ || quorum > maxQ) {
+      m.error(fieldPaths.quorum, `The quorum must be a whole number from ${minQ} to ${maxQ}: how many officers must come together to recover the security domain.`);
+      quorum = undefined;
+    } else if (filled >= minO && quorum > filled) {
+      m.error(
+        fieldPaths.quorum,
+        `The quorum (${quorum}) is larger than the number of officers (${filled}), so the security domain could never be recovered. Choose a quorum from ${minQ} to ${filled}, or add officers.`,
+      );
+      quorum = undefined;
+    } else {
+      if (quorum < 3)
+        m.warn(fieldPaths.quorum, 'Microsoft recommends a quorum of at least 3, held by separate people in separate places.');
+      if (filled >= minO && quorum === filled)
+        m.warn(
+          fieldPaths.quorum,
+          `The quorum equals the number of officers: if any one officer's key is lost, the security domain can no longer be recovered. Consider more officers than the quorum.`,
+        );
+    }
+
+    const ack = trim(h.costAcknowledged).toLowerCase();
+    acknowledged = ack === 'true';
+    if (!acknowledged) {
+      m.error(fieldPaths.costAcknowledged, `Tick the billing acknowledgment to continue: "${MANAGED_HSM_COST_ACKNOWLEDGMENT}"`);
+    }
+    if (adminsOk && officersOk && retention !== undefined && quorum !== undefined) {
+      hsmSettings = { admins, retention, officers, quorum };
+    }
+  }
+
+  // --- approvers ------------------------------------------------------------------------------
+  const approvers: Record<SiteId, string[]> = { A: [], B: [] };
+  let approversOk = true;
+  for (const site of SITE_IDS) {
+    const path = fieldPaths.approvers(site);
+    for (const value of (draft.approvers?.[site] ?? []).map((v) => v.trim()).filter((v) => v !== '')) {
+      const problem = validateObjectId(value, { role: `custodian of key ${site}`, knownClientIds: options.knownClientIds });
+      if (problem) {
+        m.error(path, problem);
+        approversOk = false;
+      } else if (!approvers[site].includes(value.toLowerCase())) approvers[site].push(value.toLowerCase());
+    }
+  }
+  const overlap = approvers.A.filter((id) => approvers.B.includes(id));
+  if (options.requireKeyCustodians) {
+    for (const site of SITE_IDS) {
+      if (approvers[site].length === 0 && !m.errors[fieldPaths.approvers(site)]) {
+        m.error(fieldPaths.approvers(site), `Name at least one custodian for key ${site}: the approval policy requires separate custodians for each key.`);
+        approversOk = false;
+      }
+    }
+    if (overlap.length > 0) {
+      m.error(
+        fieldPaths.approvers('B'),
+        `${overlap.join(', ')} ${overlap.length === 1 ? 'is a custodian' : 'are custodians'} of both keys. The approval policy requires separation of duties: nobody may approve changes to both key A and key B.`,
+      );
+      approversOk = false;
+    }
+  } else if (overlap.length > 0) {
+    m.warn(
+      fieldPaths.approvers('B'),
+      `${overlap.join(', ')} ${overlap.length === 1 ? 'is a custodian' : 'are custodians'} of both keys. Microsoft recommends that different people administer each key, so no one person can act on both.`,
+    );
+  } else if (approvers.A.length === 0 && approvers.B.length === 0 && approversOk) {
+    m.warn(fieldPaths.approvers('A'), 'No key custodians are named. Microsoft recommends that different people administer key A and key B; name them here so approvals can enforce it.');
+  }
+
+  // --- assemble -------------------------------------------------------------------------------
+  if (!protection || !workloads || !keySize || !approversOk) return undefined;
+  const A = locations.A;
+  const B = locations.B;
+  if (!A || !B) return undefined;
+  const common = { workloads, keySize, approvers: { A: approvers.A, B: approvers.B } };
+  if (protection === 'keyVaultPremium') {
+    const va = premiumSites.A;
+    const vb = premiumSites.B;
+    if (!accessModel || !va || !vb || va.length !== workloads.length || vb.length !== workloads.length) return undefined;
+    const sites: Record<SiteId, PremiumSiteSpec> = { A: { ...A, vaults: va }, B: { ...B, vaults: vb } };
+    return { protection, accessModel, sites, ...common };
+  }
+  const ha = hsmSites.A;
+  const hb = hsmSites.B;
+  if (!hsmSettings || !acknowledged || !ha || !hb || ha.keys.length !== workloads.length || hb.keys.length !== workloads.length) return undefined;
+  const sites: Record<SiteId, ManagedHsmSiteSpec> = { A: { ...A, ...ha }, B: { ...B, ...hb } };
+  return {
+    protection,
+    sites,
+    hsm: {
+      initialAdminObjectIds: hsmSettings.admins,
+      softDeleteRetentionDays: hsmSettings.retention,
+      officers: hsmSettings.officers,
+      quorum: hsmSettings.quorum,
+      costAcknowledged: true,
+    },
+    ...common,
+  };
+}
