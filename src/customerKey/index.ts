@@ -128,6 +128,7 @@ export {
   resourceGroupKey,
   hsmCountKey,
   nameKey,
+  nameLine,
 } from './preflight';
 export {
   type ObservedKey,

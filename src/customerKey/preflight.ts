@@ -366,7 +366,7 @@ function recoverPurgeCommands(target: NameTarget, location: string | undefined):
   ];
 }
 
-function nameLine(target: NameTarget, obs: Observed<NameObservation> | undefined): ChecklistLine {
+export function nameLine(target: NameTarget, obs: Observed<NameObservation> | undefined): ChecklistLine {
   const what = target.kind === 'vault' ? `Vault name ${target.name}` : `HSM name ${target.name}`;
   const id = `name:${target.kind}:${target.site}${target.workload ? `:${target.workload}` : ''}`;
   const title = `${what} is available`;

@@ -1,0 +1,402 @@
+import { appError, newId, type Clock, type Logger } from '../core';
+import type { AzureReader } from '../azure/ports';
+import type { AuditEventInput } from '../audit/auditRecord';
+import type { SubmitRequest } from '../approvals/submitRequest';
+import {
+  buildSetupPlan,
+  containerResourceId,
+  fieldPaths,
+  nameKey,
+  nameLine,
+  draftFromForm,
+  evaluatePreflight,
+  mergeDraft,
+  parseSetupForm,
+  planHash,
+  preflightTargets,
+  summarizeChecklist,
+  validateSetupStep,
+  validateSpec,
+  type CustomerKeyDraft,
+  type CustomerKeySpec,
+  type NameTarget,
+  type PreflightTargets,
+  type FieldMessages,
+  type Plan,
+  type PreflightContext,
+  type SetupPlanContext,
+  type SetupStep,
+  type SpecValidationOptions,
+} from '../customerKey';
+import { observePreflight } from './observePreflight';
+import { isOpen, type JourneyOwner, type JourneyStore, type SetupJourney, type SetupStage } from './setupJourney';
+
+export interface SetupJourneyDeps {
+  store: JourneyStore;
+  /** Read-only Azure (Keyward's reader identity). */
+  reader: AzureReader;
+  audit: { append(event: AuditEventInput): unknown };
+  approvals: { submit(request: SubmitRequest): Promise<{ id: string }> | { id: string } };
+  clock: Clock;
+  logger: Logger;
+  /** Tenant, Keyward's writer object id, service principal object ids. */
+  planContext(): Promise<SetupPlanContext>;
+  preflightContext(): Promise<PreflightContext>;
+  validationOptions(): SpecValidationOptions;
+  servicePrincipalOverrides?: Readonly<Record<string, string>>;
+  /** How long a preflight stays valid for building a plan; older ones are re-run. */
+  preflightMaxAgeMs?: number;
+}
+
+/** What a card click names: the journey, the version the card showed, and (for step cards) the step. */
+export interface CardAddress {
+  journeyId: string;
+  version: number;
+}
+
+const DEFAULT_PREFLIGHT_MAX_AGE_MS = 15 * 60 * 1000;
+
+/**
+ * The setup journey: a state machine over stored `SetupJourney` records. Every operation loads the
+ * journey, checks who acts and that the card is current, computes the next state, audits it, and
+ * stores it with compare-and-set. A stale or foreign card never changes anything: the caller gets
+ * the current journey back with a notice, or a clear error.
+ */
+export class SetupJourneyService {
+  constructor(private readonly deps: SetupJourneyDeps) {}
+
+  start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>): SetupJourney {
+    requireOwner(owner);
+    const now = this.now();
+    const journey: SetupJourney = {
+      id: newId('setup'),
+      kind: 'setup',
+      owner: { ...owner, aadObjectId: owner.aadObjectId.toLowerCase() },
+      conversationId,
+      origin,
+      status: 'collecting',
+      stage: 'choice',
+      draft: {},
+      errors: {},
+      warnings: {},
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.audit(journey, owner, 'journey.started', 'success');
+    this.deps.store.insert(journey);
+    return journey;
+  }
+
+  get(id: string): SetupJourney {
+    const journey = this.deps.store.get(id);
+    if (!journey) throw appError('NotFound', `There is no setup journey ${id}. Type "status" to see yours, or "setup" to start one.`);
+    return journey;
+  }
+
+  listFor(owner: JourneyOwner, conversationId: string): SetupJourney[] {
+    const byId = new Map<string, SetupJourney>();
+    for (const journey of [...this.deps.store.listByOwner(owner.aadObjectId), ...this.deps.store.listByConversation(conversationId)]) byId.set(journey.id, journey);
+    return [...byId.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  /** Remembers which message shows the journey's card (no version bump: it changes no decision). */
+  rememberCard(id: string, messageId: string | undefined): void {
+    if (!messageId) return;
+    const journey = this.deps.store.get(id);
+    if (journey && journey.cardMessageId !== messageId) this.deps.store.compareAndSet({ ...journey, cardMessageId: messageId }, journey.version);
+  }
+
+  /** A step card was submitted. Invalid values stay on the card with a message at each field. */
+  async submitStep(address: CardAddress, actor: JourneyOwner, step: SetupStep, payload: unknown): Promise<SetupJourney> {
+    const loaded = this.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== step) return this.staleCopy(journey);
+
+    const form = parseSetupForm(step, payload);
+    if (!form.ok) return this.save(journey, { errors: form.errors, warnings: {}, notice: undefined }, actor, 'journey.step.refused', 'denied', { step, fields: Object.keys(form.errors) });
+    const draft = mergeDraft(journey.draft, draftFromForm(step, form.values));
+    const options = this.deps.validationOptions();
+    const check = validateSetupStep(step, draft, options);
+    let errors: Record<string, string> = { ...check.errors };
+    const warnings: Record<string, string> = { ...check.warnings };
+
+    if (check.ok && step === 'names') Object.assign(errors, await this.nameErrors(draft, warnings));
+    if (Object.keys(errors).length > 0) {
+      return this.save(journey, { draft, errors, warnings, notice: undefined }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
+    }
+
+    const next = nextStage(step, draft);
+    if (next !== 'preflight') {
+      return this.save(journey, { draft, stage: next, errors: {}, warnings, notice: undefined }, actor, 'journey.step.completed', 'success', { step });
+    }
+    // Last card: the whole spec must hold together before anything is checked in Azure.
+    const whole = validateSpec(draft, options);
+    if (!whole.ok) {
+      const first = firstStageWithErrors(whole.errors, draft);
+      errors = whole.errors;
+      return this.save(journey, { draft, stage: first, errors, warnings: whole.warnings, notice: 'Some earlier answers no longer fit together; fix the fields marked below.' }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
+    }
+    const preflight = await this.runPreflightFor(whole.spec);
+    return this.save(journey, { draft, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+  }
+
+  /**
+   * Back one card (from preflight or preview: to the last parameter card). Values typed on the card
+   * being left are kept, unvalidated, so going back never loses anything.
+   */
+  back(address: CardAddress, actor: JourneyOwner, payload?: unknown): SetupJourney {
+    const loaded = this.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    let draft = journey.draft;
+    if (payload !== undefined && journey.stage !== 'preflight' && journey.stage !== 'preview') {
+      const form = parseSetupForm(journey.stage, payload);
+      if (form.ok) draft = mergeDraft(draft, draftFromForm(journey.stage, form.values));
+    }
+    const stages = stagesFor(draft);
+    const index = stages.indexOf(journey.stage);
+    const previous = stages[Math.max(0, index - 1)] ?? 'choice';
+    return this.save(journey, { draft, stage: previous, errors: {}, warnings: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: previous });
+  }
+
+  /** Jump to a parameter card to change it (from the preflight or preview cards). */
+  edit(address: CardAddress, actor: JourneyOwner, step: SetupStep): SetupJourney {
+    const loaded = this.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (!stagesFor(journey.draft).includes(step)) throw appError('ValidationFailed', `There is no "${step}" card for this journey.`);
+    return this.save(journey, { stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: step });
+  }
+
+  /** Re-runs the read-only checks (e.g. after registering the mandatory retention feature). */
+  async rerunPreflight(address: CardAddress, actor: JourneyOwner): Promise<SetupJourney> {
+    const loaded = this.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    const spec = this.specOf(journey);
+    const preflight = await this.runPreflightFor(spec);
+    return this.save(journey, { stage: 'preflight', preflight, plan: undefined, planHash: undefined, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+  }
+
+  /** Builds the plan from a green preflight and shows it for review. */
+  async preview(address: CardAddress, actor: JourneyOwner): Promise<SetupJourney> {
+    const loaded = this.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    let journey = loaded.journey;
+    const spec = this.specOf(journey);
+    const maxAge = this.deps.preflightMaxAgeMs ?? DEFAULT_PREFLIGHT_MAX_AGE_MS;
+    let preflight = journey.preflight;
+    if (!preflight || this.deps.clock.now().getTime() - Date.parse(preflight.at) > maxAge) preflight = await this.runPreflightFor(spec);
+    if (!preflight.ready) {
+      return this.save(journey, { stage: 'preflight', preflight, notice: 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.' }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
+    }
+    const plan = buildSetupPlan(spec, await this.deps.planContext());
+    const hash = planHash(plan);
+    journey = this.save(journey, { stage: 'preview', preflight, plan, planHash: hash, notice: undefined }, actor, 'journey.plan.built', 'success', { steps: plan.steps.length }, hash);
+    return journey;
+  }
+
+  /**
+   * Hands the plan to the approvals engine. The plan is rebuilt first: if anything it depends on
+   * changed since the preview (the spec, Keyward's identity, a service principal), the operator
+   * sees the new plan and hash instead of submitting one they did not review.
+   */
+  async submit(address: CardAddress, actor: JourneyOwner, reason: string, origin: Record<string, unknown>): Promise<SetupJourney> {
+    const loaded = this.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'preview' || !journey.plan || !journey.planHash) return this.staleCopy(journey);
+    const trimmed = reason.trim();
+    if (trimmed.length < 3) {
+      return this.save(journey, { errors: { reason: 'Say why this change is needed (approvers see it, and it is kept in the audit log).' }, notice: undefined }, actor, 'journey.submit.refused', 'denied', { reason: 'ReasonRequired' });
+    }
+    const plan = buildSetupPlan(this.specOf(journey), await this.deps.planContext());
+    const hash = planHash(plan);
+    if (hash !== journey.planHash) {
+      return this.save(journey, { plan, planHash: hash, errors: {}, notice: 'The plan changed since you reviewed it (something it depends on changed). Review the new plan and its hash, then submit again.' }, actor, 'journey.plan.changed', 'info', { previous: journey.planHash }, hash);
+    }
+    const spec = this.specOf(journey);
+    const request = await this.deps.approvals.submit({
+      planHash: hash,
+      operationClass: plan.operationClass,
+      title: plan.title,
+      summaryLines: planSummaryLines(plan),
+      targets: plan.keys.map((key) => `${key.site}: ${key.containerName}/${key.keyName}`).slice(0, 60),
+      keySides: spec.approvers.A.length > 0 || spec.approvers.B.length > 0 ? { A: [...spec.approvers.A], B: [...spec.approvers.B] } : undefined,
+      requester: { aadObjectId: actor.aadObjectId, name: actor.name, tenantId: actor.tenantId },
+      reason: trimmed,
+      origin,
+      journeyId: journey.id,
+    });
+    return this.save(journey, { status: 'submitted', requestId: request.id, errors: {}, notice: undefined }, actor, 'journey.submitted', 'success', { requestId: request.id }, hash, request.id);
+  }
+
+  cancel(address: CardAddress, actor: JourneyOwner): SetupJourney {
+    const loaded = this.load(address, actor, { allowClosed: true });
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.status === 'submitted') throw appError('JourneyClosed', 'This journey was submitted for approval; cancel the request on its approval card instead.');
+    if (journey.status === 'cancelled') return journey;
+    return this.save(journey, { status: 'cancelled', notice: undefined }, actor, 'journey.cancelled', 'success', {});
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private load(address: CardAddress, actor: JourneyOwner, options: { allowClosed?: boolean } = {}): { journey: SetupJourney } | { stale: SetupJourney } {
+    requireOwner(actor);
+    const journey = this.get(address.journeyId);
+    if (journey.owner.aadObjectId !== actor.aadObjectId.toLowerCase()) {
+      this.audit(journey, actor, 'journey.foreign_click', 'denied', {});
+      throw appError('NotYourJourney', `This setup belongs to ${journey.owner.name ?? 'someone else'}. Type "setup" to start your own.`);
+    }
+    if (!options.allowClosed && !isOpen(journey)) {
+      throw appError('JourneyClosed', journey.status === 'submitted' ? 'This journey was already submitted for approval; its approval card shows where it stands.' : 'This journey was cancelled. Type "setup" to start a new one.');
+    }
+    if (address.version !== journey.version) return { stale: this.staleCopy(journey) };
+    return { journey };
+  }
+
+  /** The current journey, marked so the card says it replaced an outdated one; nothing is stored. */
+  private staleCopy(journey: SetupJourney): SetupJourney {
+    return { ...journey, notice: 'That card was out of date, so nothing was changed. This is the current state; continue from here.' };
+  }
+
+  private specOf(journey: SetupJourney): CustomerKeySpec {
+    const result = validateSpec(journey.draft, this.deps.validationOptions());
+    if (!result.ok) throw appError('ValidationFailed', 'Some answers are not valid any more; edit the marked cards.', { fields: Object.keys(result.errors) });
+    return result.spec;
+  }
+
+  private async runPreflightFor(spec: CustomerKeySpec) {
+    const targets = preflightTargets(spec);
+    const observations = await observePreflight(this.deps.reader, targets, { servicePrincipalOverrides: this.deps.servicePrincipalOverrides });
+    const lines = evaluatePreflight(spec, observations, await this.deps.preflightContext());
+    return { at: this.now(), lines, ready: summarizeChecklist(lines).ready };
+  }
+
+  /**
+   * Names taken or soft-deleted, as field errors on the names card. Checked from the draft (later
+   * cards are not filled yet), with the same rules and wording as the preflight name lines.
+   */
+  private async nameErrors(draft: CustomerKeyDraft, warnings: Record<string, string>): Promise<Record<string, string>> {
+    const errors: Record<string, string> = {};
+    const targets = nameTargetsFromDraft(draft);
+    const observations = await observePreflight(this.deps.reader, emptyTargets({ names: targets, subscriptions: subscriptionsOf(draft) }));
+    for (const target of targets) {
+      const line = nameLine(target, observations.names?.[target.key]);
+      const field = target.kind === 'vault' && target.workload ? fieldPaths.vaultName(target.site, target.workload) : fieldPaths.hsmName(target.site);
+      if (line.status === 'fail') errors[field] = `${line.detail} ${line.fix?.text ?? ''}`.trim();
+      else if (line.status === 'warn' || line.status === 'unknown') warnings[field] = line.detail;
+    }
+    return errors;
+  }
+
+  private save(
+    journey: SetupJourney,
+    changes: Partial<SetupJourney>,
+    actor: JourneyOwner,
+    action: string,
+    outcome: AuditEventInput['outcome'],
+    details: Record<string, unknown>,
+    hash?: string,
+    requestId?: string,
+  ): SetupJourney {
+    const next: SetupJourney = { ...journey, ...changes, version: journey.version + 1, updatedAt: this.now() };
+    if (!('notice' in changes)) delete next.notice;
+    // Audit first: if the record cannot be written the journey does not move (fail closed).
+    this.audit(next, actor, action, outcome, { stage: next.stage, ...details }, hash, requestId);
+    if (!this.deps.store.compareAndSet(next, journey.version)) {
+      const current = this.get(journey.id);
+      return this.staleCopy(current);
+    }
+    return next;
+  }
+
+  private audit(journey: SetupJourney, actor: JourneyOwner, action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}, hash?: string, requestId?: string): void {
+    this.deps.audit.append({
+      actor: { objectId: actor.aadObjectId.toLowerCase(), name: actor.name, tenantId: actor.tenantId },
+      action,
+      target: `journey/${journey.id}`,
+      outcome,
+      planHash: hash ?? journey.planHash,
+      requestId: requestId ?? journey.requestId,
+      details,
+    });
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+/** The cards of a journey, in order; the Managed HSM card only for Managed HSM. */
+export function stagesFor(draft: { protection?: string }): SetupStage[] {
+  return draft.protection === 'managedHsm'
+    ? ['choice', 'sites', 'names', 'hsm', 'approvers', 'preflight', 'preview']
+    : ['choice', 'sites', 'names', 'approvers', 'preflight', 'preview'];
+}
+
+function nextStage(step: SetupStep, draft: { protection?: string }): SetupStage {
+  const stages = stagesFor(draft);
+  return stages[stages.indexOf(step) + 1] ?? 'preflight';
+}
+
+function firstStageWithErrors(errors: FieldMessages, draft: { protection?: string }): SetupStage {
+  const order = stagesFor(draft);
+  const steps = Object.keys(errors).map(stageOfPath);
+  return order.find((stage) => steps.includes(stage)) ?? 'choice';
+}
+
+function stageOfPath(path: string): SetupStage {
+  if (path === 'protection' || path === 'workloads') return 'choice';
+  if (/^sites\.[AB]\.(subscriptionId|resourceGroup|region)$/.test(path)) return 'sites';
+  if (path.startsWith('sites.') || path === 'keySize' || path === 'accessModel') return 'names';
+  if (path.startsWith('hsm.')) return 'hsm';
+  return 'approvers';
+}
+
+function requireOwner(actor: JourneyOwner): void {
+  if (!actor.aadObjectId) throw appError('NotYourJourney', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.');
+}
+
+function summaryDetails(lines: ReadonlyArray<{ status: string; id: string }>): Record<string, unknown> {
+  return { red: lines.filter((l) => l.status === 'fail').map((l) => l.id), unknown: lines.filter((l) => l.status === 'unknown').map((l) => l.id) };
+}
+
+/** What approvers read: the steps in order, then what cannot be undone and what it costs. */
+export function planSummaryLines(plan: Plan): string[] {
+  const steps = plan.steps.map((step) => `${step.index + 1}. ${step.summary}${step.irreversible ? ' (cannot be undone)' : ''}`);
+  const tail = [...plan.irreversible.map((line) => `Cannot be undone: ${line}`), ...plan.costNotes.map((line) => `Cost: ${line}`)];
+  const room = 60 - tail.length;
+  const shown = steps.length > room ? [...steps.slice(0, room - 1), `… and ${steps.length - room + 1} more steps (see the plan preview).`] : steps;
+  return [...shown, ...tail].map((line) => (line.length > 500 ? `${line.slice(0, 497)}…` : line));
+}
+
+/** The vault or HSM names a draft asks for, as preflight name targets. */
+function nameTargetsFromDraft(draft: CustomerKeyDraft): NameTarget[] {
+  const targets: NameTarget[] = [];
+  for (const site of ['A', 'B'] as const) {
+    const s = draft.sites?.[site] ?? {};
+    const location = { subscriptionId: (s.subscriptionId ?? '').trim().toLowerCase(), resourceGroup: (s.resourceGroup ?? '').trim() };
+    if (draft.protection === 'managedHsm') {
+      const name = (s.hsmName ?? '').trim();
+      if (name) targets.push({ key: nameKey('managedHsm', name), site, kind: 'managedHsm', name, workload: null, expectedResourceId: containerResourceId({ containerKind: 'managedHsm', containerName: name, ...location }), region: s.region ?? '' });
+    } else {
+      for (const workload of draft.workloads ?? []) {
+        const name = (s.vaultNames?.[workload as keyof typeof s.vaultNames] ?? '').trim();
+        if (name) targets.push({ key: nameKey('vault', name), site, kind: 'vault', name, workload: workload as NameTarget['workload'], expectedResourceId: containerResourceId({ containerKind: 'vault', containerName: name, ...location }), region: s.region ?? '' });
+      }
+    }
+  }
+  return targets;
+}
+
+function subscriptionsOf(draft: CustomerKeyDraft): PreflightTargets['subscriptions'] {
+  return (['A', 'B'] as const).map((site) => ({ site, subscriptionId: (draft.sites?.[site]?.subscriptionId ?? '').trim().toLowerCase() })).filter((s) => s.subscriptionId !== '');
+}
+
+function emptyTargets(partial: Partial<PreflightTargets>): PreflightTargets {
+  return { subscriptions: [], mandatoryRetention: [], resourceGroups: [], names: [], hsmQuotas: [], hsmLocations: [], permissions: [], servicePrincipals: [], ...partial };
+}

@@ -1,0 +1,84 @@
+import type { AzureReader, DeletedContainer, ManagedHsmInfo, NameAvailability, SubscriptionInfo } from '../../src/azure/ports';
+import { LOCAL_M365_SERVICE_PRINCIPALS } from '../../src/core';
+
+/**
+ * An in-process AzureReader for unit tests of the journey logic (the real SDK path is covered by
+ * the contract and bot tests against the emulator). State is plain maps the test edits.
+ */
+export class FakeAzureReader implements AzureReader {
+  subscriptions = new Map<string, SubscriptionInfo>();
+  features = new Map<string, string>();
+  takenNames = new Set<string>();
+  deletedVaults: DeletedContainer[] = [];
+  missing: string[] = [];
+  calls: string[] = [];
+
+  constructor(subscriptionIds: string[]) {
+    for (const id of subscriptionIds) {
+      this.subscriptions.set(id, { subscriptionId: id, state: 'Enabled', displayName: `Sub ${id.slice(-4)}`, quotaId: 'EnterpriseAgreement_2014-09-01' });
+      this.features.set(id, 'Registered');
+    }
+  }
+
+  async getSubscription(id: string): Promise<SubscriptionInfo> {
+    this.calls.push(`getSubscription ${id}`);
+    const sub = this.subscriptions.get(id);
+    if (!sub) throw Object.assign(new Error('SubscriptionNotFound'), { statusCode: 404 });
+    return sub;
+  }
+  async getFeatureState(id: string): Promise<string> {
+    return this.features.get(id) ?? 'NotRegistered';
+  }
+  async resourceGroupExists(): Promise<boolean> {
+    return false;
+  }
+  async checkVaultName(_sub: string, name: string): Promise<NameAvailability> {
+    this.calls.push(`checkVaultName ${name}`);
+    return this.takenNames.has(name.toLowerCase()) ? { available: false, reason: 'AlreadyExists', message: 'taken' } : { available: true };
+  }
+  async checkManagedHsmName(sub: string, name: string): Promise<NameAvailability> {
+    return this.checkVaultName(sub, name);
+  }
+  async listDeletedVaults(): Promise<DeletedContainer[]> {
+    return this.deletedVaults;
+  }
+  async listDeletedManagedHsms(): Promise<DeletedContainer[]> {
+    return [];
+  }
+  async getDeletedManagedHsm(): Promise<DeletedContainer | undefined> {
+    return undefined;
+  }
+  async getDeletedVault(): Promise<DeletedContainer | undefined> {
+    return undefined;
+  }
+  async listManagedHsms(): Promise<ManagedHsmInfo[]> {
+    return [];
+  }
+  async providerLocations(): Promise<string[]> {
+    return ['westeurope', 'northeurope', 'eastus2', 'swedencentral'];
+  }
+  async missingActions(_scope: string, actions: readonly string[]): Promise<string[]> {
+    return actions.filter((a) => this.missing.includes(a));
+  }
+  async servicePrincipalObjectId(appId: string): Promise<string | undefined> {
+    return LOCAL_M365_SERVICE_PRINCIPALS.find((sp) => sp.appId === appId)?.objectId;
+  }
+  async getVault(): Promise<undefined> {
+    return undefined;
+  }
+  async getManagedHsm(): Promise<undefined> {
+    return undefined;
+  }
+  async listRoleAssignments(): Promise<[]> {
+    return [];
+  }
+  async listHsmRoleAssignments(): Promise<[]> {
+    return [];
+  }
+  async getKey(): Promise<undefined> {
+    return undefined;
+  }
+  async listKeyVersions(): Promise<[]> {
+    return [];
+  }
+}
