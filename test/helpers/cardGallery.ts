@@ -1,0 +1,78 @@
+import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, ManualClock, silentLogger } from '../../src/core';
+import { openDatabase } from '../../src/store/database';
+import { journeyMigrations, SqliteJourneyStore } from '../../src/store/sqliteJourneyStore';
+import { SetupJourneyService } from '../../src/journeys/setupJourneyService';
+import type { SetupJourney } from '../../src/journeys/setupJourney';
+import { renderJourneyListCard, renderSetupCard } from '../../src/bot/setup/setupCards';
+import { renderWelcomeCard } from '../../src/bot/cards/welcomeCard';
+import { journeyEntries } from '../../src/bot/journeyCatalogue';
+import type { AdaptiveCardJson } from '../../src/bot/cards/adaptiveCard';
+import { FakeAzureReader } from './fakeAzureReader';
+
+export interface GalleryCard {
+  /** File name stem for docs/cards/<name>.png */
+  name: string;
+  title: string;
+  card: AdaptiveCardJson;
+}
+
+const A = LOCAL_SUBSCRIPTIONS.primary.id;
+const B = LOCAL_SUBSCRIPTIONS.secondary.id;
+
+/**
+ * Every card Keyward shows, in the states a person meets them, built by the real renderers from
+ * real journey states (fake Azure reads). Used by the card-rendering test and by
+ * `npm run docs:cards`, which draws them for the README.
+ */
+export async function buildCardGallery(): Promise<GalleryCard[]> {
+  const operator = { aadObjectId: LOCAL_PEOPLE.operator.objectId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID };
+  const reader = new FakeAzureReader([A, B]);
+  const service = new SetupJourneyService({
+    store: new SqliteJourneyStore(openDatabase({ file: ':memory:', migrations: journeyMigrations })),
+    reader,
+    audit: { append: () => undefined },
+    approvals: { submit: () => ({ id: 'req_7Hq2ZfA9kLmN3pQr' }) },
+    clock: new ManualClock(Date.UTC(2026, 10, 29, 9, 30)),
+    logger: silentLogger,
+    planContext: async () => ({
+      tenantId: LOCAL_TENANT_ID,
+      keywardWriterObjectId: LOCAL_IDENTITIES.writer.objectId,
+      servicePrincipalObjectIds: Object.fromEntries(LOCAL_M365_SERVICE_PRINCIPALS.map((sp) => [sp.appId, sp.objectId])),
+    }),
+    preflightContext: async () => ({ tenantId: LOCAL_TENANT_ID, keywardWriterObjectId: LOCAL_IDENTITIES.writer.objectId }),
+    validationOptions: () => ({ requireKeyCustodians: true }),
+  });
+  const context = { knownPeople: [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana, LOCAL_PEOPLE.approverAlex].map((p) => ({ objectId: p.objectId, name: p.displayName })), custodiansRequired: true };
+  const at = (j: SetupJourney) => ({ journeyId: j.id, version: j.version });
+  const gallery: GalleryCard[] = [];
+  const add = (name: string, title: string, journey: SetupJourney) => gallery.push({ name, title, card: renderSetupCard(journey, context) });
+
+  gallery.push({ name: 'welcome', title: 'Welcome (help, install, first message)', card: renderWelcomeCard({ userName: 'Olivia Operator', journeys: journeyEntries(new Set(['setup', 'status', 'approvals'])), localMode: true }) });
+  let j = service.start(operator, 'gallery', {});
+  add('setup-1-choice', 'Setup: Key Vault Premium or Managed HSM', j);
+  j = await service.submitStep(at(j), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
+  const sitesBad = await service.submitStep(at(j), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': A, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'northeurope' });
+  add('setup-2-sites-errors', 'Setup: subscriptions and regions, with the messages for two mistakes', sitesBad);
+  j = await service.submitStep(at(sitesBad), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'swedencentral' });
+  add('setup-3-names', 'Setup: vault and key names, key size, access model', j);
+  j = await service.submitStep(at(j), operator, 'names', { 'sites.A.vaultName.exchange': 'kv-ck-ex-a-7h2q', 'sites.B.vaultName.exchange': 'kv-ck-ex-b-7h2q', 'sites.A.keyName.exchange': 'ck-ex-key-a', 'sites.B.keyName.exchange': 'ck-ex-key-b', keySize: '3072', accessModel: 'rbac' });
+  add('setup-4-approvers', 'Setup: custodians of key A and key B', j);
+  reader.features.set(B, 'NotRegistered');
+  j = await service.submitStep(at(j), operator, 'approvers', { 'approvers.A': LOCAL_PEOPLE.approverChen.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId });
+  add('setup-5-preflight-red', 'Preflight: a red line with its fix (mandatory retention not registered)', j);
+  reader.features.set(B, 'Registered');
+  j = await service.rerunPreflight(at(j), operator);
+  add('setup-6-preflight-green', 'Preflight: all green', j);
+  j = await service.preview(at(j), operator);
+  add('setup-7-preview', 'Plan preview with the plan hash', j);
+  j = await service.submit(at(j), operator, 'Regulator requires customer-managed keys for mailboxes.', {});
+  add('setup-8-submitted', 'Submitted for approval', j);
+
+  let h = service.start(operator, 'gallery', {});
+  h = await service.submitStep(at(h), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload,sharePoint' });
+  h = await service.submitStep(at(h), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'swedencentral' });
+  h = await service.submitStep(at(h), operator, 'names', { 'sites.A.hsmName': 'hsm-ck-a-7h2q', 'sites.B.hsmName': 'hsm-ck-b-7h2q', 'sites.A.keyName.multiWorkload': 'ck-mw-key-a', 'sites.B.keyName.multiWorkload': 'ck-mw-key-b', 'sites.A.keyName.sharePoint': 'ck-sp-key-a', 'sites.B.keyName.sharePoint': 'ck-sp-key-b', keySize: '3072' });
+  add('setup-hsm', 'Managed HSM: administrators, officers, quorum and the billing acknowledgment', h);
+  gallery.push({ name: 'status', title: 'status: your journeys', card: renderJourneyListCard(service.listFor(operator, 'gallery')) });
+  return gallery;
+}
