@@ -11,6 +11,8 @@ import { startServer, type HealthReport, type RunningServer } from './server/cre
 import { createPinoLogger } from './observability/pinoLogger';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
+import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
+import { approvalsAndAuditMigrations, createApprovalsRuntime, type ApprovalsRuntime } from './bot/approvals/approvalsRuntime';
 import path from 'node:path';
 
 export interface KeywardOverrides {
@@ -26,6 +28,8 @@ export interface Keyward {
   bot: Bot;
   db: Database;
   logger: Logger;
+  /** Approvals engine and audit log: the seam for journeys (submit) and the executor (onApproved, beginExecution). */
+  approvals: ApprovalsRuntime;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -36,10 +40,20 @@ export interface Keyward {
  */
 export async function startKeyward(config: Config, overrides: KeywardOverrides = {}): Promise<Keyward> {
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
-  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations] });
+  // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
+  const policyFile = resolvePolicyPath(config.mode, config.policyFile);
+  const policy = readPolicyFile(policyFile);
+  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations] });
   const kv = new SqliteKeyValueStore(db);
+  let approvals: ApprovalsRuntime;
+  try {
+    approvals = createApprovalsRuntime({ db, policy, policyFile, allowedTenants: config.bot.allowedTenants, clock: overrides.clock ?? systemClock, logger });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
-  const features: BotFeature[] = [...(overrides.extraFeatures ?? [])];
+  const features: BotFeature[] = [approvals.feature, ...(overrides.extraFeatures ?? [])];
   const registered = new Set(features.flatMap((feature) => (feature.commands ?? []).map((command) => command.name)));
   const journeys = journeyEntries(registered);
 
@@ -50,6 +64,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     renderWelcome: (actor) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local' }),
     logger,
   });
+  approvals.attach(bot.adapter, config.bot.appId ?? '');
+  approvals.scheduler.start(config.approvals.tickSeconds * 1000);
 
   const health = async (): Promise<HealthReport> => {
     const store = pingDatabase(db) ? 'ok' : 'unavailable';
@@ -75,6 +91,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       logger,
     });
   } catch (error) {
+    await approvals.stop();
     db.close();
     throw error;
   }
@@ -87,9 +104,11 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     bot,
     db,
     logger,
+    approvals,
     stop() {
       stopped ??= (async () => {
         await server.stop(config.shutdownGraceMs);
+        await approvals.stop();
         db.close();
         logger.info({}, 'Keyward stopped');
       })();
@@ -114,7 +133,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   try {
     keyward = await startKeyward(config, { clock: systemClock });
   } catch (error) {
-    if (isAppError(error, 'PortInUse')) {
+    if (isAppError(error, 'PortInUse') || isAppError(error, 'PolicyInvalid')) {
       console.error(error.message);
       process.exit(1);
     }

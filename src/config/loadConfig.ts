@@ -36,6 +36,10 @@ export interface Config {
     playgroundUser: 'operator' | 'approverAlex' | 'approverBruno' | 'approverChen' | 'approverDana' | 'observer';
   };
   policyFile?: string;
+  approvals: {
+    /** Seconds between expiry/reminder passes; 0 = off. */
+    tickSeconds: number;
+  };
   backupDir: string;
 }
 
@@ -127,6 +131,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       playgroundUser: values.KEYWARD_PLAYGROUND_USER as Config['local']['playgroundUser'],
     },
     policyFile: values.KEYWARD_POLICY_FILE as string | undefined,
+    approvals: { tickSeconds: values.KEYWARD_APPROVALS_TICK_SECONDS as number },
     backupDir: path.resolve(dataDir, (values.KEYWARD_BACKUP_DIR as string | undefined) ?? 'backups'),
   };
   return deepFreeze(config);

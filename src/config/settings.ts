@@ -61,7 +61,8 @@ export const SETTINGS = [
   { name: 'KEYWARD_PLAYGROUND', schema: bool(true), doc: 'Start the Agents Playground with npm start (false to run bot and emulator only).', example: 'true' },
   { name: 'KEYWARD_PLAYGROUND_USER', schema: z.enum(['operator', 'approverAlex', 'approverBruno', 'approverChen', 'approverDana', 'observer']).default('operator'), doc: 'Who you are in the playground UI: operator, approverAlex, approverBruno, approverChen, approverDana or observer.', example: 'operator' },
   // --- approvals, execution, storage of artefacts
-  { name: 'KEYWARD_POLICY_FILE', schema: optionalString, doc: 'Approval policy file (JSON). Local default: config/policy.local.json.', example: 'config/policy.local.json' },
+  { name: 'KEYWARD_POLICY_FILE', schema: optionalString, doc: 'Approval policy file (JSON). Local default: config/policy.local.json. Required in production.', example: 'config/policy.local.json' },
+  { name: 'KEYWARD_APPROVALS_TICK_SECONDS', schema: z.coerce.number().int('must be a whole number').min(0).max(3600).default(30), doc: 'How often Keyward expires overdue approval requests and sends reminders (seconds; 0 = never; votes check expiry themselves).', example: '30' },
   { name: 'KEYWARD_BACKUP_DIR', schema: optionalString, doc: 'Where key backups are written (default: <data dir>/backups). Never chat.', example: '' },
 ] as const satisfies readonly SettingSpec[];
 

@@ -5,6 +5,14 @@
 export const VERBS = {
   /** Welcome card: start one of the journeys by name (data.command). */
   runCommand: 'keyward.command',
+  /** Approval card: approve (data: requestId, planHash, cardVersion, verb; input: reason). */
+  approvalApprove: 'keyward.approval.approve',
+  /** Approval card: reject (reason required). */
+  approvalReject: 'keyward.approval.reject',
+  /** Approval card: the requester withdraws the request. */
+  approvalCancel: 'keyward.approval.cancel',
+  /** Approval card: refresh (automatic, user-specific view) or "show my options". Changes nothing. */
+  approvalView: 'keyward.approval.view',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

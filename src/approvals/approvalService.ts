@@ -1,0 +1,495 @@
+import { appError, isAppError, newUuid, silentLogger, toAppError, type AppError, type Clock, type Logger } from '../core';
+import { SYSTEM_ACTOR, type AuditActor, type AuditEventInput, type AuditLog } from '../audit';
+import { policyMembers, type ApprovalPolicy } from './approvalPolicy';
+import type { ApprovalRequestStore, Atomic } from './approvalPorts';
+import { correlationIdOf, type ActorIdentity, type ApprovalRequest, type Person, type RequestStatus, type VoteDecision } from './approvalTypes';
+import { eligibleRequirements, evaluateRule, unsatisfiableReasons, type RuleProgress } from './ruleEvaluation';
+import { validateSubmitRequest, type SubmitRequest } from './submitRequest';
+import { cleanReason, dueExpiry, transition, type ApprovalEvent, type ChangeKind, type TransitionResult } from './transition';
+
+/** A stored change, told to listeners after it committed. */
+export interface ApprovalChange {
+  change: ChangeKind | 'submitted';
+  request: ApprovalRequest;
+  /** Who caused it; SYSTEM_ACTOR for timers. */
+  actor: AuditActor;
+}
+
+/** The answer to a vote or cancel: applied, or refused with a stable code (already audited). */
+export type ActionResult = { ok: true; request: ApprovalRequest; change: ChangeKind } | { ok: false; error: AppError; request?: ApprovalRequest };
+
+export interface VoteInput {
+  requestId: string;
+  /** From the validated activity; never from card data. */
+  voter: ActorIdentity;
+  decision: VoteDecision;
+  reason?: string;
+  /** The plan hash printed on the card that was clicked. */
+  planHash: string;
+  /** Free text for the audit record, e.g. "card v3 in group chat". */
+  via?: string;
+}
+
+export interface ApprovalServiceDeps {
+  store: ApprovalRequestStore;
+  audit: AuditLog;
+  atomic: Atomic;
+  policy: ApprovalPolicy;
+  clock: Clock;
+  logger?: Logger;
+  newId?: () => string;
+}
+
+const MAX_CAS_RETRIES = 5;
+
+/**
+ * The approvals engine over its ports. Every state change is ONE atomic unit:
+ * read → pure `transition` → audit append → compare-and-set. The audit record is appended BEFORE
+ * the state write inside that unit, and both commit together or not at all: if the audit cannot be
+ * written, the change does not happen (fail closed). Listeners hear about a change only after it
+ * committed, and only in the process that made it — so `onApproved` fires exactly once per
+ * approval even with several bot processes on one store.
+ */
+export class ApprovalService {
+  private readonly changeListeners = new Set<(change: ApprovalChange) => void | Promise<void>>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly logger: Logger;
+  private readonly makeId: () => string;
+
+  constructor(private readonly deps: ApprovalServiceDeps) {
+    this.logger = deps.logger ?? silentLogger;
+    this.makeId = deps.newId ?? newUuid;
+  }
+
+  get policy(): ApprovalPolicy {
+    return this.deps.policy;
+  }
+
+  // ---------------------------------------------------------------- seam for journeys
+
+  /**
+   * Opens an approval request for a plan. Refuses (AppError) an invalid submission, a requester
+   * from another tenant, a requester who is a key custodian under separation of duties, and a
+   * rule nobody but the requester could meet. Submitting the same plan hash again for the same
+   * journey returns the open request; a NEW hash for the same journey supersedes the open request
+   * (its votes are void) and starts a fresh one.
+   */
+  async submit(input: SubmitRequest): Promise<ApprovalRequest> {
+    const valid = validateSubmitRequest(input);
+    const requester = this.toPerson(valid.requester);
+    const rule = this.deps.policy.rules[valid.operationClass];
+    const keySides = valid.keySides;
+    if (rule.separationOfDuties) {
+      if (keySides && (keySides.A.includes(requester.objectId) || keySides.B.includes(requester.objectId))) {
+        this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'SeparationOfDuties', details: { operationClass: valid.operationClass } });
+        throw appError('SeparationOfDuties', 'Separation of duties: you are a custodian of one of the keys, so you cannot request this change. Ask someone who holds neither key.');
+      }
+      if (rule.separationOfDuties.approvalsPerKeySide > 0 && (!keySides || keySides.A.length === 0 || keySides.B.length === 0)) {
+        throw appError('ValidationFailed', `The policy needs approvals from the custodians of key A and key B for ${valid.operationClass} requests; the submission must name both (keySides).`);
+      }
+    }
+    const now = this.deps.clock.now();
+    const draft: ApprovalRequest = {
+      id: this.makeId(),
+      version: 1,
+      status: 'pending',
+      operationClass: valid.operationClass,
+      title: valid.title,
+      summaryLines: valid.summaryLines,
+      targets: valid.targets,
+      planHash: valid.planHash,
+      keySides,
+      requester,
+      reason: cleanReason(valid.reason) ?? valid.reason,
+      origin: valid.origin,
+      journeyId: valid.journeyId,
+      rule,
+      policyHash: this.deps.policy.hash,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + rule.approvalWindowMinutes * 60_000).toISOString(),
+      votes: [],
+    };
+    const impossible = unsatisfiableReasons(draft);
+    if (impossible.length > 0) {
+      const messages = impossible.map((reason) => reason.message);
+      this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(draft.targets), planHash: draft.planHash, outcome: 'denied', reason: 'unsatisfiable', details: { problems: messages } });
+      throw appError(
+        impossible.some((reason) => reason.requirement.startsWith('keySide')) ? 'SeparationOfDuties' : 'SelfApprovalForbidden',
+        `Nobody could approve this request: ${messages.join('; ')}. Ask another operator to submit it, or fix the policy.`,
+        { problems: messages },
+      );
+    }
+
+    const changes: ApprovalChange[] = [];
+    const result = this.deps.atomic(() => {
+      const open = valid.journeyId ? this.deps.store.list({ journeyId: valid.journeyId, statuses: ['pending', 'approved'] }) : [];
+      const same = open.find((request) => request.planHash === draft.planHash && request.operationClass === draft.operationClass && request.requester.objectId === requester.objectId);
+      if (same) return same;
+      for (const old of open) {
+        const superseded = transition(old, { type: 'supersede', by: requester, newRequestId: draft.id }, now);
+        if (!superseded.ok) continue;
+        this.deps.audit.append({
+          actor: auditActor(requester),
+          action: 'approval.superseded',
+          target: targetOf(old.targets),
+          requestId: old.id,
+          planHash: old.planHash,
+          outcome: 'success',
+          reason: 'the plan changed',
+          details: { supersededBy: draft.id, newPlanHash: draft.planHash, votesVoided: old.votes.length, statusBefore: old.status },
+        });
+        this.casOrThrow(superseded.request, old.version);
+        changes.push({ change: 'superseded', request: superseded.request, actor: auditActor(requester) });
+      }
+      const request: ApprovalRequest = { ...draft, supersedes: open[0]?.id };
+      this.deps.audit.append({
+        actor: auditActor(requester),
+        action: 'approval.submitted',
+        target: targetOf(request.targets),
+        requestId: request.id,
+        planHash: request.planHash,
+        outcome: 'success',
+        reason: request.reason,
+        details: {
+          operationClass: request.operationClass,
+          title: request.title,
+          targets: request.targets,
+          journeyId: request.journeyId ?? null,
+          supersedes: request.supersedes ?? null,
+          keySides: request.keySides ?? null,
+          expiresAt: request.expiresAt,
+          policyHash: request.policyHash,
+          rule: {
+            factors: rule.factors.map((factor) => ({ group: factor.groupId, approvals: factor.approvals, of: factor.members.length })),
+            allowSelfApproval: rule.allowSelfApproval,
+            separationOfDuties: rule.separationOfDuties,
+            approvalWindowMinutes: rule.approvalWindowMinutes,
+            executionWindowMinutes: rule.executionWindowMinutes,
+            reasonRequired: rule.reasonRequired,
+          },
+        },
+      });
+      this.deps.store.insert(request);
+      changes.push({ change: 'submitted', request, actor: auditActor(requester) });
+      return request;
+    });
+    for (const change of changes) this.emit(change);
+    return result;
+  }
+
+  // ---------------------------------------------------------------- votes and cancel (the cards)
+
+  /** Records one vote, or refuses it with a stable code. Every outcome is audited. */
+  async vote(input: VoteInput): Promise<ActionResult> {
+    const identity = this.identify(input.voter);
+    if (!identity.ok) return this.refuseUnidentified(identity.error, input.voter, input.requestId, 'approval.vote.refused', { decision: input.decision, via: input.via ?? null });
+    const voter = identity.person;
+    return this.act(input.requestId, voter, { type: 'vote', voter, decision: input.decision, reason: input.reason, planHash: input.planHash }, 'approval.vote.refused', { decision: input.decision, claimedPlanHash: input.planHash, via: input.via ?? null });
+  }
+
+  /** The requester withdraws a pending (or approved, not yet running) request. */
+  async cancel(input: { requestId: string; by: ActorIdentity; reason?: string; via?: string }): Promise<ActionResult> {
+    const identity = this.identify(input.by);
+    if (!identity.ok) return this.refuseUnidentified(identity.error, input.by, input.requestId, 'approval.cancel.refused', { via: input.via ?? null });
+    return this.act(input.requestId, identity.person, { type: 'cancel', by: identity.person, reason: input.reason }, 'approval.cancel.refused', { via: input.via ?? null });
+  }
+
+  // ---------------------------------------------------------------- seam for the executor
+
+  /**
+   * Subscribes to approvals. Called once per approval, in the process that recorded the deciding
+   * vote, after it committed. Returns an unsubscribe function. An executor that starts later (or
+   * after a crash) should also pick up `list({ statuses: ['approved'] })`.
+   */
+  onApproved(listener: (request: ApprovalRequest) => void | Promise<void>): () => void {
+    return this.onChange((change) => (change.change === 'approved' ? listener(change.request) : undefined));
+  }
+
+  /** Every committed change (cards and notifications listen here). */
+  onChange(listener: (change: ApprovalChange) => void | Promise<void>): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /**
+   * Claims an approved request for execution: approved → executing, exactly once across threads
+   * and processes (the compare-and-set runs inside an exclusive transaction). Throws
+   * `ExecutionWindowClosed` after the execution window (and the request turns expired),
+   * `RequestNotPending` before approval, `RequestAlreadyDecided` if it was already claimed or
+   * closed, `AuditWriteFailed` if the start could not be audited — in every case: do not run.
+   * The request id is the correlation id to send as x-ms-client-request-id.
+   */
+  async beginExecution(requestId: string, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
+    const result = this.apply(requestId, { type: 'beginExecution' }, executor, 'execution.refused', {});
+    if (!result.ok) throw result.error;
+    return result.request;
+  }
+
+  /** Shows the executor's progress on the cards ("Step 3 of 7: creating key A"). Not a state change; not audited (the executor audits its steps). */
+  async reportExecutionProgress(requestId: string, progress: string, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
+    const result = this.apply(requestId, { type: 'reportProgress', progress: progress.slice(0, 300) }, executor, 'execution.progress.refused', {});
+    if (!result.ok) throw result.error;
+    return result.request;
+  }
+
+  /** executing → succeeded | failed. `detail` is shown to approvers and requester: no secrets. */
+  async finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: string, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
+    const result = this.apply(requestId, { type: 'finishExecution', outcome, detail: detail.slice(0, 1000) }, executor, 'execution.finish.refused', {});
+    if (!result.ok) throw result.error;
+    return result.request;
+  }
+
+  // ---------------------------------------------------------------- timers (ApprovalScheduler)
+
+  /** Expires every request whose window has passed. Returns the ones this call expired. */
+  async expireDue(): Promise<ApprovalRequest[]> {
+    const now = this.deps.clock.now();
+    const expired: ApprovalRequest[] = [];
+    for (const request of this.deps.store.list({ statuses: ['pending', 'approved'] })) {
+      if (!dueExpiry(request, now)) continue;
+      const result = this.apply(request.id, { type: 'expire' }, SYSTEM_ACTOR, 'approval.expire.skipped', {}, { auditRefusal: false });
+      if (result.ok) expired.push(result.request);
+    }
+    return expired;
+  }
+
+  /** Marks and announces requests whose reminder time has come (once each). */
+  async remindDue(): Promise<ApprovalRequest[]> {
+    const now = this.deps.clock.now().getTime();
+    const reminded: ApprovalRequest[] = [];
+    for (const request of this.deps.store.list({ statuses: ['pending'] })) {
+      const lead = request.rule.reminderBeforeMinutes * 60_000;
+      const end = Date.parse(request.expiresAt);
+      if (lead === 0 || request.remindedAt || now < end - lead || now >= end) continue;
+      const result = this.apply(request.id, { type: 'remind' }, SYSTEM_ACTOR, 'approval.remind.skipped', {}, { auditRefusal: false });
+      if (result.ok) reminded.push(result.request);
+    }
+    return reminded;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  get(requestId: string): ApprovalRequest | undefined {
+    return this.deps.store.get(requestId);
+  }
+
+  list(filter?: { statuses?: readonly RequestStatus[]; journeyId?: string }): ApprovalRequest[] {
+    return this.deps.store.list(filter);
+  }
+
+  progress(request: ApprovalRequest): RuleProgress {
+    return evaluateRule(request);
+  }
+
+  /** Could this person ever vote on this request (ignores whether they already did)? */
+  canVote(request: ApprovalRequest, objectId: string): boolean {
+    return eligibleRequirements(request, objectId.toLowerCase()).length > 0 && this.isCurrentApprover(request, objectId.toLowerCase());
+  }
+
+  /** Open requests this person can act on: vote (eligible, not voted yet) or cancel (requester). */
+  actionableFor(objectId: string): ApprovalRequest[] {
+    const id = objectId.toLowerCase();
+    return this.deps.store.list({ statuses: ['pending', 'approved'] }).filter((request) => {
+      if (request.requester.objectId === id) return true;
+      return request.status === 'pending' && !request.votes.some((vote) => vote.voter.objectId === id) && this.canVote(request, id);
+    });
+  }
+
+  /**
+   * Runs `work` with `event` appended first, as one atomic unit: a side change that must be
+   * audited (e.g. designating the approvers' conversation) happens only if its record is stored.
+   */
+  runAudited<T>(event: AuditEventInput, work: () => T): T {
+    return this.deps.atomic(() => {
+      this.deps.audit.append(event);
+      return work();
+    });
+  }
+
+  /** Appends an audit record for a refusal that never reached a request (bad card data). */
+  auditRefusal(event: Omit<AuditEventInput, 'outcome'>): void {
+    this.auditOutside({ ...event, outcome: 'denied' });
+  }
+
+  /** Resolves when every listener started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private act(requestId: string, actor: Person, event: ApprovalEvent, refusalAction: string, details: Record<string, unknown>): ActionResult {
+    return this.apply(requestId, event, auditActor(actor), refusalAction, details);
+  }
+
+  /**
+   * The one place state moves. Runs inside `atomic`, so with SQLite it is a single IMMEDIATE
+   * transaction: no other process can read-then-write this request in between. The version
+   * compare-and-set is kept anyway (defence in depth, and what a non-transactional store needs);
+   * a lost race is retried on fresh state.
+   */
+  private apply(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, options: { auditRefusal?: boolean } = {}): ActionResult {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const { result, changes } = this.deps.atomic(() => this.applyOnce(requestId, event, actor, refusalAction, details, options.auditRefusal ?? true));
+        for (const change of changes) this.emit(change);
+        if (result.ok) return { ok: true, request: result.request, change: result.change };
+        return { ok: false, error: result.error, request: result.request ?? this.deps.store.get(requestId) };
+      } catch (error) {
+        if (isAppError(error, 'ConcurrentUpdate') && attempt < MAX_CAS_RETRIES) continue;
+        throw toAppError(error);
+      }
+    }
+  }
+
+  private applyOnce(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, auditRefusal: boolean): { result: TransitionResult; changes: ApprovalChange[] } {
+    const current = this.deps.store.get(requestId);
+    if (!current) {
+      const error = appError('NotFound', `There is no approval request ${requestId}.`);
+      if (auditRefusal) this.deps.audit.append({ actor, action: refusalAction, target: `approval/${requestId}`, requestId, outcome: 'denied', reason: 'NotFound', details: { ...details, message: error.message } });
+      return { result: { ok: false, error }, changes: [] };
+    }
+    const now = this.deps.clock.now();
+    const result = transition(current, event, now, { isCurrentApprover: (objectId) => this.isCurrentApprover(current, objectId) });
+    const changes: ApprovalChange[] = [];
+    if (result.ok) {
+      for (const record of this.auditFor(current, result.request, result.change, actor, event)) this.deps.audit.append(record);
+      this.casOrThrow(result.request, current.version);
+      changes.push({ change: result.change, request: result.request, actor });
+      return { result, changes };
+    }
+    if (auditRefusal) {
+      this.deps.audit.append({
+        actor,
+        action: refusalAction,
+        target: targetOf(current.targets),
+        requestId: current.id,
+        planHash: current.planHash,
+        outcome: 'denied',
+        reason: result.error.code,
+        details: { ...details, status: current.status, message: result.error.message },
+      });
+    }
+    if (result.request) {
+      // Expiry discovered at the moment of use: store it, so the card and the timer agree.
+      for (const record of this.auditFor(current, result.request, 'expired', SYSTEM_ACTOR, { type: 'expire' })) this.deps.audit.append(record);
+      this.casOrThrow(result.request, current.version);
+      changes.push({ change: 'expired', request: result.request, actor: SYSTEM_ACTOR });
+    }
+    return { result, changes };
+  }
+
+  private auditFor(before: ApprovalRequest, after: ApprovalRequest, change: ChangeKind, actor: AuditActor, event: ApprovalEvent): AuditEventInput[] {
+    const base = { actor, target: targetOf(after.targets), requestId: after.id, planHash: after.planHash };
+    const records: AuditEventInput[] = [];
+    if (event.type === 'vote') {
+      const vote = after.votes[after.votes.length - 1]!;
+      records.push({
+        ...base,
+        action: 'approval.vote.recorded',
+        outcome: 'success',
+        reason: vote.reason,
+        details: {
+          decision: vote.decision,
+          countsFor: eligibleRequirements(after, vote.voter.objectId),
+          progress: evaluateRule(after).requirements.map((r) => ({ requirement: r.id, have: r.counted.length, needed: r.needed })),
+          versionBefore: before.version,
+        },
+      });
+    }
+    switch (change) {
+      case 'approved':
+        records.push({ ...base, action: 'approval.approved', outcome: 'success', details: { approvers: after.votes.filter((v) => v.decision === 'approve').map((v) => v.voter.objectId), executeBy: after.executeBy } });
+        break;
+      case 'rejected':
+        records.push({ ...base, action: 'approval.rejected', outcome: 'success', reason: after.votes[after.votes.length - 1]?.reason });
+        break;
+      case 'cancelled':
+        records.push({ ...base, action: 'approval.cancelled', outcome: 'success', reason: after.closedReason, details: { statusBefore: before.status } });
+        break;
+      case 'expired':
+        records.push({ ...base, actor: SYSTEM_ACTOR, action: 'approval.expired', outcome: 'info', reason: after.closedReason, details: { statusBefore: before.status, expiresAt: before.expiresAt, executeBy: before.executeBy ?? null } });
+        break;
+      case 'reminded':
+        records.push({ ...base, action: 'approval.reminded', outcome: 'info', details: { expiresAt: after.expiresAt } });
+        break;
+      case 'executing':
+        records.push({ ...base, action: 'execution.started', outcome: 'success', details: { correlationId: correlationIdOf(after), executeBy: before.executeBy ?? null } });
+        break;
+      case 'succeeded':
+      case 'failed':
+        records.push({ ...base, action: `execution.${change}`, outcome: change === 'succeeded' ? 'success' : 'failure', reason: after.execution?.detail });
+        break;
+      default:
+        break;
+    }
+    return records;
+  }
+
+  private casOrThrow(next: ApprovalRequest, expectedVersion: number): void {
+    if (!this.deps.store.compareAndSet(next, expectedVersion)) {
+      throw appError('ConcurrentUpdate', `Request ${next.id} changed while this change was being made.`, { requestId: next.id });
+    }
+  }
+
+  private isCurrentApprover(request: ApprovalRequest, objectId: string): boolean {
+    return policyMembers(this.deps.policy).has(objectId) || (request.keySides?.A.includes(objectId) ?? false) || (request.keySides?.B.includes(objectId) ?? false);
+  }
+
+  private identify(actor: ActorIdentity): { ok: true; person: Person } | { ok: false; error: AppError } {
+    try {
+      return { ok: true, person: this.toPerson(actor) };
+    } catch (error) {
+      return { ok: false, error: toAppError(error) };
+    }
+  }
+
+  /** Identity is the activity's Entra object id + tenant, nothing else. */
+  private toPerson(actor: ActorIdentity): Person {
+    const objectId = actor.aadObjectId?.trim().toLowerCase();
+    if (!objectId) throw appError('NotAnApprover', 'Keyward could not tell who you are (the activity carries no Entra object id), so it cannot count your vote.');
+    const tenantId = actor.tenantId?.trim().toLowerCase();
+    if (!tenantId || tenantId !== this.deps.policy.tenantId) {
+      throw appError('TenantNotAllowed', `Only people of tenant ${this.deps.policy.tenantId} may request or approve changes here.`, { tenantId: tenantId ?? null });
+    }
+    return { objectId, tenantId, name: actor.name ?? this.deps.policy.people[objectId], channelUserId: actor.channelUserId };
+  }
+
+  private refuseUnidentified(error: AppError, claimed: ActorIdentity, requestId: string, action: string, details: Record<string, unknown>): ActionResult {
+    this.auditOutside({
+      // What the activity claimed, kept for the investigation; it was not trusted for anything.
+      actor: { objectId: claimed.aadObjectId?.slice(0, 64) || 'unidentified', name: claimed.name?.slice(0, 200), tenantId: claimed.tenantId?.slice(0, 64) },
+      action,
+      target: `approval/${requestId}`,
+      requestId,
+      outcome: 'denied',
+      reason: error.code,
+      details: { ...details, message: error.message, tenantId: error.details.tenantId ?? null },
+    });
+    return { ok: false, error, request: this.deps.store.get(requestId) };
+  }
+
+  /** Audit outside a state change (refusals): if even this fails, say so loudly; nothing was done anyway. */
+  private auditOutside(event: AuditEventInput): void {
+    this.deps.atomic(() => this.deps.audit.append(event));
+  }
+
+  private emit(change: ApprovalChange): void {
+    for (const listener of this.changeListeners) {
+      const run = Promise.resolve()
+        .then(() => listener(change))
+        .catch((error: unknown) => this.logger.error({ requestId: change.request.id, change: change.change, err: error instanceof Error ? error.message : String(error) }, 'approval listener failed'))
+        .finally(() => this.pending.delete(run));
+      this.pending.add(run);
+    }
+  }
+}
+
+function auditActor(person: Person): AuditActor {
+  return { objectId: person.objectId, name: person.name, tenantId: person.tenantId };
+}
+
+function targetOf(targets: readonly string[]): string {
+  const joined = targets.join(' | ');
+  return joined === '' ? '(no targets named)' : joined.length > 500 ? `${joined.slice(0, 500)}…` : joined;
+}

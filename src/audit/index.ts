@@ -1,0 +1,4 @@
+export * from './auditRecord';
+export * from './auditChain';
+export * from './auditScrub';
+export * from './auditLog';

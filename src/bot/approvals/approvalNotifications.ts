@@ -1,0 +1,211 @@
+import { silentLogger, type Logger } from '../../core';
+import type { ApprovalChange, ApprovalService } from '../../approvals/approvalService';
+import type { ApprovalDirectoryStore, ApprovalMessageStore, PostedCard } from '../../approvals/approvalPorts';
+import { shortId, type ApprovalRequest, type ConversationRef } from '../../approvals/approvalTypes';
+import { formatDuration, formatUtc } from '../cards/approvalCard';
+import type { ApprovalViews } from './approvalViews';
+import type { Notifier } from './notifier';
+
+export interface ApprovalNotificationsDeps {
+  service: ApprovalService;
+  directory: ApprovalDirectoryStore;
+  messages: ApprovalMessageStore;
+  views: ApprovalViews;
+  /** Late-bound: the Bot Framework adapter exists only once the bot is built. */
+  notifier(): Notifier | undefined;
+  logger?: Logger;
+}
+
+interface Target {
+  reference: ConversationRef;
+  conversationId: string;
+  role: PostedCard['role'];
+}
+
+/**
+ * Turns committed approval changes into Teams messages: the card for the approvers when a request
+ * opens, an in-place update of every copy of the card on every change, a message to the
+ * requester when their request is decided or has run, and a reminder before expiry.
+ *
+ * Work for one request runs in order (a queue per request), and every update re-reads the
+ * request and renders its CURRENT state, repeating while the version moves — so the last update
+ * any copy receives shows the latest state even when votes race.
+ */
+export class ApprovalNotifications {
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: ApprovalNotificationsDeps) {
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  /** Subscribes to the service; returns the unsubscribe function. */
+  start(): () => void {
+    return this.deps.service.onChange((change) => this.handle(change));
+  }
+
+  handle(change: ApprovalChange): Promise<void> {
+    return this.enqueue(change.request.id, async () => {
+      const { request } = change;
+      if (change.change === 'submitted') {
+        await this.postToApprovers(request);
+        return;
+      }
+      await this.refreshNow(request.id);
+      if (change.change === 'reminded') await this.remind(request);
+      if (['approved', 'rejected', 'expired', 'succeeded', 'failed'].includes(change.change)) await this.tellRequester(request);
+    });
+  }
+
+  /**
+   * Re-renders every posted copy of the request's card from the current state. The executor may
+   * call this after its own changes; state changes made through the service trigger it anyway.
+   */
+  refreshCards(requestId: string): Promise<void> {
+    return this.enqueue(requestId, () => this.refreshNow(requestId));
+  }
+
+  /** Resolves when all queued notification work has finished. */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
+  }
+
+  /** Where approval cards for this request go right now. */
+  approverTargets(request: ApprovalRequest): Target[] {
+    const setting = this.deps.service.policy.approvalCards;
+    const captured = this.deps.directory.approversConversation();
+    if (captured && (!setting.conversationId || captured.conversationId === setting.conversationId)) {
+      return [{ reference: captured.reference, conversationId: captured.conversationId, role: 'approvers' }];
+    }
+    if (setting.conversationId) {
+      // Pinned by the policy but not seen yet: the same service endpoint and bot as the request's
+      // own conversation, with the pinned id. If Keyward is not in that chat the post fails and the
+      // personal-chat fallback is used.
+      return [{ reference: deriveReference(request.origin, setting.conversationId), conversationId: setting.conversationId, role: 'approvers' }];
+    }
+    return this.personalTargets(request);
+  }
+
+  private personalTargets(request: ApprovalRequest): Target[] {
+    if (this.deps.service.policy.approvalCards.fallback !== 'personalChats') return [];
+    const people = new Set([...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])]);
+    people.delete(request.requester.objectId);
+    const targets: Target[] = [];
+    for (const objectId of people) {
+      const reference = this.deps.directory.personalConversation(objectId);
+      const conversationId = (reference?.conversation as { id?: string } | undefined)?.id;
+      if (reference && conversationId) targets.push({ reference, conversationId, role: 'personal' });
+    }
+    return targets;
+  }
+
+  private async postToApprovers(request: ApprovalRequest): Promise<void> {
+    const notifier = this.deps.notifier();
+    if (!notifier) return;
+    const card = this.deps.views.shared(request);
+    let delivered = 0;
+    let targets = this.approverTargets(request);
+    for (let pass = 0; pass < 2 && delivered === 0; pass += 1) {
+      for (const target of targets) {
+        try {
+          const messageId = await notifier.post(target.reference, card);
+          if (messageId) {
+            this.deps.messages.add({ requestId: request.id, conversationId: target.conversationId, messageId, reference: target.reference, role: target.role });
+            delivered += 1;
+          }
+        } catch (error) {
+          this.logger.warn({ requestId: request.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) }, 'could not post the approval card');
+        }
+      }
+      if (delivered === 0 && targets.some((target) => target.role === 'approvers')) targets = this.personalTargets(request);
+      else break;
+    }
+    if (delivered === 0) {
+      this.logger.warn({ requestId: request.id }, 'no approver could be reached');
+      await this.safeText(
+        notifier,
+        request.origin,
+        `Your request "${request.title}" (${shortId(request.id)}) is waiting for approval, but Keyward cannot reach any approver yet: add Keyward to the approvers' group chat, or ask an approver to say "approvals" to Keyward.`,
+      );
+    }
+    // A vote may have landed while the card was on its way: make the copies current.
+    const latest = this.deps.service.get(request.id);
+    if (latest && latest.version !== request.version) await this.refreshNow(request.id);
+  }
+
+  private async refreshNow(requestId: string): Promise<void> {
+    const notifier = this.deps.notifier();
+    if (!notifier) return;
+    for (let round = 0; round < 3; round += 1) {
+      const request = this.deps.service.get(requestId);
+      if (!request) return;
+      const card = this.deps.views.shared(request);
+      for (const posted of this.deps.messages.list(requestId)) {
+        try {
+          await notifier.update(posted.reference, posted.messageId, card);
+        } catch (error) {
+          this.logger.warn({ requestId, messageId: posted.messageId, err: error instanceof Error ? error.message : String(error) }, 'could not update an approval card');
+        }
+      }
+      if (this.deps.service.get(requestId)?.version === request.version) return;
+    }
+  }
+
+  private async tellRequester(request: ApprovalRequest): Promise<void> {
+    const notifier = this.deps.notifier();
+    if (!notifier) return;
+    const current = this.deps.service.get(request.id) ?? request;
+    const names = this.deps.views.names(current);
+    const by = current.votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.voter.name ?? names[vote.voter.objectId] ?? vote.voter.objectId);
+    const ref = `Request ${current.id}.`;
+    const title = `"${request.title}"`;
+    const messages: Partial<Record<string, string>> = {
+      approved: `Approved: your request ${title} was approved by ${by.join(', ')}. Keyward may run it until ${request.executeBy ? formatUtc(request.executeBy) : 'the end of the execution window'}. ${ref}`,
+      rejected: `Rejected: your request ${title} — ${request.closedReason ?? 'an approver rejected it'}. Nothing will run. ${ref}`,
+      expired: `Expired: your request ${title} — ${request.closedReason ?? 'its window passed'}. Nothing ran; submit it again if it is still needed. ${ref}`,
+      succeeded: `Done: your request ${title} ran successfully${request.execution?.detail ? `: ${request.execution.detail}` : ''}. ${ref}`,
+      failed: `Failed: your request ${title} did not complete${request.execution?.detail ? `: ${request.execution.detail}` : ''}. ${ref}`,
+    };
+    const text = messages[request.status];
+    if (text) await this.safeText(notifier, request.origin, text);
+  }
+
+  private async remind(request: ApprovalRequest): Promise<void> {
+    const notifier = this.deps.notifier();
+    if (!notifier) return;
+    const progress = this.deps.service.progress(request);
+    const names = this.deps.views.names(request);
+    const needed = progress.requirements
+      .filter((requirement) => requirement.missing > 0)
+      .map((requirement) => `${requirement.label}: ${requirement.missing} more (${requirement.stillEligible.map((id) => names[id] ?? id).join(', ') || 'nobody left'})`)
+      .join('; ');
+    const text = `Reminder: "${request.title}" (request ${shortId(request.id)}) needs a decision before ${formatUtc(request.expiresAt)} (${formatDuration(Date.parse(request.expiresAt) - Date.parse(request.remindedAt ?? request.createdAt))} left). Still needed: ${needed}.`;
+    for (const target of this.approverTargets(request)) await this.safeText(notifier, target.reference, text);
+  }
+
+  private async safeText(notifier: Notifier, reference: ConversationRef, text: string): Promise<void> {
+    try {
+      await notifier.postText(reference, text);
+    } catch (error) {
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not post an approval notification');
+    }
+  }
+
+  private enqueue(requestId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(requestId) ?? Promise.resolve();
+    const run = previous
+      .then(work)
+      .catch((error: unknown) => this.logger.error({ requestId, err: error instanceof Error ? error.message : String(error) }, 'approval notification failed'))
+      .finally(() => {
+        if (this.queues.get(requestId) === run) this.queues.delete(requestId);
+      });
+    this.queues.set(requestId, run);
+    return run;
+  }
+}
+
+/** A reference to another conversation on the same channel service, for the same bot. */
+export function deriveReference(origin: ConversationRef, conversationId: string): ConversationRef {
+  const { activityId: _activityId, user: _user, conversation, ...rest } = origin as ConversationRef & { activityId?: unknown; user?: unknown; conversation?: { tenantId?: string } };
+  return { ...rest, conversation: { id: conversationId, isGroup: true, tenantId: conversation?.tenantId } };
+}

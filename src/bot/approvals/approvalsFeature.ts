@@ -1,0 +1,201 @@
+import { describeErrorCode, type AppError, type Clock, type Logger } from '../../core';
+import type { ApprovalService } from '../../approvals/approvalService';
+import type { ApprovalDirectoryStore, ApprovalMessageStore } from '../../approvals/approvalPorts';
+import type { ApprovalRequest, Person } from '../../approvals/approvalTypes';
+import { policyMembers } from '../../approvals/approvalPolicy';
+import type { BotFeature, CardActionContext, CardActionResult, CardActionSpec, TurnIo } from '../botTypes';
+import { parseApprovalCardData, type ApprovalVerb } from '../cards/approvalCardData';
+import { renderPolicyCard } from '../cards/approvalPolicyCard';
+import { VERBS } from '../cards/verbs';
+import type { ApprovalViews } from './approvalViews';
+
+export interface ApprovalsFeatureDeps {
+  service: ApprovalService;
+  directory: ApprovalDirectoryStore;
+  messages: ApprovalMessageStore;
+  views: ApprovalViews;
+  clock: Clock;
+  logger: Logger;
+}
+
+const MAX_LISTED = 10;
+
+/**
+ * The approvals slice of the bot: `approvals` (what waits for you; `approvals here` designates the
+ * approvers' conversation), `policy`, and the card verbs Approve, Reject, Cancel and View.
+ *
+ * Who clicked is `activity.from.aadObjectId` + the activity's tenant (TurnIo.actor) — never the
+ * card data, which only says which request, plan, card version and verb. Every refusal is answered
+ * with the current card and a sentence saying why, and is audited by the service.
+ */
+export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
+  const { service, directory, views } = deps;
+  const policy = service.policy;
+
+  /** Learns where people and the approvers' conversation are, from any turn that reaches us. */
+  const learn = (io: TurnIo) => {
+    const person = trustedPerson(io);
+    if (person) {
+      directory.rememberPerson(person);
+      if (io.conversation.kind === 'personal' && policyMembers(policy).has(person.objectId)) directory.setPersonalConversation(person.objectId, cleanReference(io.reference()));
+    }
+    const pinned = policy.approvalCards.conversationId;
+    if (pinned && io.conversation.id === pinned) {
+      const reference = cleanReference(io.reference());
+      const known = directory.approversConversation();
+      if (!known || known.conversationId !== pinned || (known.reference as { serviceUrl?: unknown }).serviceUrl !== reference.serviceUrl) {
+        service.runAudited(
+          {
+            actor: person ? { objectId: person.objectId, name: person.name, tenantId: person.tenantId } : { objectId: 'system:keyward', name: 'Keyward' },
+            action: 'approvers.conversation.captured',
+            target: `conversation/${pinned}`,
+            outcome: 'success',
+            reason: 'pinned by the policy',
+            details: { conversationId: pinned, kind: io.conversation.kind },
+          },
+          () => directory.setApproversConversation({ conversationId: pinned, reference, designatedBy: 'policy', at: deps.clock.now().toISOString() }),
+        );
+      }
+    }
+    return person;
+  };
+
+  const designate = async (io: TurnIo): Promise<void> => {
+    const person = trustedPerson(io);
+    const pinned = policy.approvalCards.conversationId;
+    const refuse = async (reason: string, text: string) => {
+      service.auditRefusal({ actor: auditActorOf(io, person), action: 'approvers.conversation.refused', target: `conversation/${io.conversation.id}`, reason, details: { kind: io.conversation.kind } });
+      await io.sendText(text);
+    };
+    if (!person || !policyMembers(policy).has(person.objectId)) return refuse('NotAnApprover', 'Only an approver named in the policy can choose where approval cards go.');
+    if (io.conversation.kind === 'personal') return refuse('ValidationFailed', 'Type "approvals here" in the approvers\' group chat or channel, not in a personal chat.');
+    if (pinned && pinned !== io.conversation.id) return refuse('PolicyPinned', `The policy pins the approvers' conversation to ${pinned}; change KEYWARD_POLICY_FILE to move it.`);
+    service.runAudited(
+      {
+        actor: auditActorOf(io, person),
+        action: 'approvers.conversation.designated',
+        target: `conversation/${io.conversation.id}`,
+        outcome: 'success',
+        details: { conversationId: io.conversation.id, kind: io.conversation.kind, previous: directory.approversConversation()?.conversationId ?? null },
+      },
+      () => directory.setApproversConversation({ conversationId: io.conversation.id, reference: cleanReference(io.reference()), designatedBy: person.objectId, at: deps.clock.now().toISOString() }),
+    );
+    await io.sendText('Approval cards will be posted in this conversation from now on. (Recorded in the audit log.)');
+  };
+
+  const listCommand = async (args: string, io: TurnIo): Promise<void> => {
+    if (args.trim().toLowerCase() === 'here') return designate(io);
+    const person = learn(io);
+    if (!person) {
+      await io.sendText(`${describeErrorCode(io.actor.aadObjectId ? 'TenantNotAllowed' : 'NotAnApprover')} Keyward cannot tell who you are in tenant ${policy.tenantId}, so it shows no requests.`);
+      return;
+    }
+    const requests = service.actionableFor(person.objectId);
+    if (requests.length === 0) {
+      const role = policyMembers(policy).has(person.objectId) ? 'Nothing is waiting for your decision.' : 'Nothing is waiting for you: you are not an approver in the policy, and you have no open requests.';
+      await io.sendText(`${role} Type "policy" to see who approves what.`);
+      return;
+    }
+    if (requests.length > MAX_LISTED) await io.sendText(`${requests.length} requests wait for you; here are the ${MAX_LISTED} oldest.`);
+    for (const request of requests.slice(0, MAX_LISTED)) {
+      const messageId = await io.sendCard(views.forPerson(request, person.objectId));
+      if (messageId) deps.messages.add({ requestId: request.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()), role: 'shown' });
+    }
+  };
+
+  const policyCommand = async (_args: string, io: TurnIo): Promise<void> => {
+    learn(io);
+    const known = directory.approversConversation();
+    await io.sendCard(renderPolicyCard({ policy, approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined }));
+  };
+
+  const action = (verb: ApprovalVerb): CardActionSpec => ({
+    verb,
+    async run(data, context) {
+      return handleCardAction(verb, data, context);
+    },
+  });
+
+  const handleCardAction = async (verb: ApprovalVerb, data: Record<string, unknown>, context: CardActionContext): Promise<CardActionResult> => {
+    const parsed = parseApprovalCardData(data, verb);
+    const person = learn(context);
+    if (!parsed.ok) {
+      deps.logger.warn({ verb, problems: parsed.problems, conversationId: context.conversation.id }, 'refused approval card data');
+      service.auditRefusal({
+        actor: auditActorOf(context, person),
+        action: 'approval.card.refused',
+        target: 'approval card',
+        requestId: typeof data.requestId === 'string' && /^[0-9a-f-]{36}$/i.test(data.requestId) ? data.requestId : undefined,
+        reason: 'TamperedCardData',
+        details: { verb, problems: parsed.problems },
+      });
+      return { kind: 'message', text: 'This card\'s data is not valid, so nothing was done (recorded in the audit log). Type "approvals" for a fresh card.' };
+    }
+    const { requestId, planHash, cardVersion, reason } = parsed.data;
+    const stored = service.get(requestId);
+    if (stored && cardVersion > stored.version) {
+      service.auditRefusal({ actor: auditActorOf(context, person), action: 'approval.card.refused', target: `approval/${requestId}`, requestId, planHash: stored.planHash, reason: 'StaleCard', details: { verb, cardVersion, storedVersion: stored.version } });
+      return answer(stored, context, { kind: 'error', text: 'This card claims a version Keyward never issued, so nothing was done (recorded in the audit log). The current state is shown.' });
+    }
+    const via = `${verb} on card v${cardVersion} in ${context.conversation.kind} ${context.conversation.id}`;
+    if (verb === VERBS.approvalView) {
+      if (!stored) return { kind: 'message', text: 'This approval request no longer exists.' };
+      return answer(stored, context);
+    }
+    const result =
+      verb === VERBS.approvalCancel
+        ? await service.cancel({ requestId, by: context.actor, reason, via })
+        : await service.vote({ requestId, voter: context.actor, decision: verb === VERBS.approvalApprove ? 'approve' : 'reject', reason, planHash, via });
+    if (!result.ok) {
+      if (!result.request) return { kind: 'message', text: refusalText(result.error) };
+      return answer(result.request, context, { kind: 'error', text: refusalText(result.error) });
+    }
+    const done: Record<string, string> = {
+      voteRecorded: 'Your approval was recorded.',
+      approved: 'Your approval was recorded and completes the rule: the request is approved.',
+      rejected: 'You rejected this request. Nothing will run, and the requester has been told.',
+      cancelled: 'You cancelled this request. Nothing will run.',
+    };
+    return answer(result.request, context, { kind: 'success', text: done[result.change] ?? 'Done.' });
+  };
+
+  const answer = (request: ApprovalRequest, context: CardActionContext, notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: string }): CardActionResult => ({
+    kind: 'card',
+    card: views.forPerson(request, context.actor.aadObjectId, notice),
+  });
+
+  return {
+    name: 'approvals',
+    commands: [
+      { name: 'approvals', aliases: ['approval'], summary: 'requests waiting for your decision ("approvals here" in a group chat: post approval cards there)', run: listCommand },
+      { name: 'policy', summary: 'who must approve what, and where approval cards go', run: policyCommand },
+    ],
+    cardActions: [action(VERBS.approvalApprove), action(VERBS.approvalReject), action(VERBS.approvalCancel), action(VERBS.approvalView)],
+    async onInstalled(io) {
+      learn(io);
+    },
+  };
+
+  /** The activity's identity, if it is complete and from the policy's tenant. */
+  function trustedPerson(io: TurnIo): Person | undefined {
+    const objectId = io.actor.aadObjectId?.toLowerCase();
+    const tenantId = io.actor.tenantId?.toLowerCase();
+    if (!objectId || !tenantId || tenantId !== policy.tenantId) return undefined;
+    return { objectId, tenantId, name: io.actor.name, channelUserId: io.actor.channelUserId || undefined };
+  }
+}
+
+function refusalText(error: AppError): string {
+  return `${error.message} (${error.code})`;
+}
+
+function auditActorOf(io: TurnIo, person: Person | undefined): { objectId: string; name?: string; tenantId?: string } {
+  if (person) return { objectId: person.objectId, name: person.name, tenantId: person.tenantId };
+  return { objectId: io.actor.aadObjectId?.slice(0, 64) || 'unidentified', name: io.actor.name?.slice(0, 200), tenantId: io.actor.tenantId?.slice(0, 64) };
+}
+
+/** References are stored without the triggering activity's id: later posts are new messages. */
+function cleanReference(reference: Record<string, unknown>): Record<string, unknown> {
+  const { activityId: _activityId, ...rest } = reference;
+  return rest;
+}

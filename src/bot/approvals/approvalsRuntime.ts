@@ -1,0 +1,106 @@
+import { appError, type Clock, type Logger } from '../../core';
+import { ChainedAuditLog, SYSTEM_ACTOR, type AuditLog } from '../../audit';
+import { ApprovalScheduler, ApprovalService, type ApprovalPolicy } from '../../approvals';
+import type { Database, Migration } from '../../store/database';
+import { auditMigrations, SqliteAuditStore } from '../../store/sqliteAuditStore';
+import { approvalMigrations, sqliteAtomic, SqliteApprovalStore } from '../../store/sqliteApprovalStore';
+import { approvalDirectoryMigrations, SqliteApprovalDirectoryStore } from '../../store/sqliteApprovalDirectoryStore';
+import type { BotFeature } from '../botTypes';
+import { ApprovalNotifications } from './approvalNotifications';
+import { createApprovalsFeature } from './approvalsFeature';
+import { ApprovalViews } from './approvalViews';
+import { BotNotifier, type ProactiveAdapter } from './botNotifier';
+import type { Notifier } from './notifier';
+
+/** The approvals and audit tables, in the order main.ts must apply them. */
+export const approvalsAndAuditMigrations: readonly Migration[] = [...auditMigrations, ...approvalMigrations, ...approvalDirectoryMigrations];
+
+export interface ApprovalsRuntimeOptions {
+  db: Database;
+  policy: ApprovalPolicy;
+  /** Where the policy came from (audited at start). */
+  policyFile: string;
+  /** Tenants the server accepts; the policy's tenant must be one of them. */
+  allowedTenants: readonly string[];
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Everything approvals and audit need at run time, built from the store and the policy: what
+ * main.ts wires and what journeys and the executor use.
+ */
+export interface ApprovalsRuntime {
+  /** The seam for journeys (submit) and the executor (onApproved, beginExecution, finishExecution). */
+  service: ApprovalService;
+  /** The audit log everyone appends to (fail closed: if append throws, do not act). */
+  audit: AuditLog;
+  scheduler: ApprovalScheduler;
+  notifications: ApprovalNotifications;
+  feature: BotFeature;
+  /** Re-renders every posted copy of a request's card from its current state (for the executor; changes made through the service do this already). */
+  refreshCards(requestId: string): Promise<void>;
+  /** Gives the notifier its Bot Framework adapter (it exists only after the bot is built). */
+  attach(adapter: ProactiveAdapter, botAppId: string): void;
+  /** Replaces the notifier (tests). */
+  useNotifier(notifier: Notifier): void;
+  /** Resolves when listeners and card updates started so far are done. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createApprovalsRuntime(options: ApprovalsRuntimeOptions): ApprovalsRuntime {
+  const { db, policy, clock, logger } = options;
+  if (!options.allowedTenants.includes(policy.tenantId)) {
+    throw appError('PolicyInvalid', `The approval policy is for tenant ${policy.tenantId}, which this Keyward does not serve (allowed: ${options.allowedTenants.join(', ')}).`, {
+      problems: [`tenantId: ${policy.tenantId} is not among the tenants this Keyward serves (MicrosoftAppTenantId / KEYWARD_ALLOWED_TENANTS)`],
+    });
+  }
+  const atomic = sqliteAtomic(db);
+  const audit = new ChainedAuditLog(new SqliteAuditStore(db), clock);
+  const service = new ApprovalService({ store: new SqliteApprovalStore(db), audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }) });
+  const directory = new SqliteApprovalDirectoryStore(db);
+  const views = new ApprovalViews({ service, directory, clock });
+  let notifier: Notifier | undefined;
+  const notifications = new ApprovalNotifications({ service, directory, messages: directory, views, notifier: () => notifier, logger: logger.child({ module: 'approval-notifications' }) });
+  const unsubscribe = notifications.start();
+  const scheduler = new ApprovalScheduler(service, logger);
+  const feature = createApprovalsFeature({ service, directory, messages: directory, views, clock, logger });
+
+  // A restart is an auditable event: which policy is in force from now on. If the log cannot be
+  // written (say its tail was cut), Keyward still starts — to answer, show the policy and let
+  // "npm run audit -- verify" be run — but every approval action then fails closed.
+  try {
+    atomic(() =>
+      audit.append({ actor: SYSTEM_ACTOR, action: 'policy.loaded', target: options.policyFile, outcome: 'info', details: { policyHash: policy.hash, tenantId: policy.tenantId } }),
+    );
+  } catch (error) {
+    logger.error({ code: 'AuditWriteFailed', err: error instanceof Error ? error.message : String(error) }, 'the audit log cannot be written: every approval action will be refused until it is repaired (run "npm run audit -- verify")');
+  }
+
+  return {
+    service,
+    audit,
+    scheduler,
+    notifications,
+    feature,
+    refreshCards: (requestId) => notifications.refreshCards(requestId),
+    attach(adapter, botAppId) {
+      notifier = new BotNotifier(adapter, botAppId);
+    },
+    useNotifier(replacement) {
+      notifier = replacement;
+    },
+    async idle() {
+      await service.idle();
+      await notifications.idle();
+      await service.idle();
+    },
+    async stop() {
+      await scheduler.stop();
+      await service.idle();
+      await notifications.idle();
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * `npm run audit -- verify [--anchor <sequence>:<hash>]…` checks the whole hash chain of the
+ * audit log in KEYWARD_DATA_DIR's store and names the first bad record (exit 0 = intact,
+ * 1 = broken, 2 = could not run). `npm run audit -- export [--out <file>] [--from <sequence>]`
+ * writes the records as JSON lines (canonical JSON, the exact bytes the hashes cover).
+ * The store is opened read-only; nothing here can change the log.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { canonicalJson, isAppError } from '../core';
+import { formatAnchor, parseAnchor, verifyAuditChain, type AuditAnchor } from '../audit';
+import { openAuditReader } from '../store/sqliteAuditStore';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+const USAGE = `Usage:
+  npm run audit -- verify [--anchor <sequence>:<hash>]... [--data-dir <dir>]
+  npm run audit -- export [--out <file>] [--from <sequence>] [--data-dir <dir>]
+
+verify  checks every record's hash and its link to the record before it, and that the log ends
+        where its stored head says. --anchor adds checkpoints you kept elsewhere from earlier runs
+        (they catch a log that was cut and rewritten). Exit code 0 = intact, 1 = broken.
+export  writes every record as one line of canonical JSON (stdout, or --out <file>).`;
+
+export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const options = parseOptions(rest);
+  if (!command || command === 'help' || command === '--help' || !options.ok) {
+    io.stderr(`${options.ok ? '' : `${options.error}\n\n`}${USAGE}\n`);
+    return command === 'help' || command === '--help' ? 0 : 2;
+  }
+  const dataDir = path.resolve(options.dataDir ?? (io.env.KEYWARD_DATA_DIR?.trim() || '.data'));
+  let reader: ReturnType<typeof openAuditReader>;
+  try {
+    reader = openAuditReader(path.join(dataDir, 'keyward.sqlite'));
+  } catch (error) {
+    io.stderr(`${isAppError(error) ? error.message : String(error)}\n`);
+    return 2;
+  }
+  try {
+    if (command === 'verify') {
+      const result = verifyAuditChain(reader.store.records(), { expectedHead: reader.store.storedHead(), anchors: options.anchors });
+      if (result.ok) {
+        io.stdout(`Audit log intact: ${result.records} record(s)${options.anchors.length > 0 ? `, ${options.anchors.length} checkpoint(s) matched` : ''}.\n`);
+        if (result.head) io.stdout(`Head: ${formatAnchor(result.head)}\nKeep this line outside Keyward (ticket, e-mail); pass it later as --anchor to prove the log was not rewritten.\n`);
+        return 0;
+      }
+      const bad = result.firstBad!;
+      io.stdout(`Audit log BROKEN at record ${bad.sequence} (${bad.problem}): ${bad.message}.\n`);
+      io.stdout(`Records before it verify (${result.records} read${result.head ? `, last good ${formatAnchor(result.head)}` : ''}). Investigate before trusting anything after it.\n`);
+      return 1;
+    }
+    if (command === 'export') {
+      const lines: string[] = [];
+      let count = 0;
+      const out = options.out ? fs.openSync(path.resolve(options.out), 'w', 0o600) : undefined;
+      const write = (text: string) => (out === undefined ? io.stdout(text) : fs.writeSync(out, text));
+      for (const record of reader.store.records(options.from)) {
+        lines.push(`${canonicalJson(record)}\n`);
+        count += 1;
+        if (lines.length >= 500) write(lines.splice(0).join(''));
+      }
+      write(lines.join(''));
+      if (out !== undefined) {
+        fs.closeSync(out);
+        io.stderr(`Exported ${count} audit record(s) to ${path.resolve(options.out!)}.\n`);
+      }
+      return 0;
+    }
+    io.stderr(`Unknown command "${command}".\n\n${USAGE}\n`);
+    return 2;
+  } finally {
+    reader.close();
+  }
+}
+
+type ParsedOptions = { ok: true; anchors: AuditAnchor[]; out?: string; from?: number; dataDir?: string } | { ok: false; error: string };
+
+function parseOptions(args: readonly string[]): ParsedOptions {
+  const anchors: AuditAnchor[] = [];
+  let out: string | undefined;
+  let from: number | undefined;
+  let dataDir: string | undefined;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    const value = args[i + 1];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const take = () => {
+      if (inline !== undefined) return inline;
+      i += 1;
+      return value;
+    };
+    switch (flag) {
+      case '--anchor': {
+        const anchor = parseAnchor(take() ?? '');
+        if (!anchor) return { ok: false, error: '--anchor needs <sequence>:<sha256 hex>, as printed by "verify".' };
+        anchors.push(anchor);
+        break;
+      }
+      case '--out':
+        out = take();
+        if (!out) return { ok: false, error: '--out needs a file name.' };
+        break;
+      case '--from': {
+        const parsed = Number(take());
+        if (!Number.isInteger(parsed) || parsed < 1) return { ok: false, error: '--from needs a record number ≥ 1.' };
+        from = parsed;
+        break;
+      }
+      case '--data-dir':
+        dataDir = take();
+        if (!dataDir) return { ok: false, error: '--data-dir needs a directory.' };
+        break;
+      default:
+        return { ok: false, error: `Unknown option "${arg}".` };
+    }
+  }
+  return { ok: true, anchors, out, from, dataDir };
+}
+
+if (require.main === module) {
+  runAuditCli(process.argv.slice(2), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), env: process.env }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isAppError, LOCAL_PEOPLE, LOCAL_TENANT_ID, silentLogger } from '../../../src/core';
+import { loadConfig } from '../../../src/config';
+import { parseApprovalPolicy } from '../../../src/approvals';
+import { localPolicyPath, readPolicyFile, resolvePolicyPath } from '../../../src/approvals/policyFile';
+import { startKeyward } from '../../../src/main';
+import { LOCAL_POLICY_JSON } from './approvalFixtures';
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    parseApprovalPolicy(raw);
+  } catch (error) {
+    if (isAppError(error, 'PolicyInvalid')) return error.details.problems as string[];
+    throw error;
+  }
+  return [];
+}
+
+describe('approval policy', () => {
+  it('when the shipped local policy is read, then it is valid, names the local tenant, and a setup needs exactly Alex and Bruno', () => {
+    const policy = readPolicyFile(localPolicyPath());
+    assert.equal(policy.tenantId, LOCAL_TENANT_ID);
+    const create = policy.rules.create;
+    assert.deepEqual(create.factors.map((f) => [f.groupId, f.approvals, [...f.members]]), [['keyApprovers', 2, [LOCAL_PEOPLE.approverAlex.objectId, LOCAL_PEOPLE.approverBruno.objectId]]]);
+    assert.equal(create.allowSelfApproval, false);
+    assert.deepEqual(policy.rules.keyRoll.separationOfDuties, { approvalsPerKeySide: 1 });
+    assert.equal(policy.rules.destructive.allowSelfApproval, false);
+    assert.equal(policy.approvalCards.conversationId, 'group-chat-key-approvers');
+    assert.match(policy.hash, /^[0-9a-f]{64}$/);
+    assert.ok(Object.isFrozen(policy) && Object.isFrozen(policy.rules.create));
+  });
+
+  it('when a policy has many mistakes, then every one is reported at once with its path', () => {
+    const problems = problemsOf({
+      version: 2,
+      tenantId: 'contoso.onmicrosoft.com',
+      groups: {
+        approvers: { name: 'Approvers', members: ['alex@contoso.com', LOCAL_PEOPLE.approverAlex.objectId, LOCAL_PEOPLE.approverAlex.objectId] },
+        '9bad': { name: '', members: [] },
+      },
+      defaults: { approvalWindowMinutes: 0, allowSelfApproval: true },
+      operations: {
+        create: { require: [{ group: 'approvers', approvals: 3 }], reasonRequired: 'yes' },
+        keyRoll: { require: [{ group: 'nobody', approvals: 1 }], separationOfDuties: { approvalsPerKeySide: 9 } },
+        destructive: { require: [{ group: 'approvers', approvals: 1 }], allowSelfApproval: true, reminderBeforeMinutes: 5000, approvalWindowMinutes: 60 },
+        rename: {},
+      },
+      approvalCards: { conversationId: '', fallback: 'email' },
+      colour: 'blue',
+    });
+    const expected = [
+      'colour: unknown setting',
+      'version: must be 1',
+      'tenantId: must be the Entra tenant id',
+      'groups.approvers.members[0]: must be an Entra object id',
+      'groups.approvers.members[2]:',
+      'groups.9bad: group id must start with a letter',
+      'groups.9bad.name: must be a display name',
+      'groups.9bad.members: must list at least one',
+      'defaults.approvalWindowMinutes: must be a whole number of minutes from 5',
+      'defaults.allowSelfApproval: self-approval cannot be a default',
+      'operations.rename: unknown operation class',
+      'operations.create.require[0].approvals: needs 3 approvals but group "approvers" has only 1 member',
+      'operations.create.reasonRequired: must be true or false',
+      'operations.keyRoll.require[0].group: "nobody" is not a group',
+      'operations.keyRoll.separationOfDuties.approvalsPerKeySide: must be a whole number from 0 to 5',
+      'operations.permissionChange: is missing',
+      'operations.destructive.allowSelfApproval: self-approval is never allowed for destructive',
+      'operations.destructive.reminderBeforeMinutes:',
+      'approvalCards.conversationId:',
+      'approvalCards.fallback: must be "personalChats" or "none"',
+    ];
+    for (const start of expected) assert.ok(problems.some((p) => p.startsWith(start)), `missing problem "${start}" in:\n${problems.join('\n')}`);
+    assert.ok(problems.length >= expected.length);
+  });
+
+  it('when the policy is not an object, then the answer says so', () => {
+    assert.deepEqual(problemsOf([]), ['(root): must be a JSON object']);
+  });
+
+  it('when the policy file is missing or not JSON, then Keyward reports PolicyInvalid naming the file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-policy-'));
+    const broken = path.join(dir, 'policy.json');
+    fs.writeFileSync(broken, '{ "version": 1, ');
+    assert.throws(() => readPolicyFile(broken), (error: unknown) => isAppError(error, 'PolicyInvalid') && error.message.includes(broken) && /not valid JSON/.test(error.message));
+    assert.throws(() => readPolicyFile(path.join(dir, 'absent.json')), (error: unknown) => isAppError(error, 'PolicyInvalid') && /cannot be read/.test(error.message));
+    const invalid = path.join(dir, 'invalid.json');
+    fs.writeFileSync(invalid, JSON.stringify({ ...LOCAL_POLICY_JSON, version: 3 }));
+    assert.throws(() => readPolicyFile(invalid), (error: unknown) => isAppError(error, 'PolicyInvalid') && (error.details.problems as string[]).some((p) => p.startsWith('version')));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when local mode has no policy file set, then the shipped local policy applies; production without one refuses', () => {
+    assert.equal(resolvePolicyPath('local', undefined), localPolicyPath());
+    assert.ok(fs.existsSync(localPolicyPath()));
+    assert.equal(resolvePolicyPath('production', 'my/policy.json'), path.resolve('my/policy.json'));
+    assert.throws(() => resolvePolicyPath('production', undefined), (error: unknown) => isAppError(error, 'PolicyInvalid') && /KEYWARD_POLICY_FILE/.test(error.message));
+  });
+
+  it('when Keyward starts in production without a policy file, then it refuses to start with a clear message and opens nothing', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-prod-'));
+    const config = loadConfig({ MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: LOCAL_TENANT_ID, KEYWARD_HOST: '127.0.0.1', PORT: '0', KEYWARD_DATA_DIR: dataDir });
+    await assert.rejects(startKeyward(config, { logger: silentLogger }), (error: unknown) => isAppError(error, 'PolicyInvalid') && /KEYWARD_POLICY_FILE is not set/.test(error.message));
+    assert.equal(fs.existsSync(path.join(dataDir, 'keyward.sqlite')), false);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('when the policy names a tenant Keyward does not serve, then start is refused', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-tenant-'));
+    const file = path.join(dir, 'policy.json');
+    fs.writeFileSync(file, JSON.stringify({ ...LOCAL_POLICY_JSON, tenantId: '99999999-9999-4999-8999-999999999999' }));
+    const config = loadConfig({ PORT: '0', KEYWARD_DATA_DIR: dir, KEYWARD_POLICY_FILE: file });
+    await assert.rejects(startKeyward(config, { logger: silentLogger }), (error: unknown) => isAppError(error, 'PolicyInvalid') && /does not serve/.test(error.message));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
