@@ -14,6 +14,11 @@ import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
 import { approvalsAndAuditMigrations, createApprovalsRuntime, type ApprovalsRuntime } from './bot/approvals/approvalsRuntime';
 import path from 'node:path';
+import { AzureGateway, createAzureCredential, tokenIdentity } from './azure';
+import { M365_SERVICE_PRINCIPALS } from './customerKey';
+import { SetupJourneyService } from './journeys/setupJourneyService';
+import { journeyMigrations, SqliteJourneyStore } from './store/sqliteJourneyStore';
+import { createSetupFeature } from './bot/setup/setupFeature';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -30,6 +35,8 @@ export interface Keyward {
   logger: Logger;
   /** Approvals engine and audit log: the seam for journeys (submit) and the executor (onApproved, beginExecution). */
   approvals: ApprovalsRuntime;
+  /** The setup journeys (tests and the demo drive them through chat; this is for inspection). */
+  setup: SetupJourneyService;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -43,7 +50,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
-  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations] });
+  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations, ...journeyMigrations] });
   const kv = new SqliteKeyValueStore(db);
   let approvals: ApprovalsRuntime;
   try {
@@ -53,7 +60,41 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     throw error;
   }
 
-  const features: BotFeature[] = [approvals.feature, ...(overrides.extraFeatures ?? [])];
+  // Azure: a reader identity for preflight and checks, a writer identity for approved runs only.
+  const clock = overrides.clock ?? systemClock;
+  const writerCredential = createAzureCredential(config.azure.writerClientId);
+  const readerCredential = config.azure.readerClientId ? createAzureCredential(config.azure.readerClientId) : writerCredential;
+  const azureEndpoints = { armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint };
+  const azureReader = new AzureGateway({ credential: readerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-reader' }) });
+  const tenantId = config.azure.tenantId ?? policy.tenantId;
+  let writerObjectId: Promise<string> | undefined;
+  const keywardWriterObjectId = () => (writerObjectId ??= tokenIdentity(writerCredential).then((identity) => identity.objectId).catch((error: unknown) => { writerObjectId = undefined; throw error; }));
+  const servicePrincipalObjectIds = async (): Promise<Record<string, string>> => {
+    const resolved: Record<string, string> = {};
+    for (const sp of M365_SERVICE_PRINCIPALS) {
+      const configured = config.azure.servicePrincipalObjectIds[sp.appId.toLowerCase()];
+      const objectId = configured ?? (await azureReader.servicePrincipalObjectId(sp.appId).catch(() => undefined));
+      if (objectId) resolved[sp.appId] = objectId;
+    }
+    return resolved;
+  };
+
+  const setupJourneys = new SetupJourneyService({
+    store: new SqliteJourneyStore(db),
+    reader: azureReader,
+    audit: approvals.audit,
+    approvals: approvals.service,
+    clock,
+    logger: logger.child({ component: 'setup' }),
+    planContext: async () => ({ tenantId, keywardWriterObjectId: await keywardWriterObjectId(), servicePrincipalObjectIds: await servicePrincipalObjectIds() }),
+    preflightContext: async () => ({ tenantId, keywardWriterObjectId: await keywardWriterObjectId().catch(() => undefined) }),
+    validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),
+    servicePrincipalOverrides: config.azure.servicePrincipalObjectIds,
+  });
+  const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
+  const setupFeature = createSetupFeature(setupJourneys, () => ({ knownPeople, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
+
+  const features: BotFeature[] = [setupFeature, approvals.feature, ...(overrides.extraFeatures ?? [])];
   const registered = new Set(features.flatMap((feature) => (feature.commands ?? []).map((command) => command.name)));
   const journeys = journeyEntries(registered);
 
@@ -105,6 +146,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     db,
     logger,
     approvals,
+    setup: setupJourneys,
     stop() {
       stopped ??= (async () => {
         await server.stop(config.shutdownGraceMs);

@@ -56,7 +56,17 @@ export async function observePreflight(reader: AzureReader, targets: PreflightTa
     observe(hsmLocations, t.subscriptionId, async () => ({ locations: await reader.providerLocations(t.subscriptionId, 'Microsoft.KeyVault', 'managedHSMs') }));
   }
   for (const requirement of targets.permissions) {
-    observe(permissions, requirement.id, async () => ({ missingActions: await reader.missingActions(requirement.scope, requirement.actions) }));
+    observe(permissions, requirement.id, async () => {
+      try {
+        return { missingActions: await reader.missingActions(requirement.scope, requirement.actions) };
+      } catch (error) {
+        // A resource group that does not exist yet has no permissions of its own: what Keyward
+        // will hold there is what it holds at the subscription, where the group will be created.
+        const subscriptionScope = /^\/subscriptions\/[^/]+/i.exec(requirement.scope)?.[0];
+        if (toAppError(error).code !== 'AzureNotFound' || !subscriptionScope || subscriptionScope === requirement.scope) throw error;
+        return { missingActions: await reader.missingActions(subscriptionScope, requirement.actions) };
+      }
+    });
   }
   for (const sp of targets.servicePrincipals) {
     observe(servicePrincipals, sp.appId, async () => {
