@@ -86,6 +86,7 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     const journey = harness.keyward.setup.get(at.journeyId);
     assert.equal(journey.status, 'submitted');
     const request = harness.keyward.approvals.service.get(journey.requestId!);
+    assert.ok(request, "the approval request exists");
     assert.equal(request.planHash, hash);
     assert.equal(request.status, 'pending');
   });
