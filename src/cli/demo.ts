@@ -1,0 +1,33 @@
+/**
+ * `npm run demo` (and `npm run demo -- --hsm`): drives a whole Customer Key setup through the
+ * running local stack (`npm start`) via the Agents Playground's HTTP API, with the operator and
+ * the approvers as different people. Exits 0 when the scenario reached its end, 1 otherwise.
+ */
+import { PlaygroundClient } from './playgroundClient';
+import { runSetupScenario } from './demoScenario';
+
+async function main(): Promise<void> {
+  const hsm = process.argv.includes('--hsm');
+  const url = process.env.KEYWARD_DEMO_PLAYGROUND_URL ?? `http://127.0.0.1:${process.env.KEYWARD_PLAYGROUND_PORT ?? '56150'}`;
+  const started = Date.now();
+  const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+  let client: PlaygroundClient;
+  try {
+    client = await new PlaygroundClient(url).connect();
+  } catch {
+    console.error(`Cannot reach the Agents Playground at ${url}. Start the local stack first: npm start`);
+    process.exit(1);
+  }
+  try {
+    const result = await runSetupScenario(client, { hsm, log });
+    log(`Approved: request ${result.requestId} (plan ${result.planHash.slice(0, 12)}…).`);
+    log('Stopping here: the executor that carries out approved plans is not built yet (issue "Executor").');
+  } finally {
+    client.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { PlaygroundClient } from '../../src/cli/playgroundClient';
+import { runSetupScenario } from '../../src/cli/demoScenario';
+import { startHarness, type Harness } from '../helpers/keywardHarness';
+import { startPlayground, type PlaygroundProcess } from '../helpers/playgroundProcess';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
+
+describe('setup journey end to end: real Agents Playground, real server, Azure emulator', function () {
+  this.timeout(180_000);
+  let emulator: TestEmulator;
+  let harness: Harness;
+  let playground: PlaygroundProcess;
+  let client: PlaygroundClient;
+
+  before(async () => {
+    emulator = await startTestEmulator();
+    harness = await startHarness({ ...emulator.keywardEnv, KEYWARD_APPROVALS_TICK_SECONDS: '0' });
+    playground = await startPlayground(`${harness.url}/api/messages`);
+    client = await new PlaygroundClient(playground.url).connect();
+  });
+  after(async () => {
+    client?.close();
+    await playground?.stop();
+    await harness?.close();
+    await emulator?.close();
+  });
+
+  it('when the operator answers the cards and two approvers approve in the group chat, then the plan the operator previewed is the one approved', async () => {
+    const lines: string[] = [];
+    const result = await runSetupScenario(client, { hsm: false, log: (line) => lines.push(line) });
+    assert.match(result.planHash, /^[0-9a-f]{64}$/);
+    const request = harness.keyward.approvals.service.get(result.requestId);
+    assert.ok(request);
+    assert.equal(request.planHash, result.planHash);
+    assert.ok(['approved', 'executing', 'succeeded'].includes(request.status), request.status);
+    assert.deepEqual(request.votes.map((vote) => vote.voter.name), ['Alex Approver', 'Bruno Approver']);
+    assert.ok(lines.some((line) => /SelfApprovalForbidden/.test(line)));
+    assert.equal(harness.keyward.approvals.audit.verify().ok, true);
+  });
+
+  it('when the operator chooses Managed HSM, then the HSM card, the cost acknowledgment and a green preflight lead to an approved plan', async () => {
+    const result = await runSetupScenario(client, { hsm: true, log: () => undefined });
+    const journey = harness.keyward.setup.get(result.journeyId);
+    assert.equal(journey.plan?.protection, 'managedHsm');
+    assert.ok(journey.plan?.costNotes.some((note) => /hourly/i.test(note)));
+    assert.ok(harness.keyward.approvals.service.get(result.requestId));
+  });
+});
