@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LOCAL_IDENTITIES } from '../../src/core';
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '../../src/emulator';
+import { sharedIdentityEmulator } from './identityEmulator';
 
 export interface TestEmulator {
   emulator: EmulatorHandle;
@@ -14,16 +15,18 @@ export interface TestEmulator {
 const IDENTITY_VARIABLES = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER'] as const;
 
 /**
- * An in-process emulator on an ephemeral port, with the managed-identity variables the Azure SDK
- * reads set in this process (restored on close), so Keyward's unchanged credential code gets its
- * tokens from the emulator. TLS trust comes from NODE_EXTRA_CA_CERTS (scripts/test.ts).
+ * An in-process emulator on an ephemeral port. The managed-identity variables the Azure SDK reads
+ * point at the process-wide identity emulator (MSAL fixes its token source at the first token, and
+ * every test emulator accepts its tokens), so Keyward's unchanged credential code works across
+ * suites. TLS trust comes from NODE_EXTRA_CA_CERTS (scripts/test.ts).
  */
 export async function startTestEmulator(options: Partial<EmulatorOptions> = {}): Promise<TestEmulator> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-emu-'));
   const emulator = await startEmulator({ dataDir, caDir: process.env.KEYWARD_TEST_CA_DIR, port: 0, hsmProvisioningMs: 0, writeManifest: false, ...options });
+  const identity = await sharedIdentityEmulator();
   const saved = Object.fromEntries(IDENTITY_VARIABLES.map((name) => [name, process.env[name]]));
-  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
-  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  process.env.IDENTITY_ENDPOINT = identity.identityEndpoint;
+  process.env.IDENTITY_HEADER = identity.identityHeader;
   return {
     emulator,
     keywardEnv: {

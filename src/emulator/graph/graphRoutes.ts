@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { type EmulatorRequest, type EmulatorResponse, json } from '../http/emulatorRequest';
+import { type Route, route } from '../http/router';
+import type { EmulatorModel } from '../model/emulatorModel';
+import type { PrincipalRecord } from '../model/records';
+
+/**
+ * The sliver of Microsoft Graph Keyward needs: service principals by appId (to turn the
+ * Microsoft 365 apps' well-known app ids into this tenant's object ids) and by object id.
+ */
+export function graphRoutes(model: EmulatorModel): Route[] {
+  const servicePrincipals = () => model.principals.list().filter((p) => p.clientId !== undefined);
+  const context = (request: EmulatorRequest) => `${request.origin}/v1.0/$metadata#servicePrincipals`;
+  return [
+    route('GET', /^\/v1\.0\/servicePrincipals\(appId='(?<appId>[^']*)'\)$/i, (request, { appId = '' }) => {
+      const principal = model.principals.byClientId(appId);
+      if (!principal?.clientId) return graphNotFound(request, `servicePrincipals(appId='${appId}')`);
+      return json(200, { '@odata.context': `${context(request)}/$entity`, ...servicePrincipalJson(principal) });
+    }),
+    route('GET', /^\/v1\.0\/servicePrincipals$/i, (request) => {
+      const filter = request.query.get('$filter');
+      let items = servicePrincipals();
+      if (filter) {
+        const appId = /^appId\s+eq\s+'([^']*)'$/i.exec(filter.trim())?.[1];
+        if (appId === undefined) {
+          return graphError(400, 'Request_UnsupportedQuery', `The emulator supports only $filter=appId eq '<id>' on servicePrincipals; got '${filter}'.`, request);
+        }
+        items = items.filter((p) => p.clientId === appId.toLowerCase());
+      }
+      return json(200, { '@odata.context': context(request), value: items.map(servicePrincipalJson) });
+    }),
+    route('GET', /^\/v1\.0\/servicePrincipals\/(?<id>[^/]+)$/i, (request, { id = '' }) => {
+      const principal = model.principals.byObjectId(id);
+      if (!principal?.clientId) return graphNotFound(request, id);
+      return json(200, { '@odata.context': `${context(request)}/$entity`, ...servicePrincipalJson(principal) });
+    }),
+  ];
+}
+
+function servicePrincipalJson(principal: PrincipalRecord) {
+  return {
+    id: principal.objectId,
+    appId: principal.clientId,
+    displayName: principal.displayName,
+    servicePrincipalType: principal.kind === 'ManagedIdentity' ? 'ManagedIdentity' : 'Application',
+    accountEnabled: true,
+  };
+}
+
+function graphNotFound(request: EmulatorRequest, resource: string): EmulatorResponse {
+  return graphError(404, 'Request_ResourceNotFound', `Resource '${resource}' does not exist or one of its queried reference-property objects are not present.`, request);
+}
+
+/** Graph's error envelope carries an innerError with date and request ids. */
+export function graphError(status: number, code: string, message: string, request: EmulatorRequest): EmulatorResponse {
+  return json(status, {
+    error: {
+      code,
+      message,
+      innerError: { date: new Date().toISOString(), 'request-id': randomUUID(), 'client-request-id': request.clientRequestId ?? randomUUID() },
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import type { HostKind } from './emulatorRequest';
+
+/**
+ * One port, many Azure hosts: `localhost` / `management.localhost` (ARM, identity, control),
+ * `graph.localhost`, `<vault>.vault.localhost` and `<hsm>.managedhsm.localhost`.
+ */
+export function classifyHost(hostname: string): HostKind {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === 'management.localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1') return { kind: 'arm' };
+  if (host === 'graph.localhost') return { kind: 'graph' };
+  const vault = /^([a-z0-9-]{1,24})\.vault\.localhost$/.exec(host);
+  if (vault?.[1]) return { kind: 'vault', name: vault[1] };
+  const hsm = /^([a-z0-9-]{1,24})\.managedhsm\.localhost$/.exec(host);
+  if (hsm?.[1]) return { kind: 'hsm', name: hsm[1] };
+  return { kind: 'unknown' };
+}
+
+/** Splits a Host header into name and `:port` suffix, IPv6 literals included. */
+export function splitHostHeader(hostHeader: string): { hostname: string; portSuffix: string } {
+  const match = /^(\[[^\]]+\]|[^:]+)(:\d+)?$/.exec(hostHeader.trim());
+  if (!match) return { hostname: hostHeader.trim().toLowerCase(), portSuffix: '' };
+  return { hostname: (match[1] ?? '').toLowerCase(), portSuffix: match[2] ?? '' };
+}
+
+export function vaultUri(name: string, portSuffix: string): string {
+  return `https://${name.toLowerCase()}.vault.localhost${portSuffix}/`;
+}
+
+export function hsmUri(name: string, portSuffix: string): string {
+  return `https://${name.toLowerCase()}.managedhsm.localhost${portSuffix}/`;
+}
