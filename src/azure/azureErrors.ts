@@ -53,6 +53,9 @@ export function mapAzureError(error: unknown, context: AzureCallContext): AppErr
     return say('AzureTransient', `The connection to Azure failed while trying to ${context.operation} (${restError.code}).`);
   }
   if (status === 401) return say('AzureUnauthorized', `Azure did not accept Keyward's credential for ${context.operation}: ${azureMessage}`);
+  if (status === 403 && (innerCode === 'HsmNotActivated' || /not (yet )?activated/i.test(azureMessage))) {
+    return say('HsmNotActivated', `The Managed HSM is not activated, so Azure refused to ${context.operation}. Complete the security-domain ceremony (download with the officers' certificates) first.`);
+  }
   if (status === 403) {
     const role = context.requiredRole ? ` Grant "${context.requiredRole}"${context.scope ? ` at scope ${context.scope}` : ''} to Keyward's identity.` : '';
     return say('AzureForbidden', `Azure refused to ${context.operation} (${innerCode ?? azureCode ?? 'Forbidden'}).${role}`);
