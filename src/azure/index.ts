@@ -3,7 +3,4 @@ export * from './azureGateway';
 export * from './azureErrors';
 export * from './correlation';
 export * from './credentials';
-export * from './tokenClaims';
-export * from './wrapProbe';
-export type { RestRetryOptions } from './restClient';
 export * from './tokenIdentity';
