@@ -84,7 +84,8 @@ describe('npm start: the whole local stack in one process tree', function () {
     assert.ok(tree.length >= 3, `emulator, bot and playground run under the launcher (${tree.length})`);
     launcher.kill('SIGINT');
     await new Promise((resolve) => launcher.once('exit', resolve));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The launcher waits for its children before exiting; allow the kernel a moment to reap them.
+    for (let i = 0; i < 50 && tree.some(alive); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.deepEqual(tree.filter(alive), [], 'no orphan process');
   });
 
