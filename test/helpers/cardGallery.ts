@@ -8,6 +8,12 @@ import { renderWelcomeCard } from '../../src/bot/cards/welcomeCard';
 import { journeyEntries } from '../../src/bot/journeyCatalogue';
 import type { AdaptiveCardJson } from '../../src/bot/cards/adaptiveCard';
 import { FakeAzureReader } from './fakeAzureReader';
+import { evaluateRule } from '../../src/approvals';
+import { readPolicyFile, localPolicyPath } from '../../src/approvals/policyFile';
+import { renderApprovalCard } from '../../src/bot/cards/approvalCard';
+import { renderPolicyCard } from '../../src/bot/cards/approvalPolicyCard';
+import { planSummaryLines } from '../../src/journeys/setupJourneyService';
+import { at as minutesAfter, P, personOf, requestIn } from '../unit/approvals/approvalFixtures';
 
 export interface GalleryCard {
   /** File name stem for docs/cards/<name>.png */
@@ -67,6 +73,18 @@ export async function buildCardGallery(): Promise<GalleryCard[]> {
   add('setup-7-preview', 'Plan preview with the plan hash', j);
   j = await service.submit(at(j), operator, 'Regulator requires customer-managed keys for mailboxes.', {});
   add('setup-8-submitted', 'Submitted for approval', j);
+
+  // The approval card for that plan, as the approvers' chat sees it over its life.
+  const plan = j.plan!;
+  const fromPlan = { title: plan.title, summaryLines: planSummaryLines(plan), targets: plan.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`), planHash: j.planHash!, reason: 'Regulator requires customer-managed keys for mailboxes.' };
+  const names = Object.fromEntries(Object.values(P).map((p) => [p.objectId, p.displayName]));
+  const pending = requestIn('pending', { ...fromPlan, votes: [{ voter: personOf(P.approverAlex), decision: 'approve', reason: 'Names and regions checked', at: minutesAfter(20).toISOString(), planHash: fromPlan.planHash }] });
+  gallery.push({ name: 'approval-1-pending', title: 'Approval card in the approvers\' chat: one of two approvals given', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names }) });
+  const running = requestIn('executing', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), progress: 'Step 6 of 13: creating key ck-ex-key-a (RSA-HSM 3072) ▓▓▓▓▓░░░░░' } });
+  gallery.push({ name: 'approval-2-running', title: 'The same card while the plan runs', card: renderApprovalCard({ request: running, progress: evaluateRule(running), viewer: 'shared', now: minutesAfter(127), names }) });
+  const done = requestIn('succeeded', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), finishedAt: minutesAfter(128).toISOString(), outcome: 'succeeded', detail: 'Created 2 vaults and 2 keys; readiness verified.' } });
+  gallery.push({ name: 'approval-3-done', title: 'The same card when the run has finished', card: renderApprovalCard({ request: done, progress: evaluateRule(done), viewer: 'shared', now: minutesAfter(129), names }) });
+  gallery.push({ name: 'policy', title: 'policy: the approval policy in words', card: renderPolicyCard({ policy: readPolicyFile(localPolicyPath()) }) });
 
   let h = service.start(operator, 'gallery', {});
   h = await service.submitStep(at(h), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload,sharePoint' });
