@@ -120,9 +120,9 @@ function statusLine(request: ApprovalRequest, progress: RuleProgress, now: Date,
     case 'executing':
       return notice('info', `Running since ${formatUtc(request.execution!.startedAt)}${request.execution?.progress ? `: ${request.execution.progress}` : ''}.`);
     case 'succeeded':
-      return notice('success', `Done at ${formatUtc(request.execution!.finishedAt!)}${request.execution?.detail ? `: ${request.execution.detail}` : ''}.`);
+      return notice('success', `Done at ${formatUtc(request.execution!.finishedAt!)}${request.execution?.detail ? `: ${request.execution.detail.replace(/\.$/, '')}` : ''}.`);
     case 'failed':
-      return notice('error', `Failed at ${formatUtc(request.execution!.finishedAt!)}${request.execution?.detail ? `: ${request.execution.detail}` : ''}.`);
+      return notice('error', `Failed at ${formatUtc(request.execution!.finishedAt!)}${request.execution?.detail ? `: ${request.execution.detail.replace(/\.$/, '')}` : ''}.`);
   }
 }
 
