@@ -14,11 +14,13 @@ import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
 import { approvalsAndAuditMigrations, createApprovalsRuntime, type ApprovalsRuntime } from './bot/approvals/approvalsRuntime';
 import path from 'node:path';
-import { AzureGateway, createAzureCredential, tokenIdentity } from './azure';
+import { AzureGateway, createAzureCredential, SdkWrapProbe, tokenIdentity } from './azure';
 import { M365_SERVICE_PRINCIPALS } from './customerKey';
 import { SetupJourneyService } from './journeys/setupJourneyService';
 import { journeyMigrations, SqliteJourneyStore } from './store/sqliteJourneyStore';
 import { createSetupFeature } from './bot/setup/setupFeature';
+import { executorMigrations } from './store/sqliteRunStore';
+import { createExecutorRuntime, type ExecutorRuntime } from './bot/executor/executorRuntime';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -37,6 +39,8 @@ export interface Keyward {
   approvals: ApprovalsRuntime;
   /** The setup journeys (tests and the demo drive them through chat; this is for inspection). */
   setup: SetupJourneyService;
+  /** The executor: runs approved plans (onApproved), resumes them on start, `verify`. */
+  executor: ExecutorRuntime;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -50,7 +54,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
-  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations, ...journeyMigrations] });
+  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations, ...journeyMigrations, ...executorMigrations] });
   const kv = new SqliteKeyValueStore(db);
   let approvals: ApprovalsRuntime;
   try {
@@ -94,7 +98,21 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
   const setupFeature = createSetupFeature(setupJourneys, () => ({ knownPeople, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
 
-  const features: BotFeature[] = [setupFeature, approvals.feature, ...(overrides.extraFeatures ?? [])];
+  // The executor: the writer identity only, and no transport retries — the runner retries whole
+  // steps after re-checking Azure, so a lost answer to a POST never makes a second key version.
+  const planJourneys = new SqliteJourneyStore(db);
+  const executor = createExecutorRuntime({
+    config,
+    db,
+    approvals,
+    planSource: { planFor: (request) => (request.journeyId ? planJourneys.get(request.journeyId)?.plan : undefined) },
+    azure: new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 }),
+    probe: config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId), retry: { maxRetries: 0 } }) : undefined,
+    clock,
+    logger,
+  });
+
+  const features: BotFeature[] = [setupFeature, approvals.feature, executor.feature, ...(overrides.extraFeatures ?? [])];
   const registered = new Set(features.flatMap((feature) => (feature.commands ?? []).map((command) => command.name)));
   const journeys = journeyEntries(registered);
 
@@ -107,6 +125,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   });
   approvals.attach(bot.adapter, config.bot.appId ?? '');
   approvals.scheduler.start(config.approvals.tickSeconds * 1000);
+  executor.attach(bot.adapter, config.bot.appId ?? '');
+  await executor.start();
 
   const health = async (): Promise<HealthReport> => {
     const store = pingDatabase(db) ? 'ok' : 'unavailable';
@@ -132,6 +152,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       logger,
     });
   } catch (error) {
+    await executor.stop();
     await approvals.stop();
     db.close();
     throw error;
@@ -147,9 +168,11 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     logger,
     approvals,
     setup: setupJourneys,
+    executor,
     stop() {
       stopped ??= (async () => {
         await server.stop(config.shutdownGraceMs);
+        await executor.stop();
         await approvals.stop();
         db.close();
         logger.info({}, 'Keyward stopped');

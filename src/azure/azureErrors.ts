@@ -52,6 +52,10 @@ export function mapAzureError(error: unknown, context: AzureCallContext): AppErr
   if (status === undefined && restError && TRANSIENT_NETWORK.has(restError.code ?? '')) {
     return say('AzureTransient', `The connection to Azure failed while trying to ${context.operation} (${restError.code}).`);
   }
+  if (!restError && error instanceof Error && error.name === 'AbortError') {
+    // core-rest-pipeline aborts a request that outlived its timeout (requestTimeoutPolicy).
+    return say('AzureTransient', `Azure did not answer in time while Keyward tried to ${context.operation}; the request was abandoned.`);
+  }
   if (status === 401) return say('AzureUnauthorized', `Azure did not accept Keyward's credential for ${context.operation}: ${azureMessage}`);
   if (status === 403 && (innerCode === 'HsmNotActivated' || /not (yet )?activated/i.test(azureMessage))) {
     return say('HsmNotActivated', `The Managed HSM is not activated, so Azure refused to ${context.operation}. Complete the security-domain ceremony (download with the officers' certificates) first.`);

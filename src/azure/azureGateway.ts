@@ -5,10 +5,13 @@ import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Logger } from '../core';
 import { mapAzureError, type AzureCallContext } from './azureErrors';
-import { keywardPolicies } from './pipelinePolicies';
-import { RestClient } from './restClient';
+import { keywardPolicies, requestTimeoutPolicy } from './pipelinePolicies';
+import { RestClient, type RestRetryOptions } from './restClient';
+import { tokenIdentity } from './tokenIdentity';
 import type {
   AccessPolicy,
+  CallerIdentity,
+  CallerIdentitySource,
   AzureWriter,
   DeletedContainer,
   KeyCreateParameters,
@@ -32,6 +35,13 @@ export interface AzureGatewayOptions {
   logger: Logger;
   /** Poll interval for long-running operations (Managed HSM create takes minutes in Azure). */
   pollIntervalMs?: number;
+  /**
+   * Transport-level retries of every client (default: the SDKs' own, 3 retries). The executor
+   * passes `{ maxRetries: 0 }` and retries whole steps itself, re-checking Azure first.
+   */
+  retry?: RestRetryOptions;
+  /** Abandon a request after this long (default: wait forever, as the SDKs do). */
+  requestTimeoutMs?: number;
 }
 
 const ARM_SCOPE = 'https://management.azure.com/.default';
@@ -50,7 +60,7 @@ const API = {
  * code runs against Azure and the local emulator; only the endpoints and the credential differ.
  * Every call goes through `call()`, which maps failures to Keyward error codes naming the role.
  */
-export class AzureGateway implements AzureWriter {
+export class AzureGateway implements AzureWriter, CallerIdentitySource {
   private readonly kv = new Map<string, KeyVaultManagementClient>();
   private readonly keyClients = new Map<string, KeyClient>();
   private readonly subscriptions: SubscriptionClient;
@@ -59,18 +69,30 @@ export class AzureGateway implements AzureWriter {
   private readonly dataPlane: RestClient;
   private readonly armBase: string;
   private readonly pollIntervalMs: number;
+  private readonly policies: typeof keywardPolicies;
 
   constructor(private readonly options: AzureGatewayOptions) {
     this.armBase = options.armEndpoint.replace(/\/$/, '');
     this.pollIntervalMs = options.pollIntervalMs ?? 2000;
+    this.policies = options.requestTimeoutMs ? [...keywardPolicies, { policy: requestTimeoutPolicy(options.requestTimeoutMs), position: 'perCall' as const }] : keywardPolicies;
     this.subscriptions = new SubscriptionClient(options.credential, {
       endpoint: this.armBase,
       credentialScopes: [ARM_SCOPE],
-      additionalPolicies: keywardPolicies,
+      additionalPolicies: this.policies,
+      ...this.retryOptions(),
     });
-    this.arm = RestClient.bearer(options.credential, ARM_SCOPE);
-    this.graph = RestClient.bearer(options.credential, GRAPH_SCOPE);
-    this.dataPlane = RestClient.keyVault(options.credential);
+    this.arm = RestClient.bearer(options.credential, ARM_SCOPE, options.retry, this.policies);
+    this.graph = RestClient.bearer(options.credential, GRAPH_SCOPE, options.retry, this.policies);
+    this.dataPlane = RestClient.keyVault(options.credential, options.retry, this.policies);
+  }
+
+  /**
+   * Who Keyward is in Azure: the object id, tenant and app id in the claims of its own ARM token.
+   * No request beyond the (cached) token; the token itself is never logged or returned. The
+   * executor compares it with the plan's writer object id before it changes anything.
+   */
+  callerIdentity(): Promise<CallerIdentity> {
+    return tokenIdentity(this.options.credential, ARM_SCOPE);
   }
 
   // ---------------------------------------------------------------- subscriptions, features, RGs
@@ -409,10 +431,10 @@ export class AzureGateway implements AzureWriter {
 
   // ---------------------------------------------------------------- keys (vaults and HSMs)
 
-  getKey(containerUrl: string, name: string): Promise<KeyInfo | undefined> {
-    return this.call({ operation: `read key ${name}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys get)' }, async () => {
+  getKey(containerUrl: string, name: string, version?: string): Promise<KeyInfo | undefined> {
+    return this.call({ operation: `read key ${name}${version ? ` version ${version}` : ''}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys get)' }, async () => {
       try {
-        return toKeyInfo(await this.keyClient(containerUrl).getKey(name));
+        return toKeyInfo(await this.keyClient(containerUrl).getKey(name, version ? { version } : {}));
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode === 404) return undefined;
         throw error;
@@ -488,7 +510,8 @@ export class AzureGateway implements AzureWriter {
       client = new KeyVaultManagementClient(this.options.credential, subscriptionId, {
         endpoint: this.armBase,
         credentials: { scopes: [ARM_SCOPE] },
-        additionalPolicies: keywardPolicies,
+        additionalPolicies: this.policies,
+        ...this.retryOptions(),
       });
       this.kv.set(subscriptionId, client);
     }
@@ -499,10 +522,14 @@ export class AzureGateway implements AzureWriter {
     const key = containerUrl.replace(/\/$/, '').toLowerCase();
     let client = this.keyClients.get(key);
     if (!client) {
-      client = new KeyClient(containerUrl, this.options.credential, { additionalPolicies: keywardPolicies });
+      client = new KeyClient(containerUrl, this.options.credential, { additionalPolicies: this.policies, ...this.retryOptions() });
       this.keyClients.set(key, client);
     }
     return client;
+  }
+
+  private retryOptions(): { retryOptions?: RestRetryOptions } {
+    return this.options.retry ? { retryOptions: this.options.retry } : {};
   }
 
   private async call<T>(context: AzureCallContext, fn: () => Promise<T>): Promise<T> {

@@ -3,4 +3,6 @@ export * from './azureGateway';
 export * from './azureErrors';
 export * from './correlation';
 export * from './credentials';
+export * from './wrapProbe';
+export type { RestRetryOptions } from './restClient';
 export * from './tokenIdentity';

@@ -46,3 +46,18 @@ export const keywardPolicies = [
   { policy: correlationPolicy, position: 'perCall' as const },
   { policy: localhostLookupPolicy, position: 'perRetry' as const },
 ];
+
+/**
+ * Gives up on a request after `ms` (core-rest-pipeline then throws an AbortError, which
+ * mapAzureError reports as AzureTransient). Without it a request Azure never answers would hold a
+ * run forever; the executor's retry re-checks Azure first, so a late answer is found, not repeated.
+ */
+export function requestTimeoutPolicy(ms: number): PipelinePolicy {
+  return {
+    name: 'keywardRequestTimeout',
+    sendRequest(request, next) {
+      if (!request.timeout) request.timeout = ms;
+      return next(request);
+    },
+  };
+}

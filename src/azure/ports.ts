@@ -168,8 +168,8 @@ export interface AzureReader {
   getManagedHsm(subscriptionId: string, resourceGroup: string, name: string): Promise<ManagedHsmInfo | undefined>;
   listRoleAssignments(scope: string): Promise<RoleAssignmentInfo[]>;
   listHsmRoleAssignments(hsmUrl: string, scope: string): Promise<RoleAssignmentInfo[]>;
-  /** Newest version of a key, or undefined (data plane: get permission / Crypto User or Reader role). */
-  getKey(containerUrl: string, name: string): Promise<KeyInfo | undefined>;
+  /** Newest version of a key (or the given version), or undefined (data plane: get permission / Crypto User or Reader role). */
+  getKey(containerUrl: string, name: string, version?: string): Promise<KeyInfo | undefined>;
   listKeyVersions(containerUrl: string, name: string): Promise<KeyInfo[]>;
 }
 
@@ -190,4 +190,33 @@ export interface AzureWriter extends AzureReader {
   purgeDeletedVault(subscriptionId: string, name: string, location: string): Promise<void>;
   deleteManagedHsm(subscriptionId: string, resourceGroup: string, name: string): Promise<void>;
   purgeDeletedManagedHsm(subscriptionId: string, name: string, location: string): Promise<void>;
+}
+
+/** Who the calling identity is, from the claims of its own token (never the token itself). */
+export interface CallerIdentity {
+  /** Entra object (principal) id: what access policies and role assignments name. */
+  objectId: string;
+  tenantId?: string;
+  /** Application (client) id of the identity. */
+  appId?: string;
+}
+
+/** Keyward's own identity as Azure sees it (no request beyond the cached token). */
+export interface CallerIdentitySource {
+  callerIdentity(): Promise<CallerIdentity>;
+}
+
+/** The result of a real wrap and unwrap performed as a given principal. */
+export interface WrapProbeResult {
+  wrapped: boolean;
+  unwrapped: boolean;
+}
+
+/**
+ * A real wrapKey + unwrapKey (RSA-OAEP-256, so both go to the service) with a token issued to the
+ * principal whose client (app) id is given. Only the local emulator can issue such tokens for
+ * Microsoft 365's first-party apps; against Azure it is never used.
+ */
+export interface WrapProbe {
+  probe(keyId: string, clientId: string): Promise<WrapProbeResult>;
 }

@@ -13,6 +13,17 @@ import type { TokenCredential } from '@azure/core-auth';
 import { keyVaultAuthenticationPolicy } from '@azure/keyvault-common';
 import { keywardPolicies } from './pipelinePolicies';
 
+/**
+ * The pipeline's own retries (core-rest-pipeline: 429 with Retry-After, 5xx, dropped connections).
+ * The executor sets `maxRetries: 0`: it retries whole steps itself, re-checking state first, because
+ * a blind transport retry of a non-idempotent POST (key create) could make a second key version.
+ */
+export interface RestRetryOptions {
+  maxRetries?: number;
+  retryDelayInMs?: number;
+  maxRetryDelayInMs?: number;
+}
+
 export interface RestResponse<T> {
   status: number;
   body: T;
@@ -29,20 +40,20 @@ export class RestClient {
   private readonly pipeline: Pipeline;
   private readonly httpClient: HttpClient = createDefaultHttpClient();
 
-  private constructor(authPolicy: PipelinePolicy) {
-    this.pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 3 } });
-    for (const { policy, position } of keywardPolicies) this.pipeline.addPolicy(policy, { phase: position === 'perRetry' ? 'Retry' : undefined });
+  private constructor(authPolicy: PipelinePolicy, retry: RestRetryOptions = {}, policies: ReadonlyArray<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }> = keywardPolicies) {
+    this.pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 3, ...retry } });
+    for (const { policy, position } of policies) this.pipeline.addPolicy(policy, { phase: position === 'perRetry' ? 'Retry' : undefined });
     this.pipeline.addPolicy(authPolicy, { phase: 'Sign' });
   }
 
   /** ARM or Graph: a bearer token for `scope` on every request. */
-  static bearer(credential: TokenCredential, scope: string): RestClient {
-    return new RestClient(bearerTokenAuthenticationPolicy({ credential, scopes: scope }));
+  static bearer(credential: TokenCredential, scope: string, retry?: RestRetryOptions, policies?: ReadonlyArray<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }>): RestClient {
+    return new RestClient(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), retry, policies);
   }
 
   /** Key Vault / Managed HSM data plane: the challenge-based policy the Key Vault SDKs use. */
-  static keyVault(credential: TokenCredential): RestClient {
-    return new RestClient(keyVaultAuthenticationPolicy(credential));
+  static keyVault(credential: TokenCredential, retry?: RestRetryOptions, policies?: ReadonlyArray<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }>): RestClient {
+    return new RestClient(keyVaultAuthenticationPolicy(credential), retry, policies);
   }
 
   async send<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH', url: string, body?: unknown): Promise<RestResponse<T>> {

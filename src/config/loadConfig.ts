@@ -41,6 +41,17 @@ export interface Config {
     tickSeconds: number;
   };
   backupDir: string;
+  executor: {
+    /** Where downloaded security domains are stored (encrypted at rest). */
+    securityDomainDir: string;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    leaseSeconds: number;
+    pollSeconds: number;
+    /** Real wrap/unwrap as the Microsoft 365 service principals: local mode (the emulator) only. */
+    wrapProbe: boolean;
+  };
 }
 
 export interface ConfigProblem {
@@ -133,6 +144,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     policyFile: values.KEYWARD_POLICY_FILE as string | undefined,
     approvals: { tickSeconds: values.KEYWARD_APPROVALS_TICK_SECONDS as number },
     backupDir: path.resolve(dataDir, (values.KEYWARD_BACKUP_DIR as string | undefined) ?? 'backups'),
+    executor: {
+      securityDomainDir: path.resolve(dataDir, (values.KEYWARD_SECURITY_DOMAIN_DIR as string | undefined) ?? 'security-domains'),
+      maxAttempts: values.KEYWARD_EXECUTOR_MAX_ATTEMPTS as number,
+      retryBaseMs: values.KEYWARD_EXECUTOR_RETRY_BASE_MS as number,
+      retryMaxMs: Math.max(values.KEYWARD_EXECUTOR_RETRY_MAX_MS as number, values.KEYWARD_EXECUTOR_RETRY_BASE_MS as number),
+      leaseSeconds: values.KEYWARD_EXECUTOR_LEASE_SECONDS as number,
+      pollSeconds: values.KEYWARD_EXECUTOR_POLL_SECONDS as number,
+      // Only the emulator can issue tokens as Microsoft 365's own apps; against Azure it would only fail.
+      wrapProbe: mode === 'local' && (values.KEYWARD_WRAP_PROBE as boolean),
+    },
   };
   return deepFreeze(config);
 }

@@ -64,6 +64,13 @@ export const SETTINGS = [
   { name: 'KEYWARD_POLICY_FILE', schema: optionalString, doc: 'Approval policy file (JSON). Local default: config/policy.local.json. Required in production.', example: 'config/policy.local.json' },
   { name: 'KEYWARD_APPROVALS_TICK_SECONDS', schema: z.coerce.number().int('must be a whole number').min(0).max(3600).default(30), doc: 'How often Keyward expires overdue approval requests and sends reminders (seconds; 0 = never; votes check expiry themselves).', example: '30' },
   { name: 'KEYWARD_BACKUP_DIR', schema: optionalString, doc: 'Where key backups are written (default: <data dir>/backups). Never chat.', example: '' },
+  { name: 'KEYWARD_SECURITY_DOMAIN_DIR', schema: optionalString, doc: 'Where downloaded Managed HSM security domains are stored, encrypted at rest (default: <data dir>/security-domains). Never chat.', example: '' },
+  { name: 'KEYWARD_EXECUTOR_MAX_ATTEMPTS', schema: z.coerce.number().int('must be a whole number').min(1).max(20).default(6), doc: 'Attempts per plan step on throttling, 5xx or dropped connections before the run stops and offers Retry.', example: '6' },
+  { name: 'KEYWARD_EXECUTOR_RETRY_BASE_MS', schema: z.coerce.number().int('must be a whole number').min(10).max(60000).default(1000), doc: 'First retry back-off in ms (doubles per attempt, with jitter; never shorter than Azure\'s Retry-After).', example: '1000' },
+  { name: 'KEYWARD_EXECUTOR_RETRY_MAX_MS', schema: z.coerce.number().int('must be a whole number').min(100).max(600000).default(60000), doc: 'Longest single retry back-off in ms.', example: '60000' },
+  { name: 'KEYWARD_EXECUTOR_LEASE_SECONDS', schema: z.coerce.number().int('must be a whole number').min(5).max(3600).default(60), doc: 'Lease of a run held by one bot process (renewed every third of it); another process takes over a run only after it lapses.', example: '60' },
+  { name: 'KEYWARD_EXECUTOR_POLL_SECONDS', schema: z.coerce.number().min(0.01).max(300).default(10), doc: 'How often a Managed HSM being provisioned is polled (Azure takes up to ~25 minutes).', example: '10' },
+  { name: 'KEYWARD_WRAP_PROBE', schema: bool(true), doc: 'Local mode: prove each key with a real wrap/unwrap as each Microsoft 365 service principal during readiness checks (needs the emulator; ignored in production).', example: 'true' },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];

@@ -13,6 +13,12 @@ export const VERBS = {
   approvalCancel: 'keyward.approval.cancel',
   /** Approval card: refresh (automatic, user-specific view) or "show my options". Changes nothing. */
   approvalView: 'keyward.approval.view',
+  /** Run card: restart a stopped run at its failed step (data: runId, cardVersion, verb). */
+  runRetry: 'keyward.run.retry',
+  /** Run card: a security-domain officer hands in their public certificate (input: certificatePem). */
+  runCertificate: 'keyward.run.certificate',
+  /** Run card: show the current state. Changes nothing. */
+  runView: 'keyward.run.view',
 } as const;
 
 export type Verb = (typeof VERBS)[keyof typeof VERBS];

@@ -1,0 +1,127 @@
+import { describeErrorCode, toAppError, type Logger } from '../../core';
+import type { ExecutorActor, ExecutorService } from '../../executor/executorService';
+import type { Run } from '../../executor/runTypes';
+import type { BotFeature, CardActionContext, CardActionResult, CardActionSpec, TurnIo } from '../botTypes';
+import type { AdaptiveCardJson } from '../cards/adaptiveCard';
+import { parseRunCardData, type RunVerb } from '../cards/runCardData';
+import type { RunCardView } from '../cards/runCard';
+import { renderVerifyCard } from '../cards/runVerifyCard';
+import { VERBS } from '../cards/verbs';
+
+export interface ExecutorFeatureDeps {
+  executor: ExecutorService;
+  /** The tenant whose people may act (the approval policy's). */
+  tenantId: string;
+  render(run: Run, notice?: RunCardView['notice']): AdaptiveCardJson;
+  /** Remembers a run card shown by a command so later changes update it. */
+  remember(card: { runId: string; conversationId: string; messageId: string; reference: Record<string, unknown> }): void;
+  logger: Logger;
+}
+
+const MAX_LISTED = 5;
+
+/**
+ * The executor's slice of the bot: `verify` (the readiness check, red/green with a fix per red
+ * line), `runs` (where recent runs stand), `ceremony` (the runs waiting for your security-domain
+ * certificate), and the run card's buttons: Retry, Hand in my certificate, Refresh.
+ *
+ * Who clicked is the activity's Entra object id and tenant — never card data. Every refusal is
+ * answered with the current card and a sentence saying why, and is audited by the executor.
+ */
+export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
+  const { executor } = deps;
+
+  const actorOf = (io: TurnIo): ExecutorActor | undefined => {
+    const tenantId = io.actor.tenantId?.toLowerCase();
+    if (!io.actor.aadObjectId || tenantId !== deps.tenantId) return undefined;
+    return { aadObjectId: io.actor.aadObjectId.toLowerCase(), name: io.actor.name, tenantId };
+  };
+
+  const show = async (io: TurnIo, run: Run): Promise<void> => {
+    const messageId = await io.sendCard(deps.render(run));
+    if (messageId) deps.remember({ runId: run.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()) });
+  };
+
+  const verifyCommand = async (args: string, io: TurnIo): Promise<void> => {
+    const actor = actorOf(io);
+    if (!actor) {
+      await io.sendText(`${describeErrorCode('TenantNotAllowed')} Keyward cannot tell who you are in this tenant, so it runs no checks.`);
+      return;
+    }
+    try {
+      const { run, report } = await executor.verify(args.trim() || undefined, actor);
+      await io.sendCard(renderVerifyCard({ run, report }));
+    } catch (error) {
+      const failure = toAppError(error);
+      await io.sendText(failure.code === 'NotFound' ? failure.message : `The readiness check could not run: ${failure.message} (${failure.code})`);
+    }
+  };
+
+  const runsCommand = async (_args: string, io: TurnIo): Promise<void> => {
+    if (!actorOf(io)) {
+      await io.sendText(describeErrorCode('TenantNotAllowed'));
+      return;
+    }
+    const runs = executor.list().slice(-MAX_LISTED).reverse();
+    if (runs.length === 0) {
+      await io.sendText('No approved plan has run yet. Start with "setup"; once approvers approve the plan, Keyward runs it and shows its progress here.');
+      return;
+    }
+    for (const run of runs) await show(io, run);
+  };
+
+  const ceremonyCommand = async (_args: string, io: TurnIo): Promise<void> => {
+    const actor = actorOf(io);
+    if (!actor?.aadObjectId) {
+      await io.sendText(describeErrorCode('TenantNotAllowed'));
+      return;
+    }
+    const runs = executor.waitingForOfficer(actor.aadObjectId);
+    if (runs.length === 0) {
+      await io.sendText('No security-domain ceremony is waiting for your certificate.');
+      return;
+    }
+    for (const run of runs) await show(io, run);
+  };
+
+  const action = (verb: RunVerb): CardActionSpec => ({
+    verb,
+    run: (data, context) => handle(verb, data, context),
+  });
+
+  const handle = async (verb: RunVerb, data: Record<string, unknown>, context: CardActionContext): Promise<CardActionResult> => {
+    const parsed = parseRunCardData(data, verb);
+    if (!parsed.ok) return { kind: 'message', text: 'This card\'s data is not valid, so nothing was done. Type "runs" for a fresh card.' };
+    const run = executor.get(parsed.data.runId);
+    if (!run) return { kind: 'message', text: 'This run no longer exists.' };
+    const answer = (current: Run, notice?: RunCardView['notice']): CardActionResult => ({ kind: 'card', card: deps.render(current, notice) });
+    if (parsed.data.cardVersion > run.version) return answer(run, { kind: 'error', text: 'This card claims a version Keyward never issued, so nothing was done. The current state is shown.' });
+    if (verb === VERBS.runView) return answer(run);
+    const actor = actorOf(context);
+    if (!actor) return answer(run, { kind: 'error', text: `${describeErrorCode('TenantNotAllowed')} Nothing was done.` });
+    if (verb === VERBS.runRetry) {
+      if (parsed.data.cardVersion !== run.version) return answer(run, { kind: 'warning', text: 'This card was out of date, so nothing was done. Here is where the run stands now.' });
+      const outcome = await executor.retry(run.id, actor);
+      return outcome.ok ? answer(outcome.run, { kind: 'success', text: outcome.message }) : answer(outcome.run ?? run, { kind: 'error', text: `${outcome.error.message} (${outcome.error.code})` });
+    }
+    // An officer's own certificate is not stale data: it counts while their certificate is awaited.
+    const outcome = await executor.submitCertificate(run.id, actor, parsed.data.certificatePem ?? '');
+    return outcome.ok ? answer(outcome.run, { kind: 'success', text: outcome.message }) : answer(outcome.run ?? run, { kind: 'error', text: `${outcome.error.message} (${outcome.error.code})` });
+  };
+
+  return {
+    name: 'executor',
+    commands: [
+      { name: 'verify', aliases: ['readiness'], summary: 'check the keys Keyward set up against the Customer Key rules ("verify <request id>" for a specific one)', run: verifyCommand },
+      { name: 'runs', summary: 'where the latest approved plans stand, step by step', run: runsCommand },
+      { name: 'ceremony', summary: 'security-domain ceremonies waiting for your public certificate', run: ceremonyCommand },
+    ],
+    cardActions: [action(VERBS.runRetry), action(VERBS.runCertificate), action(VERBS.runView)],
+  };
+}
+
+/** References are stored without the triggering activity's id: later posts are new messages. */
+function cleanReference(reference: Record<string, unknown>): Record<string, unknown> {
+  const { activityId: _activityId, ...rest } = reference;
+  return rest;
+}

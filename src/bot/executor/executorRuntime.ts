@@ -1,0 +1,139 @@
+import path from 'node:path';
+import type { Clock, Logger } from '../../core';
+import type { Config } from '../../config';
+import type { WrapProbe } from '../../azure/ports';
+import { createExecutor, EMULATOR_KEY_URI_OPTIONS, type ExecutorAzure, type ExecutorService, type ExecutorSettings, type PlanSource, type Run } from '../../executor';
+import type { Database } from '../../store/database';
+import { SqliteRunArtifactStore } from '../../store/sqliteRunArtifactStore';
+import { SqliteRunCardStore } from '../../store/sqliteRunCardStore';
+import { SqliteRunStore } from '../../store/sqliteRunStore';
+import type { BotFeature } from '../botTypes';
+import type { AdaptiveCardJson } from '../cards/adaptiveCard';
+import { renderRunCard, type RunCardView } from '../cards/runCard';
+import type { ApprovalsRuntime } from '../approvals/approvalsRuntime';
+import { BotNotifier, type ProactiveAdapter } from '../approvals/botNotifier';
+import type { Notifier } from '../approvals/notifier';
+import { createExecutorFeature } from './executorFeature';
+import { RunCardNotifier, type RunCardTarget } from './runCardNotifier';
+
+export interface ExecutorRuntimeOptions {
+  config: Config;
+  db: Database;
+  approvals: ApprovalsRuntime;
+  /** Finds the approved plan of a request (the setup journey stored it). */
+  planSource: PlanSource;
+  /** The writer identity's gateway; build it with `retry: { maxRetries: 0 }` (the runner retries). */
+  azure: ExecutorAzure;
+  /** Local mode only: wrap/unwrap as the Microsoft 365 service principals through the emulator. */
+  probe?: WrapProbe;
+  clock: Clock;
+  logger: Logger;
+  /** How often stopped runs are checked against their execution window; default 60 s. */
+  reconcileEveryMs?: number;
+}
+
+export interface ExecutorRuntime {
+  service: ExecutorService;
+  feature: BotFeature;
+  notifier: RunCardNotifier;
+  /** Gives the run cards their Bot Framework adapter (it exists only after the bot is built). */
+  attach(adapter: ProactiveAdapter, botAppId: string): void;
+  /** Replaces the proactive notifier (tests). */
+  useNotifier(notifier: Notifier): void;
+  /** Runs approved plans from now on, and picks up what an earlier process left. */
+  start(): Promise<void>;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Executor settings from Keyward's configuration. */
+export function executorSettingsFrom(config: Config): ExecutorSettings {
+  const e = config.executor;
+  return {
+    backupDir: config.backupDir,
+    securityDomainDir: e.securityDomainDir,
+    securityDomainKeyFile: path.join(config.dataDir, 'executor', 'security-domain.key'),
+    retry: { maxAttempts: e.maxAttempts, baseDelayMs: e.retryBaseMs, maxDelayMs: e.retryMaxMs, maxRetryAfterMs: Math.max(e.retryMaxMs, 300_000) },
+    leaseTtlMs: e.leaseSeconds * 1000,
+    pollIntervalMs: Math.round(e.pollSeconds * 1000),
+    progressIntervalMs: 15_000,
+    wrapProbe: e.wrapProbe,
+    keyUriOptions: config.mode === 'local' ? EMULATOR_KEY_URI_OPTIONS : {},
+  };
+}
+
+/**
+ * The executor wired into the bot: the service over SQLite and the writer's Azure gateway, the
+ * run cards (posted in the requester's conversation and the approvers' conversation, updated in
+ * place through the approvals' BotNotifier), the `verify`/`runs`/`ceremony` commands, and the
+ * start-up and timer duties (resume, reconcile).
+ */
+export function createExecutorRuntime(options: ExecutorRuntimeOptions): ExecutorRuntime {
+  const { config, db, approvals, clock, logger } = options;
+  const settings = executorSettingsFrom(config);
+  let notifier: Notifier | undefined;
+  const cards = new SqliteRunCardStore(db);
+  let service: ExecutorService | undefined;
+  const render = (run: Run, notice?: RunCardView['notice']): AdaptiveCardJson =>
+    renderRunCard({ run, now: clock.now(), officers: service?.ceremonyStatus(run), notice, keyUriOptions: settings.keyUriOptions });
+  const targets = (run: Run): RunCardTarget[] => {
+    const request = approvals.service.get(run.requestId);
+    if (!request) return [];
+    const out: RunCardTarget[] = [];
+    const originId = (request.origin.conversation as { id?: string } | undefined)?.id;
+    if (originId) out.push({ conversationId: originId, reference: request.origin });
+    for (const target of approvals.notifications.approverTargets(request)) {
+      if (!out.some((t) => t.conversationId === target.conversationId)) out.push({ conversationId: target.conversationId, reference: target.reference });
+    }
+    return out;
+  };
+  const runCards = new RunCardNotifier({ notifier: () => notifier, cards, targets, render, logger: logger.child({ module: 'run-cards' }) });
+  service = createExecutor({
+    store: new SqliteRunStore(db, () => clock.now()),
+    artifacts: new SqliteRunArtifactStore(db),
+    azure: options.azure,
+    audit: approvals.audit,
+    approvals: approvals.service,
+    planSource: options.planSource,
+    settings,
+    clock,
+    logger,
+    probe: options.probe,
+    observer: runCards,
+  });
+  const executor = service;
+  const feature = createExecutorFeature({ executor, tenantId: approvals.service.policy.tenantId, render, remember: (card) => runCards.remember(card), logger });
+  let unsubscribe: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  return {
+    service: executor,
+    feature,
+    notifier: runCards,
+    attach(adapter, botAppId) {
+      notifier = new BotNotifier(adapter, botAppId);
+    },
+    useNotifier(replacement) {
+      notifier = replacement;
+    },
+    async start() {
+      unsubscribe = approvals.service.onApproved((request) => executor.onApproved(request));
+      await executor.resumeAll();
+      const every = options.reconcileEveryMs ?? 60_000;
+      if (every > 0) {
+        timer = setInterval(() => void executor.reconcile().catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'executor reconcile failed')), every);
+        timer.unref();
+      }
+    },
+    async idle() {
+      await executor.idle();
+      await runCards.idle();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      unsubscribe?.();
+      await executor.stop();
+      await runCards.idle();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { silentLogger, type Logger } from '../../core';
+import type { ConversationRef } from '../../approvals/approvalTypes';
+import type { RunObserver, SecurityDomainStoredNotice } from '../../executor/executorPorts';
+import type { Run } from '../../executor/runTypes';
+import type { PostedRunCard } from '../../store/sqliteRunCardStore';
+import type { AdaptiveCardJson } from '../cards/adaptiveCard';
+import type { Notifier } from '../approvals/notifier';
+
+/** Where a run's card goes: the requester's conversation and the approvers' conversation. */
+export interface RunCardTarget {
+  conversationId: string;
+  reference: ConversationRef;
+}
+
+export interface RunCardNotifierDeps {
+  /** Late-bound: the Bot Framework adapter exists only once the bot is built. */
+  notifier(): Notifier | undefined;
+  cards: { put(card: PostedRunCard): void; list(runId: string): PostedRunCard[] };
+  targets(run: Run): RunCardTarget[];
+  render(run: Run): AdaptiveCardJson;
+  logger?: Logger;
+}
+
+/**
+ * Shows runs in Teams: the run card is posted once in each target conversation, then updated in
+ * place as the run moves (proactively, through the approvals' Notifier). Updates for one run are
+ * coalesced — a slow Teams never holds up the runner, and the last update a card receives always
+ * shows the latest stored state.
+ */
+export class RunCardNotifier implements RunObserver {
+  private readonly latest = new Map<string, Run>();
+  private readonly working = new Map<string, Promise<void>>();
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: RunCardNotifierDeps) {
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  runChanged(run: Run): void {
+    const known = this.latest.get(run.id);
+    if (!known || known.version <= run.version) this.latest.set(run.id, run);
+    if (this.working.has(run.id)) return;
+    const work = this.drain(run.id).finally(() => this.working.delete(run.id));
+    this.working.set(run.id, work);
+  }
+
+  async securityDomainStored(notice: SecurityDomainStoredNotice): Promise<void> {
+    const notifier = this.deps.notifier();
+    if (!notifier) return;
+    const holders = notice.officers.map((o) => `${o.name} (certificate thumbprint ${o.thumbprint.slice(0, 16)}…)`).join(', ');
+    const text = `Security domain of Managed HSM ${notice.hsmName} downloaded and stored (SHA-256 ${notice.sha256.slice(0, 16)}…, quorum ${notice.quorum}). Share holders: ${holders}. ${notice.howToFetch}`;
+    for (const target of this.deps.targets(notice.run)) {
+      try {
+        await notifier.postText(target.reference, text);
+      } catch (error) {
+        this.logger.warn({ runId: notice.run.id, err: error instanceof Error ? error.message : String(error) }, 'could not tell the officers about the security domain');
+      }
+    }
+  }
+
+  /** Records a card shown by a command, so later changes update it too. */
+  remember(card: PostedRunCard): void {
+    this.deps.cards.put(card);
+  }
+
+  async idle(): Promise<void> {
+    while (this.working.size > 0) await Promise.allSettled([...this.working.values()]);
+  }
+
+  private async drain(runId: string): Promise<void> {
+    for (;;) {
+      const run = this.latest.get(runId);
+      if (!run) return;
+      this.latest.delete(runId);
+      await this.publish(run);
+    }
+  }
+
+  private async publish(run: Run): Promise<void> {
+    const notifier = this.deps.notifier();
+    if (!notifier) return;
+    const card = this.deps.render(run);
+    const posted = this.deps.cards.list(run.id);
+    for (const target of this.deps.targets(run)) {
+      if (posted.some((p) => p.conversationId === target.conversationId)) continue;
+      try {
+        const messageId = await notifier.post(target.reference, card);
+        if (messageId) this.deps.cards.put({ runId: run.id, conversationId: target.conversationId, messageId, reference: target.reference });
+      } catch (error) {
+        this.logger.warn({ runId: run.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) }, 'could not post the run card');
+      }
+    }
+    for (const card_ of posted) {
+      try {
+        await notifier.update(card_.reference, card_.messageId, card);
+      } catch (error) {
+        this.logger.warn({ runId: run.id, messageId: card_.messageId, err: error instanceof Error ? error.message : String(error) }, 'could not update a run card');
+      }
+    }
+  }
+}

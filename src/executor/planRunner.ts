@@ -1,0 +1,499 @@
+import { appError, silentLogger, toAppError, type AppError, type Clock, type Logger } from '../core';
+import { SYSTEM_ACTOR, type AuditOutcome } from '../audit/auditRecord';
+import { withCorrelation } from '../azure/correlation';
+import type { PlanStep } from '../customerKey';
+import { ContainerLocator } from './containerLocator';
+import type { ExecutionApprovals, ExecutorAudit, ExecutorAzure, RunObserver, SecurityDomainStoredNotice } from './executorPorts';
+import type { ExecutorSettings } from './executorSettings';
+import type { ReadinessService } from './readinessService';
+import { backoffDelay, isTransient } from './retryPolicy';
+import { doneCount, progressBar, progressLine } from './runProgress';
+import type { RunArtifactStore, RunStore } from './runStore';
+import type { NewJournalEntry, Run, RunError, StepOutput, StepState } from './runTypes';
+import type { SecurityDomainVault } from './securityDomainVault';
+import type { StepContext, StepHandler, StepHandlers } from './stepHandler';
+import { STEP_HANDLERS } from './stepHandlers';
+
+/** The actor of every audit record the executor writes: Keyward's writer identity at work. */
+export const EXECUTOR_ACTOR = { ...SYSTEM_ACTOR, name: 'Keyward executor' };
+
+export interface PlanRunnerDeps {
+  store: RunStore;
+  artifacts: RunArtifactStore;
+  azure: ExecutorAzure;
+  audit: ExecutorAudit;
+  approvals: Pick<ExecutionApprovals, 'reportExecutionProgress' | 'finishExecution'>;
+  readiness: ReadinessService;
+  securityDomains: SecurityDomainVault;
+  settings: ExecutorSettings;
+  clock: Clock;
+  /** This process's lease owner id, e.g. `host/1234/x7f`. */
+  owner: string;
+  observer?: RunObserver;
+  handlers?: StepHandlers;
+  logger?: Logger;
+  /** Waits between retries and polls; tests pass one that moves a ManualClock. Must honour `signal`. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** True when a lease holder is known dead (same host, process gone): its lease is taken at once. */
+  ownerIsDead?: (owner: string) => boolean;
+  /** Starts the lease heartbeat; returns its stop function. Default: an unref'd interval. */
+  heartbeat?: (beat: () => void, everyMs: number) => () => void;
+}
+
+type StepOutcome = 'done' | 'waiting' | 'stopped';
+
+/** Thrown inside a drive when this process no longer holds the run (lease lost, shutting down). */
+class Interrupted extends Error {
+  constructor(readonly why: 'leaseLost' | 'stopping' | 'refusedToStart') {
+    super(why);
+  }
+}
+
+/**
+ * Carries out one run, step by step, exactly as journaled:
+ *
+ * - One process at a time: a lease (owner + expiry) taken by compare-and-set and renewed by a
+ *   heartbeat; a holder on this host whose process is gone is replaced at once, others when the
+ *   lease expires. Losing the lease stops the drive before its next write.
+ * - Every step is check → apply → verify; each phase is a journal line committed with the run
+ *   change it explains. A drive that dies anywhere resumes at the step's check, which finds what
+ *   an interrupted apply already did.
+ * - Audit before act: the "execution.step.apply" record is appended before any change in Azure;
+ *   if it cannot be written the step does not run (fail closed).
+ * - Transient failures (throttling, 5xx, dropped connections, RBAC propagation) are retried with
+ *   exponential back-off and jitter, never sooner than Azure's Retry-After, a bounded number of
+ *   times, each retry starting again at check. Anything else stops the run: done steps stay done,
+ *   the error says what to fix, and Retry continues from the failed step.
+ * - Every Azure call carries the request id as its client request id (withCorrelation).
+ */
+export class PlanRunner {
+  private readonly logger: Logger;
+  private readonly handlers: StepHandlers;
+  private readonly abort = new AbortController();
+  private lastProgressAt = new Map<string, number>();
+
+  constructor(private readonly deps: PlanRunnerDeps) {
+    this.logger = deps.logger ?? silentLogger;
+    this.handlers = deps.handlers ?? STEP_HANDLERS;
+  }
+
+  /** Interrupts every drive at its next wait or write (shutdown); runs resume on the next start. */
+  stop(): void {
+    this.abort.abort();
+  }
+
+  /**
+   * Drives a run until it succeeds, waits for people, stops on an error, or this process loses it.
+   * Returns the run as stored afterwards, or undefined when another process holds it.
+   */
+  async drive(runId: string): Promise<Run | undefined> {
+    const initial = this.deps.store.get(runId);
+    if (!initial || (initial.status !== 'running' && initial.status !== 'waitingForInput')) return initial;
+    if (!this.acquire(runId)) return undefined;
+    let lost = false;
+    const renew = () => {
+      if (!this.deps.store.renewLease(runId, this.deps.owner, this.deps.clock.now().getTime(), this.deps.settings.leaseTtlMs)) lost = true;
+    };
+    const stopHeartbeat = (this.deps.heartbeat ?? defaultHeartbeat)(renew, Math.max(1, Math.floor(this.deps.settings.leaseTtlMs / 3)));
+    const drive = new Drive(this, runId, () => lost);
+    try {
+      return await withCorrelation(initial.requestId, () => drive.execute());
+    } catch (error) {
+      if (error instanceof Interrupted) {
+        if (error.why !== 'refusedToStart') this.logger.info({ runId, why: error.why }, 'run interrupted; it resumes where it stopped');
+        return this.deps.store.get(runId);
+      }
+      throw error;
+    } finally {
+      stopHeartbeat();
+      this.deps.store.releaseLease(runId, this.deps.owner);
+    }
+  }
+
+  private acquire(runId: string): boolean {
+    const { store, clock, owner, settings } = this.deps;
+    const now = clock.now().getTime();
+    if (store.acquireLease(runId, owner, now, settings.leaseTtlMs)) return true;
+    const holder = store.lease(runId);
+    if (holder && this.deps.ownerIsDead?.(holder.owner)) {
+      this.logger.warn({ runId, holder: holder.owner }, 'the process that held this run is gone; taking it over');
+      return store.acquireLease(runId, owner, now, settings.leaseTtlMs, holder.owner);
+    }
+    return false;
+  }
+
+  /** @internal for Drive */
+  get internals() {
+    return { deps: this.deps, handlers: this.handlers, logger: this.logger, signal: this.abort.signal, lastProgressAt: this.lastProgressAt };
+  }
+}
+
+/** One drive of one run: the step loop with its journal, audit and retry rules. */
+class Drive {
+  private current: Run;
+  private readonly deps: PlanRunnerDeps;
+  private readonly handlers: StepHandlers;
+  private readonly logger: Logger;
+  private readonly signal: AbortSignal;
+  private readonly containers: ContainerLocator;
+
+  constructor(
+    private readonly runner: PlanRunner,
+    runId: string,
+    private readonly leaseLost: () => boolean,
+  ) {
+    const internals = runner.internals;
+    this.deps = internals.deps;
+    this.handlers = internals.handlers;
+    this.logger = internals.logger.child({ runId });
+    this.signal = internals.signal;
+    this.current = this.deps.store.get(runId) as Run;
+    this.containers = new ContainerLocator(this.deps.azure, this.current);
+  }
+
+  private get run(): Run {
+    return this.current;
+  }
+
+  async execute(): Promise<Run> {
+    if (this.run.status === 'waitingForInput') this.commit((run) => ({ ...run, status: 'running', waitingFor: undefined }), [{ stepIndex: null, phase: 'run.resumed', detail: { from: 'waitingForInput' } }]);
+    await this.checkIdentity();
+    for (const planned of this.run.plan.steps) {
+      const state = this.run.steps[planned.index];
+      if (!state || state.status === 'done') continue;
+      const outcome = await this.step(planned);
+      if (outcome !== 'done') return this.run;
+    }
+    return this.succeed();
+  }
+
+  // ------------------------------------------------------------------------------------ a step
+
+  private async step(planned: PlanStep): Promise<StepOutcome> {
+    const handler = this.handlers[planned.kind] as StepHandler<PlanStep>;
+    const what = handler.describe(planned);
+    const maxAttempts = Math.max(1, this.deps.settings.retry.maxAttempts);
+    await this.announce(progressLine(this.run, planned.index, what));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        this.commitStep(planned.index, (s) => ({ ...s, status: 'running', error: undefined, startedAt: s.startedAt ?? this.now() }), [{ stepIndex: planned.index, phase: 'step.check', detail: { attempt } }]);
+        const context = this.context(planned);
+        const check = await handler.check(planned, context);
+        this.interruptIfNeeded();
+        if (check.state === 'done') {
+          this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: check.note, output: check.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.skipped', detail: { note: check.note, output: check.output } }]);
+          this.auditStep(planned, handler, 'execution.step.skipped', 'info', { note: check.note });
+          await this.changed();
+          return 'done';
+        }
+        if (check.state === 'waiting') {
+          this.commit(
+            (run) => ({ ...run, status: 'waitingForInput', waitingFor: check.waitingFor, steps: replaceStep(run.steps, planned.index, (s) => ({ ...s, status: 'waiting', note: check.waitingFor })) }),
+            [
+              { stepIndex: planned.index, phase: 'step.waiting', detail: { waitingFor: check.waitingFor } },
+              { stepIndex: null, phase: 'run.waiting', detail: { stepId: planned.id } },
+            ],
+          );
+          this.auditStep(planned, handler, 'execution.step.waiting', 'info', { waitingFor: check.waitingFor });
+          await this.report(`Waiting at step ${planned.index + 1} of ${this.run.steps.length}: ${check.waitingFor}`);
+          await this.changed();
+          return 'waiting';
+        }
+        // Audit before act: no record, no change in Azure.
+        this.auditStep(planned, handler, 'execution.step.apply', 'info', { attempt, summary: planned.summary });
+        this.commitStep(planned.index, (s) => ({ ...s, attempts: s.attempts + 1 }), [{ stepIndex: planned.index, phase: 'step.apply', detail: { attempt } }]);
+        const output = await handler.apply(planned, context, check.resume);
+        this.interruptIfNeeded();
+        this.commitStep(planned.index, (s) => ({ ...s, output }), [{ stepIndex: planned.index, phase: 'step.applied', detail: { output } }]);
+        const verified = await handler.verify(planned, context, output);
+        this.interruptIfNeeded();
+        this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: verified.note, output: verified.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.verified', detail: { note: verified.note } }]);
+        this.auditStep(planned, handler, 'execution.step.succeeded', 'success', { note: verified.note, attempts: this.run.steps[planned.index]?.attempts ?? attempt });
+        await this.changed();
+        return 'done';
+      } catch (raw) {
+        if (raw instanceof Interrupted) throw raw;
+        if (this.signal.aborted) throw new Interrupted('stopping');
+        const error = toAppError(raw);
+        const transient = isTransient(error, { forbiddenMayBePropagation: handler.forbiddenMayBePropagation?.(planned, this.run) ?? false });
+        if (transient && attempt < maxAttempts) {
+          const delayMs = backoffDelay(attempt, error, this.deps.settings.retry, this.deps.random);
+          this.commitStep(planned.index, (s) => ({ ...s, error: runError(error, planned.id, true) }), [
+            { stepIndex: planned.index, phase: 'step.retry', detail: { attempt, nextAttempt: attempt + 1, maxAttempts, delayMs, ...errorFacts(error) } },
+          ]);
+          this.logger.info({ step: planned.id, attempt, delayMs, code: error.code, status: error.details.status }, 'step failed for now; retrying');
+          await this.progress(planned, `Step ${planned.index + 1} of ${this.run.steps.length}: ${retryReason(error)}; trying again in ${seconds(delayMs)} (attempt ${attempt + 1} of ${maxAttempts}).`, true);
+          await this.sleep(delayMs);
+          continue;
+        }
+        return this.stopAt(planned, handler, error, transient, attempt);
+      }
+    }
+  }
+
+  private async stopAt(planned: PlanStep, handler: StepHandler<PlanStep>, error: AppError, transient: boolean, attempt: number): Promise<'stopped'> {
+    const failure = runError(error, planned.id, transient);
+    this.commit(
+      (run) => ({ ...run, status: 'stopped', lastError: failure, steps: replaceStep(run.steps, planned.index, (s) => ({ ...s, status: 'failed', error: failure })) }),
+      [
+        { stepIndex: planned.index, phase: 'step.failed', detail: { attempts: attempt, ...errorFacts(error) } },
+        { stepIndex: null, phase: 'run.stopped', detail: { stepId: planned.id, code: error.code } },
+      ],
+    );
+    try {
+      this.auditStep(planned, handler, 'execution.step.failed', 'failure', { code: error.code, message: error.message, attempts: attempt, ...errorFacts(error) });
+    } catch (auditError) {
+      // The run has stopped already; nothing more will act. Say so loudly.
+      this.logger.error({ step: planned.id, code: toAppError(auditError).code }, 'could not audit a step failure');
+    }
+    const until = this.run.retryUntil ? ` Retry is possible until ${this.run.retryUntil.slice(0, 16).replace('T', ' ')} UTC.` : '';
+    await this.report(`Stopped at step ${planned.index + 1} of ${this.run.steps.length} (${error.code}): ${error.message}${until}`);
+    await this.changed();
+    this.logger.warn({ step: planned.id, code: error.code, status: error.details.status }, 'run stopped');
+    return 'stopped';
+  }
+
+  private async succeed(): Promise<Run> {
+    this.commit((run) => ({ ...run, status: 'succeeded', finishedAt: this.now(), lastError: undefined }), [{ stepIndex: null, phase: 'run.succeeded', detail: { steps: this.run.steps.length } }]);
+    await this.changed();
+    try {
+      await this.deps.approvals.finishExecution(this.run.requestId, 'succeeded', successDetail(this.run));
+    } catch (error) {
+      // The run is done; ExecutorService.reconcile finishes the request on the next pass.
+      this.logger.error({ code: toAppError(error).code }, 'could not mark the approval request succeeded');
+    }
+    return this.run;
+  }
+
+  // ------------------------------------------------------------------------------------ services
+
+  private context(planned: PlanStep): StepContext {
+    const deps = this.deps;
+    return {
+      run: this.run,
+      earlierApplies: this.run.steps[planned.index]?.attempts ?? 0,
+      azure: deps.azure,
+      clock: deps.clock,
+      settings: deps.settings,
+      artifacts: deps.artifacts,
+      containers: this.containers,
+      securityDomains: deps.securityDomains,
+      readiness: deps.readiness,
+      sleep: (ms) => this.sleep(ms),
+      progress: (text, detail) => this.progress(planned, text, false, detail),
+      audit: (action, target, details, outcome = 'success') => {
+        deps.audit.append({ actor: EXECUTOR_ACTOR, action, target, requestId: this.run.requestId, planHash: this.run.planHash, outcome, details: { runId: this.run.id, stepId: planned.id, ...details } });
+      },
+      securityDomainStored: async (notice: Omit<SecurityDomainStoredNotice, 'run'>) => {
+        try {
+          await deps.observer?.securityDomainStored?.({ ...notice, run: this.run });
+        } catch (error) {
+          this.logger.warn({ err: toAppError(error).message }, 'could not tell the officers where the security domain is');
+        }
+      },
+    };
+  }
+
+  /**
+   * Before changing anything: is Keyward running as the identity the plan grants rights to? A
+   * wrong KEYWARD_WRITER_CLIENT_ID would otherwise create vaults it then cannot use. No request
+   * beyond the (cached) token. If the token cannot be had, the first step reports that itself.
+   */
+  private async checkIdentity(): Promise<void> {
+    const planned = plannedWriterObjectIds(this.run);
+    if (planned.size === 0 || this.run.steps.every((s) => s.status === 'done')) return;
+    let objectId: string | undefined;
+    try {
+      objectId = (await this.deps.azure.callerIdentity()).objectId;
+    } catch (error) {
+      this.logger.warn({ code: toAppError(error).code }, 'could not read Keyward\'s own identity before the run');
+      return;
+    }
+    if (!objectId || planned.has(objectId)) return;
+    const first = this.run.plan.steps.find((s) => this.run.steps[s.index]?.status !== 'done');
+    if (!first) return;
+    const error = appError(
+      'MissingPermission',
+      `Keyward runs as the identity with object id ${objectId}, but the approved plan gives its rights to ${[...planned].join(', ')}. Point KEYWARD_WRITER_CLIENT_ID at that managed identity (or build and approve a new plan), then Retry. Nothing was changed.`,
+      { runningAs: objectId, planned: [...planned] },
+    );
+    await this.stopAt(first, this.handlers[first.kind] as StepHandler<PlanStep>, error, false, 0);
+    throw new StoppedBeforeStart();
+  }
+
+  private auditStep(planned: PlanStep, handler: StepHandler<PlanStep>, action: string, outcome: AuditOutcome, details: Record<string, unknown>): void {
+    this.deps.audit.append({
+      actor: EXECUTOR_ACTOR,
+      action,
+      target: handler.target(planned),
+      requestId: this.run.requestId,
+      planHash: this.run.planHash,
+      outcome,
+      details: { runId: this.run.id, attempt: this.run.attempt, stepId: planned.id, stepIndex: planned.index, kind: planned.kind, ...details },
+    });
+  }
+
+  /** Intermediate progress (LRO polls, retries): journaled and shown, at most once per interval. */
+  private async progress(planned: PlanStep, text: string, force: boolean, detail: Record<string, unknown> = {}): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    const key = `${this.run.id}:${planned.index}`;
+    const last = this.runner.internals.lastProgressAt.get(key);
+    if (!force && last !== undefined && now - last < this.deps.settings.progressIntervalMs) return;
+    this.runner.internals.lastProgressAt.set(key, now);
+    this.commitStep(planned.index, (s) => ({ ...s, note: text }), [{ stepIndex: planned.index, phase: 'step.progress', detail: { text, ...detail } }]);
+    await this.report(`${text}  ${progressBar(doneCount(this.run), this.run.steps.length)}`);
+    await this.changed();
+  }
+
+  /** The one-line progress on the approval card (its notifier updates every copy in place). */
+  private async announce(text: string): Promise<void> {
+    await this.report(text);
+    await this.changed();
+  }
+
+  private async report(text: string): Promise<void> {
+    try {
+      await this.deps.approvals.reportExecutionProgress(this.run.requestId, text);
+    } catch (error) {
+      this.logger.warn({ code: toAppError(error).code }, 'could not show progress on the approval card');
+    }
+  }
+
+  private async changed(): Promise<void> {
+    try {
+      await this.deps.observer?.runChanged(this.run);
+    } catch (error) {
+      this.logger.warn({ err: toAppError(error).message }, 'run observer failed');
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    this.interruptIfNeeded();
+    const sleep = this.deps.sleep ?? abortableSleep;
+    return sleep(ms, this.signal).then(
+      () => this.interruptIfNeeded(),
+      () => {
+        throw new Interrupted('stopping');
+      },
+    );
+  }
+
+  private interruptIfNeeded(): void {
+    if (this.signal.aborted) throw new Interrupted('stopping');
+    if (this.leaseLost()) throw new Interrupted('leaseLost');
+  }
+
+  private commitStep(index: number, change: (step: StepState) => StepState, journal: readonly NewJournalEntry[]): void {
+    this.commit((run) => ({ ...run, steps: replaceStep(run.steps, index, change) }), journal);
+  }
+
+  /** Stores the next version of the run with its journal lines, or stops if the run moved under us. */
+  private commit(change: (run: Run) => Run, journal: readonly NewJournalEntry[]): void {
+    this.interruptIfNeeded();
+    const next: Run = { ...change(this.run), version: this.run.version + 1, updatedAt: this.now() };
+    if (!this.deps.store.commit(next, this.run.version, journal)) throw new Interrupted('leaseLost');
+    this.current = next;
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+/** The identity check stopped the run before its first step; the drive ends there. */
+class StoppedBeforeStart extends Interrupted {
+  constructor() {
+    super('refusedToStart');
+  }
+}
+
+function replaceStep(steps: readonly StepState[], index: number, change: (step: StepState) => StepState): StepState[] {
+  return steps.map((step) => (step.index === index ? change(step) : step));
+}
+
+/** Object ids the plan gives Keyward's writer rights to (vault policies, RBAC, HSM admin). */
+export function plannedWriterObjectIds(run: Pick<Run, 'plan'>): Set<string> {
+  const ids = new Set<string>();
+  for (const step of run.plan.steps) {
+    if ((step.kind === 'grantKeyAccess' || step.kind === 'assignHsmRole') && step.params.principal.kind === 'keyward') ids.add(step.params.principal.objectId.toLowerCase());
+  }
+  if (ids.size === 0) {
+    for (const step of run.plan.steps) {
+      if (step.kind === 'ensureVault') for (const policy of step.params.accessPolicies) ids.add(policy.objectId.toLowerCase());
+    }
+  }
+  return ids;
+}
+
+export function runError(error: AppError, stepId: string | undefined, transient: boolean): RunError {
+  const d = error.details;
+  const azure = {
+    status: typeof d.status === 'number' ? d.status : undefined,
+    azureCode: typeof d.azureCode === 'string' ? d.azureCode : undefined,
+    innerCode: typeof d.innerCode === 'string' ? d.innerCode : undefined,
+    operation: typeof d.operation === 'string' ? d.operation : undefined,
+    scope: typeof d.scope === 'string' ? d.scope : undefined,
+    requiredRole: typeof d.requiredRole === 'string' ? d.requiredRole : undefined,
+  };
+  const hasAzure = Object.values(azure).some((value) => value !== undefined);
+  return { code: error.code, message: error.message, transient, ...(stepId ? { stepId } : {}), ...(hasAzure ? { azure: JSON.parse(JSON.stringify(azure)) as RunError['azure'] } : {}) };
+}
+
+/** The error's facts for the journal and audit: codes and status, never a body or a token. */
+function errorFacts(error: AppError): Record<string, unknown> {
+  const d = error.details;
+  return JSON.parse(
+    JSON.stringify({ code: error.code, status: d.status, azureCode: d.azureCode, innerCode: d.innerCode, retryAfterMs: d.retryAfterMs, operation: d.operation, requiredRole: d.requiredRole, scope: d.scope }),
+  ) as Record<string, unknown>;
+}
+
+function retryReason(error: AppError): string {
+  switch (error.code) {
+    case 'AzureThrottled':
+      return 'Azure is throttling requests';
+    case 'AzureTransient':
+      return 'Azure answered with a temporary error';
+    case 'ProviderCollectionError':
+      return 'Azure failed to list deleted Managed HSMs (a known transient fault)';
+    case 'AzureForbidden':
+      return 'Azure has not applied Keyward\'s new role yet (role assignments take a while to propagate)';
+    default:
+      return `a temporary failure (${error.code})`;
+  }
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? 'under a second' : `${Math.round(ms / 1000)} s`;
+}
+
+function successDetail(run: Run): string {
+  const keys = run.steps
+    .filter((s) => s.kind === 'ensureKey' && typeof s.output?.versionlessUri === 'string')
+    .map((s) => String(s.output?.versionlessUri));
+  return `All ${run.steps.length} steps done and verified.${keys.length > 0 ? ` Keys: ${keys.join(', ')}` : ''}`;
+}
+
+function defaultHeartbeat(beat: () => void, everyMs: number): () => void {
+  const timer = setInterval(beat, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new Error('aborted'));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,94 @@
+import type { JournalEntry, NewJournalEntry, Run, RunStatus } from './runTypes';
+
+/** The holder of a run's lease and until when it holds it (epoch ms). */
+export interface RunLease {
+  owner: string;
+  expiresAtMs: number;
+}
+
+/**
+ * Persistence of runs, their journal and their leases. Synchronous on purpose (SQLite): a state
+ * change and its journal lines are stored as ONE transaction, so the journal never says more or
+ * less than the run record.
+ */
+export interface RunStore {
+  /** Stores a new run (version 1) and its first journal lines. Refuses a second run for a request. */
+  insert(run: Run, journal: readonly NewJournalEntry[]): void;
+  get(runId: string): Run | undefined;
+  getByRequest(requestId: string): Run | undefined;
+  list(filter?: { statuses?: readonly RunStatus[] }): Run[];
+  /**
+   * Replaces the run only if its version is still `expectedVersion` (`next.version` must be
+   * `expectedVersion + 1`) and appends `journal` in the same transaction. False = someone else
+   * changed it first; nothing was written.
+   */
+  commit(next: Run, expectedVersion: number, journal: readonly NewJournalEntry[]): boolean;
+  journal(runId: string): JournalEntry[];
+  /**
+   * Appends journal lines without changing the run (for events from outside the lease holder, such
+   * as an officer's certificate): never conflicts with the drive's compare-and-set.
+   */
+  appendJournal(runId: string, journal: readonly NewJournalEntry[]): void;
+
+  /** The current lease, if any. */
+  lease(runId: string): RunLease | undefined;
+  /**
+   * Takes the lease when it is free, expired, already ours, or held by `replacing` (a holder the
+   * caller proved dead). Compare-and-set in one statement: two processes never both get it.
+   */
+  acquireLease(runId: string, owner: string, nowMs: number, ttlMs: number, replacing?: string): boolean;
+  /** Extends our lease; false = we lost it (stop working on the run at once). */
+  renewLease(runId: string, owner: string, nowMs: number, ttlMs: number): boolean;
+  releaseLease(runId: string, owner: string): void;
+}
+
+/** A key backup Keyward wrote (the file is in the configured backup directory, never in chat). */
+export interface BackupRecord {
+  requestId: string;
+  containerName: string;
+  keyName: string;
+  keyVersion: string;
+  file: string;
+  sha256: string;
+  bytes: number;
+  takenAt: string;
+}
+
+/** An officer's public certificate for a security-domain ceremony. Never a private key. */
+export interface OfficerCertificate {
+  runId: string;
+  stepIndex: number;
+  officerObjectId: string;
+  officerName: string;
+  /** PEM of the X.509 certificate (public). */
+  certificatePem: string;
+  /** SHA-256 of the DER certificate, base64url (x5t#S256). */
+  thumbprint: string;
+  submittedAt: string;
+}
+
+/** Who holds a share of a stored security domain. */
+export interface SecurityDomainShare {
+  hsmName: string;
+  requestId: string;
+  officerObjectId: string;
+  officerName: string;
+  thumbprint: string;
+  file: string;
+  /** SHA-256 of the security domain as Azure returned it (before Keyward's at-rest encryption). */
+  sha256: string;
+  quorum: number;
+  storedAt: string;
+}
+
+/** Backups, ceremony certificates and security-domain share holders. */
+export interface RunArtifactStore {
+  recordBackup(record: BackupRecord): void;
+  /** The newest backup of a key (by container and key name, case-insensitive). */
+  latestBackup(containerName: string, keyName: string): BackupRecord | undefined;
+  /** False when this officer already handed in a certificate for this step. */
+  addCertificate(certificate: OfficerCertificate): boolean;
+  certificates(runId: string, stepIndex: number): OfficerCertificate[];
+  recordShares(shares: readonly SecurityDomainShare[]): void;
+  shares(hsmName: string): SecurityDomainShare[];
+}

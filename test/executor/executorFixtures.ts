@@ -1,0 +1,69 @@
+import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID } from '../../src/core';
+import { buildSetupPlan, type AccessModel, type KeySize, type ManagedHsmSpec, type Plan, type PremiumSpec, type Workload } from '../../src/customerKey';
+
+/**
+ * Specs and plans for the executor tests: the local tenant's subscriptions and identities, names
+ * unique per call (vault and HSM names are global in the emulator, as in Azure), RSA 2048 keys
+ * (key generation is the slow part of these tests).
+ */
+let counter = 0;
+function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}${counter}`.toLowerCase().slice(0, 22);
+}
+
+export const SP_OBJECT_IDS: Record<string, string> = Object.fromEntries(LOCAL_M365_SERVICE_PRINCIPALS.map((sp) => [sp.appId, sp.objectId]));
+export const PLAN_CONTEXT = { tenantId: LOCAL_TENANT_ID, keywardWriterObjectId: LOCAL_IDENTITIES.writer.objectId, servicePrincipalObjectIds: SP_OBJECT_IDS };
+
+export function premiumSpec(options: { accessModel?: AccessModel; workloads?: Workload[]; keySize?: KeySize } = {}): PremiumSpec {
+  const workloads = options.workloads ?? ['exchange'];
+  const site = (id: 'A' | 'B', subscriptionId: string, region: string) => ({
+    subscriptionId,
+    resourceGroup: unique(`rg-ck-${id.toLowerCase()}-`),
+    region,
+    vaults: workloads.map((workload) => ({ workload, vaultName: unique(`kv${id.toLowerCase()}`), keyName: `ck-${workload.toLowerCase()}-${id.toLowerCase()}` })),
+  });
+  return {
+    protection: 'keyVaultPremium',
+    workloads,
+    keySize: options.keySize ?? 2048,
+    accessModel: options.accessModel ?? 'rbac',
+    approvers: { A: [], B: [] },
+    sites: { A: site('A', LOCAL_SUBSCRIPTIONS.primary.id, 'westeurope'), B: site('B', LOCAL_SUBSCRIPTIONS.secondary.id, 'swedencentral') },
+  };
+}
+
+export const OFFICERS = [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen];
+
+export function hsmSpec(options: { workloads?: Workload[] } = {}): ManagedHsmSpec {
+  const workloads = options.workloads ?? ['exchange'];
+  const site = (id: 'A' | 'B', subscriptionId: string, region: string) => ({
+    subscriptionId,
+    resourceGroup: unique(`rg-hsm-${id.toLowerCase()}-`),
+    region,
+    hsmName: unique(`hsm${id.toLowerCase()}`),
+    keys: workloads.map((workload) => ({ workload, keyName: `ck-${workload.toLowerCase()}` })),
+  });
+  return {
+    protection: 'managedHsm',
+    workloads,
+    keySize: 2048,
+    approvers: { A: [], B: [] },
+    sites: { A: site('A', LOCAL_SUBSCRIPTIONS.primary.id, 'westeurope'), B: site('B', LOCAL_SUBSCRIPTIONS.secondary.id, 'eastus2') },
+    hsm: {
+      initialAdminObjectIds: [LOCAL_PEOPLE.operator.objectId],
+      softDeleteRetentionDays: 90,
+      officers: OFFICERS.map((p) => ({ objectId: p.objectId, displayName: p.displayName })),
+      quorum: 2,
+      costAcknowledged: true,
+    },
+  };
+}
+
+export function premiumPlan(options: Parameters<typeof premiumSpec>[0] = {}): Plan {
+  return buildSetupPlan(premiumSpec(options), PLAN_CONTEXT);
+}
+
+export function hsmPlan(options: Parameters<typeof hsmSpec>[0] = {}): Plan {
+  return buildSetupPlan(hsmSpec(options), PLAN_CONTEXT);
+}
