@@ -4,7 +4,7 @@
  * the approvers as different people. Exits 0 when the scenario reached its end, 1 otherwise.
  */
 import { PlaygroundClient } from './playgroundClient';
-import { runSetupScenario } from './demoScenario';
+import { followExecution, runSetupScenario } from './demoScenario';
 
 async function main(): Promise<void> {
   const hsm = process.argv.includes('--hsm');
@@ -20,8 +20,9 @@ async function main(): Promise<void> {
   }
   try {
     const result = await runSetupScenario(client, { hsm, log });
-    log(`Approved: request ${result.requestId} (plan ${result.planHash.slice(0, 12)}…).`);
-    log('Stopping here: the executor that carries out approved plans is not built yet (issue "Executor").');
+    log(`Approved: request ${result.requestId} (plan ${result.planHash.slice(0, 12)}…); Keyward's managed identity now runs it`);
+    await followExecution(client, result, { hsm, log });
+    log('Demo complete: the plan was approved, executed exactly once and verified.');
   } finally {
     client.close();
   }

@@ -4,6 +4,7 @@ import { SETUP_VERBS } from '../bot/setup/setupVerbs';
 import { VERBS } from '../bot/cards/verbs';
 import type { PlaygroundClient, PlaygroundMessage } from './playgroundClient';
 import { PLAYGROUND_CONVERSATIONS } from './playgroundConfig';
+import { makeOfficerCertificate } from './demoOfficers';
 
 type Card = Record<string, unknown>;
 
@@ -116,6 +117,39 @@ export async function runSetupScenario(client: PlaygroundClient, options: Scenar
     options.log(`Approvers' chat: ${approver.displayName} approved`);
   }
   return { journeyId, requestId, planHash, approvalMessageId: posted.messageId };
+}
+
+/** The security-domain officers the scenario names in the Managed HSM card. */
+export const SCENARIO_OFFICERS = [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana, LOCAL_PEOPLE.approverAlex];
+
+/**
+ * After approval: the backend runs the plan by itself. For a Managed HSM the run stops at the
+ * security-domain ceremony; each officer hands in a public certificate on the run card. Resolves
+ * when the approval card says the run is done, and the readiness check is green.
+ */
+export async function followExecution(client: PlaygroundClient, result: ScenarioResult, options: ScenarioOptions & { timeoutMs?: number }): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 180_000;
+  const finished = waitForApprovalCard(client, result.approvalMessageId, /"(Done|Failed):/, timeoutMs, 'the run to finish');
+  if (options.hsm) {
+    const ceremony = await client.waitFor((m) => m.conversationId === GROUP && /Security-domain ceremony/.test(JSON.stringify(m.cards)) && JSON.stringify(m.cards).includes('certificatePem'), timeoutMs, 'the security-domain ceremony card');
+    options.log('Run: waiting for the security-domain officers');
+    for (const officer of SCENARIO_OFFICERS) {
+      const current = client.all().find((m) => m.messageId === ceremony.messageId) ?? ceremony;
+      const answer = await client.click(GROUP, officer.teamsId, current.messageId, VERBS.runCertificate, { ...buttonData(current.cards[0]!, VERBS.runCertificate), certificatePem: await makeOfficerCertificate(officer.displayName) });
+      if (/error|refused|not/i.test(String(answer.value)) && answer.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`${officer.displayName}'s certificate was refused: ${String(answer.value)}`);
+      options.log(`Ceremony: ${officer.displayName} handed in a public certificate`);
+    }
+  }
+  const outcome = await finished;
+  const text = JSON.stringify(outcome.cards);
+  if (!/"Done:/.test(text)) throw new Error(`the run failed: ${/Failed:[^"]*/.exec(text)?.[0] ?? 'see the run card'}`);
+  options.log('Run: done — vaults/HSMs, keys, permissions and backups are in place');
+  const seen = client.snapshot();
+  await client.say(PERSONAL, LOCAL_PEOPLE.operator.teamsId, `verify ${result.requestId}`, true);
+  const verdict = await client.waitForNew(seen, (m) => m.conversationId === PERSONAL && /Ready: all|Not ready/.test(JSON.stringify(m.cards)), 60_000, 'the readiness card');
+  const verdictText = JSON.stringify(verdict.cards);
+  if (!/Ready: all/.test(verdictText)) throw new Error(`readiness is not green: ${/Not ready[^"]*/.exec(verdictText)?.[0] ?? ''}`);
+  options.log(`Verify: ${/Ready: all[^"]*/.exec(verdictText)?.[0] ?? 'green'}`);
 }
 
 /** Waits until the approval card shows `pattern` (e.g. the run's outcome). */

@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     KEYWARD_AZURE_TENANT_ID: info.tenantId,
     KEYWARD_WRITER_CLIENT_ID: process.env.KEYWARD_WRITER_CLIENT_ID ?? LOCAL_IDENTITIES.writer.clientId,
     KEYWARD_READER_CLIENT_ID: process.env.KEYWARD_READER_CLIENT_ID ?? LOCAL_IDENTITIES.reader.clientId,
+    // The emulator provisions a Managed HSM in seconds, not the twenty minutes Azure may take.
+    KEYWARD_EXECUTOR_POLL_SECONDS: process.env.KEYWARD_EXECUTOR_POLL_SECONDS ?? '1',
   }, logDir);
   const botUrl = `http://127.0.0.1:${config.port}`;
   await waitFor('the bot', 90_000, async () => ((await httpOk(`${botUrl}/healthz`)) ? true : undefined));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PlaygroundClient } from '../../src/cli/playgroundClient';
-import { runSetupScenario } from '../../src/cli/demoScenario';
+import { followExecution, runSetupScenario } from '../../src/cli/demoScenario';
 import { startHarness, type Harness } from '../helpers/keywardHarness';
 import { startPlayground, type PlaygroundProcess } from '../helpers/playgroundProcess';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
@@ -14,7 +14,7 @@ describe('setup journey end to end: real Agents Playground, real server, Azure e
 
   before(async () => {
     emulator = await startTestEmulator();
-    harness = await startHarness({ ...emulator.keywardEnv, KEYWARD_APPROVALS_TICK_SECONDS: '0' });
+    harness = await startHarness({ ...emulator.keywardEnv, KEYWARD_APPROVALS_TICK_SECONDS: '0', KEYWARD_EXECUTOR_POLL_SECONDS: '0.2' });
     playground = await startPlayground(`${harness.url}/api/messages`);
     client = await new PlaygroundClient(playground.url).connect();
   });
@@ -25,21 +25,27 @@ describe('setup journey end to end: real Agents Playground, real server, Azure e
     await emulator?.close();
   });
 
-  it('when the operator answers the cards and two approvers approve in the group chat, then the plan the operator previewed is the one approved', async () => {
+  it('when the operator answers the cards and two approvers approve in the group chat, then the plan the operator previewed is approved, executed once and verified', async () => {
     const lines: string[] = [];
     const result = await runSetupScenario(client, { hsm: false, log: (line) => lines.push(line) });
+    await followExecution(client, result, { hsm: false, log: (line) => lines.push(line) });
     assert.match(result.planHash, /^[0-9a-f]{64}$/);
     const request = harness.keyward.approvals.service.get(result.requestId);
     assert.ok(request);
     assert.equal(request.planHash, result.planHash);
-    assert.ok(['approved', 'executing', 'succeeded'].includes(request.status), request.status);
+    assert.equal(request.status, 'succeeded');
+    assert.ok(lines.some((line) => /Verify: Ready: all/.test(line)), lines.join('\n'));
     assert.deepEqual(request.votes.map((vote) => vote.voter.name), ['Alex Approver', 'Bruno Approver']);
     assert.ok(lines.some((line) => /SelfApprovalForbidden/.test(line)));
     assert.equal(harness.keyward.approvals.audit.verify().ok, true);
   });
 
-  it('when the operator chooses Managed HSM, then the HSM card, the cost acknowledgment and a green preflight lead to an approved plan', async () => {
-    const result = await runSetupScenario(client, { hsm: true, log: () => undefined });
+  it('when the operator chooses Managed HSM, then the cost acknowledgment, the approval and the officers\' certificates lead to two activated HSMs and green readiness', async () => {
+    const lines: string[] = [];
+    const result = await runSetupScenario(client, { hsm: true, log: (line) => lines.push(line) });
+    await followExecution(client, result, { hsm: true, log: (line) => lines.push(line) });
+    assert.equal(harness.keyward.approvals.service.get(result.requestId)?.status, 'succeeded');
+    assert.equal(lines.filter((line) => /handed in a public certificate/.test(line)).length, 3);
     const journey = harness.keyward.setup.get(result.journeyId);
     assert.equal(journey.plan?.protection, 'managedHsm');
     assert.ok(journey.plan?.costNotes.some((note) => /hourly/i.test(note)));
