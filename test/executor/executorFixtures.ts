@@ -1,5 +1,6 @@
 import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID } from '../../src/core';
 import { buildSetupPlan, type AccessModel, type KeySize, type ManagedHsmSpec, type Plan, type PremiumSpec, type Workload } from '../../src/customerKey';
+import type { Run, StepState } from '../../src/executor';
 
 /**
  * Specs and plans for the executor tests: the local tenant's subscriptions and identities, names
@@ -66,4 +67,33 @@ export function premiumPlan(options: Parameters<typeof premiumSpec>[0] = {}): Pl
 
 export function hsmPlan(options: Parameters<typeof hsmSpec>[0] = {}): Plan {
   return buildSetupPlan(hsmSpec(options), PLAN_CONTEXT);
+}
+
+/** A run of `plan` with the steps before `upTo` done and the step at `upTo` in the state `status` implies (for card tests). */
+export function runOf(plan: Plan, status: Run['status'], upTo: number, extra: Partial<Run> = {}): Run {
+  const steps: StepState[] = plan.steps.map((s): StepState => ({
+    index: s.index,
+    id: s.id,
+    kind: s.kind,
+    status: s.index < upTo ? 'done' : s.index === upTo ? (status === 'stopped' ? 'failed' : status === 'waitingForInput' ? 'waiting' : status === 'running' ? 'running' : 'done') : status === 'succeeded' ? 'done' : 'pending',
+    attempts: 1,
+    note: `Did ${s.id}.`,
+    ...(s.kind === 'ensureKey' ? { output: { keyId: `https://${s.params.container.name}.vault.localhost:8443/keys/${s.params.keyName}/0123456789abcdef0123456789abcdef`, version: '0123456789abcdef0123456789abcdef' } } : {}),
+    ...(s.kind === 'backupKey' ? { output: { file: `/var/keyward/backups/${s.params.container.name}/${s.params.keyName}/0123.keybackup` } } : {}),
+  }));
+  return {
+    id: 'run_abcdefghijkl',
+    requestId: '3f1c2b9a-1111-4222-8333-444455556666',
+    planHash: 'a'.repeat(64),
+    plan,
+    title: plan.title,
+    status,
+    version: 7,
+    attempt: 1,
+    steps,
+    retryUntil: '2026-01-05T13:00:00.000Z',
+    createdAt: '2026-01-05T09:00:00.000Z',
+    updatedAt: '2026-01-05T09:30:00.000Z',
+    ...extra,
+  };
 }

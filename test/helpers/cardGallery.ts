@@ -14,6 +14,11 @@ import { renderApprovalCard } from '../../src/bot/cards/approvalCard';
 import { renderPolicyCard } from '../../src/bot/cards/approvalPolicyCard';
 import { planSummaryLines } from '../../src/journeys/setupJourneyService';
 import { at as minutesAfter, P, personOf, requestIn } from '../unit/approvals/approvalFixtures';
+import { renderRunCard } from '../../src/bot/cards/runCard';
+import { renderVerifyCard } from '../../src/bot/cards/runVerifyCard';
+import { evaluateReadiness } from '../../src/customerKey';
+import { EMULATOR_KEY_URI_OPTIONS } from '../../src/executor';
+import { hsmPlan, runOf } from '../executor/executorFixtures';
 
 export interface GalleryCard {
   /** File name stem for docs/cards/<name>.png */
@@ -85,6 +90,29 @@ export async function buildCardGallery(): Promise<GalleryCard[]> {
   const done = requestIn('succeeded', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), finishedAt: minutesAfter(128).toISOString(), outcome: 'succeeded', detail: 'Created 2 vaults and 2 keys; readiness verified.' } });
   gallery.push({ name: 'approval-3-done', title: 'The same card when the run has finished', card: renderApprovalCard({ request: done, progress: evaluateRule(done), viewer: 'shared', now: minutesAfter(129), names }) });
   gallery.push({ name: 'policy', title: 'policy: the approval policy in words', card: renderPolicyCard({ policy: readPolicyFile(localPolicyPath()) }) });
+
+  // The run card the executor keeps up to date, and the verify answer.
+  const now = minutesAfter(130);
+  gallery.push({ name: 'run-1-running', title: 'Run card: step by step with a progress bar', card: renderRunCard({ run: runOf(plan, 'running', 5), now, keyUriOptions: EMULATOR_KEY_URI_OPTIONS }) });
+  const hsm = hsmPlan({ workloads: ['multiWorkload', 'sharePoint'] });
+  const ceremony = runOf(hsm, 'waitingForInput', hsm.steps.findIndex((step) => step.kind === 'activateSecurityDomain'), { waitingFor: '1 of 3 officers have handed in their public certificate.' });
+  gallery.push({ name: 'run-2-ceremony', title: 'Managed HSM: the security-domain ceremony waits for the officers\' public certificates', card: renderRunCard({ run: ceremony, now, officers: [{ name: 'Chen Custodian', submitted: true, thumbprint: '3Qx7b0mK1vVq9Zr2y8Hn4Tc' }, { name: 'Dana Custodian', submitted: false }, { name: 'Alex Approver', submitted: false }] }) });
+  const stopped = runOf(plan, 'stopped', 4, { lastError: { code: 'AzureForbidden', message: 'Azure refused to create key ck-ex-key-a (ForbiddenByRbac). Grant "Key Vault Crypto Officer" at scope https://kv-ck-ex-a-7h2q.vault.azure.net to Keyward\'s identity.', transient: false, stepId: plan.steps[4]!.id } });
+  gallery.push({ name: 'run-3-stopped', title: 'Run card: a step failed for good; what is done stays, Retry while the window is open', card: renderRunCard({ run: stopped, now }) });
+  gallery.push({ name: 'run-4-done', title: 'Run card: done, with the key URIs the DEP cmdlets take', card: renderRunCard({ run: runOf(plan, 'succeeded', plan.steps.length), now, keyUriOptions: EMULATOR_KEY_URI_OPTIONS }) });
+  const [keyA, keyB] = plan.keys;
+  const lines = evaluateReadiness({
+    now,
+    keys: [keyA!, keyB!].map((ref, i) => ({
+      ref,
+      principalObjectId: 'c0ffee00-0000-4000-8000-000000000002',
+      observed: {
+        key: { ok: true as const, value: { kid: `https://${ref.containerName}.vault.azure.net/keys/${ref.keyName}/0123456789abcdef0123456789abcdef`, kty: 'RSA-HSM', keyOps: ['wrapKey', 'unwrapKey'], enabled: true, expires: i === 1 ? '2027-06-30T00:00:00Z' : null, recoveryLevel: 'Recoverable+ProtectedSubscription' } },
+        backup: { ok: true as const, value: { present: true } },
+      },
+    })),
+  });
+  gallery.push({ name: 'verify', title: 'verify: readiness, red lines first with their fix (here an expiry date was set on key B)', card: renderVerifyCard({ run: { id: 'run_demo', requestId: fromPlan.planHash.slice(0, 8), title: plan.title }, report: { checkedAt: now.toISOString(), keys: [keyA!, keyB!], lines, ready: false, probed: false } }) });
 
   let h = service.start(operator, 'gallery', {});
   h = await service.submitStep(at(h), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload,sharePoint' });
