@@ -18,6 +18,16 @@ export function renderEnvSample(): string {
   return lines.join('\n');
 }
 
+/** The README's configuration table (between its `config:start`/`config:end` markers); a test keeps them equal. */
+export function renderConfigTable(): string {
+  const rows = SETTINGS.map((setting) => {
+    const parsed = (setting.schema as { safeParse(v: unknown): { success: boolean; data?: unknown } }).safeParse(undefined);
+    const fallback = parsed.success && parsed.data !== undefined && !(Array.isArray(parsed.data) && parsed.data.length === 0) ? `\`${String(parsed.data)}\`` : '—';
+    return `| \`${setting.name}\` | ${fallback} | ${setting.doc.replace(/\|/g, '\\|').replace(/</g, '&lt;')}${'secret' in setting && setting.secret ? ' **Secret.**' : ''} |`;
+  });
+  return ['| Variable | Default | Meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
 /** Variable names assigned in a .env-style text. */
 export function envFileNames(text: string): string[] {
   return text

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isAppError, LOCAL_TENANT_ID } from '../../../src/core';
-import { envFileNames, loadConfig, SETTINGS, type ConfigProblem } from '../../../src/config';
+import { envFileNames, loadConfig, renderConfigTable, SETTINGS, type ConfigProblem } from '../../../src/config';
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const TENANT = '66666666-7777-4888-9999-000000000000';
@@ -67,5 +67,14 @@ describe('loadConfig', () => {
     const sample = fs.readFileSync(path.resolve(__dirname, '../../../.env.sample'), 'utf8');
     assert.deepEqual(envFileNames(sample).sort(), SETTINGS.map((s) => s.name).sort());
     for (const setting of SETTINGS) assert.ok(sample.includes(setting.doc), `doc line of ${setting.name} is in .env.sample`);
+  });
+});
+
+describe('README configuration table', () => {
+  it('when the README is read, then its configuration table is exactly the one the schema renders', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
+    const section = /<!-- config:start -->\n([\s\S]*?)\n<!-- config:end -->/.exec(readme)?.[1];
+    assert.ok(section, 'README has the config markers');
+    assert.equal(section, renderConfigTable());
   });
 });
