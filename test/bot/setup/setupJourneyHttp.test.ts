@@ -120,6 +120,40 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     assert.match(cardText(card), new RegExp(`"value":"kv-gone-${suffix}"`));
   });
 
+  it('when the Managed HSM path gets bad input (equal subscriptions, unknown region, too few officers, quorum above officers, no cost acknowledgment), then each is refused at its field with the values kept', async () => {
+    let card = await startSetup();
+    let at = addressOf(card);
+    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'choice', protection: 'managedHsm', workloads: 'multiWorkload' })).card!;
+    at = addressOf(card);
+    const sitesBad = { 'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id, 'sites.A.resourceGroup': 'rg-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id, 'sites.B.resourceGroup': 'rg-b', 'sites.B.region': 'atlantis-east' };
+    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'sites', ...sitesBad })).card!;
+    assert.match(cardText(card), /Subscriptions, resource groups and regions/, 'still on the sites card');
+    assert.match(cardText(card), /must differ|different subscription/i);
+    assert.match(cardText(card), /atlantis-east/);
+    at = addressOf(card);
+    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'sites', ...sitesBad, 'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id, 'sites.B.region': 'swedencentral' })).card!;
+    at = addressOf(card);
+    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'names', 'sites.A.hsmName': `hsm-a-${suffix}`, 'sites.B.hsmName': `hsm-b-${suffix}`, 'sites.A.keyName.multiWorkload': 'k-a', 'sites.B.keyName.multiWorkload': 'k-b', keySize: '3072' })).card!;
+    assert.match(cardText(card), /Managed HSM: administrators/);
+    at = addressOf(card);
+    const hsm = {
+      'hsm.initialAdminObjectIds': LOCAL_PEOPLE.operator.objectId, 'hsm.softDeleteRetentionDays': '90',
+      'hsm.officers.0.displayName': 'Chen', 'hsm.officers.0.objectId': LOCAL_PEOPLE.approverChen.objectId,
+      'hsm.officers.1.displayName': 'Dana', 'hsm.officers.1.objectId': LOCAL_PEOPLE.approverDana.objectId,
+      'hsm.quorum': '3', 'hsm.costAcknowledged': 'false',
+    };
+    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'hsm', ...hsm })).card!;
+    const text = cardText(card);
+    assert.match(text, /Managed HSM: administrators/, 'still on the HSM card');
+    assert.match(text, /3 (security-domain )?officers|at least 3/i, 'too few officers');
+    assert.match(text, /acknowledg/i, 'the billing acknowledgment is required');
+    assert.match(text, /"value":"Dana"/, 'values kept');
+    at = addressOf(card);
+    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'hsm', ...hsm, 'hsm.officers.2.displayName': 'Alex', 'hsm.officers.2.objectId': LOCAL_PEOPLE.approverAlex.objectId, 'hsm.quorum': '4', 'hsm.costAcknowledged': 'true' })).card!;
+    assert.match(cardText(card), /Managed HSM: administrators/, 'quorum above officers keeps the card');
+    assert.match(cardText(card), /quorum/i);
+  });
+
   it('when a stale card is clicked again, then nothing changes and the current card comes back with a note', async () => {
     const card = await startSetup();
     const at = addressOf(card);
