@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createDecipheriv, privateDecrypt, constants, type KeyObject } from 'node:crypto';
 import { LOCAL_PEOPLE } from '../../src/core';
 import { SecurityDomainVault } from '../../src/executor';
-import { runSecurityDomainCli } from '../../src/executor/securityDomainCli';
+import { runSecurityDomainCli } from '../../src/cli/securityDomain';
 import { SqliteRunArtifactStore } from '../../src/store/sqliteRunArtifactStore';
 import { hsmPlan } from './executorFixtures';
 import { assertCleanOutcome } from './outcomeChecks';

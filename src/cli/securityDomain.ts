@@ -15,7 +15,7 @@ import { openDatabase } from '../store/database';
 import { auditMigrations, SqliteAuditStore } from '../store/sqliteAuditStore';
 import { executorMigrations } from '../store/sqliteRunStore';
 import { SqliteRunArtifactStore } from '../store/sqliteRunArtifactStore';
-import { SecurityDomainVault } from './securityDomainVault';
+import { SecurityDomainVault } from '../executor/securityDomainVault';
 
 export interface SecurityDomainCliIo {
   stdout(text: string): void;
