@@ -169,15 +169,7 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
     return this.call({ operation: 'list deleted vaults', scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Key Vault Contributor' }, async () => {
       const out: DeletedContainer[] = [];
       for await (const deleted of this.kvClient(subscriptionId).vaults.listDeleted()) {
-        out.push({
-          name: deleted.name ?? '',
-          location: deleted.properties?.location,
-          deletionDate: deleted.properties?.deletionDate?.toISOString(),
-          scheduledPurgeDate: deleted.properties?.scheduledPurgeDate?.toISOString(),
-          purgeProtectionEnabled: deleted.properties?.purgeProtectionEnabled,
-          resourceId: deleted.properties?.vaultId,
-          tags: deleted.properties?.tags,
-        });
+        out.push(toDeletedContainer(deleted.name ?? '', deleted.properties, deleted.properties?.vaultId));
       }
       return out;
     });
@@ -185,31 +177,15 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
 
   getDeletedVault(subscriptionId: string, name: string, location: string): Promise<DeletedContainer | undefined> {
     return this.call({ operation: `read deleted vault ${name}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Key Vault Contributor' }, async () => {
-      try {
-        const deleted = await this.kvClient(subscriptionId).vaults.getDeleted(name, location);
-        return {
-          name,
-          location: deleted.properties?.location,
-          deletionDate: deleted.properties?.deletionDate?.toISOString(),
-          scheduledPurgeDate: deleted.properties?.scheduledPurgeDate?.toISOString(),
-          purgeProtectionEnabled: deleted.properties?.purgeProtectionEnabled,
-          resourceId: deleted.properties?.vaultId,
-        };
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-        throw error;
-      }
+      const deleted = await undefinedIfNotFound(() => this.kvClient(subscriptionId).vaults.getDeleted(name, location));
+      return deleted && toDeletedContainer(name, deleted.properties, deleted.properties?.vaultId);
     });
   }
 
   getVault(subscriptionId: string, resourceGroup: string, name: string): Promise<VaultInfo | undefined> {
     return this.call({ operation: `read vault ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Reader' }, async () => {
-      try {
-        return toVaultInfo(await this.kvClient(subscriptionId).vaults.get(resourceGroup, name));
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-        throw error;
-      }
+      const vault = await undefinedIfNotFound(() => this.kvClient(subscriptionId).vaults.get(resourceGroup, name));
+      return vault && toVaultInfo(vault);
     });
   }
 
@@ -279,15 +255,7 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
     return this.call({ operation: 'list deleted Managed HSMs', scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Managed HSM Contributor' }, async () => {
       const out: DeletedContainer[] = [];
       for await (const deleted of this.kvClient(subscriptionId).managedHsms.listDeleted()) {
-        out.push({
-          name: deleted.name ?? '',
-          location: deleted.properties?.location,
-          deletionDate: deleted.properties?.deletionDate?.toISOString(),
-          scheduledPurgeDate: deleted.properties?.scheduledPurgeDate?.toISOString(),
-          purgeProtectionEnabled: deleted.properties?.purgeProtectionEnabled,
-          resourceId: deleted.properties?.mhsmId,
-          tags: deleted.properties?.tags,
-        });
+        out.push(toDeletedContainer(deleted.name ?? '', deleted.properties, deleted.properties?.mhsmId));
       }
       return out;
     });
@@ -295,31 +263,15 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
 
   getDeletedManagedHsm(subscriptionId: string, name: string, location: string): Promise<DeletedContainer | undefined> {
     return this.call({ operation: `read deleted Managed HSM ${name}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Managed HSM Contributor' }, async () => {
-      try {
-        const deleted = await this.kvClient(subscriptionId).managedHsms.getDeleted(name, location);
-        return {
-          name,
-          location: deleted.properties?.location,
-          deletionDate: deleted.properties?.deletionDate?.toISOString(),
-          scheduledPurgeDate: deleted.properties?.scheduledPurgeDate?.toISOString(),
-          purgeProtectionEnabled: deleted.properties?.purgeProtectionEnabled,
-          resourceId: deleted.properties?.mhsmId,
-        };
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-        throw error;
-      }
+      const deleted = await undefinedIfNotFound(() => this.kvClient(subscriptionId).managedHsms.getDeleted(name, location));
+      return deleted && toDeletedContainer(name, deleted.properties, deleted.properties?.mhsmId);
     });
   }
 
   getManagedHsm(subscriptionId: string, resourceGroup: string, name: string): Promise<ManagedHsmInfo | undefined> {
     return this.call({ operation: `read Managed HSM ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Reader' }, async () => {
-      try {
-        return toHsmInfo(await this.kvClient(subscriptionId).managedHsms.get(resourceGroup, name));
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-        throw error;
-      }
+      const hsm = await undefinedIfNotFound(() => this.kvClient(subscriptionId).managedHsms.get(resourceGroup, name));
+      return hsm && toHsmInfo(hsm);
     });
   }
 
@@ -433,12 +385,8 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
 
   getKey(containerUrl: string, name: string, version?: string): Promise<KeyInfo | undefined> {
     return this.call({ operation: `read key ${name}${version ? ` version ${version}` : ''}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys get)' }, async () => {
-      try {
-        return toKeyInfo(await this.keyClient(containerUrl).getKey(name, version ? { version } : {}));
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-        throw error;
-      }
+      const key = await undefinedIfNotFound(() => this.keyClient(containerUrl).getKey(name, version ? { version } : {}));
+      return key && toKeyInfo(key);
     });
   }
 
@@ -492,13 +440,8 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
   servicePrincipalObjectId(appId: string): Promise<string | undefined> {
     const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/servicePrincipals(appId='${encodeURIComponent(appId)}')?$select=id,appId,displayName`;
     return this.call({ operation: `look up the service principal of app ${appId}`, scope: 'Microsoft Graph', requiredRole: 'Application.Read.All (Graph application permission)' }, async () => {
-      try {
-        const response = await this.graph.send<{ id?: string }>('GET', url);
-        return response.body.id;
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-        throw error;
-      }
+      const response = await undefinedIfNotFound(() => this.graph.send<{ id?: string }>('GET', url));
+      return response?.body.id;
     });
   }
 
@@ -543,6 +486,36 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
       this.options.logger.warn({ operation: context.operation, code: mapped.code, status: mapped.details.status, azureCode: mapped.details.azureCode, ms: Date.now() - started }, 'azure call failed');
       throw mapped;
     }
+  }
+}
+
+interface DeletedProperties {
+  location?: string;
+  deletionDate?: Date;
+  scheduledPurgeDate?: Date;
+  purgeProtectionEnabled?: boolean;
+  tags?: Record<string, string>;
+}
+
+function toDeletedContainer(name: string, p: DeletedProperties | undefined, resourceId: string | undefined): DeletedContainer {
+  return {
+    name,
+    location: p?.location,
+    deletionDate: p?.deletionDate?.toISOString(),
+    scheduledPurgeDate: p?.scheduledPurgeDate?.toISOString(),
+    purgeProtectionEnabled: p?.purgeProtectionEnabled,
+    resourceId,
+    tags: p?.tags,
+  };
+}
+
+/** A read whose 404 means "there is none", not a failure. */
+async function undefinedIfNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw error;
   }
 }
 
