@@ -1,4 +1,4 @@
-import { isAppError, systemClock, type Clock, type Logger } from './core';
+import { appError, isAppError, systemClock, type Clock, type Logger } from './core';
 import { formatProblems, loadConfig, type Config, type ConfigProblem } from './config';
 import { openDatabase, pingDatabase, type Database } from './store/database';
 import { keyValueMigrations, SqliteKeyValueStore } from './store/sqliteKeyValueStore';
@@ -21,6 +21,11 @@ import { journeyMigrations, SqliteJourneyStore } from './store/sqliteJourneyStor
 import { createSetupFeature } from './bot/setup/setupFeature';
 import { executorMigrations } from './store/sqliteRunStore';
 import { createExecutorRuntime, type ExecutorRuntime } from './bot/executor/executorRuntime';
+import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService } from './executor';
+import { SqliteRunArtifactStore } from './store/sqliteRunArtifactStore';
+import { configureExchangeAppOnly, PwshRunner } from './executor/steps/powershellRunner';
+import { createOpsRuntime, operationsMigrations, type OpsRuntime } from './bot/inventory/opsRuntime';
+import { withoutCommands } from './bot/inventory/statusFeature';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -41,6 +46,8 @@ export interface Keyward {
   setup: SetupJourneyService;
   /** The executor: runs approved plans (onApproved), resumes them on start, `verify`. */
   executor: ExecutorRuntime;
+  /** DEPs, key rolls, teardowns, the inventory and its health checks. */
+  operations: OpsRuntime;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -54,7 +61,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
-  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations, ...journeyMigrations, ...executorMigrations] });
+  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations, ...journeyMigrations, ...executorMigrations, ...operationsMigrations] });
   const kv = new SqliteKeyValueStore(db);
   let approvals: ApprovalsRuntime;
   try {
@@ -101,18 +108,59 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // The executor: the writer identity only, and no transport retries — the runner retries whole
   // steps after re-checking Azure, so a lost answer to a POST never makes a second key version.
   const planJourneys = new SqliteJourneyStore(db);
+  const writerAzure = new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 });
+  const wrapProbe = config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId), retry: { maxRetries: 0 } }) : undefined;
   const executor = createExecutorRuntime({
     config,
     db,
     approvals,
-    planSource: { planFor: (request) => (request.journeyId ? planJourneys.get(request.journeyId)?.plan : undefined) },
-    azure: new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 }),
-    probe: config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId), retry: { maxRetries: 0 } }) : undefined,
+    // Setup plans from the setup journeys; DEP (app-only), key-roll and teardown plans from theirs
+    // (a teardown's only once its cooling-off has passed and the re-check was green).
+    planSource: { planFor: (request) => (request.journeyId ? planJourneys.get(request.journeyId)?.plan ?? operations.planFor(request) : undefined) },
+    azure: writerAzure,
+    probe: wrapProbe,
     clock,
     logger,
   });
 
-  const features: BotFeature[] = [setupFeature, approvals.feature, executor.feature, ...(overrides.extraFeatures ?? [])];
+  // DEPs, key rolls, teardowns and the inventory. Readiness reads (DEP key checks, the scheduled
+  // health check) use the same identity as `verify`; Exchange app-only only when configured.
+  const destructive = policy.rules.destructive;
+  if (config.operations.coolingOffSeconds >= destructive.executionWindowMinutes * 60) {
+    await executor.stop();
+    await approvals.stop();
+    db.close();
+    throw appError('PolicyInvalid', `The teardown cooling-off (${config.operations.coolingOffSeconds} s, KEYWARD_TEARDOWN_COOLING_OFF_SECONDS) must be shorter than the destructive rule's execution window (${destructive.executionWindowMinutes} min): an approved teardown could never run.`);
+  }
+  configureExchangeAppOnly(config.operations.depAppOnly ? { organization: config.operations.depAppOnly.organization, runner: new PwshRunner(config.operations.depAppOnly.pwshPath) } : undefined);
+  const readiness = new ReadinessService({ azure: writerAzure, artifacts: new SqliteRunArtifactStore(db), clock, ...(wrapProbe ? { probe: wrapProbe } : {}) });
+  let serverUrl: string | undefined;
+  const operations: OpsRuntime = createOpsRuntime({
+    db,
+    settings: {
+      ...(config.operations.publicUrl ? { publicUrl: config.operations.publicUrl } : {}),
+      downloadTtlMinutes: config.operations.downloadTtlMinutes,
+      coolingOffSeconds: config.operations.coolingOffSeconds,
+      tickSeconds: config.operations.tickSeconds,
+      purgeWatchMinutes: config.operations.purgeWatchMinutes,
+      healthCheckMinutes: config.operations.healthCheckMinutes,
+      ...(config.operations.depAppOnly ? { exchangeAppOnly: { organization: config.operations.depAppOnly.organization } } : {}),
+      ...(config.mode === 'local' ? { keyUriOptions: EMULATOR_KEY_URI_OPTIONS } : {}),
+    },
+    approvals,
+    executor: executor.service,
+    reader: azureReader,
+    checker: { check: async (target) => readiness.check(target, new ContainerLocator(writerAzure)) },
+    tenantId,
+    servicePrincipalObjectIds,
+    setupJourneys: (who, conversationId) => setupJourneys.listFor(who, conversationId),
+    serverUrl: () => serverUrl,
+    localMode: config.mode === 'local',
+    clock,
+    logger: logger.child({ component: 'operations' }),
+  });
+
+  const features: BotFeature[] = [withoutCommands(setupFeature, ['status']), approvals.feature, executor.feature, ...operations.features, ...(overrides.extraFeatures ?? [])];
   const registered = new Set(features.flatMap((feature) => (feature.commands ?? []).map((command) => command.name)));
   const journeys = journeyEntries(registered);
 
@@ -126,6 +174,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   approvals.attach(bot.adapter, config.bot.appId ?? '');
   approvals.scheduler.start(config.approvals.tickSeconds * 1000);
   executor.attach(bot.adapter, config.bot.appId ?? '');
+  operations.attach(bot.adapter, config.bot.appId ?? '');
+  await operations.start();
   await executor.start();
 
   const health = async (): Promise<HealthReport> => {
@@ -150,8 +200,11 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       allowedTenants: config.bot.allowedTenants,
       requireTenant: config.mode === 'production',
       logger,
+      downloads: operations.downloads,
     });
+    serverUrl = server.url;
   } catch (error) {
+    await operations.stop();
     await executor.stop();
     await approvals.stop();
     db.close();
@@ -168,10 +221,12 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     logger,
     approvals,
     setup: setupJourneys,
+    operations,
     executor,
     stop() {
       stopped ??= (async () => {
         await server.stop(config.shutdownGraceMs);
+        await operations.stop();
         await executor.stop();
         await approvals.stop();
         db.close();

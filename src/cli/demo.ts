@@ -1,10 +1,12 @@
 /**
  * `npm run demo` (and `npm run demo -- --hsm`): drives a whole Customer Key setup through the
  * running local stack (`npm start`) via the Agents Playground's HTTP API, with the operator and
- * the approvers as different people. Exits 0 when the scenario reached its end, 1 otherwise.
+ * the approvers as different people. `npm run demo -- --teardown` removes what the last setup demo
+ * created (deleted, purged, billing stopped). Exits 0 when the scenario reached its end, 1 otherwise.
  */
 import { PlaygroundClient } from './playgroundClient';
 import { followExecution, runSetupScenario } from './demoScenario';
+import { runTeardownScenario } from './demoTeardown';
 
 async function main(): Promise<void> {
   const hsm = process.argv.includes('--hsm');
@@ -19,6 +21,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   try {
+    if (process.argv.includes('--teardown')) {
+      await runTeardownScenario(client, { log, dataDir: process.env.KEYWARD_DATA_DIR ?? '.data' });
+      log('Demo complete: what the setup demo created is deleted and purged.');
+      return;
+    }
     const result = await runSetupScenario(client, { hsm, log });
     log(`Approved: request ${result.requestId} (plan ${result.planHash.slice(0, 12)}…); Keyward's managed identity now runs it`);
     await followExecution(client, result, { hsm, log });

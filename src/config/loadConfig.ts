@@ -52,6 +52,18 @@ export interface Config {
     /** Real wrap/unwrap as the Microsoft 365 service principals: local mode (the emulator) only. */
     wrapProbe: boolean;
   };
+  /** DEPs, key roll, teardown, inventory health. */
+  operations: {
+    /** Base URL for download links; undefined in production without KEYWARD_PUBLIC_URL (local: the server's own URL). */
+    publicUrl?: string;
+    downloadTtlMinutes: number;
+    coolingOffSeconds: number;
+    tickSeconds: number;
+    purgeWatchMinutes: number;
+    healthCheckMinutes: number;
+    /** Exchange app-only DEP execution (off unless configured). */
+    depAppOnly?: { organization: string; pwshPath: string };
+  };
 }
 
 export interface ConfigProblem {
@@ -107,6 +119,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     else problems.push({ variable: 'KEYWARD_M365_SP_OBJECT_IDS', message: `"${pair}" is not appId=objectId (two GUIDs)` });
   }
 
+  const publicUrl = values.KEYWARD_PUBLIC_URL as string | undefined;
+  if (publicUrl && mode === 'production' && !publicUrl.startsWith('https://')) problems.push({ variable: 'KEYWARD_PUBLIC_URL', message: 'must start with https:// in production (download links travel through Teams to browsers)' });
+  const organization = values.KEYWARD_EXCHANGE_ORGANIZATION as string | undefined;
+  if (values.KEYWARD_DEP_APP_ONLY && !organization) problems.push({ variable: 'KEYWARD_EXCHANGE_ORGANIZATION', message: 'is required when KEYWARD_DEP_APP_ONLY is true (Connect-ExchangeOnline -ManagedIdentity needs -Organization)' });
+  if (organization && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(organization)) problems.push({ variable: 'KEYWARD_EXCHANGE_ORGANIZATION', message: `"${organization}" is not a domain such as contoso.onmicrosoft.com` });
+
   if (problems.length > 0) {
     throw appError('ConfigInvalid', formatProblems(problems), { problems });
   }
@@ -153,6 +171,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       pollSeconds: values.KEYWARD_EXECUTOR_POLL_SECONDS as number,
       // Only the emulator can issue tokens as Microsoft 365's own apps; against Azure it would only fail.
       wrapProbe: mode === 'local' && (values.KEYWARD_WRAP_PROBE as boolean),
+    },
+    operations: {
+      ...(publicUrl ? { publicUrl: publicUrl.replace(/\/$/, '') } : {}),
+      downloadTtlMinutes: values.KEYWARD_DOWNLOAD_TTL_MINUTES as number,
+      coolingOffSeconds: (values.KEYWARD_TEARDOWN_COOLING_OFF_SECONDS as number | undefined) ?? (mode === 'local' ? 15 : 1800),
+      tickSeconds: (values.KEYWARD_OPS_TICK_SECONDS as number | undefined) ?? (mode === 'local' ? 5 : 30),
+      purgeWatchMinutes: (values.KEYWARD_PURGE_WATCH_MINUTES as number | undefined) ?? (mode === 'local' ? 0 : 360),
+      healthCheckMinutes: values.KEYWARD_HEALTH_CHECK_MINUTES as number,
+      ...(values.KEYWARD_DEP_APP_ONLY && organization ? { depAppOnly: { organization, pwshPath: values.KEYWARD_PWSH_PATH as string } } : {}),
     },
   };
   return deepFreeze(config);

@@ -4,11 +4,13 @@ import { hsmRoleStep } from './steps/hsmRoleStep';
 import { keyAccessStep } from './steps/keyAccessStep';
 import { keyStep } from './steps/keyStep';
 import { managedHsmStep } from './steps/managedHsmStep';
-import { notYetSupportedStep } from './steps/notYetSupportedStep';
 import { readinessStep } from './steps/readinessStep';
 import { resourceGroupStep } from './steps/resourceGroupStep';
 import { securityDomainStep } from './steps/securityDomainStep';
 import { vaultStep } from './steps/vaultStep';
+import { rollKeyStep } from './steps/rollKeyStep';
+import { applyDepStep, recordDepStep, refreshDepStep } from './steps/depSteps';
+import { deleteManagedHsmStep, deleteVaultStep, purgeManagedHsmStep, purgeVaultStep } from './steps/teardownSteps';
 
 /** One handler per plan step kind; the compiler checks none is missing. */
 export const STEP_HANDLERS: StepHandlers = {
@@ -21,12 +23,12 @@ export const STEP_HANDLERS: StepHandlers = {
   activateSecurityDomain: securityDomainStep,
   assignHsmRole: hsmRoleStep,
   verifyReadiness: readinessStep,
-  rollKey: notYetSupportedStep('rollKey'),
-  refreshDep: notYetSupportedStep('refreshDep'),
-  applyDep: notYetSupportedStep('applyDep'),
-  recordDep: notYetSupportedStep('recordDep'),
-  deleteVault: notYetSupportedStep('deleteVault'),
-  purgeVault: notYetSupportedStep('purgeVault'),
-  deleteManagedHsm: notYetSupportedStep('deleteManagedHsm'),
-  purgeManagedHsm: notYetSupportedStep('purgeManagedHsm'),
+  rollKey: rollKeyStep,
+  refreshDep: refreshDepStep,
+  applyDep: applyDepStep,
+  recordDep: recordDepStep,
+  deleteVault: deleteVaultStep,
+  purgeVault: purgeVaultStep,
+  deleteManagedHsm: deleteManagedHsmStep,
+  purgeManagedHsm: purgeManagedHsmStep,
 };

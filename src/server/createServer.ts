@@ -24,6 +24,8 @@ export interface ServerOptions {
   allowedTenants: readonly string[];
   requireTenant: boolean;
   logger: Logger;
+  /** GET /downloads/<token>: short-lived links to generated scripts (see src/server/downloads.ts). */
+  downloads?: { serve(token: string): { status: number; headers: Record<string, string>; body: Buffer } };
 }
 
 export interface RunningServer {
@@ -62,6 +64,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       inFlight -= 1;
     }
   });
+
+  if (options.downloads) {
+    const downloads = options.downloads;
+    server.get('/downloads/:token', async (req: restify.Request, res: restify.Response) => {
+      const answer = downloads.serve(String((req.params as { token?: unknown }).token ?? ''));
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+      res.end(answer.body);
+    });
+  }
 
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     const report = await options.health();

@@ -145,7 +145,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     assert.equal(w.run(request.id).status, 'succeeded', JSON.stringify(w.run(request.id).lastError));
   });
 
-  it('when a plan holds a step kind this version cannot run (a key roll), then the run stops there with a clear sentence and nothing of it reaches Azure', async () => {
+  it('when a key roll names a key whose vault does not exist, then the run stops at the rollKey step with a clear sentence and nothing is created in Azure', async () => {
     const w = await world();
     const base = premiumPlan();
     const roll: PlanStep = {
@@ -163,8 +163,8 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     await w.idle();
     const run = w.run(request.id);
     assert.equal(run.status, 'stopped');
-    assert.equal(run.lastError?.code, 'RunFailed');
-    assert.match(run.lastError?.message ?? '', /cannot run key roll steps yet/);
-    assert.equal((await requestsFor(w.emulator, request.id)).length, 0);
+    assert.equal(run.lastError?.code, 'AzureNotFound');
+    assert.match(run.lastError?.message ?? '', /was not found/);
+    assert.deepEqual((await requestsFor(w.emulator, request.id)).map((r) => r.method), ['GET'], 'one read, no write');
   });
 });

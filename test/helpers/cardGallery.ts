@@ -19,6 +19,7 @@ import { renderVerifyCard } from '../../src/bot/cards/runVerifyCard';
 import { evaluateReadiness } from '../../src/customerKey';
 import { EMULATOR_KEY_URI_OPTIONS } from '../../src/executor';
 import { hsmPlan, runOf } from '../executor/executorFixtures';
+import { buildOpsGallery } from '../unit/inventory/opsGallery';
 
 export interface GalleryCard {
   /** File name stem for docs/cards/<name>.png */
@@ -58,7 +59,7 @@ export async function buildCardGallery(): Promise<GalleryCard[]> {
   const gallery: GalleryCard[] = [];
   const add = (name: string, title: string, journey: SetupJourney) => gallery.push({ name, title, card: renderSetupCard(journey, context) });
 
-  gallery.push({ name: 'welcome', title: 'Welcome (help, install, first message)', card: renderWelcomeCard({ userName: 'Olivia Operator', journeys: journeyEntries(new Set(['setup', 'status', 'approvals'])), localMode: true }) });
+  gallery.push({ name: 'welcome', title: 'Welcome (help, install, first message)', card: renderWelcomeCard({ userName: 'Olivia Operator', journeys: journeyEntries(new Set(['setup', 'status', 'approvals', 'dep', 'roll', 'teardown'])), localMode: true }) });
   let j = service.start(operator, 'gallery', {});
   add('setup-1-choice', 'Setup: Key Vault Premium or Managed HSM', j);
   j = await service.submitStep(at(j), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
@@ -120,5 +121,7 @@ export async function buildCardGallery(): Promise<GalleryCard[]> {
   h = await service.submitStep(at(h), operator, 'names', { 'sites.A.hsmName': 'hsm-ck-a-7h2q', 'sites.B.hsmName': 'hsm-ck-b-7h2q', 'sites.A.keyName.multiWorkload': 'ck-mw-key-a', 'sites.B.keyName.multiWorkload': 'ck-mw-key-b', 'sites.A.keyName.sharePoint': 'ck-sp-key-a', 'sites.B.keyName.sharePoint': 'ck-sp-key-b', keySize: '3072' });
   add('setup-hsm', 'Managed HSM: administrators, officers, quorum and the billing acknowledgment', h);
   gallery.push({ name: 'status', title: 'status: your journeys', card: renderJourneyListCard(service.listFor(operator, 'gallery')) });
+  // Data Encryption Policies, key rolls, teardowns, the inventory on the status card, health drift.
+  gallery.push(...(await buildOpsGallery()));
   return gallery;
 }

@@ -38,7 +38,9 @@ describe('HTTP /api/messages (real server, real botbuilder, replies over HTTP)',
     assert.equal(attachments[0]?.contentType, 'application/vnd.microsoft.card.adaptive');
     assert.equal(attachments[0]?.content.version, '1.5');
     assert.match(JSON.stringify(attachments[0]?.content), /Customer Key/);
-    assert.match(JSON.stringify(attachments[0]?.content), /coming soon/);
+    // Every journey is built now: each has its start button, none is marked "coming soon".
+    assert.doesNotMatch(JSON.stringify(attachments[0]?.content), /coming soon/);
+    for (const command of ['setup', 'status', 'approvals', 'dep', 'roll', 'teardown']) assert.match(JSON.stringify(attachments[0]?.content), new RegExp(`"command":"${command}"`));
   });
 
   it('when the bot is added to a conversation, then it posts the welcome card once', async () => {

@@ -423,11 +423,14 @@ export function renderClosedCard(journey: SetupJourney, message: string): Adapti
   });
 }
 
-/** The `status` card: the person's journeys and where each stands, with Resume and Cancel. */
-export function renderJourneyListCard(journeys: readonly SetupJourney[]): AdaptiveCardJson {
+/**
+ * The `status` card: the person's journeys and where each stands, with Resume and Cancel.
+ * `extra.sections` (the inventory: vaults, HSMs, keys, DEPs and the other journeys) go below.
+ */
+export function renderJourneyListCard(journeys: readonly SetupJourney[], extra: { sections?: readonly CardElement[] } = {}): AdaptiveCardJson {
   const body: CardElement[] = [heading('Your Customer Key journeys', 'Medium')];
   if (journeys.length === 0) {
-    body.push(text('No journeys yet. Type "setup" (or press the button) to start one.'));
+    body.push(text('No journeys yet. Type "setup" (or press the button) to start one.'), ...(extra.sections ?? []));
     return card(body, { actions: [executeAction('Start a setup', SETUP_VERBS.start, {}, { associatedInputs: 'none' })], fallbackText: 'Keyward: no journeys yet.' });
   }
   for (const journey of journeys.slice(0, 15)) {
@@ -453,6 +456,7 @@ export function renderJourneyListCard(journeys: readonly SetupJourney[]): Adapti
     }
     body.push(container(items, { separator: true, spacing: 'Small' }));
   }
+  body.push(...(extra.sections ?? []));
   return card(body, { actions: [executeAction('Start another setup', SETUP_VERBS.start, {}, { associatedInputs: 'none' })], fallbackText: 'Keyward: your journeys.' });
 }
 

@@ -1,0 +1,5 @@
+/** Action.Execute verbs of the status (inventory) and health cards. */
+export const INVENTORY_VERBS = {
+  checkHealth: 'inventory.health',
+  status: 'inventory.status',
+} as const;

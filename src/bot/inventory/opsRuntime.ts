@@ -1,0 +1,393 @@
+import { silentLogger, toAppError, type Clock, type Logger } from '../../core';
+import type { AzureReader } from '../../azure/ports';
+import type { ApprovalChange } from '../../approvals/approvalService';
+import type { ApprovalRequest, ConversationRef } from '../../approvals/approvalTypes';
+import { servicePrincipalFor, type DepScope, type Plan } from '../../customerKey';
+import { HealthMonitor, type HealthCheckResult } from '../../inventory/healthMonitor';
+import { InventoryService, type RecordableRun } from '../../inventory/inventoryService';
+import type { KeyChecker } from '../../inventory/inventoryPorts';
+import type { OpsJourneyBase } from '../../inventory/opsJourney';
+import { RotationReminders } from '../../inventory/rotationReminders';
+import type { DepJourney } from '../../journeys/depJourney';
+import { DepJourneyService, journeyDeps } from '../../journeys/depJourneyService';
+import type { RollJourney } from '../../journeys/rollJourney';
+import { RollJourneyService } from '../../journeys/rollJourneyService';
+import type { JourneyOwner, SetupJourney } from '../../journeys/setupJourney';
+import type { TeardownJourney } from '../../journeys/teardownJourney';
+import { TeardownJourneyService, type TeardownEvent } from '../../journeys/teardownJourneyService';
+import { DownloadService } from '../../server/downloads';
+import type { Database, Migration } from '../../store/database';
+import { depDownloadMigrations, SqliteDepDownloadStore } from '../../store/sqliteDepDownloadStore';
+import { inventoryJourneyMigrations, SqliteInventoryJourneyStore } from '../../store/sqliteInventoryJourneyStore';
+import { inventoryMigrations, SqliteInventoryStore } from '../../store/sqliteInventoryStore';
+import type { ApprovalsRuntime } from '../approvals/approvalsRuntime';
+import { BotNotifier, type ProactiveAdapter } from '../approvals/botNotifier';
+import type { Notifier } from '../approvals/notifier';
+import type { BotFeature } from '../botTypes';
+import type { AdaptiveCardJson } from '../cards/adaptiveCard';
+import { describeDepJourney, renderDepCard } from '../dep/depCards';
+import { createDepFeature } from '../dep/depFeature';
+import { DEP_VERBS } from '../dep/depVerbs';
+import { describeRollJourney, renderRollCard, renderRotationReminderCard } from '../roll/rollCards';
+import { createRollFeature } from '../roll/rollFeature';
+import { ROLL_VERBS } from '../roll/rollVerbs';
+import { describeTeardownJourney } from '../teardown/teardownCards';
+import { createTeardownFeature, teardownCardRenderer } from '../teardown/teardownFeature';
+import { TEARDOWN_VERBS } from '../teardown/teardownVerbs';
+import { renderDriftCard } from './inventoryCards';
+import { createStatusFeature } from './statusFeature';
+
+/** Every table of the inventory and its journeys, in the order main.ts applies them. */
+export const operationsMigrations: readonly Migration[] = [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations];
+
+export interface OpsSettings {
+  publicUrl?: string;
+  downloadTtlMinutes: number;
+  coolingOffSeconds: number;
+  tickSeconds: number;
+  purgeWatchMinutes: number;
+  healthCheckMinutes: number;
+  exchangeAppOnly?: { organization: string };
+  /** Key hosts accepted in URIs besides Azure's (the emulator's, locally). */
+  keyUriOptions?: import('../../customerKey').KeyUriOptions;
+}
+
+/** The executor as the operations need it (ExecutorService fits). */
+export interface OpsExecutor {
+  getByRequest(requestId: string): (RecordableRun & { lastError?: { code: string; message: string } }) | undefined;
+  list(): RecordableRun[];
+  start(requestId: string): Promise<unknown>;
+}
+
+export interface OpsRuntimeOptions {
+  db: Database;
+  settings: OpsSettings;
+  approvals: ApprovalsRuntime;
+  executor: OpsExecutor;
+  /** Read-only Azure (Keyward's reader identity). */
+  reader: AzureReader;
+  /** Fresh readiness checks (the executor's ReadinessService over the identity `verify` uses). */
+  checker: KeyChecker;
+  tenantId: string;
+  /** appId → object id of the Microsoft 365 service principals in the tenant. */
+  servicePrincipalObjectIds(): Promise<Record<string, string>>;
+  setupJourneys(owner: JourneyOwner, conversationId: string): SetupJourney[];
+  /** The server's own URL, for download links in local mode (known only once it listens). */
+  serverUrl(): string | undefined;
+  localMode: boolean;
+  clock: Clock;
+  logger?: Logger;
+}
+
+export interface OpsRuntime {
+  inventory: InventoryService;
+  dep: DepJourneyService;
+  roll: RollJourneyService;
+  teardown: TeardownJourneyService;
+  health: HealthMonitor;
+  reminders: RotationReminders;
+  downloads: DownloadService;
+  features: BotFeature[];
+  /** The executor's PlanSource for DEP (app-only), key-roll and teardown requests. */
+  planFor(request: Pick<ApprovalRequest, 'id' | 'journeyId' | 'planHash'>): Plan | undefined;
+  attach(adapter: ProactiveAdapter, botAppId: string): void;
+  useNotifier(notifier: Notifier): void;
+  /** Listens to approvals, folds finished runs into the inventory, starts the timer. */
+  start(): Promise<void>;
+  /** One pass of the timer: cooling-offs, purges, reminders, and the health check when due. */
+  tick(options?: { health?: boolean }): Promise<void>;
+  /** Runs the health check now; drift goes to the usual chats (and `extra`, when given). */
+  checkHealth(extra?: ConversationRef): Promise<HealthCheckResult>;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Data Encryption Policies, key rolls, teardowns, the inventory and its health, wired into the bot:
+ * the stores and services, the `dep`, `roll`, `teardown` and `status` features, the approvals
+ * listener that moves the journeys and folds finished runs into the inventory, proactive cards
+ * (cooling-off with Cancel, billing stopped, rotation reminders, drift), and the timer.
+ */
+export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
+  const { db, settings, approvals, executor, clock } = options;
+  const logger = options.logger ?? silentLogger;
+  const audit = approvals.audit;
+  const inventory = new InventoryService({ store: new SqliteInventoryStore(db), clock });
+  const downloads = new DownloadService({
+    store: new SqliteDepDownloadStore(db),
+    clock,
+    baseUrl: () => settings.publicUrl ?? (options.localMode ? options.serverUrl() : undefined),
+    ttlMs: settings.downloadTtlMinutes * 60_000,
+    audit,
+    logger,
+  });
+  const spObjectId = async (scope: DepScope) => (await options.servicePrincipalObjectIds())[servicePrincipalFor(scope).appId];
+  const policy = approvals.service.policy;
+  const reminders = new RotationReminders({ inventory, clock, audit });
+  const dep = new DepJourneyService({
+    store: new SqliteInventoryJourneyStore<DepJourney>(db, 'dep'),
+    inventory,
+    reader: options.reader,
+    checker: options.checker,
+    downloads,
+    audit,
+    approvals: approvals.service,
+    clock,
+    logger: logger.child({ module: 'dep' }),
+    tenantId: options.tenantId,
+    servicePrincipalObjectId: spObjectId,
+    ...(settings.keyUriOptions ? { keyUriOptions: settings.keyUriOptions } : {}),
+    ...(settings.exchangeAppOnly ? { exchangeAppOnly: settings.exchangeAppOnly } : {}),
+  });
+  const custodiansRequired = (policy.rules.keyRoll.separationOfDuties?.approvalsPerKeySide ?? 0) > 0;
+  const roll = new RollJourneyService({
+    store: new SqliteInventoryJourneyStore<RollJourney>(db, 'roll'),
+    inventory,
+    reminders,
+    downloads,
+    audit,
+    approvals: approvals.service,
+    clock,
+    logger: logger.child({ module: 'roll' }),
+    tenantId: options.tenantId,
+    servicePrincipalObjectId: spObjectId,
+    custodiansRequired,
+    ...(settings.exchangeAppOnly ? { exchangeAppOnly: settings.exchangeAppOnly } : {}),
+  });
+  const pending = new Set<Promise<void>>();
+  const later = (what: string, work: () => Promise<void>) => {
+    const run = work()
+      .catch((error: unknown) => logger.warn({ what, err: toAppError(error).message }, 'operations notification failed'))
+      .finally(() => pending.delete(run));
+    pending.add(run);
+  };
+  const teardown: TeardownJourneyService = new TeardownJourneyService({
+    store: new SqliteInventoryJourneyStore<TeardownJourney>(db, 'teardown'),
+    inventory,
+    reader: options.reader,
+    audit,
+    approvals: approvals.service,
+    starter: { start: (requestId) => executor.start(requestId) },
+    clock,
+    logger: logger.child({ module: 'teardown' }),
+    tenantId: options.tenantId,
+    coolingOffMs: settings.coolingOffSeconds * 1000,
+    purgeWatchIntervalMs: settings.purgeWatchMinutes * 60_000,
+    mayCancel: (requestId, objectId) => {
+      const request = approvals.service.get(requestId);
+      return request !== undefined && (request.requester.objectId === objectId || approvals.service.canVote(request, objectId));
+    },
+    onEvent: (event) => later(`teardown ${event.type}`, () => onTeardownEvent(event)),
+  });
+  const health = new HealthMonitor({ inventory, checker: options.checker, clock, audit, servicePrincipalObjectId: spObjectId });
+  const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
+
+  let notifier: Notifier | undefined;
+  const renderDep = (journey: DepJourney) => renderDepCard(journey, { pairs: inventory.pairs(), deps: journeyDeps(inventory, journey), appOnly: dep.appOnlyEnabled, now: clock.now() });
+  const renderRoll = (journey: RollJourney) => {
+    const pairId = journey.pairId ?? journey.draft.pairId;
+    const schedule = pairId ? inventory.schedule(pairId) : undefined;
+    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople, custodiansRequired, ...(schedule ? { schedule } : {}), now: clock.now() });
+  };
+  const renderTeardown = teardownCardRenderer({ service: teardown, inventory, clock });
+
+  // ------------------------------------------------------------------ proactive cards
+
+  const approverTargets = (request: ApprovalRequest | undefined): Array<{ conversationId: string; reference: ConversationRef }> => {
+    if (!request) return [];
+    const out: Array<{ conversationId: string; reference: ConversationRef }> = [];
+    const originId = (request.origin.conversation as { id?: string } | undefined)?.id;
+    if (originId) out.push({ conversationId: originId, reference: request.origin });
+    for (const target of approvals.notifications.approverTargets(request)) if (!out.some((t) => t.conversationId === target.conversationId)) out.push({ conversationId: target.conversationId, reference: target.reference });
+    return out;
+  };
+
+  /** Updates the owner's card in place (when known) and every copy posted proactively. */
+  const refreshJourneyCards = async (journey: OpsJourneyBase, card: AdaptiveCardJson) => {
+    if (!notifier) return;
+    const seen = new Set<string>();
+    for (const posted of journey.cards ?? []) {
+      seen.add(`${posted.conversationId}|${posted.messageId}`);
+      await notifier.update(posted.reference, posted.messageId, card).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not update a journey card'));
+    }
+    if (journey.cardMessageId && !seen.has(`${journey.conversationId}|${journey.cardMessageId}`)) {
+      await notifier.update(journey.origin, journey.cardMessageId, card).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not update the journey card'));
+    }
+  };
+
+  async function onTeardownEvent(event: TeardownEvent): Promise<void> {
+    const journey = teardown.get(event.journey.id);
+    const card = renderTeardown(journey);
+    if (!notifier) return;
+    if (event.type === 'coolingOffStarted' || event.type === 'billingStopped') {
+      // A new message where people will see it: the owner's chat and the approvers' chat.
+      for (const target of approverTargets(journey.requestId ? approvals.service.get(journey.requestId) : undefined)) {
+        const messageId = await notifier.post(target.reference, card).catch((error: unknown) => {
+          logger.warn({ err: toAppError(error).message }, 'could not post the teardown card');
+          return undefined;
+        });
+        if (messageId && event.type === 'coolingOffStarted') teardown.rememberPosted(journey.id, { conversationId: target.conversationId, messageId, reference: target.reference });
+      }
+      if (event.type === 'billingStopped') await refreshJourneyCards(journey, card);
+      return;
+    }
+    await refreshJourneyCards(journey, card);
+  }
+
+  const postToOwner = async (journey: OpsJourneyBase, card: AdaptiveCardJson, remember: (messageId: string | undefined) => void) => {
+    if (!notifier) return;
+    remember(await notifier.post(journey.origin, card).catch(() => undefined));
+  };
+
+  // ------------------------------------------------------------------ approvals listener
+
+  const onChange = (change: ApprovalChange) => {
+    const request = change.request;
+    if (!request.journeyId) {
+      syncRun(request);
+      return;
+    }
+    const run = executor.getByRequest(request.id);
+    syncRun(request, run);
+    const movedDep = dep.onRequestChanged(request, run);
+    if (movedDep) later('dep card', () => refreshJourneyCards(movedDep, renderDep(movedDep)));
+    const movedRoll = roll.onRequestChanged(request, run);
+    if (movedRoll) {
+      const card = renderRoll(movedRoll);
+      if (movedRoll.stage === 'refresh' || movedRoll.stage === 'done') later('roll card', () => postToOwner(movedRoll, card, (id) => roll.rememberCard(movedRoll.id, id)));
+      else later('roll card', () => refreshJourneyCards(movedRoll, card));
+    }
+    teardown.onRequestChanged(request, run);
+  };
+
+  const syncRun = (request: ApprovalRequest, run = executor.getByRequest(request.id)) => {
+    if (!run) return;
+    try {
+      inventory.recordRun(run, request.keySides ? { custodians: { A: [...request.keySides.A], B: [...request.keySides.B] } } : {});
+    } catch (error) {
+      logger.error({ requestId: request.id, err: toAppError(error).message }, 'could not record the run in the inventory');
+    }
+  };
+
+  // ------------------------------------------------------------------ timer
+
+  let lastHealthAt = 0;
+  let healthRunning: Promise<HealthCheckResult> | undefined;
+  /** One check at a time (a click during a scheduled check waits for it): no duplicate drift cards. */
+  const checkHealth = (extra?: ConversationRef): Promise<HealthCheckResult> => {
+    const run = (healthRunning ??= health.checkAll().finally(() => (healthRunning = undefined)));
+    return run.then(async (result) => {
+      lastHealthAt = clock.now().getTime();
+      if (!notifier) return result;
+      const targets = new Map<string, ConversationRef>();
+      if (result.drift.length > 0) {
+        for (const report of result.drift) {
+          const container = inventory.container(`${report.key.ref.containerKind}:${report.key.ref.containerName.toLowerCase()}`);
+          const request = container?.createdByRequestId ? approvals.service.get(container.createdByRequestId) : undefined;
+          // The setup's requester and the approvers' chat; for adopted keys (no setup) only the
+          // approvers' chat — never some other person's conversation.
+          if (request) for (const target of approverTargets(request)) targets.set(target.conversationId, target.reference);
+          else {
+            const any = approvals.service.list()[0];
+            if (any) for (const target of approvals.notifications.approverTargets(any)) if (target.role === 'approvers') targets.set(target.conversationId, target.reference);
+          }
+        }
+        if (extra) targets.set(String((extra.conversation as { id?: string } | undefined)?.id ?? 'extra'), extra);
+        const card = renderDriftCard({ reports: result.drift, checkedAt: result.checkedAt });
+        for (const reference of targets.values()) await notifier.post(reference, card).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the drift card'));
+      } else if (extra) {
+        await notifier
+          .postText(extra, `Health check done: ${result.keys} key${result.keys === 1 ? '' : 's'} checked, nothing changed since the last check. Type "status" to see each key's readiness.`)
+          .catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the health result'));
+      }
+      return result;
+    });
+  };
+
+  const tick = async (tickOptions: { health?: boolean } = {}) => {
+    await teardown.releaseDue().catch((error: unknown) => logger.error({ err: toAppError(error).message }, 'teardown release failed'));
+    await teardown.watchPurges().catch((error: unknown) => logger.error({ err: toAppError(error).message }, 'purge watch failed'));
+    for (const due of reminders.takeDue()) {
+      if (notifier) await notifier.post(due.schedule.reference, renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: clock.now() })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a rotation reminder'));
+    }
+    const healthEvery = settings.healthCheckMinutes * 60_000;
+    const healthDue = tickOptions.health ?? (healthEvery > 0 && clock.now().getTime() - lastHealthAt >= healthEvery);
+    if (healthDue) await checkHealth().catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'health check failed'));
+    await Promise.allSettled([...pending]);
+  };
+
+  // ------------------------------------------------------------------ features
+
+  const opsJourneys = (who: JourneyOwner) => [
+    ...dep.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeDepJourney(journey), resumeVerb: DEP_VERBS.resume })),
+    ...roll.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeRollJourney(journey), resumeVerb: ROLL_VERBS.resume })),
+    ...teardown.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeTeardownJourney(journey), resumeVerb: TEARDOWN_VERBS.resume })),
+  ].sort((a, b) => b.journey.updatedAt.localeCompare(a.journey.updatedAt));
+
+  const features: BotFeature[] = [
+    createStatusFeature({
+      inventory,
+      setupJourneys: options.setupJourneys,
+      opsJourneys,
+      clock,
+      logger,
+      checkHealthNow: (reference) => later('health check on demand', async () => void (await checkHealth(reference))),
+    }),
+    createDepFeature({ service: dep, inventory, clock }),
+    createRollFeature({ service: roll, inventory, clock, knownPeople, custodiansRequired }),
+    createTeardownFeature({ service: teardown, inventory, clock }),
+  ];
+
+  let unsubscribe: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | undefined;
+
+  return {
+    inventory,
+    dep,
+    roll,
+    teardown,
+    health,
+    reminders,
+    downloads,
+    features,
+    planFor: (request) => dep.planFor(request) ?? roll.planFor(request) ?? teardown.planFor(request),
+    attach(adapter, botAppId) {
+      notifier = new BotNotifier(adapter, botAppId);
+    },
+    useNotifier(replacement) {
+      notifier = replacement;
+    },
+    async start() {
+      unsubscribe = approvals.service.onChange(onChange);
+      // Runs that finished while no listener was there (or before this version): fold them in.
+      for (const run of executor.list()) {
+        const request = approvals.service.get(run.requestId);
+        if (request) syncRun(request, executor.getByRequest(run.requestId));
+      }
+      lastHealthAt = clock.now().getTime();
+      if (settings.tickSeconds > 0) {
+        timer = setInterval(() => {
+          if (ticking) return;
+          ticking = tick().finally(() => (ticking = undefined));
+        }, settings.tickSeconds * 1000);
+        timer.unref();
+      }
+    },
+    tick,
+    checkHealth,
+    async idle() {
+      while (pending.size > 0 || ticking) {
+        await Promise.allSettled([...pending]);
+        if (ticking) await ticking;
+      }
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      unsubscribe?.();
+      if (ticking) await ticking;
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+

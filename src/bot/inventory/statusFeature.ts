@@ -1,0 +1,80 @@
+import type { Clock, Logger } from '../../core';
+import type { InventoryService } from '../../inventory/inventoryService';
+import type { OpsJourneyBase } from '../../inventory/opsJourney';
+import type { JourneyOwner, SetupJourney } from '../../journeys/setupJourney';
+import type { BotFeature, TurnIo } from '../botTypes';
+import type { AdaptiveCardJson } from '../cards/adaptiveCard';
+import { owner } from '../dep/depFeature';
+import { renderJourneyListCard } from '../setup/setupCards';
+import { inventorySections } from './inventoryCards';
+import { INVENTORY_VERBS } from './inventoryVerbs';
+
+export interface StatusFeatureDeps {
+  inventory: InventoryService;
+  /** The person's setup journeys (the setup journey service). */
+  setupJourneys(owner: JourneyOwner, conversationId: string): SetupJourney[];
+  /** The person's DEP, key-roll and teardown journeys, each with a line and its resume verb. */
+  opsJourneys(owner: JourneyOwner): Array<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>;
+  /**
+   * Starts the health check now, in the background (the invoke answers at once); the result is
+   * posted proactively to `reference` (the clicker's conversation) and drift also where it always goes.
+   */
+  checkHealthNow(reference: Record<string, unknown>): void;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * `status`: one card with the person's setup journeys (the setup feature's list) and, below it,
+ * everything Keyward knows — vaults, HSMs, keys with their versions and readiness, DEPs with their
+ * state — and the DEP, roll and teardown journeys. It replaces the setup feature's own `status`
+ * (main.ts registers this one instead), so there is one `status`, not two.
+ */
+export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
+  const render = (io: Pick<TurnIo, 'actor' | 'conversation'>): AdaptiveCardJson => {
+    const who = owner(io.actor);
+    return renderJourneyListCard(deps.setupJourneys(who, io.conversation.id), {
+      sections: inventorySections({
+        containers: deps.inventory.containers(),
+        keys: deps.inventory.keys(),
+        deps: deps.inventory.deps(),
+        health: (key) => deps.inventory.health(key.ref.versionlessUri),
+        journeys: who.aadObjectId ? deps.opsJourneys(who) : [],
+        now: deps.clock.now(),
+      }),
+    });
+  };
+  return {
+    name: 'status',
+    commands: [
+      {
+        name: 'status',
+        summary: 'your journeys, and every vault, HSM, key (with versions) and policy Keyward knows, with readiness',
+        async run(_args, io) {
+          await io.sendCard(render(io));
+        },
+      },
+    ],
+    cardActions: [
+      {
+        verb: INVENTORY_VERBS.status,
+        async run(_data, context) {
+          await context.sendCard(render(context));
+          return { kind: 'message', text: 'The current status is below.' };
+        },
+      },
+      {
+        verb: INVENTORY_VERBS.checkHealth,
+        async run(_data, context) {
+          deps.checkHealthNow(context.reference());
+          return { kind: 'message', text: 'Checking every key against the Customer Key rules now (read-only). The result follows in this chat.' };
+        },
+      },
+    ],
+  };
+}
+
+/** A feature without some of its commands (main.ts drops the setup feature's `status` for this one). */
+export function withoutCommands(feature: BotFeature, names: readonly string[]): BotFeature {
+  return { ...feature, commands: (feature.commands ?? []).filter((command) => !names.includes(command.name)) };
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { appError, type Clock } from '../../core';
+import type { InventoryService } from '../../inventory/inventoryService';
+import type { RollJourney } from '../../journeys/rollJourney';
+import type { RollJourneyService } from '../../journeys/rollJourneyService';
+import type { BotFeature, CardActionContext, CardActionResult, TurnIo } from '../botTypes';
+import { inputs, owner } from '../dep/depFeature';
+import { renderRollCard } from './rollCards';
+import { ROLL_VERBS } from './rollVerbs';
+
+const address = z.object({ journeyId: z.string().min(1).max(100), v: z.coerce.number().int().min(1) });
+const journeyOnly = z.object({ journeyId: z.string().min(1).max(100) });
+const preset = z.object({ pairId: z.string().max(300).optional(), site: z.enum(['A', 'B']).optional() });
+
+export interface RollFeatureDeps {
+  service: RollJourneyService;
+  inventory: InventoryService;
+  clock: Clock;
+  knownPeople: ReadonlyArray<{ objectId: string; name: string }>;
+  custodiansRequired: boolean;
+}
+
+/** `roll` (a key roll, one key at a time) and `retire` (always refused, with the reason). */
+export function createRollFeature(deps: RollFeatureDeps): BotFeature {
+  const { service, inventory } = deps;
+  const render = (journey: RollJourney) => {
+    const pairId = journey.pairId ?? journey.draft.pairId;
+    const schedule = pairId ? inventory.schedule(pairId) : undefined;
+    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now() });
+  };
+  const replace = (journey: RollJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
+  const parse = <T>(schema: z.ZodType<T>, data: Record<string, unknown>): T => {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) throw appError('ValidationFailed', 'This card\'s data is not valid (it may have been edited). Type "status" to get a fresh card.');
+    return parsed.data;
+  };
+  const at = (data: Record<string, unknown>) => {
+    const { journeyId, v } = parse(address, data);
+    return { journeyId, version: v };
+  };
+  const startJourney = async (io: TurnIo, values: { pairId?: string; site?: 'A' | 'B' } = {}) => {
+    const journey = service.start(owner(io.actor), io.conversation.id, io.reference(), values);
+    service.rememberCard(journey.id, await io.sendCard(render(journey)));
+  };
+  const act = (verb: string, run: (data: Record<string, unknown>, context: CardActionContext) => Promise<CardActionResult> | CardActionResult) => ({ verb, run: async (data: Record<string, unknown>, context: CardActionContext) => run(data, context) });
+
+  return {
+    name: 'roll',
+    commands: [
+      {
+        name: 'roll',
+        aliases: ['rotate'],
+        summary: 'roll key A or key B of a pair (one at a time, approved), then the refresh cmdlet for each policy; rotation reminders',
+        run: async (args, io) => {
+          const site = /\b([ab])\b/i.exec(args)?.[1]?.toUpperCase() as 'A' | 'B' | undefined;
+          await startJourney(io, site ? { site } : {});
+        },
+      },
+      {
+        name: 'retire',
+        summary: 'asks to disable or delete an old key version: Keyward refuses while Customer Key may need it, and says why',
+        run: async (args, io) => {
+          const uri = args.trim().split(/\s+/)[0] ?? '';
+          if (!uri) {
+            await io.sendText('Give the key version to retire, e.g. "retire https://kv.vault.azure.net/keys/key/<version>". (Keyward will explain why it does not do it.)');
+            return;
+          }
+          await io.sendText(service.refuseRetirement(owner(io.actor), uri));
+        },
+      },
+    ],
+    cardActions: [
+      act(ROLL_VERBS.start, async (data, context) => {
+        const values = parse(preset, data);
+        await startJourney(context, values);
+        return { kind: 'message', text: 'A key roll has started below.' };
+      }),
+      act(ROLL_VERBS.choose, async (data, context) => replace(await service.choose(at(data), owner(context.actor), inputs(data)))),
+      act(ROLL_VERBS.submit, async (data, context) => replace(await service.submit(at(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()))),
+      act(ROLL_VERBS.schedule, (data, context) => replace(service.setSchedule(at(data), owner(context.actor), inputs(data)))),
+      act(ROLL_VERBS.evidence, (data, context) => replace(service.submitEvidence(at(data), owner(context.actor), inputs(data)))),
+      act(ROLL_VERBS.newLinks, (data, context) => replace(service.newDownloadLinks(at(data), owner(context.actor)))),
+      act(ROLL_VERBS.back, (data, context) => replace(service.back(at(data), owner(context.actor)))),
+      act(ROLL_VERBS.cancel, (data, context) => replace(service.cancel(at(data), owner(context.actor)))),
+      act(ROLL_VERBS.resume, async (data, context) => {
+        const { journeyId } = parse(journeyOnly, data);
+        const journey = service.get(journeyId);
+        if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) throw appError('NotYourJourney', `This key roll belongs to ${journey.owner.name ?? 'someone else'}. Type "roll" to start your own.`);
+        service.rememberCard(journey.id, await context.sendCard(render(journey)));
+        return { kind: 'message', text: 'The key roll\'s current card is below.' };
+      }),
+    ],
+  };
+}

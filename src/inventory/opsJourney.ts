@@ -1,0 +1,180 @@
+/**
+ * What the DEP, key-roll and teardown journeys share with each other (and, in spirit, with the
+ * setup journey): a stored record with a version for compare-and-set, an owner who alone moves
+ * it, cards that carry `journeyId` + `v` so a stale or foreign click changes nothing, and
+ * audit-first saves (if the audit record cannot be written, the journey does not move).
+ */
+import { appError, type Clock } from '../core';
+import { SYSTEM_ACTOR, type AuditEventInput } from '../audit/auditRecord';
+import type { JourneyOwner } from '../journeys/setupJourney';
+
+export type OpsJourneyKind = 'dep' | 'roll' | 'teardown';
+
+/**
+ * - open: the owner acts on the current card;
+ * - waiting: on other people or on Azure (approval, cooling-off, the run, a scheduled purge);
+ * - done / cancelled / failed: closed.
+ */
+export type OpsJourneyStatus = 'open' | 'waiting' | 'done' | 'cancelled' | 'failed';
+
+export const CLOSED_STATUSES: readonly OpsJourneyStatus[] = ['done', 'cancelled', 'failed'];
+
+/** A card Keyward posted proactively for a journey (updated in place as the journey moves). */
+export interface PostedJourneyCard {
+  conversationId: string;
+  messageId: string;
+  reference: Record<string, unknown>;
+}
+
+export interface OpsJourneyBase {
+  id: string;
+  kind: OpsJourneyKind;
+  owner: JourneyOwner;
+  conversationId: string;
+  /** Where the journey was started (a serialisable conversation reference). */
+  origin: Record<string, unknown>;
+  status: OpsJourneyStatus;
+  stage: string;
+  /** Messages for the current card, by input id. */
+  errors: Record<string, string>;
+  warnings: Record<string, string>;
+  /** A one-off sentence at the top of the next card. */
+  notice?: string;
+  requestId?: string;
+  planHash?: string;
+  /** The message that shows the journey's card in the owner's conversation, when known. */
+  cardMessageId?: string;
+  /** Copies posted proactively (approvers' chat, the owner's chat). */
+  cards?: PostedJourneyCard[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Persistence port of one journey kind (SQLite adapter: src/store/sqliteInventoryJourneyStore.ts). */
+export interface OpsJourneyStore<J extends OpsJourneyBase> {
+  get(id: string): J | undefined;
+  insert(journey: J): void;
+  /** Writes `next` only if the stored version is still `expectedVersion`. */
+  compareAndSet(next: J, expectedVersion: number): boolean;
+  listByOwner(aadObjectId: string): J[];
+  list(filter?: { statuses?: readonly OpsJourneyStatus[] }): J[];
+  findByRequest(requestId: string): J | undefined;
+}
+
+/** What a card click names: the journey and the version the card showed. */
+export interface JourneyAddress {
+  journeyId: string;
+  version: number;
+}
+
+export interface OpsJourneyKitDeps<J extends OpsJourneyBase> {
+  store: OpsJourneyStore<J>;
+  audit: { append(event: AuditEventInput): unknown };
+  clock: Clock;
+  /** "DEP journey", "key roll", "teardown": used in messages. */
+  label: string;
+  /** The chat command that starts one ("dep", "roll", "teardown"). */
+  command: string;
+}
+
+export type ActorLike = JourneyOwner;
+
+/**
+ * The shared mechanics. Every change is: load, check who acts and that the card is current,
+ * compute the next state, append the audit record, compare-and-set. A lost race returns the
+ * current journey marked as "that card was out of date".
+ */
+export class OpsJourneyKit<J extends OpsJourneyBase> {
+  constructor(private readonly deps: OpsJourneyKitDeps<J>) {}
+
+  now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  get(id: string): J {
+    const journey = this.deps.store.get(id);
+    if (!journey) throw appError('NotFound', `There is no ${this.deps.label} ${id}. Type "status" to see yours, or "${this.deps.command}" to start one.`);
+    return journey;
+  }
+
+  insert(journey: J, actor: ActorLike, details: Record<string, unknown> = {}): J {
+    this.audit(journey, actor, `${journey.kind}.started`, 'success', details);
+    this.deps.store.insert(journey);
+    return journey;
+  }
+
+  /**
+   * The journey a click may act on. Throws for a foreign or closed journey; returns `stale` (the
+   * current state with a notice, nothing stored) when the card's version is not the current one.
+   */
+  load(address: JourneyAddress, actor: ActorLike, options: { allowStatuses?: readonly OpsJourneyStatus[] } = {}): { journey: J } | { stale: J } {
+    requireActor(actor);
+    const journey = this.get(address.journeyId);
+    if (journey.owner.aadObjectId !== actor.aadObjectId.toLowerCase()) {
+      this.audit(journey, actor, `${journey.kind}.foreign_click`, 'denied', {});
+      throw appError('NotYourJourney', `This ${this.deps.label} belongs to ${journey.owner.name ?? 'someone else'}. Type "${this.deps.command}" to start your own.`);
+    }
+    const allowed: readonly OpsJourneyStatus[] = options.allowStatuses ?? ['open'];
+    if (!allowed.includes(journey.status)) {
+      if (address.version !== journey.version) return { stale: this.staleCopy(journey) };
+      throw appError('JourneyClosed', closedMessage(journey, this.deps.label, this.deps.command));
+    }
+    if (address.version !== journey.version) return { stale: this.staleCopy(journey) };
+    return { journey };
+  }
+
+  /** The current journey, marked so the card says it replaced an outdated one; nothing is stored. */
+  staleCopy(journey: J): J {
+    return { ...journey, notice: 'That card was out of date, so nothing was changed. This is the current state; continue from here.' };
+  }
+
+  /** Audit first, then compare-and-set; on a lost race the current journey comes back as stale. */
+  save(journey: J, changes: Partial<J>, actor: ActorLike | 'system', action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}): J {
+    const next = { ...journey, ...changes, version: journey.version + 1, updatedAt: this.now() } as J;
+    if (!('notice' in changes)) delete next.notice;
+    if (!('errors' in changes)) next.errors = {};
+    this.audit(next, actor, action, outcome, { stage: next.stage, ...details });
+    if (!this.deps.store.compareAndSet(next, journey.version)) return this.staleCopy(this.get(journey.id));
+    return next;
+  }
+
+  /** A change that is not a decision (remembering a posted card): no version bump, no audit. */
+  touch(id: string, change: (journey: J) => J): void {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const journey = this.deps.store.get(id);
+      if (!journey) return;
+      const next = change(journey);
+      if (next === journey || this.deps.store.compareAndSet({ ...next, version: journey.version }, journey.version)) return;
+    }
+  }
+
+  audit(journey: J, actor: ActorLike | 'system', action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}): void {
+    this.deps.audit.append({
+      actor: actor === 'system' ? SYSTEM_ACTOR : { objectId: actor.aadObjectId.toLowerCase(), name: actor.name, tenantId: actor.tenantId },
+      action,
+      target: `journey/${journey.id}`,
+      outcome,
+      planHash: journey.planHash,
+      requestId: journey.requestId,
+      details,
+    });
+  }
+}
+
+export function requireActor(actor: ActorLike): void {
+  if (!actor.aadObjectId) throw appError('NotYourJourney', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.');
+}
+
+function closedMessage(journey: OpsJourneyBase, label: string, command: string): string {
+  switch (journey.status) {
+    case 'waiting':
+      return `This ${label} is waiting (${journey.stage}); its latest card shows where it stands.`;
+    case 'done':
+      return `This ${label} is finished. Type "${command}" to start another one.`;
+    case 'cancelled':
+      return `This ${label} was cancelled. Type "${command}" to start a new one.`;
+    default:
+      return `This ${label} is closed. Type "${command}" to start a new one.`;
+  }
+}

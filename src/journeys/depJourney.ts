@@ -1,0 +1,54 @@
+import type { ChecklistLine, DepScope, DepScript, KeyRef, Plan } from '../customerKey';
+import type { DownloadOffer } from '../inventory/inventoryPorts';
+import type { OpsJourneyBase } from '../inventory/opsJourney';
+
+/**
+ * Where a DEP journey is:
+ * - scope: which workload's policy, and which keys (a pair from the inventory, or two existing
+ *   keys given by URI, verified through Azure before anything else);
+ * - details: policy name, description, mailboxes or SharePoint geos;
+ * - review: the generated script (card code block and .ps1 download), ready to run;
+ * - evidence: the operator pastes the output of the Get- cmdlets;
+ * - recorded: Keyward recorded the state (SharePoint: paste again later to move Registering → Registered);
+ * - submitted: (Exchange app-only, when enabled) waiting for approval and Keyward's own run.
+ */
+export type DepStage = 'scope' | 'details' | 'review' | 'evidence' | 'recorded' | 'submitted';
+
+/** Every value as typed on the cards (validation never drops or changes them). */
+export interface DepDraft {
+  scope?: string;
+  source?: string;
+  pairId?: string;
+  keyA?: { uri?: string; subscriptionId?: string; resourceGroup?: string };
+  keyB?: { uri?: string; subscriptionId?: string; resourceGroup?: string };
+  policyName?: string;
+  description?: string;
+  mailboxScope?: string;
+  mailboxes?: string;
+  adminUrls?: string;
+  validate?: string;
+  /** Pasted Get- output, kept only until it is recorded. */
+  evidence?: Record<string, string>;
+}
+
+export interface DepJourney extends OpsJourneyBase {
+  kind: 'dep';
+  stage: DepStage;
+  draft: DepDraft;
+  /** The verified keys (key A, key B). */
+  keys?: KeyRef[];
+  /** The pair id in the inventory (after adoption, for keys given by URI). */
+  pairId?: string;
+  /** Current versions of key A and key B as Keyward knows them (SharePoint needs them). */
+  versions?: Array<string | null>;
+  verification?: { at: string; lines: ChecklistLine[]; blocking: number };
+  scope?: DepScope;
+  script?: DepScript;
+  download?: DownloadOffer;
+  /** Inventory ids of the DEP(s) this journey created (SharePoint: one per geo). */
+  depIds?: string[];
+  /** What the last pasted output showed, per DEP id. */
+  recorded?: Array<{ depId: string; state: string; summary: string; problems: string[] }>;
+  /** Keyward-run (app-only) policies: the approvable plan. */
+  plan?: Plan;
+}

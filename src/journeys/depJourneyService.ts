@@ -1,0 +1,605 @@
+import { z } from 'zod';
+import { appError, newId, sha256Hex, toAppError, type Clock, type Logger } from '../core';
+import type { AzureReader } from '../azure/ports';
+import type { SubmitRequest } from '../approvals/submitRequest';
+import {
+  buildDepPlan,
+  buildDepScript,
+  depPolicyUsesKeys,
+  isWorkload,
+  parseDataEncryptionPolicies,
+  parseKeyIdentifier,
+  parseM365DataAtRestEncryptionPolicies,
+  parseM365DataAtRestEncryptionPolicyAssignment,
+  parseSpoDataEncryptionPolicy,
+  planHash,
+  servicePrincipalFor,
+  splitList,
+  validateDepRequest,
+  validateResourceGroupName,
+  validateSubscriptionId,
+  versionlessKeyUri,
+  WORKLOAD_INFO,
+  type DepRef,
+  type DepRequest,
+  type DepScope,
+  type KeyRef,
+  type KeyUriOptions,
+  type Plan,
+  type SiteId,
+} from '../customerKey';
+import type { InventoryService } from '../inventory/inventoryService';
+import type { DownloadOffers, KeyChecker } from '../inventory/inventoryPorts';
+import { currentVersion, type InventoryDep } from '../inventory/inventoryTypes';
+import { OpsJourneyKit, requireActor, type JourneyAddress, type OpsJourneyStore } from '../inventory/opsJourney';
+import type { DepDraft, DepJourney, DepStage } from './depJourney';
+import type { JourneyOwner } from './setupJourney';
+import { planSummaryLines } from './setupJourneyService';
+
+export interface DepJourneyDeps {
+  store: OpsJourneyStore<DepJourney>;
+  inventory: InventoryService;
+  /** Read-only ARM (where is the vault or HSM of a key given by URI). */
+  reader: Pick<AzureReader, 'getVault' | 'getManagedHsm'>;
+  /** Fresh readiness of the keys, before any script is generated. */
+  checker: KeyChecker;
+  downloads: DownloadOffers;
+  audit: { append(event: import('../audit/auditRecord').AuditEventInput): unknown };
+  approvals: { submit(request: SubmitRequest): Promise<{ id: string }> | { id: string } };
+  clock: Clock;
+  logger: Logger;
+  tenantId: string;
+  /** Object id of a workload's Microsoft 365 service principal in the tenant. */
+  servicePrincipalObjectId(scope: DepScope): Promise<string | undefined>;
+  /** Extra key hosts accepted when keys are given by URI (the emulator's, in local mode). */
+  keyUriOptions?: KeyUriOptions;
+  /**
+   * Exchange Online app-only with a managed identity (off by default): the multi-workload and
+   * Exchange scripts may be run by Keyward after approval, under the same approval rules.
+   */
+  exchangeAppOnly?: { organization: string };
+}
+
+const text = (max: number) => z.string().max(max).optional();
+const keyInput = z.object({ uri: text(2000), subscriptionId: text(100), resourceGroup: text(100) }).partial();
+const scopeForm = z.object({ scope: text(40), source: text(20), pairId: text(300), 'keyA.uri': text(2000), 'keyA.subscriptionId': text(100), 'keyA.resourceGroup': text(100), 'keyB.uri': text(2000), 'keyB.subscriptionId': text(100), 'keyB.resourceGroup': text(100) });
+const detailsForm = z.object({ policyName: text(200), description: text(600), mailboxScope: text(10), mailboxes: text(20_000), adminUrls: text(4000), validate: text(10) });
+const MAX_EVIDENCE = 30_000;
+
+/** Checks whose red lines do not block a DEP: Keyward's own backup record (adopted keys have none). */
+const NON_BLOCKING = /:backup$/;
+
+/**
+ * The Data Encryption Policy journey: a state machine over stored `DepJourney` records, in the
+ * setup journey's manner (owner checks, stale cards, audit-first compare-and-set saves). It never
+ * changes anything in Microsoft 365 itself: it verifies the keys, hands the operator an exact,
+ * injection-proof script, and records what the pasted Get- output shows. With Exchange app-only
+ * enabled, the multi-workload and Exchange scripts can instead go through approval to Keyward's
+ * executor (SharePoint always stays operator-run).
+ */
+export class DepJourneyService {
+  private readonly kit: OpsJourneyKit<DepJourney>;
+
+  constructor(private readonly deps: DepJourneyDeps) {
+    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, label: 'DEP journey', command: 'dep' });
+  }
+
+  get appOnlyEnabled(): boolean {
+    return this.deps.exchangeAppOnly !== undefined;
+  }
+
+  start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; scope?: DepScope } = {}): DepJourney {
+    requireActor(owner);
+    const now = this.kit.now();
+    const journey: DepJourney = {
+      id: newId('dep'),
+      kind: 'dep',
+      owner: { ...owner, aadObjectId: owner.aadObjectId.toLowerCase() },
+      conversationId,
+      origin,
+      status: 'open',
+      stage: 'scope',
+      draft: { ...(preset.pairId ? { pairId: preset.pairId, source: 'inventory' } : {}), ...(preset.scope ? { scope: preset.scope } : {}) },
+      errors: {},
+      warnings: {},
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return this.kit.insert(journey, owner);
+  }
+
+  get(id: string): DepJourney {
+    return this.kit.get(id);
+  }
+
+  listFor(owner: JourneyOwner): DepJourney[] {
+    return this.deps.store.listByOwner(owner.aadObjectId);
+  }
+
+  rememberCard(id: string, messageId: string | undefined): void {
+    if (messageId) this.kit.touch(id, (j) => (j.cardMessageId === messageId ? j : { ...j, cardMessageId: messageId }));
+  }
+
+  // ---------------------------------------------------------------- scope and keys
+
+  /** Scope and keys. Keys given by URI are found in Azure and checked before anything else. */
+  async submitScope(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'scope') return this.kit.staleCopy(journey);
+    const form = scopeForm.safeParse(payload);
+    if (!form.success) return this.kit.save(journey, { errors: { scope: 'The card data was not valid; type the values again.' } }, actor, 'dep.scope.refused', 'denied', {});
+    const f = form.data;
+    const draft: DepDraft = {
+      ...journey.draft,
+      scope: f.scope ?? journey.draft.scope,
+      source: f.source ?? journey.draft.source,
+      pairId: f.pairId ?? journey.draft.pairId,
+      keyA: keyInput.parse({ uri: f['keyA.uri'], subscriptionId: f['keyA.subscriptionId'], resourceGroup: f['keyA.resourceGroup'] }),
+      keyB: keyInput.parse({ uri: f['keyB.uri'], subscriptionId: f['keyB.subscriptionId'], resourceGroup: f['keyB.resourceGroup'] }),
+    };
+    const errors: Record<string, string> = {};
+    const scope = draft.scope && isWorkload(draft.scope) ? draft.scope : undefined;
+    if (!scope) errors.scope = 'Choose the policy: multi-workload (tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.';
+    const source = draft.source === 'uri' ? 'uri' : draft.source === 'inventory' ? 'inventory' : undefined;
+    if (!source) errors.source = 'Choose where the keys come from: a key pair Keyward created, or existing keys by URI.';
+    if (Object.keys(errors).length > 0 || !scope || !source) return this.kit.save(journey, { draft, errors }, actor, 'dep.scope.invalid', 'denied', { fields: Object.keys(errors) });
+
+    let keys: KeyRef[];
+    let versions: Array<string | null>;
+    let pairId: string | undefined;
+    let containerFacts: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> = [];
+    if (source === 'inventory') {
+      const pair = draft.pairId ? this.deps.inventory.pair(draft.pairId) : undefined;
+      if (!pair) return this.kit.save(journey, { draft, errors: { pairId: 'Choose one of the key pairs listed (Keyward knows only pairs whose setup finished).' } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
+      if (pair.workload !== scope) {
+        return this.kit.save(journey, { draft, errors: { pairId: `That pair serves ${WORKLOAD_INFO[pair.workload].displayName}; a ${WORKLOAD_INFO[scope].displayName} policy needs that workload's own keys (each workload's keys are granted to its own service principal only).` } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
+      }
+      keys = [pair.A.ref, pair.B.ref];
+      versions = [currentVersion(pair.A) ?? null, currentVersion(pair.B) ?? null];
+      pairId = pair.pairId;
+    } else {
+      const found = await this.locateKeys(draft, scope, errors);
+      if (!found) return this.kit.save(journey, { draft, errors }, actor, 'dep.scope.invalid', 'denied', { fields: Object.keys(errors) });
+      keys = found.keys;
+      versions = found.versions;
+      containerFacts = found.containers;
+    }
+
+    const verification = await this.verify(keys, scope);
+    if (verification.blocking > 0) {
+      return this.kit.save(
+        journey,
+        { draft, keys, versions, verification, scope, errors: { keys: `${verification.blocking} check${verification.blocking === 1 ? '' : 's'} failed for these keys. Fix each red line below (or choose other keys), then press Next again.` } },
+        actor,
+        'dep.keys.refused',
+        'denied',
+        { red: verification.lines.filter((l) => l.status === 'fail').map((l) => l.id) },
+      );
+    }
+    if (source === 'uri') {
+      const pair = this.deps.inventory.adoptPair({ refs: [keys[0]!, keys[1]!], versions: [versions[0] ?? undefined, versions[1] ?? undefined], containers: containerFacts });
+      pairId = pair.pairId;
+    }
+    const warnings: Record<string, string> = {};
+    const unknown = verification.lines.filter((l) => l.status === 'unknown').length;
+    if (unknown > 0) warnings.keys = `${unknown} check${unknown === 1 ? '' : 's'} could not be made (see the lines marked "Not checked"); Microsoft's onboarding validation at the top of the script checks the keys again.`;
+    return this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'details', warnings }, actor, 'dep.keys.verified', 'success', { scope, source, keys: keys.map((k) => k.versionlessUri), pairId });
+  }
+
+  /** Finds the vault or HSM of each key given by URI through ARM, read-only. */
+  private async locateKeys(draft: DepDraft, scope: DepScope, errors: Record<string, string>): Promise<{ keys: KeyRef[]; versions: Array<string | null>; containers: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> } | undefined> {
+    const keys: KeyRef[] = [];
+    const versions: Array<string | null> = [];
+    const containers: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> = [];
+    for (const [site, input] of [['A', draft.keyA ?? {}], ['B', draft.keyB ?? {}]] as Array<[SiteId, NonNullable<DepDraft['keyA']>]>) {
+      const prefix = `key${site}`;
+      const parsed = parseKeyIdentifier(input.uri ?? '', this.deps.keyUriOptions ?? {});
+      if (!parsed.ok) errors[`${prefix}.uri`] = parsed.error;
+      const subProblem = validateSubscriptionId(input.subscriptionId ?? '');
+      if (subProblem) errors[`${prefix}.subscriptionId`] = subProblem;
+      const rgProblem = validateResourceGroupName(input.resourceGroup ?? '');
+      if (rgProblem) errors[`${prefix}.resourceGroup`] = rgProblem;
+      if (!parsed.ok || subProblem || rgProblem) continue;
+      const key = parsed.key;
+      const subscriptionId = (input.subscriptionId ?? '').trim().toLowerCase();
+      const resourceGroup = (input.resourceGroup ?? '').trim();
+      try {
+        const found =
+          key.kind === 'vault'
+            ? await this.deps.reader.getVault(subscriptionId, resourceGroup, key.containerName)
+            : await this.deps.reader.getManagedHsm(subscriptionId, resourceGroup, key.containerName);
+        if (!found) {
+          errors[`${prefix}.uri`] = `Keyward found no ${key.kind === 'vault' ? 'vault' : 'Managed HSM'} named ${key.containerName} in resource group ${resourceGroup} of subscription ${subscriptionId}. Check the three values (the key's own subscription and resource group).`;
+          continue;
+        }
+        containers.push({ purgeProtectionEnabled: found.purgeProtectionEnabled, softDeleteRetentionDays: found.softDeleteRetentionDays });
+        keys.push({
+          site,
+          workload: scope,
+          containerKind: key.kind,
+          containerName: key.containerName,
+          keyName: key.keyName,
+          subscriptionId,
+          resourceGroup,
+          region: found.location,
+          versionlessUri: versionlessKeyUri(key.kind, key.containerName, key.keyName),
+        });
+        versions.push(key.version ?? null);
+      } catch (error) {
+        const appErr = toAppError(error);
+        errors[`${prefix}.uri`] = `Keyward could not look this key's ${key.kind === 'vault' ? 'vault' : 'HSM'} up in Azure: ${appErr.message}`;
+      }
+    }
+    if (keys.length === 2) {
+      const [a, b] = keys as [KeyRef, KeyRef];
+      if (a.versionlessUri.toLowerCase() === b.versionlessUri.toLowerCase()) errors['keyB.uri'] = 'The two keys of a policy must be different keys (one in each subscription).';
+      else if (a.subscriptionId === b.subscriptionId) errors['keyB.subscriptionId'] = 'The two keys of a policy must be in two different Azure subscriptions.';
+    }
+    return Object.keys(errors).length === 0 && keys.length === 2 ? { keys, versions, containers } : undefined;
+  }
+
+  private async verify(keys: readonly KeyRef[], scope: DepScope): Promise<NonNullable<DepJourney['verification']>> {
+    const objectId = await this.deps.servicePrincipalObjectId(scope).catch(() => undefined);
+    const report = await this.deps.checker.check({ keys, principals: objectId ? [{ workload: scope, appId: servicePrincipalFor(scope).appId, objectId }] : [] });
+    const lines = [...report.lines];
+    return { at: report.checkedAt, lines, blocking: lines.filter((l) => l.status === 'fail' && !NON_BLOCKING.test(l.id)).length };
+  }
+
+  // ---------------------------------------------------------------- details → script
+
+  /** Policy details; on success the script is generated, offered for download and recorded as Scripted. */
+  async submitDetails(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'details' || !journey.keys || !journey.scope) return this.kit.staleCopy(journey);
+    const form = detailsForm.safeParse(payload);
+    if (!form.success) return this.kit.save(journey, { errors: { policyName: 'The card data was not valid; type the values again.' } }, actor, 'dep.details.refused', 'denied', {});
+    const draft: DepDraft = { ...journey.draft, ...definedOnly(form.data) };
+    const built = this.requestFrom(journey, draft, 'interactive');
+    if ('errors' in built) return this.kit.save(journey, { draft, errors: built.errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(built.errors) });
+    let script;
+    try {
+      script = buildDepScript(built.request);
+    } catch (error) {
+      const appErr = toAppError(error);
+      const errors = mapRequestErrors((appErr.details.errors as Record<string, string> | undefined) ?? { keys: appErr.message });
+      return this.kit.save(journey, { draft, errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(errors) });
+    }
+    const download = this.deps.downloads.offer({ fileName: script.fileName, content: script.script, ownerObjectId: actor.aadObjectId, purpose: `dep:${journey.id}` });
+    const depIds: string[] = [];
+    for (const dep of depRefsOf(built.request)) {
+      const recorded = this.deps.inventory.scriptDep({
+        dep,
+        keyUris: journey.keys.map((k) => k.versionlessUri),
+        pairId: journey.pairId,
+        scriptSha256: script.sha256,
+        journeyId: journey.id,
+        ...(built.request.scope === 'exchange' ? { assignment: { kind: 'mailboxes' as const, mailboxes: 'all' in built.request.mailboxes ? ('all' as const) : [...built.request.mailboxes.list], verified: false as const } } : {}),
+        ...(built.request.scope === 'multiWorkload' ? { assignment: { kind: 'tenant' as const, assigned: null } } : {}),
+      });
+      depIds.push(recorded.id);
+    }
+    return this.kit.save(journey, { draft, script, download, depIds, stage: 'review', warnings: {} }, actor, 'dep.script.generated', 'success', {
+      scope: script.scope,
+      title: script.title,
+      scriptSha256: script.sha256,
+      fileSha256: download.fileSha256,
+      downloadExpiresAt: download.expiresAt,
+      depIds,
+    });
+  }
+
+  /** The DEP request the cards describe, or the messages for each wrong field. */
+  private requestFrom(journey: DepJourney, draft: DepDraft, connection: 'interactive' | 'managedIdentity'): { request: DepRequest } | { errors: Record<string, string> } {
+    const keys = journey.keys ?? [];
+    const scope = journey.scope!;
+    const [a, b] = keys;
+    if (!a || !b) return { errors: { keys: 'The keys are missing; go back and choose them again.' } };
+    const onboarding = { validate: draft.validate !== 'false' };
+    const versions = journey.versions ?? [];
+    const keyInput = (ref: KeyRef, i: number, versioned: boolean) => ({ uri: versioned && versions[i] ? `${ref.versionlessUri}/${versions[i]}` : ref.versionlessUri, subscriptionId: ref.subscriptionId });
+    const conn = connection === 'managedIdentity' && this.deps.exchangeAppOnly ? { kind: 'managedIdentity' as const, organization: this.deps.exchangeAppOnly.organization } : undefined;
+    let request: DepRequest;
+    if (scope === 'sharePoint') {
+      const urls = splitList(draft.adminUrls ?? '');
+      request = { scope, tenantId: this.deps.tenantId, onboarding, geos: urls.map((adminUrl) => ({ adminUrl, primary: keyInput(a, 0, true), secondary: keyInput(b, 1, true) })) };
+    } else if (scope === 'exchange') {
+      const all = draft.mailboxScope !== 'list';
+      request = {
+        scope,
+        tenantId: this.deps.tenantId,
+        onboarding,
+        policyName: draft.policyName ?? '',
+        ...(draft.description ? { description: draft.description } : {}),
+        keys: [keyInput(a, 0, false), keyInput(b, 1, false)],
+        mailboxes: all ? { all: true } : { list: splitList(draft.mailboxes ?? '') },
+        ...(conn ? { connection: conn } : {}),
+      };
+    } else {
+      request = {
+        scope,
+        tenantId: this.deps.tenantId,
+        onboarding,
+        policyName: draft.policyName ?? '',
+        ...(draft.description ? { description: draft.description } : {}),
+        keys: [keyInput(a, 0, false), keyInput(b, 1, false)],
+        ...(conn ? { connection: conn } : {}),
+      };
+    }
+    const problems = validateDepRequest(request);
+    if (Object.keys(problems).length > 0) return { errors: mapRequestErrors(problems) };
+    return { request };
+  }
+
+  /** A fresh link (the old one expired, or was opened on another device). */
+  newDownloadLink(address: JourneyAddress, actor: JourneyOwner): DepJourney {
+    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (!journey.script) return this.kit.staleCopy(journey);
+    const download = this.deps.downloads.offer({ fileName: journey.script.fileName, content: journey.script.script, ownerObjectId: actor.aadObjectId, purpose: `dep:${journey.id}` });
+    return this.kit.save(journey, { download }, actor, 'dep.download.offered', 'info', { fileSha256: download.fileSha256, expiresAt: download.expiresAt });
+  }
+
+  /** The operator ran the script: on to the paste-back card. */
+  ranIt(address: JourneyAddress, actor: JourneyOwner): DepJourney {
+    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (!journey.script || (journey.stage !== 'review' && journey.stage !== 'recorded')) return this.kit.staleCopy(journey);
+    return this.kit.save(journey, { stage: 'evidence', status: 'open' }, actor, 'dep.ran', 'info', { scriptSha256: journey.script.sha256 });
+  }
+
+  // ---------------------------------------------------------------- evidence
+
+  /**
+   * The pasted output of the Get- cmdlets. Keyward parses it, checks that it shows this policy with
+   * these keys, and records the state; anything it cannot read is said on the card, with the text
+   * kept for another try.
+   */
+  submitEvidence(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): DepJourney {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'evidence' || !journey.script || !journey.depIds || !journey.keys) return this.kit.staleCopy(journey);
+    const evidence: Record<string, string> = {};
+    for (const [key, value] of Object.entries(payload)) {
+      if (!key.startsWith('evidence.') || typeof value !== 'string') continue;
+      if (value.length > MAX_EVIDENCE) return this.kit.save(journey, { errors: { [key]: `That is ${value.length} characters; paste only the output of the command shown (at most ${MAX_EVIDENCE}).` } }, actor, 'dep.evidence.refused', 'denied', { field: key });
+      evidence[key] = value;
+    }
+    const draft: DepDraft = { ...journey.draft, evidence };
+    const keyUris = journey.keys.map((k) => k.versionlessUri);
+    const errors: Record<string, string> = {};
+    const results: NonNullable<DepJourney['recorded']> = [];
+    const records: Array<() => void> = [];
+    const by = actor.aadObjectId.toLowerCase();
+    const stamp = (text: string, summary: string, problems: string[]) => ({ at: this.kit.now(), by, sha256: sha256Hex(text), summary, problems });
+
+    if (journey.scope === 'sharePoint') {
+      journey.depIds.forEach((id, i) => {
+        const field = `evidence.${i}`;
+        const pasted = evidence[field] ?? '';
+        if (pasted.trim() === '') {
+          errors[field] = 'Paste the output of Get-SPODataEncryptionPolicy | Format-List for this geo.';
+          return;
+        }
+        const parsed = parseSpoDataEncryptionPolicy(pasted);
+        const problems = [...parsed.problems];
+        const state = parsed.value.state;
+        const keysMatch = spoKeysMatch(parsed.value, keyUris);
+        if (!state) {
+          errors[field] = problems.join(' ') || 'Keyward found no state in the output.';
+          return;
+        }
+        if (state === 'Unregistered') {
+          errors[field] = 'The geo shows Unregistered: the registration did not happen. Check the script\'s output for an error (the onboarding validation stops it when the keys fail), fix it, and run it again.';
+          return;
+        }
+        if (keysMatch === false) {
+          errors[field] = `The output shows other keys than this policy's (${keyUris.join(', ')}). Paste the output for the right geo, or check which keys the geo uses.`;
+          return;
+        }
+        if (keysMatch === undefined) problems.push('The output does not show both keys, so Keyward could not confirm they are the ones in the script.');
+        const summary = `SharePoint geo ${i + 1}: ${state}${parsed.value.percentComplete !== null ? ` (${parsed.value.percentComplete}%)` : ''}`;
+        results.push({ depId: id, state, summary, problems });
+        records.push(() => this.deps.inventory.recordDepEvidence(id, { state, percentComplete: parsed.value.percentComplete, evidence: stamp(pasted, summary, problems) }));
+      });
+    } else {
+      const id = journey.depIds[0]!;
+      const dep = this.deps.inventory.dep(id);
+      const name = dep && dep.dep.scope !== 'sharePoint' ? dep.dep.policyName : journey.draft.policyName ?? '';
+      const pasted = evidence['evidence.policy'] ?? '';
+      const command = journey.scope === 'multiWorkload' ? 'Get-M365DataAtRestEncryptionPolicy' : 'Get-DataEncryptionPolicy';
+      if (pasted.trim() === '') errors['evidence.policy'] = `Paste the output of ${command} -Identity '${name}' | Format-List.`;
+      else {
+        const parsed = journey.scope === 'multiWorkload' ? parseM365DataAtRestEncryptionPolicies(pasted) : parseDataEncryptionPolicies(pasted);
+        const policy = parsed.value.find((p) => p.name.toLowerCase() === name.toLowerCase());
+        const problems = [...parsed.problems];
+        if (!policy) {
+          errors['evidence.policy'] = parsed.value.length === 0 ? problems.join(' ') || 'Keyward found no policy in the output.' : `The output shows ${parsed.value.map((p) => p.name).join(', ')}, not ${name}. Paste the output of ${command} -Identity '${name}' | Format-List.`;
+        } else if (!depPolicyUsesKeys(policy, keyUris)) {
+          errors['evidence.policy'] = policy.keyListTruncated
+            ? 'PowerShell shortened the key list ("..."): run $FormatEnumerationLimit = -1, then the command again, and paste that.'
+            : `Policy ${policy.name} uses ${policy.normalizedKeyUris.join(', ') || 'no keys Keyward can read'}, not the keys of this journey (${keyUris.join(', ')}).`;
+        } else {
+          let tenantAssigned: boolean | null | undefined;
+          if (journey.scope === 'multiWorkload') {
+            const assignmentText = evidence['evidence.assignment'] ?? '';
+            if (assignmentText.trim() !== '') {
+              const assignment = parseM365DataAtRestEncryptionPolicyAssignment(assignmentText);
+              problems.push(...assignment.problems);
+              const assigned = assignment.value.assignedPolicyName;
+              tenantAssigned = assigned === null ? null : assigned.toLowerCase() === name.toLowerCase();
+              if (assigned && !tenantAssigned) problems.push(`The tenant is assigned to policy ${assigned}, not ${name}: only one multi-workload policy is assigned at a time.`);
+            } else problems.push('No assignment output was pasted, so Keyward did not record whether the tenant is assigned to this policy.');
+          }
+          if (policy.enabled === false) problems.push(`Policy ${policy.name} is disabled (Enabled : False).`);
+          if (policy.permanentDataPurgeRequested) problems.push(`A permanent data purge was requested for ${policy.name}; it can no longer be assigned.`);
+          const summary = `${policy.name} exists with the two keys${policy.enabled === true ? ', enabled' : ''}${tenantAssigned === true ? ', assigned to the tenant' : ''}`;
+          results.push({ depId: id, state: 'Registered', summary, problems });
+          records.push(() =>
+            this.deps.inventory.recordDepEvidence(id, { state: 'Registered', enabled: policy.enabled, keyUris: policy.normalizedKeyUris, ...(tenantAssigned !== undefined ? { tenantAssigned } : {}), evidence: stamp(pasted, summary, problems) }),
+          );
+        }
+      }
+    }
+    if (Object.keys(errors).length > 0) {
+      return this.kit.save(journey, { draft, errors }, actor, 'dep.evidence.unreadable', 'denied', { fields: Object.keys(errors), sha256: Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, sha256Hex(v)])) });
+    }
+    for (const record of records) record();
+    const { evidence: _dropped, ...rest } = draft;
+    return this.kit.save(journey, { draft: rest, recorded: results, stage: 'recorded', status: 'done' }, actor, 'dep.evidence.recorded', 'success', {
+      results: results.map((r) => ({ depId: r.depId, state: r.state, problems: r.problems.length })),
+      sha256: Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, sha256Hex(v)])),
+    });
+  }
+
+  /** The operator says the script did not run: the Scripted record stops counting as using the keys. */
+  withdraw(address: JourneyAddress, actor: JourneyOwner): DepJourney {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (!journey.depIds || (journey.stage !== 'review' && journey.stage !== 'evidence')) return this.kit.staleCopy(journey);
+    const withdrawn: string[] = [];
+    for (const id of journey.depIds) {
+      if (this.deps.inventory.dep(id)?.state === 'Scripted') {
+        this.deps.inventory.withdrawDep(id, actor.name ?? actor.aadObjectId);
+        withdrawn.push(id);
+      }
+    }
+    return this.kit.save(journey, { status: 'cancelled' }, actor, 'dep.withdrawn', 'success', { depIds: withdrawn });
+  }
+
+  // ---------------------------------------------------------------- Keyward runs it (app-only)
+
+  /**
+   * Exchange app-only (when enabled): the same policy as an approvable plan whose applyDep step
+   * Keyward runs with `Connect-ExchangeOnline -ManagedIdentity`, after approval by the policy rule
+   * of the plan's operation class. SharePoint is refused: app-only SPO is not confirmed.
+   */
+  async submitForKeyward(address: JourneyAddress, actor: JourneyOwner, reason: string, origin: Record<string, unknown>): Promise<DepJourney> {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'review' || !journey.keys || !journey.scope) return this.kit.staleCopy(journey);
+    if (!this.deps.exchangeAppOnly) throw appError('ValidationFailed', 'Keyward is not set up to run Exchange Online cmdlets itself (KEYWARD_DEP_APP_ONLY is off); run the script yourself.');
+    if (journey.scope === 'sharePoint') throw appError('ValidationFailed', 'SharePoint policies are always run by an operator: app-only access for the SharePoint cmdlets is not confirmed.');
+    if (reason.trim().length < 3) return this.kit.save(journey, { errors: { reason: 'Say why this policy is needed (approvers see it, and it is kept in the audit log).' } }, actor, 'dep.submit.refused', 'denied', { reason: 'ReasonRequired' });
+    const built = this.requestFrom(journey, journey.draft, 'managedIdentity');
+    if ('errors' in built) return this.kit.save(journey, { errors: built.errors, stage: 'details' }, actor, 'dep.details.invalid', 'denied', {});
+    const objectId = await this.deps.servicePrincipalObjectId(journey.scope);
+    if (!objectId) throw appError('ServicePrincipalMissing', `Keyward cannot find the object id of ${servicePrincipalFor(journey.scope).displayName} in the tenant.`);
+    const plan = buildDepPlan({ request: built.request, keys: journey.keys, servicePrincipalObjectId: objectId, runner: 'executor' });
+    const hash = planHash(plan);
+    const request = await this.deps.approvals.submit({
+      planHash: hash,
+      operationClass: plan.operationClass,
+      title: plan.title,
+      summaryLines: planSummaryLines(plan),
+      targets: [...(journey.depIds ?? []), ...journey.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`)],
+      requester: { aadObjectId: actor.aadObjectId, name: actor.name, tenantId: actor.tenantId },
+      reason: reason.trim(),
+      origin,
+      journeyId: journey.id,
+    });
+    const apply = plan.steps.find((s) => s.kind === 'applyDep');
+    return this.kit.save(journey, { stage: 'submitted', status: 'waiting', requestId: request.id, planHash: hash, plan }, actor, 'dep.submitted', 'success', {
+      requestId: request.id,
+      planHash: hash,
+      scriptSha256: apply?.kind === 'applyDep' ? apply.params.scriptSha256 : null,
+    });
+  }
+
+  /** The executor's plan for a DEP request this journey made (only Keyward-run DEPs have one). */
+  planFor(request: { journeyId?: string; planHash: string }): Plan | undefined {
+    if (!request.journeyId) return undefined;
+    const journey = this.deps.store.get(request.journeyId);
+    if (!journey?.plan || journey.planHash !== request.planHash) return undefined;
+    return journey.plan;
+  }
+
+  /** The approval request or its run moved (approvals' change listener). */
+  onRequestChanged(request: { id: string; status: string; closedReason?: string; execution?: { detail?: string } }, run?: { status: string; steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> }): DepJourney | undefined {
+    const journey = this.deps.store.findByRequest(request.id);
+    if (!journey || journey.stage !== 'submitted') return undefined;
+    if (['rejected', 'expired', 'cancelled'].includes(request.status)) {
+      return this.kit.save(journey, { stage: 'review', status: 'open', notice: `The request to have Keyward run this policy was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. You can run the script yourself, or submit it again.` }, 'system', 'dep.request.closed', 'info', { status: request.status });
+    }
+    if (request.status === 'failed') {
+      return this.kit.save(journey, { stage: 'review', status: 'open', notice: `Keyward's run of this policy failed${request.execution?.detail ? `: ${request.execution.detail}` : ''}. Nothing more runs; you can run the script yourself.` }, 'system', 'dep.run.failed', 'failure', {});
+    }
+    if (request.status === 'succeeded') {
+      const output = run?.steps.find((s) => s.kind === 'applyDep' && s.status === 'done')?.output ?? {};
+      const state = typeof output.depState === 'string' ? output.depState : 'Registered';
+      const results = (journey.depIds ?? []).map((depId) => ({ depId, state, summary: typeof output.summary === 'string' ? output.summary : 'Keyward ran the script; the Get- output it parsed is in the run.', problems: [] as string[] }));
+      return this.kit.save(journey, { stage: 'recorded', status: 'done', recorded: results }, 'system', 'dep.run.succeeded', 'success', { state });
+    }
+    return undefined;
+  }
+
+  back(address: JourneyAddress, actor: JourneyOwner): DepJourney {
+    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    const previous: Partial<Record<DepStage, DepStage>> = { details: 'scope', review: 'details', evidence: 'review', recorded: 'evidence' };
+    const to = previous[journey.stage];
+    if (!to) return this.kit.staleCopy(journey);
+    return this.kit.save(journey, { stage: to, status: 'open' }, actor, 'dep.navigated', 'info', { to });
+  }
+
+  cancel(address: JourneyAddress, actor: JourneyOwner): DepJourney {
+    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'cancelled', 'done'] });
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.status !== 'open') return journey;
+    return this.kit.save(journey, { status: 'cancelled' }, actor, 'dep.cancelled', 'success', {});
+  }
+}
+
+/** One inventory DEP per policy (SharePoint: per geo). */
+export function depRefsOf(request: DepRequest): DepRef[] {
+  if (request.scope === 'sharePoint') return request.geos.map((geo) => ({ scope: 'sharePoint', adminUrl: geo.adminUrl.trim().replace(/\/$/, '') }));
+  return [{ scope: request.scope, policyName: request.policyName.trim() }];
+}
+
+/** Domain field paths → the card's input ids (one message per input, lines numbered). */
+export function mapRequestErrors(problems: Readonly<Record<string, string>>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const add = (field: string, message: string) => {
+    errors[field] = errors[field] ? `${errors[field]} ${message}` : message;
+  };
+  for (const [path, message] of Object.entries(problems)) {
+    let m: RegExpExecArray | null;
+    if (path === 'policyName' || path === 'description') add(path, message);
+    else if (path === 'mailboxes') add('mailboxes', message);
+    else if ((m = /^mailboxes\.(\d+)$/.exec(path))) add('mailboxes', `Mailbox ${Number(m[1]) + 1}: ${message}`);
+    else if (path === 'geos') add('adminUrls', message);
+    else if ((m = /^geos\.(\d+)\.adminUrl$/.exec(path))) add('adminUrls', `Line ${Number(m[1]) + 1}: ${message}`);
+    else add('keys', message);
+  }
+  return errors;
+}
+
+function spoKeysMatch(state: ReturnType<typeof parseSpoDataEncryptionPolicy>['value'], keyUris: readonly string[]): boolean | undefined {
+  const wanted = keyUris.map((u) => {
+    const parsed = parseKeyIdentifier(u);
+    return parsed.ok ? `${parsed.key.containerName}/${parsed.key.keyName}`.toLowerCase() : u.toLowerCase();
+  });
+  const seen = [state.primaryKey, state.secondaryKey].map((k) => (k?.vaultName && k.keyName ? `${k.vaultName}/${k.keyName}`.toLowerCase() : undefined));
+  if (seen.some((s) => s === undefined)) return undefined;
+  return seen[0] === wanted[0] && seen[1] === wanted[1];
+}
+
+function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The DEPs of a journey as inventory records (for cards). */
+export function journeyDeps(inventory: InventoryService, journey: DepJourney): InventoryDep[] {
+  return (journey.depIds ?? []).map((id) => inventory.dep(id)).filter((d): d is InventoryDep => d !== undefined);
+}

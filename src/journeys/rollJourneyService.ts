@@ -1,0 +1,473 @@
+import { z } from 'zod';
+import { appError, isGuid, newId, sha256Hex, toAppError, type Clock, type Logger } from '../core';
+import type { AuditEventInput } from '../audit/auditRecord';
+import type { SubmitRequest } from '../approvals/submitRequest';
+import {
+  buildDepRefreshScript,
+  buildKeyRollPlan,
+  depPolicyUsesKeys,
+  describeDep,
+  parseDataEncryptionPolicies,
+  parseKeyIdentifier,
+  parseM365DataAtRestEncryptionPolicies,
+  parseSpoDataEncryptionPolicy,
+  planHash,
+  splitList,
+  WORKLOAD_INFO,
+  type DepRef,
+  type DepScope,
+  type KeySize,
+  type Plan,
+  type SiteId,
+} from '../customerKey';
+import type { InventoryService } from '../inventory/inventoryService';
+import type { DownloadOffers } from '../inventory/inventoryPorts';
+import { currentVersion, depId, type InventoryDep, type KeyPair } from '../inventory/inventoryTypes';
+import { OpsJourneyKit, requireActor, type JourneyAddress, type OpsJourneyStore } from '../inventory/opsJourney';
+import type { RotationReminders } from '../inventory/rotationReminders';
+import type { RollDraft, RollJourney, RollRefresh } from './rollJourney';
+import type { JourneyOwner } from './setupJourney';
+import { planSummaryLines } from './setupJourneyService';
+
+export interface RollJourneyDeps {
+  store: OpsJourneyStore<RollJourney>;
+  inventory: InventoryService;
+  reminders: RotationReminders;
+  downloads: DownloadOffers;
+  audit: { append(event: AuditEventInput): unknown };
+  approvals: { submit(request: SubmitRequest): Promise<{ id: string }> | { id: string } };
+  clock: Clock;
+  logger: Logger;
+  tenantId: string;
+  servicePrincipalObjectId(scope: DepScope): Promise<string | undefined>;
+  /** The key-roll rule needs named custodians of key A and key B (separation of duties). */
+  custodiansRequired: boolean;
+  /** Exchange app-only: the multi-workload and Exchange refresh runs in Keyward's executor. */
+  exchangeAppOnly?: { organization: string };
+}
+
+const text = (max: number) => z.string().max(max).optional();
+const chooseForm = z.object({ pairId: text(300), site: text(4), custodiansA: text(2000), custodiansB: text(2000), everyDays: text(10) });
+const ACTIVE_STAGES = new Set(['preview', 'submitted', 'running', 'refresh']);
+const MAX_EVIDENCE = 30_000;
+
+/**
+ * The key roll: one key of one pair at a time, through approval (the policy's key-roll rule), a
+ * new version made by Keyward's executor (idempotent by the request-id tag; older versions stay
+ * enabled), then the matching refresh cmdlet for every DEP that uses the key, and the pasted
+ * evidence. A second roll of the same pair is refused while one is in progress, and so is any roll
+ * while a DEP of the pair is still Rolling.
+ */
+export class RollJourneyService {
+  private readonly kit: OpsJourneyKit<RollJourney>;
+
+  constructor(private readonly deps: RollJourneyDeps) {
+    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, label: 'key roll', command: 'roll' });
+  }
+
+  start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; site?: SiteId } = {}): RollJourney {
+    requireActor(owner);
+    const now = this.kit.now();
+    const journey: RollJourney = {
+      id: newId('roll'),
+      kind: 'roll',
+      owner: { ...owner, aadObjectId: owner.aadObjectId.toLowerCase() },
+      conversationId,
+      origin,
+      status: 'open',
+      stage: 'choose',
+      draft: { ...(preset.pairId ? { pairId: preset.pairId } : {}), ...(preset.site ? { site: preset.site } : {}) },
+      errors: {},
+      warnings: {},
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return this.kit.insert(journey, owner);
+  }
+
+  get(id: string): RollJourney {
+    return this.kit.get(id);
+  }
+
+  listFor(owner: JourneyOwner): RollJourney[] {
+    return this.deps.store.listByOwner(owner.aadObjectId);
+  }
+
+  rememberCard(id: string, messageId: string | undefined): void {
+    if (messageId) this.kit.touch(id, (j) => (j.cardMessageId === messageId ? j : { ...j, cardMessageId: messageId }));
+  }
+
+  /** Why a new roll of this pair cannot start now, or null. */
+  lockReason(pair: KeyPair, exceptJourneyId?: string): string | null {
+    const other = this.deps.store
+      .list({ statuses: ['open', 'waiting'] })
+      .find((j) => j.id !== exceptJourneyId && j.pairId === pair.pairId && ACTIVE_STAGES.has(j.stage) && j.stage !== 'preview');
+    if (other) {
+      return `A roll of key ${other.site ?? '?'} of this pair is already in progress (${other.stage === 'refresh' ? 'waiting for the DEP refresh to be confirmed' : other.stage}, started by ${other.owner.name ?? other.owner.aadObjectId}). Roll one key at a time: finish that one first.`;
+    }
+    const rolling = [...this.deps.inventory.depsUsingKey(pair.A.ref.versionlessUri), ...this.deps.inventory.depsUsingKey(pair.B.ref.versionlessUri)].find((d) => d.state === 'Rolling');
+    if (rolling) {
+      return `${describeDep(rolling.dep)} is still Rolling${rolling.percentComplete !== undefined ? ` (${rolling.percentComplete}% of sites)` : ''}. Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.`;
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- choose → preview
+
+  async choose(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<RollJourney> {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'choose') return this.kit.staleCopy(journey);
+    const form = chooseForm.safeParse(payload);
+    if (!form.success) return this.kit.save(journey, { errors: { pairId: 'The card data was not valid; choose again.' } }, actor, 'roll.choose.refused', 'denied', {});
+    const draft: RollDraft = { ...journey.draft, ...definedOnly(form.data) };
+    const errors: Record<string, string> = {};
+    const pair = draft.pairId ? this.deps.inventory.pair(draft.pairId) : undefined;
+    if (!pair) errors.pairId = 'Choose one of the key pairs listed.';
+    const site = draft.site === 'A' || draft.site === 'B' ? draft.site : undefined;
+    if (!site) errors.site = 'Choose key A or key B: Customer Key keys are rolled one at a time.';
+    const custodians = parseCustodians(draft, errors);
+    const everyDays = parseEveryDays(draft.everyDays, errors);
+    if (pair && Object.keys(errors).length === 0) {
+      const locked = this.lockReason(pair, journey.id);
+      if (locked) errors.pairId = locked;
+      else if (this.deps.custodiansRequired && (custodians.A.length === 0 || custodians.B.length === 0)) {
+        errors.custodiansA = 'The approval policy needs a custodian of key A and one of key B to approve a key roll (separation of duties). Name both.';
+      }
+    }
+    if (!pair || !site || Object.keys(errors).length > 0) return this.kit.save(journey, { draft, errors }, actor, 'roll.choose.invalid', 'denied', { fields: Object.keys(errors) });
+    if (everyDays !== undefined) this.applySchedule(pair, everyDays, journey.origin, actor);
+    let plan: Plan;
+    let depIds: string[];
+    try {
+      ({ plan, depIds } = await this.buildPlan(pair, site));
+    } catch (error) {
+      const appErr = toAppError(error);
+      return this.kit.save(journey, { draft, errors: { pairId: appErr.message } }, actor, 'roll.plan.refused', 'denied', { code: appErr.code });
+    }
+    const key = pair[site];
+    return this.kit.save(
+      journey,
+      { draft, stage: 'preview', pairId: pair.pairId, site, keyUri: key.ref.versionlessUri, custodians, plan, planHash: planHash(plan), depIds },
+      actor,
+      'roll.plan.built',
+      'success',
+      { key: key.ref.versionlessUri, site, depIds, currentVersion: currentVersion(key) ?? null },
+    );
+  }
+
+  private async buildPlan(pair: KeyPair, site: SiteId): Promise<{ plan: Plan; depIds: string[] }> {
+    const key = pair[site];
+    const deps = this.deps.inventory.depsUsingKey(key.ref.versionlessUri);
+    const objectId = await this.deps.servicePrincipalObjectId(pair.workload);
+    if (!objectId) throw appError('ServicePrincipalMissing', `Keyward cannot find the object id of ${WORKLOAD_INFO[pair.workload].servicePrincipal.displayName} in the tenant; the readiness check after the roll needs it.`);
+    const plan = buildKeyRollPlan({
+      tenantId: this.deps.tenantId,
+      key: key.ref,
+      keySize: (key.keySize ?? 3072) as KeySize,
+      depsToRefresh: deps.map((d) => d.dep),
+      servicePrincipalObjectId: objectId,
+      exchangeRunner: this.deps.exchangeAppOnly ? 'executor' : 'operator',
+    });
+    return { plan, depIds: deps.map((d) => d.id) };
+  }
+
+  /** Sets (or, with 0, clears) the rotation reminder of a pair; also offered on its own card. */
+  setSchedule(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): RollJourney {
+    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'waiting', 'done'] });
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    const errors: Record<string, string> = {};
+    const everyDays = parseEveryDays(typeof payload.everyDays === 'string' ? payload.everyDays : undefined, errors);
+    const pair = this.deps.inventory.pair(journey.pairId ?? journey.draft.pairId ?? (typeof payload.pairId === 'string' ? payload.pairId : ''));
+    if (!pair) errors.everyDays = 'Choose the key pair first.';
+    if (everyDays === undefined && !errors.everyDays) errors.everyDays = 'Choose how often you want to be reminded.';
+    if (Object.keys(errors).length > 0 || !pair || everyDays === undefined) return this.kit.save(journey, { errors }, actor, 'roll.schedule.invalid', 'denied', {});
+    this.applySchedule(pair, everyDays, journey.origin, actor);
+    return this.kit.save(journey, { notice: everyDays === 0 ? 'Rotation reminders for this pair are off.' : `Keyward will remind you here every ${everyDays} days to roll this pair's keys.` }, actor, 'roll.schedule.set', 'success', { pairId: pair.pairId, everyDays });
+  }
+
+  private applySchedule(pair: KeyPair, everyDays: number, reference: Record<string, unknown>, actor: JourneyOwner): void {
+    if (everyDays === 0) this.deps.reminders.clear(pair.pairId, actor);
+    else this.deps.reminders.set({ pair, everyDays, reference, by: actor });
+  }
+
+  // ---------------------------------------------------------------- submit
+
+  async submit(address: JourneyAddress, actor: JourneyOwner, reason: string, origin: Record<string, unknown>): Promise<RollJourney> {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'preview' || !journey.plan || !journey.pairId || !journey.site) return this.kit.staleCopy(journey);
+    if (reason.trim().length < 3) return this.kit.save(journey, { errors: { reason: 'Say why this key is rolled now (approvers see it, and it is kept in the audit log).' } }, actor, 'roll.submit.refused', 'denied', { reason: 'ReasonRequired' });
+    const pair = this.deps.inventory.pair(journey.pairId);
+    if (!pair) return this.kit.save(journey, { stage: 'choose', notice: 'That key pair is no longer in the inventory (removed?). Choose again.' }, actor, 'roll.submit.refused', 'denied', {});
+    const locked = this.lockReason(pair, journey.id);
+    if (locked) return this.kit.save(journey, { stage: 'choose', errors: { pairId: locked } }, actor, 'roll.submit.refused', 'denied', { reason: 'RollInProgress' });
+    const { plan, depIds } = await this.buildPlan(pair, journey.site);
+    const hash = planHash(plan);
+    if (hash !== journey.planHash) {
+      return this.kit.save(journey, { plan, planHash: hash, depIds, notice: 'The plan changed since you reviewed it (for example a DEP now uses this key). Review the new plan and its hash, then submit again.' }, actor, 'roll.plan.changed', 'info', { previous: journey.planHash });
+    }
+    const custodians = journey.custodians ?? { A: [], B: [] };
+    const request = await this.deps.approvals.submit({
+      planHash: hash,
+      operationClass: plan.operationClass,
+      title: plan.title,
+      summaryLines: planSummaryLines(plan),
+      targets: plan.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`),
+      ...(custodians.A.length > 0 || custodians.B.length > 0 ? { keySides: { A: custodians.A, B: custodians.B } } : {}),
+      requester: { aadObjectId: actor.aadObjectId, name: actor.name, tenantId: actor.tenantId },
+      reason: reason.trim(),
+      origin,
+      journeyId: journey.id,
+    });
+    return this.kit.save(journey, { stage: 'submitted', status: 'waiting', requestId: request.id }, actor, 'roll.submitted', 'success', { requestId: request.id, planHash: hash, key: journey.keyUri });
+  }
+
+  /** The approved plan of a roll request (the executor's PlanSource). */
+  planFor(request: { journeyId?: string; planHash: string }): Plan | undefined {
+    if (!request.journeyId) return undefined;
+    const journey = this.deps.store.get(request.journeyId);
+    return journey?.plan && journey.planHash === request.planHash ? journey.plan : undefined;
+  }
+
+  // ---------------------------------------------------------------- the run
+
+  /** The approval request or its run moved. */
+  onRequestChanged(
+    request: { id: string; status: string; closedReason?: string; execution?: { detail?: string } },
+    run?: { steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> },
+  ): RollJourney | undefined {
+    const journey = this.deps.store.findByRequest(request.id);
+    if (!journey || (journey.stage !== 'submitted' && journey.stage !== 'running')) return undefined;
+    if (['rejected', 'expired', 'cancelled'].includes(request.status)) {
+      return this.kit.save(journey, { status: 'cancelled', outcome: `The request was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. No new version was made.` }, 'system', 'roll.request.closed', 'info', { status: request.status });
+    }
+    if (request.status === 'executing' && journey.stage === 'submitted') return this.kit.save(journey, { stage: 'running' }, 'system', 'roll.running', 'info', {});
+    if (request.status === 'failed') {
+      return this.kit.save(journey, { status: 'failed', outcome: `The roll did not complete${request.execution?.detail ? `: ${request.execution.detail}` : ''}. Older versions are untouched.` }, 'system', 'roll.failed', 'failure', {});
+    }
+    if (request.status !== 'succeeded') return undefined;
+    const rolled = run?.steps.find((s) => s.kind === 'rollKey' && s.status === 'done')?.output ?? {};
+    const newVersion = typeof rolled.version === 'string' ? rolled.version.toLowerCase() : undefined;
+    if (!newVersion) return this.kit.save(journey, { status: 'failed', outcome: 'The run finished but reported no new key version; check the run card.' }, 'system', 'roll.failed', 'failure', {});
+    const previousVersion = typeof rolled.previousVersion === 'string' ? rolled.previousVersion : undefined;
+    const refresh = this.refreshScripts(journey, newVersion, run?.steps ?? []);
+    this.deps.inventory.markRolling(refresh.map((r) => r.depId), `key ${journey.site} rolled to version ${newVersion.slice(0, 8)}…; refresh requested`);
+    const result = { newVersion, ...(previousVersion ? { previousVersion } : {}), at: this.kit.now() };
+    const allDone = refresh.every((r) => r.state === 'Registered');
+    return this.kit.save(
+      journey,
+      { stage: allDone ? 'done' : 'refresh', status: allDone ? 'done' : 'open', result, refresh },
+      'system',
+      'roll.version.created',
+      'success',
+      { key: journey.keyUri, newVersion, previousVersion: previousVersion ?? null, refreshScripts: refresh.map((r) => ({ depId: r.depId, sha256: r.sha256, runner: r.runner })) },
+    );
+  }
+
+  /** The refresh of each DEP: the executor's refreshDep output when there is one, else made here. */
+  private refreshScripts(journey: RollJourney, newVersion: string, steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }>): RollRefresh[] {
+    const out: RollRefresh[] = [];
+    const refreshOutputs = steps.filter((s) => s.kind === 'refreshDep' && s.status === 'done').map((s) => s.output ?? {});
+    for (const id of journey.depIds ?? []) {
+      const dep = this.deps.inventory.dep(id);
+      if (!dep) continue;
+      const fromRun = refreshOutputs.find((o) => typeof o.dep === 'object' && o.dep !== null && 'scope' in o.dep && depId(o.dep as DepRef) === id);
+      let entry: RollRefresh;
+      if (fromRun && typeof fromRun.script === 'string' && typeof fromRun.scriptSha256 === 'string') {
+        entry = {
+          depId: id,
+          scope: dep.scope,
+          label: describeDep(dep.dep),
+          runner: fromRun.runner === 'executor' ? 'executor' : 'operator',
+          title: String(fromRun.title ?? `Refresh ${describeDep(dep.dep)}`),
+          fileName: String(fromRun.fileName ?? 'keyward-refresh.ps1'),
+          script: fromRun.script,
+          sha256: fromRun.scriptSha256,
+          verifyCommands: Array.isArray(fromRun.verifyCommands) ? fromRun.verifyCommands.map(String) : [],
+          ...(typeof fromRun.depState === 'string' ? { state: fromRun.depState, summary: String(fromRun.summary ?? 'Keyward ran the refresh.') } : {}),
+        };
+      } else {
+        const script = buildDepRefreshScript(
+          dep.dep.scope === 'sharePoint'
+            ? { dep: dep.dep, newKeyUri: `${journey.keyUri}/${newVersion}`, keyType: journey.site === 'A' ? 'Primary' : 'Secondary' }
+            : { dep: dep.dep as Extract<DepRef, { scope: 'multiWorkload' | 'exchange' }> },
+        );
+        entry = { depId: id, scope: dep.scope, label: describeDep(dep.dep), runner: 'operator', title: script.title, fileName: script.fileName, script: script.script, sha256: script.sha256, verifyCommands: [...script.verifyCommands] };
+      }
+      if (entry.runner === 'operator') entry.download = this.deps.downloads.offer({ fileName: entry.fileName, content: entry.script, ownerObjectId: journey.owner.aadObjectId, purpose: `roll:${journey.id}:${id}` });
+      out.push(entry);
+    }
+    return out;
+  }
+
+  /** Fresh download links for the refresh scripts. */
+  newDownloadLinks(address: JourneyAddress, actor: JourneyOwner): RollJourney {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'refresh' || !journey.refresh) return this.kit.staleCopy(journey);
+    const refresh = journey.refresh.map((r) => (r.runner === 'operator' ? { ...r, download: this.deps.downloads.offer({ fileName: r.fileName, content: r.script, ownerObjectId: actor.aadObjectId, purpose: `roll:${journey.id}:${r.depId}` }) } : r));
+    return this.kit.save(journey, { refresh }, actor, 'roll.download.offered', 'info', {});
+  }
+
+  /**
+   * The pasted Get- output after the refresh. SharePoint must show the rolled key at its new
+   * version (Rolling with a percentage, then Registered); Exchange and multi-workload must show
+   * the policy with its two keys. The pair stays locked until every DEP shows Registered.
+   */
+  submitEvidence(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): RollJourney {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'refresh' || !journey.refresh || !journey.result || !journey.keyUri) return this.kit.staleCopy(journey);
+    const errors: Record<string, string> = {};
+    const evidence: Record<string, string> = {};
+    const refresh: RollRefresh[] = [];
+    journey.refresh.forEach((entry, i) => {
+      const field = `evidence.${i}`;
+      const pasted = typeof payload[field] === 'string' ? (payload[field] as string) : '';
+      if (pasted.length > MAX_EVIDENCE) {
+        errors[field] = `That is ${pasted.length} characters; paste only the output of the command shown.`;
+        refresh.push(entry);
+        return;
+      }
+      if (pasted.trim() === '') {
+        refresh.push(entry);
+        return;
+      }
+      evidence[field] = pasted;
+      const dep = this.deps.inventory.dep(entry.depId);
+      if (!dep) {
+        refresh.push(entry);
+        return;
+      }
+      const read = this.readEvidence(dep, pasted, journey.keyUri!, journey.result!.newVersion);
+      if ('error' in read) {
+        errors[field] = read.error;
+        refresh.push(entry);
+        return;
+      }
+      this.deps.inventory.recordDepEvidence(entry.depId, {
+        state: read.state,
+        percentComplete: read.percent ?? null,
+        evidence: { at: this.kit.now(), by: actor.aadObjectId.toLowerCase(), sha256: sha256Hex(pasted), summary: read.summary, problems: read.problems },
+      });
+      refresh.push({ ...entry, state: read.state, summary: read.summary, problems: read.problems });
+    });
+    if (Object.keys(evidence).length === 0 && Object.keys(errors).length === 0) errors['evidence.0'] = 'Paste the output of the command shown for at least one policy.';
+    const allDone = refresh.every((r) => r.state === 'Registered');
+    const draft: RollDraft = { ...journey.draft, ...(Object.keys(errors).length > 0 ? { evidence: { ...journey.draft.evidence, ...evidence } } : {}) };
+    if (Object.keys(errors).length === 0) delete draft.evidence;
+    return this.kit.save(
+      journey,
+      { refresh, draft, errors, ...(allDone && Object.keys(errors).length === 0 ? { stage: 'done' as const, status: 'done' as const } : {}) },
+      actor,
+      Object.keys(errors).length > 0 ? 'roll.evidence.unreadable' : 'roll.evidence.recorded',
+      Object.keys(errors).length > 0 ? 'denied' : 'success',
+      { states: refresh.map((r) => ({ depId: r.depId, state: r.state ?? null })), sha256: Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, sha256Hex(v)])) },
+    );
+  }
+
+  private readEvidence(dep: InventoryDep, pasted: string, keyUri: string, newVersion: string): { state: 'Registering' | 'Registered' | 'Rolling'; percent?: number | null; summary: string; problems: string[] } | { error: string } {
+    if (dep.scope === 'sharePoint') {
+      const parsed = parseSpoDataEncryptionPolicy(pasted);
+      const state = parsed.value.state;
+      if (!state) return { error: parsed.problems.join(' ') || 'Keyward found no state in the output.' };
+      if (state === 'Unregistered') return { error: 'The geo shows Unregistered; this is not the geo of this policy, or its registration was removed.' };
+      const rolled = parseKeyIdentifier(keyUri);
+      const keys = [parsed.value.primaryKey, parsed.value.secondaryKey];
+      const match = keys.find((k) => rolled.ok && k?.keyName?.toLowerCase() === rolled.key.keyName.toLowerCase() && k?.vaultName?.toLowerCase() === rolled.key.containerName.toLowerCase());
+      if (!match) return { error: `The output does not show key ${rolled.ok ? `${rolled.key.containerName}/${rolled.key.keyName}` : keyUri}. Paste the output for the geo of ${describeDep(dep.dep)}.` };
+      if (match.version && match.version !== newVersion) {
+        return state === 'Registered'
+          ? { error: `SharePoint still uses version ${match.version} of the key, not the new ${newVersion}. Run the refresh script (Update-SPODataEncryptionPolicy), then paste again.` }
+          : { state, percent: parsed.value.percentComplete, summary: `${state}${parsed.value.percentComplete !== null ? ` (${parsed.value.percentComplete}%)` : ''}`, problems: ['The output does not show the new version yet.'] };
+      }
+      const percent = parsed.value.percentComplete;
+      return { state, percent, summary: `${state}${percent !== null ? ` (${percent}% of sites)` : ''} with version ${newVersion.slice(0, 8)}…`, problems: parsed.problems.filter((p) => !/key was found/.test(p)) };
+    }
+    const parsed = dep.scope === 'multiWorkload' ? parseM365DataAtRestEncryptionPolicies(pasted) : parseDataEncryptionPolicies(pasted);
+    const name = dep.dep.scope === 'sharePoint' ? '' : dep.dep.policyName;
+    const policy = parsed.value.find((p) => p.name.toLowerCase() === name.toLowerCase());
+    if (!policy) return { error: parsed.value.length === 0 ? parsed.problems.join(' ') || 'Keyward found no policy in the output.' : `The output shows ${parsed.value.map((p) => p.name).join(', ')}, not ${name}.` };
+    if (!depPolicyUsesKeys(policy, dep.keyUris)) return { error: `Policy ${policy.name} uses ${policy.normalizedKeyUris.join(', ') || 'no readable keys'}, not ${dep.keyUris.join(', ')}.` };
+    return { state: 'Registered', summary: `${policy.name} refreshed (Microsoft 365 can take up to 24 hours to use the new version)`, problems: policy.enabled === false ? [`Policy ${policy.name} is disabled.`] : [] };
+  }
+
+  back(address: JourneyAddress, actor: JourneyOwner): RollJourney {
+    const loaded = this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'preview') return this.kit.staleCopy(journey);
+    return this.kit.save(journey, { stage: 'choose', plan: undefined, planHash: undefined }, actor, 'roll.navigated', 'info', { to: 'choose' });
+  }
+
+  cancel(address: JourneyAddress, actor: JourneyOwner): RollJourney {
+    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'cancelled', 'done'] });
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.status !== 'open') return journey;
+    if (journey.stage === 'refresh') throw appError('JourneyClosed', 'The new version exists already; finish the refresh of each policy (paste its output) so the next roll is allowed.');
+    return this.kit.save(journey, { status: 'cancelled' }, actor, 'roll.cancelled', 'success', {});
+  }
+
+  /**
+   * "Disable or delete the old version": always refused while a DEP may use the key. Customer Key
+   * data (inactive mailboxes, SharePoint backups) stays wrapped with old versions; disabling one
+   * makes that data unreadable. Audited, so an auditor sees who asked.
+   */
+  refuseRetirement(actor: JourneyOwner, keyUri: string): string {
+    requireActor(actor);
+    const parsed = parseKeyIdentifier(keyUri);
+    const key = parsed.ok ? this.deps.inventory.key(parsed.key.versionlessUri) : undefined;
+    const users = key ? this.deps.inventory.depsUsingKey(key.ref.versionlessUri) : [];
+    const current = key ? currentVersion(key) : undefined;
+    const asked = parsed.ok ? parsed.key.version : undefined;
+    this.deps.audit.append({
+      actor: { objectId: actor.aadObjectId.toLowerCase(), name: actor.name, tenantId: actor.tenantId },
+      action: 'key.version.retire.refused',
+      target: parsed.ok ? parsed.key.uri : keyUri.slice(0, 300),
+      outcome: 'denied',
+      reason: 'KeyInUseByDep',
+      details: { deps: users.map((d) => d.id), currentVersion: current ?? null },
+    });
+    const who = users.length > 0 ? `${users.map((d) => describeDep(d.dep)).join(', ')} use${users.length === 1 ? 's' : ''} this key` : 'Customer Key may still need this key';
+    return [
+      `Keyward will not disable or delete ${asked ? `version ${asked}` : 'an old version'} of ${parsed.ok ? parsed.key.keyName : 'this key'}: ${who}, and data encrypted before a roll (inactive mailboxes, SharePoint backups) stays wrapped with the old versions. Disabling one makes that data unreadable; deleting one loses it.`,
+      asked && current && asked === current ? 'That is also the current version.' : '',
+      'Keep every version enabled and without an expiry date. To stop using the keys altogether, move the policies to other keys or offboard with Microsoft first; only then can "teardown" remove the vault or HSM.',
+    ]
+      .filter((s) => s !== '')
+      .join(' ');
+  }
+}
+
+function parseCustodians(draft: RollDraft, errors: Record<string, string>): { A: string[]; B: string[] } {
+  const read = (value: string | undefined, field: string) => {
+    const ids = splitList(value ?? '').map((id) => id.toLowerCase());
+    const bad = ids.find((id) => !isGuid(id));
+    if (bad) errors[field] = `'${bad.slice(0, 60)}' is not an Entra object id (GUID).`;
+    return ids.filter(isGuid);
+  };
+  return { A: read(draft.custodiansA, 'custodiansA'), B: read(draft.custodiansB, 'custodiansB') };
+}
+
+function parseEveryDays(value: string | undefined, errors: Record<string, string>): number | undefined {
+  if (value === undefined || value.trim() === '' || value === 'keep') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 3650) {
+    errors.everyDays = 'Choose a reminder interval between 1 and 3650 days (or off).';
+    return undefined;
+  }
+  return n;
+}
+
+function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { HealthMonitor } from '../../../src/inventory/healthMonitor';
+import { inventoryWorld } from './inventoryFixtures';
+import { spObjectId } from './opsGallery';
+
+describe('health monitor (scheduled readiness re-check)', () => {
+  it('when purge protection goes off on a vault (simulated: Azure itself cannot switch it off), then that key drifts once; unchanged red is not reported again; a fix is reported as resolved', async () => {
+    const world = inventoryWorld();
+    const audit: string[] = [];
+    const monitor = new HealthMonitor({ inventory: world.inventory, checker: world.checker, clock: world.clock, audit: { append: (e) => void audit.push(e.action) }, servicePrincipalObjectId: spObjectId });
+    const first = await monitor.checkAll();
+    assert.equal(first.keys, 10);
+    assert.equal(first.drift.length, 0, 'all green: nothing to say');
+    const key = world.inventory.pairs()[0]!.A;
+    world.checker.red.set(key.id, { id: 'purgeProtection', status: 'fail', title: 'Vault has purge protection', detail: 'Purge protection is off.', fix: { text: 'Switch purge protection on.' } });
+    const second = await monitor.checkAll();
+    assert.deepEqual(second.drift.map((d) => [d.key.id, d.newlyRed.map((l) => l.id)]), [[key.id, [`key:${key.ref.site}:${key.ref.workload}:purgeProtection`]]]);
+    assert.equal(world.inventory.health(key.ref.versionlessUri)?.ready, false);
+    const third = await monitor.checkAll();
+    assert.equal(third.drift.length, 0, 'the same red line is not news');
+    world.checker.red.clear();
+    const fourth = await monitor.checkAll();
+    assert.deepEqual(fourth.drift.map((d) => d.resolved), [[`key:${key.ref.site}:${key.ref.workload}:purgeProtection`]]);
+    assert.deepEqual(audit, ['health.drift', 'health.recovered']);
+  });
+
+  it('when a container is soft-deleted or purged, then its keys are no longer checked', async () => {
+    const world = inventoryWorld();
+    const monitor = new HealthMonitor({ inventory: world.inventory, checker: world.checker, clock: world.clock, audit: { append: () => undefined }, servicePrincipalObjectId: spObjectId });
+    const hsm = world.inventory.containers().find((c) => c.kind === 'managedHsm')!;
+    world.inventory.markPurged(hsm.id, world.clock.now().toISOString());
+    const result = await monitor.checkAll();
+    assert.ok(world.checker.calls[0]!.every((ref) => ref.containerName !== hsm.name));
+    assert.equal(result.keys, 8);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * An in-memory inventory world for unit tests of the DEP, key-roll, teardown and health logic:
+ * SQLite in memory, the real stores and services, a ManualClock, and an inventory seeded from a
+ * synthetic finished setup run built from the domain's own plan (so names match the parser
+ * fixtures in test/unit/customerKey/fixtures).
+ */
+import { LOCAL_PEOPLE, LOCAL_TENANT_ID, ManualClock } from '../../../src/core';
+import type { ManagedHsmInfo, VaultInfo } from '../../../src/azure/ports';
+import { buildSetupPlan, validateSpec, type ChecklistLine, type CustomerKeyDraft, type KeyRef, type Plan } from '../../../src/customerKey';
+import { InventoryService, type RecordableRun } from '../../../src/inventory/inventoryService';
+import type { KeyChecker } from '../../../src/inventory/inventoryPorts';
+import { openDatabase, type Database } from '../../../src/store/database';
+import { inventoryMigrations, SqliteInventoryStore } from '../../../src/store/sqliteInventoryStore';
+import { inventoryJourneyMigrations } from '../../../src/store/sqliteInventoryJourneyStore';
+import { depDownloadMigrations, SqliteDepDownloadStore } from '../../../src/store/sqliteDepDownloadStore';
+import { DownloadService } from '../../../src/server/downloads';
+import type { AuditEventInput } from '../../../src/audit/auditRecord';
+import { CONTEXT, hsmDraft, premiumDraft } from '../customerKey/fixtures/specs';
+
+export const VERSIONS: Record<string, string> = {
+  'ck-mw-a': 'aa11aa11aa11aa11aa11aa11aa11aa11',
+  'ck-mw-b': 'bb22bb22bb22bb22bb22bb22bb22bb22',
+  'ck-ex-a': 'cc33cc33cc33cc33cc33cc33cc33cc33',
+  'ck-ex-b': 'dd44dd44dd44dd44dd44dd44dd44dd44',
+  // The SharePoint parser fixtures carry these versions.
+  'ck-sp-a': 'f635a23bd4a44b9996ff6aadd88d42ba',
+  'ck-sp-b': '2b3e8f1d754f438dacdec1f0945f251a',
+  'ck-ex': 'ee55ee55ee55ee55ee55ee55ee55ee55',
+  'ck-mw': 'ff66ff66ff66ff66ff66ff66ff66ff66',
+};
+
+export const OPERATOR = { aadObjectId: LOCAL_PEOPLE.operator.objectId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID };
+export const OBSERVER = { aadObjectId: LOCAL_PEOPLE.observer.objectId, name: LOCAL_PEOPLE.observer.displayName, tenantId: LOCAL_TENANT_ID };
+
+export function setupPlanOf(draft: CustomerKeyDraft): Plan {
+  const result = validateSpec(draft, {});
+  if (!result.ok || !result.spec) throw new Error(`fixture draft invalid: ${JSON.stringify(result.errors)}`);
+  return buildSetupPlan(result.spec, CONTEXT);
+}
+
+/** A finished setup run of `plan`: every step done, keys with the fixture versions. */
+export function finishedSetupRun(plan: Plan, requestId: string): RecordableRun {
+  return {
+    id: `run_${requestId}`,
+    requestId,
+    version: 40,
+    status: 'succeeded',
+    plan,
+    steps: plan.steps.map((step) => ({
+      index: step.index,
+      kind: step.kind,
+      status: 'done',
+      output: step.kind === 'ensureKey' ? { version: VERSIONS[step.params.keyName] ?? '0123456789abcdef0123456789abcdef' } : {},
+    })),
+  };
+}
+
+export class FakeChecker implements KeyChecker {
+  red = new Map<string, ChecklistLine>();
+  calls: KeyRef[][] = [];
+  constructor(private readonly clock: ManualClock) {}
+  async check(target: { keys: readonly KeyRef[] }) {
+    this.calls.push([...target.keys]);
+    const lines: ChecklistLine[] = [];
+    for (const ref of target.keys) {
+      const id = `key:${ref.site}:${ref.workload}`;
+      lines.push({ id: `${id}:enabled`, status: 'pass', title: `Key ${ref.site} is enabled`, detail: 'Enabled.' });
+      const red = this.red.get(ref.versionlessUri.toLowerCase());
+      if (red) lines.push({ ...red, id: `${id}:${red.id}` });
+    }
+    return { checkedAt: this.clock.now().toISOString(), lines };
+  }
+}
+
+export interface InventoryWorld {
+  db: Database;
+  clock: ManualClock;
+  inventory: InventoryService;
+  downloads: DownloadService;
+  audit: AuditEventInput[];
+  checker: FakeChecker;
+  vaults: Map<string, VaultInfo>;
+  hsms: Map<string, ManagedHsmInfo>;
+  reader: { getVault(sub: string, rg: string, name: string): Promise<VaultInfo | undefined>; getManagedHsm(sub: string, rg: string, name: string): Promise<ManagedHsmInfo | undefined> };
+  premiumPlan: Plan;
+  hsmPlan: Plan;
+}
+
+export function inventoryWorld(options: { seed?: boolean } = {}): InventoryWorld {
+  const db = openDatabase({ file: ':memory:', migrations: [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations] });
+  const clock = new ManualClock(Date.UTC(2026, 10, 29, 9, 0));
+  const inventory = new InventoryService({ store: new SqliteInventoryStore(db), clock });
+  const audit: AuditEventInput[] = [];
+  const downloads = new DownloadService({ store: new SqliteDepDownloadStore(db), clock, baseUrl: () => 'https://keyward.example.org', ttlMs: 60 * 60_000, audit: { append: (e) => audit.push(e) } });
+  const vaults = new Map<string, VaultInfo>();
+  const hsms = new Map<string, ManagedHsmInfo>();
+  const premiumPlan = setupPlanOf(premiumDraft());
+  const hsmPlan = setupPlanOf(hsmDraft());
+  if (options.seed !== false) {
+    inventory.recordRun(finishedSetupRun(premiumPlan, '11111111-1111-4111-8111-111111111111'), { custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] } });
+    inventory.recordRun(finishedSetupRun(hsmPlan, '22222222-2222-4222-8222-222222222222'), { custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] } });
+  }
+  return {
+    db,
+    clock,
+    inventory,
+    downloads,
+    audit,
+    checker: new FakeChecker(clock),
+    vaults,
+    hsms,
+    reader: {
+      getVault: async (_sub, _rg, name) => vaults.get(name.toLowerCase()),
+      getManagedHsm: async (_sub, _rg, name) => hsms.get(name.toLowerCase()),
+    },
+    premiumPlan,
+    hsmPlan,
+  };
+}
+
+export function vaultInfo(name: string, location: string, overrides: Partial<VaultInfo> = {}): VaultInfo {
+  return {
+    id: `/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/${name}`,
+    name,
+    location,
+    vaultUri: `https://${name}.vault.azure.net/`,
+    sku: 'premium',
+    tenantId: LOCAL_TENANT_ID,
+    softDeleteEnabled: true,
+    softDeleteRetentionDays: 90,
+    purgeProtectionEnabled: true,
+    rbacAuthorization: true,
+    accessPolicies: [],
+    tags: {},
+    ...overrides,
+  };
+}
