@@ -140,6 +140,11 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
   }
 
   /** A change that is not a decision (remembering a posted card): no version bump, no audit. */
+  /** Remembers which message shows the journey's card (no version bump: it changes no decision). */
+  rememberCard(id: string, messageId: string | undefined): void {
+    if (messageId) this.touch(id, (j) => (j.cardMessageId === messageId ? j : { ...j, cardMessageId: messageId }));
+  }
+
   touch(id: string, change: (journey: J) => J): void {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const journey = this.deps.store.get(id);

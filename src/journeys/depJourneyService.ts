@@ -118,7 +118,7 @@ export class DepJourneyService {
   }
 
   rememberCard(id: string, messageId: string | undefined): void {
-    if (messageId) this.kit.touch(id, (j) => (j.cardMessageId === messageId ? j : { ...j, cardMessageId: messageId }));
+    this.kit.rememberCard(id, messageId);
   }
 
   // ---------------------------------------------------------------- scope and keys

@@ -95,7 +95,7 @@ export class RollJourneyService {
   }
 
   rememberCard(id: string, messageId: string | undefined): void {
-    if (messageId) this.kit.touch(id, (j) => (j.cardMessageId === messageId ? j : { ...j, cardMessageId: messageId }));
+    this.kit.rememberCard(id, messageId);
   }
 
   /** Why a new roll of this pair cannot start now, or null. */

@@ -108,7 +108,7 @@ export class TeardownJourneyService {
   }
 
   rememberCard(id: string, messageId: string | undefined): void {
-    if (messageId) this.kit.touch(id, (j) => (j.cardMessageId === messageId ? j : { ...j, cardMessageId: messageId }));
+    this.kit.rememberCard(id, messageId);
   }
 
   /** Remembers a copy posted proactively (updated in place later). */
