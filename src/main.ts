@@ -132,7 +132,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     db.close();
     throw appError('PolicyInvalid', `The teardown cooling-off (${config.operations.coolingOffSeconds} s, KEYWARD_TEARDOWN_COOLING_OFF_SECONDS) must be shorter than the destructive rule's execution window (${destructive.executionWindowMinutes} min): an approved teardown could never run.`);
   }
-  configureExchangeAppOnly(config.operations.depAppOnly ? { organization: config.operations.depAppOnly.organization, runner: new PwshRunner(config.operations.depAppOnly.pwshPath) } : undefined);
+  configureExchangeAppOnly(config.operations.depAppOnly ? { organization: config.operations.depAppOnly.organization, accountId: config.azure.writerClientId, runner: new PwshRunner(config.operations.depAppOnly.pwshPath) } : undefined);
   const readiness = new ReadinessService({ azure: writerAzure, artifacts: new SqliteRunArtifactStore(db), clock, ...(wrapProbe ? { probe: wrapProbe } : {}) });
   let serverUrl: string | undefined;
   const operations: OpsRuntime = createOpsRuntime({
@@ -144,7 +144,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       tickSeconds: config.operations.tickSeconds,
       purgeWatchMinutes: config.operations.purgeWatchMinutes,
       healthCheckMinutes: config.operations.healthCheckMinutes,
-      ...(config.operations.depAppOnly ? { exchangeAppOnly: { organization: config.operations.depAppOnly.organization } } : {}),
+      ...(config.operations.depAppOnly ? { exchangeAppOnly: { organization: config.operations.depAppOnly.organization, accountId: config.azure.writerClientId } } : {}),
       ...(config.mode === 'local' ? { keyUriOptions: EMULATOR_KEY_URI_OPTIONS } : {}),
     },
     approvals,

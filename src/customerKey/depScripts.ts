@@ -88,6 +88,9 @@ export function validateDepRequest(req: DepRequest): Record<string, string> {
 
 function connectionProblem(connection: ExchangeConnection | undefined): string | null {
   if (!connection || connection.kind === 'interactive') return null;
+  if (connection.accountId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(connection.accountId.trim())) {
+    return `'${connection.accountId}' is not a managed identity client id (a GUID).`;
+  }
   if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(connection.organization.trim())) return null;
   return `'${connection.organization}' is not an organisation domain. Use the tenant's initial domain, for example contoso.onmicrosoft.com.`;
 }
@@ -204,6 +207,7 @@ function connectExchange(connection: ExchangeConnection | undefined): string {
   if (connection?.kind === 'managedIdentity') {
     return psCommand('Connect-ExchangeOnline', [
       ['ManagedIdentity', psSwitch],
+      ...(connection.accountId ? [['ManagedIdentityAccountId', lit(connection.accountId.trim())] as const] : []),
       ['Organization', lit(connection.organization.trim())],
       ['ShowBanner', psCode('$false')],
     ]);

@@ -36,7 +36,15 @@ export interface OnboardingOptions {
 export type ExchangeConnection =
   | { readonly kind: 'interactive' }
   /** App-only with the executor's managed identity (`Connect-ExchangeOnline -ManagedIdentity`). */
-  | { readonly kind: 'managedIdentity'; readonly organization: string };
+  | {
+      readonly kind: 'managedIdentity';
+      readonly organization: string;
+      /**
+       * Client id of a user-assigned managed identity (`-ManagedIdentityAccountId`); Keyward's
+       * writer is one. Omit only for a system-assigned identity.
+       */
+      readonly accountId?: string;
+    };
 
 interface DepRequestCommon {
   readonly tenantId: string;

@@ -57,7 +57,7 @@ export interface DepJourneyDeps {
    * Exchange Online app-only with a managed identity (off by default): the multi-workload and
    * Exchange scripts may be run by Keyward after approval, under the same approval rules.
    */
-  exchangeAppOnly?: { organization: string };
+  exchangeAppOnly?: { organization: string; accountId?: string };
 }
 
 const text = (max: number) => z.string().max(max).optional();
@@ -302,7 +302,7 @@ export class DepJourneyService {
     const onboarding = { validate: draft.validate !== 'false' };
     const versions = journey.versions ?? [];
     const keyInput = (ref: KeyRef, i: number, versioned: boolean) => ({ uri: versioned && versions[i] ? `${ref.versionlessUri}/${versions[i]}` : ref.versionlessUri, subscriptionId: ref.subscriptionId });
-    const conn = connection === 'managedIdentity' && this.deps.exchangeAppOnly ? { kind: 'managedIdentity' as const, organization: this.deps.exchangeAppOnly.organization } : undefined;
+    const conn = connection === 'managedIdentity' && this.deps.exchangeAppOnly ? { kind: 'managedIdentity' as const, organization: this.deps.exchangeAppOnly.organization, accountId: this.deps.exchangeAppOnly.accountId } : undefined;
     let request: DepRequest;
     if (scope === 'sharePoint') {
       const urls = splitList(draft.adminUrls ?? '');

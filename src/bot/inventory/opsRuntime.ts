@@ -47,7 +47,7 @@ export interface OpsSettings {
   tickSeconds: number;
   purgeWatchMinutes: number;
   healthCheckMinutes: number;
-  exchangeAppOnly?: { organization: string };
+  exchangeAppOnly?: { organization: string; accountId?: string };
   /** Key hosts accepted in URIs besides Azure's (the emulator's, locally). */
   keyUriOptions?: import('../../customerKey').KeyUriOptions;
 }

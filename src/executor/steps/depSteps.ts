@@ -94,7 +94,7 @@ function depRefOf(step: RefreshDepStep): DepRef {
   return p.scope === 'sharePoint' ? { scope: 'sharePoint', adminUrl: p.adminUrl ?? '' } : { scope: p.scope, policyName: p.policyName ?? '' };
 }
 
-function refreshScript(step: RefreshDepStep, context: StepContext, organization?: string) {
+function refreshScript(step: RefreshDepStep, context: StepContext, appOnlySettings?: { organization: string; accountId?: string }) {
   const p = step.params;
   const rolled = context.run.steps.find((s) => s.kind === 'rollKey' && s.status === 'done' && typeof s.output?.version === 'string');
   const version = rolled?.output?.version as string | undefined;
@@ -103,7 +103,7 @@ function refreshScript(step: RefreshDepStep, context: StepContext, organization?
     return { script: buildDepRefreshScript({ dep: { scope: 'sharePoint', adminUrl: p.adminUrl ?? '' }, newKeyUri: `${p.key.versionlessUri}/${version}`, keyType: p.sharePointKeyType ?? (p.key.site === 'A' ? 'Primary' : 'Secondary') }), newKeyUri: `${p.key.versionlessUri}/${version}` };
   }
   return {
-    script: buildDepRefreshScript({ dep: { scope: p.scope, policyName: p.policyName ?? '' }, ...(organization ? { connection: { kind: 'managedIdentity' as const, organization } } : {}) }),
+    script: buildDepRefreshScript({ dep: { scope: p.scope, policyName: p.policyName ?? '' }, ...(appOnlySettings ? { connection: { kind: 'managedIdentity' as const, organization: appOnlySettings.organization, accountId: appOnlySettings.accountId } } : {}) }),
     newKeyUri: version ? `${p.key.versionlessUri}/${version}` : null,
   };
 }
@@ -136,7 +136,7 @@ export const refreshDepStep: StepHandler<RefreshDepStep> = {
   },
   async apply(step, context) {
     const settings = appOnly();
-    const made = refreshScript(step, context, settings.organization);
+    const made = refreshScript(step, context, settings);
     const { stdout } = await runScript(made.script.script, settings, context, made.script.title);
     const read = parsePolicy(step.params.scope as 'multiWorkload' | 'exchange', stdout, step.params.policyName, []);
     return { ...refreshOutput(step, made, 'executor'), depState: read.depState, summary: read.summary };

@@ -14,6 +14,8 @@ export interface PowerShellRunner {
 export interface ExchangeAppOnlySettings {
   /** The tenant's initial domain for Connect-ExchangeOnline -Organization (contoso.onmicrosoft.com). */
   organization: string;
+  /** Client id of the user-assigned managed identity that connects (Keyward's writer). */
+  accountId?: string;
   runner: PowerShellRunner;
   timeoutMs?: number;
 }

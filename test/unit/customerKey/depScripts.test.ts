@@ -92,6 +92,12 @@ describe('DEP scripts', () => {
       assert.ok(mi.unconfirmed.some((u) => /app-only/.test(u)));
     });
 
+    it('when run with a user-assigned managed identity, then it names the identity by client id, and a client id that is not a GUID is refused', () => {
+      const uami = buildDepScript(multi({ connection: { kind: 'managedIdentity', organization: 'contoso.onmicrosoft.com', accountId: '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1' } }));
+      assert.match(uami.script, /^Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1' -Organization 'contoso.onmicrosoft.com' -ShowBanner \$false$/m);
+      assert.throws(() => buildDepScript(multi({ connection: { kind: 'managedIdentity', organization: 'contoso.onmicrosoft.com', accountId: "x'; whoami" } })), /client id/);
+    });
+
     it('when the older onboarding module is chosen, then it takes vault and key names', () => {
       const old = buildDepScript(multi({ onboarding: { parameterStyle: 'vaultAndKeyName' } }));
       assert.match(old.script, /-VaultName1 'contoso-ck-mw-a' -KeyName1 'ck-mw-a' -Subscription2 '[^']+' -VaultName2 'contoso-ck-mw-b' -KeyName2 'ck-mw-b'/);
