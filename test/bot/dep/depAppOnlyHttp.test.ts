@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { LOCAL_PEOPLE, sha256Hex } from '../../../src/core';
+import { LOCAL_IDENTITIES, LOCAL_PEOPLE, sha256Hex } from '../../../src/core';
 import { DEP_VERBS } from '../../../src/bot/dep/depVerbs';
 import { configureExchangeAppOnly, PwshRunner } from '../../../src/executor/steps/powershellRunner';
 import { premiumPlan } from '../../executor/executorFixtures';
@@ -56,7 +56,8 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
     assert.equal(scripts.length, 1);
     assert.equal(apply.kind === 'applyDep' && sha256Hex(scripts[0]!), apply.kind === 'applyDep' ? apply.params.scriptSha256 : '', 'exactly the approved script ran');
-    assert.match(scripts[0]!, /Connect-ExchangeOnline -ManagedIdentity -Organization 'contoso\.onmicrosoft\.com' -ShowBanner \$false/);
+    // Keyward's writer is a user-assigned identity: the script must name it by client id.
+    assert.match(scripts[0]!, new RegExp(`Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '${LOCAL_IDENTITIES.writer.clientId}' -Organization 'contoso\\.onmicrosoft\\.com' -ShowBanner \\$false`));
     assert.equal(world.harness.keyward.operations.dep.get(journey.id).stage, 'recorded');
     assert.equal(world.harness.keyward.operations.inventory.dep('exchange:contoso-ex')?.state, 'Registered');
   });
