@@ -23,7 +23,7 @@ import { executorMigrations } from './store/sqliteRunStore';
 import { createExecutorRuntime, type ExecutorRuntime } from './bot/executor/executorRuntime';
 import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService } from './executor';
 import { SqliteRunArtifactStore } from './store/sqliteRunArtifactStore';
-import { configureExchangeAppOnly, PwshRunner } from './executor/steps/powershellRunner';
+import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
 import { createOpsRuntime, operationsMigrations, type OpsRuntime } from './bot/inventory/opsRuntime';
 import { withoutCommands } from './bot/inventory/statusFeature';
 
@@ -32,6 +32,8 @@ export interface KeywardOverrides {
   clock?: Clock;
   /** Test hook: extra features (e.g. a probe) added after the built-in ones. */
   extraFeatures?: readonly BotFeature[];
+  /** Test hook: runs Exchange app-only DEP scripts instead of `pwsh` (no PowerShell on test machines). */
+  powershell?: PowerShellRunner;
 }
 
 export interface Keyward {
@@ -119,6 +121,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     planSource: { planFor: (request) => (request.journeyId ? planJourneys.get(request.journeyId)?.plan ?? operations.planFor(request) : undefined) },
     azure: writerAzure,
     probe: wrapProbe,
+    // Exchange app-only DEP steps run approved scripts with `pwsh` (only when configured).
+    ...(config.operations.depAppOnly ? { powershell: overrides.powershell ?? new PwshRunner(config.operations.depAppOnly.pwshPath) } : {}),
     clock,
     logger,
   });
@@ -132,7 +136,6 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     db.close();
     throw appError('PolicyInvalid', `The teardown cooling-off (${config.operations.coolingOffSeconds} s, KEYWARD_TEARDOWN_COOLING_OFF_SECONDS) must be shorter than the destructive rule's execution window (${destructive.executionWindowMinutes} min): an approved teardown could never run.`);
   }
-  configureExchangeAppOnly(config.operations.depAppOnly ? { organization: config.operations.depAppOnly.organization, accountId: config.azure.writerClientId, runner: new PwshRunner(config.operations.depAppOnly.pwshPath) } : undefined);
   const readiness = new ReadinessService({ azure: writerAzure, artifacts: new SqliteRunArtifactStore(db), clock, ...(wrapProbe ? { probe: wrapProbe } : {}) });
   let serverUrl: string | undefined;
   const operations: OpsRuntime = createOpsRuntime({

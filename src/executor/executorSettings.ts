@@ -1,5 +1,6 @@
 import type { KeyUriOptions } from '../customerKey';
 import { DEFAULT_RETRY_SETTINGS, type RetrySettings } from './retryPolicy';
+import type { ExchangeAppOnlySettings } from './steps/powershellRunner';
 
 /** The executor's knobs; main.ts builds them from Config. */
 export interface ExecutorSettings {
@@ -20,6 +21,12 @@ export interface ExecutorSettings {
   wrapProbe: boolean;
   /** Extra key-host suffixes accepted in key ids (the emulator's `vault.localhost`). */
   keyUriOptions: KeyUriOptions;
+  /**
+   * Exchange Online app-only (KEYWARD_DEP_APP_ONLY): how the backend runs approved Exchange DEP
+   * scripts with its managed identity. Absent = never; executor-run DEP steps then stop with what
+   * to do.
+   */
+  exchangeAppOnly?: ExchangeAppOnlySettings;
 }
 
 export const DEFAULT_EXECUTOR_SETTINGS: Omit<ExecutorSettings, 'backupDir' | 'securityDomainDir' | 'securityDomainKeyFile'> = {

@@ -3,6 +3,7 @@ import type { Clock, Logger } from '../../core';
 import type { Config } from '../../config';
 import type { WrapProbe } from '../../azure/ports';
 import { createExecutor, EMULATOR_KEY_URI_OPTIONS, type ExecutorAzure, type ExecutorService, type ExecutorSettings, type PlanSource, type Run } from '../../executor';
+import type { PowerShellRunner } from '../../executor/steps/powershellRunner';
 import type { Database } from '../../store/database';
 import { SqliteRunArtifactStore } from '../../store/sqliteRunArtifactStore';
 import { SqliteRunCardStore } from '../../store/sqliteRunCardStore';
@@ -30,6 +31,8 @@ export interface ExecutorRuntimeOptions {
   logger: Logger;
   /** How often stopped runs are checked against their execution window; default 60 s. */
   reconcileEveryMs?: number;
+  /** Runs approved Exchange DEP scripts; used only when Exchange app-only is configured. */
+  powershell?: PowerShellRunner;
 }
 
 export interface ExecutorRuntime {
@@ -46,8 +49,13 @@ export interface ExecutorRuntime {
   stop(): Promise<void>;
 }
 
-/** Executor settings from Keyward's configuration. */
-export function executorSettingsFrom(config: Config): ExecutorSettings {
+/**
+ * Executor settings from Keyward's configuration. Exchange app-only needs both the configuration
+ * (KEYWARD_DEP_APP_ONLY) and a PowerShell runner; the writer identity's client id names the
+ * user-assigned identity that Connect-ExchangeOnline uses.
+ */
+export function executorSettingsFrom(config: Config, powershell?: PowerShellRunner): ExecutorSettings {
+  const appOnly = config.operations.depAppOnly;
   const e = config.executor;
   return {
     backupDir: config.backupDir,
@@ -59,6 +67,7 @@ export function executorSettingsFrom(config: Config): ExecutorSettings {
     progressIntervalMs: 15_000,
     wrapProbe: e.wrapProbe,
     keyUriOptions: config.mode === 'local' ? EMULATOR_KEY_URI_OPTIONS : {},
+    ...(appOnly && powershell ? { exchangeAppOnly: { organization: appOnly.organization, ...(config.azure.writerClientId ? { accountId: config.azure.writerClientId } : {}), runner: powershell } } : {}),
   };
 }
 
@@ -70,7 +79,7 @@ export function executorSettingsFrom(config: Config): ExecutorSettings {
  */
 export function createExecutorRuntime(options: ExecutorRuntimeOptions): ExecutorRuntime {
   const { config, db, approvals, clock, logger } = options;
-  const settings = executorSettingsFrom(config);
+  const settings = executorSettingsFrom(config, options.powershell);
   let notifier: Notifier | undefined;
   const cards = new SqliteRunCardStore(db);
   let service: ExecutorService | undefined;

@@ -11,7 +11,7 @@ import {
 } from '../../customerKey';
 import type { CheckResult, StepContext, StepHandler } from '../stepHandler';
 import type { JsonValue, StepOutput } from '../runTypes';
-import { exchangeAppOnly, type ExchangeAppOnlySettings } from './powershellRunner';
+import type { ExchangeAppOnlySettings } from './powershellRunner';
 
 /**
  * DEP steps. Keyward never runs SharePoint cmdlets, and runs the multi-workload and Exchange ones
@@ -34,8 +34,8 @@ import { exchangeAppOnly, type ExchangeAppOnlySettings } from './powershellRunne
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
-function appOnly(): ExchangeAppOnlySettings {
-  const settings = exchangeAppOnly();
+function appOnly(context: StepContext): ExchangeAppOnlySettings {
+  const settings = context.settings.exchangeAppOnly;
   if (!settings) {
     throw appError('RunFailed', 'This plan asks Keyward to run Exchange Online cmdlets itself, but Exchange app-only is not set up on this Keyward (KEYWARD_DEP_APP_ONLY). Nothing was run; run the script yourself, or enable app-only and Retry.');
   }
@@ -64,19 +64,19 @@ export const applyDepStep: StepHandler<ApplyDepStep> = {
   kind: 'applyDep',
   describe: (step) => (step.params.runner === 'executor' ? `Running ${step.params.title}` : `Handing ${step.params.title} to the operator`),
   target: (step) => `dep/${step.params.scope}/${step.params.fileName}`,
-  async check(step) {
+  async check(step, context) {
     const p = step.params;
     if (sha256Hex(p.script) !== p.scriptSha256) throw appError('PlanChanged', 'The script in the plan does not match the SHA-256 the approvers approved; nothing was run.');
     if (p.runner === 'operator') {
       return { state: 'done', output: { runner: 'operator', scriptSha256: p.scriptSha256 }, note: 'The operator runs this script; Keyward records the state from the Get- output pasted on the card.' };
     }
     if (p.scope === 'sharePoint') throw appError('ValidationFailed', 'Keyward never runs SharePoint cmdlets (app-only SharePoint access is not confirmed).');
-    appOnly();
+    appOnly(context);
     return { state: 'todo' };
   },
   async apply(step, context) {
     const p = step.params;
-    const settings = appOnly();
+    const settings = appOnly(context);
     const { stdout, exitCode } = await runScript(p.script, settings, context, p.title);
     const name = /-Name '((?:[^']|'')+)'/.exec(p.script)?.[1]?.replace(/''/g, "'") ?? null;
     const keyUris = context.run.plan.keys.map((k) => k.versionlessUri);
@@ -131,11 +131,11 @@ export const refreshDepStep: StepHandler<RefreshDepStep> = {
       const made = refreshScript(step, context);
       return { state: 'done', output: refreshOutput(step, made, 'operator'), note: `Refresh script for the operator (SHA-256 ${made.script.sha256.slice(0, 12)}…): ${made.script.title}. The key-roll card shows it and asks for the Get- output.` };
     }
-    appOnly();
+    appOnly(context);
     return { state: 'todo' };
   },
   async apply(step, context) {
-    const settings = appOnly();
+    const settings = appOnly(context);
     const made = refreshScript(step, context, settings);
     const { stdout } = await runScript(made.script.script, settings, context, made.script.title);
     const read = parsePolicy(step.params.scope as 'multiWorkload' | 'exchange', stdout, step.params.policyName, []);

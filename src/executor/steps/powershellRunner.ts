@@ -20,17 +20,6 @@ export interface ExchangeAppOnlySettings {
   timeoutMs?: number;
 }
 
-let configured: ExchangeAppOnlySettings | undefined;
-
-/** Set by the composition root (main.ts) when Exchange app-only is enabled; tests set a fake runner. */
-export function configureExchangeAppOnly(settings: ExchangeAppOnlySettings | undefined): void {
-  configured = settings;
-}
-
-export function exchangeAppOnly(): ExchangeAppOnlySettings | undefined {
-  return configured;
-}
-
 const MAX_OUTPUT = 512 * 1024;
 
 /**

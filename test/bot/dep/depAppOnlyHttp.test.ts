@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { LOCAL_IDENTITIES, LOCAL_PEOPLE, sha256Hex } from '../../../src/core';
 import { DEP_VERBS } from '../../../src/bot/dep/depVerbs';
-import { configureExchangeAppOnly, PwshRunner } from '../../../src/executor/steps/powershellRunner';
+import { PwshRunner, type PowerShellRunner } from '../../../src/executor/steps/powershellRunner';
 import { premiumPlan } from '../../executor/executorFixtures';
 import { addressOf, startOpsWorld, type OpsWorld } from '../inventory/opsWorld';
 
@@ -15,12 +15,14 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
   this.timeout(120_000);
   let world: OpsWorld;
   const scripts: string[] = [];
+  // The fake `pwsh` handed to Keyward at start; each test says what Exchange Online answers.
+  let answer: PowerShellRunner['run'] = async () => ({ exitCode: 1, stdout: '', stderr: 'no answer set' });
+  const fakePwsh: PowerShellRunner = { run: (script, options) => answer(script, options) };
 
   before(async () => {
-    world = await startOpsWorld({ env: { KEYWARD_DEP_APP_ONLY: 'true', KEYWARD_EXCHANGE_ORGANIZATION: 'contoso.onmicrosoft.com' } });
+    world = await startOpsWorld({ env: { KEYWARD_DEP_APP_ONLY: 'true', KEYWARD_EXCHANGE_ORGANIZATION: 'contoso.onmicrosoft.com' }, powershell: fakePwsh });
   });
   after(async () => {
-    configureExchangeAppOnly(undefined);
     await world?.close();
   });
 
@@ -28,15 +30,10 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
     const plan = premiumPlan({ workloads: ['exchange'] });
     await world.finishedSetup(plan);
     const [a, b] = plan.keys.map((k) => k.versionlessUri);
-    configureExchangeAppOnly({
-      organization: 'contoso.onmicrosoft.com',
-      runner: {
-        async run(script) {
-          scripts.push(script);
-          return { exitCode: 0, stderr: '', stdout: `\nName        : Contoso-EX\nAzureKeyIDs : {${a}, ${b}}\nEnabled     : True\n` };
-        },
-      },
-    });
+    answer = async (script) => {
+      scripts.push(script);
+      return { exitCode: 0, stderr: '', stdout: `\nName        : Contoso-EX\nAzureKeyIDs : {${a}, ${b}}\nEnabled     : True\n` };
+    };
     const chat = world.conversationOf(LOCAL_PEOPLE.operator);
     const pairId = world.harness.keyward.operations.inventory.pairs().find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!.pairId;
     await world.say('dep');

@@ -3,20 +3,20 @@ import { ManualClock } from '../../../src/core';
 import { buildDepPlan, buildKeyRollPlan, type ApplyDepStep, type Plan, type RefreshDepStep } from '../../../src/customerKey';
 import type { Run, StepContext } from '../../../src/executor';
 import { applyDepStep, refreshDepStep } from '../../../src/executor/steps/depSteps';
-import { configureExchangeAppOnly } from '../../../src/executor/steps/powershellRunner';
+import type { ExchangeAppOnlySettings } from '../../../src/executor/steps/powershellRunner';
 import { inventoryWorld } from '../../unit/inventory/inventoryFixtures';
 import { SP_OBJECT_IDS, SUB_A, SUB_B, TENANT } from '../../unit/customerKey/fixtures/specs';
 
 const EXO = SP_OBJECT_IDS['00000002-0000-0ff1-ce00-000000000000']!;
 
-function contextFor(plan: Plan, steps: Run['steps'] = []): StepContext {
+function contextFor(plan: Plan, steps: Run['steps'] = [], exchangeAppOnly?: ExchangeAppOnlySettings): StepContext {
   const run = { id: 'run_x', requestId: 'req_x', plan, steps } as unknown as Run;
-  return { run, clock: new ManualClock(), progress: async () => undefined, audit: () => undefined, sleep: async () => undefined } as unknown as StepContext;
+  const settings = exchangeAppOnly ? { exchangeAppOnly } : {};
+  return { run, settings, clock: new ManualClock(), progress: async () => undefined, audit: () => undefined, sleep: async () => undefined } as unknown as StepContext;
 }
 
 /** The DEP step handlers without Azure: what runs, what is refused, and what the roll card gets. */
 describe('DEP step handlers (executor)', () => {
-  afterEach(() => configureExchangeAppOnly(undefined));
   const world = inventoryWorld();
   const pair = world.inventory.pairs().find((p) => p.workload === 'exchange' && p.A.ref.containerKind === 'vault')!;
   const request = (connection?: 'mi') => ({
@@ -46,9 +46,9 @@ describe('DEP step handlers (executor)', () => {
     const plan = buildDepPlan({ request: request('mi'), keys: [pair.A.ref, pair.B.ref], servicePrincipalObjectId: EXO, runner: 'executor' });
     const step = plan.steps.find((s): s is ApplyDepStep => s.kind === 'applyDep')!;
     await assert.rejects(applyDepStep.check(step, contextFor(plan)), /Exchange app-only is not set up on this Keyward \(KEYWARD_DEP_APP_ONLY\)/);
-    configureExchangeAppOnly({ organization: 'contoso.onmicrosoft.com', runner: { run: async () => ({ exitCode: 1, stdout: '', stderr: 'Connect-ExchangeOnline: The role assignment is missing.\nThe onboarding validation did not report Success.' }) } });
-    assert.equal((await applyDepStep.check(step, contextFor(plan))).state, 'todo');
-    await assert.rejects(applyDepStep.apply(step, contextFor(plan), undefined), /exit code 1 .*onboarding validation did not report Success/);
+    const appOnly: ExchangeAppOnlySettings = { organization: 'contoso.onmicrosoft.com', runner: { run: async () => ({ exitCode: 1, stdout: '', stderr: 'Connect-ExchangeOnline: The role assignment is missing.\nThe onboarding validation did not report Success.' }) } };
+    assert.equal((await applyDepStep.check(step, contextFor(plan, [], appOnly))).state, 'todo');
+    await assert.rejects(applyDepStep.apply(step, contextFor(plan, [], appOnly), undefined), /exit code 1 .*onboarding validation did not report Success/);
   });
 
   it('when a SharePoint refresh follows a roll, then its script names the new version from the rollKey step and goes to the operator', async () => {

@@ -11,6 +11,7 @@ import { VERBS } from '../../../src/bot/cards/verbs';
 import { planHash, type Plan } from '../../../src/customerKey';
 import type { SetupJourney } from '../../../src/journeys/setupJourney';
 import { SqliteJourneyStore } from '../../../src/store/sqliteJourneyStore';
+import type { PowerShellRunner } from '../../../src/executor/steps/powershellRunner';
 import { invokeActivity, messageActivity, postActivity } from '../../helpers/activities';
 import { assertValidCard } from '../../helpers/cardRules';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulatorEnv';
@@ -39,7 +40,7 @@ export interface OpsWorld {
   close(): Promise<void>;
 }
 
-export async function startOpsWorld(options: { env?: Record<string, string>; hsmProvisioningMs?: number } = {}): Promise<OpsWorld> {
+export async function startOpsWorld(options: { env?: Record<string, string>; hsmProvisioningMs?: number; powershell?: PowerShellRunner } = {}): Promise<OpsWorld> {
   const emulator = await startTestEmulator({ hsmProvisioningMs: options.hsmProvisioningMs ?? 0 });
   const clock = new ManualClock(Date.now());
   const harness = await startHarness(
@@ -54,7 +55,7 @@ export async function startOpsWorld(options: { env?: Record<string, string>; hsm
       KEYWARD_EXECUTOR_POLL_SECONDS: '0.05',
       ...options.env,
     },
-    { clock },
+    { clock, ...(options.powershell ? { powershell: options.powershell } : {}) },
   );
   const conversationOf = (person: LocalPerson) => `conv-${person.teamsId}`;
   const origin = (person: LocalPerson) => ({

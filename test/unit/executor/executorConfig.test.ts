@@ -43,4 +43,14 @@ describe('executor configuration', () => {
       },
     );
   });
+
+  it('when Exchange app-only is configured, then the executor gets the organization, the writer identity\'s client id and the runner; without the setting it gets none, whatever runner is offered', () => {
+    const runner = { run: async () => ({ exitCode: 0, stdout: '', stderr: '' }) };
+    const writer = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+    const on = executorSettingsFrom(loadConfig({ KEYWARD_DEP_APP_ONLY: 'true', KEYWARD_EXCHANGE_ORGANIZATION: 'contoso.onmicrosoft.com', KEYWARD_WRITER_CLIENT_ID: writer }), runner);
+    assert.equal(on.exchangeAppOnly?.organization, 'contoso.onmicrosoft.com');
+    assert.equal(on.exchangeAppOnly?.accountId, writer);
+    assert.equal(on.exchangeAppOnly?.runner, runner);
+    assert.equal(executorSettingsFrom(loadConfig({}), runner).exchangeAppOnly, undefined);
+  });
 });
