@@ -69,33 +69,43 @@ export class HealthMonitor {
     const { inventory } = this.deps;
     const drift: DriftReport[] = [];
     for (const key of keys) {
-      const lines = report.lines.filter((line) => belongsTo(line, key.ref));
-      const previous = inventory.health(key.ref.versionlessUri);
-      const summary = summarizeChecklist(lines);
-      const record: HealthRecord = {
-        id: keyId(key.ref.versionlessUri),
-        checkedAt: report.checkedAt,
-        ready: summary.ready,
-        counts: { pass: summary.pass, warn: summary.warn, fail: summary.fail, unknown: summary.unknown },
-        problems: lines.filter((l) => l.status === 'fail' || l.status === 'unknown').map((l) => ({ id: l.id, status: l.status, title: l.title, detail: l.detail, ...(l.fix ? { fix: l.fix.text } : {}) })),
-      };
-      inventory.putHealth(record);
-      const wasRed = new Set((previous?.problems ?? []).filter((p) => p.status === 'fail').map((p) => p.id));
-      const newlyRed = lines.filter((l) => l.status === 'fail' && !wasRed.has(l.id));
-      const nowRed = new Set(lines.filter((l) => l.status === 'fail').map((l) => l.id));
-      const resolved = [...wasRed].filter((id) => !nowRed.has(id));
-      if (newlyRed.length > 0 || resolved.length > 0) {
-        drift.push({ key, newlyRed, resolved, record });
-        this.deps.audit.append({
-          actor: { objectId: 'system:keyward', name: 'Keyward' },
-          action: newlyRed.length > 0 ? 'health.drift' : 'health.recovered',
-          target: key.ref.versionlessUri,
-          outcome: 'info',
-          details: { newlyRed: newlyRed.map((l) => l.id), resolved },
-        });
-      }
+      // Read the previous record and write the new one in one immediate transaction: when two
+      // Keyward processes check at once, the second compares against the first's result, so only
+      // one of them reports (and posts) the drift.
+      const found = inventory.transaction(() => this.compareKey(key, report));
+      if (found) drift.push(found);
     }
     return drift;
+  }
+
+  private compareKey(key: InventoryKey, report: { checkedAt: string; lines: readonly ChecklistLine[] }): DriftReport | undefined {
+    const { inventory } = this.deps;
+    const lines = report.lines.filter((line) => belongsTo(line, key.ref));
+    const previous = inventory.health(key.ref.versionlessUri);
+    // A newer result is already stored (another process finished a later check first): keep it.
+    if (previous && previous.checkedAt > report.checkedAt) return undefined;
+    const summary = summarizeChecklist(lines);
+    const record: HealthRecord = {
+      id: keyId(key.ref.versionlessUri),
+      checkedAt: report.checkedAt,
+      ready: summary.ready,
+      counts: { pass: summary.pass, warn: summary.warn, fail: summary.fail, unknown: summary.unknown },
+      problems: lines.filter((l) => l.status === 'fail' || l.status === 'unknown').map((l) => ({ id: l.id, status: l.status, title: l.title, detail: l.detail, ...(l.fix ? { fix: l.fix.text } : {}) })),
+    };
+    inventory.putHealth(record);
+    const wasRed = new Set((previous?.problems ?? []).filter((p) => p.status === 'fail').map((p) => p.id));
+    const newlyRed = lines.filter((l) => l.status === 'fail' && !wasRed.has(l.id));
+    const nowRed = new Set(lines.filter((l) => l.status === 'fail').map((l) => l.id));
+    const resolved = [...wasRed].filter((id) => !nowRed.has(id));
+    if (newlyRed.length === 0 && resolved.length === 0) return undefined;
+    this.deps.audit.append({
+      actor: { objectId: 'system:keyward', name: 'Keyward' },
+      action: newlyRed.length > 0 ? 'health.drift' : 'health.recovered',
+      target: key.ref.versionlessUri,
+      outcome: 'info',
+      details: { newlyRed: newlyRed.map((l) => l.id), resolved },
+    });
+    return { key, newlyRed, resolved, record };
   }
 }
 

@@ -33,4 +33,37 @@ describe('health monitor (scheduled readiness re-check)', () => {
     assert.ok(world.checker.calls[0]!.every((ref) => ref.containerName !== hsm.name));
     assert.equal(result.keys, 8);
   });
+
+  it('when a slow check (made before the key turned red) finishes after a newer one, then its stale green answer is ignored: no false "recovered", no second drift card later', async () => {
+    const world = inventoryWorld();
+    const audit: string[] = [];
+    // Two Keyward processes on one store: the slow one's answer reflects Azure at the time it asked.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowChecker = {
+      check: async (target: Parameters<typeof world.checker.check>[0]) => {
+        const answer = await world.checker.check(target);
+        await gate;
+        return answer;
+      },
+    };
+    const deps = { inventory: world.inventory, clock: world.clock, audit: { append: (e: { action: string }) => void audit.push(e.action) }, servicePrincipalObjectId: spObjectId };
+    const slow = new HealthMonitor({ ...deps, checker: slowChecker });
+    const fast = new HealthMonitor({ ...deps, checker: world.checker });
+    await fast.checkAll();
+    const slowRun = slow.checkAll();
+    await new Promise((resolve) => setImmediate(resolve));
+    const key = world.inventory.pairs()[0]!.A;
+    world.clock.advance(60_000);
+    world.checker.red.set(key.id, { id: 'enabledOff', status: 'fail', title: 'Key is enabled', detail: 'The key was disabled.' });
+    const newer = await fast.checkAll();
+    assert.equal(newer.drift.length, 1);
+    release();
+    const stale = await slowRun;
+    assert.equal(stale.drift.length, 0, 'the older, green answer is not news');
+    assert.equal(world.inventory.health(key.ref.versionlessUri)?.ready, false, 'the newer, red record stays');
+    world.clock.advance(60_000);
+    assert.equal((await fast.checkAll()).drift.length, 0, 'still red: not reported a second time');
+    assert.deepEqual(audit, ['health.drift']);
+  });
 });
