@@ -225,9 +225,12 @@ export class ApprovalService {
     return result.request;
   }
 
-  /** Shows the executor's progress on the cards ("Step 3 of 7: creating key A"). Not a state change; not audited (the executor audits its steps). */
-  async reportExecutionProgress(requestId: string, progress: string, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = this.apply(requestId, { type: 'reportProgress', progress: progress.slice(0, 300) }, executor, 'execution.progress.refused', {});
+  /**
+   * Shows the executor's progress on the cards ("Step 3 of 7: creating key A"); `halted` when the
+   * run stopped and waits for a Retry. Not a state change; not audited (the executor audits its steps).
+   */
+  async reportExecutionProgress(requestId: string, progress: string, options: { halted?: boolean } = {}, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
+    const result = this.apply(requestId, { type: 'reportProgress', progress: progress.slice(0, 300), ...(options.halted ? { halted: true } : {}) }, executor, 'execution.progress.refused', {});
     if (!result.ok) throw result.error;
     return result.request;
   }

@@ -92,6 +92,12 @@ export interface ExecutionState {
   startedAt: string;
   /** Free text from the executor ("Step 3 of 7: creating key A"); shown on the card. */
   progress?: string;
+  /**
+   * The run stopped at a step and waits for a Retry (allowed until the execution window closes,
+   * then the request fails). The request stays `executing` — nothing new may start from it — but
+   * the cards must not say "Running" while nothing runs.
+   */
+  halted?: boolean;
   finishedAt?: string;
   outcome?: 'succeeded' | 'failed';
   detail?: string;

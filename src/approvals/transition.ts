@@ -10,7 +10,7 @@ export type ApprovalEvent =
   | { type: 'expire' }
   | { type: 'remind' }
   | { type: 'beginExecution' }
-  | { type: 'reportProgress'; progress: string }
+  | { type: 'reportProgress'; progress: string; halted?: boolean }
   | { type: 'finishExecution'; outcome: 'succeeded' | 'failed'; detail: string };
 
 export type ChangeKind = 'voteRecorded' | 'approved' | 'rejected' | 'cancelled' | 'superseded' | 'expired' | 'reminded' | 'executing' | 'progress' | 'succeeded' | 'failed';
@@ -100,7 +100,7 @@ export function transition(request: ApprovalRequest, event: ApprovalEvent, now: 
       return { ok: true, change: 'executing', request: next(request, 'executing', { execution: { startedAt: iso(now) } }) };
     case 'reportProgress':
       if (request.status !== 'executing') return refuse('RequestNotPending', `The request is ${request.status}, not executing.`);
-      return { ok: true, change: 'progress', request: next(request, 'executing', { execution: { ...request.execution!, progress: event.progress } }) };
+      return { ok: true, change: 'progress', request: next(request, 'executing', { execution: { ...request.execution!, progress: event.progress, halted: event.halted === true } }) };
     case 'finishExecution':
       if (request.status !== 'executing') return refuse('RequestNotPending', `The request is ${request.status}, not executing; it cannot finish.`, { status: request.status });
       return {

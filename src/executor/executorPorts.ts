@@ -13,7 +13,8 @@ export interface ExecutionApprovals {
   get(requestId: string): ApprovalRequest | undefined;
   list(filter?: { statuses?: readonly RequestStatus[] }): ApprovalRequest[];
   beginExecution(requestId: string): Promise<ApprovalRequest>;
-  reportExecutionProgress(requestId: string, progress: string): Promise<unknown>;
+  /** `halted`: the run stopped and waits for a Retry (the cards say so instead of "Running"). */
+  reportExecutionProgress(requestId: string, progress: string, options?: { halted?: boolean }): Promise<unknown>;
   finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: string): Promise<unknown>;
 }
 

@@ -248,7 +248,7 @@ class Drive {
       this.logger.error({ step: planned.id, code: toAppError(auditError).code }, 'could not audit a step failure');
     }
     const until = this.run.retryUntil ? ` Retry is possible until ${this.run.retryUntil.slice(0, 16).replace('T', ' ')} UTC.` : '';
-    await this.report(`Stopped at step ${planned.index + 1} of ${this.run.steps.length} (${error.code}): ${error.message}${until}`);
+    await this.report(`Stopped at step ${planned.index + 1} of ${this.run.steps.length} (${error.code}): ${error.message}${until}`, { halted: true });
     await this.changed();
     this.logger.warn({ step: planned.id, code: error.code, status: error.details.status }, 'run stopped');
     return 'stopped';
@@ -352,9 +352,9 @@ class Drive {
     await this.changed();
   }
 
-  private async report(text: string): Promise<void> {
+  private async report(text: string, options: { halted?: boolean } = {}): Promise<void> {
     try {
-      await this.deps.approvals.reportExecutionProgress(this.run.requestId, text);
+      await this.deps.approvals.reportExecutionProgress(this.run.requestId, text, options);
     } catch (error) {
       this.logger.warn({ code: toAppError(error).code }, 'could not show progress on the approval card');
     }

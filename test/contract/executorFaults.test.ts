@@ -135,6 +135,7 @@ describe('executor under Azure faults (emulator)', function () {
     const stopped = world.approvals.get(request.id)!;
     assert.equal(stopped.status, 'executing');
     assert.match(stopped.execution?.progress ?? '', /Stopped at step 7 of 13 \(SubscriptionNotEnabled\).*Retry is possible until/);
+    assert.equal(stopped.execution?.halted, true, 'the approval card says "Stopped", not "Running"');
     assert.ok(world.changes.some((c) => c.id === run.id && c.status === 'stopped'), 'the run card was told');
 
     const refused = await world.executor.retry(run.id, person(LOCAL_PEOPLE.observer));

@@ -94,7 +94,7 @@ function headline(request: ApprovalRequest): string {
     case 'cancelled':
       return request.supersededBy ? 'Replaced by a new plan' : 'Cancelled';
     case 'executing':
-      return 'Running';
+      return request.execution?.halted ? 'Stopped: Retry possible' : 'Running';
     case 'succeeded':
       return 'Done';
     case 'failed':
@@ -118,6 +118,7 @@ function statusLine(request: ApprovalRequest, progress: RuleProgress, now: Date,
     case 'cancelled':
       return notice('warning', request.supersededBy ? `The plan changed, so this request was replaced by request ${shortId(request.supersededBy)} and its votes no longer count. Vote on the new card.` : `Cancelled: ${request.closedReason ?? 'withdrawn'}. Nothing will run.`);
     case 'executing':
+      if (request.execution?.halted) return notice('warning', `${request.execution.progress ?? 'Stopped.'} Until someone clicks Retry on the run card, nothing runs.`);
       return notice('info', `Running since ${formatUtc(request.execution!.startedAt)}${request.execution?.progress ? `: ${request.execution.progress}` : ''}.`);
     case 'succeeded':
       return notice('success', `Done at ${formatUtc(request.execution!.finishedAt!)}${request.execution?.detail ? `: ${request.execution.detail.replace(/\.$/, '')}` : ''}.`);

@@ -29,7 +29,7 @@ function view(request: ApprovalRequest, viewer: ApprovalViewer, extra: Partial<A
 const alexVoted = requestIn('pending', { votes: [{ voter: personOf(P.approverAlex), decision: 'approve', reason: 'checked the regions', at: at(30).toISOString(), planHash: HASH_1 }] });
 
 describe('approval card (pure renderer)', () => {
-  const cases: Array<{ title: string; request: ApprovalRequest; viewer: ApprovalViewer; buttons: string[]; words: RegExp[]; extra?: Partial<ApprovalCardView> }> = [
+  const cases: Array<{ title: string; request: ApprovalRequest; viewer: ApprovalViewer; buttons: string[]; words: RegExp[]; absent?: RegExp[]; extra?: Partial<ApprovalCardView> }> = [
     { title: 'the shared card of a pending request', request: alexVoted, viewer: 'shared', buttons: ['Approve', 'Reject', 'Cancel request (requester only)'], words: [/Approval needed/, /Waiting for approval: 1 given, 1 more needed/, /Olivia Operator/, /Approved\*\* by Alex Approver/, /checked the regions/, /Key approvers: 1 more of 2 \(can still approve: Bruno Approver\)/, /Time left/, /22 h 30 min left/] },
     { title: 'an approver who has not voted', request: alexVoted, viewer: 'approver', buttons: ['Approve', 'Reject'], words: [/You are an approver/] },
     { title: 'the requester', request: alexVoted, viewer: 'requester', buttons: ['Cancel request'], words: [/You asked for this/] },
@@ -37,6 +37,7 @@ describe('approval card (pure renderer)', () => {
     { title: 'an observer', request: alexVoted, viewer: 'observer', buttons: [], words: [/only the approvers named in the policy can decide/] },
     { title: 'an approved request (shared)', request: requestIn('approved'), viewer: 'shared', buttons: ['Cancel before it runs (requester only)'], words: [/Approved by Alex Approver, Bruno Approver/, /Run by/] },
     { title: 'a running request', request: requestIn('executing', { execution: { startedAt: at(100).toISOString(), progress: 'Step 2 of 5: creating key A' } }), viewer: 'shared', buttons: [], words: [/Running since/, /Step 2 of 5/, /client request id 3f1c2b9a/] },
+    { title: 'a request whose run stopped and waits for Retry', request: requestIn('executing', { execution: { startedAt: at(100).toISOString(), progress: 'Stopped at step 7 of 13 (SubscriptionNotEnabled): re-enable it.', halted: true } }), viewer: 'shared', buttons: [], words: [/Stopped: Retry possible/, /Stopped at step 7 of 13/, /nothing runs/], absent: [/Running/] },
     { title: 'a succeeded request', request: requestIn('succeeded', { execution: { startedAt: at(100).toISOString(), finishedAt: at(110).toISOString(), outcome: 'succeeded', detail: 'Created 2 keys' } }), viewer: 'shared', buttons: [], words: [/Done:/, /Done at/, /Created 2 keys/] },
     { title: 'a failed request', request: requestIn('failed', { execution: { startedAt: at(100).toISOString(), finishedAt: at(110).toISOString(), outcome: 'failed', detail: '403 on vault B' } }), viewer: 'shared', buttons: [], words: [/Failed:/, /403 on vault B/] },
     { title: 'a rejected request', request: requestIn('rejected', { closedReason: 'rejected by Alex Approver: wrong region' }), viewer: 'shared', buttons: [], words: [/Rejected: rejected by Alex Approver: wrong region/, /Nothing will run/] },
@@ -50,6 +51,7 @@ describe('approval card (pure renderer)', () => {
       assert.deepEqual(actionsOf(card).map((a) => a.title), c.buttons);
       const json = JSON.stringify(card);
       for (const words of c.words) assert.match(json, words);
+      for (const words of c.absent ?? []) assert.doesNotMatch(json, words);
       assert.match(json, /Plan hash/);
       assert.match(json, new RegExp(c.request.planHash.slice(0, 16)), 'the full hash is shown (grouped)');
       assert.match(json, new RegExp(c.request.id), 'the request id is shown');

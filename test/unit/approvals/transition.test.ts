@@ -125,6 +125,19 @@ describe('approval request state machine (pure transition)', () => {
     assert.equal(!result.ok && result.error.code, 'PlanChanged');
   });
 
+  it('when a run stops, then the request stays executing but is marked halted; the next progress (a Retry) clears the mark', () => {
+    const stopped = transition(requestIn('executing'), { type: 'reportProgress', progress: 'Stopped at step 3 of 7 (Forbidden)', halted: true }, at(200));
+    assert.ok(stopped.ok);
+    if (!stopped.ok) return;
+    assert.equal(stopped.request.status, 'executing');
+    assert.equal(stopped.request.execution?.halted, true);
+    const retried = transition(stopped.request, progress, at(210));
+    assert.ok(retried.ok);
+    if (!retried.ok) return;
+    assert.equal(retried.request.execution?.halted, false);
+    assert.equal(retried.request.execution?.progress, 'Step 2 of 5');
+  });
+
   it('when a finish carries a detail, then the request keeps it with the finish time', () => {
     const result = transition(requestIn('executing'), fail, at(200));
     assert.ok(result.ok);
