@@ -122,20 +122,23 @@ async function stopAll(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   const running = children.filter((child) => child.process.exitCode === null && child.process.signalCode === null);
-  await Promise.all(
-    running.reverse().map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
-          child.process.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.process.kill('SIGTERM');
-        }),
-    ),
-  );
+  // The bot first: its graceful stop lets in-flight turns finish, and they may still need the
+  // emulator (Azure) and the playground (replies). Then the others together.
+  await Promise.all(running.filter((child) => child.name === 'bot').map(stopChild));
+  await Promise.all(running.filter((child) => child.name !== 'bot').map(stopChild));
   process.exit(code);
+}
+
+function stopChild(child: { process: ChildProcess }): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
+    child.process.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.process.kill('SIGTERM');
+  });
 }
 
 async function checkPorts(ports: Array<{ port: number; host: string; variable: string; what: string }>): Promise<void> {
