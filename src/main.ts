@@ -26,6 +26,9 @@ import { SqliteRunArtifactStore } from './store/sqliteRunArtifactStore';
 import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
 import { createOpsRuntime, operationsMigrations, type OpsRuntime } from './bot/inventory/opsRuntime';
 import { withoutCommands } from './bot/inventory/statusFeature';
+import { AuditDigester, ed25519Signer } from './audit';
+import { AuditDigestDirectory, loadOrCreateDigestKey } from './store/auditDigestFiles';
+import { SqliteAuditStore } from './store/sqliteAuditStore';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -63,6 +66,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
+  // The audit digest key too (a damaged key file = no start, with what to do).
+  const digestSigner = config.auditDigests.everyMinutes > 0 ? ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile)) : undefined;
   const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations, ...journeyMigrations, ...executorMigrations, ...operationsMigrations] });
   const kv = new SqliteKeyValueStore(db);
   let approvals: ApprovalsRuntime;
@@ -75,6 +80,21 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
 
   // Azure: a reader identity for preflight and checks, a writer identity for approved runs only.
   const clock = overrides.clock ?? systemClock;
+
+  // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
+  const digester = digestSigner ? new AuditDigester({ store: new SqliteAuditStore(db), signer: digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
+  const signAuditDigest = () => {
+    if (!digester) return;
+    try {
+      const digest = digester.digestNow();
+      if (digest) logger.info({ digest: digest.number, toSequence: digest.toSequence, dir: config.auditDigests.dir }, 'audit digest signed');
+    } catch (error) {
+      logger.error({ code: isAppError(error) ? error.code : 'Internal', err: error instanceof Error ? error.message : String(error) }, 'could not sign or write the audit digest; retrying at the next interval');
+    }
+  };
+  if (digester) logger.info({ keyFingerprint: digester.fingerprint }, 'audit digests are signed with this Ed25519 key: keep its fingerprint outside Keyward');
+  signAuditDigest();
+  const digestTimer = digester ? setInterval(signAuditDigest, config.auditDigests.everyMinutes * 60_000).unref() : undefined;
   const writerCredential = createAzureCredential(config.azure.writerClientId);
   const readerCredential = config.azure.readerClientId ? createAzureCredential(config.azure.readerClientId) : writerCredential;
   const azureEndpoints = { armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint };
@@ -133,6 +153,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   if (config.operations.coolingOffSeconds >= destructive.executionWindowMinutes * 60) {
     await executor.stop();
     await approvals.stop();
+    if (digestTimer) clearInterval(digestTimer);
     db.close();
     throw appError('PolicyInvalid', `The teardown cooling-off (${config.operations.coolingOffSeconds} s, KEYWARD_TEARDOWN_COOLING_OFF_SECONDS) must be shorter than the destructive rule's execution window (${destructive.executionWindowMinutes} min): an approved teardown could never run.`);
   }
@@ -210,6 +231,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     await operations.stop();
     await executor.stop();
     await approvals.stop();
+    if (digestTimer) clearInterval(digestTimer);
     db.close();
     throw error;
   }
@@ -232,6 +254,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
         await operations.stop();
         await executor.stop();
         await approvals.stop();
+        if (digestTimer) clearInterval(digestTimer);
+        signAuditDigest();
         db.close();
         logger.info({}, 'Keyward stopped');
       })();

@@ -40,6 +40,13 @@ export interface Config {
     /** Seconds between expiry/reminder passes; 0 = off. */
     tickSeconds: number;
   };
+  /** Signed digests of the audit chain (src/audit/auditDigest.ts). */
+  auditDigests: {
+    /** Minutes between digests; 0 = off. */
+    everyMinutes: number;
+    dir: string;
+    signingKeyFile: string;
+  };
   backupDir: string;
   executor: {
     /** Where downloaded security domains are stored (encrypted at rest). */
@@ -161,6 +168,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     },
     policyFile: values.KEYWARD_POLICY_FILE as string | undefined,
     approvals: { tickSeconds: values.KEYWARD_APPROVALS_TICK_SECONDS as number },
+    auditDigests: {
+      everyMinutes: values.KEYWARD_AUDIT_DIGEST_MINUTES as number,
+      dir: path.resolve(dataDir, (values.KEYWARD_AUDIT_DIGEST_DIR as string | undefined) ?? 'audit-digests'),
+      signingKeyFile: path.resolve(dataDir, (values.KEYWARD_AUDIT_SIGNING_KEY_FILE as string | undefined) ?? path.join('audit', 'digest-signing-key.pem')),
+    },
     backupDir: path.resolve(dataDir, (values.KEYWARD_BACKUP_DIR as string | undefined) ?? 'backups'),
     executor: {
       securityDomainDir: path.resolve(dataDir, (values.KEYWARD_SECURITY_DOMAIN_DIR as string | undefined) ?? 'security-domains'),

@@ -63,6 +63,9 @@ export const SETTINGS = [
   // --- approvals, execution, storage of artefacts
   { name: 'KEYWARD_POLICY_FILE', schema: optionalString, doc: 'Approval policy file (JSON). Local default: config/policy.local.json. Required in production.', example: 'config/policy.local.json' },
   { name: 'KEYWARD_APPROVALS_TICK_SECONDS', schema: z.coerce.number().int('must be a whole number').min(0).max(3600).default(30), doc: 'How often Keyward expires overdue approval requests and sends reminders (seconds; 0 = never; votes check expiry themselves).', example: '30' },
+  { name: 'KEYWARD_AUDIT_DIGEST_MINUTES', schema: z.coerce.number().int('must be a whole number').min(0).max(1440).default(60), doc: 'How often Keyward signs a digest of the audit log when something new was logged (also at shutdown); minutes, 0 = never.', example: '60' },
+  { name: 'KEYWARD_AUDIT_DIGEST_DIR', schema: optionalString, doc: 'Where signed audit digests are written, one file each, never rewritten (default: <data dir>/audit-digests). Ship them to append-only storage.', example: '' },
+  { name: 'KEYWARD_AUDIT_SIGNING_KEY_FILE', schema: optionalString, doc: 'Ed25519 private key (PEM) that signs audit digests, made on first start (default: <data dir>/audit/digest-signing-key.pem; public half beside it as .pub.pem).', example: '' },
   { name: 'KEYWARD_BACKUP_DIR', schema: optionalString, doc: 'Where key backups are written (default: <data dir>/backups). Never chat.', example: '' },
   { name: 'KEYWARD_SECURITY_DOMAIN_DIR', schema: optionalString, doc: 'Where downloaded Managed HSM security domains are stored, encrypted at rest (default: <data dir>/security-domains). Never chat.', example: '' },
   { name: 'KEYWARD_EXECUTOR_MAX_ATTEMPTS', schema: z.coerce.number().int('must be a whole number').min(1).max(20).default(6), doc: 'Attempts per plan step on throttling, 5xx or dropped connections before the run stops and offers Retry.', example: '6' },

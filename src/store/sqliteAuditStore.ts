@@ -3,6 +3,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { appError } from '../core';
 import type { AuditAnchor, AuditOutcome, AuditRecord } from '../audit/auditRecord';
 import type { AuditStore } from '../audit/auditLog';
+import type { AuditDigest } from '../audit/auditDigest';
+import type { AuditDigestStore } from '../audit/auditDigester';
 import type { Database, Migration } from './database';
 
 export const auditMigrations: readonly Migration[] = [
@@ -31,6 +33,15 @@ export const auditMigrations: readonly Migration[] = [
       id INTEGER PRIMARY KEY CHECK (id = 1),
       sequence INTEGER NOT NULL,
       hash TEXT NOT NULL
+    );`,
+  },
+  {
+    id: 'audit/002_digests',
+    // Signed digests of the chain (see src/audit/auditDigest.ts); number is the digest chain order.
+    sql: `CREATE TABLE audit_digest (
+      number INTEGER PRIMARY KEY,
+      to_sequence INTEGER NOT NULL,
+      body TEXT NOT NULL
     );`,
   },
 ];
@@ -76,8 +87,8 @@ function toRecord(row: AuditRow): AuditRecord {
   };
 }
 
-/** The audit chain in Keyward's SQLite file. */
-export class SqliteAuditStore implements AuditStore {
+/** The audit chain and its signed digests in Keyward's SQLite file. */
+export class SqliteAuditStore implements AuditStore, AuditDigestStore {
   constructor(private readonly db: Database) {}
 
   appendWith(build: (head: AuditAnchor | undefined) => AuditRecord): AuditRecord {
@@ -129,6 +140,24 @@ export class SqliteAuditStore implements AuditStore {
   *records(fromSequence = 1): Iterable<AuditRecord> {
     const statement = this.db.prepare('SELECT * FROM audit_log WHERE sequence >= ? ORDER BY sequence');
     for (const row of statement.iterate(fromSequence) as IterableIterator<AuditRow>) yield toRecord(row);
+  }
+
+  appendDigestWith(build: (last: AuditDigest | undefined, head: AuditAnchor | undefined) => AuditDigest | undefined): AuditDigest | undefined {
+    const run = this.db.transaction(() => {
+      const digest = build(this.lastDigest(), this.storedHead());
+      if (digest) this.db.prepare('INSERT INTO audit_digest (number, to_sequence, body) VALUES (?, ?, ?)').run(digest.number, digest.toSequence, JSON.stringify(digest));
+      return digest;
+    });
+    return run.immediate();
+  }
+
+  lastDigest(): AuditDigest | undefined {
+    const row = this.db.prepare('SELECT body FROM audit_digest ORDER BY number DESC LIMIT 1').get() as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as AuditDigest) : undefined;
+  }
+
+  *digests(): Iterable<AuditDigest> {
+    for (const row of this.db.prepare('SELECT body FROM audit_digest ORDER BY number').iterate() as IterableIterator<{ body: string }>) yield JSON.parse(row.body) as AuditDigest;
   }
 
   /** Records about one approval request, oldest first (for cards and tests). */

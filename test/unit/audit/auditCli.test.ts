@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { computeAuditHash, ChainedAuditLog, type AuditRecord } from '../../../src/audit';
+import crypto from 'node:crypto';
+import { AuditDigester, computeAuditHash, ChainedAuditLog, ed25519Signer, type AuditRecord } from '../../../src/audit';
+import { systemClock } from '../../../src/core';
+import { AuditDigestDirectory, loadOrCreateDigestKey } from '../../../src/store/auditDigestFiles';
 import { runAuditCli } from '../../../src/cli/audit';
 import { openDatabase } from '../../../src/store/database';
 import { auditMigrations, SqliteAuditStore } from '../../../src/store/sqliteAuditStore';
@@ -104,4 +107,72 @@ describe('npm run audit (verify / export)', () => {
     const { stdout } = await run('npm', ['run', '-s', 'audit', '--', 'verify'], { cwd: path.resolve(__dirname, '../../..'), env: { ...process.env, KEYWARD_DATA_DIR: dataDir } });
     assert.match(stdout, /Audit log intact: 2 record\(s\)/);
   });
+
+  describe('with signed digests', () => {
+    /** The bot's digester over the same store: key in <data>/audit, digests in <data>/audit-digests. */
+    function digest(): void {
+      const db = openDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
+      const store = new SqliteAuditStore(db);
+      const signer = ed25519Signer(loadOrCreateDigestKey(path.join(dataDir, 'audit', 'digest-signing-key.pem')));
+      new AuditDigester({ store, signer, sink: new AuditDigestDirectory(path.join(dataDir, 'audit-digests')), audit: new ChainedAuditLog(store), clock: systemClock }).digestNow();
+      db.close();
+    }
+
+    /** Someone with write access to the store rebuilds the whole log with valid hashes. */
+    function rewriteLog(): void {
+      tamper(dataDir, 'DELETE FROM audit_log; DELETE FROM audit_head;');
+      const db = openDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
+      const log = new ChainedAuditLog(new SqliteAuditStore(db));
+      for (let i = 1; i <= 6; i += 1) log.append({ actor: { objectId: `p${i}` }, action: 'approval.vote.recorded', target: `t${i}`, requestId: 'r1', outcome: 'success', reason: i === 2 ? 'forged' : `r${i}` });
+      db.close();
+    }
+
+    it('when the log and its digests agree, then verify says how many digests pinned it and prints the key fingerprint to compare', async () => {
+      seedStore(dataDir, 2);
+      digest();
+      seedStore(dataDir, 2);
+      digest();
+      const result = await cli(['verify'], dataDir);
+      assert.equal(result.code, 0, result.err + result.out);
+      assert.match(result.out, /Signed digests: 2 verified \(#1–#2 in .*audit-digests\); the last, made .*, pins records up to 5\./);
+      assert.match(result.out, /Digest key fingerprint \(SHA-256\): [0-9a-f]{64}/);
+    });
+
+    it('when the whole log was rewritten with valid hashes, then the chain alone passes but verify with the digests exits 1 at the first pinned record', async () => {
+      seedStore(dataDir, 3);
+      digest();
+      rewriteLog();
+      assert.equal((await cli(['verify', '--no-digests'], dataDir)).code, 0, 'a hash chain alone cannot see a full rewrite');
+      const result = await cli(['verify'], dataDir);
+      assert.equal(result.code, 1);
+      assert.match(result.out, /BROKEN at record 4 \(anchorMismatch\).*a signed digest pinned this record/);
+    });
+
+    it('when a digest file was edited or removed, or the public key is missing, then verify says so (exit 1, or 2 when it cannot check)', async () => {
+      seedStore(dataDir, 1);
+      digest();
+      seedStore(dataDir, 1);
+      digest();
+      seedStore(dataDir, 1);
+      digest();
+      const dir = path.join(dataDir, 'audit-digests');
+      const second = path.join(dir, 'digest-00000002.json');
+      const original = fs.readFileSync(second, 'utf8');
+      fs.writeFileSync(second, original.replace(/"createdAt":"[^"]+"/, '"createdAt":"2020-01-01T00:00:00.000Z"'));
+      assert.match((await cli(['verify'], dataDir)).out, /digests BROKEN at digest 2 \(digestSignatureInvalid\)/);
+      fs.rmSync(second);
+      const removed = await cli(['verify'], dataDir);
+      assert.equal(removed.code, 1);
+      assert.match(removed.out, /digests BROKEN at digest 3 \(digestChainBroken\): .*digest 2 is missing/);
+      fs.writeFileSync(second, original);
+      assert.equal((await cli(['verify'], dataDir)).code, 0);
+      const noKey = await cli(['verify', '--public-key', path.join(dataDir, 'missing.pub.pem')], dataDir);
+      assert.equal(noKey.code, 2);
+      assert.match(noKey.err, /Cannot read the digest public key .*--public-key/);
+      const otherKey = path.join(dataDir, 'other.pub.pem');
+      fs.writeFileSync(otherKey, crypto.generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+      assert.match((await cli(['verify', '--public-key', otherKey], dataDir)).out, /digestKeyUnknown/);
+    });
+  });
 });
+

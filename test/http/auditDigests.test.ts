@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runAuditCli } from '../../src/cli/audit';
+import { startHarness } from '../helpers/keywardHarness';
+
+async function verify(dataDir: string): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await runAuditCli(['verify'], { stdout: (t) => (out += t), stderr: (t) => (out += t), env: { KEYWARD_DATA_DIR: dataDir } });
+  return { code, out };
+}
+
+/** The running bot signs audit digests by itself: at start (covering what came before) and at stop. */
+describe('audit digests signed by the running Keyward', function () {
+  this.timeout(60_000);
+
+  it('when Keyward starts and restarts, then each start is sealed by a signed digest, the key fingerprint is logged, and "audit verify" checks the log against them', async () => {
+    const harness = await startHarness();
+    try {
+      const digestDir = path.join(harness.dataDir, 'audit-digests');
+      assert.deepEqual(fs.readdirSync(digestDir), ['digest-00000001.json']);
+      const announced = harness.logs.find((line) => /audit digests are signed with this Ed25519 key/.test(line.message));
+      assert.match(String(announced?.fields.keyFingerprint), /^[0-9a-f]{64}$/);
+      await harness.restart();
+      assert.deepEqual(fs.readdirSync(digestDir), ['digest-00000001.json', 'digest-00000002.json'], 'the restart logged policy.loaded, so a new digest covers it');
+      const result = await verify(harness.dataDir);
+      assert.equal(result.code, 0, result.out);
+      assert.match(result.out, /Signed digests: 2 verified/);
+      assert.ok(JSON.stringify(harness.logs).indexOf('PRIVATE KEY') === -1, 'the signing key never reaches the log');
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('when digests are turned off (KEYWARD_AUDIT_DIGEST_MINUTES=0), then no key and no digest is made', async () => {
+    const harness = await startHarness({ KEYWARD_AUDIT_DIGEST_MINUTES: '0' });
+    try {
+      assert.equal(fs.existsSync(path.join(harness.dataDir, 'audit-digests')), false);
+      assert.equal(fs.existsSync(path.join(harness.dataDir, 'audit')), false);
+    } finally {
+      await harness.close();
+    }
+  });
+});
