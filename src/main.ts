@@ -37,6 +37,8 @@ export interface KeywardOverrides {
   extraFeatures?: readonly BotFeature[];
   /** Test hook: runs Exchange app-only DEP scripts instead of `pwsh` (no PowerShell on test machines). */
   powershell?: PowerShellRunner;
+  /** Test hook: the Bot Framework channel's OpenID metadata (signing keys) from a local server instead of login.botframework.com. */
+  channelOpenIdMetadataUrl?: string;
 }
 
 export interface Keyward {
@@ -189,7 +191,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const journeys = journeyEntries(registered);
 
   const bot = createBot({
-    auth: config.bot,
+    auth: { ...config.bot, ...(overrides.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl } : {}) },
     storage: new SqliteBotStorage(kv),
     features,
     renderWelcome: (actor) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local' }),

@@ -1,7 +1,7 @@
-import { ConfigurationServiceClientCredentialFactory, type Storage } from 'botbuilder';
+import { CallerIdConstants, ConfigurationServiceClientCredentialFactory, type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse, type Storage, type TurnContext } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type restify from 'restify';
-import type { Logger } from '../core';
+import { appError, type Logger } from '../core';
 import type { Actor, BotFeature } from './botTypes';
 import type { AdaptiveCardJson } from './cards/adaptiveCard';
 import { createTeamsApp } from './teamsApp';
@@ -11,6 +11,11 @@ export interface BotAuthSettings {
   appType?: 'UserAssignedMSI' | 'SingleTenant';
   tenantId?: string;
   password?: string;
+  /**
+   * Where botbuilder fetches the Bot Framework channel's OpenID metadata (signing keys); default
+   * login.botframework.com. Tests point it at a local server to prove forged tokens are refused.
+   */
+  channelOpenIdMetadataUrl?: string;
 }
 
 export interface CreateBotOptions {
@@ -34,8 +39,8 @@ export interface Bot {
  */
 export function createBot(options: CreateBotOptions): Bot {
   const adapter = options.auth.appId
-    ? new TeamsAdapter(
-        {},
+    ? new KeywardTeamsAdapter(
+        options.auth.channelOpenIdMetadataUrl ? publicCloudWithMetadata(options.auth.channelOpenIdMetadataUrl) : {},
         new ConfigurationServiceClientCredentialFactory({
           MicrosoftAppId: options.auth.appId,
           MicrosoftAppType: options.auth.appType,
@@ -43,7 +48,7 @@ export function createBot(options: CreateBotOptions): Bot {
           MicrosoftAppPassword: options.auth.password,
         }),
       )
-    : new TeamsAdapter({});
+    : new KeywardTeamsAdapter({});
   const app = createTeamsApp({
     adapter,
     botAppId: options.auth.appId,
@@ -52,8 +57,63 @@ export function createBot(options: CreateBotOptions): Bot {
     renderWelcome: options.renderWelcome,
     logger: options.logger,
   });
+  const logic = (context: TurnContext) => app.run(context).then(() => undefined);
   return {
     adapter,
-    handleActivity: (req, res) => adapter.process(req as never, res as never, (context) => app.run(context).then(() => undefined)),
+    async handleActivity(req, res) {
+      const activity = withDates((req as restify.Request & { body: Activity }).body);
+      const invokeResponse = await adapter.authenticateAndRun(activity, String(req.headers.authorization ?? ''), logic);
+      res.status(invokeResponse?.status ?? 200);
+      if (invokeResponse?.body !== undefined) res.send(invokeResponse.body);
+      res.end();
+    },
+  };
+}
+
+/**
+ * teams-ai's adapter, with authentication called by Keyward itself so that every failure is a
+ * plain 401 (AppError Unauthenticated): botbuilder's `process` answers some forged tokens
+ * (jsonwebtoken's "invalid signature") with 500, and writes raw error text into response bodies;
+ * Keyward's server answers errors with a code and no internals instead.
+ */
+class KeywardTeamsAdapter extends TeamsAdapter {
+  async authenticateAndRun(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    let authenticated: Awaited<ReturnType<typeof this.botFrameworkAuthentication.authenticateRequest>>;
+    try {
+      authenticated = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      throw appError('Unauthenticated', 'The Bot Framework token on this request was not accepted.', { reason: error instanceof Error ? error.message : String(error) });
+    }
+    return this.processActivity(authenticated, activity, logic);
+  }
+}
+
+/** What botbuilder's `process` does to an activity before the turn: ISO strings become Dates (raw kept). */
+function withDates(activity: Activity): Activity {
+  const fixed = activity as Activity & Record<string, unknown>;
+  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+    if (typeof fixed[field] === 'string') {
+      fixed[raw] = fixed[field];
+      fixed[field] = new Date(fixed[field] as string);
+    }
+  }
+  return fixed;
+}
+
+/**
+ * botbuilder takes either none or all of its authentication endpoints: these are its public-cloud
+ * defaults (botframework-connector's AuthenticationConstants), with only the channel's OpenID
+ * metadata replaced. A test checks they still equal botbuilder's own.
+ */
+export function publicCloudWithMetadata(channelOpenIdMetadataUrl: string): ConfigurationBotFrameworkAuthenticationOptions {
+  return {
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+    OAuthUrl: 'https://api.botframework.com',
+    ToBotFromChannelOpenIdMetadataUrl: channelOpenIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    CallerId: CallerIdConstants.PublicAzureChannel,
   };
 }

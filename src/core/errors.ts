@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'PayloadTooLarge',
   'UnsupportedMediaType',
   'TenantNotAllowed',
+  'Unauthenticated',
   'NotFound',
   // journeys and cards
   'StaleCard',
@@ -99,6 +100,7 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   PayloadTooLarge: 'The request body is too large. Send a smaller body.',
   UnsupportedMediaType: 'The request must be JSON (Content-Type: application/json).',
   TenantNotAllowed: 'This Keyward installation serves another Microsoft 365 tenant.',
+  Unauthenticated: 'The request carries no Bot Framework token Keyward accepts (missing, forged, expired, or for another bot).',
   NotFound: 'Nothing with that id exists. Check the id or start again.',
   StaleCard: 'This card is out of date. The current state is shown instead; act on the new card.',
   NotYourJourney: 'This card belongs to someone else\'s journey. Start your own with "setup".',

@@ -58,7 +58,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch (error) {
       const appErr = toAppError(error);
       const status = statusFor(appErr);
-      options.logger.warn({ status, code: appErr.code, reason: appErr.message }, 'refused /api/messages request');
+      options.logger.warn({ status, code: appErr.code, reason: appErr.message, ...(typeof appErr.details.reason === 'string' ? { detail: appErr.details.reason } : {}) }, 'refused /api/messages request');
       if (!res.headersSent) sendError(res, status, appErr);
     } finally {
       inFlight -= 1;
@@ -121,6 +121,8 @@ function statusFor(error: AppError): number {
       return 415;
     case 'TenantNotAllowed':
       return 403;
+    case 'Unauthenticated':
+      return 401;
     default:
       return 500;
   }

@@ -7,6 +7,8 @@ export interface ConnectorCall {
   conversationId: string;
   activityId?: string;
   body: Record<string, unknown>;
+  /** The Authorization header the bot sent (its outbound token in production mode). */
+  authorization?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export class FakeConnector {
           conversationId: decodeURIComponent(match?.[1] ?? ''),
           activityId: match?.[2] ? decodeURIComponent(match[2]) : undefined,
           body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+          ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}),
         };
         this.calls.push(call);
         for (const waiter of [...this.waiters]) {

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { LOCAL_TENANT_ID } from '../../src/core';
 import { messageActivity, postActivity } from '../helpers/activities';
 import { startHarness, type Harness } from '../helpers/keywardHarness';
+import { startBotFrameworkIssuer, type BotFrameworkIssuer } from '../helpers/botFrameworkIssuer';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
 
 const PRODUCTION = {
   MicrosoftAppId: '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1',
@@ -13,23 +16,63 @@ const PRODUCTION = {
   KEYWARD_APPROVALS_TICK_SECONDS: '0',
 };
 
-// A forged token cannot be tested here: botbuilder fetches the Bot Framework OpenID metadata from
-// login.botframework.com to check signatures, and this machine has no network. Token-less
-// requests are refused before any fetch, which is what the first test shows.
 describe('production mode: Bot Framework authentication on /api/messages', () => {
   let harness: Harness;
+  let issuer: BotFrameworkIssuer;
+  // botbuilder's real JWT validation, with the channel's signing keys served locally instead of
+  // by login.botframework.com (no network here): only where the keys come from is replaced.
+  // Outbound replies use the bot's managed identity (UserAssignedMSI): the emulator's identity
+  // endpoint stands in for App Service's.
+  let emulator: TestEmulator;
   before(async () => {
-    harness = await startHarness(PRODUCTION);
+    issuer = await startBotFrameworkIssuer();
+    emulator = await startTestEmulator();
+    harness = await startHarness({ ...emulator.keywardEnv, ...PRODUCTION }, { channelOpenIdMetadataUrl: issuer.metadataUrl });
   });
   after(async () => {
     await harness?.close();
+    await emulator?.close();
+    await issuer?.close();
   });
 
-  it('when an activity arrives without a token, then botbuilder refuses it with 401 and nothing is sent', async () => {
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const activity = () => messageActivity('help', { serviceUrl: harness.connector.url, conversationId: 'conv-prod' });
+
+  const refused: Array<{ title: string; token: () => string }> = [
+    { title: 'signed with another key under the published key id (forged)', token: () => issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: harness.connector.url }, { signWith: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }) },
+    { title: 'issued for another bot (audience)', token: () => issuer.token({ aud: '00000000-1111-4222-8333-444444444444', serviceurl: harness.connector.url }) },
+    { title: 'bound to another serviceUrl (a reply hijack)', token: () => issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: 'https://attacker.example.com/' }) },
+    { title: 'expired', token: () => issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: harness.connector.url, expiresInSeconds: -3600 }) },
+    { title: 'from another issuer', token: () => issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: harness.connector.url, iss: 'https://evil.example.com' }) },
+    { title: 'not a JWT at all', token: () => 'not.a.jwt' },
+  ];
+  for (const r of refused) {
+    it(`when the token is ${r.title}, then it is refused with 401 and nothing is sent`, async () => {
+      const before = harness.connector.calls.length;
+      const response = await postActivity(harness.url, activity(), bearer(r.token()));
+      assert.equal(response.status, 401);
+      assert.equal((response.body as { error?: { code?: string } }).error?.code, 'Unauthenticated');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(harness.connector.calls.length, before);
+    });
+  }
+
+  it('when the channel sends a properly signed token, then the activity is accepted and the welcome card goes back with the bot\'s own token', async () => {
+    const before = harness.connector.calls.length;
+    const response = await postActivity(harness.url, activity(), bearer(issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: harness.connector.url })));
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const replies = harness.connector.calls.slice(before);
+    assert.ok(replies.some((call) => /Microsoft 365 Customer Key/.test(JSON.stringify(call.body))), 'the welcome card was sent');
+    assert.ok(replies.every((call) => /^Bearer \S+/.test(call.authorization ?? '')), 'replies carry the bot\'s token');
+  });
+
+  it('when an activity arrives without a token, then it is refused with 401 and nothing is sent', async () => {
+    const before = harness.connector.calls.length;
     const response = await postActivity(harness.url, messageActivity('help', { serviceUrl: harness.connector.url, conversationId: 'conv-prod' }));
     assert.equal(response.status, 401);
+    assert.deepEqual(response.body, { error: { code: 'Unauthenticated', message: 'The Bot Framework token on this request was not accepted.' } }, 'a code and a sentence, no internals');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(harness.connector.calls.length, 0);
+    assert.equal(harness.connector.calls.length, before);
   });
 
   it('when an activity names no tenant, then production refuses it with 403 before anything else', async () => {
