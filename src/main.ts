@@ -282,7 +282,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   try {
     keyward = await startKeyward(config, { clock: systemClock });
   } catch (error) {
-    if (isAppError(error, 'PortInUse') || isAppError(error, 'PolicyInvalid')) {
+    if (isAppError(error, 'PortInUse') || isAppError(error, 'PolicyInvalid') || isAppError(error, 'ConfigInvalid')) {
       console.error(error.message);
       process.exit(1);
     }

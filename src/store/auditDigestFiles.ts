@@ -79,7 +79,8 @@ export function loadOrCreateDigestKey(file: string): crypto.KeyObject {
       if (key.asymmetricKeyType !== 'ed25519') throw new Error(`an ${key.asymmetricKeyType ?? 'unknown'} key`);
       return key;
     } catch (error) {
-      throw appError('ConfigInvalid', `The audit digest signing key ${file} (KEYWARD_AUDIT_SIGNING_KEY_FILE) is not an Ed25519 private key in PEM: ${error instanceof Error ? error.message : String(error)}. Restore it or move it away to start a new key.`);
+      const message = `The audit digest signing key ${file} (KEYWARD_AUDIT_SIGNING_KEY_FILE) is not an Ed25519 private key in PEM: ${error instanceof Error ? error.message : String(error)}. Restore it or move it away to start a new key.`;
+      throw appError('ConfigInvalid', message, { problems: [{ variable: 'KEYWARD_AUDIT_SIGNING_KEY_FILE', message }] });
     }
   }
   const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
