@@ -170,6 +170,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       tickSeconds: config.operations.tickSeconds,
       purgeWatchMinutes: config.operations.purgeWatchMinutes,
       healthCheckMinutes: config.operations.healthCheckMinutes,
+      shareAttestationDays: config.operations.shareAttestationDays,
       ...(config.operations.depAppOnly ? { exchangeAppOnly: { organization: config.operations.depAppOnly.organization, accountId: config.azure.writerClientId } } : {}),
       ...(config.mode === 'local' ? { keyUriOptions: EMULATOR_KEY_URI_OPTIONS } : {}),
     },

@@ -68,6 +68,8 @@ export interface Config {
     tickSeconds: number;
     purgeWatchMinutes: number;
     healthCheckMinutes: number;
+    /** Days between security-domain share attestation rounds; 0 = never. */
+    shareAttestationDays: number;
     /** Exchange app-only DEP execution (off unless configured). */
     depAppOnly?: { organization: string; pwshPath: string };
   };
@@ -191,6 +193,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       tickSeconds: (values.KEYWARD_OPS_TICK_SECONDS as number | undefined) ?? (mode === 'local' ? 5 : 30),
       purgeWatchMinutes: (values.KEYWARD_PURGE_WATCH_MINUTES as number | undefined) ?? (mode === 'local' ? 0 : 360),
       healthCheckMinutes: values.KEYWARD_HEALTH_CHECK_MINUTES as number,
+      shareAttestationDays: values.KEYWARD_SD_ATTESTATION_DAYS as number,
       ...(values.KEYWARD_DEP_APP_ONLY && organization ? { depAppOnly: { organization, pwshPath: values.KEYWARD_PWSH_PATH as string } } : {}),
     },
   };

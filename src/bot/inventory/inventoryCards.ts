@@ -7,6 +7,8 @@ import { actionSet, card, container, executeAction, heading, notice, text, type 
 import { checklistElements } from '../setup/setupCards';
 import { small, utc } from './opsCards';
 import { INVENTORY_VERBS } from './inventoryVerbs';
+import type { Custody } from '../../inventory/shareAttestations';
+import { custodyLine } from './shareCards';
 
 export interface InventoryView {
   containers: readonly InventoryContainer[];
@@ -15,6 +17,8 @@ export interface InventoryView {
   health: (key: InventoryKey) => HealthRecord | undefined;
   /** The person's DEP, key-roll and teardown journeys with one line each and their resume verb. */
   journeys: ReadonlyArray<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>;
+  /** Who holds the security-domain shares of an active Managed HSM, and whether they confirmed. */
+  custody?: (hsmName: string) => Custody | undefined;
   now: Date;
 }
 
@@ -46,7 +50,10 @@ export function inventorySections(view: InventoryView): CardElement[] {
   const shown = view.containers.filter((c) => c.status !== 'purged' || (c.purgedAt && view.now.getTime() - Date.parse(c.purgedAt) < 30 * 86_400_000));
   out.push(text('**Vaults and Managed HSMs Keyward knows**', { spacing: 'Large' }));
   if (shown.length === 0) out.push(small('None yet. "setup" creates them; "dep" can adopt existing keys by URI.', { subtle: true }));
-  for (const c of shown.slice(0, MAX_ROWS)) out.push(container([text(containerLine(c), { size: 'Small' })], { separator: true, spacing: 'Small' }));
+  for (const c of shown.slice(0, MAX_ROWS)) {
+    const custody = c.kind === 'managedHsm' && c.status === 'active' ? view.custody?.(c.name) : undefined;
+    out.push(container([text(containerLine(c), { size: 'Small' }), ...(custody ? [small(custodyLine(custody))] : [])], { separator: true, spacing: 'Small' }));
+  }
   if (shown.length > MAX_ROWS) out.push(small(`… and ${shown.length - MAX_ROWS} more.`, { subtle: true }));
 
   const keys = view.keys.filter((k) => k.status === 'active');

@@ -2,4 +2,6 @@
 export const INVENTORY_VERBS = {
   checkHealth: 'inventory.health',
   status: 'inventory.status',
+  shareHeld: 'inventory.share.held',
+  shareLost: 'inventory.share.lost',
 } as const;

@@ -36,9 +36,13 @@ import { createTeardownFeature, teardownCardRenderer } from '../teardown/teardow
 import { TEARDOWN_VERBS } from '../teardown/teardownVerbs';
 import { renderDriftCard } from './inventoryCards';
 import { createStatusFeature } from './statusFeature';
+import { ShareAttestations } from '../../inventory/shareAttestations';
+import { SqliteRunArtifactStore } from '../../store/sqliteRunArtifactStore';
+import { shareAttestationMigrations, SqliteShareAttestationStore } from '../../store/sqliteShareAttestationStore';
+import { renderShareAttestationCard } from './shareCards';
 
 /** Every table of the inventory and its journeys, in the order main.ts applies them. */
-export const operationsMigrations: readonly Migration[] = [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations];
+export const operationsMigrations: readonly Migration[] = [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...shareAttestationMigrations];
 
 export interface OpsSettings {
   publicUrl?: string;
@@ -47,6 +51,8 @@ export interface OpsSettings {
   tickSeconds: number;
   purgeWatchMinutes: number;
   healthCheckMinutes: number;
+  /** Days between "do you still hold your security-domain share?" rounds; 0 = never. */
+  shareAttestationDays: number;
   exchangeAppOnly?: { organization: string; accountId?: string };
   /** Key hosts accepted in URIs besides Azure's (the emulator's, locally). */
   keyUriOptions?: import('../../customerKey').KeyUriOptions;
@@ -86,6 +92,8 @@ export interface OpsRuntime {
   teardown: TeardownJourneyService;
   health: HealthMonitor;
   reminders: RotationReminders;
+  /** Security-domain share holders and their attestations. */
+  shares: ShareAttestations;
   downloads: DownloadService;
   features: BotFeature[];
   /** The executor's PlanSource for DEP (app-only), key-roll and teardown requests. */
@@ -180,6 +188,15 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     onEvent: (event) => later(`teardown ${event.type}`, () => onTeardownEvent(event)),
   });
   const health = new HealthMonitor({ inventory, checker: options.checker, clock, audit, servicePrincipalObjectId: spObjectId });
+  const artifacts = new SqliteRunArtifactStore(db);
+  const shares = new ShareAttestations({
+    store: new SqliteShareAttestationStore(db),
+    shares: (hsmName) => artifacts.shares(hsmName),
+    activeHsms: () => inventory.containers().filter((c) => c.kind === 'managedHsm' && c.status === 'active').map((c) => c.name),
+    audit,
+    clock,
+    everyDays: settings.shareAttestationDays,
+  });
   const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
 
   let notifier: Notifier | undefined;
@@ -307,6 +324,12 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
   const tick = async (tickOptions: { health?: boolean } = {}) => {
     await teardown.releaseDue().catch((error: unknown) => logger.error({ err: toAppError(error).message }, 'teardown release failed'));
     await teardown.watchPurges().catch((error: unknown) => logger.error({ err: toAppError(error).message }, 'purge watch failed'));
+    // Share attestations go where the HSM's setup was approved (and its requester's chat).
+    for (const custody of shares.takeDue()) {
+      const targets = approverTargets(approvals.service.get(custody.requestId));
+      const attestation = renderShareAttestationCard(custody, { everyDays: settings.shareAttestationDays });
+      for (const target of targets) if (notifier) await notifier.post(target.reference, attestation).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a share attestation request'));
+    }
     for (const due of reminders.takeDue()) {
       if (notifier) await notifier.post(due.schedule.reference, renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: clock.now() })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a rotation reminder'));
     }
@@ -329,6 +352,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       inventory,
       setupJourneys: options.setupJourneys,
       opsJourneys,
+      shares,
       clock,
       logger,
       checkHealthNow: (reference) => later('health check on demand', async () => void (await checkHealth(reference))),
@@ -349,6 +373,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     teardown,
     health,
     reminders,
+    shares,
     downloads,
     features,
     planFor: (request) => dep.planFor(request) ?? roll.planFor(request) ?? teardown.planFor(request),

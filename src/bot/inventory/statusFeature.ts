@@ -2,7 +2,9 @@ import type { Clock, Logger } from '../../core';
 import type { InventoryService } from '../../inventory/inventoryService';
 import type { OpsJourneyBase } from '../../inventory/opsJourney';
 import type { JourneyOwner, SetupJourney } from '../../journeys/setupJourney';
-import type { BotFeature, TurnIo } from '../botTypes';
+import type { BotFeature, CardActionContext, CardActionResult, TurnIo } from '../botTypes';
+import type { ShareAttestations } from '../../inventory/shareAttestations';
+import { renderShareAttestationCard } from './shareCards';
 import type { AdaptiveCardJson } from '../cards/adaptiveCard';
 import { owner } from '../dep/depFeature';
 import { renderJourneyListCard } from '../setup/setupCards';
@@ -20,6 +22,8 @@ export interface StatusFeatureDeps {
    * posted proactively to `reference` (the clicker's conversation) and drift also where it always goes.
    */
   checkHealthNow(reference: Record<string, unknown>): void;
+  /** Security-domain share attestations (holders answer on their card). */
+  shares: ShareAttestations;
   clock: Clock;
   logger: Logger;
 }
@@ -40,6 +44,7 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         deps: deps.inventory.deps(),
         health: (key) => deps.inventory.health(key.ref.versionlessUri),
         journeys: who.aadObjectId ? deps.opsJourneys(who) : [],
+        custody: (hsmName) => deps.shares.custody(hsmName),
         now: deps.clock.now(),
       }),
     });
@@ -63,6 +68,16 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
           return { kind: 'message', text: 'The current status is below.' };
         },
       },
+      ...(['confirmed', 'lost'] as const).map((status) => ({
+        verb: status === 'confirmed' ? INVENTORY_VERBS.shareHeld : INVENTORY_VERBS.shareLost,
+        async run(data: Record<string, unknown>, context: CardActionContext): Promise<CardActionResult> {
+          const hsmName = typeof data.hsmName === 'string' ? data.hsmName : '';
+          const answer = deps.shares.answer(hsmName, context.actor, status);
+          if (!answer.ok) return { kind: 'message', text: answer.error.message };
+          // Everyone in the chat sees who has answered; the card is the round's record.
+          return { kind: 'card', card: renderShareAttestationCard(answer.custody, { everyDays: deps.shares.everyDays }), forEveryone: true };
+        },
+      })),
       {
         verb: INVENTORY_VERBS.checkHealth,
         async run(_data, context) {

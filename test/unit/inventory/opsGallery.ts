@@ -13,6 +13,8 @@ import { renderDepCard } from '../../../src/bot/dep/depCards';
 import { renderRollCard, renderRotationReminderCard } from '../../../src/bot/roll/rollCards';
 import { renderTeardownCard } from '../../../src/bot/teardown/teardownCards';
 import { inventorySections, renderDriftCard } from '../../../src/bot/inventory/inventoryCards';
+import { renderShareAttestationCard } from '../../../src/bot/inventory/shareCards';
+import { custodyOf } from '../../../src/inventory/shareAttestations';
 import { renderJourneyListCard } from '../../../src/bot/setup/setupCards';
 import type { AdaptiveCardJson } from '../../../src/bot/cards/adaptiveCard';
 import { DepJourneyService, journeyDeps } from '../../../src/journeys/depJourneyService';
@@ -192,6 +194,9 @@ export async function buildOpsGallery(): Promise<OpsGalleryCard[]> {
   world.checker.red.set(mw.A.id, { id: 'purgeProtection', status: 'fail', title: 'Vault contoso-ck-mw-a has purge protection', detail: 'Purge protection is off, so a deleted key could be purged before its retention period ends.', fix: { text: 'Switch purge protection on (it cannot be switched off again).' } });
   const drift = await health.checkAll();
   cards.push({ name: 'health-drift', title: 'The scheduled health check: drift posted to the operator\'s and the approvers\' chats', card: renderDriftCard({ reports: drift.drift, checkedAt: drift.checkedAt }) });
+  const hsmShares = ['Alex Approver', 'Bruno Approver', 'Chen Custodian'].map((name, i) => ({ hsmName: 'hsm-contoso-ck-a', officerObjectId: `holder-${i}`, officerName: name, thumbprint: `t${i}`, quorum: 2, storedAt: new Date(now().getTime() - 95 * 86_400_000).toISOString(), requestId: 'r1' }));
+  const custody = custodyOf({ shares: hsmShares, statements: [{ hsmName: 'hsm-contoso-ck-a', holder: 'holder-0', status: 'confirmed', at: now().toISOString() }, { hsmName: 'hsm-contoso-ck-a', holder: 'holder-1', status: 'lost', at: now().toISOString() }], lastRequestedAt: new Date(now().getTime() - 86_400_000).toISOString(), now: now(), everyDays: 90 })!;
+  cards.push({ name: 'hsm-share-attestation', title: 'Every 90 days: do the security-domain officers still hold their shares? (one confirmed, one lost, one not answered yet)', card: renderShareAttestationCard(custody, { everyDays: 90 }) });
   cards.push({
     name: 'status-inventory',
     title: 'status: journeys, and every vault, HSM, key (with versions) and policy Keyward knows, with readiness',
