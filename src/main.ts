@@ -74,7 +74,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const kv = new SqliteKeyValueStore(db);
   let approvals: ApprovalsRuntime;
   try {
-    approvals = createApprovalsRuntime({ db, policy, policyFile, allowedTenants: config.bot.allowedTenants, clock: overrides.clock ?? systemClock, logger });
+    approvals = createApprovalsRuntime({ db, policy, policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, clock: overrides.clock ?? systemClock, logger });
   } catch (error) {
     db.close();
     throw error;

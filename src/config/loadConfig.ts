@@ -39,6 +39,8 @@ export interface Config {
   approvals: {
     /** Seconds between expiry/reminder passes; 0 = off. */
     tickSeconds: number;
+    /** Days of audited activity that make an approver count as active (team health). */
+    activeDays: number;
   };
   /** Signed digests of the audit chain (src/audit/auditDigest.ts). */
   auditDigests: {
@@ -169,7 +171,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       playgroundUser: values.KEYWARD_PLAYGROUND_USER as Config['local']['playgroundUser'],
     },
     policyFile: values.KEYWARD_POLICY_FILE as string | undefined,
-    approvals: { tickSeconds: values.KEYWARD_APPROVALS_TICK_SECONDS as number },
+    approvals: { tickSeconds: values.KEYWARD_APPROVALS_TICK_SECONDS as number, activeDays: values.KEYWARD_APPROVER_ACTIVE_DAYS as number },
     auditDigests: {
       everyMinutes: values.KEYWARD_AUDIT_DIGEST_MINUTES as number,
       dir: path.resolve(dataDir, (values.KEYWARD_AUDIT_DIGEST_DIR as string | undefined) ?? 'audit-digests'),

@@ -160,6 +160,14 @@ export class SqliteAuditStore implements AuditStore, AuditDigestStore {
     for (const row of this.db.prepare('SELECT body FROM audit_digest ORDER BY number').iterate() as IterableIterator<{ body: string }>) yield JSON.parse(row.body) as AuditDigest;
   }
 
+  /** Each actor's newest record (time and action): who has been active (approver team health). */
+  lastActivityByActor(): Map<string, { at: string; action: string }> {
+    const rows = this.db
+      .prepare('SELECT a.actor_object_id AS actor, a.time AS at, a.action AS action FROM audit_log a JOIN (SELECT actor_object_id, MAX(sequence) AS sequence FROM audit_log GROUP BY actor_object_id) last ON last.sequence = a.sequence')
+      .all() as Array<{ actor: string; at: string; action: string }>;
+    return new Map(rows.map((r) => [r.actor.toLowerCase(), { at: r.at, action: r.action }]));
+  }
+
   /** Records about one approval request, oldest first (for cards and tests). */
   forRequest(requestId: string): AuditRecord[] {
     return (this.db.prepare('SELECT * FROM audit_log WHERE request_id = ? ORDER BY sequence').all(requestId) as AuditRow[]).map(toRecord);

@@ -12,6 +12,7 @@ import { evaluateRule } from '../../src/approvals';
 import { readPolicyFile, localPolicyPath } from '../../src/approvals/policyFile';
 import { renderApprovalCard } from '../../src/bot/cards/approvalCard';
 import { renderPolicyCard } from '../../src/bot/cards/approvalPolicyCard';
+import { teamHealth } from '../../src/approvals/teamHealth';
 import { planSummaryLines } from '../../src/journeys/setupJourneyService';
 import { at as minutesAfter, P, personOf, requestIn } from '../unit/approvals/approvalFixtures';
 import { renderRunCard } from '../../src/bot/cards/runCard';
@@ -90,7 +91,10 @@ export async function buildCardGallery(): Promise<GalleryCard[]> {
   gallery.push({ name: 'approval-2-running', title: 'The same card while the plan runs', card: renderApprovalCard({ request: running, progress: evaluateRule(running), viewer: 'shared', now: minutesAfter(127), names }) });
   const done = requestIn('succeeded', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), finishedAt: minutesAfter(128).toISOString(), outcome: 'succeeded', detail: 'Created 2 vaults and 2 keys; readiness verified.' } });
   gallery.push({ name: 'approval-3-done', title: 'The same card when the run has finished', card: renderApprovalCard({ request: done, progress: evaluateRule(done), viewer: 'shared', now: minutesAfter(129), names }) });
-  gallery.push({ name: 'policy', title: 'policy: the approval policy in words', card: renderPolicyCard({ policy: readPolicyFile(localPolicyPath()) }) });
+  const localPolicy = readPolicyFile(localPolicyPath());
+  const lastSeen: Record<string, number> = { [P.approverAlex.objectId]: 2, [P.approverBruno.objectId]: 130, [P.approverChen.objectId]: 20, [P.operator.objectId]: 1 };
+  const health = teamHealth({ policy: localPolicy, lastActivity: (id) => (lastSeen[id] !== undefined ? { at: new Date(minutesAfter(0).getTime() - lastSeen[id]! * 86_400_000).toISOString(), action: 'approval.vote.recorded' } : undefined), reachable: () => true, now: minutesAfter(0), activeDays: 90 });
+  gallery.push({ name: 'policy', title: 'policy: the approval policy in words, with team health (Bruno has been quiet for 130 days, so two rules could not be met)', card: renderPolicyCard({ policy: localPolicy, health }) });
 
   // The run card the executor keeps up to date, and the verify answer.
   const now = minutesAfter(130);

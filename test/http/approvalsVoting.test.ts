@@ -238,11 +238,17 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     assert.match(JSON.stringify(cardOf(updates.at(-1)!)), /Bruno Approver/);
   });
 
-  it('when someone types "policy", then the policy card comes back', async () => {
+  it('when someone types "policy", then the policy card comes back with team health from the audit log', async () => {
+    const request = await world.submit(P.operator);
+    await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), reason: 'ok' });
     const calls = await world.say(P.observer, 'policy');
     const card = calls.map(cardOf).find((c) => c && JSON.stringify(c).includes('Approval policy'));
     assert.ok(card);
     assertValidCard(card);
+    const json = JSON.stringify(card);
+    assert.match(json, /Team health\*\* \(active = an audited action in the last 90 days\)/);
+    assert.match(json, /Alex Approver — active: last audited action .*approval\.vote\.recorded/);
+    assert.match(json, /Dana Custodian — not active: never acted in Keyward/);
   });
 
   it('when someone types "approvals here" in a group chat other than the pinned one, then it is refused and audited', async () => {

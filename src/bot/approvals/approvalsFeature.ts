@@ -8,12 +8,15 @@ import { parseApprovalCardData, type ApprovalVerb } from '../cards/approvalCardD
 import { renderPolicyCard } from '../cards/approvalPolicyCard';
 import { VERBS } from '../cards/verbs';
 import type { ApprovalViews } from './approvalViews';
+import type { TeamHealth } from '../../approvals/teamHealth';
 
 export interface ApprovalsFeatureDeps {
   service: ApprovalService;
   directory: ApprovalDirectoryStore;
   messages: ApprovalMessageStore;
   views: ApprovalViews;
+  /** Can each rule still be met by approvers who are around? (the `policy` card) */
+  teamHealth?(): TeamHealth;
   clock: Clock;
   logger: Logger;
 }
@@ -106,7 +109,8 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
   const policyCommand = async (_args: string, io: TurnIo): Promise<void> => {
     learn(io);
     const known = directory.approversConversation();
-    await io.sendCard(renderPolicyCard({ policy, approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined }));
+    const health = deps.teamHealth?.();
+    await io.sendCard(renderPolicyCard({ policy, approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined, ...(health ? { health } : {}) }));
   };
 
   const action = (verb: ApprovalVerb): CardActionSpec => ({

@@ -1,5 +1,6 @@
 import { appError, type Clock, type Logger } from '../../core';
 import { ChainedAuditLog, SYSTEM_ACTOR, type AuditLog } from '../../audit';
+import { teamHealth, type TeamHealth } from '../../approvals/teamHealth';
 import { ApprovalScheduler, ApprovalService, type ApprovalPolicy } from '../../approvals';
 import type { Database, Migration } from '../../store/database';
 import { auditMigrations, SqliteAuditStore } from '../../store/sqliteAuditStore';
@@ -22,6 +23,8 @@ export interface ApprovalsRuntimeOptions {
   policyFile: string;
   /** Tenants the server accepts; the policy's tenant must be one of them. */
   allowedTenants: readonly string[];
+  /** An approver counts as active with an audited action this recent (team health); default 90. */
+  approverActiveDays?: number;
   clock: Clock;
   logger: Logger;
 }
@@ -57,7 +60,8 @@ export function createApprovalsRuntime(options: ApprovalsRuntimeOptions): Approv
     });
   }
   const atomic = sqliteAtomic(db);
-  const audit = new ChainedAuditLog(new SqliteAuditStore(db), clock);
+  const auditStore = new SqliteAuditStore(db);
+  const audit = new ChainedAuditLog(auditStore, clock);
   const service = new ApprovalService({ store: new SqliteApprovalStore(db), audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }) });
   const directory = new SqliteApprovalDirectoryStore(db);
   const views = new ApprovalViews({ service, directory, clock });
@@ -65,7 +69,18 @@ export function createApprovalsRuntime(options: ApprovalsRuntimeOptions): Approv
   const notifications = new ApprovalNotifications({ service, directory, messages: directory, views, notifier: () => notifier, logger: logger.child({ module: 'approval-notifications' }) });
   const unsubscribe = notifications.start();
   const scheduler = new ApprovalScheduler(service, logger);
-  const feature = createApprovalsFeature({ service, directory, messages: directory, views, clock, logger });
+  const health = (): TeamHealth => {
+    const activity = auditStore.lastActivityByActor();
+    const approversChat = directory.approversConversation() !== undefined;
+    return teamHealth({
+      policy,
+      lastActivity: (objectId) => activity.get(objectId.toLowerCase()),
+      reachable: (objectId) => approversChat || (policy.approvalCards.fallback === 'personalChats' && directory.personalConversation(objectId) !== undefined),
+      now: clock.now(),
+      activeDays: options.approverActiveDays ?? 90,
+    });
+  };
+  const feature = createApprovalsFeature({ service, directory, messages: directory, views, teamHealth: health, clock, logger });
 
   // A restart is an auditable event: which policy is in force from now on. If the log cannot be
   // written (say its tail was cut), Keyward still starts — to answer, show the policy and let

@@ -1,12 +1,15 @@
 import { OPERATION_CLASSES, OPERATION_CLASS_TITLES, type ClassRule } from '../../approvals/approvalTypes';
 import type { ApprovalPolicy } from '../../approvals/approvalPolicy';
-import { card, container, facts, heading, text, type AdaptiveCardJson, type CardElement } from './adaptiveCard';
+import type { TeamHealth } from '../../approvals/teamHealth';
+import { card, container, facts, heading, notice, text, type AdaptiveCardJson, type CardElement } from './adaptiveCard';
 import { formatUtc } from './approvalCard';
 
 export interface PolicyCardView {
   policy: ApprovalPolicy;
   /** Where approval cards go right now, if Keyward knows the conversation. */
   approversConversation?: { conversationId: string; designatedBy: string; at: string };
+  /** Can each rule still be met by approvers who are around? */
+  health?: TeamHealth;
 }
 
 /** The approval policy in words (the `policy` command). Pure. */
@@ -41,7 +44,37 @@ export function renderPolicyCard(view: PolicyCardView): AdaptiveCardJson {
       : 'No approvers\' conversation is set yet.';
   const fallback = cards.fallback === 'personalChats' ? 'Without one, each approver gets the card in their personal chat with Keyward (once they have talked to Keyward).' : 'Without one, cards are not sent anywhere; approvers type "approvals".';
   body.push(container([text('**Where approval cards go**'), text(`${where} ${now} ${fallback}`, { spacing: 'None' })], { separator: true }));
+  if (view.health) body.push(...teamHealthElements(view.health));
   return card(body, { fallbackText: 'Keyward approval policy' });
+}
+
+/** Team health in words: each rule against the approvers active lately, then each person. */
+function teamHealthElements(health: TeamHealth): CardElement[] {
+  const failing = health.rules.filter((r) => !r.ok);
+  const ruleLines = health.rules.map((rule) => {
+    const factors = rule.factors.map((f) => `${f.approvals} of ${f.members} from ${f.groupName}: ${f.activeMembers} active`).join('; ');
+    return `- ${rule.ok ? '✅' : '⚠️'} ${OPERATION_CLASS_TITLES[rule.operationClass]} — ${factors}${rule.ok ? '' : ' — CANNOT be met by active approvers'}`;
+  });
+  const personLines = health.people.map((p) => {
+    const last = p.lastActivity ? `last audited action ${formatUtc(p.lastActivity.at)} (${p.lastActivity.action})` : 'never acted in Keyward';
+    return `- ${p.active ? '✅' : '❔'} ${p.name} — ${p.active ? 'active' : 'not active'}: ${last}; ${p.reachable ? 'Keyward can reach them' : 'Keyward cannot reach them yet (no approvers\' chat, no personal chat)'}`;
+  });
+  return [
+    container(
+      [
+        text(`**Team health** (active = an audited action in the last ${health.activeDays} days)`),
+        notice(
+          health.ok ? 'success' : 'warning',
+          health.ok
+            ? 'Every rule can be met by approvers who have been active lately.'
+            : `${failing.length} rule${failing.length === 1 ? '' : 's'} could not be met by the approvers active lately. Ask the quiet approvers to type "approvals" (or vote), or change the groups in the policy file before a key must be rolled or removed in a hurry.`,
+        ),
+        text(ruleLines.join('\n'), { spacing: 'Small' }),
+        text(personLines.join('\n'), { spacing: 'Small', size: 'Small' }),
+      ],
+      { separator: true },
+    ),
+  ];
 }
 
 function ruleLines(rule: ClassRule): string[] {
