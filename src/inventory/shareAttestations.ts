@@ -14,6 +14,8 @@ import { appError, type AppError, type Clock } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 
 const DAY_MS = 86_400_000;
+/** The interval used for the status when attestations are off (a century: never stale). */
+const ATTESTATIONS_OFF_DAYS = 36_500;
 
 /** One holder's share as the ceremony recorded it (the executor's run artifacts). */
 export interface HeldShare {
@@ -135,7 +137,9 @@ export class ShareAttestations {
   custody(hsmName: string): Custody | undefined {
     const { store, clock, everyDays } = this.deps;
     const lastRequestedAt = store.lastRequestedAt(hsmName);
-    return custodyOf({ shares: this.deps.shares(hsmName), statements: store.statements(hsmName), ...(lastRequestedAt ? { lastRequestedAt } : {}), now: clock.now(), everyDays: Math.max(everyDays, 1) });
+    // Attestations off: nobody is asked, so nobody's confirmation goes stale either.
+    const interval = everyDays > 0 ? everyDays : ATTESTATIONS_OFF_DAYS;
+    return custodyOf({ shares: this.deps.shares(hsmName), statements: store.statements(hsmName), ...(lastRequestedAt ? { lastRequestedAt } : {}), now: clock.now(), everyDays: interval });
   }
 
   custodies(): Custody[] {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { custodyOf, type AttestationStatement, type HeldShare } from '../../../src/inventory/shareAttestations';
+import { ManualClock } from '../../../src/core';
+import { custodyOf, ShareAttestations, type AttestationStatement, type HeldShare } from '../../../src/inventory/shareAttestations';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1);
@@ -35,4 +36,16 @@ describe('security-domain custody (pure)', () => {
     assert.equal(custody.storedAt, iso(50));
     assert.equal(custodyOf({ shares: [], statements: [], now: new Date(iso(1)), everyDays: 90 }), undefined);
   });
+
+  it('when attestations are off (0 days), then nobody is asked and nobody\'s confirmation goes stale', () => {
+    const statements: AttestationStatement[] = [];
+    const store = { statements: () => statements, putStatement: (st: AttestationStatement) => void statements.push(st), lastRequestedAt: () => undefined, setRequestedAt: () => undefined, transaction: <T>(work: () => T) => work() };
+    const clock = new ManualClock(T0 + 400 * DAY);
+    const off = new ShareAttestations({ store, shares: () => shares(0), activeHsms: () => ['hsm-a'], audit: { append: () => undefined }, clock, everyDays: 0 });
+    assert.deepEqual(off.takeDue(), []);
+    assert.equal(off.custody('hsm-a')?.health, 'healthy');
+    const on = new ShareAttestations({ store, shares: () => shares(0), activeHsms: () => ['hsm-a'], audit: { append: () => undefined }, clock, everyDays: 90 });
+    assert.deepEqual(on.takeDue().map((c) => c.health), ['unproven']);
+  });
 });
+
