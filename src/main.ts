@@ -28,7 +28,6 @@ import { createOpsRuntime, operationsMigrations, type OpsRuntime } from './bot/i
 import { withoutCommands } from './bot/inventory/statusFeature';
 import { AuditDigester, ed25519Signer } from './audit';
 import { AuditDigestDirectory, loadOrCreateDigestKey } from './store/auditDigestFiles';
-import { SqliteAuditStore } from './store/sqliteAuditStore';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -80,11 +79,10 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     throw error;
   }
 
-  // Azure: a reader identity for preflight and checks, a writer identity for approved runs only.
   const clock = overrides.clock ?? systemClock;
 
   // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
-  const digester = digestSigner ? new AuditDigester({ store: new SqliteAuditStore(db), signer: digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
+  const digester = digestSigner ? new AuditDigester({ store: approvals.auditStore, signer: digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
   const signAuditDigest = () => {
     if (!digester) return;
     try {
@@ -97,6 +95,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   if (digester) logger.info({ keyFingerprint: digester.fingerprint }, 'audit digests are signed with this Ed25519 key: keep its fingerprint outside Keyward');
   signAuditDigest();
   const digestTimer = digester ? setInterval(signAuditDigest, config.auditDigests.everyMinutes * 60_000).unref() : undefined;
+
+  // Azure: a reader identity for preflight and checks, a writer identity for approved runs only.
   const writerCredential = createAzureCredential(config.azure.writerClientId);
   const readerCredential = config.azure.readerClientId ? createAzureCredential(config.azure.readerClientId) : writerCredential;
   const azureEndpoints = { armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint };

@@ -38,6 +38,8 @@ export interface ApprovalsRuntime {
   service: ApprovalService;
   /** The audit log everyone appends to (fail closed: if append throws, do not act). */
   audit: AuditLog;
+  /** The chain's store: its signed digests (main.ts) and who acted when (team health). */
+  auditStore: SqliteAuditStore;
   scheduler: ApprovalScheduler;
   notifications: ApprovalNotifications;
   feature: BotFeature;
@@ -95,6 +97,7 @@ export function createApprovalsRuntime(options: ApprovalsRuntimeOptions): Approv
 
   return {
     service,
+    auditStore,
     audit,
     scheduler,
     notifications,
