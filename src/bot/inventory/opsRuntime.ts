@@ -324,9 +324,12 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
   const tick = async (tickOptions: { health?: boolean } = {}) => {
     await teardown.releaseDue().catch((error: unknown) => logger.error({ err: toAppError(error).message }, 'teardown release failed'));
     await teardown.watchPurges().catch((error: unknown) => logger.error({ err: toAppError(error).message }, 'purge watch failed'));
-    // Share attestations go where the HSM's setup was approved (and its requester's chat).
+    // Share attestations go where the officers meet: the approvers' conversation of the HSM's setup
+    // (or the policy's personal-chat fallback), not the requester's chat, where nobody could answer.
     for (const custody of shares.takeDue()) {
-      const targets = approverTargets(approvals.service.get(custody.requestId));
+      const request = approvals.service.get(custody.requestId);
+      const targets = request ? approvals.notifications.approverTargets(request) : [];
+      if (targets.length === 0) logger.warn({ hsm: custody.hsmName }, 'no conversation to ask the security-domain share holders in; they see the request on "status"');
       const attestation = renderShareAttestationCard(custody, { everyDays: settings.shareAttestationDays });
       for (const target of targets) if (notifier) await notifier.post(target.reference, attestation).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a share attestation request'));
     }
