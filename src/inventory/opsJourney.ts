@@ -4,7 +4,7 @@
  * it, cards that carry `journeyId` + `v` so a stale or foreign click changes nothing, and
  * audit-first saves (if the audit record cannot be written, the journey does not move).
  */
-import { appError, type Clock } from '../core';
+import { appError, newId, type Clock } from '../core';
 import { SYSTEM_ACTOR, type AuditEventInput } from '../audit/auditRecord';
 import type { JourneyOwner } from '../journeys/setupJourney';
 
@@ -96,6 +96,29 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
     const journey = this.deps.store.get(id);
     if (!journey) throw appError('NotFound', `There is no ${this.deps.label} ${id}. Type "status" to see yours, or "${this.deps.command}" to start one.`);
     return journey;
+  }
+
+  /**
+   * A new open journey of `owner`, with the kind-specific fields in `first` (kind, first stage,
+   * draft): audited `<kind>.started`, then stored.
+   */
+  open(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, first: Pick<J, 'kind' | 'stage'> & Omit<J, keyof OpsJourneyBase>): J {
+    requireActor(owner);
+    const now = this.now();
+    const journey = {
+      id: newId(first.kind),
+      owner: { ...owner, aadObjectId: owner.aadObjectId.toLowerCase() },
+      conversationId,
+      origin,
+      status: 'open',
+      errors: {},
+      warnings: {},
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      ...first,
+    } as J;
+    return this.insert(journey, owner);
   }
 
   insert(journey: J, actor: ActorLike, details: Record<string, unknown> = {}): J {

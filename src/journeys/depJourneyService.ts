@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appError, newId, sha256Hex, toAppError, type Clock, type Logger } from '../core';
+import { appError, sha256Hex, toAppError, type Clock, type Logger } from '../core';
 import type { AzureReader } from '../azure/ports';
 import type { SubmitRequest } from '../approvals/submitRequest';
 import {
@@ -31,7 +31,7 @@ import {
 import type { InventoryService } from '../inventory/inventoryService';
 import type { DownloadOffers, KeyChecker } from '../inventory/inventoryPorts';
 import { currentVersion, type InventoryDep } from '../inventory/inventoryTypes';
-import { OpsJourneyKit, requireActor, type JourneyAddress, type OpsJourneyStore } from '../inventory/opsJourney';
+import { OpsJourneyKit, type JourneyAddress, type OpsJourneyStore } from '../inventory/opsJourney';
 import type { DepDraft, DepJourney, DepStage } from './depJourney';
 import type { JourneyOwner } from './setupJourney';
 import { planSummaryLines } from './setupJourneyService';
@@ -89,24 +89,7 @@ export class DepJourneyService {
   }
 
   start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; scope?: DepScope } = {}): DepJourney {
-    requireActor(owner);
-    const now = this.kit.now();
-    const journey: DepJourney = {
-      id: newId('dep'),
-      kind: 'dep',
-      owner: { ...owner, aadObjectId: owner.aadObjectId.toLowerCase() },
-      conversationId,
-      origin,
-      status: 'open',
-      stage: 'scope',
-      draft: { ...(preset.pairId ? { pairId: preset.pairId, source: 'inventory' } : {}), ...(preset.scope ? { scope: preset.scope } : {}) },
-      errors: {},
-      warnings: {},
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
-    return this.kit.insert(journey, owner);
+    return this.kit.open(owner, conversationId, origin, { kind: 'dep', stage: 'scope', draft: { ...(preset.pairId ? { pairId: preset.pairId, source: 'inventory' } : {}), ...(preset.scope ? { scope: preset.scope } : {}) } });
   }
 
   get(id: string): DepJourney {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appError, isGuid, newId, sha256Hex, toAppError, type Clock, type Logger } from '../core';
+import { appError, isGuid, sha256Hex, toAppError, type Clock, type Logger } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { SubmitRequest } from '../approvals/submitRequest';
 import {
@@ -66,24 +66,7 @@ export class RollJourneyService {
   }
 
   start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; site?: SiteId } = {}): RollJourney {
-    requireActor(owner);
-    const now = this.kit.now();
-    const journey: RollJourney = {
-      id: newId('roll'),
-      kind: 'roll',
-      owner: { ...owner, aadObjectId: owner.aadObjectId.toLowerCase() },
-      conversationId,
-      origin,
-      status: 'open',
-      stage: 'choose',
-      draft: { ...(preset.pairId ? { pairId: preset.pairId } : {}), ...(preset.site ? { site: preset.site } : {}) },
-      errors: {},
-      warnings: {},
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
-    return this.kit.insert(journey, owner);
+    return this.kit.open(owner, conversationId, origin, { kind: 'roll', stage: 'choose', draft: { ...(preset.pairId ? { pairId: preset.pairId } : {}), ...(preset.site ? { site: preset.site } : {}) } });
   }
 
   get(id: string): RollJourney {

@@ -1,4 +1,4 @@
-import { appError, isAppError, newId, toAppError, type Clock, type Logger } from '../core';
+import { appError, isAppError, toAppError, type Clock, type Logger } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { AzureReader, DeletedContainer } from '../azure/ports';
 import type { SubmitRequest } from '../approvals/submitRequest';
@@ -75,24 +75,7 @@ export class TeardownJourneyService {
   }
 
   start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { targetIds?: string[] } = {}): TeardownJourney {
-    requireActor(owner);
-    const now = this.kit.now();
-    const journey: TeardownJourney = {
-      id: newId('teardown'),
-      kind: 'teardown',
-      owner: { ...owner, aadObjectId: owner.aadObjectId.toLowerCase() },
-      conversationId,
-      origin,
-      status: 'open',
-      stage: 'choose',
-      draft: preset.targetIds ? { targetIds: preset.targetIds.join(',') } : {},
-      errors: {},
-      warnings: {},
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
-    return this.kit.insert(journey, owner);
+    return this.kit.open(owner, conversationId, origin, { kind: 'teardown', stage: 'choose', draft: preset.targetIds ? { targetIds: preset.targetIds.join(',') } : {} });
   }
 
   get(id: string): TeardownJourney {
