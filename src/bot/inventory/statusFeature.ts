@@ -6,7 +6,7 @@ import type { BotFeature, CardActionContext, CardActionResult, TurnIo } from '..
 import type { ShareAttestations } from '../../inventory/shareAttestations';
 import { renderShareAttestationCard } from './shareCards';
 import type { AdaptiveCardJson } from '../cards/adaptiveCard';
-import { owner } from '../dep/depFeature';
+import { owner } from '../opsJourneyActions';
 import { renderJourneyListCard } from '../setup/setupCards';
 import { inventorySections } from './inventoryCards';
 import { INVENTORY_VERBS } from './inventoryVerbs';

@@ -1,15 +1,13 @@
 import { z } from 'zod';
-import { appError, type Clock } from '../../core';
+import type { Clock } from '../../core';
 import type { InventoryService } from '../../inventory/inventoryService';
 import type { RollJourney } from '../../journeys/rollJourney';
 import type { RollJourneyService } from '../../journeys/rollJourneyService';
-import type { BotFeature, CardActionContext, CardActionResult, TurnIo } from '../botTypes';
-import { inputs, owner } from '../dep/depFeature';
+import type { BotFeature, CardActionResult, TurnIo } from '../botTypes';
+import { act, cardData, inputs, journeyAt, owner, resumeAction } from '../opsJourneyActions';
 import { renderRollCard } from './rollCards';
 import { ROLL_VERBS } from './rollVerbs';
 
-const address = z.object({ journeyId: z.string().min(1).max(100), v: z.coerce.number().int().min(1) });
-const journeyOnly = z.object({ journeyId: z.string().min(1).max(100) });
 const preset = z.object({ pairId: z.string().max(300).optional(), site: z.enum(['A', 'B']).optional() });
 
 export interface RollFeatureDeps {
@@ -29,20 +27,10 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
     return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now() });
   };
   const replace = (journey: RollJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
-  const parse = <T>(schema: z.ZodType<T>, data: Record<string, unknown>): T => {
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) throw appError('ValidationFailed', 'This card\'s data is not valid (it may have been edited). Type "status" to get a fresh card.');
-    return parsed.data;
-  };
-  const at = (data: Record<string, unknown>) => {
-    const { journeyId, v } = parse(address, data);
-    return { journeyId, version: v };
-  };
   const startJourney = async (io: TurnIo, values: { pairId?: string; site?: 'A' | 'B' } = {}) => {
     const journey = service.start(owner(io.actor), io.conversation.id, io.reference(), values);
     service.rememberCard(journey.id, await io.sendCard(render(journey)));
   };
-  const act = (verb: string, run: (data: Record<string, unknown>, context: CardActionContext) => Promise<CardActionResult> | CardActionResult) => ({ verb, run: async (data: Record<string, unknown>, context: CardActionContext) => run(data, context) });
 
   return {
     name: 'roll',
@@ -71,24 +59,18 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
     ],
     cardActions: [
       act(ROLL_VERBS.start, async (data, context) => {
-        const values = parse(preset, data);
+        const values = cardData(preset, data);
         await startJourney(context, values);
         return { kind: 'message', text: 'A key roll has started below.' };
       }),
-      act(ROLL_VERBS.choose, async (data, context) => replace(await service.choose(at(data), owner(context.actor), inputs(data)))),
-      act(ROLL_VERBS.submit, async (data, context) => replace(await service.submit(at(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()))),
-      act(ROLL_VERBS.schedule, (data, context) => replace(service.setSchedule(at(data), owner(context.actor), inputs(data)))),
-      act(ROLL_VERBS.evidence, (data, context) => replace(service.submitEvidence(at(data), owner(context.actor), inputs(data)))),
-      act(ROLL_VERBS.newLinks, (data, context) => replace(service.newDownloadLinks(at(data), owner(context.actor)))),
-      act(ROLL_VERBS.back, (data, context) => replace(service.back(at(data), owner(context.actor)))),
-      act(ROLL_VERBS.cancel, (data, context) => replace(service.cancel(at(data), owner(context.actor)))),
-      act(ROLL_VERBS.resume, async (data, context) => {
-        const { journeyId } = parse(journeyOnly, data);
-        const journey = service.get(journeyId);
-        if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) throw appError('NotYourJourney', `This key roll belongs to ${journey.owner.name ?? 'someone else'}. Type "roll" to start your own.`);
-        service.rememberCard(journey.id, await context.sendCard(render(journey)));
-        return { kind: 'message', text: 'The key roll\'s current card is below.' };
-      }),
+      act(ROLL_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)))),
+      act(ROLL_VERBS.submit, async (data, context) => replace(await service.submit(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()))),
+      act(ROLL_VERBS.schedule, (data, context) => replace(service.setSchedule(journeyAt(data), owner(context.actor), inputs(data)))),
+      act(ROLL_VERBS.evidence, (data, context) => replace(service.submitEvidence(journeyAt(data), owner(context.actor), inputs(data)))),
+      act(ROLL_VERBS.newLinks, (data, context) => replace(service.newDownloadLinks(journeyAt(data), owner(context.actor)))),
+      act(ROLL_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)))),
+      act(ROLL_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)))),
+      resumeAction(ROLL_VERBS.resume, service, render, { notYours: (name) => `This key roll belongs to ${name}. Type "roll" to start your own.`, shown: 'The key roll\'s current card is below.' }),
     ],
   };
 }

@@ -1,16 +1,12 @@
-import { z } from 'zod';
-import { appError, type Clock } from '../../core';
+import type { Clock } from '../../core';
 import type { InventoryService } from '../../inventory/inventoryService';
 import type { TeardownJourney } from '../../journeys/teardownJourney';
 import type { TeardownJourneyService } from '../../journeys/teardownJourneyService';
-import type { BotFeature, CardActionContext, CardActionResult, TurnIo } from '../botTypes';
+import type { BotFeature, CardActionResult, TurnIo } from '../botTypes';
 import type { AdaptiveCardJson } from '../cards/adaptiveCard';
-import { inputs, owner } from '../dep/depFeature';
+import { act, inputs, journeyAt, journeyIdOf, owner, resumeAction } from '../opsJourneyActions';
 import { renderTeardownCard } from './teardownCards';
 import { TEARDOWN_VERBS } from './teardownVerbs';
-
-const address = z.object({ journeyId: z.string().min(1).max(100), v: z.coerce.number().int().min(1) });
-const journeyOnly = z.object({ journeyId: z.string().min(1).max(100) });
 
 export interface TeardownFeatureDeps {
   service: TeardownJourneyService;
@@ -27,20 +23,10 @@ export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
   const { service } = deps;
   const render = teardownCardRenderer(deps);
   const replace = (journey: TeardownJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
-  const parse = <T>(schema: z.ZodType<T>, data: Record<string, unknown>): T => {
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) throw appError('ValidationFailed', 'This card\'s data is not valid (it may have been edited). Type "status" to get a fresh card.');
-    return parsed.data;
-  };
-  const at = (data: Record<string, unknown>) => {
-    const { journeyId, v } = parse(address, data);
-    return { journeyId, version: v };
-  };
   const startJourney = async (io: TurnIo) => {
     const journey = service.start(owner(io.actor), io.conversation.id, io.reference());
     service.rememberCard(journey.id, await io.sendCard(render(journey)));
   };
-  const act = (verb: string, run: (data: Record<string, unknown>, context: CardActionContext) => Promise<CardActionResult> | CardActionResult) => ({ verb, run: async (data: Record<string, unknown>, context: CardActionContext) => run(data, context) });
 
   return {
     name: 'teardown',
@@ -57,22 +43,16 @@ export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
         await startJourney(context);
         return { kind: 'message', text: 'A new teardown has started below.' };
       }),
-      act(TEARDOWN_VERBS.choose, async (data, context) => replace(await service.choose(at(data), owner(context.actor), inputs(data)))),
-      act(TEARDOWN_VERBS.recheck, async (data, context) => replace(await service.rerunPreflight(at(data), owner(context.actor)))),
-      act(TEARDOWN_VERBS.confirm, async (data, context) => replace(await service.confirm(at(data), owner(context.actor), inputs(data), context.reference()))),
-      act(TEARDOWN_VERBS.cancelCoolingOff, async (data, context) => replace(await service.cancelCoolingOff(at(data), owner(context.actor)))),
-      act(TEARDOWN_VERBS.checkAgain, async (data, context) => replace(await service.checkAgain(at(data), owner(context.actor)))),
-      act(TEARDOWN_VERBS.back, (data, context) => replace(service.back(at(data), owner(context.actor)))),
-      act(TEARDOWN_VERBS.cancel, (data, context) => replace(service.cancel(at(data), owner(context.actor)))),
+      act(TEARDOWN_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)))),
+      act(TEARDOWN_VERBS.recheck, async (data, context) => replace(await service.rerunPreflight(journeyAt(data), owner(context.actor)))),
+      act(TEARDOWN_VERBS.confirm, async (data, context) => replace(await service.confirm(journeyAt(data), owner(context.actor), inputs(data), context.reference()))),
+      act(TEARDOWN_VERBS.cancelCoolingOff, async (data, context) => replace(await service.cancelCoolingOff(journeyAt(data), owner(context.actor)))),
+      act(TEARDOWN_VERBS.checkAgain, async (data, context) => replace(await service.checkAgain(journeyAt(data), owner(context.actor)))),
+      act(TEARDOWN_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)))),
+      act(TEARDOWN_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)))),
       // Read-only: the current card, for anyone who sees a copy (it changes nothing).
-      act(TEARDOWN_VERBS.view, (data) => replace(service.get(parse(journeyOnly, data).journeyId))),
-      act(TEARDOWN_VERBS.resume, async (data, context) => {
-        const { journeyId } = parse(journeyOnly, data);
-        const journey = service.get(journeyId);
-        if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) throw appError('NotYourJourney', `This teardown belongs to ${journey.owner.name ?? 'someone else'}.`);
-        service.rememberCard(journey.id, await context.sendCard(render(journey)));
-        return { kind: 'message', text: 'The teardown\'s current card is below.' };
-      }),
+      act(TEARDOWN_VERBS.view, (data) => replace(service.get(journeyIdOf(data)))),
+      resumeAction(TEARDOWN_VERBS.resume, service, render, { notYours: (name) => `This teardown belongs to ${name}.`, shown: 'The teardown\'s current card is below.' }),
     ],
   };
 }
