@@ -33,6 +33,7 @@ export async function prepareCardPage(page: Page): Promise<void> {
   // tsx (esbuild keepNames) wraps functions in __name(); functions shipped to the page need it too.
   await page.evaluate('window.__name = (f) => f');
   await page.evaluate((hostConfig) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the renderer's browser global has no types in the page
     const w = window as unknown as { AdaptiveCards: any; __hostConfig: unknown };
     w.__hostConfig = hostConfig;
     const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -55,6 +56,7 @@ export async function prepareCardPage(page: Page): Promise<void> {
 
 export async function renderCard(page: Page, card: unknown): Promise<{ height: number; errors: string[] }> {
   return page.evaluate((json) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the renderer's browser global has no types in the page
     const w = window as unknown as { AdaptiveCards: any; __hostConfig: unknown };
     const frame = document.getElementById('frame')!;
     frame.innerHTML = '';

@@ -49,14 +49,14 @@ export function act(verb: string, run: (data: Record<string, unknown>, context: 
 /** "Resume": the owner gets the journey's current card as a new message (anyone else is refused). */
 export function resumeAction<J extends OpsJourneyBase>(
   verb: string,
-  journeys: { get(id: string): J; rememberCard(id: string, messageId: string | undefined): void },
-  render: (journey: J) => AdaptiveCardJson,
+  journeys: { get(id: string): Promise<J>; rememberCard(id: string, messageId: string | undefined): Promise<void> },
+  render: (journey: J) => Promise<AdaptiveCardJson>,
   words: { notYours: (ownerName: string) => string; shown: string },
 ): CardActionSpec {
   return act(verb, async (data, context) => {
-    const journey = journeys.get(journeyIdOf(data));
+    const journey = await journeys.get(journeyIdOf(data));
     if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) throw appError('NotYourJourney', words.notYours(journey.owner.name ?? 'someone else'));
-    journeys.rememberCard(journey.id, await context.sendCard(render(journey)));
+    await journeys.rememberCard(journey.id, await context.sendCard(await render(journey)));
     return { kind: 'message', text: words.shown };
   });
 }

@@ -6,6 +6,7 @@ import type { RequestLogEntry } from '../../src/emulator';
 import { premiumPlan } from '../executor/executorFixtures';
 import { assertCleanOutcome } from '../executor/outcomeChecks';
 import { person, requestsFor, startExecutorWorld, type ExecutorWorld } from '../executor/executorWorld';
+import { collect } from '../helpers/collect';
 
 /**
  * Fault injection against the in-process emulator, through the real SDKs: throttling with
@@ -65,7 +66,7 @@ describe('executor under Azure faults (emulator)', function () {
     // Each failed attempt costs its check (GET) and the refused write, nothing more.
     assert.equal(log.length, baseline + 2 * 2 + 3 * 2);
     assertWritesOnce(log);
-    const journal = world.executor.get(world.run(request.id).id)!;
+    const journal = (await world.executor.get((await world.run(request.id)).id))!;
     assert.ok(journal.steps.every((s) => s.status === 'done'));
   });
 
@@ -110,7 +111,7 @@ describe('executor under Azure faults (emulator)', function () {
       const request = await timeouts.approve(plan);
       await timeouts.idle();
       await assertCleanOutcome(timeouts, plan, request.id);
-      const retries = timeouts.db.prepare("SELECT detail FROM executor_journal WHERE phase = 'step.retry'").all() as Array<{ detail: string }>;
+      const retries = await timeouts.db.all<{ detail: string }>("SELECT detail FROM executor_journal WHERE phase = 'step.retry'");
       assert.equal(retries.length, 1);
       assert.match(retries[0]!.detail, /"code":"AzureTransient"/);
       const log = await requestsFor(world.emulator, request.id);
@@ -126,13 +127,13 @@ describe('executor under Azure faults (emulator)', function () {
     await world.emulator.control.setSubscriptionState(LOCAL_SUBSCRIPTIONS.secondary.id, 'Disabled');
     const request = await world.approve(plan);
     await world.idle();
-    let run = world.run(request.id);
+    let run = await world.run(request.id);
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'SubscriptionNotEnabled');
     assert.match(run.lastError?.message ?? '', /disabled.*Re-enable it/s);
     assert.equal(run.lastError?.stepId, 'ensureResourceGroup:B');
     assert.ok(run.steps.filter((s) => s.id.includes(':A')).every((s) => s.status === 'done'), 'site A is done and stays done');
-    const stopped = world.approvals.get(request.id)!;
+    const stopped = (await world.approvals.get(request.id))!;
     assert.equal(stopped.status, 'executing');
     assert.match(stopped.execution?.progress ?? '', /Stopped at step 7 of 13 \(SubscriptionNotEnabled\).*Retry is possible until/);
     assert.equal(stopped.execution?.halted, true, 'the approval card says "Stopped", not "Running"');
@@ -147,14 +148,14 @@ describe('executor under Azure faults (emulator)', function () {
     assert.equal(retried.ok, true);
     await world.idle();
     await assertCleanOutcome(world, plan, request.id);
-    run = world.run(request.id);
+    run = await world.run(request.id);
     assert.equal(run.attempt, 2);
     const log = await requestsFor(world.emulator, request.id);
     assertWritesOnce(log);
     // Site A was not touched again: no request to its vault after the retry.
     const sinceRetry = log.slice(log.findIndex((r) => r.status === 409) + 1);
     assert.equal(sinceRetry.filter((r) => r.method !== 'GET' && r.path.startsWith(vaultPath(plan, 'A'))).length, 0);
-    const actions = [...world.audit.records()].filter((r) => r.requestId === request.id).map((r) => r.action);
+    const actions = (await collect(world.audit.records())).filter((r) => r.requestId === request.id).map((r) => r.action);
     assert.ok(actions.includes('execution.step.failed') && actions.includes('execution.retried') && actions.includes('execution.succeeded'));
   });
 
@@ -168,7 +169,7 @@ describe('executor under Azure faults (emulator)', function () {
     });
     const request = await world.approve(plan);
     await world.idle();
-    const run = world.run(request.id);
+    const run = await world.run(request.id);
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'AzureForbidden');
     assert.equal(run.lastError?.transient, false);
@@ -186,12 +187,12 @@ describe('executor under Azure faults (emulator)', function () {
     const rule = await world.emulator.control.injectFault({ match: { method: 'GET', path: `^/subscriptions/${key(plan, 'B').subscriptionId}/resourcegroups/` }, effect: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: null });
     const request = await world.approve(plan);
     await world.idle();
-    const run = world.run(request.id);
+    const run = await world.run(request.id);
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'AzureThrottled');
     assert.equal(run.lastError?.transient, true);
     assert.equal(run.steps.find((s) => s.id === 'ensureResourceGroup:B')?.status, 'failed');
-    assert.equal(world.executor.getByRequest(request.id)?.retryUntil, world.approvals.get(request.id)?.executeBy);
+    assert.equal((await world.executor.getByRequest(request.id))?.retryUntil, (await world.approvals.get(request.id))?.executeBy);
     await world.emulator.control.removeFault(rule.id);
     assert.equal((await world.executor.retry(run.id, person(LOCAL_PEOPLE.operator))).ok, true);
     await world.idle();

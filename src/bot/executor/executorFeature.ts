@@ -12,9 +12,9 @@ export interface ExecutorFeatureDeps {
   executor: ExecutorService;
   /** The tenant whose people may act (the approval policy's). */
   tenantId: string;
-  render(run: Run, notice?: RunCardView['notice']): AdaptiveCardJson;
+  render(run: Run, notice?: RunCardView['notice']): Promise<AdaptiveCardJson>;
   /** Remembers a run card shown by a command so later changes update it. */
-  remember(card: { runId: string; conversationId: string; messageId: string; reference: Record<string, unknown> }): void;
+  remember(card: { runId: string; conversationId: string; messageId: string; reference: Record<string, unknown> }): Promise<void>;
   logger: Logger;
 }
 
@@ -38,8 +38,8 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
   };
 
   const show = async (io: TurnIo, run: Run): Promise<void> => {
-    const messageId = await io.sendCard(deps.render(run));
-    if (messageId) deps.remember({ runId: run.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()) });
+    const messageId = await io.sendCard(await deps.render(run));
+    if (messageId) await deps.remember({ runId: run.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()) });
   };
 
   const verifyCommand = async (args: string, io: TurnIo): Promise<void> => {
@@ -62,7 +62,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
       await io.sendText(describeErrorCode('TenantNotAllowed'));
       return;
     }
-    const runs = executor.list().slice(-MAX_LISTED).reverse();
+    const runs = (await executor.list()).slice(-MAX_LISTED).reverse();
     if (runs.length === 0) {
       await io.sendText('No approved plan has run yet. Start with "setup"; once approvers approve the plan, Keyward runs it and shows its progress here.');
       return;
@@ -76,7 +76,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
       await io.sendText(describeErrorCode('TenantNotAllowed'));
       return;
     }
-    const runs = executor.waitingForOfficer(actor.aadObjectId);
+    const runs = await executor.waitingForOfficer(actor.aadObjectId);
     if (runs.length === 0) {
       await io.sendText('No security-domain ceremony is waiting for your certificate.');
       return;
@@ -92,9 +92,9 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
   const handle = async (verb: RunVerb, data: Record<string, unknown>, context: CardActionContext): Promise<CardActionResult> => {
     const parsed = parseRunCardData(data, verb);
     if (!parsed.ok) return { kind: 'message', text: 'This card\'s data is not valid, so nothing was done. Type "runs" for a fresh card.' };
-    const run = executor.get(parsed.data.runId);
+    const run = await executor.get(parsed.data.runId);
     if (!run) return { kind: 'message', text: 'This run no longer exists.' };
-    const answer = (current: Run, notice?: RunCardView['notice']): CardActionResult => ({ kind: 'card', card: deps.render(current, notice) });
+    const answer = async (current: Run, notice?: RunCardView['notice']): Promise<CardActionResult> => ({ kind: 'card', card: await deps.render(current, notice) });
     if (parsed.data.cardVersion > run.version) return answer(run, { kind: 'error', text: 'This card claims a version Keyward never issued, so nothing was done. The current state is shown.' });
     if (verb === VERBS.runView) return answer(run);
     const actor = actorOf(context);

@@ -2,9 +2,16 @@ import { silentLogger, type Logger } from '../../core';
 import type { ConversationRef } from '../../approvals/approvalTypes';
 import type { RunObserver, SecurityDomainStoredNotice } from '../../executor/executorPorts';
 import type { Run } from '../../executor/runTypes';
-import type { PostedRunCard } from '../../store/sqliteRunCardStore';
 import type { AdaptiveCardJson } from '../cards/adaptiveCard';
 import type { Notifier } from '../approvals/notifier';
+
+/** A run card Keyward posted, so every copy is updated as the run moves. */
+export interface PostedRunCard {
+  runId: string;
+  conversationId: string;
+  messageId: string;
+  reference: Record<string, unknown>;
+}
 
 /** Where a run's card goes: the requester's conversation and the approvers' conversation. */
 export interface RunCardTarget {
@@ -15,9 +22,9 @@ export interface RunCardTarget {
 export interface RunCardNotifierDeps {
   /** Late-bound: the Bot Framework adapter exists only once the bot is built. */
   notifier(): Notifier | undefined;
-  cards: { put(card: PostedRunCard): void; list(runId: string): PostedRunCard[] };
-  targets(run: Run): RunCardTarget[];
-  render(run: Run): AdaptiveCardJson;
+  cards: { put(card: PostedRunCard): Promise<void>; list(runId: string): Promise<PostedRunCard[]> };
+  targets(run: Run): Promise<RunCardTarget[]>;
+  render(run: Run): Promise<AdaptiveCardJson>;
   logger?: Logger;
 }
 
@@ -49,7 +56,7 @@ export class RunCardNotifier implements RunObserver {
     if (!notifier) return;
     const holders = notice.officers.map((o) => `${o.name} (certificate thumbprint ${o.thumbprint.slice(0, 16)}…)`).join(', ');
     const text = `Security domain of Managed HSM ${notice.hsmName} downloaded and stored (SHA-256 ${notice.sha256.slice(0, 16)}…, quorum ${notice.quorum}). Share holders: ${holders}. ${notice.howToFetch}`;
-    for (const target of this.deps.targets(notice.run)) {
+    for (const target of await this.deps.targets(notice.run)) {
       try {
         await notifier.postText(target.reference, text);
       } catch (error) {
@@ -59,8 +66,8 @@ export class RunCardNotifier implements RunObserver {
   }
 
   /** Records a card shown by a command, so later changes update it too. */
-  remember(card: PostedRunCard): void {
-    this.deps.cards.put(card);
+  async remember(card: PostedRunCard): Promise<void> {
+    await this.deps.cards.put(card);
   }
 
   async idle(): Promise<void> {
@@ -79,13 +86,13 @@ export class RunCardNotifier implements RunObserver {
   private async publish(run: Run): Promise<void> {
     const notifier = this.deps.notifier();
     if (!notifier) return;
-    const card = this.deps.render(run);
-    const posted = this.deps.cards.list(run.id);
-    for (const target of this.deps.targets(run)) {
+    const card = await this.deps.render(run);
+    const posted = await this.deps.cards.list(run.id);
+    for (const target of await this.deps.targets(run)) {
       if (posted.some((p) => p.conversationId === target.conversationId)) continue;
       try {
         const messageId = await notifier.post(target.reference, card);
-        if (messageId) this.deps.cards.put({ runId: run.id, conversationId: target.conversationId, messageId, reference: target.reference });
+        if (messageId) await this.deps.cards.put({ runId: run.id, conversationId: target.conversationId, messageId, reference: target.reference });
       } catch (error) {
         this.logger.warn({ runId: run.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) }, 'could not post the run card');
       }

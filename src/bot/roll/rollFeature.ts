@@ -21,15 +21,15 @@ export interface RollFeatureDeps {
 /** `roll` (a key roll, one key at a time) and `retire` (always refused, with the reason). */
 export function createRollFeature(deps: RollFeatureDeps): BotFeature {
   const { service, inventory } = deps;
-  const render = (journey: RollJourney) => {
+  const render = async (journey: RollJourney) => {
     const pairId = journey.pairId ?? journey.draft.pairId;
-    const schedule = pairId ? inventory.schedule(pairId) : undefined;
-    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now() });
+    const schedule = pairId ? await inventory.schedule(pairId) : undefined;
+    return renderRollCard(journey, { pairs: await inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now() });
   };
-  const replace = (journey: RollJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
+  const replace = async (journey: RollJourney | Promise<RollJourney>): Promise<CardActionResult> => ({ kind: 'card', card: await render(await journey), forEveryone: true });
   const startJourney = async (io: TurnIo, values: { pairId?: string; site?: 'A' | 'B' } = {}) => {
-    const journey = service.start(owner(io.actor), io.conversation.id, io.reference(), values);
-    service.rememberCard(journey.id, await io.sendCard(render(journey)));
+    const journey = await service.start(owner(io.actor), io.conversation.id, io.reference(), values);
+    await service.rememberCard(journey.id, await io.sendCard(await render(journey)));
   };
 
   return {
@@ -53,7 +53,7 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
             await io.sendText('Give the key version to retire, e.g. "retire https://kv.vault.azure.net/keys/key/<version>". (Keyward will explain why it does not do it.)');
             return;
           }
-          await io.sendText(service.refuseRetirement(owner(io.actor), uri));
+          await io.sendText(await service.refuseRetirement(owner(io.actor), uri));
         },
       },
     ],

@@ -18,11 +18,11 @@ const journeyOnly = z.object({ journeyId: z.string().min(1).max(100) });
  */
 export function createSetupFeature(service: SetupJourneyService, cardContext: () => SetupCardContext): BotFeature {
   const render = (journey: SetupJourney) => renderSetupCard(journey, cardContext());
-  const replace = (journey: SetupJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
+  const replace = async (journey: SetupJourney | Promise<SetupJourney>): Promise<CardActionResult> => ({ kind: 'card', card: render(await journey), forEveryone: true });
 
   const startJourney = async (io: TurnIo) => {
-    const journey = service.start(owner(io.actor), io.conversation.id, io.reference());
-    service.rememberCard(journey.id, await io.sendCard(render(journey)));
+    const journey = await service.start(owner(io.actor), io.conversation.id, io.reference());
+    await service.rememberCard(journey.id, await io.sendCard(render(journey)));
   };
 
   const parse = <T>(schema: z.ZodType<T>, data: Record<string, unknown>): T => {
@@ -46,7 +46,7 @@ export function createSetupFeature(service: SetupJourneyService, cardContext: ()
         name: 'status',
         summary: 'your setup journeys and where each stands; resume or cancel them',
         async run(_args, io) {
-          await io.sendCard(renderJourneyListCard(service.listFor(owner(io.actor), io.conversation.id)));
+          await io.sendCard(renderJourneyListCard(await service.listFor(owner(io.actor), io.conversation.id)));
         },
       },
     ],
@@ -86,11 +86,11 @@ export function createSetupFeature(service: SetupJourneyService, cardContext: ()
       }),
       act(SETUP_VERBS.resume, async (data, context) => {
         const { journeyId } = parse(journeyOnly, data);
-        const journey = service.get(journeyId);
+        const journey = await service.get(journeyId);
         if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) {
           throw appError('NotYourJourney', `This setup belongs to ${journey.owner.name ?? 'someone else'}. Type "setup" to start your own.`);
         }
-        service.rememberCard(journey.id, await context.sendCard(render(journey)));
+        await service.rememberCard(journey.id, await context.sendCard(render(journey)));
         return { kind: 'message', text: 'The journey\'s current card is below.' };
       }),
     ],

@@ -14,18 +14,18 @@ export interface TeardownFeatureDeps {
   clock: Clock;
 }
 
-export function teardownCardRenderer(deps: TeardownFeatureDeps): (journey: TeardownJourney) => AdaptiveCardJson {
-  return (journey) => renderTeardownCard(journey, { candidates: deps.service.candidates(), deps: deps.inventory.deps(), coolingOffMs: deps.service.coolingOffMs, now: deps.clock.now() });
+export function teardownCardRenderer(deps: TeardownFeatureDeps): (journey: TeardownJourney) => Promise<AdaptiveCardJson> {
+  return async (journey) => renderTeardownCard(journey, { candidates: await deps.service.candidates(), deps: await deps.inventory.deps(), coolingOffMs: deps.service.coolingOffMs, now: deps.clock.now() });
 }
 
 /** `teardown`: delete and purge vaults or Managed HSMs, with every guard of a destructive operation. */
 export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
   const { service } = deps;
   const render = teardownCardRenderer(deps);
-  const replace = (journey: TeardownJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
+  const replace = async (journey: TeardownJourney | Promise<TeardownJourney>): Promise<CardActionResult> => ({ kind: 'card', card: await render(await journey), forEveryone: true });
   const startJourney = async (io: TurnIo) => {
-    const journey = service.start(owner(io.actor), io.conversation.id, io.reference());
-    service.rememberCard(journey.id, await io.sendCard(render(journey)));
+    const journey = await service.start(owner(io.actor), io.conversation.id, io.reference());
+    await service.rememberCard(journey.id, await io.sendCard(await render(journey)));
   };
 
   return {
