@@ -126,10 +126,10 @@ export function notice(l: Localizer, kind: NoticeKind, message: string, options:
  * Details that open in place: a button that toggles a hidden container (Action.ToggleVisibility,
  * schema 1.2+). Keeps a card's first screen for the decision; the rest is one tap away.
  */
-export function details(id: string, title: string, items: CardElement[], options: { separator?: boolean } = {}): CardElement[] {
+export function details(id: string, title: string, items: CardElement[], options: { separator?: boolean; open?: boolean } = {}): CardElement[] {
   const toggle: CardElement = { type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title, targetElements: [id] }], spacing: 'Small' };
   if (options.separator) toggle.separator = true;
-  return [toggle, { type: 'Container', id, isVisible: false, items, spacing: 'Small' }];
+  return [toggle, { type: 'Container', id, isVisible: options.open === true, items, spacing: 'Small' }];
 }
 
 /**
