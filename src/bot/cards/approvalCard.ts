@@ -138,7 +138,7 @@ function statusLine(l: Localizer, request: ApprovalRequest, progress: RuleProgre
 
 function approvers(l: Localizer, request: ApprovalRequest, name: (id: string, fallback?: string) => string): string {
   const who = request.votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.voter.name ?? name(vote.voter.objectId));
-  return who.length > 0 ? l.list(who) : l.t('approval.nobody');
+  return who.length > 0 ? who.join(', ') : l.t('approval.nobody');
 }
 
 function votesSection(l: Localizer, request: ApprovalRequest, name: (id: string, fallback?: string) => string): CardElement[] {

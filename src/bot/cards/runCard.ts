@@ -147,11 +147,11 @@ function ceremonySection(l: Localizer, run: Run, officers: readonly CeremonyOffi
     container(
       [
         text(l.t('run.ceremony.title')),
+        text(l.t('run.ceremony.public'), { size: 'Small' }),
         text(lines.join('\n'), { size: 'Small' }),
         textInput('certificatePem', l.t('run.ceremony.input'), { isMultiline: true, maxLength: 16_000, placeholder: '-----BEGIN CERTIFICATE-----' }),
         actionSet([executeAction(l.t('run.ceremony.handIn'), VERBS.runCertificate, runActionData(run, VERBS.runCertificate), { style: 'positive', associatedInputs: 'auto' })]),
         ...details(`run.ceremony.${run.id}`, l.t('run.ceremony.howToggle'), [
-          text(l.t('run.ceremony.public'), { size: 'Small' }),
           text(l.t('run.ceremony.example'), { size: 'Small' }),
           { type: 'TextBlock', text: 'openssl req -x509 -newkey rsa:3072 -keyout officer.key -out officer.cer -days 730 -subj "/CN=<your name>"', wrap: true, fontType: 'Monospace', size: 'Small' },
           text(l.t('run.ceremony.keep', { key: 'officer.key', cer: 'officer.cer' }), { size: 'Small' }),

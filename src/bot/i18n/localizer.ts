@@ -92,6 +92,9 @@ function build(tag: string): Localizer {
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC', hourCycle: 'h23' });
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const numberFormat = new Intl.NumberFormat(locale);
+  // English cards keep the ISO form (2026-01-05 13:00 UTC): an operations team reads it the same in
+  // every English-speaking country. German and French get their own forms (05.01.2026, 5 janv. 2026).
+  const isoStyle = language === 'en' || language === PSEUDO_LOCALE;
   const listFormat = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
   const self: Localizer = {
     language,
@@ -102,11 +105,13 @@ function build(tag: string): Localizer {
     },
     dateTime(iso) {
       const time = Date.parse(iso);
-      return Number.isNaN(time) ? iso : self.t('common.utc', { time: dateTimeFormat.format(time) });
+      if (Number.isNaN(time)) return iso;
+      return self.t('common.utc', { time: isoStyle ? new Date(time).toISOString().slice(0, 16).replace('T', ' ') : dateTimeFormat.format(time) });
     },
     date(iso) {
       const time = Date.parse(iso);
-      return Number.isNaN(time) ? iso : dateFormat.format(time);
+      if (Number.isNaN(time)) return iso;
+      return isoStyle ? new Date(time).toISOString().slice(0, 10) : dateFormat.format(time);
     },
     number: (value) => numberFormat.format(value),
     list: (items) => listFormat.format(items),

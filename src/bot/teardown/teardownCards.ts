@@ -153,11 +153,11 @@ function progressBody(l: Localizer, journey: TeardownJourney, context: TeardownC
   const progress = journey.progress ?? [];
   if (journey.stage === 'done') {
     const hsms = progress.filter((p) => p.kind === 'managedHsm');
-    if (hsms.length > 0) body.push(notice(l, 'success', l.t('teardown.billingStopped', { names: l.list(hsms.map((p) => p.name)), count: hsms.length, at: journey.billingStoppedAt ? l.dateTime(journey.billingStoppedAt) : '' })));
+    if (hsms.length > 0) body.push(notice(l, 'success', l.t('teardown.billingStopped', { names: hsms.map((p) => p.name).join(', '), count: hsms.length, at: journey.billingStoppedAt ? l.dateTime(journey.billingStoppedAt) : '' })));
     if (progress.some((p) => p.kind === 'vault')) body.push(small(l.t('teardown.vaultsGone'), { subtle: true }));
   } else if (journey.stage === 'awaitingPurge') {
     const billing = progress.filter((p) => p.kind === 'managedHsm' && p.state === 'softDeleted');
-    if (billing.length > 0) body.push(notice(l, 'warning', l.t('teardown.billingContinues', { names: l.list(billing.map((p) => p.name)), count: billing.length })));
+    if (billing.length > 0) body.push(notice(l, 'warning', l.t('teardown.billingContinues', { names: billing.map((p) => p.name).join(', '), count: billing.length })));
   }
   for (const p of progress) body.push(container(targetLines(l, p, context), { separator: true }));
   return body;
