@@ -95,8 +95,12 @@ export function text(value: string, options: { subtle?: boolean; size?: 'Small' 
   return element;
 }
 
-export function facts(pairs: Array<[string, string]>): CardElement {
-  return { type: 'FactSet', facts: pairs.map(([title, value]) => ({ title, value })) };
+/**
+ * Facts as lines ("**Title:** value"), not a FactSet: a FactSet's title column shrinks on a phone
+ * and breaks words inside their letters ("Requ-ested", "Prem-ium"); lines wrap between words.
+ */
+export function facts(l: Localizer, pairs: Array<[string, string]>): CardElement {
+  return { type: 'Container', items: pairs.map(([title, value], i) => text(l.t('common.fact', { title, value }), i === 0 ? {} : { spacing: 'Small' })) };
 }
 
 export function container(items: CardElement[], options: { style?: 'emphasis' | 'good' | 'attention' | 'warning' | 'accent'; separator?: boolean; spacing?: 'Small' | 'Medium' | 'Large'; id?: string } = {}): CardElement {

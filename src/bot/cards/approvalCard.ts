@@ -53,7 +53,7 @@ export function renderApprovalCard(view: ApprovalCardView): AdaptiveCardJson {
   body.push(heading(l.t('approval.heading', { headline: headline(l, request), title: l.domain(request.title) }), 'Medium'));
   body.push(statusLine(l, request, view.progress, view.now, name));
   body.push(
-    facts([
+    facts(l, [
       [l.t('approval.requestedBy'), request.requester.name ?? name(request.requester.objectId)],
       [l.t('approval.why'), request.reason],
       [timeLabel(l, request), timeValue(l, request, view.now)],
@@ -68,7 +68,7 @@ export function renderApprovalCard(view: ApprovalCardView): AdaptiveCardJson {
     plan.push(text(request.targets.length > MAX_TARGETS ? l.t('approval.targetsMore', { targets: shown, count: request.targets.length - MAX_TARGETS }) : l.t('approval.targets', { targets: shown }), { size: 'Small' }));
   }
   plan.push(
-    facts([
+    facts(l, [
       [l.t('approval.operation'), operationClassTitle(l, request.operationClass)],
       [l.t('approval.requested'), l.dateTime(request.createdAt)],
       [l.t('approval.requestId'), request.id],

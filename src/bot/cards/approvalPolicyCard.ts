@@ -47,7 +47,7 @@ export function renderPolicyCard(view: PolicyCardView): AdaptiveCardJson {
       'policy.more',
       l.t('policy.moreToggle'),
       [
-        facts([
+        facts(l, [
           [l.t('policy.tenant'), policy.tenantId],
           [l.t('policy.hash'), `${policy.hash.slice(0, 12)}…`],
         ]),

@@ -58,7 +58,7 @@ export function renderRunCard(view: RunCardView): AdaptiveCardJson {
       l.t('run.showSteps', { count: run.steps.length }),
       [
         text(stepLines(l, run).join('\n'), { size: 'Small' }),
-        facts([
+        facts(l, [
           [l.t('common.request'), run.requestId],
           [l.t('run.run'), l.t('run.attempt', { id: run.id, attempt: run.attempt })],
           [l.t('common.planHash'), `${run.planHash.slice(0, 12)}…`],
@@ -133,7 +133,7 @@ function stoppedSection(l: Localizer, run: Run): CardElement[] {
     container(
       [
         text(l.t('run.error.title'), { color: 'Attention' }),
-        facts(rows),
+        facts(l, rows),
         text(l.t('run.error.retry'), { size: 'Small', subtle: true }),
       ],
       { separator: true, style: 'attention' },

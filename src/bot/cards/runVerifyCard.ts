@@ -30,7 +30,7 @@ export function renderVerifyCard(view: VerifyCardView): AdaptiveCardJson {
       verdict,
       ...checklistElements(l, report.lines, { greenInDetails: `verify.green.${view.run.id}` }),
       ...details(`verify.facts.${view.run.id}`, l.t('verify.factsToggle'), [
-        facts([
+        facts(l, [
           [l.t('verify.keys'), report.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', ')],
           [l.t('verify.workloads'), workloads],
           [l.t('verify.checked'), l.t('verify.checkedAt', { at: l.dateTime(report.checkedAt) })],

@@ -80,7 +80,7 @@ export function renderDepCard(journey: DepJourney, context: DepCardContext): Ada
       break;
     case 'submitted':
       body.push(notice(l, 'info', l.t('dep.submitted', { requestId: journey.requestId ?? '', connect: 'Connect-ExchangeOnline -ManagedIdentity' })));
-      body.push(facts([[l.t('common.planHash'), journey.planHash ?? '']]));
+      body.push(facts(l, [[l.t('common.planHash'), journey.planHash ?? '']]));
       break;
   }
   if (journey.status === 'open' && journey.stage !== 'recorded') actions.push(executeAction(l.t('common.cancel'), DEP_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
@@ -150,7 +150,7 @@ function verificationElements(l: Localizer, journey: DepJourney): CardElement[] 
 function keyFacts(l: Localizer, journey: DepJourney): CardElement {
   const keys = journey.keys ?? [];
   const versions = journey.versions ?? [];
-  return facts([
+  return facts(l, [
     [l.t('dep.policyType'), journey.scope ? workloadName(l, journey.scope) : ''],
     ...keys.map((k, i): [string, string] => [l.t('common.keySite', { site: k.site }), versions[i] ? l.t('dep.keyVersion', { uri: k.versionlessUri, version: versions[i]!.slice(0, 8) }) : k.versionlessUri]),
   ]);
@@ -225,7 +225,7 @@ function reviewBody(l: Localizer, journey: DepJourney, context: DepCardContext):
   body.push(...details(`dep.review.script.${journey.id}`, l.t('dep.review.scriptToggle'), [text(l.t('dep.review.script'), { size: 'Small' }), ...scriptElements(l, script.script)], { separator: true }));
   const more: CardElement[] = [
     keyFacts(l, journey),
-    facts([
+    facts(l, [
       [l.t('dep.review.modules'), script.modules.join(', ')],
       [l.t('dep.review.adminRole'), script.adminRoles.join('; ')],
       [l.t('dep.review.scriptHash'), script.sha256],

@@ -127,10 +127,10 @@ export function renderDriftCard(input: { reports: readonly DriftReport[]; checke
     heading(red.length > 0 ? l.t('inventory.drift.title', { count: red.length }) : l.t('inventory.drift.fixed'), 'Medium'),
     small(l.t('inventory.drift.intro', { at: l.dateTime(input.checkedAt) }), { subtle: true }),
   ];
-  for (const report of input.reports.slice(0, 8)) {
+  for (const [index, report] of input.reports.slice(0, 8).entries()) {
     const ref = report.key.ref;
     const items: CardElement[] = [text(l.t('inventory.drift.key', { workload: workloadName(l, ref.workload), site: ref.site, key: ref.keyName, kind: ref.containerKind, container: ref.containerName }))];
-    if (report.newlyRed.length > 0) items.push(...checklistElements(l, report.newlyRed));
+    if (report.newlyRed.length > 0) items.push(...checklistElements(l, report.newlyRed, { idPrefix: `drift.${index}` }));
     if (report.resolved.length > 0) items.push(notice(l, 'success', l.t('inventory.drift.green', { count: report.resolved.length })));
     body.push(container(items, { separator: true }));
   }

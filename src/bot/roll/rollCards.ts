@@ -58,7 +58,7 @@ export function renderRollCard(journey: RollJourney, context: RollCardContext): 
       actions.push(executeAction(l.t('setup.action.submit'), ROLL_VERBS.submit, addr(journey), { style: 'positive' }), executeAction(l.t('common.back'), ROLL_VERBS.back, addr(journey), { associatedInputs: 'none' }));
       break;
     case 'submitted':
-      body.push(notice(l, 'info', l.t('roll.submitted', { requestId: journey.requestId ?? '' })), facts([[l.t('common.planHash'), journey.planHash ?? '']]));
+      body.push(notice(l, 'info', l.t('roll.submitted', { requestId: journey.requestId ?? '' })), facts(l, [[l.t('common.planHash'), journey.planHash ?? '']]));
       break;
     case 'running':
       body.push(notice(l, 'info', l.t('roll.running')));
@@ -130,7 +130,7 @@ function previewBody(l: Localizer, journey: RollJourney, context: RollCardContex
   const who = (ids: readonly string[] | undefined) => (ids && ids.length > 0 ? l.list(ids.map((id) => names.get(id) ?? id)) : l.t('roll.noneNamed'));
   const body: CardElement[] = [
     text(`**${l.domain(plan.title)}**`),
-    facts([
+    facts(l, [
       [l.t('roll.key'), key ? `${key.ref.versionlessUri}` : journey.keyUri ?? ''],
       [l.t('roll.currentVersion'), key ? currentVersion(key) ?? l.t('ops.versionUnknown') : ''],
       [l.t('roll.policies'), l.number(journey.depIds?.length ?? 0)],
@@ -138,7 +138,7 @@ function previewBody(l: Localizer, journey: RollJourney, context: RollCardContex
     ]),
   ];
   if ((journey.depIds?.length ?? 0) === 0) body.push(notice(l, 'info', l.t('roll.nothingToRefresh')));
-  const more: CardElement[] = [text(plan.steps.map((s) => `${s.index + 1}. ${l.domain(s.summary)}`).join('\n\n'), { size: 'Small' }), facts([[l.t('setup.preview.class'), plan.operationClass]])];
+  const more: CardElement[] = [text(plan.steps.map((s) => `${s.index + 1}. ${l.domain(s.summary)}`).join('\n\n'), { size: 'Small' }), facts(l, [[l.t('setup.preview.class'), plan.operationClass]])];
   if (plan.costNotes.length > 0) more.push(small(plan.costNotes.map((n) => l.domain(n)).join(' '), { subtle: true }));
   body.push(
     ...details('roll.preview.steps', l.t('common.stepsInOrder', { count: plan.steps.length }), more),
@@ -197,7 +197,7 @@ export function renderRotationReminderCard(input: { pair: KeyPair; schedule: Rot
       text(l.t('roll.reminder.kicker'), { subtle: true, size: 'Small' }),
       heading(l.t('roll.reminder.title', { workload }), 'Medium'),
       text(l.t('roll.reminder.intro', { days: schedule.everyDays, last: l.dateTime(last), due: l.dateTime(due) })),
-      facts((['A', 'B'] as const).map((site): [string, string] => [l.t('common.keySite', { site }), l.t('roll.reminder.key', { key: pair[site].ref.keyName, container: pair[site].ref.containerName, version: versionText(l, pair, site) })])),
+      facts(l, (['A', 'B'] as const).map((site): [string, string] => [l.t('common.keySite', { site }), l.t('roll.reminder.key', { key: pair[site].ref.keyName, container: pair[site].ref.containerName, version: versionText(l, pair, site) })])),
       small(l.t('roll.reminder.how'), { subtle: true }),
     ],
     {

@@ -326,27 +326,36 @@ function approversBody(l: Localizer, journey: SetupJourney, context: SetupCardCo
 const STATUS_ORDER: Record<ChecklistLine['status'], number> = { fail: 0, unknown: 1, warn: 2, pass: 3 };
 
 /**
- * Checklist lines, red first, each with its fix. With `greenInDetails`, the green lines open in
- * place (the card's first screen is for what needs doing).
+ * Checklist lines, red first, each with its fix in words; the commands and links of a fix open in
+ * place. With `greenInDetails`, the green lines open in place too (the card's first screen is for
+ * what needs doing). `idPrefix` keeps element ids unique when a card shows several checklists.
  */
-export function checklistElements(l: Localizer, lines: readonly ChecklistLine[], options: { greenInDetails?: string } = {}): CardElement[] {
+export function checklistElements(l: Localizer, lines: readonly ChecklistLine[], options: { greenInDetails?: string; idPrefix?: string } = {}): CardElement[] {
   const sorted = [...lines].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
+  const prefix = options.idPrefix ?? options.greenInDetails ?? 'check';
   const element = (line: ChecklistLine) => {
     const status = l.t(`status.${line.status}`);
     const items: CardElement[] = [text(`${status}: **${l.domain(line.title)}**`, line.status === 'fail' ? { color: 'Attention' } : line.status === 'warn' ? { color: 'Warning' } : {}), text(l.domain(line.detail), { size: 'Small', spacing: 'None' })];
     if (line.fix && line.status !== 'pass') {
       items.push(text(l.t('status.fix', { text: l.domain(line.fix.text) }), { size: 'Small', spacing: 'None' }));
+      const how: CardElement[] = [];
       for (const command of line.fix.commands ?? []) {
-        items.push({ type: 'TextBlock', text: command.script, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' });
+        how.push({ type: 'TextBlock', text: command.script, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'Small' });
       }
-      if (line.fix.links && line.fix.links.length > 0) items.push(text(links(l, line.fix.links), { size: 'Small', subtle: true, spacing: 'None' }));
+      if (line.fix.links && line.fix.links.length > 0) how.push(text(links(l, line.fix.links), { size: 'Small', subtle: true, spacing: 'Small' }));
+      if (how.length > 0) items.push(...details(`${prefix}.fix.${line.id}`, (line.fix.commands ?? []).length > 0 ? l.t('status.showCommands') : l.t('status.showLinks'), how));
     }
     return container(items, { separator: true, spacing: 'Small' });
   };
-  const green = sorted.filter((line) => line.status === 'pass');
-  if (!options.greenInDetails || green.length === 0) return sorted.map(element);
-  const rest = sorted.filter((line) => line.status !== 'pass');
-  return [...rest.map(element), ...details(options.greenInDetails, l.t('status.showGreen', { count: green.length }), green.map(element), { separator: rest.length > 0 })];
+  // While something blocks (red or unchecked), warnings open in place with the green lines.
+  const blocking = sorted.some((line) => line.status === 'fail' || line.status === 'unknown');
+  const hidden = (line: ChecklistLine) => line.status === 'pass' || (blocking && line.status === 'warn');
+  const folded = sorted.filter(hidden);
+  if (!options.greenInDetails || folded.length === 0) return sorted.map(element);
+  const rest = sorted.filter((line) => !hidden(line));
+  const warnings = folded.filter((line) => line.status === 'warn').length;
+  const title = warnings > 0 ? l.t('status.showOthers', { count: folded.length, warnings }) : l.t('status.showGreen', { count: folded.length });
+  return [...rest.map(element), ...details(options.greenInDetails, title, folded.map(element), { separator: rest.length > 0 })];
 }
 
 function preflightBody(l: Localizer, journey: SetupJourney): CardElement[] {
@@ -365,11 +374,7 @@ function previewBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const minutes = Math.max(1, Math.round(plan.estimatedDurationSeconds / 60));
   const body: CardElement[] = [
     text(`**${l.domain(plan.title)}**`),
-    facts([
-      [l.t('setup.preview.steps'), l.number(plan.steps.length)],
-      [l.t('setup.preview.duration'), l.t('setup.preview.minutes', { minutes })],
-      [l.t('setup.preview.class'), plan.operationClass],
-    ]),
+    text(l.t('setup.preview.summary', { steps: plan.steps.length, minutes, class: plan.operationClass }), { size: 'Small', spacing: 'Small' }),
   ];
   if (plan.irreversible.length > 0) body.push(container([text(l.t('setup.preview.irreversible'), { color: 'Warning' }), text(plan.irreversible.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
   const more: CardElement[] = [text(plan.steps.map((step) => `${step.index + 1}. ${l.domain(step.summary)}${step.irreversible ? ` ${l.t('setup.preview.cannotUndo')}` : ''}`).join('\n\n'), { size: 'Small' })];
@@ -392,7 +397,7 @@ export function renderSubmittedCard(journey: SetupJourney, locale?: string): Ada
       text(l.t('setup.kicker'), { subtle: true, size: 'Small' }),
       heading(l.t('setup.submitted.title'), 'Medium'),
       notice(l, 'success', l.t('setup.submitted.notice', { requestId: journey.requestId ?? '' })),
-      facts([
+      facts(l, [
         [l.t('setup.submitted.plan'), l.domain(journey.plan?.title ?? '')],
         [l.t('common.planHash'), journey.planHash ?? ''],
       ]),

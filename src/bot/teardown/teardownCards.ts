@@ -120,22 +120,27 @@ function confirmBody(l: Localizer, journey: TeardownJourney, context: TeardownCa
       ...checklistElements(l, preflight.lines, { greenInDetails: `teardown.green.${journey.id}` }),
     );
   }
+  // While a check is red there is nothing to confirm (no Submit): the targets open in place and
+  // the first screen is for the red lines and "Run the checks again".
+  const ready = preflight?.ready === true;
+  const targets: CardElement[] = [];
   for (const [i, t] of (journey.targets ?? []).entries()) {
     const hsm = t.containerKind === 'managedHsm';
     const purge = t.purgeProtectionEnabled ? l.t('teardown.purgeProtected', { days: t.softDeleteRetentionDays, hsm: hsm ? 'yes' : 'no' }) : l.t('teardown.purgeNow', { hsm: hsm ? 'yes' : 'no' });
     const keys = t.keys.map((k) => k.keyName);
-    body.push(
+    targets.push(
       container(
         [
           text(l.t('teardown.target', { kind: kindWord(l, t.containerKind), name: t.name, region: t.region, group: t.resourceGroup })),
           small(`${keys.length > 0 ? l.t('teardown.keys', { keys: keys.join(', ') }) : l.t('teardown.noKeys')} ${purge}`),
-          ...withMessages(l, journey, textInput(`confirm.${i}`, l.t('teardown.typeToConfirm', { name: t.name }), { value: journey.draft.confirm?.[`confirm.${i}`] ?? '', maxLength: 100 })),
+          ...(ready ? withMessages(l, journey, textInput(`confirm.${i}`, l.t('teardown.typeToConfirm', { name: t.name }), { value: journey.draft.confirm?.[`confirm.${i}`] ?? '', maxLength: 100 })) : []),
         ],
         { style: 'attention', separator: true },
       ),
     );
   }
-  body.push(...withMessages(l, journey, textInput('reason', l.t('teardown.reason'), { isMultiline: true, maxLength: 1000 })));
+  if (ready) body.push(...targets, ...withMessages(l, journey, textInput('reason', l.t('teardown.reason'), { isMultiline: true, maxLength: 1000 })));
+  else body.push(...details(`teardown.targets.${journey.id}`, l.t('teardown.targetsToggle'), targets));
   const more: CardElement[] = [text(l.t('teardown.afterApproval', { coolingOff: l.duration(context.coolingOffMs) }), { size: 'Small' }), small(l.t('teardown.disabled', { url: DOC_LINKS.subscriptionStates.url }), { subtle: true })];
   if (journey.targets?.some((t) => t.containerKind === 'vault')) more.push(small(l.t('teardown.vaultBilling'), { subtle: true }));
   body.push(...details(`teardown.after.${journey.id}`, l.t('teardown.afterToggle'), more));
@@ -143,7 +148,7 @@ function confirmBody(l: Localizer, journey: TeardownJourney, context: TeardownCa
 }
 
 function targetFacts(l: Localizer, journey: TeardownJourney): CardElement[] {
-  return [facts((journey.targets ?? []).map((t): [string, string] => [kindWord(l, t.containerKind), `${t.name} (${t.region})`]))];
+  return [facts(l, (journey.targets ?? []).map((t): [string, string] => [kindWord(l, t.containerKind), `${t.name} (${t.region})`]))];
 }
 
 function progressBody(l: Localizer, journey: TeardownJourney, context: TeardownCardContext): CardElement[] {
