@@ -35,7 +35,7 @@ export async function prepareCardPage(page: Page): Promise<void> {
     .ac-textInput, .ac-multichoiceInput, .ac-numberInput { border: 1px solid #D1D1D1; border-radius: 4px; padding: 4px 6px; }
     code, pre { font-family: Consolas, monospace; }
     .ac-textBlock ul { padding-left: 18px; padding-right: 12px; margin: 0 0 4px 0; box-sizing: border-box; max-width: 100%; }
-    .ac-textBlock li, .ac-textBlock p { white-space: normal; overflow-wrap: anywhere; }
+    .ac-textBlock li { white-space: normal; }
   </style></head><body><div id="frame"></div></body></html>`);
   await page.addScriptTag({ path: RENDERER });
   // tsx (esbuild keepNames) wraps functions in __name(); functions shipped to the page need it too.

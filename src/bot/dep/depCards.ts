@@ -66,7 +66,6 @@ export function renderDepCard(journey: DepJourney, context: DepCardContext): Ada
       body.push(...reviewBody(l, journey, context));
       actions = [
         executeAction(l.t('dep.action.ranIt'), DEP_VERBS.ranIt, addr(journey), { style: 'positive', associatedInputs: 'none' }),
-        executeAction(l.t('dep.action.newLink'), DEP_VERBS.newLink, addr(journey), { associatedInputs: 'none' }),
         executeAction(l.t('common.back'), DEP_VERBS.back, addr(journey), { associatedInputs: 'none' }),
       ];
       break;
@@ -221,6 +220,7 @@ function reviewBody(l: Localizer, journey: DepJourney, context: DepCardContext):
   } else {
     body.push(notice(l, 'info', download?.url ? l.t('dep.review.expired') : l.t('dep.review.noDownload')));
   }
+  if (download?.url) body.push(actionSet([executeAction(l.t('dep.action.newLink'), DEP_VERBS.newLink, addr(journey), { associatedInputs: 'none' })]));
   body.push(text(l.t('dep.review.after', { commands: script.verifyCommands.join(' · '), url: DOC_LINKS.customerKeyManage.url }), { size: 'Small' }));
   body.push(...details(`dep.review.script.${journey.id}`, l.t('dep.review.scriptToggle'), [text(l.t('dep.review.script'), { size: 'Small' }), ...scriptElements(l, script.script)], { separator: true }));
   const more: CardElement[] = [

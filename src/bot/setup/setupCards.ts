@@ -111,8 +111,9 @@ function actionsFor(l: Localizer, journey: SetupJourney): CardAction[] {
   const actions: CardAction[] = [];
   if (stage === 'preflight') {
     const ready = journey.preflight ? summarizeChecklist(journey.preflight.lines).ready : false;
+    // At most three buttons side by side: once everything is green, "Continue" replaces "Run again".
     if (ready) actions.push(executeAction(l.t('setup.action.continue'), SETUP_VERBS.preview, addr(journey), { style: 'positive', associatedInputs: 'none' }));
-    actions.push(executeAction(l.t('setup.action.rerun'), SETUP_VERBS.rerunPreflight, addr(journey), { associatedInputs: 'none' }));
+    else actions.push(executeAction(l.t('setup.action.rerun'), SETUP_VERBS.rerunPreflight, addr(journey), { associatedInputs: 'none' }));
   } else if (stage === 'preview') {
     actions.push(executeAction(l.t('setup.action.submit'), SETUP_VERBS.submit, addr(journey), { style: 'positive' }));
   } else {

@@ -56,8 +56,10 @@ export function renderTeardownCard(journey: TeardownJourney, context: TeardownCa
       break;
     case 'confirm':
       body.push(...confirmBody(l, journey, context));
+      // At most three buttons side by side: once the checks are green, "Submit" replaces "Run again".
       if (journey.preflight?.ready) actions.push(executeAction(l.t('setup.action.submit'), TEARDOWN_VERBS.confirm, addr(journey), { style: 'destructive' }));
-      actions.push(executeAction(l.t('setup.action.rerun'), TEARDOWN_VERBS.recheck, addr(journey), { associatedInputs: 'none' }), executeAction(l.t('common.back'), TEARDOWN_VERBS.back, addr(journey), { associatedInputs: 'none' }));
+      else actions.push(executeAction(l.t('setup.action.rerun'), TEARDOWN_VERBS.recheck, addr(journey), { associatedInputs: 'none' }));
+      actions.push(executeAction(l.t('common.back'), TEARDOWN_VERBS.back, addr(journey), { associatedInputs: 'none' }));
       break;
     case 'submitted':
       body.push(notice(l, 'info', l.t('teardown.submitted', { requestId: journey.requestId ?? '', coolingOff: l.duration(context.coolingOffMs) })), ...targetFacts(l, journey));
