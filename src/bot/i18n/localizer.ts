@@ -14,8 +14,8 @@ export type CardLanguage = (typeof CARD_LANGUAGES)[number] | typeof PSEUDO_LOCAL
 
 const CATALOGUES: Readonly<Record<CardLanguage, () => Catalogue>> = {
   en: () => MESSAGES_EN,
-  de: () => MESSAGES_DE as Catalogue,
-  fr: () => MESSAGES_FR as Catalogue,
+  de: () => MESSAGES_DE,
+  fr: () => MESSAGES_FR,
   [PSEUDO_LOCALE]: () => pseudoCatalogue(MESSAGES_EN) as unknown as Catalogue,
 };
 
