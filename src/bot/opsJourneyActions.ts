@@ -50,13 +50,13 @@ export function act(verb: string, run: (data: Record<string, unknown>, context: 
 export function resumeAction<J extends OpsJourneyBase>(
   verb: string,
   journeys: { get(id: string): J; rememberCard(id: string, messageId: string | undefined): void },
-  render: (journey: J) => AdaptiveCardJson,
+  render: (journey: J, locale?: string) => AdaptiveCardJson,
   words: { notYours: (ownerName: string) => string; shown: string },
 ): CardActionSpec {
   return act(verb, async (data, context) => {
     const journey = journeys.get(journeyIdOf(data));
     if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) throw appError('NotYourJourney', words.notYours(journey.owner.name ?? 'someone else'));
-    journeys.rememberCard(journey.id, await context.sendCard(render(journey)));
+    journeys.rememberCard(journey.id, await context.sendCard(render(journey, context.locale)));
     return { kind: 'message', text: words.shown };
   });
 }

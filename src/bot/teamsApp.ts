@@ -26,7 +26,8 @@ export interface TeamsAppOptions {
   storage: Storage;
   features: readonly BotFeature[];
   /** The welcome card for this actor (help, install, first message). */
-  renderWelcome(actor: Actor): AdaptiveCardJson;
+  /** `locale`: the activity's (BCP 47); the card falls back to English. */
+  renderWelcome(actor: Actor, locale?: string): AdaptiveCardJson;
   logger: Logger;
 }
 
@@ -78,7 +79,7 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
   });
 
   const welcome = async (context: TurnContext, state: KeywardTurnState, io: TurnIo) => {
-    await io.sendCard(options.renderWelcome(io.actor));
+    await io.sendCard(options.renderWelcome(io.actor, io.locale));
     // Only the first welcome changes state: repeated "help" turns then need no state write.
     state.conversation.welcomedAt ??= new Date().toISOString();
   };
@@ -214,6 +215,7 @@ export function createTurnIo(context: TurnContext): TurnIo {
   return {
     actor,
     conversation,
+    ...(activity.locale ? { locale: activity.locale } : {}),
     async sendCard(card) {
       const response = await context.sendActivity(cardActivity(card));
       return response?.id;

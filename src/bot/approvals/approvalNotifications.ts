@@ -3,6 +3,7 @@ import type { ApprovalChange, ApprovalService } from '../../approvals/approvalSe
 import type { ApprovalDirectoryStore, ApprovalMessageStore, PostedCard } from '../../approvals/approvalPorts';
 import { shortId, type ApprovalRequest, type ConversationRef } from '../../approvals/approvalTypes';
 import { formatDuration, formatUtc } from '../cards/approvalCard';
+import { referenceLocale } from '../i18n/localizer';
 import type { ApprovalViews } from './approvalViews';
 import type { Notifier } from './notifier';
 
@@ -102,13 +103,13 @@ export class ApprovalNotifications {
   private async postToApprovers(request: ApprovalRequest): Promise<void> {
     const notifier = this.deps.notifier();
     if (!notifier) return;
-    const card = this.deps.views.shared(request);
     let delivered = 0;
     let targets = this.approverTargets(request);
     for (let pass = 0; pass < 2 && delivered === 0; pass += 1) {
       for (const target of targets) {
         try {
-          const messageId = await notifier.post(target.reference, card);
+          // Each conversation gets the card in its own locale (kept in the stored reference).
+          const messageId = await notifier.post(target.reference, this.deps.views.shared(request, referenceLocale(target.reference)));
           if (messageId) {
             this.deps.messages.add({ requestId: request.id, conversationId: target.conversationId, messageId, reference: target.reference, role: target.role });
             delivered += 1;
@@ -139,10 +140,9 @@ export class ApprovalNotifications {
     for (let round = 0; round < 3; round += 1) {
       const request = this.deps.service.get(requestId);
       if (!request) return;
-      const card = this.deps.views.shared(request);
       for (const posted of this.deps.messages.list(requestId)) {
         try {
-          await notifier.update(posted.reference, posted.messageId, card);
+          await notifier.update(posted.reference, posted.messageId, this.deps.views.shared(request, referenceLocale(posted.reference)));
         } catch (error) {
           this.logger.warn({ requestId, messageId: posted.messageId, err: error instanceof Error ? error.message : String(error) }, 'could not update an approval card');
         }

@@ -101,7 +101,7 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     }
     if (requests.length > MAX_LISTED) await io.sendText(`${requests.length} requests wait for you; here are the ${MAX_LISTED} oldest.`);
     for (const request of requests.slice(0, MAX_LISTED)) {
-      const messageId = await io.sendCard(views.forPerson(request, person.objectId));
+      const messageId = await io.sendCard(views.forPerson(request, person.objectId, undefined, io.locale));
       if (messageId) deps.messages.add({ requestId: request.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()), role: 'shown' });
     }
   };
@@ -110,7 +110,7 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     learn(io);
     const known = directory.approversConversation();
     const health = deps.teamHealth?.();
-    await io.sendCard(renderPolicyCard({ policy, approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined, ...(health ? { health } : {}) }));
+    await io.sendCard(renderPolicyCard({ policy, approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined, ...(health ? { health } : {}), locale: io.locale }));
   };
 
   const action = (verb: ApprovalVerb): CardActionSpec => ({
@@ -165,7 +165,7 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
 
   const answer = (request: ApprovalRequest, context: CardActionContext, notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: string }): CardActionResult => ({
     kind: 'card',
-    card: views.forPerson(request, context.actor.aadObjectId, notice),
+    card: views.forPerson(request, context.actor.aadObjectId, notice, context.locale),
   });
 
   return {

@@ -50,7 +50,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
     }
     try {
       const { run, report } = await executor.verify(args.trim() || undefined, actor);
-      await io.sendCard(renderVerifyCard({ run, report }));
+      await io.sendCard(renderVerifyCard({ run, report, locale: io.locale }));
     } catch (error) {
       const failure = toAppError(error);
       await io.sendText(failure.code === 'NotFound' ? failure.message : `The readiness check could not run: ${failure.message} (${failure.code})`);

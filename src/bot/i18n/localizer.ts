@@ -140,3 +140,12 @@ function supportedTag(tag: string, language: CardLanguage): string {
   }
   return language;
 }
+
+/**
+ * The locale of a stored conversation reference (botbuilder keeps the activity's `locale` in it),
+ * for cards posted or updated later without an activity; undefined (English) when it has none.
+ */
+export function referenceLocale(reference: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const locale = reference?.locale;
+  return typeof locale === 'string' && locale !== '' ? locale : undefined;
+}

@@ -344,10 +344,10 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
 
   // ------------------------------------------------------------------ features
 
-  const opsJourneys = (who: JourneyOwner) => [
-    ...dep.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeDepJourney(journey), resumeVerb: DEP_VERBS.resume })),
-    ...roll.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeRollJourney(journey), resumeVerb: ROLL_VERBS.resume })),
-    ...teardown.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeTeardownJourney(journey), resumeVerb: TEARDOWN_VERBS.resume })),
+  const opsJourneys = (who: JourneyOwner, locale?: string) => [
+    ...dep.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeDepJourney(journey, locale), resumeVerb: DEP_VERBS.resume })),
+    ...roll.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeRollJourney(journey, locale), resumeVerb: ROLL_VERBS.resume })),
+    ...teardown.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeTeardownJourney(journey, locale), resumeVerb: TEARDOWN_VERBS.resume })),
   ].sort((a, b) => b.journey.updatedAt.localeCompare(a.journey.updatedAt));
 
   const features: BotFeature[] = [

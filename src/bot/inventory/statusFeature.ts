@@ -16,7 +16,7 @@ export interface StatusFeatureDeps {
   /** The person's setup journeys (the setup journey service). */
   setupJourneys(owner: JourneyOwner, conversationId: string): SetupJourney[];
   /** The person's DEP, key-roll and teardown journeys, each with a line and its resume verb. */
-  opsJourneys(owner: JourneyOwner): Array<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>;
+  opsJourneys(owner: JourneyOwner, locale?: string): Array<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>;
   /**
    * Starts the health check now, in the background (the invoke answers at once); the result is
    * posted proactively to `reference` (the clicker's conversation) and drift also where it always goes.
@@ -35,7 +35,7 @@ export interface StatusFeatureDeps {
  * (main.ts registers this one instead), so there is one `status`, not two.
  */
 export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
-  const render = (io: Pick<TurnIo, 'actor' | 'conversation'>): AdaptiveCardJson => {
+  const render = (io: Pick<TurnIo, 'actor' | 'conversation' | 'locale'>): AdaptiveCardJson => {
     const who = owner(io.actor);
     return renderJourneyListCard(deps.setupJourneys(who, io.conversation.id), {
       sections: inventorySections({
@@ -43,10 +43,12 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         keys: deps.inventory.keys(),
         deps: deps.inventory.deps(),
         health: (key) => deps.inventory.health(key.ref.versionlessUri),
-        journeys: who.aadObjectId ? deps.opsJourneys(who) : [],
+        journeys: who.aadObjectId ? deps.opsJourneys(who, io.locale) : [],
         custody: (hsmName) => deps.shares.custody(hsmName),
         now: deps.clock.now(),
+        locale: io.locale,
       }),
+      locale: io.locale,
     });
   };
   return {
@@ -75,7 +77,7 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
           const answer = deps.shares.answer(hsmName, context.actor, status);
           if (!answer.ok) return { kind: 'message', text: answer.error.message };
           // Everyone in the chat sees who has answered; the card is the round's record.
-          return { kind: 'card', card: renderShareAttestationCard(answer.custody, { everyDays: deps.shares.everyDays }), forEveryone: true };
+          return { kind: 'card', card: renderShareAttestationCard(answer.custody, { everyDays: deps.shares.everyDays, locale: context.locale }), forEveryone: true };
         },
       })),
       {

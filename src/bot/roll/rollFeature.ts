@@ -21,15 +21,15 @@ export interface RollFeatureDeps {
 /** `roll` (a key roll, one key at a time) and `retire` (always refused, with the reason). */
 export function createRollFeature(deps: RollFeatureDeps): BotFeature {
   const { service, inventory } = deps;
-  const render = (journey: RollJourney) => {
+  const render = (journey: RollJourney, locale?: string) => {
     const pairId = journey.pairId ?? journey.draft.pairId;
     const schedule = pairId ? inventory.schedule(pairId) : undefined;
-    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now() });
+    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now(), locale });
   };
-  const replace = (journey: RollJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
+  const replace = (journey: RollJourney, locale?: string): CardActionResult => ({ kind: 'card', card: render(journey, locale), forEveryone: true });
   const startJourney = async (io: TurnIo, values: { pairId?: string; site?: 'A' | 'B' } = {}) => {
     const journey = service.start(owner(io.actor), io.conversation.id, io.reference(), values);
-    service.rememberCard(journey.id, await io.sendCard(render(journey)));
+    service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
   };
 
   return {
@@ -63,13 +63,13 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
         await startJourney(context, values);
         return { kind: 'message', text: 'A key roll has started below.' };
       }),
-      act(ROLL_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(ROLL_VERBS.submit, async (data, context) => replace(await service.submit(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()))),
-      act(ROLL_VERBS.schedule, (data, context) => replace(service.setSchedule(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(ROLL_VERBS.evidence, (data, context) => replace(service.submitEvidence(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(ROLL_VERBS.newLinks, (data, context) => replace(service.newDownloadLinks(journeyAt(data), owner(context.actor)))),
-      act(ROLL_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)))),
-      act(ROLL_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)))),
+      act(ROLL_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(ROLL_VERBS.submit, async (data, context) => replace(await service.submit(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()), context.locale)),
+      act(ROLL_VERBS.schedule, (data, context) => replace(service.setSchedule(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(ROLL_VERBS.evidence, (data, context) => replace(service.submitEvidence(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(ROLL_VERBS.newLinks, (data, context) => replace(service.newDownloadLinks(journeyAt(data), owner(context.actor)), context.locale)),
+      act(ROLL_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)), context.locale)),
+      act(ROLL_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)), context.locale)),
       resumeAction(ROLL_VERBS.resume, service, render, { notYours: (name) => `This key roll belongs to ${name}. Type "roll" to start your own.`, shown: 'The key roll\'s current card is below.' }),
     ],
   };
