@@ -8,6 +8,7 @@ import type { BotFeature, CardActionResult, TurnIo } from '../botTypes';
 import { act, inputs, journeyAt, owner, resumeAction } from '../opsJourneyActions';
 import { renderDepCard } from './depCards';
 import { DEP_VERBS } from './depVerbs';
+import { localizer } from '../i18n/localizer';
 
 export interface DepFeatureDeps {
   service: DepJourneyService;
@@ -43,7 +44,7 @@ export function createDepFeature(deps: DepFeatureDeps): BotFeature {
     cardActions: [
       act(DEP_VERBS.start, async (_data, context) => {
         await startJourney(context);
-        return { kind: 'message', text: 'A new DEP journey has started below.' };
+        return { kind: 'message', text: localizer(context.locale).t('chat.dep.started') };
       }),
       act(DEP_VERBS.submitScope, async (data, context) => replace(await service.submitScope(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(DEP_VERBS.submitDetails, async (data, context) => replace(await service.submitDetails(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
@@ -54,7 +55,7 @@ export function createDepFeature(deps: DepFeatureDeps): BotFeature {
       act(DEP_VERBS.keyward, async (data, context) => replace(await service.submitForKeyward(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()), context.locale)),
       act(DEP_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)), context.locale)),
       act(DEP_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)), context.locale)),
-      resumeAction(DEP_VERBS.resume, service, render, { notYours: (name) => `This DEP journey belongs to ${name}. Type "dep" to start your own.`, shown: 'The journey\'s current card is below.' }),
+      resumeAction(DEP_VERBS.resume, service, render, { notYours: 'chat.dep.notYours', shown: 'chat.currentCard' }),
     ],
   };
 }

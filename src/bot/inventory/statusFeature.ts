@@ -10,6 +10,7 @@ import { owner } from '../opsJourneyActions';
 import { renderJourneyListCard } from '../setup/setupCards';
 import { inventorySections } from './inventoryCards';
 import { INVENTORY_VERBS } from './inventoryVerbs';
+import { localizer } from '../i18n/localizer';
 
 export interface StatusFeatureDeps {
   inventory: InventoryService;
@@ -67,7 +68,7 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         verb: INVENTORY_VERBS.status,
         async run(_data, context) {
           await context.sendCard(render(context));
-          return { kind: 'message', text: 'The current status is below.' };
+          return { kind: 'message', text: localizer(context.locale).t('chat.status.below') };
         },
       },
       ...(['confirmed', 'lost'] as const).map((status) => ({
@@ -84,7 +85,7 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         verb: INVENTORY_VERBS.checkHealth,
         async run(_data, context) {
           deps.checkHealthNow(context.reference());
-          return { kind: 'message', text: 'Checking every key against the Customer Key rules now (read-only). The result follows in this chat.' };
+          return { kind: 'message', text: localizer(context.locale).t('chat.status.checking') };
         },
       },
     ],

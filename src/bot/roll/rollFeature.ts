@@ -7,6 +7,7 @@ import type { BotFeature, CardActionResult, TurnIo } from '../botTypes';
 import { act, cardData, inputs, journeyAt, owner, resumeAction } from '../opsJourneyActions';
 import { renderRollCard } from './rollCards';
 import { ROLL_VERBS } from './rollVerbs';
+import { localizer } from '../i18n/localizer';
 
 const preset = z.object({ pairId: z.string().max(300).optional(), site: z.enum(['A', 'B']).optional() });
 
@@ -50,7 +51,7 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
         run: async (args, io) => {
           const uri = args.trim().split(/\s+/)[0] ?? '';
           if (!uri) {
-            await io.sendText('Give the key version to retire, e.g. "retire https://kv.vault.azure.net/keys/key/<version>". (Keyward will explain why it does not do it.)');
+            await io.sendText(localizer(io.locale).t('chat.roll.retireHow', { example: 'retire https://kv.vault.azure.net/keys/key/<version>' }));
             return;
           }
           await io.sendText(service.refuseRetirement(owner(io.actor), uri));
@@ -61,7 +62,7 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
       act(ROLL_VERBS.start, async (data, context) => {
         const values = cardData(preset, data);
         await startJourney(context, values);
-        return { kind: 'message', text: 'A key roll has started below.' };
+        return { kind: 'message', text: localizer(context.locale).t('chat.roll.started') };
       }),
       act(ROLL_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(ROLL_VERBS.submit, async (data, context) => replace(await service.submit(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()), context.locale)),
@@ -70,7 +71,7 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
       act(ROLL_VERBS.newLinks, (data, context) => replace(service.newDownloadLinks(journeyAt(data), owner(context.actor)), context.locale)),
       act(ROLL_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)), context.locale)),
       act(ROLL_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)), context.locale)),
-      resumeAction(ROLL_VERBS.resume, service, render, { notYours: (name) => `This key roll belongs to ${name}. Type "roll" to start your own.`, shown: 'The key roll\'s current card is below.' }),
+      resumeAction(ROLL_VERBS.resume, service, render, { notYours: 'chat.roll.notYours', shown: 'chat.currentCard' }),
     ],
   };
 }

@@ -6,6 +6,7 @@ import type { SetupJourneyService } from '../../journeys/setupJourneyService';
 import type { Actor, BotFeature, CardActionContext, CardActionResult, TurnIo } from '../botTypes';
 import { renderJourneyListCard, renderSetupCard, type SetupCardContext } from './setupCards';
 import { SETUP_VERBS } from './setupVerbs';
+import { localizer } from '../i18n/localizer';
 
 const address = z.object({ journeyId: z.string().min(1).max(100), v: z.coerce.number().int().min(1) });
 const stepAddress = address.extend({ step: z.enum(SETUP_STEPS as unknown as [SetupStep, ...SetupStep[]]) });
@@ -27,7 +28,7 @@ export function createSetupFeature(service: SetupJourneyService, cardContext: ()
 
   const parse = <T>(schema: z.ZodType<T>, data: Record<string, unknown>): T => {
     const parsed = schema.safeParse(data);
-    if (!parsed.success) throw appError('ValidationFailed', 'This card\'s data is not valid (it may have been edited). Type "status" to get a fresh card.');
+    if (!parsed.success) throw appError('ValidationFailed', localizer().t('chat.badCardData'));
     return parsed.data;
   };
 
@@ -53,7 +54,7 @@ export function createSetupFeature(service: SetupJourneyService, cardContext: ()
     cardActions: [
       act(SETUP_VERBS.start, async (_data, context) => {
         await startJourney(context);
-        return { kind: 'message', text: 'A new setup journey has started below.' };
+        return { kind: 'message', text: localizer(context.locale).t('chat.setup.started') };
       }),
       act(SETUP_VERBS.submitStep, async (data, context) => {
         const { journeyId, v, step } = parse(stepAddress, data);
@@ -88,10 +89,10 @@ export function createSetupFeature(service: SetupJourneyService, cardContext: ()
         const { journeyId } = parse(journeyOnly, data);
         const journey = service.get(journeyId);
         if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) {
-          throw appError('NotYourJourney', `This setup belongs to ${journey.owner.name ?? 'someone else'}. Type "setup" to start your own.`);
+          throw appError('NotYourJourney', localizer(context.locale).t('chat.setup.notYours', { owner: journey.owner.name ?? localizer(context.locale).t('chat.someoneElse') }));
         }
         service.rememberCard(journey.id, await context.sendCard(render(journey, context.locale)));
-        return { kind: 'message', text: 'The journey\'s current card is below.' };
+        return { kind: 'message', text: localizer(context.locale).t('chat.currentCard') };
       }),
     ],
   };

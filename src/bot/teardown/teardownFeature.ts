@@ -7,6 +7,7 @@ import type { AdaptiveCardJson } from '../cards/adaptiveCard';
 import { act, inputs, journeyAt, journeyIdOf, owner, resumeAction } from '../opsJourneyActions';
 import { renderTeardownCard } from './teardownCards';
 import { TEARDOWN_VERBS } from './teardownVerbs';
+import { localizer } from '../i18n/localizer';
 
 export interface TeardownFeatureDeps {
   service: TeardownJourneyService;
@@ -41,7 +42,7 @@ export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
     cardActions: [
       act(TEARDOWN_VERBS.start, async (_data, context) => {
         await startJourney(context);
-        return { kind: 'message', text: 'A new teardown has started below.' };
+        return { kind: 'message', text: localizer(context.locale).t('chat.teardown.started') };
       }),
       act(TEARDOWN_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(TEARDOWN_VERBS.recheck, async (data, context) => replace(await service.rerunPreflight(journeyAt(data), owner(context.actor)), context.locale)),
@@ -52,7 +53,7 @@ export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
       act(TEARDOWN_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)), context.locale)),
       // Read-only: the current card, for anyone who sees a copy (it changes nothing).
       act(TEARDOWN_VERBS.view, (data, context) => replace(service.get(journeyIdOf(data)), context.locale)),
-      resumeAction(TEARDOWN_VERBS.resume, service, render, { notYours: (name) => `This teardown belongs to ${name}.`, shown: 'The teardown\'s current card is below.' }),
+      resumeAction(TEARDOWN_VERBS.resume, service, render, { notYours: 'chat.teardown.notYours', shown: 'chat.currentCard' }),
     ],
   };
 }
