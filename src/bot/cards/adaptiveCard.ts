@@ -167,7 +167,12 @@ export function textInput(id: string, label: string, options: { value?: string; 
   return element;
 }
 
-export function choiceInput(id: string, label: string, choices: Array<{ title: string; value: string }>, options: { value?: string; isMultiSelect?: boolean; style?: 'compact' | 'expanded'; isRequired?: boolean; errorMessage?: string } = {}): CardElement {
+/**
+ * A choice. `choicesData` makes it a Teams picker (schema 1.5 `Data.Query`, e.g. dataset
+ * `graph.microsoft.com/users` for people, or a bot dataset served by the search invoke); the static
+ * `choices` stay as the fallback where dynamic typeahead is missing (the Agents Playground).
+ */
+export function choiceInput(id: string, label: string, choices: Array<{ title: string; value: string }>, options: { value?: string; isMultiSelect?: boolean; style?: 'compact' | 'expanded' | 'filtered'; isRequired?: boolean; errorMessage?: string; choicesData?: { type: 'Data.Query'; dataset: string; count?: number } } = {}): CardElement {
   // wrap: long choice titles wrap instead of being cut off with "…" on a phone.
   return { type: 'Input.ChoiceSet', id, label, choices, wrap: true, ...compact(options) };
 }
