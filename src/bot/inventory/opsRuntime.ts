@@ -40,6 +40,7 @@ import { ShareAttestations } from '../../inventory/shareAttestations';
 import { SqliteRunArtifactStore } from '../../store/sqliteRunArtifactStore';
 import { shareAttestationMigrations, SqliteShareAttestationStore } from '../../store/sqliteShareAttestationStore';
 import { renderShareAttestationCard } from './shareCards';
+import { referenceLocale } from '../i18n/localizer';
 
 /** Every table of the inventory and its journeys, in the order main.ts applies them. */
 export const operationsMigrations: readonly Migration[] = [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...shareAttestationMigrations];
@@ -200,13 +201,15 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
   const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
 
   let notifier: Notifier | undefined;
-  const renderDep = (journey: DepJourney) => renderDepCard(journey, { pairs: inventory.pairs(), deps: journeyDeps(inventory, journey), appOnly: dep.appOnlyEnabled, now: clock.now() });
+  // Cards updated later speak the owner's language, kept in the journey's conversation reference.
+  const renderDep = (journey: DepJourney) => renderDepCard(journey, { pairs: inventory.pairs(), deps: journeyDeps(inventory, journey), appOnly: dep.appOnlyEnabled, now: clock.now(), locale: referenceLocale(journey.origin) });
   const renderRoll = (journey: RollJourney) => {
     const pairId = journey.pairId ?? journey.draft.pairId;
     const schedule = pairId ? inventory.schedule(pairId) : undefined;
-    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople, custodiansRequired, ...(schedule ? { schedule } : {}), now: clock.now() });
+    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople, custodiansRequired, ...(schedule ? { schedule } : {}), now: clock.now(), locale: referenceLocale(journey.origin) });
   };
-  const renderTeardown = teardownCardRenderer({ service: teardown, inventory, clock });
+  const teardownCard = teardownCardRenderer({ service: teardown, inventory, clock });
+  const renderTeardown = (journey: TeardownJourney) => teardownCard(journey, referenceLocale(journey.origin));
 
   // ------------------------------------------------------------------ proactive cards
 
@@ -334,7 +337,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       for (const target of targets) if (notifier) await notifier.post(target.reference, attestation).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a share attestation request'));
     }
     for (const due of reminders.takeDue()) {
-      if (notifier) await notifier.post(due.schedule.reference, renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: clock.now() })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a rotation reminder'));
+      if (notifier) await notifier.post(due.schedule.reference, renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: clock.now(), locale: referenceLocale(due.schedule.reference) })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a rotation reminder'));
     }
     const healthEvery = settings.healthCheckMinutes * 60_000;
     const healthDue = tickOptions.health ?? (healthEvery > 0 && clock.now().getTime() - lastHealthAt >= healthEvery);
