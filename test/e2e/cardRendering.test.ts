@@ -78,6 +78,20 @@ describe('every card as the official Adaptive Cards renderer draws it in headles
     assert.match(await page.locator('#frame').innerText(), /Key Vault Premium:/);
   });
 
+  it('when a card breaks a word in a narrow FactSet column or cuts a choice label, then the layout check reports both (the check can fail)', async () => {
+    const broken = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'FactSet', facts: [{ title: 'Datenverschlüsselungsrichtlinie', value: 'Eine sehr lange Beschreibung, die die Titelspalte der FactSet auf einem Telefon zusammendrückt und weiterläuft.' }] },
+        { type: 'Input.ChoiceSet', id: 'p', label: 'Protection', style: 'expanded', wrap: false, choices: [{ title: 'Azure Managed HSM (single-tenant, your security domain), billed hourly per HSM', value: 'b' }] },
+      ],
+    };
+    const layout = await measureCard(page, broken, 320);
+    assert.ok(layout.brokenWords.some((b) => b.word === 'Datenverschlüsselungsrichtlinie'), JSON.stringify(layout.brokenWords));
+    assert.ok(layout.clipped.some((c) => c.text.startsWith('Azure Managed HSM')), JSON.stringify(layout.clipped));
+  });
+
   it('when the preview card is drawn, then the plan hash and the submit button are visible on the page', async () => {
     const preview = gallery.find((entry) => entry.name === 'setup-7-preview');
     assert.ok(preview);
