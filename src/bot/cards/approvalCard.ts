@@ -224,16 +224,6 @@ function timeValue(l: Localizer, request: ApprovalRequest, now: Date): string {
   return request.decidedAt ? l.dateTime(request.decidedAt) : '—';
 }
 
-/** "2026-01-01 10:00 UTC": for logs and text outside cards; cards use the localizer's dateTime. */
-export function formatUtc(isoTime: string): string {
-  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
-}
-
-/** English duration, for text outside cards; cards use the localizer's duration. */
-export function formatDuration(ms: number): string {
-  return localizer('en').duration(ms);
-}
-
 /** The full hash in four groups of 16, so it wraps on a phone and can be compared by eye. */
 function groupHash(hash: string): string {
   return (hash.match(/.{1,16}/g) ?? [hash]).join(' ');

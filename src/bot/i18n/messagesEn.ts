@@ -714,6 +714,22 @@ export const MESSAGES_EN = {
   'chat.approvals.rejected': 'You rejected this request. Nothing will run, and the requester has been told.',
   'chat.approvals.cancelled': 'You cancelled this request. Nothing will run.',
   'chat.done': 'Done.',
+
+  // ------------------------------------------------------------------ notifications (posted later, in the conversation's locale)
+  'notify.unreachable': 'Your request "{title}" ({id}) is waiting for approval, but Keyward cannot reach any approver yet: add Keyward to the approvers\' group chat, or ask an approver to say "approvals" to Keyward.',
+  'notify.approved': 'Approved: your request "{title}" was approved by {by}. Keyward may run it until {until}. Request {id}.',
+  'notify.endOfWindow': 'the end of the execution window',
+  'notify.rejected': 'Rejected: your request "{title}" — {reason}. Nothing will run. Request {id}.',
+  'notify.rejectedReason': 'an approver rejected it',
+  'notify.expired': 'Expired: your request "{title}" — {reason}. Nothing ran; submit it again if it is still needed. Request {id}.',
+  'notify.expiredReason': 'its window passed',
+  'notify.succeeded': 'Done: your request "{title}" ran successfully. Request {id}.',
+  'notify.succeededDetail': 'Done: your request "{title}" ran successfully: {detail}. Request {id}.',
+  'notify.failed': 'Failed: your request "{title}" did not complete. Request {id}.',
+  'notify.failedDetail': 'Failed: your request "{title}" did not complete: {detail}. Request {id}.',
+  'notify.neededLine': '{label}: {missing} more ({who})',
+  'notify.nobodyLeft': 'nobody left',
+  'notify.reminder': 'Reminder: "{title}" (request {id}) needs a decision before {before} ({left} left). Still needed: {needed}.',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof MESSAGES_EN;
