@@ -12,7 +12,7 @@ import type { AdaptiveCardJson } from './cards/adaptiveCard';
 import type { Actor, BotFeature, CardActionContext, CardActionResult, CardActionSpec, CommandSpec, ConversationInfo, TurnIo } from './botTypes';
 import { parseCommandText } from './commandText';
 import { VERBS } from './cards/verbs';
-import { localizer } from './i18n/localizer';
+import { isMessageId, localizer } from './i18n/localizer';
 
 interface KeywardConversationState {
   /** Set once the welcome card went out in this conversation (install or first message). */
@@ -262,7 +262,11 @@ function unknownTextAnswer(text: string, commands: Map<string, CommandSpec>, loc
   const l = localizer(locale);
   const shown = text.trim().slice(0, 60);
   const unique = [...new Set(commands.values())];
-  // Command summaries are the features' own English lines (UNTRANSLATED: they live with the features).
-  const lines = [l.t('chat.unknownText', { text: shown }), `- **help** — ${l.t('chat.helpSummary')}`, ...unique.map((command) => `- **${command.name}** — ${command.summary}`)];
+  // A command's summary from the catalogue; a command without one there shows its own English line.
+  const summary = (command: CommandSpec) => {
+    const id = `command.${command.name}.summary`;
+    return isMessageId(id) ? l.t(id) : command.summary;
+  };
+  const lines = [l.t('chat.unknownText', { text: shown }), `- **help** — ${l.t('chat.helpSummary')}`, ...unique.map((command) => `- **${command.name}** — ${summary(command)}`)];
   return lines.join('\n');
 }

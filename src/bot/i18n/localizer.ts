@@ -53,6 +53,11 @@ export interface Localizer {
  * The catalogue language for a BCP 47 tag: `de-AT` → de, `fr-CA` → fr, `en-GB` → en; unknown
  * languages, empty and malformed tags → en.
  */
+/** Whether a message id exists (for ids built at run time, e.g. a command's summary). */
+export function isMessageId(id: string): id is MessageId {
+  return Object.prototype.hasOwnProperty.call(MESSAGES_EN, id);
+}
+
 export function resolveLanguage(tag: string | undefined): CardLanguage {
   const clean = (tag ?? '').trim().toLowerCase().replace(/_/g, '-');
   if (clean === PSEUDO_LOCALE) return PSEUDO_LOCALE;

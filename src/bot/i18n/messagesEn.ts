@@ -730,6 +730,19 @@ export const MESSAGES_EN = {
   'notify.neededLine': '{label}: {missing} more ({who})',
   'notify.nobodyLeft': 'nobody left',
   'notify.reminder': 'Reminder: "{title}" (request {id}) needs a decision before {before} ({left} left). Still needed: {needed}.',
+
+  // ------------------------------------------------------------------ command summaries (help, unknown text); a command without one here shows its own English summary
+  'command.setup.summary': 'set up Customer Key (Key Vault Premium or Managed HSM), card by card, up to an approvable plan',
+  'command.status.summary': 'your journeys, and every vault, HSM, key (with versions) and policy Keyward knows, with readiness',
+  'command.approvals.summary': 'requests waiting for your decision ("approvals here" in a group chat: post approval cards there)',
+  'command.policy.summary': 'who must approve what, and where approval cards go',
+  'command.dep.summary': 'a Data Encryption Policy (tenant, Exchange or SharePoint): exact PowerShell to run, then record its state',
+  'command.roll.summary': 'roll key A or key B of a pair (one at a time, approved), then the refresh cmdlet for each policy; rotation reminders',
+  'command.retire.summary': 'asks to disable or delete an old key version: Keyward refuses while Customer Key may need it, and says why',
+  'command.teardown.summary': 'delete and purge a vault or Managed HSM: typed confirmation, destructive approval, cooling-off with Cancel, billing confirmed',
+  'command.verify.summary': 'check the keys Keyward set up against the Customer Key rules ("verify <request id>" for a specific one)',
+  'command.runs.summary': 'where the latest approved plans stand, step by step',
+  'command.ceremony.summary': 'security-domain ceremonies waiting for your public certificate',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof MESSAGES_EN;
