@@ -107,7 +107,7 @@ describe('the message catalogue (English, German, French, pseudo-locale)', () =>
     assert.match(localizer('de').t('common.fieldsNeedAttention', { count: 3 }), /^3 Felder brauchen/);
     assert.match(localizer('fr').t('common.fieldsNeedAttention', { count: 1 }), /^Un champ demande/);
     assert.match(localizer('fr').t('common.fieldsNeedAttention', { count: 3 }), /^3 champs demandent/);
-    assert.equal(localizer('de').duration(26 * 3600_000), '1 T. 2 Std.');
+    assert.equal(localizer('de').duration(26 * 3600_000), '1\u00a0T.\u00a02\u00a0Std.');
   });
 
   it('when the pseudo-locale formats a message, then it is bracketed, accented and about 40% longer, with the placeholders kept as they are', () => {
