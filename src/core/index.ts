@@ -5,3 +5,4 @@ export * from './ids';
 export * from './logger';
 export * from './redact';
 export * from './localTenant';
+export * from './text';
