@@ -6,3 +6,4 @@ export * from './logger';
 export * from './redact';
 export * from './localTenant';
 export * from './text';
+export * from './loopback';
