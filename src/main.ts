@@ -28,6 +28,7 @@ import { createOpsRuntime, operationsMigrations, type OpsRuntime } from './bot/i
 import { withoutCommands } from './bot/inventory/statusFeature';
 import { AuditDigester, ed25519Signer } from './audit';
 import { AuditDigestDirectory, loadOrCreateDigestKey } from './store/auditDigestFiles';
+import { keywardPrivatePaths, securePrivatePaths } from './store/privatePaths';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -67,6 +68,9 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
+  // Private files: data directory 0700, keys, store, security domains and backups 0600 (tightened
+  // and logged if an older version or a restore left them open; another user's file = no start).
+  securePrivatePaths(keywardPrivatePaths(config), logger);
   // The audit digest key too (a damaged key file = no start, with what to do).
   const digestSigner = config.auditDigests.everyMinutes > 0 ? ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile)) : undefined;
   const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations, ...journeyMigrations, ...executorMigrations, ...operationsMigrations] });
