@@ -49,8 +49,8 @@ export const SETTINGS = [
   { name: 'MicrosoftAppPassword', schema: optionalString, doc: 'Client secret, only for MicrosoftAppType=SingleTenant. Never commit it.', example: '', secret: true },
   { name: 'KEYWARD_ALLOWED_TENANTS', schema: csv, doc: 'Comma-separated tenant ids whose activities are served (default: MicrosoftAppTenantId; locally the local tenant).', example: '' },
   // --- Azure
-  { name: 'KEYWARD_AZURE_ARM_ENDPOINT', schema: httpsUrl(), doc: 'Azure Resource Manager endpoint. Default: https://management.azure.com; local mode: the local emulator, https://localhost:<KEYWARD_EMULATOR_PORT> (anything not on loopback is refused).', example: 'https://management.azure.com' },
-  { name: 'KEYWARD_AZURE_GRAPH_ENDPOINT', schema: httpsUrl(), doc: 'Microsoft Graph endpoint, used to resolve service principal object ids. Default: https://graph.microsoft.com; local mode: the emulator, https://graph.localhost:<KEYWARD_EMULATOR_PORT>.', example: 'https://graph.microsoft.com' },
+  { name: 'KEYWARD_AZURE_ARM_ENDPOINT', schema: httpsUrl(), doc: 'Azure Resource Manager endpoint. Default: https://management.azure.com; local mode: the local emulator, https://localhost:<KEYWARD_EMULATOR_PORT> (anything not on loopback is refused).', example: '' },
+  { name: 'KEYWARD_AZURE_GRAPH_ENDPOINT', schema: httpsUrl(), doc: 'Microsoft Graph endpoint, used to resolve service principal object ids. Default: https://graph.microsoft.com; local mode: the emulator, https://graph.localhost:<KEYWARD_EMULATOR_PORT>.', example: '' },
   { name: 'KEYWARD_AZURE_TENANT_ID', schema: guid.optional(), doc: 'Tenant of the Customer Key subscriptions (default: MicrosoftAppTenantId).', example: '' },
   { name: 'KEYWARD_WRITER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the user-assigned managed identity that runs approved plans (writer). Local mode default: the emulator\'s keyward-writer identity.', example: '' },
   { name: 'KEYWARD_READER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the managed identity used for read-only preflight and health checks (default: the writer; local mode: the emulator\'s keyward-reader identity).', example: '' },
