@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   ]);
 
   const logDir = path.join(config.dataDir, 'logs');
-  fs.mkdirSync(logDir, { recursive: true });
+  fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
