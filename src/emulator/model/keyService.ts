@@ -53,7 +53,7 @@ export class KeyService {
     const attributes = parseAttributes(raw.attributes);
     const tags = parseKeyTags(raw.tags) ?? {};
     const releasePolicy = parseReleasePolicy(raw.release_policy);
-    if (attributes.exportable && !releasePolicy) throw badParameter('An exportable key needs a release_policy.');
+    assertReleasePolicyFits(attributes.exportable, releasePolicy);
     let spec: KeySpec;
     if (isRsa) {
       const size = raw.key_size ?? 2048;
@@ -106,6 +106,7 @@ export class KeyService {
     if (baseKty === 'EC' && !curve) throw badParameter('The EC curve of the imported key is not supported.');
     const attributes = parseAttributes(raw.attributes);
     const releasePolicy = parseReleasePolicy(raw.release_policy);
+    assertReleasePolicyFits(attributes.exportable, releasePolicy);
     const existing = this.activeOrAbsent(container, name);
     return this.addVersion(container, name, existing, {
       kty,
@@ -427,6 +428,16 @@ type BackupPayload = {
   rotationPolicy?: RotationPolicyRecord;
   versions: Array<Omit<KeyVersionRecord, 'privateKey'> & { privateKeyPkcs8: string }>;
 };
+
+/**
+ * Secure key release pairs `exportable` with a release policy, both ways. Azure's messages:
+ * "AKV.SKR.1004: Exportable keys must have release policy." (azure-sdk-for-python#29945) and
+ * "AKV.SKR.1005: Non-exportable keys must not have release policy" (azure-cli#28288).
+ */
+function assertReleasePolicyFits(exportable: boolean | undefined, releasePolicy: unknown): void {
+  if (exportable && !releasePolicy) throw badParameter('AKV.SKR.1004: Exportable keys must have release policy.');
+  if (!exportable && releasePolicy) throw badParameter('AKV.SKR.1005: Non-exportable keys must not have release policy');
+}
 
 function parseKty(value: unknown, container: KeyContainer): KeyType {
   if (value === undefined || value === null || value === '') throw badParameter('kty is required: RSA, RSA-HSM, EC or EC-HSM.');

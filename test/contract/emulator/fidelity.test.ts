@@ -78,6 +78,14 @@ describe('emulator fidelity to the real Key Vault (issue 16)', () => {
     assert.equal(error.message, 'Backup blob contains invalid or corrupt version.');
   });
 
+  it('when a key is exportable without a release policy, or has one without being exportable, then it is 400 BadParameter with Azure\'s AKV.SKR messages', async () => {
+    const exportable = await expectRestError(keys.createRsaKey('cmk-skr-1', { exportable: true, hsm: true }), 400, 'BadParameter');
+    assert.equal(exportable.message, 'AKV.SKR.1004: Exportable keys must have release policy.');
+    const policy = { encodedPolicy: Buffer.from(JSON.stringify({ anyOf: [{ allOf: [{ claim: 'sdk-test', equals: 'true' }], authority: 'https://attest.example' }], version: '1.0.0' })) };
+    const notExportable = await expectRestError(keys.createRsaKey('cmk-skr-2', { hsm: true, releasePolicy: policy }), 400, 'BadParameter');
+    assert.equal(notExportable.message, 'AKV.SKR.1005: Non-exportable keys must not have release policy');
+  });
+
   it('when a key is deleted while a soft-delete window is set, then the deleted key answers 404 until it has passed, recover, purge and re-create answer 409 ObjectIsBeingDeleted, and the SDK\'s poller waits it out (item 3)', async () => {
     await emulator.control.setOptions({ softDeleteWindowMs: WINDOW_MS });
     await keys.createRsaKey('cmk-deleting');
