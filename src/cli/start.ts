@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   start('emulator', ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/emulator.ts')], {
     KEYWARD_DATA_DIR: config.dataDir,
     KEYWARD_EMULATOR_PORT: String(config.local.emulatorPort),
+    KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS: String(config.local.emulatorSoftDeleteWindowMs),
   }, logDir);
   const info = await waitFor('the Azure emulator', 90_000, async () => {
     const found = readEmulatorInfo(config.dataDir);

@@ -36,6 +36,8 @@ export interface Config {
      */
     unsafeRealAzure: boolean;
     emulatorPort: number;
+    /** The emulator's key soft-delete/recover window (ms). */
+    emulatorSoftDeleteWindowMs: number;
     playgroundPort: number;
     startPlayground: boolean;
     playgroundUser: 'operator' | 'approverAlex' | 'approverBruno' | 'approverChen' | 'approverDana' | 'observer';
@@ -194,6 +196,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     local: {
       unsafeRealAzure: mode === 'local' && unsafeRealAzure,
       emulatorPort: values.KEYWARD_EMULATOR_PORT as number,
+      emulatorSoftDeleteWindowMs: values.KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS as number,
       playgroundPort: values.KEYWARD_PLAYGROUND_PORT as number,
       startPlayground: values.KEYWARD_PLAYGROUND as boolean,
       playgroundUser: values.KEYWARD_PLAYGROUND_USER as Config['local']['playgroundUser'],

@@ -57,6 +57,7 @@ export const SETTINGS = [
   { name: 'KEYWARD_M365_SP_OBJECT_IDS', schema: csv, doc: 'Optional appId=objectId pairs for the Microsoft 365 service principals, when Keyward may not read Microsoft Graph.', example: '' },
   // --- local stack
   { name: 'KEYWARD_EMULATOR_PORT', schema: port(8443), doc: 'HTTPS port of the local Azure emulator (local mode).', example: '8443' },
+  { name: 'KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS', schema: z.coerce.number().int('must be a whole number').min(0).max(600000).default(0), doc: 'Emulator: how long a key soft delete or recover stays in progress (Azure: a few seconds, the deleted or recovered key answering 404 meanwhile); 0 = at once, for the demo.', example: '0' },
   { name: 'KEYWARD_PLAYGROUND_PORT', schema: port(56150), doc: 'Port of the Microsoft 365 Agents Playground started by npm start.', example: '56150' },
   { name: 'KEYWARD_PLAYGROUND', schema: bool(true), doc: 'Start the Agents Playground with npm start (false to run bot and emulator only).', example: 'true' },
   { name: 'KEYWARD_LOCAL_UNSAFE_REAL_AZURE', schema: bool(false), doc: 'UNSAFE, local mode only: let the anonymous local bot (no sign-in: whoever reaches its port can act as anyone and approve plans) use Azure endpoints other than the local emulator, and your developer login (DefaultAzureCredential, e.g. az login) when no client id is set. Logged as a warning at every start. Use a tunnel with MicrosoftAppType=SingleTenant instead.', example: 'false' },
