@@ -743,6 +743,27 @@ export const MESSAGES_EN = {
   'command.verify.summary': 'check the keys Keyward set up against the Customer Key rules ("verify <request id>" for a specific one)',
   'command.runs.summary': 'where the latest approved plans stand, step by step',
   'command.ceremony.summary': 'security-domain ceremonies waiting for your public certificate',
+
+  // ------------------------------------------------------------------ titles of Microsoft's pages (keyed by the domain's DOC_LINKS)
+  'doc.customerKeySetUp': 'Set up Customer Key',
+  'doc.customerKeyOverview': 'Service encryption with Customer Key',
+  'doc.customerKeyManage': 'Manage Customer Key',
+  'doc.customerKeyManagedHsm': 'Customer Key with Managed HSM',
+  'doc.customerKeyRoll': 'Roll or rotate Customer Key keys',
+  'doc.keyVaultRbac': 'Key Vault RBAC guide',
+  'doc.keyVaultSoftDelete': 'Key Vault soft-delete overview',
+  'doc.keyVaultAboutKeys': 'About keys (Key Vault)',
+  'doc.keyVaultNaming': 'Resource naming rules (Microsoft.KeyVault)',
+  'doc.managedHsmOverview': 'Managed HSM overview',
+  'doc.managedHsmQuickstart': 'Managed HSM quickstart (CLI)',
+  'doc.managedHsmSecurityDomain': 'Managed HSM security domain',
+  'doc.managedHsmSoftDelete': 'Managed HSM soft-delete overview',
+  'doc.managedHsmRoles': 'Managed HSM built-in roles',
+  'doc.managedHsmLimits': 'Managed HSM service limits',
+  'doc.managedHsmAboutKeys': 'About keys (Managed HSM)',
+  'doc.chooseKeyManagement': 'How to choose a key management solution',
+  'doc.subscriptionStates': 'Azure subscription states',
+  'doc.keyVaultPricing': 'Azure Key Vault pricing',
 } as const satisfies Record<string, string>;
 
 export type MessageId = keyof typeof MESSAGES_EN;

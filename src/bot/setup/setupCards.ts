@@ -1,5 +1,6 @@
 import {
   AZURE_REGIONS,
+  DOC_LINKS,
   CUSTOMER_KEY_LIMITS,
   PROTECTION_COMPARISON,
   SPEC_DEFAULTS,
@@ -14,7 +15,7 @@ import {
 } from '../../customerKey';
 import type { SetupJourney, SetupStage } from '../../journeys/setupJourney';
 import { stagesFor } from '../../journeys/setupJourneyService';
-import { localizer, type Localizer } from '../i18n/localizer';
+import { isMessageId, localizer, type Localizer } from '../i18n/localizer';
 import {
   actionSet,
   card,
@@ -141,8 +142,15 @@ function values(journey: SetupJourney): Readonly<Record<string, string>> {
   return formValuesFromDraft(journey.draft);
 }
 
+/** A Microsoft page's title in the card's language when the catalogue knows the page (by URL). */
+export function docTitle(l: Localizer, link: { title: string; url: string }): string {
+  const key = Object.entries(DOC_LINKS).find(([, known]) => known.url === link.url)?.[0];
+  const id = key ? `doc.${key}` : '';
+  return isMessageId(id) ? l.t(id) : l.domain(link.title);
+}
+
 function links(l: Localizer, items: ReadonlyArray<{ title: string; url: string }>): string {
-  return items.map((link) => `[${l.domain(link.title)}](${link.url})`).join(' · ');
+  return items.map((link) => `[${docTitle(l, link)}](${link.url})`).join(' · ');
 }
 
 // ------------------------------------------------------------------------------------------ choice

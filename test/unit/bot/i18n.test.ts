@@ -4,9 +4,9 @@ import { TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-par
 import { MESSAGES_EN, type MessageId } from '../../../src/bot/i18n/messagesEn';
 import { MESSAGES_DE } from '../../../src/bot/i18n/messagesDe';
 import { MESSAGES_FR } from '../../../src/bot/i18n/messagesFr';
-import { localizer, resolveLanguage } from '../../../src/bot/i18n/localizer';
+import { isMessageId, localizer, resolveLanguage } from '../../../src/bot/i18n/localizer';
 import { PSEUDO_CLOSE, PSEUDO_LOCALE, PSEUDO_OPEN } from '../../../src/bot/i18n/pseudoLocale';
-import { MANAGED_HSM_COST_ACKNOWLEDGMENT, PROTECTION_COMPARISON, WORKLOAD_INFO, WORKLOADS } from '../../../src/customerKey';
+import { DOC_LINKS, MANAGED_HSM_COST_ACKNOWLEDGMENT, PROTECTION_COMPARISON, WORKLOAD_INFO, WORKLOADS } from '../../../src/customerKey';
 import { OPERATION_CLASS_TITLES, OPERATION_CLASSES } from '../../../src/approvals/approvalTypes';
 import { COMPARISON_TOPICS } from '../../../src/bot/setup/setupCards';
 
@@ -135,5 +135,10 @@ describe('the message catalogue (English, German, French, pseudo-locale)', () =>
     }
     assert.equal(en.t('setup.hsm.costAck'), MANAGED_HSM_COST_ACKNOWLEDGMENT);
     for (const c of OPERATION_CLASSES) assert.equal(en.t(`approval.class.${c}`), OPERATION_CLASS_TITLES[c]);
+    for (const [key, link] of Object.entries(DOC_LINKS)) {
+      const id = `doc.${key}`;
+      assert.ok(isMessageId(id), `the catalogue has the title of ${link.url}`);
+      assert.equal(en.t(id), link.title);
+    }
   });
 });
