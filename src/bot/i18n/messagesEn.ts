@@ -731,6 +731,10 @@ export const MESSAGES_EN = {
   'notify.nobodyLeft': 'nobody left',
   'notify.reminder': 'Reminder: "{title}" (request {id}) needs a decision before {before} ({left} left). Still needed: {needed}.',
 
+  'notify.holder': '{name} (certificate thumbprint {thumbprint}…)',
+  'notify.domainStored': 'Security domain of Managed HSM {hsm} downloaded and stored (SHA-256 {sha}…, quorum {quorum}). Share holders: {holders}.',
+  'notify.healthUnchanged': 'Health check done: {count, plural, one {# key} other {# keys}} checked, nothing changed since the last check. Type "status" to see each key\'s readiness.',
+
   // ------------------------------------------------------------------ command summaries (help, unknown text); a command without one here shows its own English summary
   'command.setup.summary': 'set up Customer Key (Key Vault Premium or Managed HSM), card by card, up to an approvable plan',
   'command.status.summary': 'your journeys, and every vault, HSM, key (with versions) and policy Keyward knows, with readiness',

@@ -40,7 +40,7 @@ import { ShareAttestations } from '../../inventory/shareAttestations';
 import { SqliteRunArtifactStore } from '../../store/sqliteRunArtifactStore';
 import { shareAttestationMigrations, SqliteShareAttestationStore } from '../../store/sqliteShareAttestationStore';
 import { renderShareAttestationCard } from './shareCards';
-import { referenceLocale } from '../i18n/localizer';
+import { localizer, referenceLocale } from '../i18n/localizer';
 
 /** Every table of the inventory and its journeys, in the order main.ts applies them. */
 export const operationsMigrations: readonly Migration[] = [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...shareAttestationMigrations];
@@ -313,11 +313,10 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
           }
         }
         if (extra) targets.set(String((extra.conversation as { id?: string } | undefined)?.id ?? 'extra'), extra);
-        const card = renderDriftCard({ reports: result.drift, checkedAt: result.checkedAt });
-        for (const reference of targets.values()) await notifier.post(reference, card).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the drift card'));
+        for (const reference of targets.values()) await notifier.post(reference, renderDriftCard({ reports: result.drift, checkedAt: result.checkedAt, locale: referenceLocale(reference) })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the drift card'));
       } else if (extra) {
         await notifier
-          .postText(extra, `Health check done: ${result.keys} key${result.keys === 1 ? '' : 's'} checked, nothing changed since the last check. Type "status" to see each key's readiness.`)
+          .postText(extra, localizer(referenceLocale(extra)).t('notify.healthUnchanged', { count: result.keys }))
           .catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the health result'));
       }
       return result;
