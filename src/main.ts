@@ -9,6 +9,7 @@ import { AzureGateway, createAzureCredential, SdkWrapProbe, tokenIdentity } from
 import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
 import { ed25519Signer } from './audit';
 import { loadOrCreateDigestKey } from './store/auditDigestFiles';
+import { keywardPrivatePaths, securePrivatePaths } from './store/privatePaths';
 import type { Bot } from './bot/createBot';
 import type { BotFeature } from './bot/botTypes';
 import type { ApprovalsRuntime } from './app/approvalsRuntime';
@@ -60,18 +61,29 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
+  // Private files: data directory 0700, keys, store, security domains and backups 0600 (tightened
+  // and logged if an older version or a restore left them open; another user's file = no start).
+  securePrivatePaths(keywardPrivatePaths(config), logger);
   // The audit digest key too (a damaged key file = no start, with what to do).
   const digestSigner = config.auditDigests.everyMinutes > 0 ? ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile)) : undefined;
 
   // Azure: a reader identity for preflight and checks, a writer identity for approved runs only.
   // The writer's gateway has no transport retries: the runner retries whole steps after re-checking
   // Azure, so a lost answer to a POST never makes a second key version.
-  const writerCredential = createAzureCredential(config.azure.writerClientId);
-  const readerCredential = config.azure.readerClientId ? createAzureCredential(config.azure.readerClientId) : writerCredential;
+  // Local mode is anonymous, so its credentials take tokens only from the local emulator.
+  const localOnly = config.mode === 'local' && !config.local.unsafeRealAzure;
+  if (config.local.unsafeRealAzure) {
+    logger.warn(
+      { setting: 'KEYWARD_LOCAL_UNSAFE_REAL_AZURE', armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint, credential: config.azure.writerClientId ? 'managed identity' : 'DefaultAzureCredential (your own login)' },
+      'UNSAFE: local mode is anonymous (no sign-in), and KEYWARD_LOCAL_UNSAFE_REAL_AZURE lets it use real Azure: anyone who can reach this port can act as any person, approve plans and change Azure with these credentials. Unset it unless you really mean this.',
+    );
+  }
+  const writerCredential = createAzureCredential(config.azure.writerClientId, { localOnly });
+  const readerCredential = config.azure.readerClientId ? createAzureCredential(config.azure.readerClientId, { localOnly }) : writerCredential;
   const azureEndpoints = { armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint };
   const reader = new AzureGateway({ credential: readerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-reader' }) });
   const writer = new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 });
-  const wrapProbe = config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId), retry: { maxRetries: 0 } }) : undefined;
+  const wrapProbe = config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId, { localOnly }), retry: { maxRetries: 0 } }) : undefined;
   let writerObjectId: Promise<string> | undefined;
   const keywardWriterObjectId = () =>
     (writerObjectId ??= tokenIdentity(writerCredential)
@@ -126,6 +138,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       health,
       allowedTenants: config.bot.allowedTenants,
       requireTenant: config.mode === 'production',
+      loopbackOnly: config.mode === 'local',
+      clock,
       logger,
       downloads: app.operations.downloads,
     });

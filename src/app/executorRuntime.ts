@@ -81,8 +81,8 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
   const cards = store.runCards;
   // Late-bound: the run card shows the ceremony status, which the service (built below) knows.
   const built: { service?: ExecutorService } = {};
-  const render = async (run: Run, notice?: RunCardView['notice']): Promise<AdaptiveCardJson> =>
-    renderRunCard({ run, now: clock.now(), officers: await built.service?.ceremonyStatus(run), notice, keyUriOptions: settings.keyUriOptions });
+  const render = async (run: Run, notice?: RunCardView['notice'], locale?: string): Promise<AdaptiveCardJson> =>
+    renderRunCard({ run, now: clock.now(), officers: await built.service?.ceremonyStatus(run), notice, keyUriOptions: settings.keyUriOptions, locale });
   const targets = async (run: Run): Promise<RunCardTarget[]> => {
     const request = await approvals.service.get(run.requestId);
     if (!request) return [];

@@ -183,7 +183,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     auth: { ...config.bot, ...(deps.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: deps.channelOpenIdMetadataUrl } : {}) },
     storage: new KeyValueBotStorage(store.kv),
     features,
-    renderWelcome: (actor) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local' }),
+    renderWelcome: (actor, locale) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local', locale }),
     logger,
   });
   approvals.attach(bot.adapter, config.bot.appId ?? '');

@@ -6,3 +6,5 @@ export * from './logger';
 export * from './redact';
 export * from './localTenant';
 export * from './atomic';
+export * from './text';
+export * from './loopback';

@@ -1,5 +1,5 @@
 import { appError } from '../core';
-import type { AuditAnchor, AuditOutcome, AuditRecord } from '../audit/auditRecord';
+import { computeAuditHash, type AuditAnchor, type AuditOutcome, type AuditRecord } from '../audit/auditRecord';
 import type { AuditStore } from '../audit/auditLog';
 import type { AuditDigest } from '../audit/auditDigest';
 import type { AuditDigestStore } from '../audit/auditDigester';
@@ -156,6 +156,12 @@ export class SqlAuditStore implements AuditStore, AuditDigestStore {
           record.hash,
         ],
       );
+      // The hash must cover exactly what is stored: read the row back and refuse (roll back) if
+      // the stored text differs from the hashed text, rather than leave a record that never verifies.
+      const stored = await this.db.get<AuditRow>('SELECT * FROM audit_log WHERE sequence = ?', [record.sequence]);
+      if (!stored || computeAuditHash(toRecord(stored)) !== record.hash) {
+        throw appError('AuditWriteFailed', `The audit record "${record.action}" would not read back as it was hashed; nothing was stored.`, { action: record.action });
+      }
       await this.db.run('INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash', [record.sequence, record.hash]);
       return record;
     });

@@ -180,6 +180,11 @@ export async function openSqliteDatabase(options: OpenSqliteOptions): Promise<Sq
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
   const raw = new BetterSqlite3(options.file);
   raw.pragma('journal_mode = WAL');
+  // Only Keyward's user may read the store (votes, plans, journals); SQLite gives the WAL files
+  // it creates later the database file's mode.
+  if (options.file !== ':memory:') {
+    for (const file of [options.file, `${options.file}-wal`, `${options.file}-shm`]) if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
+  }
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
   raw.pragma('synchronous = NORMAL');

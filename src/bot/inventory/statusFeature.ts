@@ -11,13 +11,14 @@ import { owner } from '../opsJourneyActions';
 import { renderJourneyListCard } from '../setup/setupCards';
 import { inventorySections } from './inventoryCards';
 import { INVENTORY_VERBS } from './inventoryVerbs';
+import { localizer } from '../i18n/localizer';
 
 export interface StatusFeatureDeps {
   inventory: InventoryService;
   /** The person's setup journeys (the setup journey service). */
   setupJourneys(owner: JourneyOwner, conversationId: string): Promise<SetupJourney[]>;
   /** The person's DEP, key-roll and teardown journeys, each with a line and its resume verb. */
-  opsJourneys(owner: JourneyOwner): Promise<Array<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>>;
+  opsJourneys(owner: JourneyOwner, locale?: string): Promise<Array<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>>;
   /**
    * Starts the health check now, in the background (the invoke answers at once); the result is
    * posted proactively to `reference` (the clicker's conversation) and drift also where it always goes.
@@ -36,7 +37,7 @@ export interface StatusFeatureDeps {
  * (main.ts registers this one instead), so there is one `status`, not two.
  */
 export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
-  const render = async (io: Pick<TurnIo, 'actor' | 'conversation'>): Promise<AdaptiveCardJson> => {
+  const render = async (io: Pick<TurnIo, 'actor' | 'conversation' | 'locale'>): Promise<AdaptiveCardJson> => {
     const who = owner(io.actor);
     // Everything the card shows is read first; the renderer itself stays pure.
     const [containers, keys, depRecords] = [await deps.inventory.containers(), await deps.inventory.keys(), await deps.inventory.deps()];
@@ -50,10 +51,12 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         keys,
         deps: depRecords,
         health: (key) => health.get(key.id),
-        journeys: who.aadObjectId ? await deps.opsJourneys(who) : [],
+        journeys: who.aadObjectId ? await deps.opsJourneys(who, io.locale) : [],
         custody: (hsmName) => custody.get(hsmName),
         now: deps.clock.now(),
+        locale: io.locale,
       }),
+      locale: io.locale,
     });
   };
   return {
@@ -72,7 +75,7 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         verb: INVENTORY_VERBS.status,
         async run(_data, context) {
           await context.sendCard(await render(context));
-          return { kind: 'message', text: 'The current status is below.' };
+          return { kind: 'message', text: localizer(context.locale).t('chat.status.below') };
         },
       },
       ...(['confirmed', 'lost'] as const).map((status) => ({
@@ -82,14 +85,14 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
           const answer = await deps.shares.answer(hsmName, context.actor, status);
           if (!answer.ok) return { kind: 'message', text: answer.error.message };
           // Everyone in the chat sees who has answered; the card is the round's record.
-          return { kind: 'card', card: renderShareAttestationCard(answer.custody, { everyDays: deps.shares.everyDays }), forEveryone: true };
+          return { kind: 'card', card: renderShareAttestationCard(answer.custody, { everyDays: deps.shares.everyDays, locale: context.locale }), forEveryone: true };
         },
       })),
       {
         verb: INVENTORY_VERBS.checkHealth,
         async run(_data, context) {
           deps.checkHealthNow(context.reference());
-          return { kind: 'message', text: 'Checking every key against the Customer Key rules now (read-only). The result follows in this chat.' };
+          return { kind: 'message', text: localizer(context.locale).t('chat.status.checking') };
         },
       },
     ],
