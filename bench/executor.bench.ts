@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     get: (id: string) => approvals.get(id),
     list: (filter?: Parameters<ApprovalService['list']>[0]) => approvals.list(filter),
     beginExecution: (id: string) => timedAsync(() => approvals.beginExecution(id)),
+    canVote: (request: Parameters<ApprovalService['canVote']>[0], objectId: string) => approvals.canVote(request, objectId),
     reportExecutionProgress: (id: string, text: string) => timedAsync(() => approvals.reportExecutionProgress(id, text)),
     finishExecution: (id: string, outcome: 'succeeded' | 'failed', detail: string) => timedAsync(() => approvals.finishExecution(id, outcome, detail)),
   };

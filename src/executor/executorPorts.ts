@@ -13,6 +13,11 @@ export interface ExecutionApprovals {
   get(requestId: string): Promise<ApprovalRequest | undefined>;
   list(filter?: { statuses?: readonly RequestStatus[] }): Promise<ApprovalRequest[]>;
   beginExecution(requestId: string): Promise<ApprovalRequest>;
+  /**
+   * Could this person vote on this request now: named in its rule snapshot AND still named by the
+   * policy in force (voting checks the same). Retry is theirs only (issue 12 item 9).
+   */
+  canVote(request: ApprovalRequest, objectId: string): boolean;
   /** `halted`: the run stopped and waits for a Retry (the cards say so instead of "Running"). */
   reportExecutionProgress(requestId: string, progress: string, options?: { halted?: boolean }): Promise<unknown>;
   finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: string): Promise<unknown>;

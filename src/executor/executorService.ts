@@ -153,17 +153,19 @@ export class ExecutorService {
 
   /**
    * Restarts a stopped run at its failed step: the same approved plan (its hash is checked again),
-   * while the approval's execution window is open. Allowed for the requester and the approvers
-   * named in the request's policy snapshot. Audited before anything moves.
+   * while the approval's execution window is open. Allowed for the current approvers only: named
+   * in the request's rule snapshot and still named by the policy in force, exactly as voting checks
+   * (the requester is not one; a custodian counts only as an approver of a key side). Audited
+   * before anything moves.
    */
   async retry(runId: string, actor: ExecutorActor): Promise<ActionOutcome> {
     const run = await this.deps.store.get(runId);
     if (!run) return { ok: false, error: appError('NotFound', `There is no run ${runId}.`) };
     const request = await this.deps.approvals.get(run.requestId);
     const who = actor.aadObjectId?.toLowerCase();
-    if (!request || !who || !mayRetry(request, who)) {
+    if (!request || !who || !this.deps.approvals.canVote(request, who)) {
       await this.auditRefusal(run, actor, 'execution.retry.refused', 'NotAnApprover');
-      return { ok: false, run, error: appError('NotAnApprover', 'Only the person who asked for this change, or one of its approvers, can retry it.') };
+      return { ok: false, run, error: appError('NotAnApprover', 'Only a current approver of this change can retry it (the policy in force must still name them).') };
     }
     if (run.status !== 'stopped') {
       return { ok: false, run, error: appError('RequestAlreadyDecided', run.status === 'running' ? 'This run is already running.' : `This run is ${describeStatus(run)}; there is nothing to retry.`) };
@@ -406,12 +408,6 @@ export class ExecutorService {
 
 function actorOf(actor: ExecutorActor): AuditActor {
   return { objectId: actor.aadObjectId?.toLowerCase().slice(0, 64) || 'unidentified', name: actor.name?.slice(0, 200), tenantId: actor.tenantId?.toLowerCase() };
-}
-
-function mayRetry(request: ApprovalRequest, objectId: string): boolean {
-  if (request.requester.objectId === objectId) return true;
-  const approvers = new Set([...request.rule.factors.flatMap((f) => f.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])]);
-  return approvers.has(objectId);
 }
 
 function describeStatus(run: Run): string {

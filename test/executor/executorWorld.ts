@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
 import { captureLogger, LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_TENANT_ID, ManualClock, type CapturedLine, type LocalPerson } from '../../src/core';
 import { ChainedAuditLog } from '../../src/audit';
-import { ApprovalService, type ApprovalRequest } from '../../src/approvals';
+import { ApprovalService, type ApprovalPolicy, type ApprovalRequest } from '../../src/approvals';
 import { localPolicyPath, readPolicyFile } from '../../src/approvals/policyFile';
 import { AzureGateway, correlationGuid, SdkWrapProbe } from '../../src/azure';
 import { planHash, type Plan } from '../../src/customerKey';
@@ -55,6 +55,8 @@ export interface ExecutorWorld {
   run(requestId: string): Promise<Run>;
   /** Another executor on the same store, as a second bot process would have (not subscribed to approvals). */
   spawnExecutor(): ExecutorService;
+  /** Another executor on the same store whose approvals engine loaded `policy` (a process restarted after the policy file changed). */
+  spawnExecutorUnder(policy: ApprovalPolicy): ExecutorService;
   /** A new executor on the same store (a restarted process), replacing the current one. */
   restartExecutor(): Promise<void>;
   close(): Promise<void>;
@@ -126,13 +128,13 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
     },
     securityDomainStored: (notice) => void notices.push(notice),
   };
-  const build = () =>
+  const build = (approvalsEngine: ApprovalService = approvals) =>
     createExecutor({
       store: new SqlRunStore(db, () => clock.now()),
       artifacts: new SqlRunArtifactStore(db),
       azure: gateway,
       audit: options.audit ? options.audit(audit) : audit,
-      approvals,
+      approvals: approvalsEngine,
       planSource: { planFor: (request) => plans.get(request.planHash) },
       settings,
       clock,
@@ -199,6 +201,11 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
     },
     spawnExecutor() {
       const other = build();
+      extra.push(other);
+      return other;
+    },
+    spawnExecutorUnder(policy) {
+      const other = build(new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy, clock }));
       extra.push(other);
       return other;
     },

@@ -7,6 +7,9 @@ import { hsmPlan, PLAN_CONTEXT, premiumPlan, premiumSpec } from './executorFixtu
 import { assertCleanOutcome } from './outcomeChecks';
 import { person, requestsFor, startExecutorWorld, testOfficers, type ExecutorWorld } from './executorWorld';
 import { collect } from '../helpers/collect';
+import { parseApprovalPolicy } from '../../src/approvals';
+import { localPolicyPath, readPolicyFile } from '../../src/approvals/policyFile';
+import { LOCAL_POLICY_JSON } from '../unit/approvals/approvalFixtures';
 
 /**
  * The executor's rules that are not about Azure faults: exactly one run per approval even when two
@@ -72,7 +75,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     assert.equal(run.lastError?.code, 'AuditWriteFailed');
     assert.equal(run.lastError?.stepId, 'ensureVault:B:exchange');
     assert.equal((await writes(w, request.id)).filter((r) => r.path.includes(`/vaults/${vaultB}`)).length, 0, 'no write reached vault B');
-    assert.equal((await w.executor.retry(run.id, person(LOCAL_PEOPLE.operator))).ok, true);
+    assert.equal((await w.executor.retry(run.id, person(LOCAL_PEOPLE.approverAlex))).ok, true);
     await w.idle();
     await assertCleanOutcome(w, plan, request.id);
   });
@@ -113,7 +116,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       const run = await w.run(request.id);
       assert.equal(run.status, 'stopped');
       w.clock.set(Date.parse(run.retryUntil!) + 1);
-      const late = await w.executor.retry(run.id, person(LOCAL_PEOPLE.operator));
+      const late = await w.executor.retry(run.id, person(LOCAL_PEOPLE.approverAlex));
       assert.equal(!late.ok && late.error.code, 'ExecutionWindowClosed');
       assert.equal((await w.run(request.id)).status, 'failed');
       assert.equal((await w.approvals.get(request.id))?.status, 'failed');
@@ -122,6 +125,42 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       assert.equal((await w.run(request.id)).status, 'failed');
     } finally {
       await w.emulator.control.removeFault(rule.id);
+    }
+  });
+
+  it('when the requester (no approver) or an approver the current policy no longer names presses Retry, then it is refused and audited, and the run stays stopped; a current approver may retry', async () => {
+    // Issue 12 item 9: Retry is a power of the current approvers only, as voting already checks.
+    const w = await world();
+    const plan = premiumPlan();
+    const keyA = plan.keys.find((k) => k.site === 'A')!;
+    const rule = await w.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` }, effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' }, count: null });
+    try {
+      const request = await w.approve(plan);
+      await w.idle();
+      const run = await w.run(request.id);
+      assert.equal(run.status, 'stopped');
+      const withoutAlex = readPolicyFile(localPolicyPath());
+      const edited = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { groups: { keyApprovers: { members: string[] } } };
+      edited.groups.keyApprovers.members = edited.groups.keyApprovers.members.filter((id) => id !== LOCAL_PEOPLE.approverAlex.objectId).concat(LOCAL_PEOPLE.approverDana.objectId);
+      const restarted = w.spawnExecutorUnder(parseApprovalPolicy(edited));
+      assert.notEqual(withoutAlex.hash, parseApprovalPolicy(edited).hash);
+      const byRequester = await w.executor.retry(run.id, person(LOCAL_PEOPLE.operator));
+      assert.equal(!byRequester.ok && byRequester.error.code, 'NotAnApprover', 'the requester is not an approver');
+      const byFormerApprover = await restarted.retry(run.id, person(LOCAL_PEOPLE.approverAlex));
+      assert.equal(!byFormerApprover.ok && byFormerApprover.error.code, 'NotAnApprover', 'Alex left the approver group');
+      const refusals = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.retry.refused').map((r) => [r.actor.objectId, r.outcome, r.reason]);
+      assert.deepEqual(refusals, [
+        [LOCAL_PEOPLE.operator.objectId, 'denied', 'NotAnApprover'],
+        [LOCAL_PEOPLE.approverAlex.objectId, 'denied', 'NotAnApprover'],
+      ]);
+      assert.equal((await w.run(request.id)).status, 'stopped');
+      assert.equal((await w.run(request.id)).attempt, 1, 'nothing was retried');
+      await w.emulator.control.removeFault(rule.id);
+      assert.equal((await w.executor.retry(run.id, person(LOCAL_PEOPLE.approverBruno))).ok, true, 'a current approver may retry');
+      await w.idle();
+      await assertCleanOutcome(w, plan, request.id);
+    } finally {
+      await w.emulator.control.removeFault(rule.id).catch(() => undefined);
     }
   });
 
