@@ -1,5 +1,5 @@
 import { appError, hashCanonical } from '../core';
-import { OPERATION_CLASSES, type ClassRule, type FactorRule, type OperationClass } from './approvalTypes';
+import { OPERATION_CLASSES, type ClassRule, type CustodianGroup, type FactorRule, type OperationClass } from './approvalTypes';
 
 export interface ApproverGroup {
   id: string;
@@ -155,12 +155,22 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
       let separationOfDuties: ClassRule['separationOfDuties'] = null;
       if (value.separationOfDuties !== undefined && value.separationOfDuties !== null) {
         const sod = value.separationOfDuties;
-        if (!isObject(sod)) problem(`${path}.separationOfDuties`, 'must be { "approvalsPerKeySide": <0–5> } or null');
+        if (!isObject(sod)) problem(`${path}.separationOfDuties`, 'must be { "approvalsPerKeySide": <0–5>, "custodianGroup": "<group id>" } or null');
         else {
-          for (const key of Object.keys(sod)) if (key !== 'approvalsPerKeySide') problem(`${path}.separationOfDuties.${key}`, 'unknown setting (allowed: approvalsPerKeySide)');
+          for (const key of Object.keys(sod)) if (key !== 'approvalsPerKeySide' && key !== 'custodianGroup') problem(`${path}.separationOfDuties.${key}`, 'unknown setting (allowed: approvalsPerKeySide, custodianGroup)');
           const n = sod.approvalsPerKeySide ?? 0;
+          // Custodians who vote for a key side must come from a group the policy names; otherwise the
+          // requester, who names the custodians, would choose voters (issue 12 item 5).
+          let custodianGroup: CustodianGroup | undefined;
+          if (sod.custodianGroup !== undefined) {
+            const group = typeof sod.custodianGroup === 'string' ? groups[sod.custodianGroup] : undefined;
+            if (!group) problem(`${path}.separationOfDuties.custodianGroup`, `"${String(sod.custodianGroup)}" is not a group defined under "groups"`);
+            else custodianGroup = { id: group.id, name: group.name, members: group.members };
+          } else if (typeof n === 'number' && n > 0) {
+            problem(`${path}.separationOfDuties.custodianGroup`, 'is required when custodians approve (approvalsPerKeySide > 0): name the group the key custodians must belong to, e.g. "keyCustodians"');
+          }
           if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_PER_SIDE) problem(`${path}.separationOfDuties.approvalsPerKeySide`, `must be a whole number from 0 to ${MAX_PER_SIDE}`);
-          else separationOfDuties = { approvalsPerKeySide: n };
+          else separationOfDuties = { approvalsPerKeySide: n, ...(custodianGroup ? { custodianGroup } : {}) };
         }
       }
       const minutes = (key: keyof typeof LIMITS) => readMinutes(value[key], `${path}.${key}`, LIMITS[key], baseline[key], problem);

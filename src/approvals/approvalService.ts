@@ -84,6 +84,14 @@ export class ApprovalService {
         await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'SeparationOfDuties', details: { operationClass: valid.operationClass } });
         throw appError('SeparationOfDuties', 'Separation of duties: you are a custodian of one of the keys, so you cannot request this change. Ask someone who holds neither key.');
       }
+      const custodianGroup = rule.separationOfDuties.custodianGroup;
+      const named = keySides ? [...new Set([...keySides.A, ...keySides.B])] : [];
+      const notCustodians = custodianGroup ? named.filter((id) => !custodianGroup.members.includes(id)) : [];
+      if (custodianGroup && notCustodians.length > 0) {
+        await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'CustodianNotInPolicy', details: { operationClass: valid.operationClass, custodianGroup: custodianGroup.id, notCustodians } });
+        const names = notCustodians.map((id) => this.deps.policy.people[id] ?? id).join(', ');
+        throw appError('SeparationOfDuties', `Key custodians must be members of the policy group "${custodianGroup.name}"; ${names} ${notCustodians.length === 1 ? 'is' : 'are'} not. Name custodians from that group, or ask an administrator to change the policy.`, { notCustodians, custodianGroup: custodianGroup.id });
+      }
       if (rule.separationOfDuties.approvalsPerKeySide > 0 && (!keySides || keySides.A.length === 0 || keySides.B.length === 0)) {
         throw appError('ValidationFailed', `The policy needs approvals from the custodians of key A and key B for ${valid.operationClass} requests; the submission must name both (keySides).`);
       }
@@ -436,8 +444,17 @@ export class ApprovalService {
     }
   }
 
+  /**
+   * Does the policy in force still give this person a say on this kind of request: a member of a
+   * group its rule requires, or a named custodian who is still in the rule's custodian group? A
+   * right lost by a policy change is lost at once, on open requests too (votes, Retry).
+   */
   private isCurrentApprover(request: ApprovalRequest, objectId: string): boolean {
-    return policyMembers(this.deps.policy).has(objectId) || (request.keySides?.A.includes(objectId) ?? false) || (request.keySides?.B.includes(objectId) ?? false);
+    const current = this.deps.policy.rules[request.operationClass];
+    if (current.factors.some((factor) => factor.members.includes(objectId))) return true;
+    const named = (request.keySides?.A.includes(objectId) ?? false) || (request.keySides?.B.includes(objectId) ?? false);
+    const custodians = current.separationOfDuties?.custodianGroup?.members;
+    return named && (custodians ? custodians.includes(objectId) : policyMembers(this.deps.policy).has(objectId));
   }
 
   private identify(actor: ActorIdentity): { ok: true; person: Person } | { ok: false; error: AppError } {

@@ -72,13 +72,24 @@ export interface ClassRule {
    * custodians: the requester may be neither custodian, and each named side needs
    * `approvalsPerKeySide` approvals from its custodians, no person counting for both sides.
    */
-  separationOfDuties: { approvalsPerKeySide: number } | null;
+  separationOfDuties: { approvalsPerKeySide: number; custodianGroup?: CustodianGroup } | null;
   approvalWindowMinutes: number;
   executionWindowMinutes: number;
   /** Approvers must type a reason to approve. A rejection always needs a reason. */
   reasonRequired: boolean;
   /** Remind the approvers this long before the approval window ends; 0 = never. */
   reminderBeforeMinutes: number;
+}
+
+/**
+ * The policy group key custodians must come from (issue 12 item 5): a request may name as
+ * custodian only a member, so the requester cannot pick who votes for a key side. Required by the
+ * policy parser whenever custodians vote (`approvalsPerKeySide > 0`); copied into each snapshot.
+ */
+export interface CustodianGroup {
+  id: string;
+  name: string;
+  members: readonly string[];
 }
 
 export interface KeySides {

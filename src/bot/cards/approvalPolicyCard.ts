@@ -92,6 +92,7 @@ function ruleLines(l: Localizer, rule: ClassRule): string[] {
   lines.push(rule.allowSelfApproval ? l.t('policy.rule.selfAllowed') : l.t('policy.rule.noSelf'));
   if (rule.separationOfDuties) {
     lines.push(rule.separationOfDuties.approvalsPerKeySide > 0 ? l.t('policy.rule.sod', { count: rule.separationOfDuties.approvalsPerKeySide }) : l.t('policy.rule.sodRequester'));
+    if (rule.separationOfDuties.custodianGroup) lines.push(l.t('policy.rule.custodianGroup', { group: rule.separationOfDuties.custodianGroup.name }));
   }
   lines.push(l.t('policy.rule.windows', { approval: minutes(l, rule.approvalWindowMinutes), execution: minutes(l, rule.executionWindowMinutes) }));
   lines.push(rule.reasonRequired ? l.t('policy.rule.reasonAlways') : l.t('policy.rule.reasonReject'));

@@ -307,6 +307,7 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'policy.rule.noSelf': 'Die anfragende Person genehmigt nie ihre eigene Anfrage.',
   'policy.rule.sod': 'Funktionstrennung: {count, plural, one {eine Genehmigung} other {# Genehmigungen}} von den Verwahrern von Schlüssel A und von denen von Schlüssel B; niemand zählt für beide Schlüssel, und die anfragende Person verwahrt keinen.',
   'policy.rule.sodRequester': 'Funktionstrennung: Die anfragende Person darf keinen der beiden Schlüssel verwahren.',
+  'policy.rule.custodianGroup': 'Schlüsselverwahrer müssen Mitglieder von {group} sein; die anfragende Person kann niemand anderen benennen.',
   'policy.rule.windows': 'Genehmigungsfenster: {approval}; Ausführungsfenster nach der Genehmigung: {execution}.',
   'policy.rule.reasonAlways': 'Genehmigende müssen einen Grund angeben (beim Ablehnen immer).',
   'policy.rule.reasonReject': 'Ein Grund ist nur zum Ablehnen nötig.',

@@ -319,6 +319,7 @@ export const MESSAGES_EN = {
   'policy.rule.noSelf': 'The requester never approves their own request.',
   'policy.rule.sod': 'Separation of duties: {count, plural, one {one approval} other {# approvals}} from the custodians of key A and from those of key B; nobody counts for both keys, and the requester holds neither.',
   'policy.rule.sodRequester': 'Separation of duties: the requester may not be a custodian of either key.',
+  'policy.rule.custodianGroup': 'Key custodians must be members of {group}; the requester can name no one else.',
   'policy.rule.windows': 'Approval window: {approval}; execution window after approval: {execution}.',
   'policy.rule.reasonAlways': 'Approvers must give a reason (and always when rejecting).',
   'policy.rule.reasonReject': 'A reason is needed only to reject.',

@@ -307,6 +307,7 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'policy.rule.noSelf': 'Le demandeur n’approuve jamais sa propre demande.',
   'policy.rule.sod': 'Séparation des tâches : {count, plural, one {une approbation} other {# approbations}} des dépositaires de la clé A et de ceux de la clé B ; personne ne compte pour les deux clés, et le demandeur n’en détient aucune.',
   'policy.rule.sodRequester': 'Séparation des tâches : le demandeur ne peut être dépositaire d’aucune des deux clés.',
+  'policy.rule.custodianGroup': 'Les dépositaires des clés doivent être membres de {group} ; le demandeur ne peut désigner personne d’autre.',
   'policy.rule.windows': 'Délai d’approbation : {approval} ; délai d’exécution après approbation : {execution}.',
   'policy.rule.reasonAlways': 'Les approbateurs doivent donner une raison (et toujours pour refuser).',
   'policy.rule.reasonReject': 'Une raison n’est requise que pour refuser.',

@@ -26,7 +26,7 @@ describe('approval policy', () => {
     const create = policy.rules.create;
     assert.deepEqual(create.factors.map((f) => [f.groupId, f.approvals, [...f.members]]), [['keyApprovers', 2, [LOCAL_PEOPLE.approverAlex.objectId, LOCAL_PEOPLE.approverBruno.objectId]]]);
     assert.equal(create.allowSelfApproval, false);
-    assert.deepEqual(policy.rules.keyRoll.separationOfDuties, { approvalsPerKeySide: 1 });
+    assert.deepEqual(policy.rules.keyRoll.separationOfDuties, { approvalsPerKeySide: 1, custodianGroup: { id: 'keyCustodians', name: 'Key custodians', members: [LOCAL_PEOPLE.approverChen.objectId, LOCAL_PEOPLE.approverDana.objectId] } });
     assert.equal(policy.rules.destructive.allowSelfApproval, false);
     assert.equal(policy.approvalCards.conversationId, 'group-chat-key-approvers');
     assert.match(policy.hash, /^[0-9a-f]{64}$/);
@@ -75,6 +75,19 @@ describe('approval policy', () => {
     ];
     for (const start of expected) assert.ok(problems.some((p) => p.startsWith(start)), `missing problem "${start}" in:\n${problems.join('\n')}`);
     assert.ok(problems.length >= expected.length);
+  });
+
+  it('when a rule gives key custodians votes but names no custodian group (or an unknown one), then the policy is refused', () => {
+    // Issue 12 item 5: without a group the requester would choose the custodians, and so the voters.
+    const withRoll = (separationOfDuties: unknown) => {
+      const json = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { operations: { keyRoll: Record<string, unknown> } };
+      json.operations.keyRoll.separationOfDuties = separationOfDuties;
+      return problemsOf(json);
+    };
+    assert.ok(withRoll({ approvalsPerKeySide: 1 }).some((p) => p.startsWith('operations.keyRoll.separationOfDuties.custodianGroup: is required')), withRoll({ approvalsPerKeySide: 1 }).join('\n'));
+    assert.ok(withRoll({ approvalsPerKeySide: 1, custodianGroup: 'nobody' }).some((p) => p.startsWith('operations.keyRoll.separationOfDuties.custodianGroup: "nobody" is not a group')));
+    assert.deepEqual(withRoll({ approvalsPerKeySide: 1, custodianGroup: 'keyCustodians' }), []);
+    assert.deepEqual(withRoll({ approvalsPerKeySide: 0 }), [], 'custodians without votes need no group');
   });
 
   it('when the policy is not an object, then the answer says so', () => {

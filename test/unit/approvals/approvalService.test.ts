@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { appError, captureLogger, isAppError, redactSecrets, TOKEN_PATTERN } from '../../../src/core';
 import type { AuditLog } from '../../../src/audit';
-import { ApprovalScheduler, ApprovalService, type ApprovalChange } from '../../../src/approvals';
-import { actor, HASH_1, HASH_2, P, policyWith, serviceWorld, submission, type ServiceWorld } from './approvalFixtures';
+import { ApprovalScheduler, ApprovalService, parseApprovalPolicy, type ApprovalChange } from '../../../src/approvals';
+import { actor, HASH_1, HASH_2, LOCAL_POLICY_JSON, P, policyWith, serviceWorld, submission, type ServiceWorld } from './approvalFixtures';
 import { collect } from '../../helpers/collect';
 
 const MINUTE = 60_000;
@@ -59,6 +59,25 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
 
   it('when the rule could never be met without the requester, then the submission is refused at once', async () => {
     await assert.rejects(world.service.submit(submission({ requester: actor(P.approverAlex) })), (error: unknown) => isAppError(error, 'SelfApprovalForbidden') && /only 1 person/.test(error.message));
+  });
+
+  it('when the requester names as custodian someone outside the policy\'s custodian group, then the submission is refused (audited) and nothing is stored', async () => {
+    // Issue 12 item 5: the requester chose the custodians, who then voted for their key side.
+    const keySides = { A: [P.observer.objectId], B: [P.approverDana.objectId] };
+    await assert.rejects(world.service.submit(submission({ operationClass: 'keyRoll', keySides })), (error: unknown) => isAppError(error, 'SeparationOfDuties') && /Key custodians.*Omar Observer is not/.test(error.message));
+    const refused = (await collect(world.audit.records())).filter((r) => r.action === 'approval.submit.refused');
+    assert.deepEqual(refused.map((r) => [r.reason, r.details.notCustodians]), [['CustodianNotInPolicy', [P.observer.objectId]]]);
+    assert.deepEqual(await world.service.list(), []);
+  });
+
+  it('when a custodian has left the custodian group since the request was made, then their vote for a key side is refused', async () => {
+    const request = await world.service.submit(submission({ operationClass: 'keyRoll', keySides: { A: [P.approverChen.objectId], B: [P.approverDana.objectId] } }));
+    const edited = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { groups: { keyCustodians: { members: string[] } } };
+    edited.groups.keyCustodians.members = [P.approverDana.objectId];
+    const later = new ApprovalService({ store: world.store, audit: world.audit, atomic: world.db.atomic, policy: parseApprovalPolicy(edited), clock: world.clock });
+    const vote = await later.vote({ requestId: request.id, voter: actor(P.approverChen), decision: 'approve', reason: 'key A checked', planHash: HASH_1 });
+    assert.equal(!vote.ok && vote.error.code, 'NotAnApprover');
+    assert.equal((await world.service.get(request.id))?.votes.length, 0);
   });
 
   it('when a key roll names no custodians although the policy needs one per key, then it is refused', async () => {
