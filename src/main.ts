@@ -1,13 +1,12 @@
-import { isAppError, systemClock, type Clock, type Logger } from './core';
+import { appError, ed25519Signer, isAppError, systemClock, toAppError, type Clock, type Logger, type Signer } from './core';
 import { formatProblems, loadConfig, type Config, type ConfigProblem } from './config';
 import { startServer, type HealthReport, type RunningServer } from './server/createServer';
 import { createPinoLogger } from './observability/pinoLogger';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
-import { AzureGateway, createAzureCredential, SdkWrapProbe, tokenIdentity } from './azure';
+import { AzureGateway, createAzureCredential, createKeyVaultKeyWrapper, createKeyVaultSigner, SdkWrapProbe, tokenIdentity, type KeyWrapper } from './azure';
 import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
-import { ed25519Signer } from './audit';
 import { loadOrCreateDigestKey } from './store/auditDigestFiles';
 import { keywardPrivatePaths, securePrivatePaths } from './store/privatePaths';
 import type { Bot } from './bot/createBot';
@@ -64,8 +63,6 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // Private files: data directory 0700, keys, store, security domains and backups 0600 (tightened
   // and logged if an older version or a restore left them open; another user's file = no start).
   securePrivatePaths(keywardPrivatePaths(config), logger);
-  // The audit digest key too (a damaged key file = no start, with what to do).
-  const digestSigner = config.auditDigests.everyMinutes > 0 ? ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile)) : undefined;
 
   // Azure: a reader identity for preflight and checks, a writer identity for approved runs only.
   // The writer's gateway has no transport retries: the runner retries whole steps after re-checking
@@ -92,6 +89,16 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
         writerObjectId = undefined;
         throw error;
       }));
+  // The key that signs submissions, votes, decisions and audit digests: in Azure a Key Vault or
+  // Managed HSM key used through the writer identity (no signing secret on the host); locally an
+  // Ed25519 key file (a damaged one = no start, with what to do). Likewise the security domains'
+  // at-rest key: wrapped by a Key Vault key when configured (required in production to store one).
+  const signer: Signer = config.signing.keyId
+    ? await keyVaultKey('KEYWARD_SIGNING_KEY_ID', () => createKeyVaultSigner({ keyId: config.signing.keyId!, credential: writerCredential }))
+    : ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile), config.auditDigests.signingKeyFile);
+  const securityDomainWrapper: KeyWrapper | undefined = config.executor.securityDomainKeyId
+    ? await keyVaultKey('KEYWARD_SECURITY_DOMAIN_KEY_ID', () => createKeyVaultKeyWrapper({ keyId: config.executor.securityDomainKeyId!, credential: writerCredential }))
+    : undefined;
   // Exchange app-only DEP steps run approved scripts with `pwsh` (only when configured).
   const powershell = config.operations.depAppOnly ? (overrides.powershell ?? new PwshRunner(config.operations.depAppOnly.pwshPath)) : undefined;
 
@@ -104,7 +111,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       policyFile,
       store,
       azure: { reader, writer, ...(wrapProbe ? { wrapProbe } : {}), writerObjectId: keywardWriterObjectId },
-      ...(digestSigner ? { digestSigner } : {}),
+      signer,
+      ...(securityDomainWrapper ? { securityDomainWrapper } : {}),
       ...(powershell ? { powershell } : {}),
       ...(overrides.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl } : {}),
       ...(overrides.extraFeatures ? { extraFeatures: overrides.extraFeatures } : {}),
@@ -173,6 +181,17 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       return stopped;
     },
   };
+}
+
+/** Reads a Key Vault key Keyward is configured to use; any failure stops the start with what to fix. */
+async function keyVaultKey<T>(variable: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    const cause = toAppError(error);
+    const message = `${variable}: ${cause.message}`;
+    throw appError('ConfigInvalid', `Keyward cannot use the key named by ${message}`, { problems: [{ variable, message: cause.message }], cause: cause.code }, error);
+  }
 }
 
 /** Process entry: config from the environment, signals, exit codes. */

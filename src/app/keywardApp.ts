@@ -1,8 +1,8 @@
-import { appError, isAppError, type Clock, type Logger } from '../core';
+import { appError, isAppError, type Clock, type Logger, type Signer } from '../core';
 import type { Config } from '../config';
 import type { ApprovalPolicy } from '../approvals';
-import { AuditDigester, type DigestSigner } from '../audit';
-import type { AzureReader, WrapProbe } from '../azure/ports';
+import { AuditDigester } from '../audit';
+import type { AzureReader, KeyWrapper, WrapProbe } from '../azure/ports';
 import { M365_SERVICE_PRINCIPALS } from '../customerKey';
 import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService, type ExecutorAzure } from '../executor';
 import type { PowerShellRunner } from '../executor/steps/powershellRunner';
@@ -39,8 +39,13 @@ export interface KeywardAppDeps {
     /** The writer identity's Entra object id (from its token). */
     writerObjectId(): Promise<string>;
   };
-  /** Signs audit digests (absent when KEYWARD_AUDIT_DIGEST_MINUTES is 0). */
-  digestSigner?: DigestSigner;
+  /**
+   * Signs every submission, vote and decision, and the audit digests: a Key Vault or Managed HSM
+   * key through the managed identity in Azure, an Ed25519 key file locally (main.ts picks).
+   */
+  signer: Signer;
+  /** Wraps stored security domains' data keys with a Key Vault key (required in production to store one). */
+  securityDomainWrapper?: KeyWrapper;
   /** Runs approved Exchange DEP scripts (only with KEYWARD_DEP_APP_ONLY). */
   powershell?: PowerShellRunner;
   /** The Bot Framework channel's OpenID metadata URL (tests point it at a local issuer). */
@@ -75,10 +80,10 @@ export interface KeywardApp {
  */
 export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp> {
   const { config, policy, store, clock, logger } = deps;
-  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, clock, logger });
+  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, signer: deps.signer, clock, logger });
 
   // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
-  const digester = deps.digestSigner ? new AuditDigester({ store: approvals.auditStore, signer: deps.digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
+  const digester = config.auditDigests.everyMinutes > 0 ? new AuditDigester({ store: approvals.auditStore, signer: deps.signer, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
   const signAuditDigest = async () => {
     if (!digester) return;
     try {
@@ -134,6 +139,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     azure: deps.azure.writer,
     ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}),
     ...(deps.powershell ? { powershell: deps.powershell } : {}),
+    ...(deps.securityDomainWrapper ? { securityDomainWrapper: deps.securityDomainWrapper } : {}),
     clock,
     logger,
   });
@@ -207,7 +213,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       return { status: storeOk ? 'ok' : 'degraded', version: '', mode: config.mode, store: storeOk ? 'ok' : 'unavailable' };
     },
     async start() {
-      if (digester) logger.info({ keyFingerprint: digester.fingerprint }, 'audit digests are signed with this Ed25519 key: keep its fingerprint outside Keyward');
+      logger.info({ keyFingerprint: deps.signer.fingerprint, algorithm: deps.signer.algorithm, key: deps.signer.description }, 'votes, decisions and audit digests are signed with this key: keep its fingerprint outside Keyward (npm run audit -- verify --fingerprint <it>)');
       await signAuditDigest();
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
       unwire = wireEventFlow({ approvals, executor, operations: ops, logger });

@@ -6,3 +6,5 @@ export * from './credentials';
 export * from './wrapProbe';
 export type { RestRetryOptions } from './restClient';
 export * from './tokenIdentity';
+export * from './keyVaultSigner';
+export * from './keyVaultKeyWrapper';

@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'SeparationOfDuties',
   'ExecutionWindowClosed',
   'PolicyInvalid',
+  'ApprovalNotVerified',
+  'SigningFailed',
   // audit
   'AuditWriteFailed',
   'AuditChainBroken',
@@ -127,6 +129,8 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   ReasonRequired: 'The policy requires a reason. Type a reason and vote again.',
   SeparationOfDuties: 'Separation of duties: the same person cannot approve both keys of a policy.',
   ExecutionWindowClosed: 'The approval window for running this plan has closed. Submit the plan again.',
+  ApprovalNotVerified: 'This approval is not backed by votes Keyward signed (the stored request was changed). Nothing runs; submit the plan again and investigate the store.',
+  SigningFailed: 'Keyward could not sign with its key (Key Vault unreachable, or its identity lacks the sign permission). Nothing was recorded; try again.',
   PolicyInvalid: 'The approval policy is not valid. Fix the listed settings.',
   AuditWriteFailed: 'The audit log could not be written, so nothing was run (fail closed). Check the store.',
   AuditChainBroken: 'The audit chain does not verify. Investigate the named record before trusting the log.',

@@ -39,7 +39,7 @@ export function createExecutor(options: CreateExecutorOptions): ExecutorService 
     approvals: options.approvals,
     planSource: options.planSource,
     readiness,
-    securityDomains: new SecurityDomainVault(options.settings.securityDomainDir, options.settings.securityDomainKeyFile),
+    securityDomains: new SecurityDomainVault(options.settings.securityDomainDir, options.settings.securityDomainKeyFile, options.settings.securityDomainWrapper),
     settings: options.settings,
     clock: options.clock,
     logger: options.logger.child({ module: 'executor' }),

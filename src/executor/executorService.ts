@@ -86,8 +86,17 @@ export class ExecutorService {
       return undefined;
     }
     const valid = plan !== undefined && planHash(plan) === request.planHash;
+    if (request.status === 'executing') {
+      // Claimed earlier, run never stored (a crash in between): the claim is checked again here.
+      const check = await this.deps.approvals.verifyApproval(request);
+      if (!check.ok) {
+        await this.deps.approvals.refuseExecution(requestId, check).catch((error: unknown) => this.logger.error({ requestId, code: toAppError(error).code }, 'could not close the request whose approval does not verify'));
+        return undefined;
+      }
+    }
     if (request.status === 'approved') {
       try {
+        // Verifies the signed votes and decision first (ApprovalNotVerified: the request is closed as failed, audited).
         request = await this.deps.approvals.beginExecution(requestId);
       } catch (error) {
         // Window closed, or another process claimed it first: either way, not ours to run.
@@ -178,6 +187,14 @@ export class ExecutorService {
     if (planHash(run.plan) !== request.planHash || run.planHash !== request.planHash) {
       await this.auditRefusal(run, actor, 'execution.retry.refused', 'PlanChanged');
       return { ok: false, run, error: appError('PlanChanged', 'The stored plan no longer matches the approved plan hash; it will not run. Submit the plan again.') };
+    }
+    // The approval the run rests on must still be Keyward's signed one (a database writer may have
+    // changed the request since the run stopped).
+    const check = await this.deps.approvals.verifyApproval(request);
+    if (!check.ok) {
+      await this.auditRefusal(run, actor, 'execution.retry.refused', 'ApprovalNotVerified', { problem: check.problem, message: check.message });
+      const failed = await this.failForGood(run, `its approval is not backed by votes Keyward signed (${check.problem}): ${check.message}`);
+      return { ok: false, run: failed, error: appError('ApprovalNotVerified', `${check.message}. Nothing was retried; the run is closed. Submit the plan again, and have the store investigated.`, { problem: check.problem }) };
     }
     // Audit before act (fail closed): if this throws, nothing moved.
     try {
@@ -397,9 +414,9 @@ export class ExecutorService {
     await this.deps.audit.append(event);
   }
 
-  private async auditRefusal(run: Run, actor: ExecutorActor, action: string, reason: string): Promise<void> {
+  private async auditRefusal(run: Run, actor: ExecutorActor, action: string, reason: string, details: Record<string, unknown> = {}): Promise<void> {
     try {
-      await this.audit({ actor: actorOf(actor), action, target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'denied', reason, details: { runId: run.id } });
+      await this.audit({ actor: actorOf(actor), action, target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'denied', reason, details: { runId: run.id, ...details } });
     } catch (error) {
       this.logger.error({ code: toAppError(error).code }, 'could not audit a refusal');
     }

@@ -1,7 +1,7 @@
 import { appError, silentLogger, toAppError, type AppError, type Clock, type Logger } from '../core';
 import { SYSTEM_ACTOR, type AuditOutcome } from '../audit/auditRecord';
 import { withCorrelation } from '../azure/correlation';
-import type { PlanStep } from '../customerKey';
+import { planHash, type PlanStep } from '../customerKey';
 import { ContainerLocator } from './containerLocator';
 import type { ExecutionApprovals, ExecutorAudit, ExecutorAzure, RunObserver, SecurityDomainStoredNotice } from './executorPorts';
 import type { ExecutorSettings } from './executorSettings';
@@ -22,7 +22,7 @@ export interface PlanRunnerDeps {
   artifacts: RunArtifactStore;
   azure: ExecutorAzure;
   audit: ExecutorAudit;
-  approvals: Pick<ExecutionApprovals, 'reportExecutionProgress' | 'finishExecution'>;
+  approvals: Pick<ExecutionApprovals, 'get' | 'verifyApproval' | 'refuseExecution' | 'reportExecutionProgress' | 'finishExecution'>;
   readiness: ReadinessService;
   securityDomains: SecurityDomainVault;
   settings: ExecutorSettings;
@@ -172,6 +172,7 @@ class Drive {
   }
 
   async execute(): Promise<Run> {
+    await this.checkApproval();
     if (this.run.status === 'waitingForInput') await this.commit((run) => ({ ...run, status: 'running', waitingFor: undefined }), [{ stepIndex: null, phase: 'run.resumed', detail: { from: 'waitingForInput' } }]);
     await this.checkIdentity();
     for (const planned of this.run.plan.steps) {
@@ -308,6 +309,32 @@ class Drive {
         }
       },
     };
+  }
+
+  /**
+   * Before any step, at every drive (first start, resumption after a restart): the run's request
+   * must still be approved by votes Keyward signed, and the run's plan must be the signed plan. A
+   * run row or request document written into the database by someone else never reaches Azure: the
+   * run is closed as failed, the request too (the cards say why), and the refusal is audited.
+   */
+  private async checkApproval(): Promise<void> {
+    const request = await this.deps.approvals.get(this.run.requestId);
+    let check = request ? await this.deps.approvals.verifyApproval(request) : ({ ok: false, problem: 'unsigned', message: 'The run names a request Keyward does not have' } as const);
+    if (check.ok && request && (planHash(this.run.plan) !== request.planHash || this.run.planHash !== request.planHash)) {
+      check = { ok: false, problem: 'signatureInvalid', message: 'The stored run carries another plan than the one the approvers signed for' };
+    }
+    if (check.ok) return;
+    const error = appError('ApprovalNotVerified', `${check.message}. Nothing was run.`, { problem: check.problem });
+    await this.deps.audit.append({ actor: EXECUTOR_ACTOR, action: 'execution.refused', target: `run/${this.run.id}`, requestId: this.run.requestId, planHash: this.run.planHash, outcome: 'denied', reason: 'ApprovalNotVerified', details: { runId: this.run.id, problem: check.problem, message: check.message } });
+    await this.commit((run) => ({ ...run, status: 'failed', lastError: runError(error, undefined, false), finishedAt: this.now() }), [{ stepIndex: null, phase: 'run.refused', detail: { problem: check.problem } }]);
+    try {
+      await this.deps.approvals.refuseExecution(this.run.requestId, check);
+    } catch (refusal) {
+      this.logger.error({ code: toAppError(refusal).code }, 'could not close the request whose approval does not verify');
+    }
+    await this.changed();
+    this.logger.error({ problem: check.problem }, 'refused to run: the approval is not backed by Keyward\'s signatures (the store was changed outside Keyward)');
+    throw new StoppedBeforeStart();
   }
 
   /**

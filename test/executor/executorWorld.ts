@@ -25,6 +25,7 @@ import { approvalMigrations, SqlApprovalStore } from '../../src/store/sqlApprova
 import { executorMigrations, SqlRunStore } from '../../src/store/sqlRunStore';
 import { SqlRunArtifactStore } from '../../src/store/sqlRunArtifactStore';
 import { managedIdentity, startTestEmulator, type TestEmulator } from '../contract/emulator/helpers';
+import { testSigner } from '../helpers/testSigner';
 
 /**
  * The executor wired as in production — the real AzureGateway (official SDKs over HTTPS, writer
@@ -102,7 +103,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
   const logger = captureLogger();
   const audit = new ChainedAuditLog(new SqlAuditStore(db), clock);
-  const approvals = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock });
+  const approvals = new ApprovalService({ signer: testSigner(), history: (id) => new SqlAuditStore(db).forRequest(id), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock });
   const settings: ExecutorSettings = {
     ...DEFAULT_EXECUTOR_SETTINGS,
     backupDir: path.join(dataDir, 'backups'),
@@ -205,7 +206,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
       return other;
     },
     spawnExecutorUnder(policy) {
-      const other = build(new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy, clock }));
+      const other = build(new ApprovalService({ signer: testSigner(), history: (id) => new SqlAuditStore(db).forRequest(id), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy, clock }));
       extra.push(other);
       return other;
     },

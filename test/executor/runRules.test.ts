@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { appError, LOCAL_IDENTITIES, LOCAL_PEOPLE } from '../../src/core';
-import { buildSetupPlan, type Plan, type PlanStep } from '../../src/customerKey';
+import { buildSetupPlan, planHash, type Plan, type PlanStep } from '../../src/customerKey';
 import type { ExecutorAudit } from '../../src/executor';
 import { startTestEmulator, type TestEmulator } from '../contract/emulator/helpers';
 import { hsmPlan, PLAN_CONTEXT, premiumPlan, premiumSpec } from './executorFixtures';
@@ -10,6 +10,7 @@ import { collect } from '../helpers/collect';
 import { parseApprovalPolicy } from '../../src/approvals';
 import { localPolicyPath, readPolicyFile } from '../../src/approvals/policyFile';
 import { LOCAL_POLICY_JSON } from '../unit/approvals/approvalFixtures';
+import { DatabaseWriter } from '../helpers/databaseWriter';
 
 /**
  * The executor's rules that are not about Azure faults: exactly one run per approval even when two
@@ -159,6 +160,59 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       assert.equal((await w.executor.retry(run.id, person(LOCAL_PEOPLE.approverBruno))).ok, true, 'a current approver may retry');
       await w.idle();
       await assertCleanOutcome(w, plan, request.id);
+    } finally {
+      await w.emulator.control.removeFault(rule.id).catch(() => undefined);
+    }
+  });
+
+  it('when someone who can write the database flips a request with one vote of two to approved, then the executor refuses before any step: audited, the request is failed with the reason on its card, no run, nothing in Azure', async () => {
+    // Issue 12 item 4: the executor trusted status='approved'.
+    const w = await world({ autoStart: false });
+    const plan = premiumPlan();
+    const hash = planHash(plan);
+    w.plans.set(hash, plan);
+    const request = await w.approvals.submit({ planHash: hash, operationClass: 'create', title: plan.title, summaryLines: ['step'], targets: [], requester: person(LOCAL_PEOPLE.operator), reason: 'Compliance.', origin: { conversation: { id: 'c' } }, journeyId: 'j-flip' });
+    assert.equal((await w.approvals.vote({ requestId: request.id, voter: person(LOCAL_PEOPLE.approverAlex), decision: 'approve', reason: 'ok', planHash: hash })).ok, true);
+    const writer = DatabaseWriter.open(w.dbFile);
+    const stored = writer.request(request.id);
+    writer.writeRequest({ ...stored, status: 'approved', decidedAt: w.clock.now().toISOString(), executeBy: new Date(w.clock.now().getTime() + 3_600_000).toISOString() });
+    writer.close();
+    assert.equal(await w.executor.start(request.id), undefined);
+    await w.idle();
+    const after = (await w.approvals.get(request.id))!;
+    assert.equal(after.status, 'failed');
+    assert.match(after.execution?.detail ?? '', /not backed by votes Keyward signed \((ruleNotMet|unsigned|decisionMismatch)\)/);
+    assert.equal(await w.executor.getByRequest(request.id), undefined, 'no run');
+    assert.equal((await requestsFor(w.emulator, request.id)).length, 0, 'nothing reached Azure');
+    const refused = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.refused');
+    assert.deepEqual(refused.map((r) => [r.outcome, r.reason]), [['denied', 'ApprovalNotVerified']]);
+    assert.equal((await collect(w.audit.records())).some((r) => r.requestId === request.id && r.action === 'execution.started'), false, 'never started');
+  });
+
+  it('when a run has stopped and someone who can write the database changes the approved request (a vote removed), then Retry is refused, audited, and the run is closed', async () => {
+    const w = await world();
+    const plan = premiumPlan();
+    const keyA = plan.keys.find((k) => k.site === 'A')!;
+    const rule = await w.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` }, effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' }, count: null });
+    try {
+      const request = await w.approve(plan);
+      await w.idle();
+      const run = await w.run(request.id);
+      assert.equal(run.status, 'stopped');
+      const writer = DatabaseWriter.open(w.dbFile);
+      const stored = writer.request(request.id);
+      writer.writeRequest({ ...stored, votes: stored.votes.slice(0, 1) });
+      writer.close();
+      await w.emulator.control.removeFault(rule.id);
+      const before = (await requestsFor(w.emulator, request.id)).length;
+      const retried = await w.executor.retry(run.id, person(LOCAL_PEOPLE.approverBruno));
+      assert.equal(!retried.ok && retried.error.code, 'ApprovalNotVerified');
+      await w.idle();
+      assert.equal((await w.run(request.id)).status, 'failed');
+      assert.equal((await w.approvals.get(request.id))?.status, 'failed');
+      assert.equal((await requestsFor(w.emulator, request.id)).length, before, 'nothing more reached Azure');
+      const refusals = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.retry.refused');
+      assert.deepEqual(refusals.map((r) => r.reason), ['ApprovalNotVerified']);
     } finally {
       await w.emulator.control.removeFault(rule.id).catch(() => undefined);
     }

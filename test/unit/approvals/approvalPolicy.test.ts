@@ -115,7 +115,7 @@ describe('approval policy', () => {
 
   it('when Keyward starts in production without a policy file, then it refuses to start with a clear message and opens nothing', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-prod-'));
-    const config = loadConfig({ MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: LOCAL_TENANT_ID, KEYWARD_HOST: '127.0.0.1', PORT: '0', KEYWARD_DATA_DIR: dataDir });
+    const config = loadConfig({ MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: LOCAL_TENANT_ID, KEYWARD_HOST: '127.0.0.1', PORT: '0', KEYWARD_DATA_DIR: dataDir, KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' });
     await assert.rejects(startKeyward(config, { logger: silentLogger }), (error: unknown) => isAppError(error, 'PolicyInvalid') && /KEYWARD_POLICY_FILE is not set/.test(error.message));
     assert.equal(fs.existsSync(path.join(dataDir, 'keyward.sqlite')), false);
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import type { AuditLog } from '../../../src/audit';
 import { ApprovalScheduler, ApprovalService, parseApprovalPolicy, type ApprovalChange } from '../../../src/approvals';
 import { actor, HASH_1, HASH_2, LOCAL_POLICY_JSON, P, policyWith, serviceWorld, submission, type ServiceWorld } from './approvalFixtures';
 import { collect } from '../../helpers/collect';
+import { testSigner } from '../../helpers/testSigner';
 
 const MINUTE = 60_000;
 
@@ -74,7 +75,7 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     const request = await world.service.submit(submission({ operationClass: 'keyRoll', keySides: { A: [P.approverChen.objectId], B: [P.approverDana.objectId] } }));
     const edited = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { groups: { keyCustodians: { members: string[] } } };
     edited.groups.keyCustodians.members = [P.approverDana.objectId];
-    const later = new ApprovalService({ store: world.store, audit: world.audit, atomic: world.db.atomic, policy: parseApprovalPolicy(edited), clock: world.clock });
+    const later = new ApprovalService({ signer: testSigner(), store: world.store, audit: world.audit, atomic: world.db.atomic, policy: parseApprovalPolicy(edited), clock: world.clock });
     const vote = await later.vote({ requestId: request.id, voter: actor(P.approverChen), decision: 'approve', reason: 'key A checked', planHash: HASH_1 });
     assert.equal(!vote.ok && vote.error.code, 'NotAnApprover');
     assert.equal((await world.service.get(request.id))?.votes.length, 0);
@@ -189,7 +190,7 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
   it('when an approver is removed from the policy while a request waits, then their vote no longer counts', async () => {
     const request = await world.service.submit(submission());
     const withoutAlex = policyWith({}, { groups: { keyApprovers: { name: 'Key approvers', members: [P.approverBruno.objectId, P.approverChen.objectId] }, keyCustodians: { name: 'Key custodians', members: [P.approverChen.objectId, P.approverDana.objectId] } } });
-    const restarted = new ApprovalService({ store: world.store, audit: world.audit, atomic: world.db.atomic, policy: withoutAlex, clock: world.clock });
+    const restarted = new ApprovalService({ signer: testSigner(), store: world.store, audit: world.audit, atomic: world.db.atomic, policy: withoutAlex, clock: world.clock });
     const result = await restarted.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     assert.equal(!result.ok && result.error.code, 'NotAnApprover');
   });
@@ -276,7 +277,7 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     const logger = captureLogger();
     await world.close();
     world = await serviceWorld();
-    const service = new ApprovalService({ store: world.store, audit: world.audit, atomic: world.db.atomic, policy: world.service.policy, clock: world.clock, logger });
+    const service = new ApprovalService({ signer: testSigner(), store: world.store, audit: world.audit, atomic: world.db.atomic, policy: world.service.policy, clock: world.clock, logger });
     const jwt = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJ3cml0ZXIifQ.bm90LWEtcmVhbC1zaWduYXR1cmU';
     const request = await service.submit(submission({ reason: `urgent, token was Bearer ${jwt}`, summaryLines: ['Create key A', `debug: ${jwt}`] }));
     await service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: `ok ${jwt}`, planHash: HASH_1 });

@@ -3,13 +3,18 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { canonicalJson, ManualClock, sha256Hex } from '../../../src/core';
-import { AuditDigester, chainRecord, ed25519Signer, nextDigest, verifyAuditChain, verifyAuditStream, verifyDigestChain, type AuditDigest, type AuditRecord } from '../../../src/audit';
+import { canonicalJson, ed25519Signer, ManualClock, sha256Hex } from '../../../src/core';
+import { AuditDigester, chainRecord, nextDigest, verifyAuditChain, verifyAuditStream, verifyDigestChain, type AuditDigest, type AuditRecord } from '../../../src/audit';
 import { openSqliteDatabase } from '../../../src/store/sqliteDatabase';
 import { AuditDigestDirectory, loadOrCreateDigestKey, publicKeyFileFor } from '../../../src/store/auditDigestFiles';
 import { auditMigrations, SqlAuditStore } from '../../../src/store/sqlAuditStore';
 import { ChainedAuditLog } from '../../../src/audit';
 import { collect } from '../../helpers/collect';
+import { ApprovalService } from '../../../src/approvals';
+import { approvalMigrations, SqlApprovalStore } from '../../../src/store/sqlApprovalStore';
+import { DatabaseWriter } from '../../helpers/databaseWriter';
+import { testSigner } from '../../helpers/testSigner';
+import { actor, HASH_1, P, policyWith, submission } from '../approvals/approvalFixtures';
 
 const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
 const signer = ed25519Signer(privateKey);
@@ -24,17 +29,17 @@ function chain(reasons: readonly string[]): AuditRecord[] {
 }
 
 /** Signs an edited digest again with the real key (what an attacker holding the key could do). */
-function resign(digest: AuditDigest): AuditDigest {
+async function resign(digest: AuditDigest): Promise<AuditDigest> {
   const { signature: _old, ...body } = digest;
-  return { ...body, signature: signer.sign(Buffer.from(canonicalJson(body), 'utf8')) };
+  return { ...body, signature: (await signer.sign(Buffer.from(canonicalJson(body), 'utf8'))).value };
 }
 
 /** Digests after records 2, 4 and 6 of `records`. */
-function digestsOf(records: readonly AuditRecord[]): AuditDigest[] {
+async function digestsOf(records: readonly AuditRecord[]): Promise<AuditDigest[]> {
   const digests: AuditDigest[] = [];
   for (const upTo of [2, 4, 6]) {
     const head = records[upTo - 1]!;
-    digests.push(nextDigest(digests[digests.length - 1], { sequence: head.sequence, hash: head.hash }, new Date(Date.UTC(2026, 10, 29, 10, upTo)), signer)!);
+    digests.push((await nextDigest(digests[digests.length - 1], { sequence: head.sequence, hash: head.hash }, new Date(Date.UTC(2026, 10, 29, 10, upTo)), signer))!);
   }
   return digests;
 }
@@ -42,18 +47,18 @@ function digestsOf(records: readonly AuditRecord[]): AuditDigest[] {
 describe('signed audit digests', () => {
   const records = chain(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
 
-  it('when digests are made as the log grows, then they chain, verify with the public key and pin the log; nothing new means no digest', () => {
-    const digests = digestsOf(records);
+  it('when digests are made as the log grows, then they chain, verify with the public key and pin the log; nothing new means no digest', async () => {
+    const digests = await digestsOf(records);
     assert.deepEqual(digests.map((d) => [d.number, d.fromSequence, d.toSequence]), [[1, 1, 2], [2, 3, 4], [3, 5, 6]]);
-    assert.equal(nextDigest(digests[2], { sequence: 6, hash: records[5]!.hash }, new Date(), signer), undefined);
+    assert.equal(await nextDigest(digests[2], { sequence: 6, hash: records[5]!.hash }, new Date(), signer), undefined);
     const checked = verifyDigestChain(digests, publicKey);
     assert.ok(checked.ok);
     assert.equal(verifyAuditChain(records, { anchors: checked.ok ? checked.anchors : [] }).ok, true);
   });
 
-  it('when the whole log is rewritten with valid hashes, then the chain alone still verifies but the digests catch it at the first pinned record', () => {
+  it('when the whole log is rewritten with valid hashes, then the chain alone still verifies but the digests catch it at the first pinned record', async () => {
     const rewritten = chain(['a', 'FORGED', 'c', 'd', 'e', 'f', 'g']);
-    const digests = digestsOf(records);
+    const digests = await digestsOf(records);
     assert.equal(verifyAuditChain(rewritten).ok, true, 'a hash chain carries no secret: a rewrite verifies on its own');
     const checked = verifyDigestChain(digests, publicKey);
     assert.ok(checked.ok);
@@ -62,17 +67,17 @@ describe('signed audit digests', () => {
     assert.deepEqual([result.firstBad?.sequence, result.firstBad?.problem], [2, 'anchorMismatch']);
   });
 
-  const broken: Array<{ title: string; change: (d: AuditDigest[]) => unknown[]; number: number; problem: string }> = [
+  const broken: Array<{ title: string; change: (d: AuditDigest[]) => unknown[] | Promise<unknown[]>; number: number; problem: string }> = [
     { title: 'a digest was edited', change: (d) => [d[0], { ...d[1]!, headHash: 'e'.repeat(64) }, d[2]], number: 2, problem: 'digestSignatureInvalid' },
     { title: 'a digest in the middle was deleted', change: (d) => [d[0], d[2]], number: 3, problem: 'digestChainBroken' },
-    { title: 'two digests claim the same place (a fork signed with the real key)', change: (d) => [d[0], d[1], nextDigest(d[0], { sequence: 6, hash: records[5]!.hash }, new Date(), signer)!], number: 2, problem: 'digestChainBroken' },
-    { title: 'a validly signed digest links to another predecessor', change: (d) => [d[0], d[1], resign({ ...d[2]!, previousSignatureSha256: sha256Hex(d[0]!.signature) })], number: 3, problem: 'digestChainBroken' },
-    { title: 'a digest was signed by another key', change: (d) => [d[0], { ...nextDigest(d[0], { sequence: 4, hash: records[3]!.hash }, new Date(), ed25519Signer(crypto.generateKeyPairSync('ed25519').privateKey))! }, d[2]], number: 2, problem: 'digestKeyUnknown' },
+    { title: 'two digests claim the same place (a fork signed with the real key)', change: async (d) => [d[0], d[1], (await nextDigest(d[0], { sequence: 6, hash: records[5]!.hash }, new Date(), signer))!], number: 2, problem: 'digestChainBroken' },
+    { title: 'a validly signed digest links to another predecessor', change: async (d) => [d[0], d[1], await resign({ ...d[2]!, previousSignatureSha256: sha256Hex(d[0]!.signature) })], number: 3, problem: 'digestChainBroken' },
+    { title: 'a digest was signed by another key', change: async (d) => [d[0], { ...(await nextDigest(d[0], { sequence: 4, hash: records[3]!.hash }, new Date(), ed25519Signer(crypto.generateKeyPairSync('ed25519').privateKey)))! }, d[2]], number: 2, problem: 'digestKeyUnknown' },
     { title: 'a file is not a digest', change: (d) => [d[0], { unreadable: 'digest-00000002.json' }, d[2]], number: 0, problem: 'digestMalformed' },
   ];
   for (const b of broken) {
-    it(`when ${b.title}, then verification names digest ${b.number} (${b.problem})`, () => {
-      const checked = verifyDigestChain(b.change(digestsOf(records)), publicKey);
+    it(`when ${b.title}, then verification names digest ${b.number} (${b.problem})`, async () => {
+      const checked = verifyDigestChain(await b.change(await digestsOf(records)), publicKey);
       assert.equal(checked.ok, false);
       if (checked.ok) return;
       assert.deepEqual([checked.number, checked.problem], [b.number, b.problem], checked.message);
@@ -134,6 +139,90 @@ describe('audit digester (SQLite store + digest directory + key file)', () => {
     await assert.rejects(async () => await w.digester.digestNow(), { code: 'AuditChainBroken' });
     assert.match(fs.readFileSync(file, 'utf8'), /"toSequence":1/, 'the evidence is left as found');
     await w.db.close();
+  });
+
+  describe('before signing, the digester checks what it vouches for (issue 12 item 4)', () => {
+    /** The approvals engine and the digester with one key, over one SQLite file, as Keyward runs them. */
+    async function signedWorld() {
+      const file = path.join(dir, 'keyward.sqlite');
+      const db = await openSqliteDatabase({ file, migrations: [...auditMigrations, ...approvalMigrations] });
+      const store = new SqlAuditStore(db);
+      const clock = new ManualClock(Date.UTC(2026, 10, 29, 9));
+      const log = new ChainedAuditLog(store, clock);
+      const signer = testSigner();
+      const sink = new AuditDigestDirectory(path.join(dir, 'digests'));
+      const digester = new AuditDigester({ store, signer, sink, audit: log, clock });
+      const approvals = new ApprovalService({ signer, store: new SqlApprovalStore(db), audit: log, atomic: db.atomic, policy: policyWith(), clock });
+      const vote = async () => {
+        const request = await approvals.submit(submission({ journeyId: `j-${Math.random()}` }));
+        await approvals.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'reject', reason: 'not now', planHash: HASH_1 });
+        return request.id;
+      };
+      return { db, file, store, log, sink, digester, vote };
+    }
+    const records = async (w: { log: ChainedAuditLog }) => collect(w.log.records());
+
+    const rewrites: Array<{ title: string; rewrite: (writer: DatabaseWriter, firstDigestTo: number) => void; problem: RegExp }> = [
+      {
+        title: 'a signed vote recorded since the last digest was changed and the chain recomputed',
+        rewrite: (writer, from) => {
+          const vote = writer.auditRecords(from + 1).find((r) => r.action === 'approval.vote.recorded')!;
+          writer.rewriteAuditTail(vote.sequence, (r) => (r.sequence === vote.sequence ? { ...r, details: { ...r.details, decision: 'approve' } } : r));
+        },
+        problem: /signatureInvalid/,
+      },
+      {
+        title: 'a record the last digest pins was changed and everything after it recomputed',
+        rewrite: (writer) => writer.rewriteAuditTail(1, (r) => (r.sequence === 2 ? { ...r, reason: 'forged' } : r)),
+        problem: /anchorMismatch/,
+      },
+      {
+        title: 'a signed vote since the last digest was dropped from the chain',
+        rewrite: (writer, from) => {
+          const vote = writer.auditRecords(from + 1).find((r) => r.action === 'approval.vote.recorded')!;
+          writer.rewriteAuditTail(vote.sequence, (r) => (r.sequence === vote.sequence ? undefined : r));
+        },
+        problem: /signatureMissing/,
+      },
+    ];
+    for (const r of rewrites) {
+      it(`when ${r.title}, then no digest is signed, the refusal is audited, and the digest files are untouched`, async () => {
+        const w = await signedWorld();
+        await w.vote();
+        const first = (await w.digester.digestNow())!;
+        await w.vote();
+        const writer = DatabaseWriter.open(w.file);
+        r.rewrite(writer, first.toSequence);
+        writer.close();
+        const filesBefore = fs.readdirSync(w.sink.dir);
+        await assert.rejects(async () => await w.digester.digestNow(), (error: Error & { code?: string; details?: { problem?: string } }) => error.code === 'AuditChainBroken' && r.problem.test(String(error.details?.problem)));
+        assert.equal((await w.store.digests()).length, 1, 'no digest vouches for the rewritten log');
+        assert.deepEqual(fs.readdirSync(w.sink.dir), filesBefore);
+        const last = (await records(w)).at(-1)!;
+        assert.deepEqual([last.action, last.outcome], ['audit.digest.refused', 'denied']);
+        await w.db.close();
+      });
+    }
+
+    it('when a digest in the store was edited to match a rewritten log, then the digester refuses (its signature and the file outside disagree)', async () => {
+      const w = await signedWorld();
+      await w.vote();
+      const first = (await w.digester.digestNow())!;
+      await w.vote();
+      await w.db.run('UPDATE audit_digest SET body = ? WHERE number = 1', [JSON.stringify({ ...first, headHash: 'e'.repeat(64) })]);
+      await assert.rejects(async () => await w.digester.digestNow(), { code: 'AuditChainBroken' });
+      assert.equal((await w.store.digests()).length, 1);
+      await w.db.close();
+    });
+
+    it('when nothing was tampered with, then the digest after signed votes is made and verifies', async () => {
+      const w = await signedWorld();
+      await w.vote();
+      await w.digester.digestNow();
+      await w.vote();
+      assert.equal((await w.digester.digestNow())?.number, 2);
+      await w.db.close();
+    });
   });
 
   it('when the key file exists, then it is reused; when it is not an Ed25519 key, then start-up is refused with what to do', () => {
