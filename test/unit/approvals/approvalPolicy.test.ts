@@ -119,6 +119,7 @@ describe('approval policy', () => {
     await assert.rejects(startKeyward(config, { logger: silentLogger }), (error: unknown) => isAppError(error, 'PolicyInvalid') && /KEYWARD_POLICY_FILE is not set/.test(error.message));
     assert.equal(fs.existsSync(path.join(dataDir, 'keyward.sqlite')), false);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(`${dataDir}-audit-digests`, { recursive: true, force: true });
   });
 
   it('when the policy names a tenant Keyward does not serve, then start is refused', async () => {
