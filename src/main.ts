@@ -81,6 +81,14 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const reader = new AzureGateway({ credential: readerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-reader' }) });
   const writer = new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 });
   const wrapProbe = config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId, { localOnly }), retry: { maxRetries: 0 } }) : undefined;
+  let readerObjectId: Promise<string> | undefined;
+  const keywardReaderObjectId = () =>
+    (readerObjectId ??= tokenIdentity(readerCredential)
+      .then((identity) => identity.objectId)
+      .catch((error: unknown) => {
+        readerObjectId = undefined;
+        throw error;
+      }));
   let writerObjectId: Promise<string> | undefined;
   const keywardWriterObjectId = () =>
     (writerObjectId ??= tokenIdentity(writerCredential)
@@ -110,7 +118,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       policy,
       policyFile,
       store,
-      azure: { reader, writer, ...(wrapProbe ? { wrapProbe } : {}), writerObjectId: keywardWriterObjectId },
+      azure: { reader, writer, ...(wrapProbe ? { wrapProbe } : {}), writerObjectId: keywardWriterObjectId, readerObjectId: keywardReaderObjectId },
       signer,
       ...(securityDomainWrapper ? { securityDomainWrapper } : {}),
       ...(powershell ? { powershell } : {}),

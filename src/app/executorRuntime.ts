@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Clock, Logger } from '../core';
 import type { Config } from '../config';
-import type { KeyWrapper, WrapProbe } from '../azure/ports';
+import type { AzureReader, KeyWrapper, WrapProbe } from '../azure/ports';
 import { createExecutor, EMULATOR_KEY_URI_OPTIONS, type ExecutorAzure, type ExecutorService, type ExecutorSettings, type PlanSource, type Run } from '../executor';
 import type { PowerShellRunner } from '../executor/steps/powershellRunner';
 import type { BotFeature } from '../bot/botTypes';
@@ -22,6 +22,8 @@ export interface ExecutorRuntimeOptions {
   planSource: PlanSource;
   /** The writer identity's gateway; build it with `retry: { maxRetries: 0 }` (the runner retries). */
   azure: ExecutorAzure;
+  /** The reader identity's gateway: `verify` reads as the reader. */
+  reader?: AzureReader;
   /** Local mode only: wrap/unwrap as the Microsoft 365 service principals through the emulator. */
   probe?: WrapProbe;
   clock: Clock;
@@ -103,6 +105,7 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
     store: store.runs,
     artifacts: store.artifacts,
     azure: options.azure,
+    ...(options.reader ? { reader: options.reader } : {}),
     audit: approvals.audit,
     approvals: approvals.service,
     planSource: options.planSource,

@@ -38,6 +38,8 @@ export interface KeywardAppDeps {
     wrapProbe?: WrapProbe;
     /** The writer identity's Entra object id (from its token). */
     writerObjectId(): Promise<string>;
+    /** The reader identity's Entra object id (from its token); plans give it read-only key access. */
+    readerObjectId?(): Promise<string>;
   };
   /**
    * Signs every submission, vote and decision, and the audit digests: a Key Vault or Managed HSM
@@ -113,7 +115,10 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     approvals: approvals.service,
     clock,
     logger: logger.child({ component: 'setup' }),
-    planContext: async () => ({ tenantId, keywardWriterObjectId: await deps.azure.writerObjectId(), servicePrincipalObjectIds: await servicePrincipalObjectIds() }),
+    planContext: async () => {
+      const readerObjectId = await deps.azure.readerObjectId?.().catch(() => undefined);
+      return { tenantId, keywardWriterObjectId: await deps.azure.writerObjectId(), ...(readerObjectId ? { keywardReaderObjectId: readerObjectId } : {}), servicePrincipalObjectIds: await servicePrincipalObjectIds() };
+    },
     preflightContext: async () => ({ tenantId, keywardWriterObjectId: await deps.azure.writerObjectId().catch(() => undefined) }),
     validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),
     servicePrincipalOverrides: config.azure.servicePrincipalObjectIds,
@@ -137,6 +142,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       },
     },
     azure: deps.azure.writer,
+    reader: deps.azure.reader,
     ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}),
     ...(deps.powershell ? { powershell: deps.powershell } : {}),
     ...(deps.securityDomainWrapper ? { securityDomainWrapper: deps.securityDomainWrapper } : {}),
@@ -152,8 +158,9 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   }
 
   // DEPs, key rolls, teardowns and the inventory. Readiness reads (DEP key checks, the scheduled
-  // health check) use the same identity as `verify`.
-  const readiness = new ReadinessService({ azure: deps.azure.writer, artifacts: store.artifacts, clock, ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}) });
+  // health check) run as the reader identity, as `verify` does: reads people trigger never use the
+  // writer (issue 12 item 6).
+  const readiness = new ReadinessService({ azure: deps.azure.reader, artifacts: store.artifacts, clock, ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}) });
   let serverUrl: string | undefined;
   const ops = (late.operations = createOpsRuntime({
     store,
@@ -171,7 +178,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     approvals,
     executor: executor.service,
     reader: deps.azure.reader,
-    checker: { check: async (target) => readiness.check(target, new ContainerLocator(deps.azure.writer)) },
+    checker: { check: async (target) => readiness.check(target, new ContainerLocator(deps.azure.reader)) },
     tenantId,
     servicePrincipalObjectIds,
     setupJourneys: (who, conversationId) => setup.listFor(who, conversationId),

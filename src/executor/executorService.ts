@@ -1,5 +1,6 @@
 import { appError, isAppError, newId, silentLogger, toAppError, type AppError, type Clock, type Logger } from '../core';
 import type { AuditActor } from '../audit/auditRecord';
+import type { AzureReader } from '../azure/ports';
 import type { ApprovalRequest } from '../approvals/approvalTypes';
 import { planHash, type ActivateSecurityDomainStep, type KeyRef, type Plan, type VerifyReadinessParams } from '../customerKey';
 import { ContainerLocator } from './containerLocator';
@@ -18,6 +19,8 @@ export interface ExecutorServiceDeps extends Omit<PlanRunnerDeps, 'approvals'> {
   store: RunStore;
   artifacts: RunArtifactStore;
   readiness: ReadinessService;
+  /** What people ask to read (`verify`): the reader identity's gateway and readiness service. Default: the writer's. */
+  reads?: { azure: AzureReader; readiness: ReadinessService };
   clock: Clock;
   logger?: Logger;
 }
@@ -306,14 +309,16 @@ export class ExecutorService {
 
   /**
    * The readiness check for the keys of a run's plan (default: the newest finished run), read
-   * fresh from Azure. Read-only; audited as a check.
+   * fresh from Azure as Keyward's reader identity (never the writer: a person's read needs no
+   * write rights). Read-only; audited as a check.
    */
   async verify(selector?: string, actor?: ExecutorActor): Promise<{ run: Run; report: ReadinessReport }> {
     const run = await this.pick(selector);
     if (!run) throw appError('NotFound', selector ? `Keyward knows no run or request starting with "${selector}".` : 'Keyward has not set up any keys yet: there is nothing to verify. Start with "setup".');
     const target = readinessTarget(run.plan);
     if (!target) throw appError('NotFound', `Run ${run.id} has no keys to verify.`);
-    const report = await this.deps.readiness.check(target, new ContainerLocator(this.deps.azure, run));
+    const reads = this.deps.reads ?? { azure: this.deps.azure, readiness: this.deps.readiness };
+    const report = await reads.readiness.check(target, new ContainerLocator(reads.azure, run));
     const counts = { pass: 0, warn: 0, fail: 0, unknown: 0 };
     for (const line of report.lines) counts[line.status] += 1;
     await this.audit({ actor: actor ? actorOf(actor) : EXECUTOR_ACTOR, action: 'readiness.checked', target: target.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', '), requestId: run.requestId, planHash: run.planHash, outcome: report.ready ? 'success' : 'info', details: { runId: run.id, ...counts, probed: report.probed } });

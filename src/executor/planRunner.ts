@@ -458,11 +458,12 @@ function replaceStep(steps: readonly StepState[], index: number, change: (step: 
 export function plannedWriterObjectIds(run: Pick<Run, 'plan'>): Set<string> {
   const ids = new Set<string>();
   for (const step of run.plan.steps) {
-    if ((step.kind === 'grantKeyAccess' || step.kind === 'assignHsmRole') && step.params.principal.kind === 'keyward') ids.add(step.params.principal.objectId.toLowerCase());
+    // The writer only (token "keyward"): the reader identity's read-only grants do not make it a writer.
+    if ((step.kind === 'grantKeyAccess' || step.kind === 'assignHsmRole') && step.params.principal.kind === 'keyward' && step.params.principal.token === 'keyward') ids.add(step.params.principal.objectId.toLowerCase());
   }
   if (ids.size === 0) {
     for (const step of run.plan.steps) {
-      if (step.kind === 'ensureVault') for (const policy of step.params.accessPolicies) ids.add(policy.objectId.toLowerCase());
+      if (step.kind === 'ensureVault') for (const policy of step.params.accessPolicies) if (policy.keyPermissions.includes('create')) ids.add(policy.objectId.toLowerCase());
     }
   }
   return ids;

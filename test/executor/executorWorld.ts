@@ -79,6 +79,8 @@ export interface ExecutorWorldOptions {
   onRunChanged?: (run: Run, world: ExecutorWorld) => void;
   /** Called with every runner wait, after the clock moved (e.g. to move the emulator's clock along). */
   onSleep?: (ms: number) => Promise<void>;
+  /** Give the executor Keyward's reader identity for what people read (`verify`), as the app does. */
+  reader?: boolean;
 }
 
 let credentials: Promise<{ writer: TokenCredential; sps: Map<string, TokenCredential> }> | undefined;
@@ -116,6 +118,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
     retry: { ...DEFAULT_EXECUTOR_SETTINGS.retry, ...options.settings?.retry },
   };
   const gateway = new AzureGateway({ credential: writer, armEndpoint: emulator.armEndpoint, graphEndpoint: emulator.graphEndpoint, logger, pollIntervalMs: 25, retry: { maxRetries: 0 }, ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
+  const readerGateway = options.reader ? new AzureGateway({ credential: await managedIdentity(LOCAL_IDENTITIES.reader.clientId), armEndpoint: emulator.armEndpoint, graphEndpoint: emulator.graphEndpoint, logger }) : undefined;
   const probe = new SdkWrapProbe({ credentialFor: (clientId) => sps.get(clientId) as TokenCredential, retry: { maxRetries: 0 } });
   const plans = new Map<string, Plan>();
   const sleeps: number[] = [];
@@ -134,6 +137,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
       store: new SqlRunStore(db, () => clock.now()),
       artifacts: new SqlRunArtifactStore(db),
       azure: gateway,
+      ...(readerGateway ? { reader: readerGateway } : {}),
       audit: options.audit ? options.audit(audit) : audit,
       approvals: approvalsEngine,
       planSource: { planFor: (request) => plans.get(request.planHash) },

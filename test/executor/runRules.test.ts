@@ -218,6 +218,28 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     }
   });
 
+  for (const accessModel of ['rbac', 'accessPolicy'] as const) {
+    it(`when a person runs verify on keys Keyward set up (${accessModel} vaults), then every Azure read is made as the reader identity, never the writer, and the keys read green through the plan's read-only grants`, async () => {
+      // Issue 12 item 6: user-triggered reads ran as the writer identity.
+      const w = await world({ reader: true });
+      const plan = buildSetupPlan(premiumSpec({ accessModel }), { ...PLAN_CONTEXT, keywardReaderObjectId: LOCAL_IDENTITIES.reader.objectId });
+      const request = await w.approve(plan);
+      await w.idle();
+      await assertCleanOutcome(w, plan, request.id);
+      const before = (await w.emulator.control.requests()).length;
+      const { report } = await w.executor.verify(request.id, person(LOCAL_PEOPLE.operator));
+      const reads = (await w.emulator.control.requests()).slice(before);
+      const servicePrincipals = new Set(Object.values(PLAN_CONTEXT.servicePrincipalObjectIds).map((id) => id.toLowerCase()));
+      // Key Vault's first request carries no token (the 401 challenge tells the SDK where to get one).
+      const byKeyward = reads.filter((r) => r.callerObjectId !== undefined && !servicePrincipals.has(r.callerObjectId));
+      assert.ok(reads.every((r) => r.callerObjectId !== undefined || r.status === 401), 'only challenges go without a token');
+      assert.ok(byKeyward.length > 0, 'verify read Azure');
+      assert.deepEqual([...new Set(byKeyward.map((r) => r.callerObjectId))], [LOCAL_IDENTITIES.reader.objectId], 'the reader, and only the reader');
+      assert.ok(byKeyward.every((r) => r.method === 'GET'), 'reads only');
+      assert.equal(report.ready, true, JSON.stringify(report.lines.filter((l) => l.status !== 'pass')));
+    });
+  }
+
   it('when the last officer certificate arrives while the run is still recording that it waits, then the run is not left waiting', async () => {
     const officers = await testOfficers();
     let handedIn: Promise<void> | undefined;
