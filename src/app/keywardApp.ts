@@ -14,6 +14,12 @@ import { renderWelcomeCard } from '../bot/cards/welcomeCard';
 import { journeyEntries } from '../bot/journeyCatalogue';
 import { createSetupFeature } from '../bot/setup/setupFeature';
 import { withoutCommands } from '../bot/inventory/statusFeature';
+import { gateFeatures, type OperatorRules } from '../bot/operatorGate';
+import { SETUP_VERBS } from '../bot/setup/setupVerbs';
+import { DEP_VERBS } from '../bot/dep/depVerbs';
+import { ROLL_VERBS } from '../bot/roll/rollVerbs';
+import { TEARDOWN_VERBS } from '../bot/teardown/teardownVerbs';
+import { INVENTORY_VERBS } from '../bot/inventory/inventoryVerbs';
 import type { HealthReport } from '../server/createServer';
 import { AuditDigestDirectory } from '../store/auditDigestFiles';
 import { createApprovalsRuntime, type ApprovalsRuntime } from './approvalsRuntime';
@@ -21,6 +27,16 @@ import { wireEventFlow } from './eventFlow';
 import { createExecutorRuntime, type ExecutorRuntime } from './executorRuntime';
 import type { KeywardStore } from './keywardStore';
 import { createOpsRuntime, type OpsRuntime } from './operationsRuntime';
+
+/**
+ * What the policy's operators group guards: starting a journey (its command, or its Start button)
+ * and looking at the inventory and runs. Journey cards check their owner, approval and run cards
+ * their voters; those stay as they are.
+ */
+const OPERATOR_RULES: OperatorRules = {
+  commands: { setup: 'start', dep: 'start', roll: 'start', retire: 'start', teardown: 'start', status: 'see', runs: 'see', verify: 'see' },
+  verbs: { [SETUP_VERBS.start]: 'start', [DEP_VERBS.start]: 'start', [ROLL_VERBS.start]: 'start', [TEARDOWN_VERBS.start]: 'start', [INVENTORY_VERBS.status]: 'see', [INVENTORY_VERBS.checkHealth]: 'see' },
+};
 
 /** What the composition root picked: configuration, store, Azure access, clock and logger. */
 export interface KeywardAppDeps {
@@ -189,7 +205,12 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   }));
 
   // The bot: every feature, one `status` (the operations' one, which includes the setup journeys).
-  const features: BotFeature[] = [withoutCommands(setupFeature, ['status']), approvals.feature, executor.feature, ...ops.features, ...(deps.extraFeatures ?? [])];
+  // The policy's optional operators group decides who starts journeys and sees inventory and runs.
+  const features: BotFeature[] = gateFeatures([withoutCommands(setupFeature, ['status']), approvals.feature, executor.feature, ...ops.features, ...(deps.extraFeatures ?? [])], {
+    policy,
+    rules: OPERATOR_RULES,
+    audit: (event) => approvals.service.auditRefusal(event),
+  });
   const registered = new Set(features.flatMap((feature) => (feature.commands ?? []).map((command) => command.name)));
   const journeys = journeyEntries(registered);
   const bot = createBot({

@@ -29,13 +29,19 @@ export interface ApprovalPolicy {
   people: Readonly<Record<string, string>>;
   rules: Readonly<Record<OperationClass, ClassRule>>;
   approvalCards: ApprovalCardsSetting;
+  /**
+   * Who may start journeys (setup, DEP, key roll, teardown) and see the inventory and runs: the
+   * members of this group (the approvers and custodians may see too). Absent: everyone in an
+   * allowed tenant, as before (issue 12 item 6).
+   */
+  operators?: ApproverGroup;
   /** SHA-256 of the canonical policy JSON; snapshotted into each request and audited at start. */
   hash: string;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GROUP_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const ROOT_KEYS = new Set(['$schema', '$comment', 'version', 'tenantId', 'people', 'groups', 'defaults', 'operations', 'approvalCards']);
+const ROOT_KEYS = new Set(['$schema', '$comment', 'version', 'tenantId', 'people', 'groups', 'defaults', 'operations', 'approvalCards', 'operators']);
 const RULE_KEYS = new Set(['$comment', 'require', 'allowSelfApproval', 'separationOfDuties', 'approvalWindowMinutes', 'executionWindowMinutes', 'reasonRequired', 'reminderBeforeMinutes']);
 const DEFAULT_KEYS = new Set(['$comment', 'approvalWindowMinutes', 'executionWindowMinutes', 'reasonRequired', 'reminderBeforeMinutes', 'allowSelfApproval']);
 const LIMITS = {
@@ -209,10 +215,18 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
     }
   }
 
+  // operators (optional): a group name; only its members start journeys and see inventory and runs.
+  let operators: ApproverGroup | undefined;
+  if (raw.operators !== undefined) {
+    const group = typeof raw.operators === 'string' ? groups[raw.operators] : undefined;
+    if (!group) problem('operators', `must name a group defined under "groups" (its members may start journeys and see inventory and runs); "${String(raw.operators)}" is not one`);
+    else operators = group;
+  }
+
   if (problems.length > 0) {
     throw appError('PolicyInvalid', ['The approval policy is not valid; fix these settings:', ...problems.map((p) => `  - ${p}`)].join('\n'), { problems });
   }
-  return deepFreeze({ version: 1, tenantId, groups, people, rules, approvalCards, hash: hashCanonical(raw) });
+  return deepFreeze({ version: 1, tenantId, groups, people, rules, approvalCards, ...(operators ? { operators } : {}), hash: hashCanonical(raw) });
 }
 
 function readMinutes(value: unknown, path: string, limits: { min: number; max: number }, fallback: number, problem: (path: string, message: string) => void): number {
@@ -249,4 +263,16 @@ export function personName(policy: Pick<ApprovalPolicy, 'people'>, objectId: str
 /** Everyone the current policy names in any group: losing membership revokes a pending vote right at once. */
 export function policyMembers(policy: Pick<ApprovalPolicy, 'groups'>): ReadonlySet<string> {
   return new Set(Object.values(policy.groups).flatMap((group) => group.members));
+}
+
+/** May this person start journeys (setup, DEP, key roll, teardown)? Everyone when the policy names no operators. */
+export function mayOperate(policy: Pick<ApprovalPolicy, 'operators'>, objectId: string | undefined): boolean {
+  if (!policy.operators) return true;
+  return objectId !== undefined && policy.operators.members.includes(objectId.toLowerCase());
+}
+
+/** May this person see the inventory and runs? Operators, and everyone the policy names in a group (approvers, custodians). */
+export function maySeeOperations(policy: Pick<ApprovalPolicy, 'operators' | 'groups'>, objectId: string | undefined): boolean {
+  if (!policy.operators) return true;
+  return objectId !== undefined && (mayOperate(policy, objectId) || policyMembers(policy).has(objectId.toLowerCase()));
 }

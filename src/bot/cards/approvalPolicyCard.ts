@@ -42,6 +42,8 @@ export function renderPolicyCard(view: PolicyCardView): AdaptiveCardJson {
       ? l.t('policy.where.notSeen')
       : l.t('policy.where.none');
   const fallback = cards.fallback === 'personalChats' ? l.t('policy.where.fallbackPersonal') : l.t('policy.where.fallbackNone');
+  // Who may start journeys and see inventory and runs: said outside the toggle, whichever applies.
+  body.push(container([text(l.t('policy.operators.title')), text(policy.operators ? l.t('policy.operators.group', { group: `${policy.operators.name} (${policy.operators.id})` }) : l.t('policy.operators.everyone'), { spacing: 'None', size: 'Small' })], { separator: true }));
   body.push(
     ...details(
       'policy.more',
