@@ -15,7 +15,7 @@ import type { ApprovalsRuntime } from './app/approvalsRuntime';
 import type { ExecutorRuntime } from './app/executorRuntime';
 import type { OpsRuntime } from './app/operationsRuntime';
 import type { SetupJourneyService } from './journeys/setupJourneyService';
-import { createKeywardApp } from './app/keywardApp';
+import { createKeywardApp, type KeywardApp } from './app/keywardApp';
 import { openKeywardStore, sqliteFileIn, type KeywardStore } from './app/keywardStore';
 
 export interface KeywardOverrides {
@@ -44,6 +44,8 @@ export interface Keyward {
   executor: ExecutorRuntime;
   /** DEPs, key rolls, teardowns, the inventory and its health checks. */
   operations: OpsRuntime;
+  /** Signs an audit digest now (throws AuditChainBroken when the log was rewritten). */
+  digestNow(): ReturnType<KeywardApp['digestNow']>;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -158,6 +160,16 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       clock,
       logger,
       downloads: app.operations.downloads,
+      // Refused requests (bad Host, forged serviceUrl, no token, another tenant …) are audited too,
+      // under the refusal log's rate limit; the caller is not authenticated, so it is named as such.
+      auditRefusal: (event) =>
+        app.approvals.service.auditRefusal({
+          actor: { objectId: 'unauthenticated', name: 'refused HTTP request' },
+          action: 'server.request.refused',
+          target: String(event.details.route ?? '/api/messages'),
+          reason: event.code,
+          details: { status: event.status, message: event.message.slice(0, 300), ...pick(event.details, ['host', 'detail', 'dropped', 'byCode']) },
+        }),
     });
     app.listeningAt(server.url);
   } catch (error) {
@@ -179,6 +191,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     setup: running.setup,
     operations: running.operations,
     executor: running.executor,
+    digestNow: () => running.digestNow(),
     stop() {
       stopped ??= (async () => {
         await server.stop(config.shutdownGraceMs);
@@ -244,4 +257,8 @@ if (require.main === module) {
     console.error(error);
     process.exit(1);
   });
+}
+
+function pick(from: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => from[key] !== undefined).map((key) => [key, from[key]]));
 }

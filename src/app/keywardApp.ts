@@ -1,7 +1,7 @@
 import { appError, isAppError, type Clock, type Logger, type Signer } from '../core';
 import type { Config } from '../config';
 import type { ApprovalPolicy } from '../approvals';
-import { AuditDigester } from '../audit';
+import { AuditDigester, type AuditDigest } from '../audit';
 import type { AzureReader, KeyWrapper, WrapProbe } from '../azure/ports';
 import { M365_SERVICE_PRINCIPALS } from '../customerKey';
 import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService, type ExecutorAzure } from '../executor';
@@ -83,6 +83,11 @@ export interface KeywardApp {
   bot: Bot;
   /** Tells the app its own URL once the server listens (download links in local mode). */
   listeningAt(url: string): void;
+  /**
+   * Signs an audit digest now, if the log grew (the timer does this every KEYWARD_AUDIT_DIGEST_MINUTES).
+   * Throws AuditChainBroken when the log no longer matches what was signed before (nothing signed).
+   */
+  digestNow(): Promise<AuditDigest | undefined>;
   /** /healthz: the store answers (and, locally, whatever `extra` adds). */
   health(): Promise<HealthReport>;
   /** Starts the timers and picks up what an earlier process left behind. */
@@ -219,6 +224,14 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     features,
     renderWelcome: (actor, locale) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local', locale }),
     logger,
+    auditUnknownVerb: (verb, io) =>
+      approvals.service.auditRefusal({
+        actor: { objectId: io.actor.aadObjectId?.toLowerCase().slice(0, 64) || 'unidentified', name: io.actor.name?.slice(0, 200), tenantId: io.actor.tenantId?.toLowerCase().slice(0, 64) },
+        action: 'card.verb.refused',
+        target: `verb/${verb.slice(0, 100)}`,
+        reason: 'UnknownVerb',
+        details: { conversationId: io.conversation.id, conversationKind: io.conversation.kind },
+      }),
   });
   approvals.attach(bot.adapter, config.bot.appId ?? '');
   executor.attach(bot.adapter, config.bot.appId ?? '');
@@ -236,6 +249,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     listeningAt(url) {
       serverUrl = url;
     },
+    digestNow: async () => digester?.digestNow(),
     async health() {
       const storeOk = await store.db.ping();
       return { status: storeOk ? 'ok' : 'degraded', version: '', mode: config.mode, store: storeOk ? 'ok' : 'unavailable' };

@@ -2,7 +2,7 @@ import { CallerIdConstants, ConfigurationServiceClientCredentialFactory, type Ac
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type restify from 'restify';
 import { appError, type Logger } from '../core';
-import type { Actor, BotFeature } from './botTypes';
+import type { Actor, BotFeature, TurnIo } from './botTypes';
 import type { AdaptiveCardJson } from './cards/adaptiveCard';
 import { createTeamsApp } from './teamsApp';
 
@@ -24,6 +24,8 @@ export interface CreateBotOptions {
   features: readonly BotFeature[];
   renderWelcome(actor: Actor, locale?: string): AdaptiveCardJson;
   logger: Logger;
+  /** Records a click on a verb no feature knows (see teamsApp). */
+  auditUnknownVerb?(verb: string, io: TurnIo): Promise<void>;
 }
 
 export interface Bot {
@@ -59,6 +61,7 @@ export function createBot(options: CreateBotOptions): Bot {
     features: options.features,
     renderWelcome: options.renderWelcome,
     logger: options.logger,
+    ...(options.auditUnknownVerb ? { auditUnknownVerb: options.auditUnknownVerb } : {}),
   });
   const logic = (context: TurnContext) => app.run(context).then(() => undefined);
   return {

@@ -50,7 +50,11 @@ export function gateFeatures(features: readonly BotFeature[], deps: OperatorGate
       ...command,
       async run(args, io) {
         if (allowed(io.actor, need)) return command.run(args, io);
-        await io.sendText(await refuse(io, need, `command/${command.name}`));
+        const refused = await refuse(io, need, `command/${command.name}`);
+        // From a card button (the welcome card) the invoke answers with it; typed, it is a reply.
+        if ('trigger' in io) return { refused };
+        await io.sendText(refused);
+        return { refused };
       },
     };
   };

@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'PolicyInvalid',
   'ApprovalNotVerified',
   'SigningFailed',
+  'NotInConversation',
   // audit
   'AuditWriteFailed',
   'AuditChainBroken',
@@ -130,6 +131,7 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   SeparationOfDuties: 'Separation of duties: the same person cannot approve both keys of a policy.',
   ExecutionWindowClosed: 'The approval window for running this plan has closed. Submit the plan again.',
   ApprovalNotVerified: 'This approval is not backed by votes Keyward signed (the stored request was changed). Nothing runs; submit the plan again and investigate the store.',
+  NotInConversation: 'This approval card was not posted in this conversation (or this personal chat is not yours). Use the card in the approvers\' conversation or your own chat with Keyward.',
   SigningFailed: 'Keyward could not sign with its key (Key Vault unreachable, or its identity lacks the sign permission). Nothing was recorded; try again.',
   PolicyInvalid: 'The approval policy is not valid. Fix the listed settings.',
   AuditWriteFailed: 'The audit log could not be written, so nothing was run (fail closed). Check the store.',

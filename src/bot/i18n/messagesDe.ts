@@ -673,6 +673,7 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'chat.nothingDone': '{code} Es wurde nichts getan.',
   'chat.runs.outOfDate': 'Diese Karte war veraltet; es wurde nichts getan. So steht die Ausführung jetzt.',
   'chat.approvals.onlyApprovers': 'Nur eine in der Richtlinie genannte genehmigende Person kann festlegen, wohin Genehmigungskarten gehen.',
+  'chat.approvals.notInConversation': 'Diese Genehmigungskarte wurde nicht in dieser Unterhaltung gepostet, oder dieser persönliche Chat ist nicht Ihrer: Es wurde nichts gezählt. Verwenden Sie die Karte in der Unterhaltung der Genehmigenden, oder geben Sie in Ihrem eigenen Chat mit Keyward "approvals" ein.',
   'chat.operators.only': 'Nur Mitglieder von {group} dürfen hier {need, select, start {einen Ablauf starten} other {Bestand und Ausführungen sehen}}; die Genehmigungsrichtlinie nennt sie. Es wurde nichts getan. Wenden Sie sich bei Bedarf an die Person, die Keyward verwaltet.',
   'chat.approvals.notPersonal': 'Geben Sie „approvals here“ im Gruppenchat oder Kanal der Genehmigenden ein, nicht in einem persönlichen Chat.',
   'chat.approvals.pinned': 'Die Richtlinie legt die Unterhaltung der Genehmigenden auf {conversation} fest; ändern Sie {setting}, um sie zu verlegen.',

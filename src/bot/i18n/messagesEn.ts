@@ -703,6 +703,7 @@ export const MESSAGES_EN = {
   'chat.nothingDone': '{code} Nothing was done.',
   'chat.runs.outOfDate': 'This card was out of date, so nothing was done. Here is where the run stands now.',
   'chat.approvals.onlyApprovers': 'Only an approver named in the policy can choose where approval cards go.',
+  'chat.approvals.notInConversation': 'This approval card was not posted in this conversation, or this personal chat is not yours: nothing was counted. Use the card in the approvers\' conversation, or type "approvals" in your own chat with Keyward.',
   'chat.operators.only': 'Only members of {group} may {need, select, start {start a journey} other {see the inventory and runs}} here; the approval policy names them. Nothing was done. Ask whoever administers Keyward if you need to.',
   'chat.approvals.notPersonal': 'Type "approvals here" in the approvers\' group chat or channel, not in a personal chat.',
   'chat.approvals.pinned': 'The policy pins the approvers\' conversation to {conversation}; change {setting} to move it.',

@@ -673,6 +673,7 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'chat.nothingDone': '{code} Rien n’a été fait.',
   'chat.runs.outOfDate': 'Cette carte n’était plus à jour ; rien n’a été fait. Voici où en est l’exécution.',
   'chat.approvals.onlyApprovers': 'Seul un approbateur désigné par la stratégie peut choisir où vont les cartes d’approbation.',
+  'chat.approvals.notInConversation': 'Cette carte d’approbation n’a pas été publiée dans cette conversation, ou cette conversation personnelle n’est pas la vôtre : rien n’a été compté. Utilisez la carte dans la conversation des approbateurs, ou tapez « approvals » dans votre propre conversation avec Keyward.',
   'chat.operators.only': 'Seuls les membres de {group} peuvent ici {need, select, start {démarrer un parcours} other {voir l’inventaire et les exécutions}} ; la stratégie d’approbation les désigne. Rien n’a été fait. Adressez-vous à la personne qui administre Keyward si nécessaire.',
   'chat.approvals.notPersonal': 'Tapez « approvals here » dans la conversation de groupe ou le canal des approbateurs, pas dans une conversation personnelle.',
   'chat.approvals.pinned': 'La stratégie fixe la conversation des approbateurs à {conversation} ; modifiez {setting} pour la déplacer.',
