@@ -63,6 +63,7 @@ export {
   findRegion,
   normalizeRegionName,
   regionRelation,
+  sameRegionAdvice,
   managedHsmRegionStatus,
 } from './regions';
 

@@ -191,7 +191,7 @@ const REGION_CHOICES = [...AZURE_REGIONS].sort((a, b) => a.displayName.localeCom
 function sitesBody(journey: SetupJourney): CardElement[] {
   const v = values(journey);
   const body: CardElement[] = [
-    text('Each key lives in its own subscription of your Microsoft 365 tenant: paid, dedicated to Customer Key, ideally run by different people. Put the two keys in two different regions near your Microsoft 365 data, preferably not a paired region pair.'),
+    text('Each key lives in its own subscription of your Microsoft 365 tenant: paid, dedicated to Customer Key, ideally run by different people. Microsoft recommends two different regions near your Microsoft 365 data, not a paired pair if possible; one region is allowed (for example in a single-region country).'),
   ];
   for (const site of ['A', 'B'] as const) {
     body.push(
