@@ -21,7 +21,7 @@ import {
   validateSubscriptionId,
   validateTenantId,
 } from './naming';
-import { lit, litList, psCode, psCommand, psLiteral, psSwitch } from './powershell';
+import { lit, litList, psCode, psCommand, psLiteral, psSwitch, psSwitchValue } from './powershell';
 import type {
   DepKeyInput,
   DepRef,
@@ -188,8 +188,8 @@ function onboardingBlock(
     '#   The signed-in account needs Reader on both subscriptions (community guidance).',
     `Import-Module ${ONBOARDING_MODULE}`,
     `$Validation = ${psCommand('New-CustomerKeyOnboardingRequest', [
-      // -Organization is a unique prefix of the module's -OrganizationId, so it binds under either name.
-      ['Organization', lit(tenantId.trim().toLowerCase())],
+      // -OrganizationId since module 1.0.0 (0.1.0 called it -Organization); Keyward writes full names.
+      ['OrganizationId', lit(tenantId.trim().toLowerCase())],
       ['Scenario', lit(scenario)],
       ['Subscription1', lit(a.subscriptionId.trim().toLowerCase())],
       ...keyArgs,
@@ -209,10 +209,11 @@ function connectExchange(connection: ExchangeConnection | undefined): string {
       ['ManagedIdentity', psSwitch],
       ...(connection.accountId ? [['ManagedIdentityAccountId', lit(connection.accountId.trim())] as const] : []),
       ['Organization', lit(connection.organization.trim())],
-      ['ShowBanner', psCode('$false')],
+      // A switch: `-ShowBanner:$false` exactly (with a space, $false binds to -ConnectionUri).
+      ['ShowBanner', psSwitchValue(false)],
     ]);
   }
-  return psCommand('Connect-ExchangeOnline', [['ShowBanner', psCode('$false')]]);
+  return psCommand('Connect-ExchangeOnline', [['ShowBanner', psSwitchValue(false)]]);
 }
 
 function finish(scope: DepScope, purpose: 'create' | 'refresh', title: string, fileStem: string, lines: string[], meta: {
@@ -308,12 +309,7 @@ export function buildDepScript(req: DepRequest): DepScript {
     '',
   );
   if ('all' in req.mailboxes) {
-    lines.push(
-      `# Step ${step++} of ${steps}: assign it to every mailbox (mailboxes on another mailbox DEP move to this one).`,
-      'Get-EXOMailbox -ResultSize Unlimited | ForEach-Object {',
-      `  ${psCommand('Set-Mailbox', [['Identity', psCode('$_.PrimarySmtpAddress')], ['DataEncryptionPolicy', lit(name)]])}`,
-      '}',
-    );
+    lines.push(...eligibleMailboxAssignment(name, `Step ${step++} of ${steps}`));
   } else {
     lines.push(`# Step ${step++} of ${steps}: assign it to the listed mailboxes.`);
     for (const mailbox of req.mailboxes.list) {
@@ -331,6 +327,31 @@ export function buildDepScript(req: DepRequest): DepScript {
     unconfirmed,
     verifyCommands: [`Get-DataEncryptionPolicy -Identity ${psLiteral(name)} | Format-List`],
   });
+}
+
+/**
+ * "All mailboxes" means every mailbox that may take a mailbox DEP: user mailboxes with a licence
+ * (SKUAssigned, a filterable Get-Mailbox property) and shared mailboxes, which need no licence of
+ * their own when the tenant meets the user licensing requirement (Purview "Service encryption with
+ * Customer Key"). Unlicensed user mailboxes would fail Set-Mailbox, so they are left out and listed.
+ * Room and equipment mailboxes are left out too (the page does not say they qualify; UNCONFIRMED):
+ * list them by name to include them.
+ */
+function eligibleMailboxAssignment(name: string, step: string): string[] {
+  const users = psCommand('Get-Mailbox', [['ResultSize', lit('Unlimited')], ['RecipientTypeDetails', lit('UserMailbox')]]);
+  const shared = psCommand('Get-Mailbox', [['ResultSize', lit('Unlimited')], ['RecipientTypeDetails', lit('SharedMailbox')]]);
+  return [
+    `# ${step}: assign it to every eligible mailbox: licensed user mailboxes and shared mailboxes (mailboxes on another mailbox DEP move to this one).`,
+    '#   User mailboxes without a licence cannot take a mailbox DEP: they are skipped and listed at the end.',
+    `$UserMailboxes = @(${users})`,
+    '$Eligible = @($UserMailboxes | Where-Object { $_.SKUAssigned -eq $true }) + @(' + shared + ')',
+    '$Skipped = @($UserMailboxes | Where-Object { $_.SKUAssigned -ne $true })',
+    '$Eligible | ForEach-Object {',
+    `  ${psCommand('Set-Mailbox', [['Identity', psCode('$_.PrimarySmtpAddress')], ['DataEncryptionPolicy', lit(name)]])}`,
+    '}',
+    'Write-Output "Assigned to $($Eligible.Count) mailbox(es). Skipped $($Skipped.Count) user mailbox(es) without a licence:"',
+    "$Skipped | Format-Table -Property 'PrimarySmtpAddress', 'RecipientTypeDetails' -AutoSize",
+  ];
 }
 
 function spoKeyArgs(prefix: 'Primary' | 'Secondary' | '', key: KeyIdentifier): Array<readonly [string, ReturnType<typeof lit>]> {

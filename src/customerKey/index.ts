@@ -165,6 +165,7 @@ export {
   lit,
   litList,
   psSwitch,
+  psSwitchValue,
   psCode,
   unsafeCharacterMessage,
 } from './powershell';
@@ -195,3 +196,11 @@ export {
   parseSpoDataEncryptionPolicy,
   depPolicyUsesKeys,
 } from './depParsers';
+export {
+  type CmdletParameter,
+  type CmdletSignature,
+  CMDLET_SIGNATURES,
+  COMMON_PARAMETERS,
+  COMMON_PARAMETERS_SOURCE,
+  cmdletSignature,
+} from './cmdletSignatures';

@@ -184,7 +184,7 @@ function detailsBody(journey: DepJourney): CardElement[] {
             'mailboxScope',
             'Mailboxes',
             [
-              { title: 'All mailboxes (Get-EXOMailbox | Set-Mailbox)', value: 'all' },
+              { title: 'All eligible mailboxes (licensed user mailboxes and shared mailboxes; unlicensed ones are skipped and listed)', value: 'all' },
               { title: 'Only the mailboxes listed below', value: 'list' },
             ],
             { value: d.mailboxScope ?? 'all', style: 'expanded' },

@@ -54,7 +54,7 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
     assert.equal(scripts.length, 1);
     assert.equal(apply.kind === 'applyDep' && sha256Hex(scripts[0]!), apply.kind === 'applyDep' ? apply.params.scriptSha256 : '', 'exactly the approved script ran');
     // Keyward's writer is a user-assigned identity: the script must name it by client id.
-    assert.match(scripts[0]!, new RegExp(`Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '${LOCAL_IDENTITIES.writer.clientId}' -Organization 'contoso\\.onmicrosoft\\.com' -ShowBanner \\$false`));
+    assert.match(scripts[0]!, new RegExp(`Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '${LOCAL_IDENTITIES.writer.clientId}' -Organization 'contoso\\.onmicrosoft\\.com' -ShowBanner:\\$false`));
     assert.equal(world.harness.keyward.operations.dep.get(journey.id).stage, 'recorded');
     assert.equal(world.harness.keyward.operations.inventory.dep('exchange:contoso-ex')?.state, 'Registered');
   });

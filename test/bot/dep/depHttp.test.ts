@@ -5,7 +5,7 @@ import { AzureGateway, createAzureCredential } from '../../../src/azure';
 import { DEP_VERBS } from '../../../src/bot/dep/depVerbs';
 import type { Plan } from '../../../src/customerKey';
 import { premiumPlan } from '../../executor/executorFixtures';
-import { lexPowerShell } from '../../unit/customerKey/psTokens';
+import { loadPowerShellChecker } from '../../helpers/psScriptChecker';
 import { addressOf, startOpsWorld, type Card, type OpsWorld } from '../inventory/opsWorld';
 
 /** The text of the card's code block (the RichTextBlock's monospace TextRun). */
@@ -76,7 +76,9 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
     assert.match(code, /-Description 'Legal''s mailboxes''; Remove-Mailbox -Identity \* #'/);
     assert.match(code, /Set-Mailbox -Identity 'o''brien@contoso\.com' -DataEncryptionPolicy 'Contoso-EX'/);
     assert.match(code, /New-DataEncryptionPolicy -Name 'Contoso-EX' -AzureKeyIDs 'https:\/\/[a-z0-9]+\.vault\.azure\.net\/keys\/ck-exchange-a', 'https:\/\/[a-z0-9]+\.vault\.azure\.net\/keys\/ck-exchange-b'/);
-    const lexed = lexPowerShell(code);
+    const checker = await loadPowerShellChecker();
+    assert.deepEqual(checker.check(code), [], 'the script on the card parses and matches the cmdlet pages');
+    const lexed = checker.literalSkeleton(code);
     assert.ok(lexed.literals.includes("Legal's mailboxes'; Remove-Mailbox -Identity * #"));
     assert.doesNotMatch(lexed.skeleton, /Remove-Mailbox/, 'the hostile text is only ever inside a literal');
 

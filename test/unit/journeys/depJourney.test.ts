@@ -6,7 +6,7 @@ import { DepJourneyService } from '../../../src/journeys/depJourneyService';
 import type { DepJourney } from '../../../src/journeys/depJourney';
 import { SqliteInventoryJourneyStore } from '../../../src/store/sqliteInventoryJourneyStore';
 import { LOCAL_M365_SERVICE_PRINCIPALS } from '../../../src/core';
-import { lexPowerShell } from '../customerKey/psTokens';
+import { loadPowerShellChecker } from '../../helpers/psScriptChecker';
 import { inventoryWorld, OBSERVER, OPERATOR, VERSIONS, vaultInfo, type InventoryWorld } from '../inventory/inventoryFixtures';
 
 const FIXTURES = path.join(__dirname, '..', 'customerKey', 'fixtures');
@@ -133,8 +133,10 @@ describe('DEP journey', () => {
     const benign = await go({ policyName: 'Contoso-EX', description: 'Legal', mailboxScope: 'list', mailboxes: 'adele@contoso.com' });
     const tricky = await go({ policyName: 'Contoso-EX', description: "Legal'; Remove-Mailbox -Identity * #", mailboxScope: 'list', mailboxes: "o'brien'+x@contoso.com" });
     assert.equal(tricky.stage, 'review', JSON.stringify(tricky.errors));
-    const a = lexPowerShell(benign.script!.script);
-    const b = lexPowerShell(tricky.script!.script);
+    const checker = await loadPowerShellChecker();
+    const a = checker.literalSkeleton(benign.script!.script);
+    const b = checker.literalSkeleton(tricky.script!.script);
+    assert.deepEqual(checker.check(tricky.script!.script), []);
     assert.equal(b.skeleton, a.skeleton, 'hostile but valid values change literals only, never code');
     assert.ok(b.literals.includes("Legal'; Remove-Mailbox -Identity * #"));
     assert.ok(b.literals.includes("o'brien'+x@contoso.com"));
