@@ -47,8 +47,25 @@ export const DEFAULT_ONBOARDING_SCENARIOS: Readonly<Record<DepScope, string>> = 
 const UNCONFIRMED_ONBOARDING =
   'Onboarding validation: the -Scenario value for this workload, the -OnboardingMode value Validate, the ValidationResult/FailedValidations output properties and the Reader-on-both-subscriptions requirement come from community guides, not Microsoft text.';
 const UNCONFIRMED_HSM_URI = 'Whether the DEP cmdlets accept managedhsm.azure.net key URIs is implied by Microsoft\'s Managed HSM page but not confirmed.';
-const UNCONFIRMED_SPO_HSM = 'Whether Register-/Update-SPODataEncryptionPolicy take a Managed HSM name as the -…KeyVaultName value is not confirmed.';
+const UNCONFIRMED_SPO_URI = 'Update-SPODataEncryptionPolicy -KeyVaultUri (the documented BYOK_Uri parameter set): whether it takes the versioned key identifier Keyward passes, and a managedhsm.azure.net key, is not confirmed.';
+/** Register-SPODataEncryptionPolicy has one documented form (vault, key, version); none for HSM keys. */
+export const SPO_REGISTER_HSM_UNDOCUMENTED =
+  'Register-SPODataEncryptionPolicy documents only a vault name, key name and key version (https://learn.microsoft.com/powershell/module/microsoft.online.sharepoint.powershell/register-spodataencryptionpolicy); Microsoft documents no form for a Managed HSM key, so Keyward does not write a guess. Ask Microsoft (Customer Key with Managed HSM: https://learn.microsoft.com/purview/customer-key-managedhsm) how to register SharePoint on Managed HSM keys, or use Key Vault keys for SharePoint.';
 const UNCONFIRMED_APP_ONLY = 'Whether every DEP cmdlet works app-only (Connect-ExchangeOnline -ManagedIdentity) is not confirmed.';
+
+/**
+ * How each kind of DEP is left again (Purview "Manage Customer Key"): a mailbox DEP comes off a
+ * mailbox with `Set-Mailbox -DataEncryptionPolicy $null` (the mailbox is re-encrypted with
+ * Microsoft-managed keys); only the multi-workload DEP needs Microsoft support to offboard; a
+ * SharePoint DEP cannot go back to Microsoft-managed keys.
+ */
+export const DEP_OFFBOARDING: Readonly<Record<DepScope, string>> = {
+  multiWorkload:
+    'Once data is encrypted under this policy, its keys must stay available. Leaving Customer Key for the multi-workload policy needs a Microsoft support request; keep the vaults, keys and permissions until Microsoft has re-wrapped the data.',
+  exchange:
+    'Once mailboxes are encrypted under this policy, its keys must stay available. To take a mailbox off it, run Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null (Exchange re-encrypts it with Microsoft-managed keys; Microsoft does not need to be asked); keep the keys until that has finished.',
+  sharePoint: 'Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.',
+};
 
 /** Field-by-field problems of a DEP request; empty when it is valid. */
 export function validateDepRequest(req: DepRequest): Record<string, string> {
@@ -115,6 +132,7 @@ function checkKeyPair(
         errors[`${base}.uri`] ??=
           'SharePoint needs the key version: paste the full key identifier including the version, as (Get-AzKeyVaultKey -VaultName <vault> -Name <key>).Id prints it.';
       }
+      if (needVersion && result.key.kind === 'managedHsm') errors[`${base}.uri`] ??= SPO_REGISTER_HSM_UNDOCUMENTED;
       if (onboarding.validate !== false && onboarding.parameterStyle === 'vaultAndKeyName' && result.key.kind === 'managedHsm') {
         errors[`${base}.uri`] ??= 'Managed HSM keys need the onboarding module\'s -KeyIdentifier parameters (module 1.1.0 or later); choose the keyIdentifier parameter style.';
       }
@@ -216,7 +234,7 @@ function connectExchange(connection: ExchangeConnection | undefined): string {
   return psCommand('Connect-ExchangeOnline', [['ShowBanner', psSwitchValue(false)]]);
 }
 
-function finish(scope: DepScope, purpose: 'create' | 'refresh', title: string, fileStem: string, lines: string[], meta: {
+function finish(scope: DepScope, purpose: DepScript['purpose'], title: string, fileStem: string, lines: string[], meta: {
   modules: string[];
   adminRoles: string[];
   unconfirmed: string[];
@@ -227,7 +245,7 @@ function finish(scope: DepScope, purpose: 'create' | 'refresh', title: string, f
     scope,
     purpose,
     title,
-    fileName: `keyward-${purpose === 'create' ? 'dep' : 'refresh'}-${fileStem}.ps1`,
+    fileName: `keyward-${purpose === 'create' ? 'dep' : purpose}-${fileStem}.ps1`,
     modules: meta.modules,
     adminRoles: meta.adminRoles,
     script,
@@ -379,7 +397,6 @@ function sharePointScript(
   geos.forEach((geo, i) => {
     const primary = parsedKey(geo.primary.uri);
     const secondary = parsedKey(geo.secondary.uri);
-    if (primary.kind === 'managedHsm' || secondary.kind === 'managedHsm') unconfirmed.push(UNCONFIRMED_SPO_HSM);
     const url = geo.adminUrl.trim().replace(/\/$/, '');
     lines.push(`# Geo ${i + 1} of ${geos.length}`);
     if (validate) {
@@ -446,7 +463,11 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
     lines.push(
       `Import-Module ${SHAREPOINT_MODULE}`,
       psCommand('Connect-SPOService', [['Url', lit(dep.adminUrl.trim().replace(/\/$/, ''))]]),
-      psCommand('Update-SPODataEncryptionPolicy', [...spoKeyArgs('', key), ['KeyType', lit(keyType)]]),
+      // Vault keys: the vault/key/version set. HSM keys: the documented BYOK_Uri set, never the
+      // HSM's name as -KeyVaultName (issue 11 item 4).
+      key.kind === 'managedHsm'
+        ? psCommand('Update-SPODataEncryptionPolicy', [['KeyVaultUri', lit(`${key.versionlessUri}/${key.version}`)], ['KeyType', lit(keyType)]])
+        : psCommand('Update-SPODataEncryptionPolicy', [...spoKeyArgs('', key), ['KeyType', lit(keyType)]]),
       '# Paste this output back into Keyward: State shows Rolling (with %) and then Registered. Do not roll the other key before that.',
       'Get-SPODataEncryptionPolicy | Format-List',
       'Disconnect-SPOService',
@@ -454,7 +475,7 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
     return finish('sharePoint', 'refresh', `SharePoint key roll (${keyType})`, `sharepoint-${keyType.toLowerCase()}`, lines, {
       modules: [SHAREPOINT_MODULE],
       adminRoles: ['SharePoint Administrator'],
-      unconfirmed: key.kind === 'managedHsm' ? [UNCONFIRMED_SPO_HSM] : [],
+      unconfirmed: key.kind === 'managedHsm' ? [UNCONFIRMED_SPO_URI] : [],
       verifyCommands: ['Get-SPODataEncryptionPolicy | Format-List'],
     });
   }
@@ -484,5 +505,62 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
     adminRoles: ['Compliance Administrator'],
     unconfirmed: connection?.kind === 'managedIdentity' ? [UNCONFIRMED_APP_ONLY] : [],
     verifyCommands: [`${getCmd} -Identity ${psLiteral(name)} | Format-List`],
+  });
+}
+
+/** Which mailboxes leave a mailbox DEP. */
+export interface MailboxOffboardingInput {
+  readonly policyName: string;
+  /** `all`: every mailbox whose DataEncryptionPolicy is this policy; or a list. */
+  readonly mailboxes: { readonly all: true } | { readonly list: readonly string[] };
+  readonly connection?: ExchangeConnection;
+}
+
+const UNCONFIRMED_MAILBOX_DEP_PROPERTY = 'Selecting "every mailbox on this policy" reads the DataEncryptionPolicy property of Get-Mailbox output; that the property is returned for every mailbox is not confirmed. List the mailboxes by name when in doubt.';
+
+/**
+ * The script that takes mailboxes off an Exchange mailbox DEP (`Set-Mailbox -DataEncryptionPolicy
+ * $null`): Exchange re-encrypts them with Microsoft-managed keys. No support request is needed for
+ * mailbox DEPs (only the multi-workload DEP needs Microsoft). Keep the keys until it has finished.
+ * @throws AppError `ValidationFailed` for invalid values.
+ */
+export function buildMailboxOffboardingScript(input: MailboxOffboardingInput): DepScript {
+  const errors: Record<string, string> = {};
+  const nameProblem = validateDepPolicyName(input.policyName);
+  if (nameProblem) errors.policyName = nameProblem;
+  const connProblem = connectionProblem(input.connection);
+  if (connProblem) errors.connection = connProblem;
+  if ('list' in input.mailboxes) {
+    if (input.mailboxes.list.length === 0) errors.mailboxes = 'List at least one mailbox, or choose every mailbox on this policy.';
+    input.mailboxes.list.forEach((mailbox, i) => {
+      const problem = validateMailboxIdentity(mailbox);
+      if (problem) errors[`mailboxes.${i}`] ??= problem;
+    });
+  }
+  if (Object.keys(errors).length > 0) throw appError('ValidationFailed', `The offboarding request is invalid: ${Object.values(errors).join(' ')}`, { errors });
+  const name = input.policyName.trim();
+  const lines = header(`Keyward: take mailboxes off the Exchange mailbox DEP ${name}`, [
+    `Needs: ${EXCHANGE_MODULE}; Recipient management in Exchange Online.`,
+    'Exchange re-encrypts each mailbox with Microsoft-managed keys. Keep the policy\'s keys available until that has finished.',
+    `Docs: ${DOC_LINKS.customerKeyManage.url}`,
+  ]);
+  lines.push(connectExchange(input.connection));
+  if ('all' in input.mailboxes) {
+    lines.push(
+      `$OnPolicy = @(${psCommand('Get-Mailbox', [['ResultSize', lit('Unlimited')]])} | Where-Object { "$($_.DataEncryptionPolicy)" -eq ${psLiteral(name)} })`,
+      '$OnPolicy | ForEach-Object {',
+      `  ${psCommand('Set-Mailbox', [['Identity', psCode('$_.PrimarySmtpAddress')], ['DataEncryptionPolicy', psCode('$null')]])}`,
+      '}',
+      'Write-Output "Took $($OnPolicy.Count) mailbox(es) off the policy."',
+    );
+  } else {
+    for (const mailbox of input.mailboxes.list) lines.push(psCommand('Set-Mailbox', [['Identity', lit(mailbox.trim())], ['DataEncryptionPolicy', psCode('$null')]]));
+  }
+  const unconfirmed = [...('all' in input.mailboxes ? [UNCONFIRMED_MAILBOX_DEP_PROPERTY] : []), ...(input.connection?.kind === 'managedIdentity' ? [UNCONFIRMED_APP_ONLY] : [])];
+  return finish('exchange', 'offboard', `Take mailboxes off ${name}`, `exchange-${name}`, lines, {
+    modules: [EXCHANGE_MODULE],
+    adminRoles: ['Recipient management (Set-Mailbox)'],
+    unconfirmed,
+    verifyCommands: ['Get-MailboxStatistics -Identity <mailbox> | Format-List DataEncryptionPolicyID'],
   });
 }

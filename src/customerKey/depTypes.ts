@@ -108,7 +108,7 @@ export type DepRunner = 'operator' | 'executor';
 /** A generated, ready-to-run PowerShell script. */
 export interface DepScript {
   readonly scope: DepScope;
-  readonly purpose: 'create' | 'refresh';
+  readonly purpose: 'create' | 'refresh' | 'offboard' | 'onboard';
   readonly title: string;
   /** Suggested file name (`keyward-dep-exchange-Contoso-EX.ps1`). */
   readonly fileName: string;

@@ -179,6 +179,10 @@ export {
   validateDepRequest,
   buildDepScript,
   buildDepRefreshScript,
+  buildMailboxOffboardingScript,
+  DEP_OFFBOARDING,
+  SPO_REGISTER_HSM_UNDOCUMENTED,
+  type MailboxOffboardingInput,
 } from './depScripts';
 export {
   type FormatListRecord,

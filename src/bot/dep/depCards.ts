@@ -1,4 +1,4 @@
-import { DOC_LINKS, summarizeChecklist, WORKLOAD_INFO, WORKLOADS, type DepScope } from '../../customerKey';
+import { DEP_OFFBOARDING, DOC_LINKS, summarizeChecklist, WORKLOAD_INFO, WORKLOADS, type DepScope } from '../../customerKey';
 import type { InventoryDep, KeyPair } from '../../inventory/inventoryTypes';
 import type { DepJourney, DepStage } from '../../journeys/depJourney';
 import {
@@ -218,8 +218,8 @@ function reviewBody(journey: DepJourney, context: DepCardContext): CardElement[]
       ...(download ? ([['File SHA-256', `${download.fileSha256} (UTF-8 with BOM, ${download.bytes} bytes)`]] as Array<[string, string]>) : []),
     ]),
   ];
-  if (script.scope === 'sharePoint') body.push(notice('warning', 'Registering a SharePoint policy cannot be rolled back to Microsoft-managed keys, and its keys must stay available for as long as the data exists.'));
-  else body.push(small('Once data is encrypted under this policy, its keys must stay available; offboarding needs a Microsoft support request.', { subtle: true }));
+  if (script.scope === 'sharePoint') body.push(notice('warning', DEP_OFFBOARDING.sharePoint));
+  else body.push(small(DEP_OFFBOARDING[script.scope], { subtle: true }));
   if (download?.url && !expired) {
     body.push(
       container(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isAppError, sha256Hex } from '../../../src/core';
-import { buildDepRefreshScript, buildDepScript, validateDepRequest, type DepRequest, type ExchangeDepRequest, type MultiWorkloadDepRequest, type SharePointDepRequest } from '../../../src/customerKey';
+import { buildDepRefreshScript, buildDepScript, buildMailboxOffboardingScript, validateDepRequest, type DepRequest, type ExchangeDepRequest, type MultiWorkloadDepRequest, type SharePointDepRequest } from '../../../src/customerKey';
 import { SUB_A, SUB_B, TENANT } from './fixtures/specs';
 
 const V1 = 'f635a23bd4a44b9996ff6aadd88d42ba';
@@ -166,6 +166,25 @@ describe('DEP scripts', () => {
       assert.match(two.script, /Connect-SPOService -Url 'https:\/\/contosoeur-admin\.sharepoint\.com'/);
     });
 
+    // Issue 11 item 4: Register-SPODataEncryptionPolicy documents only vault name, key name and version.
+    it('when the keys are in Managed HSMs, then no Register script is written and the message says Microsoft documents no form for HSM keys', () => {
+      const req = sharePoint();
+      const geo = req.geos[0]!;
+      const hsm = {
+        ...req,
+        geos: [
+          {
+            ...geo,
+            primary: { uri: `https://contoso-hsm-a.managedhsm.azure.net/keys/ck-sp/${V1}`, subscriptionId: SUB_A },
+            secondary: { uri: `https://contoso-hsm-b.managedhsm.azure.net/keys/ck-sp/${V2}`, subscriptionId: SUB_B },
+          },
+        ],
+      };
+      const errors = validateDepRequest(hsm);
+      assert.match(errors['geos.0.primary.uri'] ?? '', /Register-SPODataEncryptionPolicy documents only.*vault name.*Managed HSM/);
+      assert.throws(() => buildDepScript(hsm), (e: unknown) => isAppError(e, 'ValidationFailed'));
+    });
+
     it('when a key has no version, then it is refused with a message at that key', () => {
       const req = sharePoint();
       const geo = req.geos[0]!;
@@ -174,7 +193,36 @@ describe('DEP scripts', () => {
     });
   });
 
+  describe('offboarding a mailbox DEP', () => {
+    it('when mailboxes leave an Exchange DEP, then each gets Set-Mailbox -DataEncryptionPolicy $null and no support request is mentioned', () => {
+      const s = buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { list: ['adele@contoso.com'] } });
+      assert.match(s.script, /^Set-Mailbox -Identity 'adele@contoso\.com' -DataEncryptionPolicy \$null$/m);
+      assert.doesNotMatch(s.script, /support request/);
+      assert.equal(s.purpose, 'offboard');
+      assert.equal(s.fileName, 'keyward-offboard-exchange-Contoso-EX.ps1');
+    });
+
+    it('when every mailbox on the policy leaves it, then only mailboxes on that policy are selected', () => {
+      const s = buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { all: true } });
+      assert.match(s.script, /Where-Object \{ "\$\(\$_\.DataEncryptionPolicy\)" -eq 'Contoso-EX' \}/);
+      assert.ok(s.unconfirmed.length > 0);
+      assert.throws(() => buildMailboxOffboardingScript({ policyName: "x'; whoami", mailboxes: { all: true } }), (e: unknown) => isAppError(e, 'ValidationFailed'));
+    });
+  });
+
   describe('refresh after a key roll', () => {
+    it('when a SharePoint key in a Managed HSM rolled, then Update-SPODataEncryptionPolicy uses its documented key-URI form, never the HSM name as -KeyVaultName', () => {
+      const s = buildDepRefreshScript({ dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }, newKeyUri: `https://contoso-hsm-b.managedhsm.azure.net/keys/ck-sp/${V2}`, keyType: 'Secondary' });
+      assert.doesNotMatch(s.script, /-KeyVaultName/);
+      assert.match(s.script, new RegExp(`^Update-SPODataEncryptionPolicy -KeyVaultUri 'https://contoso-hsm-b\\.managedhsm\\.azure\\.net/keys/ck-sp/${V2}' -KeyType 'Secondary'$`, 'm'));
+      assert.ok(s.unconfirmed.some((u) => /KeyVaultUri/.test(u)));
+    });
+
+    it('when a SharePoint key in a vault rolled, then Update-SPODataEncryptionPolicy gets vault name, key name and version', () => {
+      const s = buildDepRefreshScript({ dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }, newKeyUri: `https://contoso-ck-sp-a.vault.azure.net/keys/ck-sp-a/${V1}`, keyType: 'Primary' });
+      assert.match(s.script, new RegExp(`^Update-SPODataEncryptionPolicy -KeyVaultName 'contoso-ck-sp-a' -KeyName 'ck-sp-a' -KeyVersion '${V1}' -KeyType 'Primary'$`, 'm'));
+    });
+
     it('when the multi-workload key rolled, then Set-M365DataAtRestEncryptionPolicy -Refresh is generated', () => {
       const s = buildDepRefreshScript({ dep: { scope: 'multiWorkload', policyName: 'Contoso-MW' } });
       assert.match(s.script, /^Set-M365DataAtRestEncryptionPolicy -Identity 'Contoso-MW' -Refresh$/m);

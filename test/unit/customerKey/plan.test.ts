@@ -294,6 +294,20 @@ describe('DEP plan', () => {
     const apply = step(plan, 'applyDep:exchange', 'applyDep');
     assert.match(apply.params.script, /New-DataEncryptionPolicy -Name 'Contoso-EX'/);
     assert.match(apply.params.scriptSha256, /^[0-9a-f]{64}$/);
+    // Issue 11 item 5: a mailbox DEP is removed with Set-Mailbox -DataEncryptionPolicy $null; no support request.
+    assert.ok(!plan.irreversible.some((n) => /support request/.test(n)), plan.irreversible.join(' | '));
+    assert.ok(plan.irreversible.some((n) => /Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy \$null/.test(n)));
+  });
+
+  it('when a multi-workload DEP is planned, then it says only Microsoft support can offboard it', () => {
+    const mwKeys = keyRefsOf(s).filter((k) => k.workload === 'multiWorkload');
+    const plan = buildDepPlan({
+      request: { scope: 'multiWorkload', tenantId: TENANT, policyName: 'Contoso-MW', keys: [{ uri: mwKeys[0]!.versionlessUri, subscriptionId: SUB_A }, { uri: mwKeys[1]!.versionlessUri, subscriptionId: SUB_B }] },
+      keys: mwKeys,
+      servicePrincipalObjectId: SP_OBJECT_IDS['c066d759-24ae-40e7-a56f-027002b5d3e4']!,
+      runner: 'operator',
+    });
+    assert.ok(plan.irreversible.some((n) => /Microsoft support/.test(n)));
   });
 
   it('when a SharePoint DEP is to be run by the executor, then it is refused', () => {

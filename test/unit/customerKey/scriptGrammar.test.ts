@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   buildDepRefreshScript,
   buildDepScript,
+  buildMailboxOffboardingScript,
   CMDLET_SIGNATURES,
   mandatoryRetentionCommands,
   type DepRequest,
@@ -85,6 +86,8 @@ function everyScript(): Array<[string, string]> {
     scripts.push([name, made.script]);
     made.verifyCommands.forEach((command, i) => scripts.push([`evidence ${i + 1}: ${name}`, command]));
   }
+  scripts.push(['offboarding: listed mailboxes', buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { list: ['adele@contoso.com', "o'brien@contoso.com"] } }).script]);
+  scripts.push(['offboarding: every mailbox on the policy, app-only', buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { all: true }, connection: APP_ONLY }).script]);
   for (const snippet of mandatoryRetentionCommands(SUB_A)) if (snippet.shell === 'powershell') scripts.push(['onboarding: mandatory retention registration', snippet.script]);
   return scripts;
 }
