@@ -57,7 +57,10 @@ export function buildDepPlan(input: DepPlanInput): Plan {
     site: null,
     params: { scope: request.scope, runner: input.runner, title: script.title, script: script.script, scriptSha256: script.sha256, fileName: script.fileName },
     irreversible: request.scope === 'sharePoint',
-    summary: `${input.runner === 'executor' ? 'Keyward runs' : 'The operator runs'} the generated script: ${script.title} (onboarding validation first).`,
+    summary:
+      input.runner === 'executor'
+        ? `Keyward runs the generated script with its managed identity: ${script.title}.${script.leftOut.length > 0 ? ` ${script.leftOut.join(' ')}` : ''}`
+        : `The operator runs the generated script: ${script.title}${script.modules.includes('M365CustomerKeyOnboarding') ? ' (onboarding validation first)' : ''}.`,
     estimatedSeconds: STEP_ESTIMATES.applyDep,
   });
   steps.push({

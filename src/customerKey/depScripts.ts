@@ -51,6 +51,9 @@ const UNCONFIRMED_SPO_URI = 'Update-SPODataEncryptionPolicy -KeyVaultUri (the do
 /** Register-SPODataEncryptionPolicy has one documented form (vault, key, version); none for HSM keys. */
 export const SPO_REGISTER_HSM_UNDOCUMENTED =
   'Register-SPODataEncryptionPolicy documents only a vault name, key name and key version (https://learn.microsoft.com/powershell/module/microsoft.online.sharepoint.powershell/register-spodataencryptionpolicy); Microsoft documents no form for a Managed HSM key, so Keyward does not write a guess. Ask Microsoft (Customer Key with Managed HSM: https://learn.microsoft.com/purview/customer-key-managedhsm) how to register SharePoint on Managed HSM keys, or use Key Vault keys for SharePoint.';
+/** Why an app-only script has no onboarding step. */
+export const APP_ONLY_LEAVES_OUT_ONBOARDING =
+  'The onboarding check (New-CustomerKeyOnboardingRequest) is left out: the M365CustomerKeyOnboarding module signs a person in interactively and documents no managed-identity sign-in, so it cannot run unattended. It is the onboarding step of the journey, run by an operator; Keyward checks that step is done before this policy.';
 const UNCONFIRMED_APP_ONLY = 'Whether every DEP cmdlet works app-only (Connect-ExchangeOnline -ManagedIdentity) is not confirmed.';
 
 /**
@@ -239,6 +242,7 @@ function finish(scope: DepScope, purpose: DepScript['purpose'], title: string, f
   adminRoles: string[];
   unconfirmed: string[];
   verifyCommands: string[];
+  leftOut?: string[];
 }): DepScript {
   const script = `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
   return {
@@ -252,6 +256,7 @@ function finish(scope: DepScope, purpose: DepScript['purpose'], title: string, f
     sha256: sha256Hex(script),
     unconfirmed: [...new Set(meta.unconfirmed)],
     verifyCommands: meta.verifyCommands,
+    leftOut: meta.leftOut ?? [],
   };
 }
 
@@ -262,8 +267,12 @@ function finish(scope: DepScope, purpose: DepScript['purpose'], title: string, f
 export function buildDepScript(req: DepRequest): DepScript {
   assertValid(req);
   const onboarding = req.onboarding ?? {};
-  const validate = onboarding.validate !== false;
+  // A script Keyward runs itself (app-only) leaves out what needs an interactive sign-in: the
+  // onboarding module signs a person in; it documents no managed-identity sign-in (issue 11 item 12).
+  const unattended = req.scope !== 'sharePoint' && req.connection?.kind === 'managedIdentity';
+  const validate = onboarding.validate !== false && !unattended;
   const unconfirmed: string[] = validate ? [UNCONFIRMED_ONBOARDING] : [];
+  const leftOut: string[] = unattended && onboarding.validate !== false ? [APP_ONLY_LEAVES_OUT_ONBOARDING] : [];
 
   if (req.scope === 'sharePoint') return sharePointScript(req.tenantId, req.geos, onboarding, validate, unconfirmed);
 
@@ -305,6 +314,7 @@ export function buildDepScript(req: DepRequest): DepScript {
       modules: validate ? [ONBOARDING_MODULE, EXCHANGE_MODULE] : [EXCHANGE_MODULE],
       adminRoles: ['Compliance Administrator'],
       unconfirmed,
+      leftOut,
       verifyCommands: [`Get-M365DataAtRestEncryptionPolicy -Identity ${psLiteral(name)} | Format-List`, 'Get-M365DataAtRestEncryptionPolicyAssignment | Format-List'],
     });
   }
@@ -343,6 +353,7 @@ export function buildDepScript(req: DepRequest): DepScript {
     modules: validate ? [ONBOARDING_MODULE, EXCHANGE_MODULE] : [EXCHANGE_MODULE],
     adminRoles: ['Compliance Administrator', 'Recipient management (Set-Mailbox)'],
     unconfirmed,
+    leftOut,
     verifyCommands: [`Get-DataEncryptionPolicy -Identity ${psLiteral(name)} | Format-List`],
   });
 }

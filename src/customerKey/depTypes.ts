@@ -123,6 +123,8 @@ export interface DepScript {
   readonly unconfirmed: readonly string[];
   /** The Get- cmdlets whose output the operator pastes back. */
   readonly verifyCommands: readonly string[];
+  /** Steps left out because this script runs unattended, each with why (shown on the card). */
+  readonly leftOut: readonly string[];
 }
 
 /** Describes a DEP for messages. */

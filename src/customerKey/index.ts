@@ -181,6 +181,7 @@ export {
   buildDepRefreshScript,
   buildMailboxOffboardingScript,
   DEP_OFFBOARDING,
+  APP_ONLY_LEAVES_OUT_ONBOARDING,
   SPO_REGISTER_HSM_UNDOCUMENTED,
   type MailboxOffboardingInput,
 } from './depScripts';

@@ -1,4 +1,4 @@
-import { DEP_OFFBOARDING, DOC_LINKS, summarizeChecklist, WORKLOAD_INFO, WORKLOADS, type DepScope } from '../../customerKey';
+import { APP_ONLY_LEAVES_OUT_ONBOARDING, DEP_OFFBOARDING, DOC_LINKS, summarizeChecklist, WORKLOAD_INFO, WORKLOADS, type DepScope } from '../../customerKey';
 import type { InventoryDep, KeyPair } from '../../inventory/inventoryTypes';
 import type { DepJourney, DepStage } from '../../journeys/depJourney';
 import {
@@ -244,6 +244,7 @@ function reviewBody(journey: DepJourney, context: DepCardContext): CardElement[]
       container(
         [
           text('**Or let Keyward run it** with its managed identity (Connect-ExchangeOnline -ManagedIdentity), after approval under the approval policy.', { size: 'Small' }),
+          small(APP_ONLY_LEAVES_OUT_ONBOARDING, { subtle: true }),
           textInput('reason', 'Why is this policy needed? (shown to approvers)', { isMultiline: true, maxLength: 1000 }),
           actionSet([executeAction('Submit for approval: Keyward runs it', DEP_VERBS.keyward, addr(journey))]),
         ],

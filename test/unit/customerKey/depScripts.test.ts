@@ -91,6 +91,17 @@ describe('DEP scripts', () => {
       assert.ok(mi.unconfirmed.some((u) => /app-only/.test(u)));
     });
 
+    // Issue 11 item 12: what Keyward runs itself leaves out steps that need an interactive sign-in, and says why.
+    it('when Keyward runs it app-only, then the interactive onboarding check is left out and the script says why', () => {
+      const mi = buildDepScript(multi({ connection: { kind: 'managedIdentity', organization: 'contoso.onmicrosoft.com' } }));
+      assert.doesNotMatch(mi.script, /CustomerKeyOnboarding/);
+      assert.deepEqual(mi.modules, ['ExchangeOnlineManagement']);
+      assert.match(mi.leftOut.join(' '), /interactive.*onboarding step/);
+      const ex = buildDepScript(exchange({ connection: { kind: 'managedIdentity', organization: 'contoso.onmicrosoft.com' } }));
+      assert.doesNotMatch(ex.script, /CustomerKeyOnboarding/);
+      assert.equal(buildDepScript(multi()).leftOut.length, 0);
+    });
+
     it('when run with a user-assigned managed identity, then it names the identity by client id, and a client id that is not a GUID is refused', () => {
       const uami = buildDepScript(multi({ connection: { kind: 'managedIdentity', organization: 'contoso.onmicrosoft.com', accountId: '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1' } }));
       assert.match(uami.script, /^Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1' -Organization 'contoso.onmicrosoft.com' -ShowBanner:\$false$/m);
