@@ -51,6 +51,7 @@ export {
   COST_NOTES,
   MANAGED_HSM_COST_ACKNOWLEDGMENT,
   mandatoryRetentionCommands,
+  AVAILABILITY_KEY,
 } from './facts';
 
 export {

@@ -1,4 +1,4 @@
-import { WORKLOAD_INFO } from '../../customerKey';
+import { AVAILABILITY_KEY, DOC_LINKS, WORKLOAD_INFO } from '../../customerKey';
 import type { KeyPair, RotationSchedule } from '../../inventory/inventoryTypes';
 import { currentVersion } from '../../inventory/inventoryTypes';
 import { dueAt, lastRolledAt } from '../../inventory/rotationReminders';
@@ -98,6 +98,7 @@ function chooseBody(journey: RollJourney, context: RollCardContext): CardElement
   const pair = context.pairs.find((p) => p.pairId === d.pairId) ?? context.pairs[0]!;
   const body: CardElement[] = [
     text('A roll makes a **new version** of one key — key A or key B, never both at once — then each Data Encryption Policy that uses the key is told about it (the refresh cmdlet). Older versions stay enabled: data encrypted before the roll is still wrapped with them, so Keyward never disables or deletes them.'),
+    small(`${AVAILABILITY_KEY.roll} ${AVAILABILITY_KEY.what} [${DOC_LINKS.availabilityKey.title}](${DOC_LINKS.availabilityKey.url})`, { subtle: true }),
     ...withMessages(journey, choiceInput('pairId', 'Key pair', context.pairs.map((p) => ({ title: describePair(p), value: p.pairId })), { value: d.pairId ?? pair.pairId, style: 'compact' })),
     ...withMessages(
       journey,
@@ -144,6 +145,7 @@ function previewBody(journey: RollJourney, context: RollCardContext): CardElemen
     text('**Steps, in order**', { spacing: 'Medium' }),
     text(plan.steps.map((s) => `${s.index + 1}. ${s.summary}`).join('\n\n'), { size: 'Small' }),
   ];
+  body.push(small(AVAILABILITY_KEY.roll, { subtle: true }));
   if ((journey.depIds?.length ?? 0) === 0) body.push(notice('info', 'No policy Keyward knows uses this key yet, so there is nothing to refresh. If a policy Keyward does not know uses it, run its refresh cmdlet yourself after the roll.'));
   if (plan.costNotes.length > 0) body.push(small(plan.costNotes.join(' '), { subtle: true }));
   body.push(
@@ -185,6 +187,7 @@ function refreshBody(journey: RollJourney, context: RollCardContext): CardElemen
 function doneBody(journey: RollJourney, context: RollCardContext): CardElement[] {
   const body: CardElement[] = [];
   if (journey.result) body.push(notice('success', `Key ${journey.site} is on version ${journey.result.newVersion}. Every older version stays enabled and without an expiry date.`));
+  body.push(small(AVAILABILITY_KEY.roll, { subtle: true }));
   for (const r of journey.refresh ?? []) body.push(text(`✅ ${r.label}: ${r.summary ?? r.state ?? ''}`, { size: 'Small' }));
   if (context.schedule) body.push(small(`Next rotation reminder: ${utc(context.schedule.nextDueAt)} (every ${context.schedule.everyDays} days).`, { subtle: true }));
   return body;

@@ -1,6 +1,8 @@
 import {
+  AVAILABILITY_KEY,
   AZURE_REGIONS,
   CUSTOMER_KEY_LIMITS,
+  DOC_LINKS,
   MANAGED_HSM_COST_ACKNOWLEDGMENT,
   PROTECTION_COMPARISON,
   SPEC_DEFAULTS,
@@ -180,6 +182,14 @@ function choiceBody(journey: SetupJourney): CardElement[] {
       ),
     ),
     text(WORKLOADS.map((w) => `**${WORKLOAD_INFO[w].displayName}:** ${WORKLOAD_INFO[w].covers}`).join('\n\n'), { size: 'Small', subtle: true }),
+    container(
+      [
+        text('**The availability key**'),
+        text(`${AVAILABILITY_KEY.what} ${AVAILABILITY_KEY.whenUsed} ${AVAILABILITY_KEY.roll}`, { size: 'Small' }),
+        text(`[${DOC_LINKS.availabilityKey.title}](${DOC_LINKS.availabilityKey.url})`, { size: 'Small', subtle: true }),
+      ],
+      { separator: true, spacing: 'Small' },
+    ),
   );
   return body;
 }
