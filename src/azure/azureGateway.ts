@@ -14,6 +14,7 @@ import type {
   CallerIdentitySource,
   AzureWriter,
   DeletedContainer,
+  HsmCustomRoleDefinition,
   KeyCreateParameters,
   KeyInfo,
   ManagedHsmCreateParameters,
@@ -369,6 +370,31 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
         properties: { roleDefinitionId: definition, principalId },
       });
       return toRoleAssignment(response.body);
+    });
+  }
+
+  /** `DELETE {hsm}{scope}/providers/Microsoft.Authorization/roleAssignments/{name}` (Managed HSM RBAC 7.5). */
+  deleteHsmRoleAssignment(hsmUrl: string, scope: string, assignmentName: string): Promise<void> {
+    const base = hsmUrl.replace(/\/$/, '');
+    const scopePath = scope === '/' ? '' : scope.replace(/\/$/, '');
+    return this.call({ operation: `remove HSM role assignment ${assignmentName} at ${scope}`, scope: `${base}${scope}`, requiredRole: 'Managed HSM Administrator or Policy Administrator' }, async () => {
+      await this.dataPlane.send('DELETE', `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments/${assignmentName}?api-version=${API.hsmDataPlane}`);
+    });
+  }
+
+  /** `PUT {hsm}/providers/Microsoft.Authorization/roleDefinitions/{name}` with one permission block (Managed HSM RBAC 7.5). */
+  putHsmRoleDefinition(hsmUrl: string, definition: HsmCustomRoleDefinition): Promise<void> {
+    const base = hsmUrl.replace(/\/$/, '');
+    return this.call({ operation: `create HSM custom role ${definition.roleName}`, scope: `${base}/`, requiredRole: 'Managed HSM Administrator' }, async () => {
+      await this.dataPlane.send('PUT', `${base}/providers/Microsoft.Authorization/roleDefinitions/${definition.name}?api-version=${API.hsmDataPlane}`, {
+        properties: {
+          roleName: definition.roleName,
+          description: definition.description,
+          type: 'CustomRole',
+          permissions: [{ actions: [], notActions: [], dataActions: definition.dataActions, notDataActions: [] }],
+          assignableScopes: ['/'],
+        },
+      });
     });
   }
 

@@ -83,6 +83,15 @@ export interface ManagedHsmInfo {
   tags: Record<string, string>;
 }
 
+/** A Managed HSM local custom role (PUT /providers/Microsoft.Authorization/roleDefinitions/{name}). */
+export interface HsmCustomRoleDefinition {
+  /** GUID. */
+  name: string;
+  roleName: string;
+  description: string;
+  dataActions: string[];
+}
+
 export interface ManagedHsmCreateParameters {
   subscriptionId: string;
   resourceGroup: string;
@@ -183,6 +192,10 @@ export interface AzureWriter extends AzureReader {
   /** Starts the security-domain download; resolves with the security domain JSON (encrypted to the officers' keys). */
   downloadSecurityDomain(hsmUrl: string, certificates: SecurityDomainCertificate[], quorum: number): Promise<string>;
   createHsmRoleAssignment(hsmUrl: string, scope: string, assignmentName: string, roleDefinitionId: string, principalId: string): Promise<RoleAssignmentInfo>;
+  /** Deletes a Managed HSM local role assignment by name at its scope (Administrator or Policy Administrator). */
+  deleteHsmRoleAssignment(hsmUrl: string, scope: string, assignmentName: string): Promise<void>;
+  /** Creates or replaces a Managed HSM local custom role definition at `/` (Administrator). */
+  putHsmRoleDefinition(hsmUrl: string, definition: HsmCustomRoleDefinition): Promise<void>;
   createKey(parameters: KeyCreateParameters): Promise<KeyInfo>;
   /** Opaque, integrity-protected backup blob (backup permission / Crypto Officer or HSM Backup role). */
   backupKey(containerUrl: string, name: string): Promise<Buffer>;

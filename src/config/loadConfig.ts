@@ -27,6 +27,8 @@ export interface Config {
     tenantId?: string;
     writerClientId?: string;
     readerClientId?: string;
+    /** Custom Azure role for Keyward's key rights on RBAC vaults (infra/keywardRoles.bicep). */
+    vaultKeyRoleId?: string;
     servicePrincipalObjectIds: Readonly<Record<string, string>>;
   };
   local: {
@@ -162,6 +164,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       tenantId: (values.KEYWARD_AZURE_TENANT_ID as string | undefined) ?? tenantId ?? (mode === 'local' ? LOCAL_TENANT_ID : undefined),
       writerClientId: values.KEYWARD_WRITER_CLIENT_ID as string | undefined,
       readerClientId: values.KEYWARD_READER_CLIENT_ID as string | undefined,
+      vaultKeyRoleId: (values.KEYWARD_VAULT_KEY_ROLE_ID as string | undefined)?.toLowerCase(),
       servicePrincipalObjectIds: spPairs,
     },
     local: {

@@ -36,7 +36,20 @@ export {
   canonicalWorkloads,
 } from './workloads';
 
-export { type RoleDefinition, type RolePlane, type RoleKey, ROLES, M365_KEY_PERMISSIONS, KEYWARD_KEY_PERMISSIONS, CUSTOMER_KEY_KEY_OPS } from './roles';
+export {
+  type RoleDefinition,
+  type RolePlane,
+  type RoleKey,
+  ROLES,
+  M365_KEY_PERMISSIONS,
+  KEYWARD_KEY_PERMISSIONS,
+  CUSTOMER_KEY_KEY_OPS,
+  KEYWARD_VAULT_KEY_DATA_ACTIONS,
+  KEYWARD_HSM_KEY_DATA_ACTIONS,
+  FORBIDDEN_KEYWARD_DATA_ACTIONS,
+  KEYWARD_HSM_KEY_ROLE,
+  KEYWARD_VAULT_KEY_ROLE_NAME,
+} from './roles';
 
 export {
   type DocLink,

@@ -34,6 +34,8 @@ import { managedIdentity, startTestEmulator, type TestEmulator } from '../contra
  */
 export interface ExecutorWorld {
   emulator: TestEmulator;
+  /** The writer's gateway, as the executor uses it (for checks after a run). */
+  azure: AzureGateway;
   db: Database;
   dbFile: string;
   dataDir: string;
@@ -150,6 +152,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
   let unsubscribe = subscribe();
 
   const world: ExecutorWorld = {
+    azure: gateway,
     emulator,
     db,
     dbFile,

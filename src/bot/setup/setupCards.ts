@@ -400,6 +400,9 @@ function previewBody(journey: SetupJourney): CardElement[] {
   ];
   if (plan.irreversible.length > 0) body.push(container([text('**What cannot be undone**', { color: 'Warning' }), text(plan.irreversible.map((line) => `- ${line}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
   if (plan.costNotes.length > 0) body.push(container([text('**Cost**'), text(plan.costNotes.map((line) => `- ${line}`).join('\n'), { size: 'Small' })]));
+  if (plan.keywardRights && plan.keywardRights.length > 0) {
+    body.push(container([text("**What Keyward's identity keeps afterwards**"), text(plan.keywardRights.map((line) => `- ${line}`).join('\n'), { size: 'Small' })]));
+  }
   body.push(
     text('**Plan hash (SHA-256)** — approvers vote on exactly this plan; any change voids their votes.', { spacing: 'Medium' }),
     { type: 'TextBlock', text: journey.planHash, wrap: true, fontType: 'Monospace', size: 'Small' },
