@@ -223,3 +223,20 @@ export {
   COMMON_PARAMETERS_SOURCE,
   cmdletSignature,
 } from './cmdletSignatures';
+export {
+  type OnboardingState,
+  type OnboardingRecord,
+  type OnboardingScriptInput,
+  type OnboardingRequestView,
+  type MandatoryRetentionWait,
+  ONBOARDING_MODULE_NAME,
+  ONBOARDING_COVERAGE,
+  onboardingDone,
+  onboardingFallback,
+  buildOnboardingScript,
+  onboardingStatusCommand,
+  parseOnboardingRequests,
+  onboardingStateFrom,
+  businessDaysBetween,
+  mandatoryRetentionWait,
+} from './onboarding';
