@@ -1,4 +1,17 @@
-import { APP_ONLY_LEAVES_OUT_ONBOARDING, DEP_OFFBOARDING, DOC_LINKS, summarizeChecklist, WORKLOAD_INFO, WORKLOADS, type DepScope } from '../../customerKey';
+import {
+  APP_ONLY_LEAVES_OUT_ONBOARDING,
+  DEP_OFFBOARDING,
+  DOC_LINKS,
+  mandatoryRetentionCommands,
+  mandatoryRetentionWait,
+  ONBOARDING_COVERAGE,
+  onboardingFallback,
+  summarizeChecklist,
+  WORKLOAD_INFO,
+  WORKLOADS,
+  type DepScope,
+  type OnboardingState,
+} from '../../customerKey';
 import type { InventoryDep, KeyPair } from '../../inventory/inventoryTypes';
 import type { DepJourney, DepStage } from '../../journeys/depJourney';
 import {
@@ -34,6 +47,7 @@ export interface DepCardContext {
 
 const STAGE_TITLES: Record<DepStage, string> = {
   scope: 'Which policy, and which keys?',
+  onboarding: 'Onboard the workload for Customer Key',
   details: 'Policy details',
   review: 'Your ready-to-run script',
   evidence: 'Paste what PowerShell printed',
@@ -41,7 +55,7 @@ const STAGE_TITLES: Record<DepStage, string> = {
   submitted: 'Waiting for approval',
 };
 
-const STEP_OF: Record<DepStage, number> = { scope: 1, details: 2, review: 3, evidence: 4, recorded: 4, submitted: 3 };
+const STEP_OF: Record<DepStage, number> = { scope: 1, onboarding: 2, details: 2, review: 3, evidence: 4, recorded: 4, submitted: 3 };
 
 const SCOPE_CHOICES = WORKLOADS.map((w) => ({ title: `${WORKLOAD_INFO[w].displayName} — ${WORKLOAD_INFO[w].covers}`, value: w }));
 
@@ -65,6 +79,14 @@ export function renderDepCard(journey: DepJourney, context: DepCardContext): Ada
     case 'scope':
       body.push(...scopeBody(journey, context));
       actions = [executeAction('Next: check the keys', DEP_VERBS.submitScope, addr(journey), { style: 'positive' })];
+      break;
+    case 'onboarding':
+      body.push(...onboardingBody(journey, context));
+      actions = [
+        executeAction('Record the onboarding state', DEP_VERBS.onboardingOutput, addr(journey), { style: 'positive' }),
+        executeAction('Re-check now', DEP_VERBS.onboardingRecheck, addr(journey)),
+        executeAction('Back', DEP_VERBS.back, addr(journey), { associatedInputs: 'none' }),
+      ];
       break;
     case 'details':
       body.push(...detailsBody(journey));
@@ -93,6 +115,72 @@ export function renderDepCard(journey: DepJourney, context: DepCardContext): Ada
   }
   if (journey.status === 'open' && journey.stage !== 'recorded') actions.push(executeAction('Cancel', DEP_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
   return card(body, { actions, fallbackText: `Keyward DEP: ${STAGE_TITLES[journey.stage]}` });
+}
+
+// ------------------------------------------------------------------------------------------ onboarding
+
+/** What each onboarding state means, in words. */
+export const ONBOARDING_STATE_TEXT: Readonly<Record<OnboardingState, string>> = {
+  notStarted: 'Not onboarded yet: nothing recorded.',
+  validated: "Microsoft's validation passed; the onboarding request itself is not recorded yet.",
+  requested: 'Requested: Microsoft has not reported it done yet. Paste newer output later.',
+  failed: 'The onboarding service reported a failure.',
+  onboarded: 'Onboarded: Microsoft reports the request done.',
+  confirmedByMicrosoft: 'Onboarded: Microsoft confirmed it outside the module.',
+};
+
+function onboardingBody(journey: DepJourney, context: DepCardContext): CardElement[] {
+  const scope = journey.scope ?? 'multiWorkload';
+  const onboarding = journey.onboarding;
+  const record = onboarding?.record;
+  const coverage = ONBOARDING_COVERAGE[scope];
+  const body: CardElement[] = [
+    text(`Before the first ${WORKLOAD_INFO[scope].displayName} policy, Microsoft must onboard your tenant for Customer Key; until then New-M365DataAtRestEncryptionPolicy / New-DataEncryptionPolicy fail. Keyward checks this before every policy.`),
+    facts([
+      ['Workload', WORKLOAD_INFO[scope].displayName],
+      ['State', ONBOARDING_STATE_TEXT[record?.state ?? 'notStarted']],
+      ...(record?.requestId ? ([['Request', record.requestId]] as Array<[string, string]>) : []),
+      ...(record ? ([['Recorded', utc(record.updatedAt)]] as Array<[string, string]>) : []),
+    ]),
+  ];
+  for (const problem of record?.problems ?? []) body.push(notice('warning', problem));
+  // The mandatory retention period: Microsoft confirms it; never wait on it silently.
+  const mrpItems: CardElement[] = [text('**Mandatory retention period of both key subscriptions** (the onboarding validation checks it)', { size: 'Small' })];
+  for (const check of onboarding?.mrp ?? []) {
+    if (check.state === 'Registered') mrpItems.push(text(`✅ Subscription ${check.site} (${check.subscriptionId}): Registered.`, { size: 'Small' }));
+    else if (check.state === 'Registering' || check.state === 'Pending') {
+      const wait = mandatoryRetentionWait(check.subscriptionId, check.state, new Date(check.pendingSince ?? check.checkedAt), context.now);
+      mrpItems.push(notice(wait.escalate ? 'warning' : 'info', `⏳ Subscription ${check.site}: ${wait.advice}`), small(`${wait.recheckHint} Last checked ${utc(check.checkedAt)}.`, { subtle: true }));
+    } else if (check.state) {
+      mrpItems.push(notice('warning', `Subscription ${check.site} (${check.subscriptionId}): ${check.state}. Register it as an Owner of the subscription, then press "Re-check now":`), codeBlock(mandatoryRetentionCommands(check.subscriptionId).find((c) => c.shell === 'powershell')?.script ?? ''));
+    } else {
+      mrpItems.push(notice('warning', `Subscription ${check.site} (${check.subscriptionId}): not checked (${check.error ?? 'no answer'}). Run Get-AzProviderFeature -FeatureName mandatoryRetentionPeriodEnabled -ProviderNamespace Microsoft.Resources on it, or give Keyward's reader identity Reader.`));
+    }
+  }
+  body.push(container(mrpItems, { separator: true }));
+  const script = onboarding?.script;
+  if (script) {
+    body.push(
+      text('**1. Run the onboarding script** (validates first; files the request only if the validation reports Success):', { spacing: 'Medium' }),
+      ...scriptElements(script.script),
+      small(`Script SHA-256 ${script.sha256}. ${script.unconfirmed.join(' ')}`, { subtle: true }),
+    );
+  }
+  body.push(
+    ...withMessages(journey, textInput('onboardingScenario', `-Scenario value (${coverage.covered === 'yes' ? 'MDEP for the multi-workload policy' : `UNCONFIRMED for this workload; Keyward uses ${coverage.scenario}`})`, { value: journey.draft.onboardingScenario ?? coverage.scenario, maxLength: 40 })),
+    text(`**2. Paste the output** of ${script?.verifyCommands[0] ?? 'Get-CustomerKeyOnboardingRequest'}, now and again later until Microsoft reports it done:`, { size: 'Small' }),
+    ...withMessages(journey, textInput('onboardingOutput', 'Get-CustomerKeyOnboardingRequest output', { value: journey.draft.onboardingOutput ?? '', isMultiline: true, maxLength: 30_000 })),
+    container(
+      [
+        text(`**Not covered by the module?** ${onboardingFallback(scope)}`, { size: 'Small' }),
+        ...withMessages(journey, textInput('onboardingReference', "Microsoft's reference (support request number)", { value: journey.draft.onboardingReference ?? '', maxLength: 300 })),
+        actionSet([executeAction('Microsoft confirmed onboarding', DEP_VERBS.onboardingConfirm, addr(journey))]),
+      ],
+      { separator: true },
+    ),
+    small(`[${DOC_LINKS.customerKeySetUp.title}](${DOC_LINKS.customerKeySetUp.url})`, { subtle: true }),
+  );
+  return body;
 }
 
 // ------------------------------------------------------------------------------------------ scope

@@ -2,7 +2,7 @@ import { silentLogger, toAppError, type Clock, type Logger } from '../../core';
 import type { AzureReader } from '../../azure/ports';
 import type { ApprovalChange } from '../../approvals/approvalService';
 import type { ApprovalRequest, ConversationRef } from '../../approvals/approvalTypes';
-import { servicePrincipalFor, type DepScope, type Plan } from '../../customerKey';
+import { MANDATORY_RETENTION_FEATURE, servicePrincipalFor, type DepScope, type Plan } from '../../customerKey';
 import { HealthMonitor, type HealthCheckResult } from '../../inventory/healthMonitor';
 import { InventoryService, type RecordableRun } from '../../inventory/inventoryService';
 import type { KeyChecker } from '../../inventory/inventoryPorts';
@@ -39,10 +39,11 @@ import { createStatusFeature } from './statusFeature';
 import { ShareAttestations } from '../../inventory/shareAttestations';
 import { SqliteRunArtifactStore } from '../../store/sqliteRunArtifactStore';
 import { shareAttestationMigrations, SqliteShareAttestationStore } from '../../store/sqliteShareAttestationStore';
+import { onboardingMigrations, SqliteOnboardingStore } from '../../store/sqliteOnboardingStore';
 import { renderShareAttestationCard } from './shareCards';
 
 /** Every table of the inventory and its journeys, in the order main.ts applies them. */
-export const operationsMigrations: readonly Migration[] = [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...shareAttestationMigrations];
+export const operationsMigrations: readonly Migration[] = [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...shareAttestationMigrations, ...onboardingMigrations];
 
 export interface OpsSettings {
   publicUrl?: string;
@@ -132,6 +133,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
   const spObjectId = async (scope: DepScope) => (await options.servicePrincipalObjectIds())[servicePrincipalFor(scope).appId];
   const policy = approvals.service.policy;
   const reminders = new RotationReminders({ inventory, clock, audit });
+  const onboarding = new SqliteOnboardingStore(db);
   const dep = new DepJourneyService({
     store: new SqliteInventoryJourneyStore<DepJourney>(db, 'dep'),
     inventory,
@@ -144,6 +146,8 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     logger: logger.child({ module: 'dep' }),
     tenantId: options.tenantId,
     servicePrincipalObjectId: spObjectId,
+    onboarding,
+    featureState: (subscriptionId) => options.reader.getFeatureState(subscriptionId, MANDATORY_RETENTION_FEATURE.providerNamespace, MANDATORY_RETENTION_FEATURE.featureName),
     ...(settings.keyUriOptions ? { keyUriOptions: settings.keyUriOptions } : {}),
     ...(settings.exchangeAppOnly ? { exchangeAppOnly: settings.exchangeAppOnly } : {}),
   });

@@ -6,6 +6,7 @@ import { DEP_VERBS } from '../../../src/bot/dep/depVerbs';
 import type { Plan } from '../../../src/customerKey';
 import { premiumPlan } from '../../executor/executorFixtures';
 import { loadPowerShellChecker } from '../../helpers/psScriptChecker';
+import { throughOnboarding } from '../../helpers/onboardingClicks';
 import { addressOf, startOpsWorld, type Card, type OpsWorld } from '../inventory/opsWorld';
 
 /** The text of the card's code block (the RichTextBlock's monospace TextRun). */
@@ -55,7 +56,7 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
   async function toDetails(): Promise<Card> {
     await world.say('dep');
     const first = world.cardIn(chat(), /Which policy, and which keys\?/).card;
-    const details = await world.click(DEP_VERBS.submitScope, { ...addressOf(first), scope: 'exchange', source: 'inventory', pairId: pairId() });
+    const details = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(first), scope: 'exchange', source: 'inventory', pairId: pairId() }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
     assert.match(details.text, /Policy details/, details.text.slice(0, 2000));
     return details.card!;
   }
@@ -160,7 +161,7 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
     const fields = (rgA: string) => ({ scope: 'exchange', source: 'uri', 'keyA.uri': made[0]!.uri, 'keyA.subscriptionId': made[0]!.sub, 'keyA.resourceGroup': rgA, 'keyB.uri': made[1]!.uri, 'keyB.subscriptionId': made[1]!.sub, 'keyB.resourceGroup': made[1]!.rg });
     const wrong = await world.click(DEP_VERBS.submitScope, { ...addressOf(first), ...fields('rg-elsewhere') });
     assert.match(wrong.text, /Keyward found no vault named kv-old-0-[a-z0-9]+ in resource group rg-elsewhere/);
-    const details = await world.click(DEP_VERBS.submitScope, { ...addressOf(wrong.card!), ...fields(made[0]!.rg) });
+    const details = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(wrong.card!), ...fields(made[0]!.rg) }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
     assert.match(details.text, /Policy details/, details.text.slice(0, 3000));
     assert.match(details.text, /https:\/\/kv-old-0-[a-z0-9]+\.vault\.azure\.net\/keys\/legacy-ex/, 'the policy names the keys as Microsoft 365 sees them');
     const journey = ops().dep.get(addressOf(details.card!).journeyId);

@@ -3,6 +3,8 @@ import {
   buildDepRefreshScript,
   buildDepScript,
   buildMailboxOffboardingScript,
+  buildOnboardingScript,
+  onboardingStatusCommand,
   CMDLET_SIGNATURES,
   mandatoryRetentionCommands,
   type DepRequest,
@@ -86,6 +88,10 @@ function everyScript(): Array<[string, string]> {
     scripts.push([name, made.script]);
     made.verifyCommands.forEach((command, i) => scripts.push([`evidence ${i + 1}: ${name}`, command]));
   }
+  scripts.push(['onboarding: multi-workload', buildOnboardingScript({ tenantId: TENANT, workload: 'multiWorkload', keys: vaultKeys('mw') }).script]);
+  scripts.push(['onboarding: Exchange, HSM keys', buildOnboardingScript({ tenantId: TENANT, workload: 'exchange', keys: hsmKeys('ex') }).script]);
+  scripts.push(['onboarding: SharePoint, module 1.0.x parameters', buildOnboardingScript({ tenantId: TENANT, workload: 'sharePoint', keys: vaultKeys('sp'), parameterStyle: 'vaultAndKeyName' }).script]);
+  scripts.push(['evidence: onboarding status', onboardingStatusCommand(TENANT)]);
   scripts.push(['offboarding: listed mailboxes', buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { list: ['adele@contoso.com', "o'brien@contoso.com"] } }).script]);
   scripts.push(['offboarding: every mailbox on the policy, app-only', buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { all: true }, connection: APP_ONLY }).script]);
   for (const snippet of mandatoryRetentionCommands(SUB_A)) if (snippet.shell === 'powershell') scripts.push(['onboarding: mandatory retention registration', snippet.script]);

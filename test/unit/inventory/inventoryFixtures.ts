@@ -10,6 +10,7 @@ import { buildSetupPlan, validateSpec, type ChecklistLine, type CustomerKeyDraft
 import { InventoryService, type RecordableRun } from '../../../src/inventory/inventoryService';
 import type { KeyChecker } from '../../../src/inventory/inventoryPorts';
 import { openDatabase, type Database } from '../../../src/store/database';
+import { onboardingMigrations } from '../../../src/store/sqliteOnboardingStore';
 import { inventoryMigrations, SqliteInventoryStore } from '../../../src/store/sqliteInventoryStore';
 import { inventoryJourneyMigrations } from '../../../src/store/sqliteInventoryJourneyStore';
 import { depDownloadMigrations, SqliteDepDownloadStore } from '../../../src/store/sqliteDepDownloadStore';
@@ -87,7 +88,7 @@ export interface InventoryWorld {
 }
 
 export function inventoryWorld(options: { seed?: boolean } = {}): InventoryWorld {
-  const db = openDatabase({ file: ':memory:', migrations: [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations] });
+  const db = openDatabase({ file: ':memory:', migrations: [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...onboardingMigrations] });
   const clock = new ManualClock(Date.UTC(2026, 10, 29, 9, 0));
   const inventory = new InventoryService({ store: new SqliteInventoryStore(db), clock });
   const audit: AuditEventInput[] = [];
