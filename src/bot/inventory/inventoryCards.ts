@@ -1,4 +1,4 @@
-import { describeDep, WORKLOAD_INFO } from '../../customerKey';
+import { describeDep, WORKLOAD_INFO, WORKLOADS, type OnboardingRecord, type OnboardingState } from '../../customerKey';
 import type { HealthRecord, InventoryContainer, InventoryDep, InventoryKey } from '../../inventory/inventoryTypes';
 import { currentVersion } from '../../inventory/inventoryTypes';
 import type { DriftReport } from '../../inventory/healthMonitor';
@@ -19,8 +19,19 @@ export interface InventoryView {
   journeys: ReadonlyArray<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>;
   /** Who holds the security-domain shares of an active Managed HSM, and whether they confirmed. */
   custody?: (hsmName: string) => Custody | undefined;
+  /** The tenant's Customer Key onboarding, one record per workload that has one. */
+  onboarding?: readonly OnboardingRecord[];
   now: Date;
 }
+
+const ONBOARDING_WORDS: Readonly<Record<OnboardingState, string>> = {
+  notStarted: 'not onboarded',
+  validated: 'validated, request not filed',
+  requested: 'requested, Microsoft not done yet',
+  failed: 'failed',
+  onboarded: 'onboarded',
+  confirmedByMicrosoft: 'onboarded (confirmed by Microsoft)',
+};
 
 const MAX_ROWS = 12;
 
@@ -45,6 +56,18 @@ export function inventorySections(view: InventoryView): CardElement[] {
         ),
       );
     }
+  }
+
+  if (view.onboarding) {
+    // Customer Key onboarding per workload: a DEP can be created only once its workload is onboarded.
+    out.push(text('**Customer Key onboarding**', { spacing: 'Large' }));
+    const lines = WORKLOADS.map((w) => {
+      const record = view.onboarding?.find((r) => r.workload === w);
+      const state = record?.state ?? 'notStarted';
+      return `${state === 'onboarded' || state === 'confirmedByMicrosoft' ? '✅' : state === 'failed' ? '❌' : '⏳'} ${WORKLOAD_INFO[w].displayName}: ${ONBOARDING_WORDS[state]}${record?.requestId ? ` (request ${record.requestId})` : ''}${record ? ` · ${utc(record.updatedAt)}` : ''}`;
+    });
+    out.push(text(lines.join('\n\n'), { size: 'Small' }));
+    out.push(small('"dep" shows the onboarding step for a workload that is not onboarded yet.', { subtle: true }));
   }
 
   const shown = view.containers.filter((c) => c.status !== 'purged' || (c.purgedAt && view.now.getTime() - Date.parse(c.purgedAt) < 30 * 86_400_000));

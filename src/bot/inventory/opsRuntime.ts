@@ -360,6 +360,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       setupJourneys: options.setupJourneys,
       opsJourneys,
       shares,
+      onboarding: () => onboarding.list(options.tenantId),
       clock,
       logger,
       checkHealthNow: (reference) => later('health check on demand', async () => void (await checkHealth(reference))),

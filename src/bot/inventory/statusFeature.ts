@@ -1,4 +1,5 @@
 import type { Clock, Logger } from '../../core';
+import type { OnboardingRecord } from '../../customerKey';
 import type { InventoryService } from '../../inventory/inventoryService';
 import type { OpsJourneyBase } from '../../inventory/opsJourney';
 import type { JourneyOwner, SetupJourney } from '../../journeys/setupJourney';
@@ -24,6 +25,8 @@ export interface StatusFeatureDeps {
   checkHealthNow(reference: Record<string, unknown>): void;
   /** Security-domain share attestations (holders answer on their card). */
   shares: ShareAttestations;
+  /** The tenant's Customer Key onboarding records (one per workload). */
+  onboarding?: () => readonly OnboardingRecord[];
   clock: Clock;
   logger: Logger;
 }
@@ -45,6 +48,7 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         health: (key) => deps.inventory.health(key.ref.versionlessUri),
         journeys: who.aadObjectId ? deps.opsJourneys(who) : [],
         custody: (hsmName) => deps.shares.custody(hsmName),
+        ...(deps.onboarding ? { onboarding: deps.onboarding() } : {}),
         now: deps.clock.now(),
       }),
     });

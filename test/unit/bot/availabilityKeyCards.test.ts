@@ -31,3 +31,4 @@ describe('availability key on the cards', () => {
     });
   }
 });
+

@@ -113,12 +113,12 @@ export function servicesFor(world: InventoryWorld, options: { coolingOffMs?: num
     purgeWatchIntervalMs: 6 * 3600_000,
     mayCancel: (_requestId, objectId) => [LOCAL_PEOPLE.approverAlex.objectId, LOCAL_PEOPLE.approverBruno.objectId, LOCAL_PEOPLE.approverChen.objectId].includes(objectId),
   });
-  return { dep, roll, teardown, reminders, reader, submitted, started, audit };
+  return { dep, roll, teardown, reminders, reader, submitted, started, audit, onboarding };
 }
 
 export async function buildOpsGallery(): Promise<OpsGalleryCard[]> {
   const world = inventoryWorld();
-  const { dep, roll, teardown, reminders, reader } = servicesFor(world);
+  const { dep, roll, teardown, reminders, reader, onboarding } = servicesFor(world);
   const cards: OpsGalleryCard[] = [];
   const now = () => world.clock.now();
   const depCard = (j: DepJourney) => renderDepCard(j, { pairs: world.inventory.pairs(), deps: journeyDeps(world.inventory, j), appOnly: false, now: now() });
@@ -215,6 +215,7 @@ export async function buildOpsGallery(): Promise<OpsGalleryCard[]> {
         deps: world.inventory.deps(),
         health: (key) => world.inventory.health(key.ref.versionlessUri),
         journeys: [{ journey: d, line: 'DEP — Exchange mailboxes Contoso-EX: paste what powershell printed', resumeVerb: 'dep.resume' }],
+        onboarding: onboarding.list(LOCAL_TENANT_ID),
         now: now(),
       }),
     }),
