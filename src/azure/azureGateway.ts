@@ -22,6 +22,7 @@ import type {
   NameAvailability,
   RoleAssignmentInfo,
   SecurityDomainCertificate,
+  SubscribedSku,
   SubscriptionInfo,
   VaultCreateParameters,
   VaultInfo,
@@ -462,6 +463,26 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
   }
 
   // ---------------------------------------------------------------- Graph
+
+  /**
+   * `GET {graph}/v1.0/subscribedSkus?$select=…` — the tenant's licences. Needs the Graph application
+   * permission LicenseAssignment.Read.All (least privileged per the subscribedSku list page).
+   */
+  subscribedSkus(): Promise<SubscribedSku[]> {
+    const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/subscribedSkus?$select=skuId,skuPartNumber,capabilityStatus,prepaidUnits,consumedUnits,servicePlans`;
+    return this.call({ operation: "read the tenant's subscribed licences", scope: 'Microsoft Graph', requiredRole: 'LicenseAssignment.Read.All (Graph application permission)' }, async () => {
+      type Sku = { skuId?: string; skuPartNumber?: string; capabilityStatus?: string; consumedUnits?: number; prepaidUnits?: { enabled?: number }; servicePlans?: Array<{ servicePlanId?: string; servicePlanName?: string }> };
+      const response = await this.graph.send<{ value?: Sku[] }>('GET', url);
+      return (response.body.value ?? []).map((s) => ({
+        skuId: s.skuId ?? '',
+        skuPartNumber: s.skuPartNumber ?? '',
+        capabilityStatus: s.capabilityStatus ?? '',
+        enabledUnits: s.prepaidUnits?.enabled ?? 0,
+        consumedUnits: s.consumedUnits ?? 0,
+        servicePlans: (s.servicePlans ?? []).map((p) => ({ servicePlanId: p.servicePlanId ?? '', servicePlanName: p.servicePlanName ?? '' })),
+      }));
+    });
+  }
 
   servicePrincipalObjectId(appId: string): Promise<string | undefined> {
     const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/servicePrincipals(appId='${encodeURIComponent(appId)}')?$select=id,appId,displayName`;

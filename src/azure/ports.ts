@@ -83,6 +83,16 @@ export interface ManagedHsmInfo {
   tags: Record<string, string>;
 }
 
+/** One subscribed SKU (Microsoft Graph subscribedSku), the fields Keyward reads. */
+export interface SubscribedSku {
+  skuId: string;
+  skuPartNumber: string;
+  capabilityStatus: string;
+  enabledUnits: number;
+  consumedUnits: number;
+  servicePlans: Array<{ servicePlanId: string; servicePlanName: string }>;
+}
+
 /** A Managed HSM local custom role (PUT /providers/Microsoft.Authorization/roleDefinitions/{name}). */
 export interface HsmCustomRoleDefinition {
   /** GUID. */
@@ -171,6 +181,8 @@ export interface AzureReader {
   providerLocations(subscriptionId: string, providerNamespace: string, resourceType: string): Promise<string[]>;
   /** Which of `actions` the calling identity lacks at `scope` (Microsoft.Authorization/permissions). */
   missingActions(scope: string, actions: readonly string[]): Promise<string[]>;
+  /** The tenant's subscribed licences (Microsoft Graph `GET /v1.0/subscribedSkus`; LicenseAssignment.Read.All). */
+  subscribedSkus(): Promise<SubscribedSku[]>;
   /** Object id of the service principal of `appId` in the tenant (Microsoft Graph; Application.Read.All). */
   servicePrincipalObjectId(appId: string): Promise<string | undefined>;
   getVault(subscriptionId: string, resourceGroup: string, name: string): Promise<VaultInfo | undefined>;

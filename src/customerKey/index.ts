@@ -240,3 +240,10 @@ export {
   businessDaysBetween,
   mandatoryRetentionWait,
 } from './onboarding';
+export {
+  type SubscribedSkuView,
+  CUSTOMER_KEY_SERVICE_PLAN,
+  QUALIFYING_LICENCES,
+  MAILBOX_DEP_LICENCE_NOTE,
+  licenceLine,
+} from './licences';

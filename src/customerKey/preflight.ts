@@ -10,6 +10,7 @@ import { describeDep, type DepKeyUsage } from './depTypes';
 import { containerResourceId } from './keyRefs';
 import { parseKeyIdentifier, type KeyContainerKind } from './keyUris';
 import { notObservedLine, unknownLine, type ChecklistLine, type Fix, type Observed } from './checklist';
+import { licenceLine, type SubscribedSkuView } from './licences';
 import { findRegion, managedHsmRegionStatus, normalizeRegionName } from './regions';
 import { ROLES } from './roles';
 import type { CustomerKeySpec, SiteId } from './spec';
@@ -219,6 +220,8 @@ export interface PreflightObservations {
   readonly hsmLocations?: Readonly<Record<string, Observed<HsmLocationsObservation>>>;
   readonly permissions?: Readonly<Record<string, Observed<PermissionObservation>>>;
   readonly servicePrincipals?: Readonly<Record<string, Observed<ServicePrincipalObservation>>>;
+  /** The tenant's subscribed licences (Microsoft Graph subscribedSkus, reader identity). */
+  readonly licences?: Observed<readonly SubscribedSkuView[]>;
 }
 
 export interface PreflightContext {
@@ -516,12 +519,13 @@ function servicePrincipalLine(t: PreflightTargets['servicePrincipals'][number], 
 
 /**
  * Evaluates preflight observations into checklist lines, in a stable order: subscriptions, the
- * mandatory retention period, names, Managed HSM region and quota, permissions, service principals.
+ * licence, the mandatory retention period, names, Managed HSM region and quota, permissions, service principals.
  */
 export function evaluatePreflight(spec: CustomerKeySpec, observations: PreflightObservations, context: PreflightContext): ChecklistLine[] {
   const targets = preflightTargets(spec);
   const lines: ChecklistLine[] = [];
   for (const t of targets.subscriptions) lines.push(...subscriptionLines(t.site, t.subscriptionId, get(observations.subscriptions, t.subscriptionId), context, 'setup'));
+  lines.push(licenceLine(observations.licences));
   for (const t of targets.mandatoryRetention) lines.push(featureLine(t.site, t.subscriptionId, get(observations.mandatoryRetention, t.subscriptionId)));
   for (const t of targets.names) lines.push(nameLine(t, get(observations.names, t.key)));
   for (const t of targets.hsmLocations) lines.push(hsmRegionLine(t.site, spec.sites[t.site].region, get(observations.hsmLocations, t.subscriptionId)));
