@@ -28,6 +28,7 @@ import { createOpsRuntime, operationsMigrations, type OpsRuntime } from './bot/i
 import { withoutCommands } from './bot/inventory/statusFeature';
 import { AuditDigester, ed25519Signer } from './audit';
 import { AuditDigestDirectory, loadOrCreateDigestKey } from './store/auditDigestFiles';
+import { keywardPrivatePaths, securePrivatePaths } from './store/privatePaths';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -67,6 +68,9 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
+  // Private files: data directory 0700, keys, store, security domains and backups 0600 (tightened
+  // and logged if an older version or a restore left them open; another user's file = no start).
+  securePrivatePaths(keywardPrivatePaths(config), logger);
   // The audit digest key too (a damaged key file = no start, with what to do).
   const digestSigner = config.auditDigests.everyMinutes > 0 ? ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile)) : undefined;
   const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations, ...journeyMigrations, ...executorMigrations, ...operationsMigrations] });
@@ -97,8 +101,16 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const digestTimer = digester ? setInterval(signAuditDigest, config.auditDigests.everyMinutes * 60_000).unref() : undefined;
 
   // Azure: a reader identity for preflight and checks, a writer identity for approved runs only.
-  const writerCredential = createAzureCredential(config.azure.writerClientId);
-  const readerCredential = config.azure.readerClientId ? createAzureCredential(config.azure.readerClientId) : writerCredential;
+  // Local mode is anonymous, so its credentials take tokens only from the local emulator.
+  const localOnly = config.mode === 'local' && !config.local.unsafeRealAzure;
+  if (config.local.unsafeRealAzure) {
+    logger.warn(
+      { setting: 'KEYWARD_LOCAL_UNSAFE_REAL_AZURE', armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint, credential: config.azure.writerClientId ? 'managed identity' : 'DefaultAzureCredential (your own login)' },
+      'UNSAFE: local mode is anonymous (no sign-in), and KEYWARD_LOCAL_UNSAFE_REAL_AZURE lets it use real Azure: anyone who can reach this port can act as any person, approve plans and change Azure with these credentials. Unset it unless you really mean this.',
+    );
+  }
+  const writerCredential = createAzureCredential(config.azure.writerClientId, { localOnly });
+  const readerCredential = config.azure.readerClientId ? createAzureCredential(config.azure.readerClientId, { localOnly }) : writerCredential;
   const azureEndpoints = { armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint };
   const azureReader = new AzureGateway({ credential: readerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-reader' }) });
   const tenantId = config.azure.tenantId ?? policy.tenantId;
@@ -138,7 +150,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // steps after re-checking Azure, so a lost answer to a POST never makes a second key version.
   const planJourneys = new SqliteJourneyStore(db);
   const writerAzure = new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 });
-  const wrapProbe = config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId), retry: { maxRetries: 0 } }) : undefined;
+  const wrapProbe = config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId, { localOnly }), retry: { maxRetries: 0 } }) : undefined;
   const executor = createExecutorRuntime({
     config,
     db,
@@ -231,6 +243,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       health,
       allowedTenants: config.bot.allowedTenants,
       requireTenant: config.mode === 'production',
+      loopbackOnly: config.mode === 'local',
+      clock,
       logger,
       downloads: operations.downloads,
     });

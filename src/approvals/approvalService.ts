@@ -1,4 +1,4 @@
-import { appError, isAppError, newUuid, silentLogger, toAppError, type AppError, type Clock, type Logger } from '../core';
+import { appError, isAppError, newUuid, silentLogger, toAppError, truncateText, type AppError, type Clock, type Logger } from '../core';
 import { SYSTEM_ACTOR, type AuditActor, type AuditEventInput, type AuditLog } from '../audit';
 import { policyMembers, type ApprovalPolicy } from './approvalPolicy';
 import type { ApprovalRequestStore, Atomic } from './approvalPorts';
@@ -461,7 +461,7 @@ export class ApprovalService {
   private refuseUnidentified(error: AppError, claimed: ActorIdentity, requestId: string, action: string, details: Record<string, unknown>): ActionResult {
     this.auditOutside({
       // What the activity claimed, kept for the investigation; it was not trusted for anything.
-      actor: { objectId: claimed.aadObjectId?.slice(0, 64) || 'unidentified', name: claimed.name?.slice(0, 200), tenantId: claimed.tenantId?.slice(0, 64) },
+      actor: { objectId: claimed.aadObjectId?.slice(0, 64) || 'unidentified', name: claimed.name === undefined ? undefined : truncateText(claimed.name, 200), tenantId: claimed.tenantId?.slice(0, 64) },
       action,
       target: `approval/${requestId}`,
       requestId,
@@ -494,5 +494,5 @@ function auditActor(person: Person): AuditActor {
 
 function targetOf(targets: readonly string[]): string {
   const joined = targets.join(' | ');
-  return joined === '' ? '(no targets named)' : joined.length > 500 ? `${joined.slice(0, 500)}…` : joined;
+  return joined === '' ? '(no targets named)' : joined.length > 500 ? `${truncateText(joined, 500)}…` : joined;
 }

@@ -1,4 +1,4 @@
-import { appError, type AppError } from '../core';
+import { appError, truncateText, type AppError } from '../core';
 import type { ApprovalRequest, Person, RequestStatus, VoteDecision } from './approvalTypes';
 import { eligibleRequirements, evaluateRule } from './ruleEvaluation';
 
@@ -31,13 +31,13 @@ export interface TransitionContext {
 
 export const MAX_REASON_LENGTH = 500;
 
-/** Trims, removes control characters and caps a free-text reason. */
+/** Trims, removes control characters and caps a free-text reason (cut between characters, never through one). */
 export function cleanReason(reason: string | undefined): string | undefined {
   if (reason === undefined) return undefined;
   // eslint-disable-next-line no-control-regex
   const cleaned = reason.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (cleaned === '') return undefined;
-  return cleaned.length > MAX_REASON_LENGTH ? cleaned.slice(0, MAX_REASON_LENGTH) : cleaned;
+  return truncateText(cleaned, MAX_REASON_LENGTH).trimEnd();
 }
 
 const iso = (date: Date) => date.toISOString();

@@ -1,4 +1,5 @@
-import { redactSecrets, TOKEN_PATTERN } from '../core';
+import { redactSecrets, TOKEN_PATTERN, truncateText } from '../core';
+import { storableText } from './auditRecord';
 import type { AuditEventInput } from './auditRecord';
 
 const REDACTED = '[redacted]';
@@ -10,10 +11,13 @@ const LONG_OPAQUE = /\b[A-Za-z0-9+/_-]{200,}={0,2}/g;
 export const MAX_DETAILS_BYTES = 16 * 1024;
 const MAX_TEXT = 2000;
 
-/** Replaces bearer tokens, JWTs, PEM blocks and long opaque strings inside free text. */
+/**
+ * Replaces bearer tokens, JWTs, PEM blocks and long opaque strings inside free text, makes it
+ * storable (well-formed, no NUL) and caps it at MAX_TEXT UTF-16 units, cut between characters.
+ */
 export function scrubText(value: string): string {
-  const cleaned = value.replace(PEM, REDACTED).replace(GLOBAL_TOKEN, REDACTED).replace(LONG_OPAQUE, REDACTED);
-  return cleaned.length > MAX_TEXT ? `${cleaned.slice(0, MAX_TEXT)}…` : cleaned;
+  const cleaned = storableText(value).replace(PEM, REDACTED).replace(GLOBAL_TOKEN, REDACTED).replace(LONG_OPAQUE, REDACTED);
+  return cleaned.length > MAX_TEXT ? `${truncateText(cleaned, MAX_TEXT)}…` : cleaned;
 }
 
 function scrubValue(value: unknown, depth: number): unknown {
@@ -25,7 +29,7 @@ function scrubValue(value: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
     if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-    out[key] = scrubValue(member, depth + 1);
+    out[storableText(key)] = scrubValue(member, depth + 1);
   }
   return out;
 }
@@ -44,10 +48,12 @@ export function scrubAuditEvent(event: AuditEventInput): AuditEventInput {
     actor: {
       objectId: scrubText(event.actor.objectId),
       name: event.actor.name === undefined ? undefined : scrubText(event.actor.name),
-      tenantId: event.actor.tenantId,
+      tenantId: event.actor.tenantId === undefined ? undefined : scrubText(event.actor.tenantId),
     },
     action: scrubText(event.action),
     target: scrubText(event.target),
+    requestId: event.requestId === undefined ? undefined : scrubText(event.requestId),
+    planHash: event.planHash === undefined ? undefined : scrubText(event.planHash),
     reason: event.reason === undefined ? undefined : scrubText(event.reason),
     details: size > MAX_DETAILS_BYTES ? { truncated: true, originalBytes: size } : details,
   };

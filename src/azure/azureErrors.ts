@@ -12,7 +12,8 @@ export interface AzureCallContext {
 }
 
 interface AzureErrorBody {
-  error?: { code?: string; message?: string; innererror?: { code?: string } };
+  /** `innererror` on the wire; `innerError` once @azure/keyvault-keys 4.10 has deserialized it into RestError.details. */
+  error?: { code?: string; message?: string; innererror?: { code?: string }; innerError?: { code?: string } };
   code?: string;
   message?: string;
 }
@@ -29,7 +30,7 @@ export function mapAzureError(error: unknown, context: AzureCallContext): AppErr
   const status = restError?.statusCode;
   const body = parseBody(restError);
   const azureCode = body.error?.code ?? body.code ?? restError?.code;
-  const innerCode = body.error?.innererror?.code;
+  const innerCode = body.error?.innererror?.code ?? body.error?.innerError?.code;
   const azureMessage = body.error?.message ?? body.message ?? (error instanceof Error ? error.message : String(error));
   const retryAfterMs = retryAfter(restError);
   const details = { status, azureCode, innerCode, azureMessage, operation: context.operation, scope: context.scope, requiredRole: context.requiredRole, retryAfterMs };
@@ -65,6 +66,11 @@ export function mapAzureError(error: unknown, context: AzureCallContext): AppErr
     return say('AzureForbidden', `Azure refused to ${context.operation} (${innerCode ?? azureCode ?? 'Forbidden'}).${role}`);
   }
   if (status === 404) return say('AzureNotFound', `Azure found nothing for ${context.operation} (${azureCode ?? 'NotFound'}).`);
+  if (status === 409 && (innerCode === 'ObjectIsBeingDeleted' || innerCode === 'ObjectIsBeingRecovered')) {
+    // Key Vault finishes soft deletes and recovers asynchronously: for seconds (no SLA) the object
+    // is neither readable nor reusable, and the same call succeeds, or fails for good, once it settles.
+    return say('AzureTransient', `Azure is still ${innerCode === 'ObjectIsBeingDeleted' ? 'deleting' : 'recovering'} what Keyward tried to ${context.operation} (${innerCode}); that settles by itself, so the step is tried again.`);
+  }
   if (status === 409) return say('AzureConflict', `Azure reports a conflict for ${context.operation} (${innerCode ?? azureCode ?? 'Conflict'}): ${azureMessage}`);
   if (status === 400) return say('AzureBadRequest', `Azure rejected the parameters to ${context.operation} (${azureCode ?? 'BadRequest'}): ${azureMessage}`);
   if (status === 501 && azureCode === 'NotImplementedByEmulator') return say('NotImplementedByEmulator', `The local emulator does not implement ${context.operation}: ${azureMessage}`);

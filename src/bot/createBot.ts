@@ -28,8 +28,11 @@ export interface CreateBotOptions {
 
 export interface Bot {
   adapter: TeamsAdapter;
-  /** Runs one POST /api/messages through botbuilder (JWT validation when an app id is set). */
-  handleActivity(req: restify.Request, res: restify.Response): Promise<void>;
+  /**
+   * Runs one POST /api/messages through botbuilder: JWT validation when an app id is set, then
+   * `admit` (the server's checks for authenticated callers; it throws to refuse), then the turn.
+   */
+  handleActivity(req: restify.Request, res: restify.Response, admit: () => void): Promise<void>;
 }
 
 /**
@@ -60,9 +63,9 @@ export function createBot(options: CreateBotOptions): Bot {
   const logic = (context: TurnContext) => app.run(context).then(() => undefined);
   return {
     adapter,
-    async handleActivity(req, res) {
+    async handleActivity(req, res, admit) {
       const activity = withDates((req as restify.Request & { body: Activity }).body);
-      const invokeResponse = await adapter.authenticateAndRun(activity, String(req.headers.authorization ?? ''), logic);
+      const invokeResponse = await adapter.authenticateAndRun(activity, String(req.headers.authorization ?? ''), admit, logic);
       res.status(invokeResponse?.status ?? 200);
       if (invokeResponse?.body !== undefined) res.send(invokeResponse.body);
       res.end();
@@ -77,13 +80,14 @@ export function createBot(options: CreateBotOptions): Bot {
  * Keyward's server answers errors with a code and no internals instead.
  */
 class KeywardTeamsAdapter extends TeamsAdapter {
-  async authenticateAndRun(activity: Activity, authHeader: string, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  async authenticateAndRun(activity: Activity, authHeader: string, admit: () => void, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     let authenticated: Awaited<ReturnType<typeof this.botFrameworkAuthentication.authenticateRequest>>;
     try {
       authenticated = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
     } catch (error) {
       throw appError('Unauthenticated', 'The Bot Framework token on this request was not accepted.', { reason: error instanceof Error ? error.message : String(error) });
     }
+    admit();
     return this.processActivity(authenticated, activity, logic);
   }
 }

@@ -6,6 +6,7 @@
  * Flags override the environment: --data-dir <dir> (KEYWARD_DATA_DIR, default .data),
  * --port <n> (KEYWARD_EMULATOR_PORT, default 8443), --host <ip> (default 127.0.0.1),
  * --hsm-provisioning-ms <n> (default 3000), --lro-mode location|azure-async-operation,
+ * --soft-delete-window-ms <n> (KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS, default 0),
  * --log-level debug|info|warn|error (KEYWARD_LOG_LEVEL, default info).
  */
 import path from 'node:path';
@@ -20,6 +21,7 @@ interface CliOptions {
   host: string;
   hsmProvisioningMs: number;
   lroMode: LroMode;
+  softDeleteWindowMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -28,7 +30,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`Usage: npm run emulator -- [--data-dir <dir>] [--port <n>] [--host <ip>] [--hsm-provisioning-ms <n>] [--lro-mode location|azure-async-operation] [--log-level <level>]\n`);
+      process.stdout.write(`Usage: npm run emulator -- [--data-dir <dir>] [--port <n>] [--host <ip>] [--hsm-provisioning-ms <n>] [--lro-mode location|azure-async-operation] [--soft-delete-window-ms <n>] [--log-level <level>]\n`);
       process.exit(0);
     }
     const [name, inline] = arg.split('=', 2);
@@ -37,7 +39,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     if (value === undefined) fail(`${name} needs a value.`);
     flags.set(name.slice(2), value);
   }
-  const known = ['data-dir', 'port', 'host', 'hsm-provisioning-ms', 'lro-mode', 'log-level'];
+  const known = ['data-dir', 'port', 'host', 'hsm-provisioning-ms', 'lro-mode', 'soft-delete-window-ms', 'log-level'];
   for (const name of flags.keys()) if (!known.includes(name)) fail(`Unknown option --${name}. Try --help.`);
 
   const dataRoot = flags.get('data-dir') ?? env.KEYWARD_DATA_DIR ?? '.data';
@@ -48,6 +50,11 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   if (!Number.isFinite(hsmProvisioningMs) || hsmProvisioningMs < 0) fail('--hsm-provisioning-ms must be a non-negative number of milliseconds.');
   const lroMode = flags.get('lro-mode') ?? 'location';
   if (lroMode !== 'location' && lroMode !== 'azure-async-operation') fail("--lro-mode must be 'location' or 'azure-async-operation'.");
+  const windowText = flags.get('soft-delete-window-ms') ?? env.KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS ?? '0';
+  const softDeleteWindowMs = Number(windowText);
+  if (!Number.isInteger(softDeleteWindowMs) || softDeleteWindowMs < 0 || softDeleteWindowMs > 600_000) {
+    fail(`KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS (or --soft-delete-window-ms) must be a whole number of milliseconds from 0 to 600000; got '${windowText}'.`);
+  }
   const logLevel = flags.get('log-level') ?? env.KEYWARD_LOG_LEVEL ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) fail('--log-level (KEYWARD_LOG_LEVEL) must be debug, info, warn or error.');
   return {
@@ -56,6 +63,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
     host: flags.get('host') ?? '127.0.0.1',
     hsmProvisioningMs,
     lroMode,
+    softDeleteWindowMs,
     logLevel: logLevel as CliOptions['logLevel'],
   };
 }
@@ -97,6 +105,7 @@ async function main(): Promise<void> {
       host: options.host,
       hsmProvisioningMs: options.hsmProvisioningMs,
       lroMode: options.lroMode,
+      softDeleteWindowMs: options.softDeleteWindowMs,
       logger,
     });
   } catch (error) {

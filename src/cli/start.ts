@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   ]);
 
   const logDir = path.join(config.dataDir, 'logs');
-  fs.mkdirSync(logDir, { recursive: true });
+  fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   start('emulator', ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/emulator.ts')], {
     KEYWARD_DATA_DIR: config.dataDir,
     KEYWARD_EMULATOR_PORT: String(config.local.emulatorPort),
+    KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS: String(config.local.emulatorSoftDeleteWindowMs),
   }, logDir);
   const info = await waitFor('the Azure emulator', 90_000, async () => {
     const found = readEmulatorInfo(config.dataDir);

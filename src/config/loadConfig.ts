@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { appError, LOCAL_TENANT_ID } from '../core';
+import { appError, isLoopbackHost, isLoopbackUrl, LOCAL_IDENTITIES, LOCAL_TENANT_ID } from '../core';
 import { SETTINGS } from './settings';
 
 export type Mode = 'local' | 'production';
@@ -32,7 +32,14 @@ export interface Config {
     servicePrincipalObjectIds: Readonly<Record<string, string>>;
   };
   local: {
+    /**
+     * KEYWARD_LOCAL_UNSAFE_REAL_AZURE: local mode may use non-emulator endpoints and the developer's
+     * own login. Always false in production (where it does not apply).
+     */
+    unsafeRealAzure: boolean;
     emulatorPort: number;
+    /** The emulator's key soft-delete/recover window (ms). */
+    emulatorSoftDeleteWindowMs: number;
     playgroundPort: number;
     startPlayground: boolean;
     playgroundUser: 'operator' | 'approverAlex' | 'approverBruno' | 'approverChen' | 'approverDana' | 'observer';
@@ -84,12 +91,15 @@ export interface ConfigProblem {
   message: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** True when the address only accepts connections from this machine (parsed, see core/loopback). */
+export { isLoopbackHost } from '../core';
 
-/** True when the address only accepts connections from this machine. */
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith('127.');
+/** Local mode's Azure endpoints when none are set: the local emulator's. */
+export function localEmulatorEndpoints(emulatorPort: number): { armEndpoint: string; graphEndpoint: string } {
+  return { armEndpoint: `https://localhost:${emulatorPort}`, graphEndpoint: `https://graph.localhost:${emulatorPort}` };
 }
+
+const UNSAFE_OVERRIDE = 'KEYWARD_LOCAL_UNSAFE_REAL_AZURE';
 
 /**
  * Reads every setting from `env`, reports every problem at once (ConfigInvalid with
@@ -123,6 +133,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       problems.push({ variable: 'KEYWARD_HOST', message: `is ${host}, but without MicrosoftAppId the bot accepts unauthenticated activities; it only binds to a loopback address (127.0.0.1). Set MicrosoftAppId to run on a network address.` });
     }
     if (appType || password) problems.push({ variable: 'MicrosoftAppId', message: 'is empty while MicrosoftAppType/MicrosoftAppPassword are set; set the app id too, or clear them for local mode' });
+  }
+
+  // Local mode is anonymous: whoever reaches the port is whoever the activity says. So it talks
+  // only to the local emulator (loopback, including the emulator's *.localhost hosts, which
+  // Keyward's Azure clients pin to 127.0.0.1), unless the operator explicitly accepts the risk.
+  const unsafeRealAzure = values[UNSAFE_OVERRIDE] as boolean;
+  const emulatorEndpoints = localEmulatorEndpoints(values.KEYWARD_EMULATOR_PORT as number);
+  const armEndpoint = (values.KEYWARD_AZURE_ARM_ENDPOINT as string | undefined) ?? (mode === 'local' ? emulatorEndpoints.armEndpoint : 'https://management.azure.com');
+  const graphEndpoint = (values.KEYWARD_AZURE_GRAPH_ENDPOINT as string | undefined) ?? (mode === 'local' ? emulatorEndpoints.graphEndpoint : 'https://graph.microsoft.com');
+  if (mode === 'production' && unsafeRealAzure) {
+    problems.push({ variable: UNSAFE_OVERRIDE, message: 'only applies to local mode (without MicrosoftAppId); remove it' });
+  }
+  if (mode === 'local' && !unsafeRealAzure) {
+    for (const [variable, url] of [['KEYWARD_AZURE_ARM_ENDPOINT', armEndpoint], ['KEYWARD_AZURE_GRAPH_ENDPOINT', graphEndpoint]] as const) {
+      if (!isLoopbackUrl(url, { localhostSubdomains: true })) {
+        problems.push({ variable, message: `is ${url}, but local mode (no MicrosoftAppId) is anonymous and only talks to the local emulator on loopback (npm start sets it). To run against real Azure, set MicrosoftAppId (production mode, signed-in users); ${UNSAFE_OVERRIDE}=true overrides this at your own risk` });
+      }
+    }
   }
 
   const spPairs: Record<string, string> = {};
@@ -159,16 +187,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       allowedTenants: allowed.length > 0 ? allowed.map((t) => t.toLowerCase()) : [(tenantId ?? LOCAL_TENANT_ID).toLowerCase()],
     },
     azure: {
-      armEndpoint: values.KEYWARD_AZURE_ARM_ENDPOINT as string,
-      graphEndpoint: values.KEYWARD_AZURE_GRAPH_ENDPOINT as string,
+      armEndpoint,
+      graphEndpoint,
       tenantId: (values.KEYWARD_AZURE_TENANT_ID as string | undefined) ?? tenantId ?? (mode === 'local' ? LOCAL_TENANT_ID : undefined),
-      writerClientId: values.KEYWARD_WRITER_CLIENT_ID as string | undefined,
-      readerClientId: values.KEYWARD_READER_CLIENT_ID as string | undefined,
+      // Local mode uses the emulator's managed identities, never a developer login (unless overridden).
+      writerClientId: (values.KEYWARD_WRITER_CLIENT_ID as string | undefined) ?? (mode === 'local' && !unsafeRealAzure ? LOCAL_IDENTITIES.writer.clientId : undefined),
+      readerClientId: (values.KEYWARD_READER_CLIENT_ID as string | undefined) ?? (mode === 'local' && !unsafeRealAzure ? LOCAL_IDENTITIES.reader.clientId : undefined),
       vaultKeyRoleId: (values.KEYWARD_VAULT_KEY_ROLE_ID as string | undefined)?.toLowerCase(),
       servicePrincipalObjectIds: spPairs,
     },
     local: {
+      unsafeRealAzure: mode === 'local' && unsafeRealAzure,
       emulatorPort: values.KEYWARD_EMULATOR_PORT as number,
+      emulatorSoftDeleteWindowMs: values.KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS as number,
       playgroundPort: values.KEYWARD_PLAYGROUND_PORT as number,
       startPlayground: values.KEYWARD_PLAYGROUND as boolean,
       playgroundUser: values.KEYWARD_PLAYGROUND_USER as Config['local']['playgroundUser'],

@@ -27,8 +27,8 @@ const csv = z
   .string()
   .optional()
   .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item.length > 0));
-const httpsUrl = (fallback: string) =>
-  z.string().trim().url('must be a URL').refine((value) => value.startsWith('https://'), 'must start with https:// (the Azure SDKs refuse bearer tokens over http)').default(fallback);
+const httpsUrl = () =>
+  z.string().trim().url('must be a URL').refine((value) => value.startsWith('https://'), 'must start with https:// (the Azure SDKs refuse bearer tokens over http)').optional();
 const bool = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'must be true or false' }) })
@@ -49,17 +49,19 @@ export const SETTINGS = [
   { name: 'MicrosoftAppPassword', schema: optionalString, doc: 'Client secret, only for MicrosoftAppType=SingleTenant. Never commit it.', example: '', secret: true },
   { name: 'KEYWARD_ALLOWED_TENANTS', schema: csv, doc: 'Comma-separated tenant ids whose activities are served (default: MicrosoftAppTenantId; locally the local tenant).', example: '' },
   // --- Azure
-  { name: 'KEYWARD_AZURE_ARM_ENDPOINT', schema: httpsUrl('https://management.azure.com'), doc: 'Azure Resource Manager endpoint (local mode: taken from the emulator).', example: 'https://management.azure.com' },
-  { name: 'KEYWARD_AZURE_GRAPH_ENDPOINT', schema: httpsUrl('https://graph.microsoft.com'), doc: 'Microsoft Graph endpoint, used to resolve service principal object ids.', example: 'https://graph.microsoft.com' },
+  { name: 'KEYWARD_AZURE_ARM_ENDPOINT', schema: httpsUrl(), doc: 'Azure Resource Manager endpoint. Default: https://management.azure.com; local mode: the local emulator, https://localhost:<KEYWARD_EMULATOR_PORT> (anything not on loopback is refused).', example: '' },
+  { name: 'KEYWARD_AZURE_GRAPH_ENDPOINT', schema: httpsUrl(), doc: 'Microsoft Graph endpoint, used to resolve service principal object ids. Default: https://graph.microsoft.com; local mode: the emulator, https://graph.localhost:<KEYWARD_EMULATOR_PORT>.', example: '' },
   { name: 'KEYWARD_AZURE_TENANT_ID', schema: guid.optional(), doc: 'Tenant of the Customer Key subscriptions (default: MicrosoftAppTenantId).', example: '' },
-  { name: 'KEYWARD_WRITER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the user-assigned managed identity that runs approved plans (writer).', example: '' },
-  { name: 'KEYWARD_READER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the managed identity used for read-only preflight and health checks (default: the writer).', example: '' },
+  { name: 'KEYWARD_WRITER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the user-assigned managed identity that runs approved plans (writer). Local mode default: the emulator\'s keyward-writer identity.', example: '' },
+  { name: 'KEYWARD_READER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the managed identity used for read-only preflight and health checks (default: the writer; local mode: the emulator\'s keyward-reader identity).', example: '' },
   { name: 'KEYWARD_VAULT_KEY_ROLE_ID', schema: guid.optional(), doc: 'Id (GUID) of the custom role from infra/keywardRoles.bicep (read, create, back up keys; no delete or purge) that setup gives Keyward on RBAC vaults. Unset: Key Vault Crypto Officer, which includes key delete and purge.', example: '' },
   { name: 'KEYWARD_M365_SP_OBJECT_IDS', schema: csv, doc: 'Optional appId=objectId pairs for the Microsoft 365 service principals, when Keyward may not read Microsoft Graph.', example: '' },
   // --- local stack
   { name: 'KEYWARD_EMULATOR_PORT', schema: port(8443), doc: 'HTTPS port of the local Azure emulator (local mode).', example: '8443' },
+  { name: 'KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS', schema: z.coerce.number().int('must be a whole number').min(0).max(600000).default(0), doc: 'Emulator: how long a key soft delete or recover stays in progress (Azure: a few seconds, the deleted or recovered key answering 404 meanwhile); 0 = at once, for the demo.', example: '0' },
   { name: 'KEYWARD_PLAYGROUND_PORT', schema: port(56150), doc: 'Port of the Microsoft 365 Agents Playground started by npm start.', example: '56150' },
   { name: 'KEYWARD_PLAYGROUND', schema: bool(true), doc: 'Start the Agents Playground with npm start (false to run bot and emulator only).', example: 'true' },
+  { name: 'KEYWARD_LOCAL_UNSAFE_REAL_AZURE', schema: bool(false), doc: 'UNSAFE, local mode only: let the anonymous local bot (no sign-in: whoever reaches its port can act as anyone and approve plans) use Azure endpoints other than the local emulator, and your developer login (DefaultAzureCredential, e.g. az login) when no client id is set. Logged as a warning at every start. Use a tunnel with MicrosoftAppType=SingleTenant instead.', example: 'false' },
   { name: 'KEYWARD_PLAYGROUND_USER', schema: z.enum(['operator', 'approverAlex', 'approverBruno', 'approverChen', 'approverDana', 'observer']).default('operator'), doc: 'Who you are in the playground UI: operator, approverAlex, approverBruno, approverChen, approverDana or observer.', example: 'operator' },
   // --- approvals, execution, storage of artefacts
   { name: 'KEYWARD_POLICY_FILE', schema: optionalString, doc: 'Approval policy file (JSON). Local default: config/policy.local.json. Required in production.', example: 'config/policy.local.json' },

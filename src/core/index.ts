@@ -5,3 +5,5 @@ export * from './ids';
 export * from './logger';
 export * from './redact';
 export * from './localTenant';
+export * from './text';
+export * from './loopback';

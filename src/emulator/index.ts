@@ -27,7 +27,7 @@ import { EmulatorModel, type EmulatorSeed } from './model/emulatorModel';
 import { EmulatorState } from './model/emulatorState';
 import { type KeyGenerator, nodeKeyGenerator } from './model/keyGenerator';
 import type { ModelContext } from './model/modelContext';
-import { DEFAULT_PRINCIPAL_OBJECT_ID, defaultSeed } from './seed';
+import { defaultSeed } from './seed';
 import { SqliteStateStore } from './store/sqliteStateStore';
 import { ensureCertificateAuthority, issueServerCertificate } from './tls/certificateAuthority';
 
@@ -60,10 +60,13 @@ export interface EmulatorOptions {
   hsmProvisioningMs?: number;
   /** How Managed HSM LROs report progress; default `location` (202 + Location, as the RP does). */
   lroMode?: LroMode;
+  /**
+   * How long a key's soft delete or recover stays in progress: the deleted key (or the recovered
+   * one) answers 404 until it has passed, as Azure's does for a few seconds. Default 0 (at once).
+   */
+  softDeleteWindowMs?: number;
   /** How private keys are made; benchmarks pass `pooledKeyGenerator`. */
   keyGenerator?: KeyGenerator;
-  /** The principal a token request without client_id/object_id gets; default Keyward's writer. */
-  defaultPrincipalObjectId?: string;
   /** Write `<dataDir>/emulator.json` (default true). */
   writeManifest?: boolean;
   /** false: the listener does not keep the Node process alive (for a process-wide test emulator). */
@@ -120,6 +123,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     keyGenerator: options.keyGenerator ?? nodeKeyGenerator,
     sealer: masterKey,
     hsmProvisioningMs: options.hsmProvisioningMs ?? 3000,
+    softDeleteWindowMs: options.softDeleteWindowMs ?? 0,
   };
   const model = new EmulatorModel(context);
   if (!loaded) model.seed(seed);
@@ -136,7 +140,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
     faults,
     identity: createIdentityHandler(model, tokens, {
       identityHeader: () => state.meta.identityHeader,
-      defaultPrincipalObjectId: options.defaultPrincipalObjectId ?? DEFAULT_PRINCIPAL_OBJECT_ID,
     }),
     routes: {
       control: controlRoutes(control),

@@ -22,6 +22,3 @@ export function defaultSeed(): EmulatorSeed {
     ],
   };
 }
-
-/** The identity a token request without any id gets: Keyward's writer. */
-export const DEFAULT_PRINCIPAL_OBJECT_ID = LOCAL_IDENTITIES.writer.objectId;

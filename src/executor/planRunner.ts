@@ -453,7 +453,9 @@ function retryReason(error: AppError): string {
     case 'AzureThrottled':
       return 'Azure is throttling requests';
     case 'AzureTransient':
-      return 'Azure answered with a temporary error';
+      return typeof error.details.innerCode === 'string' && error.details.innerCode.startsWith('ObjectIsBeing')
+        ? 'Azure is still finishing a soft delete or recover of that key'
+        : 'Azure answered with a temporary error';
     case 'ProviderCollectionError':
       return 'Azure failed to list deleted Managed HSMs (a known transient fault)';
     case 'AzureForbidden':

@@ -1,9 +1,14 @@
 import restify from 'restify';
-import { AppError, appError, isAppError, toAppError, type Logger } from '../core';
+import { AppError, appError, hostOfHostHeader, isAppError, isLoopbackHost, isLoopbackUrl, systemClock, toAppError, type Clock, type Logger } from '../core';
 import { activityTenant, MAX_ACTIVITY_BYTES, parseActivityBody } from './activityRequest';
+import { RefusalLog } from './refusalLog';
 
-/** What the server needs from the bot: run one HTTP request through the Bot Framework adapter. */
-export type ActivityHandler = (req: restify.Request, res: restify.Response) => Promise<void>;
+/**
+ * What the server needs from the bot: run one HTTP request through the Bot Framework adapter.
+ * `admit` must be called after the request is authenticated and before the turn runs: it checks
+ * what only an authenticated caller may learn about (the tenant allow-list), and throws to refuse.
+ */
+export type ActivityHandler = (req: restify.Request, res: restify.Response, admit: () => void) => Promise<void>;
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -24,6 +29,14 @@ export interface ServerOptions {
   allowedTenants: readonly string[];
   requireTenant: boolean;
   logger: Logger;
+  /**
+   * Local mode (anonymous): answer only requests addressed to a loopback Host (421 otherwise: a
+   * web page using DNS rebinding, or anything arriving through a proxy or tunnel) and reply only
+   * to a loopback serviceUrl (a forged one would send the bot's replies anywhere).
+   */
+  loopbackOnly?: boolean;
+  /** Time for the refusal log's rate limit (default: the system clock). */
+  clock?: Clock;
   /** GET /downloads/<token>: short-lived links to generated scripts (see src/server/downloads.ts). */
   downloads?: { serve(token: string): { status: number; headers: Record<string, string>; body: Buffer } };
 }
@@ -41,7 +54,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let inFlight = 0;
   let stopping = false;
 
+  const refusals = new RefusalLog(options.logger, options.clock ?? systemClock);
+
   server.on('restifyError', (_req: restify.Request, _res: restify.Response, err: Error, callback: () => void) => callback());
+
+  if (options.loopbackOnly) {
+    server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+      const host = hostOfHostHeader(req.headers.host);
+      if (host !== undefined && isLoopbackHost(host)) return next();
+      const error = appError('MisdirectedRequest', 'This Keyward runs in local mode and answers only requests addressed to this machine (127.0.0.1 or localhost).');
+      refusals.refused({ status: 421, code: error.code, host: String(req.headers.host ?? '').slice(0, 100), route: String(req.url ?? '').split('?')[0]?.slice(0, 100) }, 'refused request: its Host is not this machine');
+      sendError(res, 421, error);
+      return next(false);
+    });
+  }
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     if (stopping) return sendError(res, 503, appError('Internal', 'Keyward is shutting down; retry shortly.'));
@@ -49,16 +75,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       const raw = await readBody(req, MAX_ACTIVITY_BYTES);
       const activity = parseActivityBody(req.headers['content-type'], raw);
-      const tenant = activityTenant(activity);
-      if (tenant ? !options.allowedTenants.includes(tenant) : options.requireTenant) {
-        throw appError('TenantNotAllowed', tenant ? `Tenant ${tenant} is not served by this Keyward.` : 'The activity names no tenant.');
+      if (options.loopbackOnly && !isLoopbackUrl(activity.serviceUrl)) {
+        throw appError('BadRequest', 'In local mode Keyward replies only to a serviceUrl on this machine (http://127.0.0.1, http://localhost or [::1]); this activity names another one.');
       }
+      // The tenant allow-list is checked only once the request is authenticated (the bot calls
+      // admit after botbuilder's JWT validation), so 403 vs 401 tells a stranger nothing.
+      const admit = () => {
+        const tenant = activityTenant(activity);
+        if (tenant ? !options.allowedTenants.includes(tenant) : options.requireTenant) {
+          throw appError('TenantNotAllowed', tenant ? `Tenant ${tenant} is not served by this Keyward.` : 'The activity names no tenant.');
+        }
+      };
       (req as restify.Request & { body: unknown }).body = activity;
-      await options.handleActivity(req, res);
+      await options.handleActivity(req, res, admit);
     } catch (error) {
       const appErr = toAppError(error);
       const status = statusFor(appErr);
-      options.logger.warn({ status, code: appErr.code, reason: appErr.message, ...(typeof appErr.details.reason === 'string' ? { detail: appErr.details.reason } : {}) }, 'refused /api/messages request');
+      refusals.refused({ status, code: appErr.code, reason: appErr.message, ...(typeof appErr.details.reason === 'string' ? { detail: appErr.details.reason } : {}) }, 'refused /api/messages request');
       if (!res.headersSent) sendError(res, status, appErr);
     } finally {
       inFlight -= 1;
@@ -107,6 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (inFlight > 0) options.logger.warn({ inFlight }, 'shutdown grace period over; closing with turns still running');
       server.server.closeAllConnections?.();
       await closed;
+      refusals.flush();
     },
   };
 }
@@ -123,6 +157,8 @@ function statusFor(error: AppError): number {
       return 403;
     case 'Unauthenticated':
       return 401;
+    case 'MisdirectedRequest':
+      return 421;
     default:
       return 500;
   }

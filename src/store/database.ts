@@ -29,6 +29,11 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
   if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
   const db = new BetterSqlite3(options.file);
   db.pragma('journal_mode = WAL');
+  // Only Keyward's user may read the store (votes, plans, journals); SQLite gives the WAL files
+  // it creates later the database file's mode.
+  if (options.file !== ':memory:') {
+    for (const file of [options.file, `${options.file}-wal`, `${options.file}-shm`]) if (fs.existsSync(file)) fs.chmodSync(file, 0o600);
+  }
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { appError } from '../core';
-import type { AuditAnchor, AuditOutcome, AuditRecord } from '../audit/auditRecord';
+import { computeAuditHash, type AuditAnchor, type AuditOutcome, type AuditRecord } from '../audit/auditRecord';
 import type { AuditStore } from '../audit/auditLog';
 import type { AuditDigest } from '../audit/auditDigest';
 import type { AuditDigestStore } from '../audit/auditDigester';
@@ -125,6 +125,12 @@ export class SqliteAuditStore implements AuditStore, AuditDigestStore {
           prevHash: record.prevHash,
           hash: record.hash,
         });
+      // The hash must cover exactly what is stored: read the row back and refuse (roll back) if
+      // the stored text differs from the hashed text, rather than leave a record that never verifies.
+      const stored = toRecord(this.db.prepare('SELECT * FROM audit_log WHERE sequence = ?').get(record.sequence) as AuditRow);
+      if (computeAuditHash(stored) !== record.hash) {
+        throw appError('AuditWriteFailed', `The audit record "${record.action}" would not read back as it was hashed; nothing was stored.`, { action: record.action });
+      }
       this.db
         .prepare('INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash')
         .run(record.sequence, record.hash);

@@ -5,7 +5,16 @@ import type { Plan } from '../../src/customerKey';
 import type { RequestLogEntry } from '../../src/emulator';
 import { premiumPlan } from '../executor/executorFixtures';
 import { assertCleanOutcome } from '../executor/outcomeChecks';
-import { person, requestsFor, startExecutorWorld, type ExecutorWorld } from '../executor/executorWorld';
+import { person, requestsFor, startExecutorWorld, testCredentials, type ExecutorWorld } from '../executor/executorWorld';
+import { keyClient } from './emulator/helpers';
+
+/**
+ * How long Azure takes to finish a key's soft delete or recover, during which the deleted (or
+ * recovered) key answers 404 and the name answers 409 ObjectIsBeing…: about 4 s in the SDK's own
+ * recording (recording_wrap_and_unwrap_with_rsaoaep_on_a_rsahsm_key.json, Azure/azure-sdk-assets),
+ * "no SLA … up to several minutes" says the Key Vault team (Azure/azure-powershell#24094).
+ */
+const SOFT_DELETE_WINDOW_MS = 10_000;
 
 /**
  * Fault injection against the in-process emulator, through the real SDKs: throttling with
@@ -33,6 +42,7 @@ describe('executor under Azure faults (emulator)', function () {
 
   before(async () => {
     world = await startExecutorWorld();
+    await world.emulator.control.setOptions({ softDeleteWindowMs: SOFT_DELETE_WINDOW_MS });
     // The clean run every fault run is compared with (same plan shape: two RBAC vaults, one workload).
     const plan = premiumPlan();
     const request = await world.approve(plan);
@@ -196,5 +206,82 @@ describe('executor under Azure faults (emulator)', function () {
     assert.equal((await world.executor.retry(run.id, person(LOCAL_PEOPLE.operator))).ok, true);
     await world.idle();
     await assertCleanOutcome(world, plan, request.id);
+  });
+
+  describe('with Azure\'s soft-delete/recover window (the emulator\'s clock follows the runner\'s waits)', () => {
+    let windowed: ExecutorWorld;
+    before(async () => {
+      windowed = await startExecutorWorld({ emulator: world.emulator, onSleep: async (ms) => void (await world.emulator.control.advanceClock(ms)) });
+    });
+    after(async () => {
+      await windowed.close();
+    });
+    const keysOf = async (plan: Plan, site: 'A' | 'B') => keyClient(world.emulator.vaultUrl(key(plan, site).containerName), (await testCredentials()).writer);
+    const retriesOf = (target: ExecutorWorld, stepId: string) =>
+      (target.db.prepare("SELECT detail FROM executor_journal WHERE phase = 'step.retry'").all() as Array<{ detail: string }>).map((r) => r.detail).filter((d) => d.includes(stepId) || d.includes('ObjectIsBeing'));
+    const versionsOf = async (plan: Plan, site: 'A' | 'B') => {
+      const ref = key(plan, site);
+      const state = await world.emulator.control.state();
+      return state.keys.filter((k) => k.container === ref.containerName && k.name === ref.keyName);
+    };
+
+    it('when someone is recovering the plan\'s key as a new request reaches it (Azure answers 404 until the recover settles), then Keyward waits for it instead of stopping or creating a second key, and reuses the recovered one', async () => {
+      const plan = premiumPlan();
+      const first = await windowed.approve(plan);
+      await windowed.idle();
+      await assertCleanOutcome(windowed, plan, first.id);
+      const keyA = key(plan, 'A');
+      const keys = await keysOf(plan, 'A');
+      await keys.beginDeleteKey(keyA.keyName);
+      await world.emulator.control.advanceClock(SOFT_DELETE_WINDOW_MS);
+      assert.equal((await keys.getDeletedKey(keyA.keyName)).name, keyA.keyName);
+      // An administrator recovers it; Azure takes a while, and the same plan is run again meanwhile.
+      await keys.beginRecoverDeletedKey(keyA.keyName);
+      const second = await windowed.approve(plan);
+      await windowed.idle();
+
+      const run = windowed.run(second.id);
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
+      const step = run.steps.find((s) => s.id === 'ensureKey:A:exchange');
+      assert.ok((step?.attempts ?? 0) > 1, 'the key step waited for the recover');
+      assert.match(step?.note ?? '', /already exists and meets the plan.*reused/);
+      assert.ok(retriesOf(windowed, 'ensureKey:A:exchange').some((d) => d.includes('ObjectIsBeingRecovered')), 'retried because Azure was still recovering');
+      const [recovered] = await versionsOf(plan, 'A');
+      assert.equal(recovered?.deleted, false);
+      assert.equal(recovered?.versions.length, 1, 'no second version while the key was coming back');
+      assert.equal((recovered?.versions[0] as { tags: Record<string, string> }).tags['keyward-request'], first.id);
+      const log = await requestsFor(world.emulator, second.id);
+      assert.deepEqual(statuses(log, 'POST', new RegExp(`^/keys/${keyA.keyName}/create$`)).filter((status) => status < 300), [], 'nothing was created');
+    });
+
+    it('when the plan\'s key was deleted moments ago (Azure still deleting it), then Keyward waits until Azure has finished, stops saying the key is soft-deleted and how to recover it, and Retry after the recovery reuses it', async () => {
+      const plan = premiumPlan();
+      const first = await windowed.approve(plan);
+      await windowed.idle();
+      await assertCleanOutcome(windowed, plan, first.id);
+      const keyA = key(plan, 'A');
+      const keys = await keysOf(plan, 'A');
+      await keys.beginDeleteKey(keyA.keyName);
+      const second = await windowed.approve(plan);
+      await windowed.idle();
+
+      let run = windowed.run(second.id);
+      assert.equal(run.status, 'stopped');
+      assert.equal(run.lastError?.code, 'AzureConflict');
+      assert.equal(run.lastError?.stepId, 'ensureKey:A:exchange');
+      assert.equal(run.lastError?.azure?.innerCode, 'ObjectIsDeletedButRecoverable', 'stopped only once Azure had finished the delete');
+      assert.match(run.lastError?.message ?? '', new RegExp(`Key ${keyA.keyName} in vault ${keyA.containerName} was deleted.*soft-deleted, recoverable.*Manage deleted keys → Recover.*az keyvault key recover --vault-name ${keyA.containerName} --name ${keyA.keyName}.*then Retry`, 's'));
+      assert.ok(retriesOf(windowed, 'ensureKey:A:exchange').some((d) => d.includes('ObjectIsBeingDeleted')), 'retried while Azure was still deleting');
+
+      await keys.beginRecoverDeletedKey(keyA.keyName);
+      await world.emulator.control.advanceClock(SOFT_DELETE_WINDOW_MS);
+      assert.equal((await windowed.executor.retry(run.id, person(LOCAL_PEOPLE.approverAlex))).ok, true);
+      await windowed.idle();
+      run = windowed.run(second.id);
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
+      const [recovered] = await versionsOf(plan, 'A');
+      assert.equal(recovered?.versions.length, 1);
+      assertWritesOnce(await requestsFor(world.emulator, second.id));
+    });
   });
 });

@@ -76,6 +76,8 @@ export interface ExecutorWorldOptions {
   audit?: (inner: ExecutorAudit) => ExecutorAudit;
   /** Called inside the runner's observer, as a run card would be (race tests). */
   onRunChanged?: (run: Run, world: ExecutorWorld) => void;
+  /** Called with every runner wait, after the clock moved (e.g. to move the emulator's clock along). */
+  onSleep?: (ms: number) => Promise<void>;
 }
 
 let credentials: Promise<{ writer: TokenCredential; sps: Map<string, TokenCredential> }> | undefined;
@@ -143,6 +145,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
       sleep: async (ms) => {
         sleeps.push(ms);
         clock.advance(ms);
+        await options.onSleep?.(ms);
         if (cap > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(cap, ms)));
       },
     });

@@ -75,12 +75,35 @@ describe('production mode: Bot Framework authentication on /api/messages', () =>
     assert.equal(harness.connector.calls.length, before);
   });
 
-  it('when an activity names no tenant, then production refuses it with 403 before anything else', async () => {
+  const tenantless = () => {
     const activity = messageActivity('help', { serviceUrl: harness.connector.url, conversationId: 'conv-prod' }) as Record<string, unknown>;
     delete activity.channelData;
     (activity.conversation as Record<string, unknown>).tenantId = undefined;
-    const response = await postActivity(harness.url, activity);
+    return activity;
+  };
+  const FOREIGN_TENANT = '99999999-9999-4999-8999-999999999999';
+
+  it('when a signed activity names no tenant or another tenant, then production refuses it with 403 and nothing is sent', async () => {
+    const before = harness.connector.calls.length;
+    const token = () => bearer(issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: harness.connector.url }));
+    assert.equal((await postActivity(harness.url, tenantless(), token())).status, 403);
+    const foreign = messageActivity('help', { serviceUrl: harness.connector.url, conversationId: 'conv-prod', tenantId: FOREIGN_TENANT });
+    const response = await postActivity(harness.url, foreign, token());
     assert.equal(response.status, 403);
+    assert.equal((response.body as { error?: { code?: string } }).error?.code, 'TenantNotAllowed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(harness.connector.calls.length, before);
+  });
+
+  // Issue 12, item 7: the tenant check used to run before authentication, so anyone could tell
+  // the served tenant (401) from the others (403) without a token.
+  it('when unsigned activities name the served tenant, another tenant or none, then all get the same 401: the tenant is not revealed', async () => {
+    const served = await postActivity(harness.url, activity());
+    const foreign = await postActivity(harness.url, messageActivity('help', { serviceUrl: harness.connector.url, conversationId: 'conv-prod', tenantId: FOREIGN_TENANT }));
+    const none = await postActivity(harness.url, tenantless());
+    assert.deepEqual([served.status, foreign.status, none.status], [401, 401, 401]);
+    assert.deepEqual(foreign.body, served.body);
+    assert.deepEqual(none.body, served.body);
   });
 
   it('when /healthz is asked, then it reports production mode and no emulator', async () => {

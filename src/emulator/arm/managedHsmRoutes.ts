@@ -16,9 +16,12 @@ const HSM = String.raw`\/subscriptions\/(?<sub>[^/]+)\/resourcegroups\/(?<rg>[^/
 /**
  * Microsoft.KeyVault/managedHSMs. Create, delete and purge are LROs: in `location` mode (what the
  * RP does) the first answer is 202 + Location + Retry-After and polls answer 202 until done, then
- * 200 with the resource (create) or empty (delete, purge). In `azure-async-operation` mode the PUT
- * answers 201 + Azure-AsyncOperation and the status URL reports InProgress/Succeeded. With a
- * provisioning time of 0 everything completes synchronously (no polling at all).
+ * 200 with the resource (create) or empty (delete, purge). `azure-async-operation` mode is the
+ * emulator's own option for clients that handle ARM's other asynchronous pattern (the ARM RPC's
+ * Azure-AsyncOperation status resource): the first answer is still the 202 the 2024-11-01 spec
+ * declares, with Location, plus Azure-AsyncOperation, which core-lro prefers; that status URL reports
+ * InProgress/Succeeded. With a provisioning time of 0 everything completes synchronously: create
+ * answers 200 with the resource (the spec declares 200 or 202 for the PUT, never 201).
  */
 export function managedHsmRoutes(model: EmulatorModel, lroMode: () => LroMode): Route[] {
   const { hsms } = model;
@@ -29,8 +32,9 @@ export function managedHsmRoutes(model: EmulatorModel, lroMode: () => LroMode): 
     const base = `${request.origin}/subscriptions/${operation.subscriptionId}/providers/Microsoft.KeyVault/locations/${operation.location}`;
     const retryAfter = retryAfterSeconds(operation, model);
     if (lroMode() === 'azure-async-operation') {
-      return json(operation.kind === 'hsmCreate' ? 201 : 202, body, {
+      return json(202, body, {
         'azure-asyncoperation': `${base}/operationResults/${operation.id}?api-version=${apiVersion}`,
+        location: `${base}/managedHsmOperationResults/${operation.id}?api-version=${apiVersion}`,
         'retry-after': String(retryAfter),
       });
     }
@@ -50,9 +54,9 @@ export function managedHsmRoutes(model: EmulatorModel, lroMode: () => LroMode): 
       json(200, armPage(request, hsms.list(sub, rg).map((h) => managedHsmJson(h, request.portSuffix)))),
     ),
     route('PUT', new RegExp(`^${HSM}$`, 'i'), async (request, { sub = '', rg = '', name = '' }) => {
-      const { hsm, created, operation } = hsms.createOrUpdate(sub, rg, name, await request.body(), caller(request));
+      const { hsm, operation } = hsms.createOrUpdate(sub, rg, name, await request.body(), caller(request));
       const body = managedHsmJson(hsm, request.portSuffix);
-      if (!operation) return json(created ? 201 : 200, body);
+      if (!operation) return json(200, body);
       return started(request, operation, body, 202);
     }),
     route('PATCH', new RegExp(`^${HSM}$`, 'i'), async (request, { sub = '', rg = '', name = '' }) =>

@@ -19,6 +19,13 @@ export interface StateSnapshot {
   operations: unknown[];
 }
 
+export interface EmulatorRuntimeOptions {
+  hsmProvisioningMs?: number;
+  lroMode?: LroMode;
+  /** How long a key's soft delete or recover stays in progress (404 on the deleted / recovered key); 0 = at once. */
+  softDeleteWindowMs?: number;
+}
+
 export interface IssuedTestToken {
   accessToken: string;
   expiresOn: number;
@@ -48,10 +55,10 @@ export interface ControlApi {
   requests(): Promise<RequestLogEntry[]>;
   clearRequests(): Promise<void>;
   /** Mints a token directly (e.g. an already expired one, with a negative lifetime). */
-  issueToken(input: { principal?: string; resource: string; lifetimeSeconds?: number }): Promise<IssuedTestToken>;
+  issueToken(input: { principal: string; resource: string; lifetimeSeconds?: number }): Promise<IssuedTestToken>;
   addPrincipal(input: { objectId: string; clientId?: string; displayName?: string; kind?: PrincipalKind }): Promise<void>;
   /** What ARM's `permissions` API reports for a principal (null = the default `*`); ARM does not enforce it. */
   setArmPermissions(objectId: string, actions: string[] | null): Promise<void>;
-  /** Runtime knobs: Managed HSM LRO duration and polling style. */
-  setOptions(input: { hsmProvisioningMs?: number; lroMode?: LroMode }): Promise<void>;
+  /** Runtime knobs: Managed HSM LRO duration and polling style, the key soft-delete/recover window. */
+  setOptions(input: EmulatorRuntimeOptions): Promise<void>;
 }

@@ -7,7 +7,7 @@ import type { EmulatorModel, EmulatorSeed } from '../model/emulatorModel';
 import { normalizeLocation } from '../model/locations';
 import { badRequest, notFound } from '../model/serviceError';
 import type { SqliteStateStore } from '../store/sqliteStateStore';
-import type { ControlApi, IssuedTestToken, StateSnapshot } from './controlApi';
+import type { ControlApi, EmulatorRuntimeOptions, IssuedTestToken, StateSnapshot } from './controlApi';
 
 /** A clock the control API can move: core's OffsetClock and ManualClock both qualify. */
 interface AdvanceableClock extends Clock {
@@ -139,10 +139,12 @@ export class EmulatorControl implements ControlApi {
     this.deps.requestLog.clear();
   }
 
-  async issueToken(input: { principal?: string; resource: string; lifetimeSeconds?: number }): Promise<IssuedTestToken> {
+  async issueToken(input: { principal: string; resource: string; lifetimeSeconds?: number }): Promise<IssuedTestToken> {
     const { model, tokens } = this.deps;
     if (typeof input.resource !== 'string' || input.resource === '') throw badRequest('InvalidTokenRequest', 'resource is required.');
-    const id = input.principal ?? model.principals.list()[0]?.objectId ?? '';
+    // Only for a principal the caller names and the directory holds: never a silent default.
+    if (typeof input.principal !== 'string' || input.principal === '') throw badRequest('InvalidTokenRequest', 'principal (an object or client id in the emulated directory) is required.');
+    const id = input.principal;
     const principal = model.principals.byObjectId(id) ?? model.principals.byClientId(id);
     if (!principal) throw notFound('PrincipalNotFound', `No principal has the object or client id '${id}'.`);
     const issued = tokens.issue(principal, model.context.state.meta.tenantId, input.resource, input.lifetimeSeconds ?? 3600);
@@ -159,15 +161,19 @@ export class EmulatorControl implements ControlApi {
     this.flush();
   }
 
-  async setOptions(input: { hsmProvisioningMs?: number; lroMode?: LroMode }): Promise<void> {
-    if (input.hsmProvisioningMs !== undefined) {
-      if (typeof input.hsmProvisioningMs !== 'number' || input.hsmProvisioningMs < 0) throw badRequest('InvalidOptions', 'hsmProvisioningMs must be a non-negative number.');
-      this.deps.model.context.hsmProvisioningMs = input.hsmProvisioningMs;
+  async setOptions(input: EmulatorRuntimeOptions): Promise<void> {
+    // Check everything first: a refused call changes nothing.
+    const nonNegative = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+    if (input.hsmProvisioningMs !== undefined && !nonNegative(input.hsmProvisioningMs)) throw badRequest('InvalidOptions', 'hsmProvisioningMs must be a non-negative number.');
+    if (input.lroMode !== undefined && input.lroMode !== 'location' && input.lroMode !== 'azure-async-operation') {
+      throw badRequest('InvalidOptions', "lroMode must be 'location' or 'azure-async-operation'.");
     }
-    if (input.lroMode !== undefined) {
-      if (input.lroMode !== 'location' && input.lroMode !== 'azure-async-operation') throw badRequest('InvalidOptions', "lroMode must be 'location' or 'azure-async-operation'.");
-      this.deps.settings.lroMode = input.lroMode;
+    if (input.softDeleteWindowMs !== undefined && !nonNegative(input.softDeleteWindowMs)) {
+      throw badRequest('InvalidOptions', 'softDeleteWindowMs must be a non-negative number of milliseconds.');
     }
+    if (input.hsmProvisioningMs !== undefined) this.deps.model.context.hsmProvisioningMs = input.hsmProvisioningMs;
+    if (input.lroMode !== undefined) this.deps.settings.lroMode = input.lroMode;
+    if (input.softDeleteWindowMs !== undefined) this.deps.model.context.softDeleteWindowMs = input.softDeleteWindowMs;
   }
 
   private clockOrUndefined(): AdvanceableClock | undefined {

@@ -27,7 +27,7 @@ const CRYPTO_OPS: Record<string, { action: KeyAction; keyOp: KeyOperation }> = {
 /** The keys API (`/keys`, `/deletedkeys`, `/rng`) for vault and Managed HSM hosts alike. */
 export function keyRoutes(model: EmulatorModel): Route[] {
   const keys = model.keys;
-  const recovery = (request: EmulatorRequest) => keys.recovery((request.keyHost as KeyHost).container);
+  const recovery = (request: EmulatorRequest) => ({ ...keys.recovery((request.keyHost as KeyHost).container), apiVersion: request.query.get('api-version') ?? undefined });
   const now = () => model.context.clock.now().getTime();
 
   return [
@@ -51,7 +51,7 @@ export function keyRoutes(model: EmulatorModel): Route[] {
       const host = authorizeKeyAction(model, request, 'list', name);
       const rec = recovery(request);
       const { key, versions } = keys.listVersions(host.container, name);
-      return json(200, dataPlanePage(request, versions.map((version) => keyItemJson(request.origin, key, version, rec, true))));
+      return json(200, dataPlanePage(request, key ? versions.map((version) => keyItemJson(request.origin, key, version, rec, true)) : []));
     }),
     route('GET', new RegExp(`^/keys/${NAME}/rotationpolicy$`, 'i'), (request, { name = '' }) => {
       const host = authorizeKeyAction(model, request, 'getrotationpolicy', name);

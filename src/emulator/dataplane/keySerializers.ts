@@ -9,6 +9,8 @@ import type { RecoveryLevel } from '../model/recoveryLevel';
 export interface Recovery {
   recoveryLevel: RecoveryLevel;
   recoverableDays: number;
+  /** The api-version asked for: some attributes depend on it. */
+  apiVersion?: string;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -17,9 +19,23 @@ export function keyId(origin: string, key: KeyRecord, version?: KeyVersionRecord
   return `${origin}/keys/${key.name}${version ? `/${version.version}` : ''}`;
 }
 
+/**
+ * `attributes.key_size` is not in the 7.5 spec, but Azure's answers carry it for api-versions 7.6
+ * and 2025-07-01 (the Azure SDK's recordings, e.g. recording_unwrap_a_key.json and
+ * recording_wrap_and_unwrap_with_rsaoaep_on_a_rsahsm_key.json in Azure/azure-sdk-assets).
+ * UNCONFIRMED: the 7.6 previews (taken as 7.6) and EC keys (no key_size given).
+ */
+function reportsKeySize(apiVersion: string | undefined): boolean {
+  if (!apiVersion) return false;
+  if (/^\d{4}-\d{2}-\d{2}/.test(apiVersion)) return apiVersion >= '2025-07-01';
+  const [major, minor] = apiVersion.split(/[.-]/).map(Number);
+  return (major ?? 0) > 7 || ((major ?? 0) === 7 && (minor ?? 0) >= 6);
+}
+
 function attributes(version: KeyVersionRecord, recovery: Recovery) {
   return {
     enabled: version.enabled,
+    ...(version.keySize !== undefined && reportsKeySize(recovery.apiVersion) ? { key_size: version.keySize } : {}),
     ...(version.notBefore !== undefined ? { nbf: seconds(version.notBefore) } : {}),
     ...(version.expires !== undefined ? { exp: seconds(version.expires) } : {}),
     created: seconds(version.created),
@@ -27,8 +43,9 @@ function attributes(version: KeyVersionRecord, recovery: Recovery) {
     recoveryLevel: recovery.recoveryLevel,
     recoverableDays: recovery.recoverableDays,
     exportable: version.exportable ?? false,
-    // Premium HSM-protected keys and Managed HSM keys live on the FIPS 140-3 Level 3 platform "2".
-    ...(version.kty.endsWith('-HSM') ? { hsmPlatform: '2' } : {}),
+    // Premium HSM-protected keys and Managed HSM keys live on the FIPS 140-3 Level 3 platform "2";
+    // software keys answer "0" (recording_unwrap_a_key.json, api-version 7.6).
+    hsmPlatform: version.kty.endsWith('-HSM') ? '2' : '0',
   };
 }
 

@@ -32,7 +32,7 @@ export function missingTokenResponse(plane: Plane, tenantId: string): EmulatorRe
   switch (plane) {
     case 'vault':
     case 'hsm':
-      return azureError(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.', undefined, { 'www-authenticate': challengeHeader(plane, tenantId) });
+      return azureError(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.', undefined, { 'www-authenticate': challengeHeader(plane, tenantId) });
     case 'graph':
       return azureError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     default:

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { HostKind } from './emulatorRequest';
 
 /**
@@ -6,7 +7,7 @@ import type { HostKind } from './emulatorRequest';
  */
 export function classifyHost(hostname: string): HostKind {
   const host = hostname.toLowerCase();
-  if (host === 'localhost' || host === 'management.localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1') return { kind: 'arm' };
+  if (host === 'localhost' || host === 'management.localhost' || isLoopbackAddress(host)) return { kind: 'arm' };
   if (host === 'graph.localhost') return { kind: 'graph' };
   const vault = /^([a-z0-9-]{1,24})\.vault\.localhost$/.exec(host);
   if (vault?.[1]) return { kind: 'vault', name: vault[1] };
@@ -28,4 +29,15 @@ export function vaultUri(name: string, portSuffix: string): string {
 
 export function hsmUri(name: string, portSuffix: string): string {
   return `https://${name.toLowerCase()}.managedhsm.localhost${portSuffix}/`;
+}
+
+/**
+ * A loopback IP literal as a Host names it: dotted-quad 127.0.0.0/8, or ::1 (bracketed or not, in
+ * any spelling). Parsed, not prefix-matched, so `127.evil.example` is not one.
+ */
+export function isLoopbackAddress(host: string): boolean {
+  if (net.isIPv4(host)) return Number(host.split('.')[0]) === 127;
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (!net.isIPv6(bare)) return false;
+  return new URL(`https://[${bare}]/`).hostname === '[::1]';
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type Logger, appError } from '../../core';
-import { DROP_CONNECTION, type EmulatorRequest, type HandlerResult, readJsonBody } from './emulatorRequest';
+import { DROP_CONNECTION, type EmulatorRequest, type HandlerResult, type HostKind, readJsonBody } from './emulatorRequest';
 import { azureError } from './errorResponses';
 import { classifyHost, splitHostHeader } from './hostRouting';
 import type { RequestLog } from './requestLog';
@@ -67,14 +67,37 @@ export async function startHttpsServer(options: HttpsServerOptions): Promise<Run
   };
 }
 
+/** Key Vault's version string in recorded answers (recording_wrap_and_unwrap_with_rsaoaep_on_a_rsahsm_key.json). */
+const KEYVAULT_SERVICE_VERSION = '1.9.3347.1';
+
 async function handle(req: IncomingMessage, res: ServerResponse, options: HttpsServerOptions): Promise<void> {
   const started = performance.now();
-  const hostHeader = req.headers.host ?? 'localhost';
-  const { hostname, portSuffix } = splitHostHeader(hostHeader);
-  const url = new URL(req.url ?? '/', 'https://placeholder');
+  const hostHeader = req.headers.host;
+  const { hostname, portSuffix } = splitHostHeader(hostHeader ?? '');
+  // Origin-form targets are parsed as a path on a fixed origin: `new URL('//providers/…', base)`
+  // would read `//providers` as a host (the spec's form of HSM role calls at scope "/").
+  const target = req.url ?? '/';
+  let url: URL;
+  try {
+    url = new URL(target.startsWith('/') ? `https://placeholder${target}` : target);
+  } catch {
+    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    res.end(JSON.stringify({ error: { code: 'InvalidUri', message: 'The request target is not a valid path.' } }));
+    return;
+  }
   // Leading repeated slashes (`//providers/...`, the SDK's form for HSM scope "/") mean one slash.
   const path = url.pathname.replace(/^\/{2,}/, '/');
   const hostKind = classifyHost(hostname);
+  const foreign = refusal(hostHeader, hostKind, req.headers.origin);
+  if (foreign) {
+    // Before anything else, the body unread: a page that rebinds its own name to 127.0.0.1 (DNS
+    // rebinding), or another site's script, must not reach the token endpoint or the control API.
+    options.logger.warn({ host: hostHeader ?? null, origin: req.headers.origin ?? null, path }, 'emulator refused a request not addressed to it');
+    const body = Buffer.from(JSON.stringify(foreign.body));
+    res.writeHead(foreign.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length), connection: 'close' });
+    res.end(body);
+    return;
+  }
   const clientRequestId = header(req, 'x-ms-client-request-id');
   const invalidBodyCode = hostKind.kind === 'vault' || hostKind.kind === 'hsm' ? 'BadParameter' : 'InvalidRequestContent';
   let bodyPromise: Promise<unknown> | undefined;
@@ -82,7 +105,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpsS
     method: (req.method ?? 'GET').toUpperCase(),
     hostKind,
     hostname,
-    origin: `https://${hostHeader}`,
+    origin: `https://${hostHeader ?? 'localhost'}`,
     portSuffix,
     path,
     query: url.searchParams,
@@ -124,18 +147,62 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpsS
     return;
   }
   const payload = result.body === undefined ? undefined : Buffer.from(JSON.stringify(result.body));
+  const region = request.keyHost ? (request.keyHost.kind === 'vault' ? request.keyHost.vault.location : request.keyHost.hsm.location) : undefined;
   const headers: Record<string, string> = {
     'cache-control': 'no-cache',
+    pragma: 'no-cache',
+    expires: '-1',
     'x-ms-request-id': randomUUID(),
     ...(clientRequestId ? { 'x-ms-client-request-id': clientRequestId } : {}),
     ...(hostKind.kind === 'arm' ? { 'x-ms-correlation-request-id': randomUUID() } : {}),
-    ...(hostKind.kind === 'vault' || hostKind.kind === 'hsm' ? { 'x-ms-keyvault-service-version': '1.9.0.0', 'x-ms-keyvault-network-info': `conn_type=Ipv4;addr=${req.socket.remoteAddress ?? ''};act_addr_fam=InterNetwork;` } : {}),
+    // The Key Vault headers of recorded real answers (Azure/azure-sdk-assets, keyvault-keys recordings).
+    ...(hostKind.kind === 'vault' || hostKind.kind === 'hsm'
+      ? {
+          'strict-transport-security': 'max-age=31536000;includeSubDomains',
+          'x-content-type-options': 'nosniff',
+          'x-ms-keyvault-service-version': KEYVAULT_SERVICE_VERSION,
+          'x-ms-keyvault-network-info': `conn_type=Ipv4;addr=${req.socket.remoteAddress ?? ''};act_addr_fam=InterNetwork;`,
+          ...(region ? { 'x-ms-keyvault-region': region } : {}),
+        }
+      : {}),
     ...(payload ? { 'content-type': 'application/json; charset=utf-8', 'content-length': String(payload.length) } : { 'content-length': '0' }),
     ...(result.headers ?? {}),
   };
   res.writeHead(result.status, headers);
   res.end(request.method === 'HEAD' ? undefined : payload);
   record(result.status);
+}
+
+/**
+ * The emulator answers only requests addressed to it: a Host that is one of its own names or a
+ * loopback address (anything else, or none, is 421 Misdirected Request), and no browser Origin
+ * other than its own (403). The Azure SDKs send neither a foreign Host nor an Origin.
+ */
+function refusal(hostHeader: string | undefined, hostKind: HostKind, origin: string | string[] | undefined): { status: number; body: unknown } | undefined {
+  if (hostKind.kind === 'unknown') {
+    return {
+      status: 421,
+      body: {
+        error: {
+          code: 'MisdirectedRequest',
+          message: `The Keyward Azure emulator answers only requests addressed to it (Host localhost, 127.0.0.1, [::1], management.localhost, graph.localhost, <vault>.vault.localhost or <hsm>.managedhsm.localhost); this one named ${hostHeader === undefined || hostHeader === '' ? 'no host' : `'${hostHeader}'`}.`,
+        },
+      },
+    };
+  }
+  if (origin === undefined) return undefined;
+  const value = Array.isArray(origin) ? origin[0] : origin;
+  let originHost: string | undefined;
+  try {
+    originHost = value && value !== 'null' ? new URL(value).hostname : undefined;
+  } catch {
+    originHost = undefined;
+  }
+  if (originHost !== undefined && classifyHost(originHost).kind !== 'unknown') return undefined;
+  return {
+    status: 403,
+    body: { error: { code: 'Forbidden', message: `The Keyward Azure emulator does not answer pages from other origins ('${value ?? ''}'); Azure SDK clients send no Origin header.` } },
+  };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

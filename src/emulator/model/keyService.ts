@@ -16,7 +16,7 @@ import {
 import { type ModelContext, nowMs } from './modelContext';
 import { assertKeyName } from './names';
 import { PrivateKeyMaterial } from './privateKeyMaterial';
-import type { KeyOperation, KeyRecord, KeyType, KeyVersionRecord, PublicJwk, RotationPolicyRecord } from './records';
+import type { KeyOperation, KeyRecord, KeyTransition, KeyType, KeyVersionRecord, PublicJwk, RotationPolicyRecord } from './records';
 import { type RecoveryLevel, recoveryLevel } from './recoveryLevel';
 import { ServiceError, badParameter, conflict, forbidden, notFound, notImplemented } from './serviceError';
 import type { SubscriptionService } from './subscriptionService';
@@ -53,7 +53,7 @@ export class KeyService {
     const attributes = parseAttributes(raw.attributes);
     const tags = parseKeyTags(raw.tags) ?? {};
     const releasePolicy = parseReleasePolicy(raw.release_policy);
-    if (attributes.exportable && !releasePolicy) throw badParameter('An exportable key needs a release_policy.');
+    assertReleasePolicyFits(attributes.exportable, releasePolicy);
     let spec: KeySpec;
     if (isRsa) {
       const size = raw.key_size ?? 2048;
@@ -106,6 +106,7 @@ export class KeyService {
     if (baseKty === 'EC' && !curve) throw badParameter('The EC curve of the imported key is not supported.');
     const attributes = parseAttributes(raw.attributes);
     const releasePolicy = parseReleasePolicy(raw.release_policy);
+    assertReleasePolicyFits(attributes.exportable, releasePolicy);
     const existing = this.activeOrAbsent(container, name);
     return this.addVersion(container, name, existing, {
       kty,
@@ -127,12 +128,16 @@ export class KeyService {
   }
 
   list(container: KeyContainer): KeyRecord[] {
-    return [...this.keysOf(container).values()].filter((k) => !k.deleted).sort(byName);
+    return [...this.keysOf(container).values()].filter((k) => !k.deleted && this.transitionOf(k) !== 'recovering').sort(byName);
   }
 
-  listVersions(container: KeyContainer, name: string): { key: KeyRecord; versions: KeyVersionRecord[] } {
+  /**
+   * The versions of a key, oldest first. A name with no key answers an empty list, not 404: the
+   * real service does, and the SDK's own tests assert it (plain and paged).
+   */
+  listVersions(container: KeyContainer, name: string): { key?: KeyRecord; versions: KeyVersionRecord[] } {
     const key = this.findActive(container, name);
-    if (!key) throw keyNotFound(name);
+    if (!key) return { versions: [] };
     return { key, versions: [...key.versions] };
   }
 
@@ -156,34 +161,41 @@ export class KeyService {
     return target;
   }
 
+  /** Soft delete; with a window set, the key reads as deleted only once the window has passed. */
   delete(container: KeyContainer, name: string): KeyRecord {
+    const existing = this.keysOf(container).get(name.toLowerCase());
+    if (existing && this.transitionOf(existing) === 'recovering') throw beingRecovered(existing.name);
     const key = this.findActive(container, name);
     if (!key) throw keyNotFound(name);
     const now = nowMs(this.context);
     key.deleted = { deletedAt: now, scheduledPurgeAt: now + container.softDeleteRetentionInDays * DAY_MS };
+    this.startTransition(key, 'deleting', now);
     this.touch(container, key);
     return key;
   }
 
+  /** A deleted key still being deleted answers 404 here, as Azure's does for a few seconds. */
   getDeleted(container: KeyContainer, name: string): KeyRecord {
     const key = this.keysOf(container).get(name.toLowerCase());
-    if (!key?.deleted) throw notFound('KeyNotFound', `Deleted Key not found: ${name}`);
+    if (!key?.deleted || this.transitionOf(key) === 'deleting') throw notFound('KeyNotFound', `Deleted Key not found: ${name}`);
     return key;
   }
 
   listDeleted(container: KeyContainer): KeyRecord[] {
-    return [...this.keysOf(container).values()].filter((k) => k.deleted).sort(byName);
+    return [...this.keysOf(container).values()].filter((k) => k.deleted && this.transitionOf(k) !== 'deleting').sort(byName);
   }
 
+  /** Recover; with a window set, the key reads as a key again only once the window has passed. */
   recover(container: KeyContainer, name: string): KeyRecord {
-    const key = this.getDeleted(container, name);
+    const key = this.settledDeleted(container, name);
     delete key.deleted;
+    this.startTransition(key, 'recovering', nowMs(this.context));
     this.touch(container, key);
     return key;
   }
 
   purge(container: KeyContainer, name: string): void {
-    const key = this.getDeleted(container, name);
+    const key = this.settledDeleted(container, name);
     if (container.purgeProtection) {
       throw forbidden(
         'Forbidden',
@@ -256,7 +268,8 @@ export class KeyService {
       payload = JSON.parse(this.context.sealer.unseal(BACKUP_PURPOSE, sealed).toString('utf8')) as BackupPayload;
       if (payload.format !== BACKUP_FORMAT) throw new Error('format');
     } catch {
-      throw badParameter('The backup blob is invalid or corrupt, or was not created by this service instance.');
+      // Azure's message, asserted word for word by the Azure SDK's own tests (recoverBackupRestore).
+      throw badParameter('Backup blob contains invalid or corrupt version.');
     }
     if (payload.subscriptionId !== container.subscriptionId.toLowerCase()) {
       // UNCONFIRMED wording/status: Azure refuses restores outside the backup's subscription.
@@ -266,7 +279,7 @@ export class KeyService {
       throw badParameter(`A backup taken from a ${payload.containerKind === 'hsm' ? 'managed HSM' : 'vault'} cannot be restored into a ${container.kind === 'hsm' ? 'managed HSM' : 'vault'}.`);
     }
     const existing = this.keysOf(container).get(payload.name.toLowerCase());
-    if (existing?.deleted) throw deletedButRecoverable(payload.name);
+    if (existing) this.assertNameReusable(existing);
     if (existing) throw conflict('Conflict', `There was a conflict restoring the key '${payload.name}'. A key with this name already exists in the vault.`);
     const key: KeyRecord = {
       containerUid: container.uid,
@@ -299,12 +312,19 @@ export class KeyService {
     return randomBytes(count);
   }
 
-  /** Removes keys whose retention ran out and rotates keys whose Rotate trigger is due. */
+  /**
+   * Settles deletes and recovers whose window has passed, removes keys whose retention ran out and
+   * rotates keys whose Rotate trigger is due.
+   */
   async sweep(containers: Map<string, KeyContainer>, now: number): Promise<void> {
     for (const [uid, keys] of this.context.state.keys) {
       const container = containers.get(uid);
       if (!container) continue;
       for (const key of [...keys.values()]) {
+        if (key.transition && key.transition.until <= now) {
+          delete key.transition;
+          this.touch(container, key);
+        }
         if (key.deleted) {
           if (key.deleted.scheduledPurgeAt <= now) this.remove(container, key);
           continue;
@@ -322,7 +342,7 @@ export class KeyService {
   ): { key: KeyRecord; version: KeyVersionRecord } {
     // Re-check: another request may have deleted this name while the key was being generated.
     const current = this.keysOf(container).get(name.toLowerCase());
-    if (current?.deleted) throw deletedButRecoverable(current.name);
+    if (current) this.assertNameReusable(current);
     const key: KeyRecord = current ?? existing ?? { containerUid: container.uid, name, versions: [] };
     if (key.versions.length >= MAX_VERSIONS) throw badParameter(`The key '${key.name}' already has ${MAX_VERSIONS} versions, the most a key can hold.`);
     const now = nowMs(this.context);
@@ -351,13 +371,39 @@ export class KeyService {
 
   private activeOrAbsent(container: KeyContainer, name: string): KeyRecord | undefined {
     const key = this.keysOf(container).get(name.toLowerCase());
-    if (key?.deleted) throw deletedButRecoverable(key.name);
+    if (key) this.assertNameReusable(key);
     return key;
   }
 
+  /** A name can take a new version unless it is (being) deleted or still being recovered. */
+  private assertNameReusable(key: KeyRecord): void {
+    const transition = this.transitionOf(key);
+    if (transition === 'deleting') throw beingDeleted(key.name);
+    if (transition === 'recovering') throw beingRecovered(key.name);
+    if (key.deleted) throw deletedButRecoverable(key.name);
+  }
+
+  /** A live key, not deleted and not still being recovered. */
   private findActive(container: KeyContainer, name: string): KeyRecord | undefined {
     const key = this.keysOf(container).get(name.toLowerCase());
-    return key && !key.deleted ? key : undefined;
+    return key && !key.deleted && this.transitionOf(key) !== 'recovering' ? key : undefined;
+  }
+
+  /** A deleted key whose delete has settled: recover and purge refuse one still being deleted. */
+  private settledDeleted(container: KeyContainer, name: string): KeyRecord {
+    const key = this.keysOf(container).get(name.toLowerCase());
+    if (key?.deleted && this.transitionOf(key) === 'deleting') throw beingDeleted(key.name);
+    return this.getDeleted(container, name);
+  }
+
+  private transitionOf(key: KeyRecord): KeyTransition['kind'] | undefined {
+    return key.transition && key.transition.until > nowMs(this.context) ? key.transition.kind : undefined;
+  }
+
+  private startTransition(key: KeyRecord, kind: KeyTransition['kind'], now: number): void {
+    const window = this.context.softDeleteWindowMs ?? 0;
+    if (window > 0) key.transition = { kind, until: now + window };
+    else delete key.transition;
   }
 
   private keysOf(container: KeyContainer): Map<string, KeyRecord> {
@@ -382,6 +428,16 @@ type BackupPayload = {
   rotationPolicy?: RotationPolicyRecord;
   versions: Array<Omit<KeyVersionRecord, 'privateKey'> & { privateKeyPkcs8: string }>;
 };
+
+/**
+ * Secure key release pairs `exportable` with a release policy, both ways. Azure's messages:
+ * "AKV.SKR.1004: Exportable keys must have release policy." (azure-sdk-for-python#29945) and
+ * "AKV.SKR.1005: Non-exportable keys must not have release policy" (azure-cli#28288).
+ */
+function assertReleasePolicyFits(exportable: boolean | undefined, releasePolicy: unknown): void {
+  if (exportable && !releasePolicy) throw badParameter('AKV.SKR.1004: Exportable keys must have release policy.');
+  if (!exportable && releasePolicy) throw badParameter('AKV.SKR.1005: Non-exportable keys must not have release policy');
+}
 
 function parseKty(value: unknown, container: KeyContainer): KeyType {
   if (value === undefined || value === null || value === '') throw badParameter('kty is required: RSA, RSA-HSM, EC or EC-HSM.');
@@ -455,6 +511,17 @@ export function keyNotFound(name: string, version?: string): ServiceError {
     'KeyNotFound',
     `A key with (name/id) ${version ? `${name}/${version}` : name} was not found in this key vault. If you recently deleted this key you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
   );
+}
+
+// UNCONFIRMED wording for keys: Azure's inner codes ObjectIsBeingDeleted / ObjectIsBeingRecovered
+// (azure-sdk-for-net#7199, terraform-provider-azurerm#12285) and its secret message "Secret is
+// currently being deleted." (terraform-provider-azurerm#10454, azure-cli#12722).
+function beingDeleted(name: string): ServiceError {
+  return conflict('Conflict', `Key ${name} is currently being deleted.`, 'ObjectIsBeingDeleted');
+}
+
+function beingRecovered(name: string): ServiceError {
+  return conflict('Conflict', `Key ${name} is currently being recovered.`, 'ObjectIsBeingRecovered');
 }
 
 function deletedButRecoverable(name: string): ServiceError {

@@ -25,6 +25,11 @@ export interface ModelContext {
   sealer: Sealer;
   /** How long Managed HSM create/delete/purge take; 0 completes them synchronously. */
   hsmProvisioningMs: number;
+  /**
+   * How long a key's soft delete or recover stays in progress (Azure: a few seconds, during which
+   * the deleted key, or the recovered one, answers 404). 0 (the default) settles them at once.
+   */
+  softDeleteWindowMs?: number;
 }
 
 export function nowMs(context: ModelContext): number {

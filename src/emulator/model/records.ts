@@ -188,6 +188,16 @@ export interface KeyRecord {
   versions: KeyVersionRecord[];
   rotationPolicy?: RotationPolicyRecord;
   deleted?: DeletionInfo;
+  /**
+   * A soft delete or a recover still in progress (Azure takes a few seconds): until `until`, a
+   * deleting key is not yet readable as deleted and a recovering one not yet as a key.
+   */
+  transition?: KeyTransition;
+}
+
+export interface KeyTransition {
+  kind: 'deleting' | 'recovering';
+  until: number;
 }
 
 export type OperationKind = 'hsmCreate' | 'hsmDelete' | 'hsmPurge';

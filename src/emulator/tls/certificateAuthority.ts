@@ -46,6 +46,20 @@ export const SERVER_DNS_NAMES = [
 ];
 export const SERVER_IP_ADDRESSES = ['127.0.0.1', '::1'];
 
+/**
+ * What the CA may sign for, as a critical name constraint (RFC 5280 §4.2.1.10): the DNS name
+ * `localhost` (which also permits every `*.localhost` name: a DNS constraint admits names formed by
+ * adding labels on the left) and the loopback addresses 127.0.0.0/8 and ::1. A leaked CA key, or a
+ * CA trusted machine-wide, then cannot vouch for any real site: OpenSSL (so Node) rejects a
+ * certificate outside these with "permitted subtree violation".
+ */
+export const CA_PERMITTED_DNS_NAMES = ['localhost'];
+const CA_PERMITTED_IP_RANGES = [
+  { address: [127, 0, 0, 0], mask: [255, 0, 0, 0] },
+  { address: [...Array(15).fill(0), 1], mask: Array(16).fill(255) },
+];
+const NAME_CONSTRAINTS_OID = '2.5.29.30';
+
 // @peculiar/x509 is typed against the DOM's WebCrypto; Node's webcrypto is the same API.
 type X509Crypto = Parameters<typeof x509.cryptoProvider.set>[0];
 type X509KeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
@@ -78,8 +92,11 @@ export async function ensureCertificateAuthority(dir: string): Promise<Certifica
   };
 }
 
-/** Issues a fresh server certificate for this run (cheap with P-256; never written to disk). */
-export async function issueServerCertificate(ca: CertificateAuthority): Promise<ServerCertificate> {
+/**
+ * Issues a fresh server certificate for this run (cheap with P-256; never written to disk). `names`
+ * replaces the emulator's own names (tests use it to show the CA's name constraint at work).
+ */
+export async function issueServerCertificate(ca: CertificateAuthority, names: { dnsNames: string[]; ipAddresses: string[] } = { dnsNames: SERVER_DNS_NAMES, ipAddresses: SERVER_IP_ADDRESSES }): Promise<ServerCertificate> {
   const caCert = new x509.X509Certificate(ca.caCertPem);
   const caKey = await webcrypto.subtle.importKey('pkcs8', pemBody(ca.caKeyPem), ECDSA, false, ['sign']);
   const keys = await webcrypto.subtle.generateKey(ECDSA, true, ['sign', 'verify']);
@@ -98,8 +115,8 @@ export async function issueServerCertificate(ca: CertificateAuthority): Promise<
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       new x509.SubjectAlternativeNameExtension([
-        ...SERVER_DNS_NAMES.map((value) => ({ type: 'dns' as const, value })),
-        ...SERVER_IP_ADDRESSES.map((value) => ({ type: 'ip' as const, value })),
+        ...names.dnsNames.map((value) => ({ type: 'dns' as const, value })),
+        ...names.ipAddresses.map((value) => ({ type: 'ip' as const, value })),
       ]),
       await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
     ],
@@ -121,6 +138,7 @@ async function createCaCertificate(): Promise<ServerCertificate> {
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      new x509.Extension(NAME_CONSTRAINTS_OID, true, nameConstraintsDer()),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as unknown as X509Key),
     ],
   });
@@ -133,11 +151,30 @@ function isUsableCa(certPath: string, keyPath: string): boolean {
   try {
     const cert = new X509Certificate(fs.readFileSync(certPath));
     createPrivateKey(fs.readFileSync(keyPath));
+    // A CA from before the name constraint is replaced: it could vouch for any site.
+    if (!new x509.X509Certificate(cert.raw).getExtension(NAME_CONSTRAINTS_OID)?.critical) return false;
     // Renew a CA that is about to expire rather than serve certificates clients will reject.
     return new Date(cert.validTo).getTime() > Date.now() + 30 * DAY_MS;
   } catch {
     return false;
   }
+}
+
+/**
+ * DER of NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees }, each subtree a
+ * SEQUENCE holding a dNSName [2] IA5String or an iPAddress [7] OCTET STRING (address then mask).
+ */
+function nameConstraintsDer(): Uint8Array {
+  const tlv = (tag: number, content: Buffer): Buffer => {
+    const length = content.length < 0x80 ? Buffer.from([content.length]) : Buffer.from([0x81, content.length]);
+    return Buffer.concat([Buffer.from([tag]), length, content]);
+  };
+  const subtree = (generalName: Buffer) => tlv(0x30, generalName);
+  const subtrees = [
+    ...CA_PERMITTED_DNS_NAMES.map((name) => subtree(tlv(0x82, Buffer.from(name, 'ascii')))),
+    ...CA_PERMITTED_IP_RANGES.map((range) => subtree(tlv(0x87, Buffer.from([...range.address, ...range.mask])))),
+  ];
+  return new Uint8Array(tlv(0x30, tlv(0xa0, Buffer.concat(subtrees))));
 }
 
 function writeAtomically(file: string, content: string, mode: number): void {

@@ -1,4 +1,4 @@
-import { appError } from '../../core';
+import { type AppError, appError, isAppError } from '../../core';
 import type { KeyInfo } from '../../azure/ports';
 import { parseKeyIdentifier, type EnsureKeyStep, type KeyContainerRef, type Plan } from '../../customerKey';
 import type { StepHandler } from '../stepHandler';
@@ -48,7 +48,13 @@ export const keyStep: StepHandler<EnsureKeyStep> = {
   async apply(step, context) {
     const p = step.params;
     const url = await context.containers.url(p.container);
-    const key = await context.azure.createKey({ containerUrl: url, name: p.keyName, keyType: p.kty, keySize: p.keySize, keyOps: [...p.keyOps], tags: { ...p.tags, [REQUEST_TAG]: context.run.requestId } });
+    let key: KeyInfo;
+    try {
+      key = await context.azure.createKey({ containerUrl: url, name: p.keyName, keyType: p.kty, keySize: p.keySize, keyOps: [...p.keyOps], tags: { ...p.tags, [REQUEST_TAG]: context.run.requestId } });
+    } catch (error) {
+      if (isAppError(error, 'AzureConflict') && error.details.innerCode === 'ObjectIsDeletedButRecoverable') throw softDeleted(step, error);
+      throw error;
+    }
     const problems = differences(step, key);
     if (problems.length > 0) throw appError('AzureFailed', `Azure created key ${p.keyName}, but ${problems.join('; ')}.`, { problems });
     return outputOf(key, url, true);
@@ -76,6 +82,22 @@ function differences(step: EnsureKeyStep, key: KeyInfo): string[] {
   if (!key.enabled) problems.push('it is disabled');
   if (key.expiresOn) problems.push(`it expires on ${key.expiresOn}`);
   return problems;
+}
+
+/**
+ * The key's name is held by a soft-deleted key (someone deleted it; Azure keeps it, recoverable,
+ * for the retention period): a create cannot succeed until it is recovered or purged. Recovering
+ * is the safe way, and a recovered key that meets the plan is then reused on Retry.
+ */
+function softDeleted(step: EnsureKeyStep, error: AppError): AppError {
+  const p = step.params;
+  const cli = p.container.kind === 'vault' ? `az keyvault key recover --vault-name ${p.container.name} --name ${p.keyName}` : `az keyvault key recover --hsm-name ${p.container.name} --name ${p.keyName}`;
+  return appError(
+    'AzureConflict',
+    `Key ${p.keyName} in ${where(p.container)} was deleted, and Azure still holds it as a soft-deleted, recoverable key, so no new key can take its name. Recover it (Azure portal → ${where(p.container)} → Keys → Manage deleted keys → Recover, or ${cli}), then Retry: Keyward reuses a recovered key that meets the plan. Do not purge it unless you are sure it never protected data.`,
+    { ...error.details, key: p.keyName },
+    error,
+  );
 }
 
 export function where(container: KeyContainerRef): string {

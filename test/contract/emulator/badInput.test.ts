@@ -90,7 +90,8 @@ describe('emulator bad input: Azure\'s status and code, state unchanged, never a
   it('when requests are strange (unknown hosts, odd methods, huge or binary bodies, deep paths), then the emulator answers and keeps serving', async () => {
     const port = emulator.port;
     const unknownHost = await raw(`https://localhost:${port}/keys`, 'GET', { host: `kv.vault.azure.net:${port}` }, undefined, 'localhost');
-    assert.equal(unknownHost.status, 404);
+    assert.equal(unknownHost.status, 421);
+    assert.equal(JSON.parse(unknownHost.body).error.code, 'MisdirectedRequest');
     const missingVault = await raw(`https://kv-missing.vault.localhost:${port}/keys?api-version=2025-07-01`, 'GET', {});
     assert.equal(JSON.parse(missingVault.body).error.code, 'VaultNotFound');
     const odd = await raw(`${vault.vaultUri}keys/cmk-stable?api-version=2025-07-01`, 'BREW' as never, { authorization: `Bearer ${vaultToken}` }).catch(() => ({ status: 400, body: '' }));

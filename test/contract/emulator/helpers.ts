@@ -111,11 +111,14 @@ export function appServiceEnv(emulator: Pick<EmulatorHandle, 'identityEndpoint' 
   };
 }
 
-/** ManagedIdentityCredential against the emulator (App Service form); `clientId` picks the principal. */
-export async function managedIdentity(clientId?: string): Promise<TokenCredential> {
+/**
+ * ManagedIdentityCredential against the emulator (App Service form) for the principal `clientId`
+ * names: Keyward's writer unless told otherwise (the emulator has no default identity).
+ */
+export async function managedIdentity(clientId: string = WRITER_CLIENT_ID): Promise<TokenCredential> {
   const emulator = await sharedIdentityEmulator();
   return withEnv(appServiceEnv(emulator), async () => {
-    const credential = new ManagedIdentityCredential(clientId ? { clientId } : {});
+    const credential = new ManagedIdentityCredential({ clientId });
     // The first token fixes MSAL's process-wide source while the variables are set.
     await credential.getToken(ARM_SCOPE);
     return credential;
@@ -233,6 +236,7 @@ export function keyPolicy(tenantId: string, objectId: string, keys: string[]) {
 }
 
 export const WRITER_OBJECT_ID = '5f1c0a2e-7d41-4b6a-9c3e-0000000000b1';
+export const WRITER_CLIENT_ID = '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1';
 export const READER_CLIENT_ID = '5f1c0a2e-7d41-4b6a-9c3e-0000000000a2';
 export const READER_OBJECT_ID = '5f1c0a2e-7d41-4b6a-9c3e-0000000000b2';
 

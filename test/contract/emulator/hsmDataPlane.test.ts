@@ -160,6 +160,23 @@ describe('emulator Managed HSM data plane (security domain, local RBAC, keys)', 
     assert.ok(roleNames.includes('Managed HSM Crypto Service Encryption User'));
   });
 
+  it('when role calls write scope "/" as the spec\'s path template does (//providers/…), then they answer as /providers/… does, not 501 (issue 16 item 5)', async () => {
+    // rbac.json: "/{scope}/providers/Microsoft.Authorization/roleAssignments" with scope "/".
+    const list = await rest('GET', url('//providers/Microsoft.Authorization/roleAssignments'));
+    assert.equal(list.status, 200, JSON.stringify(list.body));
+    const assignments = (list.body as { value: Array<{ properties: { scope: string; roleDefinitionId: string } }> }).value;
+    assert.ok(assignments.some((a) => a.properties.scope === '/' && a.properties.roleDefinitionId.endsWith(HSM_ROLES.administrator)));
+    const name = randomUUID();
+    const put = await rest('PUT', url(`//providers/Microsoft.Authorization/roleAssignments/${name}`), {
+      properties: { roleDefinitionId: roleId(HSM_ROLES.cryptoUser), principalId: READER_OBJECT_ID },
+    });
+    assert.equal(put.status, 201, JSON.stringify(put.body));
+    assert.equal((put.body as { properties: { scope: string } }).properties.scope, '/');
+    assert.equal((await rest('GET', url(`/providers/Microsoft.Authorization/roleAssignments/${name}`))).status, 200);
+    assert.equal((await rest('DELETE', url(`//providers/Microsoft.Authorization/roleAssignments/${name}`))).status, 200);
+    assert.equal((await rest('GET', url('//providers/Microsoft.Authorization/roleDefinitions'))).status, 200);
+  });
+
   it('when role assignments are made at /keys and /keys/<name>, then PUT answers exactly 201 and the grants apply: Crypto User creates keys, Exchange wraps/unwraps only its key', async () => {
     const userAssignment = randomUUID();
     const put = await rest('PUT', url(`/keys/providers/Microsoft.Authorization/roleAssignments/${userAssignment}`), {

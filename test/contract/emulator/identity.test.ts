@@ -41,7 +41,7 @@ describe('emulator managed identity endpoint', () => {
     await emulator.dispose();
   });
 
-  it('when ManagedIdentityCredential asks without a client id, then it gets an RS256 JWT for Keyward\'s writer with aud, oid, tid, appid and exp', async () => {
+  it('when ManagedIdentityCredential names Keyward\'s writer, then it gets an RS256 JWT for the writer with aud, oid, tid, appid and exp', async () => {
     const credential = await managedIdentity();
     const token = await credential.getToken(VAULT_SCOPE);
     assert.ok(token);

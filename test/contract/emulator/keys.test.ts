@@ -68,7 +68,7 @@ describe('emulator keys data plane (KeyClient)', () => {
     assert.equal(byVersion.key?.kid, created.id);
     const paths = (await emulator.control.requests()).filter((r) => r.method === 'GET' && r.path.startsWith('/keys/cmk-read'));
     assert.ok(paths.some((r) => r.path === '/keys/cmk-read/'));
-    assert.equal(created.properties.hsmPlatform, undefined);
+    assert.equal(created.properties.hsmPlatform, '0');
     await expectRestError(keys.getKey('cmk-missing'), 404, 'KeyNotFound');
     await expectRestError(keys.getKey('cmk-read', { version: '0'.repeat(32) }), 404, 'KeyNotFound');
   });

@@ -62,16 +62,37 @@ describe('emulator Microsoft.KeyVault/managedHSMs (ARM)', () => {
     assert.ok(polls.length >= 1 && polls.at(-1)?.status === 200, JSON.stringify(polls));
   });
 
-  it('when the emulator runs in Azure-AsyncOperation mode, then create answers 201 + Azure-AsyncOperation, polls see InProgress then Succeeded, and the SDK ends on a GET of the HSM', async () => {
+  it('when the emulator runs in Azure-AsyncOperation mode, then create answers 202 + Azure-AsyncOperation (and the Location the spec declares), polls see InProgress then Succeeded, and the SDK ends on a GET of the HSM', async () => {
     await emulator.control.setOptions({ hsmProvisioningMs: 1000, lroMode: 'azure-async-operation' });
     const name = uniqueName('hsmaao');
     const hsm = await arm.managedHsms.beginCreateOrUpdateAndWait(rg, name, hsmBody(emulator.tenantId) as never);
     assert.equal(hsm.properties?.provisioningState, 'Succeeded');
     const log = await emulator.control.requests();
-    assert.equal(log.find((r) => r.method === 'PUT' && r.path.endsWith(name))?.status, 201);
+    assert.equal(log.find((r) => r.method === 'PUT' && r.path.endsWith(name))?.status, 202);
     assert.ok(log.some((r) => r.path.includes('/operationResults/')));
     assert.equal(log.at(-1)?.method, 'GET');
     assert.ok(log.at(-1)?.path.endsWith(`/managedHSMs/${name}`));
+  });
+
+  it('when HSM create, delete and purge answer in any mode (synchronous, Location, Azure-AsyncOperation), then the first status is one the 2024-11-01 spec declares for that operation (issue 16 item 6)', async () => {
+    // managedHsm.json 2024-11-01: ManagedHsms_CreateOrUpdate 200 | 202 (Location); ManagedHsms_Delete
+    // 200 | 202 (Location) | 204; ManagedHsms_PurgeDeleted 200 | 202 (Location).
+    const declared = { PUT: [200, 202], DELETE: [200, 202, 204], POST: [200, 202] } as const;
+    for (const [mode, ms] of [['location', 0], ['location', 1000], ['azure-async-operation', 1000]] as const) {
+      await emulator.control.setOptions({ hsmProvisioningMs: ms, lroMode: mode });
+      const name = uniqueName('hsmspec');
+      await emulator.control.clearRequests();
+      await arm.managedHsms.beginCreateOrUpdateAndWait(rg, name, hsmBody(emulator.tenantId) as never);
+      await arm.managedHsms.beginDeleteAndWait(rg, name);
+      await arm.managedHsms.beginPurgeDeletedAndWait(name, 'westeurope');
+      const log = await emulator.control.requests();
+      for (const method of ['PUT', 'DELETE', 'POST'] as const) {
+        const first = log.find((r) => r.method === method && (r.path.endsWith(`/managedHSMs/${name}`) || r.path.endsWith(`/deletedManagedHSMs/${name}/purge`)));
+        assert.ok(first, `${mode}/${ms}: no ${method}`);
+        assert.ok((declared[method] as readonly number[]).includes(first.status), `${mode}/${ms}: ${method} answered ${first.status}, the spec declares ${declared[method].join(', ')}`);
+        if (first.status === 202) assert.ok(ms > 0, `${mode}: 202 only when the operation takes time`);
+      }
+    }
   });
 
   it('when an HSM is deleted with provisioning time, then delete is an LRO, the HSM becomes soft-deleted, and purge (also an LRO) frees its name', async () => {
