@@ -267,12 +267,12 @@ export function businessDaysBetween(since: Date, now: Date): number {
  * never waits on it silently: the card says since when it has been pending, what to do now, and
  * re-checks (Customer Key "Set up": historically up to five business days after Microsoft is told).
  */
-export function mandatoryRetentionWait(subscriptionId: string, state: string, pendingSince: Date, now: Date): MandatoryRetentionWait {
+export function mandatoryRetentionWait(subscriptionId: string, state: string, pendingSince: Date, now: Date, recheckHow = 'whenever this card is opened or you press "Re-check now"'): MandatoryRetentionWait {
   const businessDaysWaiting = businessDaysBetween(pendingSince, now);
   const escalate = businessDaysWaiting >= 5;
   const commands = mandatoryRetentionCommands(subscriptionId).find((c) => c.shell === 'powershell')?.script.split('\n').pop() ?? '';
   const advice = escalate
     ? `Registration on ${subscriptionId} has been ${state} for ${businessDaysWaiting} business days, longer than Microsoft's usual five. Contact Microsoft now (a support request for Customer Key), with the subscription id and the output of: ${commands}. Keyward keeps checking; nothing else is blocked meanwhile.`
     : `Registration on ${subscriptionId} is ${state} (${businessDaysWaiting} business day${businessDaysWaiting === 1 ? '' : 's'} so far): Microsoft must confirm it, usually within five business days of being told. Make sure Microsoft was told (the onboarding request names both subscriptions). Keyward re-checks; after five business days it tells you to contact Microsoft.`;
-  return { businessDaysWaiting, escalate, advice, recheckHint: 'Keyward re-checks the registration whenever this card is opened or you press "Re-check now".' };
+  return { businessDaysWaiting, escalate, advice, recheckHint: `Keyward re-checks the registration ${recheckHow}.` };
 }
