@@ -7,10 +7,11 @@
  * → RSA-HSM key (wrapKey/unwrapKey only, no expiry) → backup. Then readiness for all keys.
  *
  * Managed HSM, per site: resource group → HSM (Keyward's writer is an initial administrator,
- * because only initial administrators can activate) → security-domain activation → Keyward gets
- * Crypto User at `/keys` (least privilege for creating and backing up keys; Administrator alone
- * has no key operations) → per workload: key → Crypto Service Encryption User for the workload's
- * service principal at `/keys/<name>` only → backup. Then readiness.
+ * because only initial administrators can activate) → security-domain activation → Keyward's own
+ * custom key role at `/keys` (read, create, back up keys; no delete, no purge, no role management —
+ * Crypto User could delete keys) → per workload: key → Crypto Service Encryption User for the
+ * workload's service principal at `/keys/<name>` only → backup. Then readiness, then Keyward gives
+ * up its Administrator role while a human administrator keeps it.
  */
 import { appError, isGuid } from '../core';
 import { COST_NOTES, CUSTOMER_KEY_LIMITS } from './facts';

@@ -6,7 +6,8 @@ import type { StepHandler } from '../stepHandler';
 
 /**
  * assignHsmRole: Managed HSM local RBAC — Crypto Service Encryption User at `/keys/<name>` for a
- * Microsoft 365 service principal, Crypto User at `/keys` for Keyward. Check: list the assignments
+ * Microsoft 365 service principal, Keyward's own custom key role at `/keys` (created first, from
+ * the plan's `definition`). Check: list the assignments
  * that apply at the scope (Managed HSM Administrator / Crypto Auditor): unlike ARM, the HSM accepts
  * the same role for the same principal twice under two names, so only a read prevents a duplicate.
  * An assignment of the role at the scope or above it counts. Apply: one PUT with a name derived from
