@@ -179,6 +179,15 @@ describe('generated PowerShell against the grammar and the cmdlet pages', () => 
       assert.ok(quoted.literals.includes("o'ne''il'@contoso.com"));
     });
 
+    it('when an offboarded mailbox address holds apostrophes, then the offboarding script keeps its code and the value stays one literal', () => {
+      const benign = checker.literalSkeleton(buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { list: ['a@contoso.com'] } }).script);
+      const script = buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { list: ["o'ne''il'@contoso.com"] } }).script;
+      const quoted = checker.literalSkeleton(script);
+      assert.equal(quoted.skeleton, benign.skeleton);
+      assert.ok(quoted.literals.includes("o'ne''il'@contoso.com"));
+      assert.deepEqual(checker.check(script), []);
+    });
+
     const REFUSED = ["ok\nRemove-Item -Recurse C:\\", 'Contoso\u2019s keys', 'a \u201Bquote', 'safe \u202E)(ecalper', 'carriage\rreturn'];
     for (const text of REFUSED) {
       it(`when the description is ${JSON.stringify(text)}, then no script is written at all`, () => {
