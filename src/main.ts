@@ -212,7 +212,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     auth: { ...config.bot, ...(overrides.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl } : {}) },
     storage: new SqliteBotStorage(kv),
     features,
-    renderWelcome: (actor) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local' }),
+    renderWelcome: (actor, locale) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local', locale }),
     logger,
   });
   approvals.attach(bot.adapter, config.bot.appId ?? '');

@@ -28,6 +28,8 @@ export type StoredConversationReference = Record<string, unknown>;
 export interface TurnIo {
   actor: Actor;
   conversation: ConversationInfo;
+  /** The activity's locale (BCP 47, e.g. de-DE), handed to the card renderers; absent: English. */
+  locale?: string;
   /** Posts a card in this conversation; resolves to the new message id. */
   sendCard(card: AdaptiveCardJson): Promise<string | undefined>;
   sendText(text: string): Promise<string | undefined>;

@@ -22,7 +22,7 @@ export interface CreateBotOptions {
   auth: BotAuthSettings;
   storage: Storage;
   features: readonly BotFeature[];
-  renderWelcome(actor: Actor): AdaptiveCardJson;
+  renderWelcome(actor: Actor, locale?: string): AdaptiveCardJson;
   logger: Logger;
 }
 

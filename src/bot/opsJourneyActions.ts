@@ -9,6 +9,7 @@ import type { JourneyAddress, OpsJourneyBase } from '../inventory/opsJourney';
 import type { JourneyOwner } from '../journeys/setupJourney';
 import type { Actor, CardActionContext, CardActionResult, CardActionSpec } from './botTypes';
 import type { AdaptiveCardJson } from './cards/adaptiveCard';
+import { localizer, type MessageId } from './i18n/localizer';
 
 const address = z.object({ journeyId: z.string().min(1).max(100), v: z.coerce.number().int().min(1) });
 const journeyOnly = z.object({ journeyId: z.string().min(1).max(100) });
@@ -27,7 +28,7 @@ export function inputs(data: Record<string, unknown>): Record<string, unknown> {
 /** Card data checked against `schema`; an edited or broken payload is refused in words. */
 export function cardData<T>(schema: z.ZodType<T>, data: Record<string, unknown>): T {
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw appError('ValidationFailed', 'This card\'s data is not valid (it may have been edited). Type "status" to get a fresh card.');
+  if (!parsed.success) throw appError('ValidationFailed', localizer().t('chat.badCardData'));
   return parsed.data;
 }
 
@@ -50,13 +51,14 @@ export function act(verb: string, run: (data: Record<string, unknown>, context: 
 export function resumeAction<J extends OpsJourneyBase>(
   verb: string,
   journeys: { get(id: string): J; rememberCard(id: string, messageId: string | undefined): void },
-  render: (journey: J) => AdaptiveCardJson,
-  words: { notYours: (ownerName: string) => string; shown: string },
+  render: (journey: J, locale?: string) => AdaptiveCardJson,
+  words: { notYours: MessageId; shown: MessageId },
 ): CardActionSpec {
   return act(verb, async (data, context) => {
     const journey = journeys.get(journeyIdOf(data));
-    if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) throw appError('NotYourJourney', words.notYours(journey.owner.name ?? 'someone else'));
-    journeys.rememberCard(journey.id, await context.sendCard(render(journey)));
-    return { kind: 'message', text: words.shown };
+    const l = localizer(context.locale);
+    if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) throw appError('NotYourJourney', l.t(words.notYours, { owner: journey.owner.name ?? l.t('chat.someoneElse') }));
+    journeys.rememberCard(journey.id, await context.sendCard(render(journey, context.locale)));
+    return { kind: 'message', text: l.t(words.shown) };
   });
 }

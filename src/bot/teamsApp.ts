@@ -12,6 +12,7 @@ import type { AdaptiveCardJson } from './cards/adaptiveCard';
 import type { Actor, BotFeature, CardActionContext, CardActionResult, CardActionSpec, CommandSpec, ConversationInfo, TurnIo } from './botTypes';
 import { parseCommandText } from './commandText';
 import { VERBS } from './cards/verbs';
+import { isMessageId, localizer } from './i18n/localizer';
 
 interface KeywardConversationState {
   /** Set once the welcome card went out in this conversation (install or first message). */
@@ -26,7 +27,8 @@ export interface TeamsAppOptions {
   storage: Storage;
   features: readonly BotFeature[];
   /** The welcome card for this actor (help, install, first message). */
-  renderWelcome(actor: Actor): AdaptiveCardJson;
+  /** `locale`: the activity's (BCP 47); the card falls back to English. */
+  renderWelcome(actor: Actor, locale?: string): AdaptiveCardJson;
   logger: Logger;
 }
 
@@ -71,14 +73,14 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
     async run(data, context) {
       const name = typeof data.command === 'string' ? data.command.toLowerCase() : '';
       const command = commands.get(name);
-      if (!command) return { kind: 'message', text: `"${name}" is not available yet. Type "help" to see what is.` };
+      if (!command) return { kind: 'message', text: localizer(context.locale).t('chat.notAvailable', { name }) };
       await command.run('', context);
-      return { kind: 'message', text: `Started: ${command.name}` };
+      return { kind: 'message', text: localizer(context.locale).t('chat.started', { command: command.name }) };
     },
   });
 
   const welcome = async (context: TurnContext, state: KeywardTurnState, io: TurnIo) => {
-    await io.sendCard(options.renderWelcome(io.actor));
+    await io.sendCard(options.renderWelcome(io.actor, io.locale));
     // Only the first welcome changes state: repeated "help" turns then need no state write.
     state.conversation.welcomedAt ??= new Date().toISOString();
   };
@@ -148,7 +150,7 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
     if (firstContact) await welcome(context, state, io);
     const command = commands.get(name);
     if (!command) {
-      if (!firstContact) await io.sendText(unknownTextAnswer(context.activity.text ?? '', commands));
+      if (!firstContact) await io.sendText(unknownTextAnswer(context.activity.text ?? '', commands, io.locale));
       return;
     }
     try {
@@ -157,7 +159,7 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
       const appErr = toAppError(error);
       const ref = newId('err');
       options.logger.error({ ref, code: appErr.code, command: name, err: appErr.message }, 'command failed');
-      await io.sendText(`${describeErrorCode(appErr.code)} ${appErr.code === 'Internal' ? '' : appErr.message} (reference ${ref})`.trim());
+      await io.sendText(localizer(io.locale).t('chat.failed', { what: `${describeErrorCode(appErr.code)} ${appErr.code === 'Internal' ? '' : appErr.message}`.trim(), ref }));
     }
   });
 
@@ -165,7 +167,7 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
     const ref = newId('err');
     options.logger.error({ ref, err: error instanceof Error ? error.message : String(error), type: context.activity.type }, 'turn failed');
     if (context.activity.type === ActivityTypes.Message) {
-      await context.sendActivity(`Something went wrong on my side (reference ${ref}). Nothing was changed; please try again.`);
+      await context.sendActivity(localizer(context.activity.locale).t('chat.wentWrong', { ref }));
     }
   });
 
@@ -182,7 +184,7 @@ async function runCardAction(
 ): Promise<CardActionResult> {
   if (!spec) {
     logger.warn({ verb }, 'unknown card verb');
-    return { kind: 'message', text: 'This button is no longer supported. Type "help" to start again.' };
+    return { kind: 'message', text: localizer(context.activity.locale).t('chat.unknownButton') };
   }
   const actionContext: CardActionContext = { ...createTurnIo(context), messageId: context.activity.replyToId, trigger };
   try {
@@ -192,7 +194,7 @@ async function runCardAction(
     const ref = newId('err');
     logger.error({ ref, verb, code: appErr.code, err: appErr.message }, 'card action failed');
     const detail = appErr.code === 'Internal' ? '' : ` ${appErr.message}`;
-    return { kind: 'message', text: `${describeErrorCode(appErr.code)}${detail} (reference ${ref})` };
+    return { kind: 'message', text: localizer(context.activity.locale).t('chat.failed', { what: `${describeErrorCode(appErr.code)}${detail}`, ref }) };
   }
 }
 
@@ -214,6 +216,7 @@ export function createTurnIo(context: TurnContext): TurnIo {
   return {
     actor,
     conversation,
+    ...(activity.locale ? { locale: activity.locale } : {}),
     async sendCard(card) {
       const response = await context.sendActivity(cardActivity(card));
       return response?.id;
@@ -255,13 +258,15 @@ async function sendInvokeResponse(context: TurnContext, body: { statusCode: numb
   await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
 }
 
-function unknownTextAnswer(text: string, commands: Map<string, CommandSpec>): string {
+function unknownTextAnswer(text: string, commands: Map<string, CommandSpec>, locale?: string): string {
+  const l = localizer(locale);
   const shown = text.trim().slice(0, 60);
   const unique = [...new Set(commands.values())];
-  const lines = [
-    `I don't know "${shown}". Here is what I can do:`,
-    '- **help** — what Keyward does and where to start',
-    ...unique.map((command) => `- **${command.name}** — ${command.summary}`),
-  ];
+  // A command's summary from the catalogue; a command without one there shows its own English line.
+  const summary = (command: CommandSpec) => {
+    const id = `command.${command.name}.summary`;
+    return isMessageId(id) ? l.t(id) : command.summary;
+  };
+  const lines = [l.t('chat.unknownText', { text: shown }), `- **help** — ${l.t('chat.helpSummary')}`, ...unique.map((command) => `- **${command.name}** — ${summary(command)}`)];
   return lines.join('\n');
 }

@@ -7,6 +7,8 @@ export interface ActivityOptions {
   conversationId?: string;
   conversationType?: 'personal' | 'groupChat' | 'channel';
   tenantId?: string;
+  /** The client's locale (BCP 47), as Teams sends it in activity.locale. */
+  locale?: string;
 }
 
 function base(options: ActivityOptions) {
@@ -21,6 +23,7 @@ function base(options: ActivityOptions) {
     recipient: { id: 'bot-keyward', name: 'Keyward' },
     conversation: { id: options.conversationId ?? `conv-${person.teamsId}`, conversationType: options.conversationType ?? 'personal', tenantId },
     channelData: { tenant: { id: tenantId } },
+    ...(options.locale ? { locale: options.locale } : {}),
   };
 }
 

@@ -37,7 +37,7 @@ const B = LOCAL_SUBSCRIPTIONS.secondary.id;
  * real journey states (fake Azure reads). Used by the card-rendering test and by
  * `npm run docs:cards`, which draws them for the README.
  */
-export async function buildCardGallery(): Promise<GalleryCard[]> {
+export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> {
   const operator = { aadObjectId: LOCAL_PEOPLE.operator.objectId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID };
   const reader = new FakeAzureReader([A, B]);
   const service = new SetupJourneyService({
@@ -55,12 +55,12 @@ export async function buildCardGallery(): Promise<GalleryCard[]> {
     preflightContext: async () => ({ tenantId: LOCAL_TENANT_ID, keywardWriterObjectId: LOCAL_IDENTITIES.writer.objectId }),
     validationOptions: () => ({ requireKeyCustodians: true }),
   });
-  const context = { knownPeople: [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana, LOCAL_PEOPLE.approverAlex].map((p) => ({ objectId: p.objectId, name: p.displayName })), custodiansRequired: true };
+  const context = { knownPeople: [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana, LOCAL_PEOPLE.approverAlex].map((p) => ({ objectId: p.objectId, name: p.displayName })), custodiansRequired: true, locale };
   const at = (j: SetupJourney) => ({ journeyId: j.id, version: j.version });
   const gallery: GalleryCard[] = [];
   const add = (name: string, title: string, journey: SetupJourney) => gallery.push({ name, title, card: renderSetupCard(journey, context) });
 
-  gallery.push({ name: 'welcome', title: 'Welcome (help, install, first message)', card: renderWelcomeCard({ userName: 'Olivia Operator', journeys: journeyEntries(new Set(['setup', 'status', 'approvals', 'dep', 'roll', 'teardown'])), localMode: true }) });
+  gallery.push({ name: 'welcome', title: 'Welcome (help, install, first message)', card: renderWelcomeCard({ userName: 'Olivia Operator', journeys: journeyEntries(new Set(['setup', 'status', 'approvals', 'dep', 'roll', 'teardown'])), localMode: true, locale }) });
   let j = service.start(operator, 'gallery', {});
   add('setup-1-choice', 'Setup: Key Vault Premium or Managed HSM', j);
   j = await service.submitStep(at(j), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
@@ -91,25 +91,25 @@ export async function buildCardGallery(): Promise<GalleryCard[]> {
   const fromPlan = { title: plan.title, summaryLines: planSummaryLines(plan), targets: plan.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`), planHash: j.planHash!, reason: 'Regulator requires customer-managed keys for mailboxes.' };
   const names = Object.fromEntries(Object.values(P).map((p) => [p.objectId, p.displayName]));
   const pending = requestIn('pending', { ...fromPlan, votes: [{ voter: personOf(P.approverAlex), decision: 'approve', reason: 'Names and regions checked', at: minutesAfter(20).toISOString(), planHash: fromPlan.planHash }] });
-  gallery.push({ name: 'approval-1-pending', title: 'Approval card in the approvers\' chat: one of two approvals given', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names }) });
+  gallery.push({ name: 'approval-1-pending', title: 'Approval card in the approvers\' chat: one of two approvals given', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names, locale }) });
   const running = requestIn('executing', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), progress: 'Step 6 of 13: creating key ck-ex-key-a (RSA-HSM 3072) ▓▓▓▓▓░░░░░' } });
-  gallery.push({ name: 'approval-2-running', title: 'The same card while the plan runs', card: renderApprovalCard({ request: running, progress: evaluateRule(running), viewer: 'shared', now: minutesAfter(127), names }) });
+  gallery.push({ name: 'approval-2-running', title: 'The same card while the plan runs', card: renderApprovalCard({ request: running, progress: evaluateRule(running), viewer: 'shared', now: minutesAfter(127), names, locale }) });
   const done = requestIn('succeeded', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), finishedAt: minutesAfter(128).toISOString(), outcome: 'succeeded', detail: 'Created 2 vaults and 2 keys; readiness verified.' } });
-  gallery.push({ name: 'approval-3-done', title: 'The same card when the run has finished', card: renderApprovalCard({ request: done, progress: evaluateRule(done), viewer: 'shared', now: minutesAfter(129), names }) });
+  gallery.push({ name: 'approval-3-done', title: 'The same card when the run has finished', card: renderApprovalCard({ request: done, progress: evaluateRule(done), viewer: 'shared', now: minutesAfter(129), names, locale }) });
   const localPolicy = readPolicyFile(localPolicyPath());
   const lastSeen: Record<string, number> = { [P.approverAlex.objectId]: 2, [P.approverBruno.objectId]: 130, [P.approverChen.objectId]: 20, [P.operator.objectId]: 1 };
   const health = teamHealth({ policy: localPolicy, lastActivity: (id) => (lastSeen[id] !== undefined ? { at: new Date(minutesAfter(0).getTime() - lastSeen[id]! * 86_400_000).toISOString(), action: 'approval.vote.recorded' } : undefined), reachable: () => true, now: minutesAfter(0), activeDays: 90 });
-  gallery.push({ name: 'policy', title: 'policy: the approval policy in words, with team health (Bruno has been quiet for 130 days, so two rules could not be met)', card: renderPolicyCard({ policy: localPolicy, health }) });
+  gallery.push({ name: 'policy', title: 'policy: the approval policy in words, with team health (Bruno has been quiet for 130 days, so two rules could not be met)', card: renderPolicyCard({ policy: localPolicy, health, locale }) });
 
   // The run card the executor keeps up to date, and the verify answer.
   const now = minutesAfter(130);
-  gallery.push({ name: 'run-1-running', title: 'Run card: step by step with a progress bar', card: renderRunCard({ run: runOf(plan, 'running', 5), now, keyUriOptions: EMULATOR_KEY_URI_OPTIONS }) });
+  gallery.push({ name: 'run-1-running', title: 'Run card: step by step with a progress bar', card: renderRunCard({ run: runOf(plan, 'running', 5), now, keyUriOptions: EMULATOR_KEY_URI_OPTIONS, locale }) });
   const hsm = hsmPlan({ workloads: ['multiWorkload', 'sharePoint'] });
   const ceremony = runOf(hsm, 'waitingForInput', hsm.steps.findIndex((step) => step.kind === 'activateSecurityDomain'), { waitingFor: '1 of 3 officers have handed in their public certificate.' });
-  gallery.push({ name: 'run-2-ceremony', title: 'Managed HSM: the security-domain ceremony waits for the officers\' public certificates', card: renderRunCard({ run: ceremony, now, officers: [{ name: 'Chen Custodian', submitted: true, thumbprint: '3Qx7b0mK1vVq9Zr2y8Hn4Tc' }, { name: 'Dana Custodian', submitted: false }, { name: 'Alex Approver', submitted: false }] }) });
+  gallery.push({ name: 'run-2-ceremony', title: 'Managed HSM: the security-domain ceremony waits for the officers\' public certificates', card: renderRunCard({ run: ceremony, now, officers: [{ name: 'Chen Custodian', submitted: true, thumbprint: '3Qx7b0mK1vVq9Zr2y8Hn4Tc' }, { name: 'Dana Custodian', submitted: false }, { name: 'Alex Approver', submitted: false }], locale }) });
   const stopped = runOf(plan, 'stopped', 4, { lastError: { code: 'AzureForbidden', message: 'Azure refused to create key ck-ex-key-a (ForbiddenByRbac). Grant "Key Vault Crypto Officer" at scope https://kv-ck-ex-a-7h2q.vault.azure.net to Keyward\'s identity.', transient: false, stepId: plan.steps[4]!.id } });
-  gallery.push({ name: 'run-3-stopped', title: 'Run card: a step failed for good; what is done stays, Retry while the window is open', card: renderRunCard({ run: stopped, now }) });
-  gallery.push({ name: 'run-4-done', title: 'Run card: done, with the key URIs the DEP cmdlets take', card: renderRunCard({ run: runOf(plan, 'succeeded', plan.steps.length), now, keyUriOptions: EMULATOR_KEY_URI_OPTIONS }) });
+  gallery.push({ name: 'run-3-stopped', title: 'Run card: a step failed for good; what is done stays, Retry while the window is open', card: renderRunCard({ run: stopped, now, locale }) });
+  gallery.push({ name: 'run-4-done', title: 'Run card: done, with the key URIs the DEP cmdlets take', card: renderRunCard({ run: runOf(plan, 'succeeded', plan.steps.length), now, keyUriOptions: EMULATOR_KEY_URI_OPTIONS, locale }) });
   const [keyA, keyB] = plan.keys;
   const lines = evaluateReadiness({
     now,
@@ -122,15 +122,15 @@ export async function buildCardGallery(): Promise<GalleryCard[]> {
       },
     })),
   });
-  gallery.push({ name: 'verify', title: 'verify: readiness, red lines first with their fix (here an expiry date was set on key B)', card: renderVerifyCard({ run: { id: 'run_demo', requestId: fromPlan.planHash.slice(0, 8), title: plan.title }, report: { checkedAt: now.toISOString(), keys: [keyA!, keyB!], lines, ready: false, probed: false } }) });
+  gallery.push({ name: 'verify', title: 'verify: readiness, red lines first with their fix (here an expiry date was set on key B)', card: renderVerifyCard({ run: { id: 'run_demo', requestId: fromPlan.planHash.slice(0, 8), title: plan.title }, report: { checkedAt: now.toISOString(), keys: [keyA!, keyB!], lines, ready: false, probed: false }, locale }) });
 
   let h = service.start(operator, 'gallery', {});
   h = await service.submitStep(at(h), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload,sharePoint' });
   h = await service.submitStep(at(h), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'swedencentral' });
   h = await service.submitStep(at(h), operator, 'names', { 'sites.A.hsmName': 'hsm-ck-a-7h2q', 'sites.B.hsmName': 'hsm-ck-b-7h2q', 'sites.A.keyName.multiWorkload': 'ck-mw-key-a', 'sites.B.keyName.multiWorkload': 'ck-mw-key-b', 'sites.A.keyName.sharePoint': 'ck-sp-key-a', 'sites.B.keyName.sharePoint': 'ck-sp-key-b', keySize: '3072' });
   add('setup-hsm', 'Managed HSM: administrators, officers, quorum and the billing acknowledgment', h);
-  gallery.push({ name: 'status', title: 'status: your journeys', card: renderJourneyListCard(service.listFor(operator, 'gallery')) });
+  gallery.push({ name: 'status', title: 'status: your journeys', card: renderJourneyListCard(service.listFor(operator, 'gallery'), { locale }) });
   // Data Encryption Policies, key rolls, teardowns, the inventory on the status card, health drift.
-  gallery.push(...(await buildOpsGallery()));
+  gallery.push(...(await buildOpsGallery(locale)));
   return gallery;
 }

@@ -5,8 +5,8 @@ import { MAX_CARD_BYTES } from '../../src/bot/cards/adaptiveCard';
  * The rules every Keyward card must pass, checked with the official Adaptive Cards renderer's
  * parser (npm `adaptivecards`) plus Teams and accessibility rules it does not know:
  * version ≤ 1.5, ≤ 40 KB, labelled inputs with unique ids, alt text on images, verbs on
- * Action.Execute, phone-friendly layouts (no more than 3 columns side by side), and coloured
- * text that still says its meaning in words.
+ * Action.Execute, phone-friendly layouts (no more than 3 columns or buttons side by side, no
+ * FactSet), and coloured text that still says its meaning in words.
  */
 export function cardProblems(card: unknown): string[] {
   const problems: string[] = [];
@@ -37,7 +37,11 @@ export function cardProblems(card: unknown): string[] {
     if (type === 'Action.Execute' && (typeof node.verb !== 'string' || !node.verb || typeof node.title !== 'string' || !node.title)) problems.push('Action.Execute without verb or title');
     if (type === 'ColumnSet' && Array.isArray(node.columns) && node.columns.length > 3) problems.push(`ColumnSet with ${node.columns.length} columns is too wide for a phone`);
     if (type === 'TextBlock' && node.color !== undefined && (typeof node.text !== 'string' || node.text.trim().length < 2)) problems.push('coloured TextBlock without words');
-    if (type === 'Table') problems.push('Table elements are too wide for a phone; use FactSet or text');
+    if (type === 'Table') problems.push('Table elements are too wide for a phone; use facts() lines or text');
+    // A FactSet's title column shrinks on a phone and breaks words inside their letters (it broke
+    // "Premium" and "Requested"); facts() draws "**Title:** value" lines instead.
+    if (type === 'FactSet') problems.push('FactSet breaks words on a phone; use facts() lines');
+    if ((type === 'ActionSet' || type === 'AdaptiveCard') && Array.isArray(node.actions) && node.actions.length > 3) problems.push(`${node.actions.length} buttons side by side do not fit a phone (at most 3)`);
   });
   return problems;
 }

@@ -2,7 +2,7 @@ import { silentLogger, type Logger } from '../../core';
 import type { ApprovalChange, ApprovalService } from '../../approvals/approvalService';
 import type { ApprovalDirectoryStore, ApprovalMessageStore, PostedCard } from '../../approvals/approvalPorts';
 import { shortId, type ApprovalRequest, type ConversationRef } from '../../approvals/approvalTypes';
-import { formatDuration, formatUtc } from '../cards/approvalCard';
+import { localizer, referenceLocale } from '../i18n/localizer';
 import type { ApprovalViews } from './approvalViews';
 import type { Notifier } from './notifier';
 
@@ -102,13 +102,13 @@ export class ApprovalNotifications {
   private async postToApprovers(request: ApprovalRequest): Promise<void> {
     const notifier = this.deps.notifier();
     if (!notifier) return;
-    const card = this.deps.views.shared(request);
     let delivered = 0;
     let targets = this.approverTargets(request);
     for (let pass = 0; pass < 2 && delivered === 0; pass += 1) {
       for (const target of targets) {
         try {
-          const messageId = await notifier.post(target.reference, card);
+          // Each conversation gets the card in its own locale (kept in the stored reference).
+          const messageId = await notifier.post(target.reference, this.deps.views.shared(request, referenceLocale(target.reference)));
           if (messageId) {
             this.deps.messages.add({ requestId: request.id, conversationId: target.conversationId, messageId, reference: target.reference, role: target.role });
             delivered += 1;
@@ -122,11 +122,7 @@ export class ApprovalNotifications {
     }
     if (delivered === 0) {
       this.logger.warn({ requestId: request.id }, 'no approver could be reached');
-      await this.safeText(
-        notifier,
-        request.origin,
-        `Your request "${request.title}" (${shortId(request.id)}) is waiting for approval, but Keyward cannot reach any approver yet: add Keyward to the approvers' group chat, or ask an approver to say "approvals" to Keyward.`,
-      );
+      await this.safeText(notifier, request.origin, localizer(referenceLocale(request.origin)).t('notify.unreachable', { title: request.title, id: shortId(request.id) }));
     }
     // A vote may have landed while the card was on its way: make the copies current.
     const latest = this.deps.service.get(request.id);
@@ -139,10 +135,9 @@ export class ApprovalNotifications {
     for (let round = 0; round < 3; round += 1) {
       const request = this.deps.service.get(requestId);
       if (!request) return;
-      const card = this.deps.views.shared(request);
       for (const posted of this.deps.messages.list(requestId)) {
         try {
-          await notifier.update(posted.reference, posted.messageId, card);
+          await notifier.update(posted.reference, posted.messageId, this.deps.views.shared(request, referenceLocale(posted.reference)));
         } catch (error) {
           this.logger.warn({ requestId, messageId: posted.messageId, err: error instanceof Error ? error.message : String(error) }, 'could not update an approval card');
         }
@@ -157,14 +152,16 @@ export class ApprovalNotifications {
     const current = this.deps.service.get(request.id) ?? request;
     const names = this.deps.views.names(current);
     const by = current.votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.voter.name ?? names[vote.voter.objectId] ?? vote.voter.objectId);
-    const ref = `Request ${current.id}.`;
-    const title = `"${request.title}"`;
+    // The requester hears it in the language of the conversation they asked from.
+    const l = localizer(referenceLocale(request.origin));
+    const values = { title: request.title, id: current.id };
+    const detail = request.execution?.detail;
     const messages: Partial<Record<string, string>> = {
-      approved: `Approved: your request ${title} was approved by ${by.join(', ')}. Keyward may run it until ${request.executeBy ? formatUtc(request.executeBy) : 'the end of the execution window'}. ${ref}`,
-      rejected: `Rejected: your request ${title} — ${request.closedReason ?? 'an approver rejected it'}. Nothing will run. ${ref}`,
-      expired: `Expired: your request ${title} — ${request.closedReason ?? 'its window passed'}. Nothing ran; submit it again if it is still needed. ${ref}`,
-      succeeded: `Done: your request ${title} ran successfully${request.execution?.detail ? `: ${request.execution.detail}` : ''}. ${ref}`,
-      failed: `Failed: your request ${title} did not complete${request.execution?.detail ? `: ${request.execution.detail}` : ''}. ${ref}`,
+      approved: l.t('notify.approved', { ...values, by: by.join(', '), until: request.executeBy ? l.dateTime(request.executeBy) : l.t('notify.endOfWindow') }),
+      rejected: l.t('notify.rejected', { ...values, reason: request.closedReason ?? l.t('notify.rejectedReason') }),
+      expired: l.t('notify.expired', { ...values, reason: request.closedReason ?? l.t('notify.expiredReason') }),
+      succeeded: detail ? l.t('notify.succeededDetail', { ...values, detail }) : l.t('notify.succeeded', values),
+      failed: detail ? l.t('notify.failedDetail', { ...values, detail }) : l.t('notify.failed', values),
     };
     const text = messages[request.status];
     if (text) await this.safeText(notifier, request.origin, text);
@@ -175,12 +172,19 @@ export class ApprovalNotifications {
     if (!notifier) return;
     const progress = this.deps.service.progress(request);
     const names = this.deps.views.names(request);
-    const needed = progress.requirements
-      .filter((requirement) => requirement.missing > 0)
-      .map((requirement) => `${requirement.label}: ${requirement.missing} more (${requirement.stillEligible.map((id) => names[id] ?? id).join(', ') || 'nobody left'})`)
-      .join('; ');
-    const text = `Reminder: "${request.title}" (request ${shortId(request.id)}) needs a decision before ${formatUtc(request.expiresAt)} (${formatDuration(Date.parse(request.expiresAt) - Date.parse(request.remindedAt ?? request.createdAt))} left). Still needed: ${needed}.`;
-    for (const target of this.approverTargets(request)) await this.safeText(notifier, target.reference, text);
+    for (const target of this.approverTargets(request)) {
+      // Each approvers' conversation in its own language (the locale kept in its reference).
+      const l = localizer(referenceLocale(target.reference));
+      const needed = progress.requirements
+        .filter((requirement) => requirement.missing > 0)
+        .map((requirement) => {
+          const who = requirement.stillEligible.map((id) => names[id] ?? id);
+          return l.t('notify.neededLine', { label: requirement.label, missing: requirement.missing, who: who.length > 0 ? who.join(', ') : l.t('notify.nobodyLeft') });
+        })
+        .join('; ');
+      const left = l.duration(Date.parse(request.expiresAt) - Date.parse(request.remindedAt ?? request.createdAt));
+      await this.safeText(notifier, target.reference, l.t('notify.reminder', { title: request.title, id: shortId(request.id), before: l.dateTime(request.expiresAt), left, needed }));
+    }
   }
 
   private async safeText(notifier: Notifier, reference: ConversationRef, text: string): Promise<void> {

@@ -22,7 +22,7 @@ export class ApprovalViews {
     return 'observer';
   }
 
-  render(request: ApprovalRequest, viewer: ApprovalViewer, options: { viewerObjectId?: string; notice?: ApprovalCardView['notice'] } = {}): AdaptiveCardJson {
+  render(request: ApprovalRequest, viewer: ApprovalViewer, options: { viewerObjectId?: string; notice?: ApprovalCardView['notice']; locale?: string } = {}): AdaptiveCardJson {
     const id = options.viewerObjectId?.toLowerCase();
     return renderApprovalCard({
       request,
@@ -33,17 +33,18 @@ export class ApprovalViews {
       notice: options.notice,
       refreshUserIds: this.refreshUserIds(request),
       names: this.names(request),
+      locale: options.locale,
     });
   }
 
   /** The card everyone in a conversation sees. */
-  shared(request: ApprovalRequest): AdaptiveCardJson {
-    return this.render(request, 'shared');
+  shared(request: ApprovalRequest, locale?: string): AdaptiveCardJson {
+    return this.render(request, 'shared', { locale });
   }
 
   /** The card for one person (answer to their click, or Teams' automatic refresh). */
-  forPerson(request: ApprovalRequest, objectId: string | undefined, notice?: ApprovalCardView['notice']): AdaptiveCardJson {
-    return this.render(request, this.viewerFor(request, objectId), { viewerObjectId: objectId, notice });
+  forPerson(request: ApprovalRequest, objectId: string | undefined, notice?: ApprovalCardView['notice'], locale?: string): AdaptiveCardJson {
+    return this.render(request, this.viewerFor(request, objectId), { viewerObjectId: objectId, notice, locale });
   }
 
   /**

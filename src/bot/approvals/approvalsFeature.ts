@@ -9,6 +9,7 @@ import { renderPolicyCard } from '../cards/approvalPolicyCard';
 import { VERBS } from '../cards/verbs';
 import type { ApprovalViews } from './approvalViews';
 import type { TeamHealth } from '../../approvals/teamHealth';
+import { localizer } from '../i18n/localizer';
 
 export interface ApprovalsFeatureDeps {
   service: ApprovalService;
@@ -70,9 +71,10 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
       service.auditRefusal({ actor: auditActorOf(io, person), action: 'approvers.conversation.refused', target: `conversation/${io.conversation.id}`, reason, details: { kind: io.conversation.kind } });
       await io.sendText(text);
     };
-    if (!person || !policyMembers(policy).has(person.objectId)) return refuse('NotAnApprover', 'Only an approver named in the policy can choose where approval cards go.');
-    if (io.conversation.kind === 'personal') return refuse('ValidationFailed', 'Type "approvals here" in the approvers\' group chat or channel, not in a personal chat.');
-    if (pinned && pinned !== io.conversation.id) return refuse('PolicyPinned', `The policy pins the approvers' conversation to ${pinned}; change KEYWARD_POLICY_FILE to move it.`);
+    const l = localizer(io.locale);
+    if (!person || !policyMembers(policy).has(person.objectId)) return refuse('NotAnApprover', l.t('chat.approvals.onlyApprovers'));
+    if (io.conversation.kind === 'personal') return refuse('ValidationFailed', l.t('chat.approvals.notPersonal'));
+    if (pinned && pinned !== io.conversation.id) return refuse('PolicyPinned', l.t('chat.approvals.pinned', { conversation: pinned, setting: 'KEYWARD_POLICY_FILE' }));
     service.runAudited(
       {
         actor: auditActorOf(io, person),
@@ -83,25 +85,24 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
       },
       () => directory.setApproversConversation({ conversationId: io.conversation.id, reference: cleanReference(io.reference()), designatedBy: person.objectId, at: deps.clock.now().toISOString() }),
     );
-    await io.sendText('Approval cards will be posted in this conversation from now on. (Recorded in the audit log.)');
+    await io.sendText(l.t('chat.approvals.designated'));
   };
 
   const listCommand = async (args: string, io: TurnIo): Promise<void> => {
     if (args.trim().toLowerCase() === 'here') return designate(io);
     const person = learn(io);
     if (!person) {
-      await io.sendText(`${describeErrorCode(io.actor.aadObjectId ? 'TenantNotAllowed' : 'NotAnApprover')} Keyward cannot tell who you are in tenant ${policy.tenantId}, so it shows no requests.`);
+      await io.sendText(localizer(io.locale).t('chat.approvals.whoAreYou', { code: describeErrorCode(io.actor.aadObjectId ? 'TenantNotAllowed' : 'NotAnApprover'), tenant: policy.tenantId }));
       return;
     }
     const requests = service.actionableFor(person.objectId);
     if (requests.length === 0) {
-      const role = policyMembers(policy).has(person.objectId) ? 'Nothing is waiting for your decision.' : 'Nothing is waiting for you: you are not an approver in the policy, and you have no open requests.';
-      await io.sendText(`${role} Type "policy" to see who approves what.`);
+      await io.sendText(localizer(io.locale).t(policyMembers(policy).has(person.objectId) ? 'chat.approvals.nothingApprover' : 'chat.approvals.nothing'));
       return;
     }
-    if (requests.length > MAX_LISTED) await io.sendText(`${requests.length} requests wait for you; here are the ${MAX_LISTED} oldest.`);
+    if (requests.length > MAX_LISTED) await io.sendText(localizer(io.locale).t('chat.approvals.many', { count: requests.length, shown: MAX_LISTED }));
     for (const request of requests.slice(0, MAX_LISTED)) {
-      const messageId = await io.sendCard(views.forPerson(request, person.objectId));
+      const messageId = await io.sendCard(views.forPerson(request, person.objectId, undefined, io.locale));
       if (messageId) deps.messages.add({ requestId: request.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()), role: 'shown' });
     }
   };
@@ -110,7 +111,7 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     learn(io);
     const known = directory.approversConversation();
     const health = deps.teamHealth?.();
-    await io.sendCard(renderPolicyCard({ policy, approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined, ...(health ? { health } : {}) }));
+    await io.sendCard(renderPolicyCard({ policy, approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined, ...(health ? { health } : {}), locale: io.locale }));
   };
 
   const action = (verb: ApprovalVerb): CardActionSpec => ({
@@ -133,17 +134,17 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
         reason: 'TamperedCardData',
         details: { verb, problems: parsed.problems },
       });
-      return { kind: 'message', text: 'This card\'s data is not valid, so nothing was done (recorded in the audit log). Type "approvals" for a fresh card.' };
+      return { kind: 'message', text: localizer(context.locale).t('chat.approvals.badCardData') };
     }
     const { requestId, planHash, cardVersion, reason } = parsed.data;
     const stored = service.get(requestId);
     if (stored && cardVersion > stored.version) {
       service.auditRefusal({ actor: auditActorOf(context, person), action: 'approval.card.refused', target: `approval/${requestId}`, requestId, planHash: stored.planHash, reason: 'StaleCard', details: { verb, cardVersion, storedVersion: stored.version } });
-      return answer(stored, context, { kind: 'error', text: 'This card claims a version Keyward never issued, so nothing was done (recorded in the audit log). The current state is shown.' });
+      return answer(stored, context, { kind: 'error', text: localizer(context.locale).t('chat.approvals.neverIssued') });
     }
     const via = `${verb} on card v${cardVersion} in ${context.conversation.kind} ${context.conversation.id}`;
     if (verb === VERBS.approvalView) {
-      if (!stored) return { kind: 'message', text: 'This approval request no longer exists.' };
+      if (!stored) return { kind: 'message', text: localizer(context.locale).t('chat.approvals.gone') };
       return answer(stored, context);
     }
     const result =
@@ -154,18 +155,14 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
       if (!result.request) return { kind: 'message', text: refusalText(result.error) };
       return answer(result.request, context, { kind: 'error', text: refusalText(result.error) });
     }
-    const done: Record<string, string> = {
-      voteRecorded: 'Your approval was recorded.',
-      approved: 'Your approval was recorded and completes the rule: the request is approved.',
-      rejected: 'You rejected this request. Nothing will run, and the requester has been told.',
-      cancelled: 'You cancelled this request. Nothing will run.',
-    };
-    return answer(result.request, context, { kind: 'success', text: done[result.change] ?? 'Done.' });
+    const done = { voteRecorded: 'chat.approvals.voteRecorded', approved: 'chat.approvals.approved', rejected: 'chat.approvals.rejected', cancelled: 'chat.approvals.cancelled' } as const;
+    const change = result.change as keyof typeof done;
+    return answer(result.request, context, { kind: 'success', text: localizer(context.locale).t(done[change] ?? 'chat.done') });
   };
 
   const answer = (request: ApprovalRequest, context: CardActionContext, notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: string }): CardActionResult => ({
     kind: 'card',
-    card: views.forPerson(request, context.actor.aadObjectId, notice),
+    card: views.forPerson(request, context.actor.aadObjectId, notice, context.locale),
   });
 
   return {

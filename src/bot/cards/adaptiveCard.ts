@@ -4,6 +4,8 @@
  * make the accessibility rules hard to forget (inputs always carry a label, images an altText,
  * status always has words, never colour alone).
  */
+import type { Localizer } from '../i18n/localizer';
+
 export type CardElement = Record<string, unknown> & { type: string };
 export type CardAction = Record<string, unknown> & { type: string };
 
@@ -45,8 +47,37 @@ export function card(body: CardElement[], options: { actions?: CardAction[]; fal
   };
   if (options.actions && options.actions.length > 0) result.actions = options.actions;
   if (options.fallbackText) result.fallbackText = options.fallbackText;
-  if (options.speak) result.speak = options.speak;
+  const speak = options.speak ?? spokenSummary(body);
+  if (speak) result.speak = speak;
   return result;
+}
+
+/**
+ * What a screen reader or voice client says for the card: its heading and the first status
+ * notice, as plain text (no Markdown, no emoji), unless the renderer gives its own.
+ */
+export function spokenSummary(body: readonly CardElement[]): string | undefined {
+  const texts: string[] = [];
+  const visit = (elements: readonly CardElement[]) => {
+    for (const element of elements) {
+      if (texts.length >= 2) return;
+      if (element.type === 'TextBlock' && (element.style === 'heading' || element.color !== undefined) && typeof element.text === 'string') texts.push(element.text);
+      if (element.type === 'Container' && Array.isArray(element.items) && element.isVisible !== false) visit(element.items as CardElement[]);
+    }
+  };
+  visit(body);
+  const plain = texts.map(plainText).filter((t) => t !== '');
+  return plain.length > 0 ? plain.join('. ').replace(/\.\./g, '.') : undefined;
+}
+
+/** Markdown and emoji off, for speech. */
+export function plainText(value: string): string {
+  return value
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/\*\*|(^|\s)\*|\*(\s|$)/g, '$1$2')
+    .replace(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}\u{FE0F}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function heading(text: string, size: 'Medium' | 'Large' = 'Large'): CardElement {
@@ -64,8 +95,12 @@ export function text(value: string, options: { subtle?: boolean; size?: 'Small' 
   return element;
 }
 
-export function facts(pairs: Array<[string, string]>): CardElement {
-  return { type: 'FactSet', facts: pairs.map(([title, value]) => ({ title, value })) };
+/**
+ * Facts as lines ("**Title:** value"), not a FactSet: a FactSet's title column shrinks on a phone
+ * and breaks words inside their letters ("Requ-ested", "Prem-ium"); lines wrap between words.
+ */
+export function facts(l: Localizer, pairs: Array<[string, string]>): CardElement {
+  return { type: 'Container', items: pairs.map(([title, value], i) => text(l.t('common.fact', { title, value }), i === 0 ? {} : { spacing: 'Small' })) };
 }
 
 export function container(items: CardElement[], options: { style?: 'emphasis' | 'good' | 'attention' | 'warning' | 'accent'; separator?: boolean; spacing?: 'Small' | 'Medium' | 'Large'; id?: string } = {}): CardElement {
@@ -77,11 +112,28 @@ export function container(items: CardElement[], options: { style?: 'emphasis' | 
   return element;
 }
 
-/** An error or warning shown next to the inputs: words first, colour only as a second cue. */
-export function notice(kind: 'error' | 'warning' | 'info' | 'success', message: string): CardElement {
-  const label = { error: 'Problem', warning: 'Warning', info: 'Note', success: 'Done' }[kind];
+export type NoticeKind = 'error' | 'warning' | 'info' | 'success';
+
+/**
+ * An error, warning or status line: words first ("Problem:", "Warning:" in the card's language),
+ * colour only as a second cue. `id` ties a field's message to its input (`<input id>.error`).
+ */
+export function notice(l: Localizer, kind: NoticeKind, message: string, options: { id?: string } = {}): CardElement {
+  const label = l.t(`notice.${kind}`);
   const color = { error: 'Attention', warning: 'Warning', info: 'Accent', success: 'Good' }[kind] as 'Attention' | 'Warning' | 'Accent' | 'Good';
-  return text(`**${label}:** ${message}`, { color });
+  const element = text(l.t('notice.line', { label, message }), { color });
+  if (options.id) element.id = options.id;
+  return element;
+}
+
+/**
+ * Details that open in place: a button that toggles a hidden container (Action.ToggleVisibility,
+ * schema 1.2+). Keeps a card's first screen for the decision; the rest is one tap away.
+ */
+export function details(id: string, title: string, items: CardElement[], options: { separator?: boolean; open?: boolean } = {}): CardElement[] {
+  const toggle: CardElement = { type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title, targetElements: [id] }], spacing: 'Small' };
+  if (options.separator) toggle.separator = true;
+  return [toggle, { type: 'Container', id, isVisible: options.open === true, items, spacing: 'Small' }];
 }
 
 /**
@@ -115,8 +167,14 @@ export function textInput(id: string, label: string, options: { value?: string; 
   return element;
 }
 
-export function choiceInput(id: string, label: string, choices: Array<{ title: string; value: string }>, options: { value?: string; isMultiSelect?: boolean; style?: 'compact' | 'expanded'; isRequired?: boolean; errorMessage?: string } = {}): CardElement {
-  return { type: 'Input.ChoiceSet', id, label, choices, ...compact(options) };
+/**
+ * A choice. `choicesData` makes it a Teams picker (schema 1.5 `Data.Query`, e.g. dataset
+ * `graph.microsoft.com/users` for people, or a bot dataset served by the search invoke); the static
+ * `choices` stay as the fallback where dynamic typeahead is missing (the Agents Playground).
+ */
+export function choiceInput(id: string, label: string, choices: Array<{ title: string; value: string }>, options: { value?: string; isMultiSelect?: boolean; style?: 'compact' | 'expanded' | 'filtered'; isRequired?: boolean; errorMessage?: string; choicesData?: { type: 'Data.Query'; dataset: string; count?: number } } = {}): CardElement {
+  // wrap: long choice titles wrap instead of being cut off with "…" on a phone.
+  return { type: 'Input.ChoiceSet', id, label, choices, wrap: true, ...compact(options) };
 }
 
 export function toggleInput(id: string, label: string, title: string, options: { value?: 'true' | 'false'; isRequired?: boolean; errorMessage?: string } = {}): CardElement {

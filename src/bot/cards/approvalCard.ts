@@ -1,6 +1,7 @@
-import { OPERATION_CLASS_TITLES, shortHash, shortId, type ApprovalRequest, type Vote } from '../../approvals/approvalTypes';
+import { shortHash, shortId, type ApprovalRequest, type OperationClass, type Vote } from '../../approvals/approvalTypes';
 import type { RuleProgress } from '../../approvals/ruleEvaluation';
-import { actionSet, card, container, executeAction, facts, heading, notice, text, textInput, type AdaptiveCardJson, type CardAction, type CardElement } from './adaptiveCard';
+import { localizer, type Localizer } from '../i18n/localizer';
+import { actionSet, card, container, details, executeAction, facts, heading, notice, text, textInput, type AdaptiveCardJson, type CardAction, type CardElement } from './adaptiveCard';
 import { approvalActionData } from './approvalCardData';
 import { VERBS } from './verbs';
 
@@ -25,208 +26,202 @@ export interface ApprovalCardView {
   refreshUserIds?: readonly string[];
   /** Display names for object ids (policy "people" and the people Keyward has met). */
   names?: Readonly<Record<string, string>>;
+  /** The locale of the person or conversation the card is drawn for (BCP 47); English by default. */
+  locale?: string;
 }
 
 const MAX_SUMMARY_LINES = 25;
 const MAX_TARGETS = 12;
 const MAX_REFRESH_USERS = 60;
 
-/** The approval card: a pure function of the view. Schema 1.5, ≤ 40 KB, words for every status. */
+/** The operation class in the card's language. */
+export function operationClassTitle(l: Localizer, operationClass: OperationClass): string {
+  return l.t(`approval.class.${operationClass}`);
+}
+
+/**
+ * The approval card: a pure function of the view. Schema 1.5, ≤ 40 KB, words for every status.
+ * The first screen holds the decision (what, who asks, why, by when, the reason box and the
+ * buttons); the plan, the votes and the ids open in place.
+ */
 export function renderApprovalCard(view: ApprovalCardView): AdaptiveCardJson {
+  const l = localizer(view.locale);
   const { request } = view;
   const name = (objectId: string, fallback?: string) => view.names?.[objectId] ?? fallback ?? objectId;
   const body: CardElement[] = [];
-  if (view.notice) body.push(notice(view.notice.kind, view.notice.text));
-  body.push(heading(`${headline(request)}: ${request.title}`, 'Medium'));
-  body.push(statusLine(request, view.progress, view.now, name));
-
+  if (view.notice) body.push(notice(l, view.notice.kind, l.domain(view.notice.text)));
+  body.push(heading(l.t('approval.heading', { headline: headline(l, request), title: l.domain(request.title) }), 'Medium'));
+  body.push(statusLine(l, request, view.progress, view.now, name));
   body.push(
-    facts([
-      ['Requested by', request.requester.name ?? name(request.requester.objectId)],
-      ['Why', request.reason],
-      ['Operation', OPERATION_CLASS_TITLES[request.operationClass]],
-      ['Requested', formatUtc(request.createdAt)],
-      [timeLabel(request), timeValue(request, view.now)],
-      ['Request id', request.id],
-      ['Plan hash', `${shortHash(request.planHash)}…`],
+    facts(l, [
+      [l.t('approval.requestedBy'), request.requester.name ?? name(request.requester.objectId)],
+      [l.t('approval.why'), request.reason],
+      [timeLabel(l, request), timeValue(l, request, view.now)],
     ]),
   );
 
-  const lines = request.summaryLines.slice(0, MAX_SUMMARY_LINES).map((line) => `- ${line}`);
-  if (request.summaryLines.length > MAX_SUMMARY_LINES) lines.push(`- …and ${request.summaryLines.length - MAX_SUMMARY_LINES} more lines (the requester's conversation has the full plan)`);
-  const plan: CardElement[] = [text('**The plan**', { spacing: 'Medium' }), text(lines.join('\n'))];
+  const lines = request.summaryLines.slice(0, MAX_SUMMARY_LINES).map((line) => `- ${l.domain(line)}`);
+  if (request.summaryLines.length > MAX_SUMMARY_LINES) lines.push(`- ${l.t('approval.moreLines', { count: request.summaryLines.length - MAX_SUMMARY_LINES })}`);
+  const plan: CardElement[] = [text(lines.join('\n'), { size: 'Small' })];
   if (request.targets.length > 0) {
     const shown = request.targets.slice(0, MAX_TARGETS).join(', ');
-    plan.push(text(`**Targets:** ${shown}${request.targets.length > MAX_TARGETS ? `, and ${request.targets.length - MAX_TARGETS} more` : ''}`, { size: 'Small' }));
+    plan.push(text(request.targets.length > MAX_TARGETS ? l.t('approval.targetsMore', { targets: shown, count: request.targets.length - MAX_TARGETS }) : l.t('approval.targets', { targets: shown }), { size: 'Small' }));
   }
-  plan.push(text(`Full plan hash (SHA-256): ${groupHash(request.planHash)}`, { subtle: true, size: 'Small' }));
-  body.push(container(plan, { separator: true }));
+  plan.push(
+    facts(l, [
+      [l.t('approval.operation'), operationClassTitle(l, request.operationClass)],
+      [l.t('approval.requested'), l.dateTime(request.createdAt)],
+      [l.t('approval.requestId'), request.id],
+      [l.t('common.planHash'), `${shortHash(request.planHash)}…`],
+    ]),
+    text(l.t('approval.fullHash', { hash: groupHash(request.planHash) }), { subtle: true, size: 'Small' }),
+  );
+  body.push(...details(`approval.plan.${request.id}`, l.t('approval.showPlan', { count: request.summaryLines.length }), plan, { separator: true }));
 
-  body.push(container(votesSection(request, name), { separator: true }));
-  if (request.status === 'pending') body.push(container(neededSection(view.progress, name), { spacing: 'Small' }));
-  if (request.execution) body.push(container(executionSection(request), { separator: true }));
+  const record: CardElement[] = [...votesSection(l, request, name)];
+  if (request.status === 'pending') record.push(...neededSection(l, view.progress, name));
+  if (request.execution) record.push(...executionSection(l, request));
+  body.push(...details(`approval.votes.${request.id}`, l.t('approval.showVotes', { count: request.votes.length }), record));
 
-  const you = viewerLine(view);
+  const you = viewerLine(l, view);
   if (you) body.push(text(you, { size: 'Small', spacing: 'Medium' }));
-  body.push(...actionsFor(view));
+  body.push(...actionsFor(l, view));
 
-  const result = card(body, { fallbackText: `Keyward approval request "${request.title}": ${headline(request)}. Request ${request.id}.` });
+  const result = card(body, { fallbackText: l.t('approval.fallback', { title: l.domain(request.title), headline: headline(l, request), id: request.id }) });
   const userIds = (view.refreshUserIds ?? []).slice(0, MAX_REFRESH_USERS);
   if (userIds.length > 0 && (request.status === 'pending' || request.status === 'approved')) {
     result.refresh = {
-      action: { type: 'Action.Execute', title: 'Refresh', verb: VERBS.approvalView, data: approvalActionData(request, VERBS.approvalView) },
+      action: { type: 'Action.Execute', title: l.t('common.refresh'), verb: VERBS.approvalView, data: approvalActionData(request, VERBS.approvalView) },
       userIds,
     };
   }
   return result;
 }
 
-function headline(request: ApprovalRequest): string {
+function headline(l: Localizer, request: ApprovalRequest): string {
   switch (request.status) {
-    case 'pending':
-      return 'Approval needed';
-    case 'approved':
-      return 'Approved';
-    case 'rejected':
-      return 'Rejected';
-    case 'expired':
-      return 'Expired';
     case 'cancelled':
-      return request.supersededBy ? 'Replaced by a new plan' : 'Cancelled';
+      return request.supersededBy ? l.t('approval.headline.superseded') : l.t('approval.headline.cancelled');
     case 'executing':
-      return request.execution?.halted ? 'Stopped: Retry possible' : 'Running';
-    case 'succeeded':
-      return 'Done';
-    case 'failed':
-      return 'Failed';
+      return request.execution?.halted ? l.t('approval.headline.halted') : l.t('approval.headline.executing');
+    default:
+      return l.t(`approval.headline.${request.status}`);
   }
 }
 
-function statusLine(request: ApprovalRequest, progress: RuleProgress, now: Date, name: (id: string, fallback?: string) => string): CardElement {
+function statusLine(l: Localizer, request: ApprovalRequest, progress: RuleProgress, now: Date, name: (id: string, fallback?: string) => string): CardElement {
   const approvals = request.votes.filter((vote) => vote.decision === 'approve').length;
+  const detail = (value: string | undefined) => (value ? l.domain(value.replace(/\.$/, '')) : '');
   switch (request.status) {
     case 'pending': {
       const missing = progress.requirements.reduce((sum, requirement) => sum + requirement.missing, 0);
-      return notice('info', `Waiting for approval: ${approvals} given, ${missing} more needed. Time left: ${formatDuration(Date.parse(request.expiresAt) - now.getTime())}.`);
+      return notice(l, 'info', l.t('approval.status.pending', { given: approvals, missing, left: l.duration(Date.parse(request.expiresAt) - now.getTime()) }));
     }
     case 'approved':
-      return notice('success', `Approved by ${approvers(request, name)}. Keyward may run it until ${formatUtc(request.executeBy!)}.`);
+      return notice(l, 'success', l.t('approval.status.approved', { approvers: approvers(l, request, name), until: l.dateTime(request.executeBy!) }));
     case 'rejected':
-      return notice('error', `Rejected: ${request.closedReason ?? 'an approver rejected it'}. Nothing will run.`);
+      return notice(l, 'error', request.closedReason ? l.t('approval.status.rejected', { reason: l.domain(request.closedReason) }) : l.t('approval.status.rejectedPlain'));
     case 'expired':
-      return notice('warning', `Expired: ${request.closedReason ?? 'its window passed'}. Nothing will run; submit the plan again if it is still needed.`);
+      return notice(l, 'warning', request.closedReason ? l.t('approval.status.expired', { reason: l.domain(request.closedReason) }) : l.t('approval.status.expiredPlain'));
     case 'cancelled':
-      return notice('warning', request.supersededBy ? `The plan changed, so this request was replaced by request ${shortId(request.supersededBy)} and its votes no longer count. Vote on the new card.` : `Cancelled: ${request.closedReason ?? 'withdrawn'}. Nothing will run.`);
+      if (request.supersededBy) return notice(l, 'warning', l.t('approval.status.superseded', { id: shortId(request.supersededBy) }));
+      return notice(l, 'warning', request.closedReason ? l.t('approval.status.cancelled', { reason: l.domain(request.closedReason) }) : l.t('approval.status.cancelledPlain'));
     case 'executing':
-      if (request.execution?.halted) return notice('warning', `${request.execution.progress ?? 'Stopped.'} Until someone clicks Retry on the run card, nothing runs.`);
-      return notice('info', `Running since ${formatUtc(request.execution!.startedAt)}${request.execution?.progress ? `: ${request.execution.progress}` : ''}.`);
+      if (request.execution?.halted) return notice(l, 'warning', l.t('approval.status.halted', { progress: request.execution.progress ? l.domain(request.execution.progress) : l.t('approval.status.stopped') }));
+      return notice(l, 'info', request.execution?.progress ? l.t('approval.status.runningProgress', { since: l.dateTime(request.execution.startedAt), progress: detail(request.execution.progress) }) : l.t('approval.status.running', { since: l.dateTime(request.execution!.startedAt) }));
     case 'succeeded':
-      return notice('success', `Done at ${formatUtc(request.execution!.finishedAt!)}${request.execution?.detail ? `: ${request.execution.detail.replace(/\.$/, '')}` : ''}.`);
+      return notice(l, 'success', request.execution?.detail ? l.t('approval.status.doneDetail', { at: l.dateTime(request.execution.finishedAt!), detail: detail(request.execution.detail) }) : l.t('approval.status.done', { at: l.dateTime(request.execution!.finishedAt!) }));
     case 'failed':
-      return notice('error', `Failed at ${formatUtc(request.execution!.finishedAt!)}${request.execution?.detail ? `: ${request.execution.detail.replace(/\.$/, '')}` : ''}.`);
+      return notice(l, 'error', request.execution?.detail ? l.t('approval.status.failedDetail', { at: l.dateTime(request.execution.finishedAt!), detail: detail(request.execution.detail) }) : l.t('approval.status.failed', { at: l.dateTime(request.execution!.finishedAt!) }));
   }
 }
 
-function approvers(request: ApprovalRequest, name: (id: string, fallback?: string) => string): string {
-  return request.votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.voter.name ?? name(vote.voter.objectId)).join(', ') || 'nobody';
+function approvers(l: Localizer, request: ApprovalRequest, name: (id: string, fallback?: string) => string): string {
+  const who = request.votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.voter.name ?? name(vote.voter.objectId));
+  return who.length > 0 ? who.join(', ') : l.t('approval.nobody');
 }
 
-function votesSection(request: ApprovalRequest, name: (id: string, fallback?: string) => string): CardElement[] {
-  if (request.votes.length === 0) return [text('**Votes so far:** none yet.')];
+function votesSection(l: Localizer, request: ApprovalRequest, name: (id: string, fallback?: string) => string): CardElement[] {
+  if (request.votes.length === 0) return [text(l.t('approval.votes.none'))];
   const lines = request.votes.map((vote) => {
     const who = vote.voter.name ?? name(vote.voter.objectId);
-    const what = vote.decision === 'approve' ? 'Approved' : 'Rejected';
-    return `- **${what}** by ${who}, ${formatUtc(vote.at)}${vote.reason ? ` — "${vote.reason}"` : ''}`;
+    const values = { who, at: l.dateTime(vote.at) };
+    const said = vote.reason ? ` ${l.t('common.quoted', { text: vote.reason })}` : '';
+    return `- ${vote.decision === 'approve' ? l.t('approval.votes.approved', values) : l.t('approval.votes.rejected', values)}${said}`;
   });
-  return [text('**Votes so far**'), text(lines.join('\n'))];
+  return [text(l.t('approval.votes.title')), text(lines.join('\n'), { size: 'Small' })];
 }
 
-function neededSection(progress: RuleProgress, name: (id: string, fallback?: string) => string): CardElement[] {
+function neededSection(l: Localizer, progress: RuleProgress, name: (id: string, fallback?: string) => string): CardElement[] {
   const lines = progress.requirements.map((requirement) => {
-    if (requirement.missing === 0) return `- ${requirement.label}: met (${requirement.counted.length} of ${requirement.needed})`;
-    const who = requirement.stillEligible.map((id) => name(id)).join(', ');
-    return `- ${requirement.label}: ${requirement.missing} more of ${requirement.needed}${who ? ` (can still approve: ${who})` : ' (nobody left who can approve)'}`;
+    const label = l.domain(requirement.label);
+    if (requirement.missing === 0) return `- ${l.t('approval.needed.met', { label, counted: requirement.counted.length, needed: requirement.needed })}`;
+    const who = requirement.stillEligible.map((id) => name(id));
+    return `- ${who.length > 0 ? l.t('approval.needed.missing', { label, missing: requirement.missing, needed: requirement.needed, who: l.list(who) }) : l.t('approval.needed.nobody', { label, missing: requirement.missing, needed: requirement.needed })}`;
   });
-  return [text('**Still needed** (all must be met)'), text(lines.join('\n'))];
+  return [text(l.t('approval.needed.title'), { spacing: 'Medium' }), text(lines.join('\n'), { size: 'Small' })];
 }
 
-function executionSection(request: ApprovalRequest): CardElement[] {
+function executionSection(l: Localizer, request: ApprovalRequest): CardElement[] {
   const execution = request.execution!;
-  const lines = [`- Started: ${formatUtc(execution.startedAt)}`];
-  if (execution.progress && !execution.finishedAt) lines.push(`- Now: ${execution.progress}`);
-  if (execution.finishedAt) lines.push(`- Finished: ${formatUtc(execution.finishedAt)} — ${execution.outcome === 'succeeded' ? 'succeeded' : 'failed'}`);
-  if (execution.detail) lines.push(`- ${execution.detail}`);
-  lines.push(`- Azure calls carry client request id ${request.id}`);
-  return [text('**Execution**'), text(lines.join('\n'))];
+  const lines = [`- ${l.t('approval.execution.started', { at: l.dateTime(execution.startedAt) })}`];
+  if (execution.progress && !execution.finishedAt) lines.push(`- ${l.t('approval.execution.now', { progress: l.domain(execution.progress) })}`);
+  if (execution.finishedAt) lines.push(`- ${l.t('approval.execution.finished', { at: l.dateTime(execution.finishedAt), outcome: execution.outcome === 'succeeded' ? 'succeeded' : 'failed' })}`);
+  if (execution.detail) lines.push(`- ${l.domain(execution.detail)}`);
+  lines.push(`- ${l.t('approval.execution.clientRequestId', { id: request.id })}`);
+  return [text(l.t('approval.execution.title'), { spacing: 'Medium' }), text(lines.join('\n'), { size: 'Small' })];
 }
 
-function viewerLine(view: ApprovalCardView): string | undefined {
+function viewerLine(l: Localizer, view: ApprovalCardView): string | undefined {
   const { request } = view;
   const open = request.status === 'pending';
   switch (view.viewer) {
     case 'shared':
-      return open ? 'Approvers: type a reason and choose Approve or Reject. The requester can cancel. Keyward checks who clicked; a click by anyone else changes nothing.' : undefined;
+      return open ? l.t('approval.viewer.shared') : undefined;
     case 'approver':
-      return open ? 'You are an approver for this request: type a reason, then Approve or Reject.' : undefined;
+      return open ? l.t('approval.viewer.approver') : undefined;
     case 'voter':
-      return view.viewerVote ? `You ${view.viewerVote.decision === 'approve' ? 'approved' : 'rejected'} this request at ${formatUtc(view.viewerVote.at)}. Each person votes once.` : undefined;
+      return view.viewerVote ? l.t('approval.viewer.voter', { decision: view.viewerVote.decision === 'approve' ? 'approve' : 'reject', at: l.dateTime(view.viewerVote.at) }) : undefined;
     case 'requester':
-      return open || request.status === 'approved' ? 'You asked for this. Approvers decide; you can cancel it until it runs.' : 'You asked for this.';
+      return open || request.status === 'approved' ? l.t('approval.viewer.requesterOpen') : l.t('approval.viewer.requester');
     case 'observer':
-      return open ? 'You can follow this request; only the approvers named in the policy can decide.' : undefined;
+      return open ? l.t('approval.viewer.observer') : undefined;
   }
 }
 
-function actionsFor(view: ApprovalCardView): CardElement[] {
+function actionsFor(l: Localizer, view: ApprovalCardView): CardElement[] {
   const { request } = view;
-  const reasonLabel = request.rule.reasonRequired ? 'Reason (required to approve or reject)' : 'Reason (required to reject)';
-  const approve = executeAction('Approve', VERBS.approvalApprove, approvalActionData(request, VERBS.approvalApprove), { style: 'positive', associatedInputs: 'auto' });
-  const reject = executeAction('Reject', VERBS.approvalReject, approvalActionData(request, VERBS.approvalReject), { style: 'destructive', associatedInputs: 'auto' });
+  const reasonLabel = request.rule.reasonRequired ? l.t('approval.reason.required') : l.t('approval.reason.toReject');
+  const approve = executeAction(l.t('approval.approve'), VERBS.approvalApprove, approvalActionData(request, VERBS.approvalApprove), { style: 'positive', associatedInputs: 'auto' });
+  const reject = executeAction(l.t('approval.reject'), VERBS.approvalReject, approvalActionData(request, VERBS.approvalReject), { style: 'destructive', associatedInputs: 'auto' });
   const cancel = (title: string) => executeAction(title, VERBS.approvalCancel, approvalActionData(request, VERBS.approvalCancel), { associatedInputs: 'none' });
   const elements: CardElement[] = [];
   const actions: CardAction[] = [];
   if (request.status === 'pending') {
     if (view.viewer === 'shared' || view.viewer === 'approver') {
-      elements.push(textInput('reason', reasonLabel, { placeholder: 'Why you approve or reject', maxLength: 500, isMultiline: true }));
+      elements.push(textInput('reason', reasonLabel, { placeholder: l.t('approval.reason.placeholder'), maxLength: 500, isMultiline: true }));
       actions.push(approve, reject);
     }
-    if (view.viewer === 'shared') actions.push(cancel('Cancel request (requester only)'));
-    if (view.viewer === 'requester') actions.push(cancel('Cancel request'));
+    if (view.viewer === 'shared') actions.push(cancel(l.t('approval.cancelShared')));
+    if (view.viewer === 'requester') actions.push(cancel(l.t('approval.cancel')));
   } else if (request.status === 'approved') {
-    if (view.viewer === 'shared') actions.push(cancel('Cancel before it runs (requester only)'));
-    if (view.viewer === 'requester') actions.push(cancel('Cancel before it runs'));
+    if (view.viewer === 'shared') actions.push(cancel(l.t('approval.cancelBeforeRunShared')));
+    if (view.viewer === 'requester') actions.push(cancel(l.t('approval.cancelBeforeRun')));
   }
   if (actions.length > 0) elements.push(actionSet(actions));
   return elements;
 }
 
-function timeLabel(request: ApprovalRequest): string {
-  if (request.status === 'pending') return 'Decide by';
-  if (request.status === 'approved') return 'Run by';
-  return 'Closed';
+function timeLabel(l: Localizer, request: ApprovalRequest): string {
+  if (request.status === 'pending') return l.t('approval.decideBy');
+  if (request.status === 'approved') return l.t('approval.runBy');
+  return l.t('approval.closed');
 }
 
-function timeValue(request: ApprovalRequest, now: Date): string {
-  if (request.status === 'pending') return `${formatUtc(request.expiresAt)} (${formatDuration(Date.parse(request.expiresAt) - now.getTime())} left)`;
-  if (request.status === 'approved' && request.executeBy) return `${formatUtc(request.executeBy)} (${formatDuration(Date.parse(request.executeBy) - now.getTime())} left)`;
-  return request.decidedAt ? formatUtc(request.decidedAt) : '—';
-}
-
-/** "2026-01-01 10:00 UTC": unambiguous for people in different time zones. */
-export function formatUtc(isoTime: string): string {
-  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return 'none';
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return 'less than a minute';
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const rest = minutes % 60;
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${rest} min`;
-  return `${rest} min`;
+function timeValue(l: Localizer, request: ApprovalRequest, now: Date): string {
+  if (request.status === 'pending') return l.t('approval.timeLeft', { at: l.dateTime(request.expiresAt), left: l.duration(Date.parse(request.expiresAt) - now.getTime()) });
+  if (request.status === 'approved' && request.executeBy) return l.t('approval.timeLeft', { at: l.dateTime(request.executeBy), left: l.duration(Date.parse(request.executeBy) - now.getTime()) });
+  return request.decidedAt ? l.dateTime(request.decidedAt) : '—';
 }
 
 /** The full hash in four groups of 16, so it wraps on a phone and can be compared by eye. */

@@ -1,8 +1,9 @@
-import { OPERATION_CLASSES, OPERATION_CLASS_TITLES, type ClassRule } from '../../approvals/approvalTypes';
+import { OPERATION_CLASSES, type ClassRule } from '../../approvals/approvalTypes';
 import type { ApprovalPolicy } from '../../approvals/approvalPolicy';
 import type { TeamHealth } from '../../approvals/teamHealth';
-import { card, container, facts, heading, notice, text, type AdaptiveCardJson, type CardElement } from './adaptiveCard';
-import { formatUtc } from './approvalCard';
+import { localizer, type Localizer } from '../i18n/localizer';
+import { card, container, details, facts, heading, notice, text, type AdaptiveCardJson, type CardElement } from './adaptiveCard';
+import { operationClassTitle } from './approvalCard';
 
 export interface PolicyCardView {
   policy: ApprovalPolicy;
@@ -10,92 +11,94 @@ export interface PolicyCardView {
   approversConversation?: { conversationId: string; designatedBy: string; at: string };
   /** Can each rule still be met by approvers who are around? */
   health?: TeamHealth;
+  /** The activity's locale (BCP 47); English when absent or unknown. */
+  locale?: string;
 }
 
-/** The approval policy in words (the `policy` command). Pure. */
+/**
+ * The approval policy in words (the `policy` command). Pure. Team health (can every rule still be
+ * met?) comes first; the rules, groups and where cards go open in place.
+ */
 export function renderPolicyCard(view: PolicyCardView): AdaptiveCardJson {
+  const l = localizer(view.locale);
   const { policy } = view;
   const name = (id: string) => policy.people[id] ?? id;
-  const body: CardElement[] = [
-    heading('Approval policy'),
-    text('Nothing privileged runs on one person\'s click. These rules decide who must approve each kind of change; they come from the policy file and change only with a restart.', { subtle: true }),
-    facts([
-      ['Tenant', policy.tenantId],
-      ['Policy hash', `${policy.hash.slice(0, 12)}…`],
-    ]),
-  ];
-
-  const groups = Object.values(policy.groups).map((group) => container([text(`**${group.name}** (${group.id})`), text(group.members.map((id) => `- ${name(id)}`).join('\n'), { spacing: 'None' })], { spacing: 'Small' }));
-  body.push(container([text('**Approver groups**', { spacing: 'Medium' }), ...groups], { separator: true }));
+  const body: CardElement[] = [heading(l.t('policy.title')), text(l.t('policy.intro'), { subtle: true, size: 'Small' })];
+  if (view.health) body.push(...teamHealthElements(l, view.health));
 
   for (const operationClass of OPERATION_CLASSES) {
     const rule = policy.rules[operationClass];
-    body.push(container([text(`**${OPERATION_CLASS_TITLES[operationClass]}**`), text(ruleLines(rule).map((line) => `- ${line}`).join('\n'), { spacing: 'None' })], { separator: true }));
+    body.push(container([text(`**${operationClassTitle(l, operationClass)}**`), text(ruleLines(l, rule).map((line) => `- ${line}`).join('\n'), { spacing: 'None', size: 'Small' })], { separator: true }));
   }
 
+  const groups = Object.values(policy.groups).map((group) => container([text(`**${group.name}** (${group.id})`), text(group.members.map((id) => `- ${name(id)}`).join('\n'), { spacing: 'None', size: 'Small' })], { spacing: 'Small' }));
   const cards = policy.approvalCards;
-  const where = cards.conversationId
-    ? `The approvers' conversation is pinned by the policy to ${cards.conversationId}.`
-    : 'An approver chooses the approvers\' conversation by typing "approvals here" in it (recorded in the audit log).';
+  const where = cards.conversationId ? l.t('policy.where.pinned', { conversation: cards.conversationId }) : l.t('policy.where.chosen');
   const now = view.approversConversation
-    ? `Cards currently go to ${view.approversConversation.conversationId} (set ${view.approversConversation.designatedBy === 'policy' ? 'from the policy' : `by ${name(view.approversConversation.designatedBy)}`} on ${formatUtc(view.approversConversation.at)}).`
+    ? view.approversConversation.designatedBy === 'policy'
+      ? l.t('policy.where.nowPolicy', { conversation: view.approversConversation.conversationId, at: l.dateTime(view.approversConversation.at) })
+      : l.t('policy.where.nowPerson', { conversation: view.approversConversation.conversationId, who: name(view.approversConversation.designatedBy), at: l.dateTime(view.approversConversation.at) })
     : cards.conversationId
-      ? 'Keyward has not seen that conversation yet; it is captured when Keyward is added there or someone @mentions it there.'
-      : 'No approvers\' conversation is set yet.';
-  const fallback = cards.fallback === 'personalChats' ? 'Without one, each approver gets the card in their personal chat with Keyward (once they have talked to Keyward).' : 'Without one, cards are not sent anywhere; approvers type "approvals".';
-  body.push(container([text('**Where approval cards go**'), text(`${where} ${now} ${fallback}`, { spacing: 'None' })], { separator: true }));
-  if (view.health) body.push(...teamHealthElements(view.health));
-  return card(body, { fallbackText: 'Keyward approval policy' });
+      ? l.t('policy.where.notSeen')
+      : l.t('policy.where.none');
+  const fallback = cards.fallback === 'personalChats' ? l.t('policy.where.fallbackPersonal') : l.t('policy.where.fallbackNone');
+  body.push(
+    ...details(
+      'policy.more',
+      l.t('policy.moreToggle'),
+      [
+        facts(l, [
+          [l.t('policy.tenant'), policy.tenantId],
+          [l.t('policy.hash'), `${policy.hash.slice(0, 12)}…`],
+        ]),
+        text(l.t('policy.groups'), { spacing: 'Medium' }),
+        ...groups,
+        text(l.t('policy.where.title'), { spacing: 'Medium' }),
+        text(`${where} ${now} ${fallback}`, { spacing: 'None', size: 'Small' }),
+      ],
+      { separator: true },
+    ),
+  );
+  return card(body, { fallbackText: l.t('policy.fallback') });
 }
 
 /** Team health in words: each rule against the approvers active lately, then each person. */
-function teamHealthElements(health: TeamHealth): CardElement[] {
+function teamHealthElements(l: Localizer, health: TeamHealth): CardElement[] {
   const failing = health.rules.filter((r) => !r.ok);
   const ruleLines = health.rules.map((rule) => {
-    const factors = rule.factors.map((f) => `${f.approvals} of ${f.members} from ${f.groupName}: ${f.activeMembers} active`).join('; ');
-    return `- ${rule.ok ? '✅' : '⚠️'} ${OPERATION_CLASS_TITLES[rule.operationClass]} — ${factors}${rule.ok ? '' : ' — CANNOT be met by active approvers'}`;
+    const factors = rule.factors.map((f) => l.t('policy.health.factor', { approvals: f.approvals, members: f.members, group: f.groupName, active: f.activeMembers })).join('; ');
+    return `- ${l.t(rule.ok ? 'policy.health.ruleOk' : 'policy.health.ruleNot', { title: operationClassTitle(l, rule.operationClass), factors })}`;
   });
   const personLines = health.people.map((p) => {
-    const last = p.lastActivity ? `last audited action ${formatUtc(p.lastActivity.at)} (${p.lastActivity.action})` : 'never acted in Keyward';
-    return `- ${p.active ? '✅' : '❔'} ${p.name} — ${p.active ? 'active' : 'not active'}: ${last}; ${p.reachable ? 'Keyward can reach them' : 'Keyward cannot reach them yet (no approvers\' chat, no personal chat)'}`;
+    const last = p.lastActivity ? l.t('policy.health.last', { at: l.dateTime(p.lastActivity.at), action: p.lastActivity.action }) : l.t('policy.health.never');
+    return `- ${l.t(p.active ? 'policy.health.active' : 'policy.health.quiet', { name: p.name, last })}; ${p.reachable ? l.t('policy.health.reachable') : l.t('policy.health.unreachable')}`;
   });
   return [
     container(
       [
-        text(`**Team health** (active = an audited action in the last ${health.activeDays} days)`),
-        notice(
-          health.ok ? 'success' : 'warning',
-          health.ok
-            ? 'Every rule can be met by approvers who have been active lately.'
-            : `${failing.length} rule${failing.length === 1 ? '' : 's'} could not be met by the approvers active lately. Ask the quiet approvers to type "approvals" (or vote), or change the groups in the policy file before a key must be rolled or removed in a hurry.`,
-        ),
-        text(ruleLines.join('\n'), { spacing: 'Small' }),
-        text(personLines.join('\n'), { spacing: 'Small', size: 'Small' }),
+        text(l.t('policy.health.title', { days: health.activeDays })),
+        notice(l, health.ok ? 'success' : 'warning', health.ok ? l.t('policy.health.ok') : l.t('policy.health.notOk', { count: failing.length })),
+        text(ruleLines.join('\n'), { spacing: 'Small', size: 'Small' }),
+        ...details('policy.people', l.t('policy.health.peopleToggle', { count: health.people.length }), [text(personLines.join('\n'), { size: 'Small' })]),
       ],
       { separator: true },
     ),
   ];
 }
 
-function ruleLines(rule: ClassRule): string[] {
-  const lines = rule.factors.map((factor) => `${factor.approvals} of ${factor.members.length} from ${factor.groupName}`);
-  if (rule.factors.length > 1) lines.push('All of the above must agree.');
-  lines.push(rule.allowSelfApproval ? 'The requester may approve their own request (allowed by the policy for this kind).' : 'The requester never approves their own request.');
+function ruleLines(l: Localizer, rule: ClassRule): string[] {
+  const lines = rule.factors.map((factor) => l.t('policy.rule.factor', { approvals: factor.approvals, members: factor.members.length, group: factor.groupName }));
+  if (rule.factors.length > 1) lines.push(l.t('policy.rule.allAgree'));
+  lines.push(rule.allowSelfApproval ? l.t('policy.rule.selfAllowed') : l.t('policy.rule.noSelf'));
   if (rule.separationOfDuties) {
-    lines.push(
-      rule.separationOfDuties.approvalsPerKeySide > 0
-        ? `Separation of duties: ${rule.separationOfDuties.approvalsPerKeySide} approval(s) from the custodians of key A and from those of key B; nobody counts for both keys, and the requester holds neither.`
-        : 'Separation of duties: the requester may not be a custodian of either key.',
-    );
+    lines.push(rule.separationOfDuties.approvalsPerKeySide > 0 ? l.t('policy.rule.sod', { count: rule.separationOfDuties.approvalsPerKeySide }) : l.t('policy.rule.sodRequester'));
   }
-  lines.push(`Approval window: ${minutes(rule.approvalWindowMinutes)}; execution window after approval: ${minutes(rule.executionWindowMinutes)}.`);
-  lines.push(rule.reasonRequired ? 'Approvers must give a reason (and always when rejecting).' : 'A reason is needed only to reject.');
-  lines.push(rule.reminderBeforeMinutes > 0 ? `Reminder ${minutes(rule.reminderBeforeMinutes)} before the approval window ends.` : 'No reminder.');
+  lines.push(l.t('policy.rule.windows', { approval: minutes(l, rule.approvalWindowMinutes), execution: minutes(l, rule.executionWindowMinutes) }));
+  lines.push(rule.reasonRequired ? l.t('policy.rule.reasonAlways') : l.t('policy.rule.reasonReject'));
+  lines.push(rule.reminderBeforeMinutes > 0 ? l.t('policy.rule.reminder', { before: minutes(l, rule.reminderBeforeMinutes) }) : l.t('policy.rule.noReminder'));
   return lines;
 }
 
-function minutes(value: number): string {
-  if (value % 1440 === 0) return `${value / 1440} d`;
-  if (value % 60 === 0) return `${value / 60} h`;
-  return `${value} min`;
+function minutes(l: Localizer, value: number): string {
+  return l.duration(value * 60_000);
 }

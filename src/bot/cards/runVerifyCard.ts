@@ -1,40 +1,44 @@
-import { summarizeChecklist, WORKLOAD_INFO } from '../../customerKey';
+import { summarizeChecklist, type Workload } from '../../customerKey';
 import type { ReadinessReport } from '../../executor/executorPorts';
 import type { Run } from '../../executor/runTypes';
-import { checklistElements } from '../setup/setupCards';
-import { card, facts, heading, notice, text, type AdaptiveCardJson } from './adaptiveCard';
-import { formatUtc } from './approvalCard';
+import { localizer } from '../i18n/localizer';
+import { checklistElements, workloadName } from '../setup/setupCards';
+import { card, details, facts, heading, notice, text, type AdaptiveCardJson } from './adaptiveCard';
 
 export interface VerifyCardView {
   run: Pick<Run, 'id' | 'requestId' | 'title'>;
   report: ReadinessReport;
+  /** The activity's locale (BCP 47); English when absent or unknown. */
+  locale?: string;
 }
 
 /**
  * The `verify` answer: every key Keyward set up, checked against the Customer Key rules, red lines
- * first, each with its fix (the same checklist rendering as preflight). Read-only.
+ * first, each with its fix (the same checklist rendering as preflight); the green lines and the
+ * facts open in place. Read-only.
  */
 export function renderVerifyCard(view: VerifyCardView): AdaptiveCardJson {
+  const l = localizer(view.locale);
   const { report } = view;
   const summary = summarizeChecklist(report.lines);
-  const workloads = [...new Set(report.keys.map((k) => WORKLOAD_INFO[k.workload].displayName))].join(', ');
-  const verdict = summary.ready
-    ? notice('success', `Ready: all ${summary.pass} checks are green${summary.warn > 0 ? ` (${summary.warn} warning${summary.warn === 1 ? '' : 's'})` : ''}.`)
-    : notice('error', `Not ready: ${summary.fail} red and ${summary.unknown} unchecked line${summary.fail + summary.unknown === 1 ? '' : 's'}. Each red line says how to fix it.`);
+  const workloads = l.list([...new Set(report.keys.map((k) => k.workload))].map((w: Workload) => workloadName(l, w)));
+  const verdict = summary.ready ? notice(l, 'success', l.t('verify.ready', { pass: summary.pass, warn: summary.warn })) : notice(l, 'error', l.t('verify.notReady', { fail: summary.fail, unknown: summary.unknown, total: summary.fail + summary.unknown }));
   return card(
     [
-      text('Customer Key readiness', { subtle: true, size: 'Small' }),
-      heading(view.run.title, 'Medium'),
+      text(l.t('verify.kicker'), { subtle: true, size: 'Small' }),
+      heading(l.domain(view.run.title), 'Medium'),
       verdict,
-      facts([
-        ['Keys', report.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', ')],
-        ['Workloads', workloads],
-        ['Checked', `${formatUtc(report.checkedAt)} (read-only)`],
-        ['Wrap/unwrap as the service principals', report.probed ? 'tested (local emulator)' : 'not tested (only possible against the emulator)'],
-        ['Request', view.run.requestId],
+      ...checklistElements(l, report.lines, { greenInDetails: `verify.green.${view.run.id}` }),
+      ...details(`verify.facts.${view.run.id}`, l.t('verify.factsToggle'), [
+        facts(l, [
+          [l.t('verify.keys'), report.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', ')],
+          [l.t('verify.workloads'), workloads],
+          [l.t('verify.checked'), l.t('verify.checkedAt', { at: l.dateTime(report.checkedAt) })],
+          [l.t('verify.probe'), report.probed ? l.t('verify.probed') : l.t('verify.notProbed')],
+          [l.t('common.request'), view.run.requestId],
+        ]),
       ]),
-      ...checklistElements(report.lines),
     ],
-    { fallbackText: `Customer Key readiness: ${summary.ready ? 'ready' : 'not ready'} (${summary.pass} green, ${summary.fail} red, ${summary.unknown} unchecked).` },
+    { fallbackText: l.t('verify.fallback', { ready: summary.ready ? 'yes' : 'no', pass: summary.pass, fail: summary.fail, unknown: summary.unknown }) },
   );
 }

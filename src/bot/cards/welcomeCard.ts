@@ -1,11 +1,12 @@
-import { actionSet, card, container, executeAction, heading, text, type AdaptiveCardJson, type CardElement } from './adaptiveCard';
+import { localizer, type MessageId } from '../i18n/localizer';
+import { actionSet, card, container, details, executeAction, heading, text, type AdaptiveCardJson, type CardElement } from './adaptiveCard';
 import { VERBS } from './verbs';
 
+export type JourneyCommand = 'setup' | 'status' | 'approvals' | 'dep' | 'roll' | 'teardown';
+
 export interface JourneyEntry {
-  /** The chat command that starts it, e.g. "setup". */
-  command: string;
-  title: string;
-  description: string;
+  /** The chat command that starts it, e.g. "setup"; its title and description are in the catalogue. */
+  command: JourneyCommand;
   /** False while the journey is not built yet: shown, marked, and without a button. */
   available: boolean;
 }
@@ -15,34 +16,27 @@ export interface WelcomeView {
   journeys: readonly JourneyEntry[];
   /** Local mode: say so, so nobody mistakes the emulator for their Azure tenant. */
   localMode: boolean;
+  /** The activity's locale (BCP 47); English when absent or unknown. */
+  locale?: string;
 }
 
 /** The first card anyone sees: what Keyward does and where to start. Pure. */
 export function renderWelcomeCard(view: WelcomeView): AdaptiveCardJson {
-  const greeting = view.userName ? `Hello ${view.userName}, I'm Keyward.` : "Hello, I'm Keyward.";
+  const l = localizer(view.locale);
   const body: CardElement[] = [
-    heading('Keyward — Microsoft 365 Customer Key, from Teams'),
-    text(
-      `${greeting} I help you put your Microsoft 365 data at rest under your own keys: Azure Key Vault Premium or Managed HSM, two subscriptions, the right permissions for the Microsoft 365 services, backups and readiness checks.`,
-    ),
-    text('Nothing privileged runs on one person\'s click: every change becomes a plan with a hash, approvers decide on a card (M-of-N, no self-approval), and every step is written to a tamper-evident audit log.', { subtle: true }),
+    heading(l.t('welcome.title')),
+    text(view.userName ? l.t('welcome.greetingNamed', { name: view.userName }) : l.t('welcome.greeting')),
   ];
-  if (view.localMode) {
-    body.push(text('**Local mode:** Azure calls go to Keyward\'s built-in emulator; nothing touches a real tenant.', { color: 'Accent' }));
-  }
-  body.push(text('What would you like to do?', { weight: 'Bolder', spacing: 'Medium' }));
+  if (view.localMode) body.push(text(l.t('welcome.localMode'), { color: 'Accent', size: 'Small' }));
+  body.push(...details('welcome.more', l.t('welcome.howItWorks'), [text(l.t('welcome.intro')), text(l.t('welcome.safety'), { subtle: true })]));
+  body.push(text(l.t('welcome.question'), { weight: 'Bolder', spacing: 'Medium' }));
   for (const journey of view.journeys) {
-    const items: CardElement[] = [
-      text(`**${journey.title}**${journey.available ? '' : ' — *coming soon*'}`),
-      text(journey.description, { subtle: true, spacing: 'None' }),
-    ];
-    if (journey.available) {
-      items.push(actionSet([executeAction(`Start: ${journey.title}`, VERBS.runCommand, { command: journey.command })]));
-    } else {
-      items.push(text(`Not built yet: typing "${journey.command}" will tell you the same.`, { subtle: true, size: 'Small', spacing: 'None' }));
-    }
+    const title = l.t(`journey.${journey.command}.title` as MessageId);
+    const items: CardElement[] = [text(journey.available ? `**${title}**` : l.t('welcome.comingSoon', { title })), text(l.t(`journey.${journey.command}.description` as MessageId), { subtle: true, size: 'Small', spacing: 'None' })];
+    if (journey.available) items.push(actionSet([executeAction(l.t('welcome.start', { title }), VERBS.runCommand, { command: journey.command })]));
+    else items.push(text(l.t('welcome.notBuilt', { command: journey.command }), { subtle: true, size: 'Small', spacing: 'None' }));
     body.push(container(items, { separator: true, spacing: 'Small' }));
   }
-  body.push(text('Type **help** at any time to see this card again.', { subtle: true, size: 'Small', spacing: 'Medium' }));
-  return card(body, { fallbackText: 'Keyward: type help, setup, status, approvals, dep, roll or teardown.' });
+  body.push(text(l.t('welcome.help'), { subtle: true, size: 'Small', spacing: 'Medium' }));
+  return card(body, { fallbackText: l.t('welcome.fallback') });
 }

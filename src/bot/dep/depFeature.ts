@@ -8,6 +8,7 @@ import type { BotFeature, CardActionResult, TurnIo } from '../botTypes';
 import { act, inputs, journeyAt, owner, resumeAction } from '../opsJourneyActions';
 import { renderDepCard } from './depCards';
 import { DEP_VERBS } from './depVerbs';
+import { localizer } from '../i18n/localizer';
 
 export interface DepFeatureDeps {
   service: DepJourneyService;
@@ -21,13 +22,13 @@ export interface DepFeatureDeps {
  */
 export function createDepFeature(deps: DepFeatureDeps): BotFeature {
   const { service, inventory } = deps;
-  const render = (journey: DepJourney) =>
-    renderDepCard(journey, { pairs: inventory.pairs(), deps: journeyDeps(inventory, journey), appOnly: service.appOnlyEnabled, now: deps.clock.now() });
-  const replace = (journey: DepJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
+  const render = (journey: DepJourney, locale?: string) =>
+    renderDepCard(journey, { pairs: inventory.pairs(), deps: journeyDeps(inventory, journey), appOnly: service.appOnlyEnabled, now: deps.clock.now(), locale });
+  const replace = (journey: DepJourney, locale?: string): CardActionResult => ({ kind: 'card', card: render(journey, locale), forEveryone: true });
   const startJourney = async (io: TurnIo, args = '') => {
     const word = args.trim().split(/\s+/)[0] ?? '';
     const journey = service.start(owner(io.actor), io.conversation.id, io.reference(), isWorkload(word) ? { scope: word } : {});
-    service.rememberCard(journey.id, await io.sendCard(render(journey)));
+    service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
   };
 
   return {
@@ -43,21 +44,21 @@ export function createDepFeature(deps: DepFeatureDeps): BotFeature {
     cardActions: [
       act(DEP_VERBS.start, async (_data, context) => {
         await startJourney(context);
-        return { kind: 'message', text: 'A new DEP journey has started below.' };
+        return { kind: 'message', text: localizer(context.locale).t('chat.dep.started') };
       }),
-      act(DEP_VERBS.submitScope, async (data, context) => replace(await service.submitScope(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(DEP_VERBS.onboardingOutput, async (data, context) => replace(await service.submitOnboardingOutput(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(DEP_VERBS.onboardingRecheck, async (data, context) => replace(await service.recheckOnboarding(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(DEP_VERBS.onboardingConfirm, async (data, context) => replace(await service.confirmOnboardingByMicrosoft(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(DEP_VERBS.submitDetails, async (data, context) => replace(await service.submitDetails(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(DEP_VERBS.newLink, (data, context) => replace(service.newDownloadLink(journeyAt(data), owner(context.actor)))),
-      act(DEP_VERBS.ranIt, (data, context) => replace(service.ranIt(journeyAt(data), owner(context.actor)))),
-      act(DEP_VERBS.evidence, (data, context) => replace(service.submitEvidence(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(DEP_VERBS.withdraw, (data, context) => replace(service.withdraw(journeyAt(data), owner(context.actor)))),
-      act(DEP_VERBS.keyward, async (data, context) => replace(await service.submitForKeyward(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()))),
-      act(DEP_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)))),
-      act(DEP_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)))),
-      resumeAction(DEP_VERBS.resume, service, render, { notYours: (name) => `This DEP journey belongs to ${name}. Type "dep" to start your own.`, shown: 'The journey\'s current card is below.' }),
+      act(DEP_VERBS.submitScope, async (data, context) => replace(await service.submitScope(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.onboardingOutput, async (data, context) => replace(await service.submitOnboardingOutput(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.onboardingRecheck, async (data, context) => replace(await service.recheckOnboarding(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.onboardingConfirm, async (data, context) => replace(await service.confirmOnboardingByMicrosoft(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.submitDetails, async (data, context) => replace(await service.submitDetails(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.newLink, (data, context) => replace(service.newDownloadLink(journeyAt(data), owner(context.actor)), context.locale)),
+      act(DEP_VERBS.ranIt, (data, context) => replace(service.ranIt(journeyAt(data), owner(context.actor)), context.locale)),
+      act(DEP_VERBS.evidence, (data, context) => replace(service.submitEvidence(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.withdraw, (data, context) => replace(service.withdraw(journeyAt(data), owner(context.actor)), context.locale)),
+      act(DEP_VERBS.keyward, async (data, context) => replace(await service.submitForKeyward(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()), context.locale)),
+      act(DEP_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)), context.locale)),
+      act(DEP_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)), context.locale)),
+      resumeAction(DEP_VERBS.resume, service, render, { notYours: 'chat.dep.notYours', shown: 'chat.currentCard' }),
     ],
   };
 }

@@ -7,12 +7,13 @@ import { parseRunCardData, type RunVerb } from '../cards/runCardData';
 import type { RunCardView } from '../cards/runCard';
 import { renderVerifyCard } from '../cards/runVerifyCard';
 import { VERBS } from '../cards/verbs';
+import { localizer } from '../i18n/localizer';
 
 export interface ExecutorFeatureDeps {
   executor: ExecutorService;
   /** The tenant whose people may act (the approval policy's). */
   tenantId: string;
-  render(run: Run, notice?: RunCardView['notice']): AdaptiveCardJson;
+  render(run: Run, notice?: RunCardView['notice'], locale?: string): AdaptiveCardJson;
   /** Remembers a run card shown by a command so later changes update it. */
   remember(card: { runId: string; conversationId: string; messageId: string; reference: Record<string, unknown> }): void;
   logger: Logger;
@@ -38,22 +39,22 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
   };
 
   const show = async (io: TurnIo, run: Run): Promise<void> => {
-    const messageId = await io.sendCard(deps.render(run));
+    const messageId = await io.sendCard(deps.render(run, undefined, io.locale));
     if (messageId) deps.remember({ runId: run.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()) });
   };
 
   const verifyCommand = async (args: string, io: TurnIo): Promise<void> => {
     const actor = actorOf(io);
     if (!actor) {
-      await io.sendText(`${describeErrorCode('TenantNotAllowed')} Keyward cannot tell who you are in this tenant, so it runs no checks.`);
+      await io.sendText(localizer(io.locale).t('chat.verify.whoAreYou', { code: describeErrorCode('TenantNotAllowed') }));
       return;
     }
     try {
       const { run, report } = await executor.verify(args.trim() || undefined, actor);
-      await io.sendCard(renderVerifyCard({ run, report }));
+      await io.sendCard(renderVerifyCard({ run, report, locale: io.locale }));
     } catch (error) {
       const failure = toAppError(error);
-      await io.sendText(failure.code === 'NotFound' ? failure.message : `The readiness check could not run: ${failure.message} (${failure.code})`);
+      await io.sendText(failure.code === 'NotFound' ? failure.message : localizer(io.locale).t('chat.verify.couldNotRun', { message: failure.message, code: failure.code }));
     }
   };
 
@@ -64,7 +65,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
     }
     const runs = executor.list().slice(-MAX_LISTED).reverse();
     if (runs.length === 0) {
-      await io.sendText('No approved plan has run yet. Start with "setup"; once approvers approve the plan, Keyward runs it and shows its progress here.');
+      await io.sendText(localizer(io.locale).t('chat.runs.none'));
       return;
     }
     for (const run of runs) await show(io, run);
@@ -78,7 +79,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
     }
     const runs = executor.waitingForOfficer(actor.aadObjectId);
     if (runs.length === 0) {
-      await io.sendText('No security-domain ceremony is waiting for your certificate.');
+      await io.sendText(localizer(io.locale).t('chat.ceremony.none'));
       return;
     }
     for (const run of runs) await show(io, run);
@@ -91,16 +92,17 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
 
   const handle = async (verb: RunVerb, data: Record<string, unknown>, context: CardActionContext): Promise<CardActionResult> => {
     const parsed = parseRunCardData(data, verb);
-    if (!parsed.ok) return { kind: 'message', text: 'This card\'s data is not valid, so nothing was done. Type "runs" for a fresh card.' };
+    const l = localizer(context.locale);
+    if (!parsed.ok) return { kind: 'message', text: l.t('chat.runs.badCardData') };
     const run = executor.get(parsed.data.runId);
-    if (!run) return { kind: 'message', text: 'This run no longer exists.' };
-    const answer = (current: Run, notice?: RunCardView['notice']): CardActionResult => ({ kind: 'card', card: deps.render(current, notice) });
-    if (parsed.data.cardVersion > run.version) return answer(run, { kind: 'error', text: 'This card claims a version Keyward never issued, so nothing was done. The current state is shown.' });
+    if (!run) return { kind: 'message', text: l.t('chat.runs.gone') };
+    const answer = (current: Run, notice?: RunCardView['notice']): CardActionResult => ({ kind: 'card', card: deps.render(current, notice, context.locale) });
+    if (parsed.data.cardVersion > run.version) return answer(run, { kind: 'error', text: l.t('chat.neverIssued') });
     if (verb === VERBS.runView) return answer(run);
     const actor = actorOf(context);
-    if (!actor) return answer(run, { kind: 'error', text: `${describeErrorCode('TenantNotAllowed')} Nothing was done.` });
+    if (!actor) return answer(run, { kind: 'error', text: l.t('chat.nothingDone', { code: describeErrorCode('TenantNotAllowed') }) });
     if (verb === VERBS.runRetry) {
-      if (parsed.data.cardVersion !== run.version) return answer(run, { kind: 'warning', text: 'This card was out of date, so nothing was done. Here is where the run stands now.' });
+      if (parsed.data.cardVersion !== run.version) return answer(run, { kind: 'warning', text: l.t('chat.runs.outOfDate') });
       const outcome = await executor.retry(run.id, actor);
       return outcome.ok ? answer(outcome.run, { kind: 'success', text: outcome.message }) : answer(outcome.run ?? run, { kind: 'error', text: `${outcome.error.message} (${outcome.error.code})` });
     }

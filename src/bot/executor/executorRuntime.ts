@@ -83,8 +83,8 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
   let notifier: Notifier | undefined;
   const cards = new SqliteRunCardStore(db);
   let service: ExecutorService | undefined;
-  const render = (run: Run, notice?: RunCardView['notice']): AdaptiveCardJson =>
-    renderRunCard({ run, now: clock.now(), officers: service?.ceremonyStatus(run), notice, keyUriOptions: settings.keyUriOptions });
+  const render = (run: Run, notice?: RunCardView['notice'], locale?: string): AdaptiveCardJson =>
+    renderRunCard({ run, now: clock.now(), officers: service?.ceremonyStatus(run), notice, keyUriOptions: settings.keyUriOptions, locale });
   const targets = (run: Run): RunCardTarget[] => {
     const request = approvals.service.get(run.requestId);
     if (!request) return [];

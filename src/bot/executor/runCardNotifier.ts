@@ -5,6 +5,7 @@ import type { Run } from '../../executor/runTypes';
 import type { PostedRunCard } from '../../store/sqliteRunCardStore';
 import type { AdaptiveCardJson } from '../cards/adaptiveCard';
 import type { Notifier } from '../approvals/notifier';
+import { localizer, referenceLocale } from '../i18n/localizer';
 
 /** Where a run's card goes: the requester's conversation and the approvers' conversation. */
 export interface RunCardTarget {
@@ -47,9 +48,11 @@ export class RunCardNotifier implements RunObserver {
   async securityDomainStored(notice: SecurityDomainStoredNotice): Promise<void> {
     const notifier = this.deps.notifier();
     if (!notifier) return;
-    const holders = notice.officers.map((o) => `${o.name} (certificate thumbprint ${o.thumbprint.slice(0, 16)}…)`).join(', ');
-    const text = `Security domain of Managed HSM ${notice.hsmName} downloaded and stored (SHA-256 ${notice.sha256.slice(0, 16)}…, quorum ${notice.quorum}). Share holders: ${holders}. ${notice.howToFetch}`;
     for (const target of this.deps.targets(notice.run)) {
+      // In the language of the conversation it goes to; how to fetch the file is the executor's (English) text.
+      const l = localizer(referenceLocale(target.reference));
+      const holders = notice.officers.map((o) => l.t('notify.holder', { name: o.name, thumbprint: o.thumbprint.slice(0, 16) })).join(', ');
+      const text = `${l.t('notify.domainStored', { hsm: notice.hsmName, sha: notice.sha256.slice(0, 16), quorum: notice.quorum, holders })} ${l.domain(notice.howToFetch)}`;
       try {
         await notifier.postText(target.reference, text);
       } catch (error) {

@@ -1,11 +1,12 @@
-import { describeDep, WORKLOAD_INFO, WORKLOADS, type OnboardingRecord, type OnboardingState } from '../../customerKey';
+import { WORKLOADS, type DepRef, type OnboardingRecord } from '../../customerKey';
 import type { HealthRecord, InventoryContainer, InventoryDep, InventoryKey } from '../../inventory/inventoryTypes';
 import { currentVersion } from '../../inventory/inventoryTypes';
 import type { DriftReport } from '../../inventory/healthMonitor';
 import type { OpsJourneyBase } from '../../inventory/opsJourney';
+import { localizer, type Localizer } from '../i18n/localizer';
 import { actionSet, card, container, executeAction, heading, notice, text, type AdaptiveCardJson, type CardElement } from '../cards/adaptiveCard';
-import { checklistElements } from '../setup/setupCards';
-import { small, utc } from './opsCards';
+import { checklistElements, workloadName } from '../setup/setupCards';
+import { small } from './opsCards';
 import { INVENTORY_VERBS } from './inventoryVerbs';
 import type { Custody } from '../../inventory/shareAttestations';
 import { custodyLine } from './shareCards';
@@ -22,16 +23,9 @@ export interface InventoryView {
   /** The tenant's Customer Key onboarding, one record per workload that has one. */
   onboarding?: readonly OnboardingRecord[];
   now: Date;
+  /** The activity's locale (BCP 47); English when absent or unknown. */
+  locale?: string;
 }
-
-const ONBOARDING_WORDS: Readonly<Record<OnboardingState, string>> = {
-  notStarted: 'not onboarded',
-  validated: 'validated, request not filed',
-  requested: 'requested, Microsoft not done yet',
-  failed: 'failed',
-  onboarded: 'onboarded',
-  confirmedByMicrosoft: 'onboarded (confirmed by Microsoft)',
-};
 
 const MAX_ROWS = 12;
 
@@ -40,17 +34,18 @@ const MAX_ROWS = 12;
  * with readiness from the last health check; plus the person's DEP, roll and teardown journeys.
  */
 export function inventorySections(view: InventoryView): CardElement[] {
+  const l = localizer(view.locale);
   const out: CardElement[] = [];
   const open = view.journeys.filter((j) => j.journey.status === 'open' || j.journey.status === 'waiting');
   if (open.length > 0) {
-    out.push(text('**DEP, key-roll and teardown journeys**', { spacing: 'Large' }));
+    out.push(text(l.t('inventory.journeys'), { spacing: 'Large' }));
     for (const j of open.slice(0, 8)) {
       out.push(
         container(
           [
             text(j.line, { size: 'Small' }),
-            small(`${j.journey.status === 'waiting' ? 'waiting' : 'your turn'} · started ${j.journey.createdAt.slice(0, 10)}`, { subtle: true }),
-            actionSet([executeAction('Resume', j.resumeVerb, { journeyId: j.journey.id }, { associatedInputs: 'none' })]),
+            small(l.t('inventory.journeyLine', { waiting: j.journey.status === 'waiting' ? 'yes' : 'no', date: l.date(j.journey.createdAt) }), { subtle: true }),
+            actionSet([executeAction(l.t('common.resume'), j.resumeVerb, { journeyId: j.journey.id }, { associatedInputs: 'none' })]),
           ],
           { separator: true, spacing: 'Small' },
         ),
@@ -60,91 +55,100 @@ export function inventorySections(view: InventoryView): CardElement[] {
 
   if (view.onboarding) {
     // Customer Key onboarding per workload: a DEP can be created only once its workload is onboarded.
-    out.push(text('**Customer Key onboarding**', { spacing: 'Large' }));
+    out.push(text(l.t('inventory.onboarding'), { spacing: 'Large' }));
     const lines = WORKLOADS.map((w) => {
       const record = view.onboarding?.find((r) => r.workload === w);
       const state = record?.state ?? 'notStarted';
-      return `${state === 'onboarded' || state === 'confirmedByMicrosoft' ? '✅' : state === 'failed' ? '❌' : '⏳'} ${WORKLOAD_INFO[w].displayName}: ${ONBOARDING_WORDS[state]}${record?.requestId ? ` (request ${record.requestId})` : ''}${record ? ` · ${utc(record.updatedAt)}` : ''}`;
+      const icon = state === 'onboarded' || state === 'confirmedByMicrosoft' ? '✅' : state === 'failed' ? '❌' : '⏳';
+      const extra = [record?.requestId, record ? l.dateTime(record.updatedAt) : undefined].filter((x): x is string => x !== undefined);
+      return `${icon} ${l.t('inventory.onboarding.line', { workload: workloadName(l, w), state: l.t(`inventory.onboarding.state.${state}`) })}${extra.length > 0 ? ` · ${extra.join(' · ')}` : ''}`;
     });
     out.push(text(lines.join('\n\n'), { size: 'Small' }));
-    out.push(small('"dep" shows the onboarding step for a workload that is not onboarded yet.', { subtle: true }));
+    out.push(small(l.t('inventory.onboarding.hint'), { subtle: true }));
   }
 
   const shown = view.containers.filter((c) => c.status !== 'purged' || (c.purgedAt && view.now.getTime() - Date.parse(c.purgedAt) < 30 * 86_400_000));
-  out.push(text('**Vaults and Managed HSMs Keyward knows**', { spacing: 'Large' }));
-  if (shown.length === 0) out.push(small('None yet. "setup" creates them; "dep" can adopt existing keys by URI.', { subtle: true }));
+  out.push(text(l.t('inventory.containers'), { spacing: 'Large' }));
+  if (shown.length === 0) out.push(small(l.t('inventory.noContainers'), { subtle: true }));
   for (const c of shown.slice(0, MAX_ROWS)) {
     const custody = c.kind === 'managedHsm' && c.status === 'active' ? view.custody?.(c.name) : undefined;
-    out.push(container([text(containerLine(c), { size: 'Small' }), ...(custody ? [small(custodyLine(custody))] : [])], { separator: true, spacing: 'Small' }));
+    out.push(container([text(containerLine(l, c), { size: 'Small' }), ...(custody ? [small(custodyLine(l, custody))] : [])], { separator: true, spacing: 'Small' }));
   }
-  if (shown.length > MAX_ROWS) out.push(small(`… and ${shown.length - MAX_ROWS} more.`, { subtle: true }));
+  if (shown.length > MAX_ROWS) out.push(small(l.t('common.andMore', { count: shown.length - MAX_ROWS }), { subtle: true }));
 
   const keys = view.keys.filter((k) => k.status === 'active');
   if (keys.length > 0) {
-    out.push(text('**Keys**', { spacing: 'Large' }));
+    out.push(text(l.t('inventory.keys'), { spacing: 'Large' }));
     for (const key of keys.slice(0, MAX_ROWS)) {
       const health = view.health(key);
-      out.push(container([text(keyLine(key), { size: 'Small' }), small(healthLine(health), { subtle: health === undefined })], { separator: true, spacing: 'Small' }));
+      out.push(container([text(keyLine(l, key), { size: 'Small' }), small(healthLine(l, health), { subtle: health === undefined })], { separator: true, spacing: 'Small' }));
     }
-    if (keys.length > MAX_ROWS) out.push(small(`… and ${keys.length - MAX_ROWS} more.`, { subtle: true }));
+    if (keys.length > MAX_ROWS) out.push(small(l.t('common.andMore', { count: keys.length - MAX_ROWS }), { subtle: true }));
   }
 
   const deps = view.deps.filter((d) => d.state !== 'Withdrawn');
-  out.push(text('**Data Encryption Policies**', { spacing: 'Large' }));
-  if (deps.length === 0) out.push(small('None recorded. "dep" writes the PowerShell for one and records its state from the Get- output.', { subtle: true }));
-  for (const dep of deps.slice(0, MAX_ROWS)) out.push(container([text(depLine(dep), { size: 'Small' })], { separator: true, spacing: 'Small' }));
-  out.push(actionSet([executeAction('Check key health now', INVENTORY_VERBS.checkHealth, {}, { associatedInputs: 'none' })]));
+  out.push(text(l.t('inventory.deps'), { spacing: 'Large' }));
+  if (deps.length === 0) out.push(small(l.t('inventory.noDeps'), { subtle: true }));
+  for (const dep of deps.slice(0, MAX_ROWS)) out.push(container([text(depLine(l, dep), { size: 'Small' })], { separator: true, spacing: 'Small' }));
+  out.push(actionSet([executeAction(l.t('inventory.checkHealth'), INVENTORY_VERBS.checkHealth, {}, { associatedInputs: 'none' })]));
   return out;
 }
 
-function containerLine(c: InventoryContainer): string {
-  const kind = c.kind === 'vault' ? 'Vault' : 'Managed HSM';
-  const where = `${c.region}, subscription …${c.subscriptionId.slice(-6)}, ${c.source === 'setup' ? 'created by Keyward' : 'adopted'}`;
+function containerLine(l: Localizer, c: InventoryContainer): string {
+  const values = { kind: c.kind, name: c.name, region: c.region, subscription: c.subscriptionId.slice(-6), origin: c.source === 'setup' ? 'setup' : 'adopted', hsm: c.kind === 'managedHsm' ? 'yes' : 'no' };
   switch (c.status) {
     case 'active':
-      return `✅ **${kind} ${c.name}** — active (${where})${c.kind === 'managedHsm' ? '; bills hourly' : ''}`;
+      return l.t('inventory.container.active', values);
     case 'softDeleted':
-      return `⏳ **${kind} ${c.name}** — soft-deleted${c.deletedAt ? ` ${utc(c.deletedAt)}` : ''}; Azure purges it ${c.scheduledPurgeDate ? `on ${utc(c.scheduledPurgeDate)}` : 'on its scheduled date'}${c.kind === 'managedHsm' ? '; still bills hourly until then' : ''}`;
+      return l.t('inventory.container.softDeleted', { ...values, deleted: c.deletedAt ? l.dateTime(c.deletedAt) : '', purge: c.scheduledPurgeDate ? l.dateTime(c.scheduledPurgeDate) : l.t('inventory.container.scheduledDate') });
     default:
-      return `🗑️ **${kind} ${c.name}** — purged${c.purgedAt ? ` ${utc(c.purgedAt)}` : ''}${c.kind === 'managedHsm' ? '; no longer bills' : ''}`;
+      return l.t('inventory.container.purged', { ...values, purged: c.purgedAt ? l.dateTime(c.purgedAt) : '' });
   }
 }
 
-function keyLine(key: InventoryKey): string {
+function keyLine(l: Localizer, key: InventoryKey): string {
   const version = currentVersion(key);
-  return `**${WORKLOAD_INFO[key.ref.workload].displayName}, key ${key.ref.site}**: ${key.ref.keyName} in ${key.ref.containerKind === 'vault' ? 'vault' : 'HSM'} ${key.ref.containerName} — ${key.versions.length} version${key.versions.length === 1 ? '' : 's'}${version ? `, current ${version.slice(0, 8)}…` : ''} (older versions stay enabled)`;
+  return l.t('inventory.keyLine', { workload: workloadName(l, key.ref.workload), site: key.ref.site, key: key.ref.keyName, kind: key.ref.containerKind, container: key.ref.containerName, count: key.versions.length, current: version ? version.slice(0, 8) : 'none' });
 }
 
-function healthLine(health: HealthRecord | undefined): string {
-  if (!health) return '❔ Readiness not checked yet.';
+function healthLine(l: Localizer, health: HealthRecord | undefined): string {
+  if (!health) return l.t('inventory.health.unchecked');
   const c = health.counts;
-  if (health.ready) return `✅ Ready (${c.pass} checks green${c.warn > 0 ? `, ${c.warn} warnings` : ''}) — ${utc(health.checkedAt)}`;
+  if (health.ready) return l.t('inventory.health.ready', { pass: c.pass, warn: c.warn, at: l.dateTime(health.checkedAt) });
   const first = health.problems.find((p) => p.status === 'fail') ?? health.problems[0];
-  return `${c.fail > 0 ? '❌' : '❔'} ${c.fail} red, ${c.unknown} not checked — ${utc(health.checkedAt)}${first ? `: ${first.title}` : ''}`;
+  return l.t('inventory.health.notReady', { red: c.fail > 0 ? 'yes' : 'no', fail: c.fail, unknown: c.unknown, at: l.dateTime(health.checkedAt), first: first ? l.domain(first.title) : 'none' });
 }
 
-function depLine(dep: InventoryDep): string {
+/** A DEP in words: "Exchange mailbox DEP 'Contoso-EX'". */
+export function describeDepRef(l: Localizer, dep: DepRef): string {
+  return dep.scope === 'sharePoint' ? l.t('inventory.dep.sharePoint', { url: dep.adminUrl }) : l.t('inventory.dep.named', { scope: dep.scope, name: dep.policyName });
+}
+
+function depLine(l: Localizer, dep: InventoryDep): string {
   const mark = dep.state === 'Registered' ? '✅' : dep.state === 'Scripted' ? '📝' : '⏳';
-  const extra = dep.percentComplete !== undefined ? ` (${dep.percentComplete}%)` : '';
-  const evidence = dep.evidence ? ` — from pasted output ${utc(dep.evidence.at)}` : dep.state === 'Scripted' ? ' — script handed out, no output pasted yet' : '';
-  const assignment = dep.assignment?.kind === 'tenant' ? (dep.assignment.assigned === true ? '; assigned to the tenant' : dep.assignment.assigned === false ? '; NOT the tenant\'s assigned policy' : '') : '';
-  return `${mark} **${describeDep(dep.dep)}** — ${dep.state}${extra}${assignment}${evidence}`;
+  const values = { mark, dep: describeDepRef(l, dep.dep), state: dep.state };
+  const parts: string[] = [dep.percentComplete !== undefined ? l.t('inventory.depLinePercent', { ...values, percent: dep.percentComplete / 100 }) : l.t('inventory.depLine', values)];
+  if (dep.assignment?.kind === 'tenant' && dep.assignment.assigned !== undefined) parts.push(dep.assignment.assigned ? l.t('inventory.dep.assigned') : l.t('inventory.dep.notAssigned'));
+  if (dep.evidence) parts.push(l.t('inventory.dep.evidence', { at: l.dateTime(dep.evidence.at) }));
+  else if (dep.state === 'Scripted') parts.push(l.t('inventory.dep.scripted'));
+  return parts.join('; ');
 }
 
 /** Posted when the scheduled re-check finds something that turned red (or green again). */
-export function renderDriftCard(input: { reports: readonly DriftReport[]; checkedAt: string }): AdaptiveCardJson {
+export function renderDriftCard(input: { reports: readonly DriftReport[]; checkedAt: string; locale?: string }): AdaptiveCardJson {
+  const l = localizer(input.locale);
   const red = input.reports.filter((r) => r.newlyRed.length > 0);
   const body: CardElement[] = [
-    text('Customer Key health check', { subtle: true, size: 'Small' }),
-    heading(red.length > 0 ? `Drift: ${red.length} key${red.length === 1 ? '' : 's'} no longer meet${red.length === 1 ? 's' : ''} the Customer Key rules` : 'Fixed: earlier problems are gone', 'Medium'),
-    small(`Checked ${utc(input.checkedAt)}, read-only. Microsoft 365 may lose access to data when a key is disabled, expires or loses its permission; fix the red lines now.`, { subtle: true }),
+    text(l.t('inventory.drift.kicker'), { subtle: true, size: 'Small' }),
+    heading(red.length > 0 ? l.t('inventory.drift.title', { count: red.length }) : l.t('inventory.drift.fixed'), 'Medium'),
+    small(l.t('inventory.drift.intro', { at: l.dateTime(input.checkedAt) }), { subtle: true }),
   ];
-  for (const report of input.reports.slice(0, 8)) {
+  for (const [index, report] of input.reports.slice(0, 8).entries()) {
     const ref = report.key.ref;
-    const items: CardElement[] = [text(`**${WORKLOAD_INFO[ref.workload].displayName}, key ${ref.site}: ${ref.keyName}** in ${ref.containerKind === 'vault' ? 'vault' : 'HSM'} ${ref.containerName}`)];
-    if (report.newlyRed.length > 0) items.push(...checklistElements(report.newlyRed));
-    if (report.resolved.length > 0) items.push(notice('success', `Green again: ${report.resolved.length} check${report.resolved.length === 1 ? '' : 's'} that were red.`));
+    const items: CardElement[] = [text(l.t('inventory.drift.key', { workload: workloadName(l, ref.workload), site: ref.site, key: ref.keyName, kind: ref.containerKind, container: ref.containerName }))];
+    if (report.newlyRed.length > 0) items.push(...checklistElements(l, report.newlyRed, { idPrefix: `drift.${index}` }));
+    if (report.resolved.length > 0) items.push(notice(l, 'success', l.t('inventory.drift.green', { count: report.resolved.length })));
     body.push(container(items, { separator: true }));
   }
-  return card(body, { actions: [executeAction('Show status', INVENTORY_VERBS.status, {}, { associatedInputs: 'none' })], fallbackText: 'Keyward: Customer Key drift detected.' });
+  return card(body, { actions: [executeAction(l.t('inventory.drift.status'), INVENTORY_VERBS.status, {}, { associatedInputs: 'none' })], fallbackText: l.t('inventory.drift.fallback') });
 }

@@ -41,6 +41,7 @@ import { SqliteRunArtifactStore } from '../../store/sqliteRunArtifactStore';
 import { shareAttestationMigrations, SqliteShareAttestationStore } from '../../store/sqliteShareAttestationStore';
 import { onboardingMigrations, SqliteOnboardingStore } from '../../store/sqliteOnboardingStore';
 import { renderShareAttestationCard } from './shareCards';
+import { localizer, referenceLocale } from '../i18n/localizer';
 
 /** Every table of the inventory and its journeys, in the order main.ts applies them. */
 export const operationsMigrations: readonly Migration[] = [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...shareAttestationMigrations, ...onboardingMigrations];
@@ -204,13 +205,15 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
   const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
 
   let notifier: Notifier | undefined;
-  const renderDep = (journey: DepJourney) => renderDepCard(journey, { pairs: inventory.pairs(), deps: journeyDeps(inventory, journey), appOnly: dep.appOnlyEnabled, now: clock.now() });
+  // Cards updated later speak the owner's language, kept in the journey's conversation reference.
+  const renderDep = (journey: DepJourney) => renderDepCard(journey, { pairs: inventory.pairs(), deps: journeyDeps(inventory, journey), appOnly: dep.appOnlyEnabled, now: clock.now(), locale: referenceLocale(journey.origin) });
   const renderRoll = (journey: RollJourney) => {
     const pairId = journey.pairId ?? journey.draft.pairId;
     const schedule = pairId ? inventory.schedule(pairId) : undefined;
-    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople, custodiansRequired, ...(schedule ? { schedule } : {}), now: clock.now() });
+    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople, custodiansRequired, ...(schedule ? { schedule } : {}), now: clock.now(), locale: referenceLocale(journey.origin) });
   };
-  const renderTeardown = teardownCardRenderer({ service: teardown, inventory, clock });
+  const teardownCard = teardownCardRenderer({ service: teardown, inventory, clock });
+  const renderTeardown = (journey: TeardownJourney) => teardownCard(journey, referenceLocale(journey.origin));
 
   // ------------------------------------------------------------------ proactive cards
 
@@ -314,11 +317,10 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
           }
         }
         if (extra) targets.set(String((extra.conversation as { id?: string } | undefined)?.id ?? 'extra'), extra);
-        const card = renderDriftCard({ reports: result.drift, checkedAt: result.checkedAt });
-        for (const reference of targets.values()) await notifier.post(reference, card).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the drift card'));
+        for (const reference of targets.values()) await notifier.post(reference, renderDriftCard({ reports: result.drift, checkedAt: result.checkedAt, locale: referenceLocale(reference) })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the drift card'));
       } else if (extra) {
         await notifier
-          .postText(extra, `Health check done: ${result.keys} key${result.keys === 1 ? '' : 's'} checked, nothing changed since the last check. Type "status" to see each key's readiness.`)
+          .postText(extra, localizer(referenceLocale(extra)).t('notify.healthUnchanged', { count: result.keys }))
           .catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the health result'));
       }
       return result;
@@ -338,7 +340,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       for (const target of targets) if (notifier) await notifier.post(target.reference, attestation).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a share attestation request'));
     }
     for (const due of reminders.takeDue()) {
-      if (notifier) await notifier.post(due.schedule.reference, renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: clock.now() })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a rotation reminder'));
+      if (notifier) await notifier.post(due.schedule.reference, renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: clock.now(), locale: referenceLocale(due.schedule.reference) })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a rotation reminder'));
     }
     const healthEvery = settings.healthCheckMinutes * 60_000;
     const healthDue = tickOptions.health ?? (healthEvery > 0 && clock.now().getTime() - lastHealthAt >= healthEvery);
@@ -348,10 +350,10 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
 
   // ------------------------------------------------------------------ features
 
-  const opsJourneys = (who: JourneyOwner) => [
-    ...dep.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeDepJourney(journey), resumeVerb: DEP_VERBS.resume })),
-    ...roll.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeRollJourney(journey), resumeVerb: ROLL_VERBS.resume })),
-    ...teardown.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeTeardownJourney(journey), resumeVerb: TEARDOWN_VERBS.resume })),
+  const opsJourneys = (who: JourneyOwner, locale?: string) => [
+    ...dep.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeDepJourney(journey, locale), resumeVerb: DEP_VERBS.resume })),
+    ...roll.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeRollJourney(journey, locale), resumeVerb: ROLL_VERBS.resume })),
+    ...teardown.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeTeardownJourney(journey, locale), resumeVerb: TEARDOWN_VERBS.resume })),
   ].sort((a, b) => b.journey.updatedAt.localeCompare(a.journey.updatedAt));
 
   const features: BotFeature[] = [

@@ -11,13 +11,14 @@ import { owner } from '../opsJourneyActions';
 import { renderJourneyListCard } from '../setup/setupCards';
 import { inventorySections } from './inventoryCards';
 import { INVENTORY_VERBS } from './inventoryVerbs';
+import { localizer } from '../i18n/localizer';
 
 export interface StatusFeatureDeps {
   inventory: InventoryService;
   /** The person's setup journeys (the setup journey service). */
   setupJourneys(owner: JourneyOwner, conversationId: string): SetupJourney[];
   /** The person's DEP, key-roll and teardown journeys, each with a line and its resume verb. */
-  opsJourneys(owner: JourneyOwner): Array<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>;
+  opsJourneys(owner: JourneyOwner, locale?: string): Array<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>;
   /**
    * Starts the health check now, in the background (the invoke answers at once); the result is
    * posted proactively to `reference` (the clicker's conversation) and drift also where it always goes.
@@ -38,7 +39,7 @@ export interface StatusFeatureDeps {
  * (main.ts registers this one instead), so there is one `status`, not two.
  */
 export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
-  const render = (io: Pick<TurnIo, 'actor' | 'conversation'>): AdaptiveCardJson => {
+  const render = (io: Pick<TurnIo, 'actor' | 'conversation' | 'locale'>): AdaptiveCardJson => {
     const who = owner(io.actor);
     return renderJourneyListCard(deps.setupJourneys(who, io.conversation.id), {
       sections: inventorySections({
@@ -46,11 +47,13 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         keys: deps.inventory.keys(),
         deps: deps.inventory.deps(),
         health: (key) => deps.inventory.health(key.ref.versionlessUri),
-        journeys: who.aadObjectId ? deps.opsJourneys(who) : [],
+        journeys: who.aadObjectId ? deps.opsJourneys(who, io.locale) : [],
         custody: (hsmName) => deps.shares.custody(hsmName),
         ...(deps.onboarding ? { onboarding: deps.onboarding() } : {}),
         now: deps.clock.now(),
+        locale: io.locale,
       }),
+      locale: io.locale,
     });
   };
   return {
@@ -69,7 +72,7 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         verb: INVENTORY_VERBS.status,
         async run(_data, context) {
           await context.sendCard(render(context));
-          return { kind: 'message', text: 'The current status is below.' };
+          return { kind: 'message', text: localizer(context.locale).t('chat.status.below') };
         },
       },
       ...(['confirmed', 'lost'] as const).map((status) => ({
@@ -79,14 +82,14 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
           const answer = deps.shares.answer(hsmName, context.actor, status);
           if (!answer.ok) return { kind: 'message', text: answer.error.message };
           // Everyone in the chat sees who has answered; the card is the round's record.
-          return { kind: 'card', card: renderShareAttestationCard(answer.custody, { everyDays: deps.shares.everyDays }), forEveryone: true };
+          return { kind: 'card', card: renderShareAttestationCard(answer.custody, { everyDays: deps.shares.everyDays, locale: context.locale }), forEveryone: true };
         },
       })),
       {
         verb: INVENTORY_VERBS.checkHealth,
         async run(_data, context) {
           deps.checkHealthNow(context.reference());
-          return { kind: 'message', text: 'Checking every key against the Customer Key rules now (read-only). The result follows in this chat.' };
+          return { kind: 'message', text: localizer(context.locale).t('chat.status.checking') };
         },
       },
     ],

@@ -1,13 +1,15 @@
-import { AVAILABILITY_KEY, DOC_LINKS, WORKLOAD_INFO } from '../../customerKey';
+import { AVAILABILITY_KEY, DOC_LINKS } from '../../customerKey';
 import type { KeyPair, RotationSchedule } from '../../inventory/inventoryTypes';
 import { currentVersion } from '../../inventory/inventoryTypes';
 import { dueAt, lastRolledAt } from '../../inventory/rotationReminders';
 import type { RollJourney, RollStage } from '../../journeys/rollJourney';
+import { localizer, type Localizer } from '../i18n/localizer';
 import {
   actionSet,
   card,
   choiceInput,
   container,
+  details,
   executeAction,
   facts,
   heading,
@@ -19,7 +21,8 @@ import {
   type CardAction,
   type CardElement,
 } from '../cards/adaptiveCard';
-import { codeBlock, describePair, fieldMessages, journeyNotices, scriptElements, small, utc, versionText, withMessages } from '../inventory/opsCards';
+import { workloadName } from '../setup/setupCards';
+import { codeBlock, describePair, fieldMessages, journeyNotices, scriptElements, small, versionText, withMessages } from '../inventory/opsCards';
 import { ROLL_VERBS } from './rollVerbs';
 
 export interface RollCardContext {
@@ -29,86 +32,74 @@ export interface RollCardContext {
   custodiansRequired: boolean;
   schedule?: RotationSchedule;
   now: Date;
+  /** The activity's locale (BCP 47); English when absent or unknown. */
+  locale?: string;
 }
 
-const TITLES: Record<RollStage, string> = {
-  choose: 'Which key to roll?',
-  preview: 'Key roll plan',
-  submitted: 'Waiting for approval',
-  running: 'Making the new version',
-  refresh: 'Tell each policy about the new version',
-  done: 'Key roll done',
-};
-
-const EVERY = [
-  { title: 'Keep the current reminder', value: 'keep' },
-  { title: 'Remind me every 90 days', value: '90' },
-  { title: 'Every 180 days', value: '180' },
-  { title: 'Every 365 days', value: '365' },
-  { title: 'No reminders', value: '0' },
-];
+const title = (l: Localizer, stage: RollStage) => l.t(`roll.stage.${stage}`);
 
 const addr = (journey: RollJourney, extra: Record<string, unknown> = {}) => ({ journeyId: journey.id, v: journey.version, ...extra });
 
 export function renderRollCard(journey: RollJourney, context: RollCardContext): AdaptiveCardJson {
-  const body: CardElement[] = [text('Key roll · one key at a time', { subtle: true, size: 'Small' }), heading(closedTitle(journey) ?? TITLES[journey.stage], 'Medium'), ...journeyNotices(journey)];
+  const l = localizer(context.locale);
+  const body: CardElement[] = [text(l.t('roll.kicker'), { subtle: true, size: 'Small' }), heading(closedTitle(l, journey) ?? title(l, journey.stage), 'Medium'), ...journeyNotices(l, journey)];
   const actions: CardAction[] = [];
   if (journey.status === 'cancelled' || journey.status === 'failed') {
-    body.push(notice(journey.status === 'failed' ? 'error' : 'info', journey.outcome ?? 'This key roll was closed; no new version was made.'));
-    actions.push(executeAction('Start another roll', ROLL_VERBS.start, {}, { associatedInputs: 'none' }));
-    return card(body, { actions, fallbackText: 'Keyward: key roll closed.' });
+    body.push(notice(l, journey.status === 'failed' ? 'error' : 'info', journey.outcome ? l.domain(journey.outcome) : l.t('roll.closedNotice')));
+    actions.push(executeAction(l.t('roll.another'), ROLL_VERBS.start, {}, { associatedInputs: 'none' }));
+    return card(body, { actions, fallbackText: l.t('roll.closedFallback') });
   }
   switch (journey.stage) {
     case 'choose':
-      body.push(...chooseBody(journey, context));
-      actions.push(executeAction('Next: the plan', ROLL_VERBS.choose, addr(journey), { style: 'positive' }));
+      body.push(...chooseBody(l, journey, context));
+      actions.push(executeAction(l.t('roll.nextPlan'), ROLL_VERBS.choose, addr(journey), { style: 'positive' }));
       break;
     case 'preview':
-      body.push(...previewBody(journey, context));
-      actions.push(executeAction('Submit for approval', ROLL_VERBS.submit, addr(journey), { style: 'positive' }), executeAction('Back', ROLL_VERBS.back, addr(journey), { associatedInputs: 'none' }));
+      body.push(...previewBody(l, journey, context));
+      actions.push(executeAction(l.t('setup.action.submit'), ROLL_VERBS.submit, addr(journey), { style: 'positive' }), executeAction(l.t('common.back'), ROLL_VERBS.back, addr(journey), { associatedInputs: 'none' }));
       break;
     case 'submitted':
-      body.push(notice('info', `Request ${journey.requestId ?? ''} is waiting for the approvers (key-roll rule: an approver and the custodians of both keys). Nothing changes in Azure until it is approved.`), facts([['Plan hash', journey.planHash ?? '']]));
+      body.push(notice(l, 'info', l.t('roll.submitted', { requestId: journey.requestId ?? '' })), facts(l, [[l.t('common.planHash'), journey.planHash ?? '']]));
       break;
     case 'running':
-      body.push(notice('info', 'Approved. Keyward is making the new version; the run card shows each step. If a retry happens, Keyward finds the version it already made by its request tag instead of making a second one.'));
+      body.push(notice(l, 'info', l.t('roll.running')));
       break;
     case 'refresh':
-      body.push(...refreshBody(journey, context));
-      actions.push(executeAction('Record the output', ROLL_VERBS.evidence, addr(journey), { style: 'positive' }), executeAction('New download links', ROLL_VERBS.newLinks, addr(journey), { associatedInputs: 'none' }));
+      body.push(...refreshBody(l, journey, context));
+      actions.push(executeAction(l.t('roll.record'), ROLL_VERBS.evidence, addr(journey), { style: 'positive' }), executeAction(l.t('roll.newLinks'), ROLL_VERBS.newLinks, addr(journey), { associatedInputs: 'none' }));
       break;
     case 'done':
-      body.push(...doneBody(journey, context));
-      actions.push(executeAction('Start another roll', ROLL_VERBS.start, {}, { associatedInputs: 'none' }));
+      body.push(...doneBody(l, journey, context));
+      actions.push(executeAction(l.t('roll.another'), ROLL_VERBS.start, {}, { associatedInputs: 'none' }));
       break;
   }
-  if (journey.status === 'open' && (journey.stage === 'choose' || journey.stage === 'preview')) actions.push(executeAction('Cancel', ROLL_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
-  return card(body, { actions, fallbackText: `Keyward key roll: ${TITLES[journey.stage]}` });
+  if (journey.status === 'open' && (journey.stage === 'choose' || journey.stage === 'preview')) actions.push(executeAction(l.t('common.cancel'), ROLL_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
+  return card(body, { actions, fallbackText: l.t('roll.fallback', { title: title(l, journey.stage) }) });
 }
 
-function closedTitle(journey: RollJourney): string | undefined {
-  if (journey.status === 'cancelled') return 'Key roll closed';
-  if (journey.status === 'failed') return 'Key roll failed';
+function closedTitle(l: Localizer, journey: RollJourney): string | undefined {
+  if (journey.status === 'cancelled') return l.t('roll.closed');
+  if (journey.status === 'failed') return l.t('roll.failed');
   return undefined;
 }
 
-function chooseBody(journey: RollJourney, context: RollCardContext): CardElement[] {
+function chooseBody(l: Localizer, journey: RollJourney, context: RollCardContext): CardElement[] {
   const d = journey.draft;
-  if (context.pairs.length === 0) return [notice('info', 'Keyward knows no key pair yet. Finish a "setup", or give existing keys by URI in "dep", then roll.')];
+  if (context.pairs.length === 0) return [notice(l, 'info', l.t('roll.noPairs'))];
   const pair = context.pairs.find((p) => p.pairId === d.pairId) ?? context.pairs[0]!;
   const body: CardElement[] = [
-    text('A roll makes a **new version** of one key — key A or key B, never both at once — then each Data Encryption Policy that uses the key is told about it (the refresh cmdlet). Older versions stay enabled: data encrypted before the roll is still wrapped with them, so Keyward never disables or deletes them.'),
-    small(`${AVAILABILITY_KEY.roll} ${AVAILABILITY_KEY.what} [${DOC_LINKS.availabilityKey.title}](${DOC_LINKS.availabilityKey.url})`, { subtle: true }),
-    ...withMessages(journey, choiceInput('pairId', 'Key pair', context.pairs.map((p) => ({ title: describePair(p), value: p.pairId })), { value: d.pairId ?? pair.pairId, style: 'compact' })),
+    text(l.t('roll.intro')),
+    ...details('roll.how', l.t('roll.howToggle'), [text(l.t('roll.how'), { size: 'Small' })]),
+    // Issue 11 item 10: rolling key A or B never touches the availability key.
+    small(`${l.domain(AVAILABILITY_KEY.roll)} ${l.domain(AVAILABILITY_KEY.what)} [${l.t('doc.availabilityKey')}](${DOC_LINKS.availabilityKey.url})`, { subtle: true }),
+    ...withMessages(l, journey, choiceInput('pairId', l.t('roll.pair'), context.pairs.map((p) => ({ title: describePair(l, p), value: p.pairId })), { value: d.pairId ?? pair.pairId, style: 'compact' })),
     ...withMessages(
+      l,
       journey,
       choiceInput(
         'site',
-        'Key to roll',
-        [
-          { title: `Key A — ${pair.A.ref.keyName} in ${pair.A.ref.containerName}, now ${versionText(pair, 'A')}`, value: 'A' },
-          { title: `Key B — ${pair.B.ref.keyName} in ${pair.B.ref.containerName}, now ${versionText(pair, 'B')}`, value: 'B' },
-        ],
+        l.t('roll.site'),
+        (['A', 'B'] as const).map((site) => ({ title: l.t('roll.siteChoice', { site, key: pair[site].ref.keyName, container: pair[site].ref.containerName, version: versionText(l, pair, site) }), value: site })),
         { value: d.site ?? '', style: 'expanded' },
       ),
     ),
@@ -118,107 +109,110 @@ function chooseBody(journey: RollJourney, context: RollCardContext): CardElement
   for (const side of ['A', 'B'] as const) {
     const id = side === 'A' ? 'custodiansA' : 'custodiansB';
     const preset = (side === 'A' ? d.custodiansA : d.custodiansB) ?? (custodians ? custodians[side].join(',') : '');
-    const label = `Custodians of key ${side}${context.custodiansRequired ? ' (the policy requires one to approve)' : ''}`;
-    body.push(...withMessages(journey, people.length > 0 ? choiceInput(id, label, people, { value: preset, isMultiSelect: true, style: 'compact' }) : textInput(id, `${label} — object ids, comma separated`, { value: preset })));
+    const label = context.custodiansRequired ? l.t('roll.custodiansRequired', { site: side }) : l.t('setup.approvers.custodians', { site: side });
+    body.push(...withMessages(l, journey, people.length > 0 ? choiceInput(id, label, people, { value: preset, isMultiSelect: true, style: 'compact' }) : textInput(id, l.t('roll.custodiansIds', { label }), { value: preset })));
   }
-  body.push(...withMessages(journey, choiceInput('everyDays', 'Rotation reminder for this pair (Customer Key keys never expire, so Azure cannot remind you)', EVERY, { value: d.everyDays ?? 'keep', style: 'compact' })));
-  if (context.schedule) body.push(small(`Current reminder: every ${context.schedule.everyDays} days, next ${utc(context.schedule.nextDueAt)}.`, { subtle: true }));
+  const every = [
+    { title: l.t('roll.every.keep'), value: 'keep' },
+    { title: l.t('roll.every.days', { days: 90 }), value: '90' },
+    { title: l.t('roll.every.days', { days: 180 }), value: '180' },
+    { title: l.t('roll.every.days', { days: 365 }), value: '365' },
+    { title: l.t('roll.every.none'), value: '0' },
+  ];
+  body.push(...withMessages(l, journey, choiceInput('everyDays', l.t('roll.reminder'), every, { value: d.everyDays ?? 'keep', style: 'compact' })));
+  if (context.schedule) body.push(small(l.t('roll.currentReminder', { days: context.schedule.everyDays, next: l.dateTime(context.schedule.nextDueAt) }), { subtle: true }));
   return body;
 }
 
-function previewBody(journey: RollJourney, context: RollCardContext): CardElement[] {
+function previewBody(l: Localizer, journey: RollJourney, context: RollCardContext): CardElement[] {
   const plan = journey.plan;
-  if (!plan) return [text('The plan is not built yet.')];
+  if (!plan) return [text(l.t('common.notBuiltYet'))];
   const pair = context.pairs.find((p) => p.pairId === journey.pairId);
   const key = pair && journey.site ? pair[journey.site] : undefined;
   const names = new Map(context.knownPeople.map((p) => [p.objectId, p.name]));
-  const who = (ids: readonly string[] | undefined) => (ids && ids.length > 0 ? ids.map((id) => names.get(id) ?? id).join(', ') : 'none named');
+  const who = (ids: readonly string[] | undefined) => (ids && ids.length > 0 ? l.list(ids.map((id) => names.get(id) ?? id)) : l.t('roll.noneNamed'));
   const body: CardElement[] = [
-    text(`**${plan.title}**`),
-    facts([
-      ['Key', key ? `${key.ref.versionlessUri}` : journey.keyUri ?? ''],
-      ['Current version', key ? currentVersion(key) ?? 'not recorded' : ''],
-      ['Policies to refresh', String(journey.depIds?.length ?? 0)],
-      ['Custodians A / B', `${who(journey.custodians?.A)} / ${who(journey.custodians?.B)}`],
-      ['Approval class', plan.operationClass],
+    text(`**${l.domain(plan.title)}**`),
+    facts(l, [
+      [l.t('roll.key'), key ? `${key.ref.versionlessUri}` : journey.keyUri ?? ''],
+      [l.t('roll.currentVersion'), key ? currentVersion(key) ?? l.t('ops.versionUnknown') : ''],
+      [l.t('roll.policies'), l.number(journey.depIds?.length ?? 0)],
+      [l.t('roll.custodians'), `${who(journey.custodians?.A)} / ${who(journey.custodians?.B)}`],
     ]),
-    text('**Steps, in order**', { spacing: 'Medium' }),
-    text(plan.steps.map((s) => `${s.index + 1}. ${s.summary}`).join('\n\n'), { size: 'Small' }),
   ];
-  body.push(small(AVAILABILITY_KEY.roll, { subtle: true }));
-  if ((journey.depIds?.length ?? 0) === 0) body.push(notice('info', 'No policy Keyward knows uses this key yet, so there is nothing to refresh. If a policy Keyward does not know uses it, run its refresh cmdlet yourself after the roll.'));
-  if (plan.costNotes.length > 0) body.push(small(plan.costNotes.join(' '), { subtle: true }));
+  body.push(small(l.domain(AVAILABILITY_KEY.roll), { subtle: true }));
+  if ((journey.depIds?.length ?? 0) === 0) body.push(notice(l, 'info', l.t('roll.nothingToRefresh')));
+  const more: CardElement[] = [text(plan.steps.map((s) => `${s.index + 1}. ${l.domain(s.summary)}`).join('\n\n'), { size: 'Small' }), facts(l, [[l.t('setup.preview.class'), plan.operationClass]])];
+  if (plan.costNotes.length > 0) more.push(small(plan.costNotes.map((n) => l.domain(n)).join(' '), { subtle: true }));
   body.push(
-    text('**Plan hash (SHA-256)** — approvers vote on exactly this plan.', { spacing: 'Medium' }),
-    { type: 'TextBlock', text: journey.planHash ?? '', wrap: true, fontType: 'Monospace', size: 'Small' },
-    ...withMessages(journey, textInput('reason', 'Why roll this key now? (shown to approvers, kept in the audit log)', { isMultiline: true, maxLength: 1000 })),
+    ...details('roll.preview.steps', l.t('common.stepsInOrder', { count: plan.steps.length }), more),
+    text(l.t('common.planHashExplained'), { spacing: 'Medium', size: 'Small' }),
+    { type: 'TextBlock', text: journey.planHash ?? '', wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' },
+    ...withMessages(l, journey, textInput('reason', l.t('roll.reason'), { isMultiline: true, maxLength: 1000 })),
   );
   return body;
 }
 
-function refreshBody(journey: RollJourney, context: RollCardContext): CardElement[] {
+function refreshBody(l: Localizer, journey: RollJourney, context: RollCardContext): CardElement[] {
   const result = journey.result;
   const body: CardElement[] = [];
   if (result) {
     body.push(
-      notice('success', `New version ${result.newVersion} of key ${journey.site} exists${result.previousVersion ? `; version ${result.previousVersion} stays enabled (it still wraps older data)` : ''}.`),
-      small('Until every policy below shows the new version, this pair is locked: no other roll starts (SharePoint must finish Rolling first).', { subtle: true }),
+      notice(l, 'success', result.previousVersion ? l.t('roll.newVersionKept', { version: result.newVersion, site: journey.site ?? '', previous: result.previousVersion }) : l.t('roll.newVersion', { version: result.newVersion, site: journey.site ?? '' })),
+      small(l.t('roll.locked'), { subtle: true }),
     );
   }
   (journey.refresh ?? []).forEach((r, i) => {
-    const items: CardElement[] = [text(`**${r.label}** — ${r.state ? `${r.state === 'Registered' ? '✅' : '⏳'} ${r.summary ?? r.state}` : 'not confirmed yet'}`)];
-    if (r.runner === 'executor') items.push(small('Keyward ran this refresh itself (Exchange app-only).', { subtle: true }));
+    const state = r.state ? l.t('roll.refreshState', { registered: r.state === 'Registered' ? 'yes' : 'no', summary: l.domain(r.summary ?? r.state) }) : l.t('roll.notConfirmed');
+    const items: CardElement[] = [text(`**${l.domain(r.label)}**: ${state}`)];
+    if (r.runner === 'executor') items.push(small(l.t('roll.ranItself'), { subtle: true }));
     else if (r.state !== 'Registered') {
-      items.push(...scriptElements(r.script));
-      items.push(small(`Script SHA-256 ${r.sha256}`, { subtle: true }));
-      if (r.download?.url && Date.parse(r.download.expiresAt) > context.now.getTime()) items.push(actionSet([openUrlAction(`Download ${r.fileName}`, r.download.url)]));
+      if (r.download?.url && Date.parse(r.download.expiresAt) > context.now.getTime()) items.push(actionSet([openUrlAction(l.t('dep.review.downloadButton', { file: r.fileName }), r.download.url)]));
+      items.push(...details(`roll.script.${i}`, l.t('dep.review.scriptToggle'), [...scriptElements(l, r.script), small(l.t('roll.scriptHash', { hash: r.sha256 }), { subtle: true })]));
     }
-    for (const p of r.problems ?? []) items.push(notice('warning', p));
+    for (const p of r.problems ?? []) items.push(notice(l, 'warning', l.domain(p)));
     if (r.state !== 'Registered') {
-      items.push(text('Then paste the output of:', { size: 'Small' }), codeBlock(r.verifyCommands[0] ?? ''));
-      items.push(...withMessages(journey, textInput(`evidence.${i}`, `Output for ${r.label}`, { value: journey.draft.evidence?.[`evidence.${i}`] ?? '', isMultiline: true, maxLength: 30_000 })));
+      items.push(text(l.t('roll.thenPaste'), { size: 'Small' }), codeBlock(r.verifyCommands[0] ?? ''));
+      items.push(...withMessages(l, journey, textInput(`evidence.${i}`, l.t('roll.outputFor', { label: l.domain(r.label) }), { value: journey.draft.evidence?.[`evidence.${i}`] ?? '', isMultiline: true, maxLength: 30_000 })));
     }
     body.push(container(items, { separator: true }));
   });
-  body.push(...fieldMessages(journey, 'evidence'));
+  body.push(...fieldMessages(l, journey, 'evidence'));
   return body;
 }
 
-function doneBody(journey: RollJourney, context: RollCardContext): CardElement[] {
+function doneBody(l: Localizer, journey: RollJourney, context: RollCardContext): CardElement[] {
   const body: CardElement[] = [];
-  if (journey.result) body.push(notice('success', `Key ${journey.site} is on version ${journey.result.newVersion}. Every older version stays enabled and without an expiry date.`));
-  body.push(small(AVAILABILITY_KEY.roll, { subtle: true }));
-  for (const r of journey.refresh ?? []) body.push(text(`✅ ${r.label}: ${r.summary ?? r.state ?? ''}`, { size: 'Small' }));
-  if (context.schedule) body.push(small(`Next rotation reminder: ${utc(context.schedule.nextDueAt)} (every ${context.schedule.everyDays} days).`, { subtle: true }));
+  if (journey.result) body.push(notice(l, 'success', l.t('roll.done', { site: journey.site ?? '', version: journey.result.newVersion })));
+  body.push(small(l.domain(AVAILABILITY_KEY.roll), { subtle: true }));
+  for (const r of journey.refresh ?? []) body.push(text(`✅ ${l.domain(r.label)}: ${l.domain(r.summary ?? r.state ?? '')}`, { size: 'Small' }));
+  if (context.schedule) body.push(small(l.t('roll.nextReminder', { next: l.dateTime(context.schedule.nextDueAt), days: context.schedule.everyDays }), { subtle: true }));
   return body;
 }
 
 /** The rotation reminder posted on schedule (the tick), with buttons that start the roll. */
-export function renderRotationReminderCard(input: { pair: KeyPair; schedule: RotationSchedule; now: Date }): AdaptiveCardJson {
+export function renderRotationReminderCard(input: { pair: KeyPair; schedule: RotationSchedule; now: Date; locale?: string }): AdaptiveCardJson {
+  const l = localizer(input.locale);
   const { pair, schedule } = input;
   const last = lastRolledAt(pair);
   const due = dueAt(schedule, pair);
+  const workload = workloadName(l, pair.workload);
   return card(
     [
-      text('Rotation reminder', { subtle: true, size: 'Small' }),
-      heading(`Time to roll the ${WORKLOAD_INFO[pair.workload].displayName} keys`, 'Medium'),
-      text(`You asked to be reminded every ${schedule.everyDays} days. The newest version of this pair dates from ${utc(last)}; the roll was due ${utc(due)}.`),
-      facts([
-        ['Key A', `${pair.A.ref.keyName} in ${pair.A.ref.containerName} — ${versionText(pair, 'A')}`],
-        ['Key B', `${pair.B.ref.keyName} in ${pair.B.ref.containerName} — ${versionText(pair, 'B')}`],
-      ]),
-      small('Roll one key, wait until every policy shows the new version (SharePoint: Registered), then roll the other. Customer Key keys have no expiry date on purpose, which is why Keyward, not Azure, reminds you.', { subtle: true }),
+      text(l.t('roll.reminder.kicker'), { subtle: true, size: 'Small' }),
+      heading(l.t('roll.reminder.title', { workload }), 'Medium'),
+      text(l.t('roll.reminder.intro', { days: schedule.everyDays, last: l.dateTime(last), due: l.dateTime(due) })),
+      facts(l, (['A', 'B'] as const).map((site): [string, string] => [l.t('common.keySite', { site }), l.t('roll.reminder.key', { key: pair[site].ref.keyName, container: pair[site].ref.containerName, version: versionText(l, pair, site) })])),
+      small(l.t('roll.reminder.how'), { subtle: true }),
     ],
     {
-      actions: [
-        executeAction('Roll key A', ROLL_VERBS.start, { pairId: pair.pairId, site: 'A' }, { associatedInputs: 'none' }),
-        executeAction('Roll key B', ROLL_VERBS.start, { pairId: pair.pairId, site: 'B' }, { associatedInputs: 'none' }),
-      ],
-      fallbackText: `Keyward: time to roll the ${WORKLOAD_INFO[pair.workload].displayName} keys.`,
+      actions: (['A', 'B'] as const).map((site) => executeAction(l.t('roll.reminder.roll', { site }), ROLL_VERBS.start, { pairId: pair.pairId, site }, { associatedInputs: 'none' })),
+      fallbackText: l.t('roll.reminder.fallback', { workload }),
     },
   );
 }
 
-export function describeRollJourney(journey: RollJourney): string {
-  return `Key roll${journey.site ? ` of key ${journey.site}` : ''}: ${TITLES[journey.stage].toLowerCase()}`;
+export function describeRollJourney(journey: RollJourney, locale?: string): string {
+  const l = localizer(locale);
+  return journey.site ? l.t('roll.lineSite', { site: journey.site, stage: title(l, journey.stage) }) : l.t('roll.line', { stage: title(l, journey.stage) });
 }

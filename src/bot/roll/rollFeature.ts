@@ -7,6 +7,7 @@ import type { BotFeature, CardActionResult, TurnIo } from '../botTypes';
 import { act, cardData, inputs, journeyAt, owner, resumeAction } from '../opsJourneyActions';
 import { renderRollCard } from './rollCards';
 import { ROLL_VERBS } from './rollVerbs';
+import { localizer } from '../i18n/localizer';
 
 const preset = z.object({ pairId: z.string().max(300).optional(), site: z.enum(['A', 'B']).optional() });
 
@@ -21,15 +22,15 @@ export interface RollFeatureDeps {
 /** `roll` (a key roll, one key at a time) and `retire` (always refused, with the reason). */
 export function createRollFeature(deps: RollFeatureDeps): BotFeature {
   const { service, inventory } = deps;
-  const render = (journey: RollJourney) => {
+  const render = (journey: RollJourney, locale?: string) => {
     const pairId = journey.pairId ?? journey.draft.pairId;
     const schedule = pairId ? inventory.schedule(pairId) : undefined;
-    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now() });
+    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now(), locale });
   };
-  const replace = (journey: RollJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
+  const replace = (journey: RollJourney, locale?: string): CardActionResult => ({ kind: 'card', card: render(journey, locale), forEveryone: true });
   const startJourney = async (io: TurnIo, values: { pairId?: string; site?: 'A' | 'B' } = {}) => {
     const journey = service.start(owner(io.actor), io.conversation.id, io.reference(), values);
-    service.rememberCard(journey.id, await io.sendCard(render(journey)));
+    service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
   };
 
   return {
@@ -50,7 +51,7 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
         run: async (args, io) => {
           const uri = args.trim().split(/\s+/)[0] ?? '';
           if (!uri) {
-            await io.sendText('Give the key version to retire, e.g. "retire https://kv.vault.azure.net/keys/key/<version>". (Keyward will explain why it does not do it.)');
+            await io.sendText(localizer(io.locale).t('chat.roll.retireHow', { example: 'retire https://kv.vault.azure.net/keys/key/<version>' }));
             return;
           }
           await io.sendText(service.refuseRetirement(owner(io.actor), uri));
@@ -61,16 +62,16 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
       act(ROLL_VERBS.start, async (data, context) => {
         const values = cardData(preset, data);
         await startJourney(context, values);
-        return { kind: 'message', text: 'A key roll has started below.' };
+        return { kind: 'message', text: localizer(context.locale).t('chat.roll.started') };
       }),
-      act(ROLL_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(ROLL_VERBS.submit, async (data, context) => replace(await service.submit(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()))),
-      act(ROLL_VERBS.schedule, (data, context) => replace(service.setSchedule(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(ROLL_VERBS.evidence, (data, context) => replace(service.submitEvidence(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(ROLL_VERBS.newLinks, (data, context) => replace(service.newDownloadLinks(journeyAt(data), owner(context.actor)))),
-      act(ROLL_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)))),
-      act(ROLL_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)))),
-      resumeAction(ROLL_VERBS.resume, service, render, { notYours: (name) => `This key roll belongs to ${name}. Type "roll" to start your own.`, shown: 'The key roll\'s current card is below.' }),
+      act(ROLL_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(ROLL_VERBS.submit, async (data, context) => replace(await service.submit(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()), context.locale)),
+      act(ROLL_VERBS.schedule, (data, context) => replace(service.setSchedule(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(ROLL_VERBS.evidence, (data, context) => replace(service.submitEvidence(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(ROLL_VERBS.newLinks, (data, context) => replace(service.newDownloadLinks(journeyAt(data), owner(context.actor)), context.locale)),
+      act(ROLL_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)), context.locale)),
+      act(ROLL_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)), context.locale)),
+      resumeAction(ROLL_VERBS.resume, service, render, { notYours: 'chat.roll.notYours', shown: 'chat.currentCard' }),
     ],
   };
 }

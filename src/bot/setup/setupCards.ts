@@ -1,9 +1,8 @@
 import {
   AVAILABILITY_KEY,
   AZURE_REGIONS,
-  CUSTOMER_KEY_LIMITS,
   DOC_LINKS,
-  MANAGED_HSM_COST_ACKNOWLEDGMENT,
+  CUSTOMER_KEY_LIMITS,
   PROTECTION_COMPARISON,
   SPEC_DEFAULTS,
   WORKLOAD_INFO,
@@ -17,11 +16,13 @@ import {
 } from '../../customerKey';
 import type { SetupJourney, SetupStage } from '../../journeys/setupJourney';
 import { stagesFor } from '../../journeys/setupJourneyService';
+import { isMessageId, localizer, type Localizer } from '../i18n/localizer';
 import {
   actionSet,
   card,
   choiceInput,
   container,
+  details,
   executeAction,
   facts,
   heading,
@@ -46,90 +47,95 @@ export interface SetupCardContext {
   knownPeople: readonly KnownPerson[];
   /** Whether the policy demands named custodians for key A and key B. */
   custodiansRequired: boolean;
+  /** The activity's locale (BCP 47); English when absent or unknown. */
+  locale?: string;
 }
 
-const STAGE_TITLES: Record<SetupStage, string> = {
-  choice: 'Where should the keys live?',
-  sites: 'Subscriptions, resource groups and regions',
-  names: 'Vault or HSM names, and the keys',
-  hsm: 'Managed HSM: administrators, security domain, cost',
-  approvers: 'Who approves each key',
-  preflight: 'Preflight checks (read-only)',
-  preview: 'Plan preview',
-};
+/**
+ * The rows of the domain's PROTECTION_COMPARISON, in its order, as catalogue keys
+ * (`setup.compare.<topic>.*`). A unit test keeps the English catalogue equal to the domain facts.
+ */
+export const COMPARISON_TOPICS = ['tenancy', 'fips', 'billing', 'duties', 'needs', 'access', 'regions'] as const;
+
+/** Workload names and what they cover, in the card's language. */
+export function workloadName(l: Localizer, workload: Workload): string {
+  return l.t(`workload.${workload}.name`);
+}
+
+const stageTitle = (l: Localizer, stage: SetupStage) => l.t(`setup.stage.${stage}`);
 
 /** The card for the journey's current stage. Pure: same journey, same card. */
 export function renderSetupCard(journey: SetupJourney, context: SetupCardContext): AdaptiveCardJson {
-  if (journey.status === 'cancelled') return renderClosedCard(journey, 'This setup was cancelled. Nothing was created in Azure.');
-  if (journey.status === 'submitted') return renderSubmittedCard(journey);
-  const body: CardElement[] = [...header(journey)];
+  const l = localizer(context.locale);
+  if (journey.status === 'cancelled') return renderClosedCard(journey, l.t('setup.closed.cancelled'), context.locale);
+  if (journey.status === 'submitted') return renderSubmittedCard(journey, context.locale);
+  const body: CardElement[] = [...header(l, journey)];
   switch (journey.stage) {
     case 'choice':
-      body.push(...choiceBody(journey));
+      body.push(...choiceBody(l, journey));
       break;
     case 'sites':
-      body.push(...sitesBody(journey));
+      body.push(...sitesBody(l, journey));
       break;
     case 'names':
-      body.push(...namesBody(journey));
+      body.push(...namesBody(l, journey));
       break;
     case 'hsm':
-      body.push(...hsmBody(journey));
+      body.push(...hsmBody(l, journey));
       break;
     case 'approvers':
-      body.push(...approversBody(journey, context));
+      body.push(...approversBody(l, journey, context));
       break;
     case 'preflight':
-      body.push(...preflightBody(journey));
+      body.push(...preflightBody(l, journey));
       break;
     case 'preview':
-      body.push(...previewBody(journey));
+      body.push(...previewBody(l, journey));
       break;
   }
-  return card(body, { actions: actionsFor(journey), fallbackText: `Keyward setup: ${STAGE_TITLES[journey.stage]}` });
+  return card(body, { actions: actionsFor(l, journey), fallbackText: l.t('setup.fallback', { title: stageTitle(l, journey.stage) }) });
 }
 
-function header(journey: SetupJourney): CardElement[] {
+function header(l: Localizer, journey: SetupJourney): CardElement[] {
   const stages = stagesFor(journey.draft);
   const position = stages.indexOf(journey.stage) + 1;
-  const out: CardElement[] = [
-    text(`Customer Key setup · step ${position} of ${stages.length}`, { subtle: true, size: 'Small' }),
-    heading(STAGE_TITLES[journey.stage], 'Medium'),
-  ];
-  if (journey.notice) out.push(notice('info', journey.notice));
+  const out: CardElement[] = [text(l.t('setup.step', { position, count: stages.length }), { subtle: true, size: 'Small' }), heading(stageTitle(l, journey.stage), 'Medium')];
+  if (journey.notice) out.push(notice(l, 'info', l.domain(journey.notice)));
   const errorCount = Object.keys(journey.errors).length;
-  if (errorCount > 0) out.push(notice('error', `${errorCount === 1 ? 'One field needs' : `${errorCount} fields need`} attention; each is marked below. Everything you typed is kept.`));
+  if (errorCount > 0) out.push(notice(l, 'error', l.t('common.fieldsNeedAttention', { count: errorCount })));
   return out;
 }
 
 const addr = (journey: SetupJourney, extra: Record<string, unknown> = {}) => ({ journeyId: journey.id, v: journey.version, ...extra });
 
-function actionsFor(journey: SetupJourney): CardAction[] {
+function actionsFor(l: Localizer, journey: SetupJourney): CardAction[] {
   const stage = journey.stage;
   const actions: CardAction[] = [];
   if (stage === 'preflight') {
     const ready = journey.preflight ? summarizeChecklist(journey.preflight.lines).ready : false;
-    if (ready) actions.push(executeAction('Continue to the plan', SETUP_VERBS.preview, addr(journey), { style: 'positive', associatedInputs: 'none' }));
-    actions.push(executeAction('Run the checks again', SETUP_VERBS.rerunPreflight, addr(journey), { associatedInputs: 'none' }));
+    // At most three buttons side by side: once everything is green, "Continue" replaces "Run again".
+    if (ready) actions.push(executeAction(l.t('setup.action.continue'), SETUP_VERBS.preview, addr(journey), { style: 'positive', associatedInputs: 'none' }));
+    else actions.push(executeAction(l.t('setup.action.rerun'), SETUP_VERBS.rerunPreflight, addr(journey), { associatedInputs: 'none' }));
   } else if (stage === 'preview') {
-    actions.push(executeAction('Submit for approval', SETUP_VERBS.submit, addr(journey), { style: 'positive' }));
+    actions.push(executeAction(l.t('setup.action.submit'), SETUP_VERBS.submit, addr(journey), { style: 'positive' }));
   } else {
-    actions.push(executeAction(stage === 'approvers' ? 'Check everything' : 'Next', SETUP_VERBS.submitStep, addr(journey, { step: stage }), { style: 'positive' }));
+    actions.push(executeAction(stage === 'approvers' ? l.t('setup.action.checkEverything') : l.t('common.next'), SETUP_VERBS.submitStep, addr(journey, { step: stage }), { style: 'positive' }));
   }
-  if (stage !== 'choice') actions.push(executeAction('Back', SETUP_VERBS.back, addr(journey), { associatedInputs: stage === 'preflight' || stage === 'preview' ? 'none' : 'auto' }));
-  actions.push(executeAction('Cancel setup', SETUP_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
+  if (stage !== 'choice') actions.push(executeAction(l.t('common.back'), SETUP_VERBS.back, addr(journey), { associatedInputs: stage === 'preflight' || stage === 'preview' ? 'none' : 'auto' }));
+  actions.push(executeAction(l.t('setup.action.cancel'), SETUP_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
   return actions;
 }
 
 // ------------------------------------------------------------------------------------------ fields
 
-function field(journey: SetupJourney, input: CardElement): CardElement[] {
+/** An input with its error and warning right under it, in words (ids `<input>.error`, `<input>.warning`). */
+function field(l: Localizer, journey: SetupJourney, input: CardElement): CardElement[] {
   const id = String(input.id);
   const out: CardElement[] = [input];
   const error = journey.errors[id];
   const warning = journey.warnings[id];
-  if (error) out.push(notice('error', error));
-  if (warning) out.push(notice('warning', warning));
+  if (error) out.push(notice(l, 'error', l.domain(error), { id: `${id}.error` }));
+  if (warning) out.push(notice(l, 'warning', l.domain(warning), { id: `${id}.warning` }));
   return out;
 }
 
@@ -137,80 +143,79 @@ function values(journey: SetupJourney): Readonly<Record<string, string>> {
   return formValuesFromDraft(journey.draft);
 }
 
+/** A Microsoft page's title in the card's language when the catalogue knows the page (by URL). */
+export function docTitle(l: Localizer, link: { title: string; url: string }): string {
+  const key = Object.entries(DOC_LINKS).find(([, known]) => known.url === link.url)?.[0];
+  const id = key ? `doc.${key}` : '';
+  return isMessageId(id) ? l.t(id) : l.domain(link.title);
+}
+
+function links(l: Localizer, items: ReadonlyArray<{ title: string; url: string }>): string {
+  return items.map((link) => `[${docTitle(l, link)}](${link.url})`).join(' · ');
+}
+
 // ------------------------------------------------------------------------------------------ choice
 
-function choiceBody(journey: SetupJourney): CardElement[] {
+/**
+ * The decision first: the two options, each with its short comparison in the option itself, then
+ * the workloads; the seven-topic comparison and what each workload covers open in place.
+ */
+function choiceBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const v = values(journey);
-  const body: CardElement[] = [
-    text('Customer Key puts your Microsoft 365 data at rest under two keys you own, in two Azure subscriptions. First choose where the keys live.'),
-  ];
-  for (const row of PROTECTION_COMPARISON) {
-    body.push(
-      container(
-        [
-          text(`**${row.topic}**`),
-          facts([
-            ['Key Vault Premium', row.keyVaultPremium],
-            ['Managed HSM', row.managedHsm],
-          ]),
-          text(row.links.map((link) => `[${link.title}](${link.url})`).join(' · '), { size: 'Small', subtle: true }),
-        ],
-        { separator: true, spacing: 'Small' },
-      ),
+  const comparison = PROTECTION_COMPARISON.map((row, i) => {
+    const topic = COMPARISON_TOPICS[i];
+    if (!topic) return container([text(`**${l.domain(row.topic)}**`), text(l.t('setup.choice.premiumSays', { text: l.domain(row.keyVaultPremium) }), { size: 'Small' }), text(l.t('setup.choice.hsmSays', { text: l.domain(row.managedHsm) }), { size: 'Small' })], { separator: true, spacing: 'Small' });
+    return container(
+      [
+        text(`**${l.t(`setup.compare.${topic}.topic`)}**`),
+        text(l.t('setup.choice.premiumSays', { text: l.t(`setup.compare.${topic}.premium`) }), { size: 'Small', spacing: 'Small' }),
+        text(l.t('setup.choice.hsmSays', { text: l.t(`setup.compare.${topic}.hsm`) }), { size: 'Small', spacing: 'Small' }),
+        text(links(l, row.links), { size: 'Small', subtle: true, spacing: 'Small' }),
+      ],
+      { separator: true, spacing: 'Small' },
     );
-  }
-  body.push(
+  });
+  return [
+    text(l.t('setup.choice.intro')),
     ...field(
+      l,
       journey,
       choiceInput(
         fieldPaths.protection,
-        'Protection',
+        l.t('setup.choice.protection'),
         [
-          { title: 'Azure Key Vault Premium (HSM-protected keys)', value: 'keyVaultPremium' },
-          { title: 'Azure Managed HSM (single-tenant, your security domain)', value: 'managedHsm' },
+          { title: l.t('setup.choice.premium'), value: 'keyVaultPremium' },
+          { title: l.t('setup.choice.hsm'), value: 'managedHsm' },
         ],
         { value: v[fieldPaths.protection] ?? '', style: 'expanded' },
       ),
     ),
-    ...field(
-      journey,
-      choiceInput(
-        fieldPaths.workloads,
-        'Workloads to encrypt (one key pair each)',
-        WORKLOADS.map((w) => ({ title: WORKLOAD_INFO[w].displayName, value: w })),
-        { value: v[fieldPaths.workloads] ?? '', isMultiSelect: true, style: 'expanded' },
-      ),
-    ),
-    text(WORKLOADS.map((w) => `**${WORKLOAD_INFO[w].displayName}:** ${WORKLOAD_INFO[w].covers}`).join('\n\n'), { size: 'Small', subtle: true }),
-    container(
-      [
-        text('**The availability key**'),
-        text(`${AVAILABILITY_KEY.what} ${AVAILABILITY_KEY.whenUsed} ${AVAILABILITY_KEY.roll}`, { size: 'Small' }),
-        text(`[${DOC_LINKS.availabilityKey.title}](${DOC_LINKS.availabilityKey.url})`, { size: 'Small', subtle: true }),
-      ],
-      { separator: true, spacing: 'Small' },
-    ),
-  );
-  return body;
+    ...field(l, journey, choiceInput(fieldPaths.workloads, l.t('setup.choice.workloads'), WORKLOADS.map((w) => ({ title: workloadName(l, w), value: w })), { value: v[fieldPaths.workloads] ?? '', isMultiSelect: true, style: 'expanded' })),
+    ...details('setup.choice.compare', l.t('setup.choice.compareToggle'), comparison, { separator: true }),
+    ...details('setup.choice.covers', l.t('setup.choice.coversToggle'), [text(WORKLOADS.map((w) => `**${workloadName(l, w)}:** ${l.t(`workload.${w}.covers`)}`).join('\n\n'), { size: 'Small' })]),
+    // Issue 11 item 10: what the availability key is, who holds and rolls it, when Microsoft uses it.
+    ...details('setup.choice.availability', l.t('setup.choice.availabilityToggle'), [
+      text(`${l.domain(AVAILABILITY_KEY.what)} ${l.domain(AVAILABILITY_KEY.whenUsed)} ${l.domain(AVAILABILITY_KEY.roll)}`, { size: 'Small' }),
+      text(links(l, [DOC_LINKS.availabilityKey]), { size: 'Small', subtle: true }),
+    ]),
+  ];
 }
 
 // ------------------------------------------------------------------------------------------ sites
 
 const REGION_CHOICES = [...AZURE_REGIONS].sort((a, b) => a.displayName.localeCompare(b.displayName)).map((region) => ({ title: `${region.displayName} (${region.geography})`, value: region.name }));
 
-function sitesBody(journey: SetupJourney): CardElement[] {
+function sitesBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const v = values(journey);
-  const body: CardElement[] = [
-    text('Each key lives in its own subscription of your Microsoft 365 tenant: paid, dedicated to Customer Key, ideally run by different people. Microsoft recommends two different regions near your Microsoft 365 data, not a paired pair if possible; one region is allowed (for example in a single-region country).'),
-  ];
+  const body: CardElement[] = [text(l.t('setup.sites.intro')), ...details('setup.sites.more', l.t('setup.sites.moreToggle'), [text(l.t('setup.sites.more'), { size: 'Small' })])];
   for (const site of ['A', 'B'] as const) {
     body.push(
       container(
         [
-          text(`**Key ${site}** (site ${site})`),
-          ...field(journey, textInput(fieldPaths.subscriptionId(site), `Subscription id for key ${site}`, { value: v[fieldPaths.subscriptionId(site)] ?? '', placeholder: '00000000-0000-0000-0000-000000000000' })),
-          ...field(journey, textInput(fieldPaths.resourceGroup(site), `Resource group for key ${site} (created if missing)`, { value: v[fieldPaths.resourceGroup(site)] ?? `rg-customer-key-${site.toLowerCase()}` })),
-          ...field(journey, choiceInput(fieldPaths.region(site), `Region for key ${site}`, REGION_CHOICES, { value: v[fieldPaths.region(site)] ?? '', style: 'compact' })),
+          text(`**${l.t('common.keySite', { site })}**`),
+          ...field(l, journey, textInput(fieldPaths.subscriptionId(site), l.t('setup.sites.subscription', { site }), { value: v[fieldPaths.subscriptionId(site)] ?? '', placeholder: '00000000-0000-0000-0000-000000000000' })),
+          ...field(l, journey, textInput(fieldPaths.resourceGroup(site), l.t('setup.sites.resourceGroup', { site }), { value: v[fieldPaths.resourceGroup(site)] ?? `rg-customer-key-${site.toLowerCase()}` })),
+          ...field(l, journey, choiceInput(fieldPaths.region(site), l.t('setup.sites.region', { site }), REGION_CHOICES, { value: v[fieldPaths.region(site)] ?? '', style: 'compact' })),
         ],
         { separator: true },
       ),
@@ -221,44 +226,38 @@ function sitesBody(journey: SetupJourney): CardElement[] {
 
 // ------------------------------------------------------------------------------------------ names
 
-function namesBody(journey: SetupJourney): CardElement[] {
+function namesBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const v = values(journey);
   const premium = journey.draft.protection !== 'managedHsm';
   const workloads = (journey.draft.workloads ?? []).filter((w): w is Workload => (WORKLOADS as readonly string[]).includes(w));
   const suffix = journey.id.slice(-4).toLowerCase().replace(/[^a-z0-9]/g, 'x');
-  const body: CardElement[] = [
-    text(
-      premium
-        ? 'One vault per workload in each subscription. Vault names are global across Azure: 3–24 letters, digits and hyphens, starting with a letter (no underscores, whatever some Microsoft examples show). Keyward checks availability when you press Next.'
-        : 'One Managed HSM in each subscription, shared by all workloads. HSM names are global: 3–24 letters, digits and hyphens. Keyward checks availability when you press Next.',
-    ),
-  ];
+  const shortName = (w: Workload) => WORKLOAD_INFO[w].shortName;
+  const body: CardElement[] = [text(premium ? l.t('setup.names.introPremium') : l.t('setup.names.introHsm'))];
   for (const site of ['A', 'B'] as const) {
-    const items: CardElement[] = [text(`**Key ${site}**`)];
+    const items: CardElement[] = [text(`**${l.t('common.keySite', { site })}**`)];
     if (premium) {
       for (const w of workloads) {
-        const short = WORKLOAD_INFO[w].shortName;
-        items.push(...field(journey, textInput(fieldPaths.vaultName(site, w), `Vault for ${WORKLOAD_INFO[w].displayName}, key ${site}`, { value: v[fieldPaths.vaultName(site, w)] ?? `kv-ck-${short}-${site.toLowerCase()}-${suffix}`, maxLength: 24 })));
+        items.push(...field(l, journey, textInput(fieldPaths.vaultName(site, w), l.t('setup.names.vault', { workload: workloadName(l, w), site }), { value: v[fieldPaths.vaultName(site, w)] ?? `kv-ck-${shortName(w)}-${site.toLowerCase()}-${suffix}`, maxLength: 24 })));
       }
     } else {
-      items.push(...field(journey, textInput(fieldPaths.hsmName(site), `Managed HSM for key ${site}`, { value: v[fieldPaths.hsmName(site)] ?? `hsm-ck-${site.toLowerCase()}-${suffix}`, maxLength: 24 })));
+      items.push(...field(l, journey, textInput(fieldPaths.hsmName(site), l.t('setup.names.hsm', { site }), { value: v[fieldPaths.hsmName(site)] ?? `hsm-ck-${site.toLowerCase()}-${suffix}`, maxLength: 24 })));
     }
     for (const w of workloads) {
-      const short = WORKLOAD_INFO[w].shortName;
-      items.push(...field(journey, textInput(fieldPaths.keyName(site, w), `Key for ${WORKLOAD_INFO[w].displayName}, key ${site}`, { value: v[fieldPaths.keyName(site, w)] ?? `ck-${short}-key-${site.toLowerCase()}`, maxLength: 127 })));
+      items.push(...field(l, journey, textInput(fieldPaths.keyName(site, w), l.t('setup.names.key', { workload: workloadName(l, w), site }), { value: v[fieldPaths.keyName(site, w)] ?? `ck-${shortName(w)}-key-${site.toLowerCase()}`, maxLength: 127 })));
     }
     body.push(container(items, { separator: true }));
   }
   body.push(
     ...field(
+      l,
       journey,
       choiceInput(
         fieldPaths.keySize,
-        'Key size (RSA, HSM-protected)',
+        l.t('setup.names.keySize'),
         [
-          { title: 'RSA 3072 (recommended)', value: '3072' },
-          { title: 'RSA 4096', value: '4096' },
-          { title: 'RSA 2048', value: '2048' },
+          { title: l.t('setup.names.rsaRecommended', { bits: '3072' }), value: '3072' },
+          { title: l.t('setup.names.rsa', { bits: '4096' }), value: '4096' },
+          { title: l.t('setup.names.rsa', { bits: '2048' }), value: '2048' },
         ],
         { value: v[fieldPaths.keySize] ?? String(SPEC_DEFAULTS.keySize), style: 'compact' },
       ),
@@ -267,172 +266,171 @@ function namesBody(journey: SetupJourney): CardElement[] {
   if (premium) {
     body.push(
       ...field(
+        l,
         journey,
         choiceInput(
           fieldPaths.accessModel,
-          'Vault access model',
+          l.t('setup.names.accessModel'),
           [
-            { title: 'Azure RBAC (recommended; roles such as Key Vault Crypto Service Encryption User)', value: 'rbac' },
-            { title: 'Access policies (the historically documented Customer Key path)', value: 'accessPolicy' },
+            { title: l.t('setup.names.rbac'), value: 'rbac' },
+            { title: l.t('setup.names.accessPolicy'), value: 'accessPolicy' },
           ],
           { value: v[fieldPaths.accessModel] ?? SPEC_DEFAULTS.accessModel, style: 'expanded' },
         ),
       ),
     );
   }
-  body.push(
-    text(
-      '**No expiry date on the keys.** Microsoft 365 stops using a key that has expired, so Customer Key validation accepts no expiry (or exactly 9999-12-31). Keyward creates the keys with wrapKey and unwrapKey only, soft delete and purge protection on the vault, and never an expiry.',
-      { size: 'Small' },
-    ),
-  );
+  body.push(text(l.t('setup.names.noExpiry'), { size: 'Small' }), ...details('setup.names.rules', l.t('setup.names.rulesToggle'), [text(premium ? l.t('setup.names.rulesPremium') : l.t('setup.names.rulesHsm'), { size: 'Small' }), text(l.t('setup.names.noExpiryMore'), { size: 'Small' })]));
   return body;
 }
 
 // ------------------------------------------------------------------------------------------ hsm
 
-function hsmBody(journey: SetupJourney): CardElement[] {
+function hsmBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const v = values(journey);
   const officerRows = Math.min(CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers, Math.max(5, (journey.draft.hsm?.officers?.length ?? 0) + 1));
   const body: CardElement[] = [
-    text('**Initial administrators** are Entra **object ids** (users or groups), not client/application ids: Azure grants the role to the principal\'s object id, and a client id names an app registration, which would leave an administrator nobody can sign in as. Keyward\'s own identity is added so it can run the activation.'),
-    ...field(journey, textInput(fieldPaths.initialAdminObjectIds, 'Initial administrators (object ids, comma separated)', { value: v[fieldPaths.initialAdminObjectIds] ?? '', isMultiline: true })),
-    ...field(journey, numberInput(fieldPaths.softDeleteRetentionDays, 'Soft-delete retention in days (7–90, fixed at creation; 90 recommended)', { value: Number(v[fieldPaths.softDeleteRetentionDays] ?? SPEC_DEFAULTS.softDeleteRetentionDays), min: 7, max: 90 })),
-    text('**Security-domain officers** (3 to 10). Each officer will hand Keyward the *public* certificate of an RSA key pair they keep offline; no private key ever reaches Keyward or chat. A quorum of them can recover the HSM; lose the security domain and the quorum, and nobody can.'),
+    container(
+      [
+        text(l.t('setup.hsm.cost'), { color: 'Warning' }),
+        ...field(l, journey, toggleInput(fieldPaths.costAcknowledged, l.t('setup.hsm.costLabel'), l.t('setup.hsm.costAck'), { value: v[fieldPaths.costAcknowledged] === 'true' ? 'true' : 'false' })),
+      ],
+      { style: 'warning' },
+    ),
+    ...field(l, journey, textInput(fieldPaths.initialAdminObjectIds, l.t('setup.hsm.admins'), { value: v[fieldPaths.initialAdminObjectIds] ?? '', isMultiline: true })),
+    ...details('setup.hsm.adminsMore', l.t('setup.hsm.adminsToggle'), [text(l.t('setup.hsm.adminsHelp'), { size: 'Small' })]),
+    ...field(l, journey, numberInput(fieldPaths.softDeleteRetentionDays, l.t('setup.hsm.retention'), { value: Number(v[fieldPaths.softDeleteRetentionDays] ?? SPEC_DEFAULTS.softDeleteRetentionDays), min: 7, max: 90 })),
+    text(l.t('setup.hsm.officers'), { spacing: 'Medium' }),
+    ...details('setup.hsm.officersMore', l.t('setup.hsm.officersToggle'), [text(l.t('setup.hsm.officersHelp'), { size: 'Small' })]),
   ];
   for (let i = 0; i < officerRows; i += 1) {
     body.push(
       container(
         [
-          ...field(journey, textInput(fieldPaths.officerName(i), `Officer ${i + 1}: name`, { value: v[fieldPaths.officerName(i)] ?? '' })),
-          ...field(journey, textInput(fieldPaths.officerObjectId(i), `Officer ${i + 1}: object id`, { value: v[fieldPaths.officerObjectId(i)] ?? '' })),
+          ...field(l, journey, textInput(fieldPaths.officerName(i), l.t('setup.hsm.officerName', { n: i + 1 }), { value: v[fieldPaths.officerName(i)] ?? '' })),
+          ...field(l, journey, textInput(fieldPaths.officerObjectId(i), l.t('setup.hsm.officerId', { n: i + 1 }), { value: v[fieldPaths.officerObjectId(i)] ?? '' })),
         ],
         { spacing: 'Small' },
       ),
     );
   }
-  if (journey.errors[fieldPaths.officers]) body.push(notice('error', journey.errors[fieldPaths.officers]!));
-  body.push(
-    ...field(journey, numberInput(fieldPaths.quorum, 'Quorum: officers needed to recover (2–10, at most the number of officers)', { value: Number(v[fieldPaths.quorum] ?? SPEC_DEFAULTS.quorum), min: 2, max: 10 })),
-    container(
-      [
-        text('**Cost.** A Managed HSM is billed every hour from the moment it is provisioned — before it is activated, while it is idle, and after deletion while it is soft-deleted. Purge protection keeps it (and the bill) for the whole retention period. Customer Key needs two.', { color: 'Warning' }),
-        ...field(journey, toggleInput(fieldPaths.costAcknowledged, 'Billing acknowledgment', MANAGED_HSM_COST_ACKNOWLEDGMENT, { value: v[fieldPaths.costAcknowledged] === 'true' ? 'true' : 'false' })),
-      ],
-      { style: 'warning', separator: true },
-    ),
-  );
+  if (journey.errors[fieldPaths.officers]) body.push(notice(l, 'error', l.domain(journey.errors[fieldPaths.officers]!), { id: `${fieldPaths.officers}.error` }));
+  body.push(...field(l, journey, numberInput(fieldPaths.quorum, l.t('setup.hsm.quorum'), { value: Number(v[fieldPaths.quorum] ?? SPEC_DEFAULTS.quorum), min: 2, max: 10 })));
   return body;
 }
 
 // ------------------------------------------------------------------------------------------ approvers
 
-function approversBody(journey: SetupJourney, context: SetupCardContext): CardElement[] {
+function approversBody(l: Localizer, journey: SetupJourney, context: SetupCardContext): CardElement[] {
   const v = values(journey);
-  const body: CardElement[] = [
-    text(
-      `Microsoft recommends that different people look after key A and key B. ${context.custodiansRequired ? 'Your approval policy **enforces** it: each key needs its own custodian\'s approval, and nobody may count for both.' : 'Name custodians to have Keyward enforce it; leave empty to rely on the approval policy alone.'}`,
-    ),
-  ];
+  const body: CardElement[] = [text(`${l.t('setup.approvers.intro')} ${context.custodiansRequired ? l.t('setup.approvers.enforced') : l.t('setup.approvers.optional')}`)];
   for (const site of ['A', 'B'] as const satisfies readonly SiteId[]) {
     const id = fieldPaths.approvers(site);
     const input =
       context.knownPeople.length > 0
-        ? choiceInput(id, `Custodians of key ${site}`, context.knownPeople.map((p) => ({ title: p.name, value: p.objectId })), { value: v[id] ?? '', isMultiSelect: true, style: 'expanded' })
-        : textInput(id, `Custodians of key ${site} (object ids, comma separated)`, { value: v[id] ?? '' });
-    body.push(...field(journey, input));
+        ? choiceInput(id, l.t('setup.approvers.custodians', { site }), context.knownPeople.map((p) => ({ title: p.name, value: p.objectId })), { value: v[id] ?? '', isMultiSelect: true, style: 'expanded' })
+        : textInput(id, l.t('setup.approvers.custodiansIds', { site }), { value: v[id] ?? '' });
+    body.push(...field(l, journey, input));
   }
-  body.push(text('Next, Keyward runs read-only checks against Azure (subscriptions, mandatory retention, names, quota, its own permissions, the Microsoft 365 service principals).', { subtle: true, size: 'Small' }));
+  body.push(text(l.t('setup.approvers.next'), { subtle: true, size: 'Small' }));
   return body;
 }
 
 // ------------------------------------------------------------------------------------------ preflight
 
-const STATUS_WORDS: Record<ChecklistLine['status'], string> = {
-  pass: '✅ Pass',
-  fail: '❌ Fails',
-  warn: '⚠️ Warning',
-  unknown: '❔ Not checked',
-};
+const STATUS_ORDER: Record<ChecklistLine['status'], number> = { fail: 0, unknown: 1, warn: 2, pass: 3 };
 
-export function checklistElements(lines: readonly ChecklistLine[]): CardElement[] {
-  const order: Record<ChecklistLine['status'], number> = { fail: 0, unknown: 1, warn: 2, pass: 3 };
-  return [...lines]
-    .sort((a, b) => order[a.status] - order[b.status])
-    .map((line) => {
-      const items: CardElement[] = [text(`${STATUS_WORDS[line.status]} — **${line.title}**`, line.status === 'fail' ? { color: 'Attention' } : line.status === 'warn' ? { color: 'Warning' } : {}), text(line.detail, { size: 'Small', spacing: 'None' })];
-      if (line.fix && line.status !== 'pass') {
-        items.push(text(`**Fix:** ${line.fix.text}`, { size: 'Small', spacing: 'None' }));
-        for (const command of line.fix.commands ?? []) {
-          items.push({ type: 'TextBlock', text: command.script, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' });
-        }
-        if (line.fix.links && line.fix.links.length > 0) items.push(text(line.fix.links.map((l) => `[${l.title}](${l.url})`).join(' · '), { size: 'Small', subtle: true, spacing: 'None' }));
+/**
+ * Checklist lines, red first, each with its fix in words; the commands and links of a fix open in
+ * place. With `greenInDetails`, the green lines open in place too (the card's first screen is for
+ * what needs doing). `idPrefix` keeps element ids unique when a card shows several checklists.
+ */
+export function checklistElements(l: Localizer, lines: readonly ChecklistLine[], options: { greenInDetails?: string; idPrefix?: string } = {}): CardElement[] {
+  const sorted = [...lines].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
+  const prefix = options.idPrefix ?? options.greenInDetails ?? 'check';
+  const element = (line: ChecklistLine) => {
+    const status = l.t(`status.${line.status}`);
+    const items: CardElement[] = [text(`${status}: **${l.domain(line.title)}**`, line.status === 'fail' ? { color: 'Attention' } : line.status === 'warn' ? { color: 'Warning' } : {}), text(l.domain(line.detail), { size: 'Small', spacing: 'None' })];
+    if (line.fix && line.status !== 'pass') {
+      items.push(text(l.t('status.fix', { text: l.domain(line.fix.text) }), { size: 'Small', spacing: 'None' }));
+      const how: CardElement[] = [];
+      for (const command of line.fix.commands ?? []) {
+        how.push({ type: 'TextBlock', text: command.script, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'Small' });
       }
-      return container(items, { separator: true, spacing: 'Small' });
-    });
+      if (line.fix.links && line.fix.links.length > 0) how.push(text(links(l, line.fix.links), { size: 'Small', subtle: true, spacing: 'Small' }));
+      if (how.length > 0) items.push(...details(`${prefix}.fix.${line.id}`, (line.fix.commands ?? []).length > 0 ? l.t('status.showCommands') : l.t('status.showLinks'), how));
+    }
+    return container(items, { separator: true, spacing: 'Small' });
+  };
+  // While something blocks (red or unchecked), warnings open in place with the green lines.
+  const blocking = sorted.some((line) => line.status === 'fail' || line.status === 'unknown');
+  const hidden = (line: ChecklistLine) => line.status === 'pass' || (blocking && line.status === 'warn');
+  const folded = sorted.filter(hidden);
+  if (!options.greenInDetails || folded.length === 0) return sorted.map(element);
+  const rest = sorted.filter((line) => !hidden(line));
+  const warnings = folded.filter((line) => line.status === 'warn').length;
+  const title = warnings > 0 ? l.t('status.showOthers', { count: folded.length, warnings }) : l.t('status.showGreen', { count: folded.length });
+  return [...rest.map(element), ...details(options.greenInDetails, title, folded.map(element), { separator: rest.length > 0 })];
 }
 
-function preflightBody(journey: SetupJourney): CardElement[] {
+function preflightBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const preflight = journey.preflight;
-  if (!preflight) return [text('The checks have not run yet. Press "Run the checks again".')];
+  if (!preflight) return [text(l.t('setup.preflight.notRun'))];
   const summary = summarizeChecklist(preflight.lines);
-  const verdict = summary.ready
-    ? notice('success', `All checks passed${summary.warn > 0 ? ` (${summary.warn} warning${summary.warn === 1 ? '' : 's'})` : ''}. Continue to the plan.`)
-    : notice('error', `${summary.fail} check${summary.fail === 1 ? '' : 's'} failed and ${summary.unknown} could not be checked. Each line says how to fix it; the journey waits here — come back any time with "status" and run the checks again.`);
-  return [text(`Checked ${new Date(preflight.at).toUTCString()}. Read-only: nothing was changed in Azure.`, { subtle: true, size: 'Small' }), verdict, ...checklistElements(preflight.lines)];
+  const verdict = summary.ready ? notice(l, 'success', l.t('setup.preflight.passed', { warnings: summary.warn })) : notice(l, 'error', l.t('setup.preflight.failed', { fail: summary.fail, unknown: summary.unknown }));
+  return [verdict, text(l.t('setup.preflight.checked', { at: l.dateTime(preflight.at) }), { subtle: true, size: 'Small' }), ...checklistElements(l, preflight.lines, { greenInDetails: 'setup.preflight.green' })];
 }
 
 // ------------------------------------------------------------------------------------------ preview
 
-function previewBody(journey: SetupJourney): CardElement[] {
+function previewBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const plan = journey.plan;
-  if (!plan || !journey.planHash) return [text('The plan is not built yet.')];
+  if (!plan || !journey.planHash) return [text(l.t('common.notBuiltYet'))];
   const minutes = Math.max(1, Math.round(plan.estimatedDurationSeconds / 60));
   const body: CardElement[] = [
-    text(`**${plan.title}**`),
-    facts([
-      ['Steps', String(plan.steps.length)],
-      ['Expected duration', `about ${minutes} minute${minutes === 1 ? '' : 's'} of Azure work after approval`],
-      ['Approval class', plan.operationClass],
-    ]),
-    text('**Steps, in order**', { spacing: 'Medium' }),
-    text(plan.steps.map((step) => `${step.index + 1}. ${step.summary}${step.irreversible ? ' — **cannot be undone**' : ''}`).join('\n\n'), { size: 'Small' }),
+    text(`**${l.domain(plan.title)}**`),
+    text(l.t('setup.preview.summary', { steps: plan.steps.length, minutes, class: plan.operationClass }), { size: 'Small', spacing: 'Small' }),
   ];
-  if (plan.irreversible.length > 0) body.push(container([text('**What cannot be undone**', { color: 'Warning' }), text(plan.irreversible.map((line) => `- ${line}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
-  if (plan.costNotes.length > 0) body.push(container([text('**Cost**'), text(plan.costNotes.map((line) => `- ${line}`).join('\n'), { size: 'Small' })]));
-  if (plan.keywardRights && plan.keywardRights.length > 0) {
-    body.push(container([text("**What Keyward's identity keeps afterwards**"), text(plan.keywardRights.map((line) => `- ${line}`).join('\n'), { size: 'Small' })]));
-  }
+  if (plan.irreversible.length > 0) body.push(container([text(l.t('setup.preview.irreversible'), { color: 'Warning' }), text(plan.irreversible.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
+  const more: CardElement[] = [text(plan.steps.map((step) => `${step.index + 1}. ${l.domain(step.summary)}${step.irreversible ? ` ${l.t('setup.preview.cannotUndo')}` : ''}`).join('\n\n'), { size: 'Small' })];
+  if (plan.costNotes.length > 0) more.push(text(l.t('setup.preview.cost'), { spacing: 'Medium' }), text(plan.costNotes.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' }));
+  // Issue 11 item 7: what Keyward's identity keeps on the vaults or HSMs afterwards, always in view.
   body.push(
-    text('**Plan hash (SHA-256)** — approvers vote on exactly this plan; any change voids their votes.', { spacing: 'Medium' }),
-    { type: 'TextBlock', text: journey.planHash, wrap: true, fontType: 'Monospace', size: 'Small' },
-    ...field(journey, textInput('reason', 'Why is this change needed? (shown to approvers, kept in the audit log)', { value: '', isMultiline: true, maxLength: 1000 })),
+    ...details('setup.preview.stepList', l.t('common.stepsInOrder', { count: plan.steps.length }), more),
+    ...(plan.keywardRights && plan.keywardRights.length > 0
+      ? details('setup.preview.rights', l.t('setup.preview.keywardRights'), [text(plan.keywardRights.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' })])
+      : []),
+    text(l.t('common.planHashExplained'), { spacing: 'Medium', size: 'Small' }),
+    { type: 'TextBlock', text: journey.planHash, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' },
+    ...field(l, journey, textInput('reason', l.t('setup.preview.reason'), { value: '', isMultiline: true, maxLength: 1000 })),
   );
   return body;
 }
 
 // ------------------------------------------------------------------------------------------ closed
 
-export function renderSubmittedCard(journey: SetupJourney): AdaptiveCardJson {
+export function renderSubmittedCard(journey: SetupJourney, locale?: string): AdaptiveCardJson {
+  const l = localizer(locale);
   return card(
     [
-      text('Customer Key setup', { subtle: true, size: 'Small' }),
-      heading('Submitted for approval', 'Medium'),
-      notice('success', `Request ${journey.requestId ?? ''} is waiting for the approvers. Nothing runs in Azure until the approval policy is met.`),
-      facts([
-        ['Plan', journey.plan?.title ?? ''],
-        ['Plan hash', journey.planHash ?? ''],
+      text(l.t('setup.kicker'), { subtle: true, size: 'Small' }),
+      heading(l.t('setup.submitted.title'), 'Medium'),
+      notice(l, 'success', l.t('setup.submitted.notice', { requestId: journey.requestId ?? '' })),
+      facts(l, [
+        [l.t('setup.submitted.plan'), l.domain(journey.plan?.title ?? '')],
+        [l.t('common.planHash'), journey.planHash ?? ''],
       ]),
-      text('You will hear the decision here. Type "approvals" to see the request, or "status" for all your journeys.', { subtle: true, size: 'Small' }),
+      text(l.t('setup.submitted.next'), { subtle: true, size: 'Small' }),
     ],
-    { fallbackText: 'Keyward: setup submitted for approval.' },
+    { fallbackText: l.t('setup.submitted.fallback') },
   );
 }
 
-export function renderClosedCard(journey: SetupJourney, message: string): AdaptiveCardJson {
-  return card([text('Customer Key setup', { subtle: true, size: 'Small' }), heading('Setup closed', 'Medium'), notice('info', message)], {
-    actions: [executeAction('Start a new setup', SETUP_VERBS.start, {}, { associatedInputs: 'none' })],
-    fallbackText: 'Keyward: setup closed.',
+export function renderClosedCard(journey: SetupJourney, message: string, locale?: string): AdaptiveCardJson {
+  const l = localizer(locale);
+  return card([text(l.t('setup.kicker'), { subtle: true, size: 'Small' }), heading(l.t('setup.closed.title'), 'Medium'), notice(l, 'info', message)], {
+    actions: [executeAction(l.t('setup.action.startNew'), SETUP_VERBS.start, {}, { associatedInputs: 'none' })],
+    fallbackText: l.t('setup.closed.fallback'),
   });
 }
 
@@ -440,41 +438,42 @@ export function renderClosedCard(journey: SetupJourney, message: string): Adapti
  * The `status` card: the person's journeys and where each stands, with Resume and Cancel.
  * `extra.sections` (the inventory: vaults, HSMs, keys, DEPs and the other journeys) go below.
  */
-export function renderJourneyListCard(journeys: readonly SetupJourney[], extra: { sections?: readonly CardElement[] } = {}): AdaptiveCardJson {
-  const body: CardElement[] = [heading('Your Customer Key journeys', 'Medium')];
+export function renderJourneyListCard(journeys: readonly SetupJourney[], extra: { sections?: readonly CardElement[]; locale?: string } = {}): AdaptiveCardJson {
+  const l = localizer(extra.locale);
+  const body: CardElement[] = [heading(l.t('setup.list.title'), 'Medium')];
   if (journeys.length === 0) {
-    body.push(text('No journeys yet. Type "setup" (or press the button) to start one.'), ...(extra.sections ?? []));
-    return card(body, { actions: [executeAction('Start a setup', SETUP_VERBS.start, {}, { associatedInputs: 'none' })], fallbackText: 'Keyward: no journeys yet.' });
+    body.push(text(l.t('setup.list.none')), ...(extra.sections ?? []));
+    return card(body, { actions: [executeAction(l.t('setup.action.start'), SETUP_VERBS.start, {}, { associatedInputs: 'none' })], fallbackText: l.t('setup.list.noneFallback') });
   }
   for (const journey of journeys.slice(0, 15)) {
     const where =
       journey.status === 'submitted'
-        ? `submitted for approval (request ${journey.requestId ?? ''})`
+        ? l.t('setup.list.submitted', { requestId: journey.requestId ?? '' })
         : journey.status === 'cancelled'
-          ? 'cancelled'
+          ? l.t('setup.list.cancelled')
           : journey.stage === 'preflight' && journey.preflight && !journey.preflight.ready
-            ? 'waiting: preflight has red lines (e.g. mandatory retention not yet confirmed)'
-            : `at "${STAGE_TITLES[journey.stage]}"`;
+            ? l.t('setup.list.waitingPreflight')
+            : l.t('setup.list.at', { stage: stageTitle(l, journey.stage) });
     const items: CardElement[] = [
-      text(`**${describeDraft(journey)}**`),
-      text(`${where} · started ${journey.createdAt.slice(0, 10)} by ${journey.owner.name ?? journey.owner.aadObjectId}`, { size: 'Small', subtle: true, spacing: 'None' }),
+      text(`**${describeDraft(l, journey)}**`),
+      text(l.t('setup.list.line', { where, date: l.date(journey.createdAt), owner: journey.owner.name ?? journey.owner.aadObjectId }), { size: 'Small', subtle: true, spacing: 'None' }),
     ];
     if (journey.status === 'collecting') {
       items.push(
         actionSet([
-          executeAction('Resume', SETUP_VERBS.resume, { journeyId: journey.id }, { associatedInputs: 'none' }),
-          executeAction('Cancel', SETUP_VERBS.cancel, { journeyId: journey.id, v: journey.version }, { associatedInputs: 'none', style: 'destructive' }),
+          executeAction(l.t('common.resume'), SETUP_VERBS.resume, { journeyId: journey.id }, { associatedInputs: 'none' }),
+          executeAction(l.t('common.cancel'), SETUP_VERBS.cancel, { journeyId: journey.id, v: journey.version }, { associatedInputs: 'none', style: 'destructive' }),
         ]),
       );
     }
     body.push(container(items, { separator: true, spacing: 'Small' }));
   }
   body.push(...(extra.sections ?? []));
-  return card(body, { actions: [executeAction('Start another setup', SETUP_VERBS.start, {}, { associatedInputs: 'none' })], fallbackText: 'Keyward: your journeys.' });
+  return card(body, { actions: [executeAction(l.t('setup.action.startAnother'), SETUP_VERBS.start, {}, { associatedInputs: 'none' })], fallbackText: l.t('setup.list.fallback') });
 }
 
-function describeDraft(journey: SetupJourney): string {
-  const protection = journey.draft.protection === 'managedHsm' ? 'Managed HSM' : journey.draft.protection === 'keyVaultPremium' ? 'Key Vault Premium' : 'Setup';
-  const workloads = (journey.draft.workloads ?? []).filter((w): w is Workload => (WORKLOADS as readonly string[]).includes(w)).map((w) => WORKLOAD_INFO[w].displayName);
-  return `${protection}${workloads.length > 0 ? ` — ${workloads.join(', ')}` : ''}`;
+function describeDraft(l: Localizer, journey: SetupJourney): string {
+  const protection = journey.draft.protection === 'managedHsm' ? l.t('common.managedHsm') : journey.draft.protection === 'keyVaultPremium' ? l.t('setup.list.premium') : l.t('setup.list.setup');
+  const workloads = (journey.draft.workloads ?? []).filter((w): w is Workload => (WORKLOADS as readonly string[]).includes(w)).map((w) => workloadName(l, w));
+  return workloads.length > 0 ? l.t('setup.list.draft', { protection, workloads: l.list(workloads) }) : protection;
 }

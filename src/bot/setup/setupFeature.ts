@@ -6,6 +6,7 @@ import type { SetupJourneyService } from '../../journeys/setupJourneyService';
 import type { Actor, BotFeature, CardActionContext, CardActionResult, TurnIo } from '../botTypes';
 import { renderJourneyListCard, renderSetupCard, type SetupCardContext } from './setupCards';
 import { SETUP_VERBS } from './setupVerbs';
+import { localizer } from '../i18n/localizer';
 
 const address = z.object({ journeyId: z.string().min(1).max(100), v: z.coerce.number().int().min(1) });
 const stepAddress = address.extend({ step: z.enum(SETUP_STEPS as unknown as [SetupStep, ...SetupStep[]]) });
@@ -17,17 +18,17 @@ const journeyOnly = z.object({ journeyId: z.string().min(1).max(100) });
  * card's version and the step, all validated before use.
  */
 export function createSetupFeature(service: SetupJourneyService, cardContext: () => SetupCardContext): BotFeature {
-  const render = (journey: SetupJourney) => renderSetupCard(journey, cardContext());
-  const replace = (journey: SetupJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
+  const render = (journey: SetupJourney, locale?: string) => renderSetupCard(journey, { ...cardContext(), locale });
+  const replace = (journey: SetupJourney, locale?: string): CardActionResult => ({ kind: 'card', card: render(journey, locale), forEveryone: true });
 
   const startJourney = async (io: TurnIo) => {
     const journey = service.start(owner(io.actor), io.conversation.id, io.reference());
-    service.rememberCard(journey.id, await io.sendCard(render(journey)));
+    service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
   };
 
   const parse = <T>(schema: z.ZodType<T>, data: Record<string, unknown>): T => {
     const parsed = schema.safeParse(data);
-    if (!parsed.success) throw appError('ValidationFailed', 'This card\'s data is not valid (it may have been edited). Type "status" to get a fresh card.');
+    if (!parsed.success) throw appError('ValidationFailed', localizer().t('chat.badCardData'));
     return parsed.data;
   };
 
@@ -46,52 +47,52 @@ export function createSetupFeature(service: SetupJourneyService, cardContext: ()
         name: 'status',
         summary: 'your setup journeys and where each stands; resume or cancel them',
         async run(_args, io) {
-          await io.sendCard(renderJourneyListCard(service.listFor(owner(io.actor), io.conversation.id)));
+          await io.sendCard(renderJourneyListCard(service.listFor(owner(io.actor), io.conversation.id), { locale: io.locale }));
         },
       },
     ],
     cardActions: [
       act(SETUP_VERBS.start, async (_data, context) => {
         await startJourney(context);
-        return { kind: 'message', text: 'A new setup journey has started below.' };
+        return { kind: 'message', text: localizer(context.locale).t('chat.setup.started') };
       }),
       act(SETUP_VERBS.submitStep, async (data, context) => {
         const { journeyId, v, step } = parse(stepAddress, data);
-        return replace(await service.submitStep({ journeyId, version: v }, owner(context.actor), step, withoutEnvelope(data)));
+        return replace(await service.submitStep({ journeyId, version: v }, owner(context.actor), step, withoutEnvelope(data)), context.locale);
       }),
       act(SETUP_VERBS.back, async (data, context) => {
         const { journeyId, v } = parse(address, data);
-        return replace(service.back({ journeyId, version: v }, owner(context.actor), withoutEnvelope(data)));
+        return replace(service.back({ journeyId, version: v }, owner(context.actor), withoutEnvelope(data)), context.locale);
       }),
       act(SETUP_VERBS.edit, async (data, context) => {
         const { journeyId, v, step } = parse(stepAddress, data);
-        return replace(service.edit({ journeyId, version: v }, owner(context.actor), step));
+        return replace(service.edit({ journeyId, version: v }, owner(context.actor), step), context.locale);
       }),
       act(SETUP_VERBS.rerunPreflight, async (data, context) => {
         const { journeyId, v } = parse(address, data);
-        return replace(await service.rerunPreflight({ journeyId, version: v }, owner(context.actor)));
+        return replace(await service.rerunPreflight({ journeyId, version: v }, owner(context.actor)), context.locale);
       }),
       act(SETUP_VERBS.preview, async (data, context) => {
         const { journeyId, v } = parse(address, data);
-        return replace(await service.preview({ journeyId, version: v }, owner(context.actor)));
+        return replace(await service.preview({ journeyId, version: v }, owner(context.actor)), context.locale);
       }),
       act(SETUP_VERBS.submit, async (data, context) => {
         const { journeyId, v } = parse(address, data);
         const reason = typeof data.reason === 'string' ? data.reason : '';
-        return replace(await service.submit({ journeyId, version: v }, owner(context.actor), reason, context.reference()));
+        return replace(await service.submit({ journeyId, version: v }, owner(context.actor), reason, context.reference()), context.locale);
       }),
       act(SETUP_VERBS.cancel, async (data, context) => {
         const { journeyId, v } = parse(address, data);
-        return replace(service.cancel({ journeyId, version: v }, owner(context.actor)));
+        return replace(service.cancel({ journeyId, version: v }, owner(context.actor)), context.locale);
       }),
       act(SETUP_VERBS.resume, async (data, context) => {
         const { journeyId } = parse(journeyOnly, data);
         const journey = service.get(journeyId);
         if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) {
-          throw appError('NotYourJourney', `This setup belongs to ${journey.owner.name ?? 'someone else'}. Type "setup" to start your own.`);
+          throw appError('NotYourJourney', localizer(context.locale).t('chat.setup.notYours', { owner: journey.owner.name ?? localizer(context.locale).t('chat.someoneElse') }));
         }
-        service.rememberCard(journey.id, await context.sendCard(render(journey)));
-        return { kind: 'message', text: 'The journey\'s current card is below.' };
+        service.rememberCard(journey.id, await context.sendCard(render(journey, context.locale)));
+        return { kind: 'message', text: localizer(context.locale).t('chat.currentCard') };
       }),
     ],
   };

@@ -7,6 +7,7 @@ import type { AdaptiveCardJson } from '../cards/adaptiveCard';
 import { act, inputs, journeyAt, journeyIdOf, owner, resumeAction } from '../opsJourneyActions';
 import { renderTeardownCard } from './teardownCards';
 import { TEARDOWN_VERBS } from './teardownVerbs';
+import { localizer } from '../i18n/localizer';
 
 export interface TeardownFeatureDeps {
   service: TeardownJourneyService;
@@ -14,18 +15,18 @@ export interface TeardownFeatureDeps {
   clock: Clock;
 }
 
-export function teardownCardRenderer(deps: TeardownFeatureDeps): (journey: TeardownJourney) => AdaptiveCardJson {
-  return (journey) => renderTeardownCard(journey, { candidates: deps.service.candidates(), deps: deps.inventory.deps(), coolingOffMs: deps.service.coolingOffMs, now: deps.clock.now() });
+export function teardownCardRenderer(deps: TeardownFeatureDeps): (journey: TeardownJourney, locale?: string) => AdaptiveCardJson {
+  return (journey, locale) => renderTeardownCard(journey, { candidates: deps.service.candidates(), deps: deps.inventory.deps(), coolingOffMs: deps.service.coolingOffMs, now: deps.clock.now(), locale });
 }
 
 /** `teardown`: delete and purge vaults or Managed HSMs, with every guard of a destructive operation. */
 export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
   const { service } = deps;
   const render = teardownCardRenderer(deps);
-  const replace = (journey: TeardownJourney): CardActionResult => ({ kind: 'card', card: render(journey), forEveryone: true });
+  const replace = (journey: TeardownJourney, locale?: string): CardActionResult => ({ kind: 'card', card: render(journey, locale), forEveryone: true });
   const startJourney = async (io: TurnIo) => {
     const journey = service.start(owner(io.actor), io.conversation.id, io.reference());
-    service.rememberCard(journey.id, await io.sendCard(render(journey)));
+    service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
   };
 
   return {
@@ -41,18 +42,18 @@ export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
     cardActions: [
       act(TEARDOWN_VERBS.start, async (_data, context) => {
         await startJourney(context);
-        return { kind: 'message', text: 'A new teardown has started below.' };
+        return { kind: 'message', text: localizer(context.locale).t('chat.teardown.started') };
       }),
-      act(TEARDOWN_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)))),
-      act(TEARDOWN_VERBS.recheck, async (data, context) => replace(await service.rerunPreflight(journeyAt(data), owner(context.actor)))),
-      act(TEARDOWN_VERBS.confirm, async (data, context) => replace(await service.confirm(journeyAt(data), owner(context.actor), inputs(data), context.reference()))),
-      act(TEARDOWN_VERBS.cancelCoolingOff, async (data, context) => replace(await service.cancelCoolingOff(journeyAt(data), owner(context.actor)))),
-      act(TEARDOWN_VERBS.checkAgain, async (data, context) => replace(await service.checkAgain(journeyAt(data), owner(context.actor)))),
-      act(TEARDOWN_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)))),
-      act(TEARDOWN_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)))),
+      act(TEARDOWN_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(TEARDOWN_VERBS.recheck, async (data, context) => replace(await service.rerunPreflight(journeyAt(data), owner(context.actor)), context.locale)),
+      act(TEARDOWN_VERBS.confirm, async (data, context) => replace(await service.confirm(journeyAt(data), owner(context.actor), inputs(data), context.reference()), context.locale)),
+      act(TEARDOWN_VERBS.cancelCoolingOff, async (data, context) => replace(await service.cancelCoolingOff(journeyAt(data), owner(context.actor)), context.locale)),
+      act(TEARDOWN_VERBS.checkAgain, async (data, context) => replace(await service.checkAgain(journeyAt(data), owner(context.actor)), context.locale)),
+      act(TEARDOWN_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)), context.locale)),
+      act(TEARDOWN_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)), context.locale)),
       // Read-only: the current card, for anyone who sees a copy (it changes nothing).
-      act(TEARDOWN_VERBS.view, (data) => replace(service.get(journeyIdOf(data)))),
-      resumeAction(TEARDOWN_VERBS.resume, service, render, { notYours: (name) => `This teardown belongs to ${name}.`, shown: 'The teardown\'s current card is below.' }),
+      act(TEARDOWN_VERBS.view, (data, context) => replace(service.get(journeyIdOf(data)), context.locale)),
+      resumeAction(TEARDOWN_VERBS.resume, service, render, { notYours: 'chat.teardown.notYours', shown: 'chat.currentCard' }),
     ],
   };
 }

@@ -30,7 +30,7 @@ const alexVoted = requestIn('pending', { votes: [{ voter: personOf(P.approverAle
 
 describe('approval card (pure renderer)', () => {
   const cases: Array<{ title: string; request: ApprovalRequest; viewer: ApprovalViewer; buttons: string[]; words: RegExp[]; absent?: RegExp[]; extra?: Partial<ApprovalCardView> }> = [
-    { title: 'the shared card of a pending request', request: alexVoted, viewer: 'shared', buttons: ['Approve', 'Reject', 'Cancel request (requester only)'], words: [/Approval needed/, /Waiting for approval: 1 given, 1 more needed/, /Olivia Operator/, /Approved\*\* by Alex Approver/, /checked the regions/, /Key approvers: 1 more of 2 \(can still approve: Bruno Approver\)/, /Time left/, /22 h 30 min left/] },
+    { title: 'the shared card of a pending request', request: alexVoted, viewer: 'shared', buttons: ['Approve', 'Reject', 'Cancel request (requester only)'], words: [/Approval needed/, /Waiting for approval: 1 given, 1 more needed/, /Olivia Operator/, /Approved\*\* by Alex Approver/, /checked the regions/, /Key approvers: 1 more of 2 \(can still approve: Bruno Approver\)/, /Time left/, /22\sh\s30\smin left/] },
     { title: 'an approver who has not voted', request: alexVoted, viewer: 'approver', buttons: ['Approve', 'Reject'], words: [/You are an approver/] },
     { title: 'the requester', request: alexVoted, viewer: 'requester', buttons: ['Cancel request'], words: [/You asked for this/] },
     { title: 'an approver who already voted', request: alexVoted, viewer: 'voter', buttons: [], words: [/You approved this request/], extra: { viewerVote: alexVoted.votes[0] } },
@@ -97,7 +97,7 @@ describe('approval card (pure renderer)', () => {
     const card = renderPolicyCard({ policy });
     assertValidCard(card, 'policy card');
     const json = JSON.stringify(card);
-    for (const words of [/Key approvers/, /2 of 2 from Key approvers/, /never approves their own request/, /Separation of duties/, /Approval window: 1 d/, /group-chat-key-approvers/, /Alex Approver/]) assert.match(json, words);
+    for (const words of [/Key approvers/, /2 of 2 from Key approvers/, /never approves their own request/, /Separation of duties/, /Approval window: 1\sd/, /group-chat-key-approvers/, /Alex Approver/]) assert.match(json, words);
   });
 });
 

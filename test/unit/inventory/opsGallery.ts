@@ -9,7 +9,7 @@ import path from 'node:path';
 import { appError, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, silentLogger } from '../../../src/core';
 import type { DeletedContainer, ManagedHsmInfo, SubscriptionInfo, VaultInfo } from '../../../src/azure/ports';
 import { servicePrincipalFor, type DepScope } from '../../../src/customerKey';
-import { renderDepCard } from '../../../src/bot/dep/depCards';
+import { describeDepJourney, renderDepCard } from '../../../src/bot/dep/depCards';
 import { renderRollCard, renderRotationReminderCard } from '../../../src/bot/roll/rollCards';
 import { renderTeardownCard } from '../../../src/bot/teardown/teardownCards';
 import { inventorySections, renderDriftCard } from '../../../src/bot/inventory/inventoryCards';
@@ -116,12 +116,13 @@ export function servicesFor(world: InventoryWorld, options: { coolingOffMs?: num
   return { dep, roll, teardown, reminders, reader, submitted, started, audit, onboarding };
 }
 
-export async function buildOpsGallery(): Promise<OpsGalleryCard[]> {
+/** `locale`: the cards' language (BCP 47), as the activity would give it; English by default. */
+export async function buildOpsGallery(locale?: string): Promise<OpsGalleryCard[]> {
   const world = inventoryWorld();
   const { dep, roll, teardown, reminders, reader, onboarding } = servicesFor(world);
   const cards: OpsGalleryCard[] = [];
   const now = () => world.clock.now();
-  const depCard = (j: DepJourney) => renderDepCard(j, { pairs: world.inventory.pairs(), deps: journeyDeps(world.inventory, j), appOnly: false, now: now() });
+  const depCard = (j: DepJourney) => renderDepCard(j, { pairs: world.inventory.pairs(), deps: journeyDeps(world.inventory, j), appOnly: false, now: now(), locale });
   const at = (j: { id: string; version: number }) => ({ journeyId: j.id, version: j.version });
   const pairOf = (workload: string) => world.inventory.pairs().find((p) => p.workload === workload)!;
 
@@ -152,7 +153,7 @@ export async function buildOpsGallery(): Promise<OpsGalleryCard[]> {
   cards.push({ name: 'dep-6-recorded', title: 'dep: SharePoint is Registering (42%); paste again later for Registered', card: depCard(s) });
 
   // Key roll
-  const rollCard = (j: RollJourney) => renderRollCard(j, { pairs: world.inventory.pairs(), knownPeople: KNOWN, custodiansRequired: true, ...(j.pairId && world.inventory.schedule(j.pairId) ? { schedule: world.inventory.schedule(j.pairId)! } : {}), now: now() });
+  const rollCard = (j: RollJourney) => renderRollCard(j, { pairs: world.inventory.pairs(), knownPeople: KNOWN, custodiansRequired: true, locale, ...(j.pairId && world.inventory.schedule(j.pairId) ? { schedule: world.inventory.schedule(j.pairId)! } : {}), now: now() });
   let r = roll.start(OPERATOR, 'gallery', {});
   cards.push({ name: 'roll-1-choose', title: 'roll: key A or key B of a pair, custodians and a rotation reminder', card: rollCard(r) });
   const sp = pairOf('sharePoint');
@@ -167,10 +168,10 @@ export async function buildOpsGallery(): Promise<OpsGalleryCard[]> {
   cards.push({ name: 'roll-4-done', title: 'roll: done; older versions stay enabled', card: rollCard(r) });
   world.clock.advance(400 * 86_400_000);
   const due = reminders.takeDue()[0]!;
-  cards.push({ name: 'roll-reminder', title: 'Rotation reminder on the operator\'s schedule (keys never expire, so Azure cannot remind)', card: renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: now() }) });
+  cards.push({ name: 'roll-reminder', title: 'Rotation reminder on the operator\'s schedule (keys never expire, so Azure cannot remind)', card: renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: now(), locale }) });
 
   // Teardown
-  const tdCard = (j: TeardownJourney) => renderTeardownCard(j, { candidates: teardown.candidates(), deps: world.inventory.deps(), coolingOffMs: teardown.coolingOffMs, now: now() });
+  const tdCard = (j: TeardownJourney) => renderTeardownCard(j, { candidates: teardown.candidates(), deps: world.inventory.deps(), coolingOffMs: teardown.coolingOffMs, now: now(), locale });
   let t = teardown.start(OPERATOR, 'gallery', {});
   cards.push({ name: 'teardown-1-choose', title: 'teardown: which vaults or HSMs', card: tdCard(t) });
   const hsmIds = world.inventory.containers().filter((c) => c.kind === 'managedHsm').map((c) => c.id);
@@ -201,10 +202,10 @@ export async function buildOpsGallery(): Promise<OpsGalleryCard[]> {
   const mw = pairOf('multiWorkload');
   world.checker.red.set(mw.A.id, { id: 'purgeProtection', status: 'fail', title: 'Vault contoso-ck-mw-a has purge protection', detail: 'Purge protection is off, so a deleted key could be purged before its retention period ends.', fix: { text: 'Switch purge protection on (it cannot be switched off again).' } });
   const drift = await health.checkAll();
-  cards.push({ name: 'health-drift', title: 'The scheduled health check: drift posted to the operator\'s and the approvers\' chats', card: renderDriftCard({ reports: drift.drift, checkedAt: drift.checkedAt }) });
+  cards.push({ name: 'health-drift', title: 'The scheduled health check: drift posted to the operator\'s and the approvers\' chats', card: renderDriftCard({ reports: drift.drift, checkedAt: drift.checkedAt, locale }) });
   const hsmShares = ['Alex Approver', 'Bruno Approver', 'Chen Custodian'].map((name, i) => ({ hsmName: 'hsm-contoso-ck-a', officerObjectId: `holder-${i}`, officerName: name, thumbprint: `t${i}`, quorum: 2, storedAt: new Date(now().getTime() - 95 * 86_400_000).toISOString(), requestId: 'r1' }));
   const custody = custodyOf({ shares: hsmShares, statements: [{ hsmName: 'hsm-contoso-ck-a', holder: 'holder-0', status: 'confirmed', at: now().toISOString() }, { hsmName: 'hsm-contoso-ck-a', holder: 'holder-1', status: 'lost', at: now().toISOString() }], lastRequestedAt: new Date(now().getTime() - 86_400_000).toISOString(), now: now(), everyDays: 90 })!;
-  cards.push({ name: 'hsm-share-attestation', title: 'Every 90 days: do the security-domain officers still hold their shares? (one confirmed, one lost, one not answered yet)', card: renderShareAttestationCard(custody, { everyDays: 90 }) });
+  cards.push({ name: 'hsm-share-attestation', title: 'Every 90 days: do the security-domain officers still hold their shares? (one confirmed, one lost, one not answered yet)', card: renderShareAttestationCard(custody, { everyDays: 90, locale }) });
   cards.push({
     name: 'status-inventory',
     title: 'status: journeys, and every vault, HSM, key (with versions) and policy Keyward knows, with readiness',
@@ -214,10 +215,12 @@ export async function buildOpsGallery(): Promise<OpsGalleryCard[]> {
         keys: world.inventory.keys(),
         deps: world.inventory.deps(),
         health: (key) => world.inventory.health(key.ref.versionlessUri),
-        journeys: [{ journey: d, line: 'DEP — Exchange mailboxes Contoso-EX: paste what powershell printed', resumeVerb: 'dep.resume' }],
+        journeys: [{ journey: d, line: describeDepJourney(d, locale), resumeVerb: 'dep.resume' }],
         onboarding: onboarding.list(LOCAL_TENANT_ID),
         now: now(),
+        locale,
       }),
+      locale,
     }),
   });
   return cards;
