@@ -28,11 +28,11 @@ import { buildSetupPlan, planHash, type Plan } from '../src/customerKey';
 import { startEmulator, type RequestLogEntry } from '../src/emulator';
 import { ensureCertificateAuthority } from '../src/emulator/tls/certificateAuthority';
 import { createExecutor, DEFAULT_EXECUTOR_SETTINGS, EMULATOR_KEY_URI_OPTIONS, type ExecutorAudit, type Run, type RunStore } from '../src/executor';
-import { openDatabase } from '../src/store/database';
-import { auditMigrations, SqliteAuditStore } from '../src/store/sqliteAuditStore';
-import { approvalMigrations, sqliteAtomic, SqliteApprovalStore } from '../src/store/sqliteApprovalStore';
-import { SqliteRunArtifactStore } from '../src/store/sqliteRunArtifactStore';
-import { executorMigrations, SqliteRunStore } from '../src/store/sqliteRunStore';
+import { openSqliteDatabase } from '../src/store/sqliteDatabase';
+import { auditMigrations, SqlAuditStore } from '../src/store/sqlAuditStore';
+import { approvalMigrations, SqlApprovalStore } from '../src/store/sqlApprovalStore';
+import { SqlRunArtifactStore } from '../src/store/sqlRunArtifactStore';
+import { executorMigrations, SqlRunStore } from '../src/store/sqlRunStore';
 import { hsmSpec, PLAN_CONTEXT, premiumSpec } from '../test/executor/executorFixtures';
 import { testOfficers } from '../test/executor/testOfficers';
 
@@ -65,22 +65,29 @@ async function main(): Promise<void> {
   const credential = (clientId: string): TokenCredential => new ManagedIdentityCredential({ clientId });
   const sps = new Map<string, TokenCredential>(LOCAL_M365_SERVICE_PRINCIPALS.map((sp) => [sp.appId, credential(sp.appId)]));
 
-  const db = openDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
-  const audit = new ChainedAuditLog(new SqliteAuditStore(db), systemClock);
-  const approvals = new ApprovalService({ store: new SqliteApprovalStore(db), audit, atomic: sqliteAtomic(db), policy: readPolicyFile(localPolicyPath()), clock: systemClock });
+  const db = await openSqliteDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
+  const audit = new ChainedAuditLog(new SqlAuditStore(db), systemClock);
+  const approvals = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock: systemClock });
   const plans = new Map<string, Plan>();
   const officers = await testOfficers();
 
   // The runner's own time: everything it does around the Azure calls, measured where it happens.
   let runnerMs = 0;
   let pollWaitMs = 0;
+  // Store calls are asynchronous: a call's time runs until its promise settles.
   const timed = <T>(work: () => T): T => {
     const started = performance.now();
+    const stop = () => (runnerMs += performance.now() - started);
+    let result: T;
     try {
-      return work();
-    } finally {
-      runnerMs += performance.now() - started;
+      result = work();
+    } catch (error) {
+      stop();
+      throw error;
     }
+    if (result instanceof Promise) return result.finally(stop) as T;
+    stop();
+    return result;
   };
   const timedAsync = async <T>(work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -90,7 +97,7 @@ async function main(): Promise<void> {
       runnerMs += performance.now() - started;
     }
   };
-  const inner = new SqliteRunStore(db);
+  const inner = new SqlRunStore(db);
   const store: RunStore = new Proxy(inner, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
@@ -108,7 +115,7 @@ async function main(): Promise<void> {
   let waiting: ((run: Run) => void) | undefined;
   const executor = createExecutor({
     store,
-    artifacts: new SqliteRunArtifactStore(db),
+    artifacts: new SqlRunArtifactStore(db),
     azure: new AzureGateway({ credential: credential(LOCAL_IDENTITIES.writer.clientId), armEndpoint: emulator.armEndpoint, graphEndpoint: emulator.graphEndpoint, logger: silentLogger, pollIntervalMs: POLL_MS, retry: { maxRetries: 0 } }),
     probe: new SdkWrapProbe({ credentialFor: (id) => sps.get(id)!, retry: { maxRetries: 0 } }),
     audit: timedAudit,
@@ -151,12 +158,12 @@ async function main(): Promise<void> {
     for (;;) {
       await approvals.idle();
       await executor.idle();
-      const run = executor.getByRequest(request.id);
+      const run = await executor.getByRequest(request.id);
       if (run && (run.status === 'succeeded' || run.status === 'stopped' || run.status === 'failed')) break;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const wallMs = performance.now() - started;
-    const run = executor.getByRequest(request.id)!;
+    const run = (await executor.getByRequest(request.id))!;
     if (run.status !== 'succeeded') throw new Error(`${name}: run ${run.status}: ${JSON.stringify(run.lastError)}`);
     const log: RequestLogEntry[] = (await emulator.control.requests()).filter((r) => r.clientRequestId === correlationGuid(request.id));
     // Managed HSM provisioning: from the create (PUT) to the last poll of its operation, waiting on Azure by design.
@@ -192,7 +199,7 @@ async function main(): Promise<void> {
   console.log('runner = journal commits + audit appends + approval-card progress + run-card callbacks; waits = Managed HSM provisioning (PUT to last poll) and retry back-offs: waiting on Azure by design, not overhead.');
   console.log(JSON.stringify({ premium, hsm }));
   await executor.stop();
-  db.close();
+  await db.close();
   await emulator.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,34 +1,23 @@
-import { appError, isAppError, systemClock, type Clock, type Logger } from './core';
+import { isAppError, systemClock, type Clock, type Logger } from './core';
 import { formatProblems, loadConfig, type Config, type ConfigProblem } from './config';
-import { openDatabase, pingDatabase, type Database } from './store/database';
-import { keyValueMigrations, SqliteKeyValueStore } from './store/sqliteKeyValueStore';
-import { SqliteBotStorage } from './bot/botStorage';
-import { createBot, type Bot } from './bot/createBot';
-import type { BotFeature } from './bot/botTypes';
-import { renderWelcomeCard } from './bot/cards/welcomeCard';
-import { journeyEntries } from './bot/journeyCatalogue';
 import { startServer, type HealthReport, type RunningServer } from './server/createServer';
 import { createPinoLogger } from './observability/pinoLogger';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
-import { approvalsAndAuditMigrations, createApprovalsRuntime, type ApprovalsRuntime } from './bot/approvals/approvalsRuntime';
-import path from 'node:path';
 import { AzureGateway, createAzureCredential, SdkWrapProbe, tokenIdentity } from './azure';
-import { M365_SERVICE_PRINCIPALS } from './customerKey';
-import { SetupJourneyService } from './journeys/setupJourneyService';
-import { journeyMigrations, SqliteJourneyStore } from './store/sqliteJourneyStore';
-import { createSetupFeature } from './bot/setup/setupFeature';
-import { executorMigrations } from './store/sqliteRunStore';
-import { createExecutorRuntime, type ExecutorRuntime } from './bot/executor/executorRuntime';
-import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService } from './executor';
-import { SqliteRunArtifactStore } from './store/sqliteRunArtifactStore';
 import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
-import { createOpsRuntime, operationsMigrations, type OpsRuntime } from './bot/inventory/opsRuntime';
-import { withoutCommands } from './bot/inventory/statusFeature';
-import { AuditDigester, ed25519Signer } from './audit';
-import { AuditDigestDirectory, loadOrCreateDigestKey } from './store/auditDigestFiles';
+import { ed25519Signer } from './audit';
+import { loadOrCreateDigestKey } from './store/auditDigestFiles';
 import { keywardPrivatePaths, securePrivatePaths } from './store/privatePaths';
+import type { Bot } from './bot/createBot';
+import type { BotFeature } from './bot/botTypes';
+import type { ApprovalsRuntime } from './app/approvalsRuntime';
+import type { ExecutorRuntime } from './app/executorRuntime';
+import type { OpsRuntime } from './app/operationsRuntime';
+import type { SetupJourneyService } from './journeys/setupJourneyService';
+import { createKeywardApp } from './app/keywardApp';
+import { openKeywardStore, sqliteFileIn, type KeywardStore } from './app/keywardStore';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -45,7 +34,8 @@ export interface Keyward {
   config: Config;
   server: RunningServer;
   bot: Bot;
-  db: Database;
+  /** Keyward's store (every table, one database). */
+  store: KeywardStore;
   logger: Logger;
   /** Approvals engine and audit log: the seam for journeys (submit) and the executor (onApproved, beginExecution). */
   approvals: ApprovalsRuntime;
@@ -60,11 +50,14 @@ export interface Keyward {
 }
 
 /**
- * The composition root: the one place that picks implementations and wires them. Everything it
- * builds receives its collaborators; nothing below reads process.env.
+ * The composition root: reads what configuration chose and picks the implementations — the
+ * store engine, Azure (real or the emulator, the reader and writer identities), the logger —
+ * then hands them to the application (src/app) and starts the server. Nothing below reads
+ * process.env.
  */
 export async function startKeyward(config: Config, overrides: KeywardOverrides = {}): Promise<Keyward> {
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
@@ -73,34 +66,10 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   securePrivatePaths(keywardPrivatePaths(config), logger);
   // The audit digest key too (a damaged key file = no start, with what to do).
   const digestSigner = config.auditDigests.everyMinutes > 0 ? ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile)) : undefined;
-  const db = openDatabase({ file: path.join(config.dataDir, 'keyward.sqlite'), migrations: [...keyValueMigrations, ...approvalsAndAuditMigrations, ...journeyMigrations, ...executorMigrations, ...operationsMigrations] });
-  const kv = new SqliteKeyValueStore(db);
-  let approvals: ApprovalsRuntime;
-  try {
-    approvals = createApprovalsRuntime({ db, policy, policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, clock: overrides.clock ?? systemClock, logger });
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-
-  const clock = overrides.clock ?? systemClock;
-
-  // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
-  const digester = digestSigner ? new AuditDigester({ store: approvals.auditStore, signer: digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
-  const signAuditDigest = () => {
-    if (!digester) return;
-    try {
-      const digest = digester.digestNow();
-      if (digest) logger.info({ digest: digest.number, toSequence: digest.toSequence, dir: config.auditDigests.dir }, 'audit digest signed');
-    } catch (error) {
-      logger.error({ code: isAppError(error) ? error.code : 'Internal', err: error instanceof Error ? error.message : String(error) }, 'could not sign or write the audit digest; retrying at the next interval');
-    }
-  };
-  if (digester) logger.info({ keyFingerprint: digester.fingerprint }, 'audit digests are signed with this Ed25519 key: keep its fingerprint outside Keyward');
-  signAuditDigest();
-  const digestTimer = digester ? setInterval(signAuditDigest, config.auditDigests.everyMinutes * 60_000).unref() : undefined;
 
   // Azure: a reader identity for preflight and checks, a writer identity for approved runs only.
+  // The writer's gateway has no transport retries: the runner retries whole steps after re-checking
+  // Azure, so a lost answer to a POST never makes a second key version.
   // Local mode is anonymous, so its credentials take tokens only from the local emulator.
   const localOnly = config.mode === 'local' && !config.local.unsafeRealAzure;
   if (config.local.unsafeRealAzure) {
@@ -112,119 +81,45 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const writerCredential = createAzureCredential(config.azure.writerClientId, { localOnly });
   const readerCredential = config.azure.readerClientId ? createAzureCredential(config.azure.readerClientId, { localOnly }) : writerCredential;
   const azureEndpoints = { armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint };
-  const azureReader = new AzureGateway({ credential: readerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-reader' }) });
-  const tenantId = config.azure.tenantId ?? policy.tenantId;
-  let writerObjectId: Promise<string> | undefined;
-  const keywardWriterObjectId = () => (writerObjectId ??= tokenIdentity(writerCredential).then((identity) => identity.objectId).catch((error: unknown) => { writerObjectId = undefined; throw error; }));
-  const servicePrincipalObjectIds = async (): Promise<Record<string, string>> => {
-    const resolved: Record<string, string> = {};
-    for (const sp of M365_SERVICE_PRINCIPALS) {
-      const configured = config.azure.servicePrincipalObjectIds[sp.appId.toLowerCase()];
-      const objectId = configured ?? (await azureReader.servicePrincipalObjectId(sp.appId).catch(() => undefined));
-      if (objectId) resolved[sp.appId] = objectId;
-    }
-    return resolved;
-  };
-
-  const setupJourneys = new SetupJourneyService({
-    store: new SqliteJourneyStore(db),
-    reader: azureReader,
-    audit: approvals.audit,
-    approvals: approvals.service,
-    clock,
-    logger: logger.child({ component: 'setup' }),
-    planContext: async () => ({
-      tenantId,
-      keywardWriterObjectId: await keywardWriterObjectId(),
-      servicePrincipalObjectIds: await servicePrincipalObjectIds(),
-      ...(config.azure.vaultKeyRoleId ? { vaultKeyRoleDefinitionId: config.azure.vaultKeyRoleId } : {}),
-    }),
-    preflightContext: async () => ({ tenantId, keywardWriterObjectId: await keywardWriterObjectId().catch(() => undefined) }),
-    validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),
-    servicePrincipalOverrides: config.azure.servicePrincipalObjectIds,
-  });
-  const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
-  const setupFeature = createSetupFeature(setupJourneys, () => ({ knownPeople, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
-
-  // The executor: the writer identity only, and no transport retries — the runner retries whole
-  // steps after re-checking Azure, so a lost answer to a POST never makes a second key version.
-  const planJourneys = new SqliteJourneyStore(db);
-  const writerAzure = new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 });
+  const reader = new AzureGateway({ credential: readerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-reader' }) });
+  const writer = new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 });
   const wrapProbe = config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId, { localOnly }), retry: { maxRetries: 0 } }) : undefined;
-  const executor = createExecutorRuntime({
-    config,
-    db,
-    approvals,
-    // Setup plans from the setup journeys; DEP (app-only), key-roll and teardown plans from theirs
-    // (a teardown's only once its cooling-off has passed and the re-check was green).
-    planSource: { planFor: (request) => (request.journeyId ? planJourneys.get(request.journeyId)?.plan ?? operations.planFor(request) : undefined) },
-    azure: writerAzure,
-    probe: wrapProbe,
-    // Exchange app-only DEP steps run approved scripts with `pwsh` (only when configured).
-    ...(config.operations.depAppOnly ? { powershell: overrides.powershell ?? new PwshRunner(config.operations.depAppOnly.pwshPath) } : {}),
-    clock,
-    logger,
-  });
+  let writerObjectId: Promise<string> | undefined;
+  const keywardWriterObjectId = () =>
+    (writerObjectId ??= tokenIdentity(writerCredential)
+      .then((identity) => identity.objectId)
+      .catch((error: unknown) => {
+        writerObjectId = undefined;
+        throw error;
+      }));
+  // Exchange app-only DEP steps run approved scripts with `pwsh` (only when configured).
+  const powershell = config.operations.depAppOnly ? (overrides.powershell ?? new PwshRunner(config.operations.depAppOnly.pwshPath)) : undefined;
 
-  // DEPs, key rolls, teardowns and the inventory. Readiness reads (DEP key checks, the scheduled
-  // health check) use the same identity as `verify`; Exchange app-only only when configured.
-  const destructive = policy.rules.destructive;
-  if (config.operations.coolingOffSeconds >= destructive.executionWindowMinutes * 60) {
-    await executor.stop();
-    await approvals.stop();
-    if (digestTimer) clearInterval(digestTimer);
-    db.close();
-    throw appError('PolicyInvalid', `The teardown cooling-off (${config.operations.coolingOffSeconds} s, KEYWARD_TEARDOWN_COOLING_OFF_SECONDS) must be shorter than the destructive rule's execution window (${destructive.executionWindowMinutes} min): an approved teardown could never run.`);
+  const store = await openKeywardStore({ engine: 'sqlite', file: sqliteFileIn(config.dataDir) }, { now: () => clock.now() });
+  let app;
+  try {
+    app = await createKeywardApp({
+      config,
+      policy,
+      policyFile,
+      store,
+      azure: { reader, writer, ...(wrapProbe ? { wrapProbe } : {}), writerObjectId: keywardWriterObjectId },
+      ...(digestSigner ? { digestSigner } : {}),
+      ...(powershell ? { powershell } : {}),
+      ...(overrides.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl } : {}),
+      ...(overrides.extraFeatures ? { extraFeatures: overrides.extraFeatures } : {}),
+      clock,
+      logger,
+    });
+    await app.start();
+  } catch (error) {
+    await app?.stop().catch(() => undefined);
+    await store.close();
+    throw error;
   }
-  const readiness = new ReadinessService({ azure: writerAzure, artifacts: new SqliteRunArtifactStore(db), clock, ...(wrapProbe ? { probe: wrapProbe } : {}) });
-  let serverUrl: string | undefined;
-  const operations: OpsRuntime = createOpsRuntime({
-    db,
-    settings: {
-      ...(config.operations.publicUrl ? { publicUrl: config.operations.publicUrl } : {}),
-      downloadTtlMinutes: config.operations.downloadTtlMinutes,
-      coolingOffSeconds: config.operations.coolingOffSeconds,
-      tickSeconds: config.operations.tickSeconds,
-      purgeWatchMinutes: config.operations.purgeWatchMinutes,
-      healthCheckMinutes: config.operations.healthCheckMinutes,
-      shareAttestationDays: config.operations.shareAttestationDays,
-      ...(config.operations.depAppOnly ? { exchangeAppOnly: { organization: config.operations.depAppOnly.organization, accountId: config.azure.writerClientId } } : {}),
-      ...(config.mode === 'local' ? { keyUriOptions: EMULATOR_KEY_URI_OPTIONS } : {}),
-    },
-    approvals,
-    executor: executor.service,
-    reader: azureReader,
-    checker: { check: async (target) => readiness.check(target, new ContainerLocator(writerAzure)) },
-    tenantId,
-    servicePrincipalObjectIds,
-    setupJourneys: (who, conversationId) => setupJourneys.listFor(who, conversationId),
-    serverUrl: () => serverUrl,
-    localMode: config.mode === 'local',
-    clock,
-    logger: logger.child({ component: 'operations' }),
-  });
-
-  const features: BotFeature[] = [withoutCommands(setupFeature, ['status']), approvals.feature, executor.feature, ...operations.features, ...(overrides.extraFeatures ?? [])];
-  const registered = new Set(features.flatMap((feature) => (feature.commands ?? []).map((command) => command.name)));
-  const journeys = journeyEntries(registered);
-
-  const bot = createBot({
-    auth: { ...config.bot, ...(overrides.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl } : {}) },
-    storage: new SqliteBotStorage(kv),
-    features,
-    renderWelcome: (actor, locale) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local', locale }),
-    logger,
-  });
-  approvals.attach(bot.adapter, config.bot.appId ?? '');
-  approvals.scheduler.start(config.approvals.tickSeconds * 1000);
-  executor.attach(bot.adapter, config.bot.appId ?? '');
-  operations.attach(bot.adapter, config.bot.appId ?? '');
-  await operations.start();
-  await executor.start();
 
   const health = async (): Promise<HealthReport> => {
-    const store = pingDatabase(db) ? 'ok' : 'unavailable';
-    const report: HealthReport = { status: 'ok', version: keywardVersion(), mode: config.mode, store };
+    const report: HealthReport = { ...(await app.health()), version: keywardVersion() };
     if (config.mode === 'local') {
       const info = readEmulatorInfo(config.dataDir);
       report.emulator = info && (await probeHttps(info.armEndpoint)) ? 'reachable' : 'unreachable';
@@ -239,46 +134,40 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       host: config.host,
       port: config.port,
       portVariable: 'PORT',
-      handleActivity: bot.handleActivity,
+      handleActivity: app.bot.handleActivity,
       health,
       allowedTenants: config.bot.allowedTenants,
       requireTenant: config.mode === 'production',
       loopbackOnly: config.mode === 'local',
       clock,
       logger,
-      downloads: operations.downloads,
+      downloads: app.operations.downloads,
     });
-    serverUrl = server.url;
+    app.listeningAt(server.url);
   } catch (error) {
-    await operations.stop();
-    await executor.stop();
-    await approvals.stop();
-    if (digestTimer) clearInterval(digestTimer);
-    db.close();
+    await app.stop();
+    await store.close();
     throw error;
   }
   logger.info({ url: server.url, mode: config.mode, version: keywardVersion() }, 'Keyward is listening');
 
+  const running = app;
   let stopped: Promise<void> | undefined;
   return {
     config,
     server,
-    bot,
-    db,
+    bot: running.bot,
+    store,
     logger,
-    approvals,
-    setup: setupJourneys,
-    operations,
-    executor,
+    approvals: running.approvals,
+    setup: running.setup,
+    operations: running.operations,
+    executor: running.executor,
     stop() {
       stopped ??= (async () => {
         await server.stop(config.shutdownGraceMs);
-        await operations.stop();
-        await executor.stop();
-        await approvals.stop();
-        if (digestTimer) clearInterval(digestTimer);
-        signAuditDigest();
-        db.close();
+        await running.stop();
+        await store.close();
         logger.info({}, 'Keyward stopped');
       })();
       return stopped;

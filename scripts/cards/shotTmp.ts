@@ -13,4 +13,4 @@ async function main() {
   }
   await browser.close();
 }
-main();
+void main();

@@ -1,25 +1,27 @@
 import type { ApprovalRequest, ConversationRef, Person, RequestStatus } from './approvalTypes';
 
+export type { Atomic } from '../core/atomic';
+
 /**
- * Persistence ports of the approvals engine. Synchronous on purpose: the service runs "read,
- * transition, audit, compare-and-set" as ONE unit inside `Atomic`, and with SQLite that unit is a
- * single IMMEDIATE transaction — serialised across bot processes by the database's write lock.
- * A scale-out store must offer the same unit (e.g. a transactional batch) to implement these.
+ * Persistence ports of the approvals engine. Asynchronous; the service still runs "read,
+ * transition, audit, compare-and-set" as ONE unit inside `Atomic` — one transaction on the
+ * store's engine (SQLite: BEGIN IMMEDIATE, serialised across processes by the file's write lock;
+ * PostgreSQL: one pooled connection, the compare-and-set deciding between instances). Every call
+ * made inside the unit takes part in it (see core/atomic.ts).
  */
 export interface ApprovalRequestStore {
-  get(id: string): ApprovalRequest | undefined;
+  get(id: string): Promise<ApprovalRequest | undefined>;
   /** Stores a new request (version 1). */
-  insert(request: ApprovalRequest): void;
+  insert(request: ApprovalRequest): Promise<void>;
   /**
    * Replaces the stored request only if its version is still `expectedVersion`; `next.version`
-   * must be `expectedVersion + 1`. False = somebody else changed it first.
+   * must be `expectedVersion + 1`. False = somebody else changed it first. A vote by someone who
+   * already voted on the request is refused with AlreadyVoted (a constraint in the store).
    */
-  compareAndSet(next: ApprovalRequest, expectedVersion: number): boolean;
-  list(filter?: { statuses?: readonly RequestStatus[]; journeyId?: string }): ApprovalRequest[];
+  compareAndSet(next: ApprovalRequest, expectedVersion: number): Promise<boolean>;
+  list(filter?: { statuses?: readonly RequestStatus[]; journeyId?: string }): Promise<ApprovalRequest[]>;
 }
 
-/** Runs `work` as one atomic, exclusive unit; a throw undoes everything `work` wrote. */
-export type Atomic = <T>(work: () => T) => T;
 
 /** A card Keyward posted for a request, so every copy is updated as the request moves. */
 export interface PostedCard {
@@ -32,8 +34,8 @@ export interface PostedCard {
 }
 
 export interface ApprovalMessageStore {
-  add(card: PostedCard): void;
-  list(requestId: string): PostedCard[];
+  add(card: PostedCard): Promise<void>;
+  list(requestId: string): Promise<PostedCard[]>;
 }
 
 export interface ApproversConversation {
@@ -46,11 +48,11 @@ export interface ApproversConversation {
 
 /** Where to reach people: the approvers' conversation, personal chats, and Teams user ids. */
 export interface ApprovalDirectoryStore {
-  approversConversation(): ApproversConversation | undefined;
-  setApproversConversation(value: ApproversConversation): void;
-  personalConversation(objectId: string): ConversationRef | undefined;
-  setPersonalConversation(objectId: string, reference: ConversationRef): void;
+  approversConversation(): Promise<ApproversConversation | undefined>;
+  setApproversConversation(value: ApproversConversation): Promise<void>;
+  personalConversation(objectId: string): Promise<ConversationRef | undefined>;
+  setPersonalConversation(objectId: string, reference: ConversationRef): Promise<void>;
   /** Remembers a person's Teams user id (for refresh.userIds); never used to authorize. */
-  rememberPerson(person: Person): void;
-  person(objectId: string): Person | undefined;
+  rememberPerson(person: Person): Promise<void>;
+  person(objectId: string): Promise<Person | undefined>;
 }

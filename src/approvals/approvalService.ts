@@ -81,7 +81,7 @@ export class ApprovalService {
     const keySides = valid.keySides;
     if (rule.separationOfDuties) {
       if (keySides && (keySides.A.includes(requester.objectId) || keySides.B.includes(requester.objectId))) {
-        this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'SeparationOfDuties', details: { operationClass: valid.operationClass } });
+        await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'SeparationOfDuties', details: { operationClass: valid.operationClass } });
         throw appError('SeparationOfDuties', 'Separation of duties: you are a custodian of one of the keys, so you cannot request this change. Ask someone who holds neither key.');
       }
       if (rule.separationOfDuties.approvalsPerKeySide > 0 && (!keySides || keySides.A.length === 0 || keySides.B.length === 0)) {
@@ -112,7 +112,7 @@ export class ApprovalService {
     const impossible = unsatisfiableReasons(draft);
     if (impossible.length > 0) {
       const messages = impossible.map((reason) => reason.message);
-      this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(draft.targets), planHash: draft.planHash, outcome: 'denied', reason: 'unsatisfiable', details: { problems: messages } });
+      await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(draft.targets), planHash: draft.planHash, outcome: 'denied', reason: 'unsatisfiable', details: { problems: messages } });
       throw appError(
         impossible.some((reason) => reason.requirement.startsWith('keySide')) ? 'SeparationOfDuties' : 'SelfApprovalForbidden',
         `Nobody could approve this request: ${messages.join('; ')}. Ask another operator to submit it, or fix the policy.`,
@@ -121,14 +121,15 @@ export class ApprovalService {
     }
 
     const changes: ApprovalChange[] = [];
-    const result = this.deps.atomic(() => {
-      const open = valid.journeyId ? this.deps.store.list({ journeyId: valid.journeyId, statuses: ['pending', 'approved'] }) : [];
+    const result = await this.deps.atomic(async () => {
+      changes.length = 0;
+      const open = valid.journeyId ? await this.deps.store.list({ journeyId: valid.journeyId, statuses: ['pending', 'approved'] }) : [];
       const same = open.find((request) => request.planHash === draft.planHash && request.operationClass === draft.operationClass && request.requester.objectId === requester.objectId);
       if (same) return same;
       for (const old of open) {
         const superseded = transition(old, { type: 'supersede', by: requester, newRequestId: draft.id }, now);
         if (!superseded.ok) continue;
-        this.deps.audit.append({
+        await this.deps.audit.append({
           actor: auditActor(requester),
           action: 'approval.superseded',
           target: targetOf(old.targets),
@@ -138,11 +139,11 @@ export class ApprovalService {
           reason: 'the plan changed',
           details: { supersededBy: draft.id, newPlanHash: draft.planHash, votesVoided: old.votes.length, statusBefore: old.status },
         });
-        this.casOrThrow(superseded.request, old.version);
+        await this.casOrThrow(superseded.request, old.version);
         changes.push({ change: 'superseded', request: superseded.request, actor: auditActor(requester) });
       }
       const request: ApprovalRequest = { ...draft, supersedes: open[0]?.id };
-      this.deps.audit.append({
+      await this.deps.audit.append({
         actor: auditActor(requester),
         action: 'approval.submitted',
         target: targetOf(request.targets),
@@ -169,7 +170,7 @@ export class ApprovalService {
           },
         },
       });
-      this.deps.store.insert(request);
+      await this.deps.store.insert(request);
       changes.push({ change: 'submitted', request, actor: auditActor(requester) });
       return request;
     });
@@ -182,7 +183,7 @@ export class ApprovalService {
   /** Records one vote, or refuses it with a stable code. Every outcome is audited. */
   async vote(input: VoteInput): Promise<ActionResult> {
     const identity = this.identify(input.voter);
-    if (!identity.ok) return this.refuseUnidentified(identity.error, input.voter, input.requestId, 'approval.vote.refused', { decision: input.decision, via: input.via ?? null });
+    if (!identity.ok) return await this.refuseUnidentified(identity.error, input.voter, input.requestId, 'approval.vote.refused', { decision: input.decision, via: input.via ?? null });
     const voter = identity.person;
     return this.act(input.requestId, voter, { type: 'vote', voter, decision: input.decision, reason: input.reason, planHash: input.planHash }, 'approval.vote.refused', { decision: input.decision, claimedPlanHash: input.planHash, via: input.via ?? null });
   }
@@ -190,7 +191,7 @@ export class ApprovalService {
   /** The requester withdraws a pending (or approved, not yet running) request. */
   async cancel(input: { requestId: string; by: ActorIdentity; reason?: string; via?: string }): Promise<ActionResult> {
     const identity = this.identify(input.by);
-    if (!identity.ok) return this.refuseUnidentified(identity.error, input.by, input.requestId, 'approval.cancel.refused', { via: input.via ?? null });
+    if (!identity.ok) return await this.refuseUnidentified(identity.error, input.by, input.requestId, 'approval.cancel.refused', { via: input.via ?? null });
     return this.act(input.requestId, identity.person, { type: 'cancel', by: identity.person, reason: input.reason }, 'approval.cancel.refused', { via: input.via ?? null });
   }
 
@@ -220,7 +221,7 @@ export class ApprovalService {
    * The request id is the correlation id to send as x-ms-client-request-id.
    */
   async beginExecution(requestId: string, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = this.apply(requestId, { type: 'beginExecution' }, executor, 'execution.refused', {});
+    const result = await this.apply(requestId, { type: 'beginExecution' }, executor, 'execution.refused', {});
     if (!result.ok) throw result.error;
     return result.request;
   }
@@ -230,14 +231,14 @@ export class ApprovalService {
    * run stopped and waits for a Retry. Not a state change; not audited (the executor audits its steps).
    */
   async reportExecutionProgress(requestId: string, progress: string, options: { halted?: boolean } = {}, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = this.apply(requestId, { type: 'reportProgress', progress: progress.slice(0, 300), ...(options.halted ? { halted: true } : {}) }, executor, 'execution.progress.refused', {});
+    const result = await this.apply(requestId, { type: 'reportProgress', progress: progress.slice(0, 300), ...(options.halted ? { halted: true } : {}) }, executor, 'execution.progress.refused', {});
     if (!result.ok) throw result.error;
     return result.request;
   }
 
   /** executing → succeeded | failed. `detail` is shown to approvers and requester: no secrets. */
   async finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: string, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = this.apply(requestId, { type: 'finishExecution', outcome, detail: detail.slice(0, 1000) }, executor, 'execution.finish.refused', {});
+    const result = await this.apply(requestId, { type: 'finishExecution', outcome, detail: detail.slice(0, 1000) }, executor, 'execution.finish.refused', {});
     if (!result.ok) throw result.error;
     return result.request;
   }
@@ -248,9 +249,9 @@ export class ApprovalService {
   async expireDue(): Promise<ApprovalRequest[]> {
     const now = this.deps.clock.now();
     const expired: ApprovalRequest[] = [];
-    for (const request of this.deps.store.list({ statuses: ['pending', 'approved'] })) {
+    for (const request of await this.deps.store.list({ statuses: ['pending', 'approved'] })) {
       if (!dueExpiry(request, now)) continue;
-      const result = this.apply(request.id, { type: 'expire' }, SYSTEM_ACTOR, 'approval.expire.skipped', {}, { auditRefusal: false });
+      const result = await this.apply(request.id, { type: 'expire' }, SYSTEM_ACTOR, 'approval.expire.skipped', {}, { auditRefusal: false });
       if (result.ok) expired.push(result.request);
     }
     return expired;
@@ -260,11 +261,11 @@ export class ApprovalService {
   async remindDue(): Promise<ApprovalRequest[]> {
     const now = this.deps.clock.now().getTime();
     const reminded: ApprovalRequest[] = [];
-    for (const request of this.deps.store.list({ statuses: ['pending'] })) {
+    for (const request of await this.deps.store.list({ statuses: ['pending'] })) {
       const lead = request.rule.reminderBeforeMinutes * 60_000;
       const end = Date.parse(request.expiresAt);
       if (lead === 0 || request.remindedAt || now < end - lead || now >= end) continue;
-      const result = this.apply(request.id, { type: 'remind' }, SYSTEM_ACTOR, 'approval.remind.skipped', {}, { auditRefusal: false });
+      const result = await this.apply(request.id, { type: 'remind' }, SYSTEM_ACTOR, 'approval.remind.skipped', {}, { auditRefusal: false });
       if (result.ok) reminded.push(result.request);
     }
     return reminded;
@@ -272,11 +273,11 @@ export class ApprovalService {
 
   // ---------------------------------------------------------------- queries
 
-  get(requestId: string): ApprovalRequest | undefined {
+  get(requestId: string): Promise<ApprovalRequest | undefined> {
     return this.deps.store.get(requestId);
   }
 
-  list(filter?: { statuses?: readonly RequestStatus[]; journeyId?: string }): ApprovalRequest[] {
+  list(filter?: { statuses?: readonly RequestStatus[]; journeyId?: string }): Promise<ApprovalRequest[]> {
     return this.deps.store.list(filter);
   }
 
@@ -290,9 +291,9 @@ export class ApprovalService {
   }
 
   /** Open requests this person can act on: vote (eligible, not voted yet) or cancel (requester). */
-  actionableFor(objectId: string): ApprovalRequest[] {
+  async actionableFor(objectId: string): Promise<ApprovalRequest[]> {
     const id = objectId.toLowerCase();
-    return this.deps.store.list({ statuses: ['pending', 'approved'] }).filter((request) => {
+    return (await this.deps.store.list({ statuses: ['pending', 'approved'] })).filter((request) => {
       if (request.requester.objectId === id) return true;
       return request.status === 'pending' && !request.votes.some((vote) => vote.voter.objectId === id) && this.canVote(request, id);
     });
@@ -302,16 +303,16 @@ export class ApprovalService {
    * Runs `work` with `event` appended first, as one atomic unit: a side change that must be
    * audited (e.g. designating the approvers' conversation) happens only if its record is stored.
    */
-  runAudited<T>(event: AuditEventInput, work: () => T): T {
-    return this.deps.atomic(() => {
-      this.deps.audit.append(event);
+  runAudited<T>(event: AuditEventInput, work: () => Promise<T>): Promise<T> {
+    return this.deps.atomic(async () => {
+      await this.deps.audit.append(event);
       return work();
     });
   }
 
   /** Appends an audit record for a refusal that never reached a request (bad card data). */
-  auditRefusal(event: Omit<AuditEventInput, 'outcome'>): void {
-    this.auditOutside({ ...event, outcome: 'denied' });
+  async auditRefusal(event: Omit<AuditEventInput, 'outcome'>): Promise<void> {
+    await this.auditOutside({ ...event, outcome: 'denied' });
   }
 
   /** Resolves when every listener started so far has finished (tests, shutdown). */
@@ -321,23 +322,23 @@ export class ApprovalService {
 
   // ---------------------------------------------------------------- internals
 
-  private act(requestId: string, actor: Person, event: ApprovalEvent, refusalAction: string, details: Record<string, unknown>): ActionResult {
+  private act(requestId: string, actor: Person, event: ApprovalEvent, refusalAction: string, details: Record<string, unknown>): Promise<ActionResult> {
     return this.apply(requestId, event, auditActor(actor), refusalAction, details);
   }
 
   /**
-   * The one place state moves. Runs inside `atomic`, so with SQLite it is a single IMMEDIATE
-   * transaction: no other process can read-then-write this request in between. The version
-   * compare-and-set is kept anyway (defence in depth, and what a non-transactional store needs);
-   * a lost race is retried on fresh state.
+   * The one place state moves. Runs as one unit of work: with SQLite a single IMMEDIATE
+   * transaction (no other process can read-then-write this request in between); with PostgreSQL
+   * one transaction whose version compare-and-set decides a race between instances — the loser's
+   * audit records roll back with it, and it is retried on fresh state.
    */
-  private apply(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, options: { auditRefusal?: boolean } = {}): ActionResult {
+  private async apply(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, options: { auditRefusal?: boolean } = {}): Promise<ActionResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const { result, changes } = this.deps.atomic(() => this.applyOnce(requestId, event, actor, refusalAction, details, options.auditRefusal ?? true));
+        const { result, changes } = await this.deps.atomic(() => this.applyOnce(requestId, event, actor, refusalAction, details, options.auditRefusal ?? true));
         for (const change of changes) this.emit(change);
         if (result.ok) return { ok: true, request: result.request, change: result.change };
-        return { ok: false, error: result.error, request: result.request ?? this.deps.store.get(requestId) };
+        return { ok: false, error: result.error, request: result.request ?? (await this.deps.store.get(requestId)) };
       } catch (error) {
         if (isAppError(error, 'ConcurrentUpdate') && attempt < MAX_CAS_RETRIES) continue;
         throw toAppError(error);
@@ -345,24 +346,24 @@ export class ApprovalService {
     }
   }
 
-  private applyOnce(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, auditRefusal: boolean): { result: TransitionResult; changes: ApprovalChange[] } {
-    const current = this.deps.store.get(requestId);
+  private async applyOnce(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, auditRefusal: boolean): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
+    const current = await this.deps.store.get(requestId);
     if (!current) {
       const error = appError('NotFound', `There is no approval request ${requestId}.`);
-      if (auditRefusal) this.deps.audit.append({ actor, action: refusalAction, target: `approval/${requestId}`, requestId, outcome: 'denied', reason: 'NotFound', details: { ...details, message: error.message } });
+      if (auditRefusal) await this.deps.audit.append({ actor, action: refusalAction, target: `approval/${requestId}`, requestId, outcome: 'denied', reason: 'NotFound', details: { ...details, message: error.message } });
       return { result: { ok: false, error }, changes: [] };
     }
     const now = this.deps.clock.now();
     const result = transition(current, event, now, { isCurrentApprover: (objectId) => this.isCurrentApprover(current, objectId) });
     const changes: ApprovalChange[] = [];
     if (result.ok) {
-      for (const record of this.auditFor(current, result.request, result.change, actor, event)) this.deps.audit.append(record);
-      this.casOrThrow(result.request, current.version);
+      for (const record of this.auditFor(current, result.request, result.change, actor, event)) await this.deps.audit.append(record);
+      await this.casOrThrow(result.request, current.version);
       changes.push({ change: result.change, request: result.request, actor });
       return { result, changes };
     }
     if (auditRefusal) {
-      this.deps.audit.append({
+      await this.deps.audit.append({
         actor,
         action: refusalAction,
         target: targetOf(current.targets),
@@ -375,8 +376,8 @@ export class ApprovalService {
     }
     if (result.request) {
       // Expiry discovered at the moment of use: store it, so the card and the timer agree.
-      for (const record of this.auditFor(current, result.request, 'expired', SYSTEM_ACTOR, { type: 'expire' })) this.deps.audit.append(record);
-      this.casOrThrow(result.request, current.version);
+      for (const record of this.auditFor(current, result.request, 'expired', SYSTEM_ACTOR, { type: 'expire' })) await this.deps.audit.append(record);
+      await this.casOrThrow(result.request, current.version);
       changes.push({ change: 'expired', request: result.request, actor: SYSTEM_ACTOR });
     }
     return { result, changes };
@@ -429,8 +430,8 @@ export class ApprovalService {
     return records;
   }
 
-  private casOrThrow(next: ApprovalRequest, expectedVersion: number): void {
-    if (!this.deps.store.compareAndSet(next, expectedVersion)) {
+  private async casOrThrow(next: ApprovalRequest, expectedVersion: number): Promise<void> {
+    if (!(await this.deps.store.compareAndSet(next, expectedVersion))) {
       throw appError('ConcurrentUpdate', `Request ${next.id} changed while this change was being made.`, { requestId: next.id });
     }
   }
@@ -458,8 +459,8 @@ export class ApprovalService {
     return { objectId, tenantId, name: actor.name ?? this.deps.policy.people[objectId], channelUserId: actor.channelUserId };
   }
 
-  private refuseUnidentified(error: AppError, claimed: ActorIdentity, requestId: string, action: string, details: Record<string, unknown>): ActionResult {
-    this.auditOutside({
+  private async refuseUnidentified(error: AppError, claimed: ActorIdentity, requestId: string, action: string, details: Record<string, unknown>): Promise<ActionResult> {
+    await this.auditOutside({
       // What the activity claimed, kept for the investigation; it was not trusted for anything.
       actor: { objectId: claimed.aadObjectId?.slice(0, 64) || 'unidentified', name: claimed.name === undefined ? undefined : truncateText(claimed.name, 200), tenantId: claimed.tenantId?.slice(0, 64) },
       action,
@@ -469,12 +470,12 @@ export class ApprovalService {
       reason: error.code,
       details: { ...details, message: error.message, tenantId: error.details.tenantId ?? null },
     });
-    return { ok: false, error, request: this.deps.store.get(requestId) };
+    return { ok: false, error, request: await this.deps.store.get(requestId) };
   }
 
   /** Audit outside a state change (refusals): if even this fails, say so loudly; nothing was done anyway. */
-  private auditOutside(event: AuditEventInput): void {
-    this.deps.atomic(() => this.deps.audit.append(event));
+  private async auditOutside(event: AuditEventInput): Promise<void> {
+    await this.deps.atomic(() => this.deps.audit.append(event));
   }
 
   private emit(change: ApprovalChange): void {

@@ -55,55 +55,92 @@ export interface VerifyOptions {
  * head (`expectedHead`) catches a cut tail; `anchors` kept outside the store catch a rewrite.
  */
 export function verifyAuditChain(records: Iterable<AuditRecord>, options: VerifyOptions = {}): AuditVerification {
-  const anchors = new Map((options.anchors ?? []).map((anchor) => [anchor.sequence, anchor.hash]));
-  let previous: AuditRecord | undefined;
-  let position = 0;
-  const fail = (sequence: number, problem: AuditProblem, message: string): AuditVerification => ({
-    ok: false,
-    records: position,
-    head: previous ? { sequence: previous.sequence, hash: previous.hash } : undefined,
-    firstBad: { sequence, position, problem, message },
-  });
-
+  const verifier = new AuditChainVerifier(options);
   for (const record of records) {
+    const failed = verifier.push(record);
+    if (failed) return failed;
+  }
+  return verifier.finish();
+}
+
+/** `verifyAuditChain` over records read page by page from a store (a million records never sit in memory at once). */
+export async function verifyAuditStream(records: AsyncIterable<AuditRecord>, options: VerifyOptions = {}): Promise<AuditVerification> {
+  const verifier = new AuditChainVerifier(options);
+  for await (const record of records) {
+    const failed = verifier.push(record);
+    if (failed) return failed;
+  }
+  return verifier.finish();
+}
+
+/** The walk itself, one record at a time: `push` answers the first failure, `finish` the end checks. */
+export class AuditChainVerifier {
+  private readonly anchors: Map<number, string>;
+  private previous: AuditRecord | undefined;
+  private position = 0;
+
+  constructor(private readonly options: VerifyOptions = {}) {
+    this.anchors = new Map((options.anchors ?? []).map((anchor) => [anchor.sequence, anchor.hash]));
+  }
+
+  /** Checks the next record; returns the failed verification, or undefined while all is well. */
+  push(record: AuditRecord): AuditVerification | undefined {
+    const previous = this.previous;
+    const position = this.position;
     if (!isWellFormed(record)) {
-      return fail(typeof (record as { sequence?: unknown }).sequence === 'number' ? (record as AuditRecord).sequence : (previous?.sequence ?? 0) + 1, 'malformed', `record at position ${position} is not a valid audit record`);
+      return this.fail(typeof (record as { sequence?: unknown }).sequence === 'number' ? (record as AuditRecord).sequence : (previous?.sequence ?? 0) + 1, 'malformed', `record at position ${position} is not a valid audit record`);
     }
     const expectedSequence = previous ? previous.sequence + 1 : 1;
     if (record.sequence < expectedSequence) {
-      return fail(record.sequence, 'sequenceOutOfOrder', `record ${record.sequence} comes after record ${previous?.sequence ?? 0}: records were inserted or reordered`);
+      return this.fail(record.sequence, 'sequenceOutOfOrder', `record ${record.sequence} comes after record ${previous?.sequence ?? 0}: records were inserted or reordered`);
     }
     if (record.sequence > expectedSequence) {
-      return fail(expectedSequence, 'sequenceGap', `record ${expectedSequence}${record.sequence - expectedSequence > 1 ? `–${record.sequence - 1}` : ''} is missing (record ${record.sequence} follows record ${previous?.sequence ?? 'none'})`);
+      return this.fail(expectedSequence, 'sequenceGap', `record ${expectedSequence}${record.sequence - expectedSequence > 1 ? `–${record.sequence - 1}` : ''} is missing (record ${record.sequence} follows record ${previous?.sequence ?? 'none'})`);
     }
     const expectedPrev = previous ? previous.hash : GENESIS_HASH;
     if (record.prevHash !== expectedPrev) {
-      return fail(record.sequence, 'brokenLink', `record ${record.sequence} does not link to ${previous ? `record ${previous.sequence}` : 'the start of the log'}: one of them was changed or replaced`);
+      return this.fail(record.sequence, 'brokenLink', `record ${record.sequence} does not link to ${previous ? `record ${previous.sequence}` : 'the start of the log'}: one of them was changed or replaced`);
     }
     if (computeAuditHash(record) !== record.hash) {
-      return fail(record.sequence, 'hashMismatch', `record ${record.sequence} was modified after it was written (its content no longer matches its hash)`);
+      return this.fail(record.sequence, 'hashMismatch', `record ${record.sequence} was modified after it was written (its content no longer matches its hash)`);
     }
-    const anchored = anchors.get(record.sequence);
+    const anchored = this.anchors.get(record.sequence);
     if (anchored !== undefined && anchored !== record.hash) {
-      return fail(record.sequence, 'anchorMismatch', `record ${record.sequence} differs from the checkpoint kept for it: the log was rewritten up to this record`);
+      return this.fail(record.sequence, 'anchorMismatch', `record ${record.sequence} differs from the checkpoint kept for it: the log was rewritten up to this record`);
     }
-    anchors.delete(record.sequence);
-    previous = record;
-    position += 1;
+    this.anchors.delete(record.sequence);
+    this.previous = record;
+    this.position += 1;
+    return undefined;
   }
 
-  const last = previous ? previous.sequence : 0;
-  if (options.expectedHead && options.expectedHead.sequence > last) {
-    return fail(last + 1, 'truncated', `the log ends at record ${last} but its head says ${options.expectedHead.sequence}: records ${last + 1}–${options.expectedHead.sequence} were removed`);
+  /** The checks that need the whole chain: the stored head and anchors the log no longer reaches. */
+  finish(): AuditVerification {
+    const { expectedHead } = this.options;
+    const previous = this.previous;
+    const last = previous ? previous.sequence : 0;
+    if (expectedHead && expectedHead.sequence > last) {
+      return this.fail(last + 1, 'truncated', `the log ends at record ${last} but its head says ${expectedHead.sequence}: records ${last + 1}–${expectedHead.sequence} were removed`);
+    }
+    if (expectedHead && previous && expectedHead.sequence === last && expectedHead.hash !== previous.hash) {
+      return this.fail(last, 'anchorMismatch', `record ${last} differs from the stored head: the end of the log was replaced`);
+    }
+    const missingAnchor = [...this.anchors.keys()].sort((a, b) => a - b)[0];
+    if (missingAnchor !== undefined) {
+      return this.fail(missingAnchor, 'anchorMissing', `the checkpoint names record ${missingAnchor}, which the log no longer has: records were removed`);
+    }
+    return { ok: true, records: this.position, head: previous ? { sequence: previous.sequence, hash: previous.hash } : undefined };
   }
-  if (options.expectedHead && previous && options.expectedHead.sequence === last && options.expectedHead.hash !== previous.hash) {
-    return fail(last, 'anchorMismatch', `record ${last} differs from the stored head: the end of the log was replaced`);
+
+  private fail(sequence: number, problem: AuditProblem, message: string): AuditVerification {
+    const previous = this.previous;
+    return {
+      ok: false,
+      records: this.position,
+      head: previous ? { sequence: previous.sequence, hash: previous.hash } : undefined,
+      firstBad: { sequence, position: this.position, problem, message },
+    };
   }
-  const missingAnchor = [...anchors.keys()].sort((a, b) => a - b)[0];
-  if (missingAnchor !== undefined) {
-    return fail(missingAnchor, 'anchorMissing', `the checkpoint names record ${missingAnchor}, which the log no longer has: records were removed`);
-  }
-  return { ok: true, records: position, head: previous ? { sequence: previous.sequence, hash: previous.hash } : undefined };
 }
 
 function isWellFormed(record: unknown): record is AuditRecord {

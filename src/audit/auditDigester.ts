@@ -6,9 +6,9 @@ import { SYSTEM_ACTOR, type AuditAnchor } from './auditRecord';
 /** Where digests are kept beside the chain (Keyward's store); `appendDigestWith` is one exclusive write. */
 export interface AuditDigestStore {
   /** Reads the last digest and the chain's head and stores what `build` returns, atomically (two processes never fork the digest chain). */
-  appendDigestWith(build: (last: AuditDigest | undefined, head: AuditAnchor | undefined) => AuditDigest | undefined): AuditDigest | undefined;
-  lastDigest(): AuditDigest | undefined;
-  digests(): Iterable<AuditDigest>;
+  appendDigestWith(build: (last: AuditDigest | undefined, head: AuditAnchor | undefined) => AuditDigest | undefined): Promise<AuditDigest | undefined>;
+  lastDigest(): Promise<AuditDigest | undefined>;
+  digests(): Promise<AuditDigest[]>;
 }
 
 /** The copy outside the store (a directory operators ship to immutable storage). */
@@ -38,15 +38,15 @@ export class AuditDigester {
   }
 
   /** Signs a digest when the log grew since the last one; returns it (undefined: nothing new). */
-  digestNow(): AuditDigest | undefined {
+  async digestNow(): Promise<AuditDigest | undefined> {
     const { store, signer, sink, audit, clock } = this.deps;
     // A signing key's first digest is announced in the log itself, so a replaced key is on record
     // (and covered by the digest that follows).
-    if (store.lastDigest()?.keyFingerprint !== signer.fingerprint) {
-      audit.append({ actor: SYSTEM_ACTOR, action: 'audit.digest.key', target: 'audit/digests', outcome: 'info', details: { keyFingerprint: signer.fingerprint, algorithm: 'Ed25519' } });
+    if ((await store.lastDigest())?.keyFingerprint !== signer.fingerprint) {
+      await audit.append({ actor: SYSTEM_ACTOR, action: 'audit.digest.key', target: 'audit/digests', outcome: 'info', details: { keyFingerprint: signer.fingerprint, algorithm: 'Ed25519' } });
     }
-    const digest = store.appendDigestWith((last, head) => nextDigest(last, head, clock.now(), signer));
-    sink.writeMissing(store.digests());
+    const digest = await store.appendDigestWith((last, head) => nextDigest(last, head, clock.now(), signer));
+    sink.writeMissing(await store.digests());
     return digest;
   }
 }

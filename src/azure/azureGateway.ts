@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { KeyVaultManagementClient, type ManagedHsm, type Vault } from '@azure/arm-keyvault';
 import { KeyClient, type KeyVaultKey } from '@azure/keyvault-keys';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
@@ -657,8 +656,4 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A deterministic role-assignment name (GUID) so a retried step finds its earlier assignment. */
-export function assignmentNameFor(...parts: string[]): string {
-  const hex = createHash('sha256').update(parts.join('|').toLowerCase()).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+export { assignmentNameFor } from './assignmentNames';

@@ -50,15 +50,15 @@ export function act(verb: string, run: (data: Record<string, unknown>, context: 
 /** "Resume": the owner gets the journey's current card as a new message (anyone else is refused). */
 export function resumeAction<J extends OpsJourneyBase>(
   verb: string,
-  journeys: { get(id: string): J; rememberCard(id: string, messageId: string | undefined): void },
-  render: (journey: J, locale?: string) => AdaptiveCardJson,
+  journeys: { get(id: string): Promise<J>; rememberCard(id: string, messageId: string | undefined): Promise<void> },
+  render: (journey: J, locale?: string) => Promise<AdaptiveCardJson>,
   words: { notYours: MessageId; shown: MessageId },
 ): CardActionSpec {
   return act(verb, async (data, context) => {
-    const journey = journeys.get(journeyIdOf(data));
+    const journey = await journeys.get(journeyIdOf(data));
     const l = localizer(context.locale);
     if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) throw appError('NotYourJourney', l.t(words.notYours, { owner: journey.owner.name ?? l.t('chat.someoneElse') }));
-    journeys.rememberCard(journey.id, await context.sendCard(render(journey, context.locale)));
+    await journeys.rememberCard(journey.id, await context.sendCard(await render(journey, context.locale)));
     return { kind: 'message', text: l.t(words.shown) };
   });
 }

@@ -10,9 +10,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalJson, isAppError } from '../core';
-import { formatAnchor, parseAnchor, publicKeyFingerprint, verifyAuditChain, verifyDigestChain, type AuditAnchor } from '../audit';
+import { formatAnchor, parseAnchor, publicKeyFingerprint, verifyAuditStream, verifyDigestChain, type AuditAnchor } from '../audit';
 import { AuditDigestDirectory, publicKeyFileFor } from '../store/auditDigestFiles';
-import { openAuditReader } from '../store/sqliteAuditStore';
+import { openSqliteAuditReader, type AuditReader } from '../store/auditReader';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -41,9 +41,9 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
     return command === 'help' || command === '--help' ? 0 : 2;
   }
   const dataDir = path.resolve(options.dataDir ?? (io.env.KEYWARD_DATA_DIR?.trim() || '.data'));
-  let reader: ReturnType<typeof openAuditReader>;
+  let reader: AuditReader;
   try {
-    reader = openAuditReader(path.join(dataDir, 'keyward.sqlite'));
+    reader = await openSqliteAuditReader(path.join(dataDir, 'keyward.sqlite'));
   } catch (error) {
     io.stderr(`${isAppError(error) ? error.message : String(error)}\n`);
     return 2;
@@ -52,7 +52,7 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
     if (command === 'verify') {
       const digests = options.noDigests ? { anchors: [], lines: [] } : checkDigests(dataDir, options, io);
       if (typeof digests === 'number') return digests;
-      const result = verifyAuditChain(reader.store.records(), { expectedHead: reader.store.storedHead(), anchors: [...options.anchors, ...digests.anchors] });
+      const result = await verifyAuditStream(reader.store.records(), { expectedHead: await reader.store.storedHead(), anchors: [...options.anchors, ...digests.anchors] });
       if (result.ok) {
         io.stdout(`Audit log intact: ${result.records} record(s)${options.anchors.length > 0 ? `, ${options.anchors.length} checkpoint(s) matched` : ''}.\n`);
         for (const line of digests.lines) io.stdout(`${line}\n`);
@@ -70,7 +70,7 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
       let count = 0;
       const out = options.out ? fs.openSync(path.resolve(options.out), 'w', 0o600) : undefined;
       const write = (text: string) => (out === undefined ? io.stdout(text) : fs.writeSync(out, text));
-      for (const record of reader.store.records(options.from)) {
+      for await (const record of reader.store.records(options.from)) {
         lines.push(`${canonicalJson(record)}\n`);
         count += 1;
         if (lines.length >= 500) write(lines.splice(0).join(''));
@@ -85,7 +85,7 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
     io.stderr(`Unknown command "${command}".\n\n${USAGE}\n`);
     return 2;
   } finally {
-    reader.close();
+    await reader.close();
   }
 }
 

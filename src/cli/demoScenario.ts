@@ -37,7 +37,7 @@ export async function runSetupScenario(client: PlaygroundClient, options: Scenar
   const seen = client.snapshot();
   await client.say(PERSONAL, operator, 'setup', true);
   const first = await client.waitForNew(seen, (m) => m.conversationId === PERSONAL && /Where should the keys live/.test(JSON.stringify(m.cards)), 20_000, 'the setup card');
-  let messageId = first.messageId;
+  const messageId = first.messageId;
   let card = first.cards[0]!;
 
   const press = async (verb: string, values: Record<string, unknown> = {}, expect?: RegExp, what = verb): Promise<Card> => {

@@ -37,7 +37,7 @@ export async function runTeardownScenario(client: PlaygroundClient, options: Tea
   await client.say(PERSONAL, operator, 'teardown', true);
   const first = await client.waitForNew(seen, (m) => m.conversationId === PERSONAL && /What should be removed\?/.test(JSON.stringify(m.cards)), 20_000, 'the teardown card');
   let card = first.cards[0]!;
-  let messageId = first.messageId;
+  const messageId = first.messageId;
   const press = async (verb: string, values: Record<string, unknown>, expect: RegExp, what: string): Promise<Card> => {
     const response = await client.click(PERSONAL, operator, messageId, verb, { ...journeyAddress(card), ...values });
     if (response.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`${what}: Keyward answered "${String(response.value)}"`);

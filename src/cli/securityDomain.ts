@@ -11,10 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { isAppError, systemClock } from '../core';
 import { ChainedAuditLog } from '../audit/auditLog';
-import { openDatabase } from '../store/database';
-import { auditMigrations, SqliteAuditStore } from '../store/sqliteAuditStore';
-import { executorMigrations } from '../store/sqliteRunStore';
-import { SqliteRunArtifactStore } from '../store/sqliteRunArtifactStore';
+import { openKeywardStore, sqliteFileIn } from '../app/keywardStore';
+import type { SecurityDomainShare } from '../executor/runStore';
 import { SecurityDomainVault } from '../executor/securityDomainVault';
 
 export interface SecurityDomainCliIo {
@@ -39,21 +37,21 @@ export async function runSecurityDomainCli(argv: readonly string[], io: Security
     return command === 'help' || command === '--help' ? 0 : 2;
   }
   const dataDir = path.resolve(options.values['data-dir'] ?? (io.env.KEYWARD_DATA_DIR?.trim() || '.data'));
-  const dbFile = path.join(dataDir, 'keyward.sqlite');
+  const dbFile = sqliteFileIn(dataDir);
   if (!fs.existsSync(dbFile)) {
     io.stderr(`There is no Keyward store at ${dbFile}. Pass --data-dir (or KEYWARD_DATA_DIR).\n`);
     return 2;
   }
-  const db = openDatabase({ file: dbFile, migrations: [...auditMigrations, ...executorMigrations] });
+  const store = await openKeywardStore({ engine: 'sqlite', file: dbFile });
   try {
-    const artifacts = new SqliteRunArtifactStore(db);
+    const artifacts = store.artifacts;
     if (command === 'list') {
-      const rows = db.prepare('SELECT DISTINCT hsm_name AS hsm FROM executor_sd_shares ORDER BY hsm_name').all() as Array<{ hsm: string }>;
+      const rows = await store.db.all<{ hsm: string }>('SELECT DISTINCT hsm_name AS hsm FROM executor_sd_shares ORDER BY hsm_name');
       const hsms = options.values.hsm ? rows.filter((r) => r.hsm.toLowerCase() === options.values.hsm!.toLowerCase()) : rows;
       if (hsms.length === 0) io.stdout('No security domain is stored.\n');
       for (const { hsm } of hsms) {
-        const byFile = new Map<string, ReturnType<SqliteRunArtifactStore['shares']>>();
-        for (const share of artifacts.shares(hsm)) byFile.set(share.file, [...(byFile.get(share.file) ?? []), share]);
+        const byFile = new Map<string, SecurityDomainShare[]>();
+        for (const share of await artifacts.shares(hsm)) byFile.set(share.file, [...(byFile.get(share.file) ?? []), share]);
         for (const [file, shares] of byFile) {
           const first = shares[0]!;
           io.stdout(`${hsm}  request ${first.requestId}  stored ${first.storedAt}\n  file ${file}\n  sha256 ${first.sha256}  quorum ${first.quorum} of ${shares.length}\n`);
@@ -71,12 +69,12 @@ export async function runSecurityDomainCli(argv: readonly string[], io: Security
       }
       const vault = new SecurityDomainVault(path.dirname(path.resolve(file)), path.join(dataDir, 'executor', 'security-domain.key'));
       const stored = vault.read(path.resolve(file));
-      const audit = new ChainedAuditLog(new SqliteAuditStore(db), systemClock);
+      const audit = new ChainedAuditLog(store.audit, systemClock);
       // Claim the output first (never overwrite), then audit, then write: no record, no export.
       const target = path.resolve(out);
       const fd = fs.openSync(target, 'wx', 0o600);
       try {
-        audit.append({
+        await audit.append({
           actor: { objectId: `os-user:${os.userInfo().username}@${os.hostname()}`, name: os.userInfo().username },
           action: 'securityDomain.exported',
           target: stored.hsmName,
@@ -101,7 +99,7 @@ export async function runSecurityDomainCli(argv: readonly string[], io: Security
     io.stderr(`${isAppError(error) ? error.message : error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -117,5 +115,5 @@ function parse(args: readonly string[]): { ok: true; values: Record<string, stri
 }
 
 if (require.main === module) {
-  runSecurityDomainCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env }).then((code) => process.exit(code));
+  void runSecurityDomainCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env }).then((code) => process.exit(code));
 }

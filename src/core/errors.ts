@@ -59,6 +59,7 @@ export const ERROR_CODES = [
   'NotImplementedByEmulator',
   // process
   'PortInUse',
+  'StoreUnavailable',
   'Internal',
 ] as const;
 
@@ -144,6 +145,7 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   RunFailed: 'The run stopped. Everything already done is intact; fix the cause and retry.',
   NotImplementedByEmulator: 'The local emulator does not implement this Azure operation yet.',
   PortInUse: 'A port is already in use. Free it or set the named variable to another port.',
+  StoreUnavailable: 'Keyward\'s store (SQLite file or PostgreSQL server) cannot be reached or refused the sign-in. Check the named setting and the server.',
   Internal: 'Something unexpected went wrong. The details are in the log.',
 };
 

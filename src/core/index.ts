@@ -5,5 +5,6 @@ export * from './ids';
 export * from './logger';
 export * from './redact';
 export * from './localTenant';
+export * from './atomic';
 export * from './text';
 export * from './loopback';

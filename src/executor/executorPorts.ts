@@ -10,8 +10,8 @@ import type { Run } from './runTypes';
  * `beginExecution` throwing means "do not run" (window closed, already claimed, audit failed).
  */
 export interface ExecutionApprovals {
-  get(requestId: string): ApprovalRequest | undefined;
-  list(filter?: { statuses?: readonly RequestStatus[] }): ApprovalRequest[];
+  get(requestId: string): Promise<ApprovalRequest | undefined>;
+  list(filter?: { statuses?: readonly RequestStatus[] }): Promise<ApprovalRequest[]>;
   beginExecution(requestId: string): Promise<ApprovalRequest>;
   /** `halted`: the run stopped and waits for a Retry (the cards say so instead of "Running"). */
   reportExecutionProgress(requestId: string, progress: string, options?: { halted?: boolean }): Promise<unknown>;
@@ -25,7 +25,7 @@ export interface PlanSource {
 
 /** The audit log (fail closed: if `append` throws, the executor does not act). */
 export interface ExecutorAudit {
-  append(event: AuditEventInput): unknown;
+  append(event: AuditEventInput): Promise<unknown>;
 }
 
 /** Azure as the executor needs it: the writer's gateway plus "who am I". */

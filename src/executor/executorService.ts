@@ -71,12 +71,12 @@ export class ExecutorService {
    * run, or undefined when the request may not run (not approved, window closed, claimed elsewhere).
    */
   async start(requestId: string): Promise<Run | undefined> {
-    const existing = this.deps.store.getByRequest(requestId);
+    const existing = await this.deps.store.getByRequest(requestId);
     if (existing) {
       this.kick(existing.id);
       return existing;
     }
-    let request = this.deps.approvals.get(requestId);
+    let request = await this.deps.approvals.get(requestId);
     if (!request || (request.status !== 'approved' && request.status !== 'executing')) return undefined;
     const plan = await this.deps.planSource.planFor(request);
     if (!plan && request.status === 'approved') {
@@ -92,7 +92,7 @@ export class ExecutorService {
       } catch (error) {
         // Window closed, or another process claimed it first: either way, not ours to run.
         this.logger.info({ requestId, code: toAppError(error).code }, 'request not started here');
-        const raced = this.deps.store.getByRequest(requestId);
+        const raced = await this.deps.store.getByRequest(requestId);
         if (raced) this.kick(raced.id);
         return raced;
       }
@@ -101,16 +101,16 @@ export class ExecutorService {
       const detail = plan
         ? `The plan Keyward has for this request no longer matches the approved plan hash ${request.planHash.slice(0, 12)}…, so nothing was run. Build the plan again and submit it for a new approval.`
         : 'Keyward cannot find the plan this request approved (its journey is gone), so nothing was run. Submit the plan again.';
-      this.audit({ actor: EXECUTOR_ACTOR, action: 'execution.refused', target: `approval/${requestId}`, requestId, planHash: request.planHash, outcome: 'denied', reason: 'PlanChanged', details: { found: plan ? planHash(plan) : null } });
+      await this.audit({ actor: EXECUTOR_ACTOR, action: 'execution.refused', target: `approval/${requestId}`, requestId, planHash: request.planHash, outcome: 'denied', reason: 'PlanChanged', details: { found: plan ? planHash(plan) : null } });
       await this.deps.approvals.finishExecution(requestId, 'failed', detail).catch((error: unknown) => this.logger.error({ requestId, code: toAppError(error).code }, 'could not fail the request'));
       return undefined;
     }
     const run = this.newRun(request, plan);
     try {
-      this.deps.store.insert(run, [{ stepIndex: null, phase: 'run.created', detail: { requestId, planHash: run.planHash, steps: run.steps.length, retryUntil: run.retryUntil ?? null } }]);
+      await this.deps.store.insert(run, [{ stepIndex: null, phase: 'run.created', detail: { requestId, planHash: run.planHash, steps: run.steps.length, retryUntil: run.retryUntil ?? null } }]);
     } catch (error) {
       if (!isAppError(error, 'ConcurrentUpdate')) throw error;
-      const other = this.deps.store.getByRequest(requestId);
+      const other = await this.deps.store.getByRequest(requestId);
       if (other) this.kick(other.id);
       return other;
     }
@@ -120,11 +120,11 @@ export class ExecutorService {
 
   /** Picks up everything a stopped or crashed process left behind. Call once at start-up. */
   async resumeAll(): Promise<void> {
-    for (const request of this.deps.approvals.list({ statuses: ['approved', 'executing'] })) {
-      if (!this.deps.store.getByRequest(request.id)) await this.start(request.id).catch((error: unknown) => this.logger.error({ requestId: request.id, err: toAppError(error).message }, 'could not resume'));
+    for (const request of await this.deps.approvals.list({ statuses: ['approved', 'executing'] })) {
+      if (!(await this.deps.store.getByRequest(request.id))) await this.start(request.id).catch((error: unknown) => this.logger.error({ requestId: request.id, err: toAppError(error).message }, 'could not resume'));
     }
-    for (const run of this.deps.store.list({ statuses: ['running', 'waitingForInput'] })) {
-      if (run.status === 'running' || this.inputsComplete(run)) this.kick(run.id);
+    for (const run of await this.deps.store.list({ statuses: ['running', 'waitingForInput'] })) {
+      if (run.status === 'running' || (await this.inputsComplete(run))) this.kick(run.id);
     }
     await this.reconcile();
   }
@@ -136,11 +136,11 @@ export class ExecutorService {
    */
   async reconcile(): Promise<void> {
     const now = this.deps.clock.now().getTime();
-    for (const run of this.deps.store.list({ statuses: ['stopped'] })) {
+    for (const run of await this.deps.store.list({ statuses: ['stopped'] })) {
       if (run.retryUntil && now >= Date.parse(run.retryUntil)) await this.failForGood(run, 'the execution window closed before anyone retried');
     }
-    for (const run of this.deps.store.list({ statuses: ['succeeded', 'failed'] })) {
-      const request = this.deps.approvals.get(run.requestId);
+    for (const run of await this.deps.store.list({ statuses: ['succeeded', 'failed'] })) {
+      const request = await this.deps.approvals.get(run.requestId);
       if (request?.status === 'executing') {
         await this.deps.approvals
           .finishExecution(run.requestId, run.status === 'succeeded' ? 'succeeded' : 'failed', run.status === 'succeeded' ? `All ${run.steps.length} steps done and verified.` : run.lastError?.message ?? 'The run failed.')
@@ -157,12 +157,12 @@ export class ExecutorService {
    * named in the request's policy snapshot. Audited before anything moves.
    */
   async retry(runId: string, actor: ExecutorActor): Promise<ActionOutcome> {
-    const run = this.deps.store.get(runId);
+    const run = await this.deps.store.get(runId);
     if (!run) return { ok: false, error: appError('NotFound', `There is no run ${runId}.`) };
-    const request = this.deps.approvals.get(run.requestId);
+    const request = await this.deps.approvals.get(run.requestId);
     const who = actor.aadObjectId?.toLowerCase();
     if (!request || !who || !mayRetry(request, who)) {
-      this.auditRefusal(run, actor, 'execution.retry.refused', 'NotAnApprover');
+      await this.auditRefusal(run, actor, 'execution.retry.refused', 'NotAnApprover');
       return { ok: false, run, error: appError('NotAnApprover', 'Only the person who asked for this change, or one of its approvers, can retry it.') };
     }
     if (run.status !== 'stopped') {
@@ -170,16 +170,16 @@ export class ExecutorService {
     }
     if (run.retryUntil && this.deps.clock.now().getTime() >= Date.parse(run.retryUntil)) {
       const failed = await this.failForGood(run, 'the execution window closed');
-      this.auditRefusal(run, actor, 'execution.retry.refused', 'ExecutionWindowClosed');
+      await this.auditRefusal(run, actor, 'execution.retry.refused', 'ExecutionWindowClosed');
       return { ok: false, run: failed, error: appError('ExecutionWindowClosed', `The execution window closed at ${run.retryUntil}; the run cannot be retried. Submit the plan again for a new approval.`) };
     }
     if (planHash(run.plan) !== request.planHash || run.planHash !== request.planHash) {
-      this.auditRefusal(run, actor, 'execution.retry.refused', 'PlanChanged');
+      await this.auditRefusal(run, actor, 'execution.retry.refused', 'PlanChanged');
       return { ok: false, run, error: appError('PlanChanged', 'The stored plan no longer matches the approved plan hash; it will not run. Submit the plan again.') };
     }
     // Audit before act (fail closed): if this throws, nothing moved.
     try {
-      this.audit({ actor: actorOf(actor), action: 'execution.retried', target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'success', details: { runId: run.id, attempt: run.attempt + 1, failedStep: run.lastError?.stepId ?? null, lastError: run.lastError?.code ?? null } });
+      await this.audit({ actor: actorOf(actor), action: 'execution.retried', target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'success', details: { runId: run.id, attempt: run.attempt + 1, failedStep: run.lastError?.stepId ?? null, lastError: run.lastError?.code ?? null } });
     } catch (error) {
       return { ok: false, run, error: toAppError(error) };
     }
@@ -192,8 +192,8 @@ export class ExecutorService {
       updatedAt: this.deps.clock.now().toISOString(),
       steps: run.steps.map((step) => (step.status === 'failed' ? { ...step, status: 'pending', error: undefined } : step)),
     };
-    if (!this.deps.store.commit(next, run.version, [{ stepIndex: null, phase: 'run.retried', detail: { by: who, attempt: next.attempt } }])) {
-      return { ok: false, run: this.deps.store.get(runId), error: appError('ConcurrentUpdate', 'Someone else changed this run at the same moment; the card shows where it stands.') };
+    if (!(await this.deps.store.commit(next, run.version, [{ stepIndex: null, phase: 'run.retried', detail: { by: who, attempt: next.attempt } }]))) {
+      return { ok: false, run: await this.deps.store.get(runId), error: appError('ConcurrentUpdate', 'Someone else changed this run at the same moment; the card shows where it stands.') };
     }
     await this.deps.observer?.runChanged(next);
     this.kick(run.id);
@@ -205,14 +205,14 @@ export class ExecutorService {
    * named in the approved plan may, once per ceremony; a private key is refused and never stored.
    */
   async submitCertificate(runId: string, actor: ExecutorActor, pem: string): Promise<ActionOutcome> {
-    const run = this.deps.store.get(runId);
+    const run = await this.deps.store.get(runId);
     if (!run) return { ok: false, error: appError('NotFound', `There is no run ${runId}.`) };
     const ceremony = activeCeremony(run);
     if (!ceremony) return { ok: false, run, error: appError('StaleCard', 'This run is not waiting for security-domain certificates (any more).') };
     const who = actor.aadObjectId?.toLowerCase();
     const officer = ceremony.step.params.officers.find((o) => o.objectId.toLowerCase() === who);
     if (!who || !officer) {
-      this.auditRefusal(run, actor, 'execution.certificate.refused', 'NotAnOfficer');
+      await this.auditRefusal(run, actor, 'execution.certificate.refused', 'NotAnOfficer');
       return { ok: false, run, error: appError('NotAnApprover', `Only the security-domain officers named in the approved plan (${ceremony.step.params.officers.map((o) => o.displayName).join(', ')}) can hand in a certificate, each their own.`) };
     }
     let parsed;
@@ -220,30 +220,30 @@ export class ExecutorService {
       parsed = parseOfficerCertificate(pem);
     } catch (error) {
       const refused = toAppError(error);
-      this.auditRefusal(run, actor, 'execution.certificate.refused', refused.details.privateKeyRefused ? 'PrivateKeyRefused' : 'InvalidCertificate');
+      await this.auditRefusal(run, actor, 'execution.certificate.refused', refused.details.privateKeyRefused ? 'PrivateKeyRefused' : 'InvalidCertificate');
       return { ok: false, run, error: refused };
     }
-    const others = this.deps.artifacts.certificates(run.id, ceremony.step.index);
+    const others = await this.deps.artifacts.certificates(run.id, ceremony.step.index);
     if (others.some((c) => c.thumbprint === parsed.thumbprint && c.officerObjectId !== who)) {
-      this.auditRefusal(run, actor, 'execution.certificate.refused', 'DuplicateCertificate');
+      await this.auditRefusal(run, actor, 'execution.certificate.refused', 'DuplicateCertificate');
       return { ok: false, run, error: appError('ValidationFailed', 'Another officer already handed in this same certificate. Each officer needs their own key pair.') };
     }
     try {
-      this.audit({ actor: actorOf(actor), action: 'execution.certificate.accepted', target: `run/${run.id}/${ceremony.step.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'success', details: { runId: run.id, officer: who, thumbprint: parsed.thumbprint, subject: parsed.subject, notAfter: parsed.notAfter, modulusBits: parsed.modulusBits } });
+      await this.audit({ actor: actorOf(actor), action: 'execution.certificate.accepted', target: `run/${run.id}/${ceremony.step.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'success', details: { runId: run.id, officer: who, thumbprint: parsed.thumbprint, subject: parsed.subject, notAfter: parsed.notAfter, modulusBits: parsed.modulusBits } });
     } catch (error) {
       return { ok: false, run, error: toAppError(error) };
     }
     // One certificate serves every ceremony of this run still to come (both HSMs of a plan have the same officers).
     let added = false;
     for (const open of openCeremonies(run)) {
-      const stored = this.deps.artifacts.addCertificate({ runId: run.id, stepIndex: open.step.index, officerObjectId: who, officerName: officer.displayName, certificatePem: parsed.pem, thumbprint: parsed.thumbprint, submittedAt: this.deps.clock.now().toISOString() });
+      const stored = await this.deps.artifacts.addCertificate({ runId: run.id, stepIndex: open.step.index, officerObjectId: who, officerName: officer.displayName, certificatePem: parsed.pem, thumbprint: parsed.thumbprint, submittedAt: this.deps.clock.now().toISOString() });
       if (open.step.index === ceremony.step.index) added = stored;
     }
     if (!added) return { ok: false, run, error: appError('AlreadyVoted', 'You already handed in your certificate for this ceremony; it cannot be replaced here.') };
-    const missing = missingOfficers(ceremony.step, { artifacts: this.deps.artifacts, run });
+    const missing = await missingOfficers(ceremony.step, { artifacts: this.deps.artifacts, run });
     // A journal line only: the run document belongs to whichever process drives it (its CAS).
-    this.deps.store.appendJournal(run.id, [{ stepIndex: ceremony.step.index, phase: 'input.accepted', detail: { officer: who, thumbprint: parsed.thumbprint, missing: missing.length } }]);
-    const current = this.deps.store.get(run.id) ?? run;
+    await this.deps.store.appendJournal(run.id, [{ stepIndex: ceremony.step.index, phase: 'input.accepted', detail: { officer: who, thumbprint: parsed.thumbprint, missing: missing.length } }]);
+    const current = (await this.deps.store.get(run.id)) ?? run;
     await this.deps.observer?.runChanged(current);
     if (missing.length === 0 && current.status === 'waitingForInput') this.kick(run.id);
     return { ok: true, run: current, message: `Thank you, ${officer.displayName}: your certificate (SHA-256 thumbprint ${parsed.thumbprint}) is recorded.${missing.length > 0 ? ` Still waiting for ${missing.map((o) => o.displayName).join(', ')}.` : ' All officers are in; Keyward activates the HSM now.'}` };
@@ -251,32 +251,34 @@ export class ExecutorService {
 
   // ------------------------------------------------------------------------------ queries
 
-  get(runId: string): Run | undefined {
+  get(runId: string): Promise<Run | undefined> {
     return this.deps.store.get(runId);
   }
 
-  getByRequest(requestId: string): Run | undefined {
+  getByRequest(requestId: string): Promise<Run | undefined> {
     return this.deps.store.getByRequest(requestId);
   }
 
-  list(): Run[] {
+  list(): Promise<Run[]> {
     return this.deps.store.list();
   }
 
   /** Runs that wait for this person's certificate. */
-  waitingForOfficer(objectId: string): Run[] {
+  async waitingForOfficer(objectId: string): Promise<Run[]> {
     const id = objectId.toLowerCase();
-    return this.deps.store.list({ statuses: ['waitingForInput'] }).filter((run) => {
+    const waiting: Run[] = [];
+    for (const run of await this.deps.store.list({ statuses: ['waitingForInput'] })) {
       const ceremony = activeCeremony(run);
-      return ceremony !== undefined && missingOfficers(ceremony.step, { artifacts: this.deps.artifacts, run }).some((o) => o.objectId.toLowerCase() === id);
-    });
+      if (ceremony && (await missingOfficers(ceremony.step, { artifacts: this.deps.artifacts, run })).some((o) => o.objectId.toLowerCase() === id)) waiting.push(run);
+    }
+    return waiting;
   }
 
   /** The officers of a run's ceremony and whether each handed in a certificate. */
-  ceremonyStatus(run: Run): Array<{ objectId: string; name: string; submitted: boolean; thumbprint?: string }> | undefined {
+  async ceremonyStatus(run: Run): Promise<Array<{ objectId: string; name: string; submitted: boolean; thumbprint?: string }> | undefined> {
     const ceremony = activeCeremony(run) ?? lastCeremony(run);
     if (!ceremony) return undefined;
-    const certificates = this.deps.artifacts.certificates(run.id, ceremony.step.index);
+    const certificates = await this.deps.artifacts.certificates(run.id, ceremony.step.index);
     return ceremony.step.params.officers.map((officer) => {
       const found = certificates.find((c) => c.officerObjectId === officer.objectId.toLowerCase());
       return { objectId: officer.objectId.toLowerCase(), name: officer.displayName, submitted: found !== undefined, ...(found ? { thumbprint: found.thumbprint } : {}) };
@@ -288,14 +290,14 @@ export class ExecutorService {
    * fresh from Azure. Read-only; audited as a check.
    */
   async verify(selector?: string, actor?: ExecutorActor): Promise<{ run: Run; report: ReadinessReport }> {
-    const run = this.pick(selector);
+    const run = await this.pick(selector);
     if (!run) throw appError('NotFound', selector ? `Keyward knows no run or request starting with "${selector}".` : 'Keyward has not set up any keys yet: there is nothing to verify. Start with "setup".');
     const target = readinessTarget(run.plan);
     if (!target) throw appError('NotFound', `Run ${run.id} has no keys to verify.`);
     const report = await this.deps.readiness.check(target, new ContainerLocator(this.deps.azure, run));
     const counts = { pass: 0, warn: 0, fail: 0, unknown: 0 };
     for (const line of report.lines) counts[line.status] += 1;
-    this.audit({ actor: actor ? actorOf(actor) : EXECUTOR_ACTOR, action: 'readiness.checked', target: target.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', '), requestId: run.requestId, planHash: run.planHash, outcome: report.ready ? 'success' : 'info', details: { runId: run.id, ...counts, probed: report.probed } });
+    await this.audit({ actor: actor ? actorOf(actor) : EXECUTOR_ACTOR, action: 'readiness.checked', target: target.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', '), requestId: run.requestId, planHash: run.planHash, outcome: report.ready ? 'success' : 'info', details: { runId: run.id, ...counts, probed: report.probed } });
     return { run, report: { checkedAt: report.checkedAt, keys: report.keys, lines: report.lines, ready: report.ready, probed: report.probed } };
   }
 
@@ -330,12 +332,19 @@ export class ExecutorService {
       .drive(runId)
       .then(() => undefined)
       .catch((error: unknown) => this.logger.error({ runId, err: toAppError(error).message }, 'run drive failed'))
-      .finally(() => {
+      .then(async () => {
+        if (!this.kickAgain.delete(runId)) return false;
+        const run = await this.deps.store.get(runId);
+        return run !== undefined && (run.status === 'running' || (run.status === 'waitingForInput' && (await this.inputsComplete(run))));
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ runId, err: toAppError(error).message }, 'could not re-check the run after its drive');
+        return false;
+      })
+      .then((again) => {
         this.active.delete(runId);
-        if (this.kickAgain.delete(runId)) {
-          const run = this.deps.store.get(runId);
-          if (run && (run.status === 'running' || (run.status === 'waitingForInput' && this.inputsComplete(run)))) this.kick(runId);
-        }
+        // A kick that arrived while the re-check above was reading the store is honoured too.
+        if (this.kickAgain.delete(runId) || again) this.kick(runId);
       });
     this.active.set(runId, drive);
   }
@@ -358,23 +367,23 @@ export class ExecutorService {
     };
   }
 
-  private inputsComplete(run: Run): boolean {
+  private async inputsComplete(run: Run): Promise<boolean> {
     const ceremony = activeCeremony(run);
-    return ceremony !== undefined && missingOfficers(ceremony.step, { artifacts: this.deps.artifacts, run }).length === 0;
+    return ceremony !== undefined && (await missingOfficers(ceremony.step, { artifacts: this.deps.artifacts, run })).length === 0;
   }
 
   private async failForGood(run: Run, why: string): Promise<Run> {
     const detail = `${run.lastError ? `Stopped at ${run.lastError.stepId ?? 'a step'} (${run.lastError.code}): ${run.lastError.message} ` : ''}Not retried: ${why}. Everything done before the failure stays in Azure; submit the plan again to finish it.`;
     const next: Run = { ...run, status: 'failed', version: run.version + 1, updatedAt: this.deps.clock.now().toISOString(), finishedAt: this.deps.clock.now().toISOString() };
     const journal: NewJournalEntry[] = [{ stepIndex: null, phase: 'run.failed', detail: { why } }];
-    if (!this.deps.store.commit(next, run.version, journal)) return this.deps.store.get(run.id) ?? run;
+    if (!(await this.deps.store.commit(next, run.version, journal))) return (await this.deps.store.get(run.id)) ?? run;
     await this.deps.approvals.finishExecution(run.requestId, 'failed', detail).catch((error: unknown) => this.logger.error({ requestId: run.requestId, code: toAppError(error).code }, 'could not fail the request'));
     await this.deps.observer?.runChanged(next);
     return next;
   }
 
-  private pick(selector?: string): Run | undefined {
-    const runs = this.deps.store.list();
+  private async pick(selector?: string): Promise<Run | undefined> {
+    const runs = await this.deps.store.list();
     if (selector) {
       const s = selector.trim().toLowerCase();
       return runs.reverse().find((run) => run.id.toLowerCase().startsWith(s) || run.requestId.toLowerCase().startsWith(s));
@@ -382,13 +391,13 @@ export class ExecutorService {
     return [...runs].reverse().find((run) => run.status === 'succeeded') ?? runs[runs.length - 1];
   }
 
-  private audit(event: Parameters<ExecutorAudit['append']>[0]): void {
-    this.deps.audit.append(event);
+  private async audit(event: Parameters<ExecutorAudit['append']>[0]): Promise<void> {
+    await this.deps.audit.append(event);
   }
 
-  private auditRefusal(run: Run, actor: ExecutorActor, action: string, reason: string): void {
+  private async auditRefusal(run: Run, actor: ExecutorActor, action: string, reason: string): Promise<void> {
     try {
-      this.audit({ actor: actorOf(actor), action, target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'denied', reason, details: { runId: run.id } });
+      await this.audit({ actor: actorOf(actor), action, target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'denied', reason, details: { runId: run.id } });
     } catch (error) {
       this.logger.error({ code: toAppError(error).code }, 'could not audit a refusal');
     }

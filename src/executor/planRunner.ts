@@ -9,7 +9,7 @@ import type { ReadinessService } from './readinessService';
 import { backoffDelay, isTransient } from './retryPolicy';
 import { doneCount, progressBar, progressLine } from './runProgress';
 import type { RunArtifactStore, RunStore } from './runStore';
-import type { NewJournalEntry, Run, RunError, StepOutput, StepState } from './runTypes';
+import type { NewJournalEntry, Run, RunError, StepState } from './runTypes';
 import type { SecurityDomainVault } from './securityDomainVault';
 import type { StepContext, StepHandler, StepHandlers } from './stepHandler';
 import { STEP_HANDLERS } from './stepHandlers';
@@ -88,34 +88,49 @@ export class PlanRunner {
    * Returns the run as stored afterwards, or undefined when another process holds it.
    */
   async drive(runId: string): Promise<Run | undefined> {
-    const initial = this.deps.store.get(runId);
+    const initial = await this.deps.store.get(runId);
     if (!initial || (initial.status !== 'running' && initial.status !== 'waitingForInput')) return initial;
-    if (!this.acquire(runId)) return undefined;
+    if (!(await this.acquire(runId))) return undefined;
     let lost = false;
+    let renewing: Promise<void> | undefined;
     const renew = () => {
-      if (!this.deps.store.renewLease(runId, this.deps.owner, this.deps.clock.now().getTime(), this.deps.settings.leaseTtlMs)) lost = true;
+      // One renewal at a time; a store error is not a lost lease (the next commit's
+      // compare-and-set still stops us if another process took the run over meanwhile).
+      renewing ??= this.deps.store
+        .renewLease(runId, this.deps.owner, this.deps.clock.now().getTime(), this.deps.settings.leaseTtlMs)
+        .then(
+          (held) => {
+            if (!held) lost = true;
+          },
+          (error: unknown) => this.logger.warn({ runId, err: toAppError(error).message }, 'could not renew the run lease; trying again at the next beat'),
+        )
+        .finally(() => (renewing = undefined));
     };
     const stopHeartbeat = (this.deps.heartbeat ?? defaultHeartbeat)(renew, Math.max(1, Math.floor(this.deps.settings.leaseTtlMs / 3)));
-    const drive = new Drive(this, runId, () => lost);
     try {
-      return await withCorrelation(initial.requestId, () => drive.execute());
+      // Read again under the lease: the holder before us may have moved the run meanwhile.
+      const current = await this.deps.store.get(runId);
+      if (!current || (current.status !== 'running' && current.status !== 'waitingForInput')) return current;
+      const drive = new Drive(this, current, () => lost);
+      return await withCorrelation(current.requestId, () => drive.execute());
     } catch (error) {
       if (error instanceof Interrupted) {
         if (error.why !== 'refusedToStart') this.logger.info({ runId, why: error.why }, 'run interrupted; it resumes where it stopped');
-        return this.deps.store.get(runId);
+        return await this.deps.store.get(runId);
       }
       throw error;
     } finally {
       stopHeartbeat();
-      this.deps.store.releaseLease(runId, this.deps.owner);
+      await renewing;
+      await this.deps.store.releaseLease(runId, this.deps.owner).catch((error: unknown) => this.logger.warn({ runId, err: toAppError(error).message }, 'could not release the run lease; it lapses on its own'));
     }
   }
 
-  private acquire(runId: string): boolean {
+  private async acquire(runId: string): Promise<boolean> {
     const { store, clock, owner, settings } = this.deps;
     const now = clock.now().getTime();
-    if (store.acquireLease(runId, owner, now, settings.leaseTtlMs)) return true;
-    const holder = store.lease(runId);
+    if (await store.acquireLease(runId, owner, now, settings.leaseTtlMs)) return true;
+    const holder = await store.lease(runId);
     if (holder && this.deps.ownerIsDead?.(holder.owner)) {
       this.logger.warn({ runId, holder: holder.owner }, 'the process that held this run is gone; taking it over');
       return store.acquireLease(runId, owner, now, settings.leaseTtlMs, holder.owner);
@@ -140,15 +155,15 @@ class Drive {
 
   constructor(
     private readonly runner: PlanRunner,
-    runId: string,
+    initial: Run,
     private readonly leaseLost: () => boolean,
   ) {
     const internals = runner.internals;
     this.deps = internals.deps;
     this.handlers = internals.handlers;
-    this.logger = internals.logger.child({ runId });
+    this.logger = internals.logger.child({ runId: initial.id });
     this.signal = internals.signal;
-    this.current = this.deps.store.get(runId) as Run;
+    this.current = initial;
     this.containers = new ContainerLocator(this.deps.azure, this.current);
   }
 
@@ -157,7 +172,7 @@ class Drive {
   }
 
   async execute(): Promise<Run> {
-    if (this.run.status === 'waitingForInput') this.commit((run) => ({ ...run, status: 'running', waitingFor: undefined }), [{ stepIndex: null, phase: 'run.resumed', detail: { from: 'waitingForInput' } }]);
+    if (this.run.status === 'waitingForInput') await this.commit((run) => ({ ...run, status: 'running', waitingFor: undefined }), [{ stepIndex: null, phase: 'run.resumed', detail: { from: 'waitingForInput' } }]);
     await this.checkIdentity();
     for (const planned of this.run.plan.steps) {
       const state = this.run.steps[planned.index];
@@ -177,39 +192,39 @@ class Drive {
     await this.announce(progressLine(this.run, planned.index, what));
     for (let attempt = 1; ; attempt += 1) {
       try {
-        this.commitStep(planned.index, (s) => ({ ...s, status: 'running', error: undefined, startedAt: s.startedAt ?? this.now() }), [{ stepIndex: planned.index, phase: 'step.check', detail: { attempt } }]);
+        await this.commitStep(planned.index, (s) => ({ ...s, status: 'running', error: undefined, startedAt: s.startedAt ?? this.now() }), [{ stepIndex: planned.index, phase: 'step.check', detail: { attempt } }]);
         const context = this.context(planned);
         const check = await handler.check(planned, context);
         this.interruptIfNeeded();
         if (check.state === 'done') {
-          this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: check.note, output: check.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.skipped', detail: { note: check.note, output: check.output } }]);
-          this.auditStep(planned, handler, 'execution.step.skipped', 'info', { note: check.note });
+          await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: check.note, output: check.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.skipped', detail: { note: check.note, output: check.output } }]);
+          await this.auditStep(planned, handler, 'execution.step.skipped', 'info', { note: check.note });
           await this.changed();
           return 'done';
         }
         if (check.state === 'waiting') {
-          this.commit(
+          await this.commit(
             (run) => ({ ...run, status: 'waitingForInput', waitingFor: check.waitingFor, steps: replaceStep(run.steps, planned.index, (s) => ({ ...s, status: 'waiting', note: check.waitingFor })) }),
             [
               { stepIndex: planned.index, phase: 'step.waiting', detail: { waitingFor: check.waitingFor } },
               { stepIndex: null, phase: 'run.waiting', detail: { stepId: planned.id } },
             ],
           );
-          this.auditStep(planned, handler, 'execution.step.waiting', 'info', { waitingFor: check.waitingFor });
+          await this.auditStep(planned, handler, 'execution.step.waiting', 'info', { waitingFor: check.waitingFor });
           await this.report(`Waiting at step ${planned.index + 1} of ${this.run.steps.length}: ${check.waitingFor}`);
           await this.changed();
           return 'waiting';
         }
         // Audit before act: no record, no change in Azure.
-        this.auditStep(planned, handler, 'execution.step.apply', 'info', { attempt, summary: planned.summary });
-        this.commitStep(planned.index, (s) => ({ ...s, attempts: s.attempts + 1 }), [{ stepIndex: planned.index, phase: 'step.apply', detail: { attempt } }]);
+        await this.auditStep(planned, handler, 'execution.step.apply', 'info', { attempt, summary: planned.summary });
+        await this.commitStep(planned.index, (s) => ({ ...s, attempts: s.attempts + 1 }), [{ stepIndex: planned.index, phase: 'step.apply', detail: { attempt } }]);
         const output = await handler.apply(planned, context, check.resume);
         this.interruptIfNeeded();
-        this.commitStep(planned.index, (s) => ({ ...s, output }), [{ stepIndex: planned.index, phase: 'step.applied', detail: { output } }]);
+        await this.commitStep(planned.index, (s) => ({ ...s, output }), [{ stepIndex: planned.index, phase: 'step.applied', detail: { output } }]);
         const verified = await handler.verify(planned, context, output);
         this.interruptIfNeeded();
-        this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: verified.note, output: verified.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.verified', detail: { note: verified.note } }]);
-        this.auditStep(planned, handler, 'execution.step.succeeded', 'success', { note: verified.note, attempts: this.run.steps[planned.index]?.attempts ?? attempt });
+        await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: verified.note, output: verified.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.verified', detail: { note: verified.note } }]);
+        await this.auditStep(planned, handler, 'execution.step.succeeded', 'success', { note: verified.note, attempts: this.run.steps[planned.index]?.attempts ?? attempt });
         await this.changed();
         return 'done';
       } catch (raw) {
@@ -219,7 +234,7 @@ class Drive {
         const transient = isTransient(error, { forbiddenMayBePropagation: handler.forbiddenMayBePropagation?.(planned, this.run) ?? false });
         if (transient && attempt < maxAttempts) {
           const delayMs = backoffDelay(attempt, error, this.deps.settings.retry, this.deps.random);
-          this.commitStep(planned.index, (s) => ({ ...s, error: runError(error, planned.id, true) }), [
+          await this.commitStep(planned.index, (s) => ({ ...s, error: runError(error, planned.id, true) }), [
             { stepIndex: planned.index, phase: 'step.retry', detail: { attempt, nextAttempt: attempt + 1, maxAttempts, delayMs, ...errorFacts(error) } },
           ]);
           this.logger.info({ step: planned.id, attempt, delayMs, code: error.code, status: error.details.status }, 'step failed for now; retrying');
@@ -234,7 +249,7 @@ class Drive {
 
   private async stopAt(planned: PlanStep, handler: StepHandler<PlanStep>, error: AppError, transient: boolean, attempt: number): Promise<'stopped'> {
     const failure = runError(error, planned.id, transient);
-    this.commit(
+    await this.commit(
       (run) => ({ ...run, status: 'stopped', lastError: failure, steps: replaceStep(run.steps, planned.index, (s) => ({ ...s, status: 'failed', error: failure })) }),
       [
         { stepIndex: planned.index, phase: 'step.failed', detail: { attempts: attempt, ...errorFacts(error) } },
@@ -242,7 +257,7 @@ class Drive {
       ],
     );
     try {
-      this.auditStep(planned, handler, 'execution.step.failed', 'failure', { code: error.code, message: error.message, attempts: attempt, ...errorFacts(error) });
+      await this.auditStep(planned, handler, 'execution.step.failed', 'failure', { code: error.code, message: error.message, attempts: attempt, ...errorFacts(error) });
     } catch (auditError) {
       // The run has stopped already; nothing more will act. Say so loudly.
       this.logger.error({ step: planned.id, code: toAppError(auditError).code }, 'could not audit a step failure');
@@ -255,7 +270,7 @@ class Drive {
   }
 
   private async succeed(): Promise<Run> {
-    this.commit((run) => ({ ...run, status: 'succeeded', finishedAt: this.now(), lastError: undefined }), [{ stepIndex: null, phase: 'run.succeeded', detail: { steps: this.run.steps.length } }]);
+    await this.commit((run) => ({ ...run, status: 'succeeded', finishedAt: this.now(), lastError: undefined }), [{ stepIndex: null, phase: 'run.succeeded', detail: { steps: this.run.steps.length } }]);
     await this.changed();
     try {
       await this.deps.approvals.finishExecution(this.run.requestId, 'succeeded', successDetail(this.run));
@@ -282,8 +297,8 @@ class Drive {
       readiness: deps.readiness,
       sleep: (ms) => this.sleep(ms),
       progress: (text, detail) => this.progress(planned, text, false, detail),
-      audit: (action, target, details, outcome = 'success') => {
-        deps.audit.append({ actor: EXECUTOR_ACTOR, action, target, requestId: this.run.requestId, planHash: this.run.planHash, outcome, details: { runId: this.run.id, stepId: planned.id, ...details } });
+      audit: async (action, target, details, outcome = 'success') => {
+        await deps.audit.append({ actor: EXECUTOR_ACTOR, action, target, requestId: this.run.requestId, planHash: this.run.planHash, outcome, details: { runId: this.run.id, stepId: planned.id, ...details } });
       },
       securityDomainStored: async (notice: Omit<SecurityDomainStoredNotice, 'run'>) => {
         try {
@@ -322,8 +337,8 @@ class Drive {
     throw new StoppedBeforeStart();
   }
 
-  private auditStep(planned: PlanStep, handler: StepHandler<PlanStep>, action: string, outcome: AuditOutcome, details: Record<string, unknown>): void {
-    this.deps.audit.append({
+  private async auditStep(planned: PlanStep, handler: StepHandler<PlanStep>, action: string, outcome: AuditOutcome, details: Record<string, unknown>): Promise<void> {
+    await this.deps.audit.append({
       actor: EXECUTOR_ACTOR,
       action,
       target: handler.target(planned),
@@ -341,7 +356,7 @@ class Drive {
     const last = this.runner.internals.lastProgressAt.get(key);
     if (!force && last !== undefined && now - last < this.deps.settings.progressIntervalMs) return;
     this.runner.internals.lastProgressAt.set(key, now);
-    this.commitStep(planned.index, (s) => ({ ...s, note: text }), [{ stepIndex: planned.index, phase: 'step.progress', detail: { text, ...detail } }]);
+    await this.commitStep(planned.index, (s) => ({ ...s, note: text }), [{ stepIndex: planned.index, phase: 'step.progress', detail: { text, ...detail } }]);
     await this.report(`${text}  ${progressBar(doneCount(this.run), this.run.steps.length)}`);
     await this.changed();
   }
@@ -384,15 +399,15 @@ class Drive {
     if (this.leaseLost()) throw new Interrupted('leaseLost');
   }
 
-  private commitStep(index: number, change: (step: StepState) => StepState, journal: readonly NewJournalEntry[]): void {
-    this.commit((run) => ({ ...run, steps: replaceStep(run.steps, index, change) }), journal);
+  private commitStep(index: number, change: (step: StepState) => StepState, journal: readonly NewJournalEntry[]): Promise<void> {
+    return this.commit((run) => ({ ...run, steps: replaceStep(run.steps, index, change) }), journal);
   }
 
   /** Stores the next version of the run with its journal lines, or stops if the run moved under us. */
-  private commit(change: (run: Run) => Run, journal: readonly NewJournalEntry[]): void {
+  private async commit(change: (run: Run) => Run, journal: readonly NewJournalEntry[]): Promise<void> {
     this.interruptIfNeeded();
     const next: Run = { ...change(this.run), version: this.run.version + 1, updatedAt: this.now() };
-    if (!this.deps.store.commit(next, this.run.version, journal)) throw new Interrupted('leaseLost');
+    if (!(await this.deps.store.commit(next, this.run.version, journal))) throw new Interrupted('leaseLost');
     this.current = next;
   }
 

@@ -121,7 +121,7 @@ export class ReadinessService {
           observed.key = { ok: true, value: { kid: key!.id, kty: key!.keyType, keyOps: key!.keyOps, enabled: key!.enabled, expires: key!.expiresOn ?? null, recoveryLevel: key!.recoveryLevel, recoverableDays: key!.recoverableDays, hsmPlatform: key!.hsmPlatform } };
         } else observed.key = found;
       }
-      const backup = this.deps.artifacts.latestBackup(ref.containerName, ref.keyName);
+      const backup = await this.deps.artifacts.latestBackup(ref.containerName, ref.keyName);
       observed.backup = { ok: true, value: backup ? { present: true, keyVersion: backup.keyVersion, takenAt: backup.takenAt } : { present: false } };
       if (this.deps.probe && key && principal) {
         const probe = this.deps.probe;

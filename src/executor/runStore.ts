@@ -7,39 +7,39 @@ export interface RunLease {
 }
 
 /**
- * Persistence of runs, their journal and their leases. Synchronous on purpose (SQLite): a state
+ * Persistence of runs, their journal and their leases. A state
  * change and its journal lines are stored as ONE transaction, so the journal never says more or
  * less than the run record.
  */
 export interface RunStore {
   /** Stores a new run (version 1) and its first journal lines. Refuses a second run for a request. */
-  insert(run: Run, journal: readonly NewJournalEntry[]): void;
-  get(runId: string): Run | undefined;
-  getByRequest(requestId: string): Run | undefined;
-  list(filter?: { statuses?: readonly RunStatus[] }): Run[];
+  insert(run: Run, journal: readonly NewJournalEntry[]): Promise<void>;
+  get(runId: string): Promise<Run | undefined>;
+  getByRequest(requestId: string): Promise<Run | undefined>;
+  list(filter?: { statuses?: readonly RunStatus[] }): Promise<Run[]>;
   /**
    * Replaces the run only if its version is still `expectedVersion` (`next.version` must be
    * `expectedVersion + 1`) and appends `journal` in the same transaction. False = someone else
    * changed it first; nothing was written.
    */
-  commit(next: Run, expectedVersion: number, journal: readonly NewJournalEntry[]): boolean;
-  journal(runId: string): JournalEntry[];
+  commit(next: Run, expectedVersion: number, journal: readonly NewJournalEntry[]): Promise<boolean>;
+  journal(runId: string): Promise<JournalEntry[]>;
   /**
    * Appends journal lines without changing the run (for events from outside the lease holder, such
    * as an officer's certificate): never conflicts with the drive's compare-and-set.
    */
-  appendJournal(runId: string, journal: readonly NewJournalEntry[]): void;
+  appendJournal(runId: string, journal: readonly NewJournalEntry[]): Promise<void>;
 
   /** The current lease, if any. */
-  lease(runId: string): RunLease | undefined;
+  lease(runId: string): Promise<RunLease | undefined>;
   /**
    * Takes the lease when it is free, expired, already ours, or held by `replacing` (a holder the
    * caller proved dead). Compare-and-set in one statement: two processes never both get it.
    */
-  acquireLease(runId: string, owner: string, nowMs: number, ttlMs: number, replacing?: string): boolean;
+  acquireLease(runId: string, owner: string, nowMs: number, ttlMs: number, replacing?: string): Promise<boolean>;
   /** Extends our lease; false = we lost it (stop working on the run at once). */
-  renewLease(runId: string, owner: string, nowMs: number, ttlMs: number): boolean;
-  releaseLease(runId: string, owner: string): void;
+  renewLease(runId: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean>;
+  releaseLease(runId: string, owner: string): Promise<void>;
 }
 
 /** A key backup Keyward wrote (the file is in the configured backup directory, never in chat). */
@@ -83,12 +83,12 @@ export interface SecurityDomainShare {
 
 /** Backups, ceremony certificates and security-domain share holders. */
 export interface RunArtifactStore {
-  recordBackup(record: BackupRecord): void;
+  recordBackup(record: BackupRecord): Promise<void>;
   /** The newest backup of a key (by container and key name, case-insensitive). */
-  latestBackup(containerName: string, keyName: string): BackupRecord | undefined;
+  latestBackup(containerName: string, keyName: string): Promise<BackupRecord | undefined>;
   /** False when this officer already handed in a certificate for this step. */
-  addCertificate(certificate: OfficerCertificate): boolean;
-  certificates(runId: string, stepIndex: number): OfficerCertificate[];
-  recordShares(shares: readonly SecurityDomainShare[]): void;
-  shares(hsmName: string): SecurityDomainShare[];
+  addCertificate(certificate: OfficerCertificate): Promise<boolean>;
+  certificates(runId: string, stepIndex: number): Promise<OfficerCertificate[]>;
+  recordShares(shares: readonly SecurityDomainShare[]): Promise<void>;
+  shares(hsmName: string): Promise<SecurityDomainShare[]>;
 }

@@ -39,7 +39,7 @@ export interface StepContext {
   /** A progress line for people (cards) and the journal; throttled by the runner. */
   progress(text: string, detail?: Record<string, unknown>): Promise<void>;
   /** Appends an audit event for something the step did (fail closed: throws AuditWriteFailed). */
-  audit(action: string, target: string, details: Record<string, unknown>, outcome?: 'success' | 'info'): void;
+  audit(action: string, target: string, details: Record<string, unknown>, outcome?: 'success' | 'info'): Promise<void>;
   securityDomainStored(notice: Omit<SecurityDomainStoredNotice, 'run'>): Promise<void>;
 }
 

@@ -31,7 +31,7 @@ export interface HealthMonitorDeps {
   inventory: InventoryService;
   checker: KeyChecker;
   clock: Clock;
-  audit: { append(event: AuditEventInput): unknown };
+  audit: { append(event: AuditEventInput): Promise<unknown> };
   servicePrincipalObjectId(workload: DepScope): Promise<string | undefined>;
 }
 
@@ -41,8 +41,8 @@ export class HealthMonitor {
   /** Checks every active key once; stores the results; returns what drifted. */
   async checkAll(): Promise<HealthCheckResult> {
     const { inventory } = this.deps;
-    const activeContainers = new Set(inventory.containers().filter((c) => c.status === 'active').map((c) => c.id));
-    const keys = inventory.keys().filter((k) => k.status === 'active' && activeContainers.has(containerId(k.ref.containerKind, k.ref.containerName)));
+    const activeContainers = new Set((await inventory.containers()).filter((c) => c.status === 'active').map((c) => c.id));
+    const keys = (await inventory.keys()).filter((k) => k.status === 'active' && activeContainers.has(containerId(k.ref.containerKind, k.ref.containerName)));
     const checkedAt = this.deps.clock.now().toISOString();
     if (keys.length === 0) return { checkedAt, keys: 0, drift: [] };
     const workloads = [...new Set(keys.map((k) => k.ref.workload))];
@@ -60,28 +60,28 @@ export class HealthMonitor {
     for (const group of groups.values()) {
       const report = await this.deps.checker.check({ keys: group.map((k) => k.ref), principals: principals.filter((p) => group.some((k) => k.ref.workload === p.workload)) });
       checkedAtLatest = report.checkedAt;
-      drift.push(...this.compare(group, report));
+      drift.push(...(await this.compare(group, report)));
     }
     return { checkedAt: checkedAtLatest, keys: keys.length, drift };
   }
 
-  private compare(keys: readonly InventoryKey[], report: { checkedAt: string; lines: readonly ChecklistLine[] }): DriftReport[] {
+  private async compare(keys: readonly InventoryKey[], report: { checkedAt: string; lines: readonly ChecklistLine[] }): Promise<DriftReport[]> {
     const { inventory } = this.deps;
     const drift: DriftReport[] = [];
     for (const key of keys) {
-      // Read the previous record and write the new one in one immediate transaction: when two
-      // Keyward processes check at once, the second compares against the first's result, so only
-      // one of them reports (and posts) the drift.
-      const found = inventory.transaction(() => this.compareKey(key, report));
+      // Read the previous record and write the new one (and its audit record) in one unit of work:
+      // when two Keyward processes check at once, the second compares against the first's result,
+      // so only one of them reports (and posts) the drift.
+      const found = await inventory.transaction(() => this.compareKey(key, report));
       if (found) drift.push(found);
     }
     return drift;
   }
 
-  private compareKey(key: InventoryKey, report: { checkedAt: string; lines: readonly ChecklistLine[] }): DriftReport | undefined {
+  private async compareKey(key: InventoryKey, report: { checkedAt: string; lines: readonly ChecklistLine[] }): Promise<DriftReport | undefined> {
     const { inventory } = this.deps;
     const lines = report.lines.filter((line) => belongsTo(line, key.ref));
-    const previous = inventory.health(key.ref.versionlessUri);
+    const previous = await inventory.health(key.ref.versionlessUri);
     // A newer result is already stored (another process finished a later check first): keep it.
     if (previous && previous.checkedAt > report.checkedAt) return undefined;
     const summary = summarizeChecklist(lines);
@@ -92,13 +92,13 @@ export class HealthMonitor {
       counts: { pass: summary.pass, warn: summary.warn, fail: summary.fail, unknown: summary.unknown },
       problems: lines.filter((l) => l.status === 'fail' || l.status === 'unknown').map((l) => ({ id: l.id, status: l.status, title: l.title, detail: l.detail, ...(l.fix ? { fix: l.fix.text } : {}) })),
     };
-    inventory.putHealth(record);
+    await inventory.putHealth(record);
     const wasRed = new Set((previous?.problems ?? []).filter((p) => p.status === 'fail').map((p) => p.id));
     const newlyRed = lines.filter((l) => l.status === 'fail' && !wasRed.has(l.id));
     const nowRed = new Set(lines.filter((l) => l.status === 'fail').map((l) => l.id));
     const resolved = [...wasRed].filter((id) => !nowRed.has(id));
     if (newlyRed.length === 0 && resolved.length === 0) return undefined;
-    this.deps.audit.append({
+    await this.deps.audit.append({
       actor: { objectId: 'system:keyward', name: 'Keyward' },
       action: newlyRed.length > 0 ? 'health.drift' : 'health.recovered',
       target: key.ref.versionlessUri,

@@ -21,7 +21,7 @@ export interface DownloadOffer {
 }
 
 export interface DownloadOffers {
-  offer(input: { fileName: string; content: string; ownerObjectId: string; purpose: string }): DownloadOffer;
+  offer(input: { fileName: string; content: string; ownerObjectId: string; purpose: string }): Promise<DownloadOffer>;
 }
 
 /** Starts (or finds) the executor's run of an approved request. */

@@ -68,24 +68,24 @@ export class InventoryService {
    * Folds a run into the inventory. Safe to call for every change of a run and again after a
    * restart: a run version already recorded is skipped, and every merge is idempotent.
    */
-  recordRun(run: RecordableRun, context: { custodians?: { A: readonly string[]; B: readonly string[] } } = {}): InventoryChange[] {
+  async recordRun(run: RecordableRun, context: { custodians?: { A: readonly string[]; B: readonly string[] } } = {}): Promise<InventoryChange[]> {
     const { store } = this.io;
-    return store.transaction(() => {
-      const recorded = store.recordedRunVersion(run.id);
+    return store.transaction(async () => {
+      const recorded = await store.recordedRunVersion(run.id);
       if (recorded !== undefined && recorded >= run.version) return [];
       const changes: InventoryChange[] = [];
       for (const state of run.steps) {
         if (state.status !== 'done') continue;
         const step = run.plan.steps[state.index];
         if (!step || step.kind !== state.kind) continue;
-        changes.push(...this.recordStep(run, step, state.output ?? {}, context));
+        changes.push(...(await this.recordStep(run, step, state.output ?? {}, context)));
       }
-      store.markRunRecorded(run.id, run.version);
+      await store.markRunRecorded(run.id, run.version);
       return changes;
     });
   }
 
-  private recordStep(run: RecordableRun, step: PlanStep, output: Readonly<Record<string, unknown>>, context: { custodians?: { A: readonly string[]; B: readonly string[] } }): InventoryChange[] {
+  private async recordStep(run: RecordableRun, step: PlanStep, output: Readonly<Record<string, unknown>>, context: { custodians?: { A: readonly string[]; B: readonly string[] } }): Promise<InventoryChange[]> {
     const now = this.now();
     const { store } = this.io;
     switch (step.kind) {
@@ -95,9 +95,9 @@ export class InventoryService {
         const kind = step.kind === 'ensureVault' ? 'vault' : 'managedHsm';
         const name = step.kind === 'ensureVault' ? step.params.vaultName : step.params.hsmName;
         const id = containerId(kind, name);
-        const existing = store.getContainer(id);
+        const existing = await store.getContainer(id);
         if (existing && existing.status === 'active') return [];
-        store.putContainer({
+        await store.putContainer({
           id,
           kind,
           name,
@@ -118,18 +118,18 @@ export class InventoryService {
         const version = versionOf(output);
         if (!ref) return [];
         const pairId = `${run.requestId}:${ref.workload}`;
-        const changed = this.mergeKey(ref, pairId, step.params.keySize, version ? { version, recordedAt: now, requestId: run.requestId, how: 'setup' } : undefined, context.custodians);
+        const changed = await this.mergeKey(ref, pairId, step.params.keySize, version ? { version, recordedAt: now, requestId: run.requestId, how: 'setup' } : undefined, context.custodians);
         return changed ? [{ what: 'key', id: keyId(ref.versionlessUri), summary: `Key ${ref.keyName} (key ${ref.site} of ${ref.workload})${version ? ` version ${version}` : ''}` }] : [];
       }
       case 'rollKey': {
         const ref = run.plan.keys.find((k) => sameName(k.containerName, step.params.container.name) && sameName(k.keyName, step.params.keyName));
         const version = versionOf(output);
         if (!ref || !version) return [];
-        const key = store.getKey(keyId(ref.versionlessUri));
+        const key = await store.getKey(keyId(ref.versionlessUri));
         if (!key) {
-          this.mergeKey(ref, `adopted:${pairHash([ref.versionlessUri])}`, step.params.keySize, { version, recordedAt: now, requestId: run.requestId, how: 'roll' });
+          await this.mergeKey(ref, `adopted:${pairHash([ref.versionlessUri])}`, step.params.keySize, { version, recordedAt: now, requestId: run.requestId, how: 'roll' });
         } else if (!key.versions.some((v) => v.version === version)) {
-          store.putKey({ ...key, versions: [...key.versions, { version, recordedAt: now, requestId: run.requestId, how: 'roll' }], keySize: step.params.keySize, updatedAt: now });
+          await store.putKey({ ...key, versions: [...key.versions, { version, recordedAt: now, requestId: run.requestId, how: 'roll' }], keySize: step.params.keySize, updatedAt: now });
         } else return [];
         return [{ what: 'keyVersion', id: keyId(ref.versionlessUri), summary: `Key ${ref.keyName}: new version ${version}; older versions stay enabled` }];
       }
@@ -137,10 +137,10 @@ export class InventoryService {
       case 'deleteManagedHsm': {
         const kind = step.kind === 'deleteVault' ? 'vault' : 'managedHsm';
         const id = containerId(kind, step.params.name);
-        const existing = store.getContainer(id) ?? this.containerFromParams(kind, step.params, now);
+        const existing = (await store.getContainer(id)) ?? this.containerFromParams(kind, step.params, now);
         if (existing.status === 'purged') return [];
         const scheduled = stringOf(output.scheduledPurgeDate);
-        store.putContainer({
+        await store.putContainer({
           ...existing,
           status: 'softDeleted',
           deletedAt: existing.deletedAt ?? stringOf(output.deletionDate) ?? now,
@@ -154,12 +154,12 @@ export class InventoryService {
       case 'purgeManagedHsm': {
         const kind = step.kind === 'purgeVault' ? 'vault' : 'managedHsm';
         const id = containerId(kind, step.params.name);
-        const existing = store.getContainer(id);
+        const existing = await store.getContainer(id);
         if (!existing) return [];
-        if (output.state === 'purged') return this.markPurged(id, stringOf(output.purgedAt) ?? now, run.requestId);
+        if (output.state === 'purged') return await this.markPurged(id, stringOf(output.purgedAt) ?? now, run.requestId);
         const scheduled = stringOf(output.scheduledPurgeDate);
         if (existing.status === 'purged' || (existing.scheduledPurgeDate === scheduled && existing.status === 'softDeleted')) return [];
-        store.putContainer({ ...existing, status: 'softDeleted', ...(scheduled ? { scheduledPurgeDate: scheduled } : {}), teardownRequestId: run.requestId, updatedAt: now });
+        await store.putContainer({ ...existing, status: 'softDeleted', ...(scheduled ? { scheduledPurgeDate: scheduled } : {}), teardownRequestId: run.requestId, updatedAt: now });
         return [{ what: 'container', id, summary: `${existing.name}: Azure purges it on ${scheduled ?? 'its scheduled purge date'}` }];
       }
       case 'applyDep':
@@ -170,9 +170,9 @@ export class InventoryService {
         const ids = refs.map((ref) => depId(ref));
         const changes: InventoryChange[] = [];
         for (const id of ids) {
-          const dep = store.getDep(id);
+          const dep = await store.getDep(id);
           if (!dep || dep.state === state) continue;
-          store.putDep({ ...dep, state: state as DepState, history: [...dep.history, { at: now, state: state as DepState, note: `reported by Keyward's run of request ${run.requestId}` }], updatedAt: now });
+          await store.putDep({ ...dep, state: state as DepState, history: [...dep.history, { at: now, state: state as DepState, note: `reported by Keyward's run of request ${run.requestId}` }], updatedAt: now });
           changes.push({ what: 'dep', id, summary: `${describeDep(dep.dep)} is ${state}` });
         }
         return changes;
@@ -186,18 +186,18 @@ export class InventoryService {
     return { id: containerId(kind, p.name), kind, name: p.name, subscriptionId: p.subscriptionId.toLowerCase(), resourceGroup: p.resourceGroup, region: p.region, status: 'active', source: 'adopted', updatedAt: now };
   }
 
-  private mergeKey(ref: KeyRef, pairId: string, keySize: KeySize | undefined, version: InventoryKey['versions'][number] | undefined, custodians?: { A: readonly string[]; B: readonly string[] }): boolean {
+  private async mergeKey(ref: KeyRef, pairId: string, keySize: KeySize | undefined, version: InventoryKey['versions'][number] | undefined, custodians?: { A: readonly string[]; B: readonly string[] }): Promise<boolean> {
     const { store } = this.io;
     const id = keyId(ref.versionlessUri);
-    const existing = store.getKey(id);
+    const existing = await store.getKey(id);
     const now = this.now();
     if (existing) {
       const hasVersion = !version || existing.versions.some((v) => v.version === version.version);
       if (hasVersion && existing.status === 'active') return false;
-      store.putKey({ ...existing, status: 'active', versions: hasVersion ? existing.versions : [...existing.versions, version!], updatedAt: now });
+      await store.putKey({ ...existing, status: 'active', versions: hasVersion ? existing.versions : [...existing.versions, version!], updatedAt: now });
       return true;
     }
-    store.putKey({
+    await store.putKey({
       id,
       ref,
       pairId,
@@ -211,15 +211,15 @@ export class InventoryService {
   }
 
   /** A container Azure no longer lists, even as deleted: purged (by Keyward or by Azure on schedule). */
-  markPurged(id: string, at: string, requestId?: string): InventoryChange[] {
+  async markPurged(id: string, at: string, requestId?: string): Promise<InventoryChange[]> {
     const { store } = this.io;
-    return store.transaction(() => {
-      const existing = store.getContainer(id);
+    return store.transaction(async () => {
+      const existing = await store.getContainer(id);
       if (!existing || existing.status === 'purged') return [];
       const now = this.now();
-      store.putContainer({ ...existing, status: 'purged', purgedAt: at, ...(requestId ? { teardownRequestId: requestId } : {}), updatedAt: now });
-      for (const key of store.listKeys()) {
-        if (key.status === 'active' && containerId(key.ref.containerKind, key.ref.containerName) === id) store.putKey({ ...key, status: 'gone', updatedAt: now });
+      await store.putContainer({ ...existing, status: 'purged', purgedAt: at, ...(requestId ? { teardownRequestId: requestId } : {}), updatedAt: now });
+      for (const key of await store.listKeys()) {
+        if (key.status === 'active' && containerId(key.ref.containerKind, key.ref.containerName) === id) await store.putKey({ ...key, status: 'gone', updatedAt: now });
       }
       return [{ what: 'container', id, summary: `${existing.name} purged` }];
     });
@@ -236,18 +236,19 @@ export class InventoryService {
     versions: readonly [string | undefined, string | undefined];
     containers: ReadonlyArray<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }>;
     custodians?: { A: readonly string[]; B: readonly string[] };
-  }): KeyPair {
+  }): Promise<KeyPair> {
     const { store } = this.io;
-    return store.transaction(() => {
+    return store.transaction(async () => {
       const now = this.now();
-      const existingPair = input.refs.map((ref) => store.getKey(keyId(ref.versionlessUri))?.pairId).find((id) => id !== undefined);
+      let existingPair: string | undefined;
+      for (const ref of input.refs) existingPair ??= (await store.getKey(keyId(ref.versionlessUri)))?.pairId;
       const pairId = existingPair ?? `adopted:${pairHash(input.refs.map((r) => r.versionlessUri))}`;
-      input.refs.forEach((ref, i) => {
+      for (const [i, ref] of input.refs.entries()) {
         const cid = containerId(ref.containerKind, ref.containerName);
-        const container = store.getContainer(cid);
+        const container = await store.getContainer(cid);
         const observed = input.containers[i] ?? {};
         if (!container || container.status !== 'active') {
-          store.putContainer({
+          await store.putContainer({
             id: cid,
             kind: ref.containerKind,
             name: ref.containerName,
@@ -262,42 +263,42 @@ export class InventoryService {
           });
         }
         const version = input.versions[i];
-        this.mergeKey(ref, pairId, undefined, version ? { version, recordedAt: now, how: 'adopted' } : undefined, input.custodians);
-      });
-      const pair = this.pair(pairId);
+        await this.mergeKey(ref, pairId, undefined, version ? { version, recordedAt: now, how: 'adopted' } : undefined, input.custodians);
+      }
+      const pair = await this.pair(pairId);
       if (!pair) throw appError('Internal', 'The adopted key pair could not be read back.');
       return pair;
     });
   }
 
-  /** Runs `work` as one exclusive unit (SQLite IMMEDIATE): read-check-mark sequences across bot processes. */
-  transaction<T>(work: () => T): T {
+  /** Runs `work` as one unit of work: read-check-mark sequences across bot processes. */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.io.store.transaction(work);
   }
 
   // ------------------------------------------------------------------ queries
 
-  containers(): InventoryContainer[] {
+  containers(): Promise<InventoryContainer[]> {
     return this.io.store.listContainers();
   }
 
-  container(id: string): InventoryContainer | undefined {
+  container(id: string): Promise<InventoryContainer | undefined> {
     return this.io.store.getContainer(id);
   }
 
-  keys(): InventoryKey[] {
+  keys(): Promise<InventoryKey[]> {
     return this.io.store.listKeys();
   }
 
-  key(uri: string): InventoryKey | undefined {
+  key(uri: string): Promise<InventoryKey | undefined> {
     const parsed = parseKeyIdentifier(uri);
     return this.io.store.getKey(keyId(parsed.ok ? parsed.key.versionlessUri : uri));
   }
 
   /** Every complete, active key pair, newest setup first. */
-  pairs(): KeyPair[] {
+  async pairs(): Promise<KeyPair[]> {
     const byPair = new Map<string, InventoryKey[]>();
-    for (const key of this.io.store.listKeys()) {
+    for (const key of await this.io.store.listKeys()) {
       if (key.status !== 'active') continue;
       byPair.set(key.pairId, [...(byPair.get(key.pairId) ?? []), key]);
     }
@@ -310,30 +311,29 @@ export class InventoryService {
     return pairs.sort((a, b) => (b.A.versions[0]?.recordedAt ?? b.A.updatedAt).localeCompare(a.A.versions[0]?.recordedAt ?? a.A.updatedAt));
   }
 
-  pair(pairId: string): KeyPair | undefined {
-    return this.pairs().find((p) => p.pairId === pairId);
+  async pair(pairId: string): Promise<KeyPair | undefined> {
+    return (await this.pairs()).find((p) => p.pairId === pairId);
   }
 
-  deps(): InventoryDep[] {
+  deps(): Promise<InventoryDep[]> {
     return this.io.store.listDeps();
   }
 
-  dep(id: string): InventoryDep | undefined {
+  dep(id: string): Promise<InventoryDep | undefined> {
     return this.io.store.getDep(id);
   }
 
   /** Which keys each DEP Keyward knows uses (anything not withdrawn counts: the script may have run). */
-  depUsages(): DepKeyUsage[] {
-    return this.io.store
-      .listDeps()
+  async depUsages(): Promise<DepKeyUsage[]> {
+    return (await this.io.store.listDeps())
       .filter((dep) => DEP_STATES_USING_KEYS.includes(dep.state))
       .map((dep) => ({ dep: dep.dep, keyUris: [...dep.keyUris] }));
   }
 
   /** DEPs (not withdrawn) that use this key. */
-  depsUsingKey(uri: string): InventoryDep[] {
+  async depsUsingKey(uri: string): Promise<InventoryDep[]> {
     const id = keyId(uri);
-    return this.io.store.listDeps().filter((dep) => DEP_STATES_USING_KEYS.includes(dep.state) && dep.keyUris.some((u) => keyId(u) === id));
+    return (await this.io.store.listDeps()).filter((dep) => DEP_STATES_USING_KEYS.includes(dep.state) && dep.keyUris.some((u) => keyId(u) === id));
   }
 
   // ------------------------------------------------------------------ DEPs
@@ -342,16 +342,16 @@ export class InventoryService {
    * Records that a create script was handed out. A DEP already known to exist keeps its state:
    * handing out the script again never makes Keyward forget that the policy is registered.
    */
-  scriptDep(input: { dep: DepRef; keyUris: readonly string[]; pairId?: string; scriptSha256: string; journeyId: string; assignment?: InventoryDep['assignment'] }): InventoryDep {
+  scriptDep(input: { dep: DepRef; keyUris: readonly string[]; pairId?: string; scriptSha256: string; journeyId: string; assignment?: InventoryDep['assignment'] }): Promise<InventoryDep> {
     const { store } = this.io;
-    return store.transaction(() => {
+    return store.transaction(async () => {
       const id = depId(input.dep);
       const now = this.now();
-      const existing = store.getDep(id);
+      const existing = await store.getDep(id);
       const keyUris = input.keyUris.map(versionless);
       if (existing && existing.state !== 'Withdrawn') {
         const next: InventoryDep = { ...existing, scriptSha256: input.scriptSha256, ...(input.assignment ? { assignment: input.assignment } : {}), updatedAt: now };
-        store.putDep(next);
+        await store.putDep(next);
         return next;
       }
       const next: InventoryDep = {
@@ -367,16 +367,16 @@ export class InventoryService {
         history: [...(existing?.history ?? []), { at: now, state: 'Scripted', note: `script ${input.scriptSha256.slice(0, 12)}… handed out` }],
         updatedAt: now,
       };
-      store.putDep(next);
+      await store.putDep(next);
       return next;
     });
   }
 
   /** Records the state the pasted Get- output showed. */
-  recordDepEvidence(id: string, input: { state: Exclude<DepState, 'Scripted' | 'Withdrawn'>; percentComplete?: number | null; enabled?: boolean | null; keyUris?: readonly string[]; tenantAssigned?: boolean | null; evidence: DepEvidence }): InventoryDep {
+  recordDepEvidence(id: string, input: { state: Exclude<DepState, 'Scripted' | 'Withdrawn'>; percentComplete?: number | null; enabled?: boolean | null; keyUris?: readonly string[]; tenantAssigned?: boolean | null; evidence: DepEvidence }): Promise<InventoryDep> {
     const { store } = this.io;
-    return store.transaction(() => {
-      const dep = store.getDep(id);
+    return store.transaction(async () => {
+      const dep = await store.getDep(id);
       if (!dep) throw appError('NotFound', `Keyward has no record of DEP ${id}.`);
       const now = this.now();
       const next: InventoryDep = {
@@ -391,67 +391,67 @@ export class InventoryService {
         updatedAt: now,
       };
       if (input.state !== 'Registering' && input.state !== 'Rolling') delete next.percentComplete;
-      store.putDep(next);
+      await store.putDep(next);
       return next;
     });
   }
 
   /** The operator says the create script never ran: the record stops counting as using keys. */
-  withdrawDep(id: string, by: string): InventoryDep {
+  withdrawDep(id: string, by: string): Promise<InventoryDep> {
     const { store } = this.io;
-    return store.transaction(() => {
-      const dep = store.getDep(id);
+    return store.transaction(async () => {
+      const dep = await store.getDep(id);
       if (!dep) throw appError('NotFound', `Keyward has no record of DEP ${id}.`);
       if (dep.state !== 'Scripted') throw appError('ValidationFailed', `${describeDep(dep.dep)} is ${dep.state} according to the pasted Get- output; only a policy whose script never ran can be withdrawn.`);
       const now = this.now();
       const next: InventoryDep = { ...dep, state: 'Withdrawn', history: [...dep.history, { at: now, state: 'Withdrawn', note: `withdrawn by ${by}: the script did not run` }], updatedAt: now };
-      store.putDep(next);
+      await store.putDep(next);
       return next;
     });
   }
 
   /** DEPs that are refreshed after a key roll show Rolling until evidence says otherwise. */
-  markRolling(ids: readonly string[], note: string): void {
+  async markRolling(ids: readonly string[], note: string): Promise<void> {
     const { store } = this.io;
-    store.transaction(() => {
+    await store.transaction(async () => {
       const now = this.now();
       for (const id of ids) {
-        const dep = store.getDep(id);
+        const dep = await store.getDep(id);
         if (!dep || dep.state === 'Withdrawn' || dep.state === 'Rolling') continue;
-        store.putDep({ ...dep, state: 'Rolling', history: [...dep.history, { at: now, state: 'Rolling' as DepState, note }].slice(-30), updatedAt: now });
+        await store.putDep({ ...dep, state: 'Rolling', history: [...dep.history, { at: now, state: 'Rolling' as DepState, note }].slice(-30), updatedAt: now });
       }
     });
   }
 
   // ------------------------------------------------------------------ reminders and health
 
-  schedule(pairId: string): RotationSchedule | undefined {
+  schedule(pairId: string): Promise<RotationSchedule | undefined> {
     return this.io.store.getSchedule(pairId);
   }
 
-  schedules(): RotationSchedule[] {
+  schedules(): Promise<RotationSchedule[]> {
     return this.io.store.listSchedules();
   }
 
-  putSchedule(schedule: RotationSchedule): void {
-    this.io.store.putSchedule(schedule);
+  async putSchedule(schedule: RotationSchedule): Promise<void> {
+    await this.io.store.putSchedule(schedule);
   }
 
-  deleteSchedule(pairId: string): void {
-    this.io.store.deleteSchedule(pairId);
+  async deleteSchedule(pairId: string): Promise<void> {
+    await this.io.store.deleteSchedule(pairId);
   }
 
-  health(keyUri: string): HealthRecord | undefined {
+  health(keyUri: string): Promise<HealthRecord | undefined> {
     return this.io.store.getHealth(keyId(keyUri));
   }
 
-  putHealth(record: HealthRecord): void {
-    this.io.store.putHealth(record);
+  async putHealth(record: HealthRecord): Promise<void> {
+    await this.io.store.putHealth(record);
   }
 
   /** Containers created by one request's run (the demo's teardown finds its resources this way). */
-  containersOfRequest(requestId: string): InventoryContainer[] {
-    return this.io.store.listContainers().filter((c) => c.createdByRequestId === requestId);
+  async containersOfRequest(requestId: string): Promise<InventoryContainer[]> {
+    return (await this.io.store.listContainers()).filter((c) => c.createdByRequestId === requestId);
   }
 
   private now(): string {

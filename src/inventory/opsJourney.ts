@@ -4,7 +4,7 @@
  * it, cards that carry `journeyId` + `v` so a stale or foreign click changes nothing, and
  * audit-first saves (if the audit record cannot be written, the journey does not move).
  */
-import { appError, newId, type Clock } from '../core';
+import { appError, newId, withoutTransaction, type Atomic, type Clock } from '../core';
 import { SYSTEM_ACTOR, type AuditEventInput } from '../audit/auditRecord';
 import type { JourneyOwner } from '../journeys/setupJourney';
 
@@ -53,13 +53,13 @@ export interface OpsJourneyBase {
 
 /** Persistence port of one journey kind (SQLite adapter: src/store/sqliteInventoryJourneyStore.ts). */
 export interface OpsJourneyStore<J extends OpsJourneyBase> {
-  get(id: string): J | undefined;
-  insert(journey: J): void;
+  get(id: string): Promise<J | undefined>;
+  insert(journey: J): Promise<void>;
   /** Writes `next` only if the stored version is still `expectedVersion`. */
-  compareAndSet(next: J, expectedVersion: number): boolean;
-  listByOwner(aadObjectId: string): J[];
-  list(filter?: { statuses?: readonly OpsJourneyStatus[] }): J[];
-  findByRequest(requestId: string): J | undefined;
+  compareAndSet(next: J, expectedVersion: number): Promise<boolean>;
+  listByOwner(aadObjectId: string): Promise<J[]>;
+  list(filter?: { statuses?: readonly OpsJourneyStatus[] }): Promise<J[]>;
+  findByRequest(requestId: string): Promise<J | undefined>;
 }
 
 /** What a card click names: the journey and the version the card showed. */
@@ -70,13 +70,21 @@ export interface JourneyAddress {
 
 export interface OpsJourneyKitDeps<J extends OpsJourneyBase> {
   store: OpsJourneyStore<J>;
-  audit: { append(event: AuditEventInput): unknown };
+  audit: { append(event: AuditEventInput): Promise<unknown> };
   clock: Clock;
   /** "DEP journey", "key roll", "teardown": used in messages. */
   label: string;
   /** The chat command that starts one ("dep", "roll", "teardown"). */
   command: string;
+  /**
+   * The store's unit of work: the audit record and the journey change commit together (a lost
+   * compare-and-set takes its audit record back with it). Unit tests over fakes may leave it out.
+   */
+  atomic?: Atomic;
 }
+
+/** A lost compare-and-set inside a unit: thrown to roll the unit back, caught right outside it. */
+class LostRace extends Error {}
 
 export type ActorLike = JourneyOwner;
 
@@ -92,8 +100,8 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
     return this.deps.clock.now().toISOString();
   }
 
-  get(id: string): J {
-    const journey = this.deps.store.get(id);
+  async get(id: string): Promise<J> {
+    const journey = await this.deps.store.get(id);
     if (!journey) throw appError('NotFound', `There is no ${this.deps.label} ${id}. Type "status" to see yours, or "${this.deps.command}" to start one.`);
     return journey;
   }
@@ -102,7 +110,7 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
    * A new open journey of `owner`, with the kind-specific fields in `first` (kind, first stage,
    * draft): audited `<kind>.started`, then stored.
    */
-  open(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, first: Pick<J, 'kind' | 'stage'> & Omit<J, keyof OpsJourneyBase>): J {
+  open(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, first: Pick<J, 'kind' | 'stage'> & Omit<J, keyof OpsJourneyBase>): Promise<J> {
     requireActor(owner);
     const now = this.now();
     const journey = {
@@ -121,21 +129,23 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
     return this.insert(journey, owner);
   }
 
-  insert(journey: J, actor: ActorLike, details: Record<string, unknown> = {}): J {
-    this.audit(journey, actor, `${journey.kind}.started`, 'success', details);
-    this.deps.store.insert(journey);
-    return journey;
+  insert(journey: J, actor: ActorLike, details: Record<string, unknown> = {}): Promise<J> {
+    return this.atomic(async () => {
+      await this.audit(journey, actor, `${journey.kind}.started`, 'success', details);
+      await this.deps.store.insert(journey);
+      return journey;
+    });
   }
 
   /**
    * The journey a click may act on. Throws for a foreign or closed journey; returns `stale` (the
    * current state with a notice, nothing stored) when the card's version is not the current one.
    */
-  load(address: JourneyAddress, actor: ActorLike, options: { allowStatuses?: readonly OpsJourneyStatus[] } = {}): { journey: J } | { stale: J } {
+  async load(address: JourneyAddress, actor: ActorLike, options: { allowStatuses?: readonly OpsJourneyStatus[] } = {}): Promise<{ journey: J } | { stale: J }> {
     requireActor(actor);
-    const journey = this.get(address.journeyId);
+    const journey = await this.get(address.journeyId);
     if (journey.owner.aadObjectId !== actor.aadObjectId.toLowerCase()) {
-      this.audit(journey, actor, `${journey.kind}.foreign_click`, 'denied', {});
+      await this.audit(journey, actor, `${journey.kind}.foreign_click`, 'denied', {});
       throw appError('NotYourJourney', `This ${this.deps.label} belongs to ${journey.owner.name ?? 'someone else'}. Type "${this.deps.command}" to start your own.`);
     }
     const allowed: readonly OpsJourneyStatus[] = options.allowStatuses ?? ['open'];
@@ -153,32 +163,44 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
   }
 
   /** Audit first, then compare-and-set; on a lost race the current journey comes back as stale. */
-  save(journey: J, changes: Partial<J>, actor: ActorLike | 'system', action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}): J {
+  async save(journey: J, changes: Partial<J>, actor: ActorLike | 'system', action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}): Promise<J> {
     const next = { ...journey, ...changes, version: journey.version + 1, updatedAt: this.now() } as J;
     if (!('notice' in changes)) delete next.notice;
     if (!('errors' in changes)) next.errors = {};
-    this.audit(next, actor, action, outcome, { stage: next.stage, ...details });
-    if (!this.deps.store.compareAndSet(next, journey.version)) return this.staleCopy(this.get(journey.id));
+    try {
+      await this.atomic(async () => {
+        await this.audit(next, actor, action, outcome, { stage: next.stage, ...details });
+        if (!(await this.deps.store.compareAndSet(next, journey.version))) throw new LostRace();
+      });
+    } catch (error) {
+      if (error instanceof LostRace) return this.staleCopy(await this.get(journey.id));
+      throw error;
+    }
     return next;
   }
 
-  /** A change that is not a decision (remembering a posted card): no version bump, no audit. */
   /** Remembers which message shows the journey's card (no version bump: it changes no decision). */
-  rememberCard(id: string, messageId: string | undefined): void {
-    if (messageId) this.touch(id, (j) => (j.cardMessageId === messageId ? j : { ...j, cardMessageId: messageId }));
+  async rememberCard(id: string, messageId: string | undefined): Promise<void> {
+    if (messageId) await this.touch(id, (j) => (j.cardMessageId === messageId ? j : { ...j, cardMessageId: messageId }));
   }
 
-  touch(id: string, change: (journey: J) => J): void {
+  /** A change that is not a decision (remembering a posted card): no version bump, no audit. */
+  async touch(id: string, change: (journey: J) => J): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const journey = this.deps.store.get(id);
+      const journey = await this.deps.store.get(id);
       if (!journey) return;
       const next = change(journey);
-      if (next === journey || this.deps.store.compareAndSet({ ...next, version: journey.version }, journey.version)) return;
+      if (next === journey || (await this.deps.store.compareAndSet({ ...next, version: journey.version }, journey.version))) return;
     }
   }
 
-  audit(journey: J, actor: ActorLike | 'system', action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}): void {
-    this.deps.audit.append({
+  /** Runs `work` as one unit of the store (audit and change together). */
+  atomic<T>(work: () => Promise<T>): Promise<T> {
+    return (this.deps.atomic ?? withoutTransaction)(work);
+  }
+
+  async audit(journey: J, actor: ActorLike | 'system', action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}): Promise<void> {
+    await this.deps.audit.append({
       actor: actor === 'system' ? SYSTEM_ACTOR : { objectId: actor.aadObjectId.toLowerCase(), name: actor.name, tenantId: actor.tenantId },
       action,
       target: `journey/${journey.id}`,

@@ -43,9 +43,9 @@ export interface DueReminder {
 }
 
 export class RotationReminders {
-  constructor(private readonly deps: { inventory: InventoryService; clock: Clock; audit: { append(event: AuditEventInput): unknown } }) {}
+  constructor(private readonly deps: { inventory: InventoryService; clock: Clock; audit: { append(event: AuditEventInput): Promise<unknown> } }) {}
 
-  set(input: { pair: KeyPair; everyDays: number; reference: Record<string, unknown>; by: JourneyOwner }): RotationSchedule {
+  async set(input: { pair: KeyPair; everyDays: number; reference: Record<string, unknown>; by: JourneyOwner }): Promise<RotationSchedule> {
     const now = this.deps.clock.now().toISOString();
     const draft: RotationSchedule = {
       id: input.pair.pairId,
@@ -58,35 +58,39 @@ export class RotationReminders {
       setAt: now,
     };
     const schedule = { ...draft, nextDueAt: dueAt(draft, input.pair) };
-    this.deps.audit.append({ actor: actorOf(input.by), action: 'rotation.schedule.set', target: `pair/${input.pair.pairId}`, outcome: 'success', details: { everyDays: input.everyDays, nextDueAt: schedule.nextDueAt } });
-    this.deps.inventory.putSchedule(schedule);
+    await this.deps.inventory.transaction(async () => {
+      await this.deps.audit.append({ actor: actorOf(input.by), action: 'rotation.schedule.set', target: `pair/${input.pair.pairId}`, outcome: 'success', details: { everyDays: input.everyDays, nextDueAt: schedule.nextDueAt } });
+      await this.deps.inventory.putSchedule(schedule);
+    });
     return schedule;
   }
 
-  clear(pairId: string, by: JourneyOwner): void {
-    this.deps.audit.append({ actor: actorOf(by), action: 'rotation.schedule.cleared', target: `pair/${pairId}`, outcome: 'success', details: {} });
-    this.deps.inventory.deleteSchedule(pairId);
+  async clear(pairId: string, by: JourneyOwner): Promise<void> {
+    await this.deps.inventory.transaction(async () => {
+      await this.deps.audit.append({ actor: actorOf(by), action: 'rotation.schedule.cleared', target: `pair/${pairId}`, outcome: 'success', details: {} });
+      await this.deps.inventory.deleteSchedule(pairId);
+    });
   }
 
   /**
    * The reminders due now, marked as sent (so a second tick, or a second bot process after this
    * one committed, does not send them again). The caller posts the cards.
    */
-  takeDue(): DueReminder[] {
+  takeDue(): Promise<DueReminder[]> {
     return this.deps.inventory.transaction(() => this.markDue());
   }
 
-  private markDue(): DueReminder[] {
+  private async markDue(): Promise<DueReminder[]> {
     const now = this.deps.clock.now();
     const out: DueReminder[] = [];
-    for (const schedule of this.deps.inventory.schedules()) {
-      const pair = this.deps.inventory.pair(schedule.id);
+    for (const schedule of await this.deps.inventory.schedules()) {
+      const pair = await this.deps.inventory.pair(schedule.id);
       if (!pair) continue;
       if (!reminderDue(schedule, pair, now)) continue;
       const due = dueAt(schedule, pair);
       const next: RotationSchedule = { ...schedule, lastRemindedAt: now.toISOString(), nextDueAt: due };
-      this.deps.audit.append({ actor: { objectId: 'system:keyward', name: 'Keyward' }, action: 'rotation.reminded', target: `pair/${schedule.id}`, outcome: 'info', details: { dueAt: due, everyDays: schedule.everyDays } });
-      this.deps.inventory.putSchedule(next);
+      await this.deps.audit.append({ actor: { objectId: 'system:keyward', name: 'Keyward' }, action: 'rotation.reminded', target: `pair/${schedule.id}`, outcome: 'info', details: { dueAt: due, everyDays: schedule.everyDays } });
+      await this.deps.inventory.putSchedule(next);
       out.push({ schedule: next, pair, dueAt: due });
     }
     return out;

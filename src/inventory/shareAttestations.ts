@@ -105,21 +105,21 @@ export function custodyOf(input: { shares: readonly HeldShare[]; statements: rea
 }
 
 export interface AttestationStore {
-  statements(hsmName: string): AttestationStatement[];
-  putStatement(statement: AttestationStatement): void;
-  lastRequestedAt(hsmName: string): string | undefined;
-  setRequestedAt(hsmName: string, at: string): void;
-  /** One exclusive write: two bot processes never ask the same round twice. */
-  transaction<T>(work: () => T): T;
+  statements(hsmName: string): Promise<AttestationStatement[]>;
+  putStatement(statement: AttestationStatement): Promise<void>;
+  lastRequestedAt(hsmName: string): Promise<string | undefined>;
+  setRequestedAt(hsmName: string, at: string): Promise<void>;
+  /** One unit of work, serialised with every other attestation unit in every process: two bot processes never ask the same round twice. */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface ShareAttestationDeps {
   store: AttestationStore;
   /** The ceremony's shares per HSM (the executor's run artifacts). */
-  shares(hsmName: string): HeldShare[];
+  shares(hsmName: string): Promise<HeldShare[]>;
   /** The Managed HSMs Keyward knows and that still exist. */
-  activeHsms(): string[];
-  audit: { append(event: AuditEventInput): unknown };
+  activeHsms(): Promise<string[]>;
+  audit: { append(event: AuditEventInput): Promise<unknown> };
   clock: Clock;
   /** 0 = never ask. */
   everyDays: number;
@@ -134,49 +134,54 @@ export class ShareAttestations {
     return this.deps.everyDays;
   }
 
-  custody(hsmName: string): Custody | undefined {
+  async custody(hsmName: string): Promise<Custody | undefined> {
     const { store, clock, everyDays } = this.deps;
-    const lastRequestedAt = store.lastRequestedAt(hsmName);
+    const lastRequestedAt = await store.lastRequestedAt(hsmName);
     // Attestations off: nobody is asked, so nobody's confirmation goes stale either.
     const interval = everyDays > 0 ? everyDays : ATTESTATIONS_OFF_DAYS;
-    return custodyOf({ shares: this.deps.shares(hsmName), statements: store.statements(hsmName), ...(lastRequestedAt ? { lastRequestedAt } : {}), now: clock.now(), everyDays: interval });
+    return custodyOf({ shares: await this.deps.shares(hsmName), statements: await store.statements(hsmName), ...(lastRequestedAt ? { lastRequestedAt } : {}), now: clock.now(), everyDays: interval });
   }
 
-  custodies(): Custody[] {
-    return this.deps.activeHsms().flatMap((name) => this.custody(name) ?? []);
+  async custodies(): Promise<Custody[]> {
+    const out: Custody[] = [];
+    for (const name of await this.deps.activeHsms()) {
+      const custody = await this.custody(name);
+      if (custody) out.push(custody);
+    }
+    return out;
   }
 
   /** The HSMs whose holders are due to be asked, marked as asked (the caller posts the cards). */
-  takeDue(): Custody[] {
+  async takeDue(): Promise<Custody[]> {
     if (this.deps.everyDays <= 0) return [];
-    return this.deps.store.transaction(() => {
+    return this.deps.store.transaction(async () => {
       const now = this.deps.clock.now();
       const due: Custody[] = [];
-      for (const custody of this.custodies()) {
+      for (const custody of await this.custodies()) {
         if (now.getTime() < Date.parse(custody.nextDueAt)) continue;
-        this.deps.store.setRequestedAt(custody.hsmName, now.toISOString());
-        this.deps.audit.append({ actor: { objectId: 'system:keyward', name: 'Keyward' }, action: 'securityDomain.attestation.requested', target: `managedHsm/${custody.hsmName}`, requestId: custody.requestId, outcome: 'info', details: { holders: custody.holders.map((h) => h.objectId), quorum: custody.quorum, health: custody.health } });
-        due.push(this.custody(custody.hsmName)!);
+        await this.deps.store.setRequestedAt(custody.hsmName, now.toISOString());
+        await this.deps.audit.append({ actor: { objectId: 'system:keyward', name: 'Keyward' }, action: 'securityDomain.attestation.requested', target: `managedHsm/${custody.hsmName}`, requestId: custody.requestId, outcome: 'info', details: { holders: custody.holders.map((h) => h.objectId), quorum: custody.quorum, health: custody.health } });
+        due.push((await this.custody(custody.hsmName))!);
       }
       return due;
     });
   }
 
   /** A holder answers for their own share; anybody else is refused (and audited). */
-  answer(hsmName: string, actor: { aadObjectId?: string; name?: string; tenantId?: string }, status: 'confirmed' | 'lost'): AttestationAnswer {
-    const custody = this.custody(hsmName);
+  async answer(hsmName: string, actor: { aadObjectId?: string; name?: string; tenantId?: string }, status: 'confirmed' | 'lost'): Promise<AttestationAnswer> {
+    const custody = await this.custody(hsmName);
     const who = actor.aadObjectId?.toLowerCase();
     const auditActor = { objectId: who ?? 'unknown', ...(actor.name ? { name: actor.name } : {}), ...(actor.tenantId ? { tenantId: actor.tenantId } : {}) };
     if (!custody) return { ok: false, error: appError('NotFound', `Keyward has no security-domain shares on record for ${hsmName}.`) };
     if (!who || !custody.holders.some((h) => h.objectId === who)) {
-      this.deps.audit.append({ actor: auditActor, action: 'securityDomain.attestation.refused', target: `managedHsm/${hsmName}`, requestId: custody.requestId, outcome: 'denied', reason: 'NotAnApprover', details: { answered: status } });
+      await this.deps.audit.append({ actor: auditActor, action: 'securityDomain.attestation.refused', target: `managedHsm/${hsmName}`, requestId: custody.requestId, outcome: 'denied', reason: 'NotAnApprover', details: { answered: status } });
       return { ok: false, error: appError('NotAnApprover', `Only the holders of a share of ${hsmName}'s security domain (${custody.holders.map((h) => h.name).join(', ')}) can answer, each for their own share.`) };
     }
     const at = this.deps.clock.now().toISOString();
-    this.deps.store.transaction(() => {
-      this.deps.audit.append({ actor: auditActor, action: status === 'confirmed' ? 'securityDomain.share.confirmed' : 'securityDomain.share.lost', target: `managedHsm/${hsmName}`, requestId: custody.requestId, outcome: status === 'confirmed' ? 'success' : 'info', details: { holder: who } });
-      this.deps.store.putStatement({ hsmName, holder: who, status, at });
+    await this.deps.store.transaction(async () => {
+      await this.deps.audit.append({ actor: auditActor, action: status === 'confirmed' ? 'securityDomain.share.confirmed' : 'securityDomain.share.lost', target: `managedHsm/${hsmName}`, requestId: custody.requestId, outcome: status === 'confirmed' ? 'success' : 'info', details: { holder: who } });
+      await this.deps.store.putStatement({ hsmName, holder: who, status, at });
     });
-    return { ok: true, custody: this.custody(hsmName)! };
+    return { ok: true, custody: (await this.custody(hsmName))! };
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appError, sha256Hex, toAppError, type Clock, type Logger } from '../core';
+import { appError, sha256Hex, toAppError, type Clock, type Logger, type Atomic } from '../core';
 import type { AzureReader } from '../azure/ports';
 import type { SubmitRequest } from '../approvals/submitRequest';
 import {
@@ -43,6 +43,8 @@ import type { JourneyOwner } from './setupJourney';
 import { planSummaryLines } from './setupJourneyService';
 
 export interface DepJourneyDeps {
+  /** The store's unit of work: each audit record commits with the journey change it records (unit tests over fakes may leave it out). */
+  atomic?: Atomic;
   store: OpsJourneyStore<DepJourney>;
   inventory: InventoryService;
   /** Read-only ARM (where is the vault or HSM of a key given by URI). */
@@ -50,7 +52,7 @@ export interface DepJourneyDeps {
   /** Fresh readiness of the keys, before any script is generated. */
   checker: KeyChecker;
   downloads: DownloadOffers;
-  audit: { append(event: import('../audit/auditRecord').AuditEventInput): unknown };
+  audit: { append(event: import('../audit/auditRecord').AuditEventInput): Promise<unknown> };
   approvals: { submit(request: SubmitRequest): Promise<{ id: string }> | { id: string } };
   clock: Clock;
   logger: Logger;
@@ -72,9 +74,9 @@ export interface DepJourneyDeps {
 
 /** Where onboarding records live (the key-value table; one per tenant and workload). */
 export interface OnboardingRecords {
-  get(tenantId: string, workload: DepScope): OnboardingRecord | undefined;
-  put(record: OnboardingRecord): void;
-  list(tenantId: string): OnboardingRecord[];
+  get(tenantId: string, workload: DepScope): Promise<OnboardingRecord | undefined>;
+  put(record: OnboardingRecord): Promise<void>;
+  list(tenantId: string): Promise<OnboardingRecord[]>;
 }
 
 const text = (max: number) => z.string().max(max).optional();
@@ -99,39 +101,39 @@ export class DepJourneyService {
   private readonly kit: OpsJourneyKit<DepJourney>;
 
   constructor(private readonly deps: DepJourneyDeps) {
-    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, label: 'DEP journey', command: 'dep' });
+    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, ...(deps.atomic ? { atomic: deps.atomic } : {}), label: 'DEP journey', command: 'dep' });
   }
 
   get appOnlyEnabled(): boolean {
     return this.deps.exchangeAppOnly !== undefined;
   }
 
-  start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; scope?: DepScope } = {}): DepJourney {
-    return this.kit.open(owner, conversationId, origin, { kind: 'dep', stage: 'scope', draft: { ...(preset.pairId ? { pairId: preset.pairId, source: 'inventory' } : {}), ...(preset.scope ? { scope: preset.scope } : {}) } });
+  async start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; scope?: DepScope } = {}): Promise<DepJourney> {
+    return await this.kit.open(owner, conversationId, origin, { kind: 'dep', stage: 'scope', draft: { ...(preset.pairId ? { pairId: preset.pairId, source: 'inventory' } : {}), ...(preset.scope ? { scope: preset.scope } : {}) } });
   }
 
-  get(id: string): DepJourney {
-    return this.kit.get(id);
+  async get(id: string): Promise<DepJourney> {
+    return await this.kit.get(id);
   }
 
-  listFor(owner: JourneyOwner): DepJourney[] {
-    return this.deps.store.listByOwner(owner.aadObjectId);
+  async listFor(owner: JourneyOwner): Promise<DepJourney[]> {
+    return await this.deps.store.listByOwner(owner.aadObjectId);
   }
 
-  rememberCard(id: string, messageId: string | undefined): void {
-    this.kit.rememberCard(id, messageId);
+  async rememberCard(id: string, messageId: string | undefined): Promise<void> {
+    await this.kit.rememberCard(id, messageId);
   }
 
   // ---------------------------------------------------------------- scope and keys
 
   /** Scope and keys. Keys given by URI are found in Azure and checked before anything else. */
   async submitScope(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'scope') return this.kit.staleCopy(journey);
     const form = scopeForm.safeParse(payload);
-    if (!form.success) return this.kit.save(journey, { errors: { scope: 'The card data was not valid; type the values again.' } }, actor, 'dep.scope.refused', 'denied', {});
+    if (!form.success) return await this.kit.save(journey, { errors: { scope: 'The card data was not valid; type the values again.' } }, actor, 'dep.scope.refused', 'denied', {});
     const f = form.data;
     const draft: DepDraft = {
       ...journey.draft,
@@ -146,24 +148,24 @@ export class DepJourneyService {
     if (!scope) errors.scope = 'Choose the policy: multi-workload (tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.';
     const source = draft.source === 'uri' ? 'uri' : draft.source === 'inventory' ? 'inventory' : undefined;
     if (!source) errors.source = 'Choose where the keys come from: a key pair Keyward created, or existing keys by URI.';
-    if (Object.keys(errors).length > 0 || !scope || !source) return this.kit.save(journey, { draft, errors }, actor, 'dep.scope.invalid', 'denied', { fields: Object.keys(errors) });
+    if (Object.keys(errors).length > 0 || !scope || !source) return await this.kit.save(journey, { draft, errors }, actor, 'dep.scope.invalid', 'denied', { fields: Object.keys(errors) });
 
     let keys: KeyRef[];
     let versions: Array<string | null>;
     let pairId: string | undefined;
     let containerFacts: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> = [];
     if (source === 'inventory') {
-      const pair = draft.pairId ? this.deps.inventory.pair(draft.pairId) : undefined;
-      if (!pair) return this.kit.save(journey, { draft, errors: { pairId: 'Choose one of the key pairs listed (Keyward knows only pairs whose setup finished).' } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
+      const pair = draft.pairId ? await this.deps.inventory.pair(draft.pairId) : undefined;
+      if (!pair) return await this.kit.save(journey, { draft, errors: { pairId: 'Choose one of the key pairs listed (Keyward knows only pairs whose setup finished).' } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
       if (pair.workload !== scope) {
-        return this.kit.save(journey, { draft, errors: { pairId: `That pair serves ${WORKLOAD_INFO[pair.workload].displayName}; a ${WORKLOAD_INFO[scope].displayName} policy needs that workload's own keys (each workload's keys are granted to its own service principal only).` } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
+        return await this.kit.save(journey, { draft, errors: { pairId: `That pair serves ${WORKLOAD_INFO[pair.workload].displayName}; a ${WORKLOAD_INFO[scope].displayName} policy needs that workload's own keys (each workload's keys are granted to its own service principal only).` } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
       }
       keys = [pair.A.ref, pair.B.ref];
       versions = [currentVersion(pair.A) ?? null, currentVersion(pair.B) ?? null];
       pairId = pair.pairId;
     } else {
       const found = await this.locateKeys(draft, scope, errors);
-      if (!found) return this.kit.save(journey, { draft, errors }, actor, 'dep.scope.invalid', 'denied', { fields: Object.keys(errors) });
+      if (!found) return await this.kit.save(journey, { draft, errors }, actor, 'dep.scope.invalid', 'denied', { fields: Object.keys(errors) });
       keys = found.keys;
       versions = found.versions;
       containerFacts = found.containers;
@@ -171,7 +173,7 @@ export class DepJourneyService {
 
     const verification = await this.verify(keys, scope);
     if (verification.blocking > 0) {
-      return this.kit.save(
+      return await this.kit.save(
         journey,
         { draft, keys, versions, verification, scope, errors: { keys: `${verification.blocking} check${verification.blocking === 1 ? '' : 's'} failed for these keys. Fix each red line below (or choose other keys), then press Next again.` } },
         actor,
@@ -181,17 +183,17 @@ export class DepJourneyService {
       );
     }
     if (source === 'uri') {
-      const pair = this.deps.inventory.adoptPair({ refs: [keys[0]!, keys[1]!], versions: [versions[0] ?? undefined, versions[1] ?? undefined], containers: containerFacts });
+      const pair = await this.deps.inventory.adoptPair({ refs: [keys[0]!, keys[1]!], versions: [versions[0] ?? undefined, versions[1] ?? undefined], containers: containerFacts });
       pairId = pair.pairId;
     }
     const warnings: Record<string, string> = {};
     const unknown = verification.lines.filter((l) => l.status === 'unknown').length;
     if (unknown > 0) warnings.keys = `${unknown} check${unknown === 1 ? '' : 's'} could not be made (see the lines marked "Not checked"); Microsoft's onboarding validation at the top of the script checks the keys again.`;
     // The check before any DEP step: the workload must be onboarded for Customer Key first.
-    const record = this.deps.onboarding.get(this.deps.tenantId, scope);
+    const record = await this.deps.onboarding.get(this.deps.tenantId, scope);
     if (!onboardingDone(record)) {
       const onboarding = await this.onboardingView({ ...journey, keys, scope }, draft);
-      return this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'onboarding', warnings, onboarding }, actor, 'dep.keys.verified', 'success', {
+      return await this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'onboarding', warnings, onboarding }, actor, 'dep.keys.verified', 'success', {
         scope,
         source,
         keys: keys.map((k) => k.versionlessUri),
@@ -199,7 +201,7 @@ export class DepJourneyService {
         onboarding: record?.state ?? 'notStarted',
       });
     }
-    return this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'details', warnings }, actor, 'dep.keys.verified', 'success', { scope, source, keys: keys.map((k) => k.versionlessUri), pairId });
+    return await this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'details', warnings }, actor, 'dep.keys.verified', 'success', { scope, source, keys: keys.map((k) => k.versionlessUri), pairId });
   }
 
   // ---------------------------------------------------------------- onboarding (before any DEP step)
@@ -241,11 +243,11 @@ export class DepJourneyService {
       if (check.state === 'Registering' || check.state === 'Pending') check.pendingSince = before?.pendingSince ?? now;
       mrp.push(check);
     }
-    const record = this.deps.onboarding.get(this.deps.tenantId, scope);
+    const record = await this.deps.onboarding.get(this.deps.tenantId, scope);
     return { ...(record ? { record } : {}), ...(script ? { script } : {}), mrp };
   }
 
-  private recordOnboarding(scope: DepScope, actor: JourneyOwner, change: Pick<OnboardingRecord, 'state'> & Partial<OnboardingRecord>): OnboardingRecord {
+  private async recordOnboarding(scope: DepScope, actor: JourneyOwner, change: Pick<OnboardingRecord, 'state'> & Partial<OnboardingRecord>): Promise<OnboardingRecord> {
     const record: OnboardingRecord = {
       tenantId: this.deps.tenantId,
       workload: scope,
@@ -254,13 +256,13 @@ export class DepJourneyService {
       updatedAt: this.deps.clock.now().toISOString(),
       updatedBy: actor.aadObjectId,
     };
-    this.deps.onboarding.put(record);
+    await this.deps.onboarding.put(record);
     return record;
   }
 
   /** "Re-check now": the mandatory retention period and the onboarding record, read again. */
   async recheckOnboarding(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'onboarding' || !journey.scope) return this.kit.staleCopy(journey);
@@ -268,31 +270,31 @@ export class DepJourneyService {
     const draft: DepDraft = { ...journey.draft, ...(form.success ? definedOnly(form.data) : {}) };
     const onboarding = await this.onboardingView(journey, draft);
     if (onboardingDone(onboarding.record)) {
-      return this.kit.save(journey, { draft, onboarding, stage: 'details' }, actor, 'dep.onboarding.done', 'success', { workload: journey.scope, state: onboarding.record?.state });
+      return await this.kit.save(journey, { draft, onboarding, stage: 'details' }, actor, 'dep.onboarding.done', 'success', { workload: journey.scope, state: onboarding.record?.state });
     }
-    return this.kit.save(journey, { draft, onboarding }, actor, 'dep.onboarding.rechecked', 'info', { workload: journey.scope, mrp: onboarding.mrp.map((m) => `${m.site}:${m.state ?? 'unknown'}`) });
+    return await this.kit.save(journey, { draft, onboarding }, actor, 'dep.onboarding.rechecked', 'info', { workload: journey.scope, mrp: onboarding.mrp.map((m) => `${m.site}:${m.state ?? 'unknown'}`) });
   }
 
   /** The pasted Get-CustomerKeyOnboardingRequest output: the workload's onboarding state is recorded from it. */
   async submitOnboardingOutput(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'onboarding' || !journey.scope) return this.kit.staleCopy(journey);
     const form = onboardingForm.safeParse(payload);
-    if (!form.success) return this.kit.save(journey, { errors: { onboardingOutput: 'The card data was not valid; paste the output again.' } }, actor, 'dep.onboarding.refused', 'denied', {});
+    if (!form.success) return await this.kit.save(journey, { errors: { onboardingOutput: 'The card data was not valid; paste the output again.' } }, actor, 'dep.onboarding.refused', 'denied', {});
     const draft: DepDraft = { ...journey.draft, ...definedOnly(form.data) };
     const pasted = draft.onboardingOutput ?? '';
-    if (pasted.trim() === '') return this.kit.save(journey, { draft, errors: { onboardingOutput: 'Paste the output of the Get-CustomerKeyOnboardingRequest command shown above.' } }, actor, 'dep.onboarding.refused', 'denied', {});
+    if (pasted.trim() === '') return await this.kit.save(journey, { draft, errors: { onboardingOutput: 'Paste the output of the Get-CustomerKeyOnboardingRequest command shown above.' } }, actor, 'dep.onboarding.refused', 'denied', {});
     const parsed = parseOnboardingRequests(pasted);
-    if (parsed.value.length === 0) return this.kit.save(journey, { draft, errors: { onboardingOutput: parsed.problems.join(' ') } }, actor, 'dep.onboarding.unreadable', 'denied', { sha256: sha256Hex(pasted) });
+    if (parsed.value.length === 0) return await this.kit.save(journey, { draft, errors: { onboardingOutput: parsed.problems.join(' ') } }, actor, 'dep.onboarding.unreadable', 'denied', { sha256: sha256Hex(pasted) });
     const seen = onboardingStateFrom(parsed.value, journey.scope, draft.onboardingScenario || undefined);
-    const record = this.recordOnboarding(journey.scope, actor, { state: seen.state, problems: seen.problems, ...(seen.requestId ? { requestId: seen.requestId } : {}) });
+    const record = await this.recordOnboarding(journey.scope, actor, { state: seen.state, problems: seen.problems, ...(seen.requestId ? { requestId: seen.requestId } : {}) });
     const { onboardingOutput: _kept, ...rest } = draft;
     const onboarding = await this.onboardingView(journey, rest);
     const next = onboardingDone(record) ? { stage: 'details' as const } : {};
     const errors: Record<string, string> = record.state === 'failed' ? { onboardingOutput: `Microsoft's onboarding service reports a failure: ${record.problems.join('; ')}. Fix it and run the script again.` } : {};
-    return this.kit.save(journey, { draft: rest, onboarding, errors, ...next }, actor, 'dep.onboarding.recorded', record.state === 'failed' ? 'failure' : 'success', {
+    return await this.kit.save(journey, { draft: rest, onboarding, errors, ...next }, actor, 'dep.onboarding.recorded', record.state === 'failed' ? 'failure' : 'success', {
       workload: journey.scope,
       state: record.state,
       requestId: record.requestId ?? null,
@@ -302,18 +304,18 @@ export class DepJourneyService {
 
   /** Fallback for a workload the module does not cover: Microsoft confirmed onboarding, with its reference. */
   async confirmOnboardingByMicrosoft(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'onboarding' || !journey.scope) return this.kit.staleCopy(journey);
     const form = onboardingForm.safeParse(payload);
     const reference = form.success ? (form.data.onboardingReference ?? '').trim() : '';
     if (reference.length < 3 || /[\p{Cc}]/u.test(reference)) {
-      return this.kit.save(journey, { draft: { ...journey.draft, onboardingReference: reference }, errors: { onboardingReference: "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on." } }, actor, 'dep.onboarding.refused', 'denied', {});
+      return await this.kit.save(journey, { draft: { ...journey.draft, onboardingReference: reference }, errors: { onboardingReference: "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on." } }, actor, 'dep.onboarding.refused', 'denied', {});
     }
-    const record = this.recordOnboarding(journey.scope, actor, { state: 'confirmedByMicrosoft', reference });
+    const record = await this.recordOnboarding(journey.scope, actor, { state: 'confirmedByMicrosoft', reference });
     const onboarding = await this.onboardingView(journey, journey.draft);
-    return this.kit.save(journey, { onboarding, stage: 'details' }, actor, 'dep.onboarding.confirmed', 'success', { workload: journey.scope, state: record.state, reference });
+    return await this.kit.save(journey, { onboarding, stage: 'details' }, actor, 'dep.onboarding.confirmed', 'success', { workload: journey.scope, state: record.state, reference });
   }
 
   /** Finds the vault or HSM of each key given by URI through ARM, read-only. */
@@ -379,31 +381,31 @@ export class DepJourneyService {
 
   /** Policy details; on success the script is generated, offered for download and recorded as Scripted. */
   async submitDetails(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'details' || !journey.keys || !journey.scope) return this.kit.staleCopy(journey);
-    if (!onboardingDone(this.deps.onboarding.get(this.deps.tenantId, journey.scope))) {
+    if (!onboardingDone(await this.deps.onboarding.get(this.deps.tenantId, journey.scope))) {
       const onboarding = await this.onboardingView(journey, journey.draft);
-      return this.kit.save(journey, { stage: 'onboarding', onboarding }, actor, 'dep.onboarding.required', 'denied', { workload: journey.scope });
+      return await this.kit.save(journey, { stage: 'onboarding', onboarding }, actor, 'dep.onboarding.required', 'denied', { workload: journey.scope });
     }
     const form = detailsForm.safeParse(payload);
-    if (!form.success) return this.kit.save(journey, { errors: { policyName: 'The card data was not valid; type the values again.' } }, actor, 'dep.details.refused', 'denied', {});
+    if (!form.success) return await this.kit.save(journey, { errors: { policyName: 'The card data was not valid; type the values again.' } }, actor, 'dep.details.refused', 'denied', {});
     const draft: DepDraft = { ...journey.draft, ...definedOnly(form.data) };
     const built = this.requestFrom(journey, draft, 'interactive');
-    if ('errors' in built) return this.kit.save(journey, { draft, errors: built.errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(built.errors) });
+    if ('errors' in built) return await this.kit.save(journey, { draft, errors: built.errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(built.errors) });
     let script;
     try {
       script = buildDepScript(built.request);
     } catch (error) {
       const appErr = toAppError(error);
       const errors = mapRequestErrors((appErr.details.errors as Record<string, string> | undefined) ?? { keys: appErr.message });
-      return this.kit.save(journey, { draft, errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(errors) });
+      return await this.kit.save(journey, { draft, errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(errors) });
     }
-    const download = this.deps.downloads.offer({ fileName: script.fileName, content: script.script, ownerObjectId: actor.aadObjectId, purpose: `dep:${journey.id}` });
+    const download = await this.deps.downloads.offer({ fileName: script.fileName, content: script.script, ownerObjectId: actor.aadObjectId, purpose: `dep:${journey.id}` });
     const depIds: string[] = [];
     for (const dep of depRefsOf(built.request)) {
-      const recorded = this.deps.inventory.scriptDep({
+      const recorded = await this.deps.inventory.scriptDep({
         dep,
         keyUris: journey.keys.map((k) => k.versionlessUri),
         pairId: journey.pairId,
@@ -414,7 +416,7 @@ export class DepJourneyService {
       });
       depIds.push(recorded.id);
     }
-    return this.kit.save(journey, { draft, script, download, depIds, stage: 'review', warnings: {} }, actor, 'dep.script.generated', 'success', {
+    return await this.kit.save(journey, { draft, script, download, depIds, stage: 'review', warnings: {} }, actor, 'dep.script.generated', 'success', {
       scope: script.scope,
       title: script.title,
       scriptSha256: script.sha256,
@@ -467,22 +469,22 @@ export class DepJourneyService {
   }
 
   /** A fresh link (the old one expired, or was opened on another device). */
-  newDownloadLink(address: JourneyAddress, actor: JourneyOwner): DepJourney {
-    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
+  async newDownloadLink(address: JourneyAddress, actor: JourneyOwner): Promise<DepJourney> {
+    const loaded = await this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (!journey.script) return this.kit.staleCopy(journey);
-    const download = this.deps.downloads.offer({ fileName: journey.script.fileName, content: journey.script.script, ownerObjectId: actor.aadObjectId, purpose: `dep:${journey.id}` });
-    return this.kit.save(journey, { download }, actor, 'dep.download.offered', 'info', { fileSha256: download.fileSha256, expiresAt: download.expiresAt });
+    const download = await this.deps.downloads.offer({ fileName: journey.script.fileName, content: journey.script.script, ownerObjectId: actor.aadObjectId, purpose: `dep:${journey.id}` });
+    return await this.kit.save(journey, { download }, actor, 'dep.download.offered', 'info', { fileSha256: download.fileSha256, expiresAt: download.expiresAt });
   }
 
   /** The operator ran the script: on to the paste-back card. */
-  ranIt(address: JourneyAddress, actor: JourneyOwner): DepJourney {
-    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
+  async ranIt(address: JourneyAddress, actor: JourneyOwner): Promise<DepJourney> {
+    const loaded = await this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (!journey.script || (journey.stage !== 'review' && journey.stage !== 'recorded')) return this.kit.staleCopy(journey);
-    return this.kit.save(journey, { stage: 'evidence', status: 'open' }, actor, 'dep.ran', 'info', { scriptSha256: journey.script.sha256 });
+    return await this.kit.save(journey, { stage: 'evidence', status: 'open' }, actor, 'dep.ran', 'info', { scriptSha256: journey.script.sha256 });
   }
 
   // ---------------------------------------------------------------- evidence
@@ -492,22 +494,22 @@ export class DepJourneyService {
    * these keys, and records the state; anything it cannot read is said on the card, with the text
    * kept for another try.
    */
-  submitEvidence(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): DepJourney {
-    const loaded = this.kit.load(address, actor);
+  async submitEvidence(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'evidence' || !journey.script || !journey.depIds || !journey.keys) return this.kit.staleCopy(journey);
     const evidence: Record<string, string> = {};
     for (const [key, value] of Object.entries(payload)) {
       if (!key.startsWith('evidence.') || typeof value !== 'string') continue;
-      if (value.length > MAX_EVIDENCE) return this.kit.save(journey, { errors: { [key]: `That is ${value.length} characters; paste only the output of the command shown (at most ${MAX_EVIDENCE}).` } }, actor, 'dep.evidence.refused', 'denied', { field: key });
+      if (value.length > MAX_EVIDENCE) return await this.kit.save(journey, { errors: { [key]: `That is ${value.length} characters; paste only the output of the command shown (at most ${MAX_EVIDENCE}).` } }, actor, 'dep.evidence.refused', 'denied', { field: key });
       evidence[key] = value;
     }
     const draft: DepDraft = { ...journey.draft, evidence };
     const keyUris = journey.keys.map((k) => k.versionlessUri);
     const errors: Record<string, string> = {};
     const results: NonNullable<DepJourney['recorded']> = [];
-    const records: Array<() => void> = [];
+    const records: Array<() => Promise<unknown>> = [];
     const by = actor.aadObjectId.toLowerCase();
     const stamp = (text: string, summary: string, problems: string[]) => ({ at: this.kit.now(), by, sha256: sha256Hex(text), summary, problems });
 
@@ -542,7 +544,7 @@ export class DepJourneyService {
       });
     } else {
       const id = journey.depIds[0]!;
-      const dep = this.deps.inventory.dep(id);
+      const dep = await this.deps.inventory.dep(id);
       const name = dep && dep.dep.scope !== 'sharePoint' ? dep.dep.policyName : journey.draft.policyName ?? '';
       const pasted = evidence['evidence.policy'] ?? '';
       const command = journey.scope === 'multiWorkload' ? 'Get-M365DataAtRestEncryptionPolicy' : 'Get-DataEncryptionPolicy';
@@ -580,30 +582,30 @@ export class DepJourneyService {
       }
     }
     if (Object.keys(errors).length > 0) {
-      return this.kit.save(journey, { draft, errors }, actor, 'dep.evidence.unreadable', 'denied', { fields: Object.keys(errors), sha256: Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, sha256Hex(v)])) });
+      return await this.kit.save(journey, { draft, errors }, actor, 'dep.evidence.unreadable', 'denied', { fields: Object.keys(errors), sha256: Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, sha256Hex(v)])) });
     }
-    for (const record of records) record();
+    for (const record of records) await record();
     const { evidence: _dropped, ...rest } = draft;
-    return this.kit.save(journey, { draft: rest, recorded: results, stage: 'recorded', status: 'done' }, actor, 'dep.evidence.recorded', 'success', {
+    return await this.kit.save(journey, { draft: rest, recorded: results, stage: 'recorded', status: 'done' }, actor, 'dep.evidence.recorded', 'success', {
       results: results.map((r) => ({ depId: r.depId, state: r.state, problems: r.problems.length })),
       sha256: Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, sha256Hex(v)])),
     });
   }
 
   /** The operator says the script did not run: the Scripted record stops counting as using the keys. */
-  withdraw(address: JourneyAddress, actor: JourneyOwner): DepJourney {
-    const loaded = this.kit.load(address, actor);
+  async withdraw(address: JourneyAddress, actor: JourneyOwner): Promise<DepJourney> {
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (!journey.depIds || (journey.stage !== 'review' && journey.stage !== 'evidence')) return this.kit.staleCopy(journey);
     const withdrawn: string[] = [];
     for (const id of journey.depIds) {
-      if (this.deps.inventory.dep(id)?.state === 'Scripted') {
-        this.deps.inventory.withdrawDep(id, actor.name ?? actor.aadObjectId);
+      if ((await this.deps.inventory.dep(id))?.state === 'Scripted') {
+        await this.deps.inventory.withdrawDep(id, actor.name ?? actor.aadObjectId);
         withdrawn.push(id);
       }
     }
-    return this.kit.save(journey, { status: 'cancelled' }, actor, 'dep.withdrawn', 'success', { depIds: withdrawn });
+    return await this.kit.save(journey, { status: 'cancelled' }, actor, 'dep.withdrawn', 'success', { depIds: withdrawn });
   }
 
   // ---------------------------------------------------------------- Keyward runs it (app-only)
@@ -614,18 +616,18 @@ export class DepJourneyService {
    * of the plan's operation class. SharePoint is refused: app-only SPO is not confirmed.
    */
   async submitForKeyward(address: JourneyAddress, actor: JourneyOwner, reason: string, origin: Record<string, unknown>): Promise<DepJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'review' || !journey.keys || !journey.scope) return this.kit.staleCopy(journey);
     if (!this.deps.exchangeAppOnly) throw appError('ValidationFailed', 'Keyward is not set up to run Exchange Online cmdlets itself (KEYWARD_DEP_APP_ONLY is off); run the script yourself.');
     if (journey.scope === 'sharePoint') throw appError('ValidationFailed', 'SharePoint policies are always run by an operator: app-only access for the SharePoint cmdlets is not confirmed.');
-    if (!onboardingDone(this.deps.onboarding.get(this.deps.tenantId, journey.scope))) {
+    if (!onboardingDone(await this.deps.onboarding.get(this.deps.tenantId, journey.scope))) {
       throw appError('ValidationFailed', `${WORKLOAD_INFO[journey.scope].displayName} is not onboarded for Customer Key yet; finish the onboarding step first.`);
     }
-    if (reason.trim().length < 3) return this.kit.save(journey, { errors: { reason: 'Say why this policy is needed (approvers see it, and it is kept in the audit log).' } }, actor, 'dep.submit.refused', 'denied', { reason: 'ReasonRequired' });
+    if (reason.trim().length < 3) return await this.kit.save(journey, { errors: { reason: 'Say why this policy is needed (approvers see it, and it is kept in the audit log).' } }, actor, 'dep.submit.refused', 'denied', { reason: 'ReasonRequired' });
     const built = this.requestFrom(journey, journey.draft, 'managedIdentity');
-    if ('errors' in built) return this.kit.save(journey, { errors: built.errors, stage: 'details' }, actor, 'dep.details.invalid', 'denied', {});
+    if ('errors' in built) return await this.kit.save(journey, { errors: built.errors, stage: 'details' }, actor, 'dep.details.invalid', 'denied', {});
     const objectId = await this.deps.servicePrincipalObjectId(journey.scope);
     if (!objectId) throw appError('ServicePrincipalMissing', `Keyward cannot find the object id of ${servicePrincipalFor(journey.scope).displayName} in the tenant.`);
     const plan = buildDepPlan({ request: built.request, keys: journey.keys, servicePrincipalObjectId: objectId, runner: 'executor' });
@@ -642,7 +644,7 @@ export class DepJourneyService {
       journeyId: journey.id,
     });
     const apply = plan.steps.find((s) => s.kind === 'applyDep');
-    return this.kit.save(journey, { stage: 'submitted', status: 'waiting', requestId: request.id, planHash: hash, plan }, actor, 'dep.submitted', 'success', {
+    return await this.kit.save(journey, { stage: 'submitted', status: 'waiting', requestId: request.id, planHash: hash, plan }, actor, 'dep.submitted', 'success', {
       requestId: request.id,
       planHash: hash,
       scriptSha256: apply?.kind === 'applyDep' ? apply.params.scriptSha256 : null,
@@ -650,48 +652,48 @@ export class DepJourneyService {
   }
 
   /** The executor's plan for a DEP request this journey made (only Keyward-run DEPs have one). */
-  planFor(request: { journeyId?: string; planHash: string }): Plan | undefined {
+  async planFor(request: { journeyId?: string; planHash: string }): Promise<Plan | undefined> {
     if (!request.journeyId) return undefined;
-    const journey = this.deps.store.get(request.journeyId);
+    const journey = await this.deps.store.get(request.journeyId);
     if (!journey?.plan || journey.planHash !== request.planHash) return undefined;
     return journey.plan;
   }
 
   /** The approval request or its run moved (approvals' change listener). */
-  onRequestChanged(request: { id: string; status: string; closedReason?: string; execution?: { detail?: string } }, run?: { status: string; steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> }): DepJourney | undefined {
-    const journey = this.deps.store.findByRequest(request.id);
+  async onRequestChanged(request: { id: string; status: string; closedReason?: string; execution?: { detail?: string } }, run?: { status: string; steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> }): Promise<DepJourney | undefined> {
+    const journey = await this.deps.store.findByRequest(request.id);
     if (!journey || journey.stage !== 'submitted') return undefined;
     if (['rejected', 'expired', 'cancelled'].includes(request.status)) {
-      return this.kit.save(journey, { stage: 'review', status: 'open', notice: `The request to have Keyward run this policy was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. You can run the script yourself, or submit it again.` }, 'system', 'dep.request.closed', 'info', { status: request.status });
+      return await this.kit.save(journey, { stage: 'review', status: 'open', notice: `The request to have Keyward run this policy was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. You can run the script yourself, or submit it again.` }, 'system', 'dep.request.closed', 'info', { status: request.status });
     }
     if (request.status === 'failed') {
-      return this.kit.save(journey, { stage: 'review', status: 'open', notice: `Keyward's run of this policy failed${request.execution?.detail ? `: ${request.execution.detail}` : ''}. Nothing more runs; you can run the script yourself.` }, 'system', 'dep.run.failed', 'failure', {});
+      return await this.kit.save(journey, { stage: 'review', status: 'open', notice: `Keyward's run of this policy failed${request.execution?.detail ? `: ${request.execution.detail}` : ''}. Nothing more runs; you can run the script yourself.` }, 'system', 'dep.run.failed', 'failure', {});
     }
     if (request.status === 'succeeded') {
       const output = run?.steps.find((s) => s.kind === 'applyDep' && s.status === 'done')?.output ?? {};
       const state = typeof output.depState === 'string' ? output.depState : 'Registered';
       const results = (journey.depIds ?? []).map((depId) => ({ depId, state, summary: typeof output.summary === 'string' ? output.summary : 'Keyward ran the script; the Get- output it parsed is in the run.', problems: [] as string[] }));
-      return this.kit.save(journey, { stage: 'recorded', status: 'done', recorded: results }, 'system', 'dep.run.succeeded', 'success', { state });
+      return await this.kit.save(journey, { stage: 'recorded', status: 'done', recorded: results }, 'system', 'dep.run.succeeded', 'success', { state });
     }
     return undefined;
   }
 
-  back(address: JourneyAddress, actor: JourneyOwner): DepJourney {
-    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
+  async back(address: JourneyAddress, actor: JourneyOwner): Promise<DepJourney> {
+    const loaded = await this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     const previous: Partial<Record<DepStage, DepStage>> = { onboarding: 'scope', details: 'scope', review: 'details', evidence: 'review', recorded: 'evidence' };
     const to = previous[journey.stage];
     if (!to) return this.kit.staleCopy(journey);
-    return this.kit.save(journey, { stage: to, status: 'open' }, actor, 'dep.navigated', 'info', { to });
+    return await this.kit.save(journey, { stage: to, status: 'open' }, actor, 'dep.navigated', 'info', { to });
   }
 
-  cancel(address: JourneyAddress, actor: JourneyOwner): DepJourney {
-    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'cancelled', 'done'] });
+  async cancel(address: JourneyAddress, actor: JourneyOwner): Promise<DepJourney> {
+    const loaded = await this.kit.load(address, actor, { allowStatuses: ['open', 'cancelled', 'done'] });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.status !== 'open') return journey;
-    return this.kit.save(journey, { status: 'cancelled' }, actor, 'dep.cancelled', 'success', {});
+    return await this.kit.save(journey, { status: 'cancelled' }, actor, 'dep.cancelled', 'success', {});
   }
 }
 
@@ -734,6 +736,7 @@ function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
 }
 
 /** The DEPs of a journey as inventory records (for cards). */
-export function journeyDeps(inventory: InventoryService, journey: DepJourney): InventoryDep[] {
-  return (journey.depIds ?? []).map((id) => inventory.dep(id)).filter((d): d is InventoryDep => d !== undefined);
+export async function journeyDeps(inventory: InventoryService, journey: DepJourney): Promise<InventoryDep[]> {
+  const deps = await Promise.all((journey.depIds ?? []).map((id) => inventory.dep(id)));
+  return deps.filter((d): d is InventoryDep => d !== undefined);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appError, isGuid, sha256Hex, toAppError, type Clock, type Logger } from '../core';
+import { appError, isGuid, sha256Hex, toAppError, type Clock, type Logger, type Atomic } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { SubmitRequest } from '../approvals/submitRequest';
 import {
@@ -30,11 +30,13 @@ import type { JourneyOwner } from './setupJourney';
 import { planSummaryLines } from './setupJourneyService';
 
 export interface RollJourneyDeps {
+  /** The store's unit of work: each audit record commits with the journey change it records (unit tests over fakes may leave it out). */
+  atomic?: Atomic;
   store: OpsJourneyStore<RollJourney>;
   inventory: InventoryService;
   reminders: RotationReminders;
   downloads: DownloadOffers;
-  audit: { append(event: AuditEventInput): unknown };
+  audit: { append(event: AuditEventInput): Promise<unknown> };
   approvals: { submit(request: SubmitRequest): Promise<{ id: string }> | { id: string } };
   clock: Clock;
   logger: Logger;
@@ -62,34 +64,32 @@ export class RollJourneyService {
   private readonly kit: OpsJourneyKit<RollJourney>;
 
   constructor(private readonly deps: RollJourneyDeps) {
-    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, label: 'key roll', command: 'roll' });
+    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, ...(deps.atomic ? { atomic: deps.atomic } : {}), label: 'key roll', command: 'roll' });
   }
 
-  start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; site?: SiteId } = {}): RollJourney {
-    return this.kit.open(owner, conversationId, origin, { kind: 'roll', stage: 'choose', draft: { ...(preset.pairId ? { pairId: preset.pairId } : {}), ...(preset.site ? { site: preset.site } : {}) } });
+  async start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; site?: SiteId } = {}): Promise<RollJourney> {
+    return await this.kit.open(owner, conversationId, origin, { kind: 'roll', stage: 'choose', draft: { ...(preset.pairId ? { pairId: preset.pairId } : {}), ...(preset.site ? { site: preset.site } : {}) } });
   }
 
-  get(id: string): RollJourney {
-    return this.kit.get(id);
+  async get(id: string): Promise<RollJourney> {
+    return await this.kit.get(id);
   }
 
-  listFor(owner: JourneyOwner): RollJourney[] {
-    return this.deps.store.listByOwner(owner.aadObjectId);
+  async listFor(owner: JourneyOwner): Promise<RollJourney[]> {
+    return await this.deps.store.listByOwner(owner.aadObjectId);
   }
 
-  rememberCard(id: string, messageId: string | undefined): void {
-    this.kit.rememberCard(id, messageId);
+  async rememberCard(id: string, messageId: string | undefined): Promise<void> {
+    await this.kit.rememberCard(id, messageId);
   }
 
   /** Why a new roll of this pair cannot start now, or null. */
-  lockReason(pair: KeyPair, exceptJourneyId?: string): string | null {
-    const other = this.deps.store
-      .list({ statuses: ['open', 'waiting'] })
-      .find((j) => j.id !== exceptJourneyId && j.pairId === pair.pairId && ACTIVE_STAGES.has(j.stage) && j.stage !== 'preview');
+  async lockReason(pair: KeyPair, exceptJourneyId?: string): Promise<string | null> {
+    const other = (await this.deps.store.list({ statuses: ['open', 'waiting'] })).find((j) => j.id !== exceptJourneyId && j.pairId === pair.pairId && ACTIVE_STAGES.has(j.stage) && j.stage !== 'preview');
     if (other) {
       return `A roll of key ${other.site ?? '?'} of this pair is already in progress (${other.stage === 'refresh' ? 'waiting for the DEP refresh to be confirmed' : other.stage}, started by ${other.owner.name ?? other.owner.aadObjectId}). Roll one key at a time: finish that one first.`;
     }
-    const rolling = [...this.deps.inventory.depsUsingKey(pair.A.ref.versionlessUri), ...this.deps.inventory.depsUsingKey(pair.B.ref.versionlessUri)].find((d) => d.state === 'Rolling');
+    const rolling = [...(await this.deps.inventory.depsUsingKey(pair.A.ref.versionlessUri)), ...(await this.deps.inventory.depsUsingKey(pair.B.ref.versionlessUri))].find((d) => d.state === 'Rolling');
     if (rolling) {
       return `${describeDep(rolling.dep)} is still Rolling${rolling.percentComplete !== undefined ? ` (${rolling.percentComplete}% of sites)` : ''}. Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.`;
     }
@@ -99,39 +99,39 @@ export class RollJourneyService {
   // ---------------------------------------------------------------- choose → preview
 
   async choose(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<RollJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'choose') return this.kit.staleCopy(journey);
     const form = chooseForm.safeParse(payload);
-    if (!form.success) return this.kit.save(journey, { errors: { pairId: 'The card data was not valid; choose again.' } }, actor, 'roll.choose.refused', 'denied', {});
+    if (!form.success) return await this.kit.save(journey, { errors: { pairId: 'The card data was not valid; choose again.' } }, actor, 'roll.choose.refused', 'denied', {});
     const draft: RollDraft = { ...journey.draft, ...definedOnly(form.data) };
     const errors: Record<string, string> = {};
-    const pair = draft.pairId ? this.deps.inventory.pair(draft.pairId) : undefined;
+    const pair = draft.pairId ? await this.deps.inventory.pair(draft.pairId) : undefined;
     if (!pair) errors.pairId = 'Choose one of the key pairs listed.';
     const site = draft.site === 'A' || draft.site === 'B' ? draft.site : undefined;
     if (!site) errors.site = 'Choose key A or key B: Customer Key keys are rolled one at a time.';
     const custodians = parseCustodians(draft, errors);
     const everyDays = parseEveryDays(draft.everyDays, errors);
     if (pair && Object.keys(errors).length === 0) {
-      const locked = this.lockReason(pair, journey.id);
+      const locked = await this.lockReason(pair, journey.id);
       if (locked) errors.pairId = locked;
       else if (this.deps.custodiansRequired && (custodians.A.length === 0 || custodians.B.length === 0)) {
         errors.custodiansA = 'The approval policy needs a custodian of key A and one of key B to approve a key roll (separation of duties). Name both.';
       }
     }
-    if (!pair || !site || Object.keys(errors).length > 0) return this.kit.save(journey, { draft, errors }, actor, 'roll.choose.invalid', 'denied', { fields: Object.keys(errors) });
-    if (everyDays !== undefined) this.applySchedule(pair, everyDays, journey.origin, actor);
+    if (!pair || !site || Object.keys(errors).length > 0) return await this.kit.save(journey, { draft, errors }, actor, 'roll.choose.invalid', 'denied', { fields: Object.keys(errors) });
+    if (everyDays !== undefined) await this.applySchedule(pair, everyDays, journey.origin, actor);
     let plan: Plan;
     let depIds: string[];
     try {
       ({ plan, depIds } = await this.buildPlan(pair, site));
     } catch (error) {
       const appErr = toAppError(error);
-      return this.kit.save(journey, { draft, errors: { pairId: appErr.message } }, actor, 'roll.plan.refused', 'denied', { code: appErr.code });
+      return await this.kit.save(journey, { draft, errors: { pairId: appErr.message } }, actor, 'roll.plan.refused', 'denied', { code: appErr.code });
     }
     const key = pair[site];
-    return this.kit.save(
+    return await this.kit.save(
       journey,
       { draft, stage: 'preview', pairId: pair.pairId, site, keyUri: key.ref.versionlessUri, custodians, plan, planHash: planHash(plan), depIds },
       actor,
@@ -143,7 +143,7 @@ export class RollJourneyService {
 
   private async buildPlan(pair: KeyPair, site: SiteId): Promise<{ plan: Plan; depIds: string[] }> {
     const key = pair[site];
-    const deps = this.deps.inventory.depsUsingKey(key.ref.versionlessUri);
+    const deps = await this.deps.inventory.depsUsingKey(key.ref.versionlessUri);
     const objectId = await this.deps.servicePrincipalObjectId(pair.workload);
     if (!objectId) throw appError('ServicePrincipalMissing', `Keyward cannot find the object id of ${WORKLOAD_INFO[pair.workload].servicePrincipal.displayName} in the tenant; the readiness check after the roll needs it.`);
     const plan = buildKeyRollPlan({
@@ -158,41 +158,41 @@ export class RollJourneyService {
   }
 
   /** Sets (or, with 0, clears) the rotation reminder of a pair; also offered on its own card. */
-  setSchedule(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): RollJourney {
-    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'waiting', 'done'] });
+  async setSchedule(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<RollJourney> {
+    const loaded = await this.kit.load(address, actor, { allowStatuses: ['open', 'waiting', 'done'] });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     const errors: Record<string, string> = {};
     const everyDays = parseEveryDays(typeof payload.everyDays === 'string' ? payload.everyDays : undefined, errors);
-    const pair = this.deps.inventory.pair(journey.pairId ?? journey.draft.pairId ?? (typeof payload.pairId === 'string' ? payload.pairId : ''));
+    const pair = await this.deps.inventory.pair(journey.pairId ?? journey.draft.pairId ?? (typeof payload.pairId === 'string' ? payload.pairId : ''));
     if (!pair) errors.everyDays = 'Choose the key pair first.';
     if (everyDays === undefined && !errors.everyDays) errors.everyDays = 'Choose how often you want to be reminded.';
-    if (Object.keys(errors).length > 0 || !pair || everyDays === undefined) return this.kit.save(journey, { errors }, actor, 'roll.schedule.invalid', 'denied', {});
-    this.applySchedule(pair, everyDays, journey.origin, actor);
-    return this.kit.save(journey, { notice: everyDays === 0 ? 'Rotation reminders for this pair are off.' : `Keyward will remind you here every ${everyDays} days to roll this pair's keys.` }, actor, 'roll.schedule.set', 'success', { pairId: pair.pairId, everyDays });
+    if (Object.keys(errors).length > 0 || !pair || everyDays === undefined) return await this.kit.save(journey, { errors }, actor, 'roll.schedule.invalid', 'denied', {});
+    await this.applySchedule(pair, everyDays, journey.origin, actor);
+    return await this.kit.save(journey, { notice: everyDays === 0 ? 'Rotation reminders for this pair are off.' : `Keyward will remind you here every ${everyDays} days to roll this pair's keys.` }, actor, 'roll.schedule.set', 'success', { pairId: pair.pairId, everyDays });
   }
 
-  private applySchedule(pair: KeyPair, everyDays: number, reference: Record<string, unknown>, actor: JourneyOwner): void {
-    if (everyDays === 0) this.deps.reminders.clear(pair.pairId, actor);
-    else this.deps.reminders.set({ pair, everyDays, reference, by: actor });
+  private async applySchedule(pair: KeyPair, everyDays: number, reference: Record<string, unknown>, actor: JourneyOwner): Promise<void> {
+    if (everyDays === 0) await this.deps.reminders.clear(pair.pairId, actor);
+    else await this.deps.reminders.set({ pair, everyDays, reference, by: actor });
   }
 
   // ---------------------------------------------------------------- submit
 
   async submit(address: JourneyAddress, actor: JourneyOwner, reason: string, origin: Record<string, unknown>): Promise<RollJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'preview' || !journey.plan || !journey.pairId || !journey.site) return this.kit.staleCopy(journey);
-    if (reason.trim().length < 3) return this.kit.save(journey, { errors: { reason: 'Say why this key is rolled now (approvers see it, and it is kept in the audit log).' } }, actor, 'roll.submit.refused', 'denied', { reason: 'ReasonRequired' });
-    const pair = this.deps.inventory.pair(journey.pairId);
-    if (!pair) return this.kit.save(journey, { stage: 'choose', notice: 'That key pair is no longer in the inventory (removed?). Choose again.' }, actor, 'roll.submit.refused', 'denied', {});
-    const locked = this.lockReason(pair, journey.id);
-    if (locked) return this.kit.save(journey, { stage: 'choose', errors: { pairId: locked } }, actor, 'roll.submit.refused', 'denied', { reason: 'RollInProgress' });
+    if (reason.trim().length < 3) return await this.kit.save(journey, { errors: { reason: 'Say why this key is rolled now (approvers see it, and it is kept in the audit log).' } }, actor, 'roll.submit.refused', 'denied', { reason: 'ReasonRequired' });
+    const pair = await this.deps.inventory.pair(journey.pairId);
+    if (!pair) return await this.kit.save(journey, { stage: 'choose', notice: 'That key pair is no longer in the inventory (removed?). Choose again.' }, actor, 'roll.submit.refused', 'denied', {});
+    const locked = await this.lockReason(pair, journey.id);
+    if (locked) return await this.kit.save(journey, { stage: 'choose', errors: { pairId: locked } }, actor, 'roll.submit.refused', 'denied', { reason: 'RollInProgress' });
     const { plan, depIds } = await this.buildPlan(pair, journey.site);
     const hash = planHash(plan);
     if (hash !== journey.planHash) {
-      return this.kit.save(journey, { plan, planHash: hash, depIds, notice: 'The plan changed since you reviewed it (for example a DEP now uses this key). Review the new plan and its hash, then submit again.' }, actor, 'roll.plan.changed', 'info', { previous: journey.planHash });
+      return await this.kit.save(journey, { plan, planHash: hash, depIds, notice: 'The plan changed since you reviewed it (for example a DEP now uses this key). Review the new plan and its hash, then submit again.' }, actor, 'roll.plan.changed', 'info', { previous: journey.planHash });
     }
     const custodians = journey.custodians ?? { A: [], B: [] };
     const request = await this.deps.approvals.submit({
@@ -207,42 +207,42 @@ export class RollJourneyService {
       origin,
       journeyId: journey.id,
     });
-    return this.kit.save(journey, { stage: 'submitted', status: 'waiting', requestId: request.id }, actor, 'roll.submitted', 'success', { requestId: request.id, planHash: hash, key: journey.keyUri });
+    return await this.kit.save(journey, { stage: 'submitted', status: 'waiting', requestId: request.id }, actor, 'roll.submitted', 'success', { requestId: request.id, planHash: hash, key: journey.keyUri });
   }
 
   /** The approved plan of a roll request (the executor's PlanSource). */
-  planFor(request: { journeyId?: string; planHash: string }): Plan | undefined {
+  async planFor(request: { journeyId?: string; planHash: string }): Promise<Plan | undefined> {
     if (!request.journeyId) return undefined;
-    const journey = this.deps.store.get(request.journeyId);
+    const journey = await this.deps.store.get(request.journeyId);
     return journey?.plan && journey.planHash === request.planHash ? journey.plan : undefined;
   }
 
   // ---------------------------------------------------------------- the run
 
   /** The approval request or its run moved. */
-  onRequestChanged(
+  async onRequestChanged(
     request: { id: string; status: string; closedReason?: string; execution?: { detail?: string } },
     run?: { steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> },
-  ): RollJourney | undefined {
-    const journey = this.deps.store.findByRequest(request.id);
+  ): Promise<RollJourney | undefined> {
+    const journey = await this.deps.store.findByRequest(request.id);
     if (!journey || (journey.stage !== 'submitted' && journey.stage !== 'running')) return undefined;
     if (['rejected', 'expired', 'cancelled'].includes(request.status)) {
-      return this.kit.save(journey, { status: 'cancelled', outcome: `The request was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. No new version was made.` }, 'system', 'roll.request.closed', 'info', { status: request.status });
+      return await this.kit.save(journey, { status: 'cancelled', outcome: `The request was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. No new version was made.` }, 'system', 'roll.request.closed', 'info', { status: request.status });
     }
-    if (request.status === 'executing' && journey.stage === 'submitted') return this.kit.save(journey, { stage: 'running' }, 'system', 'roll.running', 'info', {});
+    if (request.status === 'executing' && journey.stage === 'submitted') return await this.kit.save(journey, { stage: 'running' }, 'system', 'roll.running', 'info', {});
     if (request.status === 'failed') {
-      return this.kit.save(journey, { status: 'failed', outcome: `The roll did not complete${request.execution?.detail ? `: ${request.execution.detail}` : ''}. Older versions are untouched.` }, 'system', 'roll.failed', 'failure', {});
+      return await this.kit.save(journey, { status: 'failed', outcome: `The roll did not complete${request.execution?.detail ? `: ${request.execution.detail}` : ''}. Older versions are untouched.` }, 'system', 'roll.failed', 'failure', {});
     }
     if (request.status !== 'succeeded') return undefined;
     const rolled = run?.steps.find((s) => s.kind === 'rollKey' && s.status === 'done')?.output ?? {};
     const newVersion = typeof rolled.version === 'string' ? rolled.version.toLowerCase() : undefined;
-    if (!newVersion) return this.kit.save(journey, { status: 'failed', outcome: 'The run finished but reported no new key version; check the run card.' }, 'system', 'roll.failed', 'failure', {});
+    if (!newVersion) return await this.kit.save(journey, { status: 'failed', outcome: 'The run finished but reported no new key version; check the run card.' }, 'system', 'roll.failed', 'failure', {});
     const previousVersion = typeof rolled.previousVersion === 'string' ? rolled.previousVersion : undefined;
-    const refresh = this.refreshScripts(journey, newVersion, run?.steps ?? []);
-    this.deps.inventory.markRolling(refresh.map((r) => r.depId), `key ${journey.site} rolled to version ${newVersion.slice(0, 8)}…; refresh requested`);
+    const refresh = await this.refreshScripts(journey, newVersion, run?.steps ?? []);
+    await this.deps.inventory.markRolling(refresh.map((r) => r.depId), `key ${journey.site} rolled to version ${newVersion.slice(0, 8)}…; refresh requested`);
     const result = { newVersion, ...(previousVersion ? { previousVersion } : {}), at: this.kit.now() };
     const allDone = refresh.every((r) => r.state === 'Registered');
-    return this.kit.save(
+    return await this.kit.save(
       journey,
       { stage: allDone ? 'done' : 'refresh', status: allDone ? 'done' : 'open', result, refresh },
       'system',
@@ -253,11 +253,11 @@ export class RollJourneyService {
   }
 
   /** The refresh of each DEP: the executor's refreshDep output when there is one, else made here. */
-  private refreshScripts(journey: RollJourney, newVersion: string, steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }>): RollRefresh[] {
+  private async refreshScripts(journey: RollJourney, newVersion: string, steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }>): Promise<RollRefresh[]> {
     const out: RollRefresh[] = [];
     const refreshOutputs = steps.filter((s) => s.kind === 'refreshDep' && s.status === 'done').map((s) => s.output ?? {});
     for (const id of journey.depIds ?? []) {
-      const dep = this.deps.inventory.dep(id);
+      const dep = await this.deps.inventory.dep(id);
       if (!dep) continue;
       const fromRun = refreshOutputs.find((o) => typeof o.dep === 'object' && o.dep !== null && 'scope' in o.dep && depId(o.dep as DepRef) === id);
       let entry: RollRefresh;
@@ -282,20 +282,21 @@ export class RollJourneyService {
         );
         entry = { depId: id, scope: dep.scope, label: describeDep(dep.dep), runner: 'operator', title: script.title, fileName: script.fileName, script: script.script, sha256: script.sha256, verifyCommands: [...script.verifyCommands] };
       }
-      if (entry.runner === 'operator') entry.download = this.deps.downloads.offer({ fileName: entry.fileName, content: entry.script, ownerObjectId: journey.owner.aadObjectId, purpose: `roll:${journey.id}:${id}` });
+      if (entry.runner === 'operator') entry.download = await this.deps.downloads.offer({ fileName: entry.fileName, content: entry.script, ownerObjectId: journey.owner.aadObjectId, purpose: `roll:${journey.id}:${id}` });
       out.push(entry);
     }
     return out;
   }
 
   /** Fresh download links for the refresh scripts. */
-  newDownloadLinks(address: JourneyAddress, actor: JourneyOwner): RollJourney {
-    const loaded = this.kit.load(address, actor);
+  async newDownloadLinks(address: JourneyAddress, actor: JourneyOwner): Promise<RollJourney> {
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'refresh' || !journey.refresh) return this.kit.staleCopy(journey);
-    const refresh = journey.refresh.map((r) => (r.runner === 'operator' ? { ...r, download: this.deps.downloads.offer({ fileName: r.fileName, content: r.script, ownerObjectId: actor.aadObjectId, purpose: `roll:${journey.id}:${r.depId}` }) } : r));
-    return this.kit.save(journey, { refresh }, actor, 'roll.download.offered', 'info', {});
+    const refresh: RollRefresh[] = [];
+    for (const r of journey.refresh) refresh.push(r.runner === 'operator' ? { ...r, download: await this.deps.downloads.offer({ fileName: r.fileName, content: r.script, ownerObjectId: actor.aadObjectId, purpose: `roll:${journey.id}:${r.depId}` }) } : r);
+    return await this.kit.save(journey, { refresh }, actor, 'roll.download.offered', 'info', {});
   }
 
   /**
@@ -303,50 +304,50 @@ export class RollJourneyService {
    * version (Rolling with a percentage, then Registered); Exchange and multi-workload must show
    * the policy with its two keys. The pair stays locked until every DEP shows Registered.
    */
-  submitEvidence(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): RollJourney {
-    const loaded = this.kit.load(address, actor);
+  async submitEvidence(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<RollJourney> {
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'refresh' || !journey.refresh || !journey.result || !journey.keyUri) return this.kit.staleCopy(journey);
     const errors: Record<string, string> = {};
     const evidence: Record<string, string> = {};
     const refresh: RollRefresh[] = [];
-    journey.refresh.forEach((entry, i) => {
+    for (const [i, entry] of journey.refresh.entries()) {
       const field = `evidence.${i}`;
       const pasted = typeof payload[field] === 'string' ? (payload[field] as string) : '';
       if (pasted.length > MAX_EVIDENCE) {
         errors[field] = `That is ${pasted.length} characters; paste only the output of the command shown.`;
         refresh.push(entry);
-        return;
+        continue;
       }
       if (pasted.trim() === '') {
         refresh.push(entry);
-        return;
+        continue;
       }
       evidence[field] = pasted;
-      const dep = this.deps.inventory.dep(entry.depId);
+      const dep = await this.deps.inventory.dep(entry.depId);
       if (!dep) {
         refresh.push(entry);
-        return;
+        continue;
       }
       const read = this.readEvidence(dep, pasted, journey.keyUri!, journey.result!.newVersion);
       if ('error' in read) {
         errors[field] = read.error;
         refresh.push(entry);
-        return;
+        continue;
       }
-      this.deps.inventory.recordDepEvidence(entry.depId, {
+      await this.deps.inventory.recordDepEvidence(entry.depId, {
         state: read.state,
         percentComplete: read.percent ?? null,
         evidence: { at: this.kit.now(), by: actor.aadObjectId.toLowerCase(), sha256: sha256Hex(pasted), summary: read.summary, problems: read.problems },
       });
       refresh.push({ ...entry, state: read.state, summary: read.summary, problems: read.problems });
-    });
+    }
     if (Object.keys(evidence).length === 0 && Object.keys(errors).length === 0) errors['evidence.0'] = 'Paste the output of the command shown for at least one policy.';
     const allDone = refresh.every((r) => r.state === 'Registered');
     const draft: RollDraft = { ...journey.draft, ...(Object.keys(errors).length > 0 ? { evidence: { ...journey.draft.evidence, ...evidence } } : {}) };
     if (Object.keys(errors).length === 0) delete draft.evidence;
-    return this.kit.save(
+    return await this.kit.save(
       journey,
       { refresh, draft, errors, ...(allDone && Object.keys(errors).length === 0 ? { stage: 'done' as const, status: 'done' as const } : {}) },
       actor,
@@ -382,21 +383,21 @@ export class RollJourneyService {
     return { state: 'Registered', summary: `${policy.name} refreshed (Microsoft 365 can take up to 24 hours to use the new version)`, problems: policy.enabled === false ? [`Policy ${policy.name} is disabled.`] : [] };
   }
 
-  back(address: JourneyAddress, actor: JourneyOwner): RollJourney {
-    const loaded = this.kit.load(address, actor);
+  async back(address: JourneyAddress, actor: JourneyOwner): Promise<RollJourney> {
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'preview') return this.kit.staleCopy(journey);
-    return this.kit.save(journey, { stage: 'choose', plan: undefined, planHash: undefined }, actor, 'roll.navigated', 'info', { to: 'choose' });
+    return await this.kit.save(journey, { stage: 'choose', plan: undefined, planHash: undefined }, actor, 'roll.navigated', 'info', { to: 'choose' });
   }
 
-  cancel(address: JourneyAddress, actor: JourneyOwner): RollJourney {
-    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'cancelled', 'done'] });
+  async cancel(address: JourneyAddress, actor: JourneyOwner): Promise<RollJourney> {
+    const loaded = await this.kit.load(address, actor, { allowStatuses: ['open', 'cancelled', 'done'] });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.status !== 'open') return journey;
     if (journey.stage === 'refresh') throw appError('JourneyClosed', 'The new version exists already; finish the refresh of each policy (paste its output) so the next roll is allowed.');
-    return this.kit.save(journey, { status: 'cancelled' }, actor, 'roll.cancelled', 'success', {});
+    return await this.kit.save(journey, { status: 'cancelled' }, actor, 'roll.cancelled', 'success', {});
   }
 
   /**
@@ -404,14 +405,14 @@ export class RollJourneyService {
    * data (inactive mailboxes, SharePoint backups) stays wrapped with old versions; disabling one
    * makes that data unreadable. Audited, so an auditor sees who asked.
    */
-  refuseRetirement(actor: JourneyOwner, keyUri: string): string {
+  async refuseRetirement(actor: JourneyOwner, keyUri: string): Promise<string> {
     requireActor(actor);
     const parsed = parseKeyIdentifier(keyUri);
-    const key = parsed.ok ? this.deps.inventory.key(parsed.key.versionlessUri) : undefined;
-    const users = key ? this.deps.inventory.depsUsingKey(key.ref.versionlessUri) : [];
+    const key = parsed.ok ? await this.deps.inventory.key(parsed.key.versionlessUri) : undefined;
+    const users = key ? await this.deps.inventory.depsUsingKey(key.ref.versionlessUri) : [];
     const current = key ? currentVersion(key) : undefined;
     const asked = parsed.ok ? parsed.key.version : undefined;
-    this.deps.audit.append({
+    await this.deps.audit.append({
       actor: { objectId: actor.aadObjectId.toLowerCase(), name: actor.name, tenantId: actor.tenantId },
       action: 'key.version.retire.refused',
       target: parsed.ok ? parsed.key.uri : keyUri.slice(0, 300),

@@ -54,12 +54,12 @@ export interface SetupJourney {
 
 /** Persistence port (SQLite adapter in src/store/sqliteJourneyStore.ts). */
 export interface JourneyStore {
-  get(id: string): SetupJourney | undefined;
-  insert(journey: SetupJourney): void;
+  get(id: string): Promise<SetupJourney | undefined>;
+  insert(journey: SetupJourney): Promise<void>;
   /** Writes `next` only if the stored version is still `expectedVersion`. */
-  compareAndSet(next: SetupJourney, expectedVersion: number): boolean;
-  listByOwner(aadObjectId: string): SetupJourney[];
-  listByConversation(conversationId: string): SetupJourney[];
+  compareAndSet(next: SetupJourney, expectedVersion: number): Promise<boolean>;
+  listByOwner(aadObjectId: string): Promise<SetupJourney[]>;
+  listByConversation(conversationId: string): Promise<SetupJourney[]>;
 }
 
 export const isOpen = (journey: SetupJourney): boolean => journey.status === 'collecting';

@@ -1,4 +1,4 @@
-import { appError, newId, type Clock, type Logger } from '../core';
+import { appError, newId, withoutTransaction, type Atomic, type Clock, type Logger } from '../core';
 import type { AzureReader } from '../azure/ports';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { SubmitRequest } from '../approvals/submitRequest';
@@ -35,7 +35,7 @@ export interface SetupJourneyDeps {
   store: JourneyStore;
   /** Read-only Azure (Keyward's reader identity). */
   reader: AzureReader;
-  audit: { append(event: AuditEventInput): unknown };
+  audit: { append(event: AuditEventInput): Promise<unknown> };
   approvals: { submit(request: SubmitRequest): Promise<{ id: string }> | { id: string } };
   clock: Clock;
   logger: Logger;
@@ -46,7 +46,12 @@ export interface SetupJourneyDeps {
   servicePrincipalOverrides?: Readonly<Record<string, string>>;
   /** How long a preflight stays valid for building a plan; older ones are re-run. */
   preflightMaxAgeMs?: number;
+  /** The store's unit of work: audit record and journey change commit together (unit tests over fakes may leave it out). */
+  atomic?: Atomic;
 }
+
+/** A lost compare-and-set inside a unit: thrown to roll the unit back, caught right outside it. */
+class LostRace extends Error {}
 
 /** What a card click names: the journey, the version the card showed, and (for step cards) the step. */
 export interface CardAddress {
@@ -65,7 +70,7 @@ const DEFAULT_PREFLIGHT_MAX_AGE_MS = 15 * 60 * 1000;
 export class SetupJourneyService {
   constructor(private readonly deps: SetupJourneyDeps) {}
 
-  start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>): SetupJourney {
+  async start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>): Promise<SetupJourney> {
     requireOwner(owner);
     const now = this.now();
     const journey: SetupJourney = {
@@ -83,39 +88,41 @@ export class SetupJourneyService {
       createdAt: now,
       updatedAt: now,
     };
-    this.audit(journey, owner, 'journey.started', 'success');
-    this.deps.store.insert(journey);
+    await this.atomic(async () => {
+      await this.audit(journey, owner, 'journey.started', 'success');
+      await this.deps.store.insert(journey);
+    });
     return journey;
   }
 
-  get(id: string): SetupJourney {
-    const journey = this.deps.store.get(id);
+  async get(id: string): Promise<SetupJourney> {
+    const journey = await this.deps.store.get(id);
     if (!journey) throw appError('NotFound', `There is no setup journey ${id}. Type "status" to see yours, or "setup" to start one.`);
     return journey;
   }
 
-  listFor(owner: JourneyOwner, conversationId: string): SetupJourney[] {
+  async listFor(owner: JourneyOwner, conversationId: string): Promise<SetupJourney[]> {
     const byId = new Map<string, SetupJourney>();
-    for (const journey of [...this.deps.store.listByOwner(owner.aadObjectId), ...this.deps.store.listByConversation(conversationId)]) byId.set(journey.id, journey);
+    for (const journey of [...(await this.deps.store.listByOwner(owner.aadObjectId)), ...(await this.deps.store.listByConversation(conversationId))]) byId.set(journey.id, journey);
     return [...byId.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
   /** Remembers which message shows the journey's card (no version bump: it changes no decision). */
-  rememberCard(id: string, messageId: string | undefined): void {
+  async rememberCard(id: string, messageId: string | undefined): Promise<void> {
     if (!messageId) return;
-    const journey = this.deps.store.get(id);
-    if (journey && journey.cardMessageId !== messageId) this.deps.store.compareAndSet({ ...journey, cardMessageId: messageId }, journey.version);
+    const journey = await this.deps.store.get(id);
+    if (journey && journey.cardMessageId !== messageId) await this.deps.store.compareAndSet({ ...journey, cardMessageId: messageId }, journey.version);
   }
 
   /** A step card was submitted. Invalid values stay on the card with a message at each field. */
   async submitStep(address: CardAddress, actor: JourneyOwner, step: SetupStep, payload: unknown): Promise<SetupJourney> {
-    const loaded = this.load(address, actor);
+    const loaded = await this.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== step) return this.staleCopy(journey);
 
     const form = parseSetupForm(step, payload);
-    if (!form.ok) return this.save(journey, { errors: form.errors, warnings: {}, notice: undefined }, actor, 'journey.step.refused', 'denied', { step, fields: Object.keys(form.errors) });
+    if (!form.ok) return await this.save(journey, { errors: form.errors, warnings: {}, notice: undefined }, actor, 'journey.step.refused', 'denied', { step, fields: Object.keys(form.errors) });
     const draft = mergeDraft(journey.draft, draftFromForm(step, form.values));
     const options = this.deps.validationOptions();
     const check = validateSetupStep(step, draft, options);
@@ -124,30 +131,30 @@ export class SetupJourneyService {
 
     if (check.ok && step === 'names') Object.assign(errors, await this.nameErrors(draft, warnings));
     if (Object.keys(errors).length > 0) {
-      return this.save(journey, { draft, errors, warnings, notice: undefined }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
+      return await this.save(journey, { draft, errors, warnings, notice: undefined }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
     }
 
     const next = nextStage(step, draft);
     if (next !== 'preflight') {
-      return this.save(journey, { draft, stage: next, errors: {}, warnings, notice: undefined }, actor, 'journey.step.completed', 'success', { step });
+      return await this.save(journey, { draft, stage: next, errors: {}, warnings, notice: undefined }, actor, 'journey.step.completed', 'success', { step });
     }
     // Last card: the whole spec must hold together before anything is checked in Azure.
     const whole = validateSpec(draft, options);
     if (!whole.ok) {
       const first = firstStageWithErrors(whole.errors, draft);
       errors = whole.errors;
-      return this.save(journey, { draft, stage: first, errors, warnings: whole.warnings, notice: 'Some earlier answers no longer fit together; fix the fields marked below.' }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
+      return await this.save(journey, { draft, stage: first, errors, warnings: whole.warnings, notice: 'Some earlier answers no longer fit together; fix the fields marked below.' }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
     }
     const preflight = await this.runPreflightFor(whole.spec, journey.preflight);
-    return this.save(journey, { draft, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+    return await this.save(journey, { draft, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
   }
 
   /**
    * Back one card (from preflight or preview: to the last parameter card). Values typed on the card
    * being left are kept, unvalidated, so going back never loses anything.
    */
-  back(address: CardAddress, actor: JourneyOwner, payload?: unknown): SetupJourney {
-    const loaded = this.load(address, actor);
+  async back(address: CardAddress, actor: JourneyOwner, payload?: unknown): Promise<SetupJourney> {
+    const loaded = await this.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     let draft = journey.draft;
@@ -158,31 +165,31 @@ export class SetupJourneyService {
     const stages = stagesFor(draft);
     const index = stages.indexOf(journey.stage);
     const previous = stages[Math.max(0, index - 1)] ?? 'choice';
-    return this.save(journey, { draft, stage: previous, errors: {}, warnings: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: previous });
+    return await this.save(journey, { draft, stage: previous, errors: {}, warnings: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: previous });
   }
 
   /** Jump to a parameter card to change it (from the preflight or preview cards). */
-  edit(address: CardAddress, actor: JourneyOwner, step: SetupStep): SetupJourney {
-    const loaded = this.load(address, actor);
+  async edit(address: CardAddress, actor: JourneyOwner, step: SetupStep): Promise<SetupJourney> {
+    const loaded = await this.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (!stagesFor(journey.draft).includes(step)) throw appError('ValidationFailed', `There is no "${step}" card for this journey.`);
-    return this.save(journey, { stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: step });
+    return await this.save(journey, { stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: step });
   }
 
   /** Re-runs the read-only checks (e.g. after registering the mandatory retention feature). */
   async rerunPreflight(address: CardAddress, actor: JourneyOwner): Promise<SetupJourney> {
-    const loaded = this.load(address, actor);
+    const loaded = await this.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     const spec = this.specOf(journey);
     const preflight = await this.runPreflightFor(spec, journey.preflight);
-    return this.save(journey, { stage: 'preflight', preflight, plan: undefined, planHash: undefined, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+    return await this.save(journey, { stage: 'preflight', preflight, plan: undefined, planHash: undefined, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
   }
 
   /** Builds the plan from a green preflight and shows it for review. */
   async preview(address: CardAddress, actor: JourneyOwner): Promise<SetupJourney> {
-    const loaded = this.load(address, actor);
+    const loaded = await this.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     let journey = loaded.journey;
     const spec = this.specOf(journey);
@@ -190,11 +197,11 @@ export class SetupJourneyService {
     let preflight = journey.preflight;
     if (!preflight || this.deps.clock.now().getTime() - Date.parse(preflight.at) > maxAge) preflight = await this.runPreflightFor(spec, journey.preflight);
     if (!preflight.ready) {
-      return this.save(journey, { stage: 'preflight', preflight, notice: 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.' }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
+      return await this.save(journey, { stage: 'preflight', preflight, notice: 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.' }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
     }
     const plan = buildSetupPlan(spec, await this.deps.planContext());
     const hash = planHash(plan);
-    journey = this.save(journey, { stage: 'preview', preflight, plan, planHash: hash, notice: undefined }, actor, 'journey.plan.built', 'success', { steps: plan.steps.length }, hash);
+    journey = await this.save(journey, { stage: 'preview', preflight, plan, planHash: hash, notice: undefined }, actor, 'journey.plan.built', 'success', { steps: plan.steps.length }, hash);
     return journey;
   }
 
@@ -204,18 +211,18 @@ export class SetupJourneyService {
    * sees the new plan and hash instead of submitting one they did not review.
    */
   async submit(address: CardAddress, actor: JourneyOwner, reason: string, origin: Record<string, unknown>): Promise<SetupJourney> {
-    const loaded = this.load(address, actor);
+    const loaded = await this.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'preview' || !journey.plan || !journey.planHash) return this.staleCopy(journey);
     const trimmed = reason.trim();
     if (trimmed.length < 3) {
-      return this.save(journey, { errors: { reason: 'Say why this change is needed (approvers see it, and it is kept in the audit log).' }, notice: undefined }, actor, 'journey.submit.refused', 'denied', { reason: 'ReasonRequired' });
+      return await this.save(journey, { errors: { reason: 'Say why this change is needed (approvers see it, and it is kept in the audit log).' }, notice: undefined }, actor, 'journey.submit.refused', 'denied', { reason: 'ReasonRequired' });
     }
     const plan = buildSetupPlan(this.specOf(journey), await this.deps.planContext());
     const hash = planHash(plan);
     if (hash !== journey.planHash) {
-      return this.save(journey, { plan, planHash: hash, errors: {}, notice: 'The plan changed since you reviewed it (something it depends on changed). Review the new plan and its hash, then submit again.' }, actor, 'journey.plan.changed', 'info', { previous: journey.planHash }, hash);
+      return await this.save(journey, { plan, planHash: hash, errors: {}, notice: 'The plan changed since you reviewed it (something it depends on changed). Review the new plan and its hash, then submit again.' }, actor, 'journey.plan.changed', 'info', { previous: journey.planHash }, hash);
     }
     const spec = this.specOf(journey);
     const request = await this.deps.approvals.submit({
@@ -230,25 +237,25 @@ export class SetupJourneyService {
       origin,
       journeyId: journey.id,
     });
-    return this.save(journey, { status: 'submitted', requestId: request.id, errors: {}, notice: undefined }, actor, 'journey.submitted', 'success', { requestId: request.id }, hash, request.id);
+    return await this.save(journey, { status: 'submitted', requestId: request.id, errors: {}, notice: undefined }, actor, 'journey.submitted', 'success', { requestId: request.id }, hash, request.id);
   }
 
-  cancel(address: CardAddress, actor: JourneyOwner): SetupJourney {
-    const loaded = this.load(address, actor, { allowClosed: true });
+  async cancel(address: CardAddress, actor: JourneyOwner): Promise<SetupJourney> {
+    const loaded = await this.load(address, actor, { allowClosed: true });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.status === 'submitted') throw appError('JourneyClosed', 'This journey was submitted for approval; cancel the request on its approval card instead.');
     if (journey.status === 'cancelled') return journey;
-    return this.save(journey, { status: 'cancelled', notice: undefined }, actor, 'journey.cancelled', 'success', {});
+    return await this.save(journey, { status: 'cancelled', notice: undefined }, actor, 'journey.cancelled', 'success', {});
   }
 
   // ------------------------------------------------------------------------------------------
 
-  private load(address: CardAddress, actor: JourneyOwner, options: { allowClosed?: boolean } = {}): { journey: SetupJourney } | { stale: SetupJourney } {
+  private async load(address: CardAddress, actor: JourneyOwner, options: { allowClosed?: boolean } = {}): Promise<{ journey: SetupJourney } | { stale: SetupJourney }> {
     requireOwner(actor);
-    const journey = this.get(address.journeyId);
+    const journey = await this.get(address.journeyId);
     if (journey.owner.aadObjectId !== actor.aadObjectId.toLowerCase()) {
-      this.audit(journey, actor, 'journey.foreign_click', 'denied', {});
+      await this.audit(journey, actor, 'journey.foreign_click', 'denied', {});
       throw appError('NotYourJourney', `This setup belongs to ${journey.owner.name ?? 'someone else'}. Type "setup" to start your own.`);
     }
     if (!options.allowClosed && !isOpen(journey)) {
@@ -302,7 +309,7 @@ export class SetupJourneyService {
     return errors;
   }
 
-  private save(
+  private async save(
     journey: SetupJourney,
     changes: Partial<SetupJourney>,
     actor: JourneyOwner,
@@ -311,20 +318,29 @@ export class SetupJourneyService {
     details: Record<string, unknown>,
     hash?: string,
     requestId?: string,
-  ): SetupJourney {
+  ): Promise<SetupJourney> {
     const next: SetupJourney = { ...journey, ...changes, version: journey.version + 1, updatedAt: this.now() };
     if (!('notice' in changes)) delete next.notice;
-    // Audit first: if the record cannot be written the journey does not move (fail closed).
-    this.audit(next, actor, action, outcome, { stage: next.stage, ...details }, hash, requestId);
-    if (!this.deps.store.compareAndSet(next, journey.version)) {
-      const current = this.get(journey.id);
-      return this.staleCopy(current);
-    }
+    // Audit first, in one unit with the change: if the record cannot be written the journey does
+    // not move (fail closed), and a lost compare-and-set takes its record back with it.
+    const stored = await this.atomic(async () => {
+      await this.audit(next, actor, action, outcome, { stage: next.stage, ...details }, hash, requestId);
+      if (!(await this.deps.store.compareAndSet(next, journey.version))) throw new LostRace();
+      return true;
+    }).catch((error: unknown) => {
+      if (error instanceof LostRace) return false;
+      throw error;
+    });
+    if (!stored) return this.staleCopy(await this.get(journey.id));
     return next;
   }
 
-  private audit(journey: SetupJourney, actor: JourneyOwner, action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}, hash?: string, requestId?: string): void {
-    this.deps.audit.append({
+  private atomic<T>(work: () => Promise<T>): Promise<T> {
+    return (this.deps.atomic ?? withoutTransaction)(work);
+  }
+
+  private async audit(journey: SetupJourney, actor: JourneyOwner, action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}, hash?: string, requestId?: string): Promise<void> {
+    await this.deps.audit.append({
       actor: { objectId: actor.aadObjectId.toLowerCase(), name: actor.name, tenantId: actor.tenantId },
       action,
       target: `journey/${journey.id}`,

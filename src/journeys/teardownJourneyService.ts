@@ -1,4 +1,4 @@
-import { appError, isAppError, toAppError, type Clock, type Logger } from '../core';
+import { appError, isAppError, toAppError, type Clock, type Logger, type Atomic } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { AzureReader, DeletedContainer } from '../azure/ports';
 import type { SubmitRequest } from '../approvals/submitRequest';
@@ -31,11 +31,13 @@ export type TeardownEvent =
   | { type: 'billingStopped'; journey: TeardownJourney };
 
 export interface TeardownJourneyDeps {
+  /** The store's unit of work: each audit record commits with the journey change it records (unit tests over fakes may leave it out). */
+  atomic?: Atomic;
   store: OpsJourneyStore<TeardownJourney>;
   inventory: InventoryService;
   /** Read-only ARM: subscription states, the targets, the deleted lists. */
   reader: Pick<AzureReader, 'getSubscription' | 'getVault' | 'getManagedHsm' | 'getDeletedVault' | 'getDeletedManagedHsm' | 'listDeletedManagedHsms'>;
-  audit: { append(event: AuditEventInput): unknown };
+  audit: { append(event: AuditEventInput): Promise<unknown> };
   approvals: {
     submit(request: SubmitRequest): Promise<{ id: string }> | { id: string };
     cancel(input: { requestId: string; by: { aadObjectId?: string; name?: string; tenantId?: string }; reason?: string; via?: string }): Promise<{ ok: boolean; error?: { message: string } }>;
@@ -49,7 +51,7 @@ export interface TeardownJourneyDeps {
   /** How often a soft-deleted target is looked up before its scheduled purge date (after it: every tick). */
   purgeWatchIntervalMs: number;
   /** The requester, or a person eligible to approve the request: they may Cancel during the cooling-off. */
-  mayCancel(requestId: string, objectId: string): boolean;
+  mayCancel(requestId: string, objectId: string): Promise<boolean>;
   onEvent?(event: TeardownEvent): void;
 }
 
@@ -67,42 +69,41 @@ export class TeardownJourneyService {
   private readonly kit: OpsJourneyKit<TeardownJourney>;
 
   constructor(private readonly deps: TeardownJourneyDeps) {
-    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, label: 'teardown', command: 'teardown' });
+    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, ...(deps.atomic ? { atomic: deps.atomic } : {}), label: 'teardown', command: 'teardown' });
   }
 
   get coolingOffMs(): number {
     return this.deps.coolingOffMs;
   }
 
-  start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { targetIds?: string[] } = {}): TeardownJourney {
-    return this.kit.open(owner, conversationId, origin, { kind: 'teardown', stage: 'choose', draft: preset.targetIds ? { targetIds: preset.targetIds.join(',') } : {} });
+  async start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { targetIds?: string[] } = {}): Promise<TeardownJourney> {
+    return await this.kit.open(owner, conversationId, origin, { kind: 'teardown', stage: 'choose', draft: preset.targetIds ? { targetIds: preset.targetIds.join(',') } : {} });
   }
 
-  get(id: string): TeardownJourney {
-    return this.kit.get(id);
+  async get(id: string): Promise<TeardownJourney> {
+    return await this.kit.get(id);
   }
 
-  list(): TeardownJourney[] {
-    return this.deps.store.list();
+  async list(): Promise<TeardownJourney[]> {
+    return await this.deps.store.list();
   }
 
-  listFor(owner: JourneyOwner): TeardownJourney[] {
-    return this.deps.store.listByOwner(owner.aadObjectId);
+  async listFor(owner: JourneyOwner): Promise<TeardownJourney[]> {
+    return await this.deps.store.listByOwner(owner.aadObjectId);
   }
 
-  rememberCard(id: string, messageId: string | undefined): void {
-    this.kit.rememberCard(id, messageId);
+  async rememberCard(id: string, messageId: string | undefined): Promise<void> {
+    await this.kit.rememberCard(id, messageId);
   }
 
   /** Remembers a copy posted proactively (updated in place later). */
-  rememberPosted(id: string, card: { conversationId: string; messageId: string; reference: Record<string, unknown> }): void {
-    this.kit.touch(id, (j) => ((j.cards ?? []).some((c) => c.conversationId === card.conversationId) ? j : { ...j, cards: [...(j.cards ?? []), card] }));
+  async rememberPosted(id: string, card: { conversationId: string; messageId: string; reference: Record<string, unknown> }): Promise<void> {
+    await this.kit.touch(id, (j) => ((j.cards ?? []).some((c) => c.conversationId === card.conversationId) ? j : { ...j, cards: [...(j.cards ?? []), card] }));
   }
 
   /** Containers that can be torn down, newest first. */
-  candidates(): InventoryContainer[] {
-    return this.deps.inventory
-      .containers()
+  async candidates(): Promise<InventoryContainer[]> {
+    return (await this.deps.inventory.containers())
       .filter((c) => c.status === 'active')
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name));
   }
@@ -110,26 +111,26 @@ export class TeardownJourneyService {
   // ---------------------------------------------------------------- choose → confirm
 
   async choose(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<TeardownJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'choose') return this.kit.staleCopy(journey);
     const raw = typeof payload.targetIds === 'string' ? payload.targetIds.slice(0, 4000) : '';
     const ids = [...new Set(splitList(raw).map((id) => id.toLowerCase()))];
     const draft = { ...journey.draft, targetIds: raw };
-    const known = new Map(this.candidates().map((c) => [c.id.toLowerCase(), c]));
-    if (ids.length === 0) return this.kit.save(journey, { draft, errors: { targetIds: 'Choose at least one vault or HSM to remove.' } }, actor, 'teardown.choose.invalid', 'denied', {});
-    if (ids.length > MAX_TARGETS) return this.kit.save(journey, { draft, errors: { targetIds: `Choose at most ${MAX_TARGETS} at a time.` } }, actor, 'teardown.choose.invalid', 'denied', {});
+    const known = new Map((await this.candidates()).map((c) => [c.id.toLowerCase(), c]));
+    if (ids.length === 0) return await this.kit.save(journey, { draft, errors: { targetIds: 'Choose at least one vault or HSM to remove.' } }, actor, 'teardown.choose.invalid', 'denied', {});
+    if (ids.length > MAX_TARGETS) return await this.kit.save(journey, { draft, errors: { targetIds: `Choose at most ${MAX_TARGETS} at a time.` } }, actor, 'teardown.choose.invalid', 'denied', {});
     const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) return this.kit.save(journey, { draft, errors: { targetIds: `Keyward does not know ${unknown.join(', ')} as an active vault or HSM. Choose from the list.` } }, actor, 'teardown.choose.invalid', 'denied', { unknown });
+    if (unknown.length > 0) return await this.kit.save(journey, { draft, errors: { targetIds: `Keyward does not know ${unknown.join(', ')} as an active vault or HSM. Choose from the list.` } }, actor, 'teardown.choose.invalid', 'denied', { unknown });
     const containers = ids.map((id) => known.get(id)!);
     const targetIds = containers.map((c) => c.id);
     const observed = await this.observeTargets(containers);
-    if ('errors' in observed) return this.kit.save(journey, { draft, errors: { targetIds: observed.errors.join(' ') } }, actor, 'teardown.choose.invalid', 'denied', {});
+    if ('errors' in observed) return await this.kit.save(journey, { draft, errors: { targetIds: observed.errors.join(' ') } }, actor, 'teardown.choose.invalid', 'denied', {});
     const preflight = await this.preflight(observed.targets);
-    return this.kit.save(
+    return await this.kit.save(
       journey,
-      { draft, targetIds, targets: observed.targets, custodians: this.custodiansOf(containers), preflight, stage: 'confirm', plan: undefined },
+      { draft, targetIds, targets: observed.targets, custodians: await this.custodiansOf(containers), preflight, stage: 'confirm', plan: undefined },
       actor,
       'teardown.preflight.run',
       preflight.ready ? 'success' : 'info',
@@ -141,7 +142,7 @@ export class TeardownJourneyService {
   private async observeTargets(containers: readonly InventoryContainer[]): Promise<{ targets: TeardownTarget[] } | { errors: string[] }> {
     const errors: string[] = [];
     const targets: TeardownTarget[] = [];
-    const keys = this.deps.inventory.keys();
+    const keys = await this.deps.inventory.keys();
     for (const c of containers) {
       try {
         const found = c.kind === 'vault' ? await this.deps.reader.getVault(c.subscriptionId, c.resourceGroup, c.name) : await this.deps.reader.getManagedHsm(c.subscriptionId, c.resourceGroup, c.name);
@@ -167,11 +168,11 @@ export class TeardownJourneyService {
     return errors.length > 0 ? { errors } : { targets };
   }
 
-  private custodiansOf(containers: readonly InventoryContainer[]): { A: string[]; B: string[] } {
+  private async custodiansOf(containers: readonly InventoryContainer[]): Promise<{ A: string[]; B: string[] }> {
     const names = new Set(containers.map((c) => c.name.toLowerCase()));
     const A = new Set<string>();
     const B = new Set<string>();
-    for (const key of this.deps.inventory.keys()) {
+    for (const key of await this.deps.inventory.keys()) {
       if (!names.has(key.ref.containerName.toLowerCase()) || !key.custodians) continue;
       key.custodians.A.forEach((id) => A.add(id));
       key.custodians.B.forEach((id) => B.add(id));
@@ -191,18 +192,18 @@ export class TeardownJourneyService {
         subscriptions[id] = { ok: false, error: { code: appErr.code, message: appErr.message } };
       }
     }
-    const lines = evaluateTeardownPreflight(targets, { subscriptions, depUsages: { ok: true, value: this.deps.inventory.depUsages() } }, { tenantId: this.deps.tenantId });
+    const lines = evaluateTeardownPreflight(targets, { subscriptions, depUsages: { ok: true, value: await this.deps.inventory.depUsages() } }, { tenantId: this.deps.tenantId });
     return { at: this.kit.now(), lines: [...lines], ready: summarizeChecklist(lines).ready };
   }
 
   /** Runs the read-only checks again (after the subscription was re-enabled, say). */
   async rerunPreflight(address: JourneyAddress, actor: JourneyOwner): Promise<TeardownJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'confirm' || !journey.targets) return this.kit.staleCopy(journey);
     const preflight = await this.preflight(journey.targets);
-    return this.kit.save(journey, { preflight }, actor, 'teardown.preflight.run', preflight.ready ? 'success' : 'info', { red: preflight.lines.filter((l) => l.status === 'fail').map((l) => l.id) });
+    return await this.kit.save(journey, { preflight }, actor, 'teardown.preflight.run', preflight.ready ? 'success' : 'info', { red: preflight.lines.filter((l) => l.status === 'fail').map((l) => l.id) });
   }
 
   /**
@@ -210,7 +211,7 @@ export class TeardownJourneyService {
    * as shown; the preflight runs again first and must be green.
    */
   async confirm(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>, origin: Record<string, unknown>): Promise<TeardownJourney> {
-    const loaded = this.kit.load(address, actor);
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'confirm' || !journey.targets) return this.kit.staleCopy(journey);
@@ -225,17 +226,17 @@ export class TeardownJourneyService {
     const reason = typeof payload.reason === 'string' ? payload.reason.trim().slice(0, 1000) : '';
     if (reason.length < 3) errors.reason = 'Say why these are removed (approvers see it, and it is kept in the audit log).';
     const draft = { ...journey.draft, confirm: typed };
-    if (Object.keys(errors).length > 0) return this.kit.save(journey, { draft, errors }, actor, 'teardown.confirm.refused', 'denied', { fields: Object.keys(errors) });
+    if (Object.keys(errors).length > 0) return await this.kit.save(journey, { draft, errors }, actor, 'teardown.confirm.refused', 'denied', { fields: Object.keys(errors) });
     const preflight = await this.preflight(journey.targets);
     if (!preflight.ready) {
-      return this.kit.save(journey, { draft, preflight, notice: 'The checks are not all green, so nothing was submitted. Fix the red lines (each says how), then run the checks again.' }, actor, 'teardown.confirm.refused', 'denied', { red: preflight.lines.filter((l) => l.status !== 'pass' && l.status !== 'warn').map((l) => l.id) });
+      return await this.kit.save(journey, { draft, preflight, notice: 'The checks are not all green, so nothing was submitted. Fix the red lines (each says how), then run the checks again.' }, actor, 'teardown.confirm.refused', 'denied', { red: preflight.lines.filter((l) => l.status !== 'pass' && l.status !== 'warn').map((l) => l.id) });
     }
     let plan: Plan;
     try {
-      plan = buildTeardownPlan({ tenantId: this.deps.tenantId, targets: journey.targets, depUsages: this.deps.inventory.depUsages() });
+      plan = buildTeardownPlan({ tenantId: this.deps.tenantId, targets: journey.targets, depUsages: await this.deps.inventory.depUsages() });
     } catch (error) {
       const appErr = toAppError(error);
-      return this.kit.save(journey, { draft, notice: appErr.message }, actor, 'teardown.confirm.refused', 'denied', { code: appErr.code });
+      return await this.kit.save(journey, { draft, notice: appErr.message }, actor, 'teardown.confirm.refused', 'denied', { code: appErr.code });
     }
     const hash = planHash(plan);
     const custodians = journey.custodians ?? { A: [], B: [] };
@@ -251,7 +252,7 @@ export class TeardownJourneyService {
       origin,
       journeyId: journey.id,
     });
-    return this.kit.save(journey, { draft, plan, planHash: hash, preflight, stage: 'submitted', status: 'waiting', requestId: request.id }, actor, 'teardown.submitted', 'success', { requestId: request.id, planHash: hash, typedNames: journey.targets.map((t) => t.name) });
+    return await this.kit.save(journey, { draft, plan, planHash: hash, preflight, stage: 'submitted', status: 'waiting', requestId: request.id }, actor, 'teardown.submitted', 'success', { requestId: request.id, planHash: hash, typedNames: journey.targets.map((t) => t.name) });
   }
 
   // ---------------------------------------------------------------- after approval
@@ -260,28 +261,28 @@ export class TeardownJourneyService {
    * The executor's plan for this journey's request — only once the cooling-off has passed and the
    * re-check was green. Until then the approved request stays unclaimed (nothing runs).
    */
-  planFor(request: { journeyId?: string; planHash: string }): Plan | undefined {
+  async planFor(request: { journeyId?: string; planHash: string }): Promise<Plan | undefined> {
     if (!request.journeyId) return undefined;
-    const journey = this.deps.store.get(request.journeyId);
+    const journey = await this.deps.store.get(request.journeyId);
     if (!journey?.plan || journey.planHash !== request.planHash || !journey.released || journey.status === 'cancelled') return undefined;
     return journey.plan;
   }
 
   /** The approval request or its run moved (approvals' change listener). */
-  onRequestChanged(
+  async onRequestChanged(
     request: { id: string; status: string; closedReason?: string; executeBy?: string; execution?: { detail?: string } },
     run?: { status: string; lastError?: { code: string; message: string }; steps: ReadonlyArray<RunStepView> },
-  ): TeardownJourney | undefined {
-    let journey = this.deps.store.findByRequest(request.id);
+  ): Promise<TeardownJourney | undefined> {
+    let journey = await this.deps.store.findByRequest(request.id);
     if (!journey || journey.status === 'cancelled' || journey.stage === 'done') return undefined;
     if (request.status === 'approved' && journey.stage === 'submitted') {
       const until = new Date(this.deps.clock.now().getTime() + this.deps.coolingOffMs).toISOString();
-      journey = this.kit.save(journey, { stage: 'coolingOff', status: 'waiting', coolingOffUntil: until, ...(request.executeBy ? { executeBy: request.executeBy } : {}) }, 'system', 'teardown.coolingoff.started', 'info', { until, executeBy: request.executeBy ?? null });
+      journey = await this.kit.save(journey, { stage: 'coolingOff', status: 'waiting', coolingOffUntil: until, ...(request.executeBy ? { executeBy: request.executeBy } : {}) }, 'system', 'teardown.coolingoff.started', 'info', { until, executeBy: request.executeBy ?? null });
       this.emit({ type: 'coolingOffStarted', journey });
       return journey;
     }
     if (['rejected', 'expired', 'cancelled'].includes(request.status) && ['submitted', 'coolingOff', 'blocked'].includes(journey.stage)) {
-      journey = this.kit.save(journey, { status: 'cancelled', outcome: `The request was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. Nothing was deleted.` }, 'system', 'teardown.request.closed', 'info', { status: request.status });
+      journey = await this.kit.save(journey, { status: 'cancelled', outcome: `The request was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. Nothing was deleted.` }, 'system', 'teardown.request.closed', 'info', { status: request.status });
       this.emit({ type: 'cancelled', journey });
       return journey;
     }
@@ -291,12 +292,12 @@ export class TeardownJourneyService {
     if (request.status === 'executing') {
       const changed = JSON.stringify(progress) !== JSON.stringify(journey.progress) || JSON.stringify(stopped ?? null) !== JSON.stringify(journey.stopped ?? null) || journey.stage !== 'running';
       if (!changed) return undefined;
-      journey = this.kit.save(journey, { stage: 'running', progress, stopped }, 'system', 'teardown.progress', 'info', { states: progress.map((p) => `${p.name}:${p.state}`), stopped: stopped?.code ?? null });
+      journey = await this.kit.save(journey, { stage: 'running', progress, stopped }, 'system', 'teardown.progress', 'info', { states: progress.map((p) => `${p.name}:${p.state}`), stopped: stopped?.code ?? null });
       this.emit({ type: 'changed', journey });
       return journey;
     }
     if (request.status === 'failed') {
-      journey = this.kit.save(journey, { stage: progress.some((p) => p.state === 'softDeleted') ? 'awaitingPurge' : 'running', status: 'failed', progress, outcome: `The run did not complete: ${request.execution?.detail ?? run.lastError?.message ?? 'see the run card'}.` }, 'system', 'teardown.failed', 'failure', {});
+      journey = await this.kit.save(journey, { stage: progress.some((p) => p.state === 'softDeleted') ? 'awaitingPurge' : 'running', status: 'failed', progress, outcome: `The run did not complete: ${request.execution?.detail ?? run.lastError?.message ?? 'see the run card'}.` }, 'system', 'teardown.failed', 'failure', {});
       this.emit({ type: 'changed', journey });
       return journey;
     }
@@ -304,17 +305,17 @@ export class TeardownJourneyService {
     return this.finishOrWait(journey, progress, 'system');
   }
 
-  private finishOrWait(journey: TeardownJourney, progress: TeardownTargetState[], actor: 'system'): TeardownJourney {
+  private async finishOrWait(journey: TeardownJourney, progress: TeardownTargetState[], actor: 'system'): Promise<TeardownJourney> {
     const allPurged = progress.every((p) => p.state === 'purged');
     if (allPurged && journey.status !== 'failed') {
       const at = this.kit.now();
-      const next = this.kit.save(journey, { stage: 'done', status: 'done', progress, billingStoppedAt: at, stopped: undefined }, actor, 'teardown.purged', 'success', { targets: progress.map((p) => p.name), billingStoppedAt: at });
+      const next = await this.kit.save(journey, { stage: 'done', status: 'done', progress, billingStoppedAt: at, stopped: undefined }, actor, 'teardown.purged', 'success', { targets: progress.map((p) => p.name), billingStoppedAt: at });
       this.emit({ type: 'billingStopped', journey: next });
       return next;
     }
     // A failed run stays failed (some targets may never have been deleted); the watch still follows
     // the ones that were, so the card says when they are gone.
-    const next = this.kit.save(journey, { stage: 'awaitingPurge', status: journey.status === 'failed' ? 'failed' : 'waiting', progress, stopped: undefined }, actor, 'teardown.awaiting_purge', 'info', { scheduled: progress.map((p) => ({ name: p.name, scheduledPurgeDate: p.scheduledPurgeDate ?? null })) });
+    const next = await this.kit.save(journey, { stage: 'awaitingPurge', status: journey.status === 'failed' ? 'failed' : 'waiting', progress, stopped: undefined }, actor, 'teardown.awaiting_purge', 'info', { scheduled: progress.map((p) => ({ name: p.name, scheduledPurgeDate: p.scheduledPurgeDate ?? null })) });
     this.emit({ type: 'changed', journey: next });
     return next;
   }
@@ -345,11 +346,11 @@ export class TeardownJourneyService {
   /** Cancel during the cooling-off (or while blocked): the requester or anyone eligible to approve. */
   async cancelCoolingOff(address: JourneyAddress, actor: JourneyOwner): Promise<TeardownJourney> {
     requireActor(actor);
-    const journey = this.kit.get(address.journeyId);
+    const journey = await this.kit.get(address.journeyId);
     const who = actor.aadObjectId.toLowerCase();
     const requester = journey.owner.aadObjectId === who;
-    if (!journey.requestId || (!requester && !this.deps.mayCancel(journey.requestId, who))) {
-      this.kit.audit(journey, actor, 'teardown.cancel.refused', 'denied', {});
+    if (!journey.requestId || (!requester && !(await this.deps.mayCancel(journey.requestId, who)))) {
+      await this.kit.audit(journey, actor, 'teardown.cancel.refused', 'denied', {});
       throw appError('NotAnApprover', 'Only the person who asked for this teardown, or one of its approvers, can cancel it.');
     }
     if (journey.stage !== 'coolingOff' && journey.stage !== 'blocked' && journey.stage !== 'submitted') {
@@ -358,7 +359,7 @@ export class TeardownJourneyService {
     }
     if (address.version !== journey.version) return this.kit.staleCopy(journey);
     const at = this.kit.now();
-    const next = this.kit.save(journey, { status: 'cancelled', cancelled: { by: who, name: actor.name, at, role: requester ? 'requester' : 'approver' }, outcome: `Cancelled by ${actor.name ?? who}${requester ? '' : ' (an approver)'} during the cooling-off. Nothing was deleted.` }, actor, 'teardown.cancelled', 'success', { role: requester ? 'requester' : 'approver', stage: journey.stage });
+    const next = await this.kit.save(journey, { status: 'cancelled', cancelled: { by: who, name: actor.name, at, role: requester ? 'requester' : 'approver' }, outcome: `Cancelled by ${actor.name ?? who}${requester ? '' : ' (an approver)'} during the cooling-off. Nothing was deleted.` }, actor, 'teardown.cancelled', 'success', { role: requester ? 'requester' : 'approver', stage: journey.stage });
     if (requester) {
       const result = await this.deps.approvals.cancel({ requestId: journey.requestId, by: actor, reason: 'cancelled during the cooling-off', via: 'teardown card' }).catch((error: unknown) => ({ ok: false, error: { message: toAppError(error).message } }));
       if (!result.ok) this.deps.logger.warn({ requestId: journey.requestId, err: result.error?.message }, 'could not close the approval request; the teardown stays blocked anyway');
@@ -370,9 +371,9 @@ export class TeardownJourneyService {
   /** Blocked after the cooling-off: check again (owner or approver). */
   async checkAgain(address: JourneyAddress, actor: JourneyOwner): Promise<TeardownJourney> {
     requireActor(actor);
-    const journey = this.kit.get(address.journeyId);
+    const journey = await this.kit.get(address.journeyId);
     const who = actor.aadObjectId.toLowerCase();
-    if (!journey.requestId || (journey.owner.aadObjectId !== who && !this.deps.mayCancel(journey.requestId, who))) throw appError('NotAnApprover', 'Only the person who asked for this teardown, or one of its approvers, can run the checks again.');
+    if (!journey.requestId || (journey.owner.aadObjectId !== who && !(await this.deps.mayCancel(journey.requestId, who)))) throw appError('NotAnApprover', 'Only the person who asked for this teardown, or one of its approvers, can run the checks again.');
     if (journey.stage !== 'blocked' || address.version !== journey.version) return this.kit.staleCopy(journey);
     return this.release(journey);
   }
@@ -383,7 +384,7 @@ export class TeardownJourneyService {
   async releaseDue(): Promise<TeardownJourney[]> {
     const now = this.deps.clock.now().getTime();
     const out: TeardownJourney[] = [];
-    for (const journey of this.deps.store.list({ statuses: ['waiting'] })) {
+    for (const journey of await this.deps.store.list({ statuses: ['waiting'] })) {
       if (journey.stage !== 'coolingOff' || !journey.coolingOffUntil || Date.parse(journey.coolingOffUntil) > now) continue;
       out.push(await this.release(journey));
     }
@@ -394,16 +395,16 @@ export class TeardownJourneyService {
   private async release(journey: TeardownJourney): Promise<TeardownJourney> {
     const targets = journey.targets ?? [];
     const preflight = await this.preflight(targets);
-    const gone = await this.observeTargets(this.deps.inventory.containers().filter((c) => (journey.targetIds ?? []).includes(c.id)));
+    const gone = await this.observeTargets((await this.deps.inventory.containers()).filter((c) => (journey.targetIds ?? []).includes(c.id)));
     const lines: ChecklistLine[] = [...preflight.lines];
     if ('errors' in gone) lines.push({ id: 'targets', status: 'fail', title: 'The targets are as approved', detail: gone.errors.join(' '), fix: { text: 'Something changed the targets since the approval; start a new teardown from "status".' } });
     const ready = summarizeChecklist(lines).ready;
     if (!ready) {
-      const next = this.kit.save(journey, { stage: 'blocked', status: 'waiting', preflight: { at: preflight.at, lines, ready } }, 'system', 'teardown.recheck.failed', 'denied', { red: lines.filter((l) => l.status === 'fail' || l.status === 'unknown').map((l) => l.id) });
+      const next = await this.kit.save(journey, { stage: 'blocked', status: 'waiting', preflight: { at: preflight.at, lines, ready } }, 'system', 'teardown.recheck.failed', 'denied', { red: lines.filter((l) => l.status === 'fail' || l.status === 'unknown').map((l) => l.id) });
       this.emit({ type: 'blocked', journey: next });
       return next;
     }
-    const next = this.kit.save(journey, { stage: 'running', status: 'waiting', released: true, preflight: { at: preflight.at, lines, ready } }, 'system', 'teardown.released', 'success', { requestId: journey.requestId });
+    const next = await this.kit.save(journey, { stage: 'running', status: 'waiting', released: true, preflight: { at: preflight.at, lines, ready } }, 'system', 'teardown.released', 'success', { requestId: journey.requestId });
     this.emit({ type: 'released', journey: next });
     if (next.requestId) {
       try {
@@ -412,7 +413,7 @@ export class TeardownJourneyService {
         this.deps.logger.error({ requestId: next.requestId, err: toAppError(error).message }, 'could not start the teardown run');
       }
     }
-    return this.deps.store.get(next.id) ?? next;
+    return (await this.deps.store.get(next.id)) ?? next;
   }
 
   /**
@@ -423,7 +424,7 @@ export class TeardownJourneyService {
   async watchPurges(): Promise<TeardownJourney[]> {
     const now = this.deps.clock.now();
     const out: TeardownJourney[] = [];
-    for (const journey of this.deps.store.list()) {
+    for (const journey of await this.deps.store.list()) {
       if (journey.stage !== 'awaitingPurge' || !journey.progress) continue;
       let changed = false;
       const progress: TeardownTargetState[] = [];
@@ -442,14 +443,14 @@ export class TeardownJourneyService {
           const deleted = await this.lookupDeleted(target);
           if (deleted) progress.push({ ...target, lastCheckedAt: now.toISOString(), ...(deleted.scheduledPurgeDate ? { scheduledPurgeDate: deleted.scheduledPurgeDate } : {}), note: undefined });
           else {
-            this.deps.inventory.markPurged(target.id, now.toISOString(), journey.requestId);
+            await this.deps.inventory.markPurged(target.id, now.toISOString(), journey.requestId);
             progress.push({ ...target, state: 'purged', purgedAt: now.toISOString(), lastCheckedAt: now.toISOString(), note: undefined });
           }
         } catch (error) {
           progress.push({ ...target, lastCheckedAt: now.toISOString(), note: `Keyward could not look it up: ${toAppError(error).message}` });
         }
       }
-      if (changed) out.push(this.finishOrWait(journey, progress, 'system'));
+      if (changed) out.push(await this.finishOrWait(journey, progress, 'system'));
     }
     return out;
   }
@@ -466,20 +467,20 @@ export class TeardownJourneyService {
     }
   }
 
-  back(address: JourneyAddress, actor: JourneyOwner): TeardownJourney {
-    const loaded = this.kit.load(address, actor);
+  async back(address: JourneyAddress, actor: JourneyOwner): Promise<TeardownJourney> {
+    const loaded = await this.kit.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'confirm') return this.kit.staleCopy(journey);
-    return this.kit.save(journey, { stage: 'choose', plan: undefined, preflight: undefined }, actor, 'teardown.navigated', 'info', { to: 'choose' });
+    return await this.kit.save(journey, { stage: 'choose', plan: undefined, preflight: undefined }, actor, 'teardown.navigated', 'info', { to: 'choose' });
   }
 
-  cancel(address: JourneyAddress, actor: JourneyOwner): TeardownJourney {
-    const loaded = this.kit.load(address, actor, { allowStatuses: ['open', 'cancelled'] });
+  async cancel(address: JourneyAddress, actor: JourneyOwner): Promise<TeardownJourney> {
+    const loaded = await this.kit.load(address, actor, { allowStatuses: ['open', 'cancelled'] });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.status !== 'open') return journey;
-    return this.kit.save(journey, { status: 'cancelled', outcome: 'Closed before submission. Nothing was deleted.' }, actor, 'teardown.cancelled', 'success', {});
+    return await this.kit.save(journey, { status: 'cancelled', outcome: 'Closed before submission. Nothing was deleted.' }, actor, 'teardown.cancelled', 'success', {});
   }
 
   private emit(event: TeardownEvent): void {

@@ -40,6 +40,7 @@ export function readManifestTemplate(): string {
  */
 export async function validateManifest(manifestJson: string): Promise<string[]> {
   // A dev-time tool: required lazily so production installs need not carry it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
   const { AppManifestUtils } = require('@microsoft/app-manifest') as { AppManifestUtils: { validateAgainstSchema(manifest: unknown): Promise<string[]> } };
   return AppManifestUtils.validateAgainstSchema(JSON.parse(manifestJson));
 }

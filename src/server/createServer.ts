@@ -38,7 +38,7 @@ export interface ServerOptions {
   /** Time for the refusal log's rate limit (default: the system clock). */
   clock?: Clock;
   /** GET /downloads/<token>: short-lived links to generated scripts (see src/server/downloads.ts). */
-  downloads?: { serve(token: string): { status: number; headers: Record<string, string>; body: Buffer } };
+  downloads?: { serve(token: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> };
 }
 
 export interface RunningServer {
@@ -101,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.downloads) {
     const downloads = options.downloads;
     server.get('/downloads/:token', async (req: restify.Request, res: restify.Response) => {
-      const answer = downloads.serve(String((req.params as { token?: unknown }).token ?? ''));
+      const answer = await downloads.serve(String((req.params as { token?: unknown }).token ?? ''));
       res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
       res.end(answer.body);
     });

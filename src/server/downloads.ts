@@ -40,11 +40,11 @@ export interface StoredDownload {
 
 /** Persistence port (SQLite adapter: src/store/sqliteDepDownloadStore.ts). */
 export interface DownloadStore {
-  insert(download: StoredDownload): void;
-  get(tokenHash: string): StoredDownload | undefined;
+  insert(download: StoredDownload): Promise<void>;
+  get(tokenHash: string): Promise<StoredDownload | undefined>;
   /** Counts one download if still allowed; false when the link is used up. */
-  countDownload(tokenHash: string, maxDownloads: number): boolean;
-  deleteExpired(nowIso: string): number;
+  countDownload(tokenHash: string, maxDownloads: number): Promise<boolean>;
+  deleteExpired(nowIso: string): Promise<number>;
 }
 
 export interface DownloadResponse {
@@ -60,7 +60,7 @@ export interface DownloadServiceDeps {
   baseUrl(): string | undefined;
   ttlMs: number;
   maxDownloads?: number;
-  audit?: { append(event: AuditEventInput): unknown };
+  audit?: { append(event: AuditEventInput): Promise<unknown> };
   logger?: Logger;
 }
 
@@ -70,16 +70,16 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export class DownloadService implements DownloadOffers {
   constructor(private readonly deps: DownloadServiceDeps) {}
 
-  offer(input: { fileName: string; content: string; ownerObjectId: string; purpose: string }): DownloadOffer {
+  async offer(input: { fileName: string; content: string; ownerObjectId: string; purpose: string }): Promise<DownloadOffer> {
     const now = this.deps.clock.now();
-    this.deps.store.deleteExpired(now.toISOString());
+    await this.deps.store.deleteExpired(now.toISOString());
     const bytes = Buffer.concat([BOM, Buffer.from(input.content, 'utf8')]);
     const fileSha256 = createHash('sha256').update(bytes).digest('hex');
     const expiresAt = new Date(now.getTime() + this.deps.ttlMs).toISOString();
     const base = this.deps.baseUrl();
     if (!base) return { expiresAt, fileSha256, bytes: bytes.length };
     const token = randomBytes(32).toString('base64url');
-    this.deps.store.insert({
+    await this.deps.store.insert({
       tokenHash: hashToken(token),
       fileName: safeFileName(input.fileName),
       contentBase64: bytes.toString('base64'),
@@ -95,16 +95,16 @@ export class DownloadService implements DownloadOffers {
   }
 
   /** GET /downloads/<token>: the file, or the same 404 for unknown, expired and used-up links. */
-  serve(token: string): DownloadResponse {
+  async serve(token: string): Promise<DownloadResponse> {
     const notFound: DownloadResponse = { status: 404, headers: { ...COMMON_HEADERS, 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from('This download link is unknown or has expired. Ask Keyward for a new link on the card.\n') };
     if (!TOKEN.test(token)) return notFound;
     const hash = hashToken(token);
-    const found = this.deps.store.get(hash);
+    const found = await this.deps.store.get(hash);
     const now = this.deps.clock.now().toISOString();
     if (!found || found.expiresAt <= now) return notFound;
-    if (!this.deps.store.countDownload(hash, found.maxDownloads)) return notFound;
+    if (!(await this.deps.store.countDownload(hash, found.maxDownloads))) return notFound;
     try {
-      this.deps.audit?.append({ actor: SYSTEM_ACTOR, action: 'download.served', target: found.fileName, outcome: 'info', details: { purpose: found.purpose, fileSha256: found.fileSha256, owner: found.ownerObjectId, download: found.downloads + 1 } });
+      await this.deps.audit?.append({ actor: SYSTEM_ACTOR, action: 'download.served', target: found.fileName, outcome: 'info', details: { purpose: found.purpose, fileSha256: found.fileSha256, owner: found.ownerObjectId, download: found.downloads + 1 } });
     } catch (error) {
       // The file is a script with no secrets; a failed audit write is logged, not fatal here.
       this.deps.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not audit a download');

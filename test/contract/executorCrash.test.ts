@@ -10,10 +10,10 @@ import { localPolicyPath, readPolicyFile } from '../../src/approvals/policyFile'
 import { correlationGuid } from '../../src/azure';
 import { planHash, type Plan } from '../../src/customerKey';
 import type { Run } from '../../src/executor';
-import { openDatabase, type Database } from '../../src/store/database';
-import { auditMigrations, SqliteAuditStore } from '../../src/store/sqliteAuditStore';
-import { approvalMigrations, sqliteAtomic, SqliteApprovalStore } from '../../src/store/sqliteApprovalStore';
-import { executorMigrations, SqliteRunStore } from '../../src/store/sqliteRunStore';
+import { openSqliteDatabase, type SqliteDatabase } from '../../src/store/sqliteDatabase';
+import { auditMigrations, SqlAuditStore } from '../../src/store/sqlAuditStore';
+import { approvalMigrations, SqlApprovalStore } from '../../src/store/sqlApprovalStore';
+import { executorMigrations, SqlRunStore } from '../../src/store/sqlRunStore';
 import { hsmPlan, premiumPlan } from '../executor/executorFixtures';
 import { person } from '../executor/executorWorld';
 import { appServiceEnv, sharedIdentityEmulator, startTestEmulator, type TestEmulator } from './emulator/helpers';
@@ -37,19 +37,19 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
   this.timeout(90_000);
   let emulator: TestEmulator;
   let dir: string;
-  let db: Database;
+  let db: SqliteDatabase;
   let approvals: ApprovalService;
   let audit: ChainedAuditLog;
 
   before(async () => {
     emulator = await startTestEmulator({ hsmProvisioningMs: 1_500 });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-crash-'));
-    db = openDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
-    audit = new ChainedAuditLog(new SqliteAuditStore(db), systemClock);
-    approvals = new ApprovalService({ store: new SqliteApprovalStore(db), audit, atomic: sqliteAtomic(db), policy: readPolicyFile(localPolicyPath()), clock: systemClock });
+    db = await openSqliteDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
+    audit = new ChainedAuditLog(new SqlAuditStore(db), systemClock);
+    approvals = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock: systemClock });
   });
   after(async () => {
-    db.close();
+    await db.close();
     await emulator.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -88,7 +88,7 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     return new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   }
 
-  const runOf = (requestId: string): Run => new SqliteRunStore(db).getByRequest(requestId) as Run;
+  const runOf = async (requestId: string): Promise<Run> => (await new SqlRunStore(db).getByRequest(requestId)) as Run;
   const log = async (requestId: string) => (await emulator.control.requests()).filter((r) => r.clientRequestId === correlationGuid(requestId));
 
   it('when the process dies right after Azure created key A (before the journal knew), then the restarted process finds that version and finishes with one version per key', async () => {
@@ -98,7 +98,7 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
 
     const crashed = await child('start', requestId, planFile, 'ensureKey:A:exchange:step.applied');
     assert.equal(crashed.signal, 'SIGKILL', crashed.stderr);
-    const interrupted = runOf(requestId);
+    const interrupted = await runOf(requestId);
     assert.equal(interrupted.status, 'running');
     const keyStep = interrupted.steps.find((s) => s.id === 'ensureKey:A:exchange')!;
     assert.equal(keyStep.status, 'running', 'the journal stops at the apply');
@@ -108,9 +108,9 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     const resumed = await child('resume', requestId, planFile);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.equal(JSON.parse(resumed.stdout).status, 'succeeded', resumed.stdout);
-    const run = runOf(requestId);
+    const run = await runOf(requestId);
     assert.match(run.steps.find((s) => s.id === 'ensureKey:A:exchange')?.note ?? '', /already made by this request; reused/);
-    assert.equal(approvals.get(requestId)?.status, 'succeeded');
+    assert.equal((await approvals.get(requestId))?.status, 'succeeded');
     const state = await emulator.control.state();
     for (const ref of plan.keys) {
       const versions = state.keys.filter((k) => k.container === ref.containerName && k.name === ref.keyName).flatMap((k) => k.versions as Array<{ tags: Record<string, string> }>);
@@ -119,7 +119,7 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     }
     const creates = (await log(requestId)).filter((r) => r.method === 'POST' && r.path === `/keys/${keyA.keyName}/create`);
     assert.deepEqual(creates.map((r) => r.status), [200], 'key A was created once, by the process that died');
-    assert.equal(audit.verify().ok, true);
+    assert.equal((await audit.verify()).ok, true);
   });
 
   it('when the process dies right after Azure added an access policy, then the restarted process reads the vault, finds the policy and adds nothing', async () => {
@@ -130,14 +130,14 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     assert.equal(crashed.signal, 'SIGKILL', crashed.stderr);
     const resumed = await child('resume', requestId, planFile);
     assert.equal(resumed.code, 0, resumed.stderr);
-    const run = runOf(requestId);
+    const run = await runOf(requestId);
     assert.equal(run.status, 'succeeded', resumed.stdout);
     assert.match(run.steps.find((s) => s.id === 'grantKeyAccess:A:exchange:exchangeOnline')?.note ?? '', /already has get, wrapKey, unwrapKey .* nothing added/);
     const adds = (await log(requestId)).filter((r) => r.method === 'PUT' && r.path.endsWith(`/vaults/${vaultA}/accessPolicies/add`));
     assert.deepEqual(adds.map((r) => r.status), [200], 'one add, by the process that died');
     const vault = ((await emulator.control.state()).vaults as Array<{ name: string; accessPolicies: Array<{ objectId: string }> }>).find((v) => v.name === vaultA)!;
     assert.equal(new Set(vault.accessPolicies.map((p) => p.objectId)).size, vault.accessPolicies.length, 'no duplicate policy');
-    assert.equal(audit.verify().ok, true);
+    assert.equal((await audit.verify()).ok, true);
   });
 
   it('when the process dies while a Managed HSM provisions, then the restarted process polls the same HSM instead of creating it again', async () => {
@@ -146,11 +146,11 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     const { requestId, planFile } = await approve(plan);
     const crashed = await child('start', requestId, planFile, 'ensureManagedHsm:A:step.progress');
     assert.equal(crashed.signal, 'SIGKILL', crashed.stderr);
-    assert.equal(runOf(requestId).steps.find((s) => s.id === 'ensureManagedHsm:A')?.status, 'running');
+    assert.equal((await runOf(requestId)).steps.find((s) => s.id === 'ensureManagedHsm:A')?.status, 'running');
 
     const resumed = await child('resume', requestId, planFile);
     assert.equal(resumed.code, 0, resumed.stderr);
-    const run = runOf(requestId);
+    const run = await runOf(requestId);
     // The ceremony waits for the officers; everything before it is done.
     assert.equal(run.status, 'waitingForInput', resumed.stdout);
     assert.equal(run.steps.find((s) => s.id === 'ensureManagedHsm:A')?.status, 'done');
@@ -160,6 +160,6 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     assert.ok(requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/managedHSMs/${hsmA}`)).length >= 2, 'the restarted process polled the HSM');
     const hsm = (await emulator.control.state()).managedHsms.filter((h) => (h as { name: string }).name === hsmA);
     assert.equal(hsm.length, 1);
-    assert.equal(audit.verify().ok, true);
+    assert.equal((await audit.verify()).ok, true);
   });
 });

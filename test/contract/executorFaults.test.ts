@@ -7,6 +7,7 @@ import { premiumPlan } from '../executor/executorFixtures';
 import { assertCleanOutcome } from '../executor/outcomeChecks';
 import { person, requestsFor, startExecutorWorld, testCredentials, type ExecutorWorld } from '../executor/executorWorld';
 import { keyClient } from './emulator/helpers';
+import { collect } from '../helpers/collect';
 
 /**
  * How long Azure takes to finish a key's soft delete or recover, during which the deleted (or
@@ -75,7 +76,7 @@ describe('executor under Azure faults (emulator)', function () {
     // Each failed attempt costs its check (GET) and the refused write, nothing more.
     assert.equal(log.length, baseline + 2 * 2 + 3 * 2);
     assertWritesOnce(log);
-    const journal = world.executor.get(world.run(request.id).id)!;
+    const journal = (await world.executor.get((await world.run(request.id)).id))!;
     assert.ok(journal.steps.every((s) => s.status === 'done'));
   });
 
@@ -120,7 +121,7 @@ describe('executor under Azure faults (emulator)', function () {
       const request = await timeouts.approve(plan);
       await timeouts.idle();
       await assertCleanOutcome(timeouts, plan, request.id);
-      const retries = timeouts.db.prepare("SELECT detail FROM executor_journal WHERE phase = 'step.retry'").all() as Array<{ detail: string }>;
+      const retries = await timeouts.db.all<{ detail: string }>("SELECT detail FROM executor_journal WHERE phase = 'step.retry'");
       assert.equal(retries.length, 1);
       assert.match(retries[0]!.detail, /"code":"AzureTransient"/);
       const log = await requestsFor(world.emulator, request.id);
@@ -136,13 +137,13 @@ describe('executor under Azure faults (emulator)', function () {
     await world.emulator.control.setSubscriptionState(LOCAL_SUBSCRIPTIONS.secondary.id, 'Disabled');
     const request = await world.approve(plan);
     await world.idle();
-    let run = world.run(request.id);
+    let run = await world.run(request.id);
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'SubscriptionNotEnabled');
     assert.match(run.lastError?.message ?? '', /disabled.*Re-enable it/s);
     assert.equal(run.lastError?.stepId, 'ensureResourceGroup:B');
     assert.ok(run.steps.filter((s) => s.id.includes(':A')).every((s) => s.status === 'done'), 'site A is done and stays done');
-    const stopped = world.approvals.get(request.id)!;
+    const stopped = (await world.approvals.get(request.id))!;
     assert.equal(stopped.status, 'executing');
     assert.match(stopped.execution?.progress ?? '', /Stopped at step 7 of 13 \(SubscriptionNotEnabled\).*Retry is possible until/);
     assert.equal(stopped.execution?.halted, true, 'the approval card says "Stopped", not "Running"');
@@ -157,14 +158,14 @@ describe('executor under Azure faults (emulator)', function () {
     assert.equal(retried.ok, true);
     await world.idle();
     await assertCleanOutcome(world, plan, request.id);
-    run = world.run(request.id);
+    run = await world.run(request.id);
     assert.equal(run.attempt, 2);
     const log = await requestsFor(world.emulator, request.id);
     assertWritesOnce(log);
     // Site A was not touched again: no request to its vault after the retry.
     const sinceRetry = log.slice(log.findIndex((r) => r.status === 409) + 1);
     assert.equal(sinceRetry.filter((r) => r.method !== 'GET' && r.path.startsWith(vaultPath(plan, 'A'))).length, 0);
-    const actions = [...world.audit.records()].filter((r) => r.requestId === request.id).map((r) => r.action);
+    const actions = (await collect(world.audit.records())).filter((r) => r.requestId === request.id).map((r) => r.action);
     assert.ok(actions.includes('execution.step.failed') && actions.includes('execution.retried') && actions.includes('execution.succeeded'));
   });
 
@@ -178,7 +179,7 @@ describe('executor under Azure faults (emulator)', function () {
     });
     const request = await world.approve(plan);
     await world.idle();
-    const run = world.run(request.id);
+    const run = await world.run(request.id);
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'AzureForbidden');
     assert.equal(run.lastError?.transient, false);
@@ -196,12 +197,12 @@ describe('executor under Azure faults (emulator)', function () {
     const rule = await world.emulator.control.injectFault({ match: { method: 'GET', path: `^/subscriptions/${key(plan, 'B').subscriptionId}/resourcegroups/` }, effect: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: null });
     const request = await world.approve(plan);
     await world.idle();
-    const run = world.run(request.id);
+    const run = await world.run(request.id);
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'AzureThrottled');
     assert.equal(run.lastError?.transient, true);
     assert.equal(run.steps.find((s) => s.id === 'ensureResourceGroup:B')?.status, 'failed');
-    assert.equal(world.executor.getByRequest(request.id)?.retryUntil, world.approvals.get(request.id)?.executeBy);
+    assert.equal((await world.executor.getByRequest(request.id))?.retryUntil, (await world.approvals.get(request.id))?.executeBy);
     await world.emulator.control.removeFault(rule.id);
     assert.equal((await world.executor.retry(run.id, person(LOCAL_PEOPLE.operator))).ok, true);
     await world.idle();
@@ -217,8 +218,8 @@ describe('executor under Azure faults (emulator)', function () {
       await windowed.close();
     });
     const keysOf = async (plan: Plan, site: 'A' | 'B') => keyClient(world.emulator.vaultUrl(key(plan, site).containerName), (await testCredentials()).writer);
-    const retriesOf = (target: ExecutorWorld, stepId: string) =>
-      (target.db.prepare("SELECT detail FROM executor_journal WHERE phase = 'step.retry'").all() as Array<{ detail: string }>).map((r) => r.detail).filter((d) => d.includes(stepId) || d.includes('ObjectIsBeing'));
+    const retriesOf = async (target: ExecutorWorld, stepId: string) =>
+      (await target.db.all<{ detail: string }>("SELECT detail FROM executor_journal WHERE phase = 'step.retry'")).map((r) => r.detail).filter((d) => d.includes(stepId) || d.includes('ObjectIsBeing'));
     const versionsOf = async (plan: Plan, site: 'A' | 'B') => {
       const ref = key(plan, site);
       const state = await world.emulator.control.state();
@@ -240,12 +241,12 @@ describe('executor under Azure faults (emulator)', function () {
       const second = await windowed.approve(plan);
       await windowed.idle();
 
-      const run = windowed.run(second.id);
+      const run = await windowed.run(second.id);
       assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
       const step = run.steps.find((s) => s.id === 'ensureKey:A:exchange');
       assert.ok((step?.attempts ?? 0) > 1, 'the key step waited for the recover');
       assert.match(step?.note ?? '', /already exists and meets the plan.*reused/);
-      assert.ok(retriesOf(windowed, 'ensureKey:A:exchange').some((d) => d.includes('ObjectIsBeingRecovered')), 'retried because Azure was still recovering');
+      assert.ok((await retriesOf(windowed, 'ensureKey:A:exchange')).some((d) => d.includes('ObjectIsBeingRecovered')), 'retried because Azure was still recovering');
       const [recovered] = await versionsOf(plan, 'A');
       assert.equal(recovered?.deleted, false);
       assert.equal(recovered?.versions.length, 1, 'no second version while the key was coming back');
@@ -265,19 +266,19 @@ describe('executor under Azure faults (emulator)', function () {
       const second = await windowed.approve(plan);
       await windowed.idle();
 
-      let run = windowed.run(second.id);
+      let run = await windowed.run(second.id);
       assert.equal(run.status, 'stopped');
       assert.equal(run.lastError?.code, 'AzureConflict');
       assert.equal(run.lastError?.stepId, 'ensureKey:A:exchange');
       assert.equal(run.lastError?.azure?.innerCode, 'ObjectIsDeletedButRecoverable', 'stopped only once Azure had finished the delete');
       assert.match(run.lastError?.message ?? '', new RegExp(`Key ${keyA.keyName} in vault ${keyA.containerName} was deleted.*soft-deleted, recoverable.*Manage deleted keys → Recover.*az keyvault key recover --vault-name ${keyA.containerName} --name ${keyA.keyName}.*then Retry`, 's'));
-      assert.ok(retriesOf(windowed, 'ensureKey:A:exchange').some((d) => d.includes('ObjectIsBeingDeleted')), 'retried while Azure was still deleting');
+      assert.ok((await retriesOf(windowed, 'ensureKey:A:exchange')).some((d) => d.includes('ObjectIsBeingDeleted')), 'retried while Azure was still deleting');
 
       await keys.beginRecoverDeletedKey(keyA.keyName);
       await world.emulator.control.advanceClock(SOFT_DELETE_WINDOW_MS);
       assert.equal((await windowed.executor.retry(run.id, person(LOCAL_PEOPLE.approverAlex))).ok, true);
       await windowed.idle();
-      run = windowed.run(second.id);
+      run = await windowed.run(second.id);
       assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
       const [recovered] = await versionsOf(plan, 'A');
       assert.equal(recovered?.versions.length, 1);

@@ -8,6 +8,7 @@ import { startHarness, type Harness } from '../helpers/keywardHarness';
 import { startPlayground, type PlaygroundProcess } from '../helpers/playgroundProcess';
 import { assertValidCard } from '../helpers/cardRules';
 import { buttonData } from '../bot/approvals/approvalsHttpWorld';
+import { collect } from '../helpers/collect';
 
 const GROUP = PLAYGROUND_CONVERSATIONS.groupChat.id;
 const PERSONAL = PLAYGROUND_CONVERSATIONS.personalChat;
@@ -93,11 +94,11 @@ describe('approvals end to end through the real Agents Playground', function () 
 
     await client.waitForNew(seen, (m) => m.conversationId === PERSONAL && /^Approved: your request/.test(m.text ?? ''), 20_000, 'the decision in the operator\'s chat');
 
-    const stored = harness.keyward.approvals.service.get(requestId)!;
+    const stored = (await harness.keyward.approvals.service.get(requestId))!;
     assert.equal(stored.status, 'approved');
     assert.deepEqual(stored.votes.map((v) => v.voter.name), ['Alex Approver', 'Bruno Approver']);
-    const refused = [...harness.keyward.approvals.audit.records()].filter((r) => r.requestId === requestId && r.outcome === 'denied').map((r) => [r.actor.objectId, r.reason]);
+    const refused = (await collect(harness.keyward.approvals.audit.records())).filter((r) => r.requestId === requestId && r.outcome === 'denied').map((r) => [r.actor.objectId, r.reason]);
     assert.deepEqual(refused, [[P.operator.objectId, 'SelfApprovalForbidden'], [P.observer.objectId, 'NotAnApprover']]);
-    assert.equal(harness.keyward.approvals.audit.verify().ok, true);
+    assert.equal((await harness.keyward.approvals.audit.verify()).ok, true);
   });
 });

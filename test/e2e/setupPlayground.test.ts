@@ -30,25 +30,25 @@ describe('setup journey end to end: real Agents Playground, real server, Azure e
     const result = await runSetupScenario(client, { hsm: false, log: (line) => lines.push(line) });
     await followExecution(client, result, { hsm: false, log: (line) => lines.push(line) });
     assert.match(result.planHash, /^[0-9a-f]{64}$/);
-    const request = harness.keyward.approvals.service.get(result.requestId);
+    const request = await harness.keyward.approvals.service.get(result.requestId);
     assert.ok(request);
     assert.equal(request.planHash, result.planHash);
     assert.equal(request.status, 'succeeded');
     assert.ok(lines.some((line) => /Verify: Ready: all/.test(line)), lines.join('\n'));
     assert.deepEqual(request.votes.map((vote) => vote.voter.name), ['Alex Approver', 'Bruno Approver']);
     assert.ok(lines.some((line) => /SelfApprovalForbidden/.test(line)));
-    assert.equal(harness.keyward.approvals.audit.verify().ok, true);
+    assert.equal((await harness.keyward.approvals.audit.verify()).ok, true);
   });
 
   it('when the operator chooses Managed HSM, then the cost acknowledgment, the approval and the officers\' certificates lead to two activated HSMs and green readiness', async () => {
     const lines: string[] = [];
     const result = await runSetupScenario(client, { hsm: true, log: (line) => lines.push(line) });
     await followExecution(client, result, { hsm: true, log: (line) => lines.push(line) });
-    assert.equal(harness.keyward.approvals.service.get(result.requestId)?.status, 'succeeded');
+    assert.equal((await harness.keyward.approvals.service.get(result.requestId))?.status, 'succeeded');
     assert.equal(lines.filter((line) => /handed in a public certificate/.test(line)).length, 3);
-    const journey = harness.keyward.setup.get(result.journeyId);
+    const journey = await harness.keyward.setup.get(result.journeyId);
     assert.equal(journey.plan?.protection, 'managedHsm');
     assert.ok(journey.plan?.costNotes.some((note) => /hourly/i.test(note)));
-    assert.ok(harness.keyward.approvals.service.get(result.requestId));
+    assert.ok(await harness.keyward.approvals.service.get(result.requestId));
   });
 });

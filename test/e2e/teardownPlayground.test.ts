@@ -54,14 +54,14 @@ describe('teardown demo end to end: real Agents Playground, real server, Azure e
     await runTeardownScenario(client, { log: (line) => lines.push(line), dataDir, timeoutMs: 60_000 });
     assert.ok(lines.some((line) => /Preflight: subscriptions Enabled/.test(line)), lines.join('\n'));
     assert.ok(lines.some((line) => /Teardown complete: vaults never billed hourly/.test(line)), lines.join('\n'));
-    const journey = harness.keyward.operations.teardown.list()[0]!;
+    const journey = (await harness.keyward.operations.teardown.list())[0]!;
     assert.equal(journey.stage, 'done');
-    const request = harness.keyward.approvals.service.get(journey.requestId!)!;
+    const request = (await harness.keyward.approvals.service.get(journey.requestId!))!;
     assert.equal(request.status, 'succeeded');
     assert.deepEqual(request.votes.map((vote) => vote.voter.name), ['Alex Approver', 'Bruno Approver', 'Chen Custodian']);
-    const created = harness.keyward.operations.inventory.containersOfRequest(setup.requestId);
+    const created = await harness.keyward.operations.inventory.containersOfRequest(setup.requestId);
     assert.equal(created.length, 2);
     assert.ok(created.every((c) => c.status === 'purged'));
-    assert.equal(harness.keyward.approvals.audit.verify().ok, true);
+    assert.equal((await harness.keyward.approvals.audit.verify()).ok, true);
   });
 });

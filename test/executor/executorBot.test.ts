@@ -5,7 +5,6 @@ import { VERBS } from '../../src/bot/cards/verbs';
 import { planHash, type Plan } from '../../src/customerKey';
 import type { Run } from '../../src/executor';
 import type { SetupJourney } from '../../src/journeys/setupJourney';
-import { SqliteJourneyStore } from '../../src/store/sqliteJourneyStore';
 import { invokeActivity, messageActivity, postActivity } from '../helpers/activities';
 import { assertValidCard } from '../helpers/cardRules';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
@@ -13,6 +12,7 @@ import { startHarness, type Harness } from '../helpers/keywardHarness';
 import type { ConnectorCall } from '../helpers/fakeConnector';
 import { hsmPlan, premiumPlan } from './executorFixtures';
 import { testOfficers } from './testOfficers';
+import { collect } from '../helpers/collect';
 
 const GROUP = 'group-chat-key-approvers';
 const ORIGIN_CONVERSATION = `conv-${LOCAL_PEOPLE.operator.teamsId}`;
@@ -70,7 +70,7 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
       createdAt: now,
       updatedAt: now,
     };
-    new SqliteJourneyStore(harness.keyward.db).insert(journey);
+    await harness.keyward.store.journeys.insert(journey);
     const service = harness.keyward.approvals.service;
     const request = await service.submit({
       planHash: hash,
@@ -116,7 +116,7 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     if (body.type === 'application/vnd.microsoft.card.adaptive') assertValidCard(body.value, `run card after ${verb}`);
     return JSON.stringify(body.value);
   };
-  const runFor = (requestId: string): Run => harness.keyward.executor.service.getByRequest(requestId)!;
+  const runFor = async (requestId: string): Promise<Run> => (await harness.keyward.executor.service.getByRequest(requestId))!;
   const noSecrets = (what: string, text: string, extra: readonly string[] = []) => {
     assert.doesNotMatch(text, TOKEN_PATTERN, `${what}: no bearer token or JWT`);
     assert.doesNotMatch(text, /PRIVATE KEY/, `${what}: no private key`);
@@ -127,9 +127,9 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
   it('when a Premium plan is approved, then it runs by itself, the run card is updated in place up to the key URIs, the approval card shows progress, and verify is green', async () => {
     const plan = premiumPlan();
     const requestId = await approvedPlan(plan);
-    const run = runFor(requestId);
+    const run = await runFor(requestId);
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
-    assert.equal(harness.keyward.approvals.service.get(requestId)?.status, 'succeeded');
+    assert.equal((await harness.keyward.approvals.service.get(requestId))?.status, 'succeeded');
 
     for (const conversationId of [ORIGIN_CONVERSATION, GROUP]) {
       const calls = runCardCalls(run.id).filter((call) => call.conversationId === conversationId);
@@ -162,14 +162,14 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     const pieces = backups.flatMap((blob) => [blob.toString('base64').slice(100, 160), blob.toString('base64url').slice(100, 160)]);
     noSecrets('connector traffic', JSON.stringify(harness.connector.calls), pieces);
     noSecrets('logs', JSON.stringify(harness.logs), pieces);
-    noSecrets('audit', JSON.stringify([...harness.keyward.approvals.audit.records()]), pieces);
+    noSecrets('audit', JSON.stringify((await collect(harness.keyward.approvals.audit.records()))), pieces);
   });
 
   it('when an HSM plan reaches the ceremony, then only officers hand in certificates through the card, a pasted private key is refused and kept nowhere, and the run finishes', async () => {
     const officers = await testOfficers();
     const plan = hsmPlan();
     const requestId = await approvedPlan(plan);
-    let run = runFor(requestId);
+    let run = await runFor(requestId);
     assert.equal(run.status, 'waitingForInput', JSON.stringify(run.lastError));
     const { messageId, card } = latestRunCard(run.id, GROUP);
     assert.match(JSON.stringify(card), /Security-domain ceremony/);
@@ -188,14 +188,14 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     const refused = await click(VERBS.runCertificate, { ...data, certificatePem: privatePem }, officers[0]!.person, messageId);
     assert.match(refused, /contains a PRIVATE KEY\. Keyward never needs it and did not keep it/);
     assert.ok(!refused.includes(privateBody), 'the refusal does not repeat the key');
-    assert.equal(harness.keyward.executor.service.ceremonyStatus(runFor(requestId))!.filter((o) => o.submitted).length, 0);
+    assert.equal((await harness.keyward.executor.service.ceremonyStatus(await runFor(requestId)))!.filter((o) => o.submitted).length, 0);
 
     for (const officer of officers) {
       const answer = await click(VERBS.runCertificate, { ...data, certificatePem: officer.certificatePem }, officer.person, messageId);
       assert.match(answer, /your certificate \(SHA-256 thumbprint/);
     }
     await settle();
-    run = runFor(requestId);
+    run = await runFor(requestId);
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
     const notices = harness.connector.calls.filter((call) => /Security domain of Managed HSM/.test(String(call.body.text ?? '')));
     assert.equal(notices.length, 4, 'each HSM\'s officers are told where the security domain is, in both conversations');
@@ -204,7 +204,7 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     assert.match(final, /Security domains/);
     assert.match(final, /managedhsm\.localhost:\d+\/keys\/ck-exchange/);
 
-    const everything = [JSON.stringify(harness.connector.calls), JSON.stringify(harness.logs), JSON.stringify([...harness.keyward.approvals.audit.records()])];
+    const everything = [JSON.stringify(harness.connector.calls), JSON.stringify(harness.logs), JSON.stringify((await collect(harness.keyward.approvals.audit.records())))];
     for (const [i, text] of everything.entries()) noSecrets(['connector traffic', 'logs', 'audit'][i]!, text, [privateBody]);
   });
 });

@@ -19,11 +19,11 @@ import {
   type RunObserver,
   type SecurityDomainStoredNotice,
 } from '../../src/executor';
-import { openDatabase, type Database } from '../../src/store/database';
-import { auditMigrations, SqliteAuditStore } from '../../src/store/sqliteAuditStore';
-import { approvalMigrations, sqliteAtomic, SqliteApprovalStore } from '../../src/store/sqliteApprovalStore';
-import { executorMigrations, SqliteRunStore } from '../../src/store/sqliteRunStore';
-import { SqliteRunArtifactStore } from '../../src/store/sqliteRunArtifactStore';
+import { openSqliteDatabase, type SqliteDatabase } from '../../src/store/sqliteDatabase';
+import { auditMigrations, SqlAuditStore } from '../../src/store/sqlAuditStore';
+import { approvalMigrations, SqlApprovalStore } from '../../src/store/sqlApprovalStore';
+import { executorMigrations, SqlRunStore } from '../../src/store/sqlRunStore';
+import { SqlRunArtifactStore } from '../../src/store/sqlRunArtifactStore';
 import { managedIdentity, startTestEmulator, type TestEmulator } from '../contract/emulator/helpers';
 
 /**
@@ -36,7 +36,7 @@ export interface ExecutorWorld {
   emulator: TestEmulator;
   /** The writer's gateway, as the executor uses it (for checks after a run). */
   azure: AzureGateway;
-  db: Database;
+  db: SqliteDatabase;
   dbFile: string;
   dataDir: string;
   clock: ManualClock;
@@ -54,7 +54,7 @@ export interface ExecutorWorld {
   approve(plan: Plan): Promise<ApprovalRequest>;
   /** Waits until the executor has nothing in flight. */
   idle(): Promise<void>;
-  run(requestId: string): Run;
+  run(requestId: string): Promise<Run>;
   /** Another executor on the same store, as a second bot process would have (not subscribed to approvals). */
   spawnExecutor(): ExecutorService;
   /** A new executor on the same store (a restarted process), replacing the current one. */
@@ -98,11 +98,11 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
   const { writer, sps } = await testCredentials();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-executor-'));
   const dbFile = path.join(dataDir, 'keyward.sqlite');
-  const db = openDatabase({ file: dbFile, migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
+  const db = await openSqliteDatabase({ file: dbFile, migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
   const logger = captureLogger();
-  const audit = new ChainedAuditLog(new SqliteAuditStore(db), clock);
-  const approvals = new ApprovalService({ store: new SqliteApprovalStore(db), audit, atomic: sqliteAtomic(db), policy: readPolicyFile(localPolicyPath()), clock });
+  const audit = new ChainedAuditLog(new SqlAuditStore(db), clock);
+  const approvals = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock });
   const settings: ExecutorSettings = {
     ...DEFAULT_EXECUTOR_SETTINGS,
     backupDir: path.join(dataDir, 'backups'),
@@ -130,8 +130,8 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
   };
   const build = () =>
     createExecutor({
-      store: new SqliteRunStore(db, () => clock.now()),
-      artifacts: new SqliteRunArtifactStore(db),
+      store: new SqlRunStore(db, () => clock.now()),
+      artifacts: new SqlRunArtifactStore(db),
       azure: gateway,
       audit: options.audit ? options.audit(audit) : audit,
       approvals,
@@ -191,7 +191,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
         if (!result.ok) throw result.error;
       }
       await approvals.idle();
-      return approvals.get(request.id) as ApprovalRequest;
+      return (await approvals.get(request.id)) as ApprovalRequest;
     },
     async idle() {
       for (let round = 0; round < 5; round += 1) {
@@ -205,8 +205,8 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
       extra.push(other);
       return other;
     },
-    run(requestId) {
-      const run = executor.getByRequest(requestId);
+    async run(requestId) {
+      const run = await executor.getByRequest(requestId);
       if (!run) throw new Error(`no run for ${requestId}`);
       return run;
     },
@@ -221,7 +221,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
       for (const other of extra) await other.stop();
       await executor.stop();
       unsubscribe();
-      db.close();
+      await db.close();
       if (!options.emulator) await emulator.dispose();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

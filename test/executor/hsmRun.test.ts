@@ -6,11 +6,12 @@ import { LOCAL_IDENTITIES, LOCAL_PEOPLE } from '../../src/core';
 import { KEYWARD_HSM_KEY_ROLE, ROLES } from '../../src/customerKey';
 import { SecurityDomainVault } from '../../src/executor';
 import { runSecurityDomainCli } from '../../src/cli/securityDomain';
-import { SqliteRunArtifactStore } from '../../src/store/sqliteRunArtifactStore';
+import { SqlRunArtifactStore } from '../../src/store/sqlRunArtifactStore';
 import { hsmPlan } from './executorFixtures';
 import { assertCleanOutcome } from './outcomeChecks';
 import { person, requestsFor, startExecutorWorld, testOfficers, type ExecutorWorld } from './executorWorld';
 import { budgetOf, HSM_REVOKE_ADMIN, HSM_SECOND_SITE, HSM_SITE, HSM_VERIFY_KEY } from './requestBudget';
+import { collect } from '../helpers/collect';
 
 describe('executor: a Managed HSM plan against the emulator', function () {
   this.timeout(30_000);
@@ -27,11 +28,11 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     const plan = hsmPlan();
     const request = await world.approve(plan);
     await world.idle();
-    let run = world.run(request.id);
+    let run = await world.run(request.id);
     assert.equal(run.status, 'waitingForInput', JSON.stringify(run.lastError));
     assert.match(run.waitingFor ?? '', /0 of 3 security-domain officers .* waiting for Alex Approver, Bruno Approver, Chen Custodian/);
-    assert.equal(world.approvals.get(request.id)?.status, 'executing');
-    assert.match(world.approvals.get(request.id)?.execution?.progress ?? '', /Waiting at step 3 of 17/);
+    assert.equal((await world.approvals.get(request.id))?.status, 'executing');
+    assert.match((await world.approvals.get(request.id))?.execution?.progress ?? '', /Waiting at step 3 of 17/);
 
     const refused = await world.executor.submitCertificate(run.id, person(LOCAL_PEOPLE.approverDana), officers[0]!.certificatePem);
     assert.equal(!refused.ok && refused.error.code, 'NotAnApprover');
@@ -42,7 +43,7 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     }
     const twice = await world.executor.submitCertificate(run.id, person(officers[0]!.person), officers[0]!.certificatePem);
     assert.equal(twice.ok, false, 'an officer hands in once');
-    run = world.run(request.id);
+    run = await world.run(request.id);
     await assertCleanOutcome(world, plan, request.id);
 
     const { lines, polls } = budgetOf(await requestsFor(world.emulator, request.id));
@@ -51,10 +52,10 @@ describe('executor: a Managed HSM plan against the emulator', function () {
 
     // Both HSMs' security domains: stored encrypted, share holders recorded, officers told.
     assert.equal(world.notices.length, 2);
-    const artifacts = new SqliteRunArtifactStore(world.db);
+    const artifacts = new SqlRunArtifactStore(world.db);
     const vault = new SecurityDomainVault(world.settings.securityDomainDir, world.settings.securityDomainKeyFile);
     for (const ref of plan.keys) {
-      const shares = artifacts.shares(ref.containerName);
+      const shares = await artifacts.shares(ref.containerName);
       assert.deepEqual(shares.map((s) => s.officerName), ['Alex Approver', 'Bruno Approver', 'Chen Custodian']);
       assert.equal(fs.statSync(shares[0]!.file).mode & 0o777, 0o600);
       const stored = vault.read(shares[0]!.file);
@@ -65,10 +66,10 @@ describe('executor: a Managed HSM plan against the emulator', function () {
       const share = JSON.parse(openJwe(document.SharedKeys.enc_shares[1]!.enc_key, officers[1]!.privateKey).toString()) as { x: number };
       assert.equal(typeof share.x, 'number');
     }
-    const audited = [...world.audit.records()].filter((r) => r.action === 'execution.securityDomain.stored' && r.requestId === request.id);
+    const audited = (await collect(world.audit.records())).filter((r) => r.action === 'execution.securityDomain.stored' && r.requestId === request.id);
     assert.equal(audited.length, 2);
     assert.ok(!JSON.stringify(audited).includes('enc_shares'), 'the audit names the file and digest, never the content');
-    assert.equal(world.run(request.id).status, 'succeeded');
+    assert.equal((await world.run(request.id)).status, 'succeeded');
 
     // Issue 11 item 7: after activation Keyward keeps only its custom key role (no delete, no purge,
     // no role management); the human administrators keep Administrator.
@@ -83,7 +84,7 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     }
 
     // An officer's copy: the CLI strips Keyward's layer (audited first) and never overwrites.
-    const share = artifacts.shares(plan.keys[0]!.containerName)[0]!;
+    const share = (await artifacts.shares(plan.keys[0]!.containerName))[0]!;
     const out = path.join(world.dataDir, 'officer-copy.json');
     const io = { out: '', err: '' };
     const cli = (argv: string[]) => runSecurityDomainCli([...argv, '--data-dir', world.dataDir], { stdout: (t) => (io.out += t), stderr: (t) => (io.err += t), env: {} });
@@ -93,8 +94,8 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     assert.equal(await cli(['export', '--file', share.file, '--out', out]), 1, 'an existing file is never overwritten');
     assert.equal(await cli(['list']), 0);
     assert.match(io.out, /share: Bruno Approver .* certificate x5t#S256/);
-    assert.equal([...world.audit.records()].filter((r) => r.action === 'securityDomain.exported').length, 1);
-    assert.equal(world.audit.verify().ok, true);
+    assert.equal((await collect(world.audit.records())).filter((r) => r.action === 'securityDomain.exported').length, 1);
+    assert.equal((await world.audit.verify()).ok, true);
   });
 });
 

@@ -24,9 +24,9 @@ interface RoleState {
  * and the audit chain verifies.
  */
 export async function assertCleanOutcome(world: ExecutorWorld, plan: Plan, requestId: string): Promise<void> {
-  const run = world.run(requestId);
+  const run = await world.run(requestId);
   assert.equal(run.status, 'succeeded', `run ${run.status}: ${JSON.stringify(run.lastError)}`);
-  assert.equal(world.approvals.get(requestId)?.status, 'succeeded');
+  assert.equal((await world.approvals.get(requestId))?.status, 'succeeded');
   const state = await world.emulator.control.state();
   const vaults = state.vaults as VaultState[];
   const hsms = state.managedHsms as HsmState[];
@@ -49,6 +49,6 @@ export async function assertCleanOutcome(world: ExecutorWorld, plan: Plan, reque
     const local = hsm.roleAssignments.map((r) => `${r.scope.toLowerCase()}|${(r.roleDefinitionId.split('/').pop() ?? '').toLowerCase()}|${r.principalId.toLowerCase()}`);
     assert.equal(new Set(local).size, local.length, `no duplicate local role assignment on ${hsm.name}`);
   }
-  const verification = world.audit.verify();
+  const verification = await world.audit.verify();
   assert.equal(verification.ok, true, JSON.stringify(verification.firstBad));
 }

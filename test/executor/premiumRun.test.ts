@@ -22,7 +22,7 @@ describe('executor: a Key Vault Premium plan against the emulator', function () 
     await assertCleanOutcome(world, plan, request.id);
     const log = await requestsFor(world.emulator, request.id);
     assert.deepEqual(budgetOf(log).lines, [...PREMIUM_RBAC_SITE, ...PREMIUM_RBAC_SITE, ...PREMIUM_RBAC_VERIFY_KEY, ...PREMIUM_RBAC_VERIFY_KEY]);
-    const run = world.run(request.id);
+    const run = await world.run(request.id);
     assert.deepEqual(
       run.steps.map((s) => s.note?.split(' ').slice(0, 2).join(' ')),
       ['Created resource', 'Created vault', "Keyward's writer", 'Office 365', 'Created key', 'Backed up', 'Created resource', 'Created vault', "Keyward's writer", 'Office 365', 'Created key', 'Backed up', 'All keys'],
@@ -35,7 +35,7 @@ describe('executor: a Key Vault Premium plan against the emulator', function () 
     const readiness = run.steps.find((s) => s.kind === 'verifyReadiness')!;
     assert.equal(readiness.output?.ready, true);
     assert.equal(readiness.output?.probed, true);
-    assert.match(world.approvals.get(request.id)?.execution?.detail ?? '', /All 13 steps done and verified\. Keys: https:\/\/kva.*\.vault\.localhost:\d+\/keys\/ck-exchange-a, https:/);
+    assert.match((await world.approvals.get(request.id))?.execution?.detail ?? '', /All 13 steps done and verified\. Keys: https:\/\/kva.*\.vault\.localhost:\d+\/keys\/ck-exchange-a, https:/);
   });
 
   it('when the same plan shape uses access policies, then Keyward gets its own key permissions with the vault and the service principal by one policy add', async () => {
@@ -55,6 +55,6 @@ describe('executor: a Key Vault Premium plan against the emulator', function () 
     await world.restartExecutor();
     await world.idle();
     assert.equal((await requestsFor(world.emulator, request.id)).length, before);
-    assert.equal(world.run(request.id).status, 'succeeded');
+    assert.equal((await world.run(request.id)).status, 'succeeded');
   });
 });

@@ -6,6 +6,7 @@ import { startTestEmulator, type TestEmulator } from '../contract/emulator/helpe
 import { hsmPlan, PLAN_CONTEXT, premiumPlan, premiumSpec } from './executorFixtures';
 import { assertCleanOutcome } from './outcomeChecks';
 import { person, requestsFor, startExecutorWorld, testOfficers, type ExecutorWorld } from './executorWorld';
+import { collect } from '../helpers/collect';
 
 /**
  * The executor's rules that are not about Azure faults: exactly one run per approval even when two
@@ -37,15 +38,15 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     const other = w.spawnExecutor();
     const plan = premiumPlan();
     const request = await w.approve(plan);
-    assert.equal(w.approvals.get(request.id)?.status, 'approved');
+    assert.equal((await w.approvals.get(request.id))?.status, 'approved');
     await Promise.all([w.executor.start(request.id), other.start(request.id), other.start(request.id)]);
     await w.idle();
     await assertCleanOutcome(w, plan, request.id);
-    const run = w.run(request.id);
-    const journal = w.db.prepare('SELECT step_index, phase FROM executor_journal WHERE run_id = ?').all(run.id) as Array<{ step_index: number | null; phase: string }>;
+    const run = await w.run(request.id);
+    const journal = await w.db.all<{ step_index: number | null; phase: string }>('SELECT step_index, phase FROM executor_journal WHERE run_id = ?', [run.id]);
     assert.equal(journal.filter((e) => e.phase === 'run.created').length, 1);
     for (const step of run.steps) assert.equal(journal.filter((e) => e.step_index === step.index && e.phase === 'step.apply').length, 1, `${step.id} applied once`);
-    const starts = [...w.audit.records()].filter((r) => r.requestId === request.id && r.action === 'execution.started');
+    const starts = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.started');
     assert.equal(starts.length, 1, 'the request was claimed once');
   });
 
@@ -66,7 +67,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     const vaultB = plan.keys.find((k) => k.site === 'B')!.containerName;
     const request = await w.approve(plan);
     await w.idle();
-    const run = w.run(request.id);
+    const run = await w.run(request.id);
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'AuditWriteFailed');
     assert.equal(run.lastError?.stepId, 'ensureVault:B:exchange');
@@ -81,7 +82,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     const plan = buildSetupPlan(premiumSpec(), { ...PLAN_CONTEXT, keywardWriterObjectId: LOCAL_IDENTITIES.reader.objectId });
     const request = await w.approve(plan);
     await w.idle();
-    const run = w.run(request.id);
+    const run = await w.run(request.id);
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'MissingPermission');
     assert.match(run.lastError?.message ?? '', new RegExp(`runs as the identity with object id ${LOCAL_IDENTITIES.writer.objectId}.*KEYWARD_WRITER_CLIENT_ID`));
@@ -95,9 +96,9 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     w.plans.set(fresh.planHash, { ...plan, title: 'changed after the vote' });
     await w.executor.start(fresh.id);
     await w.idle();
-    assert.equal(w.approvals.get(fresh.id)?.status, 'failed');
-    assert.match(w.approvals.get(fresh.id)?.execution?.detail ?? '', /no longer matches the approved plan hash/);
-    assert.equal(w.executor.getByRequest(fresh.id), undefined);
+    assert.equal((await w.approvals.get(fresh.id))?.status, 'failed');
+    assert.match((await w.approvals.get(fresh.id))?.execution?.detail ?? '', /no longer matches the approved plan hash/);
+    assert.equal(await w.executor.getByRequest(fresh.id), undefined);
     assert.equal((await requestsFor(w.emulator, fresh.id)).length, 0);
   });
 
@@ -109,16 +110,16 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     try {
       const request = await w.approve(plan);
       await w.idle();
-      const run = w.run(request.id);
+      const run = await w.run(request.id);
       assert.equal(run.status, 'stopped');
       w.clock.set(Date.parse(run.retryUntil!) + 1);
       const late = await w.executor.retry(run.id, person(LOCAL_PEOPLE.operator));
       assert.equal(!late.ok && late.error.code, 'ExecutionWindowClosed');
-      assert.equal(w.run(request.id).status, 'failed');
-      assert.equal(w.approvals.get(request.id)?.status, 'failed');
-      assert.match(w.approvals.get(request.id)?.execution?.detail ?? '', /Not retried: the execution window closed/);
+      assert.equal((await w.run(request.id)).status, 'failed');
+      assert.equal((await w.approvals.get(request.id))?.status, 'failed');
+      assert.match((await w.approvals.get(request.id))?.execution?.detail ?? '', /Not retried: the execution window closed/);
       await w.executor.reconcile();
-      assert.equal(w.run(request.id).status, 'failed');
+      assert.equal((await w.run(request.id)).status, 'failed');
     } finally {
       await w.emulator.control.removeFault(rule.id);
     }
@@ -126,15 +127,14 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
 
   it('when the last officer certificate arrives while the run is still recording that it waits, then the run is not left waiting', async () => {
     const officers = await testOfficers();
-    let handedIn = false;
+    let handedIn: Promise<void> | undefined;
     const w = await world({
       hsmProvisioningMs: 50,
       realSleepCapMs: 20,
       onRunChanged: (run, self) => {
         if (run.status !== 'waitingForInput' || handedIn) return;
-        handedIn = true;
-        // Synchronously inside the drive's own notification, before the drive has ended.
-        void (async () => {
+        // Started inside the drive's own notification, before the drive has ended.
+        handedIn = (async () => {
           for (const officer of officers) await self.executor.submitCertificate(run.id, person(officer.person), officer.certificatePem);
         })();
       },
@@ -142,7 +142,12 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     const plan = hsmPlan();
     const request = await w.approve(plan);
     await w.idle();
-    assert.equal(w.run(request.id).status, 'succeeded', JSON.stringify(w.run(request.id).lastError));
+    // The officers hand in while the world settles; once they are done, what they kicked must run.
+    for (let round = 0; round < 20 && (await w.run(request.id)).status !== 'succeeded'; round += 1) {
+      await handedIn;
+      await w.idle();
+    }
+    assert.equal((await w.run(request.id)).status, 'succeeded', JSON.stringify((await w.run(request.id)).lastError));
   });
 
   it('when a key roll names a key whose vault does not exist, then the run stops at the rollKey step with a clear sentence and nothing is created in Azure', async () => {
@@ -161,7 +166,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     const plan: Plan = { ...base, kind: 'keyRoll', steps: [roll] };
     const request = await w.approve(plan);
     await w.idle();
-    const run = w.run(request.id);
+    const run = await w.run(request.id);
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'AzureNotFound');
     assert.match(run.lastError?.message ?? '', /was not found/);

@@ -1,6 +1,6 @@
 import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, ManualClock, silentLogger } from '../../src/core';
-import { openDatabase } from '../../src/store/database';
-import { journeyMigrations, SqliteJourneyStore } from '../../src/store/sqliteJourneyStore';
+import { openSqliteDatabase } from '../../src/store/sqliteDatabase';
+import { journeyMigrations, SqlJourneyStore } from '../../src/store/sqlJourneyStore';
 import { SetupJourneyService } from '../../src/journeys/setupJourneyService';
 import type { SetupJourney } from '../../src/journeys/setupJourney';
 import { renderJourneyListCard, renderSetupCard } from '../../src/bot/setup/setupCards';
@@ -41,9 +41,9 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   const operator = { aadObjectId: LOCAL_PEOPLE.operator.objectId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID };
   const reader = new FakeAzureReader([A, B]);
   const service = new SetupJourneyService({
-    store: new SqliteJourneyStore(openDatabase({ file: ':memory:', migrations: journeyMigrations })),
+    store: new SqlJourneyStore(await openSqliteDatabase({ file: ':memory:', migrations: journeyMigrations })),
     reader,
-    audit: { append: () => undefined },
+    audit: { append: async () => undefined },
     approvals: { submit: () => ({ id: 'req_7Hq2ZfA9kLmN3pQr' }) },
     clock: new ManualClock(Date.UTC(2026, 10, 29, 9, 30)),
     logger: silentLogger,
@@ -61,7 +61,7 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   const add = (name: string, title: string, journey: SetupJourney) => gallery.push({ name, title, card: renderSetupCard(journey, context) });
 
   gallery.push({ name: 'welcome', title: 'Welcome (help, install, first message)', card: renderWelcomeCard({ userName: 'Olivia Operator', journeys: journeyEntries(new Set(['setup', 'status', 'approvals', 'dep', 'roll', 'teardown'])), localMode: true, locale }) });
-  let j = service.start(operator, 'gallery', {});
+  let j = await service.start(operator, 'gallery', {});
   add('setup-1-choice', 'Setup: Key Vault Premium or Managed HSM', j);
   j = await service.submitStep(at(j), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
   const sitesBad = await service.submitStep(at(j), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': A, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'northeurope' });
@@ -124,12 +124,12 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   });
   gallery.push({ name: 'verify', title: 'verify: readiness, red lines first with their fix (here an expiry date was set on key B)', card: renderVerifyCard({ run: { id: 'run_demo', requestId: fromPlan.planHash.slice(0, 8), title: plan.title }, report: { checkedAt: now.toISOString(), keys: [keyA!, keyB!], lines, ready: false, probed: false }, locale }) });
 
-  let h = service.start(operator, 'gallery', {});
+  let h = await service.start(operator, 'gallery', {});
   h = await service.submitStep(at(h), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload,sharePoint' });
   h = await service.submitStep(at(h), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'swedencentral' });
   h = await service.submitStep(at(h), operator, 'names', { 'sites.A.hsmName': 'hsm-ck-a-7h2q', 'sites.B.hsmName': 'hsm-ck-b-7h2q', 'sites.A.keyName.multiWorkload': 'ck-mw-key-a', 'sites.B.keyName.multiWorkload': 'ck-mw-key-b', 'sites.A.keyName.sharePoint': 'ck-sp-key-a', 'sites.B.keyName.sharePoint': 'ck-sp-key-b', keySize: '3072' });
   add('setup-hsm', 'Managed HSM: administrators, officers, quorum and the billing acknowledgment', h);
-  gallery.push({ name: 'status', title: 'status: your journeys', card: renderJourneyListCard(service.listFor(operator, 'gallery'), { locale }) });
+  gallery.push({ name: 'status', title: 'status: your journeys', card: renderJourneyListCard(await service.listFor(operator, 'gallery'), { locale }) });
   // Data Encryption Policies, key rolls, teardowns, the inventory on the status card, health drift.
   gallery.push(...(await buildOpsGallery(locale)));
   return gallery;

@@ -5,6 +5,7 @@ import { startKeyward, type Keyward } from '../../src/main';
 import { VERBS } from '../../src/bot/cards/verbs';
 import { invokeActivity, postActivity } from '../helpers/activities';
 import { ApprovalsHttpWorld, answerOf, buttonData, GROUP_CHAT } from '../bot/approvals/approvalsHttpWorld';
+import { collect } from '../helpers/collect';
 
 type Person = (typeof P)[keyof typeof P];
 
@@ -35,13 +36,13 @@ describe('approvals under concurrency (parallel invokes through the real HTTP en
       assert.equal(answers.filter((a) => /completes the rule/.test(a.text)).length, 1);
       for (const refused of answers.filter((a) => !/Your approval was recorded/.test(a.text))) assert.match(refused.text, /\((AlreadyVoted|RequestAlreadyDecided)\)/);
 
-      const stored = world.approvals.service.get(request.id)!;
+      const stored = (await world.approvals.service.get(request.id))!;
       assert.equal(stored.status, 'approved');
       assert.deepEqual(stored.votes.map((v) => v.voter.objectId).sort(), [P.approverAlex.objectId, P.approverChen.objectId, P.approverDana.objectId].sort());
       assert.equal(approvedEvents, 1);
-      assert.equal(world.auditActions(request.id).filter((a) => a === 'approval.approved').length, 1);
-      assert.equal(world.auditActions(request.id).filter((a) => a === 'approval.vote.recorded').length, 3);
-      assert.equal(world.approvals.audit.verify().ok, true);
+      assert.equal((await world.auditActions(request.id)).filter((a) => a === 'approval.approved').length, 1);
+      assert.equal((await world.auditActions(request.id)).filter((a) => a === 'approval.vote.recorded').length, 3);
+      assert.equal((await world.approvals.audit.verify()).ok, true);
       assert.match(JSON.stringify(world.latestCard(request.id)), /Approved: Set up Customer Key/, 'the last update of the shared card shows the final state');
     } finally {
       await world.close();
@@ -69,17 +70,17 @@ describe('approvals under concurrency (parallel invokes through the real HTTP en
 
       assert.equal(answers.filter((a) => /Your approval was recorded/.test(a.text)).length, 2, answers.map((a) => a.text).join('\n'));
       assert.equal(approvedEvents, 1, 'onApproved fired once across both processes');
-      const stored = second.approvals.service.get(request.id)!;
+      const stored = (await second.approvals.service.get(request.id))!;
       assert.equal(stored.status, 'approved');
       assert.equal(stored.votes.length, 2);
-      assert.equal(world.auditActions(request.id).filter((a) => a === 'approval.approved').length, 1);
+      assert.equal((await world.auditActions(request.id)).filter((a) => a === 'approval.approved').length, 1);
 
       const claims = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => instances[i % 2]!.approvals.service.beginExecution(request.id, { objectId: `executor-${i}` })));
       assert.equal(claims.filter((c) => c.status === 'fulfilled').length, 1);
       assert.deepEqual([...new Set(claims.filter((c): c is PromiseRejectedResult => c.status === 'rejected').map((c) => toAppError(c.reason).code))], ['RequestAlreadyDecided']);
-      assert.equal(world.auditActions(request.id).filter((a) => a === 'execution.started').length, 1);
-      assert.equal(second.approvals.audit.verify().ok, true, 'both processes appended to one intact chain');
-      assert.ok([...second.approvals.audit.records()].every((r) => r.actor.tenantId === null || r.actor.tenantId === LOCAL_TENANT_ID));
+      assert.equal((await world.auditActions(request.id)).filter((a) => a === 'execution.started').length, 1);
+      assert.equal((await second.approvals.audit.verify()).ok, true, 'both processes appended to one intact chain');
+      assert.ok((await collect(second.approvals.audit.records())).every((r) => r.actor.tenantId === null || r.actor.tenantId === LOCAL_TENANT_ID));
     } finally {
       await second?.stop();
       await world.close();

@@ -7,6 +7,7 @@ import { VERBS } from '../../src/bot/cards/verbs';
 import { invokeActivity, messageActivity, postActivity } from '../helpers/activities';
 import { assertValidCard } from '../helpers/cardRules';
 import { ApprovalsHttpWorld, buttonData, cardOf, GROUP_CHAT } from '../bot/approvals/approvalsHttpWorld';
+import { collect } from '../helpers/collect';
 
 const FOREIGN_TENANT = '99999999-9999-4999-8999-999999999999';
 
@@ -47,8 +48,8 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     assert.equal(told.length, 1);
     assert.match(told[0]!, /^Approved: your request "Set up Customer Key.*" was approved by Alex Approver, Bruno Approver/);
     assert.deepEqual(approved, [request.id]);
-    assert.deepEqual(world.auditActions(request.id), ['approval.submitted', 'approval.vote.recorded', 'approval.vote.recorded', 'approval.approved']);
-    assert.equal(world.approvals.audit.verify().ok, true);
+    assert.deepEqual(await world.auditActions(request.id), ['approval.submitted', 'approval.vote.recorded', 'approval.vote.recorded', 'approval.approved']);
+    assert.equal((await world.approvals.audit.verify()).ok, true);
   });
 
   it('when Teams refreshes the card for each person (refresh.userIds), then each gets their own view, and the shared message is never overwritten with one person\'s view', async () => {
@@ -79,7 +80,7 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     const activity = { ...messageActivity('', { serviceUrl: world.connector.url, from: P.approverAlex, conversationId: GROUP_CHAT, conversationType: 'groupChat' }), text: undefined, replyToId: messageId, value: { ...buttonData(card, VERBS.approvalApprove), reason: 'old client' } };
     await postActivity(world.harness.url, activity);
     await world.approvals.idle();
-    const stored = world.approvals.service.get(request.id)!;
+    const stored = (await world.approvals.service.get(request.id))!;
     assert.deepEqual(stored.votes.map((v) => [v.voter.objectId, v.reason]), [[P.approverAlex.objectId, 'old client']]);
   });
 
@@ -123,10 +124,10 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
       assertValidCard(answer.card);
       assert.match(answer.text, /^\*\*Problem:\*\*/);
       assert.match(answer.text, new RegExp(`\\(${refusal.code}\\)`));
-      const stored = world.approvals.service.get(request.id)!;
+      const stored = (await world.approvals.service.get(request.id))!;
       assert.equal(stored.votes.length, 0);
       assert.equal(stored.status, 'pending');
-      const last = [...world.approvals.audit.records()].at(-1)!;
+      const last = (await collect(world.approvals.audit.records())).at(-1)!;
       assert.equal(last.outcome, 'denied');
       assert.equal(last.reason, refusal.code);
       assert.equal(last.actor.objectId, refusal.who.objectId, 'the audited actor is the activity\'s identity');
@@ -146,8 +147,8 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
       const verb = t.verb ?? VERBS.approvalApprove;
       const answer = await world.click(P.approverAlex, verb, t.tamper({ ...buttonData(card, VERBS.approvalApprove), reason: 'ok' }));
       assert.match(answer.text, t.expect);
-      assert.equal(world.approvals.service.get(request.id)?.votes.length, 0);
-      assert.equal([...world.approvals.audit.records()].at(-1)?.reason, t.audit);
+      assert.equal((await world.approvals.service.get(request.id))?.votes.length, 0);
+      assert.equal((await collect(world.approvals.audit.records())).at(-1)?.reason, t.audit);
     });
   }
 
@@ -155,7 +156,7 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     const request = await world.submit(P.operator);
     const answer = await world.click(P.approverAlex, 'keyward.approval.execute', { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), verb: 'keyward.approval.execute' });
     assert.match(answer.text, /no longer supported/);
-    assert.equal(world.approvals.service.get(request.id)?.votes.length, 0);
+    assert.equal((await world.approvals.service.get(request.id))?.votes.length, 0);
   });
 
   it('when the same invoke is replayed, then the second one is refused (AlreadyVoted) and the vote counts once', async () => {
@@ -166,7 +167,7 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     const replay = await world.click(P.approverAlex, '', {}, { activity });
     assert.match(first.text, /recorded/);
     assert.match(replay.text, /\(AlreadyVoted\)/);
-    assert.equal(world.approvals.service.get(request.id)?.votes.length, 1);
+    assert.equal((await world.approvals.service.get(request.id))?.votes.length, 1);
   });
 
   it('when a vote arrives after another approver rejected the request, then it is refused with RequestAlreadyDecided and the requester hears why', async () => {
@@ -193,7 +194,7 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     const request = await world.submit(P.operator);
     const answer = await world.click(P.operator, VERBS.approvalCancel, buttonData(world.approverMessage(request.id).card, VERBS.approvalCancel));
     assert.match(answer.text, /You cancelled this request/);
-    assert.equal(world.approvals.service.get(request.id)?.status, 'cancelled');
+    assert.equal((await world.approvals.service.get(request.id))?.status, 'cancelled');
     assert.match(JSON.stringify(world.latestCard(request.id)), /Cancelled/);
   });
 
@@ -201,7 +202,7 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     const request = await world.submit(P.operator);
     const answer = await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), reason: 'ok' }, { tenantId: FOREIGN_TENANT });
     assert.equal(answer.status, 403);
-    assert.equal(world.approvals.service.get(request.id)?.votes.length, 0);
+    assert.equal((await world.approvals.service.get(request.id))?.votes.length, 0);
   });
 
   it('when a plan is re-submitted with a changed hash, then the old card says it was replaced and a new card is posted', async () => {
@@ -254,13 +255,13 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
   it('when someone types "approvals here" in a group chat other than the pinned one, then it is refused and audited', async () => {
     const calls = await world.say(P.approverAlex, 'approvals here', 'some-other-chat', 'groupChat');
     assert.ok(calls.some((call) => /pins the approvers' conversation/.test(String(call.body.text))));
-    assert.equal([...world.approvals.audit.records()].at(-1)?.action, 'approvers.conversation.refused');
+    assert.equal((await collect(world.approvals.audit.records())).at(-1)?.action, 'approvers.conversation.refused');
   });
 
   it('when anything flows through approvals, then no token or key material appears in logs or audit', async () => {
     const request = await world.submit(P.operator, { reason: 'pasted by mistake: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop' });
     await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), reason: 'ok' });
-    const text = JSON.stringify([...world.approvals.audit.records()]) + JSON.stringify(world.harness.logs);
+    const text = JSON.stringify((await collect(world.approvals.audit.records()))) + JSON.stringify(world.harness.logs);
     assert.doesNotMatch(text, TOKEN_PATTERN);
   });
 });
@@ -274,8 +275,8 @@ describe('approvals: tenant and conversation designation edge cases', function (
       const request = await world.submit(P.operator);
       const answer = await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), reason: 'ok' }, { tenantId: FOREIGN_TENANT });
       assert.match(answer.text, /\(TenantNotAllowed\)/);
-      assert.equal(world.approvals.service.get(request.id)?.votes.length, 0);
-      const last = [...world.approvals.audit.records()].at(-1)!;
+      assert.equal((await world.approvals.service.get(request.id))?.votes.length, 0);
+      const last = (await collect(world.approvals.audit.records())).at(-1)!;
       assert.deepEqual([last.action, last.reason, last.actor.tenantId], ['approval.vote.refused', 'TenantNotAllowed', FOREIGN_TENANT]);
     } finally {
       await world.close();
@@ -296,7 +297,7 @@ describe('approvals: tenant and conversation designation edge cases', function (
       assert.ok(personal.some((call) => /not in a personal chat/.test(String(call.body.text))));
       const done = await world.say(P.approverAlex, 'approvals here', 'approvers-room', 'groupChat');
       assert.ok(done.some((call) => /Approval cards will be posted in this conversation/.test(String(call.body.text))));
-      const designated = [...world.approvals.audit.records()].find((r) => r.action === 'approvers.conversation.designated')!;
+      const designated = (await collect(world.approvals.audit.records())).find((r) => r.action === 'approvers.conversation.designated')!;
       assert.equal(designated.actor.objectId, P.approverAlex.objectId);
       const request = await world.submit(P.operator);
       assert.ok(world.connector.calls.some((call) => call.method === 'POST' && call.conversationId === 'approvers-room' && JSON.stringify(call.body).includes(request.id)));
@@ -354,12 +355,12 @@ describe('approvals when the audit log is damaged', function () {
     try {
       const request = await world.submit(P.operator);
       const { card } = world.approverMessage(request.id);
-      world.harness.keyward.db.exec('DELETE FROM audit_log WHERE sequence = (SELECT MAX(sequence) FROM audit_log)');
+      await world.harness.keyward.store.db.run('DELETE FROM audit_log WHERE sequence = (SELECT MAX(sequence) FROM audit_log)');
       await world.harness.restart();
       assert.ok(world.harness.logs.some((line) => line.level === 'error' && /audit log cannot be written/.test(line.message)));
       const answer = await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: 'ok' });
       assert.match(answer.text, /audit log could not be written, so nothing was run/);
-      assert.equal(world.approvals.service.get(request.id)?.votes.length, 0);
+      assert.equal((await world.approvals.service.get(request.id))?.votes.length, 0);
     } finally {
       await world.close();
     }

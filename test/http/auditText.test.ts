@@ -4,6 +4,7 @@ import { VERBS } from '../../src/bot/cards/verbs';
 import { runAuditCli } from '../../src/cli/audit';
 import { invokeActivity } from '../helpers/activities';
 import { ApprovalsHttpWorld, buttonData, GROUP_CHAT } from '../bot/approvals/approvalsHttpWorld';
+import { collect } from '../helpers/collect';
 
 async function auditVerify(dataDir: string): Promise<{ code: number; out: string }> {
   let out = '';
@@ -42,10 +43,10 @@ describe('audit text that is not well-formed UTF-16, through the real HTTP endpo
     const bruno = await world.click(P.approverBruno, VERBS.approvalApprove, {}, { activity: forged });
     assert.match(bruno.text, /completes the rule: the request is approved/);
 
-    assert.equal(world.approvals.audit.verify().ok, true, JSON.stringify(world.approvals.audit.verify().firstBad));
+    assert.equal((await world.approvals.audit.verify()).ok, true, JSON.stringify((await world.approvals.audit.verify()).firstBad));
     const cli = await auditVerify(world.harness.dataDir);
     assert.equal(cli.code, 0, cli.out);
-    const records = [...world.approvals.audit.records()];
+    const records = (await collect(world.approvals.audit.records()));
     const votes = records.filter((r) => r.action === 'approval.vote.recorded');
     assert.equal(votes.length, 2);
     for (const record of records) {

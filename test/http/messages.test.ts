@@ -123,7 +123,7 @@ describe('HTTP /api/messages (real server, real botbuilder, replies over HTTP)',
     await stopping;
     assert.equal(response.status, 200);
     assert.ok(harness.connector.calls.some((c) => c.body.text === 'slow done'));
-    assert.equal(harness.keyward.db.open, false);
+    assert.equal(await harness.keyward.store.db.ping(), false, 'the store is closed');
   });
 
   it('when the operator\'s identity is in the activity, then it is used for the greeting', async () => {

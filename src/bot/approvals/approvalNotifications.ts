@@ -44,7 +44,7 @@ export class ApprovalNotifications {
     return this.deps.service.onChange((change) => this.handle(change));
   }
 
-  handle(change: ApprovalChange): Promise<void> {
+  async handle(change: ApprovalChange): Promise<void> {
     return this.enqueue(change.request.id, async () => {
       const { request } = change;
       if (change.change === 'submitted') {
@@ -71,9 +71,9 @@ export class ApprovalNotifications {
   }
 
   /** Where approval cards for this request go right now. */
-  approverTargets(request: ApprovalRequest): Target[] {
+  async approverTargets(request: ApprovalRequest): Promise<Target[]> {
     const setting = this.deps.service.policy.approvalCards;
-    const captured = this.deps.directory.approversConversation();
+    const captured = await this.deps.directory.approversConversation();
     if (captured && (!setting.conversationId || captured.conversationId === setting.conversationId)) {
       return [{ reference: captured.reference, conversationId: captured.conversationId, role: 'approvers' }];
     }
@@ -83,16 +83,16 @@ export class ApprovalNotifications {
       // personal-chat fallback is used.
       return [{ reference: deriveReference(request.origin, setting.conversationId), conversationId: setting.conversationId, role: 'approvers' }];
     }
-    return this.personalTargets(request);
+    return await this.personalTargets(request);
   }
 
-  private personalTargets(request: ApprovalRequest): Target[] {
+  private async personalTargets(request: ApprovalRequest): Promise<Target[]> {
     if (this.deps.service.policy.approvalCards.fallback !== 'personalChats') return [];
     const people = new Set([...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])]);
     people.delete(request.requester.objectId);
     const targets: Target[] = [];
     for (const objectId of people) {
-      const reference = this.deps.directory.personalConversation(objectId);
+      const reference = await this.deps.directory.personalConversation(objectId);
       const conversationId = (reference?.conversation as { id?: string } | undefined)?.id;
       if (reference && conversationId) targets.push({ reference, conversationId, role: 'personal' });
     }
@@ -103,21 +103,21 @@ export class ApprovalNotifications {
     const notifier = this.deps.notifier();
     if (!notifier) return;
     let delivered = 0;
-    let targets = this.approverTargets(request);
+    let targets = await this.approverTargets(request);
     for (let pass = 0; pass < 2 && delivered === 0; pass += 1) {
       for (const target of targets) {
         try {
           // Each conversation gets the card in its own locale (kept in the stored reference).
-          const messageId = await notifier.post(target.reference, this.deps.views.shared(request, referenceLocale(target.reference)));
+          const messageId = await notifier.post(target.reference, await this.deps.views.shared(request, referenceLocale(target.reference)));
           if (messageId) {
-            this.deps.messages.add({ requestId: request.id, conversationId: target.conversationId, messageId, reference: target.reference, role: target.role });
+            await this.deps.messages.add({ requestId: request.id, conversationId: target.conversationId, messageId, reference: target.reference, role: target.role });
             delivered += 1;
           }
         } catch (error) {
           this.logger.warn({ requestId: request.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) }, 'could not post the approval card');
         }
       }
-      if (delivered === 0 && targets.some((target) => target.role === 'approvers')) targets = this.personalTargets(request);
+      if (delivered === 0 && targets.some((target) => target.role === 'approvers')) targets = await this.personalTargets(request);
       else break;
     }
     if (delivered === 0) {
@@ -125,7 +125,7 @@ export class ApprovalNotifications {
       await this.safeText(notifier, request.origin, localizer(referenceLocale(request.origin)).t('notify.unreachable', { title: request.title, id: shortId(request.id) }));
     }
     // A vote may have landed while the card was on its way: make the copies current.
-    const latest = this.deps.service.get(request.id);
+    const latest = await this.deps.service.get(request.id);
     if (latest && latest.version !== request.version) await this.refreshNow(request.id);
   }
 
@@ -133,24 +133,24 @@ export class ApprovalNotifications {
     const notifier = this.deps.notifier();
     if (!notifier) return;
     for (let round = 0; round < 3; round += 1) {
-      const request = this.deps.service.get(requestId);
+      const request = await this.deps.service.get(requestId);
       if (!request) return;
-      for (const posted of this.deps.messages.list(requestId)) {
+      for (const posted of await this.deps.messages.list(requestId)) {
         try {
-          await notifier.update(posted.reference, posted.messageId, this.deps.views.shared(request, referenceLocale(posted.reference)));
+          await notifier.update(posted.reference, posted.messageId, await this.deps.views.shared(request, referenceLocale(posted.reference)));
         } catch (error) {
           this.logger.warn({ requestId, messageId: posted.messageId, err: error instanceof Error ? error.message : String(error) }, 'could not update an approval card');
         }
       }
-      if (this.deps.service.get(requestId)?.version === request.version) return;
+      if ((await this.deps.service.get(requestId))?.version === request.version) return;
     }
   }
 
   private async tellRequester(request: ApprovalRequest): Promise<void> {
     const notifier = this.deps.notifier();
     if (!notifier) return;
-    const current = this.deps.service.get(request.id) ?? request;
-    const names = this.deps.views.names(current);
+    const current = (await this.deps.service.get(request.id)) ?? request;
+    const names = await this.deps.views.names(current);
     const by = current.votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.voter.name ?? names[vote.voter.objectId] ?? vote.voter.objectId);
     // The requester hears it in the language of the conversation they asked from.
     const l = localizer(referenceLocale(request.origin));
@@ -171,8 +171,8 @@ export class ApprovalNotifications {
     const notifier = this.deps.notifier();
     if (!notifier) return;
     const progress = this.deps.service.progress(request);
-    const names = this.deps.views.names(request);
-    for (const target of this.approverTargets(request)) {
+    const names = await this.deps.views.names(request);
+    for (const target of await this.approverTargets(request)) {
       // Each approvers' conversation in its own language (the locale kept in its reference).
       const l = localizer(referenceLocale(target.reference));
       const needed = progress.requirements

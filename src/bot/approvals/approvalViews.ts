@@ -22,7 +22,7 @@ export class ApprovalViews {
     return 'observer';
   }
 
-  render(request: ApprovalRequest, viewer: ApprovalViewer, options: { viewerObjectId?: string; notice?: ApprovalCardView['notice']; locale?: string } = {}): AdaptiveCardJson {
+  async render(request: ApprovalRequest, viewer: ApprovalViewer, options: { viewerObjectId?: string; notice?: ApprovalCardView['notice']; locale?: string } = {}): Promise<AdaptiveCardJson> {
     const id = options.viewerObjectId?.toLowerCase();
     return renderApprovalCard({
       request,
@@ -31,19 +31,19 @@ export class ApprovalViews {
       viewerVote: id ? request.votes.find((vote) => vote.voter.objectId === id) : undefined,
       now: this.deps.clock.now(),
       notice: options.notice,
-      refreshUserIds: this.refreshUserIds(request),
-      names: this.names(request),
+      refreshUserIds: await this.refreshUserIds(request),
+      names: await this.names(request),
       locale: options.locale,
     });
   }
 
   /** The card everyone in a conversation sees. */
-  shared(request: ApprovalRequest, locale?: string): AdaptiveCardJson {
+  shared(request: ApprovalRequest, locale?: string): Promise<AdaptiveCardJson> {
     return this.render(request, 'shared', { locale });
   }
 
   /** The card for one person (answer to their click, or Teams' automatic refresh). */
-  forPerson(request: ApprovalRequest, objectId: string | undefined, notice?: ApprovalCardView['notice'], locale?: string): AdaptiveCardJson {
+  forPerson(request: ApprovalRequest, objectId: string | undefined, notice?: ApprovalCardView['notice'], locale?: string): Promise<AdaptiveCardJson> {
     return this.render(request, this.viewerFor(request, objectId), { viewerObjectId: objectId, notice, locale });
   }
 
@@ -51,7 +51,7 @@ export class ApprovalViews {
    * Teams MRIs of the requester, the voters and everyone who may still vote, as far as Keyward
    * has seen them (max 60, Teams' limit). People not listed get the shared card, which works.
    */
-  refreshUserIds(request: ApprovalRequest): string[] {
+  async refreshUserIds(request: ApprovalRequest): Promise<string[]> {
     const ids = new Set<string>();
     const add = (channelUserId: string | undefined) => {
       if (channelUserId && ids.size < 60) ids.add(channelUserId);
@@ -59,16 +59,16 @@ export class ApprovalViews {
     add(request.requester.channelUserId);
     for (const vote of request.votes) add(vote.voter.channelUserId);
     const people = new Set([...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])]);
-    for (const objectId of people) add(this.deps.directory.person(objectId)?.channelUserId);
+    for (const objectId of people) add((await this.deps.directory.person(objectId))?.channelUserId);
     return [...ids];
   }
 
-  names(request: ApprovalRequest): Record<string, string> {
+  async names(request: ApprovalRequest): Promise<Record<string, string>> {
     const names: Record<string, string> = { ...this.deps.service.policy.people };
     const people = [...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])];
     for (const objectId of people) {
       if (!names[objectId]) {
-        const known = this.deps.directory.person(objectId)?.name;
+        const known = (await this.deps.directory.person(objectId))?.name;
         if (known) names[objectId] = known;
       }
     }

@@ -17,7 +17,7 @@ export interface ApprovalsFeatureDeps {
   messages: ApprovalMessageStore;
   views: ApprovalViews;
   /** Can each rule still be met by approvers who are around? (the `policy` card) */
-  teamHealth?(): TeamHealth;
+  teamHealth?(): Promise<TeamHealth>;
   clock: Clock;
   logger: Logger;
 }
@@ -37,18 +37,18 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
   const policy = service.policy;
 
   /** Learns where people and the approvers' conversation are, from any turn that reaches us. */
-  const learn = (io: TurnIo) => {
+  const learn = async (io: TurnIo) => {
     const person = trustedPerson(io);
     if (person) {
-      directory.rememberPerson(person);
-      if (io.conversation.kind === 'personal' && policyMembers(policy).has(person.objectId)) directory.setPersonalConversation(person.objectId, cleanReference(io.reference()));
+      await directory.rememberPerson(person);
+      if (io.conversation.kind === 'personal' && policyMembers(policy).has(person.objectId)) await directory.setPersonalConversation(person.objectId, cleanReference(io.reference()));
     }
     const pinned = policy.approvalCards.conversationId;
     if (pinned && io.conversation.id === pinned) {
       const reference = cleanReference(io.reference());
-      const known = directory.approversConversation();
+      const known = await directory.approversConversation();
       if (!known || known.conversationId !== pinned || (known.reference as { serviceUrl?: unknown }).serviceUrl !== reference.serviceUrl) {
-        service.runAudited(
+        await service.runAudited(
           {
             actor: person ? { objectId: person.objectId, name: person.name, tenantId: person.tenantId } : { objectId: 'system:keyward', name: 'Keyward' },
             action: 'approvers.conversation.captured',
@@ -68,20 +68,21 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     const person = trustedPerson(io);
     const pinned = policy.approvalCards.conversationId;
     const refuse = async (reason: string, text: string) => {
-      service.auditRefusal({ actor: auditActorOf(io, person), action: 'approvers.conversation.refused', target: `conversation/${io.conversation.id}`, reason, details: { kind: io.conversation.kind } });
+      await service.auditRefusal({ actor: auditActorOf(io, person), action: 'approvers.conversation.refused', target: `conversation/${io.conversation.id}`, reason, details: { kind: io.conversation.kind } });
       await io.sendText(text);
     };
     const l = localizer(io.locale);
     if (!person || !policyMembers(policy).has(person.objectId)) return refuse('NotAnApprover', l.t('chat.approvals.onlyApprovers'));
     if (io.conversation.kind === 'personal') return refuse('ValidationFailed', l.t('chat.approvals.notPersonal'));
     if (pinned && pinned !== io.conversation.id) return refuse('PolicyPinned', l.t('chat.approvals.pinned', { conversation: pinned, setting: 'KEYWARD_POLICY_FILE' }));
-    service.runAudited(
+    const previous = await directory.approversConversation();
+    await service.runAudited(
       {
         actor: auditActorOf(io, person),
         action: 'approvers.conversation.designated',
         target: `conversation/${io.conversation.id}`,
         outcome: 'success',
-        details: { conversationId: io.conversation.id, kind: io.conversation.kind, previous: directory.approversConversation()?.conversationId ?? null },
+        details: { conversationId: io.conversation.id, kind: io.conversation.kind, previous: previous?.conversationId ?? null },
       },
       () => directory.setApproversConversation({ conversationId: io.conversation.id, reference: cleanReference(io.reference()), designatedBy: person.objectId, at: deps.clock.now().toISOString() }),
     );
@@ -90,27 +91,27 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
 
   const listCommand = async (args: string, io: TurnIo): Promise<void> => {
     if (args.trim().toLowerCase() === 'here') return designate(io);
-    const person = learn(io);
+    const person = await learn(io);
     if (!person) {
       await io.sendText(localizer(io.locale).t('chat.approvals.whoAreYou', { code: describeErrorCode(io.actor.aadObjectId ? 'TenantNotAllowed' : 'NotAnApprover'), tenant: policy.tenantId }));
       return;
     }
-    const requests = service.actionableFor(person.objectId);
+    const requests = await service.actionableFor(person.objectId);
     if (requests.length === 0) {
       await io.sendText(localizer(io.locale).t(policyMembers(policy).has(person.objectId) ? 'chat.approvals.nothingApprover' : 'chat.approvals.nothing'));
       return;
     }
     if (requests.length > MAX_LISTED) await io.sendText(localizer(io.locale).t('chat.approvals.many', { count: requests.length, shown: MAX_LISTED }));
     for (const request of requests.slice(0, MAX_LISTED)) {
-      const messageId = await io.sendCard(views.forPerson(request, person.objectId, undefined, io.locale));
-      if (messageId) deps.messages.add({ requestId: request.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()), role: 'shown' });
+      const messageId = await io.sendCard(await views.forPerson(request, person.objectId, undefined, io.locale));
+      if (messageId) await deps.messages.add({ requestId: request.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()), role: 'shown' });
     }
   };
 
   const policyCommand = async (_args: string, io: TurnIo): Promise<void> => {
-    learn(io);
-    const known = directory.approversConversation();
-    const health = deps.teamHealth?.();
+    await learn(io);
+    const known = await directory.approversConversation();
+    const health = await deps.teamHealth?.();
     await io.sendCard(renderPolicyCard({ policy, approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined, ...(health ? { health } : {}), locale: io.locale }));
   };
 
@@ -123,10 +124,10 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
 
   const handleCardAction = async (verb: ApprovalVerb, data: Record<string, unknown>, context: CardActionContext): Promise<CardActionResult> => {
     const parsed = parseApprovalCardData(data, verb);
-    const person = learn(context);
+    const person = await learn(context);
     if (!parsed.ok) {
       deps.logger.warn({ verb, problems: parsed.problems, conversationId: context.conversation.id }, 'refused approval card data');
-      service.auditRefusal({
+      await service.auditRefusal({
         actor: auditActorOf(context, person),
         action: 'approval.card.refused',
         target: 'approval card',
@@ -137,9 +138,9 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
       return { kind: 'message', text: localizer(context.locale).t('chat.approvals.badCardData') };
     }
     const { requestId, planHash, cardVersion, reason } = parsed.data;
-    const stored = service.get(requestId);
+    const stored = await service.get(requestId);
     if (stored && cardVersion > stored.version) {
-      service.auditRefusal({ actor: auditActorOf(context, person), action: 'approval.card.refused', target: `approval/${requestId}`, requestId, planHash: stored.planHash, reason: 'StaleCard', details: { verb, cardVersion, storedVersion: stored.version } });
+      await service.auditRefusal({ actor: auditActorOf(context, person), action: 'approval.card.refused', target: `approval/${requestId}`, requestId, planHash: stored.planHash, reason: 'StaleCard', details: { verb, cardVersion, storedVersion: stored.version } });
       return answer(stored, context, { kind: 'error', text: localizer(context.locale).t('chat.approvals.neverIssued') });
     }
     const via = `${verb} on card v${cardVersion} in ${context.conversation.kind} ${context.conversation.id}`;
@@ -160,9 +161,9 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     return answer(result.request, context, { kind: 'success', text: localizer(context.locale).t(done[change] ?? 'chat.done') });
   };
 
-  const answer = (request: ApprovalRequest, context: CardActionContext, notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: string }): CardActionResult => ({
+  const answer = async (request: ApprovalRequest, context: CardActionContext, notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: string }): Promise<CardActionResult> => ({
     kind: 'card',
-    card: views.forPerson(request, context.actor.aadObjectId, notice, context.locale),
+    card: await views.forPerson(request, context.actor.aadObjectId, notice, context.locale),
   });
 
   return {
@@ -173,7 +174,7 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     ],
     cardActions: [action(VERBS.approvalApprove), action(VERBS.approvalReject), action(VERBS.approvalCancel), action(VERBS.approvalView)],
     async onInstalled(io) {
-      learn(io);
+      await learn(io);
     },
   };
 

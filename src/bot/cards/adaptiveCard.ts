@@ -75,7 +75,7 @@ export function plainText(value: string): string {
   return value
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
     .replace(/\*\*|(^|\s)\*|\*(\s|$)/g, '$1$2')
-    .replace(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}\u{FE0F}]/gu, '')
+    .replace(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}]|\u{FE0F}/gu, '')
     .replace(/\s+/g, ' ')
     .trim();
 }

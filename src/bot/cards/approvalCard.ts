@@ -1,7 +1,7 @@
 import { shortHash, shortId, type ApprovalRequest, type OperationClass, type Vote } from '../../approvals/approvalTypes';
 import type { RuleProgress } from '../../approvals/ruleEvaluation';
 import { localizer, type Localizer } from '../i18n/localizer';
-import { actionSet, card, container, details, executeAction, facts, heading, notice, text, textInput, type AdaptiveCardJson, type CardAction, type CardElement } from './adaptiveCard';
+import { actionSet, card, details, executeAction, facts, heading, notice, text, textInput, type AdaptiveCardJson, type CardAction, type CardElement } from './adaptiveCard';
 import { approvalActionData } from './approvalCardData';
 import { VERBS } from './verbs';
 

@@ -22,13 +22,13 @@ export interface DepFeatureDeps {
  */
 export function createDepFeature(deps: DepFeatureDeps): BotFeature {
   const { service, inventory } = deps;
-  const render = (journey: DepJourney, locale?: string) =>
-    renderDepCard(journey, { pairs: inventory.pairs(), deps: journeyDeps(inventory, journey), appOnly: service.appOnlyEnabled, now: deps.clock.now(), locale });
-  const replace = (journey: DepJourney, locale?: string): CardActionResult => ({ kind: 'card', card: render(journey, locale), forEveryone: true });
+  const render = async (journey: DepJourney, locale?: string) =>
+    renderDepCard(journey, { pairs: await inventory.pairs(), deps: await journeyDeps(inventory, journey), appOnly: service.appOnlyEnabled, now: deps.clock.now(), locale });
+  const replace = async (journey: DepJourney | Promise<DepJourney>, locale?: string): Promise<CardActionResult> => ({ kind: 'card', card: await render(await journey, locale), forEveryone: true });
   const startJourney = async (io: TurnIo, args = '') => {
     const word = args.trim().split(/\s+/)[0] ?? '';
-    const journey = service.start(owner(io.actor), io.conversation.id, io.reference(), isWorkload(word) ? { scope: word } : {});
-    service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
+    const journey = await service.start(owner(io.actor), io.conversation.id, io.reference(), isWorkload(word) ? { scope: word } : {});
+    await service.rememberCard(journey.id, await io.sendCard(await render(journey, io.locale)));
   };
 
   return {

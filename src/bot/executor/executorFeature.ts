@@ -13,9 +13,9 @@ export interface ExecutorFeatureDeps {
   executor: ExecutorService;
   /** The tenant whose people may act (the approval policy's). */
   tenantId: string;
-  render(run: Run, notice?: RunCardView['notice'], locale?: string): AdaptiveCardJson;
+  render(run: Run, notice?: RunCardView['notice'], locale?: string): Promise<AdaptiveCardJson>;
   /** Remembers a run card shown by a command so later changes update it. */
-  remember(card: { runId: string; conversationId: string; messageId: string; reference: Record<string, unknown> }): void;
+  remember(card: { runId: string; conversationId: string; messageId: string; reference: Record<string, unknown> }): Promise<void>;
   logger: Logger;
 }
 
@@ -39,8 +39,8 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
   };
 
   const show = async (io: TurnIo, run: Run): Promise<void> => {
-    const messageId = await io.sendCard(deps.render(run, undefined, io.locale));
-    if (messageId) deps.remember({ runId: run.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()) });
+    const messageId = await io.sendCard(await deps.render(run, undefined, io.locale));
+    if (messageId) await deps.remember({ runId: run.id, conversationId: io.conversation.id, messageId, reference: cleanReference(io.reference()) });
   };
 
   const verifyCommand = async (args: string, io: TurnIo): Promise<void> => {
@@ -63,7 +63,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
       await io.sendText(describeErrorCode('TenantNotAllowed'));
       return;
     }
-    const runs = executor.list().slice(-MAX_LISTED).reverse();
+    const runs = (await executor.list()).slice(-MAX_LISTED).reverse();
     if (runs.length === 0) {
       await io.sendText(localizer(io.locale).t('chat.runs.none'));
       return;
@@ -77,7 +77,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
       await io.sendText(describeErrorCode('TenantNotAllowed'));
       return;
     }
-    const runs = executor.waitingForOfficer(actor.aadObjectId);
+    const runs = await executor.waitingForOfficer(actor.aadObjectId);
     if (runs.length === 0) {
       await io.sendText(localizer(io.locale).t('chat.ceremony.none'));
       return;
@@ -94,9 +94,9 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
     const parsed = parseRunCardData(data, verb);
     const l = localizer(context.locale);
     if (!parsed.ok) return { kind: 'message', text: l.t('chat.runs.badCardData') };
-    const run = executor.get(parsed.data.runId);
+    const run = await executor.get(parsed.data.runId);
     if (!run) return { kind: 'message', text: l.t('chat.runs.gone') };
-    const answer = (current: Run, notice?: RunCardView['notice']): CardActionResult => ({ kind: 'card', card: deps.render(current, notice, context.locale) });
+    const answer = async (current: Run, notice?: RunCardView['notice']): Promise<CardActionResult> => ({ kind: 'card', card: await deps.render(current, notice, context.locale) });
     if (parsed.data.cardVersion > run.version) return answer(run, { kind: 'error', text: l.t('chat.neverIssued') });
     if (verb === VERBS.runView) return answer(run);
     const actor = actorOf(context);

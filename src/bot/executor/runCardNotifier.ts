@@ -2,10 +2,17 @@ import { silentLogger, type Logger } from '../../core';
 import type { ConversationRef } from '../../approvals/approvalTypes';
 import type { RunObserver, SecurityDomainStoredNotice } from '../../executor/executorPorts';
 import type { Run } from '../../executor/runTypes';
-import type { PostedRunCard } from '../../store/sqliteRunCardStore';
 import type { AdaptiveCardJson } from '../cards/adaptiveCard';
 import type { Notifier } from '../approvals/notifier';
 import { localizer, referenceLocale } from '../i18n/localizer';
+
+/** A run card Keyward posted, so every copy is updated as the run moves. */
+export interface PostedRunCard {
+  runId: string;
+  conversationId: string;
+  messageId: string;
+  reference: Record<string, unknown>;
+}
 
 /** Where a run's card goes: the requester's conversation and the approvers' conversation. */
 export interface RunCardTarget {
@@ -16,9 +23,9 @@ export interface RunCardTarget {
 export interface RunCardNotifierDeps {
   /** Late-bound: the Bot Framework adapter exists only once the bot is built. */
   notifier(): Notifier | undefined;
-  cards: { put(card: PostedRunCard): void; list(runId: string): PostedRunCard[] };
-  targets(run: Run): RunCardTarget[];
-  render(run: Run): AdaptiveCardJson;
+  cards: { put(card: PostedRunCard): Promise<void>; list(runId: string): Promise<PostedRunCard[]> };
+  targets(run: Run): Promise<RunCardTarget[]>;
+  render(run: Run): Promise<AdaptiveCardJson>;
   logger?: Logger;
 }
 
@@ -48,7 +55,7 @@ export class RunCardNotifier implements RunObserver {
   async securityDomainStored(notice: SecurityDomainStoredNotice): Promise<void> {
     const notifier = this.deps.notifier();
     if (!notifier) return;
-    for (const target of this.deps.targets(notice.run)) {
+    for (const target of await this.deps.targets(notice.run)) {
       // In the language of the conversation it goes to; how to fetch the file is the executor's (English) text.
       const l = localizer(referenceLocale(target.reference));
       const holders = notice.officers.map((o) => l.t('notify.holder', { name: o.name, thumbprint: o.thumbprint.slice(0, 16) })).join(', ');
@@ -62,8 +69,8 @@ export class RunCardNotifier implements RunObserver {
   }
 
   /** Records a card shown by a command, so later changes update it too. */
-  remember(card: PostedRunCard): void {
-    this.deps.cards.put(card);
+  async remember(card: PostedRunCard): Promise<void> {
+    await this.deps.cards.put(card);
   }
 
   async idle(): Promise<void> {
@@ -82,13 +89,13 @@ export class RunCardNotifier implements RunObserver {
   private async publish(run: Run): Promise<void> {
     const notifier = this.deps.notifier();
     if (!notifier) return;
-    const card = this.deps.render(run);
-    const posted = this.deps.cards.list(run.id);
-    for (const target of this.deps.targets(run)) {
+    const card = await this.deps.render(run);
+    const posted = await this.deps.cards.list(run.id);
+    for (const target of await this.deps.targets(run)) {
       if (posted.some((p) => p.conversationId === target.conversationId)) continue;
       try {
         const messageId = await notifier.post(target.reference, card);
-        if (messageId) this.deps.cards.put({ runId: run.id, conversationId: target.conversationId, messageId, reference: target.reference });
+        if (messageId) await this.deps.cards.put({ runId: run.id, conversationId: target.conversationId, messageId, reference: target.reference });
       } catch (error) {
         this.logger.warn({ runId: run.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) }, 'could not post the run card');
       }

@@ -22,15 +22,15 @@ export interface RollFeatureDeps {
 /** `roll` (a key roll, one key at a time) and `retire` (always refused, with the reason). */
 export function createRollFeature(deps: RollFeatureDeps): BotFeature {
   const { service, inventory } = deps;
-  const render = (journey: RollJourney, locale?: string) => {
+  const render = async (journey: RollJourney, locale?: string) => {
     const pairId = journey.pairId ?? journey.draft.pairId;
-    const schedule = pairId ? inventory.schedule(pairId) : undefined;
-    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now(), locale });
+    const schedule = pairId ? await inventory.schedule(pairId) : undefined;
+    return renderRollCard(journey, { pairs: await inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now(), locale });
   };
-  const replace = (journey: RollJourney, locale?: string): CardActionResult => ({ kind: 'card', card: render(journey, locale), forEveryone: true });
+  const replace = async (journey: RollJourney | Promise<RollJourney>, locale?: string): Promise<CardActionResult> => ({ kind: 'card', card: await render(await journey, locale), forEveryone: true });
   const startJourney = async (io: TurnIo, values: { pairId?: string; site?: 'A' | 'B' } = {}) => {
-    const journey = service.start(owner(io.actor), io.conversation.id, io.reference(), values);
-    service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
+    const journey = await service.start(owner(io.actor), io.conversation.id, io.reference(), values);
+    await service.rememberCard(journey.id, await io.sendCard(await render(journey, io.locale)));
   };
 
   return {
@@ -54,7 +54,7 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
             await io.sendText(localizer(io.locale).t('chat.roll.retireHow', { example: 'retire https://kv.vault.azure.net/keys/key/<version>' }));
             return;
           }
-          await io.sendText(service.refuseRetirement(owner(io.actor), uri));
+          await io.sendText(await service.refuseRetirement(owner(io.actor), uri));
         },
       },
     ],

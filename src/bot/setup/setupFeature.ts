@@ -19,11 +19,11 @@ const journeyOnly = z.object({ journeyId: z.string().min(1).max(100) });
  */
 export function createSetupFeature(service: SetupJourneyService, cardContext: () => SetupCardContext): BotFeature {
   const render = (journey: SetupJourney, locale?: string) => renderSetupCard(journey, { ...cardContext(), locale });
-  const replace = (journey: SetupJourney, locale?: string): CardActionResult => ({ kind: 'card', card: render(journey, locale), forEveryone: true });
+  const replace = async (journey: SetupJourney | Promise<SetupJourney>, locale?: string): Promise<CardActionResult> => ({ kind: 'card', card: render(await journey, locale), forEveryone: true });
 
   const startJourney = async (io: TurnIo) => {
-    const journey = service.start(owner(io.actor), io.conversation.id, io.reference());
-    service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
+    const journey = await service.start(owner(io.actor), io.conversation.id, io.reference());
+    await service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
   };
 
   const parse = <T>(schema: z.ZodType<T>, data: Record<string, unknown>): T => {
@@ -47,7 +47,7 @@ export function createSetupFeature(service: SetupJourneyService, cardContext: ()
         name: 'status',
         summary: 'your setup journeys and where each stands; resume or cancel them',
         async run(_args, io) {
-          await io.sendCard(renderJourneyListCard(service.listFor(owner(io.actor), io.conversation.id), { locale: io.locale }));
+          await io.sendCard(renderJourneyListCard(await service.listFor(owner(io.actor), io.conversation.id), { locale: io.locale }));
         },
       },
     ],
@@ -87,11 +87,11 @@ export function createSetupFeature(service: SetupJourneyService, cardContext: ()
       }),
       act(SETUP_VERBS.resume, async (data, context) => {
         const { journeyId } = parse(journeyOnly, data);
-        const journey = service.get(journeyId);
+        const journey = await service.get(journeyId);
         if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) {
           throw appError('NotYourJourney', localizer(context.locale).t('chat.setup.notYours', { owner: journey.owner.name ?? localizer(context.locale).t('chat.someoneElse') }));
         }
-        service.rememberCard(journey.id, await context.sendCard(render(journey, context.locale)));
+        await service.rememberCard(journey.id, await context.sendCard(render(journey, context.locale)));
         return { kind: 'message', text: localizer(context.locale).t('chat.currentCard') };
       }),
     ],

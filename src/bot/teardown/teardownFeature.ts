@@ -15,18 +15,18 @@ export interface TeardownFeatureDeps {
   clock: Clock;
 }
 
-export function teardownCardRenderer(deps: TeardownFeatureDeps): (journey: TeardownJourney, locale?: string) => AdaptiveCardJson {
-  return (journey, locale) => renderTeardownCard(journey, { candidates: deps.service.candidates(), deps: deps.inventory.deps(), coolingOffMs: deps.service.coolingOffMs, now: deps.clock.now(), locale });
+export function teardownCardRenderer(deps: TeardownFeatureDeps): (journey: TeardownJourney, locale?: string) => Promise<AdaptiveCardJson> {
+  return async (journey, locale) => renderTeardownCard(journey, { candidates: await deps.service.candidates(), deps: await deps.inventory.deps(), coolingOffMs: deps.service.coolingOffMs, now: deps.clock.now(), locale });
 }
 
 /** `teardown`: delete and purge vaults or Managed HSMs, with every guard of a destructive operation. */
 export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
   const { service } = deps;
   const render = teardownCardRenderer(deps);
-  const replace = (journey: TeardownJourney, locale?: string): CardActionResult => ({ kind: 'card', card: render(journey, locale), forEveryone: true });
+  const replace = async (journey: TeardownJourney | Promise<TeardownJourney>, locale?: string): Promise<CardActionResult> => ({ kind: 'card', card: await render(await journey, locale), forEveryone: true });
   const startJourney = async (io: TurnIo) => {
-    const journey = service.start(owner(io.actor), io.conversation.id, io.reference());
-    service.rememberCard(journey.id, await io.sendCard(render(journey, io.locale)));
+    const journey = await service.start(owner(io.actor), io.conversation.id, io.reference());
+    await service.rememberCard(journey.id, await io.sendCard(await render(journey, io.locale)));
   };
 
   return {

@@ -21,7 +21,7 @@ export const backupStep: StepHandler<BackupKeyStep> = {
   forbiddenMayBePropagation: (step, run) => propagationPossible(step.params.container, run.plan),
   async check(step, context) {
     const version = await currentVersion(step, context);
-    const record = context.artifacts.latestBackup(step.params.container.name, step.params.keyName);
+    const record = await context.artifacts.latestBackup(step.params.container.name, step.params.keyName);
     if (record && record.keyVersion === version && digestOf(record.file) === record.sha256) {
       return { state: 'done', output: { file: record.file, sha256: record.sha256, bytes: record.bytes, keyVersion: version }, note: `Key ${step.params.keyName} version ${version} is already backed up to ${record.file}.` };
     }
@@ -36,8 +36,8 @@ export const backupStep: StepHandler<BackupKeyStep> = {
     writePrivateFile(file, blob);
     const sha256 = createHash('sha256').update(blob).digest('hex');
     const takenAt = context.clock.now().toISOString();
-    context.artifacts.recordBackup({ requestId: context.run.requestId, containerName: p.container.name, keyName: p.keyName, keyVersion: version, file, sha256, bytes: blob.length, takenAt });
-    context.audit('execution.backup.written', `${containerId(p.container)}/keys/${p.keyName}`, { keyVersion: version, file, sha256, bytes: blob.length }, 'info');
+    await context.artifacts.recordBackup({ requestId: context.run.requestId, containerName: p.container.name, keyName: p.keyName, keyVersion: version, file, sha256, bytes: blob.length, takenAt });
+    await context.audit('execution.backup.written', `${containerId(p.container)}/keys/${p.keyName}`, { keyVersion: version, file, sha256, bytes: blob.length }, 'info');
     return { file, sha256, bytes: blob.length, keyVersion: version };
   },
   async verify(step, _context, output) {

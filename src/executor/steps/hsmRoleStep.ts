@@ -1,5 +1,5 @@
 import { isAppError } from '../../core';
-import { assignmentNameFor } from '../../azure/azureGateway';
+import { assignmentNameFor } from '../../azure/assignmentNames';
 import { appError } from '../../core';
 import type { AssignHsmRoleStep, RevokeHsmRoleStep } from '../../customerKey';
 import type { StepHandler } from '../stepHandler';

@@ -1,4 +1,4 @@
-import { assignmentNameFor } from '../../azure/azureGateway';
+import { assignmentNameFor } from '../../azure/assignmentNames';
 import type { GrantKeyAccessStep } from '../../customerKey';
 import type { StepHandler } from '../stepHandler';
 import type { StepOutput } from '../runTypes';

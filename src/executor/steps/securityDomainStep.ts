@@ -21,9 +21,9 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/managedHSMs/${step.params.hsmName}`,
   async check(step, context) {
     const p = step.params;
-    const stored = storedFor(step, context);
+    const stored = await storedFor(step, context);
     if (stored) return { state: 'done', output: stored, note: `The security domain of ${p.hsmName} is already stored (${String(stored.file)}); HSM activated.` };
-    const missing = missingOfficers(step, context);
+    const missing = await missingOfficers(step, context);
     if (missing.length > 0) {
       return {
         state: 'waiting',
@@ -34,7 +34,7 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
   },
   async apply(step, context) {
     const p = step.params;
-    const certificates = context.artifacts.certificates(context.run.id, step.index);
+    const certificates = await context.artifacts.certificates(context.run.id, step.index);
     const byOfficer = p.officers.map((officer) => {
       const certificate = certificates.find((c) => c.officerObjectId === officer.objectId.toLowerCase());
       if (!certificate) throw appError('Internal', `No certificate for officer ${officer.displayName}.`);
@@ -50,10 +50,10 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
     const storedAt = context.clock.now();
     const { file, sha256 } = context.securityDomains.store({ hsmName: p.hsmName, requestId: context.run.requestId, document, storedAt });
     const officers = byOfficer.map((o) => ({ objectId: o.officer.objectId.toLowerCase(), name: o.officer.displayName, thumbprint: o.parsed.thumbprint }));
-    context.artifacts.recordShares(
+    await context.artifacts.recordShares(
       officers.map((o) => ({ hsmName: p.hsmName, requestId: context.run.requestId, officerObjectId: o.objectId, officerName: o.name, thumbprint: o.thumbprint, file, sha256, quorum: p.quorum, storedAt: storedAt.toISOString() })),
     );
-    context.audit('execution.securityDomain.stored', securityDomainStep.target(step), { file, sha256, quorum: p.quorum, shareHolders: officers }, 'success');
+    await context.audit('execution.securityDomain.stored', securityDomainStep.target(step), { file, sha256, quorum: p.quorum, shareHolders: officers }, 'success');
     await context.securityDomainStored({ hsmName: p.hsmName, file, sha256, quorum: p.quorum, officers, howToFetch: howToFetch(p.hsmName, file, p.quorum, officers.length) });
     return { file, sha256, quorum: p.quorum, officers: officers.map((o) => o.name) };
   },
@@ -65,16 +65,16 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
   },
 };
 
-function storedFor(step: ActivateSecurityDomainStep, context: StepContext) {
-  const shares = context.artifacts.shares(step.params.hsmName).filter((share) => share.requestId === context.run.requestId);
+async function storedFor(step: ActivateSecurityDomainStep, context: StepContext) {
+  const shares = (await context.artifacts.shares(step.params.hsmName)).filter((share) => share.requestId === context.run.requestId);
   const first = shares[0];
   if (!first || !context.securityDomains.holds(first.file, first.sha256)) return undefined;
   return { file: first.file, sha256: first.sha256, quorum: first.quorum, officers: shares.map((s) => s.officerName) };
 }
 
 /** Officers of the plan who have not handed in a certificate for this step yet. */
-export function missingOfficers(step: ActivateSecurityDomainStep, context: Pick<StepContext, 'artifacts' | 'run'>) {
-  const have = new Set(context.artifacts.certificates(context.run.id, step.index).map((c) => c.officerObjectId));
+export async function missingOfficers(step: ActivateSecurityDomainStep, context: Pick<StepContext, 'artifacts' | 'run'>) {
+  const have = new Set((await context.artifacts.certificates(context.run.id, step.index)).map((c) => c.officerObjectId));
   return step.params.officers.filter((officer) => !have.has(officer.objectId.toLowerCase()));
 }
 

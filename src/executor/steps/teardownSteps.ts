@@ -62,7 +62,7 @@ async function findDeleted(step: DeleteStep | PurgeStep, context: StepContext): 
         continue;
       }
       await context.progress(`The deletedManagedHSMs list failed again (ProviderError); looking ${p.name} up directly in ${p.region} instead.`, { fallback: true });
-      context.audit('execution.fallback', `/subscriptions/${p.subscriptionId}/providers/Microsoft.KeyVault/locations/${p.region}/deletedManagedHSMs/${p.name}`, { reason: 'ProviderCollectionError', lookup: 'perLocation' }, 'info');
+      await context.audit('execution.fallback', `/subscriptions/${p.subscriptionId}/providers/Microsoft.KeyVault/locations/${p.region}/deletedManagedHSMs/${p.name}`, { reason: 'ProviderCollectionError', lookup: 'perLocation' }, 'info');
       return { deleted: await context.azure.getDeletedManagedHsm(p.subscriptionId, p.name, p.region), lookedUpBy: 'perLocation' };
     }
   }

@@ -5,6 +5,7 @@ import type { KeywardOverrides } from '../../../src/main';
 import type { ConnectorCall } from '../../helpers/fakeConnector';
 import { invokeActivity, messageActivity, postActivity } from '../../helpers/activities';
 import { startHarness, type Harness } from '../../helpers/keywardHarness';
+import { collect } from '../../helpers/collect';
 
 export const GROUP_CHAT = PLAYGROUND_CONVERSATIONS.groupChat.id;
 export const PLAN_HASH = sha256Hex('setup plan v1');
@@ -101,8 +102,8 @@ export class ApprovalsHttpWorld {
     return this.connector.calls.slice(before).filter((call) => call.conversationId === conversationId);
   }
 
-  auditActions(requestId?: string): string[] {
-    return [...this.approvals.audit.records()].filter((r) => !requestId || r.requestId === requestId).map((r) => r.action);
+  async auditActions(requestId?: string): Promise<string[]> {
+    return (await collect(this.approvals.audit.records())).filter((r) => !requestId || r.requestId === requestId).map((r) => r.action);
   }
 
   textsTo(conversationId: string): string[] {

@@ -36,7 +36,7 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
       return { exitCode: 0, stderr: '', stdout: `\nName        : Contoso-EX\nAzureKeyIDs : {${a}, ${b}}\nEnabled     : True\n` };
     };
     const chat = world.conversationOf(LOCAL_PEOPLE.operator);
-    const pairId = world.harness.keyward.operations.inventory.pairs().find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!.pairId;
+    const pairId = (await world.harness.keyward.operations.inventory.pairs()).find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!.pairId;
     await world.say('dep');
     let card = world.cardIn(chat, /Which policy, and which keys\?/).card;
     const onboarding = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
@@ -46,20 +46,20 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
     assert.match(review.text, /Or let Keyward run it/);
     const submitted = await world.click(DEP_VERBS.keyward, { ...addressOf(review.card!), reason: 'All mailboxes under our keys.' });
     assert.match(submitted.text, /Waiting for approval/);
-    const journey = world.harness.keyward.operations.dep.get(addressOf(review.card!).journeyId);
+    const journey = await world.harness.keyward.operations.dep.get(addressOf(review.card!).journeyId);
     const apply = journey.plan!.steps.find((s) => s.kind === 'applyDep')!;
-    assert.equal(world.harness.keyward.approvals.service.get(journey.requestId!)?.operationClass, 'create');
+    assert.equal((await world.harness.keyward.approvals.service.get(journey.requestId!))?.operationClass, 'create');
 
     await world.approveAs(journey.requestId!, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno]);
     await world.settle();
-    const run = world.harness.keyward.executor.service.getByRequest(journey.requestId!)!;
+    const run = (await world.harness.keyward.executor.service.getByRequest(journey.requestId!))!;
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
     assert.equal(scripts.length, 1);
     assert.equal(apply.kind === 'applyDep' && sha256Hex(scripts[0]!), apply.kind === 'applyDep' ? apply.params.scriptSha256 : '', 'exactly the approved script ran');
     // Keyward's writer is a user-assigned identity: the script must name it by client id.
     assert.match(scripts[0]!, new RegExp(`Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '${LOCAL_IDENTITIES.writer.clientId}' -Organization 'contoso\\.onmicrosoft\\.com' -ShowBanner:\\$false`));
-    assert.equal(world.harness.keyward.operations.dep.get(journey.id).stage, 'recorded');
-    assert.equal(world.harness.keyward.operations.inventory.dep('exchange:contoso-ex')?.state, 'Registered');
+    assert.equal((await world.harness.keyward.operations.dep.get(journey.id)).stage, 'recorded');
+    assert.equal((await world.harness.keyward.operations.inventory.dep('exchange:contoso-ex'))?.state, 'Registered');
   });
 
   it('when PowerShell is not installed on the host, then the runner says so plainly instead of failing obscurely', async () => {

@@ -38,14 +38,14 @@ describe('DEP run by Keyward with Exchange app-only, through its real pwsh runne
 
   async function approvedExchangeDep(policyName: string, workloadsPlan: ReturnType<typeof premiumPlan>): Promise<string> {
     const chat = world.conversationOf(LOCAL_PEOPLE.operator);
-    const pairId = world.harness.keyward.operations.inventory.pairs().find((p) => p.A.ref.containerName === workloadsPlan.keys[0]!.containerName)!.pairId;
+    const pairId = (await world.harness.keyward.operations.inventory.pairs()).find((p) => p.A.ref.containerName === workloadsPlan.keys[0]!.containerName)!.pairId;
     await world.say('dep');
     let card = world.cardIn(chat, /Which policy, and which keys\?/).card;
     card = (await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId }), (verb, data) => world.click(verb, data), addressOf, 'EXO')).card!;
     const review = await world.click(DEP_VERBS.submitDetails, { ...addressOf(card), policyName, mailboxScope: 'all', validate: 'true' });
     const submitted = await world.click(DEP_VERBS.keyward, { ...addressOf(review.card!), reason: 'All mailboxes under our keys.' });
     assert.match(submitted.text, /Waiting for approval/);
-    const journey = world.harness.keyward.operations.dep.get(addressOf(review.card!).journeyId);
+    const journey = await world.harness.keyward.operations.dep.get(addressOf(review.card!).journeyId);
     await world.approveAs(journey.requestId!, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno]);
     await world.settle();
     return journey.requestId!;
@@ -61,16 +61,16 @@ describe('DEP run by Keyward with Exchange app-only, through its real pwsh runne
     const calls = pwsh.calls().slice(before);
     assert.equal(calls.length, 1, 'pwsh ran once');
     const names = calls[0]!.cmdlets.map((c) => c.name);
-    assert.ok(names.includes('New-DataEncryptionPolicy'), `the creation ran: ${JSON.stringify(calls)} ${JSON.stringify(world.harness.keyward.executor.service.getByRequest(requestId)?.lastError)}`);
+    assert.ok(names.includes('New-DataEncryptionPolicy'), `the creation ran: ${JSON.stringify(calls)} ${JSON.stringify((await world.harness.keyward.executor.service.getByRequest(requestId))?.lastError)}`);
     assert.ok(!names.includes('New-CustomerKeyOnboardingRequest'), 'no interactive onboarding step in the script Keyward runs');
     assert.ok(!names.includes('Set-Mailbox'), `no mailbox was assigned (ran: ${names.join(', ')})`);
     assert.equal(calls[0]!.mode, 'file');
     assert.equal(calls[0]!.fileMode, 0o600);
 
-    const run = world.harness.keyward.executor.service.getByRequest(requestId)!;
+    const run = (await world.harness.keyward.executor.service.getByRequest(requestId))!;
     assert.equal(run.status === 'succeeded', false, 'the run does not record success');
     assert.match(JSON.stringify(run.lastError), /exit code 1/);
-    assert.equal(world.harness.keyward.operations.inventory.dep('exchange:contoso-refused')?.state === 'Registered', false);
+    assert.equal((await world.harness.keyward.operations.inventory.dep('exchange:contoso-refused'))?.state === 'Registered', false);
   });
 
   it('when the validation succeeds, then the same runner creates and assigns the policy and Keyward records it', async () => {
@@ -84,8 +84,8 @@ describe('DEP run by Keyward with Exchange app-only, through its real pwsh runne
     assert.ok(names.includes('New-DataEncryptionPolicy'));
     const assigned = cmdlets.filter((c) => c.name === 'Set-Mailbox').map((c) => String(c.params.Identity));
     assert.deepEqual(assigned, ['adele@contoso.com', 'ben@contoso.com', 'shared-legal@contoso.com'], 'licensed user mailboxes and the shared mailbox, not the unlicensed one');
-    const run = world.harness.keyward.executor.service.getByRequest(requestId)!;
+    const run = (await world.harness.keyward.executor.service.getByRequest(requestId))!;
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
-    assert.equal(world.harness.keyward.operations.inventory.dep('exchange:contoso-ex2')?.state, 'Registered');
+    assert.equal((await world.harness.keyward.operations.inventory.dep('exchange:contoso-ex2'))?.state, 'Registered');
   });
 });

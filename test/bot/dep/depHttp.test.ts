@@ -51,12 +51,12 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
     await world?.close();
   });
 
-  const pairId = () => ops().inventory.pairs().find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!.pairId;
+  const pairId = async () => (await ops().inventory.pairs()).find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!.pairId;
 
   async function toDetails(): Promise<Card> {
     await world.say('dep');
     const first = world.cardIn(chat(), /Which policy, and which keys\?/).card;
-    const details = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(first), scope: 'exchange', source: 'inventory', pairId: pairId() }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
+    const details = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(first), scope: 'exchange', source: 'inventory', pairId: await pairId() }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
     assert.match(details.text, /Policy details/, details.text.slice(0, 2000));
     return details.card!;
   }
@@ -117,7 +117,7 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
     ].join('\r\n');
     const recorded = await world.click(DEP_VERBS.evidence, { ...addressOf(evidenceCard), 'evidence.policy': output });
     assert.match(recorded.text, /Policy state recorded/, recorded.text.slice(0, 1500));
-    const dep = ops().inventory.dep('exchange:contoso-ex')!;
+    const dep = (await ops().inventory.dep('exchange:contoso-ex'))!;
     assert.equal(dep.state, 'Registered');
     assert.deepEqual(dep.assignment, { kind: 'mailboxes', mailboxes: ['adele@contoso.com', "o'brien@contoso.com"], verified: false });
 
@@ -164,8 +164,8 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
     const details = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(wrong.card!), ...fields(made[0]!.rg) }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
     assert.match(details.text, /Policy details/, details.text.slice(0, 3000));
     assert.match(details.text, /https:\/\/kv-old-0-[a-z0-9]+\.vault\.azure\.net\/keys\/legacy-ex/, 'the policy names the keys as Microsoft 365 sees them');
-    const journey = ops().dep.get(addressOf(details.card!).journeyId);
+    const journey = await ops().dep.get(addressOf(details.card!).journeyId);
     assert.ok(journey.verification?.lines.some((l) => /:probe$/.test(l.id) && l.status === 'pass'), 'a real wrap and unwrap as Exchange Online succeeded');
-    assert.ok(ops().inventory.containers().some((c) => c.name.startsWith('kv-old-0-') && c.source === 'adopted'));
+    assert.ok((await ops().inventory.containers()).some((c) => c.name.startsWith('kv-old-0-') && c.source === 'adopted'));
   });
 });

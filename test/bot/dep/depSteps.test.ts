@@ -4,7 +4,8 @@ import { buildDepPlan, buildKeyRollPlan, type ApplyDepStep, type Plan, type Refr
 import type { Run, StepContext } from '../../../src/executor';
 import { applyDepStep, refreshDepStep } from '../../../src/executor/steps/depSteps';
 import type { ExchangeAppOnlySettings } from '../../../src/executor/steps/powershellRunner';
-import { inventoryWorld } from '../../unit/inventory/inventoryFixtures';
+import { inventoryWorld, type InventoryWorld } from '../../unit/inventory/inventoryFixtures';
+import type { KeyPair } from '../../../src/inventory/inventoryTypes';
 import { SP_OBJECT_IDS, SUB_A, SUB_B, TENANT } from '../../unit/customerKey/fixtures/specs';
 
 const EXO = SP_OBJECT_IDS['00000002-0000-0ff1-ce00-000000000000']!;
@@ -17,8 +18,12 @@ function contextFor(plan: Plan, steps: Run['steps'] = [], exchangeAppOnly?: Exch
 
 /** The DEP step handlers without Azure: what runs, what is refused, and what the roll card gets. */
 describe('DEP step handlers (executor)', () => {
-  const world = inventoryWorld();
-  const pair = world.inventory.pairs().find((p) => p.workload === 'exchange' && p.A.ref.containerKind === 'vault')!;
+  let world: InventoryWorld;
+  let pair: KeyPair;
+  before(async () => {
+    world = await inventoryWorld();
+    pair = (await world.inventory.pairs()).find((p) => p.workload === 'exchange' && p.A.ref.containerKind === 'vault')!;
+  });
   const request = (connection?: 'mi') => ({
     scope: 'exchange' as const,
     tenantId: TENANT,
@@ -52,7 +57,7 @@ describe('DEP step handlers (executor)', () => {
   });
 
   it('when a SharePoint refresh follows a roll, then its script names the new version from the rollKey step and goes to the operator', async () => {
-    const sp = world.inventory.pairs().find((p) => p.workload === 'sharePoint' && p.A.ref.containerKind === 'vault')!;
+    const sp = (await world.inventory.pairs()).find((p) => p.workload === 'sharePoint' && p.A.ref.containerKind === 'vault')!;
     const plan = buildKeyRollPlan({ tenantId: TENANT, key: sp.B.ref, keySize: 3072, depsToRefresh: [{ scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }], servicePrincipalObjectId: SP_OBJECT_IDS['00000003-0000-0ff1-ce00-000000000000']! });
     const step = plan.steps.find((s): s is RefreshDepStep => s.kind === 'refreshDep')!;
     const version = '7'.repeat(32);

@@ -10,7 +10,6 @@ import { LOCAL_PEOPLE, LOCAL_TENANT_ID, ManualClock, type LocalPerson } from '..
 import { VERBS } from '../../../src/bot/cards/verbs';
 import { planHash, type Plan } from '../../../src/customerKey';
 import type { SetupJourney } from '../../../src/journeys/setupJourney';
-import { SqliteJourneyStore } from '../../../src/store/sqliteJourneyStore';
 import type { PowerShellRunner } from '../../../src/executor/steps/powershellRunner';
 import { invokeActivity, messageActivity, postActivity } from '../../helpers/activities';
 import { assertValidCard } from '../../helpers/cardRules';
@@ -101,7 +100,7 @@ export async function startOpsWorld(options: { env?: Record<string, string>; hsm
         createdAt: now,
         updatedAt: now,
       };
-      new SqliteJourneyStore(harness.keyward.db).insert(journey);
+      await harness.keyward.store.journeys.insert(journey);
       const service = harness.keyward.approvals.service;
       const request = await service.submit({
         planHash: hash,
@@ -120,14 +119,14 @@ export async function startOpsWorld(options: { env?: Record<string, string>; hsm
         assert.equal(vote.ok, true);
       }
       await settle();
-      let run = harness.keyward.executor.service.getByRequest(request.id);
+      let run = await harness.keyward.executor.service.getByRequest(request.id);
       if (run?.status === 'waitingForInput') {
         for (const officer of setupOptions.officers ?? []) {
           const outcome = await harness.keyward.executor.service.submitCertificate(run.id, actor(officer.person), officer.certificatePem);
           assert.equal(outcome.ok, true, outcome.ok ? '' : outcome.error.message);
           await settle();
         }
-        run = harness.keyward.executor.service.getByRequest(request.id);
+        run = await harness.keyward.executor.service.getByRequest(request.id);
       }
       assert.equal(run?.status, 'succeeded', JSON.stringify(run?.lastError));
       return request.id;

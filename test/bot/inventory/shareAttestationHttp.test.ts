@@ -4,6 +4,7 @@ import { INVENTORY_VERBS } from '../../../src/bot/inventory/inventoryVerbs';
 import { hsmPlan } from '../../executor/executorFixtures';
 import { testOfficers } from '../../executor/testOfficers';
 import { GROUP, startOpsWorld, type OpsWorld } from './opsWorld';
+import { collect } from '../../helpers/collect';
 
 const DAY = 86_400_000;
 
@@ -30,7 +31,7 @@ describe('security-domain share attestations through HTTP', function () {
     const hsm = plan.keys.find((k) => k.site === 'A')!.containerName;
     const asked = (name: string) => world.harness.connector.calls.filter((c) => c.conversationId === GROUP && c.method === 'POST' && JSON.stringify(c.body).includes(`${name}: do you still hold your share?`));
 
-    const fresh = ops.shares.custody(hsm)!;
+    const fresh = (await ops.shares.custody(hsm))!;
     assert.deepEqual([fresh.health, fresh.quorum, fresh.holders.map((h) => h.name)], ['healthy', 2, ['Alex Approver', 'Bruno Approver', 'Chen Custodian']]);
     await ops.tick({ health: false });
     assert.equal(asked(hsm).length, 0, 'the holders just handed in their certificates: nothing to ask yet');
@@ -60,7 +61,7 @@ describe('security-domain share attestations through HTTP', function () {
     const status = await world.say('status');
     assert.match(JSON.stringify(status.map((c) => c.body)), new RegExp(`Managed HSM ${hsm}.*?Security domain AT RISK: 1 of 3 holders confirmed, 2 needed`));
 
-    const actions = [...world.harness.keyward.approvals.audit.records()].filter((r) => r.target === `managedHsm/${hsm}`).map((r) => [r.action, r.actor.name ?? r.actor.objectId]);
+    const actions = (await collect(world.harness.keyward.approvals.audit.records())).filter((r) => r.target === `managedHsm/${hsm}`).map((r) => [r.action, r.actor.name ?? r.actor.objectId]);
     assert.deepEqual(actions, [
       ['securityDomain.attestation.requested', 'Keyward'],
       ['securityDomain.attestation.refused', LOCAL_PEOPLE.approverDana.displayName],

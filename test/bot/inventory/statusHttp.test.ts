@@ -6,6 +6,7 @@ import { containerResourceId, type Plan } from '../../../src/customerKey';
 import { premiumPlan } from '../../executor/executorFixtures';
 import { ARM_SCOPE, keyClient, managedIdentity, restClient } from '../../contract/emulator/helpers';
 import { GROUP, startOpsWorld, type OpsWorld } from './opsWorld';
+import { collect } from '../../helpers/collect';
 
 /**
  * `status` and the scheduled health check through HTTP against the emulator: the inventory of a
@@ -76,7 +77,7 @@ describe('status and health checks through HTTP against the Azure emulator', fun
     assert.match(text, /Microsoft 365 validation rejects any expiry other than 9999-12-31/);
     assert.match(text, /Office 365 Exchange Online can use/);
     world.cardIn(GROUP, /Drift: 2 keys/);
-    assert.ok([...world.harness.keyward.approvals.audit.records()].some((r) => r.action === 'health.drift'));
+    assert.ok((await collect(world.harness.keyward.approvals.audit.records())).some((r) => r.action === 'health.drift'));
 
     // Nothing new: no second drift card.
     const posts = () => world.harness.connector.calls.filter((c) => c.method === 'POST' && /Customer Key health check/.test(JSON.stringify(c.body))).length;

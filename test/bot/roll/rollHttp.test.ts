@@ -11,6 +11,7 @@ import { rollKeyStep } from '../../../src/executor/steps/rollKeyStep';
 import type { KeyRef, Plan, RollKeyStep } from '../../../src/customerKey';
 import { premiumPlan } from '../../executor/executorFixtures';
 import { addressOf, startOpsWorld, type Card, type OpsWorld } from '../inventory/opsWorld';
+import { collect } from '../../helpers/collect';
 
 const DAY = 86_400_000;
 
@@ -53,16 +54,16 @@ describe('key roll through HTTP against the Azure emulator', function () {
     await world?.close();
   });
 
-  const pair = () => ops().inventory.pairs().find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!;
+  const pair = async () => (await ops().inventory.pairs()).find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!;
 
   async function recordSharePointDep(): Promise<void> {
     await world.say('dep sharePoint');
     let card: Card = world.cardIn(chat(), /Which policy, and which keys\?/).card;
-    card = (await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'sharePoint', source: 'inventory', pairId: pair().pairId }), (verb, data) => world.click(verb, data), addressOf, 'SPO')).card!;
+    card = (await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'sharePoint', source: 'inventory', pairId: (await pair()).pairId }), (verb, data) => world.click(verb, data), addressOf, 'SPO')).card!;
     card = (await world.click(DEP_VERBS.submitDetails, { ...addressOf(card), adminUrls: 'https://contoso-admin.sharepoint.com', validate: 'true' })).card!;
     assert.match(JSON.stringify(card), /Register-SPODataEncryptionPolicy/);
     card = (await world.click(DEP_VERBS.ranIt, addressOf(card))).card!;
-    const p = pair();
+    const p = await pair();
     const recorded = await world.click(DEP_VERBS.evidence, { ...addressOf(card), 'evidence.0': spoOutput(p.A.ref, currentVersion(p.A)!, p.B.ref, currentVersion(p.B)!, 'Registered') });
     assert.match(recorded.text, /Policy state recorded/, recorded.text.slice(0, 1500));
   }
@@ -70,12 +71,12 @@ describe('key roll through HTTP against the Azure emulator', function () {
   async function chooseRoll(site: 'A' | 'B', extra: Record<string, unknown> = {}): Promise<{ text: string; card?: Card }> {
     await world.say('roll');
     const card = world.cardIn(chat(), /Which key to roll\?/).card;
-    return world.click(ROLL_VERBS.choose, { ...addressOf(card), pairId: pair().pairId, site, custodiansA: LOCAL_PEOPLE.approverChen.objectId, custodiansB: LOCAL_PEOPLE.approverDana.objectId, everyDays: 'keep', ...extra });
+    return world.click(ROLL_VERBS.choose, { ...addressOf(card), pairId: (await pair()).pairId, site, custodiansA: LOCAL_PEOPLE.approverChen.objectId, custodiansB: LOCAL_PEOPLE.approverDana.objectId, everyDays: 'keep', ...extra });
   }
 
   it('when key A of a pair used by a SharePoint DEP is rolled, then approval, a new version, the refresh cmdlet with that version, and the pasted evidence lead to done — and key B waits until SharePoint shows Registered', async () => {
     await recordSharePointDep();
-    const before = pair();
+    const before = await pair();
     const oldVersion = currentVersion(before.A)!;
     const preview = await chooseRoll('A');
     assert.match(preview.text, /Key roll plan/, preview.text.slice(0, 1500));
@@ -83,14 +84,14 @@ describe('key roll through HTTP against the Azure emulator', function () {
     const submitted = await world.click(ROLL_VERBS.submit, { ...addressOf(preview.card!), reason: 'Annual rotation.' });
     assert.match(submitted.text, /Waiting for approval/);
     const journeyId = addressOf(preview.card!).journeyId;
-    const requestId = ops().roll.get(journeyId).requestId!;
-    const request = world.harness.keyward.approvals.service.get(requestId)!;
+    const requestId = (await ops().roll.get(journeyId)).requestId!;
+    const request = (await world.harness.keyward.approvals.service.get(requestId))!;
     assert.equal(request.operationClass, 'keyRoll');
     assert.deepEqual(request.keySides, { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] });
 
     await world.approveAs(requestId, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana]);
     await world.settle();
-    const run = world.harness.keyward.executor.service.getByRequest(requestId)!;
+    const run = (await world.harness.keyward.executor.service.getByRequest(requestId))!;
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
     const rolled = run.steps.find((s) => s.kind === 'rollKey')!;
     const newVersion = String(rolled.output?.version);
@@ -103,43 +104,43 @@ describe('key roll through HTTP against the Azure emulator', function () {
     const versions = await gateway().listKeyVersions(vault!.vaultUri, a.keyName);
     assert.equal(versions.length, 2);
     assert.ok(versions.every((v) => v.enabled), 'the old version stays enabled');
-    assert.deepEqual(ops().inventory.key(a.versionlessUri)!.versions.map((v) => v.version), [oldVersion, newVersion]);
+    assert.deepEqual((await ops().inventory.key(a.versionlessUri))!.versions.map((v) => v.version), [oldVersion, newVersion]);
 
     const refreshCard = world.cardIn(chat(), /Tell each policy about the new version/);
     const text = JSON.stringify(refreshCard.card);
     assert.match(text, new RegExp(`Update-SPODataEncryptionPolicy -KeyVaultName '${a.containerName}' -KeyName '${a.keyName}' -KeyVersion '${newVersion}' -KeyType 'Primary'`));
     assert.match(text, /Download keyward-refresh-sharepoint-primary\.ps1/);
-    assert.equal(ops().inventory.dep('sharepoint:https://contoso-admin.sharepoint.com')?.state, 'Rolling');
+    assert.equal((await ops().inventory.dep('sharepoint:https://contoso-admin.sharepoint.com'))?.state, 'Rolling');
 
     // Rolling: recorded, but the pair stays locked.
-    const p = pair();
+    const p = await pair();
     let answer = await world.click(ROLL_VERBS.evidence, { ...addressOf(refreshCard.card), 'evidence.0': spoOutput(p.A.ref, newVersion, p.B.ref, currentVersion(p.B)!, 'Rolling', 63) });
     assert.match(answer.text, /Rolling \(63% of sites\)/);
-    assert.equal(ops().roll.get(journeyId).stage, 'refresh');
+    assert.equal((await ops().roll.get(journeyId)).stage, 'refresh');
     const locked = await chooseRoll('B');
     assert.match(locked.text, /A roll of key A of this pair is already in progress/);
 
     answer = await world.click(ROLL_VERBS.evidence, { ...addressOf(answer.card!), 'evidence.0': spoOutput(p.A.ref, newVersion, p.B.ref, currentVersion(p.B)!, 'Registered') });
     assert.match(answer.text, /Key roll done/);
-    assert.equal(ops().roll.get(journeyId).status, 'done');
-    assert.equal(ops().inventory.dep('sharepoint:https://contoso-admin.sharepoint.com')?.state, 'Registered');
+    assert.equal((await ops().roll.get(journeyId)).status, 'done');
+    assert.equal((await ops().inventory.dep('sharepoint:https://contoso-admin.sharepoint.com'))?.state, 'Registered');
     const next = await chooseRoll('B');
     assert.match(next.text, /Key roll plan/, 'key B may be rolled now');
     await world.click(ROLL_VERBS.cancel, addressOf(next.card!));
   });
 
   it('when someone asks to retire (disable or delete) an old version, then Keyward refuses, says why, and audits the request', async () => {
-    const key = pair().A;
+    const key = (await pair()).A;
     const old = key.versions[0]!.version;
     const replies = await world.say(`retire ${key.ref.versionlessUri}/${old}`);
     const text = replies.map((r) => String(r.body.text ?? '')).join('\n');
     assert.match(text, new RegExp(`Keyward will not disable or delete version ${old}`));
     assert.match(text, /SharePoint DEP of https:\/\/contoso-admin\.sharepoint\.com uses this key/);
-    assert.ok([...world.harness.keyward.approvals.audit.records()].some((r) => r.action === 'key.version.retire.refused'));
+    assert.ok((await collect(world.harness.keyward.approvals.audit.records())).some((r) => r.action === 'key.version.retire.refused'));
   });
 
   it('when the rollKey step is checked again after it made a version (a retry or a resumed run), then it finds that version by its request tag and never makes a second one', async () => {
-    const key = pair().B;
+    const key = (await pair()).B;
     const ref = key.ref;
     const writer = gateway();
     const step: RollKeyStep = {
@@ -169,10 +170,10 @@ describe('key roll through HTTP against the Azure emulator', function () {
   it('when the operator chooses a rotation reminder, then a tick after the due date posts a reminder card whose button starts the roll, and Azure expiry dates play no part', async () => {
     await world.say('roll');
     const card = world.cardIn(chat(), /Which key to roll\?/).card;
-    const chosen = await world.click(ROLL_VERBS.choose, { ...addressOf(card), pairId: pair().pairId, site: 'A', custodiansA: LOCAL_PEOPLE.approverChen.objectId, custodiansB: LOCAL_PEOPLE.approverDana.objectId, everyDays: '90' });
+    const chosen = await world.click(ROLL_VERBS.choose, { ...addressOf(card), pairId: (await pair()).pairId, site: 'A', custodiansA: LOCAL_PEOPLE.approverChen.objectId, custodiansB: LOCAL_PEOPLE.approverDana.objectId, everyDays: '90' });
     assert.match(chosen.text, /Key roll plan/);
     await world.click(ROLL_VERBS.cancel, addressOf(chosen.card!));
-    const schedule = ops().inventory.schedule(pair().pairId)!;
+    const schedule = (await ops().inventory.schedule((await pair()).pairId))!;
     assert.equal(schedule.everyDays, 90);
     const before = world.harness.connector.calls.length;
     await ops().tick({ health: false });
@@ -183,7 +184,7 @@ describe('key roll through HTTP against the Azure emulator', function () {
     assert.match(JSON.stringify(reminder.card), /Time to roll the SharePoint/);
     await ops().tick({ health: false });
     assert.equal(world.harness.connector.calls.filter((c) => c.method === 'POST' && JSON.stringify(c.body).includes('Time to roll the')).length, 1, 'one reminder per due date');
-    const started = await world.click(ROLL_VERBS.start, { pairId: pair().pairId, site: 'B' });
+    const started = await world.click(ROLL_VERBS.start, { pairId: (await pair()).pairId, site: 'B' });
     assert.match(started.text, /A key roll has started below/);
     const rollCard = world.cardIn(chat(), /Which key to roll\?/).card;
     const siteInput = (rollCard.body as Array<{ id?: string; value?: string }>).find((element) => element.id === 'site');

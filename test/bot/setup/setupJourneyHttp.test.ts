@@ -83,9 +83,9 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     at = addressOf(card);
     const submitted = await click(SETUP_VERBS.submit, { ...at, reason: 'Exchange mailboxes must use our own keys (audit finding 2026-17).' });
     assert.match(cardText(submitted.card!), /Submitted for approval/);
-    const journey = harness.keyward.setup.get(at.journeyId);
+    const journey = await harness.keyward.setup.get(at.journeyId);
     assert.equal(journey.status, 'submitted');
-    const request = harness.keyward.approvals.service.get(journey.requestId!);
+    const request = await harness.keyward.approvals.service.get(journey.requestId!);
     assert.ok(request, "the approval request exists");
     assert.equal(request.planHash, hash);
     assert.equal(request.status, 'pending');
@@ -161,7 +161,7 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     const replay = (await click(SETUP_VERBS.submitStep, { ...at, step: 'choice', protection: 'keyVaultPremium', workloads: 'exchange' })).card!;
     assert.match(cardText(replay), /out of date/);
     assert.equal(addressOf(replay).v, addressOf(first).v, 'the replay did not move the journey');
-    assert.equal(harness.keyward.setup.get(at.journeyId).draft.protection, 'managedHsm');
+    assert.equal((await harness.keyward.setup.get(at.journeyId)).draft.protection, 'managedHsm');
   });
 
   it("when another person clicks the operator's card, or the payload is edited, then each gets a clear message and nothing changes", async () => {
@@ -171,7 +171,7 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     assert.match(foreign.message ?? '', /belongs to Olivia Operator/);
     const edited = await click(SETUP_VERBS.submitStep, { journeyId: at.journeyId, v: 'not-a-number', step: 'teleport' });
     assert.match(edited.message ?? '', /not valid/);
-    assert.equal(harness.keyward.setup.get(at.journeyId).version, at.v);
+    assert.equal((await harness.keyward.setup.get(at.journeyId)).version, at.v);
   });
 
   it('when the operator types "status", then the journeys are listed with Resume', async () => {

@@ -4,6 +4,7 @@ import { TEARDOWN_VERBS } from '../../../src/bot/teardown/teardownVerbs';
 import { hsmPlan } from '../../executor/executorFixtures';
 import { testOfficers } from '../../executor/testOfficers';
 import { addressOf, GROUP, startOpsWorld, type OpsWorld } from '../inventory/opsWorld';
+import { collect } from '../../helpers/collect';
 
 const DAY = 86_400_000;
 
@@ -38,7 +39,7 @@ describe('Managed HSM teardown through HTTP, with the deletedManagedHSMs Provide
     assert.match(confirm.text, /It bills hourly until that purge completes/);
     const answer = await world.click(TEARDOWN_VERBS.confirm, { ...addressOf(confirm.card!), 'confirm.0': names[0]!, 'confirm.1': names[1]!, reason: 'HSM pilot ends.' });
     const journeyId = addressOf(answer.card!).journeyId;
-    const requestId = ops.teardown.get(journeyId).requestId!;
+    const requestId = (await ops.teardown.get(journeyId)).requestId!;
     await world.approveAs(requestId, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverDana]);
 
     const control = world.emulator.emulator.control;
@@ -46,13 +47,13 @@ describe('Managed HSM teardown through HTTP, with the deletedManagedHSMs Provide
     world.clock.advance(121_000);
     await ops.tick({ health: false });
     await world.settle();
-    const run = world.harness.keyward.executor.service.getByRequest(requestId)!;
+    const run = (await world.harness.keyward.executor.service.getByRequest(requestId))!;
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
     const purges = run.steps.filter((s) => s.kind === 'purgeManagedHsm');
     assert.deepEqual(purges.map((s) => [s.output?.state, s.output?.lookedUpBy]), [['scheduled', 'perLocation'], ['scheduled', 'perLocation']]);
-    assert.ok([...world.harness.keyward.approvals.audit.records()].some((r) => r.action === 'execution.fallback' && r.requestId === requestId), 'the fallback is audited');
+    assert.ok((await collect(world.harness.keyward.approvals.audit.records())).some((r) => r.action === 'execution.fallback' && r.requestId === requestId), 'the fallback is audited');
 
-    let journey = ops.teardown.get(journeyId);
+    let journey = await ops.teardown.get(journeyId);
     assert.equal(journey.stage, 'awaitingPurge');
     const waiting = world.cardIn(GROUP, /cooling-off period|Deleted — waiting for the purge/);
     assert.match(JSON.stringify(waiting.card), /Billing has NOT stopped/);
@@ -60,14 +61,14 @@ describe('Managed HSM teardown through HTTP, with the deletedManagedHSMs Provide
 
     await control.advanceClock(91 * DAY);
     await ops.tick({ health: false });
-    journey = ops.teardown.get(journeyId);
+    journey = await ops.teardown.get(journeyId);
     assert.equal(journey.stage, 'done');
     const final = world.cardIn(operatorChat, /Teardown complete — billing has stopped/);
     assert.match(JSON.stringify(final.card), new RegExp(`Billing for ${names[0]}, ${names[1]} has stopped`));
     world.cardIn(GROUP, /Teardown complete — billing has stopped/);
     const hits = (await control.listFaults()).find((f) => f.id === fault.id)?.hits ?? 0;
     assert.ok(hits >= 4, `the ProviderError was really hit (${hits} times)`);
-    for (const name of names) assert.equal(ops.inventory.container(`managedHsm:${name}`)?.status, 'purged');
+    for (const name of names) assert.equal((await ops.inventory.container(`managedHsm:${name}`))?.status, 'purged');
     await control.clearFaults();
   });
 });

@@ -6,6 +6,7 @@ import { TEARDOWN_VERBS } from '../../../src/bot/teardown/teardownVerbs';
 import { versionlessKeyUri, type Plan } from '../../../src/customerKey';
 import { premiumPlan } from '../../executor/executorFixtures';
 import { actionData, addressOf, GROUP, startOpsWorld, type Card, type OpsWorld } from '../inventory/opsWorld';
+import { collect } from '../../helpers/collect';
 
 const DAY = 86_400_000;
 
@@ -46,14 +47,14 @@ describe('teardown through HTTP against the Azure emulator', function () {
     const confirm = await toConfirm(plan);
     const answer = await world.click(TEARDOWN_VERBS.confirm, { ...addressOf(confirm), ...typedNames(plan), reason: 'The pilot tenant is being decommissioned.' });
     assert.match(answer.text, /Waiting for approval/, answer.text.slice(0, 2000));
-    const journey = ops().teardown.get(addressOf(answer.card!).journeyId);
+    const journey = await ops().teardown.get(addressOf(answer.card!).journeyId);
     return { card: answer.card!, requestId: journey.requestId! };
   }
 
   it('when the operator tears down the vaults of a finished setup, then typed names, destructive approval, a cooling-off, the re-check, delete and the scheduled purge lead to a card that says they are gone', async () => {
     const plan = premiumPlan();
     await world.finishedSetup(plan);
-    assert.equal(ops().inventory.containers().filter((c) => idsOf(plan).includes(c.id) && c.status === 'active').length, 2, 'the finished setup is in the inventory');
+    assert.equal((await ops().inventory.containers()).filter((c) => idsOf(plan).includes(c.id) && c.status === 'active').length, 2, 'the finished setup is in the inventory');
 
     const confirm = await toConfirm(plan);
     assert.match(JSON.stringify(confirm), /Subscription A is Enabled/);
@@ -61,41 +62,41 @@ describe('teardown through HTTP against the Azure emulator', function () {
     const wrong = await world.click(TEARDOWN_VERBS.confirm, { ...addressOf(confirm), 'confirm.0': plan.keys[0]!.containerName.toUpperCase(), 'confirm.1': '', reason: 'Decommissioning.' });
     assert.match(wrong.text, /is not .*Type the name exactly as shown/);
     assert.match(wrong.text, /Type .* to confirm that it is to be deleted and purged/);
-    assert.equal(ops().teardown.get(addressOf(wrong.card!).journeyId).requestId, undefined, 'nothing was submitted');
+    assert.equal((await ops().teardown.get(addressOf(wrong.card!).journeyId)).requestId, undefined, 'nothing was submitted');
 
     const answer = await world.click(TEARDOWN_VERBS.confirm, { ...addressOf(wrong.card!), ...typedNames(plan), reason: 'The pilot tenant is being decommissioned.' });
     assert.match(answer.text, /Waiting for approval/);
     const journeyId = addressOf(answer.card!).journeyId;
-    const requestId = ops().teardown.get(journeyId).requestId!;
-    const request = world.harness.keyward.approvals.service.get(requestId)!;
+    const requestId = (await ops().teardown.get(journeyId)).requestId!;
+    const request = (await world.harness.keyward.approvals.service.get(requestId))!;
     assert.equal(request.operationClass, 'destructive');
     assert.deepEqual(request.rule.factors.map((f) => `${f.groupId}:${f.approvals}`), ['keyApprovers:2', 'keyCustodians:1']);
 
     await world.approveAs(requestId, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen]);
-    assert.equal(world.harness.keyward.approvals.service.get(requestId)?.status, 'approved');
+    assert.equal((await world.harness.keyward.approvals.service.get(requestId))?.status, 'approved');
     const coolingOff = world.cardIn(GROUP, /cooling-off period/);
     assert.match(JSON.stringify(coolingOff.card), /Cancel the teardown/);
     world.cardIn(operatorChat(), /cooling-off period/);
-    assert.equal(world.harness.keyward.executor.service.getByRequest(requestId), undefined, 'nothing runs during the cooling-off');
+    assert.equal(await world.harness.keyward.executor.service.getByRequest(requestId), undefined, 'nothing runs during the cooling-off');
     await ops().tick({ health: false });
-    assert.equal(world.harness.keyward.executor.service.getByRequest(requestId), undefined, 'a tick before the end of the cooling-off releases nothing');
+    assert.equal(await world.harness.keyward.executor.service.getByRequest(requestId), undefined, 'a tick before the end of the cooling-off releases nothing');
     assert.ok(await gateway().getVault(plan.keys[0]!.subscriptionId, plan.keys[0]!.resourceGroup, plan.keys[0]!.containerName), 'the vault still exists');
 
     world.clock.advance(121_000);
     await ops().tick({ health: false });
     await world.settle();
-    const run = world.harness.keyward.executor.service.getByRequest(requestId);
+    const run = await world.harness.keyward.executor.service.getByRequest(requestId);
     assert.equal(run?.status, 'succeeded', JSON.stringify(run?.lastError));
     assert.deepEqual(run!.steps.map((s) => `${s.kind}:${String(s.output?.state)}`), ['deleteVault:softDeleted', 'purgeVault:scheduled', 'deleteVault:softDeleted', 'purgeVault:scheduled']);
-    let journey = ops().teardown.get(journeyId);
+    let journey = await ops().teardown.get(journeyId);
     assert.equal(journey.stage, 'awaitingPurge');
-    assert.equal(ops().inventory.container(idsOf(plan)[0]!)?.status, 'softDeleted');
+    assert.equal((await ops().inventory.container(idsOf(plan)[0]!))?.status, 'softDeleted');
     assert.ok(journey.progress?.every((p) => p.scheduledPurgeDate), 'each vault shows its scheduled purge date');
 
     // Azure purges a purge-protected vault by itself on its scheduled date.
     await world.emulator.emulator.control.advanceClock(91 * DAY);
     await ops().tick({ health: false });
-    journey = ops().teardown.get(journeyId);
+    journey = await ops().teardown.get(journeyId);
     assert.equal(journey.stage, 'done');
     assert.equal(journey.status, 'done');
     const final = world.cardIn(operatorChat(), /Teardown complete/);
@@ -103,9 +104,9 @@ describe('teardown through HTTP against the Azure emulator', function () {
     assert.doesNotMatch(JSON.stringify(final.card), /billing has stopped/i, 'vaults never billed hourly: no "billing stopped" claim');
     assert.match(JSON.stringify(final.card), /vaults never billed hourly/);
     world.cardIn(GROUP, /Teardown complete/);
-    for (const id of idsOf(plan)) assert.equal(ops().inventory.container(id)?.status, 'purged');
-    assert.ok(ops().inventory.keys().filter((k) => idsOf(plan).includes(`vault:${k.ref.containerName.toLowerCase()}`)).every((k) => k.status === 'gone'));
-    assert.equal(world.harness.keyward.approvals.audit.verify().ok, true);
+    for (const id of idsOf(plan)) assert.equal((await ops().inventory.container(id))?.status, 'purged');
+    assert.ok((await ops().inventory.keys()).filter((k) => idsOf(plan).includes(`vault:${k.ref.containerName.toLowerCase()}`)).every((k) => k.status === 'gone'));
+    assert.equal((await world.harness.keyward.approvals.audit.verify()).ok, true);
   });
 
   it('when an approver cancels during the cooling-off, then nothing is deleted, the executor never gets the plan, and the card says who cancelled', async () => {
@@ -123,9 +124,9 @@ describe('teardown through HTTP against the Azure emulator', function () {
     world.clock.advance(10 * 60_000);
     await ops().tick({ health: false });
     await world.harness.keyward.executor.service.start(requestId);
-    assert.equal(world.harness.keyward.executor.service.getByRequest(requestId), undefined, 'the plan is never handed to the executor');
+    assert.equal(await world.harness.keyward.executor.service.getByRequest(requestId), undefined, 'the plan is never handed to the executor');
     assert.ok(await gateway().getVault(plan.keys[0]!.subscriptionId, plan.keys[0]!.resourceGroup, plan.keys[0]!.containerName));
-    assert.ok([...world.harness.keyward.approvals.audit.records()].some((r) => r.action === 'teardown.cancelled' && (r.details as { role?: string }).role === 'approver'));
+    assert.ok((await collect(world.harness.keyward.approvals.audit.records())).some((r) => r.action === 'teardown.cancelled' && (r.details as { role?: string }).role === 'approver'));
   });
 
   it('when the requester cancels during the cooling-off, then the approval request itself is closed too', async () => {
@@ -135,7 +136,7 @@ describe('teardown through HTTP against the Azure emulator', function () {
     await world.approveAs(requestId, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen]);
     const posted = world.cardIn(operatorChat(), /cooling-off period/);
     await world.click(TEARDOWN_VERBS.cancelCoolingOff, actionData(posted.card, TEARDOWN_VERBS.cancelCoolingOff));
-    assert.equal(world.harness.keyward.approvals.service.get(requestId)?.status, 'cancelled');
+    assert.equal((await world.harness.keyward.approvals.service.get(requestId))?.status, 'cancelled');
   });
 
   it('when a subscription is Disabled, then the preflight is red with how to re-enable it and nothing can be submitted; when it is disabled during the cooling-off, the re-check holds the teardown until it is Enabled again', async () => {
@@ -155,15 +156,15 @@ describe('teardown through HTTP against the Azure emulator', function () {
     const green = await world.click(TEARDOWN_VERBS.recheck, addressOf(refused.card!));
     const answer = await world.click(TEARDOWN_VERBS.confirm, { ...addressOf(green.card!), ...typedNames(plan), reason: 'Decommissioning.' });
     const journeyId = addressOf(answer.card!).journeyId;
-    const requestId = ops().teardown.get(journeyId).requestId!;
+    const requestId = (await ops().teardown.get(journeyId)).requestId!;
     await world.approveAs(requestId, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen]);
 
     await control.setSubscriptionState(LOCAL_SUBSCRIPTIONS.secondary.id, 'Disabled');
     world.clock.advance(121_000);
     await ops().tick({ health: false });
-    let journey = ops().teardown.get(journeyId);
+    let journey = await ops().teardown.get(journeyId);
     assert.equal(journey.stage, 'blocked');
-    assert.equal(world.harness.keyward.executor.service.getByRequest(requestId), undefined, 'nothing ran');
+    assert.equal(await world.harness.keyward.executor.service.getByRequest(requestId), undefined, 'nothing ran');
     const held = world.cardIn(GROUP, /cooling-off period/);
     const latest = world.harness.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === held.messageId).pop();
     assert.match(JSON.stringify(latest?.body), /Held: the checks at the end of the cooling-off failed/);
@@ -172,9 +173,9 @@ describe('teardown through HTTP against the Azure emulator', function () {
     const again = await world.click(TEARDOWN_VERBS.checkAgain, { journeyId, v: journey.version }, LOCAL_PEOPLE.approverAlex, GROUP);
     assert.doesNotMatch(again.text, /Held/);
     await world.settle();
-    journey = ops().teardown.get(journeyId);
+    journey = await ops().teardown.get(journeyId);
     assert.equal(journey.stage, 'awaitingPurge');
-    assert.equal(world.harness.keyward.executor.service.getByRequest(requestId)?.status, 'succeeded');
+    assert.equal((await world.harness.keyward.executor.service.getByRequest(requestId))?.status, 'succeeded');
   });
 
   it('when a Data Encryption Policy Keyward knows uses a key, then the teardown is refused at the preflight', async () => {
@@ -182,8 +183,8 @@ describe('teardown through HTTP against the Azure emulator', function () {
     await world.finishedSetup(plan);
     const a = plan.keys.find((k) => k.site === 'A')!;
     const b = plan.keys.find((k) => k.site === 'B')!;
-    const dep = ops().inventory.scriptDep({ dep: { scope: 'exchange', policyName: 'Contoso-EX' }, keyUris: [a.versionlessUri, versionlessKeyUri('vault', b.containerName, b.keyName)], scriptSha256: 'f'.repeat(64), journeyId: 'dep_test' });
-    ops().inventory.recordDepEvidence(dep.id, { state: 'Registered', evidence: { at: new Date().toISOString(), by: operator.objectId, sha256: 'e'.repeat(64), summary: 'Contoso-EX exists', problems: [] } });
+    const dep = await ops().inventory.scriptDep({ dep: { scope: 'exchange', policyName: 'Contoso-EX' }, keyUris: [a.versionlessUri, versionlessKeyUri('vault', b.containerName, b.keyName)], scriptSha256: 'f'.repeat(64), journeyId: 'dep_test' });
+    await ops().inventory.recordDepEvidence(dep.id, { state: 'Registered', evidence: { at: new Date().toISOString(), by: operator.objectId, sha256: 'e'.repeat(64), summary: 'Contoso-EX exists', problems: [] } });
     const confirm = await toConfirm(plan);
     assert.match(JSON.stringify(confirm), /Exchange mailbox DEP 'Contoso-EX' uses https:\/\//);
     assert.match(JSON.stringify(confirm), /Deleting these keys would make that data unreadable/);
@@ -199,13 +200,13 @@ describe('teardown through HTTP against the Azure emulator', function () {
     await g.ensureResourceGroup(sub, 'rg-np', 'westeurope', {});
     await g.createVault({ subscriptionId: sub, resourceGroup: 'rg-np', name, location: 'westeurope', tenantId: LOCAL_TENANT_ID, sku: 'premium', softDeleteRetentionDays: 7, purgeProtection: false, rbacAuthorization: true, accessPolicies: [], tags: {} });
     const ref = { site: 'A' as const, workload: 'exchange' as const, containerKind: 'vault' as const, containerName: name, keyName: 'k', subscriptionId: sub, resourceGroup: 'rg-np', region: 'westeurope', versionlessUri: versionlessKeyUri('vault', name, 'k') };
-    ops().inventory.adoptPair({ refs: [ref, { ...ref, site: 'B', keyName: 'k2', versionlessUri: versionlessKeyUri('vault', name, 'k2') }], versions: [undefined, undefined], containers: [{ purgeProtectionEnabled: false, softDeleteRetentionDays: 7 }, { purgeProtectionEnabled: false, softDeleteRetentionDays: 7 }] });
+    await ops().inventory.adoptPair({ refs: [ref, { ...ref, site: 'B', keyName: 'k2', versionlessUri: versionlessKeyUri('vault', name, 'k2') }], versions: [undefined, undefined], containers: [{ purgeProtectionEnabled: false, softDeleteRetentionDays: 7 }, { purgeProtectionEnabled: false, softDeleteRetentionDays: 7 }] });
     await world.say('teardown');
     const start = world.cardIn(operatorChat(), /What should be removed\?/).card;
     const confirm = await world.click(TEARDOWN_VERBS.choose, { ...addressOf(start), targetIds: `vault:${name}` });
     const answer = await world.click(TEARDOWN_VERBS.confirm, { ...addressOf(confirm.card!), 'confirm.0': name, reason: 'Test vault.' });
     const journeyId = addressOf(answer.card!).journeyId;
-    const requestId = ops().teardown.get(journeyId).requestId!;
+    const requestId = (await ops().teardown.get(journeyId)).requestId!;
     await world.approveAs(requestId, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen]);
     const fault = await world.emulator.emulator.control.injectFault({
       match: { method: 'POST', path: `/deletedVaults/${name}/purge$` },
@@ -215,10 +216,10 @@ describe('teardown through HTTP against the Azure emulator', function () {
     world.clock.advance(121_000);
     await ops().tick({ health: false });
     await world.settle();
-    let run = world.harness.keyward.executor.service.getByRequest(requestId)!;
+    let run = (await world.harness.keyward.executor.service.getByRequest(requestId))!;
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'SubscriptionNotEnabled');
-    let journey = ops().teardown.get(journeyId);
+    let journey = await ops().teardown.get(journeyId);
     assert.equal(journey.stopped?.code, 'SubscriptionNotEnabled');
     const card = world.cardIn(operatorChat(), /cooling-off period/);
     const update = world.harness.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === card.messageId).pop();
@@ -230,10 +231,10 @@ describe('teardown through HTTP against the Azure emulator', function () {
     const retry = await world.click(VERBS.runRetry, actionData(runCard.card, VERBS.runRetry), LOCAL_PEOPLE.approverAlex, GROUP);
     assert.doesNotMatch(retry.text, /refused/i);
     await world.settle();
-    run = world.harness.keyward.executor.service.getByRequest(requestId)!;
+    run = (await world.harness.keyward.executor.service.getByRequest(requestId))!;
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
-    journey = ops().teardown.get(journeyId);
+    journey = await ops().teardown.get(journeyId);
     assert.equal(journey.stage, 'done');
-    assert.equal(ops().inventory.container(`vault:${name}`)?.status, 'purged');
+    assert.equal((await ops().inventory.container(`vault:${name}`))?.status, 'purged');
   });
 });

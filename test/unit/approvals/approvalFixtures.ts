@@ -3,9 +3,9 @@ import path from 'node:path';
 import { LOCAL_PEOPLE, LOCAL_TENANT_ID, ManualClock, sha256Hex, type LocalPerson } from '../../../src/core';
 import { ChainedAuditLog, type AuditLog } from '../../../src/audit';
 import { ApprovalService, parseApprovalPolicy, type ApprovalPolicy, type ApprovalRequest, type ClassRule, type Person, type SubmitRequest } from '../../../src/approvals';
-import { openDatabase, type Database } from '../../../src/store/database';
-import { auditMigrations, SqliteAuditStore } from '../../../src/store/sqliteAuditStore';
-import { approvalMigrations, sqliteAtomic, SqliteApprovalStore } from '../../../src/store/sqliteApprovalStore';
+import { openSqliteDatabase, type SqliteDatabase } from '../../../src/store/sqliteDatabase';
+import { auditMigrations, SqlAuditStore } from '../../../src/store/sqlAuditStore';
+import { approvalMigrations, SqlApprovalStore } from '../../../src/store/sqlApprovalStore';
 
 export const LOCAL_POLICY_JSON = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../config/policy.local.json'), 'utf8')) as Record<string, unknown>;
 
@@ -46,24 +46,24 @@ export function submission(overrides: Partial<SubmitRequest> = {}): SubmitReques
 }
 
 export interface ServiceWorld {
-  db: Database;
+  db: SqliteDatabase;
   clock: ManualClock;
   audit: AuditLog;
-  auditStore: SqliteAuditStore;
-  store: SqliteApprovalStore;
+  auditStore: SqlAuditStore;
+  store: SqlApprovalStore;
   service: ApprovalService;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** The real service over an in-memory SQLite store, with a hand-moved clock. */
-export function serviceWorld(options: { policy?: ApprovalPolicy; audit?: (inner: AuditLog) => AuditLog; file?: string } = {}): ServiceWorld {
-  const db = openDatabase({ file: options.file ?? ':memory:', migrations: [...auditMigrations, ...approvalMigrations] });
+export async function serviceWorld(options: { policy?: ApprovalPolicy; audit?: (inner: AuditLog) => AuditLog; file?: string } = {}): Promise<ServiceWorld> {
+  const db = await openSqliteDatabase({ file: options.file ?? ':memory:', migrations: [...auditMigrations, ...approvalMigrations] });
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
-  const auditStore = new SqliteAuditStore(db);
+  const auditStore = new SqlAuditStore(db);
   const inner = new ChainedAuditLog(auditStore, clock);
   const audit = options.audit ? options.audit(inner) : inner;
-  const store = new SqliteApprovalStore(db);
-  const service = new ApprovalService({ store, audit, atomic: sqliteAtomic(db), policy: options.policy ?? policyWith(), clock });
+  const store = new SqlApprovalStore(db);
+  const service = new ApprovalService({ store, audit, atomic: db.atomic, policy: options.policy ?? policyWith(), clock });
   return { db, clock, audit, auditStore, store, service, close: () => db.close() };
 }
 

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { appError, captureLogger, isAppError, redactSecrets, TOKEN_PATTERN } from '../../../src/core';
 import type { AuditLog } from '../../../src/audit';
 import { ApprovalScheduler, ApprovalService, type ApprovalChange } from '../../../src/approvals';
-import { sqliteAtomic } from '../../../src/store/sqliteApprovalStore';
 import { actor, HASH_1, HASH_2, P, policyWith, serviceWorld, submission, type ServiceWorld } from './approvalFixtures';
+import { collect } from '../../helpers/collect';
 
 const MINUTE = 60_000;
 
-function actions(world: ServiceWorld, requestId?: string): string[] {
-  return [...world.audit.records()].filter((r) => !requestId || r.requestId === requestId).map((r) => r.action);
+async function actions(world: ServiceWorld, requestId?: string): Promise<string[]> {
+  return (await collect(world.audit.records())).filter((r) => !requestId || r.requestId === requestId).map((r) => r.action);
 }
 
 async function approveBoth(world: ServiceWorld, requestId: string) {
@@ -18,10 +18,10 @@ async function approveBoth(world: ServiceWorld, requestId: string) {
 
 describe('approval service (real SQLite store, audit chain, manual clock)', () => {
   let world: ServiceWorld;
-  beforeEach(() => {
-    world = serviceWorld();
+  beforeEach(async () => {
+    world = await serviceWorld();
   });
-  afterEach(() => world.close());
+  afterEach(async () => await world.close());
 
   it('when an operator submits a plan, then a pending request with a UUID (the correlation id) and a 24 h window is stored and audited', async () => {
     const request = await world.service.submit(submission());
@@ -30,8 +30,8 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     assert.equal(request.version, 1);
     assert.equal(request.requester.objectId, P.operator.objectId);
     assert.equal(Date.parse(request.expiresAt) - Date.parse(request.createdAt), 24 * 60 * MINUTE);
-    assert.deepEqual(world.service.get(request.id), JSON.parse(JSON.stringify(request)));
-    const submitted = [...world.audit.records()].find((r) => r.action === 'approval.submitted')!;
+    assert.deepEqual(await world.service.get(request.id), JSON.parse(JSON.stringify(request)));
+    const submitted = (await collect(world.audit.records())).find((r) => r.action === 'approval.submitted')!;
     assert.equal(submitted.requestId, request.id);
     assert.equal(submitted.planHash, HASH_1);
     assert.equal(submitted.actor.objectId, P.operator.objectId);
@@ -45,7 +45,7 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
       for (const field of ['planHash', 'title', 'summaryLines', 'reason']) assert.ok(problems.some((p) => p.startsWith(field)), field);
       return true;
     });
-    assert.deepEqual(world.service.list(), []);
+    assert.deepEqual(await world.service.list(), []);
   });
 
   it('when the requester is from another tenant, then the submission is refused', async () => {
@@ -54,7 +54,7 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
 
   it('when the requester is a custodian of one of the keys, then separation of duties refuses the submission (audited)', async () => {
     await assert.rejects(world.service.submit(submission({ keySides: { A: [P.operator.objectId], B: [P.approverDana.objectId] } })), (error: unknown) => isAppError(error, 'SeparationOfDuties'));
-    assert.ok(actions(world).includes('approval.submit.refused'));
+    assert.ok((await actions(world)).includes('approval.submit.refused'));
   });
 
   it('when the rule could never be met without the requester, then the submission is refused at once', async () => {
@@ -77,12 +77,12 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     assert.ok(second.ok && second.change === 'approved');
     await world.service.idle();
     assert.deepEqual(approved, [request.id]);
-    assert.deepEqual(actions(world, request.id), ['approval.submitted', 'approval.vote.recorded', 'approval.vote.recorded', 'approval.approved']);
-    const stored = world.service.get(request.id)!;
+    assert.deepEqual(await actions(world, request.id), ['approval.submitted', 'approval.vote.recorded', 'approval.vote.recorded', 'approval.approved']);
+    const stored = (await world.service.get(request.id))!;
     assert.equal(stored.status, 'approved');
     assert.equal(stored.executeBy, new Date(world.clock.now().getTime() + 240 * MINUTE).toISOString());
-    assert.deepEqual(world.store.voteRows(request.id).map((row) => row.voter_object_id), [P.approverAlex.objectId, P.approverBruno.objectId]);
-    assert.equal(world.audit.verify().ok, true);
+    assert.deepEqual((await world.store.voteRows(request.id)).map((row) => row.voter_object_id), [P.approverAlex.objectId, P.approverBruno.objectId]);
+    assert.equal((await world.audit.verify()).ok, true);
   });
 
   it('when the plan changes for the same journey, then the old request is superseded, its votes void, and a vote on the old card is refused with PlanChanged', async () => {
@@ -94,14 +94,14 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     assert.notEqual(second.id, first.id);
     assert.equal(second.votes.length, 0);
     assert.equal(second.supersedes, first.id);
-    const old = world.service.get(first.id)!;
+    const old = (await world.service.get(first.id))!;
     assert.equal(old.status, 'cancelled');
     assert.equal(old.supersededBy, second.id);
     const late = await world.service.vote({ requestId: first.id, voter: actor(P.approverBruno), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     assert.equal(!late.ok && late.error.code, 'PlanChanged');
     const stale = await world.service.vote({ requestId: second.id, voter: actor(P.approverBruno), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     assert.equal(!stale.ok && stale.error.code, 'PlanChanged', 'a vote carrying the old hash does not count on the new request');
-    const superseded = [...world.audit.records()].find((r) => r.action === 'approval.superseded')!;
+    const superseded = (await collect(world.audit.records())).find((r) => r.action === 'approval.superseded')!;
     assert.equal(superseded.details.votesVoided, 1);
   });
 
@@ -110,8 +110,8 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     world.clock.advance(24 * 60 * MINUTE);
     const result = await world.service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     assert.equal(!result.ok && result.error.code, 'RequestExpired');
-    assert.equal(world.service.get(request.id)?.status, 'expired');
-    assert.deepEqual(actions(world, request.id).slice(-2), ['approval.vote.refused', 'approval.expired']);
+    assert.equal((await world.service.get(request.id))?.status, 'expired');
+    assert.deepEqual((await actions(world, request.id)).slice(-2), ['approval.vote.refused', 'approval.expired']);
   });
 
   it('when the execution window passes, then beginExecution throws ExecutionWindowClosed, the request expires, and nothing is marked started', async () => {
@@ -119,9 +119,9 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     await approveBoth(world, request.id);
     world.clock.advance(240 * MINUTE);
     await assert.rejects(world.service.beginExecution(request.id), (error: unknown) => isAppError(error, 'ExecutionWindowClosed'));
-    assert.equal(world.service.get(request.id)?.status, 'expired');
-    assert.ok(!actions(world, request.id).includes('execution.started'));
-    assert.ok(actions(world, request.id).includes('execution.refused'));
+    assert.equal((await world.service.get(request.id))?.status, 'expired');
+    assert.ok(!(await actions(world, request.id)).includes('execution.started'));
+    assert.ok((await actions(world, request.id)).includes('execution.refused'));
   });
 
   it('when execution begins twice, then only the first claim succeeds; finishing records the outcome', async () => {
@@ -132,14 +132,14 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     assert.equal(claimed.status, 'executing');
     await assert.rejects(world.service.beginExecution(request.id), (error: unknown) => isAppError(error, 'RequestAlreadyDecided'));
     await world.service.reportExecutionProgress(request.id, 'Step 2 of 5: creating key A');
-    assert.equal(world.service.get(request.id)?.execution?.progress, 'Step 2 of 5: creating key A');
+    assert.equal((await world.service.get(request.id))?.execution?.progress, 'Step 2 of 5: creating key A');
     const done = await world.service.finishExecution(request.id, 'succeeded', 'Created 2 vaults and 2 keys');
     assert.equal(done.status, 'succeeded');
     await assert.rejects(world.service.finishExecution(request.id, 'failed', 'again'), (error: unknown) => isAppError(error, 'RequestNotPending'));
-    const started = [...world.audit.records()].find((r) => r.action === 'execution.started')!;
+    const started = (await collect(world.audit.records())).find((r) => r.action === 'execution.started')!;
     assert.equal(started.actor.objectId, 'writer');
     assert.equal(started.details.correlationId, request.id);
-    assert.deepEqual(actions(world, request.id).slice(-4), ['execution.started', 'execution.refused', 'execution.succeeded', 'execution.finish.refused'], 'the second claim and the late finish are audited refusals');
+    assert.deepEqual((await actions(world, request.id)).slice(-4), ['execution.started', 'execution.refused', 'execution.succeeded', 'execution.finish.refused'], 'the second claim and the late finish are audited refusals');
   });
 
   it('when execution is requested before approval, then it is refused', async () => {
@@ -154,7 +154,7 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     assert.equal(!foreign.ok && foreign.error.code, 'NotYourJourney');
     const own = await world.service.cancel({ requestId: request.id, by: actor(P.operator), reason: 'wrong subscription' });
     assert.ok(own.ok && own.request.status === 'cancelled');
-    assert.match(world.service.get(request.id)?.closedReason ?? '', /wrong subscription/);
+    assert.match((await world.service.get(request.id))?.closedReason ?? '', /wrong subscription/);
   });
 
   it('when a click carries no Entra identity, or names an unknown request, then it is refused and audited', async () => {
@@ -163,14 +163,14 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     assert.equal(!anonymous.ok && anonymous.error.code, 'NotAnApprover');
     const ghost = await world.service.vote({ requestId: '00000000-0000-4000-8000-000000000000', voter: actor(P.approverAlex), decision: 'approve', reason: 'x', planHash: HASH_1 });
     assert.equal(!ghost.ok && ghost.error.code, 'NotFound');
-    const refused = [...world.audit.records()].filter((r) => r.action === 'approval.vote.refused');
+    const refused = (await collect(world.audit.records())).filter((r) => r.action === 'approval.vote.refused');
     assert.deepEqual(refused.map((r) => [r.actor.objectId, r.reason]), [['unidentified', 'NotAnApprover'], [P.approverAlex.objectId, 'NotFound']]);
   });
 
   it('when an approver is removed from the policy while a request waits, then their vote no longer counts', async () => {
     const request = await world.service.submit(submission());
     const withoutAlex = policyWith({}, { groups: { keyApprovers: { name: 'Key approvers', members: [P.approverBruno.objectId, P.approverChen.objectId] }, keyCustodians: { name: 'Key custodians', members: [P.approverChen.objectId, P.approverDana.objectId] } } });
-    const restarted = new ApprovalService({ store: world.store, audit: world.audit, atomic: sqliteAtomic(world.db), policy: withoutAlex, clock: world.clock });
+    const restarted = new ApprovalService({ store: world.store, audit: world.audit, atomic: world.db.atomic, policy: withoutAlex, clock: world.clock });
     const result = await restarted.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     assert.equal(!result.ok && result.error.code, 'NotAnApprover');
   });
@@ -178,15 +178,15 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
   it('when the audit cannot be written, then the vote is not stored and execution is refused (fail closed)', async () => {
     let failOn: string | undefined;
     const flaky = (inner: AuditLog): AuditLog => ({
-      append: (event) => {
+      append: async (event) => {
         if (event.action === failOn) throw appError('AuditWriteFailed', `audit store unavailable (${event.action})`);
         return inner.append(event);
       },
       verify: (options) => inner.verify(options),
       records: (from) => inner.records(from),
     });
-    world.close();
-    world = serviceWorld({ audit: flaky });
+    await world.close();
+    world = await serviceWorld({ audit: flaky });
     const changes: ApprovalChange[] = [];
     world.service.onChange((change) => {
       changes.push(change);
@@ -195,8 +195,8 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
 
     failOn = 'approval.vote.recorded';
     await assert.rejects(world.service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 }), (error: unknown) => isAppError(error, 'AuditWriteFailed'));
-    assert.equal(world.service.get(request.id)?.votes.length, 0, 'no audit, no vote');
-    assert.deepEqual(world.store.voteRows(request.id), []);
+    assert.equal((await world.service.get(request.id))?.votes.length, 0, 'no audit, no vote');
+    assert.deepEqual(await world.store.voteRows(request.id), []);
 
     failOn = undefined;
     await approveBoth(world, request.id);
@@ -208,7 +208,7 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     };
     await assert.rejects(execute(), (error: unknown) => isAppError(error, 'AuditWriteFailed'));
     assert.equal(executed, 0, 'the privileged action never ran');
-    assert.equal(world.service.get(request.id)?.status, 'approved', 'still approved, not executing');
+    assert.equal((await world.service.get(request.id))?.status, 'approved', 'still approved, not executing');
     await world.service.idle();
     assert.ok(!changes.some((change) => change.change === 'executing'), 'nobody was told it started');
 
@@ -230,8 +230,8 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     assert.deepEqual(approvals, [request.id]);
     const codes = results.filter((r) => !r.ok).map((r) => (!r.ok ? r.error.code : '')).sort();
     assert.deepEqual([...new Set(codes)], ['AlreadyVoted', 'NotAnApprover', 'RequestAlreadyDecided'].filter((c) => codes.includes(c as never)));
-    assert.equal(world.service.get(request.id)?.votes.length, 2);
-    assert.equal(world.store.voteRows(request.id).length, 2);
+    assert.equal((await world.service.get(request.id))?.votes.length, 2);
+    assert.equal((await world.store.voteRows(request.id)).length, 2);
   });
 
   it('when the timer runs, then it reminds once inside the reminder lead time and expires overdue requests', async () => {
@@ -250,24 +250,24 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     assert.deepEqual(await scheduler.tick(), { expired: [request.id], reminded: [] });
     await world.service.idle();
     assert.deepEqual(changes.map((c) => c.split(':')[0]), ['submitted', 'reminded', 'expired']);
-    assert.deepEqual(actions(world, request.id), ['approval.submitted', 'approval.reminded', 'approval.expired']);
+    assert.deepEqual(await actions(world, request.id), ['approval.submitted', 'approval.reminded', 'approval.expired']);
   });
 
   it('when a whole flow runs with secrets pasted into reasons and details, then neither the audit log nor the logs carry a token or key material', async () => {
     const logger = captureLogger();
-    world.close();
-    world = serviceWorld();
-    const service = new ApprovalService({ store: world.store, audit: world.audit, atomic: sqliteAtomic(world.db), policy: world.service.policy, clock: world.clock, logger });
+    await world.close();
+    world = await serviceWorld();
+    const service = new ApprovalService({ store: world.store, audit: world.audit, atomic: world.db.atomic, policy: world.service.policy, clock: world.clock, logger });
     const jwt = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJ3cml0ZXIifQ.bm90LWEtcmVhbC1zaWduYXR1cmU';
     const request = await service.submit(submission({ reason: `urgent, token was Bearer ${jwt}`, summaryLines: ['Create key A', `debug: ${jwt}`] }));
     await service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: `ok ${jwt}`, planHash: HASH_1 });
     await service.vote({ requestId: request.id, voter: actor(P.approverBruno), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     await service.beginExecution(request.id);
     await service.finishExecution(request.id, 'failed', `401 from Key Vault, Authorization: Bearer ${jwt}`);
-    service.auditRefusal({ actor: { objectId: 'x' }, action: 'test.refusal', target: 't', details: { privateKey: '-----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----', d: 'secret-exponent' } });
-    const everything = JSON.stringify([...world.audit.records()]) + JSON.stringify(logger.lines.map((line) => redactSecrets(line.fields)));
+    await service.auditRefusal({ actor: { objectId: 'x' }, action: 'test.refusal', target: 't', details: { privateKey: '-----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----', d: 'secret-exponent' } });
+    const everything = JSON.stringify((await collect(world.audit.records()))) + JSON.stringify(logger.lines.map((line) => redactSecrets(line.fields)));
     assert.doesNotMatch(everything, TOKEN_PATTERN);
     assert.ok(!everything.includes('secret-exponent') && !everything.includes('BEGIN PRIVATE KEY'));
-    assert.equal(world.audit.verify().ok, true);
+    assert.equal((await world.audit.verify()).ok, true);
   });
 });

@@ -6,10 +6,11 @@ import path from 'node:path';
 import { systemClock } from '../../../src/core';
 import { ChainedAuditLog } from '../../../src/audit';
 import { ApprovalService } from '../../../src/approvals';
-import { openDatabase } from '../../../src/store/database';
-import { auditMigrations, SqliteAuditStore } from '../../../src/store/sqliteAuditStore';
-import { approvalMigrations, sqliteAtomic, SqliteApprovalStore } from '../../../src/store/sqliteApprovalStore';
+import { openSqliteDatabase } from '../../../src/store/sqliteDatabase';
+import { auditMigrations, SqlAuditStore } from '../../../src/store/sqlAuditStore';
+import { approvalMigrations, SqlApprovalStore } from '../../../src/store/sqlApprovalStore';
 import { actor, HASH_1, P, policyWith, submission } from './approvalFixtures';
+import { collect } from '../../helpers/collect';
 
 describe('exactly-once execution across processes', function () {
   this.timeout(60_000);
@@ -17,9 +18,9 @@ describe('exactly-once execution across processes', function () {
   it('when five bot processes on one SQLite file claim the same approved request at the same instant, then exactly one wins', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-race-'));
     const file = path.join(dir, 'keyward.sqlite');
-    const db = openDatabase({ file, migrations: [...auditMigrations, ...approvalMigrations] });
-    const audit = new ChainedAuditLog(new SqliteAuditStore(db));
-    const service = new ApprovalService({ store: new SqliteApprovalStore(db), audit, atomic: sqliteAtomic(db), policy: policyWith(), clock: systemClock });
+    const db = await openSqliteDatabase({ file, migrations: [...auditMigrations, ...approvalMigrations] });
+    const audit = new ChainedAuditLog(new SqlAuditStore(db));
+    const service = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: policyWith(), clock: systemClock });
     const request = await service.submit(submission());
     await service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     await service.vote({ requestId: request.id, voter: actor(P.approverBruno), decision: 'approve', reason: 'ok', planHash: HASH_1 });
@@ -36,13 +37,13 @@ describe('exactly-once execution across processes', function () {
     const winners = results.filter((r) => r.won);
     assert.equal(winners.length, 1, JSON.stringify(results));
     assert.deepEqual([...new Set(results.filter((r) => !r.won).map((r) => r.code))], ['RequestAlreadyDecided']);
-    const stored = service.get(request.id)!;
+    const stored = (await service.get(request.id))!;
     assert.equal(stored.status, 'executing');
-    const started = [...audit.records()].filter((r) => r.action === 'execution.started');
+    const started = (await collect(audit.records())).filter((r) => r.action === 'execution.started');
     assert.equal(started.length, 1);
     assert.equal(started[0]!.actor.objectId, winners[0]!.name);
-    assert.equal(audit.verify().ok, true);
-    db.close();
+    assert.equal((await audit.verify()).ok, true);
+    await db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

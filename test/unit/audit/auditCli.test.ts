@@ -9,22 +9,22 @@ import { AuditDigester, computeAuditHash, ChainedAuditLog, ed25519Signer, type A
 import { systemClock } from '../../../src/core';
 import { AuditDigestDirectory, loadOrCreateDigestKey } from '../../../src/store/auditDigestFiles';
 import { runAuditCli } from '../../../src/cli/audit';
-import { openDatabase } from '../../../src/store/database';
-import { auditMigrations, SqliteAuditStore } from '../../../src/store/sqliteAuditStore';
+import { openSqliteDatabase } from '../../../src/store/sqliteDatabase';
+import { auditMigrations, SqlAuditStore } from '../../../src/store/sqlAuditStore';
 
 const run = promisify(execFile);
 
-function seedStore(dataDir: string, count: number): void {
-  const db = openDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
-  const log = new ChainedAuditLog(new SqliteAuditStore(db));
-  for (let i = 1; i <= count; i += 1) log.append({ actor: { objectId: `p${i}` }, action: 'approval.vote.recorded', target: `t${i}`, requestId: 'r1', outcome: 'success', reason: `r${i}` });
-  db.close();
+async function seedStore(dataDir: string, count: number): Promise<void> {
+  const db = await openSqliteDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
+  const log = new ChainedAuditLog(new SqlAuditStore(db));
+  for (let i = 1; i <= count; i += 1) await log.append({ actor: { objectId: `p${i}` }, action: 'approval.vote.recorded', target: `t${i}`, requestId: 'r1', outcome: 'success', reason: `r${i}` });
+  await db.close();
 }
 
-function tamper(dataDir: string, sql: string): void {
-  const db = openDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: [] });
-  db.exec(sql);
-  db.close();
+async function tamper(dataDir: string, sql: string): Promise<void> {
+  const db = await openSqliteDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: [] });
+  db.raw.exec(sql);
+  await db.close();
 }
 
 async function cli(args: string[], dataDir: string): Promise<{ code: number; out: string; err: string }> {
@@ -42,7 +42,7 @@ describe('npm run audit (verify / export)', () => {
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('when the log is intact, then verify exits 0 and prints the head to keep as an anchor', async () => {
-    seedStore(dataDir, 4);
+    await seedStore(dataDir, 4);
     const result = await cli(['verify'], dataDir);
     assert.equal(result.code, 0, result.err);
     assert.match(result.out, /Audit log intact: 4 record\(s\)/);
@@ -58,8 +58,8 @@ describe('npm run audit (verify / export)', () => {
   ];
   for (const b of broken) {
     it(`when ${b.title}, then verify exits 1 and names the first bad record`, async () => {
-      seedStore(dataDir, 4);
-      tamper(dataDir, b.sql);
+      await seedStore(dataDir, 4);
+      await tamper(dataDir, b.sql);
       const result = await cli(['verify'], dataDir);
       assert.equal(result.code, 1);
       assert.match(result.out, b.expect);
@@ -67,16 +67,16 @@ describe('npm run audit (verify / export)', () => {
   }
 
   it('when an anchor from an earlier run no longer matches, then verify exits 1', async () => {
-    seedStore(dataDir, 3);
+    await seedStore(dataDir, 3);
     const anchor = /Head: (\S+)/.exec((await cli(['verify'], dataDir)).out)![1]!;
     assert.equal((await cli(['verify', '--anchor', anchor], dataDir)).code, 0);
-    tamper(dataDir, "UPDATE audit_log SET hash = '" + 'e'.repeat(64) + "' WHERE sequence = 3; UPDATE audit_head SET hash = '" + 'e'.repeat(64) + "'");
+    await tamper(dataDir, "UPDATE audit_log SET hash = '" + 'e'.repeat(64) + "' WHERE sequence = 3; UPDATE audit_head SET hash = '" + 'e'.repeat(64) + "'");
     const result = await cli(['verify', `--anchor=${anchor}`], dataDir);
     assert.equal(result.code, 1);
   });
 
   it('when exported, then every line is canonical JSON whose hash anyone can recompute, to stdout or a file', async () => {
-    seedStore(dataDir, 3);
+    await seedStore(dataDir, 3);
     const stdout = await cli(['export'], dataDir);
     const lines = stdout.out.trim().split('\n');
     assert.equal(lines.length, 3);
@@ -95,7 +95,7 @@ describe('npm run audit (verify / export)', () => {
     const missing = await cli(['verify'], path.join(dataDir, 'nowhere'));
     assert.equal(missing.code, 2);
     assert.match(missing.err, /No Keyward store/);
-    seedStore(dataDir, 1);
+    await seedStore(dataDir, 1);
     assert.equal((await cli(['frobnicate'], dataDir)).code, 2);
     assert.match((await cli(['verify', '--anchor', 'nope'], dataDir)).err, /--anchor needs/);
     assert.equal((await cli([], dataDir)).code, 2);
@@ -103,35 +103,35 @@ describe('npm run audit (verify / export)', () => {
 
   it('when run as "npm run audit -- verify", then the script reads KEYWARD_DATA_DIR and reports', async function () {
     this.timeout(60_000);
-    seedStore(dataDir, 2);
+    await seedStore(dataDir, 2);
     const { stdout } = await run('npm', ['run', '-s', 'audit', '--', 'verify'], { cwd: path.resolve(__dirname, '../../..'), env: { ...process.env, KEYWARD_DATA_DIR: dataDir } });
     assert.match(stdout, /Audit log intact: 2 record\(s\)/);
   });
 
   describe('with signed digests', () => {
     /** The bot's digester over the same store: key in <data>/audit, digests in <data>/audit-digests. */
-    function digest(): void {
-      const db = openDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
-      const store = new SqliteAuditStore(db);
+    async function digest(): Promise<void> {
+      const db = await openSqliteDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
+      const store = new SqlAuditStore(db);
       const signer = ed25519Signer(loadOrCreateDigestKey(path.join(dataDir, 'audit', 'digest-signing-key.pem')));
-      new AuditDigester({ store, signer, sink: new AuditDigestDirectory(path.join(dataDir, 'audit-digests')), audit: new ChainedAuditLog(store), clock: systemClock }).digestNow();
-      db.close();
+      await new AuditDigester({ store, signer, sink: new AuditDigestDirectory(path.join(dataDir, 'audit-digests')), audit: new ChainedAuditLog(store), clock: systemClock }).digestNow();
+      await db.close();
     }
 
     /** Someone with write access to the store rebuilds the whole log with valid hashes. */
-    function rewriteLog(): void {
-      tamper(dataDir, 'DELETE FROM audit_log; DELETE FROM audit_head;');
-      const db = openDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
-      const log = new ChainedAuditLog(new SqliteAuditStore(db));
-      for (let i = 1; i <= 6; i += 1) log.append({ actor: { objectId: `p${i}` }, action: 'approval.vote.recorded', target: `t${i}`, requestId: 'r1', outcome: 'success', reason: i === 2 ? 'forged' : `r${i}` });
-      db.close();
+    async function rewriteLog(): Promise<void> {
+      await tamper(dataDir, 'DELETE FROM audit_log; DELETE FROM audit_head;');
+      const db = await openSqliteDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
+      const log = new ChainedAuditLog(new SqlAuditStore(db));
+      for (let i = 1; i <= 6; i += 1) await log.append({ actor: { objectId: `p${i}` }, action: 'approval.vote.recorded', target: `t${i}`, requestId: 'r1', outcome: 'success', reason: i === 2 ? 'forged' : `r${i}` });
+      await db.close();
     }
 
     it('when the log and its digests agree, then verify says how many digests pinned it and prints the key fingerprint to compare', async () => {
-      seedStore(dataDir, 2);
-      digest();
-      seedStore(dataDir, 2);
-      digest();
+      await seedStore(dataDir, 2);
+      await digest();
+      await seedStore(dataDir, 2);
+      await digest();
       const result = await cli(['verify'], dataDir);
       assert.equal(result.code, 0, result.err + result.out);
       assert.match(result.out, /Signed digests: 2 verified \(#1–#2 in .*audit-digests\); the last, made .*, pins records up to 5\./);
@@ -139,9 +139,9 @@ describe('npm run audit (verify / export)', () => {
     });
 
     it('when the whole log was rewritten with valid hashes, then the chain alone passes but verify with the digests exits 1 at the first pinned record', async () => {
-      seedStore(dataDir, 3);
-      digest();
-      rewriteLog();
+      await seedStore(dataDir, 3);
+      await digest();
+      await rewriteLog();
       assert.equal((await cli(['verify', '--no-digests'], dataDir)).code, 0, 'a hash chain alone cannot see a full rewrite');
       const result = await cli(['verify'], dataDir);
       assert.equal(result.code, 1);
@@ -149,12 +149,12 @@ describe('npm run audit (verify / export)', () => {
     });
 
     it('when a digest file was edited or removed, or the public key is missing, then verify says so (exit 1, or 2 when it cannot check)', async () => {
-      seedStore(dataDir, 1);
-      digest();
-      seedStore(dataDir, 1);
-      digest();
-      seedStore(dataDir, 1);
-      digest();
+      await seedStore(dataDir, 1);
+      await digest();
+      await seedStore(dataDir, 1);
+      await digest();
+      await seedStore(dataDir, 1);
+      await digest();
       const dir = path.join(dataDir, 'audit-digests');
       const second = path.join(dir, 'digest-00000002.json');
       const original = fs.readFileSync(second, 'utf8');

@@ -4,11 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { canonicalJson, ManualClock, sha256Hex } from '../../../src/core';
-import { AuditDigester, chainRecord, ed25519Signer, nextDigest, verifyAuditChain, verifyDigestChain, type AuditDigest, type AuditRecord } from '../../../src/audit';
-import { openDatabase } from '../../../src/store/database';
+import { AuditDigester, chainRecord, ed25519Signer, nextDigest, verifyAuditChain, verifyAuditStream, verifyDigestChain, type AuditDigest, type AuditRecord } from '../../../src/audit';
+import { openSqliteDatabase } from '../../../src/store/sqliteDatabase';
 import { AuditDigestDirectory, loadOrCreateDigestKey, publicKeyFileFor } from '../../../src/store/auditDigestFiles';
-import { auditMigrations, SqliteAuditStore } from '../../../src/store/sqliteAuditStore';
+import { auditMigrations, SqlAuditStore } from '../../../src/store/sqlAuditStore';
 import { ChainedAuditLog } from '../../../src/audit';
+import { collect } from '../../helpers/collect';
 
 const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
 const signer = ed25519Signer(privateKey);
@@ -86,9 +87,9 @@ describe('audit digester (SQLite store + digest directory + key file)', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function world() {
-    const db = openDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: auditMigrations });
-    const store = new SqliteAuditStore(db);
+  async function world() {
+    const db = await openSqliteDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: auditMigrations });
+    const store = new SqlAuditStore(db);
     const clock = new ManualClock(Date.UTC(2026, 10, 29, 9));
     const log = new ChainedAuditLog(store, clock);
     const keyFile = path.join(dir, 'audit', 'digest-signing-key.pem');
@@ -97,15 +98,15 @@ describe('audit digester (SQLite store + digest directory + key file)', () => {
     return { db, store, log, clock, keyFile, sink, digester };
   }
 
-  it('when the first digest is made, then the key is announced in the log, the digest covers it, is written 0600 and verifies with the public key file', () => {
-    const w = world();
-    w.log.append({ actor: { objectId: 'p1' }, action: 'policy.loaded', target: 'policy.json', outcome: 'info' });
-    const first = w.digester.digestNow()!;
-    assert.deepEqual([...w.log.records()].map((r) => r.action), ['policy.loaded', 'audit.digest.key']);
+  it('when the first digest is made, then the key is announced in the log, the digest covers it, is written 0600 and verifies with the public key file', async () => {
+    const w = await world();
+    await w.log.append({ actor: { objectId: 'p1' }, action: 'policy.loaded', target: 'policy.json', outcome: 'info' });
+    const first = (await w.digester.digestNow())!;
+    assert.deepEqual((await collect(w.log.records())).map((r) => r.action), ['policy.loaded', 'audit.digest.key']);
     assert.equal(first.toSequence, 2, 'the key announcement is itself covered');
-    assert.equal(w.digester.digestNow(), undefined, 'nothing new: no digest, no second announcement');
-    w.log.append({ actor: { objectId: 'p1' }, action: 'approval.requested', target: 'approval/r1', outcome: 'success' });
-    assert.equal(w.digester.digestNow()?.number, 2);
+    assert.equal(await w.digester.digestNow(), undefined, 'nothing new: no digest, no second announcement');
+    await w.log.append({ actor: { objectId: 'p1' }, action: 'approval.requested', target: 'approval/r1', outcome: 'success' });
+    assert.equal((await w.digester.digestNow())?.number, 2);
     const files = fs.readdirSync(w.sink.dir);
     assert.deepEqual(files, ['digest-00000001.json', 'digest-00000002.json']);
     if (process.platform !== 'win32') {
@@ -115,24 +116,24 @@ describe('audit digester (SQLite store + digest directory + key file)', () => {
     const publicKeyFromFile = crypto.createPublicKey(fs.readFileSync(publicKeyFileFor(w.keyFile)));
     const checked = verifyDigestChain(w.sink.read(), publicKeyFromFile);
     assert.ok(checked.ok);
-    assert.equal(verifyAuditChain(w.log.records(), { anchors: checked.ok ? checked.anchors : [] }).ok, true);
-    w.db.close();
+    assert.equal((await verifyAuditStream(w.log.records(), { anchors: checked.ok ? checked.anchors : [] })).ok, true);
+    await w.db.close();
   });
 
-  it('when a digest file could not be written, then the next digest run writes it; a digest file that differs is refused, never overwritten', () => {
-    const w = world();
-    w.log.append({ actor: { objectId: 'p1' }, action: 'policy.loaded', target: 'policy.json', outcome: 'info' });
-    w.digester.digestNow();
+  it('when a digest file could not be written, then the next digest run writes it; a digest file that differs is refused, never overwritten', async () => {
+    const w = await world();
+    await w.log.append({ actor: { objectId: 'p1' }, action: 'policy.loaded', target: 'policy.json', outcome: 'info' });
+    await w.digester.digestNow();
     fs.rmSync(path.join(w.sink.dir, 'digest-00000001.json'));
-    w.log.append({ actor: { objectId: 'p1' }, action: 'approval.requested', target: 'approval/r1', outcome: 'success' });
-    w.digester.digestNow();
+    await w.log.append({ actor: { objectId: 'p1' }, action: 'approval.requested', target: 'approval/r1', outcome: 'success' });
+    await w.digester.digestNow();
     assert.deepEqual(fs.readdirSync(w.sink.dir), ['digest-00000001.json', 'digest-00000002.json']);
     const file = path.join(w.sink.dir, 'digest-00000002.json');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"toSequence":\d+/, '"toSequence":1'));
-    w.log.append({ actor: { objectId: 'p1' }, action: 'approval.vote.recorded', target: 'approval/r1', outcome: 'success' });
-    assert.throws(() => w.digester.digestNow(), { code: 'AuditChainBroken' });
+    await w.log.append({ actor: { objectId: 'p1' }, action: 'approval.vote.recorded', target: 'approval/r1', outcome: 'success' });
+    await assert.rejects(async () => await w.digester.digestNow(), { code: 'AuditChainBroken' });
     assert.match(fs.readFileSync(file, 'utf8'), /"toSequence":1/, 'the evidence is left as found');
-    w.db.close();
+    await w.db.close();
   });
 
   it('when the key file exists, then it is reused; when it is not an Ed25519 key, then start-up is refused with what to do', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { executorSettingsFrom } from '../../../src/bot/executor/executorRuntime';
+import { executorSettingsFrom } from '../../../src/app/executorRuntime';
 import { loadConfig } from '../../../src/config';
 
 describe('executor configuration', () => {

@@ -4,8 +4,8 @@ import { renderRunCard } from '../../../src/bot/cards/runCard';
 import { renderVerifyCard } from '../../../src/bot/cards/runVerifyCard';
 import { parseRunCardData, runActionData } from '../../../src/bot/cards/runCardData';
 import { VERBS } from '../../../src/bot/cards/verbs';
-import { evaluateReadiness, type Plan } from '../../../src/customerKey';
-import { EMULATOR_KEY_URI_OPTIONS, type Run, type StepState } from '../../../src/executor';
+import { evaluateReadiness } from '../../../src/customerKey';
+import { EMULATOR_KEY_URI_OPTIONS } from '../../../src/executor';
 import { assertValidCard } from '../../helpers/cardRules';
 import { hsmPlan, premiumPlan, runOf } from '../../executor/executorFixtures';
 

@@ -3,13 +3,13 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { isAppError } from '../../../src/core';
 import { leaseOwnerIsDead, newLeaseOwner, type Run } from '../../../src/executor';
-import { openDatabase, type Database } from '../../../src/store/database';
-import { executorMigrations, SqliteRunStore } from '../../../src/store/sqliteRunStore';
+import { openSqliteDatabase, type SqliteDatabase } from '../../../src/store/sqliteDatabase';
+import { executorMigrations, SqlRunStore } from '../../../src/store/sqlRunStore';
 import { premiumPlan } from '../../executor/executorFixtures';
 
 describe('run store: journal, compare-and-set and leases (SQLite)', () => {
-  let db: Database;
-  let store: SqliteRunStore;
+  let db: SqliteDatabase;
+  let store: SqlRunStore;
   const plan = premiumPlan();
   const run = (id = 'run_aaaaaaaaaaaa', requestId = 'req-1'): Run => ({
     id,
@@ -25,49 +25,49 @@ describe('run store: journal, compare-and-set and leases (SQLite)', () => {
     updatedAt: '2026-01-01T00:00:00.000Z',
   });
 
-  beforeEach(() => {
-    db = openDatabase({ file: ':memory:', migrations: executorMigrations });
-    store = new SqliteRunStore(db, () => new Date(Date.UTC(2026, 0, 1)));
+  beforeEach(async () => {
+    db = await openSqliteDatabase({ file: ':memory:', migrations: executorMigrations });
+    store = new SqlRunStore(db, () => new Date(Date.UTC(2026, 0, 1)));
   });
-  afterEach(() => db.close());
+  afterEach(async () => await db.close());
 
-  it('when a run is stored and changed, then each change is a compare-and-set that writes its journal lines with it, in order', () => {
-    store.insert(run(), [{ stepIndex: null, phase: 'run.created', detail: {} }]);
-    const first = store.get('run_aaaaaaaaaaaa')!;
+  it('when a run is stored and changed, then each change is a compare-and-set that writes its journal lines with it, in order', async () => {
+    await store.insert(run(), [{ stepIndex: null, phase: 'run.created', detail: {} }]);
+    const first = (await store.get('run_aaaaaaaaaaaa'))!;
     const next = { ...first, version: 2, steps: first.steps.map((s) => (s.index === 0 ? { ...s, status: 'running' as const } : s)) };
-    assert.equal(store.commit(next, 1, [{ stepIndex: 0, phase: 'step.check', detail: { attempt: 1 } }]), true);
-    assert.equal(store.commit(next, 1, [{ stepIndex: 0, phase: 'step.apply', detail: {} }]), false, 'a stale version writes nothing');
-    assert.deepEqual(store.journal('run_aaaaaaaaaaaa').map((e) => [e.seq, e.phase, e.stepIndex]), [[1, 'run.created', null], [2, 'step.check', 0]]);
-    assert.equal(store.getByRequest('req-1')?.steps[0]?.status, 'running');
-    assert.throws(() => store.commit({ ...next, version: 9 }, 2, []), /version must move/);
+    assert.equal(await store.commit(next, 1, [{ stepIndex: 0, phase: 'step.check', detail: { attempt: 1 } }]), true);
+    assert.equal(await store.commit(next, 1, [{ stepIndex: 0, phase: 'step.apply', detail: {} }]), false, 'a stale version writes nothing');
+    assert.deepEqual((await store.journal('run_aaaaaaaaaaaa')).map((e) => [e.seq, e.phase, e.stepIndex]), [[1, 'run.created', null], [2, 'step.check', 0]]);
+    assert.equal((await store.getByRequest('req-1'))?.steps[0]?.status, 'running');
+    await assert.rejects(async () => await store.commit({ ...next, version: 9 }, 2, []), /version must move/);
     // Events from outside the lease holder (an officer's certificate) add lines, never a version.
-    store.appendJournal('run_aaaaaaaaaaaa', [{ stepIndex: 0, phase: 'input.accepted', detail: { officer: 'x' } }]);
-    assert.equal(store.get('run_aaaaaaaaaaaa')?.version, 2);
-    assert.equal(store.commit({ ...next, version: 3 }, 2, [{ stepIndex: 0, phase: 'step.apply', detail: {} }]), true, 'the drive is not disturbed');
-    assert.deepEqual(store.journal('run_aaaaaaaaaaaa').map((e) => e.phase), ['run.created', 'step.check', 'input.accepted', 'step.apply']);
+    await store.appendJournal('run_aaaaaaaaaaaa', [{ stepIndex: 0, phase: 'input.accepted', detail: { officer: 'x' } }]);
+    assert.equal((await store.get('run_aaaaaaaaaaaa'))?.version, 2);
+    assert.equal(await store.commit({ ...next, version: 3 }, 2, [{ stepIndex: 0, phase: 'step.apply', detail: {} }]), true, 'the drive is not disturbed');
+    assert.deepEqual((await store.journal('run_aaaaaaaaaaaa')).map((e) => e.phase), ['run.created', 'step.check', 'input.accepted', 'step.apply']);
   });
 
-  it('when a second run is stored for the same request, then it is refused: one run per approval', () => {
-    store.insert(run(), []);
-    assert.throws(() => store.insert(run('run_bbbbbbbbbbbb', 'req-1'), []), (error: unknown) => isAppError(error, 'ConcurrentUpdate'));
-    assert.equal(store.list().length, 1);
+  it('when a second run is stored for the same request, then it is refused: one run per approval', async () => {
+    await store.insert(run(), []);
+    await assert.rejects(async () => await store.insert(run('run_bbbbbbbbbbbb', 'req-1'), []), (error: unknown) => isAppError(error, 'ConcurrentUpdate'));
+    assert.equal((await store.list()).length, 1);
   });
 
-  it('when two processes want the same run, then only one holds the lease until it lapses, and a holder proved dead is replaced at once', () => {
-    store.insert(run(), []);
-    assert.equal(store.acquireLease('run_aaaaaaaaaaaa', 'host/1/a', 1_000, 60_000), true);
-    assert.equal(store.acquireLease('run_aaaaaaaaaaaa', 'host/2/b', 30_000, 60_000), false, 'held');
-    assert.equal(store.acquireLease('run_aaaaaaaaaaaa', 'host/1/a', 30_000, 60_000), true, 'the holder may take it again');
-    assert.equal(store.renewLease('run_aaaaaaaaaaaa', 'host/1/a', 50_000, 60_000), true);
-    assert.equal(store.acquireLease('run_aaaaaaaaaaaa', 'host/2/b', 100_000, 60_000), false, 'renewed: still held');
-    assert.equal(store.acquireLease('run_aaaaaaaaaaaa', 'host/2/b', 110_000, 60_000), true, 'lapsed: taken over');
-    assert.equal(store.renewLease('run_aaaaaaaaaaaa', 'host/1/a', 111_000, 60_000), false, 'the old holder learns it lost the run');
-    assert.equal(store.acquireLease('run_aaaaaaaaaaaa', 'host/3/c', 120_000, 60_000, 'host/9/z'), false, 'replacing someone else than the holder does nothing');
-    assert.equal(store.acquireLease('run_aaaaaaaaaaaa', 'host/3/c', 120_000, 60_000, 'host/2/b'), true, 'replacing the (dead) holder');
-    store.releaseLease('run_aaaaaaaaaaaa', 'host/2/b');
-    assert.equal(store.lease('run_aaaaaaaaaaaa')?.owner, 'host/3/c', 'only the holder can release');
-    store.releaseLease('run_aaaaaaaaaaaa', 'host/3/c');
-    assert.equal(store.lease('run_aaaaaaaaaaaa'), undefined);
+  it('when two processes want the same run, then only one holds the lease until it lapses, and a holder proved dead is replaced at once', async () => {
+    await store.insert(run(), []);
+    assert.equal(await store.acquireLease('run_aaaaaaaaaaaa', 'host/1/a', 1_000, 60_000), true);
+    assert.equal(await store.acquireLease('run_aaaaaaaaaaaa', 'host/2/b', 30_000, 60_000), false, 'held');
+    assert.equal(await store.acquireLease('run_aaaaaaaaaaaa', 'host/1/a', 30_000, 60_000), true, 'the holder may take it again');
+    assert.equal(await store.renewLease('run_aaaaaaaaaaaa', 'host/1/a', 50_000, 60_000), true);
+    assert.equal(await store.acquireLease('run_aaaaaaaaaaaa', 'host/2/b', 100_000, 60_000), false, 'renewed: still held');
+    assert.equal(await store.acquireLease('run_aaaaaaaaaaaa', 'host/2/b', 110_000, 60_000), true, 'lapsed: taken over');
+    assert.equal(await store.renewLease('run_aaaaaaaaaaaa', 'host/1/a', 111_000, 60_000), false, 'the old holder learns it lost the run');
+    assert.equal(await store.acquireLease('run_aaaaaaaaaaaa', 'host/3/c', 120_000, 60_000, 'host/9/z'), false, 'replacing someone else than the holder does nothing');
+    assert.equal(await store.acquireLease('run_aaaaaaaaaaaa', 'host/3/c', 120_000, 60_000, 'host/2/b'), true, 'replacing the (dead) holder');
+    await store.releaseLease('run_aaaaaaaaaaaa', 'host/2/b');
+    assert.equal((await store.lease('run_aaaaaaaaaaaa'))?.owner, 'host/3/c', 'only the holder can release');
+    await store.releaseLease('run_aaaaaaaaaaaa', 'host/3/c');
+    assert.equal(await store.lease('run_aaaaaaaaaaaa'), undefined);
   });
 
   it('when a lease holder ran on this host and its process is gone, then it is known dead; anything else is not', () => {

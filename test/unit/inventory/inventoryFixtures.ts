@@ -9,11 +9,11 @@ import type { ManagedHsmInfo, VaultInfo } from '../../../src/azure/ports';
 import { buildSetupPlan, validateSpec, type ChecklistLine, type CustomerKeyDraft, type KeyRef, type Plan } from '../../../src/customerKey';
 import { InventoryService, type RecordableRun } from '../../../src/inventory/inventoryService';
 import type { KeyChecker } from '../../../src/inventory/inventoryPorts';
-import { openDatabase, type Database } from '../../../src/store/database';
-import { onboardingMigrations } from '../../../src/store/sqliteOnboardingStore';
-import { inventoryMigrations, SqliteInventoryStore } from '../../../src/store/sqliteInventoryStore';
-import { inventoryJourneyMigrations } from '../../../src/store/sqliteInventoryJourneyStore';
-import { depDownloadMigrations, SqliteDepDownloadStore } from '../../../src/store/sqliteDepDownloadStore';
+import { openSqliteDatabase, type SqliteDatabase } from '../../../src/store/sqliteDatabase';
+import { inventoryMigrations, SqlInventoryStore } from '../../../src/store/sqlInventoryStore';
+import { inventoryJourneyMigrations } from '../../../src/store/sqlOpsJourneyStore';
+import { depDownloadMigrations, SqlDepDownloadStore } from '../../../src/store/sqlDepDownloadStore';
+import { onboardingMigrations } from '../../../src/store/sqlOnboardingStore';
 import { DownloadService } from '../../../src/server/downloads';
 import type { AuditEventInput } from '../../../src/audit/auditRecord';
 import { CONTEXT, hsmDraft, premiumDraft } from '../customerKey/fixtures/specs';
@@ -74,7 +74,7 @@ export class FakeChecker implements KeyChecker {
 }
 
 export interface InventoryWorld {
-  db: Database;
+  db: SqliteDatabase;
   clock: ManualClock;
   inventory: InventoryService;
   downloads: DownloadService;
@@ -87,19 +87,19 @@ export interface InventoryWorld {
   hsmPlan: Plan;
 }
 
-export function inventoryWorld(options: { seed?: boolean } = {}): InventoryWorld {
-  const db = openDatabase({ file: ':memory:', migrations: [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...onboardingMigrations] });
+export async function inventoryWorld(options: { seed?: boolean } = {}): Promise<InventoryWorld> {
+  const db = await openSqliteDatabase({ file: ':memory:', migrations: [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...onboardingMigrations] });
   const clock = new ManualClock(Date.UTC(2026, 10, 29, 9, 0));
-  const inventory = new InventoryService({ store: new SqliteInventoryStore(db), clock });
+  const inventory = new InventoryService({ store: new SqlInventoryStore(db), clock });
   const audit: AuditEventInput[] = [];
-  const downloads = new DownloadService({ store: new SqliteDepDownloadStore(db), clock, baseUrl: () => 'https://keyward.example.org', ttlMs: 60 * 60_000, audit: { append: (e) => audit.push(e) } });
+  const downloads = new DownloadService({ store: new SqlDepDownloadStore(db), clock, baseUrl: () => 'https://keyward.example.org', ttlMs: 60 * 60_000, audit: recordingAudit(audit) });
   const vaults = new Map<string, VaultInfo>();
   const hsms = new Map<string, ManagedHsmInfo>();
   const premiumPlan = setupPlanOf(premiumDraft());
   const hsmPlan = setupPlanOf(hsmDraft());
   if (options.seed !== false) {
-    inventory.recordRun(finishedSetupRun(premiumPlan, '11111111-1111-4111-8111-111111111111'), { custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] } });
-    inventory.recordRun(finishedSetupRun(hsmPlan, '22222222-2222-4222-8222-222222222222'), { custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] } });
+    await inventory.recordRun(finishedSetupRun(premiumPlan, '11111111-1111-4111-8111-111111111111'), { custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] } });
+    await inventory.recordRun(finishedSetupRun(hsmPlan, '22222222-2222-4222-8222-222222222222'), { custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] } });
   }
   return {
     db,
@@ -116,6 +116,15 @@ export function inventoryWorld(options: { seed?: boolean } = {}): InventoryWorld
     },
     premiumPlan,
     hsmPlan,
+  };
+}
+
+/** An audit port that keeps what it is given (fails like the real one only when told to: never here). */
+export function recordingAudit(into: AuditEventInput[]): { append(event: AuditEventInput): Promise<unknown> } {
+  return {
+    append: async (event) => {
+      into.push(event);
+    },
   };
 }
 

@@ -37,15 +37,15 @@ describe('security-domain custody (pure)', () => {
     assert.equal(custodyOf({ shares: [], statements: [], now: new Date(iso(1)), everyDays: 90 }), undefined);
   });
 
-  it('when attestations are off (0 days), then nobody is asked and nobody\'s confirmation goes stale', () => {
+  it('when attestations are off (0 days), then nobody is asked and nobody\'s confirmation goes stale', async () => {
     const statements: AttestationStatement[] = [];
-    const store = { statements: () => statements, putStatement: (st: AttestationStatement) => void statements.push(st), lastRequestedAt: () => undefined, setRequestedAt: () => undefined, transaction: <T>(work: () => T) => work() };
+    const store = { statements: async () => statements, putStatement: async (st: AttestationStatement) => void statements.push(st), lastRequestedAt: async () => undefined, setRequestedAt: async () => undefined, transaction: <T>(work: () => Promise<T>) => work() };
     const clock = new ManualClock(T0 + 400 * DAY);
-    const off = new ShareAttestations({ store, shares: () => shares(0), activeHsms: () => ['hsm-a'], audit: { append: () => undefined }, clock, everyDays: 0 });
-    assert.deepEqual(off.takeDue(), []);
-    assert.equal(off.custody('hsm-a')?.health, 'healthy');
-    const on = new ShareAttestations({ store, shares: () => shares(0), activeHsms: () => ['hsm-a'], audit: { append: () => undefined }, clock, everyDays: 90 });
-    assert.deepEqual(on.takeDue().map((c) => c.health), ['unproven']);
+    const off = new ShareAttestations({ store, shares: async () => shares(0), activeHsms: async () => ['hsm-a'], audit: { append: async () => undefined }, clock, everyDays: 0 });
+    assert.deepEqual(await off.takeDue(), []);
+    assert.equal((await off.custody('hsm-a'))?.health, 'healthy');
+    const on = new ShareAttestations({ store, shares: async () => shares(0), activeHsms: async () => ['hsm-a'], audit: { append: async () => undefined }, clock, everyDays: 90 });
+    assert.deepEqual((await on.takeDue()).map((c) => c.health), ['unproven']);
   });
 });
 

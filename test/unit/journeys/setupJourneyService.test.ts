@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, ManualClock, isAppError } from '../../../src/core';
-import { openDatabase } from '../../../src/store/database';
-import { journeyMigrations, SqliteJourneyStore } from '../../../src/store/sqliteJourneyStore';
+import { openSqliteDatabase } from '../../../src/store/sqliteDatabase';
+import { journeyMigrations, SqlJourneyStore } from '../../../src/store/sqlJourneyStore';
 import { SetupJourneyService } from '../../../src/journeys/setupJourneyService';
 import type { SubmitRequest } from '../../../src/approvals/submitRequest';
 import type { AuditEventInput } from '../../../src/audit/auditRecord';
@@ -15,16 +15,17 @@ const B = LOCAL_SUBSCRIPTIONS.secondary.id;
 const operator = { aadObjectId: LOCAL_PEOPLE.operator.objectId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID };
 const cardContext = { knownPeople: [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana].map((p) => ({ objectId: p.objectId, name: p.displayName })), custodiansRequired: true };
 
-function setup() {
-  const db = openDatabase({ file: ':memory:', migrations: journeyMigrations });
+async function setup() {
+  const db = await openSqliteDatabase({ file: ':memory:', migrations: journeyMigrations });
   const reader = new FakeAzureReader([A, B]);
   const audit: AuditEventInput[] = [];
   const submitted: SubmitRequest[] = [];
   const clock = new ManualClock(Date.UTC(2026, 10, 29, 9));
   const service = new SetupJourneyService({
-    store: new SqliteJourneyStore(db),
+    store: new SqlJourneyStore(db),
+    atomic: db.atomic,
     reader,
-    audit: { append: (event) => audit.push(event) },
+    audit: { append: async (event) => void audit.push(event) },
     approvals: { submit: (request) => (submitted.push(request), { id: 'req_test_1' }) },
     clock,
     logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
@@ -60,8 +61,8 @@ async function walkPremium(service: SetupJourneyService, start: SetupJourney): P
 
 describe('setup journey service', () => {
   it('when an operator walks a Premium setup with valid answers, then preflight is green, the plan has a hash, and submit hands it to approvals', async () => {
-    const { service, submitted, audit } = setup();
-    let j = await walkPremium(service, service.start(operator, 'conv-1', { conversation: { id: 'conv-1' } }));
+    const { service, submitted, audit } = await setup();
+    let j = await walkPremium(service, await service.start(operator, 'conv-1', { conversation: { id: 'conv-1' } }));
     assert.equal(j.stage, 'preflight');
     assert.equal(j.preflight?.ready, true, JSON.stringify(j.preflight?.lines.filter((l) => l.status !== 'pass'), null, 1));
     j = await service.preview(at(j), operator);
@@ -77,8 +78,8 @@ describe('setup journey service', () => {
   });
 
   it('when values are wrong, then each wrong field gets a message, every value is kept, and the journey does not move', async () => {
-    const { service } = setup();
-    let j = await service.submitStep(at(service.start(operator, 'c', {})), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
+    const { service } = await setup();
+    let j = await service.submitStep(at(await service.start(operator, 'c', {})), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
     j = await service.submitStep(at(j), operator, 'sites', {
       'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg', 'sites.A.region': 'westeurope',
       'sites.B.subscriptionId': A, 'sites.B.resourceGroup': 'rg', 'sites.B.region': 'atlantis',
@@ -93,9 +94,9 @@ describe('setup journey service', () => {
   });
 
   it('when a vault name is taken or has an underscore, then the names card says so at that field', async () => {
-    const { service, reader } = setup();
+    const { service, reader } = await setup();
     reader.takenNames.add('kv-taken-a');
-    let j = await service.submitStep(at(service.start(operator, 'c', {})), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
+    let j = await service.submitStep(at(await service.start(operator, 'c', {})), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
     j = await service.submitStep(at(j), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-b', 'sites.B.region': 'swedencentral' });
     j = await service.submitStep(at(j), operator, 'names', { 'sites.A.vaultName.exchange': 'kv_bad_a', 'sites.B.vaultName.exchange': 'kv-ok-b', 'sites.A.keyName.exchange': 'k-a', 'sites.B.keyName.exchange': 'k-b', keySize: '3072', accessModel: 'rbac' });
     assert.match(j.errors['sites.A.vaultName.exchange'] ?? '', /underscore/i);
@@ -105,9 +106,9 @@ describe('setup journey service', () => {
   });
 
   it('when the mandatory retention feature is not registered, then preflight is red with the exact command and the journey waits', async () => {
-    const { service, reader } = setup();
+    const { service, reader } = await setup();
     reader.features.set(B, 'NotRegistered');
-    const j = await walkPremium(service, service.start(operator, 'c', {}));
+    const j = await walkPremium(service, await service.start(operator, 'c', {}));
     assert.equal(j.stage, 'preflight');
     assert.equal(j.preflight?.ready, false);
     const line = j.preflight?.lines.find((l) => l.status === 'fail' && /retention/i.test(l.title));
@@ -118,7 +119,7 @@ describe('setup journey service', () => {
       if (refused.stage !== 'preview') throw Object.assign(new Error('refused'), { code: 'refused' });
     }, { code: 'refused' });
     reader.features.set(B, 'Registered');
-    const again = service.get(j.id);
+    const again = await service.get(j.id);
     const rerun = await service.rerunPreflight(at(again), operator);
     assert.equal(rerun.preflight?.ready, true);
     assertValidCard(renderSetupCard(again, cardContext), 'red preflight card');
@@ -126,9 +127,9 @@ describe('setup journey service', () => {
 
   // Issue 11 item 8: the mandatory-retention wait is never silent and never forever.
   it('when Microsoft has not confirmed the mandatory retention period yet, then each re-check says for how long and what to do, and after five business days says to contact Microsoft', async () => {
-    const { service, reader, clock } = setup();
+    const { service, reader, clock } = await setup();
     reader.features.set(B, 'Pending');
-    let j = await walkPremium(service, service.start(operator, 'c', {}));
+    let j = await walkPremium(service, await service.start(operator, 'c', {}));
     const lineOf = (journey: SetupJourney) => journey.preflight?.lines.find((l) => l.id === 'mandatoryRetention:B');
     assert.equal(lineOf(j)?.status, 'fail');
     assert.match(lineOf(j)?.detail ?? '', /is Pending \(0 business days so far\).*Make sure Microsoft was told/);
@@ -152,8 +153,8 @@ describe('setup journey service', () => {
   });
 
   it('when a stale card is clicked, then nothing changes and the current card comes back with a note', async () => {
-    const { service } = setup();
-    const start = service.start(operator, 'c', {});
+    const { service } = await setup();
+    const start = await service.start(operator, 'c', {});
     const moved = await service.submitStep(at(start), operator, 'choice', { protection: 'managedHsm', workloads: 'exchange,sharePoint' });
     const stale = await service.submitStep(at(start), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
     assert.equal(stale.version, moved.version);
@@ -162,24 +163,24 @@ describe('setup journey service', () => {
   });
 
   it("when someone else clicks the operator's card, then it is refused as not theirs and audited", async () => {
-    const { service, audit } = setup();
-    const start = service.start(operator, 'c', {});
+    const { service, audit } = await setup();
+    const start = await service.start(operator, 'c', {});
     const other = { aadObjectId: LOCAL_PEOPLE.observer.objectId, name: 'Omar' };
     await assert.rejects(() => service.submitStep(at(start), other, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' }), (error: unknown) => isAppError(error, 'NotYourJourney'));
     assert.ok(audit.some((e) => e.action === 'journey.foreign_click' && e.outcome === 'denied'));
   });
 
   it('when a card payload is edited by hand, then unreadable fields get messages and nothing moves', async () => {
-    const { service } = setup();
-    const start = service.start(operator, 'c', {});
+    const { service } = await setup();
+    const start = await service.start(operator, 'c', {});
     const j = await service.submitStep(at(start), operator, 'choice', { protection: { $ne: 1 }, workloads: ['x'] });
     assert.equal(j.stage, 'choice');
     assert.ok(Object.keys(j.errors).length > 0);
   });
 
   it('when a Managed HSM setup has too few officers, a quorum above them, or no cost acknowledgment, then each is a field error', async () => {
-    const { service } = setup();
-    let j = await service.submitStep(at(service.start(operator, 'c', {})), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload' });
+    const { service } = await setup();
+    let j = await service.submitStep(at(await service.start(operator, 'c', {})), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload' });
     j = await service.submitStep(at(j), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-b', 'sites.B.region': 'northeurope' });
     j = await service.submitStep(at(j), operator, 'names', { 'sites.A.hsmName': 'hsm-ck-a-1', 'sites.B.hsmName': 'hsm-ck-b-1', 'sites.A.keyName.multiWorkload': 'k-a', 'sites.B.keyName.multiWorkload': 'k-b', keySize: '3072' });
     assert.equal(j.stage, 'hsm', JSON.stringify(j.errors));
@@ -213,15 +214,15 @@ describe('setup journey service', () => {
   });
 
   it('when every stage is rendered, then each card passes the card rules', async () => {
-    const { service } = setup();
-    let j = service.start(operator, 'c', {});
+    const { service } = await setup();
+    let j = await service.start(operator, 'c', {});
     assertValidCard(renderSetupCard(j, cardContext), 'choice');
     j = await walkPremium(service, j);
     assertValidCard(renderSetupCard(j, cardContext), 'preflight');
     j = await service.preview(at(j), operator);
     assertValidCard(renderSetupCard(j, cardContext), 'preview');
-    assertValidCard(renderJourneyListCard(service.listFor(operator, 'c')), 'status');
-    const back = service.back(at(j), operator);
+    assertValidCard(renderJourneyListCard(await service.listFor(operator, 'c')), 'status');
+    const back = await service.back(at(j), operator);
     assert.equal(back.stage, 'preflight');
   });
 });

@@ -9,23 +9,23 @@ const BRUNO = { aadObjectId: LOCAL_PEOPLE.approverBruno.objectId, name: LOCAL_PE
 describe('teardown journey', () => {
   let world: InventoryWorld;
   let s: ReturnType<typeof servicesFor>;
-  beforeEach(() => {
-    world = inventoryWorld();
+  beforeEach(async () => {
+    world = await inventoryWorld();
     s = servicesFor(world, { coolingOffMs: 10 * 60_000 });
   });
-  const hsms = () => world.inventory.containers().filter((c) => c.kind === 'managedHsm');
+  const hsms = async () => (await world.inventory.containers()).filter((c) => c.kind === 'managedHsm');
 
   async function approved() {
-    let t = s.teardown.start(OPERATOR, 'c', {});
-    t = await s.teardown.choose(at(t), OPERATOR, { targetIds: hsms().map((c) => c.id).join(',') });
+    let t = await s.teardown.start(OPERATOR, 'c', {});
+    t = await s.teardown.choose(at(t), OPERATOR, { targetIds: (await hsms()).map((c) => c.id).join(',') });
     t = await s.teardown.confirm(at(t), OPERATOR, { 'confirm.0': t.targets![0]!.name, 'confirm.1': t.targets![1]!.name, reason: 'Ends.' }, {});
     assert.equal(t.stage, 'submitted', JSON.stringify(t.errors));
-    return s.teardown.onRequestChanged({ id: t.requestId!, status: 'approved', executeBy: new Date(world.clock.now().getTime() + 3600_000).toISOString() })!;
+    return (await s.teardown.onRequestChanged({ id: t.requestId!, status: 'approved', executeBy: new Date(world.clock.now().getTime() + 3600_000).toISOString() }))!;
   }
 
   it('when a typed name differs only in case, then it is refused: the name must be typed exactly', async () => {
-    let t = s.teardown.start(OPERATOR, 'c', {});
-    t = await s.teardown.choose(at(t), OPERATOR, { targetIds: hsms()[0]!.id });
+    let t = await s.teardown.start(OPERATOR, 'c', {});
+    t = await s.teardown.choose(at(t), OPERATOR, { targetIds: (await hsms())[0]!.id });
     t = await s.teardown.confirm(at(t), OPERATOR, { 'confirm.0': t.targets![0]!.name.toUpperCase(), reason: 'Ends.' }, {});
     assert.match(t.errors['confirm.0'] ?? '', /Type the name exactly as shown/);
     assert.equal(s.submitted.length, 0);
@@ -35,7 +35,7 @@ describe('teardown journey', () => {
     const t = await approved();
     assert.equal(t.stage, 'coolingOff');
     const request = { journeyId: t.id, planHash: t.planHash! };
-    assert.equal(s.teardown.planFor(request), undefined);
+    assert.equal(await s.teardown.planFor(request), undefined);
     world.clock.advance(10 * 60_000 - 1);
     assert.deepEqual(await s.teardown.releaseDue(), []);
     assert.equal(s.started.length, 0);
@@ -43,7 +43,7 @@ describe('teardown journey', () => {
     const [released] = await s.teardown.releaseDue();
     assert.equal(released!.released, true);
     assert.deepEqual(s.started, [t.requestId]);
-    assert.deepEqual(s.teardown.planFor(request), t.plan);
+    assert.deepEqual(await s.teardown.planFor(request), t.plan);
   });
 
   it('when someone who is neither the requester nor an approver presses Cancel, then it is refused; an approver cancels, and the plan is never released', async () => {
@@ -54,7 +54,7 @@ describe('teardown journey', () => {
     assert.equal(cancelled.cancelled?.role, 'approver');
     world.clock.advance(60 * 60_000);
     assert.deepEqual(await s.teardown.releaseDue(), []);
-    assert.equal(s.teardown.planFor({ journeyId: t.id, planHash: t.planHash! }), undefined);
+    assert.equal(await s.teardown.planFor({ journeyId: t.id, planHash: t.planHash! }), undefined);
   });
 
   it('when the subscription becomes Disabled during the cooling-off, then the re-check holds it (nothing starts) and says why', async () => {
@@ -73,7 +73,7 @@ describe('teardown journey', () => {
     await s.teardown.releaseDue();
     const scheduled = new Date(world.clock.now().getTime() + 90 * 86_400_000).toISOString();
     const steps = t.plan!.steps.map((step) => ({ index: step.index, kind: step.kind, status: 'done', output: step.kind.startsWith('delete') ? { state: 'softDeleted', scheduledPurgeDate: scheduled } : { state: 'scheduled', scheduledPurgeDate: scheduled } }));
-    const waiting = s.teardown.onRequestChanged({ id: t.requestId!, status: 'succeeded' }, { status: 'succeeded', steps })!;
+    const waiting = (await s.teardown.onRequestChanged({ id: t.requestId!, status: 'succeeded' }, { status: 'succeeded', steps }))!;
     assert.equal(waiting.stage, 'awaitingPurge');
     for (const target of t.targets!) s.reader.deleted.set(target.name.toLowerCase(), { name: target.name, location: target.region, scheduledPurgeDate: scheduled });
     s.reader.providerError = true;
@@ -86,7 +86,7 @@ describe('teardown journey', () => {
     const [done] = await s.teardown.watchPurges();
     assert.equal(done!.stage, 'done');
     assert.ok(done!.billingStoppedAt);
-    assert.ok(hsms().every((c) => c.status === 'purged'));
+    assert.ok((await hsms()).every((c) => c.status === 'purged'));
   });
 
   it('before the scheduled purge date, a soft-deleted target is looked up at most every watch interval', async () => {
@@ -95,7 +95,7 @@ describe('teardown journey', () => {
     await s.teardown.releaseDue();
     const scheduled = new Date(world.clock.now().getTime() + 90 * 86_400_000).toISOString();
     const steps = t.plan!.steps.map((step) => ({ index: step.index, kind: step.kind, status: 'done', output: { state: step.kind.startsWith('delete') ? 'softDeleted' : 'scheduled', scheduledPurgeDate: scheduled } }));
-    s.teardown.onRequestChanged({ id: t.requestId!, status: 'succeeded' }, { status: 'succeeded', steps });
+    await s.teardown.onRequestChanged({ id: t.requestId!, status: 'succeeded' }, { status: 'succeeded', steps });
     for (const target of t.targets!) s.reader.deleted.set(target.name.toLowerCase(), { name: target.name, location: target.region, scheduledPurgeDate: scheduled });
     await s.teardown.watchPurges();
     const calls = s.reader.calls.length;

@@ -1,50 +1,40 @@
-import { silentLogger, toAppError, type Clock, type Logger } from '../../core';
-import type { AzureReader } from '../../azure/ports';
-import type { ApprovalChange } from '../../approvals/approvalService';
-import type { ApprovalRequest, ConversationRef } from '../../approvals/approvalTypes';
-import { MANDATORY_RETENTION_FEATURE, servicePrincipalFor, type DepScope, type Plan } from '../../customerKey';
-import { HealthMonitor, type HealthCheckResult } from '../../inventory/healthMonitor';
-import { InventoryService, type RecordableRun } from '../../inventory/inventoryService';
-import type { KeyChecker } from '../../inventory/inventoryPorts';
-import type { OpsJourneyBase } from '../../inventory/opsJourney';
-import { RotationReminders } from '../../inventory/rotationReminders';
-import type { DepJourney } from '../../journeys/depJourney';
-import { DepJourneyService, journeyDeps } from '../../journeys/depJourneyService';
-import type { RollJourney } from '../../journeys/rollJourney';
-import { RollJourneyService } from '../../journeys/rollJourneyService';
-import type { JourneyOwner, SetupJourney } from '../../journeys/setupJourney';
-import type { TeardownJourney } from '../../journeys/teardownJourney';
-import { TeardownJourneyService, type TeardownEvent } from '../../journeys/teardownJourneyService';
-import { DownloadService } from '../../server/downloads';
-import type { Database, Migration } from '../../store/database';
-import { depDownloadMigrations, SqliteDepDownloadStore } from '../../store/sqliteDepDownloadStore';
-import { inventoryJourneyMigrations, SqliteInventoryJourneyStore } from '../../store/sqliteInventoryJourneyStore';
-import { inventoryMigrations, SqliteInventoryStore } from '../../store/sqliteInventoryStore';
-import type { ApprovalsRuntime } from '../approvals/approvalsRuntime';
-import { BotNotifier, type ProactiveAdapter } from '../approvals/botNotifier';
-import type { Notifier } from '../approvals/notifier';
-import type { BotFeature } from '../botTypes';
-import type { AdaptiveCardJson } from '../cards/adaptiveCard';
-import { describeDepJourney, renderDepCard } from '../dep/depCards';
-import { createDepFeature } from '../dep/depFeature';
-import { DEP_VERBS } from '../dep/depVerbs';
-import { describeRollJourney, renderRollCard, renderRotationReminderCard } from '../roll/rollCards';
-import { createRollFeature } from '../roll/rollFeature';
-import { ROLL_VERBS } from '../roll/rollVerbs';
-import { describeTeardownJourney } from '../teardown/teardownCards';
-import { createTeardownFeature, teardownCardRenderer } from '../teardown/teardownFeature';
-import { TEARDOWN_VERBS } from '../teardown/teardownVerbs';
-import { renderDriftCard } from './inventoryCards';
-import { createStatusFeature } from './statusFeature';
-import { ShareAttestations } from '../../inventory/shareAttestations';
-import { SqliteRunArtifactStore } from '../../store/sqliteRunArtifactStore';
-import { shareAttestationMigrations, SqliteShareAttestationStore } from '../../store/sqliteShareAttestationStore';
-import { onboardingMigrations, SqliteOnboardingStore } from '../../store/sqliteOnboardingStore';
-import { renderShareAttestationCard } from './shareCards';
-import { localizer, referenceLocale } from '../i18n/localizer';
-
-/** Every table of the inventory and its journeys, in the order main.ts applies them. */
-export const operationsMigrations: readonly Migration[] = [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...shareAttestationMigrations, ...onboardingMigrations];
+import { silentLogger, toAppError, type Clock, type Logger } from '../core';
+import type { AzureReader } from '../azure/ports';
+import type { ApprovalRequest, ConversationRef } from '../approvals/approvalTypes';
+import { MANDATORY_RETENTION_FEATURE, servicePrincipalFor, type DepScope, type Plan } from '../customerKey';
+import { HealthMonitor, type HealthCheckResult } from '../inventory/healthMonitor';
+import { InventoryService, type RecordableRun } from '../inventory/inventoryService';
+import type { KeyChecker } from '../inventory/inventoryPorts';
+import type { OpsJourneyBase } from '../inventory/opsJourney';
+import { RotationReminders } from '../inventory/rotationReminders';
+import { ShareAttestations } from '../inventory/shareAttestations';
+import type { DepJourney } from '../journeys/depJourney';
+import { DepJourneyService, journeyDeps } from '../journeys/depJourneyService';
+import type { RollJourney } from '../journeys/rollJourney';
+import { RollJourneyService } from '../journeys/rollJourneyService';
+import type { JourneyOwner, SetupJourney } from '../journeys/setupJourney';
+import type { TeardownJourney } from '../journeys/teardownJourney';
+import { TeardownJourneyService, type TeardownEvent } from '../journeys/teardownJourneyService';
+import { DownloadService } from '../server/downloads';
+import { BotNotifier, type ProactiveAdapter } from '../bot/approvals/botNotifier';
+import type { Notifier } from '../bot/approvals/notifier';
+import type { BotFeature } from '../bot/botTypes';
+import type { AdaptiveCardJson } from '../bot/cards/adaptiveCard';
+import { describeDepJourney, renderDepCard } from '../bot/dep/depCards';
+import { createDepFeature } from '../bot/dep/depFeature';
+import { DEP_VERBS } from '../bot/dep/depVerbs';
+import { renderDriftCard } from '../bot/inventory/inventoryCards';
+import { renderShareAttestationCard } from '../bot/inventory/shareCards';
+import { createStatusFeature } from '../bot/inventory/statusFeature';
+import { describeRollJourney, renderRollCard, renderRotationReminderCard } from '../bot/roll/rollCards';
+import { createRollFeature } from '../bot/roll/rollFeature';
+import { ROLL_VERBS } from '../bot/roll/rollVerbs';
+import { describeTeardownJourney } from '../bot/teardown/teardownCards';
+import { createTeardownFeature, teardownCardRenderer } from '../bot/teardown/teardownFeature';
+import { TEARDOWN_VERBS } from '../bot/teardown/teardownVerbs';
+import type { ApprovalsRuntime } from './approvalsRuntime';
+import type { KeywardStore } from './keywardStore';
+import { localizer, referenceLocale } from '../bot/i18n/localizer';
 
 export interface OpsSettings {
   publicUrl?: string;
@@ -57,18 +47,18 @@ export interface OpsSettings {
   shareAttestationDays: number;
   exchangeAppOnly?: { organization: string; accountId?: string };
   /** Key hosts accepted in URIs besides Azure's (the emulator's, locally). */
-  keyUriOptions?: import('../../customerKey').KeyUriOptions;
+  keyUriOptions?: import('../customerKey').KeyUriOptions;
 }
 
 /** The executor as the operations need it (ExecutorService fits). */
 export interface OpsExecutor {
-  getByRequest(requestId: string): (RecordableRun & { lastError?: { code: string; message: string } }) | undefined;
-  list(): RecordableRun[];
+  getByRequest(requestId: string): Promise<(RecordableRun & { lastError?: { code: string; message: string } }) | undefined>;
+  list(): Promise<RecordableRun[]>;
   start(requestId: string): Promise<unknown>;
 }
 
 export interface OpsRuntimeOptions {
-  db: Database;
+  store: KeywardStore;
   settings: OpsSettings;
   approvals: ApprovalsRuntime;
   executor: OpsExecutor;
@@ -79,7 +69,7 @@ export interface OpsRuntimeOptions {
   tenantId: string;
   /** appId → object id of the Microsoft 365 service principals in the tenant. */
   servicePrincipalObjectIds(): Promise<Record<string, string>>;
-  setupJourneys(owner: JourneyOwner, conversationId: string): SetupJourney[];
+  setupJourneys(owner: JourneyOwner, conversationId: string): Promise<SetupJourney[]>;
   /** The server's own URL, for download links in local mode (known only once it listens). */
   serverUrl(): string | undefined;
   localMode: boolean;
@@ -99,10 +89,16 @@ export interface OpsRuntime {
   downloads: DownloadService;
   features: BotFeature[];
   /** The executor's PlanSource for DEP (app-only), key-roll and teardown requests. */
-  planFor(request: Pick<ApprovalRequest, 'id' | 'journeyId' | 'planHash'>): Plan | undefined;
+  planFor(request: Pick<ApprovalRequest, 'id' | 'journeyId' | 'planHash'>): Promise<Plan | undefined>;
+  /**
+   * An approval request changed (the event flow calls this, once per committed change): the DEP,
+   * key-roll and teardown journeys move, their cards follow, and the run (if any) is folded into
+   * the inventory.
+   */
+  onRequestChanged(request: ApprovalRequest): Promise<void>;
   attach(adapter: ProactiveAdapter, botAppId: string): void;
   useNotifier(notifier: Notifier): void;
-  /** Listens to approvals, folds finished runs into the inventory, starts the timer. */
+  /** Folds runs that finished while no listener was there into the inventory, starts the timer. */
   start(): Promise<void>;
   /** One pass of the timer: cooling-offs, purges, reminders, and the health check when due. */
   tick(options?: { health?: boolean }): Promise<void>;
@@ -119,12 +115,13 @@ export interface OpsRuntime {
  * (cooling-off with Cancel, billing stopped, rotation reminders, drift), and the timer.
  */
 export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
-  const { db, settings, approvals, executor, clock } = options;
+  const { store, settings, approvals, executor, clock } = options;
   const logger = options.logger ?? silentLogger;
   const audit = approvals.audit;
-  const inventory = new InventoryService({ store: new SqliteInventoryStore(db), clock });
+  const atomic = store.db.atomic;
+  const inventory = new InventoryService({ store: store.inventory, clock });
   const downloads = new DownloadService({
-    store: new SqliteDepDownloadStore(db),
+    store: store.downloads,
     clock,
     baseUrl: () => settings.publicUrl ?? (options.localMode ? options.serverUrl() : undefined),
     ttlMs: settings.downloadTtlMinutes * 60_000,
@@ -134,9 +131,9 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
   const spObjectId = async (scope: DepScope) => (await options.servicePrincipalObjectIds())[servicePrincipalFor(scope).appId];
   const policy = approvals.service.policy;
   const reminders = new RotationReminders({ inventory, clock, audit });
-  const onboarding = new SqliteOnboardingStore(db);
   const dep = new DepJourneyService({
-    store: new SqliteInventoryJourneyStore<DepJourney>(db, 'dep'),
+    store: store.opsJourneys<DepJourney>('dep'),
+    atomic,
     inventory,
     reader: options.reader,
     checker: options.checker,
@@ -147,14 +144,15 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     logger: logger.child({ module: 'dep' }),
     tenantId: options.tenantId,
     servicePrincipalObjectId: spObjectId,
-    onboarding,
+    onboarding: store.onboarding,
     featureState: (subscriptionId) => options.reader.getFeatureState(subscriptionId, MANDATORY_RETENTION_FEATURE.providerNamespace, MANDATORY_RETENTION_FEATURE.featureName),
     ...(settings.keyUriOptions ? { keyUriOptions: settings.keyUriOptions } : {}),
     ...(settings.exchangeAppOnly ? { exchangeAppOnly: settings.exchangeAppOnly } : {}),
   });
   const custodiansRequired = (policy.rules.keyRoll.separationOfDuties?.approvalsPerKeySide ?? 0) > 0;
   const roll = new RollJourneyService({
-    store: new SqliteInventoryJourneyStore<RollJourney>(db, 'roll'),
+    store: store.opsJourneys<RollJourney>('roll'),
+    atomic,
     inventory,
     reminders,
     downloads,
@@ -175,7 +173,8 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     pending.add(run);
   };
   const teardown: TeardownJourneyService = new TeardownJourneyService({
-    store: new SqliteInventoryJourneyStore<TeardownJourney>(db, 'teardown'),
+    store: store.opsJourneys<TeardownJourney>('teardown'),
+    atomic,
     inventory,
     reader: options.reader,
     audit,
@@ -186,18 +185,17 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     tenantId: options.tenantId,
     coolingOffMs: settings.coolingOffSeconds * 1000,
     purgeWatchIntervalMs: settings.purgeWatchMinutes * 60_000,
-    mayCancel: (requestId, objectId) => {
-      const request = approvals.service.get(requestId);
+    mayCancel: async (requestId, objectId) => {
+      const request = await approvals.service.get(requestId);
       return request !== undefined && (request.requester.objectId === objectId || approvals.service.canVote(request, objectId));
     },
     onEvent: (event) => later(`teardown ${event.type}`, () => onTeardownEvent(event)),
   });
   const health = new HealthMonitor({ inventory, checker: options.checker, clock, audit, servicePrincipalObjectId: spObjectId });
-  const artifacts = new SqliteRunArtifactStore(db);
   const shares = new ShareAttestations({
-    store: new SqliteShareAttestationStore(db),
-    shares: (hsmName) => artifacts.shares(hsmName),
-    activeHsms: () => inventory.containers().filter((c) => c.kind === 'managedHsm' && c.status === 'active').map((c) => c.name),
+    store: store.attestations,
+    shares: (hsmName) => store.artifacts.shares(hsmName),
+    activeHsms: async () => (await inventory.containers()).filter((c) => c.kind === 'managedHsm' && c.status === 'active').map((c) => c.name),
     audit,
     clock,
     everyDays: settings.shareAttestationDays,
@@ -206,23 +204,23 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
 
   let notifier: Notifier | undefined;
   // Cards updated later speak the owner's language, kept in the journey's conversation reference.
-  const renderDep = (journey: DepJourney) => renderDepCard(journey, { pairs: inventory.pairs(), deps: journeyDeps(inventory, journey), appOnly: dep.appOnlyEnabled, now: clock.now(), locale: referenceLocale(journey.origin) });
-  const renderRoll = (journey: RollJourney) => {
+  const renderDep = async (journey: DepJourney) => renderDepCard(journey, { pairs: await inventory.pairs(), deps: await journeyDeps(inventory, journey), appOnly: dep.appOnlyEnabled, now: clock.now(), locale: referenceLocale(journey.origin) });
+  const renderRoll = async (journey: RollJourney) => {
     const pairId = journey.pairId ?? journey.draft.pairId;
-    const schedule = pairId ? inventory.schedule(pairId) : undefined;
-    return renderRollCard(journey, { pairs: inventory.pairs(), knownPeople, custodiansRequired, ...(schedule ? { schedule } : {}), now: clock.now(), locale: referenceLocale(journey.origin) });
+    const schedule = pairId ? await inventory.schedule(pairId) : undefined;
+    return renderRollCard(journey, { pairs: await inventory.pairs(), knownPeople, custodiansRequired, ...(schedule ? { schedule } : {}), now: clock.now(), locale: referenceLocale(journey.origin) });
   };
   const teardownCard = teardownCardRenderer({ service: teardown, inventory, clock });
   const renderTeardown = (journey: TeardownJourney) => teardownCard(journey, referenceLocale(journey.origin));
 
   // ------------------------------------------------------------------ proactive cards
 
-  const approverTargets = (request: ApprovalRequest | undefined): Array<{ conversationId: string; reference: ConversationRef }> => {
+  const approverTargets = async (request: ApprovalRequest | undefined): Promise<Array<{ conversationId: string; reference: ConversationRef }>> => {
     if (!request) return [];
     const out: Array<{ conversationId: string; reference: ConversationRef }> = [];
     const originId = (request.origin.conversation as { id?: string } | undefined)?.id;
     if (originId) out.push({ conversationId: originId, reference: request.origin });
-    for (const target of approvals.notifications.approverTargets(request)) if (!out.some((t) => t.conversationId === target.conversationId)) out.push({ conversationId: target.conversationId, reference: target.reference });
+    for (const target of await approvals.notifications.approverTargets(request)) if (!out.some((t) => t.conversationId === target.conversationId)) out.push({ conversationId: target.conversationId, reference: target.reference });
     return out;
   };
 
@@ -240,17 +238,17 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
   };
 
   async function onTeardownEvent(event: TeardownEvent): Promise<void> {
-    const journey = teardown.get(event.journey.id);
-    const card = renderTeardown(journey);
+    const journey = await teardown.get(event.journey.id);
+    const card = await renderTeardown(journey);
     if (!notifier) return;
     if (event.type === 'coolingOffStarted' || event.type === 'billingStopped') {
       // A new message where people will see it: the owner's chat and the approvers' chat.
-      for (const target of approverTargets(journey.requestId ? approvals.service.get(journey.requestId) : undefined)) {
+      for (const target of await approverTargets(journey.requestId ? await approvals.service.get(journey.requestId) : undefined)) {
         const messageId = await notifier.post(target.reference, card).catch((error: unknown) => {
           logger.warn({ err: toAppError(error).message }, 'could not post the teardown card');
           return undefined;
         });
-        if (messageId && event.type === 'coolingOffStarted') teardown.rememberPosted(journey.id, { conversationId: target.conversationId, messageId, reference: target.reference });
+        if (messageId && event.type === 'coolingOffStarted') await teardown.rememberPosted(journey.id, { conversationId: target.conversationId, messageId, reference: target.reference });
       }
       if (event.type === 'billingStopped') await refreshJourneyCards(journey, card);
       return;
@@ -258,36 +256,32 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     await refreshJourneyCards(journey, card);
   }
 
-  const postToOwner = async (journey: OpsJourneyBase, card: AdaptiveCardJson, remember: (messageId: string | undefined) => void) => {
+  const postToOwner = async (journey: OpsJourneyBase, card: AdaptiveCardJson, remember: (messageId: string | undefined) => Promise<void>) => {
     if (!notifier) return;
-    remember(await notifier.post(journey.origin, card).catch(() => undefined));
+    await remember(await notifier.post(journey.origin, card).catch(() => undefined));
   };
 
-  // ------------------------------------------------------------------ approvals listener
+  // ------------------------------------------------------------------ approval changes (from the event flow)
 
-  const onChange = (change: ApprovalChange) => {
-    const request = change.request;
-    if (!request.journeyId) {
-      syncRun(request);
-      return;
-    }
-    const run = executor.getByRequest(request.id);
-    syncRun(request, run);
-    const movedDep = dep.onRequestChanged(request, run);
-    if (movedDep) later('dep card', () => refreshJourneyCards(movedDep, renderDep(movedDep)));
-    const movedRoll = roll.onRequestChanged(request, run);
+  const onRequestChanged = async (request: ApprovalRequest): Promise<void> => {
+    const run = await executor.getByRequest(request.id);
+    await syncRun(request, run);
+    if (!request.journeyId) return;
+    const movedDep = await dep.onRequestChanged(request, run);
+    if (movedDep) later('dep card', async () => refreshJourneyCards(movedDep, await renderDep(movedDep)));
+    const movedRoll = await roll.onRequestChanged(request, run);
     if (movedRoll) {
-      const card = renderRoll(movedRoll);
+      const card = await renderRoll(movedRoll);
       if (movedRoll.stage === 'refresh' || movedRoll.stage === 'done') later('roll card', () => postToOwner(movedRoll, card, (id) => roll.rememberCard(movedRoll.id, id)));
       else later('roll card', () => refreshJourneyCards(movedRoll, card));
     }
-    teardown.onRequestChanged(request, run);
+    await teardown.onRequestChanged(request, run);
   };
 
-  const syncRun = (request: ApprovalRequest, run = executor.getByRequest(request.id)) => {
+  const syncRun = async (request: ApprovalRequest, run?: RecordableRun) => {
     if (!run) return;
     try {
-      inventory.recordRun(run, request.keySides ? { custodians: { A: [...request.keySides.A], B: [...request.keySides.B] } } : {});
+      await inventory.recordRun(run, request.keySides ? { custodians: { A: [...request.keySides.A], B: [...request.keySides.B] } } : {});
     } catch (error) {
       logger.error({ requestId: request.id, err: toAppError(error).message }, 'could not record the run in the inventory');
     }
@@ -306,14 +300,14 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       const targets = new Map<string, ConversationRef>();
       if (result.drift.length > 0) {
         for (const report of result.drift) {
-          const container = inventory.container(`${report.key.ref.containerKind}:${report.key.ref.containerName.toLowerCase()}`);
-          const request = container?.createdByRequestId ? approvals.service.get(container.createdByRequestId) : undefined;
+          const container = await inventory.container(`${report.key.ref.containerKind}:${report.key.ref.containerName.toLowerCase()}`);
+          const request = container?.createdByRequestId ? await approvals.service.get(container.createdByRequestId) : undefined;
           // The setup's requester and the approvers' chat; for adopted keys (no setup) only the
           // approvers' chat — never some other person's conversation.
-          if (request) for (const target of approverTargets(request)) targets.set(target.conversationId, target.reference);
+          if (request) for (const target of await approverTargets(request)) targets.set(target.conversationId, target.reference);
           else {
-            const any = approvals.service.list()[0];
-            if (any) for (const target of approvals.notifications.approverTargets(any)) if (target.role === 'approvers') targets.set(target.conversationId, target.reference);
+            const any = (await approvals.service.list())[0];
+            if (any) for (const target of await approvals.notifications.approverTargets(any)) if (target.role === 'approvers') targets.set(target.conversationId, target.reference);
           }
         }
         if (extra) targets.set(String((extra.conversation as { id?: string } | undefined)?.id ?? 'extra'), extra);
@@ -332,14 +326,14 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     await teardown.watchPurges().catch((error: unknown) => logger.error({ err: toAppError(error).message }, 'purge watch failed'));
     // Share attestations go where the officers meet: the approvers' conversation of the HSM's setup
     // (or the policy's personal-chat fallback), not the requester's chat, where nobody could answer.
-    for (const custody of shares.takeDue()) {
-      const request = approvals.service.get(custody.requestId);
-      const targets = request ? approvals.notifications.approverTargets(request) : [];
+    for (const custody of await shares.takeDue()) {
+      const request = await approvals.service.get(custody.requestId);
+      const targets = request ? await approvals.notifications.approverTargets(request) : [];
       if (targets.length === 0) logger.warn({ hsm: custody.hsmName }, 'no conversation to ask the security-domain share holders in; they see the request on "status"');
       const attestation = renderShareAttestationCard(custody, { everyDays: settings.shareAttestationDays });
       for (const target of targets) if (notifier) await notifier.post(target.reference, attestation).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a share attestation request'));
     }
-    for (const due of reminders.takeDue()) {
+    for (const due of await reminders.takeDue()) {
       if (notifier) await notifier.post(due.schedule.reference, renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: clock.now(), locale: referenceLocale(due.schedule.reference) })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a rotation reminder'));
     }
     const healthEvery = settings.healthCheckMinutes * 60_000;
@@ -350,11 +344,12 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
 
   // ------------------------------------------------------------------ features
 
-  const opsJourneys = (who: JourneyOwner, locale?: string) => [
-    ...dep.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeDepJourney(journey, locale), resumeVerb: DEP_VERBS.resume })),
-    ...roll.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeRollJourney(journey, locale), resumeVerb: ROLL_VERBS.resume })),
-    ...teardown.listFor(who).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeTeardownJourney(journey, locale), resumeVerb: TEARDOWN_VERBS.resume })),
-  ].sort((a, b) => b.journey.updatedAt.localeCompare(a.journey.updatedAt));
+  const opsJourneys = async (who: JourneyOwner, locale?: string) =>
+    [
+      ...(await dep.listFor(who)).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeDepJourney(journey, locale), resumeVerb: DEP_VERBS.resume })),
+      ...(await roll.listFor(who)).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeRollJourney(journey, locale), resumeVerb: ROLL_VERBS.resume })),
+      ...(await teardown.listFor(who)).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeTeardownJourney(journey, locale), resumeVerb: TEARDOWN_VERBS.resume })),
+    ].sort((a, b) => b.journey.updatedAt.localeCompare(a.journey.updatedAt));
 
   const features: BotFeature[] = [
     createStatusFeature({
@@ -362,7 +357,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       setupJourneys: options.setupJourneys,
       opsJourneys,
       shares,
-      onboarding: () => onboarding.list(options.tenantId),
+      onboarding: () => store.onboarding.list(options.tenantId),
       clock,
       logger,
       checkHealthNow: (reference) => later('health check on demand', async () => void (await checkHealth(reference))),
@@ -372,7 +367,6 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     createTeardownFeature({ service: teardown, inventory, clock }),
   ];
 
-  let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
 
@@ -386,7 +380,8 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     shares,
     downloads,
     features,
-    planFor: (request) => dep.planFor(request) ?? roll.planFor(request) ?? teardown.planFor(request),
+    planFor: async (request) => (await dep.planFor(request)) ?? (await roll.planFor(request)) ?? (await teardown.planFor(request)),
+    onRequestChanged,
     attach(adapter, botAppId) {
       notifier = new BotNotifier(adapter, botAppId);
     },
@@ -394,11 +389,10 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       notifier = replacement;
     },
     async start() {
-      unsubscribe = approvals.service.onChange(onChange);
       // Runs that finished while no listener was there (or before this version): fold them in.
-      for (const run of executor.list()) {
-        const request = approvals.service.get(run.requestId);
-        if (request) syncRun(request, executor.getByRequest(run.requestId));
+      for (const run of await executor.list()) {
+        const request = await approvals.service.get(run.requestId);
+        if (request) await syncRun(request, await executor.getByRequest(run.requestId));
       }
       lastHealthAt = clock.now().getTime();
       if (settings.tickSeconds > 0) {
@@ -419,7 +413,6 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     },
     async stop() {
       if (timer) clearInterval(timer);
-      unsubscribe?.();
       if (ticking) await ticking;
       await Promise.allSettled([...pending]);
     },

@@ -1,23 +1,19 @@
-import { appError, type Clock, type Logger } from '../../core';
-import { ChainedAuditLog, SYSTEM_ACTOR, type AuditLog } from '../../audit';
-import { teamHealth, type TeamHealth } from '../../approvals/teamHealth';
-import { ApprovalScheduler, ApprovalService, type ApprovalPolicy } from '../../approvals';
-import type { Database, Migration } from '../../store/database';
-import { auditMigrations, SqliteAuditStore } from '../../store/sqliteAuditStore';
-import { approvalMigrations, sqliteAtomic, SqliteApprovalStore } from '../../store/sqliteApprovalStore';
-import { approvalDirectoryMigrations, SqliteApprovalDirectoryStore } from '../../store/sqliteApprovalDirectoryStore';
-import type { BotFeature } from '../botTypes';
-import { ApprovalNotifications } from './approvalNotifications';
-import { createApprovalsFeature } from './approvalsFeature';
-import { ApprovalViews } from './approvalViews';
-import { BotNotifier, type ProactiveAdapter } from './botNotifier';
-import type { Notifier } from './notifier';
-
-/** The approvals and audit tables, in the order main.ts must apply them. */
-export const approvalsAndAuditMigrations: readonly Migration[] = [...auditMigrations, ...approvalMigrations, ...approvalDirectoryMigrations];
+import { appError, type Clock, type Logger } from '../core';
+import { ChainedAuditLog, SYSTEM_ACTOR, type AuditLog } from '../audit';
+import { teamHealth, type TeamHealth } from '../approvals/teamHealth';
+import { ApprovalScheduler, ApprovalService, type ApprovalPolicy } from '../approvals';
+import { policyMembers } from '../approvals/approvalPolicy';
+import type { SqlAuditStore } from '../store/sqlAuditStore';
+import type { BotFeature } from '../bot/botTypes';
+import { ApprovalNotifications } from '../bot/approvals/approvalNotifications';
+import { createApprovalsFeature } from '../bot/approvals/approvalsFeature';
+import { ApprovalViews } from '../bot/approvals/approvalViews';
+import { BotNotifier, type ProactiveAdapter } from '../bot/approvals/botNotifier';
+import type { Notifier } from '../bot/approvals/notifier';
+import type { KeywardStore } from './keywardStore';
 
 export interface ApprovalsRuntimeOptions {
-  db: Database;
+  store: KeywardStore;
   policy: ApprovalPolicy;
   /** Where the policy came from (audited at start). */
   policyFile: string;
@@ -38,8 +34,8 @@ export interface ApprovalsRuntime {
   service: ApprovalService;
   /** The audit log everyone appends to (fail closed: if append throws, do not act). */
   audit: AuditLog;
-  /** The chain's store: its signed digests (main.ts) and who acted when (team health). */
-  auditStore: SqliteAuditStore;
+  /** The chain's store: its signed digests and who acted when (team health). */
+  auditStore: SqlAuditStore;
   scheduler: ApprovalScheduler;
   notifications: ApprovalNotifications;
   feature: BotFeature;
@@ -54,30 +50,34 @@ export interface ApprovalsRuntime {
   stop(): Promise<void>;
 }
 
-export function createApprovalsRuntime(options: ApprovalsRuntimeOptions): ApprovalsRuntime {
-  const { db, policy, clock, logger } = options;
+export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): Promise<ApprovalsRuntime> {
+  const { store, policy, clock, logger } = options;
   if (!options.allowedTenants.includes(policy.tenantId)) {
     throw appError('PolicyInvalid', `The approval policy is for tenant ${policy.tenantId}, which this Keyward does not serve (allowed: ${options.allowedTenants.join(', ')}).`, {
       problems: [`tenantId: ${policy.tenantId} is not among the tenants this Keyward serves (MicrosoftAppTenantId / KEYWARD_ALLOWED_TENANTS)`],
     });
   }
-  const atomic = sqliteAtomic(db);
-  const auditStore = new SqliteAuditStore(db);
+  const atomic = store.db.atomic;
+  const auditStore = store.audit;
   const audit = new ChainedAuditLog(auditStore, clock);
-  const service = new ApprovalService({ store: new SqliteApprovalStore(db), audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }) });
-  const directory = new SqliteApprovalDirectoryStore(db);
+  const service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }) });
+  const directory = store.directory;
   const views = new ApprovalViews({ service, directory, clock });
   let notifier: Notifier | undefined;
   const notifications = new ApprovalNotifications({ service, directory, messages: directory, views, notifier: () => notifier, logger: logger.child({ module: 'approval-notifications' }) });
   const unsubscribe = notifications.start();
   const scheduler = new ApprovalScheduler(service, logger);
-  const health = (): TeamHealth => {
-    const activity = auditStore.lastActivityByActor();
-    const approversChat = directory.approversConversation() !== undefined;
+  const health = async (): Promise<TeamHealth> => {
+    const activity = await auditStore.lastActivityByActor();
+    const approversChat = (await directory.approversConversation()) !== undefined;
+    const personal = new Set<string>();
+    if (!approversChat && policy.approvalCards.fallback === 'personalChats') {
+      for (const objectId of policyMembers(policy)) if (await directory.personalConversation(objectId)) personal.add(objectId);
+    }
     return teamHealth({
       policy,
       lastActivity: (objectId) => activity.get(objectId.toLowerCase()),
-      reachable: (objectId) => approversChat || (policy.approvalCards.fallback === 'personalChats' && directory.personalConversation(objectId) !== undefined),
+      reachable: (objectId) => approversChat || personal.has(objectId),
       now: clock.now(),
       activeDays: options.approverActiveDays ?? 90,
     });
@@ -88,7 +88,7 @@ export function createApprovalsRuntime(options: ApprovalsRuntimeOptions): Approv
   // written (say its tail was cut), Keyward still starts — to answer, show the policy and let
   // "npm run audit -- verify" be run — but every approval action then fails closed.
   try {
-    atomic(() =>
+    await atomic(() =>
       audit.append({ actor: SYSTEM_ACTOR, action: 'policy.loaded', target: options.policyFile, outcome: 'info', details: { policyHash: policy.hash, tenantId: policy.tenantId } }),
     );
   } catch (error) {

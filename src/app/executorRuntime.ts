@@ -1,25 +1,22 @@
 import path from 'node:path';
-import type { Clock, Logger } from '../../core';
-import type { Config } from '../../config';
-import type { WrapProbe } from '../../azure/ports';
-import { createExecutor, EMULATOR_KEY_URI_OPTIONS, type ExecutorAzure, type ExecutorService, type ExecutorSettings, type PlanSource, type Run } from '../../executor';
-import type { PowerShellRunner } from '../../executor/steps/powershellRunner';
-import type { Database } from '../../store/database';
-import { SqliteRunArtifactStore } from '../../store/sqliteRunArtifactStore';
-import { SqliteRunCardStore } from '../../store/sqliteRunCardStore';
-import { SqliteRunStore } from '../../store/sqliteRunStore';
-import type { BotFeature } from '../botTypes';
-import type { AdaptiveCardJson } from '../cards/adaptiveCard';
-import { renderRunCard, type RunCardView } from '../cards/runCard';
-import type { ApprovalsRuntime } from '../approvals/approvalsRuntime';
-import { BotNotifier, type ProactiveAdapter } from '../approvals/botNotifier';
-import type { Notifier } from '../approvals/notifier';
-import { createExecutorFeature } from './executorFeature';
-import { RunCardNotifier, type RunCardTarget } from './runCardNotifier';
+import type { Clock, Logger } from '../core';
+import type { Config } from '../config';
+import type { WrapProbe } from '../azure/ports';
+import { createExecutor, EMULATOR_KEY_URI_OPTIONS, type ExecutorAzure, type ExecutorService, type ExecutorSettings, type PlanSource, type Run } from '../executor';
+import type { PowerShellRunner } from '../executor/steps/powershellRunner';
+import type { BotFeature } from '../bot/botTypes';
+import type { AdaptiveCardJson } from '../bot/cards/adaptiveCard';
+import { renderRunCard, type RunCardView } from '../bot/cards/runCard';
+import { BotNotifier, type ProactiveAdapter } from '../bot/approvals/botNotifier';
+import type { Notifier } from '../bot/approvals/notifier';
+import { createExecutorFeature } from '../bot/executor/executorFeature';
+import { RunCardNotifier, type RunCardTarget } from '../bot/executor/runCardNotifier';
+import type { ApprovalsRuntime } from './approvalsRuntime';
+import type { KeywardStore } from './keywardStore';
 
 export interface ExecutorRuntimeOptions {
   config: Config;
-  db: Database;
+  store: KeywardStore;
   approvals: ApprovalsRuntime;
   /** Finds the approved plan of a request (the setup journey stored it). */
   planSource: PlanSource;
@@ -43,7 +40,7 @@ export interface ExecutorRuntime {
   attach(adapter: ProactiveAdapter, botAppId: string): void;
   /** Replaces the proactive notifier (tests). */
   useNotifier(notifier: Notifier): void;
-  /** Runs approved plans from now on, and picks up what an earlier process left. */
+  /** Picks up what an earlier process left, and reconciles on a timer (approved requests reach it through the event flow). */
   start(): Promise<void>;
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -72,34 +69,35 @@ export function executorSettingsFrom(config: Config, powershell?: PowerShellRunn
 }
 
 /**
- * The executor wired into the bot: the service over SQLite and the writer's Azure gateway, the
+ * The executor wired into the bot: the service over the store and the writer's Azure gateway, the
  * run cards (posted in the requester's conversation and the approvers' conversation, updated in
  * place through the approvals' BotNotifier), the `verify`/`runs`/`ceremony` commands, and the
  * start-up and timer duties (resume, reconcile).
  */
 export function createExecutorRuntime(options: ExecutorRuntimeOptions): ExecutorRuntime {
-  const { config, db, approvals, clock, logger } = options;
+  const { config, store, approvals, clock, logger } = options;
   const settings = executorSettingsFrom(config, options.powershell);
   let notifier: Notifier | undefined;
-  const cards = new SqliteRunCardStore(db);
-  let service: ExecutorService | undefined;
-  const render = (run: Run, notice?: RunCardView['notice'], locale?: string): AdaptiveCardJson =>
-    renderRunCard({ run, now: clock.now(), officers: service?.ceremonyStatus(run), notice, keyUriOptions: settings.keyUriOptions, locale });
-  const targets = (run: Run): RunCardTarget[] => {
-    const request = approvals.service.get(run.requestId);
+  const cards = store.runCards;
+  // Late-bound: the run card shows the ceremony status, which the service (built below) knows.
+  const built: { service?: ExecutorService } = {};
+  const render = async (run: Run, notice?: RunCardView['notice'], locale?: string): Promise<AdaptiveCardJson> =>
+    renderRunCard({ run, now: clock.now(), officers: await built.service?.ceremonyStatus(run), notice, keyUriOptions: settings.keyUriOptions, locale });
+  const targets = async (run: Run): Promise<RunCardTarget[]> => {
+    const request = await approvals.service.get(run.requestId);
     if (!request) return [];
     const out: RunCardTarget[] = [];
     const originId = (request.origin.conversation as { id?: string } | undefined)?.id;
     if (originId) out.push({ conversationId: originId, reference: request.origin });
-    for (const target of approvals.notifications.approverTargets(request)) {
+    for (const target of await approvals.notifications.approverTargets(request)) {
       if (!out.some((t) => t.conversationId === target.conversationId)) out.push({ conversationId: target.conversationId, reference: target.reference });
     }
     return out;
   };
   const runCards = new RunCardNotifier({ notifier: () => notifier, cards, targets, render, logger: logger.child({ module: 'run-cards' }) });
-  service = createExecutor({
-    store: new SqliteRunStore(db, () => clock.now()),
-    artifacts: new SqliteRunArtifactStore(db),
+  const executor = (built.service = createExecutor({
+    store: store.runs,
+    artifacts: store.artifacts,
     azure: options.azure,
     audit: approvals.audit,
     approvals: approvals.service,
@@ -109,10 +107,8 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
     logger,
     probe: options.probe,
     observer: runCards,
-  });
-  const executor = service;
+  }));
   const feature = createExecutorFeature({ executor, tenantId: approvals.service.policy.tenantId, render, remember: (card) => runCards.remember(card), logger });
-  let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
 
   return {
@@ -126,7 +122,6 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
       notifier = replacement;
     },
     async start() {
-      unsubscribe = approvals.service.onApproved((request) => executor.onApproved(request));
       await executor.resumeAll();
       const every = options.reconcileEveryMs ?? 60_000;
       if (every > 0) {
@@ -140,7 +135,6 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
     },
     async stop() {
       if (timer) clearInterval(timer);
-      unsubscribe?.();
       await executor.stop();
       await runCards.idle();
     },

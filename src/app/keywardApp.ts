@@ -1,0 +1,232 @@
+import { appError, isAppError, type Clock, type Logger } from '../core';
+import type { Config } from '../config';
+import type { ApprovalPolicy } from '../approvals';
+import { AuditDigester, type DigestSigner } from '../audit';
+import type { AzureReader, WrapProbe } from '../azure/ports';
+import { M365_SERVICE_PRINCIPALS } from '../customerKey';
+import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService, type ExecutorAzure } from '../executor';
+import type { PowerShellRunner } from '../executor/steps/powershellRunner';
+import { SetupJourneyService } from '../journeys/setupJourneyService';
+import { createBot, type Bot } from '../bot/createBot';
+import type { BotFeature } from '../bot/botTypes';
+import { KeyValueBotStorage } from '../bot/botStorage';
+import { renderWelcomeCard } from '../bot/cards/welcomeCard';
+import { journeyEntries } from '../bot/journeyCatalogue';
+import { createSetupFeature } from '../bot/setup/setupFeature';
+import { withoutCommands } from '../bot/inventory/statusFeature';
+import type { HealthReport } from '../server/createServer';
+import { AuditDigestDirectory } from '../store/auditDigestFiles';
+import { createApprovalsRuntime, type ApprovalsRuntime } from './approvalsRuntime';
+import { wireEventFlow } from './eventFlow';
+import { createExecutorRuntime, type ExecutorRuntime } from './executorRuntime';
+import type { KeywardStore } from './keywardStore';
+import { createOpsRuntime, type OpsRuntime } from './operationsRuntime';
+
+/** What the composition root picked: configuration, store, Azure access, clock and logger. */
+export interface KeywardAppDeps {
+  config: Config;
+  policy: ApprovalPolicy;
+  /** Where the policy came from (audited at start). */
+  policyFile: string;
+  store: KeywardStore;
+  azure: {
+    /** Keyward's reader identity: preflight, name checks, service principal look-ups. */
+    reader: AzureReader;
+    /** The writer identity's gateway, built without transport retries (the runner retries whole steps). */
+    writer: ExecutorAzure;
+    /** Local mode only: wrap/unwrap as the Microsoft 365 service principals through the emulator. */
+    wrapProbe?: WrapProbe;
+    /** The writer identity's Entra object id (from its token). */
+    writerObjectId(): Promise<string>;
+  };
+  /** Signs audit digests (absent when KEYWARD_AUDIT_DIGEST_MINUTES is 0). */
+  digestSigner?: DigestSigner;
+  /** Runs approved Exchange DEP scripts (only with KEYWARD_DEP_APP_ONLY). */
+  powershell?: PowerShellRunner;
+  /** The Bot Framework channel's OpenID metadata URL (tests point it at a local issuer). */
+  channelOpenIdMetadataUrl?: string;
+  /** Extra bot features after the built-in ones (tests). */
+  extraFeatures?: readonly BotFeature[];
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Keyward below the composition root: every service, the event flow, the bot and the timers. */
+export interface KeywardApp {
+  approvals: ApprovalsRuntime;
+  setup: SetupJourneyService;
+  executor: ExecutorRuntime;
+  operations: OpsRuntime;
+  bot: Bot;
+  /** Tells the app its own URL once the server listens (download links in local mode). */
+  listeningAt(url: string): void;
+  /** /healthz: the store answers (and, locally, whatever `extra` adds). */
+  health(): Promise<HealthReport>;
+  /** Starts the timers and picks up what an earlier process left behind. */
+  start(): Promise<void>;
+  /** Stops the timers and waits for work in flight; the store stays open (the caller closes it). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the application from its parts. The one place where the services meet: approvals and
+ * audit, the setup journeys, the executor, the DEP/roll/teardown journeys with the inventory,
+ * the bot features, and the event flow between them (eventFlow.ts).
+ */
+export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp> {
+  const { config, policy, store, clock, logger } = deps;
+  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, clock, logger });
+
+  // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
+  const digester = deps.digestSigner ? new AuditDigester({ store: approvals.auditStore, signer: deps.digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
+  const signAuditDigest = async () => {
+    if (!digester) return;
+    try {
+      const digest = await digester.digestNow();
+      if (digest) logger.info({ digest: digest.number, toSequence: digest.toSequence, dir: config.auditDigests.dir }, 'audit digest signed');
+    } catch (error) {
+      logger.error({ code: isAppError(error) ? error.code : 'Internal', err: error instanceof Error ? error.message : String(error) }, 'could not sign or write the audit digest; retrying at the next interval');
+    }
+  };
+
+  const tenantId = config.azure.tenantId ?? policy.tenantId;
+  const servicePrincipalObjectIds = async (): Promise<Record<string, string>> => {
+    const resolved: Record<string, string> = {};
+    for (const sp of M365_SERVICE_PRINCIPALS) {
+      const configured = config.azure.servicePrincipalObjectIds[sp.appId.toLowerCase()];
+      const objectId = configured ?? (await deps.azure.reader.servicePrincipalObjectId(sp.appId).catch(() => undefined));
+      if (objectId) resolved[sp.appId] = objectId;
+    }
+    return resolved;
+  };
+
+  const setup = new SetupJourneyService({
+    store: store.journeys,
+    atomic: store.db.atomic,
+    reader: deps.azure.reader,
+    audit: approvals.audit,
+    approvals: approvals.service,
+    clock,
+    logger: logger.child({ component: 'setup' }),
+    planContext: async () => ({
+      tenantId,
+      keywardWriterObjectId: await deps.azure.writerObjectId(),
+      servicePrincipalObjectIds: await servicePrincipalObjectIds(),
+      ...(config.azure.vaultKeyRoleId ? { vaultKeyRoleDefinitionId: config.azure.vaultKeyRoleId } : {}),
+    }),
+    preflightContext: async () => ({ tenantId, keywardWriterObjectId: await deps.azure.writerObjectId().catch(() => undefined) }),
+    validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),
+    servicePrincipalOverrides: config.azure.servicePrincipalObjectIds,
+  });
+  const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
+  const setupFeature = createSetupFeature(setup, () => ({ knownPeople, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
+
+  // The executor runs approved plans with the writer identity. Setup plans come from the setup
+  // journeys; DEP (app-only), key-roll and teardown plans from theirs (a teardown's only once its
+  // cooling-off has passed and the re-check was green).
+  const late: { operations?: OpsRuntime } = {};
+  const executor = createExecutorRuntime({
+    config,
+    store,
+    approvals,
+    planSource: {
+      planFor: async (request) => {
+        if (!request.journeyId) return undefined;
+        const journey = await store.journeys.get(request.journeyId);
+        return journey?.plan ?? late.operations?.planFor(request);
+      },
+    },
+    azure: deps.azure.writer,
+    ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}),
+    ...(deps.powershell ? { powershell: deps.powershell } : {}),
+    clock,
+    logger,
+  });
+
+  const destructive = policy.rules.destructive;
+  if (config.operations.coolingOffSeconds >= destructive.executionWindowMinutes * 60) {
+    await executor.stop();
+    await approvals.stop();
+    throw appError('PolicyInvalid', `The teardown cooling-off (${config.operations.coolingOffSeconds} s, KEYWARD_TEARDOWN_COOLING_OFF_SECONDS) must be shorter than the destructive rule's execution window (${destructive.executionWindowMinutes} min): an approved teardown could never run.`);
+  }
+
+  // DEPs, key rolls, teardowns and the inventory. Readiness reads (DEP key checks, the scheduled
+  // health check) use the same identity as `verify`.
+  const readiness = new ReadinessService({ azure: deps.azure.writer, artifacts: store.artifacts, clock, ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}) });
+  let serverUrl: string | undefined;
+  const ops = (late.operations = createOpsRuntime({
+    store,
+    settings: {
+      ...(config.operations.publicUrl ? { publicUrl: config.operations.publicUrl } : {}),
+      downloadTtlMinutes: config.operations.downloadTtlMinutes,
+      coolingOffSeconds: config.operations.coolingOffSeconds,
+      tickSeconds: config.operations.tickSeconds,
+      purgeWatchMinutes: config.operations.purgeWatchMinutes,
+      healthCheckMinutes: config.operations.healthCheckMinutes,
+      shareAttestationDays: config.operations.shareAttestationDays,
+      ...(config.operations.depAppOnly ? { exchangeAppOnly: { organization: config.operations.depAppOnly.organization, accountId: config.azure.writerClientId } } : {}),
+      ...(config.mode === 'local' ? { keyUriOptions: EMULATOR_KEY_URI_OPTIONS } : {}),
+    },
+    approvals,
+    executor: executor.service,
+    reader: deps.azure.reader,
+    checker: { check: async (target) => readiness.check(target, new ContainerLocator(deps.azure.writer)) },
+    tenantId,
+    servicePrincipalObjectIds,
+    setupJourneys: (who, conversationId) => setup.listFor(who, conversationId),
+    serverUrl: () => serverUrl,
+    localMode: config.mode === 'local',
+    clock,
+    logger: logger.child({ component: 'operations' }),
+  }));
+
+  // The bot: every feature, one `status` (the operations' one, which includes the setup journeys).
+  const features: BotFeature[] = [withoutCommands(setupFeature, ['status']), approvals.feature, executor.feature, ...ops.features, ...(deps.extraFeatures ?? [])];
+  const registered = new Set(features.flatMap((feature) => (feature.commands ?? []).map((command) => command.name)));
+  const journeys = journeyEntries(registered);
+  const bot = createBot({
+    auth: { ...config.bot, ...(deps.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: deps.channelOpenIdMetadataUrl } : {}) },
+    storage: new KeyValueBotStorage(store.kv),
+    features,
+    renderWelcome: (actor, locale) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local', locale }),
+    logger,
+  });
+  approvals.attach(bot.adapter, config.bot.appId ?? '');
+  executor.attach(bot.adapter, config.bot.appId ?? '');
+  ops.attach(bot.adapter, config.bot.appId ?? '');
+
+  let unwire: (() => void) | undefined;
+  let digestTimer: NodeJS.Timeout | undefined;
+
+  return {
+    approvals,
+    setup,
+    executor,
+    operations: ops,
+    bot,
+    listeningAt(url) {
+      serverUrl = url;
+    },
+    async health() {
+      const storeOk = await store.db.ping();
+      return { status: storeOk ? 'ok' : 'degraded', version: '', mode: config.mode, store: storeOk ? 'ok' : 'unavailable' };
+    },
+    async start() {
+      if (digester) logger.info({ keyFingerprint: digester.fingerprint }, 'audit digests are signed with this Ed25519 key: keep its fingerprint outside Keyward');
+      await signAuditDigest();
+      if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
+      unwire = wireEventFlow({ approvals, executor, operations: ops, logger });
+      approvals.scheduler.start(config.approvals.tickSeconds * 1000);
+      await ops.start();
+      await executor.start();
+    },
+    async stop() {
+      await ops.stop();
+      await executor.stop();
+      await approvals.stop();
+      unwire?.();
+      if (digestTimer) clearInterval(digestTimer);
+      await signAuditDigest();
+    },
+  };
+}
