@@ -6,7 +6,6 @@ import {
   buildDepPlan,
   buildDepScript,
   buildOnboardingScript,
-  MANDATORY_RETENTION_FEATURE,
   onboardingDone,
   onboardingStateFrom,
   parseOnboardingRequests,
