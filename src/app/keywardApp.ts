@@ -138,7 +138,13 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     logger: logger.child({ component: 'setup' }),
     planContext: async () => {
       const readerObjectId = await deps.azure.readerObjectId?.().catch(() => undefined);
-      return { tenantId, keywardWriterObjectId: await deps.azure.writerObjectId(), ...(readerObjectId ? { keywardReaderObjectId: readerObjectId } : {}), servicePrincipalObjectIds: await servicePrincipalObjectIds() };
+      return {
+        tenantId,
+        keywardWriterObjectId: await deps.azure.writerObjectId(),
+        ...(readerObjectId ? { keywardReaderObjectId: readerObjectId } : {}),
+        servicePrincipalObjectIds: await servicePrincipalObjectIds(),
+        ...(config.azure.vaultKeyRoleId ? { vaultKeyRoleDefinitionId: config.azure.vaultKeyRoleId } : {}),
+      };
     },
     preflightContext: async () => ({ tenantId, keywardWriterObjectId: await deps.azure.writerObjectId().catch(() => undefined) }),
     validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),

@@ -35,6 +35,8 @@ import { testSigner } from '../helpers/testSigner';
  */
 export interface ExecutorWorld {
   emulator: TestEmulator;
+  /** The writer's gateway, as the executor uses it (for checks after a run). */
+  azure: AzureGateway;
   db: SqliteDatabase;
   dbFile: string;
   dataDir: string;
@@ -160,6 +162,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
   let unsubscribe = subscribe();
 
   const world: ExecutorWorld = {
+    azure: gateway,
     emulator,
     db,
     dbFile,
