@@ -262,6 +262,7 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'approval.viewer.requesterOpen': 'Sie haben das angefragt. Die Genehmigenden entscheiden; Sie können abbrechen, bis es läuft.',
   'approval.viewer.requester': 'Sie haben das angefragt.',
   'approval.viewer.observer': 'Sie können diese Anfrage verfolgen; entscheiden können nur die in der Richtlinie genannten Genehmigenden.',
+  'approval.refreshLimit': 'Teams zeigt eine persönliche Ansicht dieser Karte höchstens {max} Personen. {count, plural, one {Eine weitere Person, die hier handeln darf, sieht} other {# weitere Personen, die hier handeln dürfen, sehen}} die Karte so wie hier: Genehmigen, Ablehnen und Abbrechen wirken genauso (Keyward prüft, wer klickt). Für Ihre eigene Ansicht wählen Sie im Menü … der Nachricht „Aktualisieren“ oder geben im Chat mit Keyward „approvals“ ein.',
   'approval.reason.required': 'Grund (zum Genehmigen oder Ablehnen nötig)',
   'approval.reason.toReject': 'Grund (zum Ablehnen nötig)',
   'approval.reason.placeholder': 'Warum Sie genehmigen oder ablehnen',

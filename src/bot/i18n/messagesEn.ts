@@ -272,6 +272,7 @@ export const MESSAGES_EN = {
   'approval.viewer.requesterOpen': 'You asked for this. Approvers decide; you can cancel it until it runs.',
   'approval.viewer.requester': 'You asked for this.',
   'approval.viewer.observer': 'You can follow this request; only the approvers named in the policy can decide.',
+  'approval.refreshLimit': 'Teams shows a personal view of this card to {max} people at most. {count, plural, one {One more person who may act on it sees} other {# more people who may act on it see}} the card as it is here: Approve, Reject and Cancel work the same (Keyward checks who clicks). For your own view, choose Refresh in the message’s … menu, or type "approvals" in your chat with Keyward.',
   'approval.reason.required': 'Reason (required to approve or reject)',
   'approval.reason.toReject': 'Reason (required to reject)',
   'approval.reason.placeholder': 'Why you approve or reject',

@@ -262,6 +262,7 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'approval.viewer.requesterOpen': 'Vous avez fait cette demande. Les approbateurs décident ; vous pouvez l’annuler jusqu’à son exécution.',
   'approval.viewer.requester': 'Vous avez fait cette demande.',
   'approval.viewer.observer': 'Vous pouvez suivre cette demande ; seuls les approbateurs désignés par la stratégie peuvent décider.',
+  'approval.refreshLimit': 'Teams affiche une vue personnelle de cette carte à {max} personnes au plus. {count, plural, one {Une personne de plus pouvant agir la voit} other {# personnes de plus pouvant agir la voient}} telle qu’ici : Approuver, Refuser et Annuler fonctionnent de même (Keyward vérifie qui clique). Pour votre propre vue, choisissez Actualiser dans le menu … du message, ou tapez « approvals » dans votre conversation avec Keyward.',
   'approval.reason.required': 'Raison (obligatoire pour approuver ou refuser)',
   'approval.reason.toReject': 'Raison (obligatoire pour refuser)',
   'approval.reason.placeholder': 'Pourquoi vous approuvez ou refusez',
