@@ -8,6 +8,11 @@ import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService, type Exec
 import type { PowerShellRunner } from '../executor/steps/powershellRunner';
 import { SetupJourneyService } from '../journeys/setupJourneyService';
 import { createBot, type Bot } from '../bot/createBot';
+import { BotNotifier } from '../bot/approvals/botNotifier';
+import { APPROVAL_CARD_RECEIPT } from '../bot/approvals/approvalNotifications';
+import { RUN_CARD_RECEIPT } from '../bot/executor/runCardNotifier';
+import { ProactiveQueue, type ProactiveLimits } from '../proactive/proactiveQueue';
+import { classifyConnectorFailure } from '../proactive/connectorFailures';
 import type { BotFeature } from '../bot/botTypes';
 import { KeyValueBotStorage } from '../bot/botStorage';
 import { renderWelcomeCard } from '../bot/cards/welcomeCard';
@@ -47,6 +52,8 @@ export interface KeywardAppDeps {
   channelOpenIdMetadataUrl?: string;
   /** Extra bot features after the built-in ones (tests). */
   extraFeatures?: readonly BotFeature[];
+  /** Pacing limits of proactive messages (tests; Teams' documented limits by default). */
+  proactiveLimits?: ProactiveLimits;
   clock: Clock;
   logger: Logger;
 }
@@ -58,6 +65,8 @@ export interface KeywardApp {
   executor: ExecutorRuntime;
   operations: OpsRuntime;
   bot: Bot;
+  /** The paced queue every proactive message goes through. */
+  proactive: ProactiveQueue;
   /** Tells the app its own URL once the server listens (download links in local mode). */
   listeningAt(url: string): void;
   /** /healthz: the store answers (and, locally, whatever `extra` adds). */
@@ -186,9 +195,22 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     renderWelcome: (actor, locale) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local', locale }),
     logger,
   });
-  approvals.attach(bot.adapter, config.bot.appId ?? '');
-  executor.attach(bot.adapter, config.bot.appId ?? '');
-  ops.attach(bot.adapter, config.bot.appId ?? '');
+  // Every proactive message (approval cards, reminders, run cards, drift alerts, …) goes through
+  // one paced queue: Teams' per-conversation and per-app limits, Retry-After, kept in the store
+  // until delivered (src/proactive, docs/designs/2026-12-05-paced-proactive-messages.md).
+  const botSender = new BotNotifier(bot.adapter, config.bot.appId ?? '');
+  const proactive = new ProactiveQueue({
+    sender: () => botSender,
+    store: store.proactive,
+    classify: classifyConnectorFailure,
+    ...(deps.proactiveLimits ? { limits: deps.proactiveLimits } : {}),
+    logger: logger.child({ component: 'proactive' }),
+  });
+  proactive.onDelivered(APPROVAL_CARD_RECEIPT, approvals.notifications.recordDelivered);
+  proactive.onDelivered(RUN_CARD_RECEIPT, executor.notifier.recordDelivered);
+  approvals.useNotifier(proactive);
+  executor.useNotifier(proactive);
+  ops.useNotifier(proactive);
 
   let unwire: (() => void) | undefined;
   let digestTimer: NodeJS.Timeout | undefined;
@@ -199,6 +221,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     executor,
     operations: ops,
     bot,
+    proactive,
     listeningAt(url) {
       serverUrl = url;
     },
@@ -210,12 +233,16 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       if (digester) logger.info({ keyFingerprint: digester.fingerprint }, 'audit digests are signed with this Ed25519 key: keep its fingerprint outside Keyward');
       await signAuditDigest();
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
+      await proactive.start();
       unwire = wireEventFlow({ approvals, executor, operations: ops, logger });
       approvals.scheduler.start(config.approvals.tickSeconds * 1000);
       await ops.start();
       await executor.start();
     },
     async stop() {
+      // First the queue: what it cannot deliver in a few seconds stays in the store for the next
+      // start, and nobody below waits on Teams any more.
+      await proactive.stop(Math.min(config.shutdownGraceMs, 5_000));
       await ops.stop();
       await executor.stop();
       await approvals.stop();
