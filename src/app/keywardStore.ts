@@ -13,6 +13,7 @@ import { SqlRunArtifactStore } from '../store/sqlRunArtifactStore';
 import { SqlRunCardStore } from '../store/sqlRunCardStore';
 import { SqlRunStore } from '../store/sqlRunStore';
 import { SqlShareAttestationStore } from '../store/sqlShareAttestationStore';
+import { SqlOnboardingStore } from '../store/sqlOnboardingStore';
 import { SqlPendingMessageStore } from '../store/sqlPendingMessageStore';
 import { openSqliteDatabase } from '../store/sqliteDatabase';
 import { KEYWARD_MIGRATIONS } from './storeSchema';
@@ -36,6 +37,8 @@ export interface KeywardStore {
   readonly inventory: SqlInventoryStore;
   readonly downloads: SqlDepDownloadStore;
   readonly attestations: SqlShareAttestationStore;
+  /** Customer Key onboarding, one record per tenant and workload. */
+  readonly onboarding: SqlOnboardingStore;
   /** Proactive Teams messages waiting to go out (src/proactive). */
   readonly proactive: SqlPendingMessageStore;
   /** The DEP, key-roll or teardown journeys (one table, one store per kind). */
@@ -74,6 +77,7 @@ export function keywardStoreOver(db: SqlDatabase, options: { now?: () => Date } 
     inventory: new SqlInventoryStore(db),
     downloads: new SqlDepDownloadStore(db),
     attestations: new SqlShareAttestationStore(db),
+    onboarding: new SqlOnboardingStore(db),
     proactive: new SqlPendingMessageStore(db),
     opsJourneys<J extends OpsJourneyBase>(kind: OpsJourneyKind): SqlOpsJourneyStore<J> {
       let store = opsJourneys.get(kind);

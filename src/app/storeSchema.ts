@@ -9,6 +9,7 @@ import { inventoryMigrations } from '../store/sqlInventoryStore';
 import { inventoryJourneyMigrations } from '../store/sqlOpsJourneyStore';
 import { depDownloadMigrations } from '../store/sqlDepDownloadStore';
 import { shareAttestationMigrations } from '../store/sqlShareAttestationStore';
+import { onboardingMigrations } from '../store/sqlOnboardingStore';
 import { pendingMessageMigrations } from '../store/sqlPendingMessageStore';
 
 /**
@@ -26,5 +27,6 @@ export const KEYWARD_MIGRATIONS: readonly Migration[] = [
   ...inventoryJourneyMigrations,
   ...depDownloadMigrations,
   ...shareAttestationMigrations,
+  ...onboardingMigrations,
   ...pendingMessageMigrations,
 ];
