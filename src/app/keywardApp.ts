@@ -3,7 +3,8 @@ import type { Config } from '../config';
 import type { ApprovalPolicy } from '../approvals';
 import { AuditDigester, type DigestSigner } from '../audit';
 import type { AzureReader, WrapProbe } from '../azure/ports';
-import { M365_SERVICE_PRINCIPALS } from '../customerKey';
+import { M365_SERVICE_PRINCIPALS, namePatternProblem } from '../customerKey';
+import { policyMembers } from '../approvals/approvalPolicy';
 import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService, type ExecutorAzure } from '../executor';
 import type { PowerShellRunner } from '../executor/steps/powershellRunner';
 import { SetupJourneyService } from '../journeys/setupJourneyService';
@@ -84,6 +85,8 @@ export interface KeywardApp {
  */
 export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp> {
   const { config, policy, store, clock, logger } = deps;
+  const namePatternFault = namePatternProblem(config.setup.namePattern);
+  if (namePatternFault) throw appError('ConfigInvalid', namePatternFault, { problems: [`KEYWARD_NAME_PATTERN: ${namePatternFault}`] });
   const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, clock, logger });
 
   // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
@@ -126,9 +129,17 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     preflightContext: async () => ({ tenantId, keywardWriterObjectId: await deps.azure.writerObjectId().catch(() => undefined) }),
     validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),
     servicePrincipalOverrides: config.azure.servicePrincipalObjectIds,
+    namePattern: config.setup.namePattern,
+    // Custodians become voters on their key's changes: only members of the policy's groups (issue 12 item 5).
+    custodianGroups: () => Object.values(policy.groups).map((group) => ({ name: group.name, members: group.members })),
   });
-  const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
-  const setupFeature = createSetupFeature(setup, () => ({ knownPeople, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
+  // The people pickers' static choices where Teams' directory search is missing (the playground):
+  // everyone the policy names, and for custodians the members of its groups.
+  const nameOf = (objectId: string) => policy.people[objectId] ?? objectId;
+  const knownPeople = [...new Set([...Object.keys(policy.people), ...policyMembers(policy)])].map((objectId) => ({ objectId, name: nameOf(objectId) }));
+  const custodianCandidates = [...policyMembers(policy)].map((objectId) => ({ objectId, name: nameOf(objectId) }));
+  const custodianGroups = Object.values(policy.groups).map((group) => group.name);
+  const setupFeature = createSetupFeature(setup, () => ({ knownPeople, custodianCandidates, custodianGroups, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
 
   // The executor runs approved plans with the writer identity. Setup plans come from the setup
   // journeys; DEP (app-only), key-roll and teardown plans from theirs (a teardown's only once its
