@@ -94,8 +94,8 @@ export async function runSetupScenario(client: PlaygroundClient, options: Scenar
   await press(SETUP_VERBS.submitStep, { step: 'names' }, options.hsm ? /Managed HSM: administrators/ : /Who approves each key/, 'names card');
   options.log(`Operator: names as suggested from the naming pattern and checked free: ${names.join(', ')}`);
   if (options.hsm) {
-    const officers = [/^Chen /, /^Dana /, /^Alex /].map((title) => pick('hsm.officerIds', title)).join(',');
-    await press(SETUP_VERBS.submitStep, { step: 'hsm', 'hsm.initialAdminObjectIds': pick('hsm.initialAdminObjectIds', /^Olivia /), 'hsm.officerIds': officers, 'hsm.quorum': '2', 'hsm.costAcknowledged': 'true' }, /Who approves each key/, 'Managed HSM card');
+    const officers = Object.fromEntries([/^Chen /, /^Dana /, /^Alex /].map((title, i) => [`hsm.officerIds.${i}`, pick(`hsm.officerIds.${i}`, title)]));
+    await press(SETUP_VERBS.submitStep, { step: 'hsm', 'hsm.initialAdminObjectIds': pick('hsm.initialAdminObjectIds', /^Olivia /), ...officers, 'hsm.quorum': '2', 'hsm.costAcknowledged': 'true' }, /Who approves each key/, 'Managed HSM card');
     options.log('Operator: Olivia as initial administrator; Chen, Dana and Alex as security-domain officers, picked from the people picker');
   }
   options.log('Operator: custodians picked (Chen for key A, Dana for key B); Keyward runs the read-only preflight');

@@ -187,6 +187,8 @@ export const fieldPaths = {
   softDeleteRetentionDays: 'hsm.softDeleteRetentionDays',
   officers: 'hsm.officers',
   officerIds: 'hsm.officerIds',
+  /** One people picker per officer (any client can pick one person per picker; Teams can pick several in one). */
+  officerPick: (index: number) => `hsm.officerIds.${index}`,
   /**
    * The typed fallback beside a picker (`sites.A.subscriptionId.typed`, `approvers.A.typed`,
    * `hsm.initialAdminObjectIds.typed`): where a value is not among the choices, or the client

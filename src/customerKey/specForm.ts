@@ -50,6 +50,7 @@ export const SETUP_STEP_FIELDS: Readonly<Record<SetupStep, readonly FieldPath[]>
     fieldPaths.initialAdminObjectIds,
     fieldPaths.typed(fieldPaths.initialAdminObjectIds),
     fieldPaths.officerIds,
+    ...Array.from({ length: CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers }, (_, i) => fieldPaths.officerPick(i)),
     fieldPaths.softDeleteRetentionDays,
     ...Array.from({ length: CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers }, (_, i) => [fieldPaths.officerName(i), fieldPaths.officerObjectId(i)]).flat(),
     fieldPaths.quorum,
@@ -168,12 +169,13 @@ export function draftFromForm(step: SetupStep, values: SetupFormValues): Custome
     case 'hsm': {
       const hsm: HsmDraft = {};
       const admins = pickedAndTyped(get(fieldPaths.initialAdminObjectIds), get(fieldPaths.typed(fieldPaths.initialAdminObjectIds)));
-      const officerIds = get(fieldPaths.officerIds);
+      const slots = Array.from({ length: CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers }, (_, i) => get(fieldPaths.officerPick(i)));
+      const officerIds = slots.some((slot) => slot !== undefined) || get(fieldPaths.officerIds) !== undefined ? pickedAndTyped([...slots, get(fieldPaths.officerIds)].filter((v) => v !== undefined).join(','), undefined) : undefined;
       const retention = get(fieldPaths.softDeleteRetentionDays);
       const quorum = get(fieldPaths.quorum);
       const ack = get(fieldPaths.costAcknowledged);
       if (admins !== undefined) hsm.initialAdminObjectIds = admins;
-      if (officerIds !== undefined) hsm.officerIds = splitList(officerIds);
+      if (officerIds !== undefined) hsm.officerIds = officerIds;
       if (retention !== undefined) hsm.softDeleteRetentionDays = retention;
       if (quorum !== undefined) hsm.quorum = quorum;
       if (ack !== undefined) hsm.costAcknowledged = ack;
@@ -275,7 +277,7 @@ export function formValuesFromDraft(draft: CustomerKeyDraft): SetupFormValues {
   const hsm = draft.hsm;
   if (hsm) {
     if (hsm.initialAdminObjectIds) out[fieldPaths.initialAdminObjectIds] = hsm.initialAdminObjectIds.join(', ');
-    if (hsm.officerIds) out[fieldPaths.officerIds] = hsm.officerIds.join(',');
+    hsm.officerIds?.forEach((id, i) => set(fieldPaths.officerPick(i), id));
     set(fieldPaths.softDeleteRetentionDays, hsm.softDeleteRetentionDays);
     set(fieldPaths.quorum, hsm.quorum);
     set(fieldPaths.costAcknowledged, hsm.costAcknowledged);

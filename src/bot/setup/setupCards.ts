@@ -263,7 +263,10 @@ function sitesBody(l: Localizer, journey: SetupJourney): CardElement[] {
     if (subscriptions.length > 0) {
       // Preselected: the subscriptions ready for Customer Key (enabled, retention registered), a different one per key.
       const picked = current !== '' ? (listed.has(current) ? current : '') : (eligible[index] ?? '');
-      items.push(...field(l, journey, choiceInput(path, l.t('setup.sites.subscriptionPick', { site }), subscriptionChoices(l, subscriptions), { value: picked, style: 'compact', placeholder: l.t('setup.sites.subscriptionPlaceholder') })));
+      // Radio buttons while the list is short, so each subscription's state and retention are read in full (a
+      // closed drop-down cuts them off on a phone); a long list stays a drop-down.
+      const style = subscriptions.length <= 6 ? 'expanded' : 'compact';
+      items.push(...field(l, journey, choiceInput(path, l.t('setup.sites.subscriptionPick', { site }), subscriptionChoices(l, subscriptions), { value: picked, style, ...(style === 'compact' ? { placeholder: l.t('setup.sites.subscriptionPlaceholder') } : {}) })));
       items.push(...details(`setup.sites.typed.${site}`, l.t('setup.sites.typedToggle'), [textInput(fieldPaths.typed(path), l.t('setup.sites.subscriptionTyped', { site }), { value: current !== '' && !listed.has(current) ? (v[path] ?? '') : '', placeholder: '00000000-0000-0000-0000-000000000000' })], { open: current !== '' && !listed.has(current) }));
     } else {
       items.push(...field(l, journey, textInput(path, l.t('setup.sites.subscription', { site }), { value: v[path] ?? '', placeholder: '00000000-0000-0000-0000-000000000000' })));
@@ -362,7 +365,7 @@ function peoplePicker(l: Localizer, journey: SetupJourney, path: string, label: 
   const others = chosen.filter((id) => id.trim() !== '' && !listed.has(id.trim().toLowerCase()));
   const choices = people.map((p) => ({ title: p.name, value: p.objectId }));
   return [
-    ...field(l, journey, choiceInput(path, label, choices, { value: picked.join(','), isMultiSelect: true, style: 'expanded', choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } })),
+    ...field(l, journey, choiceInput(path, label, choices, { value: picked.join(','), isMultiSelect: true, style: 'filtered', placeholder: l.t('setup.people.placeholder'), choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } })),
     ...details(fallback.id, fallback.toggle, [textInput(fieldPaths.typed(path), fallback.label, { value: others.join(', '), isMultiline: true })], { open: others.length > 0 }),
   ];
 }
@@ -397,7 +400,13 @@ function hsmBody(l: Localizer, journey: SetupJourney, context: SetupCardContext)
     ...field(l, journey, numberInput(fieldPaths.softDeleteRetentionDays, l.t('setup.hsm.retention'), { value: Number(v[fieldPaths.softDeleteRetentionDays] ?? SPEC_DEFAULTS.softDeleteRetentionDays), min: 7, max: 90 })),
     text(l.t('setup.hsm.officers'), { spacing: 'Medium' }),
     ...details('setup.hsm.officersMore', l.t('setup.hsm.officersToggle'), [text(l.t('setup.hsm.officersHelp'), { size: 'Small' })]),
-    ...field(l, journey, choiceInput(fieldPaths.officerIds, l.t('setup.hsm.officersPick'), context.knownPeople.map((p) => ({ title: p.name, value: p.objectId })), { value: (hsm.officerIds ?? []).join(','), isMultiSelect: true, style: 'expanded', choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } })),
+    // One picker per officer: every client can pick one person per picker (the official renderer
+    // without Teams' directory search filters the static list as you type, one person at a time).
+    ...Array.from({ length: Math.min(CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers, Math.max(5, (hsm.officerIds?.length ?? 0) + 1)) }, (_, i) =>
+      choiceInput(fieldPaths.officerPick(i), l.t('setup.hsm.officerPick', { n: i + 1 }), context.knownPeople.map((p) => ({ title: p.name, value: p.objectId })), { value: hsm.officerIds?.[i] ?? '', style: 'filtered', placeholder: l.t('setup.people.placeholder'), choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } }),
+    ),
+    ...(journey.errors[fieldPaths.officerIds] ? [notice(l, 'error', l.domain(journey.errors[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.error` })] : []),
+    ...(journey.warnings[fieldPaths.officerIds] ? [notice(l, 'warning', l.domain(journey.warnings[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.warning` })] : []),
     ...details('setup.hsm.officersTyped', l.t('setup.hsm.officersTypedToggle'), officerRows, { open: officersTyped }),
   ];
   if (journey.errors[fieldPaths.officers]) body.push(notice(l, 'error', l.domain(journey.errors[fieldPaths.officers]!), { id: `${fieldPaths.officers}.error` }));

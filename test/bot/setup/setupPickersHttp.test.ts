@@ -116,10 +116,10 @@ describe('setup pickers through HTTP against the Azure emulator', function () {
     const names = await submit(sites, 'sites', { 'sites.A.region': 'westeurope', 'sites.B.region': 'swedencentral' });
     const hsm = await submit(names, 'names');
     const inputs = inputsOf(hsm);
-    const officers = inputs.get('hsm.officerIds')!;
-    assert.equal(officers.dataset, PEOPLE_DATASET);
-    const picks = [/Chen/, /Dana/, /Alex/].map((title) => choiceByTitle(officers, title)).join(',');
-    const refused = await submit(hsm, 'hsm', { 'hsm.initialAdminObjectIds': choiceByTitle(inputs.get('hsm.initialAdminObjectIds'), /Olivia/), 'hsm.officerIds': picks, 'hsm.officers.0.displayName': 'Someone', 'hsm.officers.0.objectId': 'a1b2c3d4-0000-4000-8000-00000000f00d', 'hsm.costAcknowledged': 'true' });
+    const slot = inputs.get('hsm.officerIds.0')!;
+    assert.equal(slot.dataset, PEOPLE_DATASET, 'one people picker per officer');
+    const picks = Object.fromEntries([/Chen/, /Dana/, /Alex/].map((title, i) => [`hsm.officerIds.${i}`, choiceByTitle(inputs.get(`hsm.officerIds.${i}`), title)]));
+    const refused = await submit(hsm, 'hsm', { 'hsm.initialAdminObjectIds': choiceByTitle(inputs.get('hsm.initialAdminObjectIds'), /Olivia/), ...picks, 'hsm.officers.0.displayName': 'Someone', 'hsm.officers.0.objectId': 'a1b2c3d4-0000-4000-8000-00000000f00d', 'hsm.costAcknowledged': 'true' });
     assert.match(errorsOn(refused).join(' | '), /a1b2c3d4-0000-4000-8000-00000000f00d is not an active user in your tenant/);
     const approvers = await submit(refused, 'hsm', { 'hsm.officers.0.displayName': '', 'hsm.officers.0.objectId': '' });
     assert.match(JSON.stringify(approvers), /Who approves each key/, errorsOn(approvers).join(' | '));
