@@ -17,6 +17,7 @@ import type { ExecutorRuntime } from './app/executorRuntime';
 import type { OpsRuntime } from './app/operationsRuntime';
 import type { SetupJourneyService } from './journeys/setupJourneyService';
 import { createKeywardApp } from './app/keywardApp';
+import type { ProactiveLimits, ProactiveQueue } from './proactive/proactiveQueue';
 import { openKeywardStore, sqliteFileIn, type KeywardStore } from './app/keywardStore';
 
 export interface KeywardOverrides {
@@ -28,6 +29,8 @@ export interface KeywardOverrides {
   powershell?: PowerShellRunner;
   /** Test hook: the Bot Framework channel's OpenID metadata (signing keys) from a local server instead of login.botframework.com. */
   channelOpenIdMetadataUrl?: string;
+  /** Test hook: pacing limits of proactive messages (Teams' documented limits by default). */
+  proactiveLimits?: ProactiveLimits;
 }
 
 export interface Keyward {
@@ -45,6 +48,8 @@ export interface Keyward {
   executor: ExecutorRuntime;
   /** DEPs, key rolls, teardowns, the inventory and its health checks. */
   operations: OpsRuntime;
+  /** The paced queue of proactive Teams messages. */
+  proactive: ProactiveQueue;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -108,6 +113,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       ...(powershell ? { powershell } : {}),
       ...(overrides.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl } : {}),
       ...(overrides.extraFeatures ? { extraFeatures: overrides.extraFeatures } : {}),
+      ...(overrides.proactiveLimits ? { proactiveLimits: overrides.proactiveLimits } : {}),
       clock,
       logger,
     });
@@ -163,6 +169,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     setup: running.setup,
     operations: running.operations,
     executor: running.executor,
+    proactive: running.proactive,
     stop() {
       stopped ??= (async () => {
         await server.stop(config.shutdownGraceMs);

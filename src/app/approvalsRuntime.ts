@@ -8,7 +8,6 @@ import type { BotFeature } from '../bot/botTypes';
 import { ApprovalNotifications } from '../bot/approvals/approvalNotifications';
 import { createApprovalsFeature } from '../bot/approvals/approvalsFeature';
 import { ApprovalViews } from '../bot/approvals/approvalViews';
-import { BotNotifier, type ProactiveAdapter } from '../bot/approvals/botNotifier';
 import type { Notifier } from '../bot/approvals/notifier';
 import type { KeywardStore } from './keywardStore';
 
@@ -41,9 +40,7 @@ export interface ApprovalsRuntime {
   feature: BotFeature;
   /** Re-renders every posted copy of a request's card from its current state (for the executor; changes made through the service do this already). */
   refreshCards(requestId: string): Promise<void>;
-  /** Gives the notifier its Bot Framework adapter (it exists only after the bot is built). */
-  attach(adapter: ProactiveAdapter, botAppId: string): void;
-  /** Replaces the notifier (tests). */
+  /** The proactive sender (the paced queue; a fake in tests). */
   useNotifier(notifier: Notifier): void;
   /** Resolves when listeners and card updates started so far are done. */
   idle(): Promise<void>;
@@ -103,9 +100,6 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
     notifications,
     feature,
     refreshCards: (requestId) => notifications.refreshCards(requestId),
-    attach(adapter, botAppId) {
-      notifier = new BotNotifier(adapter, botAppId);
-    },
     useNotifier(replacement) {
       notifier = replacement;
     },

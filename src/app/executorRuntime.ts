@@ -7,7 +7,6 @@ import type { PowerShellRunner } from '../executor/steps/powershellRunner';
 import type { BotFeature } from '../bot/botTypes';
 import type { AdaptiveCardJson } from '../bot/cards/adaptiveCard';
 import { renderRunCard, type RunCardView } from '../bot/cards/runCard';
-import { BotNotifier, type ProactiveAdapter } from '../bot/approvals/botNotifier';
 import type { Notifier } from '../bot/approvals/notifier';
 import { createExecutorFeature } from '../bot/executor/executorFeature';
 import { RunCardNotifier, type RunCardTarget } from '../bot/executor/runCardNotifier';
@@ -36,9 +35,7 @@ export interface ExecutorRuntime {
   service: ExecutorService;
   feature: BotFeature;
   notifier: RunCardNotifier;
-  /** Gives the run cards their Bot Framework adapter (it exists only after the bot is built). */
-  attach(adapter: ProactiveAdapter, botAppId: string): void;
-  /** Replaces the proactive notifier (tests). */
+  /** The proactive sender (the paced queue; a fake in tests). */
   useNotifier(notifier: Notifier): void;
   /** Picks up what an earlier process left, and reconciles on a timer (approved requests reach it through the event flow). */
   start(): Promise<void>;
@@ -115,9 +112,6 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
     service: executor,
     feature,
     notifier: runCards,
-    attach(adapter, botAppId) {
-      notifier = new BotNotifier(adapter, botAppId);
-    },
     useNotifier(replacement) {
       notifier = replacement;
     },

@@ -14,6 +14,7 @@ import { SqlRunCardStore } from '../store/sqlRunCardStore';
 import { SqlRunStore } from '../store/sqlRunStore';
 import { SqlShareAttestationStore } from '../store/sqlShareAttestationStore';
 import { SqlOnboardingStore } from '../store/sqlOnboardingStore';
+import { SqlPendingMessageStore } from '../store/sqlPendingMessageStore';
 import { openSqliteDatabase } from '../store/sqliteDatabase';
 import { KEYWARD_MIGRATIONS } from './storeSchema';
 
@@ -38,6 +39,8 @@ export interface KeywardStore {
   readonly attestations: SqlShareAttestationStore;
   /** Customer Key onboarding, one record per tenant and workload. */
   readonly onboarding: SqlOnboardingStore;
+  /** Proactive Teams messages waiting to go out (src/proactive). */
+  readonly proactive: SqlPendingMessageStore;
   /** The DEP, key-roll or teardown journeys (one table, one store per kind). */
   opsJourneys<J extends OpsJourneyBase>(kind: OpsJourneyKind): SqlOpsJourneyStore<J>;
   close(): Promise<void>;
@@ -75,6 +78,7 @@ export function keywardStoreOver(db: SqlDatabase, options: { now?: () => Date } 
     downloads: new SqlDepDownloadStore(db),
     attestations: new SqlShareAttestationStore(db),
     onboarding: new SqlOnboardingStore(db),
+    proactive: new SqlPendingMessageStore(db),
     opsJourneys<J extends OpsJourneyBase>(kind: OpsJourneyKind): SqlOpsJourneyStore<J> {
       let store = opsJourneys.get(kind);
       if (!store) {

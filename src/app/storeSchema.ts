@@ -10,6 +10,7 @@ import { inventoryJourneyMigrations } from '../store/sqlOpsJourneyStore';
 import { depDownloadMigrations } from '../store/sqlDepDownloadStore';
 import { shareAttestationMigrations } from '../store/sqlShareAttestationStore';
 import { onboardingMigrations } from '../store/sqlOnboardingStore';
+import { pendingMessageMigrations } from '../store/sqlPendingMessageStore';
 
 /**
  * Every table of Keyward's store, in the order they are applied (a module's tables before the
@@ -27,4 +28,5 @@ export const KEYWARD_MIGRATIONS: readonly Migration[] = [
   ...depDownloadMigrations,
   ...shareAttestationMigrations,
   ...onboardingMigrations,
+  ...pendingMessageMigrations,
 ];

@@ -70,6 +70,11 @@ export interface Config {
     /** Real wrap/unwrap as the Microsoft 365 service principals: local mode (the emulator) only. */
     wrapProbe: boolean;
   };
+  /** The setup journey. */
+  setup: {
+    /** KEYWARD_NAME_PATTERN: the organisation's pattern for suggested vault and HSM names. */
+    namePattern: string;
+  };
   /** DEPs, key roll, teardown, inventory health. */
   operations: {
     /** Base URL for download links; undefined in production without KEYWARD_PUBLIC_URL (local: the server's own URL). */
@@ -222,6 +227,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       // Only the emulator can issue tokens as Microsoft 365's own apps; against Azure it would only fail.
       wrapProbe: mode === 'local' && (values.KEYWARD_WRAP_PROBE as boolean),
     },
+    setup: { namePattern: values.KEYWARD_NAME_PATTERN as string },
     operations: {
       ...(publicUrl ? { publicUrl: publicUrl.replace(/\/$/, '') } : {}),
       downloadTtlMinutes: values.KEYWARD_DOWNLOAD_TTL_MINUTES as number,
