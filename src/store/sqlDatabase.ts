@@ -35,6 +35,8 @@ export interface SqlDatabase {
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
   /** The unit of work (see core/atomic.ts). */
   atomic: Atomic;
+  /** True inside a unit of work of this database (a store may then skip a savepoint of its own). */
+  inUnit(): boolean;
   /**
    * Inside a unit: waits until no other unit (in any process) holds the lock `name`, and holds it
    * until this unit ends. SQLite needs none (a unit holds the file's write lock); PostgreSQL takes
