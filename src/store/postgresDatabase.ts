@@ -46,6 +46,9 @@ export class PostgresDatabase implements SqlDatabase {
   constructor(
     readonly pool: pg.Pool,
     private readonly where: string,
+    /** How to open a connection of its own (LISTEN needs one that stays open). */
+    private readonly clientConfig: pg.ClientConfig = {},
+    private readonly logger?: Logger,
   ) {}
 
   async all<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
@@ -106,6 +109,33 @@ export class PostgresDatabase implements SqlDatabase {
       if (applied) ran.push(migration.id);
     }
     return ran;
+  }
+
+  async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw appError('Internal', `Not a channel name: ${channel}`);
+    let client: pg.Client | undefined;
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    const connect = async (): Promise<void> => {
+      const next = new pg.Client(this.clientConfig);
+      next.on('notification', () => onNotify());
+      next.on('error', (error) => {
+        this.logger?.warn({ err: error.message }, 'the outbox listener lost its PostgreSQL connection; reconnecting');
+        void next.end().catch(() => undefined);
+        if (!stopped) retry = setTimeout(() => void connect().catch(() => undefined), 1_000).unref();
+      });
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+      client = next;
+      // Anything notified while we were away is found by the next poll; nudge once now.
+      onNotify();
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    };
   }
 
   async ping(): Promise<boolean> {
@@ -237,7 +267,17 @@ export async function openPostgresDatabase(options: PostgresOptions & { migratio
   });
   // An idle connection the server drops (restart, failover) must not crash the process.
   pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'a pooled PostgreSQL connection failed; the pool opens a new one on demand'));
-  const db = new PostgresDatabase(pool, where);
+  const db = new PostgresDatabase(
+    pool,
+    where,
+    {
+      connectionString: url.toString(),
+      ...(options.password ? { password: options.password } : {}),
+      ssl: options.tls ? { rejectUnauthorized: true, servername: url.hostname } : false,
+      application_name: `${options.applicationName ?? 'keyward'}-listen`,
+    },
+    options.logger,
+  );
   try {
     if (!(await db.get<{ ok: number }>('SELECT 1 AS ok'))) throw appError('StoreUnavailable', `Keyward's PostgreSQL store (${where}) did not answer.`);
     await db.migrate(options.migrations);
