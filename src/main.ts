@@ -5,7 +5,7 @@ import { createPinoLogger } from './observability/pinoLogger';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
-import { AzureGateway, createAzureCredential, postgresTokenSource, SdkWrapProbe, tokenIdentity } from './azure';
+import { AzureGateway, createAzureCredential, postgresPasswordSource, SdkWrapProbe, tokenIdentity } from './azure';
 import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
 import { ed25519Signer } from './audit';
 import { loadOrCreateDigestKey } from './store/auditDigestFiles';
@@ -97,10 +97,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
 
   // The store engine: SQLite in the data directory, or PostgreSQL (signed in with the managed
   // identity's Entra token when KEYWARD_POSTGRES_AUTH=entra; no password anywhere).
-  const entraToken =
-    config.store.engine === 'postgres' && config.store.postgresAuth === 'entra'
-      ? postgresTokenSource(createAzureCredential(config.store.postgresClientId, { localOnly }), config.store.postgresClientId ? `the managed identity ${config.store.postgresClientId}` : 'the default Azure credential')
-      : undefined;
+  const entraToken = config.store.engine === 'postgres' ? postgresPasswordSource(config.store, { localOnly }) : undefined;
   const store = await openConfiguredStore(config, { logger, now: () => clock.now(), ...(entraToken ? { entraToken } : {}) });
   let app;
   try {

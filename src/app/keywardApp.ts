@@ -1,4 +1,4 @@
-import { appError, isAppError, type Clock, type Logger } from '../core';
+import { appError, isAppError, systemClock, type Clock, type Logger } from '../core';
 import type { Config } from '../config';
 import type { ApprovalPolicy } from '../approvals';
 import { AuditDigester, type DigestSigner } from '../audit';
@@ -85,7 +85,8 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   // runs the timers (expiry, reminders, health checks, digests, purge watches, cooling-off,
   // attestations, run reconciliation) and delivers the outbox of approval changes; any instance
   // answers clicks and drives runs (each run under its own lease with a fencing token).
-  const leader = new ClusterLeader({ cluster: store.cluster, owner: newLeaseOwner(), ttlMs: config.executor.leaseSeconds * 1000, clock, logger: logger.child({ component: 'cluster' }) });
+  // The lease is kept in wall-clock time, whatever clock the app is given (tests move theirs).
+  const leader = new ClusterLeader({ cluster: store.cluster, owner: newLeaseOwner(), ttlMs: config.executor.leaseSeconds * 1000, clock: systemClock, logger: logger.child({ component: 'cluster' }) });
   const isLeader = () => leader.isLeader();
   const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, isLeader, clock, logger });
 

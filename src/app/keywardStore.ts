@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { OpsJourneyBase, OpsJourneyKind } from '../inventory/opsJourney';
-import type { SqlDatabase, StoreEngine } from '../store/sqlDatabase';
+import type { Migration, SqlDatabase, StoreEngine } from '../store/sqlDatabase';
 import { SqlApprovalDirectoryStore } from '../store/sqlApprovalDirectoryStore';
 import { SqlApprovalStore } from '../store/sqlApprovalStore';
 import { SqlAuditStore } from '../store/sqlAuditStore';
@@ -14,9 +14,9 @@ import { SqlRunCardStore } from '../store/sqlRunCardStore';
 import { SqlRunStore } from '../store/sqlRunStore';
 import { SqlShareAttestationStore } from '../store/sqlShareAttestationStore';
 import { SqlClusterStore } from '../store/sqlClusterStore';
-import { openSqliteDatabase } from '../store/sqliteDatabase';
+import { openSqliteDatabase, openSqliteReadOnly } from '../store/sqliteDatabase';
 import { openPostgresDatabase } from '../store/postgresDatabase';
-import { localPostgresDir, startLocalPostgres } from '../store/localPostgres';
+import { localPostgresDir, runningLocalPostgres, startLocalPostgres } from '../store/localPostgres';
 import { networkShareOf } from '../store/networkShare';
 import { appError, silentLogger, type Logger } from '../core';
 import type { Config } from '../config';
@@ -85,6 +85,15 @@ export async function openKeywardStore(settings: StoreSettings, options: { now?:
   return keywardStoreOver(db, options);
 }
 
+export interface ConfiguredStoreDeps {
+  logger?: Logger;
+  now?: () => Date;
+  /** The managed identity's Entra token (KEYWARD_POSTGRES_AUTH=entra), from src/azure/postgresToken.ts. */
+  entraToken?: () => Promise<string>;
+  /** /proc/mounts' text (tests). */
+  mounts?: string;
+}
+
 /**
  * The store the configuration asks for: SQLite in the data directory (refused in production on a
  * network share, unless KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE says otherwise), PostgreSQL at
@@ -92,15 +101,19 @@ export async function openKeywardStore(settings: StoreSettings, options: { now?:
  * locally, without a URL — a PostgreSQL server Keyward starts under the data directory (stopped
  * again when the store closes).
  */
-export async function openConfiguredStore(
-  config: Pick<Config, 'mode' | 'dataDir' | 'store'>,
-  deps: { logger?: Logger; now?: () => Date; entraToken?: () => Promise<string>; /** /proc/mounts' text (tests). */ mounts?: string } = {},
-): Promise<KeywardStore> {
+export async function openConfiguredStore(config: Pick<Config, 'mode' | 'dataDir' | 'store'>, deps: ConfiguredStoreDeps = {}): Promise<KeywardStore> {
+  return keywardStoreOver(await openConfiguredDatabase(config, { ...deps, migrations: KEYWARD_MIGRATIONS }), deps.now ? { now: deps.now } : {});
+}
+
+/**
+ * The configured database itself (openConfiguredStore, and the CLIs). `readOnly`: nothing can be
+ * written (SQLite opened read-only; PostgreSQL with read-only transactions), no migration runs.
+ */
+export async function openConfiguredDatabase(config: Pick<Config, 'mode' | 'dataDir' | 'store'>, deps: ConfiguredStoreDeps & { migrations: readonly Migration[]; readOnly?: boolean }): Promise<SqlDatabase> {
   const logger = deps.logger ?? silentLogger;
-  const options = deps.now ? { now: deps.now } : {};
   if (config.store.engine === 'sqlite') {
     const share = deps.mounts === undefined ? networkShareOf(config.dataDir) : networkShareOf(config.dataDir, deps.mounts);
-    if (share) {
+    if (share && !deps.readOnly) {
       const why = `KEYWARD_DATA_DIR (${config.dataDir}) is on a network file system (${share.type} at ${share.mountPoint}), where SQLite's locking is not reliable: the store can be corrupted, or two instances can both count one vote`;
       if (config.mode === 'production' && !config.store.unsafeSqliteOnNetworkShare) {
         throw appError('ConfigInvalid', `${why}. Use KEYWARD_STORE=postgres (Azure Database for PostgreSQL), or a local disk; KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE=true overrides this at your own risk.`, {
@@ -109,34 +122,29 @@ export async function openConfiguredStore(
       }
       logger.warn({ dataDir: config.dataDir, fileSystem: share.type, mountPoint: share.mountPoint }, `${why}. Continuing (${config.mode === 'production' ? 'KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE' : 'local mode'}).`);
     }
-    return openKeywardStore({ engine: 'sqlite', file: sqliteFileIn(config.dataDir) }, options);
+    const file = sqliteFileIn(config.dataDir);
+    return deps.readOnly ? openSqliteReadOnly(file) : openSqliteDatabase({ file, migrations: deps.migrations });
   }
+  const open = (url: string, variable: string, extra: { password?: () => Promise<string>; tls: boolean }) =>
+    openPostgresDatabase({ connectionString: url, ...extra, poolSize: config.store.poolSize, variable, ...(deps.readOnly ? { readOnly: true, applicationName: 'keyward-cli' } : {}), logger, migrations: deps.readOnly ? [] : deps.migrations });
   if (config.store.postgresUrl) {
-    return openKeywardStore(
-      {
-        engine: 'postgres',
-        url: config.store.postgresUrl,
-        ...(config.store.postgresAuth === 'entra' && deps.entraToken ? { password: deps.entraToken } : {}),
-        tls: config.store.postgresTls,
-        poolSize: config.store.poolSize,
-        variable: 'KEYWARD_POSTGRES_URL',
-        logger,
-      },
-      options,
-    );
+    return open(config.store.postgresUrl, 'KEYWARD_POSTGRES_URL', { ...(config.store.postgresAuth === 'entra' && deps.entraToken ? { password: deps.entraToken } : {}), tls: config.store.postgresTls });
   }
-  // Local mode without a URL (loadConfig refuses this in production): a server of our own.
-  const server = await startLocalPostgres({ dir: localPostgresDir(config.dataDir), logger: logger.child({ component: 'local-postgres' }) });
+  // Local mode without a URL (loadConfig refuses this in production): a server of our own, or
+  // the one `npm start` is running already.
+  const dir = localPostgresDir(config.dataDir);
+  const running = runningLocalPostgres(dir);
+  if (running) return open(running, 'the local PostgreSQL server', { tls: false });
+  const server = await startLocalPostgres({ dir, logger: logger.child({ component: 'local-postgres' }) });
   logger.info({ dir: server.dir }, 'local PostgreSQL started (KEYWARD_STORE=postgres without KEYWARD_POSTGRES_URL)');
   try {
-    const store = await openKeywardStore({ engine: 'postgres', url: server.url, tls: false, poolSize: config.store.poolSize, variable: 'the local PostgreSQL server', logger }, options);
-    return {
-      ...store,
-      async close() {
-        await store.close();
-        await server.stop();
-      },
+    const db = await open(server.url, 'the local PostgreSQL server', { tls: false });
+    const close = db.close.bind(db);
+    db.close = async () => {
+      await close();
+      await server.stop();
     };
+    return db;
   } catch (error) {
     await server.stop();
     throw error;

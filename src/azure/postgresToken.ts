@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { appError } from '../core';
+import { createAzureCredential } from './credentials';
 
 /**
  * The scope of Azure Database for PostgreSQL's Microsoft Entra sign-in: the access token for it
@@ -38,4 +39,14 @@ export function postgresTokenSource(credential: TokenCredential, describe: strin
       .finally(() => (fetching = undefined));
     return fetching;
   };
+}
+
+/**
+ * The PostgreSQL password source a configuration asks for: the Entra token of the managed identity
+ * `clientId` (or the default Azure credential without one) when signing in with Entra; undefined
+ * for password sign-in (the URL carries it).
+ */
+export function postgresPasswordSource(settings: { postgresAuth: 'entra' | 'password'; postgresClientId?: string }, options: { localOnly: boolean }): (() => Promise<string>) | undefined {
+  if (settings.postgresAuth !== 'entra') return undefined;
+  return postgresTokenSource(createAzureCredential(settings.postgresClientId, { localOnly: options.localOnly }), settings.postgresClientId ? `the managed identity ${settings.postgresClientId}` : 'the default Azure credential');
 }

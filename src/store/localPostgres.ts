@@ -92,6 +92,24 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
 }
 
 /**
+ * The URL of the local server when one is already running in `dir` (started by `npm start`, or
+ * left by a bot that was killed): its postmaster.pid names a live process and the port.
+ */
+export function runningLocalPostgres(dir: string): string | undefined {
+  try {
+    const [pidLine, , , portLine] = fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n');
+    const pid = Number(pidLine);
+    const port = Number(portLine);
+    if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+    process.kill(pid, 0);
+    const password = fs.readFileSync(`${dir}.password`, 'utf8').trim();
+    return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Where `npm start` keeps its PostgreSQL cluster: under the data directory — unless Keyward runs
  * as root, when the server (running as `postgres`) could not enter the private data directory, so
  * the cluster lives in /var/tmp under a name derived from the data directory.

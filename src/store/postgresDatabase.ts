@@ -26,6 +26,8 @@ export interface PostgresOptions {
   applicationName?: string;
   /** The setting that named this server, for messages ("KEYWARD_POSTGRES_URL"). */
   variable?: string;
+  /** Every transaction read-only (the audit CLI): the server refuses any write. */
+  readOnly?: boolean;
   logger?: Logger;
 }
 
@@ -263,6 +265,7 @@ export async function openPostgresDatabase(options: PostgresOptions & { migratio
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 15_000,
     application_name: options.applicationName ?? 'keyward',
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
     types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) } as pg.CustomTypesConfig,
   });
   // An idle connection the server drops (restart, failover) must not crash the process.
@@ -280,7 +283,8 @@ export async function openPostgresDatabase(options: PostgresOptions & { migratio
   );
   try {
     if (!(await db.get<{ ok: number }>('SELECT 1 AS ok'))) throw appError('StoreUnavailable', `Keyward's PostgreSQL store (${where}) did not answer.`);
-    await db.migrate(options.migrations);
+    // No migrations (a reader): nothing is written, not even the migrations table.
+    if (options.migrations.length > 0) await db.migrate(options.migrations);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
