@@ -3,7 +3,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LOCAL_PEOPLE } from '../../src/core';
 import { followExecution, runSetupScenario } from '../../src/cli/demoScenario';
 import { PLAYGROUND_CONVERSATIONS } from '../../src/cli/playgroundConfig';
 import { openKeywardStore, type KeywardStore } from '../../src/app/keywardStore';
