@@ -20,6 +20,7 @@ import { localPostgresDir, runningLocalPostgres, startLocalPostgres } from '../s
 import { networkShareOf } from '../store/networkShare';
 import { appError, silentLogger, type Logger } from '../core';
 import type { Config } from '../config';
+import { SqlOnboardingStore } from '../store/sqlOnboardingStore';
 import { KEYWARD_MIGRATIONS } from './storeSchema';
 
 /**
@@ -43,6 +44,8 @@ export interface KeywardStore {
   readonly attestations: SqlShareAttestationStore;
   /** Cluster leases and the outbox (several instances acting as one). */
   readonly cluster: SqlClusterStore;
+  /** Customer Key onboarding, one record per tenant and workload. */
+  readonly onboarding: SqlOnboardingStore;
   /** The DEP, key-roll or teardown journeys (one table, one store per kind). */
   opsJourneys<J extends OpsJourneyBase>(kind: OpsJourneyKind): SqlOpsJourneyStore<J>;
   close(): Promise<void>;
@@ -169,6 +172,7 @@ export function keywardStoreOver(db: SqlDatabase, options: { now?: () => Date } 
     downloads: new SqlDepDownloadStore(db),
     attestations: new SqlShareAttestationStore(db),
     cluster: new SqlClusterStore(db),
+    onboarding: new SqlOnboardingStore(db),
     opsJourneys<J extends OpsJourneyBase>(kind: OpsJourneyKind): SqlOpsJourneyStore<J> {
       let store = opsJourneys.get(kind);
       if (!store) {

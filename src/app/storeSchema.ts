@@ -10,6 +10,7 @@ import { inventoryJourneyMigrations } from '../store/sqlOpsJourneyStore';
 import { depDownloadMigrations } from '../store/sqlDepDownloadStore';
 import { shareAttestationMigrations } from '../store/sqlShareAttestationStore';
 import { clusterMigrations } from '../store/sqlClusterStore';
+import { onboardingMigrations } from '../store/sqlOnboardingStore';
 
 /**
  * Every table of Keyward's store, in the order they are applied (a module's tables before the
@@ -26,5 +27,6 @@ export const KEYWARD_MIGRATIONS: readonly Migration[] = [
   ...inventoryJourneyMigrations,
   ...depDownloadMigrations,
   ...shareAttestationMigrations,
+  ...onboardingMigrations,
   ...clusterMigrations,
 ];
