@@ -42,7 +42,7 @@ const results: Record<string, unknown> = { node: process.version, cpus: os.cpus(
 // ---------------------------------------------------------------- a policy with 64 approvers
 const approverIds = Array.from({ length: 64 }, (_, i) => `b0000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
 function writePolicy(): string {
-  const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/policy.local.json'), 'utf8')) as Record<string, any>;
+  const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/policy.local.json'), 'utf8')) as { people: Record<string, string>; groups: Record<string, unknown>; operations: Record<string, unknown> };
   for (const [i, id] of approverIds.entries()) base.people[id] = `Approver ${i + 1}`;
   base.groups.benchApprovers = { name: 'Bench approvers', members: approverIds };
   // 64 approvals needed: votes are only recorded, nothing gets approved or run.
