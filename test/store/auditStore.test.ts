@@ -26,17 +26,18 @@ for (const engine of ENGINES) {
       assert.equal(new Set(records.map((r) => r.target)).size, 90, 'nothing doubled, nothing lost');
     });
 
-    it('when the log is longer than a page, then verify and export read every record in order', async () => {
+    it('when the log is longer than a page, then verify and export read every record in order', async function () {
+      this.timeout(120_000);
       const store = new SqlAuditStore(test.db);
       const log = new ChainedAuditLog(store, new ManualClock(Date.UTC(2026, 0, 1)));
       await test.db.atomic(async () => {
-        for (let i = 0; i < 4_500; i += 1) await log.append({ actor: { objectId: 'bulk' }, action: 'test.bulk', target: `t${i}`, outcome: 'info' });
+        for (let i = 0; i < 2_500; i += 1) await log.append({ actor: { objectId: 'bulk' }, action: 'test.bulk', target: `t${i}`, outcome: 'info' });
       });
       const verification = await log.verify();
       assert.equal(verification.ok, true, verification.firstBad?.message);
-      assert.equal(verification.records, 4_500);
-      assert.equal((await collect(store.records(4_001))).length, 500);
-      assert.equal(await store.count(), 4_500);
+      assert.equal(verification.records, 2_500);
+      assert.equal((await collect(store.records(2_001))).length, 500);
+      assert.equal(await store.count(), 2_500);
     });
 
     it('when the tail was cut while Keyward was down, then the next append is refused (fail closed) and nothing is written', async () => {

@@ -65,10 +65,10 @@ for (const engine of ENGINES) {
     });
 
     it('when a leader dies without letting go, then another instance leads once the lease lapses', async () => {
-      const dead = new ClusterLeader({ cluster, owner: 'dead', ttlMs: 300, clock });
+      const next = new ClusterLeader({ cluster: new SqlClusterStore(await test.connect()), owner: 'next', ttlMs: 1_500, clock });
+      const dead = new ClusterLeader({ cluster, owner: 'dead', ttlMs: 1_500, clock });
       await dead.beat(); // leads, then never renews (its process "died")
       assert.equal(dead.isLeader(), true);
-      const next = new ClusterLeader({ cluster: new SqlClusterStore(await test.connect()), owner: 'next', ttlMs: 300, clock });
       await next.beat();
       assert.equal(next.isLeader(), false);
       await until(async () => (await next.beat(), next.isLeader()));
