@@ -76,7 +76,7 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
     ...(listen ? { listen: (onEvent: () => void) => listen(OUTBOX_CHANNEL, onEvent) } : {}),
     logger: logger.child({ module: 'outbox' }),
   });
-  const service = (late.service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }), outbox: dispatcher }));
+  const service = (late.service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }), outbox: dispatcher, serialize: () => auditStore.reserve() }));
   const directory = store.directory;
   const views = new ApprovalViews({ service, directory, clock });
   let notifier: Notifier | undefined;
