@@ -5,7 +5,7 @@ import { createPinoLogger } from './observability/pinoLogger';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
-import { AzureGateway, createAzureCredential, SdkWrapProbe, tokenIdentity } from './azure';
+import { AzureGateway, createAzureCredential, postgresPasswordSource, SdkWrapProbe, tokenIdentity } from './azure';
 import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
 import { ed25519Signer } from './audit';
 import { loadOrCreateDigestKey } from './store/auditDigestFiles';
@@ -18,7 +18,7 @@ import type { OpsRuntime } from './app/operationsRuntime';
 import type { SetupJourneyService } from './journeys/setupJourneyService';
 import { createKeywardApp } from './app/keywardApp';
 import type { ProactiveLimits, ProactiveQueue } from './proactive/proactiveQueue';
-import { openKeywardStore, sqliteFileIn, type KeywardStore } from './app/keywardStore';
+import { openConfiguredStore, type KeywardStore } from './app/keywardStore';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -100,7 +100,10 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // Exchange app-only DEP steps run approved scripts with `pwsh` (only when configured).
   const powershell = config.operations.depAppOnly ? (overrides.powershell ?? new PwshRunner(config.operations.depAppOnly.pwshPath)) : undefined;
 
-  const store = await openKeywardStore({ engine: 'sqlite', file: sqliteFileIn(config.dataDir) }, { now: () => clock.now() });
+  // The store engine: SQLite in the data directory, or PostgreSQL (signed in with the managed
+  // identity's Entra token when KEYWARD_POSTGRES_AUTH=entra; no password anywhere).
+  const entraToken = config.store.engine === 'postgres' ? postgresPasswordSource(config.store, { localOnly }) : undefined;
+  const store = await openConfiguredStore(config, { logger, now: () => clock.now(), ...(entraToken ? { entraToken } : {}) });
   let app;
   try {
     app = await createKeywardApp({
@@ -198,7 +201,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   try {
     keyward = await startKeyward(config, { clock: systemClock });
   } catch (error) {
-    if (isAppError(error, 'PortInUse') || isAppError(error, 'PolicyInvalid') || isAppError(error, 'ConfigInvalid')) {
+    if (isAppError(error, 'PortInUse') || isAppError(error, 'PolicyInvalid') || isAppError(error, 'ConfigInvalid') || isAppError(error, 'StoreUnavailable')) {
       console.error(error.message);
       process.exit(1);
     }

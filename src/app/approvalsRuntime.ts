@@ -10,6 +10,8 @@ import { createApprovalsFeature } from '../bot/approvals/approvalsFeature';
 import { ApprovalViews } from '../bot/approvals/approvalViews';
 import type { Notifier } from '../bot/approvals/notifier';
 import type { KeywardStore } from './keywardStore';
+import { ChangeDispatcher } from './changeDispatcher';
+import { OUTBOX_CHANNEL } from '../store/sqlClusterStore';
 
 export interface ApprovalsRuntimeOptions {
   store: KeywardStore;
@@ -20,6 +22,8 @@ export interface ApprovalsRuntimeOptions {
   allowedTenants: readonly string[];
   /** An approver counts as active with an audited action this recent (team health); default 90. */
   approverActiveDays?: number;
+  /** Whether this instance leads the cluster (dispatches the outbox); default: always (one instance). */
+  isLeader?: () => boolean;
   clock: Clock;
   logger: Logger;
 }
@@ -36,6 +40,8 @@ export interface ApprovalsRuntime {
   /** The chain's store: its signed digests and who acted when (team health). */
   auditStore: SqlAuditStore;
   scheduler: ApprovalScheduler;
+  /** The outbox of approval changes: recorded with each change, delivered once across the cluster. */
+  dispatcher: ChangeDispatcher;
   notifications: ApprovalNotifications;
   feature: BotFeature;
   /** Re-renders every posted copy of a request's card from its current state (for the executor; changes made through the service do this already). */
@@ -57,7 +63,17 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
   const atomic = store.db.atomic;
   const auditStore = store.audit;
   const audit = new ChainedAuditLog(auditStore, clock);
-  const service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }) });
+  const late: { service?: ApprovalService } = {};
+  const listen = store.db.listen?.bind(store.db);
+  const dispatcher = new ChangeDispatcher({
+    cluster: store.cluster,
+    deliver: (change) => late.service!.deliver(change),
+    isLeader: options.isLeader ?? (() => true),
+    now: () => clock.now(),
+    ...(listen ? { listen: (onEvent: () => void) => listen(OUTBOX_CHANNEL, onEvent) } : {}),
+    logger: logger.child({ module: 'outbox' }),
+  });
+  const service = (late.service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }), outbox: dispatcher, serialize: () => auditStore.reserve() }));
   const directory = store.directory;
   const views = new ApprovalViews({ service, directory, clock });
   let notifier: Notifier | undefined;
@@ -97,6 +113,7 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
     auditStore,
     audit,
     scheduler,
+    dispatcher,
     notifications,
     feature,
     refreshCards: (requestId) => notifications.refreshCards(requestId),
@@ -104,12 +121,15 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
       notifier = replacement;
     },
     async idle() {
-      await service.idle();
-      await notifications.idle();
-      await service.idle();
+      for (let round = 0; round < 3; round += 1) {
+        await dispatcher.idle();
+        await service.idle();
+        await notifications.idle();
+      }
     },
     async stop() {
       await scheduler.stop();
+      await dispatcher.stop();
       await service.idle();
       await notifications.idle();
       unsubscribe();

@@ -25,8 +25,10 @@ export interface ExecutorRuntimeOptions {
   probe?: WrapProbe;
   clock: Clock;
   logger: Logger;
-  /** How often stopped runs are checked against their execution window; default 60 s. */
+  /** How often runs are reconciled (abandoned ones taken over, closed windows failed); default half the run lease, at most 60 s. */
   reconcileEveryMs?: number;
+  /** Whether this instance leads the cluster (runs the reconcile timer); default: always. */
+  isLeader?: () => boolean;
   /** Runs approved Exchange DEP scripts; used only when Exchange app-only is configured. */
   powershell?: PowerShellRunner;
 }
@@ -117,9 +119,9 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
     },
     async start() {
       await executor.resumeAll();
-      const every = options.reconcileEveryMs ?? 60_000;
+      const every = options.reconcileEveryMs ?? Math.min(60_000, Math.max(1_000, Math.floor(settings.leaseTtlMs / 2)));
       if (every > 0) {
-        timer = setInterval(() => void executor.reconcile().catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'executor reconcile failed')), every);
+        timer = setInterval(() => void (options.isLeader?.() === false ? Promise.resolve() : executor.reconcile()).catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'executor reconcile failed')), every);
         timer.unref();
       }
     },

@@ -1,4 +1,4 @@
-import { appError, isAppError, type Clock, type Logger } from '../core';
+import { appError, isAppError, systemClock, type Clock, type Logger } from '../core';
 import type { Config } from '../config';
 import type { ApprovalPolicy } from '../approvals';
 import { AuditDigester, type DigestSigner } from '../audit';
@@ -27,6 +27,8 @@ import { wireEventFlow } from './eventFlow';
 import { createExecutorRuntime, type ExecutorRuntime } from './executorRuntime';
 import type { KeywardStore } from './keywardStore';
 import { createOpsRuntime, type OpsRuntime } from './operationsRuntime';
+import { ClusterLeader } from './clusterLeader';
+import { newLeaseOwner } from '../executor/leaseOwner';
 
 /** What the composition root picked: configuration, store, Azure access, clock and logger. */
 export interface KeywardAppDeps {
@@ -55,6 +57,8 @@ export interface KeywardAppDeps {
   extraFeatures?: readonly BotFeature[];
   /** Pacing limits of proactive messages (tests; Teams' documented limits by default). */
   proactiveLimits?: ProactiveLimits;
+  /** How often the outbox is polled besides LISTEN/NOTIFY and this process's own commits; default 500 ms. */
+  outboxPollMs?: number;
   clock: Clock;
   logger: Logger;
 }
@@ -65,6 +69,8 @@ export interface KeywardApp {
   setup: SetupJourneyService;
   executor: ExecutorRuntime;
   operations: OpsRuntime;
+  /** Which instance runs the cluster's timers and delivers the outbox (the holder of one lease). */
+  leader: ClusterLeader;
   bot: Bot;
   /** The paced queue every proactive message goes through. */
   proactive: ProactiveQueue;
@@ -87,12 +93,19 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   const { config, policy, store, clock, logger } = deps;
   const namePatternFault = namePatternProblem(config.setup.namePattern);
   if (namePatternFault) throw appError('ConfigInvalid', namePatternFault, { problems: [`KEYWARD_NAME_PATTERN: ${namePatternFault}`] });
-  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, clock, logger });
+  // Several instances may share the store. One of them at a time (the holder of the cluster lease)
+  // runs the timers (expiry, reminders, health checks, digests, purge watches, cooling-off,
+  // attestations, run reconciliation) and delivers the outbox of approval changes; any instance
+  // answers clicks and drives runs (each run under its own lease with a fencing token).
+  // The lease is kept in wall-clock time, whatever clock the app is given (tests move theirs).
+  const leader = new ClusterLeader({ cluster: store.cluster, owner: newLeaseOwner(), ttlMs: config.executor.leaseSeconds * 1000, clock: systemClock, logger: logger.child({ component: 'cluster' }) });
+  const isLeader = () => leader.isLeader();
+  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, isLeader, clock, logger });
 
   // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
   const digester = deps.digestSigner ? new AuditDigester({ store: approvals.auditStore, signer: deps.digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
   const signAuditDigest = async () => {
-    if (!digester) return;
+    if (!digester || !leader.isLeader()) return;
     try {
       const digest = await digester.digestNow();
       if (digest) logger.info({ digest: digest.number, toSequence: digest.toSequence, dir: config.auditDigests.dir }, 'audit digest signed');
@@ -159,6 +172,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     azure: deps.azure.writer,
     ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}),
     ...(deps.powershell ? { powershell: deps.powershell } : {}),
+    isLeader,
     clock,
     logger,
   });
@@ -196,6 +210,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     setupJourneys: (who, conversationId) => setup.listFor(who, conversationId),
     serverUrl: () => serverUrl,
     localMode: config.mode === 'local',
+    isLeader,
     clock,
     logger: logger.child({ component: 'operations' }),
   }));
@@ -236,6 +251,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     setup,
     executor,
     operations: ops,
+    leader,
     bot,
     proactive,
     listeningAt(url) {
@@ -246,12 +262,18 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       return { status: storeOk ? 'ok' : 'degraded', version: '', mode: config.mode, store: storeOk ? 'ok' : 'unavailable' };
     },
     async start() {
+      await leader.start();
       if (digester) logger.info({ keyFingerprint: digester.fingerprint }, 'audit digests are signed with this Ed25519 key: keep its fingerprint outside Keyward');
       await signAuditDigest();
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
       await proactive.start();
       unwire = wireEventFlow({ approvals, executor, operations: ops, logger });
-      approvals.scheduler.start(config.approvals.tickSeconds * 1000);
+      // Whoever leads later delivers what is waiting at once.
+      leader.onChange((leading) => {
+        if (leading) approvals.dispatcher.wake();
+      });
+      await approvals.dispatcher.start(deps.outboxPollMs ?? 500);
+      approvals.scheduler.start(config.approvals.tickSeconds * 1000, isLeader);
       await ops.start();
       await executor.start();
     },
@@ -265,6 +287,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       unwire?.();
       if (digestTimer) clearInterval(digestTimer);
       await signAuditDigest();
+      await leader.stop();
     },
   };
 }

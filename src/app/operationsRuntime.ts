@@ -74,6 +74,8 @@ export interface OpsRuntimeOptions {
   localMode: boolean;
   clock: Clock;
   logger?: Logger;
+  /** Whether this instance leads the cluster (runs the timer); default: always. */
+  isLeader?: () => boolean;
 }
 
 export interface OpsRuntime {
@@ -392,7 +394,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       lastHealthAt = clock.now().getTime();
       if (settings.tickSeconds > 0) {
         timer = setInterval(() => {
-          if (ticking) return;
+          if (ticking || options.isLeader?.() === false) return;
           ticking = tick().finally(() => (ticking = undefined));
         }, settings.tickSeconds * 1000);
         timer.unref();

@@ -9,6 +9,7 @@ import { inventoryMigrations } from '../store/sqlInventoryStore';
 import { inventoryJourneyMigrations } from '../store/sqlOpsJourneyStore';
 import { depDownloadMigrations } from '../store/sqlDepDownloadStore';
 import { shareAttestationMigrations } from '../store/sqlShareAttestationStore';
+import { clusterMigrations } from '../store/sqlClusterStore';
 import { onboardingMigrations } from '../store/sqlOnboardingStore';
 import { pendingMessageMigrations } from '../store/sqlPendingMessageStore';
 
@@ -29,4 +30,5 @@ export const KEYWARD_MIGRATIONS: readonly Migration[] = [
   ...shareAttestationMigrations,
   ...onboardingMigrations,
   ...pendingMessageMigrations,
+  ...clusterMigrations,
 ];

@@ -28,9 +28,13 @@ export class OperatorTally {
     return `${this.actions.length} operator actions, ${this.typedGuids} typed GUIDs (${this.actions.join(', ')})`;
   }
 }
+/** What the scenario needs from a chat client: the Agents Playground's, or a test's stand-in. */
+export type ScenarioClient = Pick<PlaygroundClient, 'say' | 'click' | 'snapshot' | 'waitForNew' | 'waitFor' | 'all'>;
 
 export interface ScenarioOptions {
   hsm: boolean;
+  /** How Alex and Bruno approve: one after the other (default), at the same instant, or not at all (the request stays pending). */
+  votes?: 'oneByOne' | 'atOnce' | 'none';
   /** One line per milestone, for a person watching. */
   log(line: string): void;
   /** Counts the operator's actions and typed GUIDs (a new one when absent). */
@@ -57,7 +61,7 @@ const GROUP = PLAYGROUND_CONVERSATIONS.groupChat.id;
  * the approval card reaches the approvers' group chat, where Olivia's own click is refused and Alex
  * and Bruno approve. Used by `npm run demo` and the end-to-end tests.
  */
-export async function runSetupScenario(client: PlaygroundClient, options: ScenarioOptions): Promise<ScenarioResult> {
+export async function runSetupScenario(client: ScenarioClient, options: ScenarioOptions): Promise<ScenarioResult> {
   const tally = options.tally ?? new OperatorTally();
   const operator = LOCAL_PEOPLE.operator.teamsId;
   const seen = client.snapshot();
@@ -115,11 +119,14 @@ export async function runSetupScenario(client: PlaygroundClient, options: Scenar
   const own = await client.click(GROUP, operator, posted.messageId, VERBS.approvalApprove, { ...buttonData(approvalCard, VERBS.approvalApprove), reason: 'my own plan' });
   if (!/SelfApprovalForbidden/.test(JSON.stringify(own.value))) throw new Error('the operator could approve her own request');
   options.log('Approvers\' chat: Olivia\'s own approval was refused (SelfApprovalForbidden)');
-  for (const approver of [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno]) {
+  const approve = async (approver: (typeof LOCAL_PEOPLE)['approverAlex']) => {
     const vote = await client.click(GROUP, approver.teamsId, posted.messageId, VERBS.approvalApprove, { ...buttonData(approvalCard, VERBS.approvalApprove), reason: `Reviewed by ${approver.givenName}: names, regions and hash checked` });
     if (!/recorded|approved/i.test(JSON.stringify(vote.value))) throw new Error(`${approver.displayName}'s approval was not recorded: ${JSON.stringify(vote.value)}`);
     options.log(`Approvers' chat: ${approver.displayName} approved`);
-  }
+  };
+  const approvers = [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno];
+  if (options.votes === 'atOnce') await Promise.all(approvers.map(approve));
+  else if (options.votes !== 'none') for (const approver of approvers) await approve(approver);
   return { journeyId, requestId, planHash, approvalMessageId: posted.messageId, tally };
 }
 
@@ -131,7 +138,7 @@ export const SCENARIO_OFFICERS = [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approv
  * security-domain ceremony; each officer hands in a public certificate on the run card. Resolves
  * when the approval card says the run is done, and the readiness check is green.
  */
-export async function followExecution(client: PlaygroundClient, result: ScenarioResult, options: ScenarioOptions & { timeoutMs?: number }): Promise<void> {
+export async function followExecution(client: ScenarioClient, result: ScenarioResult, options: ScenarioOptions & { timeoutMs?: number }): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 180_000;
   const finished = waitForApprovalCard(client, result.approvalMessageId, /"(Done|Failed):/, timeoutMs, 'the run to finish');
   if (options.hsm) {
@@ -159,7 +166,7 @@ export async function followExecution(client: PlaygroundClient, result: Scenario
 }
 
 /** Waits until the approval card shows `pattern` (e.g. the run's outcome). */
-export function waitForApprovalCard(client: PlaygroundClient, messageId: string, pattern: RegExp, timeoutMs: number, what: string): Promise<PlaygroundMessage> {
+export function waitForApprovalCard(client: ScenarioClient, messageId: string, pattern: RegExp, timeoutMs: number, what: string): Promise<PlaygroundMessage> {
   return client.waitFor((m) => m.messageId === messageId && pattern.test(JSON.stringify(m.cards)), timeoutMs, what);
 }
 
