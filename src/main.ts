@@ -5,7 +5,7 @@ import { createPinoLogger } from './observability/pinoLogger';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
-import { AzureGateway, createAzureCredential, createKeyVaultKeyWrapper, createKeyVaultSigner, SdkWrapProbe, tokenIdentity, type KeyWrapper } from './azure';
+import { AzureGateway, createAzureCredential, createKeyVaultKeyWrapper, createKeyVaultSigner, postgresPasswordSource, SdkWrapProbe, tokenIdentity, type KeyWrapper } from './azure';
 import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
 import { loadOrCreateDigestKey } from './store/auditDigestFiles';
 import { keywardPrivatePaths, securePrivatePaths } from './store/privatePaths';
@@ -16,7 +16,8 @@ import type { ExecutorRuntime } from './app/executorRuntime';
 import type { OpsRuntime } from './app/operationsRuntime';
 import type { SetupJourneyService } from './journeys/setupJourneyService';
 import { createKeywardApp, type KeywardApp } from './app/keywardApp';
-import { openKeywardStore, sqliteFileIn, type KeywardStore } from './app/keywardStore';
+import type { ProactiveLimits, ProactiveQueue } from './proactive/proactiveQueue';
+import { openConfiguredStore, type KeywardStore } from './app/keywardStore';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -27,6 +28,8 @@ export interface KeywardOverrides {
   powershell?: PowerShellRunner;
   /** Test hook: the Bot Framework channel's OpenID metadata (signing keys) from a local server instead of login.botframework.com. */
   channelOpenIdMetadataUrl?: string;
+  /** Test hook: pacing limits of proactive messages (Teams' documented limits by default). */
+  proactiveLimits?: ProactiveLimits;
 }
 
 export interface Keyward {
@@ -46,6 +49,8 @@ export interface Keyward {
   operations: OpsRuntime;
   /** Signs an audit digest now (throws AuditChainBroken when the log was rewritten). */
   digestNow(): ReturnType<KeywardApp['digestNow']>;
+  /** The paced queue of proactive Teams messages. */
+  proactive: ProactiveQueue;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -112,7 +117,10 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // Exchange app-only DEP steps run approved scripts with `pwsh` (only when configured).
   const powershell = config.operations.depAppOnly ? (overrides.powershell ?? new PwshRunner(config.operations.depAppOnly.pwshPath)) : undefined;
 
-  const store = await openKeywardStore({ engine: 'sqlite', file: sqliteFileIn(config.dataDir) }, { now: () => clock.now() });
+  // The store engine: SQLite in the data directory, or PostgreSQL (signed in with the managed
+  // identity's Entra token when KEYWARD_POSTGRES_AUTH=entra; no password anywhere).
+  const entraToken = config.store.engine === 'postgres' ? postgresPasswordSource(config.store, { localOnly }) : undefined;
+  const store = await openConfiguredStore(config, { logger, now: () => clock.now(), ...(entraToken ? { entraToken } : {}) });
   let app;
   try {
     app = await createKeywardApp({
@@ -126,6 +134,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       ...(powershell ? { powershell } : {}),
       ...(overrides.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl } : {}),
       ...(overrides.extraFeatures ? { extraFeatures: overrides.extraFeatures } : {}),
+      ...(overrides.proactiveLimits ? { proactiveLimits: overrides.proactiveLimits } : {}),
       clock,
       logger,
     });
@@ -192,6 +201,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     operations: running.operations,
     executor: running.executor,
     digestNow: () => running.digestNow(),
+    proactive: running.proactive,
     stop() {
       stopped ??= (async () => {
         await server.stop(config.shutdownGraceMs);
@@ -231,7 +241,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   try {
     keyward = await startKeyward(config, { clock: systemClock });
   } catch (error) {
-    if (isAppError(error, 'PortInUse') || isAppError(error, 'PolicyInvalid') || isAppError(error, 'ConfigInvalid')) {
+    if (isAppError(error, 'PortInUse') || isAppError(error, 'PolicyInvalid') || isAppError(error, 'ConfigInvalid') || isAppError(error, 'StoreUnavailable')) {
       console.error(error.message);
       process.exit(1);
     }

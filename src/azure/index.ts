@@ -8,3 +8,4 @@ export type { RestRetryOptions } from './restClient';
 export * from './tokenIdentity';
 export * from './keyVaultSigner';
 export * from './keyVaultKeyWrapper';
+export * from './postgresToken';

@@ -8,6 +8,7 @@ import { DEP_VERBS } from '../../src/bot/dep/depVerbs';
 import { invokeActivity, messageActivity } from '../helpers/activities';
 import { premiumPlan } from '../executor/executorFixtures';
 import { addressOf } from '../bot/inventory/opsWorld';
+import { throughOnboarding } from '../helpers/onboardingClicks';
 import { answerOf, GROUP, P, type Answer, type AttackWorld, type Protected } from './attackWorld';
 
 /**
@@ -263,14 +264,16 @@ export const ATTACKS: readonly Attack[] = [
   {
     id: 'item2-pwsh-after-error',
     against: 'issue 12 item 2: PowerShell goes on after an error',
-    title: 'an approved Exchange DEP script whose onboarding validation fails goes on to create the policy',
+    title: 'an approved Exchange DEP script whose policy creation fails goes on to assign the policy to the mailboxes',
     kind: 'runtime',
     audit: { action: 'execution.step.failed', reason: '' },
     ignore: ['runs', 'journeys', 'approved', 'votes', 'azureWrites'],
     prepare: async (w) => {
       const plan = premiumPlan({ workloads: ['exchange'] });
       await w.ops.finishedSetup(plan);
-      w.pwsh.configure({ validationResult: 'Failed' });
+      // Since issue 11 a script Keyward runs itself has no onboarding validation (an operator's step);
+      // the first failing statement is then the policy's creation, and the assignment follows it.
+      w.pwsh.configure({ failCmdlet: 'New-DataEncryptionPolicy' });
       const pairId = (await w.keyward.operations.inventory.pairs()).find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!.pairId;
       return { pairId, calls: w.pwsh.calls().length };
     },
@@ -279,7 +282,8 @@ export const ATTACKS: readonly Attack[] = [
       const chat = ops.conversationOf(P.operator);
       await ops.say('dep');
       let card = ops.cardIn(chat, /Which policy, and which keys\?/).card;
-      card = (await ops.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId: p.pairId })).card!;
+      // The tenant's onboarding for Customer Key is recorded first (the DEP journey's step 2), as in any DEP.
+      card = (await throughOnboarding(await ops.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId: p.pairId }), (verb, data) => ops.click(verb, data), addressOf, 'EXO')).card!;
       const review = await ops.click(DEP_VERBS.submitDetails, { ...addressOf(card), policyName: 'Contoso-Attack', mailboxScope: 'all', validate: 'true' });
       await ops.click(DEP_VERBS.keyward, { ...addressOf(review.card!), reason: 'All mailboxes.' });
       const dep = await world(w).keyward.operations.dep.get(addressOf(review.card!).journeyId);
@@ -294,8 +298,8 @@ export const ATTACKS: readonly Attack[] = [
     },
     alsoUnchanged: async (w, p) => {
       const names = w.pwsh.calls().slice(Number(p.calls)).flatMap((c) => c.cmdlets.map((x) => x.name));
-      assert.ok(names.includes('New-CustomerKeyOnboardingRequest'), 'the validation ran');
-      assert.ok(!names.includes('New-DataEncryptionPolicy') && !names.includes('Set-Mailbox'), `no policy created or assigned (ran: ${names.join(', ')})`);
+      assert.ok(names.includes('New-DataEncryptionPolicy'), `the creation was tried (ran: ${names.join(', ')})`);
+      assert.ok(!names.includes('Set-Mailbox'), `nothing was assigned after the failed creation (ran: ${names.join(', ')})`);
       assert.notEqual((await w.keyward.operations.inventory.dep('exchange:contoso-attack'))?.state, 'Registered');
     },
   },
@@ -341,10 +345,10 @@ export const ATTACKS: readonly Attack[] = [
       return { request: request.id };
     },
     attempt: async (w, p) => {
-      const writer = world(w).databaseWriter();
-      const stored = writer.request(String(p.request));
-      writer.writeRequest({ ...stored, status: 'approved', decidedAt: stored.createdAt, executeBy: new Date(world(w).ops.clock.now().getTime() + 3_600_000).toISOString() });
-      writer.close();
+      const writer = await world(w).databaseWriter();
+      const stored = await writer.request(String(p.request));
+      await writer.writeRequest({ ...stored, status: 'approved', decidedAt: stored.createdAt, executeBy: new Date(world(w).ops.clock.now().getTime() + 3_600_000).toISOString() });
+      await writer.close();
       await world(w).restart();
       const after = await world(w).keyward.approvals.service.get(String(p.request));
       return { status: 200, text: JSON.stringify({ status: after?.status, detail: after?.execution?.detail }) };
@@ -364,10 +368,10 @@ export const ATTACKS: readonly Attack[] = [
     audit: { action: 'approval.vote.refused', reason: 'ApprovalNotVerified' },
     prepare: async (w) => {
       const request = await w.pending(journey('forged-vote'));
-      const writer = w.databaseWriter();
-      const stored = writer.request(request.id);
-      writer.writeRequest({ ...stored, votes: [{ voter: { objectId: P.approverAlex.objectId, tenantId: LOCAL_TENANT_ID, name: P.approverAlex.displayName }, decision: 'approve', reason: 'forged', at: stored.createdAt, planHash: stored.planHash, signature: { alg: 'Ed25519', keyFingerprint: '0'.repeat(64), value: 'Zm9yZ2Vk' } }] });
-      writer.close();
+      const writer = await w.databaseWriter();
+      const stored = await writer.request(request.id);
+      await writer.writeRequest({ ...stored, votes: [{ voter: { objectId: P.approverAlex.objectId, tenantId: LOCAL_TENANT_ID, name: P.approverAlex.displayName }, decision: 'approve', reason: 'forged', at: stored.createdAt, planHash: stored.planHash, signature: { alg: 'Ed25519', keyFingerprint: '0'.repeat(64), value: 'Zm9yZ2Vk' } }] });
+      await writer.close();
       return { request: request.id };
     },
     attempt: async (w, p) => world(w).approve(P.approverBruno, String(p.request)),
@@ -381,10 +385,10 @@ export const ATTACKS: readonly Attack[] = [
     audit: { action: 'approval.vote.refused', reason: 'ApprovalNotVerified' },
     prepare: async (w) => {
       const request = await w.pending(journey('rule'));
-      const writer = w.databaseWriter();
-      const stored = writer.request(request.id);
-      writer.writeRequest({ ...stored, rule: { ...stored.rule, factors: [{ groupId: 'keyApprovers', groupName: 'Key approvers', members: [P.approverAlex.objectId], approvals: 1 }] } });
-      writer.close();
+      const writer = await w.databaseWriter();
+      const stored = await writer.request(request.id);
+      await writer.writeRequest({ ...stored, rule: { ...stored.rule, factors: [{ groupId: 'keyApprovers', groupName: 'Key approvers', members: [P.approverAlex.objectId], approvals: 1 }] } });
+      await writer.close();
       return { request: request.id };
     },
     attempt: async (w, p) => world(w).approve(P.approverAlex, String(p.request)),
@@ -487,10 +491,10 @@ export const ATTACKS: readonly Attack[] = [
       return { request: request.id };
     },
     attempt: async (w, p) => {
-      const writer = world(w).databaseWriter();
-      const vote = writer.auditRecords().find((r) => r.action === 'approval.vote.recorded' && r.requestId === p.request)!;
-      writer.rewriteAuditTail(vote.sequence, (r) => (r.sequence === vote.sequence ? { ...r, details: { ...r.details, decision: 'approve' } } : r));
-      writer.close();
+      const writer = await world(w).databaseWriter();
+      const vote = (await writer.auditRecords()).find((r) => r.action === 'approval.vote.recorded' && r.requestId === p.request)!;
+      await writer.rewriteAuditTail(vote.sequence, (r) => (r.sequence === vote.sequence ? { ...r, details: { ...r.details, decision: 'approve' } } : r));
+      await writer.close();
       try {
         await world(w).keyward.digestNow();
         return { status: 200, text: 'signed' };

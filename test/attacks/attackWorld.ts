@@ -183,8 +183,8 @@ export class AttackWorld {
     return collect(this.keyward.approvals.audit.records());
   }
 
-  /** The database writer: another connection to the SQLite file, holding no key. */
-  databaseWriter(): DatabaseWriter {
+  /** The database writer: another connection to the store, holding no key. */
+  databaseWriter(): Promise<DatabaseWriter> {
     return DatabaseWriter.open(this.dbFile);
   }
 

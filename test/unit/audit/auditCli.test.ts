@@ -90,21 +90,21 @@ describe('npm run audit (verify / export)', () => {
   it('when someone who can write the store rewrites a signed vote and recomputes the chain, then verify with the pinned key names that record (signatureInvalid); dropping the signature is caught too', async () => {
     const requestId = await signedApproval(dataDir);
     assert.equal((await cli(['verify'], dataDir)).code, 0, 'the untouched log verifies');
-    const writer = DatabaseWriter.open(path.join(dataDir, 'keyward.sqlite'));
-    const vote = writer.auditRecords().find((r) => r.action === 'approval.vote.recorded' && r.requestId === requestId)!;
-    writer.rewriteAuditTail(vote.sequence, (r) => (r.sequence === vote.sequence ? { ...r, details: { ...r.details, decision: 'approve' } } : r));
-    writer.close();
+    const writer = await DatabaseWriter.open(path.join(dataDir, 'keyward.sqlite'));
+    const vote = (await writer.auditRecords()).find((r) => r.action === 'approval.vote.recorded' && r.requestId === requestId)!;
+    await writer.rewriteAuditTail(vote.sequence, (r) => (r.sequence === vote.sequence ? { ...r, details: { ...r.details, decision: 'approve' } } : r));
+    await writer.close();
     assert.equal((await cli(['verify'], dataDir, { pin: false })).code, 2);
     const forged = await cli(['verify'], dataDir);
     assert.equal(forged.code, 1);
     assert.match(forged.out, new RegExp(`BROKEN at record ${vote.sequence} \\(signatureInvalid\\): .*another decision than the signed vote`));
-    const stripper = DatabaseWriter.open(path.join(dataDir, 'keyward.sqlite'));
-    stripper.rewriteAuditTail(vote.sequence, (r) => {
+    const stripper = await DatabaseWriter.open(path.join(dataDir, 'keyward.sqlite'));
+    await stripper.rewriteAuditTail(vote.sequence, (r) => {
       if (r.sequence !== vote.sequence) return r;
       const { signed: _signed, ...details } = r.details;
       return { ...r, details };
     });
-    stripper.close();
+    await stripper.close();
     assert.match((await cli(['verify'], dataDir)).out, new RegExp(`BROKEN at record ${vote.sequence} \\(signatureMissing\\)`));
   });
 
