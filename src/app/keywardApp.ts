@@ -4,7 +4,7 @@ import type { ApprovalPolicy } from '../approvals';
 import { AuditDigester, type AuditDigest } from '../audit';
 import type { AzureReader, KeyWrapper, WrapProbe } from '../azure/ports';
 import { M365_SERVICE_PRINCIPALS, namePatternProblem } from '../customerKey';
-import { policyMembers } from '../approvals/approvalPolicy';
+import { custodianRule, policyMembers } from '../approvals/approvalPolicy';
 import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService, type ExecutorAzure } from '../executor';
 import type { PowerShellRunner } from '../executor/steps/powershellRunner';
 import { SetupJourneyService } from '../journeys/setupJourneyService';
@@ -153,6 +153,8 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     return resolved;
   };
 
+  // Who may be a key custodian: one rule for the setup journey, submit and voting (issue 12 item 5).
+  const custodians = custodianRule(policy);
   const setup = new SetupJourneyService({
     store: store.journeys,
     atomic: store.db.atomic,
@@ -175,15 +177,15 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),
     servicePrincipalOverrides: config.azure.servicePrincipalObjectIds,
     namePattern: config.setup.namePattern,
-    // Custodians become voters on their key's changes: only members of the policy's groups (issue 12 item 5).
-    custodianGroups: () => Object.values(policy.groups).map((group) => ({ name: group.name, members: group.members })),
+    // Custodians become voters on their key's changes: the policy's one custodian rule, as submit and voting apply it (issue 12 item 5).
+    custodians: () => custodians,
   });
   // The people pickers' static choices where Teams' directory search is missing (the playground):
-  // everyone the policy names, and for custodians the members of its groups.
+  // everyone the policy names, and for custodians those the custodian rule allows.
   const nameOf = (objectId: string) => policy.people[objectId] ?? objectId;
   const knownPeople = [...new Set([...Object.keys(policy.people), ...policyMembers(policy)])].map((objectId) => ({ objectId, name: nameOf(objectId) }));
-  const custodianCandidates = [...policyMembers(policy)].map((objectId) => ({ objectId, name: nameOf(objectId) }));
-  const custodianGroups = Object.values(policy.groups).map((group) => group.name);
+  const custodianCandidates = [...policyMembers(policy)].filter((objectId) => custodians.allows(objectId)).map((objectId) => ({ objectId, name: nameOf(objectId) }));
+  const custodianGroups = custodians.groups.map((group) => group.name);
   const setupFeature = createSetupFeature(setup, () => ({ knownPeople, custodianCandidates, custodianGroups, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
 
   // The executor runs approved plans with the writer identity. Setup plans come from the setup

@@ -265,6 +265,43 @@ export function policyMembers(policy: Pick<ApprovalPolicy, 'groups'>): ReadonlyS
   return new Set(Object.values(policy.groups).flatMap((group) => group.members));
 }
 
+/**
+ * Who may be named a key custodian (issue 12 item 5): members of `groups` — of every one of them
+ * (`every`) or of any one.
+ */
+export interface CustodianRule {
+  groups: ReadonlyArray<{ id: string; name: string; members: readonly string[] }>;
+  every: boolean;
+  allows(objectId: string): boolean;
+}
+
+/**
+ * THE custodian rule, the one the setup journey (its people check and picker), submit, voting and
+ * Retry all apply. Custodians become voters on their key's changes, so the policy, not the
+ * requester, says who they can be:
+ * - for one kind of request: a member of its rule's `separationOfDuties.custodianGroup`; where that
+ *   rule names none, a member of any group of the policy;
+ * - for a key being set up (no kind given: its custodians are named on every later request about
+ *   the key): a member of every custodian group the policy's rules name, so no later request
+ *   refuses them; where no rule names one, a member of any group of the policy.
+ */
+export function custodianRule(policy: Pick<ApprovalPolicy, 'groups' | 'rules'>, operationClass?: OperationClass): CustodianRule {
+  const named = new Map<string, CustodianGroup>();
+  for (const kind of operationClass ? [operationClass] : OPERATION_CLASSES) {
+    const group = policy.rules[kind].separationOfDuties?.custodianGroup;
+    if (group) named.set(group.id, group);
+  }
+  const rule = (groups: CustodianRule['groups'], every: boolean): CustodianRule => ({
+    groups,
+    every,
+    allows: (objectId) => {
+      const id = objectId.toLowerCase();
+      return every ? groups.every((group) => group.members.includes(id)) : groups.some((group) => group.members.includes(id));
+    },
+  });
+  return named.size > 0 ? rule([...named.values()], true) : rule(Object.values(policy.groups), false);
+}
+
 /** May this person start journeys (setup, DEP, key roll, teardown)? Everyone when the policy names no operators. */
 export function mayOperate(policy: Pick<ApprovalPolicy, 'operators'>, objectId: string | undefined): boolean {
   if (!policy.operators) return true;

@@ -1,7 +1,7 @@
 import type crypto from 'node:crypto';
 import { appError, canonicalJson, isAppError, newUuid, publicKeyFingerprint, signStatement, silentLogger, toAppError, truncateText, type AppError, type Clock, type Logger, type Signature, type Signer } from '../core';
 import { SYSTEM_ACTOR, type AuditActor, type AuditEventInput, type AuditLog } from '../audit';
-import { policyMembers, type ApprovalPolicy } from './approvalPolicy';
+import { custodianRule, type ApprovalPolicy } from './approvalPolicy';
 import type { ApprovalRequestStore, Atomic } from './approvalPorts';
 import { checkApprovalSignatures, checkSubmission, checkVotes, decisionStatement, submissionStatement, voteStatement, type SignatureCheck, type TrustedKey } from './approvalSignatures';
 import { correlationIdOf, type ActorIdentity, type ApprovalRequest, type Person, type RequestStatus, type Vote, type VoteDecision } from './approvalTypes';
@@ -141,13 +141,17 @@ export class ApprovalService {
         await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'SeparationOfDuties', details: { operationClass: valid.operationClass } });
         throw appError('SeparationOfDuties', 'Separation of duties: you are a custodian of one of the keys, so you cannot request this change. Ask someone who holds neither key.');
       }
-      const custodianGroup = rule.separationOfDuties.custodianGroup;
+      // The one custodian rule (custodianRule): the setup journey applied it already when the key's
+      // custodians were chosen; a request made any other way is held to it here.
+      const custodians = custodianRule(this.deps.policy, valid.operationClass);
       const named = keySides ? [...new Set([...keySides.A, ...keySides.B])] : [];
-      const notCustodians = custodianGroup ? named.filter((id) => !custodianGroup.members.includes(id)) : [];
-      if (custodianGroup && notCustodians.length > 0) {
-        await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'CustodianNotInPolicy', details: { operationClass: valid.operationClass, custodianGroup: custodianGroup.id, notCustodians } });
+      const notCustodians = named.filter((id) => !custodians.allows(id));
+      if (notCustodians.length > 0) {
+        const groupIds = custodians.groups.map((group) => group.id);
+        await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'CustodianNotInPolicy', details: { operationClass: valid.operationClass, custodianGroup: groupIds.join(','), notCustodians } });
         const names = notCustodians.map((id) => this.deps.policy.people[id] ?? id).join(', ');
-        throw appError('SeparationOfDuties', `Key custodians must be members of the policy group "${custodianGroup.name}"; ${names} ${notCustodians.length === 1 ? 'is' : 'are'} not. Name custodians from that group, or ask an administrator to change the policy.`, { notCustodians, custodianGroup: custodianGroup.id });
+        const from = custodians.every ? `members of the policy group${custodians.groups.length === 1 ? '' : 's'} ${custodians.groups.map((group) => `"${group.name}"`).join(' and ')}` : 'members of a group the policy names';
+        throw appError('SeparationOfDuties', `Key custodians must be ${from}; ${names} ${notCustodians.length === 1 ? 'is' : 'are'} not. Name custodians from ${custodians.every && custodians.groups.length === 1 ? 'that group' : 'those groups'}, or ask an administrator to change the policy.`, { notCustodians, custodianGroup: groupIds.join(',') });
       }
       if (rule.separationOfDuties.approvalsPerKeySide > 0 && (!keySides || keySides.A.length === 0 || keySides.B.length === 0)) {
         throw appError('ValidationFailed', `The policy needs approvals from the custodians of key A and key B for ${valid.operationClass} requests; the submission must name both (keySides).`);
@@ -646,8 +650,7 @@ export class ApprovalService {
     const current = this.deps.policy.rules[request.operationClass];
     if (current.factors.some((factor) => factor.members.includes(objectId))) return true;
     const named = (request.keySides?.A.includes(objectId) ?? false) || (request.keySides?.B.includes(objectId) ?? false);
-    const custodians = current.separationOfDuties?.custodianGroup?.members;
-    return named && (custodians ? custodians.includes(objectId) : policyMembers(this.deps.policy).has(objectId));
+    return named && custodianRule(this.deps.policy, request.operationClass).allows(objectId);
   }
 
   private identify(actor: ActorIdentity): { ok: true; person: Person } | { ok: false; error: AppError } {

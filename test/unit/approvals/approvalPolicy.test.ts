@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isAppError, LOCAL_PEOPLE, LOCAL_TENANT_ID, silentLogger } from '../../../src/core';
 import { loadConfig } from '../../../src/config';
-import { parseApprovalPolicy } from '../../../src/approvals';
+import { custodianRule, parseApprovalPolicy } from '../../../src/approvals';
 import { localPolicyPath, readPolicyFile, resolvePolicyPath } from '../../../src/approvals/policyFile';
 import { startKeyward } from '../../../src/main';
 import { LOCAL_POLICY_JSON } from './approvalFixtures';
@@ -88,6 +88,25 @@ describe('approval policy', () => {
     assert.ok(withRoll({ approvalsPerKeySide: 1, custodianGroup: 'nobody' }).some((p) => p.startsWith('operations.keyRoll.separationOfDuties.custodianGroup: "nobody" is not a group')));
     assert.deepEqual(withRoll({ approvalsPerKeySide: 1, custodianGroup: 'keyCustodians' }), []);
     assert.deepEqual(withRoll({ approvalsPerKeySide: 0 }), [], 'custodians without votes need no group');
+  });
+
+  it('when who may be a custodian is asked (setup, a key roll, a setup request), then one rule answers: the rule\'s custodian group, every named custodian group for a key being set up, any policy group where none is named', () => {
+    const P = LOCAL_PEOPLE;
+    const policy = parseApprovalPolicy(LOCAL_POLICY_JSON);
+    // The shipped policy: the key roll names "Key custodians"; setup and teardown name none.
+    const forSetup = custodianRule(policy);
+    assert.deepEqual(forSetup.groups.map((g) => g.id), ['keyCustodians']);
+    assert.deepEqual([P.approverChen, P.approverDana, P.approverAlex, P.observer].map((p) => forSetup.allows(p.objectId)), [true, true, false, false], 'an approver is no custodian');
+    assert.equal(custodianRule(policy, 'keyRoll').allows(P.approverAlex.objectId), false);
+    assert.equal(custodianRule(policy, 'create').allows(P.approverAlex.objectId), true, 'a request whose rule names no custodian group: any policy group');
+    assert.equal(custodianRule(policy, 'create').allows(P.observer.objectId), false, 'but someone in no group at all is no custodian');
+    // Two rules naming two groups: a key's custodians must be in both, or one of its requests would refuse them.
+    const json = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { groups: Record<string, unknown>; operations: { destructive: Record<string, unknown> } };
+    json.groups.seniorCustodians = { name: 'Senior custodians', members: [P.approverChen.objectId] };
+    json.operations.destructive.separationOfDuties = { approvalsPerKeySide: 1, custodianGroup: 'seniorCustodians' };
+    const two = custodianRule(parseApprovalPolicy(json));
+    assert.deepEqual([two.every, two.groups.map((g) => g.id).sort()], [true, ['keyCustodians', 'seniorCustodians']]);
+    assert.deepEqual([P.approverChen, P.approverDana].map((p) => two.allows(p.objectId)), [true, false]);
   });
 
   it('when the policy is not an object, then the answer says so', () => {
