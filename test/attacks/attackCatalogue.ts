@@ -38,6 +38,8 @@ export interface Attack {
   alsoUnchanged?(world: AttackWorld, prepared: Record<string, unknown>, before: Protected, after: Protected): Promise<void>;
   /** The protected state this attack may change in a way that is not the attacker's gain (a refused request closes as failed). */
   ignore?: ReadonlyArray<keyof Protected>;
+  /** A database writer's attack (rows changed with plain SQL): tried on SQLite and again on PostgreSQL. */
+  writesStore?: true;
 }
 
 const says = (pattern: RegExp) => (answer: Answer) => assert.match(answer.text, pattern, answer.text.slice(0, 500));
@@ -332,6 +334,7 @@ export const ATTACKS: readonly Attack[] = [
   },
   {
     id: 'item4-flip-approved',
+    writesStore: true,
     against: 'issue 12 item 4: a database writer approves',
     title: 'a database writer flips a request with one vote of two to approved, and Keyward restarts',
     kind: 'runtime',
@@ -362,6 +365,7 @@ export const ATTACKS: readonly Attack[] = [
   },
   {
     id: 'item4-forged-vote',
+    writesStore: true,
     against: 'issue 12 item 4: a database writer adds a vote',
     title: 'a database writer adds a forged approval to a pending request, and the last approver clicks',
     kind: 'runtime',
@@ -379,6 +383,7 @@ export const ATTACKS: readonly Attack[] = [
   },
   {
     id: 'item4-edited-rule',
+    writesStore: true,
     against: 'issue 12 item 4: a database writer changes who must approve',
     title: 'a database writer makes a pending request\'s rule one approval from Alex alone, and Alex approves',
     kind: 'runtime',
@@ -480,6 +485,7 @@ export const ATTACKS: readonly Attack[] = [
   {
     // Last among the runtime attacks: it leaves the log rewritten (the digester then refuses for good).
     id: 'item4-rewritten-audit',
+    writesStore: true,
     against: 'issue 12 item 4: a database writer rewrites recent audit records',
     title: 'a database writer turns a signed rejection recorded since the last digest into an approval and recomputes the chain',
     kind: 'runtime',
@@ -564,5 +570,6 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; b
 /** The README line, computed from the list above: what was tried, refused, audited. */
 export function attackSummaryLine(attacks: readonly Attack[] = ATTACKS): string {
   const count = (kind: Attack['kind']) => attacks.filter((a) => a.kind === kind).length;
-  return `Attack suite (test/attacks): ${attacks.length} attacks tried, ${attacks.length} refused, ${count('runtime')} audited in Keyward's audit log with nothing changed; the other ${count('startup') + count('emulator')} are ${count('startup')} start-up guards that refuse to start (before there is anything to audit) and ${count('emulator')} refused by the local emulator (a test double without an audit log).`;
+  const writers = attacks.filter((a) => a.writesStore).length;
+  return `Attack suite (test/attacks): ${attacks.length} attacks tried, ${attacks.length} refused, ${count('runtime')} audited in Keyward's audit log with nothing changed (the ${writers} database-writer attacks on SQLite and again on PostgreSQL); the other ${count('startup') + count('emulator')} are ${count('startup')} start-up guards that refuse to start (before there is anything to audit) and ${count('emulator')} refused by the local emulator (a test double without an audit log).`;
 }

@@ -11,6 +11,8 @@ import type { SetupJourney } from '../../src/journeys/setupJourney';
 import { invokeActivity, postActivity } from '../helpers/activities';
 import { collect } from '../helpers/collect';
 import { DatabaseWriter } from '../helpers/databaseWriter';
+import { newTestDatabase } from '../helpers/postgresServer';
+import type { StoreEngine } from '../../src/store/sqlDatabase';
 import { installFakePwsh, type FakePwsh } from '../helpers/fakePwsh';
 import { actionData, GROUP, startOpsWorld, type Card, type OpsWorld } from '../bot/inventory/opsWorld';
 import { LOCAL_POLICY_JSON } from '../unit/approvals/approvalFixtures';
@@ -37,9 +39,9 @@ export interface Answer {
 
 /**
  * Keyward as it runs, attacked from outside: the real server (restify, botbuilder, teams-ai) over
- * HTTP, SQLite on disk, the emulator over HTTPS, a hand-moved clock, Exchange app-only with a fake
- * `pwsh` first on the PATH, and a policy whose operators group is Olivia alone. The database writer
- * opens the SQLite file directly. One world for the whole suite; each attack makes its own requests.
+ * HTTP, SQLite on disk (or the embedded PostgreSQL), the emulator over HTTPS, a hand-moved clock,
+ * Exchange app-only with a fake `pwsh` first on the PATH, and a policy whose operators group is
+ * Olivia alone. The database writer opens the store directly (its own connection, plain SQL). One world for the whole suite; each attack makes its own requests.
  */
 export class AttackWorld {
   private constructor(
@@ -47,9 +49,11 @@ export class AttackWorld {
     readonly pwsh: FakePwsh,
     private readonly restorePath: () => void,
     private readonly policyDir: string,
+    private readonly postgresUrl?: string,
   ) {}
 
-  static async start(): Promise<AttackWorld> {
+  /** `postgres`: Keyward runs on a fresh database of the embedded PostgreSQL server instead of SQLite. */
+  static async start(options: { engine?: StoreEngine } = {}): Promise<AttackWorld> {
     const pwsh = installFakePwsh();
     const restorePath = pwsh.firstOnPath();
     const policyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-attack-policy-'));
@@ -58,8 +62,9 @@ export class AttackWorld {
     policy.operators = 'operators';
     const policyFile = path.join(policyDir, 'policy.json');
     fs.writeFileSync(policyFile, JSON.stringify(policy));
-    const ops = await startOpsWorld({ env: { KEYWARD_POLICY_FILE: policyFile, KEYWARD_DEP_APP_ONLY: 'true', KEYWARD_EXCHANGE_ORGANIZATION: 'contoso.onmicrosoft.com' } });
-    return new AttackWorld(ops, pwsh, restorePath, policyDir);
+    const store = options.engine === 'postgres' ? { KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: await newTestDatabase() } : {};
+    const ops = await startOpsWorld({ env: { KEYWARD_POLICY_FILE: policyFile, KEYWARD_DEP_APP_ONLY: 'true', KEYWARD_EXCHANGE_ORGANIZATION: 'contoso.onmicrosoft.com', ...store } });
+    return new AttackWorld(ops, pwsh, restorePath, policyDir, store.KEYWARD_POSTGRES_URL);
   }
 
   get keyward() {
@@ -74,8 +79,9 @@ export class AttackWorld {
     return this.ops.harness.connector.url;
   }
 
-  get dbFile(): string {
-    return path.join(this.ops.harness.dataDir, 'keyward.sqlite');
+  /** Where the store is: the SQLite file, or the PostgreSQL connection string. */
+  get storeLocation(): string {
+    return this.postgresUrl ?? path.join(this.ops.harness.dataDir, 'keyward.sqlite');
   }
 
   async close(): Promise<void> {
@@ -183,9 +189,9 @@ export class AttackWorld {
     return collect(this.keyward.approvals.audit.records());
   }
 
-  /** The database writer: another connection to the store, holding no key. */
+  /** The database writer: another connection to the store (SQLite file or PostgreSQL), holding no key. */
   databaseWriter(): Promise<DatabaseWriter> {
-    return DatabaseWriter.open(this.dbFile);
+    return DatabaseWriter.open(this.storeLocation);
   }
 
   /** Keyward restarts (as after a deployment or a crash): what is approved in the store is picked up. */
