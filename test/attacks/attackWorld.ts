@@ -62,9 +62,10 @@ export class AttackWorld {
     policy.operators = 'operators';
     const policyFile = path.join(policyDir, 'policy.json');
     fs.writeFileSync(policyFile, JSON.stringify(policy));
-    const store = options.engine === 'postgres' ? { KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: await newTestDatabase() } : {};
+    const postgresUrl = options.engine === 'postgres' ? await newTestDatabase() : undefined;
+    const store: Record<string, string> = postgresUrl ? { KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: postgresUrl } : {};
     const ops = await startOpsWorld({ env: { KEYWARD_POLICY_FILE: policyFile, KEYWARD_DEP_APP_ONLY: 'true', KEYWARD_EXCHANGE_ORGANIZATION: 'contoso.onmicrosoft.com', ...store } });
-    return new AttackWorld(ops, pwsh, restorePath, policyDir, store.KEYWARD_POSTGRES_URL);
+    return new AttackWorld(ops, pwsh, restorePath, policyDir, postgresUrl);
   }
 
   get keyward() {

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runAuditCli } from '../../src/cli/audit';
 import { auditDigestDir } from '../../src/config/loadConfig';
-import { startHarness } from '../helpers/keywardHarness';
+import { startHarness, type Harness } from '../helpers/keywardHarness';
+import { newTestDatabase } from '../helpers/postgresServer';
+import { openKeywardStore } from '../../src/app/keywardStore';
 
 /** `npm run audit -- verify --fingerprint <the one the operator kept>`. */
 async function verify(dataDir: string, fingerprint: string): Promise<{ code: number; out: string }> {
@@ -43,6 +45,34 @@ describe('audit digests signed by the running Keyward', function () {
       assert.equal(fs.existsSync(path.join(harness.dataDir, 'audit', 'digest-signing-key.pem')), true);
     } finally {
       await harness.close();
+    }
+  });
+  it('when two instances share one PostgreSQL store, then only the cluster\'s leader signs digests, at its start and at its stop; the other signs none', async () => {
+    const url = await newTestDatabase();
+    const env = { KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: url };
+    const leader = await startHarness(env);
+    const follower = await startHarness(env);
+    const fingerprintOf = (h: Harness) => String(h.logs.find((line) => /votes, decisions and audit digests are signed with this key/.test(line.message))?.fields.keyFingerprint);
+    try {
+      // Separate data directories, so separate local key files: a digest's key says who signed it.
+      assert.notEqual(fingerprintOf(leader), fingerprintOf(follower));
+      await follower.keyward.stop();
+      const dir = auditDigestDir(follower.dataDir);
+      assert.deepEqual(fs.existsSync(dir) ? fs.readdirSync(dir) : [], [], 'the follower signed nothing, neither at start nor at stop');
+      const atStart = (await leader.keyward.store.audit.digests()).length;
+      assert.ok(atStart >= 1);
+      await leader.keyward.stop();
+      const store = await openKeywardStore({ engine: 'postgres', url, tls: false });
+      try {
+        const digests = await store.audit.digests();
+        assert.equal(digests.length, atStart + 1, 'the leader sealed what the follower logged when it stopped');
+        assert.deepEqual([...new Set(digests.map((d) => d.keyFingerprint))], [fingerprintOf(leader)]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await follower.close();
+      await leader.close();
     }
   });
 });
