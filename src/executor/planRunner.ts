@@ -224,7 +224,8 @@ class Drive {
         }
         // Audit before act: no record, no change in Azure.
         await this.auditStep(planned, handler, 'execution.step.apply', 'info', { attempt, summary: planned.summary });
-        await this.commitStep(planned.index, (s) => ({ ...s, attempts: s.attempts + 1 }), [{ stepIndex: planned.index, phase: 'step.apply', detail: { attempt } }]);
+        // `resume`: what check found half done (an HSM still provisioning: poll, do not create again).
+        await this.commitStep(planned.index, (s) => ({ ...s, attempts: s.attempts + 1 }), [{ stepIndex: planned.index, phase: 'step.apply', detail: { attempt, ...(check.resume ? { resume: check.resume } : {}) } }]);
         const output = await handler.apply(planned, context, check.resume);
         this.interruptIfNeeded();
         await this.commitStep(planned.index, (s) => ({ ...s, output }), [{ stepIndex: planned.index, phase: 'step.applied', detail: { output } }]);
