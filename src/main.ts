@@ -2,6 +2,9 @@ import { isAppError, systemClock, type Clock, type Logger } from './core';
 import { formatProblems, loadConfig, type Config, type ConfigProblem } from './config';
 import { startServer, type HealthReport, type RunningServer } from './server/createServer';
 import { createPinoLogger } from './observability/pinoLogger';
+import { keywardResource, scrubbingSpanProcessor, startLocalTelemetry, type RunningTelemetry } from './observability/telemetrySdk';
+import { instrumentAzureSdk } from './azure/sdkTracing';
+import { startAzureMonitorTelemetry } from './azure/azureMonitorTelemetry';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
@@ -58,6 +61,8 @@ export interface Keyward {
 export async function startKeyward(config: Config, overrides: KeywardOverrides = {}): Promise<Keyward> {
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
+  // Traces and metrics first, so everything below is instrumented (none = the API's no-ops).
+  const telemetry = startTelemetry(config, logger);
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
@@ -115,6 +120,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   } catch (error) {
     await app?.stop().catch(() => undefined);
     await store.close();
+    await telemetry?.shutdown();
     throw error;
   }
 
@@ -147,6 +153,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   } catch (error) {
     await app.stop();
     await store.close();
+    await telemetry?.shutdown();
     throw error;
   }
   logger.info({ url: server.url, mode: config.mode, version: keywardVersion() }, 'Keyward is listening');
@@ -168,11 +175,29 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
         await server.stop(config.shutdownGraceMs);
         await running.stop();
         await store.close();
+        await telemetry?.shutdown();
         logger.info({}, 'Keyward stopped');
       })();
       return stopped;
     },
   };
+}
+
+/**
+ * Telemetry as configured: Azure Monitor with a connection string, else console or OTLP, else
+ * nothing (the OpenTelemetry API stays a no-op and costs next to nothing).
+ */
+function startTelemetry(config: Config, logger: Logger): RunningTelemetry | undefined {
+  const { exporter } = config.telemetry;
+  if (exporter === 'none') return undefined;
+  if (exporter === 'azureMonitor') {
+    const running = startAzureMonitorTelemetry({ connectionString: config.telemetry.connectionString!, resource: keywardResource('keyward', keywardVersion()), spanProcessors: [scrubbingSpanProcessor()] });
+    logger.info({ exporter }, 'traces and metrics go to Application Insights');
+    return running;
+  }
+  const running = startLocalTelemetry({ exporter, otlpEndpoint: config.telemetry.otlpEndpoint, metricsExportMs: config.telemetry.metricsExportMs, serviceVersion: keywardVersion(), instrumentAzureSdk });
+  logger.info({ exporter, ...(exporter === 'otlp' ? { endpoint: config.telemetry.otlpEndpoint } : {}) }, 'traces and metrics are exported');
+  return running;
 }
 
 /** Process entry: config from the environment, signals, exit codes. */

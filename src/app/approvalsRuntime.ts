@@ -11,6 +11,7 @@ import { ApprovalViews } from '../bot/approvals/approvalViews';
 import { BotNotifier, type ProactiveAdapter } from '../bot/approvals/botNotifier';
 import type { Notifier } from '../bot/approvals/notifier';
 import type { KeywardStore } from './keywardStore';
+import { instrumentApprovalService } from './appTelemetry';
 
 export interface ApprovalsRuntimeOptions {
   store: KeywardStore;
@@ -61,6 +62,7 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
   const auditStore = store.audit;
   const audit = new ChainedAuditLog(auditStore, clock);
   const service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }) });
+  instrumentApprovalService(service);
   const directory = store.directory;
   const views = new ApprovalViews({ service, directory, clock });
   let notifier: Notifier | undefined;

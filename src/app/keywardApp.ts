@@ -21,6 +21,8 @@ import { wireEventFlow } from './eventFlow';
 import { createExecutorRuntime, type ExecutorRuntime } from './executorRuntime';
 import type { KeywardStore } from './keywardStore';
 import { createOpsRuntime, type OpsRuntime } from './operationsRuntime';
+import { observeAppGauges } from './appTelemetry';
+import { countMetric } from '../telemetry';
 
 /** What the composition root picked: configuration, store, Azure access, clock and logger. */
 export interface KeywardAppDeps {
@@ -79,12 +81,16 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
 
   // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
   const digester = deps.digestSigner ? new AuditDigester({ store: approvals.auditStore, signer: deps.digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
+  let digestCoveredAt: number | undefined;
   const signAuditDigest = async () => {
     if (!digester) return;
     try {
       const digest = await digester.digestNow();
       if (digest) logger.info({ digest: digest.number, toSequence: digest.toSequence, dir: config.auditDigests.dir }, 'audit digest signed');
+      digestCoveredAt = clock.now().getTime();
+      countMetric('auditDigests', 1, { 'keyward.outcome': digest ? 'written' : 'nothing_new' });
     } catch (error) {
+      countMetric('auditDigests', 1, { 'keyward.outcome': 'failed' });
       logger.error({ code: isAppError(error) ? error.code : 'Internal', err: error instanceof Error ? error.message : String(error) }, 'could not sign or write the audit digest; retrying at the next interval');
     }
   };
@@ -191,6 +197,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   ops.attach(bot.adapter, config.bot.appId ?? '');
 
   let unwire: (() => void) | undefined;
+  let unobserve: (() => void) | undefined;
   let digestTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -211,6 +218,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       await signAuditDigest();
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
       unwire = wireEventFlow({ approvals, executor, operations: ops, logger });
+      unobserve = observeAppGauges(store, clock, { lastCoveredAt: () => digestCoveredAt });
       approvals.scheduler.start(config.approvals.tickSeconds * 1000);
       await ops.start();
       await executor.start();
@@ -220,6 +228,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       await executor.stop();
       await approvals.stop();
       unwire?.();
+      unobserve?.();
       if (digestTimer) clearInterval(digestTimer);
       await signAuditDigest();
     },

@@ -3,6 +3,9 @@ import { LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS } from '../core';
 import { SETUP_VERBS } from '../bot/setup/setupVerbs';
 import { VERBS } from '../bot/cards/verbs';
 import type { PlaygroundClient, PlaygroundMessage } from './playgroundClient';
+
+/** What the scenario needs from a chat client: the playground's, or a test's that posts to /api/messages itself. */
+export type ChatClient = Pick<PlaygroundClient, 'say' | 'click' | 'snapshot' | 'waitForNew' | 'waitFor' | 'all'>;
 import { PLAYGROUND_CONVERSATIONS } from './playgroundConfig';
 import { makeOfficerCertificate } from './demoOfficers';
 
@@ -31,7 +34,7 @@ const GROUP = PLAYGROUND_CONVERSATIONS.groupChat.id;
  * the approval card reaches the approvers' group chat, where Olivia's own click is refused and
  * Alex and Bruno approve. Used by `npm run demo` and the end-to-end tests.
  */
-export async function runSetupScenario(client: PlaygroundClient, options: ScenarioOptions): Promise<ScenarioResult> {
+export async function runSetupScenario(client: ChatClient, options: ScenarioOptions): Promise<ScenarioResult> {
   const suffix = randomBytes(3).toString('hex');
   const operator = LOCAL_PEOPLE.operator.teamsId;
   const seen = client.snapshot();
@@ -127,7 +130,7 @@ export const SCENARIO_OFFICERS = [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approv
  * security-domain ceremony; each officer hands in a public certificate on the run card. Resolves
  * when the approval card says the run is done, and the readiness check is green.
  */
-export async function followExecution(client: PlaygroundClient, result: ScenarioResult, options: ScenarioOptions & { timeoutMs?: number }): Promise<void> {
+export async function followExecution(client: ChatClient, result: ScenarioResult, options: ScenarioOptions & { timeoutMs?: number }): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 180_000;
   const finished = waitForApprovalCard(client, result.approvalMessageId, /"(Done|Failed):/, timeoutMs, 'the run to finish');
   if (options.hsm) {
@@ -153,7 +156,7 @@ export async function followExecution(client: PlaygroundClient, result: Scenario
 }
 
 /** Waits until the approval card shows `pattern` (e.g. the run's outcome). */
-export function waitForApprovalCard(client: PlaygroundClient, messageId: string, pattern: RegExp, timeoutMs: number, what: string): Promise<PlaygroundMessage> {
+export function waitForApprovalCard(client: ChatClient, messageId: string, pattern: RegExp, timeoutMs: number, what: string): Promise<PlaygroundMessage> {
   return client.waitFor((m) => m.messageId === messageId && pattern.test(JSON.stringify(m.cards)), timeoutMs, what);
 }
 

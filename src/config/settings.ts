@@ -42,6 +42,12 @@ export const SETTINGS = [
   { name: 'KEYWARD_DATA_DIR', schema: z.string().trim().min(1).default('.data'), doc: 'Directory for the SQLite store, emulator state, certificates and backups.', example: '.data' },
   { name: 'KEYWARD_LOG_LEVEL', schema: z.enum(['debug', 'info', 'warn', 'error']).default('info'), doc: 'Log level: debug, info, warn or error.', example: 'info' },
   { name: 'KEYWARD_SHUTDOWN_GRACE_MS', schema: z.coerce.number().int().min(0).max(120000).default(10000), doc: 'How long shutdown waits for in-flight turns before closing the store.', example: '10000' },
+  // --- telemetry (traces, metrics; logs carry trace_id/span_id)
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', schema: optionalString, doc: 'Application Insights connection string: traces and metrics go to Azure Monitor (@azure/monitor-opentelemetry). Unset: KEYWARD_TELEMETRY decides.', example: '', secret: true },
+  { name: 'KEYWARD_TELEMETRY', schema: z.enum(['none', 'console', 'otlp']).default('none'), doc: 'Without Application Insights: none (no tracing, no cost), console (spans and metrics printed as JSON lines on stderr) or otlp (sent to KEYWARD_OTLP_ENDPOINT, e.g. a local Jaeger or OpenTelemetry Collector).', example: 'none' },
+  { name: 'KEYWARD_OTLP_ENDPOINT', schema: z.string().trim().url('must be a URL').default('http://127.0.0.1:4318'), doc: 'OTLP/HTTP endpoint for KEYWARD_TELEMETRY=otlp (traces go to /v1/traces, metrics to /v1/metrics).', example: 'http://127.0.0.1:4318' },
+  { name: 'KEYWARD_METRICS_EXPORT_SECONDS', schema: z.coerce.number().int('must be a whole number').min(1).max(3600).default(60), doc: 'How often metrics are exported (seconds).', example: '60' },
+  { name: 'KEYWARD_READINESS_TOKEN_CHECK_SECONDS', schema: z.coerce.number().int('must be a whole number').min(10).max(86400).default(300), doc: '/readyz: how long a token check of the writer and reader identities is reused before it is repeated in the background (a probe never waits for Azure).', example: '300' },
   // --- Bot Framework / Teams
   { name: 'MicrosoftAppId', schema: guid.optional().or(z.literal('').transform(() => undefined)), doc: 'Bot app id (for UserAssignedMSI: the managed identity client id). Empty = local mode, anonymous, loopback only.', example: '' },
   { name: 'MicrosoftAppType', schema: z.enum(['UserAssignedMSI', 'SingleTenant']).optional(), doc: 'UserAssignedMSI (recommended in Azure) or SingleTenant (app registration + secret, e.g. for a tunnel to real Teams).', example: 'UserAssignedMSI' },

@@ -2,6 +2,7 @@ import restify from 'restify';
 import { AppError, appError, hostOfHostHeader, isAppError, isLoopbackHost, isLoopbackUrl, systemClock, toAppError, type Clock, type Logger } from '../core';
 import { activityTenant, MAX_ACTIVITY_BYTES, parseActivityBody } from './activityRequest';
 import { RefusalLog } from './refusalLog';
+import { activityFacts, tracedRequest } from './requestTelemetry';
 
 /**
  * What the server needs from the bot: run one HTTP request through the Bot Framework adapter.
@@ -69,12 +70,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   }
 
-  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => tracedRequest(req, res, '/api/messages', async (traced) => {
     if (stopping) return sendError(res, 503, appError('Internal', 'Keyward is shutting down; retry shortly.'));
     inFlight += 1;
     try {
       const raw = await readBody(req, MAX_ACTIVITY_BYTES);
       const activity = parseActivityBody(req.headers['content-type'], raw);
+      activityFacts(traced, activity);
       if (options.loopbackOnly && !isLoopbackUrl(activity.serviceUrl)) {
         throw appError('BadRequest', 'In local mode Keyward replies only to a serviceUrl on this machine (http://127.0.0.1, http://localhost or [::1]); this activity names another one.');
       }
@@ -96,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } finally {
       inFlight -= 1;
     }
-  });
+  }));
 
   if (options.downloads) {
     const downloads = options.downloads;
