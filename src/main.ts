@@ -21,6 +21,7 @@ import type { OpsRuntime } from './app/operationsRuntime';
 import type { SetupJourneyService } from './journeys/setupJourneyService';
 import { createKeywardApp } from './app/keywardApp';
 import { openKeywardStore, sqliteFileIn, type KeywardStore } from './app/keywardStore';
+import { createReadiness } from './app/readiness';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -134,9 +135,26 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     return report;
   };
 
+  // /readyz: store, audit head, policy file, and tokens of the writer and reader (checked in the background).
+  const ARM_SCOPE = 'https://management.azure.com/.default';
+  const readiness = createReadiness({
+    store,
+    policyFile,
+    policyHash: policy.hash,
+    identities: [
+      { name: 'writer', acquire: () => writerCredential.getToken(ARM_SCOPE) },
+      ...(readerCredential !== writerCredential ? [{ name: 'reader', acquire: () => readerCredential.getToken(ARM_SCOPE) }] : []),
+    ],
+    tokenCheckMs: config.readinessTokenCheckSeconds * 1000,
+    clock,
+    logger,
+  });
+  readiness.start();
+
   let server: RunningServer;
   try {
     server = await startServer({
+      ready: () => readiness.check(),
       host: config.host,
       port: config.port,
       portVariable: 'PORT',

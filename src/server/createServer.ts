@@ -19,6 +19,12 @@ export interface HealthReport {
   emulator?: 'reachable' | 'unreachable';
 }
 
+/** /readyz: may this instance take traffic (see src/app/readiness.ts). */
+export interface ReadinessAnswer {
+  status: 'ready' | 'notReady';
+  checks: Record<string, { ok: boolean; detail: string; checkedAt?: string }>;
+}
+
 export interface ServerOptions {
   host: string;
   port: number;
@@ -26,6 +32,8 @@ export interface ServerOptions {
   portVariable: string;
   handleActivity: ActivityHandler;
   health(): Promise<HealthReport>;
+  /** GET /readyz (absent: /readyz answers as /healthz does). */
+  ready?(): Promise<ReadinessAnswer>;
   /** Tenants served; `requireTenant` refuses activities that name none (production). */
   allowedTenants: readonly string[];
   requireTenant: boolean;
@@ -112,6 +120,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     const report = await options.health();
     res.status(report.store === 'ok' ? 200 : 503);
+    res.json(report);
+  });
+
+  // Liveness stays /healthz (is the process answering); readiness is /readyz (may it take traffic).
+  server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
+    const ready = options.ready;
+    if (!ready) {
+      const report = await options.health();
+      res.status(report.store === 'ok' ? 200 : 503);
+      res.json({ status: report.store === 'ok' ? 'ready' : 'notReady', checks: { store: { ok: report.store === 'ok', detail: report.store } } });
+      return;
+    }
+    const report = await ready().catch((): ReadinessAnswer => ({ status: 'notReady', checks: { readiness: { ok: false, detail: 'the readiness check failed' } } }));
+    res.status(report.status === 'ready' ? 200 : 503);
     res.json(report);
   });
 
