@@ -444,6 +444,19 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
     });
   }
 
+  /**
+   * A user of the tenant by Entra object id (`npm run doctor`: are the policy's people real and
+   * enabled?), or undefined when there is none. Graph GET /users/{id}; needs User.Read.All.
+   * https://learn.microsoft.com/graph/api/user-get
+   */
+  getUser(objectId: string): Promise<{ objectId: string; displayName?: string; accountEnabled?: boolean } | undefined> {
+    const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/users/${encodeURIComponent(objectId)}?$select=id,displayName,accountEnabled`;
+    return this.call({ operation: `look up user ${objectId}`, scope: 'Microsoft Graph', requiredRole: 'User.Read.All (Graph application permission)' }, async () => {
+      const response = await undefinedIfNotFound(() => this.graph.send<{ id?: string; displayName?: string; accountEnabled?: boolean }>('GET', url));
+      return response?.body.id ? { objectId: response.body.id.toLowerCase(), displayName: response.body.displayName, accountEnabled: response.body.accountEnabled } : undefined;
+    });
+  }
+
   // ---------------------------------------------------------------- plumbing
 
   private kvClient(subscriptionId: string): KeyVaultManagementClient {

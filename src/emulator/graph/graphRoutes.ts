@@ -6,7 +6,8 @@ import type { PrincipalRecord } from '../model/records';
 
 /**
  * The sliver of Microsoft Graph Keyward needs: service principals by appId (to turn the
- * Microsoft 365 apps' well-known app ids into this tenant's object ids) and by object id.
+ * Microsoft 365 apps' well-known app ids into this tenant's object ids) and by object id, and
+ * users by object id (`npm run doctor` checks the approval policy's people against the tenant).
  */
 export function graphRoutes(model: EmulatorModel): Route[] {
   const servicePrincipals = () => model.principals.list().filter((p) => p.clientId !== undefined);
@@ -28,6 +29,12 @@ export function graphRoutes(model: EmulatorModel): Route[] {
         items = items.filter((p) => p.clientId === appId.toLowerCase());
       }
       return json(200, { '@odata.context': context(request), value: items.map(servicePrincipalJson) });
+    }),
+    // https://learn.microsoft.com/graph/api/user-get (GET /users/{id}); $select is accepted and ignored.
+    route('GET', /^\/v1\.0\/users\/(?<id>[^/]+)$/i, (request, { id = '' }) => {
+      const user = model.principals.byObjectId(id);
+      if (!user || user.kind !== 'User') return graphNotFound(request, id);
+      return json(200, { '@odata.context': `${request.origin}/v1.0/$metadata#users/$entity`, id: user.objectId, displayName: user.displayName, accountEnabled: true });
     }),
     route('GET', /^\/v1\.0\/servicePrincipals\/(?<id>[^/]+)$/i, (request, { id = '' }) => {
       const principal = model.principals.byObjectId(id);
