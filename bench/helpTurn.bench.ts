@@ -5,6 +5,10 @@
  * Rounds alternate between the two bots to cancel drift on a shared, noisy machine; only ratios
  * are meaningful. Target: Keyward ≤ 1.5× the echo bot (median latency and throughput).
  *
+ * Tracing: Keyward is measured with OpenTelemetry off (the API's no-ops, as KEYWARD_TELEMETRY=none)
+ * and on (the SDK registered as in production, exporters encoding and dropping), in alternating
+ * rounds of one run. Target: tracing costs under 10 % (median latency and throughput).
+ *
  *   npm run bench:turn            (BENCH_TURNS, BENCH_CONCURRENCY to change the load)
  */
 import fs from 'node:fs';
@@ -17,6 +21,7 @@ import { loadConfig } from '../src/config';
 import { startKeyward } from '../src/main';
 import { FakeConnector } from '../test/helpers/fakeConnector';
 import { messageActivity } from '../test/helpers/activities';
+import { startBenchTelemetry } from './lib/tracingToggle';
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -78,17 +83,25 @@ async function main(): Promise<void> {
   const keyward = await startKeyward(loadConfig({ PORT: '0', KEYWARD_DATA_DIR: dataDir }), { logger: silentLogger });
   const echo = await startEchoBot();
   const bots = [
-    { name: 'echo', url: echo.url },
-    { name: 'keyward', url: keyward.server.url },
+    { name: 'echo', url: echo.url, traced: false },
+    { name: 'keyward', url: keyward.server.url, traced: false },
+    { name: 'keywardTraced', url: keyward.server.url, traced: true },
   ];
-  const results: Record<string, { lat: number[]; tps: number[] }> = { echo: { lat: [], tps: [] }, keyward: { lat: [], tps: [] } };
+  const results: Record<string, { lat: number[]; tps: number[] }> = { echo: { lat: [], tps: [] }, keyward: { lat: [], tps: [] }, keywardTraced: { lat: [], tps: [] } };
+  let spans = 0;
   for (const bot of bots) await latencies(bot.url, connector.url, 50); // warm-up
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const bot of round % 2 === 0 ? bots : [...bots].reverse()) {
+      const telemetry = bot.traced ? startBenchTelemetry() : undefined;
       connector.reset();
       results[bot.name]!.lat.push(...(await latencies(bot.url, connector.url, TURNS)));
       connector.reset();
       results[bot.name]!.tps.push(await throughput(bot.url, connector.url, TURNS * 2, CONCURRENCY));
+      if (telemetry) {
+        await telemetry.flush();
+        spans += telemetry.spans();
+        await telemetry.shutdown();
+      }
     }
   }
   const summary = Object.fromEntries(
@@ -97,7 +110,9 @@ async function main(): Promise<void> {
   const k = summary.keyward!;
   const e = summary.echo!;
   console.log(JSON.stringify({ turns: TURNS, rounds: ROUNDS, concurrency: CONCURRENCY, node: process.version, cpus: os.cpus().length, summary }, null, 2));
+  const t = summary.keywardTraced!;
   console.log(`ratio keyward/echo: median latency ${(k.medianMs / e.medianMs).toFixed(2)}×, p99 ${(k.p99Ms / e.p99Ms).toFixed(2)}×, throughput ${(e.turnsPerSecond / k.turnsPerSecond).toFixed(2)}× slower (target ≤ 1.5×)`);
+  console.log(`ratio tracing on/off: median latency ${(t.medianMs / k.medianMs).toFixed(3)}×, p99 ${(t.p99Ms / k.p99Ms).toFixed(3)}×, throughput ${(k.turnsPerSecond / t.turnsPerSecond).toFixed(3)}× slower (target < 1.10×; ${spans} spans exported)`);
   await echo.close();
   await keyward.stop();
   await connector.stop();
