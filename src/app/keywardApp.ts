@@ -114,7 +114,12 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     approvals: approvals.service,
     clock,
     logger: logger.child({ component: 'setup' }),
-    planContext: async () => ({ tenantId, keywardWriterObjectId: await deps.azure.writerObjectId(), servicePrincipalObjectIds: await servicePrincipalObjectIds() }),
+    planContext: async () => ({
+      tenantId,
+      keywardWriterObjectId: await deps.azure.writerObjectId(),
+      servicePrincipalObjectIds: await servicePrincipalObjectIds(),
+      ...(config.azure.vaultKeyRoleId ? { vaultKeyRoleDefinitionId: config.azure.vaultKeyRoleId } : {}),
+    }),
     preflightContext: async () => ({ tenantId, keywardWriterObjectId: await deps.azure.writerObjectId().catch(() => undefined) }),
     validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),
     servicePrincipalOverrides: config.azure.servicePrincipalObjectIds,

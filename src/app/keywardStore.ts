@@ -13,6 +13,7 @@ import { SqlRunArtifactStore } from '../store/sqlRunArtifactStore';
 import { SqlRunCardStore } from '../store/sqlRunCardStore';
 import { SqlRunStore } from '../store/sqlRunStore';
 import { SqlShareAttestationStore } from '../store/sqlShareAttestationStore';
+import { SqlOnboardingStore } from '../store/sqlOnboardingStore';
 import { openSqliteDatabase } from '../store/sqliteDatabase';
 import { KEYWARD_MIGRATIONS } from './storeSchema';
 
@@ -35,6 +36,8 @@ export interface KeywardStore {
   readonly inventory: SqlInventoryStore;
   readonly downloads: SqlDepDownloadStore;
   readonly attestations: SqlShareAttestationStore;
+  /** Customer Key onboarding, one record per tenant and workload. */
+  readonly onboarding: SqlOnboardingStore;
   /** The DEP, key-roll or teardown journeys (one table, one store per kind). */
   opsJourneys<J extends OpsJourneyBase>(kind: OpsJourneyKind): SqlOpsJourneyStore<J>;
   close(): Promise<void>;
@@ -71,6 +74,7 @@ export function keywardStoreOver(db: SqlDatabase, options: { now?: () => Date } 
     inventory: new SqlInventoryStore(db),
     downloads: new SqlDepDownloadStore(db),
     attestations: new SqlShareAttestationStore(db),
+    onboarding: new SqlOnboardingStore(db),
     opsJourneys<J extends OpsJourneyBase>(kind: OpsJourneyKind): SqlOpsJourneyStore<J> {
       let store = opsJourneys.get(kind);
       if (!store) {

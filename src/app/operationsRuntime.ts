@@ -1,7 +1,7 @@
 import { silentLogger, toAppError, type Clock, type Logger } from '../core';
 import type { AzureReader } from '../azure/ports';
 import type { ApprovalRequest, ConversationRef } from '../approvals/approvalTypes';
-import { servicePrincipalFor, type DepScope, type Plan } from '../customerKey';
+import { MANDATORY_RETENTION_FEATURE, servicePrincipalFor, type DepScope, type Plan } from '../customerKey';
 import { HealthMonitor, type HealthCheckResult } from '../inventory/healthMonitor';
 import { traceHealthCheck } from './appTelemetry';
 import { InventoryService, type RecordableRun } from '../inventory/inventoryService';
@@ -145,6 +145,8 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     logger: logger.child({ module: 'dep' }),
     tenantId: options.tenantId,
     servicePrincipalObjectId: spObjectId,
+    onboarding: store.onboarding,
+    featureState: (subscriptionId) => options.reader.getFeatureState(subscriptionId, MANDATORY_RETENTION_FEATURE.providerNamespace, MANDATORY_RETENTION_FEATURE.featureName),
     ...(settings.keyUriOptions ? { keyUriOptions: settings.keyUriOptions } : {}),
     ...(settings.exchangeAppOnly ? { exchangeAppOnly: settings.exchangeAppOnly } : {}),
   });
@@ -356,6 +358,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       setupJourneys: options.setupJourneys,
       opsJourneys,
       shares,
+      onboarding: () => store.onboarding.list(options.tenantId),
       clock,
       logger,
       checkHealthNow: (reference) => later('health check on demand', async () => void (await checkHealth(reference))),

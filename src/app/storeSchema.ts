@@ -9,6 +9,7 @@ import { inventoryMigrations } from '../store/sqlInventoryStore';
 import { inventoryJourneyMigrations } from '../store/sqlOpsJourneyStore';
 import { depDownloadMigrations } from '../store/sqlDepDownloadStore';
 import { shareAttestationMigrations } from '../store/sqlShareAttestationStore';
+import { onboardingMigrations } from '../store/sqlOnboardingStore';
 
 /**
  * Every table of Keyward's store, in the order they are applied (a module's tables before the
@@ -25,4 +26,5 @@ export const KEYWARD_MIGRATIONS: readonly Migration[] = [
   ...inventoryJourneyMigrations,
   ...depDownloadMigrations,
   ...shareAttestationMigrations,
+  ...onboardingMigrations,
 ];

@@ -13,6 +13,7 @@ import type {
   CallerIdentitySource,
   AzureWriter,
   DeletedContainer,
+  HsmCustomRoleDefinition,
   KeyCreateParameters,
   KeyInfo,
   ManagedHsmCreateParameters,
@@ -20,6 +21,7 @@ import type {
   NameAvailability,
   RoleAssignmentInfo,
   SecurityDomainCertificate,
+  SubscribedSku,
   SubscriptionInfo,
   VaultCreateParameters,
   VaultInfo,
@@ -371,6 +373,31 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
     });
   }
 
+  /** `DELETE {hsm}{scope}/providers/Microsoft.Authorization/roleAssignments/{name}` (Managed HSM RBAC 7.5). */
+  deleteHsmRoleAssignment(hsmUrl: string, scope: string, assignmentName: string): Promise<void> {
+    const base = hsmUrl.replace(/\/$/, '');
+    const scopePath = scope === '/' ? '' : scope.replace(/\/$/, '');
+    return this.call({ operation: `remove HSM role assignment ${assignmentName} at ${scope}`, scope: `${base}${scope}`, requiredRole: 'Managed HSM Administrator or Policy Administrator' }, async () => {
+      await this.dataPlane.send('DELETE', `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments/${assignmentName}?api-version=${API.hsmDataPlane}`);
+    });
+  }
+
+  /** `PUT {hsm}/providers/Microsoft.Authorization/roleDefinitions/{name}` with one permission block (Managed HSM RBAC 7.5). */
+  putHsmRoleDefinition(hsmUrl: string, definition: HsmCustomRoleDefinition): Promise<void> {
+    const base = hsmUrl.replace(/\/$/, '');
+    return this.call({ operation: `create HSM custom role ${definition.roleName}`, scope: `${base}/`, requiredRole: 'Managed HSM Administrator' }, async () => {
+      await this.dataPlane.send('PUT', `${base}/providers/Microsoft.Authorization/roleDefinitions/${definition.name}?api-version=${API.hsmDataPlane}`, {
+        properties: {
+          roleName: definition.roleName,
+          description: definition.description,
+          type: 'CustomRole',
+          permissions: [{ actions: [], notActions: [], dataActions: definition.dataActions, notDataActions: [] }],
+          assignableScopes: ['/'],
+        },
+      });
+    });
+  }
+
   listHsmRoleAssignments(hsmUrl: string, scope: string): Promise<RoleAssignmentInfo[]> {
     const base = hsmUrl.replace(/\/$/, '');
     const scopePath = scope === '/' ? '' : scope.replace(/\/$/, '');
@@ -435,6 +462,26 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
   }
 
   // ---------------------------------------------------------------- Graph
+
+  /**
+   * `GET {graph}/v1.0/subscribedSkus?$select=…` — the tenant's licences. Needs the Graph application
+   * permission LicenseAssignment.Read.All (least privileged per the subscribedSku list page).
+   */
+  subscribedSkus(): Promise<SubscribedSku[]> {
+    const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/subscribedSkus?$select=skuId,skuPartNumber,capabilityStatus,prepaidUnits,consumedUnits,servicePlans`;
+    return this.call({ operation: "read the tenant's subscribed licences", scope: 'Microsoft Graph', requiredRole: 'LicenseAssignment.Read.All (Graph application permission)' }, async () => {
+      type Sku = { skuId?: string; skuPartNumber?: string; capabilityStatus?: string; consumedUnits?: number; prepaidUnits?: { enabled?: number }; servicePlans?: Array<{ servicePlanId?: string; servicePlanName?: string }> };
+      const response = await this.graph.send<{ value?: Sku[] }>('GET', url);
+      return (response.body.value ?? []).map((s) => ({
+        skuId: s.skuId ?? '',
+        skuPartNumber: s.skuPartNumber ?? '',
+        capabilityStatus: s.capabilityStatus ?? '',
+        enabledUnits: s.prepaidUnits?.enabled ?? 0,
+        consumedUnits: s.consumedUnits ?? 0,
+        servicePlans: (s.servicePlans ?? []).map((p) => ({ servicePlanId: p.servicePlanId ?? '', servicePlanName: p.servicePlanName ?? '' })),
+      }));
+    });
+  }
 
   servicePrincipalObjectId(appId: string): Promise<string | undefined> {
     const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/servicePrincipals(appId='${encodeURIComponent(appId)}')?$select=id,appId,displayName`;

@@ -83,6 +83,25 @@ export interface ManagedHsmInfo {
   tags: Record<string, string>;
 }
 
+/** One subscribed SKU (Microsoft Graph subscribedSku), the fields Keyward reads. */
+export interface SubscribedSku {
+  skuId: string;
+  skuPartNumber: string;
+  capabilityStatus: string;
+  enabledUnits: number;
+  consumedUnits: number;
+  servicePlans: Array<{ servicePlanId: string; servicePlanName: string }>;
+}
+
+/** A Managed HSM local custom role (PUT /providers/Microsoft.Authorization/roleDefinitions/{name}). */
+export interface HsmCustomRoleDefinition {
+  /** GUID. */
+  name: string;
+  roleName: string;
+  description: string;
+  dataActions: string[];
+}
+
 export interface ManagedHsmCreateParameters {
   subscriptionId: string;
   resourceGroup: string;
@@ -162,6 +181,8 @@ export interface AzureReader {
   providerLocations(subscriptionId: string, providerNamespace: string, resourceType: string): Promise<string[]>;
   /** Which of `actions` the calling identity lacks at `scope` (Microsoft.Authorization/permissions). */
   missingActions(scope: string, actions: readonly string[]): Promise<string[]>;
+  /** The tenant's subscribed licences (Microsoft Graph `GET /v1.0/subscribedSkus`; LicenseAssignment.Read.All). */
+  subscribedSkus(): Promise<SubscribedSku[]>;
   /** Object id of the service principal of `appId` in the tenant (Microsoft Graph; Application.Read.All). */
   servicePrincipalObjectId(appId: string): Promise<string | undefined>;
   getVault(subscriptionId: string, resourceGroup: string, name: string): Promise<VaultInfo | undefined>;
@@ -183,6 +204,10 @@ export interface AzureWriter extends AzureReader {
   /** Starts the security-domain download; resolves with the security domain JSON (encrypted to the officers' keys). */
   downloadSecurityDomain(hsmUrl: string, certificates: SecurityDomainCertificate[], quorum: number): Promise<string>;
   createHsmRoleAssignment(hsmUrl: string, scope: string, assignmentName: string, roleDefinitionId: string, principalId: string): Promise<RoleAssignmentInfo>;
+  /** Deletes a Managed HSM local role assignment by name at its scope (Administrator or Policy Administrator). */
+  deleteHsmRoleAssignment(hsmUrl: string, scope: string, assignmentName: string): Promise<void>;
+  /** Creates or replaces a Managed HSM local custom role definition at `/` (Administrator). */
+  putHsmRoleDefinition(hsmUrl: string, definition: HsmCustomRoleDefinition): Promise<void>;
   createKey(parameters: KeyCreateParameters): Promise<KeyInfo>;
   /** Opaque, integrity-protected backup blob (backup permission / Crypto Officer or HSM Backup role). */
   backupKey(containerUrl: string, name: string): Promise<Buffer>;

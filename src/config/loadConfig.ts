@@ -37,6 +37,8 @@ export interface Config {
     tenantId?: string;
     writerClientId?: string;
     readerClientId?: string;
+    /** Custom Azure role for Keyward's key rights on RBAC vaults (infra/keywardRoles.bicep). */
+    vaultKeyRoleId?: string;
     servicePrincipalObjectIds: Readonly<Record<string, string>>;
   };
   local: {
@@ -210,6 +212,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       // Local mode uses the emulator's managed identities, never a developer login (unless overridden).
       writerClientId: (values.KEYWARD_WRITER_CLIENT_ID as string | undefined) ?? (mode === 'local' && !unsafeRealAzure ? LOCAL_IDENTITIES.writer.clientId : undefined),
       readerClientId: (values.KEYWARD_READER_CLIENT_ID as string | undefined) ?? (mode === 'local' && !unsafeRealAzure ? LOCAL_IDENTITIES.reader.clientId : undefined),
+      vaultKeyRoleId: (values.KEYWARD_VAULT_KEY_ROLE_ID as string | undefined)?.toLowerCase(),
       servicePrincipalObjectIds: spPairs,
     },
     local: {

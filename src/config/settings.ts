@@ -60,6 +60,7 @@ export const SETTINGS = [
   { name: 'KEYWARD_AZURE_TENANT_ID', schema: guid.optional(), doc: 'Tenant of the Customer Key subscriptions (default: MicrosoftAppTenantId).', example: '' },
   { name: 'KEYWARD_WRITER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the user-assigned managed identity that runs approved plans (writer). Local mode default: the emulator\'s keyward-writer identity.', example: '' },
   { name: 'KEYWARD_READER_CLIENT_ID', schema: guid.optional(), doc: 'Client id of the managed identity used for read-only preflight and health checks (default: the writer; local mode: the emulator\'s keyward-reader identity).', example: '' },
+  { name: 'KEYWARD_VAULT_KEY_ROLE_ID', schema: guid.optional(), doc: 'Id (GUID) of the custom role from infra/keywardRoles.bicep (read, create, back up keys; no delete or purge) that setup gives Keyward on RBAC vaults. Unset: Key Vault Crypto Officer, which includes key delete and purge.', example: '' },
   { name: 'KEYWARD_M365_SP_OBJECT_IDS', schema: csv, doc: 'Optional appId=objectId pairs for the Microsoft 365 service principals, when Keyward may not read Microsoft Graph.', example: '' },
   // --- local stack
   { name: 'KEYWARD_EMULATOR_PORT', schema: port(8443), doc: 'HTTPS port of the local Azure emulator (local mode).', example: '8443' },

@@ -6,7 +6,7 @@
  * with a managed identity is configured.
  */
 import { appError, isGuid } from '../core';
-import { buildDepScript } from './depScripts';
+import { buildDepScript, DEP_OFFBOARDING } from './depScripts';
 import type { DepRequest, DepRunner } from './depTypes';
 import type { KeyRef } from './keyRefs';
 import { assemblePlan, STEP_ESTIMATES, type Plan, type StepDraft } from './plan';
@@ -57,7 +57,10 @@ export function buildDepPlan(input: DepPlanInput): Plan {
     site: null,
     params: { scope: request.scope, runner: input.runner, title: script.title, script: script.script, scriptSha256: script.sha256, fileName: script.fileName },
     irreversible: request.scope === 'sharePoint',
-    summary: `${input.runner === 'executor' ? 'Keyward runs' : 'The operator runs'} the generated script: ${script.title} (onboarding validation first).`,
+    summary:
+      input.runner === 'executor'
+        ? `Keyward runs the generated script with its managed identity: ${script.title}.${script.leftOut.length > 0 ? ` ${script.leftOut.join(' ')}` : ''}`
+        : `The operator runs the generated script: ${script.title}${script.modules.includes('M365CustomerKeyOnboarding') ? ' (onboarding validation first)' : ''}.`,
     estimatedSeconds: STEP_ESTIMATES.applyDep,
   });
   steps.push({
@@ -77,10 +80,7 @@ export function buildDepPlan(input: DepPlanInput): Plan {
       tenantId: request.tenantId.trim().toLowerCase(),
       protection,
       title: script.title,
-      irreversible:
-        request.scope === 'sharePoint'
-          ? ['Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.']
-          : ['Once data is encrypted under this policy, its keys must stay available; offboarding needs a Microsoft support request.'],
+      irreversible: [DEP_OFFBOARDING[request.scope]],
       costNotes: [],
       keys: input.keys,
     },

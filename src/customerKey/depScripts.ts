@@ -21,7 +21,7 @@ import {
   validateSubscriptionId,
   validateTenantId,
 } from './naming';
-import { lit, litList, psCode, psCommand, psLiteral, psSwitch } from './powershell';
+import { lit, litList, psCode, psCommand, psLiteral, psSwitch, psSwitchValue } from './powershell';
 import type {
   DepKeyInput,
   DepRef,
@@ -47,8 +47,28 @@ export const DEFAULT_ONBOARDING_SCENARIOS: Readonly<Record<DepScope, string>> = 
 const UNCONFIRMED_ONBOARDING =
   'Onboarding validation: the -Scenario value for this workload, the -OnboardingMode value Validate, the ValidationResult/FailedValidations output properties and the Reader-on-both-subscriptions requirement come from community guides, not Microsoft text.';
 const UNCONFIRMED_HSM_URI = 'Whether the DEP cmdlets accept managedhsm.azure.net key URIs is implied by Microsoft\'s Managed HSM page but not confirmed.';
-const UNCONFIRMED_SPO_HSM = 'Whether Register-/Update-SPODataEncryptionPolicy take a Managed HSM name as the -…KeyVaultName value is not confirmed.';
+const UNCONFIRMED_SPO_URI = 'Update-SPODataEncryptionPolicy -KeyVaultUri (the documented BYOK_Uri parameter set): whether it takes the versioned key identifier Keyward passes, and a managedhsm.azure.net key, is not confirmed.';
+/** Register-SPODataEncryptionPolicy has one documented form (vault, key, version); none for HSM keys. */
+export const SPO_REGISTER_HSM_UNDOCUMENTED =
+  'Register-SPODataEncryptionPolicy documents only a vault name, key name and key version (https://learn.microsoft.com/powershell/module/microsoft.online.sharepoint.powershell/register-spodataencryptionpolicy); Microsoft documents no form for a Managed HSM key, so Keyward does not write a guess. Ask Microsoft (Customer Key with Managed HSM: https://learn.microsoft.com/purview/customer-key-managedhsm) how to register SharePoint on Managed HSM keys, or use Key Vault keys for SharePoint.';
+/** Why an app-only script has no onboarding step. */
+export const APP_ONLY_LEAVES_OUT_ONBOARDING =
+  'The onboarding check (New-CustomerKeyOnboardingRequest) is left out: the M365CustomerKeyOnboarding module signs a person in interactively and documents no managed-identity sign-in, so it cannot run unattended. It is the onboarding step of the journey, run by an operator; Keyward checks that step is done before this policy.';
 const UNCONFIRMED_APP_ONLY = 'Whether every DEP cmdlet works app-only (Connect-ExchangeOnline -ManagedIdentity) is not confirmed.';
+
+/**
+ * How each kind of DEP is left again (Purview "Manage Customer Key"): a mailbox DEP comes off a
+ * mailbox with `Set-Mailbox -DataEncryptionPolicy $null` (the mailbox is re-encrypted with
+ * Microsoft-managed keys); only the multi-workload DEP needs Microsoft support to offboard; a
+ * SharePoint DEP cannot go back to Microsoft-managed keys.
+ */
+export const DEP_OFFBOARDING: Readonly<Record<DepScope, string>> = {
+  multiWorkload:
+    'Once data is encrypted under this policy, its keys must stay available. Leaving Customer Key for the multi-workload policy needs a Microsoft support request; keep the vaults, keys and permissions until Microsoft has re-wrapped the data.',
+  exchange:
+    'Once mailboxes are encrypted under this policy, its keys must stay available. To take a mailbox off it, run Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null (Exchange re-encrypts it with Microsoft-managed keys; Microsoft does not need to be asked); keep the keys until that has finished.',
+  sharePoint: 'Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.',
+};
 
 /** Field-by-field problems of a DEP request; empty when it is valid. */
 export function validateDepRequest(req: DepRequest): Record<string, string> {
@@ -115,6 +135,7 @@ function checkKeyPair(
         errors[`${base}.uri`] ??=
           'SharePoint needs the key version: paste the full key identifier including the version, as (Get-AzKeyVaultKey -VaultName <vault> -Name <key>).Id prints it.';
       }
+      if (needVersion && result.key.kind === 'managedHsm') errors[`${base}.uri`] ??= SPO_REGISTER_HSM_UNDOCUMENTED;
       if (onboarding.validate !== false && onboarding.parameterStyle === 'vaultAndKeyName' && result.key.kind === 'managedHsm') {
         errors[`${base}.uri`] ??= 'Managed HSM keys need the onboarding module\'s -KeyIdentifier parameters (module 1.1.0 or later); choose the keyIdentifier parameter style.';
       }
@@ -188,8 +209,8 @@ function onboardingBlock(
     '#   The signed-in account needs Reader on both subscriptions (community guidance).',
     `Import-Module ${ONBOARDING_MODULE}`,
     `$Validation = ${psCommand('New-CustomerKeyOnboardingRequest', [
-      // -Organization is a unique prefix of the module's -OrganizationId, so it binds under either name.
-      ['Organization', lit(tenantId.trim().toLowerCase())],
+      // -OrganizationId since module 1.0.0 (0.1.0 called it -Organization); Keyward writes full names.
+      ['OrganizationId', lit(tenantId.trim().toLowerCase())],
       ['Scenario', lit(scenario)],
       ['Subscription1', lit(a.subscriptionId.trim().toLowerCase())],
       ...keyArgs,
@@ -209,30 +230,33 @@ function connectExchange(connection: ExchangeConnection | undefined): string {
       ['ManagedIdentity', psSwitch],
       ...(connection.accountId ? [['ManagedIdentityAccountId', lit(connection.accountId.trim())] as const] : []),
       ['Organization', lit(connection.organization.trim())],
-      ['ShowBanner', psCode('$false')],
+      // A switch: `-ShowBanner:$false` exactly (with a space, $false binds to -ConnectionUri).
+      ['ShowBanner', psSwitchValue(false)],
     ]);
   }
-  return psCommand('Connect-ExchangeOnline', [['ShowBanner', psCode('$false')]]);
+  return psCommand('Connect-ExchangeOnline', [['ShowBanner', psSwitchValue(false)]]);
 }
 
-function finish(scope: DepScope, purpose: 'create' | 'refresh', title: string, fileStem: string, lines: string[], meta: {
+function finish(scope: DepScope, purpose: DepScript['purpose'], title: string, fileStem: string, lines: string[], meta: {
   modules: string[];
   adminRoles: string[];
   unconfirmed: string[];
   verifyCommands: string[];
+  leftOut?: string[];
 }): DepScript {
   const script = `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
   return {
     scope,
     purpose,
     title,
-    fileName: `keyward-${purpose === 'create' ? 'dep' : 'refresh'}-${fileStem}.ps1`,
+    fileName: `keyward-${purpose === 'create' ? 'dep' : purpose}-${fileStem}.ps1`,
     modules: meta.modules,
     adminRoles: meta.adminRoles,
     script,
     sha256: sha256Hex(script),
     unconfirmed: [...new Set(meta.unconfirmed)],
     verifyCommands: meta.verifyCommands,
+    leftOut: meta.leftOut ?? [],
   };
 }
 
@@ -243,8 +267,12 @@ function finish(scope: DepScope, purpose: 'create' | 'refresh', title: string, f
 export function buildDepScript(req: DepRequest): DepScript {
   assertValid(req);
   const onboarding = req.onboarding ?? {};
-  const validate = onboarding.validate !== false;
+  // A script Keyward runs itself (app-only) leaves out what needs an interactive sign-in: the
+  // onboarding module signs a person in; it documents no managed-identity sign-in (issue 11 item 12).
+  const unattended = req.scope !== 'sharePoint' && req.connection?.kind === 'managedIdentity';
+  const validate = onboarding.validate !== false && !unattended;
   const unconfirmed: string[] = validate ? [UNCONFIRMED_ONBOARDING] : [];
+  const leftOut: string[] = unattended && onboarding.validate !== false ? [APP_ONLY_LEAVES_OUT_ONBOARDING] : [];
 
   if (req.scope === 'sharePoint') return sharePointScript(req.tenantId, req.geos, onboarding, validate, unconfirmed);
 
@@ -286,6 +314,7 @@ export function buildDepScript(req: DepRequest): DepScript {
       modules: validate ? [ONBOARDING_MODULE, EXCHANGE_MODULE] : [EXCHANGE_MODULE],
       adminRoles: ['Compliance Administrator'],
       unconfirmed,
+      leftOut,
       verifyCommands: [`Get-M365DataAtRestEncryptionPolicy -Identity ${psLiteral(name)} | Format-List`, 'Get-M365DataAtRestEncryptionPolicyAssignment | Format-List'],
     });
   }
@@ -308,12 +337,7 @@ export function buildDepScript(req: DepRequest): DepScript {
     '',
   );
   if ('all' in req.mailboxes) {
-    lines.push(
-      `# Step ${step++} of ${steps}: assign it to every mailbox (mailboxes on another mailbox DEP move to this one).`,
-      'Get-EXOMailbox -ResultSize Unlimited | ForEach-Object {',
-      `  ${psCommand('Set-Mailbox', [['Identity', psCode('$_.PrimarySmtpAddress')], ['DataEncryptionPolicy', lit(name)]])}`,
-      '}',
-    );
+    lines.push(...eligibleMailboxAssignment(name, `Step ${step++} of ${steps}`));
   } else {
     lines.push(`# Step ${step++} of ${steps}: assign it to the listed mailboxes.`);
     for (const mailbox of req.mailboxes.list) {
@@ -329,8 +353,34 @@ export function buildDepScript(req: DepRequest): DepScript {
     modules: validate ? [ONBOARDING_MODULE, EXCHANGE_MODULE] : [EXCHANGE_MODULE],
     adminRoles: ['Compliance Administrator', 'Recipient management (Set-Mailbox)'],
     unconfirmed,
+    leftOut,
     verifyCommands: [`Get-DataEncryptionPolicy -Identity ${psLiteral(name)} | Format-List`],
   });
+}
+
+/**
+ * "All mailboxes" means every mailbox that may take a mailbox DEP: user mailboxes with a licence
+ * (SKUAssigned, a filterable Get-Mailbox property) and shared mailboxes, which need no licence of
+ * their own when the tenant meets the user licensing requirement (Purview "Service encryption with
+ * Customer Key"). Unlicensed user mailboxes would fail Set-Mailbox, so they are left out and listed.
+ * Room and equipment mailboxes are left out too (the page does not say they qualify; UNCONFIRMED):
+ * list them by name to include them.
+ */
+function eligibleMailboxAssignment(name: string, step: string): string[] {
+  const users = psCommand('Get-Mailbox', [['ResultSize', lit('Unlimited')], ['RecipientTypeDetails', lit('UserMailbox')]]);
+  const shared = psCommand('Get-Mailbox', [['ResultSize', lit('Unlimited')], ['RecipientTypeDetails', lit('SharedMailbox')]]);
+  return [
+    `# ${step}: assign it to every eligible mailbox: licensed user mailboxes and shared mailboxes (mailboxes on another mailbox DEP move to this one).`,
+    '#   User mailboxes without a licence cannot take a mailbox DEP: they are skipped and listed at the end.',
+    `$UserMailboxes = @(${users})`,
+    '$Eligible = @($UserMailboxes | Where-Object { $_.SKUAssigned -eq $true }) + @(' + shared + ')',
+    '$Skipped = @($UserMailboxes | Where-Object { $_.SKUAssigned -ne $true })',
+    '$Eligible | ForEach-Object {',
+    `  ${psCommand('Set-Mailbox', [['Identity', psCode('$_.PrimarySmtpAddress')], ['DataEncryptionPolicy', lit(name)]])}`,
+    '}',
+    'Write-Output "Assigned to $($Eligible.Count) mailbox(es). Skipped $($Skipped.Count) user mailbox(es) without a licence:"',
+    "$Skipped | Format-Table -Property 'PrimarySmtpAddress', 'RecipientTypeDetails' -AutoSize",
+  ];
 }
 
 function spoKeyArgs(prefix: 'Primary' | 'Secondary' | '', key: KeyIdentifier): Array<readonly [string, ReturnType<typeof lit>]> {
@@ -358,7 +408,6 @@ function sharePointScript(
   geos.forEach((geo, i) => {
     const primary = parsedKey(geo.primary.uri);
     const secondary = parsedKey(geo.secondary.uri);
-    if (primary.kind === 'managedHsm' || secondary.kind === 'managedHsm') unconfirmed.push(UNCONFIRMED_SPO_HSM);
     const url = geo.adminUrl.trim().replace(/\/$/, '');
     lines.push(`# Geo ${i + 1} of ${geos.length}`);
     if (validate) {
@@ -425,7 +474,11 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
     lines.push(
       `Import-Module ${SHAREPOINT_MODULE}`,
       psCommand('Connect-SPOService', [['Url', lit(dep.adminUrl.trim().replace(/\/$/, ''))]]),
-      psCommand('Update-SPODataEncryptionPolicy', [...spoKeyArgs('', key), ['KeyType', lit(keyType)]]),
+      // Vault keys: the vault/key/version set. HSM keys: the documented BYOK_Uri set, never the
+      // HSM's name as -KeyVaultName (issue 11 item 4).
+      key.kind === 'managedHsm'
+        ? psCommand('Update-SPODataEncryptionPolicy', [['KeyVaultUri', lit(`${key.versionlessUri}/${key.version}`)], ['KeyType', lit(keyType)]])
+        : psCommand('Update-SPODataEncryptionPolicy', [...spoKeyArgs('', key), ['KeyType', lit(keyType)]]),
       '# Paste this output back into Keyward: State shows Rolling (with %) and then Registered. Do not roll the other key before that.',
       'Get-SPODataEncryptionPolicy | Format-List',
       'Disconnect-SPOService',
@@ -433,7 +486,7 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
     return finish('sharePoint', 'refresh', `SharePoint key roll (${keyType})`, `sharepoint-${keyType.toLowerCase()}`, lines, {
       modules: [SHAREPOINT_MODULE],
       adminRoles: ['SharePoint Administrator'],
-      unconfirmed: key.kind === 'managedHsm' ? [UNCONFIRMED_SPO_HSM] : [],
+      unconfirmed: key.kind === 'managedHsm' ? [UNCONFIRMED_SPO_URI] : [],
       verifyCommands: ['Get-SPODataEncryptionPolicy | Format-List'],
     });
   }
@@ -463,5 +516,62 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
     adminRoles: ['Compliance Administrator'],
     unconfirmed: connection?.kind === 'managedIdentity' ? [UNCONFIRMED_APP_ONLY] : [],
     verifyCommands: [`${getCmd} -Identity ${psLiteral(name)} | Format-List`],
+  });
+}
+
+/** Which mailboxes leave a mailbox DEP. */
+export interface MailboxOffboardingInput {
+  readonly policyName: string;
+  /** `all`: every mailbox whose DataEncryptionPolicy is this policy; or a list. */
+  readonly mailboxes: { readonly all: true } | { readonly list: readonly string[] };
+  readonly connection?: ExchangeConnection;
+}
+
+const UNCONFIRMED_MAILBOX_DEP_PROPERTY = 'Selecting "every mailbox on this policy" reads the DataEncryptionPolicy property of Get-Mailbox output; that the property is returned for every mailbox is not confirmed. List the mailboxes by name when in doubt.';
+
+/**
+ * The script that takes mailboxes off an Exchange mailbox DEP (`Set-Mailbox -DataEncryptionPolicy
+ * $null`): Exchange re-encrypts them with Microsoft-managed keys. No support request is needed for
+ * mailbox DEPs (only the multi-workload DEP needs Microsoft). Keep the keys until it has finished.
+ * @throws AppError `ValidationFailed` for invalid values.
+ */
+export function buildMailboxOffboardingScript(input: MailboxOffboardingInput): DepScript {
+  const errors: Record<string, string> = {};
+  const nameProblem = validateDepPolicyName(input.policyName);
+  if (nameProblem) errors.policyName = nameProblem;
+  const connProblem = connectionProblem(input.connection);
+  if (connProblem) errors.connection = connProblem;
+  if ('list' in input.mailboxes) {
+    if (input.mailboxes.list.length === 0) errors.mailboxes = 'List at least one mailbox, or choose every mailbox on this policy.';
+    input.mailboxes.list.forEach((mailbox, i) => {
+      const problem = validateMailboxIdentity(mailbox);
+      if (problem) errors[`mailboxes.${i}`] ??= problem;
+    });
+  }
+  if (Object.keys(errors).length > 0) throw appError('ValidationFailed', `The offboarding request is invalid: ${Object.values(errors).join(' ')}`, { errors });
+  const name = input.policyName.trim();
+  const lines = header(`Keyward: take mailboxes off the Exchange mailbox DEP ${name}`, [
+    `Needs: ${EXCHANGE_MODULE}; Recipient management in Exchange Online.`,
+    'Exchange re-encrypts each mailbox with Microsoft-managed keys. Keep the policy\'s keys available until that has finished.',
+    `Docs: ${DOC_LINKS.customerKeyManage.url}`,
+  ]);
+  lines.push(connectExchange(input.connection));
+  if ('all' in input.mailboxes) {
+    lines.push(
+      `$OnPolicy = @(${psCommand('Get-Mailbox', [['ResultSize', lit('Unlimited')]])} | Where-Object { "$($_.DataEncryptionPolicy)" -eq ${psLiteral(name)} })`,
+      '$OnPolicy | ForEach-Object {',
+      `  ${psCommand('Set-Mailbox', [['Identity', psCode('$_.PrimarySmtpAddress')], ['DataEncryptionPolicy', psCode('$null')]])}`,
+      '}',
+      'Write-Output "Took $($OnPolicy.Count) mailbox(es) off the policy."',
+    );
+  } else {
+    for (const mailbox of input.mailboxes.list) lines.push(psCommand('Set-Mailbox', [['Identity', lit(mailbox.trim())], ['DataEncryptionPolicy', psCode('$null')]]));
+  }
+  const unconfirmed = [...('all' in input.mailboxes ? [UNCONFIRMED_MAILBOX_DEP_PROPERTY] : []), ...(input.connection?.kind === 'managedIdentity' ? [UNCONFIRMED_APP_ONLY] : [])];
+  return finish('exchange', 'offboard', `Take mailboxes off ${name}`, `exchange-${name}`, lines, {
+    modules: [EXCHANGE_MODULE],
+    adminRoles: ['Recipient management (Set-Mailbox)'],
+    unconfirmed,
+    verifyCommands: ['Get-MailboxStatistics -Identity <mailbox> | Format-List DataEncryptionPolicyID'],
   });
 }

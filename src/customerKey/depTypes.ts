@@ -108,7 +108,7 @@ export type DepRunner = 'operator' | 'executor';
 /** A generated, ready-to-run PowerShell script. */
 export interface DepScript {
   readonly scope: DepScope;
-  readonly purpose: 'create' | 'refresh';
+  readonly purpose: 'create' | 'refresh' | 'offboard' | 'onboard';
   readonly title: string;
   /** Suggested file name (`keyward-dep-exchange-Contoso-EX.ps1`). */
   readonly fileName: string;
@@ -123,6 +123,8 @@ export interface DepScript {
   readonly unconfirmed: readonly string[];
   /** The Get- cmdlets whose output the operator pastes back. */
   readonly verifyCommands: readonly string[];
+  /** Steps left out because this script runs unattended, each with why (shown on the card). */
+  readonly leftOut: readonly string[];
 }
 
 /** Describes a DEP for messages. */

@@ -18,6 +18,7 @@ export const DOC_LINKS = {
   customerKeyManage: { title: 'Manage Customer Key', url: 'https://learn.microsoft.com/purview/customer-key-manage' },
   customerKeyManagedHsm: { title: 'Customer Key with Managed HSM', url: 'https://learn.microsoft.com/purview/customer-key-managedhsm' },
   customerKeyRoll: { title: 'Roll or rotate Customer Key keys', url: 'https://learn.microsoft.com/purview/customer-key-availability-key-roll' },
+  availabilityKey: { title: 'Learn about the availability key', url: 'https://learn.microsoft.com/purview/customer-key-availability-key-understand' },
   keyVaultRbac: { title: 'Key Vault RBAC guide', url: 'https://learn.microsoft.com/azure/key-vault/general/rbac-guide' },
   keyVaultSoftDelete: { title: 'Key Vault soft-delete overview', url: 'https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview' },
   keyVaultAboutKeys: { title: 'About keys (Key Vault)', url: 'https://learn.microsoft.com/azure/key-vault/keys/about-keys' },
@@ -192,3 +193,14 @@ export const COST_NOTES = {
 /** The sentence the operator must acknowledge before a plan with a Managed HSM can be submitted. */
 export const MANAGED_HSM_COST_ACKNOWLEDGMENT =
   'I understand that each Managed HSM is billed hourly from the moment it is provisioned, that billing continues while it is soft-deleted, and that with purge protection it continues through the whole retention period after deletion.';
+
+/**
+ * The availability key, for the choice card and the key-roll cards [S8, S5, S35; Purview "Learn
+ * about the availability key" and "Roll or rotate a Customer Key or an availability key"].
+ */
+export const AVAILABILITY_KEY = {
+  what: 'Besides your two keys, every Data Encryption Policy has a third root key, the availability key. Microsoft creates and holds it; you cannot see, use or roll it.',
+  whenUsed:
+    'Microsoft uses it only to keep data available when neither of your keys can be reached for a reason other than your deliberate action (an outage), and to recover data at your request if you lose both keys. If you revoke access to your keys on purpose, Exchange does not fall back to it.',
+  roll: 'Rolling key A or key B never touches the availability key: Microsoft rolls it. A new Exchange mailbox policy gets a new availability key; SharePoint rolls its intermediate key instead when a new policy is registered.',
+} as const;

@@ -36,7 +36,20 @@ export {
   canonicalWorkloads,
 } from './workloads';
 
-export { type RoleDefinition, type RolePlane, type RoleKey, ROLES, M365_KEY_PERMISSIONS, KEYWARD_KEY_PERMISSIONS, CUSTOMER_KEY_KEY_OPS } from './roles';
+export {
+  type RoleDefinition,
+  type RolePlane,
+  type RoleKey,
+  ROLES,
+  M365_KEY_PERMISSIONS,
+  KEYWARD_KEY_PERMISSIONS,
+  CUSTOMER_KEY_KEY_OPS,
+  KEYWARD_VAULT_KEY_DATA_ACTIONS,
+  KEYWARD_HSM_KEY_DATA_ACTIONS,
+  FORBIDDEN_KEYWARD_DATA_ACTIONS,
+  KEYWARD_HSM_KEY_ROLE,
+  KEYWARD_VAULT_KEY_ROLE_NAME,
+} from './roles';
 
 export {
   type DocLink,
@@ -51,6 +64,7 @@ export {
   COST_NOTES,
   MANAGED_HSM_COST_ACKNOWLEDGMENT,
   mandatoryRetentionCommands,
+  AVAILABILITY_KEY,
 } from './facts';
 
 export {
@@ -63,6 +77,7 @@ export {
   findRegion,
   normalizeRegionName,
   regionRelation,
+  sameRegionAdvice,
   managedHsmRegionStatus,
 } from './regions';
 
@@ -164,6 +179,7 @@ export {
   lit,
   litList,
   psSwitch,
+  psSwitchValue,
   psCode,
   unsafeCharacterMessage,
 } from './powershell';
@@ -177,6 +193,11 @@ export {
   validateDepRequest,
   buildDepScript,
   buildDepRefreshScript,
+  buildMailboxOffboardingScript,
+  DEP_OFFBOARDING,
+  APP_ONLY_LEAVES_OUT_ONBOARDING,
+  SPO_REGISTER_HSM_UNDOCUMENTED,
+  type MailboxOffboardingInput,
 } from './depScripts';
 export {
   type FormatListRecord,
@@ -194,3 +215,35 @@ export {
   parseSpoDataEncryptionPolicy,
   depPolicyUsesKeys,
 } from './depParsers';
+export {
+  type CmdletParameter,
+  type CmdletSignature,
+  CMDLET_SIGNATURES,
+  COMMON_PARAMETERS,
+  COMMON_PARAMETERS_SOURCE,
+  cmdletSignature,
+} from './cmdletSignatures';
+export {
+  type OnboardingState,
+  type OnboardingRecord,
+  type OnboardingScriptInput,
+  type OnboardingRequestView,
+  type MandatoryRetentionWait,
+  ONBOARDING_MODULE_NAME,
+  ONBOARDING_COVERAGE,
+  onboardingDone,
+  onboardingFallback,
+  buildOnboardingScript,
+  onboardingStatusCommand,
+  parseOnboardingRequests,
+  onboardingStateFrom,
+  businessDaysBetween,
+  mandatoryRetentionWait,
+} from './onboarding';
+export {
+  type SubscribedSkuView,
+  CUSTOMER_KEY_SERVICE_PLAN,
+  QUALIFYING_LICENCES,
+  MAILBOX_DEP_LICENCE_NOTE,
+  licenceLine,
+} from './licences';

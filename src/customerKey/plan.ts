@@ -149,6 +149,27 @@ export interface AssignHsmRoleParams {
   readonly roleName: string;
   /** Local RBAC scope: `/keys/<name>` for service principals, `/keys` for Keyward. */
   readonly scope: string;
+  /**
+   * A custom role the step creates first (PUT roleDefinitions/{roleDefinitionId}) when the HSM does
+   * not have it yet: Keyward's own key role without delete and purge.
+   */
+  readonly definition?: { readonly roleName: string; readonly description: string; readonly dataActions: readonly string[] };
+}
+
+/**
+ * Keyward gives up a Managed HSM local role it no longer needs (its Administrator role after
+ * activation). Never the last administrator: `keepAdministrators` must still hold the role.
+ */
+export interface RevokeHsmRoleParams {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly hsmName: string;
+  readonly principal: PlanPrincipal;
+  readonly roleDefinitionId: string;
+  readonly roleName: string;
+  readonly scope: string;
+  /** Object ids that must still hold the role at `/` afterwards (the human administrators). */
+  readonly keepAdministrators: readonly string[];
 }
 
 export interface VerifyReadinessParams {
@@ -246,6 +267,7 @@ export type BackupKeyStep = StepOf<'backupKey', BackupKeyParams>;
 export type EnsureManagedHsmStep = StepOf<'ensureManagedHsm', EnsureManagedHsmParams>;
 export type ActivateSecurityDomainStep = StepOf<'activateSecurityDomain', ActivateSecurityDomainParams>;
 export type AssignHsmRoleStep = StepOf<'assignHsmRole', AssignHsmRoleParams>;
+export type RevokeHsmRoleStep = StepOf<'revokeHsmRole', RevokeHsmRoleParams>;
 export type VerifyReadinessStep = StepOf<'verifyReadiness', VerifyReadinessParams>;
 export type RollKeyStep = StepOf<'rollKey', RollKeyParams>;
 export type RefreshDepStep = StepOf<'refreshDep', RefreshDepParams>;
@@ -266,6 +288,7 @@ export type PlanStep =
   | EnsureManagedHsmStep
   | ActivateSecurityDomainStep
   | AssignHsmRoleStep
+  | RevokeHsmRoleStep
   | VerifyReadinessStep
   | RollKeyStep
   | RefreshDepStep
@@ -297,6 +320,8 @@ export interface Plan {
   readonly costNotes: readonly string[];
   /** Every key the plan touches, per site. */
   readonly keys: readonly KeyRef[];
+  /** What rights Keyward's writer keeps on the vaults or HSMs once the plan has run, in plain sentences. */
+  readonly keywardRights?: readonly string[];
 }
 
 export interface PlanHeader {
@@ -308,6 +333,7 @@ export interface PlanHeader {
   readonly irreversible: readonly string[];
   readonly costNotes: readonly string[];
   readonly keys: readonly KeyRef[];
+  readonly keywardRights?: readonly string[];
 }
 
 /**
@@ -345,6 +371,7 @@ export const STEP_ESTIMATES: Readonly<Record<PlanStepKind, number>> = {
   ensureManagedHsm: 1500,
   activateSecurityDomain: 300,
   assignHsmRole: 15,
+  revokeHsmRole: 15,
   verifyReadiness: 60,
   rollKey: 10,
   refreshDep: 60,

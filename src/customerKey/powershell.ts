@@ -60,12 +60,15 @@ export type PsArgument =
   | { readonly kind: 'literal'; readonly value: string }
   | { readonly kind: 'list'; readonly values: readonly string[] }
   | { readonly kind: 'switch' }
+  /** A switch set explicitly: `-Name:$false`. Never `-Name $false` (that binds $false positionally). */
+  | { readonly kind: 'switchValue'; readonly value: boolean }
   /** Code written by Keyward itself (a `$Variable` name or `$true`), never user input. */
   | { readonly kind: 'code'; readonly code: string };
 
 export const lit = (value: string): PsArgument => ({ kind: 'literal', value });
 export const litList = (values: readonly string[]): PsArgument => ({ kind: 'list', values });
 export const psSwitch: PsArgument = { kind: 'switch' };
+export const psSwitchValue = (value: boolean): PsArgument => ({ kind: 'switchValue', value });
 export const psCode = (code: string): PsArgument => ({ kind: 'code', code });
 
 const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
@@ -85,6 +88,9 @@ export function psCommand(name: string, args: ReadonlyArray<readonly [string, Ps
     switch (arg.kind) {
       case 'switch':
         parts.push(`-${param}`);
+        break;
+      case 'switchValue':
+        parts.push(`-${param}:${arg.value ? '$true' : '$false'}`);
         break;
       case 'literal':
         parts.push(`-${param}`, psLiteral(arg.value));

@@ -10,6 +10,8 @@ import { describeDep, type DepKeyUsage } from './depTypes';
 import { containerResourceId } from './keyRefs';
 import { parseKeyIdentifier, type KeyContainerKind } from './keyUris';
 import { notObservedLine, unknownLine, type ChecklistLine, type Fix, type Observed } from './checklist';
+import { licenceLine, type SubscribedSkuView } from './licences';
+import { mandatoryRetentionWait } from './onboarding';
 import { findRegion, managedHsmRegionStatus, normalizeRegionName } from './regions';
 import { ROLES } from './roles';
 import type { CustomerKeySpec, SiteId } from './spec';
@@ -219,6 +221,8 @@ export interface PreflightObservations {
   readonly hsmLocations?: Readonly<Record<string, Observed<HsmLocationsObservation>>>;
   readonly permissions?: Readonly<Record<string, Observed<PermissionObservation>>>;
   readonly servicePrincipals?: Readonly<Record<string, Observed<ServicePrincipalObservation>>>;
+  /** The tenant's subscribed licences (Microsoft Graph subscribedSkus, reader identity). */
+  readonly licences?: Observed<readonly SubscribedSkuView[]>;
 }
 
 export interface PreflightContext {
@@ -226,6 +230,9 @@ export interface PreflightContext {
   readonly tenantId: string;
   /** Object id of Keyward's writer identity, to put into role-assignment fixes. */
   readonly keywardWriterObjectId?: string;
+  /** Now, and since when each subscription's mandatory retention registration has been pending (for the wait advice). */
+  readonly now?: Date;
+  readonly mandatoryRetentionPendingSince?: Readonly<Record<string, string>>;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -315,7 +322,7 @@ function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<S
   return lines;
 }
 
-function featureLine(site: SiteId, subscriptionId: string, obs: Observed<FeatureObservation> | undefined): ChecklistLine {
+function featureLine(site: SiteId, subscriptionId: string, obs: Observed<FeatureObservation> | undefined, context: PreflightContext = { tenantId: '' }): ChecklistLine {
   const id = `mandatoryRetention:${site}`;
   const title = `Mandatory retention period registered on subscription ${site}`;
   const commands: readonly CommandSnippet[] = mandatoryRetentionCommands(subscriptionId);
@@ -324,6 +331,12 @@ function featureLine(site: SiteId, subscriptionId: string, obs: Observed<Feature
   const state = obs.value.state;
   if (state === 'Registered') return { id, status: 'pass', title, detail: `Feature ${MANDATORY_RETENTION_FEATURE.featureName} is Registered on ${subscriptionId}.` };
   if (state === 'Registering' || state === 'Pending') {
+    const since = get(context.mandatoryRetentionPendingSince, subscriptionId);
+    if (since && context.now) {
+      // Never a silent wait: how long, what to do now, and when to contact Microsoft (issue 11 item 8).
+      const wait = mandatoryRetentionWait(subscriptionId, state, new Date(since), context.now, 'when you press "Run the checks again" (and before every policy, in "dep")');
+      return { id, status: 'fail', title, detail: wait.advice, fix: { text: `${wait.recheckHint} The journey keeps your values.`, commands, links: [DOC_LINKS.customerKeySetUp] } };
+    }
     return {
       id,
       status: 'fail',
@@ -516,13 +529,14 @@ function servicePrincipalLine(t: PreflightTargets['servicePrincipals'][number], 
 
 /**
  * Evaluates preflight observations into checklist lines, in a stable order: subscriptions, the
- * mandatory retention period, names, Managed HSM region and quota, permissions, service principals.
+ * licence, the mandatory retention period, names, Managed HSM region and quota, permissions, service principals.
  */
 export function evaluatePreflight(spec: CustomerKeySpec, observations: PreflightObservations, context: PreflightContext): ChecklistLine[] {
   const targets = preflightTargets(spec);
   const lines: ChecklistLine[] = [];
   for (const t of targets.subscriptions) lines.push(...subscriptionLines(t.site, t.subscriptionId, get(observations.subscriptions, t.subscriptionId), context, 'setup'));
-  for (const t of targets.mandatoryRetention) lines.push(featureLine(t.site, t.subscriptionId, get(observations.mandatoryRetention, t.subscriptionId)));
+  lines.push(licenceLine(observations.licences));
+  for (const t of targets.mandatoryRetention) lines.push(featureLine(t.site, t.subscriptionId, get(observations.mandatoryRetention, t.subscriptionId), context));
   for (const t of targets.names) lines.push(nameLine(t, get(observations.names, t.key)));
   for (const t of targets.hsmLocations) lines.push(hsmRegionLine(t.site, spec.sites[t.site].region, get(observations.hsmLocations, t.subscriptionId)));
   for (const t of targets.hsmQuotas) lines.push(hsmQuotaLine(t, get(observations.hsmCounts, t.key)));

@@ -7,7 +7,7 @@ import { notObservedLine, unknownLine, type ChecklistLine, type Observed } from 
 import { CUSTOMER_KEY_LIMITS, CUSTOMIZED_RECOVERY_LEVEL, DOC_LINKS, REQUIRED_RECOVERY_LEVEL, type CommandSnippet } from './facts';
 import { containerResourceId, type KeyRef } from './keyRefs';
 import { parseKeyIdentifier } from './keyUris';
-import { findRegion, regionRelation } from './regions';
+import { findRegion, regionRelation, sameRegionAdvice } from './regions';
 import { CUSTOMER_KEY_KEY_OPS, M365_KEY_PERMISSIONS, ROLES } from './roles';
 import { servicePrincipalFor, WORKLOAD_INFO, WORKLOADS } from './workloads';
 
@@ -300,16 +300,25 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
             },
       );
     } else {
+      const activation = v.activationStatus?.trim() ?? '';
       lines.push(
-        (v.activationStatus ?? 'Active') === 'Active'
+        activation === 'Active'
           ? { id: `${p}:activated`, status: 'pass', title: `HSM ${ref.containerName} is activated`, detail: 'Security domain activated.' }
-          : {
-              id: `${p}:activated`,
-              status: 'fail',
-              title: `HSM ${ref.containerName} is activated`,
-              detail: `Activation status ${v.activationStatus}: keys and role assignments are unusable until the security domain is downloaded.`,
-              fix: { text: 'Complete the security-domain ceremony (the activateSecurityDomain step).', links: [DOC_LINKS.managedHsmSecurityDomain] },
-            },
+          : activation === '' || activation.toLowerCase() === 'unknown'
+            ? // Never green on a value Keyward did not read (issue 11 item 3).
+              unknownLine(
+                `${p}:activated`,
+                `HSM ${ref.containerName} is activated`,
+                { message: activation === '' ? 'Azure did not report the activation status of this HSM' : 'Azure reports the activation status as Unknown (the HSM may still be provisioning)' },
+                { text: 'Wait until the HSM shows provisioning state Succeeded and check again; if it reads NotActivated, complete the security-domain ceremony.', links: [DOC_LINKS.managedHsmSecurityDomain] },
+              )
+            : {
+                id: `${p}:activated`,
+                status: 'fail',
+                title: `HSM ${ref.containerName} is activated`,
+                detail: `Activation status ${v.activationStatus}: keys and role assignments are unusable until the security domain is downloaded.`,
+                fix: { text: 'Complete the security-domain ceremony (the activateSecurityDomain step).', links: [DOC_LINKS.managedHsmSecurityDomain] },
+              },
       );
     }
     lines.push(
@@ -476,10 +485,9 @@ function pairLines(keys: readonly ReadinessKey[]): ChecklistLine[] {
       relation === 'same'
         ? {
             id: `pair:${workload}:regions`,
-            status: 'fail',
+            status: 'warn',
             title: `${label}: keys in two regions`,
-            detail: `Both keys are in ${ra}.`,
-            fix: { text: 'Put key B in another region, preferably one not paired with key A\'s.' },
+            detail: sameRegionAdvice(ra),
           }
         : relation === 'paired'
           ? {

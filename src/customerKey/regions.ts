@@ -147,7 +147,7 @@ export function findRegion(value: string, catalogue: readonly AzureRegion[] = AZ
 
 /**
  * How two regions relate for the "two keys in two regions" rule:
- * - `same`: the same region (not allowed for the two keys of a DEP);
+ * - `same`: the same region (allowed, with a warning: Microsoft recommends two regions "if possible");
  * - `paired`: an Azure region pair in either direction (allowed; Microsoft prefers non-paired);
  * - `unrelated`: different and not paired (preferred);
  * - `unknown`: at least one region is not in the catalogue.
@@ -176,4 +176,12 @@ export function managedHsmRegionStatus(region: string, authoritative?: readonly 
   const wanted = normalizeRegionName(region);
   if (authoritative) return authoritative.some((name) => normalizeRegionName(name) === wanted) ? 'available' : 'unavailable';
   return MANAGED_HSM_REGIONS_CONSERVATIVE.includes(wanted) ? 'available' : 'unlisted';
+}
+
+/**
+ * Why one region for both keys is allowed but not preferred: Microsoft recommends two regions near
+ * the Microsoft 365 data, not paired "if possible"; it does not require them.
+ */
+export function sameRegionAdvice(regionDisplayName: string): string {
+  return `Both keys are in ${regionDisplayName}. Two regions are not required, but Microsoft recommends them (near your Microsoft 365 data, not paired if possible) so that one regional outage cannot reach both keys. If your country has a single Azure region, keep both keys there in the two subscriptions; otherwise choose a second region for key B.`;
 }

@@ -125,3 +125,52 @@ export const KEYWARD_KEY_PERMISSIONS = ['get', 'list', 'create', 'backup'] as co
 
 /** Key operations allowed on a Customer Key key. */
 export const CUSTOMER_KEY_KEY_OPS = ['wrapKey', 'unwrapKey'] as const;
+
+/**
+ * Keyward's own key rights, without delete and purge (issue 11 item 7). Key Vault Crypto Officer
+ * (`Microsoft.KeyVault/vaults/keys/*`) and Managed HSM Crypto User both include key delete, and
+ * Crypto Officer purge too, so Keyward uses custom roles that list only what its steps call: read
+ * keys, create keys (a key roll is a create with the same name), back them up — and on an HSM read
+ * role assignments and definitions, for readiness. The Azure role is defined in
+ * infra/keywardRoles.bicep (its id goes in KEYWARD_VAULT_KEY_ROLE_ID); the Managed HSM role is
+ * created by the setup plan itself while Keyward is still an HSM administrator.
+ * Action names: Key Vault RBAC guide and Managed HSM role management / built-in roles pages.
+ */
+export const KEYWARD_VAULT_KEY_DATA_ACTIONS = [
+  'Microsoft.KeyVault/vaults/keys/read',
+  'Microsoft.KeyVault/vaults/keys/create/action',
+  'Microsoft.KeyVault/vaults/keys/backup/action',
+] as const;
+
+export const KEYWARD_HSM_KEY_DATA_ACTIONS = [
+  'Microsoft.KeyVault/managedHsm/keys/read/action',
+  'Microsoft.KeyVault/managedHsm/keys/create',
+  'Microsoft.KeyVault/managedHsm/keys/backup/action',
+  'Microsoft.KeyVault/managedHsm/roleAssignments/read/action',
+  'Microsoft.KeyVault/managedHsm/roleDefinitions/read/action',
+] as const;
+
+/** Data actions Keyward must never hold on a Customer Key key (delete, purge, and ways around them). */
+export const FORBIDDEN_KEYWARD_DATA_ACTIONS = [
+  'Microsoft.KeyVault/vaults/keys/delete',
+  'Microsoft.KeyVault/vaults/keys/purge/action',
+  'Microsoft.KeyVault/vaults/keys/update/action',
+  'Microsoft.KeyVault/managedHsm/keys/delete',
+  'Microsoft.KeyVault/managedHsm/keys/deletedKeys/delete',
+  'Microsoft.KeyVault/managedHsm/keys/write/action',
+  'Microsoft.KeyVault/managedHsm/roleAssignments/write/action',
+] as const;
+
+/**
+ * The Managed HSM local custom role Keyward creates in each HSM. Its name must be a GUID; this one
+ * is fixed so every HSM and every run use the same definition.
+ */
+export const KEYWARD_HSM_KEY_ROLE = {
+  id: '6b3f5e2a-8d4c-4f1e-9a7b-2c5d8e1f4a90',
+  name: 'Keyward Customer Key Key Writer',
+  description: 'Read, create (and so roll) and back up keys; read role assignments. No delete, no purge, no role management.',
+  dataActions: KEYWARD_HSM_KEY_DATA_ACTIONS,
+} as const;
+
+/** Role name of the Azure custom role in infra/keywardRoles.bicep. */
+export const KEYWARD_VAULT_KEY_ROLE_NAME = 'Keyward Customer Key Key Writer';

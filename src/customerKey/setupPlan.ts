@@ -7,10 +7,11 @@
  * → RSA-HSM key (wrapKey/unwrapKey only, no expiry) → backup. Then readiness for all keys.
  *
  * Managed HSM, per site: resource group → HSM (Keyward's writer is an initial administrator,
- * because only initial administrators can activate) → security-domain activation → Keyward gets
- * Crypto User at `/keys` (least privilege for creating and backing up keys; Administrator alone
- * has no key operations) → per workload: key → Crypto Service Encryption User for the workload's
- * service principal at `/keys/<name>` only → backup. Then readiness.
+ * because only initial administrators can activate) → security-domain activation → Keyward's own
+ * custom key role at `/keys` (read, create, back up keys; no delete, no purge, no role management —
+ * Crypto User could delete keys) → per workload: key → Crypto Service Encryption User for the
+ * workload's service principal at `/keys/<name>` only → backup. Then readiness, then Keyward gives
+ * up its Administrator role while a human administrator keeps it.
  */
 import { appError, isGuid } from '../core';
 import { COST_NOTES, CUSTOMER_KEY_LIMITS } from './facts';
@@ -24,7 +25,7 @@ import {
   type PlanPrincipal,
   type StepDraft,
 } from './plan';
-import { CUSTOMER_KEY_KEY_OPS, KEYWARD_KEY_PERMISSIONS, M365_KEY_PERMISSIONS, ROLES } from './roles';
+import { CUSTOMER_KEY_KEY_OPS, KEYWARD_HSM_KEY_ROLE, KEYWARD_KEY_PERMISSIONS, KEYWARD_VAULT_KEY_ROLE_NAME, M365_KEY_PERMISSIONS, ROLES } from './roles';
 import type { CustomerKeySpec, ManagedHsmSpec, PremiumSpec, SiteId } from './spec';
 import { servicePrincipalFor, WORKLOAD_INFO, type Workload } from './workloads';
 
@@ -36,10 +37,19 @@ export interface SetupPlanContext {
   readonly keywardWriterObjectId: string;
   /** Object ids of the Microsoft 365 service principals in this tenant, by application id. */
   readonly servicePrincipalObjectIds: Readonly<Record<string, string>>;
+  /**
+   * Id (GUID) of the Azure custom role from infra/keywardRoles.bicep (KEYWARD_VAULT_KEY_ROLE_ID):
+   * read, create and back up keys, no delete or purge. Without it Keyward falls back to Key Vault
+   * Crypto Officer on RBAC vaults, and the plan says plainly that this includes delete and purge.
+   */
+  readonly vaultKeyRoleDefinitionId?: string;
 }
 
 function checkContext(spec: CustomerKeySpec, context: SetupPlanContext): void {
   if (!isGuid(context.tenantId)) throw appError('ValidationFailed', 'The tenant id is not a GUID.', { field: 'tenantId' });
+  if (context.vaultKeyRoleDefinitionId !== undefined && !isGuid(context.vaultKeyRoleDefinitionId)) {
+    throw appError('ValidationFailed', 'KEYWARD_VAULT_KEY_ROLE_ID must be the GUID of the custom role from infra/keywardRoles.bicep.', { field: 'vaultKeyRoleDefinitionId' });
+  }
   if (!isGuid(context.keywardWriterObjectId)) {
     throw appError('ValidationFailed', "Keyward's writer identity object id is not a GUID; configure the managed identity's principal (object) id.", {
       field: 'keywardWriterObjectId',
@@ -155,7 +165,28 @@ function keySteps(ref: KeyRef, spec: CustomerKeySpec): StepDraft[] {
   ];
 }
 
+/** The role Keyward gets on RBAC vaults: the custom one from infra/ when configured. */
+function vaultKeyRole(context: SetupPlanContext): { id: string; name: string; custom: boolean } {
+  return context.vaultKeyRoleDefinitionId
+    ? { id: context.vaultKeyRoleDefinitionId.toLowerCase(), name: KEYWARD_VAULT_KEY_ROLE_NAME, custom: true }
+    : { id: ROLES.keyVaultCryptoOfficer.id, name: ROLES.keyVaultCryptoOfficer.name, custom: false };
+}
+
+/** What Keyward keeps on Premium vaults after the plan, in words (issue 11 item 7). */
+export function premiumKeywardRights(spec: PremiumSpec, context: SetupPlanContext): string[] {
+  if (spec.accessModel !== 'rbac') {
+    return [`On each vault: an access policy with keys ${KEYWARD_KEY_PERMISSIONS.join(', ')} — read, create (and roll) and back up keys; no delete, no purge, no permission changes.`];
+  }
+  const role = vaultKeyRole(context);
+  return role.custom
+    ? [`On each vault: ${role.name} (custom role from infra/) — read, create (and roll) and back up keys; no delete, no purge.`]
+    : [
+        `On each vault: ${role.name}, which includes deleting and purging keys, because KEYWARD_VAULT_KEY_ROLE_ID is not set. Deploy infra/keywardRoles.bicep and set it to drop those rights; purge protection still stops a purge before the retention period ends.`,
+      ];
+}
+
 function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
+  const keyRole = vaultKeyRole(context);
   const keys = keyRefsOf(spec);
   const keyward = keywardPrincipal(context.keywardWriterObjectId);
   const retention = CUSTOMER_KEY_LIMITS.recommendedRetentionDays;
@@ -202,10 +233,10 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
             resourceGroup: s.resourceGroup,
             vaultName: vault.vaultName,
             principal: keyward,
-            grant: { mode: 'rbac', roleDefinitionId: ROLES.keyVaultCryptoOfficer.id, roleName: ROLES.keyVaultCryptoOfficer.name, scope: vaultScope },
+            grant: { mode: 'rbac', roleDefinitionId: keyRole.id, roleName: keyRole.name, scope: vaultScope },
           },
           irreversible: false,
-          summary: `Give Keyward's writer identity ${ROLES.keyVaultCryptoOfficer.name} on vault ${vault.vaultName}, so it can create and back up the key.`,
+          summary: `Give Keyward's writer identity ${keyRole.name} on vault ${vault.vaultName}, so it can create and back up the key${keyRole.custom ? ' (no delete, no purge)' : ''}.`,
           estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
         });
       }
@@ -253,6 +284,10 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
       ],
       costNotes: [COST_NOTES.keyVaultPremium],
       keys,
+      keywardRights: [
+        ...premiumKeywardRights(spec, context),
+        'At the resource groups: the roles an administrator granted from infra/README.md (create vaults, assign key roles); teardown needs them under the destructive approval rule.',
+      ],
     },
     steps,
   );
@@ -307,7 +342,7 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
       estimatedSeconds: STEP_ESTIMATES.activateSecurityDomain,
     });
     steps.push({
-      id: `assignHsmRole:${site}:keyward:cryptoUser`,
+      id: `assignHsmRole:${site}:keyward:keyWriter`,
       kind: 'assignHsmRole',
       site,
       params: {
@@ -315,12 +350,13 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
         resourceGroup: s.resourceGroup,
         hsmName: s.hsmName,
         principal: keyward,
-        roleDefinitionId: ROLES.managedHsmCryptoUser.id,
-        roleName: ROLES.managedHsmCryptoUser.name,
+        roleDefinitionId: KEYWARD_HSM_KEY_ROLE.id,
+        roleName: KEYWARD_HSM_KEY_ROLE.name,
         scope: '/keys',
+        definition: { roleName: KEYWARD_HSM_KEY_ROLE.name, description: KEYWARD_HSM_KEY_ROLE.description, dataActions: [...KEYWARD_HSM_KEY_ROLE.dataActions] },
       },
       irreversible: false,
-      summary: `Give Keyward's writer identity ${ROLES.managedHsmCryptoUser.name} on the keys of HSM ${s.hsmName} (create and back up keys; no purge).`,
+      summary: `Create the custom role ${KEYWARD_HSM_KEY_ROLE.name} in HSM ${s.hsmName} and give it to Keyward's writer identity on the keys: read, create and back up keys; no delete, no purge.`,
       estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
     });
     for (const key of s.keys) {
@@ -350,6 +386,32 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
     }
   }
   steps.push(verifyStep(keys, spec, context));
+  // Keyward needed Administrator only to activate the HSM and assign roles. Once done, it gives the
+  // role up, as long as a human administrator keeps it (issue 11 item 7).
+  const humans = spec.hsm.initialAdminObjectIds.filter((id) => id.toLowerCase() !== keyward.objectId);
+  if (humans.length > 0) {
+    for (const site of ['A', 'B'] as const) {
+      const s = spec.sites[site];
+      steps.push({
+        id: `revokeHsmRole:${site}:keyward:administrator`,
+        kind: 'revokeHsmRole',
+        site,
+        params: {
+          subscriptionId: s.subscriptionId,
+          resourceGroup: s.resourceGroup,
+          hsmName: s.hsmName,
+          principal: keyward,
+          roleDefinitionId: ROLES.managedHsmAdministrator.id,
+          roleName: ROLES.managedHsmAdministrator.name,
+          scope: '/',
+          keepAdministrators: humans.map((id) => id.toLowerCase()),
+        },
+        irreversible: false,
+        summary: `Remove Keyward's own ${ROLES.managedHsmAdministrator.name} role in HSM ${s.hsmName}; ${humans.length} human administrator${humans.length === 1 ? '' : 's'} keep${humans.length === 1 ? 's' : ''} it.`,
+        estimatedSeconds: STEP_ESTIMATES.revokeHsmRole,
+      });
+    }
+  }
   const days = spec.hsm.softDeleteRetentionDays;
   return assemblePlan(
     {
@@ -367,6 +429,13 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
       ],
       costNotes: [COST_NOTES.managedHsmHourly, COST_NOTES.managedHsmPair, COST_NOTES.managedHsmSoftDeleted, COST_NOTES.managedHsmPrice],
       keys,
+      keywardRights: [
+        `In each HSM: ${KEYWARD_HSM_KEY_ROLE.name} on the keys — read, create (and roll) and back up keys, read role assignments; no delete, no purge, no role management.`,
+        humans.length > 0
+          ? `Keyward gives up ${ROLES.managedHsmAdministrator.name} after activation; your ${humans.length} administrator${humans.length === 1 ? '' : 's'} keep${humans.length === 1 ? 's' : ''} it (and only they can give Keyward more, for example keys for a new workload).`
+          : `Keyward stays ${ROLES.managedHsmAdministrator.name}, which can grant itself any role including key delete, because no other administrator was named. Name a person as initial administrator to avoid this.`,
+        'At the resource groups: Managed HSM Contributor as granted from infra/README.md (teardown needs it under the destructive approval rule).',
+      ],
     },
     steps,
   );

@@ -13,7 +13,7 @@ import {
   validateSubscriptionId,
   validateVaultName,
 } from './naming';
-import { AZURE_REGIONS, findRegion, managedHsmRegionStatus, regionRelation, type AzureRegion } from './regions';
+import { AZURE_REGIONS, findRegion, managedHsmRegionStatus, regionRelation, sameRegionAdvice, type AzureRegion } from './regions';
 import {
   ACCESS_MODELS,
   fieldPaths,
@@ -168,7 +168,9 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   if (ra && rb) {
     const relation = regionRelation(ra.name, rb.name, catalogue);
     if (relation === 'same') {
-      m.error(fieldPaths.region('B'), `Key B must be in a different region from key A (both are ${ra.displayName}): put the two keys of a policy in two regions so one regional outage cannot reach both.`);
+      // A recommendation, not a requirement (facts §1.3, Purview "Set up Customer Key"): tenants in
+      // single-region countries (Italy North, Poland Central, Qatar Central, Mexico Central…) go on.
+      m.warn(fieldPaths.region('B'), sameRegionAdvice(ra.displayName));
     } else if (relation === 'paired') {
       m.warn(
         fieldPaths.region('B'),
@@ -453,3 +455,4 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
     ...common,
   };
 }
+

@@ -15,6 +15,7 @@ import { keyRoutes } from './dataplane/keyRoutes';
 import { managedHsmDataPlaneRoutes } from './dataplane/managedHsmRoutes';
 import { type EmulatorManifest, buildManifest, writeManifest } from './emulatorManifest';
 import { graphRoutes } from './graph/graphRoutes';
+import { subscribedSkusRoutes } from './graph/subscribedSkusRoutes';
 import { createDispatcher } from './http/dispatcher';
 import { FaultInjector } from './http/faultInjector';
 import { hsmUri, vaultUri } from './http/hostRouting';
@@ -145,7 +146,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
       arm: [...subscriptionRoutes(model), ...vaultRoutes(model), ...managedHsmRoutes(model, () => settings.lroMode), ...roleAssignmentRoutes(model), ...providerRoutes(model)],
       dataPlane: keyRoutes(model),
       hsmDataPlane: managedHsmDataPlaneRoutes(model),
-      graph: graphRoutes(model),
+      graph: [...graphRoutes(model), ...subscribedSkusRoutes()],
     },
     flush: () => store.flush(state),
   });

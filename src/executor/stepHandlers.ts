@@ -1,6 +1,6 @@
 import type { StepHandlers } from './stepHandler';
 import { backupStep } from './steps/backupStep';
-import { hsmRoleStep } from './steps/hsmRoleStep';
+import { hsmRoleStep, revokeHsmRoleStep } from './steps/hsmRoleStep';
 import { keyAccessStep } from './steps/keyAccessStep';
 import { keyStep } from './steps/keyStep';
 import { managedHsmStep } from './steps/managedHsmStep';
@@ -22,6 +22,7 @@ export const STEP_HANDLERS: StepHandlers = {
   ensureManagedHsm: managedHsmStep,
   activateSecurityDomain: securityDomainStep,
   assignHsmRole: hsmRoleStep,
+  revokeHsmRole: revokeHsmRoleStep,
   verifyReadiness: readinessStep,
   rollKey: rollKeyStep,
   refreshDep: refreshDepStep,

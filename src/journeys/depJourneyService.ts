@@ -5,6 +5,10 @@ import type { SubmitRequest } from '../approvals/submitRequest';
 import {
   buildDepPlan,
   buildDepScript,
+  buildOnboardingScript,
+  onboardingDone,
+  onboardingStateFrom,
+  parseOnboardingRequests,
   depPolicyUsesKeys,
   isWorkload,
   parseDataEncryptionPolicies,
@@ -25,6 +29,7 @@ import {
   type DepScope,
   type KeyRef,
   type KeyUriOptions,
+  type OnboardingRecord,
   type Plan,
   type SiteId,
 } from '../customerKey';
@@ -32,7 +37,7 @@ import type { InventoryService } from '../inventory/inventoryService';
 import type { DownloadOffers, KeyChecker } from '../inventory/inventoryPorts';
 import { currentVersion, type InventoryDep } from '../inventory/inventoryTypes';
 import { OpsJourneyKit, type JourneyAddress, type OpsJourneyStore } from '../inventory/opsJourney';
-import type { DepDraft, DepJourney, DepStage } from './depJourney';
+import type { DepDraft, DepJourney, DepOnboarding, DepStage, MandatoryRetentionCheck } from './depJourney';
 import type { JourneyOwner } from './setupJourney';
 import { planSummaryLines } from './setupJourneyService';
 
@@ -60,11 +65,23 @@ export interface DepJourneyDeps {
    * Exchange scripts may be run by Keyward after approval, under the same approval rules.
    */
   exchangeAppOnly?: { organization: string; accountId?: string };
+  /** One onboarding record per workload of the tenant (Customer Key onboarding, issue 11 item 8). */
+  onboarding: OnboardingRecords;
+  /** Reads the mandatory retention feature of a subscription (reader identity); absent = not checked. */
+  featureState?: (subscriptionId: string) => Promise<string>;
+}
+
+/** Where onboarding records live (the key-value table; one per tenant and workload). */
+export interface OnboardingRecords {
+  get(tenantId: string, workload: DepScope): Promise<OnboardingRecord | undefined>;
+  put(record: OnboardingRecord): Promise<void>;
+  list(tenantId: string): Promise<OnboardingRecord[]>;
 }
 
 const text = (max: number) => z.string().max(max).optional();
 const keyInput = z.object({ uri: text(2000), subscriptionId: text(100), resourceGroup: text(100) }).partial();
 const scopeForm = z.object({ scope: text(40), source: text(20), pairId: text(300), 'keyA.uri': text(2000), 'keyA.subscriptionId': text(100), 'keyA.resourceGroup': text(100), 'keyB.uri': text(2000), 'keyB.subscriptionId': text(100), 'keyB.resourceGroup': text(100) });
+const onboardingForm = z.object({ onboardingScenario: text(40), onboardingOutput: text(30_000), onboardingReference: text(300) });
 const detailsForm = z.object({ policyName: text(200), description: text(600), mailboxScope: text(10), mailboxes: text(20_000), adminUrls: text(4000), validate: text(10) });
 const MAX_EVIDENCE = 30_000;
 
@@ -171,7 +188,133 @@ export class DepJourneyService {
     const warnings: Record<string, string> = {};
     const unknown = verification.lines.filter((l) => l.status === 'unknown').length;
     if (unknown > 0) warnings.keys = `${unknown} check${unknown === 1 ? '' : 's'} could not be made (see the lines marked "Not checked"); Microsoft's onboarding validation at the top of the script checks the keys again.`;
+    // The check before any DEP step: the workload must be onboarded for Customer Key first.
+    const record = await this.deps.onboarding.get(this.deps.tenantId, scope);
+    if (!onboardingDone(record)) {
+      const onboarding = await this.onboardingView({ ...journey, keys, scope }, draft);
+      return await this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'onboarding', warnings, onboarding }, actor, 'dep.keys.verified', 'success', {
+        scope,
+        source,
+        keys: keys.map((k) => k.versionlessUri),
+        pairId,
+        onboarding: record?.state ?? 'notStarted',
+      });
+    }
     return await this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'details', warnings }, actor, 'dep.keys.verified', 'success', { scope, source, keys: keys.map((k) => k.versionlessUri), pairId });
+  }
+
+  // ---------------------------------------------------------------- onboarding (before any DEP step)
+
+  /** The onboarding script for the journey's keys and the mandatory retention period of both subscriptions, read now. */
+  private async onboardingView(journey: Pick<DepJourney, 'keys' | 'scope' | 'onboarding'>, draft: DepDraft): Promise<DepOnboarding> {
+    const keys = journey.keys ?? [];
+    const scope = journey.scope as DepScope;
+    const now = this.deps.clock.now().toISOString();
+    let script: DepOnboarding['script'];
+    try {
+      script = buildOnboardingScript({
+        tenantId: this.deps.tenantId,
+        workload: scope,
+        keys: [
+          { uri: keys[0]?.versionlessUri ?? '', subscriptionId: keys[0]?.subscriptionId ?? '' },
+          { uri: keys[1]?.versionlessUri ?? '', subscriptionId: keys[1]?.subscriptionId ?? '' },
+        ],
+        ...(draft.onboardingScenario ? { scenario: draft.onboardingScenario } : {}),
+      });
+    } catch {
+      script = undefined;
+    }
+    const previous = journey.onboarding?.mrp ?? [];
+    const mrp: MandatoryRetentionCheck[] = [];
+    for (const key of keys) {
+      if (mrp.some((m) => m.subscriptionId === key.subscriptionId)) continue;
+      const before = previous.find((m) => m.subscriptionId === key.subscriptionId);
+      const check: MandatoryRetentionCheck = { site: key.site, subscriptionId: key.subscriptionId, checkedAt: now };
+      if (this.deps.featureState) {
+        try {
+          check.state = await this.deps.featureState(key.subscriptionId);
+        } catch (error) {
+          check.error = toAppError(error).message;
+        }
+      } else {
+        check.error = 'Keyward has no reader for the subscription features here.';
+      }
+      if (check.state === 'Registering' || check.state === 'Pending') check.pendingSince = before?.pendingSince ?? now;
+      mrp.push(check);
+    }
+    const record = await this.deps.onboarding.get(this.deps.tenantId, scope);
+    return { ...(record ? { record } : {}), ...(script ? { script } : {}), mrp };
+  }
+
+  private async recordOnboarding(scope: DepScope, actor: JourneyOwner, change: Pick<OnboardingRecord, 'state'> & Partial<OnboardingRecord>): Promise<OnboardingRecord> {
+    const record: OnboardingRecord = {
+      tenantId: this.deps.tenantId,
+      workload: scope,
+      problems: [],
+      ...change,
+      updatedAt: this.deps.clock.now().toISOString(),
+      updatedBy: actor.aadObjectId,
+    };
+    await this.deps.onboarding.put(record);
+    return record;
+  }
+
+  /** "Re-check now": the mandatory retention period and the onboarding record, read again. */
+  async recheckOnboarding(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
+    const loaded = await this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'onboarding' || !journey.scope) return this.kit.staleCopy(journey);
+    const form = onboardingForm.safeParse(payload);
+    const draft: DepDraft = { ...journey.draft, ...(form.success ? definedOnly(form.data) : {}) };
+    const onboarding = await this.onboardingView(journey, draft);
+    if (onboardingDone(onboarding.record)) {
+      return await this.kit.save(journey, { draft, onboarding, stage: 'details' }, actor, 'dep.onboarding.done', 'success', { workload: journey.scope, state: onboarding.record?.state });
+    }
+    return await this.kit.save(journey, { draft, onboarding }, actor, 'dep.onboarding.rechecked', 'info', { workload: journey.scope, mrp: onboarding.mrp.map((m) => `${m.site}:${m.state ?? 'unknown'}`) });
+  }
+
+  /** The pasted Get-CustomerKeyOnboardingRequest output: the workload's onboarding state is recorded from it. */
+  async submitOnboardingOutput(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
+    const loaded = await this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'onboarding' || !journey.scope) return this.kit.staleCopy(journey);
+    const form = onboardingForm.safeParse(payload);
+    if (!form.success) return await this.kit.save(journey, { errors: { onboardingOutput: 'The card data was not valid; paste the output again.' } }, actor, 'dep.onboarding.refused', 'denied', {});
+    const draft: DepDraft = { ...journey.draft, ...definedOnly(form.data) };
+    const pasted = draft.onboardingOutput ?? '';
+    if (pasted.trim() === '') return await this.kit.save(journey, { draft, errors: { onboardingOutput: 'Paste the output of the Get-CustomerKeyOnboardingRequest command shown above.' } }, actor, 'dep.onboarding.refused', 'denied', {});
+    const parsed = parseOnboardingRequests(pasted);
+    if (parsed.value.length === 0) return await this.kit.save(journey, { draft, errors: { onboardingOutput: parsed.problems.join(' ') } }, actor, 'dep.onboarding.unreadable', 'denied', { sha256: sha256Hex(pasted) });
+    const seen = onboardingStateFrom(parsed.value, journey.scope, draft.onboardingScenario || undefined);
+    const record = await this.recordOnboarding(journey.scope, actor, { state: seen.state, problems: seen.problems, ...(seen.requestId ? { requestId: seen.requestId } : {}) });
+    const { onboardingOutput: _kept, ...rest } = draft;
+    const onboarding = await this.onboardingView(journey, rest);
+    const next = onboardingDone(record) ? { stage: 'details' as const } : {};
+    const errors: Record<string, string> = record.state === 'failed' ? { onboardingOutput: `Microsoft's onboarding service reports a failure: ${record.problems.join('; ')}. Fix it and run the script again.` } : {};
+    return await this.kit.save(journey, { draft: rest, onboarding, errors, ...next }, actor, 'dep.onboarding.recorded', record.state === 'failed' ? 'failure' : 'success', {
+      workload: journey.scope,
+      state: record.state,
+      requestId: record.requestId ?? null,
+      sha256: sha256Hex(pasted),
+    });
+  }
+
+  /** Fallback for a workload the module does not cover: Microsoft confirmed onboarding, with its reference. */
+  async confirmOnboardingByMicrosoft(address: JourneyAddress, actor: JourneyOwner, payload: Record<string, unknown>): Promise<DepJourney> {
+    const loaded = await this.kit.load(address, actor);
+    if ('stale' in loaded) return loaded.stale;
+    const journey = loaded.journey;
+    if (journey.stage !== 'onboarding' || !journey.scope) return this.kit.staleCopy(journey);
+    const form = onboardingForm.safeParse(payload);
+    const reference = form.success ? (form.data.onboardingReference ?? '').trim() : '';
+    if (reference.length < 3 || /[\p{Cc}]/u.test(reference)) {
+      return await this.kit.save(journey, { draft: { ...journey.draft, onboardingReference: reference }, errors: { onboardingReference: "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on." } }, actor, 'dep.onboarding.refused', 'denied', {});
+    }
+    const record = await this.recordOnboarding(journey.scope, actor, { state: 'confirmedByMicrosoft', reference });
+    const onboarding = await this.onboardingView(journey, journey.draft);
+    return await this.kit.save(journey, { onboarding, stage: 'details' }, actor, 'dep.onboarding.confirmed', 'success', { workload: journey.scope, state: record.state, reference });
   }
 
   /** Finds the vault or HSM of each key given by URI through ARM, read-only. */
@@ -241,6 +384,10 @@ export class DepJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'details' || !journey.keys || !journey.scope) return this.kit.staleCopy(journey);
+    if (!onboardingDone(await this.deps.onboarding.get(this.deps.tenantId, journey.scope))) {
+      const onboarding = await this.onboardingView(journey, journey.draft);
+      return await this.kit.save(journey, { stage: 'onboarding', onboarding }, actor, 'dep.onboarding.required', 'denied', { workload: journey.scope });
+    }
     const form = detailsForm.safeParse(payload);
     if (!form.success) return await this.kit.save(journey, { errors: { policyName: 'The card data was not valid; type the values again.' } }, actor, 'dep.details.refused', 'denied', {});
     const draft: DepDraft = { ...journey.draft, ...definedOnly(form.data) };
@@ -474,6 +621,9 @@ export class DepJourneyService {
     if (journey.stage !== 'review' || !journey.keys || !journey.scope) return this.kit.staleCopy(journey);
     if (!this.deps.exchangeAppOnly) throw appError('ValidationFailed', 'Keyward is not set up to run Exchange Online cmdlets itself (KEYWARD_DEP_APP_ONLY is off); run the script yourself.');
     if (journey.scope === 'sharePoint') throw appError('ValidationFailed', 'SharePoint policies are always run by an operator: app-only access for the SharePoint cmdlets is not confirmed.');
+    if (!onboardingDone(await this.deps.onboarding.get(this.deps.tenantId, journey.scope))) {
+      throw appError('ValidationFailed', `${WORKLOAD_INFO[journey.scope].displayName} is not onboarded for Customer Key yet; finish the onboarding step first.`);
+    }
     if (reason.trim().length < 3) return await this.kit.save(journey, { errors: { reason: 'Say why this policy is needed (approvers see it, and it is kept in the audit log).' } }, actor, 'dep.submit.refused', 'denied', { reason: 'ReasonRequired' });
     const built = this.requestFrom(journey, journey.draft, 'managedIdentity');
     if ('errors' in built) return await this.kit.save(journey, { errors: built.errors, stage: 'details' }, actor, 'dep.details.invalid', 'denied', {});
@@ -531,7 +681,7 @@ export class DepJourneyService {
     const loaded = await this.kit.load(address, actor, { allowStatuses: ['open', 'done'] });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
-    const previous: Partial<Record<DepStage, DepStage>> = { details: 'scope', review: 'details', evidence: 'review', recorded: 'evidence' };
+    const previous: Partial<Record<DepStage, DepStage>> = { onboarding: 'scope', details: 'scope', review: 'details', evidence: 'review', recorded: 'evidence' };
     const to = previous[journey.stage];
     if (!to) return this.kit.staleCopy(journey);
     return await this.kit.save(journey, { stage: to, status: 'open' }, actor, 'dep.navigated', 'info', { to });

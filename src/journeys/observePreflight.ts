@@ -76,8 +76,31 @@ export async function observePreflight(reader: AzureReader, targets: PreflightTa
       return objectId ? { objectId } : { missing: true as const };
     });
   }
+  let licences: PreflightObservations['licences'];
+  tasks.push(
+    reader.subscribedSkus().then(
+      (skus) => {
+        licences = {
+          ok: true,
+          value: skus.map((s) => ({
+            skuId: s.skuId,
+            skuPartNumber: s.skuPartNumber,
+            capabilityStatus: s.capabilityStatus,
+            enabledUnits: s.enabledUnits,
+            consumedUnits: s.consumedUnits,
+            servicePlanNames: s.servicePlans.map((p) => p.servicePlanName),
+            servicePlanIds: s.servicePlans.map((p) => p.servicePlanId),
+          })),
+        };
+      },
+      (error: unknown) => {
+        const appErr = toAppError(error);
+        licences = { ok: false, error: { code: appErr.code, message: appErr.message } };
+      },
+    ),
+  );
   await Promise.all(tasks);
-  return { subscriptions, mandatoryRetention, resourceGroups, names, hsmCounts, hsmLocations, permissions, servicePrincipals };
+  return { subscriptions, mandatoryRetention, resourceGroups, names, hsmCounts, hsmLocations, permissions, servicePrincipals, ...(licences ? { licences } : {}) };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface PreflightResult {
   lines: ChecklistLine[];
   /** No red and no unknown line. */
   ready: boolean;
+  /** Subscription id → when Keyward first saw its mandatory retention registration pending (kept across re-checks). */
+  mandatoryRetentionPendingSince?: Record<string, string>;
 }
 
 /**

@@ -29,7 +29,7 @@ import {
   type SpecValidationOptions,
 } from '../customerKey';
 import { observePreflight } from './observePreflight';
-import { isOpen, type JourneyOwner, type JourneyStore, type SetupJourney, type SetupStage } from './setupJourney';
+import { isOpen, type JourneyOwner, type JourneyStore, type SetupJourney, type SetupStage, type PreflightResult } from './setupJourney';
 
 export interface SetupJourneyDeps {
   store: JourneyStore;
@@ -145,7 +145,7 @@ export class SetupJourneyService {
       errors = whole.errors;
       return await this.save(journey, { draft, stage: first, errors, warnings: whole.warnings, notice: 'Some earlier answers no longer fit together; fix the fields marked below.' }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
     }
-    const preflight = await this.runPreflightFor(whole.spec);
+    const preflight = await this.runPreflightFor(whole.spec, journey.preflight);
     return await this.save(journey, { draft, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
   }
 
@@ -183,7 +183,7 @@ export class SetupJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     const spec = this.specOf(journey);
-    const preflight = await this.runPreflightFor(spec);
+    const preflight = await this.runPreflightFor(spec, journey.preflight);
     return await this.save(journey, { stage: 'preflight', preflight, plan: undefined, planHash: undefined, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
   }
 
@@ -195,7 +195,7 @@ export class SetupJourneyService {
     const spec = this.specOf(journey);
     const maxAge = this.deps.preflightMaxAgeMs ?? DEFAULT_PREFLIGHT_MAX_AGE_MS;
     let preflight = journey.preflight;
-    if (!preflight || this.deps.clock.now().getTime() - Date.parse(preflight.at) > maxAge) preflight = await this.runPreflightFor(spec);
+    if (!preflight || this.deps.clock.now().getTime() - Date.parse(preflight.at) > maxAge) preflight = await this.runPreflightFor(spec, journey.preflight);
     if (!preflight.ready) {
       return await this.save(journey, { stage: 'preflight', preflight, notice: 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.' }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
     }
@@ -276,11 +276,20 @@ export class SetupJourneyService {
     return result.spec;
   }
 
-  private async runPreflightFor(spec: CustomerKeySpec) {
+  private async runPreflightFor(spec: CustomerKeySpec, previous?: PreflightResult): Promise<PreflightResult> {
     const targets = preflightTargets(spec);
     const observations = await observePreflight(this.deps.reader, targets, { servicePrincipalOverrides: this.deps.servicePrincipalOverrides });
-    const lines = evaluatePreflight(spec, observations, await this.deps.preflightContext());
-    return { at: this.now(), lines, ready: summarizeChecklist(lines).ready };
+    // Since when each subscription's mandatory retention registration has waited for Microsoft:
+    // the card then says how long, what to do now, and after five business days to contact Microsoft.
+    const pendingSince: Record<string, string> = {};
+    for (const [subscriptionId, observed] of Object.entries(observations.mandatoryRetention ?? {})) {
+      if (observed.ok && (observed.value.state === 'Registering' || observed.value.state === 'Pending')) {
+        pendingSince[subscriptionId] = previous?.mandatoryRetentionPendingSince?.[subscriptionId] ?? this.now();
+      }
+    }
+    const context = { ...(await this.deps.preflightContext()), now: this.deps.clock.now(), mandatoryRetentionPendingSince: pendingSince };
+    const lines = evaluatePreflight(spec, observations, context);
+    return { at: this.now(), lines, ready: summarizeChecklist(lines).ready, ...(Object.keys(pendingSince).length > 0 ? { mandatoryRetentionPendingSince: pendingSince } : {}) };
   }
 
   /**

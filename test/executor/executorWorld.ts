@@ -34,6 +34,8 @@ import { managedIdentity, startTestEmulator, type TestEmulator } from '../contra
  */
 export interface ExecutorWorld {
   emulator: TestEmulator;
+  /** The writer's gateway, as the executor uses it (for checks after a run). */
+  azure: AzureGateway;
   db: SqliteDatabase;
   dbFile: string;
   dataDir: string;
@@ -153,6 +155,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
   let unsubscribe = subscribe();
 
   const world: ExecutorWorld = {
+    azure: gateway,
     emulator,
     db,
     dbFile,

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createDecipheriv, privateDecrypt, constants, type KeyObject } from 'node:crypto';
-import { LOCAL_PEOPLE } from '../../src/core';
+import { LOCAL_IDENTITIES, LOCAL_PEOPLE } from '../../src/core';
+import { KEYWARD_HSM_KEY_ROLE, ROLES } from '../../src/customerKey';
 import { SecurityDomainVault } from '../../src/executor';
 import { runSecurityDomainCli } from '../../src/cli/securityDomain';
 import { SqlRunArtifactStore } from '../../src/store/sqlRunArtifactStore';
 import { hsmPlan } from './executorFixtures';
 import { assertCleanOutcome } from './outcomeChecks';
 import { person, requestsFor, startExecutorWorld, testOfficers, type ExecutorWorld } from './executorWorld';
-import { budgetOf, HSM_SECOND_SITE, HSM_SITE, HSM_VERIFY_KEY } from './requestBudget';
+import { budgetOf, HSM_REVOKE_ADMIN, HSM_SECOND_SITE, HSM_SITE, HSM_VERIFY_KEY } from './requestBudget';
 import { collect } from '../helpers/collect';
 
 describe('executor: a Managed HSM plan against the emulator', function () {
@@ -31,7 +32,7 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     assert.equal(run.status, 'waitingForInput', JSON.stringify(run.lastError));
     assert.match(run.waitingFor ?? '', /0 of 3 security-domain officers .* waiting for Alex Approver, Bruno Approver, Chen Custodian/);
     assert.equal((await world.approvals.get(request.id))?.status, 'executing');
-    assert.match((await world.approvals.get(request.id))?.execution?.progress ?? '', /Waiting at step 3 of 15/);
+    assert.match((await world.approvals.get(request.id))?.execution?.progress ?? '', /Waiting at step 3 of 17/);
 
     const refused = await world.executor.submitCertificate(run.id, person(LOCAL_PEOPLE.approverDana), officers[0]!.certificatePem);
     assert.equal(!refused.ok && refused.error.code, 'NotAnApprover');
@@ -46,7 +47,7 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     await assertCleanOutcome(world, plan, request.id);
 
     const { lines, polls } = budgetOf(await requestsFor(world.emulator, request.id));
-    assert.deepEqual(lines, [...HSM_SITE, ...HSM_SECOND_SITE, ...HSM_VERIFY_KEY, ...HSM_VERIFY_KEY]);
+    assert.deepEqual(lines, [...HSM_SITE, ...HSM_SECOND_SITE, ...HSM_VERIFY_KEY, ...HSM_VERIFY_KEY, ...HSM_REVOKE_ADMIN, ...HSM_REVOKE_ADMIN]);
     assert.ok(polls >= 2);
 
     // Both HSMs' security domains: stored encrypted, share holders recorded, officers told.
@@ -69,6 +70,18 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     assert.equal(audited.length, 2);
     assert.ok(!JSON.stringify(audited).includes('enc_shares'), 'the audit names the file and digest, never the content');
     assert.equal((await world.run(request.id)).status, 'succeeded');
+
+    // Issue 11 item 7: after activation Keyward keeps only its custom key role (no delete, no purge,
+    // no role management); the human administrators keep Administrator.
+    const writer = LOCAL_IDENTITIES.writer.objectId.toLowerCase();
+    for (const ref of plan.keys.filter((k) => k.workload === plan.keys[0]!.workload)) {
+      const hsmUrl = world.emulator.hsmUrl(ref.containerName);
+      const atRoot = await world.azure.listHsmRoleAssignments(hsmUrl, '/keys');
+      const roleOf = (a: { roleDefinitionId: string }) => (a.roleDefinitionId.split('/').pop() ?? '').toLowerCase();
+      assert.ok(!atRoot.some((a) => a.principalId.toLowerCase() === writer && roleOf(a) === ROLES.managedHsmAdministrator.id), 'Keyward gave up Administrator');
+      assert.ok(atRoot.some((a) => a.principalId.toLowerCase() !== writer && roleOf(a) === ROLES.managedHsmAdministrator.id), 'a human administrator keeps it');
+      assert.ok(atRoot.some((a) => a.principalId.toLowerCase() === writer && roleOf(a) === KEYWARD_HSM_KEY_ROLE.id && a.scope.replace(/\/$/, '') === '/keys'));
+    }
 
     // An officer's copy: the CLI strips Keyward's layer (audited first) and never overwrites.
     const share = (await artifacts.shares(plan.keys[0]!.containerName))[0]!;

@@ -17,6 +17,7 @@ export function classify(entry: RequestLogEntry): string {
     : /\/vaults\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignments$/i.test(path) ? 'vaultRoleAssignments'
     : /^\/(keys(\/[^/]+)?\/)?providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i.test(path) ? 'hsmRoleAssignment'
     : /^\/(keys(\/[^/]+)?\/)?providers\/Microsoft\.Authorization\/roleAssignments$/i.test(path) ? 'hsmRoleAssignments'
+    : /^\/providers\/Microsoft\.Authorization\/roleDefinitions\/[^/]+$/i.test(path) ? 'hsmRoleDefinition'
     : /^\/securitydomain\/download$/i.test(path) ? 'securityDomainDownload'
     : /^\/securitydomain\/download\/pending$/i.test(path) ? 'securityDomainStatus'
     : /^\/keys\/[^/]+\/create$/i.test(path) ? 'keyCreate'
@@ -95,7 +96,8 @@ export const HSM_SITE = [
   'POST securityDomainDownload 202', // activates the HSM; the document is stored at once
   'GET securityDomainStatus 200',
   'GET hsmRoleAssignments 200', // check: the HSM accepts duplicates under other names, so read first
-  'PUT hsmRoleAssignment 201', // Keyward: Crypto User at /keys
+  'PUT hsmRoleDefinition 201', // Keyward's own key role (no delete, no purge), created while it is Administrator
+  'PUT hsmRoleAssignment 201', // Keyward: that role at /keys
   'GET key 401',
   'GET key 404',
   'POST keyCreate 200',
@@ -105,6 +107,9 @@ export const HSM_SITE = [
 ];
 
 export const HSM_VERIFY_KEY = ['GET managedHsm 200', 'GET hsmRoleAssignments 200', 'GET key 200', 'GET keyVersion 401', 'GET keyVersion 200', 'POST wrapKey 200', 'POST unwrapKey 200'];
+
+/** After readiness, per HSM: Keyward gives up its Administrator role (a human administrator keeps it). */
+export const HSM_REVOKE_ADMIN = ['GET hsmRoleAssignments 200', 'GET hsmRoleAssignments 200', 'DELETE hsmRoleAssignment 200'];
 
 /** The second HSM: the security-domain REST client already holds the data plane's challenge. */
 export const HSM_SECOND_SITE = HSM_SITE.filter((line) => line !== 'POST securityDomainDownload 401');

@@ -74,6 +74,11 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   j = await service.submitStep(at(j), operator, 'approvers', { 'approvers.A': LOCAL_PEOPLE.approverChen.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId });
   add('setup-5-preflight-red', 'Preflight: a red line with its fix (mandatory retention not registered)', j);
   reader.features.set(B, 'Registered');
+  const licensed = reader.skus;
+  reader.skus = [{ skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3', capabilityStatus: 'Enabled', enabledUnits: 300, consumedUnits: 280, servicePlans: [{ servicePlanId: 'efb87545-963c-4e0d-99df-69c6916d9eb0', servicePlanName: 'EXCHANGE_S_ENTERPRISE' }] }];
+  j = await service.rerunPreflight(at(j), operator);
+  add('setup-5b-preflight-licence', 'Preflight: licences read from Microsoft Graph; none includes Customer Key, with the qualifying licences', j);
+  reader.skus = licensed;
   j = await service.rerunPreflight(at(j), operator);
   add('setup-6-preflight-green', 'Preflight: all green', j);
   j = await service.preview(at(j), operator);

@@ -1,4 +1,4 @@
-import type { AzureReader, DeletedContainer, ManagedHsmInfo, NameAvailability, SubscriptionInfo } from '../../src/azure/ports';
+import type { AzureReader, DeletedContainer, ManagedHsmInfo, NameAvailability, SubscribedSku, SubscriptionInfo } from '../../src/azure/ports';
 import { LOCAL_M365_SERVICE_PRINCIPALS } from '../../src/core';
 
 /**
@@ -12,6 +12,10 @@ export class FakeAzureReader implements AzureReader {
   deletedVaults: DeletedContainer[] = [];
   missing: string[] = [];
   calls: string[] = [];
+  /** The tenant's licences: Microsoft 365 E5 with the Customer Key plan, unless a test changes it. */
+  skus: SubscribedSku[] = [
+    { skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06', skuPartNumber: 'SPE_E5', capabilityStatus: 'Enabled', enabledUnits: 250, consumedUnits: 212, servicePlans: [{ servicePlanId: '6db1f1db-2b46-403f-be40-e39395f08dbb', servicePlanName: 'CUSTOMER_KEY' }] },
+  ];
 
   constructor(subscriptionIds: string[]) {
     for (const id of subscriptionIds) {
@@ -59,6 +63,10 @@ export class FakeAzureReader implements AzureReader {
   }
   async missingActions(_scope: string, actions: readonly string[]): Promise<string[]> {
     return actions.filter((a) => this.missing.includes(a));
+  }
+  async subscribedSkus(): Promise<SubscribedSku[]> {
+    this.calls.push('subscribedSkus');
+    return this.skus;
   }
   async servicePrincipalObjectId(appId: string): Promise<string | undefined> {
     return LOCAL_M365_SERVICE_PRINCIPALS.find((sp) => sp.appId === appId)?.objectId;

@@ -11,7 +11,7 @@ export interface FakePwsh {
   /** Every time `pwsh` was started, oldest first. */
   calls(): FakePwshCall[];
   /** What the fake Exchange Online and onboarding service answer from now on. */
-  configure(config: { validationResult?: 'Success' | 'Failed'; mailboxes?: string[]; version?: string }): void;
+  configure(config: { validationResult?: 'Success' | 'Failed'; mailboxes?: string[]; unlicensed?: string[]; shared?: string[]; failCmdlet?: string; version?: string }): void;
   /** Puts `binDir` first on this process's PATH (children inherit it); returns the undo. */
   firstOnPath(): () => void;
   remove(): void;

@@ -2,7 +2,8 @@
  * A stand-in for `pwsh` (PowerShell 7) on machines without it: the program that
  * test/helpers/fakePwsh.ts installs first on the PATH. It understands the small part of the
  * language Keyward's DEP scripts use (assignments, `if`, `throw`, `exit`, cmdlets with literal
- * parameters, `| Format-List`, `| ForEach-Object { }`) and fakes the Exchange Online and onboarding
+ * parameters, `| Format-List`, `| Format-Table`, `| ForEach-Object { }`, `| Where-Object { }`,
+ * `@( )` and `+` of arrays, `.Count`, `Write-Output "…"`) and fakes the Exchange Online and onboarding
  * cmdlets, keeping their state in $FAKE_PWSH_HOME. Anything else is refused loudly (exit 99), so a
  * script the fake does not understand fails the test instead of passing by accident.
  *
@@ -25,7 +26,14 @@ type Value = unknown;
 interface FakeConfig {
   /** What New-CustomerKeyOnboardingRequest reports. */
   validationResult: 'Success' | 'Failed';
+  /** Licensed user mailboxes (SKUAssigned $true). */
   mailboxes: string[];
+  /** User mailboxes without a licence (SKUAssigned $false). */
+  unlicensed: string[];
+  /** Shared mailboxes (no licence of their own). */
+  shared: string[];
+  /** A cmdlet that fails with a non-terminating error (a stopping one under $ErrorActionPreference = 'Stop'). */
+  failCmdlet?: string;
   version: string;
 }
 
@@ -60,7 +68,7 @@ class ExitRequest extends Error {
 }
 class Unsupported extends Error {}
 
-const config: FakeConfig = { validationResult: 'Success', mailboxes: ['adele@contoso.com', 'ben@contoso.com'], version: '7.4.6', ...(fs.existsSync(configFile) ? (JSON.parse(fs.readFileSync(configFile, 'utf8')) as Partial<FakeConfig>) : {}) };
+const config: FakeConfig = { validationResult: 'Success', mailboxes: ['adele@contoso.com', 'ben@contoso.com'], unlicensed: [], shared: [], version: '7.4.6', ...(fs.existsSync(configFile) ? (JSON.parse(fs.readFileSync(configFile, 'utf8')) as Partial<FakeConfig>) : {}) };
 const state: FakeState = fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as FakeState) : { policies: {}, assignment: null };
 const call: FakePwshCall = { argv: process.argv.slice(2), mode: 'other', cmdlets: [] };
 const variables = new Map<string, Value>([['erroractionpreference', 'Continue'], ['psversiontable', { PSVersion: config.version }]]);
@@ -172,7 +180,7 @@ function lookup(reference: string, scope: Map<string, Value>): Value {
   if (lower === 'false') return false;
   if (lower === 'null') return null;
   let value: Value = scope.has(lower) ? scope.get(lower) : variables.get(lower);
-  for (const prop of props) value = value && typeof value === 'object' ? (value as Record<string, Value>)[prop] : undefined;
+  for (const prop of props) value = Array.isArray(value) && prop.toLowerCase() === 'count' ? value.length : value && typeof value === 'object' ? (value as Record<string, Value>)[prop] : undefined;
   return value;
 }
 
@@ -195,8 +203,16 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+function asArray(value: Value): Value[] {
+  return value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+}
+
 function evaluate(expression: string, scope: Map<string, Value>): Value {
   const text = expression.trim();
+  // `@(…) + @(…)`: array concatenation (checked first: a comparison inside a script block must not split here).
+  const sum = splitTop(text, '+');
+  if (sum.length > 1) return sum.flatMap((part) => asArray(evaluate(part, scope)));
+  if (text.startsWith('@(') && closing(text, 1) === text.length - 1) return asArray(runPipeline(text.slice(2, -1), scope));
   const comparison = /^(.+?)\s+-(eq|ne|lt|ge)\s+(.+)$/is.exec(text);
   if (comparison) {
     const left = evaluate(comparison[1]!, scope);
@@ -231,15 +247,17 @@ function evaluate(expression: string, scope: Map<string, Value>): Value {
 function parameters(text: string, scope: Map<string, Value>): Record<string, Value> {
   const params: Record<string, Value> = {};
   // -Name value pairs; a value runs until the next top-level " -Name".
-  const parts = text.split(/\s+(?=-[A-Za-z][A-Za-z0-9]*(?:\s|$))/);
+  // `-Switch:$false` (the colon form) is one part: name and value joined by the colon.
+  const parts = text.split(/\s+(?=-[A-Za-z][A-Za-z0-9]*(?:\s|:|$))/);
   for (const [index, part] of parts.entries()) {
     if (index === 0 && !part.trim().startsWith('-')) {
       params.Positional = evaluate(part, scope); // e.g. Import-Module CustomerKeyOnboarding
       continue;
     }
-    const m = /^-([A-Za-z][A-Za-z0-9]*)(?:\s+(.*))?$/s.exec(part.trim());
+    const m = /^-([A-Za-z][A-Za-z0-9]*)(?::(\S+)|\s+(.*))?$/s.exec(part.trim());
     if (!m) throw new Unsupported(`parameter: ${part}`);
-    params[m[1]!] = m[2] === undefined ? true : evaluate(m[2], scope);
+    const value = m[2] ?? m[3];
+    params[m[1]!] = value === undefined ? true : evaluate(value, scope);
   }
   return params;
 }
@@ -264,6 +282,7 @@ function formatList(items: Value): string {
 function cmdlet(name: string, params: Record<string, Value>): Value {
   call.cmdlets.push({ name, params });
   const lower = name.toLowerCase();
+  if (config.failCmdlet && lower === config.failCmdlet.toLowerCase()) throw new NonTerminating(`${name} failed (the test configured it to).`);
   const notFound = (what: string) => {
     throw new NonTerminating(`The operation couldn't be performed because object '${what}' couldn't be found.`);
   };
@@ -293,6 +312,12 @@ function cmdlet(name: string, params: Record<string, Value>): Value {
       return state.assignment ? { DataEncryptionPolicy: state.assignment } : undefined;
     case 'get-exomailbox':
       return config.mailboxes.map((address) => ({ PrimarySmtpAddress: address }));
+    case 'get-mailbox': {
+      const type = String(params.RecipientTypeDetails ?? '');
+      const users = [...config.mailboxes.map((a) => ({ PrimarySmtpAddress: a, RecipientTypeDetails: 'UserMailbox', SKUAssigned: true })), ...config.unlicensed.map((a) => ({ PrimarySmtpAddress: a, RecipientTypeDetails: 'UserMailbox', SKUAssigned: false }))];
+      const shared = config.shared.map((a) => ({ PrimarySmtpAddress: a, RecipientTypeDetails: 'SharedMailbox', SKUAssigned: false }));
+      return type === 'UserMailbox' ? users : type === 'SharedMailbox' ? shared : [...users, ...shared];
+    }
     case 'set-mailbox':
       return undefined;
     default:
@@ -309,10 +334,29 @@ function command(text: string, scope: Map<string, Value>, input?: Value): Value 
     process.stdout.write(`\n${formatList(input)}\n\n`);
     return undefined;
   }
+  if (name.toLowerCase() === 'where-object') {
+    const body = m[2]!.trim();
+    if (!body.startsWith('{') || closing(body, 0) !== body.length - 1) throw new Unsupported(`Where-Object ${body}`);
+    return asArray(input).filter((item) => {
+      const inner = new Map(scope);
+      inner.set('_', item);
+      return truthy(evaluate(body.slice(1, -1), inner));
+    });
+  }
+  if (name.toLowerCase() === 'format-table') {
+    const rows = asArray(input).filter((item) => item && typeof item === 'object') as Array<Record<string, Value>>;
+    process.stdout.write(`\n${rows.map((row) => Object.entries(row).map(([, v]) => String(v)).join(' ')).join('\n')}\n\n`);
+    return undefined;
+  }
+  if (name.toLowerCase() === 'write-output') {
+    call.cmdlets.push({ name, params: {} });
+    process.stdout.write(`${String(evaluate(m[2] ?? "''", scope))}\n`);
+    return undefined;
+  }
   if (name.toLowerCase() === 'foreach-object') {
     const body = m[2]!.trim();
     if (!body.startsWith('{') || closing(body, 0) !== body.length - 1) throw new Unsupported(`ForEach-Object ${body}`);
-    for (const item of Array.isArray(input) ? input : [input]) {
+    for (const item of asArray(input)) {
       const inner = new Map(scope);
       inner.set('_', item);
       for (const statement of statements(body.slice(1, -1))) execute(statement, inner);

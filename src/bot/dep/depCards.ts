@@ -1,4 +1,14 @@
-import { DOC_LINKS, summarizeChecklist, WORKLOADS, type DepScope } from '../../customerKey';
+import {
+  APP_ONLY_LEAVES_OUT_ONBOARDING,
+  DOC_LINKS,
+  mandatoryRetentionCommands,
+  mandatoryRetentionWait,
+  ONBOARDING_COVERAGE,
+  onboardingFallback,
+  summarizeChecklist,
+  WORKLOADS,
+  type DepScope,
+} from '../../customerKey';
 import type { InventoryDep, KeyPair } from '../../inventory/inventoryTypes';
 import type { DepJourney, DepStage } from '../../journeys/depJourney';
 import { localizer, type Localizer } from '../i18n/localizer';
@@ -36,7 +46,7 @@ export interface DepCardContext {
   locale?: string;
 }
 
-const STEP_OF: Record<DepStage, number> = { scope: 1, details: 2, review: 3, evidence: 4, recorded: 4, submitted: 3 };
+const STEP_OF: Record<DepStage, number> = { scope: 1, onboarding: 2, details: 2, review: 3, evidence: 4, recorded: 4, submitted: 3 };
 
 const stageTitle = (l: Localizer, stage: DepStage) => l.t(`dep.stage.${stage}`);
 
@@ -57,6 +67,11 @@ export function renderDepCard(journey: DepJourney, context: DepCardContext): Ada
     case 'scope':
       body.push(...scopeBody(l, journey, context));
       actions = [executeAction(l.t('dep.action.checkKeys'), DEP_VERBS.submitScope, addr(journey), { style: 'positive' })];
+      break;
+    case 'onboarding':
+      body.push(...onboardingBody(l, journey, context));
+      // Back to the keys is the scope card's own Back; three buttons at most side by side.
+      actions = [executeAction(l.t('dep.action.recordOnboarding'), DEP_VERBS.onboardingOutput, addr(journey), { style: 'positive' }), executeAction(l.t('dep.action.recheck'), DEP_VERBS.onboardingRecheck, addr(journey))];
       break;
     case 'details':
       body.push(...detailsBody(l, journey));
@@ -84,6 +99,67 @@ export function renderDepCard(journey: DepJourney, context: DepCardContext): Ada
   }
   if (journey.status === 'open' && journey.stage !== 'recorded') actions.push(executeAction(l.t('common.cancel'), DEP_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
   return card(body, { actions, fallbackText: l.t('dep.fallback', { title: stageTitle(l, journey.stage) }) });
+}
+
+// ------------------------------------------------------------------------------------------ onboarding
+
+/** The onboarding step (issue 11 item 8): state, the mandatory retention period, the script, the paste, the fallback. */
+function onboardingBody(l: Localizer, journey: DepJourney, context: DepCardContext): CardElement[] {
+  const scope: DepScope = journey.scope ?? 'multiWorkload';
+  const onboarding = journey.onboarding;
+  const record = onboarding?.record;
+  const coverage = ONBOARDING_COVERAGE[scope];
+  const body: CardElement[] = [
+    text(l.t('dep.onboarding.intro', { workload: workloadName(l, scope), cmdlets: 'New-M365DataAtRestEncryptionPolicy / New-DataEncryptionPolicy' })),
+    facts(l, [
+      [l.t('dep.onboarding.workload'), workloadName(l, scope)],
+      [l.t('dep.onboarding.state'), l.t(`dep.onboarding.state.${record?.state ?? 'notStarted'}`)],
+      ...(record?.requestId ? ([[l.t('dep.onboarding.request'), record.requestId]] as Array<[string, string]>) : []),
+      ...(record ? ([[l.t('dep.onboarding.recorded'), l.dateTime(record.updatedAt)]] as Array<[string, string]>) : []),
+    ]),
+  ];
+  for (const problem of record?.problems ?? []) body.push(notice(l, 'warning', l.domain(problem)));
+  const script = onboarding?.script;
+  const statusCommand = script?.verifyCommands[0] ?? 'Get-CustomerKeyOnboardingRequest';
+  // The decision first: paste the output (the script and the checks open in place below).
+  body.push(
+    text(l.t('dep.onboarding.paste', { command: statusCommand }), { size: 'Small' }),
+    ...withMessages(l, journey, textInput('onboardingOutput', l.t('dep.onboarding.output', { cmdlet: 'Get-CustomerKeyOnboardingRequest' }), { value: journey.draft.onboardingOutput ?? '', isMultiline: true, maxLength: 30_000 })),
+  );
+  if (script) {
+    body.push(
+      ...details(`dep.onboarding.script.${journey.id}`, l.t('dep.review.scriptToggle'), [
+        text(l.t('dep.onboarding.runScript'), { size: 'Small' }),
+        ...scriptElements(l, script.script),
+        small(`${l.t('dep.onboarding.scriptHash', { hash: script.sha256 })} ${script.unconfirmed.map((u) => l.domain(u)).join(' ')}`, { subtle: true }),
+        ...withMessages(l, journey, textInput('onboardingScenario', l.t('dep.onboarding.scenario', { parameter: '-Scenario', covered: coverage.covered, scenario: coverage.scenario }), { value: journey.draft.onboardingScenario ?? coverage.scenario, maxLength: 40 })),
+      ], { separator: true }),
+    );
+  }
+  // The mandatory retention period: Microsoft confirms it; the card never waits on it silently.
+  const mrp: CardElement[] = [text(l.t('dep.onboarding.mrpTitle'), { size: 'Small' })];
+  for (const check of onboarding?.mrp ?? []) {
+    const where = { site: check.site, subscription: check.subscriptionId };
+    if (check.state === 'Registered') mrp.push(text(`✅ ${l.t('dep.onboarding.mrpRegistered', where)}`, { size: 'Small' }));
+    else if (check.state === 'Registering' || check.state === 'Pending') {
+      const wait = mandatoryRetentionWait(check.subscriptionId, check.state, new Date(check.pendingSince ?? check.checkedAt), context.now);
+      mrp.push(notice(l, wait.escalate ? 'warning' : 'info', l.domain(wait.advice)), small(`${l.domain(wait.recheckHint)} ${l.t('dep.onboarding.mrpCheckedAt', { time: l.dateTime(check.checkedAt) })}`, { subtle: true }));
+    } else if (check.state) {
+      mrp.push(notice(l, 'warning', l.t('dep.onboarding.mrpOther', { ...where, state: check.state })), codeBlock(mandatoryRetentionCommands(check.subscriptionId).find((c) => c.shell === 'powershell')?.script ?? ''));
+    } else {
+      mrp.push(notice(l, 'warning', l.t('dep.onboarding.mrpUnknown', { ...where, error: l.domain(check.error ?? ''), command: 'Get-AzProviderFeature -FeatureName mandatoryRetentionPeriodEnabled -ProviderNamespace Microsoft.Resources' })));
+    }
+  }
+  body.push(container(mrp, { separator: true }));
+  body.push(
+    ...details(`dep.onboarding.fallback.${journey.id}`, l.t('dep.onboarding.notCovered'), [
+      text(l.domain(onboardingFallback(scope)), { size: 'Small' }),
+      ...withMessages(l, journey, textInput('onboardingReference', l.t('dep.onboarding.reference'), { value: journey.draft.onboardingReference ?? '', maxLength: 300 })),
+      actionSet([executeAction(l.t('dep.onboarding.confirm'), DEP_VERBS.onboardingConfirm, addr(journey))]),
+    ], { separator: true, open: journey.errors.onboardingReference !== undefined }),
+    small(`[${l.t('doc.customerKeySetUp')}](${DOC_LINKS.customerKeySetUp.url})`, { subtle: true }),
+  );
+  return body;
 }
 
 // ------------------------------------------------------------------------------------------ scope
@@ -180,7 +256,7 @@ function detailsBody(l: Localizer, journey: DepJourney): CardElement[] {
             'mailboxScope',
             l.t('dep.details.mailboxes'),
             [
-              { title: l.t('dep.details.allMailboxes', { command: 'Get-EXOMailbox | Set-Mailbox' }), value: 'all' },
+              { title: l.t('dep.details.allMailboxes', { command: 'SKUAssigned' }), value: 'all' },
               { title: l.t('dep.details.listedMailboxes'), value: 'list' },
             ],
             { value: d.mailboxScope ?? 'all', style: 'expanded' },
@@ -232,7 +308,7 @@ function reviewBody(l: Localizer, journey: DepJourney, context: DepCardContext):
       ...(download ? ([[l.t('dep.review.fileHash'), l.t('dep.review.fileHashValue', { hash: download.fileSha256, bytes: download.bytes })]] as Array<[string, string]>) : []),
     ]),
   ];
-  if (script.scope !== 'sharePoint') more.push(small(l.t('dep.review.keysStay'), { subtle: true }));
+  if (script.scope !== 'sharePoint') more.push(small(l.t('dep.review.keysStay', { scope: script.scope, removeCommand: 'Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null' }), { subtle: true }));
   if (script.unconfirmed.length > 0) more.push(container([text(l.t('dep.review.unconfirmed'), { size: 'Small' }), text(script.unconfirmed.map((u) => `- ${l.domain(u)}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
   body.push(...details(`dep.review.facts.${journey.id}`, l.t('dep.review.factsToggle'), more));
   const extra: CardAction[] = [];
@@ -241,6 +317,7 @@ function reviewBody(l: Localizer, journey: DepJourney, context: DepCardContext):
       container(
         [
           text(l.t('dep.review.keywardRuns', { connect: 'Connect-ExchangeOnline -ManagedIdentity' }), { size: 'Small' }),
+          small(l.t('dep.review.appOnlyLeavesOut', { why: l.domain(APP_ONLY_LEAVES_OUT_ONBOARDING) }), { subtle: true }),
           textInput('reason', l.t('dep.review.reason'), { isMultiline: true, maxLength: 1000 }),
           actionSet([executeAction(l.t('dep.review.submit'), DEP_VERBS.keyward, addr(journey))]),
         ],

@@ -47,6 +47,9 @@ export function createDepFeature(deps: DepFeatureDeps): BotFeature {
         return { kind: 'message', text: localizer(context.locale).t('chat.dep.started') };
       }),
       act(DEP_VERBS.submitScope, async (data, context) => replace(await service.submitScope(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.onboardingOutput, async (data, context) => replace(await service.submitOnboardingOutput(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.onboardingRecheck, async (data, context) => replace(await service.recheckOnboarding(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.onboardingConfirm, async (data, context) => replace(await service.confirmOnboardingByMicrosoft(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(DEP_VERBS.submitDetails, async (data, context) => replace(await service.submitDetails(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(DEP_VERBS.newLink, (data, context) => replace(service.newDownloadLink(journeyAt(data), owner(context.actor)), context.locale)),
       act(DEP_VERBS.ranIt, (data, context) => replace(service.ranIt(journeyAt(data), owner(context.actor)), context.locale)),

@@ -1,6 +1,9 @@
 /** Action.Execute verbs of the Data Encryption Policy journey's cards. */
 export const DEP_VERBS = {
   submitScope: 'dep.scope',
+  onboardingOutput: 'dep.onboarding',
+  onboardingRecheck: 'dep.onboarding.recheck',
+  onboardingConfirm: 'dep.onboarding.confirm',
   submitDetails: 'dep.details',
   ranIt: 'dep.ran',
   evidence: 'dep.evidence',

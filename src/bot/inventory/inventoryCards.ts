@@ -1,4 +1,4 @@
-import type { DepRef } from '../../customerKey';
+import { WORKLOADS, type DepRef, type OnboardingRecord } from '../../customerKey';
 import type { HealthRecord, InventoryContainer, InventoryDep, InventoryKey } from '../../inventory/inventoryTypes';
 import { currentVersion } from '../../inventory/inventoryTypes';
 import type { DriftReport } from '../../inventory/healthMonitor';
@@ -20,6 +20,8 @@ export interface InventoryView {
   journeys: ReadonlyArray<{ journey: OpsJourneyBase; line: string; resumeVerb: string }>;
   /** Who holds the security-domain shares of an active Managed HSM, and whether they confirmed. */
   custody?: (hsmName: string) => Custody | undefined;
+  /** The tenant's Customer Key onboarding, one record per workload that has one. */
+  onboarding?: readonly OnboardingRecord[];
   now: Date;
   /** The activity's locale (BCP 47); English when absent or unknown. */
   locale?: string;
@@ -49,6 +51,20 @@ export function inventorySections(view: InventoryView): CardElement[] {
         ),
       );
     }
+  }
+
+  if (view.onboarding) {
+    // Customer Key onboarding per workload: a DEP can be created only once its workload is onboarded.
+    out.push(text(l.t('inventory.onboarding'), { spacing: 'Large' }));
+    const lines = WORKLOADS.map((w) => {
+      const record = view.onboarding?.find((r) => r.workload === w);
+      const state = record?.state ?? 'notStarted';
+      const icon = state === 'onboarded' || state === 'confirmedByMicrosoft' ? '✅' : state === 'failed' ? '❌' : '⏳';
+      const extra = [record?.requestId, record ? l.dateTime(record.updatedAt) : undefined].filter((x): x is string => x !== undefined);
+      return `${icon} ${l.t('inventory.onboarding.line', { workload: workloadName(l, w), state: l.t(`inventory.onboarding.state.${state}`) })}${extra.length > 0 ? ` · ${extra.join(' · ')}` : ''}`;
+    });
+    out.push(text(lines.join('\n\n'), { size: 'Small' }));
+    out.push(small(l.t('inventory.onboarding.hint'), { subtle: true }));
   }
 
   const shown = view.containers.filter((c) => c.status !== 'purged' || (c.purgedAt && view.now.getTime() - Date.parse(c.purgedAt) < 30 * 86_400_000));

@@ -1,4 +1,5 @@
 import type { Clock, Logger } from '../../core';
+import type { OnboardingRecord } from '../../customerKey';
 import type { InventoryService } from '../../inventory/inventoryService';
 import type { OpsJourneyBase } from '../../inventory/opsJourney';
 import type { JourneyOwner, SetupJourney } from '../../journeys/setupJourney';
@@ -26,6 +27,8 @@ export interface StatusFeatureDeps {
   checkHealthNow(reference: Record<string, unknown>): void;
   /** Security-domain share attestations (holders answer on their card). */
   shares: ShareAttestations;
+  /** The tenant's Customer Key onboarding records (one per workload). */
+  onboarding?: () => Promise<readonly OnboardingRecord[]>;
   clock: Clock;
   logger: Logger;
 }
@@ -45,6 +48,7 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
     for (const key of keys) health.set(key.id, await deps.inventory.health(key.ref.versionlessUri));
     const custody = new Map<string, Custody | undefined>();
     for (const c of containers) if (c.kind === 'managedHsm' && c.status === 'active') custody.set(c.name, await deps.shares.custody(c.name));
+    const onboarding = deps.onboarding ? await deps.onboarding() : undefined;
     return renderJourneyListCard(await deps.setupJourneys(who, io.conversation.id), {
       sections: inventorySections({
         containers,
@@ -53,6 +57,7 @@ export function createStatusFeature(deps: StatusFeatureDeps): BotFeature {
         health: (key) => health.get(key.id),
         journeys: who.aadObjectId ? await deps.opsJourneys(who, io.locale) : [],
         custody: (hsmName) => custody.get(hsmName),
+        ...(onboarding ? { onboarding } : {}),
         now: deps.clock.now(),
         locale: io.locale,
       }),

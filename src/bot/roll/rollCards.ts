@@ -1,3 +1,4 @@
+import { AVAILABILITY_KEY, DOC_LINKS } from '../../customerKey';
 import type { KeyPair, RotationSchedule } from '../../inventory/inventoryTypes';
 import { currentVersion } from '../../inventory/inventoryTypes';
 import { dueAt, lastRolledAt } from '../../inventory/rotationReminders';
@@ -89,6 +90,8 @@ function chooseBody(l: Localizer, journey: RollJourney, context: RollCardContext
   const body: CardElement[] = [
     text(l.t('roll.intro')),
     ...details('roll.how', l.t('roll.howToggle'), [text(l.t('roll.how'), { size: 'Small' })]),
+    // Issue 11 item 10: rolling key A or B never touches the availability key.
+    small(`${l.domain(AVAILABILITY_KEY.roll)} ${l.domain(AVAILABILITY_KEY.what)} [${l.t('doc.availabilityKey')}](${DOC_LINKS.availabilityKey.url})`, { subtle: true }),
     ...withMessages(l, journey, choiceInput('pairId', l.t('roll.pair'), context.pairs.map((p) => ({ title: describePair(l, p), value: p.pairId })), { value: d.pairId ?? pair.pairId, style: 'compact' })),
     ...withMessages(
       l,
@@ -137,6 +140,7 @@ function previewBody(l: Localizer, journey: RollJourney, context: RollCardContex
       [l.t('roll.custodians'), `${who(journey.custodians?.A)} / ${who(journey.custodians?.B)}`],
     ]),
   ];
+  body.push(small(l.domain(AVAILABILITY_KEY.roll), { subtle: true }));
   if ((journey.depIds?.length ?? 0) === 0) body.push(notice(l, 'info', l.t('roll.nothingToRefresh')));
   const more: CardElement[] = [text(plan.steps.map((s) => `${s.index + 1}. ${l.domain(s.summary)}`).join('\n\n'), { size: 'Small' }), facts(l, [[l.t('setup.preview.class'), plan.operationClass]])];
   if (plan.costNotes.length > 0) more.push(small(plan.costNotes.map((n) => l.domain(n)).join(' '), { subtle: true }));
@@ -180,6 +184,7 @@ function refreshBody(l: Localizer, journey: RollJourney, context: RollCardContex
 function doneBody(l: Localizer, journey: RollJourney, context: RollCardContext): CardElement[] {
   const body: CardElement[] = [];
   if (journey.result) body.push(notice(l, 'success', l.t('roll.done', { site: journey.site ?? '', version: journey.result.newVersion })));
+  body.push(small(l.domain(AVAILABILITY_KEY.roll), { subtle: true }));
   for (const r of journey.refresh ?? []) body.push(text(`✅ ${l.domain(r.label)}: ${l.domain(r.summary ?? r.state ?? '')}`, { size: 'Small' }));
   if (context.schedule) body.push(small(l.t('roll.nextReminder', { next: l.dateTime(context.schedule.nextDueAt), days: context.schedule.everyDays }), { subtle: true }));
   return body;

@@ -1,4 +1,5 @@
 import {
+  AVAILABILITY_KEY,
   AZURE_REGIONS,
   DOC_LINKS,
   CUSTOMER_KEY_LIMITS,
@@ -192,6 +193,11 @@ function choiceBody(l: Localizer, journey: SetupJourney): CardElement[] {
     ...field(l, journey, choiceInput(fieldPaths.workloads, l.t('setup.choice.workloads'), WORKLOADS.map((w) => ({ title: workloadName(l, w), value: w })), { value: v[fieldPaths.workloads] ?? '', isMultiSelect: true, style: 'expanded' })),
     ...details('setup.choice.compare', l.t('setup.choice.compareToggle'), comparison, { separator: true }),
     ...details('setup.choice.covers', l.t('setup.choice.coversToggle'), [text(WORKLOADS.map((w) => `**${workloadName(l, w)}:** ${l.t(`workload.${w}.covers`)}`).join('\n\n'), { size: 'Small' })]),
+    // Issue 11 item 10: what the availability key is, who holds and rolls it, when Microsoft uses it.
+    ...details('setup.choice.availability', l.t('setup.choice.availabilityToggle'), [
+      text(`${l.domain(AVAILABILITY_KEY.what)} ${l.domain(AVAILABILITY_KEY.whenUsed)} ${l.domain(AVAILABILITY_KEY.roll)}`, { size: 'Small' }),
+      text(links(l, [DOC_LINKS.availabilityKey]), { size: 'Small', subtle: true }),
+    ]),
   ];
 }
 
@@ -388,8 +394,12 @@ function previewBody(l: Localizer, journey: SetupJourney): CardElement[] {
   if (plan.irreversible.length > 0) body.push(container([text(l.t('setup.preview.irreversible'), { color: 'Warning' }), text(plan.irreversible.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
   const more: CardElement[] = [text(plan.steps.map((step) => `${step.index + 1}. ${l.domain(step.summary)}${step.irreversible ? ` ${l.t('setup.preview.cannotUndo')}` : ''}`).join('\n\n'), { size: 'Small' })];
   if (plan.costNotes.length > 0) more.push(text(l.t('setup.preview.cost'), { spacing: 'Medium' }), text(plan.costNotes.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' }));
+  // Issue 11 item 7: what Keyward's identity keeps on the vaults or HSMs afterwards, always in view.
   body.push(
     ...details('setup.preview.stepList', l.t('common.stepsInOrder', { count: plan.steps.length }), more),
+    ...(plan.keywardRights && plan.keywardRights.length > 0
+      ? details('setup.preview.rights', l.t('setup.preview.keywardRights'), [text(plan.keywardRights.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' })])
+      : []),
     text(l.t('common.planHashExplained'), { spacing: 'Medium', size: 'Small' }),
     { type: 'TextBlock', text: journey.planHash, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' },
     ...field(l, journey, textInput('reason', l.t('setup.preview.reason'), { value: '', isMultiline: true, maxLength: 1000 })),

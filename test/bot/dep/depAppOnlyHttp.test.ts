@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { throughOnboarding } from '../../helpers/onboardingClicks';
 import { LOCAL_IDENTITIES, LOCAL_PEOPLE, sha256Hex } from '../../../src/core';
 import { DEP_VERBS } from '../../../src/bot/dep/depVerbs';
 import { PwshRunner, type PowerShellRunner } from '../../../src/executor/steps/powershellRunner';
@@ -38,7 +39,9 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
     const pairId = (await world.harness.keyward.operations.inventory.pairs()).find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!.pairId;
     await world.say('dep');
     let card = world.cardIn(chat, /Which policy, and which keys\?/).card;
-    card = (await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId })).card!;
+    const onboarding = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
+    assert.equal(onboarding.onboarded, true, 'a fresh tenant is onboarded before its first policy');
+    card = onboarding.card!;
     const review = await world.click(DEP_VERBS.submitDetails, { ...addressOf(card), policyName: 'Contoso-EX', mailboxScope: 'all', validate: 'true' });
     assert.match(review.text, /Or let Keyward run it/);
     const submitted = await world.click(DEP_VERBS.keyward, { ...addressOf(review.card!), reason: 'All mailboxes under our keys.' });
@@ -54,7 +57,7 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
     assert.equal(scripts.length, 1);
     assert.equal(apply.kind === 'applyDep' && sha256Hex(scripts[0]!), apply.kind === 'applyDep' ? apply.params.scriptSha256 : '', 'exactly the approved script ran');
     // Keyward's writer is a user-assigned identity: the script must name it by client id.
-    assert.match(scripts[0]!, new RegExp(`Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '${LOCAL_IDENTITIES.writer.clientId}' -Organization 'contoso\\.onmicrosoft\\.com' -ShowBanner \\$false`));
+    assert.match(scripts[0]!, new RegExp(`Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '${LOCAL_IDENTITIES.writer.clientId}' -Organization 'contoso\\.onmicrosoft\\.com' -ShowBanner:\\$false`));
     assert.equal((await world.harness.keyward.operations.dep.get(journey.id)).stage, 'recorded');
     assert.equal((await world.harness.keyward.operations.inventory.dep('exchange:contoso-ex'))?.state, 'Registered');
   });

@@ -5,7 +5,8 @@ import { AzureGateway, createAzureCredential } from '../../../src/azure';
 import { DEP_VERBS } from '../../../src/bot/dep/depVerbs';
 import type { Plan } from '../../../src/customerKey';
 import { premiumPlan } from '../../executor/executorFixtures';
-import { lexPowerShell } from '../../unit/customerKey/psTokens';
+import { loadPowerShellChecker } from '../../helpers/psScriptChecker';
+import { throughOnboarding } from '../../helpers/onboardingClicks';
 import { addressOf, startOpsWorld, type Card, type OpsWorld } from '../inventory/opsWorld';
 
 /** The text of the card's code block (the RichTextBlock's monospace TextRun). */
@@ -55,7 +56,7 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
   async function toDetails(): Promise<Card> {
     await world.say('dep');
     const first = world.cardIn(chat(), /Which policy, and which keys\?/).card;
-    const details = await world.click(DEP_VERBS.submitScope, { ...addressOf(first), scope: 'exchange', source: 'inventory', pairId: await pairId() });
+    const details = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(first), scope: 'exchange', source: 'inventory', pairId: await pairId() }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
     assert.match(details.text, /Policy details/, details.text.slice(0, 2000));
     return details.card!;
   }
@@ -76,7 +77,9 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
     assert.match(code, /-Description 'Legal''s mailboxes''; Remove-Mailbox -Identity \* #'/);
     assert.match(code, /Set-Mailbox -Identity 'o''brien@contoso\.com' -DataEncryptionPolicy 'Contoso-EX'/);
     assert.match(code, /New-DataEncryptionPolicy -Name 'Contoso-EX' -AzureKeyIDs 'https:\/\/[a-z0-9]+\.vault\.azure\.net\/keys\/ck-exchange-a', 'https:\/\/[a-z0-9]+\.vault\.azure\.net\/keys\/ck-exchange-b'/);
-    const lexed = lexPowerShell(code);
+    const checker = await loadPowerShellChecker();
+    assert.deepEqual(checker.check(code), [], 'the script on the card parses and matches the cmdlet pages');
+    const lexed = checker.literalSkeleton(code);
     assert.ok(lexed.literals.includes("Legal's mailboxes'; Remove-Mailbox -Identity * #"));
     assert.doesNotMatch(lexed.skeleton, /Remove-Mailbox/, 'the hostile text is only ever inside a literal');
 
@@ -158,7 +161,7 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
     const fields = (rgA: string) => ({ scope: 'exchange', source: 'uri', 'keyA.uri': made[0]!.uri, 'keyA.subscriptionId': made[0]!.sub, 'keyA.resourceGroup': rgA, 'keyB.uri': made[1]!.uri, 'keyB.subscriptionId': made[1]!.sub, 'keyB.resourceGroup': made[1]!.rg });
     const wrong = await world.click(DEP_VERBS.submitScope, { ...addressOf(first), ...fields('rg-elsewhere') });
     assert.match(wrong.text, /Keyward found no vault named kv-old-0-[a-z0-9]+ in resource group rg-elsewhere/);
-    const details = await world.click(DEP_VERBS.submitScope, { ...addressOf(wrong.card!), ...fields(made[0]!.rg) });
+    const details = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(wrong.card!), ...fields(made[0]!.rg) }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
     assert.match(details.text, /Policy details/, details.text.slice(0, 3000));
     assert.match(details.text, /https:\/\/kv-old-0-[a-z0-9]+\.vault\.azure\.net\/keys\/legacy-ex/, 'the policy names the keys as Microsoft 365 sees them');
     const journey = await ops().dep.get(addressOf(details.card!).journeyId);

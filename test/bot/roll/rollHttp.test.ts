@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { throughOnboarding } from '../../helpers/onboardingClicks';
 import { LOCAL_IDENTITIES, LOCAL_PEOPLE } from '../../../src/core';
 import { AzureGateway, createAzureCredential } from '../../../src/azure';
 import { DEP_VERBS } from '../../../src/bot/dep/depVerbs';
@@ -58,7 +59,7 @@ describe('key roll through HTTP against the Azure emulator', function () {
   async function recordSharePointDep(): Promise<void> {
     await world.say('dep sharePoint');
     let card: Card = world.cardIn(chat(), /Which policy, and which keys\?/).card;
-    card = (await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'sharePoint', source: 'inventory', pairId: (await pair()).pairId })).card!;
+    card = (await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'sharePoint', source: 'inventory', pairId: (await pair()).pairId }), (verb, data) => world.click(verb, data), addressOf, 'SPO')).card!;
     card = (await world.click(DEP_VERBS.submitDetails, { ...addressOf(card), adminUrls: 'https://contoso-admin.sharepoint.com', validate: 'true' })).card!;
     assert.match(JSON.stringify(card), /Register-SPODataEncryptionPolicy/);
     card = (await world.click(DEP_VERBS.ranIt, addressOf(card))).card!;

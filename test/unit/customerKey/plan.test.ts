@@ -9,6 +9,8 @@ import {
   planHash,
   PLAN_SCHEMA,
   ROLES,
+  FORBIDDEN_KEYWARD_DATA_ACTIONS,
+  KEYWARD_HSM_KEY_ROLE,
   validateSpec,
   type CustomerKeySpec,
   type Plan,
@@ -31,6 +33,25 @@ function step<K extends PlanStep['kind']>(plan: Plan, id: string, kind: K): Extr
 
 describe('setup plan (Key Vault Premium)', () => {
   const plan = buildSetupPlan(spec(), CONTEXT);
+
+  // Issue 11 item 7: Key Vault Crypto Officer includes key delete and purge.
+  it('when no custom key role is configured, then Keyward gets Crypto Officer and the plan says plainly that it includes delete and purge', () => {
+    const own = plan.steps.find((s) => s.kind === 'grantKeyAccess' && s.params.principal.kind === 'keyward');
+    assert.ok(own && own.kind === 'grantKeyAccess' && own.params.grant.mode === 'rbac');
+    assert.equal(own.params.grant.roleDefinitionId, ROLES.keyVaultCryptoOfficer.id);
+    assert.match((plan.keywardRights ?? []).join(' '), /includes deleting and purging keys.*KEYWARD_VAULT_KEY_ROLE_ID/);
+  });
+
+  it('when the custom key role from infra/ is configured, then Keyward gets it on each vault and keeps no delete or purge', () => {
+    const roleId = '0b8c4f7e-2a1d-4c3b-9e5f-6a7b8c9d0e1f';
+    const custom = buildSetupPlan(spec(), { ...CONTEXT, vaultKeyRoleDefinitionId: roleId });
+    const grants = custom.steps.filter((s) => s.kind === 'grantKeyAccess' && s.params.principal.kind === 'keyward');
+    assert.equal(grants.length, 6);
+    for (const g of grants) assert.ok(g.kind === 'grantKeyAccess' && g.params.grant.mode === 'rbac' && g.params.grant.roleDefinitionId === roleId);
+    assert.match((custom.keywardRights ?? []).join(' '), /no delete, no purge/);
+    assert.doesNotMatch((custom.keywardRights ?? []).join(' '), /Crypto Officer/);
+    assert.throws(() => buildSetupPlan(spec(), { ...CONTEXT, vaultKeyRoleDefinitionId: 'not-a-guid' }), (e: unknown) => isAppError(e, 'ValidationFailed'));
+  });
 
   it('when built, then it is a create-class setup plan with the schema tag and six keys', () => {
     assert.equal(plan.schema, PLAN_SCHEMA);
@@ -157,13 +178,39 @@ describe('setup plan (Managed HSM)', () => {
     assert.equal(act.params.wrappingKeys, 'collectPublicCertificatesFromOfficers');
   });
 
-  it('when built, then service principals get the encryption role at key scope and Keyward Crypto User at /keys', () => {
+  // Issue 11 item 7: Managed HSM Crypto User can delete keys; Keyward's own role cannot.
+  it('when built, then service principals get the encryption role at key scope and Keyward a custom role at /keys without delete, purge or role management', () => {
     const sp = step(plan, 'assignHsmRole:A:exchange:exchangeOnline', 'assignHsmRole');
     assert.equal(sp.params.scope, '/keys/ck-ex');
     assert.equal(sp.params.roleDefinitionId, '33413926-3206-4cdd-b39a-83574fe37a17');
-    const own = step(plan, 'assignHsmRole:A:keyward:cryptoUser', 'assignHsmRole');
+    const own = step(plan, 'assignHsmRole:A:keyward:keyWriter', 'assignHsmRole');
     assert.equal(own.params.scope, '/keys');
-    assert.equal(own.params.roleDefinitionId, '21dbd100-6940-42c2-9190-5d6cb909625b');
+    assert.notEqual(own.params.roleDefinitionId, ROLES.managedHsmCryptoUser.id);
+    assert.equal(own.params.roleDefinitionId, KEYWARD_HSM_KEY_ROLE.id);
+    const actions = own.params.definition?.dataActions ?? [];
+    assert.ok(actions.includes('Microsoft.KeyVault/managedHsm/keys/create'));
+    for (const forbidden of FORBIDDEN_KEYWARD_DATA_ACTIONS) assert.ok(!actions.includes(forbidden), forbidden);
+    assert.ok(!actions.some((a) => a.includes('*')), 'no wildcards');
+  });
+
+  it('when built, then Keyward gives up its Administrator role after readiness and the plan says what it keeps', () => {
+    const revokes = plan.steps.filter((s) => s.kind === 'revokeHsmRole');
+    assert.deepEqual(revokes.map((s) => s.id), ['revokeHsmRole:A:keyward:administrator', 'revokeHsmRole:B:keyward:administrator']);
+    const verifyIndex = plan.steps.findIndex((s) => s.kind === 'verifyReadiness');
+    assert.ok(revokes.every((s) => s.index > verifyIndex));
+    const first = step(plan, 'revokeHsmRole:A:keyward:administrator', 'revokeHsmRole');
+    assert.equal(first.params.roleDefinitionId, ROLES.managedHsmAdministrator.id);
+    assert.deepEqual(first.params.keepAdministrators, [PEOPLE.operator.objectId]);
+    assert.match((plan.keywardRights ?? []).join(' '), /no delete, no purge/);
+    assert.match((plan.keywardRights ?? []).join(' '), /gives up Managed HSM Administrator/);
+  });
+
+  it('when Keyward is the only administrator named, then it keeps Administrator and the plan says so plainly', () => {
+    const draft = hsmDraft();
+    draft.hsm!.initialAdminObjectIds = [WRITER];
+    const alone = buildSetupPlan(spec(draft), CONTEXT);
+    assert.equal(alone.steps.filter((s) => s.kind === 'revokeHsmRole').length, 0);
+    assert.match((alone.keywardRights ?? []).join(' '), /stays Managed HSM Administrator, which can grant itself any role including key delete/);
   });
 
   it('when built, then the order is HSM → activation → roles → key → key role → backup per site', () => {
@@ -172,13 +219,14 @@ describe('setup plan (Managed HSM)', () => {
       'ensureResourceGroup:A',
       'ensureManagedHsm:A',
       'activateSecurityDomain:A',
-      'assignHsmRole:A:keyward:cryptoUser',
+      'assignHsmRole:A:keyward:keyWriter',
       'ensureKey:A:multiWorkload',
       'assignHsmRole:A:multiWorkload:m365DataAtRestEncryption',
       'backupKey:A:multiWorkload',
       'ensureKey:A:exchange',
       'assignHsmRole:A:exchange:exchangeOnline',
       'backupKey:A:exchange',
+      'revokeHsmRole:A:keyward:administrator',
     ]);
   });
 
@@ -294,6 +342,20 @@ describe('DEP plan', () => {
     const apply = step(plan, 'applyDep:exchange', 'applyDep');
     assert.match(apply.params.script, /New-DataEncryptionPolicy -Name 'Contoso-EX'/);
     assert.match(apply.params.scriptSha256, /^[0-9a-f]{64}$/);
+    // Issue 11 item 5: a mailbox DEP is removed with Set-Mailbox -DataEncryptionPolicy $null; no support request.
+    assert.ok(!plan.irreversible.some((n) => /support request/.test(n)), plan.irreversible.join(' | '));
+    assert.ok(plan.irreversible.some((n) => /Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy \$null/.test(n)));
+  });
+
+  it('when a multi-workload DEP is planned, then it says only Microsoft support can offboard it', () => {
+    const mwKeys = keyRefsOf(s).filter((k) => k.workload === 'multiWorkload');
+    const plan = buildDepPlan({
+      request: { scope: 'multiWorkload', tenantId: TENANT, policyName: 'Contoso-MW', keys: [{ uri: mwKeys[0]!.versionlessUri, subscriptionId: SUB_A }, { uri: mwKeys[1]!.versionlessUri, subscriptionId: SUB_B }] },
+      keys: mwKeys,
+      servicePrincipalObjectId: SP_OBJECT_IDS['c066d759-24ae-40e7-a56f-027002b5d3e4']!,
+      runner: 'operator',
+    });
+    assert.ok(plan.irreversible.some((n) => /Microsoft support/.test(n)));
   });
 
   it('when a SharePoint DEP is to be run by the executor, then it is refused', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { isAppError } from '../../../src/core';
-import { lit, litList, psAssign, psCode, psCommand, psLiteral } from '../../../src/customerKey';
-import { lexPowerShell } from './psTokens';
+import { lit, litList, psAssign, psCode, psCommand, psLiteral, psSwitchValue } from '../../../src/customerKey';
+import { loadPowerShellChecker, type PowerShellChecker } from '../../helpers/psScriptChecker';
 
 /** Values an attacker (or a careless paste) might put in a field that accepts free text. */
 const HOSTILE = [
@@ -32,12 +32,18 @@ const REFUSED = [
 ];
 
 describe('PowerShell literals', () => {
+  let checker: PowerShellChecker;
+  before(async () => {
+    checker = await loadPowerShellChecker();
+  });
+
   for (const value of HOSTILE) {
     it(`when ${JSON.stringify(value)} is emitted, then it stays one literal that decodes to itself`, () => {
-      const line = `Set-Thing -Value ${psLiteral(value)} -Other 'fixed'`;
-      const lexed = lexPowerShell(line);
-      assert.equal(lexed.skeleton, 'Set-Thing -Value <L> -Other <L>');
-      assert.deepEqual(lexed.literals, [value, 'fixed']);
+      const line = `Write-Warning -Message ${psLiteral(value)} -WarningAction 'Continue'`;
+      const lexed = checker.literalSkeleton(line);
+      assert.equal(lexed.skeleton, 'Write-Warning -Message <L> -WarningAction <L>');
+      assert.deepEqual(checker.check(line), []);
+      assert.deepEqual(lexed.literals, [value, 'Continue']);
     });
   }
 
@@ -48,14 +54,15 @@ describe('PowerShell literals', () => {
   }
 
   it('when a list is emitted, then each item is its own literal', () => {
-    const lexed = lexPowerShell(`X -A ${psLiteralListOf(["a'b", '$c'])}`);
-    assert.equal(lexed.skeleton, 'X -A <L>, <L>');
+    const lexed = checker.literalSkeleton(`Format-List -Property ${psLiteralListOf(["a'b", '$c'])}`);
+    assert.equal(lexed.skeleton, 'Format-List -Property <L>, <L>');
     assert.deepEqual(lexed.literals, ["a'b", '$c']);
   });
 
   it('when a command is rendered, then names are checked and code fragments must be variables or constants', () => {
     assert.equal(psCommand('Set-Mailbox', [['Identity', lit('a@b.com')], ['DataEncryptionPolicy', lit('P')]]), "Set-Mailbox -Identity 'a@b.com' -DataEncryptionPolicy 'P'");
     assert.equal(psCommand('Get-X', [['Ids', litList(['1', '2'])], ['Flag', psCode('$false')]]), "Get-X -Ids '1', '2' -Flag $false");
+    assert.equal(psCommand('Connect-ExchangeOnline', [['ShowBanner', psSwitchValue(false)]]), 'Connect-ExchangeOnline -ShowBanner:$false');
     assert.throws(() => psCommand('Get-X; rm', []), (e: unknown) => isAppError(e, 'Internal'));
     assert.throws(() => psCommand('Get-X', [['A B', lit('x')]]), (e: unknown) => isAppError(e, 'Internal'));
     assert.throws(() => psCommand('Get-X', [['A', psCode('$(whoami)')]]), (e: unknown) => isAppError(e, 'Internal'));

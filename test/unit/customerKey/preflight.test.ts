@@ -34,8 +34,12 @@ function allGreen(s: CustomerKeySpec): PreflightObservations {
     hsmLocations: Object.fromEntries(t.hsmLocations.map((x) => [x.subscriptionId, ok({ locations: ['West Europe', 'East US 2'] })])),
     permissions: Object.fromEntries(t.permissions.map((x) => [x.id, ok({ missingActions: [] })])),
     servicePrincipals: Object.fromEntries(t.servicePrincipals.map((x) => [x.appId, ok({ objectId: SP_OBJECT_IDS[x.appId] ?? '11111111-2222-4333-8444-555555555555' })])),
+    licences: ok([E5]),
   };
 }
+
+const E5 = { skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06', skuPartNumber: 'SPE_E5', capabilityStatus: 'Enabled', enabledUnits: 250, consumedUnits: 212, servicePlanNames: ['EXCHANGE_S_ENTERPRISE', 'CUSTOMER_KEY'], servicePlanIds: ['efb87545-963c-4e0d-99df-69c6916d9eb0', '6db1f1db-2b46-403f-be40-e39395f08dbb'] };
+const E3 = { skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3', capabilityStatus: 'Enabled', enabledUnits: 300, consumedUnits: 280, servicePlanNames: ['EXCHANGE_S_ENTERPRISE'], servicePlanIds: ['efb87545-963c-4e0d-99df-69c6916d9eb0'] };
 
 function line(lines: ChecklistLine[], id: string): ChecklistLine {
   const found = lines.find((l) => l.id === id);
@@ -87,6 +91,27 @@ describe('preflight', () => {
       assert.equal(summarizeChecklist(lines).ready, true);
     });
   }
+
+  // Issue 11 item 9: licences are a preflight line read from Graph subscribedSkus.
+  it('when the tenant holds a licence with the Customer Key plan, then the licence line passes, names it and says what mailbox DEPs need', () => {
+    const l = line(evaluatePreflight(premium, allGreen(premium), CONTEXT), 'licence:customerKey');
+    assert.equal(l.status, 'pass');
+    assert.match(l.detail, /SPE_E5 \(212 of 250 assigned, Enabled\) includes the CUSTOMER_KEY plan/);
+    assert.match(l.detail, /Each user mailbox that gets an Exchange mailbox DEP needs a licence/);
+  });
+
+  it('when no licence includes Customer Key, then the line fails and lists the qualifying licences; when Graph cannot be read, it is unknown with the permission to grant', () => {
+    const none = line(evaluatePreflight(premium, { ...allGreen(premium), licences: ok([E3]) }, CONTEXT), 'licence:customerKey');
+    assert.equal(none.status, 'fail');
+    assert.match(none.detail, /SPE_E3/);
+    assert.match(none.fix?.text ?? '', /Office 365 E5; Microsoft 365 E5; Microsoft 365 E5 Compliance/);
+    assert.ok(none.fix?.links?.some((link) => /customer-key-set-up/.test(link.url)));
+    const grace = line(evaluatePreflight(premium, { ...allGreen(premium), licences: ok([{ ...E5, capabilityStatus: 'Warning' }]) }, CONTEXT), 'licence:customerKey');
+    assert.equal(grace.status, 'warn');
+    const unread = line(evaluatePreflight(premium, { ...allGreen(premium), licences: fail('Insufficient privileges to complete the operation.', 'AzureForbidden') }, CONTEXT), 'licence:customerKey');
+    assert.equal(unread.status, 'unknown');
+    assert.match(unread.fix?.text ?? '', /LicenseAssignment\.Read\.All/);
+  });
 
   it('when nothing was observed, then every line is unknown, never green', () => {
     const lines = evaluatePreflight(premium, {}, CONTEXT);

@@ -185,7 +185,32 @@ describe('readiness', () => {
     assert.equal(line(lines, 'key:B:exchange:activated').status, 'fail');
   });
 
-  it('when both keys of a workload sit in one subscription and region, then the pair lines fail', () => {
+  it('when the activation status of an HSM was not read, then the activated line is unknown, never a pass', () => {
+    const lines = evaluateReadiness({
+      keys: keysOf(spec(hsmDraft()), (ref, o) => {
+        if (!(ref.site === 'A' && ref.workload === 'exchange' && o.container?.ok && o.container.value.kind === 'managedHsm')) return o;
+        const { activationStatus: _dropped, ...rest } = o.container.value;
+        return { ...o, container: { ok: true, value: rest } };
+      }),
+      now: NOW,
+    });
+    assert.equal(line(lines, 'key:A:exchange:activated').status, 'unknown');
+    assert.equal(line(lines, 'key:B:exchange:activated').status, 'pass');
+  });
+
+  it('when the activation status reads Unknown, then the activated line is unknown with what to do', () => {
+    const lines = evaluateReadiness({
+      keys: keysOf(spec(hsmDraft()), (ref, o) =>
+        o.container?.ok && o.container.value.kind === 'managedHsm' ? { ...o, container: { ok: true, value: { ...o.container.value, activationStatus: 'Unknown' } } } : o,
+      ),
+      now: NOW,
+    });
+    const activated = line(lines, 'key:A:exchange:activated');
+    assert.equal(activated.status, 'unknown');
+    assert.ok(activated.fix?.text);
+  });
+
+  it('when both keys of a workload sit in one subscription and region, then the subscriptions line fails and the regions line only warns', () => {
     const lines = evaluateReadiness({
       keys: keysOf(spec(), (ref, o) =>
         ref.site === 'B' && ref.workload === 'multiWorkload' && o.container?.ok
@@ -195,7 +220,8 @@ describe('readiness', () => {
       now: NOW,
     });
     assert.equal(line(lines, 'pair:multiWorkload:subscriptions').status, 'fail');
-    assert.equal(line(lines, 'pair:multiWorkload:regions').status, 'fail');
+    assert.equal(line(lines, 'pair:multiWorkload:regions').status, 'warn');
+    assert.match(line(lines, 'pair:multiWorkload:regions').detail, /recommend/);
     assert.equal(line(lines, 'pair:exchange:regions').status, 'pass');
   });
 

@@ -13,6 +13,7 @@ import { openSqliteDatabase, type SqliteDatabase } from '../../../src/store/sqli
 import { inventoryMigrations, SqlInventoryStore } from '../../../src/store/sqlInventoryStore';
 import { inventoryJourneyMigrations } from '../../../src/store/sqlOpsJourneyStore';
 import { depDownloadMigrations, SqlDepDownloadStore } from '../../../src/store/sqlDepDownloadStore';
+import { onboardingMigrations } from '../../../src/store/sqlOnboardingStore';
 import { DownloadService } from '../../../src/server/downloads';
 import type { AuditEventInput } from '../../../src/audit/auditRecord';
 import { CONTEXT, hsmDraft, premiumDraft } from '../customerKey/fixtures/specs';
@@ -87,7 +88,7 @@ export interface InventoryWorld {
 }
 
 export async function inventoryWorld(options: { seed?: boolean } = {}): Promise<InventoryWorld> {
-  const db = await openSqliteDatabase({ file: ':memory:', migrations: [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations] });
+  const db = await openSqliteDatabase({ file: ':memory:', migrations: [...inventoryMigrations, ...inventoryJourneyMigrations, ...depDownloadMigrations, ...onboardingMigrations] });
   const clock = new ManualClock(Date.UTC(2026, 10, 29, 9, 0));
   const inventory = new InventoryService({ store: new SqlInventoryStore(db), clock });
   const audit: AuditEventInput[] = [];

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { appError, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_TENANT_ID, silentLogger } from '../../../src/core';
+import { appError, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, silentLogger } from '../../../src/core';
 import type { DeletedContainer, ManagedHsmInfo, SubscriptionInfo, VaultInfo } from '../../../src/azure/ports';
 import { servicePrincipalFor, type DepScope } from '../../../src/customerKey';
 import { describeDepJourney, renderDepCard } from '../../../src/bot/dep/depCards';
@@ -28,6 +28,7 @@ import { HealthMonitor } from '../../../src/inventory/healthMonitor';
 import { currentVersion } from '../../../src/inventory/inventoryTypes';
 import { SqlOpsJourneyStore } from '../../../src/store/sqlOpsJourneyStore';
 import { recordingAudit } from './inventoryFixtures';
+import { SqlOnboardingStore } from '../../../src/store/sqlOnboardingStore';
 import { inventoryWorld, OPERATOR, vaultInfo, type InventoryWorld } from './inventoryFixtures';
 
 export interface OpsGalleryCard {
@@ -94,7 +95,8 @@ export function servicesFor(world: InventoryWorld, options: { coolingOffMs?: num
     cancel: async () => ({ ok: true }),
   };
   const reminders = new RotationReminders({ inventory: world.inventory, clock: world.clock, audit });
-  const dep = new DepJourneyService({ store: new SqlOpsJourneyStore<DepJourney>(world.db, 'dep'), inventory: world.inventory, reader: world.reader, checker: world.checker, downloads: world.downloads, audit, approvals, clock: world.clock, logger: silentLogger, tenantId: LOCAL_TENANT_ID, servicePrincipalObjectId: spObjectId });
+  const onboarding = new SqlOnboardingStore(world.db);
+  const dep = new DepJourneyService({ store: new SqlOpsJourneyStore<DepJourney>(world.db, 'dep'), inventory: world.inventory, reader: world.reader, checker: world.checker, downloads: world.downloads, audit, approvals, clock: world.clock, logger: silentLogger, tenantId: LOCAL_TENANT_ID, servicePrincipalObjectId: spObjectId, onboarding, featureState: async (sub) => (sub.startsWith(LOCAL_SUBSCRIPTIONS.secondary.id) ? 'Pending' : 'Registered') });
   const roll = new RollJourneyService({ store: new SqlOpsJourneyStore<RollJourney>(world.db, 'roll'), inventory: world.inventory, reminders, downloads: world.downloads, audit, approvals, clock: world.clock, logger: silentLogger, tenantId: LOCAL_TENANT_ID, servicePrincipalObjectId: spObjectId, custodiansRequired: true });
   const reader = new FakeTeardownReader(world);
   const started: string[] = [];
@@ -112,13 +114,13 @@ export function servicesFor(world: InventoryWorld, options: { coolingOffMs?: num
     purgeWatchIntervalMs: 6 * 3600_000,
     mayCancel: async (_requestId, objectId) => [LOCAL_PEOPLE.approverAlex.objectId, LOCAL_PEOPLE.approverBruno.objectId, LOCAL_PEOPLE.approverChen.objectId].includes(objectId),
   });
-  return { dep, roll, teardown, reminders, reader, submitted, started, audit };
+  return { dep, roll, teardown, reminders, reader, submitted, started, audit, onboarding };
 }
 
 /** `locale`: the cards' language (BCP 47), as the activity would give it; English by default. */
 export async function buildOpsGallery(locale?: string): Promise<OpsGalleryCard[]> {
   const world = await inventoryWorld();
-  const { dep, roll, teardown, reminders, reader } = servicesFor(world);
+  const { dep, roll, teardown, reminders, reader, onboarding } = servicesFor(world);
   const cards: OpsGalleryCard[] = [];
   const now = () => world.clock.now();
   const depCard = async (j: DepJourney) => renderDepCard(j, { pairs: await world.inventory.pairs(), deps: await journeyDeps(world.inventory, j), appOnly: false, now: now(), locale });
@@ -133,6 +135,11 @@ export async function buildOpsGallery(locale?: string): Promise<OpsGalleryCard[]
   cards.push({ name: 'dep-2-keys-red', title: 'dep: the keys are checked in Azure first; a red line stops the journey', card: await depCard(red) });
   world.checker.red.clear();
   d = await dep.submitScope(at(red), OPERATOR, { scope: 'exchange', source: 'inventory', pairId: (await pairOf('exchange')).pairId });
+  cards.push({ name: 'dep-2b-onboarding', title: 'dep: onboarding comes first (checked before every policy): the script, the mandatory retention period of both subscriptions, the fallback', card: await depCard(d) });
+  const onboardingFixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'customerKey', 'fixtures', name), 'utf8');
+  d = await dep.submitOnboardingOutput(at(d), OPERATOR, { onboardingScenario: 'MDEP', onboardingOutput: onboardingFixture('onboarding-requested.txt') });
+  cards.push({ name: 'dep-2c-onboarding-requested', title: 'dep: onboarding requested, Microsoft not done yet; paste newer output later', card: await depCard(d) });
+  d = await dep.confirmOnboardingByMicrosoft(at(d), OPERATOR, { onboardingReference: 'Support request 2612010040001234' });
   cards.push({ name: 'dep-3-details', title: 'dep: Exchange mailbox policy details', card: await depCard(d) });
   d = await dep.submitDetails(at(d), OPERATOR, { policyName: 'Contoso-EX', description: 'Legal department', mailboxScope: 'list', mailboxes: 'adele@contoso.com\nmeganb@contoso.com', validate: 'true' });
   cards.push({ name: 'dep-4-script', title: 'dep: the ready-to-run script as a code block and a short-lived .ps1 download', card: await depCard(d) });
@@ -140,6 +147,7 @@ export async function buildOpsGallery(locale?: string): Promise<OpsGalleryCard[]
   cards.push({ name: 'dep-5-evidence', title: 'dep: paste what PowerShell printed', card: await depCard(d) });
   let s = await dep.start(OPERATOR, 'gallery', {});
   s = await dep.submitScope(at(s), OPERATOR, { scope: 'sharePoint', source: 'inventory', pairId: (await pairOf('sharePoint')).pairId });
+  s = await dep.confirmOnboardingByMicrosoft(at(s), OPERATOR, { onboardingReference: 'Support request 2612010040005678' });
   s = await dep.submitDetails(at(s), OPERATOR, { adminUrls: 'https://contoso-admin.sharepoint.com' });
   s = await dep.ranIt(at(s), OPERATOR);
   s = await dep.submitEvidence(at(s), OPERATOR, { 'evidence.0': fs.readFileSync(path.join(FIXTURES, 'spo-registering.txt'), 'utf8') });
@@ -211,6 +219,7 @@ export async function buildOpsGallery(locale?: string): Promise<OpsGalleryCard[]
         deps: await world.inventory.deps(),
         health: (key) => healthOf.get(key.id),
         journeys: [{ journey: d, line: describeDepJourney(d, locale), resumeVerb: 'dep.resume' }],
+        onboarding: await onboarding.list(LOCAL_TENANT_ID),
         now: now(),
         locale,
       }),

@@ -2,19 +2,34 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, silentLogger } from '../../../src/core';
-import { DepJourneyService } from '../../../src/journeys/depJourneyService';
+import { DepJourneyService, type OnboardingRecords } from '../../../src/journeys/depJourneyService';
+import { WORKLOADS } from '../../../src/customerKey';
+import { SqlOnboardingStore } from '../../../src/store/sqlOnboardingStore';
 import type { DepJourney } from '../../../src/journeys/depJourney';
 import { SqlOpsJourneyStore } from '../../../src/store/sqlOpsJourneyStore';
 import { LOCAL_M365_SERVICE_PRINCIPALS } from '../../../src/core';
-import { lexPowerShell } from '../customerKey/psTokens';
+import { loadPowerShellChecker } from '../../helpers/psScriptChecker';
 import { inventoryWorld, OBSERVER, OPERATOR, VERSIONS, vaultInfo, type InventoryWorld } from '../inventory/inventoryFixtures';
 
 const FIXTURES = path.join(__dirname, '..', 'customerKey', 'fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 
-function serviceIn(world: InventoryWorld, options: { appOnly?: boolean } = {}) {
+function serviceIn(world: InventoryWorld, options: { appOnly?: boolean; onboarded?: boolean; featureState?: (subscriptionId: string) => Promise<string> } = {}) {
   const submitted: unknown[] = [];
+  const records = new SqlOnboardingStore(world.db);
+  // Every workload already onboarded unless a test says otherwise (the seeding finishes before any read).
+  const seeded =
+    options.onboarded === false
+      ? Promise.resolve()
+      : Promise.all(WORKLOADS.map((workload) => records.put({ tenantId: LOCAL_TENANT_ID, workload, state: 'onboarded', problems: [], updatedAt: world.clock.now().toISOString(), updatedBy: OPERATOR.aadObjectId }))).then(() => undefined);
+  const onboarding: OnboardingRecords = {
+    get: async (tenantId, workload) => (await seeded, records.get(tenantId, workload)),
+    put: async (record) => (await seeded, records.put(record)),
+    list: async (tenantId) => (await seeded, records.list(tenantId)),
+  };
   const service = new DepJourneyService({
+    onboarding,
+    featureState: options.featureState ?? (async () => 'Registered'),
     store: new SqlOpsJourneyStore<DepJourney>(world.db, 'dep'),
     inventory: world.inventory,
     reader: world.reader,
@@ -29,7 +44,7 @@ function serviceIn(world: InventoryWorld, options: { appOnly?: boolean } = {}) {
     keyUriOptions: { extraHostSuffixes: { vault: ['vault.localhost'], managedHsm: ['managedhsm.localhost'] } },
     ...(options.appOnly ? { exchangeAppOnly: { organization: 'contoso.onmicrosoft.com' } } : {}),
   });
-  return { service, submitted };
+  return { service, submitted, onboarding };
 }
 
 const at = (j: DepJourney) => ({ journeyId: j.id, version: j.version });
@@ -60,6 +75,51 @@ describe('DEP journey', () => {
     assert.equal(dep.state, 'Scripted');
     assert.equal(dep.scriptSha256, j.script!.sha256);
     assert.ok(world.audit.some((e) => e.action === 'dep.script.generated' && (e.details as { scriptSha256: string }).scriptSha256 === j.script!.sha256));
+  });
+
+  // Issue 11 item 8: onboarding is a step before any DEP step.
+  it('when the workload is not onboarded, then the journey stops at the onboarding step with the script; failed, requested and done outputs are recorded, and only done lets the policy go on', async () => {
+    const { service, onboarding } = serviceIn(world, { onboarded: false, featureState: async (sub) => (sub === LOCAL_SUBSCRIPTIONS.primary.id ? 'Registered' : 'Pending') });
+    let j = await service.start(OPERATOR, 'conv', {});
+    j = await service.submitScope(at(j), OPERATOR, { scope: 'multiWorkload', source: 'inventory', pairId: (await pairFor('multiWorkload')).pairId });
+    assert.equal(j.stage, 'onboarding', JSON.stringify(j.errors));
+    assert.match(j.onboarding?.script?.script ?? '', /New-CustomerKeyOnboardingRequest -OrganizationId '[^']+' -Scenario 'MDEP' .*-OnboardingMode 'Validate'/);
+    assert.match(j.onboarding?.script?.script ?? '', /-OnboardingMode 'Enable'/);
+    assert.deepEqual(j.onboarding?.mrp.map((m) => [m.site, m.state, m.pendingSince !== undefined]), [['A', 'Registered', false], ['B', 'Pending', true]]);
+    // No way round it: details are refused while the workload is not onboarded.
+    const around = await service.submitDetails(at(j), OPERATOR, { policyName: 'Contoso-MW' });
+    assert.equal(around.stage, 'onboarding');
+    assert.equal(around.script, undefined);
+
+    j = await service.submitOnboardingOutput(at(around), OPERATOR, { onboardingOutput: fixture('onboarding-failed.txt') });
+    assert.equal(j.stage, 'onboarding');
+    assert.equal((await onboarding.get(LOCAL_TENANT_ID, 'multiWorkload'))?.state, 'failed');
+    assert.match(j.errors.onboardingOutput ?? '', /MandatoryRetentionPeriod; KeyPermissions/);
+    j = await service.submitOnboardingOutput(at(j), OPERATOR, { onboardingOutput: fixture('onboarding-requested.txt') });
+    assert.equal(j.stage, 'onboarding');
+    assert.equal((await onboarding.get(LOCAL_TENANT_ID, 'multiWorkload'))?.state, 'requested');
+    assert.equal((await onboarding.get(LOCAL_TENANT_ID, 'multiWorkload'))?.requestId, '3c1e6a52-90f4-4b1e-8d0e-7a4f2b9c1d11');
+    j = await service.submitOnboardingOutput(at(j), OPERATOR, { onboardingOutput: fixture('onboarding-done.txt') });
+    assert.equal(j.stage, 'details', JSON.stringify(j.errors));
+    assert.equal((await onboarding.get(LOCAL_TENANT_ID, 'multiWorkload'))?.state, 'onboarded');
+    assert.ok(world.audit.some((e) => e.action === 'dep.onboarding.recorded'));
+    // The next policy of the same workload skips the step.
+    let next = await service.start(OPERATOR, 'conv', {});
+    next = await service.submitScope(at(next), OPERATOR, { scope: 'multiWorkload', source: 'inventory', pairId: (await pairFor('multiWorkload')).pairId });
+    assert.equal(next.stage, 'details');
+  });
+
+  it('when a workload is not covered by the module, then Microsoft\'s confirmation with a reference onboards it; without a reference it is refused', async () => {
+    const { service, onboarding } = serviceIn(world, { onboarded: false });
+    let j = await service.start(OPERATOR, 'conv', {});
+    j = await service.submitScope(at(j), OPERATOR, { scope: 'sharePoint', source: 'inventory', pairId: (await pairFor('sharePoint')).pairId });
+    assert.equal(j.stage, 'onboarding');
+    j = await service.confirmOnboardingByMicrosoft(at(j), OPERATOR, { onboardingReference: '' });
+    assert.match(j.errors.onboardingReference ?? '', /reference/);
+    j = await service.confirmOnboardingByMicrosoft(at(j), OPERATOR, { onboardingReference: 'Support request 2612010040001234' });
+    assert.equal(j.stage, 'details');
+    assert.equal((await onboarding.get(LOCAL_TENANT_ID, 'sharePoint'))?.state, 'confirmedByMicrosoft');
+    assert.equal((await onboarding.get(LOCAL_TENANT_ID, 'sharePoint'))?.reference, 'Support request 2612010040001234');
   });
 
   it('when the SharePoint pair is chosen, then Register-SPODataEncryptionPolicy gets vault name, key name and the current version of each key, one geo per admin URL', async () => {
@@ -133,8 +193,10 @@ describe('DEP journey', () => {
     const benign = await go({ policyName: 'Contoso-EX', description: 'Legal', mailboxScope: 'list', mailboxes: 'adele@contoso.com' });
     const tricky = await go({ policyName: 'Contoso-EX', description: "Legal'; Remove-Mailbox -Identity * #", mailboxScope: 'list', mailboxes: "o'brien'+x@contoso.com" });
     assert.equal(tricky.stage, 'review', JSON.stringify(tricky.errors));
-    const a = lexPowerShell(benign.script!.script);
-    const b = lexPowerShell(tricky.script!.script);
+    const checker = await loadPowerShellChecker();
+    const a = checker.literalSkeleton(benign.script!.script);
+    const b = checker.literalSkeleton(tricky.script!.script);
+    assert.deepEqual(checker.check(tricky.script!.script), []);
     assert.equal(b.skeleton, a.skeleton, 'hostile but valid values change literals only, never code');
     assert.ok(b.literals.includes("Legal'; Remove-Mailbox -Identity * #"));
     assert.ok(b.literals.includes("o'brien'+x@contoso.com"));

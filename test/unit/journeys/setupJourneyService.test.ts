@@ -125,6 +125,33 @@ describe('setup journey service', () => {
     assertValidCard(renderSetupCard(again, cardContext), 'red preflight card');
   });
 
+  // Issue 11 item 8: the mandatory-retention wait is never silent and never forever.
+  it('when Microsoft has not confirmed the mandatory retention period yet, then each re-check says for how long and what to do, and after five business days says to contact Microsoft', async () => {
+    const { service, reader, clock } = await setup();
+    reader.features.set(B, 'Pending');
+    let j = await walkPremium(service, await service.start(operator, 'c', {}));
+    const lineOf = (journey: SetupJourney) => journey.preflight?.lines.find((l) => l.id === 'mandatoryRetention:B');
+    assert.equal(lineOf(j)?.status, 'fail');
+    assert.match(lineOf(j)?.detail ?? '', /is Pending \(0 business days so far\).*Make sure Microsoft was told/);
+    assert.match(lineOf(j)?.fix?.text ?? '', /re-checks the registration when you press "Run the checks again"/);
+    const since = j.preflight?.mandatoryRetentionPendingSince?.[B];
+    assert.ok(since);
+    clock.advance(2 * 86_400_000); // Sunday 29 Nov → Tuesday 1 Dec: Monday and Tuesday
+    j = await service.rerunPreflight(at(j), operator);
+    assert.equal(j.preflight?.mandatoryRetentionPendingSince?.[B], since, 'the wait counts from the first time it was seen pending');
+    assert.match(lineOf(j)?.detail ?? '', /2 business days so far/);
+    clock.advance(2 * 86_400_000); // Thursday 3 Dec: four business days, not yet five
+    j = await service.rerunPreflight(at(j), operator);
+    assert.doesNotMatch(lineOf(j)?.detail ?? '', /Contact Microsoft now/);
+    clock.advance(5 * 86_400_000); // Tuesday 8 Dec: seven business days
+    j = await service.rerunPreflight(at(j), operator);
+    assert.match(lineOf(j)?.detail ?? '', /for 7 business days, longer than Microsoft's usual five\. Contact Microsoft now.*Get-AzProviderFeature/);
+    reader.features.set(B, 'Registered');
+    j = await service.rerunPreflight(at(j), operator);
+    assert.equal(j.preflight?.ready, true);
+    assert.equal(j.preflight?.mandatoryRetentionPendingSince, undefined);
+  });
+
   it('when a stale card is clicked, then nothing changes and the current card comes back with a note', async () => {
     const { service } = await setup();
     const start = await service.start(operator, 'c', {});
