@@ -46,14 +46,20 @@ async function post(url: string, body: string): Promise<void> {
   await response.arrayBuffer();
 }
 
-async function latencies(url: string, connectorUrl: string, turns: number): Promise<number[]> {
+/** CPU time of this process (bot, connector and client together: the same for every bot measured) per sequential turn, in ms. */
+const cpuPerTurn: Record<string, number[]> = {};
+
+async function latencies(url: string, connectorUrl: string, turns: number, name?: string): Promise<number[]> {
   const out: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < turns; i += 1) {
     const body = JSON.stringify(messageActivity('help', { serviceUrl: connectorUrl, conversationId: `lat-${i % 8}` }));
     const started = process.hrtime.bigint();
     await post(url, body);
     out.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
+  const used = process.cpuUsage(cpu);
+  if (name) (cpuPerTurn[name] ??= []).push((used.user + used.system) / 1000 / turns);
   return out;
 }
 
@@ -94,7 +100,7 @@ async function main(): Promise<void> {
     for (const bot of round % 2 === 0 ? bots : [...bots].reverse()) {
       const telemetry = bot.traced ? startBenchTelemetry() : undefined;
       connector.reset();
-      results[bot.name]!.lat.push(...(await latencies(bot.url, connector.url, TURNS)));
+      results[bot.name]!.lat.push(...(await latencies(bot.url, connector.url, TURNS, bot.name)));
       connector.reset();
       results[bot.name]!.tps.push(await throughput(bot.url, connector.url, TURNS * 2, CONCURRENCY));
       if (telemetry) {
@@ -112,7 +118,9 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ turns: TURNS, rounds: ROUNDS, concurrency: CONCURRENCY, node: process.version, cpus: os.cpus().length, summary }, null, 2));
   const t = summary.keywardTraced!;
   console.log(`ratio keyward/echo: median latency ${(k.medianMs / e.medianMs).toFixed(2)}×, p99 ${(k.p99Ms / e.p99Ms).toFixed(2)}×, throughput ${(e.turnsPerSecond / k.turnsPerSecond).toFixed(2)}× slower (target ≤ 1.5×)`);
-  console.log(`ratio tracing on/off: median latency ${(t.medianMs / k.medianMs).toFixed(3)}×, p99 ${(t.p99Ms / k.p99Ms).toFixed(3)}×, throughput ${(k.turnsPerSecond / t.turnsPerSecond).toFixed(3)}× slower (target < 1.10×; ${spans} spans exported)`);
+  const cpu = (name: string) => percentile(cpuPerTurn[name] ?? [], 50);
+  console.log(`CPU per turn (this process: bot, connector and client): echo ${cpu('echo').toFixed(2)} ms, keyward ${cpu('keyward').toFixed(2)} ms, keyward traced ${cpu('keywardTraced').toFixed(2)} ms (median of ${ROUNDS} rounds; less sensitive than latency to other processes on a shared machine)`);
+  console.log(`ratio tracing on/off: CPU per turn ${(cpu('keywardTraced') / cpu('keyward')).toFixed(3)}×, median latency ${(t.medianMs / k.medianMs).toFixed(3)}×, p99 ${(t.p99Ms / k.p99Ms).toFixed(3)}×, throughput ${(k.turnsPerSecond / t.turnsPerSecond).toFixed(3)}× slower (target < 1.10×; ${spans} spans exported)`);
   await echo.close();
   await keyward.stop();
   await connector.stop();
