@@ -1,5 +1,5 @@
 import { LOCAL_PEOPLE, type LocalPerson } from '../../src/core';
-import type { ChatClient } from '../../src/cli/demoScenario';
+import type { ScenarioClient } from '../../src/cli/demoScenario';
 import type { PlaygroundMessage } from '../../src/cli/playgroundClient';
 import { PLAYGROUND_CONVERSATIONS } from '../../src/cli/playgroundConfig';
 import { invokeActivity, membersAddedActivity, messageActivity, postActivity } from './activities';
@@ -10,7 +10,7 @@ import type { FakeConnector } from './fakeConnector';
  * HTTP POSTs to Keyward's /api/messages (as Teams sends them), and what the bot posts or updates
  * arrives on the fake Bot Connector, where it is read back as the playground would show it.
  */
-export class DirectChatClient implements ChatClient {
+export class DirectChatClient implements ScenarioClient {
   private constructor(
     private readonly botUrl: () => string,
     private readonly connector: FakeConnector,

@@ -3,11 +3,13 @@ import { type EmulatorRequest, type EmulatorResponse, json } from '../http/emula
 import { type Route, route } from '../http/router';
 import type { EmulatorModel } from '../model/emulatorModel';
 import type { PrincipalRecord } from '../model/records';
+import { LOCAL_PEOPLE } from '../../core';
 
 /**
  * The sliver of Microsoft Graph Keyward needs: service principals by appId (to turn the
  * Microsoft 365 apps' well-known app ids into this tenant's object ids) and by object id, and
- * users by object id (`npm run doctor` checks the approval policy's people against the tenant).
+ * users by object id (the people pickers' choices are checked against the directory, and
+ * `npm run doctor` checks the approval policy's people against the tenant).
  */
 export function graphRoutes(model: EmulatorModel): Route[] {
   const servicePrincipals = () => model.principals.list().filter((p) => p.clientId !== undefined);
@@ -30,11 +32,13 @@ export function graphRoutes(model: EmulatorModel): Route[] {
       }
       return json(200, { '@odata.context': context(request), value: items.map(servicePrincipalJson) });
     }),
-    // https://learn.microsoft.com/graph/api/user-get (GET /users/{id}); $select is accepted and ignored.
+    // https://learn.microsoft.com/graph/api/user-get: a user of the tenant by id (or UPN); 404
+    // Request_ResourceNotFound for anyone else, service principals included.
     route('GET', /^\/v1\.0\/users\/(?<id>[^/]+)$/i, (request, { id = '' }) => {
-      const user = model.principals.byObjectId(id);
-      if (!user || user.kind !== 'User') return graphNotFound(request, id);
-      return json(200, { '@odata.context': `${request.origin}/v1.0/$metadata#users/$entity`, id: user.objectId, displayName: user.displayName, accountEnabled: true });
+      const key = decodeURIComponent(id).toLowerCase();
+      const principal = model.principals.list().find((p) => p.kind === 'User' && (p.objectId === key || upnOf(p)?.toLowerCase() === key));
+      if (!principal) return graphNotFound(request, decodeURIComponent(id));
+      return json(200, { '@odata.context': `${request.origin}/v1.0/$metadata#users/$entity`, ...userJson(principal) });
     }),
     route('GET', /^\/v1\.0\/servicePrincipals\/(?<id>[^/]+)$/i, (request, { id = '' }) => {
       const principal = model.principals.byObjectId(id);
@@ -42,6 +46,16 @@ export function graphRoutes(model: EmulatorModel): Route[] {
       return json(200, { '@odata.context': `${context(request)}/$entity`, ...servicePrincipalJson(principal) });
     }),
   ];
+}
+
+/** The playground people have a UPN in core's local tenant; other users get none. */
+function upnOf(principal: PrincipalRecord): string | undefined {
+  return Object.values(LOCAL_PEOPLE).find((person) => person.objectId === principal.objectId)?.upn;
+}
+
+function userJson(principal: PrincipalRecord) {
+  const upn = upnOf(principal);
+  return { id: principal.objectId, displayName: principal.displayName, ...(upn ? { userPrincipalName: upn, mail: upn } : {}), accountEnabled: true };
 }
 
 function servicePrincipalJson(principal: PrincipalRecord) {
