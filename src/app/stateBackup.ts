@@ -6,9 +6,11 @@ import type { Config } from '../config';
 import { ChainedAuditLog, formatAnchor, SYSTEM_ACTOR, verifyAuditStream, verifyDigestChain, type AuditAnchor, type AuditDigest } from '../audit';
 import { AuditDigestDirectory, publicKeyFileFor } from '../store/auditDigestFiles';
 import { SqlAuditStore } from '../store/sqlAuditStore';
-import type { SqlValue } from '../store/sqlDatabase';
+import type { SqlDatabase, SqlValue } from '../store/sqlDatabase';
+import { PostgresDatabase } from '../store/postgresDatabase';
 import { openSqliteDatabase } from '../store/sqliteDatabase';
-import { importTable, openSqliteSnapshot, type SnapshotTable, type StoreSnapshot } from '../store/storeSnapshot';
+import { importTable, openPostgresSnapshot, openSqliteSnapshot, type SnapshotTable, type StoreSnapshot } from '../store/storeSnapshot';
+import { resetSequences } from './storeCopy';
 import { sqliteFileIn } from './keywardStore';
 import { KEYWARD_MIGRATIONS } from './storeSchema';
 
@@ -42,6 +44,18 @@ export function statePathsFrom(config: Pick<Config, 'dataDir' | 'backupDir' | 'a
   };
 }
 
+/**
+ * Keyward's PostgreSQL database (KEYWARD_STORE=postgres) for backup and restore: how to open it —
+ * read-only for a backup; for a restore, without migrations (the restore applies the copy's own
+ * inside its transaction) — and how to name it in messages (never with a password).
+ */
+export interface PostgresLocation {
+  open(options: { readOnly: boolean }): Promise<SqlDatabase>;
+  where: string;
+  /** A directory inside the data directory that belongs to the database (the local server's), not to Keyward's files. */
+  serverDir?: string;
+}
+
 type FileRole = 'digests' | 'signingKey' | 'executor' | 'securityDomains' | 'keyBackups';
 
 export interface BackupManifest {
@@ -69,7 +83,7 @@ const MANIFEST = 'manifest.json';
  * copied after the snapshot, so every file a stored row names is there. The manifest is written
  * last: a directory without one is not a backup.
  */
-export async function backupState(options: { paths: StatePaths; out: string; clock: Clock; keywardVersion: string; log(line: string): void }): Promise<BackupManifest> {
+export async function backupState(options: { paths: StatePaths; out: string; clock: Clock; keywardVersion: string; log(line: string): void; postgres?: PostgresLocation }): Promise<BackupManifest> {
   const { paths, log } = options;
   const out = path.resolve(options.out);
   if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw appError('BackupRefused', `${out} is not empty. Back up into a new directory (one per backup), e.g. --out ${out}-${options.clock.now().toISOString().slice(0, 10)}.`);
@@ -77,7 +91,7 @@ export async function backupState(options: { paths: StatePaths; out: string; clo
   fs.mkdirSync(path.join(out, 'store'), { recursive: true, mode: 0o700 });
   fs.chmodSync(out, 0o700);
 
-  const snapshot = await openSqliteSnapshot(paths.storeFile);
+  const snapshot = options.postgres ? await postgresSnapshot(options.postgres) : await openSqliteSnapshot(paths.storeFile);
   const createdAt = options.clock.now().toISOString();
   const tables: BackupManifest['tables'] = [];
   try {
@@ -85,13 +99,13 @@ export async function backupState(options: { paths: StatePaths; out: string; clo
   } finally {
     await snapshot.close();
   }
-  log(`Store: ${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows, read in one consistent snapshot.`);
+  log(`Store (${options.postgres ? `PostgreSQL ${options.postgres.where}` : 'SQLite'}): ${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows, read in one consistent snapshot.`);
 
   // Prove the copy: restore it into a scratch database and verify the audit chain in it.
   const scratch = path.join(out, '.verify.sqlite');
   let audit: BackupManifest['audit'];
   try {
-    audit = await loadAndVerify(out, { migrations: [...snapshot.migrations], tables }, scratch, publicKeyFileFor(paths.signingKeyFile), undefined);
+    audit = await loadAndVerifySqlite(out, { migrations: [...snapshot.migrations], tables }, scratch, publicKeyFileFor(paths.signingKeyFile), undefined);
   } finally {
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${scratch}${suffix}`, { force: true });
   }
@@ -131,25 +145,33 @@ export interface RestoreResult {
 }
 
 /**
- * `npm run restore`: puts a backup back into an EMPTY data directory. Refuses a copy that is
- * incomplete or altered (checksums), from a newer Keyward (unknown migrations), whose audit chain
- * does not verify, or that is older than the newest signed digest Keyward wrote (the digests kept
- * outside Keyward, `digestsDir`): restoring it would silently drop audited actions, so the refusal
- * says which records and which period would be lost. A successful restore is itself audited.
+ * `npm run restore`: puts a backup back into an EMPTY data directory — and, with
+ * KEYWARD_STORE=postgres, an empty PostgreSQL database. Refuses a copy that is incomplete or
+ * altered (checksums), from a newer Keyward (unknown migrations), whose audit chain does not
+ * verify, or that is older than the newest signed digest Keyward wrote (the digests kept outside
+ * Keyward, `digestsDir`): restoring it would silently drop audited actions, so the refusal says
+ * which records and which period would be lost. A successful restore is itself audited. The copy
+ * is engine-neutral: one taken from SQLite restores into PostgreSQL and the other way round.
+ *
+ * On PostgreSQL everything happens in ONE transaction — the copy's migrations, every row, the
+ * audit chain verified against the copy's manifest and digests, the sequences moved on, the
+ * restore's own audit record — so a refusal at any point leaves the database as empty as it was.
  */
-export async function restoreState(options: { paths: StatePaths; from: string; digestsDir?: string; publicKeyFile?: string; acceptLoss?: boolean; clock: Clock; log(line: string): void }): Promise<RestoreResult> {
-  const { paths, log } = options;
+export async function restoreState(options: { paths: StatePaths; from: string; digestsDir?: string; publicKeyFile?: string; acceptLoss?: boolean; clock: Clock; log(line: string): void; postgres?: PostgresLocation }): Promise<RestoreResult> {
+  const { paths, log, postgres } = options;
   const from = path.resolve(options.from);
   const manifest = readManifest(from);
   checkFiles(from, manifest);
   const unknown = manifest.migrations.filter((id) => !KEYWARD_MIGRATIONS.some((m) => m.id === id));
   if (unknown.length > 0) throw appError('BackupRefused', `This copy was made by a newer Keyward (${manifest.keywardVersion}; migrations ${unknown.join(', ')} are unknown here). Restore it with that version or newer.`);
-  if (fs.existsSync(paths.dataDir) && fs.readdirSync(paths.dataDir).length > 0) {
+  const present = fs.existsSync(paths.dataDir) ? fs.readdirSync(paths.dataDir).filter((name) => !postgres?.serverDir || path.resolve(paths.dataDir, name) !== path.resolve(postgres.serverDir)) : [];
+  if (present.length > 0) {
     throw appError('BackupRefused', `The data directory ${paths.dataDir} is not empty. Restore only into an empty directory: stop Keyward, move ${paths.dataDir} aside (keep it until the restore is checked), then run restore again.`);
   }
 
   // The newest signed digest kept outside Keyward, if any: the copy must reach at least that far.
-  const external = readExternalDigests(options.digestsDir ?? paths.digestDir, options.publicKeyFile ?? path.join(from, 'files', 'signingKey', path.basename(publicKeyFileFor(paths.signingKeyFile))));
+  const copyPublicKey = path.join(from, 'files', 'signingKey', path.basename(publicKeyFileFor(paths.signingKeyFile)));
+  const external = readExternalDigests(options.digestsDir ?? paths.digestDir, options.publicKeyFile ?? copyPublicKey);
   const head = manifest.audit.head;
   let loss: { from: number; to: number; until: string } | undefined;
   if (external.last && (!head || external.last.toSequence > head.sequence)) {
@@ -166,53 +188,87 @@ export async function restoreState(options: { paths: StatePaths; from: string; d
     log(`ACCEPTED LOSS (--accept-loss): ${what}.`);
   }
 
-  fs.mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
-  const restoring = `${paths.storeFile}.restoring`;
-  let audit: BackupManifest['audit'];
-  try {
-    audit = await loadAndVerify(from, manifest, restoring, path.join(from, 'files', 'signingKey', path.basename(publicKeyFileFor(paths.signingKeyFile))), { anchors: external.anchors.filter((anchor) => anchor.sequence <= (head?.sequence ?? 0)), rewrite: pathRewriter(manifest.sourcePaths, paths) });
-  } catch (error) {
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${restoring}${suffix}`, { force: true });
-    throw error;
-  }
+  const verifyWith = { anchors: external.anchors.filter((anchor) => anchor.sequence <= (head?.sequence ?? 0)), rewrite: pathRewriter(manifest.sourcePaths, paths), expect: manifest.audit };
+  const restoredEntry = (audit: BackupManifest['audit']) => ({
+    actor: SYSTEM_ACTOR,
+    action: 'state.restored',
+    target: 'keyward',
+    outcome: 'info' as const,
+    details: { backupCreatedAt: manifest.createdAt, backupHead: audit.head ? formatAnchor(audit.head) : null, backupEngine: manifest.engine, restoredInto: postgres ? 'postgres' : 'sqlite', newestExternalDigest: external.last ? external.last.number : null, keywardVersion: manifest.keywardVersion, ...(loss ? { lostRecords: `${loss.from}-${loss.to}`, lostUntil: loss.until } : {}) },
+  });
 
-  // Files back where this configuration keeps them (a digest directory that already has digests — the copy kept outside — is left as it is).
-  const targets: Record<FileRole, string> = { digests: paths.digestDir, signingKey: path.dirname(paths.signingKeyFile), executor: paths.executorDir, securityDomains: paths.securityDomainDir, keyBackups: paths.keyBackupDir };
-  const keepDigests = fs.existsSync(paths.digestDir) && fs.readdirSync(paths.digestDir).length > 0;
-  let restoredFiles = 0;
-  for (const file of manifest.files) {
-    if (file.role === 'digests' && keepDigests) continue;
-    const target = path.join(targets[file.role], file.path);
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    fs.copyFileSync(path.join(from, 'files', file.role, file.path), target);
-    fs.chmodSync(target, 0o600);
-    restoredFiles += 1;
-  }
-  fs.renameSync(restoring, paths.storeFile);
-  fs.chmodSync(paths.storeFile, 0o600);
-
-  // The restore is itself on the record, at the end of the restored chain.
-  const db = await openSqliteDatabase({ file: paths.storeFile, migrations: KEYWARD_MIGRATIONS.filter((m) => manifest.migrations.includes(m.id)) });
-  let newHead: AuditAnchor | null = audit.head;
+  // A PostgreSQL target must be empty and not ahead of the copy (checked before anything is written).
+  const db = postgres ? await postgres.open({ readOnly: false }) : undefined;
   try {
-    const log = new ChainedAuditLog(new SqlAuditStore(db), options.clock);
-    const record = await db.atomic(() =>
-      log.append({ actor: SYSTEM_ACTOR, action: 'state.restored', target: 'keyward', outcome: 'info', details: { backupCreatedAt: manifest.createdAt, backupHead: audit.head ? formatAnchor(audit.head) : null, newestExternalDigest: external.last ? external.last.number : null, keywardVersion: manifest.keywardVersion, ...(loss ? { lostRecords: `${loss.from}-${loss.to}`, lostUntil: loss.until } : {}) } }),
-    );
-    newHead = { sequence: record.sequence, hash: record.hash };
+    if (db && postgres) await checkEmptyTarget(db, manifest, postgres.where);
+
+    // Files back where this configuration keeps them (a digest directory that already has digests — the copy kept outside — is left as it is).
+    fs.mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
+    const targets: Record<FileRole, string> = { digests: paths.digestDir, signingKey: path.dirname(paths.signingKeyFile), executor: paths.executorDir, securityDomains: paths.securityDomainDir, keyBackups: paths.keyBackupDir };
+    const keepDigests = fs.existsSync(paths.digestDir) && fs.readdirSync(paths.digestDir).length > 0;
+    const written: string[] = [];
+    const created: string[] = [];
+    // What this restore made (files, and directories that did not exist) goes again when it fails.
+    const undoFiles = () => {
+      for (const file of written) fs.rmSync(file, { force: true });
+      for (const dir of created.reverse()) fs.rmSync(dir, { recursive: true, force: true });
+    };
+
+    let audit: BackupManifest['audit'];
+    let newHead: AuditAnchor | null;
+    if (db && postgres) {
+      // Files first (the data directory was empty: a failure below removes them again), then the
+      // database in one transaction — the commit is the restore.
+      try {
+        copyFilesOut(from, manifest, targets, keepDigests, written, created);
+        ({ audit, newHead } = await db.atomic(async () => {
+          // A Keyward starting meanwhile waits at its migrations, then finds the restored rows.
+          await db.lock('keyward.migrations');
+          await db.migrate(KEYWARD_MIGRATIONS.filter((m) => manifest.migrations.includes(m.id)));
+          const verified = await importAndVerify(db, from, manifest, copyPublicKey, verifyWith);
+          await resetSequences(db, manifest.tables.map((t) => t.name));
+          const record = await new ChainedAuditLog(new SqlAuditStore(db), options.clock).append(restoredEntry(verified));
+          return { audit: verified, newHead: { sequence: record.sequence, hash: record.hash } };
+        }));
+      } catch (error) {
+        undoFiles();
+        throw error;
+      }
+    } else {
+      const restoring = `${paths.storeFile}.restoring`;
+      try {
+        audit = await loadAndVerifySqlite(from, manifest, restoring, copyPublicKey, verifyWith);
+        copyFilesOut(from, manifest, targets, keepDigests, written, created);
+      } catch (error) {
+        for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${restoring}${suffix}`, { force: true });
+        undoFiles();
+        throw error;
+      }
+      fs.renameSync(restoring, paths.storeFile);
+      fs.chmodSync(paths.storeFile, 0o600);
+      // The restore is itself on the record, at the end of the restored chain.
+      const restored = await openSqliteDatabase({ file: paths.storeFile, migrations: KEYWARD_MIGRATIONS.filter((m) => manifest.migrations.includes(m.id)) });
+      try {
+        const chain = new ChainedAuditLog(new SqlAuditStore(restored), options.clock);
+        const record = await restored.atomic(() => chain.append(restoredEntry(audit)));
+        newHead = { sequence: record.sequence, hash: record.hash };
+      } finally {
+        await restored.close();
+      }
+    }
+
+    const lines = [
+      `Restored the copy made ${manifest.createdAt} (Keyward ${manifest.keywardVersion}, ${manifest.engine}) into ${postgres ? `PostgreSQL ${postgres.where} and ` : ''}${paths.dataDir}: ${manifest.tables.reduce((n, t) => n + t.rows, 0)} rows, ${written.length} file(s).`,
+      `Audit chain verified: ${audit.records} records${audit.head ? ` up to ${formatAnchor(audit.head)}` : ''}, ${audit.digests} signed digest(s) in the copy${external.last ? `; it matches the newest signed digest kept outside (#${external.last.number}, record ${external.last.toSequence})` : '; no signed digests were found outside the copy to compare with'}.`,
+      `Not in this copy: anything Keyward did after ${manifest.createdAt}.${external.last ? '' : ' Without the digests kept outside Keyward, that cannot be checked: pass --digests <dir> with them.'}`,
+      `The restore is audited as record ${newHead?.sequence ?? '?'} (state.restored). Next: npm run audit -- verify, then start Keyward.${keepDigests ? ` The digests already in ${paths.digestDir} were kept.` : ''}`,
+      ...(loss ? [`The digests in ${options.digestsDir ?? paths.digestDir} pin records ${loss.from}–${loss.to}, which this log no longer has: move them to an archive (keep them as evidence of what was lost) before starting Keyward, or "audit verify" will report the gap.`] : []),
+    ];
+    for (const line of lines) log(line);
+    return { manifest, head: newHead, lines };
   } finally {
-    await db.close();
+    await db?.close();
   }
-
-  const lines = [
-    `Restored the copy made ${manifest.createdAt} (Keyward ${manifest.keywardVersion}) into ${paths.dataDir}: ${manifest.tables.reduce((n, t) => n + t.rows, 0)} rows, ${restoredFiles} file(s).`,
-    `Audit chain verified: ${audit.records} records${audit.head ? ` up to ${formatAnchor(audit.head)}` : ''}, ${audit.digests} signed digest(s) in the copy${external.last ? `; it matches the newest signed digest kept outside (#${external.last.number}, record ${external.last.toSequence})` : '; no signed digests were found outside the copy to compare with'}.`,
-    `Not in this copy: anything Keyward did after ${manifest.createdAt}.${external.last ? '' : ' Without the digests kept outside Keyward, that cannot be checked: pass --digests <dir> with them.'}`,
-    `The restore is audited as record ${newHead?.sequence ?? '?'} (state.restored). Next: npm run audit -- verify, then start Keyward.${keepDigests ? ` The digests already in ${paths.digestDir} were kept.` : ''}`,
-    ...(loss ? [`The digests in ${options.digestsDir ?? paths.digestDir} pin records ${loss.from}–${loss.to}, which this log no longer has: move them to an archive (keep them as evidence of what was lost) before starting Keyward, or "audit verify" will report the gap.`] : []),
-  ];
-  for (const line of lines) log(line);
-  return { manifest, head: newHead, lines };
 }
 
 // ------------------------------------------------------------------------------------ internals
@@ -252,34 +308,100 @@ function* readRows(dir: string, file: string, rewrite?: (value: string) => strin
   }
 }
 
-/**
- * Loads the copy's tables into a new SQLite file (migrated to the copy's own schema) and verifies
- * its audit chain: every hash and link, the stored head, the copy's signed digests (with the copy's
- * public key) and any anchors from digests kept outside.
- */
-async function loadAndVerify(dir: string, manifest: Pick<BackupManifest, 'migrations' | 'tables'>, file: string, publicKeyFile: string, extra: { anchors?: AuditAnchor[]; rewrite?: (value: string) => string } | undefined): Promise<BackupManifest['audit']> {
+/** Loads the copy into a new SQLite file (migrated to the copy's own schema) and verifies it there (importAndVerify). */
+async function loadAndVerifySqlite(dir: string, manifest: Pick<BackupManifest, 'migrations' | 'tables'>, file: string, publicKeyFile: string, extra: VerifyExtra | undefined): Promise<BackupManifest['audit']> {
   const db = await openSqliteDatabase({ file, migrations: KEYWARD_MIGRATIONS.filter((m) => manifest.migrations.includes(m.id)) });
   try {
-    for (const table of manifest.tables) await importTable(db, table, readRows(dir, table.file, extra?.rewrite));
-    const store = new SqlAuditStore(db);
-    const digests = await store.digests();
-    let anchors: AuditAnchor[] = [...(extra?.anchors ?? [])];
-    if (digests.length > 0) {
-      if (!fs.existsSync(publicKeyFile)) throw appError('BackupRefused', `The copy has ${digests.length} signed digest(s) but no public key to check them (${publicKeyFile}).`);
-      const checked = verifyDigestChain(digests, crypto.createPublicKey(fs.readFileSync(publicKeyFile)));
-      if (!checked.ok) throw appError('AuditChainBroken', `The signed digests in the copy do not verify (digest ${checked.number}: ${checked.message}). Do not use this copy.`);
-      anchors = [...anchors, ...checked.anchors];
-    }
-    const head = await store.storedHead();
-    const result = await verifyAuditStream(store.records(), { expectedHead: head, anchors });
-    if (!result.ok) {
-      const bad = result.firstBad!;
-      throw appError('AuditChainBroken', `The audit chain in the copy does not verify: record ${bad.sequence} (${bad.problem}): ${bad.message}. Do not use this copy; take a new backup from a store whose "npm run audit -- verify" passes.`, { sequence: bad.sequence, problem: bad.problem });
-    }
-    const last = digests[digests.length - 1];
-    return { records: result.records, head: head ?? null, verified: true, digests: digests.length, lastDigest: last ? { number: last.number, toSequence: last.toSequence, createdAt: last.createdAt } : null };
+    return await importAndVerify(db, dir, manifest, publicKeyFile, extra);
   } finally {
     await db.close();
+  }
+}
+
+interface VerifyExtra {
+  /** From digests kept outside the copy. */
+  anchors?: AuditAnchor[];
+  /** Moves absolute paths inside rows to this configuration's directories. */
+  rewrite?: (value: string) => string;
+  /** What the copy's manifest says its chain is (a restore checks the rows say the same). */
+  expect?: BackupManifest['audit'];
+}
+
+/**
+ * Loads the copy's tables into `db` (migrated, empty) and verifies its audit chain: every hash and
+ * link, the stored head, the copy's signed digests (with the copy's public key), any anchors from
+ * digests kept outside, and — on restore — that it is the chain the manifest describes.
+ */
+async function importAndVerify(db: SqlDatabase, dir: string, manifest: Pick<BackupManifest, 'tables'>, publicKeyFile: string, extra: VerifyExtra | undefined): Promise<BackupManifest['audit']> {
+  for (const table of manifest.tables) await importTable(db, table, readRows(dir, table.file, extra?.rewrite));
+  const store = new SqlAuditStore(db);
+  const digests = await store.digests();
+  let anchors: AuditAnchor[] = [...(extra?.anchors ?? [])];
+  if (digests.length > 0) {
+    if (!fs.existsSync(publicKeyFile)) throw appError('BackupRefused', `The copy has ${digests.length} signed digest(s) but no public key to check them (${publicKeyFile}).`);
+    const checked = verifyDigestChain(digests, crypto.createPublicKey(fs.readFileSync(publicKeyFile)));
+    if (!checked.ok) throw appError('AuditChainBroken', `The signed digests in the copy do not verify (digest ${checked.number}: ${checked.message}). Do not use this copy.`);
+    anchors = [...anchors, ...checked.anchors];
+  }
+  const head = await store.storedHead();
+  const result = await verifyAuditStream(store.records(), { expectedHead: head, anchors });
+  if (!result.ok) {
+    const bad = result.firstBad!;
+    throw appError('AuditChainBroken', `The audit chain in the copy does not verify: record ${bad.sequence} (${bad.problem}): ${bad.message}. Do not use this copy; take a new backup from a store whose "npm run audit -- verify" passes.`, { sequence: bad.sequence, problem: bad.problem });
+  }
+  const expect = extra?.expect;
+  if (expect && (result.records !== expect.records || formatAnchor(head ?? { sequence: 0, hash: '' }) !== formatAnchor(expect.head ?? { sequence: 0, hash: '' }))) {
+    throw appError('BackupRefused', `The copy's rows hold ${result.records} audit records up to ${head ? formatAnchor(head) : 'nothing'}, but its manifest says ${expect.records} up to ${expect.head ? formatAnchor(expect.head) : 'nothing'}. Do not use this copy.`);
+  }
+  const last = digests[digests.length - 1];
+  return { records: result.records, head: head ?? null, verified: true, digests: digests.length, lastDigest: last ? { number: last.number, toSequence: last.toSequence, createdAt: last.createdAt } : null };
+}
+
+/** A PostgreSQL snapshot over a read-only pool of its own, closed with the snapshot. */
+async function postgresSnapshot(location: PostgresLocation): Promise<StoreSnapshot> {
+  const db = await location.open({ readOnly: true });
+  if (!(db instanceof PostgresDatabase)) {
+    await db.close();
+    throw appError('Internal', 'KEYWARD_STORE=postgres opened a database that is not PostgreSQL.');
+  }
+  try {
+    const snapshot = await openPostgresSnapshot(db);
+    const close = snapshot.close.bind(snapshot);
+    return Object.assign(snapshot, { close: async () => (await close(), await db.close()) });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/**
+ * The restore's PostgreSQL target: empty in every Keyward table, and not migrated beyond the copy
+ * (a newer Keyward's schema would take the older rows without the data changes its migrations make).
+ */
+async function checkEmptyTarget(db: SqlDatabase, manifest: BackupManifest, where: string): Promise<void> {
+  const tables = (await db.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).map((t) => t.name);
+  if (tables.includes('schema_migrations')) {
+    const applied = (await db.all<{ id: string }>('SELECT id FROM schema_migrations')).map((row) => row.id);
+    const ahead = applied.filter((id) => !manifest.migrations.includes(id));
+    if (ahead.length > 0) throw appError('BackupRefused', `The PostgreSQL database ${where} was prepared by a newer Keyward than the one that made this copy (migrations ${ahead.join(', ')} are not in the copy). Restore into a new, empty database (CREATE DATABASE …; grant Keyward's role as in infra/postgres-role.sql), then start the newer Keyward on it. Nothing was changed.`);
+  }
+  for (const table of tables) {
+    if (table === 'schema_migrations') continue;
+    if (await db.get(`SELECT 1 AS found FROM "${table.replace(/"/g, '""')}" LIMIT 1`)) {
+      throw appError('BackupRefused', `The PostgreSQL database ${where} is not empty (table ${table} has rows). Restore only into an empty database: stop every Keyward instance, create a new database (or empty this one after keeping a copy), point KEYWARD_POSTGRES_URL at it and run restore again. Nothing was changed.`);
+    }
+  }
+}
+
+function copyFilesOut(from: string, manifest: BackupManifest, targets: Record<FileRole, string>, keepDigests: boolean, written: string[], created: string[]): void {
+  for (const file of manifest.files) {
+    if (file.role === 'digests' && keepDigests) continue;
+    const target = path.join(targets[file.role], file.path);
+    const made = fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    if (made) created.push(made);
+    fs.copyFileSync(path.join(from, 'files', file.role, file.path), target);
+    fs.chmodSync(target, 0o600);
+    written.push(target);
   }
 }
 

@@ -140,7 +140,8 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
   /**
    * `GET {graph}/v1.0/users/{id}?$select=id,displayName,userPrincipalName,accountEnabled` — a user
    * of this tenant (Graph answers only for the tenant the token is for). User.ReadBasic.All
-   * covers id and displayName; accountEnabled needs User.Read.All (absent: not reported).
+   * covers id and displayName; accountEnabled needs User.Read.All (absent: not reported; `npm run
+   * doctor` uses it to find disabled approvers). https://learn.microsoft.com/graph/api/user-get
    */
   getUser(objectId: string): Promise<DirectoryUser | undefined> {
     const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/users/${encodeURIComponent(objectId)}?$select=id,displayName,userPrincipalName,accountEnabled`;
@@ -529,19 +530,6 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
     return this.call({ operation: `look up the service principal of app ${appId}`, scope: 'Microsoft Graph', requiredRole: 'Application.Read.All (Graph application permission)' }, async () => {
       const response = await undefinedIfNotFound(() => this.graph.send<{ id?: string }>('GET', url));
       return response?.body.id;
-    });
-  }
-
-  /**
-   * A user of the tenant by Entra object id (`npm run doctor`: are the policy's people real and
-   * enabled?), or undefined when there is none. Graph GET /users/{id}; needs User.Read.All.
-   * https://learn.microsoft.com/graph/api/user-get
-   */
-  getUser(objectId: string): Promise<{ objectId: string; displayName?: string; accountEnabled?: boolean } | undefined> {
-    const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/users/${encodeURIComponent(objectId)}?$select=id,displayName,accountEnabled`;
-    return this.call({ operation: `look up user ${objectId}`, scope: 'Microsoft Graph', requiredRole: 'User.Read.All (Graph application permission)' }, async () => {
-      const response = await undefinedIfNotFound(() => this.graph.send<{ id?: string; displayName?: string; accountEnabled?: boolean }>('GET', url));
-      return response?.body.id ? { objectId: response.body.id.toLowerCase(), displayName: response.body.displayName, accountEnabled: response.body.accountEnabled } : undefined;
     });
   }
 

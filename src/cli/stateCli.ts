@@ -7,7 +7,12 @@
 import path from 'node:path';
 import { isAppError, systemClock } from '../core';
 import { formatProblems, loadConfig, type ConfigProblem } from '../config';
-import { backupState, restoreState, statePathsFrom } from '../app/stateBackup';
+import { backupState, restoreState, statePathsFrom, type PostgresLocation } from '../app/stateBackup';
+import { openConfiguredDatabase } from '../app/keywardStore';
+import { postgresPasswordSource } from '../azure';
+import { describeConnection } from '../store/postgresDatabase';
+import { localPostgresDir } from '../store/localPostgres';
+import type { Config } from '../config';
 import { keywardVersion } from '../version';
 import type { CliIo } from './audit';
 
@@ -36,6 +41,7 @@ export async function runStateCli(command: 'backup' | 'restore', argv: readonly 
     return 2;
   }
   const paths = statePathsFrom(config);
+  const postgres = postgresLocation(config);
   const log = (line: string) => io.stdout(`${line}\n`);
   try {
     if (command === 'backup') {
@@ -44,7 +50,7 @@ export async function runStateCli(command: 'backup' | 'restore', argv: readonly 
         io.stderr(`--out <dir> is required.\n\n${USAGE}\n`);
         return 2;
       }
-      const manifest = await backupState({ paths, out, clock: systemClock, keywardVersion: keywardVersion(), log });
+      const manifest = await backupState({ paths, out, clock: systemClock, keywardVersion: keywardVersion(), log, ...(postgres ? { postgres } : {}) });
       log(`Backup complete: ${path.resolve(out)} (made ${manifest.createdAt}). Copy it to the backup storage account now; it holds private keys (see the README).`);
       return 0;
     }
@@ -61,6 +67,7 @@ export async function runStateCli(command: 'backup' | 'restore', argv: readonly 
       acceptLoss: options.values['--accept-loss'] === 'true',
       clock: systemClock,
       log,
+      ...(postgres ? { postgres } : {}),
     });
     return 0;
   } catch (error) {
@@ -71,6 +78,18 @@ export async function runStateCli(command: 'backup' | 'restore', argv: readonly 
     io.stderr(`${command === 'backup' ? 'Backup' : 'Restore'} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
+}
+
+/** KEYWARD_STORE=postgres: the configured database, signed in as the bot would (the Entra token in Azure). */
+function postgresLocation(config: Config): PostgresLocation | undefined {
+  if (config.store.engine !== 'postgres') return undefined;
+  const localOnly = config.mode === 'local' && !config.local.unsafeRealAzure;
+  const entraToken = postgresPasswordSource(config.store, { localOnly });
+  return {
+    where: config.store.postgresUrl ? describeConnection(config.store.postgresUrl) : 'the local PostgreSQL server',
+    ...(config.store.postgresUrl ? {} : { serverDir: localPostgresDir(config.dataDir) }),
+    open: ({ readOnly }) => openConfiguredDatabase(config, { readOnly, migrations: [], ...(entraToken ? { entraToken } : {}) }),
+  };
 }
 
 type Parsed = { ok: true; help: boolean; values: Record<string, string | undefined> } | { ok: false; error: string };
