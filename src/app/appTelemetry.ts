@@ -71,22 +71,32 @@ export function traceHealthCheck(check: () => Promise<HealthCheckResult>): Promi
 }
 
 /**
- * The gauges read from the store at each metric export (one query, not per probe): pending
- * approvals, the oldest one's age, the time until the soonest expires; and how long ago the audit
- * log was last known covered by a signed digest. Returns the removal.
+ * The gauges, read at each metric export (a few queries, never per probe). Every instance says
+ * whether it leads the cluster; only the leader reports what is the same for the whole cluster —
+ * pending approvals, the oldest one's age, the time until the soonest expires, the outbox's
+ * backlog and lag, how long ago the audit log was last known covered by a signed digest — so a
+ * sum or average over instances does not count them twice. Returns the removal.
  */
-export function observeAppGauges(store: KeywardStore, clock: Clock, digests: { lastCoveredAt(): number | undefined }): () => void {
+export function observeAppGauges(
+  store: KeywardStore,
+  clock: Clock,
+  cluster: { isLeader(): boolean; lastCoveredAt(): number | undefined; outbox?: { backlog(): Promise<{ events: number; oldestAt?: string }> } },
+): () => void {
   return addGaugeSource(async () => {
+    if (!cluster.isLeader()) return { clusterLeader: 0 };
     const now = clock.now().getTime();
     const pending = await store.approvals.list({ statuses: ['pending'] });
     const created = pending.map((request) => Date.parse(request.createdAt));
     const expiries = pending.map((request) => Date.parse(request.expiresAt));
-    const covered = digests.lastCoveredAt();
+    const covered = cluster.lastCoveredAt();
+    const outbox = await cluster.outbox?.backlog();
     return {
+      clusterLeader: 1,
       approvalsPending: pending.length,
       approvalsOldestAge: created.length > 0 ? Math.max(0, (now - Math.min(...created)) / 1000) : 0,
       ...(expiries.length > 0 ? { approvalsNextExpiry: Math.max(0, (Math.min(...expiries) - now) / 1000) } : {}),
       ...(covered !== undefined ? { auditDigestAge: Math.max(0, (now - covered) / 1000) } : {}),
+      ...(outbox ? { outboxBacklog: outbox.events, outboxOldestAge: outbox.oldestAt ? Math.max(0, (now - Date.parse(outbox.oldestAt)) / 1000) : 0 } : {}),
     };
   });
 }

@@ -23,7 +23,7 @@ export class ChangeDispatcher implements ChangeOutbox {
 
   constructor(
     private readonly deps: {
-      cluster: Pick<SqlClusterStore, 'append' | 'events' | 'cursor' | 'advance' | 'lastSeq' | 'prune'>;
+      cluster: Pick<SqlClusterStore, 'append' | 'events' | 'cursor' | 'advance' | 'lastSeq' | 'prune' | 'backlog'>;
       deliver(change: ApprovalChange): Promise<void>;
       isLeader(): boolean;
       now(): Date;
@@ -33,6 +33,11 @@ export class ChangeDispatcher implements ChangeOutbox {
     },
   ) {
     this.logger = deps.logger ?? silentLogger;
+  }
+
+  /** Changes committed but not yet delivered, and when the oldest was committed (metrics). */
+  async backlog(): Promise<{ events: number; oldestAt?: string }> {
+    return this.deps.cluster.backlog((await this.deps.cluster.cursor(CONSUMER)) ?? 0);
   }
 
   async record(change: ApprovalChange): Promise<void> {

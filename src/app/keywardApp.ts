@@ -275,10 +275,14 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
       await proactive.start();
       unwire = wireEventFlow({ approvals, executor, operations: ops, logger });
-      unobserve = observeAppGauges(store, clock, { lastCoveredAt: () => digestCoveredAt });
-      // Whoever leads later delivers what is waiting at once.
+      unobserve = observeAppGauges(store, clock, { isLeader, lastCoveredAt: () => digestCoveredAt, outbox: approvals.dispatcher });
+      // Whoever leads later delivers what is waiting at once, and signs what the last leader left
+      // unsigned (which also starts its digest-age gauge).
       leader.onChange((leading) => {
-        if (leading) approvals.dispatcher.wake();
+        if (leading) {
+          approvals.dispatcher.wake();
+          void signAuditDigest();
+        }
       });
       await approvals.dispatcher.start(deps.outboxPollMs ?? 500);
       approvals.scheduler.start(config.approvals.tickSeconds * 1000, isLeader);
