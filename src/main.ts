@@ -23,6 +23,7 @@ import { createKeywardApp } from './app/keywardApp';
 import type { ProactiveLimits, ProactiveQueue } from './proactive/proactiveQueue';
 import { openConfiguredStore, type KeywardStore } from './app/keywardStore';
 import { createReadiness } from './app/readiness';
+import { describeConnection } from './store/postgresDatabase';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -148,6 +149,8 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const ARM_SCOPE = 'https://management.azure.com/.default';
   const readiness = createReadiness({
     store,
+    storeName: config.store.engine === 'postgres' ? `PostgreSQL ${config.store.postgresUrl ? describeConnection(config.store.postgresUrl) : '(local server)'}` : 'SQLite',
+    isLeader: () => app.leader.isLeader(),
     policyFile,
     policyHash: policy.hash,
     identities: [

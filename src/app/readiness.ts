@@ -25,6 +25,10 @@ export interface IdentityProbe {
 
 export interface ReadinessOptions {
   store: KeywardStore;
+  /** How to name the store in answers: "SQLite", or "PostgreSQL host:port/database" (never a password). */
+  storeName?: string;
+  /** Whether this instance leads the cluster (reported, never a reason to be not ready: every instance serves). */
+  isLeader?: () => boolean;
   /** The policy file Keyward started with, and the hash of the policy in force. */
   policyFile: string;
   policyHash: string;
@@ -48,6 +52,8 @@ export interface Readiness {
  * force is the one read at start); and each of Keyward's identities obtained a token recently.
  * Token checks never run per probe: a probe reads the last result and, when it is older than
  * `tokenCheckMs`, starts the next check in the background — a probe never waits for Azure.
+ * The checks are per instance (each has its own connections and token cache); with several
+ * instances each says whether it leads the cluster, which never makes it unready.
  */
 export function createReadiness(options: ReadinessOptions): Readiness {
   const tokens = new Map<string, ReadinessCheck>();
@@ -69,7 +75,9 @@ export function createReadiness(options: ReadinessOptions): Readiness {
     inFlight.set(identity.name, run);
   };
 
-  const storeCheck = async (): Promise<ReadinessCheck> => ((await options.store.db.ping()) ? { ok: true, detail: 'answers' } : { ok: false, detail: 'the store does not answer' });
+  const storeName = options.storeName ?? (options.store.engine === 'postgres' ? 'PostgreSQL' : 'SQLite');
+  const storeCheck = async (): Promise<ReadinessCheck> =>
+    (await options.store.db.ping()) ? { ok: true, detail: `${storeName} answers` } : { ok: false, detail: `${storeName} does not answer${options.store.engine === 'postgres' ? '; check the server is running and reachable (VNet, firewall) and the identity may sign in — "npm run doctor" says what to fix' : ''}` };
 
   const auditCheck = async (): Promise<ReadinessCheck> => {
     try {
@@ -109,6 +117,11 @@ export function createReadiness(options: ReadinessOptions): Readiness {
       const checks: Record<string, ReadinessCheck> = { store };
       checks.auditChain = store.ok ? await auditCheck() : { ok: false, detail: 'the store does not answer' };
       checks.policy = policyCheck();
+      if (options.isLeader) {
+        checks.cluster = options.isLeader()
+          ? { ok: true, detail: 'this instance leads: it runs the timers and delivers approval changes' }
+          : { ok: true, detail: 'another instance leads (timers and deliveries run there); this one serves clicks and runs' };
+      }
       for (const identity of options.identities) {
         const last = tokens.get(identity.name);
         if (!last || now - Date.parse(last.checkedAt ?? '') >= options.tokenCheckMs) checkToken(identity);

@@ -8,6 +8,8 @@ import { createReadiness } from '../../src/app/readiness';
 import type { SqliteDatabase } from '../../src/store/sqliteDatabase';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
 import { startHarness, type Harness } from '../helpers/keywardHarness';
+import { newTestDatabase, testPostgres } from '../helpers/postgresServer';
+import pg from 'pg';
 
 type Report = { status: string; checks: Record<string, { ok: boolean; detail: string }> };
 
@@ -46,7 +48,9 @@ describe('/readyz: store, audit chain head, policy file, identities (HTTP, emula
   it('when everything is in order, then /readyz answers 200 naming each check, and /healthz stays liveness', async () => {
     const report = await eventuallyReady(harness.url);
     assert.equal(report.status, 'ready');
-    assert.deepEqual(Object.keys(report.checks).sort(), ['auditChain', 'identity:reader', 'identity:writer', 'policy', 'store']);
+    assert.deepEqual(Object.keys(report.checks).sort(), ['auditChain', 'cluster', 'identity:reader', 'identity:writer', 'policy', 'store']);
+    assert.equal(report.checks.store?.detail, 'SQLite answers');
+    assert.match(report.checks.cluster!.detail, /^this instance leads/);
     for (const [name, check] of Object.entries(report.checks)) assert.equal(check.ok, true, `${name}: ${check.detail}`);
     assert.equal((await fetch(`${harness.url}/healthz`)).status, 200);
   });
@@ -79,6 +83,65 @@ describe('/readyz: store, audit chain head, policy file, identities (HTTP, emula
     } finally {
       db.raw.prepare('UPDATE audit_log SET action = ? WHERE sequence = ?').run(before.action, head.sequence);
     }
+  });
+});
+
+describe('/readyz with KEYWARD_STORE=postgres and two instances (real PostgreSQL, HTTP)', function () {
+  this.timeout(120_000);
+  let emulator: TestEmulator;
+  let first: Harness;
+  let second: Harness | undefined;
+  let url: string;
+
+  /** Lets connections into the test database again, or shuts them out and ends those open (the server going away, as seen from Keyward). */
+  async function connections(allowed: boolean): Promise<void> {
+    const admin = new pg.Client({ connectionString: (await testPostgres()).url });
+    await admin.connect();
+    const name = new URL(url).pathname.slice(1);
+    try {
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${allowed ? 'true' : 'false'}`);
+      if (!allowed) await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  before(async () => {
+    emulator = await startTestEmulator();
+    url = await newTestDatabase();
+    first = await startHarness({ ...emulator.keywardEnv, KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: url, KEYWARD_APPROVALS_TICK_SECONDS: '0' });
+  });
+  after(async () => {
+    await connections(true).catch(() => undefined);
+    await second?.close().catch(() => undefined);
+    await first?.close().catch(() => undefined);
+    await emulator?.close();
+  });
+
+  it('when Keyward runs on PostgreSQL, then /readyz names the server (never its password) and says this instance leads; a second instance is ready too and says another one leads', async () => {
+    const report = await eventuallyReady(first.url);
+    assert.match(report.checks.store!.detail, /^PostgreSQL 127\.0\.0\.1:\d+\/keyward_test_\d+_\d+ as keyward answers$/);
+    assert.match(report.checks.cluster!.detail, /^this instance leads/);
+    assert.ok(!JSON.stringify(report).includes(decodeURIComponent(new URL(url).password)));
+    second = await startHarness({ ...emulator.keywardEnv, KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: url, KEYWARD_APPROVALS_TICK_SECONDS: '0' });
+    const other = await eventuallyReady(second.url);
+    assert.match(other.checks.cluster!.detail, /^another instance leads/);
+  });
+
+  it('when the PostgreSQL database stops taking connections, then /readyz answers 503 naming the store (and the audit chain it cannot read), and 200 again once it is back', async () => {
+    await eventuallyReady(first.url);
+    await connections(false);
+    try {
+      const answer = await readyz(first.url);
+      assert.equal(answer.status, 503);
+      assert.equal(answer.body.checks.store?.ok, false);
+      assert.match(answer.body.checks.store!.detail, /^PostgreSQL .* does not answer; check the server is running/);
+      assert.equal(answer.body.checks.auditChain?.ok, false);
+    } finally {
+      await connections(true);
+    }
+    const back = await eventuallyReady(first.url);
+    assert.equal(back.checks.store?.ok, true);
   });
 });
 
