@@ -6,6 +6,7 @@ import { readPolicyFile, resolvePolicyPath } from '../approvals/policyFile';
 import type { ApprovalPolicy } from '../approvals';
 import type { InventoryContainer } from '../inventory/inventoryTypes';
 import { ROLES } from '../customerKey/roles';
+import { networkShareOf } from '../store/networkShare';
 
 /** One line of the doctor's report: what was checked, how it stands, and the fix when it does not. */
 export interface DoctorFinding {
@@ -39,7 +40,31 @@ export interface DoctorOptions {
   azure?(config: Config): { identities: DoctorIdentity[] };
   /** The vaults and HSMs Keyward knows (its store, read-only), whose scopes are checked too. */
   inventory?(config: Config): Promise<InventoryContainer[]>;
+  /** Opens the configured store read-only and says what is there (online; throws what the sign-in or connection threw). */
+  store?(config: Config): Promise<StoreProbe>;
+  /** /proc/mounts' text (tests; default: this machine's). */
+  mounts?: string;
 }
+
+/** What the online store check found. */
+export interface StoreProbe {
+  /** "SQLite <file>" or "PostgreSQL host:port/database as role" (never a password). */
+  where: string;
+  /** Migrations applied (0: Keyward never started on it). */
+  migrations: number;
+  /** False when there is nothing to open yet (a SQLite file not created, a local server not running). */
+  exists: boolean;
+}
+
+/** The fix for each store setting a start would refuse. */
+const STORE_FIXES: Record<string, string> = {
+  KEYWARD_STORE: 'Set KEYWARD_STORE=sqlite (one instance, a local disk) or postgres (Azure Database for PostgreSQL flexible server; several instances). infra/main.bicep with store=postgres sets every store setting.',
+  KEYWARD_POSTGRES_URL: 'Set KEYWARD_POSTGRES_URL=postgres://<role>@<server>.postgres.database.azure.com:5432/<database> — the role is the managed identity\'s name (infra/postgres-role.sql), no password in Azure — or remove it with KEYWARD_STORE=sqlite.',
+  KEYWARD_POSTGRES_AUTH: 'Use KEYWARD_POSTGRES_AUTH=entra in Azure (the managed identity\'s token is the password; nothing secret in the settings); password only for a server of your own whose password is in KEYWARD_POSTGRES_URL.',
+  KEYWARD_POSTGRES_CLIENT_ID: 'Set KEYWARD_POSTGRES_CLIENT_ID (or KEYWARD_WRITER_CLIENT_ID) to the client id of the user-assigned managed identity whose database role is the user in KEYWARD_POSTGRES_URL.',
+  KEYWARD_POSTGRES_POOL_SIZE: 'Set KEYWARD_POSTGRES_POOL_SIZE to a whole number from 2 to 100 (default 10); instances × pool size must stay below the server\'s max_connections.',
+  KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE: 'Remove KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE: it only applies to KEYWARD_STORE=sqlite.',
+};
 
 /**
  * `npm run doctor`: checks a deployment's configuration, offline then online, and says for each
@@ -60,7 +85,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorFinding[]
     add({ check: 'settings', status: 'ok', message: `valid (${config.mode} mode)` });
   } catch (error) {
     if (!isAppError(error, 'ConfigInvalid')) throw error;
-    for (const problem of (error.details.problems as ConfigProblem[]) ?? []) add({ check: 'settings', status: 'fail', message: `${problem.variable} ${problem.message}`, fix: `Set ${problem.variable} in the App Service's application settings (or .env locally); .env.sample documents each one.` });
+    for (const problem of (error.details.problems as ConfigProblem[]) ?? []) {
+      add({ check: STORE_FIXES[problem.variable] ? 'store' : 'settings', status: 'fail', message: `${problem.variable} ${problem.message}`, fix: STORE_FIXES[problem.variable] ?? `Set ${problem.variable} in the App Service's application settings (or .env locally); .env.sample documents each one.` });
+    }
   }
 
   // ---------------------------------------------------------------- policy file
@@ -80,6 +107,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorFinding[]
     add({ check: 'policy', status: 'fail', message: `the policy is for tenant ${policy.tenantId}, which this Keyward does not serve (${config.bot.allowedTenants.join(', ')})`, fix: 'Put your tenant id in the policy\'s "tenantId", or add it to KEYWARD_ALLOWED_TENANTS.' });
   }
 
+  // ---------------------------------------------------------------- store (offline)
+  if (config) checkStoreSettings(config, options.mounts, add);
+
   // ---------------------------------------------------------------- production advice
   if (config?.mode === 'production') {
     if (config.telemetry.exporter === 'none') add({ check: 'telemetry', status: 'warn', message: 'no traces or metrics are exported', fix: 'Set APPLICATIONINSIGHTS_CONNECTION_STRING (the Bicep creates Application Insights and sets it).' });
@@ -93,7 +123,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorFinding[]
   if (options.manifest) checkManifest(options.manifest, config, options.env.MicrosoftAppId?.trim() || undefined, add);
   else if (config?.mode === 'production') add({ check: 'teams app', status: 'warn', message: 'no app package found to compare with the bot id', fix: 'Build it with "TEAMS_APP_ID=<guid> BOT_ID=<MicrosoftAppId> npm run package", or pass --manifest <manifest.json|appPackage.zip>.' });
 
-  if (!options.online || !config || !options.azure) return findings;
+  if (!options.online || !config) return findings;
+
+  // ---------------------------------------------------------------- store (online)
+  if (options.store) await checkStore(config, options.store, add);
+  if (!options.azure) return findings;
 
   // ---------------------------------------------------------------- identities (online)
   const azure = options.azure(config);
@@ -228,6 +262,49 @@ export function readManifestFile(file: string, readZip: (archive: Buffer) => Arr
     return { file, json: entry.data.toString('utf8') };
   }
   return { file, json: data.toString('utf8') };
+}
+
+/** What the store settings mean for this deployment, before anything is opened. */
+function checkStoreSettings(config: Config, mounts: string | undefined, add: (finding: DoctorFinding) => void): void {
+  if (config.store.engine === 'sqlite') {
+    const share = mounts === undefined ? networkShareOf(config.dataDir) : networkShareOf(config.dataDir, mounts);
+    if (share) {
+      const why = `the SQLite store is on a network file system (${share.type} at ${share.mountPoint}; KEYWARD_DATA_DIR=${config.dataDir}), where SQLite's locking is not reliable (https://sqlite.org/useovernet.html): the store can be corrupted, or a vote counted twice`;
+      const fix = 'Use KEYWARD_STORE=postgres (deploy infra/main.bicep with store=postgres, then "npm run store -- copy" moves the state), or put KEYWARD_DATA_DIR on a local disk of a single instance.';
+      if (config.mode === 'production' && !config.store.unsafeSqliteOnNetworkShare) add({ check: 'store', status: 'fail', message: `${why}; Keyward refuses to start so`, fix });
+      else add({ check: 'store', status: 'warn', message: `${why}${config.mode === 'production' ? ' (allowed by KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE)' : ''}`, fix });
+    } else add({ check: 'store', status: 'ok', message: `SQLite in ${config.dataDir}${config.mode === 'production' ? ' (one instance only: several instances need KEYWARD_STORE=postgres)' : ''}` });
+    return;
+  }
+  if (config.mode === 'production' && config.store.postgresAuth === 'password') {
+    add({ check: 'store', status: 'warn', message: 'PostgreSQL signs in with a password kept in KEYWARD_POSTGRES_URL (an application setting)', fix: 'Use KEYWARD_POSTGRES_AUTH=entra: Keyward signs in with its managed identity\'s token (infra/postgres-role.sql creates the role), and remove the password from the URL.' });
+  }
+}
+
+/** Opens the configured store read-only: does it answer, does the sign-in work, has Keyward run on it? */
+async function checkStore(config: Config, probe: (config: Config) => Promise<StoreProbe>, add: (finding: DoctorFinding) => void): Promise<void> {
+  try {
+    const found = await probe(config);
+    if (!found.exists) add({ check: 'store', status: 'ok', message: `${found.where}: nothing there yet (the first start creates it)` });
+    else if (found.migrations === 0) add({ check: 'store', status: 'ok', message: `${found.where} answers; Keyward has not started on it yet (the first start creates its tables)` });
+    else add({ check: 'store', status: 'ok', message: `${found.where} answers (${found.migrations} migrations applied)` });
+  } catch (error) {
+    const code = isAppError(error) ? String(error.details.code ?? error.code) : codeOf(error);
+    const text = isAppError(error) ? error.message : `could not open it (${codeOf(error)})`;
+    const fix =
+      code === '28P01' || code === '28000'
+        ? config.store.postgresAuth === 'entra'
+          ? `Create the role for the managed identity (infra/postgres-role.sql: pgaadauth_create_principal with the identity's name), make sure the user in KEYWARD_POSTGRES_URL is that role, and that KEYWARD_POSTGRES_CLIENT_ID (${config.store.postgresClientId ?? 'unset'}) is that identity's client id.`
+          : 'Check the role and password in KEYWARD_POSTGRES_URL (ALTER ROLE … PASSWORD on the server), or sign in with the managed identity (KEYWARD_POSTGRES_AUTH=entra).'
+        : code === '3D000'
+          ? 'Create the database named in KEYWARD_POSTGRES_URL (the Bicep creates "keyward"), or fix its name in the URL.'
+          : code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH'
+            ? 'Check the server name in KEYWARD_POSTGRES_URL and that the server runs; with private access, the App Service needs VNet integration into the server\'s network (the Bicep\'s privateNetwork); with public access, a firewall rule for Azure services.'
+            : config.store.engine === 'postgres'
+              ? 'Check KEYWARD_POSTGRES_URL and KEYWARD_POSTGRES_AUTH; with entra, that this identity can obtain a token for https://ossrdbms-aad.database.windows.net (the managed identity is assigned to the App Service).'
+              : `Check KEYWARD_DATA_DIR (${config.dataDir}) is readable by the user running Keyward.`;
+    add({ check: 'store', status: 'fail', message: text, fix });
+  }
 }
 
 /** Prints the report; returns the exit code (0 all well, 1 a problem). */

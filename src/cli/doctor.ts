@@ -1,26 +1,30 @@
 /**
  * `npm run doctor [-- --offline] [--manifest <manifest.json|appPackage.zip>] [--scope <scope>]… [--data-dir <dir>]`:
- * checks this deployment's configuration — settings, policy file, Teams app manifest; then, online,
- * the identities' tokens, the policy's people against the tenant, and the identities' roles at the
+ * checks this deployment's configuration — settings (the store's among them), policy file, Teams
+ * app manifest; then, online, the store (does it answer, does the sign-in work), the identities' tokens, the policy's people against the tenant, and the identities' roles at the
  * Customer Key scopes — and prints each problem with its fix. Exit 0 = all is well, 1 = a problem,
  * 2 = could not run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { silentLogger } from '../core';
-import { AzureGateway, createAzureCredential } from '../azure';
-import { formatDoctorReport, readManifestFile, runDoctor, type DoctorIdentity } from '../app/doctor';
+import type { Config } from '../config';
+import { AzureGateway, createAzureCredential, postgresPasswordSource } from '../azure';
+import { formatDoctorReport, readManifestFile, runDoctor, type DoctorIdentity, type StoreProbe } from '../app/doctor';
 import { APP_PACKAGE_DIR } from '../package/appManifest';
 import { readZip } from '../package/zip';
 import { SqlInventoryStore } from '../store/sqlInventoryStore';
-import { openSqliteReadOnly } from '../store/sqliteDatabase';
-import { sqliteFileIn } from '../app/keywardStore';
+import type { SqlDatabase } from '../store/sqlDatabase';
+import { describeConnection } from '../store/postgresDatabase';
+import { localPostgresDir, runningLocalPostgres } from '../store/localPostgres';
+import { openConfiguredDatabase, sqliteFileIn } from '../app/keywardStore';
 import type { CliIo } from './audit';
 
 const USAGE = `Usage: npm run doctor -- [--offline] [--manifest <manifest.json|appPackage.zip>] [--scope <scope>]... [--data-dir <dir>]
 
-Checks the settings (as a start would), the approval policy file, the Teams app manifest against
-the bot id, and — unless --offline — that Keyward's identities obtain tokens, that the policy's
+Checks the settings (as a start would; the store's too: SQLite on a network share, PostgreSQL
+sign-in), the approval policy file, the Teams app manifest against the bot id, and — unless
+--offline — that the store answers and the sign-in works, that Keyward's identities obtain tokens, that the policy's
 people are users of the tenant, and that the identities hold their roles at every Customer Key
 scope Keyward knows and each --scope (e.g. /subscriptions/<id>/resourceGroups/<rg> before setup).
 Exit code 0 = all is well, 1 = a problem (each printed with its fix), 2 = could not run.`;
@@ -70,11 +74,24 @@ export async function runDoctorCli(argv: readonly string[], io: CliIo): Promise<
       return { identities: [identity('writer', config.azure.writerClientId, writer), ...(reader ? [identity('reader', config.azure.readerClientId, reader)] : [])] };
     },
     inventory: async (config) => {
-      const file = sqliteFileIn(config.dataDir);
-      if (!fs.existsSync(file)) return [];
-      const db = openSqliteReadOnly(file);
+      const db = await openStoreReadOnly(config);
+      if (!db) return [];
       try {
         return await new SqlInventoryStore(db).listContainers();
+      } finally {
+        await db.close();
+      }
+    },
+    store: async (config): Promise<StoreProbe> => {
+      const where = storeName(config);
+      const db = await openStoreReadOnly(config);
+      if (!db) return { where, migrations: 0, exists: false };
+      try {
+        const tables = await db.all<{ name: string }>(
+          config.store.engine === 'sqlite' ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'" : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+        );
+        const migrations = tables.length > 0 ? Number((await db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM schema_migrations'))?.n ?? 0) : 0;
+        return { where, migrations, exists: true };
       } finally {
         await db.close();
       }
@@ -83,6 +100,23 @@ export async function runDoctorCli(argv: readonly string[], io: CliIo): Promise<
   const report = formatDoctorReport(findings);
   io.stdout(report.text);
   return report.code;
+}
+
+function storeName(config: Config): string {
+  if (config.store.engine === 'sqlite') return `SQLite ${sqliteFileIn(config.dataDir)}`;
+  return config.store.postgresUrl ? `PostgreSQL ${describeConnection(config.store.postgresUrl)}` : 'the local PostgreSQL server';
+}
+
+/**
+ * The configured store, read-only (nothing written, no migration), signed in as the bot would;
+ * undefined when there is nothing to open yet. Never starts a local PostgreSQL server.
+ */
+async function openStoreReadOnly(config: Config): Promise<SqlDatabase | undefined> {
+  if (config.store.engine === 'sqlite' && !fs.existsSync(sqliteFileIn(config.dataDir))) return undefined;
+  if (config.store.engine === 'postgres' && !config.store.postgresUrl && !runningLocalPostgres(localPostgresDir(config.dataDir))) return undefined;
+  const localOnly = config.mode === 'local' && !config.local.unsafeRealAzure;
+  const entraToken = config.store.engine === 'postgres' ? postgresPasswordSource(config.store, { localOnly }) : undefined;
+  return openConfiguredDatabase(config, { readOnly: true, migrations: [], ...(entraToken ? { entraToken } : {}) });
 }
 
 if (require.main === module) {

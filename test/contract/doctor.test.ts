@@ -8,6 +8,8 @@ import { runDoctorCli } from '../../src/cli/doctor';
 import { readManifestTemplate, substituteManifest } from '../../src/package/appManifest';
 import { createZip } from '../../src/package/zip';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
+import { newTestDatabase } from '../helpers/postgresServer';
+import { runDoctor, formatDoctorReport } from '../../src/app/doctor';
 
 const BOT_ID = LOCAL_IDENTITIES.writer.clientId;
 const RG_SCOPE = `/subscriptions/${LOCAL_SUBSCRIPTIONS.primary.id}/resourceGroups/rg-ck-a`;
@@ -103,5 +105,40 @@ describe('npm run doctor (emulator, production-mode settings)', function () {
     const result = await doctor(good, ['--offline', '--manifest', manifest(BOT_ID)]);
     assert.equal(result.code, 0, result.out);
     assert.doesNotMatch(result.out, /identity|roles|policy people/);
+  });
+
+  it('when production keeps the SQLite store on a network share, then doctor fails naming the share, with the move to PostgreSQL as the fix', async () => {
+    const findings = await runDoctor({ env: good, online: false, scopes: [], mounts: `//storage.file.core.windows.net/home ${work} cifs rw,relatime 0 0\n` });
+    const store = findings.find((f) => f.check === 'store')!;
+    assert.equal(store.status, 'fail');
+    assert.match(store.message, /network file system \(cifs at /);
+    assert.match(store.fix!, /KEYWARD_STORE=postgres/);
+    assert.equal(formatDoctorReport(findings).code, 1);
+    const local = await runDoctor({ env: good, online: false, scopes: [], mounts: `/dev/sda1 / ext4 rw 0 0\n` });
+    assert.equal(local.find((f) => f.check === 'store')?.status, 'ok');
+  });
+
+  it('when production asks for PostgreSQL without a server, then the store setting is named with the URL to set', async () => {
+    const result = await doctor({ ...good, KEYWARD_STORE: 'postgres' }, ['--offline', '--manifest', manifest(BOT_ID)]);
+    assert.equal(result.code, 1, result.out);
+    assert.match(result.out, /✘ store: KEYWARD_POSTGRES_URL is required with KEYWARD_STORE=postgres in production/);
+    assert.match(result.out, /fix: Set KEYWARD_POSTGRES_URL=postgres:\/\/<role>@<server>\.postgres\.database\.azure\.com:5432\/<database>/);
+  });
+
+  it('when KEYWARD_STORE=postgres names a real server, then doctor says it answers; with a wrong password, then it fails with the sign-in fix and never prints the password', async () => {
+    const url = await newTestDatabase();
+    const local = { ...emulator.keywardEnv, KEYWARD_DATA_DIR: path.join(work, 'pg-data'), KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: url };
+    const fine = await doctor(local, []);
+    assert.match(fine.out, /✔ store: PostgreSQL 127\.0\.0\.1:\d+\/keyward_test_\d+_\d+ as keyward answers; Keyward has not started on it yet/);
+
+    const wrong = new URL(url);
+    wrong.password = 'not-the-password-0123';
+    const refused = await doctor({ ...local, KEYWARD_POSTGRES_URL: wrong.toString() }, []);
+    assert.equal(refused.code, 1, refused.out);
+    assert.match(refused.out, /✘ store: Keyward's PostgreSQL store \(127\.0\.0\.1:\d+\/keyward_test_\d+_\d+ as keyward, KEYWARD_POSTGRES_URL\): the server refused the sign-in/);
+    assert.match(refused.out, /fix: Check the role and password in KEYWARD_POSTGRES_URL/);
+    for (const text of [fine.out, fine.err, refused.out, refused.err]) {
+      assert.ok(!text.includes('not-the-password-0123') && !text.includes(decodeURIComponent(new URL(url).password)), 'no password printed');
+    }
   });
 });
