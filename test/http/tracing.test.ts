@@ -57,9 +57,9 @@ describe('tracing and metrics of a whole demo (HTTP, emulator, in-memory exporte
     const executionSpans = spans().filter((span) => span.attributes[ATTR.requestId] === requestId && span.name.startsWith('execution.'));
     assert.deepEqual([...new Set(executionSpans.map((span) => span.spanContext().traceId))], [traceId], 'one trace per request id');
 
-    // run → approval.vote (the deciding one) → bot.turn invoke → POST /api/messages (the root)
+    // run → outbox.deliver (on whichever instance leads) → approval.vote (the deciding one) → bot.turn invoke → POST /api/messages (the root)
     const chain = ancestry(runs[0]!).map((span) => span.name);
-    assert.deepEqual(chain.slice(1), ['approval.vote', 'bot.turn invoke', 'POST /api/messages'], chain.join(' ← '));
+    assert.deepEqual(chain.slice(1), ['outbox.deliver', 'approval.vote', 'bot.turn invoke', 'POST /api/messages'], chain.join(' ← '));
     const root = ancestry(runs[0]!).pop()!;
     assert.equal(root.kind, 1 /* SERVER */);
     assert.equal(root.attributes[ATTR.verb], VERBS.approvalApprove);
