@@ -1,7 +1,11 @@
+import path from 'node:path';
 import { appError, ed25519Signer, isAppError, systemClock, toAppError, type Clock, type Logger, type Signer } from './core';
 import { formatProblems, loadConfig, type Config, type ConfigProblem } from './config';
 import { startServer, type HealthReport, type RunningServer } from './server/createServer';
 import { createPinoLogger } from './observability/pinoLogger';
+import { keywardResource, scrubbingSpanProcessor, startLocalTelemetry, type RunningTelemetry } from './observability/telemetrySdk';
+import { instrumentAzureSdk } from './azure/sdkTracing';
+import { startAzureMonitorTelemetry } from './azure/azureMonitorTelemetry';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
@@ -18,6 +22,8 @@ import type { SetupJourneyService } from './journeys/setupJourneyService';
 import { createKeywardApp, type KeywardApp } from './app/keywardApp';
 import type { ProactiveLimits, ProactiveQueue } from './proactive/proactiveQueue';
 import { openConfiguredStore, type KeywardStore } from './app/keywardStore';
+import { createReadiness } from './app/readiness';
+import { describeConnection } from './store/postgresDatabase';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -64,6 +70,8 @@ export interface Keyward {
 export async function startKeyward(config: Config, overrides: KeywardOverrides = {}): Promise<Keyward> {
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
+  // Traces and metrics first, so everything below is instrumented (none = the API's no-ops).
+  const telemetry = startTelemetry(config, logger);
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
@@ -110,7 +118,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // at-rest key: wrapped by a Key Vault key when configured (required in production to store one).
   const signer: Signer = config.signing.keyId
     ? await keyVaultKey('KEYWARD_SIGNING_KEY_ID', () => createKeyVaultSigner({ keyId: config.signing.keyId!, credential: writerCredential }))
-    : ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile), config.auditDigests.signingKeyFile);
+    : ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile), localKeyDescription(config.dataDir, config.auditDigests.signingKeyFile));
   const securityDomainWrapper: KeyWrapper | undefined = config.executor.securityDomainKeyId
     ? await keyVaultKey('KEYWARD_SECURITY_DOMAIN_KEY_ID', () => createKeyVaultKeyWrapper({ keyId: config.executor.securityDomainKeyId!, credential: writerCredential }))
     : undefined;
@@ -142,6 +150,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   } catch (error) {
     await app?.stop().catch(() => undefined);
     await store.close();
+    await telemetry?.shutdown();
     throw error;
   }
 
@@ -155,9 +164,28 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     return report;
   };
 
+  // /readyz: store, audit head, policy file, and tokens of the writer and reader (checked in the background).
+  const ARM_SCOPE = 'https://management.azure.com/.default';
+  const readiness = createReadiness({
+    store,
+    storeName: config.store.engine === 'postgres' ? `PostgreSQL ${config.store.postgresUrl ? describeConnection(config.store.postgresUrl) : '(local server)'}` : 'SQLite',
+    isLeader: () => app.leader.isLeader(),
+    policyFile,
+    policyHash: policy.hash,
+    identities: [
+      { name: 'writer', acquire: () => writerCredential.getToken(ARM_SCOPE) },
+      ...(readerCredential !== writerCredential ? [{ name: 'reader', acquire: () => readerCredential.getToken(ARM_SCOPE) }] : []),
+    ],
+    tokenCheckMs: config.readinessTokenCheckSeconds * 1000,
+    clock,
+    logger,
+  });
+  readiness.start();
+
   let server: RunningServer;
   try {
     server = await startServer({
+      ready: () => readiness.check(),
       host: config.host,
       port: config.port,
       portVariable: 'PORT',
@@ -184,6 +212,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   } catch (error) {
     await app.stop();
     await store.close();
+    await telemetry?.shutdown();
     throw error;
   }
   logger.info({ url: server.url, mode: config.mode, version: keywardVersion() }, 'Keyward is listening');
@@ -207,11 +236,22 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
         await server.stop(config.shutdownGraceMs);
         await running.stop();
         await store.close();
+        await telemetry?.shutdown();
         logger.info({}, 'Keyward stopped');
       })();
       return stopped;
     },
   };
+}
+
+/**
+ * How the audit log names the local key file: relative to the data directory when it is inside it,
+ * so a restore into another directory (which moves the data directory's paths) leaves the signed,
+ * hashed records that name it untouched.
+ */
+function localKeyDescription(dataDir: string, file: string): string {
+  const relative = path.relative(path.resolve(dataDir), path.resolve(file));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : `key file ${relative} in the data directory`;
 }
 
 /** Reads a Key Vault key Keyward is configured to use; any failure stops the start with what to fix. */
@@ -223,6 +263,23 @@ async function keyVaultKey<T>(variable: string, open: () => Promise<T>): Promise
     const message = `${variable}: ${cause.message}`;
     throw appError('ConfigInvalid', `Keyward cannot use the key named by ${message}`, { problems: [{ variable, message: cause.message }], cause: cause.code }, error);
   }
+}
+
+/**
+ * Telemetry as configured: Azure Monitor with a connection string, else console or OTLP, else
+ * nothing (the OpenTelemetry API stays a no-op and costs next to nothing).
+ */
+function startTelemetry(config: Config, logger: Logger): RunningTelemetry | undefined {
+  const { exporter } = config.telemetry;
+  if (exporter === 'none') return undefined;
+  if (exporter === 'azureMonitor') {
+    const running = startAzureMonitorTelemetry({ connectionString: config.telemetry.connectionString!, resource: keywardResource('keyward', keywardVersion()), spanProcessors: [scrubbingSpanProcessor()] });
+    logger.info({ exporter }, 'traces and metrics go to Application Insights');
+    return running;
+  }
+  const running = startLocalTelemetry({ exporter, otlpEndpoint: config.telemetry.otlpEndpoint, metricsExportMs: config.telemetry.metricsExportMs, serviceVersion: keywardVersion(), instrumentAzureSdk });
+  logger.info({ exporter, ...(exporter === 'otlp' ? { endpoint: config.telemetry.otlpEndpoint } : {}) }, 'traces and metrics are exported');
+  return running;
 }
 
 /** Process entry: config from the environment, signals, exit codes. */
