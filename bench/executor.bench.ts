@@ -41,6 +41,7 @@ import { hsmSpec, PLAN_CONTEXT, premiumSpec } from '../test/executor/executorFix
 import { instrumentApprovalService } from '../src/app/appTelemetry';
 import { startBenchTelemetry } from './lib/tracingToggle';
 import { testOfficers } from '../test/executor/testOfficers';
+import { testSigner } from '../test/helpers/testSigner';
 
 const RUNS = Number(process.env.KEYWARD_BENCH_RUNS ?? 5);
 const HSM_PROVISIONING_MS = 300;
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
 
   const db = await openSqliteDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
   const audit = new ChainedAuditLog(new SqlAuditStore(db), systemClock);
-  const approvals = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock: systemClock });
+  const approvals = new ApprovalService({ signer: testSigner(), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock: systemClock });
   instrumentApprovalService(approvals);
   const plans = new Map<string, Plan>();
   const officers = await testOfficers();
@@ -116,6 +117,9 @@ async function main(): Promise<void> {
     get: (id: string) => approvals.get(id),
     list: (filter?: Parameters<ApprovalService['list']>[0]) => approvals.list(filter),
     beginExecution: (id: string) => timedAsync(() => approvals.beginExecution(id)),
+    canVote: (request: Parameters<ApprovalService['canVote']>[0], objectId: string) => approvals.canVote(request, objectId),
+    verifyApproval: (request: Parameters<ApprovalService['verifyApproval']>[0]) => approvals.verifyApproval(request),
+    refuseExecution: (id: string, check: Parameters<ApprovalService['refuseExecution']>[1]) => approvals.refuseExecution(id, check),
     reportExecutionProgress: (id: string, text: string) => timedAsync(() => approvals.reportExecutionProgress(id, text)),
     finishExecution: (id: string, outcome: 'succeeded' | 'failed', detail: string) => timedAsync(() => approvals.finishExecution(id, outcome, detail)),
   };

@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { LOCAL_PEOPLE, LOCAL_TENANT_ID, systemClock } from '../src/core';
+import { ed25519Signer, LOCAL_PEOPLE, LOCAL_TENANT_ID, systemClock } from '../src/core';
+import { loadOrCreateDigestKey } from '../src/store/auditDigestFiles';
 import { ChainedAuditLog } from '../src/audit';
 import { ApprovalService } from '../src/approvals';
 import { readPolicyFile } from '../src/approvals/policyFile';
@@ -106,8 +107,10 @@ const percentile = (values: number[], p: number) => {
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
 // ---------------------------------------------------------------- clicks
-async function submitRequests(store: KeywardStore, policyFile: string, count: number, serviceUrl: string): Promise<string[]> {
-  const service = new ApprovalService({ store: store.approvals, audit: new ChainedAuditLog(store.audit, systemClock), atomic: store.db.atomic, policy: readPolicyFile(policyFile), clock: systemClock });
+async function submitRequests(store: KeywardStore, policyFile: string, count: number, serviceUrl: string, dataDir: string): Promise<string[]> {
+  // Signed with the instances' own key (the local key file they share): they vote only on requests Keyward signed.
+  const signer = ed25519Signer(loadOrCreateDigestKey(path.join(dataDir, 'audit', 'digest-signing-key.pem')));
+  const service = new ApprovalService({ store: store.approvals, audit: new ChainedAuditLog(store.audit, systemClock), atomic: store.db.atomic, policy: readPolicyFile(policyFile), clock: systemClock, signer });
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const request = await service.submit({
@@ -185,9 +188,9 @@ async function clicks(policyFile: string, postgres: LocalPostgres): Promise<Reco
     const store = config.engine === 'sqlite' ? await openKeywardStore({ engine: 'sqlite', file: path.join(dataDir, 'keyward.sqlite') }) : await openKeywardStore({ engine: 'postgres', url, tls: false });
     try {
       // Warm-up: one request, every approver once.
-      await clickRun(children.map((c) => c.url), await submitRequests(store, policyFile, 1, sink.url), 8, sink.url);
+      await clickRun(children.map((c) => c.url), await submitRequests(store, policyFile, 1, sink.url, dataDir), 8, sink.url);
       for (const approvers of APPROVERS) {
-        const requests = await submitRequests(store, policyFile, Math.max(1, Math.ceil(VOTES / approvers)), sink.url);
+        const requests = await submitRequests(store, policyFile, Math.max(1, Math.ceil(VOTES / approvers)), sink.url, dataDir);
         const run = await clickRun(children.map((c) => c.url), requests, approvers, sink.url);
         const votes = run.latencies.length;
         const row = { config: config.name, approvers, votes, refused: run.refused, p50Ms: round(percentile(run.latencies, 50)), p99Ms: round(percentile(run.latencies, 99)), votesPerSecond: round(votes / run.seconds, 1) };
@@ -289,6 +292,9 @@ async function auditPart(postgres: LocalPostgres): Promise<void> {
       if (code !== 0) throw new Error(`audit ${args.join(' ')} exited ${code}`);
       return (Date.now() - s) / 1000;
     };
+    // verify needs a pinned key; this log has no signed records, so any key serves.
+    const pin = path.join(dataDir, 'pin.pub.pem');
+    fs.writeFileSync(pin, ed25519Signer(loadOrCreateDigestKey(path.join(dataDir, 'pin.pem'))).publicKey.export({ type: 'spki', format: 'pem' }));
     const sqliteEnv = { KEYWARD_DATA_DIR: dataDir };
     const pgEnv = { KEYWARD_DATA_DIR: dataDir, KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: url };
     const out = path.join(dataDir, 'export.jsonl');
@@ -296,8 +302,8 @@ async function auditPart(postgres: LocalPostgres): Promise<void> {
       records: size,
       fillSqliteS: round(fillSeconds, 1),
       copyToPostgresS: round(copySeconds, 1),
-      verifySqliteS: round(await time(['verify', '--no-digests'], sqliteEnv), 1),
-      verifyPostgresS: round(await time(['verify', '--no-digests'], pgEnv), 1),
+      verifySqliteS: round(await time(['verify', '--no-digests', '--public-key', pin], sqliteEnv), 1),
+      verifyPostgresS: round(await time(['verify', '--no-digests', '--public-key', pin], pgEnv), 1),
       exportSqliteS: round(await time(['export', '--out', out], sqliteEnv), 1),
       exportPostgresS: round(await time(['export', '--out', out], pgEnv), 1),
       exportMb: round(fs.statSync(out).size / 1e6, 1),

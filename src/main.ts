@@ -1,4 +1,5 @@
-import { isAppError, systemClock, type Clock, type Logger } from './core';
+import path from 'node:path';
+import { appError, ed25519Signer, isAppError, systemClock, toAppError, type Clock, type Logger, type Signer } from './core';
 import { formatProblems, loadConfig, type Config, type ConfigProblem } from './config';
 import { startServer, type HealthReport, type RunningServer } from './server/createServer';
 import { createPinoLogger } from './observability/pinoLogger';
@@ -8,9 +9,8 @@ import { startAzureMonitorTelemetry } from './azure/azureMonitorTelemetry';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
-import { AzureGateway, createAzureCredential, postgresPasswordSource, SdkWrapProbe, tokenIdentity } from './azure';
+import { AzureGateway, createAzureCredential, createKeyVaultKeyWrapper, createKeyVaultSigner, postgresPasswordSource, SdkWrapProbe, tokenIdentity, type KeyWrapper } from './azure';
 import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
-import { ed25519Signer } from './audit';
 import { loadOrCreateDigestKey } from './store/auditDigestFiles';
 import { keywardPrivatePaths, securePrivatePaths } from './store/privatePaths';
 import type { Bot } from './bot/createBot';
@@ -19,7 +19,7 @@ import type { ApprovalsRuntime } from './app/approvalsRuntime';
 import type { ExecutorRuntime } from './app/executorRuntime';
 import type { OpsRuntime } from './app/operationsRuntime';
 import type { SetupJourneyService } from './journeys/setupJourneyService';
-import { createKeywardApp } from './app/keywardApp';
+import { createKeywardApp, type KeywardApp } from './app/keywardApp';
 import type { ProactiveLimits, ProactiveQueue } from './proactive/proactiveQueue';
 import { openConfiguredStore, type KeywardStore } from './app/keywardStore';
 import { createReadiness } from './app/readiness';
@@ -53,6 +53,8 @@ export interface Keyward {
   executor: ExecutorRuntime;
   /** DEPs, key rolls, teardowns, the inventory and its health checks. */
   operations: OpsRuntime;
+  /** Signs an audit digest now (throws AuditChainBroken when the log was rewritten). */
+  digestNow(): ReturnType<KeywardApp['digestNow']>;
   /** The paced queue of proactive Teams messages. */
   proactive: ProactiveQueue;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
@@ -76,8 +78,6 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // Private files: data directory 0700, keys, store, security domains and backups 0600 (tightened
   // and logged if an older version or a restore left them open; another user's file = no start).
   securePrivatePaths(keywardPrivatePaths(config), logger);
-  // The audit digest key too (a damaged key file = no start, with what to do).
-  const digestSigner = config.auditDigests.everyMinutes > 0 ? ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile)) : undefined;
 
   // Azure: a reader identity for preflight and checks, a writer identity for approved runs only.
   // The writer's gateway has no transport retries: the runner retries whole steps after re-checking
@@ -96,6 +96,14 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const reader = new AzureGateway({ credential: readerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-reader' }) });
   const writer = new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 });
   const wrapProbe = config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId, { localOnly }), retry: { maxRetries: 0 } }) : undefined;
+  let readerObjectId: Promise<string> | undefined;
+  const keywardReaderObjectId = () =>
+    (readerObjectId ??= tokenIdentity(readerCredential)
+      .then((identity) => identity.objectId)
+      .catch((error: unknown) => {
+        readerObjectId = undefined;
+        throw error;
+      }));
   let writerObjectId: Promise<string> | undefined;
   const keywardWriterObjectId = () =>
     (writerObjectId ??= tokenIdentity(writerCredential)
@@ -104,6 +112,16 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
         writerObjectId = undefined;
         throw error;
       }));
+  // The key that signs submissions, votes, decisions and audit digests: in Azure a Key Vault or
+  // Managed HSM key used through the writer identity (no signing secret on the host); locally an
+  // Ed25519 key file (a damaged one = no start, with what to do). Likewise the security domains'
+  // at-rest key: wrapped by a Key Vault key when configured (required in production to store one).
+  const signer: Signer = config.signing.keyId
+    ? await keyVaultKey('KEYWARD_SIGNING_KEY_ID', () => createKeyVaultSigner({ keyId: config.signing.keyId!, credential: writerCredential }))
+    : ed25519Signer(loadOrCreateDigestKey(config.auditDigests.signingKeyFile), localKeyDescription(config.dataDir, config.auditDigests.signingKeyFile));
+  const securityDomainWrapper: KeyWrapper | undefined = config.executor.securityDomainKeyId
+    ? await keyVaultKey('KEYWARD_SECURITY_DOMAIN_KEY_ID', () => createKeyVaultKeyWrapper({ keyId: config.executor.securityDomainKeyId!, credential: writerCredential }))
+    : undefined;
   // Exchange app-only DEP steps run approved scripts with `pwsh` (only when configured).
   const powershell = config.operations.depAppOnly ? (overrides.powershell ?? new PwshRunner(config.operations.depAppOnly.pwshPath)) : undefined;
 
@@ -118,8 +136,9 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       policy,
       policyFile,
       store,
-      azure: { reader, writer, ...(wrapProbe ? { wrapProbe } : {}), writerObjectId: keywardWriterObjectId },
-      ...(digestSigner ? { digestSigner } : {}),
+      azure: { reader, writer, ...(wrapProbe ? { wrapProbe } : {}), writerObjectId: keywardWriterObjectId, readerObjectId: keywardReaderObjectId },
+      signer,
+      ...(securityDomainWrapper ? { securityDomainWrapper } : {}),
       ...(powershell ? { powershell } : {}),
       ...(overrides.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl } : {}),
       ...(overrides.extraFeatures ? { extraFeatures: overrides.extraFeatures } : {}),
@@ -178,6 +197,16 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       clock,
       logger,
       downloads: app.operations.downloads,
+      // Refused requests (bad Host, forged serviceUrl, no token, another tenant …) are audited too,
+      // under the refusal log's rate limit; the caller is not authenticated, so it is named as such.
+      auditRefusal: (event) =>
+        app.approvals.service.auditRefusal({
+          actor: { objectId: 'unauthenticated', name: 'refused HTTP request' },
+          action: 'server.request.refused',
+          target: String(event.details.route ?? '/api/messages'),
+          reason: event.code,
+          details: { status: event.status, message: event.message.slice(0, 300), ...pick(event.details, ['host', 'detail', 'dropped', 'byCode']) },
+        }),
     });
     app.listeningAt(server.url);
   } catch (error) {
@@ -200,6 +229,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     setup: running.setup,
     operations: running.operations,
     executor: running.executor,
+    digestNow: () => running.digestNow(),
     proactive: running.proactive,
     stop() {
       stopped ??= (async () => {
@@ -212,6 +242,27 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       return stopped;
     },
   };
+}
+
+/**
+ * How the audit log names the local key file: relative to the data directory when it is inside it,
+ * so a restore into another directory (which moves the data directory's paths) leaves the signed,
+ * hashed records that name it untouched.
+ */
+function localKeyDescription(dataDir: string, file: string): string {
+  const relative = path.relative(path.resolve(dataDir), path.resolve(file));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : `key file ${relative} in the data directory`;
+}
+
+/** Reads a Key Vault key Keyward is configured to use; any failure stops the start with what to fix. */
+async function keyVaultKey<T>(variable: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    const cause = toAppError(error);
+    const message = `${variable}: ${cause.message}`;
+    throw appError('ConfigInvalid', `Keyward cannot use the key named by ${message}`, { problems: [{ variable, message: cause.message }], cause: cause.code }, error);
+  }
 }
 
 /**
@@ -273,4 +324,8 @@ if (require.main === module) {
     console.error(error);
     process.exit(1);
   });
+}
+
+function pick(from: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => from[key] !== undefined).map((key) => [key, from[key]]));
 }

@@ -1,5 +1,5 @@
-import { appError, type Clock, type Logger } from '../core';
-import { ChainedAuditLog, SYSTEM_ACTOR, type AuditLog } from '../audit';
+import { appError, publicKeySpki, type Clock, type Logger, type Signer } from '../core';
+import { ChainedAuditLog, SIGNING_KEY_ACTION, SYSTEM_ACTOR, type AuditLog } from '../audit';
 import { teamHealth, type TeamHealth } from '../approvals/teamHealth';
 import { ApprovalScheduler, ApprovalService, type ApprovalPolicy } from '../approvals';
 import { policyMembers } from '../approvals/approvalPolicy';
@@ -23,6 +23,8 @@ export interface ApprovalsRuntimeOptions {
   allowedTenants: readonly string[];
   /** An approver counts as active with an audited action this recent (team health); default 90. */
   approverActiveDays?: number;
+  /** Signs submissions, votes and decisions (and, in keywardApp, the audit digests). */
+  signer: Signer;
   /** Whether this instance leads the cluster (dispatches the outbox); default: always (one instance). */
   isLeader?: () => boolean;
   clock: Clock;
@@ -74,7 +76,18 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
     ...(listen ? { listen: (onEvent: () => void) => listen(OUTBOX_CHANNEL, onEvent) } : {}),
     logger: logger.child({ module: 'outbox' }),
   });
-  const service = (late.service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }), outbox: dispatcher, serialize: () => auditStore.reserve() }));
+  const service = (late.service = new ApprovalService({
+    store: store.approvals,
+    audit,
+    atomic,
+    policy,
+    clock,
+    signer: options.signer,
+    history: (requestId) => auditStore.forRequest(requestId),
+    logger: logger.child({ module: 'approvals' }),
+    outbox: dispatcher,
+    serialize: () => auditStore.reserve(),
+  }));
   instrumentApprovalService(service);
   const directory = store.directory;
   const views = new ApprovalViews({ service, directory, clock });
@@ -103,9 +116,14 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
   // written (say its tail was cut), Keyward still starts — to answer, show the policy and let
   // "npm run audit -- verify" be run — but every approval action then fails closed.
   try {
-    await atomic(() =>
-      audit.append({ actor: SYSTEM_ACTOR, action: 'policy.loaded', target: options.policyFile, outcome: 'info', details: { policyHash: policy.hash, tenantId: policy.tenantId } }),
-    );
+    await atomic(async () => {
+      await audit.append({ actor: SYSTEM_ACTOR, action: 'policy.loaded', target: options.policyFile, outcome: 'info', details: { policyHash: policy.hash, tenantId: policy.tenantId } });
+      // Which key signs from now on, with its public half: verifiers pin the fingerprint (kept
+      // outside Keyward) and find the key here; every submission, vote and decision after this
+      // record must carry its signature.
+      const signer = options.signer;
+      await audit.append({ actor: SYSTEM_ACTOR, action: SIGNING_KEY_ACTION, target: 'audit/signing-key', outcome: 'info', details: { keyFingerprint: signer.fingerprint, algorithm: signer.algorithm, publicKey: publicKeySpki(signer.publicKey), key: signer.description } });
+    });
   } catch (error) {
     logger.error({ code: 'AuditWriteFailed', err: error instanceof Error ? error.message : String(error) }, 'the audit log cannot be written: every approval action will be refused until it is repaired (run "npm run audit -- verify")');
   }

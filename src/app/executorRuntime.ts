@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Clock, Logger } from '../core';
 import type { Config } from '../config';
-import type { WrapProbe } from '../azure/ports';
+import type { AzureReader, KeyWrapper, WrapProbe } from '../azure/ports';
 import { createExecutor, EMULATOR_KEY_URI_OPTIONS, type ExecutorAzure, type ExecutorService, type ExecutorSettings, type PlanSource, type Run } from '../executor';
 import type { PowerShellRunner } from '../executor/steps/powershellRunner';
 import type { BotFeature } from '../bot/botTypes';
@@ -21,6 +21,8 @@ export interface ExecutorRuntimeOptions {
   planSource: PlanSource;
   /** The writer identity's gateway; build it with `retry: { maxRetries: 0 }` (the runner retries). */
   azure: ExecutorAzure;
+  /** The reader identity's gateway: `verify` reads as the reader. */
+  reader?: AzureReader;
   /** Local mode only: wrap/unwrap as the Microsoft 365 service principals through the emulator. */
   probe?: WrapProbe;
   clock: Clock;
@@ -31,6 +33,8 @@ export interface ExecutorRuntimeOptions {
   isLeader?: () => boolean;
   /** Runs approved Exchange DEP scripts; used only when Exchange app-only is configured. */
   powershell?: PowerShellRunner;
+  /** The Key Vault key that wraps stored security domains' data keys (KEYWARD_SECURITY_DOMAIN_KEY_ID). */
+  securityDomainWrapper?: KeyWrapper;
 }
 
 export interface ExecutorRuntime {
@@ -50,13 +54,15 @@ export interface ExecutorRuntime {
  * (KEYWARD_DEP_APP_ONLY) and a PowerShell runner; the writer identity's client id names the
  * user-assigned identity that Connect-ExchangeOnline uses.
  */
-export function executorSettingsFrom(config: Config, powershell?: PowerShellRunner): ExecutorSettings {
+export function executorSettingsFrom(config: Config, powershell?: PowerShellRunner, securityDomainWrapper?: KeyWrapper): ExecutorSettings {
   const appOnly = config.operations.depAppOnly;
   const e = config.executor;
   return {
     backupDir: config.backupDir,
     securityDomainDir: e.securityDomainDir,
-    securityDomainKeyFile: path.join(config.dataDir, 'executor', 'security-domain.key'),
+    // A key file on the host only in local mode; in Azure the data keys are wrapped by a Key Vault key.
+    securityDomainKeyFile: config.mode === 'local' ? path.join(config.dataDir, 'executor', 'security-domain.key') : undefined,
+    ...(securityDomainWrapper ? { securityDomainWrapper } : {}),
     retry: { maxAttempts: e.maxAttempts, baseDelayMs: e.retryBaseMs, maxDelayMs: e.retryMaxMs, maxRetryAfterMs: Math.max(e.retryMaxMs, 300_000) },
     leaseTtlMs: e.leaseSeconds * 1000,
     pollIntervalMs: Math.round(e.pollSeconds * 1000),
@@ -75,7 +81,7 @@ export function executorSettingsFrom(config: Config, powershell?: PowerShellRunn
  */
 export function createExecutorRuntime(options: ExecutorRuntimeOptions): ExecutorRuntime {
   const { config, store, approvals, clock, logger } = options;
-  const settings = executorSettingsFrom(config, options.powershell);
+  const settings = executorSettingsFrom(config, options.powershell, options.securityDomainWrapper);
   let notifier: Notifier | undefined;
   const cards = store.runCards;
   // Late-bound: the run card shows the ceremony status, which the service (built below) knows.
@@ -98,6 +104,7 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
     store: store.runs,
     artifacts: store.artifacts,
     azure: options.azure,
+    ...(options.reader ? { reader: options.reader } : {}),
     audit: approvals.audit,
     approvals: approvals.service,
     planSource: options.planSource,

@@ -1,10 +1,10 @@
-import { appError, isAppError, systemClock, type Clock, type Logger } from '../core';
+import { appError, isAppError, systemClock, type Clock, type Logger, type Signer } from '../core';
 import type { Config } from '../config';
 import type { ApprovalPolicy } from '../approvals';
-import { AuditDigester, type DigestSigner } from '../audit';
-import type { AzureReader, WrapProbe } from '../azure/ports';
+import { AuditDigester, type AuditDigest } from '../audit';
+import type { AzureReader, KeyWrapper, WrapProbe } from '../azure/ports';
 import { M365_SERVICE_PRINCIPALS, namePatternProblem } from '../customerKey';
-import { policyMembers } from '../approvals/approvalPolicy';
+import { custodianRule, policyMembers } from '../approvals/approvalPolicy';
 import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService, type ExecutorAzure } from '../executor';
 import type { PowerShellRunner } from '../executor/steps/powershellRunner';
 import { SetupJourneyService } from '../journeys/setupJourneyService';
@@ -20,6 +20,12 @@ import { renderWelcomeCard } from '../bot/cards/welcomeCard';
 import { journeyEntries } from '../bot/journeyCatalogue';
 import { createSetupFeature } from '../bot/setup/setupFeature';
 import { withoutCommands } from '../bot/inventory/statusFeature';
+import { gateFeatures, type OperatorRules } from '../bot/operatorGate';
+import { SETUP_VERBS } from '../bot/setup/setupVerbs';
+import { DEP_VERBS } from '../bot/dep/depVerbs';
+import { ROLL_VERBS } from '../bot/roll/rollVerbs';
+import { TEARDOWN_VERBS } from '../bot/teardown/teardownVerbs';
+import { INVENTORY_VERBS } from '../bot/inventory/inventoryVerbs';
 import type { HealthReport } from '../server/createServer';
 import { AuditDigestDirectory } from '../store/auditDigestFiles';
 import { createApprovalsRuntime, type ApprovalsRuntime } from './approvalsRuntime';
@@ -31,6 +37,16 @@ import { observeAppGauges } from './appTelemetry';
 import { countMetric } from '../telemetry';
 import { ClusterLeader } from './clusterLeader';
 import { newLeaseOwner } from '../executor/leaseOwner';
+
+/**
+ * What the policy's operators group guards: starting a journey (its command, or its Start button)
+ * and looking at the inventory and runs. Journey cards check their owner, approval and run cards
+ * their voters; those stay as they are.
+ */
+const OPERATOR_RULES: OperatorRules = {
+  commands: { setup: 'start', dep: 'start', roll: 'start', retire: 'start', teardown: 'start', status: 'see', runs: 'see', verify: 'see' },
+  verbs: { [SETUP_VERBS.start]: 'start', [DEP_VERBS.start]: 'start', [ROLL_VERBS.start]: 'start', [TEARDOWN_VERBS.start]: 'start', [INVENTORY_VERBS.status]: 'see', [INVENTORY_VERBS.checkHealth]: 'see' },
+};
 
 /** What the composition root picked: configuration, store, Azure access, clock and logger. */
 export interface KeywardAppDeps {
@@ -48,9 +64,16 @@ export interface KeywardAppDeps {
     wrapProbe?: WrapProbe;
     /** The writer identity's Entra object id (from its token). */
     writerObjectId(): Promise<string>;
+    /** The reader identity's Entra object id (from its token); plans give it read-only key access. */
+    readerObjectId?(): Promise<string>;
   };
-  /** Signs audit digests (absent when KEYWARD_AUDIT_DIGEST_MINUTES is 0). */
-  digestSigner?: DigestSigner;
+  /**
+   * Signs every submission, vote and decision, and the audit digests: a Key Vault or Managed HSM
+   * key through the managed identity in Azure, an Ed25519 key file locally (main.ts picks).
+   */
+  signer: Signer;
+  /** Wraps stored security domains' data keys with a Key Vault key (required in production to store one). */
+  securityDomainWrapper?: KeyWrapper;
   /** Runs approved Exchange DEP scripts (only with KEYWARD_DEP_APP_ONLY). */
   powershell?: PowerShellRunner;
   /** The Bot Framework channel's OpenID metadata URL (tests point it at a local issuer). */
@@ -78,6 +101,11 @@ export interface KeywardApp {
   proactive: ProactiveQueue;
   /** Tells the app its own URL once the server listens (download links in local mode). */
   listeningAt(url: string): void;
+  /**
+   * Signs an audit digest now, if the log grew (the timer does this every KEYWARD_AUDIT_DIGEST_MINUTES).
+   * Throws AuditChainBroken when the log no longer matches what was signed before (nothing signed).
+   */
+  digestNow(): Promise<AuditDigest | undefined>;
   /** /healthz: the store answers (and, locally, whatever `extra` adds). */
   health(): Promise<HealthReport>;
   /** Starts the timers and picks up what an earlier process left behind. */
@@ -102,10 +130,10 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   // The lease is kept in wall-clock time, whatever clock the app is given (tests move theirs).
   const leader = new ClusterLeader({ cluster: store.cluster, owner: newLeaseOwner(), ttlMs: config.executor.leaseSeconds * 1000, clock: systemClock, logger: logger.child({ component: 'cluster' }) });
   const isLeader = () => leader.isLeader();
-  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, isLeader, clock, logger });
+  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, signer: deps.signer, isLeader, clock, logger });
 
   // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
-  const digester = deps.digestSigner ? new AuditDigester({ store: approvals.auditStore, signer: deps.digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
+  const digester = config.auditDigests.everyMinutes > 0 ? new AuditDigester({ store: approvals.auditStore, signer: deps.signer, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
   let digestCoveredAt: number | undefined;
   const signAuditDigest = async () => {
     if (!digester || !leader.isLeader()) return;
@@ -131,6 +159,8 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     return resolved;
   };
 
+  // Who may be a key custodian: one rule for the setup journey, submit and voting (issue 12 item 5).
+  const custodians = custodianRule(policy);
   const setup = new SetupJourneyService({
     store: store.journeys,
     atomic: store.db.atomic,
@@ -139,25 +169,29 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     approvals: approvals.service,
     clock,
     logger: logger.child({ component: 'setup' }),
-    planContext: async () => ({
-      tenantId,
-      keywardWriterObjectId: await deps.azure.writerObjectId(),
-      servicePrincipalObjectIds: await servicePrincipalObjectIds(),
-      ...(config.azure.vaultKeyRoleId ? { vaultKeyRoleDefinitionId: config.azure.vaultKeyRoleId } : {}),
-    }),
+    planContext: async () => {
+      const readerObjectId = await deps.azure.readerObjectId?.().catch(() => undefined);
+      return {
+        tenantId,
+        keywardWriterObjectId: await deps.azure.writerObjectId(),
+        ...(readerObjectId ? { keywardReaderObjectId: readerObjectId } : {}),
+        servicePrincipalObjectIds: await servicePrincipalObjectIds(),
+        ...(config.azure.vaultKeyRoleId ? { vaultKeyRoleDefinitionId: config.azure.vaultKeyRoleId } : {}),
+      };
+    },
     preflightContext: async () => ({ tenantId, keywardWriterObjectId: await deps.azure.writerObjectId().catch(() => undefined) }),
     validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),
     servicePrincipalOverrides: config.azure.servicePrincipalObjectIds,
     namePattern: config.setup.namePattern,
-    // Custodians become voters on their key's changes: only members of the policy's groups (issue 12 item 5).
-    custodianGroups: () => Object.values(policy.groups).map((group) => ({ name: group.name, members: group.members })),
+    // Custodians become voters on their key's changes: the policy's one custodian rule, as submit and voting apply it (issue 12 item 5).
+    custodians: () => custodians,
   });
   // The people pickers' static choices where Teams' directory search is missing (the playground):
-  // everyone the policy names, and for custodians the members of its groups.
+  // everyone the policy names, and for custodians those the custodian rule allows.
   const nameOf = (objectId: string) => policy.people[objectId] ?? objectId;
   const knownPeople = [...new Set([...Object.keys(policy.people), ...policyMembers(policy)])].map((objectId) => ({ objectId, name: nameOf(objectId) }));
-  const custodianCandidates = [...policyMembers(policy)].map((objectId) => ({ objectId, name: nameOf(objectId) }));
-  const custodianGroups = Object.values(policy.groups).map((group) => group.name);
+  const custodianCandidates = [...policyMembers(policy)].filter((objectId) => custodians.allows(objectId)).map((objectId) => ({ objectId, name: nameOf(objectId) }));
+  const custodianGroups = custodians.groups.map((group) => group.name);
   const setupFeature = createSetupFeature(setup, () => ({ knownPeople, custodianCandidates, custodianGroups, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
 
   // The executor runs approved plans with the writer identity. Setup plans come from the setup
@@ -176,8 +210,10 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       },
     },
     azure: deps.azure.writer,
+    reader: deps.azure.reader,
     ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}),
     ...(deps.powershell ? { powershell: deps.powershell } : {}),
+    ...(deps.securityDomainWrapper ? { securityDomainWrapper: deps.securityDomainWrapper } : {}),
     isLeader,
     clock,
     logger,
@@ -191,8 +227,9 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   }
 
   // DEPs, key rolls, teardowns and the inventory. Readiness reads (DEP key checks, the scheduled
-  // health check) use the same identity as `verify`.
-  const readiness = new ReadinessService({ azure: deps.azure.writer, artifacts: store.artifacts, clock, ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}) });
+  // health check) run as the reader identity, as `verify` does: reads people trigger never use the
+  // writer (issue 12 item 6).
+  const readiness = new ReadinessService({ azure: deps.azure.reader, artifacts: store.artifacts, clock, ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}) });
   let serverUrl: string | undefined;
   const ops = (late.operations = createOpsRuntime({
     store,
@@ -210,7 +247,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     approvals,
     executor: executor.service,
     reader: deps.azure.reader,
-    checker: { check: async (target) => readiness.check(target, new ContainerLocator(deps.azure.writer)) },
+    checker: { check: async (target) => readiness.check(target, new ContainerLocator(deps.azure.reader)) },
     tenantId,
     servicePrincipalObjectIds,
     setupJourneys: (who, conversationId) => setup.listFor(who, conversationId),
@@ -222,7 +259,12 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   }));
 
   // The bot: every feature, one `status` (the operations' one, which includes the setup journeys).
-  const features: BotFeature[] = [withoutCommands(setupFeature, ['status']), approvals.feature, executor.feature, ...ops.features, ...(deps.extraFeatures ?? [])];
+  // The policy's optional operators group decides who starts journeys and sees inventory and runs.
+  const features: BotFeature[] = gateFeatures([withoutCommands(setupFeature, ['status']), approvals.feature, executor.feature, ...ops.features, ...(deps.extraFeatures ?? [])], {
+    policy,
+    rules: OPERATOR_RULES,
+    audit: (event) => approvals.service.auditRefusal(event),
+  });
   const registered = new Set(features.flatMap((feature) => (feature.commands ?? []).map((command) => command.name)));
   const journeys = journeyEntries(registered);
   const bot = createBot({
@@ -231,6 +273,14 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     features,
     renderWelcome: (actor, locale) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local', locale }),
     logger,
+    auditUnknownVerb: (verb, io) =>
+      approvals.service.auditRefusal({
+        actor: { objectId: io.actor.aadObjectId?.toLowerCase().slice(0, 64) || 'unidentified', name: io.actor.name?.slice(0, 200), tenantId: io.actor.tenantId?.toLowerCase().slice(0, 64) },
+        action: 'card.verb.refused',
+        target: `verb/${verb.slice(0, 100)}`,
+        reason: 'UnknownVerb',
+        details: { conversationId: io.conversation.id, conversationKind: io.conversation.kind },
+      }),
   });
   // Every proactive message (approval cards, reminders, run cards, drift alerts, …) goes through
   // one paced queue: Teams' per-conversation and per-app limits, Retry-After, kept in the store
@@ -264,13 +314,14 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     listeningAt(url) {
       serverUrl = url;
     },
+    digestNow: async () => digester?.digestNow(),
     async health() {
       const storeOk = await store.db.ping();
       return { status: storeOk ? 'ok' : 'degraded', version: '', mode: config.mode, store: storeOk ? 'ok' : 'unavailable' };
     },
     async start() {
       await leader.start();
-      if (digester) logger.info({ keyFingerprint: digester.fingerprint }, 'audit digests are signed with this Ed25519 key: keep its fingerprint outside Keyward');
+      logger.info({ keyFingerprint: deps.signer.fingerprint, algorithm: deps.signer.algorithm, key: deps.signer.description }, 'votes, decisions and audit digests are signed with this key: keep its fingerprint outside Keyward (npm run audit -- verify --fingerprint <it>)');
       await signAuditDigest();
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
       await proactive.start();

@@ -1,5 +1,5 @@
 import { appError, hashCanonical } from '../core';
-import { OPERATION_CLASSES, type ClassRule, type FactorRule, type OperationClass } from './approvalTypes';
+import { OPERATION_CLASSES, type ClassRule, type CustodianGroup, type FactorRule, type OperationClass } from './approvalTypes';
 
 export interface ApproverGroup {
   id: string;
@@ -29,13 +29,19 @@ export interface ApprovalPolicy {
   people: Readonly<Record<string, string>>;
   rules: Readonly<Record<OperationClass, ClassRule>>;
   approvalCards: ApprovalCardsSetting;
+  /**
+   * Who may start journeys (setup, DEP, key roll, teardown) and see the inventory and runs: the
+   * members of this group (the approvers and custodians may see too). Absent: everyone in an
+   * allowed tenant, as before (issue 12 item 6).
+   */
+  operators?: ApproverGroup;
   /** SHA-256 of the canonical policy JSON; snapshotted into each request and audited at start. */
   hash: string;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GROUP_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const ROOT_KEYS = new Set(['$schema', '$comment', 'version', 'tenantId', 'people', 'groups', 'defaults', 'operations', 'approvalCards']);
+const ROOT_KEYS = new Set(['$schema', '$comment', 'version', 'tenantId', 'people', 'groups', 'defaults', 'operations', 'approvalCards', 'operators']);
 const RULE_KEYS = new Set(['$comment', 'require', 'allowSelfApproval', 'separationOfDuties', 'approvalWindowMinutes', 'executionWindowMinutes', 'reasonRequired', 'reminderBeforeMinutes']);
 const DEFAULT_KEYS = new Set(['$comment', 'approvalWindowMinutes', 'executionWindowMinutes', 'reasonRequired', 'reminderBeforeMinutes', 'allowSelfApproval']);
 const LIMITS = {
@@ -155,12 +161,22 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
       let separationOfDuties: ClassRule['separationOfDuties'] = null;
       if (value.separationOfDuties !== undefined && value.separationOfDuties !== null) {
         const sod = value.separationOfDuties;
-        if (!isObject(sod)) problem(`${path}.separationOfDuties`, 'must be { "approvalsPerKeySide": <0–5> } or null');
+        if (!isObject(sod)) problem(`${path}.separationOfDuties`, 'must be { "approvalsPerKeySide": <0–5>, "custodianGroup": "<group id>" } or null');
         else {
-          for (const key of Object.keys(sod)) if (key !== 'approvalsPerKeySide') problem(`${path}.separationOfDuties.${key}`, 'unknown setting (allowed: approvalsPerKeySide)');
+          for (const key of Object.keys(sod)) if (key !== 'approvalsPerKeySide' && key !== 'custodianGroup') problem(`${path}.separationOfDuties.${key}`, 'unknown setting (allowed: approvalsPerKeySide, custodianGroup)');
           const n = sod.approvalsPerKeySide ?? 0;
+          // Custodians who vote for a key side must come from a group the policy names; otherwise the
+          // requester, who names the custodians, would choose voters (issue 12 item 5).
+          let custodianGroup: CustodianGroup | undefined;
+          if (sod.custodianGroup !== undefined) {
+            const group = typeof sod.custodianGroup === 'string' ? groups[sod.custodianGroup] : undefined;
+            if (!group) problem(`${path}.separationOfDuties.custodianGroup`, `"${String(sod.custodianGroup)}" is not a group defined under "groups"`);
+            else custodianGroup = { id: group.id, name: group.name, members: group.members };
+          } else if (typeof n === 'number' && n > 0) {
+            problem(`${path}.separationOfDuties.custodianGroup`, 'is required when custodians approve (approvalsPerKeySide > 0): name the group the key custodians must belong to, e.g. "keyCustodians"');
+          }
           if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_PER_SIDE) problem(`${path}.separationOfDuties.approvalsPerKeySide`, `must be a whole number from 0 to ${MAX_PER_SIDE}`);
-          else separationOfDuties = { approvalsPerKeySide: n };
+          else separationOfDuties = { approvalsPerKeySide: n, ...(custodianGroup ? { custodianGroup } : {}) };
         }
       }
       const minutes = (key: keyof typeof LIMITS) => readMinutes(value[key], `${path}.${key}`, LIMITS[key], baseline[key], problem);
@@ -199,10 +215,18 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
     }
   }
 
+  // operators (optional): a group name; only its members start journeys and see inventory and runs.
+  let operators: ApproverGroup | undefined;
+  if (raw.operators !== undefined) {
+    const group = typeof raw.operators === 'string' ? groups[raw.operators] : undefined;
+    if (!group) problem('operators', `must name a group defined under "groups" (its members may start journeys and see inventory and runs); "${String(raw.operators)}" is not one`);
+    else operators = group;
+  }
+
   if (problems.length > 0) {
     throw appError('PolicyInvalid', ['The approval policy is not valid; fix these settings:', ...problems.map((p) => `  - ${p}`)].join('\n'), { problems });
   }
-  return deepFreeze({ version: 1, tenantId, groups, people, rules, approvalCards, hash: hashCanonical(raw) });
+  return deepFreeze({ version: 1, tenantId, groups, people, rules, approvalCards, ...(operators ? { operators } : {}), hash: hashCanonical(raw) });
 }
 
 function readMinutes(value: unknown, path: string, limits: { min: number; max: number }, fallback: number, problem: (path: string, message: string) => void): number {
@@ -239,4 +263,53 @@ export function personName(policy: Pick<ApprovalPolicy, 'people'>, objectId: str
 /** Everyone the current policy names in any group: losing membership revokes a pending vote right at once. */
 export function policyMembers(policy: Pick<ApprovalPolicy, 'groups'>): ReadonlySet<string> {
   return new Set(Object.values(policy.groups).flatMap((group) => group.members));
+}
+
+/**
+ * Who may be named a key custodian (issue 12 item 5): members of `groups` — of every one of them
+ * (`every`) or of any one.
+ */
+export interface CustodianRule {
+  groups: ReadonlyArray<{ id: string; name: string; members: readonly string[] }>;
+  every: boolean;
+  allows(objectId: string): boolean;
+}
+
+/**
+ * THE custodian rule, the one the setup journey (its people check and picker), submit, voting and
+ * Retry all apply. Custodians become voters on their key's changes, so the policy, not the
+ * requester, says who they can be:
+ * - for one kind of request: a member of its rule's `separationOfDuties.custodianGroup`; where that
+ *   rule names none, a member of any group of the policy;
+ * - for a key being set up (no kind given: its custodians are named on every later request about
+ *   the key): a member of every custodian group the policy's rules name, so no later request
+ *   refuses them; where no rule names one, a member of any group of the policy.
+ */
+export function custodianRule(policy: Pick<ApprovalPolicy, 'groups' | 'rules'>, operationClass?: OperationClass): CustodianRule {
+  const named = new Map<string, CustodianGroup>();
+  for (const kind of operationClass ? [operationClass] : OPERATION_CLASSES) {
+    const group = policy.rules[kind].separationOfDuties?.custodianGroup;
+    if (group) named.set(group.id, group);
+  }
+  const rule = (groups: CustodianRule['groups'], every: boolean): CustodianRule => ({
+    groups,
+    every,
+    allows: (objectId) => {
+      const id = objectId.toLowerCase();
+      return every ? groups.every((group) => group.members.includes(id)) : groups.some((group) => group.members.includes(id));
+    },
+  });
+  return named.size > 0 ? rule([...named.values()], true) : rule(Object.values(policy.groups), false);
+}
+
+/** May this person start journeys (setup, DEP, key roll, teardown)? Everyone when the policy names no operators. */
+export function mayOperate(policy: Pick<ApprovalPolicy, 'operators'>, objectId: string | undefined): boolean {
+  if (!policy.operators) return true;
+  return objectId !== undefined && policy.operators.members.includes(objectId.toLowerCase());
+}
+
+/** May this person see the inventory and runs? Operators, and everyone the policy names in a group (approvers, custodians). */
+export function maySeeOperations(policy: Pick<ApprovalPolicy, 'operators' | 'groups'>, objectId: string | undefined): boolean {
+  if (!policy.operators) return true;
+  return objectId !== undefined && (mayOperate(policy, objectId) || policyMembers(policy).has(objectId.toLowerCase()));
 }

@@ -1,8 +1,10 @@
-import { appError, isAppError, newUuid, silentLogger, toAppError, truncateText, type AppError, type Clock, type Logger } from '../core';
+import type crypto from 'node:crypto';
+import { appError, canonicalJson, isAppError, newUuid, publicKeyFingerprint, signStatement, silentLogger, toAppError, truncateText, type AppError, type Clock, type Logger, type Signature, type Signer } from '../core';
 import { SYSTEM_ACTOR, type AuditActor, type AuditEventInput, type AuditLog } from '../audit';
-import { policyMembers, type ApprovalPolicy } from './approvalPolicy';
+import { custodianRule, type ApprovalPolicy } from './approvalPolicy';
 import type { ApprovalRequestStore, Atomic } from './approvalPorts';
-import { correlationIdOf, type ActorIdentity, type ApprovalRequest, type Person, type RequestStatus, type VoteDecision } from './approvalTypes';
+import { checkApprovalSignatures, checkSubmission, checkVotes, decisionStatement, submissionStatement, voteStatement, type SignatureCheck, type TrustedKey } from './approvalSignatures';
+import { correlationIdOf, type ActorIdentity, type ApprovalRequest, type Person, type RequestStatus, type Vote, type VoteDecision } from './approvalTypes';
 import { eligibleRequirements, evaluateRule, unsatisfiableReasons, type RuleProgress } from './ruleEvaluation';
 import { validateSubmitRequest, type SubmitRequest } from './submitRequest';
 import { cleanReason, dueExpiry, transition, type ApprovalEvent, type ChangeKind, type TransitionResult } from './transition';
@@ -48,6 +50,19 @@ export interface ApprovalServiceDeps {
   atomic: Atomic;
   policy: ApprovalPolicy;
   clock: Clock;
+  /**
+   * Signs each submission, vote and decision when it is made (Ed25519 key file locally; a Key Vault
+   * or Managed HSM key through the managed identity in Azure). Signing happens outside the unit of
+   * work: it may be a call to Azure.
+   */
+  signer: Signer;
+  /** Public keys of earlier signing keys whose signatures still count (key rotation); the signer's own always does. */
+  trustedKeys?: readonly crypto.KeyObject[];
+  /**
+   * The audit records of one request (action names, oldest first): a request the log shows closed
+   * (cancelled, rejected, expired, superseded, finished) never runs, whatever its stored status says.
+   */
+  history?(requestId: string): Promise<ReadonlyArray<{ action: string; reason?: string | null }>>;
   logger?: Logger;
   newId?: () => string;
   /** With an outbox, changes reach listeners through it (any instance's change, delivered once); without, in this process right after commit. */
@@ -61,6 +76,18 @@ export interface ApprovalServiceDeps {
 }
 
 const MAX_CAS_RETRIES = 5;
+
+/** Thrown inside a unit when what was signed before it no longer matches what the unit would store. */
+class SignAgain extends Error {}
+
+/** Signatures made before a vote's unit of work, for exactly the change the preview predicted. */
+interface PreSigned {
+  vote: { statement: unknown; signature: Signature };
+  decision?: { statement: unknown; signature: Signature };
+}
+
+/** Audit actions that say a request will never (again) run. */
+const CLOSING_ACTIONS = new Set(['approval.cancelled', 'approval.rejected', 'approval.expired', 'approval.superseded', 'execution.succeeded', 'execution.failed']);
 
 /**
  * The approvals engine over its ports. Every state change is ONE atomic unit:
@@ -76,9 +103,19 @@ export class ApprovalService {
   private readonly logger: Logger;
   private readonly makeId: () => string;
 
+  private readonly trusted: TrustedKey;
+
   constructor(private readonly deps: ApprovalServiceDeps) {
     this.logger = deps.logger ?? silentLogger;
     this.makeId = deps.newId ?? newUuid;
+    const keys = new Map<string, crypto.KeyObject>([[deps.signer.fingerprint, deps.signer.publicKey]]);
+    for (const key of deps.trustedKeys ?? []) keys.set(fingerprintOf(key), key);
+    this.trusted = (fingerprint) => keys.get(fingerprint);
+  }
+
+  /** The key that signs approvals (its fingerprint is what auditors pin). */
+  get signer(): Signer {
+    return this.deps.signer;
   }
 
   get policy(): ApprovalPolicy {
@@ -103,6 +140,18 @@ export class ApprovalService {
       if (keySides && (keySides.A.includes(requester.objectId) || keySides.B.includes(requester.objectId))) {
         await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'SeparationOfDuties', details: { operationClass: valid.operationClass } });
         throw appError('SeparationOfDuties', 'Separation of duties: you are a custodian of one of the keys, so you cannot request this change. Ask someone who holds neither key.');
+      }
+      // The one custodian rule (custodianRule): the setup journey applied it already when the key's
+      // custodians were chosen; a request made any other way is held to it here.
+      const custodians = custodianRule(this.deps.policy, valid.operationClass);
+      const named = keySides ? [...new Set([...keySides.A, ...keySides.B])] : [];
+      const notCustodians = named.filter((id) => !custodians.allows(id));
+      if (notCustodians.length > 0) {
+        const groupIds = custodians.groups.map((group) => group.id);
+        await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'CustodianNotInPolicy', details: { operationClass: valid.operationClass, custodianGroup: groupIds.join(','), notCustodians } });
+        const names = notCustodians.map((id) => this.deps.policy.people[id] ?? id).join(', ');
+        const from = custodians.every ? `members of the policy group${custodians.groups.length === 1 ? '' : 's'} ${custodians.groups.map((group) => `"${group.name}"`).join(' and ')}` : 'members of a group the policy names';
+        throw appError('SeparationOfDuties', `Key custodians must be ${from}; ${names} ${notCustodians.length === 1 ? 'is' : 'are'} not. Name custodians from ${custodians.every && custodians.groups.length === 1 ? 'that group' : 'those groups'}, or ask an administrator to change the policy.`, { notCustodians, custodianGroup: groupIds.join(',') });
       }
       if (rule.separationOfDuties.approvalsPerKeySide > 0 && (!keySides || keySides.A.length === 0 || keySides.B.length === 0)) {
         throw appError('ValidationFailed', `The policy needs approvals from the custodians of key A and key B for ${valid.operationClass} requests; the submission must name both (keySides).`);
@@ -139,6 +188,10 @@ export class ApprovalService {
         { problems: messages },
       );
     }
+
+    // Signed before the unit of work (the signer may be Key Vault): the core never changes.
+    const submission = submissionStatement(draft);
+    draft.submissionSignature = await this.sign(submission);
 
     const changes: ApprovalChange[] = [];
     const result = await this.deps.atomic(async () => {
@@ -188,6 +241,7 @@ export class ApprovalService {
             executionWindowMinutes: rule.executionWindowMinutes,
             reasonRequired: rule.reasonRequired,
           },
+          signed: { statement: submission, signature: draft.submissionSignature },
         },
       });
       await this.deps.store.insert(request);
@@ -206,7 +260,36 @@ export class ApprovalService {
     const identity = this.identify(input.voter);
     if (!identity.ok) return await this.refuseUnidentified(identity.error, input.voter, input.requestId, 'approval.vote.refused', { decision: input.decision, via: input.via ?? null });
     const voter = identity.person;
-    return this.act(input.requestId, voter, { type: 'vote', voter, decision: input.decision, reason: input.reason, planHash: input.planHash }, 'approval.vote.refused', { decision: input.decision, claimedPlanHash: input.planHash, via: input.via ?? null });
+    return this.castSigned(input.requestId, voter, { type: 'vote', voter, decision: input.decision, reason: input.reason, planHash: input.planHash }, { decision: input.decision, claimedPlanHash: input.planHash, via: input.via ?? null });
+  }
+
+  /**
+   * Does this request's state rest on Keyward's own signatures — the submission, every vote, the
+   * decision — over the request as stored now, with votes that meet its signed rule, and does the
+   * audit log not show it closed? The executor asks before the first step, at every resumption
+   * and on Retry; `beginExecution` asks too. Local checks only (no call to Azure).
+   */
+  async verifyApproval(request: ApprovalRequest): Promise<SignatureCheck> {
+    const signed = checkApprovalSignatures(request, this.trusted);
+    if (!signed.ok) return signed;
+    if (!this.deps.history) return signed;
+    const history = await this.deps.history(request.id);
+    const actions = history.map((record) => record.action);
+    // A claim refused because another process got there first is not a closing; a refused approval is.
+    const closing = history.find((record) => CLOSING_ACTIONS.has(record.action) || (record.action === 'execution.refused' && record.reason === 'ApprovalNotVerified'))?.action;
+    if (closing) return { ok: false, problem: 'ruleNotMet', message: `The audit log records ${closing} for this request: it was closed, and a stored status that says otherwise was changed` };
+    const starts = actions.filter((action) => action === 'execution.started').length;
+    if (starts > (request.status === 'approved' ? 0 : 1)) return { ok: false, problem: 'ruleNotMet', message: 'The audit log shows this request started already: an approval runs once' };
+    return signed;
+  }
+
+  /**
+   * Marks an approved or executing request failed because its approval does not verify (the
+   * executor found it before running): audited, and every card says why. Nothing runs.
+   */
+  async refuseExecution(requestId: string, check: Extract<SignatureCheck, { ok: false }>, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest | undefined> {
+    const result = await this.apply(requestId, { type: 'refuseExecution', detail: refusalDetail(check) }, executor, 'execution.refused.skipped', {}, { auditRefusal: false, refusedBecause: check });
+    return result.ok ? result.request : result.request;
   }
 
   /** The requester withdraws a pending (or approved, not yet running) request. */
@@ -242,7 +325,7 @@ export class ApprovalService {
    * The request id is the correlation id to send as x-ms-client-request-id.
    */
   async beginExecution(requestId: string, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = await this.apply(requestId, { type: 'beginExecution' }, executor, 'execution.refused', {});
+    const result = await this.apply(requestId, { type: 'beginExecution' }, executor, 'execution.refused', {}, { verify: true });
     if (!result.ok) throw result.error;
     return result.request;
   }
@@ -353,11 +436,11 @@ export class ApprovalService {
    * one transaction whose version compare-and-set decides a race between instances — the loser's
    * audit records roll back with it, and it is retried on fresh state.
    */
-  private async apply(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, options: { auditRefusal?: boolean } = {}): Promise<ActionResult> {
+  private async apply(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, options: ApplyOptions = {}): Promise<ActionResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const { result, changes } = await this.deps.atomic(async () => {
-          const once = await this.applyOnce(requestId, event, actor, refusalAction, details, options.auditRefusal ?? true);
+          const once = await this.applyOnce(requestId, event, actor, refusalAction, details, options);
           for (const change of once.changes) await this.deps.outbox?.record(change);
           return once;
         });
@@ -365,13 +448,86 @@ export class ApprovalService {
         if (result.ok) return { ok: true, request: result.request, change: result.change };
         return { ok: false, error: result.error, request: result.request ?? (await this.deps.store.get(requestId)) };
       } catch (error) {
+        // SignAgain goes up to castSigned, which signs the vote again on the new state.
+        if (error instanceof SignAgain) throw error;
         if (isAppError(error, 'ConcurrentUpdate') && attempt < MAX_CAS_RETRIES) continue;
         throw toAppError(error);
       }
     }
   }
 
-  private async applyOnce(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, auditRefusal: boolean): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
+  /**
+   * A vote, signed. The signatures are made BEFORE the unit of work (the signer may be Key Vault,
+   * and nothing slow may run inside a unit) for the change a preview of the transition predicts, at
+   * a fixed time; inside the unit the transition runs again on fresh state, and the vote (and the
+   * decision) it produces must be exactly what was signed — else nothing is stored and the vote is
+   * signed again on the new state (a racing vote turned "recorded" into "approved", say). Keyward
+   * signs nothing on top of a request or votes it did not sign itself: such a request is refused.
+   */
+  private async castSigned(requestId: string, voter: Person, event: Extract<ApprovalEvent, { type: 'vote' }>, details: Record<string, unknown>): Promise<ActionResult> {
+    const actor = auditActor(voter);
+    for (let attempt = 1; ; attempt += 1) {
+      const now = this.deps.clock.now();
+      const current = await this.deps.store.get(requestId);
+      let signed: PreSigned | undefined;
+      if (current) {
+        const preview = transition(current, event, now, { isCurrentApprover: (objectId) => this.isCurrentApprover(current, objectId) });
+        if (preview.ok) {
+          const integrity = firstProblem(checkSubmission(current, this.trusted), checkVotes(current, this.trusted));
+          if (integrity) return this.refuseTampered(current, actor, integrity, details);
+          signed = await this.preSign(preview.request, preview.change);
+        }
+      }
+      try {
+        return await this.apply(requestId, event, actor, 'approval.vote.refused', details, { now, signed });
+      } catch (error) {
+        if (error instanceof SignAgain && attempt < MAX_CAS_RETRIES) continue;
+        throw toAppError(error instanceof SignAgain ? appError('ConcurrentUpdate', 'The request kept changing while your vote was being signed; the card shows where it stands. Try again.') : error);
+      }
+    }
+  }
+
+  private async preSign(after: ApprovalRequest, change: ChangeKind): Promise<PreSigned> {
+    const vote = after.votes[after.votes.length - 1]!;
+    const voteSigned = { statement: voteStatement(after, vote), signature: await this.sign(voteStatement(after, vote)) };
+    if (change !== 'approved' && change !== 'rejected') return { vote: voteSigned };
+    const withSignature = withLastVoteSigned(after, voteSigned.signature);
+    const statement = decisionStatement(withSignature)!;
+    return { vote: voteSigned, decision: { statement, signature: await this.sign(statement) } };
+  }
+
+  /** Inside the unit: attaches the signatures made before it, or throws SignAgain if they no longer fit. */
+  private attachSignatures(after: ApprovalRequest, change: ChangeKind, signed: PreSigned | undefined): ApprovalRequest {
+    const vote = after.votes[after.votes.length - 1]!;
+    if (!signed || canonicalJson(voteStatement(after, vote)) !== canonicalJson(signed.vote.statement)) throw new SignAgain();
+    const withVote = withLastVoteSigned(after, signed.vote.signature);
+    if (change !== 'approved' && change !== 'rejected') {
+      if (signed.decision) throw new SignAgain();
+      return withVote;
+    }
+    if (!signed.decision || canonicalJson(decisionStatement(withVote)) !== canonicalJson(signed.decision.statement)) throw new SignAgain();
+    return { ...withVote, decisionSignature: signed.decision.signature };
+  }
+
+  private async sign(statement: unknown): Promise<Signature> {
+    try {
+      return await signStatement(this.deps.signer, statement);
+    } catch (error) {
+      const cause = toAppError(error);
+      this.logger.error({ code: cause.code, err: cause.message, key: this.deps.signer.description }, 'could not sign an approval statement');
+      throw appError('SigningFailed', `Keyward could not sign this with its key (${cause.code}); nothing was recorded. Try again in a moment; if it persists, an administrator checks the signing key and Keyward's permission to use it.`, { cause: cause.code }, error);
+    }
+  }
+
+  /** A request whose stored signatures do not check out: Keyward refuses to add its own on top (audited). */
+  private async refuseTampered(request: ApprovalRequest, actor: AuditActor, check: Extract<SignatureCheck, { ok: false }>, details: Record<string, unknown>): Promise<ActionResult> {
+    await this.auditOutside({ actor, action: 'approval.vote.refused', target: targetOf(request.targets), requestId: request.id, planHash: request.planHash, outcome: 'denied', reason: 'ApprovalNotVerified', details: { ...details, problem: check.problem, message: check.message, status: request.status } });
+    this.logger.error({ requestId: request.id, problem: check.problem }, 'refused a vote on a request whose stored signatures do not verify: the store was changed outside Keyward');
+    return { ok: false, error: appError('ApprovalNotVerified', `${check.message}. Keyward does not vote on it; ask for the plan to be submitted again, and tell whoever administers Keyward's database.`, { problem: check.problem }), request };
+  }
+
+  private async applyOnce(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, options: ApplyOptions): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
+    const auditRefusal = options.auditRefusal ?? true;
     await this.deps.serialize?.();
     const current = await this.deps.store.get(requestId);
     if (!current) {
@@ -379,10 +535,19 @@ export class ApprovalService {
       if (auditRefusal) await this.deps.audit.append({ actor, action: refusalAction, target: `approval/${requestId}`, requestId, outcome: 'denied', reason: 'NotFound', details: { ...details, message: error.message } });
       return { result: { ok: false, error }, changes: [] };
     }
-    const now = this.deps.clock.now();
-    const result = transition(current, event, now, { isCurrentApprover: (objectId) => this.isCurrentApprover(current, objectId) });
+    const now = options.now ?? this.deps.clock.now();
+    if (options.verify && current.status === 'approved') {
+      const check = await this.verifyApproval(current);
+      if (!check.ok) return this.refuseUnverified(current, actor, check, now);
+    }
+    let result = transition(current, event, now, { isCurrentApprover: (objectId) => this.isCurrentApprover(current, objectId) });
+    // A vote is stored only with the signatures made for exactly it (refused: they are not used).
+    if (result.ok && event.type === 'vote') result = { ...result, request: this.attachSignatures(result.request, result.change, options.signed) };
     const changes: ApprovalChange[] = [];
     if (result.ok) {
+      if (options.refusedBecause) {
+        await this.deps.audit.append({ actor, action: 'execution.refused', target: targetOf(current.targets), requestId: current.id, planHash: current.planHash, outcome: 'denied', reason: 'ApprovalNotVerified', details: { problem: options.refusedBecause.problem, message: options.refusedBecause.message, statusBefore: current.status } });
+      }
       for (const record of this.auditFor(current, result.request, result.change, actor, event)) await this.deps.audit.append(record);
       await this.casOrThrow(result.request, current.version);
       changes.push({ change: result.change, request: result.request, actor });
@@ -409,6 +574,18 @@ export class ApprovalService {
     return { result, changes };
   }
 
+  /** beginExecution on an approval that does not verify: refused, audited, and the request closed as failed (the card says why). */
+  private async refuseUnverified(current: ApprovalRequest, actor: AuditActor, check: Extract<SignatureCheck, { ok: false }>, now: Date): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
+    const error = appError('ApprovalNotVerified', `${check.message}. Nothing was run.`, { problem: check.problem });
+    await this.deps.audit.append({ actor, action: 'execution.refused', target: targetOf(current.targets), requestId: current.id, planHash: current.planHash, outcome: 'denied', reason: 'ApprovalNotVerified', details: { problem: check.problem, message: check.message, status: current.status } });
+    this.logger.error({ requestId: current.id, problem: check.problem }, 'refused to run a request whose approval is not backed by Keyward\'s signatures: the store was changed outside Keyward');
+    const failed = transition(current, { type: 'refuseExecution', detail: refusalDetail(check) }, now);
+    if (!failed.ok) return { result: { ok: false, error }, changes: [] };
+    for (const record of this.auditFor(current, failed.request, 'failed', actor, { type: 'refuseExecution', detail: refusalDetail(check) })) await this.deps.audit.append(record);
+    await this.casOrThrow(failed.request, current.version);
+    return { result: { ok: false, error, request: failed.request }, changes: [{ change: 'failed', request: failed.request, actor }] };
+  }
+
   private auditFor(before: ApprovalRequest, after: ApprovalRequest, change: ChangeKind, actor: AuditActor, event: ApprovalEvent): AuditEventInput[] {
     const base = { actor, target: targetOf(after.targets), requestId: after.id, planHash: after.planHash };
     const records: AuditEventInput[] = [];
@@ -424,15 +601,17 @@ export class ApprovalService {
           countsFor: eligibleRequirements(after, vote.voter.objectId),
           progress: evaluateRule(after).requirements.map((r) => ({ requirement: r.id, have: r.counted.length, needed: r.needed })),
           versionBefore: before.version,
+          ...(vote.signature ? { signed: { statement: voteStatement(after, vote), signature: vote.signature } } : {}),
         },
       });
     }
+    const decision = after.decisionSignature && (change === 'approved' || change === 'rejected') ? { signed: { statement: decisionStatement(after), signature: after.decisionSignature } } : {};
     switch (change) {
       case 'approved':
-        records.push({ ...base, action: 'approval.approved', outcome: 'success', details: { approvers: after.votes.filter((v) => v.decision === 'approve').map((v) => v.voter.objectId), executeBy: after.executeBy } });
+        records.push({ ...base, action: 'approval.approved', outcome: 'success', details: { approvers: after.votes.filter((v) => v.decision === 'approve').map((v) => v.voter.objectId), executeBy: after.executeBy, ...decision } });
         break;
       case 'rejected':
-        records.push({ ...base, action: 'approval.rejected', outcome: 'success', reason: after.votes[after.votes.length - 1]?.reason });
+        records.push({ ...base, action: 'approval.rejected', outcome: 'success', reason: after.votes[after.votes.length - 1]?.reason, ...(decision.signed ? { details: decision } : {}) });
         break;
       case 'cancelled':
         records.push({ ...base, action: 'approval.cancelled', outcome: 'success', reason: after.closedReason, details: { statusBefore: before.status } });
@@ -462,8 +641,16 @@ export class ApprovalService {
     }
   }
 
+  /**
+   * Does the policy in force still give this person a say on this kind of request: a member of a
+   * group its rule requires, or a named custodian who is still in the rule's custodian group? A
+   * right lost by a policy change is lost at once, on open requests too (votes, Retry).
+   */
   private isCurrentApprover(request: ApprovalRequest, objectId: string): boolean {
-    return policyMembers(this.deps.policy).has(objectId) || (request.keySides?.A.includes(objectId) ?? false) || (request.keySides?.B.includes(objectId) ?? false);
+    const current = this.deps.policy.rules[request.operationClass];
+    if (current.factors.some((factor) => factor.members.includes(objectId))) return true;
+    const named = (request.keySides?.A.includes(objectId) ?? false) || (request.keySides?.B.includes(objectId) ?? false);
+    return named && custodianRule(this.deps.policy, request.operationClass).allows(objectId);
   }
 
   private identify(actor: ActorIdentity): { ok: true; person: Person } | { ok: false; error: AppError } {
@@ -542,4 +729,35 @@ function auditActor(person: Person): AuditActor {
 function targetOf(targets: readonly string[]): string {
   const joined = targets.join(' | ');
   return joined === '' ? '(no targets named)' : joined.length > 500 ? `${truncateText(joined, 500)}…` : joined;
+}
+
+interface ApplyOptions {
+  auditRefusal?: boolean;
+  /** The time the change happens (a signed vote fixes it before its unit). */
+  now?: Date;
+  /** Signatures made before the unit for a vote (castSigned). */
+  signed?: PreSigned;
+  /** beginExecution: the approval must verify first (signatures, audit history). */
+  verify?: boolean;
+  /** refuseExecution: why (audited as execution.refused with the change). */
+  refusedBecause?: Extract<SignatureCheck, { ok: false }>;
+}
+
+function withLastVoteSigned(request: ApprovalRequest, signature: Signature): ApprovalRequest {
+  const votes: Vote[] = [...request.votes];
+  votes[votes.length - 1] = { ...votes[votes.length - 1]!, signature };
+  return { ...request, votes };
+}
+
+function firstProblem(...checks: SignatureCheck[]): Extract<SignatureCheck, { ok: false }> | undefined {
+  return checks.find((check): check is Extract<SignatureCheck, { ok: false }> => !check.ok);
+}
+
+/** What the cards say when an approval does not verify (shown on the request's every copy). */
+export function refusalDetail(check: Extract<SignatureCheck, { ok: false }>): string {
+  return `Keyward refused to run this request: its approval is not backed by votes Keyward signed (${check.problem}). ${check.message}. Nothing was run; submit the plan again, and have the store investigated.`;
+}
+
+function fingerprintOf(key: crypto.KeyObject): string {
+  return publicKeyFingerprint(key);
 }

@@ -1,3 +1,5 @@
+import type { Signature } from '../core';
+
 /**
  * The nouns of the approvals engine. Plain JSON-friendly data (times are ISO strings) so a request
  * is stored, hashed, audited and rendered without conversion.
@@ -51,6 +53,8 @@ export interface Vote {
   at: string;
   /** The plan hash the voter's card showed; always equal to the request's (others are refused). */
   planHash: string;
+  /** Keyward's signature over the vote statement (approvalSignatures.ts), made when it was recorded. */
+  signature?: Signature;
 }
 
 /** One ANDed requirement of a rule, with its group's members copied in (the snapshot is self-contained). */
@@ -72,13 +76,24 @@ export interface ClassRule {
    * custodians: the requester may be neither custodian, and each named side needs
    * `approvalsPerKeySide` approvals from its custodians, no person counting for both sides.
    */
-  separationOfDuties: { approvalsPerKeySide: number } | null;
+  separationOfDuties: { approvalsPerKeySide: number; custodianGroup?: CustodianGroup } | null;
   approvalWindowMinutes: number;
   executionWindowMinutes: number;
   /** Approvers must type a reason to approve. A rejection always needs a reason. */
   reasonRequired: boolean;
   /** Remind the approvers this long before the approval window ends; 0 = never. */
   reminderBeforeMinutes: number;
+}
+
+/**
+ * The policy group key custodians must come from (issue 12 item 5): a request may name as
+ * custodian only a member, so the requester cannot pick who votes for a key side. Required by the
+ * policy parser whenever custodians vote (`approvalsPerKeySide > 0`); copied into each snapshot.
+ */
+export interface CustodianGroup {
+  id: string;
+  name: string;
+  members: readonly string[];
 }
 
 export interface KeySides {
@@ -138,6 +153,10 @@ export interface ApprovalRequest {
   supersedes?: string;
   remindedAt?: string;
   execution?: ExecutionState;
+  /** Keyward's signature over the request's immutable core (plan hash, requester, custodians, rule), made at submission. */
+  submissionSignature?: Signature;
+  /** Keyward's signature over the decision (approved or rejected, the deciding votes, the execution window). */
+  decisionSignature?: Signature;
 }
 
 export function isOpen(request: Pick<ApprovalRequest, 'status'>): boolean {

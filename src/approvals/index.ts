@@ -6,3 +6,4 @@ export * from './transition';
 export * from './submitRequest';
 export * from './approvalService';
 export * from './approvalScheduler';
+export * from './approvalSignatures';

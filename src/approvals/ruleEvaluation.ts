@@ -23,7 +23,11 @@ type RequestFacts = Pick<ApprovalRequest, 'requester' | 'keySides' | 'votes'> & 
 function sidesInForce(rule: ClassRule, keySides: KeySides | undefined): Array<{ side: 'A' | 'B'; members: readonly string[]; needed: number }> {
   const perSide = rule.separationOfDuties?.approvalsPerKeySide ?? 0;
   if (!keySides || perSide === 0) return [];
-  return (['A', 'B'] as const).filter((side) => keySides[side].length > 0).map((side) => ({ side, members: keySides[side], needed: perSide }));
+  // Only members of the policy's custodian group count for a side, whoever the request names
+  // (submit refuses others; this keeps a stored request that names them from counting them).
+  const group = rule.separationOfDuties?.custodianGroup?.members;
+  const custodians = (side: 'A' | 'B') => (group ? keySides[side].filter((id) => group.includes(id)) : keySides[side]);
+  return (['A', 'B'] as const).filter((side) => custodians(side).length > 0).map((side) => ({ side, members: custodians(side), needed: perSide }));
 }
 
 /**

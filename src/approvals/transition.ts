@@ -10,6 +10,8 @@ export type ApprovalEvent =
   | { type: 'expire' }
   | { type: 'remind' }
   | { type: 'beginExecution' }
+  /** The executor found the approval not backed by Keyward's signatures: it never runs; the card says why. */
+  | { type: 'refuseExecution'; detail: string }
   | { type: 'reportProgress'; progress: string; halted?: boolean }
   | { type: 'finishExecution'; outcome: 'succeeded' | 'failed'; detail: string };
 
@@ -98,6 +100,11 @@ export function transition(request: ApprovalRequest, event: ApprovalEvent, now: 
         return refuse(request.status === 'pending' ? 'RequestNotPending' : 'RequestAlreadyDecided', request.status === 'pending' ? 'The request is not approved yet; nothing may run.' : `The request is ${request.status}; it can start executing only once, from approved.`, { status: request.status });
       }
       return { ok: true, change: 'executing', request: next(request, 'executing', { execution: { startedAt: iso(now) } }) };
+    case 'refuseExecution': {
+      if (request.status !== 'approved' && request.status !== 'executing') return refuse('RequestNotPending', `The request is ${request.status}; there is no execution to refuse.`, { status: request.status });
+      const startedAt = request.execution?.startedAt ?? iso(now);
+      return { ok: true, change: 'failed', request: next(request, 'failed', { execution: { ...request.execution, startedAt, finishedAt: iso(now), outcome: 'failed', detail: event.detail, halted: false } }) };
+    }
     case 'reportProgress':
       if (request.status !== 'executing') return refuse('RequestNotPending', `The request is ${request.status}, not executing.`);
       return { ok: true, change: 'progress', request: next(request, 'executing', { execution: { ...request.execution!, progress: event.progress, halted: event.halted === true } }) };

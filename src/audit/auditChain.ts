@@ -17,7 +17,13 @@ export type AuditProblem =
   /** A checkpoint names a record the log no longer has. */
   | 'anchorMissing'
   /** A record cannot even be read as a record. */
-  | 'malformed';
+  | 'malformed'
+  /** A record that must carry Keyward's signature does not (see signedRecords.ts). */
+  | 'signatureMissing'
+  /** A signed record does not match its signature, or says something else than its statement. */
+  | 'signatureInvalid'
+  /** A signed record was signed by a key the verifier was not told to trust. */
+  | 'signatureKeyUnknown';
 
 export interface AuditFinding {
   /** Sequence number of the first bad record (for `truncated` and `anchorMissing`: the first missing one). */
@@ -42,6 +48,13 @@ export interface VerifyOptions {
   expectedHead?: AuditAnchor;
   /** Checkpoints from earlier verifications, kept outside the store (ticket, e-mail, another system). */
   anchors?: readonly AuditAnchor[];
+  /**
+   * Check only the part after a point already verified (the last signed digest): the first record
+   * read must be this one, with this hash; the walk continues from it.
+   */
+  resumeFrom?: AuditAnchor;
+  /** A per-record check after the chain checks (signed records: signedRecords.ts). */
+  checkRecord?: (record: AuditRecord) => { problem: AuditProblem; message: string } | undefined;
 }
 
 /**
@@ -90,6 +103,17 @@ export class AuditChainVerifier {
     if (!isWellFormed(record)) {
       return this.fail(typeof (record as { sequence?: unknown }).sequence === 'number' ? (record as AuditRecord).sequence : (previous?.sequence ?? 0) + 1, 'malformed', `record at position ${position} is not a valid audit record`);
     }
+    const resume = this.options.resumeFrom;
+    if (!previous && resume && resume.sequence > 0) {
+      // The first record read is the already-verified point itself: it must still be there, unchanged.
+      if (record.sequence !== resume.sequence) return this.fail(resume.sequence, 'anchorMissing', `record ${resume.sequence}, which the last signed digest pins, is not where it was: records were removed or renumbered`);
+      if (record.hash !== resume.hash || computeAuditHash(record) !== record.hash) return this.fail(record.sequence, 'anchorMismatch', `record ${record.sequence} differs from what the last signed digest pins: the log was rewritten up to this record`);
+      const checked = this.options.checkRecord?.(record);
+      if (checked) return this.fail(record.sequence, checked.problem, checked.message);
+      this.previous = record;
+      this.position += 1;
+      return undefined;
+    }
     const expectedSequence = previous ? previous.sequence + 1 : 1;
     if (record.sequence < expectedSequence) {
       return this.fail(record.sequence, 'sequenceOutOfOrder', `record ${record.sequence} comes after record ${previous?.sequence ?? 0}: records were inserted or reordered`);
@@ -108,6 +132,8 @@ export class AuditChainVerifier {
     if (anchored !== undefined && anchored !== record.hash) {
       return this.fail(record.sequence, 'anchorMismatch', `record ${record.sequence} differs from the checkpoint kept for it: the log was rewritten up to this record`);
     }
+    const checked = this.options.checkRecord?.(record);
+    if (checked) return this.fail(record.sequence, checked.problem, checked.message);
     this.anchors.delete(record.sequence);
     this.previous = record;
     this.position += 1;
@@ -119,6 +145,10 @@ export class AuditChainVerifier {
     const { expectedHead } = this.options;
     const previous = this.previous;
     const last = previous ? previous.sequence : 0;
+    const resume = this.options.resumeFrom;
+    if (resume && resume.sequence > 0 && !previous) {
+      return this.fail(resume.sequence, 'anchorMissing', `record ${resume.sequence}, which the last signed digest pins, is gone: records were removed`);
+    }
     if (expectedHead && expectedHead.sequence > last) {
       return this.fail(last + 1, 'truncated', `the log ends at record ${last} but its head says ${expectedHead.sequence}: records ${last + 1}–${expectedHead.sequence} were removed`);
     }

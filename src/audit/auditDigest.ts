@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
-import { canonicalJson, sha256Hex } from '../core';
+import type crypto from 'node:crypto';
+import { canonicalJson, publicKeyFingerprint, sha256Hex, verifyRaw, type Signer } from '../core';
 import type { AuditAnchor } from './auditRecord';
 
 /**
@@ -36,14 +36,8 @@ export interface AuditDigest extends AuditDigestBody {
   signature: string;
 }
 
-/** Signs digest bodies; the private key never leaves it. */
-export interface DigestSigner {
-  readonly fingerprint: string;
-  sign(data: Buffer): string;
-}
-
-/** The next digest after `previous`, or undefined when nothing was logged since. Pure apart from the signer. */
-export function nextDigest(previous: AuditDigest | undefined, head: AuditAnchor | undefined, createdAt: Date, signer: DigestSigner): AuditDigest | undefined {
+/** The next digest after `previous`, or undefined when nothing was logged since. Pure apart from the signer (which may be Key Vault). */
+export async function nextDigest(previous: AuditDigest | undefined, head: AuditAnchor | undefined, createdAt: Date, signer: Signer): Promise<AuditDigest | undefined> {
   if (!head || (previous && previous.toSequence >= head.sequence)) return undefined;
   const body: AuditDigestBody = {
     kind: 'keyward.audit.digest',
@@ -56,12 +50,13 @@ export function nextDigest(previous: AuditDigest | undefined, head: AuditAnchor 
     previousSignatureSha256: previous ? sha256Hex(previous.signature) : null,
     keyFingerprint: signer.fingerprint,
   };
-  return { ...body, signature: signer.sign(Buffer.from(canonicalJson(body), 'utf8')) };
+  return { ...body, signature: (await signer.sign(Buffer.from(canonicalJson(body), 'utf8'))).value };
 }
 
-/** SHA-256 (hex) of a public key in SPKI DER form: what operators pin and compare. */
-export function publicKeyFingerprint(key: crypto.KeyObject): string {
-  return sha256Hex(key.export({ type: 'spki', format: 'der' }));
+/** Checks one digest's signature with `publicKey` (Ed25519 or ES256, by the key's type). */
+export function digestSignatureValid(digest: AuditDigest, publicKey: crypto.KeyObject): boolean {
+  const { signature, ...body } = digest;
+  return verifyRaw(Buffer.from(canonicalJson(body), 'utf8'), signature, publicKey);
 }
 
 export type DigestProblem =
@@ -84,8 +79,8 @@ export type DigestVerification =
  * then be consecutive. On success, their heads are anchors for `verifyAuditChain`, which compares
  * them with the log itself.
  */
-export function verifyDigestChain(candidates: readonly unknown[], publicKey: crypto.KeyObject): DigestVerification {
-  const fingerprint = publicKeyFingerprint(publicKey);
+export function verifyDigestChain(candidates: readonly unknown[], publicKeys: crypto.KeyObject | readonly crypto.KeyObject[]): DigestVerification {
+  const keys = new Map((Array.isArray(publicKeys) ? publicKeys : [publicKeys as crypto.KeyObject]).map((key) => [publicKeyFingerprint(key), key] as const));
   const digests: AuditDigest[] = [];
   for (const candidate of candidates) {
     if (!isDigest(candidate)) {
@@ -97,17 +92,11 @@ export function verifyDigestChain(candidates: readonly unknown[], publicKey: cry
   digests.sort((a, b) => a.number - b.number);
   let previous: AuditDigest | undefined;
   for (const digest of digests) {
-    if (digest.keyFingerprint !== fingerprint) {
-      return { ok: false, digests: digests.length, number: digest.number, problem: 'digestKeyUnknown', message: `digest ${digest.number} was signed by key ${digest.keyFingerprint.slice(0, 16)}…, not by the key given (${fingerprint.slice(0, 16)}…)` };
+    const publicKey = keys.get(digest.keyFingerprint);
+    if (!publicKey) {
+      return { ok: false, digests: digests.length, number: digest.number, problem: 'digestKeyUnknown', message: `digest ${digest.number} was signed by key ${digest.keyFingerprint.slice(0, 16)}…, not by a key given (${[...keys.keys()].map((f) => `${f.slice(0, 16)}…`).join(', ')})` };
     }
-    const { signature, ...body } = digest;
-    let valid = false;
-    try {
-      valid = crypto.verify(null, Buffer.from(canonicalJson(body), 'utf8'), publicKey, Buffer.from(signature, 'base64'));
-    } catch {
-      valid = false;
-    }
-    if (!valid) {
+    if (!digestSignatureValid(digest, publicKey)) {
       return { ok: false, digests: digests.length, number: digest.number, problem: 'digestSignatureInvalid', message: `digest ${digest.number} does not match its signature: it was edited after Keyward signed it` };
     }
     if (previous) {
@@ -149,8 +138,3 @@ function isDigest(value: unknown): value is AuditDigest {
   );
 }
 
-/** An Ed25519 signer over a private key object (the key file is read by the store layer). */
-export function ed25519Signer(privateKey: crypto.KeyObject): DigestSigner {
-  const fingerprint = publicKeyFingerprint(crypto.createPublicKey(privateKey));
-  return { fingerprint, sign: (data) => crypto.sign(null, data, privateKey).toString('base64') };
-}

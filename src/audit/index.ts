@@ -4,3 +4,4 @@ export * from './auditScrub';
 export * from './auditLog';
 export * from './auditDigest';
 export * from './auditDigester';
+export * from './signedRecords';

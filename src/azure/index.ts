@@ -6,4 +6,6 @@ export * from './credentials';
 export * from './wrapProbe';
 export type { RestRetryOptions } from './restClient';
 export * from './tokenIdentity';
+export * from './keyVaultSigner';
+export * from './keyVaultKeyWrapper';
 export * from './postgresToken';

@@ -271,3 +271,25 @@ export interface WrapProbeResult {
 export interface WrapProbe {
   probe(keyId: string, clientId: string): Promise<WrapProbeResult>;
 }
+
+/** A data key wrapped by a Key Vault or Managed HSM key (envelope encryption). */
+export interface WrappedKey {
+  /** The versioned id of the key that wrapped it (unwrap uses exactly that version). */
+  kid: string;
+  alg: 'RSA-OAEP-256';
+  /** Base64url of the wrapped bytes. */
+  value: string;
+}
+
+/**
+ * Wraps and unwraps data keys with a key that never leaves Key Vault or the HSM, through the
+ * managed identity: the at-rest key of stored security domains in Azure, so no key file sits on
+ * the host. Needs keys get, wrapKey, unwrapKey (access policy) or Key Vault Crypto Service
+ * Encryption User on the key.
+ */
+export interface KeyWrapper {
+  /** The configured key (its newest version wraps). */
+  readonly keyId: string;
+  wrap(key: Buffer): Promise<WrappedKey>;
+  unwrap(wrapped: WrappedKey): Promise<Buffer>;
+}

@@ -44,7 +44,13 @@ export interface CommandSpec {
   aliases?: readonly string[];
   /** One line for help and for the "unknown text" answer. */
   summary: string;
-  run(args: string, io: TurnIo): Promise<void>;
+  /** Resolves to `{ refused }` when the command was refused (a card button then answers with it). */
+  run(args: string, io: TurnIo): Promise<void | CommandRefusal>;
+}
+
+/** A command that did not run, and the sentence that says why (the person's language). */
+export interface CommandRefusal {
+  refused: string;
 }
 
 /** What an Action.Execute (or Action.Submit) handler answers. */

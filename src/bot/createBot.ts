@@ -3,7 +3,7 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import type restify from 'restify';
 import { appError, type Logger } from '../core';
 import { ATTR, inSpan } from '../telemetry';
-import type { Actor, BotFeature } from './botTypes';
+import type { Actor, BotFeature, TurnIo } from './botTypes';
 import type { AdaptiveCardJson } from './cards/adaptiveCard';
 import { createTeamsApp } from './teamsApp';
 
@@ -25,6 +25,8 @@ export interface CreateBotOptions {
   features: readonly BotFeature[];
   renderWelcome(actor: Actor, locale?: string): AdaptiveCardJson;
   logger: Logger;
+  /** Records a click on a verb no feature knows (see teamsApp). */
+  auditUnknownVerb?(verb: string, io: TurnIo): Promise<void>;
 }
 
 export interface Bot {
@@ -60,6 +62,7 @@ export function createBot(options: CreateBotOptions): Bot {
     features: options.features,
     renderWelcome: options.renderWelcome,
     logger: options.logger,
+    ...(options.auditUnknownVerb ? { auditUnknownVerb: options.auditUnknownVerb } : {}),
   });
   // One span per turn, beneath the request's: what the bot did with the activity (the approval
   // service, journeys and Azure calls it makes are its children).

@@ -30,6 +30,8 @@ export interface TeamsAppOptions {
   /** `locale`: the activity's (BCP 47); the card falls back to English. */
   renderWelcome(actor: Actor, locale?: string): AdaptiveCardJson;
   logger: Logger;
+  /** Records a click on a verb no feature knows (a forged or retired button) in the audit log. */
+  auditUnknownVerb?(verb: string, io: TurnIo): Promise<void>;
 }
 
 const ADAPTIVE_CARD_RESPONSE = 'application/vnd.microsoft.card.adaptive';
@@ -74,7 +76,8 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
       const name = typeof data.command === 'string' ? data.command.toLowerCase() : '';
       const command = commands.get(name);
       if (!command) return { kind: 'message', text: localizer(context.locale).t('chat.notAvailable', { name }) };
-      await command.run('', context);
+      const outcome = await command.run('', context);
+      if (outcome) return { kind: 'message', text: outcome.refused };
       return { kind: 'message', text: localizer(context.locale).t('chat.started', { command: command.name }) };
     },
   });
@@ -97,7 +100,7 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
     async (context) => {
       const value = context.activity.value as { action?: { verb?: string; data?: Record<string, unknown> }; trigger?: string };
       const verb = value.action?.verb ?? '';
-      const result = await runCardAction(actions.get(verb), verb, value.action?.data ?? {}, context, value.trigger === 'automatic' ? 'automatic' : 'manual', options.logger);
+      const result = await runCardAction(actions.get(verb), verb, value.action?.data ?? {}, context, value.trigger === 'automatic' ? 'automatic' : 'manual', options.logger, options.auditUnknownVerb);
       // Answer the invoke ourselves, always: teams-ai would otherwise switch to REPLACE_FOR_ALL
       // for any card carrying `refresh` and overwrite the shared card with one user's view.
       if (result.kind === 'card') {
@@ -119,7 +122,7 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
     async (context) => {
       const data = context.activity.value as Record<string, unknown>;
       const verb = typeof data.verb === 'string' ? data.verb : '';
-      const result = await runCardAction(actions.get(verb), verb, data, context, 'manual', options.logger);
+      const result = await runCardAction(actions.get(verb), verb, data, context, 'manual', options.logger, options.auditUnknownVerb);
       const io = createTurnIo(context);
       if (result.kind === 'card') {
         if (context.activity.replyToId) await io.updateCard(context.activity.replyToId, result.card);
@@ -181,9 +184,12 @@ async function runCardAction(
   context: TurnContext,
   trigger: 'manual' | 'automatic',
   logger: Logger,
+  auditUnknownVerb?: (verb: string, io: TurnIo) => Promise<void>,
 ): Promise<CardActionResult> {
   if (!spec) {
-    logger.warn({ verb }, 'unknown card verb');
+    logger.warn({ verb: verb.slice(0, 100) }, 'unknown card verb');
+    // A verb no button of Keyward's carries: forged, or from a card of an older version. Recorded.
+    await auditUnknownVerb?.(verb, createTurnIo(context)).catch((error: unknown) => logger.error({ err: toAppError(error).message }, 'could not audit an unknown card verb'));
     return { kind: 'message', text: localizer(context.activity.locale).t('chat.unknownButton') };
   }
   const actionContext: CardActionContext = { ...createTurnIo(context), messageId: context.activity.replyToId, trigger };

@@ -14,6 +14,7 @@ import { ChainedAuditLog } from '../audit/auditLog';
 import { openKeywardStore, sqliteFileIn } from '../app/keywardStore';
 import type { SecurityDomainShare } from '../executor/runStore';
 import { SecurityDomainVault } from '../executor/securityDomainVault';
+import { createAzureCredential, createKeyVaultKeyWrapper } from '../azure';
 
 export interface SecurityDomainCliIo {
   stdout(text: string): void;
@@ -67,8 +68,11 @@ export async function runSecurityDomainCli(argv: readonly string[], io: Security
         io.stderr(`export needs --file and --out.\n\n${USAGE}\n`);
         return 2;
       }
-      const vault = new SecurityDomainVault(path.dirname(path.resolve(file)), path.join(dataDir, 'executor', 'security-domain.key'));
-      const stored = vault.read(path.resolve(file));
+      // Files stored in Azure are unwrapped by the Key Vault key, through the writer identity.
+      const keyId = io.env.KEYWARD_SECURITY_DOMAIN_KEY_ID?.trim();
+      const wrapper = keyId ? await createKeyVaultKeyWrapper({ keyId, credential: createAzureCredential(io.env.KEYWARD_WRITER_CLIENT_ID?.trim() || undefined) }) : undefined;
+      const vault = new SecurityDomainVault(path.dirname(path.resolve(file)), path.join(dataDir, 'executor', 'security-domain.key'), wrapper);
+      const stored = await vault.read(path.resolve(file));
       const audit = new ChainedAuditLog(store.audit, systemClock);
       // Claim the output first (never overwrite), then audit, then write: no record, no export.
       const target = path.resolve(out);

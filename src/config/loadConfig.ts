@@ -80,12 +80,20 @@ export interface Config {
     /** Minutes between digests; 0 = off. */
     everyMinutes: number;
     dir: string;
+    /** The local Ed25519 signing key file (local mode without `signing.keyId`; unused otherwise). */
     signingKeyFile: string;
+  };
+  /** The key that signs submissions, votes, decisions and digests (docs/designs/2026-12-06-signed-approvals.md). */
+  signing: {
+    /** Key Vault / Managed HSM key id (EC P-256), used through the writer identity. Always set in production. */
+    keyId?: string;
   };
   backupDir: string;
   executor: {
     /** Where downloaded security domains are stored (encrypted at rest). */
     securityDomainDir: string;
+    /** Key Vault / Managed HSM RSA key that wraps the security domains' at-rest keys (production); local mode may use a key file. */
+    securityDomainKeyId?: string;
     maxAttempts: number;
     retryBaseMs: number;
     retryMaxMs: number;
@@ -229,6 +237,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (values.KEYWARD_DEP_APP_ONLY && !organization) problems.push({ variable: 'KEYWARD_EXCHANGE_ORGANIZATION', message: 'is required when KEYWARD_DEP_APP_ONLY is true (Connect-ExchangeOnline -ManagedIdentity needs -Organization)' });
   if (organization && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(organization)) problems.push({ variable: 'KEYWARD_EXCHANGE_ORGANIZATION', message: `"${organization}" is not a domain such as contoso.onmicrosoft.com` });
 
+  // Key files on the host are for local mode only: in Azure the keys stay in Key Vault and are
+  // used through the managed identity (issue 12 item 8).
+  if (mode === 'production') {
+    if (!values.KEYWARD_SIGNING_KEY_ID) problems.push({ variable: 'KEYWARD_SIGNING_KEY_ID', message: 'is required in production: the Key Vault or Managed HSM key (EC P-256) that signs votes, decisions and audit digests through the managed identity (no signing key file on the host)' });
+    if (values.KEYWARD_AUDIT_SIGNING_KEY_FILE) problems.push({ variable: 'KEYWARD_AUDIT_SIGNING_KEY_FILE', message: 'is for local mode only; in production the signing key is a Key Vault key (KEYWARD_SIGNING_KEY_ID)' });
+  }
+
   if (problems.length > 0) {
     throw appError('ConfigInvalid', formatProblems(problems), { problems });
   }
@@ -287,12 +302,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     approvals: { tickSeconds: values.KEYWARD_APPROVALS_TICK_SECONDS as number, activeDays: values.KEYWARD_APPROVER_ACTIVE_DAYS as number },
     auditDigests: {
       everyMinutes: values.KEYWARD_AUDIT_DIGEST_MINUTES as number,
-      dir: path.resolve(dataDir, (values.KEYWARD_AUDIT_DIGEST_DIR as string | undefined) ?? 'audit-digests'),
+      dir: auditDigestDir(dataDir, values.KEYWARD_AUDIT_DIGEST_DIR as string | undefined),
       signingKeyFile: path.resolve(dataDir, (values.KEYWARD_AUDIT_SIGNING_KEY_FILE as string | undefined) ?? path.join('audit', 'digest-signing-key.pem')),
     },
+    signing: { ...(values.KEYWARD_SIGNING_KEY_ID ? { keyId: values.KEYWARD_SIGNING_KEY_ID as string } : {}) },
     backupDir: path.resolve(dataDir, (values.KEYWARD_BACKUP_DIR as string | undefined) ?? 'backups'),
     executor: {
       securityDomainDir: path.resolve(dataDir, (values.KEYWARD_SECURITY_DOMAIN_DIR as string | undefined) ?? 'security-domains'),
+      ...(values.KEYWARD_SECURITY_DOMAIN_KEY_ID ? { securityDomainKeyId: values.KEYWARD_SECURITY_DOMAIN_KEY_ID as string } : {}),
       maxAttempts: values.KEYWARD_EXECUTOR_MAX_ATTEMPTS as number,
       retryBaseMs: values.KEYWARD_EXECUTOR_RETRY_BASE_MS as number,
       retryMaxMs: Math.max(values.KEYWARD_EXECUTOR_RETRY_MAX_MS as number, values.KEYWARD_EXECUTOR_RETRY_BASE_MS as number),
@@ -314,6 +331,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     },
   };
   return deepFreeze(config);
+}
+
+/**
+ * Where signed audit digests go: the configured directory (relative to the data directory), or by
+ * default a sibling of the data directory, `<data dir>-audit-digests`. Outside the data directory,
+ * so whoever copies, restores or rewrites the data directory (and the store in it) does not carry
+ * the digests that would show the rewrite; ship them on to append-only storage.
+ */
+export function auditDigestDir(dataDir: string, configured?: string): string {
+  const data = path.resolve(dataDir);
+  return configured ? path.resolve(data, configured) : path.join(path.dirname(data), `${path.basename(data)}-audit-digests`);
 }
 
 export function formatProblems(problems: readonly ConfigProblem[]): string {

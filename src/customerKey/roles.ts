@@ -33,6 +33,7 @@ export const ROLES = {
     'azureRbac',
     'Read key metadata and wrap/unwrap: what the Microsoft 365 service principals need on an RBAC vault.',
   ),
+  keyVaultReader: role('21090545-7ca7-4776-b22c-e363652d74d2', 'Key Vault Reader', 'azureRbac', 'Read metadata of vaults and keys (not their use): Keyward\'s reader identity, for verify and health checks.'),
   keyVaultCryptoOfficer: role(
     '14b46e9e-c2b7-41b4-b07b-48a6ebf60603',
     'Key Vault Crypto Officer',
@@ -122,6 +123,12 @@ export const M365_KEY_PERMISSIONS = ['get', 'wrapKey', 'unwrapKey'] as const;
  * deliberately not delete or purge (facts §1.8: administrators should not hold delete).
  */
 export const KEYWARD_KEY_PERMISSIONS = ['get', 'list', 'create', 'backup'] as const;
+
+/**
+ * Key permissions Keyward's reader identity gets through an access policy: read the key's
+ * attributes for `verify`, DEP key checks and the health check — never use or change it.
+ */
+export const KEYWARD_READER_KEY_PERMISSIONS = ['get', 'list'] as const;
 
 /** Key operations allowed on a Customer Key key. */
 export const CUSTOMER_KEY_KEY_OPS = ['wrapKey', 'unwrapKey'] as const;

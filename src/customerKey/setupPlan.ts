@@ -25,7 +25,7 @@ import {
   type PlanPrincipal,
   type StepDraft,
 } from './plan';
-import { CUSTOMER_KEY_KEY_OPS, KEYWARD_HSM_KEY_ROLE, KEYWARD_KEY_PERMISSIONS, KEYWARD_VAULT_KEY_ROLE_NAME, M365_KEY_PERMISSIONS, ROLES } from './roles';
+import { CUSTOMER_KEY_KEY_OPS, KEYWARD_HSM_KEY_ROLE, KEYWARD_KEY_PERMISSIONS, KEYWARD_READER_KEY_PERMISSIONS, KEYWARD_VAULT_KEY_ROLE_NAME, M365_KEY_PERMISSIONS, ROLES } from './roles';
 import type { CustomerKeySpec, ManagedHsmSpec, PremiumSpec, SiteId } from './spec';
 import { servicePrincipalFor, WORKLOAD_INFO, type Workload } from './workloads';
 
@@ -35,6 +35,12 @@ export interface SetupPlanContext {
   readonly tenantId: string;
   /** Object id of Keyward's writer managed identity (the executor). */
   readonly keywardWriterObjectId: string;
+  /**
+   * Object id of Keyward's reader managed identity, when it is another one: it gets read-only
+   * access to the keys (get/list, Key Vault Reader, Managed HSM Crypto Auditor), so `verify`, the
+   * DEP key checks and the health check run as the reader, not the writer (issue 12 item 6).
+   */
+  readonly keywardReaderObjectId?: string;
   /** Object ids of the Microsoft 365 service principals in this tenant, by application id. */
   readonly servicePrincipalObjectIds: Readonly<Record<string, string>>;
   /**
@@ -80,6 +86,13 @@ export function m365Principal(workload: Workload, objectIds: Readonly<Record<str
 
 export function keywardPrincipal(objectId: string): PlanPrincipal {
   return { kind: 'keyward', token: 'keyward', displayName: "Keyward's writer identity", appId: null, objectId: objectId.toLowerCase() };
+}
+
+/** Keyward's reader identity (read-only key access), when the context names one apart from the writer. */
+export function keywardReaderPrincipal(context: SetupPlanContext): PlanPrincipal | undefined {
+  const id = context.keywardReaderObjectId?.toLowerCase();
+  if (!id || !isGuid(id) || id === context.keywardWriterObjectId.toLowerCase()) return undefined;
+  return { kind: 'keyward', token: 'keyward-reader', displayName: "Keyward's reader identity", appId: null, objectId: id };
 }
 
 export function containerOf(ref: KeyRef): KeyContainerRef {
@@ -189,6 +202,7 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
   const keyRole = vaultKeyRole(context);
   const keys = keyRefsOf(spec);
   const keyward = keywardPrincipal(context.keywardWriterObjectId);
+  const reader = keywardReaderPrincipal(context);
   const retention = CUSTOMER_KEY_LIMITS.recommendedRetentionDays;
   const steps: StepDraft[] = [];
   for (const site of ['A', 'B'] as const) {
@@ -215,12 +229,14 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
           enablePurgeProtection: true,
           accessModel: spec.accessModel,
           enableRbacAuthorization: rbac,
-          accessPolicies: rbac ? [] : [{ objectId: keyward.objectId, keyPermissions: [...KEYWARD_KEY_PERMISSIONS] }],
+          accessPolicies: rbac
+            ? []
+            : [{ objectId: keyward.objectId, keyPermissions: [...KEYWARD_KEY_PERMISSIONS] }, ...(reader ? [{ objectId: reader.objectId, keyPermissions: [...KEYWARD_READER_KEY_PERMISSIONS] }] : [])],
           publicNetworkAccess: 'Enabled',
           tags: keywardTags({ 'keyward-site': site, 'keyward-workload': vault.workload }),
         },
         irreversible: true,
-        summary: `Create Key Vault ${vault.vaultName} (Premium, ${s.region}) for ${WORKLOAD_INFO[vault.workload].displayName}: soft delete ${retention} days, purge protection on, ${rbac ? 'Azure RBAC' : 'access policies'}${rbac ? '' : `; Keyward gets ${KEYWARD_KEY_PERMISSIONS.join(', ')} on keys (no delete)`}.`,
+        summary: `Create Key Vault ${vault.vaultName} (Premium, ${s.region}) for ${WORKLOAD_INFO[vault.workload].displayName}: soft delete ${retention} days, purge protection on, ${rbac ? 'Azure RBAC' : 'access policies'}${rbac ? '' : `; Keyward gets ${KEYWARD_KEY_PERMISSIONS.join(', ')} on keys (no delete)${reader ? `, its reader identity ${KEYWARD_READER_KEY_PERMISSIONS.join(', ')}` : ''}`}.`,
         estimatedSeconds: STEP_ESTIMATES.ensureVault,
       });
       if (rbac) {
@@ -239,6 +255,23 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
           summary: `Give Keyward's writer identity ${keyRole.name} on vault ${vault.vaultName}, so it can create and back up the key${keyRole.custom ? ' (no delete, no purge)' : ''}.`,
           estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
         });
+        if (reader) {
+          steps.push({
+            id: `grantKeyAccess:${site}:${vault.workload}:keyward-reader`,
+            kind: 'grantKeyAccess',
+            site,
+            params: {
+              subscriptionId: s.subscriptionId,
+              resourceGroup: s.resourceGroup,
+              vaultName: vault.vaultName,
+              principal: reader,
+              grant: { mode: 'rbac', roleDefinitionId: ROLES.keyVaultReader.id, roleName: ROLES.keyVaultReader.name, scope: vaultScope },
+            },
+            irreversible: false,
+            summary: `Give Keyward's reader identity ${ROLES.keyVaultReader.name} on vault ${vault.vaultName}, so checks read the key without the writer's rights.`,
+            estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
+          });
+        }
       }
       const sp = m365Principal(vault.workload, context.servicePrincipalObjectIds);
       steps.push({
@@ -296,6 +329,7 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
 function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
   const keys = keyRefsOf(spec);
   const keyward = keywardPrincipal(context.keywardWriterObjectId);
+  const reader = keywardReaderPrincipal(context);
   const admins = [...spec.hsm.initialAdminObjectIds];
   if (!admins.includes(keyward.objectId)) admins.push(keyward.objectId);
   const steps: StepDraft[] = [];
@@ -359,6 +393,25 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
       summary: `Create the custom role ${KEYWARD_HSM_KEY_ROLE.name} in HSM ${s.hsmName} and give it to Keyward's writer identity on the keys: read, create and back up keys; no delete, no purge.`,
       estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
     });
+    if (reader) {
+      steps.push({
+        id: `assignHsmRole:${site}:keyward-reader:auditor`,
+        kind: 'assignHsmRole',
+        site,
+        params: {
+          subscriptionId: s.subscriptionId,
+          resourceGroup: s.resourceGroup,
+          hsmName: s.hsmName,
+          principal: reader,
+          roleDefinitionId: ROLES.managedHsmCryptoAuditor.id,
+          roleName: ROLES.managedHsmCryptoAuditor.name,
+          scope: '/keys',
+        },
+        irreversible: false,
+        summary: `Give Keyward's reader identity ${ROLES.managedHsmCryptoAuditor.name} on the keys of HSM ${s.hsmName}, so checks read keys and their role assignments without the writer's rights.`,
+        estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
+      });
+    }
     for (const key of s.keys) {
       const ref = keys.find((k) => k.site === site && k.workload === key.workload);
       if (!ref) continue;

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '../core';
-import type { WrapProbe } from '../azure/ports';
+import type { AzureReader, WrapProbe } from '../azure/ports';
 import type { ExecutionApprovals, ExecutorAudit, ExecutorAzure, PlanSource, RunObserver } from './executorPorts';
 import { ExecutorService } from './executorService';
 import type { ExecutorSettings } from './executorSettings';
@@ -13,6 +13,8 @@ export interface CreateExecutorOptions {
   artifacts: RunArtifactStore;
   /** The writer identity's gateway, built with `retry: { maxRetries: 0 }` (the runner retries). */
   azure: ExecutorAzure;
+  /** The reader identity's gateway: what people ask to read (`verify`) runs as the reader. Default: the writer. */
+  reader?: AzureReader;
   audit: ExecutorAudit;
   approvals: ExecutionApprovals;
   planSource: PlanSource;
@@ -31,6 +33,9 @@ export interface CreateExecutorOptions {
 /** Wires an ExecutorService from its ports (main.ts, tests, the benchmark and the crash-test child). */
 export function createExecutor(options: CreateExecutorOptions): ExecutorService {
   const readiness = new ReadinessService({ azure: options.azure, artifacts: options.artifacts, clock: options.clock, probe: options.settings.wrapProbe ? options.probe : undefined });
+  // `verify` is a person's read: it runs as the reader identity (issue 12 item 6).
+  const reader = options.reader ?? options.azure;
+  const readerReadiness = new ReadinessService({ azure: reader, artifacts: options.artifacts, clock: options.clock, probe: options.settings.wrapProbe ? options.probe : undefined });
   return new ExecutorService({
     store: options.store,
     artifacts: options.artifacts,
@@ -39,7 +44,8 @@ export function createExecutor(options: CreateExecutorOptions): ExecutorService 
     approvals: options.approvals,
     planSource: options.planSource,
     readiness,
-    securityDomains: new SecurityDomainVault(options.settings.securityDomainDir, options.settings.securityDomainKeyFile),
+    reads: { azure: reader, readiness: readerReadiness },
+    securityDomains: new SecurityDomainVault(options.settings.securityDomainDir, options.settings.securityDomainKeyFile, options.settings.securityDomainWrapper),
     settings: options.settings,
     clock: options.clock,
     logger: options.logger.child({ module: 'executor' }),

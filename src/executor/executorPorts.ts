@@ -1,5 +1,6 @@
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { ApprovalRequest, RequestStatus } from '../approvals/approvalTypes';
+import type { SignatureCheck } from '../approvals/approvalSignatures';
 import type { AzureWriter, CallerIdentitySource, WrapProbe } from '../azure/ports';
 import type { ChecklistLine, KeyRef, Plan } from '../customerKey';
 import type { Run } from './runTypes';
@@ -13,6 +14,19 @@ export interface ExecutionApprovals {
   get(requestId: string): Promise<ApprovalRequest | undefined>;
   list(filter?: { statuses?: readonly RequestStatus[] }): Promise<ApprovalRequest[]>;
   beginExecution(requestId: string): Promise<ApprovalRequest>;
+  /**
+   * Could this person vote on this request now: named in its rule snapshot AND still named by the
+   * policy in force (voting checks the same). Retry is theirs only (issue 12 item 9).
+   */
+  canVote(request: ApprovalRequest, objectId: string): boolean;
+  /**
+   * Is the request's approval backed by Keyward's own signatures (submission, votes, decision) over
+   * the request as stored now, with votes that meet its signed rule, and not closed in the audit
+   * log? Asked before the first step, at every resumption, and on Retry. Local checks only.
+   */
+  verifyApproval(request: ApprovalRequest): Promise<SignatureCheck>;
+  /** Closes a request whose approval does not verify as failed (audited; the cards say why). */
+  refuseExecution(requestId: string, check: Extract<SignatureCheck, { ok: false }>): Promise<unknown>;
   /** `halted`: the run stopped and waits for a Retry (the cards say so instead of "Running"). */
   reportExecutionProgress(requestId: string, progress: string, options?: { halted?: boolean }): Promise<unknown>;
   finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: string): Promise<unknown>;

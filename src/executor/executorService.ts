@@ -1,5 +1,6 @@
 import { appError, isAppError, newId, silentLogger, toAppError, type AppError, type Clock, type Logger } from '../core';
 import type { AuditActor } from '../audit/auditRecord';
+import type { AzureReader } from '../azure/ports';
 import type { ApprovalRequest } from '../approvals/approvalTypes';
 import { planHash, type ActivateSecurityDomainStep, type KeyRef, type Plan, type VerifyReadinessParams } from '../customerKey';
 import { ContainerLocator } from './containerLocator';
@@ -19,6 +20,8 @@ export interface ExecutorServiceDeps extends Omit<PlanRunnerDeps, 'approvals'> {
   store: RunStore;
   artifacts: RunArtifactStore;
   readiness: ReadinessService;
+  /** What people ask to read (`verify`): the reader identity's gateway and readiness service. Default: the writer's. */
+  reads?: { azure: AzureReader; readiness: ReadinessService };
   clock: Clock;
   logger?: Logger;
 }
@@ -87,8 +90,17 @@ export class ExecutorService {
       return undefined;
     }
     const valid = plan !== undefined && planHash(plan) === request.planHash;
+    if (request.status === 'executing') {
+      // Claimed earlier, run never stored (a crash in between): the claim is checked again here.
+      const check = await this.deps.approvals.verifyApproval(request);
+      if (!check.ok) {
+        await this.deps.approvals.refuseExecution(requestId, check).catch((error: unknown) => this.logger.error({ requestId, code: toAppError(error).code }, 'could not close the request whose approval does not verify'));
+        return undefined;
+      }
+    }
     if (request.status === 'approved') {
       try {
+        // Verifies the signed votes and decision first (ApprovalNotVerified: the request is closed as failed, audited).
         request = await this.deps.approvals.beginExecution(requestId);
       } catch (error) {
         // Window closed, or another process claimed it first: either way, not ours to run.
@@ -162,17 +174,19 @@ export class ExecutorService {
 
   /**
    * Restarts a stopped run at its failed step: the same approved plan (its hash is checked again),
-   * while the approval's execution window is open. Allowed for the requester and the approvers
-   * named in the request's policy snapshot. Audited before anything moves.
+   * while the approval's execution window is open. Allowed for the current approvers only: named
+   * in the request's rule snapshot and still named by the policy in force, exactly as voting checks
+   * (the requester is not one; a custodian counts only as an approver of a key side). Audited
+   * before anything moves.
    */
   async retry(runId: string, actor: ExecutorActor): Promise<ActionOutcome> {
     const run = await this.deps.store.get(runId);
     if (!run) return { ok: false, error: appError('NotFound', `There is no run ${runId}.`) };
     const request = await this.deps.approvals.get(run.requestId);
     const who = actor.aadObjectId?.toLowerCase();
-    if (!request || !who || !mayRetry(request, who)) {
+    if (!request || !who || !this.deps.approvals.canVote(request, who)) {
       await this.auditRefusal(run, actor, 'execution.retry.refused', 'NotAnApprover');
-      return { ok: false, run, error: appError('NotAnApprover', 'Only the person who asked for this change, or one of its approvers, can retry it.') };
+      return { ok: false, run, error: appError('NotAnApprover', 'Only a current approver of this change can retry it (the policy in force must still name them).') };
     }
     if (run.status !== 'stopped') {
       return { ok: false, run, error: appError('RequestAlreadyDecided', run.status === 'running' ? 'This run is already running.' : `This run is ${describeStatus(run)}; there is nothing to retry.`) };
@@ -185,6 +199,14 @@ export class ExecutorService {
     if (planHash(run.plan) !== request.planHash || run.planHash !== request.planHash) {
       await this.auditRefusal(run, actor, 'execution.retry.refused', 'PlanChanged');
       return { ok: false, run, error: appError('PlanChanged', 'The stored plan no longer matches the approved plan hash; it will not run. Submit the plan again.') };
+    }
+    // The approval the run rests on must still be Keyward's signed one (a database writer may have
+    // changed the request since the run stopped).
+    const check = await this.deps.approvals.verifyApproval(request);
+    if (!check.ok) {
+      await this.auditRefusal(run, actor, 'execution.retry.refused', 'ApprovalNotVerified', { problem: check.problem, message: check.message });
+      const failed = await this.failForGood(run, `its approval is not backed by votes Keyward signed (${check.problem}): ${check.message}`);
+      return { ok: false, run: failed, error: appError('ApprovalNotVerified', `${check.message}. Nothing was retried; the run is closed. Submit the plan again, and have the store investigated.`, { problem: check.problem }) };
     }
     // Audit before act (fail closed): if this throws, nothing moved.
     try {
@@ -296,14 +318,16 @@ export class ExecutorService {
 
   /**
    * The readiness check for the keys of a run's plan (default: the newest finished run), read
-   * fresh from Azure. Read-only; audited as a check.
+   * fresh from Azure as Keyward's reader identity (never the writer: a person's read needs no
+   * write rights). Read-only; audited as a check.
    */
   async verify(selector?: string, actor?: ExecutorActor): Promise<{ run: Run; report: ReadinessReport }> {
     const run = await this.pick(selector);
     if (!run) throw appError('NotFound', selector ? `Keyward knows no run or request starting with "${selector}".` : 'Keyward has not set up any keys yet: there is nothing to verify. Start with "setup".');
     const target = readinessTarget(run.plan);
     if (!target) throw appError('NotFound', `Run ${run.id} has no keys to verify.`);
-    const report = await this.deps.readiness.check(target, new ContainerLocator(this.deps.azure, run));
+    const reads = this.deps.reads ?? { azure: this.deps.azure, readiness: this.deps.readiness };
+    const report = await reads.readiness.check(target, new ContainerLocator(reads.azure, run));
     const counts = { pass: 0, warn: 0, fail: 0, unknown: 0 };
     for (const line of report.lines) counts[line.status] += 1;
     await this.audit({ actor: actor ? actorOf(actor) : EXECUTOR_ACTOR, action: 'readiness.checked', target: target.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', '), requestId: run.requestId, planHash: run.planHash, outcome: report.ready ? 'success' : 'info', details: { runId: run.id, ...counts, probed: report.probed } });
@@ -405,9 +429,9 @@ export class ExecutorService {
     await this.deps.audit.append(event);
   }
 
-  private async auditRefusal(run: Run, actor: ExecutorActor, action: string, reason: string): Promise<void> {
+  private async auditRefusal(run: Run, actor: ExecutorActor, action: string, reason: string, details: Record<string, unknown> = {}): Promise<void> {
     try {
-      await this.audit({ actor: actorOf(actor), action, target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'denied', reason, details: { runId: run.id } });
+      await this.audit({ actor: actorOf(actor), action, target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'denied', reason, details: { runId: run.id, ...details } });
     } catch (error) {
       this.logger.error({ code: toAppError(error).code }, 'could not audit a refusal');
     }
@@ -416,12 +440,6 @@ export class ExecutorService {
 
 function actorOf(actor: ExecutorActor): AuditActor {
   return { objectId: actor.aadObjectId?.toLowerCase().slice(0, 64) || 'unidentified', name: actor.name?.slice(0, 200), tenantId: actor.tenantId?.toLowerCase() };
-}
-
-function mayRetry(request: ApprovalRequest, objectId: string): boolean {
-  if (request.requester.objectId === objectId) return true;
-  const approvers = new Set([...request.rule.factors.flatMap((f) => f.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])]);
-  return approvers.has(objectId);
 }
 
 function describeStatus(run: Run): string {

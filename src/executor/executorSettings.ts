@@ -1,3 +1,4 @@
+import type { KeyWrapper } from '../azure/ports';
 import type { KeyUriOptions } from '../customerKey';
 import { DEFAULT_RETRY_SETTINGS, type RetrySettings } from './retryPolicy';
 import type { ExchangeAppOnlySettings } from './steps/powershellRunner';
@@ -8,8 +9,10 @@ export interface ExecutorSettings {
   backupDir: string;
   /** Where downloaded security domains are stored (encrypted at rest). */
   securityDomainDir: string;
-  /** The AES-256 key that encrypts stored security domains at rest (32 random bytes, mode 0600). */
-  securityDomainKeyFile: string;
+  /** Local mode: the AES-256 key that encrypts stored security domains at rest (32 random bytes, mode 0600). Undefined in production. */
+  securityDomainKeyFile: string | undefined;
+  /** The Key Vault / Managed HSM key that wraps each stored security domain's data key (production; optional locally). */
+  securityDomainWrapper?: KeyWrapper;
   retry: RetrySettings;
   /** How long a run's lease lasts without a heartbeat; heartbeats come every third of it. */
   leaseTtlMs: number;

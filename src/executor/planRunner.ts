@@ -1,7 +1,7 @@
 import { appError, silentLogger, toAppError, type AppError, type Clock, type Logger } from '../core';
 import { SYSTEM_ACTOR, type AuditOutcome } from '../audit/auditRecord';
 import { withCorrelation } from '../azure/correlation';
-import type { PlanStep } from '../customerKey';
+import { planHash, type PlanStep } from '../customerKey';
 import { ContainerLocator } from './containerLocator';
 import type { ExecutionApprovals, ExecutorAudit, ExecutorAzure, RunObserver, SecurityDomainStoredNotice } from './executorPorts';
 import type { ExecutorSettings } from './executorSettings';
@@ -23,7 +23,7 @@ export interface PlanRunnerDeps {
   artifacts: RunArtifactStore;
   azure: ExecutorAzure;
   audit: ExecutorAudit;
-  approvals: Pick<ExecutionApprovals, 'reportExecutionProgress' | 'finishExecution'>;
+  approvals: Pick<ExecutionApprovals, 'get' | 'verifyApproval' | 'refuseExecution' | 'reportExecutionProgress' | 'finishExecution'>;
   readiness: ReadinessService;
   securityDomains: SecurityDomainVault;
   settings: ExecutorSettings;
@@ -179,6 +179,7 @@ class Drive {
   }
 
   async execute(): Promise<Run> {
+    await this.checkApproval();
     if (this.run.status === 'waitingForInput') await this.commit((run) => ({ ...run, status: 'running', waitingFor: undefined }), [{ stepIndex: null, phase: 'run.resumed', detail: { from: 'waitingForInput' } }]);
     await this.checkIdentity();
     for (const planned of this.run.plan.steps) {
@@ -224,7 +225,8 @@ class Drive {
         }
         // Audit before act: no record, no change in Azure.
         await this.auditStep(planned, handler, 'execution.step.apply', 'info', { attempt, summary: planned.summary });
-        await this.commitStep(planned.index, (s) => ({ ...s, attempts: s.attempts + 1 }), [{ stepIndex: planned.index, phase: 'step.apply', detail: { attempt } }]);
+        // `resume`: what check found half done (an HSM still provisioning: poll, do not create again).
+        await this.commitStep(planned.index, (s) => ({ ...s, attempts: s.attempts + 1 }), [{ stepIndex: planned.index, phase: 'step.apply', detail: { attempt, ...(check.resume ? { resume: check.resume } : {}) } }]);
         const output = await handler.apply(planned, context, check.resume);
         this.interruptIfNeeded();
         await this.commitStep(planned.index, (s) => ({ ...s, output }), [{ stepIndex: planned.index, phase: 'step.applied', detail: { output } }]);
@@ -316,6 +318,32 @@ class Drive {
         }
       },
     };
+  }
+
+  /**
+   * Before any step, at every drive (first start, resumption after a restart): the run's request
+   * must still be approved by votes Keyward signed, and the run's plan must be the signed plan. A
+   * run row or request document written into the database by someone else never reaches Azure: the
+   * run is closed as failed, the request too (the cards say why), and the refusal is audited.
+   */
+  private async checkApproval(): Promise<void> {
+    const request = await this.deps.approvals.get(this.run.requestId);
+    let check = request ? await this.deps.approvals.verifyApproval(request) : ({ ok: false, problem: 'unsigned', message: 'The run names a request Keyward does not have' } as const);
+    if (check.ok && request && (planHash(this.run.plan) !== request.planHash || this.run.planHash !== request.planHash)) {
+      check = { ok: false, problem: 'signatureInvalid', message: 'The stored run carries another plan than the one the approvers signed for' };
+    }
+    if (check.ok) return;
+    const error = appError('ApprovalNotVerified', `${check.message}. Nothing was run.`, { problem: check.problem });
+    await this.deps.audit.append({ actor: EXECUTOR_ACTOR, action: 'execution.refused', target: `run/${this.run.id}`, requestId: this.run.requestId, planHash: this.run.planHash, outcome: 'denied', reason: 'ApprovalNotVerified', details: { runId: this.run.id, problem: check.problem, message: check.message } });
+    await this.commit((run) => ({ ...run, status: 'failed', lastError: runError(error, undefined, false), finishedAt: this.now() }), [{ stepIndex: null, phase: 'run.refused', detail: { problem: check.problem } }]);
+    try {
+      await this.deps.approvals.refuseExecution(this.run.requestId, check);
+    } catch (refusal) {
+      this.logger.error({ code: toAppError(refusal).code }, 'could not close the request whose approval does not verify');
+    }
+    await this.changed();
+    this.logger.error({ problem: check.problem }, 'refused to run: the approval is not backed by Keyward\'s signatures (the store was changed outside Keyward)');
+    throw new StoppedBeforeStart();
   }
 
   /**
@@ -439,11 +467,12 @@ function replaceStep(steps: readonly StepState[], index: number, change: (step: 
 export function plannedWriterObjectIds(run: Pick<Run, 'plan'>): Set<string> {
   const ids = new Set<string>();
   for (const step of run.plan.steps) {
-    if ((step.kind === 'grantKeyAccess' || step.kind === 'assignHsmRole') && step.params.principal.kind === 'keyward') ids.add(step.params.principal.objectId.toLowerCase());
+    // The writer only (token "keyward"): the reader identity's read-only grants do not make it a writer.
+    if ((step.kind === 'grantKeyAccess' || step.kind === 'assignHsmRole') && step.params.principal.kind === 'keyward' && step.params.principal.token === 'keyward') ids.add(step.params.principal.objectId.toLowerCase());
   }
   if (ids.size === 0) {
     for (const step of run.plan.steps) {
-      if (step.kind === 'ensureVault') for (const policy of step.params.accessPolicies) ids.add(policy.objectId.toLowerCase());
+      if (step.kind === 'ensureVault') for (const policy of step.params.accessPolicies) if (policy.keyPermissions.includes('create')) ids.add(policy.objectId.toLowerCase());
     }
   }
   return ids;

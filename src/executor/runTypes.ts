@@ -90,6 +90,7 @@ export interface Run {
 export type JournalPhase =
   | 'run.created'
   | 'run.resumed'
+  | 'run.refused'
   | 'run.retried'
   | 'run.waiting'
   | 'run.stopped'

@@ -2,6 +2,7 @@ import { appError, isGuid, newId, toAppError, withoutTransaction, type Atomic, t
 import type { AzureReader } from '../azure/ports';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { SubmitRequest } from '../approvals/submitRequest';
+import type { CustodianRule } from '../approvals/approvalPolicy';
 import {
   AZURE_REGIONS,
   DEFAULT_CONTAINER_NAME_PATTERN,
@@ -60,10 +61,11 @@ export interface SetupJourneyDeps {
   /** The organisation's naming pattern for suggested vault and HSM names (KEYWARD_NAME_PATTERN). */
   namePattern?: string;
   /**
-   * The groups the approval policy names: custodians must be members of one (they become voters on
-   * their key's changes, so the policy, not the requester, decides who they can be).
+   * Who may be a key custodian: the approval policy's one custodian rule (approvals' custodianRule,
+   * the rule submit and voting apply too). Custodians become voters on their key's changes, so the
+   * policy, not the requester, decides who they can be. Absent: anyone (unit tests).
    */
-  custodianGroups?(): ReadonlyArray<{ name: string; members: readonly string[] }>;
+  custodians?(): CustodianRule;
 }
 
 /** How many `{nn}` attempts a suggested name gets before the card says none was free. */
@@ -495,17 +497,21 @@ export class SetupJourneyService {
       (draft.hsm?.officers ?? []).forEach((row, i) => check(fieldPaths.officerObjectId(i), [row.objectId ?? ''], 'error'));
       return errors;
     }
-    const groups = this.deps.custodianGroups?.() ?? [];
+    const custodians = this.deps.custodians?.();
+    const names = custodians?.groups.map((group) => group.name) ?? [];
+    const required = custodians?.every
+      ? `${names.length === 1 ? 'a member of' : 'a member of each of'} ${names.join(' and ')}, the group${names.length === 1 ? '' : 's'} the approval policy requires of key custodians`
+      : `in a group the approval policy names (${names.join(', ')})`;
     for (const site of SITE_IDS) {
       const path = fieldPaths.approvers(site);
       const ids = draft.approvers?.[site] ?? [];
       check(path, ids, 'error');
-      if (groups.length === 0) continue;
+      if (!custodians) continue;
       for (const raw of ids) {
         const id = raw.trim().toLowerCase();
         if (!isGuid(id) || people[id] === null) continue;
-        if (!groups.some((group) => group.members.includes(id))) {
-          add(errors, path, `${people[id] ?? id} is not in a group the approval policy names (${groups.map((g) => g.name).join(', ')}). Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.`);
+        if (!custodians.allows(id)) {
+          add(errors, path, `${people[id] ?? id} is not ${required}. Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.`);
         }
       }
     }

@@ -46,6 +46,12 @@ export interface ServerOptions {
   loopbackOnly?: boolean;
   /** Time for the refusal log's rate limit (default: the system clock). */
   clock?: Clock;
+  /**
+   * Records refused requests in the audit log, under the refusal log's rate limit (an unauthenticated
+   * flood must not fill the audit log): each logged refusal, and the count of those that were not.
+   * Must not throw; it is not awaited.
+   */
+  auditRefusal?(event: { code: string; status: number; message: string; details: Record<string, unknown> }): Promise<void>;
   /** GET /downloads/<token>: short-lived links to generated scripts (see src/server/downloads.ts). */
   downloads?: { serve(token: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> };
 }
@@ -63,7 +69,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let inFlight = 0;
   let stopping = false;
 
-  const refusals = new RefusalLog(options.logger, options.clock ?? systemClock);
+  const auditing = new Set<Promise<void>>();
+  const refusals = new RefusalLog(options.logger, options.clock ?? systemClock, {}, (record) => {
+    if (!options.auditRefusal) return;
+    const event =
+      'dropped' in record
+        ? { code: 'RefusalsNotLogged', status: 0, message: `${record.dropped} more refused requests (rate limit)`, details: { dropped: record.dropped, byCode: record.byCode } }
+        : { code: record.fields.code, status: Number(record.fields.status ?? 0), message: record.message, details: record.fields };
+    const done: Promise<void> = options
+      .auditRefusal(event)
+      .catch((error: unknown) => options.logger.error({ err: toAppError(error).message }, 'could not audit a refused request'))
+      .finally(() => auditing.delete(done));
+    auditing.add(done);
+  });
 
   server.on('restifyError', (_req: restify.Request, _res: restify.Response, err: Error, callback: () => void) => callback());
 
@@ -165,6 +183,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.server.closeAllConnections?.();
       await closed;
       refusals.flush();
+      await Promise.allSettled([...auditing]);
     },
   };
 }

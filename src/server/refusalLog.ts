@@ -24,6 +24,8 @@ export class RefusalLog {
     private readonly logger: Logger,
     private readonly clock: Clock,
     options: Partial<RefusalLogOptions> = {},
+    /** Told of each refusal that is logged, and of each count of those that were not (the audit log, under the same limit). */
+    private readonly onRecorded?: (record: { fields: Record<string, unknown> & { code: string }; message: string } | { dropped: number; byCode: Record<string, number> }) => void,
   ) {
     this.options = { ...DEFAULTS, ...options };
   }
@@ -39,6 +41,7 @@ export class RefusalLog {
       this.logged += 1;
       const last = this.logged === this.options.perWindow;
       this.logger.warn(last ? { ...fields, note: `further refusals in this ${Math.round(this.options.windowMs / 1000)} s window are counted, not logged` } : fields, message);
+      this.onRecorded?.({ fields, message });
       return;
     }
     this.dropped.set(fields.code, (this.dropped.get(fields.code) ?? 0) + 1);
@@ -49,6 +52,7 @@ export class RefusalLog {
     const total = [...this.dropped.values()].reduce((sum, n) => sum + n, 0);
     if (total === 0) return;
     this.logger.warn({ dropped: total, byCode: Object.fromEntries(this.dropped), windowSeconds: Math.round(this.options.windowMs / 1000), limit: this.options.perWindow }, `${total} refused requests were not logged (more than ${this.options.perWindow} in ${Math.round(this.options.windowMs / 1000)} s)`);
+    this.onRecorded?.({ dropped: total, byCode: Object.fromEntries(this.dropped) });
     this.dropped = new Map();
   }
 }

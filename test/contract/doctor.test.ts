@@ -50,6 +50,8 @@ describe('npm run doctor (emulator, production-mode settings)', function () {
       KEYWARD_POLICY_FILE: localPolicyPath(),
       KEYWARD_DATA_DIR: path.join(work, 'data'),
       KEYWARD_AUDIT_DIGEST_DIR: path.join(work, 'digests'),
+      // Production signs votes, decisions and digests with a Key Vault key (issue 12 item 4).
+      KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward-signing.vault.azure.net/keys/keyward-signing',
       APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
       IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT,
       IDENTITY_HEADER: process.env.IDENTITY_HEADER,
@@ -86,7 +88,8 @@ describe('npm run doctor (emulator, production-mode settings)', function () {
     fs.writeFileSync(policyFile, JSON.stringify(policy));
     await emulator.emulator.control.setArmPermissions(LOCAL_IDENTITIES.writer.objectId, ['Microsoft.KeyVault/vaults/read']);
     try {
-      const result = await doctor({ ...good, KEYWARD_POLICY_FILE: policyFile, KEYWARD_AUDIT_DIGEST_DIR: '', KEYWARD_READER_CLIENT_ID: '7e7e7e7e-0000-4000-8000-00000000f00d' }, ['--manifest', manifest(BOT_ID), '--scope', RG_SCOPE]);
+      // The default digest directory lies beside the data directory (issue 12 item 4): name one inside it.
+      const result = await doctor({ ...good, KEYWARD_POLICY_FILE: policyFile, KEYWARD_AUDIT_DIGEST_DIR: path.join(work, 'data', 'audit-digests'), KEYWARD_READER_CLIENT_ID: '7e7e7e7e-0000-4000-8000-00000000f00d' }, ['--manifest', manifest(BOT_ID), '--scope', RG_SCOPE]);
       assert.equal(result.code, 1, result.out);
       assert.match(result.out, /✘ policy people: 0c0c0c0c-0000-4000-8000-00000000beef \(group keyApprovers\) is not a user of tenant/);
       assert.match(result.out, /fix: Replace it with the person's Entra object id/);

@@ -17,6 +17,7 @@ import { executorMigrations, SqlRunStore } from '../../src/store/sqlRunStore';
 import { hsmPlan, premiumPlan } from '../executor/executorFixtures';
 import { person } from '../executor/executorWorld';
 import { appServiceEnv, sharedIdentityEmulator, startTestEmulator, type TestEmulator } from './emulator/helpers';
+import { testSigner } from '../helpers/testSigner';
 
 const CHILD = path.resolve(__dirname, '../executor/fixtures/crashChild.ts');
 
@@ -46,7 +47,7 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-crash-'));
     db = await openSqliteDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
     audit = new ChainedAuditLog(new SqlAuditStore(db), systemClock);
-    approvals = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock: systemClock });
+    approvals = new ApprovalService({ signer: testSigner(), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock: systemClock });
   });
   after(async () => {
     await db.close();

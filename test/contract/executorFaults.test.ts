@@ -154,7 +154,7 @@ describe('executor under Azure faults (emulator)', function () {
     assert.equal(!refused.ok && refused.error.code, 'NotAnApprover');
 
     await world.emulator.control.setSubscriptionState(LOCAL_SUBSCRIPTIONS.secondary.id, 'Enabled');
-    const retried = await world.executor.retry(run.id, person(LOCAL_PEOPLE.operator));
+    const retried = await world.executor.retry(run.id, person(LOCAL_PEOPLE.approverAlex));
     assert.equal(retried.ok, true);
     await world.idle();
     await assertCleanOutcome(world, plan, request.id);
@@ -204,7 +204,7 @@ describe('executor under Azure faults (emulator)', function () {
     assert.equal(run.steps.find((s) => s.id === 'ensureResourceGroup:B')?.status, 'failed');
     assert.equal((await world.executor.getByRequest(request.id))?.retryUntil, (await world.approvals.get(request.id))?.executeBy);
     await world.emulator.control.removeFault(rule.id);
-    assert.equal((await world.executor.retry(run.id, person(LOCAL_PEOPLE.operator))).ok, true);
+    assert.equal((await world.executor.retry(run.id, person(LOCAL_PEOPLE.approverAlex))).ok, true);
     await world.idle();
     await assertCleanOutcome(world, plan, request.id);
   });

@@ -48,6 +48,7 @@ describe('npm start: the whole local stack in one process tree', function () {
   afterEach(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(`${dataDir}-audit-digests`, { recursive: true, force: true });
   });
 
   const start = (env: Record<string, string>) => {

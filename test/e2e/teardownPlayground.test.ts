@@ -45,6 +45,7 @@ describe('teardown demo end to end: real Agents Playground, real server, Azure e
     await harness?.close();
     await emulator?.close();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) fs.rmSync(`${dataDir}-audit-digests`, { recursive: true, force: true });
   });
 
   it('when the teardown demo runs after the setup demo, then the setup\'s vaults are deleted, purged after the retention period, and the final card says so', async () => {

@@ -10,7 +10,7 @@ import { assertValidCard } from '../helpers/cardRules';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
 import { startHarness, type Harness } from '../helpers/keywardHarness';
 import type { ConnectorCall } from '../helpers/fakeConnector';
-import { hsmPlan, premiumPlan } from './executorFixtures';
+import { APP_PLAN_CONTEXT, hsmPlan, premiumPlan } from './executorFixtures';
 import { testOfficers } from './testOfficers';
 import { collect } from '../helpers/collect';
 
@@ -125,7 +125,9 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
   };
 
   it('when a Premium plan is approved, then it runs by itself, the run card is updated in place up to the key URIs, the approval card shows progress, and verify is green', async () => {
-    const plan = premiumPlan();
+    // Planned as the app plans: the reader identity, which `verify` runs as (issue 12 item 6), may read the keys.
+    const plan = premiumPlan({}, APP_PLAN_CONTEXT);
+    const steps = plan.steps.length;
     const requestId = await approvedPlan(plan);
     const run = await runFor(requestId);
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
@@ -139,11 +141,11 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     }
     const final = JSON.stringify(latestRunCard(run.id, ORIGIN_CONVERSATION).card);
     assert.match(final, /Done: /);
-    assert.match(final, /▓▓▓▓▓▓▓▓▓▓  13 of 13 steps done/);
+    assert.match(final, new RegExp(`▓▓▓▓▓▓▓▓▓▓  ${steps} of ${steps} steps done`));
     for (const ref of plan.keys) assert.match(final, new RegExp(`https://${ref.containerName}\\.vault\\.localhost:\\d+/keys/${ref.keyName}(?!/)`), `versionless URI of ${ref.keyName}`);
     assert.match(final, /New-DataEncryptionPolicy -Name <policy> -AzureKeyIDs https:/);
     const approvalUpdates = harness.connector.calls.filter((call) => call.conversationId === GROUP && call.method === 'PUT' && JSON.stringify(call.body).includes(requestId));
-    assert.ok(approvalUpdates.some((call) => /Step \d+ of 13: /.test(JSON.stringify(call.body))), 'the approval card showed step progress');
+    assert.ok(approvalUpdates.some((call) => new RegExp(`Step \\d+ of ${steps}: `).test(JSON.stringify(call.body))), 'the approval card showed step progress');
 
     await postActivity(harness.url, messageActivity('verify', { serviceUrl: harness.connector.url, conversationId: ORIGIN_CONVERSATION }));
     const verify = await harness.connector.waitFor((call) => call.conversationId === ORIGIN_CONVERSATION && JSON.stringify(call.body).includes('Customer Key readiness'));

@@ -1,5 +1,5 @@
 import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID } from '../../src/core';
-import { buildSetupPlan, type AccessModel, type KeySize, type ManagedHsmSpec, type Plan, type PremiumSpec, type Workload } from '../../src/customerKey';
+import { buildSetupPlan, type SetupPlanContext, type AccessModel, type KeySize, type ManagedHsmSpec, type Plan, type PremiumSpec, type Workload } from '../../src/customerKey';
 import type { Run, StepState } from '../../src/executor';
 
 /**
@@ -15,6 +15,12 @@ function unique(prefix: string): string {
 
 export const SP_OBJECT_IDS: Record<string, string> = Object.fromEntries(LOCAL_M365_SERVICE_PRINCIPALS.map((sp) => [sp.appId, sp.objectId]));
 export const PLAN_CONTEXT = { tenantId: LOCAL_TENANT_ID, keywardWriterObjectId: LOCAL_IDENTITIES.writer.objectId, servicePrincipalObjectIds: SP_OBJECT_IDS };
+/**
+ * The context keywardApp plans with when the reader is its own identity (local mode, production):
+ * the plan gives the reader read-only key access, so the checks that run as the reader (health,
+ * DEP key checks, verify: issue 12 item 6) can read the keys. PLAN_CONTEXT is the writer-only plan.
+ */
+export const APP_PLAN_CONTEXT: SetupPlanContext = { ...PLAN_CONTEXT, keywardReaderObjectId: LOCAL_IDENTITIES.reader.objectId };
 
 export function premiumSpec(options: { accessModel?: AccessModel; workloads?: Workload[]; keySize?: KeySize } = {}): PremiumSpec {
   const workloads = options.workloads ?? ['exchange'];
@@ -61,8 +67,8 @@ export function hsmSpec(options: { workloads?: Workload[] } = {}): ManagedHsmSpe
   };
 }
 
-export function premiumPlan(options: Parameters<typeof premiumSpec>[0] = {}): Plan {
-  return buildSetupPlan(premiumSpec(options), PLAN_CONTEXT);
+export function premiumPlan(options: Parameters<typeof premiumSpec>[0] = {}, context: SetupPlanContext = PLAN_CONTEXT): Plan {
+  return buildSetupPlan(premiumSpec(options), context);
 }
 
 export function hsmPlan(options: Parameters<typeof hsmSpec>[0] = {}): Plan {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TokenCredential } from '@azure/core-auth';
 import { captureLogger, LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_TENANT_ID, ManualClock, type CapturedLine, type LocalPerson } from '../../src/core';
 import { ChainedAuditLog } from '../../src/audit';
-import { ApprovalService, type ApprovalRequest } from '../../src/approvals';
+import { ApprovalService, type ApprovalPolicy, type ApprovalRequest } from '../../src/approvals';
 import { localPolicyPath, readPolicyFile } from '../../src/approvals/policyFile';
 import { AzureGateway, correlationGuid, SdkWrapProbe } from '../../src/azure';
 import { planHash, type Plan } from '../../src/customerKey';
@@ -25,6 +25,7 @@ import { approvalMigrations, SqlApprovalStore } from '../../src/store/sqlApprova
 import { executorMigrations, SqlRunStore } from '../../src/store/sqlRunStore';
 import { SqlRunArtifactStore } from '../../src/store/sqlRunArtifactStore';
 import { managedIdentity, startTestEmulator, type TestEmulator } from '../contract/emulator/helpers';
+import { testSigner } from '../helpers/testSigner';
 
 /**
  * The executor wired as in production — the real AzureGateway (official SDKs over HTTPS, writer
@@ -57,6 +58,8 @@ export interface ExecutorWorld {
   run(requestId: string): Promise<Run>;
   /** Another executor on the same store, as a second bot process would have (not subscribed to approvals). */
   spawnExecutor(): ExecutorService;
+  /** Another executor on the same store whose approvals engine loaded `policy` (a process restarted after the policy file changed). */
+  spawnExecutorUnder(policy: ApprovalPolicy): ExecutorService;
   /** A new executor on the same store (a restarted process), replacing the current one. */
   restartExecutor(): Promise<void>;
   close(): Promise<void>;
@@ -78,6 +81,8 @@ export interface ExecutorWorldOptions {
   onRunChanged?: (run: Run, world: ExecutorWorld) => void;
   /** Called with every runner wait, after the clock moved (e.g. to move the emulator's clock along). */
   onSleep?: (ms: number) => Promise<void>;
+  /** Give the executor Keyward's reader identity for what people read (`verify`), as the app does. */
+  reader?: boolean;
 }
 
 let credentials: Promise<{ writer: TokenCredential; sps: Map<string, TokenCredential> }> | undefined;
@@ -102,7 +107,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
   const logger = captureLogger();
   const audit = new ChainedAuditLog(new SqlAuditStore(db), clock);
-  const approvals = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock });
+  const approvals = new ApprovalService({ signer: testSigner(), history: (id) => new SqlAuditStore(db).forRequest(id), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock });
   const settings: ExecutorSettings = {
     ...DEFAULT_EXECUTOR_SETTINGS,
     backupDir: path.join(dataDir, 'backups'),
@@ -115,6 +120,7 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
     retry: { ...DEFAULT_EXECUTOR_SETTINGS.retry, ...options.settings?.retry },
   };
   const gateway = new AzureGateway({ credential: writer, armEndpoint: emulator.armEndpoint, graphEndpoint: emulator.graphEndpoint, logger, pollIntervalMs: 25, retry: { maxRetries: 0 }, ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
+  const readerGateway = options.reader ? new AzureGateway({ credential: await managedIdentity(LOCAL_IDENTITIES.reader.clientId), armEndpoint: emulator.armEndpoint, graphEndpoint: emulator.graphEndpoint, logger }) : undefined;
   const probe = new SdkWrapProbe({ credentialFor: (clientId) => sps.get(clientId) as TokenCredential, retry: { maxRetries: 0 } });
   const plans = new Map<string, Plan>();
   const sleeps: number[] = [];
@@ -128,13 +134,14 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
     },
     securityDomainStored: (notice) => void notices.push(notice),
   };
-  const build = () =>
+  const build = (approvalsEngine: ApprovalService = approvals) =>
     createExecutor({
       store: new SqlRunStore(db, () => clock.now()),
       artifacts: new SqlRunArtifactStore(db),
       azure: gateway,
+      ...(readerGateway ? { reader: readerGateway } : {}),
       audit: options.audit ? options.audit(audit) : audit,
-      approvals,
+      approvals: approvalsEngine,
       planSource: { planFor: (request) => plans.get(request.planHash) },
       settings,
       clock,
@@ -202,6 +209,11 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
     },
     spawnExecutor() {
       const other = build();
+      extra.push(other);
+      return other;
+    },
+    spawnExecutorUnder(policy) {
+      const other = build(new ApprovalService({ signer: testSigner(), history: (id) => new SqlAuditStore(db).forRequest(id), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy, clock }));
       extra.push(other);
       return other;
     },

@@ -58,7 +58,7 @@ describe('executor: a Managed HSM plan against the emulator', function () {
       const shares = await artifacts.shares(ref.containerName);
       assert.deepEqual(shares.map((s) => s.officerName), ['Alex Approver', 'Bruno Approver', 'Chen Custodian']);
       assert.equal(fs.statSync(shares[0]!.file).mode & 0o777, 0o600);
-      const stored = vault.read(shares[0]!.file);
+      const stored = await vault.read(shares[0]!.file);
       // What the officers hold opens it: any two of them recover the domain secret.
       const document = JSON.parse(stored.document) as { SharedKeys: { enc_shares: Array<{ enc_key: string }>; required: number } };
       assert.equal(document.SharedKeys.required, 2);
@@ -89,7 +89,7 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     const io = { out: '', err: '' };
     const cli = (argv: string[]) => runSecurityDomainCli([...argv, '--data-dir', world.dataDir], { stdout: (t) => (io.out += t), stderr: (t) => (io.err += t), env: {} });
     assert.equal(await cli(['export', '--file', share.file, '--out', out]), 0, io.err);
-    assert.equal(fs.readFileSync(out, 'utf8'), vault.read(share.file).document);
+    assert.equal(fs.readFileSync(out, 'utf8'), (await vault.read(share.file)).document);
     assert.equal(fs.statSync(out).mode & 0o777, 0o600);
     assert.equal(await cli(['export', '--file', share.file, '--out', out]), 1, 'an existing file is never overwritten');
     assert.equal(await cli(['list']), 0);

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { appError, LOCAL_IDENTITIES, LOCAL_PEOPLE } from '../../src/core';
-import { buildSetupPlan, type Plan, type PlanStep } from '../../src/customerKey';
+import { buildSetupPlan, planHash, type Plan, type PlanStep } from '../../src/customerKey';
 import type { ExecutorAudit } from '../../src/executor';
 import { startTestEmulator, type TestEmulator } from '../contract/emulator/helpers';
 import { hsmPlan, PLAN_CONTEXT, premiumPlan, premiumSpec } from './executorFixtures';
 import { assertCleanOutcome } from './outcomeChecks';
 import { person, requestsFor, startExecutorWorld, testOfficers, type ExecutorWorld } from './executorWorld';
 import { collect } from '../helpers/collect';
+import { parseApprovalPolicy } from '../../src/approvals';
+import { localPolicyPath, readPolicyFile } from '../../src/approvals/policyFile';
+import { LOCAL_POLICY_JSON } from '../unit/approvals/approvalFixtures';
+import { DatabaseWriter } from '../helpers/databaseWriter';
 
 /**
  * The executor's rules that are not about Azure faults: exactly one run per approval even when two
@@ -72,7 +76,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     assert.equal(run.lastError?.code, 'AuditWriteFailed');
     assert.equal(run.lastError?.stepId, 'ensureVault:B:exchange');
     assert.equal((await writes(w, request.id)).filter((r) => r.path.includes(`/vaults/${vaultB}`)).length, 0, 'no write reached vault B');
-    assert.equal((await w.executor.retry(run.id, person(LOCAL_PEOPLE.operator))).ok, true);
+    assert.equal((await w.executor.retry(run.id, person(LOCAL_PEOPLE.approverAlex))).ok, true);
     await w.idle();
     await assertCleanOutcome(w, plan, request.id);
   });
@@ -113,7 +117,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       const run = await w.run(request.id);
       assert.equal(run.status, 'stopped');
       w.clock.set(Date.parse(run.retryUntil!) + 1);
-      const late = await w.executor.retry(run.id, person(LOCAL_PEOPLE.operator));
+      const late = await w.executor.retry(run.id, person(LOCAL_PEOPLE.approverAlex));
       assert.equal(!late.ok && late.error.code, 'ExecutionWindowClosed');
       assert.equal((await w.run(request.id)).status, 'failed');
       assert.equal((await w.approvals.get(request.id))?.status, 'failed');
@@ -124,6 +128,117 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       await w.emulator.control.removeFault(rule.id);
     }
   });
+
+  it('when the requester (no approver) or an approver the current policy no longer names presses Retry, then it is refused and audited, and the run stays stopped; a current approver may retry', async () => {
+    // Issue 12 item 9: Retry is a power of the current approvers only, as voting already checks.
+    const w = await world();
+    const plan = premiumPlan();
+    const keyA = plan.keys.find((k) => k.site === 'A')!;
+    const rule = await w.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` }, effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' }, count: null });
+    try {
+      const request = await w.approve(plan);
+      await w.idle();
+      const run = await w.run(request.id);
+      assert.equal(run.status, 'stopped');
+      const withoutAlex = readPolicyFile(localPolicyPath());
+      const edited = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { groups: { keyApprovers: { members: string[] } } };
+      edited.groups.keyApprovers.members = edited.groups.keyApprovers.members.filter((id) => id !== LOCAL_PEOPLE.approverAlex.objectId).concat(LOCAL_PEOPLE.approverDana.objectId);
+      const restarted = w.spawnExecutorUnder(parseApprovalPolicy(edited));
+      assert.notEqual(withoutAlex.hash, parseApprovalPolicy(edited).hash);
+      const byRequester = await w.executor.retry(run.id, person(LOCAL_PEOPLE.operator));
+      assert.equal(!byRequester.ok && byRequester.error.code, 'NotAnApprover', 'the requester is not an approver');
+      const byFormerApprover = await restarted.retry(run.id, person(LOCAL_PEOPLE.approverAlex));
+      assert.equal(!byFormerApprover.ok && byFormerApprover.error.code, 'NotAnApprover', 'Alex left the approver group');
+      const refusals = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.retry.refused').map((r) => [r.actor.objectId, r.outcome, r.reason]);
+      assert.deepEqual(refusals, [
+        [LOCAL_PEOPLE.operator.objectId, 'denied', 'NotAnApprover'],
+        [LOCAL_PEOPLE.approverAlex.objectId, 'denied', 'NotAnApprover'],
+      ]);
+      assert.equal((await w.run(request.id)).status, 'stopped');
+      assert.equal((await w.run(request.id)).attempt, 1, 'nothing was retried');
+      await w.emulator.control.removeFault(rule.id);
+      assert.equal((await w.executor.retry(run.id, person(LOCAL_PEOPLE.approverBruno))).ok, true, 'a current approver may retry');
+      await w.idle();
+      await assertCleanOutcome(w, plan, request.id);
+    } finally {
+      await w.emulator.control.removeFault(rule.id).catch(() => undefined);
+    }
+  });
+
+  it('when someone who can write the database flips a request with one vote of two to approved, then the executor refuses before any step: audited, the request is failed with the reason on its card, no run, nothing in Azure', async () => {
+    // Issue 12 item 4: the executor trusted status='approved'.
+    const w = await world({ autoStart: false });
+    const plan = premiumPlan();
+    const hash = planHash(plan);
+    w.plans.set(hash, plan);
+    const request = await w.approvals.submit({ planHash: hash, operationClass: 'create', title: plan.title, summaryLines: ['step'], targets: [], requester: person(LOCAL_PEOPLE.operator), reason: 'Compliance.', origin: { conversation: { id: 'c' } }, journeyId: 'j-flip' });
+    assert.equal((await w.approvals.vote({ requestId: request.id, voter: person(LOCAL_PEOPLE.approverAlex), decision: 'approve', reason: 'ok', planHash: hash })).ok, true);
+    const writer = await DatabaseWriter.open(w.dbFile);
+    const stored = await writer.request(request.id);
+    await writer.writeRequest({ ...stored, status: 'approved', decidedAt: w.clock.now().toISOString(), executeBy: new Date(w.clock.now().getTime() + 3_600_000).toISOString() });
+    await writer.close();
+    assert.equal(await w.executor.start(request.id), undefined);
+    await w.idle();
+    const after = (await w.approvals.get(request.id))!;
+    assert.equal(after.status, 'failed');
+    assert.match(after.execution?.detail ?? '', /not backed by votes Keyward signed \((ruleNotMet|unsigned|decisionMismatch)\)/);
+    assert.equal(await w.executor.getByRequest(request.id), undefined, 'no run');
+    assert.equal((await requestsFor(w.emulator, request.id)).length, 0, 'nothing reached Azure');
+    const refused = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.refused');
+    assert.deepEqual(refused.map((r) => [r.outcome, r.reason]), [['denied', 'ApprovalNotVerified']]);
+    assert.equal((await collect(w.audit.records())).some((r) => r.requestId === request.id && r.action === 'execution.started'), false, 'never started');
+  });
+
+  it('when a run has stopped and someone who can write the database changes the approved request (a vote removed), then Retry is refused, audited, and the run is closed', async () => {
+    const w = await world();
+    const plan = premiumPlan();
+    const keyA = plan.keys.find((k) => k.site === 'A')!;
+    const rule = await w.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` }, effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' }, count: null });
+    try {
+      const request = await w.approve(plan);
+      await w.idle();
+      const run = await w.run(request.id);
+      assert.equal(run.status, 'stopped');
+      const writer = await DatabaseWriter.open(w.dbFile);
+      const stored = await writer.request(request.id);
+      await writer.writeRequest({ ...stored, votes: stored.votes.slice(0, 1) });
+      await writer.close();
+      await w.emulator.control.removeFault(rule.id);
+      const before = (await requestsFor(w.emulator, request.id)).length;
+      const retried = await w.executor.retry(run.id, person(LOCAL_PEOPLE.approverBruno));
+      assert.equal(!retried.ok && retried.error.code, 'ApprovalNotVerified');
+      await w.idle();
+      assert.equal((await w.run(request.id)).status, 'failed');
+      assert.equal((await w.approvals.get(request.id))?.status, 'failed');
+      assert.equal((await requestsFor(w.emulator, request.id)).length, before, 'nothing more reached Azure');
+      const refusals = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.retry.refused');
+      assert.deepEqual(refusals.map((r) => r.reason), ['ApprovalNotVerified']);
+    } finally {
+      await w.emulator.control.removeFault(rule.id).catch(() => undefined);
+    }
+  });
+
+  for (const accessModel of ['rbac', 'accessPolicy'] as const) {
+    it(`when a person runs verify on keys Keyward set up (${accessModel} vaults), then every Azure read is made as the reader identity, never the writer, and the keys read green through the plan's read-only grants`, async () => {
+      // Issue 12 item 6: user-triggered reads ran as the writer identity.
+      const w = await world({ reader: true });
+      const plan = buildSetupPlan(premiumSpec({ accessModel }), { ...PLAN_CONTEXT, keywardReaderObjectId: LOCAL_IDENTITIES.reader.objectId });
+      const request = await w.approve(plan);
+      await w.idle();
+      await assertCleanOutcome(w, plan, request.id);
+      const before = (await w.emulator.control.requests()).length;
+      const { report } = await w.executor.verify(request.id, person(LOCAL_PEOPLE.operator));
+      const reads = (await w.emulator.control.requests()).slice(before);
+      const servicePrincipals = new Set(Object.values(PLAN_CONTEXT.servicePrincipalObjectIds).map((id) => id.toLowerCase()));
+      // Key Vault's first request carries no token (the 401 challenge tells the SDK where to get one).
+      const byKeyward = reads.filter((r) => r.callerObjectId !== undefined && !servicePrincipals.has(r.callerObjectId));
+      assert.ok(reads.every((r) => r.callerObjectId !== undefined || r.status === 401), 'only challenges go without a token');
+      assert.ok(byKeyward.length > 0, 'verify read Azure');
+      assert.deepEqual([...new Set(byKeyward.map((r) => r.callerObjectId))], [LOCAL_IDENTITIES.reader.objectId], 'the reader, and only the reader');
+      assert.ok(byKeyward.every((r) => r.method === 'GET'), 'reads only');
+      assert.equal(report.ready, true, JSON.stringify(report.lines.filter((l) => l.status !== 'pass')));
+    });
+  }
 
   it('when the last officer certificate arrives while the run is still recording that it waits, then the run is not left waiting', async () => {
     const officers = await testOfficers();

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { captureLogger, type CapturedLine } from '../../src/core';
 import { loadConfig } from '../../src/config';
+import { auditDigestDir } from '../../src/config/loadConfig';
 import { startKeyward, type Keyward, type KeywardOverrides } from '../../src/main';
 import { FakeConnector } from './fakeConnector';
 
@@ -39,6 +40,7 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
       await keyward.stop();
       await connector.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(auditDigestDir(dataDir), { recursive: true, force: true });
     },
   };
   return harness;

@@ -6,9 +6,9 @@ import { invokeActivity } from '../helpers/activities';
 import { ApprovalsHttpWorld, buttonData, GROUP_CHAT } from '../bot/approvals/approvalsHttpWorld';
 import { collect } from '../helpers/collect';
 
-async function auditVerify(dataDir: string): Promise<{ code: number; out: string }> {
+async function auditVerify(dataDir: string, fingerprint: string): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await runAuditCli(['verify'], { stdout: (t) => (out += t), stderr: (t) => (out += t), env: { KEYWARD_DATA_DIR: dataDir } });
+  const code = await runAuditCli(['verify', '--fingerprint', fingerprint], { stdout: (t) => (out += t), stderr: (t) => (out += t), env: { KEYWARD_DATA_DIR: dataDir } });
   return { code, out };
 }
 
@@ -44,7 +44,7 @@ describe('audit text that is not well-formed UTF-16, through the real HTTP endpo
     assert.match(bruno.text, /completes the rule: the request is approved/);
 
     assert.equal((await world.approvals.audit.verify()).ok, true, JSON.stringify((await world.approvals.audit.verify()).firstBad));
-    const cli = await auditVerify(world.harness.dataDir);
+    const cli = await auditVerify(world.harness.dataDir, world.approvals.service.signer.fingerprint);
     assert.equal(cli.code, 0, cli.out);
     const records = (await collect(world.approvals.audit.records()));
     const votes = records.filter((r) => r.action === 'approval.vote.recorded');
@@ -58,6 +58,6 @@ describe('audit text that is not well-formed UTF-16, through the real HTTP endpo
 
     // Later records still chain and verify (the log is not stuck at the odd record).
     await world.say(P.operator, 'approvals');
-    assert.equal((await auditVerify(world.harness.dataDir)).code, 0);
+    assert.equal((await auditVerify(world.harness.dataDir, world.approvals.service.signer.fingerprint)).code, 0);
   });
 });

@@ -6,6 +6,7 @@ import { messageActivity, postActivity } from '../helpers/activities';
 import { startHarness, type Harness } from '../helpers/keywardHarness';
 import { startBotFrameworkIssuer, type BotFrameworkIssuer } from '../helpers/botFrameworkIssuer';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
+import { emulatorKeys } from '../helpers/emulatorKeys';
 
 const PRODUCTION = {
   MicrosoftAppId: '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1',
@@ -27,7 +28,9 @@ describe('production mode: Bot Framework authentication on /api/messages', () =>
   before(async () => {
     issuer = await startBotFrameworkIssuer();
     emulator = await startTestEmulator();
-    harness = await startHarness({ ...emulator.keywardEnv, ...PRODUCTION }, { channelOpenIdMetadataUrl: issuer.metadataUrl });
+    // Production signs with a Key Vault key through the managed identity (no key file on the host).
+    const keys = await emulatorKeys(emulator.emulator);
+    harness = await startHarness({ ...emulator.keywardEnv, ...keys.env, ...PRODUCTION }, { channelOpenIdMetadataUrl: issuer.metadataUrl });
   });
   after(async () => {
     await harness?.close();

@@ -7,6 +7,7 @@ import { parseApprovalPolicy } from '../../src/approvals/approvalPolicy';
 import { localPolicyPath } from '../../src/approvals/policyFile';
 import type { KeywardStore } from '../../src/app/keywardStore';
 import { ENGINES, openTestStore } from '../helpers/storeEngines';
+import { testSigner } from '../helpers/testSigner';
 
 const APPROVERS = Array.from({ length: 32 }, (_, i) => `c0000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
 
@@ -19,7 +20,7 @@ function policyWith(approvals: number) {
 }
 
 function serviceOver(store: KeywardStore, approvals: number): ApprovalService {
-  return new ApprovalService({ store: store.approvals, audit: new ChainedAuditLog(store.audit, systemClock), atomic: store.db.atomic, policy: policyWith(approvals), clock: systemClock, serialize: () => store.audit.reserve() });
+  return new ApprovalService({ store: store.approvals, audit: new ChainedAuditLog(store.audit, systemClock), atomic: store.db.atomic, policy: policyWith(approvals), clock: systemClock, signer: testSigner(), serialize: () => store.audit.reserve() });
 }
 
 for (const engine of ENGINES) {

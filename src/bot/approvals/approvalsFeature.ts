@@ -155,6 +155,13 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
       if (!stored) return { kind: 'message', text: localizer(context.locale).t('chat.approvals.gone') };
       return answer(stored, context);
     }
+    // A decision counts only from a conversation this request's card was posted in, and a personal
+    // chat only for the person whose chat it is: a click the person could not have made there is
+    // refused, whatever the activity claims.
+    if (stored && !(await postedHereFor(requestId, context))) {
+      await service.auditRefusal({ actor: auditActorOf(context, person), action: 'approval.card.refused', target: `approval/${requestId}`, requestId, planHash: stored.planHash, reason: 'NotInConversation', details: { verb, conversationId: context.conversation.id, kind: context.conversation.kind } });
+      return answer(stored, context, { kind: 'error', text: localizer(context.locale).t('chat.approvals.notInConversation') });
+    }
     const result =
       verb === VERBS.approvalCancel
         ? await service.cancel({ requestId, by: context.actor, reason, via })
@@ -166,6 +173,15 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     const done = { voteRecorded: 'chat.approvals.voteRecorded', approved: 'chat.approvals.approved', rejected: 'chat.approvals.rejected', cancelled: 'chat.approvals.cancelled' } as const;
     const change = result.change as keyof typeof done;
     return answer(result.request, context, { kind: 'success', text: localizer(context.locale).t(done[change] ?? 'chat.done') });
+  };
+
+  /** Was this request's card posted in the clicker's conversation (and, in a personal chat, the clicker's own)? */
+  const postedHereFor = async (requestId: string, context: CardActionContext): Promise<boolean> => {
+    const clicker = context.actor.aadObjectId?.toLowerCase();
+    const here = (await deps.messages.list(requestId)).filter((card) => card.conversationId === context.conversation.id);
+    if (here.length === 0) return false;
+    if (context.conversation.kind !== 'personal') return true;
+    return here.some((card) => String((card.reference.user as { aadObjectId?: unknown } | undefined)?.aadObjectId ?? '').toLowerCase() === clicker);
   };
 
   const answer = async (request: ApprovalRequest, context: CardActionContext, notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: string }): Promise<CardActionResult> => ({

@@ -42,6 +42,8 @@ export function renderPolicyCard(view: PolicyCardView): AdaptiveCardJson {
       ? l.t('policy.where.notSeen')
       : l.t('policy.where.none');
   const fallback = cards.fallback === 'personalChats' ? l.t('policy.where.fallbackPersonal') : l.t('policy.where.fallbackNone');
+  // Who may start journeys and see inventory and runs: said outside the toggle, whichever applies.
+  body.push(container([text(l.t('policy.operators.title')), text(policy.operators ? l.t('policy.operators.group', { group: `${policy.operators.name} (${policy.operators.id})` }) : l.t('policy.operators.everyone'), { spacing: 'None', size: 'Small' })], { separator: true }));
   body.push(
     ...details(
       'policy.more',
@@ -92,6 +94,7 @@ function ruleLines(l: Localizer, rule: ClassRule): string[] {
   lines.push(rule.allowSelfApproval ? l.t('policy.rule.selfAllowed') : l.t('policy.rule.noSelf'));
   if (rule.separationOfDuties) {
     lines.push(rule.separationOfDuties.approvalsPerKeySide > 0 ? l.t('policy.rule.sod', { count: rule.separationOfDuties.approvalsPerKeySide }) : l.t('policy.rule.sodRequester'));
+    if (rule.separationOfDuties.custodianGroup) lines.push(l.t('policy.rule.custodianGroup', { group: rule.separationOfDuties.custodianGroup.name }));
   }
   lines.push(l.t('policy.rule.windows', { approval: minutes(l, rule.approvalWindowMinutes), execution: minutes(l, rule.executionWindowMinutes) }));
   lines.push(rule.reasonRequired ? l.t('policy.rule.reasonAlways') : l.t('policy.rule.reasonReject'));

@@ -136,6 +136,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpsS
       ...(url.searchParams.get('api-version') ? { apiVersion: url.searchParams.get('api-version') as string } : {}),
       status,
       ...(clientRequestId ? { clientRequestId } : {}),
+      ...(request.caller?.objectId ? { callerObjectId: request.caller.objectId } : {}),
       durationMs,
     });
     options.logger.debug({ method: request.method, host: hostname, path, status, durationMs }, 'emulator request');

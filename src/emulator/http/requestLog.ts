@@ -7,6 +7,8 @@ export interface RequestLogEntry {
   apiVersion?: string;
   status: number;
   clientRequestId?: string;
+  /** Object id of the authenticated caller (whose token it was), when the request carried one. */
+  callerObjectId?: string;
   durationMs: number;
 }
 

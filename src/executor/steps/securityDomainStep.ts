@@ -40,6 +40,8 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
       if (!certificate) throw appError('Internal', `No certificate for officer ${officer.displayName}.`);
       return { officer, certificate, parsed: parseOfficerCertificate(certificate.certificatePem) };
     });
+    // A security domain that could not be kept must not be fetched (the download activates the HSM).
+    context.securityDomains.assertReady();
     const hsmUrl = await context.containers.url({ kind: 'managedHsm', name: p.hsmName, subscriptionId: p.subscriptionId, resourceGroup: p.resourceGroup });
     const document = await context.azure.downloadSecurityDomain(
       hsmUrl,
@@ -48,7 +50,7 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
     );
     // Store before anything else: this document and a quorum of the officers' keys are the HSM's only disaster recovery.
     const storedAt = context.clock.now();
-    const { file, sha256 } = context.securityDomains.store({ hsmName: p.hsmName, requestId: context.run.requestId, document, storedAt });
+    const { file, sha256 } = await context.securityDomains.store({ hsmName: p.hsmName, requestId: context.run.requestId, document, storedAt });
     const officers = byOfficer.map((o) => ({ objectId: o.officer.objectId.toLowerCase(), name: o.officer.displayName, thumbprint: o.parsed.thumbprint }));
     await context.artifacts.recordShares(
       officers.map((o) => ({ hsmName: p.hsmName, requestId: context.run.requestId, officerObjectId: o.objectId, officerName: o.name, thumbprint: o.thumbprint, file, sha256, quorum: p.quorum, storedAt: storedAt.toISOString() })),
@@ -58,7 +60,7 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
     return { file, sha256, quorum: p.quorum, officers: officers.map((o) => o.name) };
   },
   async verify(step, context, output) {
-    if (!context.securityDomains.holds(String(output.file), String(output.sha256))) {
+    if (!(await context.securityDomains.holds(String(output.file), String(output.sha256)))) {
       throw appError('Internal', `The stored security domain ${String(output.file)} does not read back as written.`);
     }
     return { output, note: `Managed HSM ${step.params.hsmName} is activated; its security domain is stored encrypted at ${String(output.file)}, shares held by ${(output.officers as string[]).join(', ')} (quorum ${step.params.quorum}).` };
@@ -68,7 +70,7 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
 async function storedFor(step: ActivateSecurityDomainStep, context: StepContext) {
   const shares = (await context.artifacts.shares(step.params.hsmName)).filter((share) => share.requestId === context.run.requestId);
   const first = shares[0];
-  if (!first || !context.securityDomains.holds(first.file, first.sha256)) return undefined;
+  if (!first || !(await context.securityDomains.holds(first.file, first.sha256))) return undefined;
   return { file: first.file, sha256: first.sha256, quorum: first.quorum, officers: shares.map((s) => s.officerName) };
 }
 

@@ -150,6 +150,8 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
         accessPolicies: [
           { objectId: LOCAL_IDENTITIES.writer.objectId, tenantId: LOCAL_TENANT_ID, keys: ['get', 'list', 'create'] },
           { objectId: exchange.objectId, tenantId: LOCAL_TENANT_ID, keys: ['get', 'wrapKey', 'unwrapKey'] },
+          // Keyward checks keys as its reader identity (issue 12 item 6): an adopted vault grants it read access.
+          { objectId: LOCAL_IDENTITIES.reader.objectId, tenantId: LOCAL_TENANT_ID, keys: ['get', 'list'] },
         ],
         tags: {},
       });

@@ -3,7 +3,7 @@ import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, silentLo
 import { AzureGateway, createAzureCredential } from '../../../src/azure';
 import { INVENTORY_VERBS } from '../../../src/bot/inventory/inventoryVerbs';
 import { containerResourceId, type Plan } from '../../../src/customerKey';
-import { premiumPlan } from '../../executor/executorFixtures';
+import { APP_PLAN_CONTEXT, premiumPlan } from '../../executor/executorFixtures';
 import { ARM_SCOPE, keyClient, managedIdentity, restClient } from '../../contract/emulator/helpers';
 import { GROUP, startOpsWorld, type OpsWorld } from './opsWorld';
 import { collect } from '../../helpers/collect';
@@ -22,7 +22,8 @@ describe('status and health checks through HTTP against the Azure emulator', fun
 
   before(async () => {
     world = await startOpsWorld();
-    plan = premiumPlan({ workloads: ['exchange'] });
+    // Planned as the app plans: the reader identity, which runs the health checks, may read the keys.
+    plan = premiumPlan({ workloads: ['exchange'] }, APP_PLAN_CONTEXT);
     await world.finishedSetup(plan);
   });
   after(async () => {

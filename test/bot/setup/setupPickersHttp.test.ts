@@ -92,21 +92,26 @@ describe('setup pickers through HTTP against the Azure emulator', function () {
     assert.match(JSON.stringify(approvers), /Who approves each key/, errorsOn(approvers).join(' | '));
   });
 
-  it('when custodians are chosen, then the picker offers the policy\'s group members (and the directory search in Teams), and someone unknown to the tenant or outside the policy\'s groups is refused', async () => {
+  it('when custodians are chosen, then the picker offers the members of the policy\'s custodian group (and the directory search in Teams), and someone unknown to the tenant, outside the policy\'s groups, or an approver outside the custodian group is refused', async () => {
     const sites = await start('keyVaultPremium', 'exchange');
     const names = await submit(sites, 'sites', { 'sites.A.region': 'westeurope', 'sites.B.region': 'swedencentral' });
     const approvers = await submit(names, 'names');
     const custodians = inputsOf(approvers).get('approvers.A')!;
     assert.equal(custodians.dataset, PEOPLE_DATASET, 'Teams shows its people picker');
-    assert.deepEqual(custodians.choices!.sort(), [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana].map((p) => p.objectId).sort(), 'the static list: members of the policy\'s groups');
+    // One rule with submit and voting (issue 12 item 5): the key roll's separationOfDuties names the
+    // custodian group "Key custodians", so only its members can be custodians of a key set up here.
+    assert.deepEqual(custodians.choices!.sort(), [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana].map((p) => p.objectId).sort(), 'the static list: members of the policy\'s custodian group');
     const stranger = 'a1b2c3d4-0000-4000-8000-00000000beef';
     const refused = await submit(approvers, 'approvers', { 'approvers.A': LOCAL_PEOPLE.observer.objectId, 'approvers.B': stranger });
     const errors = errorsOn(refused).join(' | ');
-    assert.match(errors, /Omar Observer is not in a group the approval policy names/);
+    assert.match(errors, /Omar Observer is not a member of Key custodians, the group the approval policy requires of key custodians/);
     assert.match(errors, new RegExp(`${stranger} is not an active user in your tenant`));
+    // An approver is in a policy group, but not in the custodian group: a key roll would refuse him as custodian later.
+    const approver = await submit(refused, 'approvers', { 'approvers.A': LOCAL_PEOPLE.approverAlex.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId });
+    assert.match(errorsOn(approver).join(' | '), /Alex Approver is not a member of Key custodians/);
     const chen = choiceByTitle(custodians, /Chen/);
     const dana = choiceByTitle(inputsOf(refused).get('approvers.B'), /Dana/);
-    const preview = await submit(refused, 'approvers', { 'approvers.A': chen, 'approvers.A.typed': '', 'approvers.B': dana, 'approvers.B.typed': '' });
+    const preview = await submit(approver, 'approvers', { 'approvers.A': chen, 'approvers.A.typed': '', 'approvers.B': dana, 'approvers.B.typed': '' });
     assert.match(JSON.stringify(preview), /Plan preview/, errorsOn(preview).join(' | '));
     assert.equal(typedGuids(refused, { 'approvers.A': chen, 'approvers.B': dana }), 0, 'picked, not typed');
   });

@@ -6,6 +6,7 @@ import { ApprovalService, parseApprovalPolicy, type ApprovalPolicy, type Approva
 import { openSqliteDatabase, type SqliteDatabase } from '../../../src/store/sqliteDatabase';
 import { auditMigrations, SqlAuditStore } from '../../../src/store/sqlAuditStore';
 import { approvalMigrations, SqlApprovalStore } from '../../../src/store/sqlApprovalStore';
+import { testSigner } from '../../helpers/testSigner';
 
 export const LOCAL_POLICY_JSON = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../config/policy.local.json'), 'utf8')) as Record<string, unknown>;
 
@@ -63,7 +64,7 @@ export async function serviceWorld(options: { policy?: ApprovalPolicy; audit?: (
   const inner = new ChainedAuditLog(auditStore, clock);
   const audit = options.audit ? options.audit(inner) : inner;
   const store = new SqlApprovalStore(db);
-  const service = new ApprovalService({ store, audit, atomic: db.atomic, policy: options.policy ?? policyWith(), clock });
+  const service = new ApprovalService({ signer: testSigner(), store, audit, atomic: db.atomic, policy: options.policy ?? policyWith(), clock });
   return { db, clock, audit, auditStore, store, service, close: () => db.close() };
 }
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isAppError, LOCAL_PEOPLE, LOCAL_TENANT_ID, silentLogger } from '../../../src/core';
 import { loadConfig } from '../../../src/config';
-import { parseApprovalPolicy } from '../../../src/approvals';
+import { custodianRule, parseApprovalPolicy } from '../../../src/approvals';
 import { localPolicyPath, readPolicyFile, resolvePolicyPath } from '../../../src/approvals/policyFile';
 import { startKeyward } from '../../../src/main';
 import { LOCAL_POLICY_JSON } from './approvalFixtures';
@@ -26,7 +26,7 @@ describe('approval policy', () => {
     const create = policy.rules.create;
     assert.deepEqual(create.factors.map((f) => [f.groupId, f.approvals, [...f.members]]), [['keyApprovers', 2, [LOCAL_PEOPLE.approverAlex.objectId, LOCAL_PEOPLE.approverBruno.objectId]]]);
     assert.equal(create.allowSelfApproval, false);
-    assert.deepEqual(policy.rules.keyRoll.separationOfDuties, { approvalsPerKeySide: 1 });
+    assert.deepEqual(policy.rules.keyRoll.separationOfDuties, { approvalsPerKeySide: 1, custodianGroup: { id: 'keyCustodians', name: 'Key custodians', members: [LOCAL_PEOPLE.approverChen.objectId, LOCAL_PEOPLE.approverDana.objectId] } });
     assert.equal(policy.rules.destructive.allowSelfApproval, false);
     assert.equal(policy.approvalCards.conversationId, 'group-chat-key-approvers');
     assert.match(policy.hash, /^[0-9a-f]{64}$/);
@@ -77,6 +77,38 @@ describe('approval policy', () => {
     assert.ok(problems.length >= expected.length);
   });
 
+  it('when a rule gives key custodians votes but names no custodian group (or an unknown one), then the policy is refused', () => {
+    // Issue 12 item 5: without a group the requester would choose the custodians, and so the voters.
+    const withRoll = (separationOfDuties: unknown) => {
+      const json = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { operations: { keyRoll: Record<string, unknown> } };
+      json.operations.keyRoll.separationOfDuties = separationOfDuties;
+      return problemsOf(json);
+    };
+    assert.ok(withRoll({ approvalsPerKeySide: 1 }).some((p) => p.startsWith('operations.keyRoll.separationOfDuties.custodianGroup: is required')), withRoll({ approvalsPerKeySide: 1 }).join('\n'));
+    assert.ok(withRoll({ approvalsPerKeySide: 1, custodianGroup: 'nobody' }).some((p) => p.startsWith('operations.keyRoll.separationOfDuties.custodianGroup: "nobody" is not a group')));
+    assert.deepEqual(withRoll({ approvalsPerKeySide: 1, custodianGroup: 'keyCustodians' }), []);
+    assert.deepEqual(withRoll({ approvalsPerKeySide: 0 }), [], 'custodians without votes need no group');
+  });
+
+  it('when who may be a custodian is asked (setup, a key roll, a setup request), then one rule answers: the rule\'s custodian group, every named custodian group for a key being set up, any policy group where none is named', () => {
+    const P = LOCAL_PEOPLE;
+    const policy = parseApprovalPolicy(LOCAL_POLICY_JSON);
+    // The shipped policy: the key roll names "Key custodians"; setup and teardown name none.
+    const forSetup = custodianRule(policy);
+    assert.deepEqual(forSetup.groups.map((g) => g.id), ['keyCustodians']);
+    assert.deepEqual([P.approverChen, P.approverDana, P.approverAlex, P.observer].map((p) => forSetup.allows(p.objectId)), [true, true, false, false], 'an approver is no custodian');
+    assert.equal(custodianRule(policy, 'keyRoll').allows(P.approverAlex.objectId), false);
+    assert.equal(custodianRule(policy, 'create').allows(P.approverAlex.objectId), true, 'a request whose rule names no custodian group: any policy group');
+    assert.equal(custodianRule(policy, 'create').allows(P.observer.objectId), false, 'but someone in no group at all is no custodian');
+    // Two rules naming two groups: a key's custodians must be in both, or one of its requests would refuse them.
+    const json = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { groups: Record<string, unknown>; operations: { destructive: Record<string, unknown> } };
+    json.groups.seniorCustodians = { name: 'Senior custodians', members: [P.approverChen.objectId] };
+    json.operations.destructive.separationOfDuties = { approvalsPerKeySide: 1, custodianGroup: 'seniorCustodians' };
+    const two = custodianRule(parseApprovalPolicy(json));
+    assert.deepEqual([two.every, two.groups.map((g) => g.id).sort()], [true, ['keyCustodians', 'seniorCustodians']]);
+    assert.deepEqual([P.approverChen, P.approverDana].map((p) => two.allows(p.objectId)), [true, false]);
+  });
+
   it('when the policy is not an object, then the answer says so', () => {
     assert.deepEqual(problemsOf([]), ['(root): must be a JSON object']);
   });
@@ -102,10 +134,11 @@ describe('approval policy', () => {
 
   it('when Keyward starts in production without a policy file, then it refuses to start with a clear message and opens nothing', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-prod-'));
-    const config = loadConfig({ MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: LOCAL_TENANT_ID, KEYWARD_HOST: '127.0.0.1', PORT: '0', KEYWARD_DATA_DIR: dataDir });
+    const config = loadConfig({ MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: LOCAL_TENANT_ID, KEYWARD_HOST: '127.0.0.1', PORT: '0', KEYWARD_DATA_DIR: dataDir, KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' });
     await assert.rejects(startKeyward(config, { logger: silentLogger }), (error: unknown) => isAppError(error, 'PolicyInvalid') && /KEYWARD_POLICY_FILE is not set/.test(error.message));
     assert.equal(fs.existsSync(path.join(dataDir, 'keyward.sqlite')), false);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(`${dataDir}-audit-digests`, { recursive: true, force: true });
   });
 
   it('when the policy names a tenant Keyward does not serve, then start is refused', async () => {

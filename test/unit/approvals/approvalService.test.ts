@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { appError, captureLogger, isAppError, redactSecrets, TOKEN_PATTERN } from '../../../src/core';
 import type { AuditLog } from '../../../src/audit';
-import { ApprovalScheduler, ApprovalService, type ApprovalChange } from '../../../src/approvals';
-import { actor, HASH_1, HASH_2, P, policyWith, serviceWorld, submission, type ServiceWorld } from './approvalFixtures';
+import { ApprovalScheduler, ApprovalService, parseApprovalPolicy, type ApprovalChange } from '../../../src/approvals';
+import { actor, HASH_1, HASH_2, LOCAL_POLICY_JSON, P, policyWith, serviceWorld, submission, type ServiceWorld } from './approvalFixtures';
 import { collect } from '../../helpers/collect';
+import { testSigner } from '../../helpers/testSigner';
 
 const MINUTE = 60_000;
 
@@ -59,6 +60,25 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
 
   it('when the rule could never be met without the requester, then the submission is refused at once', async () => {
     await assert.rejects(world.service.submit(submission({ requester: actor(P.approverAlex) })), (error: unknown) => isAppError(error, 'SelfApprovalForbidden') && /only 1 person/.test(error.message));
+  });
+
+  it('when the requester names as custodian someone outside the policy\'s custodian group, then the submission is refused (audited) and nothing is stored', async () => {
+    // Issue 12 item 5: the requester chose the custodians, who then voted for their key side.
+    const keySides = { A: [P.observer.objectId], B: [P.approverDana.objectId] };
+    await assert.rejects(world.service.submit(submission({ operationClass: 'keyRoll', keySides })), (error: unknown) => isAppError(error, 'SeparationOfDuties') && /Key custodians.*Omar Observer is not/.test(error.message));
+    const refused = (await collect(world.audit.records())).filter((r) => r.action === 'approval.submit.refused');
+    assert.deepEqual(refused.map((r) => [r.reason, r.details.notCustodians]), [['CustodianNotInPolicy', [P.observer.objectId]]]);
+    assert.deepEqual(await world.service.list(), []);
+  });
+
+  it('when a custodian has left the custodian group since the request was made, then their vote for a key side is refused', async () => {
+    const request = await world.service.submit(submission({ operationClass: 'keyRoll', keySides: { A: [P.approverChen.objectId], B: [P.approverDana.objectId] } }));
+    const edited = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { groups: { keyCustodians: { members: string[] } } };
+    edited.groups.keyCustodians.members = [P.approverDana.objectId];
+    const later = new ApprovalService({ signer: testSigner(), store: world.store, audit: world.audit, atomic: world.db.atomic, policy: parseApprovalPolicy(edited), clock: world.clock });
+    const vote = await later.vote({ requestId: request.id, voter: actor(P.approverChen), decision: 'approve', reason: 'key A checked', planHash: HASH_1 });
+    assert.equal(!vote.ok && vote.error.code, 'NotAnApprover');
+    assert.equal((await world.service.get(request.id))?.votes.length, 0);
   });
 
   it('when a key roll names no custodians although the policy needs one per key, then it is refused', async () => {
@@ -170,7 +190,7 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
   it('when an approver is removed from the policy while a request waits, then their vote no longer counts', async () => {
     const request = await world.service.submit(submission());
     const withoutAlex = policyWith({}, { groups: { keyApprovers: { name: 'Key approvers', members: [P.approverBruno.objectId, P.approverChen.objectId] }, keyCustodians: { name: 'Key custodians', members: [P.approverChen.objectId, P.approverDana.objectId] } } });
-    const restarted = new ApprovalService({ store: world.store, audit: world.audit, atomic: world.db.atomic, policy: withoutAlex, clock: world.clock });
+    const restarted = new ApprovalService({ signer: testSigner(), store: world.store, audit: world.audit, atomic: world.db.atomic, policy: withoutAlex, clock: world.clock });
     const result = await restarted.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     assert.equal(!result.ok && result.error.code, 'NotAnApprover');
   });
@@ -257,7 +277,7 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     const logger = captureLogger();
     await world.close();
     world = await serviceWorld();
-    const service = new ApprovalService({ store: world.store, audit: world.audit, atomic: world.db.atomic, policy: world.service.policy, clock: world.clock, logger });
+    const service = new ApprovalService({ signer: testSigner(), store: world.store, audit: world.audit, atomic: world.db.atomic, policy: world.service.policy, clock: world.clock, logger });
     const jwt = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJ3cml0ZXIifQ.bm90LWEtcmVhbC1zaWduYXR1cmU';
     const request = await service.submit(submission({ reason: `urgent, token was Bearer ${jwt}`, summaryLines: ['Create key A', `debug: ${jwt}`] }));
     await service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: `ok ${jwt}`, planHash: HASH_1 });

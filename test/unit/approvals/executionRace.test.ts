@@ -11,6 +11,7 @@ import { auditMigrations, SqlAuditStore } from '../../../src/store/sqlAuditStore
 import { approvalMigrations, SqlApprovalStore } from '../../../src/store/sqlApprovalStore';
 import { actor, HASH_1, P, policyWith, submission } from './approvalFixtures';
 import { collect } from '../../helpers/collect';
+import { testSigner } from '../../helpers/testSigner';
 
 describe('exactly-once execution across processes', function () {
   this.timeout(60_000);
@@ -20,7 +21,7 @@ describe('exactly-once execution across processes', function () {
     const file = path.join(dir, 'keyward.sqlite');
     const db = await openSqliteDatabase({ file, migrations: [...auditMigrations, ...approvalMigrations] });
     const audit = new ChainedAuditLog(new SqlAuditStore(db));
-    const service = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: policyWith(), clock: systemClock });
+    const service = new ApprovalService({ signer: testSigner(), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: policyWith(), clock: systemClock });
     const request = await service.submit(submission());
     await service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     await service.vote({ requestId: request.id, voter: actor(P.approverBruno), decision: 'approve', reason: 'ok', planHash: HASH_1 });

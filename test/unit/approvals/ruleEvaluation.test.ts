@@ -149,7 +149,7 @@ describe('approval rules (OpenBao control-group cases, M-of-N, separation of dut
     });
 
     it('when the requester is also a key approver with self-approval allowed, then their vote still never counts for a key side', () => {
-      const selfAllowed = policyWith({ keyRoll: { require: [{ group: 'keyApprovers', approvals: 1 }], allowSelfApproval: true, separationOfDuties: { approvalsPerKeySide: 1 } } }).rules.keyRoll;
+      const selfAllowed = policyWith({ keyRoll: { require: [{ group: 'keyApprovers', approvals: 1 }], allowSelfApproval: true, separationOfDuties: { approvalsPerKeySide: 1, custodianGroup: 'keyCustodians' } } }).rules.keyRoll;
       const request = requestIn('pending', { operationClass: 'keyRoll', keySides: { A: [ALEX, CHEN], B: [DANA] }, requester: personOf(P.approverAlex) }, selfAllowed);
       const result = castAll(request, [vote(P.approverAlex), vote(P.approverDana)]);
       const progress = evaluateRule(result.request);

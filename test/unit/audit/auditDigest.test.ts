@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { canonicalJson, ManualClock, sha256Hex } from '../../../src/core';
-import { AuditDigester, chainRecord, ed25519Signer, nextDigest, verifyAuditChain, verifyAuditStream, verifyDigestChain, type AuditDigest, type AuditRecord } from '../../../src/audit';
+import { canonicalJson, ed25519Signer, ManualClock, sha256Hex } from '../../../src/core';
+import { AuditDigester, chainRecord, nextDigest, verifyAuditChain, verifyAuditStream, verifyDigestChain, type AuditDigest, type AuditRecord } from '../../../src/audit';
 import { openSqliteDatabase } from '../../../src/store/sqliteDatabase';
 import { AuditDigestDirectory, loadOrCreateDigestKey, publicKeyFileFor } from '../../../src/store/auditDigestFiles';
 import { auditMigrations, SqlAuditStore } from '../../../src/store/sqlAuditStore';
@@ -24,17 +24,17 @@ function chain(reasons: readonly string[]): AuditRecord[] {
 }
 
 /** Signs an edited digest again with the real key (what an attacker holding the key could do). */
-function resign(digest: AuditDigest): AuditDigest {
+async function resign(digest: AuditDigest): Promise<AuditDigest> {
   const { signature: _old, ...body } = digest;
-  return { ...body, signature: signer.sign(Buffer.from(canonicalJson(body), 'utf8')) };
+  return { ...body, signature: (await signer.sign(Buffer.from(canonicalJson(body), 'utf8'))).value };
 }
 
 /** Digests after records 2, 4 and 6 of `records`. */
-function digestsOf(records: readonly AuditRecord[]): AuditDigest[] {
+async function digestsOf(records: readonly AuditRecord[]): Promise<AuditDigest[]> {
   const digests: AuditDigest[] = [];
   for (const upTo of [2, 4, 6]) {
     const head = records[upTo - 1]!;
-    digests.push(nextDigest(digests[digests.length - 1], { sequence: head.sequence, hash: head.hash }, new Date(Date.UTC(2026, 10, 29, 10, upTo)), signer)!);
+    digests.push((await nextDigest(digests[digests.length - 1], { sequence: head.sequence, hash: head.hash }, new Date(Date.UTC(2026, 10, 29, 10, upTo)), signer))!);
   }
   return digests;
 }
@@ -42,18 +42,18 @@ function digestsOf(records: readonly AuditRecord[]): AuditDigest[] {
 describe('signed audit digests', () => {
   const records = chain(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
 
-  it('when digests are made as the log grows, then they chain, verify with the public key and pin the log; nothing new means no digest', () => {
-    const digests = digestsOf(records);
+  it('when digests are made as the log grows, then they chain, verify with the public key and pin the log; nothing new means no digest', async () => {
+    const digests = await digestsOf(records);
     assert.deepEqual(digests.map((d) => [d.number, d.fromSequence, d.toSequence]), [[1, 1, 2], [2, 3, 4], [3, 5, 6]]);
-    assert.equal(nextDigest(digests[2], { sequence: 6, hash: records[5]!.hash }, new Date(), signer), undefined);
+    assert.equal(await nextDigest(digests[2], { sequence: 6, hash: records[5]!.hash }, new Date(), signer), undefined);
     const checked = verifyDigestChain(digests, publicKey);
     assert.ok(checked.ok);
     assert.equal(verifyAuditChain(records, { anchors: checked.ok ? checked.anchors : [] }).ok, true);
   });
 
-  it('when the whole log is rewritten with valid hashes, then the chain alone still verifies but the digests catch it at the first pinned record', () => {
+  it('when the whole log is rewritten with valid hashes, then the chain alone still verifies but the digests catch it at the first pinned record', async () => {
     const rewritten = chain(['a', 'FORGED', 'c', 'd', 'e', 'f', 'g']);
-    const digests = digestsOf(records);
+    const digests = await digestsOf(records);
     assert.equal(verifyAuditChain(rewritten).ok, true, 'a hash chain carries no secret: a rewrite verifies on its own');
     const checked = verifyDigestChain(digests, publicKey);
     assert.ok(checked.ok);
@@ -62,17 +62,17 @@ describe('signed audit digests', () => {
     assert.deepEqual([result.firstBad?.sequence, result.firstBad?.problem], [2, 'anchorMismatch']);
   });
 
-  const broken: Array<{ title: string; change: (d: AuditDigest[]) => unknown[]; number: number; problem: string }> = [
+  const broken: Array<{ title: string; change: (d: AuditDigest[]) => unknown[] | Promise<unknown[]>; number: number; problem: string }> = [
     { title: 'a digest was edited', change: (d) => [d[0], { ...d[1]!, headHash: 'e'.repeat(64) }, d[2]], number: 2, problem: 'digestSignatureInvalid' },
     { title: 'a digest in the middle was deleted', change: (d) => [d[0], d[2]], number: 3, problem: 'digestChainBroken' },
-    { title: 'two digests claim the same place (a fork signed with the real key)', change: (d) => [d[0], d[1], nextDigest(d[0], { sequence: 6, hash: records[5]!.hash }, new Date(), signer)!], number: 2, problem: 'digestChainBroken' },
-    { title: 'a validly signed digest links to another predecessor', change: (d) => [d[0], d[1], resign({ ...d[2]!, previousSignatureSha256: sha256Hex(d[0]!.signature) })], number: 3, problem: 'digestChainBroken' },
-    { title: 'a digest was signed by another key', change: (d) => [d[0], { ...nextDigest(d[0], { sequence: 4, hash: records[3]!.hash }, new Date(), ed25519Signer(crypto.generateKeyPairSync('ed25519').privateKey))! }, d[2]], number: 2, problem: 'digestKeyUnknown' },
+    { title: 'two digests claim the same place (a fork signed with the real key)', change: async (d) => [d[0], d[1], (await nextDigest(d[0], { sequence: 6, hash: records[5]!.hash }, new Date(), signer))!], number: 2, problem: 'digestChainBroken' },
+    { title: 'a validly signed digest links to another predecessor', change: async (d) => [d[0], d[1], await resign({ ...d[2]!, previousSignatureSha256: sha256Hex(d[0]!.signature) })], number: 3, problem: 'digestChainBroken' },
+    { title: 'a digest was signed by another key', change: async (d) => [d[0], { ...(await nextDigest(d[0], { sequence: 4, hash: records[3]!.hash }, new Date(), ed25519Signer(crypto.generateKeyPairSync('ed25519').privateKey)))! }, d[2]], number: 2, problem: 'digestKeyUnknown' },
     { title: 'a file is not a digest', change: (d) => [d[0], { unreadable: 'digest-00000002.json' }, d[2]], number: 0, problem: 'digestMalformed' },
   ];
   for (const b of broken) {
-    it(`when ${b.title}, then verification names digest ${b.number} (${b.problem})`, () => {
-      const checked = verifyDigestChain(b.change(digestsOf(records)), publicKey);
+    it(`when ${b.title}, then verification names digest ${b.number} (${b.problem})`, async () => {
+      const checked = verifyDigestChain(await b.change(await digestsOf(records)), publicKey);
       assert.equal(checked.ok, false);
       if (checked.ok) return;
       assert.deepEqual([checked.number, checked.problem], [b.number, b.problem], checked.message);

@@ -6,6 +6,7 @@ import { envFileNames, loadConfig, renderConfigTable, SETTINGS, type ConfigProbl
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const TENANT = '66666666-7777-4888-9999-000000000000';
+const SIGNING_KEY = 'https://kv-keyward.vault.azure.net/keys/keyward-signing';
 
 function problemsOf(env: Record<string, string>): ConfigProblem[] {
   try {
@@ -40,18 +41,37 @@ describe('loadConfig', () => {
   });
 
   it('when an app id is set without type and tenant, then production mode lists both missing settings', () => {
-    const problems = problemsOf({ MicrosoftAppId: APP_ID });
+    const problems = problemsOf({ MicrosoftAppId: APP_ID, KEYWARD_SIGNING_KEY_ID: SIGNING_KEY });
     assert.deepEqual(problems.map((p) => p.variable).sort(), ['MicrosoftAppTenantId', 'MicrosoftAppType']);
   });
 
+  it('when production names no Key Vault signing key, or a local key file, then it refuses: key files are for local mode only (issue 12 item 8)', () => {
+    const production = { MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT };
+    const missing = problemsOf(production);
+    assert.deepEqual(missing.map((p) => p.variable), ['KEYWARD_SIGNING_KEY_ID']);
+    assert.match(missing[0]!.message, /Key Vault or Managed HSM key \(EC P-256\).*no signing key file on the host/);
+    const file = problemsOf({ ...production, KEYWARD_SIGNING_KEY_ID: SIGNING_KEY, KEYWARD_AUDIT_SIGNING_KEY_FILE: '/srv/key.pem' });
+    assert.deepEqual(file.map((p) => p.variable), ['KEYWARD_AUDIT_SIGNING_KEY_FILE']);
+    assert.equal(loadConfig({ KEYWARD_SIGNING_KEY_ID: SIGNING_KEY }).signing.keyId, SIGNING_KEY, 'local mode may use a Key Vault key (the emulator)');
+    assert.equal(loadConfig({}).signing.keyId, undefined, 'local mode signs with its key file by default');
+  });
+
+  it('when no digest directory is set, then digests go beside the data directory, not inside it (a copy of the data directory does not carry them)', () => {
+    const config = loadConfig({ KEYWARD_DATA_DIR: '/srv/keyward/data' });
+    assert.equal(config.auditDigests.dir, path.resolve('/srv/keyward/data-audit-digests'));
+    assert.ok(!config.auditDigests.dir.startsWith(`${config.dataDir}${path.sep}`));
+    assert.equal(loadConfig({ KEYWARD_DATA_DIR: '/srv/keyward/data', KEYWARD_AUDIT_DIGEST_DIR: '/mnt/immutable/digests' }).auditDigests.dir, '/mnt/immutable/digests');
+  });
+
   it('when SingleTenant lacks a password, or UserAssignedMSI has one, then each is refused', () => {
-    assert.equal(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT })[0]?.variable, 'MicrosoftAppPassword');
-    assert.equal(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'x' })[0]?.variable, 'MicrosoftAppPassword');
+    assert.equal(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, KEYWARD_SIGNING_KEY_ID: SIGNING_KEY })[0]?.variable, 'MicrosoftAppPassword');
+    assert.equal(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'x', KEYWARD_SIGNING_KEY_ID: SIGNING_KEY })[0]?.variable, 'MicrosoftAppPassword');
   });
 
   it('when production is fully configured, then it binds 0.0.0.0 and allows only its tenant', () => {
-    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT });
+    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, KEYWARD_SIGNING_KEY_ID: SIGNING_KEY });
     assert.equal(config.mode, 'production');
+    assert.equal(config.signing.keyId, SIGNING_KEY);
     assert.equal(config.host, '0.0.0.0');
     assert.deepEqual(config.bot.allowedTenants, [TENANT]);
     assert.equal(config.azure.tenantId, TENANT);

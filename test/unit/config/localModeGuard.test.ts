@@ -62,14 +62,14 @@ describe('local mode can only reach the local emulator (issue 12, item 3)', () =
   }
 
   it('when the unsafe override is set, then local mode may use real Azure and the developer login, and says so in its config', () => {
-    const config = loadConfig({ KEYWARD_AZURE_ARM_ENDPOINT: 'https://management.azure.com', KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true' });
+    const config = loadConfig({ KEYWARD_AZURE_ARM_ENDPOINT: 'https://management.azure.com', KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true', KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' });
     assert.equal(config.local.unsafeRealAzure, true);
     assert.equal(config.azure.writerClientId, undefined);
     assert.equal(loadConfig({ KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true' }).azure.armEndpoint, 'https://localhost:8443', 'the emulator stays the default');
   });
 
   it('when the override is set in production, then it is refused as meaningless there', () => {
-    const problems = problemsOf({ MicrosoftAppId: LOCAL_IDENTITIES.writer.clientId, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: '00000000-0000-4000-8000-000000000000', KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true' });
+    const problems = problemsOf({ MicrosoftAppId: LOCAL_IDENTITIES.writer.clientId, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: '00000000-0000-4000-8000-000000000000', KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true', KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' });
     assert.deepEqual(problems.map((p) => p.variable), ['KEYWARD_LOCAL_UNSAFE_REAL_AZURE']);
   });
 });

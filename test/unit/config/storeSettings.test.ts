@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { isAppError } from '../../../src/core';
 import { loadConfig, type ConfigProblem } from '../../../src/config';
 
-const PRODUCTION = { MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: '66666666-7777-4888-9999-000000000000' };
+// Production also needs its signing key in Key Vault (issue 12 item 4).
+const PRODUCTION = { MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: '66666666-7777-4888-9999-000000000000', KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' };
 const AZURE_URL = 'postgres://keyward-identity@kw-db.postgres.database.azure.com:5432/keyward';
 
 function problemsOf(env: Record<string, string>): ConfigProblem[] {

@@ -237,6 +237,28 @@ describe('setup plan (Managed HSM)', () => {
   });
 });
 
+describe('setup plan: Keyward\'s reader identity (issue 12 item 6)', () => {
+  const READER = '5f1c0a2e-7d41-4b6a-9c3e-0000000000b2';
+  const readerGrants = (plan: Plan) => plan.steps.filter((s) => (s.kind === 'grantKeyAccess' || s.kind === 'assignHsmRole') && s.params.principal.token === 'keyward-reader');
+
+  it('when the context names a reader apart from the writer, then each RBAC vault gives it Key Vault Reader, each access-policy vault get/list, each HSM Crypto Auditor on /keys — and nothing that uses or changes a key', () => {
+    const rbac = buildSetupPlan(spec({ ...premiumDraft(), accessModel: 'rbac' }), { ...CONTEXT, keywardReaderObjectId: READER });
+    assert.deepEqual([...new Set(readerGrants(rbac).map((s) => s.kind === 'grantKeyAccess' && s.params.grant.mode === 'rbac' ? s.params.grant.roleName : '?'))], [ROLES.keyVaultReader.name]);
+    assert.equal(readerGrants(rbac).length, rbac.steps.filter((s) => s.kind === 'ensureVault').length);
+    const policies = buildSetupPlan(spec({ ...premiumDraft(), accessModel: 'accessPolicy' }), { ...CONTEXT, keywardReaderObjectId: READER });
+    for (const vault of policies.steps.filter((s) => s.kind === 'ensureVault')) {
+      assert.deepEqual(vault.kind === 'ensureVault' && vault.params.accessPolicies.find((p) => p.objectId === READER)?.keyPermissions, ['get', 'list']);
+    }
+    const hsm = buildSetupPlan(spec(hsmDraft()), { ...CONTEXT, keywardReaderObjectId: READER });
+    assert.deepEqual(readerGrants(hsm).map((s) => (s.kind === 'assignHsmRole' ? [s.params.roleName, s.params.scope] : [])), [[ROLES.managedHsmCryptoAuditor.name, '/keys'], [ROLES.managedHsmCryptoAuditor.name, '/keys']]);
+  });
+
+  it('when the reader is the writer (production without KEYWARD_READER_CLIENT_ID) or not named, then the plan has no reader grants', () => {
+    assert.equal(readerGrants(buildSetupPlan(spec(), { ...CONTEXT, keywardReaderObjectId: WRITER })).length, 0);
+    assert.equal(readerGrants(buildSetupPlan(spec(), CONTEXT)).length, 0);
+  });
+});
+
 describe('key roll plan', () => {
   const s = spec();
   const key = keyRefsOf(s).find((k) => k.site === 'A' && k.workload === 'sharePoint');

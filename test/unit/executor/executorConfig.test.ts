@@ -21,10 +21,11 @@ describe('executor configuration', () => {
   });
 
   it('when Keyward runs in production, then the wrap probe is off whatever the setting (only the emulator can issue tokens as Microsoft 365 apps) and key ids are Azure\'s only', () => {
-    const config = loadConfig({ MicrosoftAppId: APP, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, KEYWARD_WRAP_PROBE: 'true', KEYWARD_POLICY_FILE: 'policy.json' });
+    const config = loadConfig({ MicrosoftAppId: APP, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, KEYWARD_WRAP_PROBE: 'true', KEYWARD_POLICY_FILE: 'policy.json', KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' });
     const settings = executorSettingsFrom(config);
     assert.equal(settings.wrapProbe, false);
     assert.deepEqual(settings.keyUriOptions, {});
+    assert.equal(settings.securityDomainKeyFile, undefined, 'no key file on the host in production: security domains need KEYWARD_SECURITY_DOMAIN_KEY_ID');
   });
 
   it('when the executor settings are given, then they are used, and a bad one is reported with the others at once', () => {
