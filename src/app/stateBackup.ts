@@ -83,7 +83,12 @@ const MANIFEST = 'manifest.json';
  * copied after the snapshot, so every file a stored row names is there. The manifest is written
  * last: a directory without one is not a backup.
  */
-export async function backupState(options: { paths: StatePaths; out: string; clock: Clock; keywardVersion: string; log(line: string): void; postgres?: PostgresLocation }): Promise<BackupManifest> {
+/**
+ * `publicKeyFile`: the digests' public key when it is not beside a local signing key — in Azure
+ * the digests are signed with a Key Vault key (KEYWARD_SIGNING_KEY_ID), so the operator passes
+ * the PEM they keep outside Keyward. It is checked against the digests and kept in the copy.
+ */
+export async function backupState(options: { paths: StatePaths; out: string; clock: Clock; keywardVersion: string; log(line: string): void; postgres?: PostgresLocation; publicKeyFile?: string }): Promise<BackupManifest> {
   const { paths, log } = options;
   const out = path.resolve(options.out);
   if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw appError('BackupRefused', `${out} is not empty. Back up into a new directory (one per backup), e.g. --out ${out}-${options.clock.now().toISOString().slice(0, 10)}.`);
@@ -103,9 +108,11 @@ export async function backupState(options: { paths: StatePaths; out: string; clo
 
   // Prove the copy: restore it into a scratch database and verify the audit chain in it.
   const scratch = path.join(out, '.verify.sqlite');
+  const localPublicKey = publicKeyFileFor(paths.signingKeyFile);
+  const publicKey = options.publicKeyFile ?? localPublicKey;
   let audit: BackupManifest['audit'];
   try {
-    audit = await loadAndVerifySqlite(out, { migrations: [...snapshot.migrations], tables }, scratch, publicKeyFileFor(paths.signingKeyFile), undefined);
+    audit = await loadAndVerifySqlite(out, { migrations: [...snapshot.migrations], tables }, scratch, publicKey, undefined);
   } finally {
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${scratch}${suffix}`, { force: true });
   }
@@ -119,7 +126,9 @@ export async function backupState(options: { paths: StatePaths; out: string; clo
   ];
   const files: BackupManifest['files'] = [];
   for (const [role, dir] of roles) for (const file of listFiles(dir)) files.push(copyIn(out, role, dir, file));
-  for (const file of [paths.signingKeyFile, publicKeyFileFor(paths.signingKeyFile)]) if (fs.existsSync(file)) files.push(copyIn(out, 'signingKey', path.dirname(paths.signingKeyFile), file));
+  for (const file of [paths.signingKeyFile, localPublicKey]) if (fs.existsSync(file)) files.push(copyIn(out, 'signingKey', path.dirname(paths.signingKeyFile), file));
+  // A public key given on the command line is kept where restore looks for the copy's own.
+  if (options.publicKeyFile && !fs.existsSync(localPublicKey)) files.push(copyInAs(out, 'signingKey', options.publicKeyFile, path.basename(localPublicKey)));
   log(`Files: ${files.length} (signed digests, the digest key, the security domains' key and files, key backups).`);
 
   const manifest: BackupManifest = {
@@ -338,7 +347,7 @@ async function importAndVerify(db: SqlDatabase, dir: string, manifest: Pick<Back
   const digests = await store.digests();
   let anchors: AuditAnchor[] = [...(extra?.anchors ?? [])];
   if (digests.length > 0) {
-    if (!fs.existsSync(publicKeyFile)) throw appError('BackupRefused', `The copy has ${digests.length} signed digest(s) but no public key to check them (${publicKeyFile}).`);
+    if (!fs.existsSync(publicKeyFile)) throw appError('BackupRefused', `The copy has ${digests.length} signed digest(s) but no public key to check them (${publicKeyFile}). When the digests are signed with a Key Vault key (KEYWARD_SIGNING_KEY_ID), pass its public key with --public-key <pem> (the copy you keep outside Keyward).`);
     const checked = verifyDigestChain(digests, crypto.createPublicKey(fs.readFileSync(publicKeyFile)));
     if (!checked.ok) throw appError('AuditChainBroken', `The signed digests in the copy do not verify (digest ${checked.number}: ${checked.message}). Do not use this copy.`);
     anchors = [...anchors, ...checked.anchors];
@@ -470,6 +479,15 @@ function copyIn(out: string, role: FileRole, root: string, file: string): Backup
   fs.copyFileSync(file, target);
   fs.chmodSync(target, 0o600);
   return { role, path: relative, bytes: fs.statSync(target).size, sha256: sha256File(target) };
+}
+
+/** Copies `file` into the copy under another name (a key given on the command line). */
+function copyInAs(out: string, role: FileRole, file: string, name: string): BackupManifest['files'][number] {
+  const target = path.join(out, 'files', role, name);
+  fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+  fs.copyFileSync(file, target);
+  fs.chmodSync(target, 0o600);
+  return { role, path: name, bytes: fs.statSync(target).size, sha256: sha256File(target) };
 }
 
 function sha256File(file: string): string {

@@ -17,11 +17,13 @@ import { keywardVersion } from '../version';
 import type { CliIo } from './audit';
 
 const USAGE = `Usage:
-  npm run backup -- --out <dir> [--data-dir <dir>]
+  npm run backup -- --out <dir> [--data-dir <dir>] [--public-key <pem>]
   npm run restore -- --from <dir> [--data-dir <dir>] [--digests <dir>] [--public-key <pem>] [--accept-loss]
 
 backup   writes a consistent copy of Keyward's state into a new directory while Keyward runs,
          and verifies the audit chain in the copy. Ship it to immutable storage (README).
+         --public-key: the signed digests' public key when they are signed with a Key Vault key
+         (KEYWARD_SIGNING_KEY_ID) rather than a local key file; it is kept in the copy.
 restore  puts a copy back into an EMPTY data directory (stop Keyward first). Refuses a copy whose
          audit chain does not verify, or that is older than the newest signed digest in --digests
          (default: KEYWARD_AUDIT_DIGEST_DIR), and says what would be lost; --accept-loss restores
@@ -50,7 +52,7 @@ export async function runStateCli(command: 'backup' | 'restore', argv: readonly 
         io.stderr(`--out <dir> is required.\n\n${USAGE}\n`);
         return 2;
       }
-      const manifest = await backupState({ paths, out, clock: systemClock, keywardVersion: keywardVersion(), log, ...(postgres ? { postgres } : {}) });
+      const manifest = await backupState({ paths, out, clock: systemClock, keywardVersion: keywardVersion(), log, ...(postgres ? { postgres } : {}), ...(options.values['--public-key'] ? { publicKeyFile: path.resolve(options.values['--public-key']) } : {}) });
       log(`Backup complete: ${path.resolve(out)} (made ${manifest.createdAt}). Copy it to the backup storage account now; it holds private keys (see the README).`);
       return 0;
     }

@@ -156,4 +156,25 @@ describe('backup and restore of Keyward\'s state (HTTP, emulator)', function () 
     assert.match(byChain.err, new RegExp(`audit chain in the copy does not verify: record ${tampered} \\(hashMismatch\\)`));
     assert.ok(!fs.existsSync(path.join(target, 'keyward.sqlite')), 'nothing was left behind');
   });
+  it('when the digests are signed by a key with no public half beside it (a Key Vault key), then backup asks for --public-key, and with it verifies and keeps the key in the copy', async () => {
+    const findPublic = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith('.pub.pem')).map((e) => path.join(e.parentPath, e.name));
+    const [localPublic] = findPublic(harness.dataDir);
+    assert.ok(localPublic, 'the local digest key has its public half beside it');
+    const kept = path.join(work, 'kept-outside.pub.pem');
+    fs.renameSync(localPublic, kept);
+    try {
+      const refused = await backup(path.join(work, 'no-public-key'));
+      assert.equal(refused.code, 1, refused.out);
+      assert.match(refused.err, /no public key to check them .*--public-key <pem>/);
+      const out = path.join(work, 'with-public-key');
+      const done = await cli((io) => runStateCli('backup', ['--out', out, '--public-key', kept], io), env);
+      assert.equal(done.code, 0, done.err);
+      assert.match(done.out, /Audit chain verified in the copy: \d+ records, head \d+:[0-9a-f]{64}; [1-9]\d* signed digest\(s\)/);
+      const inCopy = findPublic(path.join(out, 'files'));
+      assert.equal(inCopy.length, 1);
+      assert.equal(fs.readFileSync(inCopy[0]!, 'utf8'), fs.readFileSync(kept, 'utf8'));
+    } finally {
+      fs.renameSync(kept, localPublic);
+    }
+  });
 });
