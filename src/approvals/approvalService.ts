@@ -96,6 +96,8 @@ export class ApprovalService {
       operationClass: valid.operationClass,
       title: valid.title,
       summaryLines: valid.summaryLines,
+      ...(valid.titleMessage ? { titleMessage: valid.titleMessage } : {}),
+      ...(valid.summaryMessages ? { summaryMessages: valid.summaryMessages } : {}),
       targets: valid.targets,
       planHash: valid.planHash,
       keySides,

@@ -1,3 +1,5 @@
+import type { Message } from '../core';
+
 /**
  * The nouns of the approvals engine. Plain JSON-friendly data (times are ISO strings) so a request
  * is stored, hashed, audited and rendered without conversion.
@@ -112,6 +114,9 @@ export interface ApprovalRequest {
   operationClass: OperationClass;
   title: string;
   summaryLines: readonly string[];
+  /** The title and lines as messages, for each approver's language (see SubmitRequest). */
+  titleMessage?: Message;
+  summaryMessages?: readonly Message[];
   targets: readonly string[];
   /** SHA-256 of the canonical plan. Votes bind to it. */
   planHash: string;

@@ -8,3 +8,4 @@ export * from './localTenant';
 export * from './atomic';
 export * from './text';
 export * from './loopback';
+export * from './message';

@@ -1,4 +1,5 @@
-import type { ChecklistLine, CustomerKeyDraft, FieldMessages, Plan, SetupStep } from '../customerKey';
+import type { Text } from '../core';
+import type { ChecklistLine, CustomerKeyDraft, Plan, SetupStep } from '../customerKey';
 
 /** Where a setup journey is. `preflight` and `preview` follow the parameter cards. */
 export type SetupStage = SetupStep | 'preflight' | 'preview';
@@ -36,11 +37,11 @@ export interface SetupJourney {
   stage: SetupStage;
   /** Every value as typed; validation never drops or changes it. */
   draft: CustomerKeyDraft;
-  /** Messages for the current card, by field path. */
-  errors: FieldMessages;
-  warnings: FieldMessages;
+  /** Messages for the current card, by field path (plain English in rows stored before messages). */
+  errors: Readonly<Record<string, Text>>;
+  warnings: Readonly<Record<string, Text>>;
   /** A one-off sentence at the top of the next card ("This card was out of date…"). */
-  notice?: string;
+  notice?: Text;
   preflight?: PreflightResult;
   plan?: Plan;
   planHash?: string;

@@ -1,4 +1,4 @@
-import { appError, newId, withoutTransaction, type Atomic, type Clock, type Logger } from '../core';
+import { appError, newId, say, sentences, withoutTransaction, type Atomic, type Clock, type Logger, type Message } from '../core';
 import type { AzureReader } from '../azure/ports';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { SubmitRequest } from '../approvals/submitRequest';
@@ -13,6 +13,7 @@ import {
   mergeDraft,
   parseSetupForm,
   planHash,
+  planText,
   preflightTargets,
   summarizeChecklist,
   validateSetupStep,
@@ -97,7 +98,7 @@ export class SetupJourneyService {
 
   async get(id: string): Promise<SetupJourney> {
     const journey = await this.deps.store.get(id);
-    if (!journey) throw appError('NotFound', `There is no setup journey ${id}. Type "status" to see yours, or "setup" to start one.`);
+    if (!journey) throw appError('NotFound', say('setupJourney.notFound', `There is no setup journey ${id}. Type "status" to see yours, or "setup" to start one.`, { id }));
     return journey;
   }
 
@@ -126,8 +127,8 @@ export class SetupJourneyService {
     const draft = mergeDraft(journey.draft, draftFromForm(step, form.values));
     const options = this.deps.validationOptions();
     const check = validateSetupStep(step, draft, options);
-    let errors: Record<string, string> = { ...check.errors };
-    const warnings: Record<string, string> = { ...check.warnings };
+    let errors: Record<string, Message> = { ...check.errors };
+    const warnings: Record<string, Message> = { ...check.warnings };
 
     if (check.ok && step === 'names') Object.assign(errors, await this.nameErrors(draft, warnings));
     if (Object.keys(errors).length > 0) {
@@ -143,7 +144,7 @@ export class SetupJourneyService {
     if (!whole.ok) {
       const first = firstStageWithErrors(whole.errors, draft);
       errors = whole.errors;
-      return await this.save(journey, { draft, stage: first, errors, warnings: whole.warnings, notice: 'Some earlier answers no longer fit together; fix the fields marked below.' }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
+      return await this.save(journey, { draft, stage: first, errors, warnings: whole.warnings, notice: say('setupJourney.notice.revalidate', 'Some earlier answers no longer fit together; fix the fields marked below.') }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
     }
     const preflight = await this.runPreflightFor(whole.spec, journey.preflight);
     return await this.save(journey, { draft, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
@@ -173,7 +174,7 @@ export class SetupJourneyService {
     const loaded = await this.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
-    if (!stagesFor(journey.draft).includes(step)) throw appError('ValidationFailed', `There is no "${step}" card for this journey.`);
+    if (!stagesFor(journey.draft).includes(step)) throw appError('ValidationFailed', say('setupJourney.noSuchCard', `There is no "${step}" card for this journey.`, { step }));
     return await this.save(journey, { stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: step });
   }
 
@@ -197,7 +198,7 @@ export class SetupJourneyService {
     let preflight = journey.preflight;
     if (!preflight || this.deps.clock.now().getTime() - Date.parse(preflight.at) > maxAge) preflight = await this.runPreflightFor(spec, journey.preflight);
     if (!preflight.ready) {
-      return await this.save(journey, { stage: 'preflight', preflight, notice: 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.' }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
+      return await this.save(journey, { stage: 'preflight', preflight, notice: say('setupJourney.notice.notGreen', 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.') }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
     }
     const plan = buildSetupPlan(spec, await this.deps.planContext());
     const hash = planHash(plan);
@@ -217,19 +218,21 @@ export class SetupJourneyService {
     if (journey.stage !== 'preview' || !journey.plan || !journey.planHash) return this.staleCopy(journey);
     const trimmed = reason.trim();
     if (trimmed.length < 3) {
-      return await this.save(journey, { errors: { reason: 'Say why this change is needed (approvers see it, and it is kept in the audit log).' }, notice: undefined }, actor, 'journey.submit.refused', 'denied', { reason: 'ReasonRequired' });
+      return await this.save(journey, { errors: { reason: say('journey.reasonRequired', 'Say why this change is needed (approvers see it, and it is kept in the audit log).') }, notice: undefined }, actor, 'journey.submit.refused', 'denied', { reason: 'ReasonRequired' });
     }
     const plan = buildSetupPlan(this.specOf(journey), await this.deps.planContext());
     const hash = planHash(plan);
     if (hash !== journey.planHash) {
-      return await this.save(journey, { plan, planHash: hash, errors: {}, notice: 'The plan changed since you reviewed it (something it depends on changed). Review the new plan and its hash, then submit again.' }, actor, 'journey.plan.changed', 'info', { previous: journey.planHash }, hash);
+      return await this.save(journey, { plan, planHash: hash, errors: {}, notice: say('setupJourney.notice.planChanged', 'The plan changed since you reviewed it (something it depends on changed). Review the new plan and its hash, then submit again.') }, actor, 'journey.plan.changed', 'info', { previous: journey.planHash }, hash);
     }
     const spec = this.specOf(journey);
     const request = await this.deps.approvals.submit({
       planHash: hash,
       operationClass: plan.operationClass,
       title: plan.title,
+      titleMessage: planText(plan).title,
       summaryLines: planSummaryLines(plan),
+      summaryMessages: planSummaryMessages(plan),
       targets: plan.keys.map((key) => `${key.site}: ${key.containerName}/${key.keyName}`).slice(0, 60),
       keySides: spec.approvers.A.length > 0 || spec.approvers.B.length > 0 ? { A: [...spec.approvers.A], B: [...spec.approvers.B] } : undefined,
       requester: { aadObjectId: actor.aadObjectId, name: actor.name, tenantId: actor.tenantId },
@@ -244,7 +247,7 @@ export class SetupJourneyService {
     const loaded = await this.load(address, actor, { allowClosed: true });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
-    if (journey.status === 'submitted') throw appError('JourneyClosed', 'This journey was submitted for approval; cancel the request on its approval card instead.');
+    if (journey.status === 'submitted') throw appError('JourneyClosed', say('setupJourney.cancelSubmitted', 'This journey was submitted for approval; cancel the request on its approval card instead.'));
     if (journey.status === 'cancelled') return journey;
     return await this.save(journey, { status: 'cancelled', notice: undefined }, actor, 'journey.cancelled', 'success', {});
   }
@@ -256,10 +259,20 @@ export class SetupJourneyService {
     const journey = await this.get(address.journeyId);
     if (journey.owner.aadObjectId !== actor.aadObjectId.toLowerCase()) {
       await this.audit(journey, actor, 'journey.foreign_click', 'denied', {});
-      throw appError('NotYourJourney', `This setup belongs to ${journey.owner.name ?? 'someone else'}. Type "setup" to start your own.`);
+      throw appError(
+        'NotYourJourney',
+        journey.owner.name
+          ? say('setupJourney.foreign', `This setup belongs to ${journey.owner.name}. Type "setup" to start your own.`, { owner: journey.owner.name })
+          : say('setupJourney.foreignUnnamed', 'This setup belongs to someone else. Type "setup" to start your own.'),
+      );
     }
     if (!options.allowClosed && !isOpen(journey)) {
-      throw appError('JourneyClosed', journey.status === 'submitted' ? 'This journey was already submitted for approval; its approval card shows where it stands.' : 'This journey was cancelled. Type "setup" to start a new one.');
+      throw appError(
+        'JourneyClosed',
+        journey.status === 'submitted'
+          ? say('setupJourney.closedSubmitted', 'This journey was already submitted for approval; its approval card shows where it stands.')
+          : say('setupJourney.closedCancelled', 'This journey was cancelled. Type "setup" to start a new one.'),
+      );
     }
     if (address.version !== journey.version) return { stale: this.staleCopy(journey) };
     return { journey };
@@ -267,12 +280,12 @@ export class SetupJourneyService {
 
   /** The current journey, marked so the card says it replaced an outdated one; nothing is stored. */
   private staleCopy(journey: SetupJourney): SetupJourney {
-    return { ...journey, notice: 'That card was out of date, so nothing was changed. This is the current state; continue from here.' };
+    return { ...journey, notice: say('journey.notice.staleCard', 'That card was out of date, so nothing was changed. This is the current state; continue from here.') };
   }
 
   private specOf(journey: SetupJourney): CustomerKeySpec {
     const result = validateSpec(journey.draft, this.deps.validationOptions());
-    if (!result.ok) throw appError('ValidationFailed', 'Some answers are not valid any more; edit the marked cards.', { fields: Object.keys(result.errors) });
+    if (!result.ok) throw appError('ValidationFailed', say('setupJourney.invalidNow', 'Some answers are not valid any more; edit the marked cards.'), { fields: Object.keys(result.errors) });
     return result.spec;
   }
 
@@ -296,14 +309,14 @@ export class SetupJourneyService {
    * Names taken or soft-deleted, as field errors on the names card. Checked from the draft (later
    * cards are not filled yet), with the same rules and wording as the preflight name lines.
    */
-  private async nameErrors(draft: CustomerKeyDraft, warnings: Record<string, string>): Promise<Record<string, string>> {
-    const errors: Record<string, string> = {};
+  private async nameErrors(draft: CustomerKeyDraft, warnings: Record<string, Message>): Promise<Record<string, Message>> {
+    const errors: Record<string, Message> = {};
     const targets = nameTargetsFromDraft(draft);
     const observations = await observePreflight(this.deps.reader, emptyTargets({ names: targets, subscriptions: subscriptionsOf(draft) }));
     for (const target of targets) {
       const line = nameLine(target, observations.names?.[target.key]);
       const field = target.kind === 'vault' && target.workload ? fieldPaths.vaultName(target.site, target.workload) : fieldPaths.hsmName(target.site);
-      if (line.status === 'fail') errors[field] = `${line.detail} ${line.fix?.text ?? ''}`.trim();
+      if (line.status === 'fail') errors[field] = sentences(line.detail, line.fix?.text);
       else if (line.status === 'warn' || line.status === 'unknown') warnings[field] = line.detail;
     }
     return errors;
@@ -383,7 +396,7 @@ function stageOfPath(path: string): SetupStage {
 }
 
 function requireOwner(actor: JourneyOwner): void {
-  if (!actor.aadObjectId) throw appError('NotYourJourney', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.');
+  if (!actor.aadObjectId) throw appError('NotYourJourney', say('journey.whoAreYou', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.'));
 }
 
 function summaryDetails(lines: ReadonlyArray<{ status: string; id: string }>): Record<string, unknown> {
@@ -392,11 +405,37 @@ function summaryDetails(lines: ReadonlyArray<{ status: string; id: string }>): R
 
 /** What approvers read: the steps in order, then what cannot be undone and what it costs. */
 export function planSummaryLines(plan: Plan): string[] {
-  const steps = plan.steps.map((step) => `${step.index + 1}. ${step.summary}${step.irreversible ? ' (cannot be undone)' : ''}`);
-  const tail = [...plan.irreversible.map((line) => `Cannot be undone: ${line}`), ...plan.costNotes.map((line) => `Cost: ${line}`)];
+  return planSummary(plan).map((line) => line.text);
+}
+
+/**
+ * The same lines as messages, for the approval card in each approver's language. Each line's
+ * English is the stored line when the plan's sentences are the ones `planText` makes; the card
+ * shows the stored line otherwise.
+ */
+export function planSummaryMessages(plan: Plan): Message[] {
+  return planSummary(plan).map((line) => line.message);
+}
+
+function planSummary(plan: Plan): Array<{ text: string; message: Message }> {
+  const said = planText(plan);
+  const line = (text: string, message: Message) => ({ text: text.length > 500 ? `${text.slice(0, 497)}…` : text, message });
+  const steps = plan.steps.map((step, i) => {
+    const summary = said.steps[i] ?? say('plan.step.scriptTitle', step.summary, { title: step.summary });
+    const n = step.index + 1;
+    return step.irreversible
+      ? line(`${n}. ${step.summary} (cannot be undone)`, say('plan.summary.stepIrreversible', `${n}. ${summary.text} (cannot be undone)`, { n: String(n), step: summary }))
+      : line(`${n}. ${step.summary}`, say('plan.summary.step', `${n}. ${summary.text}`, { n: String(n), step: summary }));
+  });
+  const stored = (texts: readonly string[], messages: readonly Message[]) => texts.map((text, i) => messages[i] ?? say('plan.step.scriptTitle', text, { title: text }));
+  const tail = [
+    ...stored(plan.irreversible, said.irreversible).map((m, i) => line(`Cannot be undone: ${plan.irreversible[i]!}`, say('plan.summary.irreversible', `Cannot be undone: ${m.text}`, { line: m }))),
+    ...stored(plan.costNotes, said.costNotes).map((m, i) => line(`Cost: ${plan.costNotes[i]!}`, say('plan.summary.cost', `Cost: ${m.text}`, { line: m }))),
+  ];
   const room = 60 - tail.length;
-  const shown = steps.length > room ? [...steps.slice(0, room - 1), `… and ${steps.length - room + 1} more steps (see the plan preview).`] : steps;
-  return [...shown, ...tail].map((line) => (line.length > 500 ? `${line.slice(0, 497)}…` : line));
+  const more = steps.length - room + 1;
+  const shown = steps.length > room ? [...steps.slice(0, room - 1), line(`… and ${more} more steps (see the plan preview).`, say('plan.summary.more', `… and ${more} more steps (see the plan preview).`, { count: more }))] : steps;
+  return [...shown, ...tail];
 }
 
 /** The vault or HSM names a draft asks for, as preflight name targets. */

@@ -13,11 +13,11 @@ import { readPolicyFile, localPolicyPath } from '../../src/approvals/policyFile'
 import { renderApprovalCard } from '../../src/bot/cards/approvalCard';
 import { renderPolicyCard } from '../../src/bot/cards/approvalPolicyCard';
 import { teamHealth } from '../../src/approvals/teamHealth';
-import { planSummaryLines } from '../../src/journeys/setupJourneyService';
+import { planSummaryLines, planSummaryMessages } from '../../src/journeys/setupJourneyService';
 import { at as minutesAfter, P, personOf, requestIn } from '../unit/approvals/approvalFixtures';
 import { renderRunCard } from '../../src/bot/cards/runCard';
 import { renderVerifyCard } from '../../src/bot/cards/runVerifyCard';
-import { evaluateReadiness } from '../../src/customerKey';
+import { evaluateReadiness, planText } from '../../src/customerKey';
 import { EMULATOR_KEY_URI_OPTIONS } from '../../src/executor';
 import { hsmPlan, runOf } from '../executor/executorFixtures';
 import { buildOpsGallery } from '../unit/inventory/opsGallery';
@@ -88,7 +88,7 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
 
   // The approval card for that plan, as the approvers' chat sees it over its life.
   const plan = j.plan!;
-  const fromPlan = { title: plan.title, summaryLines: planSummaryLines(plan), targets: plan.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`), planHash: j.planHash!, reason: 'Regulator requires customer-managed keys for mailboxes.' };
+  const fromPlan = { title: plan.title, titleMessage: planText(plan).title, summaryLines: planSummaryLines(plan), summaryMessages: planSummaryMessages(plan), targets: plan.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`), planHash: j.planHash!, reason: 'Regulator requires customer-managed keys for mailboxes.' };
   const names = Object.fromEntries(Object.values(P).map((p) => [p.objectId, p.displayName]));
   const pending = requestIn('pending', { ...fromPlan, votes: [{ voter: personOf(P.approverAlex), decision: 'approve', reason: 'Names and regions checked', at: minutesAfter(20).toISOString(), planHash: fromPlan.planHash }] });
   gallery.push({ name: 'approval-1-pending', title: 'Approval card in the approvers\' chat: one of two approvals given', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names, locale }) });
@@ -122,7 +122,7 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
       },
     })),
   });
-  gallery.push({ name: 'verify', title: 'verify: readiness, red lines first with their fix (here an expiry date was set on key B)', card: renderVerifyCard({ run: { id: 'run_demo', requestId: fromPlan.planHash.slice(0, 8), title: plan.title }, report: { checkedAt: now.toISOString(), keys: [keyA!, keyB!], lines, ready: false, probed: false }, locale }) });
+  gallery.push({ name: 'verify', title: 'verify: readiness, red lines first with their fix (here an expiry date was set on key B)', card: renderVerifyCard({ run: { id: 'run_demo', requestId: fromPlan.planHash.slice(0, 8), title: plan.title, plan }, report: { checkedAt: now.toISOString(), keys: [keyA!, keyB!], lines, ready: false, probed: false }, locale }) });
 
   let h = await service.start(operator, 'gallery', {});
   h = await service.submitStep(at(h), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload,sharePoint' });

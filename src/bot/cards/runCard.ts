@@ -2,6 +2,7 @@ import { parseKeyIdentifier, type KeyRef, type KeyUriOptions, type Workload } fr
 import { currentStep, doneCount, progressBar } from '../../executor/runProgress';
 import type { Run, StepState } from '../../executor/runTypes';
 import { localizer, type Localizer } from '../i18n/localizer';
+import { planWords } from '../i18n/planWords';
 import { workloadName } from '../setup/setupCards';
 import { actionSet, card, container, details, executeAction, facts, heading, notice, text, textInput, type AdaptiveCardJson, type CardElement } from './adaptiveCard';
 import { runActionData } from './runCardData';
@@ -38,8 +39,8 @@ export function renderRunCard(view: RunCardView): AdaptiveCardJson {
   const l = localizer(view.locale);
   const { run } = view;
   const body: CardElement[] = [];
-  if (view.notice) body.push(notice(l, view.notice.kind, l.domain(view.notice.text)));
-  body.push(text(l.t('run.kicker'), { subtle: true, size: 'Small' }), heading(l.t('run.heading', { headline: headline(l, run), title: l.domain(run.title) }), 'Medium'));
+  if (view.notice) body.push(notice(l, view.notice.kind, l.say(view.notice.text)));
+  body.push(text(l.t('run.kicker'), { subtle: true, size: 'Small' }), heading(l.t('run.heading', { headline: headline(l, run), title: runTitle(l, run) }), 'Medium'));
   body.push(statusNotice(l, run, view.now, view.officers));
   const done = doneCount(run);
   body.push({ type: 'TextBlock', text: `${progressBar(done, run.steps.length)}  ${l.t('run.progress', { done, total: run.steps.length })}`, wrap: true, fontType: 'Monospace' });
@@ -81,7 +82,7 @@ function statusNotice(l: Localizer, run: Run, now: Date, officers?: readonly Cer
   const where = step ? l.t('run.where', { n: step.index + 1, total: run.steps.length }) : '';
   switch (run.status) {
     case 'running':
-      return notice(l, 'info', l.t('run.status.running', { where, what: step?.note ? l.domain(step.note) : describe(l, run, step) }));
+      return notice(l, 'info', l.t('run.status.running', { where, what: step?.note ? l.say(step.note) : describe(l, run, step) }));
     case 'waitingForInput': {
       // The officers' list is read fresh from the store; run.waitingFor was written when the wait began.
       const missing = officers?.filter((o) => !o.submitted) ?? [];
@@ -90,32 +91,37 @@ function statusNotice(l: Localizer, run: Run, now: Date, officers?: readonly Cer
           ? l.t('run.status.allOfficers')
           : l.t('run.status.officers', { given: officers.length - missing.length, total: officers.length, missing: l.list(missing.map((o) => o.name)) })
         : run.waitingFor
-          ? l.domain(run.waitingFor)
+          ? l.say(run.waitingFor)
           : l.t('run.status.waitingInput');
       return notice(l, 'warning', l.t('run.status.waiting', { where, what: waitingFor }));
     }
     case 'stopped': {
       const until = run.retryUntil ? (now.getTime() < Date.parse(run.retryUntil) ? l.t('run.status.retryUntil', { at: l.dateTime(run.retryUntil) }) : l.t('run.status.windowClosed')) : '';
-      return notice(l, 'error', `${l.t('run.status.stopped', { where, message: run.lastError ? l.domain(run.lastError.message) : l.t('run.status.seeBelow') })}${until ? ` ${until}` : ''}`);
+      return notice(l, 'error', `${l.t('run.status.stopped', { where, message: run.lastError ? l.say(run.lastError.message) : l.t('run.status.seeBelow') })}${until ? ` ${until}` : ''}`);
     }
     case 'succeeded':
       return notice(l, 'success', l.t('run.status.succeeded', { count: run.steps.length }));
     case 'failed':
-      return notice(l, 'error', run.lastError ? l.t('run.status.failedError', { code: run.lastError.code, message: l.domain(run.lastError.message) }) : l.t('run.status.failed'));
+      return notice(l, 'error', run.lastError ? l.t('run.status.failedError', { code: run.lastError.code, message: l.say(run.lastError.message) }) : l.t('run.status.failed'));
   }
+}
+
+/** A run's title: its plan's, in the reader's language. */
+export function runTitle(l: Localizer, run: Pick<Run, 'title' | 'plan'>): string {
+  return run.title === run.plan.title ? planWords(l, run.plan).title : l.say(run.title);
 }
 
 function describe(l: Localizer, run: Run, step: StepState | undefined): string {
   if (!step) return l.t('run.starting');
-  const summary = run.plan.steps[step.index]?.summary;
-  return summary ? l.domain(summary) : step.id;
+  return planWords(l, run.plan).steps[step.index] ?? step.id;
 }
 
 function stepLines(l: Localizer, run: Run): string[] {
+  const planned = planWords(l, run.plan).steps;
   const lines = run.steps.slice(0, MAX_STEP_LINES).map((step) => {
-    const planned = run.plan.steps[step.index];
-    const what = step.status === 'done' || step.status === 'failed' || step.status === 'waiting' ? (step.note ?? planned?.summary ?? step.id) : (planned?.summary ?? step.id);
-    return `- ${l.t('run.stepLine', { status: step.status, n: step.index + 1, what: l.domain(what) })}`;
+    const reported = step.status === 'done' || step.status === 'failed' || step.status === 'waiting' ? step.note : undefined;
+    const what = reported !== undefined ? l.say(reported) : (planned[step.index] ?? step.id);
+    return `- ${l.t('run.stepLine', { status: step.status, n: step.index + 1, what })}`;
   });
   if (run.steps.length > MAX_STEP_LINES) lines.push(`- ${l.t('run.moreSteps', { count: run.steps.length - MAX_STEP_LINES })}`);
   return lines;

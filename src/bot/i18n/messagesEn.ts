@@ -1,3 +1,7 @@
+import { CHECKS_EN } from './domain/checksEn';
+import { PLAN_EN } from './domain/planEn';
+import { SPEC_EN } from './domain/specEn';
+
 /**
  * Keyward's message catalogue, English (the source language). ICU MessageFormat: `{name}`
  * placeholders, `{n, plural, one {…} other {…}}`, `{x, select, …}`. Markdown (**bold**, lists,
@@ -7,8 +11,15 @@
  * says so) with the same placeholders (test/unit/bot/i18n.test.ts says so).
  */
 export const MESSAGES_EN = {
+  // ------------------------------------------------------------------ what the domain says (src/bot/i18n/domain)
+  ...CHECKS_EN,
+  ...SPEC_EN,
+  ...PLAN_EN,
   // ------------------------------------------------------------------ common
   'common.utc': '{time} UTC',
+  'text.sentences': '{first} {second}',
+  'text.semicolons': '{first}; {second}',
+  'text.commas': '{first}, {second}',
   'duration.none': 'none',
   'duration.underMinute': 'less than a minute',
   'duration.days': '{days} d',
@@ -257,6 +268,7 @@ export const MESSAGES_EN = {
   'approval.votes.title': '**Votes so far**',
   'approval.votes.approved': '**Approved** by {who}, {at}',
   'approval.votes.rejected': '**Rejected** by {who}, {at}',
+  'approval.rule.custodians': 'Custodians of key {site}',
   'approval.needed.title': '**Still needed** (all must be met)',
   'approval.needed.met': '{label}: met ({counted} of {needed})',
   'approval.needed.missing': '{label}: {missing} more of {needed} (can still approve: {who})',

@@ -113,7 +113,7 @@ function refreshOutput(step: RefreshDepStep, made: ReturnType<typeof refreshScri
   return {
     runner,
     dep: JSON.parse(JSON.stringify(dep)) as JsonValue,
-    title: made.script.title,
+    title: made.script.title.text,
     fileName: made.script.fileName,
     script: made.script.script,
     scriptSha256: made.script.sha256,
@@ -129,7 +129,7 @@ export const refreshDepStep: StepHandler<RefreshDepStep> = {
   async check(step, context) {
     if (step.params.runner === 'operator' || step.params.scope === 'sharePoint') {
       const made = refreshScript(step, context);
-      return { state: 'done', output: refreshOutput(step, made, 'operator'), note: `Refresh script for the operator (SHA-256 ${made.script.sha256.slice(0, 12)}…): ${made.script.title}. The key-roll card shows it and asks for the Get- output.` };
+      return { state: 'done', output: refreshOutput(step, made, 'operator'), note: `Refresh script for the operator (SHA-256 ${made.script.sha256.slice(0, 12)}…): ${made.script.title.text}. The key-roll card shows it and asks for the Get- output.` };
     }
     appOnly(context);
     return { state: 'todo' };
@@ -137,7 +137,7 @@ export const refreshDepStep: StepHandler<RefreshDepStep> = {
   async apply(step, context) {
     const settings = appOnly(context);
     const made = refreshScript(step, context, settings);
-    const { stdout } = await runScript(made.script.script, settings, context, made.script.title);
+    const { stdout } = await runScript(made.script.script, settings, context, made.script.title.text);
     const read = parsePolicy(step.params.scope as 'multiWorkload' | 'exchange', stdout, step.params.policyName, []);
     return { ...refreshOutput(step, made, 'executor'), depState: read.depState, summary: read.summary };
   },

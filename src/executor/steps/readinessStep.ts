@@ -21,12 +21,13 @@ export const readinessStep: StepHandler<VerifyReadinessStep> = {
     const transient = report.errors.find((error) => isTransient(error));
     if (transient) throw transient;
     const summary = summarizeChecklist(report.lines);
-    const lines = report.lines.map((line) => ({ id: line.id, status: line.status, title: line.title, detail: line.detail, fix: line.fix?.text ?? null }));
+    // The run's journal keeps the English (it is the record of what happened, not a card).
+    const lines = report.lines.map((line) => ({ id: line.id, status: line.status, title: line.title.text, detail: line.detail.text, fix: line.fix?.text.text ?? null }));
     if (!summary.ready) {
       const first = report.lines.find((line) => line.status === 'fail') ?? report.lines.find((line) => line.status === 'unknown');
       throw appError(
         'RunFailed',
-        `The readiness check found ${summary.fail} red and ${summary.unknown} unchecked line${summary.fail + summary.unknown === 1 ? '' : 's'}${first ? `, first: "${first.title}" — ${first.detail}${first.fix ? ` Fix: ${first.fix.text}` : ''}` : ''}. Everything created so far stays; fix it, then Retry (only this check runs again).`,
+        `The readiness check found ${summary.fail} red and ${summary.unknown} unchecked line${summary.fail + summary.unknown === 1 ? '' : 's'}${first ? `, first: "${first.title.text}" — ${first.detail.text}${first.fix ? ` Fix: ${first.fix.text.text}` : ''}` : ''}. Everything created so far stays; fix it, then Retry (only this check runs again).`,
         { readinessLines: lines },
       );
     }

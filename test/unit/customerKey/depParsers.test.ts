@@ -9,6 +9,7 @@ import {
   parseM365DataAtRestEncryptionPolicyAssignment,
   parseSpoDataEncryptionPolicy,
 } from '../../../src/customerKey';
+import { textOf } from '../../../src/core';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 const MW_A = 'https://contoso-ck-mw-a.vault.azure.net/keys/ck-mw-a';
@@ -65,7 +66,7 @@ describe('DEP output parsers', () => {
     it('when the paste is empty or unrelated, then the problem says what to paste', () => {
       const { value, problems } = parseM365DataAtRestEncryptionPolicies('');
       assert.deepEqual(value, []);
-      assert.match(problems[0] ?? '', /Get-M365DataAtRestEncryptionPolicy \| Format-List/);
+      assert.match(textOf(problems[0] ?? ''), /Get-M365DataAtRestEncryptionPolicy \| Format-List/);
     });
   });
 
