@@ -33,7 +33,20 @@ export type Text = Message | string;
 
 /** A message: catalogue id, its English text, and the values the catalogue's placeholders take. */
 export function say(id: string, text: string, values?: Readonly<Record<string, MessageValue>>): Message {
-  return values === undefined ? { id, text } : { id, text, values };
+  const message: Message = values === undefined ? { id, text } : { id, text, values };
+  witness?.(message);
+  return message;
+}
+
+let witness: ((message: Message) => void) | undefined;
+
+/**
+ * Shows every message made from now on to `see` (undefined: to nobody, the default). The test
+ * suite uses it to hold each message the domain says during the tests against the catalogue: the
+ * catalogue's English for its id and values must be exactly its English text.
+ */
+export function witnessMessages(see: ((message: Message) => void) | undefined): void {
+  witness = see;
 }
 
 export function isMessage(value: unknown): value is Message {

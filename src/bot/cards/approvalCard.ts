@@ -1,3 +1,4 @@
+import type { Text } from '../../core';
 import { shortHash, shortId, type ApprovalRequest, type OperationClass, type Vote } from '../../approvals/approvalTypes';
 import type { RuleProgress } from '../../approvals/ruleEvaluation';
 import { localizer, type Localizer } from '../i18n/localizer';
@@ -21,7 +22,7 @@ export interface ApprovalCardView {
   viewerVote?: Vote;
   now: Date;
   /** A refusal or confirmation for the person who clicked, shown at the top. */
-  notice?: { kind: 'error' | 'warning' | 'info' | 'success'; text: string };
+  notice?: { kind: 'error' | 'warning' | 'info' | 'success'; text: Text };
   /** Teams user ids (MRIs) who get automatic user-specific refresh; ≤ 60. Empty = no refresh. */
   refreshUserIds?: readonly string[];
   /** Display names for object ids (policy "people" and the people Keyward has met). */

@@ -1,3 +1,4 @@
+import type { Text } from '../../core';
 import { parseKeyIdentifier, type KeyRef, type KeyUriOptions, type Workload } from '../../customerKey';
 import { currentStep, doneCount, progressBar } from '../../executor/runProgress';
 import type { Run, StepState } from '../../executor/runTypes';
@@ -20,7 +21,7 @@ export interface RunCardView {
   /** The security-domain officers and who has handed in a certificate (HSM runs). */
   officers?: readonly CeremonyOfficerView[];
   /** A refusal or confirmation for the person who clicked, shown at the top. */
-  notice?: { kind: 'error' | 'warning' | 'info' | 'success'; text: string };
+  notice?: { kind: 'error' | 'warning' | 'info' | 'success'; text: Text };
   /** Key hosts accepted besides Azure's (the local emulator's). */
   keyUriOptions?: KeyUriOptions;
   /** The locale of the person or conversation the card is drawn for (BCP 47); English by default. */

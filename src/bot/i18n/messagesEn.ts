@@ -1,6 +1,8 @@
 import { CHECKS_EN } from './domain/checksEn';
 import { PLAN_EN } from './domain/planEn';
 import { SPEC_EN } from './domain/specEn';
+import { ERRORS_EN } from './domain/errorsEn';
+import { JOURNEYS_EN } from './domain/journeysEn';
 
 /**
  * Keyward's message catalogue, English (the source language). ICU MessageFormat: `{name}`
@@ -15,6 +17,8 @@ export const MESSAGES_EN = {
   ...CHECKS_EN,
   ...SPEC_EN,
   ...PLAN_EN,
+  ...JOURNEYS_EN,
+  ...ERRORS_EN,
   // ------------------------------------------------------------------ common
   'common.utc': '{time} UTC',
   'text.sentences': '{first} {second}',
@@ -269,6 +273,7 @@ export const MESSAGES_EN = {
   'approval.votes.approved': '**Approved** by {who}, {at}',
   'approval.votes.rejected': '**Rejected** by {who}, {at}',
   'approval.rule.custodians': 'Custodians of key {site}',
+  'chat.refusal': '{message} ({code})',
   'approval.needed.title': '**Still needed** (all must be met)',
   'approval.needed.met': '{label}: met ({counted} of {needed})',
   'approval.needed.missing': '{label}: {missing} more of {needed} (can still approve: {who})',

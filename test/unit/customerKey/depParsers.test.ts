@@ -89,7 +89,7 @@ describe('DEP output parsers', () => {
     it('when PowerShell cut the key list short, then the problem says how to see all of it', () => {
       const { value, problems } = parseDataEncryptionPolicies(fixture('exchange-truncated.txt'));
       assert.equal(value[0]?.keyListTruncated, true);
-      assert.match(problems.join(' '), /\$FormatEnumerationLimit = -1/);
+      assert.match(problems.map(textOf).join(' '), /\$FormatEnumerationLimit = -1/);
     });
   });
 
@@ -129,7 +129,7 @@ describe('DEP output parsers', () => {
     it('when the state is unknown, then the problem names the known states', () => {
       const { value, problems } = parseSpoDataEncryptionPolicy('State : Exploding');
       assert.equal(value.state, null);
-      assert.match(problems.join(' '), /Unregistered, Registering, Registered, Rolling/);
+      assert.match(problems.map(textOf).join(' '), /Unregistered, Registering, Registered, Rolling/);
     });
   });
 });

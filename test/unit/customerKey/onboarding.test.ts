@@ -23,7 +23,7 @@ describe('Customer Key onboarding', () => {
     assert.equal(onboardingStateFrom(parseOnboardingRequests(json).value, 'multiWorkload').state, 'onboarded');
     const nothing = parseOnboardingRequests('Name : Contoso-MW\nEnabled : True');
     assert.equal(nothing.value.length, 0);
-    assert.match(nothing.problems.join(' '), /no onboarding request/);
+    assert.match(nothing.problems.map(textOf).join(' '), /no onboarding request/);
   });
 
   it('when only validation has passed, then the state is validated (the request itself is not filed)', () => {

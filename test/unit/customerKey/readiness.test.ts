@@ -150,7 +150,7 @@ describe('readiness', () => {
       assert.equal(l.status, f.status, textOf(l.detail));
       if (f.detail) assert.match(textOf(l.detail), f.detail);
       if (f.status === 'fail') assert.ok(l.fix, 'red lines carry a fix');
-      if (f.fix) assert.match(`${l.fix?.text ?? ''} ${(l.fix?.commands ?? []).map((c) => c.script).join(' ')}`, f.fix);
+      if (f.fix) assert.match(`${textOf(l.fix?.text)} ${(l.fix?.commands ?? []).map((c) => c.script).join(' ')}`, f.fix);
     });
   }
 
