@@ -81,6 +81,13 @@ module.exports = {
       to: { path: '^src/(?!(customerKey|core)/)' },
     },
     {
+      name: 'proactive-queue-over-ports',
+      comment: 'The paced proactive queue knows neither Teams nor a database: core and its own ports (the bot gives the sender, src/store the persistence).',
+      severity: 'error',
+      from: { path: '^src/proactive/' },
+      to: { path: '^(src/(?!(proactive|core)/)|node_modules/(botbuilder|botframework-[a-z-]+|@microsoft/teams-ai)/)' },
+    },
+    {
       name: 'domain-over-ports',
       comment: 'approvals, audit, journeys, inventory and the executor work over ports: no store, app, bot, server or SDK wiring.',
       severity: 'error',

@@ -14,7 +14,7 @@ import { measureCard, prepareCardPage } from './cards/renderPage';
 const DESKTOP = 500;
 const PHONE = 360;
 /** The cards drawn in German and French: first contact, the decision, approval, trouble, destruction. */
-const LOCALIZED = ['welcome', 'setup-1-choice', 'setup-2-sites-errors', 'approval-1-pending', 'run-3-stopped', 'teardown-3-confirm'];
+const LOCALIZED = ['welcome', 'setup-1-choice', 'setup-2-sites-errors', 'setup-4-approvers', 'approval-1-pending', 'run-3-stopped', 'teardown-3-confirm'];
 const LANGUAGES = [
   { dir: 'de', locale: 'de-DE', name: 'Deutsch' },
   { dir: 'fr', locale: 'fr-FR', name: 'Français' },

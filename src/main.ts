@@ -5,7 +5,7 @@ import { createPinoLogger } from './observability/pinoLogger';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
-import { AzureGateway, createAzureCredential, SdkWrapProbe, tokenIdentity } from './azure';
+import { AzureGateway, createAzureCredential, postgresPasswordSource, SdkWrapProbe, tokenIdentity } from './azure';
 import { PwshRunner, type PowerShellRunner } from './executor/steps/powershellRunner';
 import { ed25519Signer } from './audit';
 import { loadOrCreateDigestKey } from './store/auditDigestFiles';
@@ -17,7 +17,8 @@ import type { ExecutorRuntime } from './app/executorRuntime';
 import type { OpsRuntime } from './app/operationsRuntime';
 import type { SetupJourneyService } from './journeys/setupJourneyService';
 import { createKeywardApp } from './app/keywardApp';
-import { openKeywardStore, sqliteFileIn, type KeywardStore } from './app/keywardStore';
+import type { ProactiveLimits, ProactiveQueue } from './proactive/proactiveQueue';
+import { openConfiguredStore, type KeywardStore } from './app/keywardStore';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -28,6 +29,8 @@ export interface KeywardOverrides {
   powershell?: PowerShellRunner;
   /** Test hook: the Bot Framework channel's OpenID metadata (signing keys) from a local server instead of login.botframework.com. */
   channelOpenIdMetadataUrl?: string;
+  /** Test hook: pacing limits of proactive messages (Teams' documented limits by default). */
+  proactiveLimits?: ProactiveLimits;
 }
 
 export interface Keyward {
@@ -45,6 +48,8 @@ export interface Keyward {
   executor: ExecutorRuntime;
   /** DEPs, key rolls, teardowns, the inventory and its health checks. */
   operations: OpsRuntime;
+  /** The paced queue of proactive Teams messages. */
+  proactive: ProactiveQueue;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
   stop(): Promise<void>;
 }
@@ -95,7 +100,10 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   // Exchange app-only DEP steps run approved scripts with `pwsh` (only when configured).
   const powershell = config.operations.depAppOnly ? (overrides.powershell ?? new PwshRunner(config.operations.depAppOnly.pwshPath)) : undefined;
 
-  const store = await openKeywardStore({ engine: 'sqlite', file: sqliteFileIn(config.dataDir) }, { now: () => clock.now() });
+  // The store engine: SQLite in the data directory, or PostgreSQL (signed in with the managed
+  // identity's Entra token when KEYWARD_POSTGRES_AUTH=entra; no password anywhere).
+  const entraToken = config.store.engine === 'postgres' ? postgresPasswordSource(config.store, { localOnly }) : undefined;
+  const store = await openConfiguredStore(config, { logger, now: () => clock.now(), ...(entraToken ? { entraToken } : {}) });
   let app;
   try {
     app = await createKeywardApp({
@@ -108,6 +116,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
       ...(powershell ? { powershell } : {}),
       ...(overrides.channelOpenIdMetadataUrl ? { channelOpenIdMetadataUrl: overrides.channelOpenIdMetadataUrl } : {}),
       ...(overrides.extraFeatures ? { extraFeatures: overrides.extraFeatures } : {}),
+      ...(overrides.proactiveLimits ? { proactiveLimits: overrides.proactiveLimits } : {}),
       clock,
       logger,
     });
@@ -163,6 +172,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     setup: running.setup,
     operations: running.operations,
     executor: running.executor,
+    proactive: running.proactive,
     stop() {
       stopped ??= (async () => {
         await server.stop(config.shutdownGraceMs);
@@ -191,7 +201,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   try {
     keyward = await startKeyward(config, { clock: systemClock });
   } catch (error) {
-    if (isAppError(error, 'PortInUse') || isAppError(error, 'PolicyInvalid') || isAppError(error, 'ConfigInvalid')) {
+    if (isAppError(error, 'PortInUse') || isAppError(error, 'PolicyInvalid') || isAppError(error, 'ConfigInvalid') || isAppError(error, 'StoreUnavailable')) {
       console.error(error.message);
       process.exit(1);
     }

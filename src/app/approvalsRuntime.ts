@@ -8,9 +8,10 @@ import type { BotFeature } from '../bot/botTypes';
 import { ApprovalNotifications } from '../bot/approvals/approvalNotifications';
 import { createApprovalsFeature } from '../bot/approvals/approvalsFeature';
 import { ApprovalViews } from '../bot/approvals/approvalViews';
-import { BotNotifier, type ProactiveAdapter } from '../bot/approvals/botNotifier';
 import type { Notifier } from '../bot/approvals/notifier';
 import type { KeywardStore } from './keywardStore';
+import { ChangeDispatcher } from './changeDispatcher';
+import { OUTBOX_CHANNEL } from '../store/sqlClusterStore';
 
 export interface ApprovalsRuntimeOptions {
   store: KeywardStore;
@@ -21,6 +22,8 @@ export interface ApprovalsRuntimeOptions {
   allowedTenants: readonly string[];
   /** An approver counts as active with an audited action this recent (team health); default 90. */
   approverActiveDays?: number;
+  /** Whether this instance leads the cluster (dispatches the outbox); default: always (one instance). */
+  isLeader?: () => boolean;
   clock: Clock;
   logger: Logger;
 }
@@ -37,13 +40,13 @@ export interface ApprovalsRuntime {
   /** The chain's store: its signed digests and who acted when (team health). */
   auditStore: SqlAuditStore;
   scheduler: ApprovalScheduler;
+  /** The outbox of approval changes: recorded with each change, delivered once across the cluster. */
+  dispatcher: ChangeDispatcher;
   notifications: ApprovalNotifications;
   feature: BotFeature;
   /** Re-renders every posted copy of a request's card from its current state (for the executor; changes made through the service do this already). */
   refreshCards(requestId: string): Promise<void>;
-  /** Gives the notifier its Bot Framework adapter (it exists only after the bot is built). */
-  attach(adapter: ProactiveAdapter, botAppId: string): void;
-  /** Replaces the notifier (tests). */
+  /** The proactive sender (the paced queue; a fake in tests). */
   useNotifier(notifier: Notifier): void;
   /** Resolves when listeners and card updates started so far are done. */
   idle(): Promise<void>;
@@ -60,7 +63,17 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
   const atomic = store.db.atomic;
   const auditStore = store.audit;
   const audit = new ChainedAuditLog(auditStore, clock);
-  const service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }) });
+  const late: { service?: ApprovalService } = {};
+  const listen = store.db.listen?.bind(store.db);
+  const dispatcher = new ChangeDispatcher({
+    cluster: store.cluster,
+    deliver: (change) => late.service!.deliver(change),
+    isLeader: options.isLeader ?? (() => true),
+    now: () => clock.now(),
+    ...(listen ? { listen: (onEvent: () => void) => listen(OUTBOX_CHANNEL, onEvent) } : {}),
+    logger: logger.child({ module: 'outbox' }),
+  });
+  const service = (late.service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }), outbox: dispatcher, serialize: () => auditStore.reserve() }));
   const directory = store.directory;
   const views = new ApprovalViews({ service, directory, clock });
   let notifier: Notifier | undefined;
@@ -100,22 +113,23 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
     auditStore,
     audit,
     scheduler,
+    dispatcher,
     notifications,
     feature,
     refreshCards: (requestId) => notifications.refreshCards(requestId),
-    attach(adapter, botAppId) {
-      notifier = new BotNotifier(adapter, botAppId);
-    },
     useNotifier(replacement) {
       notifier = replacement;
     },
     async idle() {
-      await service.idle();
-      await notifications.idle();
-      await service.idle();
+      for (let round = 0; round < 3; round += 1) {
+        await dispatcher.idle();
+        await service.idle();
+        await notifications.idle();
+      }
     },
     async stop() {
       await scheduler.stop();
+      await dispatcher.stop();
       await service.idle();
       await notifications.idle();
       unsubscribe();

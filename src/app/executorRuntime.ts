@@ -7,7 +7,6 @@ import type { PowerShellRunner } from '../executor/steps/powershellRunner';
 import type { BotFeature } from '../bot/botTypes';
 import type { AdaptiveCardJson } from '../bot/cards/adaptiveCard';
 import { renderRunCard, type RunCardView } from '../bot/cards/runCard';
-import { BotNotifier, type ProactiveAdapter } from '../bot/approvals/botNotifier';
 import type { Notifier } from '../bot/approvals/notifier';
 import { createExecutorFeature } from '../bot/executor/executorFeature';
 import { RunCardNotifier, type RunCardTarget } from '../bot/executor/runCardNotifier';
@@ -26,8 +25,10 @@ export interface ExecutorRuntimeOptions {
   probe?: WrapProbe;
   clock: Clock;
   logger: Logger;
-  /** How often stopped runs are checked against their execution window; default 60 s. */
+  /** How often runs are reconciled (abandoned ones taken over, closed windows failed); default half the run lease, at most 60 s. */
   reconcileEveryMs?: number;
+  /** Whether this instance leads the cluster (runs the reconcile timer); default: always. */
+  isLeader?: () => boolean;
   /** Runs approved Exchange DEP scripts; used only when Exchange app-only is configured. */
   powershell?: PowerShellRunner;
 }
@@ -36,9 +37,7 @@ export interface ExecutorRuntime {
   service: ExecutorService;
   feature: BotFeature;
   notifier: RunCardNotifier;
-  /** Gives the run cards their Bot Framework adapter (it exists only after the bot is built). */
-  attach(adapter: ProactiveAdapter, botAppId: string): void;
-  /** Replaces the proactive notifier (tests). */
+  /** The proactive sender (the paced queue; a fake in tests). */
   useNotifier(notifier: Notifier): void;
   /** Picks up what an earlier process left, and reconciles on a timer (approved requests reach it through the event flow). */
   start(): Promise<void>;
@@ -115,17 +114,14 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
     service: executor,
     feature,
     notifier: runCards,
-    attach(adapter, botAppId) {
-      notifier = new BotNotifier(adapter, botAppId);
-    },
     useNotifier(replacement) {
       notifier = replacement;
     },
     async start() {
       await executor.resumeAll();
-      const every = options.reconcileEveryMs ?? 60_000;
+      const every = options.reconcileEveryMs ?? Math.min(60_000, Math.max(1_000, Math.floor(settings.leaseTtlMs / 2)));
       if (every > 0) {
-        timer = setInterval(() => void executor.reconcile().catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'executor reconcile failed')), every);
+        timer = setInterval(() => void (options.isLeader?.() === false ? Promise.resolve() : executor.reconcile()).catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'executor reconcile failed')), every);
         timer.unref();
       }
     },

@@ -1,13 +1,19 @@
-import { appError, isAppError, type Clock, type Logger } from '../core';
+import { appError, isAppError, systemClock, type Clock, type Logger } from '../core';
 import type { Config } from '../config';
 import type { ApprovalPolicy } from '../approvals';
 import { AuditDigester, type DigestSigner } from '../audit';
 import type { AzureReader, WrapProbe } from '../azure/ports';
-import { M365_SERVICE_PRINCIPALS } from '../customerKey';
+import { M365_SERVICE_PRINCIPALS, namePatternProblem } from '../customerKey';
+import { policyMembers } from '../approvals/approvalPolicy';
 import { ContainerLocator, EMULATOR_KEY_URI_OPTIONS, ReadinessService, type ExecutorAzure } from '../executor';
 import type { PowerShellRunner } from '../executor/steps/powershellRunner';
 import { SetupJourneyService } from '../journeys/setupJourneyService';
 import { createBot, type Bot } from '../bot/createBot';
+import { BotNotifier } from '../bot/approvals/botNotifier';
+import { APPROVAL_CARD_RECEIPT } from '../bot/approvals/approvalNotifications';
+import { RUN_CARD_RECEIPT } from '../bot/executor/runCardNotifier';
+import { ProactiveQueue, type ProactiveLimits } from '../proactive/proactiveQueue';
+import { classifyConnectorFailure } from '../proactive/connectorFailures';
 import type { BotFeature } from '../bot/botTypes';
 import { KeyValueBotStorage } from '../bot/botStorage';
 import { renderWelcomeCard } from '../bot/cards/welcomeCard';
@@ -21,6 +27,8 @@ import { wireEventFlow } from './eventFlow';
 import { createExecutorRuntime, type ExecutorRuntime } from './executorRuntime';
 import type { KeywardStore } from './keywardStore';
 import { createOpsRuntime, type OpsRuntime } from './operationsRuntime';
+import { ClusterLeader } from './clusterLeader';
+import { newLeaseOwner } from '../executor/leaseOwner';
 
 /** What the composition root picked: configuration, store, Azure access, clock and logger. */
 export interface KeywardAppDeps {
@@ -47,6 +55,10 @@ export interface KeywardAppDeps {
   channelOpenIdMetadataUrl?: string;
   /** Extra bot features after the built-in ones (tests). */
   extraFeatures?: readonly BotFeature[];
+  /** Pacing limits of proactive messages (tests; Teams' documented limits by default). */
+  proactiveLimits?: ProactiveLimits;
+  /** How often the outbox is polled besides LISTEN/NOTIFY and this process's own commits; default 500 ms. */
+  outboxPollMs?: number;
   clock: Clock;
   logger: Logger;
 }
@@ -57,7 +69,11 @@ export interface KeywardApp {
   setup: SetupJourneyService;
   executor: ExecutorRuntime;
   operations: OpsRuntime;
+  /** Which instance runs the cluster's timers and delivers the outbox (the holder of one lease). */
+  leader: ClusterLeader;
   bot: Bot;
+  /** The paced queue every proactive message goes through. */
+  proactive: ProactiveQueue;
   /** Tells the app its own URL once the server listens (download links in local mode). */
   listeningAt(url: string): void;
   /** /healthz: the store answers (and, locally, whatever `extra` adds). */
@@ -75,12 +91,21 @@ export interface KeywardApp {
  */
 export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp> {
   const { config, policy, store, clock, logger } = deps;
-  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, clock, logger });
+  const namePatternFault = namePatternProblem(config.setup.namePattern);
+  if (namePatternFault) throw appError('ConfigInvalid', namePatternFault, { problems: [`KEYWARD_NAME_PATTERN: ${namePatternFault}`] });
+  // Several instances may share the store. One of them at a time (the holder of the cluster lease)
+  // runs the timers (expiry, reminders, health checks, digests, purge watches, cooling-off,
+  // attestations, run reconciliation) and delivers the outbox of approval changes; any instance
+  // answers clicks and drives runs (each run under its own lease with a fencing token).
+  // The lease is kept in wall-clock time, whatever clock the app is given (tests move theirs).
+  const leader = new ClusterLeader({ cluster: store.cluster, owner: newLeaseOwner(), ttlMs: config.executor.leaseSeconds * 1000, clock: systemClock, logger: logger.child({ component: 'cluster' }) });
+  const isLeader = () => leader.isLeader();
+  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, isLeader, clock, logger });
 
   // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
   const digester = deps.digestSigner ? new AuditDigester({ store: approvals.auditStore, signer: deps.digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
   const signAuditDigest = async () => {
-    if (!digester) return;
+    if (!digester || !leader.isLeader()) return;
     try {
       const digest = await digester.digestNow();
       if (digest) logger.info({ digest: digest.number, toSequence: digest.toSequence, dir: config.auditDigests.dir }, 'audit digest signed');
@@ -117,9 +142,17 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     preflightContext: async () => ({ tenantId, keywardWriterObjectId: await deps.azure.writerObjectId().catch(() => undefined) }),
     validationOptions: () => ({ requireKeyCustodians: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }),
     servicePrincipalOverrides: config.azure.servicePrincipalObjectIds,
+    namePattern: config.setup.namePattern,
+    // Custodians become voters on their key's changes: only members of the policy's groups (issue 12 item 5).
+    custodianGroups: () => Object.values(policy.groups).map((group) => ({ name: group.name, members: group.members })),
   });
-  const knownPeople = Object.entries(policy.people).map(([objectId, name]) => ({ objectId, name }));
-  const setupFeature = createSetupFeature(setup, () => ({ knownPeople, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
+  // The people pickers' static choices where Teams' directory search is missing (the playground):
+  // everyone the policy names, and for custodians the members of its groups.
+  const nameOf = (objectId: string) => policy.people[objectId] ?? objectId;
+  const knownPeople = [...new Set([...Object.keys(policy.people), ...policyMembers(policy)])].map((objectId) => ({ objectId, name: nameOf(objectId) }));
+  const custodianCandidates = [...policyMembers(policy)].map((objectId) => ({ objectId, name: nameOf(objectId) }));
+  const custodianGroups = Object.values(policy.groups).map((group) => group.name);
+  const setupFeature = createSetupFeature(setup, () => ({ knownPeople, custodianCandidates, custodianGroups, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
 
   // The executor runs approved plans with the writer identity. Setup plans come from the setup
   // journeys; DEP (app-only), key-roll and teardown plans from theirs (a teardown's only once its
@@ -139,6 +172,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     azure: deps.azure.writer,
     ...(deps.azure.wrapProbe ? { probe: deps.azure.wrapProbe } : {}),
     ...(deps.powershell ? { powershell: deps.powershell } : {}),
+    isLeader,
     clock,
     logger,
   });
@@ -176,6 +210,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     setupJourneys: (who, conversationId) => setup.listFor(who, conversationId),
     serverUrl: () => serverUrl,
     localMode: config.mode === 'local',
+    isLeader,
     clock,
     logger: logger.child({ component: 'operations' }),
   }));
@@ -191,9 +226,22 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     renderWelcome: (actor, locale) => renderWelcomeCard({ userName: actor.name, journeys, localMode: config.mode === 'local', locale }),
     logger,
   });
-  approvals.attach(bot.adapter, config.bot.appId ?? '');
-  executor.attach(bot.adapter, config.bot.appId ?? '');
-  ops.attach(bot.adapter, config.bot.appId ?? '');
+  // Every proactive message (approval cards, reminders, run cards, drift alerts, …) goes through
+  // one paced queue: Teams' per-conversation and per-app limits, Retry-After, kept in the store
+  // until delivered (src/proactive, docs/designs/2026-12-05-paced-proactive-messages.md).
+  const botSender = new BotNotifier(bot.adapter, config.bot.appId ?? '');
+  const proactive = new ProactiveQueue({
+    sender: () => botSender,
+    store: store.proactive,
+    classify: classifyConnectorFailure,
+    ...(deps.proactiveLimits ? { limits: deps.proactiveLimits } : {}),
+    logger: logger.child({ component: 'proactive' }),
+  });
+  proactive.onDelivered(APPROVAL_CARD_RECEIPT, approvals.notifications.recordDelivered);
+  proactive.onDelivered(RUN_CARD_RECEIPT, executor.notifier.recordDelivered);
+  approvals.useNotifier(proactive);
+  executor.useNotifier(proactive);
+  ops.useNotifier(proactive);
 
   let unwire: (() => void) | undefined;
   let digestTimer: NodeJS.Timeout | undefined;
@@ -203,7 +251,9 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     setup,
     executor,
     operations: ops,
+    leader,
     bot,
+    proactive,
     listeningAt(url) {
       serverUrl = url;
     },
@@ -212,21 +262,32 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       return { status: storeOk ? 'ok' : 'degraded', version: '', mode: config.mode, store: storeOk ? 'ok' : 'unavailable' };
     },
     async start() {
+      await leader.start();
       if (digester) logger.info({ keyFingerprint: digester.fingerprint }, 'audit digests are signed with this Ed25519 key: keep its fingerprint outside Keyward');
       await signAuditDigest();
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
+      await proactive.start();
       unwire = wireEventFlow({ approvals, executor, operations: ops, logger });
-      approvals.scheduler.start(config.approvals.tickSeconds * 1000);
+      // Whoever leads later delivers what is waiting at once.
+      leader.onChange((leading) => {
+        if (leading) approvals.dispatcher.wake();
+      });
+      await approvals.dispatcher.start(deps.outboxPollMs ?? 500);
+      approvals.scheduler.start(config.approvals.tickSeconds * 1000, isLeader);
       await ops.start();
       await executor.start();
     },
     async stop() {
+      // First the queue: what it cannot deliver in a few seconds stays in the store for the next
+      // start, and nobody below waits on Teams any more.
+      await proactive.stop(Math.min(config.shutdownGraceMs, 5_000));
       await ops.stop();
       await executor.stop();
       await approvals.stop();
       unwire?.();
       if (digestTimer) clearInterval(digestTimer);
       await signAuditDigest();
+      await leader.stop();
     },
   };
 }

@@ -16,7 +16,6 @@ import type { JourneyOwner, SetupJourney } from '../journeys/setupJourney';
 import type { TeardownJourney } from '../journeys/teardownJourney';
 import { TeardownJourneyService, type TeardownEvent } from '../journeys/teardownJourneyService';
 import { DownloadService } from '../server/downloads';
-import { BotNotifier, type ProactiveAdapter } from '../bot/approvals/botNotifier';
 import type { Notifier } from '../bot/approvals/notifier';
 import type { BotFeature } from '../bot/botTypes';
 import type { AdaptiveCardJson } from '../bot/cards/adaptiveCard';
@@ -75,6 +74,8 @@ export interface OpsRuntimeOptions {
   localMode: boolean;
   clock: Clock;
   logger?: Logger;
+  /** Whether this instance leads the cluster (runs the timer); default: always. */
+  isLeader?: () => boolean;
 }
 
 export interface OpsRuntime {
@@ -96,7 +97,6 @@ export interface OpsRuntime {
    * the inventory.
    */
   onRequestChanged(request: ApprovalRequest): Promise<void>;
-  attach(adapter: ProactiveAdapter, botAppId: string): void;
   useNotifier(notifier: Notifier): void;
   /** Folds runs that finished while no listener was there into the inventory, starts the timer. */
   start(): Promise<void>;
@@ -382,9 +382,6 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     features,
     planFor: async (request) => (await dep.planFor(request)) ?? (await roll.planFor(request)) ?? (await teardown.planFor(request)),
     onRequestChanged,
-    attach(adapter, botAppId) {
-      notifier = new BotNotifier(adapter, botAppId);
-    },
     useNotifier(replacement) {
       notifier = replacement;
     },
@@ -397,7 +394,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       lastHealthAt = clock.now().getTime();
       if (settings.tickSeconds > 0) {
         timer = setInterval(() => {
-          if (ticking) return;
+          if (ticking || options.isLeader?.() === false) return;
           ticking = tick().finally(() => (ticking = undefined));
         }, settings.tickSeconds * 1000);
         timer.unref();

@@ -9,7 +9,9 @@ import { inventoryMigrations } from '../store/sqlInventoryStore';
 import { inventoryJourneyMigrations } from '../store/sqlOpsJourneyStore';
 import { depDownloadMigrations } from '../store/sqlDepDownloadStore';
 import { shareAttestationMigrations } from '../store/sqlShareAttestationStore';
+import { clusterMigrations } from '../store/sqlClusterStore';
 import { onboardingMigrations } from '../store/sqlOnboardingStore';
+import { pendingMessageMigrations } from '../store/sqlPendingMessageStore';
 
 /**
  * Every table of Keyward's store, in the order they are applied (a module's tables before the
@@ -27,4 +29,6 @@ export const KEYWARD_MIGRATIONS: readonly Migration[] = [
   ...depDownloadMigrations,
   ...shareAttestationMigrations,
   ...onboardingMigrations,
+  ...pendingMessageMigrations,
+  ...clusterMigrations,
 ];

@@ -35,9 +35,11 @@ export class ApprovalScheduler {
     return this.running;
   }
 
-  start(intervalMs: number): void {
+  /** `when`: run a pass only while it says so (the instance that leads the cluster). */
+  start(intervalMs: number, when: () => boolean = () => true): void {
     if (this.timer || intervalMs <= 0) return;
     this.timer = setInterval(() => {
+      if (!when()) return;
       this.tick().catch((error: unknown) => {
         const appErr = toAppError(error);
         this.logger.error({ code: appErr.code, err: appErr.message }, 'approval timer pass failed');

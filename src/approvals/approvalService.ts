@@ -15,6 +15,18 @@ export interface ApprovalChange {
   actor: AuditActor;
 }
 
+/**
+ * Where committed changes go when several Keyward instances share the store: recorded in the same
+ * unit of work as the change (a transactional outbox), then handled once across the cluster by
+ * whoever dispatches the outbox, which calls `ApprovalService.deliver`.
+ */
+export interface ChangeOutbox {
+  /** Inside the unit of work: the change commits with the state it describes, or not at all. */
+  record(change: ApprovalChange): Promise<void>;
+  /** After the commit: changes wait to be delivered (wakes the dispatcher in this process). */
+  committed(): void;
+}
+
 /** The answer to a vote or cancel: applied, or refused with a stable code (already audited). */
 export type ActionResult = { ok: true; request: ApprovalRequest; change: ChangeKind } | { ok: false; error: AppError; request?: ApprovalRequest };
 
@@ -38,6 +50,14 @@ export interface ApprovalServiceDeps {
   clock: Clock;
   logger?: Logger;
   newId?: () => string;
+  /** With an outbox, changes reach listeners through it (any instance's change, delivered once); without, in this process right after commit. */
+  outbox?: ChangeOutbox;
+  /**
+   * Called first in each unit that changes a request, before the request is read: makes such units
+   * take turns (the store: the audit chain's append lock, which every change takes anyway), so
+   * concurrent clicks on one request queue up instead of exhausting their compare-and-set retries.
+   */
+  serialize?: () => Promise<void>;
 }
 
 const MAX_CAS_RETRIES = 5;
@@ -174,9 +194,10 @@ export class ApprovalService {
       });
       await this.deps.store.insert(request);
       changes.push({ change: 'submitted', request, actor: auditActor(requester) });
+      for (const change of changes) await this.deps.outbox?.record(change);
       return request;
     });
-    for (const change of changes) this.emit(change);
+    this.afterCommit(changes);
     return result;
   }
 
@@ -337,8 +358,12 @@ export class ApprovalService {
   private async apply(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, options: { auditRefusal?: boolean } = {}): Promise<ActionResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const { result, changes } = await this.deps.atomic(() => this.applyOnce(requestId, event, actor, refusalAction, details, options.auditRefusal ?? true));
-        for (const change of changes) this.emit(change);
+        const { result, changes } = await this.deps.atomic(async () => {
+          const once = await this.applyOnce(requestId, event, actor, refusalAction, details, options.auditRefusal ?? true);
+          for (const change of once.changes) await this.deps.outbox?.record(change);
+          return once;
+        });
+        this.afterCommit(changes);
         if (result.ok) return { ok: true, request: result.request, change: result.change };
         return { ok: false, error: result.error, request: result.request ?? (await this.deps.store.get(requestId)) };
       } catch (error) {
@@ -349,6 +374,7 @@ export class ApprovalService {
   }
 
   private async applyOnce(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, auditRefusal: boolean): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
+    await this.deps.serialize?.();
     const current = await this.deps.store.get(requestId);
     if (!current) {
       const error = appError('NotFound', `There is no approval request ${requestId}.`);
@@ -478,6 +504,26 @@ export class ApprovalService {
   /** Audit outside a state change (refusals): if even this fails, say so loudly; nothing was done anyway. */
   private async auditOutside(event: AuditEventInput): Promise<void> {
     await this.deps.atomic(() => this.deps.audit.append(event));
+  }
+
+  /**
+   * Hands a committed change (from any instance, read from the outbox) to this process's
+   * listeners and resolves when they are done, so the dispatcher moves on only then.
+   */
+  async deliver(change: ApprovalChange): Promise<void> {
+    await Promise.all(
+      [...this.changeListeners].map((listener) =>
+        Promise.resolve()
+          .then(() => listener(change))
+          .catch((error: unknown) => this.logger.error({ requestId: change.request.id, change: change.change, err: error instanceof Error ? error.message : String(error) }, 'approval listener failed')),
+      ),
+    );
+  }
+
+  private afterCommit(changes: readonly ApprovalChange[]): void {
+    if (changes.length === 0) return;
+    if (this.deps.outbox) this.deps.outbox.committed();
+    else for (const change of changes) this.emit(change);
   }
 
   private emit(change: ApprovalChange): void {

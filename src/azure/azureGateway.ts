@@ -23,6 +23,8 @@ import type {
   SecurityDomainCertificate,
   SubscribedSku,
   SubscriptionInfo,
+  SubscriptionLocation,
+  DirectoryUser,
   VaultCreateParameters,
   VaultInfo,
 } from './ports';
@@ -108,6 +110,45 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
         tenantId: s.tenantId,
         quotaId: s.subscriptionPolicies?.quotaId,
       };
+    });
+  }
+
+  listSubscriptions(): Promise<SubscriptionInfo[]> {
+    return this.call({ operation: 'list subscriptions', scope: '/subscriptions', requiredRole: 'Reader (on each subscription to list)' }, async () => {
+      const out: SubscriptionInfo[] = [];
+      for await (const s of this.subscriptions.subscriptions.list()) {
+        if (!s.subscriptionId) continue;
+        out.push({ subscriptionId: s.subscriptionId.toLowerCase(), state: s.state ?? 'Unknown', displayName: s.displayName, tenantId: s.tenantId, quotaId: s.subscriptionPolicies?.quotaId });
+      }
+      return out;
+    });
+  }
+
+  listLocations(subscriptionId: string): Promise<SubscriptionLocation[]> {
+    return this.call({ operation: `list the regions of subscription ${subscriptionId}`, scope: `/subscriptions/${subscriptionId}`, requiredRole: 'Reader' }, async () => {
+      const out: SubscriptionLocation[] = [];
+      for await (const l of this.subscriptions.subscriptions.listLocations(subscriptionId)) {
+        // Logical locations (geographies such as "europe", "global") host no vault.
+        if (!l.name || (l.metadata?.regionType && l.metadata.regionType !== 'Physical')) continue;
+        const paired = l.metadata?.pairedRegion?.[0]?.name;
+        out.push({ name: l.name, displayName: l.displayName ?? l.name, ...(l.metadata?.geographyGroup ? { geography: l.metadata.geographyGroup } : {}), ...(paired ? { pairedRegion: paired } : {}) });
+      }
+      return out;
+    });
+  }
+
+  /**
+   * `GET {graph}/v1.0/users/{id}?$select=id,displayName,userPrincipalName,accountEnabled` — a user
+   * of this tenant (Graph answers only for the tenant the token is for). User.ReadBasic.All
+   * covers id and displayName; accountEnabled needs User.Read.All (absent: not reported).
+   */
+  getUser(objectId: string): Promise<DirectoryUser | undefined> {
+    const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/users/${encodeURIComponent(objectId)}?$select=id,displayName,userPrincipalName,accountEnabled`;
+    return this.call({ operation: `look up user ${objectId}`, scope: 'Microsoft Graph', requiredRole: 'User.ReadBasic.All (Graph application permission)' }, async () => {
+      const response = await undefinedIfNotFound(() => this.graph.send<{ id?: string; displayName?: string; userPrincipalName?: string; accountEnabled?: boolean }>('GET', url));
+      const user = response?.body;
+      if (!user?.id) return undefined;
+      return { objectId: user.id.toLowerCase(), displayName: user.displayName ?? user.userPrincipalName ?? user.id, ...(user.userPrincipalName ? { userPrincipalName: user.userPrincipalName } : {}), ...(typeof user.accountEnabled === 'boolean' ? { accountEnabled: user.accountEnabled } : {}) };
     });
   }
 

@@ -6,3 +6,4 @@ export * from './credentials';
 export * from './wrapProbe';
 export type { RestRetryOptions } from './restClient';
 export * from './tokenIdentity';
+export * from './postgresToken';

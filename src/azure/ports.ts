@@ -83,6 +83,26 @@ export interface ManagedHsmInfo {
   tags: Record<string, string>;
 }
 
+/** A region a subscription may use (ARM `GET /subscriptions/{id}/locations`). */
+export interface SubscriptionLocation {
+  /** ARM name (`westeurope`). */
+  name: string;
+  displayName: string;
+  /** ARM's geography group (`Europe`), when it says one. */
+  geography?: string;
+  /** The region's pair (metadata.pairedRegion), when it has one. */
+  pairedRegion?: string;
+  /** Physical regions only; logical ones (`europe`, `global`) are left out by the gateway. */
+}
+
+/** A user of the tenant (Microsoft Graph `user`), the fields Keyward reads. */
+export interface DirectoryUser {
+  objectId: string;
+  displayName: string;
+  userPrincipalName?: string;
+  accountEnabled?: boolean;
+}
+
 /** One subscribed SKU (Microsoft Graph subscribedSku), the fields Keyward reads. */
 export interface SubscribedSku {
   skuId: string;
@@ -166,6 +186,12 @@ export interface SecurityDomainCertificate {
 export interface AzureReader {
   /** GET /subscriptions/{id} — Reader on the subscription. */
   getSubscription(subscriptionId: string): Promise<SubscriptionInfo>;
+  /** GET /subscriptions — every subscription the identity has a role on (Reader on each). */
+  listSubscriptions(): Promise<SubscriptionInfo[]>;
+  /** GET /subscriptions/{id}/locations — the regions this subscription may use (Reader). */
+  listLocations(subscriptionId: string): Promise<SubscriptionLocation[]>;
+  /** A user of the tenant by object id, or undefined (Microsoft Graph `GET /users/{id}`; User.ReadBasic.All). */
+  getUser(objectId: string): Promise<DirectoryUser | undefined>;
   /** Microsoft.Features feature state — Reader on the subscription. */
   getFeatureState(subscriptionId: string, providerNamespace: string, featureName: string): Promise<string>;
   resourceGroupExists(subscriptionId: string, resourceGroup: string): Promise<boolean>;

@@ -1,6 +1,7 @@
 /**
  * `npm run audit -- verify [--anchor <sequence>:<hash>]…` checks the whole hash chain of the
- * audit log in KEYWARD_DATA_DIR's store and names the first bad record (exit 0 = intact,
+ * audit log in KEYWARD_DATA_DIR's store (or, with KEYWARD_STORE=postgres, the PostgreSQL store
+ * KEYWARD_POSTGRES_* name) and names the first bad record (exit 0 = intact,
  * 1 = broken, 2 = could not run). The signed digests in the digest directory are checked too
  * (signatures, their own chain) and each one's head must match the log: a rewritten log fails. `npm run audit -- export [--out <file>] [--from <sequence>]`
  * writes the records as JSON lines (canonical JSON, the exact bytes the hashes cover).
@@ -12,7 +13,8 @@ import path from 'node:path';
 import { canonicalJson, isAppError } from '../core';
 import { formatAnchor, parseAnchor, publicKeyFingerprint, verifyAuditStream, verifyDigestChain, type AuditAnchor } from '../audit';
 import { AuditDigestDirectory, publicKeyFileFor } from '../store/auditDigestFiles';
-import { openSqliteAuditReader, type AuditReader } from '../store/auditReader';
+import { auditReaderOver, openSqliteAuditReader, type AuditReader } from '../store/auditReader';
+import { openCliDatabase } from './cliStore';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -43,7 +45,11 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
   const dataDir = path.resolve(options.dataDir ?? (io.env.KEYWARD_DATA_DIR?.trim() || '.data'));
   let reader: AuditReader;
   try {
-    reader = await openSqliteAuditReader(path.join(dataDir, 'keyward.sqlite'));
+    if (io.env.KEYWARD_STORE?.trim() === 'postgres') {
+      // The PostgreSQL store the bot uses (KEYWARD_POSTGRES_*), in read-only transactions.
+      const { db, where } = await openCliDatabase(io.env, { dataDir, readOnly: true });
+      reader = await auditReaderOver(db, where);
+    } else reader = await openSqliteAuditReader(path.join(dataDir, 'keyward.sqlite'));
   } catch (error) {
     io.stderr(`${isAppError(error) ? error.message : String(error)}\n`);
     return 2;

@@ -30,6 +30,14 @@ async function main(): Promise<void> {
     log(`Approved: request ${result.requestId} (plan ${result.planHash.slice(0, 12)}…); Keyward's managed identity now runs it`);
     await followExecution(client, result, { hsm, log });
     log('Demo complete: the plan was approved, executed exactly once and verified.');
+    // Issue 14: the whole Premium setup with no typed GUID and at most 8 operator actions.
+    const tally = result.tally;
+    console.log(tally.line());
+    const budget = hsm ? 9 : 8;
+    if (tally.typedGuids > 0 || tally.actions.length > budget) {
+      console.error(`Demo failed its goal: at most ${budget} operator actions and no typed GUID.`);
+      process.exitCode = 1;
+    }
   } finally {
     client.close();
   }

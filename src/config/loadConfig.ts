@@ -13,6 +13,20 @@ export interface Config {
   dataDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   shutdownGraceMs: number;
+  /** Where the state lives (KEYWARD_STORE). */
+  store: {
+    engine: 'sqlite' | 'postgres';
+    /** KEYWARD_POSTGRES_URL; undefined locally = Keyward starts a server under the data directory. Never logged. */
+    postgresUrl?: string;
+    postgresAuth: 'entra' | 'password';
+    /** The managed identity whose token is the PostgreSQL password (entra). */
+    postgresClientId?: string;
+    /** TLS to PostgreSQL (always in production; off only for a server on loopback). */
+    postgresTls: boolean;
+    poolSize: number;
+    /** KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE */
+    unsafeSqliteOnNetworkShare: boolean;
+  };
   bot: {
     appId?: string;
     appType?: 'UserAssignedMSI' | 'SingleTenant';
@@ -69,6 +83,11 @@ export interface Config {
     pollSeconds: number;
     /** Real wrap/unwrap as the Microsoft 365 service principals: local mode (the emulator) only. */
     wrapProbe: boolean;
+  };
+  /** The setup journey. */
+  setup: {
+    /** KEYWARD_NAME_PATTERN: the organisation's pattern for suggested vault and HSM names. */
+    namePattern: string;
   };
   /** DEPs, key roll, teardown, inventory health. */
   operations: {
@@ -160,6 +179,38 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     else problems.push({ variable: 'KEYWARD_M365_SP_OBJECT_IDS', message: `"${pair}" is not appId=objectId (two GUIDs)` });
   }
 
+  // The store: SQLite (one instance) or PostgreSQL (several), with a clear line for each wrong setting.
+  const engine = values.KEYWARD_STORE as 'sqlite' | 'postgres';
+  const postgresUrl = values.KEYWARD_POSTGRES_URL as string | undefined;
+  const postgresAuth = (values.KEYWARD_POSTGRES_AUTH as 'entra' | 'password' | undefined) ?? (mode === 'production' ? 'entra' : 'password');
+  const postgresClientId = (values.KEYWARD_POSTGRES_CLIENT_ID as string | undefined) ?? (values.KEYWARD_WRITER_CLIENT_ID as string | undefined);
+  let postgresTls = mode === 'production';
+  if (postgresUrl !== undefined && engine === 'sqlite') problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'is set but KEYWARD_STORE is sqlite; set KEYWARD_STORE=postgres to use it, or remove it' });
+  if (engine === 'postgres') {
+    if (postgresUrl === undefined && mode === 'production') problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'is required with KEYWARD_STORE=postgres in production: postgres://<role>@<server>.postgres.database.azure.com:5432/<database>' });
+    if (postgresUrl !== undefined) {
+      let url: URL | undefined;
+      try {
+        url = new URL(postgresUrl);
+      } catch {
+        problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'is not a URL; write it as postgres://<role>@<host>:5432/<database>' });
+      }
+      if (url) {
+        if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: `starts with ${url.protocol}, not postgres:// or postgresql://` });
+        if (!url.username) problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'names no user: the database role Keyward signs in as goes before the @ (in Azure: the managed identity\'s role name)' });
+        if (!url.pathname.replace(/^\//, '')) problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'names no database: add /<database> after the host and port' });
+        if (postgresAuth === 'entra' && url.password) problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'carries a password, but KEYWARD_POSTGRES_AUTH is entra: Keyward signs in with its managed identity\'s token; remove the password' });
+        if (postgresAuth === 'password' && !url.password) problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'carries no password, but KEYWARD_POSTGRES_AUTH is password; add it, or use KEYWARD_POSTGRES_AUTH=entra' });
+        const sslmode = url.searchParams.get('sslmode');
+        if (mode === 'production' && sslmode === 'disable') problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'has sslmode=disable, but production always connects to PostgreSQL over TLS with the server certificate verified; remove it' });
+        if (mode === 'local') postgresTls = !isLoopbackHost(url.hostname) || sslmode === 'require' || sslmode === 'verify-full';
+      }
+    }
+    if (postgresAuth === 'entra' && !postgresClientId && mode === 'production') problems.push({ variable: 'KEYWARD_POSTGRES_CLIENT_ID', message: 'is required for KEYWARD_POSTGRES_AUTH=entra (or set KEYWARD_WRITER_CLIENT_ID): the managed identity whose token signs in to PostgreSQL' });
+    if (postgresAuth === 'entra' && mode === 'local' && postgresUrl === undefined) problems.push({ variable: 'KEYWARD_POSTGRES_AUTH', message: 'is entra, but the PostgreSQL server npm start runs signs in with a password; set KEYWARD_POSTGRES_URL to an Azure server, or use password' });
+  }
+  if (values.KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE && engine !== 'sqlite') problems.push({ variable: 'KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE', message: 'only applies to KEYWARD_STORE=sqlite; remove it' });
+
   const publicUrl = values.KEYWARD_PUBLIC_URL as string | undefined;
   if (publicUrl && mode === 'production' && !publicUrl.startsWith('https://')) problems.push({ variable: 'KEYWARD_PUBLIC_URL', message: 'must start with https:// in production (download links travel through Teams to browsers)' });
   const organization = values.KEYWARD_EXCHANGE_ORGANIZATION as string | undefined;
@@ -179,6 +230,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dataDir,
     logLevel: values.KEYWARD_LOG_LEVEL as Config['logLevel'],
     shutdownGraceMs: values.KEYWARD_SHUTDOWN_GRACE_MS as number,
+    store: {
+      engine,
+      ...(postgresUrl ? { postgresUrl } : {}),
+      postgresAuth,
+      ...(postgresClientId ? { postgresClientId } : {}),
+      postgresTls,
+      poolSize: values.KEYWARD_POSTGRES_POOL_SIZE as number,
+      unsafeSqliteOnNetworkShare: values.KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE as boolean,
+    },
     bot: {
       appId,
       appType,
@@ -222,6 +282,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       // Only the emulator can issue tokens as Microsoft 365's own apps; against Azure it would only fail.
       wrapProbe: mode === 'local' && (values.KEYWARD_WRAP_PROBE as boolean),
     },
+    setup: { namePattern: values.KEYWARD_NAME_PATTERN as string },
     operations: {
       ...(publicUrl ? { publicUrl: publicUrl.replace(/\/$/, '') } : {}),
       downloadTtlMinutes: values.KEYWARD_DOWNLOAD_TTL_MINUTES as number,

@@ -103,6 +103,7 @@ export {
   validateSharePointAdminUrl,
   validateKeyVersion,
 } from './naming';
+export { DEFAULT_CONTAINER_NAME_PATTERN, type NameParts, containerNameFromPattern, namePatternProblem } from './nameSuggestions';
 
 export * from './spec';
 export {

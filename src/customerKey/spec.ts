@@ -139,6 +139,8 @@ export interface OfficerDraft {
 
 export interface HsmDraft {
   initialAdminObjectIds?: string[];
+  /** Officers chosen with the people picker (object ids); their names come from the directory. */
+  officerIds?: string[];
   softDeleteRetentionDays?: string;
   officers?: OfficerDraft[];
   quorum?: string;
@@ -184,6 +186,15 @@ export const fieldPaths = {
   initialAdminObjectIds: 'hsm.initialAdminObjectIds',
   softDeleteRetentionDays: 'hsm.softDeleteRetentionDays',
   officers: 'hsm.officers',
+  officerIds: 'hsm.officerIds',
+  /** One people picker per officer (any client can pick one person per picker; Teams can pick several in one). */
+  officerPick: (index: number) => `hsm.officerIds.${index}`,
+  /**
+   * The typed fallback beside a picker (`sites.A.subscriptionId.typed`, `approvers.A.typed`,
+   * `hsm.initialAdminObjectIds.typed`): where a value is not among the choices, or the client
+   * has no picker. Messages are kept at the picker's path.
+   */
+  typed: (path: string) => `${path}.typed`,
   officerName: (index: number) => `hsm.officers.${index}.displayName`,
   officerObjectId: (index: number) => `hsm.officers.${index}.objectId`,
   quorum: 'hsm.quorum',
@@ -192,7 +203,8 @@ export const fieldPaths = {
 } as const;
 
 /** The card (journey step) a field belongs to. */
-export function stepOfField(path: FieldPath): SetupStep {
+export function stepOfField(field: FieldPath): SetupStep {
+  const path = field.replace(/\.typed$/, '');
   if (path === 'protection' || path === 'workloads') return 'choice';
   if (/^sites\.[AB]\.(subscriptionId|resourceGroup|region)$/.test(path)) return 'sites';
   if (path.startsWith('sites.') || path === 'keySize' || path === 'accessModel') return 'names';

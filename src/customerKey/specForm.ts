@@ -37,7 +37,7 @@ const rawValue = z
 /** The field paths each step's card submits. */
 export const SETUP_STEP_FIELDS: Readonly<Record<SetupStep, readonly FieldPath[]>> = {
   choice: [fieldPaths.protection, fieldPaths.workloads],
-  sites: SITE_IDS.flatMap((s) => [fieldPaths.subscriptionId(s), fieldPaths.resourceGroup(s), fieldPaths.region(s)]),
+  sites: SITE_IDS.flatMap((s) => [fieldPaths.subscriptionId(s), fieldPaths.typed(fieldPaths.subscriptionId(s)), fieldPaths.resourceGroup(s), fieldPaths.region(s)]),
   names: [
     ...SITE_IDS.flatMap((s) => [
       ...WORKLOADS.map((w) => fieldPaths.vaultName(s, w)),
@@ -49,12 +49,15 @@ export const SETUP_STEP_FIELDS: Readonly<Record<SetupStep, readonly FieldPath[]>
   ],
   hsm: [
     fieldPaths.initialAdminObjectIds,
+    fieldPaths.typed(fieldPaths.initialAdminObjectIds),
+    fieldPaths.officerIds,
+    ...Array.from({ length: CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers }, (_, i) => fieldPaths.officerPick(i)),
     fieldPaths.softDeleteRetentionDays,
     ...Array.from({ length: CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers }, (_, i) => [fieldPaths.officerName(i), fieldPaths.officerObjectId(i)]).flat(),
     fieldPaths.quorum,
     fieldPaths.costAcknowledged,
   ],
-  approvers: SITE_IDS.map((s) => fieldPaths.approvers(s)),
+  approvers: SITE_IDS.flatMap((s) => [fieldPaths.approvers(s), fieldPaths.typed(fieldPaths.approvers(s))]),
 };
 
 function schemaFor(fields: readonly FieldPath[]) {
@@ -107,6 +110,17 @@ export function splitList(value: string): string[] {
 }
 
 /**
+ * A picker's choices and its typed fallback together, each value once (first seen wins). Either
+ * field may be absent from the submission; absent from both means "not submitted".
+ */
+function pickedAndTyped(picked: string | undefined, typed: string | undefined): string[] | undefined {
+  if (picked === undefined && typed === undefined) return undefined;
+  const out: string[] = [];
+  for (const value of [...splitList(picked ?? ''), ...splitList(typed ?? '')]) if (!out.some((v) => v.toLowerCase() === value.toLowerCase())) out.push(value);
+  return out;
+}
+
+/**
  * The draft fields one step's values describe. Only fields present in `values` appear, so the
  * result can be merged over an existing draft with `mergeDraft`.
  */
@@ -124,7 +138,9 @@ export function draftFromForm(step: SetupStep, values: SetupFormValues): Custome
     case 'sites': {
       for (const site of SITE_IDS) {
         const patch: SiteDraft = {};
-        const sub = get(fieldPaths.subscriptionId(site));
+        // A subscription typed in the fallback field replaces the one picked from the list.
+        const typedSub = get(fieldPaths.typed(fieldPaths.subscriptionId(site)))?.trim();
+        const sub = typedSub ? typedSub : get(fieldPaths.subscriptionId(site));
         const rg = get(fieldPaths.resourceGroup(site));
         const region = get(fieldPaths.region(site));
         if (sub !== undefined) patch.subscriptionId = sub;
@@ -155,11 +171,14 @@ export function draftFromForm(step: SetupStep, values: SetupFormValues): Custome
     }
     case 'hsm': {
       const hsm: HsmDraft = {};
-      const admins = get(fieldPaths.initialAdminObjectIds);
+      const admins = pickedAndTyped(get(fieldPaths.initialAdminObjectIds), get(fieldPaths.typed(fieldPaths.initialAdminObjectIds)));
+      const slots = Array.from({ length: CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers }, (_, i) => get(fieldPaths.officerPick(i)));
+      const officerIds = slots.some((slot) => slot !== undefined) || get(fieldPaths.officerIds) !== undefined ? pickedAndTyped([...slots, get(fieldPaths.officerIds)].filter((v) => v !== undefined).join(','), undefined) : undefined;
       const retention = get(fieldPaths.softDeleteRetentionDays);
       const quorum = get(fieldPaths.quorum);
       const ack = get(fieldPaths.costAcknowledged);
-      if (admins !== undefined) hsm.initialAdminObjectIds = splitList(admins);
+      if (admins !== undefined) hsm.initialAdminObjectIds = admins;
+      if (officerIds !== undefined) hsm.officerIds = officerIds;
       if (retention !== undefined) hsm.softDeleteRetentionDays = retention;
       if (quorum !== undefined) hsm.quorum = quorum;
       if (ack !== undefined) hsm.costAcknowledged = ack;
@@ -185,8 +204,8 @@ export function draftFromForm(step: SetupStep, values: SetupFormValues): Custome
     }
     case 'approvers': {
       for (const site of SITE_IDS) {
-        const value = get(fieldPaths.approvers(site));
-        if (value !== undefined) (draft.approvers ??= {})[site] = splitList(value);
+        const value = pickedAndTyped(get(fieldPaths.approvers(site)), get(fieldPaths.typed(fieldPaths.approvers(site))));
+        if (value !== undefined) (draft.approvers ??= {})[site] = value;
       }
       break;
     }
@@ -261,6 +280,7 @@ export function formValuesFromDraft(draft: CustomerKeyDraft): SetupFormValues {
   const hsm = draft.hsm;
   if (hsm) {
     if (hsm.initialAdminObjectIds) out[fieldPaths.initialAdminObjectIds] = hsm.initialAdminObjectIds.join(', ');
+    hsm.officerIds?.forEach((id, i) => set(fieldPaths.officerPick(i), id));
     set(fieldPaths.softDeleteRetentionDays, hsm.softDeleteRetentionDays);
     set(fieldPaths.quorum, hsm.quorum);
     set(fieldPaths.costAcknowledged, hsm.costAcknowledged);

@@ -52,6 +52,11 @@ export interface SpecValidationOptions {
   readonly requireKeyCustodians?: boolean;
   /** Client ids Keyward knows (its own managed identities), id → name, to catch them in object id fields. */
   readonly knownClientIds?: Readonly<Record<string, string>>;
+  /**
+   * Display names from the directory, by lower-case object id: the names of officers chosen with
+   * the people picker (the card sends only their object ids).
+   */
+  readonly displayNames?: Readonly<Record<string, string>>;
 }
 
 /** Messages by field path. */
@@ -365,6 +370,21 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
     let officersOk = true;
     const rows = h.officers ?? [];
     let filled = 0;
+    // Officers picked from the directory first (names from the directory), then typed rows.
+    for (const picked of (h.officerIds ?? []).map((v) => v.trim()).filter((v) => v !== '')) {
+      filled++;
+      const problem = validateObjectId(picked, { role: say('name.role.officer', 'security-domain officer'), knownClientIds: options.knownClientIds });
+      const id = picked.toLowerCase();
+      const name = options.displayNames?.[id];
+      if (problem) m.error(fieldPaths.officerIds, problem);
+      else if (officers.some((o) => o.objectId === id)) m.error(fieldPaths.officerIds, say('spec.officers.chosenTwice', `${picked} is chosen twice. Each share of the security domain must be held by a different person.`, { id: picked }));
+      else if (!name) m.error(fieldPaths.officerIds, say('spec.officers.notFound', `Keyward could not find ${picked} in your directory. Choose the officer again from the list.`, { id: picked }));
+      else {
+        officers.push({ objectId: id, displayName: name });
+        continue;
+      }
+      officersOk = false;
+    }
     rows.forEach((row, i) => {
       const name = trim(row.displayName);
       const oid = trim(row.objectId);

@@ -136,6 +136,14 @@ export class ExecutorService {
    */
   async reconcile(): Promise<void> {
     const now = this.deps.clock.now().getTime();
+    // Runs nobody drives any more (their process died, or stopped without letting go): once the
+    // lease has lapsed, this process takes them over; the run resumes at the step's check.
+    for (const run of await this.deps.store.list({ statuses: ['running', 'waitingForInput'] })) {
+      if (this.active.has(run.id) || this.stopping) continue;
+      const lease = await this.deps.store.lease(run.id);
+      if (lease && lease.expiresAtMs > now) continue;
+      if (run.status === 'running' || (await this.inputsComplete(run))) this.kick(run.id);
+    }
     for (const run of await this.deps.store.list({ statuses: ['stopped'] })) {
       if (run.retryUntil && now >= Date.parse(run.retryUntil)) await this.failForGood(run, 'the execution window closed before anyone retried');
     }

@@ -8,7 +8,7 @@ import type { ExecutorSettings } from './executorSettings';
 import type { ReadinessService } from './readinessService';
 import { backoffDelay, isTransient } from './retryPolicy';
 import { doneCount, progressBar, progressLine } from './runProgress';
-import type { RunArtifactStore, RunStore } from './runStore';
+import type { LeaseFence, RunArtifactStore, RunStore } from './runStore';
 import type { NewJournalEntry, Run, RunError, StepState } from './runTypes';
 import type { SecurityDomainVault } from './securityDomainVault';
 import type { StepContext, StepHandler, StepHandlers } from './stepHandler';
@@ -90,14 +90,16 @@ export class PlanRunner {
   async drive(runId: string): Promise<Run | undefined> {
     const initial = await this.deps.store.get(runId);
     if (!initial || (initial.status !== 'running' && initial.status !== 'waitingForInput')) return initial;
-    if (!(await this.acquire(runId))) return undefined;
+    const token = await this.acquire(runId);
+    if (token === undefined) return undefined;
+    const fence = { owner: this.deps.owner, token };
     let lost = false;
     let renewing: Promise<void> | undefined;
     const renew = () => {
       // One renewal at a time; a store error is not a lost lease (the next commit's
       // compare-and-set still stops us if another process took the run over meanwhile).
       renewing ??= this.deps.store
-        .renewLease(runId, this.deps.owner, this.deps.clock.now().getTime(), this.deps.settings.leaseTtlMs)
+        .renewLease(runId, this.deps.owner, token, this.deps.clock.now().getTime(), this.deps.settings.leaseTtlMs)
         .then(
           (held) => {
             if (!held) lost = true;
@@ -111,7 +113,7 @@ export class PlanRunner {
       // Read again under the lease: the holder before us may have moved the run meanwhile.
       const current = await this.deps.store.get(runId);
       if (!current || (current.status !== 'running' && current.status !== 'waitingForInput')) return current;
-      const drive = new Drive(this, current, () => lost);
+      const drive = new Drive(this, current, fence, () => lost);
       return await withCorrelation(current.requestId, () => drive.execute());
     } catch (error) {
       if (error instanceof Interrupted) {
@@ -122,20 +124,22 @@ export class PlanRunner {
     } finally {
       stopHeartbeat();
       await renewing;
-      await this.deps.store.releaseLease(runId, this.deps.owner).catch((error: unknown) => this.logger.warn({ runId, err: toAppError(error).message }, 'could not release the run lease; it lapses on its own'));
+      await this.deps.store.releaseLease(runId, this.deps.owner, token).catch((error: unknown) => this.logger.warn({ runId, err: toAppError(error).message }, 'could not release the run lease; it lapses on its own'));
     }
   }
 
-  private async acquire(runId: string): Promise<boolean> {
+  /** The lease's fencing token, or undefined when another process holds the run. */
+  private async acquire(runId: string): Promise<number | undefined> {
     const { store, clock, owner, settings } = this.deps;
     const now = clock.now().getTime();
-    if (await store.acquireLease(runId, owner, now, settings.leaseTtlMs)) return true;
+    const token = await store.acquireLease(runId, owner, now, settings.leaseTtlMs);
+    if (token !== undefined) return token;
     const holder = await store.lease(runId);
     if (holder && this.deps.ownerIsDead?.(holder.owner)) {
       this.logger.warn({ runId, holder: holder.owner }, 'the process that held this run is gone; taking it over');
       return store.acquireLease(runId, owner, now, settings.leaseTtlMs, holder.owner);
     }
-    return false;
+    return undefined;
   }
 
   /** @internal for Drive */
@@ -156,6 +160,8 @@ class Drive {
   constructor(
     private readonly runner: PlanRunner,
     initial: Run,
+    /** Every write of this drive carries the lease it holds: once the lease moved on, writes are refused. */
+    private readonly fence: LeaseFence,
     private readonly leaseLost: () => boolean,
   ) {
     const internals = runner.internals;
@@ -407,7 +413,7 @@ class Drive {
   private async commit(change: (run: Run) => Run, journal: readonly NewJournalEntry[]): Promise<void> {
     this.interruptIfNeeded();
     const next: Run = { ...change(this.run), version: this.run.version + 1, updatedAt: this.now() };
-    if (!(await this.deps.store.commit(next, this.run.version, journal))) throw new Interrupted('leaseLost');
+    if (!(await this.deps.store.commit(next, this.run.version, journal, this.fence))) throw new Interrupted('leaseLost');
     this.current = next;
   }
 

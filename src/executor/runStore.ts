@@ -1,9 +1,17 @@
 import type { JournalEntry, NewJournalEntry, Run, RunStatus } from './runTypes';
 
-/** The holder of a run's lease and until when it holds it (epoch ms). */
+/** The holder of a run's lease, until when it holds it (epoch ms), and its fencing token. */
 export interface RunLease {
   owner: string;
   expiresAtMs: number;
+  /** Grows with every acquisition; a write fenced with an older token is refused. */
+  token: number;
+}
+
+/** Who may write a run: the lease holder with the token it got (a lapsed holder's writes are refused). */
+export interface LeaseFence {
+  owner: string;
+  token: number;
 }
 
 /**
@@ -19,10 +27,11 @@ export interface RunStore {
   list(filter?: { statuses?: readonly RunStatus[] }): Promise<Run[]>;
   /**
    * Replaces the run only if its version is still `expectedVersion` (`next.version` must be
-   * `expectedVersion + 1`) and appends `journal` in the same transaction. False = someone else
-   * changed it first; nothing was written.
+   * `expectedVersion + 1`) and appends `journal` in the same transaction. With `fence`, only while
+   * that owner still holds the lease with that token. False = someone else changed it first, or
+   * the lease moved on; nothing was written.
    */
-  commit(next: Run, expectedVersion: number, journal: readonly NewJournalEntry[]): Promise<boolean>;
+  commit(next: Run, expectedVersion: number, journal: readonly NewJournalEntry[], fence?: LeaseFence): Promise<boolean>;
   journal(runId: string): Promise<JournalEntry[]>;
   /**
    * Appends journal lines without changing the run (for events from outside the lease holder, such
@@ -34,12 +43,14 @@ export interface RunStore {
   lease(runId: string): Promise<RunLease | undefined>;
   /**
    * Takes the lease when it is free, expired, already ours, or held by `replacing` (a holder the
-   * caller proved dead). Compare-and-set in one statement: two processes never both get it.
+   * caller proved dead), and returns its fencing token — greater than any token handed out for
+   * this run before; undefined when someone else holds it. Compare-and-set in one statement: two
+   * processes never both get it.
    */
-  acquireLease(runId: string, owner: string, nowMs: number, ttlMs: number, replacing?: string): Promise<boolean>;
-  /** Extends our lease; false = we lost it (stop working on the run at once). */
-  renewLease(runId: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean>;
-  releaseLease(runId: string, owner: string): Promise<void>;
+  acquireLease(runId: string, owner: string, nowMs: number, ttlMs: number, replacing?: string): Promise<number | undefined>;
+  /** Extends our lease (same owner and token); false = we lost it (stop working on the run at once). */
+  renewLease(runId: string, owner: string, token: number, nowMs: number, ttlMs: number): Promise<boolean>;
+  releaseLease(runId: string, owner: string, token: number): Promise<void>;
 }
 
 /** A key backup Keyward wrote (the file is in the configured backup directory, never in chat). */

@@ -1,9 +1,15 @@
-import { appError, newId, say, sentences, withoutTransaction, type Atomic, type Clock, type Logger, type Message } from '../core';
+import { appError, isGuid, newId, say, sentences, toAppError, withoutTransaction, type Atomic, type Clock, type Logger, type Message } from '../core';
 import type { AzureReader } from '../azure/ports';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { SubmitRequest } from '../approvals/submitRequest';
 import {
+  AZURE_REGIONS,
+  DEFAULT_CONTAINER_NAME_PATTERN,
+  MANDATORY_RETENTION_FEATURE,
+  SITE_IDS,
+  WORKLOADS,
   buildSetupPlan,
+  containerNameFromPattern,
   containerResourceId,
   fieldPaths,
   nameKey,
@@ -19,8 +25,11 @@ import {
   validateSetupStep,
   validateSpec,
   type CustomerKeyDraft,
+  type AzureRegion,
   type CustomerKeySpec,
   type NameTarget,
+  type SiteId,
+  type Workload,
   type PreflightTargets,
   type FieldMessages,
   type Plan,
@@ -30,7 +39,7 @@ import {
   type SpecValidationOptions,
 } from '../customerKey';
 import { observePreflight } from './observePreflight';
-import { isOpen, type JourneyOwner, type JourneyStore, type SetupJourney, type SetupStage, type PreflightResult } from './setupJourney';
+import { isOpen, type JourneyOwner, type JourneyStore, type NameSuggestion, type RegionChoice, type SetupChoices, type SetupJourney, type SetupStage, type PreflightResult } from './setupJourney';
 
 export interface SetupJourneyDeps {
   store: JourneyStore;
@@ -49,7 +58,19 @@ export interface SetupJourneyDeps {
   preflightMaxAgeMs?: number;
   /** The store's unit of work: audit record and journey change commit together (unit tests over fakes may leave it out). */
   atomic?: Atomic;
+  /** The organisation's naming pattern for suggested vault and HSM names (KEYWARD_NAME_PATTERN). */
+  namePattern?: string;
+  /**
+   * The groups the approval policy names: custodians must be members of one (they become voters on
+   * their key's changes, so the policy, not the requester, decides who they can be).
+   */
+  custodianGroups?(): ReadonlyArray<{ name: string; members: readonly string[] }>;
 }
+
+/** How many `{nn}` attempts a suggested name gets before the card says none was free. */
+const NAME_ATTEMPTS = 20;
+/** How long listed subscriptions and regions stay fresh on the sites card. */
+const CHOICES_MAX_AGE_MS = 15 * 60 * 1000;
 
 /** A lost compare-and-set inside a unit: thrown to roll the unit back, caught right outside it. */
 class LostRace extends Error {}
@@ -125,29 +146,36 @@ export class SetupJourneyService {
     const form = parseSetupForm(step, payload);
     if (!form.ok) return await this.save(journey, { errors: form.errors, warnings: {}, notice: undefined }, actor, 'journey.step.refused', 'denied', { step, fields: Object.keys(form.errors) });
     const draft = mergeDraft(journey.draft, draftFromForm(step, form.values));
-    const options = this.deps.validationOptions();
+    // People named on this card are looked up in the directory first (existence, names).
+    let choices = step === 'hsm' || step === 'approvers' ? await this.lookUpPeople(peopleOnCard(step, draft), journey.choices) : journey.choices;
+    if (step === 'sites') choices = await this.regionsForTypedSubscriptions(draft, choices);
+    const options = this.validation(choices);
     const check = validateSetupStep(step, draft, options);
     let errors: Record<string, Message> = { ...check.errors };
     const warnings: Record<string, Message> = { ...check.warnings };
 
+    if (step === 'sites') Object.assign(errors, regionErrors(draft, choices, errors));
+    if (step === 'hsm' || step === 'approvers') Object.assign(errors, this.peopleErrors(step, draft, choices, errors, warnings));
     if (check.ok && step === 'names') Object.assign(errors, await this.nameErrors(draft, warnings));
     if (Object.keys(errors).length > 0) {
-      return await this.save(journey, { draft, errors, warnings, notice: undefined }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
+      return await this.save(journey, { draft, choices, errors, warnings, notice: undefined }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
     }
 
     const next = nextStage(step, draft);
     if (next !== 'preflight') {
-      return await this.save(journey, { draft, stage: next, errors: {}, warnings, notice: undefined }, actor, 'journey.step.completed', 'success', { step });
+      choices = await this.choicesFor(next, draft, choices);
+      return await this.save(journey, { draft, choices, stage: next, errors: {}, warnings, notice: undefined }, actor, 'journey.step.completed', 'success', { step });
     }
     // Last card: the whole spec must hold together before anything is checked in Azure.
     const whole = validateSpec(draft, options);
     if (!whole.ok) {
       const first = firstStageWithErrors(whole.errors, draft);
       errors = whole.errors;
-      return await this.save(journey, { draft, stage: first, errors, warnings: whole.warnings, notice: say('setupJourney.notice.revalidate', 'Some earlier answers no longer fit together; fix the fields marked below.') }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
+      return await this.save(journey, { draft, choices, stage: first, errors, warnings: whole.warnings, notice: say('setupJourney.notice.revalidate', 'Some earlier answers no longer fit together; fix the fields marked below.') }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
     }
     const preflight = await this.runPreflightFor(whole.spec, journey.preflight);
-    return await this.save(journey, { draft, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+    const checked = await this.save(journey, { draft, choices, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+    return preflight.ready && checked.stage === 'preflight' && checked.version === journey.version + 1 ? await this.planFor(checked, actor, whole.spec, preflight) : checked;
   }
 
   /**
@@ -166,7 +194,8 @@ export class SetupJourneyService {
     const stages = stagesFor(draft);
     const index = stages.indexOf(journey.stage);
     const previous = stages[Math.max(0, index - 1)] ?? 'choice';
-    return await this.save(journey, { draft, stage: previous, errors: {}, warnings: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: previous });
+    const choices = await this.choicesFor(previous, draft, journey.choices);
+    return await this.save(journey, { draft, choices, stage: previous, errors: {}, warnings: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: previous });
   }
 
   /** Jump to a parameter card to change it (from the preflight or preview cards). */
@@ -175,7 +204,8 @@ export class SetupJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (!stagesFor(journey.draft).includes(step)) throw appError('ValidationFailed', say('setupJourney.noSuchCard', `There is no "${step}" card for this journey.`, { step }));
-    return await this.save(journey, { stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: step });
+    const choices = await this.choicesFor(step, journey.draft, journey.choices);
+    return await this.save(journey, { choices, stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: step });
   }
 
   /** Re-runs the read-only checks (e.g. after registering the mandatory retention feature). */
@@ -185,7 +215,9 @@ export class SetupJourneyService {
     const journey = loaded.journey;
     const spec = this.specOf(journey);
     const preflight = await this.runPreflightFor(spec, journey.preflight);
-    return await this.save(journey, { stage: 'preflight', preflight, plan: undefined, planHash: undefined, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+    const checked = await this.save(journey, { stage: 'preflight', preflight, plan: undefined, planHash: undefined, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+    // All green: straight on to the plan (one click fewer; the checks stay on the preview card).
+    return preflight.ready && checked.version === journey.version + 1 ? await this.planFor(checked, actor, spec, preflight) : checked;
   }
 
   /** Builds the plan from a green preflight and shows it for review. */
@@ -200,10 +232,15 @@ export class SetupJourneyService {
     if (!preflight.ready) {
       return await this.save(journey, { stage: 'preflight', preflight, notice: say('setupJourney.notice.notGreen', 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.') }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
     }
+    journey = await this.planFor(journey, actor, spec, preflight);
+    return journey;
+  }
+
+  /** Builds the plan after green checks and shows it for review (audited with its hash). */
+  private async planFor(journey: SetupJourney, actor: JourneyOwner, spec: CustomerKeySpec, preflight: PreflightResult): Promise<SetupJourney> {
     const plan = buildSetupPlan(spec, await this.deps.planContext());
     const hash = planHash(plan);
-    journey = await this.save(journey, { stage: 'preview', preflight, plan, planHash: hash, notice: undefined }, actor, 'journey.plan.built', 'success', { steps: plan.steps.length }, hash);
-    return journey;
+    return await this.save(journey, { stage: 'preview', preflight, plan, planHash: hash, notice: undefined }, actor, 'journey.plan.built', 'success', { steps: plan.steps.length }, hash);
   }
 
   /**
@@ -284,7 +321,7 @@ export class SetupJourneyService {
   }
 
   private specOf(journey: SetupJourney): CustomerKeySpec {
-    const result = validateSpec(journey.draft, this.deps.validationOptions());
+    const result = validateSpec(journey.draft, this.validation(journey.choices));
     if (!result.ok) throw appError('ValidationFailed', say('setupJourney.invalidNow', 'Some answers are not valid any more; edit the marked cards.'), { fields: Object.keys(result.errors) });
     return result.spec;
   }
@@ -318,6 +355,175 @@ export class SetupJourneyService {
       const field = target.kind === 'vault' && target.workload ? fieldPaths.vaultName(target.site, target.workload) : fieldPaths.hsmName(target.site);
       if (line.status === 'fail') errors[field] = sentences(line.detail, line.fix?.text);
       else if (line.status === 'warn' || line.status === 'unknown') warnings[field] = line.detail;
+    }
+    return errors;
+  }
+
+  // ------------------------------------------------------------------------------ choices
+
+  /** Validation options with what the journey read from the tenant: the regions, people's names. */
+  private validation(choices: SetupChoices | undefined): SpecValidationOptions {
+    const base = this.deps.validationOptions();
+    const regions = regionCatalogue(choices);
+    const displayNames = Object.fromEntries(Object.entries(choices?.people ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    return { ...base, ...(regions ? { regions } : {}), displayNames };
+  }
+
+  /** What the card of `stage` offers, read now if missing or stale (never inside a unit of work). */
+  private async choicesFor(stage: SetupStage, draft: CustomerKeyDraft, choices: SetupChoices | undefined): Promise<SetupChoices | undefined> {
+    if (stage === 'sites') {
+      const fresh = choices?.subscriptions && this.deps.clock.now().getTime() - Date.parse(choices.at) < CHOICES_MAX_AGE_MS;
+      return fresh ? choices : await this.siteChoices(choices);
+    }
+    if (stage === 'names') return await this.nameChoices(draft, choices);
+    return choices;
+  }
+
+  /**
+   * The subscriptions the reader identity sees (name, id, state, mandatory retention state) and
+   * each one's own regions. A subscription that cannot be read shows without them; if the list
+   * itself fails, the card asks for ids and says why.
+   */
+  private async siteChoices(previous: SetupChoices | undefined): Promise<SetupChoices> {
+    const at = this.now();
+    const { reader } = this.deps;
+    let listed;
+    try {
+      listed = await reader.listSubscriptions();
+    } catch (error) {
+      const failure = toAppError(error);
+      this.deps.logger.warn({ code: failure.code }, 'could not list subscriptions for the sites card');
+      return { ...previous, at, subscriptions: undefined, subscriptionsUnavailable: say('setupJourney.subscriptionsUnavailable', `${failure.message} (${failure.code})`, { message: failure.said ?? failure.message, code: failure.code }) };
+    }
+    const wanted = listed.filter((s) => s.state !== 'Deleted').slice(0, 50);
+    const rows = await Promise.all(
+      wanted.map(async (s) => {
+        const [retention, locations] = await Promise.all([
+          reader.getFeatureState(s.subscriptionId, MANDATORY_RETENTION_FEATURE.providerNamespace, MANDATORY_RETENTION_FEATURE.featureName).catch(() => 'Unknown'),
+          reader.listLocations(s.subscriptionId).catch(() => undefined),
+        ]);
+        return { subscription: { subscriptionId: s.subscriptionId.toLowerCase(), displayName: s.displayName ?? s.subscriptionId, state: s.state, retention }, locations };
+      }),
+    );
+    const regions: Record<string, RegionChoice[]> = { ...previous?.regions };
+    for (const row of rows) if (row.locations) regions[row.subscription.subscriptionId] = row.locations.map(regionChoiceOf);
+    return { ...previous, at, subscriptions: rows.map((row) => row.subscription), subscriptionsUnavailable: undefined, regions };
+  }
+
+  /** A subscription typed by hand (not in the list): read its own regions to check the chosen one. */
+  private async regionsForTypedSubscriptions(draft: CustomerKeyDraft, choices: SetupChoices | undefined): Promise<SetupChoices | undefined> {
+    let out = choices;
+    for (const site of SITE_IDS) {
+      const id = (draft.sites?.[site]?.subscriptionId ?? '').trim().toLowerCase();
+      if (!isGuid(id) || out?.regions?.[id]) continue;
+      const locations = await this.deps.reader.listLocations(id).catch(() => undefined);
+      if (locations) out = { ...out, at: out?.at ?? this.now(), regions: { ...out?.regions, [id]: locations.map(regionChoiceOf) } };
+    }
+    return out;
+  }
+
+  /**
+   * Vault or HSM names from the organisation's pattern, each checked free in Azure (taken names
+   * and soft-deleted ones move `{nn}` on), for the names card to open with. Kept while the sites
+   * and workloads stay the same.
+   */
+  private async nameChoices(draft: CustomerKeyDraft, choices: SetupChoices | undefined): Promise<SetupChoices | undefined> {
+    const pattern = this.deps.namePattern ?? DEFAULT_CONTAINER_NAME_PATTERN;
+    const wanted = containersOf(draft);
+    const known = choices?.names ?? {};
+    if (wanted.length > 0 && wanted.every((w) => known[w.path])) return choices;
+    const names: Record<string, NameSuggestion> = {};
+    const taken = new Set<string>();
+    let pending = wanted.map((w) => ({ ...w, n: 1 }));
+    for (let round = 0; round < NAME_ATTEMPTS && pending.length > 0; round += 1) {
+      const candidates = pending.map((w) => {
+        let name = containerNameFromPattern(pattern, { kind: w.kind, workload: w.workload, site: w.site, n: w.n });
+        // Two containers of this journey never get the same name.
+        while (taken.has(name) && w.n < 99) name = containerNameFromPattern(pattern, { kind: w.kind, workload: w.workload, site: w.site, n: ++w.n });
+        taken.add(name);
+        return { ...w, name };
+      });
+      const targets = candidates.map((c) => nameTarget(draft, c.site, c.kind, c.name, c.workload));
+      const observations = await observePreflight(this.deps.reader, emptyTargets({ names: targets, subscriptions: subscriptionsOf(draft) }));
+      const next: typeof pending = [];
+      candidates.forEach((c, i) => {
+        const line = nameLine(targets[i]!, observations.names?.[targets[i]!.key]);
+        // Only a name nobody uses: one that exists where the plan would put it belongs to an earlier setup.
+        if (line.status === 'pass') names[c.path] = { name: c.name, available: true };
+        else if (line.status === 'unknown') names[c.path] = { name: c.name, available: 'unknown' };
+        else {
+          names[c.path] = { name: c.name, available: false };
+          next.push({ ...c, n: c.n + 1 });
+        }
+      });
+      pending = next;
+    }
+    return { ...choices, at: choices?.at ?? this.now(), names };
+  }
+
+  /** Looks up in the directory the people a card names that were not looked up yet. */
+  private async lookUpPeople(ids: readonly string[], choices: SetupChoices | undefined): Promise<SetupChoices | undefined> {
+    const people: Record<string, string | null> = { ...choices?.people };
+    const missing = [...new Set(ids.map((id) => id.trim().toLowerCase()))].filter((id) => isGuid(id) && !(id in people));
+    if (missing.length === 0) return choices;
+    await Promise.all(
+      missing.map(async (id) => {
+        try {
+          const user = await this.deps.reader.getUser(id);
+          people[id] = user && user.accountEnabled !== false ? user.displayName : null;
+        } catch (error) {
+          // Not known either way: not stored, so the next submit asks again.
+          this.deps.logger.warn({ code: toAppError(error).code }, 'could not look up a person in the directory');
+        }
+      }),
+    );
+    return { ...choices, at: choices?.at ?? this.now(), people };
+  }
+
+  /**
+   * People the directory does not know (or whose account is disabled) are refused at their field;
+   * custodians must also be members of a group the approval policy names.
+   */
+  private peopleErrors(step: 'hsm' | 'approvers', draft: CustomerKeyDraft, choices: SetupChoices | undefined, already: Record<string, Message>, warnings: Record<string, Message>): Record<string, Message> {
+    const errors: Record<string, Message> = {};
+    const people = choices?.people ?? {};
+    const add = (into: Record<string, Message>, path: string, message: Message) => {
+      if (already[path]) return;
+      const before = into[path];
+      into[path] = before ? sentences(before, message) : message;
+    };
+    const unknownPerson = (id: string) => say('setupJourney.person.unknown', `${id} is not an active user in your tenant (Microsoft Graph found no enabled user with this object id). Choose the person from the list.`, { id });
+    const notChecked = (id: string) => say('setupJourney.person.notChecked', `Keyward could not look ${id} up in the directory just now; it checks again when you press Next.`, { id });
+    const check = (path: string, ids: readonly string[], onUnknown: 'error' | 'warning') => {
+      for (const raw of ids) {
+        const id = raw.trim().toLowerCase();
+        if (!isGuid(id)) continue; // the validators say what is wrong with it
+        if (!(id in people)) add(warnings, path, notChecked(id));
+        else if (people[id] === null) add(onUnknown === 'error' ? errors : warnings, path, onUnknown === 'error' ? unknownPerson(id) : say('setupJourney.person.notAUser', `${id} is not a user in your tenant; if it is a group or an application, make sure that is intended.`, { id }));
+      }
+    };
+    if (step === 'hsm') {
+      // Initial administrators may be groups or service principals: a warning. Officers hand in certificates on cards: people.
+      check(fieldPaths.initialAdminObjectIds, draft.hsm?.initialAdminObjectIds ?? [], 'warning');
+      check(fieldPaths.officerIds, draft.hsm?.officerIds ?? [], 'error');
+      (draft.hsm?.officers ?? []).forEach((row, i) => check(fieldPaths.officerObjectId(i), [row.objectId ?? ''], 'error'));
+      return errors;
+    }
+    const groups = this.deps.custodianGroups?.() ?? [];
+    for (const site of SITE_IDS) {
+      const path = fieldPaths.approvers(site);
+      const ids = draft.approvers?.[site] ?? [];
+      check(path, ids, 'error');
+      if (groups.length === 0) continue;
+      for (const raw of ids) {
+        const id = raw.trim().toLowerCase();
+        if (!isGuid(id) || people[id] === null) continue;
+        if (!groups.some((group) => group.members.includes(id))) {
+          const who = people[id] ?? id;
+          const names = groups.map((g) => g.name).join(', ');
+          add(errors, path, say('setupJourney.person.notInGroup', `${who} is not in a group the approval policy names (${names}). Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.`, { who, groups: names }));
+        }
+      }
     }
     return errors;
   }
@@ -387,7 +593,8 @@ function firstStageWithErrors(errors: FieldMessages, draft: { protection?: strin
   return order.find((stage) => steps.includes(stage)) ?? 'choice';
 }
 
-function stageOfPath(path: string): SetupStage {
+function stageOfPath(field: string): SetupStage {
+  const path = field.replace(/\.typed$/, '');
   if (path === 'protection' || path === 'workloads') return 'choice';
   if (/^sites\.[AB]\.(subscriptionId|resourceGroup|region)$/.test(path)) return 'sites';
   if (path.startsWith('sites.') || path === 'keySize' || path === 'accessModel') return 'names';
@@ -463,4 +670,62 @@ function subscriptionsOf(draft: CustomerKeyDraft): PreflightTargets['subscriptio
 
 function emptyTargets(partial: Partial<PreflightTargets>): PreflightTargets {
   return { subscriptions: [], mandatoryRetention: [], resourceGroups: [], names: [], hsmQuotas: [], hsmLocations: [], permissions: [], servicePrincipals: [], ...partial };
+}
+
+/** Whom a card names: custodians, or the HSM's administrators and officers. */
+function peopleOnCard(step: 'hsm' | 'approvers', draft: CustomerKeyDraft): string[] {
+  if (step === 'approvers') return [...(draft.approvers?.A ?? []), ...(draft.approvers?.B ?? [])];
+  return [...(draft.hsm?.initialAdminObjectIds ?? []), ...(draft.hsm?.officerIds ?? []), ...(draft.hsm?.officers ?? []).map((row) => row.objectId ?? '')];
+}
+
+function regionChoiceOf(location: { name: string; displayName: string; geography?: string; pairedRegion?: string }): RegionChoice {
+  const known = AZURE_REGIONS.find((r) => r.name === location.name);
+  const geography = location.geography ?? known?.geography;
+  const paired = location.pairedRegion ?? known?.pairedRegion ?? undefined;
+  return { name: location.name, displayName: location.displayName, ...(geography ? { geography } : {}), ...(paired ? { pairedRegion: paired } : {}) };
+}
+
+/** The regions the listed subscriptions may use, as the rules' region catalogue (absent: the built-in list). */
+function regionCatalogue(choices: SetupChoices | undefined): AzureRegion[] | undefined {
+  const all = new Map<string, AzureRegion>();
+  for (const list of Object.values(choices?.regions ?? {})) {
+    for (const region of list) if (!all.has(region.name)) all.set(region.name, { name: region.name, displayName: region.displayName, geography: region.geography ?? '', pairedRegion: region.pairedRegion ?? null });
+  }
+  return all.size > 0 ? [...all.values()] : undefined;
+}
+
+/** A region the chosen subscription cannot use (its own locations list says so). */
+function regionErrors(draft: CustomerKeyDraft, choices: SetupChoices | undefined, already: Record<string, Message>): Record<string, Message> {
+  const errors: Record<string, Message> = {};
+  for (const site of SITE_IDS) {
+    const s = draft.sites?.[site];
+    const subscriptionId = (s?.subscriptionId ?? '').trim().toLowerCase();
+    const region = (s?.region ?? '').trim().toLowerCase().replace(/\s+/g, '');
+    const own = choices?.regions?.[subscriptionId];
+    const path = fieldPaths.region(site);
+    if (!own || region === '' || already[path]) continue;
+    if (!own.some((r) => r.name === region || r.displayName.toLowerCase().replace(/\s+/g, '') === region)) {
+      const name = choices?.subscriptions?.find((sub) => sub.subscriptionId === subscriptionId)?.displayName ?? subscriptionId;
+      const typed = s?.region ?? region;
+      errors[path] = say('setupJourney.region.notAllowed', `${typed} is not among the regions subscription ${name} may use. Choose one of its regions from the list.`, { region: typed, subscription: name });
+    }
+  }
+  return errors;
+}
+
+/** The vaults (one per workload) or HSM of each site, with the field path of its name. */
+function containersOf(draft: CustomerKeyDraft): Array<{ path: string; site: SiteId; kind: 'vault' | 'managedHsm'; workload?: Workload }> {
+  const workloads = (draft.workloads ?? []).filter((w): w is Workload => (WORKLOADS as readonly string[]).includes(w));
+  const out: Array<{ path: string; site: SiteId; kind: 'vault' | 'managedHsm'; workload?: Workload }> = [];
+  for (const site of SITE_IDS) {
+    if (draft.protection === 'managedHsm') out.push({ path: fieldPaths.hsmName(site), site, kind: 'managedHsm' });
+    else for (const workload of workloads) out.push({ path: fieldPaths.vaultName(site, workload), site, kind: 'vault', workload });
+  }
+  return out;
+}
+
+function nameTarget(draft: CustomerKeyDraft, site: SiteId, kind: 'vault' | 'managedHsm', name: string, workload: Workload | undefined): NameTarget {
+  const s = draft.sites?.[site] ?? {};
+  const location = { subscriptionId: (s.subscriptionId ?? '').trim().toLowerCase(), resourceGroup: (s.resourceGroup ?? '').trim() };
+  return { key: nameKey(kind, name), site, kind, name, workload: workload ?? null, expectedResourceId: containerResourceId({ containerKind: kind, containerName: name, ...location }), region: s.region ?? '' };
 }

@@ -120,15 +120,31 @@ const PAGE = 2000;
 export class SqlAuditStore implements AuditStore, AuditDigestStore {
   constructor(private readonly db: SqlDatabase) {}
 
+  /**
+   * Inside a unit of work: takes the chain's append lock now rather than at the first append, for
+   * units that read state, decide, audit and then compare-and-set it (an approval's vote). Units
+   * that audit take turns at the append anyway; taking the turn before the read means a unit never
+   * decides on a row another unit is about to change, so concurrent clicks on one request queue up
+   * instead of failing their compare-and-set (PostgreSQL; SQLite's write lock already does this).
+   */
+  async reserve(): Promise<void> {
+    if (this.db.inUnit()) await this.db.lock('keyward.audit.append');
+  }
+
   appendWith(build: (head: AuditAnchor | undefined) => AuditRecord): Promise<AuditRecord> {
-    // One unit (or a savepoint of the caller's): read the head, chain, insert, move the head. The
-    // lock makes appends from every process take turns, so no two records ever chain onto the
-    // same predecessor (SQLite's write lock already does that; PostgreSQL needs it said).
-    return this.db.atomic(async () => {
+    // One unit (its own, or the caller's: the record commits with the change it records): read the
+    // head, chain, insert, move the head. The lock makes appends from every process take turns, so
+    // no two records ever chain onto the same predecessor (SQLite's write lock already does that;
+    // PostgreSQL needs it said). Four statements: appends are on every click's path.
+    const append = async (): Promise<AuditRecord> => {
       await this.db.lock('keyward.audit.append');
-      const head = await this.storedHead();
-      const last = await this.db.get<AuditAnchor>('SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1');
-      const lastSequence = Number(last?.sequence ?? 0);
+      const ends = await this.db.get<{ head_sequence: number | null; head_hash: string | null; last_sequence: number | null; last_hash: string | null }>(
+        `SELECT (SELECT sequence FROM audit_head WHERE id = 1) AS head_sequence, (SELECT hash FROM audit_head WHERE id = 1) AS head_hash,
+                (SELECT sequence FROM audit_log ORDER BY sequence DESC LIMIT 1) AS last_sequence, (SELECT hash FROM audit_log ORDER BY sequence DESC LIMIT 1) AS last_hash`,
+      );
+      const head: AuditAnchor | undefined = ends?.head_sequence != null && ends.head_hash != null ? { sequence: Number(ends.head_sequence), hash: ends.head_hash } : undefined;
+      const last = ends?.last_sequence != null && ends.last_hash != null ? { sequence: Number(ends.last_sequence), hash: ends.last_hash } : undefined;
+      const lastSequence = last?.sequence ?? 0;
       if ((head?.sequence ?? 0) !== lastSequence || (head && last && head.hash !== last.hash)) {
         throw appError('AuditChainBroken', `The audit log ends at record ${lastSequence} but its head says ${head?.sequence ?? 0}; refusing to extend it. Run "npm run audit -- verify".`, {
           headSequence: head?.sequence ?? 0,
@@ -136,9 +152,12 @@ export class SqlAuditStore implements AuditStore, AuditDigestStore {
         });
       }
       const record = build(head);
-      await this.db.run(
+      // RETURNING hands back the row as stored: the hash must cover exactly that text. If it does
+      // not (text the engine cannot keep as given), refuse and roll back rather than leave a
+      // record that never verifies.
+      const stored = await this.db.get<AuditRow>(
         `INSERT INTO audit_log (sequence, time, actor_object_id, actor_name, actor_tenant_id, action, target, request_id, plan_hash, outcome, reason, details, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         [
           record.sequence,
           record.time,
@@ -156,15 +175,13 @@ export class SqlAuditStore implements AuditStore, AuditDigestStore {
           record.hash,
         ],
       );
-      // The hash must cover exactly what is stored: read the row back and refuse (roll back) if
-      // the stored text differs from the hashed text, rather than leave a record that never verifies.
-      const stored = await this.db.get<AuditRow>('SELECT * FROM audit_log WHERE sequence = ?', [record.sequence]);
       if (!stored || computeAuditHash(toRecord(stored)) !== record.hash) {
         throw appError('AuditWriteFailed', `The audit record "${record.action}" would not read back as it was hashed; nothing was stored.`, { action: record.action });
       }
       await this.db.run('INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash', [record.sequence, record.hash]);
       return record;
-    });
+    };
+    return this.db.inUnit() ? append() : this.db.atomic(append);
   }
 
   async storedHead(): Promise<AuditAnchor | undefined> {

@@ -35,6 +35,8 @@ export interface SqlDatabase {
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
   /** The unit of work (see core/atomic.ts). */
   atomic: Atomic;
+  /** True inside a unit of work of this database (a store may then skip a savepoint of its own). */
+  inUnit(): boolean;
   /**
    * Inside a unit: waits until no other unit (in any process) holds the lock `name`, and holds it
    * until this unit ends. SQLite needs none (a unit holds the file's write lock); PostgreSQL takes
@@ -43,6 +45,12 @@ export interface SqlDatabase {
   lock(name: string): Promise<void>;
   /** Applies every migration not applied yet, each in its own transaction; returns the ids it ran. Safe when several processes start at once. */
   migrate(migrations: readonly Migration[]): Promise<string[]>;
+  /**
+   * PostgreSQL only: calls `onNotify` for each NOTIFY on `channel` (from any instance, delivered
+   * at the notifying unit's commit), on a connection of its own that reconnects when dropped.
+   * Returns the function that stops listening. SQLite has no such thing (one process; others poll).
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** Cheap liveness probe for /healthz. */
   ping(): Promise<boolean>;
   /** Waits for the unit in flight, then closes. Idempotent. */

@@ -1,5 +1,5 @@
 import { appError } from '../core';
-import type { RunLease, RunStore } from '../executor/runStore';
+import type { LeaseFence, RunLease, RunStore } from '../executor/runStore';
 import type { JournalEntry, JournalPhase, NewJournalEntry, Run, RunStatus } from '../executor/runTypes';
 import type { Migration, SqlDatabase } from './sqlDatabase';
 
@@ -142,6 +142,13 @@ export const executorMigrations: readonly Migration[] = [
       PRIMARY KEY (run_id, conversation_id)
     );`,
   },
+  {
+    id: 'executor/003_lease_fencing',
+    // Each acquisition of a run's lease gets a larger token; the drive's writes carry it, so a
+    // process that lost the lease (paused, cut off) can no longer write the run.
+    sql: 'ALTER TABLE executor_runs ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0',
+    postgres: 'ALTER TABLE executor_runs ADD COLUMN lease_token BIGINT NOT NULL DEFAULT 0',
+  },
 ];
 
 interface JournalRow {
@@ -186,10 +193,19 @@ export class SqlRunStore implements RunStore {
     return filter.statuses ? runs.filter((run) => filter.statuses!.includes(run.status)) : runs;
   }
 
-  async commit(next: Run, expectedVersion: number, journal: readonly NewJournalEntry[]): Promise<boolean> {
+  async commit(next: Run, expectedVersion: number, journal: readonly NewJournalEntry[], fence?: LeaseFence): Promise<boolean> {
     if (next.version !== expectedVersion + 1) throw appError('Internal', `Run ${next.id}: version must move from ${expectedVersion} to ${expectedVersion + 1}.`);
     return this.db.atomic(async () => {
-      const result = await this.db.run('UPDATE executor_runs SET status = ?, version = ?, updated_at = ?, document = ? WHERE id = ? AND version = ?', [next.status, next.version, next.updatedAt, JSON.stringify(next), next.id, expectedVersion]);
+      const fenced = fence ? ' AND lease_owner = ? AND lease_token = ?' : '';
+      const result = await this.db.run(`UPDATE executor_runs SET status = ?, version = ?, updated_at = ?, document = ? WHERE id = ? AND version = ?${fenced}`, [
+        next.status,
+        next.version,
+        next.updatedAt,
+        JSON.stringify(next),
+        next.id,
+        expectedVersion,
+        ...(fence ? [fence.owner, fence.token] : []),
+      ]);
       if (result.changes !== 1) return false;
       await this.appendAll(next.id, journal);
       return true;
@@ -213,25 +229,26 @@ export class SqlRunStore implements RunStore {
   }
 
   async lease(runId: string): Promise<RunLease | undefined> {
-    const row = await this.db.get<{ lease_owner: string | null; lease_expires_ms: number | null }>('SELECT lease_owner, lease_expires_ms FROM executor_runs WHERE id = ?', [runId]);
-    return row?.lease_owner ? { owner: row.lease_owner, expiresAtMs: Number(row.lease_expires_ms ?? 0) } : undefined;
+    const row = await this.db.get<{ lease_owner: string | null; lease_expires_ms: number | null; lease_token: number }>('SELECT lease_owner, lease_expires_ms, lease_token FROM executor_runs WHERE id = ?', [runId]);
+    return row?.lease_owner ? { owner: row.lease_owner, expiresAtMs: Number(row.lease_expires_ms ?? 0), token: Number(row.lease_token) } : undefined;
   }
 
-  async acquireLease(runId: string, owner: string, nowMs: number, ttlMs: number, replacing?: string): Promise<boolean> {
-    const result = await this.db.run(
-      `UPDATE executor_runs SET lease_owner = ?, lease_expires_ms = ?
-       WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_ms <= ? OR lease_owner = ?)`,
+  async acquireLease(runId: string, owner: string, nowMs: number, ttlMs: number, replacing?: string): Promise<number | undefined> {
+    const row = await this.db.get<{ lease_token: number }>(
+      `UPDATE executor_runs SET lease_owner = ?, lease_expires_ms = ?, lease_token = lease_token + 1
+       WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_ms <= ? OR lease_owner = ?)
+       RETURNING lease_token`,
       [owner, nowMs + ttlMs, runId, owner, nowMs, replacing ?? null],
     );
-    return result.changes === 1;
+    return row ? Number(row.lease_token) : undefined;
   }
 
-  async renewLease(runId: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean> {
-    return (await this.db.run('UPDATE executor_runs SET lease_expires_ms = ? WHERE id = ? AND lease_owner = ?', [nowMs + ttlMs, runId, owner])).changes === 1;
+  async renewLease(runId: string, owner: string, token: number, nowMs: number, ttlMs: number): Promise<boolean> {
+    return (await this.db.run('UPDATE executor_runs SET lease_expires_ms = ? WHERE id = ? AND lease_owner = ? AND lease_token = ?', [nowMs + ttlMs, runId, owner, token])).changes === 1;
   }
 
-  async releaseLease(runId: string, owner: string): Promise<void> {
-    await this.db.run('UPDATE executor_runs SET lease_owner = NULL, lease_expires_ms = NULL WHERE id = ? AND lease_owner = ?', [runId, owner]);
+  async releaseLease(runId: string, owner: string, token: number): Promise<void> {
+    await this.db.run('UPDATE executor_runs SET lease_owner = NULL, lease_expires_ms = NULL WHERE id = ? AND lease_owner = ? AND lease_token = ?', [runId, owner, token]);
   }
 
   private async appendAll(runId: string, journal: readonly NewJournalEntry[]): Promise<void> {

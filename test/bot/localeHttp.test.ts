@@ -48,7 +48,10 @@ describe('cards in the activity\'s locale, through HTTP', function () {
     const next = (response.body as { value: Card }).value;
     const json = JSON.stringify(next);
     assert.match(json, /Abonnements, groupes de ressources et régions/);
-    assert.match(json, /ID d’abonnement pour la clé A/);
+    // The subscriptions Keyward lists, and the typed id as the fallback.
+    assert.match(json, /Abonnement de la clé A/);
+    assert.match(json, /actif · période de rétention obligatoire : enregistrée/);
+    assert.match(json, /ID d’abonnement de la clé A, s’il n’est pas dans la liste/);
     // Identifiers stay as they are: the resource-group default and the GUID placeholder.
     assert.match(json, /rg-customer-key-a/);
     assert.match(json, /00000000-0000-0000-0000-000000000000/);

@@ -31,13 +31,18 @@ export function messageActivity(text: string, options: ActivityOptions): Record<
   return { ...base(options), type: 'message', text, textFormat: 'plain' };
 }
 
-export function invokeActivity(verb: string, data: Record<string, unknown>, options: ActivityOptions & { replyToId?: string }): Record<string, unknown> {
+/**
+ * An Action.Execute invoke as Teams sends it. `trigger: 'automatic'` is the user-specific refresh
+ * Teams sends by itself for the people in `refresh.userIds`; 'manual' (default) is a click, or
+ * Refresh chosen in the message's menu.
+ */
+export function invokeActivity(verb: string, data: Record<string, unknown>, options: ActivityOptions & { replyToId?: string; trigger?: 'manual' | 'automatic' }): Record<string, unknown> {
   return {
     ...base(options),
     type: 'invoke',
     name: 'adaptiveCard/action',
     replyToId: options.replyToId,
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: options.trigger ?? 'manual' },
   };
 }
 

@@ -39,7 +39,10 @@ const B = LOCAL_SUBSCRIPTIONS.secondary.id;
  */
 export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> {
   const operator = { aadObjectId: LOCAL_PEOPLE.operator.objectId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID };
-  const reader = new FakeAzureReader([A, B]);
+  const reader = new FakeAzureReader([A, B, LOCAL_SUBSCRIPTIONS.unregistered.id]);
+  // The sites card lists them by name, with state and mandatory retention (the sandbox is not registered).
+  for (const sub of Object.values(LOCAL_SUBSCRIPTIONS)) reader.subscriptions.set(sub.id, { ...reader.subscriptions.get(sub.id)!, displayName: sub.displayName });
+  reader.features.set(LOCAL_SUBSCRIPTIONS.unregistered.id, 'NotRegistered');
   const service = new SetupJourneyService({
     store: new SqlJourneyStore(await openSqliteDatabase({ file: ':memory:', migrations: journeyMigrations })),
     reader,
@@ -55,7 +58,14 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
     preflightContext: async () => ({ tenantId: LOCAL_TENANT_ID, keywardWriterObjectId: LOCAL_IDENTITIES.writer.objectId }),
     validationOptions: () => ({ requireKeyCustodians: true }),
   });
-  const context = { knownPeople: [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana, LOCAL_PEOPLE.approverAlex].map((p) => ({ objectId: p.objectId, name: p.displayName })), custodiansRequired: true, locale };
+  const person = (p: (typeof LOCAL_PEOPLE)[keyof typeof LOCAL_PEOPLE]) => ({ objectId: p.objectId, name: p.displayName });
+  const context = {
+    knownPeople: Object.values(LOCAL_PEOPLE).map(person),
+    custodianCandidates: [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana].map(person),
+    custodianGroups: ['Key approvers', 'Key custodians'],
+    custodiansRequired: true,
+    locale,
+  };
   const at = (j: SetupJourney) => ({ journeyId: j.id, version: j.version });
   const gallery: GalleryCard[] = [];
   const add = (name: string, title: string, journey: SetupJourney) => gallery.push({ name, title, card: renderSetupCard(journey, context) });
@@ -64,12 +74,13 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   let j = await service.start(operator, 'gallery', {});
   add('setup-1-choice', 'Setup: Key Vault Premium or Managed HSM', j);
   j = await service.submitStep(at(j), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
+  add('setup-2-sites', 'Setup: subscriptions listed from Azure with their state and mandatory retention (the two ready ones preselected), regions from the subscriptions\' own lists with their pairs', j);
   const sitesBad = await service.submitStep(at(j), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': A, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'northeurope' });
   add('setup-2-sites-errors', 'Setup: subscriptions and regions, with the messages for two mistakes', sitesBad);
   j = await service.submitStep(at(sitesBad), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'swedencentral' });
-  add('setup-3-names', 'Setup: vault and key names, key size, access model', j);
+  add('setup-3-names', 'Setup: vault and key names from your naming pattern, checked free in Azure; key size, access model', j);
   j = await service.submitStep(at(j), operator, 'names', { 'sites.A.vaultName.exchange': 'kv-ck-ex-a-7h2q', 'sites.B.vaultName.exchange': 'kv-ck-ex-b-7h2q', 'sites.A.keyName.exchange': 'ck-ex-key-a', 'sites.B.keyName.exchange': 'ck-ex-key-b', keySize: '3072', accessModel: 'rbac' });
-  add('setup-4-approvers', 'Setup: custodians of key A and key B', j);
+  add('setup-4-approvers', 'Setup: custodians of key A and key B from the people picker (the policy\'s group members where Teams\' directory search is missing)', j);
   reader.features.set(B, 'NotRegistered');
   j = await service.submitStep(at(j), operator, 'approvers', { 'approvers.A': LOCAL_PEOPLE.approverChen.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId });
   add('setup-5-preflight-red', 'Preflight: a red line with its fix (mandatory retention not registered)', j);
@@ -79,10 +90,9 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   j = await service.rerunPreflight(at(j), operator);
   add('setup-5b-preflight-licence', 'Preflight: licences read from Microsoft Graph; none includes Customer Key, with the qualifying licences', j);
   reader.skus = licensed;
+  // All green: the journey goes straight on to the plan; the checks stay on the preview card.
   j = await service.rerunPreflight(at(j), operator);
-  add('setup-6-preflight-green', 'Preflight: all green', j);
-  j = await service.preview(at(j), operator);
-  add('setup-7-preview', 'Plan preview with the plan hash', j);
+  add('setup-7-preview', 'Plan preview: the checks passed, the plan and its hash', j);
   j = await service.submit(at(j), operator, 'Regulator requires customer-managed keys for mailboxes.', {});
   add('setup-8-submitted', 'Submitted for approval', j);
 
@@ -92,6 +102,8 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   const names = Object.fromEntries(Object.values(P).map((p) => [p.objectId, p.displayName]));
   const pending = requestIn('pending', { ...fromPlan, votes: [{ voter: personOf(P.approverAlex), decision: 'approve', reason: 'Names and regions checked', at: minutesAfter(20).toISOString(), planHash: fromPlan.planHash }] });
   gallery.push({ name: 'approval-1-pending', title: 'Approval card in the approvers\' chat: one of two approvals given', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names, locale }) });
+  // More than 60 people may act: Teams refreshes the card for 60 of them; the card says what the others do.
+  gallery.push({ name: 'approval-1b-many-approvers', title: 'Approval card when more than 60 people may act on it (Teams refreshes 60; the card says what the others do)', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names, refreshUserIds: Array.from({ length: 60 }, (_, i) => `29:1user-${i}`), refreshLeftOut: 13, locale }) });
   const running = requestIn('executing', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), progress: 'Step 6 of 13: creating key ck-ex-key-a (RSA-HSM 3072) ▓▓▓▓▓░░░░░' } });
   gallery.push({ name: 'approval-2-running', title: 'The same card while the plan runs', card: renderApprovalCard({ request: running, progress: evaluateRule(running), viewer: 'shared', now: minutesAfter(127), names, locale }) });
   const done = requestIn('succeeded', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), finishedAt: minutesAfter(128).toISOString(), outcome: 'succeeded', detail: 'Created 2 vaults and 2 keys; readiness verified.' } });
@@ -128,7 +140,7 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   h = await service.submitStep(at(h), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload,sharePoint' });
   h = await service.submitStep(at(h), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'swedencentral' });
   h = await service.submitStep(at(h), operator, 'names', { 'sites.A.hsmName': 'hsm-ck-a-7h2q', 'sites.B.hsmName': 'hsm-ck-b-7h2q', 'sites.A.keyName.multiWorkload': 'ck-mw-key-a', 'sites.B.keyName.multiWorkload': 'ck-mw-key-b', 'sites.A.keyName.sharePoint': 'ck-sp-key-a', 'sites.B.keyName.sharePoint': 'ck-sp-key-b', keySize: '3072' });
-  add('setup-hsm', 'Managed HSM: administrators, officers, quorum and the billing acknowledgment', h);
+  add('setup-hsm', 'Managed HSM: administrators and security-domain officers from the people picker, quorum and the billing acknowledgment', h);
   gallery.push({ name: 'status', title: 'status: your journeys', card: renderJourneyListCard(await service.listFor(operator, 'gallery'), { locale }) });
   // Data Encryption Policies, key rolls, teardowns, the inventory on the status card, health drift.
   gallery.push(...(await buildOpsGallery(locale)));

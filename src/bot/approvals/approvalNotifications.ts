@@ -1,4 +1,4 @@
-import { silentLogger, type Logger } from '../../core';
+import { isAppError, silentLogger, type Logger } from '../../core';
 import type { ApprovalChange, ApprovalService } from '../../approvals/approvalService';
 import type { ApprovalDirectoryStore, ApprovalMessageStore, PostedCard } from '../../approvals/approvalPorts';
 import { shortId, type ApprovalRequest, type ConversationRef } from '../../approvals/approvalTypes';
@@ -16,6 +16,9 @@ export interface ApprovalNotificationsDeps {
   notifier(): Notifier | undefined;
   logger?: Logger;
 }
+
+/** Receipt topic of an approval card posted to a conversation (see `recordDelivered`). */
+export const APPROVAL_CARD_RECEIPT = 'approval.card';
 
 interface Target {
   reference: ConversationRef;
@@ -66,6 +69,19 @@ export class ApprovalNotifications {
     return this.enqueue(requestId, () => this.refreshNow(requestId));
   }
 
+  /**
+   * A posted approval card arrived (receipt of the paced queue): remember the copy, so every later
+   * change updates it — also when the card went out only after a restart.
+   */
+  readonly recordDelivered = async (data: Readonly<Record<string, unknown>>, messageId: string, reference: ConversationRef): Promise<void> => {
+    const role = data.role === 'personal' || data.role === 'shown' ? data.role : 'approvers';
+    if (typeof data.requestId !== 'string' || typeof data.conversationId !== 'string') return;
+    await this.deps.messages.add({ requestId: data.requestId, conversationId: data.conversationId, messageId, reference, role });
+    // The request moved while the card waited (votes, a restart): bring every copy up to date.
+    const request = await this.deps.service.get(data.requestId);
+    if (request && request.version !== data.version) void this.refreshCards(data.requestId);
+  };
+
   /** Resolves when all queued notification work has finished. */
   async idle(): Promise<void> {
     while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
@@ -109,12 +125,19 @@ export class ApprovalNotifications {
       for (const target of targets) {
         try {
           // Each conversation gets the card in its own locale (kept in the stored reference).
-          const messageId = await notifier.post(target.reference, await this.deps.views.shared(request, referenceLocale(target.reference)));
+          const receipt = { topic: APPROVAL_CARD_RECEIPT, data: { requestId: request.id, version: request.version, conversationId: target.conversationId, role: target.role } };
+          const messageId = await notifier.post(target.reference, await this.deps.views.shared(request, referenceLocale(target.reference)), { receipt });
           if (messageId) {
             await this.deps.messages.add({ requestId: request.id, conversationId: target.conversationId, messageId, reference: target.reference, role: target.role });
             delivered += 1;
           }
         } catch (error) {
+          if (isAppError(error, 'DeliveryDeferred')) {
+            // Kept by the paced queue and posted after the restart (its receipt records the copy):
+            // no fallback, and the requester is not told that nobody can be reached.
+            delivered += 1;
+            continue;
+          }
           this.logger.warn({ requestId: request.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) }, 'could not post the approval card');
         }
       }

@@ -3,7 +3,15 @@ import type { ApprovalService } from '../../approvals/approvalService';
 import type { ApprovalDirectoryStore } from '../../approvals/approvalPorts';
 import type { ApprovalRequest } from '../../approvals/approvalTypes';
 import type { AdaptiveCardJson } from '../cards/adaptiveCard';
-import { renderApprovalCard, type ApprovalCardView, type ApprovalViewer } from '../cards/approvalCard';
+import { MAX_REFRESH_USERS, renderApprovalCard, type ApprovalCardView, type ApprovalViewer } from '../cards/approvalCard';
+
+/** Who gets Teams' automatic user-specific refresh, and how many who may act on the card do not. */
+export interface RefreshAudience {
+  /** Teams user ids (MRIs), at most 60, in priority order. */
+  userIds: string[];
+  /** When more than 60 people may act on the card (requester, voters, who may still vote): how many of them are not listed. */
+  leftOut: number;
+}
 
 /**
  * Builds approval card views from server state: which view a person gets, the names to show, and
@@ -24,6 +32,7 @@ export class ApprovalViews {
 
   async render(request: ApprovalRequest, viewer: ApprovalViewer, options: { viewerObjectId?: string; notice?: ApprovalCardView['notice']; locale?: string } = {}): Promise<AdaptiveCardJson> {
     const id = options.viewerObjectId?.toLowerCase();
+    const audience = await this.refreshAudience(request);
     return renderApprovalCard({
       request,
       progress: this.deps.service.progress(request),
@@ -31,7 +40,8 @@ export class ApprovalViews {
       viewerVote: id ? request.votes.find((vote) => vote.voter.objectId === id) : undefined,
       now: this.deps.clock.now(),
       notice: options.notice,
-      refreshUserIds: await this.refreshUserIds(request),
+      refreshUserIds: audience.userIds,
+      refreshLeftOut: audience.leftOut,
       names: await this.names(request),
       locale: options.locale,
     });
@@ -48,19 +58,34 @@ export class ApprovalViews {
   }
 
   /**
-   * Teams MRIs of the requester, the voters and everyone who may still vote, as far as Keyward
-   * has seen them (max 60, Teams' limit). People not listed get the shared card, which works.
+   * Teams MRIs of the people who may act on the card, as far as Keyward has seen them, in this
+   * order: the requester, those who may still vote, then those who voted (their view is read-only,
+   * and the shared card shows their vote). Teams allows 60 (user-specific views:
+   * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/user-specific-views);
+   * anyone beyond them sees the shared card, where every button works for whoever may use it,
+   * and can ask for their own view with Refresh in the message's menu. `leftOut` counts them, so
+   * the card can say so.
    */
-  async refreshUserIds(request: ApprovalRequest): Promise<string[]> {
-    const ids = new Set<string>();
+  async refreshAudience(request: ApprovalRequest): Promise<RefreshAudience> {
+    const voted = new Set(request.votes.map((vote) => vote.voter.objectId));
+    const mayVote = [...new Set([...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])])].filter((id) => id !== request.requester.objectId && !voted.has(id));
+    const people = new Set<string>([request.requester.objectId, ...mayVote, ...voted]);
+    const ordered: string[] = [];
     const add = (channelUserId: string | undefined) => {
-      if (channelUserId && ids.size < 60) ids.add(channelUserId);
+      if (channelUserId && !ordered.includes(channelUserId)) ordered.push(channelUserId);
     };
-    add(request.requester.channelUserId);
-    for (const vote of request.votes) add(vote.voter.channelUserId);
-    const people = new Set([...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])]);
-    for (const objectId of people) add((await this.deps.directory.person(objectId))?.channelUserId);
-    return [...ids];
+    add(request.requester.channelUserId ?? (await this.deps.directory.person(request.requester.objectId))?.channelUserId);
+    for (const objectId of mayVote) add((await this.deps.directory.person(objectId))?.channelUserId);
+    for (const vote of request.votes) add(vote.voter.channelUserId ?? (await this.deps.directory.person(vote.voter.objectId))?.channelUserId);
+    const userIds = ordered.slice(0, MAX_REFRESH_USERS);
+    // Below the limit, people not listed are only those Keyward has not met yet: the shared card
+    // serves them as it always does, and there is nothing to explain.
+    return { userIds, leftOut: people.size > MAX_REFRESH_USERS ? people.size - userIds.length : 0 };
+  }
+
+  /** The Teams user ids that get automatic user-specific refresh (see `refreshAudience`). */
+  async refreshUserIds(request: ApprovalRequest): Promise<string[]> {
+    return (await this.refreshAudience(request)).userIds;
   }
 
   async names(request: ApprovalRequest): Promise<Record<string, string>> {

@@ -41,8 +41,15 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
   const learn = async (io: TurnIo) => {
     const person = trustedPerson(io);
     if (person) {
-      await directory.rememberPerson(person);
-      if (io.conversation.kind === 'personal' && policyMembers(policy).has(person.objectId)) await directory.setPersonalConversation(person.objectId, cleanReference(io.reference()));
+      // Written only when something changed: a card refresh (Teams sends one whenever a listed
+      // person opens the chat) must leave the store as it was.
+      const known = await directory.person(person.objectId);
+      const changed = !known || known.tenantId !== person.tenantId || (person.name !== undefined && known.name !== person.name) || (person.channelUserId !== undefined && known.channelUserId !== person.channelUserId);
+      if (changed) await directory.rememberPerson(person);
+      if (io.conversation.kind === 'personal' && policyMembers(policy).has(person.objectId)) {
+        const reference = cleanReference(io.reference());
+        if (JSON.stringify(await directory.personalConversation(person.objectId)) !== JSON.stringify(reference)) await directory.setPersonalConversation(person.objectId, reference);
+      }
     }
     const pinned = policy.approvalCards.conversationId;
     if (pinned && io.conversation.id === pinned) {

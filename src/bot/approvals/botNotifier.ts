@@ -12,6 +12,11 @@ export interface ProactiveAdapter {
 /**
  * Proactive posts and updates through `adapter.continueConversationAsync`. The bot app id is ''
  * when Keyward runs anonymously (local stack); in Azure it is the bot's app id (MSI client id).
+ *
+ * A failed call rejects with botbuilder's error (status code, Retry-After in its response). Without
+ * the catch below it would not: the adapter hands an error thrown inside the proactive turn to the
+ * app's turn-error handler, which logs it, and the post looked like a success without a message id
+ * (a 429 that outlasted botbuilder's own retries vanished that way).
  */
 export class BotNotifier implements Notifier {
   constructor(
@@ -20,25 +25,32 @@ export class BotNotifier implements Notifier {
   ) {}
 
   async post(reference: ConversationRef, card: AdaptiveCardJson): Promise<string | undefined> {
-    let id: string | undefined;
-    await this.adapter.continueConversationAsync(this.botAppId, toReference(reference), async (context) => {
-      id = (await context.sendActivity(cardActivity(card)))?.id;
-    });
-    return id;
+    return this.run(reference, async (context) => (await context.sendActivity(cardActivity(card)))?.id);
   }
 
   async update(reference: ConversationRef, messageId: string, card: AdaptiveCardJson): Promise<void> {
-    await this.adapter.continueConversationAsync(this.botAppId, toReference(reference), async (context) => {
+    await this.run(reference, async (context) => {
       await context.updateActivity({ ...cardActivity(card), id: messageId });
+      return undefined;
     });
   }
 
   async postText(reference: ConversationRef, text: string): Promise<string | undefined> {
-    let id: string | undefined;
+    return this.run(reference, async (context) => (await context.sendActivity(MessageFactory.text(text)))?.id);
+  }
+
+  private async run(reference: ConversationRef, work: (context: TurnContext) => Promise<string | undefined>): Promise<string | undefined> {
+    let result: { ok: true; id: string | undefined } | { ok: false; error: unknown } | undefined;
     await this.adapter.continueConversationAsync(this.botAppId, toReference(reference), async (context) => {
-      id = (await context.sendActivity(MessageFactory.text(text)))?.id;
+      try {
+        result = { ok: true, id: await work(context) };
+      } catch (error) {
+        result = { ok: false, error };
+      }
     });
-    return id;
+    if (!result) throw new Error('the proactive turn did not run');
+    if (!result.ok) throw result.error;
+    return result.id;
   }
 }
 

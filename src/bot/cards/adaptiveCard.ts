@@ -168,14 +168,22 @@ export function textInput(id: string, label: string, options: { value?: string; 
 }
 
 /**
- * A choice. `choicesData` makes it a Teams picker (schema 1.5 `Data.Query`, e.g. dataset
- * `graph.microsoft.com/users` for people, or a bot dataset served by the search invoke); the static
- * `choices` stay as the fallback where dynamic typeahead is missing (the Agents Playground).
+ * A choice. `choicesData` makes it a Teams picker: written as `choices.data` with a `Data.Query`,
+ * e.g. dataset `graph.microsoft.com/users` for the people picker, whose value is the chosen
+ * person's Entra object id
+ * (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/people-picker).
+ * The static `choices` stay as the fallback where dynamic typeahead is missing (the Agents
+ * Playground, the official renderer without a host that fetches): there the card is an ordinary
+ * choice set. UNCONFIRMED: whether Teams lists the static choices next to its search results.
  */
-export function choiceInput(id: string, label: string, choices: Array<{ title: string; value: string }>, options: { value?: string; isMultiSelect?: boolean; style?: 'compact' | 'expanded' | 'filtered'; isRequired?: boolean; errorMessage?: string; choicesData?: { type: 'Data.Query'; dataset: string; count?: number } } = {}): CardElement {
+export function choiceInput(id: string, label: string, choices: Array<{ title: string; value: string }>, options: { value?: string; isMultiSelect?: boolean; style?: 'compact' | 'expanded' | 'filtered'; isRequired?: boolean; errorMessage?: string; placeholder?: string; choicesData?: { type: 'Data.Query'; dataset: string; count?: number } } = {}): CardElement {
+  const { choicesData, ...rest } = options;
   // wrap: long choice titles wrap instead of being cut off with "…" on a phone.
-  return { type: 'Input.ChoiceSet', id, label, choices, wrap: true, ...compact(options) };
+  return { type: 'Input.ChoiceSet', id, label, choices, wrap: true, ...compact(rest), ...(choicesData ? { 'choices.data': choicesData } : {}) };
 }
+
+/** The Teams people picker's dataset: the whole organisation's directory. */
+export const PEOPLE_DATASET = 'graph.microsoft.com/users';
 
 export function toggleInput(id: string, label: string, title: string, options: { value?: 'true' | 'false'; isRequired?: boolean; errorMessage?: string } = {}): CardElement {
   return { type: 'Input.Toggle', id, label, title, valueOn: 'true', valueOff: 'false', wrap: true, ...compact(options) };

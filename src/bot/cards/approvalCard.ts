@@ -25,6 +25,8 @@ export interface ApprovalCardView {
   notice?: { kind: 'error' | 'warning' | 'info' | 'success'; text: Text };
   /** Teams user ids (MRIs) who get automatic user-specific refresh; ≤ 60. Empty = no refresh. */
   refreshUserIds?: readonly string[];
+  /** More than 60 people may act on the card: how many are not in `refreshUserIds` (the card says what they do). */
+  refreshLeftOut?: number;
   /** Display names for object ids (policy "people" and the people Keyward has met). */
   names?: Readonly<Record<string, string>>;
   /** The locale of the person or conversation the card is drawn for (BCP 47); English by default. */
@@ -33,7 +35,8 @@ export interface ApprovalCardView {
 
 const MAX_SUMMARY_LINES = 25;
 const MAX_TARGETS = 12;
-const MAX_REFRESH_USERS = 60;
+/** Teams shows user-specific views to at most 60 people per card (user-specific views, see ApprovalViews). */
+export const MAX_REFRESH_USERS = 60;
 
 /** The operation class in the card's language. */
 export function operationClassTitle(l: Localizer, operationClass: OperationClass): string {
@@ -87,6 +90,8 @@ export function renderApprovalCard(view: ApprovalCardView): AdaptiveCardJson {
 
   const you = viewerLine(l, view);
   if (you) body.push(text(you, { size: 'Small', spacing: 'Medium' }));
+  const open = request.status === 'pending' || request.status === 'approved';
+  if (open && view.viewer === 'shared' && (view.refreshLeftOut ?? 0) > 0) body.push(text(l.t('approval.refreshLimit', { count: view.refreshLeftOut ?? 0, max: MAX_REFRESH_USERS }), { size: 'Small', subtle: true }));
   body.push(...actionsFor(l, view));
 
   const result = card(body, { fallbackText: l.t('approval.fallback', { title, headline: headline(l, request), id: request.id }) });

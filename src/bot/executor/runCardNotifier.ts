@@ -14,6 +14,9 @@ export interface PostedRunCard {
   reference: Record<string, unknown>;
 }
 
+/** Receipt topic of a run card posted to a conversation (see `recordDelivered`). */
+export const RUN_CARD_RECEIPT = 'run.card';
+
 /** Where a run's card goes: the requester's conversation and the approvers' conversation. */
 export interface RunCardTarget {
   conversationId: string;
@@ -68,6 +71,12 @@ export class RunCardNotifier implements RunObserver {
     }
   }
 
+  /** A posted run card arrived (receipt of the paced queue, also after a restart): later changes update it. */
+  readonly recordDelivered = async (data: Readonly<Record<string, unknown>>, messageId: string, reference: Record<string, unknown>): Promise<void> => {
+    if (typeof data.runId !== 'string' || typeof data.conversationId !== 'string') return;
+    await this.deps.cards.put({ runId: data.runId, conversationId: data.conversationId, messageId, reference });
+  };
+
   /** Records a card shown by a command, so later changes update it too. */
   async remember(card: PostedRunCard): Promise<void> {
     await this.deps.cards.put(card);
@@ -94,7 +103,7 @@ export class RunCardNotifier implements RunObserver {
     for (const target of await this.deps.targets(run)) {
       if (posted.some((p) => p.conversationId === target.conversationId)) continue;
       try {
-        const messageId = await notifier.post(target.reference, card);
+        const messageId = await notifier.post(target.reference, card, { receipt: { topic: RUN_CARD_RECEIPT, data: { runId: run.id, conversationId: target.conversationId } } });
         if (messageId) await this.deps.cards.put({ runId: run.id, conversationId: target.conversationId, messageId, reference: target.reference });
       } catch (error) {
         this.logger.warn({ runId: run.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) }, 'could not post the run card');

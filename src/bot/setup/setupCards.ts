@@ -14,13 +14,14 @@ import {
   type SiteId,
   type Workload,
 } from '../../customerKey';
-import type { SetupJourney, SetupStage } from '../../journeys/setupJourney';
+import type { RegionChoice, SetupJourney, SetupStage, SubscriptionChoice } from '../../journeys/setupJourney';
 import { stagesFor } from '../../journeys/setupJourneyService';
 import { isMessageId, localizer, type Localizer } from '../i18n/localizer';
 import { planWords } from '../i18n/planWords';
 import {
   actionSet,
   card,
+  PEOPLE_DATASET,
   choiceInput,
   container,
   details,
@@ -44,8 +45,14 @@ export interface KnownPerson {
 }
 
 export interface SetupCardContext {
-  /** People the approval policy knows (offered as custodians). */
+  /** People the approval policy knows: the static choices of the people pickers (HSM administrators and officers). */
   knownPeople: readonly KnownPerson[];
+  /**
+   * Members of the groups the policy names, who alone may be custodians (the custodians'
+   * pickers list them; absent: `knownPeople`), and the groups' names for the card to say so.
+   */
+  custodianCandidates?: readonly KnownPerson[];
+  custodianGroups?: readonly string[];
   /** Whether the policy demands named custodians for key A and key B. */
   custodiansRequired: boolean;
   /** The activity's locale (BCP 47); English when absent or unknown. */
@@ -82,7 +89,7 @@ export function renderSetupCard(journey: SetupJourney, context: SetupCardContext
       body.push(...namesBody(l, journey));
       break;
     case 'hsm':
-      body.push(...hsmBody(l, journey));
+      body.push(...hsmBody(l, journey, context));
       break;
     case 'approvers':
       body.push(...approversBody(l, journey, context));
@@ -204,24 +211,73 @@ function choiceBody(l: Localizer, journey: SetupJourney): CardElement[] {
 
 // ------------------------------------------------------------------------------------------ sites
 
-const REGION_CHOICES = [...AZURE_REGIONS].sort((a, b) => a.displayName.localeCompare(b.displayName)).map((region) => ({ title: `${region.displayName} (${region.geography})`, value: region.name }));
+const BUILT_IN_REGIONS: readonly RegionChoice[] = AZURE_REGIONS.map((r) => ({ name: r.name, displayName: r.displayName, geography: r.geography, ...(r.pairedRegion ? { pairedRegion: r.pairedRegion } : {}) }));
+
+/** "West Europe (Europe) · pair: North Europe": the pair beside each region, to avoid choosing both. */
+function regionChoices(l: Localizer, regions: readonly RegionChoice[]): Array<{ title: string; value: string }> {
+  const byName = new Map(regions.map((r) => [r.name, r]));
+  const pairName = (name: string) => byName.get(name)?.displayName ?? AZURE_REGIONS.find((r) => r.name === name)?.displayName ?? name;
+  return [...regions]
+    .sort((a, b) => a.displayName.localeCompare(b.displayName))
+    .map((r) => {
+      const values = { name: r.displayName, geography: r.geography ?? '—' };
+      return { title: r.pairedRegion ? l.t('setup.sites.regionChoice', { ...values, pair: pairName(r.pairedRegion) }) : l.t('setup.sites.regionChoiceNoPair', values), value: r.name };
+    });
+}
+
+const RETENTION_WORD: Record<string, 'registered' | 'pending' | 'notRegistered'> = { registered: 'registered', registering: 'pending', pending: 'pending', notregistered: 'notRegistered', unregistered: 'notRegistered', unregistering: 'notRegistered' };
+const STATE_WORD: Record<string, 'enabled' | 'warned' | 'pastDue' | 'disabled'> = { enabled: 'enabled', warned: 'warned', pastdue: 'pastDue', disabled: 'disabled' };
+
+/** "Contoso CK Primary · enabled · mandatory retention: registered · 0b1f…0001": what a subscription is, at a glance. */
+function subscriptionChoices(l: Localizer, subscriptions: readonly SubscriptionChoice[]): Array<{ title: string; value: string }> {
+  const rank = (s: SubscriptionChoice) => (s.state === 'Enabled' ? 0 : 2) + (s.retention === 'Registered' ? 0 : 1);
+  return [...subscriptions]
+    .sort((a, b) => rank(a) - rank(b) || a.displayName.localeCompare(b.displayName))
+    .map((s) => ({
+      title: l.t('setup.sites.subscriptionChoice', {
+        name: s.displayName,
+        state: l.t(`setup.sites.state.${STATE_WORD[s.state.toLowerCase()] ?? 'other'}`),
+        retention: l.t(`setup.sites.retention.${RETENTION_WORD[s.retention.toLowerCase()] ?? 'unknown'}`),
+        id: s.subscriptionId,
+      }),
+      value: s.subscriptionId,
+    }));
+}
 
 function sitesBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const v = values(journey);
-  const body: CardElement[] = [text(l.t('setup.sites.intro')), ...details('setup.sites.more', l.t('setup.sites.moreToggle'), [text(l.t('setup.sites.more'), { size: 'Small' })])];
-  for (const site of ['A', 'B'] as const) {
-    body.push(
-      container(
-        [
-          text(`**${l.t('common.keySite', { site })}**`),
-          ...field(l, journey, textInput(fieldPaths.subscriptionId(site), l.t('setup.sites.subscription', { site }), { value: v[fieldPaths.subscriptionId(site)] ?? '', placeholder: '00000000-0000-0000-0000-000000000000' })),
-          ...field(l, journey, textInput(fieldPaths.resourceGroup(site), l.t('setup.sites.resourceGroup', { site }), { value: v[fieldPaths.resourceGroup(site)] ?? `rg-customer-key-${site.toLowerCase()}` })),
-          ...field(l, journey, choiceInput(fieldPaths.region(site), l.t('setup.sites.region', { site }), REGION_CHOICES, { value: v[fieldPaths.region(site)] ?? '', style: 'compact' })),
-        ],
-        { separator: true },
-      ),
+  const choices = journey.choices;
+  const subscriptions = choices?.subscriptions ?? [];
+  const listed = new Set(subscriptions.map((s) => s.subscriptionId));
+  // Regions: those the listed subscriptions may use (each site's own list is checked on Next); else the built-in list.
+  const regions = new Map<string, RegionChoice>();
+  for (const list of Object.values(choices?.regions ?? {})) for (const r of list) if (!regions.has(r.name)) regions.set(r.name, r);
+  const regionList = regionChoices(l, regions.size > 0 ? [...regions.values()] : BUILT_IN_REGIONS);
+  const eligible = [...subscriptions].filter((s) => s.state === 'Enabled' && s.retention === 'Registered').map((s) => s.subscriptionId);
+  const body: CardElement[] = [text(l.t('setup.sites.intro')), ...details('setup.sites.more', l.t('setup.sites.moreToggle'), [text(l.t('setup.sites.more'), { size: 'Small' }), text(l.t('setup.sites.regionsNote'), { size: 'Small' })])];
+  if (choices?.subscriptionsUnavailable) body.push(notice(l, 'warning', l.t('setup.sites.unlisted', { reason: l.say(choices.subscriptionsUnavailable) })));
+  else if (choices?.subscriptions && subscriptions.length === 0) body.push(notice(l, 'warning', l.t('setup.sites.noneListed')));
+  (['A', 'B'] as const).forEach((site, index) => {
+    const path = fieldPaths.subscriptionId(site);
+    const current = (v[path] ?? '').trim().toLowerCase();
+    const items: CardElement[] = [text(`**${l.t('common.keySite', { site })}**`)];
+    if (subscriptions.length > 0) {
+      // Preselected: the subscriptions ready for Customer Key (enabled, retention registered), a different one per key.
+      const picked = current !== '' ? (listed.has(current) ? current : '') : (eligible[index] ?? '');
+      // Radio buttons while the list is short, so each subscription's state and retention are read in full (a
+      // closed drop-down cuts them off on a phone); a long list stays a drop-down.
+      const style = subscriptions.length <= 6 ? 'expanded' : 'compact';
+      items.push(...field(l, journey, choiceInput(path, l.t('setup.sites.subscriptionPick', { site }), subscriptionChoices(l, subscriptions), { value: picked, style, ...(style === 'compact' ? { placeholder: l.t('setup.sites.subscriptionPlaceholder') } : {}) })));
+      items.push(...details(`setup.sites.typed.${site}`, l.t('setup.sites.typedToggle'), [textInput(fieldPaths.typed(path), l.t('setup.sites.subscriptionTyped', { site }), { value: current !== '' && !listed.has(current) ? (v[path] ?? '') : '', placeholder: '00000000-0000-0000-0000-000000000000' })], { open: current !== '' && !listed.has(current) }));
+    } else {
+      items.push(...field(l, journey, textInput(path, l.t('setup.sites.subscription', { site }), { value: v[path] ?? '', placeholder: '00000000-0000-0000-0000-000000000000' })));
+    }
+    items.push(
+      ...field(l, journey, textInput(fieldPaths.resourceGroup(site), l.t('setup.sites.resourceGroup', { site }), { value: v[fieldPaths.resourceGroup(site)] ?? `rg-customer-key-${site.toLowerCase()}` })),
+      ...field(l, journey, choiceInput(fieldPaths.region(site), l.t('setup.sites.region', { site }), regionList, { value: v[fieldPaths.region(site)] ?? '', style: 'compact', placeholder: l.t('setup.sites.regionPlaceholder') })),
     );
-  }
+    body.push(container(items, { separator: true }));
+  });
   return body;
 }
 
@@ -233,15 +289,26 @@ function namesBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const workloads = (journey.draft.workloads ?? []).filter((w): w is Workload => (WORKLOADS as readonly string[]).includes(w));
   const suffix = journey.id.slice(-4).toLowerCase().replace(/[^a-z0-9]/g, 'x');
   const shortName = (w: Workload) => WORKLOAD_INFO[w].shortName;
+  const suggestions = journey.choices?.names ?? {};
+  const checkedAt = journey.choices?.at ? l.dateTime(journey.choices.at) : '';
+  // A container's name: what the operator typed, else the pattern's suggestion (checked free), else a fallback.
+  const nameField = (path: string, label: string, fallback: string): CardElement[] => {
+    const suggestion = suggestions[path];
+    const typed = v[path];
+    const out = field(l, journey, textInput(path, label, { value: typed ?? suggestion?.name ?? fallback, maxLength: 24 }));
+    if (suggestion && (typed === undefined || typed === suggestion.name) && !journey.errors[path]) {
+      const said = suggestion.available === true ? l.t('setup.names.free', { time: checkedAt }) : suggestion.available === false ? l.t('setup.names.takenAll') : l.t('setup.names.notChecked');
+      out.push(text(said, { size: 'Small', subtle: suggestion.available === true, spacing: 'None', ...(suggestion.available === false ? { color: 'Warning' as const } : {}) }));
+    }
+    return out;
+  };
   const body: CardElement[] = [text(premium ? l.t('setup.names.introPremium') : l.t('setup.names.introHsm'))];
   for (const site of ['A', 'B'] as const) {
     const items: CardElement[] = [text(`**${l.t('common.keySite', { site })}**`)];
     if (premium) {
-      for (const w of workloads) {
-        items.push(...field(l, journey, textInput(fieldPaths.vaultName(site, w), l.t('setup.names.vault', { workload: workloadName(l, w), site }), { value: v[fieldPaths.vaultName(site, w)] ?? `kv-ck-${shortName(w)}-${site.toLowerCase()}-${suffix}`, maxLength: 24 })));
-      }
+      for (const w of workloads) items.push(...nameField(fieldPaths.vaultName(site, w), l.t('setup.names.vault', { workload: workloadName(l, w), site }), `kv-ck-${shortName(w)}-${site.toLowerCase()}-${suffix}`));
     } else {
-      items.push(...field(l, journey, textInput(fieldPaths.hsmName(site), l.t('setup.names.hsm', { site }), { value: v[fieldPaths.hsmName(site)] ?? `hsm-ck-${site.toLowerCase()}-${suffix}`, maxLength: 24 })));
+      items.push(...nameField(fieldPaths.hsmName(site), l.t('setup.names.hsm', { site }), `hsm-ck-${site.toLowerCase()}-${suffix}`));
     }
     for (const w of workloads) {
       items.push(...field(l, journey, textInput(fieldPaths.keyName(site, w), l.t('setup.names.key', { workload: workloadName(l, w), site }), { value: v[fieldPaths.keyName(site, w)] ?? `ck-${shortName(w)}-key-${site.toLowerCase()}`, maxLength: 127 })));
@@ -287,25 +354,30 @@ function namesBody(l: Localizer, journey: SetupJourney): CardElement[] {
 
 // ------------------------------------------------------------------------------------------ hsm
 
-function hsmBody(l: Localizer, journey: SetupJourney): CardElement[] {
-  const v = values(journey);
-  const officerRows = Math.min(CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers, Math.max(5, (journey.draft.hsm?.officers?.length ?? 0) + 1));
-  const body: CardElement[] = [
-    container(
-      [
-        text(l.t('setup.hsm.cost'), { color: 'Warning' }),
-        ...field(l, journey, toggleInput(fieldPaths.costAcknowledged, l.t('setup.hsm.costLabel'), l.t('setup.hsm.costAck'), { value: v[fieldPaths.costAcknowledged] === 'true' ? 'true' : 'false' })),
-      ],
-      { style: 'warning' },
-    ),
-    ...field(l, journey, textInput(fieldPaths.initialAdminObjectIds, l.t('setup.hsm.admins'), { value: v[fieldPaths.initialAdminObjectIds] ?? '', isMultiline: true })),
-    ...details('setup.hsm.adminsMore', l.t('setup.hsm.adminsToggle'), [text(l.t('setup.hsm.adminsHelp'), { size: 'Small' })]),
-    ...field(l, journey, numberInput(fieldPaths.softDeleteRetentionDays, l.t('setup.hsm.retention'), { value: Number(v[fieldPaths.softDeleteRetentionDays] ?? SPEC_DEFAULTS.softDeleteRetentionDays), min: 7, max: 90 })),
-    text(l.t('setup.hsm.officers'), { spacing: 'Medium' }),
-    ...details('setup.hsm.officersMore', l.t('setup.hsm.officersToggle'), [text(l.t('setup.hsm.officersHelp'), { size: 'Small' })]),
+/**
+ * A people picker: in Teams a search of the whole directory (`choices.data`, the value is the
+ * person's Entra object id); where that is missing, the static list of the people the policy
+ * names. Values not among the static choices (found by the search, or typed earlier) go to the
+ * typed fallback below it, which opens in place.
+ */
+function peoplePicker(l: Localizer, journey: SetupJourney, path: string, label: string, people: readonly KnownPerson[], chosen: readonly string[], fallback: { toggle: string; label: string; id: string }): CardElement[] {
+  const listed = new Set(people.map((p) => p.objectId.toLowerCase()));
+  const picked = chosen.filter((id) => listed.has(id.trim().toLowerCase()));
+  const others = chosen.filter((id) => id.trim() !== '' && !listed.has(id.trim().toLowerCase()));
+  const choices = people.map((p) => ({ title: p.name, value: p.objectId }));
+  return [
+    ...field(l, journey, choiceInput(path, label, choices, { value: picked.join(','), isMultiSelect: true, style: 'filtered', placeholder: l.t('setup.people.placeholder'), choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } })),
+    ...details(fallback.id, fallback.toggle, [textInput(fieldPaths.typed(path), fallback.label, { value: others.join(', '), isMultiline: true })], { open: others.length > 0 }),
   ];
-  for (let i = 0; i < officerRows; i += 1) {
-    body.push(
+}
+
+function hsmBody(l: Localizer, journey: SetupJourney, context: SetupCardContext): CardElement[] {
+  const v = values(journey);
+  const hsm = journey.draft.hsm ?? {};
+  const typedRows = Math.min(CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers, Math.max(3, (hsm.officers?.length ?? 0) + 1));
+  const officerRows: CardElement[] = [];
+  for (let i = 0; i < typedRows; i += 1) {
+    officerRows.push(
       container(
         [
           ...field(l, journey, textInput(fieldPaths.officerName(i), l.t('setup.hsm.officerName', { n: i + 1 }), { value: v[fieldPaths.officerName(i)] ?? '' })),
@@ -315,6 +387,29 @@ function hsmBody(l: Localizer, journey: SetupJourney): CardElement[] {
       ),
     );
   }
+  const officersTyped = (hsm.officers ?? []).some((row) => (row.objectId ?? '').trim() !== '' || (row.displayName ?? '').trim() !== '');
+  const body: CardElement[] = [
+    container(
+      [
+        text(l.t('setup.hsm.cost'), { color: 'Warning' }),
+        ...field(l, journey, toggleInput(fieldPaths.costAcknowledged, l.t('setup.hsm.costLabel'), l.t('setup.hsm.costAck'), { value: v[fieldPaths.costAcknowledged] === 'true' ? 'true' : 'false' })),
+      ],
+      { style: 'warning' },
+    ),
+    ...peoplePicker(l, journey, fieldPaths.initialAdminObjectIds, l.t('setup.hsm.adminsPick'), context.knownPeople, hsm.initialAdminObjectIds ?? [], { id: 'setup.hsm.adminsTyped', toggle: l.t('setup.people.typedToggle'), label: l.t('setup.hsm.admins') }),
+    ...details('setup.hsm.adminsMore', l.t('setup.hsm.adminsToggle'), [text(l.t('setup.hsm.adminsHelp'), { size: 'Small' })]),
+    ...field(l, journey, numberInput(fieldPaths.softDeleteRetentionDays, l.t('setup.hsm.retention'), { value: Number(v[fieldPaths.softDeleteRetentionDays] ?? SPEC_DEFAULTS.softDeleteRetentionDays), min: 7, max: 90 })),
+    text(l.t('setup.hsm.officers'), { spacing: 'Medium' }),
+    ...details('setup.hsm.officersMore', l.t('setup.hsm.officersToggle'), [text(l.t('setup.hsm.officersHelp'), { size: 'Small' })]),
+    // One picker per officer: every client can pick one person per picker (the official renderer
+    // without Teams' directory search filters the static list as you type, one person at a time).
+    ...Array.from({ length: Math.min(CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers, Math.max(5, (hsm.officerIds?.length ?? 0) + 1)) }, (_, i) =>
+      choiceInput(fieldPaths.officerPick(i), l.t('setup.hsm.officerPick', { n: i + 1 }), context.knownPeople.map((p) => ({ title: p.name, value: p.objectId })), { value: hsm.officerIds?.[i] ?? '', style: 'filtered', placeholder: l.t('setup.people.placeholder'), choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } }),
+    ),
+    ...(journey.errors[fieldPaths.officerIds] ? [notice(l, 'error', l.say(journey.errors[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.error` })] : []),
+    ...(journey.warnings[fieldPaths.officerIds] ? [notice(l, 'warning', l.say(journey.warnings[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.warning` })] : []),
+    ...details('setup.hsm.officersTyped', l.t('setup.hsm.officersTypedToggle'), officerRows, { open: officersTyped }),
+  ];
   if (journey.errors[fieldPaths.officers]) body.push(notice(l, 'error', l.say(journey.errors[fieldPaths.officers]!), { id: `${fieldPaths.officers}.error` }));
   body.push(...field(l, journey, numberInput(fieldPaths.quorum, l.t('setup.hsm.quorum'), { value: Number(v[fieldPaths.quorum] ?? SPEC_DEFAULTS.quorum), min: 2, max: 10 })));
   return body;
@@ -323,15 +418,12 @@ function hsmBody(l: Localizer, journey: SetupJourney): CardElement[] {
 // ------------------------------------------------------------------------------------------ approvers
 
 function approversBody(l: Localizer, journey: SetupJourney, context: SetupCardContext): CardElement[] {
-  const v = values(journey);
+  const candidates = context.custodianCandidates ?? context.knownPeople;
   const body: CardElement[] = [text(`${l.t('setup.approvers.intro')} ${context.custodiansRequired ? l.t('setup.approvers.enforced') : l.t('setup.approvers.optional')}`)];
+  if (context.custodianGroups && context.custodianGroups.length > 0) body.push(text(l.t('setup.approvers.fromPolicy', { groups: l.list([...context.custodianGroups]) }), { size: 'Small', subtle: true }));
   for (const site of ['A', 'B'] as const satisfies readonly SiteId[]) {
     const id = fieldPaths.approvers(site);
-    const input =
-      context.knownPeople.length > 0
-        ? choiceInput(id, l.t('setup.approvers.custodians', { site }), context.knownPeople.map((p) => ({ title: p.name, value: p.objectId })), { value: v[id] ?? '', isMultiSelect: true, style: 'expanded' })
-        : textInput(id, l.t('setup.approvers.custodiansIds', { site }), { value: v[id] ?? '' });
-    body.push(...field(l, journey, input));
+    body.push(...peoplePicker(l, journey, id, l.t('setup.approvers.custodians', { site }), candidates, journey.draft.approvers?.[site] ?? [], { id: `setup.approvers.typed.${site}`, toggle: l.t('setup.people.typedToggle'), label: l.t('setup.approvers.custodiansIds', { site }) }));
   }
   body.push(text(l.t('setup.approvers.next'), { subtle: true, size: 'Small' }));
   return body;
@@ -388,6 +480,7 @@ function previewBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const plan = journey.plan;
   if (!plan || !journey.planHash) return [text(l.t('common.notBuiltYet'))];
   const minutes = Math.max(1, Math.round(plan.estimatedDurationSeconds / 60));
+  const preflight = journey.preflight;
   const words = planWords(l, plan);
   const body: CardElement[] = [
     text(`**${words.title}**`),
@@ -405,6 +498,10 @@ function previewBody(l: Localizer, journey: SetupJourney): CardElement[] {
     text(l.t('common.planHashExplained'), { spacing: 'Medium', size: 'Small' }),
     { type: 'TextBlock', text: journey.planHash, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' },
     ...field(l, journey, textInput('reason', l.t('setup.preview.reason'), { value: '', isMultiline: true, maxLength: 1000 })),
+    // The checks that led here, below the decision: the verdict, warnings in view, the green lines open in place.
+    ...(preflight
+      ? [notice(l, 'success', l.t('setup.preview.checksPassed', { count: preflight.lines.length, warnings: summarizeChecklist(preflight.lines).warn })), ...checklistElements(l, preflight.lines, { greenInDetails: 'setup.preview.checks', idPrefix: 'setup.preview.check' })]
+      : []),
   );
   return body;
 }

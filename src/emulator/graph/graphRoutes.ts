@@ -3,10 +3,12 @@ import { type EmulatorRequest, type EmulatorResponse, json } from '../http/emula
 import { type Route, route } from '../http/router';
 import type { EmulatorModel } from '../model/emulatorModel';
 import type { PrincipalRecord } from '../model/records';
+import { LOCAL_PEOPLE } from '../../core';
 
 /**
  * The sliver of Microsoft Graph Keyward needs: service principals by appId (to turn the
- * Microsoft 365 apps' well-known app ids into this tenant's object ids) and by object id.
+ * Microsoft 365 apps' well-known app ids into this tenant's object ids) and by object id, and
+ * users by object id (the people pickers' choices are checked against the directory).
  */
 export function graphRoutes(model: EmulatorModel): Route[] {
   const servicePrincipals = () => model.principals.list().filter((p) => p.clientId !== undefined);
@@ -29,12 +31,30 @@ export function graphRoutes(model: EmulatorModel): Route[] {
       }
       return json(200, { '@odata.context': context(request), value: items.map(servicePrincipalJson) });
     }),
+    // https://learn.microsoft.com/graph/api/user-get: a user of the tenant by id (or UPN); 404
+    // Request_ResourceNotFound for anyone else, service principals included.
+    route('GET', /^\/v1\.0\/users\/(?<id>[^/]+)$/i, (request, { id = '' }) => {
+      const key = decodeURIComponent(id).toLowerCase();
+      const principal = model.principals.list().find((p) => p.kind === 'User' && (p.objectId === key || upnOf(p)?.toLowerCase() === key));
+      if (!principal) return graphNotFound(request, decodeURIComponent(id));
+      return json(200, { '@odata.context': `${request.origin}/v1.0/$metadata#users/$entity`, ...userJson(principal) });
+    }),
     route('GET', /^\/v1\.0\/servicePrincipals\/(?<id>[^/]+)$/i, (request, { id = '' }) => {
       const principal = model.principals.byObjectId(id);
       if (!principal?.clientId) return graphNotFound(request, id);
       return json(200, { '@odata.context': `${context(request)}/$entity`, ...servicePrincipalJson(principal) });
     }),
   ];
+}
+
+/** The playground people have a UPN in core's local tenant; other users get none. */
+function upnOf(principal: PrincipalRecord): string | undefined {
+  return Object.values(LOCAL_PEOPLE).find((person) => person.objectId === principal.objectId)?.upn;
+}
+
+function userJson(principal: PrincipalRecord) {
+  const upn = upnOf(principal);
+  return { id: principal.objectId, displayName: principal.displayName, ...(upn ? { userPrincipalName: upn, mail: upn } : {}), accountEnabled: true };
 }
 
 function servicePrincipalJson(principal: PrincipalRecord) {

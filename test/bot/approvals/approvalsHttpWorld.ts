@@ -68,20 +68,20 @@ export class ApprovalsHttpWorld {
 
   /** The approval card message posted in the approvers' group chat for a request. */
   approverMessage(requestId: string): { messageId: string; card: Record<string, unknown> } {
-    const post = this.connector.calls.find((call) => call.method === 'POST' && call.conversationId === GROUP_CHAT && JSON.stringify(call.body).includes(requestId));
+    const post = this.connector.delivered().find((call) => call.method === 'POST' && call.conversationId === GROUP_CHAT && JSON.stringify(call.body).includes(requestId));
     if (!post) throw new Error(`no approval card for ${requestId} in the group chat`);
     return { messageId: this.messageIdOf(post), card: cardOf(post)! };
   }
 
   /** The id the fake connector answered for a post (as Teams answers with the new message's id). */
   messageIdOf(post: ConnectorCall): string {
-    return post.activityId ?? `activity-${this.connector.calls.indexOf(post) + 1}`;
+    return post.answeredId ?? post.activityId ?? `activity-${this.connector.calls.indexOf(post) + 1}`;
   }
 
   /** The latest version of that message (last PUT, else the POST). */
   latestCard(requestId: string): Record<string, unknown> {
     const { messageId, card } = this.approverMessage(requestId);
-    const updates = this.connector.calls.filter((call) => call.method === 'PUT' && call.activityId === messageId);
+    const updates = this.connector.delivered().filter((call) => call.method === 'PUT' && call.activityId === messageId);
     return updates.length > 0 ? cardOf(updates[updates.length - 1]!)! : card;
   }
 

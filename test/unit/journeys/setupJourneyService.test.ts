@@ -60,13 +60,12 @@ async function walkPremium(service: SetupJourneyService, start: SetupJourney): P
 }
 
 describe('setup journey service', () => {
-  it('when an operator walks a Premium setup with valid answers, then preflight is green, the plan has a hash, and submit hands it to approvals', async () => {
+  it('when an operator walks a Premium setup with valid answers, then preflight is green, the plan preview follows at once with its hash, and submit hands it to approvals', async () => {
     const { service, submitted, audit } = await setup();
     let j = await walkPremium(service, await service.start(operator, 'conv-1', { conversation: { id: 'conv-1' } }));
-    assert.equal(j.stage, 'preflight');
     assert.equal(j.preflight?.ready, true, JSON.stringify(j.preflight?.lines.filter((l) => l.status !== 'pass'), null, 1));
-    j = await service.preview(at(j), operator);
-    assert.equal(j.stage, 'preview');
+    assert.equal(j.stage, 'preview', 'green checks go straight on to the plan (one click fewer)');
+    assert.deepEqual(audit.slice(-2).map((e) => e.action), ['journey.preflight.run', 'journey.plan.built']);
     assert.match(j.planHash ?? '', /^[0-9a-f]{64}$/);
     j = await service.submit(at(j), operator, 'Compliance requires customer-managed keys for Exchange.', { conversation: { id: 'conv-1' } });
     assert.equal(j.status, 'submitted');

@@ -54,5 +54,6 @@ export const ERRORS_EN = {
   'error.NotImplementedByEmulator': 'The local emulator does not implement this Azure operation yet.',
   'error.PortInUse': 'A port is already in use. Free it or set the named variable to another port.',
   'error.StoreUnavailable': "Keyward's store (SQLite file or PostgreSQL server) cannot be reached or refused the sign-in. Check the named setting and the server.",
+  'error.DeliveryDeferred': 'The Teams message could not go out yet. Keyward keeps it and sends it as soon as it can (after a restart at the latest).',
   'error.Internal': 'Something unexpected went wrong. The details are in the log.',
 } as const satisfies Record<string, string>;

@@ -117,6 +117,8 @@ export const SPEC_EN = {
   'spec.retention.invalid': 'Soft-delete retention must be a whole number of days from {min} to {max} (it is fixed when the HSM is created). Keyward recommends 90.',
   'spec.retention.short': "With {days} days, keys report {customized} instead of the {documented} that Customer Key documents; Microsoft's validation may reject it, and the value cannot be changed later. Keyward recommends 90.",
   'name.role.officer': 'security-domain officer',
+  'spec.officers.chosenTwice': '{id} is chosen twice. Each share of the security domain must be held by a different person.',
+  'spec.officers.notFound': 'Keyward could not find {id} in your directory. Choose the officer again from the list.',
   'spec.officers.twice': 'This person is already an officer in an earlier row. Each share of the security domain must be held by a different person.',
   'spec.officers.tooFew': 'Name at least {min} security-domain officers (you have {count}). Activation needs {min}–{max} wrapping keys, each held offline by a different person.',
   'spec.officers.tooMany': 'Name at most {max} security-domain officers (you have {count}).',

@@ -1,0 +1,322 @@
+/**
+ * Benchmark (not a test) of issue 13's store and cluster, all figures as ratios measured in one
+ * run on this machine:
+ *
+ *   clicks  approve clicks through HTTP (invoke → answer) with 1, 16 and 64 approvers clicking at
+ *           once: SQLite vs PostgreSQL, one instance vs two (separate processes); p50/p99 latency
+ *           and votes per second; every vote must be counted exactly once.
+ *   memory  the resident memory of one Keyward instance after that load, against a bare
+ *           botbuilder bot given the same clicks (both child processes, both through tsx).
+ *   audit   `npm run audit -- verify` and `export` at 100,000 and 1,000,000 records, SQLite and
+ *           PostgreSQL (filled by `npm run store -- copy`, which is timed too).
+ *   status  the `status` card with 200 keys: its size against Teams' 28 KB card limit.
+ *
+ *   npm run bench:store                 (BENCH_PARTS=clicks,memory,audit,status; BENCH_AUDIT=100000,1000000)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { LOCAL_PEOPLE, LOCAL_TENANT_ID, systemClock } from '../src/core';
+import { ChainedAuditLog } from '../src/audit';
+import { ApprovalService } from '../src/approvals';
+import { readPolicyFile } from '../src/approvals/policyFile';
+import { openKeywardStore, type KeywardStore } from '../src/app/keywardStore';
+import { copySqliteToPostgres } from '../src/app/storeCopy';
+import { runAuditCli } from '../src/cli/audit';
+import { openPostgresDatabase } from '../src/store/postgresDatabase';
+import { startLocalPostgres, type LocalPostgres } from '../src/store/localPostgres';
+import { VERBS } from '../src/bot/cards/verbs';
+import { invokeActivity } from '../test/helpers/activities';
+
+const ROOT = path.resolve(__dirname, '..');
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'clicks,memory,audit,status').split(','));
+const APPROVERS = [1, 16, 64];
+const VOTES = Number(process.env.BENCH_VOTES ?? 256);
+const AUDIT_SIZES = (process.env.BENCH_AUDIT ?? '100000,1000000').split(',').map(Number);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-bench-store-'));
+fs.chmodSync(work, 0o755);
+const results: Record<string, unknown> = { node: process.version, cpus: os.cpus().length };
+
+// ---------------------------------------------------------------- a policy with 64 approvers
+const approverIds = Array.from({ length: 64 }, (_, i) => `b0000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
+function writePolicy(): string {
+  const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/policy.local.json'), 'utf8')) as { people: Record<string, string>; groups: Record<string, unknown>; operations: Record<string, unknown> };
+  for (const [i, id] of approverIds.entries()) base.people[id] = `Approver ${i + 1}`;
+  base.groups.benchApprovers = { name: 'Bench approvers', members: approverIds };
+  // 64 approvals needed: votes are only recorded, nothing gets approved or run.
+  base.operations.create = { require: [{ group: 'benchApprovers', approvals: 64 }], separationOfDuties: { approvalsPerKeySide: 0 } };
+  const file = path.join(work, 'policy.json');
+  fs.writeFileSync(file, JSON.stringify(base));
+  return file;
+}
+
+// ---------------------------------------------------------------- a Bot Connector that answers everything
+async function startSink(): Promise<{ url: string; close(): void }> {
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `a-${(n += 1)}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, close: () => server.close() };
+}
+
+// ---------------------------------------------------------------- child processes
+interface Child {
+  process: ChildProcess;
+  url: string;
+  log: string;
+}
+async function startChild(script: string, env: NodeJS.ProcessEnv): Promise<Child> {
+  const child = spawn(process.execPath, ['--no-deprecation', '--require', require.resolve('tsx/cjs'), script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Child = { process: child, url: '', log: '' };
+  child.stdout!.on('data', (c: Buffer) => (out.log = (out.log + c.toString()).slice(-20_000)));
+  child.stderr!.on('data', (c: Buffer) => (out.log = (out.log + c.toString()).slice(-20_000)));
+  const deadline = Date.now() + 90_000;
+  while (!out.url) {
+    const found = /READY (\S+)/.exec(out.log)?.[1];
+    if (found) out.url = found;
+    else if (child.exitCode !== null || Date.now() > deadline) throw new Error(`child did not start: ${out.log}`);
+    else await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return out;
+}
+async function stopChild(child: Child): Promise<void> {
+  if (child.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.process.once('exit', resolve));
+  child.process.kill('SIGTERM');
+  await exited;
+}
+function rssMb(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+// ---------------------------------------------------------------- clicks
+async function submitRequests(store: KeywardStore, policyFile: string, count: number, serviceUrl: string): Promise<string[]> {
+  const service = new ApprovalService({ store: store.approvals, audit: new ChainedAuditLog(store.audit, systemClock), atomic: store.db.atomic, policy: readPolicyFile(policyFile), clock: systemClock });
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const request = await service.submit({
+      planHash: 'a'.repeat(64),
+      operationClass: 'create',
+      title: `Bench request ${i}`,
+      summaryLines: ['Create key ck-a (RSA-HSM 3072)'],
+      targets: [`kv-bench-${i}`],
+      requester: { aadObjectId: LOCAL_PEOPLE.operator.objectId, channelUserId: LOCAL_PEOPLE.operator.teamsId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID },
+      reason: 'Benchmark.',
+      origin: { channelId: 'msteams', serviceUrl, conversation: { id: 'conv-bench', conversationType: 'personal', tenantId: LOCAL_TENANT_ID }, bot: { id: 'bot-keyward', name: 'Keyward' }, user: { id: LOCAL_PEOPLE.operator.teamsId } },
+    });
+    ids.push(request.id);
+  }
+  return ids;
+}
+
+async function clickRun(urls: string[], requestIds: string[], approvers: number, serviceUrl: string): Promise<{ latencies: number[]; seconds: number; refused: number }> {
+  const latencies: number[] = [];
+  let refused = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: approvers }, async (_, w) => {
+      const objectId = approverIds[w]!;
+      const person = { ...LOCAL_PEOPLE.approverAlex, objectId, teamsId: `bench-${w}`, displayName: `Approver ${w + 1}` };
+      for (const requestId of requestIds) {
+        const activity = invokeActivity(VERBS.approvalApprove, { requestId, planHash: 'a'.repeat(64), cardVersion: 1, verb: VERBS.approvalApprove, reason: 'ok' }, { serviceUrl, from: person, conversationId: 'group-chat-key-approvers', conversationType: 'groupChat' });
+        const t0 = process.hrtime.bigint();
+        const response = await fetch(`${urls[w % urls.length]}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+        const text = await response.text();
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (response.status !== 200 || !/recorded/i.test(text)) refused += 1;
+      }
+    }),
+  );
+  return { latencies, seconds: Number(process.hrtime.bigint() - started) / 1e9, refused };
+}
+
+async function clicks(policyFile: string, postgres: LocalPostgres): Promise<Record<string, number>> {
+  const sink = await startSink();
+  const figures: Record<string, number> = {};
+  const configs = [
+    { name: 'sqlite×1', engine: 'sqlite' as const, instances: 1 },
+    { name: 'postgres×1', engine: 'postgres' as const, instances: 1 },
+    { name: 'postgres×2', engine: 'postgres' as const, instances: 2 },
+  ];
+  const table: Array<Record<string, unknown>> = [];
+  for (const config of configs) {
+    const dataDir = fs.mkdtempSync(path.join(work, `clicks-${config.engine}-`));
+    let url = '';
+    if (config.engine === 'postgres') {
+      const admin = await openPostgresDatabase({ connectionString: postgres.url, tls: false, migrations: [] });
+      const db = `bench_${config.instances}_${Date.now()}`;
+      await admin.run(`CREATE DATABASE ${db}`);
+      await admin.close();
+      url = postgres.url.replace(/\/keyward$/, `/${db}`);
+    }
+    const env: NodeJS.ProcessEnv = {
+      KEYWARD_DATA_DIR: dataDir,
+      PORT: '0',
+      KEYWARD_POLICY_FILE: policyFile,
+      KEYWARD_LOG_LEVEL: 'error',
+      KEYWARD_AUDIT_DIGEST_MINUTES: '0',
+      KEYWARD_APPROVALS_TICK_SECONDS: '0',
+      KEYWARD_STORE: config.engine,
+      ...(url ? { KEYWARD_POSTGRES_URL: url } : {}),
+    };
+    const children: Child[] = [];
+    for (let i = 0; i < config.instances; i += 1) children.push(await startChild(path.join(ROOT, 'test/helpers/clusterInstance.ts'), env));
+    const store = config.engine === 'sqlite' ? await openKeywardStore({ engine: 'sqlite', file: path.join(dataDir, 'keyward.sqlite') }) : await openKeywardStore({ engine: 'postgres', url, tls: false });
+    try {
+      // Warm-up: one request, every approver once.
+      await clickRun(children.map((c) => c.url), await submitRequests(store, policyFile, 1, sink.url), 8, sink.url);
+      for (const approvers of APPROVERS) {
+        const requests = await submitRequests(store, policyFile, Math.max(1, Math.ceil(VOTES / approvers)), sink.url);
+        const run = await clickRun(children.map((c) => c.url), requests, approvers, sink.url);
+        const votes = run.latencies.length;
+        const row = { config: config.name, approvers, votes, refused: run.refused, p50Ms: round(percentile(run.latencies, 50)), p99Ms: round(percentile(run.latencies, 99)), votesPerSecond: round(votes / run.seconds, 1) };
+        table.push(row);
+        figures[`${config.name}@${approvers}.p99`] = row.p99Ms;
+        figures[`${config.name}@${approvers}.tps`] = row.votesPerSecond;
+        // Every vote counted exactly once.
+        for (const id of requests) {
+          const request = await store.approvals.get(id);
+          if (request?.votes.length !== approvers) throw new Error(`${config.name}: request ${id} has ${request?.votes.length} votes, expected ${approvers}`);
+        }
+      }
+      if (config.name === 'sqlite×1') figures.keywardRss = rssMb(children[0]!.process.pid!).rss;
+      if (config.name === 'sqlite×1') figures.keywardPeak = rssMb(children[0]!.process.pid!).peak;
+    } finally {
+      await store.close();
+      for (const child of children) await stopChild(child);
+    }
+  }
+  console.table(table);
+  const ratios: Record<string, number> = {};
+  for (const n of APPROVERS) {
+    ratios[`postgres/sqlite p99 @${n}`] = round(figures[`postgres×1@${n}.p99`]! / figures[`sqlite×1@${n}.p99`]!);
+    ratios[`2/1 instances throughput @${n}`] = round(figures[`postgres×2@${n}.tps`]! / figures[`postgres×1@${n}.tps`]!);
+  }
+  console.log('click ratios', ratios, '(targets: postgres p99 ≤ 2× sqlite; two instances ≥ 1.6× one)');
+  results.clicks = { table, ratios };
+  sink.close();
+  return figures;
+}
+
+// ---------------------------------------------------------------- memory
+async function memory(policyFile: string, keyward: { rss?: number; peak?: number }): Promise<void> {
+  const sink = await startSink();
+  const bare = await startChild(path.join(ROOT, 'bench/lib/bareBot.ts'), {});
+  const requests = Array.from({ length: Math.ceil(VOTES / 16) }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+  await clickRun([bare.url], requests, 16, sink.url);
+  await clickRun([bare.url], requests, 64, sink.url);
+  const bareMem = rssMb(bare.process.pid!);
+  await stopChild(bare);
+  sink.close();
+  const figures = { keywardRssMb: keyward.rss, keywardPeakMb: keyward.peak, bareRssMb: bareMem.rss, barePeakMb: bareMem.peak, ratio: keyward.rss ? round(keyward.rss / bareMem.rss) : undefined };
+  console.log('memory after the click load (MB, both through tsx)', figures, '(target ≤ 1.3×)');
+  results.memory = figures;
+  void policyFile;
+}
+
+// ---------------------------------------------------------------- audit verify and export
+async function auditPart(postgres: LocalPostgres): Promise<void> {
+  const rows: Array<Record<string, unknown>> = [];
+  for (const size of AUDIT_SIZES) {
+    const dataDir = fs.mkdtempSync(path.join(work, `audit-${size}-`));
+    const file = path.join(dataDir, 'keyward.sqlite');
+    const store = await openKeywardStore({ engine: 'sqlite', file });
+    const audit = new ChainedAuditLog(store.audit, systemClock);
+    const t0 = Date.now();
+    for (let done = 0; done < size; ) {
+      const batch = Math.min(5_000, size - done);
+      await store.db.atomic(async () => {
+        for (let i = 0; i < batch; i += 1) await audit.append({ actor: { objectId: approverIds[i % 64]!, name: 'Approver' }, action: 'approval.vote.recorded', target: `approval/${done + i}`, requestId: `00000000-0000-4000-8000-${String((done + i) % 1000).padStart(12, '0')}`, outcome: 'success', details: { decision: 'approve', reason: 'Reviewed the plan hash and the names.' } });
+      });
+      done += batch;
+    }
+    const fillSeconds = (Date.now() - t0) / 1000;
+    await store.close();
+
+    const admin = await openPostgresDatabase({ connectionString: postgres.url, tls: false, migrations: [] });
+    const dbName = `audit_${size}_${Date.now()}`;
+    await admin.run(`CREATE DATABASE ${dbName}`);
+    await admin.close();
+    const url = postgres.url.replace(/\/keyward$/, `/${dbName}`);
+    const target = await openPostgresDatabase({ connectionString: url, tls: false, migrations: [] });
+    const c0 = Date.now();
+    await copySqliteToPostgres(file, target);
+    const copySeconds = (Date.now() - c0) / 1000;
+    await target.close();
+
+    const quiet = { stdout: () => undefined, stderr: (t: string) => process.stderr.write(t) };
+    const time = async (args: string[], env: Record<string, string>) => {
+      const s = Date.now();
+      const code = await runAuditCli(args, { ...quiet, env });
+      if (code !== 0) throw new Error(`audit ${args.join(' ')} exited ${code}`);
+      return (Date.now() - s) / 1000;
+    };
+    const sqliteEnv = { KEYWARD_DATA_DIR: dataDir };
+    const pgEnv = { KEYWARD_DATA_DIR: dataDir, KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: url };
+    const out = path.join(dataDir, 'export.jsonl');
+    const row = {
+      records: size,
+      fillSqliteS: round(fillSeconds, 1),
+      copyToPostgresS: round(copySeconds, 1),
+      verifySqliteS: round(await time(['verify', '--no-digests'], sqliteEnv), 1),
+      verifyPostgresS: round(await time(['verify', '--no-digests'], pgEnv), 1),
+      exportSqliteS: round(await time(['export', '--out', out], sqliteEnv), 1),
+      exportPostgresS: round(await time(['export', '--out', out], pgEnv), 1),
+      exportMb: round(fs.statSync(out).size / 1e6, 1),
+    };
+    rows.push(row);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  console.table(rows);
+  console.log('(target: verify of 1,000,000 records under 60 s)');
+  results.audit = rows;
+}
+
+// ---------------------------------------------------------------- the status card with 200 keys
+async function statusPart(): Promise<void> {
+  const { renderStatusCardForBench } = await import('./lib/statusCard200');
+  const figures = renderStatusCardForBench(200);
+  console.log('status card with 200 keys', figures, '(Teams card limit 28 KB)');
+  results.status = figures;
+}
+
+async function main(): Promise<void> {
+  const needsPostgres = PARTS.has('clicks') || PARTS.has('audit');
+  const postgres = needsPostgres ? await startLocalPostgres({ dir: path.join(process.getuid?.() === 0 ? '/var/tmp' : work, `keyward-bench-pg-${process.pid}`), durable: true }) : undefined;
+  try {
+    const policyFile = writePolicy();
+    let keyward: { rss?: number; peak?: number } = {};
+    if (PARTS.has('clicks')) {
+      const figures = await clicks(policyFile, postgres!);
+      keyward = { rss: figures.keywardRss, peak: figures.keywardPeak };
+    }
+    if (PARTS.has('memory')) await memory(policyFile, keyward);
+    if (PARTS.has('audit')) await auditPart(postgres!);
+    if (PARTS.has('status')) await statusPart();
+    console.log(JSON.stringify(results, null, 2));
+  } finally {
+    await postgres?.stop();
+    if (postgres) fs.rmSync(postgres.dir, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

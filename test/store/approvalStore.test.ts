@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { isAppError, ManualClock } from '../../src/core';
+import { ChainedAuditLog } from '../../src/audit';
+import { ApprovalService, type ApprovalChange } from '../../src/approvals';
+import { actor, HASH_1, P, policyWith, submission } from '../unit/approvals/approvalFixtures';
+import { ENGINES, openTestStore } from '../helpers/storeEngines';
+
+for (const engine of ENGINES) {
+  describe(`approval store contract (${engine})`, function () {
+    this.timeout(30_000);
+
+    it('when a request is changed from a stale version, then the compare-and-set refuses it and the stored request is untouched', async () => {
+      const t = await openTestStore(engine);
+      try {
+        const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
+        const service = new ApprovalService({ store: t.store.approvals, audit: new ChainedAuditLog(t.store.audit, clock), atomic: t.store.db.atomic, policy: policyWith(), clock });
+        const request = await service.submit(submission());
+        const next = { ...request, version: 2, title: 'changed' };
+        assert.equal(await t.store.approvals.compareAndSet(next, 1), true);
+        assert.equal(await t.store.approvals.compareAndSet({ ...request, version: 2, title: 'lost race' }, 1), false);
+        assert.equal((await t.store.approvals.get(request.id))?.title, 'changed');
+        await assert.rejects(t.store.approvals.compareAndSet({ ...next, version: 4 }, 2), /compareAndSet expects version 3/);
+        assert.deepEqual((await t.store.approvals.list({ statuses: ['pending'] })).map((r) => r.id), [request.id]);
+        assert.deepEqual(await t.store.approvals.list({ journeyId: 'nope' }), []);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('when a vote row for the same person is written twice, then the store refuses the second (one vote per person)', async () => {
+      const t = await openTestStore(engine);
+      try {
+        const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
+        const service = new ApprovalService({ store: t.store.approvals, audit: new ChainedAuditLog(t.store.audit, clock), atomic: t.store.db.atomic, policy: policyWith(), clock });
+        const request = await service.submit(submission());
+        const vote = { voter: { objectId: P.approverAlex.objectId, tenantId: 't' }, decision: 'approve' as const, at: clock.now().toISOString(), planHash: HASH_1 };
+        assert.equal(await t.store.approvals.compareAndSet({ ...request, version: 2, votes: [vote] }, 1), true);
+        await assert.rejects(t.store.approvals.compareAndSet({ ...request, version: 3, votes: [vote, vote] }, 2), (error: unknown) => isAppError(error, 'AlreadyVoted'));
+        assert.equal((await t.store.approvals.get(request.id))?.version, 2, 'the refused change left nothing behind');
+        assert.deepEqual((await t.store.approvals.voteRows(request.id)).map((r) => r.voter_object_id), [P.approverAlex.objectId]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('when votes from three approvers race on two instances at once, then two count, the rule is met exactly once, and the audit chain holds every record once', async () => {
+      const t = await openTestStore(engine);
+      try {
+        const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
+        const stores = [t.store, await t.second()];
+        const services = stores.map((s) => new ApprovalService({ store: s.approvals, audit: new ChainedAuditLog(s.audit, clock), atomic: s.db.atomic, policy: policyWith(), clock }));
+        const approved: string[] = [];
+        for (const service of services) service.onChange((change: ApprovalChange) => void (change.change === 'approved' && approved.push(change.request.id)));
+        const request = await services[0]!.submit(submission());
+        const voters = [P.approverAlex, P.approverBruno, P.approverChen];
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => services[i % 2]!.vote({ requestId: request.id, voter: actor(voters[i % 3]!), decision: 'approve', reason: 'ok', planHash: HASH_1 })),
+        );
+        await Promise.all(services.map((s) => s.idle()));
+        const stored = (await t.store.approvals.get(request.id))!;
+        assert.equal(stored.status, 'approved');
+        assert.equal(stored.votes.length, 2, 'the rule (two approvals) is met by the first two votes; later ones are refused');
+        assert.equal(results.filter((r) => r.ok).length, 2);
+        assert.deepEqual(approved, [request.id], 'approved exactly once across both instances');
+        const audit = new ChainedAuditLog(t.store.audit, clock);
+        const verification = await audit.verify();
+        assert.equal(verification.ok, true, verification.firstBad?.message);
+        const records = [];
+        for await (const record of audit.records()) records.push(record);
+        assert.equal(records.filter((r) => r.action === 'approval.approved').length, 1);
+        assert.equal(records.filter((r) => r.action === 'approval.vote.recorded').length, 2);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}
