@@ -3,7 +3,7 @@ import type { JOURNEYS_EN } from './journeysEn';
 /** What the journeys say, German (see journeysEn.ts). Cmdlets, names and ids stay placeholders. */
 export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.form.invalidCard': 'Die Kartendaten waren ungültig; geben Sie die Werte erneut ein.',
-  'dep.scope.choose': 'Wählen Sie die Richtlinie: mehrere Workloads (Mandant), Exchange-Postfächer oder SharePoint/OneDrive/Teams-Dateien.',
+  'dep.scope.choose': 'Wählen Sie die Richtlinie: Multi-Workload (Mandant), Exchange-Postfächer oder SharePoint/OneDrive/Teams-Dateien.',
   'dep.scope.source': 'Wählen Sie, woher die Schlüssel kommen: ein von Keyward erstelltes Schlüsselpaar oder vorhandene Schlüssel per URI.',
   'dep.scope.otherWorkload': 'Dieses Paar dient {serves}; eine Richtlinie für {wanted} braucht die eigenen Schlüssel dieser Workload (die Schlüssel jeder Workload werden nur ihrem eigenen Dienstprinzipal gewährt).',
   'dep.keys.failed': '{count, plural, one {# Prüfung ist} other {# Prüfungen sind}} für diese Schlüssel fehlgeschlagen. Beheben Sie jede rote Zeile unten (oder wählen Sie andere Schlüssel) und klicken Sie dann erneut auf Weiter.',
@@ -29,7 +29,7 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.evidence.truncated': 'PowerShell hat die Schlüsselliste gekürzt („...“): Führen Sie {command} aus, dann den Befehl erneut, und fügen Sie diese Ausgabe ein.',
   'dep.evidence.policyOtherKeys': 'Die Richtlinie {name} verwendet {uses}, nicht die Schlüssel dieses Ablaufs ({keys}).',
   'dep.evidence.policyNoKeys': 'Die Richtlinie {name} verwendet keine Schlüssel, die Keyward lesen kann, nicht die Schlüssel dieses Ablaufs ({keys}).',
-  'dep.evidence.assignedOther': 'Der Mandant ist der Richtlinie {assigned} zugewiesen, nicht {name}: Es ist jeweils nur eine Richtlinie für mehrere Workloads zugewiesen.',
+  'dep.evidence.assignedOther': 'Der Mandant ist der Richtlinie {assigned} zugewiesen, nicht {name}: Es ist jeweils nur eine Multi-Workload-Richtlinie zugewiesen.',
   'dep.evidence.noAssignment': 'Es wurde keine Ausgabe zur Zuweisung eingefügt, daher hat Keyward nicht erfasst, ob der Mandant dieser Richtlinie zugewiesen ist.',
   'dep.evidence.disabled': 'Die Richtlinie {name} ist deaktiviert ({shown}).',
   'dep.evidence.purgeRequested': 'Für {name} wurde eine endgültige Datenlöschung beantragt; sie kann nicht mehr zugewiesen werden.',

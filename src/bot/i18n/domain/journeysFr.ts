@@ -3,7 +3,7 @@ import type { JOURNEYS_EN } from './journeysEn';
 /** What the journeys say, French (see journeysEn.ts). Cmdlets, names and ids stay placeholders. */
 export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.form.invalidCard': 'Les données de la carte n’étaient pas valides ; saisissez à nouveau les valeurs.',
-  'dep.scope.choose': 'Choisissez la stratégie : multi-charge de travail (locataire), boîtes aux lettres Exchange, ou fichiers SharePoint/OneDrive/Teams.',
+  'dep.scope.choose': 'Choisissez la stratégie : multicharge (locataire), boîtes aux lettres Exchange, ou fichiers SharePoint/OneDrive/Teams.',
   'dep.scope.source': 'Choisissez d’où viennent les clés : une paire de clés créée par Keyward, ou des clés existantes par URI.',
   'dep.scope.otherWorkload': 'Cette paire sert {serves} ; une stratégie {wanted} a besoin des clés propres à cette charge de travail (les clés de chaque charge de travail ne sont accordées qu’à son propre principal de service).',
   'dep.keys.failed': '{count, plural, one {# vérification a échoué} other {# vérifications ont échoué}} pour ces clés. Corrigez chaque ligne rouge ci-dessous (ou choisissez d’autres clés), puis appuyez à nouveau sur Suivant.',
@@ -29,7 +29,7 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.evidence.truncated': 'PowerShell a raccourci la liste des clés (« ... ») : exécutez {command}, puis à nouveau la commande, et collez cette sortie.',
   'dep.evidence.policyOtherKeys': 'La stratégie {name} utilise {uses}, pas les clés de ce parcours ({keys}).',
   'dep.evidence.policyNoKeys': 'La stratégie {name} n’utilise aucune clé lisible par Keyward, pas les clés de ce parcours ({keys}).',
-  'dep.evidence.assignedOther': 'Le locataire est affecté à la stratégie {assigned}, pas à {name} : une seule stratégie multi-charge de travail est affectée à la fois.',
+  'dep.evidence.assignedOther': 'Le locataire est affecté à la stratégie {assigned}, pas à {name} : une seule stratégie multicharge est affectée à la fois.',
   'dep.evidence.noAssignment': 'Aucune sortie d’affectation n’a été collée, Keyward n’a donc pas enregistré si le locataire est affecté à cette stratégie.',
   'dep.evidence.disabled': 'La stratégie {name} est désactivée ({shown}).',
   'dep.evidence.purgeRequested': 'Une purge définitive des données a été demandée pour {name} ; elle ne peut plus être affectée.',
