@@ -335,7 +335,7 @@ export class DepJourneyService {
     const form = onboardingForm.safeParse(payload);
     const reference = form.success ? (form.data.onboardingReference ?? '').trim() : '';
     if (reference.length < 3 || /[\p{Cc}]/u.test(reference)) {
-      return await this.kit.save(journey, { draft: { ...journey.draft, onboardingReference: reference }, errors: { onboardingReference: say('dep.onboarding.reference', "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on.") } }, actor, 'dep.onboarding.refused', 'denied', {});
+      return await this.kit.save(journey, { draft: { ...journey.draft, onboardingReference: reference }, errors: { onboardingReference: say('dep.onboarding.referenceMissing', "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on.") } }, actor, 'dep.onboarding.refused', 'denied', {});
     }
     const record = await this.recordOnboarding(journey.scope, actor, { state: 'confirmedByMicrosoft', reference });
     const onboarding = await this.onboardingView(journey, journey.draft);

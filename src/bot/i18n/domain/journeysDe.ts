@@ -8,6 +8,7 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.scope.otherWorkload': 'Dieses Paar dient {serves}; eine Richtlinie für {wanted} braucht die eigenen Schlüssel dieser Workload (die Schlüssel jeder Workload werden nur ihrem eigenen Dienstprinzipal gewährt).',
   'dep.keys.failed': '{count, plural, one {# Prüfung ist} other {# Prüfungen sind}} für diese Schlüssel fehlgeschlagen. Beheben Sie jede rote Zeile unten (oder wählen Sie andere Schlüssel) und klicken Sie dann erneut auf Weiter.',
   'dep.keys.unchecked': '{count, plural, one {# Prüfung konnte} other {# Prüfungen konnten}} nicht durchgeführt werden (siehe die Zeilen „Nicht geprüft“); die Onboarding-Validierung von Microsoft am Anfang des Skripts prüft die Schlüssel erneut.',
+  'dep.onboarding.referenceMissing': 'Geben Sie die Referenz von Microsoft für die Bestätigung an (die Nummer der Supportanfrage oder den Betreff der E-Mail), damit das Überwachungsprotokoll zeigt, worauf Sie sich gestützt haben.',
   'dep.onboarding.noReader': 'Keyward hat hier keinen Leser für die Abonnementfunktionen.',
   'dep.onboarding.invalidCard': 'Die Kartendaten waren ungültig; fügen Sie die Ausgabe erneut ein.',
   'dep.onboarding.pasteOutput': 'Fügen Sie die Ausgabe des oben gezeigten Befehls {cmdlet} ein.',

@@ -11,6 +11,7 @@ export const JOURNEYS_EN = {
   'dep.scope.otherWorkload': "That pair serves {serves}; a {wanted} policy needs that workload's own keys (each workload's keys are granted to its own service principal only).",
   'dep.keys.failed': '{count, plural, one {# check} other {# checks}} failed for these keys. Fix each red line below (or choose other keys), then press Next again.',
   'dep.keys.unchecked': '{count, plural, one {# check} other {# checks}} could not be made (see the lines marked "Not checked"); Microsoft\'s onboarding validation at the top of the script checks the keys again.',
+  'dep.onboarding.referenceMissing': "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on.",
   'dep.onboarding.noReader': 'Keyward has no reader for the subscription features here.',
   'dep.onboarding.invalidCard': 'The card data was not valid; paste the output again.',
   'dep.onboarding.pasteOutput': 'Paste the output of the {cmdlet} command shown above.',

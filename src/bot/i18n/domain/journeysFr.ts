@@ -8,6 +8,7 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.scope.otherWorkload': 'Cette paire sert {serves} ; une stratégie {wanted} a besoin des clés propres à cette charge de travail (les clés de chaque charge de travail ne sont accordées qu’à son propre principal de service).',
   'dep.keys.failed': '{count, plural, one {# vérification a échoué} other {# vérifications ont échoué}} pour ces clés. Corrigez chaque ligne rouge ci-dessous (ou choisissez d’autres clés), puis appuyez à nouveau sur Suivant.',
   'dep.keys.unchecked': '{count, plural, one {# vérification n’a pas pu être faite} other {# vérifications n’ont pas pu être faites}} (voir les lignes « Non vérifié ») ; la validation d’intégration de Microsoft en tête du script vérifie à nouveau les clés.',
+  'dep.onboarding.referenceMissing': 'Indiquez la référence de Microsoft pour la confirmation (le numéro de la demande de support ou l’objet du courriel), pour que le journal d’audit montre sur quoi vous vous êtes appuyé.',
   'dep.onboarding.noReader': 'Keyward n’a ici aucun lecteur pour les fonctionnalités de l’abonnement.',
   'dep.onboarding.invalidCard': 'Les données de la carte n’étaient pas valides ; collez à nouveau la sortie.',
   'dep.onboarding.pasteOutput': 'Collez la sortie de la commande {cmdlet} affichée ci-dessus.',
