@@ -1,4 +1,4 @@
-import { appError, isAppError, newUuid, silentLogger, toAppError, truncateText, type AppError, type Clock, type Logger } from '../core';
+import { appError, isAppError, newUuid, silentLogger, textOf, toAppError, truncateText, type AppError, type Clock, type Logger, type Text } from '../core';
 import { SYSTEM_ACTOR, type AuditActor, type AuditEventInput, type AuditLog } from '../audit';
 import { policyMembers, type ApprovalPolicy } from './approvalPolicy';
 import type { ApprovalRequestStore, Atomic } from './approvalPorts';
@@ -253,15 +253,15 @@ export class ApprovalService {
    * Shows the executor's progress on the cards ("Step 3 of 7: creating key A"); `halted` when the
    * run stopped and waits for a Retry. Not a state change; not audited (the executor audits its steps).
    */
-  async reportExecutionProgress(requestId: string, progress: string, options: { halted?: boolean } = {}, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = await this.apply(requestId, { type: 'reportProgress', progress: progress.slice(0, 300), ...(options.halted ? { halted: true } : {}) }, executor, 'execution.progress.refused', {});
+  async reportExecutionProgress(requestId: string, progress: Text, options: { halted?: boolean } = {}, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
+    const result = await this.apply(requestId, { type: 'reportProgress', progress: clip(progress, 300), ...(options.halted ? { halted: true } : {}) }, executor, 'execution.progress.refused', {});
     if (!result.ok) throw result.error;
     return result.request;
   }
 
   /** executing → succeeded | failed. `detail` is shown to approvers and requester: no secrets. */
-  async finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: string, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = await this.apply(requestId, { type: 'finishExecution', outcome, detail: detail.slice(0, 1000) }, executor, 'execution.finish.refused', {});
+  async finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: Text, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
+    const result = await this.apply(requestId, { type: 'finishExecution', outcome, detail: clip(detail, 1000) }, executor, 'execution.finish.refused', {});
     if (!result.ok) throw result.error;
     return result.request;
   }
@@ -450,7 +450,7 @@ export class ApprovalService {
         break;
       case 'succeeded':
       case 'failed':
-        records.push({ ...base, action: `execution.${change}`, outcome: change === 'succeeded' ? 'success' : 'failure', reason: after.execution?.detail });
+        records.push({ ...base, action: `execution.${change}`, outcome: change === 'succeeded' ? 'success' : 'failure', reason: after.execution?.detail === undefined ? undefined : textOf(after.execution.detail) });
         break;
       default:
         break;
@@ -544,4 +544,11 @@ function auditActor(person: Person): AuditActor {
 function targetOf(targets: readonly string[]): string {
   const joined = targets.join(' | ');
   return joined === '' ? '(no targets named)' : joined.length > 500 ? `${truncateText(joined, 500)}…` : joined;
+}
+
+/** A text for the cards, at most `max` characters (a message too long is kept as its English, cut). */
+function clip(text: Text, max: number): Text {
+  const english = textOf(text);
+  if (english.length <= max) return text;
+  return english.slice(0, max);
 }

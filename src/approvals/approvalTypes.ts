@@ -1,4 +1,4 @@
-import type { Message } from '../core';
+import type { Message, Text } from '../core';
 
 /**
  * The nouns of the approvals engine. Plain JSON-friendly data (times are ISO strings) so a request
@@ -93,7 +93,7 @@ export interface KeySides {
 export interface ExecutionState {
   startedAt: string;
   /** Free text from the executor ("Step 3 of 7: creating key A"); shown on the card. */
-  progress?: string;
+  progress?: Text;
   /**
    * The run stopped at a step and waits for a Retry (allowed until the execution window closes,
    * then the request fails). The request stays `executing` — nothing new may start from it — but
@@ -102,7 +102,7 @@ export interface ExecutionState {
   halted?: boolean;
   finishedAt?: string;
   outcome?: 'succeeded' | 'failed';
-  detail?: string;
+  detail?: Text;
 }
 
 export interface ApprovalRequest {

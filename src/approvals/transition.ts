@@ -1,4 +1,4 @@
-import { appError, truncateText, type AppError } from '../core';
+import { appError, truncateText, type AppError, type Text } from '../core';
 import type { ApprovalRequest, Person, RequestStatus, VoteDecision } from './approvalTypes';
 import { eligibleRequirements, evaluateRule } from './ruleEvaluation';
 
@@ -10,8 +10,8 @@ export type ApprovalEvent =
   | { type: 'expire' }
   | { type: 'remind' }
   | { type: 'beginExecution' }
-  | { type: 'reportProgress'; progress: string; halted?: boolean }
-  | { type: 'finishExecution'; outcome: 'succeeded' | 'failed'; detail: string };
+  | { type: 'reportProgress'; progress: Text; halted?: boolean }
+  | { type: 'finishExecution'; outcome: 'succeeded' | 'failed'; detail: Text };
 
 export type ChangeKind = 'voteRecorded' | 'approved' | 'rejected' | 'cancelled' | 'superseded' | 'expired' | 'reminded' | 'executing' | 'progress' | 'succeeded' | 'failed';
 

@@ -1,3 +1,4 @@
+import type { Text } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { ApprovalRequest, RequestStatus } from '../approvals/approvalTypes';
 import type { AzureWriter, CallerIdentitySource, WrapProbe } from '../azure/ports';
@@ -14,8 +15,8 @@ export interface ExecutionApprovals {
   list(filter?: { statuses?: readonly RequestStatus[] }): Promise<ApprovalRequest[]>;
   beginExecution(requestId: string): Promise<ApprovalRequest>;
   /** `halted`: the run stopped and waits for a Retry (the cards say so instead of "Running"). */
-  reportExecutionProgress(requestId: string, progress: string, options?: { halted?: boolean }): Promise<unknown>;
-  finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: string): Promise<unknown>;
+  reportExecutionProgress(requestId: string, progress: Text, options?: { halted?: boolean }): Promise<unknown>;
+  finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: Text): Promise<unknown>;
 }
 
 /** Finds the plan an approval request was made for (the journey stored it; its hash must match). */

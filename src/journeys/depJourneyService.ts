@@ -722,7 +722,7 @@ export class DepJourneyService {
   }
 
   /** The approval request or its run moved (approvals' change listener). */
-  async onRequestChanged(request: { id: string; status: string; closedReason?: string; execution?: { detail?: string } }, run?: { status: string; steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> }): Promise<DepJourney | undefined> {
+  async onRequestChanged(request: { id: string; status: string; closedReason?: string; execution?: { detail?: Text } }, run?: { status: string; steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> }): Promise<DepJourney | undefined> {
     const journey = await this.deps.store.findByRequest(request.id);
     if (!journey || journey.stage !== 'submitted') return undefined;
     if (['rejected', 'expired', 'cancelled'].includes(request.status)) {
@@ -730,7 +730,7 @@ export class DepJourneyService {
     }
     if (request.status === 'failed') {
       return await this.kit.save(journey, { stage: 'review', status: 'open', notice: request.execution?.detail
-            ? say('dep.run.failedWhy', `Keyward's run of this policy failed: ${request.execution.detail}. Nothing more runs; you can run the script yourself.`, { detail: request.execution.detail })
+            ? say('dep.run.failedWhy', `Keyward's run of this policy failed: ${textOf(request.execution.detail)}. Nothing more runs; you can run the script yourself.`, { detail: request.execution.detail })
             : say('dep.run.failed', "Keyward's run of this policy failed. Nothing more runs; you can run the script yourself."),
         }, 'system', 'dep.run.failed', 'failure', {});
     }

@@ -3,7 +3,7 @@
  * Request statuses are words the catalogue translates; a closing reason (what an approver typed,
  * or the approvals engine's own note) and the executor's detail are shown as they were written.
  */
-import { say, type Message } from '../core';
+import { say, textOf, type Message, type Text } from '../core';
 
 /** "The request was rejected: <why>. <consequence>" */
 export function requestClosed(request: { readonly status: string; readonly closedReason?: string }, consequence: Message): Message {
@@ -14,8 +14,8 @@ export function requestClosed(request: { readonly status: string; readonly close
 }
 
 /** "The run did not complete: <detail>." */
-export function runIncomplete(detail: string | undefined): Message {
+export function runIncomplete(detail: Text | undefined): Message {
   return detail
-    ? say('journey.runIncomplete', `The run did not complete: ${detail}.`, { detail })
+    ? say('journey.runIncomplete', `The run did not complete: ${textOf(detail)}.`, { detail })
     : say('journey.runIncompleteSeeCard', 'The run did not complete: see the run card.');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appError, commaList, isGuid, say, sentences, sha256Hex, toAppError, type Atomic, type Clock, type Logger, type Message } from '../core';
+import { appError, commaList, isGuid, say, sentences, sha256Hex, textOf, toAppError, type Atomic, type Clock, type Logger, type Message, type Text } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { SubmitRequest } from '../approvals/submitRequest';
 import {
@@ -237,7 +237,7 @@ export class RollJourneyService {
 
   /** The approval request or its run moved. */
   async onRequestChanged(
-    request: { id: string; status: string; closedReason?: string; execution?: { detail?: string } },
+    request: { id: string; status: string; closedReason?: string; execution?: { detail?: Text } },
     run?: { steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> },
   ): Promise<RollJourney | undefined> {
     const journey = await this.deps.store.findByRequest(request.id);
@@ -248,7 +248,7 @@ export class RollJourneyService {
     if (request.status === 'executing' && journey.stage === 'submitted') return await this.kit.save(journey, { stage: 'running' }, 'system', 'roll.running', 'info', {});
     if (request.status === 'failed') {
       return await this.kit.save(journey, { status: 'failed', outcome: request.execution?.detail
-          ? say('roll.outcome.failedWhy', `The roll did not complete: ${request.execution.detail}. Older versions are untouched.`, { detail: request.execution.detail })
+          ? say('roll.outcome.failedWhy', `The roll did not complete: ${textOf(request.execution.detail)}. Older versions are untouched.`, { detail: request.execution.detail })
           : say('roll.outcome.failed', 'The roll did not complete. Older versions are untouched.'),
       }, 'system', 'roll.failed', 'failure', {});
     }

@@ -1,4 +1,4 @@
-import { appError, isAppError, say, sentences, toAppError, type Atomic, type Clock, type Logger, type Message } from '../core';
+import { appError, isAppError, say, sentences, toAppError, type Atomic, type Clock, type Logger, type Message, type Text } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { AzureReader, DeletedContainer } from '../azure/ports';
 import type { SubmitRequest } from '../approvals/submitRequest';
@@ -282,7 +282,7 @@ export class TeardownJourneyService {
 
   /** The approval request or its run moved (approvals' change listener). */
   async onRequestChanged(
-    request: { id: string; status: string; closedReason?: string; executeBy?: string; execution?: { detail?: string } },
+    request: { id: string; status: string; closedReason?: string; executeBy?: string; execution?: { detail?: Text } },
     run?: { status: string; lastError?: { code: string; message: string }; steps: ReadonlyArray<RunStepView> },
   ): Promise<TeardownJourney | undefined> {
     let journey = await this.deps.store.findByRequest(request.id);

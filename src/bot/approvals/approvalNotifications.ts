@@ -180,7 +180,7 @@ export class ApprovalNotifications {
     // The requester hears it in the language of the conversation they asked from.
     const l = localizer(referenceLocale(request.origin));
     const values = { title: l.sayStored(request.title, request.titleMessage), id: current.id };
-    const detail = request.execution?.detail;
+    const detail = request.execution?.detail === undefined ? undefined : l.say(request.execution.detail);
     const messages: Partial<Record<string, string>> = {
       approved: l.t('notify.approved', { ...values, by: by.join(', '), until: request.executeBy ? l.dateTime(request.executeBy) : l.t('notify.endOfWindow') }),
       rejected: l.t('notify.rejected', { ...values, reason: request.closedReason ?? l.t('notify.rejectedReason') }),

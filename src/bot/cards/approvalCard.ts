@@ -118,7 +118,7 @@ function headline(l: Localizer, request: ApprovalRequest): string {
 
 function statusLine(l: Localizer, request: ApprovalRequest, progress: RuleProgress, now: Date, name: (id: string, fallback?: string) => string): CardElement {
   const approvals = request.votes.filter((vote) => vote.decision === 'approve').length;
-  const detail = (value: string | undefined) => (value ? l.say(value.replace(/\.$/, '')) : '');
+  const detail = (value: Text | undefined) => (value ? l.say(value).replace(/\.$/, '') : '');
   switch (request.status) {
     case 'pending': {
       const missing = progress.requirements.reduce((sum, requirement) => sum + requirement.missing, 0);

@@ -4,6 +4,7 @@ import { PLAN_DE } from './domain/planDe';
 import { SPEC_DE } from './domain/specDe';
 import { ERRORS_DE } from './domain/errorsDe';
 import { JOURNEYS_DE } from './domain/journeysDe';
+import { RUN_DE } from './domain/runDe';
 
 /**
  * Keyward's message catalogue, German. Every key of the English catalogue, with the same
@@ -15,6 +16,7 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   ...SPEC_DE,
   ...PLAN_DE,
   ...JOURNEYS_DE,
+  ...RUN_DE,
   ...ERRORS_DE,
   'common.utc': '{time} UTC',
   'text.sentences': '{first} {second}',

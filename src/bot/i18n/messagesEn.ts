@@ -3,6 +3,7 @@ import { PLAN_EN } from './domain/planEn';
 import { SPEC_EN } from './domain/specEn';
 import { ERRORS_EN } from './domain/errorsEn';
 import { JOURNEYS_EN } from './domain/journeysEn';
+import { RUN_EN } from './domain/runEn';
 
 /**
  * Keyward's message catalogue, English (the source language). ICU MessageFormat: `{name}`
@@ -18,6 +19,7 @@ export const MESSAGES_EN = {
   ...SPEC_EN,
   ...PLAN_EN,
   ...JOURNEYS_EN,
+  ...RUN_EN,
   ...ERRORS_EN,
   // ------------------------------------------------------------------ common
   'common.utc': '{time} UTC',

@@ -4,6 +4,7 @@ import { PLAN_FR } from './domain/planFr';
 import { SPEC_FR } from './domain/specFr';
 import { ERRORS_FR } from './domain/errorsFr';
 import { JOURNEYS_FR } from './domain/journeysFr';
+import { RUN_FR } from './domain/runFr';
 
 /**
  * Keyward's message catalogue, French. Every key of the English catalogue, with the same
@@ -15,6 +16,7 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   ...SPEC_FR,
   ...PLAN_FR,
   ...JOURNEYS_FR,
+  ...RUN_FR,
   ...ERRORS_FR,
   'common.utc': '{time} UTC',
   'text.sentences': '{first} {second}',

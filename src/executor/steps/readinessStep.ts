@@ -1,4 +1,4 @@
-import { appError } from '../../core';
+import { appError, say } from '../../core';
 import { summarizeChecklist, type VerifyReadinessStep } from '../../customerKey';
 import { isTransient } from '../retryPolicy';
 import type { StepHandler } from '../stepHandler';
@@ -11,7 +11,7 @@ import type { StepHandler } from '../stepHandler';
  */
 export const readinessStep: StepHandler<VerifyReadinessStep> = {
   kind: 'verifyReadiness',
-  describe: (step) => `Checking ${step.params.keys.length} keys against the Customer Key rules`,
+  describe: (step) => say('run.do.readiness', `Checking ${step.params.keys.length} keys against the Customer Key rules`, { count: step.params.keys.length }),
   target: (step) => step.params.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', '),
   async check() {
     return { state: 'todo' };
@@ -34,6 +34,6 @@ export const readinessStep: StepHandler<VerifyReadinessStep> = {
     return { ready: true, pass: summary.pass, warn: summary.warn, probed: report.probed, checkedAt: report.checkedAt, lines };
   },
   async verify(_step, _context, output) {
-    return { output, note: `All keys meet the Customer Key rules (${String(output.pass)} checks green${Number(output.warn) > 0 ? `, ${String(output.warn)} warnings` : ''}${output.probed === true ? ', wrap/unwrap proven as each service principal' : ''}).` };
+    return { output, note: say('run.note.ready', `All keys meet the Customer Key rules (${String(output.pass)} checks green${Number(output.warn) > 0 ? `, ${String(output.warn)} warnings` : ''}${output.probed === true ? ', wrap/unwrap proven as each service principal' : ''}).`, { pass: String(output.pass), warn: Number(output.warn) > 0 ? String(output.warn) : 'none', probed: output.probed === true ? 'yes' : 'no' }) };
   },
 };
