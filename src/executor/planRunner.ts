@@ -462,7 +462,7 @@ export function runError(error: AppError, stepId: string | undefined, transient:
     requiredRole: typeof d.requiredRole === 'string' ? d.requiredRole : undefined,
   };
   const hasAzure = Object.values(azure).some((value) => value !== undefined);
-  return { code: error.code, message: error.message, transient, ...(stepId ? { stepId } : {}), ...(hasAzure ? { azure: JSON.parse(JSON.stringify(azure)) as RunError['azure'] } : {}) };
+  return { code: error.code, message: error.message, ...(error.said ? { said: error.said } : {}), transient, ...(stepId ? { stepId } : {}), ...(hasAzure ? { azure: JSON.parse(JSON.stringify(azure)) as RunError['azure'] } : {}) };
 }
 
 /** The error's facts for the journal and audit: codes and status, never a body or a token. */

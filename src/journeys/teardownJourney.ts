@@ -1,4 +1,4 @@
-import type { Text } from '../core';
+import type { Message, Text } from '../core';
 import type { ChecklistLine, KeyContainerKind, Plan, TeardownTarget } from '../customerKey';
 import type { OpsJourneyBase } from '../inventory/opsJourney';
 
@@ -56,5 +56,5 @@ export interface TeardownJourney extends OpsJourneyBase {
   billingStoppedAt?: string;
   outcome?: Text;
   /** The run stopped at a step (e.g. a Disabled subscription refused the purge). */
-  stopped?: { code: string; message: string; at: string };
+  stopped?: { code: string; message: string; said?: Message; at: string };
 }

@@ -283,7 +283,7 @@ export class TeardownJourneyService {
   /** The approval request or its run moved (approvals' change listener). */
   async onRequestChanged(
     request: { id: string; status: string; closedReason?: string; executeBy?: string; execution?: { detail?: Text } },
-    run?: { status: string; lastError?: { code: string; message: string }; steps: ReadonlyArray<RunStepView> },
+    run?: { status: string; lastError?: { code: string; message: string; said?: Message }; steps: ReadonlyArray<RunStepView> },
   ): Promise<TeardownJourney | undefined> {
     let journey = await this.deps.store.findByRequest(request.id);
     if (!journey || journey.status === 'cancelled' || journey.stage === 'done') return undefined;
@@ -300,7 +300,7 @@ export class TeardownJourneyService {
     }
     if (!run || !['executing', 'succeeded', 'failed'].includes(request.status)) return undefined;
     const progress = this.progressFrom(journey, run);
-    const stopped = run.status === 'stopped' && run.lastError ? { code: run.lastError.code, message: run.lastError.message, at: this.kit.now() } : undefined;
+    const stopped = run.status === 'stopped' && run.lastError ? { code: run.lastError.code, message: run.lastError.message, ...(run.lastError.said ? { said: run.lastError.said } : {}), at: this.kit.now() } : undefined;
     if (request.status === 'executing') {
       const changed = JSON.stringify(progress) !== JSON.stringify(journey.progress) || JSON.stringify(stopped ?? null) !== JSON.stringify(journey.stopped ?? null) || journey.stage !== 'running';
       if (!changed) return undefined;

@@ -1,4 +1,5 @@
-import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, ManualClock, silentLogger } from '../../src/core';
+import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, ManualClock, say, silentLogger } from '../../src/core';
+import { progressLine } from '../../src/executor/runProgress';
 import { openSqliteDatabase } from '../../src/store/sqliteDatabase';
 import { journeyMigrations, SqlJourneyStore } from '../../src/store/sqlJourneyStore';
 import { SetupJourneyService } from '../../src/journeys/setupJourneyService';
@@ -104,9 +105,9 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   gallery.push({ name: 'approval-1-pending', title: 'Approval card in the approvers\' chat: one of two approvals given', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names, locale }) });
   // More than 60 people may act: Teams refreshes the card for 60 of them; the card says what the others do.
   gallery.push({ name: 'approval-1b-many-approvers', title: 'Approval card when more than 60 people may act on it (Teams refreshes 60; the card says what the others do)', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names, refreshUserIds: Array.from({ length: 60 }, (_, i) => `29:1user-${i}`), refreshLeftOut: 13, locale }) });
-  const running = requestIn('executing', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), progress: 'Step 6 of 13: creating key ck-ex-key-a (RSA-HSM 3072) ▓▓▓▓▓░░░░░' } });
+  const running = requestIn('executing', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), progress: progressLine(runOf(plan, 'running', 5), 5, planText(plan).steps[5]!) } });
   gallery.push({ name: 'approval-2-running', title: 'The same card while the plan runs', card: renderApprovalCard({ request: running, progress: evaluateRule(running), viewer: 'shared', now: minutesAfter(127), names, locale }) });
-  const done = requestIn('succeeded', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), finishedAt: minutesAfter(128).toISOString(), outcome: 'succeeded', detail: 'Created 2 vaults and 2 keys; readiness verified.' } });
+  const done = requestIn('succeeded', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), finishedAt: minutesAfter(128).toISOString(), outcome: 'succeeded', detail: say('run.detail.success', `All ${plan.steps.length} steps done and verified.`, { count: plan.steps.length }) } });
   gallery.push({ name: 'approval-3-done', title: 'The same card when the run has finished', card: renderApprovalCard({ request: done, progress: evaluateRule(done), viewer: 'shared', now: minutesAfter(129), names, locale }) });
   const localPolicy = readPolicyFile(localPolicyPath());
   const lastSeen: Record<string, number> = { [P.approverAlex.objectId]: 2, [P.approverBruno.objectId]: 130, [P.approverChen.objectId]: 20, [P.operator.objectId]: 1 };
@@ -117,7 +118,7 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   const now = minutesAfter(130);
   gallery.push({ name: 'run-1-running', title: 'Run card: step by step with a progress bar', card: renderRunCard({ run: runOf(plan, 'running', 5), now, keyUriOptions: EMULATOR_KEY_URI_OPTIONS, locale }) });
   const hsm = hsmPlan({ workloads: ['multiWorkload', 'sharePoint'] });
-  const ceremony = runOf(hsm, 'waitingForInput', hsm.steps.findIndex((step) => step.kind === 'activateSecurityDomain'), { waitingFor: '1 of 3 officers have handed in their public certificate.' });
+  const ceremony = runOf(hsm, 'waitingForInput', hsm.steps.findIndex((step) => step.kind === 'activateSecurityDomain'), { waitingFor: say('run.waiting.officers', '1 of 3 security-domain officers have handed in their public certificate; waiting for Dana Custodian, Alex Approver.', { handedIn: 1, officers: 3, missing: 'Dana Custodian, Alex Approver' }) });
   gallery.push({ name: 'run-2-ceremony', title: 'Managed HSM: the security-domain ceremony waits for the officers\' public certificates', card: renderRunCard({ run: ceremony, now, officers: [{ name: 'Chen Custodian', submitted: true, thumbprint: '3Qx7b0mK1vVq9Zr2y8Hn4Tc' }, { name: 'Dana Custodian', submitted: false }, { name: 'Alex Approver', submitted: false }], locale }) });
   const stopped = runOf(plan, 'stopped', 4, { lastError: { code: 'AzureForbidden', message: 'Azure refused to create key ck-ex-key-a (ForbiddenByRbac). Grant "Key Vault Crypto Officer" at scope https://kv-ck-ex-a-7h2q.vault.azure.net to Keyward\'s identity.', transient: false, stepId: plan.steps[4]!.id } });
   gallery.push({ name: 'run-3-stopped', title: 'Run card: a step failed for good; what is done stays, Retry while the window is open', card: renderRunCard({ run: stopped, now, locale }) });

@@ -2,6 +2,7 @@ import type { Text } from '../../core';
 import { parseKeyIdentifier, type KeyRef, type KeyUriOptions, type Workload } from '../../customerKey';
 import { currentStep, doneCount, progressBar } from '../../executor/runProgress';
 import type { Run, StepState } from '../../executor/runTypes';
+import { errorDetails, errorSentence } from '../i18n/errorWords';
 import { localizer, type Localizer } from '../i18n/localizer';
 import { planWords } from '../i18n/planWords';
 import { workloadName } from '../setup/setupCards';
@@ -98,12 +99,12 @@ function statusNotice(l: Localizer, run: Run, now: Date, officers?: readonly Cer
     }
     case 'stopped': {
       const until = run.retryUntil ? (now.getTime() < Date.parse(run.retryUntil) ? l.t('run.status.retryUntil', { at: l.dateTime(run.retryUntil) }) : l.t('run.status.windowClosed')) : '';
-      return notice(l, 'error', `${l.t('run.status.stopped', { where, message: run.lastError ? l.say(run.lastError.message) : l.t('run.status.seeBelow') })}${until ? ` ${until}` : ''}`);
+      return notice(l, 'error', `${l.t('run.status.stopped', { where, message: run.lastError ? errorSentence(l, run.lastError) : l.t('run.status.seeBelow') })}${until ? ` ${until}` : ''}`);
     }
     case 'succeeded':
       return notice(l, 'success', l.t('run.status.succeeded', { count: run.steps.length }));
     case 'failed':
-      return notice(l, 'error', run.lastError ? l.t('run.status.failedError', { code: run.lastError.code, message: l.say(run.lastError.message) }) : l.t('run.status.failed'));
+      return notice(l, 'error', run.lastError ? l.t('run.status.failedError', { code: run.lastError.code, message: errorSentence(l, run.lastError) }) : l.t('run.status.failed'));
   }
 }
 
@@ -141,6 +142,7 @@ function stoppedSection(l: Localizer, run: Run): CardElement[] {
       [
         text(l.t('run.error.title'), { color: 'Attention' }),
         facts(l, rows),
+        ...errorDetailsBlock(l, error),
         text(l.t('run.error.retry'), { size: 'Small', subtle: true }),
       ],
       { separator: true, style: 'attention' },
@@ -222,4 +224,11 @@ function nextSteps(l: Localizer, keys: readonly CreatedKey[]): string[] {
   }
   lines.push(`${n}. ${l.t('run.next.never')}`);
   return lines;
+}
+
+/** Azure's own words (and the operation around them) as Keyward logged them: data, shown as it is. */
+export function errorDetailsBlock(l: Localizer, error: { readonly message: string; readonly said?: Text }): CardElement[] {
+  const english = errorDetails({ message: error.message, ...(error.said && typeof error.said !== 'string' ? { said: error.said } : {}) });
+  if (!english) return [];
+  return [text(l.t('run.error.details'), { size: 'Small', spacing: 'Small' }), { type: 'TextBlock', text: english, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' }];
 }

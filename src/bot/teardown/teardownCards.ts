@@ -1,6 +1,8 @@
 import { DOC_LINKS, summarizeChecklist } from '../../customerKey';
 import type { InventoryContainer, InventoryDep } from '../../inventory/inventoryTypes';
 import type { TeardownJourney, TeardownStage, TeardownTargetState } from '../../journeys/teardownJourney';
+import { errorSentence } from '../i18n/errorWords';
+import { errorDetailsBlock } from '../cards/runCard';
 import { localizer, type Localizer } from '../i18n/localizer';
 import {
   card,
@@ -195,9 +197,9 @@ function stoppedNotice(l: Localizer, journey: TeardownJourney): CardElement[] {
   const s = journey.stopped!;
   const hsmDeleted = (journey.progress ?? []).some((p) => p.kind === 'managedHsm' && p.state === 'softDeleted');
   if (s.code === 'SubscriptionNotEnabled') {
-    return [notice(l, 'error', l.t('teardown.stopped', { message: l.say(s.message) })), text(l.t('teardown.reactivate', { hsm: hsmDeleted ? 'yes' : 'no' }), { size: 'Small' })];
+    return [notice(l, 'error', l.t('teardown.stopped', { message: errorSentence(l, s) })), ...errorDetailsBlock(l, s), text(l.t('teardown.reactivate', { hsm: hsmDeleted ? 'yes' : 'no' }), { size: 'Small' })];
   }
-  return [notice(l, 'error', l.t('teardown.stoppedAt', { code: s.code, message: l.say(s.message) }))];
+  return [notice(l, 'error', l.t('teardown.stoppedAt', { code: s.code, message: errorSentence(l, s) })), ...errorDetailsBlock(l, s)];
 }
 
 export function describeTeardownJourney(journey: TeardownJourney, locale?: string): string {

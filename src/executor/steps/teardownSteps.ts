@@ -40,7 +40,11 @@ async function assertPurgeWillBeAccepted(step: DeleteStep | PurgeStep, context: 
   if (!WRITABLE_STATES.has(subscription.state)) {
     throw appError(
       'SubscriptionNotEnabled',
-      `Subscription ${subscription.displayName ? `${subscription.displayName} (${step.params.subscriptionId})` : step.params.subscriptionId} is ${subscription.state}. Azure accepts a delete there but refuses the purge${hsm(step) ? ', and a soft-deleted Managed HSM keeps billing until it is purged' : ''}, so Keyward does not go on. Re-enable the subscription (Azure portal → Subscriptions → Reactivate, or settle the billing problem), then Retry.`,
+      say(
+        'run.error.subscriptionNotWritable',
+        `Subscription ${subscription.displayName ? `${subscription.displayName} (${step.params.subscriptionId})` : step.params.subscriptionId} is ${subscription.state}. Azure accepts a delete there but refuses the purge${hsm(step) ? ', and a soft-deleted Managed HSM keeps billing until it is purged' : ''}, so Keyward does not go on. Re-enable the subscription (Azure portal → Subscriptions → Reactivate, or settle the billing problem), then Retry.`,
+        { subscription: subscription.displayName ? `${subscription.displayName} (${step.params.subscriptionId})` : step.params.subscriptionId, state: subscription.state, billing: hsm(step) ? 'hsm' : 'none' },
+      ),
       { state: subscription.state, subscriptionId: step.params.subscriptionId },
     );
   }

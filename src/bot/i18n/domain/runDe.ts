@@ -83,4 +83,10 @@ export const RUN_DE: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.retry.providerCollection': 'Azure konnte die gelöschten Managed HSMs nicht auflisten (ein bekannter vorübergehender Fehler)',
   'run.retry.propagation': 'Azure hat die neue Rolle von Keyward noch nicht angewendet (Rollenzuweisungen brauchen eine Weile, bis sie wirken)',
   'run.retry.other': 'ein vorübergehender Fehler ({code})',
+  'run.error.subscriptionNotWritable': 'Das Abonnement {subscription} ist {state}. Azure nimmt dort ein Löschen an, lehnt aber die endgültige Löschung ab{billing, select, hsm {, und ein vorläufig gelöschtes Managed HSM wird bis zur endgültigen Löschung weiter abgerechnet} other {}}, daher macht Keyward nicht weiter. Aktivieren Sie das Abonnement wieder (Azure-Portal → Abonnements → Reaktivieren, oder beheben Sie das Abrechnungsproblem) und wiederholen Sie dann ab dem fehlgeschlagenen Schritt.',
+  'run.error.details': 'Details (Englisch, wie im Protokoll)',
+  'run.retry.started': 'Neuer Versuch ab Schritt {step} (Versuch {attempt}). Alles bereits Erledigte bleibt, wie es ist.',
+  'run.certificate.recorded': 'Danke, {name}: Ihr Zertifikat (SHA-256-Fingerabdruck {thumbprint}) ist erfasst.',
+  'run.certificate.waiting': 'Es fehlen noch: {names}.',
+  'run.certificate.allIn': 'Alle Verantwortlichen haben eingereicht; Keyward aktiviert das HSM jetzt.',
 };

@@ -85,4 +85,10 @@ export const RUN_EN = {
   'run.retry.providerCollection': 'Azure failed to list deleted Managed HSMs (a known transient fault)',
   'run.retry.propagation': "Azure has not applied Keyward''s new role yet (role assignments take a while to propagate)",
   'run.retry.other': 'a temporary failure ({code})',
+  'run.error.subscriptionNotWritable': 'Subscription {subscription} is {state}. Azure accepts a delete there but refuses the purge{billing, select, hsm {, and a soft-deleted Managed HSM keeps billing until it is purged} other {}}, so Keyward does not go on. Re-enable the subscription (Azure portal → Subscriptions → Reactivate, or settle the billing problem), then Retry.',
+  'run.error.details': 'Details (English, as in the log)',
+  'run.retry.started': 'Retrying from step {step} (attempt {attempt}). Everything already done stays as it is.',
+  'run.certificate.recorded': 'Thank you, {name}: your certificate (SHA-256 thumbprint {thumbprint}) is recorded.',
+  'run.certificate.waiting': 'Still waiting for {names}.',
+  'run.certificate.allIn': 'All officers are in; Keyward activates the HSM now.',
 } as const satisfies Record<string, string>;

@@ -83,4 +83,10 @@ export const RUN_FR: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.retry.providerCollection': 'Azure n’a pas pu lister les HSM managés supprimés (une panne temporaire connue)',
   'run.retry.propagation': 'Azure n’a pas encore appliqué le nouveau rôle de Keyward (les attributions de rôles mettent un moment à se propager)',
   'run.retry.other': 'une panne temporaire ({code})',
+  'run.error.subscriptionNotWritable': 'L’abonnement {subscription} est {state}. Azure y accepte une suppression mais refuse la purge{billing, select, hsm {, et un HSM managé supprimé de façon réversible continue d’être facturé jusqu’à sa purge} other {}}, Keyward ne continue donc pas. Réactivez l’abonnement (portail Azure → Abonnements → Réactiver, ou réglez le problème de facturation), puis réessayez depuis l’étape en échec.',
+  'run.error.details': 'Détails (en anglais, comme dans le journal)',
+  'run.retry.started': 'Nouvel essai à partir de l’étape {step} (tentative {attempt}). Tout ce qui est déjà fait reste tel quel.',
+  'run.certificate.recorded': 'Merci, {name} : votre certificat (empreinte SHA-256 {thumbprint}) est enregistré.',
+  'run.certificate.waiting': 'En attente encore de : {names}.',
+  'run.certificate.allIn': 'Tous les responsables ont remis leur certificat ; Keyward active maintenant le HSM.',
 };
