@@ -55,4 +55,6 @@ export interface ApprovalDirectoryStore {
   /** Remembers a person's Teams user id (for refresh.userIds); never used to authorize. */
   rememberPerson(person: Person): Promise<void>;
   person(objectId: string): Promise<Person | undefined>;
+  /** The people Keyward has met among `objectIds`, in one read (cards name up to hundreds of approvers). */
+  people(objectIds: readonly string[]): Promise<Map<string, Person>>;
 }

@@ -70,11 +70,20 @@ export class SqlApprovalDirectoryStore implements ApprovalDirectoryStore, Approv
   }
 
   async person(objectId: string): Promise<Person | undefined> {
-    const row = await this.db.get<{ object_id: string; tenant_id: string; name: string | null; channel_user_id: string | null }>(
-      'SELECT object_id, tenant_id, name, channel_user_id FROM approval_people WHERE object_id = ?',
-      [objectId],
-    );
-    return row ? { objectId: row.object_id, tenantId: row.tenant_id, name: row.name ?? undefined, channelUserId: row.channel_user_id ?? undefined } : undefined;
+    const row = await this.db.get<PersonRow>('SELECT object_id, tenant_id, name, channel_user_id FROM approval_people WHERE object_id = ?', [objectId]);
+    return row ? personOf(row) : undefined;
+  }
+
+  async people(objectIds: readonly string[]): Promise<Map<string, Person>> {
+    const found = new Map<string, Person>();
+    const ids = [...new Set(objectIds)];
+    // In slices, so no statement passes either engine's limit on parameters.
+    for (let i = 0; i < ids.length; i += PEOPLE_PER_QUERY) {
+      const slice = ids.slice(i, i + PEOPLE_PER_QUERY);
+      const rows = await this.db.all<PersonRow>(`SELECT object_id, tenant_id, name, channel_user_id FROM approval_people WHERE object_id IN (${slice.map(() => '?').join(', ')})`, slice);
+      for (const row of rows) found.set(row.object_id, personOf(row));
+    }
+    return found;
   }
 
   async add(card: PostedCard): Promise<void> {
@@ -103,4 +112,17 @@ export class SqlApprovalDirectoryStore implements ApprovalDirectoryStore, Approv
       [role, conversationId, JSON.stringify(reference), designatedBy, at],
     );
   }
+}
+
+const PEOPLE_PER_QUERY = 500;
+
+interface PersonRow {
+  object_id: string;
+  tenant_id: string;
+  name: string | null;
+  channel_user_id: string | null;
+}
+
+function personOf(row: PersonRow): Person {
+  return { objectId: row.object_id, tenantId: row.tenant_id, name: row.name ?? undefined, channelUserId: row.channel_user_id ?? undefined };
 }

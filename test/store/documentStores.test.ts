@@ -100,5 +100,22 @@ for (const engine of ENGINES) {
         await t.close();
       }
     });
+
+    it('when the approval directory is asked for many people at once, then it answers those it met (over the per-statement slice) and leaves out the others', async () => {
+      const t = await openTestStore(engine);
+      try {
+        const directory = t.store.directory;
+        const ids = Array.from({ length: 1_200 }, (_, i) => `c0000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+        for (const [i, objectId] of ids.entries()) if (i % 2 === 0) await directory.rememberPerson({ objectId, tenantId: LOCAL_TENANT_ID, name: `Person ${i}`, channelUserId: `29:${i}` });
+        const found = await directory.people([...ids, ids[0]!]);
+        assert.equal(found.size, 600);
+        assert.equal(found.get(ids[1_198]!)?.channelUserId, '29:1198');
+        assert.equal(found.has(ids[1]!), false, 'never met');
+        assert.equal((await directory.people([])).size, 0);
+        assert.deepEqual(found.get(ids[0]!), await directory.person(ids[0]!), 'the same person as one by one');
+      } finally {
+        await t.close();
+      }
+    });
   });
 }

@@ -74,9 +74,10 @@ export class ApprovalViews {
     const add = (channelUserId: string | undefined) => {
       if (channelUserId && !ordered.includes(channelUserId)) ordered.push(channelUserId);
     };
-    add(request.requester.channelUserId ?? (await this.deps.directory.person(request.requester.objectId))?.channelUserId);
-    for (const objectId of mayVote) add((await this.deps.directory.person(objectId))?.channelUserId);
-    for (const vote of request.votes) add(vote.voter.channelUserId ?? (await this.deps.directory.person(vote.voter.objectId))?.channelUserId);
+    const known = await this.deps.directory.people([...people]);
+    add(request.requester.channelUserId ?? known.get(request.requester.objectId)?.channelUserId);
+    for (const objectId of mayVote) add(known.get(objectId)?.channelUserId);
+    for (const vote of request.votes) add(vote.voter.channelUserId ?? known.get(vote.voter.objectId)?.channelUserId);
     const userIds = ordered.slice(0, MAX_REFRESH_USERS);
     // Below the limit, people not listed are only those Keyward has not met yet: the shared card
     // serves them as it always does, and there is nothing to explain.
@@ -91,12 +92,8 @@ export class ApprovalViews {
   async names(request: ApprovalRequest): Promise<Record<string, string>> {
     const names: Record<string, string> = { ...this.deps.service.policy.people };
     const people = [...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])];
-    for (const objectId of people) {
-      if (!names[objectId]) {
-        const known = (await this.deps.directory.person(objectId))?.name;
-        if (known) names[objectId] = known;
-      }
-    }
+    const known = await this.deps.directory.people(people.filter((objectId) => !names[objectId]));
+    for (const [objectId, person] of known) if (person.name) names[objectId] = person.name;
     for (const vote of request.votes) if (vote.voter.name) names[vote.voter.objectId] = vote.voter.name;
     if (request.requester.name) names[request.requester.objectId] = request.requester.name;
     return names;
