@@ -67,6 +67,20 @@ module.exports = {
       to: { path: '^(src/(?!core/)|node_modules/)' },
     },
     {
+      name: 'telemetry-is-the-api',
+      comment: 'src/telemetry is Keyward\'s spans and metrics over the vendor-neutral OpenTelemetry API (a no-op until src/observability or src/azure registers an SDK), so every layer may use it: it imports core and @opentelemetry/api only, never an SDK or an exporter.',
+      severity: 'error',
+      from: { path: '^src/telemetry/' },
+      to: { path: '^(src/(?!(telemetry|core)/)|node_modules/(?!@opentelemetry/api/))' },
+    },
+    {
+      name: 'otel-sdk-at-the-root',
+      comment: 'OpenTelemetry SDKs and exporters are chosen by the composition root: only src/observability and src/azure (Azure Monitor, the Azure SDK instrumentation) import them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(observability|azure)/' },
+      to: { path: '^node_modules/@opentelemetry/(?!api/)' },
+    },
+    {
       name: 'config-is-data',
       comment: 'src/config imports core (and zod).',
       severity: 'error',

@@ -10,6 +10,10 @@
  *   run card callbacks (everything the executor adds around the Azure calls), measured inside it.
  *   Target: runner < 10 % of the emulator's request time.
  *
+ * Tracing: each plan runs with OpenTelemetry off (the API's no-ops) and on (the SDK registered as
+ * in production, the Azure SDKs' spans included, exporters encoding and dropping), alternating in
+ * one run. Target: tracing costs under 10 % of the wall time.
+ *
  *   npm run bench:executor            (KEYWARD_BENCH_RUNS=5 repeats the Premium plan)
  */
 import { spawn } from 'node:child_process';
@@ -34,6 +38,8 @@ import { approvalMigrations, SqlApprovalStore } from '../src/store/sqlApprovalSt
 import { SqlRunArtifactStore } from '../src/store/sqlRunArtifactStore';
 import { executorMigrations, SqlRunStore } from '../src/store/sqlRunStore';
 import { hsmSpec, PLAN_CONTEXT, premiumSpec } from '../test/executor/executorFixtures';
+import { instrumentApprovalService } from '../src/app/appTelemetry';
+import { startBenchTelemetry } from './lib/tracingToggle';
 import { testOfficers } from '../test/executor/testOfficers';
 
 const RUNS = Number(process.env.KEYWARD_BENCH_RUNS ?? 5);
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
   const db = await openSqliteDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
   const audit = new ChainedAuditLog(new SqlAuditStore(db), systemClock);
   const approvals = new ApprovalService({ store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock: systemClock });
+  instrumentApprovalService(approvals);
   const plans = new Map<string, Plan>();
   const officers = await testOfficers();
 
@@ -182,9 +189,28 @@ async function main(): Promise<void> {
   };
 
   const premium: Figures[] = [];
+  const premiumTraced: Figures[] = [];
+  let spans = 0;
+  const traced = async (work: () => Promise<Figures>): Promise<Figures> => {
+    const telemetry = startBenchTelemetry();
+    try {
+      return await work();
+    } finally {
+      await telemetry.flush();
+      spans += telemetry.spans();
+      await telemetry.shutdown();
+    }
+  };
   await runPlan('warm-up', buildSetupPlan(premiumSpec({ keySize: 3072 }), PLAN_CONTEXT));
-  for (let i = 0; i < RUNS; i += 1) premium.push(await runPlan('premium', buildSetupPlan(premiumSpec({ keySize: 3072 }), PLAN_CONTEXT)));
+  await traced(() => runPlan('warm-up', buildSetupPlan(premiumSpec({ keySize: 3072 }), PLAN_CONTEXT)));
+  for (let i = 0; i < RUNS; i += 1) {
+    const off = () => runPlan('premium', buildSetupPlan(premiumSpec({ keySize: 3072 }), PLAN_CONTEXT)).then((f) => void premium.push(f));
+    const on = () => traced(() => runPlan('premium traced', buildSetupPlan(premiumSpec({ keySize: 3072 }), PLAN_CONTEXT))).then((f) => void premiumTraced.push(f));
+    if (i % 2 === 0) await off().then(on);
+    else await on().then(off);
+  }
   const hsm = [await runPlan('hsm', buildSetupPlan({ ...hsmSpec(), keySize: 3072 }, PLAN_CONTEXT))];
+  const hsmTraced = [await traced(() => runPlan('hsm traced', buildSetupPlan({ ...hsmSpec(), keySize: 3072 }, PLAN_CONTEXT)))];
 
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const row = (label: string, figures: Figures[]) => {
@@ -195,9 +221,16 @@ async function main(): Promise<void> {
   console.log(`Keyward executor benchmark (${os.cpus().length} cores, Node ${process.version}; RSA-HSM 3072; emulator in-process; median of ${RUNS} Premium runs)`);
   console.log(`${'plan'.padEnd(44)} ${'wall'.padStart(10)} ${'azure'.padStart(9)} ${'emulator'.padStart(10)} ${'runner'.padStart(10)} ${'run/emu'.padStart(8)} ${'waits'.padStart(10)}`);
   console.log(row('Premium: 2 vaults, 1 workload (RBAC, probes)', premium));
+  console.log(row('Premium, tracing on', premiumTraced));
   console.log(row(`Managed HSM: 2 HSMs, 1 workload (LRO ${HSM_PROVISIONING_MS} ms)`, hsm));
+  console.log(row('Managed HSM, tracing on', hsmTraced));
+  const ratio = (on: Figures[], off: Figures[], key: 'wallMs' | 'runnerMs') => median(on.map((f) => f[key])) / median(off.map((f) => f[key]));
+  const hsmActive = (figures: Figures[]) => figures.map((f) => ({ ...f, wallMs: f.wallMs - f.pollWaitMs }));
+  // Keyward's own share of the wall time (the SDK clients, the runner, the spans): wall less the emulator's handling and the waits.
+  const own = (figures: Figures[]) => median(figures.map((f) => f.wallMs - f.emulatorMs - f.pollWaitMs));
+  console.log(`ratio tracing on/off: Premium wall ${ratio(premiumTraced, premium, 'wallMs').toFixed(3)}×, runner ${ratio(premiumTraced, premium, 'runnerMs').toFixed(3)}×, Keyward's own time (wall less emulator) ${(own(premiumTraced) / own(premium)).toFixed(3)}× (${own(premium).toFixed(0)} → ${own(premiumTraced).toFixed(0)} ms, ${(((own(premiumTraced) - own(premium)) / median(premium.map((f) => f.wallMs))) * 100).toFixed(1)} % of the wall time); Managed HSM wall less waits ${ratio(hsmActive(hsmTraced), hsmActive(hsm), 'wallMs').toFixed(3)}× (target < 1.10×; ${spans} spans exported)`);
   console.log('runner = journal commits + audit appends + approval-card progress + run-card callbacks; waits = Managed HSM provisioning (PUT to last poll) and retry back-offs: waiting on Azure by design, not overhead.');
-  console.log(JSON.stringify({ premium, hsm }));
+  console.log(JSON.stringify({ premium, premiumTraced, hsm, hsmTraced }));
   await executor.stop();
   await db.close();
   await emulator.close();

@@ -68,10 +68,36 @@ param separateReaderIdentity bool = true
 @description('Comma-separated Entra tenant ids whose activities Keyward serves (default: this tenant).')
 param allowedTenants string = tenant().tenantId
 
+@description('Create Application Insights (workspace-based) and send Keyward\'s traces and metrics there (APPLICATIONINSIGHTS_CONNECTION_STRING).')
+param enableApplicationInsights bool = true
+
 var tenantId = tenant().tenantId
 var usePostgres = store == 'postgres'
 var instances = usePostgres ? instanceCount : 1
 var postgresDatabase = 'keyward'
+
+// Traces (one per click, down to each Azure request) and metrics; see the README's "Operating
+// Keyward" section for the alerts worth setting.
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = if (enableApplicationInsights) {
+  name: '${baseName}-logs'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 90
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = if (enableApplicationInsights) {
+  name: '${baseName}-insights'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+  }
+}
 
 resource writer 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${baseName}-writer'
@@ -254,8 +280,10 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       appCommandLine: 'node dist/main.js'
-      // App Service takes an instance that stops answering /healthz out of the rotation (and replaces it).
-      healthCheckPath: '/healthz'
+      // Readiness, not liveness: App Service takes an instance out of rotation (and replaces it
+      // after a while) when /readyz fails — store, audit chain head, policy file, identities' tokens.
+      // https://learn.microsoft.com/azure/app-service/monitor-instances-health-check
+      healthCheckPath: '/readyz'
       vnetRouteAllEnabled: usePostgres && privateNetwork
       appSettings: concat(storeSettings, [
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
@@ -270,7 +298,9 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'KEYWARD_HOST', value: '0.0.0.0' }
         { name: 'PORT', value: '8080' }
         { name: 'WEBSITES_PORT', value: '8080' }
-      ])
+      ], enableApplicationInsights ? [
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+      ] : [])
     }
   }
 }

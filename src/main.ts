@@ -2,6 +2,9 @@ import { isAppError, systemClock, type Clock, type Logger } from './core';
 import { formatProblems, loadConfig, type Config, type ConfigProblem } from './config';
 import { startServer, type HealthReport, type RunningServer } from './server/createServer';
 import { createPinoLogger } from './observability/pinoLogger';
+import { keywardResource, scrubbingSpanProcessor, startLocalTelemetry, type RunningTelemetry } from './observability/telemetrySdk';
+import { instrumentAzureSdk } from './azure/sdkTracing';
+import { startAzureMonitorTelemetry } from './azure/azureMonitorTelemetry';
 import { keywardVersion } from './version';
 import { probeHttps, readEmulatorInfo } from './localEmulatorInfo';
 import { readPolicyFile, resolvePolicyPath } from './approvals/policyFile';
@@ -19,6 +22,8 @@ import type { SetupJourneyService } from './journeys/setupJourneyService';
 import { createKeywardApp } from './app/keywardApp';
 import type { ProactiveLimits, ProactiveQueue } from './proactive/proactiveQueue';
 import { openConfiguredStore, type KeywardStore } from './app/keywardStore';
+import { createReadiness } from './app/readiness';
+import { describeConnection } from './store/postgresDatabase';
 
 export interface KeywardOverrides {
   logger?: Logger;
@@ -63,6 +68,8 @@ export interface Keyward {
 export async function startKeyward(config: Config, overrides: KeywardOverrides = {}): Promise<Keyward> {
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
+  // Traces and metrics first, so everything below is instrumented (none = the API's no-ops).
+  const telemetry = startTelemetry(config, logger);
   // The approval policy is read before anything starts: no policy (production) or a bad one = no start.
   const policyFile = resolvePolicyPath(config.mode, config.policyFile);
   const policy = readPolicyFile(policyFile);
@@ -124,6 +131,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   } catch (error) {
     await app?.stop().catch(() => undefined);
     await store.close();
+    await telemetry?.shutdown();
     throw error;
   }
 
@@ -137,9 +145,28 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     return report;
   };
 
+  // /readyz: store, audit head, policy file, and tokens of the writer and reader (checked in the background).
+  const ARM_SCOPE = 'https://management.azure.com/.default';
+  const readiness = createReadiness({
+    store,
+    storeName: config.store.engine === 'postgres' ? `PostgreSQL ${config.store.postgresUrl ? describeConnection(config.store.postgresUrl) : '(local server)'}` : 'SQLite',
+    isLeader: () => app.leader.isLeader(),
+    policyFile,
+    policyHash: policy.hash,
+    identities: [
+      { name: 'writer', acquire: () => writerCredential.getToken(ARM_SCOPE) },
+      ...(readerCredential !== writerCredential ? [{ name: 'reader', acquire: () => readerCredential.getToken(ARM_SCOPE) }] : []),
+    ],
+    tokenCheckMs: config.readinessTokenCheckSeconds * 1000,
+    clock,
+    logger,
+  });
+  readiness.start();
+
   let server: RunningServer;
   try {
     server = await startServer({
+      ready: () => readiness.check(),
       host: config.host,
       port: config.port,
       portVariable: 'PORT',
@@ -156,6 +183,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   } catch (error) {
     await app.stop();
     await store.close();
+    await telemetry?.shutdown();
     throw error;
   }
   logger.info({ url: server.url, mode: config.mode, version: keywardVersion() }, 'Keyward is listening');
@@ -178,11 +206,29 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
         await server.stop(config.shutdownGraceMs);
         await running.stop();
         await store.close();
+        await telemetry?.shutdown();
         logger.info({}, 'Keyward stopped');
       })();
       return stopped;
     },
   };
+}
+
+/**
+ * Telemetry as configured: Azure Monitor with a connection string, else console or OTLP, else
+ * nothing (the OpenTelemetry API stays a no-op and costs next to nothing).
+ */
+function startTelemetry(config: Config, logger: Logger): RunningTelemetry | undefined {
+  const { exporter } = config.telemetry;
+  if (exporter === 'none') return undefined;
+  if (exporter === 'azureMonitor') {
+    const running = startAzureMonitorTelemetry({ connectionString: config.telemetry.connectionString!, resource: keywardResource('keyward', keywardVersion()), spanProcessors: [scrubbingSpanProcessor()] });
+    logger.info({ exporter }, 'traces and metrics go to Application Insights');
+    return running;
+  }
+  const running = startLocalTelemetry({ exporter, otlpEndpoint: config.telemetry.otlpEndpoint, metricsExportMs: config.telemetry.metricsExportMs, serviceVersion: keywardVersion(), instrumentAzureSdk });
+  logger.info({ exporter, ...(exporter === 'otlp' ? { endpoint: config.telemetry.otlpEndpoint } : {}) }, 'traces and metrics are exported');
+  return running;
 }
 
 /** Process entry: config from the environment, signals, exit codes. */

@@ -10,6 +10,7 @@ import { createApprovalsFeature } from '../bot/approvals/approvalsFeature';
 import { ApprovalViews } from '../bot/approvals/approvalViews';
 import type { Notifier } from '../bot/approvals/notifier';
 import type { KeywardStore } from './keywardStore';
+import { instrumentApprovalService } from './appTelemetry';
 import { ChangeDispatcher } from './changeDispatcher';
 import { OUTBOX_CHANNEL } from '../store/sqlClusterStore';
 
@@ -74,6 +75,7 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
     logger: logger.child({ module: 'outbox' }),
   });
   const service = (late.service = new ApprovalService({ store: store.approvals, audit, atomic, policy, clock, logger: logger.child({ module: 'approvals' }), outbox: dispatcher, serialize: () => auditStore.reserve() }));
+  instrumentApprovalService(service);
   const directory = store.directory;
   const views = new ApprovalViews({ service, directory, clock });
   let notifier: Notifier | undefined;

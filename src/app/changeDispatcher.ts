@@ -1,6 +1,7 @@
 import { silentLogger, toAppError, type Logger } from '../core';
 import type { ApprovalChange, ChangeOutbox } from '../approvals/approvalService';
 import type { SqlClusterStore } from '../store/sqlClusterStore';
+import { ATTR, contextFromTraceparent, currentTraceparent, inSpan } from '../telemetry';
 
 const TOPIC = 'approval.change';
 const CONSUMER = 'keyward.approvals';
@@ -23,7 +24,7 @@ export class ChangeDispatcher implements ChangeOutbox {
 
   constructor(
     private readonly deps: {
-      cluster: Pick<SqlClusterStore, 'append' | 'events' | 'cursor' | 'advance' | 'lastSeq' | 'prune'>;
+      cluster: Pick<SqlClusterStore, 'append' | 'events' | 'cursor' | 'advance' | 'lastSeq' | 'prune' | 'backlog'>;
       deliver(change: ApprovalChange): Promise<void>;
       isLeader(): boolean;
       now(): Date;
@@ -35,8 +36,19 @@ export class ChangeDispatcher implements ChangeOutbox {
     this.logger = deps.logger ?? silentLogger;
   }
 
+  /** Changes committed but not yet delivered, and when the oldest was committed (metrics). */
+  async backlog(): Promise<{ events: number; oldestAt?: string }> {
+    return this.deps.cluster.backlog((await this.deps.cluster.cursor(CONSUMER)) ?? 0);
+  }
+
+  /**
+   * The change goes out with the W3C traceparent of the click that caused it, so the instance that
+   * delivers it (perhaps another one) continues that click's trace: the run an approval starts is
+   * a child of the deciding vote wherever it runs (issue 15).
+   */
   async record(change: ApprovalChange): Promise<void> {
-    await this.deps.cluster.append(TOPIC, change.request.id, JSON.stringify(change), this.deps.now().toISOString());
+    const traceparent = currentTraceparent();
+    await this.deps.cluster.append(TOPIC, change.request.id, JSON.stringify(traceparent ? { ...change, traceparent } : change), this.deps.now().toISOString());
   }
 
   committed(): void {
@@ -99,7 +111,8 @@ export class ChangeDispatcher implements ChangeOutbox {
       for (const event of events) {
         if (!this.deps.isLeader()) return;
         if (event.topic === TOPIC) {
-          await this.deps.deliver(JSON.parse(event.body) as ApprovalChange);
+          const { traceparent, ...change } = JSON.parse(event.body) as ApprovalChange & { traceparent?: string };
+          await inSpan('outbox.deliver', { attributes: { [ATTR.requestId]: change.request.id, [ATTR.change]: change.change }, ...(traceparent ? { parent: contextFromTraceparent(traceparent) } : {}) }, () => this.deps.deliver(change));
         }
         await this.deps.cluster.advance(CONSUMER, event.seq);
         this.delivered += 1;

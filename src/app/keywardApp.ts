@@ -27,6 +27,8 @@ import { wireEventFlow } from './eventFlow';
 import { createExecutorRuntime, type ExecutorRuntime } from './executorRuntime';
 import type { KeywardStore } from './keywardStore';
 import { createOpsRuntime, type OpsRuntime } from './operationsRuntime';
+import { observeAppGauges } from './appTelemetry';
+import { countMetric } from '../telemetry';
 import { ClusterLeader } from './clusterLeader';
 import { newLeaseOwner } from '../executor/leaseOwner';
 
@@ -104,12 +106,16 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
 
   // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
   const digester = deps.digestSigner ? new AuditDigester({ store: approvals.auditStore, signer: deps.digestSigner, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
+  let digestCoveredAt: number | undefined;
   const signAuditDigest = async () => {
     if (!digester || !leader.isLeader()) return;
     try {
       const digest = await digester.digestNow();
       if (digest) logger.info({ digest: digest.number, toSequence: digest.toSequence, dir: config.auditDigests.dir }, 'audit digest signed');
+      digestCoveredAt = clock.now().getTime();
+      countMetric('auditDigests', 1, { 'keyward.outcome': digest ? 'written' : 'nothing_new' });
     } catch (error) {
+      countMetric('auditDigests', 1, { 'keyward.outcome': 'failed' });
       logger.error({ code: isAppError(error) ? error.code : 'Internal', err: error instanceof Error ? error.message : String(error) }, 'could not sign or write the audit digest; retrying at the next interval');
     }
   };
@@ -244,6 +250,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   ops.useNotifier(proactive);
 
   let unwire: (() => void) | undefined;
+  let unobserve: (() => void) | undefined;
   let digestTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -268,9 +275,14 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
       await proactive.start();
       unwire = wireEventFlow({ approvals, executor, operations: ops, logger });
-      // Whoever leads later delivers what is waiting at once.
+      unobserve = observeAppGauges(store, clock, { isLeader, lastCoveredAt: () => digestCoveredAt, outbox: approvals.dispatcher });
+      // Whoever leads later delivers what is waiting at once, and signs what the last leader left
+      // unsigned (which also starts its digest-age gauge).
       leader.onChange((leading) => {
-        if (leading) approvals.dispatcher.wake();
+        if (leading) {
+          approvals.dispatcher.wake();
+          void signAuditDigest();
+        }
       });
       await approvals.dispatcher.start(deps.outboxPollMs ?? 500);
       approvals.scheduler.start(config.approvals.tickSeconds * 1000, isLeader);
@@ -285,6 +297,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       await executor.stop();
       await approvals.stop();
       unwire?.();
+      unobserve?.();
       if (digestTimer) clearInterval(digestTimer);
       await signAuditDigest();
       await leader.stop();

@@ -3,6 +3,7 @@ import type { AzureReader } from '../azure/ports';
 import type { ApprovalRequest, ConversationRef } from '../approvals/approvalTypes';
 import { MANDATORY_RETENTION_FEATURE, servicePrincipalFor, type DepScope, type Plan } from '../customerKey';
 import { HealthMonitor, type HealthCheckResult } from '../inventory/healthMonitor';
+import { traceHealthCheck } from './appTelemetry';
 import { InventoryService, type RecordableRun } from '../inventory/inventoryService';
 import type { KeyChecker } from '../inventory/inventoryPorts';
 import type { OpsJourneyBase } from '../inventory/opsJourney';
@@ -293,7 +294,7 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
   let healthRunning: Promise<HealthCheckResult> | undefined;
   /** One check at a time (a click during a scheduled check waits for it): no duplicate drift cards. */
   const checkHealth = (extra?: ConversationRef): Promise<HealthCheckResult> => {
-    const run = (healthRunning ??= health.checkAll().finally(() => (healthRunning = undefined)));
+    const run = (healthRunning ??= traceHealthCheck(() => health.checkAll()).finally(() => (healthRunning = undefined)));
     return run.then(async (result) => {
       lastHealthAt = clock.now().getTime();
       if (!notifier) return result;

@@ -139,7 +139,7 @@ async function copyTable(source: SqlDatabase, target: SqlDatabase, table: string
 }
 
 /** Serial columns continue after the copied rows (else the next insert would collide). */
-async function resetSequences(target: SqlDatabase, tables: readonly string[]): Promise<void> {
+export async function resetSequences(target: SqlDatabase, tables: readonly string[]): Promise<void> {
   const serials = await target.all<{ table_name: string; column_name: string }>("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'");
   for (const serial of serials) {
     if (!tables.includes(serial.table_name)) continue;

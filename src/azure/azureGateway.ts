@@ -140,7 +140,8 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
   /**
    * `GET {graph}/v1.0/users/{id}?$select=id,displayName,userPrincipalName,accountEnabled` — a user
    * of this tenant (Graph answers only for the tenant the token is for). User.ReadBasic.All
-   * covers id and displayName; accountEnabled needs User.Read.All (absent: not reported).
+   * covers id and displayName; accountEnabled needs User.Read.All (absent: not reported; `npm run
+   * doctor` uses it to find disabled approvers). https://learn.microsoft.com/graph/api/user-get
    */
   getUser(objectId: string): Promise<DirectoryUser | undefined> {
     const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/users/${encodeURIComponent(objectId)}?$select=id,displayName,userPrincipalName,accountEnabled`;

@@ -1,6 +1,7 @@
 import dns from 'node:dns';
 import https from 'node:https';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { countMetric } from '../telemetry';
 import { currentCorrelation } from './correlation';
 
 /**
@@ -36,15 +37,38 @@ export const correlationPolicy: PipelinePolicy = {
     if (id) {
       request.headers.set('x-ms-client-request-id', id);
       request.headers.set('x-ms-correlation-request-id', id);
+      // The pipeline's own request id is what core-tracing puts on the HTTP span ("requestId"),
+      // so the span of every Azure call names the approval request's correlation id too.
+      request.requestId = id;
     }
     return next(request);
   },
 };
 
+/** Counts every 429 answer (each attempt, transport retries included) as keyward.azure.throttled. */
+export const throttlingMetricsPolicy: PipelinePolicy = {
+  name: 'keywardThrottlingMetrics',
+  async sendRequest(request, next) {
+    const response = await next(request);
+    if (response.status === 429) countMetric('azureThrottled', 1, { 'keyward.azure.service': azureService(request.url) });
+    return response;
+  },
+};
+
+/** Which Azure service a URL belongs to, for metric attributes (never the URL itself). */
+export function azureService(url: string): 'arm' | 'keyvault' | 'graph' | 'other' {
+  const host = new URL(url).hostname.toLowerCase();
+  if (host.startsWith('graph.')) return 'graph';
+  if (/\.(vault|managedhsm)\./.test(host) || host.endsWith('.vault.azure.net') || host.endsWith('.managedhsm.azure.net')) return 'keyvault';
+  if (host.startsWith('management.') || host === 'localhost' || host === '127.0.0.1') return 'arm';
+  return 'other';
+}
+
 /** The policies every Keyward Azure client carries. */
 export const keywardPolicies = [
   { policy: correlationPolicy, position: 'perCall' as const },
   { policy: localhostLookupPolicy, position: 'perRetry' as const },
+  { policy: throttlingMetricsPolicy, position: 'perRetry' as const },
 ];
 
 /**

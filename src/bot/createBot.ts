@@ -2,6 +2,7 @@ import { CallerIdConstants, ConfigurationServiceClientCredentialFactory, type Ac
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type restify from 'restify';
 import { appError, type Logger } from '../core';
+import { ATTR, inSpan } from '../telemetry';
 import type { Actor, BotFeature } from './botTypes';
 import type { AdaptiveCardJson } from './cards/adaptiveCard';
 import { createTeamsApp } from './teamsApp';
@@ -60,7 +61,10 @@ export function createBot(options: CreateBotOptions): Bot {
     renderWelcome: options.renderWelcome,
     logger: options.logger,
   });
-  const logic = (context: TurnContext) => app.run(context).then(() => undefined);
+  // One span per turn, beneath the request's: what the bot did with the activity (the approval
+  // service, journeys and Azure calls it makes are its children).
+  const logic = (context: TurnContext) =>
+    inSpan(`bot.turn ${context.activity.type}`, { attributes: { [ATTR.activityType]: context.activity.type, [ATTR.activityName]: context.activity.name } }, () => app.run(context).then(() => undefined));
   return {
     adapter,
     async handleActivity(req, res, admit) {

@@ -13,6 +13,16 @@ export interface Config {
   dataDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   shutdownGraceMs: number;
+  /** Traces and metrics: Azure Monitor when a connection string is set, else none, console or OTLP. */
+  telemetry: {
+    exporter: 'azureMonitor' | 'none' | 'console' | 'otlp';
+    /** Only for azureMonitor. Never logged. */
+    connectionString?: string;
+    otlpEndpoint: string;
+    metricsExportMs: number;
+  };
+  /** /readyz: seconds a token check of Keyward's identities is reused. */
+  readinessTokenCheckSeconds: number;
   /** Where the state lives (KEYWARD_STORE). */
   store: {
     engine: 'sqlite' | 'postgres';
@@ -179,6 +189,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     else problems.push({ variable: 'KEYWARD_M365_SP_OBJECT_IDS', message: `"${pair}" is not appId=objectId (two GUIDs)` });
   }
 
+  const appInsights = values.APPLICATIONINSIGHTS_CONNECTION_STRING as string | undefined;
+  if (appInsights && !/(^|;)\s*InstrumentationKey=[0-9a-f-]{36}\s*(;|$)/i.test(appInsights)) problems.push({ variable: 'APPLICATIONINSIGHTS_CONNECTION_STRING', message: 'is not an Application Insights connection string (it has no InstrumentationKey=<GUID>); copy it from the Application Insights resource\'s Overview page' });
   // The store: SQLite (one instance) or PostgreSQL (several), with a clear line for each wrong setting.
   const engine = values.KEYWARD_STORE as 'sqlite' | 'postgres';
   const postgresUrl = values.KEYWARD_POSTGRES_URL as string | undefined;
@@ -230,6 +242,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dataDir,
     logLevel: values.KEYWARD_LOG_LEVEL as Config['logLevel'],
     shutdownGraceMs: values.KEYWARD_SHUTDOWN_GRACE_MS as number,
+    telemetry: {
+      exporter: values.APPLICATIONINSIGHTS_CONNECTION_STRING ? 'azureMonitor' : (values.KEYWARD_TELEMETRY as 'none' | 'console' | 'otlp'),
+      ...(values.APPLICATIONINSIGHTS_CONNECTION_STRING ? { connectionString: values.APPLICATIONINSIGHTS_CONNECTION_STRING as string } : {}),
+      otlpEndpoint: (values.KEYWARD_OTLP_ENDPOINT as string).replace(/\/$/, ''),
+      metricsExportMs: (values.KEYWARD_METRICS_EXPORT_SECONDS as number) * 1000,
+    },
+    readinessTokenCheckSeconds: values.KEYWARD_READINESS_TOKEN_CHECK_SECONDS as number,
     store: {
       engine,
       ...(postgresUrl ? { postgresUrl } : {}),

@@ -62,6 +62,7 @@ export const ERROR_CODES = [
   // process
   'PortInUse',
   'StoreUnavailable',
+  'BackupRefused',
   'DeliveryDeferred',
   'Internal',
 ] as const;
@@ -153,6 +154,7 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   NotImplementedByEmulator: 'The local emulator does not implement this Azure operation yet.',
   PortInUse: 'A port is already in use. Free it or set the named variable to another port.',
   StoreUnavailable: 'Keyward\'s store (SQLite file or PostgreSQL server) cannot be reached or refused the sign-in. Check the named setting and the server.',
+  BackupRefused: 'Keyward refused to back up or restore its state. The message says why and what to do; nothing was changed.',
   DeliveryDeferred: 'The Teams message could not go out yet. Keyward keeps it and sends it as soon as it can (after a restart at the latest).',
   Internal: 'Something unexpected went wrong. The details are in the log.',
 };

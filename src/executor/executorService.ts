@@ -10,6 +10,7 @@ import type { ReadinessService } from './readinessService';
 import type { RunArtifactStore, RunStore } from './runStore';
 import { OPEN_RUN_STATUSES, type NewJournalEntry, type Run, type StepState } from './runTypes';
 import { missingOfficers } from './steps/securityDomainStep';
+import { traceparentForNewRun } from './runTelemetry';
 
 export interface ExecutorServiceDeps extends Omit<PlanRunnerDeps, 'approvals'> {
   approvals: ExecutionApprovals;
@@ -373,6 +374,7 @@ export class ExecutorService {
       attempt: 1,
       steps: plan.steps.map((step): StepState => ({ index: step.index, id: step.id, kind: step.kind, status: 'pending', attempts: 0 })),
       ...(request.executeBy ? { retryUntil: request.executeBy } : {}),
+      ...traceparentForNewRun(),
       createdAt: now,
       updatedAt: now,
     };

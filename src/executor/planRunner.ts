@@ -13,6 +13,7 @@ import type { NewJournalEntry, Run, RunError, StepState } from './runTypes';
 import type { SecurityDomainVault } from './securityDomainVault';
 import type { StepContext, StepHandler, StepHandlers } from './stepHandler';
 import { STEP_HANDLERS } from './stepHandlers';
+import { noteRetry, traceRun, traceStep } from './runTelemetry';
 
 /** The actor of every audit record the executor writes: Keyward's writer identity at work. */
 export const EXECUTOR_ACTOR = { ...SYSTEM_ACTOR, name: 'Keyward executor' };
@@ -114,7 +115,7 @@ export class PlanRunner {
       const current = await this.deps.store.get(runId);
       if (!current || (current.status !== 'running' && current.status !== 'waitingForInput')) return current;
       const drive = new Drive(this, current, fence, () => lost);
-      return await withCorrelation(current.requestId, () => drive.execute());
+      return await traceRun(current, () => withCorrelation(current.requestId, () => drive.execute()));
     } catch (error) {
       if (error instanceof Interrupted) {
         if (error.why !== 'refusedToStart') this.logger.info({ runId, why: error.why }, 'run interrupted; it resumes where it stopped');
@@ -183,7 +184,7 @@ class Drive {
     for (const planned of this.run.plan.steps) {
       const state = this.run.steps[planned.index];
       if (!state || state.status === 'done') continue;
-      const outcome = await this.step(planned);
+      const outcome = await traceStep(this.run, planned, () => this.step(planned));
       if (outcome !== 'done') return this.run;
     }
     return this.succeed();
@@ -244,6 +245,7 @@ class Drive {
             { stepIndex: planned.index, phase: 'step.retry', detail: { attempt, nextAttempt: attempt + 1, maxAttempts, delayMs, ...errorFacts(error) } },
           ]);
           this.logger.info({ step: planned.id, attempt, delayMs, code: error.code, status: error.details.status }, 'step failed for now; retrying');
+          noteRetry(planned, error, attempt, delayMs);
           const reason = retryReason(error);
           const wait = seconds(delayMs);
           await this.progress(planned, say('run.progress.retry', `Step ${planned.index + 1} of ${this.run.steps.length}: ${reason.text}; trying again in ${wait.text} (attempt ${attempt + 1} of ${maxAttempts}).`, { n: planned.index + 1, total: this.run.steps.length, reason, wait, attempt: attempt + 1, max: maxAttempts }), true);

@@ -81,6 +81,11 @@ export interface Run {
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
+  /**
+   * W3C traceparent of the click that approved the run (the deciding vote): every drive of the
+   * run continues that trace, in whichever process, after whatever restart.
+   */
+  traceparent?: string;
 }
 
 /** Journal phases, in the order a step normally goes through them. */

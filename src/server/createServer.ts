@@ -2,6 +2,7 @@ import restify from 'restify';
 import { AppError, appError, hostOfHostHeader, isAppError, isLoopbackHost, isLoopbackUrl, systemClock, toAppError, type Clock, type Logger } from '../core';
 import { activityTenant, MAX_ACTIVITY_BYTES, parseActivityBody } from './activityRequest';
 import { RefusalLog } from './refusalLog';
+import { activityFacts, tracedRequest } from './requestTelemetry';
 
 /**
  * What the server needs from the bot: run one HTTP request through the Bot Framework adapter.
@@ -18,6 +19,12 @@ export interface HealthReport {
   emulator?: 'reachable' | 'unreachable';
 }
 
+/** /readyz: may this instance take traffic (see src/app/readiness.ts). */
+export interface ReadinessAnswer {
+  status: 'ready' | 'notReady';
+  checks: Record<string, { ok: boolean; detail: string; checkedAt?: string }>;
+}
+
 export interface ServerOptions {
   host: string;
   port: number;
@@ -25,6 +32,8 @@ export interface ServerOptions {
   portVariable: string;
   handleActivity: ActivityHandler;
   health(): Promise<HealthReport>;
+  /** GET /readyz (absent: /readyz answers as /healthz does). */
+  ready?(): Promise<ReadinessAnswer>;
   /** Tenants served; `requireTenant` refuses activities that name none (production). */
   allowedTenants: readonly string[];
   requireTenant: boolean;
@@ -69,12 +78,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   }
 
-  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => tracedRequest(req, res, '/api/messages', async (traced) => {
     if (stopping) return sendError(res, 503, appError('Internal', 'Keyward is shutting down; retry shortly.'));
     inFlight += 1;
     try {
       const raw = await readBody(req, MAX_ACTIVITY_BYTES);
       const activity = parseActivityBody(req.headers['content-type'], raw);
+      activityFacts(traced, activity);
       if (options.loopbackOnly && !isLoopbackUrl(activity.serviceUrl)) {
         throw appError('BadRequest', 'In local mode Keyward replies only to a serviceUrl on this machine (http://127.0.0.1, http://localhost or [::1]); this activity names another one.');
       }
@@ -96,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } finally {
       inFlight -= 1;
     }
-  });
+  }));
 
   if (options.downloads) {
     const downloads = options.downloads;
@@ -110,6 +120,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     const report = await options.health();
     res.status(report.store === 'ok' ? 200 : 503);
+    res.json(report);
+  });
+
+  // Liveness stays /healthz (is the process answering); readiness is /readyz (may it take traffic).
+  server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
+    const ready = options.ready;
+    if (!ready) {
+      const report = await options.health();
+      res.status(report.store === 'ok' ? 200 : 503);
+      res.json({ status: report.store === 'ok' ? 'ready' : 'notReady', checks: { store: { ok: report.store === 'ok', detail: report.store } } });
+      return;
+    }
+    const report = await ready().catch((): ReadinessAnswer => ({ status: 'notReady', checks: { readiness: { ok: false, detail: 'the readiness check failed' } } }));
+    res.status(report.status === 'ready' ? 200 : 503);
     res.json(report);
   });
 

@@ -110,6 +110,12 @@ export class SqlClusterStore {
     return Number((await this.db.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM outbox_events'))?.seq ?? 0);
   }
 
+  /** Events after `afterSeq`: how many, and when the oldest was committed (metrics: the outbox's lag). */
+  async backlog(afterSeq: number): Promise<{ events: number; oldestAt?: string }> {
+    const row = await this.db.get<{ events: number | string; oldest: string | null }>('SELECT COUNT(*) AS events, MIN(created_at) AS oldest FROM outbox_events WHERE seq > ?', [afterSeq]);
+    return { events: Number(row?.events ?? 0), ...(row?.oldest ? { oldestAt: row.oldest } : {}) };
+  }
+
   /** How far the consumer has handled events (undefined: nothing yet; it starts at the first event kept). */
   async cursor(consumer: string): Promise<number | undefined> {
     const row = await this.db.get<{ seq: number }>('SELECT seq FROM outbox_cursors WHERE consumer = ?', [consumer]);

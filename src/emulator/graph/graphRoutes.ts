@@ -8,7 +8,8 @@ import { LOCAL_PEOPLE } from '../../core';
 /**
  * The sliver of Microsoft Graph Keyward needs: service principals by appId (to turn the
  * Microsoft 365 apps' well-known app ids into this tenant's object ids) and by object id, and
- * users by object id (the people pickers' choices are checked against the directory).
+ * users by object id (the people pickers' choices are checked against the directory, and
+ * `npm run doctor` checks the approval policy's people against the tenant).
  */
 export function graphRoutes(model: EmulatorModel): Route[] {
   const servicePrincipals = () => model.principals.list().filter((p) => p.clientId !== undefined);

@@ -27,7 +27,7 @@ describe('infra/: PostgreSQL and several App Service instances', () => {
   it('when main.bicep is read, then App Service runs at least two instances with a health-check path, and Keyward signs in to PostgreSQL with its identity\'s token', () => {
     assert.match(bicep, /@minValue\(2\)\s*@maxValue\(\d+\)\s*param instanceCount int = 2/);
     assert.match(bicep, /capacity: instances/);
-    assert.match(bicep, /healthCheckPath: '\/healthz'/);
+    assert.match(bicep, /healthCheckPath: '\/readyz'/); // readiness (store, audit head, policy, tokens), issue 15
     assert.match(bicep, /{ name: 'KEYWARD_POSTGRES_AUTH', value: 'entra' }/);
     assert.match(bicep, /{ name: 'KEYWARD_POSTGRES_URL', value: 'postgres:\/\/\$\{writer\.name\}@\$\{postgres\.properties\.fullyQualifiedDomainName\}:5432\/\$\{postgresDatabase\}' }/);
   });

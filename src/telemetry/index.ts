@@ -1,0 +1,2 @@
+export * from './spans';
+export { METRICS, countMetric, recordMetric, addGaugeSource, resetKeywardInstruments, type GaugeKey } from './instruments';
