@@ -1,5 +1,5 @@
 import type crypto from 'node:crypto';
-import { appError, canonicalJson, isAppError, newUuid, publicKeyFingerprint, signStatement, silentLogger, toAppError, truncateText, type AppError, type Clock, type Logger, type Signature, type Signer } from '../core';
+import { appError, canonicalJson, isAppError, newUuid, publicKeyFingerprint, signStatement, silentLogger, textOf, toAppError, truncateText, type AppError, type Clock, type Logger, type Signature, type Signer, type Text } from '../core';
 import { SYSTEM_ACTOR, type AuditActor, type AuditEventInput, type AuditLog } from '../audit';
 import { custodianRule, type ApprovalPolicy } from './approvalPolicy';
 import type { ApprovalRequestStore, Atomic } from './approvalPorts';
@@ -165,6 +165,8 @@ export class ApprovalService {
       operationClass: valid.operationClass,
       title: valid.title,
       summaryLines: valid.summaryLines,
+      ...(valid.titleMessage ? { titleMessage: valid.titleMessage } : {}),
+      ...(valid.summaryMessages ? { summaryMessages: valid.summaryMessages } : {}),
       targets: valid.targets,
       planHash: valid.planHash,
       keySides,
@@ -334,15 +336,15 @@ export class ApprovalService {
    * Shows the executor's progress on the cards ("Step 3 of 7: creating key A"); `halted` when the
    * run stopped and waits for a Retry. Not a state change; not audited (the executor audits its steps).
    */
-  async reportExecutionProgress(requestId: string, progress: string, options: { halted?: boolean } = {}, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = await this.apply(requestId, { type: 'reportProgress', progress: progress.slice(0, 300), ...(options.halted ? { halted: true } : {}) }, executor, 'execution.progress.refused', {});
+  async reportExecutionProgress(requestId: string, progress: Text, options: { halted?: boolean } = {}, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
+    const result = await this.apply(requestId, { type: 'reportProgress', progress: clip(progress, 300), ...(options.halted ? { halted: true } : {}) }, executor, 'execution.progress.refused', {});
     if (!result.ok) throw result.error;
     return result.request;
   }
 
   /** executing → succeeded | failed. `detail` is shown to approvers and requester: no secrets. */
-  async finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: string, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = await this.apply(requestId, { type: 'finishExecution', outcome, detail: detail.slice(0, 1000) }, executor, 'execution.finish.refused', {});
+  async finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: Text, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
+    const result = await this.apply(requestId, { type: 'finishExecution', outcome, detail: clip(detail, 1000) }, executor, 'execution.finish.refused', {});
     if (!result.ok) throw result.error;
     return result.request;
   }
@@ -627,7 +629,7 @@ export class ApprovalService {
         break;
       case 'succeeded':
       case 'failed':
-        records.push({ ...base, action: `execution.${change}`, outcome: change === 'succeeded' ? 'success' : 'failure', reason: after.execution?.detail });
+        records.push({ ...base, action: `execution.${change}`, outcome: change === 'succeeded' ? 'success' : 'failure', reason: after.execution?.detail === undefined ? undefined : textOf(after.execution.detail) });
         break;
       default:
         break;
@@ -760,4 +762,11 @@ export function refusalDetail(check: Extract<SignatureCheck, { ok: false }>): st
 
 function fingerprintOf(key: crypto.KeyObject): string {
   return publicKeyFingerprint(key);
+}
+
+/** A text for the cards, at most `max` characters (a message too long is kept as its English, cut). */
+function clip(text: Text, max: number): Text {
+  const english = textOf(text);
+  if (english.length <= max) return text;
+  return english.slice(0, max);
 }

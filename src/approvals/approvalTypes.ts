@@ -1,4 +1,4 @@
-import type { Signature } from '../core';
+import type { Message, Signature, Text } from '../core';
 
 /**
  * The nouns of the approvals engine. Plain JSON-friendly data (times are ISO strings) so a request
@@ -106,7 +106,7 @@ export interface KeySides {
 export interface ExecutionState {
   startedAt: string;
   /** Free text from the executor ("Step 3 of 7: creating key A"); shown on the card. */
-  progress?: string;
+  progress?: Text;
   /**
    * The run stopped at a step and waits for a Retry (allowed until the execution window closes,
    * then the request fails). The request stays `executing` — nothing new may start from it — but
@@ -115,7 +115,7 @@ export interface ExecutionState {
   halted?: boolean;
   finishedAt?: string;
   outcome?: 'succeeded' | 'failed';
-  detail?: string;
+  detail?: Text;
 }
 
 export interface ApprovalRequest {
@@ -127,6 +127,9 @@ export interface ApprovalRequest {
   operationClass: OperationClass;
   title: string;
   summaryLines: readonly string[];
+  /** The title and lines as messages, for each approver's language (see SubmitRequest). */
+  titleMessage?: Message;
+  summaryMessages?: readonly Message[];
   targets: readonly string[];
   /** SHA-256 of the canonical plan. Votes bind to it. */
   planHash: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appError } from '../core';
+import { appError, isMessage, type Message } from '../core';
 import { OPERATION_CLASSES, type ActorIdentity, type ConversationRef, type KeySides, type OperationClass } from './approvalTypes';
 
 /**
@@ -14,6 +14,12 @@ export interface SubmitRequest {
   title: string;
   /** Plain sentences for the card: the steps, what cannot be undone, what it costs. */
   summaryLines: readonly string[];
+  /**
+   * The same title and lines as messages, so each approver's card speaks their language. A card
+   * shows a message only where its English is exactly the line above (the lines are what is kept).
+   */
+  titleMessage?: Message;
+  summaryMessages?: readonly Message[];
   /** Resource ids or names the plan touches. */
   targets: readonly string[];
   /** Object ids of the custodians of key A and key B (separation of duties). */
@@ -37,6 +43,8 @@ export const submitRequestSchema = z.object({
   operationClass: z.enum(OPERATION_CLASSES),
   title: z.string().trim().min(1, 'is required').max(200),
   summaryLines: z.array(line).min(1, 'must describe the plan in at least one line').max(60),
+  titleMessage: z.custom<Message>(isMessage, 'must be a message').optional(),
+  summaryMessages: z.array(z.custom<Message>(isMessage, 'must be a message')).max(60).optional(),
   targets: z.array(z.string().trim().min(1).max(400)).max(60),
   keySides: z.object({ A: objectIds, B: objectIds }).optional(),
   requester: z.object({ aadObjectId: z.string().optional(), channelUserId: z.string().optional(), name: z.string().optional(), tenantId: z.string().optional() }).passthrough(),

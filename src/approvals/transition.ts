@@ -1,4 +1,4 @@
-import { appError, truncateText, type AppError } from '../core';
+import { appError, truncateText, type AppError, type Text } from '../core';
 import type { ApprovalRequest, Person, RequestStatus, VoteDecision } from './approvalTypes';
 import { eligibleRequirements, evaluateRule } from './ruleEvaluation';
 
@@ -11,9 +11,9 @@ export type ApprovalEvent =
   | { type: 'remind' }
   | { type: 'beginExecution' }
   /** The executor found the approval not backed by Keyward's signatures: it never runs; the card says why. */
-  | { type: 'refuseExecution'; detail: string }
-  | { type: 'reportProgress'; progress: string; halted?: boolean }
-  | { type: 'finishExecution'; outcome: 'succeeded' | 'failed'; detail: string };
+  | { type: 'refuseExecution'; detail: Text }
+  | { type: 'reportProgress'; progress: Text; halted?: boolean }
+  | { type: 'finishExecution'; outcome: 'succeeded' | 'failed'; detail: Text };
 
 export type ChangeKind = 'voteRecorded' | 'approved' | 'rejected' | 'cancelled' | 'superseded' | 'expired' | 'reminded' | 'executing' | 'progress' | 'succeeded' | 'failed';
 

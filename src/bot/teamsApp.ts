@@ -7,11 +7,12 @@ import {
   type Storage,
 } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
-import { describeErrorCode, newId, toAppError, type Logger } from '../core';
+import { newId, toAppError, type Logger } from '../core';
 import type { AdaptiveCardJson } from './cards/adaptiveCard';
 import type { Actor, BotFeature, CardActionContext, CardActionResult, CardActionSpec, CommandSpec, ConversationInfo, TurnIo } from './botTypes';
 import { parseCommandText } from './commandText';
 import { VERBS } from './cards/verbs';
+import { explainError } from './i18n/errorWords';
 import { isMessageId, localizer } from './i18n/localizer';
 
 interface KeywardConversationState {
@@ -162,7 +163,8 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
       const appErr = toAppError(error);
       const ref = newId('err');
       options.logger.error({ ref, code: appErr.code, command: name, err: appErr.message }, 'command failed');
-      await io.sendText(localizer(io.locale).t('chat.failed', { what: `${describeErrorCode(appErr.code)} ${appErr.code === 'Internal' ? '' : appErr.message}`.trim(), ref }));
+      const l = localizer(io.locale);
+      await io.sendText(l.t('chat.failed', { what: explainError(l, appErr), ref }));
     }
   });
 
@@ -199,8 +201,8 @@ async function runCardAction(
     const appErr = toAppError(error);
     const ref = newId('err');
     logger.error({ ref, verb, code: appErr.code, err: appErr.message }, 'card action failed');
-    const detail = appErr.code === 'Internal' ? '' : ` ${appErr.message}`;
-    return { kind: 'message', text: localizer(context.activity.locale).t('chat.failed', { what: `${describeErrorCode(appErr.code)}${detail}`, ref }) };
+    const l = localizer(context.activity.locale);
+    return { kind: 'message', text: l.t('chat.failed', { what: explainError(l, appErr), ref }) };
   }
 }
 

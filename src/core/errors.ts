@@ -1,3 +1,5 @@
+import { say, type Message } from './message';
+
 /**
  * Stable error codes shared by every folder. Domain code matches on `code`, never on message text;
  * each code has one sentence an operator can act on (see `describeErrorCode`).
@@ -75,17 +77,21 @@ export type ErrorDetails = Record<string, unknown>;
 
 export class AppError extends Error {
   override readonly name = 'AppError';
+  /** What to tell a person, when the error was raised with a `Message` (`message` is its English). */
+  readonly said?: Message;
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | Message,
     readonly details: ErrorDetails = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(typeof message === 'string' ? message : message.text, options);
+    if (typeof message !== 'string') this.said = message;
   }
 }
 
-export function appError(code: ErrorCode, message: string, details?: ErrorDetails, cause?: unknown): AppError {
+/** An AppError; a `Message` lets the card layer say it in the reader's language (logs keep the English). */
+export function appError(code: ErrorCode, message: string | Message, details?: ErrorDetails, cause?: unknown): AppError {
   return new AppError(code, message, details ?? {}, cause === undefined ? undefined : { cause });
 }
 
@@ -161,4 +167,9 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
 
 export function describeErrorCode(code: ErrorCode): string {
   return DESCRIPTIONS[code];
+}
+
+/** The code's sentence as a message (catalogue id `error.<code>`), for cards and chat. */
+export function describeError(code: ErrorCode): Message {
+  return say(`error.${code}`, DESCRIPTIONS[code]);
 }

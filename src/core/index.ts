@@ -9,3 +9,4 @@ export * from './atomic';
 export * from './text';
 export * from './loopback';
 export * from './signatures';
+export * from './message';

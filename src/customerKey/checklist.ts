@@ -2,13 +2,14 @@
  * Checklist lines: the red/green output of preflight, readiness and teardown checks. Every line
  * that is not green says what was found, and every red line carries a concrete fix.
  */
+import { say, type Message } from '../core';
 import type { CommandSnippet, DocLink } from './facts';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'unknown';
 
 /** How to fix a line: one sentence, optionally commands to copy and pages to read. */
 export interface Fix {
-  readonly text: string;
+  readonly text: Message;
   readonly commands?: readonly CommandSnippet[];
   readonly links?: readonly DocLink[];
 }
@@ -18,9 +19,9 @@ export interface ChecklistLine {
   readonly id: string;
   readonly status: CheckStatus;
   /** What is checked, in a few words ("Subscription A is Enabled"). */
-  readonly title: string;
+  readonly title: Message;
   /** What was found, in one or two sentences. */
-  readonly detail: string;
+  readonly detail: Message;
   /** Present on every `fail` line, and on `warn`/`unknown` lines where there is something to do. */
   readonly fix?: Fix;
 }
@@ -48,12 +49,14 @@ export function summarizeChecklist(lines: readonly ChecklistLine[]): ChecklistSu
 }
 
 /** The `unknown` line for a lookup that failed. */
-export function unknownLine(id: string, title: string, error: { code?: string; message: string }, fix?: Fix): ChecklistLine {
-  const detail = `Keyward could not check this: ${error.message}${error.code ? ` (${error.code})` : ''}.`;
+export function unknownLine(id: string, title: Message, error: { code?: string; message: string }, fix?: Fix): ChecklistLine {
+  const detail = error.code
+    ? say('check.couldNotCheckCode', `Keyward could not check this: ${error.message} (${error.code}).`, { error: error.message, code: error.code })
+    : say('check.couldNotCheck', `Keyward could not check this: ${error.message}.`, { error: error.message });
   return fix ? { id, status: 'unknown', title, detail, fix } : { id, status: 'unknown', title, detail };
 }
 
 /** The `unknown` line for something the caller did not observe at all. */
-export function notObservedLine(id: string, title: string): ChecklistLine {
-  return { id, status: 'unknown', title, detail: 'Not checked yet.', fix: { text: 'Run the check again.' } };
+export function notObservedLine(id: string, title: Message): ChecklistLine {
+  return { id, status: 'unknown', title, detail: say('check.notChecked', 'Not checked yet.'), fix: { text: say('check.runAgain', 'Run the check again.') } };
 }

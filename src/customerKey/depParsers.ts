@@ -10,6 +10,7 @@
  * documented (Microsoft says "the output includes" the key URIs and the state), so the parsers
  * look for the documented facts by name and report what they could not find instead of guessing.
  */
+import { say, type Message } from '../core';
 import { parseKeyIdentifier } from './keyUris';
 
 /** One `Format-List` record: property name → raw value, names in output order. */
@@ -129,32 +130,34 @@ export interface DepPolicyState {
 export interface ParseOutcome<T> {
   readonly value: T;
   /** What could not be read, as sentences for the operator. Empty when everything was found. */
-  readonly problems: readonly string[];
+  readonly problems: readonly Message[];
 }
 
 const NOTHING_FOUND = (cmd: string) =>
-  `Keyward found no "Name : Value" lines. Paste the output of ${cmd} | Format-List exactly as PowerShell printed it.`;
+  say('depParsers.nothingFound', `Keyward found no "Name : Value" lines. Paste the output of ${cmd} | Format-List exactly as PowerShell printed it.`, { command: `${cmd} | Format-List`, form: 'Name : Value' });
 
 function policiesFrom(text: string, cmd: string): ParseOutcome<DepPolicyState[]> {
   const records = parseFormatList(text);
-  const problems: string[] = [];
+  const problems: Message[] = [];
   if (records.length === 0) return { value: [], problems: [NOTHING_FOUND(cmd)] };
   const value: DepPolicyState[] = [];
   records.forEach((record, i) => {
     const name = field(record, 'Name', 'Identity');
     if (!name) {
-      problems.push(`Record ${i + 1} has no Name; it was skipped.`);
+      problems.push(say('depParsers.noName', `Record ${i + 1} has no Name; it was skipped.`, { n: i + 1 }));
       return;
     }
     const keysRaw = field(record, 'AzureKeyIDs', 'AzureKeyIds', 'AzureKeyID');
     const list = keysRaw === undefined ? { items: [], truncated: false } : parseListValue(keysRaw);
-    if (keysRaw === undefined) problems.push(`Policy ${name}: no AzureKeyIDs line was found.`);
-    if (list.truncated) problems.push(`Policy ${name}: PowerShell shortened the key list ("..."); run $FormatEnumerationLimit = -1 first and paste again.`);
+    if (keysRaw === undefined) problems.push(say('depParsers.noKeyIds', `Policy ${name}: no AzureKeyIDs line was found.`, { name }));
+    if (list.truncated) {
+      problems.push(say('depParsers.truncated', `Policy ${name}: PowerShell shortened the key list ("..."); run $FormatEnumerationLimit = -1 first and paste again.`, { name, command: '$FormatEnumerationLimit = -1' }));
+    }
     const normalized: string[] = [];
     for (const item of list.items) {
       const parsed = parseKeyIdentifier(item);
       if (parsed.ok) normalized.push(parsed.key.versionlessUri);
-      else problems.push(`Policy ${name}: '${item}' is not a key identifier Keyward can read.`);
+      else problems.push(say('depParsers.badKeyId', `Policy ${name}: '${item}' is not a key identifier Keyward can read.`, { name, value: `'${item}'` }));
     }
     const description = field(record, 'Description');
     value.push({
@@ -189,7 +192,7 @@ export function parseM365DataAtRestEncryptionPolicyAssignment(text: string): Par
   // Microsoft365DSC reads the assigned policy from `.Name`; other shapes seen in guides use
   // DataEncryptionPolicy or Identity, so all are accepted.
   const name = field(record, 'Name', 'DataEncryptionPolicy', 'DataEncryptionPolicyName', 'Identity');
-  if (!name) return { value: { assignedPolicyName: null }, problems: ['No Name line was found in the assignment output.'] };
+  if (!name) return { value: { assignedPolicyName: null }, problems: [say('depParsers.noAssignmentName', 'No Name line was found in the assignment output.')] };
   return { value: { assignedPolicyName: name }, problems: [] };
 }
 
@@ -244,12 +247,18 @@ export function parseSpoDataEncryptionPolicy(text: string): ParseOutcome<SpoDepS
   const empty: SpoDepState = { state: null, percentComplete: null, primaryKey: null, secondaryKey: null, raw: {} };
   if (records.length === 0) return { value: empty, problems: [NOTHING_FOUND('Get-SPODataEncryptionPolicy')] };
   const record = records[0] ?? {};
-  const problems: string[] = [];
-  if (records.length > 1) problems.push('The output holds more than one record; Keyward read the first. Paste one geo at a time.');
+  const problems: Message[] = [];
+  if (records.length > 1) problems.push(say('depParsers.manyRecords', 'The output holds more than one record; Keyward read the first. Paste one geo at a time.'));
   const stateRaw = field(record, 'State', 'Status', 'EncryptionState') ?? '';
   // "Registered" must not match inside "Unregistered": compare whole words, longest first.
   const state = SPO_STATES.find((s) => new RegExp(`(^|[^A-Za-z])${s}([^A-Za-z]|$)`, 'i').test(stateRaw)) ?? null;
-  if (!state) problems.push(stateRaw === '' ? 'No State line was found.' : `The state '${stateRaw}' is not one Keyward knows (Unregistered, Registering, Registered, Rolling).`);
+  if (!state) {
+    problems.push(
+      stateRaw === ''
+        ? say('depParsers.noState', 'No State line was found.')
+        : say('depParsers.unknownState', `The state '${stateRaw}' is not one Keyward knows (Unregistered, Registering, Registered, Rolling).`, { value: `'${stateRaw}'` }),
+    );
+  }
   let percent: number | null = null;
   const candidates = [stateRaw, ...Object.entries(record).filter(([k]) => /percent|progress|complete/i.test(k)).map(([, v]) => v)];
   for (const candidate of candidates) {
@@ -264,8 +273,8 @@ export function parseSpoDataEncryptionPolicy(text: string): ParseOutcome<SpoDepS
   }
   const primaryKey = spoKey(record, 'Primary');
   const secondaryKey = spoKey(record, 'Secondary');
-  if (!primaryKey) problems.push('No primary key was found in the output.');
-  if (!secondaryKey) problems.push('No secondary key was found in the output.');
+  if (!primaryKey) problems.push(say('depParsers.noPrimaryKey', 'No primary key was found in the output.'));
+  if (!secondaryKey) problems.push(say('depParsers.noSecondaryKey', 'No secondary key was found in the output.'));
   return { value: { state, percentComplete: percent, primaryKey, secondaryKey, raw: record }, problems };
 }
 

@@ -7,6 +7,7 @@
  */
 import { appError, isGuid } from '../core';
 import { buildDepScript, DEP_OFFBOARDING } from './depScripts';
+import { withSummary } from './planText';
 import type { DepRequest, DepRunner } from './depTypes';
 import type { KeyRef } from './keyRefs';
 import { assemblePlan, STEP_ESTIMATES, type Plan, type StepDraft } from './plan';
@@ -38,7 +39,7 @@ export function buildDepPlan(input: DepPlanInput): Plan {
   const adminUrls = request.scope === 'sharePoint' ? request.geos.map((g) => g.adminUrl.trim().replace(/\/$/, '')) : [];
   const steps: StepDraft[] = [];
   if (input.keys.length > 0) {
-    steps.push({
+    steps.push(withSummary('dep', {
       id: `verifyReadiness:dep:${request.scope}`,
       kind: 'verifyReadiness',
       site: null,
@@ -47,31 +48,31 @@ export function buildDepPlan(input: DepPlanInput): Plan {
         principals: [{ workload: request.scope, appId: servicePrincipalFor(request.scope).appId, objectId: input.servicePrincipalObjectId.toLowerCase() }],
       },
       irreversible: false,
-      summary: 'Check both keys against the Customer Key rules before the policy is created.',
       estimatedSeconds: STEP_ESTIMATES.verifyReadiness,
-    });
+    }));
   }
-  steps.push({
-    id: `applyDep:${request.scope}`,
-    kind: 'applyDep',
-    site: null,
-    params: { scope: request.scope, runner: input.runner, title: script.title, script: script.script, scriptSha256: script.sha256, fileName: script.fileName },
-    irreversible: request.scope === 'sharePoint',
-    summary:
-      input.runner === 'executor'
-        ? `Keyward runs the generated script with its managed identity: ${script.title}.${script.leftOut.length > 0 ? ` ${script.leftOut.join(' ')}` : ''}`
-        : `The operator runs the generated script: ${script.title}${script.modules.includes('M365CustomerKeyOnboarding') ? ' (onboarding validation first)' : ''}.`,
-    estimatedSeconds: STEP_ESTIMATES.applyDep,
-  });
-  steps.push({
+  steps.push(
+    withSummary(
+      'dep',
+      {
+        id: `applyDep:${request.scope}`,
+        kind: 'applyDep',
+        site: null,
+        params: { scope: request.scope, runner: input.runner, title: script.title.text, script: script.script, scriptSha256: script.sha256, fileName: script.fileName },
+        irreversible: request.scope === 'sharePoint',
+        estimatedSeconds: STEP_ESTIMATES.applyDep,
+      },
+      { apply: { title: script.title, leftOut: script.leftOut, onboardingFirst: script.modules.includes('M365CustomerKeyOnboarding') } },
+    ),
+  );
+  steps.push(withSummary('dep', {
     id: `recordDep:${request.scope}`,
     kind: 'recordDep',
     site: null,
     params: { scope: request.scope, policyName, adminUrls, evidenceCommands: [...script.verifyCommands] },
     irreversible: false,
-    summary: 'Record the policy state from the pasted Get- output.',
     estimatedSeconds: STEP_ESTIMATES.recordDep,
-  });
+  }));
   const protection = input.keys.length === 0 ? null : input.keys.every((k) => k.containerKind === 'vault') ? 'keyVaultPremium' : input.keys.every((k) => k.containerKind === 'managedHsm') ? 'managedHsm' : null;
   return assemblePlan(
     {
@@ -79,8 +80,8 @@ export function buildDepPlan(input: DepPlanInput): Plan {
       operationClass: 'create',
       tenantId: request.tenantId.trim().toLowerCase(),
       protection,
-      title: script.title,
-      irreversible: [DEP_OFFBOARDING[request.scope]],
+      title: script.title.text,
+      irreversible: [DEP_OFFBOARDING[request.scope].text],
       costNotes: [],
       keys: input.keys,
     },

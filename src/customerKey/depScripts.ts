@@ -10,7 +10,7 @@
  *
  * Sources: facts §1.7, §2 ([S9]–[S14], [S28]).
  */
-import { appError, sha256Hex } from '../core';
+import { appError, say, sha256Hex, type Message } from '../core';
 import { DOC_LINKS } from './facts';
 import { parseKeyIdentifier, type KeyIdentifier } from './keyUris';
 import {
@@ -44,17 +44,31 @@ export const DEFAULT_ONBOARDING_SCENARIOS: Readonly<Record<DepScope, string>> = 
   sharePoint: 'SPO',
 };
 
-const UNCONFIRMED_ONBOARDING =
-  'Onboarding validation: the -Scenario value for this workload, the -OnboardingMode value Validate, the ValidationResult/FailedValidations output properties and the Reader-on-both-subscriptions requirement come from community guides, not Microsoft text.';
-const UNCONFIRMED_HSM_URI = 'Whether the DEP cmdlets accept managedhsm.azure.net key URIs is implied by Microsoft\'s Managed HSM page but not confirmed.';
-const UNCONFIRMED_SPO_URI = 'Update-SPODataEncryptionPolicy -KeyVaultUri (the documented BYOK_Uri parameter set): whether it takes the versioned key identifier Keyward passes, and a managedhsm.azure.net key, is not confirmed.';
+const UNCONFIRMED_ONBOARDING = say(
+  'depScript.unconfirmed.onboarding',
+  'Onboarding validation: the -Scenario value for this workload, the -OnboardingMode value Validate, the ValidationResult/FailedValidations output properties and the Reader-on-both-subscriptions requirement come from community guides, not Microsoft text.',
+);
+const UNCONFIRMED_HSM_URI = say('depScript.unconfirmed.hsmUri', "Whether the DEP cmdlets accept managedhsm.azure.net key URIs is implied by Microsoft's Managed HSM page but not confirmed.");
+const UNCONFIRMED_SPO_URI = say(
+  'depScript.unconfirmed.spoUri',
+  'Update-SPODataEncryptionPolicy -KeyVaultUri (the documented BYOK_Uri parameter set): whether it takes the versioned key identifier Keyward passes, and a managedhsm.azure.net key, is not confirmed.',
+);
 /** Register-SPODataEncryptionPolicy has one documented form (vault, key, version); none for HSM keys. */
-export const SPO_REGISTER_HSM_UNDOCUMENTED =
-  'Register-SPODataEncryptionPolicy documents only a vault name, key name and key version (https://learn.microsoft.com/powershell/module/microsoft.online.sharepoint.powershell/register-spodataencryptionpolicy); Microsoft documents no form for a Managed HSM key, so Keyward does not write a guess. Ask Microsoft (Customer Key with Managed HSM: https://learn.microsoft.com/purview/customer-key-managedhsm) how to register SharePoint on Managed HSM keys, or use Key Vault keys for SharePoint.';
+export const SPO_REGISTER_HSM_UNDOCUMENTED = say(
+  'depScript.spoRegisterHsm',
+  'Register-SPODataEncryptionPolicy documents only a vault name, key name and key version (https://learn.microsoft.com/powershell/module/microsoft.online.sharepoint.powershell/register-spodataencryptionpolicy); Microsoft documents no form for a Managed HSM key, so Keyward does not write a guess. Ask Microsoft (Customer Key with Managed HSM: https://learn.microsoft.com/purview/customer-key-managedhsm) how to register SharePoint on Managed HSM keys, or use Key Vault keys for SharePoint.',
+  {
+    cmdlet: 'Register-SPODataEncryptionPolicy',
+    reference: 'https://learn.microsoft.com/powershell/module/microsoft.online.sharepoint.powershell/register-spodataencryptionpolicy',
+    page: 'https://learn.microsoft.com/purview/customer-key-managedhsm',
+  },
+);
 /** Why an app-only script has no onboarding step. */
-export const APP_ONLY_LEAVES_OUT_ONBOARDING =
-  'The onboarding check (New-CustomerKeyOnboardingRequest) is left out: the M365CustomerKeyOnboarding module signs a person in interactively and documents no managed-identity sign-in, so it cannot run unattended. It is the onboarding step of the journey, run by an operator; Keyward checks that step is done before this policy.';
-const UNCONFIRMED_APP_ONLY = 'Whether every DEP cmdlet works app-only (Connect-ExchangeOnline -ManagedIdentity) is not confirmed.';
+export const APP_ONLY_LEAVES_OUT_ONBOARDING = say(
+  'depScript.appOnlyLeavesOut',
+  'The onboarding check (New-CustomerKeyOnboardingRequest) is left out: the M365CustomerKeyOnboarding module signs a person in interactively and documents no managed-identity sign-in, so it cannot run unattended. It is the onboarding step of the journey, run by an operator; Keyward checks that step is done before this policy.',
+);
+const UNCONFIRMED_APP_ONLY = say('depScript.unconfirmed.appOnly', 'Whether every DEP cmdlet works app-only (Connect-ExchangeOnline -ManagedIdentity) is not confirmed.');
 
 /**
  * How each kind of DEP is left again (Purview "Manage Customer Key"): a mailbox DEP comes off a
@@ -62,43 +76,62 @@ const UNCONFIRMED_APP_ONLY = 'Whether every DEP cmdlet works app-only (Connect-E
  * Microsoft-managed keys); only the multi-workload DEP needs Microsoft support to offboard; a
  * SharePoint DEP cannot go back to Microsoft-managed keys.
  */
-export const DEP_OFFBOARDING: Readonly<Record<DepScope, string>> = {
-  multiWorkload:
+export const DEP_OFFBOARDING: Readonly<Record<DepScope, Message>> = {
+  multiWorkload: say(
+    'depScript.offboarding.multiWorkload',
     'Once data is encrypted under this policy, its keys must stay available. Leaving Customer Key for the multi-workload policy needs a Microsoft support request; keep the vaults, keys and permissions until Microsoft has re-wrapped the data.',
-  exchange:
+  ),
+  exchange: say(
+    'depScript.offboarding.exchange',
     'Once mailboxes are encrypted under this policy, its keys must stay available. To take a mailbox off it, run Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null (Exchange re-encrypts it with Microsoft-managed keys; Microsoft does not need to be asked); keep the keys until that has finished.',
-  sharePoint: 'Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.',
+    { command: 'Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null' },
+  ),
+  sharePoint: say('depScript.offboarding.sharePoint', 'Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.'),
 };
 
+/** A DEP script's title, from what a DEP plan keeps too (the scope, the policy name, the number of geos). */
+export function depScriptTitle(scope: DepScope, policyName: string | null, geos: number): Message {
+  if (scope === 'multiWorkload') return say('depScript.title.multiWorkload', `Multi-workload DEP ${policyName ?? ''}`, { name: policyName ?? '' });
+  if (scope === 'exchange') return say('depScript.title.exchange', `Exchange mailbox DEP ${policyName ?? ''}`, { name: policyName ?? '' });
+  return say('depScript.title.sharePoint', `SharePoint DEP (${geos} geo${geos === 1 ? '' : 's'})`, { count: geos });
+}
+
+/** A refresh script's title (a key roll's refresh of one DEP). */
+export function refreshTitle(dep: DepRef, keyType: 'Primary' | 'Secondary'): Message {
+  return dep.scope === 'sharePoint'
+    ? say('depScript.title.sharePointRoll', `SharePoint key roll (${keyType})`, { keyType })
+    : say('depScript.title.refresh', `Refresh ${dep.policyName.trim()}`, { name: dep.policyName.trim() });
+}
+
 /** Field-by-field problems of a DEP request; empty when it is valid. */
-export function validateDepRequest(req: DepRequest): Record<string, string> {
-  const errors: Record<string, string> = {};
-  const check = (field: string, problem: string | null) => {
+export function validateDepRequest(req: DepRequest): Record<string, Message> {
+  const errors: Record<string, Message> = {};
+  const check = (field: string, problem: Message | null) => {
     if (problem && !errors[field]) errors[field] = problem;
   };
   check('tenantId', validateTenantId(req.tenantId));
   const onboarding = req.onboarding ?? {};
   for (const [scope, value] of Object.entries(onboarding.scenarios ?? {})) {
-    if (value !== undefined && !/^[A-Za-z]{2,16}$/.test(value)) check(`onboarding.scenarios.${scope}`, `'${value}' is not a scenario name (letters only, such as MDEP).`);
+    if (value !== undefined && !/^[A-Za-z]{2,16}$/.test(value)) check(`onboarding.scenarios.${scope}`, say('onboarding.badScenario', `'${value}' is not a scenario name (letters only, such as MDEP).`, { value, example: 'MDEP' }));
   }
   if (req.scope === 'multiWorkload' || req.scope === 'exchange') {
     check('policyName', validateDepPolicyName(req.policyName));
-    check('description', validateFreeText(req.description ?? '', 'policy description', 256));
+    check('description', validateFreeText(req.description ?? '', 'depDescription', 256));
     checkKeyPair(req.keys, 'keys', errors, false, onboarding);
     check('connection', connectionProblem(req.connection));
     if (req.scope === 'exchange') {
       if ('list' in req.mailboxes) {
-        if (req.mailboxes.list.length === 0) check('mailboxes', 'List at least one mailbox, or choose all mailboxes.');
+        if (req.mailboxes.list.length === 0) check('mailboxes', say('depScript.mailboxes.empty', 'List at least one mailbox, or choose all mailboxes.'));
         req.mailboxes.list.forEach((mailbox, i) => check(`mailboxes.${i}`, validateMailboxIdentity(mailbox)));
       }
     }
   } else {
-    if (req.geos.length === 0) check('geos', 'Add the SharePoint admin URL and keys of at least one geo.');
+    if (req.geos.length === 0) check('geos', say('depScript.geos.empty', 'Add the SharePoint admin URL and keys of at least one geo.'));
     const urls = new Set<string>();
     req.geos.forEach((geo, i) => {
       check(`geos.${i}.adminUrl`, validateSharePointAdminUrl(geo.adminUrl));
       const url = geo.adminUrl.trim().replace(/\/$/, '').toLowerCase();
-      if (urls.has(url)) check(`geos.${i}.adminUrl`, 'This geo is listed twice; each geo has exactly one SharePoint DEP.');
+      if (urls.has(url)) check(`geos.${i}.adminUrl`, say('depScript.geos.twice', 'This geo is listed twice; each geo has exactly one SharePoint DEP.'));
       urls.add(url);
       checkKeyPair([geo.primary, geo.secondary], `geos.${i}`, errors, true, onboarding, ['primary', 'secondary']);
     });
@@ -106,19 +139,22 @@ export function validateDepRequest(req: DepRequest): Record<string, string> {
   return errors;
 }
 
-function connectionProblem(connection: ExchangeConnection | undefined): string | null {
+function connectionProblem(connection: ExchangeConnection | undefined): Message | null {
   if (!connection || connection.kind === 'interactive') return null;
   if (connection.accountId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(connection.accountId.trim())) {
-    return `'${connection.accountId}' is not a managed identity client id (a GUID).`;
+    return say('depScript.connection.clientId', `'${connection.accountId}' is not a managed identity client id (a GUID).`, { value: `'${connection.accountId}'` });
   }
   if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(connection.organization.trim())) return null;
-  return `'${connection.organization}' is not an organisation domain. Use the tenant's initial domain, for example contoso.onmicrosoft.com.`;
+  return say('depScript.connection.organization', `'${connection.organization}' is not an organisation domain. Use the tenant's initial domain, for example contoso.onmicrosoft.com.`, {
+    value: `'${connection.organization}'`,
+    example: 'contoso.onmicrosoft.com',
+  });
 }
 
 function checkKeyPair(
   keys: readonly DepKeyInput[],
   prefix: string,
-  errors: Record<string, string>,
+  errors: Record<string, Message>,
   needVersion: boolean,
   onboarding: OnboardingOptions,
   names: readonly [string, string] = ['0', '1'],
@@ -132,12 +168,19 @@ function checkKeyPair(
       parsed.push(undefined);
     } else {
       if (needVersion && !result.key.version) {
-        errors[`${base}.uri`] ??=
-          'SharePoint needs the key version: paste the full key identifier including the version, as (Get-AzKeyVaultKey -VaultName <vault> -Name <key>).Id prints it.';
+        errors[`${base}.uri`] ??= say(
+          'depScript.keys.needVersion',
+          'SharePoint needs the key version: paste the full key identifier including the version, as (Get-AzKeyVaultKey -VaultName <vault> -Name <key>).Id prints it.',
+          { command: '(Get-AzKeyVaultKey -VaultName <vault> -Name <key>).Id' },
+        );
       }
       if (needVersion && result.key.kind === 'managedHsm') errors[`${base}.uri`] ??= SPO_REGISTER_HSM_UNDOCUMENTED;
       if (onboarding.validate !== false && onboarding.parameterStyle === 'vaultAndKeyName' && result.key.kind === 'managedHsm') {
-        errors[`${base}.uri`] ??= 'Managed HSM keys need the onboarding module\'s -KeyIdentifier parameters (module 1.1.0 or later); choose the keyIdentifier parameter style.';
+        errors[`${base}.uri`] ??= say(
+          'depScript.keys.hsmNeedsKeyIdentifier',
+          "Managed HSM keys need the onboarding module's -KeyIdentifier parameters (module 1.1.0 or later); choose the keyIdentifier parameter style.",
+          { parameter: '-KeyIdentifier', version: '1.1.0', style: 'keyIdentifier' },
+        );
       }
       parsed.push(result.key);
     }
@@ -146,24 +189,24 @@ function checkKeyPair(
   });
   const [a, b] = parsed;
   if (a && b && a.versionlessUri.toLowerCase() === b.versionlessUri.toLowerCase()) {
-    errors[`${prefix}.${names[1]}.uri`] ??= 'The two keys of a policy must be different keys (one in each subscription).';
+    errors[`${prefix}.${names[1]}.uri`] ??= say('depScript.keys.same', 'The two keys of a policy must be different keys (one in each subscription).');
   }
   const [ka, kb] = keys;
   if (ka && kb && ka.subscriptionId.trim().toLowerCase() === kb.subscriptionId.trim().toLowerCase() && ka.subscriptionId.trim() !== '') {
-    errors[`${prefix}.${names[1]}.subscriptionId`] ??= 'The two keys of a policy must be in two different Azure subscriptions.';
+    errors[`${prefix}.${names[1]}.subscriptionId`] ??= say('depScript.keys.sameSubscription', 'The two keys of a policy must be in two different Azure subscriptions.');
   }
 }
 
 function assertValid(req: DepRequest): void {
   const errors = validateDepRequest(req);
   if (Object.keys(errors).length > 0) {
-    throw appError('ValidationFailed', `The policy request has ${Object.keys(errors).length} invalid value(s): ${Object.values(errors).join(' ')}`, { errors });
+    throw appError('ValidationFailed', `The policy request has ${Object.keys(errors).length} invalid value(s): ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
   }
 }
 
 function parsedKey(uri: string): KeyIdentifier {
   const result = parseKeyIdentifier(uri);
-  if (!result.ok) throw appError('ValidationFailed', result.error);
+  if (!result.ok) throw appError('ValidationFailed', result.error.text, { message: result.error });
   return result.key;
 }
 
@@ -237,12 +280,12 @@ function connectExchange(connection: ExchangeConnection | undefined): string {
   return psCommand('Connect-ExchangeOnline', [['ShowBanner', psSwitchValue(false)]]);
 }
 
-function finish(scope: DepScope, purpose: DepScript['purpose'], title: string, fileStem: string, lines: string[], meta: {
+function finish(scope: DepScope, purpose: DepScript['purpose'], title: Message, fileStem: string, lines: string[], meta: {
   modules: string[];
-  adminRoles: string[];
-  unconfirmed: string[];
+  adminRoles: DepScript['adminRoles'][number][];
+  unconfirmed: Message[];
   verifyCommands: string[];
-  leftOut?: string[];
+  leftOut?: Message[];
 }): DepScript {
   const script = `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
   return {
@@ -254,7 +297,7 @@ function finish(scope: DepScope, purpose: DepScript['purpose'], title: string, f
     adminRoles: meta.adminRoles,
     script,
     sha256: sha256Hex(script),
-    unconfirmed: [...new Set(meta.unconfirmed)],
+    unconfirmed: meta.unconfirmed.filter((u, i) => meta.unconfirmed.findIndex((other) => other.id === u.id) === i),
     verifyCommands: meta.verifyCommands,
     leftOut: meta.leftOut ?? [],
   };
@@ -271,8 +314,8 @@ export function buildDepScript(req: DepRequest): DepScript {
   // onboarding module signs a person in; it documents no managed-identity sign-in (issue 11 item 12).
   const unattended = req.scope !== 'sharePoint' && req.connection?.kind === 'managedIdentity';
   const validate = onboarding.validate !== false && !unattended;
-  const unconfirmed: string[] = validate ? [UNCONFIRMED_ONBOARDING] : [];
-  const leftOut: string[] = unattended && onboarding.validate !== false ? [APP_ONLY_LEAVES_OUT_ONBOARDING] : [];
+  const unconfirmed: Message[] = validate ? [UNCONFIRMED_ONBOARDING] : [];
+  const leftOut: Message[] = unattended && onboarding.validate !== false ? [APP_ONLY_LEAVES_OUT_ONBOARDING] : [];
 
   if (req.scope === 'sharePoint') return sharePointScript(req.tenantId, req.geos, onboarding, validate, unconfirmed);
 
@@ -310,7 +353,7 @@ export function buildDepScript(req: DepRequest): DepScript {
       `${psCommand('Get-M365DataAtRestEncryptionPolicy', [['Identity', lit(name)]])} | Format-List`,
       'Get-M365DataAtRestEncryptionPolicyAssignment | Format-List',
     );
-    return finish('multiWorkload', 'create', `Multi-workload DEP ${name}`, `multiworkload-${name}`, lines, {
+    return finish('multiWorkload', 'create', depScriptTitle('multiWorkload', name, 0), `multiworkload-${name}`, lines, {
       modules: validate ? [ONBOARDING_MODULE, EXCHANGE_MODULE] : [EXCHANGE_MODULE],
       adminRoles: ['Compliance Administrator'],
       unconfirmed,
@@ -349,7 +392,7 @@ export function buildDepScript(req: DepRequest): DepScript {
     '# Paste the output of this command back into Keyward. A mailbox shows the policy in Get-MailboxStatistics <mailbox> | Format-List DataEncryptionPolicyID once encrypted.',
     `${psCommand('Get-DataEncryptionPolicy', [['Identity', lit(name)]])} | Format-List`,
   );
-  return finish('exchange', 'create', `Exchange mailbox DEP ${name}`, `exchange-${name}`, lines, {
+  return finish('exchange', 'create', depScriptTitle('exchange', name, 0), `exchange-${name}`, lines, {
     modules: validate ? [ONBOARDING_MODULE, EXCHANGE_MODULE] : [EXCHANGE_MODULE],
     adminRoles: ['Compliance Administrator', 'Recipient management (Set-Mailbox)'],
     unconfirmed,
@@ -397,7 +440,7 @@ function sharePointScript(
   geos: readonly SharePointGeoDep[],
   onboarding: OnboardingOptions,
   validate: boolean,
-  unconfirmed: string[],
+  unconfirmed: Message[],
 ): DepScript {
   const lines = header('Keyward: SharePoint, OneDrive and Teams files Data Encryption Policy (one per geo)', [
     `Needs: ${validate ? `${ONBOARDING_MODULE} and ` : ''}${SHAREPOINT_MODULE} (Windows PowerShell 5.1, or PowerShell 7 with -UseWindowsPowerShell); role SharePoint Administrator.`,
@@ -427,7 +470,7 @@ function sharePointScript(
       '',
     );
   });
-  return finish('sharePoint', 'create', `SharePoint DEP (${geos.length} geo${geos.length === 1 ? '' : 's'})`, 'sharepoint', lines, {
+  return finish('sharePoint', 'create', depScriptTitle('sharePoint', null, geos.length), 'sharepoint', lines, {
     modules: validate ? [ONBOARDING_MODULE, SHAREPOINT_MODULE] : [SHAREPOINT_MODULE],
     adminRoles: ['SharePoint Administrator'],
     unconfirmed,
@@ -455,16 +498,16 @@ export type DepRefreshInput =
 export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
   const dep = input.dep;
   if (dep.scope === 'sharePoint') {
-    const errors: Record<string, string> = {};
+    const errors: Record<string, Message> = {};
     const urlProblem = validateSharePointAdminUrl(dep.adminUrl);
     if (urlProblem) errors.adminUrl = urlProblem;
     const parsed = 'newKeyUri' in input ? parseKeyIdentifier(input.newKeyUri) : undefined;
-    if (!parsed || !parsed.ok) errors.newKeyUri = parsed && !parsed.ok ? parsed.error : 'Give the new key version.';
-    else if (!parsed.key.version) errors.newKeyUri = 'SharePoint needs the new key version: give the versioned key identifier.';
+    if (!parsed || !parsed.ok) errors.newKeyUri = parsed && !parsed.ok ? parsed.error : say('depScript.refresh.newVersion', 'Give the new key version.');
+    else if (!parsed.key.version) errors.newKeyUri = say('depScript.refresh.needVersion', 'SharePoint needs the new key version: give the versioned key identifier.');
     const keyType = 'keyType' in input ? input.keyType : undefined;
-    if (keyType !== 'Primary' && keyType !== 'Secondary') errors.keyType = 'The key type must be Primary (key A) or Secondary (key B).';
+    if (keyType !== 'Primary' && keyType !== 'Secondary') errors.keyType = say('depScript.refresh.keyType', 'The key type must be Primary (key A) or Secondary (key B).', { primary: 'Primary', secondary: 'Secondary' });
     if (Object.keys(errors).length > 0 || !parsed?.ok || !keyType) {
-      throw appError('ValidationFailed', `The refresh request is invalid: ${Object.values(errors).join(' ')}`, { errors });
+      throw appError('ValidationFailed', `The refresh request is invalid: ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
     }
     const key = parsed.key;
     const lines = header('Keyward: tell SharePoint about the new key version (key roll)', [
@@ -483,7 +526,7 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
       'Get-SPODataEncryptionPolicy | Format-List',
       'Disconnect-SPOService',
     );
-    return finish('sharePoint', 'refresh', `SharePoint key roll (${keyType})`, `sharepoint-${keyType.toLowerCase()}`, lines, {
+    return finish('sharePoint', 'refresh', refreshTitle(input.dep, keyType), `sharepoint-${keyType.toLowerCase()}`, lines, {
       modules: [SHAREPOINT_MODULE],
       adminRoles: ['SharePoint Administrator'],
       unconfirmed: key.kind === 'managedHsm' ? [UNCONFIRMED_SPO_URI] : [],
@@ -491,12 +534,12 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
     });
   }
   const connection = 'connection' in input ? input.connection : undefined;
-  const errors: Record<string, string> = {};
+  const errors: Record<string, Message> = {};
   const nameProblem = validateDepPolicyName(dep.policyName);
   if (nameProblem) errors.policyName = nameProblem;
   const connProblem = connectionProblem(connection);
   if (connProblem) errors.connection = connProblem;
-  if (Object.keys(errors).length > 0) throw appError('ValidationFailed', `The refresh request is invalid: ${Object.values(errors).join(' ')}`, { errors });
+  if (Object.keys(errors).length > 0) throw appError('ValidationFailed', `The refresh request is invalid: ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
   const name = dep.policyName.trim();
   const multi = dep.scope === 'multiWorkload';
   const setCmd = multi ? 'Set-M365DataAtRestEncryptionPolicy' : 'Set-DataEncryptionPolicy';
@@ -511,7 +554,7 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
     '# Paste this output back into Keyward.',
     `${psCommand(getCmd, [['Identity', lit(name)]])} | Format-List`,
   );
-  return finish(dep.scope, 'refresh', `Refresh ${name}`, `${multi ? 'multiworkload' : 'exchange'}-${name}`, lines, {
+  return finish(dep.scope, 'refresh', refreshTitle(dep, 'Primary'), `${multi ? 'multiworkload' : 'exchange'}-${name}`, lines, {
     modules: [EXCHANGE_MODULE],
     adminRoles: ['Compliance Administrator'],
     unconfirmed: connection?.kind === 'managedIdentity' ? [UNCONFIRMED_APP_ONLY] : [],
@@ -527,7 +570,10 @@ export interface MailboxOffboardingInput {
   readonly connection?: ExchangeConnection;
 }
 
-const UNCONFIRMED_MAILBOX_DEP_PROPERTY = 'Selecting "every mailbox on this policy" reads the DataEncryptionPolicy property of Get-Mailbox output; that the property is returned for every mailbox is not confirmed. List the mailboxes by name when in doubt.';
+const UNCONFIRMED_MAILBOX_DEP_PROPERTY = say(
+  'depScript.unconfirmed.mailboxProperty',
+  'Selecting "every mailbox on this policy" reads the DataEncryptionPolicy property of Get-Mailbox output; that the property is returned for every mailbox is not confirmed. List the mailboxes by name when in doubt.',
+);
 
 /**
  * The script that takes mailboxes off an Exchange mailbox DEP (`Set-Mailbox -DataEncryptionPolicy
@@ -536,19 +582,19 @@ const UNCONFIRMED_MAILBOX_DEP_PROPERTY = 'Selecting "every mailbox on this polic
  * @throws AppError `ValidationFailed` for invalid values.
  */
 export function buildMailboxOffboardingScript(input: MailboxOffboardingInput): DepScript {
-  const errors: Record<string, string> = {};
+  const errors: Record<string, Message> = {};
   const nameProblem = validateDepPolicyName(input.policyName);
   if (nameProblem) errors.policyName = nameProblem;
   const connProblem = connectionProblem(input.connection);
   if (connProblem) errors.connection = connProblem;
   if ('list' in input.mailboxes) {
-    if (input.mailboxes.list.length === 0) errors.mailboxes = 'List at least one mailbox, or choose every mailbox on this policy.';
+    if (input.mailboxes.list.length === 0) errors.mailboxes = say('depScript.offboard.empty', 'List at least one mailbox, or choose every mailbox on this policy.');
     input.mailboxes.list.forEach((mailbox, i) => {
       const problem = validateMailboxIdentity(mailbox);
       if (problem) errors[`mailboxes.${i}`] ??= problem;
     });
   }
-  if (Object.keys(errors).length > 0) throw appError('ValidationFailed', `The offboarding request is invalid: ${Object.values(errors).join(' ')}`, { errors });
+  if (Object.keys(errors).length > 0) throw appError('ValidationFailed', `The offboarding request is invalid: ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
   const name = input.policyName.trim();
   const lines = header(`Keyward: take mailboxes off the Exchange mailbox DEP ${name}`, [
     `Needs: ${EXCHANGE_MODULE}; Recipient management in Exchange Online.`,
@@ -568,7 +614,7 @@ export function buildMailboxOffboardingScript(input: MailboxOffboardingInput): D
     for (const mailbox of input.mailboxes.list) lines.push(psCommand('Set-Mailbox', [['Identity', lit(mailbox.trim())], ['DataEncryptionPolicy', psCode('$null')]]));
   }
   const unconfirmed = [...('all' in input.mailboxes ? [UNCONFIRMED_MAILBOX_DEP_PROPERTY] : []), ...(input.connection?.kind === 'managedIdentity' ? [UNCONFIRMED_APP_ONLY] : [])];
-  return finish('exchange', 'offboard', `Take mailboxes off ${name}`, `exchange-${name}`, lines, {
+  return finish('exchange', 'offboard', say('depScript.title.offboard', `Take mailboxes off ${name}`, { name }), `exchange-${name}`, lines, {
     modules: [EXCHANGE_MODULE],
     adminRoles: ['Recipient management (Set-Mailbox)'],
     unconfirmed,

@@ -2,6 +2,7 @@
  * Data Encryption Policy (DEP) requests and references. A DEP scope is one of the three workloads.
  * Source: facts §2 ([S9]–[S12]).
  */
+import { say, type Message, type Text } from '../core';
 import type { Workload } from './workloads';
 
 /** Which DEP: the multi-workload (tenant) DEP, an Exchange mailbox DEP, or a SharePoint geo DEP. */
@@ -109,32 +110,32 @@ export type DepRunner = 'operator' | 'executor';
 export interface DepScript {
   readonly scope: DepScope;
   readonly purpose: 'create' | 'refresh' | 'offboard' | 'onboard';
-  readonly title: string;
+  readonly title: Message;
   /** Suggested file name (`keyward-dep-exchange-Contoso-EX.ps1`). */
   readonly fileName: string;
   /** PowerShell modules the script imports. */
   readonly modules: readonly string[];
   /** Admin roles the person (or identity) running it needs. */
-  readonly adminRoles: readonly string[];
+  readonly adminRoles: readonly Text[];
   readonly script: string;
   /** SHA-256 of `script`, so an approval can pin the exact text. */
   readonly sha256: string;
   /** What in this script rests on UNCONFIRMED facts. */
-  readonly unconfirmed: readonly string[];
+  readonly unconfirmed: readonly Message[];
   /** The Get- cmdlets whose output the operator pastes back. */
   readonly verifyCommands: readonly string[];
   /** Steps left out because this script runs unattended, each with why (shown on the card). */
-  readonly leftOut: readonly string[];
+  readonly leftOut: readonly Message[];
 }
 
 /** Describes a DEP for messages. */
-export function describeDep(dep: DepRef): string {
+export function describeDep(dep: DepRef): Message {
   switch (dep.scope) {
     case 'multiWorkload':
-      return `multi-workload DEP '${dep.policyName}'`;
+      return say('dep.name.multiWorkload', `multi-workload DEP '${dep.policyName}'`, { name: dep.policyName });
     case 'exchange':
-      return `Exchange mailbox DEP '${dep.policyName}'`;
+      return say('dep.name.exchange', `Exchange mailbox DEP '${dep.policyName}'`, { name: dep.policyName });
     case 'sharePoint':
-      return `SharePoint DEP of ${dep.adminUrl}`;
+      return say('dep.name.sharePoint', `SharePoint DEP of ${dep.adminUrl}`, { adminUrl: dep.adminUrl });
   }
 }

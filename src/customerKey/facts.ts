@@ -4,6 +4,7 @@
  * billing notes. Everything here is paraphrased from /work/shared/docs/customer-key-facts.md, with
  * its source id; items Microsoft has not confirmed are flagged `unconfirmed`.
  */
+import { say, type Message } from '../core';
 
 /** A link to a Microsoft page, for cards and fixes. */
 export interface DocLink {
@@ -176,19 +177,27 @@ export function mandatoryRetentionCommands(subscriptionId: string): CommandSnipp
   ];
 }
 
-/** Billing notes for a plan or the choice card. */
+/** Billing notes for a plan or the choice card (plans keep their English `text`, which is hashed). */
 export const COST_NOTES = {
-  keyVaultPremium:
+  keyVaultPremium: say(
+    'cost.keyVaultPremium',
     'Key Vault Premium bills per operation plus a monthly charge per HSM-protected key; Microsoft 365 caches keys, so operations are few. See the Key Vault pricing page.',
-  managedHsmHourly:
+  ),
+  managedHsmHourly: say(
+    'cost.managedHsmHourly',
     'Each Managed HSM bills a fixed hourly charge from the moment it is provisioned (before activation too), whether or not it is used.',
-  managedHsmSoftDeleted:
+  ),
+  managedHsmSoftDeleted: say(
+    'cost.managedHsmSoftDeleted',
     'A deleted Managed HSM keeps billing while soft-deleted, until it is purged; with purge protection it cannot be purged before the retention period ends, so you pay for the whole retention period.',
-  managedHsmPair: 'Customer Key needs two HSMs, so the hourly charge applies twice.',
-  managedHsmPrice: 'Keyward does not quote a price (UNCONFIRMED); check the Azure pricing page for your region.',
-  teardownBillingUntilPurge:
+  ),
+  managedHsmPair: say('cost.managedHsmPair', 'Customer Key needs two HSMs, so the hourly charge applies twice.'),
+  managedHsmPrice: say('cost.managedHsmPrice', 'Keyward does not quote a price (UNCONFIRMED); check the Azure pricing page for your region.'),
+  teardownBillingUntilPurge: say(
+    'cost.teardownBillingUntilPurge',
     'Billing for a Managed HSM stops only when its purge has completed; a Disabled subscription blocks the purge while billing continues.',
-} as const;
+  ),
+} as const satisfies Record<string, Message>;
 
 /** The sentence the operator must acknowledge before a plan with a Managed HSM can be submitted. */
 export const MANAGED_HSM_COST_ACKNOWLEDGMENT =
@@ -199,8 +208,16 @@ export const MANAGED_HSM_COST_ACKNOWLEDGMENT =
  * about the availability key" and "Roll or rotate a Customer Key or an availability key"].
  */
 export const AVAILABILITY_KEY = {
-  what: 'Besides your two keys, every Data Encryption Policy has a third root key, the availability key. Microsoft creates and holds it; you cannot see, use or roll it.',
-  whenUsed:
+  what: say(
+    'availabilityKey.what',
+    'Besides your two keys, every Data Encryption Policy has a third root key, the availability key. Microsoft creates and holds it; you cannot see, use or roll it.',
+  ),
+  whenUsed: say(
+    'availabilityKey.whenUsed',
     'Microsoft uses it only to keep data available when neither of your keys can be reached for a reason other than your deliberate action (an outage), and to recover data at your request if you lose both keys. If you revoke access to your keys on purpose, Exchange does not fall back to it.',
-  roll: 'Rolling key A or key B never touches the availability key: Microsoft rolls it. A new Exchange mailbox policy gets a new availability key; SharePoint rolls its intermediate key instead when a new policy is registered.',
-} as const;
+  ),
+  roll: say(
+    'availabilityKey.roll',
+    'Rolling key A or key B never touches the availability key: Microsoft rolls it. A new Exchange mailbox policy gets a new availability key; SharePoint rolls its intermediate key instead when a new policy is registered.',
+  ),
+} as const satisfies Record<string, Message>;

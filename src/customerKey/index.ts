@@ -9,7 +9,10 @@
  * - Spec: `CustomerKeySpec`, the card form schemas, `validateSpec` / `validateSetupStep`
  *   (`spec`, `specForm`, `validateSpec`).
  * - Plans: `Plan`/`PlanStep`, `planHash`, builders for setup, key roll, teardown and DEP
- *   (`plan`, `setupPlan`, `keyRollPlan`, `teardownPlan`, `depPlan`).
+ *   (`plan`, `setupPlan`, `keyRollPlan`, `teardownPlan`, `depPlan`), and what a plan says as
+ *   messages for the cards (`planText`).
+ * - Words: everything a person reads is a `Message` (src/core/message.ts): a catalogue id, its
+ *   values and the English; the bot says it in the reader's language.
  * - Checks: preflight (before approval) and readiness (after setup, and on schedule) as
  *   checklist lines with fixes (`checklist`, `preflight`, `readiness`).
  * - DEPs: key identifiers, injection-proof PowerShell, DEP and refresh scripts, parsers for the
@@ -34,7 +37,10 @@ export {
   isWorkload,
   servicePrincipalFor,
   canonicalWorkloads,
+  workloadName,
 } from './workloads';
+
+export { type PlanText, planText, stepMessage } from './planText';
 
 export {
   type RoleDefinition,
@@ -195,6 +201,8 @@ export {
   buildDepScript,
   buildDepRefreshScript,
   buildMailboxOffboardingScript,
+  depScriptTitle,
+  refreshTitle,
   DEP_OFFBOARDING,
   APP_ONLY_LEAVES_OUT_ONBOARDING,
   SPO_REGISTER_HSM_UNDOCUMENTED,

@@ -12,6 +12,7 @@ import { assemblePlan, STEP_ESTIMATES, type Plan, type StepDraft } from './plan'
 import { CUSTOMER_KEY_KEY_OPS } from './roles';
 import { containerOf } from './setupPlan';
 import type { KeySize } from './spec';
+import { ROLL_VAULT_COST, rollTitle, withSummary } from './planText';
 import { servicePrincipalFor, WORKLOAD_INFO } from './workloads';
 
 export interface KeyRollInput {
@@ -43,15 +44,14 @@ export function buildKeyRollPlan(input: KeyRollInput): Plan {
     if (dep.scope !== key.workload) {
       throw appError(
         'ValidationFailed',
-        `The ${describeDep(dep)} belongs to ${WORKLOAD_INFO[dep.scope].displayName}, but key ${key.keyName} is a ${WORKLOAD_INFO[key.workload].displayName} key.`,
+        `The ${describeDep(dep).text} belongs to ${WORKLOAD_INFO[dep.scope].displayName}, but key ${key.keyName} is a ${WORKLOAD_INFO[key.workload].displayName} key.`,
         { field: 'depsToRefresh' },
       );
     }
   }
   const container = containerOf(key);
-  const where = key.containerKind === 'vault' ? `vault ${key.containerName}` : `HSM ${key.containerName}`;
   const steps: StepDraft[] = [
-    {
+    withSummary('keyRoll', {
       id: `rollKey:${key.site}:${key.workload}`,
       kind: 'rollKey',
       site: key.site,
@@ -66,19 +66,17 @@ export function buildKeyRollPlan(input: KeyRollInput): Plan {
         disableOldVersions: false,
       },
       irreversible: false,
-      summary: `Create a new version of key ${key.keyName} in ${where} (RSA-HSM ${input.keySize}-bit, wrapKey/unwrapKey, no expiry); older versions stay enabled.`,
       estimatedSeconds: STEP_ESTIMATES.rollKey,
-    },
-    {
+    }),
+    withSummary('keyRoll', {
       id: `backupKey:${key.site}:${key.workload}`,
       kind: 'backupKey',
       site: key.site,
       params: { container, keyName: key.keyName, destination: 'configuredBackupLocation' },
       irreversible: false,
-      summary: `Back up key ${key.keyName} again, now with its new version.`,
       estimatedSeconds: STEP_ESTIMATES.backupKey,
-    },
-    {
+    }),
+    withSummary('keyRoll', {
       id: `verifyReadiness:${key.site}:${key.workload}`,
       kind: 'verifyReadiness',
       site: key.site,
@@ -87,13 +85,12 @@ export function buildKeyRollPlan(input: KeyRollInput): Plan {
         principals: [{ workload: key.workload, appId: servicePrincipalFor(key.workload).appId, objectId: input.servicePrincipalObjectId.toLowerCase() }],
       },
       irreversible: false,
-      summary: `Check the new version of ${key.keyName} against the Customer Key rules.`,
       estimatedSeconds: STEP_ESTIMATES.verifyReadiness,
-    },
+    }),
   ];
   input.depsToRefresh.forEach((dep, i) => {
     const runner: DepRunner = dep.scope === 'sharePoint' ? 'operator' : (input.exchangeRunner ?? 'operator');
-    steps.push({
+    steps.push(withSummary('keyRoll', {
       id: `refreshDep:${key.site}:${key.workload}:${i}`,
       kind: 'refreshDep',
       site: key.site,
@@ -106,15 +103,11 @@ export function buildKeyRollPlan(input: KeyRollInput): Plan {
         runner,
       },
       irreversible: false,
-      summary:
-        dep.scope === 'sharePoint'
-          ? `Operator runs Update-SPODataEncryptionPolicy -KeyType ${key.site === 'A' ? 'Primary' : 'Secondary'} for ${dep.adminUrl} with the new version, then waits for Registered before any other roll.`
-          : `${runner === 'executor' ? 'Keyward runs' : 'Operator runs'} ${dep.scope === 'multiWorkload' ? 'Set-M365DataAtRestEncryptionPolicy' : 'Set-DataEncryptionPolicy'} -Identity ${dep.policyName} -Refresh.`,
       estimatedSeconds: STEP_ESTIMATES.refreshDep,
-    });
+    }));
   });
   if (input.depsToRefresh.length > 0) {
-    steps.push({
+    steps.push(withSummary('keyRoll', {
       id: `recordDep:${key.site}:${key.workload}`,
       kind: 'recordDep',
       site: key.site,
@@ -131,9 +124,8 @@ export function buildKeyRollPlan(input: KeyRollInput): Plan {
         ],
       },
       irreversible: false,
-      summary: 'Record the refreshed policy state from the pasted Get- output.',
       estimatedSeconds: STEP_ESTIMATES.recordDep,
-    });
+    }));
   }
   return assemblePlan(
     {
@@ -141,12 +133,9 @@ export function buildKeyRollPlan(input: KeyRollInput): Plan {
       operationClass: 'keyRoll',
       tenantId: input.tenantId.toLowerCase(),
       protection: key.containerKind === 'vault' ? 'keyVaultPremium' : 'managedHsm',
-      title: `Roll key ${key.site} (${key.keyName}) of ${WORKLOAD_INFO[key.workload].displayName}`,
+      title: rollTitle(key).text,
       irreversible: [],
-      costNotes:
-        key.containerKind === 'vault'
-          ? ['A new HSM-protected key version may add to the monthly per-key charge; see the Key Vault pricing page.']
-          : [],
+      costNotes: key.containerKind === 'vault' ? [ROLL_VAULT_COST.text] : [],
       keys: [key],
     },
     steps,

@@ -8,7 +8,7 @@
  * case-insensitively (Key Vault names are not case-sensitive); the key name keeps the case it was
  * created with because that is what the portal and `Get-AzKeyVaultKey` show.
  */
-import { appError } from '../core';
+import { appError, say, sentences, type Message } from '../core';
 import { validateKeyName, validateManagedHsmName, validateVaultName } from './naming';
 
 export type KeyContainerKind = 'vault' | 'managedHsm';
@@ -43,7 +43,7 @@ export interface KeyUriOptions {
   readonly extraHostSuffixes?: Partial<Record<KeyContainerKind, readonly string[]>>;
 }
 
-export type KeyUriParse = { readonly ok: true; readonly key: KeyIdentifier } | { readonly ok: false; readonly error: string };
+export type KeyUriParse = { readonly ok: true; readonly key: KeyIdentifier } | { readonly ok: false; readonly error: Message };
 
 const SHAPE = /^https:\/\/([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?(\/[^?#\s]*)?$/i;
 const EXAMPLE = 'https://contoso-ck-ex-a.vault.azure.net/keys/contoso-ck-ex-a-key';
@@ -51,11 +51,15 @@ const EXAMPLE = 'https://contoso-ck-ex-a.vault.azure.net/keys/contoso-ck-ex-a-ke
 /** Parses and normalises a key identifier; never throws. */
 export function parseKeyIdentifier(input: string, options: KeyUriOptions = {}): KeyUriParse {
   const raw = input.trim();
-  const fail = (why: string): KeyUriParse => ({ ok: false, error: `${why} A key identifier looks like ${EXAMPLE} (optionally followed by /<version>).` });
-  if (raw === '') return fail('Enter a key identifier.');
-  if (/[\s\\%]|\.\.|\/\.\//.test(raw)) return fail(`'${shorten(raw)}' contains spaces, backslashes, percent-escapes or dot segments.`);
+  const fail = (why: Message): KeyUriParse => ({
+    ok: false,
+    error: sentences(why, say('keyUri.example', `A key identifier looks like ${EXAMPLE} (optionally followed by /<version>).`, { example: EXAMPLE, version: '/<version>' })),
+  });
+  const shown = `'${shorten(raw)}'`;
+  if (raw === '') return fail(say('keyUri.empty', 'Enter a key identifier.'));
+  if (/[\s\\%]|\.\.|\/\.\//.test(raw)) return fail(say('keyUri.characters', `${shown} contains spaces, backslashes, percent-escapes or dot segments.`, { value: shown }));
   const match = SHAPE.exec(raw);
-  if (!match) return fail(`'${shorten(raw)}' is not an https key identifier (no query, fragment or user name allowed).`);
+  if (!match) return fail(say('keyUri.notHttps', `${shown} is not an https key identifier (no query, fragment or user name allowed).`, { value: shown }));
   const hostName = (match[1] ?? '').toLowerCase();
   const port = match[2];
   const path = (match[3] ?? '').replace(/\/+$/, '');
@@ -75,21 +79,29 @@ export function parseKeyIdentifier(input: string, options: KeyUriOptions = {}): 
     }
     if (kind) break;
   }
-  if (!kind) return fail(`The host '${hostName}' is neither a Key Vault (<name>.vault.azure.net) nor a Managed HSM (<name>.managedhsm.azure.net).`);
+  if (!kind) {
+    return fail(
+      say('keyUri.host', `The host '${hostName}' is neither a Key Vault (<name>.vault.azure.net) nor a Managed HSM (<name>.managedhsm.azure.net).`, {
+        host: `'${hostName}'`,
+        vault: '<name>.vault.azure.net',
+        hsm: '<name>.managedhsm.azure.net',
+      }),
+    );
+  }
   const nameProblem = kind === 'vault' ? validateVaultName(containerName) : validateManagedHsmName(containerName);
   if (nameProblem) return fail(nameProblem);
-  if (port !== undefined && port !== '443' && !local) return fail(`Azure key identifiers do not carry a port other than 443 (found :${port}).`);
+  if (port !== undefined && port !== '443' && !local) return fail(say('keyUri.port', `Azure key identifiers do not carry a port other than 443 (found :${port}).`, { port: `:${port}` }));
 
   const segments = path.split('/').slice(1);
   if (segments[0]?.toLowerCase() !== 'keys' || segments.length < 2 || segments.length > 3) {
-    return fail(`'${shorten(raw)}' does not point at a key (the path must be /keys/<name> or /keys/<name>/<version>).`);
+    return fail(say('keyUri.path', `${shown} does not point at a key (the path must be /keys/<name> or /keys/<name>/<version>).`, { value: shown, short: '/keys/<name>', long: '/keys/<name>/<version>' }));
   }
   const keyName = segments[1] ?? '';
   const keyProblem = validateKeyName(keyName);
   if (keyProblem) return fail(keyProblem);
   const versionRaw = segments[2];
   if (versionRaw !== undefined && !/^[0-9a-fA-F]{32}$/.test(versionRaw)) {
-    return fail(`'${versionRaw}' is not a key version (32 hexadecimal characters).`);
+    return fail(say('keyUri.version', `'${versionRaw}' is not a key version (32 hexadecimal characters).`, { value: `'${versionRaw}'` }));
   }
   const host = port !== undefined && port !== '443' ? `${hostName}:${port}` : hostName;
   const versionlessUri = `https://${host}/keys/${keyName}`;
@@ -110,7 +122,7 @@ function shorten(value: string): string {
  */
 export function normalizeKeyUri(input: string, options: KeyUriOptions = {}): string {
   const parsed = parseKeyIdentifier(input, options);
-  if (!parsed.ok) throw appError('ValidationFailed', parsed.error, { field: 'keyUri' });
+  if (!parsed.ok) throw appError('ValidationFailed', parsed.error.text, { field: 'keyUri', message: parsed.error });
   return parsed.key.versionlessUri;
 }
 

@@ -8,6 +8,7 @@
  * the Customer Key service plan in each SKU. A SKU whose service plans include it qualifies, whatever
  * its name; the list of qualifying licences below is what Microsoft's page names, for the card.
  */
+import { commaList, say, sentences, type Message } from '../core';
 import type { ChecklistLine, Observed } from './checklist';
 import { DOC_LINKS } from './facts';
 
@@ -34,8 +35,10 @@ export const QUALIFYING_LICENCES: readonly string[] = [
 ];
 
 /** What mailbox DEPs need per mailbox (Purview "Service encryption with Customer Key" [S4]). */
-export const MAILBOX_DEP_LICENCE_NOTE =
-  'Each user mailbox that gets an Exchange mailbox DEP needs a licence that includes Customer Key; shared, public-folder and group mailboxes need no licence of their own when the tenant meets the user licensing requirement. "All mailboxes" assigns only licensed user mailboxes and shared mailboxes and lists the rest.';
+export const MAILBOX_DEP_LICENCE_NOTE: Message = say(
+  'licence.mailboxNote',
+  'Each user mailbox that gets an Exchange mailbox DEP needs a licence that includes Customer Key; shared, public-folder and group mailboxes need no licence of their own when the tenant meets the user licensing requirement. "All mailboxes" assigns only licensed user mailboxes and shared mailboxes and lists the rest.',
+);
 
 /** One SKU the tenant subscribes to, as Graph returns it (the fields Keyward reads). */
 export interface SubscribedSkuView {
@@ -59,17 +62,25 @@ function includesCustomerKey(sku: SubscribedSkuView): boolean {
  */
 export function licenceLine(observed: Observed<readonly SubscribedSkuView[]> | undefined): ChecklistLine {
   const id = 'licence:customerKey';
-  const title = 'The tenant holds a licence that includes Customer Key';
-  const fixText = `Buy or assign one of the licences that include Customer Key (${QUALIFYING_LICENCES.join('; ')}), then re-run preflight.`;
-  if (!observed) return { id, status: 'unknown', title, detail: 'Not checked yet.', fix: { text: 'Run the check again.' } };
+  const title = say('licence.title', 'The tenant holds a licence that includes Customer Key');
+  const licences = QUALIFYING_LICENCES.join('; ');
+  const fixText = say('licence.fix', `Buy or assign one of the licences that include Customer Key (${licences}), then re-run preflight.`, { licences });
+  if (!observed) return { id, status: 'unknown', title, detail: say('check.notChecked', 'Not checked yet.'), fix: { text: say('check.runAgain', 'Run the check again.') } };
   if (!observed.ok) {
+    const error = observed.error.message;
     return {
       id,
       status: 'unknown',
       title,
-      detail: `Keyward could not read the tenant's licences: ${observed.error.message}${observed.error.code ? ` (${observed.error.code})` : ''}.`,
+      detail: observed.error.code
+        ? say('licence.unreadableCode', `Keyward could not read the tenant's licences: ${error} (${observed.error.code}).`, { error, code: observed.error.code })
+        : say('licence.unreadable', `Keyward could not read the tenant's licences: ${error}.`, { error }),
       fix: {
-        text: "Give Keyward's reader identity the Microsoft Graph application permission LicenseAssignment.Read.All (admin consent), or check the licences in the Microsoft 365 admin center yourself.",
+        text: say(
+          'licence.fixUnreadable',
+          "Give Keyward's reader identity the Microsoft Graph application permission LicenseAssignment.Read.All (admin consent), or check the licences in the Microsoft 365 admin center yourself.",
+          { permission: 'LicenseAssignment.Read.All' },
+        ),
         links: [DOC_LINKS.customerKeySetUp],
       },
     };
@@ -77,16 +88,44 @@ export function licenceLine(observed: Observed<readonly SubscribedSkuView[]> | u
   const withPlan = observed.value.filter(includesCustomerKey);
   const active = withPlan.filter((s) => s.capabilityStatus === 'Enabled' && s.enabledUnits > 0);
   const grace = withPlan.filter((s) => s.capabilityStatus === 'Warning');
-  const describe = (skus: readonly SubscribedSkuView[]) => skus.map((s) => `${s.skuPartNumber} (${s.consumedUnits} of ${s.enabledUnits} assigned, ${s.capabilityStatus})`).join(', ');
-  if (active.length > 0) return { id, status: 'pass', title, detail: `${describe(active)} include${active.length === 1 ? 's' : ''} the ${CUSTOMER_KEY_SERVICE_PLAN.name} plan. ${MAILBOX_DEP_LICENCE_NOTE}` };
-  if (grace.length > 0) {
-    return { id, status: 'warn', title, detail: `Only ${describe(grace)} include${grace.length === 1 ? 's' : ''} Customer Key, and ${grace.length === 1 ? 'it is' : 'they are'} in the Warning (grace) state: renew before the keys are in use.`, fix: { text: fixText, links: [DOC_LINKS.customerKeySetUp] } };
+  const describe = (skus: readonly SubscribedSkuView[]): Message[] =>
+    skus.map((s) =>
+      say('licence.sku', `${s.skuPartNumber} (${s.consumedUnits} of ${s.enabledUnits} assigned, ${s.capabilityStatus})`, { sku: s.skuPartNumber, consumed: s.consumedUnits, enabled: s.enabledUnits, status: s.capabilityStatus }),
+    );
+  const listed = (skus: Message[]) => commaList(skus);
+  const plan = CUSTOMER_KEY_SERVICE_PLAN.name;
+  if (active.length > 0) {
+    return {
+      id,
+      status: 'pass',
+      title,
+      detail: sentences(
+        say('licence.included', `${listed(describe(active)).text} include${active.length === 1 ? 's' : ''} the ${plan} plan.`, { skus: listed(describe(active)), count: active.length, plan }),
+        MAILBOX_DEP_LICENCE_NOTE,
+      ),
+    };
   }
+  if (grace.length > 0) {
+    return {
+      id,
+      status: 'warn',
+      title,
+      detail: say(
+        'licence.grace',
+        `Only ${listed(describe(grace)).text} include${grace.length === 1 ? 's' : ''} Customer Key, and ${grace.length === 1 ? 'it is' : 'they are'} in the Warning (grace) state: renew before the keys are in use.`,
+        { skus: listed(describe(grace)), count: grace.length },
+      ),
+      fix: { text: fixText, links: [DOC_LINKS.customerKeySetUp] },
+    };
+  }
+  const parts = observed.value.map((s) => s.skuPartNumber).join(', ');
   return {
     id,
     status: 'fail',
     title,
-    detail: `None of the tenant's ${observed.value.length} subscribed licences includes the ${CUSTOMER_KEY_SERVICE_PLAN.name} service plan (${observed.value.map((s) => s.skuPartNumber).join(', ') || 'none'}).`,
+    detail: parts
+      ? say('licence.none', `None of the tenant's ${observed.value.length} subscribed licences includes the ${plan} service plan (${parts}).`, { count: observed.value.length, plan, skus: parts })
+      : say('licence.noneAtAll', `None of the tenant's ${observed.value.length} subscribed licences includes the ${plan} service plan (none).`, { count: observed.value.length, plan }),
     fix: { text: fixText, links: [DOC_LINKS.customerKeySetUp] },
   };
 }

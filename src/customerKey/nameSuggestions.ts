@@ -46,11 +46,11 @@ export function namePatternProblem(pattern: string): string | null {
     for (const site of ['A', 'B'] as const) {
       const hsm = containerNameFromPattern(pattern, { kind: 'managedHsm', site, n });
       const hsmProblem = validateManagedHsmName(hsm);
-      if (hsmProblem) return `KEYWARD_NAME_PATTERN gives the HSM name '${hsm}': ${hsmProblem}`;
+      if (hsmProblem) return `KEYWARD_NAME_PATTERN gives the HSM name '${hsm}': ${hsmProblem.text}`;
       for (const workload of WORKLOADS) {
         const vault = containerNameFromPattern(pattern, { kind: 'vault', workload, site, n });
         const problem = validateVaultName(vault);
-        if (problem) return `KEYWARD_NAME_PATTERN gives the vault name '${vault}': ${problem}`;
+        if (problem) return `KEYWARD_NAME_PATTERN gives the vault name '${vault}': ${problem.text}`;
       }
     }
   }

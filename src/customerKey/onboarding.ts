@@ -11,14 +11,14 @@
  * -Scenario values other than MDEP, the -OnboardingMode values, the output property names, and
  * whether the module covers the Exchange and SharePoint workloads at all.
  */
-import { appError, sha256Hex } from '../core';
+import { appError, say, sha256Hex, type Message, type Text } from '../core';
 import { DOC_LINKS, MANDATORY_RETENTION_FEATURE, mandatoryRetentionCommands } from './facts';
 import { parseFormatList, type FormatListRecord } from './depParsers';
 import { parseKeyIdentifier } from './keyUris';
 import { validateSubscriptionId, validateTenantId } from './naming';
 import { lit, psCommand } from './powershell';
 import type { DepKeyInput, DepScript } from './depTypes';
-import { WORKLOAD_INFO, type Workload } from './workloads';
+import { WORKLOAD_INFO, workloadName, type Workload } from './workloads';
 
 export const ONBOARDING_MODULE_NAME = 'M365CustomerKeyOnboarding';
 
@@ -44,8 +44,8 @@ export interface OnboardingRecord {
   readonly state: OnboardingState;
   /** The onboarding service's request id, when the output showed one. */
   readonly requestId?: string;
-  /** FailedValidations (or other problems) from the last pasted output. */
-  readonly problems: readonly string[];
+  /** FailedValidations (data, as the service printed them) or other problems from the last pasted output. */
+  readonly problems: readonly Text[];
   /** For `confirmedByMicrosoft`: the reference the operator gave (ticket or mail). */
   readonly reference?: string;
   readonly updatedAt: string;
@@ -69,8 +69,14 @@ export const ONBOARDING_COVERAGE: Readonly<Record<Workload, { readonly scenario:
 };
 
 /** What to do when the module does not cover a workload (or refuses its scenario). */
-export function onboardingFallback(workload: Workload): string {
-  return `If ${ONBOARDING_MODULE_NAME} does not accept the scenario for ${WORKLOAD_INFO[workload].displayName} (an error about -Scenario), onboard it through Microsoft instead: open a Microsoft support request for Customer Key onboarding of this workload, naming the tenant id, both subscription ids and the two key URIs, and attach the Get-AzProviderFeature output for ${MANDATORY_RETENTION_FEATURE.featureName} of both subscriptions. When Microsoft confirms, record it here with the support reference.`;
+export function onboardingFallback(workload: Workload): Message {
+  const name = workloadName(workload);
+  const feature = MANDATORY_RETENTION_FEATURE.featureName;
+  return say(
+    'onboarding.fallback',
+    `If ${ONBOARDING_MODULE_NAME} does not accept the scenario for ${name.text} (an error about -Scenario), onboard it through Microsoft instead: open a Microsoft support request for Customer Key onboarding of this workload, naming the tenant id, both subscription ids and the two key URIs, and attach the Get-AzProviderFeature output for ${feature} of both subscriptions. When Microsoft confirms, record it here with the support reference.`,
+    { module: ONBOARDING_MODULE_NAME, workload: name, parameter: '-Scenario', cmdlet: 'Get-AzProviderFeature', feature },
+  );
 }
 
 export interface OnboardingScriptInput {
@@ -90,23 +96,23 @@ export interface OnboardingScriptInput {
  * @throws AppError `ValidationFailed` with `details.errors` for invalid values.
  */
 export function buildOnboardingScript(input: OnboardingScriptInput): DepScript {
-  const errors: Record<string, string> = {};
+  const errors: Record<string, Message> = {};
   const tenantProblem = validateTenantId(input.tenantId);
   if (tenantProblem) errors.tenantId = tenantProblem;
   const scenario = (input.scenario ?? ONBOARDING_COVERAGE[input.workload].scenario).trim();
-  if (!/^[A-Za-z]{2,16}$/.test(scenario)) errors.scenario = `'${scenario}' is not a scenario name (letters only, such as MDEP).`;
+  if (!/^[A-Za-z]{2,16}$/.test(scenario)) errors.scenario = say('onboarding.badScenario', `'${scenario}' is not a scenario name (letters only, such as MDEP).`, { value: scenario, example: 'MDEP' });
   const parsed = input.keys.map((key, i) => {
     const result = parseKeyIdentifier(key.uri);
     if (!result.ok) errors[`keys.${i}.uri`] = result.error;
     const subProblem = validateSubscriptionId(key.subscriptionId);
     if (subProblem) errors[`keys.${i}.subscriptionId`] = subProblem;
     if (result.ok && result.key.kind === 'managedHsm' && input.parameterStyle === 'vaultAndKeyName') {
-      errors[`keys.${i}.uri`] = 'Managed HSM keys need the module\'s -KeyIdentifier parameters (module 1.1.0 or later).';
+      errors[`keys.${i}.uri`] = say('onboarding.hsmNeedsKeyIdentifier', "Managed HSM keys need the module's -KeyIdentifier parameters (module 1.1.0 or later).", { parameter: '-KeyIdentifier', version: '1.1.0' });
     }
     return result.ok ? result.key : undefined;
   });
   const [a, b] = parsed;
-  if (Object.keys(errors).length > 0 || !a || !b) throw appError('ValidationFailed', `The onboarding request is invalid: ${Object.values(errors).join(' ')}`, { errors });
+  if (Object.keys(errors).length > 0 || !a || !b) throw appError('ValidationFailed', `The onboarding request is invalid: ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
   const tenant = input.tenantId.trim().toLowerCase();
   const [ka, kb] = input.keys;
   const keyArgs =
@@ -159,14 +165,24 @@ export function buildOnboardingScript(input: OnboardingScriptInput): DepScript {
   return {
     scope: input.workload,
     purpose: 'onboard',
-    title: `Customer Key onboarding: ${WORKLOAD_INFO[input.workload].displayName}`,
+    title: say('onboarding.scriptTitle', `Customer Key onboarding: ${WORKLOAD_INFO[input.workload].displayName}`, { workload: workloadName(input.workload) }),
     fileName: `keyward-onboard-${input.workload.toLowerCase()}.ps1`,
     modules: [ONBOARDING_MODULE_NAME],
-    adminRoles: ['Global Administrator or Compliance Administrator of the tenant (UNCONFIRMED which one the service requires)'],
+    adminRoles: [say('onboarding.adminRoles', 'Global Administrator or Compliance Administrator of the tenant (UNCONFIRMED which one the service requires)')],
     script,
     sha256: sha256Hex(script),
     unconfirmed: [
-      `The -Scenario value ${scenario}${ONBOARDING_COVERAGE[input.workload].covered === 'yes' ? '' : ' (only MDEP is seen in practice)'}, the -OnboardingMode values Validate and Enable, and the output property names come from community guides, not Microsoft text.`,
+      ONBOARDING_COVERAGE[input.workload].covered === 'yes'
+        ? say(
+            'onboarding.unconfirmed',
+            `The -Scenario value ${scenario}, the -OnboardingMode values Validate and Enable, and the output property names come from community guides, not Microsoft text.`,
+            { scenario },
+          )
+        : say(
+            'onboarding.unconfirmedNotSeen',
+            `The -Scenario value ${scenario} (only MDEP is seen in practice), the -OnboardingMode values Validate and Enable, and the output property names come from community guides, not Microsoft text.`,
+            { scenario, seen: 'MDEP' },
+          ),
     ],
     verifyCommands: [onboardingStatusCommand(tenant)],
     leftOut: [],
@@ -197,7 +213,7 @@ const field = (record: FormatListRecord, ...names: string[]): string | undefined
  * as community guides show them (ID/RequestId, Scenario, ValidationResult, EnablementResult,
  * FailedValidations) — UNCONFIRMED; what cannot be read is reported, never guessed.
  */
-export function parseOnboardingRequests(text: string): { value: OnboardingRequestView[]; problems: string[] } {
+export function parseOnboardingRequests(text: string): { value: OnboardingRequestView[]; problems: Message[] } {
   const records = parseFormatList(text);
   const value = records
     .map((r): OnboardingRequestView => {
@@ -211,7 +227,19 @@ export function parseOnboardingRequests(text: string): { value: OnboardingReques
       };
     })
     .filter((r) => r.requestId !== undefined || r.validationResult !== undefined || r.enablementResult !== undefined);
-  return { value, problems: value.length === 0 ? ['Keyward found no onboarding request in the output (no ID, ValidationResult or EnablementResult line). Paste the output of the Get-CustomerKeyOnboardingRequest command shown.'] : [] };
+  return {
+    value,
+    problems:
+      value.length === 0
+        ? [
+            say(
+              'onboarding.nothingFound',
+              'Keyward found no onboarding request in the output (no ID, ValidationResult or EnablementResult line). Paste the output of the Get-CustomerKeyOnboardingRequest command shown.',
+              { cmdlet: 'Get-CustomerKeyOnboardingRequest' },
+            ),
+          ]
+        : [],
+  };
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
@@ -222,7 +250,7 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
  * The state a workload's onboarding is in, from the pasted requests: the newest request for its
  * scenario (the last one printed), else the last request of any scenario.
  */
-export function onboardingStateFrom(requests: readonly OnboardingRequestView[], workload: Workload, scenario = ONBOARDING_COVERAGE[workload].scenario): { state: OnboardingState; requestId?: string; problems: string[] } {
+export function onboardingStateFrom(requests: readonly OnboardingRequestView[], workload: Workload, scenario = ONBOARDING_COVERAGE[workload].scenario): { state: OnboardingState; requestId?: string; problems: Text[] } {
   const mine = requests.filter((r) => (r.scenario ?? '').toLowerCase() === scenario.toLowerCase());
   const last = (mine.length > 0 ? mine : requests)[(mine.length > 0 ? mine : requests).length - 1];
   if (!last) return { state: 'notStarted', problems: [] };
@@ -231,7 +259,8 @@ export function onboardingStateFrom(requests: readonly OnboardingRequestView[], 
   const base = last.requestId ? { requestId: last.requestId } : {};
   if (ok(last.enablementResult)) return { ...base, state: 'onboarded', problems: [] };
   if (bad(last.enablementResult) || bad(last.validationResult)) {
-    return { ...base, state: 'failed', problems: last.failedValidations.length > 0 ? last.failedValidations : [`The request reports ${last.enablementResult ?? last.validationResult}.`] };
+    const result = last.enablementResult ?? last.validationResult ?? '';
+    return { ...base, state: 'failed', problems: last.failedValidations.length > 0 ? last.failedValidations : [say('onboarding.requestReports', `The request reports ${result}.`, { result })] };
   }
   if (last.enablementResult) return { ...base, state: 'requested', problems: [] };
   if (ok(last.validationResult)) return { ...base, state: 'validated', problems: [] };
@@ -244,9 +273,9 @@ export interface MandatoryRetentionWait {
   /** After five business days Microsoft's historical turnaround has passed: contact Microsoft. */
   readonly escalate: boolean;
   /** What to do, in words. */
-  readonly advice: string;
+  readonly advice: Message;
   /** Keyward re-checks the registration when the card is opened and on "Re-check now"; this is a hint for the operator. */
-  readonly recheckHint: string;
+  readonly recheckHint: Message;
 }
 
 /** Business days (Monday–Friday, UTC) from `since` to `now`. */
@@ -267,12 +296,25 @@ export function businessDaysBetween(since: Date, now: Date): number {
  * never waits on it silently: the card says since when it has been pending, what to do now, and
  * re-checks (Customer Key "Set up": historically up to five business days after Microsoft is told).
  */
-export function mandatoryRetentionWait(subscriptionId: string, state: string, pendingSince: Date, now: Date, recheckHow = 'whenever this card is opened or you press "Re-check now"'): MandatoryRetentionWait {
+export function mandatoryRetentionWait(subscriptionId: string, state: string, pendingSince: Date, now: Date, where: 'card' | 'setup' = 'card'): MandatoryRetentionWait {
   const businessDaysWaiting = businessDaysBetween(pendingSince, now);
   const escalate = businessDaysWaiting >= 5;
-  const commands = mandatoryRetentionCommands(subscriptionId).find((c) => c.shell === 'powershell')?.script.split('\n').pop() ?? '';
+  const command = mandatoryRetentionCommands(subscriptionId).find((c) => c.shell === 'powershell')?.script.split('\n').pop() ?? '';
+  const days = businessDaysWaiting;
   const advice = escalate
-    ? `Registration on ${subscriptionId} has been ${state} for ${businessDaysWaiting} business days, longer than Microsoft's usual five. Contact Microsoft now (a support request for Customer Key), with the subscription id and the output of: ${commands}. Keyward keeps checking; nothing else is blocked meanwhile.`
-    : `Registration on ${subscriptionId} is ${state} (${businessDaysWaiting} business day${businessDaysWaiting === 1 ? '' : 's'} so far): Microsoft must confirm it, usually within five business days of being told. Make sure Microsoft was told (the onboarding request names both subscriptions). Keyward re-checks; after five business days it tells you to contact Microsoft.`;
-  return { businessDaysWaiting, escalate, advice, recheckHint: `Keyward re-checks the registration ${recheckHow}.` };
+    ? say(
+        'onboarding.retentionEscalate',
+        `Registration on ${subscriptionId} has been ${state} for ${days} business days, longer than Microsoft's usual five. Contact Microsoft now (a support request for Customer Key), with the subscription id and the output of: ${command}. Keyward keeps checking; nothing else is blocked meanwhile.`,
+        { subscriptionId, state, days, command },
+      )
+    : say(
+        'onboarding.retentionWaiting',
+        `Registration on ${subscriptionId} is ${state} (${days} business day${days === 1 ? '' : 's'} so far): Microsoft must confirm it, usually within five business days of being told. Make sure Microsoft was told (the onboarding request names both subscriptions). Keyward re-checks; after five business days it tells you to contact Microsoft.`,
+        { subscriptionId, state, days },
+      );
+  const recheckHint =
+    where === 'setup'
+      ? say('onboarding.recheckSetup', 'Keyward re-checks the registration when you press "Run the checks again" (and before every policy, in "dep").', { command: 'dep' })
+      : say('onboarding.recheckCard', 'Keyward re-checks the registration whenever this card is opened or you press "Re-check now".');
+  return { businessDaysWaiting, escalate, advice, recheckHint };
 }

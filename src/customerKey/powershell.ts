@@ -10,7 +10,7 @@
  * would start a new statement), Unicode format characters (bidi overrides make a script read
  * differently from how it runs) and line/paragraph separators are rejected for the same reason.
  */
-import { appError } from '../core';
+import { appError, say, type Message } from '../core';
 
 /** Characters PowerShell treats as a single quote. */
 export const POWERSHELL_SINGLE_QUOTES = ["'", '\u2018', '\u2019', '\u201A', '\u201B'] as const;
@@ -23,14 +23,16 @@ const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
  * Why a value cannot be embedded in a script or a resource name, or null when it can.
  * The message names the character by code point so the operator can find it.
  */
-export function unsafeCharacterMessage(value: string): string | null {
+export function unsafeCharacterMessage(value: string): Message | null {
   const smart = SMART_SINGLE_QUOTE.exec(value);
   if (smart) {
-    return `contains the typographic quote ${smart[0]} (U+${codePoint(smart[0])}), which PowerShell treats as a quote; type a plain apostrophe (') instead or remove it`;
+    const code = `U+${codePoint(smart[0])}`;
+    return say('name.unsafe.smartQuote', `contains the typographic quote ${smart[0]} (${code}), which PowerShell treats as a quote; type a plain apostrophe (') instead or remove it`, { character: smart[0], code });
   }
   const control = INVISIBLE_OR_CONTROL.exec(value);
   if (control) {
-    return `contains an invisible or control character (U+${codePoint(control[0])}), such as a line break or a direction override; retype the value without it`;
+    const code = `U+${codePoint(control[0])}`;
+    return say('name.unsafe.control', `contains an invisible or control character (${code}), such as a line break or a direction override; retype the value without it`, { code });
   }
   return null;
 }
@@ -45,7 +47,7 @@ function codePoint(ch: string): string {
  */
 export function psLiteral(value: string): string {
   const problem = unsafeCharacterMessage(value);
-  if (problem) throw appError('ValidationFailed', `A script value ${problem}.`, { reason: 'unsafeCharacter' });
+  if (problem) throw appError('ValidationFailed', `A script value ${problem.text}.`, { reason: 'unsafeCharacter' });
   return `'${value.replace(/'/g, "''")}'`;
 }
 

@@ -5,6 +5,7 @@
  * each red line with a concrete fix. Anything not observed, or whose lookup failed, is `unknown`,
  * never green.
  */
+import { englishDate, englishList, say, semicolonList, sentences, type Message } from '../core';
 import { COST_NOTES, DOC_LINKS, MANDATORY_RETENTION_FEATURE, mandatoryRetentionCommands, CUSTOMER_KEY_LIMITS, type CommandSnippet } from './facts';
 import { describeDep, type DepKeyUsage } from './depTypes';
 import { containerResourceId } from './keyRefs';
@@ -42,7 +43,7 @@ export interface PermissionRequirement {
   readonly actions: readonly string[];
   /** Built-in roles that grant the actions (least privileged first). */
   readonly suggestedRoles: ReadonlyArray<{ readonly name: string; readonly id: string }>;
-  readonly reason: string;
+  readonly reason: Message;
   /** Only needed when the resource group does not exist yet. */
   readonly onlyIfResourceGroupMissing: boolean;
 }
@@ -103,7 +104,7 @@ export function preflightTargets(spec: CustomerKeySpec): PreflightTargets {
       scope: `/subscriptions/${s.subscriptionId}`,
       actions: ['Microsoft.Resources/subscriptions/resourceGroups/write'],
       suggestedRoles: [{ name: 'Contributor', id: 'b24988ac-6180-42a0-ab88-20f7382dd24c' }],
-      reason: `to create resource group ${s.resourceGroup} (not needed if you create it yourself)`,
+      reason: say('preflight.permission.reasonResourceGroup', `to create resource group ${s.resourceGroup} (not needed if you create it yourself)`, { resourceGroup: s.resourceGroup }),
       onlyIfResourceGroupMissing: true,
     });
     const rgScope = `/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}`;
@@ -124,7 +125,9 @@ export function preflightTargets(spec: CustomerKeySpec): PreflightTargets {
               { name: ROLES.keyVaultDataAccessAdministrator.name, id: ROLES.keyVaultDataAccessAdministrator.id },
             ]
           : [{ name: ROLES.keyVaultContributor.name, id: ROLES.keyVaultContributor.id }],
-        reason: rbac ? 'to create the vaults and assign Key Vault data roles on them' : 'to create the vaults and set their access policies',
+        reason: rbac
+          ? say('preflight.permission.reasonVaultsRbac', 'to create the vaults and assign Key Vault data roles on them')
+          : say('preflight.permission.reasonVaultsPolicies', 'to create the vaults and set their access policies'),
         onlyIfResourceGroupMissing: false,
       });
     } else {
@@ -134,7 +137,7 @@ export function preflightTargets(spec: CustomerKeySpec): PreflightTargets {
         scope: rgScope,
         actions: ['Microsoft.KeyVault/managedHSMs/read', 'Microsoft.KeyVault/managedHSMs/write'],
         suggestedRoles: [{ name: ROLES.managedHsmContributor.name, id: ROLES.managedHsmContributor.id }],
-        reason: 'to create the Managed HSM (keys and roles inside it come from being an initial administrator)',
+        reason: say('preflight.permission.reasonHsm', 'to create the Managed HSM (keys and roles inside it come from being an initial administrator)'),
         onlyIfResourceGroupMissing: false,
       });
     }
@@ -250,24 +253,30 @@ const INELIGIBLE_OFFER = /(FreeTrial|Free_|MSDN|Sponsored|AzurePass|DreamSpark|S
 
 /** The fix for a subscription that is not Enabled. */
 export function subscriptionStateFix(state: string, subscriptionId: string): Fix {
-  const common = `An Account Administrator or billing owner of subscription ${subscriptionId} must resolve it in the Azure portal (Cost Management + Billing, or Subscriptions → the subscription → Overview → Reactivate/Re-enable).`;
+  const common = say(
+    'preflight.subscription.fixWho',
+    `An Account Administrator or billing owner of subscription ${subscriptionId} must resolve it in the Azure portal (Cost Management + Billing, or Subscriptions → the subscription → Overview → Reactivate/Re-enable).`,
+    { subscriptionId },
+  );
+  if (state === 'Deleted') return { text: say('preflight.subscription.fixDeleted', 'A Deleted subscription cannot be used again; choose another subscription.'), links: [DOC_LINKS.subscriptionStates] };
   const specific =
     state === 'Disabled'
-      ? 'A subscription is Disabled when a credit or spending limit ran out, a payment failed, or it was cancelled; pay the outstanding balance or remove the spending limit, or reactivate a cancelled subscription (possible for a limited time after cancellation).'
-      : state === 'Deleted'
-        ? 'A Deleted subscription cannot be used again; choose another subscription.'
-        : 'Resolve the billing problem the portal shows (for example a past-due payment).';
-  return { text: `${specific} ${state === 'Deleted' ? '' : common}`.trim(), links: [DOC_LINKS.subscriptionStates] };
+      ? say(
+          'preflight.subscription.fixDisabled',
+          'A subscription is Disabled when a credit or spending limit ran out, a payment failed, or it was cancelled; pay the outstanding balance or remove the spending limit, or reactivate a cancelled subscription (possible for a limited time after cancellation).',
+        )
+      : say('preflight.subscription.fixBilling', 'Resolve the billing problem the portal shows (for example a past-due payment).');
+  return { text: sentences(specific, common), links: [DOC_LINKS.subscriptionStates] };
 }
 
 function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<SubscriptionObservation> | undefined, context: PreflightContext, purpose: 'setup' | 'teardown'): ChecklistLine[] {
   const id = `subscription:${site}`;
-  const title = `Subscription ${site} is Enabled`;
+  const title = say('preflight.subscription.title', `Subscription ${site} is Enabled`, { site });
   if (!obs) return [notObservedLine(id, title)];
   if (!obs.ok) {
     return [
       unknownLine(id, title, obs.error, {
-        text: `Check that ${subscriptionId} is the right subscription id and that Keyward's reader identity has Reader on it.`,
+        text: say('preflight.subscription.fixUnknown', `Check that ${subscriptionId} is the right subscription id and that Keyward's reader identity has Reader on it.`, { subscriptionId }),
       }),
     ];
   }
@@ -275,13 +284,18 @@ function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<S
   const name = s.displayName ? `${s.displayName} (${subscriptionId})` : subscriptionId;
   const lines: ChecklistLine[] = [];
   const state = s.state;
-  if (state === 'Enabled') lines.push({ id, status: 'pass', title, detail: `${name} is Enabled.` });
+  if (state === 'Enabled') lines.push({ id, status: 'pass', title, detail: say('preflight.subscription.enabled', `${name} is Enabled.`, { name }) });
   else if (state === 'Warned' || state === 'PastDue') {
+    const warned = say(
+      'preflight.subscription.warned',
+      `${name} is ${state}. Microsoft's docs say all operations remain available, but Azure's resource-provider contract allows only reads and deletes in this state, so creating or purging may fail.`,
+      { name, state },
+    );
     lines.push({
       id,
       status: 'warn',
       title,
-      detail: `${name} is ${state}. Microsoft's docs say all operations remain available, but Azure's resource-provider contract allows only reads and deletes in this state, so creating or purging may fail.${purpose === 'teardown' ? ' If it becomes Disabled, purges are refused while billing continues.' : ''}`,
+      detail: purpose === 'teardown' ? sentences(warned, say('preflight.subscription.warnedTeardown', 'If it becomes Disabled, purges are refused while billing continues.')) : warned,
       fix: subscriptionStateFix(state, subscriptionId),
     });
   } else {
@@ -291,8 +305,8 @@ function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<S
       title,
       detail:
         purpose === 'teardown'
-          ? `${name} is ${state}. Azure allows only reads and deletes in this state, so a purge (a POST) is refused, while a soft-deleted Managed HSM keeps billing.`
-          : `${name} is ${state}. Azure refuses to create or change resources in it.`,
+          ? say('preflight.subscription.disabledTeardown', `${name} is ${state}. Azure allows only reads and deletes in this state, so a purge (a POST) is refused, while a soft-deleted Managed HSM keeps billing.`, { name, state })
+          : say('preflight.subscription.disabled', `${name} is ${state}. Azure refuses to create or change resources in it.`, { name, state }),
       fix: subscriptionStateFix(state, subscriptionId),
     });
   }
@@ -300,23 +314,31 @@ function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<S
     lines.push({
       id: `subscriptionTenant:${site}`,
       status: 'fail',
-      title: `Subscription ${site} is in the Microsoft 365 tenant`,
-      detail: `${name} belongs to Entra tenant ${s.tenantId}, not ${context.tenantId}. Microsoft 365 can only use keys in subscriptions of its own tenant.`,
-      fix: { text: 'Use a subscription created in the Microsoft 365 tenant (or transfer this one to it), then update site ' + site + '.' },
+      title: say('preflight.tenant.title', `Subscription ${site} is in the Microsoft 365 tenant`, { site }),
+      detail: say(
+        'preflight.tenant.other',
+        `${name} belongs to Entra tenant ${s.tenantId}, not ${context.tenantId}. Microsoft 365 can only use keys in subscriptions of its own tenant.`,
+        { name, tenant: s.tenantId, expected: context.tenantId },
+      ),
+      fix: { text: say('preflight.tenant.fix', `Use a subscription created in the Microsoft 365 tenant (or transfer this one to it), then update site ${site}.`, { site }) },
     });
   }
   if (purpose === 'setup' && s.quotaId) {
     const bad = INELIGIBLE_OFFER.test(s.quotaId);
+    const offerTitle = say('preflight.offer.title', `Subscription ${site} is a paid subscription`, { site });
     lines.push(
       bad
         ? {
             id: `subscriptionOffer:${site}`,
             status: 'fail',
-            title: `Subscription ${site} is a paid subscription`,
-            detail: `${name} has offer ${s.quotaId}. Customer Key does not accept free, trial, sponsorship, MSDN or similar subscriptions.`,
-            fix: { text: 'Use a paid subscription (for example Enterprise Agreement, CSP or Microsoft Customer Agreement) dedicated to Customer Key.', links: [DOC_LINKS.customerKeySetUp] },
+            title: offerTitle,
+            detail: say('preflight.offer.ineligible', `${name} has offer ${s.quotaId}. Customer Key does not accept free, trial, sponsorship, MSDN or similar subscriptions.`, { name, offer: s.quotaId }),
+            fix: {
+              text: say('preflight.offer.fix', 'Use a paid subscription (for example Enterprise Agreement, CSP or Microsoft Customer Agreement) dedicated to Customer Key.'),
+              links: [DOC_LINKS.customerKeySetUp],
+            },
           }
-        : { id: `subscriptionOffer:${site}`, status: 'pass', title: `Subscription ${site} is a paid subscription`, detail: `Offer ${s.quotaId}.` },
+        : { id: `subscriptionOffer:${site}`, status: 'pass', title: offerTitle, detail: say('preflight.offer.ok', `Offer ${s.quotaId}.`, { offer: s.quotaId }) },
     );
   }
   return lines;
@@ -324,38 +346,62 @@ function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<S
 
 function featureLine(site: SiteId, subscriptionId: string, obs: Observed<FeatureObservation> | undefined, context: PreflightContext = { tenantId: '' }): ChecklistLine {
   const id = `mandatoryRetention:${site}`;
-  const title = `Mandatory retention period registered on subscription ${site}`;
+  const title = say('preflight.retention.title', `Mandatory retention period registered on subscription ${site}`, { site });
   const commands: readonly CommandSnippet[] = mandatoryRetentionCommands(subscriptionId);
+  const feature = MANDATORY_RETENTION_FEATURE.featureName;
   if (!obs) return notObservedLine(id, title);
-  if (!obs.ok) return unknownLine(id, title, obs.error, { text: "Give Keyward's reader identity Reader on the subscription, or run the Get-AzProviderFeature command below and check RegistrationState.", commands });
+  if (!obs.ok) {
+    return unknownLine(id, title, obs.error, {
+      text: say('preflight.retention.fixUnknown', "Give Keyward's reader identity Reader on the subscription, or run the Get-AzProviderFeature command below and check RegistrationState."),
+      commands,
+    });
+  }
   const state = obs.value.state;
-  if (state === 'Registered') return { id, status: 'pass', title, detail: `Feature ${MANDATORY_RETENTION_FEATURE.featureName} is Registered on ${subscriptionId}.` };
+  if (state === 'Registered') return { id, status: 'pass', title, detail: say('preflight.retention.registered', `Feature ${feature} is Registered on ${subscriptionId}.`, { feature, subscriptionId }) };
   if (state === 'Registering' || state === 'Pending') {
     const since = get(context.mandatoryRetentionPendingSince, subscriptionId);
     if (since && context.now) {
       // Never a silent wait: how long, what to do now, and when to contact Microsoft (issue 11 item 8).
-      const wait = mandatoryRetentionWait(subscriptionId, state, new Date(since), context.now, 'when you press "Run the checks again" (and before every policy, in "dep")');
-      return { id, status: 'fail', title, detail: wait.advice, fix: { text: `${wait.recheckHint} The journey keeps your values.`, commands, links: [DOC_LINKS.customerKeySetUp] } };
+      const wait = mandatoryRetentionWait(subscriptionId, state, new Date(since), context.now, 'setup');
+      return {
+        id,
+        status: 'fail',
+        title,
+        detail: wait.advice,
+        fix: { text: sentences(wait.recheckHint, say('preflight.keepsValues', 'The journey keeps your values.')), commands, links: [DOC_LINKS.customerKeySetUp] },
+      };
     }
     return {
       id,
       status: 'fail',
       title,
-      detail: `Registration of ${MANDATORY_RETENTION_FEATURE.featureName} on ${subscriptionId} is ${state}: Microsoft must confirm it, which can take days.`,
+      detail: say('preflight.retention.pending', `Registration of ${feature} on ${subscriptionId} is ${state}: Microsoft must confirm it, which can take days.`, { feature, subscriptionId, state }),
       fix: {
-        text: 'Wait for Microsoft to confirm the registration (contact Microsoft through your Customer Key onboarding channel if it stays pending for more than five business days), then re-run preflight. The journey keeps your values.',
+        text: say(
+          'preflight.retention.fixPending',
+          'Wait for Microsoft to confirm the registration (contact Microsoft through your Customer Key onboarding channel if it stays pending for more than five business days), then re-run preflight. The journey keeps your values.',
+        ),
         commands,
         links: [DOC_LINKS.customerKeySetUp],
       },
     };
   }
+  const namespace = MANDATORY_RETENTION_FEATURE.providerNamespace;
   return {
     id,
     status: 'fail',
     title,
-    detail: `Feature ${MANDATORY_RETENTION_FEATURE.featureName} is ${state} on ${subscriptionId}. Customer Key needs it so the subscription cannot be cancelled at once; keys then show Recoverable+ProtectedSubscription.`,
+    detail: say(
+      'preflight.retention.notRegistered',
+      `Feature ${feature} is ${state} on ${subscriptionId}. Customer Key needs it so the subscription cannot be cancelled at once; keys then show Recoverable+ProtectedSubscription.`,
+      { feature, subscriptionId, state, level: 'Recoverable+ProtectedSubscription' },
+    ),
     fix: {
-      text: `Run these commands as an Owner of the subscription (note the namespace ${MANDATORY_RETENTION_FEATURE.providerNamespace}, not Microsoft.KeyVault). Microsoft must then confirm the registration, which can take days; re-run preflight afterwards.`,
+      text: say(
+        'preflight.retention.fixRegister',
+        `Run these commands as an Owner of the subscription (note the namespace ${namespace}, not Microsoft.KeyVault). Microsoft must then confirm the registration, which can take days; re-run preflight afterwards.`,
+        { namespace, wrong: 'Microsoft.KeyVault' },
+      ),
       commands,
       links: [DOC_LINKS.customerKeySetUp],
     },
@@ -380,48 +426,72 @@ function recoverPurgeCommands(target: NameTarget, location: string | undefined):
 }
 
 export function nameLine(target: NameTarget, obs: Observed<NameObservation> | undefined): ChecklistLine {
-  const what = target.kind === 'vault' ? `Vault name ${target.name}` : `HSM name ${target.name}`;
+  const kind = target.kind;
+  const name = target.name;
   const id = `name:${target.kind}:${target.site}${target.workload ? `:${target.workload}` : ''}`;
-  const title = `${what} is available`;
+  const title = say('preflight.name.title', `${kind === 'vault' ? 'Vault' : 'HSM'} name ${name} is available`, { kind, name });
   if (!obs) return notObservedLine(id, title);
   if (!obs.ok) return unknownLine(id, title, obs.error);
   const o = obs.value;
   switch (o.status) {
     case 'available':
-      return { id, status: 'pass', title, detail: `${target.name} is free.` };
+      return { id, status: 'pass', title, detail: say('preflight.name.free', `${name} is free.`, { name }) };
     case 'taken':
       if (o.resourceId && o.resourceId.toLowerCase() === target.expectedResourceId.toLowerCase()) {
         return {
           id,
           status: 'warn',
           title,
-          detail: `${target.name} already exists exactly where the plan puts it (probably an earlier run). The plan will check its settings and reuse it instead of creating another.`,
+          detail: say(
+            'preflight.name.ours',
+            `${name} already exists exactly where the plan puts it (probably an earlier run). The plan will check its settings and reuse it instead of creating another.`,
+            { name },
+          ),
         };
       }
       return {
         id,
         status: 'fail',
         title,
-        detail: `${target.name} is taken${o.resourceId ? ` by ${o.resourceId}` : ' (names are global across Azure)'}.`,
-        fix: { text: `Choose another ${target.kind === 'vault' ? 'vault' : 'HSM'} name for site ${target.site}.` },
+        detail: o.resourceId
+          ? say('preflight.name.takenBy', `${name} is taken by ${o.resourceId}.`, { name, resourceId: o.resourceId })
+          : say('preflight.name.taken', `${name} is taken (names are global across Azure).`, { name }),
+        fix: { text: say('preflight.name.fixTaken', `Choose another ${kind === 'vault' ? 'vault' : 'HSM'} name for site ${target.site}.`, { kind, site: target.site }) },
       };
-    case 'softDeleted':
+    case 'softDeleted': {
+      const parts: Message[] = [
+        say(
+          'preflight.name.softDeleted',
+          `${name} belongs to a soft-deleted ${kind === 'vault' ? 'vault' : 'Managed HSM'}${o.location ? ` in ${o.location}` : ''}${o.scheduledPurgeDate ? `, scheduled for purge on ${englishDate(o.scheduledPurgeDate)}` : ''}; the name cannot be reused until it is purged.`,
+          { name, kind, located: o.location ? 'yes' : 'no', location: o.location ?? '', scheduled: o.scheduledPurgeDate ? 'yes' : 'no', purgeDate: { date: o.scheduledPurgeDate ?? '' } },
+        ),
+      ];
+      if (o.purgeProtectionEnabled) parts.push(say('preflight.name.softDeletedProtected', 'Purge protection is on, so it cannot be purged before that date.'));
+      if (kind === 'managedHsm') parts.push(say('preflight.name.softDeletedBilling', 'A soft-deleted HSM keeps billing until it is purged.'));
       return {
         id,
         status: 'fail',
         title,
-        detail: `${target.name} belongs to a soft-deleted ${target.kind === 'vault' ? 'vault' : 'Managed HSM'}${o.location ? ` in ${o.location}` : ''}${o.scheduledPurgeDate ? `, scheduled for purge on ${o.scheduledPurgeDate}` : ''}; the name cannot be reused until it is purged.${o.purgeProtectionEnabled ? ' Purge protection is on, so it cannot be purged before that date.' : ''}${target.kind === 'managedHsm' ? ' A soft-deleted HSM keeps billing until it is purged.' : ''}`,
-        fix: { text: 'Recover it, purge it, or choose another name.', commands: recoverPurgeCommands(target, o.location) },
+        detail: sentences(parts[0]!, ...parts.slice(1)),
+        fix: { text: say('preflight.name.fixSoftDeleted', 'Recover it, purge it, or choose another name.'), commands: recoverPurgeCommands(target, o.location) },
       };
+    }
     case 'invalid':
-      return { id, status: 'fail', title, detail: `Azure rejects the name${o.message ? `: ${o.message}` : '.'}`, fix: { text: 'Choose another name that follows the naming rules.' } };
+      return {
+        id,
+        status: 'fail',
+        title,
+        detail: o.message ? say('preflight.name.invalidWhy', `Azure rejects the name: ${o.message}`, { reason: o.message }) : say('preflight.name.invalid', 'Azure rejects the name.'),
+        fix: { text: say('preflight.name.fixInvalid', 'Choose another name that follows the naming rules.') },
+      };
   }
 }
 
 function hsmQuotaLine(t: PreflightTargets['hsmQuotas'][number], obs: Observed<HsmCountObservation> | undefined): ChecklistLine {
   const limit = CUSTOMER_KEY_LIMITS.managedHsmsPerSubscriptionPerRegion;
   const id = `hsmQuota:${t.site}`;
-  const title = `Room for another Managed HSM in subscription ${t.site} (${t.region})`;
+  const region = t.region;
+  const title = say('preflight.quota.title', `Room for another Managed HSM in subscription ${t.site} (${region})`, { site: t.site, region });
   if (!obs) return notObservedLine(id, title);
   if (!obs.ok) return unknownLine(id, title, obs.error);
   const { active, softDeleted = 0 } = obs.value;
@@ -430,8 +500,11 @@ function hsmQuotaLine(t: PreflightTargets['hsmQuotas'][number], obs: Observed<Hs
       id,
       status: 'fail',
       title,
-      detail: `The subscription already has ${active} Managed HSMs in ${t.region}; the limit is ${limit} per subscription per region.`,
-      fix: { text: 'Choose another region for this site, or delete and purge an unused HSM there (purging stops its billing).', links: [DOC_LINKS.managedHsmLimits] },
+      detail: say('preflight.quota.full', `The subscription already has ${active} Managed HSMs in ${region}; the limit is ${limit} per subscription per region.`, { active, region, limit }),
+      fix: {
+        text: say('preflight.quota.fixFull', 'Choose another region for this site, or delete and purge an unused HSM there (purging stops its billing).'),
+        links: [DOC_LINKS.managedHsmLimits],
+      },
     };
   }
   if (active + softDeleted + 1 > limit) {
@@ -439,59 +512,90 @@ function hsmQuotaLine(t: PreflightTargets['hsmQuotas'][number], obs: Observed<Hs
       id,
       status: 'warn',
       title,
-      detail: `${active} Managed HSMs plus ${softDeleted} soft-deleted ones in ${t.region}. Whether soft-deleted HSMs count towards the limit of ${limit} is not confirmed; creation may fail.`,
-      fix: { text: 'Purge soft-deleted HSMs you no longer need (they also keep billing), or choose another region.' },
+      detail: say(
+        'preflight.quota.softDeleted',
+        `${active} Managed HSMs plus ${softDeleted} soft-deleted ones in ${region}. Whether soft-deleted HSMs count towards the limit of ${limit} is not confirmed; creation may fail.`,
+        { active, softDeleted, region, limit },
+      ),
+      fix: { text: say('preflight.quota.fixSoftDeleted', 'Purge soft-deleted HSMs you no longer need (they also keep billing), or choose another region.') },
     };
   }
-  return { id, status: 'pass', title, detail: `${active} of ${limit} Managed HSMs used in ${t.region}.` };
+  return { id, status: 'pass', title, detail: say('preflight.quota.ok', `${active} of ${limit} Managed HSMs used in ${region}.`, { active, limit, region }) };
 }
 
 function hsmRegionLine(site: SiteId, region: string, obs: Observed<HsmLocationsObservation> | undefined): ChecklistLine {
   const id = `hsmRegion:${site}`;
   const display = findRegion(region)?.displayName ?? region;
-  const title = `Managed HSM is offered in ${display}`;
+  const title = say('preflight.hsmRegion.title', `Managed HSM is offered in ${display}`, { region: display });
   if (obs?.ok) {
     const status = managedHsmRegionStatus(region, obs.value.locations);
+    const listed = obs.value.locations.join(', ');
     return status === 'available'
-      ? { id, status: 'pass', title, detail: `The subscription lists ${display} for Managed HSM.` }
+      ? { id, status: 'pass', title, detail: say('preflight.hsmRegion.listed', `The subscription lists ${display} for Managed HSM.`, { region: display }) }
       : {
           id,
           status: 'fail',
           title,
-          detail: `The subscription does not list ${display} for Managed HSM.`,
-          fix: { text: `Choose one of: ${obs.value.locations.join(', ') || '(none listed)'}.`, links: [DOC_LINKS.managedHsmOverview] },
+          detail: say('preflight.hsmRegion.notListed', `The subscription does not list ${display} for Managed HSM.`, { region: display }),
+          fix: {
+            text: listed ? say('preflight.hsmRegion.fixChoose', `Choose one of: ${listed}.`, { regions: listed }) : say('preflight.hsmRegion.fixNone', 'Choose one of: (none listed).'),
+            links: [DOC_LINKS.managedHsmOverview],
+          },
         };
   }
   const status = managedHsmRegionStatus(region);
-  const reason = obs && !obs.ok ? ` (the subscription's own list could not be read: ${obs.error.message})` : '';
-  return status === 'available'
-    ? { id, status: 'pass', title, detail: `${display} is on Keyward's built-in list of Managed HSM regions${reason}.` }
-    : {
-        id,
-        status: 'warn',
-        title,
-        detail: `${display} is not on Keyward's conservative list of Managed HSM regions${reason}; creation may fail with "Pool creation is disabled in this region".`,
-        fix: { text: 'Prefer a listed region, or proceed knowing the HSM step may fail and need a new region (and a new approval).' },
-      };
+  const error = obs && !obs.ok ? obs.error.message : undefined;
+  if (status === 'available') {
+    return {
+      id,
+      status: 'pass',
+      title,
+      detail:
+        error === undefined
+          ? say('preflight.hsmRegion.builtIn', `${display} is on Keyward's built-in list of Managed HSM regions.`, { region: display })
+          : say('preflight.hsmRegion.builtInUnread', `${display} is on Keyward's built-in list of Managed HSM regions (the subscription's own list could not be read: ${error}).`, { region: display, error }),
+    };
+  }
+  const pool = 'Pool creation is disabled in this region';
+  return {
+    id,
+    status: 'warn',
+    title,
+    detail:
+      error === undefined
+        ? say('preflight.hsmRegion.unlisted', `${display} is not on Keyward's conservative list of Managed HSM regions; creation may fail with "${pool}".`, { region: display, azureError: pool })
+        : say(
+            'preflight.hsmRegion.unlistedUnread',
+            `${display} is not on Keyward's conservative list of Managed HSM regions (the subscription's own list could not be read: ${error}); creation may fail with "${pool}".`,
+            { region: display, error, azureError: pool },
+          ),
+    fix: { text: say('preflight.hsmRegion.fixUnlisted', 'Prefer a listed region, or proceed knowing the HSM step may fail and need a new region (and a new approval).') },
+  };
 }
 
 function permissionLine(req: PermissionRequirement, obs: Observed<PermissionObservation> | undefined, rgExists: boolean | undefined, context: PreflightContext): ChecklistLine {
-  const title = `Keyward can act at ${req.scope}`;
+  const title = say('preflight.permission.title', `Keyward can act at ${req.scope}`, { scope: req.scope });
   if (req.onlyIfResourceGroupMissing && rgExists === true) {
-    return { id: req.id, status: 'pass', title, detail: 'The resource group already exists, so Keyward does not need to create it.' };
+    return { id: req.id, status: 'pass', title, detail: say('preflight.permission.rgExists', 'The resource group already exists, so Keyward does not need to create it.') };
   }
   if (!obs) return notObservedLine(req.id, title);
   if (!obs.ok) return unknownLine(req.id, title, obs.error);
   const missing = obs.value.missingActions;
-  if (missing.length === 0) return { id: req.id, status: 'pass', title, detail: `Keyward's writer identity holds what it needs ${req.reason}.` };
+  if (missing.length === 0) {
+    return { id: req.id, status: 'pass', title, detail: say('preflight.permission.held', `Keyward's writer identity holds what it needs ${req.reason.text}.`, { reason: req.reason }) };
+  }
   const assignee = context.keywardWriterObjectId ?? '<keyward-writer-object-id>';
+  const actions = missing.join(', ');
+  const roles = req.suggestedRoles.map((r) => r.name);
   return {
     id: req.id,
     status: 'fail',
     title,
-    detail: `Keyward's writer identity lacks ${missing.join(', ')} at ${req.scope}, needed ${req.reason}.`,
+    detail: say('preflight.permission.lacks', `Keyward's writer identity lacks ${actions} at ${req.scope}, needed ${req.reason.text}.`, { actions, scope: req.scope, reason: req.reason }),
     fix: {
-      text: `Grant ${req.suggestedRoles.map((r) => r.name).join(' and ')} to Keyward's writer identity at ${req.scope}${req.onlyIfResourceGroupMissing ? ', or create the resource group yourself' : ''}.`,
+      text: req.onlyIfResourceGroupMissing
+        ? say('preflight.permission.fixGrantOrCreate', `Grant ${englishList(roles)} to Keyward's writer identity at ${req.scope}, or create the resource group yourself.`, { roles, scope: req.scope })
+        : say('preflight.permission.fixGrant', `Grant ${englishList(roles)} to Keyward's writer identity at ${req.scope}.`, { roles, scope: req.scope }),
       commands: [
         {
           shell: 'azureCli',
@@ -508,22 +612,30 @@ function permissionLine(req: PermissionRequirement, obs: Observed<PermissionObse
 
 function servicePrincipalLine(t: PreflightTargets['servicePrincipals'][number], obs: Observed<ServicePrincipalObservation> | undefined): ChecklistLine {
   const id = `servicePrincipal:${t.appId}`;
-  const title = `${t.displayName} exists in the tenant`;
+  const title = say('preflight.servicePrincipal.title', `${t.displayName} exists in the tenant`, { name: t.displayName });
   const commands: CommandSnippet[] = [
     { shell: 'powershell', script: `New-AzADServicePrincipal -ApplicationId '${t.appId}'`, documentedForCustomerKey: true },
     { shell: 'azureCli', script: `az ad sp create --id ${t.appId}`, documentedForCustomerKey: false },
   ];
   if (!obs) return notObservedLine(id, title);
-  if (!obs.ok) return unknownLine(id, title, obs.error, { text: "Give Keyward's reader identity permission to read service principals (Microsoft Graph Application.Read.All), or configure the object id." });
-  if ('objectId' in obs.value) return { id, status: 'pass', title, detail: `Object id ${obs.value.objectId}.` };
+  if (!obs.ok) {
+    return unknownLine(id, title, obs.error, {
+      text: say('preflight.servicePrincipal.fixUnknown', "Give Keyward's reader identity permission to read service principals (Microsoft Graph Application.Read.All), or configure the object id."),
+    });
+  }
+  if ('objectId' in obs.value) return { id, status: 'pass', title, detail: say('preflight.servicePrincipal.found', `Object id ${obs.value.objectId}.`, { objectId: obs.value.objectId }) };
   return {
     id,
     status: t.required ? 'fail' : 'warn',
     title,
     detail: t.required
-      ? `The service principal of app ${t.appId} is not in the tenant, so its key access cannot be granted.`
-      : `The service principal of app ${t.appId} is not in the tenant. Community guides register it for the onboarding validation; its app id is not confirmed by Microsoft text.`,
-    fix: { text: 'Register it (Application Administrator or Global Administrator), then re-run preflight.', commands },
+      ? say('preflight.servicePrincipal.missing', `The service principal of app ${t.appId} is not in the tenant, so its key access cannot be granted.`, { appId: t.appId })
+      : say(
+          'preflight.servicePrincipal.missingOnboarding',
+          `The service principal of app ${t.appId} is not in the tenant. Community guides register it for the onboarding validation; its app id is not confirmed by Microsoft text.`,
+          { appId: t.appId },
+        ),
+    fix: { text: say('preflight.servicePrincipal.fix', 'Register it (Application Administrator or Global Administrator), then re-run preflight.'), commands },
   };
 }
 
@@ -550,8 +662,8 @@ export function evaluatePreflight(spec: CustomerKeySpec, observations: Preflight
     lines.push({
       id: 'hsmBilling',
       status: 'pass',
-      title: 'Managed HSM billing acknowledged',
-      detail: `${COST_NOTES.managedHsmHourly} ${COST_NOTES.managedHsmSoftDeleted}`,
+      title: say('preflight.hsmBilling.title', 'Managed HSM billing acknowledged'),
+      detail: sentences(COST_NOTES.managedHsmHourly, COST_NOTES.managedHsmSoftDeleted),
     });
   }
   return lines;
@@ -585,39 +697,47 @@ export function evaluateTeardownPreflight(
     lines.push(...subscriptionLines(t.site, sub, get(observations.subscriptions, sub), context, 'teardown'));
   }
   const id = 'depUsage';
-  const title = 'No Data Encryption Policy uses these keys';
+  const title = say('preflight.depUsage.title', 'No Data Encryption Policy uses these keys');
   const usages = observations.depUsages;
   if (!usages) lines.push(notObservedLine(id, title));
-  else if (!usages.ok) lines.push(unknownLine(id, title, usages.error, { text: 'Paste the output of the Get- DEP cmdlets so Keyward can check which keys are in use.' }));
-  else {
+  else if (!usages.ok) {
+    lines.push(unknownLine(id, title, usages.error, { text: say('preflight.depUsage.fixUnknown', 'Paste the output of the Get- DEP cmdlets so Keyward can check which keys are in use.') }));
+  } else {
     const keyUris = new Set(targets.flatMap((t) => t.keys.map((k) => `https://${t.name.toLowerCase()}.${t.containerKind === 'vault' ? 'vault' : 'managedhsm'}.azure.net/keys/${k.keyName}`.toLowerCase())));
-    const conflicts: string[] = [];
+    const conflicts: Message[] = [];
     for (const usage of usages.value) {
       for (const uri of usage.keyUris) {
         const parsed = parseKeyIdentifier(uri);
         const normal = (parsed.ok ? parsed.key.versionlessUri : uri).toLowerCase();
-        if (keyUris.has(normal)) conflicts.push(`${describeDep(usage.dep)} uses ${normal}`);
+        const dep = describeDep(usage.dep);
+        if (keyUris.has(normal)) conflicts.push(say('preflight.depUsage.uses', `${dep.text} uses ${normal}`, { dep, key: normal }));
       }
     }
     lines.push(
       conflicts.length === 0
-        ? { id, status: 'pass', title, detail: 'None of the keys is used by a known DEP.' }
+        ? { id, status: 'pass', title, detail: say('preflight.depUsage.none', 'None of the keys is used by a known DEP.') }
         : {
             id,
             status: 'fail',
             title,
-            detail: `${conflicts.join('; ')}. Deleting these keys would make that data unreadable.`,
-            fix: { text: 'Move the policy to other keys (Set-…DataEncryptionPolicy -Replace, or a new SharePoint registration) or offboard it with Microsoft first.' },
+            detail: say('preflight.depUsage.inUse', `${conflicts.map((c) => c.text).join('; ')}. Deleting these keys would make that data unreadable.`, { uses: semicolonList(conflicts) }),
+            fix: {
+              text: say(
+                'preflight.depUsage.fix',
+                'Move the policy to other keys (Set-…DataEncryptionPolicy -Replace, or a new SharePoint registration) or offboard it with Microsoft first.',
+              ),
+            },
           },
     );
   }
   const hsms = targets.filter((t) => t.containerKind === 'managedHsm');
   if (hsms.length > 0) {
+    const bills = hsms.map((t) => say('preflight.hsmBillingUntilPurge.bills', `${t.name} bills for up to ${t.softDeleteRetentionDays} days after deletion`, { name: t.name, days: t.softDeleteRetentionDays }));
     lines.push({
       id: 'hsmBillingUntilPurge',
       status: 'warn',
-      title: 'Managed HSM billing continues until purge',
-      detail: `${hsms.map((t) => `${t.name} bills for up to ${t.softDeleteRetentionDays} days after deletion`).join('; ')}. ${COST_NOTES.teardownBillingUntilPurge}`,
+      title: say('preflight.hsmBillingUntilPurge.title', 'Managed HSM billing continues until purge'),
+      detail: sentences(say('preflight.hsmBillingUntilPurge.detail', `${bills.map((b) => b.text).join('; ')}.`, { bills: semicolonList(bills) }), COST_NOTES.teardownBillingUntilPurge),
     });
   }
   return lines;

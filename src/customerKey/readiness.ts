@@ -3,13 +3,14 @@
  * Customer Key rules (facts §0, §1.5, §1.8–§1.10), as checklist lines with a fix on each red one.
  * Used as the setup plan's last step, by the `verify` command and by the scheduled drift check.
  */
+import { englishDate, say, sentences, type Message } from '../core';
 import { notObservedLine, unknownLine, type ChecklistLine, type Observed } from './checklist';
 import { CUSTOMER_KEY_LIMITS, CUSTOMIZED_RECOVERY_LEVEL, DOC_LINKS, REQUIRED_RECOVERY_LEVEL, type CommandSnippet } from './facts';
 import { containerResourceId, type KeyRef } from './keyRefs';
 import { parseKeyIdentifier } from './keyUris';
 import { findRegion, regionRelation, sameRegionAdvice } from './regions';
 import { CUSTOMER_KEY_KEY_OPS, M365_KEY_PERMISSIONS, ROLES } from './roles';
-import { servicePrincipalFor, WORKLOAD_INFO, WORKLOADS } from './workloads';
+import { servicePrincipalFor, workloadName, WORKLOADS } from './workloads';
 
 /** A key as the data plane returns it (`GET /keys/{name}`). */
 export interface ObservedKey {
@@ -92,8 +93,55 @@ function target(ref: KeyRef): string {
   return ref.containerKind === 'vault' ? `--vault-name ${ref.containerName}` : `--hsm-name ${ref.containerName}`;
 }
 
-function label(ref: KeyRef): string {
-  return `Key ${ref.site} of ${WORKLOAD_INFO[ref.workload].displayName} (${ref.keyName} in ${ref.containerKind === 'vault' ? 'vault' : 'HSM'} ${ref.containerName})`;
+/** "Key A of Exchange mailboxes (ck-ex-key-a in vault kv-…)": who the lines are about. */
+function label(ref: KeyRef): Message {
+  const workload = workloadName(ref.workload);
+  return say(
+    'readiness.keyLabel',
+    `Key ${ref.site} of ${workload.text} (${ref.keyName} in ${ref.containerKind === 'vault' ? 'vault' : 'HSM'} ${ref.containerName})`,
+    { site: ref.site, workload, key: ref.keyName, kind: ref.containerKind, container: ref.containerName },
+  );
+}
+
+/** "Vault kv-… settings" / "HSM hsm-… settings" and the like: a container and what is said of it. */
+function containerTitle(ref: KeyRef, what: 'settings' | 'premium' | 'softDelete' | 'activated' | 'purgeProtection'): Message {
+  const kind = ref.containerKind;
+  const name = ref.containerName;
+  const noun = kind === 'vault' ? 'Vault' : 'HSM';
+  switch (what) {
+    case 'settings':
+      return say('readiness.container.settings', `${noun} ${name} settings`, { kind, name });
+    case 'premium':
+      return say('readiness.container.premium', `Vault ${name} is Premium`, { name });
+    case 'softDelete':
+      return say('readiness.container.softDelete', `Vault ${name} has soft delete`, { name });
+    case 'activated':
+      return say('readiness.container.activated', `HSM ${name} is activated`, { name });
+    case 'purgeProtection':
+      return say('readiness.container.purgeProtection', `${noun} ${name} has purge protection`, { kind, name });
+  }
+}
+
+/** What a line says about the key: "<label> exists", "<label> is enabled", … */
+function keyTitle(name: Message, what: 'exists' | 'kty' | 'fips' | 'ops' | 'enabled' | 'expiry' | 'recoveryLevel' | 'backup'): Message {
+  switch (what) {
+    case 'exists':
+      return say('readiness.title.exists', `${name.text} exists`, { key: name });
+    case 'kty':
+      return say('readiness.title.kty', `${name.text} is an HSM-protected RSA key`, { key: name });
+    case 'fips':
+      return say('readiness.title.fips', `${name.text} is on FIPS 140-3 Level 3 hardware`, { key: name });
+    case 'ops':
+      return say('readiness.title.ops', `${name.text} allows wrapKey and unwrapKey`, { key: name });
+    case 'enabled':
+      return say('readiness.title.enabled', `${name.text} is enabled`, { key: name });
+    case 'expiry':
+      return say('readiness.title.expiry', `${name.text} has no expiry date`, { key: name });
+    case 'recoveryLevel':
+      return say('readiness.title.recoveryLevel', `${name.text} is protected from deletion`, { key: name });
+    case 'backup':
+      return say('readiness.title.backup', `${name.text} is backed up`, { key: name });
+  }
 }
 
 /** Expiry as epoch milliseconds, or null for none. */
@@ -119,20 +167,20 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
   const name = label(ref);
   const lines: ChecklistLine[] = [];
   const keyObs = observed.key;
-  if (!keyObs) return [notObservedLine(`${p}:exists`, `${name} exists`)];
+  if (!keyObs) return [notObservedLine(`${p}:exists`, keyTitle(name, 'exists'))];
   if (!keyObs.ok) {
     if (keyObs.error.code === 'KeyNotFound' || keyObs.error.code === 'NotFound') {
       return [
         {
           id: `${p}:exists`,
           status: 'fail',
-          title: `${name} exists`,
-          detail: `The key was not found at ${ref.versionlessUri}.`,
-          fix: { text: 'Run the setup plan (or restore the key from its backup) so the key exists again.' },
+          title: keyTitle(name, 'exists'),
+          detail: say('readiness.key.notFound', `The key was not found at ${ref.versionlessUri}.`, { uri: ref.versionlessUri }),
+          fix: { text: say('readiness.key.fixNotFound', 'Run the setup plan (or restore the key from its backup) so the key exists again.') },
         },
       ];
     }
-    return [unknownLine(`${p}:exists`, `${name} exists`, keyObs.error)];
+    return [unknownLine(`${p}:exists`, keyTitle(name, 'exists'), keyObs.error)];
   }
   const key = keyObs.value;
   const current = parseKeyIdentifier(key.kid);
@@ -140,41 +188,46 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
 
   // Key type
   const kty = key.kty.toUpperCase();
-  if (kty === 'RSA-HSM') lines.push({ id: `${p}:kty`, status: 'pass', title: `${name} is an HSM-protected RSA key`, detail: 'kty RSA-HSM.' });
+  const ktyTitle = keyTitle(name, 'kty');
+  if (kty === 'RSA-HSM') lines.push({ id: `${p}:kty`, status: 'pass', title: ktyTitle, detail: say('readiness.kty.hsm', 'kty RSA-HSM.', { kty: 'RSA-HSM' }) });
   else if (kty === 'RSA')
-    lines.push({
-      id: `${p}:kty`,
-      status: ref.containerKind === 'vault' ? 'warn' : 'pass',
-      title: `${name} is an HSM-protected RSA key`,
-      detail:
-        ref.containerKind === 'vault'
-          ? 'kty RSA: a software-protected key. Customer Key accepts it, but Microsoft asks for HSM-protected keys in production.'
-          : 'kty RSA (keys in a Managed HSM are always HSM-protected).',
-      ...(ref.containerKind === 'vault' ? { fix: { text: 'Roll the key to a new RSA-HSM version (a Keyward key roll creates RSA-HSM).' } } : {}),
-    });
+    lines.push(
+      ref.containerKind === 'vault'
+        ? {
+            id: `${p}:kty`,
+            status: 'warn',
+            title: ktyTitle,
+            detail: say('readiness.kty.software', 'kty RSA: a software-protected key. Customer Key accepts it, but Microsoft asks for HSM-protected keys in production.', { kty: 'RSA' }),
+            fix: { text: say('readiness.kty.fixSoftware', 'Roll the key to a new RSA-HSM version (a Keyward key roll creates RSA-HSM).', { kty: 'RSA-HSM' }) },
+          }
+        : { id: `${p}:kty`, status: 'pass', title: ktyTitle, detail: say('readiness.kty.rsaInHsm', 'kty RSA (keys in a Managed HSM are always HSM-protected).', { kty: 'RSA' }) },
+    );
   else
     lines.push({
       id: `${p}:kty`,
       status: 'fail',
-      title: `${name} is an HSM-protected RSA key`,
-      detail: `kty ${key.kty}: Customer Key needs RSA keys (other key types cannot wrap and unwrap for it).`,
-      fix: { text: 'Create a new RSA-HSM key and move the policy to it; this key cannot be converted.' },
+      title: ktyTitle,
+      detail: say('readiness.kty.wrong', `kty ${key.kty}: Customer Key needs RSA keys (other key types cannot wrap and unwrap for it).`, { kty: key.kty }),
+      fix: { text: say('readiness.kty.fixWrong', 'Create a new RSA-HSM key and move the policy to it; this key cannot be converted.', { kty: 'RSA-HSM' }) },
     });
 
   if (ref.containerKind === 'vault' && key.hsmPlatform !== undefined) {
     const platform = key.hsmPlatform;
+    const fipsTitle = keyTitle(name, 'fips');
     lines.push(
       platform === '2'
-        ? { id: `${p}:fips`, status: 'pass', title: `${name} is on FIPS 140-3 Level 3 hardware`, detail: 'hsmPlatform 2.' }
+        ? { id: `${p}:fips`, status: 'pass', title: fipsTitle, detail: say('readiness.fips.ok', 'hsmPlatform 2.', { platform }) }
         : {
             id: `${p}:fips`,
             status: 'warn',
-            title: `${name} is on FIPS 140-3 Level 3 hardware`,
+            title: fipsTitle,
             detail:
               platform === '1'
-                ? 'hsmPlatform 1: the older FIPS 140-2 Level 2 platform.'
-                : `hsmPlatform ${platform}: ${platform === '0' ? 'a software-protected key (FIPS 140-2 Level 1).' : 'not a platform Keyward knows.'}`,
-            fix: { text: 'Roll the key: new versions land on hsmPlatform 2 (FIPS 140-3 Level 3).', links: [DOC_LINKS.keyVaultAboutKeys] },
+                ? say('readiness.fips.older', 'hsmPlatform 1: the older FIPS 140-2 Level 2 platform.', { platform })
+                : platform === '0'
+                  ? say('readiness.fips.software', 'hsmPlatform 0: a software-protected key (FIPS 140-2 Level 1).', { platform })
+                  : say('readiness.fips.unknown', `hsmPlatform ${platform}: not a platform Keyward knows.`, { platform }),
+            fix: { text: say('readiness.fips.fix', 'Roll the key: new versions land on hsmPlatform 2 (FIPS 140-3 Level 3).'), links: [DOC_LINKS.keyVaultAboutKeys] },
           },
     );
   }
@@ -183,88 +236,109 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
   const ops = key.keyOps.map((o) => o.toLowerCase());
   const missingOps = CUSTOMER_KEY_KEY_OPS.filter((o) => !ops.includes(o.toLowerCase()));
   const extraOps = key.keyOps.filter((o) => !CUSTOMER_KEY_KEY_OPS.some((c) => c.toLowerCase() === o.toLowerCase()));
+  const opsTitle = keyTitle(name, 'ops');
   if (missingOps.length > 0)
     lines.push({
       id: `${p}:ops`,
       status: 'fail',
-      title: `${name} allows wrapKey and unwrapKey`,
-      detail: `Missing operations: ${missingOps.join(', ')}. Microsoft 365 wraps and unwraps with the key.`,
-      fix: { text: 'Allow wrapKey and unwrapKey on the key.', commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --ops wrapKey unwrapKey`)] },
+      title: opsTitle,
+      detail: say('readiness.ops.missing', `Missing operations: ${missingOps.join(', ')}. Microsoft 365 wraps and unwraps with the key.`, { operations: missingOps.join(', ') }),
+      fix: { text: say('readiness.ops.fixMissing', 'Allow wrapKey and unwrapKey on the key.'), commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --ops wrapKey unwrapKey`)] },
     });
   else if (extraOps.length > 0)
     lines.push({
       id: `${p}:ops`,
       status: 'warn',
-      title: `${name} allows wrapKey and unwrapKey`,
-      detail: `It also allows ${extraOps.join(', ')}, which Customer Key does not need.`,
-      fix: { text: 'Restrict the key to wrapKey and unwrapKey.', commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --ops wrapKey unwrapKey`)] },
+      title: opsTitle,
+      detail: say('readiness.ops.extra', `It also allows ${extraOps.join(', ')}, which Customer Key does not need.`, { operations: extraOps.join(', ') }),
+      fix: { text: say('readiness.ops.fixExtra', 'Restrict the key to wrapKey and unwrapKey.'), commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --ops wrapKey unwrapKey`)] },
     });
-  else lines.push({ id: `${p}:ops`, status: 'pass', title: `${name} allows wrapKey and unwrapKey`, detail: 'Operations: wrapKey, unwrapKey.' });
+  else lines.push({ id: `${p}:ops`, status: 'pass', title: opsTitle, detail: say('readiness.ops.ok', 'Operations: wrapKey, unwrapKey.', { operations: 'wrapKey, unwrapKey' }) });
 
   // Enabled
+  const enabledTitle = keyTitle(name, 'enabled');
   lines.push(
     key.enabled
-      ? { id: `${p}:enabled`, status: 'pass', title: `${name} is enabled`, detail: 'Enabled.' }
+      ? { id: `${p}:enabled`, status: 'pass', title: enabledTitle, detail: say('readiness.enabled.ok', 'Enabled.') }
       : {
           id: `${p}:enabled`,
           status: 'fail',
-          title: `${name} is enabled`,
-          detail: 'The current version is disabled: Microsoft 365 cannot use it, and requests for data under this key fail.',
-          fix: { text: 'Enable it again now.', commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --enabled true`)] },
+          title: enabledTitle,
+          detail: say('readiness.enabled.disabled', 'The current version is disabled: Microsoft 365 cannot use it, and requests for data under this key fail.'),
+          fix: { text: say('readiness.enabled.fix', 'Enable it again now.'), commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --enabled true`)] },
         },
   );
 
   // Expiry
+  const accepted = CUSTOMER_KEY_LIMITS.acceptedExpiryDate;
   const expires = expiryMillis(key.expires);
+  const expiryTitle = keyTitle(name, 'expiry');
   const expiryFix = {
-    text: `Set the expiry to ${CUSTOMER_KEY_LIMITS.acceptedExpiryDate}, the only date Microsoft 365 validation accepts (Customer Key keys must not expire).`,
+    text: say('readiness.expiry.fix', `Set the expiry to ${accepted}, the only date Microsoft 365 validation accepts (Customer Key keys must not expire).`, { date: accepted }),
     commands: [
       cli(
-        `az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --expires ${CUSTOMER_KEY_LIMITS.acceptedExpiryDate}T00:00:00Z`,
+        `az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --expires ${accepted}T00:00:00Z`,
         'Azure CLI on Windows and some Az PowerShell versions fail on year-9999 dates; run this in Azure Cloud Shell if it errors.',
       ),
     ],
   };
-  if (expires === null) lines.push({ id: `${p}:expiry`, status: 'pass', title: `${name} has no expiry date`, detail: 'No expiry date.' });
+  if (expires === null) lines.push({ id: `${p}:expiry`, status: 'pass', title: expiryTitle, detail: say('readiness.expiry.none', 'No expiry date.') });
   else if (Number.isNaN(expires))
-    lines.push({ id: `${p}:expiry`, status: 'unknown', title: `${name} has no expiry date`, detail: `The expiry '${String(key.expires)}' could not be read.`, fix: expiryFix });
+    lines.push({ id: `${p}:expiry`, status: 'unknown', title: expiryTitle, detail: say('readiness.expiry.unreadable', `The expiry '${String(key.expires)}' could not be read.`, { value: String(key.expires) }), fix: expiryFix });
   else if (isAcceptedExpiry(expires))
-    lines.push({ id: `${p}:expiry`, status: 'pass', title: `${name} has no expiry date`, detail: `Expiry ${CUSTOMER_KEY_LIMITS.acceptedExpiryDate}, which Microsoft 365 accepts.` });
-  else
+    lines.push({ id: `${p}:expiry`, status: 'pass', title: expiryTitle, detail: say('readiness.expiry.accepted', `Expiry ${accepted}, which Microsoft 365 accepts.`, { date: accepted }) });
+  else {
+    const at = new Date(expires).toISOString();
     lines.push({
       id: `${p}:expiry`,
       status: 'fail',
-      title: `${name} has no expiry date`,
+      title: expiryTitle,
       detail:
         expires <= now.getTime()
-          ? `The key EXPIRED on ${new Date(expires).toISOString()}: Microsoft 365 cannot use an expired key, which risks an outage.`
-          : `The key expires on ${new Date(expires).toISOString()}; Microsoft 365 validation rejects any expiry other than ${CUSTOMER_KEY_LIMITS.acceptedExpiryDate}, and an expired key stops the service.`,
+          ? say('readiness.expiry.expired', `The key EXPIRED on ${englishDate(at)}: Microsoft 365 cannot use an expired key, which risks an outage.`, { at: { date: at } })
+          : say(
+              'readiness.expiry.set',
+              `The key expires on ${englishDate(at)}; Microsoft 365 validation rejects any expiry other than ${accepted}, and an expired key stops the service.`,
+              { at: { date: at }, accepted },
+            ),
       fix: expiryFix,
     });
+  }
 
   // Recovery level
   const level = key.recoveryLevel;
-  if (level === undefined) lines.push({ id: `${p}:recoveryLevel`, status: 'unknown', title: `${name} is protected from deletion`, detail: 'The key did not report a recovery level.' });
+  const levelTitle = keyTitle(name, 'recoveryLevel');
+  if (level === undefined) lines.push({ id: `${p}:recoveryLevel`, status: 'unknown', title: levelTitle, detail: say('readiness.recovery.unreported', 'The key did not report a recovery level.') });
   else if (level === REQUIRED_RECOVERY_LEVEL)
-    lines.push({ id: `${p}:recoveryLevel`, status: 'pass', title: `${name} is protected from deletion`, detail: `Recovery level ${level}.` });
+    lines.push({ id: `${p}:recoveryLevel`, status: 'pass', title: levelTitle, detail: say('readiness.recovery.ok', `Recovery level ${level}.`, { level }) });
   else if (level === CUSTOMIZED_RECOVERY_LEVEL)
     lines.push({
       id: `${p}:recoveryLevel`,
       status: 'warn',
-      title: `${name} is protected from deletion`,
-      detail: `Recovery level ${level}: retention is under 90 days. Customer Key documents ${REQUIRED_RECOVERY_LEVEL}; whether Microsoft's validation accepts this one is not confirmed. Retention cannot be changed after creation.`,
+      title: levelTitle,
+      detail: say(
+        'readiness.recovery.customized',
+        `Recovery level ${level}: retention is under 90 days. Customer Key documents ${REQUIRED_RECOVERY_LEVEL}; whether Microsoft's validation accepts this one is not confirmed. Retention cannot be changed after creation.`,
+        { level, required: REQUIRED_RECOVERY_LEVEL },
+      ),
     });
   else {
     const noMrp = !level.includes('ProtectedSubscription');
+    const parts: Message[] = [say('readiness.recovery.wrong', `Recovery level ${level}; Customer Key requires ${REQUIRED_RECOVERY_LEVEL}.`, { level, required: REQUIRED_RECOVERY_LEVEL })];
+    if (noMrp) parts.push(say('readiness.recovery.noRetention', 'The subscription does not have the mandatory retention period.'));
+    if (level.includes('Purgeable')) parts.push(say('readiness.recovery.purgeable', 'Purge protection is off.'));
     lines.push({
       id: `${p}:recoveryLevel`,
       status: 'fail',
-      title: `${name} is protected from deletion`,
-      detail: `Recovery level ${level}; Customer Key requires ${REQUIRED_RECOVERY_LEVEL}.${noMrp ? ' The subscription does not have the mandatory retention period.' : ''}${level.includes('Purgeable') ? ' Purge protection is off.' : ''}`,
+      title: levelTitle,
+      detail: sentences(parts[0]!, ...parts.slice(1)),
       fix: {
         text: noMrp
-          ? 'Register the mandatory retention period on the subscription (see preflight for the exact commands) and wait for Microsoft to confirm it; switch on purge protection if it is off.'
-          : 'Switch on purge protection.',
+          ? say(
+              'readiness.recovery.fixRetention',
+              'Register the mandatory retention period on the subscription (see preflight for the exact commands) and wait for Microsoft to confirm it; switch on purge protection if it is off.',
+            )
+          : say('readiness.recovery.fixPurge', 'Switch on purge protection.'),
         links: [DOC_LINKS.customerKeySetUp],
       },
     });
@@ -272,67 +346,84 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
 
   // Container
   const c = observed.container;
-  if (!c) lines.push(notObservedLine(`${p}:container`, `${ref.containerKind === 'vault' ? 'Vault' : 'HSM'} ${ref.containerName} settings`));
-  else if (!c.ok) lines.push(unknownLine(`${p}:container`, `${ref.containerKind === 'vault' ? 'Vault' : 'HSM'} ${ref.containerName} settings`, c.error));
+  if (!c) lines.push(notObservedLine(`${p}:container`, containerTitle(ref, 'settings')));
+  else if (!c.ok) lines.push(unknownLine(`${p}:container`, containerTitle(ref, 'settings'), c.error));
   else {
     const v = c.value;
+    const container = ref.containerName;
     if (v.kind === 'vault') {
       lines.push(
         v.sku.toLowerCase() === 'premium'
-          ? { id: `${p}:sku`, status: 'pass', title: `Vault ${ref.containerName} is Premium`, detail: 'SKU premium.' }
+          ? { id: `${p}:sku`, status: 'pass', title: containerTitle(ref, 'premium'), detail: say('readiness.sku.ok', 'SKU premium.', { sku: 'premium' }) }
           : {
               id: `${p}:sku`,
               status: 'warn',
-              title: `Vault ${ref.containerName} is Premium`,
-              detail: `SKU ${v.sku}: Microsoft recommends Premium with HSM-protected keys for production; Standard is for testing.`,
-              fix: { text: `Upgrade the vault: az keyvault update --name ${ref.containerName} --sku premium, then roll the key to RSA-HSM.` },
+              title: containerTitle(ref, 'premium'),
+              detail: say('readiness.sku.standard', `SKU ${v.sku}: Microsoft recommends Premium with HSM-protected keys for production; Standard is for testing.`, { sku: v.sku }),
+              fix: {
+                text: say('readiness.sku.fix', `Upgrade the vault: az keyvault update --name ${container} --sku premium, then roll the key to RSA-HSM.`, {
+                  command: `az keyvault update --name ${container} --sku premium`,
+                }),
+              },
             },
       );
       lines.push(
         v.softDeleteEnabled
-          ? { id: `${p}:softDelete`, status: 'pass', title: `Vault ${ref.containerName} has soft delete`, detail: `Soft delete on, ${v.softDeleteRetentionDays} days.` }
+          ? {
+              id: `${p}:softDelete`,
+              status: 'pass',
+              title: containerTitle(ref, 'softDelete'),
+              detail: say('readiness.softDelete.ok', `Soft delete on, ${v.softDeleteRetentionDays} days.`, { days: v.softDeleteRetentionDays }),
+            }
           : {
               id: `${p}:softDelete`,
               status: 'fail',
-              title: `Vault ${ref.containerName} has soft delete`,
-              detail: 'Soft delete is off; Customer Key requires it.',
-              fix: { text: 'Soft delete cannot be added to this old vault in place; create a new vault (Keyward setup) and move the key.' },
+              title: containerTitle(ref, 'softDelete'),
+              detail: say('readiness.softDelete.off', 'Soft delete is off; Customer Key requires it.'),
+              fix: { text: say('readiness.softDelete.fix', 'Soft delete cannot be added to this old vault in place; create a new vault (Keyward setup) and move the key.') },
             },
       );
     } else {
       const activation = v.activationStatus?.trim() ?? '';
       lines.push(
         activation === 'Active'
-          ? { id: `${p}:activated`, status: 'pass', title: `HSM ${ref.containerName} is activated`, detail: 'Security domain activated.' }
+          ? { id: `${p}:activated`, status: 'pass', title: containerTitle(ref, 'activated'), detail: say('readiness.activated.ok', 'Security domain activated.') }
           : activation === '' || activation.toLowerCase() === 'unknown'
             ? // Never green on a value Keyward did not read (issue 11 item 3).
-              unknownLine(
-                `${p}:activated`,
-                `HSM ${ref.containerName} is activated`,
-                { message: activation === '' ? 'Azure did not report the activation status of this HSM' : 'Azure reports the activation status as Unknown (the HSM may still be provisioning)' },
-                { text: 'Wait until the HSM shows provisioning state Succeeded and check again; if it reads NotActivated, complete the security-domain ceremony.', links: [DOC_LINKS.managedHsmSecurityDomain] },
-              )
+              {
+                ...unknownLine(`${p}:activated`, containerTitle(ref, 'activated'), {
+                  message: activation === '' ? 'Azure did not report the activation status of this HSM' : 'Azure reports the activation status as Unknown (the HSM may still be provisioning)',
+                }),
+                detail:
+                  activation === ''
+                    ? say('readiness.activated.unreported', 'Keyward could not check this: Azure did not report the activation status of this HSM.')
+                    : say('readiness.activated.unknown', 'Keyward could not check this: Azure reports the activation status as Unknown (the HSM may still be provisioning).', { status: 'Unknown' }),
+                fix: {
+                  text: say('readiness.activated.fixUnknown', 'Wait until the HSM shows provisioning state Succeeded and check again; if it reads NotActivated, complete the security-domain ceremony.'),
+                  links: [DOC_LINKS.managedHsmSecurityDomain],
+                },
+              }
             : {
                 id: `${p}:activated`,
                 status: 'fail',
-                title: `HSM ${ref.containerName} is activated`,
-                detail: `Activation status ${v.activationStatus}: keys and role assignments are unusable until the security domain is downloaded.`,
-                fix: { text: 'Complete the security-domain ceremony (the activateSecurityDomain step).', links: [DOC_LINKS.managedHsmSecurityDomain] },
+                title: containerTitle(ref, 'activated'),
+                detail: say('readiness.activated.no', `Activation status ${v.activationStatus}: keys and role assignments are unusable until the security domain is downloaded.`, { status: v.activationStatus ?? '' }),
+                fix: { text: say('readiness.activated.fix', 'Complete the security-domain ceremony (the activateSecurityDomain step).', { step: 'activateSecurityDomain' }), links: [DOC_LINKS.managedHsmSecurityDomain] },
               },
       );
     }
     lines.push(
       v.purgeProtectionEnabled
-        ? { id: `${p}:purgeProtection`, status: 'pass', title: `${v.kind === 'vault' ? 'Vault' : 'HSM'} ${ref.containerName} has purge protection`, detail: 'Purge protection on.' }
+        ? { id: `${p}:purgeProtection`, status: 'pass', title: containerTitle(ref, 'purgeProtection'), detail: say('readiness.purgeProtection.ok', 'Purge protection on.') }
         : {
             id: `${p}:purgeProtection`,
             status: 'fail',
-            title: `${v.kind === 'vault' ? 'Vault' : 'HSM'} ${ref.containerName} has purge protection`,
-            detail: 'Purge protection is off, so a deleted key could be purged before its retention period ends.',
+            title: containerTitle(ref, 'purgeProtection'),
+            detail: say('readiness.purgeProtection.off', 'Purge protection is off, so a deleted key could be purged before its retention period ends.'),
             fix: {
-              text: 'Switch purge protection on (it cannot be switched off again).',
+              text: say('readiness.purgeProtection.fix', 'Switch purge protection on (it cannot be switched off again).'),
               commands: [
-                cli(v.kind === 'vault' ? `az keyvault update --name ${ref.containerName} --enable-purge-protection true` : `az keyvault update-hsm --hsm-name ${ref.containerName} --enable-purge-protection true`),
+                cli(v.kind === 'vault' ? `az keyvault update --name ${container} --enable-purge-protection true` : `az keyvault update-hsm --hsm-name ${container} --enable-purge-protection true`),
               ],
             },
           },
@@ -344,39 +435,50 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
 
   // Backup
   const b = observed.backup;
-  const backupTitle = `${name} is backed up`;
+  const backupTitle = keyTitle(name, 'backup');
   const backupFix = {
-    text: 'Back the key up now and keep an offline copy (only a backup taken from Key Vault can be restored for Customer Key).',
+    text: say('readiness.backup.fix', 'Back the key up now and keep an offline copy (only a backup taken from Key Vault can be restored for Customer Key).'),
     commands: [cli(`az keyvault key backup ${target(ref)} --name ${ref.keyName} --file ${ref.keyName}.backup`)],
   };
   if (!b) lines.push(notObservedLine(`${p}:backup`, backupTitle));
   else if (!b.ok) lines.push(unknownLine(`${p}:backup`, backupTitle, b.error));
-  else if (!b.value.present) lines.push({ id: `${p}:backup`, status: 'fail', title: backupTitle, detail: 'Keyward has no backup of this key.', fix: backupFix });
+  else if (!b.value.present) lines.push({ id: `${p}:backup`, status: 'fail', title: backupTitle, detail: say('readiness.backup.none', 'Keyward has no backup of this key.'), fix: backupFix });
   else if (version && b.value.keyVersion && b.value.keyVersion.toLowerCase() !== version)
     lines.push({
       id: `${p}:backup`,
       status: 'warn',
       title: backupTitle,
-      detail: `The latest backup${b.value.takenAt ? ` (${b.value.takenAt})` : ''} predates the current version ${version}.`,
+      detail: b.value.takenAt
+        ? say('readiness.backup.olderAt', `The latest backup (${b.value.takenAt}) predates the current version ${version}.`, { at: b.value.takenAt, version })
+        : say('readiness.backup.older', `The latest backup predates the current version ${version}.`, { version }),
       fix: backupFix,
     });
-  else lines.push({ id: `${p}:backup`, status: 'pass', title: backupTitle, detail: `Backed up${b.value.takenAt ? ` ${b.value.takenAt}` : ''}.` });
+  else
+    lines.push({
+      id: `${p}:backup`,
+      status: 'pass',
+      title: backupTitle,
+      detail: b.value.takenAt ? say('readiness.backup.okAt', `Backed up ${b.value.takenAt}.`, { at: b.value.takenAt }) : say('readiness.backup.ok', 'Backed up.'),
+    });
 
   // Optional live probe (emulator)
   const probe = observed.wrapProbe;
   if (probe) {
-    const probeTitle = `${servicePrincipalFor(ref.workload).displayName} can wrap and unwrap with ${ref.keyName}`;
+    const sp = servicePrincipalFor(ref.workload).displayName;
+    const probeTitle = say('readiness.probe.title', `${sp} can wrap and unwrap with ${ref.keyName}`, { principal: sp, key: ref.keyName });
     if (!probe.ok) lines.push(unknownLine(`${p}:probe`, probeTitle, probe.error));
     else
       lines.push(
         probe.value.wrapped && probe.value.unwrapped
-          ? { id: `${p}:probe`, status: 'pass', title: probeTitle, detail: 'A real wrap and unwrap as the service principal succeeded.' }
+          ? { id: `${p}:probe`, status: 'pass', title: probeTitle, detail: say('readiness.probe.ok', 'A real wrap and unwrap as the service principal succeeded.') }
           : {
               id: `${p}:probe`,
               status: 'fail',
               title: probeTitle,
-              detail: `The ${probe.value.wrapped ? 'unwrap' : 'wrap'} as the service principal failed.`,
-              fix: { text: 'Check the permission line above and the key operations.' },
+              detail: probe.value.wrapped
+                ? say('readiness.probe.unwrapFailed', 'The unwrap as the service principal failed.')
+                : say('readiness.probe.wrapFailed', 'The wrap as the service principal failed.'),
+              fix: { text: say('readiness.probe.fix', 'Check the permission line above and the key operations.') },
             },
       );
   }
@@ -387,7 +489,7 @@ function accessLine(k: ReadinessKey, container: ObservedContainer | undefined): 
   const { ref } = k;
   const sp = servicePrincipalFor(ref.workload);
   const id = `key:${ref.site}:${ref.workload}:access`;
-  const title = `${sp.displayName} can use ${ref.keyName}`;
+  const title = say('readiness.access.title', `${sp.displayName} can use ${ref.keyName}`, { principal: sp.displayName, key: ref.keyName });
   const obs = k.observed.access;
   if (!obs) return notObservedLine(id, title);
   if (!obs.ok) return unknownLine(id, title, obs.error);
@@ -413,29 +515,31 @@ function accessLine(k: ReadinessKey, container: ObservedContainer | undefined): 
   const useAccessPolicy = ref.containerKind === 'vault' && rbacVault !== true;
   if (useRbac && roleHit) {
     const broad = ref.containerKind === 'managedHsm' && !roleHit.scope.toLowerCase().startsWith('/keys/');
+    const scope = roleHit.scope || '/';
     return broad
       ? {
           id,
           status: 'warn',
           title,
-          detail: `${roleId.name} is assigned at ${roleHit.scope || '/'}, which covers every key in the HSM, not only ${ref.keyName}.`,
-          fix: { text: `Assign the role at scope /keys/${ref.keyName} instead and remove the broad assignment.` },
+          detail: say('readiness.access.broad', `${roleId.name} is assigned at ${scope}, which covers every key in the HSM, not only ${ref.keyName}.`, { role: roleId.name, scope, key: ref.keyName }),
+          fix: { text: say('readiness.access.fixBroad', `Assign the role at scope /keys/${ref.keyName} instead and remove the broad assignment.`, { scope: `/keys/${ref.keyName}` }) },
         }
-      : { id, status: 'pass', title, detail: `${roleId.name} assigned at ${roleHit.scope}.` };
+      : { id, status: 'pass', title, detail: say('readiness.access.role', `${roleId.name} assigned at ${roleHit.scope}.`, { role: roleId.name, scope: roleHit.scope }) };
   }
   if (useAccessPolicy && policy && policyOk) {
+    const grants = extra.join(', ');
     return extra.length > 0
       ? {
           id,
           status: 'warn',
           title,
-          detail: `The access policy also grants ${extra.join(', ')}; the service principal needs only get, wrapKey and unwrapKey.`,
+          detail: say('readiness.access.policyExtra', `The access policy also grants ${grants}; the service principal needs only get, wrapKey and unwrapKey.`, { permissions: grants }),
           fix: {
-            text: 'Reduce the access policy to get, wrapKey and unwrapKey.',
+            text: say('readiness.access.fixPolicyExtra', 'Reduce the access policy to get, wrapKey and unwrapKey.'),
             commands: [cli(`az keyvault set-policy --name ${ref.containerName} --object-id ${principal} --key-permissions get wrapKey unwrapKey`)],
           },
         }
-      : { id, status: 'pass', title, detail: 'Access policy grants get, wrapKey and unwrapKey.' };
+      : { id, status: 'pass', title, detail: say('readiness.access.policy', 'Access policy grants get, wrapKey and unwrapKey.') };
   }
   const commands: CommandSnippet[] =
     ref.containerKind === 'managedHsm'
@@ -443,14 +547,26 @@ function accessLine(k: ReadinessKey, container: ObservedContainer | undefined): 
       : useRbac
         ? [cli(`az role assignment create --role ${roleId.id} --assignee-object-id ${principal} --assignee-principal-type ServicePrincipal --scope ${containerResourceId(ref)}`, roleId.name)]
         : [cli(`az keyvault set-policy --name ${ref.containerName} --object-id ${principal} --key-permissions get wrapKey unwrapKey`)];
+  const missing = useRbac
+    ? say('readiness.access.missingRole', `${sp.displayName} (object id ${principal}) has no ${roleId.name} role on ${ref.keyName}.`, { principal: sp.displayName, objectId: principal, role: roleId.name, key: ref.keyName })
+    : say('readiness.access.missingPolicy', `${sp.displayName} (object id ${principal}) has no get/wrapKey/unwrapKey access policy on ${ref.keyName}.`, { principal: sp.displayName, objectId: principal, key: ref.keyName });
   const mismatch =
-    useRbac && policy ? ' An access policy exists, but this vault uses Azure RBAC, which ignores access policies.' : !useRbac && roleHit ? ' A role assignment exists, but this vault uses access policies.' : '';
+    useRbac && policy
+      ? say('readiness.access.policyIgnored', 'An access policy exists, but this vault uses Azure RBAC, which ignores access policies.')
+      : !useRbac && roleHit
+        ? say('readiness.access.roleIgnored', 'A role assignment exists, but this vault uses access policies.')
+        : undefined;
   return {
     id,
     status: 'fail',
     title,
-    detail: `${sp.displayName} (object id ${principal}) has no ${useRbac ? `${roleId.name} role` : 'get/wrapKey/unwrapKey access policy'} on ${ref.keyName}.${mismatch}`,
-    fix: { text: `Grant it${useRbac ? ` ${roleId.name}` : ' get, wrapKey and unwrapKey'} (use the object id, not the app id ${sp.appId}).`, commands },
+    detail: sentences(missing, mismatch),
+    fix: {
+      text: useRbac
+        ? say('readiness.access.fixRole', `Grant it ${roleId.name} (use the object id, not the app id ${sp.appId}).`, { role: roleId.name, appId: sp.appId })
+        : say('readiness.access.fixPolicy', `Grant it get, wrapKey and unwrapKey (use the object id, not the app id ${sp.appId}).`, { appId: sp.appId }),
+      commands,
+    },
   };
 }
 
@@ -466,37 +582,47 @@ function pairLines(keys: readonly ReadinessKey[]): ChecklistLine[] {
     };
     const wa = where(a);
     const wb = where(b);
-    const label = WORKLOAD_INFO[workload].displayName;
+    const name = workloadName(workload);
+    const subscriptionsTitle = say('readiness.pair.subscriptions', `${name.text}: keys in two subscriptions`, { workload: name });
     lines.push(
       wa.subscriptionId.toLowerCase() !== wb.subscriptionId.toLowerCase()
-        ? { id: `pair:${workload}:subscriptions`, status: 'pass', title: `${label}: keys in two subscriptions`, detail: `${wa.subscriptionId} and ${wb.subscriptionId}.` }
+        ? {
+            id: `pair:${workload}:subscriptions`,
+            status: 'pass',
+            title: subscriptionsTitle,
+            detail: say('readiness.pair.twoSubscriptions', `${wa.subscriptionId} and ${wb.subscriptionId}.`, { a: wa.subscriptionId, b: wb.subscriptionId }),
+          }
         : {
             id: `pair:${workload}:subscriptions`,
             status: 'fail',
-            title: `${label}: keys in two subscriptions`,
-            detail: `Both keys are in subscription ${wa.subscriptionId}; Customer Key requires two subscriptions.`,
-            fix: { text: 'Create key B in a second subscription (a new Keyward setup for that site) and move the policy to it.' },
+            title: subscriptionsTitle,
+            detail: say('readiness.pair.oneSubscription', `Both keys are in subscription ${wa.subscriptionId}; Customer Key requires two subscriptions.`, { subscriptionId: wa.subscriptionId }),
+            fix: { text: say('readiness.pair.fixSubscription', 'Create key B in a second subscription (a new Keyward setup for that site) and move the policy to it.') },
           },
     );
     const relation = regionRelation(wa.region, wb.region);
     const ra = findRegion(wa.region)?.displayName ?? wa.region;
     const rb = findRegion(wb.region)?.displayName ?? wb.region;
+    const regionsTitle = say('readiness.pair.regions', `${name.text}: keys in two regions`, { workload: name });
     lines.push(
       relation === 'same'
-        ? {
-            id: `pair:${workload}:regions`,
-            status: 'warn',
-            title: `${label}: keys in two regions`,
-            detail: sameRegionAdvice(ra),
-          }
+        ? { id: `pair:${workload}:regions`, status: 'warn', title: regionsTitle, detail: sameRegionAdvice(ra) }
         : relation === 'paired'
           ? {
               id: `pair:${workload}:regions`,
               status: 'warn',
-              title: `${label}: keys in two regions`,
-              detail: `${ra} and ${rb} are an Azure region pair; Microsoft prefers non-paired regions.`,
+              title: regionsTitle,
+              detail: say('readiness.pair.paired', `${ra} and ${rb} are an Azure region pair; Microsoft prefers non-paired regions.`, { a: ra, b: rb }),
             }
-          : { id: `pair:${workload}:regions`, status: relation === 'unknown' ? 'warn' : 'pass', title: `${label}: keys in two regions`, detail: `${ra} and ${rb}${relation === 'unknown' ? ' (not in Keyward\'s region list; pairing unknown)' : ''}.` },
+          : {
+              id: `pair:${workload}:regions`,
+              status: relation === 'unknown' ? 'warn' : 'pass',
+              title: regionsTitle,
+              detail:
+                relation === 'unknown'
+                  ? say('readiness.pair.unknownRegions', `${ra} and ${rb} (not in Keyward's region list; pairing unknown).`, { a: ra, b: rb })
+                  : say('readiness.pair.twoRegions', `${ra} and ${rb}.`, { a: ra, b: rb }),
+            },
     );
   }
   return lines;

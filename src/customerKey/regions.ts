@@ -7,6 +7,7 @@
  * regions (Jio India, Germany North, Norway West, Switzerland West, UAE Central, Australia Central 2,
  * South Africa West, Korea South…) are included because a customer with access may use them.
  */
+import { say, type Message } from '../core';
 
 /** When the built-in region list was compiled. */
 export const REGION_DATA_AS_OF = '2025-06';
@@ -182,6 +183,10 @@ export function managedHsmRegionStatus(region: string, authoritative?: readonly 
  * Why one region for both keys is allowed but not preferred: Microsoft recommends two regions near
  * the Microsoft 365 data, not paired "if possible"; it does not require them.
  */
-export function sameRegionAdvice(regionDisplayName: string): string {
-  return `Both keys are in ${regionDisplayName}. Two regions are not required, but Microsoft recommends them (near your Microsoft 365 data, not paired if possible) so that one regional outage cannot reach both keys. If your country has a single Azure region, keep both keys there in the two subscriptions; otherwise choose a second region for key B.`;
+export function sameRegionAdvice(regionDisplayName: string): Message {
+  return say(
+    'region.sameAdvice',
+    `Both keys are in ${regionDisplayName}. Two regions are not required, but Microsoft recommends them (near your Microsoft 365 data, not paired if possible) so that one regional outage cannot reach both keys. If your country has a single Azure region, keep both keys there in the two subscriptions; otherwise choose a second region for key B.`,
+    { region: regionDisplayName },
+  );
 }

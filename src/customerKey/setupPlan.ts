@@ -15,6 +15,7 @@
  */
 import { appError, isGuid } from '../core';
 import { COST_NOTES, CUSTOMER_KEY_LIMITS } from './facts';
+import { HSM_COST_NOTES, hsmIrreversible, hsmRights, hsmTitle, premiumIrreversible, premiumRights, premiumTitle, withSummary } from './planText';
 import { containerResourceId, keyRefsOf, type KeyRef } from './keyRefs';
 import {
   assemblePlan,
@@ -27,7 +28,7 @@ import {
 } from './plan';
 import { CUSTOMER_KEY_KEY_OPS, KEYWARD_HSM_KEY_ROLE, KEYWARD_KEY_PERMISSIONS, KEYWARD_READER_KEY_PERMISSIONS, KEYWARD_VAULT_KEY_ROLE_NAME, M365_KEY_PERMISSIONS, ROLES } from './roles';
 import type { CustomerKeySpec, ManagedHsmSpec, PremiumSpec, SiteId } from './spec';
-import { servicePrincipalFor, WORKLOAD_INFO, type Workload } from './workloads';
+import { servicePrincipalFor, type Workload } from './workloads';
 
 /** What the setup plan needs besides the spec, resolved elsewhere (Graph, configuration). */
 export interface SetupPlanContext {
@@ -110,7 +111,7 @@ export function buildSetupPlan(spec: CustomerKeySpec, context: SetupPlanContext)
 }
 
 function verifyStep(keys: readonly KeyRef[], spec: CustomerKeySpec, context: SetupPlanContext): StepDraft {
-  return {
+  return withSummary('setup', {
     id: 'verifyReadiness:all',
     kind: 'verifyReadiness',
     site: null,
@@ -123,29 +124,26 @@ function verifyStep(keys: readonly KeyRef[], spec: CustomerKeySpec, context: Set
       })),
     },
     irreversible: false,
-    summary: `Check every key against the Customer Key rules (RSA, wrapKey/unwrapKey, enabled, no expiry, recovery level, purge protection, permissions, backup, two subscriptions and regions).`,
     estimatedSeconds: STEP_ESTIMATES.verifyReadiness,
-  };
+  });
 }
 
 function resourceGroupStep(spec: CustomerKeySpec, site: SiteId): StepDraft {
   const s = spec.sites[site];
-  return {
+  return withSummary('setup', {
     id: `ensureResourceGroup:${site}`,
     kind: 'ensureResourceGroup',
     site,
     params: { subscriptionId: s.subscriptionId, resourceGroup: s.resourceGroup, region: s.region, tags: keywardTags({ 'keyward-site': site }) },
     irreversible: false,
-    summary: `Make sure resource group ${s.resourceGroup} exists in subscription ${s.subscriptionId} (${s.region}).`,
     estimatedSeconds: STEP_ESTIMATES.ensureResourceGroup,
-  };
+  });
 }
 
 function keySteps(ref: KeyRef, spec: CustomerKeySpec): StepDraft[] {
   const container = containerOf(ref);
-  const where = ref.containerKind === 'vault' ? `vault ${ref.containerName}` : `HSM ${ref.containerName}`;
   return [
-    {
+    withSummary('setup', {
       id: `ensureKey:${ref.site}:${ref.workload}`,
       kind: 'ensureKey',
       site: ref.site,
@@ -163,18 +161,16 @@ function keySteps(ref: KeyRef, spec: CustomerKeySpec): StepDraft[] {
         tagWithRequestId: true,
       },
       irreversible: false,
-      summary: `Create key ${ref.keyName} in ${where}: RSA-HSM ${spec.keySize}-bit, wrapKey and unwrapKey only, no expiry date.`,
       estimatedSeconds: STEP_ESTIMATES.ensureKey,
-    },
-    {
+    }),
+    withSummary('setup', {
       id: `backupKey:${ref.site}:${ref.workload}`,
       kind: 'backupKey',
       site: ref.site,
       params: { container, keyName: ref.keyName, destination: 'configuredBackupLocation' },
       irreversible: false,
-      summary: `Back up key ${ref.keyName} to the configured backup location (never to chat).`,
       estimatedSeconds: STEP_ESTIMATES.backupKey,
-    },
+    }),
   ];
 }
 
@@ -187,15 +183,9 @@ function vaultKeyRole(context: SetupPlanContext): { id: string; name: string; cu
 
 /** What Keyward keeps on Premium vaults after the plan, in words (issue 11 item 7). */
 export function premiumKeywardRights(spec: PremiumSpec, context: SetupPlanContext): string[] {
-  if (spec.accessModel !== 'rbac') {
-    return [`On each vault: an access policy with keys ${KEYWARD_KEY_PERMISSIONS.join(', ')} — read, create (and roll) and back up keys; no delete, no purge, no permission changes.`];
-  }
-  const role = vaultKeyRole(context);
-  return role.custom
-    ? [`On each vault: ${role.name} (custom role from infra/) — read, create (and roll) and back up keys; no delete, no purge.`]
-    : [
-        `On each vault: ${role.name}, which includes deleting and purging keys, because KEYWARD_VAULT_KEY_ROLE_ID is not set. Deploy infra/keywardRoles.bicep and set it to drop those rights; purge protection still stops a purge before the retention period ends.`,
-      ];
+  return premiumRights(spec.accessModel, vaultKeyRole(context))
+    .slice(0, 1)
+    .map((m) => m.text);
 }
 
 function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
@@ -213,7 +203,7 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
       if (!ref) continue;
       const rbac = spec.accessModel === 'rbac';
       const vaultScope = containerResourceId(ref);
-      steps.push({
+      steps.push(withSummary('setup', {
         id: `ensureVault:${site}:${vault.workload}`,
         kind: 'ensureVault',
         site,
@@ -236,11 +226,10 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
           tags: keywardTags({ 'keyward-site': site, 'keyward-workload': vault.workload }),
         },
         irreversible: true,
-        summary: `Create Key Vault ${vault.vaultName} (Premium, ${s.region}) for ${WORKLOAD_INFO[vault.workload].displayName}: soft delete ${retention} days, purge protection on, ${rbac ? 'Azure RBAC' : 'access policies'}${rbac ? '' : `; Keyward gets ${KEYWARD_KEY_PERMISSIONS.join(', ')} on keys (no delete)${reader ? `, its reader identity ${KEYWARD_READER_KEY_PERMISSIONS.join(', ')}` : ''}`}.`,
         estimatedSeconds: STEP_ESTIMATES.ensureVault,
-      });
+      }));
       if (rbac) {
-        steps.push({
+        steps.push(withSummary('setup', {
           id: `grantKeyAccess:${site}:${vault.workload}:keyward`,
           kind: 'grantKeyAccess',
           site,
@@ -252,11 +241,10 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
             grant: { mode: 'rbac', roleDefinitionId: keyRole.id, roleName: keyRole.name, scope: vaultScope },
           },
           irreversible: false,
-          summary: `Give Keyward's writer identity ${keyRole.name} on vault ${vault.vaultName}, so it can create and back up the key${keyRole.custom ? ' (no delete, no purge)' : ''}.`,
           estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
-        });
+        }));
         if (reader) {
-          steps.push({
+          steps.push(withSummary('setup', {
             id: `grantKeyAccess:${site}:${vault.workload}:keyward-reader`,
             kind: 'grantKeyAccess',
             site,
@@ -268,13 +256,12 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
               grant: { mode: 'rbac', roleDefinitionId: ROLES.keyVaultReader.id, roleName: ROLES.keyVaultReader.name, scope: vaultScope },
             },
             irreversible: false,
-            summary: `Give Keyward's reader identity ${ROLES.keyVaultReader.name} on vault ${vault.vaultName}, so checks read the key without the writer's rights.`,
             estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
-          });
+          }));
         }
       }
       const sp = m365Principal(vault.workload, context.servicePrincipalObjectIds);
-      steps.push({
+      steps.push(withSummary('setup', {
         id: `grantKeyAccess:${site}:${vault.workload}:${sp.token}`,
         kind: 'grantKeyAccess',
         site,
@@ -293,11 +280,8 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
             : { mode: 'accessPolicy', keyPermissions: [...M365_KEY_PERMISSIONS] },
         },
         irreversible: false,
-        summary: rbac
-          ? `Give ${sp.displayName} the ${ROLES.keyVaultCryptoServiceEncryptionUser.name} role on vault ${vault.vaultName}.`
-          : `Give ${sp.displayName} get, wrapKey and unwrapKey on the keys of vault ${vault.vaultName} (access policy).`,
         estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
-      });
+      }));
       steps.push(...keySteps(ref, spec));
     }
   }
@@ -309,18 +293,11 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
       operationClass: 'create',
       tenantId: context.tenantId.toLowerCase(),
       protection: 'keyVaultPremium',
-      title: `Customer Key on Key Vault Premium: ${vaultCount} vaults for ${spec.workloads.map((w) => WORKLOAD_INFO[w].displayName).join(', ')}`,
-      irreversible: [
-        `Purge protection is switched on for all ${vaultCount} vaults: it can never be switched off, and a deleted vault and its keys cannot be purged until its ${retention}-day retention ends.`,
-        'Vault names, regions and retention cannot be changed after creation; a vault cannot move to another region, and its name stays reserved while it is soft-deleted.',
-        'Never delete or disable a key (or an old key version) that a Data Encryption Policy has used: data wrapped with it becomes unreadable.',
-      ],
-      costNotes: [COST_NOTES.keyVaultPremium],
+      title: premiumTitle(vaultCount, spec.workloads).text,
+      irreversible: premiumIrreversible(vaultCount, retention).map((m) => m.text),
+      costNotes: [COST_NOTES.keyVaultPremium.text],
       keys,
-      keywardRights: [
-        ...premiumKeywardRights(spec, context),
-        'At the resource groups: the roles an administrator granted from infra/README.md (create vaults, assign key roles); teardown needs them under the destructive approval rule.',
-      ],
+      keywardRights: premiumRights(spec.accessModel, keyRole).map((m) => m.text),
     },
     steps,
   );
@@ -336,7 +313,7 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
   for (const site of ['A', 'B'] as const) {
     const s = spec.sites[site];
     steps.push(resourceGroupStep(spec, site));
-    steps.push({
+    steps.push(withSummary('setup', {
       id: `ensureManagedHsm:${site}`,
       kind: 'ensureManagedHsm',
       site,
@@ -355,10 +332,9 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
         tags: keywardTags({ 'keyward-site': site, 'keyward-workloads': spec.workloads.join('.') }),
       },
       irreversible: true,
-      summary: `Create Managed HSM ${s.hsmName} in ${s.region} with ${admins.length} initial administrators (including Keyward), soft delete ${spec.hsm.softDeleteRetentionDays} days and purge protection; hourly billing starts now. Takes about 25 minutes.`,
       estimatedSeconds: STEP_ESTIMATES.ensureManagedHsm,
-    });
-    steps.push({
+    }));
+    steps.push(withSummary('setup', {
       id: `activateSecurityDomain:${site}`,
       kind: 'activateSecurityDomain',
       site,
@@ -372,10 +348,9 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
         store: 'configuredSecurityDomainLocation',
       },
       irreversible: true,
-      summary: `Activate HSM ${s.hsmName}: ${spec.hsm.officers.length} officers each hand in a public certificate, Keyward downloads the security domain with quorum ${spec.hsm.quorum} and stores it encrypted.`,
       estimatedSeconds: STEP_ESTIMATES.activateSecurityDomain,
-    });
-    steps.push({
+    }));
+    steps.push(withSummary('setup', {
       id: `assignHsmRole:${site}:keyward:keyWriter`,
       kind: 'assignHsmRole',
       site,
@@ -390,11 +365,10 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
         definition: { roleName: KEYWARD_HSM_KEY_ROLE.name, description: KEYWARD_HSM_KEY_ROLE.description, dataActions: [...KEYWARD_HSM_KEY_ROLE.dataActions] },
       },
       irreversible: false,
-      summary: `Create the custom role ${KEYWARD_HSM_KEY_ROLE.name} in HSM ${s.hsmName} and give it to Keyward's writer identity on the keys: read, create and back up keys; no delete, no purge.`,
       estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
-    });
+    }));
     if (reader) {
-      steps.push({
+      steps.push(withSummary('setup', {
         id: `assignHsmRole:${site}:keyward-reader:auditor`,
         kind: 'assignHsmRole',
         site,
@@ -408,9 +382,8 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
           scope: '/keys',
         },
         irreversible: false,
-        summary: `Give Keyward's reader identity ${ROLES.managedHsmCryptoAuditor.name} on the keys of HSM ${s.hsmName}, so checks read keys and their role assignments without the writer's rights.`,
         estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
-      });
+      }));
     }
     for (const key of s.keys) {
       const ref = keys.find((k) => k.site === site && k.workload === key.workload);
@@ -418,7 +391,7 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
       const [ensure, backup] = keySteps(ref, spec);
       const sp = m365Principal(key.workload, context.servicePrincipalObjectIds);
       if (ensure) steps.push(ensure);
-      steps.push({
+      steps.push(withSummary('setup', {
         id: `assignHsmRole:${site}:${key.workload}:${sp.token}`,
         kind: 'assignHsmRole',
         site,
@@ -432,9 +405,8 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
           scope: `/keys/${key.keyName}`,
         },
         irreversible: false,
-        summary: `Give ${sp.displayName} ${ROLES.managedHsmCryptoServiceEncryptionUser.name} on key ${key.keyName} only (scope /keys/${key.keyName}).`,
         estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
-      });
+      }));
       if (backup) steps.push(backup);
     }
   }
@@ -445,7 +417,7 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
   if (humans.length > 0) {
     for (const site of ['A', 'B'] as const) {
       const s = spec.sites[site];
-      steps.push({
+      steps.push(withSummary('setup', {
         id: `revokeHsmRole:${site}:keyward:administrator`,
         kind: 'revokeHsmRole',
         site,
@@ -460,9 +432,8 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
           keepAdministrators: humans.map((id) => id.toLowerCase()),
         },
         irreversible: false,
-        summary: `Remove Keyward's own ${ROLES.managedHsmAdministrator.name} role in HSM ${s.hsmName}; ${humans.length} human administrator${humans.length === 1 ? '' : 's'} keep${humans.length === 1 ? 's' : ''} it.`,
         estimatedSeconds: STEP_ESTIMATES.revokeHsmRole,
-      });
+      }));
     }
   }
   const days = spec.hsm.softDeleteRetentionDays;
@@ -472,23 +443,11 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
       operationClass: 'create',
       tenantId: context.tenantId.toLowerCase(),
       protection: 'managedHsm',
-      title: `Customer Key on Managed HSM: 2 HSMs for ${spec.workloads.map((w) => WORKLOAD_INFO[w].displayName).join(', ')}`,
-      irreversible: [
-        'Each Managed HSM is billed hourly from the moment it is provisioned; deleting it does not stop billing until it is purged.',
-        `Purge protection is switched on for both HSMs: it can never be switched off, and a deleted HSM cannot be purged for ${days} days, during which it keeps billing.`,
-        'A Managed HSM cannot be moved to another resource group, subscription or region, and its retention period cannot be changed.',
-        `If the security domain file and ${spec.hsm.quorum} of the ${spec.hsm.officers.length} officers' private keys are lost, the HSM cannot be recovered after a disaster; Microsoft cannot help.`,
-        'Never delete or disable a key (or an old key version) that a Data Encryption Policy has used: data wrapped with it becomes unreadable.',
-      ],
-      costNotes: [COST_NOTES.managedHsmHourly, COST_NOTES.managedHsmPair, COST_NOTES.managedHsmSoftDeleted, COST_NOTES.managedHsmPrice],
+      title: hsmTitle(spec.workloads).text,
+      irreversible: hsmIrreversible(days, spec.hsm.quorum, spec.hsm.officers.length).map((m) => m.text),
+      costNotes: HSM_COST_NOTES.map((m) => m.text),
       keys,
-      keywardRights: [
-        `In each HSM: ${KEYWARD_HSM_KEY_ROLE.name} on the keys — read, create (and roll) and back up keys, read role assignments; no delete, no purge, no role management.`,
-        humans.length > 0
-          ? `Keyward gives up ${ROLES.managedHsmAdministrator.name} after activation; your ${humans.length} administrator${humans.length === 1 ? '' : 's'} keep${humans.length === 1 ? 's' : ''} it (and only they can give Keyward more, for example keys for a new workload).`
-          : `Keyward stays ${ROLES.managedHsmAdministrator.name}, which can grant itself any role including key delete, because no other administrator was named. Name a person as initial administrator to avoid this.`,
-        'At the resource groups: Managed HSM Contributor as granted from infra/README.md (teardown needs it under the destructive approval rule).',
-      ],
+      keywardRights: hsmRights(humans.length).map((m) => m.text),
     },
     steps,
   );

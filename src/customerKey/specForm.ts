@@ -7,6 +7,7 @@
  * payload gets the same field-by-field messages as a typo.
  */
 import { z } from 'zod';
+import { say, type Message } from '../core';
 import { CUSTOMER_KEY_LIMITS } from './facts';
 import {
   fieldPaths,
@@ -77,7 +78,7 @@ export type SetupFormValues = Readonly<Record<FieldPath, string>>;
 
 export type FormParseResult =
   | { readonly ok: true; readonly values: SetupFormValues }
-  | { readonly ok: false; readonly errors: Readonly<Record<FieldPath, string>> };
+  | { readonly ok: false; readonly errors: Readonly<Record<FieldPath, Message>> };
 
 /**
  * Checks the shape of a submitted payload for one step. A payload that is not an object, or a
@@ -90,13 +91,15 @@ export function parseSetupForm(step: SetupStep, payload: unknown): FormParseResu
     for (const [key, value] of Object.entries(parsed.data)) if (typeof value === 'string') values[key] = value;
     return { ok: true, values };
   }
-  const errors: Record<string, string> = {};
+  const errors: Record<string, Message> = {};
   for (const issue of parsed.error.issues) {
     const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '_form';
     errors[path] ??=
       path === '_form'
-        ? 'The card sent something Keyward cannot read. Reopen the card and submit it again.'
-        : `This value could not be read (${issue.message}). Retype it and submit again.`;
+        ? say('form.unreadableCard', 'The card sent something Keyward cannot read. Reopen the card and submit it again.')
+        : issue.code === 'too_big'
+          ? say('form.tooLong', `This value is too long (at most ${MAX_FORM_VALUE_LENGTH} characters). Shorten it and submit again.`, { max: String(MAX_FORM_VALUE_LENGTH) })
+          : say('form.unreadableValue', `This value could not be read (${issue.message}). Retype it and submit again.`, { reason: issue.message });
   }
   return { ok: false, errors };
 }

@@ -10,9 +10,10 @@
 import { appError, isGuid } from '../core';
 import { COST_NOTES } from './facts';
 import { describeDep, type DepKeyUsage } from './depTypes';
-import { containerResourceId, type KeyRef } from './keyRefs';
+import type { KeyRef } from './keyRefs';
 import { parseKeyIdentifier, versionlessKeyUri, type KeyContainerKind } from './keyUris';
 import { assemblePlan, STEP_ESTIMATES, type Plan, type StepDraft } from './plan';
+import { TEARDOWN_COST_NOTES, teardownHsmCost, teardownIrreversible, teardownTitle, withSummary } from './planText';
 import type { SiteId } from './spec';
 import type { Workload } from './workloads';
 
@@ -48,7 +49,7 @@ export function assertNoDepUsesKeys(keyUris: readonly string[], usages: readonly
     for (const uri of usage.keyUris) {
       const parsed = parseKeyIdentifier(uri);
       const normal = (parsed.ok ? parsed.key.versionlessUri : uri).toLowerCase();
-      if (wanted.has(normal)) conflicts.push(`${describeDep(usage.dep)} uses ${normal}`);
+      if (wanted.has(normal)) conflicts.push(`${describeDep(usage.dep).text} uses ${normal}`);
     }
   }
   if (conflicts.length > 0) {
@@ -91,11 +92,10 @@ export function buildTeardownPlan(input: TeardownInput): Plan {
   for (const t of input.targets) {
     const hsm = t.containerKind === 'managedHsm';
     anyHsm ||= hsm;
-    const label = hsm ? `Managed HSM ${t.name}` : `vault ${t.name}`;
     const common = { subscriptionId: t.subscriptionId.toLowerCase(), region: t.region, name: t.name };
     const idPart = `${t.site}:${t.name.toLowerCase()}`;
     const deleteParams = { ...common, resourceGroup: t.resourceGroup, keyNames: t.keys.map((k) => k.keyName) };
-    const deleteSummary = `Delete ${label} (${containerResourceId({ containerKind: t.containerKind, containerName: t.name, subscriptionId: common.subscriptionId, resourceGroup: t.resourceGroup })}); it stays soft-deleted and recoverable for ${t.softDeleteRetentionDays} days.`;
+    const retention = { retentionDays: t.softDeleteRetentionDays };
     const purgeParams = {
       ...common,
       purgeProtectionEnabled: t.purgeProtectionEnabled,
@@ -103,36 +103,22 @@ export function buildTeardownPlan(input: TeardownInput): Plan {
       waitForScheduledPurgeDate: t.purgeProtectionEnabled,
       perLocationFallback: hsm,
     };
-    const purgeSummary = t.purgeProtectionEnabled
-      ? `Purge ${label} once its ${t.softDeleteRetentionDays}-day retention has passed (purge protection makes Azure refuse earlier; Azure also purges it then).`
-      : `Purge ${label} in ${t.region} right after deletion.`;
     if (hsm) {
       steps.push(
-        { id: `deleteManagedHsm:${idPart}`, kind: 'deleteManagedHsm', site: t.site, params: deleteParams, irreversible: false, summary: deleteSummary, estimatedSeconds: STEP_ESTIMATES.deleteManagedHsm },
-        { id: `purgeManagedHsm:${idPart}`, kind: 'purgeManagedHsm', site: t.site, params: purgeParams, irreversible: true, summary: purgeSummary, estimatedSeconds: STEP_ESTIMATES.purgeManagedHsm },
+        withSummary('teardown', { id: `deleteManagedHsm:${idPart}`, kind: 'deleteManagedHsm', site: t.site, params: deleteParams, irreversible: false, estimatedSeconds: STEP_ESTIMATES.deleteManagedHsm }, retention),
+        withSummary('teardown', { id: `purgeManagedHsm:${idPart}`, kind: 'purgeManagedHsm', site: t.site, params: purgeParams, irreversible: true, estimatedSeconds: STEP_ESTIMATES.purgeManagedHsm }),
       );
     } else {
       steps.push(
-        { id: `deleteVault:${idPart}`, kind: 'deleteVault', site: t.site, params: deleteParams, irreversible: false, summary: deleteSummary, estimatedSeconds: STEP_ESTIMATES.deleteVault },
-        { id: `purgeVault:${idPart}`, kind: 'purgeVault', site: t.site, params: purgeParams, irreversible: true, summary: purgeSummary, estimatedSeconds: STEP_ESTIMATES.purgeVault },
+        withSummary('teardown', { id: `deleteVault:${idPart}`, kind: 'deleteVault', site: t.site, params: deleteParams, irreversible: false, estimatedSeconds: STEP_ESTIMATES.deleteVault }, retention),
+        withSummary('teardown', { id: `purgeVault:${idPart}`, kind: 'purgeVault', site: t.site, params: purgeParams, irreversible: true, estimatedSeconds: STEP_ESTIMATES.purgeVault }),
       );
     }
-    irreversible.push(
-      `Purging ${label} destroys its keys (${t.keys.map((k) => k.keyName).join(', ') || 'none listed'}) for good; anything still wrapped with them becomes unreadable.`,
-    );
-    if (hsm) {
-      costNotes.push(
-        t.purgeProtectionEnabled
-          ? `${label} keeps billing hourly for ${t.softDeleteRetentionDays} days after deletion, until the purge completes.`
-          : `${label} keeps billing hourly until the purge completes.`,
-      );
-    }
+    irreversible.push(teardownIrreversible(t.containerKind, t.name, t.keys.map((k) => k.keyName)).text);
+    if (hsm) costNotes.push(teardownHsmCost(t.name, t.purgeProtectionEnabled, t.softDeleteRetentionDays).text);
   }
-  if (anyHsm) costNotes.push(COST_NOTES.teardownBillingUntilPurge);
-  costNotes.push(
-    'Keep the subscriptions Enabled until every purge has completed: a Disabled subscription refuses the purge.',
-    'With the mandatory retention period registered, Azure may refuse a purge by the customer; the service then removes the resource on its own schedule.',
-  );
+  if (anyHsm) costNotes.push(COST_NOTES.teardownBillingUntilPurge.text);
+  costNotes.push(...TEARDOWN_COST_NOTES.map((m) => m.text));
   const kinds = new Set(input.targets.map((t) => t.containerKind));
   return assemblePlan(
     {
@@ -140,7 +126,7 @@ export function buildTeardownPlan(input: TeardownInput): Plan {
       operationClass: 'destructive',
       tenantId: input.tenantId.toLowerCase(),
       protection: kinds.size === 1 ? (kinds.has('vault') ? 'keyVaultPremium' : 'managedHsm') : null,
-      title: `Remove ${input.targets.map((t) => t.name).join(', ')}`,
+      title: teardownTitle(input.targets.map((t) => t.name)).text,
       irreversible,
       costNotes,
       keys,

@@ -3,6 +3,7 @@
  * message at each wrong field; `validateSetupStep` does the same for one card. Validation never
  * changes the draft: the journey keeps what the operator typed and re-renders it with the messages.
  */
+import { say, sentences, type Message } from '../core';
 import { CUSTOMER_KEY_LIMITS, MANAGED_HSM_COST_ACKNOWLEDGMENT } from './facts';
 import {
   validateFreeText,
@@ -36,7 +37,7 @@ import {
   type SiteId,
   type SiteLocation,
 } from './spec';
-import { canonicalWorkloads, isWorkload, WORKLOAD_INFO, type Workload } from './workloads';
+import { canonicalWorkloads, isWorkload, workloadName, type Workload } from './workloads';
 
 /** What the caller knows that the rules depend on. */
 export interface SpecValidationOptions {
@@ -59,7 +60,7 @@ export interface SpecValidationOptions {
 }
 
 /** Messages by field path. */
-export type FieldMessages = Readonly<Record<FieldPath, string>>;
+export type FieldMessages = Readonly<Record<FieldPath, Message>>;
 
 export type SpecValidation =
   | { readonly ok: true; readonly spec: CustomerKeySpec; readonly errors: FieldMessages; readonly warnings: FieldMessages }
@@ -71,18 +72,18 @@ export interface StepValidation {
   readonly warnings: FieldMessages;
 }
 
-const SITE_LABEL: Record<SiteId, string> = { A: 'site A (key A)', B: 'site B (key B)' };
-
 class Messages {
-  readonly errors: Record<string, string> = {};
-  readonly warnings: Record<string, string> = {};
-  error(path: FieldPath, message: string): void {
-    this.errors[path] = this.errors[path] ? `${this.errors[path]} ${message}` : message;
+  readonly errors: Record<string, Message> = {};
+  readonly warnings: Record<string, Message> = {};
+  error(path: FieldPath, message: Message): void {
+    const before = this.errors[path];
+    this.errors[path] = before ? sentences(before, message) : message;
   }
-  warn(path: FieldPath, message: string): void {
-    this.warnings[path] = this.warnings[path] ? `${this.warnings[path]} ${message}` : message;
+  warn(path: FieldPath, message: Message): void {
+    const before = this.warnings[path];
+    this.warnings[path] = before ? sentences(before, message) : message;
   }
-  check(path: FieldPath, problem: string | null): boolean {
+  check(path: FieldPath, problem: Message | null): boolean {
     if (problem) this.error(path, problem);
     return problem === null;
   }
@@ -112,7 +113,7 @@ export function validateSetupStep(step: SetupStep, draft: CustomerKeyDraft, opti
   return { ok: Object.keys(errors).length === 0, errors, warnings };
 }
 
-function filterKeys(record: Record<string, string>, keep: (key: string) => boolean): Record<string, string> {
+function filterKeys(record: Record<string, Message>, keep: (key: string) => boolean): Record<string, Message> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => keep(key)));
 }
 
@@ -124,18 +125,19 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   // --- choice ---------------------------------------------------------------------------------
   const protectionRaw = trim(draft.protection);
   let protection: Protection | undefined;
-  if (protectionRaw === '') m.error(fieldPaths.protection, 'Choose where the keys live: Key Vault Premium or Managed HSM.');
+  if (protectionRaw === '') m.error(fieldPaths.protection, say('spec.protection.empty', 'Choose where the keys live: Key Vault Premium or Managed HSM.'));
   else if (!(PROTECTIONS as readonly string[]).includes(protectionRaw))
-    m.error(fieldPaths.protection, `'${protectionRaw}' is not a choice Keyward knows. Choose Key Vault Premium (keyVaultPremium) or Managed HSM (managedHsm).`);
+    m.error(fieldPaths.protection, say('spec.protection.unknown', `'${protectionRaw}' is not a choice Keyward knows. Choose Key Vault Premium (keyVaultPremium) or Managed HSM (managedHsm).`, { value: `'${protectionRaw}'` }));
   else protection = protectionRaw as Protection;
 
   const workloadValues = (draft.workloads ?? []).map((w) => w.trim()).filter((w) => w !== '');
   const unknown = workloadValues.filter((w) => !isWorkload(w));
   let workloads: Workload[] | undefined;
   if (workloadValues.length === 0) {
-    m.error(fieldPaths.workloads, 'Choose at least one workload: multi-workload (whole tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.');
+    m.error(fieldPaths.workloads, say('spec.workloads.empty', 'Choose at least one workload: multi-workload (whole tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.'));
   } else if (unknown.length > 0) {
-    m.error(fieldPaths.workloads, `Keyward does not know ${unknown.map((w) => `'${w}'`).join(', ')}. Choose from multiWorkload, exchange and sharePoint.`);
+    const values = unknown.map((w) => `'${w}'`).join(', ');
+    m.error(fieldPaths.workloads, say('spec.workloads.unknown', `Keyward does not know ${values}. Choose from multiWorkload, exchange and sharePoint.`, { values }));
   } else {
     workloads = canonicalWorkloads(workloadValues as Workload[]);
   }
@@ -149,11 +151,17 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
     const rgOk = m.check(fieldPaths.resourceGroup(site), validateResourceGroupName(s.resourceGroup ?? ''));
     const regionRaw = trim(s.region);
     const region = regionRaw === '' ? undefined : findRegion(regionRaw, catalogue);
-    if (regionRaw === '') m.error(fieldPaths.region(site), `Choose the Azure region for ${SITE_LABEL[site]}.`);
+    if (regionRaw === '') m.error(fieldPaths.region(site), say('spec.region.empty', `Choose the Azure region for site ${site} (key ${site}).`, { site }));
     else if (!region)
       m.error(
         fieldPaths.region(site),
-        `'${regionRaw}' is not an Azure region Keyward knows${options.regions ? ' for these subscriptions' : ''}. Use the region's name as the portal shows it, for example West Europe (westeurope).`,
+        options.regions
+          ? say(
+              'spec.region.unknownForSubscriptions',
+              `'${regionRaw}' is not an Azure region Keyward knows for these subscriptions. Use the region's name as the portal shows it, for example West Europe (westeurope).`,
+              { value: `'${regionRaw}'` },
+            )
+          : say('spec.region.unknown', `'${regionRaw}' is not an Azure region Keyward knows. Use the region's name as the portal shows it, for example West Europe (westeurope).`, { value: `'${regionRaw}'` }),
       );
     else regionFound[site] = region;
     if (subOk && rgOk && region) {
@@ -165,7 +173,10 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   if (subA !== '' && subA === subB) {
     m.error(
       fieldPaths.subscriptionId('B'),
-      'Site B must use a different subscription from site A: Customer Key requires the two keys of every policy in two different Azure subscriptions (Microsoft recommends two new subscriptions used only for Customer Key, administered by different people).',
+      say(
+        'spec.subscription.same',
+        'Site B must use a different subscription from site A: Customer Key requires the two keys of every policy in two different Azure subscriptions (Microsoft recommends two new subscriptions used only for Customer Key, administered by different people).',
+      ),
     );
   }
   const ra = regionFound.A;
@@ -179,7 +190,11 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
     } else if (relation === 'paired') {
       m.warn(
         fieldPaths.region('B'),
-        `${ra.displayName} and ${rb.displayName} are an Azure region pair. That is allowed, but Microsoft recommends two regions that are not paired, which gives four regions of availability instead of two.`,
+        say(
+          'spec.region.paired',
+          `${ra.displayName} and ${rb.displayName} are an Azure region pair. That is allowed, but Microsoft recommends two regions that are not paired, which gives four regions of availability instead of two.`,
+          { a: ra.displayName, b: rb.displayName },
+        ),
       );
     }
   }
@@ -189,11 +204,15 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       if (!region) continue;
       const status = managedHsmRegionStatus(region.name, options.managedHsmRegions);
       if (status === 'unavailable') {
-        m.error(fieldPaths.region(site), `Managed HSM is not offered in ${region.displayName} for this subscription. Choose a region where Managed HSM is available.`);
+        m.error(fieldPaths.region(site), say('spec.region.noHsm', `Managed HSM is not offered in ${region.displayName} for this subscription. Choose a region where Managed HSM is available.`, { region: region.displayName }));
       } else if (status === 'unlisted') {
         m.warn(
           fieldPaths.region(site),
-          `${region.displayName} is not on Keyward's conservative list of Managed HSM regions. It may work, but creation can fail with "Pool creation is disabled in this region"; preflight checks the subscription's real list.`,
+          say(
+            'spec.region.hsmUnlisted',
+            `${region.displayName} is not on Keyward's conservative list of Managed HSM regions. It may work, but creation can fail with "Pool creation is disabled in this region"; preflight checks the subscription's real list.`,
+            { region: region.displayName, azureError: 'Pool creation is disabled in this region' },
+          ),
         );
       }
     }
@@ -205,12 +224,12 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   if (keySizeRaw !== '') {
     const n = Number(keySizeRaw);
     if (!(CUSTOMER_KEY_LIMITS.keySizes as readonly number[]).includes(n)) {
-      m.error(fieldPaths.keySize, `'${keySizeRaw}' is not a key size Customer Key can use. Choose 3072 (recommended), 4096 or 2048 bits; keys are always RSA and HSM-protected.`);
+      m.error(fieldPaths.keySize, say('spec.keySize.invalid', `'${keySizeRaw}' is not a key size Customer Key can use. Choose 3072 (recommended), 4096 or 2048 bits; keys are always RSA and HSM-protected.`, { value: `'${keySizeRaw}'` }));
       keySize = undefined;
     } else {
       keySize = n as KeySize;
       if (n === 2048)
-        m.warn(fieldPaths.keySize, '2048-bit keys are allowed, but Azure guidance for encryption at rest is 3072 or 4096 bits. Keyward recommends 3072.');
+        m.warn(fieldPaths.keySize, say('spec.keySize.small', '2048-bit keys are allowed, but Azure guidance for encryption at rest is 3072 or 4096 bits. Keyward recommends 3072.'));
     }
   }
 
@@ -218,10 +237,10 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   const accessRaw = trim(draft.accessModel);
   if (protection === 'managedHsm') {
     if (accessRaw !== '')
-      m.warn(fieldPaths.accessModel, 'The access model applies to Key Vault only; a Managed HSM always uses its local RBAC, so this value is ignored.');
+      m.warn(fieldPaths.accessModel, say('spec.accessModel.ignored', 'The access model applies to Key Vault only; a Managed HSM always uses its local RBAC, so this value is ignored.'));
   } else if (accessRaw !== '') {
     if (!(ACCESS_MODELS as readonly string[]).includes(accessRaw)) {
-      m.error(fieldPaths.accessModel, `'${accessRaw}' is not an access model. Choose Azure RBAC (rbac) or access policies (accessPolicy).`);
+      m.error(fieldPaths.accessModel, say('spec.accessModel.invalid', `'${accessRaw}' is not an access model. Choose Azure RBAC (rbac) or access policies (accessPolicy).`, { value: `'${accessRaw}'` }));
       accessModel = undefined;
     } else accessModel = accessRaw as AccessModel;
   }
@@ -229,7 +248,7 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   const premiumSites: Partial<Record<SiteId, PremiumVaultSpec[]>> = {};
   const hsmSites: Partial<Record<SiteId, { hsmName: string; keys: HsmKeySpec[] }>> = {};
   if (protection === 'keyVaultPremium' && workloads) {
-    const seen = new Map<string, string>();
+    const seen = new Map<string, Message>();
     for (const site of SITE_IDS) {
       const s = draft.sites?.[site];
       const vaults: PremiumVaultSpec[] = [];
@@ -238,7 +257,8 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
         const keyPath = fieldPaths.keyName(site, w);
         const vaultName = trim(s?.vaultNames?.[w]);
         const keyName = trim(s?.keyNames?.[w]);
-        const owner = `${WORKLOAD_INFO[w].displayName} in site ${site}`;
+        const workload = workloadName(w);
+        const owner = say('spec.vault.owner', `${workload.text} in site ${site}`, { workload, site });
         let vaultOk = m.check(vaultPath, validateVaultName(vaultName));
         const keyOk = m.check(keyPath, validateKeyName(keyName));
         if (vaultOk) {
@@ -246,7 +266,11 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
           if (previous) {
             m.error(
               vaultPath,
-              `The vault name '${vaultName}' is already used for ${previous}. Each workload needs its own vault in each subscription (one vault per workload per subscription), and vault names are global, so choose another name.`,
+              say(
+                'spec.vault.duplicate',
+                `The vault name '${vaultName}' is already used for ${previous.text}. Each workload needs its own vault in each subscription (one vault per workload per subscription), and vault names are global, so choose another name.`,
+                { value: `'${vaultName}'`, owner: previous },
+              ),
             );
             vaultOk = false;
           } else seen.set(vaultName.toLowerCase(), owner);
@@ -261,7 +285,7 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       const hsmName = trim(s?.hsmName);
       let hsmOk = m.check(fieldPaths.hsmName(site), validateManagedHsmName(hsmName));
       if (site === 'B' && hsmOk && hsmName.toLowerCase() === trim(draft.sites?.A?.hsmName).toLowerCase()) {
-        m.error(fieldPaths.hsmName('B'), `HSM B needs its own name: '${hsmName}' is already HSM A's. Customer Key uses two HSMs, one per subscription, and HSM names are global.`);
+        m.error(fieldPaths.hsmName('B'), say('spec.hsm.sameName', `HSM B needs its own name: '${hsmName}' is already HSM A's. Customer Key uses two HSMs, one per subscription, and HSM names are global.`, { value: `'${hsmName}'` }));
         hsmOk = false;
       }
       const keys: HsmKeySpec[] = [];
@@ -273,7 +297,15 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
         if (ok) {
           const previous = seenKeys.get(keyName.toLowerCase());
           if (previous) {
-            m.error(keyPath, `The key name '${keyName}' is already used for ${WORKLOAD_INFO[previous].displayName} in HSM ${site}. Each workload needs its own key; key names in one HSM are unique regardless of case.`);
+            const other = workloadName(previous);
+            m.error(
+              keyPath,
+              say(
+                'spec.key.duplicate',
+                `The key name '${keyName}' is already used for ${other.text} in HSM ${site}. Each workload needs its own key; key names in one HSM are unique regardless of case.`,
+                { value: `'${keyName}'`, workload: other, site },
+              ),
+            );
             ok = false;
           } else seenKeys.set(keyName.toLowerCase(), w);
         }
@@ -294,17 +326,20 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
     if (adminValues.length === 0) {
       m.error(
         fieldPaths.initialAdminObjectIds,
-        'Name at least one initial administrator by Entra object id. Only initial administrators can activate the HSM and manage its security domain; Keyward adds its own identity, because it runs the activation.',
+        say(
+          'spec.admins.empty',
+          'Name at least one initial administrator by Entra object id. Only initial administrators can activate the HSM and manage its security domain; Keyward adds its own identity, because it runs the activation.',
+        ),
       );
       adminsOk = false;
     }
     for (const value of adminValues) {
-      const problem = validateObjectId(value, { role: 'initial administrator', knownClientIds: options.knownClientIds });
+      const problem = validateObjectId(value, { role: say('name.role.initialAdministrator', 'initial administrator'), knownClientIds: options.knownClientIds });
       if (problem) {
         m.error(fieldPaths.initialAdminObjectIds, problem);
         adminsOk = false;
       } else if (admins.includes(value.toLowerCase())) {
-        m.error(fieldPaths.initialAdminObjectIds, `${value} is listed twice; list each administrator once.`);
+        m.error(fieldPaths.initialAdminObjectIds, say('spec.admins.twice', `${value} is listed twice; list each administrator once.`, { value }));
         adminsOk = false;
       } else admins.push(value.toLowerCase());
     }
@@ -315,14 +350,18 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       const n = Number(retentionRaw);
       const { softDeleteRetentionMinDays: lo, softDeleteRetentionMaxDays: hi } = CUSTOMER_KEY_LIMITS;
       if (!Number.isInteger(n) || n < lo || n > hi) {
-        m.error(fieldPaths.softDeleteRetentionDays, `Soft-delete retention must be a whole number of days from ${lo} to ${hi} (it is fixed when the HSM is created). Keyward recommends 90.`);
+        m.error(fieldPaths.softDeleteRetentionDays, say('spec.retention.invalid', `Soft-delete retention must be a whole number of days from ${lo} to ${hi} (it is fixed when the HSM is created). Keyward recommends 90.`, { min: lo, max: hi }));
         retention = undefined;
       } else {
         retention = n;
         if (n < CUSTOMER_KEY_LIMITS.recommendedRetentionDays)
           m.warn(
             fieldPaths.softDeleteRetentionDays,
-            `With ${n} days, keys report CustomizedRecoverable+ProtectedSubscription instead of the Recoverable+ProtectedSubscription that Customer Key documents; Microsoft's validation may reject it, and the value cannot be changed later. Keyward recommends 90.`,
+            say(
+              'spec.retention.short',
+              `With ${n} days, keys report CustomizedRecoverable+ProtectedSubscription instead of the Recoverable+ProtectedSubscription that Customer Key documents; Microsoft's validation may reject it, and the value cannot be changed later. Keyward recommends 90.`,
+              { days: n, customized: 'CustomizedRecoverable+ProtectedSubscription', documented: 'Recoverable+ProtectedSubscription' },
+            ),
           );
       }
     }
@@ -334,12 +373,12 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
     // Officers picked from the directory first (names from the directory), then typed rows.
     for (const picked of (h.officerIds ?? []).map((v) => v.trim()).filter((v) => v !== '')) {
       filled++;
-      const problem = validateObjectId(picked, { role: 'security-domain officer', knownClientIds: options.knownClientIds });
+      const problem = validateObjectId(picked, { role: say('name.role.officer', 'security-domain officer'), knownClientIds: options.knownClientIds });
       const id = picked.toLowerCase();
       const name = options.displayNames?.[id];
       if (problem) m.error(fieldPaths.officerIds, problem);
-      else if (officers.some((o) => o.objectId === id)) m.error(fieldPaths.officerIds, `${picked} is chosen twice. Each share of the security domain must be held by a different person.`);
-      else if (!name) m.error(fieldPaths.officerIds, `Keyward could not find ${picked} in your directory. Choose the officer again from the list.`);
+      else if (officers.some((o) => o.objectId === id)) m.error(fieldPaths.officerIds, say('spec.officers.chosenTwice', `${picked} is chosen twice. Each share of the security domain must be held by a different person.`, { id: picked }));
+      else if (!name) m.error(fieldPaths.officerIds, say('spec.officers.notFound', `Keyward could not find ${picked} in your directory. Choose the officer again from the list.`, { id: picked }));
       else {
         officers.push({ objectId: id, displayName: name });
         continue;
@@ -351,10 +390,10 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       const oid = trim(row.objectId);
       if (name === '' && oid === '') return;
       filled++;
-      const nameOk = m.check(fieldPaths.officerName(i), validateFreeText(name, "officer's display name", 128, true));
-      let oidOk = m.check(fieldPaths.officerObjectId(i), validateObjectId(oid, { role: 'security-domain officer', knownClientIds: options.knownClientIds }));
+      const nameOk = m.check(fieldPaths.officerName(i), validateFreeText(name, 'officerName', 128, true));
+      let oidOk = m.check(fieldPaths.officerObjectId(i), validateObjectId(oid, { role: say('name.role.officer', 'security-domain officer'), knownClientIds: options.knownClientIds }));
       if (oidOk && officers.some((o) => o.objectId === oid.toLowerCase())) {
-        m.error(fieldPaths.officerObjectId(i), `This person is already an officer in an earlier row. Each share of the security domain must be held by a different person.`);
+        m.error(fieldPaths.officerObjectId(i), say('spec.officers.twice', 'This person is already an officer in an earlier row. Each share of the security domain must be held by a different person.'));
         oidOk = false;
       }
       if (nameOk && oidOk) officers.push({ objectId: oid.toLowerCase(), displayName: name });
@@ -365,11 +404,15 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
     if (filled < minO) {
       m.error(
         fieldPaths.officers,
-        `Name at least ${minO} security-domain officers (you have ${filled}). Activation needs ${minO}–${maxO} wrapping keys, each held offline by a different person.`,
+        say('spec.officers.tooFew', `Name at least ${minO} security-domain officers (you have ${filled}). Activation needs ${minO}–${maxO} wrapping keys, each held offline by a different person.`, {
+          min: minO,
+          max: maxO,
+          count: filled,
+        }),
       );
       officersOk = false;
     } else if (filled > maxO) {
-      m.error(fieldPaths.officers, `Name at most ${maxO} security-domain officers (you have ${filled}).`);
+      m.error(fieldPaths.officers, say('spec.officers.tooMany', `Name at most ${maxO} security-domain officers (you have ${filled}).`, { max: maxO, count: filled }));
       officersOk = false;
     }
 
@@ -380,28 +423,35 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       quorum = Number.isInteger(n) ? n : undefined;
     }
     if (quorum === undefined || quorum < minQ || quorum > maxQ) {
-      m.error(fieldPaths.quorum, `The quorum must be a whole number from ${minQ} to ${maxQ}: how many officers must come together to recover the security domain.`);
+      m.error(fieldPaths.quorum, say('spec.quorum.invalid', `The quorum must be a whole number from ${minQ} to ${maxQ}: how many officers must come together to recover the security domain.`, { min: minQ, max: maxQ }));
       quorum = undefined;
     } else if (filled >= minO && quorum > filled) {
       m.error(
         fieldPaths.quorum,
-        `The quorum (${quorum}) is larger than the number of officers (${filled}), so the security domain could never be recovered. Choose a quorum from ${minQ} to ${filled}, or add officers.`,
+        say(
+          'spec.quorum.tooLarge',
+          `The quorum (${quorum}) is larger than the number of officers (${filled}), so the security domain could never be recovered. Choose a quorum from ${minQ} to ${filled}, or add officers.`,
+          { quorum, count: filled, min: minQ },
+        ),
       );
       quorum = undefined;
     } else {
       if (quorum < 3)
-        m.warn(fieldPaths.quorum, 'Microsoft recommends a quorum of at least 3, held by separate people in separate places.');
+        m.warn(fieldPaths.quorum, say('spec.quorum.small', 'Microsoft recommends a quorum of at least 3, held by separate people in separate places.'));
       if (filled >= minO && quorum === filled)
         m.warn(
           fieldPaths.quorum,
-          `The quorum equals the number of officers: if any one officer's key is lost, the security domain can no longer be recovered. Consider more officers than the quorum.`,
+          say('spec.quorum.equal', "The quorum equals the number of officers: if any one officer's key is lost, the security domain can no longer be recovered. Consider more officers than the quorum."),
         );
     }
 
     const ack = trim(h.costAcknowledged).toLowerCase();
     acknowledged = ack === 'true';
     if (!acknowledged) {
-      m.error(fieldPaths.costAcknowledged, `Tick the billing acknowledgment to continue: "${MANAGED_HSM_COST_ACKNOWLEDGMENT}"`);
+      m.error(
+        fieldPaths.costAcknowledged,
+        say('spec.costAcknowledged', `Tick the billing acknowledgment to continue: "${MANAGED_HSM_COST_ACKNOWLEDGMENT}"`, { acknowledgment: say('setup.hsm.costAck', MANAGED_HSM_COST_ACKNOWLEDGMENT) }),
+      );
     }
     if (adminsOk && officersOk && retention !== undefined && quorum !== undefined) {
       hsmSettings = { admins, retention, officers, quorum };
@@ -414,7 +464,7 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   for (const site of SITE_IDS) {
     const path = fieldPaths.approvers(site);
     for (const value of (draft.approvers?.[site] ?? []).map((v) => v.trim()).filter((v) => v !== '')) {
-      const problem = validateObjectId(value, { role: `custodian of key ${site}`, knownClientIds: options.knownClientIds });
+      const problem = validateObjectId(value, { role: say('name.role.custodian', `custodian of key ${site}`, { site }), knownClientIds: options.knownClientIds });
       if (problem) {
         m.error(path, problem);
         approversOk = false;
@@ -425,24 +475,32 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   if (options.requireKeyCustodians) {
     for (const site of SITE_IDS) {
       if (approvers[site].length === 0 && !m.errors[fieldPaths.approvers(site)]) {
-        m.error(fieldPaths.approvers(site), `Name at least one custodian for key ${site}: the approval policy requires separate custodians for each key.`);
+        m.error(fieldPaths.approvers(site), say('spec.custodians.missing', `Name at least one custodian for key ${site}: the approval policy requires separate custodians for each key.`, { site }));
         approversOk = false;
       }
     }
     if (overlap.length > 0) {
       m.error(
         fieldPaths.approvers('B'),
-        `${overlap.join(', ')} ${overlap.length === 1 ? 'is a custodian' : 'are custodians'} of both keys. The approval policy requires separation of duties: nobody may approve changes to both key A and key B.`,
+        say(
+          'spec.custodians.bothRequired',
+          `${overlap.join(', ')} ${overlap.length === 1 ? 'is a custodian' : 'are custodians'} of both keys. The approval policy requires separation of duties: nobody may approve changes to both key A and key B.`,
+          { people: overlap.join(', '), count: overlap.length },
+        ),
       );
       approversOk = false;
     }
   } else if (overlap.length > 0) {
     m.warn(
       fieldPaths.approvers('B'),
-      `${overlap.join(', ')} ${overlap.length === 1 ? 'is a custodian' : 'are custodians'} of both keys. Microsoft recommends that different people administer each key, so no one person can act on both.`,
+      say(
+        'spec.custodians.both',
+        `${overlap.join(', ')} ${overlap.length === 1 ? 'is a custodian' : 'are custodians'} of both keys. Microsoft recommends that different people administer each key, so no one person can act on both.`,
+        { people: overlap.join(', '), count: overlap.length },
+      ),
     );
   } else if (approvers.A.length === 0 && approvers.B.length === 0 && approversOk) {
-    m.warn(fieldPaths.approvers('A'), 'No key custodians are named. Microsoft recommends that different people administer key A and key B; name them here so approvals can enforce it.');
+    m.warn(fieldPaths.approvers('A'), say('spec.custodians.none', 'No key custodians are named. Microsoft recommends that different people administer key A and key B; name them here so approvals can enforce it.'));
   }
 
   // --- assemble -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  *
  * Source: customer-key-facts.md §0.5, §1.3, §1.8, §2 ([S2], [S4], [S7], [S9]–[S11]).
  */
+import { say, type Message } from '../core';
 
 /**
  * A Customer Key workload, i.e. a DEP type.
@@ -121,6 +122,19 @@ export const WORKLOAD_INFO: Readonly<Record<Workload, WorkloadInfo>> = {
     adminRole: 'SharePoint Administrator',
   },
 };
+
+/** A workload's name in the reader's language (the catalogue's `workload.<id>.name`). */
+export function workloadName(workload: Workload): Message {
+  const name = WORKLOAD_INFO[workload].displayName;
+  switch (workload) {
+    case 'multiWorkload':
+      return say('workload.multiWorkload.name', name);
+    case 'exchange':
+      return say('workload.exchange.name', name);
+    case 'sharePoint':
+      return say('workload.sharePoint.name', name);
+  }
+}
 
 /** The service principal that must reach the keys of a workload. */
 export function servicePrincipalFor(workload: Workload): M365ServicePrincipal {

@@ -1,3 +1,4 @@
+import type { Text } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { ApprovalRequest, RequestStatus } from '../approvals/approvalTypes';
 import type { SignatureCheck } from '../approvals/approvalSignatures';
@@ -28,8 +29,8 @@ export interface ExecutionApprovals {
   /** Closes a request whose approval does not verify as failed (audited; the cards say why). */
   refuseExecution(requestId: string, check: Extract<SignatureCheck, { ok: false }>): Promise<unknown>;
   /** `halted`: the run stopped and waits for a Retry (the cards say so instead of "Running"). */
-  reportExecutionProgress(requestId: string, progress: string, options?: { halted?: boolean }): Promise<unknown>;
-  finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: string): Promise<unknown>;
+  reportExecutionProgress(requestId: string, progress: Text, options?: { halted?: boolean }): Promise<unknown>;
+  finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: Text): Promise<unknown>;
 }
 
 /** Finds the plan an approval request was made for (the journey stored it; its hash must match). */

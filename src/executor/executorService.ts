@@ -1,4 +1,4 @@
-import { appError, isAppError, newId, silentLogger, toAppError, type AppError, type Clock, type Logger } from '../core';
+import { appError, isAppError, newId, say, sentences, silentLogger, toAppError, type AppError, type Clock, type Logger, type Text } from '../core';
 import type { AuditActor } from '../audit/auditRecord';
 import type { AzureReader } from '../azure/ports';
 import type { ApprovalRequest } from '../approvals/approvalTypes';
@@ -33,7 +33,7 @@ export interface ExecutorActor {
   tenantId?: string;
 }
 
-export type ActionOutcome = { ok: true; run: Run; message: string } | { ok: false; error: AppError; run?: Run };
+export type ActionOutcome = { ok: true; run: Run; message: Text } | { ok: false; error: AppError; run?: Run };
 
 /**
  * The executor as the rest of Keyward sees it:
@@ -228,7 +228,7 @@ export class ExecutorService {
     }
     await this.deps.observer?.runChanged(next);
     this.kick(run.id);
-    return { ok: true, run: next, message: `Retrying from step ${firstOpenIndex(next) + 1} (attempt ${next.attempt}). Everything already done stays as it is.` };
+    return { ok: true, run: next, message: say('run.retry.started', `Retrying from step ${firstOpenIndex(next) + 1} (attempt ${next.attempt}). Everything already done stays as it is.`, { step: firstOpenIndex(next) + 1, attempt: next.attempt }) };
   }
 
   /**
@@ -277,7 +277,10 @@ export class ExecutorService {
     const current = (await this.deps.store.get(run.id)) ?? run;
     await this.deps.observer?.runChanged(current);
     if (missing.length === 0 && current.status === 'waitingForInput') this.kick(run.id);
-    return { ok: true, run: current, message: `Thank you, ${officer.displayName}: your certificate (SHA-256 thumbprint ${parsed.thumbprint}) is recorded.${missing.length > 0 ? ` Still waiting for ${missing.map((o) => o.displayName).join(', ')}.` : ' All officers are in; Keyward activates the HSM now.'}` };
+    return { ok: true, run: current, message: sentences(
+        say('run.certificate.recorded', `Thank you, ${officer.displayName}: your certificate (SHA-256 thumbprint ${parsed.thumbprint}) is recorded.`, { name: officer.displayName, thumbprint: parsed.thumbprint }),
+        missing.length > 0 ? say('run.certificate.waiting', `Still waiting for ${missing.map((o) => o.displayName).join(', ')}.`, { names: missing.map((o) => o.displayName).join(', ') }) : say('run.certificate.allIn', 'All officers are in; Keyward activates the HSM now.'),
+      ) };
   }
 
   // ------------------------------------------------------------------------------ queries

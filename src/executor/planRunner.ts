@@ -1,4 +1,4 @@
-import { appError, silentLogger, toAppError, type AppError, type Clock, type Logger } from '../core';
+import { appError, say, silentLogger, textOf, toAppError, type AppError, type Clock, type Logger, type Message, type Text } from '../core';
 import { SYSTEM_ACTOR, type AuditOutcome } from '../audit/auditRecord';
 import { withCorrelation } from '../azure/correlation';
 import { planHash, type PlanStep } from '../customerKey';
@@ -205,8 +205,8 @@ class Drive {
         const check = await handler.check(planned, context);
         this.interruptIfNeeded();
         if (check.state === 'done') {
-          await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: check.note, output: check.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.skipped', detail: { note: check.note, output: check.output } }]);
-          await this.auditStep(planned, handler, 'execution.step.skipped', 'info', { note: check.note });
+          await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: check.note, output: check.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.skipped', detail: { note: textOf(check.note), output: check.output } }]);
+          await this.auditStep(planned, handler, 'execution.step.skipped', 'info', { note: textOf(check.note) });
           await this.changed();
           return 'done';
         }
@@ -214,12 +214,12 @@ class Drive {
           await this.commit(
             (run) => ({ ...run, status: 'waitingForInput', waitingFor: check.waitingFor, steps: replaceStep(run.steps, planned.index, (s) => ({ ...s, status: 'waiting', note: check.waitingFor })) }),
             [
-              { stepIndex: planned.index, phase: 'step.waiting', detail: { waitingFor: check.waitingFor } },
+              { stepIndex: planned.index, phase: 'step.waiting', detail: { waitingFor: textOf(check.waitingFor) } },
               { stepIndex: null, phase: 'run.waiting', detail: { stepId: planned.id } },
             ],
           );
-          await this.auditStep(planned, handler, 'execution.step.waiting', 'info', { waitingFor: check.waitingFor });
-          await this.report(`Waiting at step ${planned.index + 1} of ${this.run.steps.length}: ${check.waitingFor}`);
+          await this.auditStep(planned, handler, 'execution.step.waiting', 'info', { waitingFor: textOf(check.waitingFor) });
+          await this.report(say('run.progress.waiting', `Waiting at step ${planned.index + 1} of ${this.run.steps.length}: ${textOf(check.waitingFor)}`, { n: planned.index + 1, total: this.run.steps.length, what: check.waitingFor }));
           await this.changed();
           return 'waiting';
         }
@@ -232,8 +232,8 @@ class Drive {
         await this.commitStep(planned.index, (s) => ({ ...s, output }), [{ stepIndex: planned.index, phase: 'step.applied', detail: { output } }]);
         const verified = await handler.verify(planned, context, output);
         this.interruptIfNeeded();
-        await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: verified.note, output: verified.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.verified', detail: { note: verified.note } }]);
-        await this.auditStep(planned, handler, 'execution.step.succeeded', 'success', { note: verified.note, attempts: this.run.steps[planned.index]?.attempts ?? attempt });
+        await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: verified.note, output: verified.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.verified', detail: { note: textOf(verified.note) } }]);
+        await this.auditStep(planned, handler, 'execution.step.succeeded', 'success', { note: textOf(verified.note), attempts: this.run.steps[planned.index]?.attempts ?? attempt });
         await this.changed();
         return 'done';
       } catch (raw) {
@@ -248,7 +248,9 @@ class Drive {
           ]);
           this.logger.info({ step: planned.id, attempt, delayMs, code: error.code, status: error.details.status }, 'step failed for now; retrying');
           noteRetry(planned, error, attempt, delayMs);
-          await this.progress(planned, `Step ${planned.index + 1} of ${this.run.steps.length}: ${retryReason(error)}; trying again in ${seconds(delayMs)} (attempt ${attempt + 1} of ${maxAttempts}).`, true);
+          const reason = retryReason(error);
+          const wait = seconds(delayMs);
+          await this.progress(planned, say('run.progress.retry', `Step ${planned.index + 1} of ${this.run.steps.length}: ${reason.text}; trying again in ${wait.text} (attempt ${attempt + 1} of ${maxAttempts}).`, { n: planned.index + 1, total: this.run.steps.length, reason, wait, attempt: attempt + 1, max: maxAttempts }), true);
           await this.sleep(delayMs);
           continue;
         }
@@ -272,8 +274,9 @@ class Drive {
       // The run has stopped already; nothing more will act. Say so loudly.
       this.logger.error({ step: planned.id, code: toAppError(auditError).code }, 'could not audit a step failure');
     }
-    const until = this.run.retryUntil ? ` Retry is possible until ${this.run.retryUntil.slice(0, 16).replace('T', ' ')} UTC.` : '';
-    await this.report(`Stopped at step ${planned.index + 1} of ${this.run.steps.length} (${error.code}): ${error.message}${until}`, { halted: true });
+    const stopped = say('run.progress.stopped', `Stopped at step ${planned.index + 1} of ${this.run.steps.length} (${error.code}): ${error.message}`, { n: planned.index + 1, total: this.run.steps.length, code: error.code, error: error.said ?? error.message });
+    const until = this.run.retryUntil ? say('run.progress.retryUntil', `Retry is possible until ${this.run.retryUntil.slice(0, 16).replace('T', ' ')} UTC.`, { until: { dateTime: this.run.retryUntil } }) : undefined;
+    await this.report(until ? say('run.progress.stoppedUntil', `${stopped.text} ${until.text}`, { stopped, until }) : stopped, { halted: true });
     await this.changed();
     this.logger.warn({ step: planned.id, code: error.code, status: error.details.status }, 'run stopped');
     return 'stopped';
@@ -386,24 +389,25 @@ class Drive {
   }
 
   /** Intermediate progress (LRO polls, retries): journaled and shown, at most once per interval. */
-  private async progress(planned: PlanStep, text: string, force: boolean, detail: Record<string, unknown> = {}): Promise<void> {
+  private async progress(planned: PlanStep, text: Text, force: boolean, detail: Record<string, unknown> = {}): Promise<void> {
     const now = this.deps.clock.now().getTime();
     const key = `${this.run.id}:${planned.index}`;
     const last = this.runner.internals.lastProgressAt.get(key);
     if (!force && last !== undefined && now - last < this.deps.settings.progressIntervalMs) return;
     this.runner.internals.lastProgressAt.set(key, now);
-    await this.commitStep(planned.index, (s) => ({ ...s, note: text }), [{ stepIndex: planned.index, phase: 'step.progress', detail: { text, ...detail } }]);
-    await this.report(`${text}  ${progressBar(doneCount(this.run), this.run.steps.length)}`);
+    await this.commitStep(planned.index, (s) => ({ ...s, note: text }), [{ stepIndex: planned.index, phase: 'step.progress', detail: { text: textOf(text), ...detail } }]);
+    const bar = progressBar(doneCount(this.run), this.run.steps.length);
+    await this.report(say('run.progress.withBar', `${textOf(text)}  ${bar}`, { text, bar }));
     await this.changed();
   }
 
   /** The one-line progress on the approval card (its notifier updates every copy in place). */
-  private async announce(text: string): Promise<void> {
+  private async announce(text: Text): Promise<void> {
     await this.report(text);
     await this.changed();
   }
 
-  private async report(text: string, options: { halted?: boolean } = {}): Promise<void> {
+  private async report(text: Text, options: { halted?: boolean } = {}): Promise<void> {
     try {
       await this.deps.approvals.reportExecutionProgress(this.run.requestId, text, options);
     } catch (error) {
@@ -489,7 +493,7 @@ export function runError(error: AppError, stepId: string | undefined, transient:
     requiredRole: typeof d.requiredRole === 'string' ? d.requiredRole : undefined,
   };
   const hasAzure = Object.values(azure).some((value) => value !== undefined);
-  return { code: error.code, message: error.message, transient, ...(stepId ? { stepId } : {}), ...(hasAzure ? { azure: JSON.parse(JSON.stringify(azure)) as RunError['azure'] } : {}) };
+  return { code: error.code, message: error.message, ...(error.said ? { said: error.said } : {}), transient, ...(stepId ? { stepId } : {}), ...(hasAzure ? { azure: JSON.parse(JSON.stringify(azure)) as RunError['azure'] } : {}) };
 }
 
 /** The error's facts for the journal and audit: codes and status, never a body or a token. */
@@ -500,32 +504,34 @@ function errorFacts(error: AppError): Record<string, unknown> {
   ) as Record<string, unknown>;
 }
 
-function retryReason(error: AppError): string {
+function retryReason(error: AppError): Message {
   switch (error.code) {
     case 'AzureThrottled':
-      return 'Azure is throttling requests';
+      return say('run.retry.throttled', 'Azure is throttling requests');
     case 'AzureTransient':
       return typeof error.details.innerCode === 'string' && error.details.innerCode.startsWith('ObjectIsBeing')
-        ? 'Azure is still finishing a soft delete or recover of that key'
-        : 'Azure answered with a temporary error';
+        ? say('run.retry.softDeleteBusy', 'Azure is still finishing a soft delete or recover of that key')
+        : say('run.retry.transient', 'Azure answered with a temporary error');
     case 'ProviderCollectionError':
-      return 'Azure failed to list deleted Managed HSMs (a known transient fault)';
+      return say('run.retry.providerCollection', 'Azure failed to list deleted Managed HSMs (a known transient fault)');
     case 'AzureForbidden':
-      return 'Azure has not applied Keyward\'s new role yet (role assignments take a while to propagate)';
+      return say('run.retry.propagation', "Azure has not applied Keyward's new role yet (role assignments take a while to propagate)");
     default:
-      return `a temporary failure (${error.code})`;
+      return say('run.retry.other', `a temporary failure (${error.code})`, { code: error.code });
   }
 }
 
-function seconds(ms: number): string {
-  return ms < 1000 ? 'under a second' : `${Math.round(ms / 1000)} s`;
+function seconds(ms: number): Message {
+  return ms < 1000 ? say('run.seconds.under', 'under a second') : say('run.seconds', `${Math.round(ms / 1000)} s`, { seconds: Math.round(ms / 1000) });
 }
 
-function successDetail(run: Run): string {
+function successDetail(run: Run): Message {
   const keys = run.steps
     .filter((s) => s.kind === 'ensureKey' && typeof s.output?.versionlessUri === 'string')
     .map((s) => String(s.output?.versionlessUri));
-  return `All ${run.steps.length} steps done and verified.${keys.length > 0 ? ` Keys: ${keys.join(', ')}` : ''}`;
+  return keys.length > 0
+    ? say('run.detail.successKeys', `All ${run.steps.length} steps done and verified. Keys: ${keys.join(', ')}`, { count: run.steps.length, keys: keys.join(', ') })
+    : say('run.detail.success', `All ${run.steps.length} steps done and verified.`, { count: run.steps.length });
 }
 
 function defaultHeartbeat(beat: () => void, everyMs: number): () => void {

@@ -1,3 +1,4 @@
+import { say, textOf, type Message, type Text } from '../core';
 import type { Run, StepState } from './runTypes';
 
 const BAR_WIDTH = 10;
@@ -18,7 +19,8 @@ export function currentStep(run: Pick<Run, 'steps'>): StepState | undefined {
 }
 
 /** "Step 7 of 21: Creating vault kv-a  ▓▓▓░░░░░░░" */
-export function progressLine(run: Pick<Run, 'steps'>, index: number, what: string): string {
+export function progressLine(run: Pick<Run, 'steps'>, index: number, what: Text): Message {
   const total = run.steps.length;
-  return `Step ${index + 1} of ${total}: ${what}  ${progressBar(doneCount(run), total)}`;
+  const bar = progressBar(doneCount(run), total);
+  return say('run.progress.line', `Step ${index + 1} of ${total}: ${textOf(what)}  ${bar}`, { n: index + 1, total, what, bar });
 }

@@ -3,7 +3,7 @@
  * state, and the append-only journal of step attempts. Plain JSON (times are ISO strings) so a run
  * is stored, audited and rendered without conversion.
  */
-import type { ErrorCode } from '../core';
+import type { ErrorCode, Message, Text } from '../core';
 import type { Plan, PlanStepKind } from '../customerKey';
 
 /**
@@ -28,6 +28,8 @@ export type StepOutput = { readonly [key: string]: JsonValue };
 export interface RunError {
   code: ErrorCode;
   message: string;
+  /** The sentence for people when Keyward wrote it as a message (`message` is its English). */
+  said?: Message;
   /** Azure (or the network) failed in a way that goes away by itself; automatic retries ran out. */
   transient: boolean;
   stepId?: string;
@@ -50,7 +52,7 @@ export interface StepState {
   /** Apply attempts so far (a check that finds the work done counts none). */
   attempts: number;
   /** One line for people: "Created vault kv-a", "Reused key version 1f2e…". */
-  note?: string;
+  note?: Text;
   output?: StepOutput;
   error?: RunError;
   startedAt?: string;
@@ -75,7 +77,7 @@ export interface Run {
   retryUntil?: string;
   lastError?: RunError;
   /** What the run waits for, in one sentence (waitingForInput). */
-  waitingFor?: string;
+  waitingFor?: Text;
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;

@@ -1,4 +1,4 @@
-import type { Clock } from '../core';
+import type { Clock, Text } from '../core';
 import type { PlanStep, PlanStepKind } from '../customerKey';
 import type { ContainerLocator } from './containerLocator';
 import type { ExecutorAzure, SecurityDomainStoredNotice } from './executorPorts';
@@ -15,9 +15,9 @@ import type { SecurityDomainVault } from './securityDomainVault';
  * - waiting: it cannot go on until people hand something in (officer certificates).
  */
 export type CheckResult =
-  | { state: 'done'; output: StepOutput; note: string }
+  | { state: 'done'; output: StepOutput; note: Text }
   | { state: 'todo'; resume?: StepOutput }
-  | { state: 'waiting'; waitingFor: string };
+  | { state: 'waiting'; waitingFor: Text };
 
 /** The runner's services for one step attempt. */
 export interface StepContext {
@@ -37,7 +37,7 @@ export interface StepContext {
   readonly readiness: ReadinessService;
   sleep(ms: number): Promise<void>;
   /** A progress line for people (cards) and the journal; throttled by the runner. */
-  progress(text: string, detail?: Record<string, unknown>): Promise<void>;
+  progress(text: Text, detail?: Record<string, unknown>): Promise<void>;
   /** Appends an audit event for something the step did (fail closed: throws AuditWriteFailed). */
   audit(action: string, target: string, details: Record<string, unknown>, outcome?: 'success' | 'info'): Promise<void>;
   securityDomainStored(notice: Omit<SecurityDomainStoredNotice, 'run'>): Promise<void>;
@@ -52,14 +52,14 @@ export interface StepContext {
 export interface StepHandler<S extends PlanStep = PlanStep> {
   readonly kind: S['kind'];
   /** Present tense, for progress lines: "Creating vault kv-a". */
-  describe(step: S): string;
+  describe(step: S): Text;
   /** The resource acted on, for audit records. */
   target(step: S): string;
   /** A 403 may be role propagation right after Keyward granted itself access: retry it. */
   forbiddenMayBePropagation?(step: S, run: Run): boolean;
   check(step: S, context: StepContext): Promise<CheckResult>;
   apply(step: S, context: StepContext, resume: StepOutput | undefined): Promise<StepOutput>;
-  verify(step: S, context: StepContext, output: StepOutput): Promise<{ output: StepOutput; note: string }>;
+  verify(step: S, context: StepContext, output: StepOutput): Promise<{ output: StepOutput; note: Text }>;
 }
 
 export type StepHandlers = { readonly [K in PlanStepKind]: StepHandler<Extract<PlanStep, { kind: K }>> };

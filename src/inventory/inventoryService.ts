@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appError, type Clock } from '../core';
+import { appError, textOf, type Clock } from '../core';
 import {
   describeDep,
   parseKeyIdentifier,
@@ -387,7 +387,7 @@ export class InventoryService {
         ...(input.keyUris && input.keyUris.length > 0 ? { keyUris: input.keyUris.map(versionless) } : {}),
         ...(input.tenantAssigned !== undefined && dep.scope === 'multiWorkload' ? { assignment: { kind: 'tenant' as const, assigned: input.tenantAssigned } } : {}),
         evidence: input.evidence,
-        history: [...dep.history, { at: now, state: input.state, note: input.evidence.summary }].slice(-30),
+        history: [...dep.history, { at: now, state: input.state, note: textOf(input.evidence.summary) }].slice(-30),
         updatedAt: now,
       };
       if (input.state !== 'Registering' && input.state !== 'Rolling') delete next.percentComplete;

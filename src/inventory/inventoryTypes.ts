@@ -12,6 +12,7 @@
  *   workload (`<requestId>:<workload>`) or, for adopted keys, a hash of the two identifiers;
  * - a DEP is `<scope>:<policy name lower>` or `sharePoint:<admin URL lower>`.
  */
+import type { Text } from '../core';
 import type { ChecklistLine, DepRef, DepScope, KeyContainerKind, KeyRef, KeySize, SiteId, Workload } from '../customerKey';
 
 export type ContainerStatus = 'active' | 'softDeleted' | 'purged';
@@ -81,8 +82,8 @@ export interface DepEvidence {
   /** SHA-256 of the pasted text (the text itself is not kept). */
   sha256: string;
   /** What it showed, in one line. */
-  summary: string;
-  problems: string[];
+  summary: Text;
+  problems: Text[];
 }
 
 export interface InventoryDep {
@@ -131,8 +132,8 @@ export interface HealthRecord {
   checkedAt: string;
   ready: boolean;
   counts: { pass: number; warn: number; fail: number; unknown: number };
-  /** Red and unknown lines, as shown. */
-  problems: Array<Pick<ChecklistLine, 'id' | 'status' | 'title' | 'detail'> & { fix?: string }>;
+  /** Red and unknown lines, as shown (records stored before Keyward spoke in messages hold English strings). */
+  problems: Array<Pick<ChecklistLine, 'id' | 'status'> & { title: Text; detail: Text; fix?: Text }>;
 }
 
 /** A key pair as operators see it. */

@@ -4,7 +4,7 @@
  * it, cards that carry `journeyId` + `v` so a stale or foreign click changes nothing, and
  * audit-first saves (if the audit record cannot be written, the journey does not move).
  */
-import { appError, newId, withoutTransaction, type Atomic, type Clock } from '../core';
+import { appError, newId, say, withoutTransaction, type Atomic, type Clock, type Message, type Text } from '../core';
 import { SYSTEM_ACTOR, type AuditEventInput } from '../audit/auditRecord';
 import type { JourneyOwner } from '../journeys/setupJourney';
 
@@ -35,11 +35,11 @@ export interface OpsJourneyBase {
   origin: Record<string, unknown>;
   status: OpsJourneyStatus;
   stage: string;
-  /** Messages for the current card, by input id. */
-  errors: Record<string, string>;
-  warnings: Record<string, string>;
+  /** Messages for the current card, by input id (plain English in rows stored before messages). */
+  errors: Record<string, Text>;
+  warnings: Record<string, Text>;
   /** A one-off sentence at the top of the next card. */
-  notice?: string;
+  notice?: Text;
   requestId?: string;
   planHash?: string;
   /** The message that shows the journey's card in the owner's conversation, when known. */
@@ -102,7 +102,10 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
 
   async get(id: string): Promise<J> {
     const journey = await this.deps.store.get(id);
-    if (!journey) throw appError('NotFound', `There is no ${this.deps.label} ${id}. Type "status" to see yours, or "${this.deps.command}" to start one.`);
+    if (!journey) {
+      const kind = this.deps.command;
+      throw appError('NotFound', say('opsJourney.notFound', `There is no ${this.deps.label} ${id}. Type "status" to see yours, or "${kind}" to start one.`, { kind, id, command: kind }));
+    }
     return journey;
   }
 
@@ -146,7 +149,13 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
     const journey = await this.get(address.journeyId);
     if (journey.owner.aadObjectId !== actor.aadObjectId.toLowerCase()) {
       await this.audit(journey, actor, `${journey.kind}.foreign_click`, 'denied', {});
-      throw appError('NotYourJourney', `This ${this.deps.label} belongs to ${journey.owner.name ?? 'someone else'}. Type "${this.deps.command}" to start your own.`);
+      const kind = this.deps.command;
+      throw appError(
+        'NotYourJourney',
+        journey.owner.name
+          ? say('opsJourney.foreign', `This ${this.deps.label} belongs to ${journey.owner.name}. Type "${kind}" to start your own.`, { kind, owner: journey.owner.name, command: kind })
+          : say('opsJourney.foreignUnnamed', `This ${this.deps.label} belongs to someone else. Type "${kind}" to start your own.`, { kind, command: kind }),
+      );
     }
     const allowed: readonly OpsJourneyStatus[] = options.allowStatuses ?? ['open'];
     if (!allowed.includes(journey.status)) {
@@ -159,7 +168,7 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
 
   /** The current journey, marked so the card says it replaced an outdated one; nothing is stored. */
   staleCopy(journey: J): J {
-    return { ...journey, notice: 'That card was out of date, so nothing was changed. This is the current state; continue from here.' };
+    return { ...journey, notice: say('journey.notice.staleCard', 'That card was out of date, so nothing was changed. This is the current state; continue from here.') };
   }
 
   /** Audit first, then compare-and-set; on a lost race the current journey comes back as stale. */
@@ -213,18 +222,19 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
 }
 
 export function requireActor(actor: ActorLike): void {
-  if (!actor.aadObjectId) throw appError('NotYourJourney', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.');
+  if (!actor.aadObjectId) throw appError('NotYourJourney', say('journey.whoAreYou', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.'));
 }
 
-function closedMessage(journey: OpsJourneyBase, label: string, command: string): string {
+function closedMessage(journey: OpsJourneyBase, label: string, command: string): Message {
+  const values = { kind: command, command };
   switch (journey.status) {
     case 'waiting':
-      return `This ${label} is waiting (${journey.stage}); its latest card shows where it stands.`;
+      return say('opsJourney.closed.waiting', `This ${label} is waiting (${journey.stage}); its latest card shows where it stands.`, { ...values, stage: journey.stage });
     case 'done':
-      return `This ${label} is finished. Type "${command}" to start another one.`;
+      return say('opsJourney.closed.done', `This ${label} is finished. Type "${command}" to start another one.`, values);
     case 'cancelled':
-      return `This ${label} was cancelled. Type "${command}" to start a new one.`;
+      return say('opsJourney.closed.cancelled', `This ${label} was cancelled. Type "${command}" to start a new one.`, values);
     default:
-      return `This ${label} is closed. Type "${command}" to start a new one.`;
+      return say('opsJourney.closed.other', `This ${label} is closed. Type "${command}" to start a new one.`, values);
   }
 }

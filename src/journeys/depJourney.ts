@@ -1,3 +1,4 @@
+import type { Text } from '../core';
 import type { ChecklistLine, DepScope, DepScript, KeyRef, OnboardingRecord, Plan } from '../customerKey';
 import type { DownloadOffer } from '../inventory/inventoryPorts';
 import type { OpsJourneyBase } from '../inventory/opsJourney';
@@ -24,7 +25,7 @@ export interface MandatoryRetentionCheck {
   subscriptionId: string;
   /** `Registered`, `Registering`, `Pending`, `NotRegistered`…, or undefined when it could not be read. */
   state?: string;
-  error?: string;
+  error?: Text;
   /** When Keyward first saw it Registering/Pending (kept across re-checks). */
   pendingSince?: string;
   checkedAt: string;
@@ -76,7 +77,7 @@ export interface DepJourney extends OpsJourneyBase {
   /** Inventory ids of the DEP(s) this journey created (SharePoint: one per geo). */
   depIds?: string[];
   /** What the last pasted output showed, per DEP id. */
-  recorded?: Array<{ depId: string; state: string; summary: string; problems: string[] }>;
+  recorded?: Array<{ depId: string; state: string; summary: Text; problems: Text[] }>;
   /** Keyward-run (app-only) policies: the approvable plan. */
   plan?: Plan;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appError, sha256Hex, toAppError, type Clock, type Logger, type Atomic } from '../core';
+import { appError, say, sentences, sha256Hex, textOf, toAppError, type Atomic, type Clock, type Logger, type Message, type Text } from '../core';
 import type { AzureReader } from '../azure/ports';
 import type { SubmitRequest } from '../approvals/submitRequest';
 import {
@@ -17,13 +17,14 @@ import {
   parseM365DataAtRestEncryptionPolicyAssignment,
   parseSpoDataEncryptionPolicy,
   planHash,
+  planText,
   servicePrincipalFor,
   splitList,
   validateDepRequest,
   validateResourceGroupName,
   validateSubscriptionId,
   versionlessKeyUri,
-  WORKLOAD_INFO,
+  workloadName,
   type DepRef,
   type DepRequest,
   type DepScope,
@@ -39,7 +40,7 @@ import { currentVersion, type InventoryDep } from '../inventory/inventoryTypes';
 import { OpsJourneyKit, type JourneyAddress, type OpsJourneyStore } from '../inventory/opsJourney';
 import type { DepDraft, DepJourney, DepOnboarding, DepStage, MandatoryRetentionCheck } from './depJourney';
 import type { JourneyOwner } from './setupJourney';
-import { planSummaryLines } from './setupJourneyService';
+import { planSummaryLines, planSummaryMessages } from './setupJourneyService';
 
 export interface DepJourneyDeps {
   /** The store's unit of work: each audit record commits with the journey change it records (unit tests over fakes may leave it out). */
@@ -132,7 +133,7 @@ export class DepJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'scope') return this.kit.staleCopy(journey);
     const form = scopeForm.safeParse(payload);
-    if (!form.success) return await this.kit.save(journey, { errors: { scope: 'The card data was not valid; type the values again.' } }, actor, 'dep.scope.refused', 'denied', {});
+    if (!form.success) return await this.kit.save(journey, { errors: { scope: say('dep.form.invalidCard', 'The card data was not valid; type the values again.') } }, actor, 'dep.scope.refused', 'denied', {});
     const f = form.data;
     const draft: DepDraft = {
       ...journey.draft,
@@ -142,11 +143,11 @@ export class DepJourneyService {
       keyA: keyInput.parse({ uri: f['keyA.uri'], subscriptionId: f['keyA.subscriptionId'], resourceGroup: f['keyA.resourceGroup'] }),
       keyB: keyInput.parse({ uri: f['keyB.uri'], subscriptionId: f['keyB.subscriptionId'], resourceGroup: f['keyB.resourceGroup'] }),
     };
-    const errors: Record<string, string> = {};
+    const errors: Record<string, Message> = {};
     const scope = draft.scope && isWorkload(draft.scope) ? draft.scope : undefined;
-    if (!scope) errors.scope = 'Choose the policy: multi-workload (tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.';
+    if (!scope) errors.scope = say('dep.scope.choose', 'Choose the policy: multi-workload (tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.');
     const source = draft.source === 'uri' ? 'uri' : draft.source === 'inventory' ? 'inventory' : undefined;
-    if (!source) errors.source = 'Choose where the keys come from: a key pair Keyward created, or existing keys by URI.';
+    if (!source) errors.source = say('dep.scope.source', 'Choose where the keys come from: a key pair Keyward created, or existing keys by URI.');
     if (Object.keys(errors).length > 0 || !scope || !source) return await this.kit.save(journey, { draft, errors }, actor, 'dep.scope.invalid', 'denied', { fields: Object.keys(errors) });
 
     let keys: KeyRef[];
@@ -155,9 +156,16 @@ export class DepJourneyService {
     let containerFacts: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> = [];
     if (source === 'inventory') {
       const pair = draft.pairId ? await this.deps.inventory.pair(draft.pairId) : undefined;
-      if (!pair) return await this.kit.save(journey, { draft, errors: { pairId: 'Choose one of the key pairs listed (Keyward knows only pairs whose setup finished).' } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
+      if (!pair) return await this.kit.save(journey, { draft, errors: { pairId: say('dep.scope.pair', 'Choose one of the key pairs listed (Keyward knows only pairs whose setup finished).') } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
       if (pair.workload !== scope) {
-        return await this.kit.save(journey, { draft, errors: { pairId: `That pair serves ${WORKLOAD_INFO[pair.workload].displayName}; a ${WORKLOAD_INFO[scope].displayName} policy needs that workload's own keys (each workload's keys are granted to its own service principal only).` } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
+        const serves = workloadName(pair.workload);
+        const wanted = workloadName(scope);
+        const error = say(
+          'dep.scope.otherWorkload',
+          `That pair serves ${serves.text}; a ${wanted.text} policy needs that workload's own keys (each workload's keys are granted to its own service principal only).`,
+          { serves, wanted },
+        );
+        return await this.kit.save(journey, { draft, errors: { pairId: error } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
       }
       keys = [pair.A.ref, pair.B.ref];
       versions = [currentVersion(pair.A) ?? null, currentVersion(pair.B) ?? null];
@@ -174,7 +182,16 @@ export class DepJourneyService {
     if (verification.blocking > 0) {
       return await this.kit.save(
         journey,
-        { draft, keys, versions, verification, scope, errors: { keys: `${verification.blocking} check${verification.blocking === 1 ? '' : 's'} failed for these keys. Fix each red line below (or choose other keys), then press Next again.` } },
+        {
+          draft,
+          keys,
+          versions,
+          verification,
+          scope,
+          errors: {
+            keys: say('dep.keys.failed', `${verification.blocking} check${verification.blocking === 1 ? '' : 's'} failed for these keys. Fix each red line below (or choose other keys), then press Next again.`, { count: verification.blocking }),
+          },
+        },
         actor,
         'dep.keys.refused',
         'denied',
@@ -185,9 +202,15 @@ export class DepJourneyService {
       const pair = await this.deps.inventory.adoptPair({ refs: [keys[0]!, keys[1]!], versions: [versions[0] ?? undefined, versions[1] ?? undefined], containers: containerFacts });
       pairId = pair.pairId;
     }
-    const warnings: Record<string, string> = {};
+    const warnings: Record<string, Message> = {};
     const unknown = verification.lines.filter((l) => l.status === 'unknown').length;
-    if (unknown > 0) warnings.keys = `${unknown} check${unknown === 1 ? '' : 's'} could not be made (see the lines marked "Not checked"); Microsoft's onboarding validation at the top of the script checks the keys again.`;
+    if (unknown > 0) {
+      warnings.keys = say(
+        'dep.keys.unchecked',
+        `${unknown} check${unknown === 1 ? '' : 's'} could not be made (see the lines marked "Not checked"); Microsoft's onboarding validation at the top of the script checks the keys again.`,
+        { count: unknown },
+      );
+    }
     // The check before any DEP step: the workload must be onboarded for Customer Key first.
     const record = await this.deps.onboarding.get(this.deps.tenantId, scope);
     if (!onboardingDone(record)) {
@@ -237,7 +260,7 @@ export class DepJourneyService {
           check.error = toAppError(error).message;
         }
       } else {
-        check.error = 'Keyward has no reader for the subscription features here.';
+        check.error = say('dep.onboarding.noReader', 'Keyward has no reader for the subscription features here.');
       }
       if (check.state === 'Registering' || check.state === 'Pending') check.pendingSince = before?.pendingSince ?? now;
       mrp.push(check);
@@ -281,18 +304,20 @@ export class DepJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'onboarding' || !journey.scope) return this.kit.staleCopy(journey);
     const form = onboardingForm.safeParse(payload);
-    if (!form.success) return await this.kit.save(journey, { errors: { onboardingOutput: 'The card data was not valid; paste the output again.' } }, actor, 'dep.onboarding.refused', 'denied', {});
+    if (!form.success) return await this.kit.save(journey, { errors: { onboardingOutput: say('dep.onboarding.invalidCard', 'The card data was not valid; paste the output again.') } }, actor, 'dep.onboarding.refused', 'denied', {});
     const draft: DepDraft = { ...journey.draft, ...definedOnly(form.data) };
     const pasted = draft.onboardingOutput ?? '';
-    if (pasted.trim() === '') return await this.kit.save(journey, { draft, errors: { onboardingOutput: 'Paste the output of the Get-CustomerKeyOnboardingRequest command shown above.' } }, actor, 'dep.onboarding.refused', 'denied', {});
+    if (pasted.trim() === '') return await this.kit.save(journey, { draft, errors: { onboardingOutput: say('dep.onboarding.pasteOutput', 'Paste the output of the Get-CustomerKeyOnboardingRequest command shown above.', { cmdlet: 'Get-CustomerKeyOnboardingRequest' }) } }, actor, 'dep.onboarding.refused', 'denied', {});
     const parsed = parseOnboardingRequests(pasted);
-    if (parsed.value.length === 0) return await this.kit.save(journey, { draft, errors: { onboardingOutput: parsed.problems.join(' ') } }, actor, 'dep.onboarding.unreadable', 'denied', { sha256: sha256Hex(pasted) });
+    if (parsed.value.length === 0) return await this.kit.save(journey, { draft, errors: { onboardingOutput: sentences(parsed.problems[0]!, ...parsed.problems.slice(1)) } }, actor, 'dep.onboarding.unreadable', 'denied', { sha256: sha256Hex(pasted) });
     const seen = onboardingStateFrom(parsed.value, journey.scope, draft.onboardingScenario || undefined);
     const record = await this.recordOnboarding(journey.scope, actor, { state: seen.state, problems: seen.problems, ...(seen.requestId ? { requestId: seen.requestId } : {}) });
     const { onboardingOutput: _kept, ...rest } = draft;
     const onboarding = await this.onboardingView(journey, rest);
     const next = onboardingDone(record) ? { stage: 'details' as const } : {};
-    const errors: Record<string, string> = record.state === 'failed' ? { onboardingOutput: `Microsoft's onboarding service reports a failure: ${record.problems.join('; ')}. Fix it and run the script again.` } : {};
+    const failures = record.problems.map((p) => textOf(p)).join('; ');
+    const errors: Record<string, Message> =
+      record.state === 'failed' ? { onboardingOutput: say('dep.onboarding.failed', `Microsoft's onboarding service reports a failure: ${failures}. Fix it and run the script again.`, { failures }) } : {};
     return await this.kit.save(journey, { draft: rest, onboarding, errors, ...next }, actor, 'dep.onboarding.recorded', record.state === 'failed' ? 'failure' : 'success', {
       workload: journey.scope,
       state: record.state,
@@ -310,7 +335,7 @@ export class DepJourneyService {
     const form = onboardingForm.safeParse(payload);
     const reference = form.success ? (form.data.onboardingReference ?? '').trim() : '';
     if (reference.length < 3 || /[\p{Cc}]/u.test(reference)) {
-      return await this.kit.save(journey, { draft: { ...journey.draft, onboardingReference: reference }, errors: { onboardingReference: "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on." } }, actor, 'dep.onboarding.refused', 'denied', {});
+      return await this.kit.save(journey, { draft: { ...journey.draft, onboardingReference: reference }, errors: { onboardingReference: say('dep.onboarding.referenceMissing', "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on.") } }, actor, 'dep.onboarding.refused', 'denied', {});
     }
     const record = await this.recordOnboarding(journey.scope, actor, { state: 'confirmedByMicrosoft', reference });
     const onboarding = await this.onboardingView(journey, journey.draft);
@@ -318,7 +343,7 @@ export class DepJourneyService {
   }
 
   /** Finds the vault or HSM of each key given by URI through ARM, read-only. */
-  private async locateKeys(draft: DepDraft, scope: DepScope, errors: Record<string, string>): Promise<{ keys: KeyRef[]; versions: Array<string | null>; containers: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> } | undefined> {
+  private async locateKeys(draft: DepDraft, scope: DepScope, errors: Record<string, Message>): Promise<{ keys: KeyRef[]; versions: Array<string | null>; containers: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> } | undefined> {
     const keys: KeyRef[] = [];
     const versions: Array<string | null> = [];
     const containers: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> = [];
@@ -340,7 +365,11 @@ export class DepJourneyService {
             ? await this.deps.reader.getVault(subscriptionId, resourceGroup, key.containerName)
             : await this.deps.reader.getManagedHsm(subscriptionId, resourceGroup, key.containerName);
         if (!found) {
-          errors[`${prefix}.uri`] = `Keyward found no ${key.kind === 'vault' ? 'vault' : 'Managed HSM'} named ${key.containerName} in resource group ${resourceGroup} of subscription ${subscriptionId}. Check the three values (the key's own subscription and resource group).`;
+          errors[`${prefix}.uri`] = say(
+            'dep.keys.containerNotFound',
+            `Keyward found no ${key.kind === 'vault' ? 'vault' : 'Managed HSM'} named ${key.containerName} in resource group ${resourceGroup} of subscription ${subscriptionId}. Check the three values (the key's own subscription and resource group).`,
+            { kind: key.kind, name: key.containerName, resourceGroup, subscriptionId },
+          );
           continue;
         }
         containers.push({ purgeProtectionEnabled: found.purgeProtectionEnabled, softDeleteRetentionDays: found.softDeleteRetentionDays });
@@ -358,13 +387,13 @@ export class DepJourneyService {
         versions.push(key.version ?? null);
       } catch (error) {
         const appErr = toAppError(error);
-        errors[`${prefix}.uri`] = `Keyward could not look this key's ${key.kind === 'vault' ? 'vault' : 'HSM'} up in Azure: ${appErr.message}`;
+        errors[`${prefix}.uri`] = say('dep.keys.lookupFailed', `Keyward could not look this key's ${key.kind === 'vault' ? 'vault' : 'HSM'} up in Azure: ${appErr.message}`, { kind: key.kind, reason: appErr.message });
       }
     }
     if (keys.length === 2) {
       const [a, b] = keys as [KeyRef, KeyRef];
-      if (a.versionlessUri.toLowerCase() === b.versionlessUri.toLowerCase()) errors['keyB.uri'] = 'The two keys of a policy must be different keys (one in each subscription).';
-      else if (a.subscriptionId === b.subscriptionId) errors['keyB.subscriptionId'] = 'The two keys of a policy must be in two different Azure subscriptions.';
+      if (a.versionlessUri.toLowerCase() === b.versionlessUri.toLowerCase()) errors['keyB.uri'] = say('depScript.keys.same', 'The two keys of a policy must be different keys (one in each subscription).');
+      else if (a.subscriptionId === b.subscriptionId) errors['keyB.subscriptionId'] = say('depScript.keys.sameSubscription', 'The two keys of a policy must be in two different Azure subscriptions.');
     }
     return Object.keys(errors).length === 0 && keys.length === 2 ? { keys, versions, containers } : undefined;
   }
@@ -389,7 +418,7 @@ export class DepJourneyService {
       return await this.kit.save(journey, { stage: 'onboarding', onboarding }, actor, 'dep.onboarding.required', 'denied', { workload: journey.scope });
     }
     const form = detailsForm.safeParse(payload);
-    if (!form.success) return await this.kit.save(journey, { errors: { policyName: 'The card data was not valid; type the values again.' } }, actor, 'dep.details.refused', 'denied', {});
+    if (!form.success) return await this.kit.save(journey, { errors: { policyName: say('dep.form.invalidCard', 'The card data was not valid; type the values again.') } }, actor, 'dep.details.refused', 'denied', {});
     const draft: DepDraft = { ...journey.draft, ...definedOnly(form.data) };
     const built = this.requestFrom(journey, draft, 'interactive');
     if ('errors' in built) return await this.kit.save(journey, { draft, errors: built.errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(built.errors) });
@@ -398,7 +427,7 @@ export class DepJourneyService {
       script = buildDepScript(built.request);
     } catch (error) {
       const appErr = toAppError(error);
-      const errors = mapRequestErrors((appErr.details.errors as Record<string, string> | undefined) ?? { keys: appErr.message });
+      const errors = mapRequestErrors((appErr.details.errors as Record<string, Message> | undefined) ?? { keys: appErr.said ?? say('plan.step.scriptTitle', appErr.message, { title: appErr.message }) });
       return await this.kit.save(journey, { draft, errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(errors) });
     }
     const download = await this.deps.downloads.offer({ fileName: script.fileName, content: script.script, ownerObjectId: actor.aadObjectId, purpose: `dep:${journey.id}` });
@@ -417,7 +446,7 @@ export class DepJourneyService {
     }
     return await this.kit.save(journey, { draft, script, download, depIds, stage: 'review', warnings: {} }, actor, 'dep.script.generated', 'success', {
       scope: script.scope,
-      title: script.title,
+      title: script.title.text,
       scriptSha256: script.sha256,
       fileSha256: download.fileSha256,
       downloadExpiresAt: download.expiresAt,
@@ -426,11 +455,11 @@ export class DepJourneyService {
   }
 
   /** The DEP request the cards describe, or the messages for each wrong field. */
-  private requestFrom(journey: DepJourney, draft: DepDraft, connection: 'interactive' | 'managedIdentity'): { request: DepRequest } | { errors: Record<string, string> } {
+  private requestFrom(journey: DepJourney, draft: DepDraft, connection: 'interactive' | 'managedIdentity'): { request: DepRequest } | { errors: Record<string, Message> } {
     const keys = journey.keys ?? [];
     const scope = journey.scope!;
     const [a, b] = keys;
-    if (!a || !b) return { errors: { keys: 'The keys are missing; go back and choose them again.' } };
+    if (!a || !b) return { errors: { keys: say('dep.keys.missing', 'The keys are missing; go back and choose them again.') } };
     const onboarding = { validate: draft.validate !== 'false' };
     const versions = journey.versions ?? [];
     const keyInput = (ref: KeyRef, i: number, versioned: boolean) => ({ uri: versioned && versions[i] ? `${ref.versionlessUri}/${versions[i]}` : ref.versionlessUri, subscriptionId: ref.subscriptionId });
@@ -501,23 +530,24 @@ export class DepJourneyService {
     const evidence: Record<string, string> = {};
     for (const [key, value] of Object.entries(payload)) {
       if (!key.startsWith('evidence.') || typeof value !== 'string') continue;
-      if (value.length > MAX_EVIDENCE) return await this.kit.save(journey, { errors: { [key]: `That is ${value.length} characters; paste only the output of the command shown (at most ${MAX_EVIDENCE}).` } }, actor, 'dep.evidence.refused', 'denied', { field: key });
+      if (value.length > MAX_EVIDENCE) return await this.kit.save(journey, { errors: { [key]: say('dep.evidence.tooLong', `That is ${value.length} characters; paste only the output of the command shown (at most ${MAX_EVIDENCE}).`, { length: String(value.length), max: String(MAX_EVIDENCE) }) } }, actor, 'dep.evidence.refused', 'denied', { field: key });
       evidence[key] = value;
     }
     const draft: DepDraft = { ...journey.draft, evidence };
     const keyUris = journey.keys.map((k) => k.versionlessUri);
-    const errors: Record<string, string> = {};
+    const errors: Record<string, Message> = {};
     const results: NonNullable<DepJourney['recorded']> = [];
     const records: Array<() => Promise<unknown>> = [];
     const by = actor.aadObjectId.toLowerCase();
-    const stamp = (text: string, summary: string, problems: string[]) => ({ at: this.kit.now(), by, sha256: sha256Hex(text), summary, problems });
+    const stamp = (text: string, summary: Message, problems: Message[]) => ({ at: this.kit.now(), by, sha256: sha256Hex(text), summary, problems });
+    const joined = (problems: readonly Message[], otherwise: Message): Message => (problems.length > 0 ? sentences(problems[0]!, ...problems.slice(1)) : otherwise);
 
     if (journey.scope === 'sharePoint') {
       journey.depIds.forEach((id, i) => {
         const field = `evidence.${i}`;
         const pasted = evidence[field] ?? '';
         if (pasted.trim() === '') {
-          errors[field] = 'Paste the output of Get-SPODataEncryptionPolicy | Format-List for this geo.';
+          errors[field] = say('dep.evidence.pasteGeo', 'Paste the output of Get-SPODataEncryptionPolicy | Format-List for this geo.', { command: 'Get-SPODataEncryptionPolicy | Format-List' });
           return;
         }
         const parsed = parseSpoDataEncryptionPolicy(pasted);
@@ -525,19 +555,26 @@ export class DepJourneyService {
         const state = parsed.value.state;
         const keysMatch = spoKeysMatch(parsed.value, keyUris);
         if (!state) {
-          errors[field] = problems.join(' ') || 'Keyward found no state in the output.';
+          errors[field] = joined(problems, say('roll.evidence.noState', 'Keyward found no state in the output.'));
           return;
         }
         if (state === 'Unregistered') {
-          errors[field] = 'The geo shows Unregistered: the registration did not happen. Check the script\'s output for an error (the onboarding validation stops it when the keys fail), fix it, and run it again.';
+          errors[field] = say(
+            'dep.evidence.unregistered',
+            "The geo shows Unregistered: the registration did not happen. Check the script's output for an error (the onboarding validation stops it when the keys fail), fix it, and run it again.",
+          );
           return;
         }
         if (keysMatch === false) {
-          errors[field] = `The output shows other keys than this policy's (${keyUris.join(', ')}). Paste the output for the right geo, or check which keys the geo uses.`;
+          errors[field] = say('dep.evidence.otherKeys', `The output shows other keys than this policy's (${keyUris.join(', ')}). Paste the output for the right geo, or check which keys the geo uses.`, { keys: keyUris.join(', ') });
           return;
         }
-        if (keysMatch === undefined) problems.push('The output does not show both keys, so Keyward could not confirm they are the ones in the script.');
-        const summary = `SharePoint geo ${i + 1}: ${state}${parsed.value.percentComplete !== null ? ` (${parsed.value.percentComplete}%)` : ''}`;
+        if (keysMatch === undefined) problems.push(say('dep.evidence.keysUnseen', 'The output does not show both keys, so Keyward could not confirm they are the ones in the script.'));
+        const percent = parsed.value.percentComplete;
+        const summary =
+          percent !== null
+            ? say('dep.evidence.geoStatePercent', `SharePoint geo ${i + 1}: ${state} (${percent}%)`, { n: i + 1, state, percent })
+            : say('dep.evidence.geoState', `SharePoint geo ${i + 1}: ${state}`, { n: i + 1, state });
         results.push({ depId: id, state, summary, problems });
         records.push(() => this.deps.inventory.recordDepEvidence(id, { state, percentComplete: parsed.value.percentComplete, evidence: stamp(pasted, summary, problems) }));
       });
@@ -547,17 +584,25 @@ export class DepJourneyService {
       const name = dep && dep.dep.scope !== 'sharePoint' ? dep.dep.policyName : journey.draft.policyName ?? '';
       const pasted = evidence['evidence.policy'] ?? '';
       const command = journey.scope === 'multiWorkload' ? 'Get-M365DataAtRestEncryptionPolicy' : 'Get-DataEncryptionPolicy';
-      if (pasted.trim() === '') errors['evidence.policy'] = `Paste the output of ${command} -Identity '${name}' | Format-List.`;
+      const fullCommand = `${command} -Identity '${name}' | Format-List`;
+      if (pasted.trim() === '') errors['evidence.policy'] = say('dep.evidence.pastePolicy', `Paste the output of ${fullCommand}.`, { command: fullCommand });
       else {
         const parsed = journey.scope === 'multiWorkload' ? parseM365DataAtRestEncryptionPolicies(pasted) : parseDataEncryptionPolicies(pasted);
         const policy = parsed.value.find((p) => p.name.toLowerCase() === name.toLowerCase());
         const problems = [...parsed.problems];
         if (!policy) {
-          errors['evidence.policy'] = parsed.value.length === 0 ? problems.join(' ') || 'Keyward found no policy in the output.' : `The output shows ${parsed.value.map((p) => p.name).join(', ')}, not ${name}. Paste the output of ${command} -Identity '${name}' | Format-List.`;
+          const shown = parsed.value.map((p) => p.name).join(', ');
+          errors['evidence.policy'] =
+            parsed.value.length === 0
+              ? joined(problems, say('roll.evidence.noPolicy', 'Keyward found no policy in the output.'))
+              : say('dep.evidence.otherPolicy', `The output shows ${shown}, not ${name}. Paste the output of ${fullCommand}.`, { shown, name, command: fullCommand });
         } else if (!depPolicyUsesKeys(policy, keyUris)) {
+          const uses = policy.normalizedKeyUris.join(', ');
           errors['evidence.policy'] = policy.keyListTruncated
-            ? 'PowerShell shortened the key list ("..."): run $FormatEnumerationLimit = -1, then the command again, and paste that.'
-            : `Policy ${policy.name} uses ${policy.normalizedKeyUris.join(', ') || 'no keys Keyward can read'}, not the keys of this journey (${keyUris.join(', ')}).`;
+            ? say('dep.evidence.truncated', 'PowerShell shortened the key list ("..."): run $FormatEnumerationLimit = -1, then the command again, and paste that.', { command: '$FormatEnumerationLimit = -1' })
+            : uses
+              ? say('dep.evidence.policyOtherKeys', `Policy ${policy.name} uses ${uses}, not the keys of this journey (${keyUris.join(', ')}).`, { name: policy.name, uses, keys: keyUris.join(', ') })
+              : say('dep.evidence.policyNoKeys', `Policy ${policy.name} uses no keys Keyward can read, not the keys of this journey (${keyUris.join(', ')}).`, { name: policy.name, keys: keyUris.join(', ') });
         } else {
           let tenantAssigned: boolean | null | undefined;
           if (journey.scope === 'multiWorkload') {
@@ -567,12 +612,20 @@ export class DepJourneyService {
               problems.push(...assignment.problems);
               const assigned = assignment.value.assignedPolicyName;
               tenantAssigned = assigned === null ? null : assigned.toLowerCase() === name.toLowerCase();
-              if (assigned && !tenantAssigned) problems.push(`The tenant is assigned to policy ${assigned}, not ${name}: only one multi-workload policy is assigned at a time.`);
-            } else problems.push('No assignment output was pasted, so Keyward did not record whether the tenant is assigned to this policy.');
+              if (assigned && !tenantAssigned) {
+                problems.push(say('dep.evidence.assignedOther', `The tenant is assigned to policy ${assigned}, not ${name}: only one multi-workload policy is assigned at a time.`, { assigned, name }));
+              }
+            } else problems.push(say('dep.evidence.noAssignment', 'No assignment output was pasted, so Keyward did not record whether the tenant is assigned to this policy.'));
           }
-          if (policy.enabled === false) problems.push(`Policy ${policy.name} is disabled (Enabled : False).`);
-          if (policy.permanentDataPurgeRequested) problems.push(`A permanent data purge was requested for ${policy.name}; it can no longer be assigned.`);
-          const summary = `${policy.name} exists with the two keys${policy.enabled === true ? ', enabled' : ''}${tenantAssigned === true ? ', assigned to the tenant' : ''}`;
+          if (policy.enabled === false) problems.push(say('dep.evidence.disabled', `Policy ${policy.name} is disabled (Enabled : False).`, { name: policy.name, shown: 'Enabled : False' }));
+          if (policy.permanentDataPurgeRequested) problems.push(say('dep.evidence.purgeRequested', `A permanent data purge was requested for ${policy.name}; it can no longer be assigned.`, { name: policy.name }));
+          const enabled = policy.enabled === true ? 'yes' : 'no';
+          const assignedToTenant = tenantAssigned === true ? 'yes' : 'no';
+          const summary = say(
+            'dep.evidence.exists',
+            `${policy.name} exists with the two keys${policy.enabled === true ? ', enabled' : ''}${tenantAssigned === true ? ', assigned to the tenant' : ''}`,
+            { name: policy.name, enabled, assigned: assignedToTenant },
+          );
           results.push({ depId: id, state: 'Registered', summary, problems });
           records.push(() =>
             this.deps.inventory.recordDepEvidence(id, { state: 'Registered', enabled: policy.enabled, keyUris: policy.normalizedKeyUris, ...(tenantAssigned !== undefined ? { tenantAssigned } : {}), evidence: stamp(pasted, summary, problems) }),
@@ -619,23 +672,33 @@ export class DepJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'review' || !journey.keys || !journey.scope) return this.kit.staleCopy(journey);
-    if (!this.deps.exchangeAppOnly) throw appError('ValidationFailed', 'Keyward is not set up to run Exchange Online cmdlets itself (KEYWARD_DEP_APP_ONLY is off); run the script yourself.');
-    if (journey.scope === 'sharePoint') throw appError('ValidationFailed', 'SharePoint policies are always run by an operator: app-only access for the SharePoint cmdlets is not confirmed.');
-    if (!onboardingDone(await this.deps.onboarding.get(this.deps.tenantId, journey.scope))) {
-      throw appError('ValidationFailed', `${WORKLOAD_INFO[journey.scope].displayName} is not onboarded for Customer Key yet; finish the onboarding step first.`);
+    if (!this.deps.exchangeAppOnly) {
+      throw appError('ValidationFailed', say('dep.appOnly.off', 'Keyward is not set up to run Exchange Online cmdlets itself (KEYWARD_DEP_APP_ONLY is off); run the script yourself.', { setting: 'KEYWARD_DEP_APP_ONLY' }));
     }
-    if (reason.trim().length < 3) return await this.kit.save(journey, { errors: { reason: 'Say why this policy is needed (approvers see it, and it is kept in the audit log).' } }, actor, 'dep.submit.refused', 'denied', { reason: 'ReasonRequired' });
+    if (journey.scope === 'sharePoint') throw appError('ValidationFailed', say('dep.appOnly.sharePoint', 'SharePoint policies are always run by an operator: app-only access for the SharePoint cmdlets is not confirmed.'));
+    if (!onboardingDone(await this.deps.onboarding.get(this.deps.tenantId, journey.scope))) {
+      const workload = workloadName(journey.scope);
+      throw appError('ValidationFailed', say('dep.appOnly.notOnboarded', `${workload.text} is not onboarded for Customer Key yet; finish the onboarding step first.`, { workload }));
+    }
+    if (reason.trim().length < 3) {
+      return await this.kit.save(journey, { errors: { reason: say('dep.submit.reason', 'Say why this policy is needed (approvers see it, and it is kept in the audit log).') } }, actor, 'dep.submit.refused', 'denied', { reason: 'ReasonRequired' });
+    }
     const built = this.requestFrom(journey, journey.draft, 'managedIdentity');
     if ('errors' in built) return await this.kit.save(journey, { errors: built.errors, stage: 'details' }, actor, 'dep.details.invalid', 'denied', {});
     const objectId = await this.deps.servicePrincipalObjectId(journey.scope);
-    if (!objectId) throw appError('ServicePrincipalMissing', `Keyward cannot find the object id of ${servicePrincipalFor(journey.scope).displayName} in the tenant.`);
+    if (!objectId) {
+      const principal = servicePrincipalFor(journey.scope).displayName;
+      throw appError('ServicePrincipalMissing', say('dep.noServicePrincipal', `Keyward cannot find the object id of ${principal} in the tenant.`, { principal }));
+    }
     const plan = buildDepPlan({ request: built.request, keys: journey.keys, servicePrincipalObjectId: objectId, runner: 'executor' });
     const hash = planHash(plan);
     const request = await this.deps.approvals.submit({
       planHash: hash,
       operationClass: plan.operationClass,
       title: plan.title,
+      titleMessage: planText(plan).title,
       summaryLines: planSummaryLines(plan),
+      summaryMessages: planSummaryMessages(plan),
       targets: [...(journey.depIds ?? []), ...journey.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`)],
       requester: { aadObjectId: actor.aadObjectId, name: actor.name, tenantId: actor.tenantId },
       reason: reason.trim(),
@@ -659,19 +722,23 @@ export class DepJourneyService {
   }
 
   /** The approval request or its run moved (approvals' change listener). */
-  async onRequestChanged(request: { id: string; status: string; closedReason?: string; execution?: { detail?: string } }, run?: { status: string; steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> }): Promise<DepJourney | undefined> {
+  async onRequestChanged(request: { id: string; status: string; closedReason?: string; execution?: { detail?: Text } }, run?: { status: string; steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> }): Promise<DepJourney | undefined> {
     const journey = await this.deps.store.findByRequest(request.id);
     if (!journey || journey.stage !== 'submitted') return undefined;
     if (['rejected', 'expired', 'cancelled'].includes(request.status)) {
-      return await this.kit.save(journey, { stage: 'review', status: 'open', notice: `The request to have Keyward run this policy was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. You can run the script yourself, or submit it again.` }, 'system', 'dep.request.closed', 'info', { status: request.status });
+      return await this.kit.save(journey, { stage: 'review', status: 'open', notice: keywardRequestClosed(request) }, 'system', 'dep.request.closed', 'info', { status: request.status });
     }
     if (request.status === 'failed') {
-      return await this.kit.save(journey, { stage: 'review', status: 'open', notice: `Keyward's run of this policy failed${request.execution?.detail ? `: ${request.execution.detail}` : ''}. Nothing more runs; you can run the script yourself.` }, 'system', 'dep.run.failed', 'failure', {});
+      return await this.kit.save(journey, { stage: 'review', status: 'open', notice: request.execution?.detail
+            ? say('dep.run.failedWhy', `Keyward's run of this policy failed: ${textOf(request.execution.detail)}. Nothing more runs; you can run the script yourself.`, { detail: request.execution.detail })
+            : say('dep.run.failed', "Keyward's run of this policy failed. Nothing more runs; you can run the script yourself."),
+        }, 'system', 'dep.run.failed', 'failure', {});
     }
     if (request.status === 'succeeded') {
       const output = run?.steps.find((s) => s.kind === 'applyDep' && s.status === 'done')?.output ?? {};
       const state = typeof output.depState === 'string' ? output.depState : 'Registered';
-      const results = (journey.depIds ?? []).map((depId) => ({ depId, state, summary: typeof output.summary === 'string' ? output.summary : 'Keyward ran the script; the Get- output it parsed is in the run.', problems: [] as string[] }));
+      const summary: Text = typeof output.summary === 'string' ? output.summary : say('dep.run.ran', 'Keyward ran the script; the Get- output it parsed is in the run.');
+      const results = (journey.depIds ?? []).map((depId) => ({ depId, state, summary, problems: [] as Text[] }));
       return await this.kit.save(journey, { stage: 'recorded', status: 'done', recorded: results }, 'system', 'dep.run.succeeded', 'success', { state });
     }
     return undefined;
@@ -703,21 +770,30 @@ export function depRefsOf(request: DepRequest): DepRef[] {
 }
 
 /** Domain field paths → the card's input ids (one message per input, lines numbered). */
-export function mapRequestErrors(problems: Readonly<Record<string, string>>): Record<string, string> {
-  const errors: Record<string, string> = {};
-  const add = (field: string, message: string) => {
-    errors[field] = errors[field] ? `${errors[field]} ${message}` : message;
+export function mapRequestErrors(problems: Readonly<Record<string, Message>>): Record<string, Message> {
+  const errors: Record<string, Message> = {};
+  const add = (field: string, message: Message) => {
+    const before = errors[field];
+    errors[field] = before ? sentences(before, message) : message;
   };
   for (const [path, message] of Object.entries(problems)) {
     let m: RegExpExecArray | null;
     if (path === 'policyName' || path === 'description') add(path, message);
     else if (path === 'mailboxes') add('mailboxes', message);
-    else if ((m = /^mailboxes\.(\d+)$/.exec(path))) add('mailboxes', `Mailbox ${Number(m[1]) + 1}: ${message}`);
+    else if ((m = /^mailboxes\.(\d+)$/.exec(path))) add('mailboxes', say('dep.details.mailboxLine', `Mailbox ${Number(m[1]) + 1}: ${message.text}`, { n: Number(m[1]) + 1, message }));
     else if (path === 'geos') add('adminUrls', message);
-    else if ((m = /^geos\.(\d+)\.adminUrl$/.exec(path))) add('adminUrls', `Line ${Number(m[1]) + 1}: ${message}`);
+    else if ((m = /^geos\.(\d+)\.adminUrl$/.exec(path))) add('adminUrls', say('dep.details.urlLine', `Line ${Number(m[1]) + 1}: ${message.text}`, { n: Number(m[1]) + 1, message }));
     else add('keys', message);
   }
   return errors;
+}
+
+/** "The request to have Keyward run this policy was rejected: <why>. You can run the script yourself, or submit it again." */
+function keywardRequestClosed(request: { readonly status: string; readonly closedReason?: string }): Message {
+  const { status } = request;
+  return request.closedReason
+    ? say('dep.request.closedWhy', `The request to have Keyward run this policy was ${status}: ${request.closedReason}. You can run the script yourself, or submit it again.`, { status, reason: request.closedReason })
+    : say('dep.request.closed', `The request to have Keyward run this policy was ${status}. You can run the script yourself, or submit it again.`, { status });
 }
 
 function spoKeysMatch(state: ReturnType<typeof parseSpoDataEncryptionPolicy>['value'], keyUris: readonly string[]): boolean | undefined {

@@ -1,3 +1,4 @@
+import type { Text } from '../core';
 import type { DepScope, Plan, SiteId } from '../customerKey';
 import type { DownloadOffer } from '../inventory/inventoryPorts';
 import type { OpsJourneyBase } from '../inventory/opsJourney';
@@ -27,9 +28,9 @@ export interface RollDraft {
 export interface RollRefresh {
   depId: string;
   scope: DepScope;
-  label: string;
+  label: Text;
   runner: 'operator' | 'executor';
-  title: string;
+  title: Text;
   fileName: string;
   script: string;
   sha256: string;
@@ -37,8 +38,8 @@ export interface RollRefresh {
   download?: DownloadOffer;
   /** What the pasted output showed. */
   state?: string;
-  summary?: string;
-  problems?: string[];
+  summary?: Text;
+  problems?: Text[];
 }
 
 export interface RollJourney extends OpsJourneyBase {
@@ -56,5 +57,5 @@ export interface RollJourney extends OpsJourneyBase {
   result?: { newVersion: string; previousVersion?: string; at: string };
   refresh?: RollRefresh[];
   /** Why it closed (rejected, expired, failed). */
-  outcome?: string;
+  outcome?: Text;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appError, isGuid, sha256Hex, toAppError, type Clock, type Logger, type Atomic } from '../core';
+import { appError, commaList, isGuid, say, sentences, sha256Hex, textOf, toAppError, type Atomic, type Clock, type Logger, type Message, type Text } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { SubmitRequest } from '../approvals/submitRequest';
 import {
@@ -12,6 +12,8 @@ import {
   parseM365DataAtRestEncryptionPolicies,
   parseSpoDataEncryptionPolicy,
   planHash,
+  planText,
+  refreshTitle,
   splitList,
   WORKLOAD_INFO,
   type DepRef,
@@ -27,7 +29,8 @@ import { OpsJourneyKit, requireActor, type JourneyAddress, type OpsJourneyStore 
 import type { RotationReminders } from '../inventory/rotationReminders';
 import type { RollDraft, RollJourney, RollRefresh } from './rollJourney';
 import type { JourneyOwner } from './setupJourney';
-import { planSummaryLines } from './setupJourneyService';
+import { requestClosed } from './journeyText';
+import { planSummaryLines, planSummaryMessages } from './setupJourneyService';
 
 export interface RollJourneyDeps {
   /** The store's unit of work: each audit record commits with the journey change it records (unit tests over fakes may leave it out). */
@@ -84,14 +87,21 @@ export class RollJourneyService {
   }
 
   /** Why a new roll of this pair cannot start now, or null. */
-  async lockReason(pair: KeyPair, exceptJourneyId?: string): Promise<string | null> {
+  async lockReason(pair: KeyPair, exceptJourneyId?: string): Promise<Message | null> {
     const other = (await this.deps.store.list({ statuses: ['open', 'waiting'] })).find((j) => j.id !== exceptJourneyId && j.pairId === pair.pairId && ACTIVE_STAGES.has(j.stage) && j.stage !== 'preview');
     if (other) {
-      return `A roll of key ${other.site ?? '?'} of this pair is already in progress (${other.stage === 'refresh' ? 'waiting for the DEP refresh to be confirmed' : other.stage}, started by ${other.owner.name ?? other.owner.aadObjectId}). Roll one key at a time: finish that one first.`;
+      const site = other.site ?? '?';
+      const by = other.owner.name ?? other.owner.aadObjectId;
+      return other.stage === 'refresh'
+        ? say('roll.lock.refresh', `A roll of key ${site} of this pair is already in progress (waiting for the DEP refresh to be confirmed, started by ${by}). Roll one key at a time: finish that one first.`, { site, by })
+        : say('roll.lock.inProgress', `A roll of key ${site} of this pair is already in progress (${other.stage}, started by ${by}). Roll one key at a time: finish that one first.`, { site, stage: other.stage, by });
     }
     const rolling = [...(await this.deps.inventory.depsUsingKey(pair.A.ref.versionlessUri)), ...(await this.deps.inventory.depsUsingKey(pair.B.ref.versionlessUri))].find((d) => d.state === 'Rolling');
     if (rolling) {
-      return `${describeDep(rolling.dep)} is still Rolling${rolling.percentComplete !== undefined ? ` (${rolling.percentComplete}% of sites)` : ''}. Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.`;
+      const dep = describeDep(rolling.dep);
+      return rolling.percentComplete !== undefined
+        ? say('roll.lock.rollingPercent', `${dep.text} is still Rolling (${rolling.percentComplete}% of sites). Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.`, { dep, percent: rolling.percentComplete })
+        : say('roll.lock.rolling', `${dep.text} is still Rolling. Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.`, { dep });
     }
     return null;
   }
@@ -104,20 +114,20 @@ export class RollJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'choose') return this.kit.staleCopy(journey);
     const form = chooseForm.safeParse(payload);
-    if (!form.success) return await this.kit.save(journey, { errors: { pairId: 'The card data was not valid; choose again.' } }, actor, 'roll.choose.refused', 'denied', {});
+    if (!form.success) return await this.kit.save(journey, { errors: { pairId: say('roll.choose.invalidCard', 'The card data was not valid; choose again.') } }, actor, 'roll.choose.refused', 'denied', {});
     const draft: RollDraft = { ...journey.draft, ...definedOnly(form.data) };
-    const errors: Record<string, string> = {};
+    const errors: Record<string, Message> = {};
     const pair = draft.pairId ? await this.deps.inventory.pair(draft.pairId) : undefined;
-    if (!pair) errors.pairId = 'Choose one of the key pairs listed.';
+    if (!pair) errors.pairId = say('roll.choose.pair', 'Choose one of the key pairs listed.');
     const site = draft.site === 'A' || draft.site === 'B' ? draft.site : undefined;
-    if (!site) errors.site = 'Choose key A or key B: Customer Key keys are rolled one at a time.';
+    if (!site) errors.site = say('roll.choose.site', 'Choose key A or key B: Customer Key keys are rolled one at a time.');
     const custodians = parseCustodians(draft, errors);
     const everyDays = parseEveryDays(draft.everyDays, errors);
     if (pair && Object.keys(errors).length === 0) {
       const locked = await this.lockReason(pair, journey.id);
       if (locked) errors.pairId = locked;
       else if (this.deps.custodiansRequired && (custodians.A.length === 0 || custodians.B.length === 0)) {
-        errors.custodiansA = 'The approval policy needs a custodian of key A and one of key B to approve a key roll (separation of duties). Name both.';
+        errors.custodiansA = say('roll.choose.custodians', 'The approval policy needs a custodian of key A and one of key B to approve a key roll (separation of duties). Name both.');
       }
     }
     if (!pair || !site || Object.keys(errors).length > 0) return await this.kit.save(journey, { draft, errors }, actor, 'roll.choose.invalid', 'denied', { fields: Object.keys(errors) });
@@ -128,7 +138,7 @@ export class RollJourneyService {
       ({ plan, depIds } = await this.buildPlan(pair, site));
     } catch (error) {
       const appErr = toAppError(error);
-      return await this.kit.save(journey, { draft, errors: { pairId: appErr.message } }, actor, 'roll.plan.refused', 'denied', { code: appErr.code });
+      return await this.kit.save(journey, { draft, errors: { pairId: appErr.said ?? appErr.message } }, actor, 'roll.plan.refused', 'denied', { code: appErr.code });
     }
     const key = pair[site];
     return await this.kit.save(
@@ -145,7 +155,10 @@ export class RollJourneyService {
     const key = pair[site];
     const deps = await this.deps.inventory.depsUsingKey(key.ref.versionlessUri);
     const objectId = await this.deps.servicePrincipalObjectId(pair.workload);
-    if (!objectId) throw appError('ServicePrincipalMissing', `Keyward cannot find the object id of ${WORKLOAD_INFO[pair.workload].servicePrincipal.displayName} in the tenant; the readiness check after the roll needs it.`);
+    if (!objectId) {
+      const principal = WORKLOAD_INFO[pair.workload].servicePrincipal.displayName;
+      throw appError('ServicePrincipalMissing', say('roll.noServicePrincipal', `Keyward cannot find the object id of ${principal} in the tenant; the readiness check after the roll needs it.`, { principal }));
+    }
     const plan = buildKeyRollPlan({
       tenantId: this.deps.tenantId,
       key: key.ref,
@@ -162,14 +175,15 @@ export class RollJourneyService {
     const loaded = await this.kit.load(address, actor, { allowStatuses: ['open', 'waiting', 'done'] });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
-    const errors: Record<string, string> = {};
+    const errors: Record<string, Message> = {};
     const everyDays = parseEveryDays(typeof payload.everyDays === 'string' ? payload.everyDays : undefined, errors);
     const pair = await this.deps.inventory.pair(journey.pairId ?? journey.draft.pairId ?? (typeof payload.pairId === 'string' ? payload.pairId : ''));
-    if (!pair) errors.everyDays = 'Choose the key pair first.';
-    if (everyDays === undefined && !errors.everyDays) errors.everyDays = 'Choose how often you want to be reminded.';
+    if (!pair) errors.everyDays = say('roll.schedule.noPair', 'Choose the key pair first.');
+    if (everyDays === undefined && !errors.everyDays) errors.everyDays = say('roll.schedule.none', 'Choose how often you want to be reminded.');
     if (Object.keys(errors).length > 0 || !pair || everyDays === undefined) return await this.kit.save(journey, { errors }, actor, 'roll.schedule.invalid', 'denied', {});
     await this.applySchedule(pair, everyDays, journey.origin, actor);
-    return await this.kit.save(journey, { notice: everyDays === 0 ? 'Rotation reminders for this pair are off.' : `Keyward will remind you here every ${everyDays} days to roll this pair's keys.` }, actor, 'roll.schedule.set', 'success', { pairId: pair.pairId, everyDays });
+    const notice = everyDays === 0 ? say('roll.schedule.off', 'Rotation reminders for this pair are off.') : say('roll.schedule.on', `Keyward will remind you here every ${everyDays} days to roll this pair's keys.`, { days: everyDays });
+    return await this.kit.save(journey, { notice }, actor, 'roll.schedule.set', 'success', { pairId: pair.pairId, everyDays });
   }
 
   private async applySchedule(pair: KeyPair, everyDays: number, reference: Record<string, unknown>, actor: JourneyOwner): Promise<void> {
@@ -184,22 +198,24 @@ export class RollJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'preview' || !journey.plan || !journey.pairId || !journey.site) return this.kit.staleCopy(journey);
-    if (reason.trim().length < 3) return await this.kit.save(journey, { errors: { reason: 'Say why this key is rolled now (approvers see it, and it is kept in the audit log).' } }, actor, 'roll.submit.refused', 'denied', { reason: 'ReasonRequired' });
+    if (reason.trim().length < 3) return await this.kit.save(journey, { errors: { reason: say('roll.submit.reason', 'Say why this key is rolled now (approvers see it, and it is kept in the audit log).') } }, actor, 'roll.submit.refused', 'denied', { reason: 'ReasonRequired' });
     const pair = await this.deps.inventory.pair(journey.pairId);
-    if (!pair) return await this.kit.save(journey, { stage: 'choose', notice: 'That key pair is no longer in the inventory (removed?). Choose again.' }, actor, 'roll.submit.refused', 'denied', {});
+    if (!pair) return await this.kit.save(journey, { stage: 'choose', notice: say('roll.submit.pairGone', 'That key pair is no longer in the inventory (removed?). Choose again.') }, actor, 'roll.submit.refused', 'denied', {});
     const locked = await this.lockReason(pair, journey.id);
     if (locked) return await this.kit.save(journey, { stage: 'choose', errors: { pairId: locked } }, actor, 'roll.submit.refused', 'denied', { reason: 'RollInProgress' });
     const { plan, depIds } = await this.buildPlan(pair, journey.site);
     const hash = planHash(plan);
     if (hash !== journey.planHash) {
-      return await this.kit.save(journey, { plan, planHash: hash, depIds, notice: 'The plan changed since you reviewed it (for example a DEP now uses this key). Review the new plan and its hash, then submit again.' }, actor, 'roll.plan.changed', 'info', { previous: journey.planHash });
+      return await this.kit.save(journey, { plan, planHash: hash, depIds, notice: say('roll.notice.planChanged', 'The plan changed since you reviewed it (for example a DEP now uses this key). Review the new plan and its hash, then submit again.') }, actor, 'roll.plan.changed', 'info', { previous: journey.planHash });
     }
     const custodians = journey.custodians ?? { A: [], B: [] };
     const request = await this.deps.approvals.submit({
       planHash: hash,
       operationClass: plan.operationClass,
       title: plan.title,
+      titleMessage: planText(plan).title,
       summaryLines: planSummaryLines(plan),
+      summaryMessages: planSummaryMessages(plan),
       targets: plan.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`),
       ...(custodians.A.length > 0 || custodians.B.length > 0 ? { keySides: { A: custodians.A, B: custodians.B } } : {}),
       requester: { aadObjectId: actor.aadObjectId, name: actor.name, tenantId: actor.tenantId },
@@ -221,22 +237,25 @@ export class RollJourneyService {
 
   /** The approval request or its run moved. */
   async onRequestChanged(
-    request: { id: string; status: string; closedReason?: string; execution?: { detail?: string } },
+    request: { id: string; status: string; closedReason?: string; execution?: { detail?: Text } },
     run?: { steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> },
   ): Promise<RollJourney | undefined> {
     const journey = await this.deps.store.findByRequest(request.id);
     if (!journey || (journey.stage !== 'submitted' && journey.stage !== 'running')) return undefined;
     if (['rejected', 'expired', 'cancelled'].includes(request.status)) {
-      return await this.kit.save(journey, { status: 'cancelled', outcome: `The request was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. No new version was made.` }, 'system', 'roll.request.closed', 'info', { status: request.status });
+      return await this.kit.save(journey, { status: 'cancelled', outcome: requestClosed(request, say('roll.outcome.noNewVersion', 'No new version was made.')) }, 'system', 'roll.request.closed', 'info', { status: request.status });
     }
     if (request.status === 'executing' && journey.stage === 'submitted') return await this.kit.save(journey, { stage: 'running' }, 'system', 'roll.running', 'info', {});
     if (request.status === 'failed') {
-      return await this.kit.save(journey, { status: 'failed', outcome: `The roll did not complete${request.execution?.detail ? `: ${request.execution.detail}` : ''}. Older versions are untouched.` }, 'system', 'roll.failed', 'failure', {});
+      return await this.kit.save(journey, { status: 'failed', outcome: request.execution?.detail
+          ? say('roll.outcome.failedWhy', `The roll did not complete: ${textOf(request.execution.detail)}. Older versions are untouched.`, { detail: request.execution.detail })
+          : say('roll.outcome.failed', 'The roll did not complete. Older versions are untouched.'),
+      }, 'system', 'roll.failed', 'failure', {});
     }
     if (request.status !== 'succeeded') return undefined;
     const rolled = run?.steps.find((s) => s.kind === 'rollKey' && s.status === 'done')?.output ?? {};
     const newVersion = typeof rolled.version === 'string' ? rolled.version.toLowerCase() : undefined;
-    if (!newVersion) return await this.kit.save(journey, { status: 'failed', outcome: 'The run finished but reported no new key version; check the run card.' }, 'system', 'roll.failed', 'failure', {});
+    if (!newVersion) return await this.kit.save(journey, { status: 'failed', outcome: say('roll.outcome.noVersion', 'The run finished but reported no new key version; check the run card.') }, 'system', 'roll.failed', 'failure', {});
     const previousVersion = typeof rolled.previousVersion === 'string' ? rolled.previousVersion : undefined;
     const refresh = await this.refreshScripts(journey, newVersion, run?.steps ?? []);
     await this.deps.inventory.markRolling(refresh.map((r) => r.depId), `key ${journey.site} rolled to version ${newVersion.slice(0, 8)}…; refresh requested`);
@@ -267,12 +286,12 @@ export class RollJourneyService {
           scope: dep.scope,
           label: describeDep(dep.dep),
           runner: fromRun.runner === 'executor' ? 'executor' : 'operator',
-          title: String(fromRun.title ?? `Refresh ${describeDep(dep.dep)}`),
+          title: refreshTitle(dep.dep, journey.site === 'A' ? 'Primary' : 'Secondary'),
           fileName: String(fromRun.fileName ?? 'keyward-refresh.ps1'),
           script: fromRun.script,
           sha256: fromRun.scriptSha256,
           verifyCommands: Array.isArray(fromRun.verifyCommands) ? fromRun.verifyCommands.map(String) : [],
-          ...(typeof fromRun.depState === 'string' ? { state: fromRun.depState, summary: String(fromRun.summary ?? 'Keyward ran the refresh.') } : {}),
+          ...(typeof fromRun.depState === 'string' ? { state: fromRun.depState, summary: typeof fromRun.summary === 'string' ? fromRun.summary : say('roll.refresh.ranByKeyward', 'Keyward ran the refresh.') } : {}),
         };
       } else {
         const script = buildDepRefreshScript(
@@ -309,14 +328,14 @@ export class RollJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'refresh' || !journey.refresh || !journey.result || !journey.keyUri) return this.kit.staleCopy(journey);
-    const errors: Record<string, string> = {};
+    const errors: Record<string, Message> = {};
     const evidence: Record<string, string> = {};
     const refresh: RollRefresh[] = [];
     for (const [i, entry] of journey.refresh.entries()) {
       const field = `evidence.${i}`;
       const pasted = typeof payload[field] === 'string' ? (payload[field] as string) : '';
       if (pasted.length > MAX_EVIDENCE) {
-        errors[field] = `That is ${pasted.length} characters; paste only the output of the command shown.`;
+        errors[field] = say('roll.evidence.tooLong', `That is ${pasted.length} characters; paste only the output of the command shown.`, { length: String(pasted.length) });
         refresh.push(entry);
         continue;
       }
@@ -343,7 +362,7 @@ export class RollJourneyService {
       });
       refresh.push({ ...entry, state: read.state, summary: read.summary, problems: read.problems });
     }
-    if (Object.keys(evidence).length === 0 && Object.keys(errors).length === 0) errors['evidence.0'] = 'Paste the output of the command shown for at least one policy.';
+    if (Object.keys(evidence).length === 0 && Object.keys(errors).length === 0) errors['evidence.0'] = say('roll.evidence.none', 'Paste the output of the command shown for at least one policy.');
     const allDone = refresh.every((r) => r.state === 'Registered');
     const draft: RollDraft = { ...journey.draft, ...(Object.keys(errors).length > 0 ? { evidence: { ...journey.draft.evidence, ...evidence } } : {}) };
     if (Object.keys(errors).length === 0) delete draft.evidence;
@@ -357,30 +376,76 @@ export class RollJourneyService {
     );
   }
 
-  private readEvidence(dep: InventoryDep, pasted: string, keyUri: string, newVersion: string): { state: 'Registering' | 'Registered' | 'Rolling'; percent?: number | null; summary: string; problems: string[] } | { error: string } {
+  private readEvidence(dep: InventoryDep, pasted: string, keyUri: string, newVersion: string): { state: 'Registering' | 'Registered' | 'Rolling'; percent?: number | null; summary: Message; problems: Message[] } | { error: Message } {
+    const joined = (problems: readonly Message[], otherwise: Message): Message => (problems.length > 0 ? sentences(problems[0]!, ...problems.slice(1)) : otherwise);
     if (dep.scope === 'sharePoint') {
       const parsed = parseSpoDataEncryptionPolicy(pasted);
       const state = parsed.value.state;
-      if (!state) return { error: parsed.problems.join(' ') || 'Keyward found no state in the output.' };
-      if (state === 'Unregistered') return { error: 'The geo shows Unregistered; this is not the geo of this policy, or its registration was removed.' };
+      if (!state) return { error: joined(parsed.problems, say('roll.evidence.noState', 'Keyward found no state in the output.')) };
+      if (state === 'Unregistered') return { error: say('roll.evidence.unregistered', 'The geo shows Unregistered; this is not the geo of this policy, or its registration was removed.') };
       const rolled = parseKeyIdentifier(keyUri);
       const keys = [parsed.value.primaryKey, parsed.value.secondaryKey];
       const match = keys.find((k) => rolled.ok && k?.keyName?.toLowerCase() === rolled.key.keyName.toLowerCase() && k?.vaultName?.toLowerCase() === rolled.key.containerName.toLowerCase());
-      if (!match) return { error: `The output does not show key ${rolled.ok ? `${rolled.key.containerName}/${rolled.key.keyName}` : keyUri}. Paste the output for the geo of ${describeDep(dep.dep)}.` };
+      if (!match) {
+        const key = rolled.ok ? `${rolled.key.containerName}/${rolled.key.keyName}` : keyUri;
+        const depName = describeDep(dep.dep);
+        return { error: say('roll.evidence.otherKey', `The output does not show key ${key}. Paste the output for the geo of ${depName.text}.`, { key, dep: depName }) };
+      }
       if (match.version && match.version !== newVersion) {
+        const percent = parsed.value.percentComplete;
         return state === 'Registered'
-          ? { error: `SharePoint still uses version ${match.version} of the key, not the new ${newVersion}. Run the refresh script (Update-SPODataEncryptionPolicy), then paste again.` }
-          : { state, percent: parsed.value.percentComplete, summary: `${state}${parsed.value.percentComplete !== null ? ` (${parsed.value.percentComplete}%)` : ''}`, problems: ['The output does not show the new version yet.'] };
+          ? {
+              error: say('roll.evidence.oldVersion', `SharePoint still uses version ${match.version} of the key, not the new ${newVersion}. Run the refresh script (Update-SPODataEncryptionPolicy), then paste again.`, {
+                old: match.version,
+                version: newVersion,
+                cmdlet: 'Update-SPODataEncryptionPolicy',
+              }),
+            }
+          : {
+              state,
+              percent,
+              summary: percent !== null ? say('roll.evidence.statePercent', `${state} (${percent}%)`, { state, percent }) : say('roll.evidence.state', state, { state }),
+              problems: [say('roll.evidence.notYet', 'The output does not show the new version yet.')],
+            };
       }
       const percent = parsed.value.percentComplete;
-      return { state, percent, summary: `${state}${percent !== null ? ` (${percent}% of sites)` : ''} with version ${newVersion.slice(0, 8)}…`, problems: parsed.problems.filter((p) => !/key was found/.test(p)) };
+      const version = `${newVersion.slice(0, 8)}…`;
+      return {
+        state,
+        percent,
+        summary:
+          percent !== null
+            ? say('roll.evidence.rolledPercent', `${state} (${percent}% of sites) with version ${version}`, { state, percent, version })
+            : say('roll.evidence.rolled', `${state} with version ${version}`, { state, version }),
+        problems: parsed.problems.filter((p) => p.id !== 'depParsers.noPrimaryKey' && p.id !== 'depParsers.noSecondaryKey'),
+      };
     }
     const parsed = dep.scope === 'multiWorkload' ? parseM365DataAtRestEncryptionPolicies(pasted) : parseDataEncryptionPolicies(pasted);
     const name = dep.dep.scope === 'sharePoint' ? '' : dep.dep.policyName;
     const policy = parsed.value.find((p) => p.name.toLowerCase() === name.toLowerCase());
-    if (!policy) return { error: parsed.value.length === 0 ? parsed.problems.join(' ') || 'Keyward found no policy in the output.' : `The output shows ${parsed.value.map((p) => p.name).join(', ')}, not ${name}.` };
-    if (!depPolicyUsesKeys(policy, dep.keyUris)) return { error: `Policy ${policy.name} uses ${policy.normalizedKeyUris.join(', ') || 'no readable keys'}, not ${dep.keyUris.join(', ')}.` };
-    return { state: 'Registered', summary: `${policy.name} refreshed (Microsoft 365 can take up to 24 hours to use the new version)`, problems: policy.enabled === false ? [`Policy ${policy.name} is disabled.`] : [] };
+    if (!policy) {
+      const shown = parsed.value.map((p) => p.name).join(', ');
+      return {
+        error:
+          parsed.value.length === 0
+            ? joined(parsed.problems, say('roll.evidence.noPolicy', 'Keyward found no policy in the output.'))
+            : say('roll.evidence.otherPolicy', `The output shows ${shown}, not ${name}.`, { shown, name }),
+      };
+    }
+    if (!depPolicyUsesKeys(policy, dep.keyUris)) {
+      const uses = policy.normalizedKeyUris.join(', ');
+      const expected = dep.keyUris.join(', ');
+      return {
+        error: uses
+          ? say('roll.evidence.otherKeys', `Policy ${policy.name} uses ${uses}, not ${expected}.`, { name: policy.name, uses, expected })
+          : say('roll.evidence.noKeys', `Policy ${policy.name} uses no readable keys, not ${expected}.`, { name: policy.name, expected }),
+      };
+    }
+    return {
+      state: 'Registered',
+      summary: say('roll.evidence.refreshed', `${policy.name} refreshed (Microsoft 365 can take up to 24 hours to use the new version)`, { name: policy.name }),
+      problems: policy.enabled === false ? [say('roll.evidence.disabled', `Policy ${policy.name} is disabled.`, { name: policy.name })] : [],
+    };
   }
 
   async back(address: JourneyAddress, actor: JourneyOwner): Promise<RollJourney> {
@@ -396,7 +461,7 @@ export class RollJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.status !== 'open') return journey;
-    if (journey.stage === 'refresh') throw appError('JourneyClosed', 'The new version exists already; finish the refresh of each policy (paste its output) so the next roll is allowed.');
+    if (journey.stage === 'refresh') throw appError('JourneyClosed', say('roll.cancel.refresh', 'The new version exists already; finish the refresh of each policy (paste its output) so the next roll is allowed.'));
     return await this.kit.save(journey, { status: 'cancelled' }, actor, 'roll.cancelled', 'success', {});
   }
 
@@ -405,7 +470,7 @@ export class RollJourneyService {
    * data (inactive mailboxes, SharePoint backups) stays wrapped with old versions; disabling one
    * makes that data unreadable. Audited, so an auditor sees who asked.
    */
-  async refuseRetirement(actor: JourneyOwner, keyUri: string): Promise<string> {
+  async refuseRetirement(actor: JourneyOwner, keyUri: string): Promise<Message> {
     requireActor(actor);
     const parsed = parseKeyIdentifier(keyUri);
     const key = parsed.ok ? await this.deps.inventory.key(parsed.key.versionlessUri) : undefined;
@@ -420,32 +485,47 @@ export class RollJourneyService {
       reason: 'KeyInUseByDep',
       details: { deps: users.map((d) => d.id), currentVersion: current ?? null },
     });
-    const who = users.length > 0 ? `${users.map((d) => describeDep(d.dep)).join(', ')} use${users.length === 1 ? 's' : ''} this key` : 'Customer Key may still need this key';
-    return [
-      `Keyward will not disable or delete ${asked ? `version ${asked}` : 'an old version'} of ${parsed.ok ? parsed.key.keyName : 'this key'}: ${who}, and data encrypted before a roll (inactive mailboxes, SharePoint backups) stays wrapped with the old versions. Disabling one makes that data unreadable; deleting one loses it.`,
-      asked && current && asked === current ? 'That is also the current version.' : '',
-      'Keep every version enabled and without an expiry date. To stop using the keys altogether, move the policies to other keys or offboard with Microsoft first; only then can "teardown" remove the vault or HSM.',
-    ]
-      .filter((s) => s !== '')
-      .join(' ');
+    const deps = users.map((d) => describeDep(d.dep));
+    const who =
+      deps.length > 0
+        ? say('roll.retire.usedBy', `${commaList(deps).text} use${deps.length === 1 ? 's' : ''} this key`, { deps: commaList(deps), count: deps.length })
+        : say('roll.retire.mayNeed', 'Customer Key may still need this key');
+    const version =
+      asked && parsed.ok
+        ? say('roll.retire.version', `version ${asked} of ${parsed.key.keyName}`, { version: asked, key: parsed.key.keyName })
+        : parsed.ok
+        ? say('roll.retire.oldVersion', `an old version of ${parsed.key.keyName}`, { key: parsed.key.keyName })
+        : say('roll.retire.oldVersionUnknown', 'an old version of this key');
+    return sentences(
+      say(
+        'roll.retire.refused',
+        `Keyward will not disable or delete ${version.text}: ${who.text}, and data encrypted before a roll (inactive mailboxes, SharePoint backups) stays wrapped with the old versions. Disabling one makes that data unreadable; deleting one loses it.`,
+        { what: version, who },
+      ),
+      asked && current && asked === current ? say('roll.retire.current', 'That is also the current version.') : undefined,
+      say(
+        'roll.retire.keep',
+        'Keep every version enabled and without an expiry date. To stop using the keys altogether, move the policies to other keys or offboard with Microsoft first; only then can "teardown" remove the vault or HSM.',
+      ),
+    );
   }
 }
 
-function parseCustodians(draft: RollDraft, errors: Record<string, string>): { A: string[]; B: string[] } {
+function parseCustodians(draft: RollDraft, errors: Record<string, Message>): { A: string[]; B: string[] } {
   const read = (value: string | undefined, field: string) => {
     const ids = splitList(value ?? '').map((id) => id.toLowerCase());
     const bad = ids.find((id) => !isGuid(id));
-    if (bad) errors[field] = `'${bad.slice(0, 60)}' is not an Entra object id (GUID).`;
+    if (bad) errors[field] = say('roll.choose.badObjectId', `'${bad.slice(0, 60)}' is not an Entra object id (GUID).`, { value: `'${bad.slice(0, 60)}'` });
     return ids.filter(isGuid);
   };
   return { A: read(draft.custodiansA, 'custodiansA'), B: read(draft.custodiansB, 'custodiansB') };
 }
 
-function parseEveryDays(value: string | undefined, errors: Record<string, string>): number | undefined {
+function parseEveryDays(value: string | undefined, errors: Record<string, Message>): number | undefined {
   if (value === undefined || value.trim() === '' || value === 'keep') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 3650) {
-    errors.everyDays = 'Choose a reminder interval between 1 and 3650 days (or off).';
+    errors.everyDays = say('roll.schedule.invalid', 'Choose a reminder interval between 1 and 3650 days (or off).');
     return undefined;
   }
   return n;

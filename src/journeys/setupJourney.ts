@@ -1,4 +1,5 @@
-import type { ChecklistLine, CustomerKeyDraft, FieldMessages, Plan, SetupStep } from '../customerKey';
+import type { Text } from '../core';
+import type { ChecklistLine, CustomerKeyDraft, Plan, SetupStep } from '../customerKey';
 
 /** Where a setup journey is. `preflight` and `preview` follow the parameter cards. */
 export type SetupStage = SetupStep | 'preflight' | 'preview';
@@ -54,7 +55,7 @@ export interface SetupChoices {
   /** Subscriptions the reader identity can see (absent: not read yet, or listing failed). */
   subscriptions?: SubscriptionChoice[];
   /** Why the list could not be read; the card then asks for the id. */
-  subscriptionsUnavailable?: string;
+  subscriptionsUnavailable?: Text;
   /** Each listed subscription's own regions, by subscription id. */
   regions?: Record<string, RegionChoice[]>;
   /** Suggested vault or HSM names, by field path. */
@@ -81,11 +82,11 @@ export interface SetupJourney {
   draft: CustomerKeyDraft;
   /** Choices read from the tenant for the cards (subscriptions, regions, suggested names, people). */
   choices?: SetupChoices;
-  /** Messages for the current card, by field path. */
-  errors: FieldMessages;
-  warnings: FieldMessages;
+  /** Messages for the current card, by field path (plain English in rows stored before messages). */
+  errors: Readonly<Record<string, Text>>;
+  warnings: Readonly<Record<string, Text>>;
   /** A one-off sentence at the top of the next card ("This card was out of date…"). */
-  notice?: string;
+  notice?: Text;
   preflight?: PreflightResult;
   plan?: Plan;
   planHash?: string;

@@ -1,4 +1,4 @@
-import { appError, isGuid, newId, toAppError, withoutTransaction, type Atomic, type Clock, type Logger } from '../core';
+import { appError, isGuid, newId, say, sentences, toAppError, withoutTransaction, type Atomic, type Clock, type Logger, type Message } from '../core';
 import type { AzureReader } from '../azure/ports';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { SubmitRequest } from '../approvals/submitRequest';
@@ -20,6 +20,7 @@ import {
   mergeDraft,
   parseSetupForm,
   planHash,
+  planText,
   preflightTargets,
   summarizeChecklist,
   validateSetupStep,
@@ -120,7 +121,7 @@ export class SetupJourneyService {
 
   async get(id: string): Promise<SetupJourney> {
     const journey = await this.deps.store.get(id);
-    if (!journey) throw appError('NotFound', `There is no setup journey ${id}. Type "status" to see yours, or "setup" to start one.`);
+    if (!journey) throw appError('NotFound', say('setupJourney.notFound', `There is no setup journey ${id}. Type "status" to see yours, or "setup" to start one.`, { id }));
     return journey;
   }
 
@@ -152,8 +153,8 @@ export class SetupJourneyService {
     if (step === 'sites') choices = await this.regionsForTypedSubscriptions(draft, choices);
     const options = this.validation(choices);
     const check = validateSetupStep(step, draft, options);
-    let errors: Record<string, string> = { ...check.errors };
-    const warnings: Record<string, string> = { ...check.warnings };
+    let errors: Record<string, Message> = { ...check.errors };
+    const warnings: Record<string, Message> = { ...check.warnings };
 
     if (step === 'sites') Object.assign(errors, regionErrors(draft, choices, errors));
     if (step === 'hsm' || step === 'approvers') Object.assign(errors, this.peopleErrors(step, draft, choices, errors, warnings));
@@ -172,7 +173,7 @@ export class SetupJourneyService {
     if (!whole.ok) {
       const first = firstStageWithErrors(whole.errors, draft);
       errors = whole.errors;
-      return await this.save(journey, { draft, choices, stage: first, errors, warnings: whole.warnings, notice: 'Some earlier answers no longer fit together; fix the fields marked below.' }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
+      return await this.save(journey, { draft, choices, stage: first, errors, warnings: whole.warnings, notice: say('setupJourney.notice.revalidate', 'Some earlier answers no longer fit together; fix the fields marked below.') }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
     }
     const preflight = await this.runPreflightFor(whole.spec, journey.preflight);
     const checked = await this.save(journey, { draft, choices, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
@@ -204,7 +205,7 @@ export class SetupJourneyService {
     const loaded = await this.load(address, actor);
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
-    if (!stagesFor(journey.draft).includes(step)) throw appError('ValidationFailed', `There is no "${step}" card for this journey.`);
+    if (!stagesFor(journey.draft).includes(step)) throw appError('ValidationFailed', say('setupJourney.noSuchCard', `There is no "${step}" card for this journey.`, { step }));
     const choices = await this.choicesFor(step, journey.draft, journey.choices);
     return await this.save(journey, { choices, stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: step });
   }
@@ -231,7 +232,7 @@ export class SetupJourneyService {
     let preflight = journey.preflight;
     if (!preflight || this.deps.clock.now().getTime() - Date.parse(preflight.at) > maxAge) preflight = await this.runPreflightFor(spec, journey.preflight);
     if (!preflight.ready) {
-      return await this.save(journey, { stage: 'preflight', preflight, notice: 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.' }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
+      return await this.save(journey, { stage: 'preflight', preflight, notice: say('setupJourney.notice.notGreen', 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.') }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
     }
     journey = await this.planFor(journey, actor, spec, preflight);
     return journey;
@@ -256,19 +257,21 @@ export class SetupJourneyService {
     if (journey.stage !== 'preview' || !journey.plan || !journey.planHash) return this.staleCopy(journey);
     const trimmed = reason.trim();
     if (trimmed.length < 3) {
-      return await this.save(journey, { errors: { reason: 'Say why this change is needed (approvers see it, and it is kept in the audit log).' }, notice: undefined }, actor, 'journey.submit.refused', 'denied', { reason: 'ReasonRequired' });
+      return await this.save(journey, { errors: { reason: say('journey.reasonRequired', 'Say why this change is needed (approvers see it, and it is kept in the audit log).') }, notice: undefined }, actor, 'journey.submit.refused', 'denied', { reason: 'ReasonRequired' });
     }
     const plan = buildSetupPlan(this.specOf(journey), await this.deps.planContext());
     const hash = planHash(plan);
     if (hash !== journey.planHash) {
-      return await this.save(journey, { plan, planHash: hash, errors: {}, notice: 'The plan changed since you reviewed it (something it depends on changed). Review the new plan and its hash, then submit again.' }, actor, 'journey.plan.changed', 'info', { previous: journey.planHash }, hash);
+      return await this.save(journey, { plan, planHash: hash, errors: {}, notice: say('setupJourney.notice.planChanged', 'The plan changed since you reviewed it (something it depends on changed). Review the new plan and its hash, then submit again.') }, actor, 'journey.plan.changed', 'info', { previous: journey.planHash }, hash);
     }
     const spec = this.specOf(journey);
     const request = await this.deps.approvals.submit({
       planHash: hash,
       operationClass: plan.operationClass,
       title: plan.title,
+      titleMessage: planText(plan).title,
       summaryLines: planSummaryLines(plan),
+      summaryMessages: planSummaryMessages(plan),
       targets: plan.keys.map((key) => `${key.site}: ${key.containerName}/${key.keyName}`).slice(0, 60),
       keySides: spec.approvers.A.length > 0 || spec.approvers.B.length > 0 ? { A: [...spec.approvers.A], B: [...spec.approvers.B] } : undefined,
       requester: { aadObjectId: actor.aadObjectId, name: actor.name, tenantId: actor.tenantId },
@@ -283,7 +286,7 @@ export class SetupJourneyService {
     const loaded = await this.load(address, actor, { allowClosed: true });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
-    if (journey.status === 'submitted') throw appError('JourneyClosed', 'This journey was submitted for approval; cancel the request on its approval card instead.');
+    if (journey.status === 'submitted') throw appError('JourneyClosed', say('setupJourney.cancelSubmitted', 'This journey was submitted for approval; cancel the request on its approval card instead.'));
     if (journey.status === 'cancelled') return journey;
     return await this.save(journey, { status: 'cancelled', notice: undefined }, actor, 'journey.cancelled', 'success', {});
   }
@@ -295,10 +298,20 @@ export class SetupJourneyService {
     const journey = await this.get(address.journeyId);
     if (journey.owner.aadObjectId !== actor.aadObjectId.toLowerCase()) {
       await this.audit(journey, actor, 'journey.foreign_click', 'denied', {});
-      throw appError('NotYourJourney', `This setup belongs to ${journey.owner.name ?? 'someone else'}. Type "setup" to start your own.`);
+      throw appError(
+        'NotYourJourney',
+        journey.owner.name
+          ? say('setupJourney.foreign', `This setup belongs to ${journey.owner.name}. Type "setup" to start your own.`, { owner: journey.owner.name })
+          : say('setupJourney.foreignUnnamed', 'This setup belongs to someone else. Type "setup" to start your own.'),
+      );
     }
     if (!options.allowClosed && !isOpen(journey)) {
-      throw appError('JourneyClosed', journey.status === 'submitted' ? 'This journey was already submitted for approval; its approval card shows where it stands.' : 'This journey was cancelled. Type "setup" to start a new one.');
+      throw appError(
+        'JourneyClosed',
+        journey.status === 'submitted'
+          ? say('setupJourney.closedSubmitted', 'This journey was already submitted for approval; its approval card shows where it stands.')
+          : say('setupJourney.closedCancelled', 'This journey was cancelled. Type "setup" to start a new one.'),
+      );
     }
     if (address.version !== journey.version) return { stale: this.staleCopy(journey) };
     return { journey };
@@ -306,12 +319,12 @@ export class SetupJourneyService {
 
   /** The current journey, marked so the card says it replaced an outdated one; nothing is stored. */
   private staleCopy(journey: SetupJourney): SetupJourney {
-    return { ...journey, notice: 'That card was out of date, so nothing was changed. This is the current state; continue from here.' };
+    return { ...journey, notice: say('journey.notice.staleCard', 'That card was out of date, so nothing was changed. This is the current state; continue from here.') };
   }
 
   private specOf(journey: SetupJourney): CustomerKeySpec {
     const result = validateSpec(journey.draft, this.validation(journey.choices));
-    if (!result.ok) throw appError('ValidationFailed', 'Some answers are not valid any more; edit the marked cards.', { fields: Object.keys(result.errors) });
+    if (!result.ok) throw appError('ValidationFailed', say('setupJourney.invalidNow', 'Some answers are not valid any more; edit the marked cards.'), { fields: Object.keys(result.errors) });
     return result.spec;
   }
 
@@ -335,14 +348,14 @@ export class SetupJourneyService {
    * Names taken or soft-deleted, as field errors on the names card. Checked from the draft (later
    * cards are not filled yet), with the same rules and wording as the preflight name lines.
    */
-  private async nameErrors(draft: CustomerKeyDraft, warnings: Record<string, string>): Promise<Record<string, string>> {
-    const errors: Record<string, string> = {};
+  private async nameErrors(draft: CustomerKeyDraft, warnings: Record<string, Message>): Promise<Record<string, Message>> {
+    const errors: Record<string, Message> = {};
     const targets = nameTargetsFromDraft(draft);
     const observations = await observePreflight(this.deps.reader, emptyTargets({ names: targets, subscriptions: subscriptionsOf(draft) }));
     for (const target of targets) {
       const line = nameLine(target, observations.names?.[target.key]);
       const field = target.kind === 'vault' && target.workload ? fieldPaths.vaultName(target.site, target.workload) : fieldPaths.hsmName(target.site);
-      if (line.status === 'fail') errors[field] = `${line.detail} ${line.fix?.text ?? ''}`.trim();
+      if (line.status === 'fail') errors[field] = sentences(line.detail, line.fix?.text);
       else if (line.status === 'warn' || line.status === 'unknown') warnings[field] = line.detail;
     }
     return errors;
@@ -382,7 +395,7 @@ export class SetupJourneyService {
     } catch (error) {
       const failure = toAppError(error);
       this.deps.logger.warn({ code: failure.code }, 'could not list subscriptions for the sites card');
-      return { ...previous, at, subscriptions: undefined, subscriptionsUnavailable: `${failure.message} (${failure.code})` };
+      return { ...previous, at, subscriptions: undefined, subscriptionsUnavailable: say('setupJourney.subscriptionsUnavailable', `${failure.message} (${failure.code})`, { message: failure.said ?? failure.message, code: failure.code }) };
     }
     const wanted = listed.filter((s) => s.state !== 'Deleted').slice(0, 50);
     const rows = await Promise.all(
@@ -473,21 +486,22 @@ export class SetupJourneyService {
    * People the directory does not know (or whose account is disabled) are refused at their field;
    * custodians must also be members of a group the approval policy names.
    */
-  private peopleErrors(step: 'hsm' | 'approvers', draft: CustomerKeyDraft, choices: SetupChoices | undefined, already: Record<string, string>, warnings: Record<string, string>): Record<string, string> {
-    const errors: Record<string, string> = {};
+  private peopleErrors(step: 'hsm' | 'approvers', draft: CustomerKeyDraft, choices: SetupChoices | undefined, already: Record<string, Message>, warnings: Record<string, Message>): Record<string, Message> {
+    const errors: Record<string, Message> = {};
     const people = choices?.people ?? {};
-    const add = (into: Record<string, string>, path: string, message: string) => {
+    const add = (into: Record<string, Message>, path: string, message: Message) => {
       if (already[path]) return;
-      into[path] = into[path] ? `${into[path]} ${message}` : message;
+      const before = into[path];
+      into[path] = before ? sentences(before, message) : message;
     };
-    const unknownPerson = (id: string) => `${id} is not an active user in your tenant (Microsoft Graph found no enabled user with this object id). Choose the person from the list.`;
-    const notChecked = (id: string) => `Keyward could not look ${id} up in the directory just now; it checks again when you press Next.`;
+    const unknownPerson = (id: string) => say('setupJourney.person.unknown', `${id} is not an active user in your tenant (Microsoft Graph found no enabled user with this object id). Choose the person from the list.`, { id });
+    const notChecked = (id: string) => say('setupJourney.person.notChecked', `Keyward could not look ${id} up in the directory just now; it checks again when you press Next.`, { id });
     const check = (path: string, ids: readonly string[], onUnknown: 'error' | 'warning') => {
       for (const raw of ids) {
         const id = raw.trim().toLowerCase();
         if (!isGuid(id)) continue; // the validators say what is wrong with it
         if (!(id in people)) add(warnings, path, notChecked(id));
-        else if (people[id] === null) add(onUnknown === 'error' ? errors : warnings, path, onUnknown === 'error' ? unknownPerson(id) : `${id} is not a user in your tenant; if it is a group or an application, make sure that is intended.`);
+        else if (people[id] === null) add(onUnknown === 'error' ? errors : warnings, path, onUnknown === 'error' ? unknownPerson(id) : say('setupJourney.person.notAUser', `${id} is not a user in your tenant; if it is a group or an application, make sure that is intended.`, { id }));
       }
     };
     if (step === 'hsm') {
@@ -499,9 +513,6 @@ export class SetupJourneyService {
     }
     const custodians = this.deps.custodians?.();
     const names = custodians?.groups.map((group) => group.name) ?? [];
-    const required = custodians?.every
-      ? `${names.length === 1 ? 'a member of' : 'a member of each of'} ${names.join(' and ')}, the group${names.length === 1 ? '' : 's'} the approval policy requires of key custodians`
-      : `in a group the approval policy names (${names.join(', ')})`;
     for (const site of SITE_IDS) {
       const path = fieldPaths.approvers(site);
       const ids = draft.approvers?.[site] ?? [];
@@ -511,7 +522,19 @@ export class SetupJourneyService {
         const id = raw.trim().toLowerCase();
         if (!isGuid(id) || people[id] === null) continue;
         if (!custodians.allows(id)) {
-          add(errors, path, `${people[id] ?? id} is not ${required}. Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.`);
+          const who = people[id] ?? id;
+          const groups = names.join(', ');
+          add(
+            errors,
+            path,
+            custodians.every
+              ? say(
+                  'setupJourney.person.notInEveryGroup',
+                  `${who} is not ${names.length === 1 ? 'a member of' : 'a member of each of'} ${groups}, the group${names.length === 1 ? '' : 's'} the approval policy requires of key custodians. Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.`,
+                  { who, groups, count: names.length },
+                )
+              : say('setupJourney.person.notInGroup', `${who} is not in a group the approval policy names (${groups}). Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.`, { who, groups }),
+          );
         }
       }
     }
@@ -593,7 +616,7 @@ function stageOfPath(field: string): SetupStage {
 }
 
 function requireOwner(actor: JourneyOwner): void {
-  if (!actor.aadObjectId) throw appError('NotYourJourney', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.');
+  if (!actor.aadObjectId) throw appError('NotYourJourney', say('journey.whoAreYou', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.'));
 }
 
 function summaryDetails(lines: ReadonlyArray<{ status: string; id: string }>): Record<string, unknown> {
@@ -602,11 +625,37 @@ function summaryDetails(lines: ReadonlyArray<{ status: string; id: string }>): R
 
 /** What approvers read: the steps in order, then what cannot be undone and what it costs. */
 export function planSummaryLines(plan: Plan): string[] {
-  const steps = plan.steps.map((step) => `${step.index + 1}. ${step.summary}${step.irreversible ? ' (cannot be undone)' : ''}`);
-  const tail = [...plan.irreversible.map((line) => `Cannot be undone: ${line}`), ...plan.costNotes.map((line) => `Cost: ${line}`)];
+  return planSummary(plan).map((line) => line.text);
+}
+
+/**
+ * The same lines as messages, for the approval card in each approver's language. Each line's
+ * English is the stored line when the plan's sentences are the ones `planText` makes; the card
+ * shows the stored line otherwise.
+ */
+export function planSummaryMessages(plan: Plan): Message[] {
+  return planSummary(plan).map((line) => line.message);
+}
+
+function planSummary(plan: Plan): Array<{ text: string; message: Message }> {
+  const said = planText(plan);
+  const line = (text: string, message: Message) => ({ text: text.length > 500 ? `${text.slice(0, 497)}…` : text, message });
+  const steps = plan.steps.map((step, i) => {
+    const summary = said.steps[i] ?? say('plan.step.scriptTitle', step.summary, { title: step.summary });
+    const n = step.index + 1;
+    return step.irreversible
+      ? line(`${n}. ${step.summary} (cannot be undone)`, say('plan.summary.stepIrreversible', `${n}. ${summary.text} (cannot be undone)`, { n: String(n), step: summary }))
+      : line(`${n}. ${step.summary}`, say('plan.summary.step', `${n}. ${summary.text}`, { n: String(n), step: summary }));
+  });
+  const stored = (texts: readonly string[], messages: readonly Message[]) => texts.map((text, i) => messages[i] ?? say('plan.step.scriptTitle', text, { title: text }));
+  const tail = [
+    ...stored(plan.irreversible, said.irreversible).map((m, i) => line(`Cannot be undone: ${plan.irreversible[i]!}`, say('plan.summary.irreversible', `Cannot be undone: ${m.text}`, { line: m }))),
+    ...stored(plan.costNotes, said.costNotes).map((m, i) => line(`Cost: ${plan.costNotes[i]!}`, say('plan.summary.cost', `Cost: ${m.text}`, { line: m }))),
+  ];
   const room = 60 - tail.length;
-  const shown = steps.length > room ? [...steps.slice(0, room - 1), `… and ${steps.length - room + 1} more steps (see the plan preview).`] : steps;
-  return [...shown, ...tail].map((line) => (line.length > 500 ? `${line.slice(0, 497)}…` : line));
+  const more = steps.length - room + 1;
+  const shown = steps.length > room ? [...steps.slice(0, room - 1), line(`… and ${more} more steps (see the plan preview).`, say('plan.summary.more', `… and ${more} more steps (see the plan preview).`, { count: more }))] : steps;
+  return [...shown, ...tail];
 }
 
 /** The vault or HSM names a draft asks for, as preflight name targets. */
@@ -659,8 +708,8 @@ function regionCatalogue(choices: SetupChoices | undefined): AzureRegion[] | und
 }
 
 /** A region the chosen subscription cannot use (its own locations list says so). */
-function regionErrors(draft: CustomerKeyDraft, choices: SetupChoices | undefined, already: Record<string, string>): Record<string, string> {
-  const errors: Record<string, string> = {};
+function regionErrors(draft: CustomerKeyDraft, choices: SetupChoices | undefined, already: Record<string, Message>): Record<string, Message> {
+  const errors: Record<string, Message> = {};
   for (const site of SITE_IDS) {
     const s = draft.sites?.[site];
     const subscriptionId = (s?.subscriptionId ?? '').trim().toLowerCase();
@@ -670,7 +719,8 @@ function regionErrors(draft: CustomerKeyDraft, choices: SetupChoices | undefined
     if (!own || region === '' || already[path]) continue;
     if (!own.some((r) => r.name === region || r.displayName.toLowerCase().replace(/\s+/g, '') === region)) {
       const name = choices?.subscriptions?.find((sub) => sub.subscriptionId === subscriptionId)?.displayName ?? subscriptionId;
-      errors[path] = `${s?.region ?? region} is not among the regions subscription ${name} may use. Choose one of its regions from the list.`;
+      const typed = s?.region ?? region;
+      errors[path] = say('setupJourney.region.notAllowed', `${typed} is not among the regions subscription ${name} may use. Choose one of its regions from the list.`, { region: typed, subscription: name });
     }
   }
   return errors;

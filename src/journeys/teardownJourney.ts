@@ -1,3 +1,4 @@
+import type { Message, Text } from '../core';
 import type { ChecklistLine, KeyContainerKind, Plan, TeardownTarget } from '../customerKey';
 import type { OpsJourneyBase } from '../inventory/opsJourney';
 
@@ -30,7 +31,7 @@ export interface TeardownTargetState {
   scheduledPurgeDate?: string;
   purgedAt?: string;
   lastCheckedAt?: string;
-  note?: string;
+  note?: Text;
 }
 
 export interface TeardownJourney extends OpsJourneyBase {
@@ -53,7 +54,7 @@ export interface TeardownJourney extends OpsJourneyBase {
   progress?: TeardownTargetState[];
   /** Every Managed HSM target is purged: from here on they no longer bill. */
   billingStoppedAt?: string;
-  outcome?: string;
+  outcome?: Text;
   /** The run stopped at a step (e.g. a Disabled subscription refused the purge). */
-  stopped?: { code: string; message: string; at: string };
+  stopped?: { code: string; message: string; said?: Message; at: string };
 }

@@ -1,4 +1,4 @@
-import { appError, isAppError, toAppError, type Clock, type Logger, type Atomic } from '../core';
+import { appError, isAppError, say, sentences, toAppError, type Atomic, type Clock, type Logger, type Message, type Text } from '../core';
 import type { AuditEventInput } from '../audit/auditRecord';
 import type { AzureReader, DeletedContainer } from '../azure/ports';
 import type { SubmitRequest } from '../approvals/submitRequest';
@@ -6,6 +6,7 @@ import {
   buildTeardownPlan,
   evaluateTeardownPreflight,
   planHash,
+  planText,
   splitList,
   summarizeChecklist,
   type ChecklistLine,
@@ -19,7 +20,8 @@ import type { ExecutionStarter } from '../inventory/inventoryPorts';
 import type { InventoryContainer } from '../inventory/inventoryTypes';
 import { OpsJourneyKit, requireActor, type JourneyAddress, type OpsJourneyStore } from '../inventory/opsJourney';
 import type { JourneyOwner } from './setupJourney';
-import { planSummaryLines } from './setupJourneyService';
+import { requestClosed, runIncomplete } from './journeyText';
+import { planSummaryLines, planSummaryMessages } from './setupJourneyService';
 import type { TeardownJourney, TeardownTargetState } from './teardownJourney';
 
 export type TeardownEvent =
@@ -119,14 +121,14 @@ export class TeardownJourneyService {
     const ids = [...new Set(splitList(raw).map((id) => id.toLowerCase()))];
     const draft = { ...journey.draft, targetIds: raw };
     const known = new Map((await this.candidates()).map((c) => [c.id.toLowerCase(), c]));
-    if (ids.length === 0) return await this.kit.save(journey, { draft, errors: { targetIds: 'Choose at least one vault or HSM to remove.' } }, actor, 'teardown.choose.invalid', 'denied', {});
-    if (ids.length > MAX_TARGETS) return await this.kit.save(journey, { draft, errors: { targetIds: `Choose at most ${MAX_TARGETS} at a time.` } }, actor, 'teardown.choose.invalid', 'denied', {});
+    if (ids.length === 0) return await this.kit.save(journey, { draft, errors: { targetIds: say('teardown.choose.none', 'Choose at least one vault or HSM to remove.') } }, actor, 'teardown.choose.invalid', 'denied', {});
+    if (ids.length > MAX_TARGETS) return await this.kit.save(journey, { draft, errors: { targetIds: say('teardown.choose.tooMany', `Choose at most ${MAX_TARGETS} at a time.`, { max: MAX_TARGETS }) } }, actor, 'teardown.choose.invalid', 'denied', {});
     const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) return await this.kit.save(journey, { draft, errors: { targetIds: `Keyward does not know ${unknown.join(', ')} as an active vault or HSM. Choose from the list.` } }, actor, 'teardown.choose.invalid', 'denied', { unknown });
+    if (unknown.length > 0) return await this.kit.save(journey, { draft, errors: { targetIds: say('teardown.choose.unknown', `Keyward does not know ${unknown.join(', ')} as an active vault or HSM. Choose from the list.`, { names: unknown.join(', ') }) } }, actor, 'teardown.choose.invalid', 'denied', { unknown });
     const containers = ids.map((id) => known.get(id)!);
     const targetIds = containers.map((c) => c.id);
     const observed = await this.observeTargets(containers);
-    if ('errors' in observed) return await this.kit.save(journey, { draft, errors: { targetIds: observed.errors.join(' ') } }, actor, 'teardown.choose.invalid', 'denied', {});
+    if ('errors' in observed) return await this.kit.save(journey, { draft, errors: { targetIds: sentences(observed.errors[0]!, ...observed.errors.slice(1)) } }, actor, 'teardown.choose.invalid', 'denied', {});
     const preflight = await this.preflight(observed.targets);
     return await this.kit.save(
       journey,
@@ -139,15 +141,15 @@ export class TeardownJourneyService {
   }
 
   /** The targets as Azure has them now (purge protection and retention decide how the purge goes). */
-  private async observeTargets(containers: readonly InventoryContainer[]): Promise<{ targets: TeardownTarget[] } | { errors: string[] }> {
-    const errors: string[] = [];
+  private async observeTargets(containers: readonly InventoryContainer[]): Promise<{ targets: TeardownTarget[] } | { errors: Message[] }> {
+    const errors: Message[] = [];
     const targets: TeardownTarget[] = [];
     const keys = await this.deps.inventory.keys();
     for (const c of containers) {
       try {
         const found = c.kind === 'vault' ? await this.deps.reader.getVault(c.subscriptionId, c.resourceGroup, c.name) : await this.deps.reader.getManagedHsm(c.subscriptionId, c.resourceGroup, c.name);
         if (!found) {
-          errors.push(`${c.name} is not in resource group ${c.resourceGroup} any more (deleted outside Keyward?).`);
+          errors.push(say('teardown.target.gone', `${c.name} is not in resource group ${c.resourceGroup} any more (deleted outside Keyward?).`, { name: c.name, resourceGroup: c.resourceGroup }));
           continue;
         }
         targets.push({
@@ -162,7 +164,8 @@ export class TeardownJourneyService {
           keys: keys.filter((k) => k.status === 'active' && k.ref.containerKind === c.kind && k.ref.containerName.toLowerCase() === c.name.toLowerCase()).map((k) => ({ keyName: k.ref.keyName, workload: k.ref.workload })),
         });
       } catch (error) {
-        errors.push(`Keyward could not read ${c.name} in Azure: ${toAppError(error).message}`);
+        const reason = toAppError(error).message;
+        errors.push(say('teardown.target.unreadable', `Keyward could not read ${c.name} in Azure: ${reason}`, { name: c.name, reason }));
       }
     }
     return errors.length > 0 ? { errors } : { targets };
@@ -216,35 +219,44 @@ export class TeardownJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'confirm' || !journey.targets) return this.kit.staleCopy(journey);
     const typed: Record<string, string> = {};
-    const errors: Record<string, string> = {};
+    const errors: Record<string, Message> = {};
     journey.targets.forEach((target, i) => {
       const field = `confirm.${i}`;
       const value = typeof payload[field] === 'string' ? (payload[field] as string).slice(0, 100) : '';
       typed[field] = value;
-      if (value !== target.name) errors[field] = value.trim() === '' ? `Type ${target.name} to confirm that it is to be deleted and purged.` : `"${value}" is not ${target.name}. Type the name exactly as shown (this guards against removing the wrong resource).`;
+      if (value !== target.name) {
+        errors[field] =
+          value.trim() === ''
+            ? say('teardown.confirm.typeName', `Type ${target.name} to confirm that it is to be deleted and purged.`, { name: target.name })
+            : say('teardown.confirm.wrongName', `"${value}" is not ${target.name}. Type the name exactly as shown (this guards against removing the wrong resource).`, { typed: value, name: target.name });
+      }
     });
     const reason = typeof payload.reason === 'string' ? payload.reason.trim().slice(0, 1000) : '';
-    if (reason.length < 3) errors.reason = 'Say why these are removed (approvers see it, and it is kept in the audit log).';
+    if (reason.length < 3) errors.reason = say('teardown.confirm.reason', 'Say why these are removed (approvers see it, and it is kept in the audit log).');
     const draft = { ...journey.draft, confirm: typed };
     if (Object.keys(errors).length > 0) return await this.kit.save(journey, { draft, errors }, actor, 'teardown.confirm.refused', 'denied', { fields: Object.keys(errors) });
     const preflight = await this.preflight(journey.targets);
     if (!preflight.ready) {
-      return await this.kit.save(journey, { draft, preflight, notice: 'The checks are not all green, so nothing was submitted. Fix the red lines (each says how), then run the checks again.' }, actor, 'teardown.confirm.refused', 'denied', { red: preflight.lines.filter((l) => l.status !== 'pass' && l.status !== 'warn').map((l) => l.id) });
+      return await this.kit.save(journey, { draft, preflight, notice: say('teardown.notice.notGreen', 'The checks are not all green, so nothing was submitted. Fix the red lines (each says how), then run the checks again.') }, actor, 'teardown.confirm.refused', 'denied', { red: preflight.lines.filter((l) => l.status !== 'pass' && l.status !== 'warn').map((l) => l.id) });
     }
     let plan: Plan;
     try {
       plan = buildTeardownPlan({ tenantId: this.deps.tenantId, targets: journey.targets, depUsages: await this.deps.inventory.depUsages() });
     } catch (error) {
       const appErr = toAppError(error);
-      return await this.kit.save(journey, { draft, notice: appErr.message }, actor, 'teardown.confirm.refused', 'denied', { code: appErr.code });
+      return await this.kit.save(journey, { draft, notice: appErr.said ?? appErr.message }, actor, 'teardown.confirm.refused', 'denied', { code: appErr.code });
     }
     const hash = planHash(plan);
     const custodians = journey.custodians ?? { A: [], B: [] };
+    const minutes = Math.round(this.deps.coolingOffMs / 60_000);
+    const coolingOff = say('teardown.summary.coolingOff', `Cooling-off: nothing runs until ${minutes} minute(s) after approval; the requester or an approver can cancel until then.`, { minutes });
     const request = await this.deps.approvals.submit({
       planHash: hash,
       operationClass: plan.operationClass,
       title: plan.title,
-      summaryLines: [...planSummaryLines(plan), `Cooling-off: nothing runs until ${Math.round(this.deps.coolingOffMs / 60_000)} minute(s) after approval; the requester or an approver can cancel until then.`].slice(0, 60),
+      titleMessage: planText(plan).title,
+      summaryLines: [...planSummaryLines(plan), coolingOff.text].slice(0, 60),
+      summaryMessages: [...planSummaryMessages(plan), coolingOff].slice(0, 60),
       targets: journey.targets.map((t) => `/subscriptions/${t.subscriptionId}/resourceGroups/${t.resourceGroup}/providers/Microsoft.KeyVault/${t.containerKind === 'vault' ? 'vaults' : 'managedHSMs'}/${t.name}`),
       ...(custodians.A.length > 0 && custodians.B.length > 0 ? { keySides: custodians } : {}),
       requester: { aadObjectId: actor.aadObjectId, name: actor.name, tenantId: actor.tenantId },
@@ -270,8 +282,8 @@ export class TeardownJourneyService {
 
   /** The approval request or its run moved (approvals' change listener). */
   async onRequestChanged(
-    request: { id: string; status: string; closedReason?: string; executeBy?: string; execution?: { detail?: string } },
-    run?: { status: string; lastError?: { code: string; message: string }; steps: ReadonlyArray<RunStepView> },
+    request: { id: string; status: string; closedReason?: string; executeBy?: string; execution?: { detail?: Text } },
+    run?: { status: string; lastError?: { code: string; message: string; said?: Message }; steps: ReadonlyArray<RunStepView> },
   ): Promise<TeardownJourney | undefined> {
     let journey = await this.deps.store.findByRequest(request.id);
     if (!journey || journey.status === 'cancelled' || journey.stage === 'done') return undefined;
@@ -282,13 +294,13 @@ export class TeardownJourneyService {
       return journey;
     }
     if (['rejected', 'expired', 'cancelled'].includes(request.status) && ['submitted', 'coolingOff', 'blocked'].includes(journey.stage)) {
-      journey = await this.kit.save(journey, { status: 'cancelled', outcome: `The request was ${request.status}${request.closedReason ? `: ${request.closedReason}` : ''}. Nothing was deleted.` }, 'system', 'teardown.request.closed', 'info', { status: request.status });
+      journey = await this.kit.save(journey, { status: 'cancelled', outcome: requestClosed(request, say('teardown.outcome.nothingDeleted', 'Nothing was deleted.')) }, 'system', 'teardown.request.closed', 'info', { status: request.status });
       this.emit({ type: 'cancelled', journey });
       return journey;
     }
     if (!run || !['executing', 'succeeded', 'failed'].includes(request.status)) return undefined;
     const progress = this.progressFrom(journey, run);
-    const stopped = run.status === 'stopped' && run.lastError ? { code: run.lastError.code, message: run.lastError.message, at: this.kit.now() } : undefined;
+    const stopped = run.status === 'stopped' && run.lastError ? { code: run.lastError.code, message: run.lastError.message, ...(run.lastError.said ? { said: run.lastError.said } : {}), at: this.kit.now() } : undefined;
     if (request.status === 'executing') {
       const changed = JSON.stringify(progress) !== JSON.stringify(journey.progress) || JSON.stringify(stopped ?? null) !== JSON.stringify(journey.stopped ?? null) || journey.stage !== 'running';
       if (!changed) return undefined;
@@ -297,7 +309,7 @@ export class TeardownJourneyService {
       return journey;
     }
     if (request.status === 'failed') {
-      journey = await this.kit.save(journey, { stage: progress.some((p) => p.state === 'softDeleted') ? 'awaitingPurge' : 'running', status: 'failed', progress, outcome: `The run did not complete: ${request.execution?.detail ?? run.lastError?.message ?? 'see the run card'}.` }, 'system', 'teardown.failed', 'failure', {});
+      journey = await this.kit.save(journey, { stage: progress.some((p) => p.state === 'softDeleted') ? 'awaitingPurge' : 'running', status: 'failed', progress, outcome: runIncomplete(request.execution?.detail ?? run.lastError?.message) }, 'system', 'teardown.failed', 'failure', {});
       this.emit({ type: 'changed', journey });
       return journey;
     }
@@ -351,15 +363,21 @@ export class TeardownJourneyService {
     const requester = journey.owner.aadObjectId === who;
     if (!journey.requestId || (!requester && !(await this.deps.mayCancel(journey.requestId, who)))) {
       await this.kit.audit(journey, actor, 'teardown.cancel.refused', 'denied', {});
-      throw appError('NotAnApprover', 'Only the person who asked for this teardown, or one of its approvers, can cancel it.');
+      throw appError('NotAnApprover', say('teardown.cancel.notAllowed', 'Only the person who asked for this teardown, or one of its approvers, can cancel it.'));
     }
     if (journey.stage !== 'coolingOff' && journey.stage !== 'blocked' && journey.stage !== 'submitted') {
-      if (journey.released || journey.stage === 'running') throw appError('RequestAlreadyDecided', 'The cooling-off is over and the teardown has started; it can no longer be cancelled here. The run card shows where it stands.');
+      if (journey.released || journey.stage === 'running') {
+        throw appError('RequestAlreadyDecided', say('teardown.cancel.started', 'The cooling-off is over and the teardown has started; it can no longer be cancelled here. The run card shows where it stands.'));
+      }
       return this.kit.staleCopy(journey);
     }
     if (address.version !== journey.version) return this.kit.staleCopy(journey);
     const at = this.kit.now();
-    const next = await this.kit.save(journey, { status: 'cancelled', cancelled: { by: who, name: actor.name, at, role: requester ? 'requester' : 'approver' }, outcome: `Cancelled by ${actor.name ?? who}${requester ? '' : ' (an approver)'} during the cooling-off. Nothing was deleted.` }, actor, 'teardown.cancelled', 'success', { role: requester ? 'requester' : 'approver', stage: journey.stage });
+    const name = actor.name ?? who;
+    const outcome = requester
+      ? say('teardown.outcome.cancelledByRequester', `Cancelled by ${name} during the cooling-off. Nothing was deleted.`, { name })
+      : say('teardown.outcome.cancelledByApprover', `Cancelled by ${name} (an approver) during the cooling-off. Nothing was deleted.`, { name });
+    const next = await this.kit.save(journey, { status: 'cancelled', cancelled: { by: who, name: actor.name, at, role: requester ? 'requester' : 'approver' }, outcome }, actor, 'teardown.cancelled', 'success', { role: requester ? 'requester' : 'approver', stage: journey.stage });
     if (requester) {
       const result = await this.deps.approvals.cancel({ requestId: journey.requestId, by: actor, reason: 'cancelled during the cooling-off', via: 'teardown card' }).catch((error: unknown) => ({ ok: false, error: { message: toAppError(error).message } }));
       if (!result.ok) this.deps.logger.warn({ requestId: journey.requestId, err: result.error?.message }, 'could not close the approval request; the teardown stays blocked anyway');
@@ -373,7 +391,7 @@ export class TeardownJourneyService {
     requireActor(actor);
     const journey = await this.kit.get(address.journeyId);
     const who = actor.aadObjectId.toLowerCase();
-    if (!journey.requestId || (journey.owner.aadObjectId !== who && !(await this.deps.mayCancel(journey.requestId, who)))) throw appError('NotAnApprover', 'Only the person who asked for this teardown, or one of its approvers, can run the checks again.');
+    if (!journey.requestId || (journey.owner.aadObjectId !== who && !(await this.deps.mayCancel(journey.requestId, who)))) throw appError('NotAnApprover', say('teardown.recheck.notAllowed', 'Only the person who asked for this teardown, or one of its approvers, can run the checks again.'));
     if (journey.stage !== 'blocked' || address.version !== journey.version) return this.kit.staleCopy(journey);
     return this.release(journey);
   }
@@ -397,7 +415,15 @@ export class TeardownJourneyService {
     const preflight = await this.preflight(targets);
     const gone = await this.observeTargets((await this.deps.inventory.containers()).filter((c) => (journey.targetIds ?? []).includes(c.id)));
     const lines: ChecklistLine[] = [...preflight.lines];
-    if ('errors' in gone) lines.push({ id: 'targets', status: 'fail', title: 'The targets are as approved', detail: gone.errors.join(' '), fix: { text: 'Something changed the targets since the approval; start a new teardown from "status".' } });
+    if ('errors' in gone) {
+      lines.push({
+        id: 'targets',
+        status: 'fail',
+        title: say('teardown.check.targets', 'The targets are as approved'),
+        detail: sentences(gone.errors[0]!, ...gone.errors.slice(1)),
+        fix: { text: say('teardown.check.targetsFix', 'Something changed the targets since the approval; start a new teardown from "status".') },
+      });
+    }
     const ready = summarizeChecklist(lines).ready;
     if (!ready) {
       const next = await this.kit.save(journey, { stage: 'blocked', status: 'waiting', preflight: { at: preflight.at, lines, ready } }, 'system', 'teardown.recheck.failed', 'denied', { red: lines.filter((l) => l.status === 'fail' || l.status === 'unknown').map((l) => l.id) });
@@ -447,7 +473,8 @@ export class TeardownJourneyService {
             progress.push({ ...target, state: 'purged', purgedAt: now.toISOString(), lastCheckedAt: now.toISOString(), note: undefined });
           }
         } catch (error) {
-          progress.push({ ...target, lastCheckedAt: now.toISOString(), note: `Keyward could not look it up: ${toAppError(error).message}` });
+          const reason = toAppError(error).message;
+          progress.push({ ...target, lastCheckedAt: now.toISOString(), note: say('teardown.progress.lookupFailed', `Keyward could not look it up: ${reason}`, { reason }) });
         }
       }
       if (changed) out.push(await this.finishOrWait(journey, progress, 'system'));
@@ -480,7 +507,7 @@ export class TeardownJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.status !== 'open') return journey;
-    return await this.kit.save(journey, { status: 'cancelled', outcome: 'Closed before submission. Nothing was deleted.' }, actor, 'teardown.cancelled', 'success', {});
+    return await this.kit.save(journey, { status: 'cancelled', outcome: say('teardown.outcome.closedBeforeSubmission', 'Closed before submission. Nothing was deleted.') }, actor, 'teardown.cancelled', 'success', {});
   }
 
   private emit(event: TeardownEvent): void {

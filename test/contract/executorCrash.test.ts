@@ -1,3 +1,4 @@
+import { textOf } from '../../src/core';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -110,7 +111,7 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.equal(JSON.parse(resumed.stdout).status, 'succeeded', resumed.stdout);
     const run = await runOf(requestId);
-    assert.match(run.steps.find((s) => s.id === 'ensureKey:A:exchange')?.note ?? '', /already made by this request; reused/);
+    assert.match(textOf(run.steps.find((s) => s.id === 'ensureKey:A:exchange')?.note), /already made by this request; reused/);
     assert.equal((await approvals.get(requestId))?.status, 'succeeded');
     const state = await emulator.control.state();
     for (const ref of plan.keys) {
@@ -133,7 +134,7 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     assert.equal(resumed.code, 0, resumed.stderr);
     const run = await runOf(requestId);
     assert.equal(run.status, 'succeeded', resumed.stdout);
-    assert.match(run.steps.find((s) => s.id === 'grantKeyAccess:A:exchange:exchangeOnline')?.note ?? '', /already has get, wrapKey, unwrapKey .* nothing added/);
+    assert.match(textOf(run.steps.find((s) => s.id === 'grantKeyAccess:A:exchange:exchangeOnline')?.note), /already has get, wrapKey, unwrapKey .* nothing added/);
     const adds = (await log(requestId)).filter((r) => r.method === 'PUT' && r.path.endsWith(`/vaults/${vaultA}/accessPolicies/add`));
     assert.deepEqual(adds.map((r) => r.status), [200], 'one add, by the process that died');
     const vault = ((await emulator.control.state()).vaults as Array<{ name: string; accessPolicies: Array<{ objectId: string }> }>).find((v) => v.name === vaultA)!;

@@ -1,3 +1,4 @@
+import { textOf } from '../../src/core';
 import assert from 'node:assert/strict';
 import { LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS } from '../../src/core';
 import { DEFAULT_EXECUTOR_SETTINGS } from '../../src/executor';
@@ -145,7 +146,7 @@ describe('executor under Azure faults (emulator)', function () {
     assert.ok(run.steps.filter((s) => s.id.includes(':A')).every((s) => s.status === 'done'), 'site A is done and stays done');
     const stopped = (await world.approvals.get(request.id))!;
     assert.equal(stopped.status, 'executing');
-    assert.match(stopped.execution?.progress ?? '', /Stopped at step 7 of 13 \(SubscriptionNotEnabled\).*Retry is possible until/);
+    assert.match(textOf(stopped.execution?.progress), /Stopped at step 7 of 13 \(SubscriptionNotEnabled\).*Retry is possible until/);
     assert.equal(stopped.execution?.halted, true, 'the approval card says "Stopped", not "Running"');
     assert.ok(world.changes.some((c) => c.id === run.id && c.status === 'stopped'), 'the run card was told');
 
@@ -245,7 +246,7 @@ describe('executor under Azure faults (emulator)', function () {
       assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
       const step = run.steps.find((s) => s.id === 'ensureKey:A:exchange');
       assert.ok((step?.attempts ?? 0) > 1, 'the key step waited for the recover');
-      assert.match(step?.note ?? '', /already exists and meets the plan.*reused/);
+      assert.match(textOf(step?.note), /already exists and meets the plan.*reused/);
       assert.ok((await retriesOf(windowed, 'ensureKey:A:exchange')).some((d) => d.includes('ObjectIsBeingRecovered')), 'retried because Azure was still recovering');
       const [recovered] = await versionsOf(plan, 'A');
       assert.equal(recovered?.deleted, false);

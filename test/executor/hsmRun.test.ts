@@ -1,3 +1,4 @@
+import { textOf } from '../../src/core';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,9 +31,9 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     await world.idle();
     let run = await world.run(request.id);
     assert.equal(run.status, 'waitingForInput', JSON.stringify(run.lastError));
-    assert.match(run.waitingFor ?? '', /0 of 3 security-domain officers .* waiting for Alex Approver, Bruno Approver, Chen Custodian/);
+    assert.match(textOf(run.waitingFor), /0 of 3 security-domain officers .* waiting for Alex Approver, Bruno Approver, Chen Custodian/);
     assert.equal((await world.approvals.get(request.id))?.status, 'executing');
-    assert.match((await world.approvals.get(request.id))?.execution?.progress ?? '', /Waiting at step 3 of 17/);
+    assert.match(textOf((await world.approvals.get(request.id))?.execution?.progress), /Waiting at step 3 of 17/);
 
     const refused = await world.executor.submitCertificate(run.id, person(LOCAL_PEOPLE.approverDana), officers[0]!.certificatePem);
     assert.equal(!refused.ok && refused.error.code, 'NotAnApprover');

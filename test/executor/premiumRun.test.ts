@@ -1,3 +1,4 @@
+import { textOf } from '../../src/core';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { premiumPlan } from './executorFixtures';
@@ -24,7 +25,7 @@ describe('executor: a Key Vault Premium plan against the emulator', function () 
     assert.deepEqual(budgetOf(log).lines, [...PREMIUM_RBAC_SITE, ...PREMIUM_RBAC_SITE, ...PREMIUM_RBAC_VERIFY_KEY, ...PREMIUM_RBAC_VERIFY_KEY]);
     const run = await world.run(request.id);
     assert.deepEqual(
-      run.steps.map((s) => s.note?.split(' ').slice(0, 2).join(' ')),
+      run.steps.map((s) => textOf(s.note).split(' ').slice(0, 2).join(' ')),
       ['Created resource', 'Created vault', "Keyward's writer", 'Office 365', 'Created key', 'Backed up', 'Created resource', 'Created vault', "Keyward's writer", 'Office 365', 'Created key', 'Backed up', 'All keys'],
     );
     for (const step of run.steps.filter((s) => s.kind === 'backupKey')) {
@@ -35,7 +36,7 @@ describe('executor: a Key Vault Premium plan against the emulator', function () 
     const readiness = run.steps.find((s) => s.kind === 'verifyReadiness')!;
     assert.equal(readiness.output?.ready, true);
     assert.equal(readiness.output?.probed, true);
-    assert.match((await world.approvals.get(request.id))?.execution?.detail ?? '', /All 13 steps done and verified\. Keys: https:\/\/kva.*\.vault\.localhost:\d+\/keys\/ck-exchange-a, https:/);
+    assert.match(textOf((await world.approvals.get(request.id))?.execution?.detail), /All 13 steps done and verified\. Keys: https:\/\/kva.*\.vault\.localhost:\d+\/keys\/ck-exchange-a, https:/);
   });
 
   it('when the same plan shape uses access policies, then Keyward gets its own key permissions with the vault and the service principal by one policy add', async () => {

@@ -1,3 +1,4 @@
+import { textOf } from '../../src/core';
 import assert from 'node:assert/strict';
 import { appError, LOCAL_IDENTITIES, LOCAL_PEOPLE } from '../../src/core';
 import { buildSetupPlan, planHash, type Plan, type PlanStep } from '../../src/customerKey';
@@ -101,7 +102,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     await w.executor.start(fresh.id);
     await w.idle();
     assert.equal((await w.approvals.get(fresh.id))?.status, 'failed');
-    assert.match((await w.approvals.get(fresh.id))?.execution?.detail ?? '', /no longer matches the approved plan hash/);
+    assert.match(textOf((await w.approvals.get(fresh.id))?.execution?.detail), /no longer matches the approved plan hash/);
     assert.equal(await w.executor.getByRequest(fresh.id), undefined);
     assert.equal((await requestsFor(w.emulator, fresh.id)).length, 0);
   });
@@ -121,7 +122,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       assert.equal(!late.ok && late.error.code, 'ExecutionWindowClosed');
       assert.equal((await w.run(request.id)).status, 'failed');
       assert.equal((await w.approvals.get(request.id))?.status, 'failed');
-      assert.match((await w.approvals.get(request.id))?.execution?.detail ?? '', /Not retried: the execution window closed/);
+      assert.match(textOf((await w.approvals.get(request.id))?.execution?.detail), /Not retried: the execution window closed/);
       await w.executor.reconcile();
       assert.equal((await w.run(request.id)).status, 'failed');
     } finally {
@@ -181,7 +182,7 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     await w.idle();
     const after = (await w.approvals.get(request.id))!;
     assert.equal(after.status, 'failed');
-    assert.match(after.execution?.detail ?? '', /not backed by votes Keyward signed \((ruleNotMet|unsigned|decisionMismatch)\)/);
+    assert.match(textOf(after.execution?.detail), /not backed by votes Keyward signed \((ruleNotMet|unsigned|decisionMismatch)\)/);
     assert.equal(await w.executor.getByRequest(request.id), undefined, 'no run');
     assert.equal((await requestsFor(w.emulator, request.id)).length, 0, 'nothing reached Azure');
     const refused = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.refused');

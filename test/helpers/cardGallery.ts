@@ -1,4 +1,5 @@
-import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, ManualClock, silentLogger } from '../../src/core';
+import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, ManualClock, say, silentLogger } from '../../src/core';
+import { progressLine } from '../../src/executor/runProgress';
 import { openSqliteDatabase } from '../../src/store/sqliteDatabase';
 import { journeyMigrations, SqlJourneyStore } from '../../src/store/sqlJourneyStore';
 import { SetupJourneyService } from '../../src/journeys/setupJourneyService';
@@ -13,11 +14,11 @@ import { readPolicyFile, localPolicyPath } from '../../src/approvals/policyFile'
 import { renderApprovalCard } from '../../src/bot/cards/approvalCard';
 import { renderPolicyCard } from '../../src/bot/cards/approvalPolicyCard';
 import { teamHealth } from '../../src/approvals/teamHealth';
-import { planSummaryLines } from '../../src/journeys/setupJourneyService';
+import { planSummaryLines, planSummaryMessages } from '../../src/journeys/setupJourneyService';
 import { at as minutesAfter, P, personOf, requestIn } from '../unit/approvals/approvalFixtures';
 import { renderRunCard } from '../../src/bot/cards/runCard';
 import { renderVerifyCard } from '../../src/bot/cards/runVerifyCard';
-import { evaluateReadiness } from '../../src/customerKey';
+import { evaluateReadiness, planText } from '../../src/customerKey';
 import { EMULATOR_KEY_URI_OPTIONS } from '../../src/executor';
 import { hsmPlan, runOf } from '../executor/executorFixtures';
 import { buildOpsGallery } from '../unit/inventory/opsGallery';
@@ -98,15 +99,15 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
 
   // The approval card for that plan, as the approvers' chat sees it over its life.
   const plan = j.plan!;
-  const fromPlan = { title: plan.title, summaryLines: planSummaryLines(plan), targets: plan.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`), planHash: j.planHash!, reason: 'Regulator requires customer-managed keys for mailboxes.' };
+  const fromPlan = { title: plan.title, titleMessage: planText(plan).title, summaryLines: planSummaryLines(plan), summaryMessages: planSummaryMessages(plan), targets: plan.keys.map((k) => `${k.site}: ${k.containerName}/${k.keyName}`), planHash: j.planHash!, reason: 'Regulator requires customer-managed keys for mailboxes.' };
   const names = Object.fromEntries(Object.values(P).map((p) => [p.objectId, p.displayName]));
   const pending = requestIn('pending', { ...fromPlan, votes: [{ voter: personOf(P.approverAlex), decision: 'approve', reason: 'Names and regions checked', at: minutesAfter(20).toISOString(), planHash: fromPlan.planHash }] });
   gallery.push({ name: 'approval-1-pending', title: 'Approval card in the approvers\' chat: one of two approvals given', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names, locale }) });
   // More than 60 people may act: Teams refreshes the card for 60 of them; the card says what the others do.
   gallery.push({ name: 'approval-1b-many-approvers', title: 'Approval card when more than 60 people may act on it (Teams refreshes 60; the card says what the others do)', card: renderApprovalCard({ request: pending, progress: evaluateRule(pending), viewer: 'shared', now: minutesAfter(30), names, refreshUserIds: Array.from({ length: 60 }, (_, i) => `29:1user-${i}`), refreshLeftOut: 13, locale }) });
-  const running = requestIn('executing', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), progress: 'Step 6 of 13: creating key ck-ex-key-a (RSA-HSM 3072) ▓▓▓▓▓░░░░░' } });
+  const running = requestIn('executing', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), progress: progressLine(runOf(plan, 'running', 5), 5, planText(plan).steps[5]!) } });
   gallery.push({ name: 'approval-2-running', title: 'The same card while the plan runs', card: renderApprovalCard({ request: running, progress: evaluateRule(running), viewer: 'shared', now: minutesAfter(127), names, locale }) });
-  const done = requestIn('succeeded', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), finishedAt: minutesAfter(128).toISOString(), outcome: 'succeeded', detail: 'Created 2 vaults and 2 keys; readiness verified.' } });
+  const done = requestIn('succeeded', { ...fromPlan, execution: { startedAt: minutesAfter(125).toISOString(), finishedAt: minutesAfter(128).toISOString(), outcome: 'succeeded', detail: say('run.detail.success', `All ${plan.steps.length} steps done and verified.`, { count: plan.steps.length }) } });
   gallery.push({ name: 'approval-3-done', title: 'The same card when the run has finished', card: renderApprovalCard({ request: done, progress: evaluateRule(done), viewer: 'shared', now: minutesAfter(129), names, locale }) });
   const localPolicy = readPolicyFile(localPolicyPath());
   const lastSeen: Record<string, number> = { [P.approverAlex.objectId]: 2, [P.approverBruno.objectId]: 130, [P.approverChen.objectId]: 20, [P.operator.objectId]: 1 };
@@ -117,7 +118,7 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
   const now = minutesAfter(130);
   gallery.push({ name: 'run-1-running', title: 'Run card: step by step with a progress bar', card: renderRunCard({ run: runOf(plan, 'running', 5), now, keyUriOptions: EMULATOR_KEY_URI_OPTIONS, locale }) });
   const hsm = hsmPlan({ workloads: ['multiWorkload', 'sharePoint'] });
-  const ceremony = runOf(hsm, 'waitingForInput', hsm.steps.findIndex((step) => step.kind === 'activateSecurityDomain'), { waitingFor: '1 of 3 officers have handed in their public certificate.' });
+  const ceremony = runOf(hsm, 'waitingForInput', hsm.steps.findIndex((step) => step.kind === 'activateSecurityDomain'), { waitingFor: say('run.waiting.officers', '1 of 3 security-domain officers have handed in their public certificate; waiting for Dana Custodian, Alex Approver.', { handedIn: 1, officers: 3, missing: 'Dana Custodian, Alex Approver' }) });
   gallery.push({ name: 'run-2-ceremony', title: 'Managed HSM: the security-domain ceremony waits for the officers\' public certificates', card: renderRunCard({ run: ceremony, now, officers: [{ name: 'Chen Custodian', submitted: true, thumbprint: '3Qx7b0mK1vVq9Zr2y8Hn4Tc' }, { name: 'Dana Custodian', submitted: false }, { name: 'Alex Approver', submitted: false }], locale }) });
   const stopped = runOf(plan, 'stopped', 4, { lastError: { code: 'AzureForbidden', message: 'Azure refused to create key ck-ex-key-a (ForbiddenByRbac). Grant "Key Vault Crypto Officer" at scope https://kv-ck-ex-a-7h2q.vault.azure.net to Keyward\'s identity.', transient: false, stepId: plan.steps[4]!.id } });
   gallery.push({ name: 'run-3-stopped', title: 'Run card: a step failed for good; what is done stays, Retry while the window is open', card: renderRunCard({ run: stopped, now, locale }) });
@@ -134,7 +135,7 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
       },
     })),
   });
-  gallery.push({ name: 'verify', title: 'verify: readiness, red lines first with their fix (here an expiry date was set on key B)', card: renderVerifyCard({ run: { id: 'run_demo', requestId: fromPlan.planHash.slice(0, 8), title: plan.title }, report: { checkedAt: now.toISOString(), keys: [keyA!, keyB!], lines, ready: false, probed: false }, locale }) });
+  gallery.push({ name: 'verify', title: 'verify: readiness, red lines first with their fix (here an expiry date was set on key B)', card: renderVerifyCard({ run: { id: 'run_demo', requestId: fromPlan.planHash.slice(0, 8), title: plan.title, plan }, report: { checkedAt: now.toISOString(), keys: [keyA!, keyB!], lines, ready: false, probed: false }, locale }) });
 
   let h = await service.start(operator, 'gallery', {});
   h = await service.submitStep(at(h), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload,sharePoint' });

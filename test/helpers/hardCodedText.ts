@@ -27,7 +27,7 @@ export function outsideCatalogue(value: string): { rest: string; untranslated: n
   let untranslated = 0;
   for (const ch of value) {
     if (ch === PSEUDO_OPEN || ch === UNTRANSLATED_OPEN) {
-      if (ch === UNTRANSLATED_OPEN && depth === 0) untranslated += 1;
+      if (ch === UNTRANSLATED_OPEN) untranslated += 1;
       depth += 1;
     } else if (ch === PSEUDO_CLOSE || ch === UNTRANSLATED_CLOSE) depth = Math.max(0, depth - 1);
     else if (depth === 0) rest += ch;
@@ -60,7 +60,9 @@ export function visibleStrings(card: unknown): Array<{ field: string; text: stri
 
 /**
  * Text on a pseudo-locale card that did not come from the catalogue: English words or whole
- * English messages outside the ⟦ ⟧ brackets. Domain prose (⟪ ⟫) is counted, not flagged.
+ * English messages outside the ⟦ ⟧ brackets, and any prose shown as it was stored (⟪ ⟫: a plain
+ * string where a message belongs). Only data may stand outside the brackets: names, ids, hashes,
+ * URLs, numbers, and code (monospace: cmdlets, scripts, Azure's own error text as logged).
  */
 export function hardCodedText(name: string, card: unknown): { findings: TextFinding[]; untranslated: number } {
   const findings: TextFinding[] = [];
@@ -68,6 +70,10 @@ export function hardCodedText(name: string, card: unknown): { findings: TextFind
   for (const { field, text } of visibleStrings(card)) {
     const { rest, untranslated: count } = outsideCatalogue(text);
     untranslated += count;
+    if (count > 0) {
+      findings.push({ card: name, field, text: text.slice(0, 160) });
+      continue;
+    }
     const words = rest.split(/[^A-Za-z]+/).filter((w) => w.length > 0);
     const english = words.filter((w) => ENGLISH_WORDS.has(w.toLowerCase()) && /^[A-Za-z]+$/.test(w));
     // A whole token made of letters only: "kv-ck-a", "https://…" and GUIDs are data, not words.

@@ -3,6 +3,7 @@ import type { ApprovalChange, ApprovalService } from '../../approvals/approvalSe
 import type { ApprovalDirectoryStore, ApprovalMessageStore, PostedCard } from '../../approvals/approvalPorts';
 import { shortId, type ApprovalRequest, type ConversationRef } from '../../approvals/approvalTypes';
 import { localizer, referenceLocale } from '../i18n/localizer';
+import { requirementLabel } from '../cards/approvalCard';
 import type { ApprovalViews } from './approvalViews';
 import type { Notifier } from './notifier';
 
@@ -145,7 +146,8 @@ export class ApprovalNotifications {
     }
     if (delivered === 0) {
       this.logger.warn({ requestId: request.id }, 'no approver could be reached');
-      await this.safeText(notifier, request.origin, localizer(referenceLocale(request.origin)).t('notify.unreachable', { title: request.title, id: shortId(request.id) }));
+      const l = localizer(referenceLocale(request.origin));
+      await this.safeText(notifier, request.origin, l.t('notify.unreachable', { title: l.sayStored(request.title, request.titleMessage), id: shortId(request.id) }));
     }
     // A vote may have landed while the card was on its way: make the copies current.
     const latest = await this.deps.service.get(request.id);
@@ -177,8 +179,8 @@ export class ApprovalNotifications {
     const by = current.votes.filter((vote) => vote.decision === 'approve').map((vote) => vote.voter.name ?? names[vote.voter.objectId] ?? vote.voter.objectId);
     // The requester hears it in the language of the conversation they asked from.
     const l = localizer(referenceLocale(request.origin));
-    const values = { title: request.title, id: current.id };
-    const detail = request.execution?.detail;
+    const values = { title: l.sayStored(request.title, request.titleMessage), id: current.id };
+    const detail = request.execution?.detail === undefined ? undefined : l.say(request.execution.detail);
     const messages: Partial<Record<string, string>> = {
       approved: l.t('notify.approved', { ...values, by: by.join(', '), until: request.executeBy ? l.dateTime(request.executeBy) : l.t('notify.endOfWindow') }),
       rejected: l.t('notify.rejected', { ...values, reason: request.closedReason ?? l.t('notify.rejectedReason') }),
@@ -202,11 +204,11 @@ export class ApprovalNotifications {
         .filter((requirement) => requirement.missing > 0)
         .map((requirement) => {
           const who = requirement.stillEligible.map((id) => names[id] ?? id);
-          return l.t('notify.neededLine', { label: requirement.label, missing: requirement.missing, who: who.length > 0 ? who.join(', ') : l.t('notify.nobodyLeft') });
+          return l.t('notify.neededLine', { label: requirementLabel(l, requirement), missing: requirement.missing, who: who.length > 0 ? who.join(', ') : l.t('notify.nobodyLeft') });
         })
         .join('; ');
       const left = l.duration(Date.parse(request.expiresAt) - Date.parse(request.remindedAt ?? request.createdAt));
-      await this.safeText(notifier, target.reference, l.t('notify.reminder', { title: request.title, id: shortId(request.id), before: l.dateTime(request.expiresAt), left, needed }));
+      await this.safeText(notifier, target.reference, l.t('notify.reminder', { title: l.sayStored(request.title, request.titleMessage), id: shortId(request.id), before: l.dateTime(request.expiresAt), left, needed }));
     }
   }
 

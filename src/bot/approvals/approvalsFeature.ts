@@ -1,4 +1,5 @@
-import { describeErrorCode, type AppError, type Clock, type Logger } from '../../core';
+import { say, type AppError, type Clock, type Logger, type Text } from '../../core';
+import { errorMeaning } from '../i18n/errorWords';
 import type { ApprovalService } from '../../approvals/approvalService';
 import type { ApprovalDirectoryStore, ApprovalMessageStore } from '../../approvals/approvalPorts';
 import type { ApprovalRequest, Person } from '../../approvals/approvalTypes';
@@ -100,7 +101,8 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     if (args.trim().toLowerCase() === 'here') return designate(io);
     const person = await learn(io);
     if (!person) {
-      await io.sendText(localizer(io.locale).t('chat.approvals.whoAreYou', { code: describeErrorCode(io.actor.aadObjectId ? 'TenantNotAllowed' : 'NotAnApprover'), tenant: policy.tenantId }));
+      const l = localizer(io.locale);
+      await io.sendText(l.t('chat.approvals.whoAreYou', { code: errorMeaning(l, io.actor.aadObjectId ? 'TenantNotAllowed' : 'NotAnApprover'), tenant: policy.tenantId }));
       return;
     }
     const requests = await service.actionableFor(person.objectId);
@@ -167,7 +169,7 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
         ? await service.cancel({ requestId, by: context.actor, reason, via })
         : await service.vote({ requestId, voter: context.actor, decision: verb === VERBS.approvalApprove ? 'approve' : 'reject', reason, planHash, via });
     if (!result.ok) {
-      if (!result.request) return { kind: 'message', text: refusalText(result.error) };
+      if (!result.request) return { kind: 'message', text: localizer(context.locale).say(refusalText(result.error)) };
       return answer(result.request, context, { kind: 'error', text: refusalText(result.error) });
     }
     const done = { voteRecorded: 'chat.approvals.voteRecorded', approved: 'chat.approvals.approved', rejected: 'chat.approvals.rejected', cancelled: 'chat.approvals.cancelled' } as const;
@@ -184,7 +186,7 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     return here.some((card) => String((card.reference.user as { aadObjectId?: unknown } | undefined)?.aadObjectId ?? '').toLowerCase() === clicker);
   };
 
-  const answer = async (request: ApprovalRequest, context: CardActionContext, notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: string }): Promise<CardActionResult> => ({
+  const answer = async (request: ApprovalRequest, context: CardActionContext, notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: Text }): Promise<CardActionResult> => ({
     kind: 'card',
     card: await views.forPerson(request, context.actor.aadObjectId, notice, context.locale),
   });
@@ -210,8 +212,9 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
   }
 }
 
-function refusalText(error: AppError): string {
-  return `${error.message} (${error.code})`;
+/** A refusal for the card: in the reader's language when the service said it as a message. */
+function refusalText(error: AppError): Text {
+  return error.said ? say('chat.refusal', `${error.said.text} (${error.code})`, { message: error.said, code: error.code }) : `${error.message} (${error.code})`;
 }
 
 function auditActorOf(io: TurnIo, person: Person | undefined): { objectId: string; name?: string; tenantId?: string } {

@@ -1,3 +1,4 @@
+import type { Text } from '../../core';
 import { shortHash, shortId, type ApprovalRequest, type OperationClass, type Vote } from '../../approvals/approvalTypes';
 import type { RuleProgress } from '../../approvals/ruleEvaluation';
 import { localizer, type Localizer } from '../i18n/localizer';
@@ -21,7 +22,7 @@ export interface ApprovalCardView {
   viewerVote?: Vote;
   now: Date;
   /** A refusal or confirmation for the person who clicked, shown at the top. */
-  notice?: { kind: 'error' | 'warning' | 'info' | 'success'; text: string };
+  notice?: { kind: 'error' | 'warning' | 'info' | 'success'; text: Text };
   /** Teams user ids (MRIs) who get automatic user-specific refresh; ≤ 60. Empty = no refresh. */
   refreshUserIds?: readonly string[];
   /** More than 60 people may act on the card: how many are not in `refreshUserIds` (the card says what they do). */
@@ -52,8 +53,9 @@ export function renderApprovalCard(view: ApprovalCardView): AdaptiveCardJson {
   const { request } = view;
   const name = (objectId: string, fallback?: string) => view.names?.[objectId] ?? fallback ?? objectId;
   const body: CardElement[] = [];
-  if (view.notice) body.push(notice(l, view.notice.kind, l.domain(view.notice.text)));
-  body.push(heading(l.t('approval.heading', { headline: headline(l, request), title: l.domain(request.title) }), 'Medium'));
+  if (view.notice) body.push(notice(l, view.notice.kind, l.say(view.notice.text)));
+  const title = l.sayStored(request.title, request.titleMessage);
+  body.push(heading(l.t('approval.heading', { headline: headline(l, request), title }), 'Medium'));
   body.push(statusLine(l, request, view.progress, view.now, name));
   body.push(
     facts(l, [
@@ -63,7 +65,7 @@ export function renderApprovalCard(view: ApprovalCardView): AdaptiveCardJson {
     ]),
   );
 
-  const lines = request.summaryLines.slice(0, MAX_SUMMARY_LINES).map((line) => `- ${l.domain(line)}`);
+  const lines = request.summaryLines.slice(0, MAX_SUMMARY_LINES).map((line, i) => `- ${l.sayStored(line, request.summaryMessages?.[i])}`);
   if (request.summaryLines.length > MAX_SUMMARY_LINES) lines.push(`- ${l.t('approval.moreLines', { count: request.summaryLines.length - MAX_SUMMARY_LINES })}`);
   const plan: CardElement[] = [text(lines.join('\n'), { size: 'Small' })];
   if (request.targets.length > 0) {
@@ -92,7 +94,7 @@ export function renderApprovalCard(view: ApprovalCardView): AdaptiveCardJson {
   if (open && view.viewer === 'shared' && (view.refreshLeftOut ?? 0) > 0) body.push(text(l.t('approval.refreshLimit', { count: view.refreshLeftOut ?? 0, max: MAX_REFRESH_USERS }), { size: 'Small', subtle: true }));
   body.push(...actionsFor(l, view));
 
-  const result = card(body, { fallbackText: l.t('approval.fallback', { title: l.domain(request.title), headline: headline(l, request), id: request.id }) });
+  const result = card(body, { fallbackText: l.t('approval.fallback', { title, headline: headline(l, request), id: request.id }) });
   const userIds = (view.refreshUserIds ?? []).slice(0, MAX_REFRESH_USERS);
   if (userIds.length > 0 && (request.status === 'pending' || request.status === 'approved')) {
     result.refresh = {
@@ -116,7 +118,7 @@ function headline(l: Localizer, request: ApprovalRequest): string {
 
 function statusLine(l: Localizer, request: ApprovalRequest, progress: RuleProgress, now: Date, name: (id: string, fallback?: string) => string): CardElement {
   const approvals = request.votes.filter((vote) => vote.decision === 'approve').length;
-  const detail = (value: string | undefined) => (value ? l.domain(value.replace(/\.$/, '')) : '');
+  const detail = (value: Text | undefined) => (value ? l.say(value).replace(/\.$/, '') : '');
   switch (request.status) {
     case 'pending': {
       const missing = progress.requirements.reduce((sum, requirement) => sum + requirement.missing, 0);
@@ -125,14 +127,14 @@ function statusLine(l: Localizer, request: ApprovalRequest, progress: RuleProgre
     case 'approved':
       return notice(l, 'success', l.t('approval.status.approved', { approvers: approvers(l, request, name), until: l.dateTime(request.executeBy!) }));
     case 'rejected':
-      return notice(l, 'error', request.closedReason ? l.t('approval.status.rejected', { reason: l.domain(request.closedReason) }) : l.t('approval.status.rejectedPlain'));
+      return notice(l, 'error', request.closedReason ? l.t('approval.status.rejected', { reason: l.say(request.closedReason) }) : l.t('approval.status.rejectedPlain'));
     case 'expired':
-      return notice(l, 'warning', request.closedReason ? l.t('approval.status.expired', { reason: l.domain(request.closedReason) }) : l.t('approval.status.expiredPlain'));
+      return notice(l, 'warning', request.closedReason ? l.t('approval.status.expired', { reason: l.say(request.closedReason) }) : l.t('approval.status.expiredPlain'));
     case 'cancelled':
       if (request.supersededBy) return notice(l, 'warning', l.t('approval.status.superseded', { id: shortId(request.supersededBy) }));
-      return notice(l, 'warning', request.closedReason ? l.t('approval.status.cancelled', { reason: l.domain(request.closedReason) }) : l.t('approval.status.cancelledPlain'));
+      return notice(l, 'warning', request.closedReason ? l.t('approval.status.cancelled', { reason: l.say(request.closedReason) }) : l.t('approval.status.cancelledPlain'));
     case 'executing':
-      if (request.execution?.halted) return notice(l, 'warning', l.t('approval.status.halted', { progress: request.execution.progress ? l.domain(request.execution.progress) : l.t('approval.status.stopped') }));
+      if (request.execution?.halted) return notice(l, 'warning', l.t('approval.status.halted', { progress: request.execution.progress ? l.say(request.execution.progress) : l.t('approval.status.stopped') }));
       return notice(l, 'info', request.execution?.progress ? l.t('approval.status.runningProgress', { since: l.dateTime(request.execution.startedAt), progress: detail(request.execution.progress) }) : l.t('approval.status.running', { since: l.dateTime(request.execution!.startedAt) }));
     case 'succeeded':
       return notice(l, 'success', request.execution?.detail ? l.t('approval.status.doneDetail', { at: l.dateTime(request.execution.finishedAt!), detail: detail(request.execution.detail) }) : l.t('approval.status.done', { at: l.dateTime(request.execution!.finishedAt!) }));
@@ -159,7 +161,7 @@ function votesSection(l: Localizer, request: ApprovalRequest, name: (id: string,
 
 function neededSection(l: Localizer, progress: RuleProgress, name: (id: string, fallback?: string) => string): CardElement[] {
   const lines = progress.requirements.map((requirement) => {
-    const label = l.domain(requirement.label);
+    const label = requirementLabel(l, requirement);
     if (requirement.missing === 0) return `- ${l.t('approval.needed.met', { label, counted: requirement.counted.length, needed: requirement.needed })}`;
     const who = requirement.stillEligible.map((id) => name(id));
     return `- ${who.length > 0 ? l.t('approval.needed.missing', { label, missing: requirement.missing, needed: requirement.needed, who: l.list(who) }) : l.t('approval.needed.nobody', { label, missing: requirement.missing, needed: requirement.needed })}`;
@@ -167,12 +169,18 @@ function neededSection(l: Localizer, progress: RuleProgress, name: (id: string, 
   return [text(l.t('approval.needed.title'), { spacing: 'Medium' }), text(lines.join('\n'), { size: 'Small' })];
 }
 
+/** A requirement's name: the policy group's own name (data), or "Custodians of key A" in the reader's words. */
+export function requirementLabel(l: Localizer, requirement: { readonly id: string; readonly label: string }): string {
+  const side = /^keySide:([AB])$/.exec(requirement.id)?.[1];
+  return side ? l.t('approval.rule.custodians', { site: side }) : requirement.label;
+}
+
 function executionSection(l: Localizer, request: ApprovalRequest): CardElement[] {
   const execution = request.execution!;
   const lines = [`- ${l.t('approval.execution.started', { at: l.dateTime(execution.startedAt) })}`];
-  if (execution.progress && !execution.finishedAt) lines.push(`- ${l.t('approval.execution.now', { progress: l.domain(execution.progress) })}`);
+  if (execution.progress && !execution.finishedAt) lines.push(`- ${l.t('approval.execution.now', { progress: l.say(execution.progress) })}`);
   if (execution.finishedAt) lines.push(`- ${l.t('approval.execution.finished', { at: l.dateTime(execution.finishedAt), outcome: execution.outcome === 'succeeded' ? 'succeeded' : 'failed' })}`);
-  if (execution.detail) lines.push(`- ${l.domain(execution.detail)}`);
+  if (execution.detail) lines.push(`- ${l.say(execution.detail)}`);
   lines.push(`- ${l.t('approval.execution.clientRequestId', { id: request.id })}`);
   return [text(l.t('approval.execution.title'), { spacing: 'Medium' }), text(lines.join('\n'), { size: 'Small' })];
 }

@@ -1,7 +1,10 @@
+import type { Text } from '../../core';
 import { parseKeyIdentifier, type KeyRef, type KeyUriOptions, type Workload } from '../../customerKey';
 import { currentStep, doneCount, progressBar } from '../../executor/runProgress';
 import type { Run, StepState } from '../../executor/runTypes';
+import { errorDetails, errorSentence } from '../i18n/errorWords';
 import { localizer, type Localizer } from '../i18n/localizer';
+import { planWords } from '../i18n/planWords';
 import { workloadName } from '../setup/setupCards';
 import { actionSet, card, container, details, executeAction, facts, heading, notice, text, textInput, type AdaptiveCardJson, type CardElement } from './adaptiveCard';
 import { runActionData } from './runCardData';
@@ -19,7 +22,7 @@ export interface RunCardView {
   /** The security-domain officers and who has handed in a certificate (HSM runs). */
   officers?: readonly CeremonyOfficerView[];
   /** A refusal or confirmation for the person who clicked, shown at the top. */
-  notice?: { kind: 'error' | 'warning' | 'info' | 'success'; text: string };
+  notice?: { kind: 'error' | 'warning' | 'info' | 'success'; text: Text };
   /** Key hosts accepted besides Azure's (the local emulator's). */
   keyUriOptions?: KeyUriOptions;
   /** The locale of the person or conversation the card is drawn for (BCP 47); English by default. */
@@ -38,8 +41,8 @@ export function renderRunCard(view: RunCardView): AdaptiveCardJson {
   const l = localizer(view.locale);
   const { run } = view;
   const body: CardElement[] = [];
-  if (view.notice) body.push(notice(l, view.notice.kind, l.domain(view.notice.text)));
-  body.push(text(l.t('run.kicker'), { subtle: true, size: 'Small' }), heading(l.t('run.heading', { headline: headline(l, run), title: l.domain(run.title) }), 'Medium'));
+  if (view.notice) body.push(notice(l, view.notice.kind, l.say(view.notice.text)));
+  body.push(text(l.t('run.kicker'), { subtle: true, size: 'Small' }), heading(l.t('run.heading', { headline: headline(l, run), title: runTitle(l, run) }), 'Medium'));
   body.push(statusNotice(l, run, view.now, view.officers));
   const done = doneCount(run);
   body.push({ type: 'TextBlock', text: `${progressBar(done, run.steps.length)}  ${l.t('run.progress', { done, total: run.steps.length })}`, wrap: true, fontType: 'Monospace' });
@@ -81,7 +84,7 @@ function statusNotice(l: Localizer, run: Run, now: Date, officers?: readonly Cer
   const where = step ? l.t('run.where', { n: step.index + 1, total: run.steps.length }) : '';
   switch (run.status) {
     case 'running':
-      return notice(l, 'info', l.t('run.status.running', { where, what: step?.note ? l.domain(step.note) : describe(l, run, step) }));
+      return notice(l, 'info', l.t('run.status.running', { where, what: step?.note ? l.say(step.note) : describe(l, run, step) }));
     case 'waitingForInput': {
       // The officers' list is read fresh from the store; run.waitingFor was written when the wait began.
       const missing = officers?.filter((o) => !o.submitted) ?? [];
@@ -90,32 +93,37 @@ function statusNotice(l: Localizer, run: Run, now: Date, officers?: readonly Cer
           ? l.t('run.status.allOfficers')
           : l.t('run.status.officers', { given: officers.length - missing.length, total: officers.length, missing: l.list(missing.map((o) => o.name)) })
         : run.waitingFor
-          ? l.domain(run.waitingFor)
+          ? l.say(run.waitingFor)
           : l.t('run.status.waitingInput');
       return notice(l, 'warning', l.t('run.status.waiting', { where, what: waitingFor }));
     }
     case 'stopped': {
       const until = run.retryUntil ? (now.getTime() < Date.parse(run.retryUntil) ? l.t('run.status.retryUntil', { at: l.dateTime(run.retryUntil) }) : l.t('run.status.windowClosed')) : '';
-      return notice(l, 'error', `${l.t('run.status.stopped', { where, message: run.lastError ? l.domain(run.lastError.message) : l.t('run.status.seeBelow') })}${until ? ` ${until}` : ''}`);
+      return notice(l, 'error', `${l.t('run.status.stopped', { where, message: run.lastError ? errorSentence(l, run.lastError) : l.t('run.status.seeBelow') })}${until ? ` ${until}` : ''}`);
     }
     case 'succeeded':
       return notice(l, 'success', l.t('run.status.succeeded', { count: run.steps.length }));
     case 'failed':
-      return notice(l, 'error', run.lastError ? l.t('run.status.failedError', { code: run.lastError.code, message: l.domain(run.lastError.message) }) : l.t('run.status.failed'));
+      return notice(l, 'error', run.lastError ? l.t('run.status.failedError', { code: run.lastError.code, message: errorSentence(l, run.lastError) }) : l.t('run.status.failed'));
   }
+}
+
+/** A run's title: its plan's, in the reader's language. */
+export function runTitle(l: Localizer, run: Pick<Run, 'title' | 'plan'>): string {
+  return run.title === run.plan.title ? planWords(l, run.plan).title : l.say(run.title);
 }
 
 function describe(l: Localizer, run: Run, step: StepState | undefined): string {
   if (!step) return l.t('run.starting');
-  const summary = run.plan.steps[step.index]?.summary;
-  return summary ? l.domain(summary) : step.id;
+  return planWords(l, run.plan).steps[step.index] ?? step.id;
 }
 
 function stepLines(l: Localizer, run: Run): string[] {
+  const planned = planWords(l, run.plan).steps;
   const lines = run.steps.slice(0, MAX_STEP_LINES).map((step) => {
-    const planned = run.plan.steps[step.index];
-    const what = step.status === 'done' || step.status === 'failed' || step.status === 'waiting' ? (step.note ?? planned?.summary ?? step.id) : (planned?.summary ?? step.id);
-    return `- ${l.t('run.stepLine', { status: step.status, n: step.index + 1, what: l.domain(what) })}`;
+    const reported = step.status === 'done' || step.status === 'failed' || step.status === 'waiting' ? step.note : undefined;
+    const what = reported !== undefined ? l.say(reported) : (planned[step.index] ?? step.id);
+    return `- ${l.t('run.stepLine', { status: step.status, n: step.index + 1, what })}`;
   });
   if (run.steps.length > MAX_STEP_LINES) lines.push(`- ${l.t('run.moreSteps', { count: run.steps.length - MAX_STEP_LINES })}`);
   return lines;
@@ -134,6 +142,7 @@ function stoppedSection(l: Localizer, run: Run): CardElement[] {
       [
         text(l.t('run.error.title'), { color: 'Attention' }),
         facts(l, rows),
+        ...errorDetailsBlock(l, error),
         text(l.t('run.error.retry'), { size: 'Small', subtle: true }),
       ],
       { separator: true, style: 'attention' },
@@ -215,4 +224,11 @@ function nextSteps(l: Localizer, keys: readonly CreatedKey[]): string[] {
   }
   lines.push(`${n}. ${l.t('run.next.never')}`);
   return lines;
+}
+
+/** Azure's own words (and the operation around them) as Keyward logged them: data, shown as it is. */
+export function errorDetailsBlock(l: Localizer, error: { readonly message: string; readonly said?: Text }): CardElement[] {
+  const english = errorDetails({ message: error.message, ...(error.said && typeof error.said !== 'string' ? { said: error.said } : {}) });
+  if (!english) return [];
+  return [text(l.t('run.error.details'), { size: 'Small', spacing: 'Small' }), { type: 'TextBlock', text: english, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' }];
 }

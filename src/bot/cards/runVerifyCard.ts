@@ -4,9 +4,11 @@ import type { Run } from '../../executor/runTypes';
 import { localizer } from '../i18n/localizer';
 import { checklistElements, workloadName } from '../setup/setupCards';
 import { card, details, facts, heading, notice, text, type AdaptiveCardJson } from './adaptiveCard';
+import { runTitle } from './runCard';
 
 export interface VerifyCardView {
-  run: Pick<Run, 'id' | 'requestId' | 'title'>;
+  /** The run checked; with its plan, its title is said in the reader's language. */
+  run: Pick<Run, 'id' | 'requestId' | 'title'> & Partial<Pick<Run, 'plan'>>;
   report: ReadinessReport;
   /** The activity's locale (BCP 47); English when absent or unknown. */
   locale?: string;
@@ -26,7 +28,7 @@ export function renderVerifyCard(view: VerifyCardView): AdaptiveCardJson {
   return card(
     [
       text(l.t('verify.kicker'), { subtle: true, size: 'Small' }),
-      heading(l.domain(view.run.title), 'Medium'),
+      heading(view.run.plan ? runTitle(l, { title: view.run.title, plan: view.run.plan }) : l.say(view.run.title), 'Medium'),
       verdict,
       ...checklistElements(l, report.lines, { greenInDetails: `verify.green.${view.run.id}` }),
       ...details(`verify.facts.${view.run.id}`, l.t('verify.factsToggle'), [

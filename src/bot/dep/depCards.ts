@@ -118,7 +118,7 @@ function onboardingBody(l: Localizer, journey: DepJourney, context: DepCardConte
       ...(record ? ([[l.t('dep.onboarding.recorded'), l.dateTime(record.updatedAt)]] as Array<[string, string]>) : []),
     ]),
   ];
-  for (const problem of record?.problems ?? []) body.push(notice(l, 'warning', l.domain(problem)));
+  for (const problem of record?.problems ?? []) body.push(notice(l, 'warning', l.say(problem)));
   const script = onboarding?.script;
   const statusCommand = script?.verifyCommands[0] ?? 'Get-CustomerKeyOnboardingRequest';
   // The decision first: paste the output (the script and the checks open in place below).
@@ -131,7 +131,7 @@ function onboardingBody(l: Localizer, journey: DepJourney, context: DepCardConte
       ...details(`dep.onboarding.script.${journey.id}`, l.t('dep.review.scriptToggle'), [
         text(l.t('dep.onboarding.runScript'), { size: 'Small' }),
         ...scriptElements(l, script.script),
-        small(`${l.t('dep.onboarding.scriptHash', { hash: script.sha256 })} ${script.unconfirmed.map((u) => l.domain(u)).join(' ')}`, { subtle: true }),
+        small(`${l.t('dep.onboarding.scriptHash', { hash: script.sha256 })} ${script.unconfirmed.map((u) => l.say(u)).join(' ')}`, { subtle: true }),
         ...withMessages(l, journey, textInput('onboardingScenario', l.t('dep.onboarding.scenario', { parameter: '-Scenario', covered: coverage.covered, scenario: coverage.scenario }), { value: journey.draft.onboardingScenario ?? coverage.scenario, maxLength: 40 })),
       ], { separator: true }),
     );
@@ -143,17 +143,17 @@ function onboardingBody(l: Localizer, journey: DepJourney, context: DepCardConte
     if (check.state === 'Registered') mrp.push(text(`✅ ${l.t('dep.onboarding.mrpRegistered', where)}`, { size: 'Small' }));
     else if (check.state === 'Registering' || check.state === 'Pending') {
       const wait = mandatoryRetentionWait(check.subscriptionId, check.state, new Date(check.pendingSince ?? check.checkedAt), context.now);
-      mrp.push(notice(l, wait.escalate ? 'warning' : 'info', l.domain(wait.advice)), small(`${l.domain(wait.recheckHint)} ${l.t('dep.onboarding.mrpCheckedAt', { time: l.dateTime(check.checkedAt) })}`, { subtle: true }));
+      mrp.push(notice(l, wait.escalate ? 'warning' : 'info', l.say(wait.advice)), small(`${l.say(wait.recheckHint)} ${l.t('dep.onboarding.mrpCheckedAt', { time: l.dateTime(check.checkedAt) })}`, { subtle: true }));
     } else if (check.state) {
       mrp.push(notice(l, 'warning', l.t('dep.onboarding.mrpOther', { ...where, state: check.state })), codeBlock(mandatoryRetentionCommands(check.subscriptionId).find((c) => c.shell === 'powershell')?.script ?? ''));
     } else {
-      mrp.push(notice(l, 'warning', l.t('dep.onboarding.mrpUnknown', { ...where, error: l.domain(check.error ?? ''), command: 'Get-AzProviderFeature -FeatureName mandatoryRetentionPeriodEnabled -ProviderNamespace Microsoft.Resources' })));
+      mrp.push(notice(l, 'warning', l.t('dep.onboarding.mrpUnknown', { ...where, error: l.say(check.error ?? ''), command: 'Get-AzProviderFeature -FeatureName mandatoryRetentionPeriodEnabled -ProviderNamespace Microsoft.Resources' })));
     }
   }
   body.push(container(mrp, { separator: true }));
   body.push(
     ...details(`dep.onboarding.fallback.${journey.id}`, l.t('dep.onboarding.notCovered'), [
-      text(l.domain(onboardingFallback(scope)), { size: 'Small' }),
+      text(l.say(onboardingFallback(scope)), { size: 'Small' }),
       ...withMessages(l, journey, textInput('onboardingReference', l.t('dep.onboarding.reference'), { value: journey.draft.onboardingReference ?? '', maxLength: 300 })),
       actionSet([executeAction(l.t('dep.onboarding.confirm'), DEP_VERBS.onboardingConfirm, addr(journey))]),
     ], { separator: true, open: journey.errors.onboardingReference !== undefined }),
@@ -281,7 +281,7 @@ function reviewBody(l: Localizer, journey: DepJourney, context: DepCardContext):
   if (!script) return [text(l.t('dep.review.notYet'))];
   const download = journey.download;
   const expired = download ? Date.parse(download.expiresAt) <= context.now.getTime() : true;
-  const body: CardElement[] = [text(`**${l.domain(script.title)}**`)];
+  const body: CardElement[] = [text(`**${l.say(script.title)}**`)];
   if (script.scope === 'sharePoint') body.push(notice(l, 'warning', l.t('dep.review.sharePoint')));
   if (download?.url && !expired) {
     body.push(
@@ -309,7 +309,7 @@ function reviewBody(l: Localizer, journey: DepJourney, context: DepCardContext):
     ]),
   ];
   if (script.scope !== 'sharePoint') more.push(small(l.t('dep.review.keysStay', { scope: script.scope, removeCommand: 'Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null' }), { subtle: true }));
-  if (script.unconfirmed.length > 0) more.push(container([text(l.t('dep.review.unconfirmed'), { size: 'Small' }), text(script.unconfirmed.map((u) => `- ${l.domain(u)}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
+  if (script.unconfirmed.length > 0) more.push(container([text(l.t('dep.review.unconfirmed'), { size: 'Small' }), text(script.unconfirmed.map((u) => `- ${l.say(u)}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
   body.push(...details(`dep.review.facts.${journey.id}`, l.t('dep.review.factsToggle'), more));
   const extra: CardAction[] = [];
   if (context.appOnly && script.scope !== 'sharePoint' && journey.status === 'open') {
@@ -317,7 +317,7 @@ function reviewBody(l: Localizer, journey: DepJourney, context: DepCardContext):
       container(
         [
           text(l.t('dep.review.keywardRuns', { connect: 'Connect-ExchangeOnline -ManagedIdentity' }), { size: 'Small' }),
-          small(l.t('dep.review.appOnlyLeavesOut', { why: l.domain(APP_ONLY_LEAVES_OUT_ONBOARDING) }), { subtle: true }),
+          small(l.t('dep.review.appOnlyLeavesOut', { why: l.say(APP_ONLY_LEAVES_OUT_ONBOARDING) }), { subtle: true }),
           textInput('reason', l.t('dep.review.reason'), { isMultiline: true, maxLength: 1000 }),
           actionSet([executeAction(l.t('dep.review.submit'), DEP_VERBS.keyward, addr(journey))]),
         ],
@@ -364,9 +364,9 @@ function recordedBody(l: Localizer, journey: DepJourney, context: DepCardContext
   const body: CardElement[] = [];
   for (const result of journey.recorded ?? []) {
     const dep = context.deps.find((d) => d.id === result.depId);
-    const items: CardElement[] = [text(l.t('dep.recorded.state', { registered: result.state === 'Registered' ? 'yes' : 'no', state: result.state, summary: l.domain(result.summary) }))];
+    const items: CardElement[] = [text(l.t('dep.recorded.state', { registered: result.state === 'Registered' ? 'yes' : 'no', state: result.state, summary: l.say(result.summary) }))];
     if (dep?.assignment?.kind === 'mailboxes') items.push(small(dep.assignment.mailboxes === 'all' ? l.t('dep.recorded.allMailboxes', { command: 'Get-MailboxStatistics <mailbox> | fl DataEncryptionPolicyID' }) : l.t('dep.recorded.mailboxes', { list: dep.assignment.mailboxes.join(', ') })));
-    for (const problem of result.problems) items.push(notice(l, 'warning', l.domain(problem)));
+    for (const problem of result.problems) items.push(notice(l, 'warning', l.say(problem)));
     if (result.state === 'Registering' || result.state === 'Rolling') items.push(small(l.t('dep.recorded.stillWorking'), { subtle: true }));
     body.push(container(items, { separator: true }));
   }

@@ -1,4 +1,5 @@
-import { describeErrorCode, toAppError, type Logger } from '../../core';
+import { toAppError, type Logger } from '../../core';
+import { errorMeaning } from '../i18n/errorWords';
 import type { ExecutorActor, ExecutorService } from '../../executor/executorService';
 import type { Run } from '../../executor/runTypes';
 import type { BotFeature, CardActionContext, CardActionResult, CardActionSpec, TurnIo } from '../botTypes';
@@ -46,7 +47,8 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
   const verifyCommand = async (args: string, io: TurnIo): Promise<void> => {
     const actor = actorOf(io);
     if (!actor) {
-      await io.sendText(localizer(io.locale).t('chat.verify.whoAreYou', { code: describeErrorCode('TenantNotAllowed') }));
+      const l = localizer(io.locale);
+      await io.sendText(l.t('chat.verify.whoAreYou', { code: errorMeaning(l, 'TenantNotAllowed') }));
       return;
     }
     try {
@@ -60,7 +62,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
 
   const runsCommand = async (_args: string, io: TurnIo): Promise<void> => {
     if (!actorOf(io)) {
-      await io.sendText(describeErrorCode('TenantNotAllowed'));
+      await io.sendText(errorMeaning(localizer(io.locale), 'TenantNotAllowed'));
       return;
     }
     const runs = (await executor.list()).slice(-MAX_LISTED).reverse();
@@ -74,7 +76,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
   const ceremonyCommand = async (_args: string, io: TurnIo): Promise<void> => {
     const actor = actorOf(io);
     if (!actor?.aadObjectId) {
-      await io.sendText(describeErrorCode('TenantNotAllowed'));
+      await io.sendText(errorMeaning(localizer(io.locale), 'TenantNotAllowed'));
       return;
     }
     const runs = await executor.waitingForOfficer(actor.aadObjectId);
@@ -100,7 +102,7 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
     if (parsed.data.cardVersion > run.version) return answer(run, { kind: 'error', text: l.t('chat.neverIssued') });
     if (verb === VERBS.runView) return answer(run);
     const actor = actorOf(context);
-    if (!actor) return answer(run, { kind: 'error', text: l.t('chat.nothingDone', { code: describeErrorCode('TenantNotAllowed') }) });
+    if (!actor) return answer(run, { kind: 'error', text: l.t('chat.nothingDone', { code: errorMeaning(l, 'TenantNotAllowed') }) });
     if (verb === VERBS.runRetry) {
       if (parsed.data.cardVersion !== run.version) return answer(run, { kind: 'warning', text: l.t('chat.runs.outOfDate') });
       const outcome = await executor.retry(run.id, actor);

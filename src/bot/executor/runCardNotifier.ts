@@ -62,7 +62,7 @@ export class RunCardNotifier implements RunObserver {
       // In the language of the conversation it goes to; how to fetch the file is the executor's (English) text.
       const l = localizer(referenceLocale(target.reference));
       const holders = notice.officers.map((o) => l.t('notify.holder', { name: o.name, thumbprint: o.thumbprint.slice(0, 16) })).join(', ');
-      const text = `${l.t('notify.domainStored', { hsm: notice.hsmName, sha: notice.sha256.slice(0, 16), quorum: notice.quorum, holders })} ${l.domain(notice.howToFetch)}`;
+      const text = `${l.t('notify.domainStored', { hsm: notice.hsmName, sha: notice.sha256.slice(0, 16), quorum: notice.quorum, holders })} ${l.say(notice.howToFetch)}`;
       try {
         await notifier.postText(target.reference, text);
       } catch (error) {

@@ -1,4 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
+import { isMessage, type Message, type MessageValue, type Text } from '../../core';
 import { MESSAGES_EN, type MessageId } from './messagesEn';
 import { MESSAGES_DE } from './messagesDe';
 import { MESSAGES_FR } from './messagesFr';
@@ -47,6 +48,15 @@ export interface Localizer {
    * tell it apart from a string hard-coded in a renderer.
    */
   domain(text: string): string;
+  /**
+   * What the domain said (a `Message`: id, values, English text), in this language. The
+   * translation is used only when the catalogue's English for the id and values is exactly the
+   * domain's English; otherwise, and for plain strings stored before the domain spoke in messages,
+   * the English text is shown as it is (marked in the pseudo-locale, like `domain`).
+   */
+  say(value: Text | undefined): string;
+  /** Plan text kept as English inside the hashed plan, in this language when `message` says the same. */
+  sayStored(stored: string, message: Message | undefined): string;
 }
 
 /**
@@ -132,9 +142,52 @@ function build(tag: string): Localizer {
       return self.t('duration.minutes', { minutes: rest });
     },
     domain: (text) => (language === PSEUDO_LOCALE && text.trim() !== '' ? `${UNTRANSLATED_OPEN}${text}${UNTRANSLATED_CLOSE}` : text),
+    say(value) {
+      if (value === undefined) return '';
+      if (typeof value === 'string') return self.domain(value);
+      return self.sayStored(value.text, value);
+    },
+    sayStored(stored, message) {
+      if (!message || formatMessage(english(), message) !== stored) return self.domain(stored);
+      return formatMessage(self, message) ?? self.domain(stored);
+    },
   };
   return self;
 }
+
+/** The catalogue English that domain messages are compared with (plain `en`: ISO dates, "a, b, and c"). */
+const english = (): Localizer => localizer('en');
+
+/** A message in a localizer's language, or undefined when the catalogue cannot say it (unknown id, a value missing). */
+export function formatMessage(l: Localizer, message: Message): string | undefined {
+  if (!isMessageId(message.id)) return undefined;
+  const values: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(message.values ?? {})) {
+    const formatted = formatValue(l, value);
+    if (formatted === undefined) return undefined;
+    values[name] = formatted;
+  }
+  try {
+    return l.t(message.id, values);
+  } catch {
+    // A placeholder without a value: the domain and the catalogue disagree; the English is shown.
+    return undefined;
+  }
+}
+
+function formatValue(l: Localizer, value: MessageValue): string | number | undefined {
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (isList(value)) {
+    const items = value.map((item) => formatValue(l, item));
+    if (items.some((item) => item === undefined)) return undefined;
+    return l.list(items.map((item) => (typeof item === 'number' ? l.number(item) : (item as string))));
+  }
+  if (isMessage(value)) return formatMessage(l, value);
+  if ('dateTime' in value) return l.dateTime(value.dateTime);
+  return l.date(value.date);
+}
+
+const isList = (value: MessageValue): value is readonly MessageValue[] => Array.isArray(value);
 
 function supportedTag(tag: string, language: CardLanguage): string {
   try {

@@ -1,4 +1,10 @@
 import type { MessageId } from './messagesEn';
+import { CHECKS_DE } from './domain/checksDe';
+import { PLAN_DE } from './domain/planDe';
+import { SPEC_DE } from './domain/specDe';
+import { ERRORS_DE } from './domain/errorsDe';
+import { JOURNEYS_DE } from './domain/journeysDe';
+import { RUN_DE } from './domain/runDe';
 
 /**
  * Keyward's message catalogue, German. Every key of the English catalogue, with the same
@@ -6,7 +12,16 @@ import type { MessageId } from './messagesEn';
  * placeholders. Typographic apostrophes (’) only: in ICU an ASCII apostrophe before { starts a quote.
  */
 export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
+  ...CHECKS_DE,
+  ...SPEC_DE,
+  ...PLAN_DE,
+  ...JOURNEYS_DE,
+  ...RUN_DE,
+  ...ERRORS_DE,
   'common.utc': '{time} UTC',
+  'text.sentences': '{first} {second}',
+  'text.semicolons': '{first}; {second}',
+  'text.commas': '{first}, {second}',
   'duration.none': 'keine',
   'duration.underMinute': 'weniger als eine Minute',
   'duration.days': '{days} T.',
@@ -277,6 +292,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'approval.votes.title': '**Bisherige Stimmen**',
   'approval.votes.approved': '**Genehmigt** von {who}, {at}',
   'approval.votes.rejected': '**Abgelehnt** von {who}, {at}',
+  'approval.rule.custodians': 'Verwahrer von Schlüssel {site}',
+  'chat.refusal': '{message} ({code})',
   'approval.needed.title': '**Noch nötig** (alles muss erfüllt sein)',
   'approval.needed.met': '{label}: erfüllt ({counted} von {needed})',
   'approval.needed.missing': '{label}: noch {missing} von {needed} (können noch genehmigen: {who})',

@@ -1,3 +1,10 @@
+import { CHECKS_EN } from './domain/checksEn';
+import { PLAN_EN } from './domain/planEn';
+import { SPEC_EN } from './domain/specEn';
+import { ERRORS_EN } from './domain/errorsEn';
+import { JOURNEYS_EN } from './domain/journeysEn';
+import { RUN_EN } from './domain/runEn';
+
 /**
  * Keyward's message catalogue, English (the source language). ICU MessageFormat: `{name}`
  * placeholders, `{n, plural, one {…} other {…}}`, `{x, select, …}`. Markdown (**bold**, lists,
@@ -7,8 +14,18 @@
  * says so) with the same placeholders (test/unit/bot/i18n.test.ts says so).
  */
 export const MESSAGES_EN = {
+  // ------------------------------------------------------------------ what the domain says (src/bot/i18n/domain)
+  ...CHECKS_EN,
+  ...SPEC_EN,
+  ...PLAN_EN,
+  ...JOURNEYS_EN,
+  ...RUN_EN,
+  ...ERRORS_EN,
   // ------------------------------------------------------------------ common
   'common.utc': '{time} UTC',
+  'text.sentences': '{first} {second}',
+  'text.semicolons': '{first}; {second}',
+  'text.commas': '{first}, {second}',
   'duration.none': 'none',
   'duration.underMinute': 'less than a minute',
   'duration.days': '{days} d',
@@ -287,6 +304,8 @@ export const MESSAGES_EN = {
   'approval.votes.title': '**Votes so far**',
   'approval.votes.approved': '**Approved** by {who}, {at}',
   'approval.votes.rejected': '**Rejected** by {who}, {at}',
+  'approval.rule.custodians': 'Custodians of key {site}',
+  'chat.refusal': '{message} ({code})',
   'approval.needed.title': '**Still needed** (all must be met)',
   'approval.needed.met': '{label}: met ({counted} of {needed})',
   'approval.needed.missing': '{label}: {missing} more of {needed} (can still approve: {who})',

@@ -1,4 +1,10 @@
 import type { MessageId } from './messagesEn';
+import { CHECKS_FR } from './domain/checksFr';
+import { PLAN_FR } from './domain/planFr';
+import { SPEC_FR } from './domain/specFr';
+import { ERRORS_FR } from './domain/errorsFr';
+import { JOURNEYS_FR } from './domain/journeysFr';
+import { RUN_FR } from './domain/runFr';
 
 /**
  * Keyward's message catalogue, French. Every key of the English catalogue, with the same
@@ -6,7 +12,16 @@ import type { MessageId } from './messagesEn';
  * placeholders. Typographic apostrophes (’) only: in ICU an ASCII apostrophe before { starts a quote.
  */
 export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
+  ...CHECKS_FR,
+  ...SPEC_FR,
+  ...PLAN_FR,
+  ...JOURNEYS_FR,
+  ...RUN_FR,
+  ...ERRORS_FR,
   'common.utc': '{time} UTC',
+  'text.sentences': '{first} {second}',
+  'text.semicolons': '{first} ; {second}',
+  'text.commas': '{first}, {second}',
   'duration.none': 'aucun',
   'duration.underMinute': 'moins d’une minute',
   'duration.days': '{days} j',
@@ -277,6 +292,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'approval.votes.title': '**Votes à ce jour**',
   'approval.votes.approved': '**Approuvée** par {who}, {at}',
   'approval.votes.rejected': '**Refusée** par {who}, {at}',
+  'approval.rule.custodians': 'Dépositaires de la clé {site}',
+  'chat.refusal': '{message} ({code})',
   'approval.needed.title': '**Encore requis** (tout doit être satisfait)',
   'approval.needed.met': '{label} : satisfait ({counted} sur {needed})',
   'approval.needed.missing': '{label} : encore {missing} sur {needed} (peuvent encore approuver : {who})',

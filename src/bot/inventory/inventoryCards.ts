@@ -116,7 +116,7 @@ function healthLine(l: Localizer, health: HealthRecord | undefined): string {
   const c = health.counts;
   if (health.ready) return l.t('inventory.health.ready', { pass: c.pass, warn: c.warn, at: l.dateTime(health.checkedAt) });
   const first = health.problems.find((p) => p.status === 'fail') ?? health.problems[0];
-  return l.t('inventory.health.notReady', { red: c.fail > 0 ? 'yes' : 'no', fail: c.fail, unknown: c.unknown, at: l.dateTime(health.checkedAt), first: first ? l.domain(first.title) : 'none' });
+  return l.t('inventory.health.notReady', { red: c.fail > 0 ? 'yes' : 'no', fail: c.fail, unknown: c.unknown, at: l.dateTime(health.checkedAt), first: first ? l.say(first.title) : 'none' });
 }
 
 /** A DEP in words: "Exchange mailbox DEP 'Contoso-EX'". */

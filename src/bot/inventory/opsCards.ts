@@ -30,7 +30,7 @@ export function scriptElements(l: Localizer, script: string): CardElement[] {
 /** The journey's error and notice lines under the heading. */
 export function journeyNotices(l: Localizer, journey: OpsJourneyBase): CardElement[] {
   const out: CardElement[] = [];
-  if (journey.notice) out.push(notice(l, 'info', l.domain(journey.notice)));
+  if (journey.notice) out.push(notice(l, 'info', l.say(journey.notice)));
   const count = Object.keys(journey.errors).length;
   if (count > 0) out.push(notice(l, 'error', l.t('common.fieldsNeedAttention', { count })));
   return out;
@@ -45,8 +45,8 @@ export function withMessages(l: Localizer, journey: OpsJourneyBase, input: CardE
 /** A message kept under a pseudo-field (not an input), e.g. `keys`. */
 export function fieldMessages(l: Localizer, journey: OpsJourneyBase, id: string): CardElement[] {
   const out: CardElement[] = [];
-  if (journey.errors[id]) out.push(notice(l, 'error', l.domain(journey.errors[id]!), { id: `${id}.error` }));
-  if (journey.warnings[id]) out.push(notice(l, 'warning', l.domain(journey.warnings[id]!), { id: `${id}.warning` }));
+  if (journey.errors[id]) out.push(notice(l, 'error', l.say(journey.errors[id]!), { id: `${id}.error` }));
+  if (journey.warnings[id]) out.push(notice(l, 'warning', l.say(journey.warnings[id]!), { id: `${id}.warning` }));
   return out;
 }
 

@@ -4,6 +4,7 @@ import { currentVersion } from '../../inventory/inventoryTypes';
 import { dueAt, lastRolledAt } from '../../inventory/rotationReminders';
 import type { RollJourney, RollStage } from '../../journeys/rollJourney';
 import { localizer, type Localizer } from '../i18n/localizer';
+import { planWords } from '../i18n/planWords';
 import {
   actionSet,
   card,
@@ -45,7 +46,7 @@ export function renderRollCard(journey: RollJourney, context: RollCardContext): 
   const body: CardElement[] = [text(l.t('roll.kicker'), { subtle: true, size: 'Small' }), heading(closedTitle(l, journey) ?? title(l, journey.stage), 'Medium'), ...journeyNotices(l, journey)];
   const actions: CardAction[] = [];
   if (journey.status === 'cancelled' || journey.status === 'failed') {
-    body.push(notice(l, journey.status === 'failed' ? 'error' : 'info', journey.outcome ? l.domain(journey.outcome) : l.t('roll.closedNotice')));
+    body.push(notice(l, journey.status === 'failed' ? 'error' : 'info', journey.outcome ? l.say(journey.outcome) : l.t('roll.closedNotice')));
     actions.push(executeAction(l.t('roll.another'), ROLL_VERBS.start, {}, { associatedInputs: 'none' }));
     return card(body, { actions, fallbackText: l.t('roll.closedFallback') });
   }
@@ -91,7 +92,7 @@ function chooseBody(l: Localizer, journey: RollJourney, context: RollCardContext
     text(l.t('roll.intro')),
     ...details('roll.how', l.t('roll.howToggle'), [text(l.t('roll.how'), { size: 'Small' })]),
     // Issue 11 item 10: rolling key A or B never touches the availability key.
-    small(`${l.domain(AVAILABILITY_KEY.roll)} ${l.domain(AVAILABILITY_KEY.what)} [${l.t('doc.availabilityKey')}](${DOC_LINKS.availabilityKey.url})`, { subtle: true }),
+    small(`${l.say(AVAILABILITY_KEY.roll)} ${l.say(AVAILABILITY_KEY.what)} [${l.t('doc.availabilityKey')}](${DOC_LINKS.availabilityKey.url})`, { subtle: true }),
     ...withMessages(l, journey, choiceInput('pairId', l.t('roll.pair'), context.pairs.map((p) => ({ title: describePair(l, p), value: p.pairId })), { value: d.pairId ?? pair.pairId, style: 'compact' })),
     ...withMessages(
       l,
@@ -131,8 +132,9 @@ function previewBody(l: Localizer, journey: RollJourney, context: RollCardContex
   const key = pair && journey.site ? pair[journey.site] : undefined;
   const names = new Map(context.knownPeople.map((p) => [p.objectId, p.name]));
   const who = (ids: readonly string[] | undefined) => (ids && ids.length > 0 ? l.list(ids.map((id) => names.get(id) ?? id)) : l.t('roll.noneNamed'));
+  const words = planWords(l, plan);
   const body: CardElement[] = [
-    text(`**${l.domain(plan.title)}**`),
+    text(`**${words.title}**`),
     facts(l, [
       [l.t('roll.key'), key ? `${key.ref.versionlessUri}` : journey.keyUri ?? ''],
       [l.t('roll.currentVersion'), key ? currentVersion(key) ?? l.t('ops.versionUnknown') : ''],
@@ -140,10 +142,13 @@ function previewBody(l: Localizer, journey: RollJourney, context: RollCardContex
       [l.t('roll.custodians'), `${who(journey.custodians?.A)} / ${who(journey.custodians?.B)}`],
     ]),
   ];
-  body.push(small(l.domain(AVAILABILITY_KEY.roll), { subtle: true }));
+  body.push(small(l.say(AVAILABILITY_KEY.roll), { subtle: true }));
   if ((journey.depIds?.length ?? 0) === 0) body.push(notice(l, 'info', l.t('roll.nothingToRefresh')));
-  const more: CardElement[] = [text(plan.steps.map((s) => `${s.index + 1}. ${l.domain(s.summary)}`).join('\n\n'), { size: 'Small' }), facts(l, [[l.t('setup.preview.class'), plan.operationClass]])];
-  if (plan.costNotes.length > 0) more.push(small(plan.costNotes.map((n) => l.domain(n)).join(' '), { subtle: true }));
+  const more: CardElement[] = [
+    text(plan.steps.map((s, i) => `${s.index + 1}. ${words.steps[i]}`).join('\n\n'), { size: 'Small' }),
+    facts(l, [[l.t('setup.preview.class'), l.t(`approval.class.${plan.operationClass}`)]]),
+  ];
+  if (plan.costNotes.length > 0) more.push(small(words.costNotes.join(' '), { subtle: true }));
   body.push(
     ...details('roll.preview.steps', l.t('common.stepsInOrder', { count: plan.steps.length }), more),
     text(l.t('common.planHashExplained'), { spacing: 'Medium', size: 'Small' }),
@@ -163,17 +168,17 @@ function refreshBody(l: Localizer, journey: RollJourney, context: RollCardContex
     );
   }
   (journey.refresh ?? []).forEach((r, i) => {
-    const state = r.state ? l.t('roll.refreshState', { registered: r.state === 'Registered' ? 'yes' : 'no', summary: l.domain(r.summary ?? r.state) }) : l.t('roll.notConfirmed');
-    const items: CardElement[] = [text(`**${l.domain(r.label)}**: ${state}`)];
+    const state = r.state ? l.t('roll.refreshState', { registered: r.state === 'Registered' ? 'yes' : 'no', summary: l.say(r.summary ?? r.state) }) : l.t('roll.notConfirmed');
+    const items: CardElement[] = [text(`**${l.say(r.label)}**: ${state}`)];
     if (r.runner === 'executor') items.push(small(l.t('roll.ranItself'), { subtle: true }));
     else if (r.state !== 'Registered') {
       if (r.download?.url && Date.parse(r.download.expiresAt) > context.now.getTime()) items.push(actionSet([openUrlAction(l.t('dep.review.downloadButton', { file: r.fileName }), r.download.url)]));
       items.push(...details(`roll.script.${i}`, l.t('dep.review.scriptToggle'), [...scriptElements(l, r.script), small(l.t('roll.scriptHash', { hash: r.sha256 }), { subtle: true })]));
     }
-    for (const p of r.problems ?? []) items.push(notice(l, 'warning', l.domain(p)));
+    for (const p of r.problems ?? []) items.push(notice(l, 'warning', l.say(p)));
     if (r.state !== 'Registered') {
       items.push(text(l.t('roll.thenPaste'), { size: 'Small' }), codeBlock(r.verifyCommands[0] ?? ''));
-      items.push(...withMessages(l, journey, textInput(`evidence.${i}`, l.t('roll.outputFor', { label: l.domain(r.label) }), { value: journey.draft.evidence?.[`evidence.${i}`] ?? '', isMultiline: true, maxLength: 30_000 })));
+      items.push(...withMessages(l, journey, textInput(`evidence.${i}`, l.t('roll.outputFor', { label: l.say(r.label) }), { value: journey.draft.evidence?.[`evidence.${i}`] ?? '', isMultiline: true, maxLength: 30_000 })));
     }
     body.push(container(items, { separator: true }));
   });
@@ -184,8 +189,8 @@ function refreshBody(l: Localizer, journey: RollJourney, context: RollCardContex
 function doneBody(l: Localizer, journey: RollJourney, context: RollCardContext): CardElement[] {
   const body: CardElement[] = [];
   if (journey.result) body.push(notice(l, 'success', l.t('roll.done', { site: journey.site ?? '', version: journey.result.newVersion })));
-  body.push(small(l.domain(AVAILABILITY_KEY.roll), { subtle: true }));
-  for (const r of journey.refresh ?? []) body.push(text(`✅ ${l.domain(r.label)}: ${l.domain(r.summary ?? r.state ?? '')}`, { size: 'Small' }));
+  body.push(small(l.say(AVAILABILITY_KEY.roll), { subtle: true }));
+  for (const r of journey.refresh ?? []) body.push(text(`✅ ${l.say(r.label)}: ${l.say(r.summary ?? r.state ?? '')}`, { size: 'Small' }));
   if (context.schedule) body.push(small(l.t('roll.nextReminder', { next: l.dateTime(context.schedule.nextDueAt), days: context.schedule.everyDays }), { subtle: true }));
   return body;
 }

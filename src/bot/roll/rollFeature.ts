@@ -54,7 +54,7 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
             await io.sendText(localizer(io.locale).t('chat.roll.retireHow', { example: 'retire https://kv.vault.azure.net/keys/key/<version>' }));
             return;
           }
-          await io.sendText(await service.refuseRetirement(owner(io.actor), uri));
+          await io.sendText(localizer(io.locale).say(await service.refuseRetirement(owner(io.actor), uri)));
         },
       },
     ],

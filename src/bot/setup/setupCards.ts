@@ -17,6 +17,7 @@ import {
 import type { RegionChoice, SetupJourney, SetupStage, SubscriptionChoice } from '../../journeys/setupJourney';
 import { stagesFor } from '../../journeys/setupJourneyService';
 import { isMessageId, localizer, type Localizer } from '../i18n/localizer';
+import { planWords } from '../i18n/planWords';
 import {
   actionSet,
   card,
@@ -107,7 +108,7 @@ function header(l: Localizer, journey: SetupJourney): CardElement[] {
   const stages = stagesFor(journey.draft);
   const position = stages.indexOf(journey.stage) + 1;
   const out: CardElement[] = [text(l.t('setup.step', { position, count: stages.length }), { subtle: true, size: 'Small' }), heading(stageTitle(l, journey.stage), 'Medium')];
-  if (journey.notice) out.push(notice(l, 'info', l.domain(journey.notice)));
+  if (journey.notice) out.push(notice(l, 'info', l.say(journey.notice)));
   const errorCount = Object.keys(journey.errors).length;
   if (errorCount > 0) out.push(notice(l, 'error', l.t('common.fieldsNeedAttention', { count: errorCount })));
   return out;
@@ -141,8 +142,8 @@ function field(l: Localizer, journey: SetupJourney, input: CardElement): CardEle
   const out: CardElement[] = [input];
   const error = journey.errors[id];
   const warning = journey.warnings[id];
-  if (error) out.push(notice(l, 'error', l.domain(error), { id: `${id}.error` }));
-  if (warning) out.push(notice(l, 'warning', l.domain(warning), { id: `${id}.warning` }));
+  if (error) out.push(notice(l, 'error', l.say(error), { id: `${id}.error` }));
+  if (warning) out.push(notice(l, 'warning', l.say(warning), { id: `${id}.warning` }));
   return out;
 }
 
@@ -154,7 +155,7 @@ function values(journey: SetupJourney): Readonly<Record<string, string>> {
 export function docTitle(l: Localizer, link: { title: string; url: string }): string {
   const key = Object.entries(DOC_LINKS).find(([, known]) => known.url === link.url)?.[0];
   const id = key ? `doc.${key}` : '';
-  return isMessageId(id) ? l.t(id) : l.domain(link.title);
+  return isMessageId(id) ? l.t(id) : l.say(link.title);
 }
 
 function links(l: Localizer, items: ReadonlyArray<{ title: string; url: string }>): string {
@@ -171,7 +172,7 @@ function choiceBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const v = values(journey);
   const comparison = PROTECTION_COMPARISON.map((row, i) => {
     const topic = COMPARISON_TOPICS[i];
-    if (!topic) return container([text(`**${l.domain(row.topic)}**`), text(l.t('setup.choice.premiumSays', { text: l.domain(row.keyVaultPremium) }), { size: 'Small' }), text(l.t('setup.choice.hsmSays', { text: l.domain(row.managedHsm) }), { size: 'Small' })], { separator: true, spacing: 'Small' });
+    if (!topic) return container([text(`**${l.say(row.topic)}**`), text(l.t('setup.choice.premiumSays', { text: l.say(row.keyVaultPremium) }), { size: 'Small' }), text(l.t('setup.choice.hsmSays', { text: l.say(row.managedHsm) }), { size: 'Small' })], { separator: true, spacing: 'Small' });
     return container(
       [
         text(`**${l.t(`setup.compare.${topic}.topic`)}**`),
@@ -202,7 +203,7 @@ function choiceBody(l: Localizer, journey: SetupJourney): CardElement[] {
     ...details('setup.choice.covers', l.t('setup.choice.coversToggle'), [text(WORKLOADS.map((w) => `**${workloadName(l, w)}:** ${l.t(`workload.${w}.covers`)}`).join('\n\n'), { size: 'Small' })]),
     // Issue 11 item 10: what the availability key is, who holds and rolls it, when Microsoft uses it.
     ...details('setup.choice.availability', l.t('setup.choice.availabilityToggle'), [
-      text(`${l.domain(AVAILABILITY_KEY.what)} ${l.domain(AVAILABILITY_KEY.whenUsed)} ${l.domain(AVAILABILITY_KEY.roll)}`, { size: 'Small' }),
+      text(`${l.say(AVAILABILITY_KEY.what)} ${l.say(AVAILABILITY_KEY.whenUsed)} ${l.say(AVAILABILITY_KEY.roll)}`, { size: 'Small' }),
       text(links(l, [DOC_LINKS.availabilityKey]), { size: 'Small', subtle: true }),
     ]),
   ];
@@ -254,7 +255,7 @@ function sitesBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const regionList = regionChoices(l, regions.size > 0 ? [...regions.values()] : BUILT_IN_REGIONS);
   const eligible = [...subscriptions].filter((s) => s.state === 'Enabled' && s.retention === 'Registered').map((s) => s.subscriptionId);
   const body: CardElement[] = [text(l.t('setup.sites.intro')), ...details('setup.sites.more', l.t('setup.sites.moreToggle'), [text(l.t('setup.sites.more'), { size: 'Small' }), text(l.t('setup.sites.regionsNote'), { size: 'Small' })])];
-  if (choices?.subscriptionsUnavailable) body.push(notice(l, 'warning', l.t('setup.sites.unlisted', { reason: l.domain(choices.subscriptionsUnavailable) })));
+  if (choices?.subscriptionsUnavailable) body.push(notice(l, 'warning', l.t('setup.sites.unlisted', { reason: l.say(choices.subscriptionsUnavailable) })));
   else if (choices?.subscriptions && subscriptions.length === 0) body.push(notice(l, 'warning', l.t('setup.sites.noneListed')));
   (['A', 'B'] as const).forEach((site, index) => {
     const path = fieldPaths.subscriptionId(site);
@@ -405,11 +406,11 @@ function hsmBody(l: Localizer, journey: SetupJourney, context: SetupCardContext)
     ...Array.from({ length: Math.min(CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers, Math.max(5, (hsm.officerIds?.length ?? 0) + 1)) }, (_, i) =>
       choiceInput(fieldPaths.officerPick(i), l.t('setup.hsm.officerPick', { n: i + 1 }), context.knownPeople.map((p) => ({ title: p.name, value: p.objectId })), { value: hsm.officerIds?.[i] ?? '', style: 'filtered', placeholder: l.t('setup.people.placeholder'), choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } }),
     ),
-    ...(journey.errors[fieldPaths.officerIds] ? [notice(l, 'error', l.domain(journey.errors[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.error` })] : []),
-    ...(journey.warnings[fieldPaths.officerIds] ? [notice(l, 'warning', l.domain(journey.warnings[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.warning` })] : []),
+    ...(journey.errors[fieldPaths.officerIds] ? [notice(l, 'error', l.say(journey.errors[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.error` })] : []),
+    ...(journey.warnings[fieldPaths.officerIds] ? [notice(l, 'warning', l.say(journey.warnings[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.warning` })] : []),
     ...details('setup.hsm.officersTyped', l.t('setup.hsm.officersTypedToggle'), officerRows, { open: officersTyped }),
   ];
-  if (journey.errors[fieldPaths.officers]) body.push(notice(l, 'error', l.domain(journey.errors[fieldPaths.officers]!), { id: `${fieldPaths.officers}.error` }));
+  if (journey.errors[fieldPaths.officers]) body.push(notice(l, 'error', l.say(journey.errors[fieldPaths.officers]!), { id: `${fieldPaths.officers}.error` }));
   body.push(...field(l, journey, numberInput(fieldPaths.quorum, l.t('setup.hsm.quorum'), { value: Number(v[fieldPaths.quorum] ?? SPEC_DEFAULTS.quorum), min: 2, max: 10 })));
   return body;
 }
@@ -442,9 +443,9 @@ export function checklistElements(l: Localizer, lines: readonly ChecklistLine[],
   const prefix = options.idPrefix ?? options.greenInDetails ?? 'check';
   const element = (line: ChecklistLine) => {
     const status = l.t(`status.${line.status}`);
-    const items: CardElement[] = [text(`${status}: **${l.domain(line.title)}**`, line.status === 'fail' ? { color: 'Attention' } : line.status === 'warn' ? { color: 'Warning' } : {}), text(l.domain(line.detail), { size: 'Small', spacing: 'None' })];
+    const items: CardElement[] = [text(`${status}: **${l.say(line.title)}**`, line.status === 'fail' ? { color: 'Attention' } : line.status === 'warn' ? { color: 'Warning' } : {}), text(l.say(line.detail), { size: 'Small', spacing: 'None' })];
     if (line.fix && line.status !== 'pass') {
-      items.push(text(l.t('status.fix', { text: l.domain(line.fix.text) }), { size: 'Small', spacing: 'None' }));
+      items.push(text(l.t('status.fix', { text: l.say(line.fix.text) }), { size: 'Small', spacing: 'None' }));
       const how: CardElement[] = [];
       for (const command of line.fix.commands ?? []) {
         how.push({ type: 'TextBlock', text: command.script, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'Small' });
@@ -480,19 +481,19 @@ function previewBody(l: Localizer, journey: SetupJourney): CardElement[] {
   if (!plan || !journey.planHash) return [text(l.t('common.notBuiltYet'))];
   const minutes = Math.max(1, Math.round(plan.estimatedDurationSeconds / 60));
   const preflight = journey.preflight;
-  const body: CardElement[] = [];
-  body.push(
-    text(`**${l.domain(plan.title)}**`),
-    text(l.t('setup.preview.summary', { steps: plan.steps.length, minutes, class: plan.operationClass }), { size: 'Small', spacing: 'Small' }),
-  );
-  if (plan.irreversible.length > 0) body.push(container([text(l.t('setup.preview.irreversible'), { color: 'Warning' }), text(plan.irreversible.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
-  const more: CardElement[] = [text(plan.steps.map((step) => `${step.index + 1}. ${l.domain(step.summary)}${step.irreversible ? ` ${l.t('setup.preview.cannotUndo')}` : ''}`).join('\n\n'), { size: 'Small' })];
-  if (plan.costNotes.length > 0) more.push(text(l.t('setup.preview.cost'), { spacing: 'Medium' }), text(plan.costNotes.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' }));
+  const words = planWords(l, plan);
+  const body: CardElement[] = [
+    text(`**${words.title}**`),
+    text(l.t('setup.preview.summary', { steps: plan.steps.length, minutes, class: l.t(`approval.class.${plan.operationClass}`) }), { size: 'Small', spacing: 'Small' }),
+  ];
+  if (plan.irreversible.length > 0) body.push(container([text(l.t('setup.preview.irreversible'), { color: 'Warning' }), text(words.irreversible.map((line) => `- ${line}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
+  const more: CardElement[] = [text(plan.steps.map((step, i) => `${step.index + 1}. ${words.steps[i]}${step.irreversible ? ` ${l.t('setup.preview.cannotUndo')}` : ''}`).join('\n\n'), { size: 'Small' })];
+  if (plan.costNotes.length > 0) more.push(text(l.t('setup.preview.cost'), { spacing: 'Medium' }), text(words.costNotes.map((line) => `- ${line}`).join('\n'), { size: 'Small' }));
   // Issue 11 item 7: what Keyward's identity keeps on the vaults or HSMs afterwards, always in view.
   body.push(
     ...details('setup.preview.stepList', l.t('common.stepsInOrder', { count: plan.steps.length }), more),
     ...(plan.keywardRights && plan.keywardRights.length > 0
-      ? details('setup.preview.rights', l.t('setup.preview.keywardRights'), [text(plan.keywardRights.map((line) => `- ${l.domain(line)}`).join('\n'), { size: 'Small' })])
+      ? details('setup.preview.rights', l.t('setup.preview.keywardRights'), [text(words.keywardRights.map((line) => `- ${line}`).join('\n'), { size: 'Small' })])
       : []),
     text(l.t('common.planHashExplained'), { spacing: 'Medium', size: 'Small' }),
     { type: 'TextBlock', text: journey.planHash, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' },
@@ -515,7 +516,7 @@ export function renderSubmittedCard(journey: SetupJourney, locale?: string): Ada
       heading(l.t('setup.submitted.title'), 'Medium'),
       notice(l, 'success', l.t('setup.submitted.notice', { requestId: journey.requestId ?? '' })),
       facts(l, [
-        [l.t('setup.submitted.plan'), l.domain(journey.plan?.title ?? '')],
+        [l.t('setup.submitted.plan'), journey.plan ? planWords(l, journey.plan).title : ''],
         [l.t('common.planHash'), journey.planHash ?? ''],
       ]),
       text(l.t('setup.submitted.next'), { subtle: true, size: 'Small' }),

@@ -1,6 +1,8 @@
 import { DOC_LINKS, summarizeChecklist } from '../../customerKey';
 import type { InventoryContainer, InventoryDep } from '../../inventory/inventoryTypes';
 import type { TeardownJourney, TeardownStage, TeardownTargetState } from '../../journeys/teardownJourney';
+import { errorSentence } from '../i18n/errorWords';
+import { errorDetailsBlock } from '../cards/runCard';
 import { localizer, type Localizer } from '../i18n/localizer';
 import {
   card,
@@ -45,7 +47,7 @@ export function renderTeardownCard(journey: TeardownJourney, context: TeardownCa
   const body: CardElement[] = [text(l.t('teardown.kicker'), { subtle: true, size: 'Small' }), heading(title, 'Medium'), ...journeyNotices(l, journey)];
   const actions: CardAction[] = [];
   if (journey.status === 'cancelled') {
-    body.push(notice(l, 'info', journey.outcome ? l.domain(journey.outcome) : l.t('teardown.cancelledNotice')), ...targetFacts(l, journey));
+    body.push(notice(l, 'info', journey.outcome ? l.say(journey.outcome) : l.t('teardown.cancelledNotice')), ...targetFacts(l, journey));
     return card(body, { actions: [executeAction(l.t('teardown.another'), TEARDOWN_VERBS.start, {}, { associatedInputs: 'none' })], fallbackText: l.t('teardown.cancelledFallback') });
   }
   const cancelTeardown = () => executeAction(l.t('teardown.cancelTeardown'), TEARDOWN_VERBS.cancelCoolingOff, addr(journey), { style: 'destructive', associatedInputs: 'none' });
@@ -156,7 +158,7 @@ function targetFacts(l: Localizer, journey: TeardownJourney): CardElement[] {
 function progressBody(l: Localizer, journey: TeardownJourney, context: TeardownCardContext): CardElement[] {
   const body: CardElement[] = [];
   if (journey.stopped) body.push(...stoppedNotice(l, journey));
-  if (journey.status === 'failed' && journey.outcome) body.push(notice(l, 'error', l.domain(journey.outcome)));
+  if (journey.status === 'failed' && journey.outcome) body.push(notice(l, 'error', l.say(journey.outcome)));
   const progress = journey.progress ?? [];
   if (journey.stage === 'done') {
     const hsms = progress.filter((p) => p.kind === 'managedHsm');
@@ -181,7 +183,7 @@ function targetLines(l: Localizer, p: TeardownTargetState, context: TeardownCard
         const left = Date.parse(p.scheduledPurgeDate) - context.now.getTime();
         lines.push(small(l.t('teardown.state.purgeOn', { at: l.dateTime(p.scheduledPurgeDate), passed: left > 0 ? 'no' : 'yes', hsm: p.kind === 'managedHsm' ? 'yes' : 'no' })));
       }
-      if (p.note) lines.push(notice(l, 'warning', l.domain(p.note)));
+      if (p.note) lines.push(notice(l, 'warning', l.say(p.note)));
       return lines;
     }
     case 'active':
@@ -195,9 +197,9 @@ function stoppedNotice(l: Localizer, journey: TeardownJourney): CardElement[] {
   const s = journey.stopped!;
   const hsmDeleted = (journey.progress ?? []).some((p) => p.kind === 'managedHsm' && p.state === 'softDeleted');
   if (s.code === 'SubscriptionNotEnabled') {
-    return [notice(l, 'error', l.t('teardown.stopped', { message: l.domain(s.message) })), text(l.t('teardown.reactivate', { hsm: hsmDeleted ? 'yes' : 'no' }), { size: 'Small' })];
+    return [notice(l, 'error', l.t('teardown.stopped', { message: errorSentence(l, s) })), ...errorDetailsBlock(l, s), text(l.t('teardown.reactivate', { hsm: hsmDeleted ? 'yes' : 'no' }), { size: 'Small' })];
   }
-  return [notice(l, 'error', l.t('teardown.stoppedAt', { code: s.code, message: l.domain(s.message) }))];
+  return [notice(l, 'error', l.t('teardown.stoppedAt', { code: s.code, message: errorSentence(l, s) })), ...errorDetailsBlock(l, s)];
 }
 
 export function describeTeardownJourney(journey: TeardownJourney, locale?: string): string {

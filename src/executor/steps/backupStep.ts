@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { appError } from '../../core';
+import { appError, say } from '../../core';
 import type { BackupKeyStep } from '../../customerKey';
 import { writePrivateFile } from '../privateFiles';
 import type { StepContext, StepHandler } from '../stepHandler';
@@ -16,14 +16,14 @@ import { containerId, propagationPossible, where } from './keyStep';
  */
 export const backupStep: StepHandler<BackupKeyStep> = {
   kind: 'backupKey',
-  describe: (step) => `Backing up key ${step.params.keyName} of ${where(step.params.container)}`,
+  describe: (step) => say('run.do.backup', `Backing up key ${step.params.keyName} of ${where(step.params.container).text}`, { key: step.params.keyName, where: where(step.params.container) }),
   target: (step) => `${containerId(step.params.container)}/keys/${step.params.keyName}`,
   forbiddenMayBePropagation: (step, run) => propagationPossible(step.params.container, run.plan),
   async check(step, context) {
     const version = await currentVersion(step, context);
     const record = await context.artifacts.latestBackup(step.params.container.name, step.params.keyName);
     if (record && record.keyVersion === version && digestOf(record.file) === record.sha256) {
-      return { state: 'done', output: { file: record.file, sha256: record.sha256, bytes: record.bytes, keyVersion: version }, note: `Key ${step.params.keyName} version ${version} is already backed up to ${record.file}.` };
+      return { state: 'done', output: { file: record.file, sha256: record.sha256, bytes: record.bytes, keyVersion: version }, note: say('run.note.backupExists', `Key ${step.params.keyName} version ${version} is already backed up to ${record.file}.`, { key: step.params.keyName, version, file: record.file }) };
     }
     return { state: 'todo', resume: { keyVersion: version } };
   },
@@ -43,7 +43,7 @@ export const backupStep: StepHandler<BackupKeyStep> = {
   async verify(step, _context, output) {
     const file = String(output.file);
     if (digestOf(file) !== output.sha256) throw appError('Internal', `The backup file ${file} does not read back as written.`, { file });
-    return { output, note: `Backed up key ${step.params.keyName} (version ${String(output.keyVersion)}) to ${file}.` };
+    return { output, note: say('run.note.backedUp', `Backed up key ${step.params.keyName} (version ${String(output.keyVersion)}) to ${file}.`, { key: step.params.keyName, version: String(output.keyVersion), file }) };
   },
 };
 
@@ -58,7 +58,7 @@ async function currentVersion(step: BackupKeyStep, context: StepContext): Promis
     }
   }
   const key = await context.azure.getKey(await context.containers.url(p.container), p.keyName);
-  if (!key) throw appError('AzureNotFound', `Key ${p.keyName} does not exist in ${where(p.container)}, so it cannot be backed up.`);
+  if (!key) throw appError('AzureNotFound', `Key ${p.keyName} does not exist in ${where(p.container).text}, so it cannot be backed up.`);
   return key.version;
 }
 

@@ -1,4 +1,4 @@
-import { appError, sha256Hex } from '../../core';
+import { appError, sha256Hex, say } from '../../core';
 import {
   buildDepRefreshScript,
   depPolicyUsesKeys,
@@ -43,7 +43,7 @@ function appOnly(context: StepContext): ExchangeAppOnlySettings {
 }
 
 async function runScript(script: string, settings: ExchangeAppOnlySettings, context: StepContext, what: string): Promise<{ stdout: string; exitCode: number }> {
-  await context.progress(`Running ${what} with Keyward's managed identity (Connect-ExchangeOnline -ManagedIdentity).`);
+  await context.progress(say('run.progress.depScript', `Running ${what} with Keyward's managed identity (Connect-ExchangeOnline -ManagedIdentity).`, { what }));
   const result = await settings.runner.run(script, { timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   if (result.exitCode !== 0) {
     const tail = (result.stderr || result.stdout).trim().split('\n').slice(-6).join(' ').slice(0, 600);
@@ -62,13 +62,13 @@ function parsePolicy(scope: 'multiWorkload' | 'exchange', stdout: string, name: 
 
 export const applyDepStep: StepHandler<ApplyDepStep> = {
   kind: 'applyDep',
-  describe: (step) => (step.params.runner === 'executor' ? `Running ${step.params.title}` : `Handing ${step.params.title} to the operator`),
+  describe: (step) => (step.params.runner === 'executor' ? say('run.do.depRun', `Running ${step.params.title}`, { title: step.params.title }) : say('run.do.depHand', `Handing ${step.params.title} to the operator`, { title: step.params.title })),
   target: (step) => `dep/${step.params.scope}/${step.params.fileName}`,
   async check(step, context) {
     const p = step.params;
     if (sha256Hex(p.script) !== p.scriptSha256) throw appError('PlanChanged', 'The script in the plan does not match the SHA-256 the approvers approved; nothing was run.');
     if (p.runner === 'operator') {
-      return { state: 'done', output: { runner: 'operator', scriptSha256: p.scriptSha256 }, note: 'The operator runs this script; Keyward records the state from the Get- output pasted on the card.' };
+      return { state: 'done', output: { runner: 'operator', scriptSha256: p.scriptSha256 }, note: say('run.note.depOperator', 'The operator runs this script; Keyward records the state from the Get- output pasted on the card.') };
     }
     if (p.scope === 'sharePoint') throw appError('ValidationFailed', 'Keyward never runs SharePoint cmdlets (app-only SharePoint access is not confirmed).');
     appOnly(context);
@@ -113,7 +113,7 @@ function refreshOutput(step: RefreshDepStep, made: ReturnType<typeof refreshScri
   return {
     runner,
     dep: JSON.parse(JSON.stringify(dep)) as JsonValue,
-    title: made.script.title,
+    title: made.script.title.text,
     fileName: made.script.fileName,
     script: made.script.script,
     scriptSha256: made.script.sha256,
@@ -129,7 +129,7 @@ export const refreshDepStep: StepHandler<RefreshDepStep> = {
   async check(step, context) {
     if (step.params.runner === 'operator' || step.params.scope === 'sharePoint') {
       const made = refreshScript(step, context);
-      return { state: 'done', output: refreshOutput(step, made, 'operator'), note: `Refresh script for the operator (SHA-256 ${made.script.sha256.slice(0, 12)}…): ${made.script.title}. The key-roll card shows it and asks for the Get- output.` };
+      return { state: 'done', output: refreshOutput(step, made, 'operator'), note: say('run.note.refreshOperator', `Refresh script for the operator (SHA-256 ${made.script.sha256.slice(0, 12)}…): ${made.script.title.text}. The key-roll card shows it and asks for the Get- output.`, { sha: `${made.script.sha256.slice(0, 12)}…`, title: made.script.title }) };
     }
     appOnly(context);
     return { state: 'todo' };
@@ -137,7 +137,7 @@ export const refreshDepStep: StepHandler<RefreshDepStep> = {
   async apply(step, context) {
     const settings = appOnly(context);
     const made = refreshScript(step, context, settings);
-    const { stdout } = await runScript(made.script.script, settings, context, made.script.title);
+    const { stdout } = await runScript(made.script.script, settings, context, made.script.title.text);
     const read = parsePolicy(step.params.scope as 'multiWorkload' | 'exchange', stdout, step.params.policyName, []);
     return { ...refreshOutput(step, made, 'executor'), depState: read.depState, summary: read.summary };
   },
@@ -149,7 +149,7 @@ export const refreshDepStep: StepHandler<RefreshDepStep> = {
 
 export const recordDepStep: StepHandler<RecordDepStep> = {
   kind: 'recordDep',
-  describe: () => 'Recording the policy state',
+  describe: () => say('run.do.record', 'Recording the policy state'),
   target: (step) => `dep/${step.params.scope}/${step.params.policyName ?? step.params.adminUrls.join(',')}`,
   async check(step, context): Promise<CheckResult> {
     const p = step.params;
@@ -158,15 +158,15 @@ export const recordDepStep: StepHandler<RecordDepStep> = {
     const states = ran.map((s) => s.output?.depState).filter((x): x is string => typeof x === 'string');
     if (ran.length > 0 && states.length === ran.length) {
       const output: StepOutput = { deps: JSON.parse(JSON.stringify(deps)) as JsonValue, depState: states.every((s) => s === 'Registered') ? 'Registered' : states[0]!, recordedBy: 'executor' };
-      return { state: 'done', output, note: `Recorded from Keyward's own run: ${states.join(', ')}.` };
+      return { state: 'done', output, note: say('run.note.recordedOwn', `Recorded from Keyward's own run: ${states.join(', ')}.`, { states: states.join(', ') }) };
     }
     const output: StepOutput = { deps: JSON.parse(JSON.stringify(deps)) as JsonValue, recordedBy: 'operator' };
-    return { state: 'done', output, note: `The operator pastes the output of ${p.evidenceCommands.join(' and ')} on the card; Keyward records the state from it.` };
+    return { state: 'done', output, note: say('run.note.recordOperator', `The operator pastes the output of ${p.evidenceCommands.join(' and ')} on the card; Keyward records the state from it.`, { commands: p.evidenceCommands.join(' and ') }) };
   },
   async apply() {
     throw appError('Internal', 'recordDep has nothing to apply.');
   },
   async verify(_step, _context, output) {
-    return { output, note: 'Recorded.' };
+    return { output, note: say('run.note.recorded', 'Recorded.') };
   },
 };

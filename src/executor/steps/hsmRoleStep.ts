@@ -1,4 +1,4 @@
-import { isAppError } from '../../core';
+import { isAppError, say } from '../../core';
 import { assignmentNameFor } from '../../azure/assignmentNames';
 import { appError } from '../../core';
 import type { AssignHsmRoleStep, RevokeHsmRoleStep } from '../../customerKey';
@@ -15,7 +15,7 @@ import type { StepHandler } from '../stepHandler';
  */
 export const hsmRoleStep: StepHandler<AssignHsmRoleStep> = {
   kind: 'assignHsmRole',
-  describe: (step) => `Giving ${step.params.principal.displayName} ${step.params.roleName} at ${step.params.scope} on HSM ${step.params.hsmName}`,
+  describe: (step) => say('run.do.hsmRole', `Giving ${step.params.principal.displayName} ${step.params.roleName} at ${step.params.scope} on HSM ${step.params.hsmName}`, { principal: step.params.principal.displayName, role: step.params.roleName, scope: step.params.scope, hsm: step.params.hsmName }),
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/managedHSMs/${step.params.hsmName}${step.params.scope === '/' ? '' : step.params.scope}`,
   async check(step, context) {
     const p = step.params;
@@ -25,7 +25,7 @@ export const hsmRoleStep: StepHandler<AssignHsmRoleStep> = {
     );
     if (existing) {
       const broader = normalize(existing.scope) !== normalize(p.scope);
-      return { state: 'done', output: { assignmentName: existing.name, scope: existing.scope, reused: true }, note: `${p.principal.displayName} already has ${p.roleName} at ${existing.scope || '/'}${broader ? ` (broader than ${p.scope})` : ''}; nothing added.` };
+      return { state: 'done', output: { assignmentName: existing.name, scope: existing.scope, reused: true }, note: broader ? say('run.note.hsmRoleBroader', `${p.principal.displayName} already has ${p.roleName} at ${existing.scope || '/'} (broader than ${p.scope}); nothing added.`, { principal: p.principal.displayName, role: p.roleName, at: existing.scope || '/', scope: p.scope }) : say('run.note.hsmRoleHeld', `${p.principal.displayName} already has ${p.roleName} at ${existing.scope || '/'}; nothing added.`, { principal: p.principal.displayName, role: p.roleName, at: existing.scope || '/' }) };
     }
     return { state: 'todo' };
   },
@@ -46,7 +46,7 @@ export const hsmRoleStep: StepHandler<AssignHsmRoleStep> = {
   },
   async verify(step, _context, output) {
     const p = step.params;
-    return { output, note: `${p.principal.displayName} has ${p.roleName} at ${p.scope} on HSM ${p.hsmName}.` };
+    return { output, note: say('run.note.hsmRoleGiven', `${p.principal.displayName} has ${p.roleName} at ${p.scope} on HSM ${p.hsmName}.`, { principal: p.principal.displayName, role: p.roleName, scope: p.scope, hsm: p.hsmName }) };
   },
 };
 
@@ -76,7 +76,7 @@ function covers(assigned: string, wanted: string): boolean {
  */
 export const revokeHsmRoleStep: StepHandler<RevokeHsmRoleStep> = {
   kind: 'revokeHsmRole',
-  describe: (step) => `Removing ${step.params.principal.displayName}'s ${step.params.roleName} role in HSM ${step.params.hsmName}`,
+  describe: (step) => say('run.do.revoke', `Removing ${step.params.principal.displayName}'s ${step.params.roleName} role in HSM ${step.params.hsmName}`, { principal: step.params.principal.displayName, role: step.params.roleName, hsm: step.params.hsmName }),
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/managedHSMs/${step.params.hsmName}`,
   async check(step, context) {
     const p = step.params;
@@ -84,7 +84,7 @@ export const revokeHsmRoleStep: StepHandler<RevokeHsmRoleStep> = {
     const held = (await context.azure.listHsmRoleAssignments(url, p.scope)).filter(
       (a) => a.principalId.toLowerCase() === p.principal.objectId.toLowerCase() && roleMatches(a.roleDefinitionId, p.roleDefinitionId) && normalize(a.scope) === normalize(p.scope),
     );
-    if (held.length === 0) return { state: 'done', output: { removed: 0 }, note: `${p.principal.displayName} does not hold ${p.roleName} in HSM ${p.hsmName}.` };
+    if (held.length === 0) return { state: 'done', output: { removed: 0 }, note: say('run.note.revokeNone', `${p.principal.displayName} does not hold ${p.roleName} in HSM ${p.hsmName}.`, { principal: p.principal.displayName, role: p.roleName, hsm: p.hsmName }) };
     return { state: 'todo' };
   },
   async apply(step, context) {
@@ -112,6 +112,6 @@ export const revokeHsmRoleStep: StepHandler<RevokeHsmRoleStep> = {
   },
   async verify(step, _context, output) {
     const p = step.params;
-    return { output, note: `${p.principal.displayName} no longer holds ${p.roleName} in HSM ${p.hsmName}; ${p.keepAdministrators.length} human administrator(s) keep it.` };
+    return { output, note: say('run.note.revoked', `${p.principal.displayName} no longer holds ${p.roleName} in HSM ${p.hsmName}; ${p.keepAdministrators.length} human administrator(s) keep it.`, { principal: p.principal.displayName, role: p.roleName, hsm: p.hsmName, count: p.keepAdministrators.length }) };
   },
 };

@@ -1,3 +1,4 @@
+import { say } from '../../core';
 import { assignmentNameFor } from '../../azure/assignmentNames';
 import type { GrantKeyAccessStep } from '../../customerKey';
 import type { StepHandler } from '../stepHandler';
@@ -22,8 +23,8 @@ export const keyAccessStep: StepHandler<GrantKeyAccessStep> = {
   kind: 'grantKeyAccess',
   describe: (step) =>
     step.params.grant.mode === 'rbac'
-      ? `Giving ${step.params.principal.displayName} ${step.params.grant.roleName} on vault ${step.params.vaultName}`
-      : `Giving ${step.params.principal.displayName} get, wrapKey and unwrapKey on vault ${step.params.vaultName}`,
+      ? say('run.do.keyRole', `Giving ${step.params.principal.displayName} ${step.params.grant.roleName} on vault ${step.params.vaultName}`, { principal: step.params.principal.displayName, role: step.params.grant.roleName, vault: step.params.vaultName })
+      : say('run.do.keyPolicy', `Giving ${step.params.principal.displayName} get, wrapKey and unwrapKey on vault ${step.params.vaultName}`, { principal: step.params.principal.displayName, vault: step.params.vaultName }),
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/vaults/${step.params.vaultName}`,
   async check(step, context) {
     const p = step.params;
@@ -32,7 +33,7 @@ export const keyAccessStep: StepHandler<GrantKeyAccessStep> = {
     const policy = vault?.accessPolicies.find((a) => a.objectId.toLowerCase() === p.principal.objectId.toLowerCase());
     const have = (policy?.keys ?? []).map((k) => k.toLowerCase());
     if (policy && p.grant.keyPermissions.every((k) => have.includes(k.toLowerCase()) || have.includes('all'))) {
-      return { state: 'done', output: { mode: 'accessPolicy', principalId: p.principal.objectId, permissions: [...p.grant.keyPermissions] }, note: `${p.principal.displayName} already has ${p.grant.keyPermissions.join(', ')} on the keys of vault ${p.vaultName}; nothing added.` };
+      return { state: 'done', output: { mode: 'accessPolicy', principalId: p.principal.objectId, permissions: [...p.grant.keyPermissions] }, note: say('run.note.policyHeld', `${p.principal.displayName} already has ${p.grant.keyPermissions.join(', ')} on the keys of vault ${p.vaultName}; nothing added.`, { principal: p.principal.displayName, permissions: p.grant.keyPermissions.join(', '), vault: p.vaultName }) };
     }
     return { state: 'todo' };
   },

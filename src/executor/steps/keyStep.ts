@@ -1,4 +1,4 @@
-import { type AppError, appError, isAppError } from '../../core';
+import { type AppError, appError, isAppError, say, type Message } from '../../core';
 import type { KeyInfo } from '../../azure/ports';
 import { parseKeyIdentifier, type EnsureKeyStep, type KeyContainerRef, type Plan } from '../../customerKey';
 import type { StepHandler } from '../stepHandler';
@@ -18,7 +18,7 @@ export const REQUEST_TAG = 'keyward-request';
  */
 export const keyStep: StepHandler<EnsureKeyStep> = {
   kind: 'ensureKey',
-  describe: (step) => `Creating key ${step.params.keyName} in ${where(step.params.container)}`,
+  describe: (step) => say('run.do.key', `Creating key ${step.params.keyName} in ${where(step.params.container).text}`, { key: step.params.keyName, where: where(step.params.container) }),
   target: (step) => `${containerId(step.params.container)}/keys/${step.params.keyName}`,
   forbiddenMayBePropagation: (step, run) => propagationPossible(step.params.container, run.plan),
   async check(step, context) {
@@ -26,24 +26,24 @@ export const keyStep: StepHandler<EnsureKeyStep> = {
     const url = await context.containers.url(p.container);
     const latest = await context.azure.getKey(url, p.keyName);
     if (!latest) return { state: 'todo' };
-    if (latest.tags[REQUEST_TAG] === context.run.requestId) return { state: 'done', output: outputOf(latest, url, false), note: `Key ${p.keyName} version ${latest.version} was already made by this request; reused.` };
+    if (latest.tags[REQUEST_TAG] === context.run.requestId) return { state: 'done', output: outputOf(latest, url, false), note: say('run.note.keyReused', `Key ${p.keyName} version ${latest.version} was already made by this request; reused.`, { key: p.keyName, version: latest.version }) };
     // Ours may exist under a newer version someone added since (rare): look through the versions.
     const versions = await context.azure.listKeyVersions(url, p.keyName);
     const ours = versions.find((version) => version.tags[REQUEST_TAG] === context.run.requestId);
     if (ours) {
       const full = await context.azure.getKey(url, p.keyName, ours.version);
-      if (full) return { state: 'done', output: outputOf(full, url, false), note: `Key ${p.keyName} version ${full.version} was already made by this request; reused.` };
+      if (full) return { state: 'done', output: outputOf(full, url, false), note: say('run.note.keyReused', `Key ${p.keyName} version ${full.version} was already made by this request; reused.`, { key: p.keyName, version: full.version }) };
     }
     const problems = differences(step, latest);
     if (problems.length > 0) {
       throw appError(
         'AzureConflict',
-        `Key ${p.keyName} already exists in ${where(p.container)} and ${problems.join('; ')}. A setup never adds a version to an existing key (that is a key roll); choose another key name in a new plan, or roll the key.`,
+        `Key ${p.keyName} already exists in ${where(p.container).text} and ${problems.join('; ')}. A setup never adds a version to an existing key (that is a key roll); choose another key name in a new plan, or roll the key.`,
         { key: p.keyName, problems },
       );
     }
     const by = latest.tags[REQUEST_TAG];
-    return { state: 'done', output: outputOf(latest, url, false), note: `Key ${p.keyName} already exists and meets the plan${by ? ` (made by request ${by})` : ''}; reused, no new version.` };
+    return { state: 'done', output: outputOf(latest, url, false), note: by ? say('run.note.keyExistsBy', `Key ${p.keyName} already exists and meets the plan (made by request ${by}); reused, no new version.`, { key: p.keyName, request: by }) : say('run.note.keyExists', `Key ${p.keyName} already exists and meets the plan; reused, no new version.`, { key: p.keyName }) };
   },
   async apply(step, context) {
     const p = step.params;
@@ -62,7 +62,7 @@ export const keyStep: StepHandler<EnsureKeyStep> = {
   async verify(step, context, output) {
     const parsed = typeof output.keyId === 'string' ? parseKeyIdentifier(output.keyId, context.settings.keyUriOptions) : undefined;
     const versionless = parsed?.ok ? parsed.key.versionlessUri : output.keyId;
-    return { output: { ...output, versionlessUri: versionless ?? null }, note: `Created key ${step.params.keyName} (RSA-HSM ${step.params.keySize}, wrapKey/unwrapKey, no expiry), version ${String(output.version)}.` };
+    return { output: { ...output, versionlessUri: versionless ?? null }, note: say('run.note.keyCreated', `Created key ${step.params.keyName} (RSA-HSM ${step.params.keySize}, wrapKey/unwrapKey, no expiry), version ${String(output.version)}.`, { key: step.params.keyName, size: step.params.keySize, version: String(output.version) }) };
   },
 };
 
@@ -94,14 +94,14 @@ function softDeleted(step: EnsureKeyStep, error: AppError): AppError {
   const cli = p.container.kind === 'vault' ? `az keyvault key recover --vault-name ${p.container.name} --name ${p.keyName}` : `az keyvault key recover --hsm-name ${p.container.name} --name ${p.keyName}`;
   return appError(
     'AzureConflict',
-    `Key ${p.keyName} in ${where(p.container)} was deleted, and Azure still holds it as a soft-deleted, recoverable key, so no new key can take its name. Recover it (Azure portal → ${where(p.container)} → Keys → Manage deleted keys → Recover, or ${cli}), then Retry: Keyward reuses a recovered key that meets the plan. Do not purge it unless you are sure it never protected data.`,
+    `Key ${p.keyName} in ${where(p.container).text} was deleted, and Azure still holds it as a soft-deleted, recoverable key, so no new key can take its name. Recover it (Azure portal → ${where(p.container).text} → Keys → Manage deleted keys → Recover, or ${cli}), then Retry: Keyward reuses a recovered key that meets the plan. Do not purge it unless you are sure it never protected data.`,
     { ...error.details, key: p.keyName },
     error,
   );
 }
 
-export function where(container: KeyContainerRef): string {
-  return container.kind === 'vault' ? `vault ${container.name}` : `HSM ${container.name}`;
+export function where(container: KeyContainerRef): Message {
+  return container.kind === 'vault' ? say('run.where.vault', `vault ${container.name}`, { name: container.name }) : say('run.where.hsm', `HSM ${container.name}`, { name: container.name });
 }
 
 export function containerId(container: KeyContainerRef): string {

@@ -1,4 +1,4 @@
-import { appError } from '../../core';
+import { appError, say } from '../../core';
 import type { ManagedHsmInfo } from '../../azure/ports';
 import { STEP_ESTIMATES, type EnsureManagedHsmStep } from '../../customerKey';
 import type { StepContext, StepHandler } from '../stepHandler';
@@ -15,7 +15,7 @@ const IN_PROGRESS = new Set(['provisioning', 'updating', 'restoring', 'securityd
  */
 export const managedHsmStep: StepHandler<EnsureManagedHsmStep> = {
   kind: 'ensureManagedHsm',
-  describe: (step) => `Creating Managed HSM ${step.params.hsmName} (Azure takes up to ~25 min)`,
+  describe: (step) => say('run.do.hsm', `Creating Managed HSM ${step.params.hsmName} (Azure takes up to ~25 min)`, { hsm: step.params.hsmName }),
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/managedHSMs/${step.params.hsmName}`,
   async check(step, context) {
     const p = step.params;
@@ -24,13 +24,13 @@ export const managedHsmStep: StepHandler<EnsureManagedHsmStep> = {
     const state = (hsm.provisioningState ?? '').toLowerCase();
     if (state === 'failed') throw failed(step, hsm);
     if (IN_PROGRESS.has(state) || !hsm.hsmUri) return { state: 'todo', resume: { poll: true } };
-    return { state: 'done', output: finished(step, context, hsm, false), note: `Managed HSM ${p.hsmName} already exists with the planned settings; reused.` };
+    return { state: 'done', output: finished(step, context, hsm, false), note: say('run.note.hsmReused', `Managed HSM ${p.hsmName} already exists with the planned settings; reused.`, { hsm: p.hsmName }) };
   },
   async apply(step, context, resume) {
     const p = step.params;
     const started = context.clock.now().getTime();
     const progress = () =>
-      void context.progress(`Managed HSM ${p.hsmName} is provisioning: ${minutes(context.clock.now().getTime() - started)} so far (Azure usually needs up to ${Math.round(STEP_ESTIMATES.ensureManagedHsm / 60)} min).`, { elapsedMs: context.clock.now().getTime() - started });
+      void context.progress(say('run.progress.hsmProvisioning', `Managed HSM ${p.hsmName} is provisioning: ${minutes(context.clock.now().getTime() - started)} so far (Azure usually needs up to ${Math.round(STEP_ESTIMATES.ensureManagedHsm / 60)} min).`, { hsm: p.hsmName, elapsed: minutes(context.clock.now().getTime() - started), usual: Math.round(STEP_ESTIMATES.ensureManagedHsm / 60) }), { elapsedMs: context.clock.now().getTime() - started });
     if (resume?.poll === true) return finished(step, context, await pollUntilProvisioned(step, context, progress), false);
     const hsm = await context.azure.createManagedHsm(
       {
@@ -51,7 +51,7 @@ export const managedHsmStep: StepHandler<EnsureManagedHsmStep> = {
   },
   async verify(step, _context, output) {
     const p = step.params;
-    return { output, note: `Managed HSM ${p.hsmName} is provisioned in ${p.region} (soft delete ${p.softDeleteRetentionInDays} days, purge protection); hourly billing has started. Next: the security-domain ceremony.` };
+    return { output, note: say('run.note.hsmProvisioned', `Managed HSM ${p.hsmName} is provisioned in ${p.region} (soft delete ${p.softDeleteRetentionInDays} days, purge protection); hourly billing has started. Next: the security-domain ceremony.`, { hsm: p.hsmName, region: p.region, days: p.softDeleteRetentionInDays }) };
   },
 };
 

@@ -1,3 +1,4 @@
+import { say } from '../../core';
 import type { EnsureResourceGroupStep } from '../../customerKey';
 import type { StepHandler } from '../stepHandler';
 
@@ -8,12 +9,12 @@ import type { StepHandler } from '../stepHandler';
  */
 export const resourceGroupStep: StepHandler<EnsureResourceGroupStep> = {
   kind: 'ensureResourceGroup',
-  describe: (step) => `Making sure resource group ${step.params.resourceGroup} exists`,
+  describe: (step) => say('run.do.resourceGroup', `Making sure resource group ${step.params.resourceGroup} exists`, { resourceGroup: step.params.resourceGroup }),
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}`,
   async check(step, context) {
     const { subscriptionId, resourceGroup } = step.params;
     if (await context.azure.resourceGroupExists(subscriptionId, resourceGroup)) {
-      return { state: 'done', output: { resourceGroup, created: false }, note: `Resource group ${resourceGroup} already exists; left as it is.` };
+      return { state: 'done', output: { resourceGroup, created: false }, note: say('run.note.resourceGroupExists', `Resource group ${resourceGroup} already exists; left as it is.`, { resourceGroup }) };
     }
     return { state: 'todo' };
   },
@@ -23,6 +24,6 @@ export const resourceGroupStep: StepHandler<EnsureResourceGroupStep> = {
     return { resourceGroup, created: true };
   },
   async verify(step, _context, output) {
-    return { output, note: `Created resource group ${step.params.resourceGroup} in ${step.params.region}.` };
+    return { output, note: say('run.note.resourceGroupCreated', `Created resource group ${step.params.resourceGroup} in ${step.params.region}.`, { resourceGroup: step.params.resourceGroup, region: step.params.region }) };
   },
 };

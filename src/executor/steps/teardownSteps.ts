@@ -1,4 +1,4 @@
-import { appError, isAppError } from '../../core';
+import { appError, isAppError, say, sentences, type Message } from '../../core';
 import type { DeletedContainer } from '../../azure/ports';
 import type { DeleteManagedHsmStep, DeleteVaultStep, PurgeManagedHsmStep, PurgeVaultStep } from '../../customerKey';
 import type { StepContext, StepHandler } from '../stepHandler';
@@ -29,7 +29,7 @@ type DeleteStep = DeleteVaultStep | DeleteManagedHsmStep;
 type PurgeStep = PurgeVaultStep | PurgeManagedHsmStep;
 
 const hsm = (step: DeleteStep | PurgeStep) => step.kind === 'deleteManagedHsm' || step.kind === 'purgeManagedHsm';
-const label = (step: DeleteStep | PurgeStep) => `${hsm(step) ? 'Managed HSM' : 'vault'} ${step.params.name}`;
+const label = (step: DeleteStep | PurgeStep) => say('run.label.container', `${hsm(step) ? 'Managed HSM' : 'vault'} ${step.params.name}`, { kind: hsm(step) ? 'managedHsm' : 'vault', name: step.params.name });
 const resourceId = (step: DeleteStep) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/${hsm(step) ? 'managedHSMs' : 'vaults'}/${step.params.name}`;
 
 /** States in which Azure still accepts the purge that must follow a delete. */
@@ -40,7 +40,11 @@ async function assertPurgeWillBeAccepted(step: DeleteStep | PurgeStep, context: 
   if (!WRITABLE_STATES.has(subscription.state)) {
     throw appError(
       'SubscriptionNotEnabled',
-      `Subscription ${subscription.displayName ? `${subscription.displayName} (${step.params.subscriptionId})` : step.params.subscriptionId} is ${subscription.state}. Azure accepts a delete there but refuses the purge${hsm(step) ? ', and a soft-deleted Managed HSM keeps billing until it is purged' : ''}, so Keyward does not go on. Re-enable the subscription (Azure portal → Subscriptions → Reactivate, or settle the billing problem), then Retry.`,
+      say(
+        'run.error.subscriptionNotWritable',
+        `Subscription ${subscription.displayName ? `${subscription.displayName} (${step.params.subscriptionId})` : step.params.subscriptionId} is ${subscription.state}. Azure accepts a delete there but refuses the purge${hsm(step) ? ', and a soft-deleted Managed HSM keeps billing until it is purged' : ''}, so Keyward does not go on. Re-enable the subscription (Azure portal → Subscriptions → Reactivate, or settle the billing problem), then Retry.`,
+        { subscription: subscription.displayName ? `${subscription.displayName} (${step.params.subscriptionId})` : step.params.subscriptionId, state: subscription.state, billing: hsm(step) ? 'hsm' : 'none' },
+      ),
       { state: subscription.state, subscriptionId: step.params.subscriptionId },
     );
   }
@@ -57,11 +61,11 @@ async function findDeleted(step: DeleteStep | PurgeStep, context: StepContext): 
     } catch (error) {
       if (!isAppError(error, 'ProviderCollectionError') || !fallback) throw error;
       if (attempt < 2) {
-        await context.progress(`Azure failed to list deleted Managed HSMs (the known deletedManagedHSMs ProviderError); trying the list once more.`, { fallback: false });
+        await context.progress(say('run.progress.listRetry', 'Azure failed to list deleted Managed HSMs (the known deletedManagedHSMs ProviderError); trying the list once more.'), { fallback: false });
         await context.sleep(Math.min(2_000, context.settings.retry.baseDelayMs));
         continue;
       }
-      await context.progress(`The deletedManagedHSMs list failed again (ProviderError); looking ${p.name} up directly in ${p.region} instead.`, { fallback: true });
+      await context.progress(say('run.progress.listFallback', `The deletedManagedHSMs list failed again (ProviderError); looking ${p.name} up directly in ${p.region} instead.`, { name: p.name, region: p.region }), { fallback: true });
       await context.audit('execution.fallback', `/subscriptions/${p.subscriptionId}/providers/Microsoft.KeyVault/locations/${p.region}/deletedManagedHSMs/${p.name}`, { reason: 'ProviderCollectionError', lookup: 'perLocation' }, 'info');
       return { deleted: await context.azure.getDeletedManagedHsm(p.subscriptionId, p.name, p.region), lookedUpBy: 'perLocation' };
     }
@@ -71,7 +75,7 @@ async function findDeleted(step: DeleteStep | PurgeStep, context: StepContext): 
 function deleteHandler<S extends DeleteStep>(kind: S['kind']): StepHandler<S> {
   return {
     kind,
-    describe: (step) => `Deleting ${label(step)}`,
+    describe: (step) => say('run.do.delete', `Deleting ${label(step).text}`, { what: label(step) }),
     target: (step) => resourceId(step),
     async check(step, context) {
       const p = step.params;
@@ -82,8 +86,8 @@ function deleteHandler<S extends DeleteStep>(kind: S['kind']): StepHandler<S> {
         return { state: 'todo' };
       }
       const { deleted } = await findDeleted(step, context);
-      if (deleted) return { state: 'done', output: deletedOutput(step, deleted), note: `${label(step)} is already deleted (soft-deleted${deleted.scheduledPurgeDate ? `, Azure purges it on ${deleted.scheduledPurgeDate}` : ''}).` };
-      return { state: 'done', output: { name: p.name, state: 'gone' }, note: `${label(step)} no longer exists, not even as deleted (purged already).` };
+      if (deleted) return { state: 'done', output: deletedOutput(step, deleted), note: deleted.scheduledPurgeDate ? say('run.note.alreadyDeletedUntil', `${label(step).text} is already deleted (soft-deleted, Azure purges it on ${deleted.scheduledPurgeDate}).`, { what: label(step), date: deleted.scheduledPurgeDate }) : say('run.note.alreadyDeleted', `${label(step).text} is already deleted (soft-deleted).`, { what: label(step) }) };
+      return { state: 'done', output: { name: p.name, state: 'gone' }, note: say('run.note.gone', `${label(step).text} no longer exists, not even as deleted (purged already).`, { what: label(step) }) };
     },
     async apply(step, context) {
       const p = step.params;
@@ -94,8 +98,9 @@ function deleteHandler<S extends DeleteStep>(kind: S['kind']): StepHandler<S> {
       return deletedOutput(step, deleted);
     },
     async verify(step, _context, output) {
-      const when = typeof output.scheduledPurgeDate === 'string' ? ` Azure keeps it, recoverable, until ${output.scheduledPurgeDate}.` : '';
-      return { output, note: `Deleted ${label(step)} (soft-deleted).${when}${hsm(step) ? ' It bills hourly until it is purged.' : ''}` };
+      const when = typeof output.scheduledPurgeDate === 'string' ? say('run.note.keptUntil', `Azure keeps it, recoverable, until ${output.scheduledPurgeDate}.`, { date: output.scheduledPurgeDate }) : undefined;
+      const bills = hsm(step) ? say('run.note.billsUntilPurge', 'It bills hourly until it is purged.') : undefined;
+      return { output, note: sentences(say('run.note.deleted', `Deleted ${label(step).text} (soft-deleted).`, { what: label(step) }), when, bills) };
     },
   };
 }
@@ -113,7 +118,7 @@ function deletedOutput(step: DeleteStep | PurgeStep, deleted: DeletedContainer):
 function purgeHandler<S extends PurgeStep>(kind: S['kind']): StepHandler<S> {
   return {
     kind,
-    describe: (step) => `Purging ${label(step)}`,
+    describe: (step) => say('run.do.purge', `Purging ${label(step).text}`, { what: label(step) }),
     target: (step) => `/subscriptions/${step.params.subscriptionId}/providers/Microsoft.KeyVault/locations/${step.params.region}/${hsm(step) ? 'deletedManagedHSMs' : 'deletedVaults'}/${step.params.name}`,
     async check(step, context) {
       const p = step.params;
@@ -126,7 +131,7 @@ function purgeHandler<S extends PurgeStep>(kind: S['kind']): StepHandler<S> {
           const present = hsm(step) ? await context.azure.getManagedHsm(g.subscriptionId, g.resourceGroup, g.name) : await context.azure.getVault(g.subscriptionId, g.resourceGroup, g.name);
           if (present) throw appError('AzureConflict', `${label(step)} exists again (recovered after Keyward deleted it?), so Keyward does not purge anything. Start a new teardown if it should still go.`);
         }
-        return { state: 'done', output: { name: p.name, state: 'purged', purgedAt: context.clock.now().toISOString(), lookedUpBy }, note: `${label(step)} is purged: Azure no longer lists it, not even as deleted.` };
+        return { state: 'done', output: { name: p.name, state: 'purged', purgedAt: context.clock.now().toISOString(), lookedUpBy }, note: say('run.note.purgedGone', `${label(step).text} is purged: Azure no longer lists it, not even as deleted.`, { what: label(step) }) };
       }
       const scheduled = deleted.scheduledPurgeDate;
       if ((deleted.purgeProtectionEnabled ?? p.purgeProtectionEnabled) && scheduled && Date.parse(scheduled) > context.clock.now().getTime()) {
@@ -155,7 +160,7 @@ function purgeHandler<S extends PurgeStep>(kind: S['kind']): StepHandler<S> {
       if (output.state === 'scheduled') return { output, note: scheduledNote(step, typeof output.scheduledPurgeDate === 'string' ? output.scheduledPurgeDate : undefined) };
       const { deleted } = await findDeleted(step, context);
       if (deleted) throw appError('AzureTransient', `Azure accepted the purge of ${label(step)}, but still lists it as deleted; checking again.`);
-      return { output, note: `Purged ${label(step)}: it is gone for good${hsm(step) ? ', and its hourly billing has stopped' : ''}.` };
+      return { output, note: say('run.note.purged', `Purged ${label(step).text}: it is gone for good${hsm(step) ? ', and its hourly billing has stopped' : ''}.`, { what: label(step), billing: hsm(step) ? 'stopped' : 'none' }) };
     },
   };
 }
@@ -164,8 +169,11 @@ function scheduledOutput(step: PurgeStep, scheduledPurgeDate: string | undefined
   return { name: step.params.name, state: 'scheduled', scheduledPurgeDate: scheduledPurgeDate ?? null, lookedUpBy };
 }
 
-function scheduledNote(step: PurgeStep, scheduled: string | undefined): string {
-  return `Purge protection: Azure refuses to purge ${label(step)} before ${scheduled ?? 'its scheduled purge date'} and purges it by itself then${hsm(step) ? '; it bills hourly until that purge completes' : ''}. Keyward keeps watching and reports when it is gone.`;
+function scheduledNote(step: PurgeStep, scheduled: string | undefined): Message {
+  const billing = hsm(step) ? '; it bills hourly until that purge completes' : '';
+  return scheduled
+    ? say('run.note.purgeScheduledOn', `Purge protection: Azure refuses to purge ${label(step).text} before ${scheduled} and purges it by itself then${billing}. Keyward keeps watching and reports when it is gone.`, { what: label(step), date: scheduled, billing: hsm(step) ? 'hourly' : 'none' })
+    : say('run.note.purgeScheduled', `Purge protection: Azure refuses to purge ${label(step).text} before its scheduled purge date and purges it by itself then${billing}. Keyward keeps watching and reports when it is gone.`, { what: label(step), billing: hsm(step) ? 'hourly' : 'none' });
 }
 
 export const deleteVaultStep = deleteHandler<DeleteVaultStep>('deleteVault');

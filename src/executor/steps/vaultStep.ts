@@ -1,4 +1,4 @@
-import { appError } from '../../core';
+import { appError, say } from '../../core';
 import type { VaultInfo } from '../../azure/ports';
 import type { EnsureVaultStep } from '../../customerKey';
 import type { StepHandler } from '../stepHandler';
@@ -13,7 +13,7 @@ import type { StepOutput } from '../runTypes';
  */
 export const vaultStep: StepHandler<EnsureVaultStep> = {
   kind: 'ensureVault',
-  describe: (step) => `Creating vault ${step.params.vaultName}`,
+  describe: (step) => say('run.do.vault', `Creating vault ${step.params.vaultName}`, { vault: step.params.vaultName }),
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/vaults/${step.params.vaultName}`,
   async check(step, context) {
     const { subscriptionId, resourceGroup, vaultName } = step.params;
@@ -28,7 +28,7 @@ export const vaultStep: StepHandler<EnsureVaultStep> = {
       );
     }
     context.containers.remember('vault', vaultName, vault.vaultUri);
-    return { state: 'done', output: outputOf(vault, false), note: `Vault ${vaultName} already exists with the planned settings; reused.` };
+    return { state: 'done', output: outputOf(vault, false), note: say('run.note.vaultReused', `Vault ${vaultName} already exists with the planned settings; reused.`, { vault: vaultName }) };
   },
   async apply(step, context) {
     const p = step.params;
@@ -52,7 +52,7 @@ export const vaultStep: StepHandler<EnsureVaultStep> = {
   },
   async verify(step, _context, output) {
     const p = step.params;
-    return { output, note: `Created vault ${p.vaultName} (Premium, ${p.region}, soft delete ${p.softDeleteRetentionInDays} days, purge protection, ${p.enableRbacAuthorization ? 'Azure RBAC' : 'access policies'}).` };
+    return { output, note: say('run.note.vaultCreated', `Created vault ${p.vaultName} (Premium, ${p.region}, soft delete ${p.softDeleteRetentionInDays} days, purge protection, ${p.enableRbacAuthorization ? 'Azure RBAC' : 'access policies'}).`, { vault: p.vaultName, region: p.region, days: p.softDeleteRetentionInDays, model: p.enableRbacAuthorization ? 'rbac' : 'accessPolicy' }) };
   },
 };
 

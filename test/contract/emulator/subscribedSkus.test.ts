@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { silentLogger } from '../../../src/core';
+import { silentLogger, textOf } from '../../../src/core';
 import { AzureGateway } from '../../../src/azure';
 import { CUSTOMER_KEY_SERVICE_PLAN, licenceLine } from '../../../src/customerKey';
 import { GRAPH_SCOPE, type TestEmulator, managedIdentity, restClient, startTestEmulator } from './helpers';
@@ -31,6 +31,6 @@ describe('emulator Microsoft Graph (subscribed licences)', () => {
     assert.equal(skus[0]?.skuPartNumber, 'SPE_E5');
     assert.ok(skus[0]!.servicePlans.some((p) => p.servicePlanId === CUSTOMER_KEY_SERVICE_PLAN.id));
     const line = licenceLine({ ok: true, value: skus.map((s) => ({ ...s, servicePlanNames: s.servicePlans.map((p) => p.servicePlanName), servicePlanIds: s.servicePlans.map((p) => p.servicePlanId) })) });
-    assert.equal(line.status, 'pass', line.detail);
+    assert.equal(line.status, 'pass', textOf(line.detail));
   });
 });

@@ -9,6 +9,7 @@ import {
   parseM365DataAtRestEncryptionPolicyAssignment,
   parseSpoDataEncryptionPolicy,
 } from '../../../src/customerKey';
+import { textOf } from '../../../src/core';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
 const MW_A = 'https://contoso-ck-mw-a.vault.azure.net/keys/ck-mw-a';
@@ -65,7 +66,7 @@ describe('DEP output parsers', () => {
     it('when the paste is empty or unrelated, then the problem says what to paste', () => {
       const { value, problems } = parseM365DataAtRestEncryptionPolicies('');
       assert.deepEqual(value, []);
-      assert.match(problems[0] ?? '', /Get-M365DataAtRestEncryptionPolicy \| Format-List/);
+      assert.match(textOf(problems[0] ?? ''), /Get-M365DataAtRestEncryptionPolicy \| Format-List/);
     });
   });
 
@@ -88,7 +89,7 @@ describe('DEP output parsers', () => {
     it('when PowerShell cut the key list short, then the problem says how to see all of it', () => {
       const { value, problems } = parseDataEncryptionPolicies(fixture('exchange-truncated.txt'));
       assert.equal(value[0]?.keyListTruncated, true);
-      assert.match(problems.join(' '), /\$FormatEnumerationLimit = -1/);
+      assert.match(problems.map(textOf).join(' '), /\$FormatEnumerationLimit = -1/);
     });
   });
 
@@ -128,7 +129,7 @@ describe('DEP output parsers', () => {
     it('when the state is unknown, then the problem names the known states', () => {
       const { value, problems } = parseSpoDataEncryptionPolicy('State : Exploding');
       assert.equal(value.state, null);
-      assert.match(problems.join(' '), /Unregistered, Registering, Registered, Rolling/);
+      assert.match(problems.map(textOf).join(' '), /Unregistered, Registering, Registered, Rolling/);
     });
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { say, textOf, type Message } from '../../../src/core';
 import {
   validateDepPolicyName,
   validateKeyName,
@@ -14,7 +15,7 @@ import {
 
 type Case = [input: string, expected: RegExp | null];
 
-function table(name: string, validate: (value: string) => string | null, cases: Case[]): void {
+function table(name: string, validate: (value: string) => Message | null, cases: Case[]): void {
   describe(name, () => {
     for (const [input, expected] of cases) {
       const title = expected ? `when given ${JSON.stringify(input)}, then it explains ${expected.source}` : `when given ${JSON.stringify(input)}, then it accepts it`;
@@ -23,7 +24,7 @@ function table(name: string, validate: (value: string) => string | null, cases: 
         if (expected === null) assert.equal(result, null);
         else {
           assert.ok(result, 'expected a message');
-          assert.match(result, expected);
+          assert.match(result.text, expected);
         }
       });
     }
@@ -90,16 +91,16 @@ describe('naming', () => {
       assert.equal(validateObjectId('a1b2c3d4-0000-4000-8000-000000000002'), null);
     });
     it('when given the client id of a Microsoft 365 app, then it explains that Azure needs the object id', () => {
-      const message = validateObjectId('00000002-0000-0ff1-ce00-000000000000', { role: 'initial administrator' });
-      assert.match(message ?? '', /application \(client\) id of Office 365 Exchange Online, not an object id/);
-      assert.match(message ?? '', /object id \(also called principal id\)/);
+      const message = validateObjectId('00000002-0000-0ff1-ce00-000000000000', { role: say('name.role.initialAdministrator', 'initial administrator') });
+      assert.match(textOf(message ?? ''), /application \(client\) id of Office 365 Exchange Online, not an object id/);
+      assert.match(textOf(message ?? ''), /object id \(also called principal id\)/);
     });
     it("when given Keyward's own client id, then it names the identity", () => {
       const message = validateObjectId('5F1C0A2E-7D41-4B6A-9C3E-0000000000A1', { knownClientIds: { '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1': 'keyward-writer' } });
-      assert.match(message ?? '', /client\) id of keyward-writer/);
+      assert.match(textOf(message ?? ''), /client\) id of keyward-writer/);
     });
     it('when given an e-mail address, then it asks for the Object ID', () => {
-      assert.match(validateObjectId('alex@contoso.com', { role: 'officer' }) ?? '', /not an object id.*officer's Object ID/);
+      assert.match(textOf(validateObjectId('alex@contoso.com', { role: say('name.role.officer', 'security-domain officer') }) ?? ''), /not an object id.*security-domain officer's Object ID/);
     });
   });
 

@@ -12,6 +12,7 @@ import {
   type TeardownTarget,
 } from '../../../src/customerKey';
 import { hsmDraft, premiumDraft, SP_OBJECT_IDS, SUB_A, SUB_B, TENANT, WRITER } from './fixtures/specs';
+import { textOf } from '../../../src/core';
 
 const ok = <T>(value: T): Observed<T> => ({ ok: true, value });
 const fail = (message: string, code?: string): Observed<never> => ({ ok: false, error: code ? { code, message } : { message } });
@@ -96,21 +97,21 @@ describe('preflight', () => {
   it('when the tenant holds a licence with the Customer Key plan, then the licence line passes, names it and says what mailbox DEPs need', () => {
     const l = line(evaluatePreflight(premium, allGreen(premium), CONTEXT), 'licence:customerKey');
     assert.equal(l.status, 'pass');
-    assert.match(l.detail, /SPE_E5 \(212 of 250 assigned, Enabled\) includes the CUSTOMER_KEY plan/);
-    assert.match(l.detail, /Each user mailbox that gets an Exchange mailbox DEP needs a licence/);
+    assert.match(textOf(l.detail), /SPE_E5 \(212 of 250 assigned, Enabled\) includes the CUSTOMER_KEY plan/);
+    assert.match(textOf(l.detail), /Each user mailbox that gets an Exchange mailbox DEP needs a licence/);
   });
 
   it('when no licence includes Customer Key, then the line fails and lists the qualifying licences; when Graph cannot be read, it is unknown with the permission to grant', () => {
     const none = line(evaluatePreflight(premium, { ...allGreen(premium), licences: ok([E3]) }, CONTEXT), 'licence:customerKey');
     assert.equal(none.status, 'fail');
-    assert.match(none.detail, /SPE_E3/);
-    assert.match(none.fix?.text ?? '', /Office 365 E5; Microsoft 365 E5; Microsoft 365 E5 Compliance/);
+    assert.match(textOf(none.detail), /SPE_E3/);
+    assert.match(textOf(none.fix?.text ?? ''), /Office 365 E5; Microsoft 365 E5; Microsoft 365 E5 Compliance/);
     assert.ok(none.fix?.links?.some((link) => /customer-key-set-up/.test(link.url)));
     const grace = line(evaluatePreflight(premium, { ...allGreen(premium), licences: ok([{ ...E5, capabilityStatus: 'Warning' }]) }, CONTEXT), 'licence:customerKey');
     assert.equal(grace.status, 'warn');
     const unread = line(evaluatePreflight(premium, { ...allGreen(premium), licences: fail('Insufficient privileges to complete the operation.', 'AzureForbidden') }, CONTEXT), 'licence:customerKey');
     assert.equal(unread.status, 'unknown');
-    assert.match(unread.fix?.text ?? '', /LicenseAssignment\.Read\.All/);
+    assert.match(textOf(unread.fix?.text ?? ''), /LicenseAssignment\.Read\.All/);
   });
 
   it('when nothing was observed, then every line is unknown, never green', () => {
@@ -130,23 +131,23 @@ describe('preflight', () => {
     );
     const az = l.fix?.commands?.find((c) => c.shell === 'azureCli');
     assert.equal(az?.documentedForCustomerKey, false);
-    assert.match(l.fix?.text ?? '', /Microsoft must then confirm.*days/);
-    assert.match(l.fix?.text ?? '', /not Microsoft\.KeyVault/);
+    assert.match(textOf(l.fix?.text ?? ''), /Microsoft must then confirm.*days/);
+    assert.match(textOf(l.fix?.text ?? ''), /not Microsoft\.KeyVault/);
   });
 
   it('when the registration is pending, then the line is red and says to wait for Microsoft', () => {
     const obs = { ...allGreen(premium), mandatoryRetention: { [SUB_A]: ok({ state: 'Registering' }), [SUB_B]: ok({ state: 'Registered' }) } };
     const l = line(evaluatePreflight(premium, obs, CONTEXT), 'mandatoryRetention:A');
     assert.equal(l.status, 'fail');
-    assert.match(l.fix?.text ?? '', /Wait for Microsoft to confirm/);
+    assert.match(textOf(l.fix?.text ?? ''), /Wait for Microsoft to confirm/);
   });
 
   it('when a subscription is Disabled, then the line is red with how to re-enable it', () => {
     const obs = { ...allGreen(premium), subscriptions: { ...allGreen(premium).subscriptions, [SUB_B]: ok({ state: 'Disabled', tenantId: TENANT }) } };
     const l = line(evaluatePreflight(premium, obs, CONTEXT), 'subscription:B');
     assert.equal(l.status, 'fail');
-    assert.match(l.fix?.text ?? '', /Reactivate|Re-enable/);
-    assert.match(l.fix?.text ?? '', /spending limit/);
+    assert.match(textOf(l.fix?.text ?? ''), /Reactivate|Re-enable/);
+    assert.match(textOf(l.fix?.text ?? ''), /spending limit/);
   });
 
   it('when a subscription is Warned, then the line warns that writes may be refused', () => {
@@ -158,7 +159,7 @@ describe('preflight', () => {
     const obs = { ...allGreen(premium), subscriptions: { ...allGreen(premium).subscriptions, [SUB_A]: fail('Forbidden', 'AuthorizationFailed') } };
     const l = line(evaluatePreflight(premium, obs, CONTEXT), 'subscription:A');
     assert.equal(l.status, 'unknown');
-    assert.match(l.detail, /Forbidden \(AuthorizationFailed\)/);
+    assert.match(textOf(l.detail), /Forbidden \(AuthorizationFailed\)/);
   });
 
   it('when a subscription is in another tenant or is a trial, then each gets its own red line', () => {
@@ -178,7 +179,7 @@ describe('preflight', () => {
     };
     const lines = evaluatePreflight(premium, obs, CONTEXT);
     assert.equal(line(lines, 'name:vault:A:exchange').status, 'fail');
-    assert.match(line(lines, 'name:vault:A:exchange').fix?.text ?? '', /Choose another vault name/);
+    assert.match(textOf(line(lines, 'name:vault:A:exchange').fix?.text ?? ''), /Choose another vault name/);
     assert.equal(line(lines, 'name:vault:B:sharePoint').status, 'warn');
   });
 
@@ -186,7 +187,7 @@ describe('preflight', () => {
     const obs = { ...allGreen(hsm), names: { ...allGreen(hsm).names, 'managedHsm:contoso-hsm-a': ok({ status: 'softDeleted' as const, location: 'westeurope', purgeProtectionEnabled: true, scheduledPurgeDate: '2027-02-01' }) } };
     const l = line(evaluatePreflight(hsm, obs, CONTEXT), 'name:managedHsm:A');
     assert.equal(l.status, 'fail');
-    assert.match(l.detail, /keeps billing/);
+    assert.match(textOf(l.detail), /keeps billing/);
     assert.match(l.fix?.commands?.[0]?.script ?? '', /az keyvault list-deleted --resource-type hsm\naz keyvault recover --hsm-name contoso-hsm-a --location westeurope\naz keyvault purge --hsm-name contoso-hsm-a --location westeurope/);
   });
 
@@ -209,7 +210,7 @@ describe('preflight', () => {
     const obs = { ...allGreen(premium), permissions: { ...allGreen(premium).permissions, 'permission:A:resourceGroup': ok({ missingActions: ['Microsoft.Authorization/roleAssignments/write'] }) } };
     const l = line(evaluatePreflight(premium, obs, CONTEXT), 'permission:A:resourceGroup');
     assert.equal(l.status, 'fail');
-    assert.match(l.fix?.text ?? '', /Key Vault Data Access Administrator/);
+    assert.match(textOf(l.fix?.text ?? ''), /Key Vault Data Access Administrator/);
     assert.match(l.fix?.commands?.[0]?.script ?? '', new RegExp(`--assignee-object-id ${WRITER} .*--scope /subscriptions/${SUB_A}/resourceGroups/rg-contoso-ck-a`));
   });
 
@@ -271,7 +272,7 @@ describe('teardown preflight', () => {
     const lines = evaluateTeardownPreflight([target], { subscriptions: { [SUB_A]: ok({ state: 'Disabled' }) }, depUsages: ok([]) }, CONTEXT);
     const l = line(lines, 'subscription:A');
     assert.equal(l.status, 'fail');
-    assert.match(l.detail, /purge \(a POST\) is refused, while a soft-deleted Managed HSM keeps billing/);
+    assert.match(textOf(l.detail), /purge \(a POST\) is refused, while a soft-deleted Managed HSM keeps billing/);
     assert.ok(l.fix);
     assert.equal(line(lines, 'hsmBillingUntilPurge').status, 'warn');
   });

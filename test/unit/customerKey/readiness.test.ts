@@ -12,6 +12,7 @@ import {
   type ReadinessKey,
 } from '../../../src/customerKey';
 import { hsmDraft, premiumDraft, SP_OBJECT_IDS } from './fixtures/specs';
+import { textOf } from '../../../src/core';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const VERSION = '0123456789abcdef0123456789abcdef';
@@ -146,10 +147,10 @@ describe('readiness', () => {
     it(`when ${f.when}, then line ${f.id} is ${f.status}${f.status === 'fail' ? ' with a fix' : ''}`, () => {
       const lines = evaluateReadiness({ keys: keysOf(spec(), onExchangeA(f.change)), now: NOW });
       const l = line(lines, `key:A:exchange:${f.id}`);
-      assert.equal(l.status, f.status, l.detail);
-      if (f.detail) assert.match(l.detail, f.detail);
+      assert.equal(l.status, f.status, textOf(l.detail));
+      if (f.detail) assert.match(textOf(l.detail), f.detail);
       if (f.status === 'fail') assert.ok(l.fix, 'red lines carry a fix');
-      if (f.fix) assert.match(`${l.fix?.text ?? ''} ${(l.fix?.commands ?? []).map((c) => c.script).join(' ')}`, f.fix);
+      if (f.fix) assert.match(`${textOf(l.fix?.text)} ${(l.fix?.commands ?? []).map((c) => c.script).join(' ')}`, f.fix);
     });
   }
 
@@ -221,7 +222,7 @@ describe('readiness', () => {
     });
     assert.equal(line(lines, 'pair:multiWorkload:subscriptions').status, 'fail');
     assert.equal(line(lines, 'pair:multiWorkload:regions').status, 'warn');
-    assert.match(line(lines, 'pair:multiWorkload:regions').detail, /recommend/);
+    assert.match(textOf(line(lines, 'pair:multiWorkload:regions').detail), /recommend/);
     assert.equal(line(lines, 'pair:exchange:regions').status, 'pass');
   });
 

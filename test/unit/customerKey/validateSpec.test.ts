@@ -10,6 +10,7 @@ import {
   type CustomerKeyDraft,
 } from '../../../src/customerKey';
 import { deepFreeze, hsmDraft, PEOPLE, premiumDraft, SUB_A, WRITER_CLIENT_ID } from './fixtures/specs';
+import { textOf } from '../../../src/core';
 
 type Mutate = (draft: CustomerKeyDraft) => void;
 
@@ -114,7 +115,7 @@ describe('validateSpec', () => {
       const result = validateSpec(deepFreeze(draft), { knownClientIds: KNOWN_CLIENT_IDS });
       assert.equal(result.ok, false);
       assert.equal(result.spec, undefined);
-      assert.match(result.errors[c.field] ?? '(no message)', c.message);
+      assert.match(textOf(result.errors[c.field] ?? '(no message)'), c.message);
     });
   }
 
@@ -156,14 +157,14 @@ describe('validateSpec', () => {
       c.mutate(draft);
       const result = validateSpec(draft);
       assert.equal(result.ok, true, JSON.stringify(result.errors));
-      assert.match(result.warnings[c.field] ?? '(no warning)', c.message);
+      assert.match(textOf(result.warnings[c.field] ?? '(no warning)'), c.message);
     });
   }
 
   it('when an authoritative HSM region list omits the region, then it is an error', () => {
     const result = validateSpec(hsmDraft(), { managedHsmRegions: ['West Europe'] });
     assert.equal(result.ok, false);
-    assert.match(result.errors['sites.B.region'] ?? '', /not offered in East US 2/);
+    assert.match(textOf(result.errors['sites.B.region'] ?? ''), /not offered in East US 2/);
   });
 
   describe('when the approval policy requires key custodians', () => {
@@ -171,13 +172,13 @@ describe('validateSpec', () => {
       const draft = premiumDraft();
       draft.approvers = { A: [PEOPLE.approverAlex.objectId] };
       const result = validateSpec(draft, { requireKeyCustodians: true });
-      assert.match(result.errors['approvers.B'] ?? '', /at least one custodian for key B/);
+      assert.match(textOf(result.errors['approvers.B'] ?? ''), /at least one custodian for key B/);
     });
     it('then the same person on both keys is an error', () => {
       const draft = premiumDraft();
       draft.approvers = { A: [PEOPLE.approverAlex.objectId, PEOPLE.approverChen.objectId], B: [PEOPLE.approverChen.objectId.toUpperCase()] };
       const result = validateSpec(draft, { requireKeyCustodians: true });
-      assert.match(result.errors['approvers.B'] ?? '', /separation of duties/);
+      assert.match(textOf(result.errors['approvers.B'] ?? ''), /separation of duties/);
     });
   });
 });
@@ -227,7 +228,7 @@ describe('setup forms', () => {
 
   it('when a value is absurdly long, then it is refused', () => {
     const parsed = parseSetupForm('names', { 'sites.A.hsmName': 'x'.repeat(5000) });
-    assert.ok(!parsed.ok && /2000/.test(parsed.errors['sites.A.hsmName'] ?? ''));
+    assert.ok(!parsed.ok && /2000/.test(textOf(parsed.errors['sites.A.hsmName'] ?? '')));
   });
 
   it('when numbers and booleans arrive from Input.Number/Input.Toggle, then they become strings', () => {
@@ -253,7 +254,7 @@ describe('setup forms', () => {
     const draft = draftFromForm('hsm', { 'hsm.officers.0.displayName': 'A', 'hsm.officers.0.objectId': PEOPLE.approverAlex.objectId, 'hsm.officers.2.displayName': 'C', 'hsm.officers.2.objectId': 'not-a-guid' });
     assert.equal(draft.hsm?.officers?.length, 3);
     const result = validateSpec({ ...hsmDraft(), hsm: { ...hsmDraft().hsm, officers: draft.hsm!.officers! } });
-    assert.match(result.errors['hsm.officers.2.objectId'] ?? '', /not an object id/);
+    assert.match(textOf(result.errors['hsm.officers.2.objectId'] ?? ''), /not an object id/);
     assert.equal(result.errors['hsm.officers.1.objectId'], undefined);
   });
 

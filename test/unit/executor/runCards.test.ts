@@ -17,7 +17,7 @@ describe('run cards', () => {
   it('when a run is running, waiting for officers, stopped, done or failed, then each card passes the card rules, says its state in words and has a progress bar', () => {
     const hsm = hsmPlan({ workloads: ['multiWorkload', 'exchange', 'sharePoint'] });
     const cases: Array<[string, ReturnType<typeof renderRunCard>, RegExp]> = [
-      ['running', renderRunCard({ run: runOf(premium, 'running', 4), now: NOW }), /Running: .*Step 5 of 33: Did ensureKey:A:multiWorkload/],
+      ['running', renderRunCard({ run: runOf(premium, 'running', 4), now: NOW }), /Running: .*Step 5 of 33: Create key /],
       [
         'waiting',
         renderRunCard({ run: runOf(hsm, 'waitingForInput', 2, { waitingFor: '1 of 3 officers have handed in their public certificate.' }), now: NOW, officers: [{ name: 'Alex', submitted: true, thumbprint: 'abcdefghijklmnopqrstu' }, { name: 'Bruno', submitted: false }, { name: 'Chen', submitted: false }] }),

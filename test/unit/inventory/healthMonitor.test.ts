@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { HealthMonitor } from '../../../src/inventory/healthMonitor';
-import { inventoryWorld } from './inventoryFixtures';
+import { inventoryWorld, readinessLineOf } from './inventoryFixtures';
 import { spObjectId } from './opsGallery';
 
 describe('health monitor (scheduled readiness re-check)', () => {
@@ -12,7 +12,7 @@ describe('health monitor (scheduled readiness re-check)', () => {
     assert.equal(first.keys, 10);
     assert.equal(first.drift.length, 0, 'all green: nothing to say');
     const key = (await world.inventory.pairs())[0]!.A;
-    world.checker.red.set(key.id, { id: 'purgeProtection', status: 'fail', title: 'Vault has purge protection', detail: 'Purge protection is off.', fix: { text: 'Switch purge protection on.' } });
+    world.checker.red.set(key.id, readinessLineOf(key.ref, 'purgeProtection', { container: { purgeProtectionEnabled: false } }));
     const second = await monitor.checkAll();
     assert.deepEqual(second.drift.map((d) => [d.key.id, d.newlyRed.map((l) => l.id)]), [[key.id, [`key:${key.ref.site}:${key.ref.workload}:purgeProtection`]]]);
     assert.equal((await world.inventory.health(key.ref.versionlessUri))?.ready, false);
@@ -55,7 +55,7 @@ describe('health monitor (scheduled readiness re-check)', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const key = (await world.inventory.pairs())[0]!.A;
     world.clock.advance(60_000);
-    world.checker.red.set(key.id, { id: 'enabledOff', status: 'fail', title: 'Key is enabled', detail: 'The key was disabled.' });
+    world.checker.red.set(key.id, readinessLineOf(key.ref, 'enabled', { key: { enabled: false } }));
     const newer = await fast.checkAll();
     assert.equal(newer.drift.length, 1);
     release();

@@ -6,7 +6,7 @@
  */
 import { LOCAL_PEOPLE, LOCAL_TENANT_ID, ManualClock } from '../../../src/core';
 import type { ManagedHsmInfo, VaultInfo } from '../../../src/azure/ports';
-import { buildSetupPlan, validateSpec, type ChecklistLine, type CustomerKeyDraft, type KeyRef, type Plan } from '../../../src/customerKey';
+import { buildSetupPlan, evaluateReadiness, validateSpec, type ChecklistLine, type CustomerKeyDraft, type KeyRef, type ObservedContainer, type ObservedKey, type Plan } from '../../../src/customerKey';
 import { InventoryService, type RecordableRun } from '../../../src/inventory/inventoryService';
 import type { KeyChecker } from '../../../src/inventory/inventoryPorts';
 import { openSqliteDatabase, type SqliteDatabase } from '../../../src/store/sqliteDatabase';
@@ -56,6 +56,24 @@ export function finishedSetupRun(plan: Plan, requestId: string): RecordableRun {
   };
 }
 
+/**
+ * One readiness line of a key, made by the real readiness rules from a healthy key with `change`
+ * applied (so the cards show what Keyward really says). Its id is the part after `key:<site>:<workload>:`.
+ */
+export function readinessLineOf(ref: KeyRef, check: string, change: { key?: Partial<ObservedKey>; container?: Partial<ObservedContainer> } = {}): ChecklistLine {
+  const key: ObservedKey = { kid: `${ref.versionlessUri}/0123456789abcdef0123456789abcdef`, kty: 'RSA-HSM', keyOps: ['wrapKey', 'unwrapKey'], enabled: true, expires: null, recoveryLevel: 'Recoverable+ProtectedSubscription', ...change.key };
+  const container = (
+    ref.containerKind === 'vault'
+      ? { kind: 'vault', subscriptionId: ref.subscriptionId, region: ref.region, sku: 'premium', softDeleteEnabled: true, softDeleteRetentionDays: 90, purgeProtectionEnabled: true, enableRbacAuthorization: true, ...change.container }
+      : { kind: 'managedHsm', subscriptionId: ref.subscriptionId, region: ref.region, softDeleteRetentionDays: 90, purgeProtectionEnabled: true, activationStatus: 'Active', ...change.container }
+  ) as ObservedContainer;
+  const lines = evaluateReadiness({ now: new Date(Date.UTC(2026, 10, 29)), keys: [{ ref, principalObjectId: 'c0ffee00-0000-4000-8000-000000000002', observed: { key: { ok: true, value: key }, container: { ok: true, value: container } } }] });
+  const prefix = `key:${ref.site}:${ref.workload}:`;
+  const line = lines.find((l) => l.id === `${prefix}${check}`);
+  if (!line) throw new Error(`no readiness line ${check}`);
+  return { ...line, id: check };
+}
+
 export class FakeChecker implements KeyChecker {
   red = new Map<string, ChecklistLine>();
   calls: KeyRef[][] = [];
@@ -65,8 +83,8 @@ export class FakeChecker implements KeyChecker {
     const lines: ChecklistLine[] = [];
     for (const ref of target.keys) {
       const id = `key:${ref.site}:${ref.workload}`;
-      lines.push({ id: `${id}:enabled`, status: 'pass', title: `Key ${ref.site} is enabled`, detail: 'Enabled.' });
       const red = this.red.get(ref.versionlessUri.toLowerCase());
+      if (red?.id !== 'enabled') lines.push({ ...readinessLineOf(ref, 'enabled'), id: `${id}:enabled` });
       if (red) lines.push({ ...red, id: `${id}:${red.id}` });
     }
     return { checkedAt: this.clock.now().toISOString(), lines };

@@ -29,7 +29,7 @@ import { currentVersion } from '../../../src/inventory/inventoryTypes';
 import { SqlOpsJourneyStore } from '../../../src/store/sqlOpsJourneyStore';
 import { recordingAudit } from './inventoryFixtures';
 import { SqlOnboardingStore } from '../../../src/store/sqlOnboardingStore';
-import { inventoryWorld, OPERATOR, vaultInfo, type InventoryWorld } from './inventoryFixtures';
+import { inventoryWorld, OPERATOR, readinessLineOf, vaultInfo, type InventoryWorld } from './inventoryFixtures';
 
 export interface OpsGalleryCard {
   name: string;
@@ -130,7 +130,8 @@ export async function buildOpsGallery(locale?: string): Promise<OpsGalleryCard[]
   // DEP
   let d = await dep.start(OPERATOR, 'gallery', {});
   cards.push({ name: 'dep-1-scope', title: 'dep: which policy, and which keys (a pair Keyward created, or existing keys by URI)', card: await depCard(d) });
-  world.checker.red.set((await pairOf('exchange')).B.id, { id: 'expiry', status: 'fail', title: 'Key B of Exchange mailboxes (ck-ex-b) has no expiry date', detail: 'The key expires on 2027-06-30T00:00:00.000Z; Microsoft 365 validation rejects any expiry other than 9999-12-31.', fix: { text: 'Set the expiry to 9999-12-31.' } });
+  const exchangeB = (await pairOf('exchange')).B;
+  world.checker.red.set(exchangeB.id, readinessLineOf(exchangeB.ref, 'expiry', { key: { expires: '2027-06-30T00:00:00Z' } }));
   const red = await dep.submitScope(at(d), OPERATOR, { scope: 'exchange', source: 'inventory', pairId: (await pairOf('exchange')).pairId });
   cards.push({ name: 'dep-2-keys-red', title: 'dep: the keys are checked in Azure first; a red line stops the journey', card: await depCard(red) });
   world.checker.red.clear();
@@ -201,7 +202,7 @@ export async function buildOpsGallery(locale?: string): Promise<OpsGalleryCard[]
   const health = new HealthMonitor({ inventory: world.inventory, checker: world.checker, clock: world.clock, audit: { append: async () => undefined }, servicePrincipalObjectId: spObjectId });
   await health.checkAll();
   const mw = await pairOf('multiWorkload');
-  world.checker.red.set(mw.A.id, { id: 'purgeProtection', status: 'fail', title: 'Vault contoso-ck-mw-a has purge protection', detail: 'Purge protection is off, so a deleted key could be purged before its retention period ends.', fix: { text: 'Switch purge protection on (it cannot be switched off again).' } });
+  world.checker.red.set(mw.A.id, readinessLineOf(mw.A.ref, 'purgeProtection', { container: { purgeProtectionEnabled: false } }));
   const drift = await health.checkAll();
   cards.push({ name: 'health-drift', title: 'The scheduled health check: drift posted to the operator\'s and the approvers\' chats', card: renderDriftCard({ reports: drift.drift, checkedAt: drift.checkedAt, locale }) });
   const hsmShares = ['Alex Approver', 'Bruno Approver', 'Chen Custodian'].map((name, i) => ({ hsmName: 'hsm-contoso-ck-a', officerObjectId: `holder-${i}`, officerName: name, thumbprint: `t${i}`, quorum: 2, storedAt: new Date(now().getTime() - 95 * 86_400_000).toISOString(), requestId: 'r1' }));

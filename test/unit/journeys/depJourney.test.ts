@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, silentLogger } from '../../../src/core';
+import { LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, silentLogger, textOf } from '../../../src/core';
 import { DepJourneyService, type OnboardingRecords } from '../../../src/journeys/depJourneyService';
 import { WORKLOADS } from '../../../src/customerKey';
 import { SqlOnboardingStore } from '../../../src/store/sqlOnboardingStore';
@@ -9,7 +9,7 @@ import type { DepJourney } from '../../../src/journeys/depJourney';
 import { SqlOpsJourneyStore } from '../../../src/store/sqlOpsJourneyStore';
 import { LOCAL_M365_SERVICE_PRINCIPALS } from '../../../src/core';
 import { loadPowerShellChecker } from '../../helpers/psScriptChecker';
-import { inventoryWorld, OBSERVER, OPERATOR, VERSIONS, vaultInfo, type InventoryWorld } from '../inventory/inventoryFixtures';
+import { inventoryWorld, OBSERVER, OPERATOR, readinessLineOf, VERSIONS, vaultInfo, type InventoryWorld } from '../inventory/inventoryFixtures';
 
 const FIXTURES = path.join(__dirname, '..', 'customerKey', 'fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -94,7 +94,7 @@ describe('DEP journey', () => {
     j = await service.submitOnboardingOutput(at(around), OPERATOR, { onboardingOutput: fixture('onboarding-failed.txt') });
     assert.equal(j.stage, 'onboarding');
     assert.equal((await onboarding.get(LOCAL_TENANT_ID, 'multiWorkload'))?.state, 'failed');
-    assert.match(j.errors.onboardingOutput ?? '', /MandatoryRetentionPeriod; KeyPermissions/);
+    assert.match(textOf(j.errors.onboardingOutput ?? ''), /MandatoryRetentionPeriod; KeyPermissions/);
     j = await service.submitOnboardingOutput(at(j), OPERATOR, { onboardingOutput: fixture('onboarding-requested.txt') });
     assert.equal(j.stage, 'onboarding');
     assert.equal((await onboarding.get(LOCAL_TENANT_ID, 'multiWorkload'))?.state, 'requested');
@@ -115,7 +115,7 @@ describe('DEP journey', () => {
     j = await service.submitScope(at(j), OPERATOR, { scope: 'sharePoint', source: 'inventory', pairId: (await pairFor('sharePoint')).pairId });
     assert.equal(j.stage, 'onboarding');
     j = await service.confirmOnboardingByMicrosoft(at(j), OPERATOR, { onboardingReference: '' });
-    assert.match(j.errors.onboardingReference ?? '', /reference/);
+    assert.match(textOf(j.errors.onboardingReference ?? ''), /reference/);
     j = await service.confirmOnboardingByMicrosoft(at(j), OPERATOR, { onboardingReference: 'Support request 2612010040001234' });
     assert.equal(j.stage, 'details');
     assert.equal((await onboarding.get(LOCAL_TENANT_ID, 'sharePoint'))?.state, 'confirmedByMicrosoft');
@@ -136,11 +136,12 @@ describe('DEP journey', () => {
     const { service } = serviceIn(world);
     let j = await service.start(OPERATOR, 'conv', {});
     j = await service.submitScope(at(j), OPERATOR, { scope: 'sharePoint', source: 'inventory', pairId: (await pairFor('exchange')).pairId });
-    assert.match(j.errors.pairId ?? '', /serves Exchange mailboxes/);
-    world.checker.red.set((await pairFor('sharePoint')).B.id, { id: 'expiry', status: 'fail', title: 'Key B has no expiry date', detail: 'The key expires on 2027-01-01.', fix: { text: 'Set the expiry to 9999-12-31.' } });
+    assert.match(textOf(j.errors.pairId ?? ''), /serves Exchange mailboxes/);
+    const sharePointB = (await pairFor('sharePoint')).B;
+    world.checker.red.set(sharePointB.id, readinessLineOf(sharePointB.ref, 'expiry', { key: { expires: '2027-01-01T00:00:00Z' } }));
     j = await service.submitScope(at(j), OPERATOR, { scope: 'sharePoint', source: 'inventory', pairId: (await pairFor('sharePoint')).pairId });
     assert.equal(j.stage, 'scope');
-    assert.match(j.errors.keys ?? '', /1 check failed/);
+    assert.match(textOf(j.errors.keys ?? ''), /1 check failed/);
     assert.equal(j.verification?.blocking, 1);
   });
 
@@ -161,7 +162,7 @@ describe('DEP journey', () => {
     };
     j = await service.submitScope(at(j), OPERATOR, uris);
     assert.equal(j.stage, 'scope');
-    assert.match(j.errors['keyB.uri'] ?? '', /found no vault named kv-old-b in resource group rg-old-b/);
+    assert.match(textOf(j.errors['keyB.uri'] ?? ''), /found no vault named kv-old-b in resource group rg-old-b/);
     assert.equal(fresh.checker.calls.length, 0, 'nothing is verified until both keys are found');
     fresh.vaults.set('kv-old-b', vaultInfo('kv-old-b', 'swedencentral'));
     j = await service.submitScope(at(j), OPERATOR, uris);
@@ -184,9 +185,9 @@ describe('DEP journey', () => {
     };
     const refused = await go({ policyName: "EX'; Remove-Mailbox -Identity * -Confirm:$false #", description: 'ok\u2019; Stop-Computer', mailboxScope: 'list', mailboxes: 'a@contoso.com\n$(Invoke-Expression evil)' });
     assert.equal(refused.stage, 'details');
-    assert.match(refused.errors.policyName ?? '', /characters Keyward does not allow|space/);
-    assert.match(refused.errors.description ?? '', /typographic quote/);
-    assert.match(refused.errors.mailboxes ?? '', /Mailbox 2/);
+    assert.match(textOf(refused.errors.policyName ?? ''), /characters Keyward does not allow|space/);
+    assert.match(textOf(refused.errors.description ?? ''), /typographic quote/);
+    assert.match(textOf(refused.errors.mailboxes ?? ''), /Mailbox 2/);
     assert.equal(refused.script, undefined);
     assert.equal(refused.draft.policyName, "EX'; Remove-Mailbox -Identity * -Confirm:$false #", 'the typed value is kept');
 
@@ -210,7 +211,7 @@ describe('DEP journey', () => {
     mw = await service.submitDetails(at(mw), OPERATOR, { policyName: 'Contoso-MW' });
     mw = await service.ranIt(at(mw), OPERATOR);
     const wrong = await service.submitEvidence(at(mw), OPERATOR, { 'evidence.policy': fixture('m365-policies-teams-paste.txt').replace(/: Contoso-MW(\r?\n)/, ': Contoso-Other$1') });
-    assert.match(wrong.errors['evidence.policy'] ?? '', /not Contoso-MW/);
+    assert.match(textOf(wrong.errors['evidence.policy'] ?? ''), /not Contoso-MW/);
     assert.equal(wrong.draft.evidence?.['evidence.policy']?.includes('Contoso-Other'), true);
     mw = await service.submitEvidence(at(wrong), OPERATOR, { 'evidence.policy': fixture('m365-policy.txt'), 'evidence.assignment': fixture('m365-assignment.txt') });
     assert.equal(mw.stage, 'recorded', JSON.stringify(mw.errors));
@@ -243,7 +244,7 @@ describe('DEP journey', () => {
     j = await service.submitDetails(at(j), OPERATOR, { policyName: 'Contoso-EX' });
     j = await service.ranIt(at(j), OPERATOR);
     j = await service.submitEvidence(at(j), OPERATOR, { 'evidence.policy': fixture('exchange-truncated.txt') });
-    assert.match(j.errors['evidence.policy'] ?? '', /FormatEnumerationLimit = -1/);
+    assert.match(textOf(j.errors['evidence.policy'] ?? ''), /FormatEnumerationLimit = -1/);
     assert.equal((await world.inventory.dep(j.depIds![0]!))!.state, 'Scripted');
   });
 
@@ -253,7 +254,7 @@ describe('DEP journey', () => {
     await assert.rejects(service.submitScope(at(j), OBSERVER, { scope: 'exchange' }), { code: 'NotYourJourney' });
     const moved = await service.submitScope(at(j), OPERATOR, { scope: 'exchange', source: 'inventory', pairId: (await pairFor('exchange')).pairId });
     const stale = await service.submitScope(at(j), OPERATOR, { scope: 'sharePoint', source: 'inventory', pairId: (await pairFor('sharePoint')).pairId });
-    assert.match(stale.notice ?? '', /out of date/);
+    assert.match(textOf(stale.notice ?? ''), /out of date/);
     assert.equal((await service.get(j.id)).version, moved.version);
     assert.equal((await service.get(j.id)).scope, 'exchange');
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { LOCAL_PEOPLE } from '../../../src/core';
+import { LOCAL_PEOPLE, textOf } from '../../../src/core';
 import { currentVersion } from '../../../src/inventory/inventoryTypes';
 import { inventoryWorld, OPERATOR, type InventoryWorld } from '../inventory/inventoryFixtures';
 import { servicesFor } from '../inventory/opsGallery';
@@ -30,7 +30,7 @@ describe('key roll journey', () => {
   it('when no custodians are named while the key-roll rule requires them, then the card asks for both', async () => {
     const j = await preview('exchange', 'A', {});
     assert.equal(j.stage, 'choose');
-    assert.match(j.errors.custodiansA ?? '', /custodian of key A and one of key B/);
+    assert.match(textOf(j.errors.custodiansA ?? ''), /custodian of key A and one of key B/);
   });
 
   it('when the Exchange and multi-workload keys are rolled, then the plan refreshes each DEP that uses the key with its own cmdlet, and Set-DataEncryptionPolicy -Refresh follows the new version', async () => {
@@ -53,7 +53,7 @@ describe('key roll journey', () => {
     let first = await preview('exchange', 'A');
     first = await s.roll.submit(at(first), OPERATOR, 'Rotation.', {});
     const second = await preview('exchange', 'B');
-    assert.match(second.errors.pairId ?? '', /already in progress .*Roll one key at a time/);
+    assert.match(textOf(second.errors.pairId ?? ''), /already in progress .*Roll one key at a time/);
     await s.roll.onRequestChanged({ id: first.requestId!, status: 'rejected', closedReason: 'not now' });
     assert.equal((await s.roll.get(first.id)).status, 'cancelled');
     const third = await preview('exchange', 'B');
@@ -70,11 +70,11 @@ describe('key roll journey', () => {
     assert.match(j.refresh![0]!.script, new RegExp(`Update-SPODataEncryptionPolicy -KeyVaultName 'contoso-ck-sp-a' -KeyName 'ck-sp-a' -KeyVersion '${fresh}' -KeyType 'Primary'`));
     const out = (version: string, state: string) => `PrimaryKeyVaultName : contoso-ck-sp-a\nPrimaryKeyName : ck-sp-a\nPrimaryKeyVersion : ${version}\nSecondaryKeyVaultName : contoso-ck-sp-b\nSecondaryKeyName : ck-sp-b\nSecondaryKeyVersion : ${currentVersion(pair.B)}\nState : ${state}`;
     j = await s.roll.submitEvidence(at(j), OPERATOR, { 'evidence.0': out(currentVersion(pair.A)!, 'Registered') });
-    assert.match(j.errors['evidence.0'] ?? '', /still uses version .* not the new/);
+    assert.match(textOf(j.errors['evidence.0'] ?? ''), /still uses version .* not the new/);
     j = await s.roll.submitEvidence(at(j), OPERATOR, { 'evidence.0': out(fresh, 'Rolling') });
     assert.equal(j.stage, 'refresh');
     const other = await preview('sharePoint', 'B');
-    assert.match(other.errors.pairId ?? '', /already in progress/);
+    assert.match(textOf(other.errors.pairId ?? ''), /already in progress/);
     j = await s.roll.submitEvidence(at(j), OPERATOR, { 'evidence.0': out(fresh, 'Registered') });
     assert.equal(j.stage, 'done');
     assert.equal((await world.inventory.dep('sharepoint:https://contoso-admin.sharepoint.com'))?.state, 'Registered');
@@ -87,7 +87,7 @@ describe('key roll journey', () => {
     j = await s.roll.submit(at(j), OPERATOR, 'Rotation.', {});
     assert.equal(j.stage, 'preview');
     assert.notEqual(j.planHash, hash);
-    assert.match(j.notice ?? '', /plan changed/);
+    assert.match(textOf(j.notice ?? ''), /plan changed/);
     assert.equal(s.submitted.length, 0);
   });
 
@@ -95,9 +95,9 @@ describe('key roll journey', () => {
     await dep('exchange');
     const key = (await pairOf('exchange')).A;
     const answer = await s.roll.refuseRetirement(OPERATOR, `${key.ref.versionlessUri}/${currentVersion(key)}`);
-    assert.match(answer, /will not disable or delete version/);
-    assert.match(answer, /Exchange mailbox DEP 'Contoso-exchange' uses this key/);
-    assert.match(answer, /That is also the current version/);
+    assert.match(textOf(answer), /will not disable or delete version/);
+    assert.match(textOf(answer), /Exchange mailbox DEP 'Contoso-exchange' uses this key/);
+    assert.match(textOf(answer), /That is also the current version/);
     assert.ok(world.audit.some((e) => e.action === 'key.version.retire.refused'));
   });
 });

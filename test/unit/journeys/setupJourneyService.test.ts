@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, ManualClock, isAppError } from '../../../src/core';
+import { isAppError, LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID, ManualClock, textOf } from '../../../src/core';
 import { openSqliteDatabase } from '../../../src/store/sqliteDatabase';
 import { journeyMigrations, SqlJourneyStore } from '../../../src/store/sqlJourneyStore';
 import { SetupJourneyService } from '../../../src/journeys/setupJourneyService';
@@ -98,10 +98,10 @@ describe('setup journey service', () => {
     let j = await service.submitStep(at(await service.start(operator, 'c', {})), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
     j = await service.submitStep(at(j), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-b', 'sites.B.region': 'swedencentral' });
     j = await service.submitStep(at(j), operator, 'names', { 'sites.A.vaultName.exchange': 'kv_bad_a', 'sites.B.vaultName.exchange': 'kv-ok-b', 'sites.A.keyName.exchange': 'k-a', 'sites.B.keyName.exchange': 'k-b', keySize: '3072', accessModel: 'rbac' });
-    assert.match(j.errors['sites.A.vaultName.exchange'] ?? '', /underscore/i);
+    assert.match(textOf(j.errors['sites.A.vaultName.exchange'] ?? ''), /underscore/i);
     j = await service.submitStep(at(j), operator, 'names', { 'sites.A.vaultName.exchange': 'kv-taken-a', 'sites.B.vaultName.exchange': 'kv-ok-b', 'sites.A.keyName.exchange': 'k-a', 'sites.B.keyName.exchange': 'k-b', keySize: '3072', accessModel: 'rbac' });
     assert.equal(j.stage, 'names');
-    assert.match(j.errors['sites.A.vaultName.exchange'] ?? '', /taken/);
+    assert.match(textOf(j.errors['sites.A.vaultName.exchange'] ?? ''), /taken/);
   });
 
   it('when the mandatory retention feature is not registered, then preflight is red with the exact command and the journey waits', async () => {
@@ -110,7 +110,7 @@ describe('setup journey service', () => {
     const j = await walkPremium(service, await service.start(operator, 'c', {}));
     assert.equal(j.stage, 'preflight');
     assert.equal(j.preflight?.ready, false);
-    const line = j.preflight?.lines.find((l) => l.status === 'fail' && /retention/i.test(l.title));
+    const line = j.preflight?.lines.find((l) => l.status === 'fail' && /retention/i.test(textOf(l.title)));
     assert.ok(line, 'a red mandatory-retention line');
     assert.match(JSON.stringify(line.fix), /Register-AzProviderFeature -FeatureName mandatoryRetentionPeriodEnabled -ProviderNamespace Microsoft\.Resources/);
     await assert.rejects(async () => {
@@ -131,20 +131,20 @@ describe('setup journey service', () => {
     let j = await walkPremium(service, await service.start(operator, 'c', {}));
     const lineOf = (journey: SetupJourney) => journey.preflight?.lines.find((l) => l.id === 'mandatoryRetention:B');
     assert.equal(lineOf(j)?.status, 'fail');
-    assert.match(lineOf(j)?.detail ?? '', /is Pending \(0 business days so far\).*Make sure Microsoft was told/);
-    assert.match(lineOf(j)?.fix?.text ?? '', /re-checks the registration when you press "Run the checks again"/);
+    assert.match(textOf(lineOf(j)?.detail ?? ''), /is Pending \(0 business days so far\).*Make sure Microsoft was told/);
+    assert.match(textOf(lineOf(j)?.fix?.text ?? ''), /re-checks the registration when you press "Run the checks again"/);
     const since = j.preflight?.mandatoryRetentionPendingSince?.[B];
     assert.ok(since);
     clock.advance(2 * 86_400_000); // Sunday 29 Nov → Tuesday 1 Dec: Monday and Tuesday
     j = await service.rerunPreflight(at(j), operator);
     assert.equal(j.preflight?.mandatoryRetentionPendingSince?.[B], since, 'the wait counts from the first time it was seen pending');
-    assert.match(lineOf(j)?.detail ?? '', /2 business days so far/);
+    assert.match(textOf(lineOf(j)?.detail ?? ''), /2 business days so far/);
     clock.advance(2 * 86_400_000); // Thursday 3 Dec: four business days, not yet five
     j = await service.rerunPreflight(at(j), operator);
-    assert.doesNotMatch(lineOf(j)?.detail ?? '', /Contact Microsoft now/);
+    assert.doesNotMatch(textOf(lineOf(j)?.detail ?? ''), /Contact Microsoft now/);
     clock.advance(5 * 86_400_000); // Tuesday 8 Dec: seven business days
     j = await service.rerunPreflight(at(j), operator);
-    assert.match(lineOf(j)?.detail ?? '', /for 7 business days, longer than Microsoft's usual five\. Contact Microsoft now.*Get-AzProviderFeature/);
+    assert.match(textOf(lineOf(j)?.detail ?? ''), /for 7 business days, longer than Microsoft's usual five\. Contact Microsoft now.*Get-AzProviderFeature/);
     reader.features.set(B, 'Registered');
     j = await service.rerunPreflight(at(j), operator);
     assert.equal(j.preflight?.ready, true);
@@ -158,7 +158,7 @@ describe('setup journey service', () => {
     const stale = await service.submitStep(at(start), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
     assert.equal(stale.version, moved.version);
     assert.equal(stale.draft.protection, 'managedHsm');
-    assert.match(stale.notice ?? '', /out of date/);
+    assert.match(textOf(stale.notice ?? ''), /out of date/);
   });
 
   it("when someone else clicks the operator's card, then it is refused as not theirs and audited", async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { LOCAL_PEOPLE, LOCAL_TENANT_ID } from '../../../src/core';
+import { LOCAL_PEOPLE, LOCAL_TENANT_ID, textOf } from '../../../src/core';
 import { inventoryWorld, OBSERVER, OPERATOR, type InventoryWorld } from '../inventory/inventoryFixtures';
 import { servicesFor } from '../inventory/opsGallery';
 
@@ -27,7 +27,7 @@ describe('teardown journey', () => {
     let t = await s.teardown.start(OPERATOR, 'c', {});
     t = await s.teardown.choose(at(t), OPERATOR, { targetIds: (await hsms())[0]!.id });
     t = await s.teardown.confirm(at(t), OPERATOR, { 'confirm.0': t.targets![0]!.name.toUpperCase(), reason: 'Ends.' }, {});
-    assert.match(t.errors['confirm.0'] ?? '', /Type the name exactly as shown/);
+    assert.match(textOf(t.errors['confirm.0'] ?? ''), /Type the name exactly as shown/);
     assert.equal(s.submitted.length, 0);
   });
 
@@ -64,7 +64,7 @@ describe('teardown journey', () => {
     const [held] = await s.teardown.releaseDue();
     assert.equal(held!.stage, 'blocked');
     assert.equal(s.started.length, 0);
-    assert.ok(held!.preflight!.lines.some((l) => l.status === 'fail' && /Disabled/.test(l.detail)));
+    assert.ok(held!.preflight!.lines.some((l) => l.status === 'fail' && /Disabled/.test(textOf(l.detail))));
   });
 
   it('when the deletedManagedHSMs list fails with the ProviderError, then the purge watch falls back to the per-location lookup and finds the HSMs gone', async () => {
