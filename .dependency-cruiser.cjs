@@ -54,7 +54,7 @@ module.exports = {
     },
     {
       name: 'restify-stops-at-server',
-      comment: 'restify types stop at src/server (and the bot\'s adapter glue).',
+      comment: "restify types stop at src/server (and the bot's adapter glue).",
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(server|bot)/' },
       to: { path: '^node_modules/restify/' },
@@ -68,14 +68,16 @@ module.exports = {
     },
     {
       name: 'telemetry-is-the-api',
-      comment: 'src/telemetry is Keyward\'s spans and metrics over the vendor-neutral OpenTelemetry API (a no-op until src/observability or src/azure registers an SDK), so every layer may use it: it imports core and @opentelemetry/api only, never an SDK or an exporter.',
+      comment:
+        "src/telemetry is Keyward's spans and metrics over the vendor-neutral OpenTelemetry API (a no-op until src/observability or src/azure registers an SDK), so every layer may use it: it imports core and @opentelemetry/api only, never an SDK or an exporter.",
       severity: 'error',
       from: { path: '^src/telemetry/' },
       to: { path: '^(src/(?!(telemetry|core)/)|node_modules/(?!@opentelemetry/api/))' },
     },
     {
       name: 'otel-sdk-at-the-root',
-      comment: 'OpenTelemetry SDKs and exporters are chosen by the composition root: only src/observability and src/azure (Azure Monitor, the Azure SDK instrumentation) import them.',
+      comment:
+        'OpenTelemetry SDKs and exporters are chosen by the composition root: only src/observability and src/azure (Azure Monitor, the Azure SDK instrumentation) import them.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(observability|azure)/' },
       to: { path: '^node_modules/@opentelemetry/(?!api/)' },
@@ -124,7 +126,7 @@ module.exports = {
     },
     {
       name: 'store-sees-server-port-types-only',
-      comment: 'The download links\' port is declared beside DownloadService in src/server; the store may implement it, nothing more.',
+      comment: "The download links' port is declared beside DownloadService in src/server; the store may implement it, nothing more.",
       severity: 'error',
       from: { path: '^src/store/' },
       to: { path: '^src/server/', dependencyTypesNot: ['type-only'] },

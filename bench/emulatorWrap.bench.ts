@@ -88,7 +88,9 @@ async function main(): Promise<void> {
   server.send({ type: 'exit' });
 
   const cpus = os.cpus();
-  console.log(`\nKeyward emulator benchmark — Node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${CALLERS} concurrent callers, CryptographyClient, RSA-OAEP-256, 2 × ${MEASURE_MS / 1000} s per side per cell (A-B-B-A)`);
+  console.log(
+    `\nKeyward emulator benchmark — Node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${CALLERS} concurrent callers, CryptographyClient, RSA-OAEP-256, 2 × ${MEASURE_MS / 1000} s per side per cell (A-B-B-A)`,
+  );
   console.log('operation   key    emulator ops/s   bare ops/s   ratio   server CPU µs/op emulator / bare   CPU ratio');
   for (const row of rows) {
     const ratio = row.emulator / row.bare;
@@ -97,10 +99,18 @@ async function main(): Promise<void> {
       `${row.op.padEnd(10)}  ${String(row.size).padEnd(5)}  ${row.emulator.toFixed(0).padStart(14)}   ${row.bare.toFixed(0).padStart(10)}   ${ratio.toFixed(2).padStart(5)}   ${row.emulatorCpu.toFixed(0).padStart(16)} / ${row.bareCpu.toFixed(0).padEnd(14)}   ${cpuRatio.toFixed(2)}${Math.min(ratio, cpuRatio) < 0.7 ? '  (below 0.7)' : ''}`,
     );
   }
-  console.log('ratio = emulator ÷ bare throughput (wall clock, sensitive to other load on the machine); CPU ratio = bare ÷ emulator server CPU per operation (the throughput ratio a CPU-bound server would reach).');
-  console.log(`\nStart time: ${ready.startMs.toFixed(0)} ms (new data dir, CA present); ${memory.freshStartMs.toFixed(0)} ms (second fresh start); ${memory.restartWithKeysMs.toFixed(0)} ms (restart with ${memory.keyCount.toLocaleString('en')} keys)`);
-  console.log(`Memory (after GC): empty ${memory.baseline.rssMb} MB RSS / ${memory.baseline.heapUsedMb} MB heap; with ${memory.keyCount.toLocaleString('en')} keys ${memory.withKeys.rssMb} MB RSS / ${memory.withKeys.heapUsedMb} MB heap; after restart (keys sealed until first use) ${memory.afterRestart.rssMb} MB RSS / ${memory.afterRestart.heapUsedMb} MB heap`);
-  console.log(`Storing ${memory.keyCount.toLocaleString('en')} keys over HTTP took ${memory.createSeconds.toFixed(1)} s (key pairs reused from a pool of 16); database ${memory.databaseMb} MB`);
+  console.log(
+    'ratio = emulator ÷ bare throughput (wall clock, sensitive to other load on the machine); CPU ratio = bare ÷ emulator server CPU per operation (the throughput ratio a CPU-bound server would reach).',
+  );
+  console.log(
+    `\nStart time: ${ready.startMs.toFixed(0)} ms (new data dir, CA present); ${memory.freshStartMs.toFixed(0)} ms (second fresh start); ${memory.restartWithKeysMs.toFixed(0)} ms (restart with ${memory.keyCount.toLocaleString('en')} keys)`,
+  );
+  console.log(
+    `Memory (after GC): empty ${memory.baseline.rssMb} MB RSS / ${memory.baseline.heapUsedMb} MB heap; with ${memory.keyCount.toLocaleString('en')} keys ${memory.withKeys.rssMb} MB RSS / ${memory.withKeys.heapUsedMb} MB heap; after restart (keys sealed until first use) ${memory.afterRestart.rssMb} MB RSS / ${memory.afterRestart.heapUsedMb} MB heap`,
+  );
+  console.log(
+    `Storing ${memory.keyCount.toLocaleString('en')} keys over HTTP took ${memory.createSeconds.toFixed(1)} s (key pairs reused from a pool of 16); database ${memory.databaseMb} MB`,
+  );
   agent.destroy();
 }
 

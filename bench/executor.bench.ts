@@ -61,12 +61,21 @@ async function main(): Promise<void> {
   if (!process.env.KEYWARD_BENCH_CA) {
     const caDir = path.resolve('.bench/emulator-ca');
     const ca = await ensureCertificateAuthority(caDir);
-    const child = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caCertPath, KEYWARD_BENCH_CA: caDir } });
+    const child = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.caCertPath, KEYWARD_BENCH_CA: caDir },
+    });
     child.on('exit', (code) => process.exit(code ?? 1));
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-bench-executor-'));
-  const emulator = await startEmulator({ dataDir: path.join(dir, 'emulator'), caDir: process.env.KEYWARD_BENCH_CA, port: 0, hsmProvisioningMs: HSM_PROVISIONING_MS, writeManifest: false });
+  const emulator = await startEmulator({
+    dataDir: path.join(dir, 'emulator'),
+    caDir: process.env.KEYWARD_BENCH_CA,
+    port: 0,
+    hsmProvisioningMs: HSM_PROVISIONING_MS,
+    writeManifest: false,
+  });
   process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;
   const credential = (clientId: string): TokenCredential => new ManagedIdentityCredential({ clientId });
@@ -74,7 +83,14 @@ async function main(): Promise<void> {
 
   const db = await openSqliteDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
   const audit = new ChainedAuditLog(new SqlAuditStore(db), systemClock);
-  const approvals = new ApprovalService({ signer: testSigner(), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock: systemClock });
+  const approvals = new ApprovalService({
+    signer: testSigner(),
+    store: new SqlApprovalStore(db),
+    audit,
+    atomic: db.atomic,
+    policy: readPolicyFile(localPolicyPath()),
+    clock: systemClock,
+  });
   instrumentApprovalService(approvals);
   const plans = new Map<string, Plan>();
   const officers = await testOfficers();
@@ -127,7 +143,14 @@ async function main(): Promise<void> {
   const executor = createExecutor({
     store,
     artifacts: new SqlRunArtifactStore(db),
-    azure: new AzureGateway({ credential: credential(LOCAL_IDENTITIES.writer.clientId), armEndpoint: emulator.armEndpoint, graphEndpoint: emulator.graphEndpoint, logger: silentLogger, pollIntervalMs: POLL_MS, retry: { maxRetries: 0 } }),
+    azure: new AzureGateway({
+      credential: credential(LOCAL_IDENTITIES.writer.clientId),
+      armEndpoint: emulator.armEndpoint,
+      graphEndpoint: emulator.graphEndpoint,
+      logger: silentLogger,
+      pollIntervalMs: POLL_MS,
+      retry: { maxRetries: 0 },
+    }),
     probe: new SdkWrapProbe({ credentialFor: (id) => sps.get(id)!, retry: { maxRetries: 0 } }),
     audit: timedAudit,
     approvals: timedApprovals,
@@ -155,7 +178,17 @@ async function main(): Promise<void> {
   const runPlan = async (name: string, plan: Plan): Promise<Figures> => {
     const hash = planHash(plan);
     plans.set(hash, plan);
-    const request = await approvals.submit({ planHash: hash, operationClass: 'create', title: plan.title, summaryLines: plan.steps.map((s) => s.summary.slice(0, 480)).slice(0, 50), targets: [], requester: actor(LOCAL_PEOPLE.operator), reason: 'bench', origin: { conversation: { id: 'bench' } }, journeyId: hash });
+    const request = await approvals.submit({
+      planHash: hash,
+      operationClass: 'create',
+      title: plan.title,
+      summaryLines: plan.steps.map((s) => s.summary.slice(0, 480)).slice(0, 50),
+      targets: [],
+      requester: actor(LOCAL_PEOPLE.operator),
+      reason: 'bench',
+      origin: { conversation: { id: 'bench' } },
+      journeyId: hash,
+    });
     await approvals.vote({ requestId: request.id, voter: actor(LOCAL_PEOPLE.approverAlex), decision: 'approve', reason: 'bench', planHash: hash });
     runnerMs = 0;
     pollWaitMs = 0;
@@ -223,7 +256,9 @@ async function main(): Promise<void> {
     return `${label.padEnd(44)} ${pick('wallMs').toFixed(0).padStart(7)} ms ${String(pick('requests')).padStart(5)} req ${pick('emulatorMs').toFixed(0).padStart(7)} ms ${pick('runnerMs').toFixed(1).padStart(7)} ms ${(ratio * 100).toFixed(1).padStart(6)} % ${pick('pollWaitMs').toFixed(0).padStart(7)} ms`;
   };
   console.log(`Keyward executor benchmark (${os.cpus().length} cores, Node ${process.version}; RSA-HSM 3072; emulator in-process; median of ${RUNS} Premium runs)`);
-  console.log(`${'plan'.padEnd(44)} ${'wall'.padStart(10)} ${'azure'.padStart(9)} ${'emulator'.padStart(10)} ${'runner'.padStart(10)} ${'run/emu'.padStart(8)} ${'waits'.padStart(10)}`);
+  console.log(
+    `${'plan'.padEnd(44)} ${'wall'.padStart(10)} ${'azure'.padStart(9)} ${'emulator'.padStart(10)} ${'runner'.padStart(10)} ${'run/emu'.padStart(8)} ${'waits'.padStart(10)}`,
+  );
   console.log(row('Premium: 2 vaults, 1 workload (RBAC, probes)', premium));
   console.log(row('Premium, tracing on', premiumTraced));
   console.log(row(`Managed HSM: 2 HSMs, 1 workload (LRO ${HSM_PROVISIONING_MS} ms)`, hsm));
@@ -232,8 +267,12 @@ async function main(): Promise<void> {
   const hsmActive = (figures: Figures[]) => figures.map((f) => ({ ...f, wallMs: f.wallMs - f.pollWaitMs }));
   // Keyward's own share of the wall time (the SDK clients, the runner, the spans): wall less the emulator's handling and the waits.
   const own = (figures: Figures[]) => median(figures.map((f) => f.wallMs - f.emulatorMs - f.pollWaitMs));
-  console.log(`ratio tracing on/off: Premium wall ${ratio(premiumTraced, premium, 'wallMs').toFixed(3)}×, runner ${ratio(premiumTraced, premium, 'runnerMs').toFixed(3)}×, Keyward's own time (wall less emulator) ${(own(premiumTraced) / own(premium)).toFixed(3)}× (${own(premium).toFixed(0)} → ${own(premiumTraced).toFixed(0)} ms, ${(((own(premiumTraced) - own(premium)) / median(premium.map((f) => f.wallMs))) * 100).toFixed(1)} % of the wall time); Managed HSM wall less waits ${ratio(hsmActive(hsmTraced), hsmActive(hsm), 'wallMs').toFixed(3)}× (target < 1.10×; ${spans} spans exported)`);
-  console.log('runner = journal commits + audit appends + approval-card progress + run-card callbacks; waits = Managed HSM provisioning (PUT to last poll) and retry back-offs: waiting on Azure by design, not overhead.');
+  console.log(
+    `ratio tracing on/off: Premium wall ${ratio(premiumTraced, premium, 'wallMs').toFixed(3)}×, runner ${ratio(premiumTraced, premium, 'runnerMs').toFixed(3)}×, Keyward's own time (wall less emulator) ${(own(premiumTraced) / own(premium)).toFixed(3)}× (${own(premium).toFixed(0)} → ${own(premiumTraced).toFixed(0)} ms, ${(((own(premiumTraced) - own(premium)) / median(premium.map((f) => f.wallMs))) * 100).toFixed(1)} % of the wall time); Managed HSM wall less waits ${ratio(hsmActive(hsmTraced), hsmActive(hsm), 'wallMs').toFixed(3)}× (target < 1.10×; ${spans} spans exported)`,
+  );
+  console.log(
+    'runner = journal commits + audit appends + approval-card progress + run-card callbacks; waits = Managed HSM provisioning (PUT to last poll) and retry back-offs: waiting on Azure by design, not overhead.',
+  );
   console.log(JSON.stringify({ premium, premiumTraced, hsm, hsmTraced }));
   await executor.stop();
   await db.close();

@@ -111,16 +111,25 @@ async function main(): Promise<void> {
     }
   }
   const summary = Object.fromEntries(
-    Object.entries(results).map(([name, r]) => [name, { medianMs: percentile(r.lat, 50), p99Ms: percentile(r.lat, 99), turnsPerSecond: r.tps.reduce((a, b) => a + b, 0) / r.tps.length }]),
+    Object.entries(results).map(([name, r]) => [
+      name,
+      { medianMs: percentile(r.lat, 50), p99Ms: percentile(r.lat, 99), turnsPerSecond: r.tps.reduce((a, b) => a + b, 0) / r.tps.length },
+    ]),
   );
   const k = summary.keyward!;
   const e = summary.echo!;
   console.log(JSON.stringify({ turns: TURNS, rounds: ROUNDS, concurrency: CONCURRENCY, node: process.version, cpus: os.cpus().length, summary }, null, 2));
   const t = summary.keywardTraced!;
-  console.log(`ratio keyward/echo: median latency ${(k.medianMs / e.medianMs).toFixed(2)}×, p99 ${(k.p99Ms / e.p99Ms).toFixed(2)}×, throughput ${(e.turnsPerSecond / k.turnsPerSecond).toFixed(2)}× slower (target ≤ 1.5×)`);
+  console.log(
+    `ratio keyward/echo: median latency ${(k.medianMs / e.medianMs).toFixed(2)}×, p99 ${(k.p99Ms / e.p99Ms).toFixed(2)}×, throughput ${(e.turnsPerSecond / k.turnsPerSecond).toFixed(2)}× slower (target ≤ 1.5×)`,
+  );
   const cpu = (name: string) => percentile(cpuPerTurn[name] ?? [], 50);
-  console.log(`CPU per turn (this process: bot, connector and client): echo ${cpu('echo').toFixed(2)} ms, keyward ${cpu('keyward').toFixed(2)} ms, keyward traced ${cpu('keywardTraced').toFixed(2)} ms (median of ${ROUNDS} rounds; less sensitive than latency to other processes on a shared machine)`);
-  console.log(`ratio tracing on/off: CPU per turn ${(cpu('keywardTraced') / cpu('keyward')).toFixed(3)}×, median latency ${(t.medianMs / k.medianMs).toFixed(3)}×, p99 ${(t.p99Ms / k.p99Ms).toFixed(3)}×, throughput ${(k.turnsPerSecond / t.turnsPerSecond).toFixed(3)}× slower (target < 1.10×; ${spans} spans exported)`);
+  console.log(
+    `CPU per turn (this process: bot, connector and client): echo ${cpu('echo').toFixed(2)} ms, keyward ${cpu('keyward').toFixed(2)} ms, keyward traced ${cpu('keywardTraced').toFixed(2)} ms (median of ${ROUNDS} rounds; less sensitive than latency to other processes on a shared machine)`,
+  );
+  console.log(
+    `ratio tracing on/off: CPU per turn ${(cpu('keywardTraced') / cpu('keyward')).toFixed(3)}×, median latency ${(t.medianMs / k.medianMs).toFixed(3)}×, p99 ${(t.p99Ms / k.p99Ms).toFixed(3)}×, throughput ${(k.turnsPerSecond / t.turnsPerSecond).toFixed(3)}× slower (target < 1.10×; ${spans} spans exported)`,
+  );
   await echo.close();
   await keyward.stop();
   await connector.stop();

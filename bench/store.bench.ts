@@ -44,7 +44,11 @@ const results: Record<string, unknown> = { node: process.version, cpus: os.cpus(
 // ---------------------------------------------------------------- a policy with 64 approvers
 const approverIds = Array.from({ length: 64 }, (_, i) => `b0000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
 function writePolicy(): string {
-  const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/policy.local.json'), 'utf8')) as { people: Record<string, string>; groups: Record<string, unknown>; operations: Record<string, unknown> };
+  const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'config/policy.local.json'), 'utf8')) as {
+    people: Record<string, string>;
+    groups: Record<string, unknown>;
+    operations: Record<string, unknown>;
+  };
   for (const [i, id] of approverIds.entries()) base.people[id] = `Approver ${i + 1}`;
   base.groups.benchApprovers = { name: 'Bench approvers', members: approverIds };
   // 64 approvals needed: votes are only recorded, nothing gets approved or run.
@@ -75,7 +79,11 @@ interface Child {
   log: string;
 }
 async function startChild(script: string, env: NodeJS.ProcessEnv): Promise<Child> {
-  const child = spawn(process.execPath, ['--no-deprecation', '--require', require.resolve('tsx/cjs'), script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--no-deprecation', '--require', require.resolve('tsx/cjs'), script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out: Child = { process: child, url: '', log: '' };
   child.stdout!.on('data', (c: Buffer) => (out.log = (out.log + c.toString()).slice(-20_000)));
   child.stderr!.on('data', (c: Buffer) => (out.log = (out.log + c.toString()).slice(-20_000)));
@@ -110,7 +118,14 @@ const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 async function submitRequests(store: KeywardStore, policyFile: string, count: number, serviceUrl: string, dataDir: string): Promise<string[]> {
   // Signed with the instances' own key (the local key file they share): they vote only on requests Keyward signed.
   const signer = ed25519Signer(loadOrCreateDigestKey(path.join(dataDir, 'audit', 'digest-signing-key.pem')));
-  const service = new ApprovalService({ store: store.approvals, audit: new ChainedAuditLog(store.audit, systemClock), atomic: store.db.atomic, policy: readPolicyFile(policyFile), clock: systemClock, signer });
+  const service = new ApprovalService({
+    store: store.approvals,
+    audit: new ChainedAuditLog(store.audit, systemClock),
+    atomic: store.db.atomic,
+    policy: readPolicyFile(policyFile),
+    clock: systemClock,
+    signer,
+  });
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const request = await service.submit({
@@ -121,7 +136,13 @@ async function submitRequests(store: KeywardStore, policyFile: string, count: nu
       targets: [`kv-bench-${i}`],
       requester: { aadObjectId: LOCAL_PEOPLE.operator.objectId, channelUserId: LOCAL_PEOPLE.operator.teamsId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID },
       reason: 'Benchmark.',
-      origin: { channelId: 'msteams', serviceUrl, conversation: { id: 'conv-bench', conversationType: 'personal', tenantId: LOCAL_TENANT_ID }, bot: { id: 'bot-keyward', name: 'Keyward' }, user: { id: LOCAL_PEOPLE.operator.teamsId } },
+      origin: {
+        channelId: 'msteams',
+        serviceUrl,
+        conversation: { id: 'conv-bench', conversationType: 'personal', tenantId: LOCAL_TENANT_ID },
+        bot: { id: 'bot-keyward', name: 'Keyward' },
+        user: { id: LOCAL_PEOPLE.operator.teamsId },
+      },
     });
     ids.push(request.id);
   }
@@ -137,7 +158,11 @@ async function clickRun(urls: string[], requestIds: string[], approvers: number,
       const objectId = approverIds[w]!;
       const person = { ...LOCAL_PEOPLE.approverAlex, objectId, teamsId: `bench-${w}`, displayName: `Approver ${w + 1}` };
       for (const requestId of requestIds) {
-        const activity = invokeActivity(VERBS.approvalApprove, { requestId, planHash: 'a'.repeat(64), cardVersion: 1, verb: VERBS.approvalApprove, reason: 'ok' }, { serviceUrl, from: person, conversationId: 'group-chat-key-approvers', conversationType: 'groupChat' });
+        const activity = invokeActivity(
+          VERBS.approvalApprove,
+          { requestId, planHash: 'a'.repeat(64), cardVersion: 1, verb: VERBS.approvalApprove, reason: 'ok' },
+          { serviceUrl, from: person, conversationId: 'group-chat-key-approvers', conversationType: 'groupChat' },
+        );
         const t0 = process.hrtime.bigint();
         const response = await fetch(`${urls[w % urls.length]}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
         const text = await response.text();
@@ -185,15 +210,36 @@ async function clicks(policyFile: string, postgres: LocalPostgres): Promise<Reco
     };
     const children: Child[] = [];
     for (let i = 0; i < config.instances; i += 1) children.push(await startChild(path.join(ROOT, 'test/helpers/clusterInstance.ts'), env));
-    const store = config.engine === 'sqlite' ? await openKeywardStore({ engine: 'sqlite', file: path.join(dataDir, 'keyward.sqlite') }) : await openKeywardStore({ engine: 'postgres', url, tls: false });
+    const store =
+      config.engine === 'sqlite'
+        ? await openKeywardStore({ engine: 'sqlite', file: path.join(dataDir, 'keyward.sqlite') })
+        : await openKeywardStore({ engine: 'postgres', url, tls: false });
     try {
       // Warm-up: one request, every approver once.
-      await clickRun(children.map((c) => c.url), await submitRequests(store, policyFile, 1, sink.url, dataDir), 8, sink.url);
+      await clickRun(
+        children.map((c) => c.url),
+        await submitRequests(store, policyFile, 1, sink.url, dataDir),
+        8,
+        sink.url,
+      );
       for (const approvers of APPROVERS) {
         const requests = await submitRequests(store, policyFile, Math.max(1, Math.ceil(VOTES / approvers)), sink.url, dataDir);
-        const run = await clickRun(children.map((c) => c.url), requests, approvers, sink.url);
+        const run = await clickRun(
+          children.map((c) => c.url),
+          requests,
+          approvers,
+          sink.url,
+        );
         const votes = run.latencies.length;
-        const row = { config: config.name, approvers, votes, refused: run.refused, p50Ms: round(percentile(run.latencies, 50)), p99Ms: round(percentile(run.latencies, 99)), votesPerSecond: round(votes / run.seconds, 1) };
+        const row = {
+          config: config.name,
+          approvers,
+          votes,
+          refused: run.refused,
+          p50Ms: round(percentile(run.latencies, 50)),
+          p99Ms: round(percentile(run.latencies, 99)),
+          votesPerSecond: round(votes / run.seconds, 1),
+        };
         table.push(row);
         figures[`${config.name}@${approvers}.p99`] = row.p99Ms;
         figures[`${config.name}@${approvers}.tps`] = row.votesPerSecond;
@@ -264,10 +310,18 @@ async function auditPart(postgres: LocalPostgres): Promise<void> {
     const store = await openKeywardStore({ engine: 'sqlite', file });
     const audit = new ChainedAuditLog(store.audit, systemClock);
     const t0 = Date.now();
-    for (let done = 0; done < size; ) {
+    for (let done = 0; done < size;) {
       const batch = Math.min(5_000, size - done);
       await store.db.atomic(async () => {
-        for (let i = 0; i < batch; i += 1) await audit.append({ actor: { objectId: approverIds[i % 64]!, name: 'Approver' }, action: 'approval.vote.recorded', target: `approval/${done + i}`, requestId: `00000000-0000-4000-8000-${String((done + i) % 1000).padStart(12, '0')}`, outcome: 'success', details: { decision: 'approve', reason: 'Reviewed the plan hash and the names.' } });
+        for (let i = 0; i < batch; i += 1)
+          await audit.append({
+            actor: { objectId: approverIds[i % 64]!, name: 'Approver' },
+            action: 'approval.vote.recorded',
+            target: `approval/${done + i}`,
+            requestId: `00000000-0000-4000-8000-${String((done + i) % 1000).padStart(12, '0')}`,
+            outcome: 'success',
+            details: { decision: 'approve', reason: 'Reviewed the plan hash and the names.' },
+          });
       });
       done += batch;
     }
@@ -326,7 +380,9 @@ async function statusPart(): Promise<void> {
 
 async function main(): Promise<void> {
   const needsPostgres = PARTS.has('clicks') || PARTS.has('audit');
-  const postgres = needsPostgres ? await startLocalPostgres({ dir: path.join(process.getuid?.() === 0 ? '/var/tmp' : work, `keyward-bench-pg-${process.pid}`), durable: true }) : undefined;
+  const postgres = needsPostgres
+    ? await startLocalPostgres({ dir: path.join(process.getuid?.() === 0 ? '/var/tmp' : work, `keyward-bench-pg-${process.pid}`), durable: true })
+    : undefined;
   try {
     const policyFile = writePolicy();
     let keyward: { rss?: number; peak?: number } = {};

@@ -98,7 +98,9 @@ export function satisfies(version: string, range: string): boolean {
 // ------------------------------------------------------------------ the two sources of findings
 
 /** Production packages of a lockfile v2/v3 (what `npm audit --omit=dev` looks at). */
-export function productionPackages(lock: { packages?: Record<string, { version?: string; dev?: boolean; devOptional?: boolean; link?: boolean }> }): Array<{ name: string; version: string; path: string }> {
+export function productionPackages(lock: {
+  packages?: Record<string, { version?: string; dev?: boolean; devOptional?: boolean; link?: boolean }>;
+}): Array<{ name: string; version: string; path: string }> {
   const out: Array<{ name: string; version: string; path: string }> = [];
   for (const [location, entry] of Object.entries(lock.packages ?? {})) {
     if (!location || entry.dev || entry.devOptional || entry.link || !entry.version) continue;
@@ -186,13 +188,18 @@ function main(argv: string[]): number {
     findings = result.findings;
     console.log(`Dependency audit: npm audit --omit=dev (registry), ${findings.length} advisories in production dependencies.`);
     if (argv.includes('--update-snapshot')) {
-      fs.writeFileSync(path.join(ROOT, snapshotFile), `${JSON.stringify({ ...snapshot, takenAt: today, source: 'npm audit --omit=dev', advisories: result.advisories }, null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(ROOT, snapshotFile),
+        `${JSON.stringify({ ...snapshot, takenAt: today, source: 'npm audit --omit=dev', advisories: result.advisories }, null, 2)}\n`,
+      );
       console.log(`Wrote ${result.advisories.length} advisories to ${snapshotFile}.`);
     }
   } else {
     const lock = readJson<Parameters<typeof productionPackages>[0]>('package-lock.json');
     findings = findingsFromLock(lock, snapshot.advisories);
-    console.log(`Dependency audit: the registry's audit endpoint is not available (${online.problem}); checked ${productionPackages(lock).length} production packages in package-lock.json OFFLINE against the ${snapshot.advisories.length} advisories recorded on ${snapshot.takenAt} in ${snapshotFile}. Advisories published since are not seen: run it online when you can.`);
+    console.log(
+      `Dependency audit: the registry's audit endpoint is not available (${online.problem}); checked ${productionPackages(lock).length} production packages in package-lock.json OFFLINE against the ${snapshot.advisories.length} advisories recorded on ${snapshot.takenAt} in ${snapshotFile}. Advisories published since are not seen: run it online when you can.`,
+    );
   }
   const outcome = judge(findings, allowList, today);
   for (const f of outcome.findings) {
@@ -202,7 +209,9 @@ function main(argv: string[]): number {
   for (const entry of outcome.overdue) console.log(`  REVIEW OVERDUE  ${entry.package} ${entry.id}: its allow-list entry was to be reviewed by ${entry.reviewBy}.`);
   for (const entry of outcome.unused) console.log(`  note: allow-list entry ${entry.package} ${entry.id} matches nothing any more; remove it.`);
   if (!outcome.ok) {
-    console.log(`Dependency audit FAILED: ${outcome.unexpected.length} advisory(ies) not on security/audit-allowlist.json, ${outcome.overdue.length} entry(ies) overdue for review. Upgrade the package, or add an entry that says why Keyward cannot reach the vulnerable code.`);
+    console.log(
+      `Dependency audit FAILED: ${outcome.unexpected.length} advisory(ies) not on security/audit-allowlist.json, ${outcome.overdue.length} entry(ies) overdue for review. Upgrade the package, or add an entry that says why Keyward cannot reach the vulnerable code.`,
+    );
     return 1;
   }
   console.log('Dependency audit passed.');

@@ -46,7 +46,14 @@ async function main(): Promise<void> {
     for (const entry of gallery) {
       const desktop = await draw(entry.card, DESKTOP, path.join(out, `${entry.name}.png`));
       const phone = await draw(entry.card, PHONE, path.join(out, `${entry.name}-phone.png`));
-      lines.push(`## ${entry.title}`, '', `| ${DESKTOP} px (${desktop} px tall) | ${PHONE} px phone (${phone} px tall) |`, '| --- | --- |', `| ![${entry.title}](${entry.name}.png) | ![${entry.title}, phone](${entry.name}-phone.png) |`, '');
+      lines.push(
+        `## ${entry.title}`,
+        '',
+        `| ${DESKTOP} px (${desktop} px tall) | ${PHONE} px phone (${phone} px tall) |`,
+        '| --- | --- |',
+        `| ![${entry.title}](${entry.name}.png) | ![${entry.title}, phone](${entry.name}-phone.png) |`,
+        '',
+      );
       console.log(`drew ${entry.name} (${desktop} px; phone ${phone} px)`);
     }
     for (const language of LANGUAGES) {

@@ -86,7 +86,12 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const localOnly = config.mode === 'local' && !config.local.unsafeRealAzure;
   if (config.local.unsafeRealAzure) {
     logger.warn(
-      { setting: 'KEYWARD_LOCAL_UNSAFE_REAL_AZURE', armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint, credential: config.azure.writerClientId ? 'managed identity' : 'DefaultAzureCredential (your own login)' },
+      {
+        setting: 'KEYWARD_LOCAL_UNSAFE_REAL_AZURE',
+        armEndpoint: config.azure.armEndpoint,
+        graphEndpoint: config.azure.graphEndpoint,
+        credential: config.azure.writerClientId ? 'managed identity' : 'DefaultAzureCredential (your own login)',
+      },
       'UNSAFE: local mode is anonymous (no sign-in), and KEYWARD_LOCAL_UNSAFE_REAL_AZURE lets it use real Azure: anyone who can reach this port can act as any person, approve plans and change Azure with these credentials. Unset it unless you really mean this.',
     );
   }
@@ -94,8 +99,17 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
   const readerCredential = config.azure.readerClientId ? createAzureCredential(config.azure.readerClientId, { localOnly }) : writerCredential;
   const azureEndpoints = { armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint };
   const reader = new AzureGateway({ credential: readerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-reader' }) });
-  const writer = new AzureGateway({ credential: writerCredential, ...azureEndpoints, logger: logger.child({ component: 'azure-writer' }), pollIntervalMs: Math.round(config.executor.pollSeconds * 1000), retry: { maxRetries: 0 }, requestTimeoutMs: 120_000 });
-  const wrapProbe = config.executor.wrapProbe ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId, { localOnly }), retry: { maxRetries: 0 } }) : undefined;
+  const writer = new AzureGateway({
+    credential: writerCredential,
+    ...azureEndpoints,
+    logger: logger.child({ component: 'azure-writer' }),
+    pollIntervalMs: Math.round(config.executor.pollSeconds * 1000),
+    retry: { maxRetries: 0 },
+    requestTimeoutMs: 120_000,
+  });
+  const wrapProbe = config.executor.wrapProbe
+    ? new SdkWrapProbe({ credentialFor: (clientId) => createAzureCredential(clientId, { localOnly }), retry: { maxRetries: 0 } })
+    : undefined;
   let readerObjectId: Promise<string> | undefined;
   const keywardReaderObjectId = () =>
     (readerObjectId ??= tokenIdentity(readerCredential)
@@ -273,11 +287,21 @@ function startTelemetry(config: Config, logger: Logger): RunningTelemetry | unde
   const { exporter } = config.telemetry;
   if (exporter === 'none') return undefined;
   if (exporter === 'azureMonitor') {
-    const running = startAzureMonitorTelemetry({ connectionString: config.telemetry.connectionString!, resource: keywardResource('keyward', keywardVersion()), spanProcessors: [scrubbingSpanProcessor()] });
+    const running = startAzureMonitorTelemetry({
+      connectionString: config.telemetry.connectionString!,
+      resource: keywardResource('keyward', keywardVersion()),
+      spanProcessors: [scrubbingSpanProcessor()],
+    });
     logger.info({ exporter }, 'traces and metrics go to Application Insights');
     return running;
   }
-  const running = startLocalTelemetry({ exporter, otlpEndpoint: config.telemetry.otlpEndpoint, metricsExportMs: config.telemetry.metricsExportMs, serviceVersion: keywardVersion(), instrumentAzureSdk });
+  const running = startLocalTelemetry({
+    exporter,
+    otlpEndpoint: config.telemetry.otlpEndpoint,
+    metricsExportMs: config.telemetry.metricsExportMs,
+    serviceVersion: keywardVersion(),
+    instrumentAzureSdk,
+  });
   logger.info({ exporter, ...(exporter === 'otlp' ? { endpoint: config.telemetry.otlpEndpoint } : {}) }, 'traces and metrics are exported');
   return running;
 }
@@ -317,7 +341,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
-
 
 if (require.main === module) {
   main().catch((error: unknown) => {

@@ -12,7 +12,14 @@ server.use(restify.plugins.bodyParser());
 server.post('/api/messages', async (req, res) => {
   await adapter.process(req as never, res as never, async (context) => {
     if (context.activity.type === 'invoke') {
-      const value: InvokeResponse = { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Your approval was recorded.' }] } } };
+      const value: InvokeResponse = {
+        status: 200,
+        body: {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.card.adaptive',
+          value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Your approval was recorded.' }] },
+        },
+      };
       await context.sendActivity({ type: 'invokeResponse', value });
     } else if (context.activity.type === 'message') await context.sendActivity(`Echo: ${context.activity.text}`);
   });

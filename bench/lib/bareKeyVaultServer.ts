@@ -45,7 +45,9 @@ export async function startBareKeyVaultServer(tls: { certPem: string; keyPem: st
         op === 'wrapkey'
           ? publicEncrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, input)
           : privateDecrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, input);
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ kid: `https://bare.vault.localhost:${port}/keys/${name}/${VERSION}`, value: output.toString('base64url') }));
+      res
+        .writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+        .end(JSON.stringify({ kid: `https://bare.vault.localhost:${port}/keys/${name}/${VERSION}`, value: output.toString('base64url') }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -11,7 +11,13 @@ import { MemoryStorage } from 'botbuilder';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 
 const adapter = new TeamsAdapter({});
-const app = new Application<TurnState>({ adapter, storage: new MemoryStorage(), startTypingTimer: false, longRunningMessages: false, adaptiveCards: { actionSubmitFilter: 'verb' } });
+const app = new Application<TurnState>({
+  adapter,
+  storage: new MemoryStorage(),
+  startTypingTimer: false,
+  longRunningMessages: false,
+  adaptiveCards: { actionSubmitFilter: 'verb' },
+});
 app.adaptiveCards.actionExecute(
   () => Promise.resolve(true),
   async () => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Your approval was recorded.' }] }),

@@ -46,14 +46,18 @@ async function setUpVault(emulator: EmulatorHandle, rg: string, name: string): P
   const armToken = await emulator.control.issueToken({ principal: LOCAL_IDENTITIES.writer.objectId, resource: 'https://management.azure.com' });
   const options = { additionalPolicies: [{ position: 'perCall' as const, policy: agentPolicy(agent) }] };
   await new Promise<void>((resolve, reject) => {
-    const request = https.request(`${emulator.armEndpoint}/subscriptions/${emulator.subscriptionIds[0]}/resourcegroups/${rg}?api-version=2022-09-01`, {
-      method: 'PUT',
-      agent,
-      headers: { authorization: `Bearer ${armToken.accessToken}`, 'content-type': 'application/json' },
-    }, (response) => {
-      response.resume();
-      response.on('end', () => resolve());
-    });
+    const request = https.request(
+      `${emulator.armEndpoint}/subscriptions/${emulator.subscriptionIds[0]}/resourcegroups/${rg}?api-version=2022-09-01`,
+      {
+        method: 'PUT',
+        agent,
+        headers: { authorization: `Bearer ${armToken.accessToken}`, 'content-type': 'application/json' },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve());
+      },
+    );
     request.on('error', reject);
     request.end(JSON.stringify({ location: 'westeurope' }));
   });
@@ -119,14 +123,18 @@ async function memoryPhase(): Promise<MemoryFigures> {
       const index = next;
       next += 1;
       await new Promise<void>((resolve, reject) => {
-        const request = https.request(`${vaultUri}keys/mem-${index}/create?api-version=2025-07-01`, {
-          method: 'POST',
-          agent,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        }, (response) => {
-          response.resume();
-          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`create ${index}: ${response.statusCode}`))));
-        });
+        const request = https.request(
+          `${vaultUri}keys/mem-${index}/create?api-version=2025-07-01`,
+          {
+            method: 'POST',
+            agent,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          },
+          (response) => {
+            response.resume();
+            response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`create ${index}: ${response.statusCode}`))));
+          },
+        );
         request.on('error', reject);
         request.end(JSON.stringify({ kty: 'RSA-HSM', key_size: 2048, tags: { requestId: `req-${index}` } }));
       });
@@ -136,7 +144,12 @@ async function memoryPhase(): Promise<MemoryFigures> {
   const createSeconds = (performance.now() - createStarted) / 1000;
   const withKeys = memory();
   await emulator.close();
-  const databaseMb = Math.round(['emulator.sqlite', 'emulator.sqlite-wal'].map((f) => path.join(dataDir, f)).filter((f) => fs.existsSync(f)).reduce((sum, f) => sum + fs.statSync(f).size, 0) / 1048576);
+  const databaseMb = Math.round(
+    ['emulator.sqlite', 'emulator.sqlite-wal']
+      .map((f) => path.join(dataDir, f))
+      .filter((f) => fs.existsSync(f))
+      .reduce((sum, f) => sum + fs.statSync(f).size, 0) / 1048576,
+  );
 
   started = performance.now();
   emulator = await startEmulator({ dataDir, caDir, port: 0, hsmProvisioningMs: 0, keyGenerator: pooledKeyGenerator(16) });

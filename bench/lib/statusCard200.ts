@@ -10,10 +10,32 @@ export function renderStatusCardForBench(keys: number): { keys: number; bytes: n
   for (let i = 0; i < keys; i += 1) {
     const site = i % 2 === 0 ? 'A' : 'B';
     const name = `kv-contoso-${site.toLowerCase()}-${String(Math.floor(i / 2)).padStart(3, '0')}`;
-    containers.push({ id: `vault:${name}`, kind: 'vault', name, subscriptionId: '00000000-0000-4000-8000-00000000000' + (i % 2), resourceGroup: `rg-ck-${site.toLowerCase()}`, region: site === 'A' ? 'westeurope' : 'northeurope', status: 'active', source: 'setup', purgeProtectionEnabled: true, softDeleteRetentionDays: 90, updatedAt: '2026-12-01T00:00:00.000Z' } as InventoryContainer);
+    containers.push({
+      id: `vault:${name}`,
+      kind: 'vault',
+      name,
+      subscriptionId: '00000000-0000-4000-8000-00000000000' + (i % 2),
+      resourceGroup: `rg-ck-${site.toLowerCase()}`,
+      region: site === 'A' ? 'westeurope' : 'northeurope',
+      status: 'active',
+      source: 'setup',
+      purgeProtectionEnabled: true,
+      softDeleteRetentionDays: 90,
+      updatedAt: '2026-12-01T00:00:00.000Z',
+    } as InventoryContainer);
     inventory.push({
       id: `https://${name}.vault.azure.net/keys/ck-exchange-${site.toLowerCase()}`,
-      ref: { site, workload: 'exchange', containerKind: 'vault', containerName: name, keyName: `ck-exchange-${site.toLowerCase()}`, subscriptionId: '00000000-0000-4000-8000-000000000000', resourceGroup: `rg-ck-${site.toLowerCase()}`, region: 'westeurope', versionlessUri: `https://${name}.vault.azure.net/keys/ck-exchange-${site.toLowerCase()}` },
+      ref: {
+        site,
+        workload: 'exchange',
+        containerKind: 'vault',
+        containerName: name,
+        keyName: `ck-exchange-${site.toLowerCase()}`,
+        subscriptionId: '00000000-0000-4000-8000-000000000000',
+        resourceGroup: `rg-ck-${site.toLowerCase()}`,
+        region: 'westeurope',
+        versionlessUri: `https://${name}.vault.azure.net/keys/ck-exchange-${site.toLowerCase()}`,
+      },
       pairId: `pair-${Math.floor(i / 2)}`,
       keySize: 3072,
       versions: [{ version: 'a'.repeat(32), recordedAt: '2026-12-01T00:00:00.000Z', how: 'setup' }],
@@ -22,7 +44,9 @@ export function renderStatusCardForBench(keys: number): { keys: number; bytes: n
     } as InventoryKey);
   }
   const started = performance.now();
-  const card = renderJourneyListCard([], { sections: inventorySections({ containers, keys: inventory, deps: [], health: () => undefined, journeys: [], now: new Date(), locale: 'en' }) });
+  const card = renderJourneyListCard([], {
+    sections: inventorySections({ containers, keys: inventory, deps: [], health: () => undefined, journeys: [], now: new Date(), locale: 'en' }),
+  });
   const renderMs = performance.now() - started;
   const json = JSON.stringify(card);
   return { keys, bytes: json.length, underLimit: json.length < 28_000, renderMs: Number(renderMs.toFixed(2)), rowsShown: (json.match(/ck-exchange-/g) ?? []).length };

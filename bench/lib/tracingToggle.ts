@@ -15,7 +15,21 @@ export function startBenchTelemetry(): RunningTelemetry & { spans(): number } {
   const spanExporter: SpanExporter = {
     export(batch: ReadableSpan[], done: (result: ExportResult) => void) {
       spans += batch.length;
-      JSON.stringify(batch.map((span) => ({ name: span.name, kind: span.kind, traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, parent: span.parentSpanContext?.spanId, start: span.startTime, end: span.endTime, attributes: span.attributes, events: span.events, links: span.links, status: span.status })));
+      JSON.stringify(
+        batch.map((span) => ({
+          name: span.name,
+          kind: span.kind,
+          traceId: span.spanContext().traceId,
+          spanId: span.spanContext().spanId,
+          parent: span.parentSpanContext?.spanId,
+          start: span.startTime,
+          end: span.endTime,
+          attributes: span.attributes,
+          events: span.events,
+          links: span.links,
+          status: span.status,
+        })),
+      );
       done({ code: ExportResultCode.SUCCESS });
     },
     shutdown: () => Promise.resolve(),
@@ -29,6 +43,10 @@ export function startBenchTelemetry(): RunningTelemetry & { spans(): number } {
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
-  const running = startOpenTelemetry({ spanExporters: [spanExporter], metricReaders: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 1000 })], instrumentAzureSdk });
+  const running = startOpenTelemetry({
+    spanExporters: [spanExporter],
+    metricReaders: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 1000 })],
+    instrumentAzureSdk,
+  });
   return { ...running, spans: () => spans };
 }

@@ -3,9 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 
 // These functions run inside the page, where the DOM exists; the project's lib has no DOM types.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
 
 const RENDERER = require.resolve('adaptivecards/dist/adaptivecards.min.js');
@@ -40,27 +38,30 @@ export async function prepareCardPage(page: Page): Promise<void> {
   await page.addScriptTag({ path: RENDERER });
   // tsx (esbuild keepNames) wraps functions in __name(); functions shipped to the page need it too.
   await page.evaluate('window.__name = (f) => f');
-  await page.evaluate(([hostConfig, phoneHostConfig]) => {
-    const w = window as unknown as { AdaptiveCards: any; __hostConfig: unknown; __desktopHostConfig: unknown; __phoneHostConfig: unknown };
-    w.__hostConfig = hostConfig;
-    w.__desktopHostConfig = hostConfig;
-    w.__phoneHostConfig = phoneHostConfig;
-    const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-    w.AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text: string, result: { outputHtml: string; didProcess: boolean }) => {
-      const inline = (s: string) =>
-        escape(s)
-          .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
-          .replace(/(^|[^*])\*([^*]+)\*/g, '$1<em>$2</em>')
-          .replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, '<a href="$2">$1</a>');
-      const blocks = text.split(/\n\n/).map((block) => {
-        const lines = block.split('\n');
-        if (lines.every((l) => /^- /.test(l))) return `<ul>${lines.map((l) => `<li>${inline(l.slice(2))}</li>`).join('')}</ul>`;
-        return `<p style="margin:0 0 4px 0">${lines.map(inline).join('<br>')}</p>`;
-      });
-      result.outputHtml = blocks.join('');
-      result.didProcess = true;
-    };
-  }, [HOST_CONFIG, PHONE_HOST_CONFIG] as const);
+  await page.evaluate(
+    ([hostConfig, phoneHostConfig]) => {
+      const w = window as unknown as { AdaptiveCards: any; __hostConfig: unknown; __desktopHostConfig: unknown; __phoneHostConfig: unknown };
+      w.__hostConfig = hostConfig;
+      w.__desktopHostConfig = hostConfig;
+      w.__phoneHostConfig = phoneHostConfig;
+      const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      w.AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text: string, result: { outputHtml: string; didProcess: boolean }) => {
+        const inline = (s: string) =>
+          escape(s)
+            .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
+            .replace(/(^|[^*])\*([^*]+)\*/g, '$1<em>$2</em>')
+            .replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, '<a href="$2">$1</a>');
+        const blocks = text.split(/\n\n/).map((block) => {
+          const lines = block.split('\n');
+          if (lines.every((l) => /^- /.test(l))) return `<ul>${lines.map((l) => `<li>${inline(l.slice(2))}</li>`).join('')}</ul>`;
+          return `<p style="margin:0 0 4px 0">${lines.map(inline).join('<br>')}</p>`;
+        });
+        result.outputHtml = blocks.join('');
+        result.didProcess = true;
+      };
+    },
+    [HOST_CONFIG, PHONE_HOST_CONFIG] as const,
+  );
 }
 
 /** Sets the card's width (the frame) and the matching host config (stacked buttons on a phone). */
@@ -156,12 +157,18 @@ export async function measureCard(page: Page, card: unknown, width: number): Pro
         const start = m.index + raw.indexOf(core);
         range.setStart(node, start);
         range.setEnd(node, start + core.length);
-        const tops = new Set(Array.from(range.getClientRects()).filter((r: any) => r.width > 0).map((r: any) => Math.round(r.top)));
+        const tops = new Set(
+          Array.from(range.getClientRects())
+            .filter((r: any) => r.width > 0)
+            .map((r: any) => Math.round(r.top)),
+        );
         if (tops.size > 1) brokenWords.push({ word: core, context: value.slice(Math.max(0, m.index - 30), m.index + raw.length + 30) });
       }
     }
     // A "show details" toggle (Action.ToggleVisibility carries aria-controls) is not the decision.
-    const controls = (Array.from(root.querySelectorAll('input, textarea, select, button, [role="button"]')) as any[]).filter((el) => visible(el) && !el.hasAttribute('aria-controls'));
+    const controls = (Array.from(root.querySelectorAll('input, textarea, select, button, [role="button"]')) as any[]).filter(
+      (el) => visible(el) && !el.hasAttribute('aria-controls'),
+    );
     const firstControlTop = controls.length > 0 ? Math.min(...controls.map((el) => el.getBoundingClientRect().top - top)) : -1;
     const buttons = (Array.from(root.querySelectorAll('.ac-pushButton')) as any[]).filter((el) => visible(el) && !el.hasAttribute('aria-controls'));
     const primaryActionTop = buttons.length > 0 ? Math.max(...buttons.map((el) => el.getBoundingClientRect().top - top)) : -1;

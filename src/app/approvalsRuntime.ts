@@ -92,7 +92,14 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
   const directory = store.directory;
   const views = new ApprovalViews({ service, directory, clock });
   let notifier: Notifier | undefined;
-  const notifications = new ApprovalNotifications({ service, directory, messages: directory, views, notifier: () => notifier, logger: logger.child({ module: 'approval-notifications' }) });
+  const notifications = new ApprovalNotifications({
+    service,
+    directory,
+    messages: directory,
+    views,
+    notifier: () => notifier,
+    logger: logger.child({ module: 'approval-notifications' }),
+  });
   const unsubscribe = notifications.start();
   const scheduler = new ApprovalScheduler(service, logger);
   const health = async (): Promise<TeamHealth> => {
@@ -117,15 +124,30 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
   // "npm run audit -- verify" be run — but every approval action then fails closed.
   try {
     await atomic(async () => {
-      await audit.append({ actor: SYSTEM_ACTOR, action: 'policy.loaded', target: options.policyFile, outcome: 'info', details: { policyHash: policy.hash, tenantId: policy.tenantId } });
+      await audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'policy.loaded',
+        target: options.policyFile,
+        outcome: 'info',
+        details: { policyHash: policy.hash, tenantId: policy.tenantId },
+      });
       // Which key signs from now on, with its public half: verifiers pin the fingerprint (kept
       // outside Keyward) and find the key here; every submission, vote and decision after this
       // record must carry its signature.
       const signer = options.signer;
-      await audit.append({ actor: SYSTEM_ACTOR, action: SIGNING_KEY_ACTION, target: 'audit/signing-key', outcome: 'info', details: { keyFingerprint: signer.fingerprint, algorithm: signer.algorithm, publicKey: publicKeySpki(signer.publicKey), key: signer.description } });
+      await audit.append({
+        actor: SYSTEM_ACTOR,
+        action: SIGNING_KEY_ACTION,
+        target: 'audit/signing-key',
+        outcome: 'info',
+        details: { keyFingerprint: signer.fingerprint, algorithm: signer.algorithm, publicKey: publicKeySpki(signer.publicKey), key: signer.description },
+      });
     });
   } catch (error) {
-    logger.error({ code: 'AuditWriteFailed', err: error instanceof Error ? error.message : String(error) }, 'the audit log cannot be written: every approval action will be refused until it is repaired (run "npm run audit -- verify")');
+    logger.error(
+      { code: 'AuditWriteFailed', err: error instanceof Error ? error.message : String(error) },
+      'the audit log cannot be written: every approval action will be refused until it is repaired (run "npm run audit -- verify")',
+    );
   }
 
   return {

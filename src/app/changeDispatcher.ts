@@ -112,7 +112,11 @@ export class ChangeDispatcher implements ChangeOutbox {
         if (!this.deps.isLeader()) return;
         if (event.topic === TOPIC) {
           const { traceparent, ...change } = JSON.parse(event.body) as ApprovalChange & { traceparent?: string };
-          await inSpan('outbox.deliver', { attributes: { [ATTR.requestId]: change.request.id, [ATTR.change]: change.change }, ...(traceparent ? { parent: contextFromTraceparent(traceparent) } : {}) }, () => this.deps.deliver(change));
+          await inSpan(
+            'outbox.deliver',
+            { attributes: { [ATTR.requestId]: change.request.id, [ATTR.change]: change.change }, ...(traceparent ? { parent: contextFromTraceparent(traceparent) } : {}) },
+            () => this.deps.deliver(change),
+          );
         }
         await this.deps.cluster.advance(CONSUMER, event.seq);
         this.delivered += 1;

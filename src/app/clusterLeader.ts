@@ -96,7 +96,10 @@ export class ClusterLeader {
     this.trustUntil = trustUntil;
     const is = token !== undefined;
     if (was !== is) {
-      this.logger.info({ lease: this.name, owner: this.deps.owner, fence: token ?? null }, is ? 'this instance now runs the cluster\'s timers and outbox' : 'this instance no longer runs the cluster\'s timers');
+      this.logger.info(
+        { lease: this.name, owner: this.deps.owner, fence: token ?? null },
+        is ? "this instance now runs the cluster's timers and outbox" : "this instance no longer runs the cluster's timers",
+      );
       for (const listener of this.listeners) listener(is);
     }
   }

@@ -69,7 +69,9 @@ export function executorSettingsFrom(config: Config, powershell?: PowerShellRunn
     progressIntervalMs: 15_000,
     wrapProbe: e.wrapProbe,
     keyUriOptions: config.mode === 'local' ? EMULATOR_KEY_URI_OPTIONS : {},
-    ...(appOnly && powershell ? { exchangeAppOnly: { organization: appOnly.organization, ...(config.azure.writerClientId ? { accountId: config.azure.writerClientId } : {}), runner: powershell } } : {}),
+    ...(appOnly && powershell
+      ? { exchangeAppOnly: { organization: appOnly.organization, ...(config.azure.writerClientId ? { accountId: config.azure.writerClientId } : {}), runner: powershell } }
+      : {}),
   };
 }
 
@@ -128,7 +130,13 @@ export function createExecutorRuntime(options: ExecutorRuntimeOptions): Executor
       await executor.resumeAll();
       const every = options.reconcileEveryMs ?? Math.min(60_000, Math.max(1_000, Math.floor(settings.leaseTtlMs / 2)));
       if (every > 0) {
-        timer = setInterval(() => void (options.isLeader?.() === false ? Promise.resolve() : executor.reconcile()).catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'executor reconcile failed')), every);
+        timer = setInterval(
+          () =>
+            void (options.isLeader?.() === false ? Promise.resolve() : executor.reconcile()).catch((error: unknown) =>
+              logger.error({ err: error instanceof Error ? error.message : String(error) }, 'executor reconcile failed'),
+            ),
+          every,
+        );
         timer.unref();
       }
     },

@@ -45,7 +45,14 @@ import { newLeaseOwner } from '../executor/leaseOwner';
  */
 const OPERATOR_RULES: OperatorRules = {
   commands: { setup: 'start', dep: 'start', roll: 'start', retire: 'start', teardown: 'start', status: 'see', runs: 'see', verify: 'see' },
-  verbs: { [SETUP_VERBS.start]: 'start', [DEP_VERBS.start]: 'start', [ROLL_VERBS.start]: 'start', [TEARDOWN_VERBS.start]: 'start', [INVENTORY_VERBS.status]: 'see', [INVENTORY_VERBS.checkHealth]: 'see' },
+  verbs: {
+    [SETUP_VERBS.start]: 'start',
+    [DEP_VERBS.start]: 'start',
+    [ROLL_VERBS.start]: 'start',
+    [TEARDOWN_VERBS.start]: 'start',
+    [INVENTORY_VERBS.status]: 'see',
+    [INVENTORY_VERBS.checkHealth]: 'see',
+  },
 };
 
 /** What the composition root picked: configuration, store, Azure access, clock and logger. */
@@ -128,12 +135,31 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   // attestations, run reconciliation) and delivers the outbox of approval changes; any instance
   // answers clicks and drives runs (each run under its own lease with a fencing token).
   // The lease is kept in wall-clock time, whatever clock the app is given (tests move theirs).
-  const leader = new ClusterLeader({ cluster: store.cluster, owner: newLeaseOwner(), ttlMs: config.executor.leaseSeconds * 1000, clock: systemClock, logger: logger.child({ component: 'cluster' }) });
+  const leader = new ClusterLeader({
+    cluster: store.cluster,
+    owner: newLeaseOwner(),
+    ttlMs: config.executor.leaseSeconds * 1000,
+    clock: systemClock,
+    logger: logger.child({ component: 'cluster' }),
+  });
   const isLeader = () => leader.isLeader();
-  const approvals = await createApprovalsRuntime({ store, policy, policyFile: deps.policyFile, allowedTenants: config.bot.allowedTenants, approverActiveDays: config.approvals.activeDays, signer: deps.signer, isLeader, clock, logger });
+  const approvals = await createApprovalsRuntime({
+    store,
+    policy,
+    policyFile: deps.policyFile,
+    allowedTenants: config.bot.allowedTenants,
+    approverActiveDays: config.approvals.activeDays,
+    signer: deps.signer,
+    isLeader,
+    clock,
+    logger,
+  });
 
   // Signed digests of the audit chain: at start (covering the last run), on a timer, and at stop.
-  const digester = config.auditDigests.everyMinutes > 0 ? new AuditDigester({ store: approvals.auditStore, signer: deps.signer, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock }) : undefined;
+  const digester =
+    config.auditDigests.everyMinutes > 0
+      ? new AuditDigester({ store: approvals.auditStore, signer: deps.signer, sink: new AuditDigestDirectory(config.auditDigests.dir), audit: approvals.audit, clock })
+      : undefined;
   let digestCoveredAt: number | undefined;
   const signAuditDigest = async () => {
     if (!digester || !leader.isLeader()) return;
@@ -144,7 +170,10 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       countMetric('auditDigests', 1, { 'keyward.outcome': digest ? 'written' : 'nothing_new' });
     } catch (error) {
       countMetric('auditDigests', 1, { 'keyward.outcome': 'failed' });
-      logger.error({ code: isAppError(error) ? error.code : 'Internal', err: error instanceof Error ? error.message : String(error) }, 'could not sign or write the audit digest; retrying at the next interval');
+      logger.error(
+        { code: isAppError(error) ? error.code : 'Internal', err: error instanceof Error ? error.message : String(error) },
+        'could not sign or write the audit digest; retrying at the next interval',
+      );
     }
   };
 
@@ -192,7 +221,12 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   const knownPeople = [...new Set([...Object.keys(policy.people), ...policyMembers(policy)])].map((objectId) => ({ objectId, name: nameOf(objectId) }));
   const custodianCandidates = [...policyMembers(policy)].filter((objectId) => custodians.allows(objectId)).map((objectId) => ({ objectId, name: nameOf(objectId) }));
   const custodianGroups = custodians.groups.map((group) => group.name);
-  const setupFeature = createSetupFeature(setup, () => ({ knownPeople, custodianCandidates, custodianGroups, custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0 }));
+  const setupFeature = createSetupFeature(setup, () => ({
+    knownPeople,
+    custodianCandidates,
+    custodianGroups,
+    custodiansRequired: (policy.rules.create.separationOfDuties?.approvalsPerKeySide ?? 0) > 0,
+  }));
 
   // The executor runs approved plans with the writer identity. Setup plans come from the setup
   // journeys; DEP (app-only), key-roll and teardown plans from theirs (a teardown's only once its
@@ -223,7 +257,10 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   if (config.operations.coolingOffSeconds >= destructive.executionWindowMinutes * 60) {
     await executor.stop();
     await approvals.stop();
-    throw appError('PolicyInvalid', `The teardown cooling-off (${config.operations.coolingOffSeconds} s, KEYWARD_TEARDOWN_COOLING_OFF_SECONDS) must be shorter than the destructive rule's execution window (${destructive.executionWindowMinutes} min): an approved teardown could never run.`);
+    throw appError(
+      'PolicyInvalid',
+      `The teardown cooling-off (${config.operations.coolingOffSeconds} s, KEYWARD_TEARDOWN_COOLING_OFF_SECONDS) must be shorter than the destructive rule's execution window (${destructive.executionWindowMinutes} min): an approved teardown could never run.`,
+    );
   }
 
   // DEPs, key rolls, teardowns and the inventory. Readiness reads (DEP key checks, the scheduled
@@ -275,7 +312,11 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     logger,
     auditUnknownVerb: (verb, io) =>
       approvals.service.auditRefusal({
-        actor: { objectId: io.actor.aadObjectId?.toLowerCase().slice(0, 64) || 'unidentified', name: io.actor.name?.slice(0, 200), tenantId: io.actor.tenantId?.toLowerCase().slice(0, 64) },
+        actor: {
+          objectId: io.actor.aadObjectId?.toLowerCase().slice(0, 64) || 'unidentified',
+          name: io.actor.name?.slice(0, 200),
+          tenantId: io.actor.tenantId?.toLowerCase().slice(0, 64),
+        },
         action: 'card.verb.refused',
         target: `verb/${verb.slice(0, 100)}`,
         reason: 'UnknownVerb',
@@ -321,7 +362,10 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
     },
     async start() {
       await leader.start();
-      logger.info({ keyFingerprint: deps.signer.fingerprint, algorithm: deps.signer.algorithm, key: deps.signer.description }, 'votes, decisions and audit digests are signed with this key: keep its fingerprint outside Keyward (npm run audit -- verify --fingerprint <it>)');
+      logger.info(
+        { keyFingerprint: deps.signer.fingerprint, algorithm: deps.signer.algorithm, key: deps.signer.description },
+        'votes, decisions and audit digests are signed with this key: keep its fingerprint outside Keyward (npm run audit -- verify --fingerprint <it>)',
+      );
       await signAuditDigest();
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
       await proactive.start();

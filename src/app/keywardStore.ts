@@ -115,26 +115,47 @@ export async function openConfiguredStore(config: Pick<Config, 'mode' | 'dataDir
  * The configured database itself (openConfiguredStore, and the CLIs). `readOnly`: nothing can be
  * written (SQLite opened read-only; PostgreSQL with read-only transactions), no migration runs.
  */
-export async function openConfiguredDatabase(config: Pick<Config, 'mode' | 'dataDir' | 'store'>, deps: ConfiguredStoreDeps & { migrations: readonly Migration[]; readOnly?: boolean }): Promise<SqlDatabase> {
+export async function openConfiguredDatabase(
+  config: Pick<Config, 'mode' | 'dataDir' | 'store'>,
+  deps: ConfiguredStoreDeps & { migrations: readonly Migration[]; readOnly?: boolean },
+): Promise<SqlDatabase> {
   const logger = deps.logger ?? silentLogger;
   if (config.store.engine === 'sqlite') {
     const share = deps.mounts === undefined ? networkShareOf(config.dataDir) : networkShareOf(config.dataDir, deps.mounts);
     if (share && !deps.readOnly) {
       const why = `KEYWARD_DATA_DIR (${config.dataDir}) is on a network file system (${share.type} at ${share.mountPoint}), where SQLite's locking is not reliable: the store can be corrupted, or two instances can both count one vote`;
       if (config.mode === 'production' && !config.store.unsafeSqliteOnNetworkShare) {
-        throw appError('ConfigInvalid', `${why}. Use KEYWARD_STORE=postgres (Azure Database for PostgreSQL), or a local disk; KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE=true overrides this at your own risk.`, {
-          problems: [{ variable: 'KEYWARD_STORE', message: `is sqlite, but ${why}; use postgres, or KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE=true at your own risk` }],
-        });
+        throw appError(
+          'ConfigInvalid',
+          `${why}. Use KEYWARD_STORE=postgres (Azure Database for PostgreSQL), or a local disk; KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE=true overrides this at your own risk.`,
+          {
+            problems: [{ variable: 'KEYWARD_STORE', message: `is sqlite, but ${why}; use postgres, or KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE=true at your own risk` }],
+          },
+        );
       }
-      logger.warn({ dataDir: config.dataDir, fileSystem: share.type, mountPoint: share.mountPoint }, `${why}. Continuing (${config.mode === 'production' ? 'KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE' : 'local mode'}).`);
+      logger.warn(
+        { dataDir: config.dataDir, fileSystem: share.type, mountPoint: share.mountPoint },
+        `${why}. Continuing (${config.mode === 'production' ? 'KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE' : 'local mode'}).`,
+      );
     }
     const file = sqliteFileIn(config.dataDir);
     return deps.readOnly ? openSqliteReadOnly(file) : openSqliteDatabase({ file, migrations: deps.migrations });
   }
   const open = (url: string, variable: string, extra: { password?: () => Promise<string>; tls: boolean }) =>
-    openPostgresDatabase({ connectionString: url, ...extra, poolSize: config.store.poolSize, variable, ...(deps.readOnly ? { readOnly: true, applicationName: 'keyward-cli' } : {}), logger, migrations: deps.readOnly ? [] : deps.migrations });
+    openPostgresDatabase({
+      connectionString: url,
+      ...extra,
+      poolSize: config.store.poolSize,
+      variable,
+      ...(deps.readOnly ? { readOnly: true, applicationName: 'keyward-cli' } : {}),
+      logger,
+      migrations: deps.readOnly ? [] : deps.migrations,
+    });
   if (config.store.postgresUrl) {
-    return open(config.store.postgresUrl, 'KEYWARD_POSTGRES_URL', { ...(config.store.postgresAuth === 'entra' && deps.entraToken ? { password: deps.entraToken } : {}), tls: config.store.postgresTls });
+    return open(config.store.postgresUrl, 'KEYWARD_POSTGRES_URL', {
+      ...(config.store.postgresAuth === 'entra' && deps.entraToken ? { password: deps.entraToken } : {}),
+      tls: config.store.postgresTls,
+    });
   }
   // Local mode without a URL (loadConfig refuses this in production): a server of our own, or
   // the one `npm start` is running already.

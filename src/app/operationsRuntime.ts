@@ -205,11 +205,25 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
 
   let notifier: Notifier | undefined;
   // Cards updated later speak the owner's language, kept in the journey's conversation reference.
-  const renderDep = async (journey: DepJourney) => renderDepCard(journey, { pairs: await inventory.pairs(), deps: await journeyDeps(inventory, journey), appOnly: dep.appOnlyEnabled, now: clock.now(), locale: referenceLocale(journey.origin) });
+  const renderDep = async (journey: DepJourney) =>
+    renderDepCard(journey, {
+      pairs: await inventory.pairs(),
+      deps: await journeyDeps(inventory, journey),
+      appOnly: dep.appOnlyEnabled,
+      now: clock.now(),
+      locale: referenceLocale(journey.origin),
+    });
   const renderRoll = async (journey: RollJourney) => {
     const pairId = journey.pairId ?? journey.draft.pairId;
     const schedule = pairId ? await inventory.schedule(pairId) : undefined;
-    return renderRollCard(journey, { pairs: await inventory.pairs(), knownPeople, custodiansRequired, ...(schedule ? { schedule } : {}), now: clock.now(), locale: referenceLocale(journey.origin) });
+    return renderRollCard(journey, {
+      pairs: await inventory.pairs(),
+      knownPeople,
+      custodiansRequired,
+      ...(schedule ? { schedule } : {}),
+      now: clock.now(),
+      locale: referenceLocale(journey.origin),
+    });
   };
   const teardownCard = teardownCardRenderer({ service: teardown, inventory, clock });
   const renderTeardown = (journey: TeardownJourney) => teardownCard(journey, referenceLocale(journey.origin));
@@ -221,7 +235,8 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     const out: Array<{ conversationId: string; reference: ConversationRef }> = [];
     const originId = (request.origin.conversation as { id?: string } | undefined)?.id;
     if (originId) out.push({ conversationId: originId, reference: request.origin });
-    for (const target of await approvals.notifications.approverTargets(request)) if (!out.some((t) => t.conversationId === target.conversationId)) out.push({ conversationId: target.conversationId, reference: target.reference });
+    for (const target of await approvals.notifications.approverTargets(request))
+      if (!out.some((t) => t.conversationId === target.conversationId)) out.push({ conversationId: target.conversationId, reference: target.reference });
     return out;
   };
 
@@ -234,7 +249,9 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       await notifier.update(posted.reference, posted.messageId, card).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not update a journey card'));
     }
     if (journey.cardMessageId && !seen.has(`${journey.conversationId}|${journey.cardMessageId}`)) {
-      await notifier.update(journey.origin, journey.cardMessageId, card).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not update the journey card'));
+      await notifier
+        .update(journey.origin, journey.cardMessageId, card)
+        .catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not update the journey card'));
     }
   };
 
@@ -249,7 +266,8 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
           logger.warn({ err: toAppError(error).message }, 'could not post the teardown card');
           return undefined;
         });
-        if (messageId && event.type === 'coolingOffStarted') await teardown.rememberPosted(journey.id, { conversationId: target.conversationId, messageId, reference: target.reference });
+        if (messageId && event.type === 'coolingOffStarted')
+          await teardown.rememberPosted(journey.id, { conversationId: target.conversationId, messageId, reference: target.reference });
       }
       if (event.type === 'billingStopped') await refreshJourneyCards(journey, card);
       return;
@@ -312,7 +330,10 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
           }
         }
         if (extra) targets.set(String((extra.conversation as { id?: string } | undefined)?.id ?? 'extra'), extra);
-        for (const reference of targets.values()) await notifier.post(reference, renderDriftCard({ reports: result.drift, checkedAt: result.checkedAt, locale: referenceLocale(reference) })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the drift card'));
+        for (const reference of targets.values())
+          await notifier
+            .post(reference, renderDriftCard({ reports: result.drift, checkedAt: result.checkedAt, locale: referenceLocale(reference) }))
+            .catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post the drift card'));
       } else if (extra) {
         await notifier
           .postText(extra, localizer(referenceLocale(extra)).t('notify.healthUnchanged', { count: result.keys }))
@@ -332,10 +353,17 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
       const targets = request ? await approvals.notifications.approverTargets(request) : [];
       if (targets.length === 0) logger.warn({ hsm: custody.hsmName }, 'no conversation to ask the security-domain share holders in; they see the request on "status"');
       const attestation = renderShareAttestationCard(custody, { everyDays: settings.shareAttestationDays });
-      for (const target of targets) if (notifier) await notifier.post(target.reference, attestation).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a share attestation request'));
+      for (const target of targets)
+        if (notifier)
+          await notifier
+            .post(target.reference, attestation)
+            .catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a share attestation request'));
     }
     for (const due of await reminders.takeDue()) {
-      if (notifier) await notifier.post(due.schedule.reference, renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: clock.now(), locale: referenceLocale(due.schedule.reference) })).catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a rotation reminder'));
+      if (notifier)
+        await notifier
+          .post(due.schedule.reference, renderRotationReminderCard({ pair: due.pair, schedule: due.schedule, now: clock.now(), locale: referenceLocale(due.schedule.reference) }))
+          .catch((error: unknown) => logger.warn({ err: toAppError(error).message }, 'could not post a rotation reminder'));
     }
     const healthEvery = settings.healthCheckMinutes * 60_000;
     const healthDue = tickOptions.health ?? (healthEvery > 0 && clock.now().getTime() - lastHealthAt >= healthEvery);
@@ -349,7 +377,11 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     [
       ...(await dep.listFor(who)).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeDepJourney(journey, locale), resumeVerb: DEP_VERBS.resume })),
       ...(await roll.listFor(who)).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeRollJourney(journey, locale), resumeVerb: ROLL_VERBS.resume })),
-      ...(await teardown.listFor(who)).map((journey) => ({ journey: journey as OpsJourneyBase, line: describeTeardownJourney(journey, locale), resumeVerb: TEARDOWN_VERBS.resume })),
+      ...(await teardown.listFor(who)).map((journey) => ({
+        journey: journey as OpsJourneyBase,
+        line: describeTeardownJourney(journey, locale),
+        resumeVerb: TEARDOWN_VERBS.resume,
+      })),
     ].sort((a, b) => b.journey.updatedAt.localeCompare(a.journey.updatedAt));
 
   const features: BotFeature[] = [
@@ -416,4 +448,3 @@ export function createOpsRuntime(options: OpsRuntimeOptions): OpsRuntime {
     },
   };
 }
-

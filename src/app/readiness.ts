@@ -66,8 +66,8 @@ export function createReadiness(options: ReadinessOptions): Readiness {
       .then(
         () => void tokens.set(identity.name, { ok: true, detail: 'token obtained', checkedAt: options.clock.now().toISOString() }),
         (error: unknown) => {
-          const code = isAppError(error) ? error.code : (error as { name?: string } | null)?.name ?? 'Error';
-          options.logger.warn({ identity: identity.name, code }, 'readiness: Keyward\'s identity could not obtain a token');
+          const code = isAppError(error) ? error.code : ((error as { name?: string } | null)?.name ?? 'Error');
+          options.logger.warn({ identity: identity.name, code }, "readiness: Keyward's identity could not obtain a token");
           void tokens.set(identity.name, { ok: false, detail: `no token (${code}); run "npm run doctor" for what to fix`, checkedAt: options.clock.now().toISOString() });
         },
       )
@@ -77,7 +77,12 @@ export function createReadiness(options: ReadinessOptions): Readiness {
 
   const storeName = options.storeName ?? (options.store.engine === 'postgres' ? 'PostgreSQL' : 'SQLite');
   const storeCheck = async (): Promise<ReadinessCheck> =>
-    (await options.store.db.ping()) ? { ok: true, detail: `${storeName} answers` } : { ok: false, detail: `${storeName} does not answer${options.store.engine === 'postgres' ? '; check the server is running and reachable (VNet, firewall) and the identity may sign in — "npm run doctor" says what to fix' : ''}` };
+    (await options.store.db.ping())
+      ? { ok: true, detail: `${storeName} answers` }
+      : {
+          ok: false,
+          detail: `${storeName} does not answer${options.store.engine === 'postgres' ? '; check the server is running and reachable (VNet, firewall) and the identity may sign in — "npm run doctor" says what to fix' : ''}`,
+        };
 
   const auditCheck = async (): Promise<ReadinessCheck> => {
     try {
@@ -89,9 +94,11 @@ export function createReadiness(options: ReadinessOptions): Readiness {
         break;
       }
       if (!record || record.sequence !== head.sequence) return { ok: false, detail: `the head record ${head.sequence} is missing; run "npm run audit -- verify"` };
-      if (computeAuditHash(record) !== head.hash || record.hash !== head.hash) return { ok: false, detail: `the head record ${head.sequence} does not match its hash; run "npm run audit -- verify"` };
+      if (computeAuditHash(record) !== head.hash || record.hash !== head.hash)
+        return { ok: false, detail: `the head record ${head.sequence} does not match its hash; run "npm run audit -- verify"` };
       const digest = await options.store.audit.lastDigest();
-      if (digest && digest.toSequence > head.sequence) return { ok: false, detail: `a signed digest covers record ${digest.toSequence} but the log ends at ${head.sequence}; run "npm run audit -- verify"` };
+      if (digest && digest.toSequence > head.sequence)
+        return { ok: false, detail: `a signed digest covers record ${digest.toSequence} but the log ends at ${head.sequence}; run "npm run audit -- verify"` };
       return { ok: true, detail: `head ${head.sequence}` };
     } catch {
       return { ok: false, detail: 'the audit log cannot be read' };
@@ -103,7 +110,10 @@ export function createReadiness(options: ReadinessOptions): Readiness {
       const onDisk = readPolicyFile(options.policyFile);
       return onDisk.hash === options.policyHash ? { ok: true, detail: 'in force' } : { ok: true, detail: 'the file changed since start; restart Keyward to apply it' };
     } catch (error) {
-      return { ok: false, detail: `${options.policyFile} no longer reads as a valid policy (${isAppError(error) ? error.code : 'unreadable'}): the next start would fail; run "npm run doctor"` };
+      return {
+        ok: false,
+        detail: `${options.policyFile} no longer reads as a valid policy (${isAppError(error) ? error.code : 'unreadable'}): the next start would fail; run "npm run doctor"`,
+      };
     }
   };
 

@@ -88,11 +88,21 @@ const MANIFEST = 'manifest.json';
  * the digests are signed with a Key Vault key (KEYWARD_SIGNING_KEY_ID), so the operator passes
  * the PEM they keep outside Keyward. It is checked against the digests and kept in the copy.
  */
-export async function backupState(options: { paths: StatePaths; out: string; clock: Clock; keywardVersion: string; log(line: string): void; postgres?: PostgresLocation; publicKeyFile?: string }): Promise<BackupManifest> {
+export async function backupState(options: {
+  paths: StatePaths;
+  out: string;
+  clock: Clock;
+  keywardVersion: string;
+  log(line: string): void;
+  postgres?: PostgresLocation;
+  publicKeyFile?: string;
+}): Promise<BackupManifest> {
   const { paths, log } = options;
   const out = path.resolve(options.out);
-  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw appError('BackupRefused', `${out} is not empty. Back up into a new directory (one per backup), e.g. --out ${out}-${options.clock.now().toISOString().slice(0, 10)}.`);
-  if (isInside(out, paths.dataDir)) throw appError('BackupRefused', `${out} is inside the data directory ${paths.dataDir}; a backup must live elsewhere (see "Keyward's own state" in the README).`);
+  if (fs.existsSync(out) && fs.readdirSync(out).length > 0)
+    throw appError('BackupRefused', `${out} is not empty. Back up into a new directory (one per backup), e.g. --out ${out}-${options.clock.now().toISOString().slice(0, 10)}.`);
+  if (isInside(out, paths.dataDir))
+    throw appError('BackupRefused', `${out} is inside the data directory ${paths.dataDir}; a backup must live elsewhere (see "Keyward's own state" in the README).`);
   fs.mkdirSync(path.join(out, 'store'), { recursive: true, mode: 0o700 });
   fs.chmodSync(out, 0o700);
 
@@ -104,7 +114,9 @@ export async function backupState(options: { paths: StatePaths; out: string; clo
   } finally {
     await snapshot.close();
   }
-  log(`Store (${options.postgres ? `PostgreSQL ${options.postgres.where}` : 'SQLite'}): ${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows, read in one consistent snapshot.`);
+  log(
+    `Store (${options.postgres ? `PostgreSQL ${options.postgres.where}` : 'SQLite'}): ${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows, read in one consistent snapshot.`,
+  );
 
   // Prove the copy: restore it into a scratch database and verify the audit chain in it.
   const scratch = path.join(out, '.verify.sqlite');
@@ -141,7 +153,14 @@ export async function backupState(options: { paths: StatePaths; out: string; clo
     tables,
     audit,
     files,
-    sourcePaths: { dataDir: paths.dataDir, digests: paths.digestDir, signingKey: path.dirname(paths.signingKeyFile), executor: paths.executorDir, securityDomains: paths.securityDomainDir, keyBackups: paths.keyBackupDir },
+    sourcePaths: {
+      dataDir: paths.dataDir,
+      digests: paths.digestDir,
+      signingKey: path.dirname(paths.signingKeyFile),
+      executor: paths.executorDir,
+      securityDomains: paths.securityDomainDir,
+      keyBackups: paths.keyBackupDir,
+    },
   };
   fs.writeFileSync(path.join(out, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
   return manifest;
@@ -166,16 +185,34 @@ export interface RestoreResult {
  * audit chain verified against the copy's manifest and digests, the sequences moved on, the
  * restore's own audit record — so a refusal at any point leaves the database as empty as it was.
  */
-export async function restoreState(options: { paths: StatePaths; from: string; digestsDir?: string; publicKeyFile?: string; acceptLoss?: boolean; clock: Clock; log(line: string): void; postgres?: PostgresLocation }): Promise<RestoreResult> {
+export async function restoreState(options: {
+  paths: StatePaths;
+  from: string;
+  digestsDir?: string;
+  publicKeyFile?: string;
+  acceptLoss?: boolean;
+  clock: Clock;
+  log(line: string): void;
+  postgres?: PostgresLocation;
+}): Promise<RestoreResult> {
   const { paths, log, postgres } = options;
   const from = path.resolve(options.from);
   const manifest = readManifest(from);
   checkFiles(from, manifest);
   const unknown = manifest.migrations.filter((id) => !KEYWARD_MIGRATIONS.some((m) => m.id === id));
-  if (unknown.length > 0) throw appError('BackupRefused', `This copy was made by a newer Keyward (${manifest.keywardVersion}; migrations ${unknown.join(', ')} are unknown here). Restore it with that version or newer.`);
-  const present = fs.existsSync(paths.dataDir) ? fs.readdirSync(paths.dataDir).filter((name) => !postgres?.serverDir || path.resolve(paths.dataDir, name) !== path.resolve(postgres.serverDir)) : [];
+  if (unknown.length > 0)
+    throw appError(
+      'BackupRefused',
+      `This copy was made by a newer Keyward (${manifest.keywardVersion}; migrations ${unknown.join(', ')} are unknown here). Restore it with that version or newer.`,
+    );
+  const present = fs.existsSync(paths.dataDir)
+    ? fs.readdirSync(paths.dataDir).filter((name) => !postgres?.serverDir || path.resolve(paths.dataDir, name) !== path.resolve(postgres.serverDir))
+    : [];
   if (present.length > 0) {
-    throw appError('BackupRefused', `The data directory ${paths.dataDir} is not empty. Restore only into an empty directory: stop Keyward, move ${paths.dataDir} aside (keep it until the restore is checked), then run restore again.`);
+    throw appError(
+      'BackupRefused',
+      `The data directory ${paths.dataDir} is not empty. Restore only into an empty directory: stop Keyward, move ${paths.dataDir} aside (keep it until the restore is checked), then run restore again.`,
+    );
   }
 
   // The newest signed digest kept outside Keyward, if any: the copy must reach at least that far.
@@ -197,13 +234,25 @@ export async function restoreState(options: { paths: StatePaths; from: string; d
     log(`ACCEPTED LOSS (--accept-loss): ${what}.`);
   }
 
-  const verifyWith = { anchors: external.anchors.filter((anchor) => anchor.sequence <= (head?.sequence ?? 0)), rewrite: pathRewriter(manifest.sourcePaths, paths), expect: manifest.audit };
+  const verifyWith = {
+    anchors: external.anchors.filter((anchor) => anchor.sequence <= (head?.sequence ?? 0)),
+    rewrite: pathRewriter(manifest.sourcePaths, paths),
+    expect: manifest.audit,
+  };
   const restoredEntry = (audit: BackupManifest['audit']) => ({
     actor: SYSTEM_ACTOR,
     action: 'state.restored',
     target: 'keyward',
     outcome: 'info' as const,
-    details: { backupCreatedAt: manifest.createdAt, backupHead: audit.head ? formatAnchor(audit.head) : null, backupEngine: manifest.engine, restoredInto: postgres ? 'postgres' : 'sqlite', newestExternalDigest: external.last ? external.last.number : null, keywardVersion: manifest.keywardVersion, ...(loss ? { lostRecords: `${loss.from}-${loss.to}`, lostUntil: loss.until } : {}) },
+    details: {
+      backupCreatedAt: manifest.createdAt,
+      backupHead: audit.head ? formatAnchor(audit.head) : null,
+      backupEngine: manifest.engine,
+      restoredInto: postgres ? 'postgres' : 'sqlite',
+      newestExternalDigest: external.last ? external.last.number : null,
+      keywardVersion: manifest.keywardVersion,
+      ...(loss ? { lostRecords: `${loss.from}-${loss.to}`, lostUntil: loss.until } : {}),
+    },
   });
 
   // A PostgreSQL target must be empty and not ahead of the copy (checked before anything is written).
@@ -213,7 +262,13 @@ export async function restoreState(options: { paths: StatePaths; from: string; d
 
     // Files back where this configuration keeps them (a digest directory that already has digests — the copy kept outside — is left as it is).
     fs.mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
-    const targets: Record<FileRole, string> = { digests: paths.digestDir, signingKey: path.dirname(paths.signingKeyFile), executor: paths.executorDir, securityDomains: paths.securityDomainDir, keyBackups: paths.keyBackupDir };
+    const targets: Record<FileRole, string> = {
+      digests: paths.digestDir,
+      signingKey: path.dirname(paths.signingKeyFile),
+      executor: paths.executorDir,
+      securityDomains: paths.securityDomainDir,
+      keyBackups: paths.keyBackupDir,
+    };
     const keepDigests = fs.existsSync(paths.digestDir) && fs.readdirSync(paths.digestDir).length > 0;
     const written: string[] = [];
     const created: string[] = [];
@@ -235,7 +290,10 @@ export async function restoreState(options: { paths: StatePaths; from: string; d
           await db.lock('keyward.migrations');
           await db.migrate(KEYWARD_MIGRATIONS.filter((m) => manifest.migrations.includes(m.id)));
           const verified = await importAndVerify(db, from, manifest, copyPublicKey, verifyWith);
-          await resetSequences(db, manifest.tables.map((t) => t.name));
+          await resetSequences(
+            db,
+            manifest.tables.map((t) => t.name),
+          );
           const record = await new ChainedAuditLog(new SqlAuditStore(db), options.clock).append(restoredEntry(verified));
           return { audit: verified, newHead: { sequence: record.sequence, hash: record.hash } };
         }));
@@ -271,7 +329,11 @@ export async function restoreState(options: { paths: StatePaths; from: string; d
       `Audit chain verified: ${audit.records} records${audit.head ? ` up to ${formatAnchor(audit.head)}` : ''}, ${audit.digests} signed digest(s) in the copy${external.last ? `; it matches the newest signed digest kept outside (#${external.last.number}, record ${external.last.toSequence})` : '; no signed digests were found outside the copy to compare with'}.`,
       `Not in this copy: anything Keyward did after ${manifest.createdAt}.${external.last ? '' : ' Without the digests kept outside Keyward, that cannot be checked: pass --digests <dir> with them.'}`,
       `The restore is audited as record ${newHead?.sequence ?? '?'} (state.restored). Next: npm run audit -- verify, then start Keyward.${keepDigests ? ` The digests already in ${paths.digestDir} were kept.` : ''}`,
-      ...(loss ? [`The digests in ${options.digestsDir ?? paths.digestDir} pin records ${loss.from}–${loss.to}, which this log no longer has: move them to an archive (keep them as evidence of what was lost) before starting Keyward, or "audit verify" will report the gap.`] : []),
+      ...(loss
+        ? [
+            `The digests in ${options.digestsDir ?? paths.digestDir} pin records ${loss.from}–${loss.to}, which this log no longer has: move them to an archive (keep them as evidence of what was lost) before starting Keyward, or "audit verify" will report the gap.`,
+          ]
+        : []),
     ];
     for (const line of lines) log(line);
     return { manifest, head: newHead, lines };
@@ -318,7 +380,13 @@ function* readRows(dir: string, file: string, rewrite?: (value: string) => strin
 }
 
 /** Loads the copy into a new SQLite file (migrated to the copy's own schema) and verifies it there (importAndVerify). */
-async function loadAndVerifySqlite(dir: string, manifest: Pick<BackupManifest, 'migrations' | 'tables'>, file: string, publicKeyFile: string, extra: VerifyExtra | undefined): Promise<BackupManifest['audit']> {
+async function loadAndVerifySqlite(
+  dir: string,
+  manifest: Pick<BackupManifest, 'migrations' | 'tables'>,
+  file: string,
+  publicKeyFile: string,
+  extra: VerifyExtra | undefined,
+): Promise<BackupManifest['audit']> {
   const db = await openSqliteDatabase({ file, migrations: KEYWARD_MIGRATIONS.filter((m) => manifest.migrations.includes(m.id)) });
   try {
     return await importAndVerify(db, dir, manifest, publicKeyFile, extra);
@@ -341,13 +409,23 @@ interface VerifyExtra {
  * link, the stored head, the copy's signed digests (with the copy's public key), any anchors from
  * digests kept outside, and — on restore — that it is the chain the manifest describes.
  */
-async function importAndVerify(db: SqlDatabase, dir: string, manifest: Pick<BackupManifest, 'tables'>, publicKeyFile: string, extra: VerifyExtra | undefined): Promise<BackupManifest['audit']> {
+async function importAndVerify(
+  db: SqlDatabase,
+  dir: string,
+  manifest: Pick<BackupManifest, 'tables'>,
+  publicKeyFile: string,
+  extra: VerifyExtra | undefined,
+): Promise<BackupManifest['audit']> {
   for (const table of manifest.tables) await importTable(db, table, readRows(dir, table.file, extra?.rewrite));
   const store = new SqlAuditStore(db);
   const digests = await store.digests();
   let anchors: AuditAnchor[] = [...(extra?.anchors ?? [])];
   if (digests.length > 0) {
-    if (!fs.existsSync(publicKeyFile)) throw appError('BackupRefused', `The copy has ${digests.length} signed digest(s) but no public key to check them (${publicKeyFile}). When the digests are signed with a Key Vault key (KEYWARD_SIGNING_KEY_ID), pass its public key with --public-key <pem> (the copy you keep outside Keyward).`);
+    if (!fs.existsSync(publicKeyFile))
+      throw appError(
+        'BackupRefused',
+        `The copy has ${digests.length} signed digest(s) but no public key to check them (${publicKeyFile}). When the digests are signed with a Key Vault key (KEYWARD_SIGNING_KEY_ID), pass its public key with --public-key <pem> (the copy you keep outside Keyward).`,
+      );
     const checked = verifyDigestChain(digests, crypto.createPublicKey(fs.readFileSync(publicKeyFile)));
     if (!checked.ok) throw appError('AuditChainBroken', `The signed digests in the copy do not verify (digest ${checked.number}: ${checked.message}). Do not use this copy.`);
     anchors = [...anchors, ...checked.anchors];
@@ -356,14 +434,27 @@ async function importAndVerify(db: SqlDatabase, dir: string, manifest: Pick<Back
   const result = await verifyAuditStream(store.records(), { expectedHead: head, anchors });
   if (!result.ok) {
     const bad = result.firstBad!;
-    throw appError('AuditChainBroken', `The audit chain in the copy does not verify: record ${bad.sequence} (${bad.problem}): ${bad.message}. Do not use this copy; take a new backup from a store whose "npm run audit -- verify" passes.`, { sequence: bad.sequence, problem: bad.problem });
+    throw appError(
+      'AuditChainBroken',
+      `The audit chain in the copy does not verify: record ${bad.sequence} (${bad.problem}): ${bad.message}. Do not use this copy; take a new backup from a store whose "npm run audit -- verify" passes.`,
+      { sequence: bad.sequence, problem: bad.problem },
+    );
   }
   const expect = extra?.expect;
   if (expect && (result.records !== expect.records || formatAnchor(head ?? { sequence: 0, hash: '' }) !== formatAnchor(expect.head ?? { sequence: 0, hash: '' }))) {
-    throw appError('BackupRefused', `The copy's rows hold ${result.records} audit records up to ${head ? formatAnchor(head) : 'nothing'}, but its manifest says ${expect.records} up to ${expect.head ? formatAnchor(expect.head) : 'nothing'}. Do not use this copy.`);
+    throw appError(
+      'BackupRefused',
+      `The copy's rows hold ${result.records} audit records up to ${head ? formatAnchor(head) : 'nothing'}, but its manifest says ${expect.records} up to ${expect.head ? formatAnchor(expect.head) : 'nothing'}. Do not use this copy.`,
+    );
   }
   const last = digests[digests.length - 1];
-  return { records: result.records, head: head ?? null, verified: true, digests: digests.length, lastDigest: last ? { number: last.number, toSequence: last.toSequence, createdAt: last.createdAt } : null };
+  return {
+    records: result.records,
+    head: head ?? null,
+    verified: true,
+    digests: digests.length,
+    lastDigest: last ? { number: last.number, toSequence: last.toSequence, createdAt: last.createdAt } : null,
+  };
 }
 
 /** A PostgreSQL snapshot over a read-only pool of its own, closed with the snapshot. */
@@ -388,16 +479,25 @@ async function postgresSnapshot(location: PostgresLocation): Promise<StoreSnapsh
  * (a newer Keyward's schema would take the older rows without the data changes its migrations make).
  */
 async function checkEmptyTarget(db: SqlDatabase, manifest: BackupManifest, where: string): Promise<void> {
-  const tables = (await db.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).map((t) => t.name);
+  const tables = (
+    await db.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
+  ).map((t) => t.name);
   if (tables.includes('schema_migrations')) {
     const applied = (await db.all<{ id: string }>('SELECT id FROM schema_migrations')).map((row) => row.id);
     const ahead = applied.filter((id) => !manifest.migrations.includes(id));
-    if (ahead.length > 0) throw appError('BackupRefused', `The PostgreSQL database ${where} was prepared by a newer Keyward than the one that made this copy (migrations ${ahead.join(', ')} are not in the copy). Restore into a new, empty database (CREATE DATABASE …; grant Keyward's role as in infra/postgres-role.sql), then start the newer Keyward on it. Nothing was changed.`);
+    if (ahead.length > 0)
+      throw appError(
+        'BackupRefused',
+        `The PostgreSQL database ${where} was prepared by a newer Keyward than the one that made this copy (migrations ${ahead.join(', ')} are not in the copy). Restore into a new, empty database (CREATE DATABASE …; grant Keyward's role as in infra/postgres-role.sql), then start the newer Keyward on it. Nothing was changed.`,
+      );
   }
   for (const table of tables) {
     if (table === 'schema_migrations') continue;
     if (await db.get(`SELECT 1 AS found FROM "${table.replace(/"/g, '""')}" LIMIT 1`)) {
-      throw appError('BackupRefused', `The PostgreSQL database ${where} is not empty (table ${table} has rows). Restore only into an empty database: stop every Keyward instance, create a new database (or empty this one after keeping a copy), point KEYWARD_POSTGRES_URL at it and run restore again. Nothing was changed.`);
+      throw appError(
+        'BackupRefused',
+        `The PostgreSQL database ${where} is not empty (table ${table} has rows). Restore only into an empty database: stop every Keyward instance, create a new database (or empty this one after keeping a copy), point KEYWARD_POSTGRES_URL at it and run restore again. Nothing was changed.`,
+      );
     }
   }
 }
@@ -429,16 +529,22 @@ function checkFiles(from: string, manifest: BackupManifest): void {
   }
   for (const file of manifest.files) {
     const actual = sha256File(path.join(from, 'files', file.role, file.path));
-    if (actual !== file.sha256) throw appError('BackupRefused', `files/${file.role}/${file.path} in the copy was changed or damaged since the backup (SHA-256 differs). Do not use this copy.`);
+    if (actual !== file.sha256)
+      throw appError('BackupRefused', `files/${file.role}/${file.path} in the copy was changed or damaged since the backup (SHA-256 differs). Do not use this copy.`);
   }
 }
 
 function readExternalDigests(dir: string, publicKeyFile: string): { last?: AuditDigest; anchors: AuditAnchor[] } {
   const found = fs.existsSync(dir) ? new AuditDigestDirectory(dir).read() : [];
   if (found.length === 0) return { anchors: [] };
-  if (!fs.existsSync(publicKeyFile)) throw appError('BackupRefused', `Signed digests were found in ${dir} but no public key to check them; pass --public-key <pem> (the copy you keep outside Keyward).`);
+  if (!fs.existsSync(publicKeyFile))
+    throw appError('BackupRefused', `Signed digests were found in ${dir} but no public key to check them; pass --public-key <pem> (the copy you keep outside Keyward).`);
   const checked = verifyDigestChain(found, crypto.createPublicKey(fs.readFileSync(publicKeyFile)));
-  if (!checked.ok) throw appError('AuditChainBroken', `The signed digests in ${dir} do not verify (digest ${checked.number}: ${checked.message}); cannot tell what a restore would lose. Investigate before restoring.`);
+  if (!checked.ok)
+    throw appError(
+      'AuditChainBroken',
+      `The signed digests in ${dir} do not verify (digest ${checked.number}: ${checked.message}); cannot tell what a restore would lose. Investigate before restoring.`,
+    );
   return { last: checked.last as AuditDigest | undefined, anchors: checked.anchors };
 }
 

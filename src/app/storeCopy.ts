@@ -52,7 +52,11 @@ export async function copySqliteToPostgres(sourceFile: string, target: SqlDataba
 
     await target.migrate(KEYWARD_MIGRATIONS);
     const tables = await copyOrder(source);
-    const targetTables = new Set((await target.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).map((t) => t.name));
+    const targetTables = new Set(
+      (await target.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).map(
+        (t) => t.name,
+      ),
+    );
     for (const table of tables) {
       if (!targetTables.has(table)) throw appError('ConfigInvalid', `The target has no table ${table}: it was made by another version of Keyward.`);
       if (await target.get(`SELECT 1 AS found FROM ${quote(table)} LIMIT 1`)) {
@@ -102,20 +106,29 @@ async function verifiedChain(db: SqlDatabase, what: string): Promise<{ records: 
   const result = await verifyAuditStream(store.records(), { expectedHead: await store.storedHead() });
   if (!result.ok) {
     const bad = result.firstBad!;
-    throw appError('AuditChainBroken', `The audit chain of ${what} is broken at record ${bad.sequence} (${bad.problem}): ${bad.message}. Nothing was copied; run npm run audit -- verify and investigate first.`);
+    throw appError(
+      'AuditChainBroken',
+      `The audit chain of ${what} is broken at record ${bad.sequence} (${bad.problem}): ${bad.message}. Nothing was copied; run npm run audit -- verify and investigate first.`,
+    );
   }
   return { records: result.records, ...(result.head ? { head: result.head } : {}) };
 }
 
 /** The source's tables in the order they were created (a referenced table before its referrers). */
 async function copyOrder(source: SqlDatabase): Promise<string[]> {
-  const rows = await source.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY rowid");
+  const rows = await source.all<{ name: string }>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY rowid",
+  );
   return rows.map((row) => row.name);
 }
 
 async function copyTable(source: SqlDatabase, target: SqlDatabase, table: string): Promise<number> {
   const columns = (await source.all<{ name: string }>(`SELECT name FROM pragma_table_info('${table.replace(/'/g, "''")}')`)).map((c) => c.name);
-  const targetColumns = new Set((await target.all<{ name: string }>('SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?', [table])).map((c) => c.name));
+  const targetColumns = new Set(
+    (await target.all<{ name: string }>('SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?', [table])).map(
+      (c) => c.name,
+    ),
+  );
   const missing = columns.filter((c) => !targetColumns.has(c));
   if (missing.length > 0) throw appError('ConfigInvalid', `The target's table ${table} lacks ${missing.join(', ')}: it was made by another version of Keyward.`);
   const perInsert = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
@@ -123,7 +136,10 @@ async function copyTable(source: SqlDatabase, target: SqlDatabase, table: string
   let copied = 0;
   let after = Number.MIN_SAFE_INTEGER;
   for (;;) {
-    const page = await source.all<Record<string, SqlValue> & { __rowid: number }>(`SELECT rowid AS __rowid, ${list} FROM ${quote(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`, [after, READ_PAGE]);
+    const page = await source.all<Record<string, SqlValue> & { __rowid: number }>(`SELECT rowid AS __rowid, ${list} FROM ${quote(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`, [
+      after,
+      READ_PAGE,
+    ]);
     if (page.length === 0) break;
     after = page[page.length - 1]!.__rowid;
     for (let start = 0; start < page.length; start += perInsert) {
@@ -140,10 +156,15 @@ async function copyTable(source: SqlDatabase, target: SqlDatabase, table: string
 
 /** Serial columns continue after the copied rows (else the next insert would collide). */
 export async function resetSequences(target: SqlDatabase, tables: readonly string[]): Promise<void> {
-  const serials = await target.all<{ table_name: string; column_name: string }>("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'");
+  const serials = await target.all<{ table_name: string; column_name: string }>(
+    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'",
+  );
   for (const serial of serials) {
     if (!tables.includes(serial.table_name)) continue;
-    await target.run(`SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT MAX(${quote(serial.column_name)}) FROM ${quote(serial.table_name)}), 1), (SELECT COUNT(*) FROM ${quote(serial.table_name)}) > 0)`, [serial.table_name, serial.column_name]);
+    await target.run(
+      `SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT MAX(${quote(serial.column_name)}) FROM ${quote(serial.table_name)}), 1), (SELECT COUNT(*) FROM ${quote(serial.table_name)}) > 0)`,
+      [serial.table_name, serial.column_name],
+    );
   }
 }
 

@@ -42,7 +42,16 @@ export interface ApprovalPolicy {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GROUP_ID = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const ROOT_KEYS = new Set(['$schema', '$comment', 'version', 'tenantId', 'people', 'groups', 'defaults', 'operations', 'approvalCards', 'operators']);
-const RULE_KEYS = new Set(['$comment', 'require', 'allowSelfApproval', 'separationOfDuties', 'approvalWindowMinutes', 'executionWindowMinutes', 'reasonRequired', 'reminderBeforeMinutes']);
+const RULE_KEYS = new Set([
+  '$comment',
+  'require',
+  'allowSelfApproval',
+  'separationOfDuties',
+  'approvalWindowMinutes',
+  'executionWindowMinutes',
+  'reasonRequired',
+  'reminderBeforeMinutes',
+]);
 const DEFAULT_KEYS = new Set(['$comment', 'approvalWindowMinutes', 'executionWindowMinutes', 'reasonRequired', 'reminderBeforeMinutes', 'allowSelfApproval']);
 const LIMITS = {
   approvalWindowMinutes: { min: 5, max: 43_200, fallback: 1440 },
@@ -87,7 +96,8 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
 
   // groups
   const groups: Record<string, ApproverGroup> = {};
-  if (!isObject(raw.groups) || Object.keys(raw.groups).length === 0) problem('groups', 'must name at least one approver group: { "<id>": { "name": "…", "members": ["<object id>", …] } }');
+  if (!isObject(raw.groups) || Object.keys(raw.groups).length === 0)
+    problem('groups', 'must name at least one approver group: { "<id>": { "name": "…", "members": ["<object id>", …] } }');
   else
     for (const [id, value] of Object.entries(raw.groups)) {
       const path = `groups.${id}`;
@@ -115,7 +125,8 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
   // defaults
   const defaults = isObject(raw.defaults) ? raw.defaults : {};
   if (raw.defaults !== undefined && !isObject(raw.defaults)) problem('defaults', 'must be an object');
-  for (const key of Object.keys(defaults)) if (!DEFAULT_KEYS.has(key)) problem(`defaults.${key}`, `unknown setting (allowed: ${[...DEFAULT_KEYS].filter((k) => !k.startsWith('$')).join(', ')})`);
+  for (const key of Object.keys(defaults))
+    if (!DEFAULT_KEYS.has(key)) problem(`defaults.${key}`, `unknown setting (allowed: ${[...DEFAULT_KEYS].filter((k) => !k.startsWith('$')).join(', ')})`);
   const defaultNumber = (key: keyof typeof LIMITS): number => readMinutes(defaults[key], `defaults.${key}`, LIMITS[key], LIMITS[key].fallback, problem);
   const baseline = {
     approvalWindowMinutes: defaultNumber('approvalWindowMinutes'),
@@ -131,7 +142,8 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
   const operations = isObject(raw.operations) ? raw.operations : undefined;
   if (!operations) problem('operations', `must be an object with a rule for each of ${OPERATION_CLASSES.join(', ')}`);
   else {
-    for (const key of Object.keys(operations)) if (!(OPERATION_CLASSES as readonly string[]).includes(key)) problem(`operations.${key}`, `unknown operation class (allowed: ${OPERATION_CLASSES.join(', ')})`);
+    for (const key of Object.keys(operations))
+      if (!(OPERATION_CLASSES as readonly string[]).includes(key)) problem(`operations.${key}`, `unknown operation class (allowed: ${OPERATION_CLASSES.join(', ')})`);
     for (const operationClass of OPERATION_CLASSES) {
       const path = `operations.${operationClass}`;
       const value = operations[operationClass];
@@ -139,7 +151,8 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
         problem(path, 'is missing: every operation class needs a rule (nothing privileged runs without one)');
         continue;
       }
-      for (const key of Object.keys(value)) if (!RULE_KEYS.has(key)) problem(`${path}.${key}`, `unknown setting (allowed: ${[...RULE_KEYS].filter((k) => !k.startsWith('$')).join(', ')})`);
+      for (const key of Object.keys(value))
+        if (!RULE_KEYS.has(key)) problem(`${path}.${key}`, `unknown setting (allowed: ${[...RULE_KEYS].filter((k) => !k.startsWith('$')).join(', ')})`);
       const factors: FactorRule[] = [];
       if (!Array.isArray(value.require) || value.require.length === 0) problem(`${path}.require`, 'must list at least one { "group": "<id>", "approvals": <M> }');
       else
@@ -153,17 +166,21 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
           if (factors.some((f) => f.groupId === groupId)) problem(`${fpath}.group`, `group "${groupId}" is required twice; use one entry with a higher "approvals"`);
           const approvals = factor.approvals;
           if (typeof approvals !== 'number' || !Number.isInteger(approvals) || approvals < 1) problem(`${fpath}.approvals`, 'must be a whole number ≥ 1');
-          else if (group && group.members.length > 0 && approvals > group.members.length) problem(`${fpath}.approvals`, `needs ${approvals} approvals but group "${groupId}" has only ${group.members.length} member(s): it could never be met`);
+          else if (group && group.members.length > 0 && approvals > group.members.length)
+            problem(`${fpath}.approvals`, `needs ${approvals} approvals but group "${groupId}" has only ${group.members.length} member(s): it could never be met`);
           if (group && typeof approvals === 'number') factors.push({ groupId, groupName: group.name, members: group.members, approvals });
         });
       const allowSelfApproval = readBoolean(value.allowSelfApproval, `${path}.allowSelfApproval`, baseline.allowSelfApproval, problem);
-      if (operationClass === 'destructive' && allowSelfApproval) problem(`${path}.allowSelfApproval`, 'self-approval is never allowed for destructive operations (delete, purge, disable)');
+      if (operationClass === 'destructive' && allowSelfApproval)
+        problem(`${path}.allowSelfApproval`, 'self-approval is never allowed for destructive operations (delete, purge, disable)');
       let separationOfDuties: ClassRule['separationOfDuties'] = null;
       if (value.separationOfDuties !== undefined && value.separationOfDuties !== null) {
         const sod = value.separationOfDuties;
         if (!isObject(sod)) problem(`${path}.separationOfDuties`, 'must be { "approvalsPerKeySide": <0–5>, "custodianGroup": "<group id>" } or null');
         else {
-          for (const key of Object.keys(sod)) if (key !== 'approvalsPerKeySide' && key !== 'custodianGroup') problem(`${path}.separationOfDuties.${key}`, 'unknown setting (allowed: approvalsPerKeySide, custodianGroup)');
+          for (const key of Object.keys(sod))
+            if (key !== 'approvalsPerKeySide' && key !== 'custodianGroup')
+              problem(`${path}.separationOfDuties.${key}`, 'unknown setting (allowed: approvalsPerKeySide, custodianGroup)');
           const n = sod.approvalsPerKeySide ?? 0;
           // Custodians who vote for a key side must come from a group the policy names; otherwise the
           // requester, who names the custodians, would choose voters (issue 12 item 5).
@@ -173,9 +190,13 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
             if (!group) problem(`${path}.separationOfDuties.custodianGroup`, `"${String(sod.custodianGroup)}" is not a group defined under "groups"`);
             else custodianGroup = { id: group.id, name: group.name, members: group.members };
           } else if (typeof n === 'number' && n > 0) {
-            problem(`${path}.separationOfDuties.custodianGroup`, 'is required when custodians approve (approvalsPerKeySide > 0): name the group the key custodians must belong to, e.g. "keyCustodians"');
+            problem(
+              `${path}.separationOfDuties.custodianGroup`,
+              'is required when custodians approve (approvalsPerKeySide > 0): name the group the key custodians must belong to, e.g. "keyCustodians"',
+            );
           }
-          if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_PER_SIDE) problem(`${path}.separationOfDuties.approvalsPerKeySide`, `must be a whole number from 0 to ${MAX_PER_SIDE}`);
+          if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_PER_SIDE)
+            problem(`${path}.separationOfDuties.approvalsPerKeySide`, `must be a whole number from 0 to ${MAX_PER_SIDE}`);
           else separationOfDuties = { approvalsPerKeySide: n, ...(custodianGroup ? { custodianGroup } : {}) };
         }
       }
@@ -191,7 +212,10 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
         reminderBeforeMinutes: minutes('reminderBeforeMinutes'),
       };
       if (rule.reminderBeforeMinutes >= rule.approvalWindowMinutes) {
-        problem(`${path}.reminderBeforeMinutes`, `(${rule.reminderBeforeMinutes}) must be shorter than the approval window (${rule.approvalWindowMinutes} minutes), or 0 for no reminder`);
+        problem(
+          `${path}.reminderBeforeMinutes`,
+          `(${rule.reminderBeforeMinutes}) must be shorter than the approval window (${rule.approvalWindowMinutes} minutes), or 0 for no reminder`,
+        );
       }
       rules[operationClass] = rule;
     }
@@ -203,9 +227,10 @@ export function parseApprovalPolicy(raw: unknown): ApprovalPolicy {
     if (!isObject(raw.approvalCards)) problem('approvalCards', 'must be { "conversationId"?: "<id>", "fallback": "personalChats" | "none" }');
     else {
       const cards = raw.approvalCards;
-      for (const key of Object.keys(cards)) if (!['conversationId', 'fallback', '$comment'].includes(key)) problem(`approvalCards.${key}`, 'unknown setting (allowed: conversationId, fallback)');
+      for (const key of Object.keys(cards))
+        if (!['conversationId', 'fallback', '$comment'].includes(key)) problem(`approvalCards.${key}`, 'unknown setting (allowed: conversationId, fallback)');
       if (cards.conversationId !== undefined && (typeof cards.conversationId !== 'string' || cards.conversationId.trim() === '' || cards.conversationId.length > 400)) {
-        problem('approvalCards.conversationId', 'must be the Teams conversation id of the approvers\' group chat or channel');
+        problem('approvalCards.conversationId', "must be the Teams conversation id of the approvers' group chat or channel");
       }
       if (cards.fallback !== undefined && cards.fallback !== 'personalChats' && cards.fallback !== 'none') problem('approvalCards.fallback', 'must be "personalChats" or "none"');
       approvalCards = {

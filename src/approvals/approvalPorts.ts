@@ -22,7 +22,6 @@ export interface ApprovalRequestStore {
   list(filter?: { statuses?: readonly RequestStatus[]; journeyId?: string }): Promise<ApprovalRequest[]>;
 }
 
-
 /** A card Keyward posted for a request, so every copy is updated as the request moves. */
 export interface PostedCard {
   requestId: string;

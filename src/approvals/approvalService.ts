@@ -1,9 +1,35 @@
 import type crypto from 'node:crypto';
-import { appError, canonicalJson, isAppError, newUuid, publicKeyFingerprint, signStatement, silentLogger, textOf, toAppError, truncateText, type AppError, type Clock, type Logger, type Signature, type Signer, type Text } from '../core';
+import {
+  appError,
+  canonicalJson,
+  isAppError,
+  newUuid,
+  publicKeyFingerprint,
+  signStatement,
+  silentLogger,
+  textOf,
+  toAppError,
+  truncateText,
+  type AppError,
+  type Clock,
+  type Logger,
+  type Signature,
+  type Signer,
+  type Text,
+} from '../core';
 import { SYSTEM_ACTOR, type AuditActor, type AuditEventInput, type AuditLog } from '../audit';
 import { custodianRule, type ApprovalPolicy } from './approvalPolicy';
 import type { ApprovalRequestStore, Atomic } from './approvalPorts';
-import { checkApprovalSignatures, checkSubmission, checkVotes, decisionStatement, submissionStatement, voteStatement, type SignatureCheck, type TrustedKey } from './approvalSignatures';
+import {
+  checkApprovalSignatures,
+  checkSubmission,
+  checkVotes,
+  decisionStatement,
+  submissionStatement,
+  voteStatement,
+  type SignatureCheck,
+  type TrustedKey,
+} from './approvalSignatures';
 import { correlationIdOf, type ActorIdentity, type ApprovalRequest, type Person, type RequestStatus, type Vote, type VoteDecision } from './approvalTypes';
 import { eligibleRequirements, evaluateRule, unsatisfiableReasons, type RuleProgress } from './ruleEvaluation';
 import { validateSubmitRequest, type SubmitRequest } from './submitRequest';
@@ -138,7 +164,15 @@ export class ApprovalService {
     const keySides = valid.keySides;
     if (rule.separationOfDuties) {
       if (keySides && (keySides.A.includes(requester.objectId) || keySides.B.includes(requester.objectId))) {
-        await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'SeparationOfDuties', details: { operationClass: valid.operationClass } });
+        await this.auditOutside({
+          actor: auditActor(requester),
+          action: 'approval.submit.refused',
+          target: targetOf(valid.targets),
+          planHash: valid.planHash,
+          outcome: 'denied',
+          reason: 'SeparationOfDuties',
+          details: { operationClass: valid.operationClass },
+        });
         throw appError('SeparationOfDuties', 'Separation of duties: you are a custodian of one of the keys, so you cannot request this change. Ask someone who holds neither key.');
       }
       // The one custodian rule (custodianRule): the setup journey applied it already when the key's
@@ -148,13 +182,30 @@ export class ApprovalService {
       const notCustodians = named.filter((id) => !custodians.allows(id));
       if (notCustodians.length > 0) {
         const groupIds = custodians.groups.map((group) => group.id);
-        await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(valid.targets), planHash: valid.planHash, outcome: 'denied', reason: 'CustodianNotInPolicy', details: { operationClass: valid.operationClass, custodianGroup: groupIds.join(','), notCustodians } });
+        await this.auditOutside({
+          actor: auditActor(requester),
+          action: 'approval.submit.refused',
+          target: targetOf(valid.targets),
+          planHash: valid.planHash,
+          outcome: 'denied',
+          reason: 'CustodianNotInPolicy',
+          details: { operationClass: valid.operationClass, custodianGroup: groupIds.join(','), notCustodians },
+        });
         const names = notCustodians.map((id) => this.deps.policy.people[id] ?? id).join(', ');
-        const from = custodians.every ? `members of the policy group${custodians.groups.length === 1 ? '' : 's'} ${custodians.groups.map((group) => `"${group.name}"`).join(' and ')}` : 'members of a group the policy names';
-        throw appError('SeparationOfDuties', `Key custodians must be ${from}; ${names} ${notCustodians.length === 1 ? 'is' : 'are'} not. Name custodians from ${custodians.every && custodians.groups.length === 1 ? 'that group' : 'those groups'}, or ask an administrator to change the policy.`, { notCustodians, custodianGroup: groupIds.join(',') });
+        const from = custodians.every
+          ? `members of the policy group${custodians.groups.length === 1 ? '' : 's'} ${custodians.groups.map((group) => `"${group.name}"`).join(' and ')}`
+          : 'members of a group the policy names';
+        throw appError(
+          'SeparationOfDuties',
+          `Key custodians must be ${from}; ${names} ${notCustodians.length === 1 ? 'is' : 'are'} not. Name custodians from ${custodians.every && custodians.groups.length === 1 ? 'that group' : 'those groups'}, or ask an administrator to change the policy.`,
+          { notCustodians, custodianGroup: groupIds.join(',') },
+        );
       }
       if (rule.separationOfDuties.approvalsPerKeySide > 0 && (!keySides || keySides.A.length === 0 || keySides.B.length === 0)) {
-        throw appError('ValidationFailed', `The policy needs approvals from the custodians of key A and key B for ${valid.operationClass} requests; the submission must name both (keySides).`);
+        throw appError(
+          'ValidationFailed',
+          `The policy needs approvals from the custodians of key A and key B for ${valid.operationClass} requests; the submission must name both (keySides).`,
+        );
       }
     }
     const now = this.deps.clock.now();
@@ -183,7 +234,15 @@ export class ApprovalService {
     const impossible = unsatisfiableReasons(draft);
     if (impossible.length > 0) {
       const messages = impossible.map((reason) => reason.message);
-      await this.auditOutside({ actor: auditActor(requester), action: 'approval.submit.refused', target: targetOf(draft.targets), planHash: draft.planHash, outcome: 'denied', reason: 'unsatisfiable', details: { problems: messages } });
+      await this.auditOutside({
+        actor: auditActor(requester),
+        action: 'approval.submit.refused',
+        target: targetOf(draft.targets),
+        planHash: draft.planHash,
+        outcome: 'denied',
+        reason: 'unsatisfiable',
+        details: { problems: messages },
+      });
       throw appError(
         impossible.some((reason) => reason.requirement.startsWith('keySide')) ? 'SeparationOfDuties' : 'SelfApprovalForbidden',
         `Nobody could approve this request: ${messages.join('; ')}. Ask another operator to submit it, or fix the policy.`,
@@ -199,7 +258,9 @@ export class ApprovalService {
     const result = await this.deps.atomic(async () => {
       changes.length = 0;
       const open = valid.journeyId ? await this.deps.store.list({ journeyId: valid.journeyId, statuses: ['pending', 'approved'] }) : [];
-      const same = open.find((request) => request.planHash === draft.planHash && request.operationClass === draft.operationClass && request.requester.objectId === requester.objectId);
+      const same = open.find(
+        (request) => request.planHash === draft.planHash && request.operationClass === draft.operationClass && request.requester.objectId === requester.objectId,
+      );
       if (same) return same;
       for (const old of open) {
         const superseded = transition(old, { type: 'supersede', by: requester, newRequestId: draft.id }, now);
@@ -260,9 +321,15 @@ export class ApprovalService {
   /** Records one vote, or refuses it with a stable code. Every outcome is audited. */
   async vote(input: VoteInput): Promise<ActionResult> {
     const identity = this.identify(input.voter);
-    if (!identity.ok) return await this.refuseUnidentified(identity.error, input.voter, input.requestId, 'approval.vote.refused', { decision: input.decision, via: input.via ?? null });
+    if (!identity.ok)
+      return await this.refuseUnidentified(identity.error, input.voter, input.requestId, 'approval.vote.refused', { decision: input.decision, via: input.via ?? null });
     const voter = identity.person;
-    return this.castSigned(input.requestId, voter, { type: 'vote', voter, decision: input.decision, reason: input.reason, planHash: input.planHash }, { decision: input.decision, claimedPlanHash: input.planHash, via: input.via ?? null });
+    return this.castSigned(
+      input.requestId,
+      voter,
+      { type: 'vote', voter, decision: input.decision, reason: input.reason, planHash: input.planHash },
+      { decision: input.decision, claimedPlanHash: input.planHash, via: input.via ?? null },
+    );
   }
 
   /**
@@ -279,9 +346,11 @@ export class ApprovalService {
     const actions = history.map((record) => record.action);
     // A claim refused because another process got there first is not a closing; a refused approval is.
     const closing = history.find((record) => CLOSING_ACTIONS.has(record.action) || (record.action === 'execution.refused' && record.reason === 'ApprovalNotVerified'))?.action;
-    if (closing) return { ok: false, problem: 'ruleNotMet', message: `The audit log records ${closing} for this request: it was closed, and a stored status that says otherwise was changed` };
+    if (closing)
+      return { ok: false, problem: 'ruleNotMet', message: `The audit log records ${closing} for this request: it was closed, and a stored status that says otherwise was changed` };
     const starts = actions.filter((action) => action === 'execution.started').length;
-    if (starts > (request.status === 'approved' ? 0 : 1)) return { ok: false, problem: 'ruleNotMet', message: 'The audit log shows this request started already: an approval runs once' };
+    if (starts > (request.status === 'approved' ? 0 : 1))
+      return { ok: false, problem: 'ruleNotMet', message: 'The audit log shows this request started already: an approval runs once' };
     return signed;
   }
 
@@ -290,7 +359,14 @@ export class ApprovalService {
    * executor found it before running): audited, and every card says why. Nothing runs.
    */
   async refuseExecution(requestId: string, check: Extract<SignatureCheck, { ok: false }>, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest | undefined> {
-    const result = await this.apply(requestId, { type: 'refuseExecution', detail: refusalDetail(check) }, executor, 'execution.refused.skipped', {}, { auditRefusal: false, refusedBecause: check });
+    const result = await this.apply(
+      requestId,
+      { type: 'refuseExecution', detail: refusalDetail(check) },
+      executor,
+      'execution.refused.skipped',
+      {},
+      { auditRefusal: false, refusedBecause: check },
+    );
     return result.ok ? result.request : result.request;
   }
 
@@ -337,7 +413,13 @@ export class ApprovalService {
    * run stopped and waits for a Retry. Not a state change; not audited (the executor audits its steps).
    */
   async reportExecutionProgress(requestId: string, progress: Text, options: { halted?: boolean } = {}, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest> {
-    const result = await this.apply(requestId, { type: 'reportProgress', progress: clip(progress, 300), ...(options.halted ? { halted: true } : {}) }, executor, 'execution.progress.refused', {});
+    const result = await this.apply(
+      requestId,
+      { type: 'reportProgress', progress: clip(progress, 300), ...(options.halted ? { halted: true } : {}) },
+      executor,
+      'execution.progress.refused',
+      {},
+    );
     if (!result.ok) throw result.error;
     return result.request;
   }
@@ -438,7 +520,14 @@ export class ApprovalService {
    * one transaction whose version compare-and-set decides a race between instances — the loser's
    * audit records roll back with it, and it is retried on fresh state.
    */
-  private async apply(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, options: ApplyOptions = {}): Promise<ActionResult> {
+  private async apply(
+    requestId: string,
+    event: ApprovalEvent,
+    actor: AuditActor,
+    refusalAction: string,
+    details: Record<string, unknown>,
+    options: ApplyOptions = {},
+  ): Promise<ActionResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const { result, changes } = await this.deps.atomic(async () => {
@@ -484,7 +573,11 @@ export class ApprovalService {
         return await this.apply(requestId, event, actor, 'approval.vote.refused', details, { now, signed });
       } catch (error) {
         if (error instanceof SignAgain && attempt < MAX_CAS_RETRIES) continue;
-        throw toAppError(error instanceof SignAgain ? appError('ConcurrentUpdate', 'The request kept changing while your vote was being signed; the card shows where it stands. Try again.') : error);
+        throw toAppError(
+          error instanceof SignAgain
+            ? appError('ConcurrentUpdate', 'The request kept changing while your vote was being signed; the card shows where it stands. Try again.')
+            : error,
+        );
       }
     }
   }
@@ -517,24 +610,70 @@ export class ApprovalService {
     } catch (error) {
       const cause = toAppError(error);
       this.logger.error({ code: cause.code, err: cause.message, key: this.deps.signer.description }, 'could not sign an approval statement');
-      throw appError('SigningFailed', `Keyward could not sign this with its key (${cause.code}); nothing was recorded. Try again in a moment; if it persists, an administrator checks the signing key and Keyward's permission to use it.`, { cause: cause.code }, error);
+      throw appError(
+        'SigningFailed',
+        `Keyward could not sign this with its key (${cause.code}); nothing was recorded. Try again in a moment; if it persists, an administrator checks the signing key and Keyward's permission to use it.`,
+        { cause: cause.code },
+        error,
+      );
     }
   }
 
   /** A request whose stored signatures do not check out: Keyward refuses to add its own on top (audited). */
-  private async refuseTampered(request: ApprovalRequest, actor: AuditActor, check: Extract<SignatureCheck, { ok: false }>, details: Record<string, unknown>): Promise<ActionResult> {
-    await this.auditOutside({ actor, action: 'approval.vote.refused', target: targetOf(request.targets), requestId: request.id, planHash: request.planHash, outcome: 'denied', reason: 'ApprovalNotVerified', details: { ...details, problem: check.problem, message: check.message, status: request.status } });
-    this.logger.error({ requestId: request.id, problem: check.problem }, 'refused a vote on a request whose stored signatures do not verify: the store was changed outside Keyward');
-    return { ok: false, error: appError('ApprovalNotVerified', `${check.message}. Keyward does not vote on it; ask for the plan to be submitted again, and tell whoever administers Keyward's database.`, { problem: check.problem }), request };
+  private async refuseTampered(
+    request: ApprovalRequest,
+    actor: AuditActor,
+    check: Extract<SignatureCheck, { ok: false }>,
+    details: Record<string, unknown>,
+  ): Promise<ActionResult> {
+    await this.auditOutside({
+      actor,
+      action: 'approval.vote.refused',
+      target: targetOf(request.targets),
+      requestId: request.id,
+      planHash: request.planHash,
+      outcome: 'denied',
+      reason: 'ApprovalNotVerified',
+      details: { ...details, problem: check.problem, message: check.message, status: request.status },
+    });
+    this.logger.error(
+      { requestId: request.id, problem: check.problem },
+      'refused a vote on a request whose stored signatures do not verify: the store was changed outside Keyward',
+    );
+    return {
+      ok: false,
+      error: appError(
+        'ApprovalNotVerified',
+        `${check.message}. Keyward does not vote on it; ask for the plan to be submitted again, and tell whoever administers Keyward's database.`,
+        { problem: check.problem },
+      ),
+      request,
+    };
   }
 
-  private async applyOnce(requestId: string, event: ApprovalEvent, actor: AuditActor, refusalAction: string, details: Record<string, unknown>, options: ApplyOptions): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
+  private async applyOnce(
+    requestId: string,
+    event: ApprovalEvent,
+    actor: AuditActor,
+    refusalAction: string,
+    details: Record<string, unknown>,
+    options: ApplyOptions,
+  ): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
     const auditRefusal = options.auditRefusal ?? true;
     await this.deps.serialize?.();
     const current = await this.deps.store.get(requestId);
     if (!current) {
       const error = appError('NotFound', `There is no approval request ${requestId}.`);
-      if (auditRefusal) await this.deps.audit.append({ actor, action: refusalAction, target: `approval/${requestId}`, requestId, outcome: 'denied', reason: 'NotFound', details: { ...details, message: error.message } });
+      if (auditRefusal)
+        await this.deps.audit.append({
+          actor,
+          action: refusalAction,
+          target: `approval/${requestId}`,
+          requestId,
+          outcome: 'denied',
+          reason: 'NotFound',
+          details: { ...details, message: error.message },
+        });
       return { result: { ok: false, error }, changes: [] };
     }
     const now = options.now ?? this.deps.clock.now();
@@ -548,7 +687,16 @@ export class ApprovalService {
     const changes: ApprovalChange[] = [];
     if (result.ok) {
       if (options.refusedBecause) {
-        await this.deps.audit.append({ actor, action: 'execution.refused', target: targetOf(current.targets), requestId: current.id, planHash: current.planHash, outcome: 'denied', reason: 'ApprovalNotVerified', details: { problem: options.refusedBecause.problem, message: options.refusedBecause.message, statusBefore: current.status } });
+        await this.deps.audit.append({
+          actor,
+          action: 'execution.refused',
+          target: targetOf(current.targets),
+          requestId: current.id,
+          planHash: current.planHash,
+          outcome: 'denied',
+          reason: 'ApprovalNotVerified',
+          details: { problem: options.refusedBecause.problem, message: options.refusedBecause.message, statusBefore: current.status },
+        });
       }
       for (const record of this.auditFor(current, result.request, result.change, actor, event)) await this.deps.audit.append(record);
       await this.casOrThrow(result.request, current.version);
@@ -577,10 +725,27 @@ export class ApprovalService {
   }
 
   /** beginExecution on an approval that does not verify: refused, audited, and the request closed as failed (the card says why). */
-  private async refuseUnverified(current: ApprovalRequest, actor: AuditActor, check: Extract<SignatureCheck, { ok: false }>, now: Date): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
+  private async refuseUnverified(
+    current: ApprovalRequest,
+    actor: AuditActor,
+    check: Extract<SignatureCheck, { ok: false }>,
+    now: Date,
+  ): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
     const error = appError('ApprovalNotVerified', `${check.message}. Nothing was run.`, { problem: check.problem });
-    await this.deps.audit.append({ actor, action: 'execution.refused', target: targetOf(current.targets), requestId: current.id, planHash: current.planHash, outcome: 'denied', reason: 'ApprovalNotVerified', details: { problem: check.problem, message: check.message, status: current.status } });
-    this.logger.error({ requestId: current.id, problem: check.problem }, 'refused to run a request whose approval is not backed by Keyward\'s signatures: the store was changed outside Keyward');
+    await this.deps.audit.append({
+      actor,
+      action: 'execution.refused',
+      target: targetOf(current.targets),
+      requestId: current.id,
+      planHash: current.planHash,
+      outcome: 'denied',
+      reason: 'ApprovalNotVerified',
+      details: { problem: check.problem, message: check.message, status: current.status },
+    });
+    this.logger.error(
+      { requestId: current.id, problem: check.problem },
+      "refused to run a request whose approval is not backed by Keyward's signatures: the store was changed outside Keyward",
+    );
     const failed = transition(current, { type: 'refuseExecution', detail: refusalDetail(check) }, now);
     if (!failed.ok) return { result: { ok: false, error }, changes: [] };
     for (const record of this.auditFor(current, failed.request, 'failed', actor, { type: 'refuseExecution', detail: refusalDetail(check) })) await this.deps.audit.append(record);
@@ -607,19 +772,38 @@ export class ApprovalService {
         },
       });
     }
-    const decision = after.decisionSignature && (change === 'approved' || change === 'rejected') ? { signed: { statement: decisionStatement(after), signature: after.decisionSignature } } : {};
+    const decision =
+      after.decisionSignature && (change === 'approved' || change === 'rejected') ? { signed: { statement: decisionStatement(after), signature: after.decisionSignature } } : {};
     switch (change) {
       case 'approved':
-        records.push({ ...base, action: 'approval.approved', outcome: 'success', details: { approvers: after.votes.filter((v) => v.decision === 'approve').map((v) => v.voter.objectId), executeBy: after.executeBy, ...decision } });
+        records.push({
+          ...base,
+          action: 'approval.approved',
+          outcome: 'success',
+          details: { approvers: after.votes.filter((v) => v.decision === 'approve').map((v) => v.voter.objectId), executeBy: after.executeBy, ...decision },
+        });
         break;
       case 'rejected':
-        records.push({ ...base, action: 'approval.rejected', outcome: 'success', reason: after.votes[after.votes.length - 1]?.reason, ...(decision.signed ? { details: decision } : {}) });
+        records.push({
+          ...base,
+          action: 'approval.rejected',
+          outcome: 'success',
+          reason: after.votes[after.votes.length - 1]?.reason,
+          ...(decision.signed ? { details: decision } : {}),
+        });
         break;
       case 'cancelled':
         records.push({ ...base, action: 'approval.cancelled', outcome: 'success', reason: after.closedReason, details: { statusBefore: before.status } });
         break;
       case 'expired':
-        records.push({ ...base, actor: SYSTEM_ACTOR, action: 'approval.expired', outcome: 'info', reason: after.closedReason, details: { statusBefore: before.status, expiresAt: before.expiresAt, executeBy: before.executeBy ?? null } });
+        records.push({
+          ...base,
+          actor: SYSTEM_ACTOR,
+          action: 'approval.expired',
+          outcome: 'info',
+          reason: after.closedReason,
+          details: { statusBefore: before.status, expiresAt: before.expiresAt, executeBy: before.executeBy ?? null },
+        });
         break;
       case 'reminded':
         records.push({ ...base, action: 'approval.reminded', outcome: 'info', details: { expiresAt: after.expiresAt } });
@@ -629,7 +813,12 @@ export class ApprovalService {
         break;
       case 'succeeded':
       case 'failed':
-        records.push({ ...base, action: `execution.${change}`, outcome: change === 'succeeded' ? 'success' : 'failure', reason: after.execution?.detail === undefined ? undefined : textOf(after.execution.detail) });
+        records.push({
+          ...base,
+          action: `execution.${change}`,
+          outcome: change === 'succeeded' ? 'success' : 'failure',
+          reason: after.execution?.detail === undefined ? undefined : textOf(after.execution.detail),
+        });
         break;
       default:
         break;
@@ -677,7 +866,11 @@ export class ApprovalService {
   private async refuseUnidentified(error: AppError, claimed: ActorIdentity, requestId: string, action: string, details: Record<string, unknown>): Promise<ActionResult> {
     await this.auditOutside({
       // What the activity claimed, kept for the investigation; it was not trusted for anything.
-      actor: { objectId: claimed.aadObjectId?.slice(0, 64) || 'unidentified', name: claimed.name === undefined ? undefined : truncateText(claimed.name, 200), tenantId: claimed.tenantId?.slice(0, 64) },
+      actor: {
+        objectId: claimed.aadObjectId?.slice(0, 64) || 'unidentified',
+        name: claimed.name === undefined ? undefined : truncateText(claimed.name, 200),
+        tenantId: claimed.tenantId?.slice(0, 64),
+      },
       action,
       target: `approval/${requestId}`,
       requestId,
@@ -702,7 +895,9 @@ export class ApprovalService {
       [...this.changeListeners].map((listener) =>
         Promise.resolve()
           .then(() => listener(change))
-          .catch((error: unknown) => this.logger.error({ requestId: change.request.id, change: change.change, err: error instanceof Error ? error.message : String(error) }, 'approval listener failed')),
+          .catch((error: unknown) =>
+            this.logger.error({ requestId: change.request.id, change: change.change, err: error instanceof Error ? error.message : String(error) }, 'approval listener failed'),
+          ),
       ),
     );
   }
@@ -717,7 +912,9 @@ export class ApprovalService {
     for (const listener of this.changeListeners) {
       const run = Promise.resolve()
         .then(() => listener(change))
-        .catch((error: unknown) => this.logger.error({ requestId: change.request.id, change: change.change, err: error instanceof Error ? error.message : String(error) }, 'approval listener failed'))
+        .catch((error: unknown) =>
+          this.logger.error({ requestId: change.request.id, change: change.change, err: error instanceof Error ? error.message : String(error) }, 'approval listener failed'),
+        )
         .finally(() => this.pending.delete(run));
       this.pending.add(run);
     }

@@ -111,7 +111,8 @@ export function voteStatement(request: ApprovalRequest, vote: Vote): VoteStateme
  * votes must carry their signatures already: the decision names them.
  */
 export function decisionStatement(request: ApprovalRequest): DecisionStatement | undefined {
-  if (request.status !== 'approved' && request.status !== 'rejected' && request.status !== 'executing' && request.status !== 'succeeded' && request.status !== 'failed') return undefined;
+  if (request.status !== 'approved' && request.status !== 'rejected' && request.status !== 'executing' && request.status !== 'succeeded' && request.status !== 'failed')
+    return undefined;
   const decided = request.status === 'rejected' ? 'rejected' : 'approved';
   const counted = request.votes.filter((vote) => vote.decision === (decided === 'approved' ? 'approve' : 'reject'));
   return {
@@ -147,8 +148,10 @@ export type TrustedKey = (fingerprint: string) => crypto.KeyObject | undefined;
 function checkSignature(statement: unknown, signature: Signature | undefined, trusted: TrustedKey, what: string): SignatureCheck {
   if (!signature) return { ok: false, problem: 'unsigned', message: `${what} carries no signature by Keyward` };
   const key = trusted(signature.keyFingerprint);
-  if (!key) return { ok: false, problem: 'signatureKeyUnknown', message: `${what} was signed with key ${signature.keyFingerprint.slice(0, 16)}…, which this Keyward does not hold` };
-  if (!verifySignature(statementBytes(statement), signature, key)) return { ok: false, problem: 'signatureInvalid', message: `${what} does not match its signature: the stored request was changed after Keyward signed it` };
+  if (!key)
+    return { ok: false, problem: 'signatureKeyUnknown', message: `${what} was signed with key ${signature.keyFingerprint.slice(0, 16)}…, which this Keyward does not hold` };
+  if (!verifySignature(statementBytes(statement), signature, key))
+    return { ok: false, problem: 'signatureInvalid', message: `${what} does not match its signature: the stored request was changed after Keyward signed it` };
   return { ok: true };
 }
 
@@ -182,11 +185,15 @@ export function checkApprovalSignatures(request: ApprovalRequest, trusted: Trust
   if (!submission.ok) return submission;
   const votes = checkVotes(request, trusted);
   if (!votes.ok) return votes;
-  if (request.votes.some((vote) => vote.decision === 'reject')) return { ok: false, problem: 'ruleNotMet', message: 'A signed rejection is among the votes: the request was rejected' };
+  if (request.votes.some((vote) => vote.decision === 'reject'))
+    return { ok: false, problem: 'ruleNotMet', message: 'A signed rejection is among the votes: the request was rejected' };
   if (!evaluateRule(request).satisfied) return { ok: false, problem: 'ruleNotMet', message: 'The signed votes do not meet the approval rule of this request' };
   const expected = decisionStatement(request);
   if (!expected || expected.decision !== 'approved') return { ok: false, problem: 'decisionMismatch', message: `The request is ${request.status}, not approved` };
   const decision = checkSignature(expected, request.decisionSignature, trusted, 'The approval decision');
-  if (!decision.ok) return decision.problem === 'signatureInvalid' ? { ok: false, problem: 'decisionMismatch', message: 'The signed approval decision names other votes, another time or another execution window than the request carries' } : decision;
+  if (!decision.ok)
+    return decision.problem === 'signatureInvalid'
+      ? { ok: false, problem: 'decisionMismatch', message: 'The signed approval decision names other votes, another time or another execution window than the request carries' }
+      : decision;
   return { ok: true };
 }

@@ -25,9 +25,13 @@ export function localPolicyPath(): string {
 export function resolvePolicyPath(mode: 'local' | 'production', policyFile: string | undefined): string {
   if (policyFile) return path.resolve(policyFile);
   if (mode === 'local') return localPolicyPath();
-  throw appError('PolicyInvalid', 'KEYWARD_POLICY_FILE is not set. In production Keyward needs an approval policy file and will not start without one (see config/policy.local.json for the format).', {
-    problems: ['KEYWARD_POLICY_FILE: is required in production (path to the approval policy JSON)'],
-  });
+  throw appError(
+    'PolicyInvalid',
+    'KEYWARD_POLICY_FILE is not set. In production Keyward needs an approval policy file and will not start without one (see config/policy.local.json for the format).',
+    {
+      problems: ['KEYWARD_POLICY_FILE: is required in production (path to the approval policy JSON)'],
+    },
+  );
 }
 
 export function readPolicyFile(file: string): ApprovalPolicy {
@@ -41,7 +45,9 @@ export function readPolicyFile(file: string): ApprovalPolicy {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw appError('PolicyInvalid', `The approval policy file ${file} is not valid JSON: ${(error as Error).message}`, { problems: [`${file}: not valid JSON (${(error as Error).message})`] });
+    throw appError('PolicyInvalid', `The approval policy file ${file} is not valid JSON: ${(error as Error).message}`, {
+      problems: [`${file}: not valid JSON (${(error as Error).message})`],
+    });
   }
   try {
     return parseApprovalPolicy(json);

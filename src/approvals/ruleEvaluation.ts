@@ -123,14 +123,18 @@ export function unsatisfiableReasons(request: Omit<RequestFacts, 'votes'>): Arra
   const reasons: Array<{ requirement: string; message: string }> = [];
   for (const requirement of progress.requirements) {
     if (requirement.stillEligible.length < requirement.needed) {
-      reasons.push({ requirement: requirement.id, message: `${requirement.label} needs ${requirement.needed} approval(s) but only ${requirement.stillEligible.length} person(s) other than the requester can give one` });
+      reasons.push({
+        requirement: requirement.id,
+        message: `${requirement.label} needs ${requirement.needed} approval(s) but only ${requirement.stillEligible.length} person(s) other than the requester can give one`,
+      });
     }
   }
   const sides = sidesInForce(request.rule, request.keySides);
   if (sides.length === 2) {
     const pool = new Set([...(sides[0]?.members ?? []), ...(sides[1]?.members ?? [])].filter((id) => id !== request.requester.objectId));
     const needed = (sides[0]?.needed ?? 0) + (sides[1]?.needed ?? 0);
-    if (pool.size < needed) reasons.push({ requirement: 'keySides', message: `separation of duties needs ${needed} different custodians across keys A and B, but only ${pool.size} are named` });
+    if (pool.size < needed)
+      reasons.push({ requirement: 'keySides', message: `separation of duties needs ${needed} different custodians across keys A and B, but only ${pool.size} are named` });
   }
   return reasons;
 }

@@ -36,7 +36,14 @@ export interface SubmitRequest {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const line = z.string().trim().min(1).max(500);
-const objectIds = z.array(z.string().regex(GUID, 'must be an Entra object id (GUID)').transform((id) => id.toLowerCase())).max(20);
+const objectIds = z
+  .array(
+    z
+      .string()
+      .regex(GUID, 'must be an Entra object id (GUID)')
+      .transform((id) => id.toLowerCase()),
+  )
+  .max(20);
 
 export const submitRequestSchema = z.object({
   planHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest (64 lower-case hex characters)'),

@@ -36,8 +36,10 @@ export const MAX_REASON_LENGTH = 500;
 /** Trims, removes control characters and caps a free-text reason (cut between characters, never through one). */
 export function cleanReason(reason: string | undefined): string | undefined {
   if (reason === undefined) return undefined;
-  // eslint-disable-next-line no-control-regex
-  const cleaned = reason.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = reason
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (cleaned === '') return undefined;
   return truncateText(cleaned, MAX_REASON_LENGTH).trimEnd();
 }
@@ -71,8 +73,13 @@ export function transition(request: ApprovalRequest, event: ApprovalEvent, now: 
     const expired = expire(request, now, expiredBy);
     const error =
       event.type === 'beginExecution'
-        ? appError('ExecutionWindowClosed', `The execution window of this request closed at ${request.executeBy}; it was not run. Submit the plan again.`, { executeBy: request.executeBy })
-        : appError('RequestExpired', `This request expired at ${expiredBy === 'approval' ? request.expiresAt : request.executeBy} (${expiredBy === 'approval' ? 'approval' : 'execution'} window).`);
+        ? appError('ExecutionWindowClosed', `The execution window of this request closed at ${request.executeBy}; it was not run. Submit the plan again.`, {
+            executeBy: request.executeBy,
+          })
+        : appError(
+            'RequestExpired',
+            `This request expired at ${expiredBy === 'approval' ? request.expiresAt : request.executeBy} (${expiredBy === 'approval' ? 'approval' : 'execution'} window).`,
+          );
     return { ok: false, error, request: expired, change: 'expired' };
   }
 
@@ -82,11 +89,17 @@ export function transition(request: ApprovalRequest, event: ApprovalEvent, now: 
     case 'cancel':
       return cancel(request, event, now);
     case 'supersede':
-      if (request.status !== 'pending' && request.status !== 'approved') return refuse('RequestNotPending', `Request is ${request.status}; only a pending or approved request can be superseded.`);
+      if (request.status !== 'pending' && request.status !== 'approved')
+        return refuse('RequestNotPending', `Request is ${request.status}; only a pending or approved request can be superseded.`);
       return {
         ok: true,
         change: 'superseded',
-        request: next(request, 'cancelled', { closedBy: event.by, closedReason: `superseded by a changed plan (request ${event.newRequestId})`, supersededBy: event.newRequestId, decidedAt: iso(now) }),
+        request: next(request, 'cancelled', {
+          closedBy: event.by,
+          closedReason: `superseded by a changed plan (request ${event.newRequestId})`,
+          supersededBy: event.newRequestId,
+          decidedAt: iso(now),
+        }),
       };
     case 'expire':
       if (!expiredBy) return refuse('ValidationFailed', `Request is ${request.status} and not past its window; nothing to expire.`);
@@ -97,17 +110,30 @@ export function transition(request: ApprovalRequest, event: ApprovalEvent, now: 
       return { ok: true, change: 'reminded', request: next(request, 'pending', { remindedAt: iso(now) }) };
     case 'beginExecution':
       if (request.status !== 'approved') {
-        return refuse(request.status === 'pending' ? 'RequestNotPending' : 'RequestAlreadyDecided', request.status === 'pending' ? 'The request is not approved yet; nothing may run.' : `The request is ${request.status}; it can start executing only once, from approved.`, { status: request.status });
+        return refuse(
+          request.status === 'pending' ? 'RequestNotPending' : 'RequestAlreadyDecided',
+          request.status === 'pending' ? 'The request is not approved yet; nothing may run.' : `The request is ${request.status}; it can start executing only once, from approved.`,
+          { status: request.status },
+        );
       }
       return { ok: true, change: 'executing', request: next(request, 'executing', { execution: { startedAt: iso(now) } }) };
     case 'refuseExecution': {
-      if (request.status !== 'approved' && request.status !== 'executing') return refuse('RequestNotPending', `The request is ${request.status}; there is no execution to refuse.`, { status: request.status });
+      if (request.status !== 'approved' && request.status !== 'executing')
+        return refuse('RequestNotPending', `The request is ${request.status}; there is no execution to refuse.`, { status: request.status });
       const startedAt = request.execution?.startedAt ?? iso(now);
-      return { ok: true, change: 'failed', request: next(request, 'failed', { execution: { ...request.execution, startedAt, finishedAt: iso(now), outcome: 'failed', detail: event.detail, halted: false } }) };
+      return {
+        ok: true,
+        change: 'failed',
+        request: next(request, 'failed', { execution: { ...request.execution, startedAt, finishedAt: iso(now), outcome: 'failed', detail: event.detail, halted: false } }),
+      };
     }
     case 'reportProgress':
       if (request.status !== 'executing') return refuse('RequestNotPending', `The request is ${request.status}, not executing.`);
-      return { ok: true, change: 'progress', request: next(request, 'executing', { execution: { ...request.execution!, progress: event.progress, halted: event.halted === true } }) };
+      return {
+        ok: true,
+        change: 'progress',
+        request: next(request, 'executing', { execution: { ...request.execution!, progress: event.progress, halted: event.halted === true } }),
+      };
     case 'finishExecution':
       if (request.status !== 'executing') return refuse('RequestNotPending', `The request is ${request.status}, not executing; it cannot finish.`, { status: request.status });
       return {
@@ -134,7 +160,9 @@ function expire(request: ApprovalRequest, now: Date, window: 'approval' | 'execu
 
 function cancel(request: ApprovalRequest, event: Extract<ApprovalEvent, { type: 'cancel' }>, now: Date): TransitionResult {
   if (request.status !== 'pending' && request.status !== 'approved') {
-    return refuse(request.status === 'expired' ? 'RequestExpired' : 'RequestNotPending', `The request is ${request.status}; it can no longer be cancelled.`, { status: request.status });
+    return refuse(request.status === 'expired' ? 'RequestExpired' : 'RequestNotPending', `The request is ${request.status}; it can no longer be cancelled.`, {
+      status: request.status,
+    });
   }
   if (event.by.objectId !== request.requester.objectId || event.by.tenantId !== request.requester.tenantId) {
     return refuse('NotYourJourney', `Only the requester (${request.requester.name ?? request.requester.objectId}) can cancel this request; approvers reject it instead.`);
@@ -153,7 +181,9 @@ function vote(request: ApprovalRequest, event: Extract<ApprovalEvent, { type: 'v
     if (request.status === 'expired') return refuse('RequestExpired', 'This request expired; votes are closed.');
     if (request.status === 'cancelled') {
       return request.supersededBy
-        ? refuse('PlanChanged', `This plan was replaced by a changed plan (request ${request.supersededBy}); earlier votes no longer count. Review the new card.`, { supersededBy: request.supersededBy })
+        ? refuse('PlanChanged', `This plan was replaced by a changed plan (request ${request.supersededBy}); earlier votes no longer count. Review the new card.`, {
+            supersededBy: request.supersededBy,
+          })
         : refuse('RequestNotPending', 'This request was cancelled; votes are closed.');
     }
     return refuse('RequestAlreadyDecided', `This request is already ${request.status}; votes are closed.`, { status: request.status });
@@ -165,7 +195,9 @@ function vote(request: ApprovalRequest, event: Extract<ApprovalEvent, { type: 'v
   if (isRequester && (event.decision === 'reject' || !request.rule.allowSelfApproval)) {
     return refuse(
       'SelfApprovalForbidden',
-      event.decision === 'reject' ? 'You asked for this change; use Cancel instead of Reject.' : 'You asked for this change, so you cannot approve it. Another approver must decide.',
+      event.decision === 'reject'
+        ? 'You asked for this change; use Cancel instead of Reject.'
+        : 'You asked for this change, so you cannot approve it. Another approver must decide.',
     );
   }
   const roles = eligibleRequirements(request, event.voter.objectId);
@@ -174,14 +206,19 @@ function vote(request: ApprovalRequest, event: Extract<ApprovalEvent, { type: 'v
     return refuse('NotAnApprover', `${voterName} is not an approver for ${request.operationClass} requests under the policy.`);
   }
   if (event.planHash !== request.planHash) {
-    return refuse('PlanChanged', 'The card you clicked shows a different plan than the one waiting for approval; your vote was not counted. Review the current card.', { cardPlanHash: event.planHash });
+    return refuse('PlanChanged', 'The card you clicked shows a different plan than the one waiting for approval; your vote was not counted. Review the current card.', {
+      cardPlanHash: event.planHash,
+    });
   }
   if (request.votes.some((existing) => existing.voter.objectId === event.voter.objectId)) {
     return refuse('AlreadyVoted', `${voterName} has already voted on this request; each person votes once.`);
   }
   const reason = cleanReason(event.reason);
   if (!reason && (event.decision === 'reject' || request.rule.reasonRequired)) {
-    return refuse('ReasonRequired', event.decision === 'reject' ? 'Type why you reject this request, then click Reject again.' : 'The policy requires a reason: type it, then click Approve again.');
+    return refuse(
+      'ReasonRequired',
+      event.decision === 'reject' ? 'Type why you reject this request, then click Reject again.' : 'The policy requires a reason: type it, then click Approve again.',
+    );
   }
 
   const votes = [...request.votes, { voter: event.voter, decision: event.decision, reason, at: iso(now), planHash: event.planHash }];

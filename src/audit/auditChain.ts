@@ -101,13 +101,19 @@ export class AuditChainVerifier {
     const previous = this.previous;
     const position = this.position;
     if (!isWellFormed(record)) {
-      return this.fail(typeof (record as { sequence?: unknown }).sequence === 'number' ? (record as AuditRecord).sequence : (previous?.sequence ?? 0) + 1, 'malformed', `record at position ${position} is not a valid audit record`);
+      return this.fail(
+        typeof (record as { sequence?: unknown }).sequence === 'number' ? (record as AuditRecord).sequence : (previous?.sequence ?? 0) + 1,
+        'malformed',
+        `record at position ${position} is not a valid audit record`,
+      );
     }
     const resume = this.options.resumeFrom;
     if (!previous && resume && resume.sequence > 0) {
       // The first record read is the already-verified point itself: it must still be there, unchanged.
-      if (record.sequence !== resume.sequence) return this.fail(resume.sequence, 'anchorMissing', `record ${resume.sequence}, which the last signed digest pins, is not where it was: records were removed or renumbered`);
-      if (record.hash !== resume.hash || computeAuditHash(record) !== record.hash) return this.fail(record.sequence, 'anchorMismatch', `record ${record.sequence} differs from what the last signed digest pins: the log was rewritten up to this record`);
+      if (record.sequence !== resume.sequence)
+        return this.fail(resume.sequence, 'anchorMissing', `record ${resume.sequence}, which the last signed digest pins, is not where it was: records were removed or renumbered`);
+      if (record.hash !== resume.hash || computeAuditHash(record) !== record.hash)
+        return this.fail(record.sequence, 'anchorMismatch', `record ${record.sequence} differs from what the last signed digest pins: the log was rewritten up to this record`);
       const checked = this.options.checkRecord?.(record);
       if (checked) return this.fail(record.sequence, checked.problem, checked.message);
       this.previous = record;
@@ -119,11 +125,19 @@ export class AuditChainVerifier {
       return this.fail(record.sequence, 'sequenceOutOfOrder', `record ${record.sequence} comes after record ${previous?.sequence ?? 0}: records were inserted or reordered`);
     }
     if (record.sequence > expectedSequence) {
-      return this.fail(expectedSequence, 'sequenceGap', `record ${expectedSequence}${record.sequence - expectedSequence > 1 ? `–${record.sequence - 1}` : ''} is missing (record ${record.sequence} follows record ${previous?.sequence ?? 'none'})`);
+      return this.fail(
+        expectedSequence,
+        'sequenceGap',
+        `record ${expectedSequence}${record.sequence - expectedSequence > 1 ? `–${record.sequence - 1}` : ''} is missing (record ${record.sequence} follows record ${previous?.sequence ?? 'none'})`,
+      );
     }
     const expectedPrev = previous ? previous.hash : GENESIS_HASH;
     if (record.prevHash !== expectedPrev) {
-      return this.fail(record.sequence, 'brokenLink', `record ${record.sequence} does not link to ${previous ? `record ${previous.sequence}` : 'the start of the log'}: one of them was changed or replaced`);
+      return this.fail(
+        record.sequence,
+        'brokenLink',
+        `record ${record.sequence} does not link to ${previous ? `record ${previous.sequence}` : 'the start of the log'}: one of them was changed or replaced`,
+      );
     }
     if (computeAuditHash(record) !== record.hash) {
       return this.fail(record.sequence, 'hashMismatch', `record ${record.sequence} was modified after it was written (its content no longer matches its hash)`);
@@ -150,7 +164,11 @@ export class AuditChainVerifier {
       return this.fail(resume.sequence, 'anchorMissing', `record ${resume.sequence}, which the last signed digest pins, is gone: records were removed`);
     }
     if (expectedHead && expectedHead.sequence > last) {
-      return this.fail(last + 1, 'truncated', `the log ends at record ${last} but its head says ${expectedHead.sequence}: records ${last + 1}–${expectedHead.sequence} were removed`);
+      return this.fail(
+        last + 1,
+        'truncated',
+        `the log ends at record ${last} but its head says ${expectedHead.sequence}: records ${last + 1}–${expectedHead.sequence} were removed`,
+      );
     }
     if (expectedHead && previous && expectedHead.sequence === last && expectedHead.hash !== previous.hash) {
       return this.fail(last, 'anchorMismatch', `record ${last} differs from the stored head: the end of the log was replaced`);

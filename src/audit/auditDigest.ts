@@ -94,15 +94,33 @@ export function verifyDigestChain(candidates: readonly unknown[], publicKeys: cr
   for (const digest of digests) {
     const publicKey = keys.get(digest.keyFingerprint);
     if (!publicKey) {
-      return { ok: false, digests: digests.length, number: digest.number, problem: 'digestKeyUnknown', message: `digest ${digest.number} was signed by key ${digest.keyFingerprint.slice(0, 16)}…, not by a key given (${[...keys.keys()].map((f) => `${f.slice(0, 16)}…`).join(', ')})` };
+      return {
+        ok: false,
+        digests: digests.length,
+        number: digest.number,
+        problem: 'digestKeyUnknown',
+        message: `digest ${digest.number} was signed by key ${digest.keyFingerprint.slice(0, 16)}…, not by a key given (${[...keys.keys()].map((f) => `${f.slice(0, 16)}…`).join(', ')})`,
+      };
     }
     if (!digestSignatureValid(digest, publicKey)) {
-      return { ok: false, digests: digests.length, number: digest.number, problem: 'digestSignatureInvalid', message: `digest ${digest.number} does not match its signature: it was edited after Keyward signed it` };
+      return {
+        ok: false,
+        digests: digests.length,
+        number: digest.number,
+        problem: 'digestSignatureInvalid',
+        message: `digest ${digest.number} does not match its signature: it was edited after Keyward signed it`,
+      };
     }
     if (previous) {
       const linked = digest.number === previous.number + 1 && digest.previousSignatureSha256 === sha256Hex(previous.signature) && digest.fromSequence === previous.toSequence + 1;
       if (!linked) {
-        return { ok: false, digests: digests.length, number: digest.number, problem: 'digestChainBroken', message: `digest ${digest.number} does not follow digest ${previous.number}: ${linkProblem(digest, previous)}` };
+        return {
+          ok: false,
+          digests: digests.length,
+          number: digest.number,
+          problem: 'digestChainBroken',
+          message: `digest ${digest.number} does not follow digest ${previous.number}: ${linkProblem(digest, previous)}`,
+        };
       }
     } else if (digest.number === 1 && (digest.previousSignatureSha256 !== null || digest.fromSequence !== 1)) {
       return { ok: false, digests: digests.length, number: 1, problem: 'digestChainBroken', message: 'digest 1 does not start the chain' };
@@ -137,4 +155,3 @@ function isDigest(value: unknown): value is AuditDigest {
     typeof d.signature === 'string'
   );
 }
-

@@ -58,7 +58,13 @@ export class AuditDigester {
     // A signing key's first digest is announced in the log itself, so a replaced key is on record
     // (and covered by the digest that follows).
     if ((await store.lastDigest())?.keyFingerprint !== signer.fingerprint) {
-      await audit.append({ actor: SYSTEM_ACTOR, action: 'audit.digest.key', target: 'audit/digests', outcome: 'info', details: { keyFingerprint: signer.fingerprint, algorithm: signer.algorithm, publicKey: publicKeySpki(signer.publicKey), key: signer.description } });
+      await audit.append({
+        actor: SYSTEM_ACTOR,
+        action: 'audit.digest.key',
+        target: 'audit/digests',
+        outcome: 'info',
+        details: { keyFingerprint: signer.fingerprint, algorithm: signer.algorithm, publicKey: publicKeySpki(signer.publicKey), key: signer.description },
+      });
     }
     for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
       const last = await store.lastDigest();
@@ -83,12 +89,24 @@ export class AuditDigester {
     const refuse = async (problem: string, message: string, sequence?: number): Promise<never> => {
       // The refusal is itself on record (after the records it distrusts: verify still names them first).
       await this.deps.audit
-        .append({ actor: SYSTEM_ACTOR, action: 'audit.digest.refused', target: 'audit/digests', outcome: 'denied', reason: problem, details: { message, sequence: sequence ?? null, lastDigest: last?.number ?? null, head: head.sequence } })
+        .append({
+          actor: SYSTEM_ACTOR,
+          action: 'audit.digest.refused',
+          target: 'audit/digests',
+          outcome: 'denied',
+          reason: problem,
+          details: { message, sequence: sequence ?? null, lastDigest: last?.number ?? null, head: head.sequence },
+        })
         .catch(() => undefined);
-      throw appError('AuditChainBroken', `Keyward did not sign an audit digest: ${message}. Run "npm run audit -- verify" with the key fingerprint you keep, and investigate before trusting the log.`, { problem, sequence: sequence ?? null });
+      throw appError(
+        'AuditChainBroken',
+        `Keyward did not sign an audit digest: ${message}. Run "npm run audit -- verify" with the key fingerprint you keep, and investigate before trusting the log.`,
+        { problem, sequence: sequence ?? null },
+      );
     };
     if (last) {
-      if (last.keyFingerprint === signer.fingerprint && !digestSignatureValid(last, signer.publicKey)) await refuse('digestSignatureInvalid', `digest ${last.number} in the store does not match its signature`);
+      if (last.keyFingerprint === signer.fingerprint && !digestSignatureValid(last, signer.publicKey))
+        await refuse('digestSignatureInvalid', `digest ${last.number} in the store does not match its signature`);
       try {
         // The copies outside the store must agree with the store's digests (a changed one is never overwritten).
         sink.writeMissing(await store.digests());
@@ -100,7 +118,9 @@ export class AuditDigester {
       expectedHead: head,
       ...(last ? { resumeFrom: { sequence: last.toSequence, hash: last.headHash } } : {}),
       // Records after a digest this key made were written by a version that signs them all.
-      checkRecord: signedRecordChecker((fingerprint) => (fingerprint === signer.fingerprint ? signer.publicKey : undefined), { announced: last?.keyFingerprint === signer.fingerprint }),
+      checkRecord: signedRecordChecker((fingerprint) => (fingerprint === signer.fingerprint ? signer.publicKey : undefined), {
+        announced: last?.keyFingerprint === signer.fingerprint,
+      }),
     });
     if (!verification.ok && verification.firstBad) {
       // A record after the head read above is not ours to judge yet (appended meanwhile).

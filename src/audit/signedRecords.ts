@@ -33,7 +33,10 @@ export interface SignedRecordFinding {
  * what the record says (same request, plan hash, voter and decision). Records before the first
  * announcement (logs written by older versions) are not required to be signed.
  */
-export function signedRecordChecker(trusted: (fingerprint: string) => crypto.KeyObject | undefined, options: { announced?: boolean } = {}): (record: AuditRecord) => SignedRecordFinding | undefined {
+export function signedRecordChecker(
+  trusted: (fingerprint: string) => crypto.KeyObject | undefined,
+  options: { announced?: boolean } = {},
+): (record: AuditRecord) => SignedRecordFinding | undefined {
   // `announced`: the walk starts after the announcement (the digester resuming from its own digest).
   let announced = options.announced ?? false;
   // Requests whose submission this walk has seen, and the signatures of their votes: a signed
@@ -43,7 +46,12 @@ export function signedRecordChecker(trusted: (fingerprint: string) => crypto.Key
     if (record.action === SIGNING_KEY_ACTION) announced = true;
     const signed = (record.details as { signed?: { statement?: { kind?: unknown; votes?: unknown }; signature?: { value?: unknown } } }).signed;
     if (signed === undefined) {
-      return announced && SIGNED_ACTIONS.has(record.action) ? { problem: 'signatureMissing', message: `record ${record.sequence} (${record.action}) carries no signature, although every such record is signed since the signing key was announced: it was rewritten` } : undefined;
+      return announced && SIGNED_ACTIONS.has(record.action)
+        ? {
+            problem: 'signatureMissing',
+            message: `record ${record.sequence} (${record.action}) carries no signature, although every such record is signed since the signing key was announced: it was rewritten`,
+          }
+        : undefined;
     }
     const finding = checkSignedRecord(record, trusted);
     if (finding || !record.requestId) return finding;
@@ -69,13 +77,19 @@ export function checkSignedRecord(record: AuditRecord, trusted: (fingerprint: st
   const bad = (message: string): SignedRecordFinding => ({ problem: 'signatureInvalid', message: `record ${record.sequence} (${record.action}): ${message}` });
   if (!statement || typeof statement !== 'object' || !isSignature(signature)) return bad('its signed statement is malformed');
   const key = trusted(signature.keyFingerprint);
-  if (!key) return { problem: 'signatureKeyUnknown', message: `record ${record.sequence} (${record.action}) is signed by key ${signature.keyFingerprint.slice(0, 16)}…, which you did not pin` };
+  if (!key)
+    return {
+      problem: 'signatureKeyUnknown',
+      message: `record ${record.sequence} (${record.action}) is signed by key ${signature.keyFingerprint.slice(0, 16)}…, which you did not pin`,
+    };
   if (!verifySignature(statementBytes(statement), signature, key)) return bad('its statement does not match its signature (edited after Keyward signed it)');
   if (statement.requestId !== record.requestId || statement.planHash !== record.planHash) return bad('its signed statement names another request or plan than the record');
   const voter = statement.voter as { objectId?: unknown } | undefined;
   if (voter && voter.objectId !== record.actor.objectId) return bad('its signed vote was cast by someone else than the record says');
   const decision = (record.details as { decision?: unknown }).decision;
-  if (typeof statement.decision === 'string' && decision !== undefined && statement.kind === 'keyward.approval.vote' && decision !== statement.decision) return bad('the record says another decision than the signed vote');
-  if (statement.kind === 'keyward.approval.decision' && statement.decision !== (record.action === 'approval.approved' ? 'approved' : 'rejected')) return bad('the record says another outcome than the signed decision');
+  if (typeof statement.decision === 'string' && decision !== undefined && statement.kind === 'keyward.approval.vote' && decision !== statement.decision)
+    return bad('the record says another decision than the signed vote');
+  if (statement.kind === 'keyward.approval.decision' && statement.decision !== (record.action === 'approval.approved' ? 'approved' : 'rejected'))
+    return bad('the record says another outcome than the signed decision');
   return undefined;
 }

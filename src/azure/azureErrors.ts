@@ -43,12 +43,16 @@ export function mapAzureError(error: unknown, context: AzureCallContext): AppErr
     return say('RegionUnavailable', `Azure cannot create a Managed HSM pool in that region right now (${context.operation}): "${azureMessage}". Choose another region.`);
   }
   if (azureCode === 'ReadOnlyDisabledSubscription' || /subscription .*(disabled|is not enabled)/i.test(azureMessage)) {
-    return say('SubscriptionNotEnabled', `The subscription is disabled, so Azure refuses to ${context.operation}. Re-enable it (Azure portal → Subscriptions → Reactivate, or pay the outstanding balance), then retry.`);
+    return say(
+      'SubscriptionNotEnabled',
+      `The subscription is disabled, so Azure refuses to ${context.operation}. Re-enable it (Azure portal → Subscriptions → Reactivate, or pay the outstanding balance), then retry.`,
+    );
   }
   if (azureCode === 'QuotaExceeded' || /quota/i.test(azureCode ?? '')) {
     return say('QuotaExceeded', `Azure quota reached: cannot ${context.operation}. ${azureMessage}`);
   }
-  if (status === 429) return say('AzureThrottled', `Azure throttled the request to ${context.operation}${retryAfterMs ? `; it asked to wait ${Math.ceil(retryAfterMs / 1000)} s` : ''}.`);
+  if (status === 429)
+    return say('AzureThrottled', `Azure throttled the request to ${context.operation}${retryAfterMs ? `; it asked to wait ${Math.ceil(retryAfterMs / 1000)} s` : ''}.`);
   if (status !== undefined && status >= 500) return say('AzureTransient', `Azure answered ${status} (${azureCode ?? 'server error'}) to ${context.operation}: ${azureMessage}`);
   if (status === undefined && restError && TRANSIENT_NETWORK.has(restError.code ?? '')) {
     return say('AzureTransient', `The connection to Azure failed while trying to ${context.operation} (${restError.code}).`);
@@ -59,7 +63,10 @@ export function mapAzureError(error: unknown, context: AzureCallContext): AppErr
   }
   if (status === 401) return say('AzureUnauthorized', `Azure did not accept Keyward's credential for ${context.operation}: ${azureMessage}`);
   if (status === 403 && (innerCode === 'HsmNotActivated' || /not (yet )?activated/i.test(azureMessage))) {
-    return say('HsmNotActivated', `The Managed HSM is not activated, so Azure refused to ${context.operation}. Complete the security-domain ceremony (download with the officers' certificates) first.`);
+    return say(
+      'HsmNotActivated',
+      `The Managed HSM is not activated, so Azure refused to ${context.operation}. Complete the security-domain ceremony (download with the officers' certificates) first.`,
+    );
   }
   if (status === 403) {
     const role = context.requiredRole ? ` Grant "${context.requiredRole}"${context.scope ? ` at scope ${context.scope}` : ''} to Keyward's identity.` : '';
@@ -69,11 +76,15 @@ export function mapAzureError(error: unknown, context: AzureCallContext): AppErr
   if (status === 409 && (innerCode === 'ObjectIsBeingDeleted' || innerCode === 'ObjectIsBeingRecovered')) {
     // Key Vault finishes soft deletes and recovers asynchronously: for seconds (no SLA) the object
     // is neither readable nor reusable, and the same call succeeds, or fails for good, once it settles.
-    return say('AzureTransient', `Azure is still ${innerCode === 'ObjectIsBeingDeleted' ? 'deleting' : 'recovering'} what Keyward tried to ${context.operation} (${innerCode}); that settles by itself, so the step is tried again.`);
+    return say(
+      'AzureTransient',
+      `Azure is still ${innerCode === 'ObjectIsBeingDeleted' ? 'deleting' : 'recovering'} what Keyward tried to ${context.operation} (${innerCode}); that settles by itself, so the step is tried again.`,
+    );
   }
   if (status === 409) return say('AzureConflict', `Azure reports a conflict for ${context.operation} (${innerCode ?? azureCode ?? 'Conflict'}): ${azureMessage}`);
   if (status === 400) return say('AzureBadRequest', `Azure rejected the parameters to ${context.operation} (${azureCode ?? 'BadRequest'}): ${azureMessage}`);
-  if (status === 501 && azureCode === 'NotImplementedByEmulator') return say('NotImplementedByEmulator', `The local emulator does not implement ${context.operation}: ${azureMessage}`);
+  if (status === 501 && azureCode === 'NotImplementedByEmulator')
+    return say('NotImplementedByEmulator', `The local emulator does not implement ${context.operation}: ${azureMessage}`);
   return say('AzureFailed', `Azure failed to ${context.operation}: ${azureMessage}`);
 }
 

@@ -118,7 +118,13 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
       const out: SubscriptionInfo[] = [];
       for await (const s of this.subscriptions.subscriptions.list()) {
         if (!s.subscriptionId) continue;
-        out.push({ subscriptionId: s.subscriptionId.toLowerCase(), state: s.state ?? 'Unknown', displayName: s.displayName, tenantId: s.tenantId, quotaId: s.subscriptionPolicies?.quotaId });
+        out.push({
+          subscriptionId: s.subscriptionId.toLowerCase(),
+          state: s.state ?? 'Unknown',
+          displayName: s.displayName,
+          tenantId: s.tenantId,
+          quotaId: s.subscriptionPolicies?.quotaId,
+        });
       }
       return out;
     });
@@ -131,7 +137,12 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
         // Logical locations (geographies such as "europe", "global") host no vault.
         if (!l.name || (l.metadata?.regionType && l.metadata.regionType !== 'Physical')) continue;
         const paired = l.metadata?.pairedRegion?.[0]?.name;
-        out.push({ name: l.name, displayName: l.displayName ?? l.name, ...(l.metadata?.geographyGroup ? { geography: l.metadata.geographyGroup } : {}), ...(paired ? { pairedRegion: paired } : {}) });
+        out.push({
+          name: l.name,
+          displayName: l.displayName ?? l.name,
+          ...(l.metadata?.geographyGroup ? { geography: l.metadata.geographyGroup } : {}),
+          ...(paired ? { pairedRegion: paired } : {}),
+        });
       }
       return out;
     });
@@ -149,7 +160,12 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
       const response = await undefinedIfNotFound(() => this.graph.send<{ id?: string; displayName?: string; userPrincipalName?: string; accountEnabled?: boolean }>('GET', url));
       const user = response?.body;
       if (!user?.id) return undefined;
-      return { objectId: user.id.toLowerCase(), displayName: user.displayName ?? user.userPrincipalName ?? user.id, ...(user.userPrincipalName ? { userPrincipalName: user.userPrincipalName } : {}), ...(typeof user.accountEnabled === 'boolean' ? { accountEnabled: user.accountEnabled } : {}) };
+      return {
+        objectId: user.id.toLowerCase(),
+        displayName: user.displayName ?? user.userPrincipalName ?? user.id,
+        ...(user.userPrincipalName ? { userPrincipalName: user.userPrincipalName } : {}),
+        ...(typeof user.accountEnabled === 'boolean' ? { accountEnabled: user.accountEnabled } : {}),
+      };
     });
   }
 
@@ -258,17 +274,27 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
   }
 
   addAccessPolicy(subscriptionId: string, resourceGroup: string, vaultName: string, policy: AccessPolicy): Promise<void> {
-    return this.call({ operation: `add an access policy on ${vaultName}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.KeyVault/vaults/${vaultName}`, requiredRole: 'Key Vault Contributor' }, async () => {
-      await this.kvClient(subscriptionId).vaults.updateAccessPolicy(resourceGroup, vaultName, 'add', {
-        properties: { accessPolicies: [{ tenantId: policy.tenantId, objectId: policy.objectId, permissions: { keys: policy.keys as never[] } }] },
-      });
-    });
+    return this.call(
+      {
+        operation: `add an access policy on ${vaultName}`,
+        scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.KeyVault/vaults/${vaultName}`,
+        requiredRole: 'Key Vault Contributor',
+      },
+      async () => {
+        await this.kvClient(subscriptionId).vaults.updateAccessPolicy(resourceGroup, vaultName, 'add', {
+          properties: { accessPolicies: [{ tenantId: policy.tenantId, objectId: policy.objectId, permissions: { keys: policy.keys as never[] } }] },
+        });
+      },
+    );
   }
 
   deleteVault(subscriptionId: string, resourceGroup: string, name: string): Promise<void> {
-    return this.call({ operation: `delete vault ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Key Vault Contributor' }, async () => {
-      await this.kvClient(subscriptionId).vaults.delete(resourceGroup, name);
-    });
+    return this.call(
+      { operation: `delete vault ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Key Vault Contributor' },
+      async () => {
+        await this.kvClient(subscriptionId).vaults.delete(resourceGroup, name);
+      },
+    );
   }
 
   purgeDeletedVault(subscriptionId: string, name: string, location: string): Promise<void> {
@@ -345,9 +371,12 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
   }
 
   deleteManagedHsm(subscriptionId: string, resourceGroup: string, name: string): Promise<void> {
-    return this.call({ operation: `delete Managed HSM ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Managed HSM Contributor' }, async () => {
-      await this.kvClient(subscriptionId).managedHsms.beginDeleteAndWait(resourceGroup, name, { updateIntervalInMs: this.pollIntervalMs });
-    });
+    return this.call(
+      { operation: `delete Managed HSM ${name}`, scope: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`, requiredRole: 'Managed HSM Contributor' },
+      async () => {
+        await this.kvClient(subscriptionId).managedHsms.beginDeleteAndWait(resourceGroup, name, { updateIntervalInMs: this.pollIntervalMs });
+      },
+    );
   }
 
   purgeDeletedManagedHsm(subscriptionId: string, name: string, location: string): Promise<void> {
@@ -358,23 +387,34 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
 
   // ---------------------------------------------------------------- Azure RBAC at ARM scopes
 
-  createRoleAssignment(scope: string, assignmentName: string, roleDefinitionId: string, principalId: string, principalType: 'ServicePrincipal' | 'User' | 'Group'): Promise<RoleAssignmentInfo> {
+  createRoleAssignment(
+    scope: string,
+    assignmentName: string,
+    roleDefinitionId: string,
+    principalId: string,
+    principalType: 'ServicePrincipal' | 'User' | 'Group',
+  ): Promise<RoleAssignmentInfo> {
     const subscription = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? '';
     const definition = roleDefinitionId.startsWith('/') ? roleDefinitionId : `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${roleDefinitionId}`;
     const url = `${this.armBase}${scope}/providers/Microsoft.Authorization/roleAssignments/${assignmentName}?api-version=${API.authorization}`;
-    return this.call({ operation: `assign role ${roleDefinitionId} to ${principalId}`, scope, requiredRole: 'Key Vault Data Access Administrator (or User Access Administrator)' }, async () => {
-      try {
-        const response = await this.arm.send<ArmRoleAssignment>('PUT', url, { properties: { roleDefinitionId: definition, principalId, principalType } });
-        return toRoleAssignment(response.body);
-      } catch (error) {
-        // The same assignment under another name already exists: that is the state we want.
-        if ((error as { code?: string }).code === 'RoleAssignmentExists') {
-          const existing = (await this.listRoleAssignments(scope)).find((a) => a.principalId === principalId && a.roleDefinitionId.toLowerCase().endsWith(roleDefinitionId.toLowerCase().split('/').pop() ?? ''));
-          if (existing) return existing;
+    return this.call(
+      { operation: `assign role ${roleDefinitionId} to ${principalId}`, scope, requiredRole: 'Key Vault Data Access Administrator (or User Access Administrator)' },
+      async () => {
+        try {
+          const response = await this.arm.send<ArmRoleAssignment>('PUT', url, { properties: { roleDefinitionId: definition, principalId, principalType } });
+          return toRoleAssignment(response.body);
+        } catch (error) {
+          // The same assignment under another name already exists: that is the state we want.
+          if ((error as { code?: string }).code === 'RoleAssignmentExists') {
+            const existing = (await this.listRoleAssignments(scope)).find(
+              (a) => a.principalId === principalId && a.roleDefinitionId.toLowerCase().endsWith(roleDefinitionId.toLowerCase().split('/').pop() ?? ''),
+            );
+            if (existing) return existing;
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      },
+    );
   }
 
   listRoleAssignments(scope: string): Promise<RoleAssignmentInfo[]> {
@@ -407,21 +447,35 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
     const base = hsmUrl.replace(/\/$/, '');
     const scopePath = scope === '/' ? '' : scope.replace(/\/$/, '');
     const definition = roleDefinitionId.startsWith('/') ? roleDefinitionId : `Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/${roleDefinitionId}`;
-    return this.call({ operation: `assign HSM role ${roleDefinitionId} to ${principalId} at ${scope}`, scope: `${base}${scope}`, requiredRole: 'Managed HSM Administrator or Policy Administrator' }, async () => {
-      const response = await this.dataPlane.send<ArmRoleAssignment>('PUT', `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments/${assignmentName}?api-version=${API.hsmDataPlane}`, {
-        properties: { roleDefinitionId: definition, principalId },
-      });
-      return toRoleAssignment(response.body);
-    });
+    return this.call(
+      {
+        operation: `assign HSM role ${roleDefinitionId} to ${principalId} at ${scope}`,
+        scope: `${base}${scope}`,
+        requiredRole: 'Managed HSM Administrator or Policy Administrator',
+      },
+      async () => {
+        const response = await this.dataPlane.send<ArmRoleAssignment>(
+          'PUT',
+          `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments/${assignmentName}?api-version=${API.hsmDataPlane}`,
+          {
+            properties: { roleDefinitionId: definition, principalId },
+          },
+        );
+        return toRoleAssignment(response.body);
+      },
+    );
   }
 
   /** `DELETE {hsm}{scope}/providers/Microsoft.Authorization/roleAssignments/{name}` (Managed HSM RBAC 7.5). */
   deleteHsmRoleAssignment(hsmUrl: string, scope: string, assignmentName: string): Promise<void> {
     const base = hsmUrl.replace(/\/$/, '');
     const scopePath = scope === '/' ? '' : scope.replace(/\/$/, '');
-    return this.call({ operation: `remove HSM role assignment ${assignmentName} at ${scope}`, scope: `${base}${scope}`, requiredRole: 'Managed HSM Administrator or Policy Administrator' }, async () => {
-      await this.dataPlane.send('DELETE', `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments/${assignmentName}?api-version=${API.hsmDataPlane}`);
-    });
+    return this.call(
+      { operation: `remove HSM role assignment ${assignmentName} at ${scope}`, scope: `${base}${scope}`, requiredRole: 'Managed HSM Administrator or Policy Administrator' },
+      async () => {
+        await this.dataPlane.send('DELETE', `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments/${assignmentName}?api-version=${API.hsmDataPlane}`);
+      },
+    );
   }
 
   /** `PUT {hsm}/providers/Microsoft.Authorization/roleDefinitions/{name}` with one permission block (Managed HSM RBAC 7.5). */
@@ -444,7 +498,10 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
     const base = hsmUrl.replace(/\/$/, '');
     const scopePath = scope === '/' ? '' : scope.replace(/\/$/, '');
     return this.call({ operation: `list HSM role assignments at ${scope}`, scope: `${base}${scope}`, requiredRole: 'Managed HSM Crypto Auditor' }, async () => {
-      const response = await this.dataPlane.send<{ value?: ArmRoleAssignment[] }>('GET', `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments?api-version=${API.hsmDataPlane}`);
+      const response = await this.dataPlane.send<{ value?: ArmRoleAssignment[] }>(
+        'GET',
+        `${base}${scopePath}/providers/Microsoft.Authorization/roleAssignments?api-version=${API.hsmDataPlane}`,
+      );
       return (response.body.value ?? []).map(toRoleAssignment);
     });
   }
@@ -452,35 +509,41 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
   // ---------------------------------------------------------------- keys (vaults and HSMs)
 
   getKey(containerUrl: string, name: string, version?: string): Promise<KeyInfo | undefined> {
-    return this.call({ operation: `read key ${name}${version ? ` version ${version}` : ''}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys get)' }, async () => {
-      const key = await undefinedIfNotFound(() => this.keyClient(containerUrl).getKey(name, version ? { version } : {}));
-      return key && toKeyInfo(key);
-    });
+    return this.call(
+      { operation: `read key ${name}${version ? ` version ${version}` : ''}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys get)' },
+      async () => {
+        const key = await undefinedIfNotFound(() => this.keyClient(containerUrl).getKey(name, version ? { version } : {}));
+        return key && toKeyInfo(key);
+      },
+    );
   }
 
   listKeyVersions(containerUrl: string, name: string): Promise<KeyInfo[]> {
-    return this.call({ operation: `list versions of key ${name}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys list)' }, async () => {
-      const client = this.keyClient(containerUrl);
-      const out: KeyInfo[] = [];
-      for await (const properties of client.listPropertiesOfKeyVersions(name)) {
-        out.push({
-          id: properties.id ?? '',
-          name: properties.name,
-          version: properties.version ?? '',
-          keyType: '',
-          keyOps: [],
-          enabled: properties.enabled ?? true,
-          expiresOn: properties.expiresOn?.toISOString(),
-          notBefore: properties.notBefore?.toISOString(),
-          createdOn: properties.createdOn?.toISOString(),
-          recoveryLevel: properties.recoveryLevel,
-          recoverableDays: properties.recoverableDays,
-          hsmPlatform: properties.hsmPlatform,
-          tags: properties.tags ?? {},
-        });
-      }
-      return out;
-    });
+    return this.call(
+      { operation: `list versions of key ${name}`, scope: containerUrl, requiredRole: 'Key Vault Crypto Officer / Managed HSM Crypto User (keys list)' },
+      async () => {
+        const client = this.keyClient(containerUrl);
+        const out: KeyInfo[] = [];
+        for await (const properties of client.listPropertiesOfKeyVersions(name)) {
+          out.push({
+            id: properties.id ?? '',
+            name: properties.name,
+            version: properties.version ?? '',
+            keyType: '',
+            keyOps: [],
+            enabled: properties.enabled ?? true,
+            expiresOn: properties.expiresOn?.toISOString(),
+            notBefore: properties.notBefore?.toISOString(),
+            createdOn: properties.createdOn?.toISOString(),
+            recoveryLevel: properties.recoveryLevel,
+            recoverableDays: properties.recoverableDays,
+            hsmPlatform: properties.hsmPlatform,
+            tags: properties.tags ?? {},
+          });
+        }
+        return out;
+      },
+    );
   }
 
   createKey(p: KeyCreateParameters): Promise<KeyInfo> {
@@ -511,26 +574,39 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
    */
   subscribedSkus(): Promise<SubscribedSku[]> {
     const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/subscribedSkus?$select=skuId,skuPartNumber,capabilityStatus,prepaidUnits,consumedUnits,servicePlans`;
-    return this.call({ operation: "read the tenant's subscribed licences", scope: 'Microsoft Graph', requiredRole: 'LicenseAssignment.Read.All (Graph application permission)' }, async () => {
-      type Sku = { skuId?: string; skuPartNumber?: string; capabilityStatus?: string; consumedUnits?: number; prepaidUnits?: { enabled?: number }; servicePlans?: Array<{ servicePlanId?: string; servicePlanName?: string }> };
-      const response = await this.graph.send<{ value?: Sku[] }>('GET', url);
-      return (response.body.value ?? []).map((s) => ({
-        skuId: s.skuId ?? '',
-        skuPartNumber: s.skuPartNumber ?? '',
-        capabilityStatus: s.capabilityStatus ?? '',
-        enabledUnits: s.prepaidUnits?.enabled ?? 0,
-        consumedUnits: s.consumedUnits ?? 0,
-        servicePlans: (s.servicePlans ?? []).map((p) => ({ servicePlanId: p.servicePlanId ?? '', servicePlanName: p.servicePlanName ?? '' })),
-      }));
-    });
+    return this.call(
+      { operation: "read the tenant's subscribed licences", scope: 'Microsoft Graph', requiredRole: 'LicenseAssignment.Read.All (Graph application permission)' },
+      async () => {
+        type Sku = {
+          skuId?: string;
+          skuPartNumber?: string;
+          capabilityStatus?: string;
+          consumedUnits?: number;
+          prepaidUnits?: { enabled?: number };
+          servicePlans?: Array<{ servicePlanId?: string; servicePlanName?: string }>;
+        };
+        const response = await this.graph.send<{ value?: Sku[] }>('GET', url);
+        return (response.body.value ?? []).map((s) => ({
+          skuId: s.skuId ?? '',
+          skuPartNumber: s.skuPartNumber ?? '',
+          capabilityStatus: s.capabilityStatus ?? '',
+          enabledUnits: s.prepaidUnits?.enabled ?? 0,
+          consumedUnits: s.consumedUnits ?? 0,
+          servicePlans: (s.servicePlans ?? []).map((p) => ({ servicePlanId: p.servicePlanId ?? '', servicePlanName: p.servicePlanName ?? '' })),
+        }));
+      },
+    );
   }
 
   servicePrincipalObjectId(appId: string): Promise<string | undefined> {
     const url = `${this.options.graphEndpoint.replace(/\/$/, '')}/v1.0/servicePrincipals(appId='${encodeURIComponent(appId)}')?$select=id,appId,displayName`;
-    return this.call({ operation: `look up the service principal of app ${appId}`, scope: 'Microsoft Graph', requiredRole: 'Application.Read.All (Graph application permission)' }, async () => {
-      const response = await undefinedIfNotFound(() => this.graph.send<{ id?: string }>('GET', url));
-      return response?.body.id;
-    });
+    return this.call(
+      { operation: `look up the service principal of app ${appId}`, scope: 'Microsoft Graph', requiredRole: 'Application.Read.All (Graph application permission)' },
+      async () => {
+        const response = await undefinedIfNotFound(() => this.graph.send<{ id?: string }>('GET', url));
+        return response?.body.id;
+      },
+    );
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -571,7 +647,10 @@ export class AzureGateway implements AzureWriter, CallerIdentitySource {
       return result;
     } catch (error) {
       const mapped = mapAzureError(error, context);
-      this.options.logger.warn({ operation: context.operation, code: mapped.code, status: mapped.details.status, azureCode: mapped.details.azureCode, ms: Date.now() - started }, 'azure call failed');
+      this.options.logger.warn(
+        { operation: context.operation, code: mapped.code, status: mapped.details.status, azureCode: mapped.details.azureCode, ms: Date.now() - started },
+        'azure call failed',
+      );
       throw mapped;
     }
   }

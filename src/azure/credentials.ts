@@ -23,7 +23,10 @@ const IDENTITY_ENDPOINT_VARIABLES = ['IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'IMDS_
 export function createAzureCredential(clientId?: string, options: AzureCredentialOptions = {}): TokenCredential {
   if (options.localOnly) {
     if (!clientId) {
-      throw appError('ConfigInvalid', 'Local mode needs a managed identity client id (the emulator\'s keyward-writer by default); it never uses your own Azure login (DefaultAzureCredential).');
+      throw appError(
+        'ConfigInvalid',
+        "Local mode needs a managed identity client id (the emulator's keyward-writer by default); it never uses your own Azure login (DefaultAzureCredential).",
+      );
     }
     return new LoopbackManagedIdentityCredential(new ManagedIdentityCredential({ clientId }));
   }
@@ -47,7 +50,7 @@ class LoopbackManagedIdentityCredential implements TokenCredential {
         new CredentialUnavailableError(
           outside
             ? `Local mode takes Azure tokens only from the local emulator, but ${outside[0]} points at ${outside[1]}. Nothing was sent. Start the stack with npm start, or run in production mode (MicrosoftAppId).`
-            : 'Local mode takes Azure tokens only from the local emulator\'s managed-identity endpoint (IDENTITY_ENDPOINT on loopback, set by npm start), and none is set. Nothing was sent to Azure.',
+            : "Local mode takes Azure tokens only from the local emulator's managed-identity endpoint (IDENTITY_ENDPOINT on loopback, set by npm start), and none is set. Nothing was sent to Azure.",
         ),
       );
     }

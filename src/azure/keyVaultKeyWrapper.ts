@@ -17,7 +17,8 @@ const WRAP_PERMISSION = 'keys get, wrapKey and unwrapKey (access policy), or Key
  */
 export async function createKeyVaultKeyWrapper(options: KeyVaultKeyOptions): Promise<KeyWrapper> {
   const { key, kid } = await readPublicKey(options, WRAP_PERMISSION);
-  if (key.asymmetricKeyType !== 'rsa') throw appError('ConfigInvalid', `The security-domain key ${kid} must be an RSA key (RSA-HSM) so it can wrap; it is ${key.asymmetricKeyType ?? 'unknown'}.`, { keyId: kid });
+  if (key.asymmetricKeyType !== 'rsa')
+    throw appError('ConfigInvalid', `The security-domain key ${kid} must be an RSA key (RSA-HSM) so it can wrap; it is ${key.asymmetricKeyType ?? 'unknown'}.`, { keyId: kid });
   const clients = new Map<string, CryptographyClient>();
   const client = (id: string) => {
     let found = clients.get(id);

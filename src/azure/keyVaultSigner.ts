@@ -34,7 +34,11 @@ const SIGN_PERMISSION = 'keys get and sign (access policy), or Key Vault Crypto 
 export async function createKeyVaultSigner(options: KeyVaultKeyOptions): Promise<Signer> {
   const { key, kid } = await readPublicKey(options, SIGN_PERMISSION);
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw appError('ConfigInvalid', `The signing key ${kid} must be an EC key on curve P-256 (EC-HSM), so Keyward can sign with ES256; it is ${key.asymmetricKeyType ?? 'unknown'}${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''}.`, { keyId: kid });
+    throw appError(
+      'ConfigInvalid',
+      `The signing key ${kid} must be an EC key on curve P-256 (EC-HSM), so Keyward can sign with ES256; it is ${key.asymmetricKeyType ?? 'unknown'}${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''}.`,
+      { keyId: kid },
+    );
   }
   const client = new CryptographyClient(kid, options.credential, clientOptions(options));
   const fingerprint = publicKeyFingerprint(key);
@@ -61,7 +65,9 @@ export async function readPublicKey(options: KeyVaultKeyOptions, requiredRole: s
   try {
     parsed = parseKeyVaultKeyIdentifier(options.keyId);
   } catch {
-    throw appError('ConfigInvalid', `${options.keyId} is not a Key Vault or Managed HSM key id (https://<vault>.vault.azure.net/keys/<name>[/<version>]).`, { keyId: options.keyId });
+    throw appError('ConfigInvalid', `${options.keyId} is not a Key Vault or Managed HSM key id (https://<vault>.vault.azure.net/keys/<name>[/<version>]).`, {
+      keyId: options.keyId,
+    });
   }
   const keys = new KeyClient(parsed.vaultUrl, options.credential, clientOptions(options));
   let found;

@@ -225,7 +225,13 @@ export interface AzureWriter extends AzureReader {
   createVault(parameters: VaultCreateParameters): Promise<VaultInfo>;
   addAccessPolicy(subscriptionId: string, resourceGroup: string, vaultName: string, policy: AccessPolicy): Promise<void>;
   /** Azure RBAC role assignment at an ARM scope (name = deterministic GUID for idempotency). */
-  createRoleAssignment(scope: string, assignmentName: string, roleDefinitionId: string, principalId: string, principalType: 'ServicePrincipal' | 'User' | 'Group'): Promise<RoleAssignmentInfo>;
+  createRoleAssignment(
+    scope: string,
+    assignmentName: string,
+    roleDefinitionId: string,
+    principalId: string,
+    principalType: 'ServicePrincipal' | 'User' | 'Group',
+  ): Promise<RoleAssignmentInfo>;
   createManagedHsm(parameters: ManagedHsmCreateParameters, onProgress?: (state: string) => void): Promise<ManagedHsmInfo>;
   /** Starts the security-domain download; resolves with the security domain JSON (encrypted to the officers' keys). */
   downloadSecurityDomain(hsmUrl: string, certificates: SecurityDomainCertificate[], quorum: number): Promise<string>;

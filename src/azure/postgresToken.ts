@@ -34,7 +34,10 @@ export function postgresTokenSource(credential: TokenCredential, describe: strin
         return token.token;
       })
       .catch((error: unknown) => {
-        throw appError('StoreUnavailable', `Keyward could not get a Microsoft Entra token for PostgreSQL as ${describe} (KEYWARD_POSTGRES_CLIENT_ID): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        throw appError(
+          'StoreUnavailable',
+          `Keyward could not get a Microsoft Entra token for PostgreSQL as ${describe} (KEYWARD_POSTGRES_CLIENT_ID): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        );
       })
       .finally(() => (fetching = undefined));
     return fetching;
@@ -46,7 +49,13 @@ export function postgresTokenSource(credential: TokenCredential, describe: strin
  * `clientId` (or the default Azure credential without one) when signing in with Entra; undefined
  * for password sign-in (the URL carries it).
  */
-export function postgresPasswordSource(settings: { postgresAuth: 'entra' | 'password'; postgresClientId?: string }, options: { localOnly: boolean }): (() => Promise<string>) | undefined {
+export function postgresPasswordSource(
+  settings: { postgresAuth: 'entra' | 'password'; postgresClientId?: string },
+  options: { localOnly: boolean },
+): (() => Promise<string>) | undefined {
   if (settings.postgresAuth !== 'entra') return undefined;
-  return postgresTokenSource(createAzureCredential(settings.postgresClientId, { localOnly: options.localOnly }), settings.postgresClientId ? `the managed identity ${settings.postgresClientId}` : 'the default Azure credential');
+  return postgresTokenSource(
+    createAzureCredential(settings.postgresClientId, { localOnly: options.localOnly }),
+    settings.postgresClientId ? `the managed identity ${settings.postgresClientId}` : 'the default Azure credential',
+  );
 }

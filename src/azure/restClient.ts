@@ -40,14 +40,23 @@ export class RestClient {
   private readonly pipeline: Pipeline;
   private readonly httpClient: HttpClient = createDefaultHttpClient();
 
-  private constructor(authPolicy: PipelinePolicy, retry: RestRetryOptions = {}, policies: ReadonlyArray<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }> = keywardPolicies) {
+  private constructor(
+    authPolicy: PipelinePolicy,
+    retry: RestRetryOptions = {},
+    policies: ReadonlyArray<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }> = keywardPolicies,
+  ) {
     this.pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 3, ...retry } });
     for (const { policy, position } of policies) this.pipeline.addPolicy(policy, { phase: position === 'perRetry' ? 'Retry' : undefined });
     this.pipeline.addPolicy(authPolicy, { phase: 'Sign' });
   }
 
   /** ARM or Graph: a bearer token for `scope` on every request. */
-  static bearer(credential: TokenCredential, scope: string, retry?: RestRetryOptions, policies?: ReadonlyArray<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }>): RestClient {
+  static bearer(
+    credential: TokenCredential,
+    scope: string,
+    retry?: RestRetryOptions,
+    policies?: ReadonlyArray<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }>,
+  ): RestClient {
     return new RestClient(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), retry, policies);
   }
 

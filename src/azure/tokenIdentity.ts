@@ -16,8 +16,8 @@ export async function tokenIdentity(credential: TokenCredential, scope = 'https:
   const token = await credential.getToken(scope);
   if (!token) throw appError('AzureUnauthorized', 'Keyward could not obtain a token for its managed identity.');
   const payload = token.token.split('.')[1];
-  if (!payload) throw appError('AzureUnauthorized', 'The token of Keyward\'s identity is not a JWT; cannot tell its object id.');
+  if (!payload) throw appError('AzureUnauthorized', "The token of Keyward's identity is not a JWT; cannot tell its object id.");
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { oid?: string; tid?: string; appid?: string; azp?: string };
-  if (!claims.oid) throw appError('AzureUnauthorized', 'The token of Keyward\'s identity carries no object id (oid).');
+  if (!claims.oid) throw appError('AzureUnauthorized', "The token of Keyward's identity carries no object id (oid).");
   return { objectId: claims.oid.toLowerCase(), tenantId: claims.tid, appId: claims.appid ?? claims.azp };
 }

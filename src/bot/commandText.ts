@@ -4,7 +4,10 @@
  * people type slash commands out of habit.
  */
 export function parseCommandText(text: string): { name: string; args: string } {
-  const trimmed = text.replace(/<at>[^<]*<\/at>/gi, ' ').replace(/\s+/g, ' ').trim();
+  const trimmed = text
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const [first = '', ...rest] = trimmed.split(' ');
   return { name: first.replace(/^\//, '').toLowerCase(), args: rest.join(' ') };
 }

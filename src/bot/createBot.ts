@@ -1,4 +1,12 @@
-import { CallerIdConstants, ConfigurationServiceClientCredentialFactory, type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse, type Storage, type TurnContext } from 'botbuilder';
+import {
+  CallerIdConstants,
+  ConfigurationServiceClientCredentialFactory,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type InvokeResponse,
+  type Storage,
+  type TurnContext,
+} from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type restify from 'restify';
 import { appError, type Logger } from '../core';
@@ -67,7 +75,9 @@ export function createBot(options: CreateBotOptions): Bot {
   // One span per turn, beneath the request's: what the bot did with the activity (the approval
   // service, journeys and Azure calls it makes are its children).
   const logic = (context: TurnContext) =>
-    inSpan(`bot.turn ${context.activity.type}`, { attributes: { [ATTR.activityType]: context.activity.type, [ATTR.activityName]: context.activity.name } }, () => app.run(context).then(() => undefined));
+    inSpan(`bot.turn ${context.activity.type}`, { attributes: { [ATTR.activityType]: context.activity.type, [ATTR.activityName]: context.activity.name } }, () =>
+      app.run(context).then(() => undefined),
+    );
   return {
     adapter,
     async handleActivity(req, res, admit) {
@@ -102,7 +112,11 @@ class KeywardTeamsAdapter extends TeamsAdapter {
 /** What botbuilder's `process` does to an activity before the turn: ISO strings become Dates (raw kept). */
 function withDates(activity: Activity): Activity {
   const fixed = activity as Activity & Record<string, unknown>;
-  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
     if (typeof fixed[field] === 'string') {
       fixed[raw] = fixed[field];
       fixed[field] = new Date(fixed[field] as string);

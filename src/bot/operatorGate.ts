@@ -35,7 +35,11 @@ export function gateFeatures(features: readonly BotFeature[], deps: OperatorGate
   };
   const refuse = async (io: TurnIo, need: OperatorNeed, target: string): Promise<string> => {
     await deps.audit({
-      actor: { objectId: io.actor.aadObjectId?.toLowerCase().slice(0, 64) || 'unidentified', name: io.actor.name?.slice(0, 200), tenantId: io.actor.tenantId?.toLowerCase().slice(0, 64) },
+      actor: {
+        objectId: io.actor.aadObjectId?.toLowerCase().slice(0, 64) || 'unidentified',
+        name: io.actor.name?.slice(0, 200),
+        tenantId: io.actor.tenantId?.toLowerCase().slice(0, 64),
+      },
       action: 'operator.refused',
       target,
       reason: 'NotAnOperator',

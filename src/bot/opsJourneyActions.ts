@@ -57,7 +57,8 @@ export function resumeAction<J extends OpsJourneyBase>(
   return act(verb, async (data, context) => {
     const journey = await journeys.get(journeyIdOf(data));
     const l = localizer(context.locale);
-    if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase()) throw appError('NotYourJourney', l.t(words.notYours, { owner: journey.owner.name ?? l.t('chat.someoneElse') }));
+    if (journey.owner.aadObjectId !== (context.actor.aadObjectId ?? '').toLowerCase())
+      throw appError('NotYourJourney', l.t(words.notYours, { owner: journey.owner.name ?? l.t('chat.someoneElse') }));
     await journeys.rememberCard(journey.id, await context.sendCard(await render(journey, context.locale)));
     return { kind: 'message', text: l.t(words.shown) };
   });

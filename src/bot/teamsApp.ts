@@ -1,11 +1,4 @@
-import {
-  ActivityTypes,
-  CardFactory,
-  MessageFactory,
-  TurnContext,
-  type Activity,
-  type Storage,
-} from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, TurnContext, type Activity, type Storage } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
 import { newId, toAppError, type Logger } from '../core';
 import type { AdaptiveCardJson } from './cards/adaptiveCard';
@@ -101,7 +94,15 @@ export function createTeamsApp(options: TeamsAppOptions): Application<KeywardTur
     async (context) => {
       const value = context.activity.value as { action?: { verb?: string; data?: Record<string, unknown> }; trigger?: string };
       const verb = value.action?.verb ?? '';
-      const result = await runCardAction(actions.get(verb), verb, value.action?.data ?? {}, context, value.trigger === 'automatic' ? 'automatic' : 'manual', options.logger, options.auditUnknownVerb);
+      const result = await runCardAction(
+        actions.get(verb),
+        verb,
+        value.action?.data ?? {},
+        context,
+        value.trigger === 'automatic' ? 'automatic' : 'manual',
+        options.logger,
+        options.auditUnknownVerb,
+      );
       // Answer the invoke ourselves, always: teams-ai would otherwise switch to REPLACE_FOR_ALL
       // for any card carrying `refresh` and overwrite the shared card with one user's view.
       if (result.kind === 'card') {

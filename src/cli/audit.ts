@@ -73,15 +73,20 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
         checkRecord: signedRecordChecker((fingerprint) => trusted.get(fingerprint)),
       });
       if (result.ok) {
-        io.stdout(`Audit log intact: ${result.records} record(s)${options.anchors.length > 0 ? `, ${options.anchors.length} checkpoint(s) matched` : ''}; every signed record verified with the pinned key(s) ${[...trusted.keys()].map((f) => `${f.slice(0, 16)}…`).join(', ')}.\n`);
+        io.stdout(
+          `Audit log intact: ${result.records} record(s)${options.anchors.length > 0 ? `, ${options.anchors.length} checkpoint(s) matched` : ''}; every signed record verified with the pinned key(s) ${[...trusted.keys()].map((f) => `${f.slice(0, 16)}…`).join(', ')}.\n`,
+        );
         for (const line of digests.lines) io.stdout(`${line}\n`);
-        if (result.head) io.stdout(`Head: ${formatAnchor(result.head)}\nKeep this line outside Keyward (ticket, e-mail); pass it later as --anchor to prove the log was not rewritten.\n`);
+        if (result.head)
+          io.stdout(`Head: ${formatAnchor(result.head)}\nKeep this line outside Keyward (ticket, e-mail); pass it later as --anchor to prove the log was not rewritten.\n`);
         return 0;
       }
       const bad = result.firstBad!;
       const byDigest = digests.anchors.some((a) => a.sequence === bad.sequence) && (bad.problem === 'anchorMismatch' || bad.problem === 'anchorMissing');
       io.stdout(`Audit log BROKEN at record ${bad.sequence} (${bad.problem}): ${bad.message}${byDigest ? ' (a signed digest pinned this record)' : ''}.\n`);
-      io.stdout(`Records before it verify (${result.records} read${result.head ? `, last good ${formatAnchor(result.head)}` : ''}). Investigate before trusting anything after it.\n`);
+      io.stdout(
+        `Records before it verify (${result.records} read${result.head ? `, last good ${formatAnchor(result.head)}` : ''}). Investigate before trusting anything after it.\n`,
+      );
       return 1;
     }
     if (command === 'export') {
@@ -120,7 +125,9 @@ async function pinnedKeys(reader: AuditReader, dataDir: string, options: Extract
     try {
       keys.push(crypto.createPublicKey(fs.readFileSync(path.resolve(dataDir, file))));
     } catch (error) {
-      io.stderr(`Cannot read the public key ${path.resolve(dataDir, file)}: ${error instanceof Error ? error.message : String(error)}. Pass the PEM you keep with --public-key <pem>, or its SHA-256 with --fingerprint.\n`);
+      io.stderr(
+        `Cannot read the public key ${path.resolve(dataDir, file)}: ${error instanceof Error ? error.message : String(error)}. Pass the PEM you keep with --public-key <pem>, or its SHA-256 with --fingerprint.\n`,
+      );
       return 2;
     }
   }
@@ -147,7 +154,9 @@ async function pinnedKeys(reader: AuditReader, dataDir: string, options: Extract
   for (const fingerprint of options.fingerprints) {
     const key = announced.get(fingerprint);
     if (!key) {
-      io.stderr(`No public key with the fingerprint ${fingerprint} is known here (not beside the local signing key, not announced in the log). Pass its PEM with --public-key, or check the fingerprint.\n`);
+      io.stderr(
+        `No public key with the fingerprint ${fingerprint} is known here (not beside the local signing key, not announced in the log). Pass its PEM with --public-key, or check the fingerprint.\n`,
+      );
       return 2;
     }
     keys.push(key);
@@ -159,7 +168,12 @@ async function pinnedKeys(reader: AuditReader, dataDir: string, options: Extract
  * The signed digests: read from the directory, checked among themselves with the pinned keys, and
  * turned into anchors for the chain check. Returns an exit code when it cannot go on.
  */
-function checkDigests(dataDir: string, options: Extract<ParsedOptions, { ok: true }>, io: CliIo, keys: readonly crypto.KeyObject[]): { anchors: AuditAnchor[]; lines: string[] } | number {
+function checkDigests(
+  dataDir: string,
+  options: Extract<ParsedOptions, { ok: true }>,
+  io: CliIo,
+  keys: readonly crypto.KeyObject[],
+): { anchors: AuditAnchor[]; lines: string[] } | number {
   const dir = options.digests ? path.resolve(dataDir, options.digests) : auditDigestDir(dataDir, io.env.KEYWARD_AUDIT_DIGEST_DIR?.trim() || undefined);
   const found = new AuditDigestDirectory(dir).read();
   if (found.length === 0) return { anchors: [], lines: [`No signed digests in ${dir}: only the hash chain, the signed records and your --anchor checkpoints were checked.`] };
@@ -228,7 +242,8 @@ function parseOptions(args: readonly string[]): ParsedOptions {
       }
       case '--fingerprint': {
         const fingerprint = take()?.trim().toLowerCase().replace(/:/g, '');
-        if (!fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint)) return { ok: false, error: '--fingerprint needs the SHA-256 of the signing key (64 hex characters), as Keyward logs it at start.' };
+        if (!fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint))
+          return { ok: false, error: '--fingerprint needs the SHA-256 of the signing key (64 hex characters), as Keyward logs it at start.' };
         fingerprints.push(fingerprint);
         break;
       }

@@ -13,7 +13,10 @@ import type { Migration, SqlDatabase } from '../store/sqlDatabase';
  * KEYWARD_STORE=postgres and no URL in local mode, the server `npm start` runs (or one started for
  * the command and stopped after it).
  */
-export async function openCliDatabase(env: Readonly<Record<string, string | undefined>>, options: { dataDir?: string; readOnly: boolean; migrations?: readonly Migration[] }): Promise<{ db: SqlDatabase; where: string; config: Config }> {
+export async function openCliDatabase(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { dataDir?: string; readOnly: boolean; migrations?: readonly Migration[] },
+): Promise<{ db: SqlDatabase; where: string; config: Config }> {
   let config: Config;
   try {
     config = loadConfig({ ...env, ...(options.dataDir ? { KEYWARD_DATA_DIR: path.resolve(options.dataDir) } : {}) } as NodeJS.ProcessEnv);
@@ -24,6 +27,11 @@ export async function openCliDatabase(env: Readonly<Record<string, string | unde
   const localOnly = config.mode === 'local' && !config.local.unsafeRealAzure;
   const entraToken = config.store.engine === 'postgres' ? postgresPasswordSource(config.store, { localOnly }) : undefined;
   const db = await openConfiguredDatabase(config, { readOnly: options.readOnly, migrations: options.migrations ?? [], ...(entraToken ? { entraToken } : {}) });
-  const where = config.store.engine === 'sqlite' ? path.join(config.dataDir, 'keyward.sqlite') : config.store.postgresUrl ? `PostgreSQL ${describeConnection(config.store.postgresUrl)}` : 'the local PostgreSQL server';
+  const where =
+    config.store.engine === 'sqlite'
+      ? path.join(config.dataDir, 'keyward.sqlite')
+      : config.store.postgresUrl
+        ? `PostgreSQL ${describeConnection(config.store.postgresUrl)}`
+        : 'the local PostgreSQL server';
   return { db, where, config };
 }

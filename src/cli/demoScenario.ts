@@ -20,7 +20,11 @@ export class OperatorTally {
   action(what: string, card?: Card, values: Record<string, unknown> = {}): void {
     this.actions.push(what);
     if (card) this.typedGuids += typedGuids(card, values);
-    else this.typedGuids += Object.values(values).join(' ').match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi)?.length ?? 0;
+    else
+      this.typedGuids +=
+        Object.values(values)
+          .join(' ')
+          .match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi)?.length ?? 0;
   }
 
   /** "8 operator actions, 0 typed GUIDs (setup, choice, …)". */
@@ -85,42 +89,75 @@ export async function runSetupScenario(client: ScenarioClient, options: Scenario
 
   options.log(`Operator: setup with ${options.hsm ? 'Managed HSM' : 'Key Vault Premium'}`);
   const workloads = options.hsm ? 'multiWorkload,exchange' : 'exchange';
-  await press(SETUP_VERBS.submitStep, { step: 'choice', protection: options.hsm ? 'managedHsm' : 'keyVaultPremium', workloads }, /Subscriptions, resource groups and regions/, 'choice card');
+  await press(
+    SETUP_VERBS.submitStep,
+    { step: 'choice', protection: options.hsm ? 'managedHsm' : 'keyVaultPremium', workloads },
+    /Subscriptions, resource groups and regions/,
+    'choice card',
+  );
   // The two subscriptions ready for Customer Key are preselected; the operator picks the regions.
   const sitesCard = inputsOf(card);
   const subscriptionName = (site: 'A' | 'B') => {
     const input = sitesCard.get(`sites.${site}.subscriptionId`);
     return (input?.titles?.[input.value] ?? input?.value ?? '?').split(' · ')[0];
   };
-  await press(SETUP_VERBS.submitStep, { step: 'sites', 'sites.A.region': pick('sites.A.region', /^West Europe /), 'sites.B.region': pick('sites.B.region', /^Sweden Central /) }, /Vault or HSM names/, 'sites card');
+  await press(
+    SETUP_VERBS.submitStep,
+    { step: 'sites', 'sites.A.region': pick('sites.A.region', /^West Europe /), 'sites.B.region': pick('sites.B.region', /^Sweden Central /) },
+    /Vault or HSM names/,
+    'sites card',
+  );
   options.log(`Operator: subscriptions ${subscriptionName('A')} and ${subscriptionName('B')} (preselected: enabled, retention registered), regions West Europe and Sweden Central`);
   const names = [...inputsOf(card).values()].filter((input) => /^sites\.[AB]\.(vaultName\.|hsmName$)/.test(input.id)).map((input) => input.value);
   await press(SETUP_VERBS.submitStep, { step: 'names' }, options.hsm ? /Managed HSM: administrators/ : /Who approves each key/, 'names card');
   options.log(`Operator: names as suggested from the naming pattern and checked free: ${names.join(', ')}`);
   if (options.hsm) {
     const officers = Object.fromEntries([/^Chen /, /^Dana /, /^Alex /].map((title, i) => [`hsm.officerIds.${i}`, pick(`hsm.officerIds.${i}`, title)]));
-    await press(SETUP_VERBS.submitStep, { step: 'hsm', 'hsm.initialAdminObjectIds': pick('hsm.initialAdminObjectIds', /^Olivia /), ...officers, 'hsm.quorum': '2', 'hsm.costAcknowledged': 'true' }, /Who approves each key/, 'Managed HSM card');
+    await press(
+      SETUP_VERBS.submitStep,
+      { step: 'hsm', 'hsm.initialAdminObjectIds': pick('hsm.initialAdminObjectIds', /^Olivia /), ...officers, 'hsm.quorum': '2', 'hsm.costAcknowledged': 'true' },
+      /Who approves each key/,
+      'Managed HSM card',
+    );
     options.log('Operator: Olivia as initial administrator; Chen, Dana and Alex as security-domain officers, picked from the people picker');
   }
   options.log('Operator: custodians picked (Chen for key A, Dana for key B); Keyward runs the read-only preflight');
-  await press(SETUP_VERBS.submitStep, { step: 'approvers', 'approvers.A': pick('approvers.A', /^Chen /), 'approvers.B': pick('approvers.B', /^Dana /) }, /All \d+ checks passed/, 'custodians card (runs the checks)');
+  await press(
+    SETUP_VERBS.submitStep,
+    { step: 'approvers', 'approvers.A': pick('approvers.A', /^Chen /), 'approvers.B': pick('approvers.B', /^Dana /) },
+    /All \d+ checks passed/,
+    'custodians card (runs the checks)',
+  );
   options.log(`Preflight: ${/All \d+ checks passed[^"]*/.exec(JSON.stringify(card))?.[0] ?? 'all green'}`);
   const planHash = /[0-9a-f]{64}/.exec(JSON.stringify(card))?.[0] ?? '';
   options.log(`Plan preview: plan hash ${planHash}`);
   const journeyId = String(addressOf(card).journeyId);
   const beforeApproval = client.snapshot();
-  await press(SETUP_VERBS.submit, { reason: `Demo: Customer Key for Contoso (${options.hsm ? 'Managed HSM' : 'Key Vault Premium'})` }, /Submitted for approval/, 'submit for approval');
+  await press(
+    SETUP_VERBS.submit,
+    { reason: `Demo: Customer Key for Contoso (${options.hsm ? 'Managed HSM' : 'Key Vault Premium'})` },
+    /Submitted for approval/,
+    'submit for approval',
+  );
   const requestId = /Request ([0-9a-f-]{36})/.exec(JSON.stringify(card))?.[1] ?? '';
   options.log(`Submitted for approval: request ${requestId}`);
 
-  const posted = await client.waitForNew(beforeApproval, (m) => m.conversationId === GROUP && JSON.stringify(m.cards).includes(requestId), 30_000, 'the approval card in the approvers\' group chat');
+  const posted = await client.waitForNew(
+    beforeApproval,
+    (m) => m.conversationId === GROUP && JSON.stringify(m.cards).includes(requestId),
+    30_000,
+    "the approval card in the approvers' group chat",
+  );
   const approvalCard = posted.cards[0]!;
   tally.action('own approval (refused)', approvalCard, { reason: 'my own plan' });
   const own = await client.click(GROUP, operator, posted.messageId, VERBS.approvalApprove, { ...buttonData(approvalCard, VERBS.approvalApprove), reason: 'my own plan' });
   if (!/SelfApprovalForbidden/.test(JSON.stringify(own.value))) throw new Error('the operator could approve her own request');
-  options.log('Approvers\' chat: Olivia\'s own approval was refused (SelfApprovalForbidden)');
+  options.log("Approvers' chat: Olivia's own approval was refused (SelfApprovalForbidden)");
   const approve = async (approver: (typeof LOCAL_PEOPLE)['approverAlex']) => {
-    const vote = await client.click(GROUP, approver.teamsId, posted.messageId, VERBS.approvalApprove, { ...buttonData(approvalCard, VERBS.approvalApprove), reason: `Reviewed by ${approver.givenName}: names, regions and hash checked` });
+    const vote = await client.click(GROUP, approver.teamsId, posted.messageId, VERBS.approvalApprove, {
+      ...buttonData(approvalCard, VERBS.approvalApprove),
+      reason: `Reviewed by ${approver.givenName}: names, regions and hash checked`,
+    });
     if (!/recorded|approved/i.test(JSON.stringify(vote.value))) throw new Error(`${approver.displayName}'s approval was not recorded: ${JSON.stringify(vote.value)}`);
     options.log(`Approvers' chat: ${approver.displayName} approved`);
   };
@@ -142,12 +179,20 @@ export async function followExecution(client: ScenarioClient, result: ScenarioRe
   const timeoutMs = options.timeoutMs ?? 180_000;
   const finished = waitForApprovalCard(client, result.approvalMessageId, /"(Done|Failed):/, timeoutMs, 'the run to finish');
   if (options.hsm) {
-    const ceremony = await client.waitFor((m) => m.conversationId === GROUP && /Security-domain ceremony/.test(JSON.stringify(m.cards)) && JSON.stringify(m.cards).includes('certificatePem'), timeoutMs, 'the security-domain ceremony card');
+    const ceremony = await client.waitFor(
+      (m) => m.conversationId === GROUP && /Security-domain ceremony/.test(JSON.stringify(m.cards)) && JSON.stringify(m.cards).includes('certificatePem'),
+      timeoutMs,
+      'the security-domain ceremony card',
+    );
     options.log('Run: waiting for the security-domain officers');
     for (const officer of SCENARIO_OFFICERS) {
       const current = client.all().find((m) => m.messageId === ceremony.messageId) ?? ceremony;
-      const answer = await client.click(GROUP, officer.teamsId, current.messageId, VERBS.runCertificate, { ...buttonData(current.cards[0]!, VERBS.runCertificate), certificatePem: await makeOfficerCertificate(officer.displayName) });
-      if (/error|refused|not/i.test(String(answer.value)) && answer.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`${officer.displayName}'s certificate was refused: ${String(answer.value)}`);
+      const answer = await client.click(GROUP, officer.teamsId, current.messageId, VERBS.runCertificate, {
+        ...buttonData(current.cards[0]!, VERBS.runCertificate),
+        certificatePem: await makeOfficerCertificate(officer.displayName),
+      });
+      if (/error|refused|not/i.test(String(answer.value)) && answer.type !== 'application/vnd.microsoft.card.adaptive')
+        throw new Error(`${officer.displayName}'s certificate was refused: ${String(answer.value)}`);
       options.log(`Ceremony: ${officer.displayName} handed in a public certificate`);
     }
   }
@@ -171,7 +216,8 @@ export function waitForApprovalCard(client: ScenarioClient, messageId: string, p
 }
 
 function addressOf(card: Card): Record<string, unknown> {
-  const data = findAction(card, (action) => typeof action.data === 'object' && action.data !== null && 'journeyId' in (action.data as object))?.data as Record<string, unknown> | undefined;
+  const data = findAction(card, (action) => typeof action.data === 'object' && action.data !== null && 'journeyId' in (action.data as object))?.data as
+    Record<string, unknown> | undefined;
   if (!data) throw new Error('the card carries no journey address');
   return { journeyId: data.journeyId, v: data.v };
 }

@@ -67,20 +67,29 @@ export async function runTeardownScenario(client: PlaygroundClient, options: Tea
 
   const approval = await client.waitFor((m) => m.conversationId === GROUP && JSON.stringify(m.cards).includes(requestId), 30_000, 'the approval card');
   for (const approver of [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen]) {
-    const vote = await client.click(GROUP, approver.teamsId, approval.messageId, VERBS.approvalApprove, { ...buttonData(approval.cards[0]!, VERBS.approvalApprove), reason: `${approver.givenName}: names checked, nothing uses the keys` });
+    const vote = await client.click(GROUP, approver.teamsId, approval.messageId, VERBS.approvalApprove, {
+      ...buttonData(approval.cards[0]!, VERBS.approvalApprove),
+      reason: `${approver.givenName}: names checked, nothing uses the keys`,
+    });
     if (!/recorded|approved/i.test(JSON.stringify(vote.value))) throw new Error(`${approver.displayName}'s approval was not recorded: ${JSON.stringify(vote.value).slice(0, 500)}`);
     options.log(`Approvers' chat: ${approver.displayName} approved`);
   }
   const cooling = await client.waitFor((m) => m.conversationId === PERSONAL && /cooling-off period/.test(JSON.stringify(m.cards)), 30_000, 'the cooling-off card');
-  options.log(`Cooling-off: nothing is deleted before ${/Nothing is deleted before (\d{4}-\d\d-\d\d \d\d:\d\d UTC)/.exec(JSON.stringify(cooling.cards))?.[1] ?? 'its end'}; the requester or an approver could still cancel`);
-  const deleted = await client.waitFor((m) => m.conversationId === PERSONAL && /Deleted — waiting for the purge|Teardown complete/.test(JSON.stringify(m.cards)), timeoutMs, 'the deletion');
+  options.log(
+    `Cooling-off: nothing is deleted before ${/Nothing is deleted before (\d{4}-\d\d-\d\d \d\d:\d\d UTC)/.exec(JSON.stringify(cooling.cards))?.[1] ?? 'its end'}; the requester or an approver could still cancel`,
+  );
+  const deleted = await client.waitFor(
+    (m) => m.conversationId === PERSONAL && /Deleted — waiting for the purge|Teardown complete/.test(JSON.stringify(m.cards)),
+    timeoutMs,
+    'the deletion',
+  );
   if (/Deleted — waiting for the purge/.test(JSON.stringify(deleted.cards))) {
     options.log('Deleted: purge protection keeps them, recoverable, until their scheduled purge date (Azure purges them then)');
     const info = readEmulatorInfo(options.dataDir);
     if (!info) throw new Error(`no emulator.json under ${path.join(options.dataDir, 'emulator')}; is the local stack running with KEYWARD_DATA_DIR=${options.dataDir}?`);
     const control = createControlClient({ armEndpoint: info.armEndpoint, caCertPem: fs.readFileSync(info.caCertPath, 'utf8') });
     await control.advanceClock(91 * DAY_MS);
-    options.log('Local emulator: clock moved 91 days forward (past the retention period), so Azure\'s scheduled purge happens now');
+    options.log("Local emulator: clock moved 91 days forward (past the retention period), so Azure's scheduled purge happens now");
   }
   const final = await client.waitFor((m) => m.conversationId === PERSONAL && /Teardown complete/.test(JSON.stringify(m.cards)), timeoutMs, 'the final teardown card');
   const text = JSON.stringify(final.cards);
@@ -115,7 +124,8 @@ function inputLabels(card: Card): Array<[string, string]> {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(walk);
     const record = node as Record<string, unknown>;
-    if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string' && typeof record.label === 'string') out.push([record.id, record.label]);
+    if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string' && typeof record.label === 'string')
+      out.push([record.id, record.label]);
     Object.values(record).forEach(walk);
   };
   walk(card);

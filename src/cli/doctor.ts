@@ -67,10 +67,24 @@ export async function runDoctorCli(argv: readonly string[], io: CliIo): Promise<
     ...(manifestPath ? { manifest: readManifestFile(manifestPath, readZip) } : {}),
     azure: (config) => {
       const localOnly = config.mode === 'local' && !config.local.unsafeRealAzure;
-      const gateway = (clientId: string | undefined) => new AzureGateway({ credential: createAzureCredential(clientId, { localOnly }), armEndpoint: config.azure.armEndpoint, graphEndpoint: config.azure.graphEndpoint, logger: silentLogger, retry: { maxRetries: 1 }, requestTimeoutMs: 30_000 });
+      const gateway = (clientId: string | undefined) =>
+        new AzureGateway({
+          credential: createAzureCredential(clientId, { localOnly }),
+          armEndpoint: config.azure.armEndpoint,
+          graphEndpoint: config.azure.graphEndpoint,
+          logger: silentLogger,
+          retry: { maxRetries: 1 },
+          requestTimeoutMs: 30_000,
+        });
       const writer = gateway(config.azure.writerClientId);
       const reader = config.azure.readerClientId && config.azure.readerClientId !== config.azure.writerClientId ? gateway(config.azure.readerClientId) : undefined;
-      const identity = (name: 'writer' | 'reader', clientId: string | undefined, g: AzureGateway): DoctorIdentity => ({ name, ...(clientId ? { clientId } : {}), identity: () => g.callerIdentity(), missingActions: (scope, actions) => g.missingActions(scope, actions), getUser: (objectId) => g.getUser(objectId) });
+      const identity = (name: 'writer' | 'reader', clientId: string | undefined, g: AzureGateway): DoctorIdentity => ({
+        name,
+        ...(clientId ? { clientId } : {}),
+        identity: () => g.callerIdentity(),
+        missingActions: (scope, actions) => g.missingActions(scope, actions),
+        getUser: (objectId) => g.getUser(objectId),
+      });
       return { identities: [identity('writer', config.azure.writerClientId, writer), ...(reader ? [identity('reader', config.azure.readerClientId, reader)] : [])] };
     },
     inventory: async (config) => {
@@ -88,7 +102,9 @@ export async function runDoctorCli(argv: readonly string[], io: CliIo): Promise<
       if (!db) return { where, migrations: 0, exists: false };
       try {
         const tables = await db.all<{ name: string }>(
-          config.store.engine === 'sqlite' ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'" : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+          config.store.engine === 'sqlite'
+            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+            : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
         );
         const migrations = tables.length > 0 ? Number((await db.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM schema_migrations'))?.n ?? 0) : 0;
         return { where, migrations, exists: true };

@@ -30,7 +30,9 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
-      process.stdout.write(`Usage: npm run emulator -- [--data-dir <dir>] [--port <n>] [--host <ip>] [--hsm-provisioning-ms <n>] [--lro-mode location|azure-async-operation] [--soft-delete-window-ms <n>] [--log-level <level>]\n`);
+      process.stdout.write(
+        `Usage: npm run emulator -- [--data-dir <dir>] [--port <n>] [--host <ip>] [--hsm-provisioning-ms <n>] [--lro-mode location|azure-async-operation] [--soft-delete-window-ms <n>] [--log-level <level>]\n`,
+      );
       process.exit(0);
     }
     const [name, inline] = arg.split('=', 2);

@@ -37,11 +37,14 @@ async function main(): Promise<void> {
   }
   const out = path.join(APP_PACKAGE_DIR, 'build', 'appPackage.zip');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, createZip([
-    { name: 'manifest.json', data: Buffer.from(manifest) },
-    { name: 'color.png', data: color },
-    { name: 'outline.png', data: outline },
-  ]));
+  fs.writeFileSync(
+    out,
+    createZip([
+      { name: 'manifest.json', data: Buffer.from(manifest) },
+      { name: 'color.png', data: color },
+      { name: 'outline.png', data: outline },
+    ]),
+  );
   console.log(`Wrote ${path.relative(process.cwd(), out)} (manifest valid, icons 192×192 and 32×32).`);
 }
 

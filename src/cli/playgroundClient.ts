@@ -1,27 +1,20 @@
 import WebSocket from 'ws';
+import { BotMessageLog } from './botMessageLog';
 import { PLAYGROUND_BOT } from './playgroundConfig';
 
-/** A bot message as the Agents Playground shows it (created or updated). */
-export interface PlaygroundMessage {
-  messageId: string;
-  conversationId: string;
-  text?: string;
-  cards: Array<Record<string, unknown>>;
-  /** How many times the bot updated it in place. */
-  updates: number;
-}
+export type { PlaygroundMessage } from './botMessageLog';
 
 /**
  * Drives the Microsoft 365 Agents Playground through its HTTP API and websocket stream, the way a
  * person in its web UI would: post a message as a given user, click a card button as a given user,
  * and watch the bot's messages appear and change. Used by `npm run demo` and the e2e tests.
  */
-export class PlaygroundClient {
+export class PlaygroundClient extends BotMessageLog {
   private socket?: WebSocket;
-  private readonly messages = new Map<string, PlaygroundMessage>();
-  private readonly listeners = new Set<() => void>();
 
-  constructor(readonly baseUrl: string) {}
+  constructor(readonly baseUrl: string) {
+    super();
+  }
 
   async connect(): Promise<this> {
     const url = this.baseUrl.replace(/^http/, 'ws') + '/_ws_conversation/v1/conversations/stream';
@@ -59,7 +52,13 @@ export class PlaygroundClient {
   }
 
   /** Clicks an Action.Execute button as user `fromId`; resolves to the bot's invoke response body. */
-  async click(conversationId: string, fromId: string, messageId: string, verb: string, data: Record<string, unknown>): Promise<{ type?: string; value?: unknown; statusCode?: number }> {
+  async click(
+    conversationId: string,
+    fromId: string,
+    messageId: string,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<{ type?: string; value?: unknown; statusCode?: number }> {
     const response = await fetch(`${this.baseUrl}/_conversation/v1/invoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -76,42 +75,12 @@ export class PlaygroundClient {
     return text ? (JSON.parse(text) as { type?: string; value?: unknown; statusCode?: number }) : {};
   }
 
-  /** Ids of the messages seen so far: pass to `waitForNew` to ignore anything older. */
-  snapshot(): Set<string> {
-    return new Set(this.messages.keys());
-  }
-
-  /** Like `waitFor`, for messages not in `seen` (new since the snapshot). */
-  waitForNew(seen: Set<string>, match: (message: PlaygroundMessage) => boolean, timeoutMs = 15000, what = 'a new bot message'): Promise<PlaygroundMessage> {
-    return this.waitFor((message) => !seen.has(message.messageId) && match(message), timeoutMs, what);
-  }
-
-  all(conversationId?: string): PlaygroundMessage[] {
-    return [...this.messages.values()].filter((message) => !conversationId || message.conversationId === conversationId);
-  }
-
-  /** Resolves with the first bot message (new or updated) that satisfies `match`. */
-  waitFor(match: (message: PlaygroundMessage) => boolean, timeoutMs = 15000, what = 'a bot message'): Promise<PlaygroundMessage> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = [...this.messages.values()].find(match);
-        if (found) {
-          this.listeners.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        }
-      };
-      const timer = setTimeout(() => {
-        this.listeners.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      this.listeners.add(check);
-      check();
-    });
-  }
-
   private onEvent(raw: string): void {
-    let event: { action?: string; actionConversationId?: string; message?: { messageId?: string; text?: string; attachments?: Array<{ contentType: string; content: Record<string, unknown> }> } };
+    let event: {
+      action?: string;
+      actionConversationId?: string;
+      message?: { messageId?: string; text?: string; attachments?: Array<{ contentType: string; content: Record<string, unknown> }> };
+    };
     try {
       event = JSON.parse(raw) as typeof event;
     } catch {
@@ -119,13 +88,6 @@ export class PlaygroundClient {
     }
     if ((event.action !== 'createMessage' && event.action !== 'updateMessage') || !event.message?.messageId) return;
     const previous = this.messages.get(event.message.messageId);
-    this.messages.set(event.message.messageId, {
-      messageId: event.message.messageId,
-      conversationId: event.actionConversationId ?? previous?.conversationId ?? '',
-      text: event.message.text,
-      cards: (event.message.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content),
-      updates: (previous?.updates ?? -1) + 1,
-    });
-    for (const listener of [...this.listeners]) listener();
+    this.saw(event.message.messageId, event.actionConversationId ?? previous?.conversationId ?? '', event.message.text, event.message.attachments ?? []);
   }
 }

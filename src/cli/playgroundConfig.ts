@@ -29,9 +29,9 @@ export function renderPlaygroundConfig(current: PlaygroundUserKey = 'operator'):
       `${indent}email: ${person.upn}`,
     ].join('\n');
   const lines = [
-    '# Microsoft 365 Agents Playground configuration for Keyward\'s local stack (npm start).',
+    "# Microsoft 365 Agents Playground configuration for Keyward's local stack (npm start).",
     '# Generated from src/core/localTenant.ts by src/cli/playgroundConfig.ts; a test keeps them equal.',
-    '# The ids are fake and match the local emulator\'s tenant, so these people are the operator,',
+    "# The ids are fake and match the local emulator's tenant, so these people are the operator,",
     '# the approvers and the key custodians of the local approval policy (config/policy.local.json).',
     'version: "0.1.1"',
     `tenantId: ${LOCAL_TENANT_ID}`,

@@ -94,7 +94,9 @@ export async function runSecurityDomainCli(argv: readonly string[], io: Security
         throw error;
       }
       fs.closeSync(fd);
-      io.stdout(`Wrote the security domain of ${stored.hsmName} to ${path.resolve(out)} (SHA-256 ${stored.sha256}). It is encrypted to the officers' certificates; keep it offline with a quorum of their private keys.\n`);
+      io.stdout(
+        `Wrote the security domain of ${stored.hsmName} to ${path.resolve(out)} (SHA-256 ${stored.sha256}). It is encrypted to the officers' certificates; keep it offline with a quorum of their private keys.\n`,
+      );
       return 0;
     }
     io.stderr(`Unknown command "${command}".\n\n${USAGE}\n`);
@@ -112,12 +114,15 @@ function parse(args: readonly string[]): { ok: true; values: Record<string, stri
   for (let i = 0; i < args.length; i += 2) {
     const name = args[i];
     const value = args[i + 1];
-    if (!name?.startsWith('--') || value === undefined || !['file', 'out', 'hsm', 'data-dir'].includes(name.slice(2))) return { ok: false, error: `Unexpected argument ${name ?? ''}.` };
+    if (!name?.startsWith('--') || value === undefined || !['file', 'out', 'hsm', 'data-dir'].includes(name.slice(2)))
+      return { ok: false, error: `Unexpected argument ${name ?? ''}.` };
     values[name.slice(2)] = value;
   }
   return { ok: true, values };
 }
 
 if (require.main === module) {
-  void runSecurityDomainCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env }).then((code) => process.exit(code));
+  void runSecurityDomainCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env }).then((code) =>
+    process.exit(code),
+  );
 }

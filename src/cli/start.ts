@@ -44,29 +44,39 @@ async function main(): Promise<void> {
   // 1. Emulator.
   const infoFile = path.join(emulatorDataDir(config.dataDir), 'emulator.json');
   fs.rmSync(infoFile, { force: true });
-  start('emulator', ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/emulator.ts')], {
-    KEYWARD_DATA_DIR: config.dataDir,
-    KEYWARD_EMULATOR_PORT: String(config.local.emulatorPort),
-    KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS: String(config.local.emulatorSoftDeleteWindowMs),
-  }, logDir);
+  start(
+    'emulator',
+    ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/emulator.ts')],
+    {
+      KEYWARD_DATA_DIR: config.dataDir,
+      KEYWARD_EMULATOR_PORT: String(config.local.emulatorPort),
+      KEYWARD_EMULATOR_SOFT_DELETE_WINDOW_MS: String(config.local.emulatorSoftDeleteWindowMs),
+    },
+    logDir,
+  );
   const info = await waitFor('the Azure emulator', 90_000, async () => {
     const found = readEmulatorInfo(config.dataDir);
     return found && (await httpsReachable(found)) ? found : undefined;
   });
 
   // 2. Bot, trusting the emulator's CA and using its managed-identity endpoint.
-  start('bot', ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/main.ts')], {
-    NODE_EXTRA_CA_CERTS: info.caCertPath,
-    IDENTITY_ENDPOINT: info.identityEndpoint ?? '',
-    IDENTITY_HEADER: info.identityHeader ?? '',
-    KEYWARD_AZURE_ARM_ENDPOINT: info.armEndpoint,
-    KEYWARD_AZURE_GRAPH_ENDPOINT: info.graphEndpoint,
-    KEYWARD_AZURE_TENANT_ID: info.tenantId,
-    KEYWARD_WRITER_CLIENT_ID: process.env.KEYWARD_WRITER_CLIENT_ID ?? LOCAL_IDENTITIES.writer.clientId,
-    KEYWARD_READER_CLIENT_ID: process.env.KEYWARD_READER_CLIENT_ID ?? LOCAL_IDENTITIES.reader.clientId,
-    // The emulator provisions a Managed HSM in seconds, not the twenty minutes Azure may take.
-    KEYWARD_EXECUTOR_POLL_SECONDS: process.env.KEYWARD_EXECUTOR_POLL_SECONDS ?? '1',
-  }, logDir);
+  start(
+    'bot',
+    ['--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/main.ts')],
+    {
+      NODE_EXTRA_CA_CERTS: info.caCertPath,
+      IDENTITY_ENDPOINT: info.identityEndpoint ?? '',
+      IDENTITY_HEADER: info.identityHeader ?? '',
+      KEYWARD_AZURE_ARM_ENDPOINT: info.armEndpoint,
+      KEYWARD_AZURE_GRAPH_ENDPOINT: info.graphEndpoint,
+      KEYWARD_AZURE_TENANT_ID: info.tenantId,
+      KEYWARD_WRITER_CLIENT_ID: process.env.KEYWARD_WRITER_CLIENT_ID ?? LOCAL_IDENTITIES.writer.clientId,
+      KEYWARD_READER_CLIENT_ID: process.env.KEYWARD_READER_CLIENT_ID ?? LOCAL_IDENTITIES.reader.clientId,
+      // The emulator provisions a Managed HSM in seconds, not the twenty minutes Azure may take.
+      KEYWARD_EXECUTOR_POLL_SECONDS: process.env.KEYWARD_EXECUTOR_POLL_SECONDS ?? '1',
+    },
+    logDir,
+  );
   const botUrl = `http://127.0.0.1:${config.port}`;
   await waitFor('the bot', 90_000, async () => ((await httpOk(`${botUrl}/healthz`)) ? true : undefined));
 
@@ -75,14 +85,25 @@ async function main(): Promise<void> {
     const playgroundConfig = path.join(config.dataDir, 'playground', '.m365agentsplayground.yml');
     fs.mkdirSync(path.dirname(playgroundConfig), { recursive: true });
     fs.writeFileSync(playgroundConfig, renderPlaygroundConfig(config.local.playgroundUser));
-    start('playground', [
-      require.resolve('@microsoft/m365agentsplayground/cli.js'),
-      '-e', `${botUrl}/api/messages`, '-c', 'msteams', '--disable-telemetry', '-p', String(config.local.playgroundPort),
-    ], {
-      TEAMSAPPTESTER_BROWSER: 'none',
-      M365_AGENTS_PLAYGROUND_CONFIG_PATH: playgroundConfig,
-      M365_AGENTS_PLAYGROUND_LOGFILE: path.join(logDir, 'playground-events.log'),
-    }, logDir);
+    start(
+      'playground',
+      [
+        require.resolve('@microsoft/m365agentsplayground/cli.js'),
+        '-e',
+        `${botUrl}/api/messages`,
+        '-c',
+        'msteams',
+        '--disable-telemetry',
+        '-p',
+        String(config.local.playgroundPort),
+      ],
+      {
+        TEAMSAPPTESTER_BROWSER: 'none',
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: playgroundConfig,
+        M365_AGENTS_PLAYGROUND_LOGFILE: path.join(logDir, 'playground-events.log'),
+      },
+      logDir,
+    );
     await waitFor('the Agents Playground', 90_000, async () => ((await httpOk(`http://127.0.0.1:${config.local.playgroundPort}/_internal/v1/config`)) ? true : undefined));
     const who = config.local.playgroundUser === 'operator' ? 'Olivia, the operator' : config.local.playgroundUser;
     console.log(

@@ -52,7 +52,15 @@ export async function runStateCli(command: 'backup' | 'restore', argv: readonly 
         io.stderr(`--out <dir> is required.\n\n${USAGE}\n`);
         return 2;
       }
-      const manifest = await backupState({ paths, out, clock: systemClock, keywardVersion: keywardVersion(), log, ...(postgres ? { postgres } : {}), ...(options.values['--public-key'] ? { publicKeyFile: path.resolve(options.values['--public-key']) } : {}) });
+      const manifest = await backupState({
+        paths,
+        out,
+        clock: systemClock,
+        keywardVersion: keywardVersion(),
+        log,
+        ...(postgres ? { postgres } : {}),
+        ...(options.values['--public-key'] ? { publicKeyFile: path.resolve(options.values['--public-key']) } : {}),
+      });
       log(`Backup complete: ${path.resolve(out)} (made ${manifest.createdAt}). Copy it to the backup storage account now; it holds private keys (see the README).`);
       return 0;
     }

@@ -29,7 +29,9 @@ export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<n
   const [command, ...rest] = argv;
   const options = parse(rest);
   if (command !== 'copy' || !options.from || !options.to) {
-    io.stderr(`${command === 'copy' ? 'copy needs --from and --to.\n\n' : command && command !== 'help' && command !== '--help' ? `Unknown command "${command}".\n\n` : ''}${USAGE}\n`);
+    io.stderr(
+      `${command === 'copy' ? 'copy needs --from and --to.\n\n' : command && command !== 'help' && command !== '--help' ? `Unknown command "${command}".\n\n` : ''}${USAGE}\n`,
+    );
     return command === 'help' || command === '--help' ? 0 : 2;
   }
   let url: URL;
@@ -48,7 +50,15 @@ export async function runStoreCli(argv: readonly string[], io: CliIo): Promise<n
   const logger = createPinoLogger((io.env.KEYWARD_LOG_LEVEL as 'info' | undefined) ?? 'warn', {}, pino.destination(2));
   let target;
   try {
-    target = await openPostgresDatabase({ connectionString: options.to, tls, ...(password ? { password } : {}), variable: '--to', applicationName: 'keyward-copy', migrations: [], logger });
+    target = await openPostgresDatabase({
+      connectionString: options.to,
+      tls,
+      ...(password ? { password } : {}),
+      variable: '--to',
+      applicationName: 'keyward-copy',
+      migrations: [],
+      logger,
+    });
   } catch (error) {
     io.stderr(`${isAppError(error) ? error.message : String(error)}\n`);
     return 1;

@@ -164,12 +164,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     if (!appType) problems.push({ variable: 'MicrosoftAppType', message: 'is required when MicrosoftAppId is set (UserAssignedMSI or SingleTenant)' });
     if (!tenantId) problems.push({ variable: 'MicrosoftAppTenantId', message: 'is required when MicrosoftAppId is set' });
     if (appType === 'SingleTenant' && !password) problems.push({ variable: 'MicrosoftAppPassword', message: 'is required for MicrosoftAppType=SingleTenant' });
-    if (appType === 'UserAssignedMSI' && password) problems.push({ variable: 'MicrosoftAppPassword', message: 'must be empty for UserAssignedMSI (the managed identity has no secret)' });
+    if (appType === 'UserAssignedMSI' && password)
+      problems.push({ variable: 'MicrosoftAppPassword', message: 'must be empty for UserAssignedMSI (the managed identity has no secret)' });
   } else {
     if (!isLoopbackHost(host)) {
-      problems.push({ variable: 'KEYWARD_HOST', message: `is ${host}, but without MicrosoftAppId the bot accepts unauthenticated activities; it only binds to a loopback address (127.0.0.1). Set MicrosoftAppId to run on a network address.` });
+      problems.push({
+        variable: 'KEYWARD_HOST',
+        message: `is ${host}, but without MicrosoftAppId the bot accepts unauthenticated activities; it only binds to a loopback address (127.0.0.1). Set MicrosoftAppId to run on a network address.`,
+      });
     }
-    if (appType || password) problems.push({ variable: 'MicrosoftAppId', message: 'is empty while MicrosoftAppType/MicrosoftAppPassword are set; set the app id too, or clear them for local mode' });
+    if (appType || password)
+      problems.push({ variable: 'MicrosoftAppId', message: 'is empty while MicrosoftAppType/MicrosoftAppPassword are set; set the app id too, or clear them for local mode' });
   }
 
   // Local mode is anonymous: whoever reaches the port is whoever the activity says. So it talks
@@ -183,9 +188,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     problems.push({ variable: UNSAFE_OVERRIDE, message: 'only applies to local mode (without MicrosoftAppId); remove it' });
   }
   if (mode === 'local' && !unsafeRealAzure) {
-    for (const [variable, url] of [['KEYWARD_AZURE_ARM_ENDPOINT', armEndpoint], ['KEYWARD_AZURE_GRAPH_ENDPOINT', graphEndpoint]] as const) {
+    for (const [variable, url] of [
+      ['KEYWARD_AZURE_ARM_ENDPOINT', armEndpoint],
+      ['KEYWARD_AZURE_GRAPH_ENDPOINT', graphEndpoint],
+    ] as const) {
       if (!isLoopbackUrl(url, { localhostSubdomains: true })) {
-        problems.push({ variable, message: `is ${url}, but local mode (no MicrosoftAppId) is anonymous and only talks to the local emulator on loopback (npm start sets it). To run against real Azure, set MicrosoftAppId (production mode, signed-in users); ${UNSAFE_OVERRIDE}=true overrides this at your own risk` });
+        problems.push({
+          variable,
+          message: `is ${url}, but local mode (no MicrosoftAppId) is anonymous and only talks to the local emulator on loopback (npm start sets it). To run against real Azure, set MicrosoftAppId (production mode, signed-in users); ${UNSAFE_OVERRIDE}=true overrides this at your own risk`,
+        });
       }
     }
   }
@@ -198,16 +209,25 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   }
 
   const appInsights = values.APPLICATIONINSIGHTS_CONNECTION_STRING as string | undefined;
-  if (appInsights && !/(^|;)\s*InstrumentationKey=[0-9a-f-]{36}\s*(;|$)/i.test(appInsights)) problems.push({ variable: 'APPLICATIONINSIGHTS_CONNECTION_STRING', message: 'is not an Application Insights connection string (it has no InstrumentationKey=<GUID>); copy it from the Application Insights resource\'s Overview page' });
+  if (appInsights && !/(^|;)\s*InstrumentationKey=[0-9a-f-]{36}\s*(;|$)/i.test(appInsights))
+    problems.push({
+      variable: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      message: "is not an Application Insights connection string (it has no InstrumentationKey=<GUID>); copy it from the Application Insights resource's Overview page",
+    });
   // The store: SQLite (one instance) or PostgreSQL (several), with a clear line for each wrong setting.
   const engine = values.KEYWARD_STORE as 'sqlite' | 'postgres';
   const postgresUrl = values.KEYWARD_POSTGRES_URL as string | undefined;
   const postgresAuth = (values.KEYWARD_POSTGRES_AUTH as 'entra' | 'password' | undefined) ?? (mode === 'production' ? 'entra' : 'password');
   const postgresClientId = (values.KEYWARD_POSTGRES_CLIENT_ID as string | undefined) ?? (values.KEYWARD_WRITER_CLIENT_ID as string | undefined);
   let postgresTls = mode === 'production';
-  if (postgresUrl !== undefined && engine === 'sqlite') problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'is set but KEYWARD_STORE is sqlite; set KEYWARD_STORE=postgres to use it, or remove it' });
+  if (postgresUrl !== undefined && engine === 'sqlite')
+    problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'is set but KEYWARD_STORE is sqlite; set KEYWARD_STORE=postgres to use it, or remove it' });
   if (engine === 'postgres') {
-    if (postgresUrl === undefined && mode === 'production') problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'is required with KEYWARD_STORE=postgres in production: postgres://<role>@<server>.postgres.database.azure.com:5432/<database>' });
+    if (postgresUrl === undefined && mode === 'production')
+      problems.push({
+        variable: 'KEYWARD_POSTGRES_URL',
+        message: 'is required with KEYWARD_STORE=postgres in production: postgres://<role>@<server>.postgres.database.azure.com:5432/<database>',
+      });
     if (postgresUrl !== undefined) {
       let url: URL | undefined;
       try {
@@ -216,32 +236,67 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'is not a URL; write it as postgres://<role>@<host>:5432/<database>' });
       }
       if (url) {
-        if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: `starts with ${url.protocol}, not postgres:// or postgresql://` });
-        if (!url.username) problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'names no user: the database role Keyward signs in as goes before the @ (in Azure: the managed identity\'s role name)' });
+        if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+          problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: `starts with ${url.protocol}, not postgres:// or postgresql://` });
+        if (!url.username)
+          problems.push({
+            variable: 'KEYWARD_POSTGRES_URL',
+            message: "names no user: the database role Keyward signs in as goes before the @ (in Azure: the managed identity's role name)",
+          });
         if (!url.pathname.replace(/^\//, '')) problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'names no database: add /<database> after the host and port' });
-        if (postgresAuth === 'entra' && url.password) problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'carries a password, but KEYWARD_POSTGRES_AUTH is entra: Keyward signs in with its managed identity\'s token; remove the password' });
-        if (postgresAuth === 'password' && !url.password) problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'carries no password, but KEYWARD_POSTGRES_AUTH is password; add it, or use KEYWARD_POSTGRES_AUTH=entra' });
+        if (postgresAuth === 'entra' && url.password)
+          problems.push({
+            variable: 'KEYWARD_POSTGRES_URL',
+            message: "carries a password, but KEYWARD_POSTGRES_AUTH is entra: Keyward signs in with its managed identity's token; remove the password",
+          });
+        if (postgresAuth === 'password' && !url.password)
+          problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'carries no password, but KEYWARD_POSTGRES_AUTH is password; add it, or use KEYWARD_POSTGRES_AUTH=entra' });
         const sslmode = url.searchParams.get('sslmode');
-        if (mode === 'production' && sslmode === 'disable') problems.push({ variable: 'KEYWARD_POSTGRES_URL', message: 'has sslmode=disable, but production always connects to PostgreSQL over TLS with the server certificate verified; remove it' });
+        if (mode === 'production' && sslmode === 'disable')
+          problems.push({
+            variable: 'KEYWARD_POSTGRES_URL',
+            message: 'has sslmode=disable, but production always connects to PostgreSQL over TLS with the server certificate verified; remove it',
+          });
         if (mode === 'local') postgresTls = !isLoopbackHost(url.hostname) || sslmode === 'require' || sslmode === 'verify-full';
       }
     }
-    if (postgresAuth === 'entra' && !postgresClientId && mode === 'production') problems.push({ variable: 'KEYWARD_POSTGRES_CLIENT_ID', message: 'is required for KEYWARD_POSTGRES_AUTH=entra (or set KEYWARD_WRITER_CLIENT_ID): the managed identity whose token signs in to PostgreSQL' });
-    if (postgresAuth === 'entra' && mode === 'local' && postgresUrl === undefined) problems.push({ variable: 'KEYWARD_POSTGRES_AUTH', message: 'is entra, but the PostgreSQL server npm start runs signs in with a password; set KEYWARD_POSTGRES_URL to an Azure server, or use password' });
+    if (postgresAuth === 'entra' && !postgresClientId && mode === 'production')
+      problems.push({
+        variable: 'KEYWARD_POSTGRES_CLIENT_ID',
+        message: 'is required for KEYWARD_POSTGRES_AUTH=entra (or set KEYWARD_WRITER_CLIENT_ID): the managed identity whose token signs in to PostgreSQL',
+      });
+    if (postgresAuth === 'entra' && mode === 'local' && postgresUrl === undefined)
+      problems.push({
+        variable: 'KEYWARD_POSTGRES_AUTH',
+        message: 'is entra, but the PostgreSQL server npm start runs signs in with a password; set KEYWARD_POSTGRES_URL to an Azure server, or use password',
+      });
   }
-  if (values.KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE && engine !== 'sqlite') problems.push({ variable: 'KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE', message: 'only applies to KEYWARD_STORE=sqlite; remove it' });
+  if (values.KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE && engine !== 'sqlite')
+    problems.push({ variable: 'KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE', message: 'only applies to KEYWARD_STORE=sqlite; remove it' });
 
   const publicUrl = values.KEYWARD_PUBLIC_URL as string | undefined;
-  if (publicUrl && mode === 'production' && !publicUrl.startsWith('https://')) problems.push({ variable: 'KEYWARD_PUBLIC_URL', message: 'must start with https:// in production (download links travel through Teams to browsers)' });
+  if (publicUrl && mode === 'production' && !publicUrl.startsWith('https://'))
+    problems.push({ variable: 'KEYWARD_PUBLIC_URL', message: 'must start with https:// in production (download links travel through Teams to browsers)' });
   const organization = values.KEYWARD_EXCHANGE_ORGANIZATION as string | undefined;
-  if (values.KEYWARD_DEP_APP_ONLY && !organization) problems.push({ variable: 'KEYWARD_EXCHANGE_ORGANIZATION', message: 'is required when KEYWARD_DEP_APP_ONLY is true (Connect-ExchangeOnline -ManagedIdentity needs -Organization)' });
-  if (organization && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(organization)) problems.push({ variable: 'KEYWARD_EXCHANGE_ORGANIZATION', message: `"${organization}" is not a domain such as contoso.onmicrosoft.com` });
+  if (values.KEYWARD_DEP_APP_ONLY && !organization)
+    problems.push({
+      variable: 'KEYWARD_EXCHANGE_ORGANIZATION',
+      message: 'is required when KEYWARD_DEP_APP_ONLY is true (Connect-ExchangeOnline -ManagedIdentity needs -Organization)',
+    });
+  if (organization && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(organization))
+    problems.push({ variable: 'KEYWARD_EXCHANGE_ORGANIZATION', message: `"${organization}" is not a domain such as contoso.onmicrosoft.com` });
 
   // Key files on the host are for local mode only: in Azure the keys stay in Key Vault and are
   // used through the managed identity (issue 12 item 8).
   if (mode === 'production') {
-    if (!values.KEYWARD_SIGNING_KEY_ID) problems.push({ variable: 'KEYWARD_SIGNING_KEY_ID', message: 'is required in production: the Key Vault or Managed HSM key (EC P-256) that signs votes, decisions and audit digests through the managed identity (no signing key file on the host)' });
-    if (values.KEYWARD_AUDIT_SIGNING_KEY_FILE) problems.push({ variable: 'KEYWARD_AUDIT_SIGNING_KEY_FILE', message: 'is for local mode only; in production the signing key is a Key Vault key (KEYWARD_SIGNING_KEY_ID)' });
+    if (!values.KEYWARD_SIGNING_KEY_ID)
+      problems.push({
+        variable: 'KEYWARD_SIGNING_KEY_ID',
+        message:
+          'is required in production: the Key Vault or Managed HSM key (EC P-256) that signs votes, decisions and audit digests through the managed identity (no signing key file on the host)',
+      });
+    if (values.KEYWARD_AUDIT_SIGNING_KEY_FILE)
+      problems.push({ variable: 'KEYWARD_AUDIT_SIGNING_KEY_FILE', message: 'is for local mode only; in production the signing key is a Key Vault key (KEYWARD_SIGNING_KEY_ID)' });
   }
 
   if (problems.length > 0) {

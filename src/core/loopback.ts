@@ -25,7 +25,7 @@ export function isLoopbackHost(host: string, options: LoopbackOptions = {}): boo
     const canonical = new URL(`http://[${value}]/`).hostname.slice(1, -1);
     if (canonical === '::1') return true;
     const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(canonical);
-    return !!mapped && (parseInt(mapped[1]!, 16) >> 8) === 127;
+    return !!mapped && parseInt(mapped[1]!, 16) >> 8 === 127;
   }
   const name = value.endsWith('.') ? value.slice(0, -1) : value;
   if (name === 'localhost') return true;

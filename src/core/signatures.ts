@@ -75,7 +75,12 @@ export function verifyRaw(data: Buffer, signatureBase64: string, publicKey: cryp
 
 /** Checks a signature over `data` against a key chosen by the caller (never by the signature). */
 export function verifySignature(data: Buffer, signature: Signature, publicKey: crypto.KeyObject): boolean {
-  return isSignature(signature) && signature.keyFingerprint === publicKeyFingerprint(publicKey) && signature.alg === algorithmOf(publicKey) && verifyRaw(data, signature.value, publicKey);
+  return (
+    isSignature(signature) &&
+    signature.keyFingerprint === publicKeyFingerprint(publicKey) &&
+    signature.alg === algorithmOf(publicKey) &&
+    verifyRaw(data, signature.value, publicKey)
+  );
 }
 
 /** The bytes a statement's signature covers: the UTF-8 of its canonical JSON. */

@@ -254,7 +254,9 @@ const SIGNATURES: readonly CmdletSignature[] = [
       confirm,
       whatIf,
     ],
-    unconfirmed: ['Which of the cloud parameter sets PowerShell picks for -Identity with -DataEncryptionPolicy (the page lists it in several that differ only by an optional switch).'],
+    unconfirmed: [
+      'Which of the cloud parameter sets PowerShell picks for -Identity with -DataEncryptionPolicy (the page lists it in several that differ only by an optional switch).',
+    ],
   },
   {
     name: 'Get-Mailbox',
@@ -351,7 +353,9 @@ const SIGNATURES: readonly CmdletSignature[] = [
       whatIf,
       confirm,
     ],
-    unconfirmed: ['Whether -KeyVaultUri takes the versioned key identifier (Keyward passes it, since the other set needs the version) and whether it accepts a managedhsm.azure.net key.'],
+    unconfirmed: [
+      'Whether -KeyVaultUri takes the versioned key identifier (Keyward passes it, since the other set needs the version) and whether it accepts a managedhsm.azure.net key.',
+    ],
   },
   {
     name: 'Restore-SPODataEncryptionPolicy',
@@ -435,12 +439,7 @@ const SIGNATURES: readonly CmdletSignature[] = [
     sets: ['(All)'],
     commonParameters: true,
     complete: false,
-    parameters: [
-      { name: 'FeatureName', type: 'String', mandatory: true },
-      { name: 'ProviderNamespace', type: 'String', mandatory: true },
-      whatIf,
-      confirm,
-    ],
+    parameters: [{ name: 'FeatureName', type: 'String', mandatory: true }, { name: 'ProviderNamespace', type: 'String', mandatory: true }, whatIf, confirm],
   },
   {
     name: 'Get-AzProviderFeature',
@@ -459,7 +458,14 @@ const SIGNATURES: readonly CmdletSignature[] = [
     name: 'New-AzADServicePrincipal',
     module: 'Az.Resources',
     source: `${AZ_RESOURCES}new-azadserviceprincipal`,
-    sets: ['SimpleParameterSet', 'ApplicationIdParameterSet', 'ApplicationObjectParameterSet', 'DisplayNameWithPasswordCredentialParameterSet', 'DisplayNameWithKeyCredentialParameterSet', 'DisplayNameWithKeyPlainParameterSet'],
+    sets: [
+      'SimpleParameterSet',
+      'ApplicationIdParameterSet',
+      'ApplicationObjectParameterSet',
+      'DisplayNameWithPasswordCredentialParameterSet',
+      'DisplayNameWithKeyCredentialParameterSet',
+      'DisplayNameWithKeyPlainParameterSet',
+    ],
     commonParameters: true,
     complete: false,
     parameters: [{ name: 'ApplicationId', type: 'Guid', aliases: ['AppId'], sets: ['ApplicationIdParameterSet'] }],

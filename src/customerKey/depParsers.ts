@@ -134,7 +134,10 @@ export interface ParseOutcome<T> {
 }
 
 const NOTHING_FOUND = (cmd: string) =>
-  say('depParsers.nothingFound', `Keyward found no "Name : Value" lines. Paste the output of ${cmd} | Format-List exactly as PowerShell printed it.`, { command: `${cmd} | Format-List`, form: 'Name : Value' });
+  say('depParsers.nothingFound', `Keyward found no "Name : Value" lines. Paste the output of ${cmd} | Format-List exactly as PowerShell printed it.`, {
+    command: `${cmd} | Format-List`,
+    form: 'Name : Value',
+  });
 
 function policiesFrom(text: string, cmd: string): ParseOutcome<DepPolicyState[]> {
   const records = parseFormatList(text);
@@ -151,7 +154,12 @@ function policiesFrom(text: string, cmd: string): ParseOutcome<DepPolicyState[]>
     const list = keysRaw === undefined ? { items: [], truncated: false } : parseListValue(keysRaw);
     if (keysRaw === undefined) problems.push(say('depParsers.noKeyIds', `Policy ${name}: no AzureKeyIDs line was found.`, { name }));
     if (list.truncated) {
-      problems.push(say('depParsers.truncated', `Policy ${name}: PowerShell shortened the key list ("..."); run $FormatEnumerationLimit = -1 first and paste again.`, { name, command: '$FormatEnumerationLimit = -1' }));
+      problems.push(
+        say('depParsers.truncated', `Policy ${name}: PowerShell shortened the key list ("..."); run $FormatEnumerationLimit = -1 first and paste again.`, {
+          name,
+          command: '$FormatEnumerationLimit = -1',
+        }),
+      );
     }
     const normalized: string[] = [];
     for (const item of list.items) {
@@ -260,7 +268,12 @@ export function parseSpoDataEncryptionPolicy(text: string): ParseOutcome<SpoDepS
     );
   }
   let percent: number | null = null;
-  const candidates = [stateRaw, ...Object.entries(record).filter(([k]) => /percent|progress|complete/i.test(k)).map(([, v]) => v)];
+  const candidates = [
+    stateRaw,
+    ...Object.entries(record)
+      .filter(([k]) => /percent|progress|complete/i.test(k))
+      .map(([, v]) => v),
+  ];
   for (const candidate of candidates) {
     const m = /(\d{1,3}(?:\.\d+)?)\s*%?/.exec(candidate);
     if (m && m[1] && (candidate.includes('%') || candidate !== stateRaw)) {

@@ -33,23 +33,28 @@ export function buildDepPlan(input: DepPlanInput): Plan {
   }
   if (!isGuid(input.servicePrincipalObjectId)) throw appError('ValidationFailed', 'The service principal object id is not a GUID.', { field: 'servicePrincipalObjectId' });
   const wrong = input.keys.find((k) => k.workload !== request.scope);
-  if (wrong) throw appError('ValidationFailed', `Key ${wrong.keyName} serves ${WORKLOAD_INFO[wrong.workload].displayName}, not ${WORKLOAD_INFO[request.scope].displayName}.`, { field: 'keys' });
+  if (wrong)
+    throw appError('ValidationFailed', `Key ${wrong.keyName} serves ${WORKLOAD_INFO[wrong.workload].displayName}, not ${WORKLOAD_INFO[request.scope].displayName}.`, {
+      field: 'keys',
+    });
   const script = buildDepScript(request);
   const policyName = request.scope === 'sharePoint' ? null : request.policyName.trim();
   const adminUrls = request.scope === 'sharePoint' ? request.geos.map((g) => g.adminUrl.trim().replace(/\/$/, '')) : [];
   const steps: StepDraft[] = [];
   if (input.keys.length > 0) {
-    steps.push(withSummary('dep', {
-      id: `verifyReadiness:dep:${request.scope}`,
-      kind: 'verifyReadiness',
-      site: null,
-      params: {
-        keys: input.keys,
-        principals: [{ workload: request.scope, appId: servicePrincipalFor(request.scope).appId, objectId: input.servicePrincipalObjectId.toLowerCase() }],
-      },
-      irreversible: false,
-      estimatedSeconds: STEP_ESTIMATES.verifyReadiness,
-    }));
+    steps.push(
+      withSummary('dep', {
+        id: `verifyReadiness:dep:${request.scope}`,
+        kind: 'verifyReadiness',
+        site: null,
+        params: {
+          keys: input.keys,
+          principals: [{ workload: request.scope, appId: servicePrincipalFor(request.scope).appId, objectId: input.servicePrincipalObjectId.toLowerCase() }],
+        },
+        irreversible: false,
+        estimatedSeconds: STEP_ESTIMATES.verifyReadiness,
+      }),
+    );
   }
   steps.push(
     withSummary(
@@ -65,15 +70,24 @@ export function buildDepPlan(input: DepPlanInput): Plan {
       { apply: { title: script.title, leftOut: script.leftOut, onboardingFirst: script.modules.includes('M365CustomerKeyOnboarding') } },
     ),
   );
-  steps.push(withSummary('dep', {
-    id: `recordDep:${request.scope}`,
-    kind: 'recordDep',
-    site: null,
-    params: { scope: request.scope, policyName, adminUrls, evidenceCommands: [...script.verifyCommands] },
-    irreversible: false,
-    estimatedSeconds: STEP_ESTIMATES.recordDep,
-  }));
-  const protection = input.keys.length === 0 ? null : input.keys.every((k) => k.containerKind === 'vault') ? 'keyVaultPremium' : input.keys.every((k) => k.containerKind === 'managedHsm') ? 'managedHsm' : null;
+  steps.push(
+    withSummary('dep', {
+      id: `recordDep:${request.scope}`,
+      kind: 'recordDep',
+      site: null,
+      params: { scope: request.scope, policyName, adminUrls, evidenceCommands: [...script.verifyCommands] },
+      irreversible: false,
+      estimatedSeconds: STEP_ESTIMATES.recordDep,
+    }),
+  );
+  const protection =
+    input.keys.length === 0
+      ? null
+      : input.keys.every((k) => k.containerKind === 'vault')
+        ? 'keyVaultPremium'
+        : input.keys.every((k) => k.containerKind === 'managedHsm')
+          ? 'managedHsm'
+          : null;
   return assemblePlan(
     {
       kind: 'dep',

@@ -13,25 +13,9 @@
 import { appError, say, sha256Hex, type Message } from '../core';
 import { DOC_LINKS } from './facts';
 import { parseKeyIdentifier, type KeyIdentifier } from './keyUris';
-import {
-  validateDepPolicyName,
-  validateFreeText,
-  validateMailboxIdentity,
-  validateSharePointAdminUrl,
-  validateSubscriptionId,
-  validateTenantId,
-} from './naming';
+import { validateDepPolicyName, validateFreeText, validateMailboxIdentity, validateSharePointAdminUrl, validateSubscriptionId, validateTenantId } from './naming';
 import { lit, litList, psCode, psCommand, psLiteral, psSwitch, psSwitchValue } from './powershell';
-import type {
-  DepKeyInput,
-  DepRef,
-  DepRequest,
-  DepScope,
-  DepScript,
-  ExchangeConnection,
-  OnboardingOptions,
-  SharePointGeoDep,
-} from './depTypes';
+import type { DepKeyInput, DepRef, DepRequest, DepScope, DepScript, ExchangeConnection, OnboardingOptions, SharePointGeoDep } from './depTypes';
 
 export const ONBOARDING_MODULE = 'M365CustomerKeyOnboarding';
 export const EXCHANGE_MODULE = 'ExchangeOnlineManagement';
@@ -48,7 +32,10 @@ const UNCONFIRMED_ONBOARDING = say(
   'depScript.unconfirmed.onboarding',
   'Onboarding validation: the -Scenario value for this workload, the -OnboardingMode value Validate, the ValidationResult/FailedValidations output properties and the Reader-on-both-subscriptions requirement come from community guides, not Microsoft text.',
 );
-const UNCONFIRMED_HSM_URI = say('depScript.unconfirmed.hsmUri', "Whether the DEP cmdlets accept managedhsm.azure.net key URIs is implied by Microsoft's Managed HSM page but not confirmed.");
+const UNCONFIRMED_HSM_URI = say(
+  'depScript.unconfirmed.hsmUri',
+  "Whether the DEP cmdlets accept managedhsm.azure.net key URIs is implied by Microsoft's Managed HSM page but not confirmed.",
+);
 const UNCONFIRMED_SPO_URI = say(
   'depScript.unconfirmed.spoUri',
   'Update-SPODataEncryptionPolicy -KeyVaultUri (the documented BYOK_Uri parameter set): whether it takes the versioned key identifier Keyward passes, and a managedhsm.azure.net key, is not confirmed.',
@@ -86,7 +73,10 @@ export const DEP_OFFBOARDING: Readonly<Record<DepScope, Message>> = {
     'Once mailboxes are encrypted under this policy, its keys must stay available. To take a mailbox off it, run Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null (Exchange re-encrypts it with Microsoft-managed keys; Microsoft does not need to be asked); keep the keys until that has finished.',
     { command: 'Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null' },
   ),
-  sharePoint: say('depScript.offboarding.sharePoint', 'Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.'),
+  sharePoint: say(
+    'depScript.offboarding.sharePoint',
+    'Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.',
+  ),
 };
 
 /** A DEP script's title, from what a DEP plan keeps too (the scope, the policy name, the number of geos). */
@@ -112,7 +102,8 @@ export function validateDepRequest(req: DepRequest): Record<string, Message> {
   check('tenantId', validateTenantId(req.tenantId));
   const onboarding = req.onboarding ?? {};
   for (const [scope, value] of Object.entries(onboarding.scenarios ?? {})) {
-    if (value !== undefined && !/^[A-Za-z]{2,16}$/.test(value)) check(`onboarding.scenarios.${scope}`, say('onboarding.badScenario', `'${value}' is not a scenario name (letters only, such as MDEP).`, { value, example: 'MDEP' }));
+    if (value !== undefined && !/^[A-Za-z]{2,16}$/.test(value))
+      check(`onboarding.scenarios.${scope}`, say('onboarding.badScenario', `'${value}' is not a scenario name (letters only, such as MDEP).`, { value, example: 'MDEP' }));
   }
   if (req.scope === 'multiWorkload' || req.scope === 'exchange') {
     check('policyName', validateDepPolicyName(req.policyName));
@@ -145,10 +136,14 @@ function connectionProblem(connection: ExchangeConnection | undefined): Message 
     return say('depScript.connection.clientId', `'${connection.accountId}' is not a managed identity client id (a GUID).`, { value: `'${connection.accountId}'` });
   }
   if (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(connection.organization.trim())) return null;
-  return say('depScript.connection.organization', `'${connection.organization}' is not an organisation domain. Use the tenant's initial domain, for example contoso.onmicrosoft.com.`, {
-    value: `'${connection.organization}'`,
-    example: 'contoso.onmicrosoft.com',
-  });
+  return say(
+    'depScript.connection.organization',
+    `'${connection.organization}' is not an organisation domain. Use the tenant's initial domain, for example contoso.onmicrosoft.com.`,
+    {
+      value: `'${connection.organization}'`,
+      example: 'contoso.onmicrosoft.com',
+    },
+  );
 }
 
 function checkKeyPair(
@@ -200,7 +195,13 @@ function checkKeyPair(
 function assertValid(req: DepRequest): void {
   const errors = validateDepRequest(req);
   if (Object.keys(errors).length > 0) {
-    throw appError('ValidationFailed', `The policy request has ${Object.keys(errors).length} invalid value(s): ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
+    throw appError(
+      'ValidationFailed',
+      `The policy request has ${Object.keys(errors).length} invalid value(s): ${Object.values(errors)
+        .map((e) => e.text)
+        .join(' ')}`,
+      { errors },
+    );
   }
 }
 
@@ -221,13 +222,7 @@ function header(title: string, lines: readonly string[]): string[] {
   ];
 }
 
-function onboardingBlock(
-  tenantId: string,
-  scope: DepScope,
-  keys: readonly [DepKeyInput, DepKeyInput],
-  options: OnboardingOptions,
-  step: string,
-): string[] {
+function onboardingBlock(tenantId: string, scope: DepScope, keys: readonly [DepKeyInput, DepKeyInput], options: OnboardingOptions, step: string): string[] {
   const scenario = options.scenarios?.[scope] ?? DEFAULT_ONBOARDING_SCENARIOS[scope];
   const [a, b] = keys;
   const ka = parsedKey(a.uri);
@@ -260,7 +255,7 @@ function onboardingBlock(
       ['OnboardingMode', lit('Validate')],
     ])}`,
     '$Validation | Format-List',
-    "if (\"$($Validation.ValidationResult)\" -ne 'Success') {",
+    'if ("$($Validation.ValidationResult)" -ne \'Success\') {',
     "  throw 'The onboarding validation did not report Success. Fix the FailedValidations listed above and run this script again.'",
     '}',
     '',
@@ -280,14 +275,24 @@ function connectExchange(connection: ExchangeConnection | undefined): string {
   return psCommand('Connect-ExchangeOnline', [['ShowBanner', psSwitchValue(false)]]);
 }
 
-function finish(scope: DepScope, purpose: DepScript['purpose'], title: Message, fileStem: string, lines: string[], meta: {
-  modules: string[];
-  adminRoles: DepScript['adminRoles'][number][];
-  unconfirmed: Message[];
-  verifyCommands: string[];
-  leftOut?: Message[];
-}): DepScript {
-  const script = `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+function finish(
+  scope: DepScope,
+  purpose: DepScript['purpose'],
+  title: Message,
+  fileStem: string,
+  lines: string[],
+  meta: {
+    modules: string[];
+    adminRoles: DepScript['adminRoles'][number][];
+    unconfirmed: Message[];
+    verifyCommands: string[];
+    leftOut?: Message[];
+  },
+): DepScript {
+  const script = `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
   return {
     scope,
     purpose,
@@ -342,7 +347,10 @@ export function buildDepScript(req: DepRequest): DepScript {
     lines.push(
       `# Step ${step++} of ${steps}: create the policy with the two versionless key URIs (skipped if it already exists).`,
       connectExchange(req.connection),
-      `if (-not (${psCommand('Get-M365DataAtRestEncryptionPolicy', [['Identity', lit(name)], ['ErrorAction', lit('SilentlyContinue')]])})) {`,
+      `if (-not (${psCommand('Get-M365DataAtRestEncryptionPolicy', [
+        ['Identity', lit(name)],
+        ['ErrorAction', lit('SilentlyContinue')],
+      ])})) {`,
       `  ${psCommand('New-M365DataAtRestEncryptionPolicy', [['Name', lit(name)], ['AzureKeyIDs', litList(uris)], ...describe])}`,
       '}',
       '',
@@ -374,7 +382,10 @@ export function buildDepScript(req: DepRequest): DepScript {
   lines.push(
     `# Step ${step++} of ${steps}: create the policy with the two versionless key URIs (skipped if it already exists).`,
     connectExchange(req.connection),
-    `if (-not (${psCommand('Get-DataEncryptionPolicy', [['Identity', lit(name)], ['ErrorAction', lit('SilentlyContinue')]])})) {`,
+    `if (-not (${psCommand('Get-DataEncryptionPolicy', [
+      ['Identity', lit(name)],
+      ['ErrorAction', lit('SilentlyContinue')],
+    ])})) {`,
     `  ${psCommand('New-DataEncryptionPolicy', [['Name', lit(name)], ['AzureKeyIDs', litList(uris)], ...describe])}`,
     '}',
     '',
@@ -384,7 +395,12 @@ export function buildDepScript(req: DepRequest): DepScript {
   } else {
     lines.push(`# Step ${step++} of ${steps}: assign it to the listed mailboxes.`);
     for (const mailbox of req.mailboxes.list) {
-      lines.push(psCommand('Set-Mailbox', [['Identity', lit(mailbox.trim())], ['DataEncryptionPolicy', lit(name)]]));
+      lines.push(
+        psCommand('Set-Mailbox', [
+          ['Identity', lit(mailbox.trim())],
+          ['DataEncryptionPolicy', lit(name)],
+        ]),
+      );
     }
   }
   lines.push(
@@ -410,8 +426,14 @@ export function buildDepScript(req: DepRequest): DepScript {
  * list them by name to include them.
  */
 function eligibleMailboxAssignment(name: string, step: string): string[] {
-  const users = psCommand('Get-Mailbox', [['ResultSize', lit('Unlimited')], ['RecipientTypeDetails', lit('UserMailbox')]]);
-  const shared = psCommand('Get-Mailbox', [['ResultSize', lit('Unlimited')], ['RecipientTypeDetails', lit('SharedMailbox')]]);
+  const users = psCommand('Get-Mailbox', [
+    ['ResultSize', lit('Unlimited')],
+    ['RecipientTypeDetails', lit('UserMailbox')],
+  ]);
+  const shared = psCommand('Get-Mailbox', [
+    ['ResultSize', lit('Unlimited')],
+    ['RecipientTypeDetails', lit('SharedMailbox')],
+  ]);
   return [
     `# ${step}: assign it to every eligible mailbox: licensed user mailboxes and shared mailboxes (mailboxes on another mailbox DEP move to this one).`,
     '#   User mailboxes without a licence cannot take a mailbox DEP: they are skipped and listed at the end.',
@@ -419,7 +441,10 @@ function eligibleMailboxAssignment(name: string, step: string): string[] {
     '$Eligible = @($UserMailboxes | Where-Object { $_.SKUAssigned -eq $true }) + @(' + shared + ')',
     '$Skipped = @($UserMailboxes | Where-Object { $_.SKUAssigned -ne $true })',
     '$Eligible | ForEach-Object {',
-    `  ${psCommand('Set-Mailbox', [['Identity', psCode('$_.PrimarySmtpAddress')], ['DataEncryptionPolicy', lit(name)]])}`,
+    `  ${psCommand('Set-Mailbox', [
+      ['Identity', psCode('$_.PrimarySmtpAddress')],
+      ['DataEncryptionPolicy', lit(name)],
+    ])}`,
     '}',
     'Write-Output "Assigned to $($Eligible.Count) mailbox(es). Skipped $($Skipped.Count) user mailbox(es) without a licence:"',
     "$Skipped | Format-Table -Property 'PrimarySmtpAddress', 'RecipientTypeDetails' -AutoSize",
@@ -435,13 +460,7 @@ function spoKeyArgs(prefix: 'Primary' | 'Secondary' | '', key: KeyIdentifier): A
   ];
 }
 
-function sharePointScript(
-  tenantId: string,
-  geos: readonly SharePointGeoDep[],
-  onboarding: OnboardingOptions,
-  validate: boolean,
-  unconfirmed: Message[],
-): DepScript {
+function sharePointScript(tenantId: string, geos: readonly SharePointGeoDep[], onboarding: OnboardingOptions, validate: boolean, unconfirmed: Message[]): DepScript {
   const lines = header('Keyward: SharePoint, OneDrive and Teams files Data Encryption Policy (one per geo)', [
     `Needs: ${validate ? `${ONBOARDING_MODULE} and ` : ''}${SHAREPOINT_MODULE} (Windows PowerShell 5.1, or PowerShell 7 with -UseWindowsPowerShell); role SharePoint Administrator.`,
     'Registering starts encrypting the geo and cannot be rolled back to Microsoft-managed keys. Run it yourself; Keyward does not run SharePoint cmdlets.',
@@ -459,7 +478,7 @@ function sharePointScript(
     lines.push(
       psCommand('Connect-SPOService', [['Url', lit(url)]]),
       '$Existing = Get-SPODataEncryptionPolicy -ErrorAction SilentlyContinue',
-      "if ($Existing -and \"$($Existing.State)\" -ne 'Unregistered') {",
+      'if ($Existing -and "$($Existing.State)" -ne \'Unregistered\') {',
       "  Write-Warning 'This geo already has a SharePoint DEP (state shown below); Keyward did not register another one. To change keys, use a key roll instead.'",
       '} else {',
       `  ${psCommand('Register-SPODataEncryptionPolicy', [...spoKeyArgs('Primary', primary), ...spoKeyArgs('Secondary', secondary)])}`,
@@ -505,9 +524,16 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
     if (!parsed || !parsed.ok) errors.newKeyUri = parsed && !parsed.ok ? parsed.error : say('depScript.refresh.newVersion', 'Give the new key version.');
     else if (!parsed.key.version) errors.newKeyUri = say('depScript.refresh.needVersion', 'SharePoint needs the new key version: give the versioned key identifier.');
     const keyType = 'keyType' in input ? input.keyType : undefined;
-    if (keyType !== 'Primary' && keyType !== 'Secondary') errors.keyType = say('depScript.refresh.keyType', 'The key type must be Primary (key A) or Secondary (key B).', { primary: 'Primary', secondary: 'Secondary' });
+    if (keyType !== 'Primary' && keyType !== 'Secondary')
+      errors.keyType = say('depScript.refresh.keyType', 'The key type must be Primary (key A) or Secondary (key B).', { primary: 'Primary', secondary: 'Secondary' });
     if (Object.keys(errors).length > 0 || !parsed?.ok || !keyType) {
-      throw appError('ValidationFailed', `The refresh request is invalid: ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
+      throw appError(
+        'ValidationFailed',
+        `The refresh request is invalid: ${Object.values(errors)
+          .map((e) => e.text)
+          .join(' ')}`,
+        { errors },
+      );
     }
     const key = parsed.key;
     const lines = header('Keyward: tell SharePoint about the new key version (key roll)', [
@@ -520,7 +546,10 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
       // Vault keys: the vault/key/version set. HSM keys: the documented BYOK_Uri set, never the
       // HSM's name as -KeyVaultName (issue 11 item 4).
       key.kind === 'managedHsm'
-        ? psCommand('Update-SPODataEncryptionPolicy', [['KeyVaultUri', lit(`${key.versionlessUri}/${key.version}`)], ['KeyType', lit(keyType)]])
+        ? psCommand('Update-SPODataEncryptionPolicy', [
+            ['KeyVaultUri', lit(`${key.versionlessUri}/${key.version}`)],
+            ['KeyType', lit(keyType)],
+          ])
         : psCommand('Update-SPODataEncryptionPolicy', [...spoKeyArgs('', key), ['KeyType', lit(keyType)]]),
       '# Paste this output back into Keyward: State shows Rolling (with %) and then Registered. Do not roll the other key before that.',
       'Get-SPODataEncryptionPolicy | Format-List',
@@ -539,7 +568,14 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
   if (nameProblem) errors.policyName = nameProblem;
   const connProblem = connectionProblem(connection);
   if (connProblem) errors.connection = connProblem;
-  if (Object.keys(errors).length > 0) throw appError('ValidationFailed', `The refresh request is invalid: ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
+  if (Object.keys(errors).length > 0)
+    throw appError(
+      'ValidationFailed',
+      `The refresh request is invalid: ${Object.values(errors)
+        .map((e) => e.text)
+        .join(' ')}`,
+      { errors },
+    );
   const name = dep.policyName.trim();
   const multi = dep.scope === 'multiWorkload';
   const setCmd = multi ? 'Set-M365DataAtRestEncryptionPolicy' : 'Set-DataEncryptionPolicy';
@@ -550,7 +586,10 @@ export function buildDepRefreshScript(input: DepRefreshInput): DepScript {
   ]);
   lines.push(
     connectExchange(connection),
-    psCommand(setCmd, [['Identity', lit(name)], ['Refresh', psSwitch]]),
+    psCommand(setCmd, [
+      ['Identity', lit(name)],
+      ['Refresh', psSwitch],
+    ]),
     '# Paste this output back into Keyward.',
     `${psCommand(getCmd, [['Identity', lit(name)]])} | Format-List`,
   );
@@ -594,11 +633,18 @@ export function buildMailboxOffboardingScript(input: MailboxOffboardingInput): D
       if (problem) errors[`mailboxes.${i}`] ??= problem;
     });
   }
-  if (Object.keys(errors).length > 0) throw appError('ValidationFailed', `The offboarding request is invalid: ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
+  if (Object.keys(errors).length > 0)
+    throw appError(
+      'ValidationFailed',
+      `The offboarding request is invalid: ${Object.values(errors)
+        .map((e) => e.text)
+        .join(' ')}`,
+      { errors },
+    );
   const name = input.policyName.trim();
   const lines = header(`Keyward: take mailboxes off the Exchange mailbox DEP ${name}`, [
     `Needs: ${EXCHANGE_MODULE}; Recipient management in Exchange Online.`,
-    'Exchange re-encrypts each mailbox with Microsoft-managed keys. Keep the policy\'s keys available until that has finished.',
+    "Exchange re-encrypts each mailbox with Microsoft-managed keys. Keep the policy's keys available until that has finished.",
     `Docs: ${DOC_LINKS.customerKeyManage.url}`,
   ]);
   lines.push(connectExchange(input.connection));
@@ -606,12 +652,21 @@ export function buildMailboxOffboardingScript(input: MailboxOffboardingInput): D
     lines.push(
       `$OnPolicy = @(${psCommand('Get-Mailbox', [['ResultSize', lit('Unlimited')]])} | Where-Object { "$($_.DataEncryptionPolicy)" -eq ${psLiteral(name)} })`,
       '$OnPolicy | ForEach-Object {',
-      `  ${psCommand('Set-Mailbox', [['Identity', psCode('$_.PrimarySmtpAddress')], ['DataEncryptionPolicy', psCode('$null')]])}`,
+      `  ${psCommand('Set-Mailbox', [
+        ['Identity', psCode('$_.PrimarySmtpAddress')],
+        ['DataEncryptionPolicy', psCode('$null')],
+      ])}`,
       '}',
       'Write-Output "Took $($OnPolicy.Count) mailbox(es) off the policy."',
     );
   } else {
-    for (const mailbox of input.mailboxes.list) lines.push(psCommand('Set-Mailbox', [['Identity', lit(mailbox.trim())], ['DataEncryptionPolicy', psCode('$null')]]));
+    for (const mailbox of input.mailboxes.list)
+      lines.push(
+        psCommand('Set-Mailbox', [
+          ['Identity', lit(mailbox.trim())],
+          ['DataEncryptionPolicy', psCode('$null')],
+        ]),
+      );
   }
   const unconfirmed = [...('all' in input.mailboxes ? [UNCONFIRMED_MAILBOX_DEP_PROPERTY] : []), ...(input.connection?.kind === 'managedIdentity' ? [UNCONFIRMED_APP_ONLY] : [])];
   return finish('exchange', 'offboard', say('depScript.title.offboard', `Take mailboxes off ${name}`, { name }), `exchange-${name}`, lines, {

@@ -224,14 +224,7 @@ export {
   parseSpoDataEncryptionPolicy,
   depPolicyUsesKeys,
 } from './depParsers';
-export {
-  type CmdletParameter,
-  type CmdletSignature,
-  CMDLET_SIGNATURES,
-  COMMON_PARAMETERS,
-  COMMON_PARAMETERS_SOURCE,
-  cmdletSignature,
-} from './cmdletSignatures';
+export { type CmdletParameter, type CmdletSignature, CMDLET_SIGNATURES, COMMON_PARAMETERS, COMMON_PARAMETERS_SOURCE, cmdletSignature } from './cmdletSignatures';
 export {
   type OnboardingState,
   type OnboardingRecord,
@@ -249,10 +242,4 @@ export {
   businessDaysBetween,
   mandatoryRetentionWait,
 } from './onboarding';
-export {
-  type SubscribedSkuView,
-  CUSTOMER_KEY_SERVICE_PLAN,
-  QUALIFYING_LICENCES,
-  MAILBOX_DEP_LICENCE_NOTE,
-  licenceLine,
-} from './licences';
+export { type SubscribedSkuView, CUSTOMER_KEY_SERVICE_PLAN, QUALIFYING_LICENCES, MAILBOX_DEP_LICENCE_NOTE, licenceLine } from './licences';

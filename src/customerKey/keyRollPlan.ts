@@ -90,42 +90,46 @@ export function buildKeyRollPlan(input: KeyRollInput): Plan {
   ];
   input.depsToRefresh.forEach((dep, i) => {
     const runner: DepRunner = dep.scope === 'sharePoint' ? 'operator' : (input.exchangeRunner ?? 'operator');
-    steps.push(withSummary('keyRoll', {
-      id: `refreshDep:${key.site}:${key.workload}:${i}`,
-      kind: 'refreshDep',
-      site: key.site,
-      params: {
-        scope: dep.scope,
-        policyName: dep.scope === 'sharePoint' ? null : dep.policyName,
-        adminUrl: dep.scope === 'sharePoint' ? dep.adminUrl : null,
-        sharePointKeyType: dep.scope === 'sharePoint' ? (key.site === 'A' ? 'Primary' : 'Secondary') : null,
-        key,
-        runner,
-      },
-      irreversible: false,
-      estimatedSeconds: STEP_ESTIMATES.refreshDep,
-    }));
+    steps.push(
+      withSummary('keyRoll', {
+        id: `refreshDep:${key.site}:${key.workload}:${i}`,
+        kind: 'refreshDep',
+        site: key.site,
+        params: {
+          scope: dep.scope,
+          policyName: dep.scope === 'sharePoint' ? null : dep.policyName,
+          adminUrl: dep.scope === 'sharePoint' ? dep.adminUrl : null,
+          sharePointKeyType: dep.scope === 'sharePoint' ? (key.site === 'A' ? 'Primary' : 'Secondary') : null,
+          key,
+          runner,
+        },
+        irreversible: false,
+        estimatedSeconds: STEP_ESTIMATES.refreshDep,
+      }),
+    );
   });
   if (input.depsToRefresh.length > 0) {
-    steps.push(withSummary('keyRoll', {
-      id: `recordDep:${key.site}:${key.workload}`,
-      kind: 'recordDep',
-      site: key.site,
-      params: {
-        scope: key.workload,
-        policyName: input.depsToRefresh.map((d) => (d.scope === 'sharePoint' ? null : d.policyName)).find((n) => n !== null) ?? null,
-        adminUrls: input.depsToRefresh.flatMap((d) => (d.scope === 'sharePoint' ? [d.adminUrl] : [])),
-        evidenceCommands: [
-          key.workload === 'multiWorkload'
-            ? 'Get-M365DataAtRestEncryptionPolicy | Format-List'
-            : key.workload === 'exchange'
-              ? 'Get-DataEncryptionPolicy | Format-List'
-              : 'Get-SPODataEncryptionPolicy | Format-List',
-        ],
-      },
-      irreversible: false,
-      estimatedSeconds: STEP_ESTIMATES.recordDep,
-    }));
+    steps.push(
+      withSummary('keyRoll', {
+        id: `recordDep:${key.site}:${key.workload}`,
+        kind: 'recordDep',
+        site: key.site,
+        params: {
+          scope: key.workload,
+          policyName: input.depsToRefresh.map((d) => (d.scope === 'sharePoint' ? null : d.policyName)).find((n) => n !== null) ?? null,
+          adminUrls: input.depsToRefresh.flatMap((d) => (d.scope === 'sharePoint' ? [d.adminUrl] : [])),
+          evidenceCommands: [
+            key.workload === 'multiWorkload'
+              ? 'Get-M365DataAtRestEncryptionPolicy | Format-List'
+              : key.workload === 'exchange'
+                ? 'Get-DataEncryptionPolicy | Format-List'
+                : 'Get-SPODataEncryptionPolicy | Format-List',
+          ],
+        },
+        irreversible: false,
+        estimatedSeconds: STEP_ESTIMATES.recordDep,
+      }),
+    );
   }
   return assemblePlan(
     {

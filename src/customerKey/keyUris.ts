@@ -90,11 +90,18 @@ export function parseKeyIdentifier(input: string, options: KeyUriOptions = {}): 
   }
   const nameProblem = kind === 'vault' ? validateVaultName(containerName) : validateManagedHsmName(containerName);
   if (nameProblem) return fail(nameProblem);
-  if (port !== undefined && port !== '443' && !local) return fail(say('keyUri.port', `Azure key identifiers do not carry a port other than 443 (found :${port}).`, { port: `:${port}` }));
+  if (port !== undefined && port !== '443' && !local)
+    return fail(say('keyUri.port', `Azure key identifiers do not carry a port other than 443 (found :${port}).`, { port: `:${port}` }));
 
   const segments = path.split('/').slice(1);
   if (segments[0]?.toLowerCase() !== 'keys' || segments.length < 2 || segments.length > 3) {
-    return fail(say('keyUri.path', `${shown} does not point at a key (the path must be /keys/<name> or /keys/<name>/<version>).`, { value: shown, short: '/keys/<name>', long: '/keys/<name>/<version>' }));
+    return fail(
+      say('keyUri.path', `${shown} does not point at a key (the path must be /keys/<name> or /keys/<name>/<version>).`, {
+        value: shown,
+        short: '/keys/<name>',
+        long: '/keys/<name>/<version>',
+      }),
+    );
   }
   const keyName = segments[1] ?? '';
   const keyProblem = validateKeyName(keyName);

@@ -90,7 +90,12 @@ export function licenceLine(observed: Observed<readonly SubscribedSkuView[]> | u
   const grace = withPlan.filter((s) => s.capabilityStatus === 'Warning');
   const describe = (skus: readonly SubscribedSkuView[]): Message[] =>
     skus.map((s) =>
-      say('licence.sku', `${s.skuPartNumber} (${s.consumedUnits} of ${s.enabledUnits} assigned, ${s.capabilityStatus})`, { sku: s.skuPartNumber, consumed: s.consumedUnits, enabled: s.enabledUnits, status: s.capabilityStatus }),
+      say('licence.sku', `${s.skuPartNumber} (${s.consumedUnits} of ${s.enabledUnits} assigned, ${s.capabilityStatus})`, {
+        sku: s.skuPartNumber,
+        consumed: s.consumedUnits,
+        enabled: s.enabledUnits,
+        status: s.capabilityStatus,
+      }),
     );
   const listed = (skus: Message[]) => commaList(skus);
   const plan = CUSTOMER_KEY_SERVICE_PLAN.name;
@@ -100,7 +105,11 @@ export function licenceLine(observed: Observed<readonly SubscribedSkuView[]> | u
       status: 'pass',
       title,
       detail: sentences(
-        say('licence.included', `${listed(describe(active)).text} include${active.length === 1 ? 's' : ''} the ${plan} plan.`, { skus: listed(describe(active)), count: active.length, plan }),
+        say('licence.included', `${listed(describe(active)).text} include${active.length === 1 ? 's' : ''} the ${plan} plan.`, {
+          skus: listed(describe(active)),
+          count: active.length,
+          plan,
+        }),
         MAILBOX_DEP_LICENCE_NOTE,
       ),
     };
@@ -124,8 +133,15 @@ export function licenceLine(observed: Observed<readonly SubscribedSkuView[]> | u
     status: 'fail',
     title,
     detail: parts
-      ? say('licence.none', `None of the tenant's ${observed.value.length} subscribed licences includes the ${plan} service plan (${parts}).`, { count: observed.value.length, plan, skus: parts })
-      : say('licence.noneAtAll', `None of the tenant's ${observed.value.length} subscribed licences includes the ${plan} service plan (none).`, { count: observed.value.length, plan }),
+      ? say('licence.none', `None of the tenant's ${observed.value.length} subscribed licences includes the ${plan} service plan (${parts}).`, {
+          count: observed.value.length,
+          plan,
+          skus: parts,
+        })
+      : say('licence.noneAtAll', `None of the tenant's ${observed.value.length} subscribed licences includes the ${plan} service plan (none).`, {
+          count: observed.value.length,
+          plan,
+        }),
     fix: { text: fixText, links: [DOC_LINKS.customerKeySetUp] },
   };
 }

@@ -63,7 +63,8 @@ function containerNameProblem(kind: 'vault' | 'hsm', value: string): NameProblem
           `HSM names are ${MIN}–${MAX} characters: letters, digits and hyphens, starting with a letter, ending with a letter or digit, with no two hyphens in a row (Keyward applies the Key Vault rule to HSM names)`,
           { min: MIN, max: MAX },
         );
-  if (v === '') return kind === 'vault' ? say('name.vault.empty', `Enter a vault name. ${rule.text}.`, { rule }) : say('name.hsm.empty', `Enter an HSM name. ${rule.text}.`, { rule });
+  if (v === '')
+    return kind === 'vault' ? say('name.vault.empty', `Enter a vault name. ${rule.text}.`, { rule }) : say('name.hsm.empty', `Enter an HSM name. ${rule.text}.`, { rule });
   const problem = unsafeCharacterMessage(v);
   if (problem) return unsafe(subject, problem);
   const shown = quoted(v);
@@ -79,7 +80,13 @@ function containerNameProblem(kind: 'vault' | 'hsm', value: string): NameProblem
   if (bad.length > 0) {
     const chars = characters(bad);
     const suggestion = quoted(hyphenated(v));
-    return say('name.badCharacters', `${subject.text} ${shown} contains ${englishList(chars.map((c) => c.text))}. ${rule.text}. Try ${suggestion}.`, { subject, value: shown, characters: chars, rule, suggestion });
+    return say('name.badCharacters', `${subject.text} ${shown} contains ${englishList(chars.map((c) => c.text))}. ${rule.text}. Try ${suggestion}.`, {
+      subject,
+      value: shown,
+      characters: chars,
+      rule,
+      suggestion,
+    });
   }
   if (v.length < MIN || v.length > MAX) {
     return say('name.length', `${subject.text} ${shown} has ${v.length} characters. ${rule.text}.`, { subject, value: shown, length: v.length, rule });
@@ -127,7 +134,11 @@ export function validateKeyName(value: string): NameProblem {
     );
   }
   if (!/^[A-Za-z0-9-]+$/.test(v)) {
-    return say('name.key.characters', `The key name ${shown} contains characters other than letters, digits and hyphens. ${rule.text}. Try ${suggestion}.`, { value: shown, rule, suggestion });
+    return say('name.key.characters', `The key name ${shown} contains characters other than letters, digits and hyphens. ${rule.text}. Try ${suggestion}.`, {
+      value: shown,
+      rule,
+      suggestion,
+    });
   }
   if (v.length > max) return say('name.tooLong', `The key name has ${v.length} characters. ${rule.text}.`, { subject: SUBJECTS.key(), length: v.length, rule });
   return null;
@@ -140,7 +151,11 @@ export function validateKeyName(value: string): NameProblem {
 export function validateResourceGroupName(value: string): NameProblem {
   const v = value.trim();
   const subject = SUBJECTS.resourceGroup();
-  const rule = say('name.rule.resourceGroup', 'Resource group names are 1–90 characters: letters, digits, underscores, hyphens, periods and parentheses, not ending with a period', { max: 90 });
+  const rule = say(
+    'name.rule.resourceGroup',
+    'Resource group names are 1–90 characters: letters, digits, underscores, hyphens, periods and parentheses, not ending with a period',
+    { max: 90 },
+  );
   if (v === '') return say('name.resourceGroup.empty', `Enter a resource group name. ${rule.text}.`, { rule });
   const problem = unsafeCharacterMessage(v);
   if (problem) return unsafe(subject, problem);
@@ -148,7 +163,12 @@ export function validateResourceGroupName(value: string): NameProblem {
   const shown = quoted(v);
   if (!/^[-\w.()\p{L}\p{N}]+$/u.test(v)) {
     const chars = characters([...new Set(v.replace(/[-\w.()\p{L}\p{N}]/gu, ''))]);
-    return say('name.contains', `The resource group name ${shown} contains ${englishList(chars.map((c) => c.text))}. ${rule.text}.`, { subject, value: shown, characters: chars, rule });
+    return say('name.contains', `The resource group name ${shown} contains ${englishList(chars.map((c) => c.text))}. ${rule.text}.`, {
+      subject,
+      value: shown,
+      characters: chars,
+      rule,
+    });
   }
   if (v.endsWith('.')) return say('name.resourceGroup.period', `The resource group name ${shown} ends with a period. ${rule.text}.`, { value: shown, rule });
   return null;
@@ -162,14 +182,18 @@ export function validateSubscriptionId(value: string): NameProblem {
       example: '0b1f6471-1bf0-4dda-aec3-111111111111',
     });
   }
-  if (!isGuid(v)) return say('name.subscription.invalid', `${quoted(v)} is not a subscription id. Copy the Subscription ID (a GUID) from the Azure portal, not the subscription's name.`, { value: quoted(v) });
+  if (!isGuid(v))
+    return say('name.subscription.invalid', `${quoted(v)} is not a subscription id. Copy the Subscription ID (a GUID) from the Azure portal, not the subscription's name.`, {
+      value: quoted(v),
+    });
   return null;
 }
 
 /** Entra tenant id: a GUID. */
 export function validateTenantId(value: string): NameProblem {
   const v = value.trim();
-  if (!isGuid(v)) return say('name.tenant.invalid', `${quoted(v)} is not a tenant id. Use the Microsoft Entra tenant id (a GUID) of the Microsoft 365 organisation.`, { value: quoted(v) });
+  if (!isGuid(v))
+    return say('name.tenant.invalid', `${quoted(v)} is not a tenant id. Use the Microsoft Entra tenant id (a GUID) of the Microsoft 365 organisation.`, { value: quoted(v) });
   return null;
 }
 
@@ -190,8 +214,13 @@ export interface ObjectIdCheckOptions {
 export function validateObjectId(value: string, options: ObjectIdCheckOptions = {}): NameProblem {
   const v = value.trim();
   const role = options.role ?? say('name.role.identity', 'identity');
-  if (v === '') return say('name.objectId.empty', `Enter the object id of the ${role.text} (a GUID from Microsoft Entra ID: Users or Enterprise applications → Object ID).`, { role });
-  if (!isGuid(v)) return say('name.objectId.invalid', `${quoted(v)} is not an object id. Enter the ${role.text}'s Object ID from Microsoft Entra ID (a GUID), not a name or e-mail address.`, { value: quoted(v), role });
+  if (v === '')
+    return say('name.objectId.empty', `Enter the object id of the ${role.text} (a GUID from Microsoft Entra ID: Users or Enterprise applications → Object ID).`, { role });
+  if (!isGuid(v))
+    return say('name.objectId.invalid', `${quoted(v)} is not an object id. Enter the ${role.text}'s Object ID from Microsoft Entra ID (a GUID), not a name or e-mail address.`, {
+      value: quoted(v),
+      role,
+    });
   const lower = v.toLowerCase();
   const clientName = WELL_KNOWN_CLIENT_IDS[lower] ?? findCaseInsensitive(options.knownClientIds, lower);
   if (clientName) {
@@ -225,9 +254,14 @@ export function validateDepPolicyName(value: string): NameProblem {
   const shown = quoted(v);
   if (/\s/.test(v)) {
     const suggestion = quoted(v.replace(/\s+/g, '-'));
-    return say('name.policy.space', `The policy name ${shown} contains a space; Microsoft 365 does not allow spaces in DEP names. ${rule.text}. Try ${suggestion}.`, { value: shown, rule, suggestion });
+    return say('name.policy.space', `The policy name ${shown} contains a space; Microsoft 365 does not allow spaces in DEP names. ${rule.text}. Try ${suggestion}.`, {
+      value: shown,
+      rule,
+      suggestion,
+    });
   }
-  if (!/^[A-Za-z0-9._-]+$/.test(v)) return say('name.policy.characters', `The policy name ${shown} contains characters Keyward does not allow. ${rule.text}.`, { value: shown, rule });
+  if (!/^[A-Za-z0-9._-]+$/.test(v))
+    return say('name.policy.characters', `The policy name ${shown} contains characters Keyward does not allow. ${rule.text}.`, { value: shown, rule });
   if (v.length > 64) return say('name.tooLong', `The policy name has ${v.length} characters. ${rule.text}.`, { subject, length: v.length, rule });
   return null;
 }
@@ -236,10 +270,16 @@ export function validateDepPolicyName(value: string): NameProblem {
 export function validateFreeText(value: string, label: 'officerName' | 'depDescription', maxLength: number, required = false): NameProblem {
   const v = value.trim();
   const subject = label === 'officerName' ? say('name.subject.officerName', "The officer's display name") : say('name.subject.depDescription', 'The policy description');
-  if (v === '') return required ? (label === 'officerName' ? say('name.officerName.empty', "Enter the officer's display name.") : say('name.depDescription.empty', 'Enter the policy description.')) : null;
+  if (v === '')
+    return required
+      ? label === 'officerName'
+        ? say('name.officerName.empty', "Enter the officer's display name.")
+        : say('name.depDescription.empty', 'Enter the policy description.')
+      : null;
   const problem = unsafeCharacterMessage(v);
   if (problem) return unsafe(subject, problem);
-  if (v.length > maxLength) return say('name.freeText.tooLong', `${subject.text} has ${v.length} characters; the limit is ${maxLength}.`, { subject, length: v.length, max: maxLength });
+  if (v.length > maxLength)
+    return say('name.freeText.tooLong', `${subject.text} has ${v.length} characters; the limit is ${maxLength}.`, { subject, length: v.length, max: maxLength });
   return null;
 }
 
@@ -279,8 +319,12 @@ export function validateSharePointAdminUrl(value: string): NameProblem {
 export function validateKeyVersion(value: string): NameProblem {
   const v = value.trim();
   if (/^[0-9a-fA-F]{32}$/.test(v)) return null;
-  return say('name.keyVersion.invalid', `${quoted(v)} is not a key version. A version is the 32 hexadecimal characters at the end of the key identifier (…/keys/<name>/<version>).`, {
-    value: quoted(v),
-    form: '…/keys/<name>/<version>',
-  });
+  return say(
+    'name.keyVersion.invalid',
+    `${quoted(v)} is not a key version. A version is the 32 hexadecimal characters at the end of the key identifier (…/keys/<name>/<version>).`,
+    {
+      value: quoted(v),
+      form: '…/keys/<name>/<version>',
+    },
+  );
 }

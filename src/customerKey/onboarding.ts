@@ -100,19 +100,30 @@ export function buildOnboardingScript(input: OnboardingScriptInput): DepScript {
   const tenantProblem = validateTenantId(input.tenantId);
   if (tenantProblem) errors.tenantId = tenantProblem;
   const scenario = (input.scenario ?? ONBOARDING_COVERAGE[input.workload].scenario).trim();
-  if (!/^[A-Za-z]{2,16}$/.test(scenario)) errors.scenario = say('onboarding.badScenario', `'${scenario}' is not a scenario name (letters only, such as MDEP).`, { value: scenario, example: 'MDEP' });
+  if (!/^[A-Za-z]{2,16}$/.test(scenario))
+    errors.scenario = say('onboarding.badScenario', `'${scenario}' is not a scenario name (letters only, such as MDEP).`, { value: scenario, example: 'MDEP' });
   const parsed = input.keys.map((key, i) => {
     const result = parseKeyIdentifier(key.uri);
     if (!result.ok) errors[`keys.${i}.uri`] = result.error;
     const subProblem = validateSubscriptionId(key.subscriptionId);
     if (subProblem) errors[`keys.${i}.subscriptionId`] = subProblem;
     if (result.ok && result.key.kind === 'managedHsm' && input.parameterStyle === 'vaultAndKeyName') {
-      errors[`keys.${i}.uri`] = say('onboarding.hsmNeedsKeyIdentifier', "Managed HSM keys need the module's -KeyIdentifier parameters (module 1.1.0 or later).", { parameter: '-KeyIdentifier', version: '1.1.0' });
+      errors[`keys.${i}.uri`] = say('onboarding.hsmNeedsKeyIdentifier', "Managed HSM keys need the module's -KeyIdentifier parameters (module 1.1.0 or later).", {
+        parameter: '-KeyIdentifier',
+        version: '1.1.0',
+      });
     }
     return result.ok ? result.key : undefined;
   });
   const [a, b] = parsed;
-  if (Object.keys(errors).length > 0 || !a || !b) throw appError('ValidationFailed', `The onboarding request is invalid: ${Object.values(errors).map((e) => e.text).join(' ')}`, { errors });
+  if (Object.keys(errors).length > 0 || !a || !b)
+    throw appError(
+      'ValidationFailed',
+      `The onboarding request is invalid: ${Object.values(errors)
+        .map((e) => e.text)
+        .join(' ')}`,
+      { errors },
+    );
   const tenant = input.tenantId.trim().toLowerCase();
   const [ka, kb] = input.keys;
   const keyArgs =
@@ -150,7 +161,7 @@ export function buildOnboardingScript(input: OnboardingScriptInput): DepScript {
     '# Step 1 of 3: validate (changes nothing).',
     `$Validation = ${request('Validate')}`,
     '$Validation | Format-List',
-    "if (\"$($Validation.ValidationResult)\" -ne 'Success') {",
+    'if ("$($Validation.ValidationResult)" -ne \'Success\') {',
     "  throw 'The onboarding validation did not report Success. Fix the FailedValidations listed above (the mandatory retention period on both subscriptions is the usual one) and run this script again.'",
     '}',
     '',
@@ -223,7 +234,13 @@ export function parseOnboardingRequests(text: string): { value: OnboardingReques
         ...optional('scenario', field(r, 'Scenario')),
         ...optional('validationResult', field(r, 'ValidationResult')),
         ...optional('enablementResult', field(r, 'EnablementResult')),
-        failedValidations: failed ? failed.replace(/^\{|\}$/g, '').split(/[,;]\s*/).map((s) => s.trim()).filter((s) => s !== '') : [],
+        failedValidations: failed
+          ? failed
+              .replace(/^\{|\}$/g, '')
+              .split(/[,;]\s*/)
+              .map((s) => s.trim())
+              .filter((s) => s !== '')
+          : [],
       };
     })
     .filter((r) => r.requestId !== undefined || r.validationResult !== undefined || r.enablementResult !== undefined);
@@ -250,7 +267,11 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
  * The state a workload's onboarding is in, from the pasted requests: the newest request for its
  * scenario (the last one printed), else the last request of any scenario.
  */
-export function onboardingStateFrom(requests: readonly OnboardingRequestView[], workload: Workload, scenario = ONBOARDING_COVERAGE[workload].scenario): { state: OnboardingState; requestId?: string; problems: Text[] } {
+export function onboardingStateFrom(
+  requests: readonly OnboardingRequestView[],
+  workload: Workload,
+  scenario = ONBOARDING_COVERAGE[workload].scenario,
+): { state: OnboardingState; requestId?: string; problems: Text[] } {
   const mine = requests.filter((r) => (r.scenario ?? '').toLowerCase() === scenario.toLowerCase());
   const last = (mine.length > 0 ? mine : requests)[(mine.length > 0 ? mine : requests).length - 1];
   if (!last) return { state: 'notStarted', problems: [] };
@@ -260,7 +281,11 @@ export function onboardingStateFrom(requests: readonly OnboardingRequestView[], 
   if (ok(last.enablementResult)) return { ...base, state: 'onboarded', problems: [] };
   if (bad(last.enablementResult) || bad(last.validationResult)) {
     const result = last.enablementResult ?? last.validationResult ?? '';
-    return { ...base, state: 'failed', problems: last.failedValidations.length > 0 ? last.failedValidations : [say('onboarding.requestReports', `The request reports ${result}.`, { result })] };
+    return {
+      ...base,
+      state: 'failed',
+      problems: last.failedValidations.length > 0 ? last.failedValidations : [say('onboarding.requestReports', `The request reports ${result}.`, { result })],
+    };
   }
   if (last.enablementResult) return { ...base, state: 'requested', problems: [] };
   if (ok(last.validationResult)) return { ...base, state: 'validated', problems: [] };
@@ -299,7 +324,11 @@ export function businessDaysBetween(since: Date, now: Date): number {
 export function mandatoryRetentionWait(subscriptionId: string, state: string, pendingSince: Date, now: Date, where: 'card' | 'setup' = 'card'): MandatoryRetentionWait {
   const businessDaysWaiting = businessDaysBetween(pendingSince, now);
   const escalate = businessDaysWaiting >= 5;
-  const command = mandatoryRetentionCommands(subscriptionId).find((c) => c.shell === 'powershell')?.script.split('\n').pop() ?? '';
+  const command =
+    mandatoryRetentionCommands(subscriptionId)
+      .find((c) => c.shell === 'powershell')
+      ?.script.split('\n')
+      .pop() ?? '';
   const days = businessDaysWaiting;
   const advice = escalate
     ? say(

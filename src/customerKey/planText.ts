@@ -52,7 +52,11 @@ export function stepMessage(kind: PlanKind, step: UnsummarisedStep | PlanStep, c
   switch (step.kind) {
     case 'ensureResourceGroup': {
       const { resourceGroup, subscriptionId, region } = step.params;
-      return say('plan.step.resourceGroup', `Make sure resource group ${resourceGroup} exists in subscription ${subscriptionId} (${region}).`, { resourceGroup, subscriptionId, region });
+      return say('plan.step.resourceGroup', `Make sure resource group ${resourceGroup} exists in subscription ${subscriptionId} (${region}).`, {
+        resourceGroup,
+        subscriptionId,
+        region,
+      });
     }
     case 'ensureVault': {
       const p = step.params;
@@ -72,25 +76,42 @@ export function stepMessage(kind: PlanKind, step: UnsummarisedStep | PlanStep, c
               { ...values, permissions: KEYWARD_KEY_PERMISSIONS.join(', '), readerPermissions: KEYWARD_READER_KEY_PERMISSIONS.join(', ') },
             )
           : say(
-            'plan.step.vaultPolicies',
-            `Create Key Vault ${p.vaultName} (Premium, ${p.region}) for ${WORKLOAD_INFO[workload].displayName}: soft delete ${p.softDeleteRetentionInDays} days, purge protection on, access policies; Keyward gets ${KEYWARD_KEY_PERMISSIONS.join(', ')} on keys (no delete).`,
-            { ...values, permissions: KEYWARD_KEY_PERMISSIONS.join(', ') },
-          );
+              'plan.step.vaultPolicies',
+              `Create Key Vault ${p.vaultName} (Premium, ${p.region}) for ${WORKLOAD_INFO[workload].displayName}: soft delete ${p.softDeleteRetentionInDays} days, purge protection on, access policies; Keyward gets ${KEYWARD_KEY_PERMISSIONS.join(', ')} on keys (no delete).`,
+              { ...values, permissions: KEYWARD_KEY_PERMISSIONS.join(', ') },
+            );
     }
     case 'grantKeyAccess': {
       const p = step.params;
       if (p.principal.token === 'keyward-reader' && p.grant.mode === 'rbac') {
-        return say('plan.step.readerRole', `Give Keyward's reader identity ${p.grant.roleName} on vault ${p.vaultName}, so checks read the key without the writer's rights.`, { role: p.grant.roleName, vault: p.vaultName });
+        return say('plan.step.readerRole', `Give Keyward's reader identity ${p.grant.roleName} on vault ${p.vaultName}, so checks read the key without the writer's rights.`, {
+          role: p.grant.roleName,
+          vault: p.vaultName,
+        });
       }
       if (p.principal.kind === 'keyward' && p.grant.mode === 'rbac') {
         const custom = p.grant.roleName === KEYWARD_VAULT_KEY_ROLE_NAME;
         return custom
-          ? say('plan.step.keywardCustomRole', `Give Keyward's writer identity ${p.grant.roleName} on vault ${p.vaultName}, so it can create and back up the key (no delete, no purge).`, { role: p.grant.roleName, vault: p.vaultName })
-          : say('plan.step.keywardRole', `Give Keyward's writer identity ${p.grant.roleName} on vault ${p.vaultName}, so it can create and back up the key.`, { role: p.grant.roleName, vault: p.vaultName });
+          ? say(
+              'plan.step.keywardCustomRole',
+              `Give Keyward's writer identity ${p.grant.roleName} on vault ${p.vaultName}, so it can create and back up the key (no delete, no purge).`,
+              { role: p.grant.roleName, vault: p.vaultName },
+            )
+          : say('plan.step.keywardRole', `Give Keyward's writer identity ${p.grant.roleName} on vault ${p.vaultName}, so it can create and back up the key.`, {
+              role: p.grant.roleName,
+              vault: p.vaultName,
+            });
       }
       return p.grant.mode === 'rbac'
-        ? say('plan.step.serviceRole', `Give ${p.principal.displayName} the ${p.grant.roleName} role on vault ${p.vaultName}.`, { principal: p.principal.displayName, role: p.grant.roleName, vault: p.vaultName })
-        : say('plan.step.servicePolicy', `Give ${p.principal.displayName} get, wrapKey and unwrapKey on the keys of vault ${p.vaultName} (access policy).`, { principal: p.principal.displayName, vault: p.vaultName });
+        ? say('plan.step.serviceRole', `Give ${p.principal.displayName} the ${p.grant.roleName} role on vault ${p.vaultName}.`, {
+            principal: p.principal.displayName,
+            role: p.grant.roleName,
+            vault: p.vaultName,
+          })
+        : say('plan.step.servicePolicy', `Give ${p.principal.displayName} get, wrapKey and unwrapKey on the keys of vault ${p.vaultName} (access policy).`, {
+            principal: p.principal.displayName,
+            vault: p.vaultName,
+          });
     }
     case 'ensureKey': {
       const p = step.params;
@@ -125,21 +146,38 @@ export function stepMessage(kind: PlanKind, step: UnsummarisedStep | PlanStep, c
     case 'assignHsmRole': {
       const p = step.params;
       if (p.principal.token === 'keyward-reader') {
-        return say('plan.step.hsmReaderRole', `Give Keyward's reader identity ${p.roleName} on the keys of HSM ${p.hsmName}, so checks read keys and their role assignments without the writer's rights.`, { role: p.roleName, hsm: p.hsmName });
+        return say(
+          'plan.step.hsmReaderRole',
+          `Give Keyward's reader identity ${p.roleName} on the keys of HSM ${p.hsmName}, so checks read keys and their role assignments without the writer's rights.`,
+          { role: p.roleName, hsm: p.hsmName },
+        );
       }
       if (p.principal.kind === 'keyward') {
-        return say('plan.step.hsmKeywardRole', `Create the custom role ${p.roleName} in HSM ${p.hsmName} and give it to Keyward's writer identity on the keys: read, create and back up keys; no delete, no purge.`, {
-          role: p.roleName,
-          hsm: p.hsmName,
-        });
+        return say(
+          'plan.step.hsmKeywardRole',
+          `Create the custom role ${p.roleName} in HSM ${p.hsmName} and give it to Keyward's writer identity on the keys: read, create and back up keys; no delete, no purge.`,
+          {
+            role: p.roleName,
+            hsm: p.hsmName,
+          },
+        );
       }
       const keyName = p.scope.replace(/^\/keys\//, '');
-      return say('plan.step.hsmServiceRole', `Give ${p.principal.displayName} ${p.roleName} on key ${keyName} only (scope ${p.scope}).`, { principal: p.principal.displayName, role: p.roleName, key: keyName, scope: p.scope });
+      return say('plan.step.hsmServiceRole', `Give ${p.principal.displayName} ${p.roleName} on key ${keyName} only (scope ${p.scope}).`, {
+        principal: p.principal.displayName,
+        role: p.roleName,
+        key: keyName,
+        scope: p.scope,
+      });
     }
     case 'revokeHsmRole': {
       const p = step.params;
       const n = p.keepAdministrators.length;
-      return say('plan.step.revokeAdmin', `Remove Keyward's own ${p.roleName} role in HSM ${p.hsmName}; ${n} human administrator${n === 1 ? '' : 's'} keep${n === 1 ? 's' : ''} it.`, { role: p.roleName, hsm: p.hsmName, count: n });
+      return say(
+        'plan.step.revokeAdmin',
+        `Remove Keyward's own ${p.roleName} role in HSM ${p.hsmName}; ${n} human administrator${n === 1 ? '' : 's'} keep${n === 1 ? 's' : ''} it.`,
+        { role: p.roleName, hsm: p.hsmName, count: n },
+      );
     }
     case 'verifyReadiness': {
       if (kind === 'keyRoll') {
@@ -155,21 +193,29 @@ export function stepMessage(kind: PlanKind, step: UnsummarisedStep | PlanStep, c
     case 'rollKey': {
       const p = step.params;
       const size = String(p.keySize);
-      return say('plan.step.roll', `Create a new version of key ${p.keyName} in ${WHERE(p.container.kind, p.container.name)} (RSA-HSM ${size}-bit, wrapKey/unwrapKey, no expiry); older versions stay enabled.`, {
-        key: p.keyName,
-        kind: p.container.kind,
-        container: p.container.name,
-        size,
-      });
+      return say(
+        'plan.step.roll',
+        `Create a new version of key ${p.keyName} in ${WHERE(p.container.kind, p.container.name)} (RSA-HSM ${size}-bit, wrapKey/unwrapKey, no expiry); older versions stay enabled.`,
+        {
+          key: p.keyName,
+          kind: p.container.kind,
+          container: p.container.name,
+          size,
+        },
+      );
     }
     case 'refreshDep': {
       const p = step.params;
       if (p.scope === 'sharePoint') {
         const keyType = p.sharePointKeyType ?? 'Primary';
-        return say('plan.step.refreshSharePoint', `Operator runs Update-SPODataEncryptionPolicy -KeyType ${keyType} for ${p.adminUrl ?? ''} with the new version, then waits for Registered before any other roll.`, {
-          keyType,
-          adminUrl: p.adminUrl ?? '',
-        });
+        return say(
+          'plan.step.refreshSharePoint',
+          `Operator runs Update-SPODataEncryptionPolicy -KeyType ${keyType} for ${p.adminUrl ?? ''} with the new version, then waits for Registered before any other roll.`,
+          {
+            keyType,
+            adminUrl: p.adminUrl ?? '',
+          },
+        );
       }
       const cmdlet = p.scope === 'multiWorkload' ? 'Set-M365DataAtRestEncryptionPolicy' : 'Set-DataEncryptionPolicy';
       const values = { cmdlet, name: p.policyName ?? '' };
@@ -183,7 +229,10 @@ export function stepMessage(kind: PlanKind, step: UnsummarisedStep | PlanStep, c
       if (p.runner === 'executor') {
         const leftOut = apply?.leftOut ?? [];
         return leftOut.length > 0
-          ? say('plan.step.applyByKeywardLeftOut', `Keyward runs the generated script with its managed identity: ${title.text}. ${leftOut.map((m) => m.text).join(' ')}`, { title, leftOut: leftOut[0]! })
+          ? say('plan.step.applyByKeywardLeftOut', `Keyward runs the generated script with its managed identity: ${title.text}. ${leftOut.map((m) => m.text).join(' ')}`, {
+              title,
+              leftOut: leftOut[0]!,
+            })
           : say('plan.step.applyByKeyward', `Keyward runs the generated script with its managed identity: ${title.text}.`, { title });
       }
       return apply?.onboardingFirst
@@ -200,7 +249,12 @@ export function stepMessage(kind: PlanKind, step: UnsummarisedStep | PlanStep, c
       const containerKind = step.kind === 'deleteVault' ? 'vault' : 'managedHsm';
       const resourceId = `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}/providers/Microsoft.KeyVault/${containerKind === 'vault' ? 'vaults' : 'managedHSMs'}/${p.name}`;
       const days = context.retentionDays ?? 0;
-      return say('plan.step.delete', `Delete ${teardownLabel(containerKind, p.name)} (${resourceId}); it stays soft-deleted and recoverable for ${days} days.`, { kind: containerKind, name: p.name, resourceId, days });
+      return say('plan.step.delete', `Delete ${teardownLabel(containerKind, p.name)} (${resourceId}); it stays soft-deleted and recoverable for ${days} days.`, {
+        kind: containerKind,
+        name: p.name,
+        resourceId,
+        days,
+      });
     }
     case 'purgeVault':
     case 'purgeManagedHsm': {
@@ -208,11 +262,15 @@ export function stepMessage(kind: PlanKind, step: UnsummarisedStep | PlanStep, c
       const containerKind = step.kind === 'purgeVault' ? 'vault' : 'managedHsm';
       const label = teardownLabel(containerKind, p.name);
       return p.purgeProtectionEnabled
-        ? say('plan.step.purgeLater', `Purge ${label} once its ${p.softDeleteRetentionInDays}-day retention has passed (purge protection makes Azure refuse earlier; Azure also purges it then).`, {
-            kind: containerKind,
-            name: p.name,
-            days: p.softDeleteRetentionInDays,
-          })
+        ? say(
+            'plan.step.purgeLater',
+            `Purge ${label} once its ${p.softDeleteRetentionInDays}-day retention has passed (purge protection makes Azure refuse earlier; Azure also purges it then).`,
+            {
+              kind: containerKind,
+              name: p.name,
+              days: p.softDeleteRetentionInDays,
+            },
+          )
         : say('plan.step.purgeNow', `Purge ${label} in ${p.region} right after deletion.`, { kind: containerKind, name: p.name, region: p.region });
     }
   }
@@ -241,12 +299,19 @@ export function premiumIrreversible(vaultCount: number, retention: number): Mess
       `Purge protection is switched on for all ${vaultCount} vaults: it can never be switched off, and a deleted vault and its keys cannot be purged until its ${retention}-day retention ends.`,
       { count: vaultCount, days: retention },
     ),
-    say('plan.irreversible.premiumNames', 'Vault names, regions and retention cannot be changed after creation; a vault cannot move to another region, and its name stays reserved while it is soft-deleted.'),
+    say(
+      'plan.irreversible.premiumNames',
+      'Vault names, regions and retention cannot be changed after creation; a vault cannot move to another region, and its name stays reserved while it is soft-deleted.',
+    ),
     NEVER_DELETE_USED_KEY(),
   ];
 }
 
-const NEVER_DELETE_USED_KEY = () => say('plan.irreversible.neverDeleteUsedKey', 'Never delete or disable a key (or an old key version) that a Data Encryption Policy has used: data wrapped with it becomes unreadable.');
+const NEVER_DELETE_USED_KEY = () =>
+  say(
+    'plan.irreversible.neverDeleteUsedKey',
+    'Never delete or disable a key (or an old key version) that a Data Encryption Policy has used: data wrapped with it becomes unreadable.',
+  );
 
 /** What Keyward keeps on Premium vaults after the plan, in words (issue 11 item 7). */
 export function premiumRights(accessModel: AccessModel, role: { readonly name: string; readonly custom: boolean }): Message[] {
@@ -258,7 +323,10 @@ export function premiumRights(accessModel: AccessModel, role: { readonly name: s
           { permissions: KEYWARD_KEY_PERMISSIONS.join(', ') },
         )
       : role.custom
-        ? say('plan.rights.vaultCustomRole', `On each vault: ${role.name} (custom role from infra/) — read, create (and roll) and back up keys; no delete, no purge.`, { role: role.name, folder: 'infra/' })
+        ? say('plan.rights.vaultCustomRole', `On each vault: ${role.name} (custom role from infra/) — read, create (and roll) and back up keys; no delete, no purge.`, {
+            role: role.name,
+            folder: 'infra/',
+          })
         : say(
             'plan.rights.vaultCryptoOfficer',
             `On each vault: ${role.name}, which includes deleting and purging keys, because KEYWARD_VAULT_KEY_ROLE_ID is not set. Deploy infra/keywardRoles.bicep and set it to drop those rights; purge protection still stops a purge before the retention period ends.`,
@@ -281,7 +349,11 @@ export function hsmTitle(workloads: readonly Workload[]): Message {
 export function hsmIrreversible(days: number, quorum: number, officers: number): Message[] {
   return [
     say('plan.irreversible.hsmBilling', 'Each Managed HSM is billed hourly from the moment it is provisioned; deleting it does not stop billing until it is purged.'),
-    say('plan.irreversible.hsmPurgeProtection', `Purge protection is switched on for both HSMs: it can never be switched off, and a deleted HSM cannot be purged for ${days} days, during which it keeps billing.`, { days }),
+    say(
+      'plan.irreversible.hsmPurgeProtection',
+      `Purge protection is switched on for both HSMs: it can never be switched off, and a deleted HSM cannot be purged for ${days} days, during which it keeps billing.`,
+      { days },
+    ),
     say('plan.irreversible.hsmMove', 'A Managed HSM cannot be moved to another resource group, subscription or region, and its retention period cannot be changed.'),
     say(
       'plan.irreversible.hsmSecurityDomain',
@@ -298,7 +370,9 @@ export function hsmRights(humans: number): Message[] {
   const role = KEYWARD_HSM_KEY_ROLE.name;
   const admin = ROLES.managedHsmAdministrator.name;
   return [
-    say('plan.rights.hsmRole', `In each HSM: ${role} on the keys — read, create (and roll) and back up keys, read role assignments; no delete, no purge, no role management.`, { role }),
+    say('plan.rights.hsmRole', `In each HSM: ${role} on the keys — read, create (and roll) and back up keys, read role assignments; no delete, no purge, no role management.`, {
+      role,
+    }),
     humans > 0
       ? say(
           'plan.rights.hsmGivesUpAdmin',
@@ -310,10 +384,14 @@ export function hsmRights(humans: number): Message[] {
           `Keyward stays ${admin}, which can grant itself any role including key delete, because no other administrator was named. Name a person as initial administrator to avoid this.`,
           { role: admin },
         ),
-    say('plan.rights.hsmResourceGroups', 'At the resource groups: Managed HSM Contributor as granted from infra/README.md (teardown needs it under the destructive approval rule).', {
-      role: 'Managed HSM Contributor',
-      file: 'infra/README.md',
-    }),
+    say(
+      'plan.rights.hsmResourceGroups',
+      'At the resource groups: Managed HSM Contributor as granted from infra/README.md (teardown needs it under the destructive approval rule).',
+      {
+        role: 'Managed HSM Contributor',
+        file: 'infra/README.md',
+      },
+    ),
   ];
 }
 
@@ -321,7 +399,11 @@ export function hsmRights(humans: number): Message[] {
 // Key roll, teardown, DEP
 
 export function rollTitle(key: Pick<KeyRef, 'site' | 'keyName' | 'workload'>): Message {
-  return say('plan.title.roll', `Roll key ${key.site} (${key.keyName}) of ${WORKLOAD_INFO[key.workload].displayName}`, { site: key.site, key: key.keyName, workload: workloadName(key.workload) });
+  return say('plan.title.roll', `Roll key ${key.site} (${key.keyName}) of ${WORKLOAD_INFO[key.workload].displayName}`, {
+    site: key.site,
+    key: key.keyName,
+    workload: workloadName(key.workload),
+  });
 }
 
 export const ROLL_VAULT_COST: Message = say('plan.cost.rollVault', 'A new HSM-protected key version may add to the monthly per-key charge; see the Key Vault pricing page.');
@@ -333,8 +415,16 @@ export function teardownTitle(names: readonly string[]): Message {
 export function teardownIrreversible(kind: KeyContainerKind, name: string, keyNames: readonly string[]): Message {
   const keys = keyNames.join(', ');
   return keys
-    ? say('plan.irreversible.purgeDestroysKeys', `Purging ${teardownLabel(kind, name)} destroys its keys (${keys}) for good; anything still wrapped with them becomes unreadable.`, { kind, name, keys })
-    : say('plan.irreversible.purgeDestroysNoKeys', `Purging ${teardownLabel(kind, name)} destroys its keys (none listed) for good; anything still wrapped with them becomes unreadable.`, { kind, name });
+    ? say(
+        'plan.irreversible.purgeDestroysKeys',
+        `Purging ${teardownLabel(kind, name)} destroys its keys (${keys}) for good; anything still wrapped with them becomes unreadable.`,
+        { kind, name, keys },
+      )
+    : say(
+        'plan.irreversible.purgeDestroysNoKeys',
+        `Purging ${teardownLabel(kind, name)} destroys its keys (none listed) for good; anything still wrapped with them becomes unreadable.`,
+        { kind, name },
+      );
 }
 
 export function teardownHsmCost(name: string, purgeProtectionEnabled: boolean, days: number): Message {
@@ -345,7 +435,10 @@ export function teardownHsmCost(name: string, purgeProtectionEnabled: boolean, d
 
 export const TEARDOWN_COST_NOTES: readonly Message[] = [
   say('plan.cost.keepEnabled', 'Keep the subscriptions Enabled until every purge has completed: a Disabled subscription refuses the purge.'),
-  say('plan.cost.retentionPurge', 'With the mandatory retention period registered, Azure may refuse a purge by the customer; the service then removes the resource on its own schedule.'),
+  say(
+    'plan.cost.retentionPurge',
+    'With the mandatory retention period registered, Azure may refuse a purge by the customer; the service then removes the resource on its own schedule.',
+  ),
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -411,13 +504,18 @@ export function planText(plan: Plan): PlanText {
       const deletes = plan.steps.filter((s) => s.kind === 'deleteVault' || s.kind === 'deleteManagedHsm');
       const purges = plan.steps.filter((s) => s.kind === 'purgeVault' || s.kind === 'purgeManagedHsm');
       const costNotes: Message[] = [];
-      for (const purge of purges) if (purge.kind === 'purgeManagedHsm') costNotes.push(teardownHsmCost(purge.params.name, purge.params.purgeProtectionEnabled, purge.params.softDeleteRetentionInDays));
+      for (const purge of purges)
+        if (purge.kind === 'purgeManagedHsm') costNotes.push(teardownHsmCost(purge.params.name, purge.params.purgeProtectionEnabled, purge.params.softDeleteRetentionInDays));
       if (purges.some((p) => p.kind === 'purgeManagedHsm')) costNotes.push(COST_NOTES.teardownBillingUntilPurge);
       costNotes.push(...TEARDOWN_COST_NOTES);
       return {
         title: teardownTitle(deletes.map((d) => (d.kind === 'deleteVault' || d.kind === 'deleteManagedHsm' ? d.params.name : ''))),
         steps,
-        irreversible: deletes.map((d) => (d.kind === 'deleteVault' || d.kind === 'deleteManagedHsm' ? teardownIrreversible(d.kind === 'deleteVault' ? 'vault' : 'managedHsm', d.params.name, d.params.keyNames) : NEVER_DELETE_USED_KEY())),
+        irreversible: deletes.map((d) =>
+          d.kind === 'deleteVault' || d.kind === 'deleteManagedHsm'
+            ? teardownIrreversible(d.kind === 'deleteVault' ? 'vault' : 'managedHsm', d.params.name, d.params.keyNames)
+            : NEVER_DELETE_USED_KEY(),
+        ),
         costNotes,
         keywardRights: none,
       };

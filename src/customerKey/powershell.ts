@@ -27,7 +27,11 @@ export function unsafeCharacterMessage(value: string): Message | null {
   const smart = SMART_SINGLE_QUOTE.exec(value);
   if (smart) {
     const code = `U+${codePoint(smart[0])}`;
-    return say('name.unsafe.smartQuote', `contains the typographic quote ${smart[0]} (${code}), which PowerShell treats as a quote; type a plain apostrophe (') instead or remove it`, { character: smart[0], code });
+    return say(
+      'name.unsafe.smartQuote',
+      `contains the typographic quote ${smart[0]} (${code}), which PowerShell treats as a quote; type a plain apostrophe (') instead or remove it`,
+      { character: smart[0], code },
+    );
   }
   const control = INVISIBLE_OR_CONTROL.exec(value);
   if (control) {

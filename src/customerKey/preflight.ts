@@ -104,7 +104,9 @@ export function preflightTargets(spec: CustomerKeySpec): PreflightTargets {
       scope: `/subscriptions/${s.subscriptionId}`,
       actions: ['Microsoft.Resources/subscriptions/resourceGroups/write'],
       suggestedRoles: [{ name: 'Contributor', id: 'b24988ac-6180-42a0-ab88-20f7382dd24c' }],
-      reason: say('preflight.permission.reasonResourceGroup', `to create resource group ${s.resourceGroup} (not needed if you create it yourself)`, { resourceGroup: s.resourceGroup }),
+      reason: say('preflight.permission.reasonResourceGroup', `to create resource group ${s.resourceGroup} (not needed if you create it yourself)`, {
+        resourceGroup: s.resourceGroup,
+      }),
       onlyIfResourceGroupMissing: true,
     });
     const rgScope = `/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}`;
@@ -154,7 +156,12 @@ export function preflightTargets(spec: CustomerKeySpec): PreflightTargets {
     names,
     hsmQuotas:
       spec.protection === 'managedHsm'
-        ? sites.map((site) => ({ key: hsmCountKey(spec.sites[site].subscriptionId, spec.sites[site].region), site, subscriptionId: spec.sites[site].subscriptionId, region: spec.sites[site].region }))
+        ? sites.map((site) => ({
+            key: hsmCountKey(spec.sites[site].subscriptionId, spec.sites[site].region),
+            site,
+            subscriptionId: spec.sites[site].subscriptionId,
+            region: spec.sites[site].region,
+          }))
         : [],
     hsmLocations: spec.protection === 'managedHsm' ? sites.map((site) => ({ site, subscriptionId: spec.sites[site].subscriptionId })) : [],
     permissions,
@@ -258,7 +265,8 @@ export function subscriptionStateFix(state: string, subscriptionId: string): Fix
     `An Account Administrator or billing owner of subscription ${subscriptionId} must resolve it in the Azure portal (Cost Management + Billing, or Subscriptions → the subscription → Overview → Reactivate/Re-enable).`,
     { subscriptionId },
   );
-  if (state === 'Deleted') return { text: say('preflight.subscription.fixDeleted', 'A Deleted subscription cannot be used again; choose another subscription.'), links: [DOC_LINKS.subscriptionStates] };
+  if (state === 'Deleted')
+    return { text: say('preflight.subscription.fixDeleted', 'A Deleted subscription cannot be used again; choose another subscription.'), links: [DOC_LINKS.subscriptionStates] };
   const specific =
     state === 'Disabled'
       ? say(
@@ -269,14 +277,22 @@ export function subscriptionStateFix(state: string, subscriptionId: string): Fix
   return { text: sentences(specific, common), links: [DOC_LINKS.subscriptionStates] };
 }
 
-function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<SubscriptionObservation> | undefined, context: PreflightContext, purpose: 'setup' | 'teardown'): ChecklistLine[] {
+function subscriptionLines(
+  site: SiteId,
+  subscriptionId: string,
+  obs: Observed<SubscriptionObservation> | undefined,
+  context: PreflightContext,
+  purpose: 'setup' | 'teardown',
+): ChecklistLine[] {
   const id = `subscription:${site}`;
   const title = say('preflight.subscription.title', `Subscription ${site} is Enabled`, { site });
   if (!obs) return [notObservedLine(id, title)];
   if (!obs.ok) {
     return [
       unknownLine(id, title, obs.error, {
-        text: say('preflight.subscription.fixUnknown', `Check that ${subscriptionId} is the right subscription id and that Keyward's reader identity has Reader on it.`, { subscriptionId }),
+        text: say('preflight.subscription.fixUnknown', `Check that ${subscriptionId} is the right subscription id and that Keyward's reader identity has Reader on it.`, {
+          subscriptionId,
+        }),
       }),
     ];
   }
@@ -295,7 +311,8 @@ function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<S
       id,
       status: 'warn',
       title,
-      detail: purpose === 'teardown' ? sentences(warned, say('preflight.subscription.warnedTeardown', 'If it becomes Disabled, purges are refused while billing continues.')) : warned,
+      detail:
+        purpose === 'teardown' ? sentences(warned, say('preflight.subscription.warnedTeardown', 'If it becomes Disabled, purges are refused while billing continues.')) : warned,
       fix: subscriptionStateFix(state, subscriptionId),
     });
   } else {
@@ -305,7 +322,11 @@ function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<S
       title,
       detail:
         purpose === 'teardown'
-          ? say('preflight.subscription.disabledTeardown', `${name} is ${state}. Azure allows only reads and deletes in this state, so a purge (a POST) is refused, while a soft-deleted Managed HSM keeps billing.`, { name, state })
+          ? say(
+              'preflight.subscription.disabledTeardown',
+              `${name} is ${state}. Azure allows only reads and deletes in this state, so a purge (a POST) is refused, while a soft-deleted Managed HSM keeps billing.`,
+              { name, state },
+            )
           : say('preflight.subscription.disabled', `${name} is ${state}. Azure refuses to create or change resources in it.`, { name, state }),
       fix: subscriptionStateFix(state, subscriptionId),
     });
@@ -332,7 +353,10 @@ function subscriptionLines(site: SiteId, subscriptionId: string, obs: Observed<S
             id: `subscriptionOffer:${site}`,
             status: 'fail',
             title: offerTitle,
-            detail: say('preflight.offer.ineligible', `${name} has offer ${s.quotaId}. Customer Key does not accept free, trial, sponsorship, MSDN or similar subscriptions.`, { name, offer: s.quotaId }),
+            detail: say('preflight.offer.ineligible', `${name} has offer ${s.quotaId}. Customer Key does not accept free, trial, sponsorship, MSDN or similar subscriptions.`, {
+              name,
+              offer: s.quotaId,
+            }),
             fix: {
               text: say('preflight.offer.fix', 'Use a paid subscription (for example Enterprise Agreement, CSP or Microsoft Customer Agreement) dedicated to Customer Key.'),
               links: [DOC_LINKS.customerKeySetUp],
@@ -352,12 +376,16 @@ function featureLine(site: SiteId, subscriptionId: string, obs: Observed<Feature
   if (!obs) return notObservedLine(id, title);
   if (!obs.ok) {
     return unknownLine(id, title, obs.error, {
-      text: say('preflight.retention.fixUnknown', "Give Keyward's reader identity Reader on the subscription, or run the Get-AzProviderFeature command below and check RegistrationState."),
+      text: say(
+        'preflight.retention.fixUnknown',
+        "Give Keyward's reader identity Reader on the subscription, or run the Get-AzProviderFeature command below and check RegistrationState.",
+      ),
       commands,
     });
   }
   const state = obs.value.state;
-  if (state === 'Registered') return { id, status: 'pass', title, detail: say('preflight.retention.registered', `Feature ${feature} is Registered on ${subscriptionId}.`, { feature, subscriptionId }) };
+  if (state === 'Registered')
+    return { id, status: 'pass', title, detail: say('preflight.retention.registered', `Feature ${feature} is Registered on ${subscriptionId}.`, { feature, subscriptionId }) };
   if (state === 'Registering' || state === 'Pending') {
     const since = get(context.mandatoryRetentionPendingSince, subscriptionId);
     if (since && context.now) {
@@ -375,7 +403,11 @@ function featureLine(site: SiteId, subscriptionId: string, obs: Observed<Feature
       id,
       status: 'fail',
       title,
-      detail: say('preflight.retention.pending', `Registration of ${feature} on ${subscriptionId} is ${state}: Microsoft must confirm it, which can take days.`, { feature, subscriptionId, state }),
+      detail: say('preflight.retention.pending', `Registration of ${feature} on ${subscriptionId} is ${state}: Microsoft must confirm it, which can take days.`, {
+        feature,
+        subscriptionId,
+        state,
+      }),
       fix: {
         text: say(
           'preflight.retention.fixPending',
@@ -463,7 +495,14 @@ export function nameLine(target: NameTarget, obs: Observed<NameObservation> | un
         say(
           'preflight.name.softDeleted',
           `${name} belongs to a soft-deleted ${kind === 'vault' ? 'vault' : 'Managed HSM'}${o.location ? ` in ${o.location}` : ''}${o.scheduledPurgeDate ? `, scheduled for purge on ${englishDate(o.scheduledPurgeDate)}` : ''}; the name cannot be reused until it is purged.`,
-          { name, kind, located: o.location ? 'yes' : 'no', location: o.location ?? '', scheduled: o.scheduledPurgeDate ? 'yes' : 'no', purgeDate: { date: o.scheduledPurgeDate ?? '' } },
+          {
+            name,
+            kind,
+            located: o.location ? 'yes' : 'no',
+            location: o.location ?? '',
+            scheduled: o.scheduledPurgeDate ? 'yes' : 'no',
+            purgeDate: { date: o.scheduledPurgeDate ?? '' },
+          },
         ),
       ];
       if (o.purgeProtectionEnabled) parts.push(say('preflight.name.softDeletedProtected', 'Purge protection is on, so it cannot be purged before that date.'));
@@ -481,7 +520,9 @@ export function nameLine(target: NameTarget, obs: Observed<NameObservation> | un
         id,
         status: 'fail',
         title,
-        detail: o.message ? say('preflight.name.invalidWhy', `Azure rejects the name: ${o.message}`, { reason: o.message }) : say('preflight.name.invalid', 'Azure rejects the name.'),
+        detail: o.message
+          ? say('preflight.name.invalidWhy', `Azure rejects the name: ${o.message}`, { reason: o.message })
+          : say('preflight.name.invalid', 'Azure rejects the name.'),
         fix: { text: say('preflight.name.fixInvalid', 'Choose another name that follows the naming rules.') },
       };
   }
@@ -500,7 +541,11 @@ function hsmQuotaLine(t: PreflightTargets['hsmQuotas'][number], obs: Observed<Hs
       id,
       status: 'fail',
       title,
-      detail: say('preflight.quota.full', `The subscription already has ${active} Managed HSMs in ${region}; the limit is ${limit} per subscription per region.`, { active, region, limit }),
+      detail: say('preflight.quota.full', `The subscription already has ${active} Managed HSMs in ${region}; the limit is ${limit} per subscription per region.`, {
+        active,
+        region,
+        limit,
+      }),
       fix: {
         text: say('preflight.quota.fixFull', 'Choose another region for this site, or delete and purge an unused HSM there (purging stops its billing).'),
         links: [DOC_LINKS.managedHsmLimits],
@@ -538,7 +583,9 @@ function hsmRegionLine(site: SiteId, region: string, obs: Observed<HsmLocationsO
           title,
           detail: say('preflight.hsmRegion.notListed', `The subscription does not list ${display} for Managed HSM.`, { region: display }),
           fix: {
-            text: listed ? say('preflight.hsmRegion.fixChoose', `Choose one of: ${listed}.`, { regions: listed }) : say('preflight.hsmRegion.fixNone', 'Choose one of: (none listed).'),
+            text: listed
+              ? say('preflight.hsmRegion.fixChoose', `Choose one of: ${listed}.`, { regions: listed })
+              : say('preflight.hsmRegion.fixNone', 'Choose one of: (none listed).'),
             links: [DOC_LINKS.managedHsmOverview],
           },
         };
@@ -553,7 +600,10 @@ function hsmRegionLine(site: SiteId, region: string, obs: Observed<HsmLocationsO
       detail:
         error === undefined
           ? say('preflight.hsmRegion.builtIn', `${display} is on Keyward's built-in list of Managed HSM regions.`, { region: display })
-          : say('preflight.hsmRegion.builtInUnread', `${display} is on Keyward's built-in list of Managed HSM regions (the subscription's own list could not be read: ${error}).`, { region: display, error }),
+          : say('preflight.hsmRegion.builtInUnread', `${display} is on Keyward's built-in list of Managed HSM regions (the subscription's own list could not be read: ${error}).`, {
+              region: display,
+              error,
+            }),
     };
   }
   const pool = 'Pool creation is disabled in this region';
@@ -563,7 +613,10 @@ function hsmRegionLine(site: SiteId, region: string, obs: Observed<HsmLocationsO
     title,
     detail:
       error === undefined
-        ? say('preflight.hsmRegion.unlisted', `${display} is not on Keyward's conservative list of Managed HSM regions; creation may fail with "${pool}".`, { region: display, azureError: pool })
+        ? say('preflight.hsmRegion.unlisted', `${display} is not on Keyward's conservative list of Managed HSM regions; creation may fail with "${pool}".`, {
+            region: display,
+            azureError: pool,
+          })
         : say(
             'preflight.hsmRegion.unlistedUnread',
             `${display} is not on Keyward's conservative list of Managed HSM regions (the subscription's own list could not be read: ${error}); creation may fail with "${pool}".`,
@@ -582,7 +635,12 @@ function permissionLine(req: PermissionRequirement, obs: Observed<PermissionObse
   if (!obs.ok) return unknownLine(req.id, title, obs.error);
   const missing = obs.value.missingActions;
   if (missing.length === 0) {
-    return { id: req.id, status: 'pass', title, detail: say('preflight.permission.held', `Keyward's writer identity holds what it needs ${req.reason.text}.`, { reason: req.reason }) };
+    return {
+      id: req.id,
+      status: 'pass',
+      title,
+      detail: say('preflight.permission.held', `Keyward's writer identity holds what it needs ${req.reason.text}.`, { reason: req.reason }),
+    };
   }
   const assignee = context.keywardWriterObjectId ?? '<keyward-writer-object-id>';
   const actions = missing.join(', ');
@@ -591,10 +649,17 @@ function permissionLine(req: PermissionRequirement, obs: Observed<PermissionObse
     id: req.id,
     status: 'fail',
     title,
-    detail: say('preflight.permission.lacks', `Keyward's writer identity lacks ${actions} at ${req.scope}, needed ${req.reason.text}.`, { actions, scope: req.scope, reason: req.reason }),
+    detail: say('preflight.permission.lacks', `Keyward's writer identity lacks ${actions} at ${req.scope}, needed ${req.reason.text}.`, {
+      actions,
+      scope: req.scope,
+      reason: req.reason,
+    }),
     fix: {
       text: req.onlyIfResourceGroupMissing
-        ? say('preflight.permission.fixGrantOrCreate', `Grant ${englishList(roles)} to Keyward's writer identity at ${req.scope}, or create the resource group yourself.`, { roles, scope: req.scope })
+        ? say('preflight.permission.fixGrantOrCreate', `Grant ${englishList(roles)} to Keyward's writer identity at ${req.scope}, or create the resource group yourself.`, {
+            roles,
+            scope: req.scope,
+          })
         : say('preflight.permission.fixGrant', `Grant ${englishList(roles)} to Keyward's writer identity at ${req.scope}.`, { roles, scope: req.scope }),
       commands: [
         {
@@ -620,10 +685,14 @@ function servicePrincipalLine(t: PreflightTargets['servicePrincipals'][number], 
   if (!obs) return notObservedLine(id, title);
   if (!obs.ok) {
     return unknownLine(id, title, obs.error, {
-      text: say('preflight.servicePrincipal.fixUnknown', "Give Keyward's reader identity permission to read service principals (Microsoft Graph Application.Read.All), or configure the object id."),
+      text: say(
+        'preflight.servicePrincipal.fixUnknown',
+        "Give Keyward's reader identity permission to read service principals (Microsoft Graph Application.Read.All), or configure the object id.",
+      ),
     });
   }
-  if ('objectId' in obs.value) return { id, status: 'pass', title, detail: say('preflight.servicePrincipal.found', `Object id ${obs.value.objectId}.`, { objectId: obs.value.objectId }) };
+  if ('objectId' in obs.value)
+    return { id, status: 'pass', title, detail: say('preflight.servicePrincipal.found', `Object id ${obs.value.objectId}.`, { objectId: obs.value.objectId }) };
   return {
     id,
     status: t.required ? 'fail' : 'warn',
@@ -683,11 +752,7 @@ export interface TeardownPreflightObservations {
  * Checks before a teardown: every subscription Enabled (a Disabled one blocks the purge while a
  * soft-deleted HSM keeps billing), and no DEP uses a key in the targets.
  */
-export function evaluateTeardownPreflight(
-  targets: readonly TeardownTarget[],
-  observations: TeardownPreflightObservations,
-  context: PreflightContext,
-): ChecklistLine[] {
+export function evaluateTeardownPreflight(targets: readonly TeardownTarget[], observations: TeardownPreflightObservations, context: PreflightContext): ChecklistLine[] {
   const lines: ChecklistLine[] = [];
   const seen = new Set<string>();
   for (const t of targets) {
@@ -701,9 +766,15 @@ export function evaluateTeardownPreflight(
   const usages = observations.depUsages;
   if (!usages) lines.push(notObservedLine(id, title));
   else if (!usages.ok) {
-    lines.push(unknownLine(id, title, usages.error, { text: say('preflight.depUsage.fixUnknown', 'Paste the output of the Get- DEP cmdlets so Keyward can check which keys are in use.') }));
+    lines.push(
+      unknownLine(id, title, usages.error, { text: say('preflight.depUsage.fixUnknown', 'Paste the output of the Get- DEP cmdlets so Keyward can check which keys are in use.') }),
+    );
   } else {
-    const keyUris = new Set(targets.flatMap((t) => t.keys.map((k) => `https://${t.name.toLowerCase()}.${t.containerKind === 'vault' ? 'vault' : 'managedhsm'}.azure.net/keys/${k.keyName}`.toLowerCase())));
+    const keyUris = new Set(
+      targets.flatMap((t) =>
+        t.keys.map((k) => `https://${t.name.toLowerCase()}.${t.containerKind === 'vault' ? 'vault' : 'managedhsm'}.azure.net/keys/${k.keyName}`.toLowerCase()),
+      ),
+    );
     const conflicts: Message[] = [];
     for (const usage of usages.value) {
       for (const uri of usage.keyUris) {
@@ -720,7 +791,9 @@ export function evaluateTeardownPreflight(
             id,
             status: 'fail',
             title,
-            detail: say('preflight.depUsage.inUse', `${conflicts.map((c) => c.text).join('; ')}. Deleting these keys would make that data unreadable.`, { uses: semicolonList(conflicts) }),
+            detail: say('preflight.depUsage.inUse', `${conflicts.map((c) => c.text).join('; ')}. Deleting these keys would make that data unreadable.`, {
+              uses: semicolonList(conflicts),
+            }),
             fix: {
               text: say(
                 'preflight.depUsage.fix',
@@ -732,12 +805,17 @@ export function evaluateTeardownPreflight(
   }
   const hsms = targets.filter((t) => t.containerKind === 'managedHsm');
   if (hsms.length > 0) {
-    const bills = hsms.map((t) => say('preflight.hsmBillingUntilPurge.bills', `${t.name} bills for up to ${t.softDeleteRetentionDays} days after deletion`, { name: t.name, days: t.softDeleteRetentionDays }));
+    const bills = hsms.map((t) =>
+      say('preflight.hsmBillingUntilPurge.bills', `${t.name} bills for up to ${t.softDeleteRetentionDays} days after deletion`, { name: t.name, days: t.softDeleteRetentionDays }),
+    );
     lines.push({
       id: 'hsmBillingUntilPurge',
       status: 'warn',
       title: say('preflight.hsmBillingUntilPurge.title', 'Managed HSM billing continues until purge'),
-      detail: sentences(say('preflight.hsmBillingUntilPurge.detail', `${bills.map((b) => b.text).join('; ')}.`, { bills: semicolonList(bills) }), COST_NOTES.teardownBillingUntilPurge),
+      detail: sentences(
+        say('preflight.hsmBillingUntilPurge.detail', `${bills.map((b) => b.text).join('; ')}.`, { bills: semicolonList(bills) }),
+        COST_NOTES.teardownBillingUntilPurge,
+      ),
     });
   }
   return lines;

@@ -87,7 +87,8 @@ export interface ReadinessInput {
   readonly now: Date;
 }
 
-const cli = (script: string, note?: string): CommandSnippet => (note ? { shell: 'azureCli', script, documentedForCustomerKey: false, note } : { shell: 'azureCli', script, documentedForCustomerKey: false });
+const cli = (script: string, note?: string): CommandSnippet =>
+  note ? { shell: 'azureCli', script, documentedForCustomerKey: false, note } : { shell: 'azureCli', script, documentedForCustomerKey: false };
 
 function target(ref: KeyRef): string {
   return ref.containerKind === 'vault' ? `--vault-name ${ref.containerName}` : `--hsm-name ${ref.containerName}`;
@@ -96,11 +97,13 @@ function target(ref: KeyRef): string {
 /** "Key A of Exchange mailboxes (ck-ex-key-a in vault kv-…)": who the lines are about. */
 function label(ref: KeyRef): Message {
   const workload = workloadName(ref.workload);
-  return say(
-    'readiness.keyLabel',
-    `Key ${ref.site} of ${workload.text} (${ref.keyName} in ${ref.containerKind === 'vault' ? 'vault' : 'HSM'} ${ref.containerName})`,
-    { site: ref.site, workload, key: ref.keyName, kind: ref.containerKind, container: ref.containerName },
-  );
+  return say('readiness.keyLabel', `Key ${ref.site} of ${workload.text} (${ref.keyName} in ${ref.containerKind === 'vault' ? 'vault' : 'HSM'} ${ref.containerName})`, {
+    site: ref.site,
+    workload,
+    key: ref.keyName,
+    kind: ref.containerKind,
+    container: ref.containerName,
+  });
 }
 
 /** "Vault kv-… settings" / "HSM hsm-… settings" and the like: a container and what is said of it. */
@@ -197,7 +200,9 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
             id: `${p}:kty`,
             status: 'warn',
             title: ktyTitle,
-            detail: say('readiness.kty.software', 'kty RSA: a software-protected key. Customer Key accepts it, but Microsoft asks for HSM-protected keys in production.', { kty: 'RSA' }),
+            detail: say('readiness.kty.software', 'kty RSA: a software-protected key. Customer Key accepts it, but Microsoft asks for HSM-protected keys in production.', {
+              kty: 'RSA',
+            }),
             fix: { text: say('readiness.kty.fixSoftware', 'Roll the key to a new RSA-HSM version (a Keyward key roll creates RSA-HSM).', { kty: 'RSA-HSM' }) },
           }
         : { id: `${p}:kty`, status: 'pass', title: ktyTitle, detail: say('readiness.kty.rsaInHsm', 'kty RSA (keys in a Managed HSM are always HSM-protected).', { kty: 'RSA' }) },
@@ -243,7 +248,10 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
       status: 'fail',
       title: opsTitle,
       detail: say('readiness.ops.missing', `Missing operations: ${missingOps.join(', ')}. Microsoft 365 wraps and unwraps with the key.`, { operations: missingOps.join(', ') }),
-      fix: { text: say('readiness.ops.fixMissing', 'Allow wrapKey and unwrapKey on the key.'), commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --ops wrapKey unwrapKey`)] },
+      fix: {
+        text: say('readiness.ops.fixMissing', 'Allow wrapKey and unwrapKey on the key.'),
+        commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --ops wrapKey unwrapKey`)],
+      },
     });
   else if (extraOps.length > 0)
     lines.push({
@@ -251,7 +259,10 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
       status: 'warn',
       title: opsTitle,
       detail: say('readiness.ops.extra', `It also allows ${extraOps.join(', ')}, which Customer Key does not need.`, { operations: extraOps.join(', ') }),
-      fix: { text: say('readiness.ops.fixExtra', 'Restrict the key to wrapKey and unwrapKey.'), commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --ops wrapKey unwrapKey`)] },
+      fix: {
+        text: say('readiness.ops.fixExtra', 'Restrict the key to wrapKey and unwrapKey.'),
+        commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --ops wrapKey unwrapKey`)],
+      },
     });
   else lines.push({ id: `${p}:ops`, status: 'pass', title: opsTitle, detail: say('readiness.ops.ok', 'Operations: wrapKey, unwrapKey.', { operations: 'wrapKey, unwrapKey' }) });
 
@@ -265,7 +276,10 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
           status: 'fail',
           title: enabledTitle,
           detail: say('readiness.enabled.disabled', 'The current version is disabled: Microsoft 365 cannot use it, and requests for data under this key fail.'),
-          fix: { text: say('readiness.enabled.fix', 'Enable it again now.'), commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --enabled true`)] },
+          fix: {
+            text: say('readiness.enabled.fix', 'Enable it again now.'),
+            commands: [cli(`az keyvault key set-attributes ${target(ref)} --name ${ref.keyName} --enabled true`)],
+          },
         },
   );
 
@@ -284,9 +298,20 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
   };
   if (expires === null) lines.push({ id: `${p}:expiry`, status: 'pass', title: expiryTitle, detail: say('readiness.expiry.none', 'No expiry date.') });
   else if (Number.isNaN(expires))
-    lines.push({ id: `${p}:expiry`, status: 'unknown', title: expiryTitle, detail: say('readiness.expiry.unreadable', `The expiry '${String(key.expires)}' could not be read.`, { value: String(key.expires) }), fix: expiryFix });
+    lines.push({
+      id: `${p}:expiry`,
+      status: 'unknown',
+      title: expiryTitle,
+      detail: say('readiness.expiry.unreadable', `The expiry '${String(key.expires)}' could not be read.`, { value: String(key.expires) }),
+      fix: expiryFix,
+    });
   else if (isAcceptedExpiry(expires))
-    lines.push({ id: `${p}:expiry`, status: 'pass', title: expiryTitle, detail: say('readiness.expiry.accepted', `Expiry ${accepted}, which Microsoft 365 accepts.`, { date: accepted }) });
+    lines.push({
+      id: `${p}:expiry`,
+      status: 'pass',
+      title: expiryTitle,
+      detail: say('readiness.expiry.accepted', `Expiry ${accepted}, which Microsoft 365 accepts.`, { date: accepted }),
+    });
   else {
     const at = new Date(expires).toISOString();
     lines.push({
@@ -308,7 +333,8 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
   // Recovery level
   const level = key.recoveryLevel;
   const levelTitle = keyTitle(name, 'recoveryLevel');
-  if (level === undefined) lines.push({ id: `${p}:recoveryLevel`, status: 'unknown', title: levelTitle, detail: say('readiness.recovery.unreported', 'The key did not report a recovery level.') });
+  if (level === undefined)
+    lines.push({ id: `${p}:recoveryLevel`, status: 'unknown', title: levelTitle, detail: say('readiness.recovery.unreported', 'The key did not report a recovery level.') });
   else if (level === REQUIRED_RECOVERY_LEVEL)
     lines.push({ id: `${p}:recoveryLevel`, status: 'pass', title: levelTitle, detail: say('readiness.recovery.ok', `Recovery level ${level}.`, { level }) });
   else if (level === CUSTOMIZED_RECOVERY_LEVEL)
@@ -324,7 +350,9 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
     });
   else {
     const noMrp = !level.includes('ProtectedSubscription');
-    const parts: Message[] = [say('readiness.recovery.wrong', `Recovery level ${level}; Customer Key requires ${REQUIRED_RECOVERY_LEVEL}.`, { level, required: REQUIRED_RECOVERY_LEVEL })];
+    const parts: Message[] = [
+      say('readiness.recovery.wrong', `Recovery level ${level}; Customer Key requires ${REQUIRED_RECOVERY_LEVEL}.`, { level, required: REQUIRED_RECOVERY_LEVEL }),
+    ];
     if (noMrp) parts.push(say('readiness.recovery.noRetention', 'The subscription does not have the mandatory retention period.'));
     if (level.includes('Purgeable')) parts.push(say('readiness.recovery.purgeable', 'Purge protection is off.'));
     lines.push({
@@ -392,14 +420,22 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
             ? // Never green on a value Keyward did not read (issue 11 item 3).
               {
                 ...unknownLine(`${p}:activated`, containerTitle(ref, 'activated'), {
-                  message: activation === '' ? 'Azure did not report the activation status of this HSM' : 'Azure reports the activation status as Unknown (the HSM may still be provisioning)',
+                  message:
+                    activation === ''
+                      ? 'Azure did not report the activation status of this HSM'
+                      : 'Azure reports the activation status as Unknown (the HSM may still be provisioning)',
                 }),
                 detail:
                   activation === ''
                     ? say('readiness.activated.unreported', 'Keyward could not check this: Azure did not report the activation status of this HSM.')
-                    : say('readiness.activated.unknown', 'Keyward could not check this: Azure reports the activation status as Unknown (the HSM may still be provisioning).', { status: 'Unknown' }),
+                    : say('readiness.activated.unknown', 'Keyward could not check this: Azure reports the activation status as Unknown (the HSM may still be provisioning).', {
+                        status: 'Unknown',
+                      }),
                 fix: {
-                  text: say('readiness.activated.fixUnknown', 'Wait until the HSM shows provisioning state Succeeded and check again; if it reads NotActivated, complete the security-domain ceremony.'),
+                  text: say(
+                    'readiness.activated.fixUnknown',
+                    'Wait until the HSM shows provisioning state Succeeded and check again; if it reads NotActivated, complete the security-domain ceremony.',
+                  ),
                   links: [DOC_LINKS.managedHsmSecurityDomain],
                 },
               }
@@ -407,8 +443,13 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
                 id: `${p}:activated`,
                 status: 'fail',
                 title: containerTitle(ref, 'activated'),
-                detail: say('readiness.activated.no', `Activation status ${v.activationStatus}: keys and role assignments are unusable until the security domain is downloaded.`, { status: v.activationStatus ?? '' }),
-                fix: { text: say('readiness.activated.fix', 'Complete the security-domain ceremony (the activateSecurityDomain step).', { step: 'activateSecurityDomain' }), links: [DOC_LINKS.managedHsmSecurityDomain] },
+                detail: say('readiness.activated.no', `Activation status ${v.activationStatus}: keys and role assignments are unusable until the security domain is downloaded.`, {
+                  status: v.activationStatus ?? '',
+                }),
+                fix: {
+                  text: say('readiness.activated.fix', 'Complete the security-domain ceremony (the activateSecurityDomain step).', { step: 'activateSecurityDomain' }),
+                  links: [DOC_LINKS.managedHsmSecurityDomain],
+                },
               },
       );
     }
@@ -423,7 +464,11 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
             fix: {
               text: say('readiness.purgeProtection.fix', 'Switch purge protection on (it cannot be switched off again).'),
               commands: [
-                cli(v.kind === 'vault' ? `az keyvault update --name ${container} --enable-purge-protection true` : `az keyvault update-hsm --hsm-name ${container} --enable-purge-protection true`),
+                cli(
+                  v.kind === 'vault'
+                    ? `az keyvault update --name ${container} --enable-purge-protection true`
+                    : `az keyvault update-hsm --hsm-name ${container} --enable-purge-protection true`,
+                ),
               ],
             },
           },
@@ -442,7 +487,8 @@ function keyLines(k: ReadinessKey, now: Date): ChecklistLine[] {
   };
   if (!b) lines.push(notObservedLine(`${p}:backup`, backupTitle));
   else if (!b.ok) lines.push(unknownLine(`${p}:backup`, backupTitle, b.error));
-  else if (!b.value.present) lines.push({ id: `${p}:backup`, status: 'fail', title: backupTitle, detail: say('readiness.backup.none', 'Keyward has no backup of this key.'), fix: backupFix });
+  else if (!b.value.present)
+    lines.push({ id: `${p}:backup`, status: 'fail', title: backupTitle, detail: say('readiness.backup.none', 'Keyward has no backup of this key.'), fix: backupFix });
   else if (version && b.value.keyVersion && b.value.keyVersion.toLowerCase() !== version)
     lines.push({
       id: `${p}:backup`,
@@ -521,8 +567,14 @@ function accessLine(k: ReadinessKey, container: ObservedContainer | undefined): 
           id,
           status: 'warn',
           title,
-          detail: say('readiness.access.broad', `${roleId.name} is assigned at ${scope}, which covers every key in the HSM, not only ${ref.keyName}.`, { role: roleId.name, scope, key: ref.keyName }),
-          fix: { text: say('readiness.access.fixBroad', `Assign the role at scope /keys/${ref.keyName} instead and remove the broad assignment.`, { scope: `/keys/${ref.keyName}` }) },
+          detail: say('readiness.access.broad', `${roleId.name} is assigned at ${scope}, which covers every key in the HSM, not only ${ref.keyName}.`, {
+            role: roleId.name,
+            scope,
+            key: ref.keyName,
+          }),
+          fix: {
+            text: say('readiness.access.fixBroad', `Assign the role at scope /keys/${ref.keyName} instead and remove the broad assignment.`, { scope: `/keys/${ref.keyName}` }),
+          },
         }
       : { id, status: 'pass', title, detail: say('readiness.access.role', `${roleId.name} assigned at ${roleHit.scope}.`, { role: roleId.name, scope: roleHit.scope }) };
   }
@@ -533,7 +585,9 @@ function accessLine(k: ReadinessKey, container: ObservedContainer | undefined): 
           id,
           status: 'warn',
           title,
-          detail: say('readiness.access.policyExtra', `The access policy also grants ${grants}; the service principal needs only get, wrapKey and unwrapKey.`, { permissions: grants }),
+          detail: say('readiness.access.policyExtra', `The access policy also grants ${grants}; the service principal needs only get, wrapKey and unwrapKey.`, {
+            permissions: grants,
+          }),
           fix: {
             text: say('readiness.access.fixPolicyExtra', 'Reduce the access policy to get, wrapKey and unwrapKey.'),
             commands: [cli(`az keyvault set-policy --name ${ref.containerName} --object-id ${principal} --key-permissions get wrapKey unwrapKey`)],
@@ -545,11 +599,25 @@ function accessLine(k: ReadinessKey, container: ObservedContainer | undefined): 
     ref.containerKind === 'managedHsm'
       ? [cli(`az keyvault role assignment create --hsm-name ${ref.containerName} --role "${roleId.name}" --assignee-object-id ${principal} --scope /keys/${ref.keyName}`)]
       : useRbac
-        ? [cli(`az role assignment create --role ${roleId.id} --assignee-object-id ${principal} --assignee-principal-type ServicePrincipal --scope ${containerResourceId(ref)}`, roleId.name)]
+        ? [
+            cli(
+              `az role assignment create --role ${roleId.id} --assignee-object-id ${principal} --assignee-principal-type ServicePrincipal --scope ${containerResourceId(ref)}`,
+              roleId.name,
+            ),
+          ]
         : [cli(`az keyvault set-policy --name ${ref.containerName} --object-id ${principal} --key-permissions get wrapKey unwrapKey`)];
   const missing = useRbac
-    ? say('readiness.access.missingRole', `${sp.displayName} (object id ${principal}) has no ${roleId.name} role on ${ref.keyName}.`, { principal: sp.displayName, objectId: principal, role: roleId.name, key: ref.keyName })
-    : say('readiness.access.missingPolicy', `${sp.displayName} (object id ${principal}) has no get/wrapKey/unwrapKey access policy on ${ref.keyName}.`, { principal: sp.displayName, objectId: principal, key: ref.keyName });
+    ? say('readiness.access.missingRole', `${sp.displayName} (object id ${principal}) has no ${roleId.name} role on ${ref.keyName}.`, {
+        principal: sp.displayName,
+        objectId: principal,
+        role: roleId.name,
+        key: ref.keyName,
+      })
+    : say('readiness.access.missingPolicy', `${sp.displayName} (object id ${principal}) has no get/wrapKey/unwrapKey access policy on ${ref.keyName}.`, {
+        principal: sp.displayName,
+        objectId: principal,
+        key: ref.keyName,
+      });
   const mismatch =
     useRbac && policy
       ? say('readiness.access.policyIgnored', 'An access policy exists, but this vault uses Azure RBAC, which ignores access policies.')
@@ -596,7 +664,9 @@ function pairLines(keys: readonly ReadinessKey[]): ChecklistLine[] {
             id: `pair:${workload}:subscriptions`,
             status: 'fail',
             title: subscriptionsTitle,
-            detail: say('readiness.pair.oneSubscription', `Both keys are in subscription ${wa.subscriptionId}; Customer Key requires two subscriptions.`, { subscriptionId: wa.subscriptionId }),
+            detail: say('readiness.pair.oneSubscription', `Both keys are in subscription ${wa.subscriptionId}; Customer Key requires two subscriptions.`, {
+              subscriptionId: wa.subscriptionId,
+            }),
             fix: { text: say('readiness.pair.fixSubscription', 'Create key B in a second subscription (a new Keyward setup for that site) and move the policy to it.') },
           },
     );

@@ -33,19 +33,19 @@ export const ROLES = {
     'azureRbac',
     'Read key metadata and wrap/unwrap: what the Microsoft 365 service principals need on an RBAC vault.',
   ),
-  keyVaultReader: role('21090545-7ca7-4776-b22c-e363652d74d2', 'Key Vault Reader', 'azureRbac', 'Read metadata of vaults and keys (not their use): Keyward\'s reader identity, for verify and health checks.'),
+  keyVaultReader: role(
+    '21090545-7ca7-4776-b22c-e363652d74d2',
+    'Key Vault Reader',
+    'azureRbac',
+    "Read metadata of vaults and keys (not their use): Keyward's reader identity, for verify and health checks.",
+  ),
   keyVaultCryptoOfficer: role(
     '14b46e9e-c2b7-41b4-b07b-48a6ebf60603',
     'Key Vault Crypto Officer',
     'azureRbac',
     'All key operations except managing permissions: Keyward uses it to create, back up and roll keys.',
   ),
-  keyVaultPurgeOperator: role(
-    'a68e7c17-0ab2-4c09-9a58-125dae29748c',
-    'Key Vault Purge Operator',
-    'azureRbac',
-    'Purge soft-deleted vaults (teardown only).',
-  ),
+  keyVaultPurgeOperator: role('a68e7c17-0ab2-4c09-9a58-125dae29748c', 'Key Vault Purge Operator', 'azureRbac', 'Purge soft-deleted vaults (teardown only).'),
   keyVaultDataAccessAdministrator: role(
     '8b54135c-b56d-4d72-a534-26097cfdc8d8',
     'Key Vault Data Access Administrator',
@@ -53,13 +53,7 @@ export const ROLES = {
     'Create role assignments, but only for Key Vault data roles: least privilege for granting RBAC vault access.',
     true,
   ),
-  keyVaultContributor: role(
-    'f25e0fa2-a7c8-4377-a976-54943a77a395',
-    'Key Vault Contributor',
-    'azureRbac',
-    'Create and manage vaults (control plane only, no key access).',
-    true,
-  ),
+  keyVaultContributor: role('f25e0fa2-a7c8-4377-a976-54943a77a395', 'Key Vault Contributor', 'azureRbac', 'Create and manage vaults (control plane only, no key access).', true),
   managedHsmContributor: role(
     '18500a29-7fe2-46b2-a342-b16a415e101d',
     'Managed HSM Contributor',
@@ -93,18 +87,8 @@ export const ROLES = {
     'managedHsmLocalRbac',
     'Read key, wrap and unwrap: what the Microsoft 365 service principals need, at key scope.',
   ),
-  managedHsmPolicyAdministrator: role(
-    '4bd23610-cdcf-4971-bdee-bdc562cc28e4',
-    'Managed HSM Policy Administrator',
-    'managedHsmLocalRbac',
-    'Create and delete role assignments.',
-  ),
-  managedHsmCryptoAuditor: role(
-    '2c18b078-7c48-4d3a-af88-5a3a1b3f82b3',
-    'Managed HSM Crypto Auditor',
-    'managedHsmLocalRbac',
-    'Read-only view of keys and settings.',
-  ),
+  managedHsmPolicyAdministrator: role('4bd23610-cdcf-4971-bdee-bdc562cc28e4', 'Managed HSM Policy Administrator', 'managedHsmLocalRbac', 'Create and delete role assignments.'),
+  managedHsmCryptoAuditor: role('2c18b078-7c48-4d3a-af88-5a3a1b3f82b3', 'Managed HSM Crypto Auditor', 'managedHsmLocalRbac', 'Read-only view of keys and settings.'),
   managedHsmBackup: role('7b127d3c-77bd-4e3e-bbe0-dbb8971fa7f8', 'Managed HSM Backup', 'managedHsmLocalRbac', 'Full HSM backup.'),
   managedHsmRestore: role('6efe6056-5259-49d2-8b3d-d3d73544b20b', 'Managed HSM Restore', 'managedHsmLocalRbac', 'Full HSM restore.'),
 } as const satisfies Record<string, RoleDefinition>;

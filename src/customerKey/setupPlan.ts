@@ -17,16 +17,16 @@ import { appError, isGuid } from '../core';
 import { COST_NOTES, CUSTOMER_KEY_LIMITS } from './facts';
 import { HSM_COST_NOTES, hsmIrreversible, hsmRights, hsmTitle, premiumIrreversible, premiumRights, premiumTitle, withSummary } from './planText';
 import { containerResourceId, keyRefsOf, type KeyRef } from './keyRefs';
+import { assemblePlan, keywardTags, STEP_ESTIMATES, type KeyContainerRef, type Plan, type PlanPrincipal, type StepDraft } from './plan';
 import {
-  assemblePlan,
-  keywardTags,
-  STEP_ESTIMATES,
-  type KeyContainerRef,
-  type Plan,
-  type PlanPrincipal,
-  type StepDraft,
-} from './plan';
-import { CUSTOMER_KEY_KEY_OPS, KEYWARD_HSM_KEY_ROLE, KEYWARD_KEY_PERMISSIONS, KEYWARD_READER_KEY_PERMISSIONS, KEYWARD_VAULT_KEY_ROLE_NAME, M365_KEY_PERMISSIONS, ROLES } from './roles';
+  CUSTOMER_KEY_KEY_OPS,
+  KEYWARD_HSM_KEY_ROLE,
+  KEYWARD_KEY_PERMISSIONS,
+  KEYWARD_READER_KEY_PERMISSIONS,
+  KEYWARD_VAULT_KEY_ROLE_NAME,
+  M365_KEY_PERMISSIONS,
+  ROLES,
+} from './roles';
 import type { CustomerKeySpec, ManagedHsmSpec, PremiumSpec, SiteId } from './spec';
 import { servicePrincipalFor, type Workload } from './workloads';
 
@@ -203,85 +203,96 @@ function premiumPlan(spec: PremiumSpec, context: SetupPlanContext): Plan {
       if (!ref) continue;
       const rbac = spec.accessModel === 'rbac';
       const vaultScope = containerResourceId(ref);
-      steps.push(withSummary('setup', {
-        id: `ensureVault:${site}:${vault.workload}`,
-        kind: 'ensureVault',
-        site,
-        params: {
-          tenantId: context.tenantId.toLowerCase(),
-          subscriptionId: s.subscriptionId,
-          resourceGroup: s.resourceGroup,
-          region: s.region,
-          vaultName: vault.vaultName,
-          sku: 'premium',
-          enableSoftDelete: true,
-          softDeleteRetentionInDays: retention,
-          enablePurgeProtection: true,
-          accessModel: spec.accessModel,
-          enableRbacAuthorization: rbac,
-          accessPolicies: rbac
-            ? []
-            : [{ objectId: keyward.objectId, keyPermissions: [...KEYWARD_KEY_PERMISSIONS] }, ...(reader ? [{ objectId: reader.objectId, keyPermissions: [...KEYWARD_READER_KEY_PERMISSIONS] }] : [])],
-          publicNetworkAccess: 'Enabled',
-          tags: keywardTags({ 'keyward-site': site, 'keyward-workload': vault.workload }),
-        },
-        irreversible: true,
-        estimatedSeconds: STEP_ESTIMATES.ensureVault,
-      }));
-      if (rbac) {
-        steps.push(withSummary('setup', {
-          id: `grantKeyAccess:${site}:${vault.workload}:keyward`,
-          kind: 'grantKeyAccess',
+      steps.push(
+        withSummary('setup', {
+          id: `ensureVault:${site}:${vault.workload}`,
+          kind: 'ensureVault',
           site,
           params: {
+            tenantId: context.tenantId.toLowerCase(),
             subscriptionId: s.subscriptionId,
             resourceGroup: s.resourceGroup,
+            region: s.region,
             vaultName: vault.vaultName,
-            principal: keyward,
-            grant: { mode: 'rbac', roleDefinitionId: keyRole.id, roleName: keyRole.name, scope: vaultScope },
+            sku: 'premium',
+            enableSoftDelete: true,
+            softDeleteRetentionInDays: retention,
+            enablePurgeProtection: true,
+            accessModel: spec.accessModel,
+            enableRbacAuthorization: rbac,
+            accessPolicies: rbac
+              ? []
+              : [
+                  { objectId: keyward.objectId, keyPermissions: [...KEYWARD_KEY_PERMISSIONS] },
+                  ...(reader ? [{ objectId: reader.objectId, keyPermissions: [...KEYWARD_READER_KEY_PERMISSIONS] }] : []),
+                ],
+            publicNetworkAccess: 'Enabled',
+            tags: keywardTags({ 'keyward-site': site, 'keyward-workload': vault.workload }),
           },
-          irreversible: false,
-          estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
-        }));
-        if (reader) {
-          steps.push(withSummary('setup', {
-            id: `grantKeyAccess:${site}:${vault.workload}:keyward-reader`,
+          irreversible: true,
+          estimatedSeconds: STEP_ESTIMATES.ensureVault,
+        }),
+      );
+      if (rbac) {
+        steps.push(
+          withSummary('setup', {
+            id: `grantKeyAccess:${site}:${vault.workload}:keyward`,
             kind: 'grantKeyAccess',
             site,
             params: {
               subscriptionId: s.subscriptionId,
               resourceGroup: s.resourceGroup,
               vaultName: vault.vaultName,
-              principal: reader,
-              grant: { mode: 'rbac', roleDefinitionId: ROLES.keyVaultReader.id, roleName: ROLES.keyVaultReader.name, scope: vaultScope },
+              principal: keyward,
+              grant: { mode: 'rbac', roleDefinitionId: keyRole.id, roleName: keyRole.name, scope: vaultScope },
             },
             irreversible: false,
             estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
-          }));
+          }),
+        );
+        if (reader) {
+          steps.push(
+            withSummary('setup', {
+              id: `grantKeyAccess:${site}:${vault.workload}:keyward-reader`,
+              kind: 'grantKeyAccess',
+              site,
+              params: {
+                subscriptionId: s.subscriptionId,
+                resourceGroup: s.resourceGroup,
+                vaultName: vault.vaultName,
+                principal: reader,
+                grant: { mode: 'rbac', roleDefinitionId: ROLES.keyVaultReader.id, roleName: ROLES.keyVaultReader.name, scope: vaultScope },
+              },
+              irreversible: false,
+              estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
+            }),
+          );
         }
       }
       const sp = m365Principal(vault.workload, context.servicePrincipalObjectIds);
-      steps.push(withSummary('setup', {
-        id: `grantKeyAccess:${site}:${vault.workload}:${sp.token}`,
-        kind: 'grantKeyAccess',
-        site,
-        params: {
-          subscriptionId: s.subscriptionId,
-          resourceGroup: s.resourceGroup,
-          vaultName: vault.vaultName,
-          principal: sp,
-          grant: rbac
-            ? {
-                mode: 'rbac',
-                roleDefinitionId: ROLES.keyVaultCryptoServiceEncryptionUser.id,
-                roleName: ROLES.keyVaultCryptoServiceEncryptionUser.name,
-                scope: vaultScope,
-              }
-            : { mode: 'accessPolicy', keyPermissions: [...M365_KEY_PERMISSIONS] },
-        },
-        irreversible: false,
-        estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
-      }));
+      steps.push(
+        withSummary('setup', {
+          id: `grantKeyAccess:${site}:${vault.workload}:${sp.token}`,
+          kind: 'grantKeyAccess',
+          site,
+          params: {
+            subscriptionId: s.subscriptionId,
+            resourceGroup: s.resourceGroup,
+            vaultName: vault.vaultName,
+            principal: sp,
+            grant: rbac
+              ? {
+                  mode: 'rbac',
+                  roleDefinitionId: ROLES.keyVaultCryptoServiceEncryptionUser.id,
+                  roleName: ROLES.keyVaultCryptoServiceEncryptionUser.name,
+                  scope: vaultScope,
+                }
+              : { mode: 'accessPolicy', keyPermissions: [...M365_KEY_PERMISSIONS] },
+          },
+          irreversible: false,
+          estimatedSeconds: STEP_ESTIMATES.grantKeyAccess,
+        }),
+      );
       steps.push(...keySteps(ref, spec));
     }
   }
@@ -313,77 +324,85 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
   for (const site of ['A', 'B'] as const) {
     const s = spec.sites[site];
     steps.push(resourceGroupStep(spec, site));
-    steps.push(withSummary('setup', {
-      id: `ensureManagedHsm:${site}`,
-      kind: 'ensureManagedHsm',
-      site,
-      params: {
-        tenantId: context.tenantId.toLowerCase(),
-        subscriptionId: s.subscriptionId,
-        resourceGroup: s.resourceGroup,
-        region: s.region,
-        hsmName: s.hsmName,
-        sku: { family: 'B', name: 'Standard_B1' },
-        initialAdminObjectIds: admins,
-        enableSoftDelete: true,
-        softDeleteRetentionInDays: spec.hsm.softDeleteRetentionDays,
-        enablePurgeProtection: true,
-        publicNetworkAccess: 'Enabled',
-        tags: keywardTags({ 'keyward-site': site, 'keyward-workloads': spec.workloads.join('.') }),
-      },
-      irreversible: true,
-      estimatedSeconds: STEP_ESTIMATES.ensureManagedHsm,
-    }));
-    steps.push(withSummary('setup', {
-      id: `activateSecurityDomain:${site}`,
-      kind: 'activateSecurityDomain',
-      site,
-      params: {
-        subscriptionId: s.subscriptionId,
-        resourceGroup: s.resourceGroup,
-        hsmName: s.hsmName,
-        officers: spec.hsm.officers,
-        quorum: spec.hsm.quorum,
-        wrappingKeys: 'collectPublicCertificatesFromOfficers',
-        store: 'configuredSecurityDomainLocation',
-      },
-      irreversible: true,
-      estimatedSeconds: STEP_ESTIMATES.activateSecurityDomain,
-    }));
-    steps.push(withSummary('setup', {
-      id: `assignHsmRole:${site}:keyward:keyWriter`,
-      kind: 'assignHsmRole',
-      site,
-      params: {
-        subscriptionId: s.subscriptionId,
-        resourceGroup: s.resourceGroup,
-        hsmName: s.hsmName,
-        principal: keyward,
-        roleDefinitionId: KEYWARD_HSM_KEY_ROLE.id,
-        roleName: KEYWARD_HSM_KEY_ROLE.name,
-        scope: '/keys',
-        definition: { roleName: KEYWARD_HSM_KEY_ROLE.name, description: KEYWARD_HSM_KEY_ROLE.description, dataActions: [...KEYWARD_HSM_KEY_ROLE.dataActions] },
-      },
-      irreversible: false,
-      estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
-    }));
-    if (reader) {
-      steps.push(withSummary('setup', {
-        id: `assignHsmRole:${site}:keyward-reader:auditor`,
+    steps.push(
+      withSummary('setup', {
+        id: `ensureManagedHsm:${site}`,
+        kind: 'ensureManagedHsm',
+        site,
+        params: {
+          tenantId: context.tenantId.toLowerCase(),
+          subscriptionId: s.subscriptionId,
+          resourceGroup: s.resourceGroup,
+          region: s.region,
+          hsmName: s.hsmName,
+          sku: { family: 'B', name: 'Standard_B1' },
+          initialAdminObjectIds: admins,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: spec.hsm.softDeleteRetentionDays,
+          enablePurgeProtection: true,
+          publicNetworkAccess: 'Enabled',
+          tags: keywardTags({ 'keyward-site': site, 'keyward-workloads': spec.workloads.join('.') }),
+        },
+        irreversible: true,
+        estimatedSeconds: STEP_ESTIMATES.ensureManagedHsm,
+      }),
+    );
+    steps.push(
+      withSummary('setup', {
+        id: `activateSecurityDomain:${site}`,
+        kind: 'activateSecurityDomain',
+        site,
+        params: {
+          subscriptionId: s.subscriptionId,
+          resourceGroup: s.resourceGroup,
+          hsmName: s.hsmName,
+          officers: spec.hsm.officers,
+          quorum: spec.hsm.quorum,
+          wrappingKeys: 'collectPublicCertificatesFromOfficers',
+          store: 'configuredSecurityDomainLocation',
+        },
+        irreversible: true,
+        estimatedSeconds: STEP_ESTIMATES.activateSecurityDomain,
+      }),
+    );
+    steps.push(
+      withSummary('setup', {
+        id: `assignHsmRole:${site}:keyward:keyWriter`,
         kind: 'assignHsmRole',
         site,
         params: {
           subscriptionId: s.subscriptionId,
           resourceGroup: s.resourceGroup,
           hsmName: s.hsmName,
-          principal: reader,
-          roleDefinitionId: ROLES.managedHsmCryptoAuditor.id,
-          roleName: ROLES.managedHsmCryptoAuditor.name,
+          principal: keyward,
+          roleDefinitionId: KEYWARD_HSM_KEY_ROLE.id,
+          roleName: KEYWARD_HSM_KEY_ROLE.name,
           scope: '/keys',
+          definition: { roleName: KEYWARD_HSM_KEY_ROLE.name, description: KEYWARD_HSM_KEY_ROLE.description, dataActions: [...KEYWARD_HSM_KEY_ROLE.dataActions] },
         },
         irreversible: false,
         estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
-      }));
+      }),
+    );
+    if (reader) {
+      steps.push(
+        withSummary('setup', {
+          id: `assignHsmRole:${site}:keyward-reader:auditor`,
+          kind: 'assignHsmRole',
+          site,
+          params: {
+            subscriptionId: s.subscriptionId,
+            resourceGroup: s.resourceGroup,
+            hsmName: s.hsmName,
+            principal: reader,
+            roleDefinitionId: ROLES.managedHsmCryptoAuditor.id,
+            roleName: ROLES.managedHsmCryptoAuditor.name,
+            scope: '/keys',
+          },
+          irreversible: false,
+          estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
+        }),
+      );
     }
     for (const key of s.keys) {
       const ref = keys.find((k) => k.site === site && k.workload === key.workload);
@@ -391,22 +410,24 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
       const [ensure, backup] = keySteps(ref, spec);
       const sp = m365Principal(key.workload, context.servicePrincipalObjectIds);
       if (ensure) steps.push(ensure);
-      steps.push(withSummary('setup', {
-        id: `assignHsmRole:${site}:${key.workload}:${sp.token}`,
-        kind: 'assignHsmRole',
-        site,
-        params: {
-          subscriptionId: s.subscriptionId,
-          resourceGroup: s.resourceGroup,
-          hsmName: s.hsmName,
-          principal: sp,
-          roleDefinitionId: ROLES.managedHsmCryptoServiceEncryptionUser.id,
-          roleName: ROLES.managedHsmCryptoServiceEncryptionUser.name,
-          scope: `/keys/${key.keyName}`,
-        },
-        irreversible: false,
-        estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
-      }));
+      steps.push(
+        withSummary('setup', {
+          id: `assignHsmRole:${site}:${key.workload}:${sp.token}`,
+          kind: 'assignHsmRole',
+          site,
+          params: {
+            subscriptionId: s.subscriptionId,
+            resourceGroup: s.resourceGroup,
+            hsmName: s.hsmName,
+            principal: sp,
+            roleDefinitionId: ROLES.managedHsmCryptoServiceEncryptionUser.id,
+            roleName: ROLES.managedHsmCryptoServiceEncryptionUser.name,
+            scope: `/keys/${key.keyName}`,
+          },
+          irreversible: false,
+          estimatedSeconds: STEP_ESTIMATES.assignHsmRole,
+        }),
+      );
       if (backup) steps.push(backup);
     }
   }
@@ -417,23 +438,25 @@ function managedHsmPlan(spec: ManagedHsmSpec, context: SetupPlanContext): Plan {
   if (humans.length > 0) {
     for (const site of ['A', 'B'] as const) {
       const s = spec.sites[site];
-      steps.push(withSummary('setup', {
-        id: `revokeHsmRole:${site}:keyward:administrator`,
-        kind: 'revokeHsmRole',
-        site,
-        params: {
-          subscriptionId: s.subscriptionId,
-          resourceGroup: s.resourceGroup,
-          hsmName: s.hsmName,
-          principal: keyward,
-          roleDefinitionId: ROLES.managedHsmAdministrator.id,
-          roleName: ROLES.managedHsmAdministrator.name,
-          scope: '/',
-          keepAdministrators: humans.map((id) => id.toLowerCase()),
-        },
-        irreversible: false,
-        estimatedSeconds: STEP_ESTIMATES.revokeHsmRole,
-      }));
+      steps.push(
+        withSummary('setup', {
+          id: `revokeHsmRole:${site}:keyward:administrator`,
+          kind: 'revokeHsmRole',
+          site,
+          params: {
+            subscriptionId: s.subscriptionId,
+            resourceGroup: s.resourceGroup,
+            hsmName: s.hsmName,
+            principal: keyward,
+            roleDefinitionId: ROLES.managedHsmAdministrator.id,
+            roleName: ROLES.managedHsmAdministrator.name,
+            scope: '/',
+            keepAdministrators: humans.map((id) => id.toLowerCase()),
+          },
+          irreversible: false,
+          estimatedSeconds: STEP_ESTIMATES.revokeHsmRole,
+        }),
+      );
     }
   }
   const days = spec.hsm.softDeleteRetentionDays;

@@ -9,17 +9,7 @@
 import { z } from 'zod';
 import { say, type Message } from '../core';
 import { CUSTOMER_KEY_LIMITS } from './facts';
-import {
-  fieldPaths,
-  type CustomerKeyDraft,
-  type FieldPath,
-  type HsmDraft,
-  type OfficerDraft,
-  type SetupStep,
-  type SiteDraft,
-  type SiteId,
-  SITE_IDS,
-} from './spec';
+import { fieldPaths, type CustomerKeyDraft, type FieldPath, type HsmDraft, type OfficerDraft, type SetupStep, type SiteDraft, type SiteId, SITE_IDS } from './spec';
 import { WORKLOADS, type Workload } from './workloads';
 
 /** Longest value Keyward accepts from a card input; far above any valid value. */
@@ -39,11 +29,7 @@ export const SETUP_STEP_FIELDS: Readonly<Record<SetupStep, readonly FieldPath[]>
   choice: [fieldPaths.protection, fieldPaths.workloads],
   sites: SITE_IDS.flatMap((s) => [fieldPaths.subscriptionId(s), fieldPaths.typed(fieldPaths.subscriptionId(s)), fieldPaths.resourceGroup(s), fieldPaths.region(s)]),
   names: [
-    ...SITE_IDS.flatMap((s) => [
-      ...WORKLOADS.map((w) => fieldPaths.vaultName(s, w)),
-      fieldPaths.hsmName(s),
-      ...WORKLOADS.map((w) => fieldPaths.keyName(s, w)),
-    ]),
+    ...SITE_IDS.flatMap((s) => [...WORKLOADS.map((w) => fieldPaths.vaultName(s, w)), fieldPaths.hsmName(s), ...WORKLOADS.map((w) => fieldPaths.keyName(s, w))]),
     fieldPaths.keySize,
     fieldPaths.accessModel,
   ],
@@ -76,9 +62,7 @@ export const SETUP_FORM_SCHEMAS: Readonly<Record<SetupStep, ReturnType<typeof sc
 /** Flat card values: field path → string. */
 export type SetupFormValues = Readonly<Record<FieldPath, string>>;
 
-export type FormParseResult =
-  | { readonly ok: true; readonly values: SetupFormValues }
-  | { readonly ok: false; readonly errors: Readonly<Record<FieldPath, Message>> };
+export type FormParseResult = { readonly ok: true; readonly values: SetupFormValues } | { readonly ok: false; readonly errors: Readonly<Record<FieldPath, Message>> };
 
 /**
  * Checks the shape of a submitted payload for one step. A payload that is not an object, or a
@@ -173,7 +157,10 @@ export function draftFromForm(step: SetupStep, values: SetupFormValues): Custome
       const hsm: HsmDraft = {};
       const admins = pickedAndTyped(get(fieldPaths.initialAdminObjectIds), get(fieldPaths.typed(fieldPaths.initialAdminObjectIds)));
       const slots = Array.from({ length: CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers }, (_, i) => get(fieldPaths.officerPick(i)));
-      const officerIds = slots.some((slot) => slot !== undefined) || get(fieldPaths.officerIds) !== undefined ? pickedAndTyped([...slots, get(fieldPaths.officerIds)].filter((v) => v !== undefined).join(','), undefined) : undefined;
+      const officerIds =
+        slots.some((slot) => slot !== undefined) || get(fieldPaths.officerIds) !== undefined
+          ? pickedAndTyped([...slots, get(fieldPaths.officerIds)].filter((v) => v !== undefined).join(','), undefined)
+          : undefined;
       const retention = get(fieldPaths.softDeleteRetentionDays);
       const quorum = get(fieldPaths.quorum);
       const ack = get(fieldPaths.costAcknowledged);
@@ -245,10 +232,7 @@ function withoutNested(draft: CustomerKeyDraft): CustomerKeyDraft {
   return rest;
 }
 
-function mergeRecord(
-  a: Partial<Record<Workload, string>> | undefined,
-  b: Partial<Record<Workload, string>> | undefined,
-): Partial<Record<Workload, string>> | undefined {
+function mergeRecord(a: Partial<Record<Workload, string>> | undefined, b: Partial<Record<Workload, string>> | undefined): Partial<Record<Workload, string>> | undefined {
   return a || b ? { ...a, ...b } : undefined;
 }
 

@@ -105,16 +105,51 @@ export function buildTeardownPlan(input: TeardownInput): Plan {
     };
     if (hsm) {
       steps.push(
-        withSummary('teardown', { id: `deleteManagedHsm:${idPart}`, kind: 'deleteManagedHsm', site: t.site, params: deleteParams, irreversible: false, estimatedSeconds: STEP_ESTIMATES.deleteManagedHsm }, retention),
-        withSummary('teardown', { id: `purgeManagedHsm:${idPart}`, kind: 'purgeManagedHsm', site: t.site, params: purgeParams, irreversible: true, estimatedSeconds: STEP_ESTIMATES.purgeManagedHsm }),
+        withSummary(
+          'teardown',
+          {
+            id: `deleteManagedHsm:${idPart}`,
+            kind: 'deleteManagedHsm',
+            site: t.site,
+            params: deleteParams,
+            irreversible: false,
+            estimatedSeconds: STEP_ESTIMATES.deleteManagedHsm,
+          },
+          retention,
+        ),
+        withSummary('teardown', {
+          id: `purgeManagedHsm:${idPart}`,
+          kind: 'purgeManagedHsm',
+          site: t.site,
+          params: purgeParams,
+          irreversible: true,
+          estimatedSeconds: STEP_ESTIMATES.purgeManagedHsm,
+        }),
       );
     } else {
       steps.push(
-        withSummary('teardown', { id: `deleteVault:${idPart}`, kind: 'deleteVault', site: t.site, params: deleteParams, irreversible: false, estimatedSeconds: STEP_ESTIMATES.deleteVault }, retention),
-        withSummary('teardown', { id: `purgeVault:${idPart}`, kind: 'purgeVault', site: t.site, params: purgeParams, irreversible: true, estimatedSeconds: STEP_ESTIMATES.purgeVault }),
+        withSummary(
+          'teardown',
+          { id: `deleteVault:${idPart}`, kind: 'deleteVault', site: t.site, params: deleteParams, irreversible: false, estimatedSeconds: STEP_ESTIMATES.deleteVault },
+          retention,
+        ),
+        withSummary('teardown', {
+          id: `purgeVault:${idPart}`,
+          kind: 'purgeVault',
+          site: t.site,
+          params: purgeParams,
+          irreversible: true,
+          estimatedSeconds: STEP_ESTIMATES.purgeVault,
+        }),
       );
     }
-    irreversible.push(teardownIrreversible(t.containerKind, t.name, t.keys.map((k) => k.keyName)).text);
+    irreversible.push(
+      teardownIrreversible(
+        t.containerKind,
+        t.name,
+        t.keys.map((k) => k.keyName),
+      ).text,
+    );
     if (hsm) costNotes.push(teardownHsmCost(t.name, t.purgeProtectionEnabled, t.softDeleteRetentionDays).text);
   }
   if (anyHsm) costNotes.push(COST_NOTES.teardownBillingUntilPurge.text);

@@ -5,15 +5,7 @@
  */
 import { say, sentences, type Message } from '../core';
 import { CUSTOMER_KEY_LIMITS, MANAGED_HSM_COST_ACKNOWLEDGMENT } from './facts';
-import {
-  validateFreeText,
-  validateKeyName,
-  validateManagedHsmName,
-  validateObjectId,
-  validateResourceGroupName,
-  validateSubscriptionId,
-  validateVaultName,
-} from './naming';
+import { validateFreeText, validateKeyName, validateManagedHsmName, validateObjectId, validateResourceGroupName, validateSubscriptionId, validateVaultName } from './naming';
 import { AZURE_REGIONS, findRegion, managedHsmRegionStatus, regionRelation, sameRegionAdvice, type AzureRegion } from './regions';
 import {
   ACCESS_MODELS,
@@ -127,14 +119,22 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   let protection: Protection | undefined;
   if (protectionRaw === '') m.error(fieldPaths.protection, say('spec.protection.empty', 'Choose where the keys live: Key Vault Premium or Managed HSM.'));
   else if (!(PROTECTIONS as readonly string[]).includes(protectionRaw))
-    m.error(fieldPaths.protection, say('spec.protection.unknown', `'${protectionRaw}' is not a choice Keyward knows. Choose Key Vault Premium (keyVaultPremium) or Managed HSM (managedHsm).`, { value: `'${protectionRaw}'` }));
+    m.error(
+      fieldPaths.protection,
+      say('spec.protection.unknown', `'${protectionRaw}' is not a choice Keyward knows. Choose Key Vault Premium (keyVaultPremium) or Managed HSM (managedHsm).`, {
+        value: `'${protectionRaw}'`,
+      }),
+    );
   else protection = protectionRaw as Protection;
 
   const workloadValues = (draft.workloads ?? []).map((w) => w.trim()).filter((w) => w !== '');
   const unknown = workloadValues.filter((w) => !isWorkload(w));
   let workloads: Workload[] | undefined;
   if (workloadValues.length === 0) {
-    m.error(fieldPaths.workloads, say('spec.workloads.empty', 'Choose at least one workload: multi-workload (whole tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.'));
+    m.error(
+      fieldPaths.workloads,
+      say('spec.workloads.empty', 'Choose at least one workload: multi-workload (whole tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.'),
+    );
   } else if (unknown.length > 0) {
     const values = unknown.map((w) => `'${w}'`).join(', ');
     m.error(fieldPaths.workloads, say('spec.workloads.unknown', `Keyward does not know ${values}. Choose from multiWorkload, exchange and sharePoint.`, { values }));
@@ -161,7 +161,9 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
               `'${regionRaw}' is not an Azure region Keyward knows for these subscriptions. Use the region's name as the portal shows it, for example West Europe (westeurope).`,
               { value: `'${regionRaw}'` },
             )
-          : say('spec.region.unknown', `'${regionRaw}' is not an Azure region Keyward knows. Use the region's name as the portal shows it, for example West Europe (westeurope).`, { value: `'${regionRaw}'` }),
+          : say('spec.region.unknown', `'${regionRaw}' is not an Azure region Keyward knows. Use the region's name as the portal shows it, for example West Europe (westeurope).`, {
+              value: `'${regionRaw}'`,
+            }),
       );
     else regionFound[site] = region;
     if (subOk && rgOk && region) {
@@ -204,7 +206,12 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       if (!region) continue;
       const status = managedHsmRegionStatus(region.name, options.managedHsmRegions);
       if (status === 'unavailable') {
-        m.error(fieldPaths.region(site), say('spec.region.noHsm', `Managed HSM is not offered in ${region.displayName} for this subscription. Choose a region where Managed HSM is available.`, { region: region.displayName }));
+        m.error(
+          fieldPaths.region(site),
+          say('spec.region.noHsm', `Managed HSM is not offered in ${region.displayName} for this subscription. Choose a region where Managed HSM is available.`, {
+            region: region.displayName,
+          }),
+        );
       } else if (status === 'unlisted') {
         m.warn(
           fieldPaths.region(site),
@@ -224,12 +231,22 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   if (keySizeRaw !== '') {
     const n = Number(keySizeRaw);
     if (!(CUSTOMER_KEY_LIMITS.keySizes as readonly number[]).includes(n)) {
-      m.error(fieldPaths.keySize, say('spec.keySize.invalid', `'${keySizeRaw}' is not a key size Customer Key can use. Choose 3072 (recommended), 4096 or 2048 bits; keys are always RSA and HSM-protected.`, { value: `'${keySizeRaw}'` }));
+      m.error(
+        fieldPaths.keySize,
+        say(
+          'spec.keySize.invalid',
+          `'${keySizeRaw}' is not a key size Customer Key can use. Choose 3072 (recommended), 4096 or 2048 bits; keys are always RSA and HSM-protected.`,
+          { value: `'${keySizeRaw}'` },
+        ),
+      );
       keySize = undefined;
     } else {
       keySize = n as KeySize;
       if (n === 2048)
-        m.warn(fieldPaths.keySize, say('spec.keySize.small', '2048-bit keys are allowed, but Azure guidance for encryption at rest is 3072 or 4096 bits. Keyward recommends 3072.'));
+        m.warn(
+          fieldPaths.keySize,
+          say('spec.keySize.small', '2048-bit keys are allowed, but Azure guidance for encryption at rest is 3072 or 4096 bits. Keyward recommends 3072.'),
+        );
     }
   }
 
@@ -237,10 +254,16 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   const accessRaw = trim(draft.accessModel);
   if (protection === 'managedHsm') {
     if (accessRaw !== '')
-      m.warn(fieldPaths.accessModel, say('spec.accessModel.ignored', 'The access model applies to Key Vault only; a Managed HSM always uses its local RBAC, so this value is ignored.'));
+      m.warn(
+        fieldPaths.accessModel,
+        say('spec.accessModel.ignored', 'The access model applies to Key Vault only; a Managed HSM always uses its local RBAC, so this value is ignored.'),
+      );
   } else if (accessRaw !== '') {
     if (!(ACCESS_MODELS as readonly string[]).includes(accessRaw)) {
-      m.error(fieldPaths.accessModel, say('spec.accessModel.invalid', `'${accessRaw}' is not an access model. Choose Azure RBAC (rbac) or access policies (accessPolicy).`, { value: `'${accessRaw}'` }));
+      m.error(
+        fieldPaths.accessModel,
+        say('spec.accessModel.invalid', `'${accessRaw}' is not an access model. Choose Azure RBAC (rbac) or access policies (accessPolicy).`, { value: `'${accessRaw}'` }),
+      );
       accessModel = undefined;
     } else accessModel = accessRaw as AccessModel;
   }
@@ -285,7 +308,12 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       const hsmName = trim(s?.hsmName);
       let hsmOk = m.check(fieldPaths.hsmName(site), validateManagedHsmName(hsmName));
       if (site === 'B' && hsmOk && hsmName.toLowerCase() === trim(draft.sites?.A?.hsmName).toLowerCase()) {
-        m.error(fieldPaths.hsmName('B'), say('spec.hsm.sameName', `HSM B needs its own name: '${hsmName}' is already HSM A's. Customer Key uses two HSMs, one per subscription, and HSM names are global.`, { value: `'${hsmName}'` }));
+        m.error(
+          fieldPaths.hsmName('B'),
+          say('spec.hsm.sameName', `HSM B needs its own name: '${hsmName}' is already HSM A's. Customer Key uses two HSMs, one per subscription, and HSM names are global.`, {
+            value: `'${hsmName}'`,
+          }),
+        );
         hsmOk = false;
       }
       const keys: HsmKeySpec[] = [];
@@ -350,7 +378,13 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       const n = Number(retentionRaw);
       const { softDeleteRetentionMinDays: lo, softDeleteRetentionMaxDays: hi } = CUSTOMER_KEY_LIMITS;
       if (!Number.isInteger(n) || n < lo || n > hi) {
-        m.error(fieldPaths.softDeleteRetentionDays, say('spec.retention.invalid', `Soft-delete retention must be a whole number of days from ${lo} to ${hi} (it is fixed when the HSM is created). Keyward recommends 90.`, { min: lo, max: hi }));
+        m.error(
+          fieldPaths.softDeleteRetentionDays,
+          say('spec.retention.invalid', `Soft-delete retention must be a whole number of days from ${lo} to ${hi} (it is fixed when the HSM is created). Keyward recommends 90.`, {
+            min: lo,
+            max: hi,
+          }),
+        );
         retention = undefined;
       } else {
         retention = n;
@@ -377,8 +411,16 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       const id = picked.toLowerCase();
       const name = options.displayNames?.[id];
       if (problem) m.error(fieldPaths.officerIds, problem);
-      else if (officers.some((o) => o.objectId === id)) m.error(fieldPaths.officerIds, say('spec.officers.chosenTwice', `${picked} is chosen twice. Each share of the security domain must be held by a different person.`, { id: picked }));
-      else if (!name) m.error(fieldPaths.officerIds, say('spec.officers.notFound', `Keyward could not find ${picked} in your directory. Choose the officer again from the list.`, { id: picked }));
+      else if (officers.some((o) => o.objectId === id))
+        m.error(
+          fieldPaths.officerIds,
+          say('spec.officers.chosenTwice', `${picked} is chosen twice. Each share of the security domain must be held by a different person.`, { id: picked }),
+        );
+      else if (!name)
+        m.error(
+          fieldPaths.officerIds,
+          say('spec.officers.notFound', `Keyward could not find ${picked} in your directory. Choose the officer again from the list.`, { id: picked }),
+        );
       else {
         officers.push({ objectId: id, displayName: name });
         continue;
@@ -391,24 +433,33 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       if (name === '' && oid === '') return;
       filled++;
       const nameOk = m.check(fieldPaths.officerName(i), validateFreeText(name, 'officerName', 128, true));
-      let oidOk = m.check(fieldPaths.officerObjectId(i), validateObjectId(oid, { role: say('name.role.officer', 'security-domain officer'), knownClientIds: options.knownClientIds }));
+      let oidOk = m.check(
+        fieldPaths.officerObjectId(i),
+        validateObjectId(oid, { role: say('name.role.officer', 'security-domain officer'), knownClientIds: options.knownClientIds }),
+      );
       if (oidOk && officers.some((o) => o.objectId === oid.toLowerCase())) {
-        m.error(fieldPaths.officerObjectId(i), say('spec.officers.twice', 'This person is already an officer in an earlier row. Each share of the security domain must be held by a different person.'));
+        m.error(
+          fieldPaths.officerObjectId(i),
+          say('spec.officers.twice', 'This person is already an officer in an earlier row. Each share of the security domain must be held by a different person.'),
+        );
         oidOk = false;
       }
       if (nameOk && oidOk) officers.push({ objectId: oid.toLowerCase(), displayName: name });
       else officersOk = false;
     });
-    const { securityDomainMinOfficers: minO, securityDomainMaxOfficers: maxO, securityDomainMinQuorum: minQ, securityDomainMaxQuorum: maxQ } =
-      CUSTOMER_KEY_LIMITS;
+    const { securityDomainMinOfficers: minO, securityDomainMaxOfficers: maxO, securityDomainMinQuorum: minQ, securityDomainMaxQuorum: maxQ } = CUSTOMER_KEY_LIMITS;
     if (filled < minO) {
       m.error(
         fieldPaths.officers,
-        say('spec.officers.tooFew', `Name at least ${minO} security-domain officers (you have ${filled}). Activation needs ${minO}–${maxO} wrapping keys, each held offline by a different person.`, {
-          min: minO,
-          max: maxO,
-          count: filled,
-        }),
+        say(
+          'spec.officers.tooFew',
+          `Name at least ${minO} security-domain officers (you have ${filled}). Activation needs ${minO}–${maxO} wrapping keys, each held offline by a different person.`,
+          {
+            min: minO,
+            max: maxO,
+            count: filled,
+          },
+        ),
       );
       officersOk = false;
     } else if (filled > maxO) {
@@ -423,7 +474,13 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       quorum = Number.isInteger(n) ? n : undefined;
     }
     if (quorum === undefined || quorum < minQ || quorum > maxQ) {
-      m.error(fieldPaths.quorum, say('spec.quorum.invalid', `The quorum must be a whole number from ${minQ} to ${maxQ}: how many officers must come together to recover the security domain.`, { min: minQ, max: maxQ }));
+      m.error(
+        fieldPaths.quorum,
+        say('spec.quorum.invalid', `The quorum must be a whole number from ${minQ} to ${maxQ}: how many officers must come together to recover the security domain.`, {
+          min: minQ,
+          max: maxQ,
+        }),
+      );
       quorum = undefined;
     } else if (filled >= minO && quorum > filled) {
       m.error(
@@ -436,12 +493,14 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       );
       quorum = undefined;
     } else {
-      if (quorum < 3)
-        m.warn(fieldPaths.quorum, say('spec.quorum.small', 'Microsoft recommends a quorum of at least 3, held by separate people in separate places.'));
+      if (quorum < 3) m.warn(fieldPaths.quorum, say('spec.quorum.small', 'Microsoft recommends a quorum of at least 3, held by separate people in separate places.'));
       if (filled >= minO && quorum === filled)
         m.warn(
           fieldPaths.quorum,
-          say('spec.quorum.equal', "The quorum equals the number of officers: if any one officer's key is lost, the security domain can no longer be recovered. Consider more officers than the quorum."),
+          say(
+            'spec.quorum.equal',
+            "The quorum equals the number of officers: if any one officer's key is lost, the security domain can no longer be recovered. Consider more officers than the quorum.",
+          ),
         );
     }
 
@@ -450,7 +509,9 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
     if (!acknowledged) {
       m.error(
         fieldPaths.costAcknowledged,
-        say('spec.costAcknowledged', `Tick the billing acknowledgment to continue: "${MANAGED_HSM_COST_ACKNOWLEDGMENT}"`, { acknowledgment: say('setup.hsm.costAck', MANAGED_HSM_COST_ACKNOWLEDGMENT) }),
+        say('spec.costAcknowledged', `Tick the billing acknowledgment to continue: "${MANAGED_HSM_COST_ACKNOWLEDGMENT}"`, {
+          acknowledgment: say('setup.hsm.costAck', MANAGED_HSM_COST_ACKNOWLEDGMENT),
+        }),
       );
     }
     if (adminsOk && officersOk && retention !== undefined && quorum !== undefined) {
@@ -475,7 +536,10 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
   if (options.requireKeyCustodians) {
     for (const site of SITE_IDS) {
       if (approvers[site].length === 0 && !m.errors[fieldPaths.approvers(site)]) {
-        m.error(fieldPaths.approvers(site), say('spec.custodians.missing', `Name at least one custodian for key ${site}: the approval policy requires separate custodians for each key.`, { site }));
+        m.error(
+          fieldPaths.approvers(site),
+          say('spec.custodians.missing', `Name at least one custodian for key ${site}: the approval policy requires separate custodians for each key.`, { site }),
+        );
         approversOk = false;
       }
     }
@@ -500,7 +564,13 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
       ),
     );
   } else if (approvers.A.length === 0 && approvers.B.length === 0 && approversOk) {
-    m.warn(fieldPaths.approvers('A'), say('spec.custodians.none', 'No key custodians are named. Microsoft recommends that different people administer key A and key B; name them here so approvals can enforce it.'));
+    m.warn(
+      fieldPaths.approvers('A'),
+      say(
+        'spec.custodians.none',
+        'No key custodians are named. Microsoft recommends that different people administer key A and key B; name them here so approvals can enforce it.',
+      ),
+    );
   }
 
   // --- assemble -------------------------------------------------------------------------------
@@ -533,4 +603,3 @@ function collect(draft: CustomerKeyDraft, options: SpecValidationOptions, m: Mes
     ...common,
   };
 }
-

@@ -65,11 +65,7 @@ export const CUSTOMER_KEY_ONBOARDING_SP: M365ServicePrincipal = {
 };
 
 /** The three service principals that get key access, in workload order. */
-export const M365_SERVICE_PRINCIPALS: readonly M365ServicePrincipal[] = [
-  M365_DATA_AT_REST_ENCRYPTION_SP,
-  EXCHANGE_ONLINE_SP,
-  SHAREPOINT_ONLINE_SP,
-];
+export const M365_SERVICE_PRINCIPALS: readonly M365ServicePrincipal[] = [M365_DATA_AT_REST_ENCRYPTION_SP, EXCHANGE_ONLINE_SP, SHAREPOINT_ONLINE_SP];
 
 /** What each workload is, in the words the cards use, and what it needs. */
 export interface WorkloadInfo {
@@ -93,8 +89,7 @@ export const WORKLOAD_INFO: Readonly<Record<Workload, WorkloadInfo>> = {
   multiWorkload: {
     workload: 'multiWorkload',
     displayName: 'Multi-workload (whole tenant)',
-    covers:
-      'Teams chats, media and recordings in Teams storage, Exchange signal data, mailboxes without a mailbox DEP and Purview data; not SharePoint, OneDrive or Teams files.',
+    covers: 'Teams chats, media and recordings in Teams storage, Exchange signal data, mailboxes without a mailbox DEP and Purview data; not SharePoint, OneDrive or Teams files.',
     servicePrincipal: M365_DATA_AT_REST_ENCRYPTION_SP,
     shortName: 'mw',
     keyForm: 'keyUris',

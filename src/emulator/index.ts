@@ -113,8 +113,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<EmulatorH
   const seed = options.seed ?? defaultSeed();
 
   const loaded = store.load();
-  const state =
-    loaded ?? new EmulatorState({ tenantId: seed.tenantId, disabledHsmRegions: [], identityHeader: randomBytes(24).toString('base64url'), clockOffsetMs: 0 });
+  const state = loaded ?? new EmulatorState({ tenantId: seed.tenantId, disabledHsmRegions: [], identityHeader: randomBytes(24).toString('base64url'), clockOffsetMs: 0 });
   const ownClock = options.clock === undefined ? new OffsetClock() : undefined;
   if (ownClock && state.meta.clockOffsetMs) ownClock.advance(state.meta.clockOffsetMs);
   const context: ModelContext = {

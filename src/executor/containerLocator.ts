@@ -33,11 +33,13 @@ export class ContainerLocator {
     if (cached) return cached;
     if (address.kind === 'vault') {
       const vault = await this.azure.getVault(address.subscriptionId, address.resourceGroup, address.name);
-      if (!vault?.vaultUri) throw appError('AzureNotFound', `Vault ${address.name} was not found in resource group ${address.resourceGroup} of subscription ${address.subscriptionId}.`);
+      if (!vault?.vaultUri)
+        throw appError('AzureNotFound', `Vault ${address.name} was not found in resource group ${address.resourceGroup} of subscription ${address.subscriptionId}.`);
       this.remember('vault', address.name, vault.vaultUri);
     } else {
       const hsm = await this.azure.getManagedHsm(address.subscriptionId, address.resourceGroup, address.name);
-      if (!hsm?.hsmUri) throw appError('AzureNotFound', `Managed HSM ${address.name} was not found in resource group ${address.resourceGroup} of subscription ${address.subscriptionId}.`);
+      if (!hsm?.hsmUri)
+        throw appError('AzureNotFound', `Managed HSM ${address.name} was not found in resource group ${address.resourceGroup} of subscription ${address.subscriptionId}.`);
       this.remember('managedHsm', address.name, hsm.hsmUri);
     }
     return this.known.get(key(address.kind, address.name)) as string;
@@ -47,8 +49,10 @@ export class ContainerLocator {
     for (const step of this.run?.steps ?? []) {
       const output = step.output;
       if (!output) continue;
-      if (address.kind === 'vault' && step.kind === 'ensureVault' && typeof output.vaultUri === 'string' && sameName(output.vaultName, address.name)) return output.vaultUri.replace(/\/$/, '');
-      if (address.kind === 'managedHsm' && step.kind === 'ensureManagedHsm' && typeof output.hsmUri === 'string' && sameName(output.hsmName, address.name)) return output.hsmUri.replace(/\/$/, '');
+      if (address.kind === 'vault' && step.kind === 'ensureVault' && typeof output.vaultUri === 'string' && sameName(output.vaultName, address.name))
+        return output.vaultUri.replace(/\/$/, '');
+      if (address.kind === 'managedHsm' && step.kind === 'ensureManagedHsm' && typeof output.hsmUri === 'string' && sameName(output.hsmName, address.name))
+        return output.hsmUri.replace(/\/$/, '');
     }
     return undefined;
   }

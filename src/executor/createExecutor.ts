@@ -32,10 +32,20 @@ export interface CreateExecutorOptions {
 
 /** Wires an ExecutorService from its ports (main.ts, tests, the benchmark and the crash-test child). */
 export function createExecutor(options: CreateExecutorOptions): ExecutorService {
-  const readiness = new ReadinessService({ azure: options.azure, artifacts: options.artifacts, clock: options.clock, probe: options.settings.wrapProbe ? options.probe : undefined });
+  const readiness = new ReadinessService({
+    azure: options.azure,
+    artifacts: options.artifacts,
+    clock: options.clock,
+    probe: options.settings.wrapProbe ? options.probe : undefined,
+  });
   // `verify` is a person's read: it runs as the reader identity (issue 12 item 6).
   const reader = options.reader ?? options.azure;
-  const readerReadiness = new ReadinessService({ azure: reader, artifacts: options.artifacts, clock: options.clock, probe: options.settings.wrapProbe ? options.probe : undefined });
+  const readerReadiness = new ReadinessService({
+    azure: reader,
+    artifacts: options.artifacts,
+    clock: options.clock,
+    probe: options.settings.wrapProbe ? options.probe : undefined,
+  });
   return new ExecutorService({
     store: options.store,
     artifacts: options.artifacts,

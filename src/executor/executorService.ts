@@ -94,7 +94,9 @@ export class ExecutorService {
       // Claimed earlier, run never stored (a crash in between): the claim is checked again here.
       const check = await this.deps.approvals.verifyApproval(request);
       if (!check.ok) {
-        await this.deps.approvals.refuseExecution(requestId, check).catch((error: unknown) => this.logger.error({ requestId, code: toAppError(error).code }, 'could not close the request whose approval does not verify'));
+        await this.deps.approvals
+          .refuseExecution(requestId, check)
+          .catch((error: unknown) => this.logger.error({ requestId, code: toAppError(error).code }, 'could not close the request whose approval does not verify'));
         return undefined;
       }
     }
@@ -114,13 +116,26 @@ export class ExecutorService {
       const detail = plan
         ? `The plan Keyward has for this request no longer matches the approved plan hash ${request.planHash.slice(0, 12)}…, so nothing was run. Build the plan again and submit it for a new approval.`
         : 'Keyward cannot find the plan this request approved (its journey is gone), so nothing was run. Submit the plan again.';
-      await this.audit({ actor: EXECUTOR_ACTOR, action: 'execution.refused', target: `approval/${requestId}`, requestId, planHash: request.planHash, outcome: 'denied', reason: 'PlanChanged', details: { found: plan ? planHash(plan) : null } });
-      await this.deps.approvals.finishExecution(requestId, 'failed', detail).catch((error: unknown) => this.logger.error({ requestId, code: toAppError(error).code }, 'could not fail the request'));
+      await this.audit({
+        actor: EXECUTOR_ACTOR,
+        action: 'execution.refused',
+        target: `approval/${requestId}`,
+        requestId,
+        planHash: request.planHash,
+        outcome: 'denied',
+        reason: 'PlanChanged',
+        details: { found: plan ? planHash(plan) : null },
+      });
+      await this.deps.approvals
+        .finishExecution(requestId, 'failed', detail)
+        .catch((error: unknown) => this.logger.error({ requestId, code: toAppError(error).code }, 'could not fail the request'));
       return undefined;
     }
     const run = this.newRun(request, plan);
     try {
-      await this.deps.store.insert(run, [{ stepIndex: null, phase: 'run.created', detail: { requestId, planHash: run.planHash, steps: run.steps.length, retryUntil: run.retryUntil ?? null } }]);
+      await this.deps.store.insert(run, [
+        { stepIndex: null, phase: 'run.created', detail: { requestId, planHash: run.planHash, steps: run.steps.length, retryUntil: run.retryUntil ?? null } },
+      ]);
     } catch (error) {
       if (!isAppError(error, 'ConcurrentUpdate')) throw error;
       const other = await this.deps.store.getByRequest(requestId);
@@ -134,7 +149,8 @@ export class ExecutorService {
   /** Picks up everything a stopped or crashed process left behind. Call once at start-up. */
   async resumeAll(): Promise<void> {
     for (const request of await this.deps.approvals.list({ statuses: ['approved', 'executing'] })) {
-      if (!(await this.deps.store.getByRequest(request.id))) await this.start(request.id).catch((error: unknown) => this.logger.error({ requestId: request.id, err: toAppError(error).message }, 'could not resume'));
+      if (!(await this.deps.store.getByRequest(request.id)))
+        await this.start(request.id).catch((error: unknown) => this.logger.error({ requestId: request.id, err: toAppError(error).message }, 'could not resume'));
     }
     for (const run of await this.deps.store.list({ statuses: ['running', 'waitingForInput'] })) {
       if (run.status === 'running' || (await this.inputsComplete(run))) this.kick(run.id);
@@ -164,7 +180,11 @@ export class ExecutorService {
       const request = await this.deps.approvals.get(run.requestId);
       if (request?.status === 'executing') {
         await this.deps.approvals
-          .finishExecution(run.requestId, run.status === 'succeeded' ? 'succeeded' : 'failed', run.status === 'succeeded' ? `All ${run.steps.length} steps done and verified.` : run.lastError?.message ?? 'The run failed.')
+          .finishExecution(
+            run.requestId,
+            run.status === 'succeeded' ? 'succeeded' : 'failed',
+            run.status === 'succeeded' ? `All ${run.steps.length} steps done and verified.` : (run.lastError?.message ?? 'The run failed.'),
+          )
           .catch((error: unknown) => this.logger.error({ requestId: run.requestId, code: toAppError(error).code }, 'could not finish the request'));
       }
     }
@@ -189,12 +209,20 @@ export class ExecutorService {
       return { ok: false, run, error: appError('NotAnApprover', 'Only a current approver of this change can retry it (the policy in force must still name them).') };
     }
     if (run.status !== 'stopped') {
-      return { ok: false, run, error: appError('RequestAlreadyDecided', run.status === 'running' ? 'This run is already running.' : `This run is ${describeStatus(run)}; there is nothing to retry.`) };
+      return {
+        ok: false,
+        run,
+        error: appError('RequestAlreadyDecided', run.status === 'running' ? 'This run is already running.' : `This run is ${describeStatus(run)}; there is nothing to retry.`),
+      };
     }
     if (run.retryUntil && this.deps.clock.now().getTime() >= Date.parse(run.retryUntil)) {
       const failed = await this.failForGood(run, 'the execution window closed');
       await this.auditRefusal(run, actor, 'execution.retry.refused', 'ExecutionWindowClosed');
-      return { ok: false, run: failed, error: appError('ExecutionWindowClosed', `The execution window closed at ${run.retryUntil}; the run cannot be retried. Submit the plan again for a new approval.`) };
+      return {
+        ok: false,
+        run: failed,
+        error: appError('ExecutionWindowClosed', `The execution window closed at ${run.retryUntil}; the run cannot be retried. Submit the plan again for a new approval.`),
+      };
     }
     if (planHash(run.plan) !== request.planHash || run.planHash !== request.planHash) {
       await this.auditRefusal(run, actor, 'execution.retry.refused', 'PlanChanged');
@@ -206,11 +234,25 @@ export class ExecutorService {
     if (!check.ok) {
       await this.auditRefusal(run, actor, 'execution.retry.refused', 'ApprovalNotVerified', { problem: check.problem, message: check.message });
       const failed = await this.failForGood(run, `its approval is not backed by votes Keyward signed (${check.problem}): ${check.message}`);
-      return { ok: false, run: failed, error: appError('ApprovalNotVerified', `${check.message}. Nothing was retried; the run is closed. Submit the plan again, and have the store investigated.`, { problem: check.problem }) };
+      return {
+        ok: false,
+        run: failed,
+        error: appError('ApprovalNotVerified', `${check.message}. Nothing was retried; the run is closed. Submit the plan again, and have the store investigated.`, {
+          problem: check.problem,
+        }),
+      };
     }
     // Audit before act (fail closed): if this throws, nothing moved.
     try {
-      await this.audit({ actor: actorOf(actor), action: 'execution.retried', target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'success', details: { runId: run.id, attempt: run.attempt + 1, failedStep: run.lastError?.stepId ?? null, lastError: run.lastError?.code ?? null } });
+      await this.audit({
+        actor: actorOf(actor),
+        action: 'execution.retried',
+        target: `run/${run.id}`,
+        requestId: run.requestId,
+        planHash: run.planHash,
+        outcome: 'success',
+        details: { runId: run.id, attempt: run.attempt + 1, failedStep: run.lastError?.stepId ?? null, lastError: run.lastError?.code ?? null },
+      });
     } catch (error) {
       return { ok: false, run, error: toAppError(error) };
     }
@@ -224,11 +266,22 @@ export class ExecutorService {
       steps: run.steps.map((step) => (step.status === 'failed' ? { ...step, status: 'pending', error: undefined } : step)),
     };
     if (!(await this.deps.store.commit(next, run.version, [{ stepIndex: null, phase: 'run.retried', detail: { by: who, attempt: next.attempt } }]))) {
-      return { ok: false, run: await this.deps.store.get(runId), error: appError('ConcurrentUpdate', 'Someone else changed this run at the same moment; the card shows where it stands.') };
+      return {
+        ok: false,
+        run: await this.deps.store.get(runId),
+        error: appError('ConcurrentUpdate', 'Someone else changed this run at the same moment; the card shows where it stands.'),
+      };
     }
     await this.deps.observer?.runChanged(next);
     this.kick(run.id);
-    return { ok: true, run: next, message: say('run.retry.started', `Retrying from step ${firstOpenIndex(next) + 1} (attempt ${next.attempt}). Everything already done stays as it is.`, { step: firstOpenIndex(next) + 1, attempt: next.attempt }) };
+    return {
+      ok: true,
+      run: next,
+      message: say('run.retry.started', `Retrying from step ${firstOpenIndex(next) + 1} (attempt ${next.attempt}). Everything already done stays as it is.`, {
+        step: firstOpenIndex(next) + 1,
+        attempt: next.attempt,
+      }),
+    };
   }
 
   /**
@@ -244,7 +297,14 @@ export class ExecutorService {
     const officer = ceremony.step.params.officers.find((o) => o.objectId.toLowerCase() === who);
     if (!who || !officer) {
       await this.auditRefusal(run, actor, 'execution.certificate.refused', 'NotAnOfficer');
-      return { ok: false, run, error: appError('NotAnApprover', `Only the security-domain officers named in the approved plan (${ceremony.step.params.officers.map((o) => o.displayName).join(', ')}) can hand in a certificate, each their own.`) };
+      return {
+        ok: false,
+        run,
+        error: appError(
+          'NotAnApprover',
+          `Only the security-domain officers named in the approved plan (${ceremony.step.params.officers.map((o) => o.displayName).join(', ')}) can hand in a certificate, each their own.`,
+        ),
+      };
     }
     let parsed;
     try {
@@ -260,27 +320,54 @@ export class ExecutorService {
       return { ok: false, run, error: appError('ValidationFailed', 'Another officer already handed in this same certificate. Each officer needs their own key pair.') };
     }
     try {
-      await this.audit({ actor: actorOf(actor), action: 'execution.certificate.accepted', target: `run/${run.id}/${ceremony.step.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'success', details: { runId: run.id, officer: who, thumbprint: parsed.thumbprint, subject: parsed.subject, notAfter: parsed.notAfter, modulusBits: parsed.modulusBits } });
+      await this.audit({
+        actor: actorOf(actor),
+        action: 'execution.certificate.accepted',
+        target: `run/${run.id}/${ceremony.step.id}`,
+        requestId: run.requestId,
+        planHash: run.planHash,
+        outcome: 'success',
+        details: { runId: run.id, officer: who, thumbprint: parsed.thumbprint, subject: parsed.subject, notAfter: parsed.notAfter, modulusBits: parsed.modulusBits },
+      });
     } catch (error) {
       return { ok: false, run, error: toAppError(error) };
     }
     // One certificate serves every ceremony of this run still to come (both HSMs of a plan have the same officers).
     let added = false;
     for (const open of openCeremonies(run)) {
-      const stored = await this.deps.artifacts.addCertificate({ runId: run.id, stepIndex: open.step.index, officerObjectId: who, officerName: officer.displayName, certificatePem: parsed.pem, thumbprint: parsed.thumbprint, submittedAt: this.deps.clock.now().toISOString() });
+      const stored = await this.deps.artifacts.addCertificate({
+        runId: run.id,
+        stepIndex: open.step.index,
+        officerObjectId: who,
+        officerName: officer.displayName,
+        certificatePem: parsed.pem,
+        thumbprint: parsed.thumbprint,
+        submittedAt: this.deps.clock.now().toISOString(),
+      });
       if (open.step.index === ceremony.step.index) added = stored;
     }
     if (!added) return { ok: false, run, error: appError('AlreadyVoted', 'You already handed in your certificate for this ceremony; it cannot be replaced here.') };
     const missing = await missingOfficers(ceremony.step, { artifacts: this.deps.artifacts, run });
     // A journal line only: the run document belongs to whichever process drives it (its CAS).
-    await this.deps.store.appendJournal(run.id, [{ stepIndex: ceremony.step.index, phase: 'input.accepted', detail: { officer: who, thumbprint: parsed.thumbprint, missing: missing.length } }]);
+    await this.deps.store.appendJournal(run.id, [
+      { stepIndex: ceremony.step.index, phase: 'input.accepted', detail: { officer: who, thumbprint: parsed.thumbprint, missing: missing.length } },
+    ]);
     const current = (await this.deps.store.get(run.id)) ?? run;
     await this.deps.observer?.runChanged(current);
     if (missing.length === 0 && current.status === 'waitingForInput') this.kick(run.id);
-    return { ok: true, run: current, message: sentences(
-        say('run.certificate.recorded', `Thank you, ${officer.displayName}: your certificate (SHA-256 thumbprint ${parsed.thumbprint}) is recorded.`, { name: officer.displayName, thumbprint: parsed.thumbprint }),
-        missing.length > 0 ? say('run.certificate.waiting', `Still waiting for ${missing.map((o) => o.displayName).join(', ')}.`, { names: missing.map((o) => o.displayName).join(', ') }) : say('run.certificate.allIn', 'All officers are in; Keyward activates the HSM now.'),
-      ) };
+    return {
+      ok: true,
+      run: current,
+      message: sentences(
+        say('run.certificate.recorded', `Thank you, ${officer.displayName}: your certificate (SHA-256 thumbprint ${parsed.thumbprint}) is recorded.`, {
+          name: officer.displayName,
+          thumbprint: parsed.thumbprint,
+        }),
+        missing.length > 0
+          ? say('run.certificate.waiting', `Still waiting for ${missing.map((o) => o.displayName).join(', ')}.`, { names: missing.map((o) => o.displayName).join(', ') })
+          : say('run.certificate.allIn', 'All officers are in; Keyward activates the HSM now.'),
+      ),
+    };
   }
 
   // ------------------------------------------------------------------------------ queries
@@ -326,14 +413,26 @@ export class ExecutorService {
    */
   async verify(selector?: string, actor?: ExecutorActor): Promise<{ run: Run; report: ReadinessReport }> {
     const run = await this.pick(selector);
-    if (!run) throw appError('NotFound', selector ? `Keyward knows no run or request starting with "${selector}".` : 'Keyward has not set up any keys yet: there is nothing to verify. Start with "setup".');
+    if (!run)
+      throw appError(
+        'NotFound',
+        selector ? `Keyward knows no run or request starting with "${selector}".` : 'Keyward has not set up any keys yet: there is nothing to verify. Start with "setup".',
+      );
     const target = readinessTarget(run.plan);
     if (!target) throw appError('NotFound', `Run ${run.id} has no keys to verify.`);
     const reads = this.deps.reads ?? { azure: this.deps.azure, readiness: this.deps.readiness };
     const report = await reads.readiness.check(target, new ContainerLocator(reads.azure, run));
     const counts = { pass: 0, warn: 0, fail: 0, unknown: 0 };
     for (const line of report.lines) counts[line.status] += 1;
-    await this.audit({ actor: actor ? actorOf(actor) : EXECUTOR_ACTOR, action: 'readiness.checked', target: target.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', '), requestId: run.requestId, planHash: run.planHash, outcome: report.ready ? 'success' : 'info', details: { runId: run.id, ...counts, probed: report.probed } });
+    await this.audit({
+      actor: actor ? actorOf(actor) : EXECUTOR_ACTOR,
+      action: 'readiness.checked',
+      target: target.keys.map((k) => `${k.containerName}/${k.keyName}`).join(', '),
+      requestId: run.requestId,
+      planHash: run.planHash,
+      outcome: report.ready ? 'success' : 'info',
+      details: { runId: run.id, ...counts, probed: report.probed },
+    });
     return { run, report: { checkedAt: report.checkedAt, keys: report.keys, lines: report.lines, ready: report.ready, probed: report.probed } };
   }
 
@@ -414,7 +513,9 @@ export class ExecutorService {
     const next: Run = { ...run, status: 'failed', version: run.version + 1, updatedAt: this.deps.clock.now().toISOString(), finishedAt: this.deps.clock.now().toISOString() };
     const journal: NewJournalEntry[] = [{ stepIndex: null, phase: 'run.failed', detail: { why } }];
     if (!(await this.deps.store.commit(next, run.version, journal))) return (await this.deps.store.get(run.id)) ?? run;
-    await this.deps.approvals.finishExecution(run.requestId, 'failed', detail).catch((error: unknown) => this.logger.error({ requestId: run.requestId, code: toAppError(error).code }, 'could not fail the request'));
+    await this.deps.approvals
+      .finishExecution(run.requestId, 'failed', detail)
+      .catch((error: unknown) => this.logger.error({ requestId: run.requestId, code: toAppError(error).code }, 'could not fail the request'));
     await this.deps.observer?.runChanged(next);
     return next;
   }
@@ -434,7 +535,16 @@ export class ExecutorService {
 
   private async auditRefusal(run: Run, actor: ExecutorActor, action: string, reason: string, details: Record<string, unknown> = {}): Promise<void> {
     try {
-      await this.audit({ actor: actorOf(actor), action, target: `run/${run.id}`, requestId: run.requestId, planHash: run.planHash, outcome: 'denied', reason, details: { runId: run.id, ...details } });
+      await this.audit({
+        actor: actorOf(actor),
+        action,
+        target: `run/${run.id}`,
+        requestId: run.requestId,
+        planHash: run.planHash,
+        outcome: 'denied',
+        reason,
+        details: { runId: run.id, ...details },
+      });
     } catch (error) {
       this.logger.error({ code: toAppError(error).code }, 'could not audit a refusal');
     }

@@ -33,10 +33,16 @@ export function parseOfficerCertificate(input: string): ParsedOfficerCertificate
       { privateKeyRefused: true },
     );
   }
-  if (text.length > MAX_CERTIFICATE_PEM_LENGTH) throw appError('ValidationFailed', `That text is ${text.length} characters; one certificate is far shorter. Paste a single certificate.`);
+  if (text.length > MAX_CERTIFICATE_PEM_LENGTH)
+    throw appError('ValidationFailed', `That text is ${text.length} characters; one certificate is far shorter. Paste a single certificate.`);
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length !== 1) {
-    throw appError('ValidationFailed', blocks.length === 0 ? 'No certificate found: paste the PEM text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.' : 'Paste exactly one certificate (yours), not a chain.');
+    throw appError(
+      'ValidationFailed',
+      blocks.length === 0
+        ? 'No certificate found: paste the PEM text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.'
+        : 'Paste exactly one certificate (yours), not a chain.',
+    );
   }
   let certificate: X509Certificate;
   try {
@@ -45,11 +51,12 @@ export function parseOfficerCertificate(input: string): ParsedOfficerCertificate
     throw appError('ValidationFailed', 'That certificate cannot be read. Export it again as PEM (Base-64 encoded X.509) and paste it whole.');
   }
   const key = certificate.publicKey;
-  if (key.asymmetricKeyType !== 'rsa') throw appError('ValidationFailed', `The certificate holds a ${key.asymmetricKeyType ?? 'non-RSA'} key; the security domain needs an RSA key (2048 bits or more).`);
+  if (key.asymmetricKeyType !== 'rsa')
+    throw appError('ValidationFailed', `The certificate holds a ${key.asymmetricKeyType ?? 'non-RSA'} key; the security domain needs an RSA key (2048 bits or more).`);
   const modulusBits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (modulusBits < 2048) throw appError('ValidationFailed', `The certificate's RSA key has ${modulusBits} bits; the security domain needs 2048 bits or more.`);
   const jwk = key.export({ format: 'jwk' }) as { n?: string; e?: string };
-  if (!jwk.n || !jwk.e) throw appError('ValidationFailed', 'The certificate\'s public key cannot be read.');
+  if (!jwk.n || !jwk.e) throw appError('ValidationFailed', "The certificate's public key cannot be read.");
   const der = certificate.raw;
   const thumbprint = createHash('sha256').update(der).digest('base64url');
   return {

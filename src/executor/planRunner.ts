@@ -125,7 +125,9 @@ export class PlanRunner {
     } finally {
       stopHeartbeat();
       await renewing;
-      await this.deps.store.releaseLease(runId, this.deps.owner, token).catch((error: unknown) => this.logger.warn({ runId, err: toAppError(error).message }, 'could not release the run lease; it lapses on its own'));
+      await this.deps.store
+        .releaseLease(runId, this.deps.owner, token)
+        .catch((error: unknown) => this.logger.warn({ runId, err: toAppError(error).message }, 'could not release the run lease; it lapses on its own'));
     }
   }
 
@@ -180,7 +182,8 @@ class Drive {
 
   async execute(): Promise<Run> {
     await this.checkApproval();
-    if (this.run.status === 'waitingForInput') await this.commit((run) => ({ ...run, status: 'running', waitingFor: undefined }), [{ stepIndex: null, phase: 'run.resumed', detail: { from: 'waitingForInput' } }]);
+    if (this.run.status === 'waitingForInput')
+      await this.commit((run) => ({ ...run, status: 'running', waitingFor: undefined }), [{ stepIndex: null, phase: 'run.resumed', detail: { from: 'waitingForInput' } }]);
     await this.checkIdentity();
     for (const planned of this.run.plan.steps) {
       const state = this.run.steps[planned.index];
@@ -200,40 +203,62 @@ class Drive {
     await this.announce(progressLine(this.run, planned.index, what));
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.commitStep(planned.index, (s) => ({ ...s, status: 'running', error: undefined, startedAt: s.startedAt ?? this.now() }), [{ stepIndex: planned.index, phase: 'step.check', detail: { attempt } }]);
+        await this.commitStep(planned.index, (s) => ({ ...s, status: 'running', error: undefined, startedAt: s.startedAt ?? this.now() }), [
+          { stepIndex: planned.index, phase: 'step.check', detail: { attempt } },
+        ]);
         const context = this.context(planned);
         const check = await handler.check(planned, context);
         this.interruptIfNeeded();
         if (check.state === 'done') {
-          await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: check.note, output: check.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.skipped', detail: { note: textOf(check.note), output: check.output } }]);
+          await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: check.note, output: check.output, finishedAt: this.now() }), [
+            { stepIndex: planned.index, phase: 'step.skipped', detail: { note: textOf(check.note), output: check.output } },
+          ]);
           await this.auditStep(planned, handler, 'execution.step.skipped', 'info', { note: textOf(check.note) });
           await this.changed();
           return 'done';
         }
         if (check.state === 'waiting') {
           await this.commit(
-            (run) => ({ ...run, status: 'waitingForInput', waitingFor: check.waitingFor, steps: replaceStep(run.steps, planned.index, (s) => ({ ...s, status: 'waiting', note: check.waitingFor })) }),
+            (run) => ({
+              ...run,
+              status: 'waitingForInput',
+              waitingFor: check.waitingFor,
+              steps: replaceStep(run.steps, planned.index, (s) => ({ ...s, status: 'waiting', note: check.waitingFor })),
+            }),
             [
               { stepIndex: planned.index, phase: 'step.waiting', detail: { waitingFor: textOf(check.waitingFor) } },
               { stepIndex: null, phase: 'run.waiting', detail: { stepId: planned.id } },
             ],
           );
           await this.auditStep(planned, handler, 'execution.step.waiting', 'info', { waitingFor: textOf(check.waitingFor) });
-          await this.report(say('run.progress.waiting', `Waiting at step ${planned.index + 1} of ${this.run.steps.length}: ${textOf(check.waitingFor)}`, { n: planned.index + 1, total: this.run.steps.length, what: check.waitingFor }));
+          await this.report(
+            say('run.progress.waiting', `Waiting at step ${planned.index + 1} of ${this.run.steps.length}: ${textOf(check.waitingFor)}`, {
+              n: planned.index + 1,
+              total: this.run.steps.length,
+              what: check.waitingFor,
+            }),
+          );
           await this.changed();
           return 'waiting';
         }
         // Audit before act: no record, no change in Azure.
         await this.auditStep(planned, handler, 'execution.step.apply', 'info', { attempt, summary: planned.summary });
         // `resume`: what check found half done (an HSM still provisioning: poll, do not create again).
-        await this.commitStep(planned.index, (s) => ({ ...s, attempts: s.attempts + 1 }), [{ stepIndex: planned.index, phase: 'step.apply', detail: { attempt, ...(check.resume ? { resume: check.resume } : {}) } }]);
+        await this.commitStep(planned.index, (s) => ({ ...s, attempts: s.attempts + 1 }), [
+          { stepIndex: planned.index, phase: 'step.apply', detail: { attempt, ...(check.resume ? { resume: check.resume } : {}) } },
+        ]);
         const output = await handler.apply(planned, context, check.resume);
         this.interruptIfNeeded();
         await this.commitStep(planned.index, (s) => ({ ...s, output }), [{ stepIndex: planned.index, phase: 'step.applied', detail: { output } }]);
         const verified = await handler.verify(planned, context, output);
         this.interruptIfNeeded();
-        await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: verified.note, output: verified.output, finishedAt: this.now() }), [{ stepIndex: planned.index, phase: 'step.verified', detail: { note: textOf(verified.note) } }]);
-        await this.auditStep(planned, handler, 'execution.step.succeeded', 'success', { note: textOf(verified.note), attempts: this.run.steps[planned.index]?.attempts ?? attempt });
+        await this.commitStep(planned.index, (s) => ({ ...s, status: 'done', note: verified.note, output: verified.output, finishedAt: this.now() }), [
+          { stepIndex: planned.index, phase: 'step.verified', detail: { note: textOf(verified.note) } },
+        ]);
+        await this.auditStep(planned, handler, 'execution.step.succeeded', 'success', {
+          note: textOf(verified.note),
+          attempts: this.run.steps[planned.index]?.attempts ?? attempt,
+        });
         await this.changed();
         return 'done';
       } catch (raw) {
@@ -250,7 +275,15 @@ class Drive {
           noteRetry(planned, error, attempt, delayMs);
           const reason = retryReason(error);
           const wait = seconds(delayMs);
-          await this.progress(planned, say('run.progress.retry', `Step ${planned.index + 1} of ${this.run.steps.length}: ${reason.text}; trying again in ${wait.text} (attempt ${attempt + 1} of ${maxAttempts}).`, { n: planned.index + 1, total: this.run.steps.length, reason, wait, attempt: attempt + 1, max: maxAttempts }), true);
+          await this.progress(
+            planned,
+            say(
+              'run.progress.retry',
+              `Step ${planned.index + 1} of ${this.run.steps.length}: ${reason.text}; trying again in ${wait.text} (attempt ${attempt + 1} of ${maxAttempts}).`,
+              { n: planned.index + 1, total: this.run.steps.length, reason, wait, attempt: attempt + 1, max: maxAttempts },
+            ),
+            true,
+          );
           await this.sleep(delayMs);
           continue;
         }
@@ -274,8 +307,15 @@ class Drive {
       // The run has stopped already; nothing more will act. Say so loudly.
       this.logger.error({ step: planned.id, code: toAppError(auditError).code }, 'could not audit a step failure');
     }
-    const stopped = say('run.progress.stopped', `Stopped at step ${planned.index + 1} of ${this.run.steps.length} (${error.code}): ${error.message}`, { n: planned.index + 1, total: this.run.steps.length, code: error.code, error: error.said ?? error.message });
-    const until = this.run.retryUntil ? say('run.progress.retryUntil', `Retry is possible until ${this.run.retryUntil.slice(0, 16).replace('T', ' ')} UTC.`, { until: { dateTime: this.run.retryUntil } }) : undefined;
+    const stopped = say('run.progress.stopped', `Stopped at step ${planned.index + 1} of ${this.run.steps.length} (${error.code}): ${error.message}`, {
+      n: planned.index + 1,
+      total: this.run.steps.length,
+      code: error.code,
+      error: error.said ?? error.message,
+    });
+    const until = this.run.retryUntil
+      ? say('run.progress.retryUntil', `Retry is possible until ${this.run.retryUntil.slice(0, 16).replace('T', ' ')} UTC.`, { until: { dateTime: this.run.retryUntil } })
+      : undefined;
     await this.report(until ? say('run.progress.stoppedUntil', `${stopped.text} ${until.text}`, { stopped, until }) : stopped, { halted: true });
     await this.changed();
     this.logger.warn({ step: planned.id, code: error.code, status: error.details.status }, 'run stopped');
@@ -283,7 +323,10 @@ class Drive {
   }
 
   private async succeed(): Promise<Run> {
-    await this.commit((run) => ({ ...run, status: 'succeeded', finishedAt: this.now(), lastError: undefined }), [{ stepIndex: null, phase: 'run.succeeded', detail: { steps: this.run.steps.length } }]);
+    await this.commit(
+      (run) => ({ ...run, status: 'succeeded', finishedAt: this.now(), lastError: undefined }),
+      [{ stepIndex: null, phase: 'run.succeeded', detail: { steps: this.run.steps.length } }],
+    );
     await this.changed();
     try {
       await this.deps.approvals.finishExecution(this.run.requestId, 'succeeded', successDetail(this.run));
@@ -311,7 +354,15 @@ class Drive {
       sleep: (ms) => this.sleep(ms),
       progress: (text, detail) => this.progress(planned, text, false, detail),
       audit: async (action, target, details, outcome = 'success') => {
-        await deps.audit.append({ actor: EXECUTOR_ACTOR, action, target, requestId: this.run.requestId, planHash: this.run.planHash, outcome, details: { runId: this.run.id, stepId: planned.id, ...details } });
+        await deps.audit.append({
+          actor: EXECUTOR_ACTOR,
+          action,
+          target,
+          requestId: this.run.requestId,
+          planHash: this.run.planHash,
+          outcome,
+          details: { runId: this.run.id, stepId: planned.id, ...details },
+        });
       },
       securityDomainStored: async (notice: Omit<SecurityDomainStoredNotice, 'run'>) => {
         try {
@@ -331,21 +382,35 @@ class Drive {
    */
   private async checkApproval(): Promise<void> {
     const request = await this.deps.approvals.get(this.run.requestId);
-    let check = request ? await this.deps.approvals.verifyApproval(request) : ({ ok: false, problem: 'unsigned', message: 'The run names a request Keyward does not have' } as const);
+    let check = request
+      ? await this.deps.approvals.verifyApproval(request)
+      : ({ ok: false, problem: 'unsigned', message: 'The run names a request Keyward does not have' } as const);
     if (check.ok && request && (planHash(this.run.plan) !== request.planHash || this.run.planHash !== request.planHash)) {
       check = { ok: false, problem: 'signatureInvalid', message: 'The stored run carries another plan than the one the approvers signed for' };
     }
     if (check.ok) return;
     const error = appError('ApprovalNotVerified', `${check.message}. Nothing was run.`, { problem: check.problem });
-    await this.deps.audit.append({ actor: EXECUTOR_ACTOR, action: 'execution.refused', target: `run/${this.run.id}`, requestId: this.run.requestId, planHash: this.run.planHash, outcome: 'denied', reason: 'ApprovalNotVerified', details: { runId: this.run.id, problem: check.problem, message: check.message } });
-    await this.commit((run) => ({ ...run, status: 'failed', lastError: runError(error, undefined, false), finishedAt: this.now() }), [{ stepIndex: null, phase: 'run.refused', detail: { problem: check.problem } }]);
+    await this.deps.audit.append({
+      actor: EXECUTOR_ACTOR,
+      action: 'execution.refused',
+      target: `run/${this.run.id}`,
+      requestId: this.run.requestId,
+      planHash: this.run.planHash,
+      outcome: 'denied',
+      reason: 'ApprovalNotVerified',
+      details: { runId: this.run.id, problem: check.problem, message: check.message },
+    });
+    await this.commit(
+      (run) => ({ ...run, status: 'failed', lastError: runError(error, undefined, false), finishedAt: this.now() }),
+      [{ stepIndex: null, phase: 'run.refused', detail: { problem: check.problem } }],
+    );
     try {
       await this.deps.approvals.refuseExecution(this.run.requestId, check);
     } catch (refusal) {
       this.logger.error({ code: toAppError(refusal).code }, 'could not close the request whose approval does not verify');
     }
     await this.changed();
-    this.logger.error({ problem: check.problem }, 'refused to run: the approval is not backed by Keyward\'s signatures (the store was changed outside Keyward)');
+    this.logger.error({ problem: check.problem }, "refused to run: the approval is not backed by Keyward's signatures (the store was changed outside Keyward)");
     throw new StoppedBeforeStart();
   }
 
@@ -361,7 +426,7 @@ class Drive {
     try {
       objectId = (await this.deps.azure.callerIdentity()).objectId;
     } catch (error) {
-      this.logger.warn({ code: toAppError(error).code }, 'could not read Keyward\'s own identity before the run');
+      this.logger.warn({ code: toAppError(error).code }, "could not read Keyward's own identity before the run");
       return;
     }
     if (!objectId || planned.has(objectId)) return;
@@ -472,7 +537,8 @@ export function plannedWriterObjectIds(run: Pick<Run, 'plan'>): Set<string> {
   const ids = new Set<string>();
   for (const step of run.plan.steps) {
     // The writer only (token "keyward"): the reader identity's read-only grants do not make it a writer.
-    if ((step.kind === 'grantKeyAccess' || step.kind === 'assignHsmRole') && step.params.principal.kind === 'keyward' && step.params.principal.token === 'keyward') ids.add(step.params.principal.objectId.toLowerCase());
+    if ((step.kind === 'grantKeyAccess' || step.kind === 'assignHsmRole') && step.params.principal.kind === 'keyward' && step.params.principal.token === 'keyward')
+      ids.add(step.params.principal.objectId.toLowerCase());
   }
   if (ids.size === 0) {
     for (const step of run.plan.steps) {
@@ -493,14 +559,30 @@ export function runError(error: AppError, stepId: string | undefined, transient:
     requiredRole: typeof d.requiredRole === 'string' ? d.requiredRole : undefined,
   };
   const hasAzure = Object.values(azure).some((value) => value !== undefined);
-  return { code: error.code, message: error.message, ...(error.said ? { said: error.said } : {}), transient, ...(stepId ? { stepId } : {}), ...(hasAzure ? { azure: JSON.parse(JSON.stringify(azure)) as RunError['azure'] } : {}) };
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.said ? { said: error.said } : {}),
+    transient,
+    ...(stepId ? { stepId } : {}),
+    ...(hasAzure ? { azure: JSON.parse(JSON.stringify(azure)) as RunError['azure'] } : {}),
+  };
 }
 
 /** The error's facts for the journal and audit: codes and status, never a body or a token. */
 function errorFacts(error: AppError): Record<string, unknown> {
   const d = error.details;
   return JSON.parse(
-    JSON.stringify({ code: error.code, status: d.status, azureCode: d.azureCode, innerCode: d.innerCode, retryAfterMs: d.retryAfterMs, operation: d.operation, requiredRole: d.requiredRole, scope: d.scope }),
+    JSON.stringify({
+      code: error.code,
+      status: d.status,
+      azureCode: d.azureCode,
+      innerCode: d.innerCode,
+      retryAfterMs: d.retryAfterMs,
+      operation: d.operation,
+      requiredRole: d.requiredRole,
+      scope: d.scope,
+    }),
   ) as Record<string, unknown>;
 }
 
@@ -526,9 +608,7 @@ function seconds(ms: number): Message {
 }
 
 function successDetail(run: Run): Message {
-  const keys = run.steps
-    .filter((s) => s.kind === 'ensureKey' && typeof s.output?.versionlessUri === 'string')
-    .map((s) => String(s.output?.versionlessUri));
+  const keys = run.steps.filter((s) => s.kind === 'ensureKey' && typeof s.output?.versionlessUri === 'string').map((s) => String(s.output?.versionlessUri));
   return keys.length > 0
     ? say('run.detail.successKeys', `All ${run.steps.length} steps done and verified. Keys: ${keys.join(', ')}`, { count: run.steps.length, keys: keys.join(', ') })
     : say('run.detail.success', `All ${run.steps.length} steps done and verified.`, { count: run.steps.length });

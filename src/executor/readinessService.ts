@@ -81,7 +81,9 @@ export class ReadinessService {
       let url: string | undefined;
       let rbacVault = false;
       if (ref.containerKind === 'vault') {
-        const vault = await once(vaults, ref.containerName.toLowerCase(), () => observe(async () => required(await this.deps.azure.getVault(ref.subscriptionId, ref.resourceGroup, ref.containerName), `Vault ${ref.containerName}`)));
+        const vault = await once(vaults, ref.containerName.toLowerCase(), () =>
+          observe(async () => required(await this.deps.azure.getVault(ref.subscriptionId, ref.resourceGroup, ref.containerName), `Vault ${ref.containerName}`)),
+        );
         if (vault.ok) {
           url = vault.value.vaultUri;
           containers.remember('vault', ref.containerName, vault.value.vaultUri);
@@ -99,7 +101,9 @@ export class ReadinessService {
           observed.access = vault;
         }
       } else {
-        const hsm = await once(hsms, ref.containerName.toLowerCase(), () => observe(async () => required(await this.deps.azure.getManagedHsm(ref.subscriptionId, ref.resourceGroup, ref.containerName), `Managed HSM ${ref.containerName}`)));
+        const hsm = await once(hsms, ref.containerName.toLowerCase(), () =>
+          observe(async () => required(await this.deps.azure.getManagedHsm(ref.subscriptionId, ref.resourceGroup, ref.containerName), `Managed HSM ${ref.containerName}`)),
+        );
         if (hsm.ok) {
           url = hsm.value.hsmUri;
           containers.remember('managedHsm', ref.containerName, hsm.value.hsmUri);
@@ -118,7 +122,19 @@ export class ReadinessService {
         if (found.ok && found.value === undefined) observed.key = { ok: false, error: { code: 'KeyNotFound', message: `key ${ref.keyName} does not exist` } };
         else if (found.ok) {
           key = found.value;
-          observed.key = { ok: true, value: { kid: key!.id, kty: key!.keyType, keyOps: key!.keyOps, enabled: key!.enabled, expires: key!.expiresOn ?? null, recoveryLevel: key!.recoveryLevel, recoverableDays: key!.recoverableDays, hsmPlatform: key!.hsmPlatform } };
+          observed.key = {
+            ok: true,
+            value: {
+              kid: key!.id,
+              kty: key!.keyType,
+              keyOps: key!.keyOps,
+              enabled: key!.enabled,
+              expires: key!.expiresOn ?? null,
+              recoveryLevel: key!.recoveryLevel,
+              recoverableDays: key!.recoverableDays,
+              hsmPlatform: key!.hsmPlatform,
+            },
+          };
         } else observed.key = found;
       }
       const backup = await this.deps.artifacts.latestBackup(ref.containerName, ref.keyName);

@@ -20,7 +20,17 @@ export async function traceRun(run: Run, work: () => Promise<Run>): Promise<Run>
   const starter = linkToActive().filter((link) => !run.traceparent?.includes(link.context.traceId));
   return inSpan(
     'execution.run',
-    { ...(parent ? { parent } : {}), links: starter, attributes: { [ATTR.requestId]: run.requestId, [ATTR.correlationId]: correlationGuid(run.requestId), [ATTR.runId]: run.id, 'keyward.run.attempt': run.attempt, 'keyward.run.steps': run.steps.length } },
+    {
+      ...(parent ? { parent } : {}),
+      links: starter,
+      attributes: {
+        [ATTR.requestId]: run.requestId,
+        [ATTR.correlationId]: correlationGuid(run.requestId),
+        [ATTR.runId]: run.id,
+        'keyward.run.attempt': run.attempt,
+        'keyward.run.steps': run.steps.length,
+      },
+    },
     async (span) => {
       const result = await work();
       span.setAttribute(ATTR.outcome, result.status);
@@ -35,12 +45,16 @@ export async function traceStep<T extends string>(run: Run, planned: PlanStep, w
   const attributes = { [ATTR.stepKind]: planned.kind };
   let outcome = 'interrupted';
   try {
-    return await inSpan(`execution.step ${planned.kind}`, { attributes: { ...attributes, [ATTR.stepId]: planned.id, [ATTR.stepIndex]: planned.index, [ATTR.requestId]: run.requestId, [ATTR.runId]: run.id } }, async (span) => {
-      const result = await work();
-      outcome = result;
-      span.setAttribute(ATTR.outcome, result);
-      return result;
-    });
+    return await inSpan(
+      `execution.step ${planned.kind}`,
+      { attributes: { ...attributes, [ATTR.stepId]: planned.id, [ATTR.stepIndex]: planned.index, [ATTR.requestId]: run.requestId, [ATTR.runId]: run.id } },
+      async (span) => {
+        const result = await work();
+        outcome = result;
+        span.setAttribute(ATTR.outcome, result);
+        return result;
+      },
+    );
   } finally {
     recordMetric('stepDuration', Number(process.hrtime.bigint() - started) / 1e9, { ...attributes, [ATTR.outcome]: outcome });
   }
@@ -48,7 +62,12 @@ export async function traceStep<T extends string>(run: Run, planned: PlanStep, w
 
 /** A transient failure about to be retried after `delayMs`: an event on the step's span, the retry counters. */
 export function noteRetry(planned: PlanStep, error: AppError, attempt: number, delayMs: number): void {
-  activeSpan()?.addEvent('retry', { attempt, delayMs, [ATTR.errorCode]: error.code, ...(typeof error.details.status === 'number' ? { 'http.response.status_code': error.details.status } : {}) });
+  activeSpan()?.addEvent('retry', {
+    attempt,
+    delayMs,
+    [ATTR.errorCode]: error.code,
+    ...(typeof error.details.status === 'number' ? { 'http.response.status_code': error.details.status } : {}),
+  });
   countMetric('stepRetries', 1, { [ATTR.stepKind]: planned.kind, [ATTR.errorCode]: error.code });
   if (typeof error.details.retryAfterMs === 'number') countMetric('retryAfterWaited', delayMs / 1000);
 }

@@ -49,7 +49,11 @@ export class SecurityDomainVault {
    */
   assertReady(): void {
     if (!this.wrapper && !this.keyFile) {
-      throw appError('ConfigInvalid', 'Keyward has no key to protect security domains at rest: set KEYWARD_SECURITY_DOMAIN_KEY_ID to a Key Vault or Managed HSM RSA key that its managed identity may wrap and unwrap with (key files are for local mode only), then Retry. The HSM was not activated.', { variable: 'KEYWARD_SECURITY_DOMAIN_KEY_ID' });
+      throw appError(
+        'ConfigInvalid',
+        'Keyward has no key to protect security domains at rest: set KEYWARD_SECURITY_DOMAIN_KEY_ID to a Key Vault or Managed HSM RSA key that its managed identity may wrap and unwrap with (key files are for local mode only), then Retry. The HSM was not activated.',
+        { variable: 'KEYWARD_SECURITY_DOMAIN_KEY_ID' },
+      );
     }
   }
 
@@ -97,7 +101,11 @@ export class SecurityDomainVault {
     if (stored.format !== FORMAT && stored.format !== FORMAT_WRAPPED) throw appError('ValidationFailed', `${file} is not a security domain stored by Keyward.`);
     let key: Buffer;
     if (stored.format === FORMAT_WRAPPED) {
-      if (!this.wrapper || !stored.wrappedKey) throw appError('ConfigInvalid', `${file} is protected by the Key Vault key ${stored.wrappedKey?.kid ?? '(unknown)'}; set KEYWARD_SECURITY_DOMAIN_KEY_ID so Keyward can unwrap it.`);
+      if (!this.wrapper || !stored.wrappedKey)
+        throw appError(
+          'ConfigInvalid',
+          `${file} is protected by the Key Vault key ${stored.wrappedKey?.kid ?? '(unknown)'}; set KEYWARD_SECURITY_DOMAIN_KEY_ID so Keyward can unwrap it.`,
+        );
       key = await this.wrapper.unwrap(stored.wrappedKey);
     } else {
       if (!this.keyFile) throw appError('ConfigInvalid', `${file} is protected by a local key file, which production mode does not use; read it where it was stored (local mode).`);

@@ -14,10 +14,7 @@ import type { SecurityDomainVault } from './securityDomainVault';
  * - todo: apply it (`resume` carries what check learned, e.g. "an HSM is provisioning: poll, do not PUT").
  * - waiting: it cannot go on until people hand something in (officer certificates).
  */
-export type CheckResult =
-  | { state: 'done'; output: StepOutput; note: Text }
-  | { state: 'todo'; resume?: StepOutput }
-  | { state: 'waiting'; waitingFor: Text };
+export type CheckResult = { state: 'done'; output: StepOutput; note: Text } | { state: 'todo'; resume?: StepOutput } | { state: 'waiting'; waitingFor: Text };
 
 /** The runner's services for one step attempt. */
 export interface StepContext {

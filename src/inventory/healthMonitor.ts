@@ -90,7 +90,9 @@ export class HealthMonitor {
       checkedAt: report.checkedAt,
       ready: summary.ready,
       counts: { pass: summary.pass, warn: summary.warn, fail: summary.fail, unknown: summary.unknown },
-      problems: lines.filter((l) => l.status === 'fail' || l.status === 'unknown').map((l) => ({ id: l.id, status: l.status, title: l.title, detail: l.detail, ...(l.fix ? { fix: l.fix.text } : {}) })),
+      problems: lines
+        .filter((l) => l.status === 'fail' || l.status === 'unknown')
+        .map((l) => ({ id: l.id, status: l.status, title: l.title, detail: l.detail, ...(l.fix ? { fix: l.fix.text } : {}) })),
     };
     await inventory.putHealth(record);
     const wasRed = new Set((previous?.problems ?? []).filter((p) => p.status === 'fail').map((p) => p.id));

@@ -7,7 +7,10 @@ import type { RecordableRun } from './inventoryService';
 
 /** A fresh readiness check of keys (the executor's ReadinessService fits, through a small adapter). */
 export interface KeyChecker {
-  check(target: { keys: readonly KeyRef[]; principals: ReadonlyArray<{ workload: Workload; appId: string; objectId: string }> }): Promise<{ checkedAt: string; lines: readonly ChecklistLine[] }>;
+  check(target: {
+    keys: readonly KeyRef[];
+    principals: ReadonlyArray<{ workload: Workload; appId: string; objectId: string }>;
+  }): Promise<{ checkedAt: string; lines: readonly ChecklistLine[] }>;
 }
 
 /** A short-lived, unguessable link to a generated file (GET /downloads/<token>). */
@@ -31,7 +34,12 @@ export interface ExecutionStarter {
 
 /** The executor's run of a request, if any (structurally the executor's Run). */
 export interface RunLookup {
-  getByRequest(requestId: string): (RecordableRun & { lastError?: { code: string; message: string }; steps: RecordableRun['steps'] & ReadonlyArray<{ note?: string; error?: { code: string; message: string } }> }) | undefined;
+  getByRequest(requestId: string):
+    | (RecordableRun & {
+        lastError?: { code: string; message: string };
+        steps: RecordableRun['steps'] & ReadonlyArray<{ note?: string; error?: { code: string; message: string } }>;
+      })
+    | undefined;
 }
 
 /** Plans the executor may run for requests these journeys made (the executor's PlanSource). */

@@ -1,16 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appError, textOf, type Clock } from '../core';
-import {
-  describeDep,
-  parseKeyIdentifier,
-  type DepKeyUsage,
-  type DepRef,
-  type DepScope,
-  type KeyRef,
-  type KeySize,
-  type Plan,
-  type PlanStep,
-} from '../customerKey';
+import { describeDep, parseKeyIdentifier, type DepKeyUsage, type DepRef, type DepScope, type KeyRef, type KeySize, type Plan, type PlanStep } from '../customerKey';
 import type { InventoryStore } from './inventoryStore';
 import {
   containerId,
@@ -85,7 +75,12 @@ export class InventoryService {
     });
   }
 
-  private async recordStep(run: RecordableRun, step: PlanStep, output: Readonly<Record<string, unknown>>, context: { custodians?: { A: readonly string[]; B: readonly string[] } }): Promise<InventoryChange[]> {
+  private async recordStep(
+    run: RecordableRun,
+    step: PlanStep,
+    output: Readonly<Record<string, unknown>>,
+    context: { custodians?: { A: readonly string[]; B: readonly string[] } },
+  ): Promise<InventoryChange[]> {
     const now = this.now();
     const { store } = this.io;
     switch (step.kind) {
@@ -118,8 +113,16 @@ export class InventoryService {
         const version = versionOf(output);
         if (!ref) return [];
         const pairId = `${run.requestId}:${ref.workload}`;
-        const changed = await this.mergeKey(ref, pairId, step.params.keySize, version ? { version, recordedAt: now, requestId: run.requestId, how: 'setup' } : undefined, context.custodians);
-        return changed ? [{ what: 'key', id: keyId(ref.versionlessUri), summary: `Key ${ref.keyName} (key ${ref.site} of ${ref.workload})${version ? ` version ${version}` : ''}` }] : [];
+        const changed = await this.mergeKey(
+          ref,
+          pairId,
+          step.params.keySize,
+          version ? { version, recordedAt: now, requestId: run.requestId, how: 'setup' } : undefined,
+          context.custodians,
+        );
+        return changed
+          ? [{ what: 'key', id: keyId(ref.versionlessUri), summary: `Key ${ref.keyName} (key ${ref.site} of ${ref.workload})${version ? ` version ${version}` : ''}` }]
+          : [];
       }
       case 'rollKey': {
         const ref = run.plan.keys.find((k) => sameName(k.containerName, step.params.container.name) && sameName(k.keyName, step.params.keyName));
@@ -129,7 +132,12 @@ export class InventoryService {
         if (!key) {
           await this.mergeKey(ref, `adopted:${pairHash([ref.versionlessUri])}`, step.params.keySize, { version, recordedAt: now, requestId: run.requestId, how: 'roll' });
         } else if (!key.versions.some((v) => v.version === version)) {
-          await store.putKey({ ...key, versions: [...key.versions, { version, recordedAt: now, requestId: run.requestId, how: 'roll' }], keySize: step.params.keySize, updatedAt: now });
+          await store.putKey({
+            ...key,
+            versions: [...key.versions, { version, recordedAt: now, requestId: run.requestId, how: 'roll' }],
+            keySize: step.params.keySize,
+            updatedAt: now,
+          });
         } else return [];
         return [{ what: 'keyVersion', id: keyId(ref.versionlessUri), summary: `Key ${ref.keyName}: new version ${version}; older versions stay enabled` }];
       }
@@ -172,7 +180,12 @@ export class InventoryService {
         for (const id of ids) {
           const dep = await store.getDep(id);
           if (!dep || dep.state === state) continue;
-          await store.putDep({ ...dep, state: state as DepState, history: [...dep.history, { at: now, state: state as DepState, note: `reported by Keyward's run of request ${run.requestId}` }], updatedAt: now });
+          await store.putDep({
+            ...dep,
+            state: state as DepState,
+            history: [...dep.history, { at: now, state: state as DepState, note: `reported by Keyward's run of request ${run.requestId}` }],
+            updatedAt: now,
+          });
           changes.push({ what: 'dep', id, summary: `${describeDep(dep.dep)} is ${state}` });
         }
         return changes;
@@ -183,10 +196,26 @@ export class InventoryService {
   }
 
   private containerFromParams(kind: 'vault' | 'managedHsm', p: { name: string; subscriptionId: string; resourceGroup: string; region: string }, now: string): InventoryContainer {
-    return { id: containerId(kind, p.name), kind, name: p.name, subscriptionId: p.subscriptionId.toLowerCase(), resourceGroup: p.resourceGroup, region: p.region, status: 'active', source: 'adopted', updatedAt: now };
+    return {
+      id: containerId(kind, p.name),
+      kind,
+      name: p.name,
+      subscriptionId: p.subscriptionId.toLowerCase(),
+      resourceGroup: p.resourceGroup,
+      region: p.region,
+      status: 'active',
+      source: 'adopted',
+      updatedAt: now,
+    };
   }
 
-  private async mergeKey(ref: KeyRef, pairId: string, keySize: KeySize | undefined, version: InventoryKey['versions'][number] | undefined, custodians?: { A: readonly string[]; B: readonly string[] }): Promise<boolean> {
+  private async mergeKey(
+    ref: KeyRef,
+    pairId: string,
+    keySize: KeySize | undefined,
+    version: InventoryKey['versions'][number] | undefined,
+    custodians?: { A: readonly string[]; B: readonly string[] },
+  ): Promise<boolean> {
     const { store } = this.io;
     const id = keyId(ref.versionlessUri);
     const existing = await store.getKey(id);
@@ -325,9 +354,7 @@ export class InventoryService {
 
   /** Which keys each DEP Keyward knows uses (anything not withdrawn counts: the script may have run). */
   async depUsages(): Promise<DepKeyUsage[]> {
-    return (await this.io.store.listDeps())
-      .filter((dep) => DEP_STATES_USING_KEYS.includes(dep.state))
-      .map((dep) => ({ dep: dep.dep, keyUris: [...dep.keyUris] }));
+    return (await this.io.store.listDeps()).filter((dep) => DEP_STATES_USING_KEYS.includes(dep.state)).map((dep) => ({ dep: dep.dep, keyUris: [...dep.keyUris] }));
   }
 
   /** DEPs (not withdrawn) that use this key. */
@@ -342,7 +369,14 @@ export class InventoryService {
    * Records that a create script was handed out. A DEP already known to exist keeps its state:
    * handing out the script again never makes Keyward forget that the policy is registered.
    */
-  scriptDep(input: { dep: DepRef; keyUris: readonly string[]; pairId?: string; scriptSha256: string; journeyId: string; assignment?: InventoryDep['assignment'] }): Promise<InventoryDep> {
+  scriptDep(input: {
+    dep: DepRef;
+    keyUris: readonly string[];
+    pairId?: string;
+    scriptSha256: string;
+    journeyId: string;
+    assignment?: InventoryDep['assignment'];
+  }): Promise<InventoryDep> {
     const { store } = this.io;
     return store.transaction(async () => {
       const id = depId(input.dep);
@@ -373,7 +407,17 @@ export class InventoryService {
   }
 
   /** Records the state the pasted Get- output showed. */
-  recordDepEvidence(id: string, input: { state: Exclude<DepState, 'Scripted' | 'Withdrawn'>; percentComplete?: number | null; enabled?: boolean | null; keyUris?: readonly string[]; tenantAssigned?: boolean | null; evidence: DepEvidence }): Promise<InventoryDep> {
+  recordDepEvidence(
+    id: string,
+    input: {
+      state: Exclude<DepState, 'Scripted' | 'Withdrawn'>;
+      percentComplete?: number | null;
+      enabled?: boolean | null;
+      keyUris?: readonly string[];
+      tenantAssigned?: boolean | null;
+      evidence: DepEvidence;
+    },
+  ): Promise<InventoryDep> {
     const { store } = this.io;
     return store.transaction(async () => {
       const dep = await store.getDep(id);
@@ -402,9 +446,15 @@ export class InventoryService {
     return store.transaction(async () => {
       const dep = await store.getDep(id);
       if (!dep) throw appError('NotFound', `Keyward has no record of DEP ${id}.`);
-      if (dep.state !== 'Scripted') throw appError('ValidationFailed', `${describeDep(dep.dep)} is ${dep.state} according to the pasted Get- output; only a policy whose script never ran can be withdrawn.`);
+      if (dep.state !== 'Scripted')
+        throw appError('ValidationFailed', `${describeDep(dep.dep)} is ${dep.state} according to the pasted Get- output; only a policy whose script never ran can be withdrawn.`);
       const now = this.now();
-      const next: InventoryDep = { ...dep, state: 'Withdrawn', history: [...dep.history, { at: now, state: 'Withdrawn', note: `withdrawn by ${by}: the script did not run` }], updatedAt: now };
+      const next: InventoryDep = {
+        ...dep,
+        state: 'Withdrawn',
+        history: [...dep.history, { at: now, state: 'Withdrawn', note: `withdrawn by ${by}: the script did not run` }],
+        updatedAt: now,
+      };
       await store.putDep(next);
       return next;
     });

@@ -104,7 +104,10 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
     const journey = await this.deps.store.get(id);
     if (!journey) {
       const kind = this.deps.command;
-      throw appError('NotFound', say('opsJourney.notFound', `There is no ${this.deps.label} ${id}. Type "status" to see yours, or "${kind}" to start one.`, { kind, id, command: kind }));
+      throw appError(
+        'NotFound',
+        say('opsJourney.notFound', `There is no ${this.deps.label} ${id}. Type "status" to see yours, or "${kind}" to start one.`, { kind, id, command: kind }),
+      );
     }
     return journey;
   }
@@ -153,7 +156,11 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
       throw appError(
         'NotYourJourney',
         journey.owner.name
-          ? say('opsJourney.foreign', `This ${this.deps.label} belongs to ${journey.owner.name}. Type "${kind}" to start your own.`, { kind, owner: journey.owner.name, command: kind })
+          ? say('opsJourney.foreign', `This ${this.deps.label} belongs to ${journey.owner.name}. Type "${kind}" to start your own.`, {
+              kind,
+              owner: journey.owner.name,
+              command: kind,
+            })
           : say('opsJourney.foreignUnnamed', `This ${this.deps.label} belongs to someone else. Type "${kind}" to start your own.`, { kind, command: kind }),
       );
     }
@@ -222,7 +229,8 @@ export class OpsJourneyKit<J extends OpsJourneyBase> {
 }
 
 export function requireActor(actor: ActorLike): void {
-  if (!actor.aadObjectId) throw appError('NotYourJourney', say('journey.whoAreYou', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.'));
+  if (!actor.aadObjectId)
+    throw appError('NotYourJourney', say('journey.whoAreYou', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.'));
 }
 
 function closedMessage(journey: OpsJourneyBase, label: string, command: string): Message {

@@ -59,7 +59,13 @@ export class RotationReminders {
     };
     const schedule = { ...draft, nextDueAt: dueAt(draft, input.pair) };
     await this.deps.inventory.transaction(async () => {
-      await this.deps.audit.append({ actor: actorOf(input.by), action: 'rotation.schedule.set', target: `pair/${input.pair.pairId}`, outcome: 'success', details: { everyDays: input.everyDays, nextDueAt: schedule.nextDueAt } });
+      await this.deps.audit.append({
+        actor: actorOf(input.by),
+        action: 'rotation.schedule.set',
+        target: `pair/${input.pair.pairId}`,
+        outcome: 'success',
+        details: { everyDays: input.everyDays, nextDueAt: schedule.nextDueAt },
+      });
       await this.deps.inventory.putSchedule(schedule);
     });
     return schedule;
@@ -89,7 +95,13 @@ export class RotationReminders {
       if (!reminderDue(schedule, pair, now)) continue;
       const due = dueAt(schedule, pair);
       const next: RotationSchedule = { ...schedule, lastRemindedAt: now.toISOString(), nextDueAt: due };
-      await this.deps.audit.append({ actor: { objectId: 'system:keyward', name: 'Keyward' }, action: 'rotation.reminded', target: `pair/${schedule.id}`, outcome: 'info', details: { dueAt: due, everyDays: schedule.everyDays } });
+      await this.deps.audit.append({
+        actor: { objectId: 'system:keyward', name: 'Keyward' },
+        action: 'rotation.reminded',
+        target: `pair/${schedule.id}`,
+        outcome: 'info',
+        details: { dueAt: due, everyDays: schedule.everyDays },
+      });
       await this.deps.inventory.putSchedule(next);
       out.push({ schedule: next, pair, dueAt: due });
     }

@@ -69,10 +69,19 @@ export interface Custody {
 }
 
 /** Pure: the custody of one HSM's security domain from the ceremony's shares and the answers since. */
-export function custodyOf(input: { shares: readonly HeldShare[]; statements: readonly AttestationStatement[]; lastRequestedAt?: string; now: Date; everyDays: number }): Custody | undefined {
+export function custodyOf(input: {
+  shares: readonly HeldShare[];
+  statements: readonly AttestationStatement[];
+  lastRequestedAt?: string;
+  now: Date;
+  everyDays: number;
+}): Custody | undefined {
   if (input.shares.length === 0) return undefined;
   // The newest ceremony counts (a security domain downloaded again replaces the shares).
-  const storedAt = input.shares.map((s) => s.storedAt).sort().at(-1)!;
+  const storedAt = input.shares
+    .map((s) => s.storedAt)
+    .sort()
+    .at(-1)!;
   const shares = input.shares.filter((s) => s.storedAt === storedAt);
   const fresh = (at: string) => input.now.getTime() - Date.parse(at) < input.everyDays * DAY_MS;
   const holders = shares.map((share): HolderStatus => {
@@ -139,7 +148,13 @@ export class ShareAttestations {
     const lastRequestedAt = await store.lastRequestedAt(hsmName);
     // Attestations off: nobody is asked, so nobody's confirmation goes stale either.
     const interval = everyDays > 0 ? everyDays : ATTESTATIONS_OFF_DAYS;
-    return custodyOf({ shares: await this.deps.shares(hsmName), statements: await store.statements(hsmName), ...(lastRequestedAt ? { lastRequestedAt } : {}), now: clock.now(), everyDays: interval });
+    return custodyOf({
+      shares: await this.deps.shares(hsmName),
+      statements: await store.statements(hsmName),
+      ...(lastRequestedAt ? { lastRequestedAt } : {}),
+      now: clock.now(),
+      everyDays: interval,
+    });
   }
 
   async custodies(): Promise<Custody[]> {
@@ -160,7 +175,14 @@ export class ShareAttestations {
       for (const custody of await this.custodies()) {
         if (now.getTime() < Date.parse(custody.nextDueAt)) continue;
         await this.deps.store.setRequestedAt(custody.hsmName, now.toISOString());
-        await this.deps.audit.append({ actor: { objectId: 'system:keyward', name: 'Keyward' }, action: 'securityDomain.attestation.requested', target: `managedHsm/${custody.hsmName}`, requestId: custody.requestId, outcome: 'info', details: { holders: custody.holders.map((h) => h.objectId), quorum: custody.quorum, health: custody.health } });
+        await this.deps.audit.append({
+          actor: { objectId: 'system:keyward', name: 'Keyward' },
+          action: 'securityDomain.attestation.requested',
+          target: `managedHsm/${custody.hsmName}`,
+          requestId: custody.requestId,
+          outcome: 'info',
+          details: { holders: custody.holders.map((h) => h.objectId), quorum: custody.quorum, health: custody.health },
+        });
         due.push((await this.custody(custody.hsmName))!);
       }
       return due;
@@ -174,12 +196,33 @@ export class ShareAttestations {
     const auditActor = { objectId: who ?? 'unknown', ...(actor.name ? { name: actor.name } : {}), ...(actor.tenantId ? { tenantId: actor.tenantId } : {}) };
     if (!custody) return { ok: false, error: appError('NotFound', `Keyward has no security-domain shares on record for ${hsmName}.`) };
     if (!who || !custody.holders.some((h) => h.objectId === who)) {
-      await this.deps.audit.append({ actor: auditActor, action: 'securityDomain.attestation.refused', target: `managedHsm/${hsmName}`, requestId: custody.requestId, outcome: 'denied', reason: 'NotAnApprover', details: { answered: status } });
-      return { ok: false, error: appError('NotAnApprover', `Only the holders of a share of ${hsmName}'s security domain (${custody.holders.map((h) => h.name).join(', ')}) can answer, each for their own share.`) };
+      await this.deps.audit.append({
+        actor: auditActor,
+        action: 'securityDomain.attestation.refused',
+        target: `managedHsm/${hsmName}`,
+        requestId: custody.requestId,
+        outcome: 'denied',
+        reason: 'NotAnApprover',
+        details: { answered: status },
+      });
+      return {
+        ok: false,
+        error: appError(
+          'NotAnApprover',
+          `Only the holders of a share of ${hsmName}'s security domain (${custody.holders.map((h) => h.name).join(', ')}) can answer, each for their own share.`,
+        ),
+      };
     }
     const at = this.deps.clock.now().toISOString();
     await this.deps.store.transaction(async () => {
-      await this.deps.audit.append({ actor: auditActor, action: status === 'confirmed' ? 'securityDomain.share.confirmed' : 'securityDomain.share.lost', target: `managedHsm/${hsmName}`, requestId: custody.requestId, outcome: status === 'confirmed' ? 'success' : 'info', details: { holder: who } });
+      await this.deps.audit.append({
+        actor: auditActor,
+        action: status === 'confirmed' ? 'securityDomain.share.confirmed' : 'securityDomain.share.lost',
+        target: `managedHsm/${hsmName}`,
+        requestId: custody.requestId,
+        outcome: status === 'confirmed' ? 'success' : 'info',
+        details: { holder: who },
+      });
       await this.deps.store.putStatement({ hsmName, holder: who, status, at });
     });
     return { ok: true, custody: (await this.custody(hsmName))! };

@@ -81,7 +81,17 @@ export interface OnboardingRecords {
 
 const text = (max: number) => z.string().max(max).optional();
 const keyInput = z.object({ uri: text(2000), subscriptionId: text(100), resourceGroup: text(100) }).partial();
-const scopeForm = z.object({ scope: text(40), source: text(20), pairId: text(300), 'keyA.uri': text(2000), 'keyA.subscriptionId': text(100), 'keyA.resourceGroup': text(100), 'keyB.uri': text(2000), 'keyB.subscriptionId': text(100), 'keyB.resourceGroup': text(100) });
+const scopeForm = z.object({
+  scope: text(40),
+  source: text(20),
+  pairId: text(300),
+  'keyA.uri': text(2000),
+  'keyA.subscriptionId': text(100),
+  'keyA.resourceGroup': text(100),
+  'keyB.uri': text(2000),
+  'keyB.subscriptionId': text(100),
+  'keyB.resourceGroup': text(100),
+});
 const onboardingForm = z.object({ onboardingScenario: text(40), onboardingOutput: text(30_000), onboardingReference: text(300) });
 const detailsForm = z.object({ policyName: text(200), description: text(600), mailboxScope: text(10), mailboxes: text(20_000), adminUrls: text(4000), validate: text(10) });
 const MAX_EVIDENCE = 30_000;
@@ -101,7 +111,14 @@ export class DepJourneyService {
   private readonly kit: OpsJourneyKit<DepJourney>;
 
   constructor(private readonly deps: DepJourneyDeps) {
-    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, ...(deps.atomic ? { atomic: deps.atomic } : {}), label: 'DEP journey', command: 'dep' });
+    this.kit = new OpsJourneyKit({
+      store: deps.store,
+      audit: deps.audit,
+      clock: deps.clock,
+      ...(deps.atomic ? { atomic: deps.atomic } : {}),
+      label: 'DEP journey',
+      command: 'dep',
+    });
   }
 
   get appOnlyEnabled(): boolean {
@@ -109,7 +126,11 @@ export class DepJourneyService {
   }
 
   async start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; scope?: DepScope } = {}): Promise<DepJourney> {
-    return await this.kit.open(owner, conversationId, origin, { kind: 'dep', stage: 'scope', draft: { ...(preset.pairId ? { pairId: preset.pairId, source: 'inventory' } : {}), ...(preset.scope ? { scope: preset.scope } : {}) } });
+    return await this.kit.open(owner, conversationId, origin, {
+      kind: 'dep',
+      stage: 'scope',
+      draft: { ...(preset.pairId ? { pairId: preset.pairId, source: 'inventory' } : {}), ...(preset.scope ? { scope: preset.scope } : {}) },
+    });
   }
 
   async get(id: string): Promise<DepJourney> {
@@ -133,7 +154,15 @@ export class DepJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'scope') return this.kit.staleCopy(journey);
     const form = scopeForm.safeParse(payload);
-    if (!form.success) return await this.kit.save(journey, { errors: { scope: say('dep.form.invalidCard', 'The card data was not valid; type the values again.') } }, actor, 'dep.scope.refused', 'denied', {});
+    if (!form.success)
+      return await this.kit.save(
+        journey,
+        { errors: { scope: say('dep.form.invalidCard', 'The card data was not valid; type the values again.') } },
+        actor,
+        'dep.scope.refused',
+        'denied',
+        {},
+      );
     const f = form.data;
     const draft: DepDraft = {
       ...journey.draft,
@@ -148,7 +177,8 @@ export class DepJourneyService {
     if (!scope) errors.scope = say('dep.scope.choose', 'Choose the policy: multi-workload (tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.');
     const source = draft.source === 'uri' ? 'uri' : draft.source === 'inventory' ? 'inventory' : undefined;
     if (!source) errors.source = say('dep.scope.source', 'Choose where the keys come from: a key pair Keyward created, or existing keys by URI.');
-    if (Object.keys(errors).length > 0 || !scope || !source) return await this.kit.save(journey, { draft, errors }, actor, 'dep.scope.invalid', 'denied', { fields: Object.keys(errors) });
+    if (Object.keys(errors).length > 0 || !scope || !source)
+      return await this.kit.save(journey, { draft, errors }, actor, 'dep.scope.invalid', 'denied', { fields: Object.keys(errors) });
 
     let keys: KeyRef[];
     let versions: Array<string | null>;
@@ -156,7 +186,15 @@ export class DepJourneyService {
     let containerFacts: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> = [];
     if (source === 'inventory') {
       const pair = draft.pairId ? await this.deps.inventory.pair(draft.pairId) : undefined;
-      if (!pair) return await this.kit.save(journey, { draft, errors: { pairId: say('dep.scope.pair', 'Choose one of the key pairs listed (Keyward knows only pairs whose setup finished).') } }, actor, 'dep.scope.invalid', 'denied', { fields: ['pairId'] });
+      if (!pair)
+        return await this.kit.save(
+          journey,
+          { draft, errors: { pairId: say('dep.scope.pair', 'Choose one of the key pairs listed (Keyward knows only pairs whose setup finished).') } },
+          actor,
+          'dep.scope.invalid',
+          'denied',
+          { fields: ['pairId'] },
+        );
       if (pair.workload !== scope) {
         const serves = workloadName(pair.workload);
         const wanted = workloadName(scope);
@@ -189,7 +227,11 @@ export class DepJourneyService {
           verification,
           scope,
           errors: {
-            keys: say('dep.keys.failed', `${verification.blocking} check${verification.blocking === 1 ? '' : 's'} failed for these keys. Fix each red line below (or choose other keys), then press Next again.`, { count: verification.blocking }),
+            keys: say(
+              'dep.keys.failed',
+              `${verification.blocking} check${verification.blocking === 1 ? '' : 's'} failed for these keys. Fix each red line below (or choose other keys), then press Next again.`,
+              { count: verification.blocking },
+            ),
           },
         },
         actor,
@@ -215,15 +257,27 @@ export class DepJourneyService {
     const record = await this.deps.onboarding.get(this.deps.tenantId, scope);
     if (!onboardingDone(record)) {
       const onboarding = await this.onboardingView({ ...journey, keys, scope }, draft);
-      return await this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'onboarding', warnings, onboarding }, actor, 'dep.keys.verified', 'success', {
-        scope,
-        source,
-        keys: keys.map((k) => k.versionlessUri),
-        pairId,
-        onboarding: record?.state ?? 'notStarted',
-      });
+      return await this.kit.save(
+        journey,
+        { draft, keys, versions, verification, scope, pairId, stage: 'onboarding', warnings, onboarding },
+        actor,
+        'dep.keys.verified',
+        'success',
+        {
+          scope,
+          source,
+          keys: keys.map((k) => k.versionlessUri),
+          pairId,
+          onboarding: record?.state ?? 'notStarted',
+        },
+      );
     }
-    return await this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'details', warnings }, actor, 'dep.keys.verified', 'success', { scope, source, keys: keys.map((k) => k.versionlessUri), pairId });
+    return await this.kit.save(journey, { draft, keys, versions, verification, scope, pairId, stage: 'details', warnings }, actor, 'dep.keys.verified', 'success', {
+      scope,
+      source,
+      keys: keys.map((k) => k.versionlessUri),
+      pairId,
+    });
   }
 
   // ---------------------------------------------------------------- onboarding (before any DEP step)
@@ -292,9 +346,15 @@ export class DepJourneyService {
     const draft: DepDraft = { ...journey.draft, ...(form.success ? definedOnly(form.data) : {}) };
     const onboarding = await this.onboardingView(journey, draft);
     if (onboardingDone(onboarding.record)) {
-      return await this.kit.save(journey, { draft, onboarding, stage: 'details' }, actor, 'dep.onboarding.done', 'success', { workload: journey.scope, state: onboarding.record?.state });
+      return await this.kit.save(journey, { draft, onboarding, stage: 'details' }, actor, 'dep.onboarding.done', 'success', {
+        workload: journey.scope,
+        state: onboarding.record?.state,
+      });
     }
-    return await this.kit.save(journey, { draft, onboarding }, actor, 'dep.onboarding.rechecked', 'info', { workload: journey.scope, mrp: onboarding.mrp.map((m) => `${m.site}:${m.state ?? 'unknown'}`) });
+    return await this.kit.save(journey, { draft, onboarding }, actor, 'dep.onboarding.rechecked', 'info', {
+      workload: journey.scope,
+      mrp: onboarding.mrp.map((m) => `${m.site}:${m.state ?? 'unknown'}`),
+    });
   }
 
   /** The pasted Get-CustomerKeyOnboardingRequest output: the workload's onboarding state is recorded from it. */
@@ -304,12 +364,43 @@ export class DepJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'onboarding' || !journey.scope) return this.kit.staleCopy(journey);
     const form = onboardingForm.safeParse(payload);
-    if (!form.success) return await this.kit.save(journey, { errors: { onboardingOutput: say('dep.onboarding.invalidCard', 'The card data was not valid; paste the output again.') } }, actor, 'dep.onboarding.refused', 'denied', {});
+    if (!form.success)
+      return await this.kit.save(
+        journey,
+        { errors: { onboardingOutput: say('dep.onboarding.invalidCard', 'The card data was not valid; paste the output again.') } },
+        actor,
+        'dep.onboarding.refused',
+        'denied',
+        {},
+      );
     const draft: DepDraft = { ...journey.draft, ...definedOnly(form.data) };
     const pasted = draft.onboardingOutput ?? '';
-    if (pasted.trim() === '') return await this.kit.save(journey, { draft, errors: { onboardingOutput: say('dep.onboarding.pasteOutput', 'Paste the output of the Get-CustomerKeyOnboardingRequest command shown above.', { cmdlet: 'Get-CustomerKeyOnboardingRequest' }) } }, actor, 'dep.onboarding.refused', 'denied', {});
+    if (pasted.trim() === '')
+      return await this.kit.save(
+        journey,
+        {
+          draft,
+          errors: {
+            onboardingOutput: say('dep.onboarding.pasteOutput', 'Paste the output of the Get-CustomerKeyOnboardingRequest command shown above.', {
+              cmdlet: 'Get-CustomerKeyOnboardingRequest',
+            }),
+          },
+        },
+        actor,
+        'dep.onboarding.refused',
+        'denied',
+        {},
+      );
     const parsed = parseOnboardingRequests(pasted);
-    if (parsed.value.length === 0) return await this.kit.save(journey, { draft, errors: { onboardingOutput: sentences(parsed.problems[0]!, ...parsed.problems.slice(1)) } }, actor, 'dep.onboarding.unreadable', 'denied', { sha256: sha256Hex(pasted) });
+    if (parsed.value.length === 0)
+      return await this.kit.save(
+        journey,
+        { draft, errors: { onboardingOutput: sentences(parsed.problems[0]!, ...parsed.problems.slice(1)) } },
+        actor,
+        'dep.onboarding.unreadable',
+        'denied',
+        { sha256: sha256Hex(pasted) },
+      );
     const seen = onboardingStateFrom(parsed.value, journey.scope, draft.onboardingScenario || undefined);
     const record = await this.recordOnboarding(journey.scope, actor, { state: seen.state, problems: seen.problems, ...(seen.requestId ? { requestId: seen.requestId } : {}) });
     const { onboardingOutput: _kept, ...rest } = draft;
@@ -317,7 +408,9 @@ export class DepJourneyService {
     const next = onboardingDone(record) ? { stage: 'details' as const } : {};
     const failures = record.problems.map((p) => textOf(p)).join('; ');
     const errors: Record<string, Message> =
-      record.state === 'failed' ? { onboardingOutput: say('dep.onboarding.failed', `Microsoft's onboarding service reports a failure: ${failures}. Fix it and run the script again.`, { failures }) } : {};
+      record.state === 'failed'
+        ? { onboardingOutput: say('dep.onboarding.failed', `Microsoft's onboarding service reports a failure: ${failures}. Fix it and run the script again.`, { failures }) }
+        : {};
     return await this.kit.save(journey, { draft: rest, onboarding, errors, ...next }, actor, 'dep.onboarding.recorded', record.state === 'failed' ? 'failure' : 'success', {
       workload: journey.scope,
       state: record.state,
@@ -335,19 +428,45 @@ export class DepJourneyService {
     const form = onboardingForm.safeParse(payload);
     const reference = form.success ? (form.data.onboardingReference ?? '').trim() : '';
     if (reference.length < 3 || /[\p{Cc}]/u.test(reference)) {
-      return await this.kit.save(journey, { draft: { ...journey.draft, onboardingReference: reference }, errors: { onboardingReference: say('dep.onboarding.referenceMissing', "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on.") } }, actor, 'dep.onboarding.refused', 'denied', {});
+      return await this.kit.save(
+        journey,
+        {
+          draft: { ...journey.draft, onboardingReference: reference },
+          errors: {
+            onboardingReference: say(
+              'dep.onboarding.referenceMissing',
+              "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on.",
+            ),
+          },
+        },
+        actor,
+        'dep.onboarding.refused',
+        'denied',
+        {},
+      );
     }
     const record = await this.recordOnboarding(journey.scope, actor, { state: 'confirmedByMicrosoft', reference });
     const onboarding = await this.onboardingView(journey, journey.draft);
-    return await this.kit.save(journey, { onboarding, stage: 'details' }, actor, 'dep.onboarding.confirmed', 'success', { workload: journey.scope, state: record.state, reference });
+    return await this.kit.save(journey, { onboarding, stage: 'details' }, actor, 'dep.onboarding.confirmed', 'success', {
+      workload: journey.scope,
+      state: record.state,
+      reference,
+    });
   }
 
   /** Finds the vault or HSM of each key given by URI through ARM, read-only. */
-  private async locateKeys(draft: DepDraft, scope: DepScope, errors: Record<string, Message>): Promise<{ keys: KeyRef[]; versions: Array<string | null>; containers: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> } | undefined> {
+  private async locateKeys(
+    draft: DepDraft,
+    scope: DepScope,
+    errors: Record<string, Message>,
+  ): Promise<{ keys: KeyRef[]; versions: Array<string | null>; containers: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> } | undefined> {
     const keys: KeyRef[] = [];
     const versions: Array<string | null> = [];
     const containers: Array<{ purgeProtectionEnabled?: boolean; softDeleteRetentionDays?: number }> = [];
-    for (const [site, input] of [['A', draft.keyA ?? {}], ['B', draft.keyB ?? {}]] as Array<[SiteId, NonNullable<DepDraft['keyA']>]>) {
+    for (const [site, input] of [
+      ['A', draft.keyA ?? {}],
+      ['B', draft.keyB ?? {}],
+    ] as Array<[SiteId, NonNullable<DepDraft['keyA']>]>) {
       const prefix = `key${site}`;
       const parsed = parseKeyIdentifier(input.uri ?? '', this.deps.keyUriOptions ?? {});
       if (!parsed.ok) errors[`${prefix}.uri`] = parsed.error;
@@ -387,13 +506,18 @@ export class DepJourneyService {
         versions.push(key.version ?? null);
       } catch (error) {
         const appErr = toAppError(error);
-        errors[`${prefix}.uri`] = say('dep.keys.lookupFailed', `Keyward could not look this key's ${key.kind === 'vault' ? 'vault' : 'HSM'} up in Azure: ${appErr.message}`, { kind: key.kind, reason: appErr.message });
+        errors[`${prefix}.uri`] = say('dep.keys.lookupFailed', `Keyward could not look this key's ${key.kind === 'vault' ? 'vault' : 'HSM'} up in Azure: ${appErr.message}`, {
+          kind: key.kind,
+          reason: appErr.message,
+        });
       }
     }
     if (keys.length === 2) {
       const [a, b] = keys as [KeyRef, KeyRef];
-      if (a.versionlessUri.toLowerCase() === b.versionlessUri.toLowerCase()) errors['keyB.uri'] = say('depScript.keys.same', 'The two keys of a policy must be different keys (one in each subscription).');
-      else if (a.subscriptionId === b.subscriptionId) errors['keyB.subscriptionId'] = say('depScript.keys.sameSubscription', 'The two keys of a policy must be in two different Azure subscriptions.');
+      if (a.versionlessUri.toLowerCase() === b.versionlessUri.toLowerCase())
+        errors['keyB.uri'] = say('depScript.keys.same', 'The two keys of a policy must be different keys (one in each subscription).');
+      else if (a.subscriptionId === b.subscriptionId)
+        errors['keyB.subscriptionId'] = say('depScript.keys.sameSubscription', 'The two keys of a policy must be in two different Azure subscriptions.');
     }
     return Object.keys(errors).length === 0 && keys.length === 2 ? { keys, versions, containers } : undefined;
   }
@@ -418,7 +542,15 @@ export class DepJourneyService {
       return await this.kit.save(journey, { stage: 'onboarding', onboarding }, actor, 'dep.onboarding.required', 'denied', { workload: journey.scope });
     }
     const form = detailsForm.safeParse(payload);
-    if (!form.success) return await this.kit.save(journey, { errors: { policyName: say('dep.form.invalidCard', 'The card data was not valid; type the values again.') } }, actor, 'dep.details.refused', 'denied', {});
+    if (!form.success)
+      return await this.kit.save(
+        journey,
+        { errors: { policyName: say('dep.form.invalidCard', 'The card data was not valid; type the values again.') } },
+        actor,
+        'dep.details.refused',
+        'denied',
+        {},
+      );
     const draft: DepDraft = { ...journey.draft, ...definedOnly(form.data) };
     const built = this.requestFrom(journey, draft, 'interactive');
     if ('errors' in built) return await this.kit.save(journey, { draft, errors: built.errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(built.errors) });
@@ -427,7 +559,9 @@ export class DepJourneyService {
       script = buildDepScript(built.request);
     } catch (error) {
       const appErr = toAppError(error);
-      const errors = mapRequestErrors((appErr.details.errors as Record<string, Message> | undefined) ?? { keys: appErr.said ?? say('plan.step.scriptTitle', appErr.message, { title: appErr.message }) });
+      const errors = mapRequestErrors(
+        (appErr.details.errors as Record<string, Message> | undefined) ?? { keys: appErr.said ?? say('plan.step.scriptTitle', appErr.message, { title: appErr.message }) },
+      );
       return await this.kit.save(journey, { draft, errors }, actor, 'dep.details.invalid', 'denied', { fields: Object.keys(errors) });
     }
     const download = await this.deps.downloads.offer({ fileName: script.fileName, content: script.script, ownerObjectId: actor.aadObjectId, purpose: `dep:${journey.id}` });
@@ -439,7 +573,15 @@ export class DepJourneyService {
         pairId: journey.pairId,
         scriptSha256: script.sha256,
         journeyId: journey.id,
-        ...(built.request.scope === 'exchange' ? { assignment: { kind: 'mailboxes' as const, mailboxes: 'all' in built.request.mailboxes ? ('all' as const) : [...built.request.mailboxes.list], verified: false as const } } : {}),
+        ...(built.request.scope === 'exchange'
+          ? {
+              assignment: {
+                kind: 'mailboxes' as const,
+                mailboxes: 'all' in built.request.mailboxes ? ('all' as const) : [...built.request.mailboxes.list],
+                verified: false as const,
+              },
+            }
+          : {}),
         ...(built.request.scope === 'multiWorkload' ? { assignment: { kind: 'tenant' as const, assigned: null } } : {}),
       });
       depIds.push(recorded.id);
@@ -462,8 +604,14 @@ export class DepJourneyService {
     if (!a || !b) return { errors: { keys: say('dep.keys.missing', 'The keys are missing; go back and choose them again.') } };
     const onboarding = { validate: draft.validate !== 'false' };
     const versions = journey.versions ?? [];
-    const keyInput = (ref: KeyRef, i: number, versioned: boolean) => ({ uri: versioned && versions[i] ? `${ref.versionlessUri}/${versions[i]}` : ref.versionlessUri, subscriptionId: ref.subscriptionId });
-    const conn = connection === 'managedIdentity' && this.deps.exchangeAppOnly ? { kind: 'managedIdentity' as const, organization: this.deps.exchangeAppOnly.organization, accountId: this.deps.exchangeAppOnly.accountId } : undefined;
+    const keyInput = (ref: KeyRef, i: number, versioned: boolean) => ({
+      uri: versioned && versions[i] ? `${ref.versionlessUri}/${versions[i]}` : ref.versionlessUri,
+      subscriptionId: ref.subscriptionId,
+    });
+    const conn =
+      connection === 'managedIdentity' && this.deps.exchangeAppOnly
+        ? { kind: 'managedIdentity' as const, organization: this.deps.exchangeAppOnly.organization, accountId: this.deps.exchangeAppOnly.accountId }
+        : undefined;
     let request: DepRequest;
     if (scope === 'sharePoint') {
       const urls = splitList(draft.adminUrls ?? '');
@@ -502,7 +650,12 @@ export class DepJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (!journey.script) return this.kit.staleCopy(journey);
-    const download = await this.deps.downloads.offer({ fileName: journey.script.fileName, content: journey.script.script, ownerObjectId: actor.aadObjectId, purpose: `dep:${journey.id}` });
+    const download = await this.deps.downloads.offer({
+      fileName: journey.script.fileName,
+      content: journey.script.script,
+      ownerObjectId: actor.aadObjectId,
+      purpose: `dep:${journey.id}`,
+    });
     return await this.kit.save(journey, { download }, actor, 'dep.download.offered', 'info', { fileSha256: download.fileSha256, expiresAt: download.expiresAt });
   }
 
@@ -530,7 +683,22 @@ export class DepJourneyService {
     const evidence: Record<string, string> = {};
     for (const [key, value] of Object.entries(payload)) {
       if (!key.startsWith('evidence.') || typeof value !== 'string') continue;
-      if (value.length > MAX_EVIDENCE) return await this.kit.save(journey, { errors: { [key]: say('dep.evidence.tooLong', `That is ${value.length} characters; paste only the output of the command shown (at most ${MAX_EVIDENCE}).`, { length: String(value.length), max: String(MAX_EVIDENCE) }) } }, actor, 'dep.evidence.refused', 'denied', { field: key });
+      if (value.length > MAX_EVIDENCE)
+        return await this.kit.save(
+          journey,
+          {
+            errors: {
+              [key]: say('dep.evidence.tooLong', `That is ${value.length} characters; paste only the output of the command shown (at most ${MAX_EVIDENCE}).`, {
+                length: String(value.length),
+                max: String(MAX_EVIDENCE),
+              }),
+            },
+          },
+          actor,
+          'dep.evidence.refused',
+          'denied',
+          { field: key },
+        );
       evidence[key] = value;
     }
     const draft: DepDraft = { ...journey.draft, evidence };
@@ -547,7 +715,9 @@ export class DepJourneyService {
         const field = `evidence.${i}`;
         const pasted = evidence[field] ?? '';
         if (pasted.trim() === '') {
-          errors[field] = say('dep.evidence.pasteGeo', 'Paste the output of Get-SPODataEncryptionPolicy | Format-List for this geo.', { command: 'Get-SPODataEncryptionPolicy | Format-List' });
+          errors[field] = say('dep.evidence.pasteGeo', 'Paste the output of Get-SPODataEncryptionPolicy | Format-List for this geo.', {
+            command: 'Get-SPODataEncryptionPolicy | Format-List',
+          });
           return;
         }
         const parsed = parseSpoDataEncryptionPolicy(pasted);
@@ -566,10 +736,15 @@ export class DepJourneyService {
           return;
         }
         if (keysMatch === false) {
-          errors[field] = say('dep.evidence.otherKeys', `The output shows other keys than this policy's (${keyUris.join(', ')}). Paste the output for the right geo, or check which keys the geo uses.`, { keys: keyUris.join(', ') });
+          errors[field] = say(
+            'dep.evidence.otherKeys',
+            `The output shows other keys than this policy's (${keyUris.join(', ')}). Paste the output for the right geo, or check which keys the geo uses.`,
+            { keys: keyUris.join(', ') },
+          );
           return;
         }
-        if (keysMatch === undefined) problems.push(say('dep.evidence.keysUnseen', 'The output does not show both keys, so Keyward could not confirm they are the ones in the script.'));
+        if (keysMatch === undefined)
+          problems.push(say('dep.evidence.keysUnseen', 'The output does not show both keys, so Keyward could not confirm they are the ones in the script.'));
         const percent = parsed.value.percentComplete;
         const summary =
           percent !== null
@@ -581,7 +756,7 @@ export class DepJourneyService {
     } else {
       const id = journey.depIds[0]!;
       const dep = await this.deps.inventory.dep(id);
-      const name = dep && dep.dep.scope !== 'sharePoint' ? dep.dep.policyName : journey.draft.policyName ?? '';
+      const name = dep && dep.dep.scope !== 'sharePoint' ? dep.dep.policyName : (journey.draft.policyName ?? '');
       const pasted = evidence['evidence.policy'] ?? '';
       const command = journey.scope === 'multiWorkload' ? 'Get-M365DataAtRestEncryptionPolicy' : 'Get-DataEncryptionPolicy';
       const fullCommand = `${command} -Identity '${name}' | Format-List`;
@@ -599,10 +774,19 @@ export class DepJourneyService {
         } else if (!depPolicyUsesKeys(policy, keyUris)) {
           const uses = policy.normalizedKeyUris.join(', ');
           errors['evidence.policy'] = policy.keyListTruncated
-            ? say('dep.evidence.truncated', 'PowerShell shortened the key list ("..."): run $FormatEnumerationLimit = -1, then the command again, and paste that.', { command: '$FormatEnumerationLimit = -1' })
+            ? say('dep.evidence.truncated', 'PowerShell shortened the key list ("..."): run $FormatEnumerationLimit = -1, then the command again, and paste that.', {
+                command: '$FormatEnumerationLimit = -1',
+              })
             : uses
-              ? say('dep.evidence.policyOtherKeys', `Policy ${policy.name} uses ${uses}, not the keys of this journey (${keyUris.join(', ')}).`, { name: policy.name, uses, keys: keyUris.join(', ') })
-              : say('dep.evidence.policyNoKeys', `Policy ${policy.name} uses no keys Keyward can read, not the keys of this journey (${keyUris.join(', ')}).`, { name: policy.name, keys: keyUris.join(', ') });
+              ? say('dep.evidence.policyOtherKeys', `Policy ${policy.name} uses ${uses}, not the keys of this journey (${keyUris.join(', ')}).`, {
+                  name: policy.name,
+                  uses,
+                  keys: keyUris.join(', '),
+                })
+              : say('dep.evidence.policyNoKeys', `Policy ${policy.name} uses no keys Keyward can read, not the keys of this journey (${keyUris.join(', ')}).`, {
+                  name: policy.name,
+                  keys: keyUris.join(', '),
+                });
         } else {
           let tenantAssigned: boolean | null | undefined;
           if (journey.scope === 'multiWorkload') {
@@ -613,12 +797,19 @@ export class DepJourneyService {
               const assigned = assignment.value.assignedPolicyName;
               tenantAssigned = assigned === null ? null : assigned.toLowerCase() === name.toLowerCase();
               if (assigned && !tenantAssigned) {
-                problems.push(say('dep.evidence.assignedOther', `The tenant is assigned to policy ${assigned}, not ${name}: only one multi-workload policy is assigned at a time.`, { assigned, name }));
+                problems.push(
+                  say('dep.evidence.assignedOther', `The tenant is assigned to policy ${assigned}, not ${name}: only one multi-workload policy is assigned at a time.`, {
+                    assigned,
+                    name,
+                  }),
+                );
               }
             } else problems.push(say('dep.evidence.noAssignment', 'No assignment output was pasted, so Keyward did not record whether the tenant is assigned to this policy.'));
           }
-          if (policy.enabled === false) problems.push(say('dep.evidence.disabled', `Policy ${policy.name} is disabled (Enabled : False).`, { name: policy.name, shown: 'Enabled : False' }));
-          if (policy.permanentDataPurgeRequested) problems.push(say('dep.evidence.purgeRequested', `A permanent data purge was requested for ${policy.name}; it can no longer be assigned.`, { name: policy.name }));
+          if (policy.enabled === false)
+            problems.push(say('dep.evidence.disabled', `Policy ${policy.name} is disabled (Enabled : False).`, { name: policy.name, shown: 'Enabled : False' }));
+          if (policy.permanentDataPurgeRequested)
+            problems.push(say('dep.evidence.purgeRequested', `A permanent data purge was requested for ${policy.name}; it can no longer be assigned.`, { name: policy.name }));
           const enabled = policy.enabled === true ? 'yes' : 'no';
           const assignedToTenant = tenantAssigned === true ? 'yes' : 'no';
           const summary = say(
@@ -628,13 +819,22 @@ export class DepJourneyService {
           );
           results.push({ depId: id, state: 'Registered', summary, problems });
           records.push(() =>
-            this.deps.inventory.recordDepEvidence(id, { state: 'Registered', enabled: policy.enabled, keyUris: policy.normalizedKeyUris, ...(tenantAssigned !== undefined ? { tenantAssigned } : {}), evidence: stamp(pasted, summary, problems) }),
+            this.deps.inventory.recordDepEvidence(id, {
+              state: 'Registered',
+              enabled: policy.enabled,
+              keyUris: policy.normalizedKeyUris,
+              ...(tenantAssigned !== undefined ? { tenantAssigned } : {}),
+              evidence: stamp(pasted, summary, problems),
+            }),
           );
         }
       }
     }
     if (Object.keys(errors).length > 0) {
-      return await this.kit.save(journey, { draft, errors }, actor, 'dep.evidence.unreadable', 'denied', { fields: Object.keys(errors), sha256: Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, sha256Hex(v)])) });
+      return await this.kit.save(journey, { draft, errors }, actor, 'dep.evidence.unreadable', 'denied', {
+        fields: Object.keys(errors),
+        sha256: Object.fromEntries(Object.entries(evidence).map(([k, v]) => [k, sha256Hex(v)])),
+      });
     }
     for (const record of records) await record();
     const { evidence: _dropped, ...rest } = draft;
@@ -673,15 +873,34 @@ export class DepJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'review' || !journey.keys || !journey.scope) return this.kit.staleCopy(journey);
     if (!this.deps.exchangeAppOnly) {
-      throw appError('ValidationFailed', say('dep.appOnly.off', 'Keyward is not set up to run Exchange Online cmdlets itself (KEYWARD_DEP_APP_ONLY is off); run the script yourself.', { setting: 'KEYWARD_DEP_APP_ONLY' }));
+      throw appError(
+        'ValidationFailed',
+        say('dep.appOnly.off', 'Keyward is not set up to run Exchange Online cmdlets itself (KEYWARD_DEP_APP_ONLY is off); run the script yourself.', {
+          setting: 'KEYWARD_DEP_APP_ONLY',
+        }),
+      );
     }
-    if (journey.scope === 'sharePoint') throw appError('ValidationFailed', say('dep.appOnly.sharePoint', 'SharePoint policies are always run by an operator: app-only access for the SharePoint cmdlets is not confirmed.'));
+    if (journey.scope === 'sharePoint')
+      throw appError(
+        'ValidationFailed',
+        say('dep.appOnly.sharePoint', 'SharePoint policies are always run by an operator: app-only access for the SharePoint cmdlets is not confirmed.'),
+      );
     if (!onboardingDone(await this.deps.onboarding.get(this.deps.tenantId, journey.scope))) {
       const workload = workloadName(journey.scope);
-      throw appError('ValidationFailed', say('dep.appOnly.notOnboarded', `${workload.text} is not onboarded for Customer Key yet; finish the onboarding step first.`, { workload }));
+      throw appError(
+        'ValidationFailed',
+        say('dep.appOnly.notOnboarded', `${workload.text} is not onboarded for Customer Key yet; finish the onboarding step first.`, { workload }),
+      );
     }
     if (reason.trim().length < 3) {
-      return await this.kit.save(journey, { errors: { reason: say('dep.submit.reason', 'Say why this policy is needed (approvers see it, and it is kept in the audit log).') } }, actor, 'dep.submit.refused', 'denied', { reason: 'ReasonRequired' });
+      return await this.kit.save(
+        journey,
+        { errors: { reason: say('dep.submit.reason', 'Say why this policy is needed (approvers see it, and it is kept in the audit log).') } },
+        actor,
+        'dep.submit.refused',
+        'denied',
+        { reason: 'ReasonRequired' },
+      );
     }
     const built = this.requestFrom(journey, journey.draft, 'managedIdentity');
     if ('errors' in built) return await this.kit.save(journey, { errors: built.errors, stage: 'details' }, actor, 'dep.details.invalid', 'denied', {});
@@ -722,17 +941,34 @@ export class DepJourneyService {
   }
 
   /** The approval request or its run moved (approvals' change listener). */
-  async onRequestChanged(request: { id: string; status: string; closedReason?: string; execution?: { detail?: Text } }, run?: { status: string; steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> }): Promise<DepJourney | undefined> {
+  async onRequestChanged(
+    request: { id: string; status: string; closedReason?: string; execution?: { detail?: Text } },
+    run?: { status: string; steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }> },
+  ): Promise<DepJourney | undefined> {
     const journey = await this.deps.store.findByRequest(request.id);
     if (!journey || journey.stage !== 'submitted') return undefined;
     if (['rejected', 'expired', 'cancelled'].includes(request.status)) {
-      return await this.kit.save(journey, { stage: 'review', status: 'open', notice: keywardRequestClosed(request) }, 'system', 'dep.request.closed', 'info', { status: request.status });
+      return await this.kit.save(journey, { stage: 'review', status: 'open', notice: keywardRequestClosed(request) }, 'system', 'dep.request.closed', 'info', {
+        status: request.status,
+      });
     }
     if (request.status === 'failed') {
-      return await this.kit.save(journey, { stage: 'review', status: 'open', notice: request.execution?.detail
-            ? say('dep.run.failedWhy', `Keyward's run of this policy failed: ${textOf(request.execution.detail)}. Nothing more runs; you can run the script yourself.`, { detail: request.execution.detail })
+      return await this.kit.save(
+        journey,
+        {
+          stage: 'review',
+          status: 'open',
+          notice: request.execution?.detail
+            ? say('dep.run.failedWhy', `Keyward's run of this policy failed: ${textOf(request.execution.detail)}. Nothing more runs; you can run the script yourself.`, {
+                detail: request.execution.detail,
+              })
             : say('dep.run.failed', "Keyward's run of this policy failed. Nothing more runs; you can run the script yourself."),
-        }, 'system', 'dep.run.failed', 'failure', {});
+        },
+        'system',
+        'dep.run.failed',
+        'failure',
+        {},
+      );
     }
     if (request.status === 'succeeded') {
       const output = run?.steps.find((s) => s.kind === 'applyDep' && s.status === 'done')?.output ?? {};
@@ -780,9 +1016,11 @@ export function mapRequestErrors(problems: Readonly<Record<string, Message>>): R
     let m: RegExpExecArray | null;
     if (path === 'policyName' || path === 'description') add(path, message);
     else if (path === 'mailboxes') add('mailboxes', message);
-    else if ((m = /^mailboxes\.(\d+)$/.exec(path))) add('mailboxes', say('dep.details.mailboxLine', `Mailbox ${Number(m[1]) + 1}: ${message.text}`, { n: Number(m[1]) + 1, message }));
+    else if ((m = /^mailboxes\.(\d+)$/.exec(path)))
+      add('mailboxes', say('dep.details.mailboxLine', `Mailbox ${Number(m[1]) + 1}: ${message.text}`, { n: Number(m[1]) + 1, message }));
     else if (path === 'geos') add('adminUrls', message);
-    else if ((m = /^geos\.(\d+)\.adminUrl$/.exec(path))) add('adminUrls', say('dep.details.urlLine', `Line ${Number(m[1]) + 1}: ${message.text}`, { n: Number(m[1]) + 1, message }));
+    else if ((m = /^geos\.(\d+)\.adminUrl$/.exec(path)))
+      add('adminUrls', say('dep.details.urlLine', `Line ${Number(m[1]) + 1}: ${message.text}`, { n: Number(m[1]) + 1, message }));
     else add('keys', message);
   }
   return errors;
@@ -792,7 +1030,10 @@ export function mapRequestErrors(problems: Readonly<Record<string, Message>>): R
 function keywardRequestClosed(request: { readonly status: string; readonly closedReason?: string }): Message {
   const { status } = request;
   return request.closedReason
-    ? say('dep.request.closedWhy', `The request to have Keyward run this policy was ${status}: ${request.closedReason}. You can run the script yourself, or submit it again.`, { status, reason: request.closedReason })
+    ? say('dep.request.closedWhy', `The request to have Keyward run this policy was ${status}: ${request.closedReason}. You can run the script yourself, or submit it again.`, {
+        status,
+        reason: request.closedReason,
+      })
     : say('dep.request.closed', `The request to have Keyward run this policy was ${status}. You can run the script yourself, or submit it again.`, { status });
 }
 

@@ -1,19 +1,17 @@
 import { toAppError } from '../core';
 import type { AzureReader } from '../azure/ports';
-import type {
-  NameObservation,
-  NameTarget,
-  Observed,
-  PreflightObservations,
-  PreflightTargets,
-} from '../customerKey';
+import type { NameObservation, NameTarget, Observed, PreflightObservations, PreflightTargets } from '../customerKey';
 
 /**
  * Gathers, read-only and in parallel, exactly what `preflightTargets(spec)` asks for. Every lookup
  * that fails becomes an `{ ok: false }` observation with its reason, which the domain shows as an
  * unknown line — a failed check is never green.
  */
-export async function observePreflight(reader: AzureReader, targets: PreflightTargets, options: { servicePrincipalOverrides?: Readonly<Record<string, string>> } = {}): Promise<PreflightObservations> {
+export async function observePreflight(
+  reader: AzureReader,
+  targets: PreflightTargets,
+  options: { servicePrincipalOverrides?: Readonly<Record<string, string>> } = {},
+): Promise<PreflightObservations> {
   const subscriptions: Record<string, Observed<{ state: string; tenantId?: string; displayName?: string; quotaId?: string }>> = {};
   const mandatoryRetention: Record<string, Observed<{ state: string }>> = {};
   const resourceGroups: Record<string, Observed<{ exists: boolean }>> = {};
@@ -42,7 +40,8 @@ export async function observePreflight(reader: AzureReader, targets: PreflightTa
   for (const t of unique(targets.mandatoryRetention, (t) => t.subscriptionId)) {
     observe(mandatoryRetention, t.subscriptionId, async () => ({ state: await reader.getFeatureState(t.subscriptionId, t.providerNamespace, t.featureName) }));
   }
-  for (const t of unique(targets.resourceGroups, (t) => t.key)) observe(resourceGroups, t.key, async () => ({ exists: await reader.resourceGroupExists(t.subscriptionId, t.resourceGroup) }));
+  for (const t of unique(targets.resourceGroups, (t) => t.key))
+    observe(resourceGroups, t.key, async () => ({ exists: await reader.resourceGroupExists(t.subscriptionId, t.resourceGroup) }));
   const subscriptionIds = unique(targets.subscriptions, (t) => t.subscriptionId).map((t) => t.subscriptionId);
   for (const t of unique(targets.names, (t) => t.key)) observe(names, t.key, () => observeName(reader, t, subscriptionIds));
   for (const t of unique(targets.hsmQuotas, (t) => t.key)) {
@@ -120,7 +119,10 @@ async function observeName(reader: AzureReader, target: NameTarget, subscription
   }
   const resourceGroup = /\/resourceGroups\/([^/]+)/i.exec(target.expectedResourceId)?.[1];
   if (resourceGroup) {
-    const existing = target.kind === 'vault' ? await reader.getVault(subscriptionId, resourceGroup, target.name).catch(() => undefined) : await reader.getManagedHsm(subscriptionId, resourceGroup, target.name).catch(() => undefined);
+    const existing =
+      target.kind === 'vault'
+        ? await reader.getVault(subscriptionId, resourceGroup, target.name).catch(() => undefined)
+        : await reader.getManagedHsm(subscriptionId, resourceGroup, target.name).catch(() => undefined);
     if (existing) return { status: 'taken', resourceId: existing.id };
   }
   return { status: 'taken' };

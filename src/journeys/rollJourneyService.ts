@@ -71,7 +71,11 @@ export class RollJourneyService {
   }
 
   async start(owner: JourneyOwner, conversationId: string, origin: Record<string, unknown>, preset: { pairId?: string; site?: SiteId } = {}): Promise<RollJourney> {
-    return await this.kit.open(owner, conversationId, origin, { kind: 'roll', stage: 'choose', draft: { ...(preset.pairId ? { pairId: preset.pairId } : {}), ...(preset.site ? { site: preset.site } : {}) } });
+    return await this.kit.open(owner, conversationId, origin, {
+      kind: 'roll',
+      stage: 'choose',
+      draft: { ...(preset.pairId ? { pairId: preset.pairId } : {}), ...(preset.site ? { site: preset.site } : {}) },
+    });
   }
 
   async get(id: string): Promise<RollJourney> {
@@ -88,20 +92,38 @@ export class RollJourneyService {
 
   /** Why a new roll of this pair cannot start now, or null. */
   async lockReason(pair: KeyPair, exceptJourneyId?: string): Promise<Message | null> {
-    const other = (await this.deps.store.list({ statuses: ['open', 'waiting'] })).find((j) => j.id !== exceptJourneyId && j.pairId === pair.pairId && ACTIVE_STAGES.has(j.stage) && j.stage !== 'preview');
+    const other = (await this.deps.store.list({ statuses: ['open', 'waiting'] })).find(
+      (j) => j.id !== exceptJourneyId && j.pairId === pair.pairId && ACTIVE_STAGES.has(j.stage) && j.stage !== 'preview',
+    );
     if (other) {
       const site = other.site ?? '?';
       const by = other.owner.name ?? other.owner.aadObjectId;
       return other.stage === 'refresh'
-        ? say('roll.lock.refresh', `A roll of key ${site} of this pair is already in progress (waiting for the DEP refresh to be confirmed, started by ${by}). Roll one key at a time: finish that one first.`, { site, by })
-        : say('roll.lock.inProgress', `A roll of key ${site} of this pair is already in progress (${other.stage}, started by ${by}). Roll one key at a time: finish that one first.`, { site, stage: other.stage, by });
+        ? say(
+            'roll.lock.refresh',
+            `A roll of key ${site} of this pair is already in progress (waiting for the DEP refresh to be confirmed, started by ${by}). Roll one key at a time: finish that one first.`,
+            { site, by },
+          )
+        : say(
+            'roll.lock.inProgress',
+            `A roll of key ${site} of this pair is already in progress (${other.stage}, started by ${by}). Roll one key at a time: finish that one first.`,
+            { site, stage: other.stage, by },
+          );
     }
-    const rolling = [...(await this.deps.inventory.depsUsingKey(pair.A.ref.versionlessUri)), ...(await this.deps.inventory.depsUsingKey(pair.B.ref.versionlessUri))].find((d) => d.state === 'Rolling');
+    const rolling = [...(await this.deps.inventory.depsUsingKey(pair.A.ref.versionlessUri)), ...(await this.deps.inventory.depsUsingKey(pair.B.ref.versionlessUri))].find(
+      (d) => d.state === 'Rolling',
+    );
     if (rolling) {
       const dep = describeDep(rolling.dep);
       return rolling.percentComplete !== undefined
-        ? say('roll.lock.rollingPercent', `${dep.text} is still Rolling (${rolling.percentComplete}% of sites). Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.`, { dep, percent: rolling.percentComplete })
-        : say('roll.lock.rolling', `${dep.text} is still Rolling. Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.`, { dep });
+        ? say(
+            'roll.lock.rollingPercent',
+            `${dep.text} is still Rolling (${rolling.percentComplete}% of sites). Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.`,
+            { dep, percent: rolling.percentComplete },
+          )
+        : say('roll.lock.rolling', `${dep.text} is still Rolling. Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.`, {
+            dep,
+          });
     }
     return null;
   }
@@ -114,7 +136,15 @@ export class RollJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'choose') return this.kit.staleCopy(journey);
     const form = chooseForm.safeParse(payload);
-    if (!form.success) return await this.kit.save(journey, { errors: { pairId: say('roll.choose.invalidCard', 'The card data was not valid; choose again.') } }, actor, 'roll.choose.refused', 'denied', {});
+    if (!form.success)
+      return await this.kit.save(
+        journey,
+        { errors: { pairId: say('roll.choose.invalidCard', 'The card data was not valid; choose again.') } },
+        actor,
+        'roll.choose.refused',
+        'denied',
+        {},
+      );
     const draft: RollDraft = { ...journey.draft, ...definedOnly(form.data) };
     const errors: Record<string, Message> = {};
     const pair = draft.pairId ? await this.deps.inventory.pair(draft.pairId) : undefined;
@@ -127,10 +157,14 @@ export class RollJourneyService {
       const locked = await this.lockReason(pair, journey.id);
       if (locked) errors.pairId = locked;
       else if (this.deps.custodiansRequired && (custodians.A.length === 0 || custodians.B.length === 0)) {
-        errors.custodiansA = say('roll.choose.custodians', 'The approval policy needs a custodian of key A and one of key B to approve a key roll (separation of duties). Name both.');
+        errors.custodiansA = say(
+          'roll.choose.custodians',
+          'The approval policy needs a custodian of key A and one of key B to approve a key roll (separation of duties). Name both.',
+        );
       }
     }
-    if (!pair || !site || Object.keys(errors).length > 0) return await this.kit.save(journey, { draft, errors }, actor, 'roll.choose.invalid', 'denied', { fields: Object.keys(errors) });
+    if (!pair || !site || Object.keys(errors).length > 0)
+      return await this.kit.save(journey, { draft, errors }, actor, 'roll.choose.invalid', 'denied', { fields: Object.keys(errors) });
     if (everyDays !== undefined) await this.applySchedule(pair, everyDays, journey.origin, actor);
     let plan: Plan;
     let depIds: string[];
@@ -157,7 +191,10 @@ export class RollJourneyService {
     const objectId = await this.deps.servicePrincipalObjectId(pair.workload);
     if (!objectId) {
       const principal = WORKLOAD_INFO[pair.workload].servicePrincipal.displayName;
-      throw appError('ServicePrincipalMissing', say('roll.noServicePrincipal', `Keyward cannot find the object id of ${principal} in the tenant; the readiness check after the roll needs it.`, { principal }));
+      throw appError(
+        'ServicePrincipalMissing',
+        say('roll.noServicePrincipal', `Keyward cannot find the object id of ${principal} in the tenant; the readiness check after the roll needs it.`, { principal }),
+      );
     }
     const plan = buildKeyRollPlan({
       tenantId: this.deps.tenantId,
@@ -182,7 +219,10 @@ export class RollJourneyService {
     if (everyDays === undefined && !errors.everyDays) errors.everyDays = say('roll.schedule.none', 'Choose how often you want to be reminded.');
     if (Object.keys(errors).length > 0 || !pair || everyDays === undefined) return await this.kit.save(journey, { errors }, actor, 'roll.schedule.invalid', 'denied', {});
     await this.applySchedule(pair, everyDays, journey.origin, actor);
-    const notice = everyDays === 0 ? say('roll.schedule.off', 'Rotation reminders for this pair are off.') : say('roll.schedule.on', `Keyward will remind you here every ${everyDays} days to roll this pair's keys.`, { days: everyDays });
+    const notice =
+      everyDays === 0
+        ? say('roll.schedule.off', 'Rotation reminders for this pair are off.')
+        : say('roll.schedule.on', `Keyward will remind you here every ${everyDays} days to roll this pair's keys.`, { days: everyDays });
     return await this.kit.save(journey, { notice }, actor, 'roll.schedule.set', 'success', { pairId: pair.pairId, everyDays });
   }
 
@@ -198,15 +238,46 @@ export class RollJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.stage !== 'preview' || !journey.plan || !journey.pairId || !journey.site) return this.kit.staleCopy(journey);
-    if (reason.trim().length < 3) return await this.kit.save(journey, { errors: { reason: say('roll.submit.reason', 'Say why this key is rolled now (approvers see it, and it is kept in the audit log).') } }, actor, 'roll.submit.refused', 'denied', { reason: 'ReasonRequired' });
+    if (reason.trim().length < 3)
+      return await this.kit.save(
+        journey,
+        { errors: { reason: say('roll.submit.reason', 'Say why this key is rolled now (approvers see it, and it is kept in the audit log).') } },
+        actor,
+        'roll.submit.refused',
+        'denied',
+        { reason: 'ReasonRequired' },
+      );
     const pair = await this.deps.inventory.pair(journey.pairId);
-    if (!pair) return await this.kit.save(journey, { stage: 'choose', notice: say('roll.submit.pairGone', 'That key pair is no longer in the inventory (removed?). Choose again.') }, actor, 'roll.submit.refused', 'denied', {});
+    if (!pair)
+      return await this.kit.save(
+        journey,
+        { stage: 'choose', notice: say('roll.submit.pairGone', 'That key pair is no longer in the inventory (removed?). Choose again.') },
+        actor,
+        'roll.submit.refused',
+        'denied',
+        {},
+      );
     const locked = await this.lockReason(pair, journey.id);
     if (locked) return await this.kit.save(journey, { stage: 'choose', errors: { pairId: locked } }, actor, 'roll.submit.refused', 'denied', { reason: 'RollInProgress' });
     const { plan, depIds } = await this.buildPlan(pair, journey.site);
     const hash = planHash(plan);
     if (hash !== journey.planHash) {
-      return await this.kit.save(journey, { plan, planHash: hash, depIds, notice: say('roll.notice.planChanged', 'The plan changed since you reviewed it (for example a DEP now uses this key). Review the new plan and its hash, then submit again.') }, actor, 'roll.plan.changed', 'info', { previous: journey.planHash });
+      return await this.kit.save(
+        journey,
+        {
+          plan,
+          planHash: hash,
+          depIds,
+          notice: say(
+            'roll.notice.planChanged',
+            'The plan changed since you reviewed it (for example a DEP now uses this key). Review the new plan and its hash, then submit again.',
+          ),
+        },
+        actor,
+        'roll.plan.changed',
+        'info',
+        { previous: journey.planHash },
+      );
     }
     const custodians = journey.custodians ?? { A: [], B: [] };
     const request = await this.deps.approvals.submit({
@@ -223,7 +294,11 @@ export class RollJourneyService {
       origin,
       journeyId: journey.id,
     });
-    return await this.kit.save(journey, { stage: 'submitted', status: 'waiting', requestId: request.id }, actor, 'roll.submitted', 'success', { requestId: request.id, planHash: hash, key: journey.keyUri });
+    return await this.kit.save(journey, { stage: 'submitted', status: 'waiting', requestId: request.id }, actor, 'roll.submitted', 'success', {
+      requestId: request.id,
+      planHash: hash,
+      key: journey.keyUri,
+    });
   }
 
   /** The approved plan of a roll request (the executor's PlanSource). */
@@ -243,36 +318,65 @@ export class RollJourneyService {
     const journey = await this.deps.store.findByRequest(request.id);
     if (!journey || (journey.stage !== 'submitted' && journey.stage !== 'running')) return undefined;
     if (['rejected', 'expired', 'cancelled'].includes(request.status)) {
-      return await this.kit.save(journey, { status: 'cancelled', outcome: requestClosed(request, say('roll.outcome.noNewVersion', 'No new version was made.')) }, 'system', 'roll.request.closed', 'info', { status: request.status });
+      return await this.kit.save(
+        journey,
+        { status: 'cancelled', outcome: requestClosed(request, say('roll.outcome.noNewVersion', 'No new version was made.')) },
+        'system',
+        'roll.request.closed',
+        'info',
+        { status: request.status },
+      );
     }
     if (request.status === 'executing' && journey.stage === 'submitted') return await this.kit.save(journey, { stage: 'running' }, 'system', 'roll.running', 'info', {});
     if (request.status === 'failed') {
-      return await this.kit.save(journey, { status: 'failed', outcome: request.execution?.detail
-          ? say('roll.outcome.failedWhy', `The roll did not complete: ${textOf(request.execution.detail)}. Older versions are untouched.`, { detail: request.execution.detail })
-          : say('roll.outcome.failed', 'The roll did not complete. Older versions are untouched.'),
-      }, 'system', 'roll.failed', 'failure', {});
+      return await this.kit.save(
+        journey,
+        {
+          status: 'failed',
+          outcome: request.execution?.detail
+            ? say('roll.outcome.failedWhy', `The roll did not complete: ${textOf(request.execution.detail)}. Older versions are untouched.`, { detail: request.execution.detail })
+            : say('roll.outcome.failed', 'The roll did not complete. Older versions are untouched.'),
+        },
+        'system',
+        'roll.failed',
+        'failure',
+        {},
+      );
     }
     if (request.status !== 'succeeded') return undefined;
     const rolled = run?.steps.find((s) => s.kind === 'rollKey' && s.status === 'done')?.output ?? {};
     const newVersion = typeof rolled.version === 'string' ? rolled.version.toLowerCase() : undefined;
-    if (!newVersion) return await this.kit.save(journey, { status: 'failed', outcome: say('roll.outcome.noVersion', 'The run finished but reported no new key version; check the run card.') }, 'system', 'roll.failed', 'failure', {});
+    if (!newVersion)
+      return await this.kit.save(
+        journey,
+        { status: 'failed', outcome: say('roll.outcome.noVersion', 'The run finished but reported no new key version; check the run card.') },
+        'system',
+        'roll.failed',
+        'failure',
+        {},
+      );
     const previousVersion = typeof rolled.previousVersion === 'string' ? rolled.previousVersion : undefined;
     const refresh = await this.refreshScripts(journey, newVersion, run?.steps ?? []);
-    await this.deps.inventory.markRolling(refresh.map((r) => r.depId), `key ${journey.site} rolled to version ${newVersion.slice(0, 8)}…; refresh requested`);
+    await this.deps.inventory.markRolling(
+      refresh.map((r) => r.depId),
+      `key ${journey.site} rolled to version ${newVersion.slice(0, 8)}…; refresh requested`,
+    );
     const result = { newVersion, ...(previousVersion ? { previousVersion } : {}), at: this.kit.now() };
     const allDone = refresh.every((r) => r.state === 'Registered');
-    return await this.kit.save(
-      journey,
-      { stage: allDone ? 'done' : 'refresh', status: allDone ? 'done' : 'open', result, refresh },
-      'system',
-      'roll.version.created',
-      'success',
-      { key: journey.keyUri, newVersion, previousVersion: previousVersion ?? null, refreshScripts: refresh.map((r) => ({ depId: r.depId, sha256: r.sha256, runner: r.runner })) },
-    );
+    return await this.kit.save(journey, { stage: allDone ? 'done' : 'refresh', status: allDone ? 'done' : 'open', result, refresh }, 'system', 'roll.version.created', 'success', {
+      key: journey.keyUri,
+      newVersion,
+      previousVersion: previousVersion ?? null,
+      refreshScripts: refresh.map((r) => ({ depId: r.depId, sha256: r.sha256, runner: r.runner })),
+    });
   }
 
   /** The refresh of each DEP: the executor's refreshDep output when there is one, else made here. */
-  private async refreshScripts(journey: RollJourney, newVersion: string, steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }>): Promise<RollRefresh[]> {
+  private async refreshScripts(
+    journey: RollJourney,
+    newVersion: string,
+    steps: ReadonlyArray<{ kind: string; status: string; output?: Readonly<Record<string, unknown>> }>,
+  ): Promise<RollRefresh[]> {
     const out: RollRefresh[] = [];
     const refreshOutputs = steps.filter((s) => s.kind === 'refreshDep' && s.status === 'done').map((s) => s.output ?? {});
     for (const id of journey.depIds ?? []) {
@@ -291,7 +395,9 @@ export class RollJourneyService {
           script: fromRun.script,
           sha256: fromRun.scriptSha256,
           verifyCommands: Array.isArray(fromRun.verifyCommands) ? fromRun.verifyCommands.map(String) : [],
-          ...(typeof fromRun.depState === 'string' ? { state: fromRun.depState, summary: typeof fromRun.summary === 'string' ? fromRun.summary : say('roll.refresh.ranByKeyward', 'Keyward ran the refresh.') } : {}),
+          ...(typeof fromRun.depState === 'string'
+            ? { state: fromRun.depState, summary: typeof fromRun.summary === 'string' ? fromRun.summary : say('roll.refresh.ranByKeyward', 'Keyward ran the refresh.') }
+            : {}),
         };
       } else {
         const script = buildDepRefreshScript(
@@ -299,9 +405,25 @@ export class RollJourneyService {
             ? { dep: dep.dep, newKeyUri: `${journey.keyUri}/${newVersion}`, keyType: journey.site === 'A' ? 'Primary' : 'Secondary' }
             : { dep: dep.dep as Extract<DepRef, { scope: 'multiWorkload' | 'exchange' }> },
         );
-        entry = { depId: id, scope: dep.scope, label: describeDep(dep.dep), runner: 'operator', title: script.title, fileName: script.fileName, script: script.script, sha256: script.sha256, verifyCommands: [...script.verifyCommands] };
+        entry = {
+          depId: id,
+          scope: dep.scope,
+          label: describeDep(dep.dep),
+          runner: 'operator',
+          title: script.title,
+          fileName: script.fileName,
+          script: script.script,
+          sha256: script.sha256,
+          verifyCommands: [...script.verifyCommands],
+        };
       }
-      if (entry.runner === 'operator') entry.download = await this.deps.downloads.offer({ fileName: entry.fileName, content: entry.script, ownerObjectId: journey.owner.aadObjectId, purpose: `roll:${journey.id}:${id}` });
+      if (entry.runner === 'operator')
+        entry.download = await this.deps.downloads.offer({
+          fileName: entry.fileName,
+          content: entry.script,
+          ownerObjectId: journey.owner.aadObjectId,
+          purpose: `roll:${journey.id}:${id}`,
+        });
       out.push(entry);
     }
     return out;
@@ -314,7 +436,15 @@ export class RollJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'refresh' || !journey.refresh) return this.kit.staleCopy(journey);
     const refresh: RollRefresh[] = [];
-    for (const r of journey.refresh) refresh.push(r.runner === 'operator' ? { ...r, download: await this.deps.downloads.offer({ fileName: r.fileName, content: r.script, ownerObjectId: actor.aadObjectId, purpose: `roll:${journey.id}:${r.depId}` }) } : r);
+    for (const r of journey.refresh)
+      refresh.push(
+        r.runner === 'operator'
+          ? {
+              ...r,
+              download: await this.deps.downloads.offer({ fileName: r.fileName, content: r.script, ownerObjectId: actor.aadObjectId, purpose: `roll:${journey.id}:${r.depId}` }),
+            }
+          : r,
+      );
     return await this.kit.save(journey, { refresh }, actor, 'roll.download.offered', 'info', {});
   }
 
@@ -362,7 +492,8 @@ export class RollJourneyService {
       });
       refresh.push({ ...entry, state: read.state, summary: read.summary, problems: read.problems });
     }
-    if (Object.keys(evidence).length === 0 && Object.keys(errors).length === 0) errors['evidence.0'] = say('roll.evidence.none', 'Paste the output of the command shown for at least one policy.');
+    if (Object.keys(evidence).length === 0 && Object.keys(errors).length === 0)
+      errors['evidence.0'] = say('roll.evidence.none', 'Paste the output of the command shown for at least one policy.');
     const allDone = refresh.every((r) => r.state === 'Registered');
     const draft: RollDraft = { ...journey.draft, ...(Object.keys(errors).length > 0 ? { evidence: { ...journey.draft.evidence, ...evidence } } : {}) };
     if (Object.keys(errors).length === 0) delete draft.evidence;
@@ -376,16 +507,24 @@ export class RollJourneyService {
     );
   }
 
-  private readEvidence(dep: InventoryDep, pasted: string, keyUri: string, newVersion: string): { state: 'Registering' | 'Registered' | 'Rolling'; percent?: number | null; summary: Message; problems: Message[] } | { error: Message } {
+  private readEvidence(
+    dep: InventoryDep,
+    pasted: string,
+    keyUri: string,
+    newVersion: string,
+  ): { state: 'Registering' | 'Registered' | 'Rolling'; percent?: number | null; summary: Message; problems: Message[] } | { error: Message } {
     const joined = (problems: readonly Message[], otherwise: Message): Message => (problems.length > 0 ? sentences(problems[0]!, ...problems.slice(1)) : otherwise);
     if (dep.scope === 'sharePoint') {
       const parsed = parseSpoDataEncryptionPolicy(pasted);
       const state = parsed.value.state;
       if (!state) return { error: joined(parsed.problems, say('roll.evidence.noState', 'Keyward found no state in the output.')) };
-      if (state === 'Unregistered') return { error: say('roll.evidence.unregistered', 'The geo shows Unregistered; this is not the geo of this policy, or its registration was removed.') };
+      if (state === 'Unregistered')
+        return { error: say('roll.evidence.unregistered', 'The geo shows Unregistered; this is not the geo of this policy, or its registration was removed.') };
       const rolled = parseKeyIdentifier(keyUri);
       const keys = [parsed.value.primaryKey, parsed.value.secondaryKey];
-      const match = keys.find((k) => rolled.ok && k?.keyName?.toLowerCase() === rolled.key.keyName.toLowerCase() && k?.vaultName?.toLowerCase() === rolled.key.containerName.toLowerCase());
+      const match = keys.find(
+        (k) => rolled.ok && k?.keyName?.toLowerCase() === rolled.key.keyName.toLowerCase() && k?.vaultName?.toLowerCase() === rolled.key.containerName.toLowerCase(),
+      );
       if (!match) {
         const key = rolled.ok ? `${rolled.key.containerName}/${rolled.key.keyName}` : keyUri;
         const depName = describeDep(dep.dep);
@@ -395,11 +534,15 @@ export class RollJourneyService {
         const percent = parsed.value.percentComplete;
         return state === 'Registered'
           ? {
-              error: say('roll.evidence.oldVersion', `SharePoint still uses version ${match.version} of the key, not the new ${newVersion}. Run the refresh script (Update-SPODataEncryptionPolicy), then paste again.`, {
-                old: match.version,
-                version: newVersion,
-                cmdlet: 'Update-SPODataEncryptionPolicy',
-              }),
+              error: say(
+                'roll.evidence.oldVersion',
+                `SharePoint still uses version ${match.version} of the key, not the new ${newVersion}. Run the refresh script (Update-SPODataEncryptionPolicy), then paste again.`,
+                {
+                  old: match.version,
+                  version: newVersion,
+                  cmdlet: 'Update-SPODataEncryptionPolicy',
+                },
+              ),
             }
           : {
               state,
@@ -461,7 +604,11 @@ export class RollJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.status !== 'open') return journey;
-    if (journey.stage === 'refresh') throw appError('JourneyClosed', say('roll.cancel.refresh', 'The new version exists already; finish the refresh of each policy (paste its output) so the next roll is allowed.'));
+    if (journey.stage === 'refresh')
+      throw appError(
+        'JourneyClosed',
+        say('roll.cancel.refresh', 'The new version exists already; finish the refresh of each policy (paste its output) so the next roll is allowed.'),
+      );
     return await this.kit.save(journey, { status: 'cancelled' }, actor, 'roll.cancelled', 'success', {});
   }
 
@@ -494,8 +641,8 @@ export class RollJourneyService {
       asked && parsed.ok
         ? say('roll.retire.version', `version ${asked} of ${parsed.key.keyName}`, { version: asked, key: parsed.key.keyName })
         : parsed.ok
-        ? say('roll.retire.oldVersion', `an old version of ${parsed.key.keyName}`, { key: parsed.key.keyName })
-        : say('roll.retire.oldVersionUnknown', 'an old version of this key');
+          ? say('roll.retire.oldVersion', `an old version of ${parsed.key.keyName}`, { key: parsed.key.keyName })
+          : say('roll.retire.oldVersionUnknown', 'an old version of this key');
     return sentences(
       say(
         'roll.retire.refused',
@@ -534,4 +681,3 @@ function parseEveryDays(value: string | undefined, errors: Record<string, Messag
 function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-

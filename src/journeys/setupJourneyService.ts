@@ -40,7 +40,17 @@ import {
   type SpecValidationOptions,
 } from '../customerKey';
 import { observePreflight } from './observePreflight';
-import { isOpen, type JourneyOwner, type JourneyStore, type NameSuggestion, type RegionChoice, type SetupChoices, type SetupJourney, type SetupStage, type PreflightResult } from './setupJourney';
+import {
+  isOpen,
+  type JourneyOwner,
+  type JourneyStore,
+  type NameSuggestion,
+  type RegionChoice,
+  type SetupChoices,
+  type SetupJourney,
+  type SetupStage,
+  type PreflightResult,
+} from './setupJourney';
 
 export interface SetupJourneyDeps {
   store: JourneyStore;
@@ -146,7 +156,11 @@ export class SetupJourneyService {
     if (journey.stage !== step) return this.staleCopy(journey);
 
     const form = parseSetupForm(step, payload);
-    if (!form.ok) return await this.save(journey, { errors: form.errors, warnings: {}, notice: undefined }, actor, 'journey.step.refused', 'denied', { step, fields: Object.keys(form.errors) });
+    if (!form.ok)
+      return await this.save(journey, { errors: form.errors, warnings: {}, notice: undefined }, actor, 'journey.step.refused', 'denied', {
+        step,
+        fields: Object.keys(form.errors),
+      });
     const draft = mergeDraft(journey.draft, draftFromForm(step, form.values));
     // People named on this card are looked up in the directory first (existence, names).
     let choices = step === 'hsm' || step === 'approvers' ? await this.lookUpPeople(peopleOnCard(step, draft), journey.choices) : journey.choices;
@@ -173,10 +187,31 @@ export class SetupJourneyService {
     if (!whole.ok) {
       const first = firstStageWithErrors(whole.errors, draft);
       errors = whole.errors;
-      return await this.save(journey, { draft, choices, stage: first, errors, warnings: whole.warnings, notice: say('setupJourney.notice.revalidate', 'Some earlier answers no longer fit together; fix the fields marked below.') }, actor, 'journey.step.invalid', 'denied', { step, fields: Object.keys(errors) });
+      return await this.save(
+        journey,
+        {
+          draft,
+          choices,
+          stage: first,
+          errors,
+          warnings: whole.warnings,
+          notice: say('setupJourney.notice.revalidate', 'Some earlier answers no longer fit together; fix the fields marked below.'),
+        },
+        actor,
+        'journey.step.invalid',
+        'denied',
+        { step, fields: Object.keys(errors) },
+      );
     }
     const preflight = await this.runPreflightFor(whole.spec, journey.preflight);
-    const checked = await this.save(journey, { draft, choices, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+    const checked = await this.save(
+      journey,
+      { draft, choices, stage: 'preflight', errors: {}, warnings: whole.warnings, preflight, notice: undefined },
+      actor,
+      'journey.preflight.run',
+      preflight.ready ? 'success' : 'info',
+      summaryDetails(preflight.lines),
+    );
     return preflight.ready && checked.stage === 'preflight' && checked.version === journey.version + 1 ? await this.planFor(checked, actor, whole.spec, preflight) : checked;
   }
 
@@ -197,7 +232,14 @@ export class SetupJourneyService {
     const index = stages.indexOf(journey.stage);
     const previous = stages[Math.max(0, index - 1)] ?? 'choice';
     const choices = await this.choicesFor(previous, draft, journey.choices);
-    return await this.save(journey, { draft, choices, stage: previous, errors: {}, warnings: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: previous });
+    return await this.save(
+      journey,
+      { draft, choices, stage: previous, errors: {}, warnings: {}, notice: undefined, plan: undefined, planHash: undefined },
+      actor,
+      'journey.navigated',
+      'info',
+      { to: previous },
+    );
   }
 
   /** Jump to a parameter card to change it (from the preflight or preview cards). */
@@ -207,7 +249,9 @@ export class SetupJourneyService {
     const journey = loaded.journey;
     if (!stagesFor(journey.draft).includes(step)) throw appError('ValidationFailed', say('setupJourney.noSuchCard', `There is no "${step}" card for this journey.`, { step }));
     const choices = await this.choicesFor(step, journey.draft, journey.choices);
-    return await this.save(journey, { choices, stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', { to: step });
+    return await this.save(journey, { choices, stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', {
+      to: step,
+    });
   }
 
   /** Re-runs the read-only checks (e.g. after registering the mandatory retention feature). */
@@ -217,7 +261,14 @@ export class SetupJourneyService {
     const journey = loaded.journey;
     const spec = this.specOf(journey);
     const preflight = await this.runPreflightFor(spec, journey.preflight);
-    const checked = await this.save(journey, { stage: 'preflight', preflight, plan: undefined, planHash: undefined, notice: undefined }, actor, 'journey.preflight.run', preflight.ready ? 'success' : 'info', summaryDetails(preflight.lines));
+    const checked = await this.save(
+      journey,
+      { stage: 'preflight', preflight, plan: undefined, planHash: undefined, notice: undefined },
+      actor,
+      'journey.preflight.run',
+      preflight.ready ? 'success' : 'info',
+      summaryDetails(preflight.lines),
+    );
     // All green: straight on to the plan (one click fewer; the checks stay on the preview card).
     return preflight.ready && checked.version === journey.version + 1 ? await this.planFor(checked, actor, spec, preflight) : checked;
   }
@@ -232,7 +283,18 @@ export class SetupJourneyService {
     let preflight = journey.preflight;
     if (!preflight || this.deps.clock.now().getTime() - Date.parse(preflight.at) > maxAge) preflight = await this.runPreflightFor(spec, journey.preflight);
     if (!preflight.ready) {
-      return await this.save(journey, { stage: 'preflight', preflight, notice: say('setupJourney.notice.notGreen', 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.') }, actor, 'journey.preview.refused', 'denied', summaryDetails(preflight.lines));
+      return await this.save(
+        journey,
+        {
+          stage: 'preflight',
+          preflight,
+          notice: say('setupJourney.notice.notGreen', 'The checks are not all green yet. Fix the red lines (each has a fix), then run the checks again.'),
+        },
+        actor,
+        'journey.preview.refused',
+        'denied',
+        summaryDetails(preflight.lines),
+      );
     }
     journey = await this.planFor(journey, actor, spec, preflight);
     return journey;
@@ -242,7 +304,15 @@ export class SetupJourneyService {
   private async planFor(journey: SetupJourney, actor: JourneyOwner, spec: CustomerKeySpec, preflight: PreflightResult): Promise<SetupJourney> {
     const plan = buildSetupPlan(spec, await this.deps.planContext());
     const hash = planHash(plan);
-    return await this.save(journey, { stage: 'preview', preflight, plan, planHash: hash, notice: undefined }, actor, 'journey.plan.built', 'success', { steps: plan.steps.length }, hash);
+    return await this.save(
+      journey,
+      { stage: 'preview', preflight, plan, planHash: hash, notice: undefined },
+      actor,
+      'journey.plan.built',
+      'success',
+      { steps: plan.steps.length },
+      hash,
+    );
   }
 
   /**
@@ -257,12 +327,35 @@ export class SetupJourneyService {
     if (journey.stage !== 'preview' || !journey.plan || !journey.planHash) return this.staleCopy(journey);
     const trimmed = reason.trim();
     if (trimmed.length < 3) {
-      return await this.save(journey, { errors: { reason: say('journey.reasonRequired', 'Say why this change is needed (approvers see it, and it is kept in the audit log).') }, notice: undefined }, actor, 'journey.submit.refused', 'denied', { reason: 'ReasonRequired' });
+      return await this.save(
+        journey,
+        { errors: { reason: say('journey.reasonRequired', 'Say why this change is needed (approvers see it, and it is kept in the audit log).') }, notice: undefined },
+        actor,
+        'journey.submit.refused',
+        'denied',
+        { reason: 'ReasonRequired' },
+      );
     }
     const plan = buildSetupPlan(this.specOf(journey), await this.deps.planContext());
     const hash = planHash(plan);
     if (hash !== journey.planHash) {
-      return await this.save(journey, { plan, planHash: hash, errors: {}, notice: say('setupJourney.notice.planChanged', 'The plan changed since you reviewed it (something it depends on changed). Review the new plan and its hash, then submit again.') }, actor, 'journey.plan.changed', 'info', { previous: journey.planHash }, hash);
+      return await this.save(
+        journey,
+        {
+          plan,
+          planHash: hash,
+          errors: {},
+          notice: say(
+            'setupJourney.notice.planChanged',
+            'The plan changed since you reviewed it (something it depends on changed). Review the new plan and its hash, then submit again.',
+          ),
+        },
+        actor,
+        'journey.plan.changed',
+        'info',
+        { previous: journey.planHash },
+        hash,
+      );
     }
     const spec = this.specOf(journey);
     const request = await this.deps.approvals.submit({
@@ -279,14 +372,24 @@ export class SetupJourneyService {
       origin,
       journeyId: journey.id,
     });
-    return await this.save(journey, { status: 'submitted', requestId: request.id, errors: {}, notice: undefined }, actor, 'journey.submitted', 'success', { requestId: request.id }, hash, request.id);
+    return await this.save(
+      journey,
+      { status: 'submitted', requestId: request.id, errors: {}, notice: undefined },
+      actor,
+      'journey.submitted',
+      'success',
+      { requestId: request.id },
+      hash,
+      request.id,
+    );
   }
 
   async cancel(address: CardAddress, actor: JourneyOwner): Promise<SetupJourney> {
     const loaded = await this.load(address, actor, { allowClosed: true });
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
-    if (journey.status === 'submitted') throw appError('JourneyClosed', say('setupJourney.cancelSubmitted', 'This journey was submitted for approval; cancel the request on its approval card instead.'));
+    if (journey.status === 'submitted')
+      throw appError('JourneyClosed', say('setupJourney.cancelSubmitted', 'This journey was submitted for approval; cancel the request on its approval card instead.'));
     if (journey.status === 'cancelled') return journey;
     return await this.save(journey, { status: 'cancelled', notice: undefined }, actor, 'journey.cancelled', 'success', {});
   }
@@ -324,7 +427,8 @@ export class SetupJourneyService {
 
   private specOf(journey: SetupJourney): CustomerKeySpec {
     const result = validateSpec(journey.draft, this.validation(journey.choices));
-    if (!result.ok) throw appError('ValidationFailed', say('setupJourney.invalidNow', 'Some answers are not valid any more; edit the marked cards.'), { fields: Object.keys(result.errors) });
+    if (!result.ok)
+      throw appError('ValidationFailed', say('setupJourney.invalidNow', 'Some answers are not valid any more; edit the marked cards.'), { fields: Object.keys(result.errors) });
     return result.spec;
   }
 
@@ -395,7 +499,15 @@ export class SetupJourneyService {
     } catch (error) {
       const failure = toAppError(error);
       this.deps.logger.warn({ code: failure.code }, 'could not list subscriptions for the sites card');
-      return { ...previous, at, subscriptions: undefined, subscriptionsUnavailable: say('setupJourney.subscriptionsUnavailable', `${failure.message} (${failure.code})`, { message: failure.said ?? failure.message, code: failure.code }) };
+      return {
+        ...previous,
+        at,
+        subscriptions: undefined,
+        subscriptionsUnavailable: say('setupJourney.subscriptionsUnavailable', `${failure.message} (${failure.code})`, {
+          message: failure.said ?? failure.message,
+          code: failure.code,
+        }),
+      };
     }
     const wanted = listed.filter((s) => s.state !== 'Deleted').slice(0, 50);
     const rows = await Promise.all(
@@ -486,7 +598,13 @@ export class SetupJourneyService {
    * People the directory does not know (or whose account is disabled) are refused at their field;
    * custodians must also be members of a group the approval policy names.
    */
-  private peopleErrors(step: 'hsm' | 'approvers', draft: CustomerKeyDraft, choices: SetupChoices | undefined, already: Record<string, Message>, warnings: Record<string, Message>): Record<string, Message> {
+  private peopleErrors(
+    step: 'hsm' | 'approvers',
+    draft: CustomerKeyDraft,
+    choices: SetupChoices | undefined,
+    already: Record<string, Message>,
+    warnings: Record<string, Message>,
+  ): Record<string, Message> {
     const errors: Record<string, Message> = {};
     const people = choices?.people ?? {};
     const add = (into: Record<string, Message>, path: string, message: Message) => {
@@ -494,14 +612,27 @@ export class SetupJourneyService {
       const before = into[path];
       into[path] = before ? sentences(before, message) : message;
     };
-    const unknownPerson = (id: string) => say('setupJourney.person.unknown', `${id} is not an active user in your tenant (Microsoft Graph found no enabled user with this object id). Choose the person from the list.`, { id });
-    const notChecked = (id: string) => say('setupJourney.person.notChecked', `Keyward could not look ${id} up in the directory just now; it checks again when you press Next.`, { id });
+    const unknownPerson = (id: string) =>
+      say(
+        'setupJourney.person.unknown',
+        `${id} is not an active user in your tenant (Microsoft Graph found no enabled user with this object id). Choose the person from the list.`,
+        { id },
+      );
+    const notChecked = (id: string) =>
+      say('setupJourney.person.notChecked', `Keyward could not look ${id} up in the directory just now; it checks again when you press Next.`, { id });
     const check = (path: string, ids: readonly string[], onUnknown: 'error' | 'warning') => {
       for (const raw of ids) {
         const id = raw.trim().toLowerCase();
         if (!isGuid(id)) continue; // the validators say what is wrong with it
         if (!(id in people)) add(warnings, path, notChecked(id));
-        else if (people[id] === null) add(onUnknown === 'error' ? errors : warnings, path, onUnknown === 'error' ? unknownPerson(id) : say('setupJourney.person.notAUser', `${id} is not a user in your tenant; if it is a group or an application, make sure that is intended.`, { id }));
+        else if (people[id] === null)
+          add(
+            onUnknown === 'error' ? errors : warnings,
+            path,
+            onUnknown === 'error'
+              ? unknownPerson(id)
+              : say('setupJourney.person.notAUser', `${id} is not a user in your tenant; if it is a group or an application, make sure that is intended.`, { id }),
+          );
       }
     };
     if (step === 'hsm') {
@@ -533,7 +664,11 @@ export class SetupJourneyService {
                   `${who} is not ${names.length === 1 ? 'a member of' : 'a member of each of'} ${groups}, the group${names.length === 1 ? '' : 's'} the approval policy requires of key custodians. Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.`,
                   { who, groups, count: names.length },
                 )
-              : say('setupJourney.person.notInGroup', `${who} is not in a group the approval policy names (${groups}). Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.`, { who, groups }),
+              : say(
+                  'setupJourney.person.notInGroup',
+                  `${who} is not in a group the approval policy names (${groups}). Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.`,
+                  { who, groups },
+                ),
           );
         }
       }
@@ -571,7 +706,15 @@ export class SetupJourneyService {
     return (this.deps.atomic ?? withoutTransaction)(work);
   }
 
-  private async audit(journey: SetupJourney, actor: JourneyOwner, action: string, outcome: AuditEventInput['outcome'], details: Record<string, unknown> = {}, hash?: string, requestId?: string): Promise<void> {
+  private async audit(
+    journey: SetupJourney,
+    actor: JourneyOwner,
+    action: string,
+    outcome: AuditEventInput['outcome'],
+    details: Record<string, unknown> = {},
+    hash?: string,
+    requestId?: string,
+  ): Promise<void> {
     await this.deps.audit.append({
       actor: { objectId: actor.aadObjectId.toLowerCase(), name: actor.name, tenantId: actor.tenantId },
       action,
@@ -616,7 +759,8 @@ function stageOfPath(field: string): SetupStage {
 }
 
 function requireOwner(actor: JourneyOwner): void {
-  if (!actor.aadObjectId) throw appError('NotYourJourney', say('journey.whoAreYou', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.'));
+  if (!actor.aadObjectId)
+    throw appError('NotYourJourney', say('journey.whoAreYou', 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.'));
 }
 
 function summaryDetails(lines: ReadonlyArray<{ status: string; id: string }>): Record<string, unknown> {
@@ -649,12 +793,20 @@ function planSummary(plan: Plan): Array<{ text: string; message: Message }> {
   });
   const stored = (texts: readonly string[], messages: readonly Message[]) => texts.map((text, i) => messages[i] ?? say('plan.step.scriptTitle', text, { title: text }));
   const tail = [
-    ...stored(plan.irreversible, said.irreversible).map((m, i) => line(`Cannot be undone: ${plan.irreversible[i]!}`, say('plan.summary.irreversible', `Cannot be undone: ${m.text}`, { line: m }))),
+    ...stored(plan.irreversible, said.irreversible).map((m, i) =>
+      line(`Cannot be undone: ${plan.irreversible[i]!}`, say('plan.summary.irreversible', `Cannot be undone: ${m.text}`, { line: m })),
+    ),
     ...stored(plan.costNotes, said.costNotes).map((m, i) => line(`Cost: ${plan.costNotes[i]!}`, say('plan.summary.cost', `Cost: ${m.text}`, { line: m }))),
   ];
   const room = 60 - tail.length;
   const more = steps.length - room + 1;
-  const shown = steps.length > room ? [...steps.slice(0, room - 1), line(`… and ${more} more steps (see the plan preview).`, say('plan.summary.more', `… and ${more} more steps (see the plan preview).`, { count: more }))] : steps;
+  const shown =
+    steps.length > room
+      ? [
+          ...steps.slice(0, room - 1),
+          line(`… and ${more} more steps (see the plan preview).`, say('plan.summary.more', `… and ${more} more steps (see the plan preview).`, { count: more })),
+        ]
+      : steps;
   return [...shown, ...tail];
 }
 
@@ -666,11 +818,29 @@ function nameTargetsFromDraft(draft: CustomerKeyDraft): NameTarget[] {
     const location = { subscriptionId: (s.subscriptionId ?? '').trim().toLowerCase(), resourceGroup: (s.resourceGroup ?? '').trim() };
     if (draft.protection === 'managedHsm') {
       const name = (s.hsmName ?? '').trim();
-      if (name) targets.push({ key: nameKey('managedHsm', name), site, kind: 'managedHsm', name, workload: null, expectedResourceId: containerResourceId({ containerKind: 'managedHsm', containerName: name, ...location }), region: s.region ?? '' });
+      if (name)
+        targets.push({
+          key: nameKey('managedHsm', name),
+          site,
+          kind: 'managedHsm',
+          name,
+          workload: null,
+          expectedResourceId: containerResourceId({ containerKind: 'managedHsm', containerName: name, ...location }),
+          region: s.region ?? '',
+        });
     } else {
       for (const workload of draft.workloads ?? []) {
         const name = (s.vaultNames?.[workload as keyof typeof s.vaultNames] ?? '').trim();
-        if (name) targets.push({ key: nameKey('vault', name), site, kind: 'vault', name, workload: workload as NameTarget['workload'], expectedResourceId: containerResourceId({ containerKind: 'vault', containerName: name, ...location }), region: s.region ?? '' });
+        if (name)
+          targets.push({
+            key: nameKey('vault', name),
+            site,
+            kind: 'vault',
+            name,
+            workload: workload as NameTarget['workload'],
+            expectedResourceId: containerResourceId({ containerKind: 'vault', containerName: name, ...location }),
+            region: s.region ?? '',
+          });
       }
     }
   }
@@ -702,7 +872,9 @@ function regionChoiceOf(location: { name: string; displayName: string; geography
 function regionCatalogue(choices: SetupChoices | undefined): AzureRegion[] | undefined {
   const all = new Map<string, AzureRegion>();
   for (const list of Object.values(choices?.regions ?? {})) {
-    for (const region of list) if (!all.has(region.name)) all.set(region.name, { name: region.name, displayName: region.displayName, geography: region.geography ?? '', pairedRegion: region.pairedRegion ?? null });
+    for (const region of list)
+      if (!all.has(region.name))
+        all.set(region.name, { name: region.name, displayName: region.displayName, geography: region.geography ?? '', pairedRegion: region.pairedRegion ?? null });
   }
   return all.size > 0 ? [...all.values()] : undefined;
 }
@@ -720,7 +892,10 @@ function regionErrors(draft: CustomerKeyDraft, choices: SetupChoices | undefined
     if (!own.some((r) => r.name === region || r.displayName.toLowerCase().replace(/\s+/g, '') === region)) {
       const name = choices?.subscriptions?.find((sub) => sub.subscriptionId === subscriptionId)?.displayName ?? subscriptionId;
       const typed = s?.region ?? region;
-      errors[path] = say('setupJourney.region.notAllowed', `${typed} is not among the regions subscription ${name} may use. Choose one of its regions from the list.`, { region: typed, subscription: name });
+      errors[path] = say('setupJourney.region.notAllowed', `${typed} is not among the regions subscription ${name} may use. Choose one of its regions from the list.`, {
+        region: typed,
+        subscription: name,
+      });
     }
   }
   return errors;
@@ -740,5 +915,13 @@ function containersOf(draft: CustomerKeyDraft): Array<{ path: string; site: Site
 function nameTarget(draft: CustomerKeyDraft, site: SiteId, kind: 'vault' | 'managedHsm', name: string, workload: Workload | undefined): NameTarget {
   const s = draft.sites?.[site] ?? {};
   const location = { subscriptionId: (s.subscriptionId ?? '').trim().toLowerCase(), resourceGroup: (s.resourceGroup ?? '').trim() };
-  return { key: nameKey(kind, name), site, kind, name, workload: workload ?? null, expectedResourceId: containerResourceId({ containerKind: kind, containerName: name, ...location }), region: s.region ?? '' };
+  return {
+    key: nameKey(kind, name),
+    site,
+    kind,
+    name,
+    workload: workload ?? null,
+    expectedResourceId: containerResourceId({ containerKind: kind, containerName: name, ...location }),
+    region: s.region ?? '',
+  };
 }

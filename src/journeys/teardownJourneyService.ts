@@ -42,7 +42,12 @@ export interface TeardownJourneyDeps {
   audit: { append(event: AuditEventInput): Promise<unknown> };
   approvals: {
     submit(request: SubmitRequest): Promise<{ id: string }> | { id: string };
-    cancel(input: { requestId: string; by: { aadObjectId?: string; name?: string; tenantId?: string }; reason?: string; via?: string }): Promise<{ ok: boolean; error?: { message: string } }>;
+    cancel(input: {
+      requestId: string;
+      by: { aadObjectId?: string; name?: string; tenantId?: string };
+      reason?: string;
+      via?: string;
+    }): Promise<{ ok: boolean; error?: { message: string } }>;
   };
   starter: ExecutionStarter;
   clock: Clock;
@@ -71,7 +76,14 @@ export class TeardownJourneyService {
   private readonly kit: OpsJourneyKit<TeardownJourney>;
 
   constructor(private readonly deps: TeardownJourneyDeps) {
-    this.kit = new OpsJourneyKit({ store: deps.store, audit: deps.audit, clock: deps.clock, ...(deps.atomic ? { atomic: deps.atomic } : {}), label: 'teardown', command: 'teardown' });
+    this.kit = new OpsJourneyKit({
+      store: deps.store,
+      audit: deps.audit,
+      clock: deps.clock,
+      ...(deps.atomic ? { atomic: deps.atomic } : {}),
+      label: 'teardown',
+      command: 'teardown',
+    });
   }
 
   get coolingOffMs(): number {
@@ -105,9 +117,7 @@ export class TeardownJourneyService {
 
   /** Containers that can be torn down, newest first. */
   async candidates(): Promise<InventoryContainer[]> {
-    return (await this.deps.inventory.containers())
-      .filter((c) => c.status === 'active')
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name));
+    return (await this.deps.inventory.containers()).filter((c) => c.status === 'active').sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.name.localeCompare(b.name));
   }
 
   // ---------------------------------------------------------------- choose → confirm
@@ -121,14 +131,53 @@ export class TeardownJourneyService {
     const ids = [...new Set(splitList(raw).map((id) => id.toLowerCase()))];
     const draft = { ...journey.draft, targetIds: raw };
     const known = new Map((await this.candidates()).map((c) => [c.id.toLowerCase(), c]));
-    if (ids.length === 0) return await this.kit.save(journey, { draft, errors: { targetIds: say('teardown.choose.none', 'Choose at least one vault or HSM to remove.') } }, actor, 'teardown.choose.invalid', 'denied', {});
-    if (ids.length > MAX_TARGETS) return await this.kit.save(journey, { draft, errors: { targetIds: say('teardown.choose.tooMany', `Choose at most ${MAX_TARGETS} at a time.`, { max: MAX_TARGETS }) } }, actor, 'teardown.choose.invalid', 'denied', {});
+    if (ids.length === 0)
+      return await this.kit.save(
+        journey,
+        { draft, errors: { targetIds: say('teardown.choose.none', 'Choose at least one vault or HSM to remove.') } },
+        actor,
+        'teardown.choose.invalid',
+        'denied',
+        {},
+      );
+    if (ids.length > MAX_TARGETS)
+      return await this.kit.save(
+        journey,
+        { draft, errors: { targetIds: say('teardown.choose.tooMany', `Choose at most ${MAX_TARGETS} at a time.`, { max: MAX_TARGETS }) } },
+        actor,
+        'teardown.choose.invalid',
+        'denied',
+        {},
+      );
     const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) return await this.kit.save(journey, { draft, errors: { targetIds: say('teardown.choose.unknown', `Keyward does not know ${unknown.join(', ')} as an active vault or HSM. Choose from the list.`, { names: unknown.join(', ') }) } }, actor, 'teardown.choose.invalid', 'denied', { unknown });
+    if (unknown.length > 0)
+      return await this.kit.save(
+        journey,
+        {
+          draft,
+          errors: {
+            targetIds: say('teardown.choose.unknown', `Keyward does not know ${unknown.join(', ')} as an active vault or HSM. Choose from the list.`, {
+              names: unknown.join(', '),
+            }),
+          },
+        },
+        actor,
+        'teardown.choose.invalid',
+        'denied',
+        { unknown },
+      );
     const containers = ids.map((id) => known.get(id)!);
     const targetIds = containers.map((c) => c.id);
     const observed = await this.observeTargets(containers);
-    if ('errors' in observed) return await this.kit.save(journey, { draft, errors: { targetIds: sentences(observed.errors[0]!, ...observed.errors.slice(1)) } }, actor, 'teardown.choose.invalid', 'denied', {});
+    if ('errors' in observed)
+      return await this.kit.save(
+        journey,
+        { draft, errors: { targetIds: sentences(observed.errors[0]!, ...observed.errors.slice(1)) } },
+        actor,
+        'teardown.choose.invalid',
+        'denied',
+        {},
+      );
     const preflight = await this.preflight(observed.targets);
     return await this.kit.save(
       journey,
@@ -147,9 +196,17 @@ export class TeardownJourneyService {
     const keys = await this.deps.inventory.keys();
     for (const c of containers) {
       try {
-        const found = c.kind === 'vault' ? await this.deps.reader.getVault(c.subscriptionId, c.resourceGroup, c.name) : await this.deps.reader.getManagedHsm(c.subscriptionId, c.resourceGroup, c.name);
+        const found =
+          c.kind === 'vault'
+            ? await this.deps.reader.getVault(c.subscriptionId, c.resourceGroup, c.name)
+            : await this.deps.reader.getManagedHsm(c.subscriptionId, c.resourceGroup, c.name);
         if (!found) {
-          errors.push(say('teardown.target.gone', `${c.name} is not in resource group ${c.resourceGroup} any more (deleted outside Keyward?).`, { name: c.name, resourceGroup: c.resourceGroup }));
+          errors.push(
+            say('teardown.target.gone', `${c.name} is not in resource group ${c.resourceGroup} any more (deleted outside Keyward?).`, {
+              name: c.name,
+              resourceGroup: c.resourceGroup,
+            }),
+          );
           continue;
         }
         targets.push({
@@ -161,7 +218,9 @@ export class TeardownJourneyService {
           region: found.location || c.region,
           purgeProtectionEnabled: found.purgeProtectionEnabled,
           softDeleteRetentionDays: found.softDeleteRetentionDays,
-          keys: keys.filter((k) => k.status === 'active' && k.ref.containerKind === c.kind && k.ref.containerName.toLowerCase() === c.name.toLowerCase()).map((k) => ({ keyName: k.ref.keyName, workload: k.ref.workload })),
+          keys: keys
+            .filter((k) => k.status === 'active' && k.ref.containerKind === c.kind && k.ref.containerName.toLowerCase() === c.name.toLowerCase())
+            .map((k) => ({ keyName: k.ref.keyName, workload: k.ref.workload })),
         });
       } catch (error) {
         const reason = toAppError(error).message;
@@ -206,7 +265,9 @@ export class TeardownJourneyService {
     const journey = loaded.journey;
     if (journey.stage !== 'confirm' || !journey.targets) return this.kit.staleCopy(journey);
     const preflight = await this.preflight(journey.targets);
-    return await this.kit.save(journey, { preflight }, actor, 'teardown.preflight.run', preflight.ready ? 'success' : 'info', { red: preflight.lines.filter((l) => l.status === 'fail').map((l) => l.id) });
+    return await this.kit.save(journey, { preflight }, actor, 'teardown.preflight.run', preflight.ready ? 'success' : 'info', {
+      red: preflight.lines.filter((l) => l.status === 'fail').map((l) => l.id),
+    });
   }
 
   /**
@@ -228,7 +289,10 @@ export class TeardownJourneyService {
         errors[field] =
           value.trim() === ''
             ? say('teardown.confirm.typeName', `Type ${target.name} to confirm that it is to be deleted and purged.`, { name: target.name })
-            : say('teardown.confirm.wrongName', `"${value}" is not ${target.name}. Type the name exactly as shown (this guards against removing the wrong resource).`, { typed: value, name: target.name });
+            : say('teardown.confirm.wrongName', `"${value}" is not ${target.name}. Type the name exactly as shown (this guards against removing the wrong resource).`, {
+                typed: value,
+                name: target.name,
+              });
       }
     });
     const reason = typeof payload.reason === 'string' ? payload.reason.trim().slice(0, 1000) : '';
@@ -237,7 +301,18 @@ export class TeardownJourneyService {
     if (Object.keys(errors).length > 0) return await this.kit.save(journey, { draft, errors }, actor, 'teardown.confirm.refused', 'denied', { fields: Object.keys(errors) });
     const preflight = await this.preflight(journey.targets);
     if (!preflight.ready) {
-      return await this.kit.save(journey, { draft, preflight, notice: say('teardown.notice.notGreen', 'The checks are not all green, so nothing was submitted. Fix the red lines (each says how), then run the checks again.') }, actor, 'teardown.confirm.refused', 'denied', { red: preflight.lines.filter((l) => l.status !== 'pass' && l.status !== 'warn').map((l) => l.id) });
+      return await this.kit.save(
+        journey,
+        {
+          draft,
+          preflight,
+          notice: say('teardown.notice.notGreen', 'The checks are not all green, so nothing was submitted. Fix the red lines (each says how), then run the checks again.'),
+        },
+        actor,
+        'teardown.confirm.refused',
+        'denied',
+        { red: preflight.lines.filter((l) => l.status !== 'pass' && l.status !== 'warn').map((l) => l.id) },
+      );
     }
     let plan: Plan;
     try {
@@ -249,7 +324,11 @@ export class TeardownJourneyService {
     const hash = planHash(plan);
     const custodians = journey.custodians ?? { A: [], B: [] };
     const minutes = Math.round(this.deps.coolingOffMs / 60_000);
-    const coolingOff = say('teardown.summary.coolingOff', `Cooling-off: nothing runs until ${minutes} minute(s) after approval; the requester or an approver can cancel until then.`, { minutes });
+    const coolingOff = say(
+      'teardown.summary.coolingOff',
+      `Cooling-off: nothing runs until ${minutes} minute(s) after approval; the requester or an approver can cancel until then.`,
+      { minutes },
+    );
     const request = await this.deps.approvals.submit({
       planHash: hash,
       operationClass: plan.operationClass,
@@ -257,14 +336,24 @@ export class TeardownJourneyService {
       titleMessage: planText(plan).title,
       summaryLines: [...planSummaryLines(plan), coolingOff.text].slice(0, 60),
       summaryMessages: [...planSummaryMessages(plan), coolingOff].slice(0, 60),
-      targets: journey.targets.map((t) => `/subscriptions/${t.subscriptionId}/resourceGroups/${t.resourceGroup}/providers/Microsoft.KeyVault/${t.containerKind === 'vault' ? 'vaults' : 'managedHSMs'}/${t.name}`),
+      targets: journey.targets.map(
+        (t) =>
+          `/subscriptions/${t.subscriptionId}/resourceGroups/${t.resourceGroup}/providers/Microsoft.KeyVault/${t.containerKind === 'vault' ? 'vaults' : 'managedHSMs'}/${t.name}`,
+      ),
       ...(custodians.A.length > 0 && custodians.B.length > 0 ? { keySides: custodians } : {}),
       requester: { aadObjectId: actor.aadObjectId, name: actor.name, tenantId: actor.tenantId },
       reason,
       origin,
       journeyId: journey.id,
     });
-    return await this.kit.save(journey, { draft, plan, planHash: hash, preflight, stage: 'submitted', status: 'waiting', requestId: request.id }, actor, 'teardown.submitted', 'success', { requestId: request.id, planHash: hash, typedNames: journey.targets.map((t) => t.name) });
+    return await this.kit.save(
+      journey,
+      { draft, plan, planHash: hash, preflight, stage: 'submitted', status: 'waiting', requestId: request.id },
+      actor,
+      'teardown.submitted',
+      'success',
+      { requestId: request.id, planHash: hash, typedNames: journey.targets.map((t) => t.name) },
+    );
   }
 
   // ---------------------------------------------------------------- after approval
@@ -289,27 +378,60 @@ export class TeardownJourneyService {
     if (!journey || journey.status === 'cancelled' || journey.stage === 'done') return undefined;
     if (request.status === 'approved' && journey.stage === 'submitted') {
       const until = new Date(this.deps.clock.now().getTime() + this.deps.coolingOffMs).toISOString();
-      journey = await this.kit.save(journey, { stage: 'coolingOff', status: 'waiting', coolingOffUntil: until, ...(request.executeBy ? { executeBy: request.executeBy } : {}) }, 'system', 'teardown.coolingoff.started', 'info', { until, executeBy: request.executeBy ?? null });
+      journey = await this.kit.save(
+        journey,
+        { stage: 'coolingOff', status: 'waiting', coolingOffUntil: until, ...(request.executeBy ? { executeBy: request.executeBy } : {}) },
+        'system',
+        'teardown.coolingoff.started',
+        'info',
+        { until, executeBy: request.executeBy ?? null },
+      );
       this.emit({ type: 'coolingOffStarted', journey });
       return journey;
     }
     if (['rejected', 'expired', 'cancelled'].includes(request.status) && ['submitted', 'coolingOff', 'blocked'].includes(journey.stage)) {
-      journey = await this.kit.save(journey, { status: 'cancelled', outcome: requestClosed(request, say('teardown.outcome.nothingDeleted', 'Nothing was deleted.')) }, 'system', 'teardown.request.closed', 'info', { status: request.status });
+      journey = await this.kit.save(
+        journey,
+        { status: 'cancelled', outcome: requestClosed(request, say('teardown.outcome.nothingDeleted', 'Nothing was deleted.')) },
+        'system',
+        'teardown.request.closed',
+        'info',
+        { status: request.status },
+      );
       this.emit({ type: 'cancelled', journey });
       return journey;
     }
     if (!run || !['executing', 'succeeded', 'failed'].includes(request.status)) return undefined;
     const progress = this.progressFrom(journey, run);
-    const stopped = run.status === 'stopped' && run.lastError ? { code: run.lastError.code, message: run.lastError.message, ...(run.lastError.said ? { said: run.lastError.said } : {}), at: this.kit.now() } : undefined;
+    const stopped =
+      run.status === 'stopped' && run.lastError
+        ? { code: run.lastError.code, message: run.lastError.message, ...(run.lastError.said ? { said: run.lastError.said } : {}), at: this.kit.now() }
+        : undefined;
     if (request.status === 'executing') {
-      const changed = JSON.stringify(progress) !== JSON.stringify(journey.progress) || JSON.stringify(stopped ?? null) !== JSON.stringify(journey.stopped ?? null) || journey.stage !== 'running';
+      const changed =
+        JSON.stringify(progress) !== JSON.stringify(journey.progress) || JSON.stringify(stopped ?? null) !== JSON.stringify(journey.stopped ?? null) || journey.stage !== 'running';
       if (!changed) return undefined;
-      journey = await this.kit.save(journey, { stage: 'running', progress, stopped }, 'system', 'teardown.progress', 'info', { states: progress.map((p) => `${p.name}:${p.state}`), stopped: stopped?.code ?? null });
+      journey = await this.kit.save(journey, { stage: 'running', progress, stopped }, 'system', 'teardown.progress', 'info', {
+        states: progress.map((p) => `${p.name}:${p.state}`),
+        stopped: stopped?.code ?? null,
+      });
       this.emit({ type: 'changed', journey });
       return journey;
     }
     if (request.status === 'failed') {
-      journey = await this.kit.save(journey, { stage: progress.some((p) => p.state === 'softDeleted') ? 'awaitingPurge' : 'running', status: 'failed', progress, outcome: runIncomplete(request.execution?.detail ?? run.lastError?.message) }, 'system', 'teardown.failed', 'failure', {});
+      journey = await this.kit.save(
+        journey,
+        {
+          stage: progress.some((p) => p.state === 'softDeleted') ? 'awaitingPurge' : 'running',
+          status: 'failed',
+          progress,
+          outcome: runIncomplete(request.execution?.detail ?? run.lastError?.message),
+        },
+        'system',
+        'teardown.failed',
+        'failure',
+        {},
+      );
       this.emit({ type: 'changed', journey });
       return journey;
     }
@@ -321,20 +443,39 @@ export class TeardownJourneyService {
     const allPurged = progress.every((p) => p.state === 'purged');
     if (allPurged && journey.status !== 'failed') {
       const at = this.kit.now();
-      const next = await this.kit.save(journey, { stage: 'done', status: 'done', progress, billingStoppedAt: at, stopped: undefined }, actor, 'teardown.purged', 'success', { targets: progress.map((p) => p.name), billingStoppedAt: at });
+      const next = await this.kit.save(journey, { stage: 'done', status: 'done', progress, billingStoppedAt: at, stopped: undefined }, actor, 'teardown.purged', 'success', {
+        targets: progress.map((p) => p.name),
+        billingStoppedAt: at,
+      });
       this.emit({ type: 'billingStopped', journey: next });
       return next;
     }
     // A failed run stays failed (some targets may never have been deleted); the watch still follows
     // the ones that were, so the card says when they are gone.
-    const next = await this.kit.save(journey, { stage: 'awaitingPurge', status: journey.status === 'failed' ? 'failed' : 'waiting', progress, stopped: undefined }, actor, 'teardown.awaiting_purge', 'info', { scheduled: progress.map((p) => ({ name: p.name, scheduledPurgeDate: p.scheduledPurgeDate ?? null })) });
+    const next = await this.kit.save(
+      journey,
+      { stage: 'awaitingPurge', status: journey.status === 'failed' ? 'failed' : 'waiting', progress, stopped: undefined },
+      actor,
+      'teardown.awaiting_purge',
+      'info',
+      { scheduled: progress.map((p) => ({ name: p.name, scheduledPurgeDate: p.scheduledPurgeDate ?? null })) },
+    );
     this.emit({ type: 'changed', journey: next });
     return next;
   }
 
   private progressFrom(journey: TeardownJourney, run: { steps: ReadonlyArray<RunStepView> }): TeardownTargetState[] {
     const plan = journey.plan;
-    const base = journey.progress ?? (journey.targets ?? []).map((t): TeardownTargetState => ({ id: `${t.containerKind}:${t.name.toLowerCase()}`, kind: t.containerKind, name: t.name, subscriptionId: t.subscriptionId, region: t.region, state: 'active' }));
+    const base =
+      journey.progress ??
+      (journey.targets ?? []).map((t): TeardownTargetState => ({
+        id: `${t.containerKind}:${t.name.toLowerCase()}`,
+        kind: t.containerKind,
+        name: t.name,
+        subscriptionId: t.subscriptionId,
+        region: t.region,
+        state: 'active',
+      }));
     return base.map((target) => {
       let next: TeardownTargetState = { ...target };
       for (const state of run.steps) {
@@ -344,7 +485,13 @@ export class TeardownJourneyService {
         if (step.params.name.toLowerCase() !== target.name.toLowerCase()) continue;
         const out = state.output ?? {};
         if (step.kind === 'deleteVault' || step.kind === 'deleteManagedHsm') {
-          if (next.state !== 'purged') next = { ...next, state: 'softDeleted', ...(typeof out.deletionDate === 'string' ? { deletedAt: out.deletionDate } : {}), ...(typeof out.scheduledPurgeDate === 'string' ? { scheduledPurgeDate: out.scheduledPurgeDate } : {}) };
+          if (next.state !== 'purged')
+            next = {
+              ...next,
+              state: 'softDeleted',
+              ...(typeof out.deletionDate === 'string' ? { deletedAt: out.deletionDate } : {}),
+              ...(typeof out.scheduledPurgeDate === 'string' ? { scheduledPurgeDate: out.scheduledPurgeDate } : {}),
+            };
         } else if (out.state === 'purged') {
           next = { ...next, state: 'purged', purgedAt: typeof out.purgedAt === 'string' ? out.purgedAt : this.kit.now() };
         } else {
@@ -367,7 +514,10 @@ export class TeardownJourneyService {
     }
     if (journey.stage !== 'coolingOff' && journey.stage !== 'blocked' && journey.stage !== 'submitted') {
       if (journey.released || journey.stage === 'running') {
-        throw appError('RequestAlreadyDecided', say('teardown.cancel.started', 'The cooling-off is over and the teardown has started; it can no longer be cancelled here. The run card shows where it stands.'));
+        throw appError(
+          'RequestAlreadyDecided',
+          say('teardown.cancel.started', 'The cooling-off is over and the teardown has started; it can no longer be cancelled here. The run card shows where it stands.'),
+        );
       }
       return this.kit.staleCopy(journey);
     }
@@ -377,10 +527,20 @@ export class TeardownJourneyService {
     const outcome = requester
       ? say('teardown.outcome.cancelledByRequester', `Cancelled by ${name} during the cooling-off. Nothing was deleted.`, { name })
       : say('teardown.outcome.cancelledByApprover', `Cancelled by ${name} (an approver) during the cooling-off. Nothing was deleted.`, { name });
-    const next = await this.kit.save(journey, { status: 'cancelled', cancelled: { by: who, name: actor.name, at, role: requester ? 'requester' : 'approver' }, outcome }, actor, 'teardown.cancelled', 'success', { role: requester ? 'requester' : 'approver', stage: journey.stage });
+    const next = await this.kit.save(
+      journey,
+      { status: 'cancelled', cancelled: { by: who, name: actor.name, at, role: requester ? 'requester' : 'approver' }, outcome },
+      actor,
+      'teardown.cancelled',
+      'success',
+      { role: requester ? 'requester' : 'approver', stage: journey.stage },
+    );
     if (requester) {
-      const result = await this.deps.approvals.cancel({ requestId: journey.requestId, by: actor, reason: 'cancelled during the cooling-off', via: 'teardown card' }).catch((error: unknown) => ({ ok: false, error: { message: toAppError(error).message } }));
-      if (!result.ok) this.deps.logger.warn({ requestId: journey.requestId, err: result.error?.message }, 'could not close the approval request; the teardown stays blocked anyway');
+      const result = await this.deps.approvals
+        .cancel({ requestId: journey.requestId, by: actor, reason: 'cancelled during the cooling-off', via: 'teardown card' })
+        .catch((error: unknown) => ({ ok: false, error: { message: toAppError(error).message } }));
+      if (!result.ok)
+        this.deps.logger.warn({ requestId: journey.requestId, err: result.error?.message }, 'could not close the approval request; the teardown stays blocked anyway');
     }
     this.emit({ type: 'cancelled', journey: next });
     return next;
@@ -391,7 +551,8 @@ export class TeardownJourneyService {
     requireActor(actor);
     const journey = await this.kit.get(address.journeyId);
     const who = actor.aadObjectId.toLowerCase();
-    if (!journey.requestId || (journey.owner.aadObjectId !== who && !(await this.deps.mayCancel(journey.requestId, who)))) throw appError('NotAnApprover', say('teardown.recheck.notAllowed', 'Only the person who asked for this teardown, or one of its approvers, can run the checks again.'));
+    if (!journey.requestId || (journey.owner.aadObjectId !== who && !(await this.deps.mayCancel(journey.requestId, who))))
+      throw appError('NotAnApprover', say('teardown.recheck.notAllowed', 'Only the person who asked for this teardown, or one of its approvers, can run the checks again.'));
     if (journey.stage !== 'blocked' || address.version !== journey.version) return this.kit.staleCopy(journey);
     return this.release(journey);
   }
@@ -426,11 +587,25 @@ export class TeardownJourneyService {
     }
     const ready = summarizeChecklist(lines).ready;
     if (!ready) {
-      const next = await this.kit.save(journey, { stage: 'blocked', status: 'waiting', preflight: { at: preflight.at, lines, ready } }, 'system', 'teardown.recheck.failed', 'denied', { red: lines.filter((l) => l.status === 'fail' || l.status === 'unknown').map((l) => l.id) });
+      const next = await this.kit.save(
+        journey,
+        { stage: 'blocked', status: 'waiting', preflight: { at: preflight.at, lines, ready } },
+        'system',
+        'teardown.recheck.failed',
+        'denied',
+        { red: lines.filter((l) => l.status === 'fail' || l.status === 'unknown').map((l) => l.id) },
+      );
       this.emit({ type: 'blocked', journey: next });
       return next;
     }
-    const next = await this.kit.save(journey, { stage: 'running', status: 'waiting', released: true, preflight: { at: preflight.at, lines, ready } }, 'system', 'teardown.released', 'success', { requestId: journey.requestId });
+    const next = await this.kit.save(
+      journey,
+      { stage: 'running', status: 'waiting', released: true, preflight: { at: preflight.at, lines, ready } },
+      'system',
+      'teardown.released',
+      'success',
+      { requestId: journey.requestId },
+    );
     this.emit({ type: 'released', journey: next });
     if (next.requestId) {
       try {
@@ -459,7 +634,10 @@ export class TeardownJourneyService {
           progress.push(target);
           continue;
         }
-        const dueCheck = !target.lastCheckedAt || now.getTime() - Date.parse(target.lastCheckedAt) >= this.deps.purgeWatchIntervalMs || (target.scheduledPurgeDate !== undefined && now.getTime() >= Date.parse(target.scheduledPurgeDate));
+        const dueCheck =
+          !target.lastCheckedAt ||
+          now.getTime() - Date.parse(target.lastCheckedAt) >= this.deps.purgeWatchIntervalMs ||
+          (target.scheduledPurgeDate !== undefined && now.getTime() >= Date.parse(target.scheduledPurgeDate));
         if (!dueCheck) {
           progress.push(target);
           continue;
@@ -467,7 +645,13 @@ export class TeardownJourneyService {
         changed = true;
         try {
           const deleted = await this.lookupDeleted(target);
-          if (deleted) progress.push({ ...target, lastCheckedAt: now.toISOString(), ...(deleted.scheduledPurgeDate ? { scheduledPurgeDate: deleted.scheduledPurgeDate } : {}), note: undefined });
+          if (deleted)
+            progress.push({
+              ...target,
+              lastCheckedAt: now.toISOString(),
+              ...(deleted.scheduledPurgeDate ? { scheduledPurgeDate: deleted.scheduledPurgeDate } : {}),
+              note: undefined,
+            });
           else {
             await this.deps.inventory.markPurged(target.id, now.toISOString(), journey.requestId);
             progress.push({ ...target, state: 'purged', purgedAt: now.toISOString(), lastCheckedAt: now.toISOString(), note: undefined });
@@ -507,7 +691,14 @@ export class TeardownJourneyService {
     if ('stale' in loaded) return loaded.stale;
     const journey = loaded.journey;
     if (journey.status !== 'open') return journey;
-    return await this.kit.save(journey, { status: 'cancelled', outcome: say('teardown.outcome.closedBeforeSubmission', 'Closed before submission. Nothing was deleted.') }, actor, 'teardown.cancelled', 'success', {});
+    return await this.kit.save(
+      journey,
+      { status: 'cancelled', outcome: say('teardown.outcome.closedBeforeSubmission', 'Closed before submission. Nothing was deleted.') },
+      actor,
+      'teardown.cancelled',
+      'success',
+      {},
+    );
   }
 
   private emit(event: TeardownEvent): void {

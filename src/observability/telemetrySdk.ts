@@ -69,12 +69,24 @@ export function startOpenTelemetry(options: OpenTelemetryOptions): RunningTeleme
 }
 
 /** Local telemetry chosen by KEYWARD_TELEMETRY: spans and metrics on stderr, or to an OTLP/HTTP endpoint. */
-export function startLocalTelemetry(settings: { exporter: 'console' | 'otlp'; otlpEndpoint: string; metricsExportMs: number; serviceVersion?: string; instrumentAzureSdk?: () => void }): RunningTelemetry {
+export function startLocalTelemetry(settings: {
+  exporter: 'console' | 'otlp';
+  otlpEndpoint: string;
+  metricsExportMs: number;
+  serviceVersion?: string;
+  instrumentAzureSdk?: () => void;
+}): RunningTelemetry {
   const spanExporter = settings.exporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter({ url: `${settings.otlpEndpoint}/v1/traces` });
   const metricExporter = settings.exporter === 'console' ? new ConsoleMetricExporter() : new OTLPMetricExporter({ url: `${settings.otlpEndpoint}/v1/metrics` });
   return startOpenTelemetry({
     spanExporters: [spanExporter],
-    metricReaders: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: settings.metricsExportMs, exportTimeoutMillis: Math.min(30_000, settings.metricsExportMs) })],
+    metricReaders: [
+      new PeriodicExportingMetricReader({
+        exporter: metricExporter,
+        exportIntervalMillis: settings.metricsExportMs,
+        exportTimeoutMillis: Math.min(30_000, settings.metricsExportMs),
+      }),
+    ],
     ...(settings.serviceVersion ? { serviceVersion: settings.serviceVersion } : {}),
     ...(settings.instrumentAzureSdk ? { instrumentAzureSdk: settings.instrumentAzureSdk } : {}),
   });

@@ -165,16 +165,26 @@ export class ProactiveQueue implements MessageSender {
     }
     this.lanes.clear();
     this.notifyIdle();
-    await this.options.store?.release(this.owner).catch((error: unknown) => this.logger.warn({ err: errorText(error) }, 'could not release the waiting proactive messages (another instance takes them when the lease runs out)'));
+    await this.options.store
+      ?.release(this.owner)
+      .catch((error: unknown) =>
+        this.logger.warn({ err: errorText(error) }, 'could not release the waiting proactive messages (another instance takes them when the lease runs out)'),
+      );
   }
 
   // ------------------------------------------------------------------------------------------
 
-  private enqueue(kind: OutboundKind, reference: ConversationReference, content: { card?: object; text?: string; messageId?: string; receipt?: DeliveryReceipt }): Promise<string | undefined> {
+  private enqueue(
+    kind: OutboundKind,
+    reference: ConversationReference,
+    content: { card?: object; text?: string; messageId?: string; receipt?: DeliveryReceipt },
+  ): Promise<string | undefined> {
     const key = conversationKeyOf(reference);
     const store = this.options.store;
     const keep = (work: () => Promise<void>) =>
-      work().catch((error: unknown) => this.logger.warn({ conversation: key, kind, err: errorText(error) }, 'a proactive message could not be kept in the store; it is sent from memory only'));
+      work().catch((error: unknown) =>
+        this.logger.warn({ conversation: key, kind, err: errorText(error) }, 'a proactive message could not be kept in the store; it is sent from memory only'),
+      );
     const lane = this.lane(key);
     if (kind === 'update' && !this.stopped) {
       // A newer state of the same message replaces the one still waiting: one update, latest card.
@@ -249,7 +259,11 @@ export class ProactiveQueue implements MessageSender {
         const done = this.now();
         bookings.forEach((booking) => booking.settle(done));
         lane.entries.shift();
-        await this.options.store?.remove(entry.message.id).catch((error: unknown) => this.logger.warn({ err: errorText(error) }, 'a delivered proactive message could not be removed from the store; it may be sent twice after a restart'));
+        await this.options.store
+          ?.remove(entry.message.id)
+          .catch((error: unknown) =>
+            this.logger.warn({ err: errorText(error) }, 'a delivered proactive message could not be removed from the store; it may be sent twice after a restart'),
+          );
         await this.deliverReceipt(entry.message, id);
         entry.waiters.forEach((waiter) => waiter.resolve(id));
       } catch (error) {
@@ -282,7 +296,12 @@ export class ProactiveQueue implements MessageSender {
     const what = { conversation: lane.key, kind: message.kind, attempts: message.attempts + 1, status: failure.status };
     if (!failure.retryable || now - message.enqueuedAt >= this.maxAgeMs) {
       lane.entries.shift();
-      this.logger.error({ ...what, err: errorText(error), retryable: failure.retryable }, failure.retryable ? 'a proactive message was given up after retrying for too long (kept in the store as failed)' : 'Teams refused a proactive message; retrying cannot help (kept in the store as failed)');
+      this.logger.error(
+        { ...what, err: errorText(error), retryable: failure.retryable },
+        failure.retryable
+          ? 'a proactive message was given up after retrying for too long (kept in the store as failed)'
+          : 'Teams refused a proactive message; retrying cannot help (kept in the store as failed)',
+      );
       await this.options.store?.fail(message.id, errorText(error)).catch(() => undefined);
       entry.waiters.forEach((waiter) => waiter.reject(error));
       return;
@@ -292,7 +311,12 @@ export class ProactiveQueue implements MessageSender {
     // Full jitter below the exponential step, never sooner than the service asked.
     const delay = Math.max(failure.retryAfterMs ?? 0, Math.round(backoff / 2 + (this.random() * backoff) / 2));
     message.notBefore = now + delay;
-    this.logger.warn({ ...what, retryInMs: delay, retryAfterMs: failure.retryAfterMs }, failure.status === 429 ? 'Teams throttled a proactive message beyond botbuilder\'s own retries; this conversation waits, then tries again' : 'a proactive message failed; trying again later');
+    this.logger.warn(
+      { ...what, retryInMs: delay, retryAfterMs: failure.retryAfterMs },
+      failure.status === 429
+        ? "Teams throttled a proactive message beyond botbuilder's own retries; this conversation waits, then tries again"
+        : 'a proactive message failed; trying again later',
+    );
     await this.options.store?.reschedule(message.id, message.attempts, message.notBefore, errorText(error)).catch(() => undefined);
   }
 
@@ -320,7 +344,9 @@ export class ProactiveQueue implements MessageSender {
         const lane = this.lane(message.conversationKey);
         if (lane.entries.some((entry) => entry.message.id === message.id)) continue;
         // In enqueue order among what waits (a message in flight stays first).
-        const later = lane.entries.findIndex((entry) => !entry.inFlight && (entry.message.enqueuedAt > message.enqueuedAt || (entry.message.enqueuedAt === message.enqueuedAt && entry.message.seq > message.seq)));
+        const later = lane.entries.findIndex(
+          (entry) => !entry.inFlight && (entry.message.enqueuedAt > message.enqueuedAt || (entry.message.enqueuedAt === message.enqueuedAt && entry.message.seq > message.seq)),
+        );
         lane.entries.splice(later === -1 ? lane.entries.length : later, 0, { message, waiters: [], inFlight: false, stored: Promise.resolve() });
         this.kick(lane);
       }

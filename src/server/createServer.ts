@@ -90,41 +90,59 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const host = hostOfHostHeader(req.headers.host);
       if (host !== undefined && isLoopbackHost(host)) return next();
       const error = appError('MisdirectedRequest', 'This Keyward runs in local mode and answers only requests addressed to this machine (127.0.0.1 or localhost).');
-      refusals.refused({ status: 421, code: error.code, host: String(req.headers.host ?? '').slice(0, 100), route: String(req.url ?? '').split('?')[0]?.slice(0, 100) }, 'refused request: its Host is not this machine');
+      refusals.refused(
+        {
+          status: 421,
+          code: error.code,
+          host: String(req.headers.host ?? '').slice(0, 100),
+          route: String(req.url ?? '')
+            .split('?')[0]
+            ?.slice(0, 100),
+        },
+        'refused request: its Host is not this machine',
+      );
       sendError(res, 421, error);
       return next(false);
     });
   }
 
-  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => tracedRequest(req, res, '/api/messages', async (traced) => {
-    if (stopping) return sendError(res, 503, appError('Internal', 'Keyward is shutting down; retry shortly.'));
-    inFlight += 1;
-    try {
-      const raw = await readBody(req, MAX_ACTIVITY_BYTES);
-      const activity = parseActivityBody(req.headers['content-type'], raw);
-      activityFacts(traced, activity);
-      if (options.loopbackOnly && !isLoopbackUrl(activity.serviceUrl)) {
-        throw appError('BadRequest', 'In local mode Keyward replies only to a serviceUrl on this machine (http://127.0.0.1, http://localhost or [::1]); this activity names another one.');
-      }
-      // The tenant allow-list is checked only once the request is authenticated (the bot calls
-      // admit after botbuilder's JWT validation), so 403 vs 401 tells a stranger nothing.
-      const admit = () => {
-        const tenant = activityTenant(activity);
-        if (tenant ? !options.allowedTenants.includes(tenant) : options.requireTenant) {
-          throw appError('TenantNotAllowed', tenant ? `Tenant ${tenant} is not served by this Keyward.` : 'The activity names no tenant.');
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) =>
+    tracedRequest(req, res, '/api/messages', async (traced) => {
+      if (stopping) return sendError(res, 503, appError('Internal', 'Keyward is shutting down; retry shortly.'));
+      inFlight += 1;
+      try {
+        const raw = await readBody(req, MAX_ACTIVITY_BYTES);
+        const activity = parseActivityBody(req.headers['content-type'], raw);
+        activityFacts(traced, activity);
+        if (options.loopbackOnly && !isLoopbackUrl(activity.serviceUrl)) {
+          throw appError(
+            'BadRequest',
+            'In local mode Keyward replies only to a serviceUrl on this machine (http://127.0.0.1, http://localhost or [::1]); this activity names another one.',
+          );
         }
-      };
-      (req as restify.Request & { body: unknown }).body = activity;
-      await options.handleActivity(req, res, admit);
-    } catch (error) {
-      const appErr = toAppError(error);
-      const status = statusFor(appErr);
-      refusals.refused({ status, code: appErr.code, reason: appErr.message, ...(typeof appErr.details.reason === 'string' ? { detail: appErr.details.reason } : {}) }, 'refused /api/messages request');
-      if (!res.headersSent) sendError(res, status, appErr);
-    } finally {
-      inFlight -= 1;
-    }
-  }));
+        // The tenant allow-list is checked only once the request is authenticated (the bot calls
+        // admit after botbuilder's JWT validation), so 403 vs 401 tells a stranger nothing.
+        const admit = () => {
+          const tenant = activityTenant(activity);
+          if (tenant ? !options.allowedTenants.includes(tenant) : options.requireTenant) {
+            throw appError('TenantNotAllowed', tenant ? `Tenant ${tenant} is not served by this Keyward.` : 'The activity names no tenant.');
+          }
+        };
+        (req as restify.Request & { body: unknown }).body = activity;
+        await options.handleActivity(req, res, admit);
+      } catch (error) {
+        const appErr = toAppError(error);
+        const status = statusFor(appErr);
+        refusals.refused(
+          { status, code: appErr.code, reason: appErr.message, ...(typeof appErr.details.reason === 'string' ? { detail: appErr.details.reason } : {}) },
+          'refused /api/messages request',
+        );
+        if (!res.headersSent) sendError(res, status, appErr);
+      } finally {
+        inFlight -= 1;
+      }
+    }),
+  );
 
   if (options.downloads) {
     const downloads = options.downloads;
@@ -158,7 +176,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        reject(appError('PortInUse', `Port ${options.port} on ${options.host} is already in use. Stop the other process or set ${options.portVariable} to a free port.`, { port: options.port, variable: options.portVariable }));
+        reject(
+          appError('PortInUse', `Port ${options.port} on ${options.host} is already in use. Stop the other process or set ${options.portVariable} to a free port.`, {
+            port: options.port,
+            variable: options.portVariable,
+          }),
+        );
       } else reject(error);
     };
     server.once('error', onError);

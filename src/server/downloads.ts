@@ -96,7 +96,11 @@ export class DownloadService implements DownloadOffers {
 
   /** GET /downloads/<token>: the file, or the same 404 for unknown, expired and used-up links. */
   async serve(token: string): Promise<DownloadResponse> {
-    const notFound: DownloadResponse = { status: 404, headers: { ...COMMON_HEADERS, 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from('This download link is unknown or has expired. Ask Keyward for a new link on the card.\n') };
+    const notFound: DownloadResponse = {
+      status: 404,
+      headers: { ...COMMON_HEADERS, 'content-type': 'text/plain; charset=utf-8' },
+      body: Buffer.from('This download link is unknown or has expired. Ask Keyward for a new link on the card.\n'),
+    };
     if (!TOKEN.test(token)) return notFound;
     const hash = hashToken(token);
     const found = await this.deps.store.get(hash);
@@ -104,7 +108,13 @@ export class DownloadService implements DownloadOffers {
     if (!found || found.expiresAt <= now) return notFound;
     if (!(await this.deps.store.countDownload(hash, found.maxDownloads))) return notFound;
     try {
-      await this.deps.audit?.append({ actor: SYSTEM_ACTOR, action: 'download.served', target: found.fileName, outcome: 'info', details: { purpose: found.purpose, fileSha256: found.fileSha256, owner: found.ownerObjectId, download: found.downloads + 1 } });
+      await this.deps.audit?.append({
+        actor: SYSTEM_ACTOR,
+        action: 'download.served',
+        target: found.fileName,
+        outcome: 'info',
+        details: { purpose: found.purpose, fileSha256: found.fileSha256, owner: found.ownerObjectId, download: found.downloads + 1 },
+      });
     } catch (error) {
       // The file is a script with no secrets; a failed audit write is logged, not fatal here.
       this.deps.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not audit a download');
@@ -135,6 +145,11 @@ function hashToken(token: string): string {
 
 /** A file name safe in a header: letters, digits, dot, hyphen, underscore; always .ps1. */
 export function safeFileName(name: string): string {
-  const stem = name.replace(/\.ps1$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, 100) || 'keyward-script';
+  const stem =
+    name
+      .replace(/\.ps1$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 100) || 'keyward-script';
   return `${stem}.ps1`;
 }

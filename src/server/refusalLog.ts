@@ -51,7 +51,10 @@ export class RefusalLog {
   flush(): void {
     const total = [...this.dropped.values()].reduce((sum, n) => sum + n, 0);
     if (total === 0) return;
-    this.logger.warn({ dropped: total, byCode: Object.fromEntries(this.dropped), windowSeconds: Math.round(this.options.windowMs / 1000), limit: this.options.perWindow }, `${total} refused requests were not logged (more than ${this.options.perWindow} in ${Math.round(this.options.windowMs / 1000)} s)`);
+    this.logger.warn(
+      { dropped: total, byCode: Object.fromEntries(this.dropped), windowSeconds: Math.round(this.options.windowMs / 1000), limit: this.options.perWindow },
+      `${total} refused requests were not logged (more than ${this.options.perWindow} in ${Math.round(this.options.windowMs / 1000)} s)`,
+    );
     this.onRecorded?.({ dropped: total, byCode: Object.fromEntries(this.dropped) });
     this.dropped = new Map();
   }

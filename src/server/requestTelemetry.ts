@@ -15,20 +15,24 @@ import { activityTenant } from './activityRequest';
  */
 export async function tracedRequest(req: restify.Request, res: restify.Response, route: string, work: (request: RequestTrace) => Promise<void>): Promise<void> {
   const started = process.hrtime.bigint();
-  await inSpan(`${req.method ?? 'POST'} ${route}`, { kind: SpanKind.SERVER, parent: contextFromHeaders(req.headers), attributes: { 'http.request.method': req.method ?? 'POST', 'http.route': route, 'url.path': route } }, async (span) => {
-    const request: RequestTrace = { span };
-    try {
-      await work(request);
-    } finally {
-      const activityType = request.activityType ?? 'unknown';
-      const status = res.statusCode;
-      span.setAttribute('http.response.status_code', status);
-      const outcome = status >= 500 ? 'error' : status >= 400 ? 'refused' : 'ok';
-      if (status >= 500) span.setStatus({ code: 2, message: `HTTP ${status}` });
-      recordMetric('turnDuration', Number(process.hrtime.bigint() - started) / 1e9, { [ATTR.activityType]: activityType, [ATTR.outcome]: outcome });
-      if (status >= 500) countMetric('turnErrors', 1, { [ATTR.activityType]: activityType });
-    }
-  });
+  await inSpan(
+    `${req.method ?? 'POST'} ${route}`,
+    { kind: SpanKind.SERVER, parent: contextFromHeaders(req.headers), attributes: { 'http.request.method': req.method ?? 'POST', 'http.route': route, 'url.path': route } },
+    async (span) => {
+      const request: RequestTrace = { span };
+      try {
+        await work(request);
+      } finally {
+        const activityType = request.activityType ?? 'unknown';
+        const status = res.statusCode;
+        span.setAttribute('http.response.status_code', status);
+        const outcome = status >= 500 ? 'error' : status >= 400 ? 'refused' : 'ok';
+        if (status >= 500) span.setStatus({ code: 2, message: `HTTP ${status}` });
+        recordMetric('turnDuration', Number(process.hrtime.bigint() - started) / 1e9, { [ATTR.activityType]: activityType, [ATTR.outcome]: outcome });
+        if (status >= 500) countMetric('turnErrors', 1, { [ATTR.activityType]: activityType });
+      }
+    },
+  );
 }
 
 /** The activity's kind on the request span: type, invoke name, card verb, conversation type, tenant — never text or card data. */

@@ -30,7 +30,11 @@ export class AuditDigestDirectory implements DigestSink {
       const file = path.join(this.dir, name);
       if (present.has(name)) {
         if (fs.readFileSync(file, 'utf8') !== content) {
-          throw appError('AuditChainBroken', `The digest file ${file} differs from digest ${digest.number} in Keyward's store; it was not overwritten. Run "npm run audit -- verify" and investigate.`, { digest: digest.number });
+          throw appError(
+            'AuditChainBroken',
+            `The digest file ${file} differs from digest ${digest.number} in Keyward's store; it was not overwritten. Run "npm run audit -- verify" and investigate.`,
+            { digest: digest.number },
+          );
         }
         continue;
       }

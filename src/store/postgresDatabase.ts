@@ -164,7 +164,7 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   private async query(sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult> {
-    if (this.closing) throw appError('StoreUnavailable', 'Keyward\'s PostgreSQL pool is closed (Keyward is stopping).');
+    if (this.closing) throw appError('StoreUnavailable', "Keyward's PostgreSQL pool is closed (Keyward is stopping).");
     const text = this.placeholders(sql);
     const frame = this.frame();
     try {
@@ -175,7 +175,7 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   private async connect(): Promise<pg.PoolClient> {
-    if (this.closing) throw appError('StoreUnavailable', 'Keyward\'s PostgreSQL pool is closed (Keyward is stopping).');
+    if (this.closing) throw appError('StoreUnavailable', "Keyward's PostgreSQL pool is closed (Keyward is stopping).");
     try {
       return await this.pool.connect();
     } catch (error) {
@@ -266,7 +266,9 @@ export async function openPostgresDatabase(options: PostgresOptions & { migratio
     connectionTimeoutMillis: 15_000,
     application_name: options.applicationName ?? 'keyward',
     ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
-    types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) } as pg.CustomTypesConfig,
+    types: {
+      getTypeParser: (oid: number, format?: string) => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')),
+    } as pg.CustomTypesConfig,
   });
   // An idle connection the server drops (restart, failover) must not crash the process.
   pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'a pooled PostgreSQL connection failed; the pool opens a new one on demand'));

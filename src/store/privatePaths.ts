@@ -19,14 +19,28 @@ export interface TightenedPath {
 }
 
 /** What Keyward keeps private, from its configuration (the paths main.ts already has). */
-export function keywardPrivatePaths(config: { dataDir: string; backupDir: string; auditDigests: { signingKeyFile: string; everyMinutes: number }; executor: { securityDomainDir: string } }): PrivatePath[] {
+export function keywardPrivatePaths(config: {
+  dataDir: string;
+  backupDir: string;
+  auditDigests: { signingKeyFile: string; everyMinutes: number };
+  executor: { securityDomainDir: string };
+}): PrivatePath[] {
   const data = config.dataDir;
   return [
     { path: data, variable: 'KEYWARD_DATA_DIR', kind: 'directory', create: true },
     // The SQLite store and its WAL files (SQLite gives new WAL files the database file's mode).
-    ...['keyward.sqlite', 'keyward.sqlite-wal', 'keyward.sqlite-shm', 'keyward.sqlite-journal'].map((name): PrivatePath => ({ path: path.join(data, name), variable: 'KEYWARD_DATA_DIR', kind: 'file' })),
+    ...['keyward.sqlite', 'keyward.sqlite-wal', 'keyward.sqlite-shm', 'keyward.sqlite-journal'].map((name): PrivatePath => ({
+      path: path.join(data, name),
+      variable: 'KEYWARD_DATA_DIR',
+      kind: 'file',
+    })),
     // The audit digests' Ed25519 private key (its .pub.pem beside it is public).
-    ...(config.auditDigests.everyMinutes > 0 ? [{ path: path.dirname(config.auditDigests.signingKeyFile), variable: 'KEYWARD_AUDIT_SIGNING_KEY_FILE', kind: 'directory' } as PrivatePath, { path: config.auditDigests.signingKeyFile, variable: 'KEYWARD_AUDIT_SIGNING_KEY_FILE', kind: 'file' } as PrivatePath] : []),
+    ...(config.auditDigests.everyMinutes > 0
+      ? [
+          { path: path.dirname(config.auditDigests.signingKeyFile), variable: 'KEYWARD_AUDIT_SIGNING_KEY_FILE', kind: 'directory' } as PrivatePath,
+          { path: config.auditDigests.signingKeyFile, variable: 'KEYWARD_AUDIT_SIGNING_KEY_FILE', kind: 'file' } as PrivatePath,
+        ]
+      : []),
     // The security domains' at-rest key (src/bot/executor/executorRuntime.ts), the security domains, key backups.
     { path: path.join(data, 'executor'), variable: 'KEYWARD_DATA_DIR', kind: 'tree' },
     { path: config.executor.securityDomainDir, variable: 'KEYWARD_SECURITY_DOMAIN_DIR', kind: 'tree' },
@@ -65,7 +79,10 @@ export function securePrivatePaths(paths: readonly PrivatePath[], logger: Logger
       return;
     }
     if (uid !== undefined && stat.uid !== uid) {
-      problems.push({ variable, message: `${target} belongs to user ${stat.uid}, not to the user Keyward runs as (${uid}), so someone else could read or replace it. Give it to this user (chown) or point ${variable} elsewhere.` });
+      problems.push({
+        variable,
+        message: `${target} belongs to user ${stat.uid}, not to the user Keyward runs as (${uid}), so someone else could read or replace it. Give it to this user (chown) or point ${variable} elsewhere.`,
+      });
       return;
     }
     const wanted = want === 'directory' ? 0o700 : 0o600;

@@ -80,7 +80,10 @@ export class SqlApprovalDirectoryStore implements ApprovalDirectoryStore, Approv
     // In slices, so no statement passes either engine's limit on parameters.
     for (let i = 0; i < ids.length; i += PEOPLE_PER_QUERY) {
       const slice = ids.slice(i, i + PEOPLE_PER_QUERY);
-      const rows = await this.db.all<PersonRow>(`SELECT object_id, tenant_id, name, channel_user_id FROM approval_people WHERE object_id IN (${slice.map(() => '?').join(', ')})`, slice);
+      const rows = await this.db.all<PersonRow>(
+        `SELECT object_id, tenant_id, name, channel_user_id FROM approval_people WHERE object_id IN (${slice.map(() => '?').join(', ')})`,
+        slice,
+      );
       for (const row of rows) found.set(row.object_id, personOf(row));
     }
     return found;
@@ -102,7 +105,13 @@ export class SqlApprovalDirectoryStore implements ApprovalDirectoryStore, Approv
       'SELECT request_id, conversation_id, message_id, role, reference FROM approval_messages WHERE request_id = ? ORDER BY posted_at, message_id',
       [requestId],
     );
-    return rows.map((row) => ({ requestId: row.request_id, conversationId: row.conversation_id, messageId: row.message_id, role: row.role, reference: JSON.parse(row.reference) as ConversationRef }));
+    return rows.map((row) => ({
+      requestId: row.request_id,
+      conversationId: row.conversation_id,
+      messageId: row.message_id,
+      role: row.role,
+      reference: JSON.parse(row.reference) as ConversationRef,
+    }));
   }
 
   private async upsertConversation(role: string, conversationId: string, reference: ConversationRef, designatedBy: string, at: string): Promise<void> {

@@ -65,7 +65,14 @@ export class SqlApprovalStore implements ApprovalRequestStore {
     if (next.version !== expectedVersion + 1) throw appError('Internal', `compareAndSet expects version ${expectedVersion + 1}, got ${next.version}.`);
     return this.db.atomic(async () => {
       const c = this.columns(next);
-      const result = await this.db.run('UPDATE approval_requests SET version = ?, status = ?, execute_by = ?, document = ? WHERE id = ? AND version = ?', [c.version, c.status, c.executeBy, c.document, c.id, expectedVersion]);
+      const result = await this.db.run('UPDATE approval_requests SET version = ?, status = ?, execute_by = ?, document = ? WHERE id = ? AND version = ?', [
+        c.version,
+        c.status,
+        c.executeBy,
+        c.document,
+        c.id,
+        expectedVersion,
+      ]);
       if (result.changes !== 1) return false;
       const stored = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM approval_votes WHERE request_id = ?', [next.id]);
       await this.insertNewVotes(next, Number(stored?.n ?? 0));

@@ -146,10 +146,14 @@ export class SqlAuditStore implements AuditStore, AuditDigestStore {
       const last = ends?.last_sequence != null && ends.last_hash != null ? { sequence: Number(ends.last_sequence), hash: ends.last_hash } : undefined;
       const lastSequence = last?.sequence ?? 0;
       if ((head?.sequence ?? 0) !== lastSequence || (head && last && head.hash !== last.hash)) {
-        throw appError('AuditChainBroken', `The audit log ends at record ${lastSequence} but its head says ${head?.sequence ?? 0}; refusing to extend it. Run "npm run audit -- verify".`, {
-          headSequence: head?.sequence ?? 0,
-          lastSequence,
-        });
+        throw appError(
+          'AuditChainBroken',
+          `The audit log ends at record ${lastSequence} but its head says ${head?.sequence ?? 0}; refusing to extend it. Run "npm run audit -- verify".`,
+          {
+            headSequence: head?.sequence ?? 0,
+            lastSequence,
+          },
+        );
       }
       const record = build(head);
       // RETURNING hands back the row as stored: the hash must cover exactly that text. If it does
@@ -178,7 +182,10 @@ export class SqlAuditStore implements AuditStore, AuditDigestStore {
       if (!stored || computeAuditHash(toRecord(stored)) !== record.hash) {
         throw appError('AuditWriteFailed', `The audit record "${record.action}" would not read back as it was hashed; nothing was stored.`, { action: record.action });
       }
-      await this.db.run('INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash', [record.sequence, record.hash]);
+      await this.db.run('INSERT INTO audit_head (id, sequence, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash', [
+        record.sequence,
+        record.hash,
+      ]);
       return record;
     };
     return this.db.inUnit() ? append() : this.db.atomic(append);

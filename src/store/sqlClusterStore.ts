@@ -103,7 +103,10 @@ export class SqlClusterStore {
 
   /** Events after `afterSeq`, oldest first. */
   async events(afterSeq: number, limit: number): Promise<OutboxEvent[]> {
-    return (await this.db.all<OutboxEvent>('SELECT seq, topic, subject, body FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit])).map((e) => ({ ...e, seq: Number(e.seq) }));
+    return (await this.db.all<OutboxEvent>('SELECT seq, topic, subject, body FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit])).map((e) => ({
+      ...e,
+      seq: Number(e.seq),
+    }));
   }
 
   async lastSeq(): Promise<number> {
@@ -112,7 +115,9 @@ export class SqlClusterStore {
 
   /** Events after `afterSeq`: how many, and when the oldest was committed (metrics: the outbox's lag). */
   async backlog(afterSeq: number): Promise<{ events: number; oldestAt?: string }> {
-    const row = await this.db.get<{ events: number | string; oldest: string | null }>('SELECT COUNT(*) AS events, MIN(created_at) AS oldest FROM outbox_events WHERE seq > ?', [afterSeq]);
+    const row = await this.db.get<{ events: number | string; oldest: string | null }>('SELECT COUNT(*) AS events, MIN(created_at) AS oldest FROM outbox_events WHERE seq > ?', [
+      afterSeq,
+    ]);
     return { events: Number(row?.events ?? 0), ...(row?.oldest ? { oldestAt: row.oldest } : {}) };
   }
 
@@ -124,7 +129,10 @@ export class SqlClusterStore {
 
   /** Moves the cursor forward (never back). */
   async advance(consumer: string, seq: number): Promise<void> {
-    await this.db.run('INSERT INTO outbox_cursors (consumer, seq) VALUES (?, ?) ON CONFLICT(consumer) DO UPDATE SET seq = excluded.seq WHERE outbox_cursors.seq < excluded.seq', [consumer, seq]);
+    await this.db.run('INSERT INTO outbox_cursors (consumer, seq) VALUES (?, ?) ON CONFLICT(consumer) DO UPDATE SET seq = excluded.seq WHERE outbox_cursors.seq < excluded.seq', [
+      consumer,
+      seq,
+    ]);
   }
 
   /** Drops handled events older than `beforeSeq` (housekeeping). */

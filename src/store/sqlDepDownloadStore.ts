@@ -19,7 +19,11 @@ export class SqlDepDownloadStore implements DownloadStore {
   constructor(private readonly db: SqlDatabase) {}
 
   async insert(download: StoredDownload): Promise<void> {
-    await this.db.run('INSERT INTO dep_downloads (token_hash, body, expires_at, downloads) VALUES (?, ?, ?, 0)', [download.tokenHash, JSON.stringify(download), download.expiresAt]);
+    await this.db.run('INSERT INTO dep_downloads (token_hash, body, expires_at, downloads) VALUES (?, ?, ?, 0)', [
+      download.tokenHash,
+      JSON.stringify(download),
+      download.expiresAt,
+    ]);
   }
 
   async get(tokenHash: string): Promise<StoredDownload | undefined> {

@@ -44,15 +44,26 @@ export class SqlJourneyStore implements JourneyStore {
   }
 
   async compareAndSet(next: SetupJourney, expectedVersion: number): Promise<boolean> {
-    const result = await this.db.run('UPDATE journeys SET status = ?, version = ?, body = ?, updated_at = ? WHERE id = ? AND version = ?', [next.status, next.version, JSON.stringify(next), next.updatedAt, next.id, expectedVersion]);
+    const result = await this.db.run('UPDATE journeys SET status = ?, version = ?, body = ?, updated_at = ? WHERE id = ? AND version = ?', [
+      next.status,
+      next.version,
+      JSON.stringify(next),
+      next.updatedAt,
+      next.id,
+      expectedVersion,
+    ]);
     return result.changes === 1;
   }
 
   async listByOwner(aadObjectId: string): Promise<SetupJourney[]> {
-    return (await this.db.all<{ body: string }>('SELECT body FROM journeys WHERE owner_oid = ? ORDER BY updated_at DESC LIMIT 50', [aadObjectId.toLowerCase()])).map((row) => JSON.parse(row.body) as SetupJourney);
+    return (await this.db.all<{ body: string }>('SELECT body FROM journeys WHERE owner_oid = ? ORDER BY updated_at DESC LIMIT 50', [aadObjectId.toLowerCase()])).map(
+      (row) => JSON.parse(row.body) as SetupJourney,
+    );
   }
 
   async listByConversation(conversationId: string): Promise<SetupJourney[]> {
-    return (await this.db.all<{ body: string }>('SELECT body FROM journeys WHERE conversation_id = ? ORDER BY updated_at DESC LIMIT 50', [conversationId])).map((row) => JSON.parse(row.body) as SetupJourney);
+    return (await this.db.all<{ body: string }>('SELECT body FROM journeys WHERE conversation_id = ? ORDER BY updated_at DESC LIMIT 50', [conversationId])).map(
+      (row) => JSON.parse(row.body) as SetupJourney,
+    );
   }
 }

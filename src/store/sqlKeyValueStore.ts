@@ -55,7 +55,14 @@ export class SqlKeyValueStore {
       const result = await this.db.run('INSERT INTO kv (namespace, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [namespace, key, json, etag, now]);
       return result.changes === 1 ? { ok: true, etag } : { ok: false, conflict: true };
     }
-    const result = await this.db.run('UPDATE kv SET value = ?, etag = ?, updated_at = ? WHERE namespace = ? AND key = ? AND etag = ?', [json, etag, now, namespace, key, expectedEtag]);
+    const result = await this.db.run('UPDATE kv SET value = ?, etag = ?, updated_at = ? WHERE namespace = ? AND key = ? AND etag = ?', [
+      json,
+      etag,
+      now,
+      namespace,
+      key,
+      expectedEtag,
+    ]);
     return result.changes === 1 ? { ok: true, etag } : { ok: false, conflict: true };
   }
 
@@ -64,6 +71,9 @@ export class SqlKeyValueStore {
   }
 
   async list(namespace: string): Promise<Array<{ key: string; value: unknown }>> {
-    return (await this.db.all<{ key: string; value: string }>('SELECT key, value FROM kv WHERE namespace = ? ORDER BY key', [namespace])).map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }));
+    return (await this.db.all<{ key: string; value: string }>('SELECT key, value FROM kv WHERE namespace = ? ORDER BY key', [namespace])).map((row) => ({
+      key: row.key,
+      value: JSON.parse(row.value) as unknown,
+    }));
   }
 }

@@ -38,18 +38,21 @@ export class SqlOpsJourneyStore<J extends OpsJourneyBase> implements OpsJourneyS
   }
 
   async insert(journey: J): Promise<void> {
-    await this.db.run('INSERT INTO ops_journeys (id, kind, owner_oid, conversation_id, status, request_id, version, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      journey.id,
-      this.kind,
-      journey.owner.aadObjectId.toLowerCase(),
-      journey.conversationId,
-      journey.status,
-      journey.requestId ?? null,
-      journey.version,
-      JSON.stringify(journey),
-      journey.createdAt,
-      journey.updatedAt,
-    ]);
+    await this.db.run(
+      'INSERT INTO ops_journeys (id, kind, owner_oid, conversation_id, status, request_id, version, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        journey.id,
+        this.kind,
+        journey.owner.aadObjectId.toLowerCase(),
+        journey.conversationId,
+        journey.status,
+        journey.requestId ?? null,
+        journey.version,
+        JSON.stringify(journey),
+        journey.createdAt,
+        journey.updatedAt,
+      ],
+    );
   }
 
   async compareAndSet(next: J, expectedVersion: number): Promise<boolean> {
@@ -67,7 +70,12 @@ export class SqlOpsJourneyStore<J extends OpsJourneyBase> implements OpsJourneyS
   }
 
   async listByOwner(aadObjectId: string): Promise<J[]> {
-    return (await this.db.all<{ body: string }>('SELECT body FROM ops_journeys WHERE owner_oid = ? AND kind = ? ORDER BY updated_at DESC LIMIT 50', [aadObjectId.toLowerCase(), this.kind])).map((row) => JSON.parse(row.body) as J);
+    return (
+      await this.db.all<{ body: string }>('SELECT body FROM ops_journeys WHERE owner_oid = ? AND kind = ? ORDER BY updated_at DESC LIMIT 50', [
+        aadObjectId.toLowerCase(),
+        this.kind,
+      ])
+    ).map((row) => JSON.parse(row.body) as J);
   }
 
   async list(filter: { statuses?: readonly OpsJourneyStatus[] } = {}): Promise<J[]> {

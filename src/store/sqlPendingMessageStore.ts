@@ -97,13 +97,25 @@ export class SqlPendingMessageStore implements PendingMessageStore {
 
   async claim(owner: string, leaseUntil: number, now: number): Promise<OutboundMessage[]> {
     await this.db.run("UPDATE proactive_messages SET lease_until = ? WHERE owner = ? AND status = 'pending'", [leaseUntil, owner]);
-    const free = await this.db.all<{ id: string }>("SELECT id FROM proactive_messages WHERE status = 'pending' AND owner <> ? AND lease_until < ? ORDER BY enqueued_at, seq", [owner, now]);
+    const free = await this.db.all<{ id: string }>("SELECT id FROM proactive_messages WHERE status = 'pending' AND owner <> ? AND lease_until < ? ORDER BY enqueued_at, seq", [
+      owner,
+      now,
+    ]);
     const taken: OutboundMessage[] = [];
     for (const { id } of free) {
       // Compare-and-set per row: of two instances taking over at once, one wins each row.
-      const { changes } = await this.db.run("UPDATE proactive_messages SET owner = ?, lease_until = ? WHERE id = ? AND status = 'pending' AND owner <> ? AND lease_until < ?", [owner, leaseUntil, id, owner, now]);
+      const { changes } = await this.db.run("UPDATE proactive_messages SET owner = ?, lease_until = ? WHERE id = ? AND status = 'pending' AND owner <> ? AND lease_until < ?", [
+        owner,
+        leaseUntil,
+        id,
+        owner,
+        now,
+      ]);
       if (changes === 0) continue;
-      const row = await this.db.get<Row>('SELECT id, conversation_key, reference, kind, card, body_text, message_id, receipt, attempts, not_before, enqueued_at, seq FROM proactive_messages WHERE id = ?', [id]);
+      const row = await this.db.get<Row>(
+        'SELECT id, conversation_key, reference, kind, card, body_text, message_id, receipt, attempts, not_before, enqueued_at, seq FROM proactive_messages WHERE id = ?',
+        [id],
+      );
       if (row) taken.push(messageOf(row));
     }
     return taken;

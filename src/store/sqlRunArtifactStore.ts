@@ -55,9 +55,21 @@ export class SqlRunArtifactStore implements RunArtifactStore {
   }
 
   async latestBackup(containerName: string, keyName: string): Promise<BackupRecord | undefined> {
-    const row = await this.db.get<BackupRow>('SELECT * FROM executor_backups WHERE lower(container_name) = lower(?) AND lower(key_name) = lower(?) ORDER BY id DESC LIMIT 1', [containerName, keyName]);
+    const row = await this.db.get<BackupRow>('SELECT * FROM executor_backups WHERE lower(container_name) = lower(?) AND lower(key_name) = lower(?) ORDER BY id DESC LIMIT 1', [
+      containerName,
+      keyName,
+    ]);
     return row
-      ? { requestId: row.request_id, containerName: row.container_name, keyName: row.key_name, keyVersion: row.key_version, file: row.file, sha256: row.sha256, bytes: Number(row.bytes), takenAt: row.taken_at }
+      ? {
+          requestId: row.request_id,
+          containerName: row.container_name,
+          keyName: row.key_name,
+          keyVersion: row.key_version,
+          file: row.file,
+          sha256: row.sha256,
+          bytes: Number(row.bytes),
+          takenAt: row.taken_at,
+        }
       : undefined;
   }
 
@@ -71,32 +83,50 @@ export class SqlRunArtifactStore implements RunArtifactStore {
   }
 
   async certificates(runId: string, stepIndex: number): Promise<OfficerCertificate[]> {
-    const rows = await this.db.all<CertificateRow>('SELECT * FROM executor_officer_certificates WHERE run_id = ? AND step_index = ? ORDER BY submitted_at, officer_object_id', [runId, stepIndex]);
-    return rows.map((r) => ({ runId: r.run_id, stepIndex: Number(r.step_index), officerObjectId: r.officer_object_id, officerName: r.officer_name, certificatePem: r.certificate_pem, thumbprint: r.thumbprint, submittedAt: r.submitted_at }));
+    const rows = await this.db.all<CertificateRow>('SELECT * FROM executor_officer_certificates WHERE run_id = ? AND step_index = ? ORDER BY submitted_at, officer_object_id', [
+      runId,
+      stepIndex,
+    ]);
+    return rows.map((r) => ({
+      runId: r.run_id,
+      stepIndex: Number(r.step_index),
+      officerObjectId: r.officer_object_id,
+      officerName: r.officer_name,
+      certificatePem: r.certificate_pem,
+      thumbprint: r.thumbprint,
+      submittedAt: r.submitted_at,
+    }));
   }
 
   async recordShares(shares: readonly SecurityDomainShare[]): Promise<void> {
     await this.db.atomic(async () => {
       for (const s of shares) {
         // Replace this officer's record for this HSM and request (names compare case-insensitively).
-        await this.db.run('DELETE FROM executor_sd_shares WHERE lower(hsm_name) = lower(?) AND request_id = ? AND officer_object_id = ?', [s.hsmName, s.requestId, s.officerObjectId]);
-        await this.db.run('INSERT INTO executor_sd_shares (hsm_name, request_id, officer_object_id, officer_name, thumbprint, file, sha256, quorum, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        await this.db.run('DELETE FROM executor_sd_shares WHERE lower(hsm_name) = lower(?) AND request_id = ? AND officer_object_id = ?', [
           s.hsmName,
           s.requestId,
           s.officerObjectId,
-          s.officerName,
-          s.thumbprint,
-          s.file,
-          s.sha256,
-          s.quorum,
-          s.storedAt,
         ]);
+        await this.db.run(
+          'INSERT INTO executor_sd_shares (hsm_name, request_id, officer_object_id, officer_name, thumbprint, file, sha256, quorum, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [s.hsmName, s.requestId, s.officerObjectId, s.officerName, s.thumbprint, s.file, s.sha256, s.quorum, s.storedAt],
+        );
       }
     });
   }
 
   async shares(hsmName: string): Promise<SecurityDomainShare[]> {
     const rows = await this.db.all<ShareRow>('SELECT * FROM executor_sd_shares WHERE lower(hsm_name) = lower(?) ORDER BY stored_at, officer_object_id', [hsmName]);
-    return rows.map((r) => ({ hsmName: r.hsm_name, requestId: r.request_id, officerObjectId: r.officer_object_id, officerName: r.officer_name, thumbprint: r.thumbprint, file: r.file, sha256: r.sha256, quorum: Number(r.quorum), storedAt: r.stored_at }));
+    return rows.map((r) => ({
+      hsmName: r.hsm_name,
+      requestId: r.request_id,
+      officerObjectId: r.officer_object_id,
+      officerName: r.officer_name,
+      thumbprint: r.thumbprint,
+      file: r.file,
+      sha256: r.sha256,
+      quorum: Number(r.quorum),
+      storedAt: r.stored_at,
+    }));
   }
 }

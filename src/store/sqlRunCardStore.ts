@@ -21,7 +21,15 @@ export class SqlRunCardStore {
   }
 
   async list(runId: string): Promise<PostedRunCard[]> {
-    const rows = await this.db.all<{ run_id: string; conversation_id: string; message_id: string; reference: string }>('SELECT run_id, conversation_id, message_id, reference FROM executor_run_cards WHERE run_id = ? ORDER BY conversation_id', [runId]);
-    return rows.map((row) => ({ runId: row.run_id, conversationId: row.conversation_id, messageId: row.message_id, reference: JSON.parse(row.reference) as Record<string, unknown> }));
+    const rows = await this.db.all<{ run_id: string; conversation_id: string; message_id: string; reference: string }>(
+      'SELECT run_id, conversation_id, message_id, reference FROM executor_run_cards WHERE run_id = ? ORDER BY conversation_id',
+      [runId],
+    );
+    return rows.map((row) => ({
+      runId: row.run_id,
+      conversationId: row.conversation_id,
+      messageId: row.message_id,
+      reference: JSON.parse(row.reference) as Record<string, unknown>,
+    }));
   }
 }

@@ -229,7 +229,10 @@ export class SqlRunStore implements RunStore {
   }
 
   async lease(runId: string): Promise<RunLease | undefined> {
-    const row = await this.db.get<{ lease_owner: string | null; lease_expires_ms: number | null; lease_token: number }>('SELECT lease_owner, lease_expires_ms, lease_token FROM executor_runs WHERE id = ?', [runId]);
+    const row = await this.db.get<{ lease_owner: string | null; lease_expires_ms: number | null; lease_token: number }>(
+      'SELECT lease_owner, lease_expires_ms, lease_token FROM executor_runs WHERE id = ?',
+      [runId],
+    );
     return row?.lease_owner ? { owner: row.lease_owner, expiresAtMs: Number(row.lease_expires_ms ?? 0), token: Number(row.lease_token) } : undefined;
   }
 
@@ -244,7 +247,9 @@ export class SqlRunStore implements RunStore {
   }
 
   async renewLease(runId: string, owner: string, token: number, nowMs: number, ttlMs: number): Promise<boolean> {
-    return (await this.db.run('UPDATE executor_runs SET lease_expires_ms = ? WHERE id = ? AND lease_owner = ? AND lease_token = ?', [nowMs + ttlMs, runId, owner, token])).changes === 1;
+    return (
+      (await this.db.run('UPDATE executor_runs SET lease_expires_ms = ? WHERE id = ? AND lease_owner = ? AND lease_token = ?', [nowMs + ttlMs, runId, owner, token])).changes === 1
+    );
   }
 
   async releaseLease(runId: string, owner: string, token: number): Promise<void> {
@@ -257,7 +262,14 @@ export class SqlRunStore implements RunStore {
     const at = this.now().toISOString();
     for (const entry of journal) {
       seq += 1;
-      await this.db.run('INSERT INTO executor_journal (run_id, seq, at, step_index, phase, detail) VALUES (?, ?, ?, ?, ?, ?)', [runId, seq, at, entry.stepIndex, entry.phase, JSON.stringify(entry.detail)]);
+      await this.db.run('INSERT INTO executor_journal (run_id, seq, at, step_index, phase, detail) VALUES (?, ?, ?, ?, ?, ?)', [
+        runId,
+        seq,
+        at,
+        entry.stepIndex,
+        entry.phase,
+        JSON.stringify(entry.detail),
+      ]);
     }
   }
 }

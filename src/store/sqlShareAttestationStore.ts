@@ -38,12 +38,20 @@ export class SqlShareAttestationStore implements AttestationStore {
   async statements(hsmName: string): Promise<AttestationStatement[]> {
     // Answers in the order given (SQLite's rowid, PostgreSQL's seq column).
     const order = this.db.engine === 'sqlite' ? 'rowid' : 'seq';
-    const rows = await this.db.all<{ hsm_name: string; holder: string; status: string; at: string }>(`SELECT hsm_name, holder, status, at FROM share_attestations WHERE hsm_name = ? ORDER BY at, ${order}`, [hsmName.toLowerCase()]);
+    const rows = await this.db.all<{ hsm_name: string; holder: string; status: string; at: string }>(
+      `SELECT hsm_name, holder, status, at FROM share_attestations WHERE hsm_name = ? ORDER BY at, ${order}`,
+      [hsmName.toLowerCase()],
+    );
     return rows.map((r) => ({ hsmName: r.hsm_name, holder: r.holder, status: r.status === 'lost' ? 'lost' : 'confirmed', at: r.at }));
   }
 
   async putStatement(statement: AttestationStatement): Promise<void> {
-    await this.db.run('INSERT INTO share_attestations (hsm_name, holder, status, at) VALUES (?, ?, ?, ?)', [statement.hsmName.toLowerCase(), statement.holder.toLowerCase(), statement.status, statement.at]);
+    await this.db.run('INSERT INTO share_attestations (hsm_name, holder, status, at) VALUES (?, ?, ?, ?)', [
+      statement.hsmName.toLowerCase(),
+      statement.holder.toLowerCase(),
+      statement.status,
+      statement.at,
+    ]);
   }
 
   async lastRequestedAt(hsmName: string): Promise<string | undefined> {
@@ -51,7 +59,10 @@ export class SqlShareAttestationStore implements AttestationStore {
   }
 
   async setRequestedAt(hsmName: string, at: string): Promise<void> {
-    await this.db.run('INSERT INTO share_attestation_rounds (hsm_name, requested_at) VALUES (?, ?) ON CONFLICT(hsm_name) DO UPDATE SET requested_at = excluded.requested_at', [hsmName.toLowerCase(), at]);
+    await this.db.run('INSERT INTO share_attestation_rounds (hsm_name, requested_at) VALUES (?, ?) ON CONFLICT(hsm_name) DO UPDATE SET requested_at = excluded.requested_at', [
+      hsmName.toLowerCase(),
+      at,
+    ]);
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {

@@ -168,7 +168,7 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   private open(): void {
-    if (!this.raw.open) throw appError('StoreUnavailable', 'Keyward\'s SQLite store is closed (Keyward is stopping).');
+    if (!this.raw.open) throw appError('StoreUnavailable', "Keyward's SQLite store is closed (Keyward is stopping).");
   }
 }
 

@@ -43,7 +43,9 @@ export async function openSqliteSnapshot(file: string): Promise<StoreSnapshot> {
     db.exec('BEGIN');
     // The first read fixes what the transaction sees; everything below reads that same instant.
     const migrations = (db.prepare('SELECT id FROM schema_migrations ORDER BY rowid').all() as Array<{ id: string }>).map((row) => row.id);
-    const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY rowid").all() as Array<{ name: string }>).map((row) => row.name);
+    const names = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY rowid").all() as Array<{ name: string }>
+    ).map((row) => row.name);
     const tables = names.map((name) => ({ name, columns: (db.prepare(`PRAGMA table_info(${quoteIdent(name)})`).all() as Array<{ name: string }>).map((column) => column.name) }));
     return {
       engine: 'sqlite',
@@ -84,14 +86,32 @@ export async function openPostgresSnapshot(db: PostgresDatabase): Promise<StoreS
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // The first statement fixes the snapshot; everything below reads that same instant.
     const hasMigrations = (await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")).rows[0] as { found: boolean };
-    if (!hasMigrations.found) throw appError('NotFound', 'This PostgreSQL database holds no Keyward store (no schema_migrations table). Check KEYWARD_POSTGRES_URL names the database Keyward uses.');
+    if (!hasMigrations.found)
+      throw appError('NotFound', 'This PostgreSQL database holds no Keyward store (no schema_migrations table). Check KEYWARD_POSTGRES_URL names the database Keyward uses.');
     const migrations = ((await client.query('SELECT id FROM schema_migrations ORDER BY applied_at, id')).rows as Array<{ id: string }>).map((row) => row.id);
     // Creation order (oid), then a referenced table before the tables that refer to it.
-    const listed = (await client.query("SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations' ORDER BY c.oid")).rows as Array<{ name: string }>;
-    const references = (await client.query("SELECT src.relname AS referrer, dst.relname AS referenced FROM pg_constraint k JOIN pg_class src ON src.oid = k.conrelid JOIN pg_class dst ON dst.oid = k.confrelid JOIN pg_namespace n ON n.oid = src.relnamespace WHERE k.contype = 'f' AND n.nspname = current_schema()")).rows as Array<{ referrer: string; referenced: string }>;
-    const names = dependencyOrder(listed.map((row) => row.name), references);
-    const columns = (await client.query('SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position')).rows as Array<{ table_name: string; column_name: string }>;
-    const keys = (await client.query("SELECT c.relname AS table_name, a.attname AS column_name FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) ON true JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum WHERE i.indisprimary AND n.nspname = current_schema() ORDER BY c.relname, k.position")).rows as Array<{ table_name: string; column_name: string }>;
+    const listed = (
+      await client.query(
+        "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations' ORDER BY c.oid",
+      )
+    ).rows as Array<{ name: string }>;
+    const references = (
+      await client.query(
+        "SELECT src.relname AS referrer, dst.relname AS referenced FROM pg_constraint k JOIN pg_class src ON src.oid = k.conrelid JOIN pg_class dst ON dst.oid = k.confrelid JOIN pg_namespace n ON n.oid = src.relnamespace WHERE k.contype = 'f' AND n.nspname = current_schema()",
+      )
+    ).rows as Array<{ referrer: string; referenced: string }>;
+    const names = dependencyOrder(
+      listed.map((row) => row.name),
+      references,
+    );
+    const columns = (
+      await client.query('SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position')
+    ).rows as Array<{ table_name: string; column_name: string }>;
+    const keys = (
+      await client.query(
+        'SELECT c.relname AS table_name, a.attname AS column_name FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position) ON true JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum WHERE i.indisprimary AND n.nspname = current_schema() ORDER BY c.relname, k.position',
+      )
+    ).rows as Array<{ table_name: string; column_name: string }>;
     const tables = names.map((name) => ({ name, columns: columns.filter((c) => c.table_name === name).map((c) => c.column_name) }));
     let cursors = 0;
     return {

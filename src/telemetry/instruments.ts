@@ -7,24 +7,95 @@ import { safeAttributes } from './spans';
  * outcomes — never a request id or a person.
  */
 export const METRICS = {
-  turnDuration: { name: 'keyward.turn.duration', type: 'histogram', unit: 's', description: 'Time to answer one /api/messages request (a chat turn or a card click), by keyward.activity.type (message, invoke, …) and keyward.outcome (ok, refused, error).' },
+  turnDuration: {
+    name: 'keyward.turn.duration',
+    type: 'histogram',
+    unit: 's',
+    description: 'Time to answer one /api/messages request (a chat turn or a card click), by keyward.activity.type (message, invoke, …) and keyward.outcome (ok, refused, error).',
+  },
   turnErrors: { name: 'keyward.turn.errors', type: 'counter', unit: '{turn}', description: 'Requests to /api/messages that ended in a 5xx, by keyward.activity.type.' },
   votes: { name: 'keyward.approval.votes', type: 'counter', unit: '{vote}', description: 'Votes counted, by keyward.vote.decision (approve, reject).' },
-  refusals: { name: 'keyward.approval.refusals', type: 'counter', unit: '{refusal}', description: 'Approval actions refused, by keyward.error.code (SelfApprovalForbidden, PlanHashMismatch, RequestExpired, …) and keyward.action (vote, cancel, submit).' },
-  approvalsPending: { name: 'keyward.approvals.pending', type: 'gauge', unit: '{request}', description: 'Approval requests waiting for votes (reported by the instance that leads the cluster only, so instances are not counted twice).' },
-  approvalsOldestAge: { name: 'keyward.approvals.oldest_pending_age', type: 'gauge', unit: 's', description: 'Age of the oldest request waiting for votes (0 when none; leader only).' },
-  approvalsNextExpiry: { name: 'keyward.approvals.next_expiry', type: 'gauge', unit: 's', description: 'Time until the soonest pending request expires (not reported when none is pending; leader only).' },
-  clusterLeader: { name: 'keyward.cluster.leader', type: 'gauge', unit: '{instance}', description: 'Every instance: 1 while it holds the cluster lease (runs the timers, delivers the outbox), else 0. Summed over the instances it is 1; 0 for longer than the lease means nobody runs the timers.' },
-  outboxBacklog: { name: 'keyward.outbox.backlog', type: 'gauge', unit: '{event}', description: 'Approval changes committed but not yet delivered to cards, the executor and the journeys (leader only).' },
-  outboxOldestAge: { name: 'keyward.outbox.oldest_undelivered_age', type: 'gauge', unit: 's', description: 'Age of the oldest approval change not yet delivered (0 when none; leader only): the outbox\'s lag.' },
+  refusals: {
+    name: 'keyward.approval.refusals',
+    type: 'counter',
+    unit: '{refusal}',
+    description: 'Approval actions refused, by keyward.error.code (SelfApprovalForbidden, PlanHashMismatch, RequestExpired, …) and keyward.action (vote, cancel, submit).',
+  },
+  approvalsPending: {
+    name: 'keyward.approvals.pending',
+    type: 'gauge',
+    unit: '{request}',
+    description: 'Approval requests waiting for votes (reported by the instance that leads the cluster only, so instances are not counted twice).',
+  },
+  approvalsOldestAge: {
+    name: 'keyward.approvals.oldest_pending_age',
+    type: 'gauge',
+    unit: 's',
+    description: 'Age of the oldest request waiting for votes (0 when none; leader only).',
+  },
+  approvalsNextExpiry: {
+    name: 'keyward.approvals.next_expiry',
+    type: 'gauge',
+    unit: 's',
+    description: 'Time until the soonest pending request expires (not reported when none is pending; leader only).',
+  },
+  clusterLeader: {
+    name: 'keyward.cluster.leader',
+    type: 'gauge',
+    unit: '{instance}',
+    description:
+      'Every instance: 1 while it holds the cluster lease (runs the timers, delivers the outbox), else 0. Summed over the instances it is 1; 0 for longer than the lease means nobody runs the timers.',
+  },
+  outboxBacklog: {
+    name: 'keyward.outbox.backlog',
+    type: 'gauge',
+    unit: '{event}',
+    description: 'Approval changes committed but not yet delivered to cards, the executor and the journeys (leader only).',
+  },
+  outboxOldestAge: {
+    name: 'keyward.outbox.oldest_undelivered_age',
+    type: 'gauge',
+    unit: 's',
+    description: "Age of the oldest approval change not yet delivered (0 when none; leader only): the outbox's lag.",
+  },
   runs: { name: 'keyward.runs', type: 'counter', unit: '{run}', description: 'Plan runs that ended a drive, by keyward.outcome (succeeded, waiting, stopped, failed).' },
-  stepDuration: { name: 'keyward.step.duration', type: 'histogram', unit: 's', description: 'Time of one executor step (check, apply, verify, retries included), by keyward.step.kind and keyward.outcome (done, waiting, stopped).' },
-  stepRetries: { name: 'keyward.step.retries', type: 'counter', unit: '{retry}', description: 'Step retries after a transient failure, by keyward.step.kind and keyward.error.code (AzureThrottled, AzureTransient, …).' },
-  azureThrottled: { name: 'keyward.azure.throttled', type: 'counter', unit: '{response}', description: 'Azure answers with 429 (throttled), by keyward.azure.service (arm, keyvault, graph, other).' },
-  retryAfterWaited: { name: 'keyward.azure.retry_after_waited', type: 'counter', unit: 's', description: 'Time the executor waited because Azure asked it to (Retry-After on throttling).' },
+  stepDuration: {
+    name: 'keyward.step.duration',
+    type: 'histogram',
+    unit: 's',
+    description: 'Time of one executor step (check, apply, verify, retries included), by keyward.step.kind and keyward.outcome (done, waiting, stopped).',
+  },
+  stepRetries: {
+    name: 'keyward.step.retries',
+    type: 'counter',
+    unit: '{retry}',
+    description: 'Step retries after a transient failure, by keyward.step.kind and keyward.error.code (AzureThrottled, AzureTransient, …).',
+  },
+  azureThrottled: {
+    name: 'keyward.azure.throttled',
+    type: 'counter',
+    unit: '{response}',
+    description: 'Azure answers with 429 (throttled), by keyward.azure.service (arm, keyvault, graph, other).',
+  },
+  retryAfterWaited: {
+    name: 'keyward.azure.retry_after_waited',
+    type: 'counter',
+    unit: 's',
+    description: 'Time the executor waited because Azure asked it to (Retry-After on throttling).',
+  },
   auditDigests: { name: 'keyward.audit.digests', type: 'counter', unit: '{digest}', description: 'Audit digest rounds, by keyward.outcome (written, nothing_new, failed).' },
-  auditDigestAge: { name: 'keyward.audit.digest_age', type: 'gauge', unit: 's', description: 'Time since the audit log was last known to be covered by a signed digest (a digest written, or nothing new to sign; leader only).' },
-  healthDrift: { name: 'keyward.health.drift', type: 'counter', unit: '{finding}', description: 'Scheduled readiness re-checks that found drift (keyward.outcome=drift) or saw it fixed (fixed).' },
+  auditDigestAge: {
+    name: 'keyward.audit.digest_age',
+    type: 'gauge',
+    unit: 's',
+    description: 'Time since the audit log was last known to be covered by a signed digest (a digest written, or nothing new to sign; leader only).',
+  },
+  healthDrift: {
+    name: 'keyward.health.drift',
+    type: 'counter',
+    unit: '{finding}',
+    description: 'Scheduled readiness re-checks that found drift (keyward.outcome=drift) or saw it fixed (fixed).',
+  },
 } as const;
 
 type CounterKey = { [K in keyof typeof METRICS]: (typeof METRICS)[K]['type'] extends 'counter' ? K : never }[keyof typeof METRICS];

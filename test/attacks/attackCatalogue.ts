@@ -52,19 +52,28 @@ const httpStatus = (status: number, code: string) => (answer: Answer) => {
 function rawPost(url: string, host: string, body: string, contentType = 'application/json'): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const target = new URL('/api/messages', url);
-    const request = http.request({ hostname: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { host, 'content-type': contentType, 'content-length': Buffer.byteLength(body) } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => {
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // keep text
-        }
-        resolve(answerOf({ status: response.statusCode ?? 0, body: parsed }));
-      });
-    });
+    const request = http.request(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { host, 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // keep text
+          }
+          resolve(answerOf({ status: response.statusCode ?? 0, body: parsed }));
+        });
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -102,11 +111,17 @@ export const ATTACKS: readonly Attack[] = [
   {
     id: 'other-tenant',
     against: 'approval rule: one tenant',
-    title: 'an approver\'s click arrives from another tenant',
+    title: "an approver's click arrives from another tenant",
     kind: 'runtime',
     audit: { action: 'server.request.refused', reason: 'TenantNotAllowed' },
     prepare: async (w) => ({ request: (await w.pending(journey('tenant'))).id }),
-    attempt: async (w, p) => world(w).click(P.approverAlex, VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), reason: 'ok' }, { tenantId: '99999999-9999-4999-8999-999999999999' }),
+    attempt: async (w, p) =>
+      world(w).click(
+        P.approverAlex,
+        VERBS.approvalApprove,
+        { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), reason: 'ok' },
+        { tenantId: '99999999-9999-4999-8999-999999999999' },
+      ),
     refused: httpStatus(403, 'TenantNotAllowed'),
   },
   {
@@ -132,7 +147,12 @@ export const ATTACKS: readonly Attack[] = [
     kind: 'runtime',
     audit: { action: 'approval.vote.refused', reason: 'PlanChanged' },
     prepare: async (w) => ({ request: (await w.pending(journey('hash'))).id }),
-    attempt: async (w, p) => world(w).click(P.approverAlex, VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), planHash: sha256Hex('another plan'), reason: 'ok' }),
+    attempt: async (w, p) =>
+      world(w).click(P.approverAlex, VERBS.approvalApprove, {
+        ...world(w).buttonData(String(p.request), VERBS.approvalApprove),
+        planHash: sha256Hex('another plan'),
+        reason: 'ok',
+      }),
     refused: says(/PlanChanged/),
   },
   {
@@ -185,11 +205,17 @@ export const ATTACKS: readonly Attack[] = [
   {
     id: 'forged-identity-field',
     against: 'approval rule: identity from the activity only',
-    title: 'a non-approver puts an approver\'s object id into the card data',
+    title: "a non-approver puts an approver's object id into the card data",
     kind: 'runtime',
     audit: { action: 'approval.vote.refused', reason: 'NotAnApprover' },
     prepare: async (w) => ({ request: (await w.pending(journey('forged-id'))).id }),
-    attempt: async (w, p) => world(w).click(P.observer, VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), reason: 'ok', aadObjectId: P.approverAlex.objectId, from: { aadObjectId: P.approverAlex.objectId } }),
+    attempt: async (w, p) =>
+      world(w).click(P.observer, VERBS.approvalApprove, {
+        ...world(w).buttonData(String(p.request), VERBS.approvalApprove),
+        reason: 'ok',
+        aadObjectId: P.approverAlex.objectId,
+        from: { aadObjectId: P.approverAlex.objectId },
+      }),
     refused: says(/NotAnApprover/),
   },
   {
@@ -199,7 +225,8 @@ export const ATTACKS: readonly Attack[] = [
     kind: 'runtime',
     audit: { action: 'approval.card.refused', reason: 'TamperedCardData' },
     prepare: async (w) => ({ request: (await w.pending(journey('forged-verb'))).id }),
-    attempt: async (w, p) => world(w).click(P.approverAlex, VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), verb: VERBS.approvalReject, reason: 'x' }),
+    attempt: async (w, p) =>
+      world(w).click(P.approverAlex, VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), verb: VERBS.approvalReject, reason: 'x' }),
     refused: says(/card's data is not valid, so nothing was done/),
   },
   {
@@ -209,7 +236,8 @@ export const ATTACKS: readonly Attack[] = [
     kind: 'runtime',
     audit: { action: 'card.verb.refused', reason: 'UnknownVerb' },
     prepare: async (w) => ({ request: (await w.pending(journey('verb'))).id }),
-    attempt: async (w, p) => world(w).click(P.approverAlex, 'keyward.approval.approveAll', { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), verb: 'keyward.approval.approveAll' }),
+    attempt: async (w, p) =>
+      world(w).click(P.approverAlex, 'keyward.approval.approveAll', { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), verb: 'keyward.approval.approveAll' }),
     refused: says(/This button is no longer supported/),
   },
   {
@@ -219,17 +247,24 @@ export const ATTACKS: readonly Attack[] = [
     kind: 'runtime',
     audit: { action: 'approval.card.refused', reason: 'StaleCard' },
     prepare: async (w) => ({ request: (await w.pending(journey('version'))).id }),
-    attempt: async (w, p) => world(w).click(P.approverAlex, VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), cardVersion: 999, reason: 'ok' }),
+    attempt: async (w, p) =>
+      world(w).click(P.approverAlex, VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), cardVersion: 999, reason: 'ok' }),
     refused: says(/claims a version Keyward never issued/),
   },
   {
     id: 'foreign-conversation',
     against: 'approval rule: a click from where the card is',
-    title: 'an approver\'s click arrives from another person\'s personal chat, where the card never was',
+    title: "an approver's click arrives from another person's personal chat, where the card never was",
     kind: 'runtime',
     audit: { action: 'approval.card.refused', reason: 'NotInConversation' },
     prepare: async (w) => ({ request: (await w.pending(journey('elsewhere'))).id }),
-    attempt: async (w, p) => world(w).click(P.approverAlex, VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), reason: 'ok' }, { conversationId: `conv-${P.approverBruno.teamsId}`, conversationType: 'personal' }),
+    attempt: async (w, p) =>
+      world(w).click(
+        P.approverAlex,
+        VERBS.approvalApprove,
+        { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), reason: 'ok' },
+        { conversationId: `conv-${P.approverBruno.teamsId}`, conversationType: 'personal' },
+      ),
     refused: says(/not posted in this conversation/),
   },
   {
@@ -240,7 +275,11 @@ export const ATTACKS: readonly Attack[] = [
     audit: { action: 'approval.vote.refused', reason: 'AlreadyVoted' },
     prepare: async (w) => {
       const request = await w.pending(journey('retry'));
-      const activity = invokeActivity(VERBS.approvalApprove, { ...w.buttonData(request.id, VERBS.approvalApprove), reason: 'once' }, { serviceUrl: w.serviceUrl, from: P.approverAlex, conversationId: GROUP, conversationType: 'groupChat' });
+      const activity = invokeActivity(
+        VERBS.approvalApprove,
+        { ...w.buttonData(request.id, VERBS.approvalApprove), reason: 'once' },
+        { serviceUrl: w.serviceUrl, from: P.approverAlex, conversationId: GROUP, conversationType: 'groupChat' },
+      );
       assert.match((await w.click(P.approverAlex, VERBS.approvalApprove, {}, { activity })).text, /recorded/i);
       return { activity };
     },
@@ -256,7 +295,11 @@ export const ATTACKS: readonly Attack[] = [
     audit: { action: 'approval.vote.refused', reason: 'NotAnApprover' },
     prepare: async (w) => ({ request: (await w.pending(journey('surrogate'))).id }),
     attempt: async (w, p) => {
-      const activity = invokeActivity(VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), reason: `${'x'.repeat(499)}😀`.slice(0, 500) }, { serviceUrl: world(w).serviceUrl, from: P.observer, conversationId: GROUP, conversationType: 'groupChat' });
+      const activity = invokeActivity(
+        VERBS.approvalApprove,
+        { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), reason: `${'x'.repeat(499)}😀`.slice(0, 500) },
+        { serviceUrl: world(w).serviceUrl, from: P.observer, conversationId: GROUP, conversationType: 'groupChat' },
+      );
       (activity.from as { name: string }).name = '\ud800';
       return world(w).click(P.observer, VERBS.approvalApprove, {}, { activity });
     },
@@ -285,7 +328,14 @@ export const ATTACKS: readonly Attack[] = [
       await ops.say('dep');
       let card = ops.cardIn(chat, /Which policy, and which keys\?/).card;
       // The tenant's onboarding for Customer Key is recorded first (the DEP journey's step 2), as in any DEP.
-      card = (await throughOnboarding(await ops.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId: p.pairId }), (verb, data) => ops.click(verb, data), addressOf, 'EXO')).card!;
+      card = (
+        await throughOnboarding(
+          await ops.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId: p.pairId }),
+          (verb, data) => ops.click(verb, data),
+          addressOf,
+          'EXO',
+        )
+      ).card!;
       const review = await ops.click(DEP_VERBS.submitDetails, { ...addressOf(card), policyName: 'Contoso-Attack', mailboxScope: 'all', validate: 'true' });
       await ops.click(DEP_VERBS.keyward, { ...addressOf(review.card!), reason: 'All mailboxes.' });
       const dep = await world(w).keyward.operations.dep.get(addressOf(review.card!).journeyId);
@@ -299,7 +349,10 @@ export const ATTACKS: readonly Attack[] = [
       assert.match(answer.text, /exit code 1/);
     },
     alsoUnchanged: async (w, p) => {
-      const names = w.pwsh.calls().slice(Number(p.calls)).flatMap((c) => c.cmdlets.map((x) => x.name));
+      const names = w.pwsh
+        .calls()
+        .slice(Number(p.calls))
+        .flatMap((c) => c.cmdlets.map((x) => x.name));
       assert.ok(names.includes('New-DataEncryptionPolicy'), `the creation was tried (ran: ${names.join(', ')})`);
       assert.ok(!names.includes('Set-Mailbox'), `nothing was assigned after the failed creation (ran: ${names.join(', ')})`);
       assert.notEqual((await w.keyward.operations.inventory.dep('exchange:contoso-attack'))?.state, 'Registered');
@@ -313,7 +366,11 @@ export const ATTACKS: readonly Attack[] = [
     audit: { action: 'server.request.refused', reason: 'MisdirectedRequest' },
     prepare: async (w) => ({ request: (await w.pending(journey('rebind'))).id }),
     attempt: async (w, p) => {
-      const activity = invokeActivity(VERBS.approvalApprove, { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), reason: 'ok' }, { serviceUrl: world(w).serviceUrl, from: P.approverAlex, conversationId: GROUP, conversationType: 'groupChat' });
+      const activity = invokeActivity(
+        VERBS.approvalApprove,
+        { ...world(w).buttonData(String(p.request), VERBS.approvalApprove), reason: 'ok' },
+        { serviceUrl: world(w).serviceUrl, from: P.approverAlex, conversationId: GROUP, conversationType: 'groupChat' },
+      );
       return rawPost(world(w).url, `attacker.example:${new URL(world(w).url).port}`, JSON.stringify(activity));
     },
     refused: httpStatus(421, 'MisdirectedRequest'),
@@ -360,7 +417,11 @@ export const ATTACKS: readonly Attack[] = [
     alsoUnchanged: async (w, p, before, after) => {
       assert.equal(await w.keyward.executor.service.getByRequest(String(p.request)), undefined, 'no run for the flipped request');
       assert.ok(!after.approved.includes(String(p.request)), 'the flipped request is not approved');
-      assert.deepEqual(after.runs.filter((r) => !before.runs.includes(r) && !before.runs.some((b) => b.split(':')[0] === r.split(':')[0])), [], 'no new run');
+      assert.deepEqual(
+        after.runs.filter((r) => !before.runs.includes(r) && !before.runs.some((b) => b.split(':')[0] === r.split(':')[0])),
+        [],
+        'no new run',
+      );
     },
   },
   {
@@ -374,7 +435,19 @@ export const ATTACKS: readonly Attack[] = [
       const request = await w.pending(journey('forged-vote'));
       const writer = await w.databaseWriter();
       const stored = await writer.request(request.id);
-      await writer.writeRequest({ ...stored, votes: [{ voter: { objectId: P.approverAlex.objectId, tenantId: LOCAL_TENANT_ID, name: P.approverAlex.displayName }, decision: 'approve', reason: 'forged', at: stored.createdAt, planHash: stored.planHash, signature: { alg: 'Ed25519', keyFingerprint: '0'.repeat(64), value: 'Zm9yZ2Vk' } }] });
+      await writer.writeRequest({
+        ...stored,
+        votes: [
+          {
+            voter: { objectId: P.approverAlex.objectId, tenantId: LOCAL_TENANT_ID, name: P.approverAlex.displayName },
+            decision: 'approve',
+            reason: 'forged',
+            at: stored.createdAt,
+            planHash: stored.planHash,
+            signature: { alg: 'Ed25519', keyFingerprint: '0'.repeat(64), value: 'Zm9yZ2Vk' },
+          },
+        ],
+      });
       await writer.close();
       return { request: request.id };
     },
@@ -385,14 +458,17 @@ export const ATTACKS: readonly Attack[] = [
     id: 'item4-edited-rule',
     writesStore: true,
     against: 'issue 12 item 4: a database writer changes who must approve',
-    title: 'a database writer makes a pending request\'s rule one approval from Alex alone, and Alex approves',
+    title: "a database writer makes a pending request's rule one approval from Alex alone, and Alex approves",
     kind: 'runtime',
     audit: { action: 'approval.vote.refused', reason: 'ApprovalNotVerified' },
     prepare: async (w) => {
       const request = await w.pending(journey('rule'));
       const writer = await w.databaseWriter();
       const stored = await writer.request(request.id);
-      await writer.writeRequest({ ...stored, rule: { ...stored.rule, factors: [{ groupId: 'keyApprovers', groupName: 'Key approvers', members: [P.approverAlex.objectId], approvals: 1 }] } });
+      await writer.writeRequest({
+        ...stored,
+        rule: { ...stored.rule, factors: [{ groupId: 'keyApprovers', groupName: 'Key approvers', members: [P.approverAlex.objectId], approvals: 1 }] },
+      });
       await writer.close();
       return { request: request.id };
     },
@@ -402,12 +478,23 @@ export const ATTACKS: readonly Attack[] = [
   {
     id: 'item5-chosen-custodian',
     against: 'issue 12 item 5: the requester chooses the custodians',
-    title: 'a key-roll requester names a custodian outside the policy\'s custodian group',
+    title: "a key-roll requester names a custodian outside the policy's custodian group",
     kind: 'runtime',
     audit: { action: 'approval.submit.refused', reason: 'CustodianNotInPolicy' },
     attempt: async (w) => {
       try {
-        await world(w).keyward.approvals.service.submit({ planHash: sha256Hex(`roll ${randomUUID()}`), operationClass: 'keyRoll', title: 'Roll key A', summaryLines: ['New version of key A.'], targets: ['kv-a/ck-a'], keySides: { A: [P.observer.objectId], B: [P.approverDana.objectId] }, requester: world(w).actor(P.operator), reason: 'Yearly roll.', origin: world(w).ops.origin(P.operator), journeyId: journey('roll') });
+        await world(w).keyward.approvals.service.submit({
+          planHash: sha256Hex(`roll ${randomUUID()}`),
+          operationClass: 'keyRoll',
+          title: 'Roll key A',
+          summaryLines: ['New version of key A.'],
+          targets: ['kv-a/ck-a'],
+          keySides: { A: [P.observer.objectId], B: [P.approverDana.objectId] },
+          requester: world(w).actor(P.operator),
+          reason: 'Yearly roll.',
+          origin: world(w).ops.origin(P.operator),
+          journeyId: journey('roll'),
+        });
         return { status: 200, text: 'accepted' };
       } catch (error) {
         return { status: 0, text: isAppError(error) ? `${error.code}: ${error.message}` : String(error) };
@@ -418,7 +505,7 @@ export const ATTACKS: readonly Attack[] = [
   {
     id: 'item6-not-an-operator',
     against: 'issue 12 item 6: operators',
-    title: 'someone outside the operators group presses the welcome card\'s Set up button',
+    title: "someone outside the operators group presses the welcome card's Set up button",
     kind: 'runtime',
     audit: { action: 'operator.refused', reason: 'NotAnOperator' },
     attempt: async (w) => world(w).click(P.observer, VERBS.runCommand, { command: 'setup' }, { conversationId: `conv-${P.observer.teamsId}`, conversationType: 'personal' }),
@@ -456,7 +543,11 @@ export const ATTACKS: readonly Attack[] = [
     prepare: async (w) => {
       const plan = premiumPlan();
       const keyA = plan.keys.find((k) => k.site === 'A')!;
-      const rule = await w.ops.emulator.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` }, effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' }, count: null });
+      const rule = await w.ops.emulator.emulator.control.injectFault({
+        match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` },
+        effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' },
+        count: null,
+      });
       const request = await w.pendingWithPlan(plan);
       await w.approve(P.approverAlex, request.id);
       await w.approve(P.approverBruno, request.id);
@@ -466,12 +557,18 @@ export const ATTACKS: readonly Attack[] = [
       assert.equal(run.status, 'stopped');
       return { run: run.id, version: run.version };
     },
-    attempt: async (w, p) => world(w).click(P.operator, VERBS.runRetry, { runId: p.run, cardVersion: p.version, verb: VERBS.runRetry }, { conversationId: `conv-${P.operator.teamsId}`, conversationType: 'personal' }),
+    attempt: async (w, p) =>
+      world(w).click(
+        P.operator,
+        VERBS.runRetry,
+        { runId: p.run, cardVersion: p.version, verb: VERBS.runRetry },
+        { conversationId: `conv-${P.operator.teamsId}`, conversationType: 'personal' },
+      ),
     refused: says(/NotAnApprover/),
   },
   {
     id: 'item12-multipart',
-    against: 'issue 12 item 12: restify\'s old formidable',
+    against: "issue 12 item 12: restify's old formidable",
     title: 'a multipart upload is posted to /api/messages',
     kind: 'runtime',
     audit: { action: 'server.request.refused', reason: 'UnsupportedMediaType' },
@@ -514,12 +611,15 @@ export const ATTACKS: readonly Attack[] = [
   {
     id: 'item10-token-for-anyone',
     against: 'issue 12 item 10: the emulator issues tokens for anyone',
-    title: 'a local process asks the emulator\'s identity endpoint for a token of an identity that does not exist',
+    title: "a local process asks the emulator's identity endpoint for a token of an identity that does not exist",
     kind: 'emulator',
     attempt: async () => {
       const endpoint = process.env.IDENTITY_ENDPOINT;
-      assert.ok(endpoint, 'the emulator\'s identity endpoint');
-      const response = await fetch(`${endpoint}?api-version=2019-08-01&resource=${encodeURIComponent('https://management.azure.com')}&client_id=11111111-2222-4333-8444-555555555555`, { headers: { 'x-identity-header': process.env.IDENTITY_HEADER ?? '' } });
+      assert.ok(endpoint, "the emulator's identity endpoint");
+      const response = await fetch(
+        `${endpoint}?api-version=2019-08-01&resource=${encodeURIComponent('https://management.azure.com')}&client_id=11111111-2222-4333-8444-555555555555`,
+        { headers: { 'x-identity-header': process.env.IDENTITY_HEADER ?? '' } },
+      );
       const text = await response.text();
       assert.doesNotMatch(text, /access_token/, 'no token issued');
       return { status: response.status, text };
@@ -543,7 +643,13 @@ export const ATTACKS: readonly Attack[] = [
     against: 'issue 12 item 8: signing keys on the host in Azure',
     title: 'production is configured with a signing key file instead of a Key Vault key',
     kind: 'startup',
-    attempt: async () => configRefusal({ MicrosoftAppId: LOCAL_IDENTITIES.writer.clientId, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: LOCAL_TENANT_ID, KEYWARD_AUDIT_SIGNING_KEY_FILE: '/srv/keyward/signing.pem' }),
+    attempt: async () =>
+      configRefusal({
+        MicrosoftAppId: LOCAL_IDENTITIES.writer.clientId,
+        MicrosoftAppType: 'UserAssignedMSI',
+        MicrosoftAppTenantId: LOCAL_TENANT_ID,
+        KEYWARD_AUDIT_SIGNING_KEY_FILE: '/srv/keyward/signing.pem',
+      }),
     refused: says(/KEYWARD_SIGNING_KEY_ID: is required in production.*KEYWARD_AUDIT_SIGNING_KEY_FILE: is for local mode only/s),
   },
 ];

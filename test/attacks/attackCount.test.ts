@@ -16,6 +16,10 @@ describe('attack count in the README', () => {
       assert.match(attack.against, /^(approval rule|issue 12 item \d+)/, attack.id);
       if (attack.kind === 'runtime') assert.ok(attack.audit?.action, attack.id);
     }
-    for (const item of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12]) assert.ok(ATTACKS.some((a) => a.against.startsWith(`issue 12 item ${item}:`)), `issue 12 item ${item} has an attack`);
+    for (const item of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12])
+      assert.ok(
+        ATTACKS.some((a) => a.against.startsWith(`issue 12 item ${item}:`)),
+        `issue 12 item ${item} has an attack`,
+      );
   });
 });

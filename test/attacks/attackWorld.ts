@@ -160,11 +160,23 @@ export class AttackWorld {
   }
 
   /** Clicks as `person` over HTTP; any status is returned (refusals included). */
-  async click(person: LocalPerson, verb: string, data: Record<string, unknown>, options: { conversationId?: string; conversationType?: 'personal' | 'groupChat'; tenantId?: string; activity?: Record<string, unknown>; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async click(
+    person: LocalPerson,
+    verb: string,
+    data: Record<string, unknown>,
+    options: { conversationId?: string; conversationType?: 'personal' | 'groupChat'; tenantId?: string; activity?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     const conversationId = options.conversationId ?? GROUP;
     const activity =
       options.activity ??
-      invokeActivity(verb, data, { serviceUrl: this.serviceUrl, from: person, conversationId, conversationType: options.conversationType ?? (conversationId === GROUP ? 'groupChat' : 'personal'), tenantId: options.tenantId, replyToId: this.safeMessageId(data) });
+      invokeActivity(verb, data, {
+        serviceUrl: this.serviceUrl,
+        from: person,
+        conversationId,
+        conversationType: options.conversationType ?? (conversationId === GROUP ? 'groupChat' : 'personal'),
+        tenantId: options.tenantId,
+        replyToId: this.safeMessageId(data),
+      });
     const response = await postActivity(this.url, activity, options.headers);
     await this.ops.settle();
     return answerOf(response);
@@ -177,9 +189,15 @@ export class AttackWorld {
   /** Everything that must survive an attack unchanged. */
   async snapshot(): Promise<Protected> {
     const db = this.keyward.store.db;
-    const votes = (await db.all<{ request_id: string; voter_object_id: string; decision: string }>('SELECT request_id, voter_object_id, decision FROM approval_votes ORDER BY request_id, voter_object_id')).map((r) => `${r.request_id}:${r.voter_object_id}:${r.decision}`);
+    const votes = (
+      await db.all<{ request_id: string; voter_object_id: string; decision: string }>(
+        'SELECT request_id, voter_object_id, decision FROM approval_votes ORDER BY request_id, voter_object_id',
+      )
+    ).map((r) => `${r.request_id}:${r.voter_object_id}:${r.decision}`);
     const approved = (await db.all<{ id: string }>("SELECT id FROM approval_requests WHERE status IN ('approved', 'executing', 'succeeded') ORDER BY id")).map((r) => r.id);
-    const runs = (await db.all<{ id: string; status: string; document: string }>('SELECT id, status, document FROM executor_runs ORDER BY id')).map((r) => `${r.id}:${r.status}:${(JSON.parse(r.document) as { attempt: number }).attempt}`);
+    const runs = (await db.all<{ id: string; status: string; document: string }>('SELECT id, status, document FROM executor_runs ORDER BY id')).map(
+      (r) => `${r.id}:${r.status}:${(JSON.parse(r.document) as { attempt: number }).attempt}`,
+    );
     const journeys = Number((await db.get<{ n: number }>('SELECT (SELECT COUNT(*) FROM journeys) + (SELECT COUNT(*) FROM ops_journeys) AS n'))?.n ?? 0);
     const azureWrites = (await this.ops.emulator.emulator.control.requests()).filter((r) => r.method !== 'GET' && r.status < 400 && !/\/(wrapkey|unwrapkey)$/i.test(r.path)).length;
     const digests = (await this.keyward.store.audit.digests()).length;

@@ -37,7 +37,8 @@ describe('accessibility of every card in the gallery (English, German, French)',
         for (const { node } of elements(entry.card)) {
           if (!typeOf(node).startsWith('Input.')) continue;
           if (typeof node.label !== 'string' || node.label.trim().length < 2) problems.push(`${entry.name} (${locale}): ${String(node.id)} has no label`);
-          if (node.isRequired === true && (typeof node.errorMessage !== 'string' || node.errorMessage.trim() === '')) problems.push(`${entry.name} (${locale}): required ${String(node.id)} has no errorMessage`);
+          if (node.isRequired === true && (typeof node.errorMessage !== 'string' || node.errorMessage.trim() === ''))
+            problems.push(`${entry.name} (${locale}): required ${String(node.id)} has no errorMessage`);
         }
       }
     }
@@ -87,7 +88,8 @@ describe('accessibility of every card in the gallery (English, German, French)',
       for (const entry of gallery) {
         for (const { node } of elements(entry.card)) {
           if (typeOf(node) === 'Image' && (typeof node.altText !== 'string' || node.altText.trim() === '')) problems.push(`${entry.name} (${locale}): image without altText`);
-          if (typeOf(node).startsWith('Action.') && (typeof node.title !== 'string' || node.title.trim() === '')) problems.push(`${entry.name} (${locale}): ${typeOf(node)} without a title`);
+          if (typeOf(node).startsWith('Action.') && (typeof node.title !== 'string' || node.title.trim() === ''))
+            problems.push(`${entry.name} (${locale}): ${typeOf(node)} without a title`);
         }
       }
     }

@@ -7,7 +7,7 @@ import { assertValidCard } from '../helpers/cardRules';
 
 type Card = { body: unknown[]; actions?: Array<{ type: string; data?: Record<string, unknown> }> };
 
-describe('cards in the activity\'s locale, through HTTP', function () {
+describe("cards in the activity's locale, through HTTP", function () {
   this.timeout(60_000);
   let emulator: TestEmulator;
   let harness: Harness;
@@ -25,7 +25,7 @@ describe('cards in the activity\'s locale, through HTTP', function () {
     harness.connector.reset();
     await postActivity(harness.url, messageActivity(text, { serviceUrl: harness.connector.url, conversationId, ...(locale ? { locale } : {}) }));
     const call = await harness.connector.waitFor((c) => c.conversationId === conversationId && contains.test(JSON.stringify(c.body)));
-    return ((call.body.attachments as Array<{ content: Card }>)[0]!).content;
+    return (call.body.attachments as Array<{ content: Card }>)[0]!.content;
   };
 
   it('when a German client says help, then the welcome card is in German; a Spanish client gets English', async () => {
@@ -43,7 +43,11 @@ describe('cards in the activity\'s locale, through HTTP', function () {
     const action = (card.actions ?? []).find((a) => typeof a.data?.journeyId === 'string')!;
     const response = await postActivity(
       harness.url,
-      invokeActivity(SETUP_VERBS.submitStep, { journeyId: action.data!.journeyId, v: action.data!.v, step: 'choice', protection: 'keyVaultPremium', workloads: 'exchange' }, { serviceUrl: harness.connector.url, conversationId, locale: 'fr-CA' }),
+      invokeActivity(
+        SETUP_VERBS.submitStep,
+        { journeyId: action.data!.journeyId, v: action.data!.v, step: 'choice', protection: 'keyVaultPremium', workloads: 'exchange' },
+        { serviceUrl: harness.connector.url, conversationId, locale: 'fr-CA' },
+      ),
     );
     const next = (response.body as { value: Card }).value;
     const json = JSON.stringify(next);

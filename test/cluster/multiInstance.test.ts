@@ -117,7 +117,8 @@ describe('several Keyward instances on one PostgreSQL (two processes, SIGKILL mi
   const signingKeyFingerprint = () => publicKeyFingerprint(crypto.createPublicKey(fs.readFileSync(publicKeyFileFor(path.join(dataDir, 'audit', 'digest-signing-key.pem')))));
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') for (const instance of instances) process.stderr.write(`\n----- instance ${instance.name} -----\n${instance.log.split('\n').slice(-80).join('\n')}\n`);
+    if (this.currentTest?.state === 'failed')
+      for (const instance of instances) process.stderr.write(`\n----- instance ${instance.name} -----\n${instance.log.split('\n').slice(-80).join('\n')}\n`);
   });
 
   it('when a Managed HSM setup is approved across both instances at the same instant and the instance running it is killed mid-step, then the other finishes it exactly once', async () => {
@@ -172,7 +173,10 @@ describe('several Keyward instances on one PostgreSQL (two processes, SIGKILL mi
       const versions = state.keys.filter((k) => k.container === key.containerName && k.name === key.keyName).flatMap((k) => k.versions as unknown[]);
       assert.equal(versions.length, 1, `one version of ${key.containerName}/${key.keyName}`);
     }
-    assert.ok(lines.some((line) => /Verify: Ready: all/.test(line)), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => /Verify: Ready: all/.test(line)),
+      lines.join('\n'),
+    );
   });
 
   it('when a pending request reaches its reminder and then its expiry, then the reminder and the expiry go out once across the cluster', async () => {
@@ -208,7 +212,11 @@ describe('several Keyward instances on one PostgreSQL (two processes, SIGKILL mi
   it('when every instance has stopped, then npm run audit -- verify finds the chain and its signed digests intact', async () => {
     for (const instance of instances) if (instance.process.exitCode === null && instance.process.signalCode === null) instance.process.kill('SIGTERM');
     await Promise.all(instances.map((i) => i.exited));
-    const verify = spawnSync(process.execPath, ['--no-deprecation', '--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/audit.ts'), 'verify', '--fingerprint', signingKeyFingerprint()], { cwd: ROOT, env: env(), encoding: 'utf8' });
+    const verify = spawnSync(
+      process.execPath,
+      ['--no-deprecation', '--require', require.resolve('tsx/cjs'), path.join(ROOT, 'src/cli/audit.ts'), 'verify', '--fingerprint', signingKeyFingerprint()],
+      { cwd: ROOT, env: env(), encoding: 'utf8' },
+    );
     assert.equal(verify.status, 0, `${verify.stdout}\n${verify.stderr}`);
     assert.match(verify.stdout, /Audit log intact: \d+ record\(s\)/);
     assert.match(verify.stdout, /Signed digests: \d+ verified/);

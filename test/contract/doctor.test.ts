@@ -65,13 +65,17 @@ describe('npm run doctor (emulator, production-mode settings)', function () {
   it('when the deployment is configured well, then every check is green and doctor exits 0', async () => {
     const result = await doctor(good, ['--manifest', manifest(BOT_ID), '--scope', RG_SCOPE, '--scope', `/subscriptions/${LOCAL_SUBSCRIPTIONS.primary.id}`]);
     assert.equal(result.code, 0, result.out + result.err);
-    for (const check of ['settings', 'policy', 'telemetry', 'audit digests', 'teams app', 'identity writer', 'identity reader', 'policy people', 'roles writer', 'roles reader']) assert.match(result.out, new RegExp(`✔ ${check}: `), `${check}\n${result.out}`);
+    for (const check of ['settings', 'policy', 'telemetry', 'audit digests', 'teams app', 'identity writer', 'identity reader', 'policy people', 'roles writer', 'roles reader'])
+      assert.match(result.out, new RegExp(`✔ ${check}: `), `${check}\n${result.out}`);
     assert.match(result.out, new RegExp(`identity writer: client id ${BOT_ID} is object id ${LOCAL_IDENTITIES.writer.objectId}`));
     assert.match(result.out, /All is well\./);
   });
 
   it('when settings and the Teams app package are wrong, then each is named with its fix and doctor exits 1 without going online', async () => {
-    const result = await doctor({ ...good, KEYWARD_EXECUTOR_MAX_ATTEMPTS: '0', KEYWARD_PUBLIC_URL: 'http://keyward.example' }, ['--manifest', manifest('9a8b7c6d-0000-4000-8000-00000000dead')]);
+    const result = await doctor({ ...good, KEYWARD_EXECUTOR_MAX_ATTEMPTS: '0', KEYWARD_PUBLIC_URL: 'http://keyward.example' }, [
+      '--manifest',
+      manifest('9a8b7c6d-0000-4000-8000-00000000dead'),
+    ]);
     assert.equal(result.code, 1);
     assert.match(result.out, /✘ settings: KEYWARD_EXECUTOR_MAX_ATTEMPTS /);
     assert.match(result.out, /✘ settings: KEYWARD_PUBLIC_URL must start with https:\/\//);
@@ -89,14 +93,27 @@ describe('npm run doctor (emulator, production-mode settings)', function () {
     await emulator.emulator.control.setArmPermissions(LOCAL_IDENTITIES.writer.objectId, ['Microsoft.KeyVault/vaults/read']);
     try {
       // The default digest directory lies beside the data directory (issue 12 item 4): name one inside it.
-      const result = await doctor({ ...good, KEYWARD_POLICY_FILE: policyFile, KEYWARD_AUDIT_DIGEST_DIR: path.join(work, 'data', 'audit-digests'), KEYWARD_READER_CLIENT_ID: '7e7e7e7e-0000-4000-8000-00000000f00d' }, ['--manifest', manifest(BOT_ID), '--scope', RG_SCOPE]);
+      const result = await doctor(
+        {
+          ...good,
+          KEYWARD_POLICY_FILE: policyFile,
+          KEYWARD_AUDIT_DIGEST_DIR: path.join(work, 'data', 'audit-digests'),
+          KEYWARD_READER_CLIENT_ID: '7e7e7e7e-0000-4000-8000-00000000f00d',
+        },
+        ['--manifest', manifest(BOT_ID), '--scope', RG_SCOPE],
+      );
       assert.equal(result.code, 1, result.out);
       assert.match(result.out, /✘ policy people: 0c0c0c0c-0000-4000-8000-00000000beef \(group keyApprovers\) is not a user of tenant/);
       assert.match(result.out, /fix: Replace it with the person's Entra object id/);
       assert.match(result.out, /✘ identity reader: client id 7e7e7e7e-0000-4000-8000-00000000f00d obtained no token/);
       assert.match(result.out, /fix: Assign the user-assigned managed identity 7e7e7e7e-0000-4000-8000-00000000f00d to this App Service/);
       assert.match(result.out, /✘ roles writer: lacks Microsoft\.KeyVault\/vaults\/write at \/subscriptions\/[0-9a-f-]+ \(resource group not created yet\)/);
-      assert.match(result.out, new RegExp(`az role assignment create --assignee-object-id ${LOCAL_IDENTITIES.writer.objectId} --assignee-principal-type ServicePrincipal --role [0-9a-f-]{36} --scope \\/subscriptions\\/${LOCAL_SUBSCRIPTIONS.primary.id}   # Key Vault Contributor`));
+      assert.match(
+        result.out,
+        new RegExp(
+          `az role assignment create --assignee-object-id ${LOCAL_IDENTITIES.writer.objectId} --assignee-principal-type ServicePrincipal --role [0-9a-f-]{36} --scope \\/subscriptions\\/${LOCAL_SUBSCRIPTIONS.primary.id}   # Key Vault Contributor`,
+        ),
+      );
       assert.ok(!/✘ roles reader/.test(result.out), 'the reader has no token, so its roles are not guessed at');
       assert.match(result.out, /⚠ audit digests: signed digests are written inside the data directory/);
     } finally {

@@ -48,7 +48,14 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-crash-'));
     db = await openSqliteDatabase({ file: path.join(dir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations, ...executorMigrations] });
     audit = new ChainedAuditLog(new SqlAuditStore(db), systemClock);
-    approvals = new ApprovalService({ signer: testSigner(), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock: systemClock });
+    approvals = new ApprovalService({
+      signer: testSigner(),
+      store: new SqlApprovalStore(db),
+      audit,
+      atomic: db.atomic,
+      policy: readPolicyFile(localPolicyPath()),
+      clock: systemClock,
+    });
   });
   after(async () => {
     await db.close();
@@ -82,7 +89,10 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     const identity = await sharedIdentityEmulator();
     const env = { ...process.env, ...appServiceEnv(identity), EMULATOR_ARM_ENDPOINT: emulator.armEndpoint, ...(crashAt ? { CRASH_AT: crashAt } : {}) } as NodeJS.ProcessEnv;
     for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-    const proc = spawn(process.execPath, ['--no-deprecation', '--require', require.resolve('tsx/cjs'), CHILD, mode, path.join(dir, 'keyward.sqlite'), requestId, planFile, dir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--no-deprecation', '--require', require.resolve('tsx/cjs'), CHILD, mode, path.join(dir, 'keyward.sqlite'), requestId, planFile, dir], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -120,7 +130,11 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
       assert.equal(versions[0]!.tags['keyward-request'], requestId);
     }
     const creates = (await log(requestId)).filter((r) => r.method === 'POST' && r.path === `/keys/${keyA.keyName}/create`);
-    assert.deepEqual(creates.map((r) => r.status), [200], 'key A was created once, by the process that died');
+    assert.deepEqual(
+      creates.map((r) => r.status),
+      [200],
+      'key A was created once, by the process that died',
+    );
     assert.equal((await audit.verify()).ok, true);
   });
 
@@ -136,7 +150,11 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     assert.equal(run.status, 'succeeded', resumed.stdout);
     assert.match(textOf(run.steps.find((s) => s.id === 'grantKeyAccess:A:exchange:exchangeOnline')?.note), /already has get, wrapKey, unwrapKey .* nothing added/);
     const adds = (await log(requestId)).filter((r) => r.method === 'PUT' && r.path.endsWith(`/vaults/${vaultA}/accessPolicies/add`));
-    assert.deepEqual(adds.map((r) => r.status), [200], 'one add, by the process that died');
+    assert.deepEqual(
+      adds.map((r) => r.status),
+      [200],
+      'one add, by the process that died',
+    );
     const vault = ((await emulator.control.state()).vaults as Array<{ name: string; accessPolicies: Array<{ objectId: string }> }>).find((v) => v.name === vaultA)!;
     assert.equal(new Set(vault.accessPolicies.map((p) => p.objectId)).size, vault.accessPolicies.length, 'no duplicate policy');
     assert.equal((await audit.verify()).ok, true);
@@ -158,7 +176,11 @@ describe('executor killed with SIGKILL mid-run and restarted (emulator, child pr
     assert.equal(run.steps.find((s) => s.id === 'ensureManagedHsm:A')?.status, 'done');
     const requests = await log(requestId);
     const puts = requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`/managedHSMs/${hsmA}`));
-    assert.deepEqual(puts.map((r) => r.status), [202], 'one create, by the process that died');
+    assert.deepEqual(
+      puts.map((r) => r.status),
+      [202],
+      'one create, by the process that died',
+    );
     assert.ok(requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/managedHSMs/${hsmA}`)).length >= 2, 'the restarted process polled the HSM');
     const hsm = (await emulator.control.state()).managedHsms.filter((h) => (h as { name: string }).name === hsmA);
     assert.equal(hsm.length, 1);

@@ -38,8 +38,14 @@ describe('executor under Azure faults (emulator)', function () {
   const statuses = (log: RequestLogEntry[], method: string, path: RegExp) => log.filter((r) => r.method === method && path.test(r.path)).map((r) => r.status);
   /** No write succeeded twice: everything Keyward created, it created once. */
   const assertWritesOnce = (log: RequestLogEntry[]) => {
-    const writes = log.filter((r) => r.method !== 'GET' && r.status >= 200 && r.status < 300 && !/\/(wrapkey|unwrapkey)$/.test(r.path)).map((r) => `${r.method} ${r.host} ${r.path}`);
-    assert.deepEqual(writes.filter((w, i) => writes.indexOf(w) !== i), [], 'a write succeeded twice');
+    const writes = log
+      .filter((r) => r.method !== 'GET' && r.status >= 200 && r.status < 300 && !/\/(wrapkey|unwrapkey)$/.test(r.path))
+      .map((r) => `${r.method} ${r.host} ${r.path}`);
+    assert.deepEqual(
+      writes.filter((w, i) => writes.indexOf(w) !== i),
+      [],
+      'a write succeeded twice',
+    );
   };
 
   before(async () => {
@@ -62,8 +68,16 @@ describe('executor under Azure faults (emulator)', function () {
 
   it('when ARM and the data plane answer bursts of 429 with Retry-After, then each retry waits at least that long, re-checks first, and the run ends clean', async () => {
     const plan = premiumPlan();
-    await world.emulator.control.injectFault({ match: { method: 'PUT', path: `${vaultPath(plan, 'A')}$` }, effect: { type: 'status', status: 429, retryAfterSeconds: 3 }, count: 2 });
-    await world.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${key(plan, 'B').keyName}/create$` }, effect: { type: 'status', status: 429, retryAfterSeconds: 7 }, count: 3 });
+    await world.emulator.control.injectFault({
+      match: { method: 'PUT', path: `${vaultPath(plan, 'A')}$` },
+      effect: { type: 'status', status: 429, retryAfterSeconds: 3 },
+      count: 2,
+    });
+    await world.emulator.control.injectFault({
+      match: { method: 'POST', path: `^/keys/${key(plan, 'B').keyName}/create$` },
+      effect: { type: 'status', status: 429, retryAfterSeconds: 7 },
+      count: 3,
+    });
     const sleepsBefore = world.sleeps.length;
     const request = await world.approve(plan);
     await world.idle();
@@ -83,8 +97,16 @@ describe('executor under Azure faults (emulator)', function () {
 
   it('when Azure answers 500 and 503, then the steps are retried and nothing is created twice', async () => {
     const plan = premiumPlan();
-    await world.emulator.control.injectFault({ match: { method: 'PUT', path: `${vaultPath(plan, 'A')}/providers/Microsoft.Authorization/roleAssignments/` }, effect: { type: 'status', status: 503 }, count: 2 });
-    await world.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${key(plan, 'B').keyName}/backup$` }, effect: { type: 'status', status: 500, code: 'InternalServerError' }, count: 1 });
+    await world.emulator.control.injectFault({
+      match: { method: 'PUT', path: `${vaultPath(plan, 'A')}/providers/Microsoft.Authorization/roleAssignments/` },
+      effect: { type: 'status', status: 503 },
+      count: 2,
+    });
+    await world.emulator.control.injectFault({
+      match: { method: 'POST', path: `^/keys/${key(plan, 'B').keyName}/backup$` },
+      effect: { type: 'status', status: 500, code: 'InternalServerError' },
+      count: 1,
+    });
     const request = await world.approve(plan);
     await world.idle();
     await assertCleanOutcome(world, plan, request.id);
@@ -114,7 +136,12 @@ describe('executor under Azure faults (emulator)', function () {
     // body is read after the delay), so "completed in Azure after Keyward gave up" cannot be staged
     // here; the SIGKILL test covers it (the create happened, the journal never heard). The back-off
     // really waits past the injected delay, so the test holds either way the emulator behaves.
-    const timeouts = await startExecutorWorld({ emulator: world.emulator, requestTimeoutMs: 1_500, realSleepCapMs: 2_000, settings: { retry: { ...DEFAULT_EXECUTOR_SETTINGS.retry, baseDelayMs: 2_000 } } });
+    const timeouts = await startExecutorWorld({
+      emulator: world.emulator,
+      requestTimeoutMs: 1_500,
+      realSleepCapMs: 2_000,
+      settings: { retry: { ...DEFAULT_EXECUTOR_SETTINGS.retry, baseDelayMs: 2_000 } },
+    });
     try {
       const plan = premiumPlan();
       const keyB = key(plan, 'B');
@@ -143,12 +170,18 @@ describe('executor under Azure faults (emulator)', function () {
     assert.equal(run.lastError?.code, 'SubscriptionNotEnabled');
     assert.match(run.lastError?.message ?? '', /disabled.*Re-enable it/s);
     assert.equal(run.lastError?.stepId, 'ensureResourceGroup:B');
-    assert.ok(run.steps.filter((s) => s.id.includes(':A')).every((s) => s.status === 'done'), 'site A is done and stays done');
+    assert.ok(
+      run.steps.filter((s) => s.id.includes(':A')).every((s) => s.status === 'done'),
+      'site A is done and stays done',
+    );
     const stopped = (await world.approvals.get(request.id))!;
     assert.equal(stopped.status, 'executing');
     assert.match(textOf(stopped.execution?.progress), /Stopped at step 7 of 13 \(SubscriptionNotEnabled\).*Retry is possible until/);
     assert.equal(stopped.execution?.halted, true, 'the approval card says "Stopped", not "Running"');
-    assert.ok(world.changes.some((c) => c.id === run.id && c.status === 'stopped'), 'the run card was told');
+    assert.ok(
+      world.changes.some((c) => c.id === run.id && c.status === 'stopped'),
+      'the run card was told',
+    );
 
     const refused = await world.executor.retry(run.id, person(LOCAL_PEOPLE.observer));
     assert.equal(refused.ok, false);
@@ -175,7 +208,12 @@ describe('executor under Azure faults (emulator)', function () {
     const keyA = key(plan, 'A');
     const rule = await world.emulator.control.injectFault({
       match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` },
-      effect: { type: 'status', status: 403, code: 'Forbidden', message: `The user, group or application does not have keys create permission on key vault '${keyA.containerName}'.` },
+      effect: {
+        type: 'status',
+        status: 403,
+        code: 'Forbidden',
+        message: `The user, group or application does not have keys create permission on key vault '${keyA.containerName}'.`,
+      },
       count: null,
     });
     const request = await world.approve(plan);
@@ -195,7 +233,11 @@ describe('executor under Azure faults (emulator)', function () {
 
   it('when throttling outlasts the retry budget, then the run stops as transient with Retry offered, and Retry later finishes it', async () => {
     const plan = premiumPlan();
-    const rule = await world.emulator.control.injectFault({ match: { method: 'GET', path: `^/subscriptions/${key(plan, 'B').subscriptionId}/resourcegroups/` }, effect: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: null });
+    const rule = await world.emulator.control.injectFault({
+      match: { method: 'GET', path: `^/subscriptions/${key(plan, 'B').subscriptionId}/resourcegroups/` },
+      effect: { type: 'status', status: 429, retryAfterSeconds: 1 },
+      count: null,
+    });
     const request = await world.approve(plan);
     await world.idle();
     const run = await world.run(request.id);
@@ -210,7 +252,7 @@ describe('executor under Azure faults (emulator)', function () {
     await assertCleanOutcome(world, plan, request.id);
   });
 
-  describe('with Azure\'s soft-delete/recover window (the emulator\'s clock follows the runner\'s waits)', () => {
+  describe("with Azure's soft-delete/recover window (the emulator's clock follows the runner's waits)", () => {
     let windowed: ExecutorWorld;
     before(async () => {
       windowed = await startExecutorWorld({ emulator: world.emulator, onSleep: async (ms) => void (await world.emulator.control.advanceClock(ms)) });
@@ -220,14 +262,16 @@ describe('executor under Azure faults (emulator)', function () {
     });
     const keysOf = async (plan: Plan, site: 'A' | 'B') => keyClient(world.emulator.vaultUrl(key(plan, site).containerName), (await testCredentials()).writer);
     const retriesOf = async (target: ExecutorWorld, stepId: string) =>
-      (await target.db.all<{ detail: string }>("SELECT detail FROM executor_journal WHERE phase = 'step.retry'")).map((r) => r.detail).filter((d) => d.includes(stepId) || d.includes('ObjectIsBeing'));
+      (await target.db.all<{ detail: string }>("SELECT detail FROM executor_journal WHERE phase = 'step.retry'"))
+        .map((r) => r.detail)
+        .filter((d) => d.includes(stepId) || d.includes('ObjectIsBeing'));
     const versionsOf = async (plan: Plan, site: 'A' | 'B') => {
       const ref = key(plan, site);
       const state = await world.emulator.control.state();
       return state.keys.filter((k) => k.container === ref.containerName && k.name === ref.keyName);
     };
 
-    it('when someone is recovering the plan\'s key as a new request reaches it (Azure answers 404 until the recover settles), then Keyward waits for it instead of stopping or creating a second key, and reuses the recovered one', async () => {
+    it("when someone is recovering the plan's key as a new request reaches it (Azure answers 404 until the recover settles), then Keyward waits for it instead of stopping or creating a second key, and reuses the recovered one", async () => {
       const plan = premiumPlan();
       const first = await windowed.approve(plan);
       await windowed.idle();
@@ -247,16 +291,23 @@ describe('executor under Azure faults (emulator)', function () {
       const step = run.steps.find((s) => s.id === 'ensureKey:A:exchange');
       assert.ok((step?.attempts ?? 0) > 1, 'the key step waited for the recover');
       assert.match(textOf(step?.note), /already exists and meets the plan.*reused/);
-      assert.ok((await retriesOf(windowed, 'ensureKey:A:exchange')).some((d) => d.includes('ObjectIsBeingRecovered')), 'retried because Azure was still recovering');
+      assert.ok(
+        (await retriesOf(windowed, 'ensureKey:A:exchange')).some((d) => d.includes('ObjectIsBeingRecovered')),
+        'retried because Azure was still recovering',
+      );
       const [recovered] = await versionsOf(plan, 'A');
       assert.equal(recovered?.deleted, false);
       assert.equal(recovered?.versions.length, 1, 'no second version while the key was coming back');
       assert.equal((recovered?.versions[0] as { tags: Record<string, string> }).tags['keyward-request'], first.id);
       const log = await requestsFor(world.emulator, second.id);
-      assert.deepEqual(statuses(log, 'POST', new RegExp(`^/keys/${keyA.keyName}/create$`)).filter((status) => status < 300), [], 'nothing was created');
+      assert.deepEqual(
+        statuses(log, 'POST', new RegExp(`^/keys/${keyA.keyName}/create$`)).filter((status) => status < 300),
+        [],
+        'nothing was created',
+      );
     });
 
-    it('when the plan\'s key was deleted moments ago (Azure still deleting it), then Keyward waits until Azure has finished, stops saying the key is soft-deleted and how to recover it, and Retry after the recovery reuses it', async () => {
+    it("when the plan's key was deleted moments ago (Azure still deleting it), then Keyward waits until Azure has finished, stops saying the key is soft-deleted and how to recover it, and Retry after the recovery reuses it", async () => {
       const plan = premiumPlan();
       const first = await windowed.approve(plan);
       await windowed.idle();
@@ -272,8 +323,17 @@ describe('executor under Azure faults (emulator)', function () {
       assert.equal(run.lastError?.code, 'AzureConflict');
       assert.equal(run.lastError?.stepId, 'ensureKey:A:exchange');
       assert.equal(run.lastError?.azure?.innerCode, 'ObjectIsDeletedButRecoverable', 'stopped only once Azure had finished the delete');
-      assert.match(run.lastError?.message ?? '', new RegExp(`Key ${keyA.keyName} in vault ${keyA.containerName} was deleted.*soft-deleted, recoverable.*Manage deleted keys → Recover.*az keyvault key recover --vault-name ${keyA.containerName} --name ${keyA.keyName}.*then Retry`, 's'));
-      assert.ok((await retriesOf(windowed, 'ensureKey:A:exchange')).some((d) => d.includes('ObjectIsBeingDeleted')), 'retried while Azure was still deleting');
+      assert.match(
+        run.lastError?.message ?? '',
+        new RegExp(
+          `Key ${keyA.keyName} in vault ${keyA.containerName} was deleted.*soft-deleted, recoverable.*Manage deleted keys → Recover.*az keyvault key recover --vault-name ${keyA.containerName} --name ${keyA.keyName}.*then Retry`,
+          's',
+        ),
+      );
+      assert.ok(
+        (await retriesOf(windowed, 'ensureKey:A:exchange')).some((d) => d.includes('ObjectIsBeingDeleted')),
+        'retried while Azure was still deleting',
+      );
 
       await keys.beginRecoverDeletedKey(keyA.keyName);
       await world.emulator.control.advanceClock(SOFT_DELETE_WINDOW_MS);

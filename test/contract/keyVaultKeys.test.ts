@@ -21,7 +21,7 @@ import { actor, HASH_1, P, policyWith, submission } from '../unit/approvals/appr
  * managed identity — no signing secret or at-rest key on the host. The real SDK against the
  * emulator over HTTPS.
  */
-describe('Keyward\'s own keys in Key Vault, through the managed identity (emulator)', function () {
+describe("Keyward's own keys in Key Vault, through the managed identity (emulator)", function () {
   this.timeout(30_000);
   let emulator: TestEmulator;
   let keys: EmulatorKeys;
@@ -40,21 +40,36 @@ describe('Keyward\'s own keys in Key Vault, through the managed identity (emulat
 
   const writer = () => managedIdentity(LOCAL_IDENTITIES.writer.clientId);
 
-  it('when votes and decisions are signed with a Key Vault EC key, then the signatures are ES256 by that key, verify with its public key alone, and the executor\'s check accepts the approval', async () => {
+  it("when votes and decisions are signed with a Key Vault EC key, then the signatures are ES256 by that key, verify with its public key alone, and the executor's check accepts the approval", async () => {
     const signer = await createKeyVaultSigner({ keyId: keys.signingKeyId, credential: await writer() });
     assert.equal(signer.algorithm, 'ES256');
     assert.match(signer.description, new RegExp(`^${keys.signingKeyId}/[0-9a-f]{32}$`), 'the versioned key id is recorded');
     const db = await openSqliteDatabase({ file: ':memory:', migrations: [...auditMigrations, ...approvalMigrations] });
     const audit = new ChainedAuditLog(new SqlAuditStore(db));
-    const service = new ApprovalService({ signer, store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: policyWith(), clock: new ManualClock(Date.UTC(2026, 0, 5, 9)) });
+    const service = new ApprovalService({
+      signer,
+      store: new SqlApprovalStore(db),
+      audit,
+      atomic: db.atomic,
+      policy: policyWith(),
+      clock: new ManualClock(Date.UTC(2026, 0, 5, 9)),
+    });
     const request = await service.submit(submission());
-    for (const who of [P.approverAlex, P.approverBruno]) assert.equal((await service.vote({ requestId: request.id, voter: actor(who), decision: 'approve', reason: 'reviewed', planHash: HASH_1 })).ok, true);
+    for (const who of [P.approverAlex, P.approverBruno])
+      assert.equal((await service.vote({ requestId: request.id, voter: actor(who), decision: 'approve', reason: 'reviewed', planHash: HASH_1 })).ok, true);
     const approved = (await service.get(request.id))!;
     assert.deepEqual([approved.submissionSignature?.alg, ...approved.votes.map((v) => v.signature?.alg), approved.decisionSignature?.alg], ['ES256', 'ES256', 'ES256', 'ES256']);
-    assert.deepEqual(checkApprovalSignatures(approved, (fp) => (fp === signer.fingerprint ? signer.publicKey : undefined)), { ok: true });
+    assert.deepEqual(
+      checkApprovalSignatures(approved, (fp) => (fp === signer.fingerprint ? signer.publicKey : undefined)),
+      { ok: true },
+    );
     const record = (await db.all<{ details: string }>("SELECT details FROM audit_log WHERE action = 'approval.approved'"))[0]!;
     const signed = (JSON.parse(record.details) as { signed: { statement: unknown; signature: Parameters<typeof verifySignature>[1] } }).signed;
-    assert.equal(verifySignature(statementBytes(signed.statement), signed.signature, signer.publicKey), true, 'the audit record carries a statement anyone can check with the public key');
+    assert.equal(
+      verifySignature(statementBytes(signed.statement), signed.signature, signer.publicKey),
+      true,
+      'the audit record carries a statement anyone can check with the public key',
+    );
     await db.close();
   });
 
@@ -75,9 +90,15 @@ describe('Keyward\'s own keys in Key Vault, through the managed identity (emulat
   });
 
   it('when the configured key is not an EC P-256 key, or the identity may not sign with it, then Keyward says which key and which permission', async () => {
-    await assert.rejects(createKeyVaultSigner({ keyId: keys.securityDomainKeyId, credential: await writer() }), (error: Error & { code?: string }) => error.code === 'ConfigInvalid' && /must be an EC key on curve P-256/.test(error.message));
+    await assert.rejects(
+      createKeyVaultSigner({ keyId: keys.securityDomainKeyId, credential: await writer() }),
+      (error: Error & { code?: string }) => error.code === 'ConfigInvalid' && /must be an EC key on curve P-256/.test(error.message),
+    );
     const reader = await managedIdentity(LOCAL_IDENTITIES.reader.clientId);
-    await assert.rejects(createKeyVaultSigner({ keyId: keys.signingKeyId, credential: reader }), (error: Error & { code?: string; details?: { requiredRole?: string } }) => error.code === 'AzureForbidden' && /sign/.test(String(error.details?.requiredRole)));
+    await assert.rejects(
+      createKeyVaultSigner({ keyId: keys.signingKeyId, credential: reader }),
+      (error: Error & { code?: string; details?: { requiredRole?: string } }) => error.code === 'AzureForbidden' && /sign/.test(String(error.details?.requiredRole)),
+    );
   });
 
   it('when a security domain is stored with the Key Vault key, then no key file exists on the host, the file holds only a wrapped data key, and it reads back through the key', async () => {

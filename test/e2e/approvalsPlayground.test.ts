@@ -61,44 +61,72 @@ describe('approvals end to end through the real Agents Playground', function () 
     await harness?.close();
   });
 
-  it('when the operator submits a plan, then the approval card appears in the approvers\' group chat; the operator\'s own click is refused; two approvers approve; the card and the operator see the outcome', async () => {
+  it("when the operator submits a plan, then the approval card appears in the approvers' group chat; the operator's own click is refused; two approvers approve; the card and the operator see the outcome", async () => {
     const seen = client.snapshot();
     await client.say(PERSONAL, P.operator.teamsId, 'testplan', true);
-    const confirmation = await client.waitForNew(seen, (m) => m.conversationId === PERSONAL && /Submitted for approval: request/.test(m.text ?? ''), 20_000, 'the submission confirmation');
+    const confirmation = await client.waitForNew(
+      seen,
+      (m) => m.conversationId === PERSONAL && /Submitted for approval: request/.test(m.text ?? ''),
+      20_000,
+      'the submission confirmation',
+    );
     const requestId = /request ([0-9a-f-]{36})/.exec(confirmation.text ?? '')![1]!;
 
-    const posted = await client.waitForNew(seen, (m) => m.conversationId === GROUP && m.cards.length > 0 && JSON.stringify(m.cards[0]).includes(requestId), 20_000, 'the approval card in the group chat');
+    const posted = await client.waitForNew(
+      seen,
+      (m) => m.conversationId === GROUP && m.cards.length > 0 && JSON.stringify(m.cards[0]).includes(requestId),
+      20_000,
+      'the approval card in the group chat',
+    );
     const card = posted.cards[0]!;
     assertValidCard(card, 'approval card as the playground shows it');
     assert.match(JSON.stringify(card), /Approval needed: Set up Customer Key for Contoso \(e2e\)/);
     assert.match(JSON.stringify(card), /Olivia Operator/);
 
     // The playground has no user-specific views: everyone sees the shared card, and the server decides.
-    const own = await client.click(GROUP, P.operator.teamsId, posted.messageId, VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: 'I approve my own plan' });
+    const own = await client.click(GROUP, P.operator.teamsId, posted.messageId, VERBS.approvalApprove, {
+      ...buttonData(card, VERBS.approvalApprove),
+      reason: 'I approve my own plan',
+    });
     assert.match(JSON.stringify(own.value), /\(SelfApprovalForbidden\)/);
 
     const outsider = await client.click(GROUP, P.observer.teamsId, posted.messageId, VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: 'why not' });
     assert.match(JSON.stringify(outsider.value), /\(NotAnApprover\)/);
 
-    const alex = await client.click(GROUP, P.approverAlex.teamsId, posted.messageId, VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: 'Names and regions checked' });
+    const alex = await client.click(GROUP, P.approverAlex.teamsId, posted.messageId, VERBS.approvalApprove, {
+      ...buttonData(card, VERBS.approvalApprove),
+      reason: 'Names and regions checked',
+    });
     assert.match(JSON.stringify(alex.value), /Your approval was recorded/);
     await client.waitFor((m) => m.messageId === posted.messageId && /1 given, 1 more needed/.test(JSON.stringify(m.cards[0])), 20_000, 'the shared card showing one approval');
 
     const bruno = await client.click(GROUP, P.approverBruno.teamsId, posted.messageId, VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: 'Agreed' });
     assert.match(JSON.stringify(bruno.value), /completes the rule: the request is approved/);
 
-    const outcome: PlaygroundMessage = await client.waitFor((m) => m.messageId === posted.messageId && /Approved: Set up Customer Key/.test(JSON.stringify(m.cards[0])), 20_000, 'the shared card showing the approval');
+    const outcome: PlaygroundMessage = await client.waitFor(
+      (m) => m.messageId === posted.messageId && /Approved: Set up Customer Key/.test(JSON.stringify(m.cards[0])),
+      20_000,
+      'the shared card showing the approval',
+    );
     assert.match(JSON.stringify(outcome.cards[0]), /Approved by Alex Approver, Bruno Approver/);
     assert.ok(outcome.updates >= 2, 'updated in place, not re-posted');
     assertValidCard(outcome.cards[0], 'approved card');
 
-    await client.waitForNew(seen, (m) => m.conversationId === PERSONAL && /^Approved: your request/.test(m.text ?? ''), 20_000, 'the decision in the operator\'s chat');
+    await client.waitForNew(seen, (m) => m.conversationId === PERSONAL && /^Approved: your request/.test(m.text ?? ''), 20_000, "the decision in the operator's chat");
 
     const stored = (await harness.keyward.approvals.service.get(requestId))!;
     assert.equal(stored.status, 'approved');
-    assert.deepEqual(stored.votes.map((v) => v.voter.name), ['Alex Approver', 'Bruno Approver']);
-    const refused = (await collect(harness.keyward.approvals.audit.records())).filter((r) => r.requestId === requestId && r.outcome === 'denied').map((r) => [r.actor.objectId, r.reason]);
-    assert.deepEqual(refused, [[P.operator.objectId, 'SelfApprovalForbidden'], [P.observer.objectId, 'NotAnApprover']]);
+    assert.deepEqual(
+      stored.votes.map((v) => v.voter.name),
+      ['Alex Approver', 'Bruno Approver'],
+    );
+    const refused = (await collect(harness.keyward.approvals.audit.records()))
+      .filter((r) => r.requestId === requestId && r.outcome === 'denied')
+      .map((r) => [r.actor.objectId, r.reason]);
+    assert.deepEqual(refused, [
+      [P.operator.objectId, 'SelfApprovalForbidden'],
+      [P.observer.objectId, 'NotAnApprover'],
+    ]);
     assert.equal((await harness.keyward.approvals.audit.verify()).ok, true);
   });
 });

@@ -52,12 +52,13 @@ describe('every card as the official Adaptive Cards renderer draws it in headles
     assert.deepEqual(problems, []);
   });
 
-  it('when each card is drawn at a phone\'s 320 and 360 px, then its first control (what to decide) is on the first screen', async () => {
+  it("when each card is drawn at a phone's 320 and 360 px, then its first control (what to decide) is on the first screen", async () => {
     const late: string[] = [];
     for (const entry of gallery) {
       for (const width of [320, 360]) {
         const layout = await measureCard(page, entry.card, width);
-        if (layout.firstControlTop > FIRST_SCREEN_PX) late.push(`${entry.name} @${width}: first control at ${Math.round(layout.firstControlTop)} px of ${Math.round(layout.height)}`);
+        if (layout.firstControlTop > FIRST_SCREEN_PX)
+          late.push(`${entry.name} @${width}: first control at ${Math.round(layout.firstControlTop)} px of ${Math.round(layout.height)}`);
       }
     }
     assert.deepEqual(late, []);
@@ -70,7 +71,10 @@ describe('every card as the official Adaptive Cards renderer draws it in headles
     assert.ok(layout.height <= FIRST_SCREEN_PX, `the choice card is ${Math.round(layout.height)} px tall at 360 px`);
     assert.ok(layout.primaryActionTop > 0 && layout.primaryActionTop < FIRST_SCREEN_PX, `Next sits at ${Math.round(layout.primaryActionTop)} px`);
     const labels = await page.locator('#frame label').allInnerTexts();
-    assert.ok(labels.some((label) => /Managed HSM: single-tenant, you hold the security domain; billed hourly per HSM/.test(label.replace(/\s+/g, ' '))), `the second option's whole label is shown: ${labels.join(' | ')}`);
+    assert.ok(
+      labels.some((label) => /Managed HSM: single-tenant, you hold the security domain; billed hourly per HSM/.test(label.replace(/\s+/g, ' '))),
+      `the second option's whole label is shown: ${labels.join(' | ')}`,
+    );
     assert.deepEqual(layout.clipped, []);
     // "Premium" broke inside the word in the comparison table; the comparison opens in place now.
     const opened = await measureCard(page, expandAllDetails(choice.card), 360);
@@ -83,13 +87,31 @@ describe('every card as the official Adaptive Cards renderer draws it in headles
       type: 'AdaptiveCard',
       version: '1.5',
       body: [
-        { type: 'FactSet', facts: [{ title: 'Datenverschlüsselungsrichtlinie', value: 'Eine sehr lange Beschreibung, die die Titelspalte der FactSet auf einem Telefon zusammendrückt und weiterläuft.' }] },
-        { type: 'Input.ChoiceSet', id: 'p', label: 'Protection', style: 'expanded', wrap: false, choices: [{ title: 'Azure Managed HSM (single-tenant, your security domain), billed hourly per HSM', value: 'b' }] },
+        {
+          type: 'FactSet',
+          facts: [
+            { title: 'Datenverschlüsselungsrichtlinie', value: 'Eine sehr lange Beschreibung, die die Titelspalte der FactSet auf einem Telefon zusammendrückt und weiterläuft.' },
+          ],
+        },
+        {
+          type: 'Input.ChoiceSet',
+          id: 'p',
+          label: 'Protection',
+          style: 'expanded',
+          wrap: false,
+          choices: [{ title: 'Azure Managed HSM (single-tenant, your security domain), billed hourly per HSM', value: 'b' }],
+        },
       ],
     };
     const layout = await measureCard(page, broken, 320);
-    assert.ok(layout.brokenWords.some((b) => b.word === 'Datenverschlüsselungsrichtlinie'), JSON.stringify(layout.brokenWords));
-    assert.ok(layout.clipped.some((c) => c.text.startsWith('Azure Managed HSM')), JSON.stringify(layout.clipped));
+    assert.ok(
+      layout.brokenWords.some((b) => b.word === 'Datenverschlüsselungsrichtlinie'),
+      JSON.stringify(layout.brokenWords),
+    );
+    assert.ok(
+      layout.clipped.some((c) => c.text.startsWith('Azure Managed HSM')),
+      JSON.stringify(layout.clipped),
+    );
   });
 
   it('when the preview card is drawn, then the plan hash and the submit button are visible on the page', async () => {

@@ -52,7 +52,11 @@ describe('npm start: the whole local stack in one process tree', function () {
   });
 
   const start = (env: Record<string, string>) => {
-    child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/start.ts'], { cwd: ROOT, env: { ...process.env, KEYWARD_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/start.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, KEYWARD_DATA_DIR: dataDir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     return child;

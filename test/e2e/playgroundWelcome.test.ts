@@ -32,7 +32,7 @@ describe('end to end through the real Agents Playground', function () {
     assertValidCard(message.cards[0], 'welcome card as delivered');
   });
 
-  it('when someone @mentions Keyward in the approvers\' group chat, then it answers there (the playground sends chat messages as its current user)', async () => {
+  it("when someone @mentions Keyward in the approvers' group chat, then it answers there (the playground sends chat messages as its current user)", async () => {
     const seen = client.snapshot();
     await client.say(PLAYGROUND_CONVERSATIONS.groupChat.id, LOCAL_PEOPLE.operator.teamsId, 'help', false);
     const message = await client.waitForNew(seen, (m) => m.conversationId === PLAYGROUND_CONVERSATIONS.groupChat.id && m.cards.length > 0, 20_000, 'a card in the group chat');

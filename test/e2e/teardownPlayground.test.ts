@@ -37,7 +37,15 @@ describe('teardown demo end to end: real Agents Playground, real server, Azure e
     // What `npm start` writes for the demo: where the emulator's control API is.
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-demo-'));
     fs.mkdirSync(path.join(dataDir, 'emulator'));
-    fs.writeFileSync(path.join(dataDir, 'emulator', 'emulator.json'), JSON.stringify({ armEndpoint: emulator.emulator.armEndpoint, graphEndpoint: emulator.emulator.graphEndpoint, tenantId: emulator.emulator.tenantId, caCertPath: emulator.emulator.caCertPath }));
+    fs.writeFileSync(
+      path.join(dataDir, 'emulator', 'emulator.json'),
+      JSON.stringify({
+        armEndpoint: emulator.emulator.armEndpoint,
+        graphEndpoint: emulator.emulator.graphEndpoint,
+        tenantId: emulator.emulator.tenantId,
+        caCertPath: emulator.emulator.caCertPath,
+      }),
+    );
   });
   after(async () => {
     client?.close();
@@ -48,18 +56,27 @@ describe('teardown demo end to end: real Agents Playground, real server, Azure e
     if (dataDir) fs.rmSync(`${dataDir}-audit-digests`, { recursive: true, force: true });
   });
 
-  it('when the teardown demo runs after the setup demo, then the setup\'s vaults are deleted, purged after the retention period, and the final card says so', async () => {
+  it("when the teardown demo runs after the setup demo, then the setup's vaults are deleted, purged after the retention period, and the final card says so", async () => {
     const lines: string[] = [];
     const setup = await runSetupScenario(client, { hsm: false, log: () => undefined });
     await followExecution(client, setup, { hsm: false, log: () => undefined });
     await runTeardownScenario(client, { log: (line) => lines.push(line), dataDir, timeoutMs: 60_000 });
-    assert.ok(lines.some((line) => /Preflight: subscriptions Enabled/.test(line)), lines.join('\n'));
-    assert.ok(lines.some((line) => /Teardown complete: vaults never billed hourly/.test(line)), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => /Preflight: subscriptions Enabled/.test(line)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((line) => /Teardown complete: vaults never billed hourly/.test(line)),
+      lines.join('\n'),
+    );
     const journey = (await harness.keyward.operations.teardown.list())[0]!;
     assert.equal(journey.stage, 'done');
     const request = (await harness.keyward.approvals.service.get(journey.requestId!))!;
     assert.equal(request.status, 'succeeded');
-    assert.deepEqual(request.votes.map((vote) => vote.voter.name), ['Alex Approver', 'Bruno Approver', 'Chen Custodian']);
+    assert.deepEqual(
+      request.votes.map((vote) => vote.voter.name),
+      ['Alex Approver', 'Bruno Approver', 'Chen Custodian'],
+    );
     const created = await harness.keyward.operations.inventory.containersOfRequest(setup.requestId);
     assert.equal(created.length, 2);
     assert.ok(created.every((c) => c.status === 'purged'));

@@ -99,8 +99,11 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
   }
 
   const cardsOf = (call: ConnectorCall): Card[] =>
-    ((call.body.attachments as Array<{ contentType: string; content: Card }> | undefined) ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content);
-  const runCardCalls = (runId: string) => harness.connector.calls.filter((call) => cardsOf(call).some((card) => JSON.stringify(card).includes(runId) && JSON.stringify(card).includes('Keyward run')));
+    ((call.body.attachments as Array<{ contentType: string; content: Card }> | undefined) ?? [])
+      .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+      .map((a) => a.content);
+  const runCardCalls = (runId: string) =>
+    harness.connector.calls.filter((call) => cardsOf(call).some((card) => JSON.stringify(card).includes(runId) && JSON.stringify(card).includes('Keyward run')));
   /** The newest version of the run card in a conversation. */
   const latestRunCard = (runId: string, conversationId: string): { messageId: string; card: Card } => {
     const calls = runCardCalls(runId).filter((call) => call.conversationId === conversationId);
@@ -110,7 +113,10 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     return { messageId: post.activityId ?? `activity-${harness.connector.calls.indexOf(post) + 1}`, card: cardsOf(last)[0]! };
   };
   const click = async (verb: string, data: Record<string, unknown>, from: LocalPerson, replyToId?: string) => {
-    const response = await postActivity(harness.url, invokeActivity(verb, data, { serviceUrl: harness.connector.url, conversationId: GROUP, conversationType: 'groupChat', from, replyToId }));
+    const response = await postActivity(
+      harness.url,
+      invokeActivity(verb, data, { serviceUrl: harness.connector.url, conversationId: GROUP, conversationType: 'groupChat', from, replyToId }),
+    );
     assert.equal(response.status, 200, JSON.stringify(response.body));
     const body = response.body as { type: string; value: unknown };
     if (body.type === 'application/vnd.microsoft.card.adaptive') assertValidCard(body.value, `run card after ${verb}`);
@@ -142,10 +148,14 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     const final = JSON.stringify(latestRunCard(run.id, ORIGIN_CONVERSATION).card);
     assert.match(final, /Done: /);
     assert.match(final, new RegExp(`▓▓▓▓▓▓▓▓▓▓  ${steps} of ${steps} steps done`));
-    for (const ref of plan.keys) assert.match(final, new RegExp(`https://${ref.containerName}\\.vault\\.localhost:\\d+/keys/${ref.keyName}(?!/)`), `versionless URI of ${ref.keyName}`);
+    for (const ref of plan.keys)
+      assert.match(final, new RegExp(`https://${ref.containerName}\\.vault\\.localhost:\\d+/keys/${ref.keyName}(?!/)`), `versionless URI of ${ref.keyName}`);
     assert.match(final, /New-DataEncryptionPolicy -Name <policy> -AzureKeyIDs https:/);
     const approvalUpdates = harness.connector.calls.filter((call) => call.conversationId === GROUP && call.method === 'PUT' && JSON.stringify(call.body).includes(requestId));
-    assert.ok(approvalUpdates.some((call) => new RegExp(`Step \\d+ of ${steps}: `).test(JSON.stringify(call.body))), 'the approval card showed step progress');
+    assert.ok(
+      approvalUpdates.some((call) => new RegExp(`Step \\d+ of ${steps}: `).test(JSON.stringify(call.body))),
+      'the approval card showed step progress',
+    );
 
     await postActivity(harness.url, messageActivity('verify', { serviceUrl: harness.connector.url, conversationId: ORIGIN_CONVERSATION }));
     const verify = await harness.connector.waitFor((call) => call.conversationId === ORIGIN_CONVERSATION && JSON.stringify(call.body).includes('Customer Key readiness'));
@@ -155,7 +165,7 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     assert.match(JSON.stringify(verifyCard), /tested \(local emulator\)/);
 
     const { messageId, card } = latestRunCard(run.id, GROUP);
-    const refresh = (card.body as Card[]).flatMap((element) => ((element.actions as Card[] | undefined) ?? [])).find((action) => action.verb === VERBS.runView)!;
+    const refresh = (card.body as Card[]).flatMap((element) => (element.actions as Card[] | undefined) ?? []).find((action) => action.verb === VERBS.runView)!;
     const again = await click(VERBS.runRetry, { ...(refresh.data as Record<string, unknown>), verb: VERBS.runRetry }, LOCAL_PEOPLE.approverAlex, messageId);
     assert.match(again, /nothing to retry/);
 
@@ -164,7 +174,7 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     const pieces = backups.flatMap((blob) => [blob.toString('base64').slice(100, 160), blob.toString('base64url').slice(100, 160)]);
     noSecrets('connector traffic', JSON.stringify(harness.connector.calls), pieces);
     noSecrets('logs', JSON.stringify(harness.logs), pieces);
-    noSecrets('audit', JSON.stringify((await collect(harness.keyward.approvals.audit.records()))), pieces);
+    noSecrets('audit', JSON.stringify(await collect(harness.keyward.approvals.audit.records())), pieces);
   });
 
   it('when an HSM plan reaches the ceremony, then only officers hand in certificates through the card, a pasted private key is refused and kept nowhere, and the run finishes', async () => {
@@ -200,13 +210,13 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     run = await runFor(requestId);
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
     const notices = harness.connector.calls.filter((call) => /Security domain of Managed HSM/.test(String(call.body.text ?? '')));
-    assert.equal(notices.length, 4, 'each HSM\'s officers are told where the security domain is, in both conversations');
+    assert.equal(notices.length, 4, "each HSM's officers are told where the security domain is, in both conversations");
     assert.match(String(notices[0]!.body.text), /npm run security-domain -- export --file/);
     const final = JSON.stringify(latestRunCard(run.id, GROUP).card);
     assert.match(final, /Security domains/);
     assert.match(final, /managedhsm\.localhost:\d+\/keys\/ck-exchange/);
 
-    const everything = [JSON.stringify(harness.connector.calls), JSON.stringify(harness.logs), JSON.stringify((await collect(harness.keyward.approvals.audit.records())))];
+    const everything = [JSON.stringify(harness.connector.calls), JSON.stringify(harness.logs), JSON.stringify(await collect(harness.keyward.approvals.audit.records()))];
     for (const [i, text] of everything.entries()) noSecrets(['connector traffic', 'logs', 'audit'][i]!, text, [privateBody]);
   });
 });

@@ -1,5 +1,15 @@
 import { LOCAL_IDENTITIES, LOCAL_M365_SERVICE_PRINCIPALS, LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID } from '../../src/core';
-import { buildSetupPlan, planText, type SetupPlanContext, type AccessModel, type KeySize, type ManagedHsmSpec, type Plan, type PremiumSpec, type Workload } from '../../src/customerKey';
+import {
+  buildSetupPlan,
+  planText,
+  type SetupPlanContext,
+  type AccessModel,
+  type KeySize,
+  type ManagedHsmSpec,
+  type Plan,
+  type PremiumSpec,
+  type Workload,
+} from '../../src/customerKey';
 import type { Run, StepState } from '../../src/executor';
 
 /**
@@ -81,11 +91,31 @@ export function runOf(plan: Plan, status: Run['status'], upTo: number, extra: Pa
     index: s.index,
     id: s.id,
     kind: s.kind,
-    status: s.index < upTo ? 'done' : s.index === upTo ? (status === 'stopped' ? 'failed' : status === 'waitingForInput' ? 'waiting' : status === 'running' ? 'running' : 'done') : status === 'succeeded' ? 'done' : 'pending',
+    status:
+      s.index < upTo
+        ? 'done'
+        : s.index === upTo
+          ? status === 'stopped'
+            ? 'failed'
+            : status === 'waitingForInput'
+              ? 'waiting'
+              : status === 'running'
+                ? 'running'
+                : 'done'
+          : status === 'succeeded'
+            ? 'done'
+            : 'pending',
     attempts: 1,
     // What a finished step reports (in its own words on a real run; the plan's sentence here).
     ...(s.index < upTo || status === 'succeeded' ? { note: planText(plan).steps[s.index]! } : {}),
-    ...(s.kind === 'ensureKey' ? { output: { keyId: `https://${s.params.container.name}.vault.localhost:8443/keys/${s.params.keyName}/0123456789abcdef0123456789abcdef`, version: '0123456789abcdef0123456789abcdef' } } : {}),
+    ...(s.kind === 'ensureKey'
+      ? {
+          output: {
+            keyId: `https://${s.params.container.name}.vault.localhost:8443/keys/${s.params.keyName}/0123456789abcdef0123456789abcdef`,
+            version: '0123456789abcdef0123456789abcdef',
+          },
+        }
+      : {}),
     ...(s.kind === 'backupKey' ? { output: { file: `/var/keyward/backups/${s.params.container.name}/${s.params.keyName}/0123.keybackup` } } : {}),
   }));
   return {

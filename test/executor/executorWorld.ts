@@ -107,7 +107,15 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0));
   const logger = captureLogger();
   const audit = new ChainedAuditLog(new SqlAuditStore(db), clock);
-  const approvals = new ApprovalService({ signer: testSigner(), history: (id) => new SqlAuditStore(db).forRequest(id), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: readPolicyFile(localPolicyPath()), clock });
+  const approvals = new ApprovalService({
+    signer: testSigner(),
+    history: (id) => new SqlAuditStore(db).forRequest(id),
+    store: new SqlApprovalStore(db),
+    audit,
+    atomic: db.atomic,
+    policy: readPolicyFile(localPolicyPath()),
+    clock,
+  });
   const settings: ExecutorSettings = {
     ...DEFAULT_EXECUTOR_SETTINGS,
     backupDir: path.join(dataDir, 'backups'),
@@ -119,8 +127,18 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
     ...options.settings,
     retry: { ...DEFAULT_EXECUTOR_SETTINGS.retry, ...options.settings?.retry },
   };
-  const gateway = new AzureGateway({ credential: writer, armEndpoint: emulator.armEndpoint, graphEndpoint: emulator.graphEndpoint, logger, pollIntervalMs: 25, retry: { maxRetries: 0 }, ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}) });
-  const readerGateway = options.reader ? new AzureGateway({ credential: await managedIdentity(LOCAL_IDENTITIES.reader.clientId), armEndpoint: emulator.armEndpoint, graphEndpoint: emulator.graphEndpoint, logger }) : undefined;
+  const gateway = new AzureGateway({
+    credential: writer,
+    armEndpoint: emulator.armEndpoint,
+    graphEndpoint: emulator.graphEndpoint,
+    logger,
+    pollIntervalMs: 25,
+    retry: { maxRetries: 0 },
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
+  const readerGateway = options.reader
+    ? new AzureGateway({ credential: await managedIdentity(LOCAL_IDENTITIES.reader.clientId), armEndpoint: emulator.armEndpoint, graphEndpoint: emulator.graphEndpoint, logger })
+    : undefined;
   const probe = new SdkWrapProbe({ credentialFor: (clientId) => sps.get(clientId) as TokenCredential, retry: { maxRetries: 0 } });
   const plans = new Map<string, Plan>();
   const sleeps: number[] = [];
@@ -213,7 +231,17 @@ export async function startExecutorWorld(options: ExecutorWorldOptions = {}): Pr
       return other;
     },
     spawnExecutorUnder(policy) {
-      const other = build(new ApprovalService({ signer: testSigner(), history: (id) => new SqlAuditStore(db).forRequest(id), store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy, clock }));
+      const other = build(
+        new ApprovalService({
+          signer: testSigner(),
+          history: (id) => new SqlAuditStore(db).forRequest(id),
+          store: new SqlApprovalStore(db),
+          audit,
+          atomic: db.atomic,
+          policy,
+          clock,
+        }),
+      );
       extra.push(other);
       return other;
     },

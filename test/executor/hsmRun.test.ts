@@ -57,7 +57,10 @@ describe('executor: a Managed HSM plan against the emulator', function () {
     const vault = new SecurityDomainVault(world.settings.securityDomainDir, world.settings.securityDomainKeyFile);
     for (const ref of plan.keys) {
       const shares = await artifacts.shares(ref.containerName);
-      assert.deepEqual(shares.map((s) => s.officerName), ['Alex Approver', 'Bruno Approver', 'Chen Custodian']);
+      assert.deepEqual(
+        shares.map((s) => s.officerName),
+        ['Alex Approver', 'Bruno Approver', 'Chen Custodian'],
+      );
       assert.equal(fs.statSync(shares[0]!.file).mode & 0o777, 0o600);
       const stored = await vault.read(shares[0]!.file);
       // What the officers hold opens it: any two of them recover the domain secret.
@@ -80,7 +83,10 @@ describe('executor: a Managed HSM plan against the emulator', function () {
       const atRoot = await world.azure.listHsmRoleAssignments(hsmUrl, '/keys');
       const roleOf = (a: { roleDefinitionId: string }) => (a.roleDefinitionId.split('/').pop() ?? '').toLowerCase();
       assert.ok(!atRoot.some((a) => a.principalId.toLowerCase() === writer && roleOf(a) === ROLES.managedHsmAdministrator.id), 'Keyward gave up Administrator');
-      assert.ok(atRoot.some((a) => a.principalId.toLowerCase() !== writer && roleOf(a) === ROLES.managedHsmAdministrator.id), 'a human administrator keeps it');
+      assert.ok(
+        atRoot.some((a) => a.principalId.toLowerCase() !== writer && roleOf(a) === ROLES.managedHsmAdministrator.id),
+        'a human administrator keeps it',
+      );
       assert.ok(atRoot.some((a) => a.principalId.toLowerCase() === writer && roleOf(a) === KEYWARD_HSM_KEY_ROLE.id && a.scope.replace(/\/$/, '') === '/keys'));
     }
 

@@ -26,7 +26,21 @@ describe('executor: a Key Vault Premium plan against the emulator', function () 
     const run = await world.run(request.id);
     assert.deepEqual(
       run.steps.map((s) => textOf(s.note).split(' ').slice(0, 2).join(' ')),
-      ['Created resource', 'Created vault', "Keyward's writer", 'Office 365', 'Created key', 'Backed up', 'Created resource', 'Created vault', "Keyward's writer", 'Office 365', 'Created key', 'Backed up', 'All keys'],
+      [
+        'Created resource',
+        'Created vault',
+        "Keyward's writer",
+        'Office 365',
+        'Created key',
+        'Backed up',
+        'Created resource',
+        'Created vault',
+        "Keyward's writer",
+        'Office 365',
+        'Created key',
+        'Backed up',
+        'All keys',
+      ],
     );
     for (const step of run.steps.filter((s) => s.kind === 'backupKey')) {
       const file = String(step.output?.file);
@@ -36,7 +50,10 @@ describe('executor: a Key Vault Premium plan against the emulator', function () 
     const readiness = run.steps.find((s) => s.kind === 'verifyReadiness')!;
     assert.equal(readiness.output?.ready, true);
     assert.equal(readiness.output?.probed, true);
-    assert.match(textOf((await world.approvals.get(request.id))?.execution?.detail), /All 13 steps done and verified\. Keys: https:\/\/kva.*\.vault\.localhost:\d+\/keys\/ck-exchange-a, https:/);
+    assert.match(
+      textOf((await world.approvals.get(request.id))?.execution?.detail),
+      /All 13 steps done and verified\. Keys: https:\/\/kva.*\.vault\.localhost:\d+\/keys\/ck-exchange-a, https:/,
+    );
   });
 
   it('when the same plan shape uses access policies, then Keyward gets its own key permissions with the vault and the service principal by one policy add', async () => {

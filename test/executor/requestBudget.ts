@@ -7,26 +7,43 @@ import type { RequestLogEntry } from '../../src/emulator';
  */
 export function classify(entry: RequestLogEntry): string {
   const { method, path, status } = entry;
-  const kind =
-    /\/resourcegroups\/[^/]+$/i.test(path) ? 'resourceGroup'
-    : /\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(path) ? 'vault'
-    : /\/providers\/Microsoft\.KeyVault\/managedHSMs\/[^/]+$/i.test(path) ? 'managedHsm'
-    : /\/(managedHsmOperationResults|operationResults)\//i.test(path) ? 'hsmOperation'
-    : /\/vaults\/[^/]+\/accessPolicies\/add$/i.test(path) ? 'vaultAccessPolicyAdd'
-    : /\/vaults\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i.test(path) ? 'vaultRoleAssignment'
-    : /\/vaults\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignments$/i.test(path) ? 'vaultRoleAssignments'
-    : /^\/(keys(\/[^/]+)?\/)?providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i.test(path) ? 'hsmRoleAssignment'
-    : /^\/(keys(\/[^/]+)?\/)?providers\/Microsoft\.Authorization\/roleAssignments$/i.test(path) ? 'hsmRoleAssignments'
-    : /^\/providers\/Microsoft\.Authorization\/roleDefinitions\/[^/]+$/i.test(path) ? 'hsmRoleDefinition'
-    : /^\/securitydomain\/download$/i.test(path) ? 'securityDomainDownload'
-    : /^\/securitydomain\/download\/pending$/i.test(path) ? 'securityDomainStatus'
-    : /^\/keys\/[^/]+\/create$/i.test(path) ? 'keyCreate'
-    : /^\/keys\/[^/]+\/backup$/i.test(path) ? 'keyBackup'
-    : /^\/keys\/[^/]+\/$/i.test(path) ? 'key'
-    : /^\/keys\/[^/]+\/[0-9a-f]{32}$/i.test(path) ? 'keyVersion'
-    : /\/wrapkey$/i.test(path) ? 'wrapKey'
-    : /\/unwrapkey$/i.test(path) ? 'unwrapKey'
-    : path;
+  const kind = /\/resourcegroups\/[^/]+$/i.test(path)
+    ? 'resourceGroup'
+    : /\/providers\/Microsoft\.KeyVault\/vaults\/[^/]+$/i.test(path)
+      ? 'vault'
+      : /\/providers\/Microsoft\.KeyVault\/managedHSMs\/[^/]+$/i.test(path)
+        ? 'managedHsm'
+        : /\/(managedHsmOperationResults|operationResults)\//i.test(path)
+          ? 'hsmOperation'
+          : /\/vaults\/[^/]+\/accessPolicies\/add$/i.test(path)
+            ? 'vaultAccessPolicyAdd'
+            : /\/vaults\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i.test(path)
+              ? 'vaultRoleAssignment'
+              : /\/vaults\/[^/]+\/providers\/Microsoft\.Authorization\/roleAssignments$/i.test(path)
+                ? 'vaultRoleAssignments'
+                : /^\/(keys(\/[^/]+)?\/)?providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i.test(path)
+                  ? 'hsmRoleAssignment'
+                  : /^\/(keys(\/[^/]+)?\/)?providers\/Microsoft\.Authorization\/roleAssignments$/i.test(path)
+                    ? 'hsmRoleAssignments'
+                    : /^\/providers\/Microsoft\.Authorization\/roleDefinitions\/[^/]+$/i.test(path)
+                      ? 'hsmRoleDefinition'
+                      : /^\/securitydomain\/download$/i.test(path)
+                        ? 'securityDomainDownload'
+                        : /^\/securitydomain\/download\/pending$/i.test(path)
+                          ? 'securityDomainStatus'
+                          : /^\/keys\/[^/]+\/create$/i.test(path)
+                            ? 'keyCreate'
+                            : /^\/keys\/[^/]+\/backup$/i.test(path)
+                              ? 'keyBackup'
+                              : /^\/keys\/[^/]+\/$/i.test(path)
+                                ? 'key'
+                                : /^\/keys\/[^/]+\/[0-9a-f]{32}$/i.test(path)
+                                  ? 'keyVersion'
+                                  : /\/wrapkey$/i.test(path)
+                                    ? 'wrapKey'
+                                    : /\/unwrapkey$/i.test(path)
+                                      ? 'unwrapKey'
+                                      : path;
   return `${method} ${kind} ${status}`;
 }
 
@@ -106,7 +123,15 @@ export const HSM_SITE = [
   'POST keyBackup 200',
 ];
 
-export const HSM_VERIFY_KEY = ['GET managedHsm 200', 'GET hsmRoleAssignments 200', 'GET key 200', 'GET keyVersion 401', 'GET keyVersion 200', 'POST wrapKey 200', 'POST unwrapKey 200'];
+export const HSM_VERIFY_KEY = [
+  'GET managedHsm 200',
+  'GET hsmRoleAssignments 200',
+  'GET key 200',
+  'GET keyVersion 401',
+  'GET keyVersion 200',
+  'POST wrapKey 200',
+  'POST unwrapKey 200',
+];
 
 /** After readiness, per HSM: Keyward gives up its Administrator role (a human administrator keeps it). */
 export const HSM_REVOKE_ADMIN = ['GET hsmRoleAssignments 200', 'GET hsmRoleAssignments 200', 'DELETE hsmRoleAssignment 200'];

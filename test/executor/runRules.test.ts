@@ -111,7 +111,11 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     const w = await world();
     const plan = premiumPlan();
     const keyA = plan.keys.find((k) => k.site === 'A')!;
-    const rule = await w.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` }, effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' }, count: null });
+    const rule = await w.emulator.control.injectFault({
+      match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` },
+      effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' },
+      count: null,
+    });
     try {
       const request = await w.approve(plan);
       await w.idle();
@@ -135,7 +139,11 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     const w = await world();
     const plan = premiumPlan();
     const keyA = plan.keys.find((k) => k.site === 'A')!;
-    const rule = await w.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` }, effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' }, count: null });
+    const rule = await w.emulator.control.injectFault({
+      match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` },
+      effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' },
+      count: null,
+    });
     try {
       const request = await w.approve(plan);
       await w.idle();
@@ -150,7 +158,9 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       assert.equal(!byRequester.ok && byRequester.error.code, 'NotAnApprover', 'the requester is not an approver');
       const byFormerApprover = await restarted.retry(run.id, person(LOCAL_PEOPLE.approverAlex));
       assert.equal(!byFormerApprover.ok && byFormerApprover.error.code, 'NotAnApprover', 'Alex left the approver group');
-      const refusals = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.retry.refused').map((r) => [r.actor.objectId, r.outcome, r.reason]);
+      const refusals = (await collect(w.audit.records()))
+        .filter((r) => r.requestId === request.id && r.action === 'execution.retry.refused')
+        .map((r) => [r.actor.objectId, r.outcome, r.reason]);
       assert.deepEqual(refusals, [
         [LOCAL_PEOPLE.operator.objectId, 'denied', 'NotAnApprover'],
         [LOCAL_PEOPLE.approverAlex.objectId, 'denied', 'NotAnApprover'],
@@ -172,7 +182,17 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     const plan = premiumPlan();
     const hash = planHash(plan);
     w.plans.set(hash, plan);
-    const request = await w.approvals.submit({ planHash: hash, operationClass: 'create', title: plan.title, summaryLines: ['step'], targets: [], requester: person(LOCAL_PEOPLE.operator), reason: 'Compliance.', origin: { conversation: { id: 'c' } }, journeyId: 'j-flip' });
+    const request = await w.approvals.submit({
+      planHash: hash,
+      operationClass: 'create',
+      title: plan.title,
+      summaryLines: ['step'],
+      targets: [],
+      requester: person(LOCAL_PEOPLE.operator),
+      reason: 'Compliance.',
+      origin: { conversation: { id: 'c' } },
+      journeyId: 'j-flip',
+    });
     assert.equal((await w.approvals.vote({ requestId: request.id, voter: person(LOCAL_PEOPLE.approverAlex), decision: 'approve', reason: 'ok', planHash: hash })).ok, true);
     const writer = await DatabaseWriter.open(w.dbFile);
     const stored = await writer.request(request.id);
@@ -186,15 +206,26 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     assert.equal(await w.executor.getByRequest(request.id), undefined, 'no run');
     assert.equal((await requestsFor(w.emulator, request.id)).length, 0, 'nothing reached Azure');
     const refused = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.refused');
-    assert.deepEqual(refused.map((r) => [r.outcome, r.reason]), [['denied', 'ApprovalNotVerified']]);
-    assert.equal((await collect(w.audit.records())).some((r) => r.requestId === request.id && r.action === 'execution.started'), false, 'never started');
+    assert.deepEqual(
+      refused.map((r) => [r.outcome, r.reason]),
+      [['denied', 'ApprovalNotVerified']],
+    );
+    assert.equal(
+      (await collect(w.audit.records())).some((r) => r.requestId === request.id && r.action === 'execution.started'),
+      false,
+      'never started',
+    );
   });
 
   it('when a run has stopped and someone who can write the database changes the approved request (a vote removed), then Retry is refused, audited, and the run is closed', async () => {
     const w = await world();
     const plan = premiumPlan();
     const keyA = plan.keys.find((k) => k.site === 'A')!;
-    const rule = await w.emulator.control.injectFault({ match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` }, effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' }, count: null });
+    const rule = await w.emulator.control.injectFault({
+      match: { method: 'POST', path: `^/keys/${keyA.keyName}/create$` },
+      effect: { type: 'status', status: 400, code: 'BadParameter', message: 'injected' },
+      count: null,
+    });
     try {
       const request = await w.approve(plan);
       await w.idle();
@@ -213,7 +244,10 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       assert.equal((await w.approvals.get(request.id))?.status, 'failed');
       assert.equal((await requestsFor(w.emulator, request.id)).length, before, 'nothing more reached Azure');
       const refusals = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.retry.refused');
-      assert.deepEqual(refusals.map((r) => r.reason), ['ApprovalNotVerified']);
+      assert.deepEqual(
+        refusals.map((r) => r.reason),
+        ['ApprovalNotVerified'],
+      );
     } finally {
       await w.emulator.control.removeFault(rule.id).catch(() => undefined);
     }
@@ -233,10 +267,16 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       const servicePrincipals = new Set(Object.values(PLAN_CONTEXT.servicePrincipalObjectIds).map((id) => id.toLowerCase()));
       // Key Vault's first request carries no token (the 401 challenge tells the SDK where to get one).
       const byKeyward = reads.filter((r) => r.callerObjectId !== undefined && !servicePrincipals.has(r.callerObjectId));
-      assert.ok(reads.every((r) => r.callerObjectId !== undefined || r.status === 401), 'only challenges go without a token');
+      assert.ok(
+        reads.every((r) => r.callerObjectId !== undefined || r.status === 401),
+        'only challenges go without a token',
+      );
       assert.ok(byKeyward.length > 0, 'verify read Azure');
       assert.deepEqual([...new Set(byKeyward.map((r) => r.callerObjectId))], [LOCAL_IDENTITIES.reader.objectId], 'the reader, and only the reader');
-      assert.ok(byKeyward.every((r) => r.method === 'GET'), 'reads only');
+      assert.ok(
+        byKeyward.every((r) => r.method === 'GET'),
+        'reads only',
+      );
       assert.equal(report.ready, true, JSON.stringify(report.lines.filter((l) => l.status !== 'pass')));
     });
   }
@@ -274,7 +314,22 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       id: 'rollKey:A:exchange',
       kind: 'rollKey',
       site: 'A',
-      params: { container: { kind: 'vault', name: base.keys[0]!.containerName, subscriptionId: base.keys[0]!.subscriptionId, resourceGroup: base.keys[0]!.resourceGroup, region: base.keys[0]!.region }, keyName: base.keys[0]!.keyName, kty: 'RSA-HSM', keySize: 2048, keyOps: ['wrapKey', 'unwrapKey'], expires: null, tagWithRequestId: true, disableOldVersions: false },
+      params: {
+        container: {
+          kind: 'vault',
+          name: base.keys[0]!.containerName,
+          subscriptionId: base.keys[0]!.subscriptionId,
+          resourceGroup: base.keys[0]!.resourceGroup,
+          region: base.keys[0]!.region,
+        },
+        keyName: base.keys[0]!.keyName,
+        kty: 'RSA-HSM',
+        keySize: 2048,
+        keyOps: ['wrapKey', 'unwrapKey'],
+        expires: null,
+        tagWithRequestId: true,
+        disableOldVersions: false,
+      },
       irreversible: false,
       summary: 'Roll key A.',
       estimatedSeconds: 10,
@@ -286,6 +341,10 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
     assert.equal(run.status, 'stopped');
     assert.equal(run.lastError?.code, 'AzureNotFound');
     assert.match(run.lastError?.message ?? '', /was not found/);
-    assert.deepEqual((await requestsFor(w.emulator, request.id)).map((r) => r.method), ['GET'], 'one read, no write');
+    assert.deepEqual(
+      (await requestsFor(w.emulator, request.id)).map((r) => r.method),
+      ['GET'],
+      'one read, no write',
+    );
   });
 });

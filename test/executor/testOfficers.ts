@@ -18,7 +18,12 @@ export function testOfficers(people: readonly LocalPerson[] = [LOCAL_PEOPLE.appr
     return Promise.all(
       people.map(async (p) => {
         const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-        const certificate = await x509.X509CertificateGenerator.createSelfSigned({ name: `CN=${p.displayName}`, keys: keys as never, signingAlgorithm: algorithm, notAfter: new Date(Date.now() + 365 * 86_400_000) });
+        const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+          name: `CN=${p.displayName}`,
+          keys: keys as never,
+          signingAlgorithm: algorithm,
+          notAfter: new Date(Date.now() + 365 * 86_400_000),
+        });
         const privateKey = createPrivateKey({ key: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), format: 'der', type: 'pkcs8' });
         return { person: p, certificatePem: certificate.toString('pem'), privateKey };
       }),
@@ -26,4 +31,3 @@ export function testOfficers(people: readonly LocalPerson[] = [LOCAL_PEOPLE.appr
   })();
   return officers;
 }
-

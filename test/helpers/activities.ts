@@ -36,7 +36,11 @@ export function messageActivity(text: string, options: ActivityOptions): Record<
  * Teams sends by itself for the people in `refresh.userIds`; 'manual' (default) is a click, or
  * Refresh chosen in the message's menu.
  */
-export function invokeActivity(verb: string, data: Record<string, unknown>, options: ActivityOptions & { replyToId?: string; trigger?: 'manual' | 'automatic' }): Record<string, unknown> {
+export function invokeActivity(
+  verb: string,
+  data: Record<string, unknown>,
+  options: ActivityOptions & { replyToId?: string; trigger?: 'manual' | 'automatic' },
+): Record<string, unknown> {
   return {
     ...base(options),
     type: 'invoke',

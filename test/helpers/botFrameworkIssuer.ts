@@ -27,7 +27,8 @@ export async function startBotFrameworkIssuer(options: { endorsements?: string[]
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.url === '/v1/.well-known/openidconfiguration') return send({ issuer: CHANNEL_ISSUER, jwks_uri: `${base}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+    if (req.url === '/v1/.well-known/openidconfiguration')
+      return send({ issuer: CHANNEL_ISSUER, jwks_uri: `${base}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
     if (req.url === '/v1/.well-known/keys') return send({ keys: [{ kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e, endorsements: options.endorsements ?? ['msteams'] }] });
     res.writeHead(404).end();
   });
@@ -38,7 +39,14 @@ export async function startBotFrameworkIssuer(options: { endorsements?: string[]
     metadataUrl: `${base}/v1/.well-known/openidconfiguration`,
     token(claims, signing = {}) {
       const now = Math.floor(Date.now() / 1000);
-      const payload = { iss: claims.iss ?? CHANNEL_ISSUER, aud: claims.aud, serviceurl: claims.serviceurl, nbf: now - 60, iat: now - 60, exp: now + (claims.expiresInSeconds ?? 3600) };
+      const payload = {
+        iss: claims.iss ?? CHANNEL_ISSUER,
+        aud: claims.aud,
+        serviceurl: claims.serviceurl,
+        nbf: now - 60,
+        iat: now - 60,
+        exp: now + (claims.expiresInSeconds ?? 3600),
+      };
       const unsigned = `${b64({ alg: 'RS256', typ: 'JWT', kid: signing.kid ?? kid })}.${b64(payload)}`;
       const signature = crypto.sign('sha256', Buffer.from(unsigned), signing.signWith ?? privateKey).toString('base64url');
       return `${unsigned}.${signature}`;

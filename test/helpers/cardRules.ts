@@ -34,14 +34,16 @@ export function cardProblems(card: unknown): string[] {
       else ids.add(node.id);
     }
     if (type === 'Image' && (typeof node.altText !== 'string' || node.altText.trim() === '')) problems.push('Image without altText');
-    if (type === 'Action.Execute' && (typeof node.verb !== 'string' || !node.verb || typeof node.title !== 'string' || !node.title)) problems.push('Action.Execute without verb or title');
+    if (type === 'Action.Execute' && (typeof node.verb !== 'string' || !node.verb || typeof node.title !== 'string' || !node.title))
+      problems.push('Action.Execute without verb or title');
     if (type === 'ColumnSet' && Array.isArray(node.columns) && node.columns.length > 3) problems.push(`ColumnSet with ${node.columns.length} columns is too wide for a phone`);
     if (type === 'TextBlock' && node.color !== undefined && (typeof node.text !== 'string' || node.text.trim().length < 2)) problems.push('coloured TextBlock without words');
     if (type === 'Table') problems.push('Table elements are too wide for a phone; use facts() lines or text');
     // A FactSet's title column shrinks on a phone and breaks words inside their letters (it broke
     // "Premium" and "Requested"); facts() draws "**Title:** value" lines instead.
     if (type === 'FactSet') problems.push('FactSet breaks words on a phone; use facts() lines');
-    if ((type === 'ActionSet' || type === 'AdaptiveCard') && Array.isArray(node.actions) && node.actions.length > 3) problems.push(`${node.actions.length} buttons side by side do not fit a phone (at most 3)`);
+    if ((type === 'ActionSet' || type === 'AdaptiveCard') && Array.isArray(node.actions) && node.actions.length > 3)
+      problems.push(`${node.actions.length} buttons side by side do not fit a phone (at most 3)`);
   });
   return problems;
 }

@@ -34,7 +34,11 @@ function offsetClock(file: string | undefined): Clock {
 async function main(): Promise<void> {
   const keyward = await startKeyward(loadConfig(process.env), { clock: offsetClock(process.env.KEYWARD_TEST_CLOCK_FILE) });
   process.stdout.write(`READY ${keyward.server.url}\n`);
-  const stop = () => void keyward.stop().then(() => process.exit(0), () => process.exit(1));
+  const stop = () =>
+    void keyward.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

@@ -15,7 +15,9 @@ export class DatabaseWriter {
 
   /** `where`: the SQLite file, or a postgres:// connection string. */
   static async open(where: string): Promise<DatabaseWriter> {
-    const db = /^postgres(ql)?:\/\//.test(where) ? await openPostgresDatabase({ connectionString: where, tls: false, migrations: [], poolSize: 1, applicationName: 'database-writer' }) : await openSqliteDatabase({ file: where, migrations: [] });
+    const db = /^postgres(ql)?:\/\//.test(where)
+      ? await openPostgresDatabase({ connectionString: where, tls: false, migrations: [], poolSize: 1, applicationName: 'database-writer' })
+      : await openSqliteDatabase({ file: where, migrations: [] });
     return new DatabaseWriter(db);
   }
 
@@ -36,7 +38,12 @@ export class DatabaseWriter {
 
   /** Rewrites a request's document (and its status column), keeping its version: what `UPDATE … SET status='approved'` does. */
   async writeRequest(request: ApprovalRequest): Promise<void> {
-    await this.db.run('UPDATE approval_requests SET status = ?, execute_by = ?, document = ? WHERE id = ?', [request.status, request.executeBy ?? null, JSON.stringify(request), request.id]);
+    await this.db.run('UPDATE approval_requests SET status = ?, execute_by = ?, document = ? WHERE id = ?', [
+      request.status,
+      request.executeBy ?? null,
+      JSON.stringify(request),
+      request.id,
+    ]);
   }
 
   /** Inserts a request that Keyward never made (a row written straight into the table). */
@@ -44,7 +51,19 @@ export class DatabaseWriter {
     await this.db.run(
       `INSERT INTO approval_requests (id, version, status, operation_class, journey_id, plan_hash, requester_object_id, created_at, expires_at, execute_by, document)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [request.id, request.version, request.status, request.operationClass, request.journeyId ?? null, request.planHash, request.requester.objectId, request.createdAt, request.expiresAt, request.executeBy ?? null, JSON.stringify(request)],
+      [
+        request.id,
+        request.version,
+        request.status,
+        request.operationClass,
+        request.journeyId ?? null,
+        request.planHash,
+        request.requester.objectId,
+        request.createdAt,
+        request.expiresAt,
+        request.executeBy ?? null,
+        JSON.stringify(request),
+      ],
     );
   }
 
@@ -77,7 +96,22 @@ export class DatabaseWriter {
       for (const r of out) {
         await this.db.run(
           'INSERT INTO audit_log (sequence, time, actor_object_id, actor_name, actor_tenant_id, action, target, request_id, plan_hash, outcome, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [r.sequence, r.time, r.actor.objectId, r.actor.name ?? null, r.actor.tenantId ?? null, r.action, r.target, r.requestId ?? null, r.planHash ?? null, r.outcome, r.reason ?? null, JSON.stringify(r.details), r.prevHash, r.hash],
+          [
+            r.sequence,
+            r.time,
+            r.actor.objectId,
+            r.actor.name ?? null,
+            r.actor.tenantId ?? null,
+            r.action,
+            r.target,
+            r.requestId ?? null,
+            r.planHash ?? null,
+            r.outcome,
+            r.reason ?? null,
+            JSON.stringify(r.details),
+            r.prevHash,
+            r.hash,
+          ],
         );
       }
       const last = out[out.length - 1];

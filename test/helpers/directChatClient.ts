@@ -19,20 +19,41 @@ export class DirectChatClient implements ScenarioClient {
   /** Installs the bot in the approvers' group chat (as Teams announces it), so the pinned chat is known. */
   static async connect(botUrl: () => string, connector: FakeConnector): Promise<DirectChatClient> {
     const client = new DirectChatClient(botUrl, connector);
-    const answer = await postActivity(botUrl(), membersAddedActivity({ serviceUrl: connector.url, from: LOCAL_PEOPLE.approverAlex, conversationId: PLAYGROUND_CONVERSATIONS.groupChat.id, conversationType: 'groupChat' }));
+    const answer = await postActivity(
+      botUrl(),
+      membersAddedActivity({ serviceUrl: connector.url, from: LOCAL_PEOPLE.approverAlex, conversationId: PLAYGROUND_CONVERSATIONS.groupChat.id, conversationType: 'groupChat' }),
+    );
     if (answer.status >= 400) throw new Error(`install in the group chat: ${answer.status}`);
     return client;
   }
 
   async say(conversationId: string, fromId: string, text: string, personal: boolean): Promise<string> {
-    const answer = await postActivity(this.botUrl(), messageActivity(text, { serviceUrl: this.connector.url, from: person(fromId), conversationId, conversationType: personal ? 'personal' : 'groupChat' }));
+    const answer = await postActivity(
+      this.botUrl(),
+      messageActivity(text, { serviceUrl: this.connector.url, from: person(fromId), conversationId, conversationType: personal ? 'personal' : 'groupChat' }),
+    );
     if (answer.status >= 400) throw new Error(`message refused: ${answer.status} ${JSON.stringify(answer.body)}`);
     return 'sent';
   }
 
-  async click(conversationId: string, fromId: string, messageId: string, verb: string, data: Record<string, unknown>): Promise<{ type?: string; value?: unknown; statusCode?: number }> {
+  async click(
+    conversationId: string,
+    fromId: string,
+    messageId: string,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<{ type?: string; value?: unknown; statusCode?: number }> {
     const personal = conversationId === PLAYGROUND_CONVERSATIONS.personalChat;
-    const answer = await postActivity(this.botUrl(), invokeActivity(verb, data, { serviceUrl: this.connector.url, from: person(fromId), conversationId, conversationType: personal ? 'personal' : 'groupChat', replyToId: messageId }));
+    const answer = await postActivity(
+      this.botUrl(),
+      invokeActivity(verb, data, {
+        serviceUrl: this.connector.url,
+        from: person(fromId),
+        conversationId,
+        conversationType: personal ? 'personal' : 'groupChat',
+        replyToId: messageId,
+      }),
+    );
     if (answer.status >= 400) throw new Error(`click refused: ${answer.status} ${JSON.stringify(answer.body)}`);
     return (answer.body ?? {}) as { type?: string; value?: unknown; statusCode?: number };
   }

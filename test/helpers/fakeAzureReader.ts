@@ -22,12 +22,21 @@ export class FakeAzureReader implements AzureReader {
     { name: 'northcentralus', displayName: 'North Central US', geography: 'US', pairedRegion: 'southcentralus' },
   ];
   /** The directory: the playground people, unless a test changes it. */
-  users = new Map<string, DirectoryUser>(Object.values(LOCAL_PEOPLE).map((p) => [p.objectId, { objectId: p.objectId, displayName: p.displayName, userPrincipalName: p.upn, accountEnabled: true }]));
+  users = new Map<string, DirectoryUser>(
+    Object.values(LOCAL_PEOPLE).map((p) => [p.objectId, { objectId: p.objectId, displayName: p.displayName, userPrincipalName: p.upn, accountEnabled: true }]),
+  );
   /** Set to make listing subscriptions fail (the reader has no tenant-wide read). */
   listFailure?: Error;
   /** The tenant's licences: Microsoft 365 E5 with the Customer Key plan, unless a test changes it. */
   skus: SubscribedSku[] = [
-    { skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06', skuPartNumber: 'SPE_E5', capabilityStatus: 'Enabled', enabledUnits: 250, consumedUnits: 212, servicePlans: [{ servicePlanId: '6db1f1db-2b46-403f-be40-e39395f08dbb', servicePlanName: 'CUSTOMER_KEY' }] },
+    {
+      skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06',
+      skuPartNumber: 'SPE_E5',
+      capabilityStatus: 'Enabled',
+      enabledUnits: 250,
+      consumedUnits: 212,
+      servicePlans: [{ servicePlanId: '6db1f1db-2b46-403f-be40-e39395f08dbb', servicePlanName: 'CUSTOMER_KEY' }],
+    },
   ];
 
   constructor(subscriptionIds: string[]) {

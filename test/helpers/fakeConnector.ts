@@ -103,7 +103,13 @@ export class FakeConnector {
     if (existing) return Promise.resolve(existing);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timed out waiting for a connector call')), timeoutMs);
-      this.waiters.push({ match, resolve: (call) => { clearTimeout(timer); resolve(call); } });
+      this.waiters.push({
+        match,
+        resolve: (call) => {
+          clearTimeout(timer);
+          resolve(call);
+        },
+      });
     });
   }
 

@@ -38,7 +38,14 @@ export function installFakePwsh(): FakePwsh {
     binDir,
     calls() {
       const file = path.join(home, 'calls.jsonl');
-      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as FakePwshCall) : [];
+      return fs.existsSync(file)
+        ? fs
+            .readFileSync(file, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as FakePwshCall)
+        : [];
     },
     configure(next) {
       config = { ...config, ...next };

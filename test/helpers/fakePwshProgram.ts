@@ -68,10 +68,20 @@ class ExitRequest extends Error {
 }
 class Unsupported extends Error {}
 
-const config: FakeConfig = { validationResult: 'Success', mailboxes: ['adele@contoso.com', 'ben@contoso.com'], unlicensed: [], shared: [], version: '7.4.6', ...(fs.existsSync(configFile) ? (JSON.parse(fs.readFileSync(configFile, 'utf8')) as Partial<FakeConfig>) : {}) };
+const config: FakeConfig = {
+  validationResult: 'Success',
+  mailboxes: ['adele@contoso.com', 'ben@contoso.com'],
+  unlicensed: [],
+  shared: [],
+  version: '7.4.6',
+  ...(fs.existsSync(configFile) ? (JSON.parse(fs.readFileSync(configFile, 'utf8')) as Partial<FakeConfig>) : {}),
+};
 const state: FakeState = fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as FakeState) : { policies: {}, assignment: null };
 const call: FakePwshCall = { argv: process.argv.slice(2), mode: 'other', cmdlets: [] };
-const variables = new Map<string, Value>([['erroractionpreference', 'Continue'], ['psversiontable', { PSVersion: config.version }]]);
+const variables = new Map<string, Value>([
+  ['erroractionpreference', 'Continue'],
+  ['psversiontable', { PSVersion: config.version }],
+]);
 
 function finish(code: number): never {
   call.exitCode = code;
@@ -180,12 +190,15 @@ function lookup(reference: string, scope: Map<string, Value>): Value {
   if (lower === 'false') return false;
   if (lower === 'null') return null;
   let value: Value = scope.has(lower) ? scope.get(lower) : variables.get(lower);
-  for (const prop of props) value = Array.isArray(value) && prop.toLowerCase() === 'count' ? value.length : value && typeof value === 'object' ? (value as Record<string, Value>)[prop] : undefined;
+  for (const prop of props)
+    value = Array.isArray(value) && prop.toLowerCase() === 'count' ? value.length : value && typeof value === 'object' ? (value as Record<string, Value>)[prop] : undefined;
   return value;
 }
 
 function expand(text: string, scope: Map<string, Value>): string {
-  return text.replace(/\$\((\$[A-Za-z_][\w.]*)\)|(\$[A-Za-z_][\w.]*)/g, (_m, inner: string | undefined, plain: string | undefined) => String(lookup((inner ?? plain)!, scope) ?? ''));
+  return text.replace(/\$\((\$[A-Za-z_][\w.]*)\)|(\$[A-Za-z_][\w.]*)/g, (_m, inner: string | undefined, plain: string | undefined) =>
+    String(lookup((inner ?? plain)!, scope) ?? ''),
+  );
 }
 
 function truthy(value: Value): boolean {
@@ -274,7 +287,12 @@ function formatList(items: Value): string {
     .map((item) => {
       const entries = Object.entries(item as Record<string, Value>).filter(([key]) => key !== 'kind');
       const width = Math.max(...entries.map(([key]) => key.length));
-      return entries.map(([key, value]) => `${key.padEnd(width)} : ${Array.isArray(value) ? `{${value.join(', ')}}` : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value ?? '')}`).join('\n');
+      return entries
+        .map(
+          ([key, value]) =>
+            `${key.padEnd(width)} : ${Array.isArray(value) ? `{${value.join(', ')}}` : typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value ?? '')}`,
+        )
+        .join('\n');
     })
     .join('\n\n');
 }
@@ -302,7 +320,11 @@ function cmdlet(name: string, params: Record<string, Value>): Value {
     case 'new-m365dataatrestencryptionpolicy': {
       const policyName = String(params.Name);
       if (state.policies[policyName.toLowerCase()]) throw new NonTerminating(`A policy named ${policyName} already exists.`);
-      state.policies[policyName.toLowerCase()] = { name: policyName, keys: ([] as Value[]).concat(params.AzureKeyIDs).map(String), kind: lower.includes('m365') ? 'multiWorkload' : 'exchange' };
+      state.policies[policyName.toLowerCase()] = {
+        name: policyName,
+        keys: ([] as Value[]).concat(params.AzureKeyIDs).map(String),
+        kind: lower.includes('m365') ? 'multiWorkload' : 'exchange',
+      };
       return policyObject(policyName);
     }
     case 'set-m365dataatrestencryptionpolicyassignment':
@@ -314,7 +336,10 @@ function cmdlet(name: string, params: Record<string, Value>): Value {
       return config.mailboxes.map((address) => ({ PrimarySmtpAddress: address }));
     case 'get-mailbox': {
       const type = String(params.RecipientTypeDetails ?? '');
-      const users = [...config.mailboxes.map((a) => ({ PrimarySmtpAddress: a, RecipientTypeDetails: 'UserMailbox', SKUAssigned: true })), ...config.unlicensed.map((a) => ({ PrimarySmtpAddress: a, RecipientTypeDetails: 'UserMailbox', SKUAssigned: false }))];
+      const users = [
+        ...config.mailboxes.map((a) => ({ PrimarySmtpAddress: a, RecipientTypeDetails: 'UserMailbox', SKUAssigned: true })),
+        ...config.unlicensed.map((a) => ({ PrimarySmtpAddress: a, RecipientTypeDetails: 'UserMailbox', SKUAssigned: false })),
+      ];
       const shared = config.shared.map((a) => ({ PrimarySmtpAddress: a, RecipientTypeDetails: 'SharedMailbox', SKUAssigned: false }));
       return type === 'UserMailbox' ? users : type === 'SharedMailbox' ? shared : [...users, ...shared];
     }
@@ -345,7 +370,15 @@ function command(text: string, scope: Map<string, Value>, input?: Value): Value 
   }
   if (name.toLowerCase() === 'format-table') {
     const rows = asArray(input).filter((item) => item && typeof item === 'object') as Array<Record<string, Value>>;
-    process.stdout.write(`\n${rows.map((row) => Object.entries(row).map(([, v]) => String(v)).join(' ')).join('\n')}\n\n`);
+    process.stdout.write(
+      `\n${rows
+        .map((row) =>
+          Object.entries(row)
+            .map(([, v]) => String(v))
+            .join(' '),
+        )
+        .join('\n')}\n\n`,
+    );
     return undefined;
   }
   if (name.toLowerCase() === 'write-output') {
@@ -450,7 +483,9 @@ if (fileIndex >= 0) {
   const file = argv[fileIndex + 1] ?? '';
   call.file = file;
   if (!fs.existsSync(file)) {
-    process.stderr.write(`The argument '${file}' is not recognized as the name of a script file. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n`);
+    process.stderr.write(
+      `The argument '${file}' is not recognized as the name of a script file. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n`,
+    );
     finish(64);
   }
   call.fileMode = fs.statSync(file).mode & 0o777;

@@ -7,8 +7,9 @@ import { PSEUDO_CLOSE, PSEUDO_OPEN, UNTRANSLATED_CLOSE, UNTRANSLATED_OPEN } from
  * come from the catalogue.
  */
 const ENGLISH_WORDS = new Set(
-  'the a an and or of to is are was be been for with by from in on at as it its this that these those your you we our not no yet still only each every all any if then than when while after before until here there what which who why how do does did can cannot must may will would should has have had more less next back cancel show hide start run check done open close submit approve reject refresh resume retry running stopped failed waiting approved rejected expired cancelled step steps plan request policy setup status none nothing something someone'
-    .split(' '),
+  'the a an and or of to is are was be been for with by from in on at as it its this that these those your you we our not no yet still only each every all any if then than when while after before until here there what which who why how do does did can cannot must may will would should has have had more less next back cancel show hide start run check done open close submit approve reject refresh resume retry running stopped failed waiting approved rejected expired cancelled step steps plan request policy setup status none nothing something someone'.split(
+    ' ',
+  ),
 );
 
 /** Whole English messages without placeholders ("Next", "Approve"): a hard-coded copy is caught even alone. */

@@ -35,7 +35,8 @@ export function messageProblems(messages: readonly Message[]): string[] {
     }
     const english = formatMessage(en, message);
     if (english !== message.text) problems.push(`${message.id}: the catalogue says "${english ?? '(cannot format)'}"\n    the domain says   "${message.text}"`);
-    for (const tag of ['de', 'fr']) if (formatMessage(localizer(tag), message) === undefined) problems.push(`${message.id}: ${tag} cannot say it with ${JSON.stringify(message.values ?? {})}`);
+    for (const tag of ['de', 'fr'])
+      if (formatMessage(localizer(tag), message) === undefined) problems.push(`${message.id}: ${tag} cannot say it with ${JSON.stringify(message.values ?? {})}`);
   }
   return problems;
 }

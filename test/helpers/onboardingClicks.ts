@@ -10,7 +10,13 @@ export async function throughOnboarding<C extends { text: string; card?: unknown
   scenario: string,
 ): Promise<C & { onboarded: boolean }> {
   if (!/Onboard the workload for Customer Key/.test(shown.text) || !shown.card) return { ...shown, onboarded: false };
-  const output = ['ID                : 3c1e6a52-90f4-4b1e-8d0e-7a4f2b9c1d11', `Scenario          : ${scenario}`, 'ValidationResult  : Success', 'EnablementResult  : Success', 'FailedValidations : {}'].join('\n');
+  const output = [
+    'ID                : 3c1e6a52-90f4-4b1e-8d0e-7a4f2b9c1d11',
+    `Scenario          : ${scenario}`,
+    'ValidationResult  : Success',
+    'EnablementResult  : Success',
+    'FailedValidations : {}',
+  ].join('\n');
   const next = await click('dep.onboarding', { ...address(shown.card as NonNullable<C['card']>), onboardingScenario: scenario, onboardingOutput: output });
   return { ...next, onboarded: true };
 }

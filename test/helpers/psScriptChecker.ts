@@ -235,9 +235,7 @@ function checkCommand(command: Node): ScriptViolation[] {
 }
 
 function positionalTarget(signature: CmdletSignature, bound: Map<string, CmdletParameter>): string {
-  const target = [...signature.parameters]
-    .filter((p) => p.position !== undefined && !bound.has(p.name))
-    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))[0];
+  const target = [...signature.parameters].filter((p) => p.position !== undefined && !bound.has(p.name)).sort((a, b) => (a.position ?? 0) - (b.position ?? 0))[0];
   return target ? ` (to -${target.name})` : '';
 }
 

@@ -57,7 +57,10 @@ export async function openTestDatabase(engine: StoreEngine, migrations: readonly
 }
 
 /** Every store over a fresh test database of the engine. */
-export async function openTestStore(engine: StoreEngine, options: { now?: () => Date } = {}): Promise<{ store: KeywardStore; second(): Promise<KeywardStore>; test: TestDatabase; close(): Promise<void> }> {
+export async function openTestStore(
+  engine: StoreEngine,
+  options: { now?: () => Date } = {},
+): Promise<{ store: KeywardStore; second(): Promise<KeywardStore>; test: TestDatabase; close(): Promise<void> }> {
   const test = await openTestDatabase(engine);
   return {
     store: keywardStoreOver(test.db, options),

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LOCAL_PEOPLE, type LocalPerson } from '../../src/core';
-import type { PlaygroundMessage } from '../../src/cli/playgroundClient';
+import { BotMessageLog } from '../../src/cli/botMessageLog';
 import type { ScenarioClient } from '../../src/cli/demoScenario';
 import { PLAYGROUND_CONVERSATIONS } from '../../src/cli/playgroundConfig';
 import { invokeActivity, messageActivity } from './activities';
@@ -14,10 +14,8 @@ import { invokeActivity, messageActivity } from './activities';
  * endpoint. It speaks the scenario client's language (src/cli/demoScenario.ts), so the demo's
  * setup journey runs across the instances unchanged.
  */
-export class TeamsChannel implements ScenarioClient {
+export class TeamsChannel extends BotMessageLog implements ScenarioClient {
   private server?: http.Server;
-  private readonly messages = new Map<string, PlaygroundMessage>();
-  private readonly listeners = new Set<() => void>();
   private next = 0;
   private counter = 0;
   /** Instance URLs (http://host:port), in turn. */
@@ -64,45 +62,26 @@ export class TeamsChannel implements ScenarioClient {
     return String(activity.id);
   }
 
-  async click(conversationId: string, fromId: string, messageId: string, verb: string, data: Record<string, unknown>): Promise<{ type?: string; value?: unknown; statusCode?: number }> {
-    const activity = invokeActivity(verb, data, { serviceUrl: this.url, from: personOf(fromId), conversationId, conversationType: conversationId === PLAYGROUND_CONVERSATIONS.personalChat ? 'personal' : 'groupChat', replyToId: messageId });
+  async click(
+    conversationId: string,
+    fromId: string,
+    messageId: string,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<{ type?: string; value?: unknown; statusCode?: number }> {
+    const activity = invokeActivity(verb, data, {
+      serviceUrl: this.url,
+      from: personOf(fromId),
+      conversationId,
+      conversationType: conversationId === PLAYGROUND_CONVERSATIONS.personalChat ? 'personal' : 'groupChat',
+      replyToId: messageId,
+    });
     const answer = ((await this.send(activity)) ?? {}) as { type?: string; value?: unknown; statusCode?: number };
     // Teams replaces the clicked card with the card in the answer.
     if (answer.type === 'application/vnd.microsoft.card.adaptive' && this.messages.has(messageId)) {
       this.record(messageId, conversationId, { attachments: [{ contentType: answer.type, content: answer.value }] });
     }
     return answer;
-  }
-
-  snapshot(): Set<string> {
-    return new Set(this.messages.keys());
-  }
-
-  waitForNew(seen: Set<string>, match: (message: PlaygroundMessage) => boolean, timeoutMs = 15_000, what = 'a new bot message'): Promise<PlaygroundMessage> {
-    return this.waitFor((message) => !seen.has(message.messageId) && match(message), timeoutMs, what);
-  }
-
-  all(conversationId?: string): PlaygroundMessage[] {
-    return [...this.messages.values()].filter((message) => !conversationId || message.conversationId === conversationId);
-  }
-
-  waitFor(match: (message: PlaygroundMessage) => boolean, timeoutMs = 15_000, what = 'a bot message'): Promise<PlaygroundMessage> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = [...this.messages.values()].find(match);
-        if (found) {
-          this.listeners.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        }
-      };
-      const timer = setTimeout(() => {
-        this.listeners.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      this.listeners.add(check);
-      check();
-    });
   }
 
   /** Posts to the next live instance; resolves to its answer's body. */
@@ -129,14 +108,7 @@ export class TeamsChannel implements ScenarioClient {
     const attachments = (body.attachments as Array<{ contentType: string; content: Record<string, unknown> }> | undefined) ?? [];
     const text = typeof body.text === 'string' ? body.text : undefined;
     if (text && !previous) this.texts.push({ conversationId, text });
-    this.messages.set(id, {
-      messageId: id,
-      conversationId: conversationId || previous?.conversationId || '',
-      text: text ?? previous?.text,
-      cards: attachments.filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content),
-      updates: (previous?.updates ?? -1) + 1,
-    });
-    for (const listener of [...this.listeners]) listener();
+    this.saw(id, conversationId, text ?? previous?.text, attachments);
   }
 }
 

@@ -39,7 +39,9 @@ export function captureTelemetry(): TelemetryCapture {
     metrics,
     async points(name) {
       const collected = await metrics();
-      return collected.scopeMetrics.flatMap((scope) => scope.metrics.filter((metric) => metric.descriptor.name === name).flatMap((metric) => metric.dataPoints as Array<DataPoint<unknown>>));
+      return collected.scopeMetrics.flatMap((scope) =>
+        scope.metrics.filter((metric) => metric.descriptor.name === name).flatMap((metric) => metric.dataPoints as Array<DataPoint<unknown>>),
+      );
     },
     reset: () => exporter.reset(),
     stop: () => running.shutdown(),

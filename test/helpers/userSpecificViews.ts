@@ -111,7 +111,14 @@ export class UserSpecificViews {
   async refresh(person: LocalPerson, options: RefreshOptions): Promise<InvokeAnswer> {
     const refresh = (this.shared() as { refresh?: { action: { verb: string; data: Record<string, unknown> } } }).refresh;
     if (!refresh) throw new Error('the shared card asks for no refresh');
-    const activity = invokeActivity(refresh.action.verb, refresh.action.data, { serviceUrl: this.world.connector.url, from: person, conversationId: GROUP_CHAT, conversationType: 'groupChat', replyToId: this.messageId, trigger: options.trigger });
+    const activity = invokeActivity(refresh.action.verb, refresh.action.data, {
+      serviceUrl: this.world.connector.url,
+      from: person,
+      conversationId: GROUP_CHAT,
+      conversationType: 'groupChat',
+      replyToId: this.messageId,
+      trigger: options.trigger,
+    });
     let answer: InvokeAnswer | undefined;
     for (let i = 0; i < (options.deliveries ?? 1); i += 1) {
       answer = answerOf(await postActivity(this.world.harness.url, activity));
@@ -123,7 +130,13 @@ export class UserSpecificViews {
   /** A button on the shared message, clicked by `person` (one delivery unless told). */
   async click(person: LocalPerson, verb: string, extra: Record<string, unknown> = {}, deliveries = 1): Promise<InvokeAnswer> {
     const data = { ...buttonDataOf(this.shared(), verb), ...extra };
-    const activity = invokeActivity(verb, data, { serviceUrl: this.world.connector.url, from: person, conversationId: GROUP_CHAT, conversationType: 'groupChat', replyToId: this.messageId });
+    const activity = invokeActivity(verb, data, {
+      serviceUrl: this.world.connector.url,
+      from: person,
+      conversationId: GROUP_CHAT,
+      conversationType: 'groupChat',
+      replyToId: this.messageId,
+    });
     let answer: InvokeAnswer | undefined;
     for (let i = 0; i < deliveries; i += 1) {
       answer = answerOf(await postActivity(this.world.harness.url, activity));

@@ -10,7 +10,11 @@ import { collect } from '../helpers/collect';
 type Person = (typeof P)[keyof typeof P];
 
 function clickActivity(world: ApprovalsHttpWorld, person: Person, card: Record<string, unknown>, index: number) {
-  return invokeActivity(VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: `click ${index} by ${person.givenName}` }, { serviceUrl: world.connector.url, from: person, conversationId: GROUP_CHAT, conversationType: 'groupChat' });
+  return invokeActivity(
+    VERBS.approvalApprove,
+    { ...buttonData(card, VERBS.approvalApprove), reason: `click ${index} by ${person.givenName}` },
+    { serviceUrl: world.connector.url, from: person, conversationId: GROUP_CHAT, conversationType: 'groupChat' },
+  );
 }
 
 describe('approvals under concurrency (parallel invokes through the real HTTP endpoint)', function () {
@@ -24,9 +28,24 @@ describe('approvals under concurrency (parallel invokes through the real HTTP en
         approvedEvents += 1;
       });
       // A key roll: one key approver + the custodian of key A + the custodian of key B.
-      const request = await world.submit(P.operator, { operationClass: 'keyRoll', keySides: { A: [P.approverChen.objectId], B: [P.approverDana.objectId] }, journeyId: 'journey-roll' });
+      const request = await world.submit(P.operator, {
+        operationClass: 'keyRoll',
+        keySides: { A: [P.approverChen.objectId], B: [P.approverDana.objectId] },
+        journeyId: 'journey-roll',
+      });
       const { card } = world.approverMessage(request.id);
-      const clickers: Person[] = [P.approverAlex, P.approverChen, P.approverDana, P.approverAlex, P.approverChen, P.approverDana, P.approverAlex, P.approverChen, P.approverDana, P.approverAlex];
+      const clickers: Person[] = [
+        P.approverAlex,
+        P.approverChen,
+        P.approverDana,
+        P.approverAlex,
+        P.approverChen,
+        P.approverDana,
+        P.approverAlex,
+        P.approverChen,
+        P.approverDana,
+        P.approverAlex,
+      ];
       const answers = (await Promise.all(clickers.map((person, i) => postActivity(world.harness.url, clickActivity(world, person, card, i))))).map(answerOf);
       await world.approvals.idle();
 
@@ -53,7 +72,9 @@ describe('approvals under concurrency (parallel invokes through the real HTTP en
     const world = await ApprovalsHttpWorld.start();
     let second: Keyward | undefined;
     try {
-      second = await startKeyward(loadConfig({ PORT: '0', KEYWARD_DATA_DIR: world.harness.dataDir, KEYWARD_APPROVALS_TICK_SECONDS: '0' }), { logger: world.harness.keyward.logger });
+      second = await startKeyward(loadConfig({ PORT: '0', KEYWARD_DATA_DIR: world.harness.dataDir, KEYWARD_APPROVALS_TICK_SECONDS: '0' }), {
+        logger: world.harness.keyward.logger,
+      });
       const instances = [world.harness.keyward, second];
       let approvedEvents = 0;
       for (const k of instances) {

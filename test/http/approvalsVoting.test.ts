@@ -21,7 +21,7 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     await world.close();
   });
 
-  it('when an operator\'s plan is approved by two approvers, then the card updates in place, the requester hears it, and the audit verifies', async () => {
+  it("when an operator's plan is approved by two approvers, then the card updates in place, the requester hears it, and the audit verifies", async () => {
     const approved: string[] = [];
     world.approvals.service.onApproved((r) => {
       approved.push(r.id);
@@ -31,7 +31,12 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     assertValidCard(card, 'posted approval card');
     assert.match(JSON.stringify(card), /Approval needed: Set up Customer Key/);
 
-    const alex = await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: 'Regions and names checked' }, { replyToId: messageId });
+    const alex = await world.click(
+      P.approverAlex,
+      VERBS.approvalApprove,
+      { ...buttonData(card, VERBS.approvalApprove), reason: 'Regions and names checked' },
+      { replyToId: messageId },
+    );
     assert.equal(alex.status, 200);
     assert.match(alex.text, /Your approval was recorded/);
     assertValidCard(alex.card, 'answer to Alex');
@@ -52,14 +57,15 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     assert.equal((await world.approvals.audit.verify()).ok, true);
   });
 
-  it('when Teams refreshes the card for each person (refresh.userIds), then each gets their own view, and the shared message is never overwritten with one person\'s view', async () => {
+  it("when Teams refreshes the card for each person (refresh.userIds), then each gets their own view, and the shared message is never overwritten with one person's view", async () => {
     const request = await world.submit(P.operator);
     const { card, messageId } = world.approverMessage(request.id);
     const refresh = (card as { refresh?: { userIds?: string[]; action: { verb: string; data: Record<string, unknown> } } }).refresh!;
     assert.deepEqual(refresh.userIds, [P.operator.teamsId], 'the requester is known; approvers get added once Keyward has seen them');
     // What Teams sends for an automatic refresh: the refresh action's verb and data.
     const view = (person: (typeof P)[keyof typeof P]) => world.click(person, refresh.action.verb, refresh.action.data);
-    const titles = (answer: { card?: Record<string, unknown> }) => [...JSON.stringify(answer.card).matchAll(/"type":"Action.Execute","title":"([^"]+)"/g)].map((m) => m[1]).filter((t) => t !== 'Refresh');
+    const titles = (answer: { card?: Record<string, unknown> }) =>
+      [...JSON.stringify(answer.card).matchAll(/"type":"Action.Execute","title":"([^"]+)"/g)].map((m) => m[1]).filter((t) => t !== 'Refresh');
     assert.deepEqual(titles(await view(P.approverAlex)), ['Approve', 'Reject']);
     assert.deepEqual(titles(await view(P.operator)), ['Cancel request']);
     assert.deepEqual(titles(await view(P.observer)), []);
@@ -77,11 +83,19 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
   it('when a client without Universal Actions sends the Action.Submit fallback, then the same handler records the vote', async () => {
     const request = await world.submit(P.operator);
     const { card, messageId } = world.approverMessage(request.id);
-    const activity = { ...messageActivity('', { serviceUrl: world.connector.url, from: P.approverAlex, conversationId: GROUP_CHAT, conversationType: 'groupChat' }), text: undefined, replyToId: messageId, value: { ...buttonData(card, VERBS.approvalApprove), reason: 'old client' } };
+    const activity = {
+      ...messageActivity('', { serviceUrl: world.connector.url, from: P.approverAlex, conversationId: GROUP_CHAT, conversationType: 'groupChat' }),
+      text: undefined,
+      replyToId: messageId,
+      value: { ...buttonData(card, VERBS.approvalApprove), reason: 'old client' },
+    };
     await postActivity(world.harness.url, activity);
     await world.approvals.idle();
     const stored = (await world.approvals.service.get(request.id))!;
-    assert.deepEqual(stored.votes.map((v) => [v.voter.objectId, v.reason]), [[P.approverAlex.objectId, 'old client']]);
+    assert.deepEqual(
+      stored.votes.map((v) => [v.voter.objectId, v.reason]),
+      [[P.approverAlex.objectId, 'old client']],
+    );
   });
 
   it('when the executor runs the approved plan, then the shared card shows the run and its outcome, and the requester hears it', async () => {
@@ -106,8 +120,13 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     { title: 'the operator approves their own plan', who: P.operator, code: 'SelfApprovalForbidden' },
     { title: 'an observer (not an approver) approves', who: P.observer, code: 'NotAnApprover' },
     { title: 'a key custodian outside the approver group approves a setup', who: P.approverChen, code: 'NotAnApprover' },
-    { title: 'an observer injects an approver\'s identity into the card data', who: P.observer, code: 'NotAnApprover', tamper: (d) => ({ ...d, aadObjectId: P.approverAlex.objectId, from: { aadObjectId: P.approverAlex.objectId } }) },
-    { title: 'the card\'s plan hash was altered', who: P.approverAlex, code: 'PlanChanged', tamper: (d) => ({ ...d, planHash: 'f'.repeat(64) }) },
+    {
+      title: "an observer injects an approver's identity into the card data",
+      who: P.observer,
+      code: 'NotAnApprover',
+      tamper: (d) => ({ ...d, aadObjectId: P.approverAlex.objectId, from: { aadObjectId: P.approverAlex.objectId } }),
+    },
+    { title: "the card's plan hash was altered", who: P.approverAlex, code: 'PlanChanged', tamper: (d) => ({ ...d, planHash: 'f'.repeat(64) }) },
     { title: 'an approver votes without the reason the policy requires', who: P.approverAlex, code: 'ReasonRequired', tamper: (d) => ({ ...d, reason: '' }) },
     { title: 'the operator rejects their own plan', who: P.operator, code: 'SelfApprovalForbidden', verb: VERBS.approvalReject },
     { title: 'an approver presses Cancel (only the requester may)', who: P.approverAlex, code: 'NotYourJourney', verb: VERBS.approvalCancel },
@@ -130,14 +149,30 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
       const last = (await collect(world.approvals.audit.records())).at(-1)!;
       assert.equal(last.outcome, 'denied');
       assert.equal(last.reason, refusal.code);
-      assert.equal(last.actor.objectId, refusal.who.objectId, 'the audited actor is the activity\'s identity');
+      assert.equal(last.actor.objectId, refusal.who.objectId, "the audited actor is the activity's identity");
     });
   }
 
   const tampered: Array<{ title: string; tamper: (data: Record<string, unknown>) => Record<string, unknown>; verb?: string; expect: RegExp; audit: string }> = [
-    { title: 'a request id that is not an id', tamper: (d) => ({ ...d, requestId: "x'; DROP TABLE approval_requests; --" }), expect: /card's data is not valid/, audit: 'TamperedCardData' },
-    { title: 'a request id of no request', tamper: (d) => ({ ...d, requestId: '00000000-0000-4000-8000-000000000000' }), expect: /There is no approval request .*\(NotFound\)/, audit: 'NotFound' },
-    { title: 'a verb in the data that is not the button\'s verb', tamper: (d) => ({ ...d, verb: VERBS.approvalApprove }), verb: VERBS.approvalReject, expect: /card's data is not valid/, audit: 'TamperedCardData' },
+    {
+      title: 'a request id that is not an id',
+      tamper: (d) => ({ ...d, requestId: "x'; DROP TABLE approval_requests; --" }),
+      expect: /card's data is not valid/,
+      audit: 'TamperedCardData',
+    },
+    {
+      title: 'a request id of no request',
+      tamper: (d) => ({ ...d, requestId: '00000000-0000-4000-8000-000000000000' }),
+      expect: /There is no approval request .*\(NotFound\)/,
+      audit: 'NotFound',
+    },
+    {
+      title: "a verb in the data that is not the button's verb",
+      tamper: (d) => ({ ...d, verb: VERBS.approvalApprove }),
+      verb: VERBS.approvalReject,
+      expect: /card's data is not valid/,
+      audit: 'TamperedCardData',
+    },
     { title: 'a card version Keyward never issued', tamper: (d) => ({ ...d, cardVersion: 9999 }), expect: /version Keyward never issued/, audit: 'StaleCard' },
   ];
   for (const t of tampered) {
@@ -154,7 +189,10 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
 
   it('when an unknown approval verb is sent, then the bot answers that the button is not supported and nothing changes', async () => {
     const request = await world.submit(P.operator);
-    const answer = await world.click(P.approverAlex, 'keyward.approval.execute', { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), verb: 'keyward.approval.execute' });
+    const answer = await world.click(P.approverAlex, 'keyward.approval.execute', {
+      ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove),
+      verb: 'keyward.approval.execute',
+    });
     assert.match(answer.text, /no longer supported/);
     assert.equal((await world.approvals.service.get(request.id))?.votes.length, 0);
   });
@@ -162,7 +200,11 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
   it('when the same invoke is replayed, then the second one is refused (AlreadyVoted) and the vote counts once', async () => {
     const request = await world.submit(P.operator);
     const { card, messageId } = world.approverMessage(request.id);
-    const activity = invokeActivity(VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: 'ok' }, { serviceUrl: world.connector.url, from: P.approverAlex, conversationId: GROUP_CHAT, conversationType: 'groupChat', replyToId: messageId });
+    const activity = invokeActivity(
+      VERBS.approvalApprove,
+      { ...buttonData(card, VERBS.approvalApprove), reason: 'ok' },
+      { serviceUrl: world.connector.url, from: P.approverAlex, conversationId: GROUP_CHAT, conversationType: 'groupChat', replyToId: messageId },
+    );
     const first = await world.click(P.approverAlex, '', {}, { activity });
     const replay = await world.click(P.approverAlex, '', {}, { activity });
     assert.match(first.text, /recorded/);
@@ -200,7 +242,12 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
 
   it('when an approver from another tenant clicks, then the server refuses it with 403 before the bot sees it', async () => {
     const request = await world.submit(P.operator);
-    const answer = await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), reason: 'ok' }, { tenantId: FOREIGN_TENANT });
+    const answer = await world.click(
+      P.approverAlex,
+      VERBS.approvalApprove,
+      { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), reason: 'ok' },
+      { tenantId: FOREIGN_TENANT },
+    );
     assert.equal(answer.status, 403);
     assert.equal((await world.approvals.service.get(request.id))?.votes.length, 0);
   });
@@ -261,7 +308,7 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
   it('when anything flows through approvals, then no token or key material appears in logs or audit', async () => {
     const request = await world.submit(P.operator, { reason: 'pasted by mistake: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijklmnop' });
     await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), reason: 'ok' });
-    const text = JSON.stringify((await collect(world.approvals.audit.records()))) + JSON.stringify(world.harness.logs);
+    const text = JSON.stringify(await collect(world.approvals.audit.records())) + JSON.stringify(world.harness.logs);
     assert.doesNotMatch(text, TOKEN_PATTERN);
   });
 });
@@ -273,7 +320,12 @@ describe('approvals: tenant and conversation designation edge cases', function (
     const world = await ApprovalsHttpWorld.start({ KEYWARD_ALLOWED_TENANTS: `${LOCAL_TENANT_ID},${FOREIGN_TENANT}` });
     try {
       const request = await world.submit(P.operator);
-      const answer = await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), reason: 'ok' }, { tenantId: FOREIGN_TENANT });
+      const answer = await world.click(
+        P.approverAlex,
+        VERBS.approvalApprove,
+        { ...buttonData(world.approverMessage(request.id).card, VERBS.approvalApprove), reason: 'ok' },
+        { tenantId: FOREIGN_TENANT },
+      );
       assert.match(answer.text, /\(TenantNotAllowed\)/);
       assert.equal((await world.approvals.service.get(request.id))?.votes.length, 0);
       const last = (await collect(world.approvals.audit.records())).at(-1)!;
@@ -307,7 +359,7 @@ describe('approvals: tenant and conversation designation edge cases', function (
     }
   });
 
-  it('when no approvers\' conversation is known, then approvers who talked to Keyward get the card in their personal chat', async () => {
+  it("when no approvers' conversation is known, then approvers who talked to Keyward get the card in their personal chat", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-policy-'));
     const json = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../config/policy.local.json'), 'utf8')) as Record<string, unknown>;
     delete json.approvalCards;
@@ -317,7 +369,9 @@ describe('approvals: tenant and conversation designation edge cases', function (
     try {
       await world.say(P.approverAlex, 'approvals');
       const request = await world.submit(P.operator);
-      const toAlex = world.connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `conv-${P.approverAlex.teamsId}` && JSON.stringify(call.body).includes(request.id));
+      const toAlex = world.connector.calls.filter(
+        (call) => call.method === 'POST' && call.conversationId === `conv-${P.approverAlex.teamsId}` && JSON.stringify(call.body).includes(request.id),
+      );
       assert.equal(toAlex.length, 1);
       const told = world.textsTo(`conv-${P.operator.teamsId}`);
       assert.deepEqual(told, [], 'the requester is not told "nobody reachable" when Alex was reached');
@@ -335,7 +389,14 @@ describe('approvals: tenant and conversation designation edge cases', function (
       clock.advance(22 * 3600_000 + 60_000);
       assert.deepEqual(await world.approvals.scheduler.tick(), { expired: [], reminded: [request.id] });
       await world.approvals.idle();
-      assert.ok(world.textsTo(GROUP_CHAT).some((text) => /^Reminder: "Set up Customer Key.*" .* needs a decision before 2026-03-02 08:00 UTC .*Key approvers: 2 more \(Alex Approver, Bruno Approver\)/.test(text)), world.textsTo(GROUP_CHAT).join('\n'));
+      assert.ok(
+        world
+          .textsTo(GROUP_CHAT)
+          .some((text) =>
+            /^Reminder: "Set up Customer Key.*" .* needs a decision before 2026-03-02 08:00 UTC .*Key approvers: 2 more \(Alex Approver, Bruno Approver\)/.test(text),
+          ),
+        world.textsTo(GROUP_CHAT).join('\n'),
+      );
       clock.advance(2 * 3600_000);
       assert.deepEqual(await world.approvals.scheduler.tick(), { expired: [request.id], reminded: [] });
       await world.approvals.idle();
@@ -350,7 +411,7 @@ describe('approvals: tenant and conversation designation edge cases', function (
 describe('approvals when the audit log is damaged', function () {
   this.timeout(30_000);
 
-  it('when the audit log\'s tail was cut while Keyward was down, then Keyward starts, but a vote is refused (fail closed) and nothing is recorded', async () => {
+  it("when the audit log's tail was cut while Keyward was down, then Keyward starts, but a vote is refused (fail closed) and nothing is recorded", async () => {
     const world = await ApprovalsHttpWorld.start();
     try {
       const request = await world.submit(P.operator);

@@ -47,7 +47,7 @@ describe('audit digests signed by the running Keyward', function () {
       await harness.close();
     }
   });
-  it('when two instances share one PostgreSQL store, then only the cluster\'s leader signs digests, at its start and at its stop; the other signs none', async () => {
+  it("when two instances share one PostgreSQL store, then only the cluster's leader signs digests, at its start and at its stop; the other signs none", async () => {
     const url = await newTestDatabase();
     const env = { KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: url };
     const leader = await startHarness(env);

@@ -38,7 +38,11 @@ describe('audit text that is not well-formed UTF-16, through the real HTTP endpo
     const alex = await world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason }, { replyToId: messageId });
     assert.match(alex.text, /Your approval was recorded/);
 
-    const forged = invokeActivity(VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: 'Agreed' }, { serviceUrl: world.connector.url, from: P.approverBruno, conversationId: GROUP_CHAT, conversationType: 'groupChat', replyToId: messageId });
+    const forged = invokeActivity(
+      VERBS.approvalApprove,
+      { ...buttonData(card, VERBS.approvalApprove), reason: 'Agreed' },
+      { serviceUrl: world.connector.url, from: P.approverBruno, conversationId: GROUP_CHAT, conversationType: 'groupChat', replyToId: messageId },
+    );
     (forged.from as Record<string, unknown>).name = 'Bruno \ud800 Approver';
     const bruno = await world.click(P.approverBruno, VERBS.approvalApprove, {}, { activity: forged });
     assert.match(bruno.text, /completes the rule: the request is approved/);
@@ -46,7 +50,7 @@ describe('audit text that is not well-formed UTF-16, through the real HTTP endpo
     assert.equal((await world.approvals.audit.verify()).ok, true, JSON.stringify((await world.approvals.audit.verify()).firstBad));
     const cli = await auditVerify(world.harness.dataDir, world.approvals.service.signer.fingerprint);
     assert.equal(cli.code, 0, cli.out);
-    const records = (await collect(world.approvals.audit.records()));
+    const records = await collect(world.approvals.audit.records());
     const votes = records.filter((r) => r.action === 'approval.vote.recorded');
     assert.equal(votes.length, 2);
     for (const record of records) {

@@ -6,7 +6,9 @@ import { startHarness, type Harness } from '../helpers/keywardHarness';
 const SRC = path.resolve(__dirname, '../../src');
 
 function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sourceFiles(path.join(dir, entry.name)) : entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? sourceFiles(path.join(dir, entry.name)) : entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : []));
 }
 
 /**
@@ -27,7 +29,11 @@ describe('the allow-listed advisories stay unreachable (issue 12, item 12)', fun
   it('when the source is read, then no restify plugin (body parser, multipart, static files) is used anywhere', () => {
     for (const file of sourceFiles(SRC)) {
       const text = fs.readFileSync(file, 'utf8');
-      assert.doesNotMatch(text, /\bplugins\s*\.|restify\/lib\/plugins|serveStatic|bodyParser|multipartBodyParser|require\(['"](formidable|send)['"]\)|from ['"](formidable|send)['"]/, path.relative(SRC, file));
+      assert.doesNotMatch(
+        text,
+        /\bplugins\s*\.|restify\/lib\/plugins|serveStatic|bodyParser|multipartBodyParser|require\(['"](formidable|send)['"]\)|from ['"](formidable|send)['"]/,
+        path.relative(SRC, file),
+      );
     }
   });
 

@@ -15,7 +15,7 @@ const mode = (file: string) => fs.statSync(file).mode & 0o777;
  * security domains and backups 0600, on real files. Files left readable by an older version, a
  * restore or a copy are tightened at start (and said so); files owned by another user stop it.
  */
-describe('permissions of Keyward\'s private files', function () {
+describe("permissions of Keyward's private files", function () {
   this.timeout(60_000);
   let dataDir: string;
   let connector: FakeConnector;
@@ -56,7 +56,13 @@ describe('permissions of Keyward\'s private files', function () {
     make(path.join(dataDir, 'executor', 'security-domain.key'), crypto.randomBytes(32));
     make(path.join(dataDir, 'security-domains', 'hsm-a-req.security-domain.json.enc'), '{}');
     make(path.join(dataDir, 'backups', 'kv-a', 'key-a', 'v1.keybackup'), crypto.randomBytes(64));
-    for (const file of ['keyward.sqlite', 'audit/digest-signing-key.pem', 'executor/security-domain.key', 'security-domains/hsm-a-req.security-domain.json.enc', 'backups/kv-a/key-a/v1.keybackup']) {
+    for (const file of [
+      'keyward.sqlite',
+      'audit/digest-signing-key.pem',
+      'executor/security-domain.key',
+      'security-domains/hsm-a-req.security-domain.json.enc',
+      'backups/kv-a/key-a/v1.keybackup',
+    ]) {
       fs.chmodSync(path.join(dataDir, file), 0o644);
       loose.push(path.join(dataDir, file));
     }

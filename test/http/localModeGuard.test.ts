@@ -12,12 +12,21 @@ import { startHarness, type Harness } from '../helpers/keywardHarness';
 function requestWithHost(url: string, host: string, method = 'GET', body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const request = http.request({ hostname: target.hostname, port: target.port, path: target.pathname, method, headers: { host, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
+    const request = http.request(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method,
+        headers: { host, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -39,7 +48,11 @@ describe('local mode accepts only this machine (issue 12, item 3)', function () 
     it(`when a request names the Host ${host} (DNS rebinding), then every route answers 421 and nothing runs`, async () => {
       const before = harness.connector.calls.length;
       const activity = JSON.stringify(messageActivity('help', { serviceUrl: harness.connector.url, conversationId: 'conv-rebind' }));
-      for (const [route, method, body] of [['/api/messages', 'POST', activity], ['/healthz', 'GET', undefined], ['/downloads/abc', 'GET', undefined]] as const) {
+      for (const [route, method, body] of [
+        ['/api/messages', 'POST', activity],
+        ['/healthz', 'GET', undefined],
+        ['/downloads/abc', 'GET', undefined],
+      ] as const) {
         const response = await requestWithHost(`${harness.url}${route}`, `${host}:${port()}`, method, body);
         assert.equal(response.status, 421, `${route}: ${response.body}`);
         assert.equal((JSON.parse(response.body) as { error: { code: string } }).error.code, 'MisdirectedRequest');
@@ -68,7 +81,7 @@ describe('local mode accepts only this machine (issue 12, item 3)', function () 
   }
 });
 
-describe('local mode never uses a developer\'s own Azure login (issue 12, item 3)', function () {
+describe("local mode never uses a developer's own Azure login (issue 12, item 3)", function () {
   this.timeout(120_000);
   let harness: Harness | undefined;
   let bin: string;
@@ -78,7 +91,11 @@ describe('local mode never uses a developer\'s own Azure login (issue 12, item 3
   before(() => {
     // A logged-in Azure CLI: DefaultAzureCredential would run `az account get-access-token`.
     bin = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-fake-az-'));
-    fs.writeFileSync(path.join(bin, 'az'), `#!/bin/sh\necho "$@" >> '${path.join(bin, 'az-was-called')}'\necho '{"accessToken":"developer-token","expiresOn":"2099-01-01 00:00:00.000000","expires_on":4070908800,"tokenType":"Bearer"}'\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, 'az'),
+      `#!/bin/sh\necho "$@" >> '${path.join(bin, 'az-was-called')}'\necho '{"accessToken":"developer-token","expiresOn":"2099-01-01 00:00:00.000000","expires_on":4070908800,"tokenType":"Bearer"}'\n`,
+      { mode: 0o755 },
+    );
     for (const name of ['PATH', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'MSI_ENDPOINT']) saved[name] = process.env[name];
     process.env.PATH = `${bin}${path.delimiter}${process.env.PATH ?? ''}`;
     // No emulator running: nothing local can issue a token.
@@ -111,12 +128,31 @@ describe('local mode never uses a developer\'s own Azure login (issue 12, item 3
     let card: unknown = (first.body.attachments as Array<{ content: unknown }>)[0]!.content;
     card = await click(SETUP_VERBS.submitStep, { ...addressOf(card), step: 'choice', protection: 'keyVaultPremium', workloads: 'exchange' });
     card = await click(SETUP_VERBS.submitStep, {
-      ...addressOf(card), step: 'sites',
-      'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope',
-      'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'swedencentral',
+      ...addressOf(card),
+      step: 'sites',
+      'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id,
+      'sites.A.resourceGroup': 'rg-ck-a',
+      'sites.A.region': 'westeurope',
+      'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id,
+      'sites.B.resourceGroup': 'rg-ck-b',
+      'sites.B.region': 'swedencentral',
     });
-    card = await click(SETUP_VERBS.submitStep, { ...addressOf(card), step: 'names', 'sites.A.vaultName.exchange': 'kv-ex-a-azlogin', 'sites.B.vaultName.exchange': 'kv-ex-b-azlogin', 'sites.A.keyName.exchange': 'ck-ex-key-a', 'sites.B.keyName.exchange': 'ck-ex-key-b', keySize: '3072', accessModel: 'rbac' });
-    card = await click(SETUP_VERBS.submitStep, { ...addressOf(card), step: 'approvers', 'approvers.A': LOCAL_PEOPLE.approverChen.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId });
+    card = await click(SETUP_VERBS.submitStep, {
+      ...addressOf(card),
+      step: 'names',
+      'sites.A.vaultName.exchange': 'kv-ex-a-azlogin',
+      'sites.B.vaultName.exchange': 'kv-ex-b-azlogin',
+      'sites.A.keyName.exchange': 'ck-ex-key-a',
+      'sites.B.keyName.exchange': 'ck-ex-key-b',
+      keySize: '3072',
+      accessModel: 'rbac',
+    });
+    card = await click(SETUP_VERBS.submitStep, {
+      ...addressOf(card),
+      step: 'approvers',
+      'approvers.A': LOCAL_PEOPLE.approverChen.objectId,
+      'approvers.B': LOCAL_PEOPLE.approverDana.objectId,
+    });
     const text = JSON.stringify(card);
     assert.match(text, /Preflight/, text.slice(0, 2000));
     assert.equal(fs.existsSync(marker()), false, `az was run: ${fs.existsSync(marker()) ? fs.readFileSync(marker(), 'utf8') : ''}`);

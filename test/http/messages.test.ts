@@ -20,8 +20,7 @@ const slowFeature: BotFeature = {
 
 describe('HTTP /api/messages (real server, real botbuilder, replies over HTTP)', function () {
   let harness: Harness;
-  const send = (text: string, conversationId = 'conv-http-1') =>
-    postActivity(harness.url, messageActivity(text, { serviceUrl: harness.connector.url, conversationId }));
+  const send = (text: string, conversationId = 'conv-http-1') => postActivity(harness.url, messageActivity(text, { serviceUrl: harness.connector.url, conversationId }));
 
   beforeEach(async () => {
     harness = await startHarness({}, { extraFeatures: [slowFeature] });
@@ -78,7 +77,12 @@ describe('HTTP /api/messages (real server, real botbuilder, replies over HTTP)',
     { title: 'a wrong content type', body: '{}', contentType: 'text/plain', status: 415, code: 'UnsupportedMediaType' },
     { title: 'a JSON array', body: '[]', status: 400, code: 'BadRequest' },
     { title: 'missing fields', body: JSON.stringify({ type: 'message', text: 'hi' }), status: 400, code: 'BadRequest' },
-    { title: 'an unknown activity type', body: JSON.stringify({ type: 'teleport', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:1/', from: { id: 'a' }, recipient: { id: 'b' }, conversation: { id: 'c' } }), status: 400, code: 'BadRequest' },
+    {
+      title: 'an unknown activity type',
+      body: JSON.stringify({ type: 'teleport', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:1/', from: { id: 'a' }, recipient: { id: 'b' }, conversation: { id: 'c' } }),
+      status: 400,
+      code: 'BadRequest',
+    },
     { title: 'a body over 256 KB', body: JSON.stringify({ type: 'message', text: 'x'.repeat(300 * 1024) }), status: 413, code: 'PayloadTooLarge' },
   ];
   for (const bad of badInputs) {
@@ -126,7 +130,7 @@ describe('HTTP /api/messages (real server, real botbuilder, replies over HTTP)',
     assert.equal(await harness.keyward.store.db.ping(), false, 'the store is closed');
   });
 
-  it('when the operator\'s identity is in the activity, then it is used for the greeting', async () => {
+  it("when the operator's identity is in the activity, then it is used for the greeting", async () => {
     await send('help', 'conv-name');
     const call = await harness.connector.waitFor((c) => c.conversationId === 'conv-name');
     assert.match(JSON.stringify(call.body), new RegExp(LOCAL_PEOPLE.operator.displayName));

@@ -30,7 +30,8 @@ describe('operators: who may start journeys and see inventory and runs', functio
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const refusals = async () => (await collect(world.approvals.audit.records())).filter((r) => r.action === 'operator.refused').map((r) => [r.actor.objectId, r.target, r.details.need]);
+  const refusals = async () =>
+    (await collect(world.approvals.audit.records())).filter((r) => r.action === 'operator.refused').map((r) => [r.actor.objectId, r.target, r.details.need]);
 
   it('when someone outside the operators group starts a journey or asks for status, then it is refused in words and audited, and nothing starts', async () => {
     const journeysBefore = (await world.harness.keyward.setup.listFor({ aadObjectId: P.observer.objectId }, `conv-${P.observer.teamsId}`)).length;
@@ -47,14 +48,20 @@ describe('operators: who may start journeys and see inventory and runs', functio
 
   it('when an approver (not an operator) asks for status, then they see it, but starting a journey is refused', async () => {
     const status = await world.say(P.approverAlex, 'status');
-    assert.ok(status.some((c) => cardOf(c) !== undefined), 'the status card');
+    assert.ok(
+      status.some((c) => cardOf(c) !== undefined),
+      'the status card',
+    );
     const setup = await world.say(P.approverAlex, 'setup');
     assert.match(JSON.stringify(setup.map((c) => c.body.text)), /Only members of Key operators may start a journey/);
   });
 
   it('when an operator starts a setup, then it starts as before', async () => {
     const setup = await world.say(P.operator, 'setup');
-    assert.ok(setup.some((c) => cardOf(c) !== undefined), 'the setup card');
+    assert.ok(
+      setup.some((c) => cardOf(c) !== undefined),
+      'the setup card',
+    );
     assert.equal((await refusals()).filter(([who]) => who === P.operator.objectId).length, 0);
   });
 

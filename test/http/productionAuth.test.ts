@@ -42,7 +42,11 @@ describe('production mode: Bot Framework authentication on /api/messages', () =>
   const activity = () => messageActivity('help', { serviceUrl: harness.connector.url, conversationId: 'conv-prod' });
 
   const refused: Array<{ title: string; token: () => string }> = [
-    { title: 'signed with another key under the published key id (forged)', token: () => issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: harness.connector.url }, { signWith: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }) },
+    {
+      title: 'signed with another key under the published key id (forged)',
+      token: () =>
+        issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: harness.connector.url }, { signWith: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }),
+    },
     { title: 'issued for another bot (audience)', token: () => issuer.token({ aud: '00000000-1111-4222-8333-444444444444', serviceurl: harness.connector.url }) },
     { title: 'bound to another serviceUrl (a reply hijack)', token: () => issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: 'https://attacker.example.com/' }) },
     { title: 'expired', token: () => issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: harness.connector.url, expiresInSeconds: -3600 }) },
@@ -60,20 +64,30 @@ describe('production mode: Bot Framework authentication on /api/messages', () =>
     });
   }
 
-  it('when the channel sends a properly signed token, then the activity is accepted and the welcome card goes back with the bot\'s own token', async () => {
+  it("when the channel sends a properly signed token, then the activity is accepted and the welcome card goes back with the bot's own token", async () => {
     const before = harness.connector.calls.length;
     const response = await postActivity(harness.url, activity(), bearer(issuer.token({ aud: PRODUCTION.MicrosoftAppId, serviceurl: harness.connector.url })));
     assert.equal(response.status, 200, JSON.stringify(response.body));
     const replies = harness.connector.calls.slice(before);
-    assert.ok(replies.some((call) => /Microsoft 365 Customer Key/.test(JSON.stringify(call.body))), 'the welcome card was sent');
-    assert.ok(replies.every((call) => /^Bearer \S+/.test(call.authorization ?? '')), 'replies carry the bot\'s token');
+    assert.ok(
+      replies.some((call) => /Microsoft 365 Customer Key/.test(JSON.stringify(call.body))),
+      'the welcome card was sent',
+    );
+    assert.ok(
+      replies.every((call) => /^Bearer \S+/.test(call.authorization ?? '')),
+      "replies carry the bot's token",
+    );
   });
 
   it('when an activity arrives without a token, then it is refused with 401 and nothing is sent', async () => {
     const before = harness.connector.calls.length;
     const response = await postActivity(harness.url, messageActivity('help', { serviceUrl: harness.connector.url, conversationId: 'conv-prod' }));
     assert.equal(response.status, 401);
-    assert.deepEqual(response.body, { error: { code: 'Unauthenticated', message: 'The Bot Framework token on this request was not accepted.' } }, 'a code and a sentence, no internals');
+    assert.deepEqual(
+      response.body,
+      { error: { code: 'Unauthenticated', message: 'The Bot Framework token on this request was not accepted.' } },
+      'a code and a sentence, no internals',
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(harness.connector.calls.length, before);
   });

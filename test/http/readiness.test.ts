@@ -70,7 +70,7 @@ describe('/readyz: store, audit chain head, policy file, identities (HTTP, emula
     assert.equal((await readyz(harness.url)).status, 200);
   });
 
-  it('when the audit log\'s head record was edited, then /readyz answers 503 naming the audit chain', async () => {
+  it("when the audit log's head record was edited, then /readyz answers 503 naming the audit chain", async () => {
     const db = harness.keyward.store.db as SqliteDatabase;
     const head = (await harness.keyward.store.audit.storedHead())!;
     const before = db.raw.prepare('SELECT action FROM audit_log WHERE sequence = ?').get(head.sequence) as { action: string };
@@ -146,7 +146,7 @@ describe('/readyz with KEYWARD_STORE=postgres and two instances (real PostgreSQL
 });
 
 describe('readiness token checks', () => {
-  it('when /readyz is probed again and again, then an identity\'s token is checked once per interval, in the background, and a failure is reported without its text', async () => {
+  it("when /readyz is probed again and again, then an identity's token is checked once per interval, in the background, and a failure is reported without its text", async () => {
     const store = await openKeywardStore({ engine: 'sqlite', file: ':memory:' });
     const clock = new ManualClock();
     let writerCalls = 0;

@@ -13,7 +13,10 @@ import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
 import { startHarness, type Harness } from '../helpers/keywardHarness';
 
 /** Runs a CLI in process and keeps what it printed. */
-async function cli(run: (io: { stdout(t: string): void; stderr(t: string): void; env: Record<string, string | undefined> }) => Promise<number>, env: Record<string, string | undefined>): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  run: (io: { stdout(t: string): void; stderr(t: string): void; env: Record<string, string | undefined> }) => Promise<number>,
+  env: Record<string, string | undefined>,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await run({ stdout: (t) => (out += t), stderr: (t) => (err += t), env });
@@ -25,7 +28,7 @@ async function cli(run: (io: { stdout(t: string): void; stderr(t: string): void;
  * wiped, the copy restored, the audit log verified against the digests kept outside, and the demo
  * going on from where it was — plus the copies restore must refuse.
  */
-describe('backup and restore of Keyward\'s state (HTTP, emulator)', function () {
+describe("backup and restore of Keyward's state (HTTP, emulator)", function () {
   this.timeout(120_000);
   let emulator: TestEmulator;
   let harness: Harness;
@@ -71,7 +74,10 @@ describe('backup and restore of Keyward\'s state (HTTP, emulator)', function () 
     await writer;
     assert.equal(during.code, 0, during.err);
     assert.match(during.out, /Audit chain verified in the copy: \d+ records, head \d+:[0-9a-f]{64}/);
-    const manifest = JSON.parse(fs.readFileSync(path.join(work, 'during-writes', 'manifest.json'), 'utf8')) as { audit: { records: number; head: { sequence: number } }; tables: Array<{ name: string; rows: number }> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(work, 'during-writes', 'manifest.json'), 'utf8')) as {
+      audit: { records: number; head: { sequence: number } };
+      tables: Array<{ name: string; rows: number }>;
+    };
     assert.equal(manifest.audit.records, manifest.audit.head.sequence, 'every record up to the head, none after it');
     assert.equal(manifest.tables.find((t) => t.name === 'audit_log')?.rows, manifest.audit.head.sequence);
     assert.ok(manifest.audit.head.sequence <= (await harness.keyward.store.audit.storedHead())!.sequence);
@@ -157,7 +163,11 @@ describe('backup and restore of Keyward\'s state (HTTP, emulator)', function () 
     assert.ok(!fs.existsSync(path.join(target, 'keyward.sqlite')), 'nothing was left behind');
   });
   it('when the digests are signed by a key with no public half beside it (a Key Vault key), then backup asks for --public-key, and with it verifies and keeps the key in the copy', async () => {
-    const findPublic = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith('.pub.pem')).map((e) => path.join(e.parentPath, e.name));
+    const findPublic = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.pub.pem'))
+        .map((e) => path.join(e.parentPath, e.name));
     const [localPublic] = findPublic(harness.dataDir);
     assert.ok(localPublic, 'the local digest key has its public half beside it');
     const kept = path.join(work, 'kept-outside.pub.pem');

@@ -16,7 +16,10 @@ import { startHarness, type Harness } from '../helpers/keywardHarness';
 import { newTestDatabase } from '../helpers/postgresServer';
 
 /** Runs a CLI in process and keeps what it printed. */
-async function cli(run: (io: { stdout(t: string): void; stderr(t: string): void; env: Record<string, string | undefined> }) => Promise<number>, env: Record<string, string | undefined>): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  run: (io: { stdout(t: string): void; stderr(t: string): void; env: Record<string, string | undefined> }) => Promise<number>,
+  env: Record<string, string | undefined>,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const code = await run({ stdout: (t) => (out += t), stderr: (t) => (err += t), env });
@@ -28,7 +31,9 @@ async function tableRows(url: string): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const tables = (await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).rows as Array<{ table_name: string }>;
+    const tables = (await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).rows as Array<{
+      table_name: string;
+    }>;
     const counts: Record<string, number> = {};
     for (const { table_name: name } of tables) counts[name] = Number(((await client.query(`SELECT COUNT(*) AS n FROM "${name}"`)).rows[0] as { n: string }).n);
     return counts;
@@ -75,7 +80,8 @@ describe('backup and restore with KEYWARD_STORE=postgres (real PostgreSQL, HTTP,
   });
 
   const backup = (out: string) => cli((io) => runStateCli('backup', ['--out', out], io), env);
-  const restoreInto = (url: string, from: string, extra: string[] = []) => cli((io) => runStateCli('restore', ['--from', from, ...extra], io), { ...env, KEYWARD_POSTGRES_URL: url });
+  const restoreInto = (url: string, from: string, extra: string[] = []) =>
+    cli((io) => runStateCli('restore', ['--from', from, ...extra], io), { ...env, KEYWARD_POSTGRES_URL: url });
 
   it('when a backup is taken while Keyward serves and writes to PostgreSQL, then the copy is one instant whose audit chain verifies, and the database password is printed nowhere', async () => {
     const old = await backup(path.join(work, 'before-demo'));
@@ -166,7 +172,7 @@ describe('backup and restore with KEYWARD_STORE=postgres (real PostgreSQL, HTTP,
     assert.deepEqual(await tableRows(target), {});
   });
 
-  it('when a copy\'s audit record was rewritten (its checksum fixed too), then the restore into PostgreSQL is refused and rolled back: no table, no file is left', async () => {
+  it("when a copy's audit record was rewritten (its checksum fixed too), then the restore into PostgreSQL is refused and rolled back: no table, no file is left", async () => {
     const copy = path.join(work, 'altered');
     fs.cpSync(path.join(work, 'latest'), copy, { recursive: true });
     const file = path.join(copy, 'store', 'audit_log.jsonl');

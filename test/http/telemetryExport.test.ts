@@ -23,7 +23,7 @@ async function otlpReceiver(): Promise<{ url: string; bodies: Record<string, str
 describe('telemetry export chosen by configuration (KEYWARD_TELEMETRY=otlp)', function () {
   this.timeout(60_000);
 
-  it('when Keyward runs with KEYWARD_TELEMETRY=otlp, then a turn\'s spans and Keyward\'s metrics reach the OTLP endpoint by the time it stops', async () => {
+  it("when Keyward runs with KEYWARD_TELEMETRY=otlp, then a turn's spans and Keyward's metrics reach the OTLP endpoint by the time it stops", async () => {
     const receiver = await otlpReceiver();
     const harness = await startHarness({ KEYWARD_TELEMETRY: 'otlp', KEYWARD_OTLP_ENDPOINT: receiver.url, KEYWARD_METRICS_EXPORT_SECONDS: '3600' });
     try {

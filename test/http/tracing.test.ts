@@ -74,28 +74,57 @@ describe('tracing and metrics of a whole demo (HTTP, emulator, in-memory exporte
     const correlation = correlationGuid(requestId);
     // Azure (the emulator over HTTPS: ARM, vaults, Graph); the Bot Connector's run-card updates are traced too, but are not Azure.
     // Token requests to the managed-identity endpoint are traced as well, without the correlation id (not an Azure resource call).
-    const azureCalls = http.filter((span) => /^https:\/\/([a-z0-9-]+\.)*localhost:\d+\//.test(String(span.attributes['http.url'] ?? '')) && !String(span.attributes['http.url']).includes('/oauth2/token'));
+    const azureCalls = http.filter(
+      (span) => /^https:\/\/([a-z0-9-]+\.)*localhost:\d+\//.test(String(span.attributes['http.url'] ?? '')) && !String(span.attributes['http.url']).includes('/oauth2/token'),
+    );
     for (const span of azureCalls) {
       const names = ancestry(span).map((s) => s.name);
-      assert.ok(names.some((name) => name.startsWith('execution.step ')), `${span.name} ${String(span.attributes['http.url'])} sits under a step: ${names.join(' ← ')}`);
-      assert.equal(span.attributes.requestId, correlation, `the HTTP span carries the x-ms-client-request-id Keyward sent: ${String(span.attributes['http.url'])} ${ancestry(span).map((s) => s.name).join(' <- ')}`);
+      assert.ok(
+        names.some((name) => name.startsWith('execution.step ')),
+        `${span.name} ${String(span.attributes['http.url'])} sits under a step: ${names.join(' ← ')}`,
+      );
+      assert.equal(
+        span.attributes.requestId,
+        correlation,
+        `the HTTP span carries the x-ms-client-request-id Keyward sent: ${String(span.attributes['http.url'])} ${ancestry(span)
+          .map((s) => s.name)
+          .join(' <- ')}`,
+      );
       assert.equal(span.kind, 2 /* CLIENT */);
     }
-    assert.ok(azureCalls.some((span) => String(span.attributes['http.url']).includes('.vault.localhost')), 'data-plane calls are traced');
-    assert.ok(azureCalls.some((span) => String(span.attributes['http.url']).includes('Microsoft.KeyVault')), 'ARM calls are traced');
+    assert.ok(
+      azureCalls.some((span) => String(span.attributes['http.url']).includes('.vault.localhost')),
+      'data-plane calls are traced',
+    );
+    assert.ok(
+      azureCalls.some((span) => String(span.attributes['http.url']).includes('Microsoft.KeyVault')),
+      'ARM calls are traced',
+    );
   });
 
   it('when the operator clicked her own approve button, then that click is its own trace with the refusal on the vote span', () => {
-    const refused = spans().filter((span) => span.name === 'approval.vote' && span.attributes[ATTR.requestId] === requestId && span.attributes[ATTR.errorCode] === 'SelfApprovalForbidden');
+    const refused = spans().filter(
+      (span) => span.name === 'approval.vote' && span.attributes[ATTR.requestId] === requestId && span.attributes[ATTR.errorCode] === 'SelfApprovalForbidden',
+    );
     assert.equal(refused.length, 1);
-    assert.notEqual(refused[0]!.spanContext().traceId, spans().find((span) => span.name === 'execution.run' && span.attributes[ATTR.requestId] === requestId)!.spanContext().traceId);
+    assert.notEqual(
+      refused[0]!.spanContext().traceId,
+      spans()
+        .find((span) => span.name === 'execution.run' && span.attributes[ATTR.requestId] === requestId)!
+        .spanContext().traceId,
+    );
     assert.equal(ancestry(refused[0]!).pop()!.name, 'POST /api/messages');
   });
 
   it('when every span is exported, then no attribute or event carries a token, a key or a secret', () => {
     const identityHeader = process.env.IDENTITY_HEADER ?? 'no-header';
     for (const span of spans()) {
-      const text = JSON.stringify({ name: span.name, attributes: span.attributes, events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })), links: span.links.map((link) => link.attributes) });
+      const text = JSON.stringify({
+        name: span.name,
+        attributes: span.attributes,
+        events: span.events.map((event) => ({ name: event.name, attributes: event.attributes })),
+        links: span.links.map((link) => link.attributes),
+      });
       assert.doesNotMatch(text, TOKEN_PATTERN, `${span.name}: no bearer token or JWT`);
       assert.doesNotMatch(text, /PRIVATE KEY|BEGIN CERTIFICATE/, `${span.name}: no key or certificate`);
       assert.ok(!text.includes(identityHeader), `${span.name}: no managed-identity header secret`);
@@ -105,7 +134,9 @@ describe('tracing and metrics of a whole demo (HTTP, emulator, in-memory exporte
 
   it('when the demo ran, then turns, votes, refusals, runs, steps and pending approvals are measured', async () => {
     const sum = (points: Array<{ value: unknown; attributes: Record<string, unknown> }>, where: Record<string, unknown> = {}) =>
-      points.filter((point) => Object.entries(where).every(([key, value]) => point.attributes[key] === value)).reduce((total, point) => total + (typeof point.value === 'number' ? point.value : ((point.value as { count?: number }).count ?? 0)), 0);
+      points
+        .filter((point) => Object.entries(where).every(([key, value]) => point.attributes[key] === value))
+        .reduce((total, point) => total + (typeof point.value === 'number' ? point.value : ((point.value as { count?: number }).count ?? 0)), 0);
     const turns = await telemetry.points('keyward.turn.duration');
     assert.ok(sum(turns, { [ATTR.activityType]: 'invoke', [ATTR.outcome]: 'ok' }) >= 8, 'card clicks measured');
     assert.ok(sum(turns, { [ATTR.activityType]: 'message', [ATTR.outcome]: 'ok' }) >= 2, 'messages measured');

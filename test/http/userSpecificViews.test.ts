@@ -32,7 +32,10 @@ describe('user-specific views of the approval card (Teams refresh through the re
    * learns people's Teams ids when they talk to it; then they get automatic refresh.
    */
   const meet = async (...people: LocalPerson[]) => {
-    await postActivity(world.harness.url, membersAddedActivity({ serviceUrl: world.connector.url, from: P.approverAlex, conversationId: GROUP_CHAT, conversationType: 'groupChat' }));
+    await postActivity(
+      world.harness.url,
+      membersAddedActivity({ serviceUrl: world.connector.url, from: P.approverAlex, conversationId: GROUP_CHAT, conversationType: 'groupChat' }),
+    );
     for (const person of people) await world.say(person, 'approvals');
   };
 
@@ -40,7 +43,11 @@ describe('user-specific views of the approval card (Teams refresh through the re
     await meet(P.operator, P.approverAlex, P.approverBruno, P.observer);
     const request = await world.submit(P.operator);
     const views = new UserSpecificViews(world, request.id);
-    assert.deepEqual(views.refreshUserIds(), [P.operator.teamsId, P.approverAlex.teamsId, P.approverBruno.teamsId], 'the requester first, then who may vote; the observer is not listed');
+    assert.deepEqual(
+      views.refreshUserIds(),
+      [P.operator.teamsId, P.approverAlex.teamsId, P.approverBruno.teamsId],
+      'the requester first, then who may vote; the observer is not listed',
+    );
     assert.equal(viewOf(views.shared()), 'shared');
 
     const store = await storeSnapshot(world.harness.keyward.store.db);
@@ -92,7 +99,7 @@ describe('user-specific views of the approval card (Teams refresh through the re
 
     const updates = views.updates();
     assert.ok(updates.length >= 2, 'each vote updated the shared message');
-    assert.deepEqual([...new Set(updates.map((u) => u.view))], ['shared'], 'never one person\'s view on the message everyone sees');
+    assert.deepEqual([...new Set(updates.map((u) => u.view))], ['shared'], "never one person's view on the message everyone sees");
     assert.match(JSON.stringify(views.shared()), /Approved: Set up Customer Key/);
   });
 
@@ -101,7 +108,7 @@ describe('user-specific views of the approval card (Teams refresh through the re
     const request = await world.submit(P.operator);
     const views = new UserSpecificViews(world, request.id);
     const answer = await views.click(P.approverAlex, VERBS.approvalApprove, { reason: 'ok' }, 2);
-    assert.equal(viewOf(answer.card), 'voter', 'the retry is answered with Alex\'s own view');
+    assert.equal(viewOf(answer.card), 'voter', "the retry is answered with Alex's own view");
     const stored = await world.approvals.service.get(request.id);
     assert.equal(stored?.votes.length, 1);
     assert.equal((await world.auditActions(request.id)).filter((action) => action === 'approval.vote.recorded').length, 1);
@@ -119,13 +126,24 @@ describe('user-specific views when more than 60 people may act on a card', funct
   const EXTRA = 70;
   const approvers: LocalPerson[] = Array.from({ length: EXTRA }, (_, i) => {
     const n = String(i + 1).padStart(2, '0');
-    return { objectId: `b0000000-0000-4000-8000-0000000000${n}`, displayName: `Approver ${n}`, kind: 'User', teamsId: `user-approver-${n}`, upn: `approver${n}@contoso.example`, givenName: 'Approver', surname: n };
+    return {
+      objectId: `b0000000-0000-4000-8000-0000000000${n}`,
+      displayName: `Approver ${n}`,
+      kind: 'User',
+      teamsId: `user-approver-${n}`,
+      upn: `approver${n}@contoso.example`,
+      givenName: 'Approver',
+      surname: n,
+    };
   });
   let world: ApprovalsHttpWorld;
   let dir: string;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-policy-'));
-    const json = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../config/policy.local.json'), 'utf8')) as { people: Record<string, string>; groups: { keyApprovers: { members: string[] } } };
+    const json = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../config/policy.local.json'), 'utf8')) as {
+      people: Record<string, string>;
+      groups: { keyApprovers: { members: string[] } };
+    };
     for (const person of approvers) {
       json.people[person.objectId] = person.displayName;
       json.groups.keyApprovers.members.push(person.objectId);

@@ -20,7 +20,15 @@ function policyWith(approvals: number) {
 }
 
 function serviceOver(store: KeywardStore, approvals: number): ApprovalService {
-  return new ApprovalService({ store: store.approvals, audit: new ChainedAuditLog(store.audit, systemClock), atomic: store.db.atomic, policy: policyWith(approvals), clock: systemClock, signer: testSigner(), serialize: () => store.audit.reserve() });
+  return new ApprovalService({
+    store: store.approvals,
+    audit: new ChainedAuditLog(store.audit, systemClock),
+    atomic: store.db.atomic,
+    policy: policyWith(approvals),
+    clock: systemClock,
+    signer: testSigner(),
+    serialize: () => store.audit.reserve(),
+  });
 }
 
 for (const engine of ENGINES) {
@@ -41,16 +49,33 @@ for (const engine of ENGINES) {
           title: 'Contended request',
           summaryLines: ['Create key ck-a'],
           targets: ['kv-a'],
-          requester: { aadObjectId: LOCAL_PEOPLE.operator.objectId, channelUserId: LOCAL_PEOPLE.operator.teamsId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID },
+          requester: {
+            aadObjectId: LOCAL_PEOPLE.operator.objectId,
+            channelUserId: LOCAL_PEOPLE.operator.teamsId,
+            name: LOCAL_PEOPLE.operator.displayName,
+            tenantId: LOCAL_TENANT_ID,
+          },
           reason: 'Contention test.',
           origin: { channelId: 'msteams', serviceUrl: 'http://127.0.0.1:1/', conversation: { id: 'conv' } },
         });
         const results: ActionResult[] = await Promise.all(
-          APPROVERS.map((objectId, i) => (i % 2 ? two : one).vote({ requestId: request.id, voter: { aadObjectId: objectId, name: `Approver ${i + 1}`, tenantId: LOCAL_TENANT_ID }, decision: 'approve', reason: 'ok', planHash: 'a'.repeat(64) })),
+          APPROVERS.map((objectId, i) =>
+            (i % 2 ? two : one).vote({
+              requestId: request.id,
+              voter: { aadObjectId: objectId, name: `Approver ${i + 1}`, tenantId: LOCAL_TENANT_ID },
+              decision: 'approve',
+              reason: 'ok',
+              planHash: 'a'.repeat(64),
+            }),
+          ),
         );
         await one.idle();
         await two.idle();
-        assert.deepEqual(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.error.code)), [], 'no vote refused');
+        assert.deepEqual(
+          results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.error.code)),
+          [],
+          'no vote refused',
+        );
         const stored = (await test.store.approvals.get(request.id))!;
         assert.equal(stored.status, 'approved');
         assert.equal(new Set(stored.votes.map((v) => v.voter.objectId)).size, 32);

@@ -16,14 +16,24 @@ for (const engine of ENGINES) {
       const t = await openTestStore(engine);
       try {
         const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
-        const service = new ApprovalService({ store: t.store.approvals, audit: new ChainedAuditLog(t.store.audit, clock), atomic: t.store.db.atomic, policy: policyWith(), clock, signer: testSigner() });
+        const service = new ApprovalService({
+          store: t.store.approvals,
+          audit: new ChainedAuditLog(t.store.audit, clock),
+          atomic: t.store.db.atomic,
+          policy: policyWith(),
+          clock,
+          signer: testSigner(),
+        });
         const request = await service.submit(submission());
         const next = { ...request, version: 2, title: 'changed' };
         assert.equal(await t.store.approvals.compareAndSet(next, 1), true);
         assert.equal(await t.store.approvals.compareAndSet({ ...request, version: 2, title: 'lost race' }, 1), false);
         assert.equal((await t.store.approvals.get(request.id))?.title, 'changed');
         await assert.rejects(t.store.approvals.compareAndSet({ ...next, version: 4 }, 2), /compareAndSet expects version 3/);
-        assert.deepEqual((await t.store.approvals.list({ statuses: ['pending'] })).map((r) => r.id), [request.id]);
+        assert.deepEqual(
+          (await t.store.approvals.list({ statuses: ['pending'] })).map((r) => r.id),
+          [request.id],
+        );
         assert.deepEqual(await t.store.approvals.list({ journeyId: 'nope' }), []);
       } finally {
         await t.close();
@@ -34,13 +44,23 @@ for (const engine of ENGINES) {
       const t = await openTestStore(engine);
       try {
         const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
-        const service = new ApprovalService({ store: t.store.approvals, audit: new ChainedAuditLog(t.store.audit, clock), atomic: t.store.db.atomic, policy: policyWith(), clock, signer: testSigner() });
+        const service = new ApprovalService({
+          store: t.store.approvals,
+          audit: new ChainedAuditLog(t.store.audit, clock),
+          atomic: t.store.db.atomic,
+          policy: policyWith(),
+          clock,
+          signer: testSigner(),
+        });
         const request = await service.submit(submission());
         const vote = { voter: { objectId: P.approverAlex.objectId, tenantId: 't' }, decision: 'approve' as const, at: clock.now().toISOString(), planHash: HASH_1 };
         assert.equal(await t.store.approvals.compareAndSet({ ...request, version: 2, votes: [vote] }, 1), true);
         await assert.rejects(t.store.approvals.compareAndSet({ ...request, version: 3, votes: [vote, vote] }, 2), (error: unknown) => isAppError(error, 'AlreadyVoted'));
         assert.equal((await t.store.approvals.get(request.id))?.version, 2, 'the refused change left nothing behind');
-        assert.deepEqual((await t.store.approvals.voteRows(request.id)).map((r) => r.voter_object_id), [P.approverAlex.objectId]);
+        assert.deepEqual(
+          (await t.store.approvals.voteRows(request.id)).map((r) => r.voter_object_id),
+          [P.approverAlex.objectId],
+        );
       } finally {
         await t.close();
       }
@@ -51,7 +71,9 @@ for (const engine of ENGINES) {
       try {
         const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
         const stores = [t.store, await t.second()];
-        const services = stores.map((s) => new ApprovalService({ store: s.approvals, audit: new ChainedAuditLog(s.audit, clock), atomic: s.db.atomic, policy: policyWith(), clock, signer: testSigner() }));
+        const services = stores.map(
+          (s) => new ApprovalService({ store: s.approvals, audit: new ChainedAuditLog(s.audit, clock), atomic: s.db.atomic, policy: policyWith(), clock, signer: testSigner() }),
+        );
         const approved: string[] = [];
         for (const service of services) service.onChange((change: ApprovalChange) => void (change.change === 'approved' && approved.push(change.request.id)));
         const request = await services[0]!.submit(submission());
@@ -76,12 +98,20 @@ for (const engine of ENGINES) {
         await t.close();
       }
     });
-    it('when a database writer flips a pending request to approved with plain SQL, then the approval does not verify and the executor\'s claim is refused (ApprovalNotVerified), audited, nothing started', async () => {
+    it("when a database writer flips a pending request to approved with plain SQL, then the approval does not verify and the executor's claim is refused (ApprovalNotVerified), audited, nothing started", async () => {
       const t = await openTestStore(engine);
       try {
         const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
         const audit = new ChainedAuditLog(t.store.audit, clock);
-        const service = new ApprovalService({ store: t.store.approvals, audit, atomic: t.store.db.atomic, policy: policyWith(), clock, signer: testSigner(), history: (id) => t.store.audit.forRequest(id) });
+        const service = new ApprovalService({
+          store: t.store.approvals,
+          audit,
+          atomic: t.store.db.atomic,
+          policy: policyWith(),
+          clock,
+          signer: testSigner(),
+          history: (id) => t.store.audit.forRequest(id),
+        });
         const request = await service.submit(submission());
         assert.equal((await service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 })).ok, true);
         const writer = DatabaseWriter.over(await t.test.connect());
@@ -93,14 +123,20 @@ for (const engine of ENGINES) {
         assert.equal(check.ok, false);
         await assert.rejects(service.beginExecution(request.id), (error: unknown) => isAppError(error, 'ApprovalNotVerified'));
         const records = await collect(audit.records());
-        assert.deepEqual(records.filter((r) => r.requestId === request.id && r.action === 'execution.refused').map((r) => r.reason), ['ApprovalNotVerified']);
-        assert.equal(records.some((r) => r.requestId === request.id && r.action === 'execution.started'), false);
+        assert.deepEqual(
+          records.filter((r) => r.requestId === request.id && r.action === 'execution.refused').map((r) => r.reason),
+          ['ApprovalNotVerified'],
+        );
+        assert.equal(
+          records.some((r) => r.requestId === request.id && r.action === 'execution.started'),
+          false,
+        );
       } finally {
         await t.close();
       }
     });
 
-    it('when a database writer adds a forged vote to a pending request, then the next approver\'s vote is refused (ApprovalNotVerified), audited, and the stored request keeps only the forged row it was given', async () => {
+    it("when a database writer adds a forged vote to a pending request, then the next approver's vote is refused (ApprovalNotVerified), audited, and the stored request keeps only the forged row it was given", async () => {
       const t = await openTestStore(engine);
       try {
         const clock = new ManualClock(Date.UTC(2026, 0, 5, 9));
@@ -109,14 +145,24 @@ for (const engine of ENGINES) {
         const request = await service.submit(submission());
         const writer = DatabaseWriter.over(await t.test.connect());
         const stored = await writer.request(request.id);
-        const forged = { voter: { objectId: P.approverAlex.objectId, tenantId: 't' }, decision: 'approve' as const, reason: 'forged', at: stored.createdAt, planHash: stored.planHash, signature: { alg: 'Ed25519' as const, keyFingerprint: '0'.repeat(64), value: 'Zm9yZ2Vk' } };
+        const forged = {
+          voter: { objectId: P.approverAlex.objectId, tenantId: 't' },
+          decision: 'approve' as const,
+          reason: 'forged',
+          at: stored.createdAt,
+          planHash: stored.planHash,
+          signature: { alg: 'Ed25519' as const, keyFingerprint: '0'.repeat(64), value: 'Zm9yZ2Vk' },
+        };
         await writer.writeRequest({ ...stored, votes: [forged] });
         const result = await service.vote({ requestId: request.id, voter: actor(P.approverBruno), decision: 'approve', reason: 'ok', planHash: HASH_1 });
         assert.equal(!result.ok && result.error.code, 'ApprovalNotVerified');
         const after = (await t.store.approvals.get(request.id))!;
-        assert.deepEqual([after.status, after.votes.length], ['pending', 1], 'Bruno\'s vote was not added on top of the forged one');
+        assert.deepEqual([after.status, after.votes.length], ['pending', 1], "Bruno's vote was not added on top of the forged one");
         const refused = (await collect(audit.records())).filter((r) => r.requestId === request.id && r.action === 'approval.vote.refused');
-        assert.deepEqual(refused.map((r) => r.reason), ['ApprovalNotVerified']);
+        assert.deepEqual(
+          refused.map((r) => r.reason),
+          ['ApprovalNotVerified'],
+        );
       } finally {
         await t.close();
       }

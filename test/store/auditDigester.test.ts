@@ -83,7 +83,10 @@ for (const engine of ENGINES) {
         const writer = DatabaseWriter.over(await test.connect());
         await r.rewrite(writer, first.toSequence);
         const filesBefore = fs.readdirSync(w.sink.dir);
-        await assert.rejects(async () => await w.digester.digestNow(), (error: Error & { code?: string; details?: { problem?: string } }) => error.code === 'AuditChainBroken' && r.problem.test(String(error.details?.problem)));
+        await assert.rejects(
+          async () => await w.digester.digestNow(),
+          (error: Error & { code?: string; details?: { problem?: string } }) => error.code === 'AuditChainBroken' && r.problem.test(String(error.details?.problem)),
+        );
         assert.equal((await w.store.digests()).length, 1, 'no digest vouches for the rewritten log');
         assert.deepEqual(fs.readdirSync(w.sink.dir), filesBefore);
         const last = (await collect(w.log.records())).at(-1)!;
@@ -109,14 +112,18 @@ for (const engine of ENGINES) {
       assert.equal((await w.digester.digestNow())?.number, 2);
     });
 
-    it('when two instances\' digesters sign at once, then the digest chain has no fork and every digest pins a head that exists', async () => {
+    it("when two instances' digesters sign at once, then the digest chain has no fork and every digest pins a head that exists", async () => {
       const instances = [signedWorld(test.db, path.join(dir, 'one')), signedWorld(await test.connect(), path.join(dir, 'two'))];
       await instances[0]!.vote();
       await instances[1]!.vote();
       await Promise.all(instances.map((i) => i.digester.digestNow()));
       await Promise.all(instances.map((i) => i.digester.digestNow()));
       const digests = await instances[0]!.store.digests();
-      assert.deepEqual(digests.map((d) => d.number), digests.map((_, i) => i + 1), 'numbered 1…n, no fork');
+      assert.deepEqual(
+        digests.map((d) => d.number),
+        digests.map((_, i) => i + 1),
+        'numbered 1…n, no fork',
+      );
       const checked = verifyDigestChain(digests, instances[0]!.signer.publicKey);
       assert.ok(checked.ok, checked.ok ? '' : checked.message);
       const verified = await verifyAuditStream(instances[1]!.log.records(), { anchors: checked.anchors });

@@ -17,12 +17,19 @@ for (const engine of ENGINES) {
 
     it('when three instances append at once, then every record is chained exactly once, in one serial order that verifies', async () => {
       const logs = [test.db, await test.connect(), await test.connect()].map((db) => new ChainedAuditLog(new SqlAuditStore(db), new ManualClock(Date.UTC(2026, 0, 1))));
-      await Promise.all(logs.map((log, i) => Promise.all(Array.from({ length: 30 }, (_, k) => log.append({ actor: { objectId: `writer-${i}` }, action: 'test.append', target: `t-${i}-${k}`, outcome: 'info' })))));
+      await Promise.all(
+        logs.map((log, i) =>
+          Promise.all(Array.from({ length: 30 }, (_, k) => log.append({ actor: { objectId: `writer-${i}` }, action: 'test.append', target: `t-${i}-${k}`, outcome: 'info' }))),
+        ),
+      );
       const verification = await logs[0]!.verify();
       assert.equal(verification.ok, true, verification.firstBad?.message);
       assert.equal(verification.records, 90);
       const records = await collect(logs[0]!.records());
-      assert.deepEqual(records.map((r) => r.sequence), Array.from({ length: 90 }, (_, i) => i + 1));
+      assert.deepEqual(
+        records.map((r) => r.sequence),
+        Array.from({ length: 90 }, (_, i) => i + 1),
+      );
       assert.equal(new Set(records.map((r) => r.target)).size, 90, 'nothing doubled, nothing lost');
     });
 
@@ -44,7 +51,9 @@ for (const engine of ENGINES) {
       const log = new ChainedAuditLog(new SqlAuditStore(test.db), new ManualClock(Date.UTC(2026, 0, 1)));
       for (let i = 0; i < 3; i += 1) await log.append({ actor: { objectId: 'a' }, action: 'test', target: `t${i}`, outcome: 'info' });
       await test.db.run('DELETE FROM audit_log WHERE sequence = 3');
-      await assert.rejects(log.append({ actor: { objectId: 'a' }, action: 'test', target: 'after cut', outcome: 'info' }), (error: unknown) => isAppError(error, 'AuditWriteFailed'));
+      await assert.rejects(log.append({ actor: { objectId: 'a' }, action: 'test', target: 'after cut', outcome: 'info' }), (error: unknown) =>
+        isAppError(error, 'AuditWriteFailed'),
+      );
       assert.equal((await collect(log.records())).length, 2);
       const verification = await log.verify();
       assert.equal(verification.firstBad?.problem, 'truncated');
@@ -74,7 +83,10 @@ for (const engine of ENGINES) {
       const digest = await nextDigest(undefined, await stores[0]!.storedHead(), new Date(Date.UTC(2026, 0, 2)), signer);
       const made = await Promise.all(stores.map((s) => s.appendDigestWith((last) => (last === undefined ? digest : undefined))));
       assert.equal(made.filter((d) => d !== undefined).length, 1, 'the second found the first already stored');
-      assert.deepEqual((await stores[1]!.digests()).map((d) => [d.number, d.toSequence]), [[1, 5]]);
+      assert.deepEqual(
+        (await stores[1]!.digests()).map((d) => [d.number, d.toSequence]),
+        [[1, 5]],
+      );
       assert.equal((await stores[1]!.lastDigest())?.number, 1);
       assert.deepEqual([...(await stores[0]!.lastActivityByActor()).keys()], ['a']);
     });

@@ -96,7 +96,12 @@ for (const engine of ENGINES) {
       const followerSeen: string[] = [];
       const secondDb = await test.connect();
       const a = new ChangeDispatcher({ cluster, deliver: async (c) => void leaderSeen.push(c.request.id), isLeader: () => true, now: () => new Date() });
-      const b = new ChangeDispatcher({ cluster: new SqlClusterStore(secondDb), deliver: async (c) => void followerSeen.push(c.request.id), isLeader: () => false, now: () => new Date() });
+      const b = new ChangeDispatcher({
+        cluster: new SqlClusterStore(secondDb),
+        deliver: async (c) => void followerSeen.push(c.request.id),
+        isLeader: () => false,
+        now: () => new Date(),
+      });
       // Changes committed on both instances, alternately.
       for (let i = 0; i < 20; i += 1) {
         if (i % 2) await test.db.atomic(() => a.record(change(`r${i}`)));
@@ -106,7 +111,10 @@ for (const engine of ENGINES) {
       a.wake();
       await a.idle();
       await b.idle();
-      assert.deepEqual(leaderSeen, Array.from({ length: 20 }, (_, i) => `r${i}`));
+      assert.deepEqual(
+        leaderSeen,
+        Array.from({ length: 20 }, (_, i) => `r${i}`),
+      );
       assert.deepEqual(followerSeen, []);
     });
 

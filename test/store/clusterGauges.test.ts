@@ -27,13 +27,14 @@ for (const engine of ENGINES) {
       return points.length > 0 ? (points[points.length - 1]!.value as number) : undefined;
     };
 
-    it('when the leader has changes waiting in the outbox, then it reports leading, the backlog and the oldest one\'s age; when another instance does not lead, then it reports only that', async () => {
+    it("when the leader has changes waiting in the outbox, then it reports leading, the backlog and the oldest one's age; when another instance does not lead, then it reports only that", async () => {
       const test = await openTestStore(engine);
       const clock = new ManualClock(Date.UTC(2026, 11, 5, 10, 0, 0));
       const dispatcherOf = (store: typeof test.store) =>
         new ChangeDispatcher({ cluster: store.cluster, deliver: async () => undefined, isLeader: () => false, now: () => clock.now() });
       try {
-        for (let i = 0; i < 3; i += 1) await test.store.db.atomic(() => test.store.cluster.append('approval.change', `request-${i}`, '{}', new Date(Date.UTC(2026, 11, 5, 9, 59, 30 + i * 10)).toISOString()));
+        for (let i = 0; i < 3; i += 1)
+          await test.store.db.atomic(() => test.store.cluster.append('approval.change', `request-${i}`, '{}', new Date(Date.UTC(2026, 11, 5, 9, 59, 30 + i * 10)).toISOString()));
 
         const leading = observeAppGauges(test.store, clock, { isLeader: () => true, lastCoveredAt: () => clock.now().getTime() - 120_000, outbox: dispatcherOf(test.store) });
         try {
@@ -59,8 +60,14 @@ for (const engine of ENGINES) {
         const following = observeAppGauges(other, clock, { isLeader: () => false, lastCoveredAt: () => undefined, outbox: dispatcherOf(other) });
         try {
           const collected = await telemetry.metrics();
-          const gauges = new Set<string>(Object.values(METRICS).filter((m) => m.type === 'gauge').map((m) => m.name));
-          const reported = collected.scopeMetrics.flatMap((scope) => scope.metrics.filter((metric) => metric.dataPoints.length > 0 && gauges.has(metric.descriptor.name)).map((metric) => metric.descriptor.name));
+          const gauges = new Set<string>(
+            Object.values(METRICS)
+              .filter((m) => m.type === 'gauge')
+              .map((m) => m.name),
+          );
+          const reported = collected.scopeMetrics.flatMap((scope) =>
+            scope.metrics.filter((metric) => metric.dataPoints.length > 0 && gauges.has(metric.descriptor.name)).map((metric) => metric.descriptor.name),
+          );
           assert.deepEqual(reported, ['keyward.cluster.leader']);
           assert.equal(await value('keyward.cluster.leader'), 0);
         } finally {

@@ -12,11 +12,39 @@ import { ENGINES, openTestStore } from '../helpers/storeEngines';
 const owner = { aadObjectId: LOCAL_PEOPLE.operator.objectId, name: 'Olivia', tenantId: LOCAL_TENANT_ID };
 
 function setupJourney(id: string, conversationId = 'conv-1'): SetupJourney {
-  return { id, kind: 'setup', owner, conversationId, origin: {}, status: 'collecting', stage: 'choice', draft: {}, errors: {}, warnings: {}, version: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: `2026-01-01T00:00:0${id.length % 10}.000Z` };
+  return {
+    id,
+    kind: 'setup',
+    owner,
+    conversationId,
+    origin: {},
+    status: 'collecting',
+    stage: 'choice',
+    draft: {},
+    errors: {},
+    warnings: {},
+    version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: `2026-01-01T00:00:0${id.length % 10}.000Z`,
+  };
 }
 
 function opsJourney(id: string, kind: OpsJourneyBase['kind'], requestId?: string): OpsJourneyBase {
-  return { id, kind, owner, conversationId: 'conv-1', origin: {}, status: 'open', stage: 'choose', errors: {}, warnings: {}, ...(requestId ? { requestId } : {}), version: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+  return {
+    id,
+    kind,
+    owner,
+    conversationId: 'conv-1',
+    origin: {},
+    status: 'open',
+    stage: 'choose',
+    errors: {},
+    warnings: {},
+    ...(requestId ? { requestId } : {}),
+    version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+  };
 }
 
 for (const engine of ENGINES) {
@@ -33,7 +61,10 @@ for (const engine of ENGINES) {
         assert.equal(await journeys.compareAndSet({ ...setupJourney('setup_1'), version: 2, stage: 'names' }, 1), false, 'stale');
         assert.equal((await journeys.get('setup_1'))?.stage, 'sites');
         assert.deepEqual((await journeys.listByOwner(owner.aadObjectId.toUpperCase())).map((j) => j.id).sort(), ['setup_1', 'setup_22']);
-        assert.deepEqual((await journeys.listByConversation('conv-2')).map((j) => j.id), ['setup_22']);
+        assert.deepEqual(
+          (await journeys.listByConversation('conv-2')).map((j) => j.id),
+          ['setup_22'],
+        );
         const dep = t.store.opsJourneys<OpsJourneyBase>('dep');
         const roll = t.store.opsJourneys<OpsJourneyBase>('roll');
         await dep.insert(opsJourney('dep_1', 'dep', 'req-1'));
@@ -41,8 +72,14 @@ for (const engine of ENGINES) {
         assert.equal(await dep.get('roll_1'), undefined, 'each kind sees only its own');
         assert.equal((await roll.findByRequest('req-2'))?.id, 'roll_1');
         assert.equal(await dep.compareAndSet({ ...opsJourney('dep_1', 'dep', 'req-1'), version: 2, status: 'waiting' }, 1), true);
-        assert.deepEqual((await dep.list({ statuses: ['waiting'] })).map((j) => j.id), ['dep_1']);
-        assert.deepEqual((await dep.listByOwner(owner.aadObjectId)).map((j) => j.id), ['dep_1']);
+        assert.deepEqual(
+          (await dep.list({ statuses: ['waiting'] })).map((j) => j.id),
+          ['dep_1'],
+        );
+        assert.deepEqual(
+          (await dep.listByOwner(owner.aadObjectId)).map((j) => j.id),
+          ['dep_1'],
+        );
       } finally {
         await t.close();
       }
@@ -62,7 +99,13 @@ for (const engine of ENGINES) {
           requestId,
           version: 5,
           status: 'succeeded',
-          plan: buildKeyRollPlan({ tenantId: TENANT, key: pair.A.ref, keySize: 3072, depsToRefresh: [], servicePrincipalObjectId: SP_OBJECT_IDS['00000002-0000-0ff1-ce00-000000000000']! }),
+          plan: buildKeyRollPlan({
+            tenantId: TENANT,
+            key: pair.A.ref,
+            keySize: 3072,
+            depsToRefresh: [],
+            servicePrincipalObjectId: SP_OBJECT_IDS['00000002-0000-0ff1-ce00-000000000000']!,
+          }),
           steps: [] as Array<{ index: number; kind: string; status: string; output?: Record<string, unknown> }>,
         });
         const r1 = roll('1'.repeat(32), 'req-roll-1');
@@ -106,7 +149,8 @@ for (const engine of ENGINES) {
       try {
         const directory = t.store.directory;
         const ids = Array.from({ length: 1_200 }, (_, i) => `c0000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-        for (const [i, objectId] of ids.entries()) if (i % 2 === 0) await directory.rememberPerson({ objectId, tenantId: LOCAL_TENANT_ID, name: `Person ${i}`, channelUserId: `29:${i}` });
+        for (const [i, objectId] of ids.entries())
+          if (i % 2 === 0) await directory.rememberPerson({ objectId, tenantId: LOCAL_TENANT_ID, name: `Person ${i}`, channelUserId: `29:${i}` });
         const found = await directory.people([...ids, ids[0]!]);
         assert.equal(found.size, 600);
         assert.equal(found.get(ids[1_198]!)?.channelUserId, '29:1198');

@@ -26,7 +26,12 @@ for (const engine of ENGINES) {
       const test = await openTestStore(engine);
       const leaderStore = await test.second();
       const delivered: Array<{ requestId: string; traceparent?: string }> = [];
-      const follower = new ChangeDispatcher({ cluster: test.store.cluster, deliver: async () => assert.fail('a follower delivers nothing'), isLeader: () => false, now: () => systemClock.now() });
+      const follower = new ChangeDispatcher({
+        cluster: test.store.cluster,
+        deliver: async () => assert.fail('a follower delivers nothing'),
+        isLeader: () => false,
+        now: () => systemClock.now(),
+      });
       const leader = new ChangeDispatcher({
         cluster: leaderStore.cluster,
         deliver: async (change) => void delivered.push({ requestId: change.request.id, ...(currentTraceparent() ? { traceparent: currentTraceparent()! } : {}) }),
@@ -45,7 +50,7 @@ for (const engine of ENGINES) {
 
         assert.equal(delivered.length, 1);
         assert.equal(delivered[0]!.requestId, 'req-traced');
-        assert.match(delivered[0]!.traceparent ?? '', new RegExp(`^00-${vote.traceId}-[0-9a-f]{16}-0[01]$`), 'the delivery is in the vote\'s trace');
+        assert.match(delivered[0]!.traceparent ?? '', new RegExp(`^00-${vote.traceId}-[0-9a-f]{16}-0[01]$`), "the delivery is in the vote's trace");
         const deliver = telemetry.spans().find((span) => span.name === 'outbox.deliver' && span.attributes['keyward.request.id'] === 'req-traced')!;
         assert.equal(deliver.parentSpanContext?.spanId, vote.spanId, 'outbox.deliver is a child of the vote');
         assert.equal(deliver.attributes['keyward.approval.change'], 'approved');

@@ -38,14 +38,23 @@ for (const engine of ENGINES) {
       const next = { ...first, version: 2, steps: first.steps.map((s) => (s.index === 0 ? { ...s, status: 'running' as const } : s)) };
       assert.equal(await store.commit(next, 1, [{ stepIndex: 0, phase: 'step.check', detail: { attempt: 1 } }]), true);
       assert.equal(await store.commit(next, 1, [{ stepIndex: 0, phase: 'step.apply', detail: {} }]), false, 'a stale version writes nothing');
-      assert.deepEqual((await store.journal('run_aaaaaaaaaaaa')).map((e) => [e.seq, e.phase, e.stepIndex]), [[1, 'run.created', null], [2, 'step.check', 0]]);
+      assert.deepEqual(
+        (await store.journal('run_aaaaaaaaaaaa')).map((e) => [e.seq, e.phase, e.stepIndex]),
+        [
+          [1, 'run.created', null],
+          [2, 'step.check', 0],
+        ],
+      );
       assert.equal((await store.getByRequest('req-1'))?.steps[0]?.status, 'running');
       await assert.rejects(store.commit({ ...next, version: 9 }, 2, []), /version must move/);
       // Events from outside the lease holder (an officer's certificate) add lines, never a version.
       await store.appendJournal('run_aaaaaaaaaaaa', [{ stepIndex: 0, phase: 'input.accepted', detail: { officer: 'x' } }]);
       assert.equal((await store.get('run_aaaaaaaaaaaa'))?.version, 2);
       assert.equal(await store.commit({ ...next, version: 3 }, 2, [{ stepIndex: 0, phase: 'step.apply', detail: {} }]), true, 'the drive is not disturbed');
-      assert.deepEqual((await store.journal('run_aaaaaaaaaaaa')).map((e) => e.phase), ['run.created', 'step.check', 'input.accepted', 'step.apply']);
+      assert.deepEqual(
+        (await store.journal('run_aaaaaaaaaaaa')).map((e) => e.phase),
+        ['run.created', 'step.check', 'input.accepted', 'step.apply'],
+      );
     });
 
     it('when a second run is stored for the same request, then it is refused: one run per approval', async () => {
@@ -84,9 +93,15 @@ for (const engine of ENGINES) {
       const otherStore = new SqlRunStore(other);
       const fresh = (await otherStore.acquireLease(first.id, 'host/2/b', 20_000, 10_000))!;
       // The paused holder wakes up and writes the version it read: the fence stops it.
-      assert.equal(await store.commit({ ...first, version: 2, status: 'stopped' }, 1, [{ stepIndex: null, phase: 'run.stopped', detail: {} }], { owner: 'host/1/a', token: old }), false);
+      assert.equal(
+        await store.commit({ ...first, version: 2, status: 'stopped' }, 1, [{ stepIndex: null, phase: 'run.stopped', detail: {} }], { owner: 'host/1/a', token: old }),
+        false,
+      );
       assert.equal(await otherStore.commit({ ...first, version: 2 }, 1, [{ stepIndex: 0, phase: 'step.check', detail: {} }], { owner: 'host/2/b', token: fresh }), true);
-      assert.deepEqual((await store.journal(first.id)).map((e) => e.phase), ['step.check']);
+      assert.deepEqual(
+        (await store.journal(first.id)).map((e) => e.phase),
+        ['step.check'],
+      );
     });
 
     it('when two instances race to take one free lease at the same moment, then exactly one gets a token', async () => {

@@ -19,7 +19,8 @@ async function sqliteWithState(dir: string, records = 25): Promise<string> {
   const store = await openKeywardStore({ engine: 'sqlite', file });
   try {
     const audit = new ChainedAuditLog(store.audit, systemClock);
-    for (let i = 0; i < records; i += 1) await store.db.atomic(() => audit.append({ actor: { objectId: 'u1', name: 'Una' }, action: 'test.event', target: `thing/${i}`, outcome: 'info', details: { i } }));
+    for (let i = 0; i < records; i += 1)
+      await store.db.atomic(() => audit.append({ actor: { objectId: 'u1', name: 'Una' }, action: 'test.event', target: `thing/${i}`, outcome: 'info', details: { i } }));
     await store.kv.put('bot', 'conv/1', { topic: 'hello' });
     for (let i = 0; i < 3; i += 1) await store.db.atomic(() => store.cluster.append('approval.change', `req-${i}`, '{}', new Date().toISOString()));
   } finally {
@@ -48,7 +49,10 @@ describe('npm run store -- copy: a SQLite deployment moved to PostgreSQL, all or
     const report = await copySqliteToPostgres(file, target);
     await target.close();
     assert.equal(report.auditRecords, 25);
-    assert.ok(report.tables.some((t) => t.table === 'audit_log' && t.rows === 25), JSON.stringify(report.tables));
+    assert.ok(
+      report.tables.some((t) => t.table === 'audit_log' && t.rows === 25),
+      JSON.stringify(report.tables),
+    );
 
     const moved = await openKeywardStore({ engine: 'postgres', url, tls: false });
     try {
@@ -88,7 +92,14 @@ describe('npm run store -- copy: a SQLite deployment moved to PostgreSQL, all or
     const url = await newTestDatabase();
     const target = await EMPTY_POSTGRES(url);
     try {
-      await assert.rejects(copySqliteToPostgres(file, target, { afterTable: (table) => { if (table === 'approval_requests') throw new Error('disk full'); } }), /disk full/);
+      await assert.rejects(
+        copySqliteToPostgres(file, target, {
+          afterTable: (table) => {
+            if (table === 'approval_requests') throw new Error('disk full');
+          },
+        }),
+        /disk full/,
+      );
       const store = keywardStoreOver(target);
       assert.equal(await auditCount(store), 0);
       assert.equal(await store.cluster.lastSeq(), 0);
@@ -107,7 +118,9 @@ describe('npm run store -- copy: a SQLite deployment moved to PostgreSQL, all or
     const target = await EMPTY_POSTGRES(url);
     try {
       await assert.rejects(copySqliteToPostgres(file, target), /broken at record 3/);
-      const tables = await target.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'audit_log'");
+      const tables = await target.all<{ name: string }>(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'audit_log'",
+      );
       assert.equal(tables.length, 0, 'not even the schema was made');
     } finally {
       await target.close();

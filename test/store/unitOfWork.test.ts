@@ -3,7 +3,8 @@ import { keyValueMigrations } from '../../src/store/sqlKeyValueStore';
 import { KEYWARD_MIGRATIONS } from '../../src/app/storeSchema';
 import { ENGINES, openTestDatabase, type TestDatabase } from '../helpers/storeEngines';
 
-const put = (test: TestDatabase['db'], key: string, value: string) => test.run('INSERT INTO kv (namespace, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)', ['t', key, value, 'e', 'now']);
+const put = (test: TestDatabase['db'], key: string, value: string) =>
+  test.run('INSERT INTO kv (namespace, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)', ['t', key, value, 'e', 'now']);
 const keys = async (db: TestDatabase['db']) => (await db.all<{ key: string }>("SELECT key FROM kv WHERE namespace = 't' ORDER BY key")).map((r) => r.key);
 
 for (const engine of ENGINES) {
@@ -43,7 +44,7 @@ for (const engine of ENGINES) {
       assert.deepEqual(await keys(db), ['after', 'outer']);
     });
 
-    it('when a statement runs outside a unit that is still open, then it never sees the unit\'s uncommitted writes, and sees them once committed', async () => {
+    it("when a statement runs outside a unit that is still open, then it never sees the unit's uncommitted writes, and sees them once committed", async () => {
       const { db } = test;
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
@@ -100,7 +101,13 @@ for (const engine of ENGINES) {
         assert.deepEqual([...a, ...b].sort(), KEYWARD_MIGRATIONS.map((m) => m.id).sort(), 'every migration applied once in all');
         assert.deepEqual(await fresh.db.migrate(KEYWARD_MIGRATIONS), [], 'nothing left to apply');
         assert.equal((await fresh.db.all('SELECT id FROM schema_migrations')).length, KEYWARD_MIGRATIONS.length);
-        await assert.rejects(fresh.db.migrate([{ id: 'x/1', sql: 'SELECT 1' }, { id: 'x/1', sql: 'SELECT 2' }]), /duplicate migration id x\/1/);
+        await assert.rejects(
+          fresh.db.migrate([
+            { id: 'x/1', sql: 'SELECT 1' },
+            { id: 'x/1', sql: 'SELECT 2' },
+          ]),
+          /duplicate migration id x\/1/,
+        );
       } finally {
         await fresh.close();
       }

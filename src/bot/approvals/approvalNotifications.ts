@@ -138,7 +138,10 @@ export class ApprovalNotifications {
             delivered += 1;
             continue;
           }
-          this.logger.warn({ requestId: request.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) }, 'could not post the approval card');
+          this.logger.warn(
+            { requestId: request.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) },
+            'could not post the approval card',
+          );
         }
       }
       if (delivered === 0 && targets.some((target) => target.role === 'approvers')) targets = await this.personalTargets(request);
@@ -204,11 +207,19 @@ export class ApprovalNotifications {
         .filter((requirement) => requirement.missing > 0)
         .map((requirement) => {
           const who = requirement.stillEligible.map((id) => names[id] ?? id);
-          return l.t('notify.neededLine', { label: requirementLabel(l, requirement), missing: requirement.missing, who: who.length > 0 ? who.join(', ') : l.t('notify.nobodyLeft') });
+          return l.t('notify.neededLine', {
+            label: requirementLabel(l, requirement),
+            missing: requirement.missing,
+            who: who.length > 0 ? who.join(', ') : l.t('notify.nobodyLeft'),
+          });
         })
         .join('; ');
       const left = l.duration(Date.parse(request.expiresAt) - Date.parse(request.remindedAt ?? request.createdAt));
-      await this.safeText(notifier, target.reference, l.t('notify.reminder', { title: l.sayStored(request.title, request.titleMessage), id: shortId(request.id), before: l.dateTime(request.expiresAt), left, needed }));
+      await this.safeText(
+        notifier,
+        target.reference,
+        l.t('notify.reminder', { title: l.sayStored(request.title, request.titleMessage), id: shortId(request.id), before: l.dateTime(request.expiresAt), left, needed }),
+      );
     }
   }
 
@@ -235,6 +246,11 @@ export class ApprovalNotifications {
 
 /** A reference to another conversation on the same channel service, for the same bot. */
 export function deriveReference(origin: ConversationRef, conversationId: string): ConversationRef {
-  const { activityId: _activityId, user: _user, conversation, ...rest } = origin as ConversationRef & { activityId?: unknown; user?: unknown; conversation?: { tenantId?: string } };
+  const {
+    activityId: _activityId,
+    user: _user,
+    conversation,
+    ...rest
+  } = origin as ConversationRef & { activityId?: unknown; user?: unknown; conversation?: { tenantId?: string } };
   return { ...rest, conversation: { id: conversationId, isGroup: true, tenantId: conversation?.tenantId } };
 }

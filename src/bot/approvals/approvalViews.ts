@@ -30,7 +30,11 @@ export class ApprovalViews {
     return 'observer';
   }
 
-  async render(request: ApprovalRequest, viewer: ApprovalViewer, options: { viewerObjectId?: string; notice?: ApprovalCardView['notice']; locale?: string } = {}): Promise<AdaptiveCardJson> {
+  async render(
+    request: ApprovalRequest,
+    viewer: ApprovalViewer,
+    options: { viewerObjectId?: string; notice?: ApprovalCardView['notice']; locale?: string } = {},
+  ): Promise<AdaptiveCardJson> {
     const id = options.viewerObjectId?.toLowerCase();
     const audience = await this.refreshAudience(request);
     return renderApprovalCard({
@@ -68,7 +72,9 @@ export class ApprovalViews {
    */
   async refreshAudience(request: ApprovalRequest): Promise<RefreshAudience> {
     const voted = new Set(request.votes.map((vote) => vote.voter.objectId));
-    const mayVote = [...new Set([...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])])].filter((id) => id !== request.requester.objectId && !voted.has(id));
+    const mayVote = [...new Set([...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])])].filter(
+      (id) => id !== request.requester.objectId && !voted.has(id),
+    );
     const people = new Set<string>([request.requester.objectId, ...mayVote, ...voted]);
     const ordered: string[] = [];
     const add = (channelUserId: string | undefined) => {

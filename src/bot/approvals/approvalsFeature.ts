@@ -44,11 +44,16 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
       // Written only when something changed: a card refresh (Teams sends one whenever a listed
       // person opens the chat) must leave the store as it was.
       const known = await directory.person(person.objectId);
-      const changed = !known || known.tenantId !== person.tenantId || (person.name !== undefined && known.name !== person.name) || (person.channelUserId !== undefined && known.channelUserId !== person.channelUserId);
+      const changed =
+        !known ||
+        known.tenantId !== person.tenantId ||
+        (person.name !== undefined && known.name !== person.name) ||
+        (person.channelUserId !== undefined && known.channelUserId !== person.channelUserId);
       if (changed) await directory.rememberPerson(person);
       if (io.conversation.kind === 'personal' && policyMembers(policy).has(person.objectId)) {
         const reference = cleanReference(io.reference());
-        if (JSON.stringify(await directory.personalConversation(person.objectId)) !== JSON.stringify(reference)) await directory.setPersonalConversation(person.objectId, reference);
+        if (JSON.stringify(await directory.personalConversation(person.objectId)) !== JSON.stringify(reference))
+          await directory.setPersonalConversation(person.objectId, reference);
       }
     }
     const pinned = policy.approvalCards.conversationId;
@@ -76,7 +81,13 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     const person = trustedPerson(io);
     const pinned = policy.approvalCards.conversationId;
     const refuse = async (reason: string, text: string) => {
-      await service.auditRefusal({ actor: auditActorOf(io, person), action: 'approvers.conversation.refused', target: `conversation/${io.conversation.id}`, reason, details: { kind: io.conversation.kind } });
+      await service.auditRefusal({
+        actor: auditActorOf(io, person),
+        action: 'approvers.conversation.refused',
+        target: `conversation/${io.conversation.id}`,
+        reason,
+        details: { kind: io.conversation.kind },
+      });
       await io.sendText(text);
     };
     const l = localizer(io.locale);
@@ -92,7 +103,13 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
         outcome: 'success',
         details: { conversationId: io.conversation.id, kind: io.conversation.kind, previous: previous?.conversationId ?? null },
       },
-      () => directory.setApproversConversation({ conversationId: io.conversation.id, reference: cleanReference(io.reference()), designatedBy: person.objectId, at: deps.clock.now().toISOString() }),
+      () =>
+        directory.setApproversConversation({
+          conversationId: io.conversation.id,
+          reference: cleanReference(io.reference()),
+          designatedBy: person.objectId,
+          at: deps.clock.now().toISOString(),
+        }),
     );
     await io.sendText(l.t('chat.approvals.designated'));
   };
@@ -121,7 +138,14 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     await learn(io);
     const known = await directory.approversConversation();
     const health = await deps.teamHealth?.();
-    await io.sendCard(renderPolicyCard({ policy, approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined, ...(health ? { health } : {}), locale: io.locale }));
+    await io.sendCard(
+      renderPolicyCard({
+        policy,
+        approversConversation: known ? { conversationId: known.conversationId, designatedBy: known.designatedBy, at: known.at } : undefined,
+        ...(health ? { health } : {}),
+        locale: io.locale,
+      }),
+    );
   };
 
   const action = (verb: ApprovalVerb): CardActionSpec => ({
@@ -149,7 +173,15 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     const { requestId, planHash, cardVersion, reason } = parsed.data;
     const stored = await service.get(requestId);
     if (stored && cardVersion > stored.version) {
-      await service.auditRefusal({ actor: auditActorOf(context, person), action: 'approval.card.refused', target: `approval/${requestId}`, requestId, planHash: stored.planHash, reason: 'StaleCard', details: { verb, cardVersion, storedVersion: stored.version } });
+      await service.auditRefusal({
+        actor: auditActorOf(context, person),
+        action: 'approval.card.refused',
+        target: `approval/${requestId}`,
+        requestId,
+        planHash: stored.planHash,
+        reason: 'StaleCard',
+        details: { verb, cardVersion, storedVersion: stored.version },
+      });
       return answer(stored, context, { kind: 'error', text: localizer(context.locale).t('chat.approvals.neverIssued') });
     }
     const via = `${verb} on card v${cardVersion} in ${context.conversation.kind} ${context.conversation.id}`;
@@ -161,7 +193,15 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     // chat only for the person whose chat it is: a click the person could not have made there is
     // refused, whatever the activity claims.
     if (stored && !(await postedHereFor(requestId, context))) {
-      await service.auditRefusal({ actor: auditActorOf(context, person), action: 'approval.card.refused', target: `approval/${requestId}`, requestId, planHash: stored.planHash, reason: 'NotInConversation', details: { verb, conversationId: context.conversation.id, kind: context.conversation.kind } });
+      await service.auditRefusal({
+        actor: auditActorOf(context, person),
+        action: 'approval.card.refused',
+        target: `approval/${requestId}`,
+        requestId,
+        planHash: stored.planHash,
+        reason: 'NotInConversation',
+        details: { verb, conversationId: context.conversation.id, kind: context.conversation.kind },
+      });
       return answer(stored, context, { kind: 'error', text: localizer(context.locale).t('chat.approvals.notInConversation') });
     }
     const result =
@@ -172,7 +212,12 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
       if (!result.request) return { kind: 'message', text: localizer(context.locale).say(refusalText(result.error)) };
       return answer(result.request, context, { kind: 'error', text: refusalText(result.error) });
     }
-    const done = { voteRecorded: 'chat.approvals.voteRecorded', approved: 'chat.approvals.approved', rejected: 'chat.approvals.rejected', cancelled: 'chat.approvals.cancelled' } as const;
+    const done = {
+      voteRecorded: 'chat.approvals.voteRecorded',
+      approved: 'chat.approvals.approved',
+      rejected: 'chat.approvals.rejected',
+      cancelled: 'chat.approvals.cancelled',
+    } as const;
     const change = result.change as keyof typeof done;
     return answer(result.request, context, { kind: 'success', text: localizer(context.locale).t(done[change] ?? 'chat.done') });
   };
@@ -186,7 +231,11 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     return here.some((card) => String((card.reference.user as { aadObjectId?: unknown } | undefined)?.aadObjectId ?? '').toLowerCase() === clicker);
   };
 
-  const answer = async (request: ApprovalRequest, context: CardActionContext, notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: Text }): Promise<CardActionResult> => ({
+  const answer = async (
+    request: ApprovalRequest,
+    context: CardActionContext,
+    notice?: { kind: 'error' | 'success' | 'info' | 'warning'; text: Text },
+  ): Promise<CardActionResult> => ({
     kind: 'card',
     card: await views.forPerson(request, context.actor.aadObjectId, notice, context.locale),
   });

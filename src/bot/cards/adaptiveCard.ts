@@ -84,7 +84,17 @@ export function heading(text: string, size: 'Medium' | 'Large' = 'Large'): CardE
   return { type: 'TextBlock', text, size, weight: 'Bolder', wrap: true, style: 'heading' };
 }
 
-export function text(value: string, options: { subtle?: boolean; size?: 'Small' | 'Default' | 'Medium'; weight?: 'Bolder'; color?: 'Good' | 'Warning' | 'Attention' | 'Accent'; spacing?: 'Small' | 'Medium' | 'Large' | 'None'; separator?: boolean } = {}): CardElement {
+export function text(
+  value: string,
+  options: {
+    subtle?: boolean;
+    size?: 'Small' | 'Default' | 'Medium';
+    weight?: 'Bolder';
+    color?: 'Good' | 'Warning' | 'Attention' | 'Accent';
+    spacing?: 'Small' | 'Medium' | 'Large' | 'None';
+    separator?: boolean;
+  } = {},
+): CardElement {
   const element: CardElement = { type: 'TextBlock', text: value, wrap: true };
   if (options.subtle) element.isSubtle = true;
   if (options.size) element.size = options.size;
@@ -103,7 +113,10 @@ export function facts(l: Localizer, pairs: Array<[string, string]>): CardElement
   return { type: 'Container', items: pairs.map(([title, value], i) => text(l.t('common.fact', { title, value }), i === 0 ? {} : { spacing: 'Small' })) };
 }
 
-export function container(items: CardElement[], options: { style?: 'emphasis' | 'good' | 'attention' | 'warning' | 'accent'; separator?: boolean; spacing?: 'Small' | 'Medium' | 'Large'; id?: string } = {}): CardElement {
+export function container(
+  items: CardElement[],
+  options: { style?: 'emphasis' | 'good' | 'attention' | 'warning' | 'accent'; separator?: boolean; spacing?: 'Small' | 'Medium' | 'Large'; id?: string } = {},
+): CardElement {
   const element: CardElement = { type: 'Container', items };
   if (options.style) element.style = options.style;
   if (options.separator) element.separator = true;
@@ -140,7 +153,12 @@ export function details(id: string, title: string, items: CardElement[], options
  * Action.Execute (Universal Actions) with an Action.Submit fallback for clients that lack it; the
  * bot routes both to the same handler. `data` is client-supplied and is validated before use.
  */
-export function executeAction(title: string, verb: string, data: Record<string, unknown>, options: { style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none'; id?: string } = {}): CardAction {
+export function executeAction(
+  title: string,
+  verb: string,
+  data: Record<string, unknown>,
+  options: { style?: 'positive' | 'destructive'; associatedInputs?: 'auto' | 'none'; id?: string } = {},
+): CardAction {
   const action: CardAction = {
     type: 'Action.Execute',
     title,
@@ -162,7 +180,11 @@ export function actionSet(actions: CardAction[]): CardElement {
   return { type: 'ActionSet', actions };
 }
 
-export function textInput(id: string, label: string, options: { value?: string; placeholder?: string; isRequired?: boolean; errorMessage?: string; maxLength?: number; isMultiline?: boolean; regex?: string } = {}): CardElement {
+export function textInput(
+  id: string,
+  label: string,
+  options: { value?: string; placeholder?: string; isRequired?: boolean; errorMessage?: string; maxLength?: number; isMultiline?: boolean; regex?: string } = {},
+): CardElement {
   const element: CardElement = { type: 'Input.Text', id, label, ...compact(options) };
   return element;
 }
@@ -176,7 +198,20 @@ export function textInput(id: string, label: string, options: { value?: string; 
  * Playground, the official renderer without a host that fetches): there the card is an ordinary
  * choice set. UNCONFIRMED: whether Teams lists the static choices next to its search results.
  */
-export function choiceInput(id: string, label: string, choices: Array<{ title: string; value: string }>, options: { value?: string; isMultiSelect?: boolean; style?: 'compact' | 'expanded' | 'filtered'; isRequired?: boolean; errorMessage?: string; placeholder?: string; choicesData?: { type: 'Data.Query'; dataset: string; count?: number } } = {}): CardElement {
+export function choiceInput(
+  id: string,
+  label: string,
+  choices: Array<{ title: string; value: string }>,
+  options: {
+    value?: string;
+    isMultiSelect?: boolean;
+    style?: 'compact' | 'expanded' | 'filtered';
+    isRequired?: boolean;
+    errorMessage?: string;
+    placeholder?: string;
+    choicesData?: { type: 'Data.Query'; dataset: string; count?: number };
+  } = {},
+): CardElement {
   const { choicesData, ...rest } = options;
   // wrap: long choice titles wrap instead of being cut off with "…" on a phone.
   return { type: 'Input.ChoiceSet', id, label, choices, wrap: true, ...compact(rest), ...(choicesData ? { 'choices.data': choicesData } : {}) };

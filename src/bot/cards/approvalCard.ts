@@ -70,7 +70,14 @@ export function renderApprovalCard(view: ApprovalCardView): AdaptiveCardJson {
   const plan: CardElement[] = [text(lines.join('\n'), { size: 'Small' })];
   if (request.targets.length > 0) {
     const shown = request.targets.slice(0, MAX_TARGETS).join(', ');
-    plan.push(text(request.targets.length > MAX_TARGETS ? l.t('approval.targetsMore', { targets: shown, count: request.targets.length - MAX_TARGETS }) : l.t('approval.targets', { targets: shown }), { size: 'Small' }));
+    plan.push(
+      text(
+        request.targets.length > MAX_TARGETS
+          ? l.t('approval.targetsMore', { targets: shown, count: request.targets.length - MAX_TARGETS })
+          : l.t('approval.targets', { targets: shown }),
+        { size: 'Small' },
+      ),
+    );
   }
   plan.push(
     facts(l, [
@@ -91,7 +98,8 @@ export function renderApprovalCard(view: ApprovalCardView): AdaptiveCardJson {
   const you = viewerLine(l, view);
   if (you) body.push(text(you, { size: 'Small', spacing: 'Medium' }));
   const open = request.status === 'pending' || request.status === 'approved';
-  if (open && view.viewer === 'shared' && (view.refreshLeftOut ?? 0) > 0) body.push(text(l.t('approval.refreshLimit', { count: view.refreshLeftOut ?? 0, max: MAX_REFRESH_USERS }), { size: 'Small', subtle: true }));
+  if (open && view.viewer === 'shared' && (view.refreshLeftOut ?? 0) > 0)
+    body.push(text(l.t('approval.refreshLimit', { count: view.refreshLeftOut ?? 0, max: MAX_REFRESH_USERS }), { size: 'Small', subtle: true }));
   body.push(...actionsFor(l, view));
 
   const result = card(body, { fallbackText: l.t('approval.fallback', { title, headline: headline(l, request), id: request.id }) });
@@ -134,12 +142,31 @@ function statusLine(l: Localizer, request: ApprovalRequest, progress: RuleProgre
       if (request.supersededBy) return notice(l, 'warning', l.t('approval.status.superseded', { id: shortId(request.supersededBy) }));
       return notice(l, 'warning', request.closedReason ? l.t('approval.status.cancelled', { reason: l.say(request.closedReason) }) : l.t('approval.status.cancelledPlain'));
     case 'executing':
-      if (request.execution?.halted) return notice(l, 'warning', l.t('approval.status.halted', { progress: request.execution.progress ? l.say(request.execution.progress) : l.t('approval.status.stopped') }));
-      return notice(l, 'info', request.execution?.progress ? l.t('approval.status.runningProgress', { since: l.dateTime(request.execution.startedAt), progress: detail(request.execution.progress) }) : l.t('approval.status.running', { since: l.dateTime(request.execution!.startedAt) }));
+      if (request.execution?.halted)
+        return notice(l, 'warning', l.t('approval.status.halted', { progress: request.execution.progress ? l.say(request.execution.progress) : l.t('approval.status.stopped') }));
+      return notice(
+        l,
+        'info',
+        request.execution?.progress
+          ? l.t('approval.status.runningProgress', { since: l.dateTime(request.execution.startedAt), progress: detail(request.execution.progress) })
+          : l.t('approval.status.running', { since: l.dateTime(request.execution!.startedAt) }),
+      );
     case 'succeeded':
-      return notice(l, 'success', request.execution?.detail ? l.t('approval.status.doneDetail', { at: l.dateTime(request.execution.finishedAt!), detail: detail(request.execution.detail) }) : l.t('approval.status.done', { at: l.dateTime(request.execution!.finishedAt!) }));
+      return notice(
+        l,
+        'success',
+        request.execution?.detail
+          ? l.t('approval.status.doneDetail', { at: l.dateTime(request.execution.finishedAt!), detail: detail(request.execution.detail) })
+          : l.t('approval.status.done', { at: l.dateTime(request.execution!.finishedAt!) }),
+      );
     case 'failed':
-      return notice(l, 'error', request.execution?.detail ? l.t('approval.status.failedDetail', { at: l.dateTime(request.execution.finishedAt!), detail: detail(request.execution.detail) }) : l.t('approval.status.failed', { at: l.dateTime(request.execution!.finishedAt!) }));
+      return notice(
+        l,
+        'error',
+        request.execution?.detail
+          ? l.t('approval.status.failedDetail', { at: l.dateTime(request.execution.finishedAt!), detail: detail(request.execution.detail) })
+          : l.t('approval.status.failed', { at: l.dateTime(request.execution!.finishedAt!) }),
+      );
   }
 }
 
@@ -179,7 +206,8 @@ function executionSection(l: Localizer, request: ApprovalRequest): CardElement[]
   const execution = request.execution!;
   const lines = [`- ${l.t('approval.execution.started', { at: l.dateTime(execution.startedAt) })}`];
   if (execution.progress && !execution.finishedAt) lines.push(`- ${l.t('approval.execution.now', { progress: l.say(execution.progress) })}`);
-  if (execution.finishedAt) lines.push(`- ${l.t('approval.execution.finished', { at: l.dateTime(execution.finishedAt), outcome: execution.outcome === 'succeeded' ? 'succeeded' : 'failed' })}`);
+  if (execution.finishedAt)
+    lines.push(`- ${l.t('approval.execution.finished', { at: l.dateTime(execution.finishedAt), outcome: execution.outcome === 'succeeded' ? 'succeeded' : 'failed' })}`);
   if (execution.detail) lines.push(`- ${l.say(execution.detail)}`);
   lines.push(`- ${l.t('approval.execution.clientRequestId', { id: request.id })}`);
   return [text(l.t('approval.execution.title'), { spacing: 'Medium' }), text(lines.join('\n'), { size: 'Small' })];
@@ -194,7 +222,9 @@ function viewerLine(l: Localizer, view: ApprovalCardView): string | undefined {
     case 'approver':
       return open ? l.t('approval.viewer.approver') : undefined;
     case 'voter':
-      return view.viewerVote ? l.t('approval.viewer.voter', { decision: view.viewerVote.decision === 'approve' ? 'approve' : 'reject', at: l.dateTime(view.viewerVote.at) }) : undefined;
+      return view.viewerVote
+        ? l.t('approval.viewer.voter', { decision: view.viewerVote.decision === 'approve' ? 'approve' : 'reject', at: l.dateTime(view.viewerVote.at) })
+        : undefined;
     case 'requester':
       return open || request.status === 'approved' ? l.t('approval.viewer.requesterOpen') : l.t('approval.viewer.requester');
     case 'observer':
@@ -205,7 +235,10 @@ function viewerLine(l: Localizer, view: ApprovalCardView): string | undefined {
 function actionsFor(l: Localizer, view: ApprovalCardView): CardElement[] {
   const { request } = view;
   const reasonLabel = request.rule.reasonRequired ? l.t('approval.reason.required') : l.t('approval.reason.toReject');
-  const approve = executeAction(l.t('approval.approve'), VERBS.approvalApprove, approvalActionData(request, VERBS.approvalApprove), { style: 'positive', associatedInputs: 'auto' });
+  const approve = executeAction(l.t('approval.approve'), VERBS.approvalApprove, approvalActionData(request, VERBS.approvalApprove), {
+    style: 'positive',
+    associatedInputs: 'auto',
+  });
   const reject = executeAction(l.t('approval.reject'), VERBS.approvalReject, approvalActionData(request, VERBS.approvalReject), { style: 'destructive', associatedInputs: 'auto' });
   const cancel = (title: string) => executeAction(title, VERBS.approvalCancel, approvalActionData(request, VERBS.approvalCancel), { associatedInputs: 'none' });
   const elements: CardElement[] = [];
@@ -233,7 +266,8 @@ function timeLabel(l: Localizer, request: ApprovalRequest): string {
 
 function timeValue(l: Localizer, request: ApprovalRequest, now: Date): string {
   if (request.status === 'pending') return l.t('approval.timeLeft', { at: l.dateTime(request.expiresAt), left: l.duration(Date.parse(request.expiresAt) - now.getTime()) });
-  if (request.status === 'approved' && request.executeBy) return l.t('approval.timeLeft', { at: l.dateTime(request.executeBy), left: l.duration(Date.parse(request.executeBy) - now.getTime()) });
+  if (request.status === 'approved' && request.executeBy)
+    return l.t('approval.timeLeft', { at: l.dateTime(request.executeBy), left: l.duration(Date.parse(request.executeBy) - now.getTime()) });
   return request.decidedAt ? l.dateTime(request.decidedAt) : '—';
 }
 

@@ -28,22 +28,52 @@ export function renderPolicyCard(view: PolicyCardView): AdaptiveCardJson {
 
   for (const operationClass of OPERATION_CLASSES) {
     const rule = policy.rules[operationClass];
-    body.push(container([text(`**${operationClassTitle(l, operationClass)}**`), text(ruleLines(l, rule).map((line) => `- ${line}`).join('\n'), { spacing: 'None', size: 'Small' })], { separator: true }));
+    body.push(
+      container(
+        [
+          text(`**${operationClassTitle(l, operationClass)}**`),
+          text(
+            ruleLines(l, rule)
+              .map((line) => `- ${line}`)
+              .join('\n'),
+            { spacing: 'None', size: 'Small' },
+          ),
+        ],
+        { separator: true },
+      ),
+    );
   }
 
-  const groups = Object.values(policy.groups).map((group) => container([text(`**${group.name}** (${group.id})`), text(group.members.map((id) => `- ${name(id)}`).join('\n'), { spacing: 'None', size: 'Small' })], { spacing: 'Small' }));
+  const groups = Object.values(policy.groups).map((group) =>
+    container([text(`**${group.name}** (${group.id})`), text(group.members.map((id) => `- ${name(id)}`).join('\n'), { spacing: 'None', size: 'Small' })], { spacing: 'Small' }),
+  );
   const cards = policy.approvalCards;
   const where = cards.conversationId ? l.t('policy.where.pinned', { conversation: cards.conversationId }) : l.t('policy.where.chosen');
   const now = view.approversConversation
     ? view.approversConversation.designatedBy === 'policy'
       ? l.t('policy.where.nowPolicy', { conversation: view.approversConversation.conversationId, at: l.dateTime(view.approversConversation.at) })
-      : l.t('policy.where.nowPerson', { conversation: view.approversConversation.conversationId, who: name(view.approversConversation.designatedBy), at: l.dateTime(view.approversConversation.at) })
+      : l.t('policy.where.nowPerson', {
+          conversation: view.approversConversation.conversationId,
+          who: name(view.approversConversation.designatedBy),
+          at: l.dateTime(view.approversConversation.at),
+        })
     : cards.conversationId
       ? l.t('policy.where.notSeen')
       : l.t('policy.where.none');
   const fallback = cards.fallback === 'personalChats' ? l.t('policy.where.fallbackPersonal') : l.t('policy.where.fallbackNone');
   // Who may start journeys and see inventory and runs: said outside the toggle, whichever applies.
-  body.push(container([text(l.t('policy.operators.title')), text(policy.operators ? l.t('policy.operators.group', { group: `${policy.operators.name} (${policy.operators.id})` }) : l.t('policy.operators.everyone'), { spacing: 'None', size: 'Small' })], { separator: true }));
+  body.push(
+    container(
+      [
+        text(l.t('policy.operators.title')),
+        text(policy.operators ? l.t('policy.operators.group', { group: `${policy.operators.name} (${policy.operators.id})` }) : l.t('policy.operators.everyone'), {
+          spacing: 'None',
+          size: 'Small',
+        }),
+      ],
+      { separator: true },
+    ),
+  );
   body.push(
     ...details(
       'policy.more',

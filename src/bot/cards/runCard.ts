@@ -50,7 +50,8 @@ export function renderRunCard(view: RunCardView): AdaptiveCardJson {
   if (run.status === 'waitingForInput' && view.officers) body.push(...ceremonySection(l, run, view.officers));
   if (run.status === 'stopped') {
     body.push(...stoppedSection(l, run));
-    if (!run.retryUntil || view.now.getTime() < Date.parse(run.retryUntil)) actions.push(executeAction(l.t('run.retry'), VERBS.runRetry, runActionData(run, VERBS.runRetry), { style: 'positive', associatedInputs: 'none' }));
+    if (!run.retryUntil || view.now.getTime() < Date.parse(run.retryUntil))
+      actions.push(executeAction(l.t('run.retry'), VERBS.runRetry, runActionData(run, VERBS.runRetry), { style: 'positive', associatedInputs: 'none' }));
   }
   if (run.status === 'succeeded') body.push(...resultSection(l, run, view.keyUriOptions ?? {}));
   actions.push(executeAction(l.t('common.refresh'), VERBS.runView, runActionData(run, VERBS.runView), { associatedInputs: 'none' }));
@@ -98,8 +99,16 @@ function statusNotice(l: Localizer, run: Run, now: Date, officers?: readonly Cer
       return notice(l, 'warning', l.t('run.status.waiting', { where, what: waitingFor }));
     }
     case 'stopped': {
-      const until = run.retryUntil ? (now.getTime() < Date.parse(run.retryUntil) ? l.t('run.status.retryUntil', { at: l.dateTime(run.retryUntil) }) : l.t('run.status.windowClosed')) : '';
-      return notice(l, 'error', `${l.t('run.status.stopped', { where, message: run.lastError ? errorSentence(l, run.lastError) : l.t('run.status.seeBelow') })}${until ? ` ${until}` : ''}`);
+      const until = run.retryUntil
+        ? now.getTime() < Date.parse(run.retryUntil)
+          ? l.t('run.status.retryUntil', { at: l.dateTime(run.retryUntil) })
+          : l.t('run.status.windowClosed')
+        : '';
+      return notice(
+        l,
+        'error',
+        `${l.t('run.status.stopped', { where, message: run.lastError ? errorSentence(l, run.lastError) : l.t('run.status.seeBelow') })}${until ? ` ${until}` : ''}`,
+      );
     }
     case 'succeeded':
       return notice(l, 'success', l.t('run.status.succeeded', { count: run.steps.length }));
@@ -133,25 +142,26 @@ function stoppedSection(l: Localizer, run: Run): CardElement[] {
   const error = run.lastError;
   if (!error) return [];
   const rows: Array<[string, string]> = [[l.t('run.error.code'), error.code]];
-  if (error.azure?.status !== undefined) rows.push([l.t('run.error.azure'), `${error.azure.status}${error.azure.azureCode ? ` ${error.azure.azureCode}` : ''}${error.azure.innerCode ? ` (${error.azure.innerCode})` : ''}`]);
+  if (error.azure?.status !== undefined)
+    rows.push([
+      l.t('run.error.azure'),
+      `${error.azure.status}${error.azure.azureCode ? ` ${error.azure.azureCode}` : ''}${error.azure.innerCode ? ` (${error.azure.innerCode})` : ''}`,
+    ]);
   if (error.azure?.operation) rows.push([l.t('run.error.operation'), error.azure.operation]);
   if (error.azure?.requiredRole) rows.push([l.t('run.error.role'), error.azure.requiredRole]);
   if (error.azure?.scope) rows.push([l.t('run.error.scope'), error.azure.scope]);
   return [
     container(
-      [
-        text(l.t('run.error.title'), { color: 'Attention' }),
-        facts(l, rows),
-        ...errorDetailsBlock(l, error),
-        text(l.t('run.error.retry'), { size: 'Small', subtle: true }),
-      ],
+      [text(l.t('run.error.title'), { color: 'Attention' }), facts(l, rows), ...errorDetailsBlock(l, error), text(l.t('run.error.retry'), { size: 'Small', subtle: true })],
       { separator: true, style: 'attention' },
     ),
   ];
 }
 
 function ceremonySection(l: Localizer, run: Run, officers: readonly CeremonyOfficerView[]): CardElement[] {
-  const lines = officers.map((o) => `- ${o.submitted ? l.t('run.ceremony.handedIn', { name: o.name, thumbprint: o.thumbprint?.slice(0, 16) ?? '' }) : l.t('run.ceremony.waiting', { name: o.name })}`);
+  const lines = officers.map(
+    (o) => `- ${o.submitted ? l.t('run.ceremony.handedIn', { name: o.name, thumbprint: o.thumbprint?.slice(0, 16) ?? '' }) : l.t('run.ceremony.waiting', { name: o.name })}`,
+  );
   return [
     container(
       [
@@ -162,7 +172,13 @@ function ceremonySection(l: Localizer, run: Run, officers: readonly CeremonyOffi
         actionSet([executeAction(l.t('run.ceremony.handIn'), VERBS.runCertificate, runActionData(run, VERBS.runCertificate), { style: 'positive', associatedInputs: 'auto' })]),
         ...details(`run.ceremony.${run.id}`, l.t('run.ceremony.howToggle'), [
           text(l.t('run.ceremony.example'), { size: 'Small' }),
-          { type: 'TextBlock', text: 'openssl req -x509 -newkey rsa:3072 -keyout officer.key -out officer.cer -days 730 -subj "/CN=<your name>"', wrap: true, fontType: 'Monospace', size: 'Small' },
+          {
+            type: 'TextBlock',
+            text: 'openssl req -x509 -newkey rsa:3072 -keyout officer.key -out officer.cer -days 730 -subj "/CN=<your name>"',
+            wrap: true,
+            fontType: 'Monospace',
+            size: 'Small',
+          },
           text(l.t('run.ceremony.keep', { key: 'officer.key', cer: 'officer.cer' }), { size: 'Small' }),
         ]),
       ],
@@ -183,7 +199,10 @@ function resultSection(l: Localizer, run: Run, keyUriOptions: KeyUriOptions): Ca
   if (files.length > 0) more.push(text(`${l.t('run.result.backups')}\n${files.join('\n')}`, { size: 'Small' }));
   const domains = run.steps
     .filter((s) => s.kind === 'activateSecurityDomain' && typeof s.output?.file === 'string')
-    .map((s) => `- ${l.t('run.result.domain', { file: String(s.output?.file), quorum: String(s.output?.quorum), officers: ((s.output?.officers as string[] | undefined) ?? []).join(', ') })}`);
+    .map(
+      (s) =>
+        `- ${l.t('run.result.domain', { file: String(s.output?.file), quorum: String(s.output?.quorum), officers: ((s.output?.officers as string[] | undefined) ?? []).join(', ') })}`,
+    );
   if (domains.length > 0) more.push(text(`${l.t('run.result.domains')}\n${domains.join('\n')}`, { size: 'Small' }));
   return [container([...body, ...details(`run.next.${run.id}`, l.t('run.next.toggle'), more)], { separator: true })];
 }
@@ -203,7 +222,11 @@ function createdKeys(run: Run, options: KeyUriOptions): CreatedKey[] {
     });
     const keyId = typeof state?.output?.keyId === 'string' ? state.output.keyId : undefined;
     const parsed = keyId ? parseKeyIdentifier(keyId, options) : undefined;
-    out.push({ ref, versionlessUri: parsed?.ok ? parsed.key.versionlessUri : ref.versionlessUri, version: parsed?.ok ? (parsed.key.version ?? '') : String(state?.output?.version ?? '') });
+    out.push({
+      ref,
+      versionlessUri: parsed?.ok ? parsed.key.versionlessUri : ref.versionlessUri,
+      version: parsed?.ok ? (parsed.key.version ?? '') : String(state?.output?.version ?? ''),
+    });
   }
   return out;
 }
@@ -217,9 +240,18 @@ function nextSteps(l: Localizer, keys: readonly CreatedKey[]): string[] {
     const a = pair.find((k) => k.ref.site === 'A');
     const b = pair.find((k) => k.ref.site === 'B');
     if (!a || !b) continue;
-    if (workload === 'multiWorkload') lines.push(`${n}. ${l.t('run.next.multiWorkload', { create: `New-M365DataAtRestEncryptionPolicy -Name <policy> -AzureKeyIDs ${a.versionlessUri},${b.versionlessUri}`, assign: 'Set-M365DataAtRestEncryptionPolicyAssignment -DataEncryptionPolicy <policy>' })}`);
-    if (workload === 'exchange') lines.push(`${n}. ${l.t('run.next.exchange', { create: `New-DataEncryptionPolicy -Name <policy> -AzureKeyIDs ${a.versionlessUri},${b.versionlessUri}`, assign: 'Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy <policy>' })}`);
-    if (workload === 'sharePoint') lines.push(`${n}. ${l.t('run.next.sharePoint', { register: `Register-SPODataEncryptionPolicy -PrimaryKeyVaultName ${a.ref.containerName} -PrimaryKeyName ${a.ref.keyName} -PrimaryKeyVersion ${a.version} -SecondaryKeyVaultName ${b.ref.containerName} -SecondaryKeyName ${b.ref.keyName} -SecondaryKeyVersion ${b.version}` })}`);
+    if (workload === 'multiWorkload')
+      lines.push(
+        `${n}. ${l.t('run.next.multiWorkload', { create: `New-M365DataAtRestEncryptionPolicy -Name <policy> -AzureKeyIDs ${a.versionlessUri},${b.versionlessUri}`, assign: 'Set-M365DataAtRestEncryptionPolicyAssignment -DataEncryptionPolicy <policy>' })}`,
+      );
+    if (workload === 'exchange')
+      lines.push(
+        `${n}. ${l.t('run.next.exchange', { create: `New-DataEncryptionPolicy -Name <policy> -AzureKeyIDs ${a.versionlessUri},${b.versionlessUri}`, assign: 'Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy <policy>' })}`,
+      );
+    if (workload === 'sharePoint')
+      lines.push(
+        `${n}. ${l.t('run.next.sharePoint', { register: `Register-SPODataEncryptionPolicy -PrimaryKeyVaultName ${a.ref.containerName} -PrimaryKeyName ${a.ref.keyName} -PrimaryKeyVersion ${a.version} -SecondaryKeyVaultName ${b.ref.containerName} -SecondaryKeyName ${b.ref.keyName} -SecondaryKeyVersion ${b.version}` })}`,
+      );
     n += 1;
   }
   lines.push(`${n}. ${l.t('run.next.never')}`);
@@ -230,5 +262,8 @@ function nextSteps(l: Localizer, keys: readonly CreatedKey[]): string[] {
 export function errorDetailsBlock(l: Localizer, error: { readonly message: string; readonly said?: Text }): CardElement[] {
   const english = errorDetails({ message: error.message, ...(error.said && typeof error.said !== 'string' ? { said: error.said } : {}) });
   if (!english) return [];
-  return [text(l.t('run.error.details'), { size: 'Small', spacing: 'Small' }), { type: 'TextBlock', text: english, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' }];
+  return [
+    text(l.t('run.error.details'), { size: 'Small', spacing: 'Small' }),
+    { type: 'TextBlock', text: english, wrap: true, fontType: 'Monospace', size: 'Small', spacing: 'None' },
+  ];
 }

@@ -24,7 +24,9 @@ export function renderVerifyCard(view: VerifyCardView): AdaptiveCardJson {
   const { report } = view;
   const summary = summarizeChecklist(report.lines);
   const workloads = l.list([...new Set(report.keys.map((k) => k.workload))].map((w: Workload) => workloadName(l, w)));
-  const verdict = summary.ready ? notice(l, 'success', l.t('verify.ready', { pass: summary.pass, warn: summary.warn })) : notice(l, 'error', l.t('verify.notReady', { fail: summary.fail, unknown: summary.unknown, total: summary.fail + summary.unknown }));
+  const verdict = summary.ready
+    ? notice(l, 'success', l.t('verify.ready', { pass: summary.pass, warn: summary.warn }))
+    : notice(l, 'error', l.t('verify.notReady', { fail: summary.fail, unknown: summary.unknown, total: summary.fail + summary.unknown }));
   return card(
     [
       text(l.t('verify.kicker'), { subtle: true, size: 'Small' }),

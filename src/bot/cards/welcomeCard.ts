@@ -23,16 +23,16 @@ export interface WelcomeView {
 /** The first card anyone sees: what Keyward does and where to start. Pure. */
 export function renderWelcomeCard(view: WelcomeView): AdaptiveCardJson {
   const l = localizer(view.locale);
-  const body: CardElement[] = [
-    heading(l.t('welcome.title')),
-    text(view.userName ? l.t('welcome.greetingNamed', { name: view.userName }) : l.t('welcome.greeting')),
-  ];
+  const body: CardElement[] = [heading(l.t('welcome.title')), text(view.userName ? l.t('welcome.greetingNamed', { name: view.userName }) : l.t('welcome.greeting'))];
   if (view.localMode) body.push(text(l.t('welcome.localMode'), { color: 'Accent', size: 'Small' }));
   body.push(...details('welcome.more', l.t('welcome.howItWorks'), [text(l.t('welcome.intro')), text(l.t('welcome.safety'), { subtle: true })]));
   body.push(text(l.t('welcome.question'), { weight: 'Bolder', spacing: 'Medium' }));
   for (const journey of view.journeys) {
     const title = l.t(`journey.${journey.command}.title` as MessageId);
-    const items: CardElement[] = [text(journey.available ? `**${title}**` : l.t('welcome.comingSoon', { title })), text(l.t(`journey.${journey.command}.description` as MessageId), { subtle: true, size: 'Small', spacing: 'None' })];
+    const items: CardElement[] = [
+      text(journey.available ? `**${title}**` : l.t('welcome.comingSoon', { title })),
+      text(l.t(`journey.${journey.command}.description` as MessageId), { subtle: true, size: 'Small', spacing: 'None' }),
+    ];
     if (journey.available) items.push(actionSet([executeAction(l.t('welcome.start', { title }), VERBS.runCommand, { command: journey.command })]));
     else items.push(text(l.t('welcome.notBuilt', { command: journey.command }), { subtle: true, size: 'Small', spacing: 'None' }));
     body.push(container(items, { separator: true, spacing: 'Small' }));

@@ -61,7 +61,11 @@ export function renderDepCard(journey: DepJourney, context: DepCardContext): Ada
       fallbackText: l.t('dep.closed.fallback'),
     });
   }
-  const body: CardElement[] = [text(l.t('dep.step', { n: STEP_OF[journey.stage] }), { subtle: true, size: 'Small' }), heading(stageTitle(l, journey.stage), 'Medium'), ...journeyNotices(l, journey)];
+  const body: CardElement[] = [
+    text(l.t('dep.step', { n: STEP_OF[journey.stage] }), { subtle: true, size: 'Small' }),
+    heading(stageTitle(l, journey.stage), 'Medium'),
+    ...journeyNotices(l, journey),
+  ];
   let actions: CardAction[] = [];
   switch (journey.stage) {
     case 'scope':
@@ -71,11 +75,17 @@ export function renderDepCard(journey: DepJourney, context: DepCardContext): Ada
     case 'onboarding':
       body.push(...onboardingBody(l, journey, context));
       // Back to the keys is the scope card's own Back; three buttons at most side by side.
-      actions = [executeAction(l.t('dep.action.recordOnboarding'), DEP_VERBS.onboardingOutput, addr(journey), { style: 'positive' }), executeAction(l.t('dep.action.recheck'), DEP_VERBS.onboardingRecheck, addr(journey))];
+      actions = [
+        executeAction(l.t('dep.action.recordOnboarding'), DEP_VERBS.onboardingOutput, addr(journey), { style: 'positive' }),
+        executeAction(l.t('dep.action.recheck'), DEP_VERBS.onboardingRecheck, addr(journey)),
+      ];
       break;
     case 'details':
       body.push(...detailsBody(l, journey));
-      actions = [executeAction(l.t('dep.action.generate'), DEP_VERBS.submitDetails, addr(journey), { style: 'positive' }), executeAction(l.t('common.back'), DEP_VERBS.back, addr(journey), { associatedInputs: 'none' })];
+      actions = [
+        executeAction(l.t('dep.action.generate'), DEP_VERBS.submitDetails, addr(journey), { style: 'positive' }),
+        executeAction(l.t('common.back'), DEP_VERBS.back, addr(journey), { associatedInputs: 'none' }),
+      ];
       break;
     case 'review':
       body.push(...reviewBody(l, journey, context));
@@ -86,18 +96,25 @@ export function renderDepCard(journey: DepJourney, context: DepCardContext): Ada
       break;
     case 'evidence':
       body.push(...evidenceBody(l, journey, context));
-      actions = [executeAction(l.t('dep.action.record'), DEP_VERBS.evidence, addr(journey), { style: 'positive' }), executeAction(l.t('dep.action.backToScript'), DEP_VERBS.back, addr(journey), { associatedInputs: 'none' })];
+      actions = [
+        executeAction(l.t('dep.action.record'), DEP_VERBS.evidence, addr(journey), { style: 'positive' }),
+        executeAction(l.t('dep.action.backToScript'), DEP_VERBS.back, addr(journey), { associatedInputs: 'none' }),
+      ];
       break;
     case 'recorded':
       body.push(...recordedBody(l, journey, context));
-      actions = [executeAction(l.t('dep.action.pasteNewer'), DEP_VERBS.ranIt, addr(journey), { associatedInputs: 'none' }), executeAction(l.t('dep.action.another'), DEP_VERBS.start, {}, { associatedInputs: 'none' })];
+      actions = [
+        executeAction(l.t('dep.action.pasteNewer'), DEP_VERBS.ranIt, addr(journey), { associatedInputs: 'none' }),
+        executeAction(l.t('dep.action.another'), DEP_VERBS.start, {}, { associatedInputs: 'none' }),
+      ];
       break;
     case 'submitted':
       body.push(notice(l, 'info', l.t('dep.submitted', { requestId: journey.requestId ?? '', connect: 'Connect-ExchangeOnline -ManagedIdentity' })));
       body.push(facts(l, [[l.t('common.planHash'), journey.planHash ?? '']]));
       break;
   }
-  if (journey.status === 'open' && journey.stage !== 'recorded') actions.push(executeAction(l.t('common.cancel'), DEP_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
+  if (journey.status === 'open' && journey.stage !== 'recorded')
+    actions.push(executeAction(l.t('common.cancel'), DEP_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
   return card(body, { actions, fallbackText: l.t('dep.fallback', { title: stageTitle(l, journey.stage) }) });
 }
 
@@ -124,16 +141,36 @@ function onboardingBody(l: Localizer, journey: DepJourney, context: DepCardConte
   // The decision first: paste the output (the script and the checks open in place below).
   body.push(
     text(l.t('dep.onboarding.paste', { command: statusCommand }), { size: 'Small' }),
-    ...withMessages(l, journey, textInput('onboardingOutput', l.t('dep.onboarding.output', { cmdlet: 'Get-CustomerKeyOnboardingRequest' }), { value: journey.draft.onboardingOutput ?? '', isMultiline: true, maxLength: 30_000 })),
+    ...withMessages(
+      l,
+      journey,
+      textInput('onboardingOutput', l.t('dep.onboarding.output', { cmdlet: 'Get-CustomerKeyOnboardingRequest' }), {
+        value: journey.draft.onboardingOutput ?? '',
+        isMultiline: true,
+        maxLength: 30_000,
+      }),
+    ),
   );
   if (script) {
     body.push(
-      ...details(`dep.onboarding.script.${journey.id}`, l.t('dep.review.scriptToggle'), [
-        text(l.t('dep.onboarding.runScript'), { size: 'Small' }),
-        ...scriptElements(l, script.script),
-        small(`${l.t('dep.onboarding.scriptHash', { hash: script.sha256 })} ${script.unconfirmed.map((u) => l.say(u)).join(' ')}`, { subtle: true }),
-        ...withMessages(l, journey, textInput('onboardingScenario', l.t('dep.onboarding.scenario', { parameter: '-Scenario', covered: coverage.covered, scenario: coverage.scenario }), { value: journey.draft.onboardingScenario ?? coverage.scenario, maxLength: 40 })),
-      ], { separator: true }),
+      ...details(
+        `dep.onboarding.script.${journey.id}`,
+        l.t('dep.review.scriptToggle'),
+        [
+          text(l.t('dep.onboarding.runScript'), { size: 'Small' }),
+          ...scriptElements(l, script.script),
+          small(`${l.t('dep.onboarding.scriptHash', { hash: script.sha256 })} ${script.unconfirmed.map((u) => l.say(u)).join(' ')}`, { subtle: true }),
+          ...withMessages(
+            l,
+            journey,
+            textInput('onboardingScenario', l.t('dep.onboarding.scenario', { parameter: '-Scenario', covered: coverage.covered, scenario: coverage.scenario }), {
+              value: journey.draft.onboardingScenario ?? coverage.scenario,
+              maxLength: 40,
+            }),
+          ),
+        ],
+        { separator: true },
+      ),
     );
   }
   // The mandatory retention period: Microsoft confirms it; the card never waits on it silently.
@@ -143,20 +180,41 @@ function onboardingBody(l: Localizer, journey: DepJourney, context: DepCardConte
     if (check.state === 'Registered') mrp.push(text(`✅ ${l.t('dep.onboarding.mrpRegistered', where)}`, { size: 'Small' }));
     else if (check.state === 'Registering' || check.state === 'Pending') {
       const wait = mandatoryRetentionWait(check.subscriptionId, check.state, new Date(check.pendingSince ?? check.checkedAt), context.now);
-      mrp.push(notice(l, wait.escalate ? 'warning' : 'info', l.say(wait.advice)), small(`${l.say(wait.recheckHint)} ${l.t('dep.onboarding.mrpCheckedAt', { time: l.dateTime(check.checkedAt) })}`, { subtle: true }));
+      mrp.push(
+        notice(l, wait.escalate ? 'warning' : 'info', l.say(wait.advice)),
+        small(`${l.say(wait.recheckHint)} ${l.t('dep.onboarding.mrpCheckedAt', { time: l.dateTime(check.checkedAt) })}`, { subtle: true }),
+      );
     } else if (check.state) {
-      mrp.push(notice(l, 'warning', l.t('dep.onboarding.mrpOther', { ...where, state: check.state })), codeBlock(mandatoryRetentionCommands(check.subscriptionId).find((c) => c.shell === 'powershell')?.script ?? ''));
+      mrp.push(
+        notice(l, 'warning', l.t('dep.onboarding.mrpOther', { ...where, state: check.state })),
+        codeBlock(mandatoryRetentionCommands(check.subscriptionId).find((c) => c.shell === 'powershell')?.script ?? ''),
+      );
     } else {
-      mrp.push(notice(l, 'warning', l.t('dep.onboarding.mrpUnknown', { ...where, error: l.say(check.error ?? ''), command: 'Get-AzProviderFeature -FeatureName mandatoryRetentionPeriodEnabled -ProviderNamespace Microsoft.Resources' })));
+      mrp.push(
+        notice(
+          l,
+          'warning',
+          l.t('dep.onboarding.mrpUnknown', {
+            ...where,
+            error: l.say(check.error ?? ''),
+            command: 'Get-AzProviderFeature -FeatureName mandatoryRetentionPeriodEnabled -ProviderNamespace Microsoft.Resources',
+          }),
+        ),
+      );
     }
   }
   body.push(container(mrp, { separator: true }));
   body.push(
-    ...details(`dep.onboarding.fallback.${journey.id}`, l.t('dep.onboarding.notCovered'), [
-      text(l.say(onboardingFallback(scope)), { size: 'Small' }),
-      ...withMessages(l, journey, textInput('onboardingReference', l.t('dep.onboarding.reference'), { value: journey.draft.onboardingReference ?? '', maxLength: 300 })),
-      actionSet([executeAction(l.t('dep.onboarding.confirm'), DEP_VERBS.onboardingConfirm, addr(journey))]),
-    ], { separator: true, open: journey.errors.onboardingReference !== undefined }),
+    ...details(
+      `dep.onboarding.fallback.${journey.id}`,
+      l.t('dep.onboarding.notCovered'),
+      [
+        text(l.say(onboardingFallback(scope)), { size: 'Small' }),
+        ...withMessages(l, journey, textInput('onboardingReference', l.t('dep.onboarding.reference'), { value: journey.draft.onboardingReference ?? '', maxLength: 300 })),
+        actionSet([executeAction(l.t('dep.onboarding.confirm'), DEP_VERBS.onboardingConfirm, addr(journey))]),
+      ],
+      { separator: true, open: journey.errors.onboardingReference !== undefined },
+    ),
     small(`[${l.t('doc.customerKeySetUp')}](${DOC_LINKS.customerKeySetUp.url})`, { subtle: true }),
   );
   return body;
@@ -169,8 +227,19 @@ function scopeBody(l: Localizer, journey: DepJourney, context: DepCardContext): 
   const source = d.source ?? (context.pairs.length > 0 ? 'inventory' : 'uri');
   const body: CardElement[] = [
     text(l.t('dep.scope.intro')),
-    ...withMessages(l, journey, choiceInput('scope', l.t('dep.scope.policy'), WORKLOADS.map((w) => ({ title: workloadName(l, w), value: w })), { value: d.scope ?? '', style: 'expanded' })),
-    ...details('dep.scope.covers', l.t('setup.choice.coversToggle'), [text(WORKLOADS.map((w) => `**${workloadName(l, w)}:** ${l.t(`workload.${w}.covers`)}`).join('\n\n'), { size: 'Small' })]),
+    ...withMessages(
+      l,
+      journey,
+      choiceInput(
+        'scope',
+        l.t('dep.scope.policy'),
+        WORKLOADS.map((w) => ({ title: workloadName(l, w), value: w })),
+        { value: d.scope ?? '', style: 'expanded' },
+      ),
+    ),
+    ...details('dep.scope.covers', l.t('setup.choice.coversToggle'), [
+      text(WORKLOADS.map((w) => `**${workloadName(l, w)}:** ${l.t(`workload.${w}.covers`)}`).join('\n\n'), { size: 'Small' }),
+    ]),
     ...withMessages(
       l,
       journey,
@@ -186,21 +255,44 @@ function scopeBody(l: Localizer, journey: DepJourney, context: DepCardContext): 
     ),
   ];
   if (context.pairs.length > 0) {
-    body.push(...withMessages(l, journey, choiceInput('pairId', l.t('dep.scope.pair'), context.pairs.map((p) => ({ title: describePair(l, p), value: p.pairId })), { value: d.pairId ?? context.pairs[0]!.pairId, style: 'compact' })));
+    body.push(
+      ...withMessages(
+        l,
+        journey,
+        choiceInput(
+          'pairId',
+          l.t('dep.scope.pair'),
+          context.pairs.map((p) => ({ title: describePair(l, p), value: p.pairId })),
+          { value: d.pairId ?? context.pairs[0]!.pairId, style: 'compact' },
+        ),
+      ),
+    );
   } else {
     body.push(text(l.t('dep.scope.noPairs'), { size: 'Small', subtle: true }));
   }
   const uriInputs: CardElement[] = [];
   let uriErrors = false;
   for (const site of ['A', 'B'] as const) {
-    const k = site === 'A' ? d.keyA ?? {} : d.keyB ?? {};
+    const k = site === 'A' ? (d.keyA ?? {}) : (d.keyB ?? {});
     for (const suffix of ['uri', 'subscriptionId', 'resourceGroup']) if (journey.errors[`key${site}.${suffix}`] || journey.warnings[`key${site}.${suffix}`]) uriErrors = true;
     uriInputs.push(
       container(
         [
           text(`**${l.t('common.keySite', { site })}**`, { size: 'Small' }),
-          ...withMessages(l, journey, textInput(`key${site}.uri`, l.t('dep.scope.uri', { site }), { value: k.uri ?? '', placeholder: 'https://<vault>.vault.azure.net/keys/<key>[/<version>]', maxLength: 2000 })),
-          ...withMessages(l, journey, textInput(`key${site}.subscriptionId`, l.t('dep.scope.subscription', { site }), { value: k.subscriptionId ?? '', placeholder: '00000000-0000-0000-0000-000000000000' })),
+          ...withMessages(
+            l,
+            journey,
+            textInput(`key${site}.uri`, l.t('dep.scope.uri', { site }), {
+              value: k.uri ?? '',
+              placeholder: 'https://<vault>.vault.azure.net/keys/<key>[/<version>]',
+              maxLength: 2000,
+            }),
+          ),
+          ...withMessages(
+            l,
+            journey,
+            textInput(`key${site}.subscriptionId`, l.t('dep.scope.subscription', { site }), { value: k.subscriptionId ?? '', placeholder: '00000000-0000-0000-0000-000000000000' }),
+          ),
           ...withMessages(l, journey, textInput(`key${site}.resourceGroup`, l.t('dep.scope.resourceGroup', { site }), { value: k.resourceGroup ?? '' })),
         ],
         { separator: true, spacing: 'Small' },
@@ -217,7 +309,13 @@ function verificationElements(l: Localizer, journey: DepJourney): CardElement[] 
   const v = journey.verification;
   if (!v) return [];
   const summary = summarizeChecklist(v.lines);
-  return [text(l.t('dep.checks', { at: l.dateTime(v.at), pass: summary.pass, warn: summary.warn, fail: summary.fail, unknown: summary.unknown }), { spacing: 'Medium' }), ...checklistElements(l, v.lines.filter((line) => line.status !== 'pass'))];
+  return [
+    text(l.t('dep.checks', { at: l.dateTime(v.at), pass: summary.pass, warn: summary.warn, fail: summary.fail, unknown: summary.unknown }), { spacing: 'Medium' }),
+    ...checklistElements(
+      l,
+      v.lines.filter((line) => line.status !== 'pass'),
+    ),
+  ];
 }
 
 // ------------------------------------------------------------------------------------------ details
@@ -227,7 +325,10 @@ function keyFacts(l: Localizer, journey: DepJourney): CardElement {
   const versions = journey.versions ?? [];
   return facts(l, [
     [l.t('dep.policyType'), journey.scope ? workloadName(l, journey.scope) : ''],
-    ...keys.map((k, i): [string, string] => [l.t('common.keySite', { site: k.site }), versions[i] ? l.t('dep.keyVersion', { uri: k.versionlessUri, version: versions[i]!.slice(0, 8) }) : k.versionlessUri]),
+    ...keys.map((k, i): [string, string] => [
+      l.t('common.keySite', { site: k.site }),
+      versions[i] ? l.t('dep.keyVersion', { uri: k.versionlessUri, version: versions[i]!.slice(0, 8) }) : k.versionlessUri,
+    ]),
   ]);
 }
 
@@ -240,11 +341,19 @@ function detailsBody(l: Localizer, journey: DepJourney): CardElement[] {
   if (scope === 'sharePoint') {
     body.push(
       notice(l, 'warning', l.t('dep.details.sharePoint')),
-      ...withMessages(l, journey, textInput('adminUrls', l.t('dep.details.adminUrls'), { value: d.adminUrls ?? '', placeholder: 'https://contoso-admin.sharepoint.com', isMultiline: true, maxLength: 4000 })),
+      ...withMessages(
+        l,
+        journey,
+        textInput('adminUrls', l.t('dep.details.adminUrls'), { value: d.adminUrls ?? '', placeholder: 'https://contoso-admin.sharepoint.com', isMultiline: true, maxLength: 4000 }),
+      ),
     );
   } else {
     body.push(
-      ...withMessages(l, journey, textInput('policyName', l.t('dep.details.policyName'), { value: d.policyName ?? '', placeholder: scope === 'exchange' ? 'Contoso-EX' : 'Contoso-MW', maxLength: 200 })),
+      ...withMessages(
+        l,
+        journey,
+        textInput('policyName', l.t('dep.details.policyName'), { value: d.policyName ?? '', placeholder: scope === 'exchange' ? 'Contoso-EX' : 'Contoso-MW', maxLength: 200 }),
+      ),
       ...withMessages(l, journey, textInput('description', l.t('dep.details.description'), { value: d.description ?? '', maxLength: 600 })),
     );
     if (scope === 'exchange') {
@@ -269,7 +378,9 @@ function detailsBody(l: Localizer, journey: DepJourney): CardElement[] {
       body.push(small(l.t('dep.details.multiWorkloadNote'), { subtle: true }));
     }
   }
-  body.push(...withMessages(l, journey, toggleInput('validate', l.t('dep.details.validateLabel'), l.t('dep.details.validate'), { value: d.validate === 'false' ? 'false' : 'true' })));
+  body.push(
+    ...withMessages(l, journey, toggleInput('validate', l.t('dep.details.validateLabel'), l.t('dep.details.validate'), { value: d.validate === 'false' ? 'false' : 'true' })),
+  );
   body.push(...details('dep.details.keys', l.t('dep.details.keysToggle'), [keyFacts(l, journey), ...checked]), ...fieldMessages(l, journey, 'keys'));
   return body;
 }
@@ -298,7 +409,11 @@ function reviewBody(l: Localizer, journey: DepJourney, context: DepCardContext):
   }
   if (download?.url) body.push(actionSet([executeAction(l.t('dep.action.newLink'), DEP_VERBS.newLink, addr(journey), { associatedInputs: 'none' })]));
   body.push(text(l.t('dep.review.after', { commands: script.verifyCommands.join(' · '), url: DOC_LINKS.customerKeyManage.url }), { size: 'Small' }));
-  body.push(...details(`dep.review.script.${journey.id}`, l.t('dep.review.scriptToggle'), [text(l.t('dep.review.script'), { size: 'Small' }), ...scriptElements(l, script.script)], { separator: true }));
+  body.push(
+    ...details(`dep.review.script.${journey.id}`, l.t('dep.review.scriptToggle'), [text(l.t('dep.review.script'), { size: 'Small' }), ...scriptElements(l, script.script)], {
+      separator: true,
+    }),
+  );
   const more: CardElement[] = [
     keyFacts(l, journey),
     facts(l, [
@@ -308,8 +423,12 @@ function reviewBody(l: Localizer, journey: DepJourney, context: DepCardContext):
       ...(download ? ([[l.t('dep.review.fileHash'), l.t('dep.review.fileHashValue', { hash: download.fileSha256, bytes: download.bytes })]] as Array<[string, string]>) : []),
     ]),
   ];
-  if (script.scope !== 'sharePoint') more.push(small(l.t('dep.review.keysStay', { scope: script.scope, removeCommand: 'Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null' }), { subtle: true }));
-  if (script.unconfirmed.length > 0) more.push(container([text(l.t('dep.review.unconfirmed'), { size: 'Small' }), text(script.unconfirmed.map((u) => `- ${l.say(u)}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
+  if (script.scope !== 'sharePoint')
+    more.push(small(l.t('dep.review.keysStay', { scope: script.scope, removeCommand: 'Set-Mailbox -Identity <mailbox> -DataEncryptionPolicy $null' }), { subtle: true }));
+  if (script.unconfirmed.length > 0)
+    more.push(
+      container([text(l.t('dep.review.unconfirmed'), { size: 'Small' }), text(script.unconfirmed.map((u) => `- ${l.say(u)}`).join('\n'), { size: 'Small' })], { style: 'warning' }),
+    );
   body.push(...details(`dep.review.facts.${journey.id}`, l.t('dep.review.factsToggle'), more));
   const extra: CardAction[] = [];
   if (context.appOnly && script.scope !== 'sharePoint' && journey.status === 'open') {
@@ -343,14 +462,28 @@ function evidenceBody(l: Localizer, journey: DepJourney, context: DepCardContext
       const dep = deps.find((x) => x.id === id);
       const url = dep && dep.dep.scope === 'sharePoint' ? dep.dep.adminUrl : l.t('dep.evidence.geo', { n: i + 1 });
       body.push(codeBlock('Get-SPODataEncryptionPolicy | Format-List'));
-      body.push(...withMessages(l, journey, textInput(`evidence.${i}`, l.t('dep.evidence.outputFor', { what: url }), { value: d.evidence?.[`evidence.${i}`] ?? '', isMultiline: true, maxLength: 30_000 })));
+      body.push(
+        ...withMessages(
+          l,
+          journey,
+          textInput(`evidence.${i}`, l.t('dep.evidence.outputFor', { what: url }), { value: d.evidence?.[`evidence.${i}`] ?? '', isMultiline: true, maxLength: 30_000 }),
+        ),
+      );
     });
   } else {
     body.push(codeBlock(script?.verifyCommands[0] ?? ''));
-    body.push(...withMessages(l, journey, textInput('evidence.policy', l.t('dep.evidence.policy'), { value: d.evidence?.['evidence.policy'] ?? '', isMultiline: true, maxLength: 30_000 })));
+    body.push(
+      ...withMessages(l, journey, textInput('evidence.policy', l.t('dep.evidence.policy'), { value: d.evidence?.['evidence.policy'] ?? '', isMultiline: true, maxLength: 30_000 })),
+    );
     if (journey.scope === 'multiWorkload') {
       body.push(codeBlock('Get-M365DataAtRestEncryptionPolicyAssignment | Format-List'));
-      body.push(...withMessages(l, journey, textInput('evidence.assignment', l.t('dep.evidence.assignment'), { value: d.evidence?.['evidence.assignment'] ?? '', isMultiline: true, maxLength: 30_000 })));
+      body.push(
+        ...withMessages(
+          l,
+          journey,
+          textInput('evidence.assignment', l.t('dep.evidence.assignment'), { value: d.evidence?.['evidence.assignment'] ?? '', isMultiline: true, maxLength: 30_000 }),
+        ),
+      );
     }
   }
   body.push(small(l.t('dep.evidence.limit', { command: '$FormatEnumerationLimit = -1' }), { subtle: true }));
@@ -364,8 +497,17 @@ function recordedBody(l: Localizer, journey: DepJourney, context: DepCardContext
   const body: CardElement[] = [];
   for (const result of journey.recorded ?? []) {
     const dep = context.deps.find((d) => d.id === result.depId);
-    const items: CardElement[] = [text(l.t('dep.recorded.state', { registered: result.state === 'Registered' ? 'yes' : 'no', state: result.state, summary: l.say(result.summary) }))];
-    if (dep?.assignment?.kind === 'mailboxes') items.push(small(dep.assignment.mailboxes === 'all' ? l.t('dep.recorded.allMailboxes', { command: 'Get-MailboxStatistics <mailbox> | fl DataEncryptionPolicyID' }) : l.t('dep.recorded.mailboxes', { list: dep.assignment.mailboxes.join(', ') })));
+    const items: CardElement[] = [
+      text(l.t('dep.recorded.state', { registered: result.state === 'Registered' ? 'yes' : 'no', state: result.state, summary: l.say(result.summary) })),
+    ];
+    if (dep?.assignment?.kind === 'mailboxes')
+      items.push(
+        small(
+          dep.assignment.mailboxes === 'all'
+            ? l.t('dep.recorded.allMailboxes', { command: 'Get-MailboxStatistics <mailbox> | fl DataEncryptionPolicyID' })
+            : l.t('dep.recorded.mailboxes', { list: dep.assignment.mailboxes.join(', ') }),
+        ),
+      );
     for (const problem of result.problems) items.push(notice(l, 'warning', l.say(problem)));
     if (result.state === 'Registering' || result.state === 'Rolling') items.push(small(l.t('dep.recorded.stillWorking'), { subtle: true }));
     body.push(container(items, { separator: true }));

@@ -24,7 +24,11 @@ export function createDepFeature(deps: DepFeatureDeps): BotFeature {
   const { service, inventory } = deps;
   const render = async (journey: DepJourney, locale?: string) =>
     renderDepCard(journey, { pairs: await inventory.pairs(), deps: await journeyDeps(inventory, journey), appOnly: service.appOnlyEnabled, now: deps.clock.now(), locale });
-  const replace = async (journey: DepJourney | Promise<DepJourney>, locale?: string): Promise<CardActionResult> => ({ kind: 'card', card: await render(await journey, locale), forEveryone: true });
+  const replace = async (journey: DepJourney | Promise<DepJourney>, locale?: string): Promise<CardActionResult> => ({
+    kind: 'card',
+    card: await render(await journey, locale),
+    forEveryone: true,
+  });
   const startJourney = async (io: TurnIo, args = '') => {
     const word = args.trim().split(/\s+/)[0] ?? '';
     const journey = await service.start(owner(io.actor), io.conversation.id, io.reference(), isWorkload(word) ? { scope: word } : {});
@@ -49,13 +53,17 @@ export function createDepFeature(deps: DepFeatureDeps): BotFeature {
       act(DEP_VERBS.submitScope, async (data, context) => replace(await service.submitScope(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(DEP_VERBS.onboardingOutput, async (data, context) => replace(await service.submitOnboardingOutput(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(DEP_VERBS.onboardingRecheck, async (data, context) => replace(await service.recheckOnboarding(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
-      act(DEP_VERBS.onboardingConfirm, async (data, context) => replace(await service.confirmOnboardingByMicrosoft(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
+      act(DEP_VERBS.onboardingConfirm, async (data, context) =>
+        replace(await service.confirmOnboardingByMicrosoft(journeyAt(data), owner(context.actor), inputs(data)), context.locale),
+      ),
       act(DEP_VERBS.submitDetails, async (data, context) => replace(await service.submitDetails(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(DEP_VERBS.newLink, (data, context) => replace(service.newDownloadLink(journeyAt(data), owner(context.actor)), context.locale)),
       act(DEP_VERBS.ranIt, (data, context) => replace(service.ranIt(journeyAt(data), owner(context.actor)), context.locale)),
       act(DEP_VERBS.evidence, (data, context) => replace(service.submitEvidence(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(DEP_VERBS.withdraw, (data, context) => replace(service.withdraw(journeyAt(data), owner(context.actor)), context.locale)),
-      act(DEP_VERBS.keyward, async (data, context) => replace(await service.submitForKeyward(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()), context.locale)),
+      act(DEP_VERBS.keyward, async (data, context) =>
+        replace(await service.submitForKeyward(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()), context.locale),
+      ),
       act(DEP_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)), context.locale)),
       act(DEP_VERBS.cancel, (data, context) => replace(service.cancel(journeyAt(data), owner(context.actor)), context.locale)),
       resumeAction(DEP_VERBS.resume, service, render, { notYours: 'chat.dep.notYours', shown: 'chat.currentCard' }),

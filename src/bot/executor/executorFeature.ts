@@ -106,17 +106,26 @@ export function createExecutorFeature(deps: ExecutorFeatureDeps): BotFeature {
     if (verb === VERBS.runRetry) {
       if (parsed.data.cardVersion !== run.version) return answer(run, { kind: 'warning', text: l.t('chat.runs.outOfDate') });
       const outcome = await executor.retry(run.id, actor);
-      return outcome.ok ? answer(outcome.run, { kind: 'success', text: outcome.message }) : answer(outcome.run ?? run, { kind: 'error', text: `${outcome.error.message} (${outcome.error.code})` });
+      return outcome.ok
+        ? answer(outcome.run, { kind: 'success', text: outcome.message })
+        : answer(outcome.run ?? run, { kind: 'error', text: `${outcome.error.message} (${outcome.error.code})` });
     }
     // An officer's own certificate is not stale data: it counts while their certificate is awaited.
     const outcome = await executor.submitCertificate(run.id, actor, parsed.data.certificatePem ?? '');
-    return outcome.ok ? answer(outcome.run, { kind: 'success', text: outcome.message }) : answer(outcome.run ?? run, { kind: 'error', text: `${outcome.error.message} (${outcome.error.code})` });
+    return outcome.ok
+      ? answer(outcome.run, { kind: 'success', text: outcome.message })
+      : answer(outcome.run ?? run, { kind: 'error', text: `${outcome.error.message} (${outcome.error.code})` });
   };
 
   return {
     name: 'executor',
     commands: [
-      { name: 'verify', aliases: ['readiness'], summary: 'check the keys Keyward set up against the Customer Key rules ("verify <request id>" for a specific one)', run: verifyCommand },
+      {
+        name: 'verify',
+        aliases: ['readiness'],
+        summary: 'check the keys Keyward set up against the Customer Key rules ("verify <request id>" for a specific one)',
+        run: verifyCommand,
+      },
       { name: 'runs', summary: 'where the latest approved plans stand, step by step', run: runsCommand },
       { name: 'ceremony', summary: 'security-domain ceremonies waiting for your public certificate', run: ceremonyCommand },
     ],

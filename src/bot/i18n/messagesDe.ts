@@ -42,7 +42,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'common.resume': 'Fortsetzen',
   'common.planHash': 'Plan-Hash',
   'common.request': 'Anfrage',
-  'common.fieldsNeedAttention': '{count, plural, one {Ein Feld braucht} other {# Felder brauchen}} Ihre Aufmerksamkeit; jedes ist unten markiert. Alles, was Sie eingegeben haben, bleibt erhalten.',
+  'common.fieldsNeedAttention':
+    '{count, plural, one {Ein Feld braucht} other {# Felder brauchen}} Ihre Aufmerksamkeit; jedes ist unten markiert. Alles, was Sie eingegeben haben, bleibt erhalten.',
   'common.keySite': 'Schlüssel {site}',
   'common.vault': 'Tresor',
   'common.managedHsm': 'Managed HSM',
@@ -60,18 +61,22 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'status.showOthers': 'Die {count} anderen Prüfungen anzeigen ({warnings, plural, one {# Warnung} other {# Warnungen}})',
   'status.showGreen': '{count, plural, one {Die grüne Prüfung} other {Die # grünen Prüfungen}} anzeigen',
   'workload.multiWorkload.name': 'Multi-Workload (ganzer Mandant)',
-  'workload.multiWorkload.covers': 'Teams-Chats, Medien und Aufzeichnungen im Teams-Speicher, Exchange-Signaldaten, Postfächer ohne Postfach-DEP und Purview-Daten; nicht SharePoint-, OneDrive- oder Teams-Dateien.',
+  'workload.multiWorkload.covers':
+    'Teams-Chats, Medien und Aufzeichnungen im Teams-Speicher, Exchange-Signaldaten, Postfächer ohne Postfach-DEP und Purview-Daten; nicht SharePoint-, OneDrive- oder Teams-Dateien.',
   'workload.exchange.name': 'Exchange-Postfächer',
   'workload.exchange.covers': 'Die Postfächer, denen Sie die Richtlinie zuweisen (bis zu 50 Postfach-DEPs pro Mandant, eine DEP pro Postfach).',
   'workload.sharePoint.name': 'SharePoint-, OneDrive- und Teams-Dateien',
-  'workload.sharePoint.covers': 'Alle SharePoint-, OneDrive- und Teams-Dateien in einer Geo (eine DEP pro Geo). Kann nicht auf von Microsoft verwaltete Schlüssel zurückgesetzt werden.',
+  'workload.sharePoint.covers':
+    'Alle SharePoint-, OneDrive- und Teams-Dateien in einer Geo (eine DEP pro Geo). Kann nicht auf von Microsoft verwaltete Schlüssel zurückgesetzt werden.',
   'welcome.title': 'Keyward: Microsoft 365 Customer Key, aus Teams',
   'welcome.greeting': 'Hallo, ich bin Keyward. Ich stelle Ihre ruhenden Microsoft 365-Daten unter Schlüssel, die Ihnen gehören.',
   'welcome.greetingNamed': 'Hallo {name}, ich bin Keyward. Ich stelle Ihre ruhenden Microsoft 365-Daten unter Schlüssel, die Ihnen gehören.',
   'welcome.localMode': '**Lokaler Modus:** Azure-Aufrufe gehen an den eingebauten Emulator von Keyward; kein echter Mandant wird berührt.',
   'welcome.howItWorks': 'So arbeitet Keyward',
-  'welcome.intro': 'Azure Key Vault Premium oder Managed HSM, zwei Abonnements, die richtigen Berechtigungen für die Microsoft 365-Dienste, Sicherungen und Bereitschaftsprüfungen.',
-  'welcome.safety': 'Nichts Privilegiertes läuft auf den Klick einer einzelnen Person: Jede Änderung wird ein Plan mit Hash, Genehmigende entscheiden auf einer Karte (M von N, keine Selbstgenehmigung), und jeder Schritt landet in einem manipulationssicheren Überwachungsprotokoll.',
+  'welcome.intro':
+    'Azure Key Vault Premium oder Managed HSM, zwei Abonnements, die richtigen Berechtigungen für die Microsoft 365-Dienste, Sicherungen und Bereitschaftsprüfungen.',
+  'welcome.safety':
+    'Nichts Privilegiertes läuft auf den Klick einer einzelnen Person: Jede Änderung wird ein Plan mit Hash, Genehmigende entscheiden auf einer Karte (M von N, keine Selbstgenehmigung), und jeder Schritt landet in einem manipulationssicheren Überwachungsprotokoll.',
   'welcome.question': 'Was möchten Sie tun?',
   'welcome.comingSoon': '**{title}** — *in Kürze*',
   'welcome.start': 'Starten: {title}',
@@ -108,7 +113,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'setup.action.startNew': 'Neue Einrichtung starten',
   'setup.action.start': 'Einrichtung starten',
   'setup.action.startAnother': 'Weitere Einrichtung starten',
-  'setup.choice.intro': 'Customer Key hält Ihre ruhenden Microsoft 365-Daten unter zwei Schlüsseln, die Ihnen gehören, in zwei Azure-Abonnements. Wählen Sie, wo die Schlüssel liegen:',
+  'setup.choice.intro':
+    'Customer Key hält Ihre ruhenden Microsoft 365-Daten unter zwei Schlüsseln, die Ihnen gehören, in zwei Azure-Abonnements. Wählen Sie, wo die Schlüssel liegen:',
   'setup.choice.protection': 'Wo die Schlüssel liegen',
   'setup.choice.premium': 'Key Vault Premium: Microsoft betreibt die HSMs; Abrechnung pro Vorgang und pro Schlüssel',
   'setup.choice.hsm': 'Managed HSM: nur für Sie, Sie halten die Sicherheitsdomäne; stündliche Abrechnung pro HSM',
@@ -121,14 +127,17 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'setup.compare.tenancy.premium': 'Mehrinstanzenfähiger, HSM-gestützter Dienst; Microsoft hält den Vertrauensanker.',
   'setup.compare.tenancy.hsm': 'Einzelinstanz-Pool von HSM-Partitionen; Sie halten die Sicherheitsdomäne („Schlüsselhoheit“).',
   'setup.compare.fips.topic': 'FIPS-Validierung',
-  'setup.compare.fips.premium': 'FIPS 140-3 Level 3 laut aktueller Azure Key Vault-Dokumentation für Schlüssel auf HSM-Plattform 2 (neue Schlüssel). Jede Schlüsselversion meldet hsmPlatform: 2 = 140-3 L3, 1 = ältere 140-2-L2-Plattform, 0 = Software. Keyward prüft das.',
+  'setup.compare.fips.premium':
+    'FIPS 140-3 Level 3 laut aktueller Azure Key Vault-Dokumentation für Schlüssel auf HSM-Plattform 2 (neue Schlüssel). Jede Schlüsselversion meldet hsmPlatform: 2 = 140-3 L3, 1 = ältere 140-2-L2-Plattform, 0 = Software. Keyward prüft das.',
   'setup.compare.fips.hsm': 'FIPS 140-3 Level 3 laut aktueller Azure Key Vault-Dokumentation (eine Stufe). Manche ältere Seiten nennen noch 140-2 Level 3.',
   'setup.compare.billing.topic': 'Abrechnung',
   'setup.compare.billing.premium': 'Pro Vorgang, plus eine monatliche Gebühr pro HSM-geschütztem Schlüssel.',
-  'setup.compare.billing.hsm': 'Eine feste Stundengebühr pro HSM ab der Bereitstellung, auch im vorläufig gelöschten Zustand, bis zur endgültigen Löschung; mit Löschschutz ist das die ganze Aufbewahrungszeit nach dem Löschen.',
+  'setup.compare.billing.hsm':
+    'Eine feste Stundengebühr pro HSM ab der Bereitstellung, auch im vorläufig gelöschten Zustand, bis zur endgültigen Löschung; mit Löschschutz ist das die ganze Aufbewahrungszeit nach dem Löschen.',
   'setup.compare.duties.topic': 'Ihre Pflichten',
   'setup.compare.duties.premium': 'Keine außer den Schlüsseln: Microsoft betreibt und sichert die HSMs.',
-  'setup.compare.duties.hsm': 'Eine Zeremonie für die Sicherheitsdomäne: 3 bis 10 Verantwortliche halten je ein RSA-Schlüsselpaar offline, mit einem Quorum von 2 bis 10. Gehen Sicherheitsdomäne und Quorum verloren, ist keine Wiederherstellung möglich; Microsoft kann nicht helfen.',
+  'setup.compare.duties.hsm':
+    'Eine Zeremonie für die Sicherheitsdomäne: 3 bis 10 Verantwortliche halten je ein RSA-Schlüsselpaar offline, mit einem Quorum von 2 bis 10. Gehen Sicherheitsdomäne und Quorum verloren, ist keine Wiederherstellung möglich; Microsoft kann nicht helfen.',
   'setup.compare.needs.topic': 'Was Customer Key braucht',
   'setup.compare.needs.premium': 'Ein Tresorpaar pro Workload, einer in jedem Abonnement: bis zu sechs Tresore für alle drei Workloads.',
   'setup.compare.needs.hsm': 'Insgesamt zwei HSMs, eines in jedem Abonnement, von allen Workloads geteilt (ein Schlüssel pro Workload in jedem).',
@@ -138,9 +147,11 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'setup.compare.regions.topic': 'Regionen',
   'setup.compare.regions.premium': 'Jede öffentliche Region.',
   'setup.compare.regions.hsm': 'Nicht jede Region; Kapazitätsfehler („Pool creation is disabled in this region“) kommen vor. Ein HSM lässt sich später nicht verschieben.',
-  'setup.sites.intro': 'Jeder Schlüssel liegt in einem eigenen Abonnement Ihres Microsoft 365-Mandanten. Microsoft empfiehlt zwei verschiedene Regionen nahe Ihren Microsoft 365-Daten (möglichst kein Regionspaar); eine Region ist erlaubt, etwa in einem Land mit nur einer Region.',
+  'setup.sites.intro':
+    'Jeder Schlüssel liegt in einem eigenen Abonnement Ihres Microsoft 365-Mandanten. Microsoft empfiehlt zwei verschiedene Regionen nahe Ihren Microsoft 365-Daten (möglichst kein Regionspaar); eine Region ist erlaubt, etwa in einem Land mit nur einer Region.',
   'setup.sites.moreToggle': 'Wie wählen',
-  'setup.sites.more': 'Nehmen Sie kostenpflichtige Abonnements nur für Customer Key, am besten von verschiedenen Personen betreut. Legen Sie die beiden Schlüssel in zwei Regionen nahe Ihren Microsoft 365-Daten, möglichst kein Azure-Regionspaar.',
+  'setup.sites.more':
+    'Nehmen Sie kostenpflichtige Abonnements nur für Customer Key, am besten von verschiedenen Personen betreut. Legen Sie die beiden Schlüssel in zwei Regionen nahe Ihren Microsoft 365-Daten, möglichst kein Azure-Regionspaar.',
   'setup.sites.subscription': 'Abonnement-ID für Schlüssel {site}',
   'setup.sites.resourceGroup': 'Ressourcengruppe für Schlüssel {site} (wird bei Bedarf angelegt)',
   'setup.sites.region': 'Region für Schlüssel {site}',
@@ -157,19 +168,25 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'setup.names.accessPolicy': 'Zugriffsrichtlinien (der früher dokumentierte Customer Key-Weg)',
   'setup.names.noExpiry': '**Kein Ablaufdatum für die Schlüssel:** Microsoft 365 verwendet einen abgelaufenen Schlüssel nicht mehr.',
   'setup.names.rulesToggle': 'Namensregeln und Schlüsseleinstellungen',
-  'setup.names.rulesPremium': 'Tresornamen gelten in ganz Azure: 3 bis 24 Buchstaben, Ziffern und Bindestriche, beginnend mit einem Buchstaben (keine Unterstriche, egal was manche Microsoft-Beispiele zeigen).',
+  'setup.names.rulesPremium':
+    'Tresornamen gelten in ganz Azure: 3 bis 24 Buchstaben, Ziffern und Bindestriche, beginnend mit einem Buchstaben (keine Unterstriche, egal was manche Microsoft-Beispiele zeigen).',
   'setup.names.rulesHsm': 'HSM-Namen gelten in ganz Azure: 3 bis 24 Buchstaben, Ziffern und Bindestriche.',
-  'setup.names.noExpiryMore': 'Die Customer Key-Validierung akzeptiert kein Ablaufdatum (oder genau 9999-12-31). Keyward erstellt die Schlüssel nur mit wrapKey und unwrapKey, mit vorläufigem Löschen und Löschschutz, und nie mit Ablaufdatum.',
-  'setup.hsm.cost': '**Kosten:** Jedes Managed HSM wird ab der Bereitstellung stündlich abgerechnet, auch im Leerlauf und im vorläufig gelöschten Zustand. Customer Key braucht zwei.',
+  'setup.names.noExpiryMore':
+    'Die Customer Key-Validierung akzeptiert kein Ablaufdatum (oder genau 9999-12-31). Keyward erstellt die Schlüssel nur mit wrapKey und unwrapKey, mit vorläufigem Löschen und Löschschutz, und nie mit Ablaufdatum.',
+  'setup.hsm.cost':
+    '**Kosten:** Jedes Managed HSM wird ab der Bereitstellung stündlich abgerechnet, auch im Leerlauf und im vorläufig gelöschten Zustand. Customer Key braucht zwei.',
   'setup.hsm.costLabel': 'Bestätigung der Abrechnung',
-  'setup.hsm.costAck': 'Mir ist bewusst, dass jedes Managed HSM ab der Bereitstellung stündlich abgerechnet wird, dass die Abrechnung im vorläufig gelöschten Zustand weiterläuft und dass sie mit Löschschutz über die ganze Aufbewahrungszeit nach dem Löschen weiterläuft.',
+  'setup.hsm.costAck':
+    'Mir ist bewusst, dass jedes Managed HSM ab der Bereitstellung stündlich abgerechnet wird, dass die Abrechnung im vorläufig gelöschten Zustand weiterläuft und dass sie mit Löschschutz über die ganze Aufbewahrungszeit nach dem Löschen weiterläuft.',
   'setup.hsm.admins': 'Erste Administratoren (Entra-Objekt-IDs, durch Kommas getrennt)',
   'setup.hsm.adminsToggle': 'Objekt-ID, nicht Client-ID: warum',
-  'setup.hsm.adminsHelp': 'Azure vergibt die Rolle an die **Objekt-ID** eines Benutzers oder einer Gruppe. Eine Client-ID (Anwendungs-ID) bezeichnet eine App-Registrierung; damit gäbe es einen Administrator, als der sich niemand anmelden kann. Die eigene Identität von Keyward wird hinzugefügt, damit es die Aktivierung ausführen kann.',
+  'setup.hsm.adminsHelp':
+    'Azure vergibt die Rolle an die **Objekt-ID** eines Benutzers oder einer Gruppe. Eine Client-ID (Anwendungs-ID) bezeichnet eine App-Registrierung; damit gäbe es einen Administrator, als der sich niemand anmelden kann. Die eigene Identität von Keyward wird hinzugefügt, damit es die Aktivierung ausführen kann.',
   'setup.hsm.retention': 'Aufbewahrung nach vorläufigem Löschen in Tagen (7 bis 90, bei der Erstellung festgelegt; 90 empfohlen)',
   'setup.hsm.officers': '**Verantwortliche der Sicherheitsdomäne** (3 bis 10): Ein Quorum von ihnen kann das HSM wiederherstellen.',
   'setup.hsm.officersToggle': 'Was Verantwortliche tun',
-  'setup.hsm.officersHelp': 'Jede verantwortliche Person übergibt Keyward das *öffentliche* Zertifikat eines RSA-Schlüsselpaars, das sie offline aufbewahrt; kein privater Schlüssel erreicht je Keyward oder den Chat. Gehen Sicherheitsdomäne und Quorum verloren, kann niemand das HSM wiederherstellen.',
+  'setup.hsm.officersHelp':
+    'Jede verantwortliche Person übergibt Keyward das *öffentliche* Zertifikat eines RSA-Schlüsselpaars, das sie offline aufbewahrt; kein privater Schlüssel erreicht je Keyward oder den Chat. Gehen Sicherheitsdomäne und Quorum verloren, kann niemand das HSM wiederherstellen.',
   'setup.hsm.officerName': 'Verantwortliche(r) {n}: Name',
   'setup.hsm.officerId': 'Verantwortliche(r) {n}: Objekt-ID',
   'setup.hsm.quorum': 'Quorum: zur Wiederherstellung nötige Verantwortliche (2 bis 10, höchstens ihre Anzahl)',
@@ -178,7 +195,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'setup.approvers.optional': 'Benennen Sie Verwahrer, damit Keyward es erzwingt; lassen Sie das Feld leer, um sich nur auf die Genehmigungsrichtlinie zu verlassen.',
   'setup.approvers.custodians': 'Verwahrer von Schlüssel {site}',
   'setup.approvers.custodiansIds': 'Verwahrer von Schlüssel {site} (Objekt-IDs, durch Kommas getrennt)',
-  'setup.approvers.next': 'Als Nächstes prüft Keyward nur lesend in Azure (Abonnements, verpflichtende Aufbewahrung, Namen, Kontingent, eigene Berechtigungen, die Dienstprinzipale von Microsoft 365).',
+  'setup.approvers.next':
+    'Als Nächstes prüft Keyward nur lesend in Azure (Abonnements, verpflichtende Aufbewahrung, Namen, Kontingent, eigene Berechtigungen, die Dienstprinzipale von Microsoft 365).',
   'setup.sites.subscriptionPick': 'Abonnement für Schlüssel {site}',
   'setup.sites.subscriptionPlaceholder': 'Abonnement wählen',
   'setup.sites.subscriptionChoice': '{name} · {state} · obligatorische Aufbewahrung: {retention} · {id}',
@@ -198,7 +216,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'setup.sites.regionPlaceholder': 'Region wählen',
   'setup.sites.regionChoice': '{name} ({geography}) · Paar: {pair}',
   'setup.sites.regionChoiceNoPair': '{name} ({geography}) · kein Paar',
-  'setup.sites.regionsNote': 'Die Regionen stammen aus den Listen der Abonnements selbst; Keyward prüft, ob das Abonnement jedes Schlüssels seine Region nutzen darf. Zu jeder Region wird ihr Azure-Paar gezeigt: Microsoft bevorzugt zwei Regionen, die kein Paar sind.',
+  'setup.sites.regionsNote':
+    'Die Regionen stammen aus den Listen der Abonnements selbst; Keyward prüft, ob das Abonnement jedes Schlüssels seine Region nutzen darf. Zu jeder Region wird ihr Azure-Paar gezeigt: Microsoft bevorzugt zwei Regionen, die kein Paar sind.',
   'setup.names.free': 'Nach Ihrem Namensmuster vorgeschlagen; in Azure frei um {time}.',
   'setup.names.takenAll': 'Vergeben, ebenso die nächsten Namen Ihres Musters: Geben Sie einen anderen Namen ein.',
   'setup.names.notChecked': 'Nach Ihrem Namensmuster vorgeschlagen; Keyward konnte ihn gerade nicht prüfen und prüft erneut, wenn Sie auf „Weiter“ klicken.',
@@ -207,13 +226,16 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'setup.hsm.officerPick': 'Verantwortliche(r) {n}',
   'setup.hsm.adminsPick': 'Erste Administratoren',
   'setup.hsm.officersTypedToggle': 'Verantwortliche, die nicht in der Liste stehen',
-  'setup.approvers.fromPolicy': 'Verwahrer müssen Mitglieder einer Gruppe sein, die Ihre Genehmigungsrichtlinie nennt ({groups}). In Teams können Sie Ihr Verzeichnis durchsuchen; Keyward prüft jede gewählte Person.',
+  'setup.approvers.fromPolicy':
+    'Verwahrer müssen Mitglieder einer Gruppe sein, die Ihre Genehmigungsrichtlinie nennt ({groups}). In Teams können Sie Ihr Verzeichnis durchsuchen; Keyward prüft jede gewählte Person.',
   'setup.preview.checksPassed': 'Alle {count} Prüfungen bestanden{warnings, plural, =0 {} one { (eine Warnung)} other { (# Warnungen)}}.',
   'setup.preflight.notRun': 'Die Prüfungen sind noch nicht gelaufen. Klicken Sie auf „Erneut prüfen“.',
   'setup.preflight.passed': 'Alle Prüfungen bestanden{warnings, plural, =0 {} one { (eine Warnung)} other { (# Warnungen)}}. Weiter zum Plan.',
-  'setup.preflight.failed': '{fail, plural, one {Eine Prüfung ist fehlgeschlagen} other {# Prüfungen sind fehlgeschlagen}}{unknown, plural, =0 {} other {, # konnten nicht geprüft werden}}. Beheben Sie jede rote Zeile und prüfen Sie dann erneut; der Ablauf wartet hier („status“ findet ihn).',
+  'setup.preflight.failed':
+    '{fail, plural, one {Eine Prüfung ist fehlgeschlagen} other {# Prüfungen sind fehlgeschlagen}}{unknown, plural, =0 {} other {, # konnten nicht geprüft werden}}. Beheben Sie jede rote Zeile und prüfen Sie dann erneut; der Ablauf wartet hier („status“ findet ihn).',
   'setup.preflight.checked': 'Geprüft {at}. Nur lesend: In Azure wurde nichts geändert.',
-  'setup.preview.summary': '{steps, plural, one {# Schritt} other {# Schritte}}, etwa {minutes, plural, one {# Minute} other {# Minuten}} Azure-Arbeit nach der Genehmigung (Genehmigungsklasse: {class}).',
+  'setup.preview.summary':
+    '{steps, plural, one {# Schritt} other {# Schritte}}, etwa {minutes, plural, one {# Minute} other {# Minuten}} Azure-Arbeit nach der Genehmigung (Genehmigungsklasse: {class}).',
   'setup.preview.class': 'Genehmigungsklasse',
   'setup.preview.irreversible': '**Warnung: Was sich nicht rückgängig machen lässt**',
   'setup.preview.cannotUndo': '(**nicht umkehrbar**)',
@@ -276,7 +298,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'approval.status.rejectedPlain': 'Abgelehnt: Eine genehmigende Person hat abgelehnt. Es wird nichts ausgeführt.',
   'approval.status.expired': 'Abgelaufen: {reason}. Es wird nichts ausgeführt; reichen Sie den Plan erneut ein, wenn er noch gebraucht wird.',
   'approval.status.expiredPlain': 'Abgelaufen: Das Zeitfenster ist verstrichen. Es wird nichts ausgeführt; reichen Sie den Plan erneut ein, wenn er noch gebraucht wird.',
-  'approval.status.superseded': 'Der Plan hat sich geändert; diese Anfrage wurde durch Anfrage {id} ersetzt, und ihre Stimmen zählen nicht mehr. Stimmen Sie auf der neuen Karte ab.',
+  'approval.status.superseded':
+    'Der Plan hat sich geändert; diese Anfrage wurde durch Anfrage {id} ersetzt, und ihre Stimmen zählen nicht mehr. Stimmen Sie auf der neuen Karte ab.',
   'approval.status.cancelled': 'Abgebrochen: {reason}. Es wird nichts ausgeführt.',
   'approval.status.cancelledPlain': 'Abgebrochen: zurückgezogen. Es wird nichts ausgeführt.',
   'approval.status.halted': '{progress} Bis jemand auf der Ausführungskarte „Wiederholen“ klickt, läuft nichts.',
@@ -303,13 +326,15 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'approval.execution.now': 'Jetzt: {progress}',
   'approval.execution.finished': 'Beendet: {at}, {outcome, select, succeeded {erfolgreich} other {fehlgeschlagen}}',
   'approval.execution.clientRequestId': 'Azure-Aufrufe tragen die Client-Anfrage-ID {id}',
-  'approval.viewer.shared': 'Genehmigende: Grund eingeben und „Genehmigen“ oder „Ablehnen“ wählen. Die anfragende Person kann abbrechen. Keyward prüft, wer klickt; ein Klick von anderen ändert nichts.',
+  'approval.viewer.shared':
+    'Genehmigende: Grund eingeben und „Genehmigen“ oder „Ablehnen“ wählen. Die anfragende Person kann abbrechen. Keyward prüft, wer klickt; ein Klick von anderen ändert nichts.',
   'approval.viewer.approver': 'Sie können diese Anfrage genehmigen: Grund eingeben, dann „Genehmigen“ oder „Ablehnen“.',
   'approval.viewer.voter': 'Sie haben diese Anfrage am {at} {decision, select, approve {genehmigt} other {abgelehnt}}. Jede Person stimmt einmal ab.',
   'approval.viewer.requesterOpen': 'Sie haben das angefragt. Die Genehmigenden entscheiden; Sie können abbrechen, bis es läuft.',
   'approval.viewer.requester': 'Sie haben das angefragt.',
   'approval.viewer.observer': 'Sie können diese Anfrage verfolgen; entscheiden können nur die in der Richtlinie genannten Genehmigenden.',
-  'approval.refreshLimit': 'Teams zeigt eine persönliche Ansicht dieser Karte höchstens {max} Personen. {count, plural, one {Eine weitere Person, die hier handeln darf, sieht} other {# weitere Personen, die hier handeln dürfen, sehen}} die Karte so wie hier: Genehmigen, Ablehnen und Abbrechen wirken genauso (Keyward prüft, wer klickt). Für Ihre eigene Ansicht wählen Sie im Menü … der Nachricht „Aktualisieren“ oder geben im Chat mit Keyward „approvals“ ein.',
+  'approval.refreshLimit':
+    'Teams zeigt eine persönliche Ansicht dieser Karte höchstens {max} Personen. {count, plural, one {Eine weitere Person, die hier handeln darf, sieht} other {# weitere Personen, die hier handeln dürfen, sehen}} die Karte so wie hier: Genehmigen, Ablehnen und Abbrechen wirken genauso (Keyward prüft, wer klickt). Für Ihre eigene Ansicht wählen Sie im Menü … der Nachricht „Aktualisieren“ oder geben im Chat mit Keyward „approvals“ ein.',
   'approval.reason.required': 'Grund (zum Genehmigen oder Ablehnen nötig)',
   'approval.reason.toReject': 'Grund (zum Ablehnen nötig)',
   'approval.reason.placeholder': 'Warum Sie genehmigen oder ablehnen',
@@ -321,7 +346,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'approval.cancelBeforeRun': 'Vor der Ausführung abbrechen',
   'approval.fallback': 'Keyward-Genehmigungsanfrage „{title}“: {headline}. Anfrage {id}.',
   'policy.title': 'Genehmigungsrichtlinie',
-  'policy.intro': 'Nichts Privilegiertes läuft auf den Klick einer einzelnen Person. Diese Regeln legen fest, wer welche Art von Änderung genehmigen muss; sie stammen aus der Richtliniendatei und ändern sich nur mit einem Neustart.',
+  'policy.intro':
+    'Nichts Privilegiertes läuft auf den Klick einer einzelnen Person. Diese Regeln legen fest, wer welche Art von Änderung genehmigen muss; sie stammen aus der Richtliniendatei und ändern sich nur mit einem Neustart.',
   'policy.tenant': 'Mandant',
   'policy.hash': 'Richtlinien-Hash',
   'policy.groups': '**Gruppen der Genehmigenden**',
@@ -337,11 +363,14 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'policy.where.fallbackPersonal': 'Ohne sie erhält jede genehmigende Person die Karte in ihrem persönlichen Chat mit Keyward (sobald sie mit Keyward gesprochen hat).',
   'policy.where.fallbackNone': 'Ohne sie werden Karten nirgendwohin gesendet; Genehmigende geben „approvals“ ein.',
   'policy.operators.title': '**Wer Abläufe starten und Bestand und Ausführungen sehen darf**',
-  'policy.operators.group': 'Mitglieder von {group} starten Abläufe (Einrichtung, DEP, Schlüsselwechsel, Rückbau); sie, die Genehmigenden und die Verwahrer sehen Bestand und Ausführungen. Alle anderen werden abgewiesen, und die Abweisung wird aufgezeichnet.',
-  'policy.operators.everyone': 'Alle in einem zugelassenen Mandanten: Die Richtlinie nennt keine Operatorengruppe. Zum Einschränken nennen Sie in der Richtlinieneinstellung "operators" eine Gruppe.',
+  'policy.operators.group':
+    'Mitglieder von {group} starten Abläufe (Einrichtung, DEP, Schlüsselwechsel, Rückbau); sie, die Genehmigenden und die Verwahrer sehen Bestand und Ausführungen. Alle anderen werden abgewiesen, und die Abweisung wird aufgezeichnet.',
+  'policy.operators.everyone':
+    'Alle in einem zugelassenen Mandanten: Die Richtlinie nennt keine Operatorengruppe. Zum Einschränken nennen Sie in der Richtlinieneinstellung "operators" eine Gruppe.',
   'policy.health.title': '**Teamzustand** (aktiv = eine protokollierte Aktion in den letzten {days} Tagen)',
   'policy.health.ok': 'Jede Regel kann von zuletzt aktiven Genehmigenden erfüllt werden.',
-  'policy.health.notOk': '{count, plural, one {Eine Regel könnte} other {# Regeln könnten}} von den zuletzt aktiven Genehmigenden nicht erfüllt werden. Bitten Sie die stillen Genehmigenden, „approvals“ einzugeben (oder abzustimmen), oder ändern Sie die Gruppen in der Richtliniendatei, bevor ein Schlüssel eilig gewechselt oder entfernt werden muss.',
+  'policy.health.notOk':
+    '{count, plural, one {Eine Regel könnte} other {# Regeln könnten}} von den zuletzt aktiven Genehmigenden nicht erfüllt werden. Bitten Sie die stillen Genehmigenden, „approvals“ einzugeben (oder abzustimmen), oder ändern Sie die Gruppen in der Richtliniendatei, bevor ein Schlüssel eilig gewechselt oder entfernt werden muss.',
   'policy.health.factor': '{approvals} von {members} aus {group}: {active} aktiv',
   'policy.health.ruleOk': '✅ {title} — {factors}',
   'policy.health.ruleNot': '⚠️ {title} — {factors} — von aktiven Genehmigenden NICHT erfüllbar',
@@ -356,7 +385,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'policy.rule.allAgree': 'Alle oben genannten müssen zustimmen.',
   'policy.rule.selfAllowed': 'Die anfragende Person darf ihre eigene Anfrage genehmigen (für diese Art von der Richtlinie erlaubt).',
   'policy.rule.noSelf': 'Die anfragende Person genehmigt nie ihre eigene Anfrage.',
-  'policy.rule.sod': 'Funktionstrennung: {count, plural, one {eine Genehmigung} other {# Genehmigungen}} von den Verwahrern von Schlüssel A und von denen von Schlüssel B; niemand zählt für beide Schlüssel, und die anfragende Person verwahrt keinen.',
+  'policy.rule.sod':
+    'Funktionstrennung: {count, plural, one {eine Genehmigung} other {# Genehmigungen}} von den Verwahrern von Schlüssel A und von denen von Schlüssel B; niemand zählt für beide Schlüssel, und die anfragende Person verwahrt keinen.',
   'policy.rule.sodRequester': 'Funktionstrennung: Die anfragende Person darf keinen der beiden Schlüssel verwahren.',
   'policy.rule.custodianGroup': 'Schlüsselverwahrer müssen Mitglieder von {group} sein; die anfragende Person kann niemand anderen benennen.',
   'policy.rule.windows': 'Genehmigungsfenster: {approval}; Ausführungsfenster nach der Genehmigung: {execution}.',
@@ -392,7 +422,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'run.status.seeBelow': 'siehe unten',
   'run.status.succeeded': 'Alle {count} Schritte erledigt und geprüft. Für diesen Plan ist in Azure nichts mehr zu tun.',
   'run.status.failed': 'Die Ausführung wurde als fehlgeschlagen geschlossen. Was erledigt ist, bleibt in Azure; reichen Sie den Plan erneut ein, um ihn abzuschließen.',
-  'run.status.failedError': 'Die Ausführung wurde nach {code} als fehlgeschlagen geschlossen: {message} Was erledigt ist, bleibt in Azure; reichen Sie den Plan erneut ein, um ihn abzuschließen.',
+  'run.status.failedError':
+    'Die Ausführung wurde nach {code} als fehlgeschlagen geschlossen: {message} Was erledigt ist, bleibt in Azure; reichen Sie den Plan erneut ein, um ihn abzuschließen.',
   'run.stepLine': '**{status, select, done {Erledigt} running {Jetzt} waiting {Wartet} failed {Fehlgeschlagen} other {Als Nächstes}}** {n}. {what}',
   'run.moreSteps': '… und {count} weitere Schritte',
   'run.error.title': '**Warum es angehalten hat**',
@@ -401,14 +432,16 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'run.error.operation': 'Beim Versuch',
   'run.error.role': 'Nötige Rolle',
   'run.error.scope': 'Im Bereich',
-  'run.error.retry': 'Alles vor diesem Schritt bleibt, wie es ist. Beheben Sie die Ursache und klicken Sie dann auf „Wiederholen“: Keyward prüft zuerst, was schon existiert, damit nichts doppelt entsteht. Ein geänderter Plan braucht eine neue Genehmigung.',
+  'run.error.retry':
+    'Alles vor diesem Schritt bleibt, wie es ist. Beheben Sie die Ursache und klicken Sie dann auf „Wiederholen“: Keyward prüft zuerst, was schon existiert, damit nichts doppelt entsteht. Ein geänderter Plan braucht eine neue Genehmigung.',
   'run.ceremony.title': '**Zeremonie der Sicherheitsdomäne**',
   'run.ceremony.handedIn': '{name}: übergeben (Fingerabdruck {thumbprint}…)',
   'run.ceremony.waiting': '{name}: **wartet**',
   'run.ceremony.input': 'Ihr Zertifikat (PEM, -----BEGIN CERTIFICATE----- …)',
   'run.ceremony.handIn': 'Mein Zertifikat übergeben',
   'run.ceremony.howToggle': 'So erzeugen Sie ein Schlüsselpaar',
-  'run.ceremony.public': 'Jede verantwortliche Person übergibt das ÖFFENTLICHE Zertifikat eines Schlüsselpaars, das sie offline aufbewahrt. Fügen Sie nie einen privaten Schlüssel ein: Keyward weist ihn zurück. Das Zertifikat gilt für jedes HSM dieses Plans.',
+  'run.ceremony.public':
+    'Jede verantwortliche Person übergibt das ÖFFENTLICHE Zertifikat eines Schlüsselpaars, das sie offline aufbewahrt. Fügen Sie nie einen privaten Schlüssel ein: Keyward weist ihn zurück. Das Zertifikat gilt für jedes HSM dieses Plans.',
   'run.ceremony.example': 'Erzeugen Sie ein Schlüsselpaar auf einem Rechner ohne Netz, zum Beispiel:',
   'run.ceremony.keep': 'Bewahren Sie {key} (und seine Passphrase) offline auf; fügen Sie nur den Inhalt von {cer} ein.',
   'run.result.uris': '**Schlüssel-URIs** (ohne Version, die Form, die die DEP-Cmdlets für Exchange und Multi-Workload erwarten)',
@@ -462,8 +495,10 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'dep.action.record': 'Zustand erfassen',
   'dep.action.backToScript': 'Zurück zum Skript',
   'dep.action.pasteNewer': 'Neuere Ausgabe einfügen',
-  'dep.submitted': 'Anfrage {requestId} wartet auf die Genehmigenden. Nach der Genehmigung führt Keyward das Skript mit seiner verwalteten Identität aus ({connect}) und erfasst den Zustand aus der Get-Ausgabe.',
-  'dep.scope.intro': 'Eine Datenverschlüsselungsrichtlinie (DEP) sagt Microsoft 365, welche zwei Schlüssel eine Workload schützen. Keyward prüft die Schlüssel in Azure, schreibt das genaue PowerShell und erfasst den Zustand, den Sie zurück einfügen.',
+  'dep.submitted':
+    'Anfrage {requestId} wartet auf die Genehmigenden. Nach der Genehmigung führt Keyward das Skript mit seiner verwalteten Identität aus ({connect}) und erfasst den Zustand aus der Get-Ausgabe.',
+  'dep.scope.intro':
+    'Eine Datenverschlüsselungsrichtlinie (DEP) sagt Microsoft 365, welche zwei Schlüssel eine Workload schützen. Keyward prüft die Schlüssel in Azure, schreibt das genaue PowerShell und erfasst den Zustand, den Sie zurück einfügen.',
   'dep.scope.policy': 'Richtlinie',
   'dep.scope.keys': 'Schlüssel',
   'dep.scope.fromInventory': 'Ein von Keyward erstelltes Schlüsselpaar ({count} bekannt)',
@@ -478,25 +513,31 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'dep.policyType': 'Art der Richtlinie',
   'dep.keyVersion': '{uri} (Version {version}…)',
   'dep.details.checked': 'Beide Schlüssel in Azure geprüft {at}: {pass} Prüfungen grün.',
-  'dep.details.sharePoint': 'SharePoint-, OneDrive- und Teams-Dateien haben **eine Richtlinie pro Geo**. Die Registrierung beginnt mit der Verschlüsselung der Geo und **lässt sich nicht** auf von Microsoft verwaltete Schlüssel **zurücksetzen**. Keyward trägt Tresorname, Schlüsselname und Schlüsselversion aus den Schlüsseln ein.',
+  'dep.details.sharePoint':
+    'SharePoint-, OneDrive- und Teams-Dateien haben **eine Richtlinie pro Geo**. Die Registrierung beginnt mit der Verschlüsselung der Geo und **lässt sich nicht** auf von Microsoft verwaltete Schlüssel **zurücksetzen**. Keyward trägt Tresorname, Schlüsselname und Schlüsselversion aus den Schlüsseln ein.',
   'dep.details.adminUrls': 'SharePoint-Admin-URL jeder Geo (eine pro Zeile)',
   'dep.details.policyName': 'Name der Richtlinie (Buchstaben, Ziffern, . _ -; keine Leerzeichen)',
   'dep.details.description': 'Beschreibung (optional)',
   'dep.details.mailboxes': 'Postfächer',
-  'dep.details.allMailboxes': 'Alle geeigneten Postfächer: lizenzierte Benutzerpostfächer und freigegebene Postfächer ({command}); nicht lizenzierte werden übersprungen und aufgelistet',
+  'dep.details.allMailboxes':
+    'Alle geeigneten Postfächer: lizenzierte Benutzerpostfächer und freigegebene Postfächer ({command}); nicht lizenzierte werden übersprungen und aufgelistet',
   'dep.details.listedMailboxes': 'Nur die unten aufgeführten Postfächer',
   'dep.details.mailboxList': 'Postfächer: primäre E-Mail-Adressen, eine pro Zeile',
   'dep.details.exchangeNote': 'Jedes Postfach braucht eine passende Lizenz; ein Postfach hat jeweils eine DEP; ein Mandant hat höchstens 50 Postfach-DEPs.',
-  'dep.details.multiWorkloadNote': 'Dem Mandanten ist jeweils nur eine Multi-Workload-Richtlinie zugewiesen; das Skript weist diese zu. Sie umfasst Teams-Chats und -Medien, Exchange-Signaldaten, Postfächer ohne Postfach-DEP und Purview-Daten, nicht SharePoint-, OneDrive- oder Teams-Dateien.',
+  'dep.details.multiWorkloadNote':
+    'Dem Mandanten ist jeweils nur eine Multi-Workload-Richtlinie zugewiesen; das Skript weist diese zu. Sie umfasst Teams-Chats und -Medien, Exchange-Signaldaten, Postfächer ohne Postfach-DEP und Purview-Daten, nicht SharePoint-, OneDrive- oder Teams-Dateien.',
   'dep.details.validateLabel': 'Onboarding-Validierung',
   'dep.details.validate': 'Zuerst die Customer Key-Onboarding-Validierung von Microsoft ausführen (empfohlen; das Skript stoppt, wenn sie fehlschlägt)',
   'dep.details.keysToggle': 'Die beiden Schlüssel',
   'dep.review.notYet': 'Das Skript ist noch nicht erzeugt.',
-  'dep.review.sharePoint': 'Eine registrierte SharePoint-Richtlinie lässt sich nicht auf von Microsoft verwaltete Schlüssel zurücksetzen, und ihre Schlüssel müssen verfügbar bleiben, solange die Daten existieren.',
-  'dep.review.download': '**Download** {file}: Der Link gilt bis {until} und nur wenige Male. Prüfen Sie die Datei vor dem Ausführen: {command} muss den Datei-SHA-256 ausgeben (unter „Schlüssel, Module und Hashes“).',
+  'dep.review.sharePoint':
+    'Eine registrierte SharePoint-Richtlinie lässt sich nicht auf von Microsoft verwaltete Schlüssel zurücksetzen, und ihre Schlüssel müssen verfügbar bleiben, solange die Daten existieren.',
+  'dep.review.download':
+    '**Download** {file}: Der Link gilt bis {until} und nur wenige Male. Prüfen Sie die Datei vor dem Ausführen: {command} muss den Datei-SHA-256 ausgeben (unter „Schlüssel, Module und Hashes“).',
   'dep.review.downloadButton': '{file} herunterladen',
   'dep.review.expired': 'Der Download-Link ist abgelaufen; klicken Sie auf „Neuer Download-Link“.',
-  'dep.review.noDownload': 'Keyward hat hier keine öffentliche Adresse für Downloads; kopieren Sie das Skript in eine .ps1-Datei (für Windows PowerShell 5.1 als UTF-8 mit BOM speichern).',
+  'dep.review.noDownload':
+    'Keyward hat hier keine öffentliche Adresse für Downloads; kopieren Sie das Skript in eine .ps1-Datei (für Windows PowerShell 5.1 als UTF-8 mit BOM speichern).',
   'dep.review.after': 'Klicken Sie nach dem Ausführen auf „Ausgeführt“ und fügen Sie die Ausgabe ein von: {commands}. [Customer Key verwalten]({url})',
   'dep.review.scriptToggle': 'Skript anzeigen',
   'dep.review.script': '**Das Skript** (jeder Wert ein Literal in einfachen Anführungszeichen; ganz kopieren):',
@@ -506,7 +547,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'dep.review.scriptHash': 'Skript-SHA-256',
   'dep.review.fileHash': 'Datei-SHA-256',
   'dep.review.fileHashValue': '{hash} (UTF-8 mit BOM, {bytes, number} Byte)',
-  'dep.review.keysStay': '{scope, select, exchange {Sobald Postfächer unter dieser Richtlinie verschlüsselt sind, müssen ihre Schlüssel verfügbar bleiben. Um ein Postfach herauszunehmen, führen Sie {removeCommand} aus: Exchange verschlüsselt es mit von Microsoft verwalteten Schlüsseln neu, Microsoft muss nicht gefragt werden.} other {Sobald Daten unter dieser Richtlinie verschlüsselt sind, müssen ihre Schlüssel verfügbar bleiben. Den Ausstieg aus Customer Key für die Multi-Workload-Richtlinie muss man bei Microsoft über eine Supportanfrage beantragen.}}',
+  'dep.review.keysStay':
+    '{scope, select, exchange {Sobald Postfächer unter dieser Richtlinie verschlüsselt sind, müssen ihre Schlüssel verfügbar bleiben. Um ein Postfach herauszunehmen, führen Sie {removeCommand} aus: Exchange verschlüsselt es mit von Microsoft verwalteten Schlüsseln neu, Microsoft muss nicht gefragt werden.} other {Sobald Daten unter dieser Richtlinie verschlüsselt sind, müssen ihre Schlüssel verfügbar bleiben. Den Ausstieg aus Customer Key für die Multi-Workload-Richtlinie muss man bei Microsoft über eine Supportanfrage beantragen.}}',
   'dep.review.unconfirmed': '**Beruht auf Fakten, die Microsoft nicht bestätigt hat**',
   'dep.review.keywardRuns': '**Oder lassen Sie Keyward es ausführen**, mit seiner verwalteten Identität ({connect}), nach Genehmigung gemäß der Genehmigungsrichtlinie.',
   'dep.review.reason': 'Warum wird diese Richtlinie gebraucht? (für die Genehmigenden sichtbar)',
@@ -519,12 +561,14 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'dep.evidence.assignment': 'Ausgabe des Zuweisungsbefehls (empfohlen)',
   'dep.evidence.limit': 'Wenn PowerShell eine Liste mit „...“ gekürzt hat, führen Sie {command} und den Befehl erneut aus.',
   'dep.evidence.privacyToggle': 'Was Keyward behält',
-  'dep.evidence.privacy': 'Keyward liest den Namen der Richtlinie, ihre zwei Schlüssel und ihren Zustand; es behält nur das Gelesene und einen SHA-256 des Textes, nie den Text selbst.',
+  'dep.evidence.privacy':
+    'Keyward liest den Namen der Richtlinie, ihre zwei Schlüssel und ihren Zustand; es behält nur das Gelesene und einen SHA-256 des Textes, nie den Text selbst.',
   'dep.recorded.state': '**{registered, select, yes {✅} other {⏳}} {state}** — {summary}',
   'dep.recorded.allMailboxes': 'Postfächer: alle (wie vom Skript zugewiesen; {command} zeigt es pro Postfach, sobald es verschlüsselt ist)',
   'dep.recorded.mailboxes': 'Postfächer: {list}',
   'dep.recorded.stillWorking': 'SharePoint arbeitet sich noch durch die Websites. Fügen Sie später eine neuere Ausgabe ein; Keyward erfasst „Registered“, sobald es erscheint.',
-  'dep.recorded.next': 'Geben Sie „status“ ein, um jede Richtlinie, jeden Schlüssel und jeden Tresor zu sehen, die Keyward kennt; „roll“ wechselt einen Schlüssel dieser Richtlinie, wenn Ihre Rotationsrichtlinie es verlangt.',
+  'dep.recorded.next':
+    'Geben Sie „status“ ein, um jede Richtlinie, jeden Schlüssel und jeden Tresor zu sehen, die Keyward kennt; „roll“ wechselt einen Schlüssel dieser Richtlinie, wenn Ihre Rotationsrichtlinie es verlangt.',
   'inventory.journeys': '**DEP-, Schlüsselwechsel- und Rückbau-Abläufe**',
   'inventory.journeyLine': '{waiting, select, yes {wartet} other {Sie sind dran}} · gestartet am {date}',
   'inventory.containers': '**Tresore und Managed HSMs, die Keyward kennt**',
@@ -533,11 +577,14 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'inventory.deps': '**Datenverschlüsselungsrichtlinien**',
   'inventory.noDeps': 'Keine erfasst. „dep“ schreibt das PowerShell für eine und erfasst ihren Zustand aus der Get-Ausgabe.',
   'inventory.checkHealth': 'Schlüsselzustand jetzt prüfen',
-  'inventory.container.active': '✅ **{kind, select, vault {Tresor} other {Managed HSM}} {name}** — aktiv ({region}, Abonnement …{subscription}, {origin, select, setup {von Keyward erstellt} other {übernommen}}){hsm, select, yes {; stündlich abgerechnet} other {}}',
-  'inventory.container.softDeleted': '⏳ **{kind, select, vault {Tresor} other {Managed HSM}} {name}** — vorläufig gelöscht {deleted}; Azure bereinigt es am {purge}{hsm, select, yes {; bis dahin weiter stündlich abgerechnet} other {}}',
+  'inventory.container.active':
+    '✅ **{kind, select, vault {Tresor} other {Managed HSM}} {name}** — aktiv ({region}, Abonnement …{subscription}, {origin, select, setup {von Keyward erstellt} other {übernommen}}){hsm, select, yes {; stündlich abgerechnet} other {}}',
+  'inventory.container.softDeleted':
+    '⏳ **{kind, select, vault {Tresor} other {Managed HSM}} {name}** — vorläufig gelöscht {deleted}; Azure bereinigt es am {purge}{hsm, select, yes {; bis dahin weiter stündlich abgerechnet} other {}}',
   'inventory.container.scheduledDate': 'geplanten Datum',
   'inventory.container.purged': '🗑️ **{kind, select, vault {Tresor} other {Managed HSM}} {name}** — bereinigt {purged}{hsm, select, yes {; keine Abrechnung mehr} other {}}',
-  'inventory.keyLine': '**{workload}, Schlüssel {site}**: {key} in {kind, select, vault {Tresor} other {HSM}} {container} — {count, plural, one {# Version} other {# Versionen}}{current, select, other {, aktuell {current}…} none {}} (ältere Versionen bleiben aktiviert)',
+  'inventory.keyLine':
+    '**{workload}, Schlüssel {site}**: {key} in {kind, select, vault {Tresor} other {HSM}} {container} — {count, plural, one {# Version} other {# Versionen}}{current, select, other {, aktuell {current}…} none {}} (ältere Versionen bleiben aktiviert)',
   'inventory.health.unchecked': '❔ Bereitschaft noch nicht geprüft.',
   'inventory.health.ready': '✅ Bereit ({pass} Prüfungen grün{warn, plural, =0 {} one {, eine Warnung} other {, # Warnungen}}), {at}',
   'inventory.health.notReady': '{red, select, yes {❌ Nicht bereit} other {❔ Nicht belegt}}: {fail} rot, {unknown} ungeprüft, {at}{first, select, other {: {first}} none {}}',
@@ -552,14 +599,16 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'inventory.drift.kicker': 'Customer Key-Zustandsprüfung',
   'inventory.drift.title': 'Abweichung: {count, plural, one {# Schlüssel erfüllt} other {# Schlüssel erfüllen}} die Customer Key-Regeln nicht mehr',
   'inventory.drift.fixed': 'Behoben: Frühere Probleme sind weg',
-  'inventory.drift.intro': 'Geprüft {at}, nur lesend. Microsoft 365 kann den Zugriff auf Daten verlieren, wenn ein Schlüssel deaktiviert wird, abläuft oder seine Berechtigung verliert; beheben Sie die roten Zeilen jetzt.',
+  'inventory.drift.intro':
+    'Geprüft {at}, nur lesend. Microsoft 365 kann den Zugriff auf Daten verlieren, wenn ein Schlüssel deaktiviert wird, abläuft oder seine Berechtigung verliert; beheben Sie die roten Zeilen jetzt.',
   'inventory.drift.key': '**{workload}, Schlüssel {site}: {key}** in {kind, select, vault {Tresor} other {HSM}} {container}',
   'inventory.drift.green': 'Wieder grün: {count, plural, one {# Prüfung, die rot war} other {# Prüfungen, die rot waren}}.',
   'inventory.drift.status': 'Status anzeigen',
   'inventory.drift.fallback': 'Keyward: Customer Key-Abweichung erkannt.',
   'share.kicker': 'Sicherheitsdomäne des Managed HSM',
   'share.title': '{hsm}: Halten Sie Ihren Anteil noch?',
-  'share.intro': 'Die Wiederherstellung dieses HSM nach einem Ausfall braucht seine Sicherheitsdomänen-Datei (von Keyward verschlüsselt gespeichert) und {quorum} der privaten Schlüssel der {holders} Verantwortlichen. Prüfen Sie, ob Sie Ihren privaten Schlüssel (zum übergebenen Zertifikat) noch öffnen können, und antworten Sie dann für Ihren eigenen Anteil. Keyward fragt alle {days} Tage.',
+  'share.intro':
+    'Die Wiederherstellung dieses HSM nach einem Ausfall braucht seine Sicherheitsdomänen-Datei (von Keyward verschlüsselt gespeichert) und {quorum} der privaten Schlüssel der {holders} Verantwortlichen. Prüfen Sie, ob Sie Ihren privaten Schlüssel (zum übergebenen Zertifikat) noch öffnen können, und antworten Sie dann für Ihren eigenen Anteil. Keyward fragt alle {days} Tage.',
   'share.dates': 'Sicherheitsdomäne heruntergeladen {stored}. Nächste Anfrage: {next}.',
   'share.held': 'Ich halte meinen Anteil noch',
   'share.lost': 'Ich habe ihn nicht mehr',
@@ -570,9 +619,11 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'share.holder.unconfirmedCeremony': '❔ **{name}** — seit der Zeremonie nicht bestätigt',
   'share.health.healthy': 'Wiederherstellbar: {confirmed} von {holders} Inhabern bestätigt; {quorum} sind nötig.',
   'share.health.unproven': 'Nicht belegt: Nur {confirmed} der {quorum} nötigen Anteile sind bestätigt. Wer nicht geantwortet hat, hat seinen vielleicht noch.',
-  'share.health.atRisk': 'Gefährdet: Weniger als {quorum} Inhaber haben noch einen Anteil; das HSM ließe sich NICHT aus seiner Sicherheitsdomäne wiederherstellen. Laden Sie, solange es noch läuft, eine neue Sicherheitsdomäne mit neuen Verantwortlichen herunter (eine neue Zeremonie) und behalten Sie die alte Datei bis dahin.',
+  'share.health.atRisk':
+    'Gefährdet: Weniger als {quorum} Inhaber haben noch einen Anteil; das HSM ließe sich NICHT aus seiner Sicherheitsdomäne wiederherstellen. Laden Sie, solange es noch läuft, eine neue Sicherheitsdomäne mit neuen Verantwortlichen herunter (eine neue Zeremonie) und behalten Sie die alte Datei bis dahin.',
   'share.holderState': '{name}: {state, select, confirmed {bestätigt} lost {verloren} other {nicht bestätigt}}',
-  'share.line': '{health, select, healthy {✅ Sicherheitsdomäne wiederherstellbar} unproven {❔ Sicherheitsdomäne nicht belegt} other {❌ Sicherheitsdomäne GEFÄHRDET}}: {confirmed} von {holders} Inhabern bestätigt, {quorum} nötig ({list})',
+  'share.line':
+    '{health, select, healthy {✅ Sicherheitsdomäne wiederherstellbar} unproven {❔ Sicherheitsdomäne nicht belegt} other {❌ Sicherheitsdomäne GEFÄHRDET}}: {confirmed} von {holders} Inhabern bestätigt, {quorum} nötig ({list})',
   'roll.kicker': 'Schlüsselwechsel · ein Schlüssel nach dem anderen',
   'roll.stage.choose': 'Welchen Schlüssel wechseln?',
   'roll.stage.preview': 'Plan für den Schlüsselwechsel',
@@ -591,12 +642,15 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'roll.nextPlan': 'Weiter: der Plan',
   'roll.record': 'Ausgabe erfassen',
   'roll.newLinks': 'Neue Download-Links',
-  'roll.submitted': 'Anfrage {requestId} wartet auf die Genehmigenden (Regel für Schlüsselwechsel: eine genehmigende Person und die Verwahrer beider Schlüssel). In Azure ändert sich nichts vor der Genehmigung.',
-  'roll.running': 'Genehmigt. Keyward erstellt die neue Version; die Ausführungskarte zeigt jeden Schritt. Bei einer Wiederholung findet Keyward die bereits erstellte Version an ihrem Anfrage-Tag, statt eine zweite zu erstellen.',
+  'roll.submitted':
+    'Anfrage {requestId} wartet auf die Genehmigenden (Regel für Schlüsselwechsel: eine genehmigende Person und die Verwahrer beider Schlüssel). In Azure ändert sich nichts vor der Genehmigung.',
+  'roll.running':
+    'Genehmigt. Keyward erstellt die neue Version; die Ausführungskarte zeigt jeden Schritt. Bei einer Wiederholung findet Keyward die bereits erstellte Version an ihrem Anfrage-Tag, statt eine zweite zu erstellen.',
   'roll.noPairs': 'Keyward kennt noch kein Schlüsselpaar. Schließen Sie ein „setup“ ab oder geben Sie vorhandene Schlüssel in „dep“ per URI an, dann wechseln.',
   'roll.intro': 'Ein Wechsel erstellt eine **neue Version** eines Schlüssels, Schlüssel A oder Schlüssel B, nie beide zugleich. Ältere Versionen bleiben aktiviert.',
   'roll.howToggle': 'So funktioniert ein Wechsel',
-  'roll.how': 'Sobald die neue Version existiert, wird jeder Datenverschlüsselungsrichtlinie, die den Schlüssel nutzt, davon berichtet (das Aktualisierungs-Cmdlet). Vor dem Wechsel verschlüsselte Daten sind noch mit den älteren Versionen umhüllt; Keyward deaktiviert oder löscht sie deshalb nie.',
+  'roll.how':
+    'Sobald die neue Version existiert, wird jeder Datenverschlüsselungsrichtlinie, die den Schlüssel nutzt, davon berichtet (das Aktualisierungs-Cmdlet). Vor dem Wechsel verschlüsselte Daten sind noch mit den älteren Versionen umhüllt; Keyward deaktiviert oder löscht sie deshalb nie.',
   'roll.pair': 'Schlüsselpaar',
   'roll.site': 'Zu wechselnder Schlüssel',
   'roll.siteChoice': 'Schlüssel {site}: {key} in {container}, jetzt {version}',
@@ -612,7 +666,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'roll.currentVersion': 'Aktuelle Version',
   'roll.policies': 'Zu aktualisierende Richtlinien',
   'roll.custodians': 'Verwahrer A / B',
-  'roll.nothingToRefresh': 'Noch keine Richtlinie, die Keyward kennt, nutzt diesen Schlüssel; es gibt nichts zu aktualisieren. Nutzt ihn eine Richtlinie, die Keyward nicht kennt, führen Sie nach dem Wechsel deren Aktualisierungs-Cmdlet selbst aus.',
+  'roll.nothingToRefresh':
+    'Noch keine Richtlinie, die Keyward kennt, nutzt diesen Schlüssel; es gibt nichts zu aktualisieren. Nutzt ihn eine Richtlinie, die Keyward nicht kennt, führen Sie nach dem Wechsel deren Aktualisierungs-Cmdlet selbst aus.',
   'roll.reason': 'Warum diesen Schlüssel jetzt wechseln? (für die Genehmigenden sichtbar, im Überwachungsprotokoll gespeichert)',
   'roll.newVersion': 'Neue Version {version} von Schlüssel {site} existiert.',
   'roll.newVersionKept': 'Neue Version {version} von Schlüssel {site} existiert; Version {previous} bleibt aktiviert (sie umhüllt noch ältere Daten).',
@@ -629,7 +684,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'roll.reminder.title': 'Zeit, die Schlüssel für {workload} zu wechseln',
   'roll.reminder.intro': 'Sie wollten alle {days} Tage erinnert werden. Die neueste Version dieses Paars stammt vom {last}; der Wechsel war fällig am {due}.',
   'roll.reminder.key': '{key} in {container}: {version}',
-  'roll.reminder.how': 'Wechseln Sie einen Schlüssel, warten Sie, bis jede Richtlinie die neue Version zeigt (SharePoint: Registered), dann wechseln Sie den anderen. Customer Key-Schlüssel haben absichtlich kein Ablaufdatum; deshalb erinnert Keyward und nicht Azure.',
+  'roll.reminder.how':
+    'Wechseln Sie einen Schlüssel, warten Sie, bis jede Richtlinie die neue Version zeigt (SharePoint: Registered), dann wechseln Sie den anderen. Customer Key-Schlüssel haben absichtlich kein Ablaufdatum; deshalb erinnert Keyward und nicht Azure.',
   'roll.reminder.roll': 'Schlüssel {site} wechseln',
   'roll.reminder.fallback': 'Keyward: Zeit, die Schlüssel für {workload} zu wechseln.',
   'teardown.kicker': 'Rückbau · destruktiv',
@@ -652,22 +708,31 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'teardown.cancelTeardown': 'Rückbau abbrechen',
   'teardown.next': 'Weiter: Prüfungen und Plan',
   'teardown.checkAgain': 'Erneut prüfen',
-  'teardown.submitted': 'Anfrage {requestId} wartet auf die Genehmigenden. Destruktive Anfragen brauchen die strengste Regel der Richtlinie (hier: beide Schlüsselgenehmigenden und eine verwahrende Person). Nach der Genehmigung läuft {coolingOff} lang nichts, und der Rückbau lässt sich dann noch abbrechen.',
+  'teardown.submitted':
+    'Anfrage {requestId} wartet auf die Genehmigenden. Destruktive Anfragen brauchen die strengste Regel der Richtlinie (hier: beide Schlüsselgenehmigenden und eine verwahrende Person). Nach der Genehmigung läuft {coolingOff} lang nichts, und der Rückbau lässt sich dann noch abbrechen.',
   'teardown.endOfCoolingOff': 'Ende der Bedenkzeit',
-  'teardown.coolingOff': 'Genehmigt. Vor {until} wird nichts gelöscht. Bis dahin kann die anfragende Person oder jede genehmigende Person mit der Schaltfläche unten abbrechen. Dann prüft Keyward Abonnements und Richtlinien erneut und beginnt.',
-  'teardown.coolingOffLeft': 'Genehmigt. Vor {until} (in etwa {left}) wird nichts gelöscht. Bis dahin kann die anfragende Person oder jede genehmigende Person mit der Schaltfläche unten abbrechen. Dann prüft Keyward Abonnements und Richtlinien erneut und beginnt.',
-  'teardown.blocked': 'Keyward hat nicht begonnen: Die Prüfungen am Ende der Bedenkzeit sind nicht alle grün. Es wurde nichts gelöscht. Beheben Sie die roten Zeilen und prüfen Sie erneut (möglich, bis das Ausführungsfenster der Genehmigung schließt).',
+  'teardown.coolingOff':
+    'Genehmigt. Vor {until} wird nichts gelöscht. Bis dahin kann die anfragende Person oder jede genehmigende Person mit der Schaltfläche unten abbrechen. Dann prüft Keyward Abonnements und Richtlinien erneut und beginnt.',
+  'teardown.coolingOffLeft':
+    'Genehmigt. Vor {until} (in etwa {left}) wird nichts gelöscht. Bis dahin kann die anfragende Person oder jede genehmigende Person mit der Schaltfläche unten abbrechen. Dann prüft Keyward Abonnements und Richtlinien erneut und beginnt.',
+  'teardown.blocked':
+    'Keyward hat nicht begonnen: Die Prüfungen am Ende der Bedenkzeit sind nicht alle grün. Es wurde nichts gelöscht. Beheben Sie die roten Zeilen und prüfen Sie erneut (möglich, bis das Ausführungsfenster der Genehmigung schließt).',
   'teardown.windowCloses': 'Das Ausführungsfenster schließt {at}.',
   'teardown.noCandidates': 'Keyward kennt keinen aktiven Tresor und kein aktives Managed HSM zum Entfernen.',
-  'teardown.intro': 'Löschen versetzt einen Tresor oder ein Managed HSM in den vorläufig gelöschten Zustand; Bereinigen zerstört ihn und seine Schlüssel **endgültig**. Keyward verweigert das, solange eine bekannte Datenverschlüsselungsrichtlinie einen der Schlüssel nutzt.',
+  'teardown.intro':
+    'Löschen versetzt einen Tresor oder ein Managed HSM in den vorläufig gelöschten Zustand; Bereinigen zerstört ihn und seine Schlüssel **endgültig**. Keyward verweigert das, solange eine bekannte Datenverschlüsselungsrichtlinie einen der Schlüssel nutzt.',
   'teardown.targets': 'Tresore und HSMs',
   'teardown.origin.setup': 'Einrichtung {request}, {date}',
   'teardown.origin.adopted': 'übernommen',
-  'teardown.candidate': '{kind, select, vault {Tresor} other {Managed HSM}} {name}: {region}, Abonnement …{subscription} ({origin}){policies, plural, =0 {} one {, von # Richtlinie genutzt} other {, von # Richtlinien genutzt}}',
-  'teardown.hsmBilling': 'Managed HSMs werden bis zur Bereinigung stündlich abgerechnet. Ein gelöschtes Managed HSM wird im vorläufig gelöschten Zustand weiter abgerechnet, bis es bereinigt ist; mit Löschschutz geht das erst nach Ende der Aufbewahrungszeit, Sie zahlen also die ganze Aufbewahrungszeit.',
+  'teardown.candidate':
+    '{kind, select, vault {Tresor} other {Managed HSM}} {name}: {region}, Abonnement …{subscription} ({origin}){policies, plural, =0 {} one {, von # Richtlinie genutzt} other {, von # Richtlinien genutzt}}',
+  'teardown.hsmBilling':
+    'Managed HSMs werden bis zur Bereinigung stündlich abgerechnet. Ein gelöschtes Managed HSM wird im vorläufig gelöschten Zustand weiter abgerechnet, bis es bereinigt ist; mit Löschschutz geht das erst nach Ende der Aufbewahrungszeit, Sie zahlen also die ganze Aufbewahrungszeit.',
   'teardown.checksGreen': 'Die Prüfungen sind grün{warn, plural, =0 {} one { (eine Warnung)} other { (# Warnungen)}} ({at}).',
-  'teardown.checksRed': '{fail, plural, one {Eine Prüfung ist fehlgeschlagen} other {# Prüfungen sind fehlgeschlagen}} und {unknown} konnten nicht erfolgen: Keyward reicht diesen Rückbau erst ein, wenn sie grün sind. Jede Zeile sagt, wie sie zu beheben ist.',
-  'teardown.purgeProtected': 'Der Löschschutz ist aktiv: Nach dem Löschen behält Azure es {days} Tage wiederherstellbar und bereinigt es dann (eine frühere Bereinigung wird verweigert).{hsm, select, yes { Bis diese Bereinigung abgeschlossen ist, wird es stündlich abgerechnet.} other {}}',
+  'teardown.checksRed':
+    '{fail, plural, one {Eine Prüfung ist fehlgeschlagen} other {# Prüfungen sind fehlgeschlagen}} und {unknown} konnten nicht erfolgen: Keyward reicht diesen Rückbau erst ein, wenn sie grün sind. Jede Zeile sagt, wie sie zu beheben ist.',
+  'teardown.purgeProtected':
+    'Der Löschschutz ist aktiv: Nach dem Löschen behält Azure es {days} Tage wiederherstellbar und bereinigt es dann (eine frühere Bereinigung wird verweigert).{hsm, select, yes { Bis diese Bereinigung abgeschlossen ist, wird es stündlich abgerechnet.} other {}}',
   'teardown.purgeNow': 'Keyward bereinigt es direkt nach dem Löschen.{hsm, select, yes { Die Abrechnung endet, wenn diese Bereinigung abgeschlossen ist.} other {}}',
   'teardown.target': '**{kind} {name}**: {region}, Ressourcengruppe {group}',
   'teardown.keys': 'Schlüssel: {keys}.',
@@ -676,20 +741,27 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'teardown.typeToConfirm': 'Zur Bestätigung {name} eingeben',
   'teardown.reason': 'Warum werden diese entfernt? (für die Genehmigenden sichtbar, im Überwachungsprotokoll gespeichert)',
   'teardown.afterToggle': 'Was nach der Genehmigung geschieht',
-  'teardown.afterApproval': '**Nach der Genehmigung**: eine Bedenkzeit von {coolingOff} mit einer Schaltfläche „Abbrechen“ für Sie und die Genehmigenden; dann prüft Keyward erneut, dass jedes Abonnement aktiviert ist und keine Richtlinie einen Schlüssel nutzt, und erst dann löscht und bereinigt es.',
-  'teardown.disabled': 'Ein deaktiviertes Abonnement verweigert die Bereinigung (ein POST), während ein gelöschtes Managed HSM weiter abgerechnet wird; lassen Sie die Abonnements aktiviert, bis jede Bereinigung abgeschlossen ist. [Abonnementzustände]({url})',
-  'teardown.vaultBilling': 'Tresore haben keine Stundengebühr: Key Vault Premium rechnet pro Vorgang und pro HSM-geschütztem Schlüssel und Monat ab. Ob ein vorläufig gelöschter Schlüssel noch zählt, ist nicht bestätigt; nach der Bereinigung bleibt nichts abzurechnen.',
+  'teardown.afterApproval':
+    '**Nach der Genehmigung**: eine Bedenkzeit von {coolingOff} mit einer Schaltfläche „Abbrechen“ für Sie und die Genehmigenden; dann prüft Keyward erneut, dass jedes Abonnement aktiviert ist und keine Richtlinie einen Schlüssel nutzt, und erst dann löscht und bereinigt es.',
+  'teardown.disabled':
+    'Ein deaktiviertes Abonnement verweigert die Bereinigung (ein POST), während ein gelöschtes Managed HSM weiter abgerechnet wird; lassen Sie die Abonnements aktiviert, bis jede Bereinigung abgeschlossen ist. [Abonnementzustände]({url})',
+  'teardown.vaultBilling':
+    'Tresore haben keine Stundengebühr: Key Vault Premium rechnet pro Vorgang und pro HSM-geschütztem Schlüssel und Monat ab. Ob ein vorläufig gelöschter Schlüssel noch zählt, ist nicht bestätigt; nach der Bereinigung bleibt nichts abzurechnen.',
   'teardown.billingStopped': 'Die Abrechnung für {names} ist beendet: Azure führt {count, plural, one {es} other {sie}} nicht mehr, nicht einmal als gelöscht (geprüft {at}).',
-  'teardown.vaultsGone': 'Die bereinigten Tresore und ihre Schlüssel sind endgültig weg; Tresore wurden nie stündlich abgerechnet, und ohne ihre Schlüssel bleibt keine Gebühr pro Schlüssel.',
-  'teardown.billingContinues': 'Die Abrechnung ist NICHT beendet: {names} {count, plural, one {ist vorläufig gelöscht und wird} other {sind vorläufig gelöscht und werden}} bis zur abgeschlossenen Bereinigung stündlich abgerechnet. Keyward beobachtet das und meldet sich hier, wenn {count, plural, one {es} other {sie}} weg {count, plural, one {ist} other {sind}}.',
+  'teardown.vaultsGone':
+    'Die bereinigten Tresore und ihre Schlüssel sind endgültig weg; Tresore wurden nie stündlich abgerechnet, und ohne ihre Schlüssel bleibt keine Gebühr pro Schlüssel.',
+  'teardown.billingContinues':
+    'Die Abrechnung ist NICHT beendet: {names} {count, plural, one {ist vorläufig gelöscht und wird} other {sind vorläufig gelöscht und werden}} bis zur abgeschlossenen Bereinigung stündlich abgerechnet. Keyward beobachtet das und meldet sich hier, wenn {count, plural, one {es} other {sie}} weg {count, plural, one {ist} other {sind}}.',
   'teardown.state.purged': '✅ **{kind} {name}** — bereinigt {at}.',
   'teardown.state.softDeleted': '⏳ **{kind} {name}** — gelöscht {at}, vorläufig gelöscht (wiederherstellbar).',
-  'teardown.state.purgeOn': 'Azure bereinigt es am {at}{passed, select, yes { (dieser Zeitpunkt ist vorbei; Keyward prüft, dass es weg ist)} other {}}; der Löschschutz verweigert eine frühere Bereinigung.{hsm, select, yes { Bis dahin wird es stündlich abgerechnet.} other {}}',
+  'teardown.state.purgeOn':
+    'Azure bereinigt es am {at}{passed, select, yes { (dieser Zeitpunkt ist vorbei; Keyward prüft, dass es weg ist)} other {}}; der Löschschutz verweigert eine frühere Bereinigung.{hsm, select, yes { Bis dahin wird es stündlich abgerechnet.} other {}}',
   'teardown.state.active': '**{kind} {name}** — noch nicht gelöscht.',
   'teardown.state.unknown': '❔ **{kind} {name}** — Zustand unbekannt.',
   'teardown.stopped': 'Die Ausführung wurde angehalten: {message}',
   'teardown.stoppedAt': 'Die Ausführung wurde bei {code} angehalten: {message} Alles bisher Erledigte bleibt; „Wiederholen“ finden Sie auf der Ausführungskarte.',
-  'teardown.reactivate': 'Ein deaktiviertes Abonnement erlaubt Lesen und Löschen, verweigert aber die Bereinigung (ein POST).{hsm, select, yes { Das gelöschte Managed HSM wird währenddessen weiter stündlich abgerechnet.} other {}} Zum Reaktivieren öffnet ein Kontoadministrator oder Abrechnungsbesitzer das Azure-Portal → Abonnements → das Abonnement → Übersicht → Reaktivieren (oder begleicht den offenen Betrag bzw. entfernt das Ausgabenlimit unter Kostenverwaltung + Abrechnung). Klicken Sie dann auf der Ausführungskarte auf „Wiederholen“.',
+  'teardown.reactivate':
+    'Ein deaktiviertes Abonnement erlaubt Lesen und Löschen, verweigert aber die Bereinigung (ein POST).{hsm, select, yes { Das gelöschte Managed HSM wird währenddessen weiter stündlich abgerechnet.} other {}} Zum Reaktivieren öffnet ein Kontoadministrator oder Abrechnungsbesitzer das Azure-Portal → Abonnements → das Abonnement → Übersicht → Reaktivieren (oder begleicht den offenen Betrag bzw. entfernt das Ausgabenlimit unter Kostenverwaltung + Abrechnung). Klicken Sie dann auf der Ausführungskarte auf „Wiederholen“.',
   'chat.notAvailable': '„{name}“ ist noch nicht verfügbar. Geben Sie „help“ ein, um zu sehen, was es gibt.',
   'chat.started': 'Gestartet: {command}',
   'chat.failed': '{what} (Referenz {ref})',
@@ -713,7 +785,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'chat.status.checking': 'Keyward prüft jetzt jeden Schlüssel gegen die Customer Key-Regeln (nur lesend). Das Ergebnis folgt in diesem Chat.',
   'chat.verify.whoAreYou': '{code} Keyward kann nicht erkennen, wer Sie in diesem Mandanten sind, und prüft daher nichts.',
   'chat.verify.couldNotRun': 'Die Bereitschaftsprüfung konnte nicht laufen: {message} ({code})',
-  'chat.runs.none': 'Noch kein genehmigter Plan ist gelaufen. Beginnen Sie mit „setup“; sobald die Genehmigenden den Plan genehmigen, führt Keyward ihn aus und zeigt hier den Fortschritt.',
+  'chat.runs.none':
+    'Noch kein genehmigter Plan ist gelaufen. Beginnen Sie mit „setup“; sobald die Genehmigenden den Plan genehmigen, führt Keyward ihn aus und zeigt hier den Fortschritt.',
   'chat.ceremony.none': 'Keine Zeremonie der Sicherheitsdomäne wartet auf Ihr Zertifikat.',
   'chat.runs.badCardData': 'Die Daten dieser Karte sind ungültig; es wurde nichts getan. Geben Sie „runs“ ein, um eine frische Karte zu erhalten.',
   'chat.runs.gone': 'Diese Ausführung gibt es nicht mehr.',
@@ -721,24 +794,30 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'chat.nothingDone': '{code} Es wurde nichts getan.',
   'chat.runs.outOfDate': 'Diese Karte war veraltet; es wurde nichts getan. So steht die Ausführung jetzt.',
   'chat.approvals.onlyApprovers': 'Nur eine in der Richtlinie genannte genehmigende Person kann festlegen, wohin Genehmigungskarten gehen.',
-  'chat.approvals.notInConversation': 'Diese Genehmigungskarte wurde nicht in dieser Unterhaltung gepostet, oder dieser persönliche Chat ist nicht Ihrer: Es wurde nichts gezählt. Verwenden Sie die Karte in der Unterhaltung der Genehmigenden, oder geben Sie in Ihrem eigenen Chat mit Keyward "approvals" ein.',
-  'chat.operators.only': 'Nur Mitglieder von {group} dürfen hier {need, select, start {einen Ablauf starten} other {Bestand und Ausführungen sehen}}; die Genehmigungsrichtlinie nennt sie. Es wurde nichts getan. Wenden Sie sich bei Bedarf an die Person, die Keyward verwaltet.',
+  'chat.approvals.notInConversation':
+    'Diese Genehmigungskarte wurde nicht in dieser Unterhaltung gepostet, oder dieser persönliche Chat ist nicht Ihrer: Es wurde nichts gezählt. Verwenden Sie die Karte in der Unterhaltung der Genehmigenden, oder geben Sie in Ihrem eigenen Chat mit Keyward "approvals" ein.',
+  'chat.operators.only':
+    'Nur Mitglieder von {group} dürfen hier {need, select, start {einen Ablauf starten} other {Bestand und Ausführungen sehen}}; die Genehmigungsrichtlinie nennt sie. Es wurde nichts getan. Wenden Sie sich bei Bedarf an die Person, die Keyward verwaltet.',
   'chat.approvals.notPersonal': 'Geben Sie „approvals here“ im Gruppenchat oder Kanal der Genehmigenden ein, nicht in einem persönlichen Chat.',
   'chat.approvals.pinned': 'Die Richtlinie legt die Unterhaltung der Genehmigenden auf {conversation} fest; ändern Sie {setting}, um sie zu verlegen.',
   'chat.approvals.designated': 'Genehmigungskarten werden ab jetzt in dieser Unterhaltung gepostet. (Im Überwachungsprotokoll festgehalten.)',
   'chat.approvals.whoAreYou': '{code} Keyward kann nicht erkennen, wer Sie im Mandanten {tenant} sind, und zeigt daher keine Anfragen.',
   'chat.approvals.nothingApprover': 'Nichts wartet auf Ihre Entscheidung. Geben Sie „policy“ ein, um zu sehen, wer was genehmigt.',
-  'chat.approvals.nothing': 'Nichts wartet auf Sie: Sie sind in der Richtlinie nicht als genehmigende Person genannt und haben keine offenen Anfragen. Geben Sie „policy“ ein, um zu sehen, wer was genehmigt.',
+  'chat.approvals.nothing':
+    'Nichts wartet auf Sie: Sie sind in der Richtlinie nicht als genehmigende Person genannt und haben keine offenen Anfragen. Geben Sie „policy“ ein, um zu sehen, wer was genehmigt.',
   'chat.approvals.many': '{count} Anfragen warten auf Sie; hier sind die {shown} ältesten.',
-  'chat.approvals.badCardData': 'Die Daten dieser Karte sind ungültig; es wurde nichts getan (im Überwachungsprotokoll festgehalten). Geben Sie „approvals“ ein, um eine frische Karte zu erhalten.',
-  'chat.approvals.neverIssued': 'Diese Karte gibt eine Version an, die Keyward nie ausgegeben hat; es wurde nichts getan (im Überwachungsprotokoll festgehalten). Der aktuelle Stand wird angezeigt.',
+  'chat.approvals.badCardData':
+    'Die Daten dieser Karte sind ungültig; es wurde nichts getan (im Überwachungsprotokoll festgehalten). Geben Sie „approvals“ ein, um eine frische Karte zu erhalten.',
+  'chat.approvals.neverIssued':
+    'Diese Karte gibt eine Version an, die Keyward nie ausgegeben hat; es wurde nichts getan (im Überwachungsprotokoll festgehalten). Der aktuelle Stand wird angezeigt.',
   'chat.approvals.gone': 'Diese Genehmigungsanfrage gibt es nicht mehr.',
   'chat.approvals.voteRecorded': 'Ihre Genehmigung wurde erfasst.',
   'chat.approvals.approved': 'Ihre Genehmigung wurde erfasst und erfüllt die Regel: Die Anfrage ist genehmigt.',
   'chat.approvals.rejected': 'Sie haben diese Anfrage abgelehnt. Es wird nichts ausgeführt, und die anfragende Person wurde benachrichtigt.',
   'chat.approvals.cancelled': 'Sie haben diese Anfrage abgebrochen. Es wird nichts ausgeführt.',
   'chat.done': 'Erledigt.',
-  'notify.unreachable': 'Ihre Anfrage „{title}“ ({id}) wartet auf Genehmigung, aber Keyward erreicht noch keine genehmigende Person: Fügen Sie Keyward dem Gruppenchat der Genehmigenden hinzu, oder bitten Sie eine genehmigende Person, Keyward „approvals“ zu schreiben.',
+  'notify.unreachable':
+    'Ihre Anfrage „{title}“ ({id}) wartet auf Genehmigung, aber Keyward erreicht noch keine genehmigende Person: Fügen Sie Keyward dem Gruppenchat der Genehmigenden hinzu, oder bitten Sie eine genehmigende Person, Keyward „approvals“ zu schreiben.',
   'notify.approved': 'Genehmigt: Ihre Anfrage „{title}“ wurde von {by} genehmigt. Keyward darf sie bis {until} ausführen. Anfrage {id}.',
   'notify.endOfWindow': 'Ende des Ausführungsfensters',
   'notify.rejected': 'Abgelehnt: Ihre Anfrage „{title}“ — {reason}. Es wird nichts ausgeführt. Anfrage {id}.',
@@ -754,7 +833,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'notify.reminder': 'Erinnerung: „{title}“ (Anfrage {id}) braucht eine Entscheidung vor {before} (noch {left}). Noch nötig: {needed}.',
   'notify.holder': '{name} (Zertifikat-Fingerabdruck {thumbprint}…)',
   'notify.domainStored': 'Sicherheitsdomäne des Managed HSM {hsm} heruntergeladen und gespeichert (SHA-256 {sha}…, Quorum {quorum}). Anteilsinhaber: {holders}.',
-  'notify.healthUnchanged': 'Zustandsprüfung fertig: {count, plural, one {# Schlüssel} other {# Schlüssel}} geprüft, seit der letzten Prüfung hat sich nichts geändert. Geben Sie „status“ ein, um die Bereitschaft jedes Schlüssels zu sehen.',
+  'notify.healthUnchanged':
+    'Zustandsprüfung fertig: {count, plural, one {# Schlüssel} other {# Schlüssel}} geprüft, seit der letzten Prüfung hat sich nichts geändert. Geben Sie „status“ ein, um die Bereitschaft jedes Schlüssels zu sehen.',
   'command.setup.summary': 'Customer Key einrichten (Key Vault Premium oder Managed HSM), Karte für Karte, bis zum genehmigungsfähigen Plan',
   'command.status.summary': 'Ihre Abläufe und jeder Tresor, jedes HSM, jeder Schlüssel (mit Versionen) und jede Richtlinie, die Keyward kennt, mit Bereitschaft',
   'command.approvals.summary': 'Anfragen, die auf Ihre Entscheidung warten („approvals here“ in einem Gruppenchat: Genehmigungskarten dort posten)',
@@ -762,7 +842,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'command.dep.summary': 'eine Datenverschlüsselungsrichtlinie (Mandant, Exchange oder SharePoint): genaues PowerShell zum Ausführen, dann ihren Zustand erfassen',
   'command.roll.summary': 'Schlüssel A oder B eines Paars wechseln (einzeln, genehmigt), dann das Aktualisierungs-Cmdlet für jede Richtlinie; Rotationserinnerungen',
   'command.retire.summary': 'bittet, eine alte Schlüsselversion zu deaktivieren oder zu löschen: Keyward lehnt ab, solange Customer Key sie brauchen kann, und sagt warum',
-  'command.teardown.summary': 'einen Tresor oder ein Managed HSM löschen und bereinigen: getippte Bestätigung, destruktive Genehmigung, Bedenkzeit mit Abbrechen, Abrechnungsende bestätigt',
+  'command.teardown.summary':
+    'einen Tresor oder ein Managed HSM löschen und bereinigen: getippte Bestätigung, destruktive Genehmigung, Bedenkzeit mit Abbrechen, Abrechnungsende bestätigt',
   'command.verify.summary': 'die von Keyward eingerichteten Schlüssel gegen die Customer Key-Regeln prüfen („verify <Anfrage-ID>“ für eine bestimmte)',
   'command.runs.summary': 'wo die letzten genehmigten Pläne stehen, Schritt für Schritt',
   'command.ceremony.summary': 'Zeremonien der Sicherheitsdomäne, die auf Ihr öffentliches Zertifikat warten',
@@ -789,7 +870,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'dep.stage.onboarding': 'Den Workload für Customer Key onboarden',
   'dep.action.recordOnboarding': 'Onboarding-Status erfassen',
   'dep.action.recheck': 'Jetzt neu prüfen',
-  'dep.onboarding.intro': 'Vor der ersten Richtlinie für {workload} muss Microsoft Ihren Mandanten für Customer Key onboarden; bis dahin schlagen {cmdlets} fehl. Keyward prüft das vor jeder Richtlinie.',
+  'dep.onboarding.intro':
+    'Vor der ersten Richtlinie für {workload} muss Microsoft Ihren Mandanten für Customer Key onboarden; bis dahin schlagen {cmdlets} fehl. Keyward prüft das vor jeder Richtlinie.',
   'dep.onboarding.workload': 'Workload',
   'dep.onboarding.state': 'Status',
   'dep.onboarding.request': 'Anfrage',
@@ -804,11 +886,14 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'dep.onboarding.mrpRegistered': 'Abonnement {site} ({subscription}): registriert.',
   'dep.onboarding.mrpCheckedAt': 'Zuletzt geprüft {time}.',
   'dep.onboarding.mrpOther': 'Abonnement {site} ({subscription}): {state}. Registrieren Sie es als Besitzer des Abonnements und drücken Sie dann „Jetzt neu prüfen“:',
-  'dep.onboarding.mrpUnknown': 'Abonnement {site} ({subscription}): nicht geprüft ({error}). Führen Sie {command} dafür aus, oder geben Sie Keywards Leseidentität die Rolle Leser.',
+  'dep.onboarding.mrpUnknown':
+    'Abonnement {site} ({subscription}): nicht geprüft ({error}). Führen Sie {command} dafür aus, oder geben Sie Keywards Leseidentität die Rolle Leser.',
   'dep.onboarding.runScript': '**Führen Sie das Onboarding-Skript aus** (es prüft zuerst und stellt die Anfrage nur, wenn die Prüfung „Success“ meldet).',
   'dep.onboarding.scriptHash': 'Skript-SHA-256 {hash}.',
-  'dep.onboarding.scenario': 'Wert für {parameter} ({covered, select, yes {{scenario} für die Multi-Workload-Richtlinie} other {UNBESTÄTIGT für diesen Workload; Keyward verwendet {scenario}}})',
-  'dep.onboarding.paste': '**Fügen Sie die Ausgabe** von {command} ein, nachdem Sie das Onboarding-Skript ausgeführt haben („Skript anzeigen“), und später erneut, bis Microsoft es als erledigt meldet:',
+  'dep.onboarding.scenario':
+    'Wert für {parameter} ({covered, select, yes {{scenario} für die Multi-Workload-Richtlinie} other {UNBESTÄTIGT für diesen Workload; Keyward verwendet {scenario}}})',
+  'dep.onboarding.paste':
+    '**Fügen Sie die Ausgabe** von {command} ein, nachdem Sie das Onboarding-Skript ausgeführt haben („Skript anzeigen“), und später erneut, bis Microsoft es als erledigt meldet:',
   'dep.onboarding.output': 'Ausgabe von {cmdlet}',
   'dep.onboarding.notCovered': 'Vom Modul nicht abgedeckt?',
   'dep.onboarding.reference': 'Referenz von Microsoft (Nummer der Supportanfrage)',

@@ -66,7 +66,8 @@ export const MESSAGES_EN = {
 
   // ------------------------------------------------------------------ workloads (keyed by the domain's workload id)
   'workload.multiWorkload.name': 'Multi-workload (whole tenant)',
-  'workload.multiWorkload.covers': 'Teams chats, media and recordings in Teams storage, Exchange signal data, mailboxes without a mailbox DEP and Purview data; not SharePoint, OneDrive or Teams files.',
+  'workload.multiWorkload.covers':
+    'Teams chats, media and recordings in Teams storage, Exchange signal data, mailboxes without a mailbox DEP and Purview data; not SharePoint, OneDrive or Teams files.',
   'workload.exchange.name': 'Exchange mailboxes',
   'workload.exchange.covers': 'The mailboxes you assign the policy to (up to 50 mailbox DEPs per tenant, one DEP per mailbox).',
   'workload.sharePoint.name': 'SharePoint, OneDrive and Teams files',
@@ -79,7 +80,8 @@ export const MESSAGES_EN = {
   'welcome.localMode': "**Local mode:** Azure calls go to Keyward's built-in emulator; nothing touches a real tenant.",
   'welcome.howItWorks': 'How Keyward works',
   'welcome.intro': 'Azure Key Vault Premium or Managed HSM, two subscriptions, the right permissions for the Microsoft 365 services, backups and readiness checks.',
-  'welcome.safety': "Nothing privileged runs on one person's click: every change becomes a plan with a hash, approvers decide on a card (M-of-N, no self-approval), and every step is written to a tamper-evident audit log.",
+  'welcome.safety':
+    "Nothing privileged runs on one person's click: every change becomes a plan with a hash, approvers decide on a card (M-of-N, no self-approval), and every step is written to a tamper-evident audit log.",
   'welcome.question': 'What would you like to do?',
   'welcome.comingSoon': '**{title}** — *coming soon*',
   'welcome.start': 'Start: {title}',
@@ -131,14 +133,17 @@ export const MESSAGES_EN = {
   'setup.compare.tenancy.premium': 'Multitenant, HSM-backed service; Microsoft holds the root of trust.',
   'setup.compare.tenancy.hsm': 'Single-tenant pool of HSM partitions; you hold the security domain ("key sovereignty").',
   'setup.compare.fips.topic': 'FIPS validation',
-  'setup.compare.fips.premium': 'FIPS 140-3 Level 3 per current Azure Key Vault docs for keys on HSM platform 2 (new keys). Each key version reports hsmPlatform: 2 = 140-3 L3, 1 = older 140-2 L2 platform, 0 = software. Keyward checks it.',
+  'setup.compare.fips.premium':
+    'FIPS 140-3 Level 3 per current Azure Key Vault docs for keys on HSM platform 2 (new keys). Each key version reports hsmPlatform: 2 = 140-3 L3, 1 = older 140-2 L2 platform, 0 = software. Keyward checks it.',
   'setup.compare.fips.hsm': 'FIPS 140-3 Level 3 per current Azure Key Vault docs (single tier). Some older pages still say 140-2 Level 3.',
   'setup.compare.billing.topic': 'Billing',
   'setup.compare.billing.premium': 'Per operation, plus a monthly charge per HSM-protected key.',
-  'setup.compare.billing.hsm': 'A fixed hourly charge per HSM from the moment it is provisioned, also while soft-deleted, until it is purged; with purge protection that is the whole retention period after deletion.',
+  'setup.compare.billing.hsm':
+    'A fixed hourly charge per HSM from the moment it is provisioned, also while soft-deleted, until it is purged; with purge protection that is the whole retention period after deletion.',
   'setup.compare.duties.topic': 'Your duties',
   'setup.compare.duties.premium': 'None beyond the keys: Microsoft runs and backs up the HSMs.',
-  'setup.compare.duties.hsm': 'A security-domain ceremony: 3 to 10 officers each hold an RSA key pair offline, with a quorum of 2 to 10. Lose the security domain and the quorum and recovery is impossible; Microsoft cannot help.',
+  'setup.compare.duties.hsm':
+    'A security-domain ceremony: 3 to 10 officers each hold an RSA key pair offline, with a quorum of 2 to 10. Lose the security domain and the quorum and recovery is impossible; Microsoft cannot help.',
   'setup.compare.needs.topic': 'What Customer Key needs',
   'setup.compare.needs.premium': 'A pair of vaults per workload, one in each subscription: up to six vaults for all three workloads.',
   'setup.compare.needs.hsm': 'Two HSMs in total, one in each subscription, shared by all workloads (one key per workload in each).',
@@ -148,9 +153,11 @@ export const MESSAGES_EN = {
   'setup.compare.regions.topic': 'Regions',
   'setup.compare.regions.premium': 'Every public region.',
   'setup.compare.regions.hsm': 'Not every region; capacity errors ("Pool creation is disabled in this region") happen. An HSM cannot be moved later.',
-  'setup.sites.intro': 'Each key lives in its own subscription of your Microsoft 365 tenant. Microsoft recommends two different regions near your Microsoft 365 data (not a paired pair if possible); one region is allowed, for example in a single-region country.',
+  'setup.sites.intro':
+    'Each key lives in its own subscription of your Microsoft 365 tenant. Microsoft recommends two different regions near your Microsoft 365 data (not a paired pair if possible); one region is allowed, for example in a single-region country.',
   'setup.sites.moreToggle': 'How to choose',
-  'setup.sites.more': 'Use paid subscriptions dedicated to Customer Key, ideally run by different people. Put the two keys in two regions near your Microsoft 365 data, preferably not an Azure paired-region pair.',
+  'setup.sites.more':
+    'Use paid subscriptions dedicated to Customer Key, ideally run by different people. Put the two keys in two regions near your Microsoft 365 data, preferably not an Azure paired-region pair.',
   'setup.sites.subscription': 'Subscription id for key {site}',
   'setup.sites.resourceGroup': 'Resource group for key {site} (created if missing)',
   'setup.sites.region': 'Region for key {site}',
@@ -167,19 +174,24 @@ export const MESSAGES_EN = {
   'setup.names.accessPolicy': 'Access policies (the historically documented Customer Key path)',
   'setup.names.noExpiry': '**No expiry date on the keys:** Microsoft 365 stops using a key that has expired.',
   'setup.names.rulesToggle': 'Naming rules and key settings',
-  'setup.names.rulesPremium': 'Vault names are global across Azure: 3 to 24 letters, digits and hyphens, starting with a letter (no underscores, whatever some Microsoft examples show).',
+  'setup.names.rulesPremium':
+    'Vault names are global across Azure: 3 to 24 letters, digits and hyphens, starting with a letter (no underscores, whatever some Microsoft examples show).',
   'setup.names.rulesHsm': 'HSM names are global across Azure: 3 to 24 letters, digits and hyphens.',
-  'setup.names.noExpiryMore': 'Customer Key validation accepts no expiry (or exactly 9999-12-31). Keyward creates the keys with wrapKey and unwrapKey only, soft delete and purge protection on, and never an expiry.',
+  'setup.names.noExpiryMore':
+    'Customer Key validation accepts no expiry (or exactly 9999-12-31). Keyward creates the keys with wrapKey and unwrapKey only, soft delete and purge protection on, and never an expiry.',
   'setup.hsm.cost': '**Cost:** each Managed HSM is billed every hour from the moment it is provisioned, also while idle and while soft-deleted. Customer Key needs two.',
   'setup.hsm.costLabel': 'Billing acknowledgment',
-  'setup.hsm.costAck': 'I understand that each Managed HSM is billed hourly from the moment it is provisioned, that billing continues while it is soft-deleted, and that with purge protection it continues through the whole retention period after deletion.',
+  'setup.hsm.costAck':
+    'I understand that each Managed HSM is billed hourly from the moment it is provisioned, that billing continues while it is soft-deleted, and that with purge protection it continues through the whole retention period after deletion.',
   'setup.hsm.admins': 'Initial administrators (Entra object ids, comma separated)',
   'setup.hsm.adminsToggle': 'Object id, not client id: why',
-  'setup.hsm.adminsHelp': "Azure grants the role to a user's or group's **object id**. A client (application) id names an app registration, which would leave an administrator nobody can sign in as. Keyward's own identity is added so it can run the activation.",
+  'setup.hsm.adminsHelp':
+    "Azure grants the role to a user's or group's **object id**. A client (application) id names an app registration, which would leave an administrator nobody can sign in as. Keyward's own identity is added so it can run the activation.",
   'setup.hsm.retention': 'Soft-delete retention in days (7 to 90, fixed at creation; 90 recommended)',
   'setup.hsm.officers': '**Security-domain officers** (3 to 10): a quorum of them can recover the HSM.',
   'setup.hsm.officersToggle': 'What officers do',
-  'setup.hsm.officersHelp': 'Each officer hands Keyward the *public* certificate of an RSA key pair they keep offline; no private key ever reaches Keyward or chat. Lose the security domain and the quorum, and nobody can recover the HSM.',
+  'setup.hsm.officersHelp':
+    'Each officer hands Keyward the *public* certificate of an RSA key pair they keep offline; no private key ever reaches Keyward or chat. Lose the security domain and the quorum, and nobody can recover the HSM.',
   'setup.hsm.officerName': 'Officer {n}: name',
   'setup.hsm.officerId': 'Officer {n}: object id',
   'setup.hsm.quorum': 'Quorum: officers needed to recover (2 to 10, at most the number of officers)',
@@ -188,7 +200,8 @@ export const MESSAGES_EN = {
   'setup.approvers.optional': 'Name custodians to have Keyward enforce it; leave empty to rely on the approval policy alone.',
   'setup.approvers.custodians': 'Custodians of key {site}',
   'setup.approvers.custodiansIds': 'Custodians of key {site} (object ids, comma separated)',
-  'setup.approvers.next': 'Next, Keyward runs read-only checks against Azure (subscriptions, mandatory retention, names, quota, its own permissions, the Microsoft 365 service principals).',
+  'setup.approvers.next':
+    'Next, Keyward runs read-only checks against Azure (subscriptions, mandatory retention, names, quota, its own permissions, the Microsoft 365 service principals).',
   'setup.sites.subscriptionPick': 'Subscription for key {site}',
   'setup.sites.subscriptionPlaceholder': 'Choose a subscription',
   'setup.sites.subscriptionChoice': '{name} · {state} · mandatory retention: {retention} · {id}',
@@ -208,7 +221,8 @@ export const MESSAGES_EN = {
   'setup.sites.regionPlaceholder': 'Choose a region',
   'setup.sites.regionChoice': '{name} ({geography}) · pair: {pair}',
   'setup.sites.regionChoiceNoPair': '{name} ({geography}) · no pair',
-  'setup.sites.regionsNote': "The regions come from the subscriptions' own lists; Keyward checks that each key's subscription may use its region. Each region's Azure pair is shown: Microsoft prefers two regions that are not a pair.",
+  'setup.sites.regionsNote':
+    "The regions come from the subscriptions' own lists; Keyward checks that each key's subscription may use its region. Each region's Azure pair is shown: Microsoft prefers two regions that are not a pair.",
   'setup.names.free': 'Suggested from your naming pattern; free in Azure at {time}.',
   'setup.names.takenAll': 'Taken, and so were the next names of your pattern: type another name.',
   'setup.names.notChecked': 'Suggested from your naming pattern; Keyward could not check it just now and checks again when you press Next.',
@@ -217,13 +231,16 @@ export const MESSAGES_EN = {
   'setup.hsm.officerPick': 'Officer {n}',
   'setup.hsm.adminsPick': 'Initial administrators',
   'setup.hsm.officersTypedToggle': 'Officers not in the list',
-  'setup.approvers.fromPolicy': 'Custodians must be members of a group your approval policy names ({groups}). In Teams you can search your directory; Keyward checks each person you choose.',
+  'setup.approvers.fromPolicy':
+    'Custodians must be members of a group your approval policy names ({groups}). In Teams you can search your directory; Keyward checks each person you choose.',
   'setup.preview.checksPassed': 'All {count} checks passed{warnings, plural, =0 {} one { (one warning)} other { (# warnings)}}.',
   'setup.preflight.notRun': 'The checks have not run yet. Press "Run the checks again".',
   'setup.preflight.passed': 'All checks passed{warnings, plural, =0 {} one { (one warning)} other { (# warnings)}}. Continue to the plan.',
-  'setup.preflight.failed': '{fail, plural, one {One check failed} other {# checks failed}}{unknown, plural, =0 {} other {, # could not be checked}}. Fix each red line, then run the checks again; the journey waits here ("status" finds it).',
+  'setup.preflight.failed':
+    '{fail, plural, one {One check failed} other {# checks failed}}{unknown, plural, =0 {} other {, # could not be checked}}. Fix each red line, then run the checks again; the journey waits here ("status" finds it).',
   'setup.preflight.checked': 'Checked {at}. Read-only: nothing was changed in Azure.',
-  'setup.preview.summary': '{steps, plural, one {# step} other {# steps}}, about {minutes, plural, one {# minute} other {# minutes}} of Azure work after approval (approval class: {class}).',
+  'setup.preview.summary':
+    '{steps, plural, one {# step} other {# steps}}, about {minutes, plural, one {# minute} other {# minutes}} of Azure work after approval (approval class: {class}).',
   'setup.preview.class': 'Approval class',
   'setup.preview.irreversible': '**Warning: what cannot be undone**',
   'setup.preview.cannotUndo': '(**cannot be undone**)',
@@ -321,7 +338,8 @@ export const MESSAGES_EN = {
   'approval.viewer.requesterOpen': 'You asked for this. Approvers decide; you can cancel it until it runs.',
   'approval.viewer.requester': 'You asked for this.',
   'approval.viewer.observer': 'You can follow this request; only the approvers named in the policy can decide.',
-  'approval.refreshLimit': 'Teams shows a personal view of this card to {max} people at most. {count, plural, one {One more person who may act on it sees} other {# more people who may act on it see}} the card as it is here: Approve, Reject and Cancel work the same (Keyward checks who clicks). For your own view, choose Refresh in the message’s … menu, or type "approvals" in your chat with Keyward.',
+  'approval.refreshLimit':
+    'Teams shows a personal view of this card to {max} people at most. {count, plural, one {One more person who may act on it sees} other {# more people who may act on it see}} the card as it is here: Approve, Reject and Cancel work the same (Keyward checks who clicks). For your own view, choose Refresh in the message’s … menu, or type "approvals" in your chat with Keyward.',
   'approval.reason.required': 'Reason (required to approve or reject)',
   'approval.reason.toReject': 'Reason (required to reject)',
   'approval.reason.placeholder': 'Why you approve or reject',
@@ -335,7 +353,8 @@ export const MESSAGES_EN = {
 
   // ------------------------------------------------------------------ policy card
   'policy.title': 'Approval policy',
-  'policy.intro': "Nothing privileged runs on one person's click. These rules decide who must approve each kind of change; they come from the policy file and change only with a restart.",
+  'policy.intro':
+    "Nothing privileged runs on one person's click. These rules decide who must approve each kind of change; they come from the policy file and change only with a restart.",
   'policy.tenant': 'Tenant',
   'policy.hash': 'Policy hash',
   'policy.groups': '**Approver groups**',
@@ -351,11 +370,13 @@ export const MESSAGES_EN = {
   'policy.where.fallbackPersonal': 'Without one, each approver gets the card in their personal chat with Keyward (once they have talked to Keyward).',
   'policy.where.fallbackNone': 'Without one, cards are not sent anywhere; approvers type "approvals".',
   'policy.operators.title': '**Who may start journeys and see the inventory and runs**',
-  'policy.operators.group': 'Members of {group} start journeys (setup, DEP, key roll, teardown); they, the approvers and the custodians see the inventory and runs. Everyone else is refused, and the refusal is recorded.',
+  'policy.operators.group':
+    'Members of {group} start journeys (setup, DEP, key roll, teardown); they, the approvers and the custodians see the inventory and runs. Everyone else is refused, and the refusal is recorded.',
   'policy.operators.everyone': 'Everyone in an allowed tenant: the policy names no operators group. To limit it, name a group in the policy setting "operators".',
   'policy.health.title': '**Team health** (active = an audited action in the last {days} days)',
   'policy.health.ok': 'Every rule can be met by approvers who have been active lately.',
-  'policy.health.notOk': '{count, plural, one {One rule} other {# rules}} could not be met by the approvers active lately. Ask the quiet approvers to type "approvals" (or vote), or change the groups in the policy file before a key must be rolled or removed in a hurry.',
+  'policy.health.notOk':
+    '{count, plural, one {One rule} other {# rules}} could not be met by the approvers active lately. Ask the quiet approvers to type "approvals" (or vote), or change the groups in the policy file before a key must be rolled or removed in a hurry.',
   'policy.health.factor': '{approvals} of {members} from {group}: {active} active',
   'policy.health.ruleOk': '✅ {title} — {factors}',
   'policy.health.ruleNot': '⚠️ {title} — {factors} — CANNOT be met by active approvers',
@@ -370,7 +391,8 @@ export const MESSAGES_EN = {
   'policy.rule.allAgree': 'All of the above must agree.',
   'policy.rule.selfAllowed': 'The requester may approve their own request (allowed by the policy for this kind).',
   'policy.rule.noSelf': 'The requester never approves their own request.',
-  'policy.rule.sod': 'Separation of duties: {count, plural, one {one approval} other {# approvals}} from the custodians of key A and from those of key B; nobody counts for both keys, and the requester holds neither.',
+  'policy.rule.sod':
+    'Separation of duties: {count, plural, one {one approval} other {# approvals}} from the custodians of key A and from those of key B; nobody counts for both keys, and the requester holds neither.',
   'policy.rule.sodRequester': 'Separation of duties: the requester may not be a custodian of either key.',
   'policy.rule.custodianGroup': 'Key custodians must be members of {group}; the requester can name no one else.',
   'policy.rule.windows': 'Approval window: {approval}; execution window after approval: {execution}.',
@@ -417,14 +439,16 @@ export const MESSAGES_EN = {
   'run.error.operation': 'While trying to',
   'run.error.role': 'Role needed',
   'run.error.scope': 'At scope',
-  'run.error.retry': 'Everything done before this step stays as it is. Fix the cause, then Retry: Keyward checks what exists first, so nothing is created twice. A changed plan needs a new approval.',
+  'run.error.retry':
+    'Everything done before this step stays as it is. Fix the cause, then Retry: Keyward checks what exists first, so nothing is created twice. A changed plan needs a new approval.',
   'run.ceremony.title': '**Security-domain ceremony**',
   'run.ceremony.handedIn': '{name}: handed in (thumbprint {thumbprint}…)',
   'run.ceremony.waiting': '{name}: **waiting**',
   'run.ceremony.input': 'Your certificate (PEM, -----BEGIN CERTIFICATE----- …)',
   'run.ceremony.handIn': 'Hand in my certificate',
   'run.ceremony.howToggle': 'How to make a key pair',
-  'run.ceremony.public': 'Each officer hands in the PUBLIC certificate of a key pair they keep offline. Never paste a private key: Keyward refuses it. The certificate counts for every HSM of this plan.',
+  'run.ceremony.public':
+    'Each officer hands in the PUBLIC certificate of a key pair they keep offline. Never paste a private key: Keyward refuses it. The certificate counts for every HSM of this plan.',
   'run.ceremony.example': 'Make a key pair on an offline machine, for example:',
   'run.ceremony.keep': 'Keep {key} (and its passphrase) offline; paste only the contents of {cer}.',
   'run.result.uris': '**Key URIs** (versionless, the form the Exchange and multi-workload DEP cmdlets take)',
@@ -484,8 +508,10 @@ export const MESSAGES_EN = {
   'dep.action.record': 'Record the state',
   'dep.action.backToScript': 'Back to the script',
   'dep.action.pasteNewer': 'Paste newer output',
-  'dep.submitted': 'Request {requestId} is waiting for the approvers. Once approved, Keyward runs the script with its managed identity ({connect}) and records the state from the Get- output.',
-  'dep.scope.intro': 'A Data Encryption Policy (DEP) tells Microsoft 365 which two keys protect a workload. Keyward checks the keys in Azure, writes the exact PowerShell and records the state you paste back.',
+  'dep.submitted':
+    'Request {requestId} is waiting for the approvers. Once approved, Keyward runs the script with its managed identity ({connect}) and records the state from the Get- output.',
+  'dep.scope.intro':
+    'A Data Encryption Policy (DEP) tells Microsoft 365 which two keys protect a workload. Keyward checks the keys in Azure, writes the exact PowerShell and records the state you paste back.',
   'dep.scope.policy': 'Policy',
   'dep.scope.keys': 'Keys',
   'dep.scope.fromInventory': 'A key pair Keyward created ({count} known)',
@@ -500,7 +526,8 @@ export const MESSAGES_EN = {
   'dep.policyType': 'Policy type',
   'dep.keyVersion': '{uri} (version {version}…)',
   'dep.details.checked': 'Both keys checked in Azure {at}: {pass} checks green.',
-  'dep.details.sharePoint': 'SharePoint, OneDrive and Teams files have **one policy per geo**. Registering starts encrypting the geo and **cannot be rolled back** to Microsoft-managed keys. Keyward fills in the vault name, key name and key version from the keys.',
+  'dep.details.sharePoint':
+    'SharePoint, OneDrive and Teams files have **one policy per geo**. Registering starts encrypting the geo and **cannot be rolled back** to Microsoft-managed keys. Keyward fills in the vault name, key name and key version from the keys.',
   'dep.details.adminUrls': 'SharePoint admin URL of each geo (one per line)',
   'dep.details.policyName': 'Policy name (letters, digits, . _ -; no spaces)',
   'dep.details.description': 'Description (optional)',
@@ -509,13 +536,15 @@ export const MESSAGES_EN = {
   'dep.details.listedMailboxes': 'Only the mailboxes listed below',
   'dep.details.mailboxList': 'Mailboxes: primary e-mail addresses, one per line',
   'dep.details.exchangeNote': 'Each mailbox needs an appropriate licence; a mailbox has one DEP at a time; a tenant has at most 50 mailbox DEPs.',
-  'dep.details.multiWorkloadNote': 'Only one multi-workload policy is assigned to the tenant at a time; the script assigns this one. It covers Teams chats and media, Exchange signal data, mailboxes without a mailbox DEP and Purview data, not SharePoint, OneDrive or Teams files.',
+  'dep.details.multiWorkloadNote':
+    'Only one multi-workload policy is assigned to the tenant at a time; the script assigns this one. It covers Teams chats and media, Exchange signal data, mailboxes without a mailbox DEP and Purview data, not SharePoint, OneDrive or Teams files.',
   'dep.details.validateLabel': 'Onboarding validation',
   'dep.details.validate': "Run Microsoft's Customer Key onboarding validation first (recommended; the script stops if it fails)",
   'dep.details.keysToggle': 'The two keys',
   'dep.review.notYet': 'The script is not generated yet.',
   'dep.review.sharePoint': 'Registering a SharePoint policy cannot be rolled back to Microsoft-managed keys, and its keys must stay available for as long as the data exists.',
-  'dep.review.download': '**Download** {file}: the link works until {until} and only a few times. Check the file before you run it: {command} must print the file SHA-256 (under "Keys, modules and hashes").',
+  'dep.review.download':
+    '**Download** {file}: the link works until {until} and only a few times. Check the file before you run it: {command} must print the file SHA-256 (under "Keys, modules and hashes").',
   'dep.review.downloadButton': 'Download {file}',
   'dep.review.expired': 'The download link has expired; press "New download link".',
   'dep.review.noDownload': 'Keyward has no public address for downloads here; copy the script into a .ps1 file (save it as UTF-8 with BOM for Windows PowerShell 5.1).',
@@ -528,7 +557,8 @@ export const MESSAGES_EN = {
   'dep.review.scriptHash': 'Script SHA-256',
   'dep.review.fileHash': 'File SHA-256',
   'dep.review.fileHashValue': '{hash} (UTF-8 with BOM, {bytes, number} bytes)',
-  'dep.review.keysStay': '{scope, select, exchange {Once mailboxes are encrypted under this policy, its keys must stay available. To take a mailbox off it, run {removeCommand}: Exchange re-encrypts it with Microsoft-managed keys, and Microsoft does not need to be asked.} other {Once data is encrypted under this policy, its keys must stay available. Leaving Customer Key for the multi-workload policy needs a Microsoft support request.}}',
+  'dep.review.keysStay':
+    '{scope, select, exchange {Once mailboxes are encrypted under this policy, its keys must stay available. To take a mailbox off it, run {removeCommand}: Exchange re-encrypts it with Microsoft-managed keys, and Microsoft does not need to be asked.} other {Once data is encrypted under this policy, its keys must stay available. Leaving Customer Key for the multi-workload policy needs a Microsoft support request.}}',
   'dep.review.unconfirmed': '**Rests on facts Microsoft has not confirmed**',
   'dep.review.keywardRuns': '**Or let Keyward run it** with its managed identity ({connect}), after approval under the approval policy.',
   'dep.review.reason': 'Why is this policy needed? (shown to approvers)',
@@ -557,11 +587,14 @@ export const MESSAGES_EN = {
   'inventory.deps': '**Data Encryption Policies**',
   'inventory.noDeps': 'None recorded. "dep" writes the PowerShell for one and records its state from the Get- output.',
   'inventory.checkHealth': 'Check key health now',
-  'inventory.container.active': '✅ **{kind, select, vault {Vault} other {Managed HSM}} {name}** — active ({region}, subscription …{subscription}, {origin, select, setup {created by Keyward} other {adopted}}){hsm, select, yes {; bills hourly} other {}}',
-  'inventory.container.softDeleted': '⏳ **{kind, select, vault {Vault} other {Managed HSM}} {name}** — soft-deleted {deleted}; Azure purges it on {purge}{hsm, select, yes {; still bills hourly until then} other {}}',
+  'inventory.container.active':
+    '✅ **{kind, select, vault {Vault} other {Managed HSM}} {name}** — active ({region}, subscription …{subscription}, {origin, select, setup {created by Keyward} other {adopted}}){hsm, select, yes {; bills hourly} other {}}',
+  'inventory.container.softDeleted':
+    '⏳ **{kind, select, vault {Vault} other {Managed HSM}} {name}** — soft-deleted {deleted}; Azure purges it on {purge}{hsm, select, yes {; still bills hourly until then} other {}}',
   'inventory.container.scheduledDate': 'its scheduled date',
   'inventory.container.purged': '🗑️ **{kind, select, vault {Vault} other {Managed HSM}} {name}** — purged {purged}{hsm, select, yes {; no longer bills} other {}}',
-  'inventory.keyLine': '**{workload}, key {site}**: {key} in {kind, select, vault {vault} other {HSM}} {container} — {count, plural, one {# version} other {# versions}}{current, select, other {, current {current}…} none {}} (older versions stay enabled)',
+  'inventory.keyLine':
+    '**{workload}, key {site}**: {key} in {kind, select, vault {vault} other {HSM}} {container} — {count, plural, one {# version} other {# versions}}{current, select, other {, current {current}…} none {}} (older versions stay enabled)',
   'inventory.health.unchecked': '❔ Readiness not checked yet.',
   'inventory.health.ready': '✅ Ready ({pass} checks green{warn, plural, =0 {} one {, one warning} other {, # warnings}}), {at}',
   'inventory.health.notReady': '{red, select, yes {❌ Not ready} other {❔ Not proven}}: {fail} red, {unknown} not checked, {at}{first, select, other {: {first}} none {}}',
@@ -585,7 +618,8 @@ export const MESSAGES_EN = {
   // ------------------------------------------------------------------ security-domain shares
   'share.kicker': 'Managed HSM security domain',
   'share.title': '{hsm}: do you still hold your share?',
-  'share.intro': "Recovering this HSM after a disaster needs its security-domain file (stored encrypted by Keyward) and {quorum} of the {holders} officers' private keys. Holders: check that you can still open your private key (the one whose certificate you handed in), then answer for your own share. Keyward asks every {days} days.",
+  'share.intro':
+    "Recovering this HSM after a disaster needs its security-domain file (stored encrypted by Keyward) and {quorum} of the {holders} officers' private keys. Holders: check that you can still open your private key (the one whose certificate you handed in), then answer for your own share. Keyward asks every {days} days.",
   'share.dates': 'Security domain downloaded {stored}. Next request: {next}.',
   'share.held': 'I still hold my share',
   'share.lost': 'I no longer have it',
@@ -596,9 +630,11 @@ export const MESSAGES_EN = {
   'share.holder.unconfirmedCeremony': '❔ **{name}** — not confirmed since the ceremony',
   'share.health.healthy': 'Recoverable: {confirmed} of {holders} holders confirmed; {quorum} are needed.',
   'share.health.unproven': 'Not proven: only {confirmed} of the {quorum} shares needed are confirmed. Holders who have not answered may still have theirs.',
-  'share.health.atRisk': 'At risk: fewer than {quorum} holders still have a share, so the HSM could NOT be recovered from its security domain. While it still works, download a new security domain with new officers (a new ceremony) and keep the old file until then.',
+  'share.health.atRisk':
+    'At risk: fewer than {quorum} holders still have a share, so the HSM could NOT be recovered from its security domain. While it still works, download a new security domain with new officers (a new ceremony) and keep the old file until then.',
   'share.holderState': '{name}: {state, select, confirmed {confirmed} lost {lost} other {not confirmed}}',
-  'share.line': '{health, select, healthy {✅ Security domain recoverable} unproven {❔ Security domain not proven} other {❌ Security domain AT RISK}}: {confirmed} of {holders} holders confirmed, {quorum} needed ({list})',
+  'share.line':
+    '{health, select, healthy {✅ Security domain recoverable} unproven {❔ Security domain not proven} other {❌ Security domain AT RISK}}: {confirmed} of {holders} holders confirmed, {quorum} needed ({list})',
 
   // ------------------------------------------------------------------ key roll
   'roll.kicker': 'Key roll · one key at a time',
@@ -620,11 +656,13 @@ export const MESSAGES_EN = {
   'roll.record': 'Record the output',
   'roll.newLinks': 'New download links',
   'roll.submitted': 'Request {requestId} is waiting for the approvers (key-roll rule: an approver and the custodians of both keys). Nothing changes in Azure until it is approved.',
-  'roll.running': 'Approved. Keyward is making the new version; the run card shows each step. If a retry happens, Keyward finds the version it already made by its request tag instead of making a second one.',
+  'roll.running':
+    'Approved. Keyward is making the new version; the run card shows each step. If a retry happens, Keyward finds the version it already made by its request tag instead of making a second one.',
   'roll.noPairs': 'Keyward knows no key pair yet. Finish a "setup", or give existing keys by URI in "dep", then roll.',
   'roll.intro': 'A roll makes a **new version** of one key, key A or key B, never both at once. Older versions stay enabled.',
   'roll.howToggle': 'How a roll works',
-  'roll.how': 'After the new version exists, each Data Encryption Policy that uses the key is told about it (the refresh cmdlet). Data encrypted before the roll is still wrapped with the older versions, so Keyward never disables or deletes them.',
+  'roll.how':
+    'After the new version exists, each Data Encryption Policy that uses the key is told about it (the refresh cmdlet). Data encrypted before the roll is still wrapped with the older versions, so Keyward never disables or deletes them.',
   'roll.pair': 'Key pair',
   'roll.site': 'Key to roll',
   'roll.siteChoice': 'Key {site}: {key} in {container}, now {version}',
@@ -640,7 +678,8 @@ export const MESSAGES_EN = {
   'roll.currentVersion': 'Current version',
   'roll.policies': 'Policies to refresh',
   'roll.custodians': 'Custodians A / B',
-  'roll.nothingToRefresh': 'No policy Keyward knows uses this key yet, so there is nothing to refresh. If a policy Keyward does not know uses it, run its refresh cmdlet yourself after the roll.',
+  'roll.nothingToRefresh':
+    'No policy Keyward knows uses this key yet, so there is nothing to refresh. If a policy Keyward does not know uses it, run its refresh cmdlet yourself after the roll.',
   'roll.reason': 'Why roll this key now? (shown to approvers, kept in the audit log)',
   'roll.newVersion': 'New version {version} of key {site} exists.',
   'roll.newVersionKept': 'New version {version} of key {site} exists; version {previous} stays enabled (it still wraps older data).',
@@ -657,7 +696,8 @@ export const MESSAGES_EN = {
   'roll.reminder.title': 'Time to roll the {workload} keys',
   'roll.reminder.intro': 'You asked to be reminded every {days} days. The newest version of this pair dates from {last}; the roll was due {due}.',
   'roll.reminder.key': '{key} in {container}: {version}',
-  'roll.reminder.how': 'Roll one key, wait until every policy shows the new version (SharePoint: Registered), then roll the other. Customer Key keys have no expiry date on purpose, which is why Keyward, not Azure, reminds you.',
+  'roll.reminder.how':
+    'Roll one key, wait until every policy shows the new version (SharePoint: Registered), then roll the other. Customer Key keys have no expiry date on purpose, which is why Keyward, not Azure, reminds you.',
   'roll.reminder.roll': 'Roll key {site}',
   'roll.reminder.fallback': 'Keyward: time to roll the {workload} keys.',
 
@@ -682,22 +722,31 @@ export const MESSAGES_EN = {
   'teardown.cancelTeardown': 'Cancel the teardown',
   'teardown.next': 'Next: checks and plan',
   'teardown.checkAgain': 'Check again',
-  'teardown.submitted': "Request {requestId} is waiting for the approvers. Destructive requests need the policy's strongest rule (here: both key approvers and a key custodian). After approval nothing runs for {coolingOff}, and the teardown can still be cancelled then.",
+  'teardown.submitted':
+    "Request {requestId} is waiting for the approvers. Destructive requests need the policy's strongest rule (here: both key approvers and a key custodian). After approval nothing runs for {coolingOff}, and the teardown can still be cancelled then.",
   'teardown.endOfCoolingOff': 'the end of the cooling-off',
-  'teardown.coolingOff': 'Approved. Nothing is deleted before {until}. Until then the requester or any approver can cancel it with the button below. At that time Keyward checks the subscriptions and the policies again, then starts.',
-  'teardown.coolingOffLeft': 'Approved. Nothing is deleted before {until} (about {left} from now). Until then the requester or any approver can cancel it with the button below. At that time Keyward checks the subscriptions and the policies again, then starts.',
-  'teardown.blocked': "Keyward did not start: the checks at the end of the cooling-off are not all green. Nothing was deleted. Fix the red lines, then check again (possible until the approval's execution window closes).",
+  'teardown.coolingOff':
+    'Approved. Nothing is deleted before {until}. Until then the requester or any approver can cancel it with the button below. At that time Keyward checks the subscriptions and the policies again, then starts.',
+  'teardown.coolingOffLeft':
+    'Approved. Nothing is deleted before {until} (about {left} from now). Until then the requester or any approver can cancel it with the button below. At that time Keyward checks the subscriptions and the policies again, then starts.',
+  'teardown.blocked':
+    "Keyward did not start: the checks at the end of the cooling-off are not all green. Nothing was deleted. Fix the red lines, then check again (possible until the approval's execution window closes).",
   'teardown.windowCloses': 'Execution window closes {at}.',
   'teardown.noCandidates': 'Keyward knows no active vault or Managed HSM to remove.',
-  'teardown.intro': 'Deleting a vault or Managed HSM soft-deletes it; purging destroys it and its keys **for good**. Keyward refuses while a Data Encryption Policy it knows uses one of the keys.',
+  'teardown.intro':
+    'Deleting a vault or Managed HSM soft-deletes it; purging destroys it and its keys **for good**. Keyward refuses while a Data Encryption Policy it knows uses one of the keys.',
   'teardown.targets': 'Vaults and HSMs',
   'teardown.origin.setup': 'setup {request}, {date}',
   'teardown.origin.adopted': 'adopted',
-  'teardown.candidate': '{kind, select, vault {Vault} other {Managed HSM}} {name}: {region}, subscription …{subscription} ({origin}){policies, plural, =0 {} one {, used by # policy} other {, used by # policies}}',
-  'teardown.hsmBilling': 'Managed HSMs bill hourly until purged. A deleted Managed HSM keeps billing while soft-deleted, until it is purged; with purge protection it cannot be purged before the retention period ends, so you pay for the whole retention period.',
+  'teardown.candidate':
+    '{kind, select, vault {Vault} other {Managed HSM}} {name}: {region}, subscription …{subscription} ({origin}){policies, plural, =0 {} one {, used by # policy} other {, used by # policies}}',
+  'teardown.hsmBilling':
+    'Managed HSMs bill hourly until purged. A deleted Managed HSM keeps billing while soft-deleted, until it is purged; with purge protection it cannot be purged before the retention period ends, so you pay for the whole retention period.',
   'teardown.checksGreen': 'The checks are green{warn, plural, =0 {} one { (one warning)} other { (# warnings)}} ({at}).',
-  'teardown.checksRed': '{fail, plural, one {One check failed} other {# checks failed}} and {unknown} could not be made: Keyward will not submit this teardown until they are green. Each line says how to fix it.',
-  'teardown.purgeProtected': 'Purge protection is on: after deletion Azure keeps it, recoverable, for {days} days and purges it then (an earlier purge is refused).{hsm, select, yes { It bills hourly until that purge completes.} other {}}',
+  'teardown.checksRed':
+    '{fail, plural, one {One check failed} other {# checks failed}} and {unknown} could not be made: Keyward will not submit this teardown until they are green. Each line says how to fix it.',
+  'teardown.purgeProtected':
+    'Purge protection is on: after deletion Azure keeps it, recoverable, for {days} days and purges it then (an earlier purge is refused).{hsm, select, yes { It bills hourly until that purge completes.} other {}}',
   'teardown.purgeNow': 'Keyward purges it right after deletion.{hsm, select, yes { Billing stops when that purge completes.} other {}}',
   'teardown.target': '**{kind} {name}**: {region}, resource group {group}',
   'teardown.keys': 'Keys: {keys}.',
@@ -706,20 +755,26 @@ export const MESSAGES_EN = {
   'teardown.typeToConfirm': 'Type {name} to confirm',
   'teardown.reason': 'Why are these removed? (shown to approvers, kept in the audit log)',
   'teardown.afterToggle': 'What happens after approval',
-  'teardown.afterApproval': '**After approval**: a cooling-off of {coolingOff} with a Cancel button for you and the approvers; then Keyward checks again that every subscription is Enabled and no policy uses a key, and only then deletes and purges.',
-  'teardown.disabled': 'A Disabled subscription refuses the purge (a POST) while a deleted Managed HSM keeps billing; keep the subscriptions Enabled until every purge has completed. [Subscription states]({url})',
-  'teardown.vaultBilling': 'Vaults have no hourly charge: Key Vault Premium bills per operation and per HSM-protected key each month. Whether a soft-deleted key still counts toward that charge is not confirmed; after the purge nothing is left to bill.',
+  'teardown.afterApproval':
+    '**After approval**: a cooling-off of {coolingOff} with a Cancel button for you and the approvers; then Keyward checks again that every subscription is Enabled and no policy uses a key, and only then deletes and purges.',
+  'teardown.disabled':
+    'A Disabled subscription refuses the purge (a POST) while a deleted Managed HSM keeps billing; keep the subscriptions Enabled until every purge has completed. [Subscription states]({url})',
+  'teardown.vaultBilling':
+    'Vaults have no hourly charge: Key Vault Premium bills per operation and per HSM-protected key each month. Whether a soft-deleted key still counts toward that charge is not confirmed; after the purge nothing is left to bill.',
   'teardown.billingStopped': 'Billing for {names} has stopped: Azure no longer lists {count, plural, one {it} other {them}}, not even as deleted (checked {at}).',
   'teardown.vaultsGone': 'The purged vaults and their keys are gone for good; vaults never billed hourly, and with their keys gone no per-key charge remains.',
-  'teardown.billingContinues': 'Billing has NOT stopped: {names} {count, plural, one {is soft-deleted and bills} other {are soft-deleted and bill}} hourly until the purge completes. Keyward watches and posts here when {count, plural, one {it is} other {they are}} gone.',
+  'teardown.billingContinues':
+    'Billing has NOT stopped: {names} {count, plural, one {is soft-deleted and bills} other {are soft-deleted and bill}} hourly until the purge completes. Keyward watches and posts here when {count, plural, one {it is} other {they are}} gone.',
   'teardown.state.purged': '✅ **{kind} {name}** — purged {at}.',
   'teardown.state.softDeleted': '⏳ **{kind} {name}** — deleted {at}, soft-deleted (recoverable).',
-  'teardown.state.purgeOn': 'Azure purges it on {at}{passed, select, yes { (that time has passed; Keyward checks that it is gone)} other {}}; purge protection refuses an earlier purge.{hsm, select, yes { It bills hourly until then.} other {}}',
+  'teardown.state.purgeOn':
+    'Azure purges it on {at}{passed, select, yes { (that time has passed; Keyward checks that it is gone)} other {}}; purge protection refuses an earlier purge.{hsm, select, yes { It bills hourly until then.} other {}}',
   'teardown.state.active': '**{kind} {name}** — not deleted yet.',
   'teardown.state.unknown': '❔ **{kind} {name}** — state unknown.',
   'teardown.stopped': 'The run stopped: {message}',
   'teardown.stoppedAt': 'The run stopped at {code}: {message} Everything done so far stays; Retry is on the run card.',
-  'teardown.reactivate': 'A Disabled subscription allows reads and deletes but refuses the purge (a POST).{hsm, select, yes { The deleted Managed HSM keeps billing hourly while it waits.} other {}} To re-enable it, an Account Administrator or billing owner opens the Azure portal → Subscriptions → the subscription → Overview → Reactivate (or pays the outstanding balance or removes the spending limit in Cost Management + Billing). Then press Retry on the run card.',
+  'teardown.reactivate':
+    'A Disabled subscription allows reads and deletes but refuses the purge (a POST).{hsm, select, yes { The deleted Managed HSM keeps billing hourly while it waits.} other {}} To re-enable it, an Account Administrator or billing owner opens the Azure portal → Subscriptions → the subscription → Overview → Reactivate (or pays the outstanding balance or removes the spending limit in Cost Management + Billing). Then press Retry on the run card.',
 
   // ------------------------------------------------------------------ chat messages (answers in the conversation)
   'chat.notAvailable': '"{name}" is not available yet. Type "help" to see what is.',
@@ -730,7 +785,7 @@ export const MESSAGES_EN = {
   'chat.unknownText': 'I don\'t know "{text}". Here is what I can do:',
   'chat.helpSummary': 'what Keyward does and where to start',
   'chat.badCardData': 'This card\'s data is not valid (it may have been edited). Type "status" to get a fresh card.',
-  'chat.currentCard': 'The journey\'s current card is below.',
+  'chat.currentCard': "The journey's current card is below.",
   'chat.setup.started': 'A new setup journey has started below.',
   'chat.setup.notYours': 'This setup belongs to {owner}. Type "setup" to start your own.',
   'chat.someoneElse': 'someone else',
@@ -753,10 +808,12 @@ export const MESSAGES_EN = {
   'chat.nothingDone': '{code} Nothing was done.',
   'chat.runs.outOfDate': 'This card was out of date, so nothing was done. Here is where the run stands now.',
   'chat.approvals.onlyApprovers': 'Only an approver named in the policy can choose where approval cards go.',
-  'chat.approvals.notInConversation': 'This approval card was not posted in this conversation, or this personal chat is not yours: nothing was counted. Use the card in the approvers\' conversation, or type "approvals" in your own chat with Keyward.',
-  'chat.operators.only': 'Only members of {group} may {need, select, start {start a journey} other {see the inventory and runs}} here; the approval policy names them. Nothing was done. Ask whoever administers Keyward if you need to.',
+  'chat.approvals.notInConversation':
+    'This approval card was not posted in this conversation, or this personal chat is not yours: nothing was counted. Use the card in the approvers\' conversation, or type "approvals" in your own chat with Keyward.',
+  'chat.operators.only':
+    'Only members of {group} may {need, select, start {start a journey} other {see the inventory and runs}} here; the approval policy names them. Nothing was done. Ask whoever administers Keyward if you need to.',
   'chat.approvals.notPersonal': 'Type "approvals here" in the approvers\' group chat or channel, not in a personal chat.',
-  'chat.approvals.pinned': 'The policy pins the approvers\' conversation to {conversation}; change {setting} to move it.',
+  'chat.approvals.pinned': "The policy pins the approvers' conversation to {conversation}; change {setting} to move it.",
   'chat.approvals.designated': 'Approval cards will be posted in this conversation from now on. (Recorded in the audit log.)',
   'chat.approvals.whoAreYou': '{code} Keyward cannot tell who you are in tenant {tenant}, so it shows no requests.',
   'chat.approvals.nothingApprover': 'Nothing is waiting for your decision. Type "policy" to see who approves what.',
@@ -772,7 +829,8 @@ export const MESSAGES_EN = {
   'chat.done': 'Done.',
 
   // ------------------------------------------------------------------ notifications (posted later, in the conversation's locale)
-  'notify.unreachable': 'Your request "{title}" ({id}) is waiting for approval, but Keyward cannot reach any approver yet: add Keyward to the approvers\' group chat, or ask an approver to say "approvals" to Keyward.',
+  'notify.unreachable':
+    'Your request "{title}" ({id}) is waiting for approval, but Keyward cannot reach any approver yet: add Keyward to the approvers\' group chat, or ask an approver to say "approvals" to Keyward.',
   'notify.approved': 'Approved: your request "{title}" was approved by {by}. Keyward may run it until {until}. Request {id}.',
   'notify.endOfWindow': 'the end of the execution window',
   'notify.rejected': 'Rejected: your request "{title}" — {reason}. Nothing will run. Request {id}.',
@@ -789,7 +847,8 @@ export const MESSAGES_EN = {
 
   'notify.holder': '{name} (certificate thumbprint {thumbprint}…)',
   'notify.domainStored': 'Security domain of Managed HSM {hsm} downloaded and stored (SHA-256 {sha}…, quorum {quorum}). Share holders: {holders}.',
-  'notify.healthUnchanged': 'Health check done: {count, plural, one {# key} other {# keys}} checked, nothing changed since the last check. Type "status" to see each key\'s readiness.',
+  'notify.healthUnchanged':
+    'Health check done: {count, plural, one {# key} other {# keys}} checked, nothing changed since the last check. Type "status" to see each key\'s readiness.',
 
   // ------------------------------------------------------------------ command summaries (help, unknown text); a command without one here shows its own English summary
   'command.setup.summary': 'set up Customer Key (Key Vault Premium or Managed HSM), card by card, up to an approvable plan',
@@ -828,7 +887,8 @@ export const MESSAGES_EN = {
   'dep.stage.onboarding': 'Onboard the workload for Customer Key',
   'dep.action.recordOnboarding': 'Record the onboarding state',
   'dep.action.recheck': 'Re-check now',
-  'dep.onboarding.intro': 'Before the first {workload} policy, Microsoft must onboard your tenant for Customer Key; until then {cmdlets} fail. Keyward checks this before every policy.',
+  'dep.onboarding.intro':
+    'Before the first {workload} policy, Microsoft must onboard your tenant for Customer Key; until then {cmdlets} fail. Keyward checks this before every policy.',
   'dep.onboarding.workload': 'Workload',
   'dep.onboarding.state': 'State',
   'dep.onboarding.request': 'Request',

@@ -42,7 +42,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'common.resume': 'Reprendre',
   'common.planHash': 'Empreinte du plan',
   'common.request': 'Demande',
-  'common.fieldsNeedAttention': '{count, plural, one {Un champ demande} other {# champs demandent}} votre attention ; chacun est signalé ci-dessous. Tout ce que vous avez saisi est conservé.',
+  'common.fieldsNeedAttention':
+    '{count, plural, one {Un champ demande} other {# champs demandent}} votre attention ; chacun est signalé ci-dessous. Tout ce que vous avez saisi est conservé.',
   'common.keySite': 'Clé {site}',
   'common.vault': 'Coffre',
   'common.managedHsm': 'HSM managé',
@@ -60,7 +61,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'status.showOthers': 'Afficher les {count} autres vérifications ({warnings, plural, one {# avertissement} other {# avertissements}})',
   'status.showGreen': 'Afficher {count, plural, one {la vérification réussie} other {les # vérifications réussies}}',
   'workload.multiWorkload.name': 'Multicharge (tout le locataire)',
-  'workload.multiWorkload.covers': 'Conversations, médias et enregistrements Teams dans le stockage Teams, données de signal Exchange, boîtes aux lettres sans DEP de boîte aux lettres et données Purview ; pas les fichiers SharePoint, OneDrive ou Teams.',
+  'workload.multiWorkload.covers':
+    'Conversations, médias et enregistrements Teams dans le stockage Teams, données de signal Exchange, boîtes aux lettres sans DEP de boîte aux lettres et données Purview ; pas les fichiers SharePoint, OneDrive ou Teams.',
   'workload.exchange.name': 'Boîtes aux lettres Exchange',
   'workload.exchange.covers': 'Les boîtes aux lettres auxquelles vous attribuez la stratégie (jusqu’à 50 DEP de boîte aux lettres par locataire, une DEP par boîte aux lettres).',
   'workload.sharePoint.name': 'Fichiers SharePoint, OneDrive et Teams',
@@ -70,8 +72,10 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'welcome.greetingNamed': 'Bonjour {name}, je suis Keyward. Je place vos données Microsoft 365 au repos sous des clés qui vous appartiennent.',
   'welcome.localMode': '**Mode local :** les appels Azure vont à l’émulateur intégré de Keyward ; aucun vrai locataire n’est touché.',
   'welcome.howItWorks': 'Comment Keyward fonctionne',
-  'welcome.intro': 'Azure Key Vault Premium ou HSM managé, deux abonnements, les bonnes autorisations pour les services Microsoft 365, des sauvegardes et des vérifications de préparation.',
-  'welcome.safety': 'Rien de privilégié ne s’exécute sur le clic d’une seule personne : chaque changement devient un plan avec une empreinte, les approbateurs décident sur une carte (M sur N, pas d’auto-approbation), et chaque étape est inscrite dans un journal d’audit inviolable.',
+  'welcome.intro':
+    'Azure Key Vault Premium ou HSM managé, deux abonnements, les bonnes autorisations pour les services Microsoft 365, des sauvegardes et des vérifications de préparation.',
+  'welcome.safety':
+    'Rien de privilégié ne s’exécute sur le clic d’une seule personne : chaque changement devient un plan avec une empreinte, les approbateurs décident sur une carte (M sur N, pas d’auto-approbation), et chaque étape est inscrite dans un journal d’audit inviolable.',
   'welcome.question': 'Que voulez-vous faire ?',
   'welcome.comingSoon': '**{title}** — *bientôt*',
   'welcome.start': 'Démarrer : {title}',
@@ -108,7 +112,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'setup.action.startNew': 'Nouvelle configuration',
   'setup.action.start': 'Démarrer une configuration',
   'setup.action.startAnother': 'Autre configuration',
-  'setup.choice.intro': 'La clé client protège vos données Microsoft 365 au repos avec deux clés qui vous appartiennent, dans deux abonnements Azure. Choisissez où placer les clés :',
+  'setup.choice.intro':
+    'La clé client protège vos données Microsoft 365 au repos avec deux clés qui vous appartiennent, dans deux abonnements Azure. Choisissez où placer les clés :',
   'setup.choice.protection': 'Où placer les clés',
   'setup.choice.premium': 'Key Vault Premium : Microsoft exploite les HSM ; facturé par opération et par clé',
   'setup.choice.hsm': 'HSM managé : locataire unique, vous détenez le domaine de sécurité ; facturé à l’heure par HSM',
@@ -121,14 +126,17 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'setup.compare.tenancy.premium': 'Service multilocataire adossé à des HSM ; Microsoft détient la racine de confiance.',
   'setup.compare.tenancy.hsm': 'Pool de partitions HSM à locataire unique ; vous détenez le domaine de sécurité (« souveraineté des clés »).',
   'setup.compare.fips.topic': 'Validation FIPS',
-  'setup.compare.fips.premium': 'FIPS 140-3 niveau 3 selon la documentation Azure Key Vault actuelle pour les clés sur la plateforme HSM 2 (nouvelles clés). Chaque version de clé indique hsmPlatform : 2 = 140-3 N3, 1 = ancienne plateforme 140-2 N2, 0 = logiciel. Keyward le vérifie.',
+  'setup.compare.fips.premium':
+    'FIPS 140-3 niveau 3 selon la documentation Azure Key Vault actuelle pour les clés sur la plateforme HSM 2 (nouvelles clés). Chaque version de clé indique hsmPlatform : 2 = 140-3 N3, 1 = ancienne plateforme 140-2 N2, 0 = logiciel. Keyward le vérifie.',
   'setup.compare.fips.hsm': 'FIPS 140-3 niveau 3 selon la documentation Azure Key Vault actuelle (un seul niveau). Certaines anciennes pages indiquent encore 140-2 niveau 3.',
   'setup.compare.billing.topic': 'Facturation',
   'setup.compare.billing.premium': 'Par opération, plus un montant mensuel par clé protégée par HSM.',
-  'setup.compare.billing.hsm': 'Un montant horaire fixe par HSM dès son provisionnement, y compris après suppression réversible, jusqu’à sa purge ; avec la protection contre la purge, c’est toute la période de rétention après la suppression.',
+  'setup.compare.billing.hsm':
+    'Un montant horaire fixe par HSM dès son provisionnement, y compris après suppression réversible, jusqu’à sa purge ; avec la protection contre la purge, c’est toute la période de rétention après la suppression.',
   'setup.compare.duties.topic': 'Vos obligations',
   'setup.compare.duties.premium': 'Aucune en dehors des clés : Microsoft exploite et sauvegarde les HSM.',
-  'setup.compare.duties.hsm': 'Une cérémonie du domaine de sécurité : 3 à 10 responsables détiennent chacun une paire de clés RSA hors ligne, avec un quorum de 2 à 10. Perdre le domaine de sécurité et le quorum rend toute récupération impossible ; Microsoft ne peut pas aider.',
+  'setup.compare.duties.hsm':
+    'Une cérémonie du domaine de sécurité : 3 à 10 responsables détiennent chacun une paire de clés RSA hors ligne, avec un quorum de 2 à 10. Perdre le domaine de sécurité et le quorum rend toute récupération impossible ; Microsoft ne peut pas aider.',
   'setup.compare.needs.topic': 'Ce qu’il faut à la clé client',
   'setup.compare.needs.premium': 'Une paire de coffres par charge de travail, un dans chaque abonnement : jusqu’à six coffres pour les trois charges de travail.',
   'setup.compare.needs.hsm': 'Deux HSM au total, un dans chaque abonnement, partagés par toutes les charges de travail (une clé par charge de travail dans chacun).',
@@ -138,14 +146,17 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'setup.compare.regions.topic': 'Régions',
   'setup.compare.regions.premium': 'Toutes les régions publiques.',
   'setup.compare.regions.hsm': 'Pas toutes les régions ; des erreurs de capacité (« Pool creation is disabled in this region ») arrivent. Un HSM ne peut pas être déplacé ensuite.',
-  'setup.sites.intro': 'Chaque clé se trouve dans son propre abonnement de votre locataire Microsoft 365. Microsoft recommande deux régions différentes proches de vos données Microsoft 365 (si possible pas une paire de régions) ; une seule région est admise, par exemple dans un pays à une seule région.',
+  'setup.sites.intro':
+    'Chaque clé se trouve dans son propre abonnement de votre locataire Microsoft 365. Microsoft recommande deux régions différentes proches de vos données Microsoft 365 (si possible pas une paire de régions) ; une seule région est admise, par exemple dans un pays à une seule région.',
   'setup.sites.moreToggle': 'Comment choisir',
-  'setup.sites.more': 'Utilisez des abonnements payants dédiés à la clé client, idéalement gérés par des personnes différentes. Placez les deux clés dans deux régions proches de vos données Microsoft 365, de préférence pas une paire de régions Azure.',
+  'setup.sites.more':
+    'Utilisez des abonnements payants dédiés à la clé client, idéalement gérés par des personnes différentes. Placez les deux clés dans deux régions proches de vos données Microsoft 365, de préférence pas une paire de régions Azure.',
   'setup.sites.subscription': 'ID d’abonnement pour la clé {site}',
   'setup.sites.resourceGroup': 'Groupe de ressources pour la clé {site} (créé s’il manque)',
   'setup.sites.region': 'Région pour la clé {site}',
   'setup.names.introPremium': 'Un coffre par charge de travail dans chaque abonnement. Keyward vérifie que les noms sont libres quand vous appuyez sur Suivant.',
-  'setup.names.introHsm': 'Un HSM managé dans chaque abonnement, partagé par toutes les charges de travail. Keyward vérifie que les noms sont libres quand vous appuyez sur Suivant.',
+  'setup.names.introHsm':
+    'Un HSM managé dans chaque abonnement, partagé par toutes les charges de travail. Keyward vérifie que les noms sont libres quand vous appuyez sur Suivant.',
   'setup.names.vault': 'Coffre pour {workload}, clé {site}',
   'setup.names.hsm': 'HSM managé pour la clé {site}',
   'setup.names.key': 'Clé pour {workload}, clé {site}',
@@ -157,19 +168,24 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'setup.names.accessPolicy': 'Stratégies d’accès (la voie historiquement documentée pour la clé client)',
   'setup.names.noExpiry': '**Aucune date d’expiration sur les clés :** Microsoft 365 cesse d’utiliser une clé expirée.',
   'setup.names.rulesToggle': 'Règles de nommage et réglages des clés',
-  'setup.names.rulesPremium': 'Les noms de coffre sont uniques dans tout Azure : 3 à 24 lettres, chiffres et traits d’union, commençant par une lettre (pas de tiret bas, quoi qu’en montrent certains exemples Microsoft).',
+  'setup.names.rulesPremium':
+    'Les noms de coffre sont uniques dans tout Azure : 3 à 24 lettres, chiffres et traits d’union, commençant par une lettre (pas de tiret bas, quoi qu’en montrent certains exemples Microsoft).',
   'setup.names.rulesHsm': 'Les noms de HSM sont uniques dans tout Azure : 3 à 24 lettres, chiffres et traits d’union.',
-  'setup.names.noExpiryMore': 'La validation de la clé client n’accepte aucune expiration (ou exactement 9999-12-31). Keyward crée les clés avec wrapKey et unwrapKey seulement, suppression réversible et protection contre la purge activées, et jamais d’expiration.',
+  'setup.names.noExpiryMore':
+    'La validation de la clé client n’accepte aucune expiration (ou exactement 9999-12-31). Keyward crée les clés avec wrapKey et unwrapKey seulement, suppression réversible et protection contre la purge activées, et jamais d’expiration.',
   'setup.hsm.cost': '**Coût :** chaque HSM managé est facturé à l’heure dès son provisionnement, y compris inactif et après suppression réversible. La clé client en demande deux.',
   'setup.hsm.costLabel': 'Prise en compte de la facturation',
-  'setup.hsm.costAck': 'Je comprends que chaque HSM managé est facturé à l’heure dès son provisionnement, que la facturation continue après une suppression réversible, et qu’avec la protection contre la purge elle continue pendant toute la période de rétention après la suppression.',
+  'setup.hsm.costAck':
+    'Je comprends que chaque HSM managé est facturé à l’heure dès son provisionnement, que la facturation continue après une suppression réversible, et qu’avec la protection contre la purge elle continue pendant toute la période de rétention après la suppression.',
   'setup.hsm.admins': 'Administrateurs initiaux (ID d’objet Entra, séparés par des virgules)',
   'setup.hsm.adminsToggle': 'ID d’objet, pas ID client : pourquoi',
-  'setup.hsm.adminsHelp': 'Azure attribue le rôle à l’**ID d’objet** d’un utilisateur ou d’un groupe. Un ID client (d’application) désigne une inscription d’application, ce qui laisserait un administrateur sous lequel personne ne peut se connecter. L’identité de Keyward est ajoutée pour qu’il puisse exécuter l’activation.',
+  'setup.hsm.adminsHelp':
+    'Azure attribue le rôle à l’**ID d’objet** d’un utilisateur ou d’un groupe. Un ID client (d’application) désigne une inscription d’application, ce qui laisserait un administrateur sous lequel personne ne peut se connecter. L’identité de Keyward est ajoutée pour qu’il puisse exécuter l’activation.',
   'setup.hsm.retention': 'Rétention après suppression réversible, en jours (7 à 90, fixée à la création ; 90 recommandé)',
   'setup.hsm.officers': '**Responsables du domaine de sécurité** (3 à 10) : un quorum d’entre eux peut récupérer le HSM.',
   'setup.hsm.officersToggle': 'Le rôle des responsables',
-  'setup.hsm.officersHelp': 'Chaque responsable remet à Keyward le certificat *public* d’une paire de clés RSA qu’il garde hors ligne ; aucune clé privée n’atteint jamais Keyward ni la conversation. Si le domaine de sécurité et le quorum sont perdus, personne ne peut récupérer le HSM.',
+  'setup.hsm.officersHelp':
+    'Chaque responsable remet à Keyward le certificat *public* d’une paire de clés RSA qu’il garde hors ligne ; aucune clé privée n’atteint jamais Keyward ni la conversation. Si le domaine de sécurité et le quorum sont perdus, personne ne peut récupérer le HSM.',
   'setup.hsm.officerName': 'Responsable {n} : nom',
   'setup.hsm.officerId': 'Responsable {n} : ID d’objet',
   'setup.hsm.quorum': 'Quorum : responsables nécessaires pour récupérer (2 à 10, au plus leur nombre)',
@@ -178,7 +194,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'setup.approvers.optional': 'Nommez des dépositaires pour que Keyward l’impose ; laissez vide pour vous fier seulement à la stratégie d’approbation.',
   'setup.approvers.custodians': 'Dépositaires de la clé {site}',
   'setup.approvers.custodiansIds': 'Dépositaires de la clé {site} (ID d’objet, séparés par des virgules)',
-  'setup.approvers.next': 'Ensuite, Keyward effectue des vérifications en lecture seule dans Azure (abonnements, rétention obligatoire, noms, quota, ses propres autorisations, les principaux de service Microsoft 365).',
+  'setup.approvers.next':
+    'Ensuite, Keyward effectue des vérifications en lecture seule dans Azure (abonnements, rétention obligatoire, noms, quota, ses propres autorisations, les principaux de service Microsoft 365).',
   'setup.sites.subscriptionPick': 'Abonnement de la clé {site}',
   'setup.sites.subscriptionPlaceholder': 'Choisir un abonnement',
   'setup.sites.subscriptionChoice': '{name} · {state} · période de rétention obligatoire : {retention} · {id}',
@@ -198,7 +215,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'setup.sites.regionPlaceholder': 'Choisir une région',
   'setup.sites.regionChoice': '{name} ({geography}) · paire : {pair}',
   'setup.sites.regionChoiceNoPair': '{name} ({geography}) · sans paire',
-  'setup.sites.regionsNote': 'Les régions viennent des listes des abonnements eux-mêmes ; Keyward vérifie que l’abonnement de chaque clé peut utiliser sa région. La paire Azure de chaque région est indiquée : Microsoft préfère deux régions qui ne forment pas une paire.',
+  'setup.sites.regionsNote':
+    'Les régions viennent des listes des abonnements eux-mêmes ; Keyward vérifie que l’abonnement de chaque clé peut utiliser sa région. La paire Azure de chaque région est indiquée : Microsoft préfère deux régions qui ne forment pas une paire.',
   'setup.names.free': 'Proposé selon votre modèle de noms ; libre dans Azure à {time}.',
   'setup.names.takenAll': 'Déjà pris, comme les noms suivants de votre modèle : saisissez un autre nom.',
   'setup.names.notChecked': 'Proposé selon votre modèle de noms ; Keyward n’a pas pu le vérifier à l’instant et le vérifie à nouveau quand vous cliquez sur Suivant.',
@@ -207,13 +225,16 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'setup.hsm.officerPick': 'Responsable {n}',
   'setup.hsm.adminsPick': 'Administrateurs initiaux',
   'setup.hsm.officersTypedToggle': 'Responsables absents de la liste',
-  'setup.approvers.fromPolicy': 'Les dépositaires doivent être membres d’un groupe que votre stratégie d’approbation nomme ({groups}). Dans Teams, vous pouvez chercher dans votre annuaire ; Keyward vérifie chaque personne choisie.',
+  'setup.approvers.fromPolicy':
+    'Les dépositaires doivent être membres d’un groupe que votre stratégie d’approbation nomme ({groups}). Dans Teams, vous pouvez chercher dans votre annuaire ; Keyward vérifie chaque personne choisie.',
   'setup.preview.checksPassed': 'Les {count} vérifications ont réussi{warnings, plural, =0 {} one { (un avertissement)} other { (# avertissements)}}.',
   'setup.preflight.notRun': 'Les vérifications n’ont pas encore eu lieu. Appuyez sur « Vérifier à nouveau ».',
   'setup.preflight.passed': 'Toutes les vérifications ont réussi{warnings, plural, =0 {} one { (un avertissement)} other { (# avertissements)}}. Continuez vers le plan.',
-  'setup.preflight.failed': '{fail, plural, one {Une vérification a échoué} other {# vérifications ont échoué}}{unknown, plural, =0 {} other {, # n’ont pas pu être faites}}. Corrigez chaque ligne rouge, puis vérifiez à nouveau ; le parcours attend ici (« status » le retrouve).',
+  'setup.preflight.failed':
+    '{fail, plural, one {Une vérification a échoué} other {# vérifications ont échoué}}{unknown, plural, =0 {} other {, # n’ont pas pu être faites}}. Corrigez chaque ligne rouge, puis vérifiez à nouveau ; le parcours attend ici (« status » le retrouve).',
   'setup.preflight.checked': 'Vérifié le {at}. Lecture seule : rien n’a été modifié dans Azure.',
-  'setup.preview.summary': '{steps, plural, one {# étape} other {# étapes}}, environ {minutes, plural, one {# minute} other {# minutes}} de travail Azure après l’approbation (classe d’approbation : {class}).',
+  'setup.preview.summary':
+    '{steps, plural, one {# étape} other {# étapes}}, environ {minutes, plural, one {# minute} other {# minutes}} de travail Azure après l’approbation (classe d’approbation : {class}).',
   'setup.preview.class': 'Classe d’approbation',
   'setup.preview.irreversible': '**Avertissement : ce qui ne peut pas être annulé**',
   'setup.preview.cannotUndo': '(**irréversible**)',
@@ -303,13 +324,15 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'approval.execution.now': 'Maintenant : {progress}',
   'approval.execution.finished': 'Terminée : {at}, {outcome, select, succeeded {réussie} other {échouée}}',
   'approval.execution.clientRequestId': 'Les appels Azure portent l’ID de demande client {id}',
-  'approval.viewer.shared': 'Approbateurs : saisissez une raison puis choisissez Approuver ou Refuser. Le demandeur peut annuler. Keyward vérifie qui a cliqué ; le clic de quelqu’un d’autre ne change rien.',
+  'approval.viewer.shared':
+    'Approbateurs : saisissez une raison puis choisissez Approuver ou Refuser. Le demandeur peut annuler. Keyward vérifie qui a cliqué ; le clic de quelqu’un d’autre ne change rien.',
   'approval.viewer.approver': 'Vous pouvez approuver cette demande : saisissez une raison, puis Approuver ou Refuser.',
   'approval.viewer.voter': 'Vous avez {decision, select, approve {approuvé} other {refusé}} cette demande le {at}. Chacun vote une fois.',
   'approval.viewer.requesterOpen': 'Vous avez fait cette demande. Les approbateurs décident ; vous pouvez l’annuler jusqu’à son exécution.',
   'approval.viewer.requester': 'Vous avez fait cette demande.',
   'approval.viewer.observer': 'Vous pouvez suivre cette demande ; seuls les approbateurs désignés par la stratégie peuvent décider.',
-  'approval.refreshLimit': 'Teams affiche une vue personnelle de cette carte à {max} personnes au plus. {count, plural, one {Une personne de plus pouvant agir la voit} other {# personnes de plus pouvant agir la voient}} telle qu’ici : Approuver, Refuser et Annuler fonctionnent de même (Keyward vérifie qui clique). Pour votre propre vue, choisissez Actualiser dans le menu … du message, ou tapez « approvals » dans votre conversation avec Keyward.',
+  'approval.refreshLimit':
+    'Teams affiche une vue personnelle de cette carte à {max} personnes au plus. {count, plural, one {Une personne de plus pouvant agir la voit} other {# personnes de plus pouvant agir la voient}} telle qu’ici : Approuver, Refuser et Annuler fonctionnent de même (Keyward vérifie qui clique). Pour votre propre vue, choisissez Actualiser dans le menu … du message, ou tapez « approvals » dans votre conversation avec Keyward.',
   'approval.reason.required': 'Raison (obligatoire pour approuver ou refuser)',
   'approval.reason.toReject': 'Raison (obligatoire pour refuser)',
   'approval.reason.placeholder': 'Pourquoi vous approuvez ou refusez',
@@ -321,7 +344,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'approval.cancelBeforeRun': 'Annuler avant l’exécution',
   'approval.fallback': 'Demande d’approbation Keyward « {title} » : {headline}. Demande {id}.',
   'policy.title': 'Stratégie d’approbation',
-  'policy.intro': 'Rien de privilégié ne s’exécute sur le clic d’une seule personne. Ces règles décident qui doit approuver chaque type de changement ; elles viennent du fichier de stratégie et ne changent qu’avec un redémarrage.',
+  'policy.intro':
+    'Rien de privilégié ne s’exécute sur le clic d’une seule personne. Ces règles décident qui doit approuver chaque type de changement ; elles viennent du fichier de stratégie et ne changent qu’avec un redémarrage.',
   'policy.tenant': 'Locataire',
   'policy.hash': 'Empreinte de la stratégie',
   'policy.groups': '**Groupes d’approbateurs**',
@@ -337,11 +361,14 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'policy.where.fallbackPersonal': 'Sans elle, chaque approbateur reçoit la carte dans sa conversation personnelle avec Keyward (une fois qu’il a parlé à Keyward).',
   'policy.where.fallbackNone': 'Sans elle, les cartes ne sont envoyées nulle part ; les approbateurs tapent « approvals ».',
   'policy.operators.title': '**Qui peut démarrer des parcours et voir l’inventaire et les exécutions**',
-  'policy.operators.group': 'Les membres de {group} démarrent les parcours (configuration, DEP, renouvellement de clé, démantèlement) ; eux, les approbateurs et les dépositaires voient l’inventaire et les exécutions. Tous les autres sont refusés, et le refus est consigné.',
-  'policy.operators.everyone': 'Toute personne d’un locataire autorisé : la stratégie ne désigne aucun groupe d’opérateurs. Pour le restreindre, nommez un groupe dans le paramètre "operators" de la stratégie.',
+  'policy.operators.group':
+    'Les membres de {group} démarrent les parcours (configuration, DEP, renouvellement de clé, démantèlement) ; eux, les approbateurs et les dépositaires voient l’inventaire et les exécutions. Tous les autres sont refusés, et le refus est consigné.',
+  'policy.operators.everyone':
+    'Toute personne d’un locataire autorisé : la stratégie ne désigne aucun groupe d’opérateurs. Pour le restreindre, nommez un groupe dans le paramètre "operators" de la stratégie.',
   'policy.health.title': '**Santé de l’équipe** (actif = une action auditée dans les {days} derniers jours)',
   'policy.health.ok': 'Chaque règle peut être satisfaite par des approbateurs actifs récemment.',
-  'policy.health.notOk': '{count, plural, one {Une règle ne pourrait pas être satisfaite} other {# règles ne pourraient pas être satisfaites}} par les approbateurs actifs récemment. Demandez aux approbateurs silencieux de taper « approvals » (ou de voter), ou modifiez les groupes dans le fichier de stratégie avant qu’une clé doive être changée ou retirée en urgence.',
+  'policy.health.notOk':
+    '{count, plural, one {Une règle ne pourrait pas être satisfaite} other {# règles ne pourraient pas être satisfaites}} par les approbateurs actifs récemment. Demandez aux approbateurs silencieux de taper « approvals » (ou de voter), ou modifiez les groupes dans le fichier de stratégie avant qu’une clé doive être changée ou retirée en urgence.',
   'policy.health.factor': '{approvals} sur {members} de {group} : {active} actif(s)',
   'policy.health.ruleOk': '✅ {title} — {factors}',
   'policy.health.ruleNot': '⚠️ {title} — {factors} — IMPOSSIBLE à satisfaire par les approbateurs actifs',
@@ -356,7 +383,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'policy.rule.allAgree': 'Tous les éléments ci-dessus doivent être d’accord.',
   'policy.rule.selfAllowed': 'Le demandeur peut approuver sa propre demande (permis par la stratégie pour ce type).',
   'policy.rule.noSelf': 'Le demandeur n’approuve jamais sa propre demande.',
-  'policy.rule.sod': 'Séparation des tâches : {count, plural, one {une approbation} other {# approbations}} des dépositaires de la clé A et de ceux de la clé B ; personne ne compte pour les deux clés, et le demandeur n’en détient aucune.',
+  'policy.rule.sod':
+    'Séparation des tâches : {count, plural, one {une approbation} other {# approbations}} des dépositaires de la clé A et de ceux de la clé B ; personne ne compte pour les deux clés, et le demandeur n’en détient aucune.',
   'policy.rule.sodRequester': 'Séparation des tâches : le demandeur ne peut être dépositaire d’aucune des deux clés.',
   'policy.rule.custodianGroup': 'Les dépositaires des clés doivent être membres de {group} ; le demandeur ne peut désigner personne d’autre.',
   'policy.rule.windows': 'Délai d’approbation : {approval} ; délai d’exécution après approbation : {execution}.',
@@ -401,14 +429,16 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'run.error.operation': 'En tentant de',
   'run.error.role': 'Rôle requis',
   'run.error.scope': 'Portée',
-  'run.error.retry': 'Tout ce qui précède cette étape reste en l’état. Corrigez la cause, puis réessayez : Keyward vérifie d’abord ce qui existe, donc rien n’est créé deux fois. Un plan modifié demande une nouvelle approbation.',
+  'run.error.retry':
+    'Tout ce qui précède cette étape reste en l’état. Corrigez la cause, puis réessayez : Keyward vérifie d’abord ce qui existe, donc rien n’est créé deux fois. Un plan modifié demande une nouvelle approbation.',
   'run.ceremony.title': '**Cérémonie du domaine de sécurité**',
   'run.ceremony.handedIn': '{name} : remis (empreinte {thumbprint}…)',
   'run.ceremony.waiting': '{name} : **en attente**',
   'run.ceremony.input': 'Votre certificat (PEM, -----BEGIN CERTIFICATE----- …)',
   'run.ceremony.handIn': 'Remettre mon certificat',
   'run.ceremony.howToggle': 'Créer une paire de clés',
-  'run.ceremony.public': 'Chaque responsable remet le certificat PUBLIC d’une paire de clés qu’il garde hors ligne. Ne collez jamais une clé privée : Keyward la refuse. Le certificat vaut pour chaque HSM de ce plan.',
+  'run.ceremony.public':
+    'Chaque responsable remet le certificat PUBLIC d’une paire de clés qu’il garde hors ligne. Ne collez jamais une clé privée : Keyward la refuse. Le certificat vaut pour chaque HSM de ce plan.',
   'run.ceremony.example': 'Créez une paire de clés sur une machine hors ligne, par exemple :',
   'run.ceremony.keep': 'Gardez {key} (et sa phrase secrète) hors ligne ; collez seulement le contenu de {cer}.',
   'run.result.uris': '**URI des clés** (sans version, la forme attendue par les applets de commande DEP d’Exchange et multicharge)',
@@ -462,8 +492,10 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'dep.action.record': 'Enregistrer l’état',
   'dep.action.backToScript': 'Retour au script',
   'dep.action.pasteNewer': 'Coller une sortie plus récente',
-  'dep.submitted': 'La demande {requestId} attend les approbateurs. Une fois approuvée, Keyward exécute le script avec son identité managée ({connect}) et enregistre l’état d’après la sortie Get-.',
-  'dep.scope.intro': 'Une stratégie de chiffrement des données (DEP) indique à Microsoft 365 quelles deux clés protègent une charge de travail. Keyward vérifie les clés dans Azure, écrit le PowerShell exact et enregistre l’état que vous recollez.',
+  'dep.submitted':
+    'La demande {requestId} attend les approbateurs. Une fois approuvée, Keyward exécute le script avec son identité managée ({connect}) et enregistre l’état d’après la sortie Get-.',
+  'dep.scope.intro':
+    'Une stratégie de chiffrement des données (DEP) indique à Microsoft 365 quelles deux clés protègent une charge de travail. Keyward vérifie les clés dans Azure, écrit le PowerShell exact et enregistre l’état que vous recollez.',
   'dep.scope.policy': 'Stratégie',
   'dep.scope.keys': 'Clés',
   'dep.scope.fromInventory': 'Une paire de clés créée par Keyward ({count} connue(s))',
@@ -478,7 +510,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'dep.policyType': 'Type de stratégie',
   'dep.keyVersion': '{uri} (version {version}…)',
   'dep.details.checked': 'Les deux clés vérifiées dans Azure le {at} : {pass} vérifications vertes.',
-  'dep.details.sharePoint': 'Les fichiers SharePoint, OneDrive et Teams ont **une stratégie par géo**. L’inscription lance le chiffrement de la géo et **ne peut pas être annulée** pour revenir à des clés gérées par Microsoft. Keyward renseigne le nom du coffre, le nom et la version de la clé d’après les clés.',
+  'dep.details.sharePoint':
+    'Les fichiers SharePoint, OneDrive et Teams ont **une stratégie par géo**. L’inscription lance le chiffrement de la géo et **ne peut pas être annulée** pour revenir à des clés gérées par Microsoft. Keyward renseigne le nom du coffre, le nom et la version de la clé d’après les clés.',
   'dep.details.adminUrls': 'URL d’administration SharePoint de chaque géo (une par ligne)',
   'dep.details.policyName': 'Nom de la stratégie (lettres, chiffres, . _ - ; sans espace)',
   'dep.details.description': 'Description (facultative)',
@@ -486,17 +519,22 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'dep.details.allMailboxes': 'Toutes les boîtes éligibles : boîtes utilisateur avec licence et boîtes partagées ({command}) ; celles sans licence sont ignorées et listées',
   'dep.details.listedMailboxes': 'Seulement les boîtes aux lettres listées ci-dessous',
   'dep.details.mailboxList': 'Boîtes aux lettres : adresses e-mail principales, une par ligne',
-  'dep.details.exchangeNote': 'Chaque boîte aux lettres demande une licence adaptée ; une boîte aux lettres a une seule DEP à la fois ; un locataire a au plus 50 DEP de boîte aux lettres.',
-  'dep.details.multiWorkloadNote': 'Une seule stratégie multicharge est attribuée au locataire à la fois ; le script attribue celle-ci. Elle couvre les conversations et médias Teams, les données de signal Exchange, les boîtes aux lettres sans DEP de boîte aux lettres et les données Purview, pas les fichiers SharePoint, OneDrive ou Teams.',
+  'dep.details.exchangeNote':
+    'Chaque boîte aux lettres demande une licence adaptée ; une boîte aux lettres a une seule DEP à la fois ; un locataire a au plus 50 DEP de boîte aux lettres.',
+  'dep.details.multiWorkloadNote':
+    'Une seule stratégie multicharge est attribuée au locataire à la fois ; le script attribue celle-ci. Elle couvre les conversations et médias Teams, les données de signal Exchange, les boîtes aux lettres sans DEP de boîte aux lettres et les données Purview, pas les fichiers SharePoint, OneDrive ou Teams.',
   'dep.details.validateLabel': 'Validation d’intégration',
   'dep.details.validate': 'Lancer d’abord la validation d’intégration de la clé client de Microsoft (recommandé ; le script s’arrête si elle échoue)',
   'dep.details.keysToggle': 'Les deux clés',
   'dep.review.notYet': 'Le script n’est pas encore généré.',
-  'dep.review.sharePoint': 'L’inscription d’une stratégie SharePoint ne peut pas être annulée pour revenir à des clés gérées par Microsoft, et ses clés doivent rester disponibles tant que les données existent.',
-  'dep.review.download': '**Téléchargement** {file} : le lien fonctionne jusqu’au {until} et seulement quelques fois. Vérifiez le fichier avant de l’exécuter : {command} doit afficher le SHA-256 du fichier (sous « Clés, modules et empreintes »).',
+  'dep.review.sharePoint':
+    'L’inscription d’une stratégie SharePoint ne peut pas être annulée pour revenir à des clés gérées par Microsoft, et ses clés doivent rester disponibles tant que les données existent.',
+  'dep.review.download':
+    '**Téléchargement** {file} : le lien fonctionne jusqu’au {until} et seulement quelques fois. Vérifiez le fichier avant de l’exécuter : {command} doit afficher le SHA-256 du fichier (sous « Clés, modules et empreintes »).',
   'dep.review.downloadButton': 'Télécharger {file}',
   'dep.review.expired': 'Le lien de téléchargement a expiré ; appuyez sur « Nouveau lien de téléchargement ».',
-  'dep.review.noDownload': 'Keyward n’a pas d’adresse publique pour les téléchargements ici ; copiez le script dans un fichier .ps1 (enregistré en UTF-8 avec BOM pour Windows PowerShell 5.1).',
+  'dep.review.noDownload':
+    'Keyward n’a pas d’adresse publique pour les téléchargements ici ; copiez le script dans un fichier .ps1 (enregistré en UTF-8 avec BOM pour Windows PowerShell 5.1).',
   'dep.review.after': 'Après l’exécution, appuyez sur « Exécuté » et collez la sortie de : {commands}. [Gérer la clé client]({url})',
   'dep.review.scriptToggle': 'Afficher le script',
   'dep.review.script': '**Le script** (chaque valeur est un littéral entre apostrophes ; copiez-le en entier) :',
@@ -506,7 +544,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'dep.review.scriptHash': 'SHA-256 du script',
   'dep.review.fileHash': 'SHA-256 du fichier',
   'dep.review.fileHashValue': '{hash} (UTF-8 avec BOM, {bytes, number} octets)',
-  'dep.review.keysStay': '{scope, select, exchange {Une fois des boîtes aux lettres chiffrées sous cette stratégie, ses clés doivent rester disponibles. Pour en retirer une boîte, exécutez {removeCommand} : Exchange la rechiffre avec des clés gérées par Microsoft, sans rien demander à Microsoft.} other {Une fois des données chiffrées sous cette stratégie, ses clés doivent rester disponibles. Quitter Customer Key pour la stratégie multicharge demande une demande de support à Microsoft.}}',
+  'dep.review.keysStay':
+    '{scope, select, exchange {Une fois des boîtes aux lettres chiffrées sous cette stratégie, ses clés doivent rester disponibles. Pour en retirer une boîte, exécutez {removeCommand} : Exchange la rechiffre avec des clés gérées par Microsoft, sans rien demander à Microsoft.} other {Une fois des données chiffrées sous cette stratégie, ses clés doivent rester disponibles. Quitter Customer Key pour la stratégie multicharge demande une demande de support à Microsoft.}}',
   'dep.review.unconfirmed': '**Repose sur des faits que Microsoft n’a pas confirmés**',
   'dep.review.keywardRuns': '**Ou laissez Keyward l’exécuter** avec son identité managée ({connect}), après approbation selon la stratégie d’approbation.',
   'dep.review.reason': 'Pourquoi cette stratégie est-elle nécessaire ? (visible des approbateurs)',
@@ -524,7 +563,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'dep.recorded.allMailboxes': 'Boîtes aux lettres : toutes (comme attribué par le script ; {command} l’affiche par boîte une fois chiffrée)',
   'dep.recorded.mailboxes': 'Boîtes aux lettres : {list}',
   'dep.recorded.stillWorking': 'SharePoint traite encore les sites. Collez une sortie plus récente plus tard ; Keyward enregistre « Registered » quand elle l’indique.',
-  'dep.recorded.next': 'Tapez « status » pour voir chaque stratégie, clé et coffre que Keyward connaît ; « roll » fait la rotation d’une clé de cette stratégie quand votre politique de rotation le demande.',
+  'dep.recorded.next':
+    'Tapez « status » pour voir chaque stratégie, clé et coffre que Keyward connaît ; « roll » fait la rotation d’une clé de cette stratégie quand votre politique de rotation le demande.',
   'inventory.journeys': '**Parcours DEP, rotation de clé et démantèlement**',
   'inventory.journeyLine': '{waiting, select, yes {en attente} other {à vous}} · démarré le {date}',
   'inventory.containers': '**Coffres et HSM managés connus de Keyward**',
@@ -533,11 +573,14 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'inventory.deps': '**Stratégies de chiffrement des données**',
   'inventory.noDeps': 'Aucune enregistrée. « dep » écrit le PowerShell pour en créer une et enregistre son état d’après la sortie Get-.',
   'inventory.checkHealth': 'Vérifier les clés maintenant',
-  'inventory.container.active': '✅ **{kind, select, vault {Coffre} other {HSM managé}} {name}** — actif ({region}, abonnement …{subscription}, {origin, select, setup {créé par Keyward} other {repris}}){hsm, select, yes { ; facturé à l’heure} other {}}',
-  'inventory.container.softDeleted': '⏳ **{kind, select, vault {Coffre} other {HSM managé}} {name}** — supprimé de façon réversible {deleted} ; Azure le purge le {purge}{hsm, select, yes { ; toujours facturé à l’heure d’ici là} other {}}',
+  'inventory.container.active':
+    '✅ **{kind, select, vault {Coffre} other {HSM managé}} {name}** — actif ({region}, abonnement …{subscription}, {origin, select, setup {créé par Keyward} other {repris}}){hsm, select, yes { ; facturé à l’heure} other {}}',
+  'inventory.container.softDeleted':
+    '⏳ **{kind, select, vault {Coffre} other {HSM managé}} {name}** — supprimé de façon réversible {deleted} ; Azure le purge le {purge}{hsm, select, yes { ; toujours facturé à l’heure d’ici là} other {}}',
   'inventory.container.scheduledDate': 'jour prévu',
   'inventory.container.purged': '🗑️ **{kind, select, vault {Coffre} other {HSM managé}} {name}** — purgé {purged}{hsm, select, yes { ; plus facturé} other {}}',
-  'inventory.keyLine': '**{workload}, clé {site}** : {key} dans {kind, select, vault {le coffre} other {le HSM}} {container} — {count, plural, one {# version} other {# versions}}{current, select, other {, actuelle {current}…} none {}} (les versions antérieures restent activées)',
+  'inventory.keyLine':
+    '**{workload}, clé {site}** : {key} dans {kind, select, vault {le coffre} other {le HSM}} {container} — {count, plural, one {# version} other {# versions}}{current, select, other {, actuelle {current}…} none {}} (les versions antérieures restent activées)',
   'inventory.health.unchecked': '❔ Préparation pas encore vérifiée.',
   'inventory.health.ready': '✅ Prêt ({pass} vérifications vertes{warn, plural, =0 {} one {, un avertissement} other {, # avertissements}}), {at}',
   'inventory.health.notReady': '{red, select, yes {❌ Pas prêt} other {❔ Non prouvé}} : {fail} rouges, {unknown} non vérifiées, {at}{first, select, other { : {first}} none {}}',
@@ -552,14 +595,16 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'inventory.drift.kicker': 'Contrôle de santé de la clé client',
   'inventory.drift.title': 'Dérive : {count, plural, one {# clé ne respecte plus} other {# clés ne respectent plus}} les règles de la clé client',
   'inventory.drift.fixed': 'Corrigé : les problèmes précédents ont disparu',
-  'inventory.drift.intro': 'Vérifié le {at}, en lecture seule. Microsoft 365 peut perdre l’accès aux données quand une clé est désactivée, expire ou perd son autorisation ; corrigez les lignes rouges maintenant.',
+  'inventory.drift.intro':
+    'Vérifié le {at}, en lecture seule. Microsoft 365 peut perdre l’accès aux données quand une clé est désactivée, expire ou perd son autorisation ; corrigez les lignes rouges maintenant.',
   'inventory.drift.key': '**{workload}, clé {site} : {key}** dans {kind, select, vault {le coffre} other {le HSM}} {container}',
   'inventory.drift.green': 'De nouveau vert : {count, plural, one {# vérification qui était rouge} other {# vérifications qui étaient rouges}}.',
   'inventory.drift.status': 'Afficher l’état',
   'inventory.drift.fallback': 'Keyward : dérive de la clé client détectée.',
   'share.kicker': 'Domaine de sécurité du HSM managé',
   'share.title': '{hsm} : détenez-vous encore votre part ?',
-  'share.intro': 'Récupérer ce HSM après un sinistre demande son fichier de domaine de sécurité (stocké chiffré par Keyward) et {quorum} des clés privées des {holders} responsables. Vérifiez que vous pouvez encore ouvrir votre clé privée (celle dont vous avez remis le certificat), puis répondez pour votre propre part. Keyward demande tous les {days} jours.',
+  'share.intro':
+    'Récupérer ce HSM après un sinistre demande son fichier de domaine de sécurité (stocké chiffré par Keyward) et {quorum} des clés privées des {holders} responsables. Vérifiez que vous pouvez encore ouvrir votre clé privée (celle dont vous avez remis le certificat), puis répondez pour votre propre part. Keyward demande tous les {days} jours.',
   'share.dates': 'Domaine de sécurité téléchargé le {stored}. Prochaine demande : {next}.',
   'share.held': 'Je détiens encore ma part',
   'share.lost': 'Je ne l’ai plus',
@@ -570,9 +615,11 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'share.holder.unconfirmedCeremony': '❔ **{name}** — pas de confirmation depuis la cérémonie',
   'share.health.healthy': 'Récupérable : {confirmed} détenteurs sur {holders} ont confirmé ; il en faut {quorum}.',
   'share.health.unproven': 'Non prouvé : seules {confirmed} des {quorum} parts nécessaires sont confirmées. Ceux qui n’ont pas répondu ont peut-être encore la leur.',
-  'share.health.atRisk': 'En danger : moins de {quorum} détenteurs ont encore une part ; le HSM ne pourrait PAS être récupéré depuis son domaine de sécurité. Tant qu’il fonctionne, téléchargez un nouveau domaine de sécurité avec de nouveaux responsables (une nouvelle cérémonie) et gardez l’ancien fichier d’ici là.',
+  'share.health.atRisk':
+    'En danger : moins de {quorum} détenteurs ont encore une part ; le HSM ne pourrait PAS être récupéré depuis son domaine de sécurité. Tant qu’il fonctionne, téléchargez un nouveau domaine de sécurité avec de nouveaux responsables (une nouvelle cérémonie) et gardez l’ancien fichier d’ici là.',
   'share.holderState': '{name} : {state, select, confirmed {confirmé} lost {perdu} other {non confirmé}}',
-  'share.line': '{health, select, healthy {✅ Domaine de sécurité récupérable} unproven {❔ Domaine de sécurité non prouvé} other {❌ Domaine de sécurité EN DANGER}} : {confirmed} détenteurs sur {holders} ont confirmé, il en faut {quorum} ({list})',
+  'share.line':
+    '{health, select, healthy {✅ Domaine de sécurité récupérable} unproven {❔ Domaine de sécurité non prouvé} other {❌ Domaine de sécurité EN DANGER}} : {confirmed} détenteurs sur {holders} ont confirmé, il en faut {quorum} ({list})',
   'roll.kicker': 'Rotation de clé · une clé à la fois',
   'roll.stage.choose': 'Quelle clé faire tourner ?',
   'roll.stage.preview': 'Plan de rotation de clé',
@@ -591,12 +638,15 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'roll.nextPlan': 'Suivant : le plan',
   'roll.record': 'Enregistrer la sortie',
   'roll.newLinks': 'Nouveaux liens',
-  'roll.submitted': 'La demande {requestId} attend les approbateurs (règle de rotation : un approbateur et les dépositaires des deux clés). Rien ne change dans Azure avant l’approbation.',
-  'roll.running': 'Approuvée. Keyward crée la nouvelle version ; la carte d’exécution montre chaque étape. En cas de nouvel essai, Keyward retrouve la version déjà créée grâce à l’étiquette de la demande au lieu d’en créer une seconde.',
+  'roll.submitted':
+    'La demande {requestId} attend les approbateurs (règle de rotation : un approbateur et les dépositaires des deux clés). Rien ne change dans Azure avant l’approbation.',
+  'roll.running':
+    'Approuvée. Keyward crée la nouvelle version ; la carte d’exécution montre chaque étape. En cas de nouvel essai, Keyward retrouve la version déjà créée grâce à l’étiquette de la demande au lieu d’en créer une seconde.',
   'roll.noPairs': 'Keyward ne connaît encore aucune paire de clés. Terminez un « setup » ou indiquez des clés existantes par URI dans « dep », puis faites la rotation.',
   'roll.intro': 'Une rotation crée une **nouvelle version** d’une clé, la clé A ou la clé B, jamais les deux à la fois. Les versions antérieures restent activées.',
   'roll.howToggle': 'Comment se passe une rotation',
-  'roll.how': 'Une fois la nouvelle version créée, chaque stratégie de chiffrement des données qui utilise la clé en est informée (l’applet de commande d’actualisation). Les données chiffrées avant la rotation restent encapsulées par les versions antérieures ; Keyward ne les désactive ni ne les supprime donc jamais.',
+  'roll.how':
+    'Une fois la nouvelle version créée, chaque stratégie de chiffrement des données qui utilise la clé en est informée (l’applet de commande d’actualisation). Les données chiffrées avant la rotation restent encapsulées par les versions antérieures ; Keyward ne les désactive ni ne les supprime donc jamais.',
   'roll.pair': 'Paire de clés',
   'roll.site': 'Clé à faire tourner',
   'roll.siteChoice': 'Clé {site} : {key} dans {container}, actuellement {version}',
@@ -612,11 +662,13 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'roll.currentVersion': 'Version actuelle',
   'roll.policies': 'Stratégies à actualiser',
   'roll.custodians': 'Dépositaires A / B',
-  'roll.nothingToRefresh': 'Aucune stratégie connue de Keyward n’utilise encore cette clé ; il n’y a rien à actualiser. Si une stratégie inconnue de Keyward l’utilise, exécutez vous-même son applet de commande d’actualisation après la rotation.',
+  'roll.nothingToRefresh':
+    'Aucune stratégie connue de Keyward n’utilise encore cette clé ; il n’y a rien à actualiser. Si une stratégie inconnue de Keyward l’utilise, exécutez vous-même son applet de commande d’actualisation après la rotation.',
   'roll.reason': 'Pourquoi faire tourner cette clé maintenant ? (visible des approbateurs, conservé dans le journal d’audit)',
   'roll.newVersion': 'La nouvelle version {version} de la clé {site} existe.',
   'roll.newVersionKept': 'La nouvelle version {version} de la clé {site} existe ; la version {previous} reste activée (elle encapsule encore des données plus anciennes).',
-  'roll.locked': 'Tant que chaque stratégie ci-dessous n’affiche pas la nouvelle version, cette paire est verrouillée : aucune autre rotation ne démarre (SharePoint doit d’abord terminer « Rolling »).',
+  'roll.locked':
+    'Tant que chaque stratégie ci-dessous n’affiche pas la nouvelle version, cette paire est verrouillée : aucune autre rotation ne démarre (SharePoint doit d’abord terminer « Rolling »).',
   'roll.refreshState': '{registered, select, yes {✅} other {⏳}} {summary}',
   'roll.notConfirmed': 'pas encore confirmé',
   'roll.ranItself': 'Keyward a exécuté cette actualisation lui-même (Exchange en mode application seule).',
@@ -629,7 +681,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'roll.reminder.title': 'Il est temps de faire tourner les clés {workload}',
   'roll.reminder.intro': 'Vous avez demandé un rappel tous les {days} jours. La version la plus récente de cette paire date du {last} ; la rotation était due le {due}.',
   'roll.reminder.key': '{key} dans {container} : {version}',
-  'roll.reminder.how': 'Faites tourner une clé, attendez que chaque stratégie affiche la nouvelle version (SharePoint : Registered), puis faites tourner l’autre. Les clés de la clé client n’ont volontairement pas de date d’expiration ; c’est pourquoi Keyward, et non Azure, vous le rappelle.',
+  'roll.reminder.how':
+    'Faites tourner une clé, attendez que chaque stratégie affiche la nouvelle version (SharePoint : Registered), puis faites tourner l’autre. Les clés de la clé client n’ont volontairement pas de date d’expiration ; c’est pourquoi Keyward, et non Azure, vous le rappelle.',
   'roll.reminder.roll': 'Rotation de la clé {site}',
   'roll.reminder.fallback': 'Keyward : il est temps de faire tourner les clés {workload}.',
   'teardown.kicker': 'Démantèlement · destructif',
@@ -652,22 +705,31 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'teardown.cancelTeardown': 'Annuler le démantèlement',
   'teardown.next': 'Suivant : vérifications et plan',
   'teardown.checkAgain': 'Vérifier à nouveau',
-  'teardown.submitted': 'La demande {requestId} attend les approbateurs. Les demandes destructives exigent la règle la plus stricte de la stratégie (ici : les deux approbateurs de clé et un dépositaire). Après l’approbation, rien ne s’exécute pendant {coolingOff}, et le démantèlement peut encore être annulé.',
+  'teardown.submitted':
+    'La demande {requestId} attend les approbateurs. Les demandes destructives exigent la règle la plus stricte de la stratégie (ici : les deux approbateurs de clé et un dépositaire). Après l’approbation, rien ne s’exécute pendant {coolingOff}, et le démantèlement peut encore être annulé.',
   'teardown.endOfCoolingOff': 'la fin du délai de réflexion',
-  'teardown.coolingOff': 'Approuvé. Rien n’est supprimé avant le {until}. D’ici là, le demandeur ou tout approbateur peut l’annuler avec le bouton ci-dessous. À ce moment, Keyward vérifie à nouveau les abonnements et les stratégies, puis commence.',
-  'teardown.coolingOffLeft': 'Approuvé. Rien n’est supprimé avant le {until} (dans environ {left}). D’ici là, le demandeur ou tout approbateur peut l’annuler avec le bouton ci-dessous. À ce moment, Keyward vérifie à nouveau les abonnements et les stratégies, puis commence.',
-  'teardown.blocked': 'Keyward n’a pas commencé : les vérifications à la fin du délai de réflexion ne sont pas toutes vertes. Rien n’a été supprimé. Corrigez les lignes rouges, puis vérifiez à nouveau (possible jusqu’à la fin du délai d’exécution de l’approbation).',
+  'teardown.coolingOff':
+    'Approuvé. Rien n’est supprimé avant le {until}. D’ici là, le demandeur ou tout approbateur peut l’annuler avec le bouton ci-dessous. À ce moment, Keyward vérifie à nouveau les abonnements et les stratégies, puis commence.',
+  'teardown.coolingOffLeft':
+    'Approuvé. Rien n’est supprimé avant le {until} (dans environ {left}). D’ici là, le demandeur ou tout approbateur peut l’annuler avec le bouton ci-dessous. À ce moment, Keyward vérifie à nouveau les abonnements et les stratégies, puis commence.',
+  'teardown.blocked':
+    'Keyward n’a pas commencé : les vérifications à la fin du délai de réflexion ne sont pas toutes vertes. Rien n’a été supprimé. Corrigez les lignes rouges, puis vérifiez à nouveau (possible jusqu’à la fin du délai d’exécution de l’approbation).',
   'teardown.windowCloses': 'Le délai d’exécution se termine le {at}.',
   'teardown.noCandidates': 'Keyward ne connaît aucun coffre ni HSM managé actif à retirer.',
-  'teardown.intro': 'Supprimer un coffre ou un HSM managé le supprime de façon réversible ; le purger le détruit avec ses clés **définitivement**. Keyward refuse tant qu’une stratégie de chiffrement des données connue utilise l’une des clés.',
+  'teardown.intro':
+    'Supprimer un coffre ou un HSM managé le supprime de façon réversible ; le purger le détruit avec ses clés **définitivement**. Keyward refuse tant qu’une stratégie de chiffrement des données connue utilise l’une des clés.',
   'teardown.targets': 'Coffres et HSM',
   'teardown.origin.setup': 'configuration {request}, {date}',
   'teardown.origin.adopted': 'repris',
-  'teardown.candidate': '{kind, select, vault {Coffre} other {HSM managé}} {name} : {region}, abonnement …{subscription} ({origin}){policies, plural, =0 {} one {, utilisé par # stratégie} other {, utilisé par # stratégies}}',
-  'teardown.hsmBilling': 'Les HSM managés sont facturés à l’heure jusqu’à leur purge. Un HSM managé supprimé reste facturé tant qu’il est supprimé de façon réversible, jusqu’à sa purge ; avec la protection contre la purge, il ne peut pas être purgé avant la fin de la période de rétention, vous payez donc toute cette période.',
+  'teardown.candidate':
+    '{kind, select, vault {Coffre} other {HSM managé}} {name} : {region}, abonnement …{subscription} ({origin}){policies, plural, =0 {} one {, utilisé par # stratégie} other {, utilisé par # stratégies}}',
+  'teardown.hsmBilling':
+    'Les HSM managés sont facturés à l’heure jusqu’à leur purge. Un HSM managé supprimé reste facturé tant qu’il est supprimé de façon réversible, jusqu’à sa purge ; avec la protection contre la purge, il ne peut pas être purgé avant la fin de la période de rétention, vous payez donc toute cette période.',
   'teardown.checksGreen': 'Les vérifications sont vertes{warn, plural, =0 {} one { (un avertissement)} other { (# avertissements)}} ({at}).',
-  'teardown.checksRed': '{fail, plural, one {Une vérification a échoué} other {# vérifications ont échoué}} et {unknown} n’ont pas pu être faites : Keyward ne soumettra pas ce démantèlement avant qu’elles soient vertes. Chaque ligne indique comment corriger.',
-  'teardown.purgeProtected': 'La protection contre la purge est active : après la suppression, Azure le garde récupérable pendant {days} jours puis le purge (une purge plus tôt est refusée).{hsm, select, yes { Il est facturé à l’heure jusqu’à la fin de cette purge.} other {}}',
+  'teardown.checksRed':
+    '{fail, plural, one {Une vérification a échoué} other {# vérifications ont échoué}} et {unknown} n’ont pas pu être faites : Keyward ne soumettra pas ce démantèlement avant qu’elles soient vertes. Chaque ligne indique comment corriger.',
+  'teardown.purgeProtected':
+    'La protection contre la purge est active : après la suppression, Azure le garde récupérable pendant {days} jours puis le purge (une purge plus tôt est refusée).{hsm, select, yes { Il est facturé à l’heure jusqu’à la fin de cette purge.} other {}}',
   'teardown.purgeNow': 'Keyward le purge juste après la suppression.{hsm, select, yes { La facturation s’arrête à la fin de cette purge.} other {}}',
   'teardown.target': '**{kind} {name}** : {region}, groupe de ressources {group}',
   'teardown.keys': 'Clés : {keys}.',
@@ -676,20 +738,28 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'teardown.typeToConfirm': 'Tapez {name} pour confirmer',
   'teardown.reason': 'Pourquoi les retirer ? (visible des approbateurs, conservé dans le journal d’audit)',
   'teardown.afterToggle': 'Ce qui se passe après l’approbation',
-  'teardown.afterApproval': '**Après l’approbation** : un délai de réflexion de {coolingOff} avec un bouton Annuler pour vous et les approbateurs ; puis Keyward vérifie à nouveau que chaque abonnement est activé et qu’aucune stratégie n’utilise une clé, et seulement alors supprime et purge.',
-  'teardown.disabled': 'Un abonnement désactivé refuse la purge (un POST) alors qu’un HSM managé supprimé reste facturé ; gardez les abonnements activés jusqu’à la fin de chaque purge. [États d’abonnement]({url})',
-  'teardown.vaultBilling': 'Les coffres n’ont pas de montant horaire : Key Vault Premium facture par opération et par clé protégée par HSM chaque mois. Il n’est pas confirmé qu’une clé supprimée de façon réversible compte encore ; après la purge, il ne reste rien à facturer.',
-  'teardown.billingStopped': 'La facturation de {names} s’est arrêtée : Azure {count, plural, one {ne le liste} other {ne les liste}} plus, même pas comme supprimé (vérifié le {at}).',
-  'teardown.vaultsGone': 'Les coffres purgés et leurs clés ont définitivement disparu ; les coffres n’ont jamais été facturés à l’heure, et sans leurs clés il ne reste aucun montant par clé.',
-  'teardown.billingContinues': 'La facturation ne s’est PAS arrêtée : {names} {count, plural, one {est supprimé de façon réversible et reste facturé} other {sont supprimés de façon réversible et restent facturés}} à l’heure jusqu’à la fin de la purge. Keyward surveille et publie ici quand {count, plural, one {il aura disparu} other {ils auront disparu}}.',
+  'teardown.afterApproval':
+    '**Après l’approbation** : un délai de réflexion de {coolingOff} avec un bouton Annuler pour vous et les approbateurs ; puis Keyward vérifie à nouveau que chaque abonnement est activé et qu’aucune stratégie n’utilise une clé, et seulement alors supprime et purge.',
+  'teardown.disabled':
+    'Un abonnement désactivé refuse la purge (un POST) alors qu’un HSM managé supprimé reste facturé ; gardez les abonnements activés jusqu’à la fin de chaque purge. [États d’abonnement]({url})',
+  'teardown.vaultBilling':
+    'Les coffres n’ont pas de montant horaire : Key Vault Premium facture par opération et par clé protégée par HSM chaque mois. Il n’est pas confirmé qu’une clé supprimée de façon réversible compte encore ; après la purge, il ne reste rien à facturer.',
+  'teardown.billingStopped':
+    'La facturation de {names} s’est arrêtée : Azure {count, plural, one {ne le liste} other {ne les liste}} plus, même pas comme supprimé (vérifié le {at}).',
+  'teardown.vaultsGone':
+    'Les coffres purgés et leurs clés ont définitivement disparu ; les coffres n’ont jamais été facturés à l’heure, et sans leurs clés il ne reste aucun montant par clé.',
+  'teardown.billingContinues':
+    'La facturation ne s’est PAS arrêtée : {names} {count, plural, one {est supprimé de façon réversible et reste facturé} other {sont supprimés de façon réversible et restent facturés}} à l’heure jusqu’à la fin de la purge. Keyward surveille et publie ici quand {count, plural, one {il aura disparu} other {ils auront disparu}}.',
   'teardown.state.purged': '✅ **{kind} {name}** — purgé le {at}.',
   'teardown.state.softDeleted': '⏳ **{kind} {name}** — supprimé le {at}, de façon réversible (récupérable).',
-  'teardown.state.purgeOn': 'Azure le purge le {at}{passed, select, yes { (cette date est passée ; Keyward vérifie qu’il a disparu)} other {}} ; la protection contre la purge refuse une purge plus tôt.{hsm, select, yes { Il est facturé à l’heure d’ici là.} other {}}',
+  'teardown.state.purgeOn':
+    'Azure le purge le {at}{passed, select, yes { (cette date est passée ; Keyward vérifie qu’il a disparu)} other {}} ; la protection contre la purge refuse une purge plus tôt.{hsm, select, yes { Il est facturé à l’heure d’ici là.} other {}}',
   'teardown.state.active': '**{kind} {name}** — pas encore supprimé.',
   'teardown.state.unknown': '❔ **{kind} {name}** — état inconnu.',
   'teardown.stopped': 'L’exécution s’est arrêtée : {message}',
   'teardown.stoppedAt': 'L’exécution s’est arrêtée sur {code} : {message} Tout ce qui a été fait reste ; « Réessayer » est sur la carte d’exécution.',
-  'teardown.reactivate': 'Un abonnement désactivé permet les lectures et les suppressions mais refuse la purge (un POST).{hsm, select, yes { Le HSM managé supprimé reste facturé à l’heure pendant ce temps.} other {}} Pour le réactiver, un administrateur de compte ou le propriétaire de la facturation ouvre le portail Azure → Abonnements → l’abonnement → Vue d’ensemble → Réactiver (ou règle le solde dû ou retire la limite de dépense dans Gestion des coûts + Facturation). Appuyez ensuite sur « Réessayer » sur la carte d’exécution.',
+  'teardown.reactivate':
+    'Un abonnement désactivé permet les lectures et les suppressions mais refuse la purge (un POST).{hsm, select, yes { Le HSM managé supprimé reste facturé à l’heure pendant ce temps.} other {}} Pour le réactiver, un administrateur de compte ou le propriétaire de la facturation ouvre le portail Azure → Abonnements → l’abonnement → Vue d’ensemble → Réactiver (ou règle le solde dû ou retire la limite de dépense dans Gestion des coûts + Facturation). Appuyez ensuite sur « Réessayer » sur la carte d’exécution.',
   'chat.notAvailable': '« {name} » n’est pas encore disponible. Tapez « help » pour voir ce qui l’est.',
   'chat.started': 'Démarré : {command}',
   'chat.failed': '{what} (référence {ref})',
@@ -721,16 +791,20 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'chat.nothingDone': '{code} Rien n’a été fait.',
   'chat.runs.outOfDate': 'Cette carte n’était plus à jour ; rien n’a été fait. Voici où en est l’exécution.',
   'chat.approvals.onlyApprovers': 'Seul un approbateur désigné par la stratégie peut choisir où vont les cartes d’approbation.',
-  'chat.approvals.notInConversation': 'Cette carte d’approbation n’a pas été publiée dans cette conversation, ou cette conversation personnelle n’est pas la vôtre : rien n’a été compté. Utilisez la carte dans la conversation des approbateurs, ou tapez « approvals » dans votre propre conversation avec Keyward.',
-  'chat.operators.only': 'Seuls les membres de {group} peuvent ici {need, select, start {démarrer un parcours} other {voir l’inventaire et les exécutions}} ; la stratégie d’approbation les désigne. Rien n’a été fait. Adressez-vous à la personne qui administre Keyward si nécessaire.',
+  'chat.approvals.notInConversation':
+    'Cette carte d’approbation n’a pas été publiée dans cette conversation, ou cette conversation personnelle n’est pas la vôtre : rien n’a été compté. Utilisez la carte dans la conversation des approbateurs, ou tapez « approvals » dans votre propre conversation avec Keyward.',
+  'chat.operators.only':
+    'Seuls les membres de {group} peuvent ici {need, select, start {démarrer un parcours} other {voir l’inventaire et les exécutions}} ; la stratégie d’approbation les désigne. Rien n’a été fait. Adressez-vous à la personne qui administre Keyward si nécessaire.',
   'chat.approvals.notPersonal': 'Tapez « approvals here » dans la conversation de groupe ou le canal des approbateurs, pas dans une conversation personnelle.',
   'chat.approvals.pinned': 'La stratégie fixe la conversation des approbateurs à {conversation} ; modifiez {setting} pour la déplacer.',
   'chat.approvals.designated': 'Les cartes d’approbation seront désormais publiées dans cette conversation. (Consigné dans le journal d’audit.)',
   'chat.approvals.whoAreYou': '{code} Keyward ne peut pas savoir qui vous êtes dans le locataire {tenant} ; il n’affiche donc aucune demande.',
   'chat.approvals.nothingApprover': 'Rien n’attend votre décision. Tapez « policy » pour voir qui approuve quoi.',
-  'chat.approvals.nothing': 'Rien ne vous attend : vous n’êtes pas approbateur dans la stratégie et vous n’avez aucune demande ouverte. Tapez « policy » pour voir qui approuve quoi.',
+  'chat.approvals.nothing':
+    'Rien ne vous attend : vous n’êtes pas approbateur dans la stratégie et vous n’avez aucune demande ouverte. Tapez « policy » pour voir qui approuve quoi.',
   'chat.approvals.many': '{count} demandes vous attendent ; voici les {shown} plus anciennes.',
-  'chat.approvals.badCardData': 'Les données de cette carte ne sont pas valides ; rien n’a été fait (consigné dans le journal d’audit). Tapez « approvals » pour obtenir une nouvelle carte.',
+  'chat.approvals.badCardData':
+    'Les données de cette carte ne sont pas valides ; rien n’a été fait (consigné dans le journal d’audit). Tapez « approvals » pour obtenir une nouvelle carte.',
   'chat.approvals.neverIssued': 'Cette carte indique une version que Keyward n’a jamais émise ; rien n’a été fait (consigné dans le journal d’audit). L’état actuel est affiché.',
   'chat.approvals.gone': 'Cette demande d’approbation n’existe plus.',
   'chat.approvals.voteRecorded': 'Votre approbation a été enregistrée.',
@@ -738,7 +812,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'chat.approvals.rejected': 'Vous avez refusé cette demande. Rien ne sera exécuté, et le demandeur a été informé.',
   'chat.approvals.cancelled': 'Vous avez annulé cette demande. Rien ne sera exécuté.',
   'chat.done': 'Terminé.',
-  'notify.unreachable': 'Votre demande « {title} » ({id}) attend une approbation, mais Keyward ne peut encore joindre aucun approbateur : ajoutez Keyward à la conversation de groupe des approbateurs, ou demandez à un approbateur d’écrire « approvals » à Keyward.',
+  'notify.unreachable':
+    'Votre demande « {title} » ({id}) attend une approbation, mais Keyward ne peut encore joindre aucun approbateur : ajoutez Keyward à la conversation de groupe des approbateurs, ou demandez à un approbateur d’écrire « approvals » à Keyward.',
   'notify.approved': 'Approuvée : votre demande « {title} » a été approuvée par {by}. Keyward peut l’exécuter jusqu’au {until}. Demande {id}.',
   'notify.endOfWindow': 'la fin du délai d’exécution',
   'notify.rejected': 'Refusée : votre demande « {title} » — {reason}. Rien ne sera exécuté. Demande {id}.',
@@ -754,7 +829,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'notify.reminder': 'Rappel : « {title} » (demande {id}) demande une décision avant le {before} (encore {left}). Encore requis : {needed}.',
   'notify.holder': '{name} (empreinte du certificat {thumbprint}…)',
   'notify.domainStored': 'Domaine de sécurité du HSM managé {hsm} téléchargé et stocké (SHA-256 {sha}…, quorum {quorum}). Détenteurs des parts : {holders}.',
-  'notify.healthUnchanged': 'Contrôle de santé terminé : {count, plural, one {# clé vérifiée} other {# clés vérifiées}}, rien n’a changé depuis le dernier contrôle. Tapez « status » pour voir la préparation de chaque clé.',
+  'notify.healthUnchanged':
+    'Contrôle de santé terminé : {count, plural, one {# clé vérifiée} other {# clés vérifiées}}, rien n’a changé depuis le dernier contrôle. Tapez « status » pour voir la préparation de chaque clé.',
   'command.setup.summary': 'configurer la clé client (Key Vault Premium ou HSM managé), carte par carte, jusqu’à un plan approuvable',
   'command.status.summary': 'vos parcours, et chaque coffre, HSM, clé (avec ses versions) et stratégie que Keyward connaît, avec leur préparation',
   'command.approvals.summary': 'les demandes qui attendent votre décision (« approvals here » dans une conversation de groupe : y publier les cartes d’approbation)',
@@ -762,7 +838,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'command.dep.summary': 'une stratégie de chiffrement des données (locataire, Exchange ou SharePoint) : le PowerShell exact à exécuter, puis l’enregistrement de son état',
   'command.roll.summary': 'rotation de la clé A ou B d’une paire (une à la fois, approuvée), puis l’applet d’actualisation pour chaque stratégie ; rappels de rotation',
   'command.retire.summary': 'demande de désactiver ou supprimer une ancienne version de clé : Keyward refuse tant que la clé client peut en avoir besoin, et explique pourquoi',
-  'command.teardown.summary': 'supprimer et purger un coffre ou un HSM managé : confirmation saisie, approbation destructive, délai de réflexion avec Annuler, fin de facturation confirmée',
+  'command.teardown.summary':
+    'supprimer et purger un coffre ou un HSM managé : confirmation saisie, approbation destructive, délai de réflexion avec Annuler, fin de facturation confirmée',
   'command.verify.summary': 'vérifier les clés configurées par Keyward selon les règles de la clé client (« verify <ID de demande> » pour une en particulier)',
   'command.runs.summary': 'où en sont les derniers plans approuvés, étape par étape',
   'command.ceremony.summary': 'les cérémonies du domaine de sécurité qui attendent votre certificat public',
@@ -789,7 +866,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'dep.stage.onboarding': 'Inscrire la charge de travail à Customer Key',
   'dep.action.recordOnboarding': 'Enregistrer l’état',
   'dep.action.recheck': 'Revérifier',
-  'dep.onboarding.intro': 'Avant la première stratégie pour {workload}, Microsoft doit inscrire votre locataire à Customer Key ; d’ici là, {cmdlets} échouent. Keyward le vérifie avant chaque stratégie.',
+  'dep.onboarding.intro':
+    'Avant la première stratégie pour {workload}, Microsoft doit inscrire votre locataire à Customer Key ; d’ici là, {cmdlets} échouent. Keyward le vérifie avant chaque stratégie.',
   'dep.onboarding.workload': 'Charge de travail',
   'dep.onboarding.state': 'État',
   'dep.onboarding.request': 'Demande',
@@ -804,11 +882,14 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'dep.onboarding.mrpRegistered': 'Abonnement {site} ({subscription}) : inscrit.',
   'dep.onboarding.mrpCheckedAt': 'Dernière vérification {time}.',
   'dep.onboarding.mrpOther': 'Abonnement {site} ({subscription}) : {state}. Inscrivez-le en tant que propriétaire de l’abonnement, puis appuyez sur « Revérifier » :',
-  'dep.onboarding.mrpUnknown': 'Abonnement {site} ({subscription}) : non vérifié ({error}). Exécutez {command} dessus, ou donnez le rôle Lecteur à l’identité de lecture de Keyward.',
+  'dep.onboarding.mrpUnknown':
+    'Abonnement {site} ({subscription}) : non vérifié ({error}). Exécutez {command} dessus, ou donnez le rôle Lecteur à l’identité de lecture de Keyward.',
   'dep.onboarding.runScript': '**Exécutez le script d’inscription** (il valide d’abord et ne dépose la demande que si la validation indique « Success »).',
   'dep.onboarding.scriptHash': 'SHA-256 du script {hash}.',
-  'dep.onboarding.scenario': 'Valeur de {parameter} ({covered, select, yes {{scenario} pour la stratégie multicharge} other {NON CONFIRMÉ pour cette charge de travail ; Keyward utilise {scenario}}})',
-  'dep.onboarding.paste': '**Collez la sortie** de {command} après avoir exécuté le script d’inscription (« Afficher le script »), puis plus tard, jusqu’à ce que Microsoft signale la fin :',
+  'dep.onboarding.scenario':
+    'Valeur de {parameter} ({covered, select, yes {{scenario} pour la stratégie multicharge} other {NON CONFIRMÉ pour cette charge de travail ; Keyward utilise {scenario}}})',
+  'dep.onboarding.paste':
+    '**Collez la sortie** de {command} après avoir exécuté le script d’inscription (« Afficher le script »), puis plus tard, jusqu’à ce que Microsoft signale la fin :',
   'dep.onboarding.output': 'Sortie de {cmdlet}',
   'dep.onboarding.notCovered': 'Non couvert par le module ?',
   'dep.onboarding.reference': 'Référence de Microsoft (numéro de la demande de support)',

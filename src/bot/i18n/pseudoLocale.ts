@@ -14,10 +14,58 @@ export const UNTRANSLATED_OPEN = '⟪';
 export const UNTRANSLATED_CLOSE = '⟫';
 
 const ACCENTS: Readonly<Record<string, string>> = {
-  a: 'á', b: 'ƀ', c: 'ç', d: 'ð', e: 'é', f: 'ƒ', g: 'ĝ', h: 'ĥ', i: 'í', j: 'ĵ', k: 'ķ', l: 'ļ', m: 'ɱ',
-  n: 'ñ', o: 'ö', p: 'þ', q: 'ǫ', r: 'ŕ', s: 'š', t: 'ţ', u: 'û', v: 'ṽ', w: 'ŵ', x: 'ẋ', y: 'ý', z: 'ž',
-  A: 'Å', B: 'Ɓ', C: 'Ç', D: 'Ð', E: 'É', F: 'Ƒ', G: 'Ĝ', H: 'Ĥ', I: 'Î', J: 'Ĵ', K: 'Ķ', L: 'Ļ', M: 'Ṁ',
-  N: 'Ñ', O: 'Ö', P: 'Þ', Q: 'Ǫ', R: 'Ŕ', S: 'Š', T: 'Ţ', U: 'Û', V: 'Ṽ', W: 'Ŵ', X: 'Ẋ', Y: 'Ý', Z: 'Ž',
+  a: 'á',
+  b: 'ƀ',
+  c: 'ç',
+  d: 'ð',
+  e: 'é',
+  f: 'ƒ',
+  g: 'ĝ',
+  h: 'ĥ',
+  i: 'í',
+  j: 'ĵ',
+  k: 'ķ',
+  l: 'ļ',
+  m: 'ɱ',
+  n: 'ñ',
+  o: 'ö',
+  p: 'þ',
+  q: 'ǫ',
+  r: 'ŕ',
+  s: 'š',
+  t: 'ţ',
+  u: 'û',
+  v: 'ṽ',
+  w: 'ŵ',
+  x: 'ẋ',
+  y: 'ý',
+  z: 'ž',
+  A: 'Å',
+  B: 'Ɓ',
+  C: 'Ç',
+  D: 'Ð',
+  E: 'É',
+  F: 'Ƒ',
+  G: 'Ĝ',
+  H: 'Ĥ',
+  I: 'Î',
+  J: 'Ĵ',
+  K: 'Ķ',
+  L: 'Ļ',
+  M: 'Ṁ',
+  N: 'Ñ',
+  O: 'Ö',
+  P: 'Þ',
+  Q: 'Ǫ',
+  R: 'Ŕ',
+  S: 'Š',
+  T: 'Ţ',
+  U: 'Û',
+  V: 'Ṽ',
+  W: 'Ŵ',
+  X: 'Ẋ',
+  Y: 'Ý',
+  Z: 'Ž',
 };
 
 /** Markdown link targets and bare URLs stay as they are: they must still work. */
@@ -34,7 +82,13 @@ export function pseudoText(text: string): string {
             const accented = [...word].map((ch) => ACCENTS[ch] ?? ch).join('');
             const extra = Math.ceil(word.length * 0.4);
             const pad = [...accented.toLowerCase()].filter((ch) => 'áéíöûý'.includes(ch));
-            return accented + (pad.length > 0 ? pad : ['ë']).join('').repeat(Math.ceil(extra / Math.max(1, pad.length))).slice(0, extra);
+            return (
+              accented +
+              (pad.length > 0 ? pad : ['ë'])
+                .join('')
+                .repeat(Math.ceil(extra / Math.max(1, pad.length)))
+                .slice(0, extra)
+            );
           }),
     )
     .join('');
@@ -44,7 +98,10 @@ function transform(elements: readonly MessageFormatElement[]): MessageFormatElem
   return elements.map((element) => {
     if (element.type === TYPE.literal) return { ...element, value: pseudoText(element.value) };
     if (element.type === TYPE.plural || element.type === TYPE.select) {
-      return { ...element, options: Object.fromEntries(Object.entries(element.options).map(([key, option]) => [key, { ...option, value: transform(option.value) }])) } as MessageFormatElement;
+      return {
+        ...element,
+        options: Object.fromEntries(Object.entries(element.options).map(([key, option]) => [key, { ...option, value: transform(option.value) }])),
+      } as MessageFormatElement;
     }
     return element;
   });

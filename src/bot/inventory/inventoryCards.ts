@@ -95,12 +95,23 @@ export function inventorySections(view: InventoryView): CardElement[] {
 }
 
 function containerLine(l: Localizer, c: InventoryContainer): string {
-  const values = { kind: c.kind, name: c.name, region: c.region, subscription: c.subscriptionId.slice(-6), origin: c.source === 'setup' ? 'setup' : 'adopted', hsm: c.kind === 'managedHsm' ? 'yes' : 'no' };
+  const values = {
+    kind: c.kind,
+    name: c.name,
+    region: c.region,
+    subscription: c.subscriptionId.slice(-6),
+    origin: c.source === 'setup' ? 'setup' : 'adopted',
+    hsm: c.kind === 'managedHsm' ? 'yes' : 'no',
+  };
   switch (c.status) {
     case 'active':
       return l.t('inventory.container.active', values);
     case 'softDeleted':
-      return l.t('inventory.container.softDeleted', { ...values, deleted: c.deletedAt ? l.dateTime(c.deletedAt) : '', purge: c.scheduledPurgeDate ? l.dateTime(c.scheduledPurgeDate) : l.t('inventory.container.scheduledDate') });
+      return l.t('inventory.container.softDeleted', {
+        ...values,
+        deleted: c.deletedAt ? l.dateTime(c.deletedAt) : '',
+        purge: c.scheduledPurgeDate ? l.dateTime(c.scheduledPurgeDate) : l.t('inventory.container.scheduledDate'),
+      });
     default:
       return l.t('inventory.container.purged', { ...values, purged: c.purgedAt ? l.dateTime(c.purgedAt) : '' });
   }
@@ -108,7 +119,15 @@ function containerLine(l: Localizer, c: InventoryContainer): string {
 
 function keyLine(l: Localizer, key: InventoryKey): string {
   const version = currentVersion(key);
-  return l.t('inventory.keyLine', { workload: workloadName(l, key.ref.workload), site: key.ref.site, key: key.ref.keyName, kind: key.ref.containerKind, container: key.ref.containerName, count: key.versions.length, current: version ? version.slice(0, 8) : 'none' });
+  return l.t('inventory.keyLine', {
+    workload: workloadName(l, key.ref.workload),
+    site: key.ref.site,
+    key: key.ref.keyName,
+    kind: key.ref.containerKind,
+    container: key.ref.containerName,
+    count: key.versions.length,
+    current: version ? version.slice(0, 8) : 'none',
+  });
 }
 
 function healthLine(l: Localizer, health: HealthRecord | undefined): string {
@@ -116,7 +135,13 @@ function healthLine(l: Localizer, health: HealthRecord | undefined): string {
   const c = health.counts;
   if (health.ready) return l.t('inventory.health.ready', { pass: c.pass, warn: c.warn, at: l.dateTime(health.checkedAt) });
   const first = health.problems.find((p) => p.status === 'fail') ?? health.problems[0];
-  return l.t('inventory.health.notReady', { red: c.fail > 0 ? 'yes' : 'no', fail: c.fail, unknown: c.unknown, at: l.dateTime(health.checkedAt), first: first ? l.say(first.title) : 'none' });
+  return l.t('inventory.health.notReady', {
+    red: c.fail > 0 ? 'yes' : 'no',
+    fail: c.fail,
+    unknown: c.unknown,
+    at: l.dateTime(health.checkedAt),
+    first: first ? l.say(first.title) : 'none',
+  });
 }
 
 /** A DEP in words: "Exchange mailbox DEP 'Contoso-EX'". */
@@ -127,8 +152,11 @@ export function describeDepRef(l: Localizer, dep: DepRef): string {
 function depLine(l: Localizer, dep: InventoryDep): string {
   const mark = dep.state === 'Registered' ? '✅' : dep.state === 'Scripted' ? '📝' : '⏳';
   const values = { mark, dep: describeDepRef(l, dep.dep), state: dep.state };
-  const parts: string[] = [dep.percentComplete !== undefined ? l.t('inventory.depLinePercent', { ...values, percent: dep.percentComplete / 100 }) : l.t('inventory.depLine', values)];
-  if (dep.assignment?.kind === 'tenant' && dep.assignment.assigned !== undefined) parts.push(dep.assignment.assigned ? l.t('inventory.dep.assigned') : l.t('inventory.dep.notAssigned'));
+  const parts: string[] = [
+    dep.percentComplete !== undefined ? l.t('inventory.depLinePercent', { ...values, percent: dep.percentComplete / 100 }) : l.t('inventory.depLine', values),
+  ];
+  if (dep.assignment?.kind === 'tenant' && dep.assignment.assigned !== undefined)
+    parts.push(dep.assignment.assigned ? l.t('inventory.dep.assigned') : l.t('inventory.dep.notAssigned'));
   if (dep.evidence) parts.push(l.t('inventory.dep.evidence', { at: l.dateTime(dep.evidence.at) }));
   else if (dep.state === 'Scripted') parts.push(l.t('inventory.dep.scripted'));
   return parts.join('; ');
@@ -145,10 +173,15 @@ export function renderDriftCard(input: { reports: readonly DriftReport[]; checke
   ];
   for (const [index, report] of input.reports.slice(0, 8).entries()) {
     const ref = report.key.ref;
-    const items: CardElement[] = [text(l.t('inventory.drift.key', { workload: workloadName(l, ref.workload), site: ref.site, key: ref.keyName, kind: ref.containerKind, container: ref.containerName }))];
+    const items: CardElement[] = [
+      text(l.t('inventory.drift.key', { workload: workloadName(l, ref.workload), site: ref.site, key: ref.keyName, kind: ref.containerKind, container: ref.containerName })),
+    ];
     if (report.newlyRed.length > 0) items.push(...checklistElements(l, report.newlyRed, { idPrefix: `drift.${index}` }));
     if (report.resolved.length > 0) items.push(notice(l, 'success', l.t('inventory.drift.green', { count: report.resolved.length })));
     body.push(container(items, { separator: true }));
   }
-  return card(body, { actions: [executeAction(l.t('inventory.drift.status'), INVENTORY_VERBS.status, {}, { associatedInputs: 'none' })], fallbackText: l.t('inventory.drift.fallback') });
+  return card(body, {
+    actions: [executeAction(l.t('inventory.drift.status'), INVENTORY_VERBS.status, {}, { associatedInputs: 'none' })],
+    fallbackText: l.t('inventory.drift.fallback'),
+  });
 }

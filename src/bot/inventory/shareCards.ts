@@ -57,4 +57,3 @@ export function custodyLine(l: Localizer, custody: Custody): string {
   const holders = l.list(custody.holders.map((h) => l.t('share.holderState', { name: h.name, state: h.state })));
   return l.t('share.line', { health: custody.health, confirmed: custody.confirmed, holders: custody.holders.length, quorum: custody.quorum, list: holders });
 }
-

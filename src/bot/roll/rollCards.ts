@@ -43,7 +43,11 @@ const addr = (journey: RollJourney, extra: Record<string, unknown> = {}) => ({ j
 
 export function renderRollCard(journey: RollJourney, context: RollCardContext): AdaptiveCardJson {
   const l = localizer(context.locale);
-  const body: CardElement[] = [text(l.t('roll.kicker'), { subtle: true, size: 'Small' }), heading(closedTitle(l, journey) ?? title(l, journey.stage), 'Medium'), ...journeyNotices(l, journey)];
+  const body: CardElement[] = [
+    text(l.t('roll.kicker'), { subtle: true, size: 'Small' }),
+    heading(closedTitle(l, journey) ?? title(l, journey.stage), 'Medium'),
+    ...journeyNotices(l, journey),
+  ];
   const actions: CardAction[] = [];
   if (journey.status === 'cancelled' || journey.status === 'failed') {
     body.push(notice(l, journey.status === 'failed' ? 'error' : 'info', journey.outcome ? l.say(journey.outcome) : l.t('roll.closedNotice')));
@@ -57,7 +61,10 @@ export function renderRollCard(journey: RollJourney, context: RollCardContext): 
       break;
     case 'preview':
       body.push(...previewBody(l, journey, context));
-      actions.push(executeAction(l.t('setup.action.submit'), ROLL_VERBS.submit, addr(journey), { style: 'positive' }), executeAction(l.t('common.back'), ROLL_VERBS.back, addr(journey), { associatedInputs: 'none' }));
+      actions.push(
+        executeAction(l.t('setup.action.submit'), ROLL_VERBS.submit, addr(journey), { style: 'positive' }),
+        executeAction(l.t('common.back'), ROLL_VERBS.back, addr(journey), { associatedInputs: 'none' }),
+      );
       break;
     case 'submitted':
       body.push(notice(l, 'info', l.t('roll.submitted', { requestId: journey.requestId ?? '' })), facts(l, [[l.t('common.planHash'), journey.planHash ?? '']]));
@@ -67,14 +74,18 @@ export function renderRollCard(journey: RollJourney, context: RollCardContext): 
       break;
     case 'refresh':
       body.push(...refreshBody(l, journey, context));
-      actions.push(executeAction(l.t('roll.record'), ROLL_VERBS.evidence, addr(journey), { style: 'positive' }), executeAction(l.t('roll.newLinks'), ROLL_VERBS.newLinks, addr(journey), { associatedInputs: 'none' }));
+      actions.push(
+        executeAction(l.t('roll.record'), ROLL_VERBS.evidence, addr(journey), { style: 'positive' }),
+        executeAction(l.t('roll.newLinks'), ROLL_VERBS.newLinks, addr(journey), { associatedInputs: 'none' }),
+      );
       break;
     case 'done':
       body.push(...doneBody(l, journey, context));
       actions.push(executeAction(l.t('roll.another'), ROLL_VERBS.start, {}, { associatedInputs: 'none' }));
       break;
   }
-  if (journey.status === 'open' && (journey.stage === 'choose' || journey.stage === 'preview')) actions.push(executeAction(l.t('common.cancel'), ROLL_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
+  if (journey.status === 'open' && (journey.stage === 'choose' || journey.stage === 'preview'))
+    actions.push(executeAction(l.t('common.cancel'), ROLL_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
   return card(body, { actions, fallbackText: l.t('roll.fallback', { title: title(l, journey.stage) }) });
 }
 
@@ -93,14 +104,26 @@ function chooseBody(l: Localizer, journey: RollJourney, context: RollCardContext
     ...details('roll.how', l.t('roll.howToggle'), [text(l.t('roll.how'), { size: 'Small' })]),
     // Issue 11 item 10: rolling key A or B never touches the availability key.
     small(`${l.say(AVAILABILITY_KEY.roll)} ${l.say(AVAILABILITY_KEY.what)} [${l.t('doc.availabilityKey')}](${DOC_LINKS.availabilityKey.url})`, { subtle: true }),
-    ...withMessages(l, journey, choiceInput('pairId', l.t('roll.pair'), context.pairs.map((p) => ({ title: describePair(l, p), value: p.pairId })), { value: d.pairId ?? pair.pairId, style: 'compact' })),
+    ...withMessages(
+      l,
+      journey,
+      choiceInput(
+        'pairId',
+        l.t('roll.pair'),
+        context.pairs.map((p) => ({ title: describePair(l, p), value: p.pairId })),
+        { value: d.pairId ?? pair.pairId, style: 'compact' },
+      ),
+    ),
     ...withMessages(
       l,
       journey,
       choiceInput(
         'site',
         l.t('roll.site'),
-        (['A', 'B'] as const).map((site) => ({ title: l.t('roll.siteChoice', { site, key: pair[site].ref.keyName, container: pair[site].ref.containerName, version: versionText(l, pair, site) }), value: site })),
+        (['A', 'B'] as const).map((site) => ({
+          title: l.t('roll.siteChoice', { site, key: pair[site].ref.keyName, container: pair[site].ref.containerName, version: versionText(l, pair, site) }),
+          value: site,
+        })),
         { value: d.site ?? '', style: 'expanded' },
       ),
     ),
@@ -111,7 +134,15 @@ function chooseBody(l: Localizer, journey: RollJourney, context: RollCardContext
     const id = side === 'A' ? 'custodiansA' : 'custodiansB';
     const preset = (side === 'A' ? d.custodiansA : d.custodiansB) ?? (custodians ? custodians[side].join(',') : '');
     const label = context.custodiansRequired ? l.t('roll.custodiansRequired', { site: side }) : l.t('setup.approvers.custodians', { site: side });
-    body.push(...withMessages(l, journey, people.length > 0 ? choiceInput(id, label, people, { value: preset, isMultiSelect: true, style: 'compact' }) : textInput(id, l.t('roll.custodiansIds', { label }), { value: preset })));
+    body.push(
+      ...withMessages(
+        l,
+        journey,
+        people.length > 0
+          ? choiceInput(id, label, people, { value: preset, isMultiSelect: true, style: 'compact' })
+          : textInput(id, l.t('roll.custodiansIds', { label }), { value: preset }),
+      ),
+    );
   }
   const every = [
     { title: l.t('roll.every.keep'), value: 'keep' },
@@ -136,8 +167,8 @@ function previewBody(l: Localizer, journey: RollJourney, context: RollCardContex
   const body: CardElement[] = [
     text(`**${words.title}**`),
     facts(l, [
-      [l.t('roll.key'), key ? `${key.ref.versionlessUri}` : journey.keyUri ?? ''],
-      [l.t('roll.currentVersion'), key ? currentVersion(key) ?? l.t('ops.versionUnknown') : ''],
+      [l.t('roll.key'), key ? `${key.ref.versionlessUri}` : (journey.keyUri ?? '')],
+      [l.t('roll.currentVersion'), key ? (currentVersion(key) ?? l.t('ops.versionUnknown')) : ''],
       [l.t('roll.policies'), l.number(journey.depIds?.length ?? 0)],
       [l.t('roll.custodians'), `${who(journey.custodians?.A)} / ${who(journey.custodians?.B)}`],
     ]),
@@ -163,7 +194,13 @@ function refreshBody(l: Localizer, journey: RollJourney, context: RollCardContex
   const body: CardElement[] = [];
   if (result) {
     body.push(
-      notice(l, 'success', result.previousVersion ? l.t('roll.newVersionKept', { version: result.newVersion, site: journey.site ?? '', previous: result.previousVersion }) : l.t('roll.newVersion', { version: result.newVersion, site: journey.site ?? '' })),
+      notice(
+        l,
+        'success',
+        result.previousVersion
+          ? l.t('roll.newVersionKept', { version: result.newVersion, site: journey.site ?? '', previous: result.previousVersion })
+          : l.t('roll.newVersion', { version: result.newVersion, site: journey.site ?? '' }),
+      ),
       small(l.t('roll.locked'), { subtle: true }),
     );
   }
@@ -172,13 +209,26 @@ function refreshBody(l: Localizer, journey: RollJourney, context: RollCardContex
     const items: CardElement[] = [text(`**${l.say(r.label)}**: ${state}`)];
     if (r.runner === 'executor') items.push(small(l.t('roll.ranItself'), { subtle: true }));
     else if (r.state !== 'Registered') {
-      if (r.download?.url && Date.parse(r.download.expiresAt) > context.now.getTime()) items.push(actionSet([openUrlAction(l.t('dep.review.downloadButton', { file: r.fileName }), r.download.url)]));
-      items.push(...details(`roll.script.${i}`, l.t('dep.review.scriptToggle'), [...scriptElements(l, r.script), small(l.t('roll.scriptHash', { hash: r.sha256 }), { subtle: true })]));
+      if (r.download?.url && Date.parse(r.download.expiresAt) > context.now.getTime())
+        items.push(actionSet([openUrlAction(l.t('dep.review.downloadButton', { file: r.fileName }), r.download.url)]));
+      items.push(
+        ...details(`roll.script.${i}`, l.t('dep.review.scriptToggle'), [...scriptElements(l, r.script), small(l.t('roll.scriptHash', { hash: r.sha256 }), { subtle: true })]),
+      );
     }
     for (const p of r.problems ?? []) items.push(notice(l, 'warning', l.say(p)));
     if (r.state !== 'Registered') {
       items.push(text(l.t('roll.thenPaste'), { size: 'Small' }), codeBlock(r.verifyCommands[0] ?? ''));
-      items.push(...withMessages(l, journey, textInput(`evidence.${i}`, l.t('roll.outputFor', { label: l.say(r.label) }), { value: journey.draft.evidence?.[`evidence.${i}`] ?? '', isMultiline: true, maxLength: 30_000 })));
+      items.push(
+        ...withMessages(
+          l,
+          journey,
+          textInput(`evidence.${i}`, l.t('roll.outputFor', { label: l.say(r.label) }), {
+            value: journey.draft.evidence?.[`evidence.${i}`] ?? '',
+            isMultiline: true,
+            maxLength: 30_000,
+          }),
+        ),
+      );
     }
     body.push(container(items, { separator: true }));
   });
@@ -207,11 +257,19 @@ export function renderRotationReminderCard(input: { pair: KeyPair; schedule: Rot
       text(l.t('roll.reminder.kicker'), { subtle: true, size: 'Small' }),
       heading(l.t('roll.reminder.title', { workload }), 'Medium'),
       text(l.t('roll.reminder.intro', { days: schedule.everyDays, last: l.dateTime(last), due: l.dateTime(due) })),
-      facts(l, (['A', 'B'] as const).map((site): [string, string] => [l.t('common.keySite', { site }), l.t('roll.reminder.key', { key: pair[site].ref.keyName, container: pair[site].ref.containerName, version: versionText(l, pair, site) })])),
+      facts(
+        l,
+        (['A', 'B'] as const).map((site): [string, string] => [
+          l.t('common.keySite', { site }),
+          l.t('roll.reminder.key', { key: pair[site].ref.keyName, container: pair[site].ref.containerName, version: versionText(l, pair, site) }),
+        ]),
+      ),
       small(l.t('roll.reminder.how'), { subtle: true }),
     ],
     {
-      actions: (['A', 'B'] as const).map((site) => executeAction(l.t('roll.reminder.roll', { site }), ROLL_VERBS.start, { pairId: pair.pairId, site }, { associatedInputs: 'none' })),
+      actions: (['A', 'B'] as const).map((site) =>
+        executeAction(l.t('roll.reminder.roll', { site }), ROLL_VERBS.start, { pairId: pair.pairId, site }, { associatedInputs: 'none' }),
+      ),
       fallbackText: l.t('roll.reminder.fallback', { workload }),
     },
   );

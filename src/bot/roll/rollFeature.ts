@@ -25,9 +25,20 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
   const render = async (journey: RollJourney, locale?: string) => {
     const pairId = journey.pairId ?? journey.draft.pairId;
     const schedule = pairId ? await inventory.schedule(pairId) : undefined;
-    return renderRollCard(journey, { pairs: await inventory.pairs(), knownPeople: deps.knownPeople, custodiansRequired: deps.custodiansRequired, ...(schedule ? { schedule } : {}), now: deps.clock.now(), locale });
+    return renderRollCard(journey, {
+      pairs: await inventory.pairs(),
+      knownPeople: deps.knownPeople,
+      custodiansRequired: deps.custodiansRequired,
+      ...(schedule ? { schedule } : {}),
+      now: deps.clock.now(),
+      locale,
+    });
   };
-  const replace = async (journey: RollJourney | Promise<RollJourney>, locale?: string): Promise<CardActionResult> => ({ kind: 'card', card: await render(await journey, locale), forEveryone: true });
+  const replace = async (journey: RollJourney | Promise<RollJourney>, locale?: string): Promise<CardActionResult> => ({
+    kind: 'card',
+    card: await render(await journey, locale),
+    forEveryone: true,
+  });
   const startJourney = async (io: TurnIo, values: { pairId?: string; site?: 'A' | 'B' } = {}) => {
     const journey = await service.start(owner(io.actor), io.conversation.id, io.reference(), values);
     await service.rememberCard(journey.id, await io.sendCard(await render(journey, io.locale)));
@@ -65,7 +76,9 @@ export function createRollFeature(deps: RollFeatureDeps): BotFeature {
         return { kind: 'message', text: localizer(context.locale).t('chat.roll.started') };
       }),
       act(ROLL_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
-      act(ROLL_VERBS.submit, async (data, context) => replace(await service.submit(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()), context.locale)),
+      act(ROLL_VERBS.submit, async (data, context) =>
+        replace(await service.submit(journeyAt(data), owner(context.actor), typeof data.reason === 'string' ? data.reason : '', context.reference()), context.locale),
+      ),
       act(ROLL_VERBS.schedule, (data, context) => replace(service.setSchedule(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(ROLL_VERBS.evidence, (data, context) => replace(service.submitEvidence(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(ROLL_VERBS.newLinks, (data, context) => replace(service.newDownloadLinks(journeyAt(data), owner(context.actor)), context.locale)),

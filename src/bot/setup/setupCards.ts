@@ -127,9 +127,14 @@ function actionsFor(l: Localizer, journey: SetupJourney): CardAction[] {
   } else if (stage === 'preview') {
     actions.push(executeAction(l.t('setup.action.submit'), SETUP_VERBS.submit, addr(journey), { style: 'positive' }));
   } else {
-    actions.push(executeAction(stage === 'approvers' ? l.t('setup.action.checkEverything') : l.t('common.next'), SETUP_VERBS.submitStep, addr(journey, { step: stage }), { style: 'positive' }));
+    actions.push(
+      executeAction(stage === 'approvers' ? l.t('setup.action.checkEverything') : l.t('common.next'), SETUP_VERBS.submitStep, addr(journey, { step: stage }), {
+        style: 'positive',
+      }),
+    );
   }
-  if (stage !== 'choice') actions.push(executeAction(l.t('common.back'), SETUP_VERBS.back, addr(journey), { associatedInputs: stage === 'preflight' || stage === 'preview' ? 'none' : 'auto' }));
+  if (stage !== 'choice')
+    actions.push(executeAction(l.t('common.back'), SETUP_VERBS.back, addr(journey), { associatedInputs: stage === 'preflight' || stage === 'preview' ? 'none' : 'auto' }));
   actions.push(executeAction(l.t('setup.action.cancel'), SETUP_VERBS.cancel, addr(journey), { style: 'destructive', associatedInputs: 'none' }));
   return actions;
 }
@@ -172,7 +177,15 @@ function choiceBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const v = values(journey);
   const comparison = PROTECTION_COMPARISON.map((row, i) => {
     const topic = COMPARISON_TOPICS[i];
-    if (!topic) return container([text(`**${l.say(row.topic)}**`), text(l.t('setup.choice.premiumSays', { text: l.say(row.keyVaultPremium) }), { size: 'Small' }), text(l.t('setup.choice.hsmSays', { text: l.say(row.managedHsm) }), { size: 'Small' })], { separator: true, spacing: 'Small' });
+    if (!topic)
+      return container(
+        [
+          text(`**${l.say(row.topic)}**`),
+          text(l.t('setup.choice.premiumSays', { text: l.say(row.keyVaultPremium) }), { size: 'Small' }),
+          text(l.t('setup.choice.hsmSays', { text: l.say(row.managedHsm) }), { size: 'Small' }),
+        ],
+        { separator: true, spacing: 'Small' },
+      );
     return container(
       [
         text(`**${l.t(`setup.compare.${topic}.topic`)}**`),
@@ -198,9 +211,20 @@ function choiceBody(l: Localizer, journey: SetupJourney): CardElement[] {
         { value: v[fieldPaths.protection] ?? '', style: 'expanded' },
       ),
     ),
-    ...field(l, journey, choiceInput(fieldPaths.workloads, l.t('setup.choice.workloads'), WORKLOADS.map((w) => ({ title: workloadName(l, w), value: w })), { value: v[fieldPaths.workloads] ?? '', isMultiSelect: true, style: 'expanded' })),
+    ...field(
+      l,
+      journey,
+      choiceInput(
+        fieldPaths.workloads,
+        l.t('setup.choice.workloads'),
+        WORKLOADS.map((w) => ({ title: workloadName(l, w), value: w })),
+        { value: v[fieldPaths.workloads] ?? '', isMultiSelect: true, style: 'expanded' },
+      ),
+    ),
     ...details('setup.choice.compare', l.t('setup.choice.compareToggle'), comparison, { separator: true }),
-    ...details('setup.choice.covers', l.t('setup.choice.coversToggle'), [text(WORKLOADS.map((w) => `**${workloadName(l, w)}:** ${l.t(`workload.${w}.covers`)}`).join('\n\n'), { size: 'Small' })]),
+    ...details('setup.choice.covers', l.t('setup.choice.coversToggle'), [
+      text(WORKLOADS.map((w) => `**${workloadName(l, w)}:** ${l.t(`workload.${w}.covers`)}`).join('\n\n'), { size: 'Small' }),
+    ]),
     // Issue 11 item 10: what the availability key is, who holds and rolls it, when Microsoft uses it.
     ...details('setup.choice.availability', l.t('setup.choice.availabilityToggle'), [
       text(`${l.say(AVAILABILITY_KEY.what)} ${l.say(AVAILABILITY_KEY.whenUsed)} ${l.say(AVAILABILITY_KEY.roll)}`, { size: 'Small' }),
@@ -211,7 +235,12 @@ function choiceBody(l: Localizer, journey: SetupJourney): CardElement[] {
 
 // ------------------------------------------------------------------------------------------ sites
 
-const BUILT_IN_REGIONS: readonly RegionChoice[] = AZURE_REGIONS.map((r) => ({ name: r.name, displayName: r.displayName, geography: r.geography, ...(r.pairedRegion ? { pairedRegion: r.pairedRegion } : {}) }));
+const BUILT_IN_REGIONS: readonly RegionChoice[] = AZURE_REGIONS.map((r) => ({
+  name: r.name,
+  displayName: r.displayName,
+  geography: r.geography,
+  ...(r.pairedRegion ? { pairedRegion: r.pairedRegion } : {}),
+}));
 
 /** "West Europe (Europe) · pair: North Europe": the pair beside each region, to avoid choosing both. */
 function regionChoices(l: Localizer, regions: readonly RegionChoice[]): Array<{ title: string; value: string }> {
@@ -221,11 +250,21 @@ function regionChoices(l: Localizer, regions: readonly RegionChoice[]): Array<{ 
     .sort((a, b) => a.displayName.localeCompare(b.displayName))
     .map((r) => {
       const values = { name: r.displayName, geography: r.geography ?? '—' };
-      return { title: r.pairedRegion ? l.t('setup.sites.regionChoice', { ...values, pair: pairName(r.pairedRegion) }) : l.t('setup.sites.regionChoiceNoPair', values), value: r.name };
+      return {
+        title: r.pairedRegion ? l.t('setup.sites.regionChoice', { ...values, pair: pairName(r.pairedRegion) }) : l.t('setup.sites.regionChoiceNoPair', values),
+        value: r.name,
+      };
     });
 }
 
-const RETENTION_WORD: Record<string, 'registered' | 'pending' | 'notRegistered'> = { registered: 'registered', registering: 'pending', pending: 'pending', notregistered: 'notRegistered', unregistered: 'notRegistered', unregistering: 'notRegistered' };
+const RETENTION_WORD: Record<string, 'registered' | 'pending' | 'notRegistered'> = {
+  registered: 'registered',
+  registering: 'pending',
+  pending: 'pending',
+  notregistered: 'notRegistered',
+  unregistered: 'notRegistered',
+  unregistering: 'notRegistered',
+};
 const STATE_WORD: Record<string, 'enabled' | 'warned' | 'pastDue' | 'disabled'> = { enabled: 'enabled', warned: 'warned', pastdue: 'pastDue', disabled: 'disabled' };
 
 /** "Contoso CK Primary · enabled · mandatory retention: registered · 0b1f…0001": what a subscription is, at a glance. */
@@ -254,7 +293,10 @@ function sitesBody(l: Localizer, journey: SetupJourney): CardElement[] {
   for (const list of Object.values(choices?.regions ?? {})) for (const r of list) if (!regions.has(r.name)) regions.set(r.name, r);
   const regionList = regionChoices(l, regions.size > 0 ? [...regions.values()] : BUILT_IN_REGIONS);
   const eligible = [...subscriptions].filter((s) => s.state === 'Enabled' && s.retention === 'Registered').map((s) => s.subscriptionId);
-  const body: CardElement[] = [text(l.t('setup.sites.intro')), ...details('setup.sites.more', l.t('setup.sites.moreToggle'), [text(l.t('setup.sites.more'), { size: 'Small' }), text(l.t('setup.sites.regionsNote'), { size: 'Small' })])];
+  const body: CardElement[] = [
+    text(l.t('setup.sites.intro')),
+    ...details('setup.sites.more', l.t('setup.sites.moreToggle'), [text(l.t('setup.sites.more'), { size: 'Small' }), text(l.t('setup.sites.regionsNote'), { size: 'Small' })]),
+  ];
   if (choices?.subscriptionsUnavailable) body.push(notice(l, 'warning', l.t('setup.sites.unlisted', { reason: l.say(choices.subscriptionsUnavailable) })));
   else if (choices?.subscriptions && subscriptions.length === 0) body.push(notice(l, 'warning', l.t('setup.sites.noneListed')));
   (['A', 'B'] as const).forEach((site, index) => {
@@ -267,14 +309,50 @@ function sitesBody(l: Localizer, journey: SetupJourney): CardElement[] {
       // Radio buttons while the list is short, so each subscription's state and retention are read in full (a
       // closed drop-down cuts them off on a phone); a long list stays a drop-down.
       const style = subscriptions.length <= 6 ? 'expanded' : 'compact';
-      items.push(...field(l, journey, choiceInput(path, l.t('setup.sites.subscriptionPick', { site }), subscriptionChoices(l, subscriptions), { value: picked, style, ...(style === 'compact' ? { placeholder: l.t('setup.sites.subscriptionPlaceholder') } : {}) })));
-      items.push(...details(`setup.sites.typed.${site}`, l.t('setup.sites.typedToggle'), [textInput(fieldPaths.typed(path), l.t('setup.sites.subscriptionTyped', { site }), { value: current !== '' && !listed.has(current) ? (v[path] ?? '') : '', placeholder: '00000000-0000-0000-0000-000000000000' })], { open: current !== '' && !listed.has(current) }));
+      items.push(
+        ...field(
+          l,
+          journey,
+          choiceInput(path, l.t('setup.sites.subscriptionPick', { site }), subscriptionChoices(l, subscriptions), {
+            value: picked,
+            style,
+            ...(style === 'compact' ? { placeholder: l.t('setup.sites.subscriptionPlaceholder') } : {}),
+          }),
+        ),
+      );
+      items.push(
+        ...details(
+          `setup.sites.typed.${site}`,
+          l.t('setup.sites.typedToggle'),
+          [
+            textInput(fieldPaths.typed(path), l.t('setup.sites.subscriptionTyped', { site }), {
+              value: current !== '' && !listed.has(current) ? (v[path] ?? '') : '',
+              placeholder: '00000000-0000-0000-0000-000000000000',
+            }),
+          ],
+          { open: current !== '' && !listed.has(current) },
+        ),
+      );
     } else {
       items.push(...field(l, journey, textInput(path, l.t('setup.sites.subscription', { site }), { value: v[path] ?? '', placeholder: '00000000-0000-0000-0000-000000000000' })));
     }
     items.push(
-      ...field(l, journey, textInput(fieldPaths.resourceGroup(site), l.t('setup.sites.resourceGroup', { site }), { value: v[fieldPaths.resourceGroup(site)] ?? `rg-customer-key-${site.toLowerCase()}` })),
-      ...field(l, journey, choiceInput(fieldPaths.region(site), l.t('setup.sites.region', { site }), regionList, { value: v[fieldPaths.region(site)] ?? '', style: 'compact', placeholder: l.t('setup.sites.regionPlaceholder') })),
+      ...field(
+        l,
+        journey,
+        textInput(fieldPaths.resourceGroup(site), l.t('setup.sites.resourceGroup', { site }), {
+          value: v[fieldPaths.resourceGroup(site)] ?? `rg-customer-key-${site.toLowerCase()}`,
+        }),
+      ),
+      ...field(
+        l,
+        journey,
+        choiceInput(fieldPaths.region(site), l.t('setup.sites.region', { site }), regionList, {
+          value: v[fieldPaths.region(site)] ?? '',
+          style: 'compact',
+          placeholder: l.t('setup.sites.regionPlaceholder'),
+        }),
+      ),
     );
     body.push(container(items, { separator: true }));
   });
@@ -287,7 +365,10 @@ function namesBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const v = values(journey);
   const premium = journey.draft.protection !== 'managedHsm';
   const workloads = (journey.draft.workloads ?? []).filter((w): w is Workload => (WORKLOADS as readonly string[]).includes(w));
-  const suffix = journey.id.slice(-4).toLowerCase().replace(/[^a-z0-9]/g, 'x');
+  const suffix = journey.id
+    .slice(-4)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x');
   const shortName = (w: Workload) => WORKLOAD_INFO[w].shortName;
   const suggestions = journey.choices?.names ?? {};
   const checkedAt = journey.choices?.at ? l.dateTime(journey.choices.at) : '';
@@ -297,7 +378,8 @@ function namesBody(l: Localizer, journey: SetupJourney): CardElement[] {
     const typed = v[path];
     const out = field(l, journey, textInput(path, label, { value: typed ?? suggestion?.name ?? fallback, maxLength: 24 }));
     if (suggestion && (typed === undefined || typed === suggestion.name) && !journey.errors[path]) {
-      const said = suggestion.available === true ? l.t('setup.names.free', { time: checkedAt }) : suggestion.available === false ? l.t('setup.names.takenAll') : l.t('setup.names.notChecked');
+      const said =
+        suggestion.available === true ? l.t('setup.names.free', { time: checkedAt }) : suggestion.available === false ? l.t('setup.names.takenAll') : l.t('setup.names.notChecked');
       out.push(text(said, { size: 'Small', subtle: suggestion.available === true, spacing: 'None', ...(suggestion.available === false ? { color: 'Warning' as const } : {}) }));
     }
     return out;
@@ -306,12 +388,24 @@ function namesBody(l: Localizer, journey: SetupJourney): CardElement[] {
   for (const site of ['A', 'B'] as const) {
     const items: CardElement[] = [text(`**${l.t('common.keySite', { site })}**`)];
     if (premium) {
-      for (const w of workloads) items.push(...nameField(fieldPaths.vaultName(site, w), l.t('setup.names.vault', { workload: workloadName(l, w), site }), `kv-ck-${shortName(w)}-${site.toLowerCase()}-${suffix}`));
+      for (const w of workloads)
+        items.push(
+          ...nameField(fieldPaths.vaultName(site, w), l.t('setup.names.vault', { workload: workloadName(l, w), site }), `kv-ck-${shortName(w)}-${site.toLowerCase()}-${suffix}`),
+        );
     } else {
       items.push(...nameField(fieldPaths.hsmName(site), l.t('setup.names.hsm', { site }), `hsm-ck-${site.toLowerCase()}-${suffix}`));
     }
     for (const w of workloads) {
-      items.push(...field(l, journey, textInput(fieldPaths.keyName(site, w), l.t('setup.names.key', { workload: workloadName(l, w), site }), { value: v[fieldPaths.keyName(site, w)] ?? `ck-${shortName(w)}-key-${site.toLowerCase()}`, maxLength: 127 })));
+      items.push(
+        ...field(
+          l,
+          journey,
+          textInput(fieldPaths.keyName(site, w), l.t('setup.names.key', { workload: workloadName(l, w), site }), {
+            value: v[fieldPaths.keyName(site, w)] ?? `ck-${shortName(w)}-key-${site.toLowerCase()}`,
+            maxLength: 127,
+          }),
+        ),
+      );
     }
     body.push(container(items, { separator: true }));
   }
@@ -348,7 +442,13 @@ function namesBody(l: Localizer, journey: SetupJourney): CardElement[] {
       ),
     );
   }
-  body.push(text(l.t('setup.names.noExpiry'), { size: 'Small' }), ...details('setup.names.rules', l.t('setup.names.rulesToggle'), [text(premium ? l.t('setup.names.rulesPremium') : l.t('setup.names.rulesHsm'), { size: 'Small' }), text(l.t('setup.names.noExpiryMore'), { size: 'Small' })]));
+  body.push(
+    text(l.t('setup.names.noExpiry'), { size: 'Small' }),
+    ...details('setup.names.rules', l.t('setup.names.rulesToggle'), [
+      text(premium ? l.t('setup.names.rulesPremium') : l.t('setup.names.rulesHsm'), { size: 'Small' }),
+      text(l.t('setup.names.noExpiryMore'), { size: 'Small' }),
+    ]),
+  );
   return body;
 }
 
@@ -360,13 +460,31 @@ function namesBody(l: Localizer, journey: SetupJourney): CardElement[] {
  * names. Values not among the static choices (found by the search, or typed earlier) go to the
  * typed fallback below it, which opens in place.
  */
-function peoplePicker(l: Localizer, journey: SetupJourney, path: string, label: string, people: readonly KnownPerson[], chosen: readonly string[], fallback: { toggle: string; label: string; id: string }): CardElement[] {
+function peoplePicker(
+  l: Localizer,
+  journey: SetupJourney,
+  path: string,
+  label: string,
+  people: readonly KnownPerson[],
+  chosen: readonly string[],
+  fallback: { toggle: string; label: string; id: string },
+): CardElement[] {
   const listed = new Set(people.map((p) => p.objectId.toLowerCase()));
   const picked = chosen.filter((id) => listed.has(id.trim().toLowerCase()));
   const others = chosen.filter((id) => id.trim() !== '' && !listed.has(id.trim().toLowerCase()));
   const choices = people.map((p) => ({ title: p.name, value: p.objectId }));
   return [
-    ...field(l, journey, choiceInput(path, label, choices, { value: picked.join(','), isMultiSelect: true, style: 'filtered', placeholder: l.t('setup.people.placeholder'), choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } })),
+    ...field(
+      l,
+      journey,
+      choiceInput(path, label, choices, {
+        value: picked.join(','),
+        isMultiSelect: true,
+        style: 'filtered',
+        placeholder: l.t('setup.people.placeholder'),
+        choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET },
+      }),
+    ),
     ...details(fallback.id, fallback.toggle, [textInput(fieldPaths.typed(path), fallback.label, { value: others.join(', '), isMultiline: true })], { open: others.length > 0 }),
   ];
 }
@@ -392,19 +510,40 @@ function hsmBody(l: Localizer, journey: SetupJourney, context: SetupCardContext)
     container(
       [
         text(l.t('setup.hsm.cost'), { color: 'Warning' }),
-        ...field(l, journey, toggleInput(fieldPaths.costAcknowledged, l.t('setup.hsm.costLabel'), l.t('setup.hsm.costAck'), { value: v[fieldPaths.costAcknowledged] === 'true' ? 'true' : 'false' })),
+        ...field(
+          l,
+          journey,
+          toggleInput(fieldPaths.costAcknowledged, l.t('setup.hsm.costLabel'), l.t('setup.hsm.costAck'), { value: v[fieldPaths.costAcknowledged] === 'true' ? 'true' : 'false' }),
+        ),
       ],
       { style: 'warning' },
     ),
-    ...peoplePicker(l, journey, fieldPaths.initialAdminObjectIds, l.t('setup.hsm.adminsPick'), context.knownPeople, hsm.initialAdminObjectIds ?? [], { id: 'setup.hsm.adminsTyped', toggle: l.t('setup.people.typedToggle'), label: l.t('setup.hsm.admins') }),
+    ...peoplePicker(l, journey, fieldPaths.initialAdminObjectIds, l.t('setup.hsm.adminsPick'), context.knownPeople, hsm.initialAdminObjectIds ?? [], {
+      id: 'setup.hsm.adminsTyped',
+      toggle: l.t('setup.people.typedToggle'),
+      label: l.t('setup.hsm.admins'),
+    }),
     ...details('setup.hsm.adminsMore', l.t('setup.hsm.adminsToggle'), [text(l.t('setup.hsm.adminsHelp'), { size: 'Small' })]),
-    ...field(l, journey, numberInput(fieldPaths.softDeleteRetentionDays, l.t('setup.hsm.retention'), { value: Number(v[fieldPaths.softDeleteRetentionDays] ?? SPEC_DEFAULTS.softDeleteRetentionDays), min: 7, max: 90 })),
+    ...field(
+      l,
+      journey,
+      numberInput(fieldPaths.softDeleteRetentionDays, l.t('setup.hsm.retention'), {
+        value: Number(v[fieldPaths.softDeleteRetentionDays] ?? SPEC_DEFAULTS.softDeleteRetentionDays),
+        min: 7,
+        max: 90,
+      }),
+    ),
     text(l.t('setup.hsm.officers'), { spacing: 'Medium' }),
     ...details('setup.hsm.officersMore', l.t('setup.hsm.officersToggle'), [text(l.t('setup.hsm.officersHelp'), { size: 'Small' })]),
     // One picker per officer: every client can pick one person per picker (the official renderer
     // without Teams' directory search filters the static list as you type, one person at a time).
     ...Array.from({ length: Math.min(CUSTOMER_KEY_LIMITS.securityDomainMaxOfficers, Math.max(5, (hsm.officerIds?.length ?? 0) + 1)) }, (_, i) =>
-      choiceInput(fieldPaths.officerPick(i), l.t('setup.hsm.officerPick', { n: i + 1 }), context.knownPeople.map((p) => ({ title: p.name, value: p.objectId })), { value: hsm.officerIds?.[i] ?? '', style: 'filtered', placeholder: l.t('setup.people.placeholder'), choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } }),
+      choiceInput(
+        fieldPaths.officerPick(i),
+        l.t('setup.hsm.officerPick', { n: i + 1 }),
+        context.knownPeople.map((p) => ({ title: p.name, value: p.objectId })),
+        { value: hsm.officerIds?.[i] ?? '', style: 'filtered', placeholder: l.t('setup.people.placeholder'), choicesData: { type: 'Data.Query', dataset: PEOPLE_DATASET } },
+      ),
     ),
     ...(journey.errors[fieldPaths.officerIds] ? [notice(l, 'error', l.say(journey.errors[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.error` })] : []),
     ...(journey.warnings[fieldPaths.officerIds] ? [notice(l, 'warning', l.say(journey.warnings[fieldPaths.officerIds]!), { id: `${fieldPaths.officerIds}.warning` })] : []),
@@ -420,10 +559,17 @@ function hsmBody(l: Localizer, journey: SetupJourney, context: SetupCardContext)
 function approversBody(l: Localizer, journey: SetupJourney, context: SetupCardContext): CardElement[] {
   const candidates = context.custodianCandidates ?? context.knownPeople;
   const body: CardElement[] = [text(`${l.t('setup.approvers.intro')} ${context.custodiansRequired ? l.t('setup.approvers.enforced') : l.t('setup.approvers.optional')}`)];
-  if (context.custodianGroups && context.custodianGroups.length > 0) body.push(text(l.t('setup.approvers.fromPolicy', { groups: l.list([...context.custodianGroups]) }), { size: 'Small', subtle: true }));
+  if (context.custodianGroups && context.custodianGroups.length > 0)
+    body.push(text(l.t('setup.approvers.fromPolicy', { groups: l.list([...context.custodianGroups]) }), { size: 'Small', subtle: true }));
   for (const site of ['A', 'B'] as const satisfies readonly SiteId[]) {
     const id = fieldPaths.approvers(site);
-    body.push(...peoplePicker(l, journey, id, l.t('setup.approvers.custodians', { site }), candidates, journey.draft.approvers?.[site] ?? [], { id: `setup.approvers.typed.${site}`, toggle: l.t('setup.people.typedToggle'), label: l.t('setup.approvers.custodiansIds', { site }) }));
+    body.push(
+      ...peoplePicker(l, journey, id, l.t('setup.approvers.custodians', { site }), candidates, journey.draft.approvers?.[site] ?? [], {
+        id: `setup.approvers.typed.${site}`,
+        toggle: l.t('setup.people.typedToggle'),
+        label: l.t('setup.approvers.custodiansIds', { site }),
+      }),
+    );
   }
   body.push(text(l.t('setup.approvers.next'), { subtle: true, size: 'Small' }));
   return body;
@@ -443,7 +589,10 @@ export function checklistElements(l: Localizer, lines: readonly ChecklistLine[],
   const prefix = options.idPrefix ?? options.greenInDetails ?? 'check';
   const element = (line: ChecklistLine) => {
     const status = l.t(`status.${line.status}`);
-    const items: CardElement[] = [text(`${status}: **${l.say(line.title)}**`, line.status === 'fail' ? { color: 'Attention' } : line.status === 'warn' ? { color: 'Warning' } : {}), text(l.say(line.detail), { size: 'Small', spacing: 'None' })];
+    const items: CardElement[] = [
+      text(`${status}: **${l.say(line.title)}**`, line.status === 'fail' ? { color: 'Attention' } : line.status === 'warn' ? { color: 'Warning' } : {}),
+      text(l.say(line.detail), { size: 'Small', spacing: 'None' }),
+    ];
     if (line.fix && line.status !== 'pass') {
       items.push(text(l.t('status.fix', { text: l.say(line.fix.text) }), { size: 'Small', spacing: 'None' }));
       const how: CardElement[] = [];
@@ -470,8 +619,14 @@ function preflightBody(l: Localizer, journey: SetupJourney): CardElement[] {
   const preflight = journey.preflight;
   if (!preflight) return [text(l.t('setup.preflight.notRun'))];
   const summary = summarizeChecklist(preflight.lines);
-  const verdict = summary.ready ? notice(l, 'success', l.t('setup.preflight.passed', { warnings: summary.warn })) : notice(l, 'error', l.t('setup.preflight.failed', { fail: summary.fail, unknown: summary.unknown }));
-  return [verdict, text(l.t('setup.preflight.checked', { at: l.dateTime(preflight.at) }), { subtle: true, size: 'Small' }), ...checklistElements(l, preflight.lines, { greenInDetails: 'setup.preflight.green' })];
+  const verdict = summary.ready
+    ? notice(l, 'success', l.t('setup.preflight.passed', { warnings: summary.warn }))
+    : notice(l, 'error', l.t('setup.preflight.failed', { fail: summary.fail, unknown: summary.unknown }));
+  return [
+    verdict,
+    text(l.t('setup.preflight.checked', { at: l.dateTime(preflight.at) }), { subtle: true, size: 'Small' }),
+    ...checklistElements(l, preflight.lines, { greenInDetails: 'setup.preflight.green' }),
+  ];
 }
 
 // ------------------------------------------------------------------------------------------ preview
@@ -486,8 +641,15 @@ function previewBody(l: Localizer, journey: SetupJourney): CardElement[] {
     text(`**${words.title}**`),
     text(l.t('setup.preview.summary', { steps: plan.steps.length, minutes, class: l.t(`approval.class.${plan.operationClass}`) }), { size: 'Small', spacing: 'Small' }),
   ];
-  if (plan.irreversible.length > 0) body.push(container([text(l.t('setup.preview.irreversible'), { color: 'Warning' }), text(words.irreversible.map((line) => `- ${line}`).join('\n'), { size: 'Small' })], { style: 'warning' }));
-  const more: CardElement[] = [text(plan.steps.map((step, i) => `${step.index + 1}. ${words.steps[i]}${step.irreversible ? ` ${l.t('setup.preview.cannotUndo')}` : ''}`).join('\n\n'), { size: 'Small' })];
+  if (plan.irreversible.length > 0)
+    body.push(
+      container([text(l.t('setup.preview.irreversible'), { color: 'Warning' }), text(words.irreversible.map((line) => `- ${line}`).join('\n'), { size: 'Small' })], {
+        style: 'warning',
+      }),
+    );
+  const more: CardElement[] = [
+    text(plan.steps.map((step, i) => `${step.index + 1}. ${words.steps[i]}${step.irreversible ? ` ${l.t('setup.preview.cannotUndo')}` : ''}`).join('\n\n'), { size: 'Small' }),
+  ];
   if (plan.costNotes.length > 0) more.push(text(l.t('setup.preview.cost'), { spacing: 'Medium' }), text(words.costNotes.map((line) => `- ${line}`).join('\n'), { size: 'Small' }));
   // Issue 11 item 7: what Keyward's identity keeps on the vaults or HSMs afterwards, always in view.
   body.push(
@@ -500,7 +662,10 @@ function previewBody(l: Localizer, journey: SetupJourney): CardElement[] {
     ...field(l, journey, textInput('reason', l.t('setup.preview.reason'), { value: '', isMultiline: true, maxLength: 1000 })),
     // The checks that led here, below the decision: the verdict, warnings in view, the green lines open in place.
     ...(preflight
-      ? [notice(l, 'success', l.t('setup.preview.checksPassed', { count: preflight.lines.length, warnings: summarizeChecklist(preflight.lines).warn })), ...checklistElements(l, preflight.lines, { greenInDetails: 'setup.preview.checks', idPrefix: 'setup.preview.check' })]
+      ? [
+          notice(l, 'success', l.t('setup.preview.checksPassed', { count: preflight.lines.length, warnings: summarizeChecklist(preflight.lines).warn })),
+          ...checklistElements(l, preflight.lines, { greenInDetails: 'setup.preview.checks', idPrefix: 'setup.preview.check' }),
+        ]
       : []),
   );
   return body;
@@ -555,7 +720,11 @@ export function renderJourneyListCard(journeys: readonly SetupJourney[], extra: 
             : l.t('setup.list.at', { stage: stageTitle(l, journey.stage) });
     const items: CardElement[] = [
       text(`**${describeDraft(l, journey)}**`),
-      text(l.t('setup.list.line', { where, date: l.date(journey.createdAt), owner: journey.owner.name ?? journey.owner.aadObjectId }), { size: 'Small', subtle: true, spacing: 'None' }),
+      text(l.t('setup.list.line', { where, date: l.date(journey.createdAt), owner: journey.owner.name ?? journey.owner.aadObjectId }), {
+        size: 'Small',
+        subtle: true,
+        spacing: 'None',
+      }),
     ];
     if (journey.status === 'collecting') {
       items.push(
@@ -572,7 +741,8 @@ export function renderJourneyListCard(journeys: readonly SetupJourney[], extra: 
 }
 
 function describeDraft(l: Localizer, journey: SetupJourney): string {
-  const protection = journey.draft.protection === 'managedHsm' ? l.t('common.managedHsm') : journey.draft.protection === 'keyVaultPremium' ? l.t('setup.list.premium') : l.t('setup.list.setup');
+  const protection =
+    journey.draft.protection === 'managedHsm' ? l.t('common.managedHsm') : journey.draft.protection === 'keyVaultPremium' ? l.t('setup.list.premium') : l.t('setup.list.setup');
   const workloads = (journey.draft.workloads ?? []).filter((w): w is Workload => (WORKLOADS as readonly string[]).includes(w)).map((w) => workloadName(l, w));
   return workloads.length > 0 ? l.t('setup.list.draft', { protection, workloads: l.list(workloads) }) : protection;
 }

@@ -19,7 +19,11 @@ const journeyOnly = z.object({ journeyId: z.string().min(1).max(100) });
  */
 export function createSetupFeature(service: SetupJourneyService, cardContext: () => SetupCardContext): BotFeature {
   const render = (journey: SetupJourney, locale?: string) => renderSetupCard(journey, { ...cardContext(), locale });
-  const replace = async (journey: SetupJourney | Promise<SetupJourney>, locale?: string): Promise<CardActionResult> => ({ kind: 'card', card: render(await journey, locale), forEveryone: true });
+  const replace = async (journey: SetupJourney | Promise<SetupJourney>, locale?: string): Promise<CardActionResult> => ({
+    kind: 'card',
+    card: render(await journey, locale),
+    forEveryone: true,
+  });
 
   const startJourney = async (io: TurnIo) => {
     const journey = await service.start(owner(io.actor), io.conversation.id, io.reference());

@@ -48,7 +48,10 @@ export function renderTeardownCard(journey: TeardownJourney, context: TeardownCa
   const actions: CardAction[] = [];
   if (journey.status === 'cancelled') {
     body.push(notice(l, 'info', journey.outcome ? l.say(journey.outcome) : l.t('teardown.cancelledNotice')), ...targetFacts(l, journey));
-    return card(body, { actions: [executeAction(l.t('teardown.another'), TEARDOWN_VERBS.start, {}, { associatedInputs: 'none' })], fallbackText: l.t('teardown.cancelledFallback') });
+    return card(body, {
+      actions: [executeAction(l.t('teardown.another'), TEARDOWN_VERBS.start, {}, { associatedInputs: 'none' })],
+      fallbackText: l.t('teardown.cancelledFallback'),
+    });
   }
   const cancelTeardown = () => executeAction(l.t('teardown.cancelTeardown'), TEARDOWN_VERBS.cancelCoolingOff, addr(journey), { style: 'destructive', associatedInputs: 'none' });
   switch (journey.stage) {
@@ -70,7 +73,10 @@ export function renderTeardownCard(journey: TeardownJourney, context: TeardownCa
     case 'coolingOff': {
       const left = journey.coolingOffUntil ? Date.parse(journey.coolingOffUntil) - context.now.getTime() : 0;
       const until = journey.coolingOffUntil ? l.dateTime(journey.coolingOffUntil) : l.t('teardown.endOfCoolingOff');
-      body.push(notice(l, 'warning', left > 0 ? l.t('teardown.coolingOffLeft', { until, left: l.duration(left) }) : l.t('teardown.coolingOff', { until })), ...targetFacts(l, journey));
+      body.push(
+        notice(l, 'warning', left > 0 ? l.t('teardown.coolingOffLeft', { until, left: l.duration(left) }) : l.t('teardown.coolingOff', { until })),
+        ...targetFacts(l, journey),
+      );
       actions.push(cancelTeardown(), executeAction(l.t('common.refresh'), TEARDOWN_VERBS.view, { journeyId: journey.id }, { associatedInputs: 'none' }));
       break;
     }
@@ -93,7 +99,8 @@ export function renderTeardownCard(journey: TeardownJourney, context: TeardownCa
 
 function chooseBody(l: Localizer, journey: TeardownJourney, context: TeardownCardContext): CardElement[] {
   if (context.candidates.length === 0) return [notice(l, 'info', l.t('teardown.noCandidates'))];
-  const uses = (c: InventoryContainer) => context.deps.filter((d) => d.keyUris.some((u) => u.toLowerCase().startsWith(`https://${c.name.toLowerCase()}.`)) && d.state !== 'Withdrawn');
+  const uses = (c: InventoryContainer) =>
+    context.deps.filter((d) => d.keyUris.some((u) => u.toLowerCase().startsWith(`https://${c.name.toLowerCase()}.`)) && d.state !== 'Withdrawn');
   return [
     text(l.t('teardown.intro')),
     ...withMessages(
@@ -104,8 +111,13 @@ function chooseBody(l: Localizer, journey: TeardownJourney, context: TeardownCar
         l.t('teardown.targets'),
         context.candidates.map((c) => {
           const dep = uses(c);
-          const origin = c.createdByRequestId ? l.t('teardown.origin.setup', { request: c.createdByRequestId.slice(0, 8), date: l.date(c.updatedAt) }) : l.t('teardown.origin.adopted');
-          return { title: l.t('teardown.candidate', { kind: c.kind, name: c.name, region: c.region, subscription: c.subscriptionId.slice(-6), origin, policies: dep.length }), value: c.id };
+          const origin = c.createdByRequestId
+            ? l.t('teardown.origin.setup', { request: c.createdByRequestId.slice(0, 8), date: l.date(c.updatedAt) })
+            : l.t('teardown.origin.adopted');
+          return {
+            title: l.t('teardown.candidate', { kind: c.kind, name: c.name, region: c.region, subscription: c.subscriptionId.slice(-6), origin, policies: dep.length }),
+            value: c.id,
+          };
         }),
         { value: journey.draft.targetIds ?? '', isMultiSelect: true, style: 'expanded' },
       ),
@@ -120,7 +132,9 @@ function confirmBody(l: Localizer, journey: TeardownJourney, context: TeardownCa
   if (preflight) {
     const s = summarizeChecklist(preflight.lines);
     body.push(
-      s.ready ? notice(l, 'success', l.t('teardown.checksGreen', { warn: s.warn, at: l.dateTime(preflight.at) })) : notice(l, 'error', l.t('teardown.checksRed', { fail: s.fail, unknown: s.unknown })),
+      s.ready
+        ? notice(l, 'success', l.t('teardown.checksGreen', { warn: s.warn, at: l.dateTime(preflight.at) }))
+        : notice(l, 'error', l.t('teardown.checksRed', { fail: s.fail, unknown: s.unknown })),
       ...checklistElements(l, preflight.lines, { greenInDetails: `teardown.green.${journey.id}` }),
     );
   }
@@ -130,14 +144,22 @@ function confirmBody(l: Localizer, journey: TeardownJourney, context: TeardownCa
   const targets: CardElement[] = [];
   for (const [i, t] of (journey.targets ?? []).entries()) {
     const hsm = t.containerKind === 'managedHsm';
-    const purge = t.purgeProtectionEnabled ? l.t('teardown.purgeProtected', { days: t.softDeleteRetentionDays, hsm: hsm ? 'yes' : 'no' }) : l.t('teardown.purgeNow', { hsm: hsm ? 'yes' : 'no' });
+    const purge = t.purgeProtectionEnabled
+      ? l.t('teardown.purgeProtected', { days: t.softDeleteRetentionDays, hsm: hsm ? 'yes' : 'no' })
+      : l.t('teardown.purgeNow', { hsm: hsm ? 'yes' : 'no' });
     const keys = t.keys.map((k) => k.keyName);
     targets.push(
       container(
         [
           text(l.t('teardown.target', { kind: kindWord(l, t.containerKind), name: t.name, region: t.region, group: t.resourceGroup })),
           small(`${keys.length > 0 ? l.t('teardown.keys', { keys: keys.join(', ') }) : l.t('teardown.noKeys')} ${purge}`),
-          ...(ready ? withMessages(l, journey, textInput(`confirm.${i}`, l.t('teardown.typeToConfirm', { name: t.name }), { value: journey.draft.confirm?.[`confirm.${i}`] ?? '', maxLength: 100 })) : []),
+          ...(ready
+            ? withMessages(
+                l,
+                journey,
+                textInput(`confirm.${i}`, l.t('teardown.typeToConfirm', { name: t.name }), { value: journey.draft.confirm?.[`confirm.${i}`] ?? '', maxLength: 100 }),
+              )
+            : []),
         ],
         { style: 'attention', separator: true },
       ),
@@ -145,14 +167,22 @@ function confirmBody(l: Localizer, journey: TeardownJourney, context: TeardownCa
   }
   if (ready) body.push(...targets, ...withMessages(l, journey, textInput('reason', l.t('teardown.reason'), { isMultiline: true, maxLength: 1000 })));
   else body.push(...details(`teardown.targets.${journey.id}`, l.t('teardown.targetsToggle'), targets));
-  const more: CardElement[] = [text(l.t('teardown.afterApproval', { coolingOff: l.duration(context.coolingOffMs) }), { size: 'Small' }), small(l.t('teardown.disabled', { url: DOC_LINKS.subscriptionStates.url }), { subtle: true })];
+  const more: CardElement[] = [
+    text(l.t('teardown.afterApproval', { coolingOff: l.duration(context.coolingOffMs) }), { size: 'Small' }),
+    small(l.t('teardown.disabled', { url: DOC_LINKS.subscriptionStates.url }), { subtle: true }),
+  ];
   if (journey.targets?.some((t) => t.containerKind === 'vault')) more.push(small(l.t('teardown.vaultBilling'), { subtle: true }));
   body.push(...details(`teardown.after.${journey.id}`, l.t('teardown.afterToggle'), more));
   return body;
 }
 
 function targetFacts(l: Localizer, journey: TeardownJourney): CardElement[] {
-  return [facts(l, (journey.targets ?? []).map((t): [string, string] => [kindWord(l, t.containerKind), `${t.name} (${t.region})`]))];
+  return [
+    facts(
+      l,
+      (journey.targets ?? []).map((t): [string, string] => [kindWord(l, t.containerKind), `${t.name} (${t.region})`]),
+    ),
+  ];
 }
 
 function progressBody(l: Localizer, journey: TeardownJourney, context: TeardownCardContext): CardElement[] {
@@ -162,7 +192,18 @@ function progressBody(l: Localizer, journey: TeardownJourney, context: TeardownC
   const progress = journey.progress ?? [];
   if (journey.stage === 'done') {
     const hsms = progress.filter((p) => p.kind === 'managedHsm');
-    if (hsms.length > 0) body.push(notice(l, 'success', l.t('teardown.billingStopped', { names: hsms.map((p) => p.name).join(', '), count: hsms.length, at: journey.billingStoppedAt ? l.dateTime(journey.billingStoppedAt) : '' })));
+    if (hsms.length > 0)
+      body.push(
+        notice(
+          l,
+          'success',
+          l.t('teardown.billingStopped', {
+            names: hsms.map((p) => p.name).join(', '),
+            count: hsms.length,
+            at: journey.billingStoppedAt ? l.dateTime(journey.billingStoppedAt) : '',
+          }),
+        ),
+      );
     if (progress.some((p) => p.kind === 'vault')) body.push(small(l.t('teardown.vaultsGone'), { subtle: true }));
   } else if (journey.stage === 'awaitingPurge') {
     const billing = progress.filter((p) => p.kind === 'managedHsm' && p.state === 'softDeleted');
@@ -197,7 +238,11 @@ function stoppedNotice(l: Localizer, journey: TeardownJourney): CardElement[] {
   const s = journey.stopped!;
   const hsmDeleted = (journey.progress ?? []).some((p) => p.kind === 'managedHsm' && p.state === 'softDeleted');
   if (s.code === 'SubscriptionNotEnabled') {
-    return [notice(l, 'error', l.t('teardown.stopped', { message: errorSentence(l, s) })), ...errorDetailsBlock(l, s), text(l.t('teardown.reactivate', { hsm: hsmDeleted ? 'yes' : 'no' }), { size: 'Small' })];
+    return [
+      notice(l, 'error', l.t('teardown.stopped', { message: errorSentence(l, s) })),
+      ...errorDetailsBlock(l, s),
+      text(l.t('teardown.reactivate', { hsm: hsmDeleted ? 'yes' : 'no' }), { size: 'Small' }),
+    ];
   }
   return [notice(l, 'error', l.t('teardown.stoppedAt', { code: s.code, message: errorSentence(l, s) })), ...errorDetailsBlock(l, s)];
 }
@@ -205,5 +250,7 @@ function stoppedNotice(l: Localizer, journey: TeardownJourney): CardElement[] {
 export function describeTeardownJourney(journey: TeardownJourney, locale?: string): string {
   const l = localizer(locale);
   const names = (journey.targets ?? []).map((t) => t.name);
-  return names.length > 0 ? l.t('teardown.line', { names: names.join(', '), stage: stageTitle(l, journey.stage) }) : l.t('teardown.lineNone', { stage: stageTitle(l, journey.stage) });
+  return names.length > 0
+    ? l.t('teardown.line', { names: names.join(', '), stage: stageTitle(l, journey.stage) })
+    : l.t('teardown.lineNone', { stage: stageTitle(l, journey.stage) });
 }

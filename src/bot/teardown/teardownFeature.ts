@@ -16,14 +16,25 @@ export interface TeardownFeatureDeps {
 }
 
 export function teardownCardRenderer(deps: TeardownFeatureDeps): (journey: TeardownJourney, locale?: string) => Promise<AdaptiveCardJson> {
-  return async (journey, locale) => renderTeardownCard(journey, { candidates: await deps.service.candidates(), deps: await deps.inventory.deps(), coolingOffMs: deps.service.coolingOffMs, now: deps.clock.now(), locale });
+  return async (journey, locale) =>
+    renderTeardownCard(journey, {
+      candidates: await deps.service.candidates(),
+      deps: await deps.inventory.deps(),
+      coolingOffMs: deps.service.coolingOffMs,
+      now: deps.clock.now(),
+      locale,
+    });
 }
 
 /** `teardown`: delete and purge vaults or Managed HSMs, with every guard of a destructive operation. */
 export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
   const { service } = deps;
   const render = teardownCardRenderer(deps);
-  const replace = async (journey: TeardownJourney | Promise<TeardownJourney>, locale?: string): Promise<CardActionResult> => ({ kind: 'card', card: await render(await journey, locale), forEveryone: true });
+  const replace = async (journey: TeardownJourney | Promise<TeardownJourney>, locale?: string): Promise<CardActionResult> => ({
+    kind: 'card',
+    card: await render(await journey, locale),
+    forEveryone: true,
+  });
   const startJourney = async (io: TurnIo) => {
     const journey = await service.start(owner(io.actor), io.conversation.id, io.reference());
     await service.rememberCard(journey.id, await io.sendCard(await render(journey, io.locale)));
@@ -46,7 +57,9 @@ export function createTeardownFeature(deps: TeardownFeatureDeps): BotFeature {
       }),
       act(TEARDOWN_VERBS.choose, async (data, context) => replace(await service.choose(journeyAt(data), owner(context.actor), inputs(data)), context.locale)),
       act(TEARDOWN_VERBS.recheck, async (data, context) => replace(await service.rerunPreflight(journeyAt(data), owner(context.actor)), context.locale)),
-      act(TEARDOWN_VERBS.confirm, async (data, context) => replace(await service.confirm(journeyAt(data), owner(context.actor), inputs(data), context.reference()), context.locale)),
+      act(TEARDOWN_VERBS.confirm, async (data, context) =>
+        replace(await service.confirm(journeyAt(data), owner(context.actor), inputs(data), context.reference()), context.locale),
+      ),
       act(TEARDOWN_VERBS.cancelCoolingOff, async (data, context) => replace(await service.cancelCoolingOff(journeyAt(data), owner(context.actor)), context.locale)),
       act(TEARDOWN_VERBS.checkAgain, async (data, context) => replace(await service.checkAgain(journeyAt(data), owner(context.actor)), context.locale)),
       act(TEARDOWN_VERBS.back, (data, context) => replace(service.back(journeyAt(data), owner(context.actor)), context.locale)),

@@ -76,7 +76,9 @@ export function vaultJson(vault: VaultRecord, portSuffix: string) {
       provisioningState: 'Succeeded',
       publicNetworkAccess: vault.publicNetworkAccess,
       ...(vault.networkAcls !== undefined ? { networkAcls: vault.networkAcls } : {}),
-      ...(vault.sku === 'premium' ? { hsmPoolResourceId: `/subscriptions/${vault.subscriptionId}/providers/Microsoft.KeyVault/locations/${vault.location}/hsmPools/emulated` } : {}),
+      ...(vault.sku === 'premium'
+        ? { hsmPoolResourceId: `/subscriptions/${vault.subscriptionId}/providers/Microsoft.KeyVault/locations/${vault.location}/hsmPools/emulated` }
+        : {}),
     },
   };
 }
@@ -130,7 +132,11 @@ export function managedHsmJson(hsm: ManagedHsmRecord, portSuffix: string) {
       softDeleteRetentionInDays: hsm.softDeleteRetentionInDays,
       enablePurgeProtection: hsm.enablePurgeProtection,
       provisioningState: hsm.provisioningState,
-      statusMessage: provisioned ? 'The Managed HSM is provisioned and ready to use.' : hsm.provisioningState === 'Deleting' ? 'The Managed HSM is being deleted.' : 'The Managed HSM is being provisioned.',
+      statusMessage: provisioned
+        ? 'The Managed HSM is provisioned and ready to use.'
+        : hsm.provisioningState === 'Deleting'
+          ? 'The Managed HSM is being deleted.'
+          : 'The Managed HSM is being provisioned.',
       networkAcls: hsm.networkAcls ?? { bypass: 'AzureServices', defaultAction: 'Allow', ipRules: [], virtualNetworkRules: [] },
       publicNetworkAccess: hsm.publicNetworkAccess,
       regions: [{ name: hsm.location, isPrimary: true, provisioningState: hsm.provisioningState }],

@@ -49,9 +49,26 @@ export function managedHsmRoutes(model: EmulatorModel, lroMode: () => LroMode): 
       model.subscriptions.get(sub);
       return json(200, hsms.checkNameAvailability(await request.body()));
     }),
-    route('GET', new RegExp(`^${KV}/managedHSMs$`, 'i'), (request, { sub = '' }) => json(200, armPage(request, hsms.list(sub).map((h) => managedHsmJson(h, request.portSuffix))))),
-    route('GET', new RegExp(`^\\/subscriptions\\/(?<sub>[^/]+)\\/resourcegroups\\/(?<rg>[^/]+)\\/providers\\/Microsoft\\.KeyVault\\/managedHSMs$`, 'i'), (request, { sub = '', rg = '' }) =>
-      json(200, armPage(request, hsms.list(sub, rg).map((h) => managedHsmJson(h, request.portSuffix)))),
+    route('GET', new RegExp(`^${KV}/managedHSMs$`, 'i'), (request, { sub = '' }) =>
+      json(
+        200,
+        armPage(
+          request,
+          hsms.list(sub).map((h) => managedHsmJson(h, request.portSuffix)),
+        ),
+      ),
+    ),
+    route(
+      'GET',
+      new RegExp(`^\\/subscriptions\\/(?<sub>[^/]+)\\/resourcegroups\\/(?<rg>[^/]+)\\/providers\\/Microsoft\\.KeyVault\\/managedHSMs$`, 'i'),
+      (request, { sub = '', rg = '' }) =>
+        json(
+          200,
+          armPage(
+            request,
+            hsms.list(sub, rg).map((h) => managedHsmJson(h, request.portSuffix)),
+          ),
+        ),
     ),
     route('PUT', new RegExp(`^${HSM}$`, 'i'), async (request, { sub = '', rg = '', name = '' }) => {
       const { hsm, operation } = hsms.createOrUpdate(sub, rg, name, await request.body(), caller(request));

@@ -49,7 +49,9 @@ export function providerRoutes(model: EmulatorModel): Route[] {
       const id = model.subscriptions.get(sub).id;
       return json(200, { value: Object.keys(PROVIDERS).map((key) => providerJson(id, key)) });
     }),
-    route('GET', new RegExp(`^${SUB}/providers/(?<namespace>[^/]+)$`, 'i'), (_request, { sub = '', namespace = '' }) => json(200, providerJson(model.subscriptions.get(sub).id, namespace))),
+    route('GET', new RegExp(`^${SUB}/providers/(?<namespace>[^/]+)$`, 'i'), (_request, { sub = '', namespace = '' }) =>
+      json(200, providerJson(model.subscriptions.get(sub).id, namespace)),
+    ),
     route('POST', new RegExp(`^${SUB}/providers/(?<namespace>[^/]+)/register$`, 'i'), (_request, { sub = '', namespace = '' }) => {
       model.subscriptions.assertWritable(sub);
       return json(200, providerJson(model.subscriptions.get(sub).id, namespace));

@@ -40,7 +40,10 @@ export function roleAssignmentRoutes(model: EmulatorModel): Route[] {
   ];
 }
 
-function roleDefinitionJson(subscriptionId: string, definition: { id: string; roleName: string; description: string; dataActions: readonly string[]; notDataActions: readonly string[] }) {
+function roleDefinitionJson(
+  subscriptionId: string,
+  definition: { id: string; roleName: string; description: string; dataActions: readonly string[]; notDataActions: readonly string[] },
+) {
   return {
     id: roleDefinitionId(subscriptionId, definition.id),
     name: definition.id,

@@ -16,7 +16,17 @@ export function subscriptionRoutes(model: EmulatorModel): Route[] {
   return [
     route('GET', /^\/subscriptions$/i, (request) => json(200, armPage(request, subscriptions.list().map(subscriptionJson)))),
     route('GET', /^\/tenants$/i, () =>
-      json(200, { value: [{ id: `/tenants/${model.context.state.meta.tenantId}`, tenantId: model.context.state.meta.tenantId, tenantCategory: 'Home', displayName: 'Keyward local tenant', defaultDomain: 'contoso.example' }] }),
+      json(200, {
+        value: [
+          {
+            id: `/tenants/${model.context.state.meta.tenantId}`,
+            tenantId: model.context.state.meta.tenantId,
+            tenantCategory: 'Home',
+            displayName: 'Keyward local tenant',
+            defaultDomain: 'contoso.example',
+          },
+        ],
+      }),
     ),
     route('GET', new RegExp(`^${SUB}$`, 'i'), (_request, { sub = '' }) => json(200, subscriptionJson(subscriptions.get(sub)))),
     route('GET', new RegExp(`^${SUB}/locations$`, 'i'), (_request, { sub = '' }) => {
@@ -28,7 +38,11 @@ export function subscriptionRoutes(model: EmulatorModel): Route[] {
           displayName: l.displayName,
           regionalDisplayName: l.displayName,
           type: 'Region',
-          metadata: { regionType: 'Physical', regionCategory: 'Recommended', pairedRegion: [{ name: l.pairedRegion, id: `/subscriptions/${subscription.id}/locations/${l.pairedRegion}` }] },
+          metadata: {
+            regionType: 'Physical',
+            regionCategory: 'Recommended',
+            pairedRegion: [{ name: l.pairedRegion, id: `/subscriptions/${subscription.id}/locations/${l.pairedRegion}` }],
+          },
         })),
       });
     }),

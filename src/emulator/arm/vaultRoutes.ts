@@ -17,9 +17,26 @@ export function vaultRoutes(model: EmulatorModel): Route[] {
       model.subscriptions.get(sub);
       return json(200, vaults.checkNameAvailability(await request.body()));
     }),
-    route('GET', new RegExp(`^${KV}/vaults$`, 'i'), (request, { sub = '' }) => json(200, armPage(request, vaults.list(sub).map((v) => vaultJson(v, request.portSuffix))))),
-    route('GET', new RegExp(`^\\/subscriptions\\/(?<sub>[^/]+)\\/resourcegroups\\/(?<rg>[^/]+)\\/providers\\/Microsoft\\.KeyVault\\/vaults$`, 'i'), (request, { sub = '', rg = '' }) =>
-      json(200, armPage(request, vaults.list(sub, rg).map((v) => vaultJson(v, request.portSuffix)))),
+    route('GET', new RegExp(`^${KV}/vaults$`, 'i'), (request, { sub = '' }) =>
+      json(
+        200,
+        armPage(
+          request,
+          vaults.list(sub).map((v) => vaultJson(v, request.portSuffix)),
+        ),
+      ),
+    ),
+    route(
+      'GET',
+      new RegExp(`^\\/subscriptions\\/(?<sub>[^/]+)\\/resourcegroups\\/(?<rg>[^/]+)\\/providers\\/Microsoft\\.KeyVault\\/vaults$`, 'i'),
+      (request, { sub = '', rg = '' }) =>
+        json(
+          200,
+          armPage(
+            request,
+            vaults.list(sub, rg).map((v) => vaultJson(v, request.portSuffix)),
+          ),
+        ),
     ),
     route('PUT', new RegExp(`^${VAULT}$`, 'i'), async (request, { sub = '', rg = '', name = '' }) => {
       const { vault, created } = vaults.createOrUpdate(sub, rg, name, await request.body(), caller(request));

@@ -49,7 +49,12 @@ function request<T>(options: { armEndpoint: string; caCertPem?: string }, method
           const parsed = text ? (JSON.parse(text) as unknown) : undefined;
           if ((res.statusCode ?? 500) >= 400) {
             const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-            reject(Object.assign(new Error(`${method} ${path} failed: ${res.statusCode} ${error?.code ?? ''} ${error?.message ?? ''}`.trim()), { statusCode: res.statusCode, code: error?.code }));
+            reject(
+              Object.assign(new Error(`${method} ${path} failed: ${res.statusCode} ${error?.code ?? ''} ${error?.message ?? ''}`.trim()), {
+                statusCode: res.statusCode,
+                code: error?.code,
+              }),
+            );
             return;
           }
           resolve(parsed as T);

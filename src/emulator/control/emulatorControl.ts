@@ -143,7 +143,8 @@ export class EmulatorControl implements ControlApi {
     const { model, tokens } = this.deps;
     if (typeof input.resource !== 'string' || input.resource === '') throw badRequest('InvalidTokenRequest', 'resource is required.');
     // Only for a principal the caller names and the directory holds: never a silent default.
-    if (typeof input.principal !== 'string' || input.principal === '') throw badRequest('InvalidTokenRequest', 'principal (an object or client id in the emulated directory) is required.');
+    if (typeof input.principal !== 'string' || input.principal === '')
+      throw badRequest('InvalidTokenRequest', 'principal (an object or client id in the emulated directory) is required.');
     const id = input.principal;
     const principal = model.principals.byObjectId(id) ?? model.principals.byClientId(id);
     if (!principal) throw notFound('PrincipalNotFound', `No principal has the object or client id '${id}'.`);

@@ -39,7 +39,9 @@ export function encodePss(hash: HashName, digest: Buffer, modulusBits: number): 
   const emBits = modulusBits - 1;
   const emLen = Math.ceil(emBits / 8);
   const salt = randomBytes(hLen);
-  const h = createHash(hash).update(Buffer.concat([Buffer.alloc(8), digest, salt])).digest();
+  const h = createHash(hash)
+    .update(Buffer.concat([Buffer.alloc(8), digest, salt]))
+    .digest();
   const db = Buffer.concat([Buffer.alloc(emLen - 2 * hLen - 2), Buffer.from([0x01]), salt]);
   const masked = xor(db, mgf1(hash, h, emLen - hLen - 1));
   masked[0] = (masked[0] ?? 0) & (0xff >> (8 * emLen - emBits));
@@ -66,7 +68,9 @@ export function verifyPss(hash: HashName, digest: Buffer, block: Buffer, modulus
   const separator = emLen - 2 * hLen - 2;
   if (db.subarray(0, separator).some((byte) => byte !== 0) || db[separator] !== 0x01) return false;
   const salt = db.subarray(db.length - hLen);
-  const expected = createHash(hash).update(Buffer.concat([Buffer.alloc(8), digest, salt])).digest();
+  const expected = createHash(hash)
+    .update(Buffer.concat([Buffer.alloc(8), digest, salt]))
+    .digest();
   return timingSafeEqual(expected, h);
 }
 

@@ -100,7 +100,11 @@ export function keyRoutes(model: EmulatorModel): Route[] {
       }
       const input = parseOperationBody(body);
       const result =
-        operation.action === 'sign' ? sign(keyVersion, input) : operation.action === 'encrypt' || operation.action === 'wrapKey' ? encrypt(keyVersion, input) : decrypt(keyVersion, input);
+        operation.action === 'sign'
+          ? sign(keyVersion, input)
+          : operation.action === 'encrypt' || operation.action === 'wrapKey'
+            ? encrypt(keyVersion, input)
+            : decrypt(keyVersion, input);
       return json(200, { kid, value: toBase64Url(result) });
     }),
     route('GET', new RegExp(`^/keys/${NAME}(?:/${VERSION})?$`, 'i'), (request, { name = '', version = '' }) => {
@@ -120,7 +124,13 @@ export function keyRoutes(model: EmulatorModel): Route[] {
     route('GET', /^\/deletedkeys\/?$/i, (request) => {
       const host = authorizeKeyAction(model, request, 'listdeleted');
       const rec = recovery(request);
-      return json(200, dataPlanePage(request, keys.listDeleted(host.container).map((key) => deletedKeyItemJson(request.origin, key, rec))));
+      return json(
+        200,
+        dataPlanePage(
+          request,
+          keys.listDeleted(host.container).map((key) => deletedKeyItemJson(request.origin, key, rec)),
+        ),
+      );
     }),
     route('GET', new RegExp(`^/deletedkeys/${NAME}$`, 'i'), (request, { name = '' }) => {
       const host = authorizeKeyAction(model, request, 'getdeleted', name);

@@ -68,10 +68,14 @@ export function managedHsmDataPlaneRoutes(model: EmulatorModel): Route[] {
       host.hsm.securityDomain = { downloadedAt: now, required: result.required, officerCount: result.officerCount };
       model.context.state.markDirty('hsm', nameKey(host.hsm.name));
       const apiVersion = request.query.get('api-version') ?? '';
-      return json(202, { value: result.document }, {
-        'azure-asyncoperation': `${request.origin}/securitydomain/download/pending?api-version=${apiVersion}`,
-        'retry-after': '1',
-      });
+      return json(
+        202,
+        { value: result.document },
+        {
+          'azure-asyncoperation': `${request.origin}/securitydomain/download/pending?api-version=${apiVersion}`,
+          'retry-after': '1',
+        },
+      );
     }),
     route('GET', /^\/securitydomain\/download\/pending$/i, (request) => {
       const host = hsmHost(request);

@@ -30,8 +30,6 @@ export const LOCAL_SUBSCRIBED_SKUS = [
 
 export function subscribedSkusRoutes(): Route[] {
   return [
-    route('GET', /^\/v1\.0\/subscribedSkus$/i, (request) =>
-      json(200, { '@odata.context': `${request.origin}/v1.0/$metadata#subscribedSkus`, value: LOCAL_SUBSCRIBED_SKUS }),
-    ),
+    route('GET', /^\/v1\.0\/subscribedSkus$/i, (request) => json(200, { '@odata.context': `${request.origin}/v1.0/$metadata#subscribedSkus`, value: LOCAL_SUBSCRIBED_SKUS })),
   ];
 }

@@ -58,11 +58,17 @@ export function authenticate(
   if (!check.ok) {
     if (check.reason === 'expired') {
       return plane === 'arm'
-        ? fail('ExpiredAuthenticationToken', `The access token expiry UTC time '${new Date((check.claims?.exp ?? 0) * 1000).toUTCString()}' is earlier than current UTC time '${new Date().toUTCString()}'.`)
+        ? fail(
+            'ExpiredAuthenticationToken',
+            `The access token expiry UTC time '${new Date((check.claims?.exp ?? 0) * 1000).toUTCString()}' is earlier than current UTC time '${new Date().toUTCString()}'.`,
+          )
         : fail('Unauthorized', 'AKV10021: The access token has expired.');
     }
     if (check.reason === 'notYetValid') return fail(plane === 'arm' ? 'InvalidAuthenticationToken' : 'Unauthorized', 'The access token is not yet valid (nbf is in the future).');
-    return fail(plane === 'arm' ? 'InvalidAuthenticationToken' : plane === 'graph' ? 'InvalidAuthenticationToken' : 'Unauthorized', 'The access token is invalid: it was not issued by this emulator or has been altered.');
+    return fail(
+      plane === 'arm' ? 'InvalidAuthenticationToken' : plane === 'graph' ? 'InvalidAuthenticationToken' : 'Unauthorized',
+      'The access token is invalid: it was not issued by this emulator or has been altered.',
+    );
   }
   const { claims } = check;
   if (claims.tid.toLowerCase() !== expectedTenantId.toLowerCase()) {
@@ -95,7 +101,9 @@ export function authenticate(
 function failure(plane: Plane, code: string, message: string, tenantId: string): EmulatorResponse {
   if (plane === 'vault' || plane === 'hsm') return azureError(401, code, message, undefined, { 'www-authenticate': challengeHeader(plane, tenantId) });
   if (plane === 'arm') {
-    return azureError(401, code, message, undefined, { 'www-authenticate': `Bearer authorization_uri="https://login.windows.net/${tenantId}", error="invalid_token", error_description="${code}"` });
+    return azureError(401, code, message, undefined, {
+      'www-authenticate': `Bearer authorization_uri="https://login.windows.net/${tenantId}", error="invalid_token", error_description="${code}"`,
+    });
   }
   return azureError(401, code, message);
 }

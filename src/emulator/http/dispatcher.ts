@@ -34,7 +34,11 @@ export function createDispatcher(deps: DispatcherDependencies): (request: Emulat
   const dispatch = async (request: EmulatorRequest): Promise<HandlerResult> => {
     const { hostKind } = request;
     if (hostKind.kind === 'unknown') {
-      return azureError(404, 'NotFound', `No Azure service is emulated at host '${request.hostname}'. Use localhost (ARM), graph.localhost, <vault>.vault.localhost or <hsm>.managedhsm.localhost.`);
+      return azureError(
+        404,
+        'NotFound',
+        `No Azure service is emulated at host '${request.hostname}'. Use localhost (ARM), graph.localhost, <vault>.vault.localhost or <hsm>.managedhsm.localhost.`,
+      );
     }
     if (hostKind.kind === 'arm' && request.path.startsWith('/_emulator/')) {
       if (!isLoopback(request.remoteAddress)) return azureError(403, 'Forbidden', 'The emulator control API answers loopback clients only.');

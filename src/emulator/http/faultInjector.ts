@@ -6,10 +6,7 @@ import { badRequest } from '../model/serviceError';
  * Azure's ProviderError", "the next wrapkey takes 2 s", "drop the next connection to kv1".
  */
 export type FaultEffect =
-  | { type: 'status'; status: number; code?: string; message?: string; retryAfterSeconds?: number }
-  | { type: 'latency'; ms: number }
-  | { type: 'drop' }
-  | { type: 'providerError' };
+  { type: 'status'; status: number; code?: string; message?: string; retryAfterSeconds?: number } | { type: 'latency'; ms: number } | { type: 'drop' } | { type: 'providerError' };
 
 export interface FaultSpec {
   /** Regular expressions (case-insensitive) on the method, host name and path; omitted = any. */

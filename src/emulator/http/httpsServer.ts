@@ -37,7 +37,9 @@ export async function startHttpsServer(options: HttpsServerOptions): Promise<Run
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (error.code === 'EADDRINUSE') {
-        reject(appError('PortInUse', `Port ${options.port} on ${options.host} is already in use; the emulator cannot listen there.`, { port: options.port, host: options.host }, error));
+        reject(
+          appError('PortInUse', `Port ${options.port} on ${options.host} is already in use; the emulator cannot listen there.`, { port: options.port, host: options.host }, error),
+        );
       } else {
         reject(error);
       }
@@ -202,7 +204,9 @@ function refusal(hostHeader: string | undefined, hostKind: HostKind, origin: str
   if (originHost !== undefined && classifyHost(originHost).kind !== 'unknown') return undefined;
   return {
     status: 403,
-    body: { error: { code: 'Forbidden', message: `The Keyward Azure emulator does not answer pages from other origins ('${value ?? ''}'); Azure SDK clients send no Origin header.` } },
+    body: {
+      error: { code: 'Forbidden', message: `The Keyward Azure emulator does not answer pages from other origins ('${value ?? ''}'); Azure SDK clients send no Origin header.` },
+    },
   };
 }
 

@@ -26,13 +26,14 @@ export function createIdentityHandler(model: EmulatorModel, tokens: TokenService
     const secret = request.headers['x-identity-header'];
     const appService = secret !== undefined;
     if (appService) {
-      if (secret !== options.identityHeader()) return oauthError(401, 'invalid_request', 'The x-identity-header value is missing or wrong; use IDENTITY_HEADER from emulator.json.');
+      if (secret !== options.identityHeader())
+        return oauthError(401, 'invalid_request', 'The x-identity-header value is missing or wrong; use IDENTITY_HEADER from emulator.json.');
     } else if (String(request.headers.metadata ?? '').toLowerCase() !== 'true') {
       return oauthError(400, 'invalid_request', 'Required metadata header not specified');
     }
-    if (!request.query.get('api-version')) return oauthError(400, 'invalid_request', 'Required query variable \'api-version\' is missing');
+    if (!request.query.get('api-version')) return oauthError(400, 'invalid_request', "Required query variable 'api-version' is missing");
     const resource = request.query.get('resource');
-    if (!resource) return oauthError(400, 'invalid_request', 'Required query variable \'resource\' is missing');
+    if (!resource) return oauthError(400, 'invalid_request', "Required query variable 'resource' is missing");
 
     const named = namedIdentity(request.query);
     if (!named) {

@@ -65,7 +65,9 @@ export class TokenService {
       ver: '1.0',
       uti: randomUUID().replace(/-/g, ''),
       ...(principal.kind === 'ManagedIdentity'
-        ? { xms_mirid: `/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/local/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${principal.displayName}` }
+        ? {
+            xms_mirid: `/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/local/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${principal.displayName}`,
+          }
         : {}),
     };
     return { accessToken: signJwt(claims as unknown as JwtClaims, this.privateKey, this.keyId), expiresOn: claims.exp, expiresIn: lifetimeSeconds, notBefore: claims.nbf };

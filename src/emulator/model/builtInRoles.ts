@@ -12,7 +12,9 @@ export interface RoleDefinition {
 
 /** Azure RBAC roles (assigned through ARM at subscription, resource group, vault or key scope). */
 export const AZURE_ROLES: readonly RoleDefinition[] = [
-  role('00482a5a-887f-4fb3-b363-3b7fe8e74483', 'Key Vault Administrator', 'Perform all data plane operations on a key vault and all objects in it.', ['Microsoft.KeyVault/vaults/*']),
+  role('00482a5a-887f-4fb3-b363-3b7fe8e74483', 'Key Vault Administrator', 'Perform all data plane operations on a key vault and all objects in it.', [
+    'Microsoft.KeyVault/vaults/*',
+  ]),
   role('14b46e9e-c2b7-41b4-b07b-48a6ebf60603', 'Key Vault Crypto Officer', 'Perform any action on the keys of a key vault, except manage permissions.', [
     'Microsoft.KeyVault/vaults/keys/*',
     'Microsoft.KeyVault/vaults/keyrotationpolicies/*',
@@ -52,51 +54,65 @@ const HSM = 'Microsoft.KeyVault/managedHsm';
 
 /** Managed HSM local RBAC built-in roles (data actions per the built-in roles table). */
 export const HSM_ROLES: readonly RoleDefinition[] = [
-  role('a290e904-7015-4bba-90c8-60543313cdb4', 'Managed HSM Administrator', 'Grants permissions to perform all operations related to the security domain, full backup and restore, and role management. Not permitted to perform any key management operations.', [
-    `${HSM}/securitydomain/download/action`,
-    `${HSM}/securitydomain/upload/action`,
-    `${HSM}/securitydomain/upload/read`,
-    `${HSM}/securitydomain/transferkey/read`,
-    ...roleManagement(true),
-    `${HSM}/backup/start/action`,
-    `${HSM}/backup/status/action`,
-    `${HSM}/restore/start/action`,
-    `${HSM}/restore/status/action`,
-  ]),
-  role('515eb02d-2335-4d2d-92f2-b1cbdf9c3778', 'Managed HSM Crypto Officer', 'Grants permissions to perform all role management, purge or recover deleted keys, and export keys. Not permitted to perform any other key management operations.', [
-    `${HSM}/keys/deletedKeys/read/action`,
-    `${HSM}/keys/deletedKeys/recover/action`,
-    `${HSM}/keys/deletedKeys/delete`,
-    `${HSM}/keys/export/action`,
-    ...roleManagement(true),
-  ]),
-  role('21dbd100-6940-42c2-9190-5d6cb909625b', 'Managed HSM Crypto User', 'Grants permissions to perform all key management operations except purge or recover deleted keys and export keys.', [
+  role(
+    'a290e904-7015-4bba-90c8-60543313cdb4',
+    'Managed HSM Administrator',
+    'Grants permissions to perform all operations related to the security domain, full backup and restore, and role management. Not permitted to perform any key management operations.',
+    [
+      `${HSM}/securitydomain/download/action`,
+      `${HSM}/securitydomain/upload/action`,
+      `${HSM}/securitydomain/upload/read`,
+      `${HSM}/securitydomain/transferkey/read`,
+      ...roleManagement(true),
+      `${HSM}/backup/start/action`,
+      `${HSM}/backup/status/action`,
+      `${HSM}/restore/start/action`,
+      `${HSM}/restore/status/action`,
+    ],
+  ),
+  role(
+    '515eb02d-2335-4d2d-92f2-b1cbdf9c3778',
+    'Managed HSM Crypto Officer',
+    'Grants permissions to perform all role management, purge or recover deleted keys, and export keys. Not permitted to perform any other key management operations.',
+    [`${HSM}/keys/deletedKeys/read/action`, `${HSM}/keys/deletedKeys/recover/action`, `${HSM}/keys/deletedKeys/delete`, `${HSM}/keys/export/action`, ...roleManagement(true)],
+  ),
+  role(
+    '21dbd100-6940-42c2-9190-5d6cb909625b',
+    'Managed HSM Crypto User',
+    'Grants permissions to perform all key management operations except purge or recover deleted keys and export keys.',
+    [
+      `${HSM}/keys/read/action`,
+      `${HSM}/keys/write/action`,
+      `${HSM}/keys/rotate/action`,
+      `${HSM}/keys/create`,
+      `${HSM}/keys/delete`,
+      `${HSM}/keys/backup/action`,
+      `${HSM}/keys/restore/action`,
+      `${HSM}/keys/release/action`,
+      `${HSM}/keys/import/action`,
+      `${HSM}/keys/encrypt/action`,
+      `${HSM}/keys/decrypt/action`,
+      `${HSM}/keys/wrap/action`,
+      `${HSM}/keys/unwrap/action`,
+      `${HSM}/keys/sign/action`,
+      `${HSM}/keys/verify/action`,
+      `${HSM}/rng/action`,
+      ...roleManagement(false),
+    ],
+  ),
+  role('4bd23610-cdcf-4971-bdee-bdc562cc28e4', 'Managed HSM Policy Administrator', 'Grants permissions to create and delete role assignments.', [...roleManagement(true)]),
+  role('2c18b078-7c48-4d3a-af88-5a3a1b3f82b3', 'Managed HSM Crypto Auditor', 'Grants read permissions to read (but not use) key attributes.', [
     `${HSM}/keys/read/action`,
-    `${HSM}/keys/write/action`,
-    `${HSM}/keys/rotate/action`,
-    `${HSM}/keys/create`,
-    `${HSM}/keys/delete`,
-    `${HSM}/keys/backup/action`,
-    `${HSM}/keys/restore/action`,
-    `${HSM}/keys/release/action`,
-    `${HSM}/keys/import/action`,
-    `${HSM}/keys/encrypt/action`,
-    `${HSM}/keys/decrypt/action`,
-    `${HSM}/keys/wrap/action`,
-    `${HSM}/keys/unwrap/action`,
-    `${HSM}/keys/sign/action`,
-    `${HSM}/keys/verify/action`,
-    `${HSM}/rng/action`,
     ...roleManagement(false),
   ]),
-  role('4bd23610-cdcf-4971-bdee-bdc562cc28e4', 'Managed HSM Policy Administrator', 'Grants permissions to create and delete role assignments.', [...roleManagement(true)]),
-  role('2c18b078-7c48-4d3a-af88-5a3a1b3f82b3', 'Managed HSM Crypto Auditor', 'Grants read permissions to read (but not use) key attributes.', [`${HSM}/keys/read/action`, ...roleManagement(false)]),
   role('33413926-3206-4cdd-b39a-83574fe37a17', 'Managed HSM Crypto Service Encryption User', 'Grants permissions to use a key for service encryption.', [
     `${HSM}/keys/read/action`,
     `${HSM}/keys/wrap/action`,
     `${HSM}/keys/unwrap/action`,
   ]),
-  role('21dbd100-6940-42c2-9190-5d6cb909625c', 'Managed HSM Crypto Service Release User', 'Grants permissions to release a key to a trusted execution environment.', [`${HSM}/keys/release/action`]),
+  role('21dbd100-6940-42c2-9190-5d6cb909625c', 'Managed HSM Crypto Service Release User', 'Grants permissions to release a key to a trusted execution environment.', [
+    `${HSM}/keys/release/action`,
+  ]),
   role('7b127d3c-77bd-4e3e-bbe0-dbb8971fa7f8', 'Managed HSM Backup', 'Grants permissions to perform single-key or whole-HSM backup.', [
     `${HSM}/keys/backup/action`,
     `${HSM}/backup/start/action`,
@@ -134,13 +150,7 @@ export function roleAllows(definition: Pick<RoleDefinition, 'dataActions' | 'not
 function roleManagement(write: boolean): string[] {
   const read = [`${HSM}/roleAssignments/read/action`, `${HSM}/roleDefinitions/read/action`];
   if (!write) return read;
-  return [
-    ...read,
-    `${HSM}/roleAssignments/write/action`,
-    `${HSM}/roleAssignments/delete/action`,
-    `${HSM}/roleDefinitions/write/action`,
-    `${HSM}/roleDefinitions/delete/action`,
-  ];
+  return [...read, `${HSM}/roleAssignments/write/action`, `${HSM}/roleAssignments/delete/action`, `${HSM}/roleDefinitions/write/action`, `${HSM}/roleDefinitions/delete/action`];
 }
 
 function role(id: string, roleName: string, description: string, dataActions: string[]): RoleDefinition {

@@ -1,13 +1,4 @@
-import type {
-  KeyRecord,
-  ManagedHsmRecord,
-  OperationRecord,
-  PrincipalRecord,
-  ResourceGroupRecord,
-  RoleAssignmentRecord,
-  SubscriptionRecord,
-  VaultRecord,
-} from './records';
+import type { KeyRecord, ManagedHsmRecord, OperationRecord, PrincipalRecord, ResourceGroupRecord, RoleAssignmentRecord, SubscriptionRecord, VaultRecord } from './records';
 
 /** The persisted collections; the store keeps one row per (collection, id). */
 export type Collection = 'subscription' | 'resourceGroup' | 'principal' | 'vault' | 'hsm' | 'roleAssignment' | 'key' | 'operation' | 'meta';

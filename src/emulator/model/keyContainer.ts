@@ -41,5 +41,4 @@ export function hsmContainer(hsm: ManagedHsmRecord): KeyContainer {
 
 /** The vault or Managed HSM a data-plane request is addressed to, resolved from its host name. */
 export type KeyHost =
-  | { kind: 'vault'; vault: VaultRecord; container: KeyContainer; tenantId: string }
-  | { kind: 'hsm'; hsm: ManagedHsmRecord; container: KeyContainer; tenantId: string };
+  { kind: 'vault'; vault: VaultRecord; container: KeyContainer; tenantId: string } | { kind: 'hsm'; hsm: ManagedHsmRecord; container: KeyContainer; tenantId: string };

@@ -47,7 +47,8 @@ export function parseOperationBody(body: unknown): OperationInput {
 /** Enabled, inside nbf..exp, and the operation listed in key_ops; otherwise Azure's 403. */
 export function assertUsable(version: KeyVersionRecord, operation: KeyOperation, now: number): void {
   if (!version.enabled) throw forbidden('Forbidden', `Operation ${operation} is not allowed on a disabled key.`);
-  if (version.notBefore !== undefined && now < version.notBefore) throw forbidden('Forbidden', `Operation ${operation} is not allowed on a key that is not yet valid (nbf is in the future).`);
+  if (version.notBefore !== undefined && now < version.notBefore)
+    throw forbidden('Forbidden', `Operation ${operation} is not allowed on a key that is not yet valid (nbf is in the future).`);
   if (version.expires !== undefined && now >= version.expires) throw forbidden('Forbidden', `Operation ${operation} is not allowed on an expired key.`);
   if (!version.keyOps.includes(operation)) {
     // UNCONFIRMED: status and wording when key_ops excludes the operation.

@@ -26,7 +26,10 @@ export function parseAttributes(value: unknown): ParsedAttributes {
     if (typeof raw.enabled !== 'boolean') throw badParameter('attributes.enabled must be a boolean.');
     out.enabled = raw.enabled;
   }
-  for (const [field, target] of [['nbf', 'notBefore'], ['exp', 'expires']] as const) {
+  for (const [field, target] of [
+    ['nbf', 'notBefore'],
+    ['exp', 'expires'],
+  ] as const) {
     const time = raw[field];
     if (time === undefined || time === null) continue;
     if (typeof time === 'number' && Number.isInteger(time) && time < 0) {

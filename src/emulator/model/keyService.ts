@@ -4,15 +4,7 @@ import { keyRowId } from './emulatorState';
 import { parseIsoDuration } from './isoDuration';
 import type { KeyContainer } from './keyContainer';
 import type { KeySpec } from './keyGenerator';
-import {
-  type ParsedAttributes,
-  parseAttributes,
-  parseKeyOps,
-  parseKeyTags,
-  parseReleasePolicy,
-  parseRotationPolicy,
-  requireBody,
-} from './keyRequestParsing';
+import { type ParsedAttributes, parseAttributes, parseKeyOps, parseKeyTags, parseReleasePolicy, parseRotationPolicy, requireBody } from './keyRequestParsing';
 import { type ModelContext, nowMs } from './modelContext';
 import { assertKeyName } from './names';
 import { PrivateKeyMaterial } from './privateKeyMaterial';
@@ -57,13 +49,15 @@ export class KeyService {
     let spec: KeySpec;
     if (isRsa) {
       const size = raw.key_size ?? 2048;
-      if (typeof size !== 'number' || !RSA_SIZES.includes(size)) throw badParameter(`The key size ${String(raw.key_size)} is not supported for ${kty} keys. Supported sizes: ${RSA_SIZES.join(', ')}.`);
+      if (typeof size !== 'number' || !RSA_SIZES.includes(size))
+        throw badParameter(`The key size ${String(raw.key_size)} is not supported for ${kty} keys. Supported sizes: ${RSA_SIZES.join(', ')}.`);
       const exponent = raw.public_exponent ?? 65537;
       if (exponent !== 65537) throw badParameter('Only the public exponent 65537 is supported.');
       spec = { kty: 'RSA', size, publicExponent: 65537 };
     } else {
       const curve = raw.crv ?? 'P-256';
-      if (typeof curve !== 'string' || !CURVES.includes(curve as CurveName)) throw badParameter(`The curve ${String(raw.crv)} is not supported. Supported curves: ${CURVES.join(', ')}.`);
+      if (typeof curve !== 'string' || !CURVES.includes(curve as CurveName))
+        throw badParameter(`The curve ${String(raw.crv)} is not supported. Supported curves: ${CURVES.join(', ')}.`);
       spec = { kty: 'EC', curve: curve as CurveName };
     }
     const existing = this.activeOrAbsent(container, name);
@@ -276,7 +270,9 @@ export class KeyService {
       throw badParameter('The backup blob belongs to a different subscription. A key backup can only be restored into a vault in the same Azure subscription and geography.');
     }
     if (payload.containerKind !== container.kind) {
-      throw badParameter(`A backup taken from a ${payload.containerKind === 'hsm' ? 'managed HSM' : 'vault'} cannot be restored into a ${container.kind === 'hsm' ? 'managed HSM' : 'vault'}.`);
+      throw badParameter(
+        `A backup taken from a ${payload.containerKind === 'hsm' ? 'managed HSM' : 'vault'} cannot be restored into a ${container.kind === 'hsm' ? 'managed HSM' : 'vault'}.`,
+      );
     }
     const existing = this.keysOf(container).get(payload.name.toLowerCase());
     if (existing) this.assertNameReusable(existing);
@@ -338,7 +334,16 @@ export class KeyService {
     container: KeyContainer,
     name: string,
     existing: KeyRecord | undefined,
-    input: { kty: KeyType; keySize?: number; curve?: string; keyOps: KeyOperation[]; attributes: ParsedAttributes; tags: Record<string, string>; releasePolicy?: KeyVersionRecord['releasePolicy']; privateKey: KeyObject },
+    input: {
+      kty: KeyType;
+      keySize?: number;
+      curve?: string;
+      keyOps: KeyOperation[];
+      attributes: ParsedAttributes;
+      tags: Record<string, string>;
+      releasePolicy?: KeyVersionRecord['releasePolicy'];
+      privateKey: KeyObject;
+    },
   ): { key: KeyRecord; version: KeyVersionRecord } {
     // Re-check: another request may have deleted this name while the key was being generated.
     const current = this.keysOf(container).get(name.toLowerCase());
@@ -535,4 +540,3 @@ function deletedButRecoverable(name: string): ServiceError {
 function byName(a: KeyRecord, b: KeyRecord): number {
   return a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0;
 }
-

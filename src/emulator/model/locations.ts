@@ -32,7 +32,12 @@ export const LOCATIONS: ReadonlyArray<{ name: string; displayName: string; paire
   { name: 'brazilsouth', displayName: 'Brazil South', pairedRegion: 'southcentralus' },
 ];
 
-const BY_KEY = new Map(LOCATIONS.flatMap((location) => [[squash(location.name), location.name], [squash(location.displayName), location.name]]));
+const BY_KEY = new Map(
+  LOCATIONS.flatMap((location) => [
+    [squash(location.name), location.name],
+    [squash(location.displayName), location.name],
+  ]),
+);
 
 /** The normalised ARM name, or undefined for a region the emulator does not know. */
 export function normalizeLocation(location: string): string | undefined {

@@ -30,7 +30,13 @@ export class ManagedHsmService {
     private readonly subscriptions: SubscriptionService,
   ) {}
 
-  createOrUpdate(subscriptionId: string, resourceGroup: string, name: string, body: unknown, caller: Caller): { hsm: ManagedHsmRecord; created: boolean; operation?: OperationRecord } {
+  createOrUpdate(
+    subscriptionId: string,
+    resourceGroup: string,
+    name: string,
+    body: unknown,
+    caller: Caller,
+  ): { hsm: ManagedHsmRecord; created: boolean; operation?: OperationRecord } {
     const subscription = this.subscriptions.assertWritable(subscriptionId);
     assertHsmName(name);
     const group = this.subscriptions.getResourceGroup(subscriptionId, resourceGroup);
@@ -87,7 +93,10 @@ export class ManagedHsmService {
     if (!isGuid(tenantId)) throw badRequest('BadRequest', 'The property tenantId is required and must be a GUID.');
     const admins = properties.initialAdminObjectIds;
     if (!Array.isArray(admins) || admins.length === 0 || !admins.every(isGuid)) {
-      throw badRequest('BadRequest', 'The property initialAdminObjectIds must list at least one object id (GUID); for a managed identity use its principal (object) id, not its client id.');
+      throw badRequest(
+        'BadRequest',
+        'The property initialAdminObjectIds must list at least one object id (GUID); for a managed identity use its principal (object) id, not its client id.',
+      );
     }
     const retention = properties.softDeleteRetentionInDays ?? 90;
     if (typeof retention !== 'number' || !Number.isInteger(retention) || retention < 7 || retention > 90) {
@@ -97,9 +106,7 @@ export class ManagedHsmService {
       // Seen in the field as HTTP 503 with code "503" (terraform-provider-azurerm#20855).
       throw new ServiceError('ServiceUnavailable', '503', 'Pool creation is disabled in this region');
     }
-    const inRegion = [...this.context.state.hsms.values()].filter(
-      (h) => !h.deleted && h.subscriptionId.toLowerCase() === subscription.id.toLowerCase() && h.location === location,
-    );
+    const inRegion = [...this.context.state.hsms.values()].filter((h) => !h.deleted && h.subscriptionId.toLowerCase() === subscription.id.toLowerCase() && h.location === location);
     if (inRegion.length >= HSM_QUOTA_PER_REGION) {
       // UNCONFIRMED code and status; the limit itself is Azure's documented service limit.
       throw conflict(
@@ -157,14 +164,12 @@ export class ManagedHsmService {
   get(subscriptionId: string, resourceGroup: string, name: string): ManagedHsmRecord {
     this.subscriptions.get(subscriptionId);
     const hsm = this.context.state.hsms.get(nameKey(name));
-    if (
-      !hsm ||
-      hsm.deleted ||
-      hsm.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase() ||
-      hsm.resourceGroup.toLowerCase() !== resourceGroup.toLowerCase()
-    ) {
+    if (!hsm || hsm.deleted || hsm.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase() || hsm.resourceGroup.toLowerCase() !== resourceGroup.toLowerCase()) {
       this.subscriptions.getResourceGroup(subscriptionId, resourceGroup);
-      throw notFound('ResourceNotFound', `The Resource 'Microsoft.KeyVault/managedHSMs/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+      throw notFound(
+        'ResourceNotFound',
+        `The Resource 'Microsoft.KeyVault/managedHSMs/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+      );
     }
     return hsm;
   }
@@ -222,7 +227,10 @@ export class ManagedHsmService {
     this.subscriptions.assertWritable(subscriptionId);
     const hsm = this.getDeleted(subscriptionId, location, name);
     if (hsm.enablePurgeProtection && nowMs(this.context) < (hsm.deleted?.scheduledPurgeAt ?? 0)) {
-      throw conflict('InvalidOperation', `Operation 'DeletedManagedHsmPurge' is not allowed. The managed HSM '${name}' has purge protection enabled; it will be purged automatically after its scheduled purge date.`);
+      throw conflict(
+        'InvalidOperation',
+        `Operation 'DeletedManagedHsmPurge' is not allowed. The managed HSM '${name}' has purge protection enabled; it will be purged automatically after its scheduled purge date.`,
+      );
     }
     if (this.context.hsmProvisioningMs <= 0) {
       this.purge(hsm);
@@ -236,7 +244,11 @@ export class ManagedHsmService {
     if (typeof document.name !== 'string') throw badRequest('BadRequest', 'The property name is required.');
     const name = document.name;
     if (!isValidVaultName(name)) {
-      return { nameAvailable: false, reason: 'AccountNameInvalid', message: `Managed HSM name '${name}' is invalid. It must be 3-24 alphanumeric characters or hyphens, begin with a letter, end with a letter or digit, and not contain consecutive hyphens.` };
+      return {
+        nameAvailable: false,
+        reason: 'AccountNameInvalid',
+        message: `Managed HSM name '${name}' is invalid. It must be 3-24 alphanumeric characters or hyphens, begin with a letter, end with a letter or digit, and not contain consecutive hyphens.`,
+      };
     }
     const existing = this.context.state.hsms.get(nameKey(name));
     if (!existing) return { nameAvailable: true };

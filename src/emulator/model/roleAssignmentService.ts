@@ -132,7 +132,8 @@ export class RoleAssignmentService {
   /** Control API: narrow (or with null, restore) the ARM actions `permissions` reports for a principal. */
   setArmActions(objectId: string, actions: string[] | null): void {
     if (!isGuid(objectId)) throw badRequest('InvalidPrincipalId', 'objectId must be a GUID.');
-    if (actions !== null && (!Array.isArray(actions) || !actions.every((a) => typeof a === 'string'))) throw badRequest('InvalidActions', 'actions must be an array of strings or null.');
+    if (actions !== null && (!Array.isArray(actions) || !actions.every((a) => typeof a === 'string')))
+      throw badRequest('InvalidActions', 'actions must be an array of strings or null.');
     const meta = this.context.state.meta;
     const next = { ...(meta.armActions ?? {}) };
     if (actions === null) delete next[objectId.toLowerCase()];
@@ -144,7 +145,11 @@ export class RoleAssignmentService {
   /** Resolves and checks a scope; the returned scope has the existing resources' own spelling. */
   resolveScope(scope: string): { scope: string; subscriptionId: string } {
     const match = SCOPE.exec(scope.replace(/\/+$/, ''));
-    if (!match) throw badRequest('InvalidScope', `The scope '${scope}' is not supported by the emulator for role assignments; use a subscription, resource group, vault, managed HSM or vault key scope.`);
+    if (!match)
+      throw badRequest(
+        'InvalidScope',
+        `The scope '${scope}' is not supported by the emulator for role assignments; use a subscription, resource group, vault, managed HSM or vault key scope.`,
+      );
     const [, subscriptionId = '', resourceGroup, kind, resourceName, keyName] = match;
     const subscription = this.subscriptions.get(subscriptionId);
     let resolved = `/subscriptions/${subscription.id}`;
@@ -155,8 +160,16 @@ export class RoleAssignmentService {
       if (kind !== undefined && resourceName !== undefined) {
         const isVault = kind.toLowerCase() === 'vaults';
         const resource = isVault ? this.context.state.vaults.get(nameKey(resourceName)) : this.context.state.hsms.get(nameKey(resourceName));
-        if (!resource || resource.deleted || resource.resourceGroup.toLowerCase() !== group.name.toLowerCase() || resource.subscriptionId.toLowerCase() !== subscription.id.toLowerCase()) {
-          throw notFound('ResourceNotFound', `The Resource 'Microsoft.KeyVault/${isVault ? 'vaults' : 'managedHSMs'}/${resourceName}' under resource group '${group.name}' was not found.`);
+        if (
+          !resource ||
+          resource.deleted ||
+          resource.resourceGroup.toLowerCase() !== group.name.toLowerCase() ||
+          resource.subscriptionId.toLowerCase() !== subscription.id.toLowerCase()
+        ) {
+          throw notFound(
+            'ResourceNotFound',
+            `The Resource 'Microsoft.KeyVault/${isVault ? 'vaults' : 'managedHSMs'}/${resourceName}' under resource group '${group.name}' was not found.`,
+          );
         }
         resolved += `/providers/Microsoft.KeyVault/${isVault ? 'vaults' : 'managedHSMs'}/${resource.name}`;
         if (keyName !== undefined) resolved += `/keys/${keyName}`;
@@ -166,7 +179,7 @@ export class RoleAssignmentService {
   }
 
   private resolveRoleDefinition(value: unknown): RoleDefinition {
-    const id = typeof value === 'string' ? value.split('/').pop() ?? '' : '';
+    const id = typeof value === 'string' ? (value.split('/').pop() ?? '') : '';
     const definition = findAzureRole(id);
     if (!definition) {
       throw badRequest('RoleDefinitionDoesNotExist', `The specified role definition with ID '${id || String(value)}' does not exist.`);

@@ -168,4 +168,3 @@ export function readTags(value: unknown): Record<string, string> {
   }
   return tags;
 }
-

@@ -157,7 +157,14 @@ export class VaultService {
     return vault;
   }
 
-  updateAccessPolicies(subscriptionId: string, resourceGroup: string, name: string, kind: string, body: unknown, caller: Caller): { vault: VaultRecord; policies: AccessPolicyEntry[] } {
+  updateAccessPolicies(
+    subscriptionId: string,
+    resourceGroup: string,
+    name: string,
+    kind: string,
+    body: unknown,
+    caller: Caller,
+  ): { vault: VaultRecord; policies: AccessPolicyEntry[] } {
     this.subscriptions.assertWritable(subscriptionId);
     const vault = this.get(subscriptionId, resourceGroup, name);
     const operation = kind.toLowerCase();
@@ -177,16 +184,14 @@ export class VaultService {
   get(subscriptionId: string, resourceGroup: string, name: string): VaultRecord {
     this.subscriptions.get(subscriptionId);
     const vault = this.context.state.vaults.get(nameKey(name));
-    if (
-      !vault ||
-      vault.deleted ||
-      vault.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase() ||
-      vault.resourceGroup.toLowerCase() !== resourceGroup.toLowerCase()
-    ) {
+    if (!vault || vault.deleted || vault.subscriptionId.toLowerCase() !== subscriptionId.toLowerCase() || vault.resourceGroup.toLowerCase() !== resourceGroup.toLowerCase()) {
       if (!this.context.state.resourceGroups.has(resourceGroupKey(subscriptionId, resourceGroup))) {
         throw notFound('ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`);
       }
-      throw notFound('ResourceNotFound', `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+      throw notFound(
+        'ResourceNotFound',
+        `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+      );
     }
     return vault;
   }
@@ -241,7 +246,10 @@ export class VaultService {
     const vault = this.getDeleted(subscriptionId, location, name);
     if (vault.enablePurgeProtection && nowMs(this.context) < (vault.deleted?.scheduledPurgeAt ?? 0)) {
       // UNCONFIRMED status: the code and message are the ones Azure gives (InvalidOperation / MethodNotAllowed seen).
-      throw conflict('InvalidOperation', `Operation 'DeletedVaultPurge' is not allowed. The vault '${name}' has purge protection enabled; it will be purged automatically after its scheduled purge date.`);
+      throw conflict(
+        'InvalidOperation',
+        `Operation 'DeletedVaultPurge' is not allowed. The vault '${name}' has purge protection enabled; it will be purged automatically after its scheduled purge date.`,
+      );
     }
     this.purge(vault);
   }
@@ -261,7 +269,11 @@ export class VaultService {
     }
     const name = document.name;
     if (!isValidVaultName(name)) {
-      return { nameAvailable: false, reason: 'AccountNameInvalid', message: `Vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens.` };
+      return {
+        nameAvailable: false,
+        reason: 'AccountNameInvalid',
+        message: `Vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens.`,
+      };
     }
     const existing = this.context.state.vaults.get(nameKey(name));
     if (!existing) return { nameAvailable: true };
@@ -326,7 +338,10 @@ function parsePublicNetworkAccess(value: unknown): string | undefined {
   throw badRequest('BadRequest', `The property publicNetworkAccess must be 'Enabled' or 'Disabled'.`);
 }
 
-function booleans(properties: Record<string, unknown>, current: VaultRecord): Pick<VaultRecord, 'enabledForDeployment' | 'enabledForDiskEncryption' | 'enabledForTemplateDeployment'> {
+function booleans(
+  properties: Record<string, unknown>,
+  current: VaultRecord,
+): Pick<VaultRecord, 'enabledForDeployment' | 'enabledForDiskEncryption' | 'enabledForTemplateDeployment'> {
   const pick = (key: 'enabledForDeployment' | 'enabledForDiskEncryption' | 'enabledForTemplateDeployment') =>
     typeof properties[key] === 'boolean' ? (properties[key] as boolean) : current[key];
   return {

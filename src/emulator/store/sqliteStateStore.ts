@@ -38,7 +38,8 @@ export class SqliteStateStore {
     `);
     const row = this.db.prepare('SELECT version FROM schema_info').get() as { version: number } | undefined;
     if (!row) this.db.prepare('INSERT INTO schema_info (version) VALUES (?)').run(SCHEMA_VERSION);
-    else if (row.version !== SCHEMA_VERSION) throw new Error(`emulator.sqlite has schema version ${row.version}; this emulator reads ${SCHEMA_VERSION}. Delete the emulator data dir to start fresh.`);
+    else if (row.version !== SCHEMA_VERSION)
+      throw new Error(`emulator.sqlite has schema version ${row.version}; this emulator reads ${SCHEMA_VERSION}. Delete the emulator data dir to start fresh.`);
     this.upsert = this.db.prepare('INSERT INTO entities (collection, id, body) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET body = excluded.body');
     this.remove = this.db.prepare('DELETE FROM entities WHERE collection = ? AND id = ?');
   }

@@ -96,7 +96,10 @@ export async function ensureCertificateAuthority(dir: string): Promise<Certifica
  * Issues a fresh server certificate for this run (cheap with P-256; never written to disk). `names`
  * replaces the emulator's own names (tests use it to show the CA's name constraint at work).
  */
-export async function issueServerCertificate(ca: CertificateAuthority, names: { dnsNames: string[]; ipAddresses: string[] } = { dnsNames: SERVER_DNS_NAMES, ipAddresses: SERVER_IP_ADDRESSES }): Promise<ServerCertificate> {
+export async function issueServerCertificate(
+  ca: CertificateAuthority,
+  names: { dnsNames: string[]; ipAddresses: string[] } = { dnsNames: SERVER_DNS_NAMES, ipAddresses: SERVER_IP_ADDRESSES },
+): Promise<ServerCertificate> {
   const caCert = new x509.X509Certificate(ca.caCertPem);
   const caKey = await webcrypto.subtle.importKey('pkcs8', pemBody(ca.caKeyPem), ECDSA, false, ['sign']);
   const keys = await webcrypto.subtle.generateKey(ECDSA, true, ['sign', 'verify']);

@@ -16,14 +16,23 @@ import { containerId, propagationPossible, where } from './keyStep';
  */
 export const backupStep: StepHandler<BackupKeyStep> = {
   kind: 'backupKey',
-  describe: (step) => say('run.do.backup', `Backing up key ${step.params.keyName} of ${where(step.params.container).text}`, { key: step.params.keyName, where: where(step.params.container) }),
+  describe: (step) =>
+    say('run.do.backup', `Backing up key ${step.params.keyName} of ${where(step.params.container).text}`, { key: step.params.keyName, where: where(step.params.container) }),
   target: (step) => `${containerId(step.params.container)}/keys/${step.params.keyName}`,
   forbiddenMayBePropagation: (step, run) => propagationPossible(step.params.container, run.plan),
   async check(step, context) {
     const version = await currentVersion(step, context);
     const record = await context.artifacts.latestBackup(step.params.container.name, step.params.keyName);
     if (record && record.keyVersion === version && digestOf(record.file) === record.sha256) {
-      return { state: 'done', output: { file: record.file, sha256: record.sha256, bytes: record.bytes, keyVersion: version }, note: say('run.note.backupExists', `Key ${step.params.keyName} version ${version} is already backed up to ${record.file}.`, { key: step.params.keyName, version, file: record.file }) };
+      return {
+        state: 'done',
+        output: { file: record.file, sha256: record.sha256, bytes: record.bytes, keyVersion: version },
+        note: say('run.note.backupExists', `Key ${step.params.keyName} version ${version} is already backed up to ${record.file}.`, {
+          key: step.params.keyName,
+          version,
+          file: record.file,
+        }),
+      };
     }
     return { state: 'todo', resume: { keyVersion: version } };
   },
@@ -36,14 +45,30 @@ export const backupStep: StepHandler<BackupKeyStep> = {
     writePrivateFile(file, blob);
     const sha256 = createHash('sha256').update(blob).digest('hex');
     const takenAt = context.clock.now().toISOString();
-    await context.artifacts.recordBackup({ requestId: context.run.requestId, containerName: p.container.name, keyName: p.keyName, keyVersion: version, file, sha256, bytes: blob.length, takenAt });
+    await context.artifacts.recordBackup({
+      requestId: context.run.requestId,
+      containerName: p.container.name,
+      keyName: p.keyName,
+      keyVersion: version,
+      file,
+      sha256,
+      bytes: blob.length,
+      takenAt,
+    });
     await context.audit('execution.backup.written', `${containerId(p.container)}/keys/${p.keyName}`, { keyVersion: version, file, sha256, bytes: blob.length }, 'info');
     return { file, sha256, bytes: blob.length, keyVersion: version };
   },
   async verify(step, _context, output) {
     const file = String(output.file);
     if (digestOf(file) !== output.sha256) throw appError('Internal', `The backup file ${file} does not read back as written.`, { file });
-    return { output, note: say('run.note.backedUp', `Backed up key ${step.params.keyName} (version ${String(output.keyVersion)}) to ${file}.`, { key: step.params.keyName, version: String(output.keyVersion), file }) };
+    return {
+      output,
+      note: say('run.note.backedUp', `Backed up key ${step.params.keyName} (version ${String(output.keyVersion)}) to ${file}.`, {
+        key: step.params.keyName,
+        version: String(output.keyVersion),
+        file,
+      }),
+    };
   },
 };
 
@@ -53,7 +78,12 @@ async function currentVersion(step: BackupKeyStep, context: StepContext): Promis
   for (const s of context.run.steps) {
     if (s.kind !== 'ensureKey' || s.status !== 'done' || !s.output) continue;
     const planned = context.run.plan.steps[s.index];
-    if (planned?.kind === 'ensureKey' && planned.params.keyName.toLowerCase() === p.keyName.toLowerCase() && planned.params.container.name.toLowerCase() === p.container.name.toLowerCase() && typeof s.output.version === 'string') {
+    if (
+      planned?.kind === 'ensureKey' &&
+      planned.params.keyName.toLowerCase() === p.keyName.toLowerCase() &&
+      planned.params.container.name.toLowerCase() === p.container.name.toLowerCase() &&
+      typeof s.output.version === 'string'
+    ) {
       return s.output.version;
     }
   }

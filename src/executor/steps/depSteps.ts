@@ -37,7 +37,10 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 function appOnly(context: StepContext): ExchangeAppOnlySettings {
   const settings = context.settings.exchangeAppOnly;
   if (!settings) {
-    throw appError('RunFailed', 'This plan asks Keyward to run Exchange Online cmdlets itself, but Exchange app-only is not set up on this Keyward (KEYWARD_DEP_APP_ONLY). Nothing was run; run the script yourself, or enable app-only and Retry.');
+    throw appError(
+      'RunFailed',
+      'This plan asks Keyward to run Exchange Online cmdlets itself, but Exchange app-only is not set up on this Keyward (KEYWARD_DEP_APP_ONLY). Nothing was run; run the script yourself, or enable app-only and Retry.',
+    );
   }
   return settings;
 }
@@ -47,7 +50,11 @@ async function runScript(script: string, settings: ExchangeAppOnlySettings, cont
   const result = await settings.runner.run(script, { timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   if (result.exitCode !== 0) {
     const tail = (result.stderr || result.stdout).trim().split('\n').slice(-6).join(' ').slice(0, 600);
-    throw appError('RunFailed', `PowerShell ended with exit code ${result.exitCode} while running ${what}: ${tail || 'no output'}. Nothing after the failing command ran; the script is safe to run again.`, { exitCode: result.exitCode });
+    throw appError(
+      'RunFailed',
+      `PowerShell ended with exit code ${result.exitCode} while running ${what}: ${tail || 'no output'}. Nothing after the failing command ran; the script is safe to run again.`,
+      { exitCode: result.exitCode },
+    );
   }
   return { stdout: result.stdout, exitCode: result.exitCode };
 }
@@ -56,19 +63,27 @@ function parsePolicy(scope: 'multiWorkload' | 'exchange', stdout: string, name: 
   const parsed = scope === 'multiWorkload' ? parseM365DataAtRestEncryptionPolicies(stdout) : parseDataEncryptionPolicies(stdout);
   const policy = parsed.value.find((p) => (name ? p.name.toLowerCase() === name.toLowerCase() : true));
   if (!policy) return { depState: null, summary: `The script ran, but its output did not show policy ${name ?? ''}: ${parsed.problems.join(' ') || 'nothing readable'}.` };
-  if (keyUris.length > 0 && !depPolicyUsesKeys(policy, keyUris)) return { depState: null, summary: `Policy ${policy.name} shows other keys: ${policy.normalizedKeyUris.join(', ')}.` };
+  if (keyUris.length > 0 && !depPolicyUsesKeys(policy, keyUris))
+    return { depState: null, summary: `Policy ${policy.name} shows other keys: ${policy.normalizedKeyUris.join(', ')}.` };
   return { depState: 'Registered', summary: `${policy.name} exists with its two keys${policy.enabled === false ? ' but is disabled' : ''}.` };
 }
 
 export const applyDepStep: StepHandler<ApplyDepStep> = {
   kind: 'applyDep',
-  describe: (step) => (step.params.runner === 'executor' ? say('run.do.depRun', `Running ${step.params.title}`, { title: step.params.title }) : say('run.do.depHand', `Handing ${step.params.title} to the operator`, { title: step.params.title })),
+  describe: (step) =>
+    step.params.runner === 'executor'
+      ? say('run.do.depRun', `Running ${step.params.title}`, { title: step.params.title })
+      : say('run.do.depHand', `Handing ${step.params.title} to the operator`, { title: step.params.title }),
   target: (step) => `dep/${step.params.scope}/${step.params.fileName}`,
   async check(step, context) {
     const p = step.params;
     if (sha256Hex(p.script) !== p.scriptSha256) throw appError('PlanChanged', 'The script in the plan does not match the SHA-256 the approvers approved; nothing was run.');
     if (p.runner === 'operator') {
-      return { state: 'done', output: { runner: 'operator', scriptSha256: p.scriptSha256 }, note: say('run.note.depOperator', 'The operator runs this script; Keyward records the state from the Get- output pasted on the card.') };
+      return {
+        state: 'done',
+        output: { runner: 'operator', scriptSha256: p.scriptSha256 },
+        note: say('run.note.depOperator', 'The operator runs this script; Keyward records the state from the Get- output pasted on the card.'),
+      };
     }
     if (p.scope === 'sharePoint') throw appError('ValidationFailed', 'Keyward never runs SharePoint cmdlets (app-only SharePoint access is not confirmed).');
     appOnly(context);
@@ -100,10 +115,20 @@ function refreshScript(step: RefreshDepStep, context: StepContext, appOnlySettin
   const version = rolled?.output?.version as string | undefined;
   if (p.scope === 'sharePoint') {
     if (!version) throw appError('RunFailed', 'The new key version is not known (the rollKey step has not finished), so the SharePoint refresh cannot be written.');
-    return { script: buildDepRefreshScript({ dep: { scope: 'sharePoint', adminUrl: p.adminUrl ?? '' }, newKeyUri: `${p.key.versionlessUri}/${version}`, keyType: p.sharePointKeyType ?? (p.key.site === 'A' ? 'Primary' : 'Secondary') }), newKeyUri: `${p.key.versionlessUri}/${version}` };
+    return {
+      script: buildDepRefreshScript({
+        dep: { scope: 'sharePoint', adminUrl: p.adminUrl ?? '' },
+        newKeyUri: `${p.key.versionlessUri}/${version}`,
+        keyType: p.sharePointKeyType ?? (p.key.site === 'A' ? 'Primary' : 'Secondary'),
+      }),
+      newKeyUri: `${p.key.versionlessUri}/${version}`,
+    };
   }
   return {
-    script: buildDepRefreshScript({ dep: { scope: p.scope, policyName: p.policyName ?? '' }, ...(appOnlySettings ? { connection: { kind: 'managedIdentity' as const, organization: appOnlySettings.organization, accountId: appOnlySettings.accountId } } : {}) }),
+    script: buildDepRefreshScript({
+      dep: { scope: p.scope, policyName: p.policyName ?? '' },
+      ...(appOnlySettings ? { connection: { kind: 'managedIdentity' as const, organization: appOnlySettings.organization, accountId: appOnlySettings.accountId } } : {}),
+    }),
     newKeyUri: version ? `${p.key.versionlessUri}/${version}` : null,
   };
 }
@@ -124,12 +149,21 @@ function refreshOutput(step: RefreshDepStep, made: ReturnType<typeof refreshScri
 
 export const refreshDepStep: StepHandler<RefreshDepStep> = {
   kind: 'refreshDep',
-  describe: (step) => `${step.params.runner === 'executor' ? 'Refreshing' : 'Writing the refresh script for'} the ${step.params.scope === 'sharePoint' ? `SharePoint DEP of ${step.params.adminUrl}` : `DEP ${step.params.policyName}`}`,
+  describe: (step) =>
+    `${step.params.runner === 'executor' ? 'Refreshing' : 'Writing the refresh script for'} the ${step.params.scope === 'sharePoint' ? `SharePoint DEP of ${step.params.adminUrl}` : `DEP ${step.params.policyName}`}`,
   target: (step) => `dep/${step.params.scope}/${step.params.policyName ?? step.params.adminUrl}`,
   async check(step, context) {
     if (step.params.runner === 'operator' || step.params.scope === 'sharePoint') {
       const made = refreshScript(step, context);
-      return { state: 'done', output: refreshOutput(step, made, 'operator'), note: say('run.note.refreshOperator', `Refresh script for the operator (SHA-256 ${made.script.sha256.slice(0, 12)}…): ${made.script.title.text}. The key-roll card shows it and asks for the Get- output.`, { sha: `${made.script.sha256.slice(0, 12)}…`, title: made.script.title }) };
+      return {
+        state: 'done',
+        output: refreshOutput(step, made, 'operator'),
+        note: say(
+          'run.note.refreshOperator',
+          `Refresh script for the operator (SHA-256 ${made.script.sha256.slice(0, 12)}…): ${made.script.title.text}. The key-roll card shows it and asks for the Get- output.`,
+          { sha: `${made.script.sha256.slice(0, 12)}…`, title: made.script.title },
+        ),
+      };
     }
     appOnly(context);
     return { state: 'todo' };
@@ -157,11 +191,21 @@ export const recordDepStep: StepHandler<RecordDepStep> = {
     const ran = context.run.steps.filter((s) => (s.kind === 'applyDep' || s.kind === 'refreshDep') && s.status === 'done' && s.output?.runner === 'executor');
     const states = ran.map((s) => s.output?.depState).filter((x): x is string => typeof x === 'string');
     if (ran.length > 0 && states.length === ran.length) {
-      const output: StepOutput = { deps: JSON.parse(JSON.stringify(deps)) as JsonValue, depState: states.every((s) => s === 'Registered') ? 'Registered' : states[0]!, recordedBy: 'executor' };
+      const output: StepOutput = {
+        deps: JSON.parse(JSON.stringify(deps)) as JsonValue,
+        depState: states.every((s) => s === 'Registered') ? 'Registered' : states[0]!,
+        recordedBy: 'executor',
+      };
       return { state: 'done', output, note: say('run.note.recordedOwn', `Recorded from Keyward's own run: ${states.join(', ')}.`, { states: states.join(', ') }) };
     }
     const output: StepOutput = { deps: JSON.parse(JSON.stringify(deps)) as JsonValue, recordedBy: 'operator' };
-    return { state: 'done', output, note: say('run.note.recordOperator', `The operator pastes the output of ${p.evidenceCommands.join(' and ')} on the card; Keyward records the state from it.`, { commands: p.evidenceCommands.join(' and ') }) };
+    return {
+      state: 'done',
+      output,
+      note: say('run.note.recordOperator', `The operator pastes the output of ${p.evidenceCommands.join(' and ')} on the card; Keyward records the state from it.`, {
+        commands: p.evidenceCommands.join(' and '),
+      }),
+    };
   },
   async apply() {
     throw appError('Internal', 'recordDep has nothing to apply.');

@@ -15,8 +15,15 @@ import type { StepHandler } from '../stepHandler';
  */
 export const hsmRoleStep: StepHandler<AssignHsmRoleStep> = {
   kind: 'assignHsmRole',
-  describe: (step) => say('run.do.hsmRole', `Giving ${step.params.principal.displayName} ${step.params.roleName} at ${step.params.scope} on HSM ${step.params.hsmName}`, { principal: step.params.principal.displayName, role: step.params.roleName, scope: step.params.scope, hsm: step.params.hsmName }),
-  target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/managedHSMs/${step.params.hsmName}${step.params.scope === '/' ? '' : step.params.scope}`,
+  describe: (step) =>
+    say('run.do.hsmRole', `Giving ${step.params.principal.displayName} ${step.params.roleName} at ${step.params.scope} on HSM ${step.params.hsmName}`, {
+      principal: step.params.principal.displayName,
+      role: step.params.roleName,
+      scope: step.params.scope,
+      hsm: step.params.hsmName,
+    }),
+  target: (step) =>
+    `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/managedHSMs/${step.params.hsmName}${step.params.scope === '/' ? '' : step.params.scope}`,
   async check(step, context) {
     const p = step.params;
     const url = await context.containers.url({ kind: 'managedHsm', name: p.hsmName, subscriptionId: p.subscriptionId, resourceGroup: p.resourceGroup });
@@ -25,7 +32,22 @@ export const hsmRoleStep: StepHandler<AssignHsmRoleStep> = {
     );
     if (existing) {
       const broader = normalize(existing.scope) !== normalize(p.scope);
-      return { state: 'done', output: { assignmentName: existing.name, scope: existing.scope, reused: true }, note: broader ? say('run.note.hsmRoleBroader', `${p.principal.displayName} already has ${p.roleName} at ${existing.scope || '/'} (broader than ${p.scope}); nothing added.`, { principal: p.principal.displayName, role: p.roleName, at: existing.scope || '/', scope: p.scope }) : say('run.note.hsmRoleHeld', `${p.principal.displayName} already has ${p.roleName} at ${existing.scope || '/'}; nothing added.`, { principal: p.principal.displayName, role: p.roleName, at: existing.scope || '/' }) };
+      return {
+        state: 'done',
+        output: { assignmentName: existing.name, scope: existing.scope, reused: true },
+        note: broader
+          ? say('run.note.hsmRoleBroader', `${p.principal.displayName} already has ${p.roleName} at ${existing.scope || '/'} (broader than ${p.scope}); nothing added.`, {
+              principal: p.principal.displayName,
+              role: p.roleName,
+              at: existing.scope || '/',
+              scope: p.scope,
+            })
+          : say('run.note.hsmRoleHeld', `${p.principal.displayName} already has ${p.roleName} at ${existing.scope || '/'}; nothing added.`, {
+              principal: p.principal.displayName,
+              role: p.roleName,
+              at: existing.scope || '/',
+            }),
+      };
     }
     return { state: 'todo' };
   },
@@ -33,7 +55,13 @@ export const hsmRoleStep: StepHandler<AssignHsmRoleStep> = {
     const p = step.params;
     const url = await context.containers.url({ kind: 'managedHsm', name: p.hsmName, subscriptionId: p.subscriptionId, resourceGroup: p.resourceGroup });
     // Keyward's own custom role (no delete, no purge): PUT is idempotent, so it is simply written.
-    if (p.definition) await context.azure.putHsmRoleDefinition(url, { name: p.roleDefinitionId, roleName: p.definition.roleName, description: p.definition.description, dataActions: [...p.definition.dataActions] });
+    if (p.definition)
+      await context.azure.putHsmRoleDefinition(url, {
+        name: p.roleDefinitionId,
+        roleName: p.definition.roleName,
+        description: p.definition.description,
+        dataActions: [...p.definition.dataActions],
+      });
     const name = assignmentNameFor(p.hsmName, p.scope, p.roleDefinitionId, p.principal.objectId);
     try {
       const assignment = await context.azure.createHsmRoleAssignment(url, p.scope, name, p.roleDefinitionId, p.principal.objectId);
@@ -46,7 +74,15 @@ export const hsmRoleStep: StepHandler<AssignHsmRoleStep> = {
   },
   async verify(step, _context, output) {
     const p = step.params;
-    return { output, note: say('run.note.hsmRoleGiven', `${p.principal.displayName} has ${p.roleName} at ${p.scope} on HSM ${p.hsmName}.`, { principal: p.principal.displayName, role: p.roleName, scope: p.scope, hsm: p.hsmName }) };
+    return {
+      output,
+      note: say('run.note.hsmRoleGiven', `${p.principal.displayName} has ${p.roleName} at ${p.scope} on HSM ${p.hsmName}.`, {
+        principal: p.principal.displayName,
+        role: p.roleName,
+        scope: p.scope,
+        hsm: p.hsmName,
+      }),
+    };
   },
 };
 
@@ -76,7 +112,12 @@ function covers(assigned: string, wanted: string): boolean {
  */
 export const revokeHsmRoleStep: StepHandler<RevokeHsmRoleStep> = {
   kind: 'revokeHsmRole',
-  describe: (step) => say('run.do.revoke', `Removing ${step.params.principal.displayName}'s ${step.params.roleName} role in HSM ${step.params.hsmName}`, { principal: step.params.principal.displayName, role: step.params.roleName, hsm: step.params.hsmName }),
+  describe: (step) =>
+    say('run.do.revoke', `Removing ${step.params.principal.displayName}'s ${step.params.roleName} role in HSM ${step.params.hsmName}`, {
+      principal: step.params.principal.displayName,
+      role: step.params.roleName,
+      hsm: step.params.hsmName,
+    }),
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/managedHSMs/${step.params.hsmName}`,
   async check(step, context) {
     const p = step.params;
@@ -84,7 +125,16 @@ export const revokeHsmRoleStep: StepHandler<RevokeHsmRoleStep> = {
     const held = (await context.azure.listHsmRoleAssignments(url, p.scope)).filter(
       (a) => a.principalId.toLowerCase() === p.principal.objectId.toLowerCase() && roleMatches(a.roleDefinitionId, p.roleDefinitionId) && normalize(a.scope) === normalize(p.scope),
     );
-    if (held.length === 0) return { state: 'done', output: { removed: 0 }, note: say('run.note.revokeNone', `${p.principal.displayName} does not hold ${p.roleName} in HSM ${p.hsmName}.`, { principal: p.principal.displayName, role: p.roleName, hsm: p.hsmName }) };
+    if (held.length === 0)
+      return {
+        state: 'done',
+        output: { removed: 0 },
+        note: say('run.note.revokeNone', `${p.principal.displayName} does not hold ${p.roleName} in HSM ${p.hsmName}.`, {
+          principal: p.principal.displayName,
+          role: p.roleName,
+          hsm: p.hsmName,
+        }),
+      };
     return { state: 'todo' };
   },
   async apply(step, context) {
@@ -99,7 +149,9 @@ export const revokeHsmRoleStep: StepHandler<RevokeHsmRoleStep> = {
         `Keyward keeps its ${p.roleName} role in HSM ${p.hsmName}: ${missing.length > 0 ? `the administrator${missing.length === 1 ? '' : 's'} ${missing.join(', ')} no longer hold${missing.length === 1 ? 's' : ''} it` : 'no human administrator was named'}, and an HSM must not be left without one. Give a person the role (az keyvault role assignment create --hsm-name ${p.hsmName} --role "Managed HSM Administrator" --assignee-object-id <id> --scope /), then Retry.`,
       );
     }
-    const mine = assignments.filter((a) => a.principalId.toLowerCase() === p.principal.objectId.toLowerCase() && roleMatches(a.roleDefinitionId, p.roleDefinitionId) && normalize(a.scope) === normalize(p.scope));
+    const mine = assignments.filter(
+      (a) => a.principalId.toLowerCase() === p.principal.objectId.toLowerCase() && roleMatches(a.roleDefinitionId, p.roleDefinitionId) && normalize(a.scope) === normalize(p.scope),
+    );
     for (const assignment of mine) {
       try {
         await context.azure.deleteHsmRoleAssignment(url, p.scope, assignment.name);
@@ -112,6 +164,13 @@ export const revokeHsmRoleStep: StepHandler<RevokeHsmRoleStep> = {
   },
   async verify(step, _context, output) {
     const p = step.params;
-    return { output, note: say('run.note.revoked', `${p.principal.displayName} no longer holds ${p.roleName} in HSM ${p.hsmName}; ${p.keepAdministrators.length} human administrator(s) keep it.`, { principal: p.principal.displayName, role: p.roleName, hsm: p.hsmName, count: p.keepAdministrators.length }) };
+    return {
+      output,
+      note: say(
+        'run.note.revoked',
+        `${p.principal.displayName} no longer holds ${p.roleName} in HSM ${p.hsmName}; ${p.keepAdministrators.length} human administrator(s) keep it.`,
+        { principal: p.principal.displayName, role: p.roleName, hsm: p.hsmName, count: p.keepAdministrators.length },
+      ),
+    };
   },
 };

@@ -23,8 +23,15 @@ export const keyAccessStep: StepHandler<GrantKeyAccessStep> = {
   kind: 'grantKeyAccess',
   describe: (step) =>
     step.params.grant.mode === 'rbac'
-      ? say('run.do.keyRole', `Giving ${step.params.principal.displayName} ${step.params.grant.roleName} on vault ${step.params.vaultName}`, { principal: step.params.principal.displayName, role: step.params.grant.roleName, vault: step.params.vaultName })
-      : say('run.do.keyPolicy', `Giving ${step.params.principal.displayName} get, wrapKey and unwrapKey on vault ${step.params.vaultName}`, { principal: step.params.principal.displayName, vault: step.params.vaultName }),
+      ? say('run.do.keyRole', `Giving ${step.params.principal.displayName} ${step.params.grant.roleName} on vault ${step.params.vaultName}`, {
+          principal: step.params.principal.displayName,
+          role: step.params.grant.roleName,
+          vault: step.params.vaultName,
+        })
+      : say('run.do.keyPolicy', `Giving ${step.params.principal.displayName} get, wrapKey and unwrapKey on vault ${step.params.vaultName}`, {
+          principal: step.params.principal.displayName,
+          vault: step.params.vaultName,
+        }),
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/vaults/${step.params.vaultName}`,
   async check(step, context) {
     const p = step.params;
@@ -33,7 +40,15 @@ export const keyAccessStep: StepHandler<GrantKeyAccessStep> = {
     const policy = vault?.accessPolicies.find((a) => a.objectId.toLowerCase() === p.principal.objectId.toLowerCase());
     const have = (policy?.keys ?? []).map((k) => k.toLowerCase());
     if (policy && p.grant.keyPermissions.every((k) => have.includes(k.toLowerCase()) || have.includes('all'))) {
-      return { state: 'done', output: { mode: 'accessPolicy', principalId: p.principal.objectId, permissions: [...p.grant.keyPermissions] }, note: say('run.note.policyHeld', `${p.principal.displayName} already has ${p.grant.keyPermissions.join(', ')} on the keys of vault ${p.vaultName}; nothing added.`, { principal: p.principal.displayName, permissions: p.grant.keyPermissions.join(', '), vault: p.vaultName }) };
+      return {
+        state: 'done',
+        output: { mode: 'accessPolicy', principalId: p.principal.objectId, permissions: [...p.grant.keyPermissions] },
+        note: say('run.note.policyHeld', `${p.principal.displayName} already has ${p.grant.keyPermissions.join(', ')} on the keys of vault ${p.vaultName}; nothing added.`, {
+          principal: p.principal.displayName,
+          permissions: p.grant.keyPermissions.join(', '),
+          vault: p.vaultName,
+        }),
+      };
     }
     return { state: 'todo' };
   },
@@ -42,12 +57,23 @@ export const keyAccessStep: StepHandler<GrantKeyAccessStep> = {
     if (p.grant.mode === 'accessPolicy') {
       const vault = step.params;
       const tenantId = context.run.plan.tenantId;
-      await context.azure.addAccessPolicy(vault.subscriptionId, vault.resourceGroup, vault.vaultName, { objectId: p.principal.objectId, tenantId, keys: [...p.grant.keyPermissions] });
+      await context.azure.addAccessPolicy(vault.subscriptionId, vault.resourceGroup, vault.vaultName, {
+        objectId: p.principal.objectId,
+        tenantId,
+        keys: [...p.grant.keyPermissions],
+      });
       return { mode: 'accessPolicy', principalId: p.principal.objectId, permissions: [...p.grant.keyPermissions] };
     }
     const name = assignmentNameFor(p.grant.scope, p.grant.roleDefinitionId, p.principal.objectId);
     const assignment = await context.azure.createRoleAssignment(p.grant.scope, name, p.grant.roleDefinitionId, p.principal.objectId, 'ServicePrincipal');
-    return { mode: 'rbac', principalId: p.principal.objectId, role: p.grant.roleName, scope: p.grant.scope, assignmentName: assignment.name || name, reused: assignment.name !== '' && assignment.name.toLowerCase() !== name };
+    return {
+      mode: 'rbac',
+      principalId: p.principal.objectId,
+      role: p.grant.roleName,
+      scope: p.grant.scope,
+      assignmentName: assignment.name || name,
+      reused: assignment.name !== '' && assignment.name.toLowerCase() !== name,
+    };
   },
   async verify(step, _context, output) {
     const p = step.params;

@@ -18,7 +18,8 @@ export const REQUEST_TAG = 'keyward-request';
  */
 export const keyStep: StepHandler<EnsureKeyStep> = {
   kind: 'ensureKey',
-  describe: (step) => say('run.do.key', `Creating key ${step.params.keyName} in ${where(step.params.container).text}`, { key: step.params.keyName, where: where(step.params.container) }),
+  describe: (step) =>
+    say('run.do.key', `Creating key ${step.params.keyName} in ${where(step.params.container).text}`, { key: step.params.keyName, where: where(step.params.container) }),
   target: (step) => `${containerId(step.params.container)}/keys/${step.params.keyName}`,
   forbiddenMayBePropagation: (step, run) => propagationPossible(step.params.container, run.plan),
   async check(step, context) {
@@ -26,13 +27,23 @@ export const keyStep: StepHandler<EnsureKeyStep> = {
     const url = await context.containers.url(p.container);
     const latest = await context.azure.getKey(url, p.keyName);
     if (!latest) return { state: 'todo' };
-    if (latest.tags[REQUEST_TAG] === context.run.requestId) return { state: 'done', output: outputOf(latest, url, false), note: say('run.note.keyReused', `Key ${p.keyName} version ${latest.version} was already made by this request; reused.`, { key: p.keyName, version: latest.version }) };
+    if (latest.tags[REQUEST_TAG] === context.run.requestId)
+      return {
+        state: 'done',
+        output: outputOf(latest, url, false),
+        note: say('run.note.keyReused', `Key ${p.keyName} version ${latest.version} was already made by this request; reused.`, { key: p.keyName, version: latest.version }),
+      };
     // Ours may exist under a newer version someone added since (rare): look through the versions.
     const versions = await context.azure.listKeyVersions(url, p.keyName);
     const ours = versions.find((version) => version.tags[REQUEST_TAG] === context.run.requestId);
     if (ours) {
       const full = await context.azure.getKey(url, p.keyName, ours.version);
-      if (full) return { state: 'done', output: outputOf(full, url, false), note: say('run.note.keyReused', `Key ${p.keyName} version ${full.version} was already made by this request; reused.`, { key: p.keyName, version: full.version }) };
+      if (full)
+        return {
+          state: 'done',
+          output: outputOf(full, url, false),
+          note: say('run.note.keyReused', `Key ${p.keyName} version ${full.version} was already made by this request; reused.`, { key: p.keyName, version: full.version }),
+        };
     }
     const problems = differences(step, latest);
     if (problems.length > 0) {
@@ -43,14 +54,27 @@ export const keyStep: StepHandler<EnsureKeyStep> = {
       );
     }
     const by = latest.tags[REQUEST_TAG];
-    return { state: 'done', output: outputOf(latest, url, false), note: by ? say('run.note.keyExistsBy', `Key ${p.keyName} already exists and meets the plan (made by request ${by}); reused, no new version.`, { key: p.keyName, request: by }) : say('run.note.keyExists', `Key ${p.keyName} already exists and meets the plan; reused, no new version.`, { key: p.keyName }) };
+    return {
+      state: 'done',
+      output: outputOf(latest, url, false),
+      note: by
+        ? say('run.note.keyExistsBy', `Key ${p.keyName} already exists and meets the plan (made by request ${by}); reused, no new version.`, { key: p.keyName, request: by })
+        : say('run.note.keyExists', `Key ${p.keyName} already exists and meets the plan; reused, no new version.`, { key: p.keyName }),
+    };
   },
   async apply(step, context) {
     const p = step.params;
     const url = await context.containers.url(p.container);
     let key: KeyInfo;
     try {
-      key = await context.azure.createKey({ containerUrl: url, name: p.keyName, keyType: p.kty, keySize: p.keySize, keyOps: [...p.keyOps], tags: { ...p.tags, [REQUEST_TAG]: context.run.requestId } });
+      key = await context.azure.createKey({
+        containerUrl: url,
+        name: p.keyName,
+        keyType: p.kty,
+        keySize: p.keySize,
+        keyOps: [...p.keyOps],
+        tags: { ...p.tags, [REQUEST_TAG]: context.run.requestId },
+      });
     } catch (error) {
       if (isAppError(error, 'AzureConflict') && error.details.innerCode === 'ObjectIsDeletedButRecoverable') throw softDeleted(step, error);
       throw error;
@@ -62,7 +86,14 @@ export const keyStep: StepHandler<EnsureKeyStep> = {
   async verify(step, context, output) {
     const parsed = typeof output.keyId === 'string' ? parseKeyIdentifier(output.keyId, context.settings.keyUriOptions) : undefined;
     const versionless = parsed?.ok ? parsed.key.versionlessUri : output.keyId;
-    return { output: { ...output, versionlessUri: versionless ?? null }, note: say('run.note.keyCreated', `Created key ${step.params.keyName} (RSA-HSM ${step.params.keySize}, wrapKey/unwrapKey, no expiry), version ${String(output.version)}.`, { key: step.params.keyName, size: step.params.keySize, version: String(output.version) }) };
+    return {
+      output: { ...output, versionlessUri: versionless ?? null },
+      note: say('run.note.keyCreated', `Created key ${step.params.keyName} (RSA-HSM ${step.params.keySize}, wrapKey/unwrapKey, no expiry), version ${String(output.version)}.`, {
+        key: step.params.keyName,
+        size: step.params.keySize,
+        version: String(output.version),
+      }),
+    };
   },
 };
 
@@ -91,7 +122,10 @@ function differences(step: EnsureKeyStep, key: KeyInfo): string[] {
  */
 function softDeleted(step: EnsureKeyStep, error: AppError): AppError {
   const p = step.params;
-  const cli = p.container.kind === 'vault' ? `az keyvault key recover --vault-name ${p.container.name} --name ${p.keyName}` : `az keyvault key recover --hsm-name ${p.container.name} --name ${p.keyName}`;
+  const cli =
+    p.container.kind === 'vault'
+      ? `az keyvault key recover --vault-name ${p.container.name} --name ${p.keyName}`
+      : `az keyvault key recover --hsm-name ${p.container.name} --name ${p.keyName}`;
   return appError(
     'AzureConflict',
     `Key ${p.keyName} in ${where(p.container).text} was deleted, and Azure still holds it as a soft-deleted, recoverable key, so no new key can take its name. Recover it (Azure portal → ${where(p.container).text} → Keys → Manage deleted keys → Recover, or ${cli}), then Retry: Keyward reuses a recovered key that meets the plan. Do not purge it unless you are sure it never protected data.`,
@@ -101,7 +135,9 @@ function softDeleted(step: EnsureKeyStep, error: AppError): AppError {
 }
 
 export function where(container: KeyContainerRef): Message {
-  return container.kind === 'vault' ? say('run.where.vault', `vault ${container.name}`, { name: container.name }) : say('run.where.hsm', `HSM ${container.name}`, { name: container.name });
+  return container.kind === 'vault'
+    ? say('run.where.vault', `vault ${container.name}`, { name: container.name })
+    : say('run.where.hsm', `HSM ${container.name}`, { name: container.name });
 }
 
 export function containerId(container: KeyContainerRef): string {
@@ -114,5 +150,8 @@ export function containerId(container: KeyContainerRef): string {
  */
 export function propagationPossible(container: KeyContainerRef, plan: Plan): boolean {
   if (container.kind === 'managedHsm') return true;
-  return plan.steps.some((s) => s.kind === 'grantKeyAccess' && s.params.principal.kind === 'keyward' && s.params.grant.mode === 'rbac' && s.params.vaultName.toLowerCase() === container.name.toLowerCase());
+  return plan.steps.some(
+    (s) =>
+      s.kind === 'grantKeyAccess' && s.params.principal.kind === 'keyward' && s.params.grant.mode === 'rbac' && s.params.vaultName.toLowerCase() === container.name.toLowerCase(),
+  );
 }

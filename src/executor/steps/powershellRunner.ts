@@ -87,7 +87,10 @@ export class PwshRunner implements PowerShellRunner {
         clearTimeout(timer);
         reject(
           error.code === 'ENOENT'
-            ? appError('RunFailed', `PowerShell (${this.executable}) is not installed on the Keyward host, so Keyward cannot run Exchange Online cmdlets itself. Install PowerShell 7 and the ExchangeOnlineManagement module, or run the script yourself.`)
+            ? appError(
+                'RunFailed',
+                `PowerShell (${this.executable}) is not installed on the Keyward host, so Keyward cannot run Exchange Online cmdlets itself. Install PowerShell 7 and the ExchangeOnlineManagement module, or run the script yourself.`,
+              )
             : appError('RunFailed', `PowerShell could not be started: ${error.message}`),
         );
       });

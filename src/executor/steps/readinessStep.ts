@@ -34,6 +34,13 @@ export const readinessStep: StepHandler<VerifyReadinessStep> = {
     return { ready: true, pass: summary.pass, warn: summary.warn, probed: report.probed, checkedAt: report.checkedAt, lines };
   },
   async verify(_step, _context, output) {
-    return { output, note: say('run.note.ready', `All keys meet the Customer Key rules (${String(output.pass)} checks green${Number(output.warn) > 0 ? `, ${String(output.warn)} warnings` : ''}${output.probed === true ? ', wrap/unwrap proven as each service principal' : ''}).`, { pass: String(output.pass), warn: Number(output.warn) > 0 ? String(output.warn) : 'none', probed: output.probed === true ? 'yes' : 'no' }) };
+    return {
+      output,
+      note: say(
+        'run.note.ready',
+        `All keys meet the Customer Key rules (${String(output.pass)} checks green${Number(output.warn) > 0 ? `, ${String(output.warn)} warnings` : ''}${output.probed === true ? ', wrap/unwrap proven as each service principal' : ''}).`,
+        { pass: String(output.pass), warn: Number(output.warn) > 0 ? String(output.warn) : 'none', probed: output.probed === true ? 'yes' : 'no' },
+      ),
+    };
   },
 };

@@ -14,7 +14,11 @@ export const resourceGroupStep: StepHandler<EnsureResourceGroupStep> = {
   async check(step, context) {
     const { subscriptionId, resourceGroup } = step.params;
     if (await context.azure.resourceGroupExists(subscriptionId, resourceGroup)) {
-      return { state: 'done', output: { resourceGroup, created: false }, note: say('run.note.resourceGroupExists', `Resource group ${resourceGroup} already exists; left as it is.`, { resourceGroup }) };
+      return {
+        state: 'done',
+        output: { resourceGroup, created: false },
+        note: say('run.note.resourceGroupExists', `Resource group ${resourceGroup} already exists; left as it is.`, { resourceGroup }),
+      };
     }
     return { state: 'todo' };
   },
@@ -24,6 +28,12 @@ export const resourceGroupStep: StepHandler<EnsureResourceGroupStep> = {
     return { resourceGroup, created: true };
   },
   async verify(step, _context, output) {
-    return { output, note: say('run.note.resourceGroupCreated', `Created resource group ${step.params.resourceGroup} in ${step.params.region}.`, { resourceGroup: step.params.resourceGroup, region: step.params.region }) };
+    return {
+      output,
+      note: say('run.note.resourceGroupCreated', `Created resource group ${step.params.resourceGroup} in ${step.params.region}.`, {
+        resourceGroup: step.params.resourceGroup,
+        region: step.params.region,
+      }),
+    };
   },
 };

@@ -17,17 +17,34 @@ import type { StepContext, StepHandler } from '../stepHandler';
  */
 export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
   kind: 'activateSecurityDomain',
-  describe: (step) => say('run.do.activate', `Activating Managed HSM ${step.params.hsmName} (security-domain ceremony, quorum ${step.params.quorum} of ${step.params.officers.length})`, { hsm: step.params.hsmName, quorum: step.params.quorum, officers: step.params.officers.length }),
+  describe: (step) =>
+    say('run.do.activate', `Activating Managed HSM ${step.params.hsmName} (security-domain ceremony, quorum ${step.params.quorum} of ${step.params.officers.length})`, {
+      hsm: step.params.hsmName,
+      quorum: step.params.quorum,
+      officers: step.params.officers.length,
+    }),
   target: (step) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/managedHSMs/${step.params.hsmName}`,
   async check(step, context) {
     const p = step.params;
     const stored = await storedFor(step, context);
-    if (stored) return { state: 'done', output: stored, note: say('run.note.securityDomainStored', `The security domain of ${p.hsmName} is already stored (${String(stored.file)}); HSM activated.`, { hsm: p.hsmName, file: String(stored.file) }) };
+    if (stored)
+      return {
+        state: 'done',
+        output: stored,
+        note: say('run.note.securityDomainStored', `The security domain of ${p.hsmName} is already stored (${String(stored.file)}); HSM activated.`, {
+          hsm: p.hsmName,
+          file: String(stored.file),
+        }),
+      };
     const missing = await missingOfficers(step, context);
     if (missing.length > 0) {
       return {
         state: 'waiting',
-        waitingFor: say('run.waiting.officers', `${p.officers.length - missing.length} of ${p.officers.length} security-domain officers have handed in their public certificate; waiting for ${missing.map((o) => o.displayName).join(', ')}.`, { handedIn: p.officers.length - missing.length, officers: p.officers.length, missing: missing.map((o) => o.displayName).join(', ') }),
+        waitingFor: say(
+          'run.waiting.officers',
+          `${p.officers.length - missing.length} of ${p.officers.length} security-domain officers have handed in their public certificate; waiting for ${missing.map((o) => o.displayName).join(', ')}.`,
+          { handedIn: p.officers.length - missing.length, officers: p.officers.length, missing: missing.map((o) => o.displayName).join(', ') },
+        ),
       };
     }
     return { state: 'todo' };
@@ -53,7 +70,17 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
     const { file, sha256 } = await context.securityDomains.store({ hsmName: p.hsmName, requestId: context.run.requestId, document, storedAt });
     const officers = byOfficer.map((o) => ({ objectId: o.officer.objectId.toLowerCase(), name: o.officer.displayName, thumbprint: o.parsed.thumbprint }));
     await context.artifacts.recordShares(
-      officers.map((o) => ({ hsmName: p.hsmName, requestId: context.run.requestId, officerObjectId: o.objectId, officerName: o.name, thumbprint: o.thumbprint, file, sha256, quorum: p.quorum, storedAt: storedAt.toISOString() })),
+      officers.map((o) => ({
+        hsmName: p.hsmName,
+        requestId: context.run.requestId,
+        officerObjectId: o.objectId,
+        officerName: o.name,
+        thumbprint: o.thumbprint,
+        file,
+        sha256,
+        quorum: p.quorum,
+        storedAt: storedAt.toISOString(),
+      })),
     );
     await context.audit('execution.securityDomain.stored', securityDomainStep.target(step), { file, sha256, quorum: p.quorum, shareHolders: officers }, 'success');
     await context.securityDomainStored({ hsmName: p.hsmName, file, sha256, quorum: p.quorum, officers, howToFetch: howToFetch(p.hsmName, file, p.quorum, officers.length) });
@@ -63,7 +90,14 @@ export const securityDomainStep: StepHandler<ActivateSecurityDomainStep> = {
     if (!(await context.securityDomains.holds(String(output.file), String(output.sha256)))) {
       throw appError('Internal', `The stored security domain ${String(output.file)} does not read back as written.`);
     }
-    return { output, note: say('run.note.activated', `Managed HSM ${step.params.hsmName} is activated; its security domain is stored encrypted at ${String(output.file)}, shares held by ${(output.officers as string[]).join(', ')} (quorum ${step.params.quorum}).`, { hsm: step.params.hsmName, file: String(output.file), officers: (output.officers as string[]).join(', '), quorum: step.params.quorum }) };
+    return {
+      output,
+      note: say(
+        'run.note.activated',
+        `Managed HSM ${step.params.hsmName} is activated; its security domain is stored encrypted at ${String(output.file)}, shares held by ${(output.officers as string[]).join(', ')} (quorum ${step.params.quorum}).`,
+        { hsm: step.params.hsmName, file: String(output.file), officers: (output.officers as string[]).join(', '), quorum: step.params.quorum },
+      ),
+    };
   },
 };
 

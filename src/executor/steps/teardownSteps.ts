@@ -29,8 +29,10 @@ type DeleteStep = DeleteVaultStep | DeleteManagedHsmStep;
 type PurgeStep = PurgeVaultStep | PurgeManagedHsmStep;
 
 const hsm = (step: DeleteStep | PurgeStep) => step.kind === 'deleteManagedHsm' || step.kind === 'purgeManagedHsm';
-const label = (step: DeleteStep | PurgeStep) => say('run.label.container', `${hsm(step) ? 'Managed HSM' : 'vault'} ${step.params.name}`, { kind: hsm(step) ? 'managedHsm' : 'vault', name: step.params.name });
-const resourceId = (step: DeleteStep) => `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/${hsm(step) ? 'managedHSMs' : 'vaults'}/${step.params.name}`;
+const label = (step: DeleteStep | PurgeStep) =>
+  say('run.label.container', `${hsm(step) ? 'Managed HSM' : 'vault'} ${step.params.name}`, { kind: hsm(step) ? 'managedHsm' : 'vault', name: step.params.name });
+const resourceId = (step: DeleteStep) =>
+  `/subscriptions/${step.params.subscriptionId}/resourceGroups/${step.params.resourceGroup}/providers/Microsoft.KeyVault/${hsm(step) ? 'managedHSMs' : 'vaults'}/${step.params.name}`;
 
 /** States in which Azure still accepts the purge that must follow a delete. */
 const WRITABLE_STATES = new Set(['Enabled', 'Warned', 'PastDue']);
@@ -43,7 +45,11 @@ async function assertPurgeWillBeAccepted(step: DeleteStep | PurgeStep, context: 
       say(
         'run.error.subscriptionNotWritable',
         `Subscription ${subscription.displayName ? `${subscription.displayName} (${step.params.subscriptionId})` : step.params.subscriptionId} is ${subscription.state}. Azure accepts a delete there but refuses the purge${hsm(step) ? ', and a soft-deleted Managed HSM keeps billing until it is purged' : ''}, so Keyward does not go on. Re-enable the subscription (Azure portal → Subscriptions → Reactivate, or settle the billing problem), then Retry.`,
-        { subscription: subscription.displayName ? `${subscription.displayName} (${step.params.subscriptionId})` : step.params.subscriptionId, state: subscription.state, billing: hsm(step) ? 'hsm' : 'none' },
+        {
+          subscription: subscription.displayName ? `${subscription.displayName} (${step.params.subscriptionId})` : step.params.subscriptionId,
+          state: subscription.state,
+          billing: hsm(step) ? 'hsm' : 'none',
+        },
       ),
       { state: subscription.state, subscriptionId: step.params.subscriptionId },
     );
@@ -61,12 +67,26 @@ async function findDeleted(step: DeleteStep | PurgeStep, context: StepContext): 
     } catch (error) {
       if (!isAppError(error, 'ProviderCollectionError') || !fallback) throw error;
       if (attempt < 2) {
-        await context.progress(say('run.progress.listRetry', 'Azure failed to list deleted Managed HSMs (the known deletedManagedHSMs ProviderError); trying the list once more.'), { fallback: false });
+        await context.progress(
+          say('run.progress.listRetry', 'Azure failed to list deleted Managed HSMs (the known deletedManagedHSMs ProviderError); trying the list once more.'),
+          { fallback: false },
+        );
         await context.sleep(Math.min(2_000, context.settings.retry.baseDelayMs));
         continue;
       }
-      await context.progress(say('run.progress.listFallback', `The deletedManagedHSMs list failed again (ProviderError); looking ${p.name} up directly in ${p.region} instead.`, { name: p.name, region: p.region }), { fallback: true });
-      await context.audit('execution.fallback', `/subscriptions/${p.subscriptionId}/providers/Microsoft.KeyVault/locations/${p.region}/deletedManagedHSMs/${p.name}`, { reason: 'ProviderCollectionError', lookup: 'perLocation' }, 'info');
+      await context.progress(
+        say('run.progress.listFallback', `The deletedManagedHSMs list failed again (ProviderError); looking ${p.name} up directly in ${p.region} instead.`, {
+          name: p.name,
+          region: p.region,
+        }),
+        { fallback: true },
+      );
+      await context.audit(
+        'execution.fallback',
+        `/subscriptions/${p.subscriptionId}/providers/Microsoft.KeyVault/locations/${p.region}/deletedManagedHSMs/${p.name}`,
+        { reason: 'ProviderCollectionError', lookup: 'perLocation' },
+        'info',
+      );
       return { deleted: await context.azure.getDeletedManagedHsm(p.subscriptionId, p.name, p.region), lookedUpBy: 'perLocation' };
     }
   }
@@ -80,14 +100,30 @@ function deleteHandler<S extends DeleteStep>(kind: S['kind']): StepHandler<S> {
     async check(step, context) {
       const p = step.params;
       await assertPurgeWillBeAccepted(step, context);
-      const present = hsm(step) ? await context.azure.getManagedHsm(p.subscriptionId, p.resourceGroup, p.name) : await context.azure.getVault(p.subscriptionId, p.resourceGroup, p.name);
+      const present = hsm(step)
+        ? await context.azure.getManagedHsm(p.subscriptionId, p.resourceGroup, p.name)
+        : await context.azure.getVault(p.subscriptionId, p.resourceGroup, p.name);
       if (present) {
         if (hsm(step) && (present as { provisioningState?: string }).provisioningState === 'Deleting') return { state: 'todo', resume: { deleting: true } };
         return { state: 'todo' };
       }
       const { deleted } = await findDeleted(step, context);
-      if (deleted) return { state: 'done', output: deletedOutput(step, deleted), note: deleted.scheduledPurgeDate ? say('run.note.alreadyDeletedUntil', `${label(step).text} is already deleted (soft-deleted, Azure purges it on ${deleted.scheduledPurgeDate}).`, { what: label(step), date: deleted.scheduledPurgeDate }) : say('run.note.alreadyDeleted', `${label(step).text} is already deleted (soft-deleted).`, { what: label(step) }) };
-      return { state: 'done', output: { name: p.name, state: 'gone' }, note: say('run.note.gone', `${label(step).text} no longer exists, not even as deleted (purged already).`, { what: label(step) }) };
+      if (deleted)
+        return {
+          state: 'done',
+          output: deletedOutput(step, deleted),
+          note: deleted.scheduledPurgeDate
+            ? say('run.note.alreadyDeletedUntil', `${label(step).text} is already deleted (soft-deleted, Azure purges it on ${deleted.scheduledPurgeDate}).`, {
+                what: label(step),
+                date: deleted.scheduledPurgeDate,
+              })
+            : say('run.note.alreadyDeleted', `${label(step).text} is already deleted (soft-deleted).`, { what: label(step) }),
+        };
+      return {
+        state: 'done',
+        output: { name: p.name, state: 'gone' },
+        note: say('run.note.gone', `${label(step).text} no longer exists, not even as deleted (purged already).`, { what: label(step) }),
+      };
     },
     async apply(step, context) {
       const p = step.params;
@@ -98,7 +134,10 @@ function deleteHandler<S extends DeleteStep>(kind: S['kind']): StepHandler<S> {
       return deletedOutput(step, deleted);
     },
     async verify(step, _context, output) {
-      const when = typeof output.scheduledPurgeDate === 'string' ? say('run.note.keptUntil', `Azure keeps it, recoverable, until ${output.scheduledPurgeDate}.`, { date: output.scheduledPurgeDate }) : undefined;
+      const when =
+        typeof output.scheduledPurgeDate === 'string'
+          ? say('run.note.keptUntil', `Azure keeps it, recoverable, until ${output.scheduledPurgeDate}.`, { date: output.scheduledPurgeDate })
+          : undefined;
       const bills = hsm(step) ? say('run.note.billsUntilPurge', 'It bills hourly until it is purged.') : undefined;
       return { output, note: sentences(say('run.note.deleted', `Deleted ${label(step).text} (soft-deleted).`, { what: label(step) }), when, bills) };
     },
@@ -119,19 +158,32 @@ function purgeHandler<S extends PurgeStep>(kind: S['kind']): StepHandler<S> {
   return {
     kind,
     describe: (step) => say('run.do.purge', `Purging ${label(step).text}`, { what: label(step) }),
-    target: (step) => `/subscriptions/${step.params.subscriptionId}/providers/Microsoft.KeyVault/locations/${step.params.region}/${hsm(step) ? 'deletedManagedHSMs' : 'deletedVaults'}/${step.params.name}`,
+    target: (step) =>
+      `/subscriptions/${step.params.subscriptionId}/providers/Microsoft.KeyVault/locations/${step.params.region}/${hsm(step) ? 'deletedManagedHSMs' : 'deletedVaults'}/${step.params.name}`,
     async check(step, context) {
       const p = step.params;
       const { deleted, lookedUpBy } = await findDeleted(step, context);
       if (!deleted) {
         // Not listed as deleted: purged — unless someone recovered it since the delete step.
-        const del = context.run.plan.steps.find((s): s is DeleteStep => (s.kind === 'deleteVault' || s.kind === 'deleteManagedHsm') && s.params.name.toLowerCase() === p.name.toLowerCase());
+        const del = context.run.plan.steps.find(
+          (s): s is DeleteStep => (s.kind === 'deleteVault' || s.kind === 'deleteManagedHsm') && s.params.name.toLowerCase() === p.name.toLowerCase(),
+        );
         if (del) {
           const g = del.params;
-          const present = hsm(step) ? await context.azure.getManagedHsm(g.subscriptionId, g.resourceGroup, g.name) : await context.azure.getVault(g.subscriptionId, g.resourceGroup, g.name);
-          if (present) throw appError('AzureConflict', `${label(step)} exists again (recovered after Keyward deleted it?), so Keyward does not purge anything. Start a new teardown if it should still go.`);
+          const present = hsm(step)
+            ? await context.azure.getManagedHsm(g.subscriptionId, g.resourceGroup, g.name)
+            : await context.azure.getVault(g.subscriptionId, g.resourceGroup, g.name);
+          if (present)
+            throw appError(
+              'AzureConflict',
+              `${label(step)} exists again (recovered after Keyward deleted it?), so Keyward does not purge anything. Start a new teardown if it should still go.`,
+            );
         }
-        return { state: 'done', output: { name: p.name, state: 'purged', purgedAt: context.clock.now().toISOString(), lookedUpBy }, note: say('run.note.purgedGone', `${label(step).text} is purged: Azure no longer lists it, not even as deleted.`, { what: label(step) }) };
+        return {
+          state: 'done',
+          output: { name: p.name, state: 'purged', purgedAt: context.clock.now().toISOString(), lookedUpBy },
+          note: say('run.note.purgedGone', `${label(step).text} is purged: Azure no longer lists it, not even as deleted.`, { what: label(step) }),
+        };
       }
       const scheduled = deleted.scheduledPurgeDate;
       if ((deleted.purgeProtectionEnabled ?? p.purgeProtectionEnabled) && scheduled && Date.parse(scheduled) > context.clock.now().getTime()) {
@@ -160,7 +212,13 @@ function purgeHandler<S extends PurgeStep>(kind: S['kind']): StepHandler<S> {
       if (output.state === 'scheduled') return { output, note: scheduledNote(step, typeof output.scheduledPurgeDate === 'string' ? output.scheduledPurgeDate : undefined) };
       const { deleted } = await findDeleted(step, context);
       if (deleted) throw appError('AzureTransient', `Azure accepted the purge of ${label(step)}, but still lists it as deleted; checking again.`);
-      return { output, note: say('run.note.purged', `Purged ${label(step).text}: it is gone for good${hsm(step) ? ', and its hourly billing has stopped' : ''}.`, { what: label(step), billing: hsm(step) ? 'stopped' : 'none' }) };
+      return {
+        output,
+        note: say('run.note.purged', `Purged ${label(step).text}: it is gone for good${hsm(step) ? ', and its hourly billing has stopped' : ''}.`, {
+          what: label(step),
+          billing: hsm(step) ? 'stopped' : 'none',
+        }),
+      };
     },
   };
 }
@@ -172,8 +230,16 @@ function scheduledOutput(step: PurgeStep, scheduledPurgeDate: string | undefined
 function scheduledNote(step: PurgeStep, scheduled: string | undefined): Message {
   const billing = hsm(step) ? '; it bills hourly until that purge completes' : '';
   return scheduled
-    ? say('run.note.purgeScheduledOn', `Purge protection: Azure refuses to purge ${label(step).text} before ${scheduled} and purges it by itself then${billing}. Keyward keeps watching and reports when it is gone.`, { what: label(step), date: scheduled, billing: hsm(step) ? 'hourly' : 'none' })
-    : say('run.note.purgeScheduled', `Purge protection: Azure refuses to purge ${label(step).text} before its scheduled purge date and purges it by itself then${billing}. Keyward keeps watching and reports when it is gone.`, { what: label(step), billing: hsm(step) ? 'hourly' : 'none' });
+    ? say(
+        'run.note.purgeScheduledOn',
+        `Purge protection: Azure refuses to purge ${label(step).text} before ${scheduled} and purges it by itself then${billing}. Keyward keeps watching and reports when it is gone.`,
+        { what: label(step), date: scheduled, billing: hsm(step) ? 'hourly' : 'none' },
+      )
+    : say(
+        'run.note.purgeScheduled',
+        `Purge protection: Azure refuses to purge ${label(step).text} before its scheduled purge date and purges it by itself then${billing}. Keyward keeps watching and reports when it is gone.`,
+        { what: label(step), billing: hsm(step) ? 'hourly' : 'none' },
+      );
 }
 
 export const deleteVaultStep = deleteHandler<DeleteVaultStep>('deleteVault');

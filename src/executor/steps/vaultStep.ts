@@ -28,7 +28,11 @@ export const vaultStep: StepHandler<EnsureVaultStep> = {
       );
     }
     context.containers.remember('vault', vaultName, vault.vaultUri);
-    return { state: 'done', output: outputOf(vault, false), note: say('run.note.vaultReused', `Vault ${vaultName} already exists with the planned settings; reused.`, { vault: vaultName }) };
+    return {
+      state: 'done',
+      output: outputOf(vault, false),
+      note: say('run.note.vaultReused', `Vault ${vaultName} already exists with the planned settings; reused.`, { vault: vaultName }),
+    };
   },
   async apply(step, context) {
     const p = step.params;
@@ -52,7 +56,14 @@ export const vaultStep: StepHandler<EnsureVaultStep> = {
   },
   async verify(step, _context, output) {
     const p = step.params;
-    return { output, note: say('run.note.vaultCreated', `Created vault ${p.vaultName} (Premium, ${p.region}, soft delete ${p.softDeleteRetentionInDays} days, purge protection, ${p.enableRbacAuthorization ? 'Azure RBAC' : 'access policies'}).`, { vault: p.vaultName, region: p.region, days: p.softDeleteRetentionInDays, model: p.enableRbacAuthorization ? 'rbac' : 'accessPolicy' }) };
+    return {
+      output,
+      note: say(
+        'run.note.vaultCreated',
+        `Created vault ${p.vaultName} (Premium, ${p.region}, soft delete ${p.softDeleteRetentionInDays} days, purge protection, ${p.enableRbacAuthorization ? 'Azure RBAC' : 'access policies'}).`,
+        { vault: p.vaultName, region: p.region, days: p.softDeleteRetentionInDays, model: p.enableRbacAuthorization ? 'rbac' : 'accessPolicy' },
+      ),
+    };
   },
 };
 
@@ -66,9 +77,11 @@ function differences(step: EnsureVaultStep, vault: VaultInfo): string[] {
   const problems: string[] = [];
   if (vault.sku.toLowerCase() !== p.sku) problems.push(`its SKU is ${vault.sku}, not ${p.sku}`);
   if (!vault.softDeleteEnabled) problems.push('soft delete is off');
-  if (vault.softDeleteRetentionDays !== p.softDeleteRetentionInDays) problems.push(`its soft-delete retention is ${vault.softDeleteRetentionDays} days, not ${p.softDeleteRetentionInDays}`);
+  if (vault.softDeleteRetentionDays !== p.softDeleteRetentionInDays)
+    problems.push(`its soft-delete retention is ${vault.softDeleteRetentionDays} days, not ${p.softDeleteRetentionInDays}`);
   if (!vault.purgeProtectionEnabled) problems.push('purge protection is off');
-  if (vault.rbacAuthorization !== p.enableRbacAuthorization) problems.push(`it uses ${vault.rbacAuthorization ? 'Azure RBAC' : 'access policies'}, not ${p.enableRbacAuthorization ? 'Azure RBAC' : 'access policies'}`);
+  if (vault.rbacAuthorization !== p.enableRbacAuthorization)
+    problems.push(`it uses ${vault.rbacAuthorization ? 'Azure RBAC' : 'access policies'}, not ${p.enableRbacAuthorization ? 'Azure RBAC' : 'access policies'}`);
   if (normalizeRegion(vault.location) !== normalizeRegion(p.region)) problems.push(`it is in ${vault.location}, not ${p.region}`);
   if (vault.tenantId && vault.tenantId.toLowerCase() !== p.tenantId.toLowerCase()) problems.push(`it belongs to tenant ${vault.tenantId}`);
   return problems;

@@ -54,7 +54,12 @@ export class ApprovalsHttpWorld {
       planHash: PLAN_HASH,
       operationClass: 'create',
       title: 'Set up Customer Key for Contoso (Key Vault Premium)',
-      summaryLines: ['Create resource group rg-ck-a in West Europe', 'Create vault kv-contoso-a (Premium, purge protection: cannot be undone)', 'Create key ck-a (RSA-HSM 3072, no expiry)', 'Cost: two Premium vaults, about 2 USD a month plus HSM key operations'],
+      summaryLines: [
+        'Create resource group rg-ck-a in West Europe',
+        'Create vault kv-contoso-a (Premium, purge protection: cannot be undone)',
+        'Create key ck-a (RSA-HSM 3072, no expiry)',
+        'Cost: two Premium vaults, about 2 USD a month plus HSM key operations',
+      ],
       targets: ['kv-contoso-a', 'kv-contoso-b'],
       requester: { aadObjectId: requester.objectId, channelUserId: requester.teamsId, name: requester.displayName, tenantId: LOCAL_TENANT_ID },
       reason: 'Compliance asks for our own keys by March.',
@@ -86,10 +91,22 @@ export class ApprovalsHttpWorld {
   }
 
   /** Clicks a button of the card as `person` (identity in `from`, as Teams sends it). */
-  async click(person: LocalPerson, verb: string, data: Record<string, unknown>, options: { tenantId?: string; conversationId?: string; replyToId?: string; activity?: Record<string, unknown> } = {}): Promise<InvokeAnswer> {
+  async click(
+    person: LocalPerson,
+    verb: string,
+    data: Record<string, unknown>,
+    options: { tenantId?: string; conversationId?: string; replyToId?: string; activity?: Record<string, unknown> } = {},
+  ): Promise<InvokeAnswer> {
     const activity =
       options.activity ??
-      invokeActivity(verb, data, { serviceUrl: this.connector.url, from: person, conversationId: options.conversationId ?? GROUP_CHAT, conversationType: 'groupChat', tenantId: options.tenantId, replyToId: options.replyToId });
+      invokeActivity(verb, data, {
+        serviceUrl: this.connector.url,
+        from: person,
+        conversationId: options.conversationId ?? GROUP_CHAT,
+        conversationType: 'groupChat',
+        tenantId: options.tenantId,
+        replyToId: options.replyToId,
+      });
     const response = await postActivity(this.harness.url, activity);
     await this.approvals.idle();
     return answerOf(response);
@@ -107,7 +124,9 @@ export class ApprovalsHttpWorld {
   }
 
   textsTo(conversationId: string): string[] {
-    return this.connector.calls.filter((call) => call.method === 'POST' && call.conversationId === conversationId && typeof call.body.text === 'string').map((call) => String(call.body.text));
+    return this.connector.calls
+      .filter((call) => call.method === 'POST' && call.conversationId === conversationId && typeof call.body.text === 'string')
+      .map((call) => String(call.body.text));
   }
 
   close(): Promise<void> {

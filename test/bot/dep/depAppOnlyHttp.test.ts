@@ -39,7 +39,12 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
     const pairId = (await world.harness.keyward.operations.inventory.pairs()).find((p) => p.A.ref.containerName === plan.keys[0]!.containerName)!.pairId;
     await world.say('dep');
     let card = world.cardIn(chat, /Which policy, and which keys\?/).card;
-    const onboarding = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
+    const onboarding = await throughOnboarding(
+      await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId }),
+      (verb, data) => world.click(verb, data),
+      addressOf,
+      'EXO',
+    );
     assert.equal(onboarding.onboarded, true, 'a fresh tenant is onboarded before its first policy');
     card = onboarding.card!;
     const review = await world.click(DEP_VERBS.submitDetails, { ...addressOf(card), policyName: 'Contoso-EX', mailboxScope: 'all', validate: 'true' });
@@ -57,12 +62,20 @@ describe('DEP run by Keyward with Exchange app-only (fake pwsh) through HTTP', f
     assert.equal(scripts.length, 1);
     assert.equal(apply.kind === 'applyDep' && sha256Hex(scripts[0]!), apply.kind === 'applyDep' ? apply.params.scriptSha256 : '', 'exactly the approved script ran');
     // Keyward's writer is a user-assigned identity: the script must name it by client id.
-    assert.match(scripts[0]!, new RegExp(`Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '${LOCAL_IDENTITIES.writer.clientId}' -Organization 'contoso\\.onmicrosoft\\.com' -ShowBanner:\\$false`));
+    assert.match(
+      scripts[0]!,
+      new RegExp(
+        `Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '${LOCAL_IDENTITIES.writer.clientId}' -Organization 'contoso\\.onmicrosoft\\.com' -ShowBanner:\\$false`,
+      ),
+    );
     assert.equal((await world.harness.keyward.operations.dep.get(journey.id)).stage, 'recorded');
     assert.equal((await world.harness.keyward.operations.inventory.dep('exchange:contoso-ex'))?.state, 'Registered');
   });
 
   it('when PowerShell is not installed on the host, then the runner says so plainly instead of failing obscurely', async () => {
-    await assert.rejects(new PwshRunner('/nonexistent/keyward-pwsh').run('Get-Date', { timeoutMs: 5000 }), /PowerShell \(\/nonexistent\/keyward-pwsh\) is not installed on the Keyward host/);
+    await assert.rejects(
+      new PwshRunner('/nonexistent/keyward-pwsh').run('Get-Date', { timeoutMs: 5000 }),
+      /PowerShell \(\/nonexistent\/keyward-pwsh\) is not installed on the Keyward host/,
+    );
   });
 });

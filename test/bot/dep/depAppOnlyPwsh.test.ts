@@ -41,7 +41,14 @@ describe('DEP run by Keyward with Exchange app-only, through its real pwsh runne
     const pairId = (await world.harness.keyward.operations.inventory.pairs()).find((p) => p.A.ref.containerName === workloadsPlan.keys[0]!.containerName)!.pairId;
     await world.say('dep');
     let card = world.cardIn(chat, /Which policy, and which keys\?/).card;
-    card = (await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId }), (verb, data) => world.click(verb, data), addressOf, 'EXO')).card!;
+    card = (
+      await throughOnboarding(
+        await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'exchange', source: 'inventory', pairId }),
+        (verb, data) => world.click(verb, data),
+        addressOf,
+        'EXO',
+      )
+    ).card!;
     const review = await world.click(DEP_VERBS.submitDetails, { ...addressOf(card), policyName, mailboxScope: 'all', validate: 'true' });
     const submitted = await world.click(DEP_VERBS.keyward, { ...addressOf(review.card!), reason: 'All mailboxes under our keys.' });
     assert.match(submitted.text, /Waiting for approval/);
@@ -61,7 +68,10 @@ describe('DEP run by Keyward with Exchange app-only, through its real pwsh runne
     const calls = pwsh.calls().slice(before);
     assert.equal(calls.length, 1, 'pwsh ran once');
     const names = calls[0]!.cmdlets.map((c) => c.name);
-    assert.ok(names.includes('New-DataEncryptionPolicy'), `the creation ran: ${JSON.stringify(calls)} ${JSON.stringify((await world.harness.keyward.executor.service.getByRequest(requestId))?.lastError)}`);
+    assert.ok(
+      names.includes('New-DataEncryptionPolicy'),
+      `the creation ran: ${JSON.stringify(calls)} ${JSON.stringify((await world.harness.keyward.executor.service.getByRequest(requestId))?.lastError)}`,
+    );
     assert.ok(!names.includes('New-CustomerKeyOnboardingRequest'), 'no interactive onboarding step in the script Keyward runs');
     assert.ok(!names.includes('Set-Mailbox'), `no mailbox was assigned (ran: ${names.join(', ')})`);
     assert.equal(calls[0]!.mode, 'file');
@@ -79,7 +89,10 @@ describe('DEP run by Keyward with Exchange app-only, through its real pwsh runne
     pwsh.configure({ failCmdlet: '', unlicensed: ['carol@contoso.com'], shared: ['shared-legal@contoso.com'] });
     const before = pwsh.calls().length;
     const requestId = await approvedExchangeDep('Contoso-EX2', plan);
-    const cmdlets = pwsh.calls().slice(before).flatMap((c) => c.cmdlets);
+    const cmdlets = pwsh
+      .calls()
+      .slice(before)
+      .flatMap((c) => c.cmdlets);
     const names = cmdlets.map((x) => x.name);
     assert.ok(names.includes('New-DataEncryptionPolicy'));
     const assigned = cmdlets.filter((c) => c.name === 'Set-Mailbox').map((c) => String(c.params.Identity));

@@ -16,7 +16,8 @@ function codeOf(card: Card): string {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(walk);
     const record = node as Record<string, unknown>;
-    if (record.type === 'TextRun' && record.fontType === 'Monospace' && typeof record.text === 'string' && record.text.includes("$ErrorActionPreference = 'Stop'")) code = record.text;
+    if (record.type === 'TextRun' && record.fontType === 'Monospace' && typeof record.text === 'string' && record.text.includes("$ErrorActionPreference = 'Stop'"))
+      code = record.text;
     Object.values(record).forEach(walk);
   };
   walk(card);
@@ -56,14 +57,26 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
   async function toDetails(): Promise<Card> {
     await world.say('dep');
     const first = world.cardIn(chat(), /Which policy, and which keys\?/).card;
-    const details = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(first), scope: 'exchange', source: 'inventory', pairId: await pairId() }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
+    const details = await throughOnboarding(
+      await world.click(DEP_VERBS.submitScope, { ...addressOf(first), scope: 'exchange', source: 'inventory', pairId: await pairId() }),
+      (verb, data) => world.click(verb, data),
+      addressOf,
+      'EXO',
+    );
     assert.match(details.text, /Policy details/, details.text.slice(0, 2000));
     return details.card!;
   }
 
-  it('when hostile values are typed on the card, then each is refused at its field with the text kept; a tricky but valid value becomes an inert literal in the card\'s script and in the download', async () => {
+  it("when hostile values are typed on the card, then each is refused at its field with the text kept; a tricky but valid value becomes an inert literal in the card's script and in the download", async () => {
     const details = await toDetails();
-    const refused = await world.click(DEP_VERBS.submitDetails, { ...addressOf(details), policyName: "EX'; Remove-Mailbox * -Confirm:$false #", description: 'Legal \u2019; Stop-Computer', mailboxScope: 'list', mailboxes: 'adele@contoso.com\n$(Invoke-Expression $env:SECRET)', validate: 'true' });
+    const refused = await world.click(DEP_VERBS.submitDetails, {
+      ...addressOf(details),
+      policyName: "EX'; Remove-Mailbox * -Confirm:$false #",
+      description: 'Legal \u2019; Stop-Computer',
+      mailboxScope: 'list',
+      mailboxes: 'adele@contoso.com\n$(Invoke-Expression $env:SECRET)',
+      validate: 'true',
+    });
     assert.match(refused.text, /Policy details/);
     assert.match(refused.text, /The policy name/);
     assert.match(refused.text, /typographic quote/);
@@ -71,12 +84,22 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
     assert.match(refused.text, /"value":"EX'; Remove-Mailbox \* -Confirm:\$false #"/, 'the typed value is kept on the card');
     assert.doesNotMatch(refused.text, /New-DataEncryptionPolicy/, 'no script');
 
-    const review = await world.click(DEP_VERBS.submitDetails, { ...addressOf(refused.card!), policyName: 'Contoso-EX', description: "Legal's mailboxes'; Remove-Mailbox -Identity * #", mailboxScope: 'list', mailboxes: "adele@contoso.com\no'brien@contoso.com", validate: 'true' });
+    const review = await world.click(DEP_VERBS.submitDetails, {
+      ...addressOf(refused.card!),
+      policyName: 'Contoso-EX',
+      description: "Legal's mailboxes'; Remove-Mailbox -Identity * #",
+      mailboxScope: 'list',
+      mailboxes: "adele@contoso.com\no'brien@contoso.com",
+      validate: 'true',
+    });
     assert.match(review.text, /Your ready-to-run script/, review.text.slice(0, 2000));
     const code = codeOf(review.card!);
     assert.match(code, /-Description 'Legal''s mailboxes''; Remove-Mailbox -Identity \* #'/);
     assert.match(code, /Set-Mailbox -Identity 'o''brien@contoso\.com' -DataEncryptionPolicy 'Contoso-EX'/);
-    assert.match(code, /New-DataEncryptionPolicy -Name 'Contoso-EX' -AzureKeyIDs 'https:\/\/[a-z0-9]+\.vault\.azure\.net\/keys\/ck-exchange-a', 'https:\/\/[a-z0-9]+\.vault\.azure\.net\/keys\/ck-exchange-b'/);
+    assert.match(
+      code,
+      /New-DataEncryptionPolicy -Name 'Contoso-EX' -AzureKeyIDs 'https:\/\/[a-z0-9]+\.vault\.azure\.net\/keys\/ck-exchange-a', 'https:\/\/[a-z0-9]+\.vault\.azure\.net\/keys\/ck-exchange-b'/,
+    );
     const checker = await loadPowerShellChecker();
     assert.deepEqual(checker.check(code), [], 'the script on the card parses and matches the cmdlet pages');
     const lexed = checker.literalSkeleton(code);
@@ -130,7 +153,12 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
   });
 
   it('when existing keys are given by URI, then Keyward finds them through ARM, checks them for real (a wrap and unwrap as Exchange Online) and adopts them; a wrong resource group is named at its field', async () => {
-    const writer = new AzureGateway({ credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId), armEndpoint: world.emulator.emulator.armEndpoint, graphEndpoint: world.emulator.emulator.graphEndpoint, logger: silentLogger });
+    const writer = new AzureGateway({
+      credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId),
+      armEndpoint: world.emulator.emulator.armEndpoint,
+      graphEndpoint: world.emulator.emulator.graphEndpoint,
+      logger: silentLogger,
+    });
     const exchange = LOCAL_M365_SERVICE_PRINCIPALS.find((sp) => sp.displayName === 'Office 365 Exchange Online')!;
     const made: Array<{ uri: string; sub: string; rg: string }> = [];
     for (const [i, sub] of [LOCAL_SUBSCRIPTIONS.primary.id, LOCAL_SUBSCRIPTIONS.secondary.id].entries()) {
@@ -160,14 +188,31 @@ describe('Data Encryption Policy journey through HTTP against the Azure emulator
     }
     await world.say('dep');
     const first = world.cardIn(chat(), /Which policy, and which keys\?/).card;
-    const fields = (rgA: string) => ({ scope: 'exchange', source: 'uri', 'keyA.uri': made[0]!.uri, 'keyA.subscriptionId': made[0]!.sub, 'keyA.resourceGroup': rgA, 'keyB.uri': made[1]!.uri, 'keyB.subscriptionId': made[1]!.sub, 'keyB.resourceGroup': made[1]!.rg });
+    const fields = (rgA: string) => ({
+      scope: 'exchange',
+      source: 'uri',
+      'keyA.uri': made[0]!.uri,
+      'keyA.subscriptionId': made[0]!.sub,
+      'keyA.resourceGroup': rgA,
+      'keyB.uri': made[1]!.uri,
+      'keyB.subscriptionId': made[1]!.sub,
+      'keyB.resourceGroup': made[1]!.rg,
+    });
     const wrong = await world.click(DEP_VERBS.submitScope, { ...addressOf(first), ...fields('rg-elsewhere') });
     assert.match(wrong.text, /Keyward found no vault named kv-old-0-[a-z0-9]+ in resource group rg-elsewhere/);
-    const details = await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(wrong.card!), ...fields(made[0]!.rg) }), (verb, data) => world.click(verb, data), addressOf, 'EXO');
+    const details = await throughOnboarding(
+      await world.click(DEP_VERBS.submitScope, { ...addressOf(wrong.card!), ...fields(made[0]!.rg) }),
+      (verb, data) => world.click(verb, data),
+      addressOf,
+      'EXO',
+    );
     assert.match(details.text, /Policy details/, details.text.slice(0, 3000));
     assert.match(details.text, /https:\/\/kv-old-0-[a-z0-9]+\.vault\.azure\.net\/keys\/legacy-ex/, 'the policy names the keys as Microsoft 365 sees them');
     const journey = await ops().dep.get(addressOf(details.card!).journeyId);
-    assert.ok(journey.verification?.lines.some((l) => /:probe$/.test(l.id) && l.status === 'pass'), 'a real wrap and unwrap as Exchange Online succeeded');
+    assert.ok(
+      journey.verification?.lines.some((l) => /:probe$/.test(l.id) && l.status === 'pass'),
+      'a real wrap and unwrap as Exchange Online succeeded',
+    );
     assert.ok((await ops().inventory.containers()).some((c) => c.name.startsWith('kv-old-0-') && c.source === 'adopted'));
   });
 });

@@ -28,7 +28,10 @@ describe('DEP step handlers (executor)', () => {
     scope: 'exchange' as const,
     tenantId: TENANT,
     policyName: 'Contoso-EX',
-    keys: [{ uri: pair.A.ref.versionlessUri, subscriptionId: SUB_A }, { uri: pair.B.ref.versionlessUri, subscriptionId: SUB_B }] as const,
+    keys: [
+      { uri: pair.A.ref.versionlessUri, subscriptionId: SUB_A },
+      { uri: pair.B.ref.versionlessUri, subscriptionId: SUB_B },
+    ] as const,
     mailboxes: { all: true as const },
     ...(connection ? { connection: { kind: 'managedIdentity' as const, organization: 'contoso.onmicrosoft.com' } } : {}),
   });
@@ -51,21 +54,35 @@ describe('DEP step handlers (executor)', () => {
     const plan = buildDepPlan({ request: request('mi'), keys: [pair.A.ref, pair.B.ref], servicePrincipalObjectId: EXO, runner: 'executor' });
     const step = plan.steps.find((s): s is ApplyDepStep => s.kind === 'applyDep')!;
     await assert.rejects(applyDepStep.check(step, contextFor(plan)), /Exchange app-only is not set up on this Keyward \(KEYWARD_DEP_APP_ONLY\)/);
-    const appOnly: ExchangeAppOnlySettings = { organization: 'contoso.onmicrosoft.com', runner: { run: async () => ({ exitCode: 1, stdout: '', stderr: 'Connect-ExchangeOnline: The role assignment is missing.\nThe onboarding validation did not report Success.' }) } };
+    const appOnly: ExchangeAppOnlySettings = {
+      organization: 'contoso.onmicrosoft.com',
+      runner: {
+        run: async () => ({ exitCode: 1, stdout: '', stderr: 'Connect-ExchangeOnline: The role assignment is missing.\nThe onboarding validation did not report Success.' }),
+      },
+    };
     assert.equal((await applyDepStep.check(step, contextFor(plan, [], appOnly))).state, 'todo');
     await assert.rejects(applyDepStep.apply(step, contextFor(plan, [], appOnly), undefined), /exit code 1 .*onboarding validation did not report Success/);
   });
 
   it('when a SharePoint refresh follows a roll, then its script names the new version from the rollKey step and goes to the operator', async () => {
     const sp = (await world.inventory.pairs()).find((p) => p.workload === 'sharePoint' && p.A.ref.containerKind === 'vault')!;
-    const plan = buildKeyRollPlan({ tenantId: TENANT, key: sp.B.ref, keySize: 3072, depsToRefresh: [{ scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }], servicePrincipalObjectId: SP_OBJECT_IDS['00000003-0000-0ff1-ce00-000000000000']! });
+    const plan = buildKeyRollPlan({
+      tenantId: TENANT,
+      key: sp.B.ref,
+      keySize: 3072,
+      depsToRefresh: [{ scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }],
+      servicePrincipalObjectId: SP_OBJECT_IDS['00000003-0000-0ff1-ce00-000000000000']!,
+    });
     const step = plan.steps.find((s): s is RefreshDepStep => s.kind === 'refreshDep')!;
     const version = '7'.repeat(32);
     const check = await refreshDepStep.check(step, contextFor(plan, [{ index: 0, id: 'rollKey', kind: 'rollKey', status: 'done', attempts: 1, output: { version } }]));
     assert.equal(check.state, 'done');
     const output = check.state === 'done' ? check.output : {};
     assert.equal(output.runner, 'operator');
-    assert.match(String(output.script), new RegExp(`Update-SPODataEncryptionPolicy -KeyVaultName 'contoso-ck-sp-b' -KeyName 'ck-sp-b' -KeyVersion '${version}' -KeyType 'Secondary'`));
+    assert.match(
+      String(output.script),
+      new RegExp(`Update-SPODataEncryptionPolicy -KeyVaultName 'contoso-ck-sp-b' -KeyName 'ck-sp-b' -KeyVersion '${version}' -KeyType 'Secondary'`),
+    );
     assert.deepEqual(output.dep, { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' });
   });
 });

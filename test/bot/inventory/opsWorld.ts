@@ -72,7 +72,10 @@ export async function startOpsWorld(options: { env?: Record<string, string>; hsm
       await harness.keyward.operations.idle();
     }
   };
-  const cardsOf = (call: ConnectorCall): Card[] => ((call.body.attachments as Array<{ contentType: string; content: Card }> | undefined) ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content);
+  const cardsOf = (call: ConnectorCall): Card[] =>
+    ((call.body.attachments as Array<{ contentType: string; content: Card }> | undefined) ?? [])
+      .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+      .map((a) => a.content);
   const world: OpsWorld = {
     emulator,
     harness,
@@ -138,7 +141,9 @@ export async function startOpsWorld(options: { env?: Record<string, string>; hsm
       return harness.connector.calls.slice(before).filter((c) => c.conversationId === conversationOf(person));
     },
     cardIn(conversationId, pattern) {
-      const calls = harness.connector.calls.filter((c) => c.conversationId === conversationId && c.method === 'POST' && cardsOf(c).some((card) => pattern.test(JSON.stringify(card))));
+      const calls = harness.connector.calls.filter(
+        (c) => c.conversationId === conversationId && c.method === 'POST' && cardsOf(c).some((card) => pattern.test(JSON.stringify(card))),
+      );
       const last = calls[calls.length - 1];
       assert.ok(last, `a card matching ${pattern} in ${conversationId}`);
       const messageId = last.activityId ?? `activity-${harness.connector.calls.indexOf(last) + 1}`;
@@ -149,7 +154,15 @@ export async function startOpsWorld(options: { env?: Record<string, string>; hsm
       return { messageId, card };
     },
     async click(verb, data, person = LOCAL_PEOPLE.operator, conversationId) {
-      const response = await postActivity(harness.url, invokeActivity(verb, data, { serviceUrl: harness.connector.url, from: person, conversationId: conversationId ?? conversationOf(person), conversationType: conversationId === GROUP ? 'groupChat' : 'personal' }));
+      const response = await postActivity(
+        harness.url,
+        invokeActivity(verb, data, {
+          serviceUrl: harness.connector.url,
+          from: person,
+          conversationId: conversationId ?? conversationOf(person),
+          conversationType: conversationId === GROUP ? 'groupChat' : 'personal',
+        }),
+      );
       assert.equal(response.status, 200, JSON.stringify(response.body));
       await settle();
       const body = response.body as { type: string; value: unknown };

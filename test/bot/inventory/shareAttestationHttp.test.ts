@@ -29,7 +29,8 @@ describe('security-domain share attestations through HTTP', function () {
     await world.finishedSetup(plan, { officers: await testOfficers() });
     const ops = world.harness.keyward.operations;
     const hsm = plan.keys.find((k) => k.site === 'A')!.containerName;
-    const asked = (name: string) => world.harness.connector.calls.filter((c) => c.conversationId === GROUP && c.method === 'POST' && JSON.stringify(c.body).includes(`${name}: do you still hold your share?`));
+    const asked = (name: string) =>
+      world.harness.connector.calls.filter((c) => c.conversationId === GROUP && c.method === 'POST' && JSON.stringify(c.body).includes(`${name}: do you still hold your share?`));
 
     const fresh = (await ops.shares.custody(hsm))!;
     assert.deepEqual([fresh.health, fresh.quorum, fresh.holders.map((h) => h.name)], ['healthy', 2, ['Alex Approver', 'Bruno Approver', 'Chen Custodian']]);
@@ -39,7 +40,7 @@ describe('security-domain share attestations through HTTP', function () {
     world.clock.advance(91 * DAY);
     await ops.tick({ health: false });
     await world.settle();
-    assert.equal(asked(hsm).length, 1, 'asked once in the approvers\' chat');
+    assert.equal(asked(hsm).length, 1, "asked once in the approvers' chat");
     const request = world.cardIn(GROUP, new RegExp(`${hsm}: do you still hold your share`)).card;
     assert.match(JSON.stringify(request), /Not proven: only 0 of the 2 shares needed are confirmed/);
     await ops.tick({ health: false });
@@ -61,7 +62,9 @@ describe('security-domain share attestations through HTTP', function () {
     const status = await world.say('status');
     assert.match(JSON.stringify(status.map((c) => c.body)), new RegExp(`Managed HSM ${hsm}.*?Security domain AT RISK: 1 of 3 holders confirmed, 2 needed`));
 
-    const actions = (await collect(world.harness.keyward.approvals.audit.records())).filter((r) => r.target === `managedHsm/${hsm}`).map((r) => [r.action, r.actor.name ?? r.actor.objectId]);
+    const actions = (await collect(world.harness.keyward.approvals.audit.records()))
+      .filter((r) => r.target === `managedHsm/${hsm}`)
+      .map((r) => [r.action, r.actor.name ?? r.actor.objectId]);
     assert.deepEqual(actions, [
       ['securityDomain.attestation.requested', 'Keyward'],
       ['securityDomain.attestation.refused', LOCAL_PEOPLE.approverDana.displayName],

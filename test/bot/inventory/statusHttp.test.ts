@@ -51,7 +51,12 @@ describe('status and health checks through HTTP against the Azure emulator', fun
 
   it('when a key is disabled, another gets an expiry date and Exchange Online loses its role, then the next check posts a drift card with a fix for each, and a "green again" card once the key is enabled', async () => {
     const writer = await managedIdentity(LOCAL_IDENTITIES.writer.clientId);
-    const gateway = new AzureGateway({ credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId), armEndpoint: world.emulator.emulator.armEndpoint, graphEndpoint: world.emulator.emulator.graphEndpoint, logger: silentLogger });
+    const gateway = new AzureGateway({
+      credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId),
+      armEndpoint: world.emulator.emulator.armEndpoint,
+      graphEndpoint: world.emulator.emulator.graphEndpoint,
+      logger: silentLogger,
+    });
     const [a, b] = [plan.keys.find((k) => k.site === 'A')!, plan.keys.find((k) => k.site === 'B')!];
     const vaultA = (await gateway.getVault(a.subscriptionId, a.resourceGroup, a.containerName))!;
     const vaultB = (await gateway.getVault(b.subscriptionId, b.resourceGroup, b.containerName))!;
@@ -66,7 +71,10 @@ describe('status and health checks through HTTP against the Azure emulator', fun
     const scope = containerResourceId(b);
     const assignment = (await gateway.listRoleAssignments(scope)).find((r) => r.principalId === exchange.objectId)!;
     const arm = restClient(writer, ARM_SCOPE);
-    const removed = await arm('DELETE', `${world.emulator.emulator.armEndpoint}${scope}/providers/Microsoft.Authorization/roleAssignments/${assignment.name}?api-version=2022-04-01`);
+    const removed = await arm(
+      'DELETE',
+      `${world.emulator.emulator.armEndpoint}${scope}/providers/Microsoft.Authorization/roleAssignments/${assignment.name}?api-version=2022-04-01`,
+    );
     assert.ok(removed.status < 300, JSON.stringify(removed.body));
 
     await world.harness.keyward.operations.tick({ health: true });

@@ -43,7 +43,13 @@ describe('key roll through HTTP against the Azure emulator', function () {
   const operator = LOCAL_PEOPLE.operator;
   const chat = () => world.conversationOf(operator);
   const ops = () => world.harness.keyward.operations;
-  const gateway = () => new AzureGateway({ credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId), armEndpoint: world.emulator.emulator.armEndpoint, graphEndpoint: world.emulator.emulator.graphEndpoint, logger: silentLogger });
+  const gateway = () =>
+    new AzureGateway({
+      credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId),
+      armEndpoint: world.emulator.emulator.armEndpoint,
+      graphEndpoint: world.emulator.emulator.graphEndpoint,
+      logger: silentLogger,
+    });
 
   before(async () => {
     world = await startOpsWorld();
@@ -59,19 +65,37 @@ describe('key roll through HTTP against the Azure emulator', function () {
   async function recordSharePointDep(): Promise<void> {
     await world.say('dep sharePoint');
     let card: Card = world.cardIn(chat(), /Which policy, and which keys\?/).card;
-    card = (await throughOnboarding(await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'sharePoint', source: 'inventory', pairId: (await pair()).pairId }), (verb, data) => world.click(verb, data), addressOf, 'SPO')).card!;
+    card = (
+      await throughOnboarding(
+        await world.click(DEP_VERBS.submitScope, { ...addressOf(card), scope: 'sharePoint', source: 'inventory', pairId: (await pair()).pairId }),
+        (verb, data) => world.click(verb, data),
+        addressOf,
+        'SPO',
+      )
+    ).card!;
     card = (await world.click(DEP_VERBS.submitDetails, { ...addressOf(card), adminUrls: 'https://contoso-admin.sharepoint.com', validate: 'true' })).card!;
     assert.match(JSON.stringify(card), /Register-SPODataEncryptionPolicy/);
     card = (await world.click(DEP_VERBS.ranIt, addressOf(card))).card!;
     const p = await pair();
-    const recorded = await world.click(DEP_VERBS.evidence, { ...addressOf(card), 'evidence.0': spoOutput(p.A.ref, currentVersion(p.A)!, p.B.ref, currentVersion(p.B)!, 'Registered') });
+    const recorded = await world.click(DEP_VERBS.evidence, {
+      ...addressOf(card),
+      'evidence.0': spoOutput(p.A.ref, currentVersion(p.A)!, p.B.ref, currentVersion(p.B)!, 'Registered'),
+    });
     assert.match(recorded.text, /Policy state recorded/, recorded.text.slice(0, 1500));
   }
 
   async function chooseRoll(site: 'A' | 'B', extra: Record<string, unknown> = {}): Promise<{ text: string; card?: Card }> {
     await world.say('roll');
     const card = world.cardIn(chat(), /Which key to roll\?/).card;
-    return world.click(ROLL_VERBS.choose, { ...addressOf(card), pairId: (await pair()).pairId, site, custodiansA: LOCAL_PEOPLE.approverChen.objectId, custodiansB: LOCAL_PEOPLE.approverDana.objectId, everyDays: 'keep', ...extra });
+    return world.click(ROLL_VERBS.choose, {
+      ...addressOf(card),
+      pairId: (await pair()).pairId,
+      site,
+      custodiansA: LOCAL_PEOPLE.approverChen.objectId,
+      custodiansB: LOCAL_PEOPLE.approverDana.objectId,
+      everyDays: 'keep',
+      ...extra,
+    });
   }
 
   it('when key A of a pair used by a SharePoint DEP is rolled, then approval, a new version, the refresh cmdlet with that version, and the pasted evidence lead to done — and key B waits until SharePoint shows Registered', async () => {
@@ -103,8 +127,14 @@ describe('key roll through HTTP against the Azure emulator', function () {
     const vault = await gateway().getVault(a.subscriptionId, a.resourceGroup, a.containerName);
     const versions = await gateway().listKeyVersions(vault!.vaultUri, a.keyName);
     assert.equal(versions.length, 2);
-    assert.ok(versions.every((v) => v.enabled), 'the old version stays enabled');
-    assert.deepEqual((await ops().inventory.key(a.versionlessUri))!.versions.map((v) => v.version), [oldVersion, newVersion]);
+    assert.ok(
+      versions.every((v) => v.enabled),
+      'the old version stays enabled',
+    );
+    assert.deepEqual(
+      (await ops().inventory.key(a.versionlessUri))!.versions.map((v) => v.version),
+      [oldVersion, newVersion],
+    );
 
     const refreshCard = world.cardIn(chat(), /Tell each policy about the new version/);
     const text = JSON.stringify(refreshCard.card);
@@ -114,7 +144,10 @@ describe('key roll through HTTP against the Azure emulator', function () {
 
     // Rolling: recorded, but the pair stays locked.
     const p = await pair();
-    let answer = await world.click(ROLL_VERBS.evidence, { ...addressOf(refreshCard.card), 'evidence.0': spoOutput(p.A.ref, newVersion, p.B.ref, currentVersion(p.B)!, 'Rolling', 63) });
+    let answer = await world.click(ROLL_VERBS.evidence, {
+      ...addressOf(refreshCard.card),
+      'evidence.0': spoOutput(p.A.ref, newVersion, p.B.ref, currentVersion(p.B)!, 'Rolling', 63),
+    });
     assert.match(answer.text, /Rolling \(63% of sites\)/);
     assert.equal((await ops().roll.get(journeyId)).stage, 'refresh');
     const locked = await chooseRoll('B');
@@ -148,13 +181,31 @@ describe('key roll through HTTP against the Azure emulator', function () {
       id: `rollKey:${ref.site}:${ref.workload}`,
       kind: 'rollKey',
       site: ref.site,
-      params: { container: { kind: 'vault', name: ref.containerName, subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, region: ref.region }, keyName: ref.keyName, kty: 'RSA-HSM', keySize: 2048, keyOps: ['wrapKey', 'unwrapKey'], expires: null, tagWithRequestId: true, disableOldVersions: false },
+      params: {
+        container: { kind: 'vault', name: ref.containerName, subscriptionId: ref.subscriptionId, resourceGroup: ref.resourceGroup, region: ref.region },
+        keyName: ref.keyName,
+        kty: 'RSA-HSM',
+        keySize: 2048,
+        keyOps: ['wrapKey', 'unwrapKey'],
+        expires: null,
+        tagWithRequestId: true,
+        disableOldVersions: false,
+      },
       irreversible: false,
       summary: 'Roll key B.',
       estimatedSeconds: 10,
     };
     const run = { id: 'run_idem', requestId: 'req-idempotency-1', plan: { ...plan, kind: 'keyRoll', steps: [step] }, steps: [] } as unknown as Run;
-    const context = { run, azure: writer, clock: world.clock, settings: { ...DEFAULT_EXECUTOR_SETTINGS, keyUriOptions: EMULATOR_KEY_URI_OPTIONS }, containers: new ContainerLocator(writer, run), progress: async () => undefined, audit: () => undefined, sleep: async () => undefined } as unknown as StepContext;
+    const context = {
+      run,
+      azure: writer,
+      clock: world.clock,
+      settings: { ...DEFAULT_EXECUTOR_SETTINGS, keyUriOptions: EMULATOR_KEY_URI_OPTIONS },
+      containers: new ContainerLocator(writer, run),
+      progress: async () => undefined,
+      audit: () => undefined,
+      sleep: async () => undefined,
+    } as unknown as StepContext;
     const vault = await writer.getVault(ref.subscriptionId, ref.resourceGroup, ref.containerName);
     const count = async () => (await writer.listKeyVersions(vault!.vaultUri, ref.keyName)).length;
     const before = await count();
@@ -170,7 +221,14 @@ describe('key roll through HTTP against the Azure emulator', function () {
   it('when the operator chooses a rotation reminder, then a tick after the due date posts a reminder card whose button starts the roll, and Azure expiry dates play no part', async () => {
     await world.say('roll');
     const card = world.cardIn(chat(), /Which key to roll\?/).card;
-    const chosen = await world.click(ROLL_VERBS.choose, { ...addressOf(card), pairId: (await pair()).pairId, site: 'A', custodiansA: LOCAL_PEOPLE.approverChen.objectId, custodiansB: LOCAL_PEOPLE.approverDana.objectId, everyDays: '90' });
+    const chosen = await world.click(ROLL_VERBS.choose, {
+      ...addressOf(card),
+      pairId: (await pair()).pairId,
+      site: 'A',
+      custodiansA: LOCAL_PEOPLE.approverChen.objectId,
+      custodiansB: LOCAL_PEOPLE.approverDana.objectId,
+      everyDays: '90',
+    });
     assert.match(chosen.text, /Key roll plan/);
     await world.click(ROLL_VERBS.cancel, addressOf(chosen.card!));
     const schedule = (await ops().inventory.schedule((await pair()).pairId))!;

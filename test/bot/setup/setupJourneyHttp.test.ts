@@ -51,7 +51,7 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     harness.connector.reset();
     await postActivity(harness.url, messageActivity('setup', { serviceUrl: harness.connector.url, conversationId }));
     const call = await harness.connector.waitFor((c) => c.conversationId === conversationId && JSON.stringify(c.body).includes('Where should the keys live'));
-    return ((call.body.attachments as Array<{ content: Card }>)[0]!).content;
+    return (call.body.attachments as Array<{ content: Card }>)[0]!.content;
   }
 
   it('when the operator walks a Key Vault Premium setup, then the live preflight is green, the plan preview follows with its hash, and it is submitted for approval', async () => {
@@ -59,21 +59,36 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     let at = addressOf(card);
     card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'choice', protection: 'keyVaultPremium', workloads: 'exchange' })).card!;
     at = addressOf(card);
-    card = (await click(SETUP_VERBS.submitStep, {
-      ...at, step: 'sites',
-      'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope',
-      'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'swedencentral',
-    })).card!;
+    card = (
+      await click(SETUP_VERBS.submitStep, {
+        ...at,
+        step: 'sites',
+        'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id,
+        'sites.A.resourceGroup': 'rg-ck-a',
+        'sites.A.region': 'westeurope',
+        'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id,
+        'sites.B.resourceGroup': 'rg-ck-b',
+        'sites.B.region': 'swedencentral',
+      })
+    ).card!;
     assert.match(cardText(card), /Vault for Exchange mailboxes, key A/);
     at = addressOf(card);
-    card = (await click(SETUP_VERBS.submitStep, {
-      ...at, step: 'names',
-      'sites.A.vaultName.exchange': `kv-ex-a-${suffix}`, 'sites.B.vaultName.exchange': `kv-ex-b-${suffix}`,
-      'sites.A.keyName.exchange': 'ck-ex-key-a', 'sites.B.keyName.exchange': 'ck-ex-key-b', keySize: '3072', accessModel: 'rbac',
-    })).card!;
+    card = (
+      await click(SETUP_VERBS.submitStep, {
+        ...at,
+        step: 'names',
+        'sites.A.vaultName.exchange': `kv-ex-a-${suffix}`,
+        'sites.B.vaultName.exchange': `kv-ex-b-${suffix}`,
+        'sites.A.keyName.exchange': 'ck-ex-key-a',
+        'sites.B.keyName.exchange': 'ck-ex-key-b',
+        keySize: '3072',
+        accessModel: 'rbac',
+      })
+    ).card!;
     assert.match(cardText(card), /Who approves each key/);
     at = addressOf(card);
-    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'approvers', 'approvers.A': LOCAL_PEOPLE.approverChen.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId })).card!;
+    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'approvers', 'approvers.A': LOCAL_PEOPLE.approverChen.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId }))
+      .card!;
     // Green checks go straight on to the plan; the checks stay on the preview card.
     assert.match(cardText(card), /Plan preview/);
     assert.match(cardText(card), /All \d+ checks passed/, cardText(card).slice(0, 3000));
@@ -85,15 +100,31 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     const journey = await harness.keyward.setup.get(at.journeyId);
     assert.equal(journey.status, 'submitted');
     const request = await harness.keyward.approvals.service.get(journey.requestId!);
-    assert.ok(request, "the approval request exists");
+    assert.ok(request, 'the approval request exists');
     assert.equal(request.planHash, hash);
     assert.equal(request.status, 'pending');
   });
 
   it('when the operator picks an invalid, a taken or a soft-deleted vault name, then the names card says so at each field and keeps the values', async () => {
     // Someone else's vault (taken) and a deleted one (soft-deleted, name blocked until purged).
-    const other = new AzureGateway({ credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId), armEndpoint: emulator.emulator.armEndpoint, graphEndpoint: emulator.emulator.graphEndpoint, logger: silentLogger });
-    const base = { subscriptionId: LOCAL_SUBSCRIPTIONS.unregistered.id, resourceGroup: 'rg-other', location: 'westeurope', tenantId: emulator.emulator.tenantId, sku: 'premium' as const, softDeleteRetentionDays: 90, purgeProtection: false, rbacAuthorization: true, accessPolicies: [], tags: {} };
+    const other = new AzureGateway({
+      credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId),
+      armEndpoint: emulator.emulator.armEndpoint,
+      graphEndpoint: emulator.emulator.graphEndpoint,
+      logger: silentLogger,
+    });
+    const base = {
+      subscriptionId: LOCAL_SUBSCRIPTIONS.unregistered.id,
+      resourceGroup: 'rg-other',
+      location: 'westeurope',
+      tenantId: emulator.emulator.tenantId,
+      sku: 'premium' as const,
+      softDeleteRetentionDays: 90,
+      purgeProtection: false,
+      rbacAuthorization: true,
+      accessPolicies: [],
+      tags: {},
+    };
     await other.ensureResourceGroup(base.subscriptionId, base.resourceGroup, 'westeurope', {});
     await other.createVault({ ...base, name: `kv-taken-${suffix}` });
     // Soft-deleted vaults are only visible in their own subscription: delete one in subscription B.
@@ -105,14 +136,47 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     let at = addressOf(card);
     card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'choice', protection: 'keyVaultPremium', workloads: 'exchange' })).card!;
     at = addressOf(card);
-    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'sites', 'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id, 'sites.A.resourceGroup': 'rg-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id, 'sites.B.resourceGroup': 'rg-b', 'sites.B.region': 'northcentralus' })).card!;
+    card = (
+      await click(SETUP_VERBS.submitStep, {
+        ...at,
+        step: 'sites',
+        'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id,
+        'sites.A.resourceGroup': 'rg-a',
+        'sites.A.region': 'westeurope',
+        'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id,
+        'sites.B.resourceGroup': 'rg-b',
+        'sites.B.region': 'northcentralus',
+      })
+    ).card!;
     at = addressOf(card);
-    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'names', 'sites.A.vaultName.exchange': 'kv_under_score', 'sites.B.vaultName.exchange': `kv-b-${suffix}`, 'sites.A.keyName.exchange': 'k-a', 'sites.B.keyName.exchange': 'k-b', keySize: '3072', accessModel: 'rbac' })).card!;
+    card = (
+      await click(SETUP_VERBS.submitStep, {
+        ...at,
+        step: 'names',
+        'sites.A.vaultName.exchange': 'kv_under_score',
+        'sites.B.vaultName.exchange': `kv-b-${suffix}`,
+        'sites.A.keyName.exchange': 'k-a',
+        'sites.B.keyName.exchange': 'k-b',
+        keySize: '3072',
+        accessModel: 'rbac',
+      })
+    ).card!;
     assert.match(cardText(card), /Problem/);
     assert.match(cardText(card), /underscore/i);
     assert.match(cardText(card), /"value":"kv_under_score"/);
     at = addressOf(card);
-    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'names', 'sites.A.vaultName.exchange': `kv-taken-${suffix}`, 'sites.B.vaultName.exchange': `kv-gone-${suffix}`, 'sites.A.keyName.exchange': 'k-a', 'sites.B.keyName.exchange': 'k-b', keySize: '3072', accessModel: 'rbac' })).card!;
+    card = (
+      await click(SETUP_VERBS.submitStep, {
+        ...at,
+        step: 'names',
+        'sites.A.vaultName.exchange': `kv-taken-${suffix}`,
+        'sites.B.vaultName.exchange': `kv-gone-${suffix}`,
+        'sites.A.keyName.exchange': 'k-a',
+        'sites.B.keyName.exchange': 'k-b',
+        keySize: '3072',
+        accessModel: 'rbac',
+      })
+    ).card!;
     assert.match(cardText(card), /Vault or HSM names/, 'still on the names card');
     assert.match(cardText(card), new RegExp(`kv-taken-${suffix} is taken`));
     assert.match(cardText(card), new RegExp(`kv-gone-${suffix} belongs to a soft-deleted vault`));
@@ -124,22 +188,45 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     let at = addressOf(card);
     card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'choice', protection: 'managedHsm', workloads: 'multiWorkload' })).card!;
     at = addressOf(card);
-    const sitesBad = { 'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id, 'sites.A.resourceGroup': 'rg-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id, 'sites.B.resourceGroup': 'rg-b', 'sites.B.region': 'atlantis-east' };
+    const sitesBad = {
+      'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id,
+      'sites.A.resourceGroup': 'rg-a',
+      'sites.A.region': 'westeurope',
+      'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id,
+      'sites.B.resourceGroup': 'rg-b',
+      'sites.B.region': 'atlantis-east',
+    };
     card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'sites', ...sitesBad })).card!;
     assert.match(cardText(card), /Subscriptions, resource groups and regions/, 'still on the sites card');
     assert.match(cardText(card), /must differ|different subscription/i);
     assert.match(cardText(card), /atlantis-east/);
     at = addressOf(card);
-    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'sites', ...sitesBad, 'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id, 'sites.B.region': 'swedencentral' })).card!;
+    card = (
+      await click(SETUP_VERBS.submitStep, { ...at, step: 'sites', ...sitesBad, 'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id, 'sites.B.region': 'swedencentral' })
+    ).card!;
     at = addressOf(card);
-    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'names', 'sites.A.hsmName': `hsm-a-${suffix}`, 'sites.B.hsmName': `hsm-b-${suffix}`, 'sites.A.keyName.multiWorkload': 'k-a', 'sites.B.keyName.multiWorkload': 'k-b', keySize: '3072' })).card!;
+    card = (
+      await click(SETUP_VERBS.submitStep, {
+        ...at,
+        step: 'names',
+        'sites.A.hsmName': `hsm-a-${suffix}`,
+        'sites.B.hsmName': `hsm-b-${suffix}`,
+        'sites.A.keyName.multiWorkload': 'k-a',
+        'sites.B.keyName.multiWorkload': 'k-b',
+        keySize: '3072',
+      })
+    ).card!;
     assert.match(cardText(card), /Managed HSM: administrators/);
     at = addressOf(card);
     const hsm = {
-      'hsm.initialAdminObjectIds': LOCAL_PEOPLE.operator.objectId, 'hsm.softDeleteRetentionDays': '90',
-      'hsm.officers.0.displayName': 'Chen', 'hsm.officers.0.objectId': LOCAL_PEOPLE.approverChen.objectId,
-      'hsm.officers.1.displayName': 'Dana', 'hsm.officers.1.objectId': LOCAL_PEOPLE.approverDana.objectId,
-      'hsm.quorum': '3', 'hsm.costAcknowledged': 'false',
+      'hsm.initialAdminObjectIds': LOCAL_PEOPLE.operator.objectId,
+      'hsm.softDeleteRetentionDays': '90',
+      'hsm.officers.0.displayName': 'Chen',
+      'hsm.officers.0.objectId': LOCAL_PEOPLE.approverChen.objectId,
+      'hsm.officers.1.displayName': 'Dana',
+      'hsm.officers.1.objectId': LOCAL_PEOPLE.approverDana.objectId,
+      'hsm.quorum': '3',
+      'hsm.costAcknowledged': 'false',
     };
     card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'hsm', ...hsm })).card!;
     const text = cardText(card);
@@ -148,7 +235,17 @@ describe('setup journey through HTTP against the Azure emulator', function () {
     assert.match(text, /acknowledg/i, 'the billing acknowledgment is required');
     assert.match(text, /"value":"Dana"/, 'values kept');
     at = addressOf(card);
-    card = (await click(SETUP_VERBS.submitStep, { ...at, step: 'hsm', ...hsm, 'hsm.officers.2.displayName': 'Alex', 'hsm.officers.2.objectId': LOCAL_PEOPLE.approverAlex.objectId, 'hsm.quorum': '4', 'hsm.costAcknowledged': 'true' })).card!;
+    card = (
+      await click(SETUP_VERBS.submitStep, {
+        ...at,
+        step: 'hsm',
+        ...hsm,
+        'hsm.officers.2.displayName': 'Alex',
+        'hsm.officers.2.objectId': LOCAL_PEOPLE.approverAlex.objectId,
+        'hsm.quorum': '4',
+        'hsm.costAcknowledged': 'true',
+      })
+    ).card!;
     assert.match(cardText(card), /Managed HSM: administrators/, 'quorum above officers keeps the card');
     assert.match(cardText(card), /quorum/i);
   });

@@ -46,7 +46,8 @@ describe('setup pickers through HTTP against the Azure emulator', function () {
     return body.value as Card;
   };
   /** Submits a step card as a client does: every input's current value, with the person's changes. */
-  const submit = (card: Card, step: string, changes: Record<string, string> = {}) => click(SETUP_VERBS.submitStep, { ...defaultValues(card), ...changes, ...addressOf(card), step });
+  const submit = (card: Card, step: string, changes: Record<string, string> = {}) =>
+    click(SETUP_VERBS.submitStep, { ...defaultValues(card), ...changes, ...addressOf(card), step });
   const start = async (protection: 'keyVaultPremium' | 'managedHsm', workloads: string): Promise<Card> => {
     harness.connector.reset();
     await postActivity(harness.url, messageActivity('setup', { serviceUrl: harness.connector.url, conversationId }));
@@ -63,7 +64,11 @@ describe('setup pickers through HTTP against the Azure emulator', function () {
     assert.equal(subscriptionA.type, 'Input.ChoiceSet');
     assert.match(subscriptionA.titles![LOCAL_SUBSCRIPTIONS.primary.id]!, /^Contoso CK Primary · enabled · mandatory retention: registered · 0b1f6471-1bf0-4dda-aec3-000000000001$/);
     assert.match(subscriptionA.titles![LOCAL_SUBSCRIPTIONS.unregistered.id]!, /mandatory retention: not registered/);
-    assert.deepEqual([subscriptionA.value, inputs.get('sites.B.subscriptionId')!.value], [LOCAL_SUBSCRIPTIONS.primary.id, LOCAL_SUBSCRIPTIONS.secondary.id], 'the two ready subscriptions are preselected, one per key');
+    assert.deepEqual(
+      [subscriptionA.value, inputs.get('sites.B.subscriptionId')!.value],
+      [LOCAL_SUBSCRIPTIONS.primary.id, LOCAL_SUBSCRIPTIONS.secondary.id],
+      'the two ready subscriptions are preselected, one per key',
+    );
     assert.equal(inputs.get('sites.A.subscriptionId.typed')!.type, 'Input.Text', 'a typed id stays as the fallback');
     assert.match(inputs.get('sites.A.region')!.titles!.westeurope!, /^West Europe \(Europe\) · pair: North Europe$/);
   });
@@ -71,15 +76,39 @@ describe('setup pickers through HTTP against the Azure emulator', function () {
   it('when a region the chosen subscription cannot use is sent, then it is refused at that field; a subscription typed by hand is checked against its own regions too', async () => {
     const sites = await start('keyVaultPremium', 'exchange');
     const refused = await submit(sites, 'sites', { 'sites.A.region': 'atlantis-east', 'sites.B.region': 'swedencentral' });
-    assert.ok(errorsOn(refused).some((e) => /atlantis-east/.test(e)), errorsOn(refused).join(' | '));
-    const typed = await submit(refused, 'sites', { 'sites.A.subscriptionId': '', 'sites.A.subscriptionId.typed': LOCAL_SUBSCRIPTIONS.primary.id, 'sites.A.region': 'westeurope', 'sites.B.region': 'swedencentral' });
+    assert.ok(
+      errorsOn(refused).some((e) => /atlantis-east/.test(e)),
+      errorsOn(refused).join(' | '),
+    );
+    const typed = await submit(refused, 'sites', {
+      'sites.A.subscriptionId': '',
+      'sites.A.subscriptionId.typed': LOCAL_SUBSCRIPTIONS.primary.id,
+      'sites.A.region': 'westeurope',
+      'sites.B.region': 'swedencentral',
+    });
     assert.match(JSON.stringify(typed), /Vault or HSM names/, errorsOn(typed).join(' | '));
   });
 
-  it('when the names card opens, then its names come from the organisation\'s pattern and are free in Azure; a taken one moves on to the next number', async () => {
+  it("when the names card opens, then its names come from the organisation's pattern and are free in Azure; a taken one moves on to the next number", async () => {
     // Someone else already has the pattern's first vault name for key A.
-    const other = new AzureGateway({ credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId), armEndpoint: emulator.emulator.armEndpoint, graphEndpoint: emulator.emulator.graphEndpoint, logger: silentLogger });
-    const base = { subscriptionId: LOCAL_SUBSCRIPTIONS.unregistered.id, resourceGroup: 'rg-someone-else', location: 'westeurope', tenantId: emulator.emulator.tenantId, sku: 'premium' as const, softDeleteRetentionDays: 90, purgeProtection: false, rbacAuthorization: true, accessPolicies: [], tags: {} };
+    const other = new AzureGateway({
+      credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId),
+      armEndpoint: emulator.emulator.armEndpoint,
+      graphEndpoint: emulator.emulator.graphEndpoint,
+      logger: silentLogger,
+    });
+    const base = {
+      subscriptionId: LOCAL_SUBSCRIPTIONS.unregistered.id,
+      resourceGroup: 'rg-someone-else',
+      location: 'westeurope',
+      tenantId: emulator.emulator.tenantId,
+      sku: 'premium' as const,
+      softDeleteRetentionDays: 90,
+      purgeProtection: false,
+      rbacAuthorization: true,
+      accessPolicies: [],
+      tags: {},
+    };
     await other.ensureResourceGroup(base.subscriptionId, base.resourceGroup, 'westeurope', {});
     await other.createVault({ ...base, name: `kv-${prefix}-ex-a01` });
     const sites = await start('keyVaultPremium', 'exchange');
@@ -92,7 +121,7 @@ describe('setup pickers through HTTP against the Azure emulator', function () {
     assert.match(JSON.stringify(approvers), /Who approves each key/, errorsOn(approvers).join(' | '));
   });
 
-  it('when custodians are chosen, then the picker offers the members of the policy\'s custodian group (and the directory search in Teams), and someone unknown to the tenant, outside the policy\'s groups, or an approver outside the custodian group is refused', async () => {
+  it("when custodians are chosen, then the picker offers the members of the policy's custodian group (and the directory search in Teams), and someone unknown to the tenant, outside the policy's groups, or an approver outside the custodian group is refused", async () => {
     const sites = await start('keyVaultPremium', 'exchange');
     const names = await submit(sites, 'sites', { 'sites.A.region': 'westeurope', 'sites.B.region': 'swedencentral' });
     const approvers = await submit(names, 'names');
@@ -100,7 +129,11 @@ describe('setup pickers through HTTP against the Azure emulator', function () {
     assert.equal(custodians.dataset, PEOPLE_DATASET, 'Teams shows its people picker');
     // One rule with submit and voting (issue 12 item 5): the key roll's separationOfDuties names the
     // custodian group "Key custodians", so only its members can be custodians of a key set up here.
-    assert.deepEqual(custodians.choices!.sort(), [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana].map((p) => p.objectId).sort(), 'the static list: members of the policy\'s custodian group');
+    assert.deepEqual(
+      custodians.choices!.sort(),
+      [LOCAL_PEOPLE.approverChen, LOCAL_PEOPLE.approverDana].map((p) => p.objectId).sort(),
+      "the static list: members of the policy's custodian group",
+    );
     const stranger = 'a1b2c3d4-0000-4000-8000-00000000beef';
     const refused = await submit(approvers, 'approvers', { 'approvers.A': LOCAL_PEOPLE.observer.objectId, 'approvers.B': stranger });
     const errors = errorsOn(refused).join(' | ');
@@ -124,16 +157,31 @@ describe('setup pickers through HTTP against the Azure emulator', function () {
     const slot = inputs.get('hsm.officerIds.0')!;
     assert.equal(slot.dataset, PEOPLE_DATASET, 'one people picker per officer');
     const picks = Object.fromEntries([/Chen/, /Dana/, /Alex/].map((title, i) => [`hsm.officerIds.${i}`, choiceByTitle(inputs.get(`hsm.officerIds.${i}`), title)]));
-    const refused = await submit(hsm, 'hsm', { 'hsm.initialAdminObjectIds': choiceByTitle(inputs.get('hsm.initialAdminObjectIds'), /Olivia/), ...picks, 'hsm.officers.0.displayName': 'Someone', 'hsm.officers.0.objectId': 'a1b2c3d4-0000-4000-8000-00000000f00d', 'hsm.costAcknowledged': 'true' });
+    const refused = await submit(hsm, 'hsm', {
+      'hsm.initialAdminObjectIds': choiceByTitle(inputs.get('hsm.initialAdminObjectIds'), /Olivia/),
+      ...picks,
+      'hsm.officers.0.displayName': 'Someone',
+      'hsm.officers.0.objectId': 'a1b2c3d4-0000-4000-8000-00000000f00d',
+      'hsm.costAcknowledged': 'true',
+    });
     assert.match(errorsOn(refused).join(' | '), /a1b2c3d4-0000-4000-8000-00000000f00d is not an active user in your tenant/);
     const approvers = await submit(refused, 'hsm', { 'hsm.officers.0.displayName': '', 'hsm.officers.0.objectId': '' });
     assert.match(JSON.stringify(approvers), /Who approves each key/, errorsOn(approvers).join(' | '));
     const journey = await harness.keyward.setup.get(addressOf(approvers).journeyId);
-    assert.deepEqual(journey.choices?.people?.[LOCAL_PEOPLE.approverChen.objectId], 'Chen Custodian', 'the officer\'s name comes from the directory, not the card');
+    assert.deepEqual(journey.choices?.people?.[LOCAL_PEOPLE.approverChen.objectId], 'Chen Custodian', "the officer's name comes from the directory, not the card");
   });
 
   it('when the reader identity cannot list subscriptions, then the sites card says why and asks for the ids', async () => {
-    const fault = await emulator.emulator.control.injectFault({ match: { method: 'GET', path: '^/subscriptions$' }, effect: { type: 'status', status: 403, code: 'AuthorizationFailed', message: 'The client does not have authorization to perform action Microsoft.Resources/subscriptions/read.' }, count: null });
+    const fault = await emulator.emulator.control.injectFault({
+      match: { method: 'GET', path: '^/subscriptions$' },
+      effect: {
+        type: 'status',
+        status: 403,
+        code: 'AuthorizationFailed',
+        message: 'The client does not have authorization to perform action Microsoft.Resources/subscriptions/read.',
+      },
+      count: null,
+    });
     try {
       const sites = await start('keyVaultPremium', 'exchange');
       assert.match(JSON.stringify(sites), /Keyward could not list your subscriptions/);

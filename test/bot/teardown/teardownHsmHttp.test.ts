@@ -43,15 +43,28 @@ describe('Managed HSM teardown through HTTP, with the deletedManagedHSMs Provide
     await world.approveAs(requestId, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverDana]);
 
     const control = world.emulator.emulator.control;
-    const fault = await control.injectFault({ match: { method: 'GET', path: '/providers/Microsoft\\.KeyVault/deletedManagedHSMs$' }, effect: { type: 'providerError' }, count: null });
+    const fault = await control.injectFault({
+      match: { method: 'GET', path: '/providers/Microsoft\\.KeyVault/deletedManagedHSMs$' },
+      effect: { type: 'providerError' },
+      count: null,
+    });
     world.clock.advance(121_000);
     await ops.tick({ health: false });
     await world.settle();
     const run = (await world.harness.keyward.executor.service.getByRequest(requestId))!;
     assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
     const purges = run.steps.filter((s) => s.kind === 'purgeManagedHsm');
-    assert.deepEqual(purges.map((s) => [s.output?.state, s.output?.lookedUpBy]), [['scheduled', 'perLocation'], ['scheduled', 'perLocation']]);
-    assert.ok((await collect(world.harness.keyward.approvals.audit.records())).some((r) => r.action === 'execution.fallback' && r.requestId === requestId), 'the fallback is audited');
+    assert.deepEqual(
+      purges.map((s) => [s.output?.state, s.output?.lookedUpBy]),
+      [
+        ['scheduled', 'perLocation'],
+        ['scheduled', 'perLocation'],
+      ],
+    );
+    assert.ok(
+      (await collect(world.harness.keyward.approvals.audit.records())).some((r) => r.action === 'execution.fallback' && r.requestId === requestId),
+      'the fallback is audited',
+    );
 
     let journey = await ops.teardown.get(journeyId);
     assert.equal(journey.stage, 'awaitingPurge');

@@ -29,7 +29,13 @@ describe('teardown through HTTP against the Azure emulator', function () {
   });
 
   const ops = () => world.harness.keyward.operations;
-  const gateway = () => new AzureGateway({ credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId), armEndpoint: world.emulator.emulator.armEndpoint, graphEndpoint: world.emulator.emulator.graphEndpoint, logger: silentLogger });
+  const gateway = () =>
+    new AzureGateway({
+      credential: createAzureCredential(LOCAL_IDENTITIES.writer.clientId),
+      armEndpoint: world.emulator.emulator.armEndpoint,
+      graphEndpoint: world.emulator.emulator.graphEndpoint,
+      logger: silentLogger,
+    });
   const idsOf = (plan: Plan) => [...new Set(plan.keys.map((k) => `${k.containerKind}:${k.containerName.toLowerCase()}`))];
 
   /** "teardown" → choose → confirm card (not yet submitted). */
@@ -59,7 +65,12 @@ describe('teardown through HTTP against the Azure emulator', function () {
     const confirm = await toConfirm(plan);
     assert.match(JSON.stringify(confirm), /Subscription A is Enabled/);
     assert.match(JSON.stringify(confirm), /No Data Encryption Policy uses these keys/);
-    const wrong = await world.click(TEARDOWN_VERBS.confirm, { ...addressOf(confirm), 'confirm.0': plan.keys[0]!.containerName.toUpperCase(), 'confirm.1': '', reason: 'Decommissioning.' });
+    const wrong = await world.click(TEARDOWN_VERBS.confirm, {
+      ...addressOf(confirm),
+      'confirm.0': plan.keys[0]!.containerName.toUpperCase(),
+      'confirm.1': '',
+      reason: 'Decommissioning.',
+    });
     assert.match(wrong.text, /is not .*Type the name exactly as shown/);
     assert.match(wrong.text, /Type .* to confirm that it is to be deleted and purged/);
     assert.equal((await ops().teardown.get(addressOf(wrong.card!).journeyId)).requestId, undefined, 'nothing was submitted');
@@ -70,7 +81,10 @@ describe('teardown through HTTP against the Azure emulator', function () {
     const requestId = (await ops().teardown.get(journeyId)).requestId!;
     const request = (await world.harness.keyward.approvals.service.get(requestId))!;
     assert.equal(request.operationClass, 'destructive');
-    assert.deepEqual(request.rule.factors.map((f) => `${f.groupId}:${f.approvals}`), ['keyApprovers:2', 'keyCustodians:1']);
+    assert.deepEqual(
+      request.rule.factors.map((f) => `${f.groupId}:${f.approvals}`),
+      ['keyApprovers:2', 'keyCustodians:1'],
+    );
 
     await world.approveAs(requestId, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen]);
     assert.equal((await world.harness.keyward.approvals.service.get(requestId))?.status, 'approved');
@@ -87,11 +101,17 @@ describe('teardown through HTTP against the Azure emulator', function () {
     await world.settle();
     const run = await world.harness.keyward.executor.service.getByRequest(requestId);
     assert.equal(run?.status, 'succeeded', JSON.stringify(run?.lastError));
-    assert.deepEqual(run!.steps.map((s) => `${s.kind}:${String(s.output?.state)}`), ['deleteVault:softDeleted', 'purgeVault:scheduled', 'deleteVault:softDeleted', 'purgeVault:scheduled']);
+    assert.deepEqual(
+      run!.steps.map((s) => `${s.kind}:${String(s.output?.state)}`),
+      ['deleteVault:softDeleted', 'purgeVault:scheduled', 'deleteVault:softDeleted', 'purgeVault:scheduled'],
+    );
     let journey = await ops().teardown.get(journeyId);
     assert.equal(journey.stage, 'awaitingPurge');
     assert.equal((await ops().inventory.container(idsOf(plan)[0]!))?.status, 'softDeleted');
-    assert.ok(journey.progress?.every((p) => p.scheduledPurgeDate), 'each vault shows its scheduled purge date');
+    assert.ok(
+      journey.progress?.every((p) => p.scheduledPurgeDate),
+      'each vault shows its scheduled purge date',
+    );
 
     // Azure purges a purge-protected vault by itself on its scheduled date.
     await world.emulator.emulator.control.advanceClock(91 * DAY);
@@ -126,7 +146,9 @@ describe('teardown through HTTP against the Azure emulator', function () {
     await world.harness.keyward.executor.service.start(requestId);
     assert.equal(await world.harness.keyward.executor.service.getByRequest(requestId), undefined, 'the plan is never handed to the executor');
     assert.ok(await gateway().getVault(plan.keys[0]!.subscriptionId, plan.keys[0]!.resourceGroup, plan.keys[0]!.containerName));
-    assert.ok((await collect(world.harness.keyward.approvals.audit.records())).some((r) => r.action === 'teardown.cancelled' && (r.details as { role?: string }).role === 'approver'));
+    assert.ok(
+      (await collect(world.harness.keyward.approvals.audit.records())).some((r) => r.action === 'teardown.cancelled' && (r.details as { role?: string }).role === 'approver'),
+    );
   });
 
   it('when the requester cancels during the cooling-off, then the approval request itself is closed too', async () => {
@@ -183,8 +205,16 @@ describe('teardown through HTTP against the Azure emulator', function () {
     await world.finishedSetup(plan);
     const a = plan.keys.find((k) => k.site === 'A')!;
     const b = plan.keys.find((k) => k.site === 'B')!;
-    const dep = await ops().inventory.scriptDep({ dep: { scope: 'exchange', policyName: 'Contoso-EX' }, keyUris: [a.versionlessUri, versionlessKeyUri('vault', b.containerName, b.keyName)], scriptSha256: 'f'.repeat(64), journeyId: 'dep_test' });
-    await ops().inventory.recordDepEvidence(dep.id, { state: 'Registered', evidence: { at: new Date().toISOString(), by: operator.objectId, sha256: 'e'.repeat(64), summary: 'Contoso-EX exists', problems: [] } });
+    const dep = await ops().inventory.scriptDep({
+      dep: { scope: 'exchange', policyName: 'Contoso-EX' },
+      keyUris: [a.versionlessUri, versionlessKeyUri('vault', b.containerName, b.keyName)],
+      scriptSha256: 'f'.repeat(64),
+      journeyId: 'dep_test',
+    });
+    await ops().inventory.recordDepEvidence(dep.id, {
+      state: 'Registered',
+      evidence: { at: new Date().toISOString(), by: operator.objectId, sha256: 'e'.repeat(64), summary: 'Contoso-EX exists', problems: [] },
+    });
     const confirm = await toConfirm(plan);
     assert.match(JSON.stringify(confirm), /Exchange mailbox DEP 'Contoso-EX' uses https:\/\//);
     assert.match(JSON.stringify(confirm), /Deleting these keys would make that data unreadable/);
@@ -198,9 +228,38 @@ describe('teardown through HTTP against the Azure emulator', function () {
     const sub = LOCAL_SUBSCRIPTIONS.primary.id;
     const name = `kv-np-${Date.now().toString(36).slice(-6)}`;
     await g.ensureResourceGroup(sub, 'rg-np', 'westeurope', {});
-    await g.createVault({ subscriptionId: sub, resourceGroup: 'rg-np', name, location: 'westeurope', tenantId: LOCAL_TENANT_ID, sku: 'premium', softDeleteRetentionDays: 7, purgeProtection: false, rbacAuthorization: true, accessPolicies: [], tags: {} });
-    const ref = { site: 'A' as const, workload: 'exchange' as const, containerKind: 'vault' as const, containerName: name, keyName: 'k', subscriptionId: sub, resourceGroup: 'rg-np', region: 'westeurope', versionlessUri: versionlessKeyUri('vault', name, 'k') };
-    await ops().inventory.adoptPair({ refs: [ref, { ...ref, site: 'B', keyName: 'k2', versionlessUri: versionlessKeyUri('vault', name, 'k2') }], versions: [undefined, undefined], containers: [{ purgeProtectionEnabled: false, softDeleteRetentionDays: 7 }, { purgeProtectionEnabled: false, softDeleteRetentionDays: 7 }] });
+    await g.createVault({
+      subscriptionId: sub,
+      resourceGroup: 'rg-np',
+      name,
+      location: 'westeurope',
+      tenantId: LOCAL_TENANT_ID,
+      sku: 'premium',
+      softDeleteRetentionDays: 7,
+      purgeProtection: false,
+      rbacAuthorization: true,
+      accessPolicies: [],
+      tags: {},
+    });
+    const ref = {
+      site: 'A' as const,
+      workload: 'exchange' as const,
+      containerKind: 'vault' as const,
+      containerName: name,
+      keyName: 'k',
+      subscriptionId: sub,
+      resourceGroup: 'rg-np',
+      region: 'westeurope',
+      versionlessUri: versionlessKeyUri('vault', name, 'k'),
+    };
+    await ops().inventory.adoptPair({
+      refs: [ref, { ...ref, site: 'B', keyName: 'k2', versionlessUri: versionlessKeyUri('vault', name, 'k2') }],
+      versions: [undefined, undefined],
+      containers: [
+        { purgeProtectionEnabled: false, softDeleteRetentionDays: 7 },
+        { purgeProtectionEnabled: false, softDeleteRetentionDays: 7 },
+      ],
+    });
     await world.say('teardown');
     const start = world.cardIn(operatorChat(), /What should be removed\?/).card;
     const confirm = await world.click(TEARDOWN_VERBS.choose, { ...addressOf(start), targetIds: `vault:${name}` });
@@ -210,7 +269,12 @@ describe('teardown through HTTP against the Azure emulator', function () {
     await world.approveAs(requestId, [LOCAL_PEOPLE.approverAlex, LOCAL_PEOPLE.approverBruno, LOCAL_PEOPLE.approverChen]);
     const fault = await world.emulator.emulator.control.injectFault({
       match: { method: 'POST', path: `/deletedVaults/${name}/purge$` },
-      effect: { type: 'status', status: 409, code: 'ReadOnlyDisabledSubscription', message: `The subscription '${sub}' is disabled and therefore marked as read only. You cannot perform any write actions on this subscription until it is re-enabled.` },
+      effect: {
+        type: 'status',
+        status: 409,
+        code: 'ReadOnlyDisabledSubscription',
+        message: `The subscription '${sub}' is disabled and therefore marked as read only. You cannot perform any write actions on this subscription until it is re-enabled.`,
+      },
       count: null,
     });
     world.clock.advance(121_000);

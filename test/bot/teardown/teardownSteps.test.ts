@@ -5,12 +5,31 @@ import { DEFAULT_EXECUTOR_SETTINGS, type Run, type StepContext } from '../../../
 import { deleteVaultStep, purgeManagedHsmStep, purgeVaultStep } from '../../../src/executor/steps/teardownSteps';
 import { TENANT, SUB_A } from '../../unit/customerKey/fixtures/specs';
 
-const target = (kind: 'vault' | 'managedHsm', purgeProtectionEnabled = true): TeardownTarget => ({ site: 'A', containerKind: kind, name: kind === 'vault' ? 'kv-old' : 'hsm-old', subscriptionId: SUB_A, resourceGroup: 'rg', region: 'westeurope', purgeProtectionEnabled, softDeleteRetentionDays: 90, keys: [] });
+const target = (kind: 'vault' | 'managedHsm', purgeProtectionEnabled = true): TeardownTarget => ({
+  site: 'A',
+  containerKind: kind,
+  name: kind === 'vault' ? 'kv-old' : 'hsm-old',
+  subscriptionId: SUB_A,
+  resourceGroup: 'rg',
+  region: 'westeurope',
+  purgeProtectionEnabled,
+  softDeleteRetentionDays: 90,
+  keys: [],
+});
 
 function contextWith(azure: Record<string, unknown>, plan = buildTeardownPlan({ tenantId: TENANT, targets: [target('vault')], depUsages: [] })) {
   const calls: string[] = [];
   const audits: string[] = [];
-  const proxy = new Proxy(azure, { get: (obj, prop: string) => (...args: unknown[]) => { calls.push(prop); const fn = obj[prop] as ((...a: unknown[]) => unknown) | undefined; if (!fn) throw new Error(`unexpected call ${prop}`); return fn(...args); } });
+  const proxy = new Proxy(azure, {
+    get:
+      (obj, prop: string) =>
+      (...args: unknown[]) => {
+        calls.push(prop);
+        const fn = obj[prop] as ((...a: unknown[]) => unknown) | undefined;
+        if (!fn) throw new Error(`unexpected call ${prop}`);
+        return fn(...args);
+      },
+  });
   const context = {
     run: { id: 'run', requestId: 'req', plan, steps: [] } as unknown as Run,
     azure: proxy,
@@ -33,7 +52,11 @@ describe('teardown step handlers (executor)', () => {
   });
 
   it('when the vault is already soft-deleted (a retry after an unanswered DELETE), then delete is done without a second DELETE', async () => {
-    const { context, calls, plan } = contextWith({ getSubscription: async () => ({ state: 'Enabled' }), getVault: async () => undefined, getDeletedVault: async () => ({ name: 'kv-old', scheduledPurgeDate: '2027-02-27T00:00:00.000Z' }) });
+    const { context, calls, plan } = contextWith({
+      getSubscription: async () => ({ state: 'Enabled' }),
+      getVault: async () => undefined,
+      getDeletedVault: async () => ({ name: 'kv-old', scheduledPurgeDate: '2027-02-27T00:00:00.000Z' }),
+    });
     const step = plan.steps.find((s): s is DeleteVaultStep => s.kind === 'deleteVault')!;
     const check = await deleteVaultStep.check(step, context);
     assert.equal(check.state, 'done');
@@ -48,8 +71,15 @@ describe('teardown step handlers (executor)', () => {
     const check = await purgeVaultStep.check(purge, first.context);
     assert.equal(check.state === 'done' && check.output.state, 'scheduled');
     assert.deepEqual(first.calls, ['getDeletedVault']);
-    const refusal = appError('AzureConflict', 'conflict', { azureMessage: "Operation 'DeletedVaultPurge' is not allowed. The vault 'kv-old' has purge protection enabled; it will be purged automatically after its scheduled purge date." });
-    const second = contextWith({ purgeDeletedVault: async () => { throw refusal; } });
+    const refusal = appError('AzureConflict', 'conflict', {
+      azureMessage:
+        "Operation 'DeletedVaultPurge' is not allowed. The vault 'kv-old' has purge protection enabled; it will be purged automatically after its scheduled purge date.",
+    });
+    const second = contextWith({
+      purgeDeletedVault: async () => {
+        throw refusal;
+      },
+    });
     const output = await purgeVaultStep.apply(purge, second.context, { lookedUpBy: 'get', scheduledPurgeDate: ahead.scheduledPurgeDate });
     assert.equal(output.state, 'scheduled');
   });

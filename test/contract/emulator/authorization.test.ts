@@ -45,7 +45,11 @@ describe('emulator data-plane authorization (access policies and Azure RBAC)', (
 
   const assign = (scope: string, role: string, principalId: string, name: string = randomUUID()) =>
     arm('PUT', `${emulator.armEndpoint}${scope}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=2022-04-01`, {
-      properties: { roleDefinitionId: `/subscriptions/${emulator.subscriptionIds[0]}/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId, principalType: 'ServicePrincipal' },
+      properties: {
+        roleDefinitionId: `/subscriptions/${emulator.subscriptionIds[0]}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+        principalId,
+        principalType: 'ServicePrincipal',
+      },
     });
 
   it('when a vault has no access policy for its creator, then even the creator gets 403 ForbiddenByPolicy on the data plane', async () => {
@@ -102,9 +106,15 @@ describe('emulator data-plane authorization (access policies and Azure RBAC)', (
     await expectRestError(keyClient(vault.vaultUri, writer).createRsaKey('cmk-inherit'), 403, 'Forbidden');
     assert.equal((await assign(groupScope, ROLES.administrator, WRITER_OBJECT_ID)).status, 201);
     await keyClient(vault.vaultUri, writer).createRsaKey('cmk-inherit');
-    const list = await arm('GET', `${emulator.armEndpoint}${groupScope}/providers/Microsoft.KeyVault/vaults/${vault.name}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${encodeURIComponent('atScope()')}`);
+    const list = await arm(
+      'GET',
+      `${emulator.armEndpoint}${groupScope}/providers/Microsoft.KeyVault/vaults/${vault.name}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${encodeURIComponent('atScope()')}`,
+    );
     assert.equal((list.body as { value: unknown[] }).value.length, 2);
-    const byPrincipal = await arm('GET', `${emulator.armEndpoint}${groupScope}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${encodeURIComponent(`principalId eq '${EXCHANGE_OBJECT_ID}'`)}`);
+    const byPrincipal = await arm(
+      'GET',
+      `${emulator.armEndpoint}${groupScope}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${encodeURIComponent(`principalId eq '${EXCHANGE_OBJECT_ID}'`)}`,
+    );
     assert.deepEqual((byPrincipal.body as { value: unknown[] }).value, []);
   });
 
@@ -123,7 +133,7 @@ describe('emulator data-plane authorization (access policies and Azure RBAC)', (
     assert.deepEqual(((await arm('GET', url)).body as Permissions).value[0]?.actions, ['*']);
   });
 
-  it('when a role assignment is wrong, then ARM answers Azure\'s codes: duplicate 409, unknown principal, unknown role, non-GUID name 400', async () => {
+  it("when a role assignment is wrong, then ARM answers Azure's codes: duplicate 409, unknown principal, unknown role, non-GUID name 400", async () => {
     const vault = await createVault(emulator, writer);
     const vaultId = `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.KeyVault/vaults/${vault.name}`;
     const code = (response: { body: unknown }) => (response.body as { error: { code: string } }).error.code;
@@ -137,9 +147,16 @@ describe('emulator data-plane authorization (access policies and Azure RBAC)', (
     assert.equal(code(await assign(vaultId, ROLES.reader, EXCHANGE_APP_ID)), 'PrincipalNotFound');
     assert.equal(code(await assign(vaultId, '99999999-9999-4999-8999-999999999999', EXCHANGE_OBJECT_ID)), 'RoleDefinitionDoesNotExist');
     assert.equal(code(await assign(vaultId, ROLES.reader, EXCHANGE_OBJECT_ID, 'not-a-guid')), 'InvalidRoleAssignmentId');
-    const missingVault = await assign(`/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.KeyVault/vaults/kv-nowhere`, ROLES.reader, EXCHANGE_OBJECT_ID);
+    const missingVault = await assign(
+      `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.KeyVault/vaults/kv-nowhere`,
+      ROLES.reader,
+      EXCHANGE_OBJECT_ID,
+    );
     assert.equal(missingVault.status, 404);
-    const definition = await arm('GET', `${emulator.armEndpoint}/subscriptions/${vault.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.serviceEncryptionUser}?api-version=2022-04-01`);
+    const definition = await arm(
+      'GET',
+      `${emulator.armEndpoint}/subscriptions/${vault.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.serviceEncryptionUser}?api-version=2022-04-01`,
+    );
     assert.equal((definition.body as { properties: { roleName: string } }).properties.roleName, 'Key Vault Crypto Service Encryption User');
     const definitions = await arm('GET', `${emulator.armEndpoint}${vaultId}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01`);
     const names = (definitions.body as { value: Array<{ name: string; properties: { permissions: Array<{ dataActions: string[] }> } }> }).value;

@@ -29,7 +29,7 @@ function raw(url: string, method: string, headers: Record<string, string>, body?
   });
 }
 
-describe('emulator bad input: Azure\'s status and code, state unchanged, never a crash', () => {
+describe("emulator bad input: Azure's status and code, state unchanged, never a crash", () => {
   let emulator: TestEmulator;
   let credential: TokenCredential;
   let vault: Awaited<ReturnType<typeof createVault>>;
@@ -51,8 +51,7 @@ describe('emulator bad input: Azure\'s status and code, state unchanged, never a
   it('when bodies are broken JSON, wrong types or empty, then ARM says InvalidRequestContent/BadRequest and the data plane says BadParameter', async () => {
     const snapshot = async () => JSON.stringify({ ...(await emulator.control.state()), now: undefined });
     const before = await snapshot();
-    const arm = (path: string, body: string) =>
-      raw(`${emulator.armEndpoint}${path}`, 'PUT', { authorization: `Bearer ${armToken}`, 'content-type': 'application/json' }, body);
+    const arm = (path: string, body: string) => raw(`${emulator.armEndpoint}${path}`, 'PUT', { authorization: `Bearer ${armToken}`, 'content-type': 'application/json' }, body);
     const vaultPath = `/subscriptions/${vault.subscriptionId}/resourceGroups/${vault.resourceGroup}/providers/Microsoft.KeyVault/vaults/kvbroken?api-version=2026-02-01`;
     for (const body of ['{', '[]', '"text"', '{"location":"westeurope","properties":[]}', '{"location":7,"properties":{}}']) {
       const response = await arm(vaultPath, body);
@@ -61,7 +60,15 @@ describe('emulator bad input: Azure\'s status and code, state unchanged, never a
     }
     const data = (path: string, body: string, method = 'POST') =>
       raw(`${vault.vaultUri.replace(/\/$/, '')}${path}?api-version=2025-07-01`, method, { authorization: `Bearer ${vaultToken}`, 'content-type': 'application/json' }, body);
-    for (const body of ['{', '[]', '{"kty":7}', '{"kty":"RSA","key_size":"big"}', '{"kty":"RSA","attributes":{"exp":"tomorrow"}}', '{"kty":"RSA","tags":{"a":1}}', '{"kty":"RSA","key_ops":"all"}']) {
+    for (const body of [
+      '{',
+      '[]',
+      '{"kty":7}',
+      '{"kty":"RSA","key_size":"big"}',
+      '{"kty":"RSA","attributes":{"exp":"tomorrow"}}',
+      '{"kty":"RSA","tags":{"a":1}}',
+      '{"kty":"RSA","key_ops":"all"}',
+    ]) {
       const response = await data('/keys/cmk-new/create', body);
       assert.equal(response.status, 400, body);
       assert.equal(JSON.parse(response.body).error.code, 'BadParameter', body);
@@ -71,7 +78,7 @@ describe('emulator bad input: Azure\'s status and code, state unchanged, never a
     assert.equal(await snapshot(), before, 'state unchanged');
   });
 
-  it('when api-versions are missing or malformed, or maxresults is out of range, then the data plane answers 400 with Azure\'s codes', async () => {
+  it("when api-versions are missing or malformed, or maxresults is out of range, then the data plane answers 400 with Azure's codes", async () => {
     const base = vault.vaultUri.replace(/\/$/, '');
     const auth = { authorization: `Bearer ${vaultToken}` };
     const missing = await raw(`${base}/keys`, 'GET', auth);
@@ -94,15 +101,33 @@ describe('emulator bad input: Azure\'s status and code, state unchanged, never a
     assert.equal(JSON.parse(unknownHost.body).error.code, 'MisdirectedRequest');
     const missingVault = await raw(`https://kv-missing.vault.localhost:${port}/keys?api-version=2025-07-01`, 'GET', {});
     assert.equal(JSON.parse(missingVault.body).error.code, 'VaultNotFound');
-    const odd = await raw(`${vault.vaultUri}keys/cmk-stable?api-version=2025-07-01`, 'BREW' as never, { authorization: `Bearer ${vaultToken}` }).catch(() => ({ status: 400, body: '' }));
+    const odd = await raw(`${vault.vaultUri}keys/cmk-stable?api-version=2025-07-01`, 'BREW' as never, { authorization: `Bearer ${vaultToken}` }).catch(() => ({
+      status: 400,
+      body: '',
+    }));
     assert.ok(odd.status >= 400);
-    const huge = await raw(`${vault.vaultUri.replace(/\/$/, '')}/keys/cmk-huge/create?api-version=2025-07-01`, 'POST', { authorization: `Bearer ${vaultToken}`, 'content-type': 'application/json' }, Buffer.alloc(5 * 1024 * 1024, 0x20));
+    const huge = await raw(
+      `${vault.vaultUri.replace(/\/$/, '')}/keys/cmk-huge/create?api-version=2025-07-01`,
+      'POST',
+      { authorization: `Bearer ${vaultToken}`, 'content-type': 'application/json' },
+      Buffer.alloc(5 * 1024 * 1024, 0x20),
+    );
     assert.equal(huge.status, 413);
-    const binary = await raw(`${vault.vaultUri.replace(/\/$/, '')}/keys/cmk-bin/create?api-version=2025-07-01`, 'POST', { authorization: `Bearer ${vaultToken}` }, Buffer.from([0xff, 0xfe, 0x00, 0x01]));
+    const binary = await raw(
+      `${vault.vaultUri.replace(/\/$/, '')}/keys/cmk-bin/create?api-version=2025-07-01`,
+      'POST',
+      { authorization: `Bearer ${vaultToken}` },
+      Buffer.from([0xff, 0xfe, 0x00, 0x01]),
+    );
     assert.equal(binary.status, 400);
     const deep = await raw(`${vault.vaultUri}keys/a/b/c/d/e/f?api-version=2025-07-01`, 'GET', { authorization: `Bearer ${vaultToken}` });
     assert.equal(deep.status, 501);
-    const weirdName = await raw(`${vault.vaultUri}keys/%E2%9C%93/create?api-version=2025-07-01`, 'POST', { authorization: `Bearer ${vaultToken}`, 'content-type': 'application/json' }, '{"kty":"RSA"}');
+    const weirdName = await raw(
+      `${vault.vaultUri}keys/%E2%9C%93/create?api-version=2025-07-01`,
+      'POST',
+      { authorization: `Bearer ${vaultToken}`, 'content-type': 'application/json' },
+      '{"kty":"RSA"}',
+    );
     assert.equal(weirdName.status, 400);
     const garbageAuth = await raw(`${vault.vaultUri}keys?api-version=2025-07-01`, 'GET', { authorization: 'Bearer not.a.jwt' });
     assert.equal(garbageAuth.status, 401);

@@ -2,18 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { TokenCredential } from '@azure/identity';
 import { createControlClient } from '../../../src/emulator';
-import {
-  ARM_SCOPE,
-  type TestEmulator,
-  VAULT_SCOPE,
-  WRITER_OBJECT_ID,
-  createVault,
-  keyClient,
-  keyPolicy,
-  managedIdentity,
-  restClient,
-  startTestEmulator,
-} from './helpers';
+import { ARM_SCOPE, type TestEmulator, VAULT_SCOPE, WRITER_OBJECT_ID, createVault, keyClient, keyPolicy, managedIdentity, restClient, startTestEmulator } from './helpers';
 
 describe('emulator control API', () => {
   let emulator: TestEmulator;
@@ -42,14 +31,25 @@ describe('emulator control API', () => {
     const rest = restClient(credential, VAULT_SCOPE);
     await rest('GET', `${vault.vaultUri}keys?api-version=2025-07-01`, undefined, { 'x-ms-client-request-id': 'count-me' });
     const log = await control.requests();
-    assert.deepEqual(log.map((r) => [r.method, r.host, r.path, r.status, r.clientRequestId]), [['GET', `${vault.name}.vault.localhost`, '/keys', 200, 'count-me']]);
+    assert.deepEqual(
+      log.map((r) => [r.method, r.host, r.path, r.status, r.clientRequestId]),
+      [['GET', `${vault.name}.vault.localhost`, '/keys', 200, 'count-me']],
+    );
 
     const advanced = await control.advanceClock(86_400_000);
     assert.equal(advanced.offsetMs, 86_400_000);
     await control.setOptions({ hsmProvisioningMs: 0, lroMode: 'location' });
-    await control.addPrincipal({ objectId: '0a0a0a0a-0000-4000-8000-000000000001', clientId: '0b0b0b0b-0000-4000-8000-000000000001', displayName: 'test-app', kind: 'ServicePrincipal' });
+    await control.addPrincipal({
+      objectId: '0a0a0a0a-0000-4000-8000-000000000001',
+      clientId: '0b0b0b0b-0000-4000-8000-000000000001',
+      displayName: 'test-app',
+      kind: 'ServicePrincipal',
+    });
     const token = await control.issueToken({ principal: '0b0b0b0b-0000-4000-8000-000000000001', resource: 'https://management.azure.com' });
-    const asApp = await restClient({ getToken: async () => ({ token: token.accessToken, expiresOnTimestamp: token.expiresOn * 1000 }) }, ARM_SCOPE)('GET', `${emulator.armEndpoint}/subscriptions?api-version=2022-12-01`);
+    const asApp = await restClient({ getToken: async () => ({ token: token.accessToken, expiresOnTimestamp: token.expiresOn * 1000 }) }, ARM_SCOPE)(
+      'GET',
+      `${emulator.armEndpoint}/subscriptions?api-version=2022-12-01`,
+    );
     assert.equal(asApp.status, 200);
 
     await control.reset();
@@ -70,6 +70,9 @@ describe('emulator control API', () => {
     await assert.rejects(control.setOptions({ lroMode: 'carrier-pigeon' as never }), /400/);
     await assert.rejects(control.removeFault('no-such-fault'), /404/);
     const state = await control.state();
-    assert.equal((state.subscriptions as Array<{ state: string }>).every((s) => s.state === 'Enabled'), true);
+    assert.equal(
+      (state.subscriptions as Array<{ state: string }>).every((s) => s.state === 'Enabled'),
+      true,
+    );
   });
 });

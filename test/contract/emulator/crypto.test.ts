@@ -2,7 +2,19 @@ import assert from 'node:assert/strict';
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { KeyClient, KeyVaultKey } from '@azure/keyvault-keys';
-import { type TestEmulator, VAULT_SCOPE, WRITER_OBJECT_ID, createVault, cryptoClient, expectRestError, keyClient, keyPolicy, managedIdentity, restClient, startTestEmulator } from './helpers';
+import {
+  type TestEmulator,
+  VAULT_SCOPE,
+  WRITER_OBJECT_ID,
+  createVault,
+  cryptoClient,
+  expectRestError,
+  keyClient,
+  keyPolicy,
+  managedIdentity,
+  restClient,
+  startTestEmulator,
+} from './helpers';
 
 function publicPem(key: KeyVaultKey) {
   return createPublicKey({ key: { kty: 'RSA', n: Buffer.from(key.key?.n ?? []).toString('base64url'), e: Buffer.from(key.key?.e ?? []).toString('base64url') }, format: 'jwk' });
@@ -73,7 +85,11 @@ describe('emulator cryptography (CryptographyClient)', () => {
     const verifyUrl = `${key.id}/verify?api-version=2025-07-01`;
     const good = await rest('POST', verifyUrl, { alg: 'PS256', digest: digest.toString('base64url'), value: Buffer.from(ps.result).toString('base64url') });
     assert.deepEqual(good.body, { value: true });
-    const bad = await rest('POST', verifyUrl, { alg: 'RS256', digest: createHash('sha256').update('other').digest('base64url'), value: Buffer.from(rs.result).toString('base64url') });
+    const bad = await rest('POST', verifyUrl, {
+      alg: 'RS256',
+      digest: createHash('sha256').update('other').digest('base64url'),
+      value: Buffer.from(rs.result).toString('base64url'),
+    });
     assert.deepEqual(bad.body, { value: false });
   });
 
@@ -137,7 +153,10 @@ describe('emulator cryptography (CryptographyClient)', () => {
     }
     const malformed = await rest('POST', url('unwrapkey'), undefined, { 'content-type': 'application/json' });
     assert.equal(malformed.status, 400);
-    const unwrapped = await cryptoClient(rsa2048.id ?? '', credential).unwrapKey('RSA-OAEP-256', (await cryptoClient(rsa2048.id ?? '', credential).wrapKey('RSA-OAEP-256', Buffer.alloc(32, 5))).result);
+    const unwrapped = await cryptoClient(rsa2048.id ?? '', credential).unwrapKey(
+      'RSA-OAEP-256',
+      (await cryptoClient(rsa2048.id ?? '', credential).wrapKey('RSA-OAEP-256', Buffer.alloc(32, 5))).result,
+    );
     assert.deepEqual(Buffer.from(unwrapped.result), Buffer.alloc(32, 5));
   });
 });

@@ -39,19 +39,30 @@ describe('emulator fault injection and gaps', () => {
 
   it('when the next 2 key reads get 429 with Retry-After, then the SDK waits, retries and succeeds on the third request', async () => {
     await emulator.control.clearRequests();
-    await emulator.control.injectFault({ match: { method: 'GET', host: 'vault', path: '^/keys/cmk-faults/?$' }, effect: { type: 'status', status: 429, retryAfterSeconds: 1 }, count: 2 });
+    await emulator.control.injectFault({
+      match: { method: 'GET', host: 'vault', path: '^/keys/cmk-faults/?$' },
+      effect: { type: 'status', status: 429, retryAfterSeconds: 1 },
+      count: 2,
+    });
     const started = Date.now();
     const key = await keys.getKey('cmk-faults');
     assert.equal(key.name, 'cmk-faults');
     assert.ok(Date.now() - started >= 1_900, 'Retry-After was honoured');
-    assert.deepEqual((await countRequests('/keys/cmk-faults/')).map((r) => r.status), [429, 429, 200]);
+    assert.deepEqual(
+      (await countRequests('/keys/cmk-faults/')).map((r) => r.status),
+      [429, 429, 200],
+    );
   });
 
   it('when ARM answers 503 twice and then 500 forever, then the SDK recovers from the first and gives up on the second after its retries', async () => {
     const arm = armClient(emulator, credential);
     await emulator.control.injectFault({ match: { method: 'GET', path: `/vaults/${vault.name}$` }, effect: { type: 'status', status: 503 }, count: 2 });
     assert.equal((await arm.vaults.get(vault.resourceGroup, vault.name)).name, vault.name);
-    const rule = await emulator.control.injectFault({ match: { method: 'GET', path: `/vaults/${vault.name}$` }, effect: { type: 'status', status: 500, code: 'InternalServerError' }, count: null });
+    const rule = await emulator.control.injectFault({
+      match: { method: 'GET', path: `/vaults/${vault.name}$` },
+      effect: { type: 'status', status: 500, code: 'InternalServerError' },
+      count: null,
+    });
     await expectRestError(arm.vaults.get(vault.resourceGroup, vault.name), 500, 'InternalServerError');
     const armed = (await emulator.control.listFaults()).find((f) => f.id === rule.id);
     assert.equal(armed?.hits, 4);
@@ -63,7 +74,10 @@ describe('emulator fault injection and gaps', () => {
     await emulator.control.clearRequests();
     await emulator.control.injectFault({ match: { path: '^/keys/cmk-faults/?$' }, effect: { type: 'drop' }, count: 1 });
     assert.equal((await keys.getKey('cmk-faults')).name, 'cmk-faults');
-    assert.deepEqual((await countRequests('/keys/cmk-faults/')).map((r) => r.status), [0, 200]);
+    assert.deepEqual(
+      (await countRequests('/keys/cmk-faults/')).map((r) => r.status),
+      [0, 200],
+    );
   });
 
   it('when latency is injected, then the request takes at least that long and still succeeds', async () => {

@@ -73,20 +73,22 @@ describe('emulator fidelity to the real Key Vault (issue 16)', () => {
     assert.deepEqual(raw.body, { value: [], nextLink: null });
   });
 
-  it('when a malformed backup is restored, then it is 400 BadParameter with Azure\'s own message (item 2)', async () => {
+  it("when a malformed backup is restored, then it is 400 BadParameter with Azure's own message (item 2)", async () => {
     const error = await expectRestError(keys.restoreKeyBackup(new Uint8Array(8693)), 400, 'BadParameter');
     assert.equal(error.message, 'Backup blob contains invalid or corrupt version.');
   });
 
-  it('when a key is exportable without a release policy, or has one without being exportable, then it is 400 BadParameter with Azure\'s AKV.SKR messages', async () => {
+  it("when a key is exportable without a release policy, or has one without being exportable, then it is 400 BadParameter with Azure's AKV.SKR messages", async () => {
     const exportable = await expectRestError(keys.createRsaKey('cmk-skr-1', { exportable: true, hsm: true }), 400, 'BadParameter');
     assert.equal(exportable.message, 'AKV.SKR.1004: Exportable keys must have release policy.');
-    const policy = { encodedPolicy: Buffer.from(JSON.stringify({ anyOf: [{ allOf: [{ claim: 'sdk-test', equals: 'true' }], authority: 'https://attest.example' }], version: '1.0.0' })) };
+    const policy = {
+      encodedPolicy: Buffer.from(JSON.stringify({ anyOf: [{ allOf: [{ claim: 'sdk-test', equals: 'true' }], authority: 'https://attest.example' }], version: '1.0.0' })),
+    };
     const notExportable = await expectRestError(keys.createRsaKey('cmk-skr-2', { hsm: true, releasePolicy: policy }), 400, 'BadParameter');
     assert.equal(notExportable.message, 'AKV.SKR.1005: Non-exportable keys must not have release policy');
   });
 
-  it('when a key is deleted while a soft-delete window is set, then the deleted key answers 404 until it has passed, recover, purge and re-create answer 409 ObjectIsBeingDeleted, and the SDK\'s poller waits it out (item 3)', async () => {
+  it("when a key is deleted while a soft-delete window is set, then the deleted key answers 404 until it has passed, recover, purge and re-create answer 409 ObjectIsBeingDeleted, and the SDK's poller waits it out (item 3)", async () => {
     await emulator.control.setOptions({ softDeleteWindowMs: WINDOW_MS });
     await keys.createRsaKey('cmk-deleting');
     const poller = await keys.beginDeleteKey('cmk-deleting', { intervalInMs: 50 });
@@ -106,7 +108,7 @@ describe('emulator fidelity to the real Key Vault (issue 16)', () => {
       assert.equal(response.status, 409, `${method} ${p}`);
       assert.equal(innerCode(response.body), 'ObjectIsBeingDeleted', `${method} ${p}`);
     }
-    assert.ok(!poller.getOperationState().isCompleted, "the delete poller is not done while Azure is still deleting");
+    assert.ok(!poller.getOperationState().isCompleted, 'the delete poller is not done while Azure is still deleting');
 
     await emulator.control.clearRequests();
     const done = poller.pollUntilDone();
@@ -117,7 +119,7 @@ describe('emulator fidelity to the real Key Vault (issue 16)', () => {
     await keys.purgeDeletedKey('cmk-deleting');
   });
 
-  it('when a key is recovered while a soft-delete window is set, then the key answers 404 until it has passed, create answers 409 ObjectIsBeingRecovered, and the SDK\'s recover poller waits it out (item 3)', async () => {
+  it("when a key is recovered while a soft-delete window is set, then the key answers 404 until it has passed, create answers 409 ObjectIsBeingRecovered, and the SDK's recover poller waits it out (item 3)", async () => {
     const created = await keys.createRsaKey('cmk-recovering');
     await (await keys.beginDeleteKey('cmk-recovering', { intervalInMs: 50 })).pollUntilDone();
     await emulator.control.setOptions({ softDeleteWindowMs: WINDOW_MS });
@@ -193,7 +195,14 @@ describe('emulator fidelity to the real Key Vault (issue 16)', () => {
       assert.deepEqual(Object.keys(body.key).sort(), ['e', 'key_ops', 'kid', 'kty', 'n']);
       const { created, updated, ...attributes } = body.attributes;
       assert.equal(created, updated);
-      assert.deepEqual(attributes, { enabled: true, key_size: 2048, recoveryLevel: 'CustomizedRecoverable+Purgeable', recoverableDays: 7, exportable: false, hsmPlatform: platform });
+      assert.deepEqual(attributes, {
+        enabled: true,
+        key_size: 2048,
+        recoveryLevel: 'CustomizedRecoverable+Purgeable',
+        recoverableDays: 7,
+        exportable: false,
+        hsmPlatform: platform,
+      });
       assert.deepEqual(body.key.key_ops, ['encrypt', 'decrypt', 'sign', 'verify', 'wrapKey', 'unwrapKey']);
     }
     const older = (await rest('GET', url('/keys/cmk-shape-0', '7.5'))).body as { attributes: Record<string, unknown> };
@@ -221,7 +230,12 @@ describe('emulator fidelity to the real Key Vault (issue 16)', () => {
       const name = uniqueName('kvcli');
       const vault = await armClient(cli, credential, LOCAL_SUBSCRIPTIONS.unregistered.id).vaults.beginCreateOrUpdateAndWait('rg-cli', name, {
         location: 'westeurope',
-        properties: { tenantId: emulator.tenantId, sku: { family: 'A', name: 'premium' }, accessPolicies: [keyPolicy(emulator.tenantId, WRITER_OBJECT_ID, ['all'])] as never, softDeleteRetentionInDays: 7 },
+        properties: {
+          tenantId: emulator.tenantId,
+          sku: { family: 'A', name: 'premium' },
+          accessPolicies: [keyPolicy(emulator.tenantId, WRITER_OBJECT_ID, ['all'])] as never,
+          softDeleteRetentionInDays: 7,
+        },
       });
       const cliKeys = keyClient(vault.properties.vaultUri as string, credential);
       await cliKeys.createRsaKey('cmk-cli');

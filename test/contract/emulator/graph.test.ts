@@ -28,7 +28,10 @@ describe('emulator Microsoft Graph (service principals)', () => {
 
   it('when the $filter form or the object id form is used, then Graph answers with a value list or the principal', async () => {
     const filtered = await graph('GET', `${emulator.graphEndpoint}/v1.0/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${LOCAL_IDENTITIES.writer.clientId}'`)}`);
-    assert.deepEqual((filtered.body as { value: Array<{ id: string }> }).value.map((v) => v.id), [LOCAL_IDENTITIES.writer.objectId]);
+    assert.deepEqual(
+      (filtered.body as { value: Array<{ id: string }> }).value.map((v) => v.id),
+      [LOCAL_IDENTITIES.writer.objectId],
+    );
     const none = await graph('GET', `${emulator.graphEndpoint}/v1.0/servicePrincipals?$filter=${encodeURIComponent("appId eq '00000000-0000-0000-0000-000000000000'")}`);
     assert.deepEqual((none.body as { value: unknown[] }).value, []);
     const byId = await graph('GET', `${emulator.graphEndpoint}/v1.0/servicePrincipals/${LOCAL_M365_SERVICE_PRINCIPALS[0].objectId}`);

@@ -55,7 +55,7 @@ describe('emulator hardening (issue 12 item 10)', () => {
   });
 
   describe('requests not addressed to the emulator (DNS rebinding, other sites)', () => {
-    it('when a request names a host that is not the emulator\'s (a rebound name, a look-alike, a suffix trick), then it is 421 and neither a token nor a control call is served', async () => {
+    it("when a request names a host that is not the emulator's (a rebound name, a look-alike, a suffix trick), then it is 421 and neither a token nor a control call is served", async () => {
       const port = emulator.port;
       for (const host of ['evil.example', '127.evil.example', 'localhost.evil.example', 'kv1.vault.localhost.evil.example', 'vault.azure.net', '10.0.0.5', '[::2]']) {
         const token = await send(emulator, tokenPath, { host: `${host}:${port}`, metadata: 'true', 'x-identity-header': emulator.identityHeader });
@@ -86,7 +86,7 @@ describe('emulator hardening (issue 12 item 10)', () => {
       assert.equal((await send(emulator, '/_emulator/clock', { host: `localhost:${emulator.port}`, origin: `https://localhost:${emulator.port}` })).status, 200);
     });
 
-    it('when the Host is loopback or one of the emulator\'s own names, then it is served', async () => {
+    it("when the Host is loopback or one of the emulator's own names, then it is served", async () => {
       for (const host of ['localhost', '127.0.0.1', '127.0.0.2', '[::1]', '[0:0:0:0:0:0:0:1]', 'management.localhost']) {
         const answer = await send(emulator, '/_emulator/clock', { host: `${host}:${emulator.port}` });
         assert.equal(answer.status, 200, `${host}: ${answer.body}`);
@@ -114,14 +114,19 @@ describe('emulator hardening (issue 12 item 10)', () => {
     });
 
     it('when the caller names an identity that does not exist, or a person, then no token is issued', async () => {
-      for (const query of ['client_id=11111111-2222-3333-4444-555555555555', `object_id=${LOCAL_PEOPLE.approverAlex.objectId}`, `principal_id=${LOCAL_PEOPLE.operator.objectId}`, 'mi_res_id=/subscriptions/x/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nobody']) {
+      for (const query of [
+        'client_id=11111111-2222-3333-4444-555555555555',
+        `object_id=${LOCAL_PEOPLE.approverAlex.objectId}`,
+        `principal_id=${LOCAL_PEOPLE.operator.objectId}`,
+        'mi_res_id=/subscriptions/x/providers/Microsoft.ManagedIdentity/userAssignedIdentities/nobody',
+      ]) {
         const answer = await send(emulator, `${tokenPath}&${query}`, appService());
         assert.equal(answer.status, 400, `${query}: ${answer.body}`);
         assert.deepEqual(JSON.parse(answer.body), { error: 'invalid_request', error_description: 'Identity not found' });
       }
     });
 
-    it('when the caller names an existing managed identity or service principal, then the token is that one\'s', async () => {
+    it("when the caller names an existing managed identity or service principal, then the token is that one's", async () => {
       const reader = await send(emulator, `${tokenPath}&client_id=${READER_CLIENT_ID}`, appService());
       assert.equal(reader.status, 200);
       assert.equal(claimsOf((JSON.parse(reader.body) as { access_token: string }).access_token).oid, READER_OBJECT_ID);
@@ -174,7 +179,10 @@ describe('emulator hardening (issue 12 item 10)', () => {
       assert.match(await connect({ dnsNames: ['login.microsoftonline.com'], ipAddresses: [] }, 'login.microsoftonline.com'), /permitted subtree violation/);
       assert.match(await connect({ dnsNames: ['evil.localhost.example'], ipAddresses: [] }, 'evil.localhost.example'), /permitted subtree violation/);
       assert.match(await connect({ dnsNames: ['localhost'], ipAddresses: ['10.0.0.1'] }, 'localhost'), /permitted subtree violation/);
-      assert.equal(await connect({ dnsNames: ['localhost', 'kv1.vault.localhost', '*.managedhsm.localhost'], ipAddresses: ['127.0.0.1', '::1'] }, 'kv1.vault.localhost'), 'authorized');
+      assert.equal(
+        await connect({ dnsNames: ['localhost', 'kv1.vault.localhost', '*.managedhsm.localhost'], ipAddresses: ['127.0.0.1', '::1'] }, 'kv1.vault.localhost'),
+        'authorized',
+      );
       // The running emulator's certificate (all its names) verifies against the same CA.
       const own = await new Promise<boolean>((resolve, reject) => {
         const socket = tls.connect({ host: '127.0.0.1', port: emulator.port, servername: 'graph.localhost', ca: ca.caCertPem }, () => {

@@ -78,7 +78,6 @@ export async function startTestEmulator(options: Partial<EmulatorOptions> = {}):
   });
 }
 
-
 /** Sets environment variables for the duration of `fn`, then restores them exactly. */
 export async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T> | T): Promise<T> {
   const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
@@ -197,7 +196,11 @@ export function vaultBody(tenantId: string, overrides: Record<string, unknown> =
 }
 
 /** Asserts a promise rejects with an SDK RestError carrying `statusCode` (and `code` when given). */
-export async function expectRestError(promise: Promise<unknown>, statusCode: number, code?: string): Promise<{ statusCode?: number; code?: string; message: string; details?: unknown }> {
+export async function expectRestError(
+  promise: Promise<unknown>,
+  statusCode: number,
+  code?: string,
+): Promise<{ statusCode?: number; code?: string; message: string; details?: unknown }> {
   try {
     await promise;
   } catch (error) {
@@ -212,7 +215,9 @@ export async function expectRestError(promise: Promise<unknown>, statusCode: num
 
 /** PUT a resource group through ARM (there is no resource-group SDK installed). */
 export async function ensureResourceGroup(emulator: EmulatorHandle, credential: TokenCredential, name: string, subscriptionId = emulator.subscriptionIds[0] as string) {
-  const response = await restClient(credential, ARM_SCOPE)('PUT', `${emulator.armEndpoint}/subscriptions/${subscriptionId}/resourcegroups/${name}?api-version=2022-09-01`, { location: 'westeurope' });
+  const response = await restClient(credential, ARM_SCOPE)('PUT', `${emulator.armEndpoint}/subscriptions/${subscriptionId}/resourcegroups/${name}?api-version=2022-09-01`, {
+    location: 'westeurope',
+  });
   if (response.status !== 200 && response.status !== 201) throw new Error(`resource group PUT failed: ${response.status} ${JSON.stringify(response.body)}`);
 }
 
@@ -226,7 +231,11 @@ export async function createVault(
   const resourceGroup = options.resourceGroup ?? 'rg-keyward';
   const name = options.name ?? uniqueName('kv');
   await ensureResourceGroup(emulator, credential, resourceGroup, subscriptionId);
-  const vault = await armClient(emulator, credential, subscriptionId).vaults.beginCreateOrUpdateAndWait(resourceGroup, name, vaultBody(emulator.tenantId, {}, options.properties) as never);
+  const vault = await armClient(emulator, credential, subscriptionId).vaults.beginCreateOrUpdateAndWait(
+    resourceGroup,
+    name,
+    vaultBody(emulator.tenantId, {}, options.properties) as never,
+  );
   return { name, resourceGroup, vaultUri: vault.properties.vaultUri as string, subscriptionId };
 }
 

@@ -42,11 +42,24 @@ async function makeOfficers(count: number): Promise<Officer[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-      const certificate = await x509.X509CertificateGenerator.createSelfSigned({ name: `CN=officer-${index}`, keys: keys as never, signingAlgorithm: algorithm, notAfter: new Date(Date.now() + 86_400_000) });
+      const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+        name: `CN=officer-${index}`,
+        keys: keys as never,
+        signingAlgorithm: algorithm,
+        notAfter: new Date(Date.now() + 86_400_000),
+      });
       const publicJwk = await webcrypto.subtle.exportKey('jwk', keys.publicKey);
       const privateKey = createPrivateKey({ key: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), format: 'der', type: 'pkcs8' });
       return {
-        jwk: { kty: 'RSA', kid: `officer-${index}`, key_ops: ['verify', 'encrypt', 'wrapKey'], n: publicJwk.n, e: publicJwk.e, x5c: [Buffer.from(certificate.rawData).toString('base64')], alg: 'RSA-OAEP-256' },
+        jwk: {
+          kty: 'RSA',
+          kid: `officer-${index}`,
+          key_ops: ['verify', 'encrypt', 'wrapKey'],
+          n: publicJwk.n,
+          e: publicJwk.e,
+          x5c: [Buffer.from(certificate.rawData).toString('base64')],
+          alg: 'RSA-OAEP-256',
+        },
         privateKey,
       };
     }),
@@ -152,7 +165,9 @@ describe('emulator Managed HSM data plane (security domain, local RBAC, keys)', 
     const list = await rest('GET', url('/providers/Microsoft.Authorization/roleAssignments'));
     assert.equal(list.status, 200);
     const assignments = (list.body as { value: Array<{ properties: { principalId: string; scope: string; roleDefinitionId: string } }> }).value;
-    assert.ok(assignments.some((a) => a.properties.principalId === WRITER_OBJECT_ID && a.properties.scope === '/' && a.properties.roleDefinitionId.endsWith(HSM_ROLES.administrator)));
+    assert.ok(
+      assignments.some((a) => a.properties.principalId === WRITER_OBJECT_ID && a.properties.scope === '/' && a.properties.roleDefinitionId.endsWith(HSM_ROLES.administrator)),
+    );
     const error = await expectRestError(keyClient(hsmUrl, admin).createRsaKey('admin-key', { hsm: true }), 403, 'Forbidden');
     assert.match(error.message, /managedHsm\/keys\/create/);
     const definitions = await rest('GET', url('/providers/Microsoft.Authorization/roleDefinitions'));
@@ -252,7 +267,11 @@ describe('emulator Managed HSM data plane (security domain, local RBAC, keys)', 
   it('when a custom role definition is created, assigned and deleted, then PUT is 201, it grants its data actions, and it cannot be deleted while assigned', async () => {
     const definitionName = randomUUID();
     const created = await rest('PUT', url(`/providers/Microsoft.Authorization/roleDefinitions/${definitionName}`), {
-      properties: { roleName: 'Keyward wrap only', description: 'wrap and read', permissions: [{ dataActions: ['Microsoft.KeyVault/managedHsm/keys/read/action', 'Microsoft.KeyVault/managedHsm/keys/wrap/action'] }] },
+      properties: {
+        roleName: 'Keyward wrap only',
+        description: 'wrap and read',
+        permissions: [{ dataActions: ['Microsoft.KeyVault/managedHsm/keys/read/action', 'Microsoft.KeyVault/managedHsm/keys/wrap/action'] }],
+      },
     });
     assert.equal(created.status, 201);
     assert.equal((created.body as { properties: { type: string } }).properties.type, 'CustomRole');
@@ -266,6 +285,9 @@ describe('emulator Managed HSM data plane (security domain, local RBAC, keys)', 
     assert.equal((await rest('DELETE', url(`/providers/Microsoft.Authorization/roleDefinitions/${definitionName}`))).status, 409);
     assert.equal((await rest('DELETE', url(`/keys/providers/Microsoft.Authorization/roleAssignments/${assignment}`))).status, 200);
     assert.equal((await rest('DELETE', url(`/providers/Microsoft.Authorization/roleDefinitions/${definitionName}`))).status, 200);
-    assert.equal((await rest('PUT', url(`/providers/Microsoft.Authorization/roleDefinitions/${HSM_ROLES.cryptoUser}`), { properties: { permissions: [{ dataActions: ['x'] }] } })).status, 400);
+    assert.equal(
+      (await rest('PUT', url(`/providers/Microsoft.Authorization/roleDefinitions/${HSM_ROLES.cryptoUser}`), { properties: { permissions: [{ dataActions: ['x'] }] } })).status,
+      400,
+    );
   });
 });

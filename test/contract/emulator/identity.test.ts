@@ -41,7 +41,7 @@ describe('emulator managed identity endpoint', () => {
     await emulator.dispose();
   });
 
-  it('when ManagedIdentityCredential names Keyward\'s writer, then it gets an RS256 JWT for the writer with aud, oid, tid, appid and exp', async () => {
+  it("when ManagedIdentityCredential names Keyward's writer, then it gets an RS256 JWT for the writer with aud, oid, tid, appid and exp", async () => {
     const credential = await managedIdentity();
     const token = await credential.getToken(VAULT_SCOPE);
     assert.ok(token);
@@ -56,7 +56,7 @@ describe('emulator managed identity endpoint', () => {
     assert.ok(token.expiresOnTimestamp > Date.now());
   });
 
-  it('when the credential names a client id, then the token is that principal\'s (reader, Exchange Online)', async () => {
+  it("when the credential names a client id, then the token is that principal's (reader, Exchange Online)", async () => {
     const reader = await (await managedIdentity(READER_CLIENT_ID)).getToken(ARM_SCOPE);
     assert.equal(claimsOf(reader?.token ?? '').oid, READER_OBJECT_ID);
     const exchange = await (await managedIdentity(EXCHANGE_APP_ID)).getToken(VAULT_SCOPE);
@@ -91,7 +91,10 @@ describe('emulator managed identity endpoint', () => {
     for await (const key of keys.listPropertiesOfKeys()) names.push(key.name);
     assert.deepEqual(names, []);
     const imdsPaths = (await emulator.control.requests()).filter((r) => r.path.startsWith('/metadata/identity/oauth2/token'));
-    assert.ok(imdsPaths.some((r) => r.path === '/metadata/identity/oauth2/token/' && r.status === 200), 'IMDS form uses the trailing-slash path');
+    assert.ok(
+      imdsPaths.some((r) => r.path === '/metadata/identity/oauth2/token/' && r.status === 200),
+      'IMDS form uses the trailing-slash path',
+    );
   });
 
   it('when the token endpoint is called wrongly, then it answers like IMDS / App Service do (missing header, wrong secret, unknown identity, no resource)', async () => {
@@ -103,24 +106,34 @@ describe('emulator managed identity endpoint', () => {
     const unknown = await rest('GET', `${base}&client_id=11111111-2222-3333-4444-555555555555`, undefined, { 'x-identity-header': emulator.identityHeader });
     assert.equal(unknown.status, 400);
     assert.equal((unknown.body as { error_description: string }).error_description, 'Identity not found');
-    const byObjectId = await rest('GET', `${emulator.identityEndpoint}/?api-version=2018-02-01&resource=https://vault.localhost&object_id=${READER_OBJECT_ID}`, undefined, { metadata: 'true' });
+    const byObjectId = await rest('GET', `${emulator.identityEndpoint}/?api-version=2018-02-01&resource=https://vault.localhost&object_id=${READER_OBJECT_ID}`, undefined, {
+      metadata: 'true',
+    });
     assert.equal(byObjectId.status, 200);
     assert.equal(claimsOf((byObjectId.body as { access_token: string }).access_token).oid, READER_OBJECT_ID);
-    const byResourceId = await rest('GET', `${base}&mi_res_id=${encodeURIComponent('/subscriptions/x/resourceGroups/y/providers/Microsoft.ManagedIdentity/userAssignedIdentities/keyward-reader')}`, undefined, {
-      'x-identity-header': emulator.identityHeader,
-    });
+    const byResourceId = await rest(
+      'GET',
+      `${base}&mi_res_id=${encodeURIComponent('/subscriptions/x/resourceGroups/y/providers/Microsoft.ManagedIdentity/userAssignedIdentities/keyward-reader')}`,
+      undefined,
+      {
+        'x-identity-header': emulator.identityHeader,
+      },
+    );
     assert.equal(claimsOf((byResourceId.body as { access_token: string }).access_token).oid, READER_OBJECT_ID);
     const noResource = await rest('GET', `${emulator.identityEndpoint}?api-version=2019-08-01`, undefined, { 'x-identity-header': emulator.identityHeader });
     assert.equal(noResource.status, 400);
   });
 
-  it('when a token has expired, is forged or names another tenant, then ARM and the data plane answer 401 with Azure\'s codes', async () => {
+  it("when a token has expired, is forged or names another tenant, then ARM and the data plane answer 401 with Azure's codes", async () => {
     const writer = await managedIdentity();
     const vault = await createVault(emulator, writer, { properties: { accessPolicies: [keyPolicy(emulator.tenantId, WRITER_OBJECT_ID, ['all'])] } });
     const expired = await emulator.control.issueToken({ principal: WRITER_OBJECT_ID, resource: 'https://vault.localhost', lifetimeSeconds: -10 });
     await expectRestError(keyClient(vault.vaultUri, staticCredential(expired.accessToken)).getKey('none'), 401, 'Unauthorized');
     const armExpired = await emulator.control.issueToken({ principal: WRITER_OBJECT_ID, resource: 'https://management.azure.com', lifetimeSeconds: -10 });
-    const arm = await restClient(staticCredential(armExpired.accessToken), ARM_SCOPE)('GET', `${emulator.armEndpoint}/subscriptions/${emulator.subscriptionIds[0]}?api-version=2022-12-01`);
+    const arm = await restClient(staticCredential(armExpired.accessToken), ARM_SCOPE)(
+      'GET',
+      `${emulator.armEndpoint}/subscriptions/${emulator.subscriptionIds[0]}?api-version=2022-12-01`,
+    );
     assert.equal(arm.status, 401);
     assert.equal((arm.body as { error: { code: string } }).error.code, 'ExpiredAuthenticationToken');
 

@@ -48,7 +48,10 @@ describe('emulator keys data plane (KeyClient)', () => {
     const fresh = keyClient(vaultUri, credential);
     const key = await fresh.createRsaKey('cmk-first', { keySize: 3072, hsm: true, keyOps: ['wrapKey', 'unwrapKey'], tags: { requestId: 'req-1' } });
     const log = (await emulator.control.requests()).filter((r) => r.path === '/keys/cmk-first/create');
-    assert.deepEqual(log.map((r) => r.status), [401, 200]);
+    assert.deepEqual(
+      log.map((r) => r.status),
+      [401, 200],
+    );
     assert.match(key.id ?? '', new RegExp(`^${vaultUri}keys/cmk-first/[0-9a-f]{32}$`));
     assert.equal(key.keyType, 'RSA-HSM');
     assert.equal(key.key?.n?.length, 384);
@@ -117,7 +120,11 @@ describe('emulator keys data plane (KeyClient)', () => {
     // A disabled key is still readable.
     assert.equal((await keys.getKey('cmk-update')).properties.enabled, false);
     // Customer Key's "12/31/9999" expiry overflows in this SDK: the emulator refuses the negative time loudly.
-    const overflow = await expectRestError(keys.updateKeyProperties('cmk-update', key.properties.version ?? '', { expiresOn: new Date(Date.UTC(9999, 11, 31)) }), 400, 'BadParameter');
+    const overflow = await expectRestError(
+      keys.updateKeyProperties('cmk-update', key.properties.version ?? '', { expiresOn: new Date(Date.UTC(9999, 11, 31)) }),
+      400,
+      'BadParameter',
+    );
     assert.match(overflow.message, /2038/);
   });
 
@@ -211,18 +218,22 @@ describe('emulator keys data plane (KeyClient)', () => {
   it('when a private JWK is imported, then the key is usable and its public half matches', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwk = privateKey.export({ format: 'jwk' });
-    const imported = await keys.importKey('cmk-imported', {
-      kty: 'RSA',
-      n: Buffer.from(jwk.n as string, 'base64url'),
-      e: Buffer.from(jwk.e as string, 'base64url'),
-      d: Buffer.from(jwk.d as string, 'base64url'),
-      p: Buffer.from(jwk.p as string, 'base64url'),
-      q: Buffer.from(jwk.q as string, 'base64url'),
-      dp: Buffer.from(jwk.dp as string, 'base64url'),
-      dq: Buffer.from(jwk.dq as string, 'base64url'),
-      qi: Buffer.from(jwk.qi as string, 'base64url'),
-      keyOps: ['wrapKey', 'unwrapKey'],
-    }, { hardwareProtected: true });
+    const imported = await keys.importKey(
+      'cmk-imported',
+      {
+        kty: 'RSA',
+        n: Buffer.from(jwk.n as string, 'base64url'),
+        e: Buffer.from(jwk.e as string, 'base64url'),
+        d: Buffer.from(jwk.d as string, 'base64url'),
+        p: Buffer.from(jwk.p as string, 'base64url'),
+        q: Buffer.from(jwk.q as string, 'base64url'),
+        dp: Buffer.from(jwk.dp as string, 'base64url'),
+        dq: Buffer.from(jwk.dq as string, 'base64url'),
+        qi: Buffer.from(jwk.qi as string, 'base64url'),
+        keyOps: ['wrapKey', 'unwrapKey'],
+      },
+      { hardwareProtected: true },
+    );
     assert.equal(Buffer.from(imported.key?.n ?? []).toString('base64url'), jwk.n);
     assert.equal(imported.keyType, 'RSA-HSM');
   });

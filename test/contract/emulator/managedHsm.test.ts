@@ -78,7 +78,11 @@ describe('emulator Microsoft.KeyVault/managedHSMs (ARM)', () => {
     // managedHsm.json 2024-11-01: ManagedHsms_CreateOrUpdate 200 | 202 (Location); ManagedHsms_Delete
     // 200 | 202 (Location) | 204; ManagedHsms_PurgeDeleted 200 | 202 (Location).
     const declared = { PUT: [200, 202], DELETE: [200, 202, 204], POST: [200, 202] } as const;
-    for (const [mode, ms] of [['location', 0], ['location', 1000], ['azure-async-operation', 1000]] as const) {
+    for (const [mode, ms] of [
+      ['location', 0],
+      ['location', 1000],
+      ['azure-async-operation', 1000],
+    ] as const) {
       await emulator.control.setOptions({ hsmProvisioningMs: ms, lroMode: mode });
       const name = uniqueName('hsmspec');
       await emulator.control.clearRequests();
@@ -89,7 +93,10 @@ describe('emulator Microsoft.KeyVault/managedHSMs (ARM)', () => {
       for (const method of ['PUT', 'DELETE', 'POST'] as const) {
         const first = log.find((r) => r.method === method && (r.path.endsWith(`/managedHSMs/${name}`) || r.path.endsWith(`/deletedManagedHSMs/${name}/purge`)));
         assert.ok(first, `${mode}/${ms}: no ${method}`);
-        assert.ok((declared[method] as readonly number[]).includes(first.status), `${mode}/${ms}: ${method} answered ${first.status}, the spec declares ${declared[method].join(', ')}`);
+        assert.ok(
+          (declared[method] as readonly number[]).includes(first.status),
+          `${mode}/${ms}: ${method} answered ${first.status}, the spec declares ${declared[method].join(', ')}`,
+        );
         if (first.status === 202) assert.ok(ms > 0, `${mode}: 202 only when the operation takes time`);
       }
     }
@@ -162,8 +169,13 @@ describe('emulator Microsoft.KeyVault/managedHSMs (ARM)', () => {
       return names;
     };
     await expectRestError(listing(), 500, 'ProviderError');
-    const raw = await restClient(credential, ARM_SCOPE)('GET', `${emulator.armEndpoint}/subscriptions/${emulator.subscriptionIds[0]}/providers/Microsoft.KeyVault/deletedManagedHSMs?api-version=2026-02-01`);
-    assert.deepEqual(raw.body, { error: { code: 'ProviderError', message: "Resource provider 'Microsoft.KeyVault' failed to return collection response for type 'deletedManagedHSMs'." } });
+    const raw = await restClient(credential, ARM_SCOPE)(
+      'GET',
+      `${emulator.armEndpoint}/subscriptions/${emulator.subscriptionIds[0]}/providers/Microsoft.KeyVault/deletedManagedHSMs?api-version=2026-02-01`,
+    );
+    assert.deepEqual(raw.body, {
+      error: { code: 'ProviderError', message: "Resource provider 'Microsoft.KeyVault' failed to return collection response for type 'deletedManagedHSMs'." },
+    });
     assert.equal((await arm.managedHsms.getDeleted(name, 'westeurope')).name, name);
     assert.deepEqual(await listing(), [name]);
   });
@@ -177,7 +189,10 @@ describe('emulator Microsoft.KeyVault/managedHSMs (ARM)', () => {
     await expectRestError(arm.managedHsms.beginUpdateAndWait(rg, name, { properties: { enablePurgeProtection: false } } as never), 400);
     assert.equal((await arm.managedHsms.checkMhsmNameAvailability({ name: '9bad' })).reason, 'AccountNameInvalid');
     await expectRestError(arm.managedHsms.beginCreateOrUpdateAndWait(rg, uniqueName('hsmbad'), hsmBody(emulator.tenantId, { initialAdminObjectIds: [] }) as never), 400);
-    await expectRestError(arm.managedHsms.beginCreateOrUpdateAndWait(rg, uniqueName('hsmbad'), { ...hsmBody(emulator.tenantId), sku: { family: 'B', name: 'Huge_Z9' } } as never), 400);
+    await expectRestError(
+      arm.managedHsms.beginCreateOrUpdateAndWait(rg, uniqueName('hsmbad'), { ...hsmBody(emulator.tenantId), sku: { family: 'B', name: 'Huge_Z9' } } as never),
+      400,
+    );
     await expectRestError(arm.managedHsms.beginCreateOrUpdateAndWait(rg, 'h', hsmBody(emulator.tenantId) as never), 400);
   });
 });

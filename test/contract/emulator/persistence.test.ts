@@ -5,17 +5,7 @@ import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { captureLogger } from '../../../src/core';
 import { TOKEN_PATTERN } from '../../../src/core/redact';
-import {
-  type TestEmulator,
-  WRITER_OBJECT_ID,
-  armClient,
-  createVault,
-  cryptoClient,
-  keyClient,
-  keyPolicy,
-  managedIdentity,
-  startTestEmulator,
-} from './helpers';
+import { type TestEmulator, WRITER_OBJECT_ID, armClient, createVault, cryptoClient, keyClient, keyPolicy, managedIdentity, startTestEmulator } from './helpers';
 
 describe('emulator persistence across restarts', () => {
   let dataDir: string;
@@ -75,7 +65,9 @@ describe('emulator persistence across restarts', () => {
 
     // At rest: the master key is private to its owner and no private key is stored in the clear.
     assert.equal(fs.statSync(path.join(dataDir, 'master.key')).mode & 0o777, 0o600);
-    const database = Buffer.concat(['emulator.sqlite', 'emulator.sqlite-wal'].filter((f) => fs.existsSync(path.join(dataDir, f))).map((f) => fs.readFileSync(path.join(dataDir, f))));
+    const database = Buffer.concat(
+      ['emulator.sqlite', 'emulator.sqlite-wal'].filter((f) => fs.existsSync(path.join(dataDir, f))).map((f) => fs.readFileSync(path.join(dataDir, f))),
+    );
     assert.ok(database.includes(Buffer.from('cmk-persist')), 'the key row is there');
     assert.ok(!database.includes(Buffer.from('PRIVATE KEY')) && !database.includes(Buffer.from('"d":')), 'no private key in the clear');
     // Logs never carry tokens or key material.

@@ -18,7 +18,10 @@ describe('emulator Microsoft Graph (subscribed licences)', () => {
     const graph = restClient(await managedIdentity(), GRAPH_SCOPE);
     const response = await graph('GET', `${emulator.graphEndpoint}/v1.0/subscribedSkus`);
     assert.equal(response.status, 200);
-    const body = response.body as { '@odata.context': string; value: Array<{ skuPartNumber: string; prepaidUnits: { enabled: number }; servicePlans: Array<{ servicePlanName: string }> }> };
+    const body = response.body as {
+      '@odata.context': string;
+      value: Array<{ skuPartNumber: string; prepaidUnits: { enabled: number }; servicePlans: Array<{ servicePlanName: string }> }>;
+    };
     assert.match(body['@odata.context'], /\$metadata#subscribedSkus$/);
     assert.ok(body.value[0]!.prepaidUnits.enabled > 0);
     const anonymous = await restClient(undefined, '')('GET', `${emulator.graphEndpoint}/v1.0/subscribedSkus`);
@@ -30,7 +33,10 @@ describe('emulator Microsoft Graph (subscribed licences)', () => {
     const skus = await gateway.subscribedSkus();
     assert.equal(skus[0]?.skuPartNumber, 'SPE_E5');
     assert.ok(skus[0]!.servicePlans.some((p) => p.servicePlanId === CUSTOMER_KEY_SERVICE_PLAN.id));
-    const line = licenceLine({ ok: true, value: skus.map((s) => ({ ...s, servicePlanNames: s.servicePlans.map((p) => p.servicePlanName), servicePlanIds: s.servicePlans.map((p) => p.servicePlanId) })) });
+    const line = licenceLine({
+      ok: true,
+      value: skus.map((s) => ({ ...s, servicePlanNames: s.servicePlans.map((p) => p.servicePlanName), servicePlanIds: s.servicePlans.map((p) => p.servicePlanId) })),
+    });
     assert.equal(line.status, 'pass', textOf(line.detail));
   });
 });

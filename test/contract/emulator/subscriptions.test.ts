@@ -117,10 +117,14 @@ describe('emulator subscriptions, resource groups and features (ARM)', () => {
   });
 
   it('when a vault is created in a missing resource group, then ARM answers 404 ResourceGroupNotFound', async () => {
-    await expectRestError(armClient(emulator, credential).vaults.beginCreateOrUpdateAndWait('rg-absent', uniqueName('kv'), vaultBody(emulator.tenantId) as never), 404, 'ResourceGroupNotFound');
+    await expectRestError(
+      armClient(emulator, credential).vaults.beginCreateOrUpdateAndWait('rg-absent', uniqueName('kv'), vaultBody(emulator.tenantId) as never),
+      404,
+      'ResourceGroupNotFound',
+    );
   });
 
-  it('when mandatoryRetentionPeriodEnabled is read and registered, then the feature API shape is Azure\'s and registration waits as Pending until approved', async () => {
+  it("when mandatoryRetentionPeriodEnabled is read and registered, then the feature API shape is Azure's and registration waits as Pending until approved", async () => {
     const url = (sub: string, suffix = '') => `${emulator.armEndpoint}/subscriptions/${sub}/${FEATURE_PATH}${suffix}?api-version=2021-07-01`;
     const registered = await rest('GET', url(primary));
     assert.deepEqual(registered.body, {
@@ -138,11 +142,20 @@ describe('emulator subscriptions, resource groups and features (ARM)', () => {
     assert.equal(((await rest('GET', url(unregistered))).body as { properties: { state: string } }).properties.state, 'Registered');
     const list = await rest('GET', `${emulator.armEndpoint}/subscriptions/${unregistered}/providers/Microsoft.Features/features?api-version=2021-07-01`);
     assert.ok((list.body as { value: Array<{ name: string }> }).value.some((f) => f.name === 'Microsoft.Resources/mandatoryRetentionPeriodEnabled'));
-    const byNamespace = await rest('GET', `${emulator.armEndpoint}/subscriptions/${unregistered}/providers/Microsoft.Features/providers/Microsoft.Resources/features?api-version=2021-07-01`);
-    assert.deepEqual((byNamespace.body as { value: Array<{ properties: { state: string } }> }).value.map((f) => f.properties.state), ['Registered']);
+    const byNamespace = await rest(
+      'GET',
+      `${emulator.armEndpoint}/subscriptions/${unregistered}/providers/Microsoft.Features/providers/Microsoft.Resources/features?api-version=2021-07-01`,
+    );
+    assert.deepEqual(
+      (byNamespace.body as { value: Array<{ properties: { state: string } }> }).value.map((f) => f.properties.state),
+      ['Registered'],
+    );
     const unregister = await rest('POST', url(unregistered, '/unregister'));
     assert.equal((unregister.body as { properties: { state: string } }).properties.state, 'Unregistered');
-    const other = await rest('POST', `${emulator.armEndpoint}/subscriptions/${unregistered}/providers/Microsoft.Features/providers/Microsoft.KeyVault/features/SomePreview/register?api-version=2021-07-01`);
+    const other = await rest(
+      'POST',
+      `${emulator.armEndpoint}/subscriptions/${unregistered}/providers/Microsoft.Features/providers/Microsoft.KeyVault/features/SomePreview/register?api-version=2021-07-01`,
+    );
     assert.equal((other.body as { properties: { state: string } }).properties.state, 'Registered');
   });
 

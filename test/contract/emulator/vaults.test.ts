@@ -41,7 +41,11 @@ describe('emulator Microsoft.KeyVault/vaults (ARM)', () => {
 
   it('when a Customer Key vault is created, then the PUT returns 201 Succeeded synchronously with vaultUri on the vault host and every property echoed', async () => {
     const name = uniqueName('kvck');
-    const vault = await arm.vaults.beginCreateOrUpdateAndWait(rg, name, vaultBody(emulator.tenantId, {}, { accessPolicies: [keyPolicy(emulator.tenantId, WRITER_OBJECT_ID, ['get', 'create'])] }) as never);
+    const vault = await arm.vaults.beginCreateOrUpdateAndWait(
+      rg,
+      name,
+      vaultBody(emulator.tenantId, {}, { accessPolicies: [keyPolicy(emulator.tenantId, WRITER_OBJECT_ID, ['get', 'create'])] }) as never,
+    );
     assert.equal(vault.properties.provisioningState, 'Succeeded');
     assert.equal(vault.properties.vaultUri, emulator.vaultUrl(name));
     assert.equal(vault.properties.sku.name, 'premium');
@@ -53,7 +57,10 @@ describe('emulator Microsoft.KeyVault/vaults (ARM)', () => {
     assert.equal(vault.systemData?.createdBy, WRITER_OBJECT_ID);
     assert.ok(vault.systemData?.createdAt instanceof Date);
     const puts = (await emulator.control.requests()).filter((r) => r.method === 'PUT' && r.path.endsWith(`/vaults/${name}`));
-    assert.deepEqual(puts.map((r) => r.status), [201]);
+    assert.deepEqual(
+      puts.map((r) => r.status),
+      [201],
+    );
     // PUT again with the same body updates in place: 200.
     const again = await restClient(credential, ARM_SCOPE)('PUT', `${emulator.armEndpoint}${vault.id}?api-version=2026-02-01`, vaultBody(emulator.tenantId));
     assert.equal(again.status, 200);
@@ -71,7 +78,10 @@ describe('emulator Microsoft.KeyVault/vaults (ARM)', () => {
     assert.equal(byGroup.length, 3);
     const resources: Array<{ name?: string; type?: string }> = [];
     for await (const r of arm.vaults.list()) resources.push(r);
-    assert.deepEqual(resources.map((r) => r.type), ['Microsoft.KeyVault/vaults', 'Microsoft.KeyVault/vaults', 'Microsoft.KeyVault/vaults']);
+    assert.deepEqual(
+      resources.map((r) => r.type),
+      ['Microsoft.KeyVault/vaults', 'Microsoft.KeyVault/vaults', 'Microsoft.KeyVault/vaults'],
+    );
     const pages: number[] = [];
     for await (const page of arm.vaults.listBySubscription({ top: 2 }).byPage()) pages.push(page.length);
     assert.deepEqual(pages, [2, 1]);
@@ -90,7 +100,7 @@ describe('emulator Microsoft.KeyVault/vaults (ARM)', () => {
     await expectRestError(arm.vaults.update(rg, name, { properties: { softDeleteRetentionInDays: 30 } }), 400, 'BadRequest');
   });
 
-  it('when access policies are added, replaced and removed, then the vault\'s list changes accordingly and the response echoes the request', async () => {
+  it("when access policies are added, replaced and removed, then the vault's list changes accordingly and the response echoes the request", async () => {
     const name = uniqueName('kvap');
     await arm.vaults.beginCreateOrUpdateAndWait(rg, name, vaultBody(emulator.tenantId) as never);
     const add = await arm.vaults.updateAccessPolicy(rg, name, 'add', { properties: { accessPolicies: [keyPolicy(emulator.tenantId, EXCHANGE_OBJECT_ID, ['get', 'wrapKey'])] } });
@@ -104,11 +114,19 @@ describe('emulator Microsoft.KeyVault/vaults (ARM)', () => {
     await arm.vaults.updateAccessPolicy(rg, name, 'remove', { properties: { accessPolicies: [keyPolicy(emulator.tenantId, EXCHANGE_OBJECT_ID, ['get'])] } });
     vault = await arm.vaults.get(rg, name);
     assert.deepEqual(vault.properties.accessPolicies, []);
-    await expectRestError(arm.vaults.updateAccessPolicy(rg, name, 'add', { properties: { accessPolicies: [keyPolicy(emulator.tenantId, EXCHANGE_OBJECT_ID, ['teleport'])] } }), 400, 'BadRequest');
+    await expectRestError(
+      arm.vaults.updateAccessPolicy(rg, name, 'add', { properties: { accessPolicies: [keyPolicy(emulator.tenantId, EXCHANGE_OBJECT_ID, ['teleport'])] } }),
+      400,
+      'BadRequest',
+    );
   });
 
   it('when names are checked, then invalid, free, taken (in any subscription) and soft-deleted names answer as Azure does', async () => {
-    assert.deepEqual(await arm.vaults.checkNameAvailability({ name: 'kv-free-name', type: 'Microsoft.KeyVault/vaults' }), { nameAvailable: true, reason: undefined, message: undefined });
+    assert.deepEqual(await arm.vaults.checkNameAvailability({ name: 'kv-free-name', type: 'Microsoft.KeyVault/vaults' }), {
+      nameAvailable: true,
+      reason: undefined,
+      message: undefined,
+    });
     const invalid = await arm.vaults.checkNameAvailability({ name: '1-bad', type: 'Microsoft.KeyVault/vaults' });
     assert.equal(invalid.nameAvailable, false);
     assert.equal(invalid.reason, 'AccountNameInvalid');
@@ -175,9 +193,14 @@ describe('emulator Microsoft.KeyVault/vaults (ARM)', () => {
     await bad(uniqueName('kvx'), vaultBody(emulator.tenantId, {}, { softDeleteRetentionInDays: 120 }), 'BadRequest');
     await bad(uniqueName('kvx'), vaultBody(emulator.tenantId, {}, { enableSoftDelete: false }), 'BadRequest');
     await bad(uniqueName('kvx'), vaultBody(emulator.tenantId, {}, { enablePurgeProtection: false }), 'BadRequest');
-    const raw = await restClient(credential, ARM_SCOPE)('PUT', `${emulator.armEndpoint}/subscriptions/${emulator.subscriptionIds[0]}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/kvjson?api-version=2026-02-01`, undefined, {
-      'content-type': 'application/json',
-    });
+    const raw = await restClient(credential, ARM_SCOPE)(
+      'PUT',
+      `${emulator.armEndpoint}/subscriptions/${emulator.subscriptionIds[0]}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/kvjson?api-version=2026-02-01`,
+      undefined,
+      {
+        'content-type': 'application/json',
+      },
+    );
     assert.equal(raw.status, 400);
     const vaults: string[] = [];
     for await (const v of arm.vaults.listBySubscription()) vaults.push(v.name ?? '');

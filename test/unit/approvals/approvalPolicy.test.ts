@@ -24,9 +24,15 @@ describe('approval policy', () => {
     const policy = readPolicyFile(localPolicyPath());
     assert.equal(policy.tenantId, LOCAL_TENANT_ID);
     const create = policy.rules.create;
-    assert.deepEqual(create.factors.map((f) => [f.groupId, f.approvals, [...f.members]]), [['keyApprovers', 2, [LOCAL_PEOPLE.approverAlex.objectId, LOCAL_PEOPLE.approverBruno.objectId]]]);
+    assert.deepEqual(
+      create.factors.map((f) => [f.groupId, f.approvals, [...f.members]]),
+      [['keyApprovers', 2, [LOCAL_PEOPLE.approverAlex.objectId, LOCAL_PEOPLE.approverBruno.objectId]]],
+    );
     assert.equal(create.allowSelfApproval, false);
-    assert.deepEqual(policy.rules.keyRoll.separationOfDuties, { approvalsPerKeySide: 1, custodianGroup: { id: 'keyCustodians', name: 'Key custodians', members: [LOCAL_PEOPLE.approverChen.objectId, LOCAL_PEOPLE.approverDana.objectId] } });
+    assert.deepEqual(policy.rules.keyRoll.separationOfDuties, {
+      approvalsPerKeySide: 1,
+      custodianGroup: { id: 'keyCustodians', name: 'Key custodians', members: [LOCAL_PEOPLE.approverChen.objectId, LOCAL_PEOPLE.approverDana.objectId] },
+    });
     assert.equal(policy.rules.destructive.allowSelfApproval, false);
     assert.equal(policy.approvalCards.conversationId, 'group-chat-key-approvers');
     assert.match(policy.hash, /^[0-9a-f]{64}$/);
@@ -73,7 +79,11 @@ describe('approval policy', () => {
       'approvalCards.conversationId:',
       'approvalCards.fallback: must be "personalChats" or "none"',
     ];
-    for (const start of expected) assert.ok(problems.some((p) => p.startsWith(start)), `missing problem "${start}" in:\n${problems.join('\n')}`);
+    for (const start of expected)
+      assert.ok(
+        problems.some((p) => p.startsWith(start)),
+        `missing problem "${start}" in:\n${problems.join('\n')}`,
+      );
     assert.ok(problems.length >= expected.length);
   });
 
@@ -84,19 +94,31 @@ describe('approval policy', () => {
       json.operations.keyRoll.separationOfDuties = separationOfDuties;
       return problemsOf(json);
     };
-    assert.ok(withRoll({ approvalsPerKeySide: 1 }).some((p) => p.startsWith('operations.keyRoll.separationOfDuties.custodianGroup: is required')), withRoll({ approvalsPerKeySide: 1 }).join('\n'));
-    assert.ok(withRoll({ approvalsPerKeySide: 1, custodianGroup: 'nobody' }).some((p) => p.startsWith('operations.keyRoll.separationOfDuties.custodianGroup: "nobody" is not a group')));
+    assert.ok(
+      withRoll({ approvalsPerKeySide: 1 }).some((p) => p.startsWith('operations.keyRoll.separationOfDuties.custodianGroup: is required')),
+      withRoll({ approvalsPerKeySide: 1 }).join('\n'),
+    );
+    assert.ok(
+      withRoll({ approvalsPerKeySide: 1, custodianGroup: 'nobody' }).some((p) => p.startsWith('operations.keyRoll.separationOfDuties.custodianGroup: "nobody" is not a group')),
+    );
     assert.deepEqual(withRoll({ approvalsPerKeySide: 1, custodianGroup: 'keyCustodians' }), []);
     assert.deepEqual(withRoll({ approvalsPerKeySide: 0 }), [], 'custodians without votes need no group');
   });
 
-  it('when who may be a custodian is asked (setup, a key roll, a setup request), then one rule answers: the rule\'s custodian group, every named custodian group for a key being set up, any policy group where none is named', () => {
+  it("when who may be a custodian is asked (setup, a key roll, a setup request), then one rule answers: the rule's custodian group, every named custodian group for a key being set up, any policy group where none is named", () => {
     const P = LOCAL_PEOPLE;
     const policy = parseApprovalPolicy(LOCAL_POLICY_JSON);
     // The shipped policy: the key roll names "Key custodians"; setup and teardown name none.
     const forSetup = custodianRule(policy);
-    assert.deepEqual(forSetup.groups.map((g) => g.id), ['keyCustodians']);
-    assert.deepEqual([P.approverChen, P.approverDana, P.approverAlex, P.observer].map((p) => forSetup.allows(p.objectId)), [true, true, false, false], 'an approver is no custodian');
+    assert.deepEqual(
+      forSetup.groups.map((g) => g.id),
+      ['keyCustodians'],
+    );
+    assert.deepEqual(
+      [P.approverChen, P.approverDana, P.approverAlex, P.observer].map((p) => forSetup.allows(p.objectId)),
+      [true, true, false, false],
+      'an approver is no custodian',
+    );
     assert.equal(custodianRule(policy, 'keyRoll').allows(P.approverAlex.objectId), false);
     assert.equal(custodianRule(policy, 'create').allows(P.approverAlex.objectId), true, 'a request whose rule names no custodian group: any policy group');
     assert.equal(custodianRule(policy, 'create').allows(P.observer.objectId), false, 'but someone in no group at all is no custodian');
@@ -106,7 +128,10 @@ describe('approval policy', () => {
     json.operations.destructive.separationOfDuties = { approvalsPerKeySide: 1, custodianGroup: 'seniorCustodians' };
     const two = custodianRule(parseApprovalPolicy(json));
     assert.deepEqual([two.every, two.groups.map((g) => g.id).sort()], [true, ['keyCustodians', 'seniorCustodians']]);
-    assert.deepEqual([P.approverChen, P.approverDana].map((p) => two.allows(p.objectId)), [true, false]);
+    assert.deepEqual(
+      [P.approverChen, P.approverDana].map((p) => two.allows(p.objectId)),
+      [true, false],
+    );
   });
 
   it('when the policy is not an object, then the answer says so', () => {
@@ -117,11 +142,20 @@ describe('approval policy', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-policy-'));
     const broken = path.join(dir, 'policy.json');
     fs.writeFileSync(broken, '{ "version": 1, ');
-    assert.throws(() => readPolicyFile(broken), (error: unknown) => isAppError(error, 'PolicyInvalid') && error.message.includes(broken) && /not valid JSON/.test(error.message));
-    assert.throws(() => readPolicyFile(path.join(dir, 'absent.json')), (error: unknown) => isAppError(error, 'PolicyInvalid') && /cannot be read/.test(error.message));
+    assert.throws(
+      () => readPolicyFile(broken),
+      (error: unknown) => isAppError(error, 'PolicyInvalid') && error.message.includes(broken) && /not valid JSON/.test(error.message),
+    );
+    assert.throws(
+      () => readPolicyFile(path.join(dir, 'absent.json')),
+      (error: unknown) => isAppError(error, 'PolicyInvalid') && /cannot be read/.test(error.message),
+    );
     const invalid = path.join(dir, 'invalid.json');
     fs.writeFileSync(invalid, JSON.stringify({ ...LOCAL_POLICY_JSON, version: 3 }));
-    assert.throws(() => readPolicyFile(invalid), (error: unknown) => isAppError(error, 'PolicyInvalid') && (error.details.problems as string[]).some((p) => p.startsWith('version')));
+    assert.throws(
+      () => readPolicyFile(invalid),
+      (error: unknown) => isAppError(error, 'PolicyInvalid') && (error.details.problems as string[]).some((p) => p.startsWith('version')),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -129,13 +163,27 @@ describe('approval policy', () => {
     assert.equal(resolvePolicyPath('local', undefined), localPolicyPath());
     assert.ok(fs.existsSync(localPolicyPath()));
     assert.equal(resolvePolicyPath('production', 'my/policy.json'), path.resolve('my/policy.json'));
-    assert.throws(() => resolvePolicyPath('production', undefined), (error: unknown) => isAppError(error, 'PolicyInvalid') && /KEYWARD_POLICY_FILE/.test(error.message));
+    assert.throws(
+      () => resolvePolicyPath('production', undefined),
+      (error: unknown) => isAppError(error, 'PolicyInvalid') && /KEYWARD_POLICY_FILE/.test(error.message),
+    );
   });
 
   it('when Keyward starts in production without a policy file, then it refuses to start with a clear message and opens nothing', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-prod-'));
-    const config = loadConfig({ MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: LOCAL_TENANT_ID, KEYWARD_HOST: '127.0.0.1', PORT: '0', KEYWARD_DATA_DIR: dataDir, KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' });
-    await assert.rejects(startKeyward(config, { logger: silentLogger }), (error: unknown) => isAppError(error, 'PolicyInvalid') && /KEYWARD_POLICY_FILE is not set/.test(error.message));
+    const config = loadConfig({
+      MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: LOCAL_TENANT_ID,
+      KEYWARD_HOST: '127.0.0.1',
+      PORT: '0',
+      KEYWARD_DATA_DIR: dataDir,
+      KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing',
+    });
+    await assert.rejects(
+      startKeyward(config, { logger: silentLogger }),
+      (error: unknown) => isAppError(error, 'PolicyInvalid') && /KEYWARD_POLICY_FILE is not set/.test(error.message),
+    );
     assert.equal(fs.existsSync(path.join(dataDir, 'keyward.sqlite')), false);
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(`${dataDir}-audit-digests`, { recursive: true, force: true });

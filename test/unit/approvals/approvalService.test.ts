@@ -43,31 +43,48 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     await assert.rejects(world.service.submit(submission({ planHash: 'abc', title: '', summaryLines: [], reason: ' ' })), (error: unknown) => {
       assert.ok(isAppError(error, 'ValidationFailed'));
       const problems = error.details.problems as string[];
-      for (const field of ['planHash', 'title', 'summaryLines', 'reason']) assert.ok(problems.some((p) => p.startsWith(field)), field);
+      for (const field of ['planHash', 'title', 'summaryLines', 'reason'])
+        assert.ok(
+          problems.some((p) => p.startsWith(field)),
+          field,
+        );
       return true;
     });
     assert.deepEqual(await world.service.list(), []);
   });
 
   it('when the requester is from another tenant, then the submission is refused', async () => {
-    await assert.rejects(world.service.submit(submission({ requester: actor(P.operator, '99999999-9999-4999-8999-999999999999') })), (error: unknown) => isAppError(error, 'TenantNotAllowed'));
+    await assert.rejects(world.service.submit(submission({ requester: actor(P.operator, '99999999-9999-4999-8999-999999999999') })), (error: unknown) =>
+      isAppError(error, 'TenantNotAllowed'),
+    );
   });
 
   it('when the requester is a custodian of one of the keys, then separation of duties refuses the submission (audited)', async () => {
-    await assert.rejects(world.service.submit(submission({ keySides: { A: [P.operator.objectId], B: [P.approverDana.objectId] } })), (error: unknown) => isAppError(error, 'SeparationOfDuties'));
+    await assert.rejects(world.service.submit(submission({ keySides: { A: [P.operator.objectId], B: [P.approverDana.objectId] } })), (error: unknown) =>
+      isAppError(error, 'SeparationOfDuties'),
+    );
     assert.ok((await actions(world)).includes('approval.submit.refused'));
   });
 
   it('when the rule could never be met without the requester, then the submission is refused at once', async () => {
-    await assert.rejects(world.service.submit(submission({ requester: actor(P.approverAlex) })), (error: unknown) => isAppError(error, 'SelfApprovalForbidden') && /only 1 person/.test(error.message));
+    await assert.rejects(
+      world.service.submit(submission({ requester: actor(P.approverAlex) })),
+      (error: unknown) => isAppError(error, 'SelfApprovalForbidden') && /only 1 person/.test(error.message),
+    );
   });
 
-  it('when the requester names as custodian someone outside the policy\'s custodian group, then the submission is refused (audited) and nothing is stored', async () => {
+  it("when the requester names as custodian someone outside the policy's custodian group, then the submission is refused (audited) and nothing is stored", async () => {
     // Issue 12 item 5: the requester chose the custodians, who then voted for their key side.
     const keySides = { A: [P.observer.objectId], B: [P.approverDana.objectId] };
-    await assert.rejects(world.service.submit(submission({ operationClass: 'keyRoll', keySides })), (error: unknown) => isAppError(error, 'SeparationOfDuties') && /Key custodians.*Omar Observer is not/.test(error.message));
+    await assert.rejects(
+      world.service.submit(submission({ operationClass: 'keyRoll', keySides })),
+      (error: unknown) => isAppError(error, 'SeparationOfDuties') && /Key custodians.*Omar Observer is not/.test(error.message),
+    );
     const refused = (await collect(world.audit.records())).filter((r) => r.action === 'approval.submit.refused');
-    assert.deepEqual(refused.map((r) => [r.reason, r.details.notCustodians]), [['CustodianNotInPolicy', [P.observer.objectId]]]);
+    assert.deepEqual(
+      refused.map((r) => [r.reason, r.details.notCustodians]),
+      [['CustodianNotInPolicy', [P.observer.objectId]]],
+    );
     assert.deepEqual(await world.service.list(), []);
   });
 
@@ -75,14 +92,24 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     const request = await world.service.submit(submission({ operationClass: 'keyRoll', keySides: { A: [P.approverChen.objectId], B: [P.approverDana.objectId] } }));
     const edited = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { groups: { keyCustodians: { members: string[] } } };
     edited.groups.keyCustodians.members = [P.approverDana.objectId];
-    const later = new ApprovalService({ signer: testSigner(), store: world.store, audit: world.audit, atomic: world.db.atomic, policy: parseApprovalPolicy(edited), clock: world.clock });
+    const later = new ApprovalService({
+      signer: testSigner(),
+      store: world.store,
+      audit: world.audit,
+      atomic: world.db.atomic,
+      policy: parseApprovalPolicy(edited),
+      clock: world.clock,
+    });
     const vote = await later.vote({ requestId: request.id, voter: actor(P.approverChen), decision: 'approve', reason: 'key A checked', planHash: HASH_1 });
     assert.equal(!vote.ok && vote.error.code, 'NotAnApprover');
     assert.equal((await world.service.get(request.id))?.votes.length, 0);
   });
 
   it('when a key roll names no custodians although the policy needs one per key, then it is refused', async () => {
-    await assert.rejects(world.service.submit(submission({ operationClass: 'keyRoll' })), (error: unknown) => isAppError(error, 'ValidationFailed') && /keySides/.test(error.message));
+    await assert.rejects(
+      world.service.submit(submission({ operationClass: 'keyRoll' })),
+      (error: unknown) => isAppError(error, 'ValidationFailed') && /keySides/.test(error.message),
+    );
   });
 
   it('when two approvers approve, then the request is approved once, onApproved fires once, and the audit tells the story', async () => {
@@ -101,7 +128,10 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     const stored = (await world.service.get(request.id))!;
     assert.equal(stored.status, 'approved');
     assert.equal(stored.executeBy, new Date(world.clock.now().getTime() + 240 * MINUTE).toISOString());
-    assert.deepEqual((await world.store.voteRows(request.id)).map((row) => row.voter_object_id), [P.approverAlex.objectId, P.approverBruno.objectId]);
+    assert.deepEqual(
+      (await world.store.voteRows(request.id)).map((row) => row.voter_object_id),
+      [P.approverAlex.objectId, P.approverBruno.objectId],
+    );
     assert.equal((await world.audit.verify()).ok, true);
   });
 
@@ -159,7 +189,11 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     const started = (await collect(world.audit.records())).find((r) => r.action === 'execution.started')!;
     assert.equal(started.actor.objectId, 'writer');
     assert.equal(started.details.correlationId, request.id);
-    assert.deepEqual((await actions(world, request.id)).slice(-4), ['execution.started', 'execution.refused', 'execution.succeeded', 'execution.finish.refused'], 'the second claim and the late finish are audited refusals');
+    assert.deepEqual(
+      (await actions(world, request.id)).slice(-4),
+      ['execution.started', 'execution.refused', 'execution.succeeded', 'execution.finish.refused'],
+      'the second claim and the late finish are audited refusals',
+    );
   });
 
   it('when execution is requested before approval, then it is refused', async () => {
@@ -184,12 +218,26 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     const ghost = await world.service.vote({ requestId: '00000000-0000-4000-8000-000000000000', voter: actor(P.approverAlex), decision: 'approve', reason: 'x', planHash: HASH_1 });
     assert.equal(!ghost.ok && ghost.error.code, 'NotFound');
     const refused = (await collect(world.audit.records())).filter((r) => r.action === 'approval.vote.refused');
-    assert.deepEqual(refused.map((r) => [r.actor.objectId, r.reason]), [['unidentified', 'NotAnApprover'], [P.approverAlex.objectId, 'NotFound']]);
+    assert.deepEqual(
+      refused.map((r) => [r.actor.objectId, r.reason]),
+      [
+        ['unidentified', 'NotAnApprover'],
+        [P.approverAlex.objectId, 'NotFound'],
+      ],
+    );
   });
 
   it('when an approver is removed from the policy while a request waits, then their vote no longer counts', async () => {
     const request = await world.service.submit(submission());
-    const withoutAlex = policyWith({}, { groups: { keyApprovers: { name: 'Key approvers', members: [P.approverBruno.objectId, P.approverChen.objectId] }, keyCustodians: { name: 'Key custodians', members: [P.approverChen.objectId, P.approverDana.objectId] } } });
+    const withoutAlex = policyWith(
+      {},
+      {
+        groups: {
+          keyApprovers: { name: 'Key approvers', members: [P.approverBruno.objectId, P.approverChen.objectId] },
+          keyCustodians: { name: 'Key custodians', members: [P.approverChen.objectId, P.approverDana.objectId] },
+        },
+      },
+    );
     const restarted = new ApprovalService({ signer: testSigner(), store: world.store, audit: world.audit, atomic: world.db.atomic, policy: withoutAlex, clock: world.clock });
     const result = await restarted.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     assert.equal(!result.ok && result.error.code, 'NotAnApprover');
@@ -214,7 +262,9 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     const request = await world.service.submit(submission());
 
     failOn = 'approval.vote.recorded';
-    await assert.rejects(world.service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 }), (error: unknown) => isAppError(error, 'AuditWriteFailed'));
+    await assert.rejects(world.service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: 'ok', planHash: HASH_1 }), (error: unknown) =>
+      isAppError(error, 'AuditWriteFailed'),
+    );
     assert.equal((await world.service.get(request.id))?.votes.length, 0, 'no audit, no vote');
     assert.deepEqual(await world.store.voteRows(request.id), []);
 
@@ -244,12 +294,22 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
       approvals.push(r.id);
     });
     const people = [P.approverAlex, P.approverBruno, P.observer];
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => world.service.vote({ requestId: request.id, voter: actor(people[i % 3]!), decision: 'approve', reason: `click ${i}`, planHash: HASH_1 })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        world.service.vote({ requestId: request.id, voter: actor(people[i % 3]!), decision: 'approve', reason: `click ${i}`, planHash: HASH_1 }),
+      ),
+    );
     await world.service.idle();
     assert.equal(results.filter((r) => r.ok).length, 2);
     assert.deepEqual(approvals, [request.id]);
-    const codes = results.filter((r) => !r.ok).map((r) => (!r.ok ? r.error.code : '')).sort();
-    assert.deepEqual([...new Set(codes)], ['AlreadyVoted', 'NotAnApprover', 'RequestAlreadyDecided'].filter((c) => codes.includes(c as never)));
+    const codes = results
+      .filter((r) => !r.ok)
+      .map((r) => (!r.ok ? r.error.code : ''))
+      .sort();
+    assert.deepEqual(
+      [...new Set(codes)],
+      ['AlreadyVoted', 'NotAnApprover', 'RequestAlreadyDecided'].filter((c) => codes.includes(c as never)),
+    );
     assert.equal((await world.service.get(request.id))?.votes.length, 2);
     assert.equal((await world.store.voteRows(request.id)).length, 2);
   });
@@ -269,7 +329,10 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     world.clock.advance(2 * 60 * MINUTE);
     assert.deepEqual(await scheduler.tick(), { expired: [request.id], reminded: [] });
     await world.service.idle();
-    assert.deepEqual(changes.map((c) => c.split(':')[0]), ['submitted', 'reminded', 'expired']);
+    assert.deepEqual(
+      changes.map((c) => c.split(':')[0]),
+      ['submitted', 'reminded', 'expired'],
+    );
     assert.deepEqual(await actions(world, request.id), ['approval.submitted', 'approval.reminded', 'approval.expired']);
   });
 
@@ -277,15 +340,28 @@ describe('approval service (real SQLite store, audit chain, manual clock)', () =
     const logger = captureLogger();
     await world.close();
     world = await serviceWorld();
-    const service = new ApprovalService({ signer: testSigner(), store: world.store, audit: world.audit, atomic: world.db.atomic, policy: world.service.policy, clock: world.clock, logger });
+    const service = new ApprovalService({
+      signer: testSigner(),
+      store: world.store,
+      audit: world.audit,
+      atomic: world.db.atomic,
+      policy: world.service.policy,
+      clock: world.clock,
+      logger,
+    });
     const jwt = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJ3cml0ZXIifQ.bm90LWEtcmVhbC1zaWduYXR1cmU';
     const request = await service.submit(submission({ reason: `urgent, token was Bearer ${jwt}`, summaryLines: ['Create key A', `debug: ${jwt}`] }));
     await service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'approve', reason: `ok ${jwt}`, planHash: HASH_1 });
     await service.vote({ requestId: request.id, voter: actor(P.approverBruno), decision: 'approve', reason: 'ok', planHash: HASH_1 });
     await service.beginExecution(request.id);
     await service.finishExecution(request.id, 'failed', `401 from Key Vault, Authorization: Bearer ${jwt}`);
-    await service.auditRefusal({ actor: { objectId: 'x' }, action: 'test.refusal', target: 't', details: { privateKey: '-----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----', d: 'secret-exponent' } });
-    const everything = JSON.stringify((await collect(world.audit.records()))) + JSON.stringify(logger.lines.map((line) => redactSecrets(line.fields)));
+    await service.auditRefusal({
+      actor: { objectId: 'x' },
+      action: 'test.refusal',
+      target: 't',
+      details: { privateKey: '-----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----', d: 'secret-exponent' },
+    });
+    const everything = JSON.stringify(await collect(world.audit.records())) + JSON.stringify(logger.lines.map((line) => redactSecrets(line.fields)));
     assert.doesNotMatch(everything, TOKEN_PATTERN);
     assert.ok(!everything.includes('secret-exponent') && !everything.includes('BEGIN PRIVATE KEY'));
     assert.equal((await world.audit.verify()).ok, true);

@@ -29,7 +29,11 @@ describe('exactly-once execution across processes', function () {
     const startAt = Date.now() + 3000;
     const claim = (name: string) =>
       new Promise<{ name: string; won: boolean; code?: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'fixtures', 'claimExecution.ts'), file, request.id, name, String(startAt)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(
+          process.execPath,
+          ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'fixtures', 'claimExecution.ts'), file, request.id, name, String(startAt)],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
         let out = '';
         child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
         child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { name: string; won: boolean; code?: string }) : reject(new Error(`child ${name} exited ${code}`))));

@@ -8,7 +8,13 @@ const CHEN = P.approverChen.objectId;
 const DANA = P.approverDana.objectId;
 
 /** `reason: null` = no reason typed. */
-const vote = (person: (typeof P)[keyof typeof P], decision: 'approve' | 'reject' = 'approve', reason: string | null = 'looks right'): ApprovalEvent => ({ type: 'vote', voter: personOf(person), decision, reason: reason ?? undefined, planHash: HASH_1 });
+const vote = (person: (typeof P)[keyof typeof P], decision: 'approve' | 'reject' = 'approve', reason: string | null = 'looks right'): ApprovalEvent => ({
+  type: 'vote',
+  voter: personOf(person),
+  decision,
+  reason: reason ?? undefined,
+  planHash: HASH_1,
+});
 
 /** Applies votes in order; returns the last request and the last result. */
 function castAll(request: ApprovalRequest, events: ApprovalEvent[], context = {}) {
@@ -37,7 +43,14 @@ describe('approval rules (OpenBao control-group cases, M-of-N, separation of dut
   it('when one approver sits in two of three factors, then their single approval counts for both of those and not the third', () => {
     const { request } = castAll(requestIn('pending', {}, overlapping), [vote(P.approverAlex)]);
     const progress = evaluateRule(request);
-    assert.deepEqual(progress.requirements.map((r) => [r.id, r.counted.length, r.missing]), [['group:security', 1, 0], ['group:platform', 1, 0], ['group:custody', 0, 1]]);
+    assert.deepEqual(
+      progress.requirements.map((r) => [r.id, r.counted.length, r.missing]),
+      [
+        ['group:security', 1, 0],
+        ['group:platform', 1, 0],
+        ['group:custody', 0, 1],
+      ],
+    );
     assert.equal(request.status, 'pending');
     const done = castAll(request, [vote(P.approverDana)]);
     assert.equal(done.request.status, 'approved', 'all factors met (ANDed)');
@@ -70,7 +83,7 @@ describe('approval rules (OpenBao control-group cases, M-of-N, separation of dut
     assert.equal(!result.ok && result.error.code, 'SelfApprovalForbidden');
   });
 
-  it('when the policy allows self-approval for a non-destructive class, then the requester\'s approval counts', () => {
+  it("when the policy allows self-approval for a non-destructive class, then the requester's approval counts", () => {
     const selfAllowed = policyWith({ permissionChange: { require: [{ group: 'keyApprovers', approvals: 1 }], allowSelfApproval: true } });
     const request = requestIn('pending', { requester: personOf(P.approverAlex), operationClass: 'permissionChange' }, selfAllowed.rules.permissionChange);
     const result = transition(request, vote(P.approverAlex), at(30));
@@ -88,7 +101,10 @@ describe('approval rules (OpenBao control-group cases, M-of-N, separation of dut
   it('when a policy allows self-approval for destructive operations, then the policy is refused', () => {
     const json = JSON.parse(JSON.stringify(LOCAL_POLICY_JSON)) as { operations: { destructive: Record<string, unknown> } };
     json.operations.destructive.allowSelfApproval = true;
-    assert.throws(() => parseApprovalPolicy(json), (error: unknown) => (error as { code?: string }).code === 'PolicyInvalid' && /never allowed for destructive/.test((error as Error).message));
+    assert.throws(
+      () => parseApprovalPolicy(json),
+      (error: unknown) => (error as { code?: string }).code === 'PolicyInvalid' && /never allowed for destructive/.test((error as Error).message),
+    );
   });
 
   it('when someone outside every group votes, then it is refused with NotAnApprover', () => {
@@ -131,7 +147,14 @@ describe('approval rules (OpenBao control-group cases, M-of-N, separation of dut
     it('when a key approver and the custodian of key A approve, then key B is still missing; the custodian of B completes it', () => {
       const partial = castAll(sides([CHEN], [DANA]), [vote(P.approverAlex), vote(P.approverChen)]);
       assert.equal(partial.request.status, 'pending');
-      assert.deepEqual(evaluateRule(partial.request).requirements.map((r) => [r.id, r.missing]), [['group:keyApprovers', 0], ['keySide:A', 0], ['keySide:B', 1]]);
+      assert.deepEqual(
+        evaluateRule(partial.request).requirements.map((r) => [r.id, r.missing]),
+        [
+          ['group:keyApprovers', 0],
+          ['keySide:A', 0],
+          ['keySide:B', 1],
+        ],
+      );
       assert.equal(castAll(partial.request, [vote(P.approverDana)]).request.status, 'approved');
     });
 
@@ -145,15 +168,27 @@ describe('approval rules (OpenBao control-group cases, M-of-N, separation of dut
 
     it('when the only custodian of both keys is one person, then the rule can never be met and submit would refuse it', () => {
       const reasons = unsatisfiableReasons(sides([CHEN], [CHEN]));
-      assert.ok(reasons.some((reason) => reason.requirement === 'keySides'), JSON.stringify(reasons));
+      assert.ok(
+        reasons.some((reason) => reason.requirement === 'keySides'),
+        JSON.stringify(reasons),
+      );
     });
 
     it('when the requester is also a key approver with self-approval allowed, then their vote still never counts for a key side', () => {
-      const selfAllowed = policyWith({ keyRoll: { require: [{ group: 'keyApprovers', approvals: 1 }], allowSelfApproval: true, separationOfDuties: { approvalsPerKeySide: 1, custodianGroup: 'keyCustodians' } } }).rules.keyRoll;
+      const selfAllowed = policyWith({
+        keyRoll: { require: [{ group: 'keyApprovers', approvals: 1 }], allowSelfApproval: true, separationOfDuties: { approvalsPerKeySide: 1, custodianGroup: 'keyCustodians' } },
+      }).rules.keyRoll;
       const request = requestIn('pending', { operationClass: 'keyRoll', keySides: { A: [ALEX, CHEN], B: [DANA] }, requester: personOf(P.approverAlex) }, selfAllowed);
       const result = castAll(request, [vote(P.approverAlex), vote(P.approverDana)]);
       const progress = evaluateRule(result.request);
-      assert.deepEqual(progress.requirements.map((r) => [r.id, r.missing]), [['group:keyApprovers', 0], ['keySide:A', 1], ['keySide:B', 0]]);
+      assert.deepEqual(
+        progress.requirements.map((r) => [r.id, r.missing]),
+        [
+          ['group:keyApprovers', 0],
+          ['keySide:A', 1],
+          ['keySide:B', 0],
+        ],
+      );
     });
 
     it('when a custodian outside every policy group votes, then the key side makes them eligible', () => {

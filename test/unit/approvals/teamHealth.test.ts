@@ -12,16 +12,34 @@ describe('approver team health', () => {
 
   it('when every rule has enough approvers active lately, then all is well; quiet approvers are named', () => {
     const seen: Record<string, string> = { [P.approverAlex.objectId]: daysAgo(3), [P.approverBruno.objectId]: daysAgo(10), [P.approverChen.objectId]: daysAgo(30) };
-    const health = teamHealth({ policy, lastActivity: (id) => (seen[id] ? { at: seen[id]!, action: 'approval.vote.recorded' } : undefined), reachable: () => true, now: NOW, activeDays: 90 });
+    const health = teamHealth({
+      policy,
+      lastActivity: (id) => (seen[id] ? { at: seen[id]!, action: 'approval.vote.recorded' } : undefined),
+      reachable: () => true,
+      now: NOW,
+      activeDays: 90,
+    });
     assert.equal(health.ok, true);
-    assert.deepEqual(health.people.filter((p) => !p.active).map((p) => p.name), ['Dana Custodian']);
+    assert.deepEqual(
+      health.people.filter((p) => !p.active).map((p) => p.name),
+      ['Dana Custodian'],
+    );
   });
 
   it('when an approver has been quiet longer than the window, then the rules needing both key approvers cannot be met, and the policy card says so in words', () => {
     const seen: Record<string, string> = { [P.approverAlex.objectId]: daysAgo(3), [P.approverBruno.objectId]: daysAgo(120), [P.approverDana.objectId]: daysAgo(1) };
-    const health = teamHealth({ policy, lastActivity: (id) => (seen[id] ? { at: seen[id]!, action: 'approval.requested' } : undefined), reachable: (id) => id !== P.approverDana.objectId, now: NOW, activeDays: 90 });
+    const health = teamHealth({
+      policy,
+      lastActivity: (id) => (seen[id] ? { at: seen[id]!, action: 'approval.requested' } : undefined),
+      reachable: (id) => id !== P.approverDana.objectId,
+      now: NOW,
+      activeDays: 90,
+    });
     assert.equal(health.ok, false);
-    assert.deepEqual(health.rules.filter((r) => !r.ok).map((r) => r.operationClass), ['create', 'destructive']);
+    assert.deepEqual(
+      health.rules.filter((r) => !r.ok).map((r) => r.operationClass),
+      ['create', 'destructive'],
+    );
     const card = renderPolicyCard({ policy, health });
     assertValidCard(card, 'policy card with team health');
     const json = JSON.stringify(card);

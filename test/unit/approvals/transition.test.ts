@@ -142,6 +142,9 @@ describe('approval request state machine (pure transition)', () => {
     const result = transition(requestIn('executing'), fail, at(200));
     assert.ok(result.ok);
     if (!result.ok) return;
-    assert.deepEqual({ outcome: result.request.execution?.outcome, detail: result.request.execution?.detail, finishedAt: result.request.execution?.finishedAt }, { outcome: 'failed', detail: 'Azure said 403', finishedAt: at(200).toISOString() });
+    assert.deepEqual(
+      { outcome: result.request.execution?.outcome, detail: result.request.execution?.detail, finishedAt: result.request.execution?.finishedAt },
+      { outcome: 'failed', detail: 'Azure said 403', finishedAt: at(200).toISOString() },
+    );
   });
 });

@@ -11,7 +11,15 @@ function honestChain(length: number, from = 1): AuditRecord[] {
   let head: AuditAnchor | undefined;
   for (let i = 0; i < length; i += 1) {
     const record = chainRecord(
-      { actor: { objectId: `person-${i % 3}`, name: `Person ${i % 3}`, tenantId: 't' }, action: 'approval.vote.recorded', target: `vault-${i}`, requestId: 'req-1', outcome: 'success', reason: `reason ${i}`, details: { i } },
+      {
+        actor: { objectId: `person-${i % 3}`, name: `Person ${i % 3}`, tenantId: 't' },
+        action: 'approval.vote.recorded',
+        target: `vault-${i}`,
+        requestId: 'req-1',
+        outcome: 'success',
+        reason: `reason ${i}`,
+        details: { i },
+      },
       new Date(Date.UTC(2026, 0, 1, 0, from + i)),
       head,
     );
@@ -60,7 +68,10 @@ const scenarios: Scenario[] = [
   {
     title: 'a record is inserted after 2 with a duplicate sequence number',
     step: (r) => {
-      const forged = chainRecord({ actor: { objectId: 'intruder' }, action: 'approval.vote.recorded', target: 'x', outcome: 'success' }, new Date(), { sequence: 2, hash: r[1]!.hash });
+      const forged = chainRecord({ actor: { objectId: 'intruder' }, action: 'approval.vote.recorded', target: 'x', outcome: 'success' }, new Date(), {
+        sequence: 2,
+        hash: r[1]!.hash,
+      });
       return { records: [...r.slice(0, 2), forged, ...r.slice(2)] };
     },
     expect: { ok: false, sequence: 3, problem: 'sequenceOutOfOrder' },
@@ -68,7 +79,10 @@ const scenarios: Scenario[] = [
   {
     title: 'a well-forged record is inserted after 2 and the rest renumbered',
     step: (r) => {
-      const forged = chainRecord({ actor: { objectId: 'intruder' }, action: 'approval.vote.recorded', target: 'x', outcome: 'success' }, new Date(), { sequence: 2, hash: r[1]!.hash });
+      const forged = chainRecord({ actor: { objectId: 'intruder' }, action: 'approval.vote.recorded', target: 'x', outcome: 'success' }, new Date(), {
+        sequence: 2,
+        hash: r[1]!.hash,
+      });
       const renumbered = r.slice(2).map((x) => ({ ...x, sequence: x.sequence + 1 }));
       return { records: [...r.slice(0, 2), forged, ...renumbered] };
     },
@@ -93,7 +107,9 @@ const scenarios: Scenario[] = [
     title: 'the log is cut after 4 and two well-formed records appended (caught by the stored head)',
     step: (r) => {
       const kept = r.slice(0, 4);
-      const appended = honestChain(6, 100).slice(4).map((x) => x);
+      const appended = honestChain(6, 100)
+        .slice(4)
+        .map((x) => x);
       let previous: AuditAnchor = head(kept);
       const rebuilt = appended.map((x) => {
         const record = chainRecord({ actor: { objectId: 'intruder' }, action: x.action, target: x.target, outcome: 'success' }, new Date(x.time), previous);
@@ -175,7 +191,10 @@ describe('audit chain verification (CloudTrail-style tamper scenarios)', () => {
     assert.equal(records[0]!.prevHash, GENESIS_HASH);
     assert.equal(records[1]!.prevHash, records[0]!.hash);
     assert.equal(records[2]!.prevHash, records[1]!.hash);
-    assert.deepEqual(records.map((r) => r.sequence), [1, 2, 3]);
+    assert.deepEqual(
+      records.map((r) => r.sequence),
+      [1, 2, 3],
+    );
   });
 
   it('when verify passes, then it reports the head to keep as an anchor, and an anchor string round-trips', () => {

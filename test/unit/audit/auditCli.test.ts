@@ -23,7 +23,8 @@ const run = promisify(execFile);
 async function seedStore(dataDir: string, count: number): Promise<void> {
   const db = await openSqliteDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
   const log = new ChainedAuditLog(new SqlAuditStore(db));
-  for (let i = 1; i <= count; i += 1) await log.append({ actor: { objectId: `p${i}` }, action: 'approval.reminded', target: `t${i}`, requestId: 'r1', outcome: 'success', reason: `r${i}` });
+  for (let i = 1; i <= count; i += 1)
+    await log.append({ actor: { objectId: `p${i}` }, action: 'approval.reminded', target: `t${i}`, requestId: 'r1', outcome: 'success', reason: `r${i}` });
   await db.close();
 }
 
@@ -50,7 +51,11 @@ async function cli(args: string[], dataDir: string, options: { pin?: boolean } =
   let out = '';
   let err = '';
   const pinned = args[0] === 'verify' && (options.pin ?? true) && !args.some((a) => a.startsWith('--public-key') || a.startsWith('--fingerprint'));
-  const code = await runAuditCli(pinned ? [...args, '--public-key', pinnedKeyFile(dataDir)] : args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { KEYWARD_DATA_DIR: dataDir } });
+  const code = await runAuditCli(pinned ? [...args, '--public-key', pinnedKeyFile(dataDir)] : args, {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    env: { KEYWARD_DATA_DIR: dataDir },
+  });
   return { code, out, err };
 }
 
@@ -59,7 +64,15 @@ async function signedApproval(dataDir: string): Promise<string> {
   const db = await openSqliteDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: [...auditMigrations, ...approvalMigrations] });
   const audit = new ChainedAuditLog(new SqlAuditStore(db));
   const signer = testSigner();
-  await db.atomic(() => audit.append({ actor: { objectId: 'system:keyward' }, action: 'audit.signing.key', target: 'audit/signing-key', outcome: 'info', details: { keyFingerprint: signer.fingerprint, algorithm: signer.algorithm, publicKey: signer.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') } }));
+  await db.atomic(() =>
+    audit.append({
+      actor: { objectId: 'system:keyward' },
+      action: 'audit.signing.key',
+      target: 'audit/signing-key',
+      outcome: 'info',
+      details: { keyFingerprint: signer.fingerprint, algorithm: signer.algorithm, publicKey: signer.publicKey.export({ type: 'spki', format: 'der' }).toString('base64') },
+    }),
+  );
   const service = new ApprovalService({ signer, store: new SqlApprovalStore(db), audit, atomic: db.atomic, policy: policyWith(), clock: systemClock });
   const request = await service.submit(submission());
   await service.vote({ requestId: request.id, voter: actor(P.approverAlex), decision: 'reject', reason: 'not this week', planHash: HASH_1 });
@@ -119,8 +132,16 @@ describe('npm run audit (verify / export)', () => {
   const broken: Array<{ title: string; sql: string; expect: RegExp }> = [
     { title: 'a record was modified', sql: "UPDATE audit_log SET reason = 'forged' WHERE sequence = 2", expect: /BROKEN at record 2 \(hashMismatch\)/ },
     { title: 'a record was deleted', sql: 'DELETE FROM audit_log WHERE sequence = 3', expect: /BROKEN at record 3 \(sequenceGap\)/ },
-    { title: 'a record was inserted', sql: "INSERT INTO audit_log SELECT 5, time, 'intruder', actor_name, actor_tenant_id, action, target, request_id, plan_hash, outcome, reason, details, hash, hash FROM audit_log WHERE sequence = 4", expect: /BROKEN at record 5 \(hashMismatch\)/ },
-    { title: 'two records were reordered', sql: 'UPDATE audit_log SET sequence = 100 WHERE sequence = 1; UPDATE audit_log SET sequence = 1 WHERE sequence = 2; UPDATE audit_log SET sequence = 2 WHERE sequence = 100', expect: /BROKEN at record 1 \(brokenLink\)/ },
+    {
+      title: 'a record was inserted',
+      sql: "INSERT INTO audit_log SELECT 5, time, 'intruder', actor_name, actor_tenant_id, action, target, request_id, plan_hash, outcome, reason, details, hash, hash FROM audit_log WHERE sequence = 4",
+      expect: /BROKEN at record 5 \(hashMismatch\)/,
+    },
+    {
+      title: 'two records were reordered',
+      sql: 'UPDATE audit_log SET sequence = 100 WHERE sequence = 1; UPDATE audit_log SET sequence = 1 WHERE sequence = 2; UPDATE audit_log SET sequence = 2 WHERE sequence = 100',
+      expect: /BROKEN at record 1 \(brokenLink\)/,
+    },
     { title: 'the tail was cut', sql: 'DELETE FROM audit_log WHERE sequence = 4', expect: /BROKEN at record 4 \(truncated\)/ },
   ];
   for (const b of broken) {
@@ -171,7 +192,10 @@ describe('npm run audit (verify / export)', () => {
   it('when run as "npm run audit -- verify", then the script reads KEYWARD_DATA_DIR and reports', async function () {
     this.timeout(60_000);
     await seedStore(dataDir, 2);
-    const { stdout } = await run('npm', ['run', '-s', 'audit', '--', 'verify', '--public-key', pinnedKeyFile(dataDir)], { cwd: path.resolve(__dirname, '../../..'), env: { ...process.env, KEYWARD_DATA_DIR: dataDir } });
+    const { stdout } = await run('npm', ['run', '-s', 'audit', '--', 'verify', '--public-key', pinnedKeyFile(dataDir)], {
+      cwd: path.resolve(__dirname, '../../..'),
+      env: { ...process.env, KEYWARD_DATA_DIR: dataDir },
+    });
     assert.match(stdout, /Audit log intact: 2 record\(s\)/);
   });
 
@@ -190,7 +214,8 @@ describe('npm run audit (verify / export)', () => {
       await tamper(dataDir, 'DELETE FROM audit_log; DELETE FROM audit_head;');
       const db = await openSqliteDatabase({ file: path.join(dataDir, 'keyward.sqlite'), migrations: auditMigrations });
       const log = new ChainedAuditLog(new SqlAuditStore(db));
-      for (let i = 1; i <= 6; i += 1) await log.append({ actor: { objectId: `p${i}` }, action: 'approval.reminded', target: `t${i}`, requestId: 'r1', outcome: 'success', reason: i === 2 ? 'forged' : `r${i}` });
+      for (let i = 1; i <= 6; i += 1)
+        await log.append({ actor: { objectId: `p${i}` }, action: 'approval.reminded', target: `t${i}`, requestId: 'r1', outcome: 'success', reason: i === 2 ? 'forged' : `r${i}` });
       await db.close();
     }
 
@@ -242,4 +267,3 @@ describe('npm run audit (verify / export)', () => {
     });
   });
 });
-

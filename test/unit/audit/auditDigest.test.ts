@@ -18,7 +18,13 @@ function chain(reasons: readonly string[]): AuditRecord[] {
   const records: AuditRecord[] = [];
   for (const reason of reasons) {
     const previous = records[records.length - 1];
-    records.push(chainRecord({ actor: { objectId: 'p1' }, action: 'approval.vote.recorded', target: 'approval/r1', outcome: 'success', reason }, new Date(Date.UTC(2026, 10, 29, 9, records.length)), previous && { sequence: previous.sequence, hash: previous.hash }));
+    records.push(
+      chainRecord(
+        { actor: { objectId: 'p1' }, action: 'approval.vote.recorded', target: 'approval/r1', outcome: 'success', reason },
+        new Date(Date.UTC(2026, 10, 29, 9, records.length)),
+        previous && { sequence: previous.sequence, hash: previous.hash },
+      ),
+    );
   }
   return records;
 }
@@ -44,7 +50,14 @@ describe('signed audit digests', () => {
 
   it('when digests are made as the log grows, then they chain, verify with the public key and pin the log; nothing new means no digest', async () => {
     const digests = await digestsOf(records);
-    assert.deepEqual(digests.map((d) => [d.number, d.fromSequence, d.toSequence]), [[1, 1, 2], [2, 3, 4], [3, 5, 6]]);
+    assert.deepEqual(
+      digests.map((d) => [d.number, d.fromSequence, d.toSequence]),
+      [
+        [1, 1, 2],
+        [2, 3, 4],
+        [3, 5, 6],
+      ],
+    );
     assert.equal(await nextDigest(digests[2], { sequence: 6, hash: records[5]!.hash }, new Date(), signer), undefined);
     const checked = verifyDigestChain(digests, publicKey);
     assert.ok(checked.ok);
@@ -65,9 +78,28 @@ describe('signed audit digests', () => {
   const broken: Array<{ title: string; change: (d: AuditDigest[]) => unknown[] | Promise<unknown[]>; number: number; problem: string }> = [
     { title: 'a digest was edited', change: (d) => [d[0], { ...d[1]!, headHash: 'e'.repeat(64) }, d[2]], number: 2, problem: 'digestSignatureInvalid' },
     { title: 'a digest in the middle was deleted', change: (d) => [d[0], d[2]], number: 3, problem: 'digestChainBroken' },
-    { title: 'two digests claim the same place (a fork signed with the real key)', change: async (d) => [d[0], d[1], (await nextDigest(d[0], { sequence: 6, hash: records[5]!.hash }, new Date(), signer))!], number: 2, problem: 'digestChainBroken' },
-    { title: 'a validly signed digest links to another predecessor', change: async (d) => [d[0], d[1], await resign({ ...d[2]!, previousSignatureSha256: sha256Hex(d[0]!.signature) })], number: 3, problem: 'digestChainBroken' },
-    { title: 'a digest was signed by another key', change: async (d) => [d[0], { ...(await nextDigest(d[0], { sequence: 4, hash: records[3]!.hash }, new Date(), ed25519Signer(crypto.generateKeyPairSync('ed25519').privateKey)))! }, d[2]], number: 2, problem: 'digestKeyUnknown' },
+    {
+      title: 'two digests claim the same place (a fork signed with the real key)',
+      change: async (d) => [d[0], d[1], (await nextDigest(d[0], { sequence: 6, hash: records[5]!.hash }, new Date(), signer))!],
+      number: 2,
+      problem: 'digestChainBroken',
+    },
+    {
+      title: 'a validly signed digest links to another predecessor',
+      change: async (d) => [d[0], d[1], await resign({ ...d[2]!, previousSignatureSha256: sha256Hex(d[0]!.signature) })],
+      number: 3,
+      problem: 'digestChainBroken',
+    },
+    {
+      title: 'a digest was signed by another key',
+      change: async (d) => [
+        d[0],
+        { ...(await nextDigest(d[0], { sequence: 4, hash: records[3]!.hash }, new Date(), ed25519Signer(crypto.generateKeyPairSync('ed25519').privateKey)))! },
+        d[2],
+      ],
+      number: 2,
+      problem: 'digestKeyUnknown',
+    },
     { title: 'a file is not a digest', change: (d) => [d[0], { unreadable: 'digest-00000002.json' }, d[2]], number: 0, problem: 'digestMalformed' },
   ];
   for (const b of broken) {
@@ -102,7 +134,10 @@ describe('audit digester (SQLite store + digest directory + key file)', () => {
     const w = await world();
     await w.log.append({ actor: { objectId: 'p1' }, action: 'policy.loaded', target: 'policy.json', outcome: 'info' });
     const first = (await w.digester.digestNow())!;
-    assert.deepEqual((await collect(w.log.records())).map((r) => r.action), ['policy.loaded', 'audit.digest.key']);
+    assert.deepEqual(
+      (await collect(w.log.records())).map((r) => r.action),
+      ['policy.loaded', 'audit.digest.key'],
+    );
     assert.equal(first.toSequence, 2, 'the key announcement is itself covered');
     assert.equal(await w.digester.digestNow(), undefined, 'nothing new: no digest, no second announcement');
     await w.log.append({ actor: { objectId: 'p1' }, action: 'approval.requested', target: 'approval/r1', outcome: 'success' });
@@ -142,6 +177,10 @@ describe('audit digester (SQLite store + digest directory + key file)', () => {
     assert.equal(ed25519Signer(loadOrCreateDigestKey(keyFile)).fingerprint, a.fingerprint);
     const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
     fs.writeFileSync(keyFile, rsa);
-    assert.throws(() => loadOrCreateDigestKey(keyFile), (error: Error & { code?: string }) => error.code === 'ConfigInvalid' && /KEYWARD_AUDIT_SIGNING_KEY_FILE/.test(error.message) && /not an Ed25519 private key/.test(error.message));
+    assert.throws(
+      () => loadOrCreateDigestKey(keyFile),
+      (error: Error & { code?: string }) =>
+        error.code === 'ConfigInvalid' && /KEYWARD_AUDIT_SIGNING_KEY_FILE/.test(error.message) && /not an Ed25519 private key/.test(error.message),
+    );
   });
 });

@@ -16,15 +16,28 @@ async function freshLog(file = ':memory:'): Promise<{ db: SqliteDatabase; log: C
 }
 
 async function appendSome(log: ChainedAuditLog, count: number): Promise<void> {
-  for (let i = 1; i <= count; i += 1) await log.append({ actor: { objectId: `a1b2c3d4-0000-4000-8000-00000000000${i % 6}`, name: `P${i}` }, action: 'approval.vote.recorded', target: `vault-${i}`, requestId: 'r', planHash: 'a'.repeat(64), outcome: 'success', reason: `because ${i}`, details: { i } });
+  for (let i = 1; i <= count; i += 1)
+    await log.append({
+      actor: { objectId: `a1b2c3d4-0000-4000-8000-00000000000${i % 6}`, name: `P${i}` },
+      action: 'approval.vote.recorded',
+      target: `vault-${i}`,
+      requestId: 'r',
+      planHash: 'a'.repeat(64),
+      outcome: 'success',
+      reason: `because ${i}`,
+      details: { i },
+    });
 }
 
 describe('audit log in SQLite', () => {
   it('when events are appended, then they form a chain that verifies, with sequence, time and prevHash', async () => {
     const { log, db } = await freshLog();
     await appendSome(log, 5);
-    const records = (await collect(log.records()));
-    assert.deepEqual(records.map((r) => r.sequence), [1, 2, 3, 4, 5]);
+    const records = await collect(log.records());
+    assert.deepEqual(
+      records.map((r) => r.sequence),
+      [1, 2, 3, 4, 5],
+    );
     assert.equal(records[2]!.prevHash, records[1]!.hash);
     assert.equal(records[0]!.time, '2026-01-01T00:00:00.000Z');
     assert.equal(records[0]!.requestId, 'r');
@@ -77,7 +90,10 @@ describe('audit log in SQLite', () => {
     const { log, db } = await freshLog();
     await appendSome(log, 5);
     db.raw.exec('DELETE FROM audit_log WHERE sequence >= 4');
-    await assert.rejects(async () => await log.append({ actor: { objectId: 'x' }, action: 'execution.started', target: 't', outcome: 'success' }), (error: unknown) => isAppError(error, 'AuditWriteFailed') && /head/.test(error.message));
+    await assert.rejects(
+      async () => await log.append({ actor: { objectId: 'x' }, action: 'execution.started', target: 't', outcome: 'success' }),
+      (error: unknown) => isAppError(error, 'AuditWriteFailed') && /head/.test(error.message),
+    );
     assert.equal((await collect(log.records())).length, 3);
     await db.close();
   });
@@ -87,7 +103,7 @@ describe('audit log in SQLite', () => {
     await appendSome(log, 5);
     const anchor = (await store.storedHead())!;
     db.raw.exec('DELETE FROM audit_log WHERE sequence >= 4');
-    db.raw.exec("UPDATE audit_head SET sequence = 3, hash = (SELECT hash FROM audit_log WHERE sequence = 3)");
+    db.raw.exec('UPDATE audit_head SET sequence = 3, hash = (SELECT hash FROM audit_log WHERE sequence = 3)');
     await appendSome(log, 2);
     assert.equal((await log.verify()).ok, true, 'the chain alone cannot tell');
     const anchored = await log.verify({ anchors: [anchor] });
@@ -106,7 +122,10 @@ describe('audit log in SQLite', () => {
       records: async function* () {},
     };
     const log = new ChainedAuditLog(broken);
-    await assert.rejects(async () => await log.append({ actor: { objectId: 'x' }, action: 'execution.started', target: 't', outcome: 'success' }), (error: unknown) => isAppError(error, 'AuditWriteFailed') && error.details.cause === 'SQLITE_FULL: database or disk is full');
+    await assert.rejects(
+      async () => await log.append({ actor: { objectId: 'x' }, action: 'execution.started', target: 't', outcome: 'success' }),
+      (error: unknown) => isAppError(error, 'AuditWriteFailed') && error.details.cause === 'SQLITE_FULL: database or disk is full',
+    );
   });
 
   it('when a caller passes tokens, secrets or key material, then none of it reaches the log', async () => {
@@ -155,7 +174,9 @@ describe('audit log in SQLite', () => {
     const startAt = Date.now() + 2500;
     const run = (name: string) =>
       new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'fixtures', 'appendMany.ts'), file, name, '40', String(startAt)], { stdio: 'inherit' });
+        const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'fixtures', 'appendMany.ts'), file, name, '40', String(startAt)], {
+          stdio: 'inherit',
+        });
         child.on('exit', (code) => resolve(code ?? 1));
       });
     const codes = await Promise.all([run('p1'), run('p2'), run('p3')]);
@@ -166,7 +187,11 @@ describe('audit log in SQLite', () => {
     assert.equal(result.records, 120);
     const byWriter = new Map<string, number>();
     for await (const record of log.records()) byWriter.set(record.actor.objectId, (byWriter.get(record.actor.objectId) ?? 0) + 1);
-    assert.deepEqual([...byWriter.entries()].sort(), [['p1', 40], ['p2', 40], ['p3', 40]]);
+    assert.deepEqual([...byWriter.entries()].sort(), [
+      ['p1', 40],
+      ['p2', 40],
+      ['p3', 40],
+    ]);
     await db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

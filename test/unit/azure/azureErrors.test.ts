@@ -19,7 +19,10 @@ function wireConflict(inner: string, message: string): RestError {
 }
 
 describe('mapAzureError', () => {
-  for (const [shape, make] of [['the keyvault-keys SDK', sdkConflict], ['the wire', wireConflict]] as const) {
+  for (const [shape, make] of [
+    ['the keyvault-keys SDK', sdkConflict],
+    ['the wire', wireConflict],
+  ] as const) {
     it(`when a 409 says the key is still being deleted or recovered (${shape}), then it is transient and retried, with the inner code kept`, () => {
       for (const inner of ['ObjectIsBeingDeleted', 'ObjectIsBeingRecovered']) {
         const mapped = mapAzureError(make(inner, 'Key cmk-a is currently being deleted.'), context);

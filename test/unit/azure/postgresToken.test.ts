@@ -18,7 +18,7 @@ function credential(tokens: Array<AccessToken | Error>): TokenCredential & { sco
 }
 
 describe('PostgreSQL Entra token source', () => {
-  it('when the pool asks for passwords, then it gets the identity\'s token for the PostgreSQL scope, fetched once and shared by concurrent callers', async () => {
+  it("when the pool asks for passwords, then it gets the identity's token for the PostgreSQL scope, fetched once and shared by concurrent callers", async () => {
     const source = credential([{ token: 'tok-1', expiresOnTimestamp: 3_600_000 }]);
     const password = postgresTokenSource(source, 'client aaaa', () => 0);
     assert.deepEqual(await Promise.all([password(), password(), password()]), ['tok-1', 'tok-1', 'tok-1']);
@@ -27,7 +27,7 @@ describe('PostgreSQL Entra token source', () => {
     assert.equal(POSTGRES_ENTRA_SCOPE, 'https://ossrdbms-aad.database.windows.net/.default');
   });
 
-  it('when the token is within five minutes of expiry (or past Azure\'s refresh hint), then a new one is fetched before it is used again', async () => {
+  it("when the token is within five minutes of expiry (or past Azure's refresh hint), then a new one is fetched before it is used again", async () => {
     let now = 0;
     const source = credential([
       { token: 'tok-1', expiresOnTimestamp: 3_600_000 },
@@ -47,7 +47,11 @@ describe('PostgreSQL Entra token source', () => {
   it('when the identity cannot get a token, then the error is StoreUnavailable naming the identity and the variable, and the next call tries again', async () => {
     const source = credential([new Error('ManagedIdentityCredential: no identity assigned\nstack…'), { token: 'tok-1', expiresOnTimestamp: 3_600_000 }]);
     const password = postgresTokenSource(source, 'client aaaa', () => 0);
-    await assert.rejects(password(), (error: unknown) => isAppError(error, 'StoreUnavailable') && /client aaaa/.test(error.message) && /KEYWARD_POSTGRES_CLIENT_ID/.test(error.message) && !error.message.includes('stack…'));
+    await assert.rejects(
+      password(),
+      (error: unknown) =>
+        isAppError(error, 'StoreUnavailable') && /client aaaa/.test(error.message) && /KEYWARD_POSTGRES_CLIENT_ID/.test(error.message) && !error.message.includes('stack…'),
+    );
     assert.equal(await password(), 'tok-1');
   });
 });

@@ -31,4 +31,3 @@ describe('availability key on the cards', () => {
     });
   }
 });
-

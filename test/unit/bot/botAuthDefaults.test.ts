@@ -4,7 +4,7 @@ import { AuthenticationConstants } from 'botframework-connector';
 import { publicCloudWithMetadata } from '../../../src/bot/createBot';
 
 describe('bot authentication endpoints', () => {
-  it('when the channel metadata is replaced (tests), then every other endpoint is still botbuilder\'s public-cloud default', () => {
+  it("when the channel metadata is replaced (tests), then every other endpoint is still botbuilder's public-cloud default", () => {
     assert.deepEqual(publicCloudWithMetadata('http://127.0.0.1:1/v1/.well-known/openidconfiguration'), {
       ValidateAuthority: true,
       ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,

@@ -21,7 +21,17 @@ describe('card rules (the checker itself)', () => {
       actions: [{ type: 'Action.Execute', title: 'Go' }],
     };
     const problems = cardProblems(bad).join('\n');
-    for (const expected of [/version 1.6/, /has no label/, /used twice/, /altText/, /4 columns/, /coloured TextBlock/, /Unknown element type "Bogus"/, /over 40960/, /without verb/]) {
+    for (const expected of [
+      /version 1.6/,
+      /has no label/,
+      /used twice/,
+      /altText/,
+      /4 columns/,
+      /coloured TextBlock/,
+      /Unknown element type "Bogus"/,
+      /over 40960/,
+      /without verb/,
+    ]) {
       assert.match(problems, expected);
     }
   });
@@ -50,7 +60,10 @@ describe('welcome card', () => {
   it('when every journey is offered, then all six appear in operator order', () => {
     const json = JSON.stringify(renderWelcomeCard({ journeys, localMode: true }));
     const order = ['Set up Customer Key', 'Status', 'Approvals', 'Data Encryption Policy', 'Key roll', 'Teardown'].map((title) => json.indexOf(title));
-    assert.deepEqual([...order].sort((a, b) => a - b), order);
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
     assert.ok(order.every((index) => index > 0));
   });
 });

@@ -112,9 +112,16 @@ describe('what the domain says, in every language', () => {
   it('when German and French domain messages are compared with English, then none is a copy (only placeholders and technical words may stay the same)', () => {
     const copies: string[] = [];
     for (const [id, english] of Object.entries(DOMAIN_CATALOGUES)) {
-      const words = english.replace(/\{[^{}]*\}/g, ' ').replace(/\{[^{}]*\}/g, ' ').match(/[A-Za-z]{4,}/g) ?? [];
+      const words =
+        english
+          .replace(/\{[^{}]*\}/g, ' ')
+          .replace(/\{[^{}]*\}/g, ' ')
+          .match(/[A-Za-z]{4,}/g) ?? [];
       if (words.every((w) => KEPT_AS_IS.has(w))) continue;
-      for (const [language, catalogue] of [['de', MESSAGES_DE], ['fr', MESSAGES_FR]] as const) {
+      for (const [language, catalogue] of [
+        ['de', MESSAGES_DE],
+        ['fr', MESSAGES_FR],
+      ] as const) {
         if ((catalogue as Readonly<Record<string, string>>)[id] === english) copies.push(`${language} ${id}`);
       }
     }

@@ -38,7 +38,12 @@ function argumentsOf(source: string): Map<string, Argument> {
 }
 
 const sampleValues = (args: Map<string, Argument>): Record<string, string | number> =>
-  Object.fromEntries([...args].map(([name, arg]) => [name, arg.type === 'plural' || arg.type === 'number' ? 3 : arg.type === 'select' ? (arg.options?.find((o) => o !== 'other') ?? 'other') : `‹${name}›`]));
+  Object.fromEntries(
+    [...args].map(([name, arg]) => [
+      name,
+      arg.type === 'plural' || arg.type === 'number' ? 3 : arg.type === 'select' ? (arg.options?.find((o) => o !== 'other') ?? 'other') : `‹${name}›`,
+    ]),
+  );
 
 const TRANSLATIONS = { de: MESSAGES_DE, fr: MESSAGES_FR } as const;
 
@@ -75,7 +80,8 @@ describe('the message catalogue (English, German, French, pseudo-locale)', () =>
         const args = argumentsOf(MESSAGES_EN[id]);
         const values = sampleValues(args);
         const out = l.t(id, values);
-        for (const [name, value] of Object.entries(values)) if (typeof value === 'string' && value.startsWith('‹') && !out.includes(value)) problems.push(`${language} ${id}: {${name}} is not in "${out}"`);
+        for (const [name, value] of Object.entries(values))
+          if (typeof value === 'string' && value.startsWith('‹') && !out.includes(value)) problems.push(`${language} ${id}: {${name}} is not in "${out}"`);
         if (/[{}]/.test(out)) problems.push(`${language} ${id}: ICU syntax left in "${out}"`);
         if (language !== 'en' && language !== PSEUDO_LOCALE && /'/.test(out)) problems.push(`${language} ${id}: ASCII apostrophe in "${out}" (use ’)`);
       }

@@ -48,10 +48,16 @@ describe('loadConfig', () => {
   it('when production names no Key Vault signing key, or a local key file, then it refuses: key files are for local mode only (issue 12 item 8)', () => {
     const production = { MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT };
     const missing = problemsOf(production);
-    assert.deepEqual(missing.map((p) => p.variable), ['KEYWARD_SIGNING_KEY_ID']);
+    assert.deepEqual(
+      missing.map((p) => p.variable),
+      ['KEYWARD_SIGNING_KEY_ID'],
+    );
     assert.match(missing[0]!.message, /Key Vault or Managed HSM key \(EC P-256\).*no signing key file on the host/);
     const file = problemsOf({ ...production, KEYWARD_SIGNING_KEY_ID: SIGNING_KEY, KEYWARD_AUDIT_SIGNING_KEY_FILE: '/srv/key.pem' });
-    assert.deepEqual(file.map((p) => p.variable), ['KEYWARD_AUDIT_SIGNING_KEY_FILE']);
+    assert.deepEqual(
+      file.map((p) => p.variable),
+      ['KEYWARD_AUDIT_SIGNING_KEY_FILE'],
+    );
     assert.equal(loadConfig({ KEYWARD_SIGNING_KEY_ID: SIGNING_KEY }).signing.keyId, SIGNING_KEY, 'local mode may use a Key Vault key (the emulator)');
     assert.equal(loadConfig({}).signing.keyId, undefined, 'local mode signs with its key file by default');
   });
@@ -64,8 +70,15 @@ describe('loadConfig', () => {
   });
 
   it('when SingleTenant lacks a password, or UserAssignedMSI has one, then each is refused', () => {
-    assert.equal(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, KEYWARD_SIGNING_KEY_ID: SIGNING_KEY })[0]?.variable, 'MicrosoftAppPassword');
-    assert.equal(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'x', KEYWARD_SIGNING_KEY_ID: SIGNING_KEY })[0]?.variable, 'MicrosoftAppPassword');
+    assert.equal(
+      problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, KEYWARD_SIGNING_KEY_ID: SIGNING_KEY })[0]?.variable,
+      'MicrosoftAppPassword',
+    );
+    assert.equal(
+      problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'x', KEYWARD_SIGNING_KEY_ID: SIGNING_KEY })[0]
+        ?.variable,
+      'MicrosoftAppPassword',
+    );
   });
 
   it('when production is fully configured, then it binds 0.0.0.0 and allows only its tenant', () => {

@@ -14,7 +14,21 @@ function problemsOf(env: Record<string, string>): ConfigProblem[] {
 
 describe('local mode can only reach the local emulator (issue 12, item 3)', () => {
   const loopback = ['127.0.0.1', '127.8.9.10', 'localhost', 'LOCALHOST', 'localhost.', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '[::ffff:7f00:1]'];
-  const notLoopback = ['127.evil.example', '127.0.0.1.evil.example', 'localhost.evil.example', 'evil-localhost', 'x.localhost', '0.0.0.0', '::', '10.0.0.1', '128.0.0.1', '[::2]', '::ffff:10.0.0.1', '1.127.0.0', ''];
+  const notLoopback = [
+    '127.evil.example',
+    '127.0.0.1.evil.example',
+    'localhost.evil.example',
+    'evil-localhost',
+    'x.localhost',
+    '0.0.0.0',
+    '::',
+    '10.0.0.1',
+    '128.0.0.1',
+    '[::2]',
+    '::ffff:10.0.0.1',
+    '1.127.0.0',
+    '',
+  ];
   for (const host of loopback) {
     it(`when the host is ${JSON.stringify(host)}, then it counts as loopback`, () => assert.equal(isLoopbackHost(host), true));
   }
@@ -35,7 +49,10 @@ describe('local mode can only reach the local emulator (issue 12, item 3)', () =
   });
 
   it('when local mode binds to 127.evil.example, then start is refused', () => {
-    assert.deepEqual(problemsOf({ KEYWARD_HOST: '127.evil.example' }).map((p) => p.variable), ['KEYWARD_HOST']);
+    assert.deepEqual(
+      problemsOf({ KEYWARD_HOST: '127.evil.example' }).map((p) => p.variable),
+      ['KEYWARD_HOST'],
+    );
   });
 
   it('when the environment is empty, then local mode points at the local emulator and its managed identities (never a developer login)', () => {
@@ -56,20 +73,36 @@ describe('local mode can only reach the local emulator (issue 12, item 3)', () =
   ] as const) {
     it(`when local mode is pointed at ${url} (${variable}), then it refuses to start and names the override`, () => {
       const problems = problemsOf({ [variable]: url });
-      assert.deepEqual(problems.map((p) => p.variable), [variable]);
+      assert.deepEqual(
+        problems.map((p) => p.variable),
+        [variable],
+      );
       assert.match(problems[0]!.message, /KEYWARD_LOCAL_UNSAFE_REAL_AZURE/);
     });
   }
 
   it('when the unsafe override is set, then local mode may use real Azure and the developer login, and says so in its config', () => {
-    const config = loadConfig({ KEYWARD_AZURE_ARM_ENDPOINT: 'https://management.azure.com', KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true', KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' });
+    const config = loadConfig({
+      KEYWARD_AZURE_ARM_ENDPOINT: 'https://management.azure.com',
+      KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true',
+      KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing',
+    });
     assert.equal(config.local.unsafeRealAzure, true);
     assert.equal(config.azure.writerClientId, undefined);
     assert.equal(loadConfig({ KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true' }).azure.armEndpoint, 'https://localhost:8443', 'the emulator stays the default');
   });
 
   it('when the override is set in production, then it is refused as meaningless there', () => {
-    const problems = problemsOf({ MicrosoftAppId: LOCAL_IDENTITIES.writer.clientId, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: '00000000-0000-4000-8000-000000000000', KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true', KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' });
-    assert.deepEqual(problems.map((p) => p.variable), ['KEYWARD_LOCAL_UNSAFE_REAL_AZURE']);
+    const problems = problemsOf({
+      MicrosoftAppId: LOCAL_IDENTITIES.writer.clientId,
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: '00000000-0000-4000-8000-000000000000',
+      KEYWARD_LOCAL_UNSAFE_REAL_AZURE: 'true',
+      KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing',
+    });
+    assert.deepEqual(
+      problems.map((p) => p.variable),
+      ['KEYWARD_LOCAL_UNSAFE_REAL_AZURE'],
+    );
   });
 });

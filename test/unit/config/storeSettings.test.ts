@@ -3,7 +3,12 @@ import { isAppError } from '../../../src/core';
 import { loadConfig, type ConfigProblem } from '../../../src/config';
 
 // Production also needs its signing key in Key Vault (issue 12 item 4).
-const PRODUCTION = { MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: '66666666-7777-4888-9999-000000000000', KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing' };
+const PRODUCTION = {
+  MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
+  MicrosoftAppType: 'UserAssignedMSI',
+  MicrosoftAppTenantId: '66666666-7777-4888-9999-000000000000',
+  KEYWARD_SIGNING_KEY_ID: 'https://kv-keyward.vault.azure.net/keys/keyward-signing',
+};
 const AZURE_URL = 'postgres://keyward-identity@kw-db.postgres.database.azure.com:5432/keyward';
 
 function problemsOf(env: Record<string, string>): ConfigProblem[] {
@@ -27,21 +32,40 @@ describe('store settings (KEYWARD_STORE, KEYWARD_POSTGRES_*)', () => {
     assert.equal(config.store.postgresAuth, 'entra');
     assert.equal(config.store.postgresTls, true);
     assert.equal(config.store.postgresClientId, 'aaaaaaaa-0000-4000-8000-000000000001');
-    const named = loadConfig({ ...PRODUCTION, KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: AZURE_URL, KEYWARD_WRITER_CLIENT_ID: 'aaaaaaaa-0000-4000-8000-000000000001', KEYWARD_POSTGRES_CLIENT_ID: 'bbbbbbbb-0000-4000-8000-000000000002' });
+    const named = loadConfig({
+      ...PRODUCTION,
+      KEYWARD_STORE: 'postgres',
+      KEYWARD_POSTGRES_URL: AZURE_URL,
+      KEYWARD_WRITER_CLIENT_ID: 'aaaaaaaa-0000-4000-8000-000000000001',
+      KEYWARD_POSTGRES_CLIENT_ID: 'bbbbbbbb-0000-4000-8000-000000000002',
+    });
     assert.equal(named.store.postgresClientId, 'bbbbbbbb-0000-4000-8000-000000000002');
   });
 
   it('when a PostgreSQL setting is wrong, then the one problem names its variable', () => {
     const cases: Array<[Record<string, string>, string, RegExp]> = [
       [{ ...PRODUCTION, KEYWARD_STORE: 'postgres' }, 'KEYWARD_POSTGRES_URL', /required/],
-      [{ ...PRODUCTION, KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: 'postgres://keyward-identity:secret@kw-db.postgres.database.azure.com/keyward', KEYWARD_POSTGRES_CLIENT_ID: 'c' }, 'KEYWARD_POSTGRES_URL', /password/],
+      [
+        {
+          ...PRODUCTION,
+          KEYWARD_STORE: 'postgres',
+          KEYWARD_POSTGRES_URL: 'postgres://keyward-identity:secret@kw-db.postgres.database.azure.com/keyward',
+          KEYWARD_POSTGRES_CLIENT_ID: 'c',
+        },
+        'KEYWARD_POSTGRES_URL',
+        /password/,
+      ],
       [{ ...PRODUCTION, KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: `${AZURE_URL}?sslmode=disable`, KEYWARD_POSTGRES_CLIENT_ID: 'c' }, 'KEYWARD_POSTGRES_URL', /TLS/],
       [{ ...PRODUCTION, KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: AZURE_URL }, 'KEYWARD_POSTGRES_CLIENT_ID', /managed identity/],
       [{ KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: 'mysql://u:p@localhost/db' }, 'KEYWARD_POSTGRES_URL', /postgres:\/\//],
       [{ KEYWARD_STORE: 'postgres', KEYWARD_POSTGRES_URL: 'postgres://localhost/db' }, 'KEYWARD_POSTGRES_URL', /no user/],
       [{ KEYWARD_POSTGRES_URL: 'postgres://u:p@localhost/db' }, 'KEYWARD_POSTGRES_URL', /KEYWARD_STORE is sqlite/],
       [{ KEYWARD_STORE: 'mysql' }, 'KEYWARD_STORE', /./],
-      [{ KEYWARD_STORE: 'postgres', KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE: 'true', KEYWARD_POSTGRES_URL: 'postgres://u:p@localhost/db' }, 'KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE', /sqlite/],
+      [
+        { KEYWARD_STORE: 'postgres', KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE: 'true', KEYWARD_POSTGRES_URL: 'postgres://u:p@localhost/db' },
+        'KEYWARD_UNSAFE_SQLITE_ON_NETWORK_SHARE',
+        /sqlite/,
+      ],
     ];
     for (const [env, variable, message] of cases) {
       const problems = problemsOf(env);

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { isAppError, sha256Hex, textOf, isMessage } from '../../../src/core';
-import { buildDepRefreshScript, buildDepScript, buildMailboxOffboardingScript, validateDepRequest, type DepRequest, type ExchangeDepRequest, type MultiWorkloadDepRequest, type SharePointDepRequest } from '../../../src/customerKey';
+import {
+  buildDepRefreshScript,
+  buildDepScript,
+  buildMailboxOffboardingScript,
+  validateDepRequest,
+  type DepRequest,
+  type ExchangeDepRequest,
+  type MultiWorkloadDepRequest,
+  type SharePointDepRequest,
+} from '../../../src/customerKey';
 import { SUB_A, SUB_B, TENANT } from './fixtures/specs';
 
 const V1 = 'f635a23bd4a44b9996ff6aadd88d42ba';
@@ -104,7 +113,10 @@ describe('DEP scripts', () => {
 
     it('when run with a user-assigned managed identity, then it names the identity by client id, and a client id that is not a GUID is refused', () => {
       const uami = buildDepScript(multi({ connection: { kind: 'managedIdentity', organization: 'contoso.onmicrosoft.com', accountId: '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1' } }));
-      assert.match(uami.script, /^Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1' -Organization 'contoso.onmicrosoft.com' -ShowBanner:\$false$/m);
+      assert.match(
+        uami.script,
+        /^Connect-ExchangeOnline -ManagedIdentity -ManagedIdentityAccountId '5f1c0a2e-7d41-4b6a-9c3e-0000000000a1' -Organization 'contoso.onmicrosoft.com' -ShowBanner:\$false$/m,
+      );
       assert.throws(() => buildDepScript(multi({ connection: { kind: 'managedIdentity', organization: 'contoso.onmicrosoft.com', accountId: "x'; whoami" } })), /client id/);
     });
 
@@ -124,7 +136,10 @@ describe('DEP scripts', () => {
     it('when generated for a list, then New-DataEncryptionPolicy takes the URIs and Set-Mailbox assigns each mailbox', () => {
       const s = buildDepScript(exchange());
       assert.match(s.script, /Scenario 'EXO'/);
-      assert.match(s.script, /New-DataEncryptionPolicy -Name 'Contoso-EX' -AzureKeyIDs 'https:\/\/contoso-ck-ex-a\.vault\.azure\.net\/keys\/ck-ex-a', 'https:\/\/contoso-ck-ex-b\.vault\.azure\.net\/keys\/ck-ex-b'/);
+      assert.match(
+        s.script,
+        /New-DataEncryptionPolicy -Name 'Contoso-EX' -AzureKeyIDs 'https:\/\/contoso-ck-ex-a\.vault\.azure\.net\/keys\/ck-ex-a', 'https:\/\/contoso-ck-ex-b\.vault\.azure\.net\/keys\/ck-ex-b'/,
+      );
       assert.match(s.script, /^Set-Mailbox -Identity 'adele@contoso.com' -DataEncryptionPolicy 'Contoso-EX'$/m);
       assert.match(s.script, /^Set-Mailbox -Identity 'o''brien@contoso.com' -DataEncryptionPolicy 'Contoso-EX'$/m);
       assert.match(s.script, /^Get-DataEncryptionPolicy -Identity 'Contoso-EX' \| Format-List$/m);
@@ -135,7 +150,10 @@ describe('DEP scripts', () => {
       const s = buildDepScript(exchange({ mailboxes: { all: true } }));
       assert.doesNotMatch(s.script, /Get-EXOMailbox -ResultSize Unlimited \| ForEach-Object/);
       assert.match(s.script, /^\$UserMailboxes = @\(Get-Mailbox -ResultSize 'Unlimited' -RecipientTypeDetails 'UserMailbox'\)$/m);
-      assert.match(s.script, /^\$Eligible = @\(\$UserMailboxes \| Where-Object \{ \$_\.SKUAssigned -eq \$true \}\) \+ @\(Get-Mailbox -ResultSize 'Unlimited' -RecipientTypeDetails 'SharedMailbox'\)$/m);
+      assert.match(
+        s.script,
+        /^\$Eligible = @\(\$UserMailboxes \| Where-Object \{ \$_\.SKUAssigned -eq \$true \}\) \+ @\(Get-Mailbox -ResultSize 'Unlimited' -RecipientTypeDetails 'SharedMailbox'\)$/m,
+      );
       assert.match(s.script, /^\$Eligible \| ForEach-Object \{\n\s+Set-Mailbox -Identity \$_\.PrimarySmtpAddress -DataEncryptionPolicy 'Contoso-EX'\n\}/m);
       assert.match(s.script, /^\$Skipped = @\(\$UserMailboxes \| Where-Object \{ \$_\.SKUAssigned -ne \$true \}\)$/m);
       assert.match(s.script, /Skipped \$\(\$Skipped\.Count\) user mailbox\(es\) without a licence/);
@@ -193,7 +211,10 @@ describe('DEP scripts', () => {
       };
       const errors = validateDepRequest(hsm);
       assert.match(textOf(errors['geos.0.primary.uri'] ?? ''), /Register-SPODataEncryptionPolicy documents only.*vault name.*Managed HSM/);
-      assert.throws(() => buildDepScript(hsm), (e: unknown) => isAppError(e, 'ValidationFailed'));
+      assert.throws(
+        () => buildDepScript(hsm),
+        (e: unknown) => isAppError(e, 'ValidationFailed'),
+      );
     });
 
     it('when a key has no version, then it is refused with a message at that key', () => {
@@ -217,20 +238,34 @@ describe('DEP scripts', () => {
       const s = buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { all: true } });
       assert.match(s.script, /Where-Object \{ "\$\(\$_\.DataEncryptionPolicy\)" -eq 'Contoso-EX' \}/);
       assert.ok(s.unconfirmed.length > 0);
-      assert.throws(() => buildMailboxOffboardingScript({ policyName: "x'; whoami", mailboxes: { all: true } }), (e: unknown) => isAppError(e, 'ValidationFailed'));
+      assert.throws(
+        () => buildMailboxOffboardingScript({ policyName: "x'; whoami", mailboxes: { all: true } }),
+        (e: unknown) => isAppError(e, 'ValidationFailed'),
+      );
     });
   });
 
   describe('refresh after a key roll', () => {
     it('when a SharePoint key in a Managed HSM rolled, then Update-SPODataEncryptionPolicy uses its documented key-URI form, never the HSM name as -KeyVaultName', () => {
-      const s = buildDepRefreshScript({ dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }, newKeyUri: `https://contoso-hsm-b.managedhsm.azure.net/keys/ck-sp/${V2}`, keyType: 'Secondary' });
+      const s = buildDepRefreshScript({
+        dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' },
+        newKeyUri: `https://contoso-hsm-b.managedhsm.azure.net/keys/ck-sp/${V2}`,
+        keyType: 'Secondary',
+      });
       assert.doesNotMatch(s.script, /-KeyVaultName/);
-      assert.match(s.script, new RegExp(`^Update-SPODataEncryptionPolicy -KeyVaultUri 'https://contoso-hsm-b\\.managedhsm\\.azure\\.net/keys/ck-sp/${V2}' -KeyType 'Secondary'$`, 'm'));
+      assert.match(
+        s.script,
+        new RegExp(`^Update-SPODataEncryptionPolicy -KeyVaultUri 'https://contoso-hsm-b\\.managedhsm\\.azure\\.net/keys/ck-sp/${V2}' -KeyType 'Secondary'$`, 'm'),
+      );
       assert.ok(s.unconfirmed.some((u) => /KeyVaultUri/.test(textOf(u))));
     });
 
     it('when a SharePoint key in a vault rolled, then Update-SPODataEncryptionPolicy gets vault name, key name and version', () => {
-      const s = buildDepRefreshScript({ dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }, newKeyUri: `https://contoso-ck-sp-a.vault.azure.net/keys/ck-sp-a/${V1}`, keyType: 'Primary' });
+      const s = buildDepRefreshScript({
+        dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' },
+        newKeyUri: `https://contoso-ck-sp-a.vault.azure.net/keys/ck-sp-a/${V1}`,
+        keyType: 'Primary',
+      });
       assert.match(s.script, new RegExp(`^Update-SPODataEncryptionPolicy -KeyVaultName 'contoso-ck-sp-a' -KeyName 'ck-sp-a' -KeyVersion '${V1}' -KeyType 'Primary'$`, 'm'));
     });
 
@@ -256,7 +291,12 @@ describe('DEP scripts', () => {
 
     it('when the SharePoint refresh has no version, then it is refused', () => {
       assert.throws(
-        () => buildDepRefreshScript({ dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }, newKeyUri: 'https://contoso-ck-sp-b.vault.azure.net/keys/ck-sp-b', keyType: 'Secondary' }),
+        () =>
+          buildDepRefreshScript({
+            dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' },
+            newKeyUri: 'https://contoso-ck-sp-b.vault.azure.net/keys/ck-sp-b',
+            keyType: 'Secondary',
+          }),
         (e: unknown) => isAppError(e, 'ValidationFailed'),
       );
     });
@@ -267,7 +307,7 @@ describe('DEP scripts', () => {
     const REFUSALS: Array<[string, DepRequest, string]> = [
       ['a policy name with a quote and command', multi({ policyName: "x'; Remove-Item -Recurse C:\\ #" }), 'policyName'],
       ['a policy name with $()', multi({ policyName: '$(whoami)' }), 'policyName'],
-      ['a description with a newline', multi({ description: "ok\nRemove-Item -Recurse C:\\" }), 'description'],
+      ['a description with a newline', multi({ description: 'ok\nRemove-Item -Recurse C:\\' }), 'description'],
       ['a description with a smart quote', multi({ description: 'Contoso\u2019s keys' }), 'description'],
       ['a description with a bidi override', multi({ description: 'safe \u202E)(ecalper' }), 'description'],
       ['a key URI with a quote', multi({ keys: [{ uri: "https://a.vault.azure.net/keys/k';whoami", subscriptionId: SUB_A }, multi().keys[1]] }), 'keys.0.uri'],
@@ -290,9 +330,23 @@ describe('DEP scripts', () => {
     }
 
     it('when both keys are the same, or in one subscription, then the script is refused', () => {
-      const same = validateDepRequest(multi({ keys: [{ uri: MW_A, subscriptionId: SUB_A }, { uri: `${MW_A}/${V1}`, subscriptionId: SUB_B }] }));
+      const same = validateDepRequest(
+        multi({
+          keys: [
+            { uri: MW_A, subscriptionId: SUB_A },
+            { uri: `${MW_A}/${V1}`, subscriptionId: SUB_B },
+          ],
+        }),
+      );
       assert.match(textOf(same['keys.1.uri'] ?? ''), /different keys/);
-      const oneSub = validateDepRequest(multi({ keys: [{ uri: MW_A, subscriptionId: SUB_A }, { uri: MW_B, subscriptionId: SUB_A }] }));
+      const oneSub = validateDepRequest(
+        multi({
+          keys: [
+            { uri: MW_A, subscriptionId: SUB_A },
+            { uri: MW_B, subscriptionId: SUB_A },
+          ],
+        }),
+      );
       assert.match(textOf(oneSub['keys.1.subscriptionId'] ?? ''), /two different Azure subscriptions/);
     });
   });

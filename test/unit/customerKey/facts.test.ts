@@ -33,7 +33,10 @@ describe('Customer Key facts', () => {
   it('when the comparison is rendered, then every row has both sides and a Microsoft link', () => {
     for (const row of PROTECTION_COMPARISON) {
       assert.ok(row.keyVaultPremium && row.managedHsm, row.topic);
-      assert.ok(row.links.every((l) => /^https:\/\/(learn|azure)\.microsoft\.com\//.test(l.url)), row.topic);
+      assert.ok(
+        row.links.every((l) => /^https:\/\/(learn|azure)\.microsoft\.com\//.test(l.url)),
+        row.topic,
+      );
     }
     const fips = PROTECTION_COMPARISON.find((r) => r.topic === 'FIPS validation');
     assert.match(fips?.keyVaultPremium ?? '', /140-3 Level 3 per current Azure Key Vault docs.*hsmPlatform/);

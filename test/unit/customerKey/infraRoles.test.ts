@@ -26,7 +26,7 @@ describe('Keyward roles in infra/', () => {
     for (const forbidden of FORBIDDEN_KEYWARD_DATA_ACTIONS) assert.ok(!granted.includes(forbidden), forbidden);
   });
 
-  it('when infra/README.md describes Keyward\'s rights, then it no longer claims no delete and no purge while granting Crypto Officer, and says what Keyward keeps', () => {
+  it("when infra/README.md describes Keyward's rights, then it no longer claims no delete and no purge while granting Crypto Officer, and says what Keyward keeps", () => {
     const readme = infra('README.md');
     assert.doesNotMatch(readme, /nothing more: no key delete, no purge/);
     assert.match(readme, /Key Vault Crypto Officer, which \*\*includes key delete and purge\*\*/);

@@ -59,7 +59,10 @@ describe('key identifiers', () => {
   }
 
   it('when normalising an invalid identifier, then ValidationFailed is thrown', () => {
-    assert.throws(() => normalizeKeyUri('nope'), (e: unknown) => isAppError(e, 'ValidationFailed'));
+    assert.throws(
+      () => normalizeKeyUri('nope'),
+      (e: unknown) => isAppError(e, 'ValidationFailed'),
+    );
   });
 
   it('when the local emulator hosts are allowed, then their port is kept', () => {

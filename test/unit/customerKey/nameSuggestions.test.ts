@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_CONTAINER_NAME_PATTERN, containerNameFromPattern, namePatternProblem } from '../../../src/customerKey';
 
-describe('vault and HSM names from the organisation\'s pattern', () => {
+describe("vault and HSM names from the organisation's pattern", () => {
   it('when the default pattern is filled in, then vaults carry the workload and site, HSMs only the site, and {nn} counts attempts', () => {
     assert.equal(containerNameFromPattern(DEFAULT_CONTAINER_NAME_PATTERN, { kind: 'vault', workload: 'exchange', site: 'A', n: 1 }), 'kv-ck-ex-a-01');
     assert.equal(containerNameFromPattern(DEFAULT_CONTAINER_NAME_PATTERN, { kind: 'vault', workload: 'sharePoint', site: 'B', n: 12 }), 'kv-ck-sp-b-12');

@@ -100,7 +100,10 @@ describe('naming', () => {
       assert.match(textOf(message ?? ''), /client\) id of keyward-writer/);
     });
     it('when given an e-mail address, then it asks for the Object ID', () => {
-      assert.match(textOf(validateObjectId('alex@contoso.com', { role: say('name.role.officer', 'security-domain officer') }) ?? ''), /not an object id.*security-domain officer's Object ID/);
+      assert.match(
+        textOf(validateObjectId('alex@contoso.com', { role: say('name.role.officer', 'security-domain officer') }) ?? ''),
+        /not an object id.*security-domain officer's Object ID/,
+      );
     });
   });
 

@@ -35,8 +35,14 @@ describe('Customer Key onboarding', () => {
       { uri: 'https://contoso-ck-mw-a.vault.azure.net/keys/ck-mw-a', subscriptionId: SUB_A },
       { uri: 'https://contoso-ck-mw-b.vault.azure.net/keys/ck-mw-b', subscriptionId: SUB_B },
     ] as const;
-    assert.throws(() => buildOnboardingScript({ tenantId: TENANT, workload: 'multiWorkload', keys, scenario: "MDEP'; whoami" }), (e: unknown) => isAppError(e, 'ValidationFailed'));
-    assert.throws(() => buildOnboardingScript({ tenantId: TENANT, workload: 'multiWorkload', keys: [keys[0], { ...keys[1], subscriptionId: 'x' }] }), (e: unknown) => isAppError(e, 'ValidationFailed'));
+    assert.throws(
+      () => buildOnboardingScript({ tenantId: TENANT, workload: 'multiWorkload', keys, scenario: "MDEP'; whoami" }),
+      (e: unknown) => isAppError(e, 'ValidationFailed'),
+    );
+    assert.throws(
+      () => buildOnboardingScript({ tenantId: TENANT, workload: 'multiWorkload', keys: [keys[0], { ...keys[1], subscriptionId: 'x' }] }),
+      (e: unknown) => isAppError(e, 'ValidationFailed'),
+    );
     const script = buildOnboardingScript({ tenantId: TENANT, workload: 'multiWorkload', keys });
     assert.ok(script.script.indexOf("-OnboardingMode 'Validate'") < script.script.indexOf("-OnboardingMode 'Enable'"), 'validate before the request');
     assert.match(script.script, /throw 'The onboarding validation did not report Success/);

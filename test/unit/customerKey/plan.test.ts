@@ -50,7 +50,10 @@ describe('setup plan (Key Vault Premium)', () => {
     for (const g of grants) assert.ok(g.kind === 'grantKeyAccess' && g.params.grant.mode === 'rbac' && g.params.grant.roleDefinitionId === roleId);
     assert.match((custom.keywardRights ?? []).join(' '), /no delete, no purge/);
     assert.doesNotMatch((custom.keywardRights ?? []).join(' '), /Crypto Officer/);
-    assert.throws(() => buildSetupPlan(spec(), { ...CONTEXT, vaultKeyRoleDefinitionId: 'not-a-guid' }), (e: unknown) => isAppError(e, 'ValidationFailed'));
+    assert.throws(
+      () => buildSetupPlan(spec(), { ...CONTEXT, vaultKeyRoleDefinitionId: 'not-a-guid' }),
+      (e: unknown) => isAppError(e, 'ValidationFailed'),
+    );
   });
 
   it('when built, then it is a create-class setup plan with the schema tag and six keys', () => {
@@ -108,7 +111,10 @@ describe('setup plan (Key Vault Premium)', () => {
     const vault = step(p, 'ensureVault:A:exchange', 'ensureVault');
     assert.deepEqual(vault.params.accessPolicies, [{ objectId: WRITER, keyPermissions: ['get', 'list', 'create', 'backup'] }]);
     assert.ok(!vault.params.accessPolicies[0]?.keyPermissions.includes('delete'));
-    assert.equal(p.steps.some((s) => s.id === 'grantKeyAccess:A:exchange:keyward'), false);
+    assert.equal(
+      p.steps.some((s) => s.id === 'grantKeyAccess:A:exchange:keyward'),
+      false,
+    );
     assert.deepEqual(step(p, 'grantKeyAccess:A:exchange:exchangeOnline', 'grantKeyAccess').params.grant, { mode: 'accessPolicy', keyPermissions: ['get', 'wrapKey', 'unwrapKey'] });
   });
 
@@ -117,7 +123,10 @@ describe('setup plan (Key Vault Premium)', () => {
     assert.equal(last?.kind, 'verifyReadiness');
     assert.ok(plan.irreversible.some((line) => /Purge protection/.test(line)));
     assert.ok(plan.costNotes.some((line) => /per operation/.test(line)));
-    assert.equal(plan.estimatedDurationSeconds, plan.steps.reduce((sum, s) => sum + s.estimatedSeconds, 0));
+    assert.equal(
+      plan.estimatedDurationSeconds,
+      plan.steps.reduce((sum, s) => sum + s.estimatedSeconds, 0),
+    );
   });
 
   it('when the same spec is planned twice, then plan and hash are identical', () => {
@@ -129,7 +138,14 @@ describe('setup plan (Key Vault Premium)', () => {
 
   it('when the spec is revalidated from a draft in another key order, then the hash is unchanged', () => {
     const draft = premiumDraft();
-    const reordered = { approvers: draft.approvers, keySize: draft.keySize, sites: draft.sites, accessModel: draft.accessModel, workloads: [...(draft.workloads ?? [])].reverse(), protection: draft.protection };
+    const reordered = {
+      approvers: draft.approvers,
+      keySize: draft.keySize,
+      sites: draft.sites,
+      accessModel: draft.accessModel,
+      workloads: [...(draft.workloads ?? [])].reverse(),
+      protection: draft.protection,
+    };
     assert.equal(planHash(buildSetupPlan(spec(reordered), CONTEXT)), planHash(plan));
   });
 
@@ -155,7 +171,10 @@ describe('setup plan (Key Vault Premium)', () => {
   it('when a needed service principal has no object id, then building fails with ServicePrincipalMissing', () => {
     const ids = { ...SP_OBJECT_IDS };
     delete ids['00000003-0000-0ff1-ce00-000000000000'];
-    assert.throws(() => buildSetupPlan(spec(), { ...CONTEXT, servicePrincipalObjectIds: ids }), (e: unknown) => isAppError(e, 'ServicePrincipalMissing') && /New-AzADServicePrincipal/.test(e.message));
+    assert.throws(
+      () => buildSetupPlan(spec(), { ...CONTEXT, servicePrincipalObjectIds: ids }),
+      (e: unknown) => isAppError(e, 'ServicePrincipalMissing') && /New-AzADServicePrincipal/.test(e.message),
+    );
   });
 });
 
@@ -195,7 +214,10 @@ describe('setup plan (Managed HSM)', () => {
 
   it('when built, then Keyward gives up its Administrator role after readiness and the plan says what it keeps', () => {
     const revokes = plan.steps.filter((s) => s.kind === 'revokeHsmRole');
-    assert.deepEqual(revokes.map((s) => s.id), ['revokeHsmRole:A:keyward:administrator', 'revokeHsmRole:B:keyward:administrator']);
+    assert.deepEqual(
+      revokes.map((s) => s.id),
+      ['revokeHsmRole:A:keyward:administrator', 'revokeHsmRole:B:keyward:administrator'],
+    );
     const verifyIndex = plan.steps.findIndex((s) => s.kind === 'verifyReadiness');
     assert.ok(revokes.every((s) => s.index > verifyIndex));
     const first = step(plan, 'revokeHsmRole:A:keyward:administrator', 'revokeHsmRole');
@@ -237,20 +259,29 @@ describe('setup plan (Managed HSM)', () => {
   });
 });
 
-describe('setup plan: Keyward\'s reader identity (issue 12 item 6)', () => {
+describe("setup plan: Keyward's reader identity (issue 12 item 6)", () => {
   const READER = '5f1c0a2e-7d41-4b6a-9c3e-0000000000b2';
   const readerGrants = (plan: Plan) => plan.steps.filter((s) => (s.kind === 'grantKeyAccess' || s.kind === 'assignHsmRole') && s.params.principal.token === 'keyward-reader');
 
   it('when the context names a reader apart from the writer, then each RBAC vault gives it Key Vault Reader, each access-policy vault get/list, each HSM Crypto Auditor on /keys — and nothing that uses or changes a key', () => {
     const rbac = buildSetupPlan(spec({ ...premiumDraft(), accessModel: 'rbac' }), { ...CONTEXT, keywardReaderObjectId: READER });
-    assert.deepEqual([...new Set(readerGrants(rbac).map((s) => s.kind === 'grantKeyAccess' && s.params.grant.mode === 'rbac' ? s.params.grant.roleName : '?'))], [ROLES.keyVaultReader.name]);
+    assert.deepEqual(
+      [...new Set(readerGrants(rbac).map((s) => (s.kind === 'grantKeyAccess' && s.params.grant.mode === 'rbac' ? s.params.grant.roleName : '?')))],
+      [ROLES.keyVaultReader.name],
+    );
     assert.equal(readerGrants(rbac).length, rbac.steps.filter((s) => s.kind === 'ensureVault').length);
     const policies = buildSetupPlan(spec({ ...premiumDraft(), accessModel: 'accessPolicy' }), { ...CONTEXT, keywardReaderObjectId: READER });
     for (const vault of policies.steps.filter((s) => s.kind === 'ensureVault')) {
       assert.deepEqual(vault.kind === 'ensureVault' && vault.params.accessPolicies.find((p) => p.objectId === READER)?.keyPermissions, ['get', 'list']);
     }
     const hsm = buildSetupPlan(spec(hsmDraft()), { ...CONTEXT, keywardReaderObjectId: READER });
-    assert.deepEqual(readerGrants(hsm).map((s) => (s.kind === 'assignHsmRole' ? [s.params.roleName, s.params.scope] : [])), [[ROLES.managedHsmCryptoAuditor.name, '/keys'], [ROLES.managedHsmCryptoAuditor.name, '/keys']]);
+    assert.deepEqual(
+      readerGrants(hsm).map((s) => (s.kind === 'assignHsmRole' ? [s.params.roleName, s.params.scope] : [])),
+      [
+        [ROLES.managedHsmCryptoAuditor.name, '/keys'],
+        [ROLES.managedHsmCryptoAuditor.name, '/keys'],
+      ],
+    );
   });
 
   it('when the reader is the writer (production without KEYWARD_READER_CLIENT_ID) or not named, then the plan has no reader grants', () => {
@@ -287,7 +318,14 @@ describe('key roll plan', () => {
 
   it('when a DEP of another workload is given, then the plan is refused', () => {
     assert.throws(
-      () => buildKeyRollPlan({ tenantId: TENANT, key, keySize: 3072, depsToRefresh: [{ scope: 'exchange', policyName: 'Contoso-EX' }], servicePrincipalObjectId: SP_OBJECT_IDS['00000003-0000-0ff1-ce00-000000000000']! }),
+      () =>
+        buildKeyRollPlan({
+          tenantId: TENANT,
+          key,
+          keySize: 3072,
+          depsToRefresh: [{ scope: 'exchange', policyName: 'Contoso-EX' }],
+          servicePrincipalObjectId: SP_OBJECT_IDS['00000003-0000-0ff1-ce00-000000000000']!,
+        }),
       (e: unknown) => isAppError(e, 'ValidationFailed'),
     );
   });
@@ -339,7 +377,9 @@ describe('teardown plan', () => {
         buildTeardownPlan({
           tenantId: TENANT,
           targets: [target],
-          depUsages: [{ dep: { scope: 'exchange', policyName: 'Contoso-EX' }, keyUris: ['https://CONTOSO-HSM-A.managedhsm.azure.net:443/keys/ck-ex/0123456789abcdef0123456789abcdef'] }],
+          depUsages: [
+            { dep: { scope: 'exchange', policyName: 'Contoso-EX' }, keyUris: ['https://CONTOSO-HSM-A.managedhsm.azure.net:443/keys/ck-ex/0123456789abcdef0123456789abcdef'] },
+          ],
         }),
       (e: unknown) => isAppError(e, 'KeyInUseByDep') && /Contoso-EX/.test(e.message),
     );
@@ -352,7 +392,16 @@ describe('DEP plan', () => {
 
   it('when an Exchange DEP is planned, then it checks readiness, applies the exact script and records the state', () => {
     const plan = buildDepPlan({
-      request: { scope: 'exchange', tenantId: TENANT, policyName: 'Contoso-EX', keys: [{ uri: keys[0]!.versionlessUri, subscriptionId: SUB_A }, { uri: keys[1]!.versionlessUri, subscriptionId: SUB_B }], mailboxes: { all: true } },
+      request: {
+        scope: 'exchange',
+        tenantId: TENANT,
+        policyName: 'Contoso-EX',
+        keys: [
+          { uri: keys[0]!.versionlessUri, subscriptionId: SUB_A },
+          { uri: keys[1]!.versionlessUri, subscriptionId: SUB_B },
+        ],
+        mailboxes: { all: true },
+      },
       keys,
       servicePrincipalObjectId: SP_OBJECT_IDS['00000002-0000-0ff1-ce00-000000000000']!,
       runner: 'operator',
@@ -372,7 +421,15 @@ describe('DEP plan', () => {
   it('when a multi-workload DEP is planned, then it says only Microsoft support can offboard it', () => {
     const mwKeys = keyRefsOf(s).filter((k) => k.workload === 'multiWorkload');
     const plan = buildDepPlan({
-      request: { scope: 'multiWorkload', tenantId: TENANT, policyName: 'Contoso-MW', keys: [{ uri: mwKeys[0]!.versionlessUri, subscriptionId: SUB_A }, { uri: mwKeys[1]!.versionlessUri, subscriptionId: SUB_B }] },
+      request: {
+        scope: 'multiWorkload',
+        tenantId: TENANT,
+        policyName: 'Contoso-MW',
+        keys: [
+          { uri: mwKeys[0]!.versionlessUri, subscriptionId: SUB_A },
+          { uri: mwKeys[1]!.versionlessUri, subscriptionId: SUB_B },
+        ],
+      },
       keys: mwKeys,
       servicePrincipalObjectId: SP_OBJECT_IDS['c066d759-24ae-40e7-a56f-027002b5d3e4']!,
       runner: 'operator',

@@ -49,7 +49,10 @@ describe('PowerShell literals', () => {
 
   for (const value of REFUSED) {
     it(`when ${JSON.stringify(value)} is emitted, then it is refused`, () => {
-      assert.throws(() => psLiteral(value), (e: unknown) => isAppError(e, 'ValidationFailed'));
+      assert.throws(
+        () => psLiteral(value),
+        (e: unknown) => isAppError(e, 'ValidationFailed'),
+      );
     });
   }
 
@@ -60,13 +63,37 @@ describe('PowerShell literals', () => {
   });
 
   it('when a command is rendered, then names are checked and code fragments must be variables or constants', () => {
-    assert.equal(psCommand('Set-Mailbox', [['Identity', lit('a@b.com')], ['DataEncryptionPolicy', lit('P')]]), "Set-Mailbox -Identity 'a@b.com' -DataEncryptionPolicy 'P'");
-    assert.equal(psCommand('Get-X', [['Ids', litList(['1', '2'])], ['Flag', psCode('$false')]]), "Get-X -Ids '1', '2' -Flag $false");
+    assert.equal(
+      psCommand('Set-Mailbox', [
+        ['Identity', lit('a@b.com')],
+        ['DataEncryptionPolicy', lit('P')],
+      ]),
+      "Set-Mailbox -Identity 'a@b.com' -DataEncryptionPolicy 'P'",
+    );
+    assert.equal(
+      psCommand('Get-X', [
+        ['Ids', litList(['1', '2'])],
+        ['Flag', psCode('$false')],
+      ]),
+      "Get-X -Ids '1', '2' -Flag $false",
+    );
     assert.equal(psCommand('Connect-ExchangeOnline', [['ShowBanner', psSwitchValue(false)]]), 'Connect-ExchangeOnline -ShowBanner:$false');
-    assert.throws(() => psCommand('Get-X; rm', []), (e: unknown) => isAppError(e, 'Internal'));
-    assert.throws(() => psCommand('Get-X', [['A B', lit('x')]]), (e: unknown) => isAppError(e, 'Internal'));
-    assert.throws(() => psCommand('Get-X', [['A', psCode('$(whoami)')]]), (e: unknown) => isAppError(e, 'Internal'));
-    assert.throws(() => psAssign('a; rm', 'x'), (e: unknown) => isAppError(e, 'Internal'));
+    assert.throws(
+      () => psCommand('Get-X; rm', []),
+      (e: unknown) => isAppError(e, 'Internal'),
+    );
+    assert.throws(
+      () => psCommand('Get-X', [['A B', lit('x')]]),
+      (e: unknown) => isAppError(e, 'Internal'),
+    );
+    assert.throws(
+      () => psCommand('Get-X', [['A', psCode('$(whoami)')]]),
+      (e: unknown) => isAppError(e, 'Internal'),
+    );
+    assert.throws(
+      () => psAssign('a; rm', 'x'),
+      (e: unknown) => isAppError(e, 'Internal'),
+    );
   });
 });
 

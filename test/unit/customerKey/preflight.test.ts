@@ -39,8 +39,24 @@ function allGreen(s: CustomerKeySpec): PreflightObservations {
   };
 }
 
-const E5 = { skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06', skuPartNumber: 'SPE_E5', capabilityStatus: 'Enabled', enabledUnits: 250, consumedUnits: 212, servicePlanNames: ['EXCHANGE_S_ENTERPRISE', 'CUSTOMER_KEY'], servicePlanIds: ['efb87545-963c-4e0d-99df-69c6916d9eb0', '6db1f1db-2b46-403f-be40-e39395f08dbb'] };
-const E3 = { skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', skuPartNumber: 'SPE_E3', capabilityStatus: 'Enabled', enabledUnits: 300, consumedUnits: 280, servicePlanNames: ['EXCHANGE_S_ENTERPRISE'], servicePlanIds: ['efb87545-963c-4e0d-99df-69c6916d9eb0'] };
+const E5 = {
+  skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06',
+  skuPartNumber: 'SPE_E5',
+  capabilityStatus: 'Enabled',
+  enabledUnits: 250,
+  consumedUnits: 212,
+  servicePlanNames: ['EXCHANGE_S_ENTERPRISE', 'CUSTOMER_KEY'],
+  servicePlanIds: ['efb87545-963c-4e0d-99df-69c6916d9eb0', '6db1f1db-2b46-403f-be40-e39395f08dbb'],
+};
+const E3 = {
+  skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965',
+  skuPartNumber: 'SPE_E3',
+  capabilityStatus: 'Enabled',
+  enabledUnits: 300,
+  consumedUnits: 280,
+  servicePlanNames: ['EXCHANGE_S_ENTERPRISE'],
+  servicePlanIds: ['efb87545-963c-4e0d-99df-69c6916d9eb0'],
+};
 
 function line(lines: ChecklistLine[], id: string): ChecklistLine {
   const found = lines.find((l) => l.id === id);
@@ -66,7 +82,10 @@ describe('preflight', () => {
       t.servicePrincipals.filter((s) => s.required).map((s) => s.appId),
       ['c066d759-24ae-40e7-a56f-027002b5d3e4', '00000002-0000-0ff1-ce00-000000000000', '00000003-0000-0ff1-ce00-000000000000'],
     );
-    assert.ok(t.permissions.some((p) => p.actions.includes('Microsoft.Authorization/roleAssignments/write')), 'RBAC model needs role assignment rights');
+    assert.ok(
+      t.permissions.some((p) => p.actions.includes('Microsoft.Authorization/roleAssignments/write')),
+      'RBAC model needs role assignment rights',
+    );
   });
 
   it('when targets are listed for Managed HSM, then HSM names, quotas and region lists are included', () => {
@@ -109,7 +128,10 @@ describe('preflight', () => {
     assert.ok(none.fix?.links?.some((link) => /customer-key-set-up/.test(link.url)));
     const grace = line(evaluatePreflight(premium, { ...allGreen(premium), licences: ok([{ ...E5, capabilityStatus: 'Warning' }]) }, CONTEXT), 'licence:customerKey');
     assert.equal(grace.status, 'warn');
-    const unread = line(evaluatePreflight(premium, { ...allGreen(premium), licences: fail('Insufficient privileges to complete the operation.', 'AzureForbidden') }, CONTEXT), 'licence:customerKey');
+    const unread = line(
+      evaluatePreflight(premium, { ...allGreen(premium), licences: fail('Insufficient privileges to complete the operation.', 'AzureForbidden') }, CONTEXT),
+      'licence:customerKey',
+    );
     assert.equal(unread.status, 'unknown');
     assert.match(textOf(unread.fix?.text ?? ''), /LicenseAssignment\.Read\.All/);
   });
@@ -163,7 +185,10 @@ describe('preflight', () => {
   });
 
   it('when a subscription is in another tenant or is a trial, then each gets its own red line', () => {
-    const obs = { ...allGreen(premium), subscriptions: { ...allGreen(premium).subscriptions, [SUB_A]: ok({ state: 'Enabled', tenantId: '99999999-9999-4999-8999-999999999999', quotaId: 'FreeTrial_2014-09-01' }) } };
+    const obs = {
+      ...allGreen(premium),
+      subscriptions: { ...allGreen(premium).subscriptions, [SUB_A]: ok({ state: 'Enabled', tenantId: '99999999-9999-4999-8999-999999999999', quotaId: 'FreeTrial_2014-09-01' }) },
+    };
     const lines = evaluatePreflight(premium, obs, CONTEXT);
     assert.equal(line(lines, 'subscriptionTenant:A').status, 'fail');
     assert.equal(line(lines, 'subscriptionOffer:A').status, 'fail');
@@ -175,7 +200,11 @@ describe('preflight', () => {
     const sp = t.names.find((n) => n.site === 'B' && n.workload === 'sharePoint')!;
     const obs = {
       ...allGreen(premium),
-      names: { ...allGreen(premium).names, [ex.key]: ok({ status: 'taken' as const, resourceId: '/subscriptions/x/resourceGroups/y/providers/Microsoft.KeyVault/vaults/contoso-ck-ex-a' }), [sp.key]: ok({ status: 'taken' as const, resourceId: sp.expectedResourceId.toUpperCase() }) },
+      names: {
+        ...allGreen(premium).names,
+        [ex.key]: ok({ status: 'taken' as const, resourceId: '/subscriptions/x/resourceGroups/y/providers/Microsoft.KeyVault/vaults/contoso-ck-ex-a' }),
+        [sp.key]: ok({ status: 'taken' as const, resourceId: sp.expectedResourceId.toUpperCase() }),
+      },
     };
     const lines = evaluatePreflight(premium, obs, CONTEXT);
     assert.equal(line(lines, 'name:vault:A:exchange').status, 'fail');
@@ -184,11 +213,20 @@ describe('preflight', () => {
   });
 
   it('when an HSM name is soft-deleted, then the fix offers recover or purge with the deleted-HSM listing', () => {
-    const obs = { ...allGreen(hsm), names: { ...allGreen(hsm).names, 'managedHsm:contoso-hsm-a': ok({ status: 'softDeleted' as const, location: 'westeurope', purgeProtectionEnabled: true, scheduledPurgeDate: '2027-02-01' }) } };
+    const obs = {
+      ...allGreen(hsm),
+      names: {
+        ...allGreen(hsm).names,
+        'managedHsm:contoso-hsm-a': ok({ status: 'softDeleted' as const, location: 'westeurope', purgeProtectionEnabled: true, scheduledPurgeDate: '2027-02-01' }),
+      },
+    };
     const l = line(evaluatePreflight(hsm, obs, CONTEXT), 'name:managedHsm:A');
     assert.equal(l.status, 'fail');
     assert.match(textOf(l.detail), /keeps billing/);
-    assert.match(l.fix?.commands?.[0]?.script ?? '', /az keyvault list-deleted --resource-type hsm\naz keyvault recover --hsm-name contoso-hsm-a --location westeurope\naz keyvault purge --hsm-name contoso-hsm-a --location westeurope/);
+    assert.match(
+      l.fix?.commands?.[0]?.script ?? '',
+      /az keyvault list-deleted --resource-type hsm\naz keyvault recover --hsm-name contoso-hsm-a --location westeurope\naz keyvault purge --hsm-name contoso-hsm-a --location westeurope/,
+    );
   });
 
   it('when the subscription already has five HSMs in the region, then the quota line is red', () => {
@@ -207,7 +245,10 @@ describe('preflight', () => {
   });
 
   it("when Keyward's identity lacks a permission, then the fix names the role, scope and command", () => {
-    const obs = { ...allGreen(premium), permissions: { ...allGreen(premium).permissions, 'permission:A:resourceGroup': ok({ missingActions: ['Microsoft.Authorization/roleAssignments/write'] }) } };
+    const obs = {
+      ...allGreen(premium),
+      permissions: { ...allGreen(premium).permissions, 'permission:A:resourceGroup': ok({ missingActions: ['Microsoft.Authorization/roleAssignments/write'] }) },
+    };
     const l = line(evaluatePreflight(premium, obs, CONTEXT), 'permission:A:resourceGroup');
     assert.equal(l.status, 'fail');
     assert.match(textOf(l.fix?.text ?? ''), /Key Vault Data Access Administrator/);
@@ -280,7 +321,10 @@ describe('teardown preflight', () => {
   it('when a DEP uses a key, then the DEP line is red', () => {
     const lines = evaluateTeardownPreflight(
       [target],
-      { subscriptions: { [SUB_A]: ok({ state: 'Enabled' }) }, depUsages: ok([{ dep: { scope: 'exchange', policyName: 'Contoso-EX' }, keyUris: ['https://contoso-hsm-a.managedhsm.azure.net/keys/ck-ex'] }]) },
+      {
+        subscriptions: { [SUB_A]: ok({ state: 'Enabled' }) },
+        depUsages: ok([{ dep: { scope: 'exchange', policyName: 'Contoso-EX' }, keyUris: ['https://contoso-hsm-a.managedhsm.azure.net/keys/ck-ex'] }]),
+      },
       CONTEXT,
     );
     assert.equal(line(lines, 'depUsage').status, 'fail');

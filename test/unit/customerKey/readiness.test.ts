@@ -24,7 +24,12 @@ function spec(draft = premiumDraft()): CustomerKeySpec {
 }
 
 function principalFor(ref: KeyRef): string {
-  const appId = ref.workload === 'exchange' ? '00000002-0000-0ff1-ce00-000000000000' : ref.workload === 'sharePoint' ? '00000003-0000-0ff1-ce00-000000000000' : 'c066d759-24ae-40e7-a56f-027002b5d3e4';
+  const appId =
+    ref.workload === 'exchange'
+      ? '00000002-0000-0ff1-ce00-000000000000'
+      : ref.workload === 'sharePoint'
+        ? '00000003-0000-0ff1-ce00-000000000000'
+        : 'c066d759-24ae-40e7-a56f-027002b5d3e4';
   return SP_OBJECT_IDS[appId]!;
 }
 
@@ -49,14 +54,27 @@ function healthy(ref: KeyRef): KeyReadinessObservation {
       ok: true,
       value: hsm
         ? { kind: 'managedHsm', subscriptionId: ref.subscriptionId, region: ref.region, softDeleteRetentionDays: 90, purgeProtectionEnabled: true, activationStatus: 'Active' }
-        : { kind: 'vault', subscriptionId: ref.subscriptionId, region: ref.region, sku: 'premium', softDeleteEnabled: true, softDeleteRetentionDays: 90, purgeProtectionEnabled: true, enableRbacAuthorization: true },
+        : {
+            kind: 'vault',
+            subscriptionId: ref.subscriptionId,
+            region: ref.region,
+            sku: 'premium',
+            softDeleteEnabled: true,
+            softDeleteRetentionDays: 90,
+            purgeProtectionEnabled: true,
+            enableRbacAuthorization: true,
+          },
     },
     access: {
       ok: true,
       value: {
         roleAssignments: [
           hsm
-            ? { principalId: principal, roleDefinitionId: `/keys/${ref.keyName}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.managedHsmCryptoServiceEncryptionUser.id}`, scope: `/keys/${ref.keyName}` }
+            ? {
+                principalId: principal,
+                roleDefinitionId: `/keys/${ref.keyName}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.managedHsmCryptoServiceEncryptionUser.id}`,
+                scope: `/keys/${ref.keyName}`,
+              }
             : {
                 principalId: principal.toUpperCase(),
                 roleDefinitionId: `/subscriptions/${ref.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.keyVaultCryptoServiceEncryptionUser.id}`,
@@ -104,7 +122,14 @@ describe('readiness', () => {
     });
   }
 
-  const FAILURES: Array<{ when: string; change: (obs: KeyReadinessObservation, ref: KeyRef) => KeyReadinessObservation; id: string; status: string; detail?: RegExp; fix?: RegExp }> = [
+  const FAILURES: Array<{
+    when: string;
+    change: (obs: KeyReadinessObservation, ref: KeyRef) => KeyReadinessObservation;
+    id: string;
+    status: string;
+    detail?: RegExp;
+    fix?: RegExp;
+  }> = [
     { when: 'the key is an EC key', change: (o) => withKey(o, { kty: 'EC-HSM' }), id: 'kty', status: 'fail', detail: /needs RSA keys/ },
     { when: 'the key is software-protected RSA', change: (o) => withKey(o, { kty: 'RSA', hsmPlatform: '0' }), id: 'kty', status: 'warn', fix: /RSA-HSM/ },
     { when: 'the key is on the older HSM platform', change: (o) => withKey(o, { hsmPlatform: '1' }), id: 'fips', status: 'warn', detail: /140-2 Level 2/ },
@@ -114,8 +139,20 @@ describe('readiness', () => {
     { when: 'an expiry is set', change: (o) => withKey(o, { expires: Date.parse('2028-01-01T00:00:00Z') / 1000 }), id: 'expiry', status: 'fail', fix: /9999-12-31/ },
     { when: 'the key has expired', change: (o) => withKey(o, { expires: '2026-01-01T00:00:00Z' }), id: 'expiry', status: 'fail', detail: /EXPIRED/ },
     { when: 'the expiry is exactly 9999-12-31', change: (o) => withKey(o, { expires: Date.parse('9999-12-31T00:00:00Z') / 1000 }), id: 'expiry', status: 'pass' },
-    { when: 'the recovery level lacks the mandatory retention period', change: (o) => withKey(o, { recoveryLevel: 'Recoverable' }), id: 'recoveryLevel', status: 'fail', fix: /mandatory retention period/ },
-    { when: 'retention is under 90 days', change: (o) => withKey(o, { recoveryLevel: 'CustomizedRecoverable+ProtectedSubscription' }), id: 'recoveryLevel', status: 'warn', detail: /not confirmed/ },
+    {
+      when: 'the recovery level lacks the mandatory retention period',
+      change: (o) => withKey(o, { recoveryLevel: 'Recoverable' }),
+      id: 'recoveryLevel',
+      status: 'fail',
+      fix: /mandatory retention period/,
+    },
+    {
+      when: 'retention is under 90 days',
+      change: (o) => withKey(o, { recoveryLevel: 'CustomizedRecoverable+ProtectedSubscription' }),
+      id: 'recoveryLevel',
+      status: 'warn',
+      detail: /not confirmed/,
+    },
     {
       when: 'purge protection is off',
       change: (o) => (o.container?.ok ? { ...o, container: { ok: true, value: { ...o.container.value, purgeProtectionEnabled: false } } } : o),
@@ -129,7 +166,13 @@ describe('readiness', () => {
       id: 'sku',
       status: 'warn',
     },
-    { when: 'the role assignment is missing', change: (o) => ({ ...o, access: { ok: true, value: { roleAssignments: [] } } }), id: 'access', status: 'fail', fix: /Key Vault Crypto Service Encryption User.*not the app id/ },
+    {
+      when: 'the role assignment is missing',
+      change: (o) => ({ ...o, access: { ok: true, value: { roleAssignments: [] } } }),
+      id: 'access',
+      status: 'fail',
+      fix: /Key Vault Crypto Service Encryption User.*not the app id/,
+    },
     {
       when: 'an access policy exists but the vault uses RBAC',
       change: (o, ref) => ({ ...o, access: { ok: true, value: { accessPolicies: [{ objectId: principalFor(ref), keyPermissions: ['get', 'wrapKey', 'unwrapKey'] }] } } }),
@@ -138,9 +181,24 @@ describe('readiness', () => {
       detail: /ignores access policies/,
     },
     { when: 'there is no backup', change: (o) => ({ ...o, backup: { ok: true, value: { present: false } } }), id: 'backup', status: 'fail', fix: /az keyvault key backup/ },
-    { when: 'the backup predates the current version', change: (o) => ({ ...o, backup: { ok: true, value: { present: true, keyVersion: 'f'.repeat(32) } } }), id: 'backup', status: 'warn' },
-    { when: 'the key is not found', change: (o) => ({ ...o, key: { ok: false, error: { code: 'KeyNotFound', message: 'A key with (name/id) ck-ex-a was not found' } } }), id: 'exists', status: 'fail' },
-    { when: 'the key lookup is forbidden', change: (o) => ({ ...o, key: { ok: false, error: { code: 'Forbidden', message: 'Caller is not authorized' } } }), id: 'exists', status: 'unknown' },
+    {
+      when: 'the backup predates the current version',
+      change: (o) => ({ ...o, backup: { ok: true, value: { present: true, keyVersion: 'f'.repeat(32) } } }),
+      id: 'backup',
+      status: 'warn',
+    },
+    {
+      when: 'the key is not found',
+      change: (o) => ({ ...o, key: { ok: false, error: { code: 'KeyNotFound', message: 'A key with (name/id) ck-ex-a was not found' } } }),
+      id: 'exists',
+      status: 'fail',
+    },
+    {
+      when: 'the key lookup is forbidden',
+      change: (o) => ({ ...o, key: { ok: false, error: { code: 'Forbidden', message: 'Caller is not authorized' } } }),
+      id: 'exists',
+      status: 'unknown',
+    },
     { when: 'the emulator wrap probe fails', change: (o) => ({ ...o, wrapProbe: { ok: true, value: { wrapped: true, unwrapped: false } } }), id: 'probe', status: 'fail' },
   ];
   for (const f of FAILURES) {

@@ -80,8 +80,22 @@ function everyScript(): Array<[string, string]> {
     ['refresh: Exchange', { dep: { scope: 'exchange', policyName: 'Contoso-EX' } }],
     ['app-only refresh: multi-workload', { dep: { scope: 'multiWorkload', policyName: 'Contoso-MW' }, connection: APP_ONLY }],
     ['app-only refresh: Exchange', { dep: { scope: 'exchange', policyName: 'Contoso-EX' }, connection: APP_ONLY }],
-    ['refresh: SharePoint key A', { dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }, newKeyUri: `https://contoso-ck-sp-a.vault.azure.net/keys/ck-sp-a/${V1}`, keyType: 'Primary' }],
-    ['refresh: SharePoint key B in a Managed HSM', { dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' }, newKeyUri: `https://contoso-hsm-b.managedhsm.azure.net/keys/ck-sp/${V2}`, keyType: 'Secondary' }],
+    [
+      'refresh: SharePoint key A',
+      {
+        dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' },
+        newKeyUri: `https://contoso-ck-sp-a.vault.azure.net/keys/ck-sp-a/${V1}`,
+        keyType: 'Primary',
+      },
+    ],
+    [
+      'refresh: SharePoint key B in a Managed HSM',
+      {
+        dep: { scope: 'sharePoint', adminUrl: 'https://contoso-admin.sharepoint.com' },
+        newKeyUri: `https://contoso-hsm-b.managedhsm.azure.net/keys/ck-sp/${V2}`,
+        keyType: 'Secondary',
+      },
+    ],
   ];
   for (const [name, input] of refreshes) {
     const made = buildDepRefreshScript(input);
@@ -90,10 +104,19 @@ function everyScript(): Array<[string, string]> {
   }
   scripts.push(['onboarding: multi-workload', buildOnboardingScript({ tenantId: TENANT, workload: 'multiWorkload', keys: vaultKeys('mw') }).script]);
   scripts.push(['onboarding: Exchange, HSM keys', buildOnboardingScript({ tenantId: TENANT, workload: 'exchange', keys: hsmKeys('ex') }).script]);
-  scripts.push(['onboarding: SharePoint, module 1.0.x parameters', buildOnboardingScript({ tenantId: TENANT, workload: 'sharePoint', keys: vaultKeys('sp'), parameterStyle: 'vaultAndKeyName' }).script]);
+  scripts.push([
+    'onboarding: SharePoint, module 1.0.x parameters',
+    buildOnboardingScript({ tenantId: TENANT, workload: 'sharePoint', keys: vaultKeys('sp'), parameterStyle: 'vaultAndKeyName' }).script,
+  ]);
   scripts.push(['evidence: onboarding status', onboardingStatusCommand(TENANT)]);
-  scripts.push(['offboarding: listed mailboxes', buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { list: ['adele@contoso.com', "o'brien@contoso.com"] } }).script]);
-  scripts.push(['offboarding: every mailbox on the policy, app-only', buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { all: true }, connection: APP_ONLY }).script]);
+  scripts.push([
+    'offboarding: listed mailboxes',
+    buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { list: ['adele@contoso.com', "o'brien@contoso.com"] } }).script,
+  ]);
+  scripts.push([
+    'offboarding: every mailbox on the policy, app-only',
+    buildMailboxOffboardingScript({ policyName: 'Contoso-EX', mailboxes: { all: true }, connection: APP_ONLY }).script,
+  ]);
   for (const snippet of mandatoryRetentionCommands(SUB_A)) if (snippet.shell === 'powershell') scripts.push(['onboarding: mandatory retention registration', snippet.script]);
   return scripts;
 }
@@ -134,14 +157,19 @@ describe('generated PowerShell against the grammar and the cmdlet pages', () => 
   for (const [what, script, message] of BROKEN) {
     it(`when a script has ${what}, then the checker reports it`, () => {
       const found = checker.check(script);
-      assert.ok(found.some((v) => message.test(v.message)), JSON.stringify(found));
+      assert.ok(
+        found.some((v) => message.test(v.message)),
+        JSON.stringify(found),
+      );
     });
   }
 
   it('when a parameter name ends in digits, then it binds whole (the grammar splits it; the checker joins it)', () => {
     assert.deepEqual(checker.check("Get-CustomerKeyOnboardingRequest -OrganizationId 'x' -RequestId 'y'"), []);
     assert.deepEqual(
-      checker.check("New-CustomerKeyOnboardingRequest -OrganizationId 'o' -Scenario 'MDEP' -Subscription1 's' -KeyIdentifier1 'k' -Subscription2 's' -KeyIdentifier2 'k' -OnboardingMode 'Validate'"),
+      checker.check(
+        "New-CustomerKeyOnboardingRequest -OrganizationId 'o' -Scenario 'MDEP' -Subscription1 's' -KeyIdentifier1 'k' -Subscription2 's' -KeyIdentifier2 'k' -OnboardingMode 'Validate'",
+      ),
       [],
     );
   });
@@ -155,7 +183,7 @@ describe('generated PowerShell against the grammar and the cmdlet pages', () => 
       "'; Remove-Item -Recurse C:\\ #",
       '$(Remove-Item -Recurse C:\\)',
       '`whoami`',
-      "Contoso's \"quoted\" policy #> <#",
+      'Contoso\'s "quoted" policy #> <#',
       '@{a=1}; exit',
       '${env:PATH}',
       '-Confirm:$false',
@@ -188,7 +216,7 @@ describe('generated PowerShell against the grammar and the cmdlet pages', () => 
       assert.deepEqual(checker.check(script), []);
     });
 
-    const REFUSED = ["ok\nRemove-Item -Recurse C:\\", 'Contoso\u2019s keys', 'a \u201Bquote', 'safe \u202E)(ecalper', 'carriage\rreturn'];
+    const REFUSED = ['ok\nRemove-Item -Recurse C:\\', 'Contoso\u2019s keys', 'a \u201Bquote', 'safe \u202E)(ecalper', 'carriage\rreturn'];
     for (const text of REFUSED) {
       it(`when the description is ${JSON.stringify(text)}, then no script is written at all`, () => {
         assert.throws(() => buildDepScript(multi({ description: text })), /invalid value/);

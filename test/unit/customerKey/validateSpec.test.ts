@@ -29,9 +29,27 @@ const ERROR_CASES: Array<{ name: string; base: () => CustomerKeyDraft; mutate: M
     field: 'sites.B.subscriptionId',
     message: /different subscription from site A/,
   },
-  { name: 'a subscription name is typed instead of its id', base: premiumDraft, mutate: (d) => (d.sites!.A!.subscriptionId = 'Contoso CK Primary'), field: 'sites.A.subscriptionId', message: /not a subscription id/ },
-  { name: 'a region is unknown', base: premiumDraft, mutate: (d) => (d.sites!.A!.region = 'Atlantis North'), field: 'sites.A.region', message: /not an Azure region Keyward knows/ },
-  { name: 'a resource group name is invalid', base: premiumDraft, mutate: (d) => (d.sites!.B!.resourceGroup = 'rg ck b'), field: 'sites.B.resourceGroup', message: /contains a space/ },
+  {
+    name: 'a subscription name is typed instead of its id',
+    base: premiumDraft,
+    mutate: (d) => (d.sites!.A!.subscriptionId = 'Contoso CK Primary'),
+    field: 'sites.A.subscriptionId',
+    message: /not a subscription id/,
+  },
+  {
+    name: 'a region is unknown',
+    base: premiumDraft,
+    mutate: (d) => (d.sites!.A!.region = 'Atlantis North'),
+    field: 'sites.A.region',
+    message: /not an Azure region Keyward knows/,
+  },
+  {
+    name: 'a resource group name is invalid',
+    base: premiumDraft,
+    mutate: (d) => (d.sites!.B!.resourceGroup = 'rg ck b'),
+    field: 'sites.B.resourceGroup',
+    message: /contains a space/,
+  },
   {
     name: 'a vault name has an underscore (as in Microsoft examples)',
     base: premiumDraft,
@@ -50,8 +68,20 @@ const ERROR_CASES: Array<{ name: string; base: () => CustomerKeyDraft; mutate: M
   { name: 'the key size is not allowed', base: premiumDraft, mutate: (d) => (d.keySize = '1024'), field: 'keySize', message: /3072 \(recommended\), 4096 or 2048/ },
   { name: 'the access model is unknown', base: premiumDraft, mutate: (d) => (d.accessModel = 'acl'), field: 'accessModel', message: /Azure RBAC \(rbac\) or access policies/ },
   { name: 'the HSM names are equal', base: hsmDraft, mutate: (d) => (d.sites!.B!.hsmName = 'Contoso-HSM-A'), field: 'sites.B.hsmName', message: /already HSM A's/ },
-  { name: 'two workloads share a key name in one HSM', base: hsmDraft, mutate: (d) => (d.sites!.A!.keyNames!.exchange = 'CK-MW'), field: 'sites.A.keyName.exchange', message: /already used for Multi-workload/ },
-  { name: 'no initial administrator is named', base: hsmDraft, mutate: (d) => (d.hsm!.initialAdminObjectIds = []), field: 'hsm.initialAdminObjectIds', message: /at least one initial administrator/ },
+  {
+    name: 'two workloads share a key name in one HSM',
+    base: hsmDraft,
+    mutate: (d) => (d.sites!.A!.keyNames!.exchange = 'CK-MW'),
+    field: 'sites.A.keyName.exchange',
+    message: /already used for Multi-workload/,
+  },
+  {
+    name: 'no initial administrator is named',
+    base: hsmDraft,
+    mutate: (d) => (d.hsm!.initialAdminObjectIds = []),
+    field: 'hsm.initialAdminObjectIds',
+    message: /at least one initial administrator/,
+  },
   {
     name: "an administrator is given by Keyward's client id instead of object id",
     base: hsmDraft,
@@ -67,7 +97,13 @@ const ERROR_CASES: Array<{ name: string; base: () => CustomerKeyDraft; mutate: M
     message: /Office 365 SharePoint Online, not an object id/,
   },
   { name: 'the retention is out of range', base: hsmDraft, mutate: (d) => (d.hsm!.softDeleteRetentionDays = '120'), field: 'hsm.softDeleteRetentionDays', message: /from 7 to 90/ },
-  { name: 'there are too few officers', base: hsmDraft, mutate: (d) => (d.hsm!.officers = d.hsm!.officers!.slice(0, 2)), field: 'hsm.officers', message: /at least 3 security-domain officers \(you have 2\)/ },
+  {
+    name: 'there are too few officers',
+    base: hsmDraft,
+    mutate: (d) => (d.hsm!.officers = d.hsm!.officers!.slice(0, 2)),
+    field: 'hsm.officers',
+    message: /at least 3 security-domain officers \(you have 2\)/,
+  },
   {
     name: 'the quorum is above the number of officers',
     base: hsmDraft,
@@ -83,8 +119,20 @@ const ERROR_CASES: Array<{ name: string; base: () => CustomerKeyDraft; mutate: M
     field: 'hsm.officers.3.objectId',
     message: /already an officer/,
   },
-  { name: 'an officer has no display name', base: hsmDraft, mutate: (d) => (d.hsm!.officers![1] = { objectId: PEOPLE.approverBruno.objectId }), field: 'hsm.officers.1.displayName', message: /display name/ },
-  { name: 'the HSM cost is not acknowledged', base: hsmDraft, mutate: (d) => (d.hsm!.costAcknowledged = 'false'), field: 'hsm.costAcknowledged', message: /billed hourly from the moment it is provisioned/ },
+  {
+    name: 'an officer has no display name',
+    base: hsmDraft,
+    mutate: (d) => (d.hsm!.officers![1] = { objectId: PEOPLE.approverBruno.objectId }),
+    field: 'hsm.officers.1.displayName',
+    message: /display name/,
+  },
+  {
+    name: 'the HSM cost is not acknowledged',
+    base: hsmDraft,
+    mutate: (d) => (d.hsm!.costAcknowledged = 'false'),
+    field: 'hsm.costAcknowledged',
+    message: /billed hourly from the moment it is provisioned/,
+  },
   { name: 'an approver is not an object id', base: premiumDraft, mutate: (d) => (d.approvers!.A = ['alex@contoso.com']), field: 'approvers.A', message: /not an object id/ },
 ];
 
@@ -139,15 +187,51 @@ describe('validateSpec', () => {
 
   const WARNING_CASES: Array<{ name: string; base: () => CustomerKeyDraft; mutate: Mutate; field: string; message: RegExp }> = [
     // Issue 11 item 2: two regions are a recommendation ("if possible"), not a requirement; single-region countries must go on.
-    { name: 'both keys are in one region', base: premiumDraft, mutate: (d) => (d.sites!.B!.region = 'westeurope'), field: 'sites.B.region', message: /not required.*recommends.*single Azure region/ },
-    { name: 'both keys are in Italy North (a single-region country)', base: premiumDraft, mutate: (d) => ((d.sites!.A!.region = 'italynorth'), (d.sites!.B!.region = 'Italy North')), field: 'sites.B.region', message: /not required/ },
-    { name: 'the regions are an Azure pair', base: premiumDraft, mutate: (d) => (d.sites!.B!.region = 'North Europe'), field: 'sites.B.region', message: /region pair.*four regions/ },
+    {
+      name: 'both keys are in one region',
+      base: premiumDraft,
+      mutate: (d) => (d.sites!.B!.region = 'westeurope'),
+      field: 'sites.B.region',
+      message: /not required.*recommends.*single Azure region/,
+    },
+    {
+      name: 'both keys are in Italy North (a single-region country)',
+      base: premiumDraft,
+      mutate: (d) => ((d.sites!.A!.region = 'italynorth'), (d.sites!.B!.region = 'Italy North')),
+      field: 'sites.B.region',
+      message: /not required/,
+    },
+    {
+      name: 'the regions are an Azure pair',
+      base: premiumDraft,
+      mutate: (d) => (d.sites!.B!.region = 'North Europe'),
+      field: 'sites.B.region',
+      message: /region pair.*four regions/,
+    },
     { name: 'the key size is 2048', base: premiumDraft, mutate: (d) => (d.keySize = '2048'), field: 'keySize', message: /3072 or 4096/ },
-    { name: 'the HSM region is not on the conservative list', base: hsmDraft, mutate: (d) => (d.sites!.B!.region = 'westus3'), field: 'sites.B.region', message: /conservative list/ },
-    { name: 'the retention is below 90 days', base: hsmDraft, mutate: (d) => (d.hsm!.softDeleteRetentionDays = '30'), field: 'hsm.softDeleteRetentionDays', message: /CustomizedRecoverable/ },
+    {
+      name: 'the HSM region is not on the conservative list',
+      base: hsmDraft,
+      mutate: (d) => (d.sites!.B!.region = 'westus3'),
+      field: 'sites.B.region',
+      message: /conservative list/,
+    },
+    {
+      name: 'the retention is below 90 days',
+      base: hsmDraft,
+      mutate: (d) => (d.hsm!.softDeleteRetentionDays = '30'),
+      field: 'hsm.softDeleteRetentionDays',
+      message: /CustomizedRecoverable/,
+    },
     { name: 'the quorum equals the number of officers', base: hsmDraft, mutate: (d) => (d.hsm!.quorum = '4'), field: 'hsm.quorum', message: /any one officer's key is lost/ },
     { name: 'the quorum is 2', base: hsmDraft, mutate: (d) => (d.hsm!.quorum = '2'), field: 'hsm.quorum', message: /at least 3/ },
-    { name: 'one person is custodian of both keys', base: premiumDraft, mutate: (d) => (d.approvers!.B = [PEOPLE.approverAlex.objectId]), field: 'approvers.B', message: /custodian of both keys/ },
+    {
+      name: 'one person is custodian of both keys',
+      base: premiumDraft,
+      mutate: (d) => (d.approvers!.B = [PEOPLE.approverAlex.objectId]),
+      field: 'approvers.B',
+      message: /custodian of both keys/,
+    },
     { name: 'no custodian is named', base: premiumDraft, mutate: (d) => (d.approvers = {}), field: 'approvers.A', message: /No key custodians/ },
     { name: 'an access model is given for an HSM', base: hsmDraft, mutate: (d) => (d.accessModel = 'rbac'), field: 'accessModel', message: /ignored/ },
   ];
@@ -185,7 +269,11 @@ describe('validateSpec', () => {
 
 describe('validateSetupStep', () => {
   it('when the sites card has an error and a later card is empty, then only the sites error is reported for that card', () => {
-    const draft: CustomerKeyDraft = { protection: 'keyVaultPremium', workloads: ['exchange'], sites: { A: { subscriptionId: SUB_A, resourceGroup: 'rg', region: 'westeurope' }, B: { subscriptionId: SUB_A, resourceGroup: 'rg', region: 'northeurope' } } };
+    const draft: CustomerKeyDraft = {
+      protection: 'keyVaultPremium',
+      workloads: ['exchange'],
+      sites: { A: { subscriptionId: SUB_A, resourceGroup: 'rg', region: 'westeurope' }, B: { subscriptionId: SUB_A, resourceGroup: 'rg', region: 'northeurope' } },
+    };
     const result = validateSetupStep('sites', draft);
     assert.equal(result.ok, false);
     assert.deepEqual(Object.keys(result.errors), ['sites.B.subscriptionId']);
@@ -251,7 +339,12 @@ describe('setup forms', () => {
   });
 
   it('when officer rows have a gap, then messages still land on the row the operator typed in', () => {
-    const draft = draftFromForm('hsm', { 'hsm.officers.0.displayName': 'A', 'hsm.officers.0.objectId': PEOPLE.approverAlex.objectId, 'hsm.officers.2.displayName': 'C', 'hsm.officers.2.objectId': 'not-a-guid' });
+    const draft = draftFromForm('hsm', {
+      'hsm.officers.0.displayName': 'A',
+      'hsm.officers.0.objectId': PEOPLE.approverAlex.objectId,
+      'hsm.officers.2.displayName': 'C',
+      'hsm.officers.2.objectId': 'not-a-guid',
+    });
     assert.equal(draft.hsm?.officers?.length, 3);
     const result = validateSpec({ ...hsmDraft(), hsm: { ...hsmDraft().hsm, officers: draft.hsm!.officers! } });
     assert.match(textOf(result.errors['hsm.officers.2.objectId'] ?? ''), /not an object id/);

@@ -1,5 +1,16 @@
 import assert from 'node:assert/strict';
-import { constants, createHash, generateKeyPairSync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import {
+  constants,
+  createHash,
+  generateKeyPairSync,
+  privateDecrypt,
+  privateEncrypt,
+  publicDecrypt,
+  publicEncrypt,
+  randomBytes,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import { type CurveName, signDigest, verifyDigest } from '../../../src/emulator/crypto/ecdsaDigest';
 import { digestInfo, encodePss, unpadPkcs1v15, verifyPss } from '../../../src/emulator/crypto/rsaPadding';
 import { combineShares, splitSecret } from '../../../src/emulator/crypto/shamir';

@@ -24,10 +24,16 @@ function newModel(hsmProvisioningMs = 0) {
 }
 
 function vault(model: EmulatorModel, name: string, properties: Record<string, unknown> = {}) {
-  return model.vaults.createOrUpdate(SUB, 'rg', name, {
-    location: 'westeurope',
-    properties: { tenantId: caller.tenantId, sku: { family: 'A', name: 'premium' }, enablePurgeProtection: true, ...properties },
-  }, caller).vault;
+  return model.vaults.createOrUpdate(
+    SUB,
+    'rg',
+    name,
+    {
+      location: 'westeurope',
+      properties: { tenantId: caller.tenantId, sku: { family: 'A', name: 'premium' }, enablePurgeProtection: true, ...properties },
+    },
+    caller,
+  ).vault;
 }
 
 describe('emulator model (no HTTP)', () => {
@@ -60,11 +66,17 @@ describe('emulator model (no HTTP)', () => {
 
   it('when an HSM takes time to provision and delete, then its state moves only as the clock passes each transition', () => {
     const { model, clock } = newModel(60_000);
-    const { hsm, operation } = model.hsms.createOrUpdate(SUB, 'rg', 'hsmmodel', {
-      location: 'westeurope',
-      sku: { family: 'B', name: 'Standard_B1' },
-      properties: { tenantId: caller.tenantId, initialAdminObjectIds: [caller.objectId] },
-    }, caller);
+    const { hsm, operation } = model.hsms.createOrUpdate(
+      SUB,
+      'rg',
+      'hsmmodel',
+      {
+        location: 'westeurope',
+        sku: { family: 'B', name: 'Standard_B1' },
+        properties: { tenantId: caller.tenantId, initialAdminObjectIds: [caller.objectId] },
+      },
+      caller,
+    );
     assert.equal(hsm.provisioningState, 'Provisioning');
     assert.ok(operation && !model.hsms.isOperationDone(operation));
     assert.equal(model.hsms.findServing('hsmmodel'), undefined);
@@ -84,7 +96,10 @@ describe('emulator model (no HTTP)', () => {
     state.takeDirty();
     const container = vaultContainer(vault(model, 'kvdirty'));
     await model.keys.create(container, 'k', { kty: 'RSA' });
-    const dirty = state.takeDirty().map((entry) => entry.collection).sort();
+    const dirty = state
+      .takeDirty()
+      .map((entry) => entry.collection)
+      .sort();
     assert.deepEqual(dirty, ['key', 'vault']);
     assert.deepEqual(state.takeDirty(), []);
   });

@@ -22,7 +22,7 @@ describe('emulator model rules', () => {
     assert.equal(recoveryLevel({ softDeleteRetentionInDays: 89, purgeProtection: false, mandatoryRetentionRegistered: false }), 'CustomizedRecoverable+Purgeable');
   });
 
-  it('when vault names are checked, then Azure\'s rule applies (3-24, letter first, no trailing or double hyphen)', () => {
+  it("when vault names are checked, then Azure's rule applies (3-24, letter first, no trailing or double hyphen)", () => {
     for (const good of ['kv1', 'contoso-ck-primary', 'A23456789012345678901234']) assert.equal(isValidVaultName(good), true, good);
     for (const bad of ['kv', '1kv', 'kv-', 'k--v', 'kv_1', 'a2345678901234567890123456', 'kv.1']) assert.equal(isValidVaultName(bad), false, bad);
   });
@@ -94,7 +94,10 @@ describe('emulator request log', () => {
   it('when more entries arrive than it holds, then it keeps the newest, oldest first', () => {
     const log = new RequestLog(3);
     for (let i = 0; i < 5; i += 1) log.add({ at: '', method: 'GET', host: 'h', path: `/${i}`, status: 200, durationMs: 0 });
-    assert.deepEqual(log.list().map((e) => e.path), ['/2', '/3', '/4']);
+    assert.deepEqual(
+      log.list().map((e) => e.path),
+      ['/2', '/3', '/4'],
+    );
     log.clear();
     assert.deepEqual(log.list(), []);
   });

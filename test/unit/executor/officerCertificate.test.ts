@@ -39,8 +39,19 @@ describe('officer certificates for the security-domain ceremony', () => {
     const ec = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
     const ecCertificate = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=ec', keys: ec as never, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } });
     const short = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    const shortKeys = { publicKey: await webcrypto.subtle.importKey('spki', short.publicKey.export({ type: 'spki', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['verify']), privateKey: await webcrypto.subtle.importKey('pkcs8', short.privateKey.export({ type: 'pkcs8', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['sign']) };
-    const shortCertificate = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=short', keys: shortKeys as never, signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } });
+    const shortKeys = {
+      publicKey: await webcrypto.subtle.importKey('spki', short.publicKey.export({ type: 'spki', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, [
+        'verify',
+      ]),
+      privateKey: await webcrypto.subtle.importKey('pkcs8', short.privateKey.export({ type: 'pkcs8', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, [
+        'sign',
+      ]),
+    };
+    const shortCertificate = await x509.X509CertificateGenerator.createSelfSigned({
+      name: 'CN=short',
+      keys: shortKeys as never,
+      signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    });
     const cases: Array<[string, RegExp]> = [
       ['   ', /Paste your certificate/],
       ['hello', /No certificate found/],

@@ -5,7 +5,7 @@ import { PwshRunner } from '../../../src/executor/steps/powershellRunner';
 import { installFakePwsh, type FakePwsh } from '../../helpers/fakePwsh';
 
 /** A script whose second statement fails; the third must not run when the script stops at the first error. */
-const FAILING = ["Import-Module 'CustomerKeyOnboarding'", "throw 'The onboarding validation did not report Success.'", "Connect-ExchangeOnline -ShowBanner $false"].join('\n');
+const FAILING = ["Import-Module 'CustomerKeyOnboarding'", "throw 'The onboarding validation did not report Success.'", 'Connect-ExchangeOnline -ShowBanner $false'].join('\n');
 
 describe('PowerShell runner for Exchange app-only (issue 12, item 2), with a fake pwsh first on the PATH', function () {
   this.timeout(60_000);
@@ -22,7 +22,7 @@ describe('PowerShell runner for Exchange app-only (issue 12, item 2), with a fak
   const ran = (call: { cmdlets: Array<{ name: string }> } | undefined) => (call?.cmdlets ?? []).map((c) => c.name);
 
   // The fake must fail the way the real CLI does (about_Pwsh), or the tests below prove nothing.
-  it('when the fake runs a script piped to -Command -, then, as the real pwsh does, a throw does not stop the next line and the exit code is the last statement\'s', () => {
+  it("when the fake runs a script piped to -Command -, then, as the real pwsh does, a throw does not stop the next line and the exit code is the last statement's", () => {
     const piped = spawnSync('pwsh', ['-NoProfile', '-NonInteractive', '-Command', '-'], { input: FAILING, encoding: 'utf8' });
     assert.equal(piped.status, 0, piped.stderr);
     assert.deepEqual(ran(pwsh.calls().at(-1)), ['Import-Module', 'Connect-ExchangeOnline']);
@@ -45,7 +45,10 @@ describe('PowerShell runner for Exchange app-only (issue 12, item 2), with a fak
     const call = pwsh.calls()[before];
     assert.ok(call, 'pwsh was started');
     assert.equal(call.mode, 'file');
-    assert.deepEqual(call.argv.slice(0, 3).map((a) => a.toLowerCase()), ['-nologo', '-noprofile', '-noninteractive']);
+    assert.deepEqual(
+      call.argv.slice(0, 3).map((a) => a.toLowerCase()),
+      ['-nologo', '-noprofile', '-noninteractive'],
+    );
     assert.equal(call.argv.at(-2), '-File', '-File and its path come last');
     assert.match(call.file!, /\.ps1$/);
     assert.equal(call.fileMode, 0o600);
@@ -54,7 +57,7 @@ describe('PowerShell runner for Exchange app-only (issue 12, item 2), with a fak
     assert.deepEqual(ran(call), ['Import-Module']);
   });
 
-  it('when a cmdlet reports an ordinary (non-terminating) error, then the runner\'s script stops there too ($ErrorActionPreference = \'Stop\')', async () => {
+  it("when a cmdlet reports an ordinary (non-terminating) error, then the runner's script stops there too ($ErrorActionPreference = 'Stop')", async () => {
     const before = pwsh.calls().length;
     const result = await new PwshRunner().run(["Get-DataEncryptionPolicy -Identity 'missing'", 'Connect-ExchangeOnline -ShowBanner $false'].join('\n'), { timeoutMs: 30_000 });
     assert.equal(result.exitCode, 1);
@@ -75,7 +78,7 @@ describe('PowerShell runner for Exchange app-only (issue 12, item 2), with a fak
   });
 
   it('when a script succeeds, then the exit code is 0 and its output comes back', async () => {
-    const result = await new PwshRunner().run("Connect-ExchangeOnline -ShowBanner $false\nGet-EXOMailbox -ResultSize Unlimited | Format-List", { timeoutMs: 30_000 });
+    const result = await new PwshRunner().run('Connect-ExchangeOnline -ShowBanner $false\nGet-EXOMailbox -ResultSize Unlimited | Format-List', { timeoutMs: 30_000 });
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, /PrimarySmtpAddress : adele@contoso\.com/);
   });

@@ -20,16 +20,50 @@ describe('run cards', () => {
       ['running', renderRunCard({ run: runOf(premium, 'running', 4), now: NOW }), /Running: .*Step 5 of 33: Create key /],
       [
         'waiting',
-        renderRunCard({ run: runOf(hsm, 'waitingForInput', 2, { waitingFor: '1 of 3 officers have handed in their public certificate.' }), now: NOW, officers: [{ name: 'Alex', submitted: true, thumbprint: 'abcdefghijklmnopqrstu' }, { name: 'Bruno', submitted: false }, { name: 'Chen', submitted: false }] }),
+        renderRunCard({
+          run: runOf(hsm, 'waitingForInput', 2, { waitingFor: '1 of 3 officers have handed in their public certificate.' }),
+          now: NOW,
+          officers: [
+            { name: 'Alex', submitted: true, thumbprint: 'abcdefghijklmnopqrstu' },
+            { name: 'Bruno', submitted: false },
+            { name: 'Chen', submitted: false },
+          ],
+        }),
         /Waiting for people.*Never paste a private key.*Bruno: \*\*waiting\*\*/,
       ],
       [
         'stopped',
-        renderRunCard({ run: runOf(premium, 'stopped', 6, { lastError: { code: 'AzureForbidden', message: 'Azure refused to create key ck-a (ForbiddenByRbac). Grant "Key Vault Crypto Officer" at scope https://kv.vault.azure.net to Keyward\'s identity.', transient: false, stepId: 'ensureKey:A:exchange', azure: { status: 403, azureCode: 'Forbidden', innerCode: 'ForbiddenByRbac', requiredRole: 'Key Vault Crypto Officer', scope: 'https://kv.vault.azure.net', operation: 'create key ck-a' } } }), now: NOW }),
+        renderRunCard({
+          run: runOf(premium, 'stopped', 6, {
+            lastError: {
+              code: 'AzureForbidden',
+              message: 'Azure refused to create key ck-a (ForbiddenByRbac). Grant "Key Vault Crypto Officer" at scope https://kv.vault.azure.net to Keyward\'s identity.',
+              transient: false,
+              stepId: 'ensureKey:A:exchange',
+              azure: {
+                status: 403,
+                azureCode: 'Forbidden',
+                innerCode: 'ForbiddenByRbac',
+                requiredRole: 'Key Vault Crypto Officer',
+                scope: 'https://kv.vault.azure.net',
+                operation: 'create key ck-a',
+              },
+            },
+          }),
+          now: NOW,
+        }),
         /Stopped: .*Retry is possible until 2026-01-05 13:00 UTC.*Role needed.*Key Vault Crypto Officer.*Retry from the failed step/,
       ],
-      ['done', renderRunCard({ run: runOf(premium, 'succeeded', 99), now: NOW, keyUriOptions: EMULATOR_KEY_URI_OPTIONS }), /Done: .*Key URIs.*Register-SPODataEncryptionPolicy -PrimaryKeyVaultName/],
-      ['failed', renderRunCard({ run: runOf(premium, 'failed', 3, { lastError: { code: 'AzureThrottled', message: 'Throttled.', transient: true } }), now: NOW }), /Failed: .*closed as failed/],
+      [
+        'done',
+        renderRunCard({ run: runOf(premium, 'succeeded', 99), now: NOW, keyUriOptions: EMULATOR_KEY_URI_OPTIONS }),
+        /Done: .*Key URIs.*Register-SPODataEncryptionPolicy -PrimaryKeyVaultName/,
+      ],
+      [
+        'failed',
+        renderRunCard({ run: runOf(premium, 'failed', 3, { lastError: { code: 'AzureThrottled', message: 'Throttled.', transient: true } }), now: NOW }),
+        /Failed: .*closed as failed/,
+      ],
     ];
     for (const [name, card, words] of cases) {
       assertValidCard(card, `${name} run card`);
@@ -40,7 +74,12 @@ describe('run cards', () => {
   });
 
   it('when a stopped run is past its execution window, then the card offers no Retry and says to submit again', () => {
-    const card = JSON.stringify(renderRunCard({ run: runOf(premium, 'stopped', 2, { lastError: { code: 'SubscriptionNotEnabled', message: 'Disabled.', transient: false } }), now: new Date(Date.UTC(2026, 0, 6)) }));
+    const card = JSON.stringify(
+      renderRunCard({
+        run: runOf(premium, 'stopped', 2, { lastError: { code: 'SubscriptionNotEnabled', message: 'Disabled.', transient: false } }),
+        now: new Date(Date.UTC(2026, 0, 6)),
+      }),
+    );
     assert.doesNotMatch(card, /Retry from the failed step/);
     assert.match(card, /execution window has closed/);
   });
@@ -68,12 +107,25 @@ describe('run cards', () => {
         ref,
         principalObjectId: 'c0ffee00-0000-4000-8000-0000000000c0',
         observed: {
-          key: { ok: true as const, value: { kid: `https://${ref.containerName}.vault.azure.net/keys/${ref.keyName}/0123456789abcdef0123456789abcdef`, kty: 'RSA-HSM', keyOps: ['wrapKey', 'unwrapKey'], enabled: i === 0, expires: null, recoveryLevel: 'Recoverable+ProtectedSubscription' } },
+          key: {
+            ok: true as const,
+            value: {
+              kid: `https://${ref.containerName}.vault.azure.net/keys/${ref.keyName}/0123456789abcdef0123456789abcdef`,
+              kty: 'RSA-HSM',
+              keyOps: ['wrapKey', 'unwrapKey'],
+              enabled: i === 0,
+              expires: null,
+              recoveryLevel: 'Recoverable+ProtectedSubscription',
+            },
+          },
           backup: { ok: true as const, value: { present: i === 0 } },
         },
       })),
     });
-    const card = renderVerifyCard({ run: { id: 'run_abcdefghijkl', requestId: 'r', title: premium.title }, report: { checkedAt: NOW.toISOString(), keys: [a!, b!], lines, ready: false, probed: false } });
+    const card = renderVerifyCard({
+      run: { id: 'run_abcdefghijkl', requestId: 'r', title: premium.title },
+      report: { checkedAt: NOW.toISOString(), keys: [a!, b!], lines, ready: false, probed: false },
+    });
     assertValidCard(card, 'verify card');
     const text = JSON.stringify(card);
     assert.match(text, /Not ready: \d+ red/);

@@ -45,7 +45,10 @@ describe('security domains stored at rest', () => {
 
   it('when there is neither a Key Vault key nor a local key file (production without KEYWARD_SECURITY_DOMAIN_KEY_ID), then nothing can be stored, and the step would refuse before the download', async () => {
     const vault = new SecurityDomainVault(path.join(dir, 'sd'), undefined);
-    assert.throws(() => vault.assertReady(), (error: Error & { code?: string }) => error.code === 'ConfigInvalid' && /KEYWARD_SECURITY_DOMAIN_KEY_ID/.test(error.message));
+    assert.throws(
+      () => vault.assertReady(),
+      (error: Error & { code?: string }) => error.code === 'ConfigInvalid' && /KEYWARD_SECURITY_DOMAIN_KEY_ID/.test(error.message),
+    );
     await assert.rejects(vault.store({ hsmName: 'hsm-a', requestId: 'req-1', document, storedAt: new Date() }), { code: 'ConfigInvalid' });
     assert.equal(fs.existsSync(path.join(dir, 'sd')), false, 'no file, no key file');
   });

@@ -10,7 +10,14 @@ async function service(options: { baseUrl?: string; max?: number } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 10, 29, 9));
   const store = new SqlDepDownloadStore(db);
   const audited: string[] = [];
-  const downloads = new DownloadService({ store, clock, baseUrl: () => options.baseUrl, ttlMs: 60 * 60_000, maxDownloads: options.max ?? 10, audit: { append: async (e) => void audited.push(e.action) } });
+  const downloads = new DownloadService({
+    store,
+    clock,
+    baseUrl: () => options.baseUrl,
+    ttlMs: 60 * 60_000,
+    maxDownloads: options.max ?? 10,
+    audit: { append: async (e) => void audited.push(e.action) },
+  });
   return { db, clock, downloads, audited };
 }
 

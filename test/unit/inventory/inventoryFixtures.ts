@@ -6,7 +6,17 @@
  */
 import { LOCAL_PEOPLE, LOCAL_TENANT_ID, ManualClock } from '../../../src/core';
 import type { ManagedHsmInfo, VaultInfo } from '../../../src/azure/ports';
-import { buildSetupPlan, evaluateReadiness, validateSpec, type ChecklistLine, type CustomerKeyDraft, type KeyRef, type ObservedContainer, type ObservedKey, type Plan } from '../../../src/customerKey';
+import {
+  buildSetupPlan,
+  evaluateReadiness,
+  validateSpec,
+  type ChecklistLine,
+  type CustomerKeyDraft,
+  type KeyRef,
+  type ObservedContainer,
+  type ObservedKey,
+  type Plan,
+} from '../../../src/customerKey';
 import { InventoryService, type RecordableRun } from '../../../src/inventory/inventoryService';
 import type { KeyChecker } from '../../../src/inventory/inventoryPorts';
 import { openSqliteDatabase, type SqliteDatabase } from '../../../src/store/sqliteDatabase';
@@ -61,13 +71,42 @@ export function finishedSetupRun(plan: Plan, requestId: string): RecordableRun {
  * applied (so the cards show what Keyward really says). Its id is the part after `key:<site>:<workload>:`.
  */
 export function readinessLineOf(ref: KeyRef, check: string, change: { key?: Partial<ObservedKey>; container?: Partial<ObservedContainer> } = {}): ChecklistLine {
-  const key: ObservedKey = { kid: `${ref.versionlessUri}/0123456789abcdef0123456789abcdef`, kty: 'RSA-HSM', keyOps: ['wrapKey', 'unwrapKey'], enabled: true, expires: null, recoveryLevel: 'Recoverable+ProtectedSubscription', ...change.key };
+  const key: ObservedKey = {
+    kid: `${ref.versionlessUri}/0123456789abcdef0123456789abcdef`,
+    kty: 'RSA-HSM',
+    keyOps: ['wrapKey', 'unwrapKey'],
+    enabled: true,
+    expires: null,
+    recoveryLevel: 'Recoverable+ProtectedSubscription',
+    ...change.key,
+  };
   const container = (
     ref.containerKind === 'vault'
-      ? { kind: 'vault', subscriptionId: ref.subscriptionId, region: ref.region, sku: 'premium', softDeleteEnabled: true, softDeleteRetentionDays: 90, purgeProtectionEnabled: true, enableRbacAuthorization: true, ...change.container }
-      : { kind: 'managedHsm', subscriptionId: ref.subscriptionId, region: ref.region, softDeleteRetentionDays: 90, purgeProtectionEnabled: true, activationStatus: 'Active', ...change.container }
+      ? {
+          kind: 'vault',
+          subscriptionId: ref.subscriptionId,
+          region: ref.region,
+          sku: 'premium',
+          softDeleteEnabled: true,
+          softDeleteRetentionDays: 90,
+          purgeProtectionEnabled: true,
+          enableRbacAuthorization: true,
+          ...change.container,
+        }
+      : {
+          kind: 'managedHsm',
+          subscriptionId: ref.subscriptionId,
+          region: ref.region,
+          softDeleteRetentionDays: 90,
+          purgeProtectionEnabled: true,
+          activationStatus: 'Active',
+          ...change.container,
+        }
   ) as ObservedContainer;
-  const lines = evaluateReadiness({ now: new Date(Date.UTC(2026, 10, 29)), keys: [{ ref, principalObjectId: 'c0ffee00-0000-4000-8000-000000000002', observed: { key: { ok: true, value: key }, container: { ok: true, value: container } } }] });
+  const lines = evaluateReadiness({
+    now: new Date(Date.UTC(2026, 10, 29)),
+    keys: [{ ref, principalObjectId: 'c0ffee00-0000-4000-8000-000000000002', observed: { key: { ok: true, value: key }, container: { ok: true, value: container } } }],
+  });
   const prefix = `key:${ref.site}:${ref.workload}:`;
   const line = lines.find((l) => l.id === `${prefix}${check}`);
   if (!line) throw new Error(`no readiness line ${check}`);
@@ -100,7 +139,10 @@ export interface InventoryWorld {
   checker: FakeChecker;
   vaults: Map<string, VaultInfo>;
   hsms: Map<string, ManagedHsmInfo>;
-  reader: { getVault(sub: string, rg: string, name: string): Promise<VaultInfo | undefined>; getManagedHsm(sub: string, rg: string, name: string): Promise<ManagedHsmInfo | undefined> };
+  reader: {
+    getVault(sub: string, rg: string, name: string): Promise<VaultInfo | undefined>;
+    getManagedHsm(sub: string, rg: string, name: string): Promise<ManagedHsmInfo | undefined>;
+  };
   premiumPlan: Plan;
   hsmPlan: Plan;
 }
@@ -110,14 +152,24 @@ export async function inventoryWorld(options: { seed?: boolean } = {}): Promise<
   const clock = new ManualClock(Date.UTC(2026, 10, 29, 9, 0));
   const inventory = new InventoryService({ store: new SqlInventoryStore(db), clock });
   const audit: AuditEventInput[] = [];
-  const downloads = new DownloadService({ store: new SqlDepDownloadStore(db), clock, baseUrl: () => 'https://keyward.example.org', ttlMs: 60 * 60_000, audit: recordingAudit(audit) });
+  const downloads = new DownloadService({
+    store: new SqlDepDownloadStore(db),
+    clock,
+    baseUrl: () => 'https://keyward.example.org',
+    ttlMs: 60 * 60_000,
+    audit: recordingAudit(audit),
+  });
   const vaults = new Map<string, VaultInfo>();
   const hsms = new Map<string, ManagedHsmInfo>();
   const premiumPlan = setupPlanOf(premiumDraft());
   const hsmPlan = setupPlanOf(hsmDraft());
   if (options.seed !== false) {
-    await inventory.recordRun(finishedSetupRun(premiumPlan, '11111111-1111-4111-8111-111111111111'), { custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] } });
-    await inventory.recordRun(finishedSetupRun(hsmPlan, '22222222-2222-4222-8222-222222222222'), { custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] } });
+    await inventory.recordRun(finishedSetupRun(premiumPlan, '11111111-1111-4111-8111-111111111111'), {
+      custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] },
+    });
+    await inventory.recordRun(finishedSetupRun(hsmPlan, '22222222-2222-4222-8222-222222222222'), {
+      custodians: { A: [LOCAL_PEOPLE.approverChen.objectId], B: [LOCAL_PEOPLE.approverDana.objectId] },
+    });
   }
   return {
     db,

@@ -35,8 +35,24 @@ describe('rotation reminders', () => {
   it('when the pair is rolled, then the due date moves with the new version', async () => {
     const world = await inventoryWorld();
     const pair = (await world.inventory.pairs())[0]!;
-    const schedule: RotationSchedule = { id: pair.pairId, workload: pair.workload, keyUris: [pair.A.ref.versionlessUri, pair.B.ref.versionlessUri], everyDays: 10, nextDueAt: '', reference: {}, setBy: 'x', setAt: world.clock.now().toISOString(), lastRemindedAt: new Date(world.clock.now().getTime() + 10 * DAY).toISOString() };
-    const rolled = { ...pair, B: { ...pair.B, versions: [...pair.B.versions, { version: 'f'.repeat(32), recordedAt: new Date(world.clock.now().getTime() + 12 * DAY).toISOString(), how: 'roll' as const }] } };
+    const schedule: RotationSchedule = {
+      id: pair.pairId,
+      workload: pair.workload,
+      keyUris: [pair.A.ref.versionlessUri, pair.B.ref.versionlessUri],
+      everyDays: 10,
+      nextDueAt: '',
+      reference: {},
+      setBy: 'x',
+      setAt: world.clock.now().toISOString(),
+      lastRemindedAt: new Date(world.clock.now().getTime() + 10 * DAY).toISOString(),
+    };
+    const rolled = {
+      ...pair,
+      B: {
+        ...pair.B,
+        versions: [...pair.B.versions, { version: 'f'.repeat(32), recordedAt: new Date(world.clock.now().getTime() + 12 * DAY).toISOString(), how: 'roll' as const }],
+      },
+    };
     assert.equal(reminderDue(schedule, rolled, new Date(world.clock.now().getTime() + 13 * DAY)), false);
     assert.equal(reminderDue(schedule, rolled, new Date(world.clock.now().getTime() + 22 * DAY)), true);
   });

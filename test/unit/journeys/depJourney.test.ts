@@ -21,7 +21,11 @@ function serviceIn(world: InventoryWorld, options: { appOnly?: boolean; onboarde
   const seeded =
     options.onboarded === false
       ? Promise.resolve()
-      : Promise.all(WORKLOADS.map((workload) => records.put({ tenantId: LOCAL_TENANT_ID, workload, state: 'onboarded', problems: [], updatedAt: world.clock.now().toISOString(), updatedBy: OPERATOR.aadObjectId }))).then(() => undefined);
+      : Promise.all(
+          WORKLOADS.map((workload) =>
+            records.put({ tenantId: LOCAL_TENANT_ID, workload, state: 'onboarded', problems: [], updatedAt: world.clock.now().toISOString(), updatedBy: OPERATOR.aadObjectId }),
+          ),
+        ).then(() => undefined);
   const onboarding: OnboardingRecords = {
     get: async (tenantId, workload) => (await seeded, records.get(tenantId, workload)),
     put: async (record) => (await seeded, records.put(record)),
@@ -40,7 +44,12 @@ function serviceIn(world: InventoryWorld, options: { appOnly?: boolean; onboarde
     clock: world.clock,
     logger: silentLogger,
     tenantId: LOCAL_TENANT_ID,
-    servicePrincipalObjectId: async (scope) => LOCAL_M365_SERVICE_PRINCIPALS.find((sp) => sp.appId === { multiWorkload: 'c066d759-24ae-40e7-a56f-027002b5d3e4', exchange: '00000002-0000-0ff1-ce00-000000000000', sharePoint: '00000003-0000-0ff1-ce00-000000000000' }[scope])?.objectId,
+    servicePrincipalObjectId: async (scope) =>
+      LOCAL_M365_SERVICE_PRINCIPALS.find(
+        (sp) =>
+          sp.appId ===
+          { multiWorkload: 'c066d759-24ae-40e7-a56f-027002b5d3e4', exchange: '00000002-0000-0ff1-ce00-000000000000', sharePoint: '00000003-0000-0ff1-ce00-000000000000' }[scope],
+      )?.objectId,
     keyUriOptions: { extraHostSuffixes: { vault: ['vault.localhost'], managedHsm: ['managedhsm.localhost'] } },
     ...(options.appOnly ? { exchangeAppOnly: { organization: 'contoso.onmicrosoft.com' } } : {}),
   });
@@ -63,10 +72,19 @@ describe('DEP journey', () => {
     j = await service.submitScope(at(j), OPERATOR, { scope: 'exchange', source: 'inventory', pairId: (await pairFor('exchange')).pairId });
     assert.equal(j.stage, 'details', JSON.stringify(j.errors));
     assert.equal(world.checker.calls.length, 1, 'the keys were verified before anything else');
-    j = await service.submitDetails(at(j), OPERATOR, { policyName: 'Contoso-EX', description: '', mailboxScope: 'list', mailboxes: 'adele@contoso.com\nbob@contoso.com', validate: 'true' });
+    j = await service.submitDetails(at(j), OPERATOR, {
+      policyName: 'Contoso-EX',
+      description: '',
+      mailboxScope: 'list',
+      mailboxes: 'adele@contoso.com\nbob@contoso.com',
+      validate: 'true',
+    });
     assert.equal(j.stage, 'review', JSON.stringify(j.errors));
     const script = j.script!.script;
-    assert.match(script, /New-DataEncryptionPolicy -Name 'Contoso-EX' -AzureKeyIDs 'https:\/\/contoso-ck-ex-a\.vault\.azure\.net\/keys\/ck-ex-a', 'https:\/\/contoso-ck-ex-b\.vault\.azure\.net\/keys\/ck-ex-b'/);
+    assert.match(
+      script,
+      /New-DataEncryptionPolicy -Name 'Contoso-EX' -AzureKeyIDs 'https:\/\/contoso-ck-ex-a\.vault\.azure\.net\/keys\/ck-ex-a', 'https:\/\/contoso-ck-ex-b\.vault\.azure\.net\/keys\/ck-ex-b'/,
+    );
     assert.match(script, /^Set-Mailbox -Identity 'bob@contoso\.com' -DataEncryptionPolicy 'Contoso-EX'$/m);
     assert.match(script, /-OnboardingMode 'Validate'/);
     assert.ok(j.download?.url?.startsWith('https://keyward.example.org/downloads/'));
@@ -85,7 +103,13 @@ describe('DEP journey', () => {
     assert.equal(j.stage, 'onboarding', JSON.stringify(j.errors));
     assert.match(j.onboarding?.script?.script ?? '', /New-CustomerKeyOnboardingRequest -OrganizationId '[^']+' -Scenario 'MDEP' .*-OnboardingMode 'Validate'/);
     assert.match(j.onboarding?.script?.script ?? '', /-OnboardingMode 'Enable'/);
-    assert.deepEqual(j.onboarding?.mrp.map((m) => [m.site, m.state, m.pendingSince !== undefined]), [['A', 'Registered', false], ['B', 'Pending', true]]);
+    assert.deepEqual(
+      j.onboarding?.mrp.map((m) => [m.site, m.state, m.pendingSince !== undefined]),
+      [
+        ['A', 'Registered', false],
+        ['B', 'Pending', true],
+      ],
+    );
     // No way round it: details are refused while the workload is not onboarded.
     const around = await service.submitDetails(at(j), OPERATOR, { policyName: 'Contoso-MW' });
     assert.equal(around.stage, 'onboarding');
@@ -109,7 +133,7 @@ describe('DEP journey', () => {
     assert.equal(next.stage, 'details');
   });
 
-  it('when a workload is not covered by the module, then Microsoft\'s confirmation with a reference onboards it; without a reference it is refused', async () => {
+  it("when a workload is not covered by the module, then Microsoft's confirmation with a reference onboards it; without a reference it is refused", async () => {
     const { service, onboarding } = serviceIn(world, { onboarded: false });
     let j = await service.start(OPERATOR, 'conv', {});
     j = await service.submitScope(at(j), OPERATOR, { scope: 'sharePoint', source: 'inventory', pairId: (await pairFor('sharePoint')).pairId });
@@ -128,7 +152,12 @@ describe('DEP journey', () => {
     j = await service.submitScope(at(j), OPERATOR, { scope: 'sharePoint', source: 'inventory', pairId: (await pairFor('sharePoint')).pairId });
     j = await service.submitDetails(at(j), OPERATOR, { adminUrls: 'https://contoso-admin.sharepoint.com\nhttps://contosoeur-admin.sharepoint.com' });
     assert.equal(j.stage, 'review', JSON.stringify(j.errors));
-    assert.match(j.script!.script, new RegExp(`Register-SPODataEncryptionPolicy -PrimaryKeyVaultName 'contoso-ck-sp-a' -PrimaryKeyName 'ck-sp-a' -PrimaryKeyVersion '${VERSIONS['ck-sp-a']}' -SecondaryKeyVaultName 'contoso-ck-sp-b' -SecondaryKeyName 'ck-sp-b' -SecondaryKeyVersion '${VERSIONS['ck-sp-b']}'`));
+    assert.match(
+      j.script!.script,
+      new RegExp(
+        `Register-SPODataEncryptionPolicy -PrimaryKeyVaultName 'contoso-ck-sp-a' -PrimaryKeyName 'ck-sp-a' -PrimaryKeyVersion '${VERSIONS['ck-sp-a']}' -SecondaryKeyVaultName 'contoso-ck-sp-b' -SecondaryKeyName 'ck-sp-b' -SecondaryKeyVersion '${VERSIONS['ck-sp-b']}'`,
+      ),
+    );
     assert.equal(j.depIds!.length, 2, 'one DEP record per geo');
   });
 
@@ -167,13 +196,22 @@ describe('DEP journey', () => {
     fresh.vaults.set('kv-old-b', vaultInfo('kv-old-b', 'swedencentral'));
     j = await service.submitScope(at(j), OPERATOR, uris);
     assert.equal(j.stage, 'details', JSON.stringify(j.errors));
-    assert.deepEqual(j.keys!.map((k) => k.versionlessUri), ['https://kv-old-a.vault.azure.net/keys/mw-a', 'https://kv-old-b.vault.azure.net/keys/mw-b']);
+    assert.deepEqual(
+      j.keys!.map((k) => k.versionlessUri),
+      ['https://kv-old-a.vault.azure.net/keys/mw-a', 'https://kv-old-b.vault.azure.net/keys/mw-b'],
+    );
     assert.equal(j.keys![1]!.region, 'swedencentral');
     const adopted = await fresh.inventory.pairs();
     assert.equal(adopted.length, 1);
-    assert.equal((await fresh.inventory.containers()).every((c) => c.source === 'adopted'), true);
+    assert.equal(
+      (await fresh.inventory.containers()).every((c) => c.source === 'adopted'),
+      true,
+    );
     j = await service.submitDetails(at(j), OPERATOR, { policyName: 'Contoso-MW', description: 'Tenant-wide' });
-    assert.match(j.script!.script, /New-M365DataAtRestEncryptionPolicy -Name 'Contoso-MW' -AzureKeyIDs 'https:\/\/kv-old-a\.vault\.azure\.net\/keys\/mw-a', 'https:\/\/kv-old-b\.vault\.azure\.net\/keys\/mw-b'/);
+    assert.match(
+      j.script!.script,
+      /New-M365DataAtRestEncryptionPolicy -Name 'Contoso-MW' -AzureKeyIDs 'https:\/\/kv-old-a\.vault\.azure\.net\/keys\/mw-a', 'https:\/\/kv-old-b\.vault\.azure\.net\/keys\/mw-b'/,
+    );
   });
 
   it('when hostile values reach the details card, then each is refused at its field or emitted as an inert literal, and the script skeleton is the benign one', async () => {
@@ -183,7 +221,12 @@ describe('DEP journey', () => {
       j = await service.submitScope(at(j), OPERATOR, { scope: 'exchange', source: 'inventory', pairId: (await pairFor('exchange')).pairId });
       return service.submitDetails(at(j), OPERATOR, details);
     };
-    const refused = await go({ policyName: "EX'; Remove-Mailbox -Identity * -Confirm:$false #", description: 'ok\u2019; Stop-Computer', mailboxScope: 'list', mailboxes: 'a@contoso.com\n$(Invoke-Expression evil)' });
+    const refused = await go({
+      policyName: "EX'; Remove-Mailbox -Identity * -Confirm:$false #",
+      description: 'ok\u2019; Stop-Computer',
+      mailboxScope: 'list',
+      mailboxes: 'a@contoso.com\n$(Invoke-Expression evil)',
+    });
     assert.equal(refused.stage, 'details');
     assert.match(textOf(refused.errors.policyName ?? ''), /characters Keyward does not allow|space/);
     assert.match(textOf(refused.errors.description ?? ''), /typographic quote/);
@@ -210,7 +253,9 @@ describe('DEP journey', () => {
     mw = await service.submitScope(at(mw), OPERATOR, { scope: 'multiWorkload', source: 'inventory', pairId: (await pairFor('multiWorkload')).pairId });
     mw = await service.submitDetails(at(mw), OPERATOR, { policyName: 'Contoso-MW' });
     mw = await service.ranIt(at(mw), OPERATOR);
-    const wrong = await service.submitEvidence(at(mw), OPERATOR, { 'evidence.policy': fixture('m365-policies-teams-paste.txt').replace(/: Contoso-MW(\r?\n)/, ': Contoso-Other$1') });
+    const wrong = await service.submitEvidence(at(mw), OPERATOR, {
+      'evidence.policy': fixture('m365-policies-teams-paste.txt').replace(/: Contoso-MW(\r?\n)/, ': Contoso-Other$1'),
+    });
     assert.match(textOf(wrong.errors['evidence.policy'] ?? ''), /not Contoso-MW/);
     assert.equal(wrong.draft.evidence?.['evidence.policy']?.includes('Contoso-Other'), true);
     mw = await service.submitEvidence(at(wrong), OPERATOR, { 'evidence.policy': fixture('m365-policy.txt'), 'evidence.assignment': fixture('m365-assignment.txt') });

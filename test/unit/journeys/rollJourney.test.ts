@@ -18,7 +18,12 @@ describe('key roll journey', () => {
   const dep = async (scope: 'exchange' | 'sharePoint' | 'multiWorkload', pairWorkload = scope) => {
     const pair = await pairOf(pairWorkload);
     const ref = scope === 'sharePoint' ? { scope, adminUrl: 'https://contoso-admin.sharepoint.com' } : { scope, policyName: `Contoso-${scope}` };
-    const d = await world.inventory.scriptDep({ dep: ref as never, keyUris: [pair.A.ref.versionlessUri, pair.B.ref.versionlessUri], scriptSha256: 'a'.repeat(64), journeyId: 'dep' });
+    const d = await world.inventory.scriptDep({
+      dep: ref as never,
+      keyUris: [pair.A.ref.versionlessUri, pair.B.ref.versionlessUri],
+      scriptSha256: 'a'.repeat(64),
+      journeyId: 'dep',
+    });
     return await world.inventory.recordDepEvidence(d.id, { state: 'Registered', evidence: { at: 'x', by: 'y', sha256: 'b'.repeat(64), summary: 's', problems: [] } });
   };
 
@@ -37,7 +42,10 @@ describe('key roll journey', () => {
     await dep('exchange');
     let j = await preview('exchange', 'A');
     assert.equal(j.stage, 'preview', JSON.stringify(j.errors));
-    assert.deepEqual(j.plan!.steps.map((step) => step.kind), ['rollKey', 'backupKey', 'verifyReadiness', 'refreshDep', 'recordDep']);
+    assert.deepEqual(
+      j.plan!.steps.map((step) => step.kind),
+      ['rollKey', 'backupKey', 'verifyReadiness', 'refreshDep', 'recordDep'],
+    );
     j = await s.roll.submit(at(j), OPERATOR, 'Rotation.', {});
     j = (await s.roll.onRequestChanged({ id: j.requestId!, status: 'succeeded' }, { steps: [{ kind: 'rollKey', status: 'done', output: { version: '1'.repeat(32) } }] }))!;
     assert.equal(j.stage, 'refresh');
@@ -68,7 +76,8 @@ describe('key roll journey', () => {
     const fresh = '9'.repeat(32);
     j = (await s.roll.onRequestChanged({ id: j.requestId!, status: 'succeeded' }, { steps: [{ kind: 'rollKey', status: 'done', output: { version: fresh } }] }))!;
     assert.match(j.refresh![0]!.script, new RegExp(`Update-SPODataEncryptionPolicy -KeyVaultName 'contoso-ck-sp-a' -KeyName 'ck-sp-a' -KeyVersion '${fresh}' -KeyType 'Primary'`));
-    const out = (version: string, state: string) => `PrimaryKeyVaultName : contoso-ck-sp-a\nPrimaryKeyName : ck-sp-a\nPrimaryKeyVersion : ${version}\nSecondaryKeyVaultName : contoso-ck-sp-b\nSecondaryKeyName : ck-sp-b\nSecondaryKeyVersion : ${currentVersion(pair.B)}\nState : ${state}`;
+    const out = (version: string, state: string) =>
+      `PrimaryKeyVaultName : contoso-ck-sp-a\nPrimaryKeyName : ck-sp-a\nPrimaryKeyVersion : ${version}\nSecondaryKeyVaultName : contoso-ck-sp-b\nSecondaryKeyName : ck-sp-b\nSecondaryKeyVersion : ${currentVersion(pair.B)}\nState : ${state}`;
     j = await s.roll.submitEvidence(at(j), OPERATOR, { 'evidence.0': out(currentVersion(pair.A)!, 'Registered') });
     assert.match(textOf(j.errors['evidence.0'] ?? ''), /still uses version .* not the new/);
     j = await s.roll.submitEvidence(at(j), OPERATOR, { 'evidence.0': out(fresh, 'Rolling') });

@@ -28,7 +28,15 @@ async function setup() {
     audit: { append: async (event) => void audit.push(event) },
     approvals: { submit: (request) => (submitted.push(request), { id: 'req_test_1' }) },
     clock,
-    logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
+    logger: {
+      debug() {},
+      info() {},
+      warn() {},
+      error() {},
+      child() {
+        return this;
+      },
+    },
     planContext: async () => ({
       tenantId: LOCAL_TENANT_ID,
       keywardWriterObjectId: LOCAL_IDENTITIES.writer.objectId,
@@ -46,13 +54,21 @@ async function walkPremium(service: SetupJourneyService, start: SetupJourney): P
   let j = await service.submitStep(at(start), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
   assert.equal(j.stage, 'sites', JSON.stringify(j.errors));
   j = await service.submitStep(at(j), operator, 'sites', {
-    'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-ck-a', 'sites.A.region': 'westeurope',
-    'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-ck-b', 'sites.B.region': 'swedencentral',
+    'sites.A.subscriptionId': A,
+    'sites.A.resourceGroup': 'rg-ck-a',
+    'sites.A.region': 'westeurope',
+    'sites.B.subscriptionId': B,
+    'sites.B.resourceGroup': 'rg-ck-b',
+    'sites.B.region': 'swedencentral',
   });
   assert.equal(j.stage, 'names', JSON.stringify(j.errors));
   j = await service.submitStep(at(j), operator, 'names', {
-    'sites.A.vaultName.exchange': 'kv-ck-ex-a-1234', 'sites.B.vaultName.exchange': 'kv-ck-ex-b-1234',
-    'sites.A.keyName.exchange': 'ck-ex-key-a', 'sites.B.keyName.exchange': 'ck-ex-key-b', keySize: '3072', accessModel: 'rbac',
+    'sites.A.vaultName.exchange': 'kv-ck-ex-a-1234',
+    'sites.B.vaultName.exchange': 'kv-ck-ex-b-1234',
+    'sites.A.keyName.exchange': 'ck-ex-key-a',
+    'sites.B.keyName.exchange': 'ck-ex-key-b',
+    keySize: '3072',
+    accessModel: 'rbac',
   });
   assert.equal(j.stage, 'approvers', JSON.stringify(j.errors));
   j = await service.submitStep(at(j), operator, 'approvers', { 'approvers.A': LOCAL_PEOPLE.approverChen.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId });
@@ -63,9 +79,20 @@ describe('setup journey service', () => {
   it('when an operator walks a Premium setup with valid answers, then preflight is green, the plan preview follows at once with its hash, and submit hands it to approvals', async () => {
     const { service, submitted, audit } = await setup();
     let j = await walkPremium(service, await service.start(operator, 'conv-1', { conversation: { id: 'conv-1' } }));
-    assert.equal(j.preflight?.ready, true, JSON.stringify(j.preflight?.lines.filter((l) => l.status !== 'pass'), null, 1));
+    assert.equal(
+      j.preflight?.ready,
+      true,
+      JSON.stringify(
+        j.preflight?.lines.filter((l) => l.status !== 'pass'),
+        null,
+        1,
+      ),
+    );
     assert.equal(j.stage, 'preview', 'green checks go straight on to the plan (one click fewer)');
-    assert.deepEqual(audit.slice(-2).map((e) => e.action), ['journey.preflight.run', 'journey.plan.built']);
+    assert.deepEqual(
+      audit.slice(-2).map((e) => e.action),
+      ['journey.preflight.run', 'journey.plan.built'],
+    );
     assert.match(j.planHash ?? '', /^[0-9a-f]{64}$/);
     j = await service.submit(at(j), operator, 'Compliance requires customer-managed keys for Exchange.', { conversation: { id: 'conv-1' } });
     assert.equal(j.status, 'submitted');
@@ -80,8 +107,12 @@ describe('setup journey service', () => {
     const { service } = await setup();
     let j = await service.submitStep(at(await service.start(operator, 'c', {})), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
     j = await service.submitStep(at(j), operator, 'sites', {
-      'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg', 'sites.A.region': 'westeurope',
-      'sites.B.subscriptionId': A, 'sites.B.resourceGroup': 'rg', 'sites.B.region': 'atlantis',
+      'sites.A.subscriptionId': A,
+      'sites.A.resourceGroup': 'rg',
+      'sites.A.region': 'westeurope',
+      'sites.B.subscriptionId': A,
+      'sites.B.resourceGroup': 'rg',
+      'sites.B.region': 'atlantis',
     });
     assert.equal(j.stage, 'sites');
     assert.ok(j.errors['sites.B.subscriptionId'], 'equal subscriptions are refused');
@@ -96,10 +127,31 @@ describe('setup journey service', () => {
     const { service, reader } = await setup();
     reader.takenNames.add('kv-taken-a');
     let j = await service.submitStep(at(await service.start(operator, 'c', {})), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
-    j = await service.submitStep(at(j), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-b', 'sites.B.region': 'swedencentral' });
-    j = await service.submitStep(at(j), operator, 'names', { 'sites.A.vaultName.exchange': 'kv_bad_a', 'sites.B.vaultName.exchange': 'kv-ok-b', 'sites.A.keyName.exchange': 'k-a', 'sites.B.keyName.exchange': 'k-b', keySize: '3072', accessModel: 'rbac' });
+    j = await service.submitStep(at(j), operator, 'sites', {
+      'sites.A.subscriptionId': A,
+      'sites.A.resourceGroup': 'rg-a',
+      'sites.A.region': 'westeurope',
+      'sites.B.subscriptionId': B,
+      'sites.B.resourceGroup': 'rg-b',
+      'sites.B.region': 'swedencentral',
+    });
+    j = await service.submitStep(at(j), operator, 'names', {
+      'sites.A.vaultName.exchange': 'kv_bad_a',
+      'sites.B.vaultName.exchange': 'kv-ok-b',
+      'sites.A.keyName.exchange': 'k-a',
+      'sites.B.keyName.exchange': 'k-b',
+      keySize: '3072',
+      accessModel: 'rbac',
+    });
     assert.match(textOf(j.errors['sites.A.vaultName.exchange'] ?? ''), /underscore/i);
-    j = await service.submitStep(at(j), operator, 'names', { 'sites.A.vaultName.exchange': 'kv-taken-a', 'sites.B.vaultName.exchange': 'kv-ok-b', 'sites.A.keyName.exchange': 'k-a', 'sites.B.keyName.exchange': 'k-b', keySize: '3072', accessModel: 'rbac' });
+    j = await service.submitStep(at(j), operator, 'names', {
+      'sites.A.vaultName.exchange': 'kv-taken-a',
+      'sites.B.vaultName.exchange': 'kv-ok-b',
+      'sites.A.keyName.exchange': 'k-a',
+      'sites.B.keyName.exchange': 'k-b',
+      keySize: '3072',
+      accessModel: 'rbac',
+    });
     assert.equal(j.stage, 'names');
     assert.match(textOf(j.errors['sites.A.vaultName.exchange'] ?? ''), /taken/);
   });
@@ -113,10 +165,13 @@ describe('setup journey service', () => {
     const line = j.preflight?.lines.find((l) => l.status === 'fail' && /retention/i.test(textOf(l.title)));
     assert.ok(line, 'a red mandatory-retention line');
     assert.match(JSON.stringify(line.fix), /Register-AzProviderFeature -FeatureName mandatoryRetentionPeriodEnabled -ProviderNamespace Microsoft\.Resources/);
-    await assert.rejects(async () => {
-      const refused = await service.preview(at(j), operator);
-      if (refused.stage !== 'preview') throw Object.assign(new Error('refused'), { code: 'refused' });
-    }, { code: 'refused' });
+    await assert.rejects(
+      async () => {
+        const refused = await service.preview(at(j), operator);
+        if (refused.stage !== 'preview') throw Object.assign(new Error('refused'), { code: 'refused' });
+      },
+      { code: 'refused' },
+    );
     reader.features.set(B, 'Registered');
     const again = await service.get(j.id);
     const rerun = await service.rerunPreflight(at(again), operator);
@@ -165,7 +220,10 @@ describe('setup journey service', () => {
     const { service, audit } = await setup();
     const start = await service.start(operator, 'c', {});
     const other = { aadObjectId: LOCAL_PEOPLE.observer.objectId, name: 'Omar' };
-    await assert.rejects(() => service.submitStep(at(start), other, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' }), (error: unknown) => isAppError(error, 'NotYourJourney'));
+    await assert.rejects(
+      () => service.submitStep(at(start), other, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' }),
+      (error: unknown) => isAppError(error, 'NotYourJourney'),
+    );
     assert.ok(audit.some((e) => e.action === 'journey.foreign_click' && e.outcome === 'denied'));
   });
 
@@ -180,15 +238,30 @@ describe('setup journey service', () => {
   it('when a Managed HSM setup has too few officers, a quorum above them, or no cost acknowledgment, then each is a field error', async () => {
     const { service } = await setup();
     let j = await service.submitStep(at(await service.start(operator, 'c', {})), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload' });
-    j = await service.submitStep(at(j), operator, 'sites', { 'sites.A.subscriptionId': A, 'sites.A.resourceGroup': 'rg-a', 'sites.A.region': 'westeurope', 'sites.B.subscriptionId': B, 'sites.B.resourceGroup': 'rg-b', 'sites.B.region': 'northeurope' });
-    j = await service.submitStep(at(j), operator, 'names', { 'sites.A.hsmName': 'hsm-ck-a-1', 'sites.B.hsmName': 'hsm-ck-b-1', 'sites.A.keyName.multiWorkload': 'k-a', 'sites.B.keyName.multiWorkload': 'k-b', keySize: '3072' });
+    j = await service.submitStep(at(j), operator, 'sites', {
+      'sites.A.subscriptionId': A,
+      'sites.A.resourceGroup': 'rg-a',
+      'sites.A.region': 'westeurope',
+      'sites.B.subscriptionId': B,
+      'sites.B.resourceGroup': 'rg-b',
+      'sites.B.region': 'northeurope',
+    });
+    j = await service.submitStep(at(j), operator, 'names', {
+      'sites.A.hsmName': 'hsm-ck-a-1',
+      'sites.B.hsmName': 'hsm-ck-b-1',
+      'sites.A.keyName.multiWorkload': 'k-a',
+      'sites.B.keyName.multiWorkload': 'k-b',
+      keySize: '3072',
+    });
     assert.equal(j.stage, 'hsm', JSON.stringify(j.errors));
     assertValidCard(renderSetupCard(j, cardContext), 'hsm card');
     j = await service.submitStep(at(j), operator, 'hsm', {
       'hsm.initialAdminObjectIds': LOCAL_PEOPLE.operator.objectId,
       'hsm.softDeleteRetentionDays': '90',
-      'hsm.officers.0.displayName': 'Chen', 'hsm.officers.0.objectId': LOCAL_PEOPLE.approverChen.objectId,
-      'hsm.officers.1.displayName': 'Dana', 'hsm.officers.1.objectId': LOCAL_PEOPLE.approverDana.objectId,
+      'hsm.officers.0.displayName': 'Chen',
+      'hsm.officers.0.objectId': LOCAL_PEOPLE.approverChen.objectId,
+      'hsm.officers.1.displayName': 'Dana',
+      'hsm.officers.1.objectId': LOCAL_PEOPLE.approverDana.objectId,
       'hsm.quorum': '3',
       'hsm.costAcknowledged': 'false',
     });
@@ -200,9 +273,12 @@ describe('setup journey service', () => {
     j = await service.submitStep(at(j), operator, 'hsm', {
       'hsm.initialAdminObjectIds': LOCAL_PEOPLE.operator.objectId,
       'hsm.softDeleteRetentionDays': '90',
-      'hsm.officers.0.displayName': 'Chen', 'hsm.officers.0.objectId': LOCAL_PEOPLE.approverChen.objectId,
-      'hsm.officers.1.displayName': 'Dana', 'hsm.officers.1.objectId': LOCAL_PEOPLE.approverDana.objectId,
-      'hsm.officers.2.displayName': 'Olivia', 'hsm.officers.2.objectId': LOCAL_PEOPLE.operator.objectId,
+      'hsm.officers.0.displayName': 'Chen',
+      'hsm.officers.0.objectId': LOCAL_PEOPLE.approverChen.objectId,
+      'hsm.officers.1.displayName': 'Dana',
+      'hsm.officers.1.objectId': LOCAL_PEOPLE.approverDana.objectId,
+      'hsm.officers.2.displayName': 'Olivia',
+      'hsm.officers.2.objectId': LOCAL_PEOPLE.operator.objectId,
       'hsm.quorum': '4',
       'hsm.costAcknowledged': 'true',
     });

@@ -72,7 +72,12 @@ describe('teardown journey', () => {
     world.clock.advance(10 * 60_000);
     await s.teardown.releaseDue();
     const scheduled = new Date(world.clock.now().getTime() + 90 * 86_400_000).toISOString();
-    const steps = t.plan!.steps.map((step) => ({ index: step.index, kind: step.kind, status: 'done', output: step.kind.startsWith('delete') ? { state: 'softDeleted', scheduledPurgeDate: scheduled } : { state: 'scheduled', scheduledPurgeDate: scheduled } }));
+    const steps = t.plan!.steps.map((step) => ({
+      index: step.index,
+      kind: step.kind,
+      status: 'done',
+      output: step.kind.startsWith('delete') ? { state: 'softDeleted', scheduledPurgeDate: scheduled } : { state: 'scheduled', scheduledPurgeDate: scheduled },
+    }));
     const waiting = (await s.teardown.onRequestChanged({ id: t.requestId!, status: 'succeeded' }, { status: 'succeeded', steps }))!;
     assert.equal(waiting.stage, 'awaitingPurge');
     for (const target of t.targets!) s.reader.deleted.set(target.name.toLowerCase(), { name: target.name, location: target.region, scheduledPurgeDate: scheduled });
@@ -94,7 +99,12 @@ describe('teardown journey', () => {
     world.clock.advance(10 * 60_000);
     await s.teardown.releaseDue();
     const scheduled = new Date(world.clock.now().getTime() + 90 * 86_400_000).toISOString();
-    const steps = t.plan!.steps.map((step) => ({ index: step.index, kind: step.kind, status: 'done', output: { state: step.kind.startsWith('delete') ? 'softDeleted' : 'scheduled', scheduledPurgeDate: scheduled } }));
+    const steps = t.plan!.steps.map((step) => ({
+      index: step.index,
+      kind: step.kind,
+      status: 'done',
+      output: { state: step.kind.startsWith('delete') ? 'softDeleted' : 'scheduled', scheduledPurgeDate: scheduled },
+    }));
     await s.teardown.onRequestChanged({ id: t.requestId!, status: 'succeeded' }, { status: 'succeeded', steps });
     for (const target of t.targets!) s.reader.deleted.set(target.name.toLowerCase(), { name: target.name, location: target.region, scheduledPurgeDate: scheduled });
     await s.teardown.watchPurges();

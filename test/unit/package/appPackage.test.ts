@@ -25,8 +25,14 @@ describe('Teams app package', () => {
     manifest.id = 'not-a-guid';
     delete (manifest.bots as Array<Record<string, unknown>>)[0]!.scopes;
     const errors = await validateManifest(JSON.stringify(manifest));
-    assert.ok(errors.some((e) => /id/.test(e)), errors.join('\n'));
-    assert.ok(errors.some((e) => /scopes/.test(e)), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => /id/.test(e)),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => /scopes/.test(e)),
+      errors.join('\n'),
+    );
   });
 
   it('when a placeholder has no value, then the error names every missing one', () => {
@@ -47,9 +53,15 @@ describe('Teams app package', () => {
   });
 
   it('when files are zipped, then they read back unchanged and flat', () => {
-    const zip = createZip([{ name: 'manifest.json', data: Buffer.from('{"a":1}') }, { name: 'color.png', data: drawColorIcon() }]);
+    const zip = createZip([
+      { name: 'manifest.json', data: Buffer.from('{"a":1}') },
+      { name: 'color.png', data: drawColorIcon() },
+    ]);
     const entries = readZip(zip);
-    assert.deepEqual(entries.map((e) => e.name), ['manifest.json', 'color.png']);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['manifest.json', 'color.png'],
+    );
     assert.equal(entries[0]!.data.toString(), '{"a":1}');
   });
 });

@@ -10,7 +10,14 @@ const lock = {
     'node_modules/pre': { version: '4.23.3-preview' },
   },
 };
-const SEND: Advisory = { id: 'GHSA-m6fv-jmcg-4jfg', package: 'send', range: '<0.19.0', severity: 'low', title: 'send XSS', url: 'https://github.com/advisories/GHSA-m6fv-jmcg-4jfg' };
+const SEND: Advisory = {
+  id: 'GHSA-m6fv-jmcg-4jfg',
+  package: 'send',
+  range: '<0.19.0',
+  severity: 'low',
+  title: 'send XSS',
+  url: 'https://github.com/advisories/GHSA-m6fv-jmcg-4jfg',
+};
 
 describe('dependency audit (issue 12, item 12)', () => {
   it('when versions and npm ranges are compared, then comparators, alternatives and prereleases follow npm semver', () => {
@@ -23,21 +30,33 @@ describe('dependency audit (issue 12, item 12)', () => {
     assert.equal(satisfies('2.0.0', '*'), true);
   });
 
-  it('when the lock file is checked offline, then only production packages in an advisory\'s range are findings', () => {
+  it("when the lock file is checked offline, then only production packages in an advisory's range are findings", () => {
     const findings = findingsFromLock(lock, [SEND, { ...SEND, id: 'GHSA-dev', package: 'mocha-only', range: '*' }]);
-    assert.deepEqual(findings.map((f) => `${f.package}@${f.version}`), ['send@0.18.0']);
+    assert.deepEqual(
+      findings.map((f) => `${f.package}@${f.version}`),
+      ['send@0.18.0'],
+    );
   });
 
   it('when npm audit answers, then each advisory it names (not the packages only "via" another) is a finding', () => {
     const report = {
       auditReportVersion: 2,
       vulnerabilities: {
-        send: { name: 'send', severity: 'low', via: [{ source: 1100093, name: 'send', dependency: 'send', title: 'send XSS', url: 'https://github.com/advisories/GHSA-m6fv-jmcg-4jfg', severity: 'low', range: '<0.19.0' }] },
+        send: {
+          name: 'send',
+          severity: 'low',
+          via: [
+            { source: 1100093, name: 'send', dependency: 'send', title: 'send XSS', url: 'https://github.com/advisories/GHSA-m6fv-jmcg-4jfg', severity: 'low', range: '<0.19.0' },
+          ],
+        },
         restify: { name: 'restify', severity: 'low', via: ['send'] },
       },
     };
     const { findings, advisories } = findingsFromNpmAudit(report);
-    assert.deepEqual(findings.map((f) => `${f.package} ${f.id}`), ['send GHSA-m6fv-jmcg-4jfg']);
+    assert.deepEqual(
+      findings.map((f) => `${f.package} ${f.id}`),
+      ['send GHSA-m6fv-jmcg-4jfg'],
+    );
     assert.equal(advisories[0]!.range, '<0.19.0');
   });
 
@@ -50,12 +69,18 @@ describe('dependency audit (issue 12, item 12)', () => {
     assert.equal(judge([], [entry], '2026-12-05').unused.length, 1);
   });
 
-  it('when Keyward\'s own package-lock.json is checked offline, then restify\'s formidable and send are found, every finding is allow-listed with a reason, and nothing is overdue', () => {
+  it("when Keyward's own package-lock.json is checked offline, then restify's formidable and send are found, every finding is allow-listed with a reason, and nothing is overdue", () => {
     const advisories = readJson<{ advisories: Advisory[] }>('security/dependency-advisories.json').advisories;
     const allowList = readJson<{ entries: AllowListEntry[] }>('security/audit-allowlist.json').entries;
     const findings = findingsFromLock(readJson('package-lock.json'), advisories);
-    assert.ok(findings.some((f) => f.package === 'formidable'), 'formidable (restify) is in the tree and known');
-    assert.ok(findings.some((f) => f.package === 'send'), 'send (restify) is in the tree and known');
+    assert.ok(
+      findings.some((f) => f.package === 'formidable'),
+      'formidable (restify) is in the tree and known',
+    );
+    assert.ok(
+      findings.some((f) => f.package === 'send'),
+      'send (restify) is in the tree and known',
+    );
     const outcome = judge(findings, allowList, new Date().toISOString().slice(0, 10));
     assert.deepEqual(outcome.unexpected, []);
     assert.deepEqual(outcome.overdue, []);

@@ -24,22 +24,25 @@ describe('infra/: PostgreSQL and several App Service instances', () => {
     assert.ok(!/password'?\s*:\s*'[^']/i.test(bicep.replace(/passwordAuth: 'Disabled'/, '')), 'no password anywhere');
   });
 
-  it('when main.bicep is read, then App Service runs at least two instances with a health-check path, and Keyward signs in to PostgreSQL with its identity\'s token', () => {
+  it("when main.bicep is read, then App Service runs at least two instances with a health-check path, and Keyward signs in to PostgreSQL with its identity's token", () => {
     assert.match(bicep, /@minValue\(2\)\s*@maxValue\(\d+\)\s*param instanceCount int = 2/);
     assert.match(bicep, /capacity: instances/);
     assert.match(bicep, /healthCheckPath: '\/readyz'/); // readiness (store, audit head, policy, tokens), issue 15
     assert.match(bicep, /{ name: 'KEYWARD_POSTGRES_AUTH', value: 'entra' }/);
-    assert.match(bicep, /{ name: 'KEYWARD_POSTGRES_URL', value: 'postgres:\/\/\$\{writer\.name\}@\$\{postgres\.properties\.fullyQualifiedDomainName\}:5432\/\$\{postgresDatabase\}' }/);
+    assert.match(
+      bicep,
+      /{ name: 'KEYWARD_POSTGRES_URL', value: 'postgres:\/\/\$\{writer\.name\}@\$\{postgres\.properties\.fullyQualifiedDomainName\}:5432\/\$\{postgresDatabase\}' }/,
+    );
   });
 
-  it('when main.bicep sets app settings, then each is one Keyward knows (or App Service\'s own)', () => {
+  it("when main.bicep sets app settings, then each is one Keyward knows (or App Service's own)", () => {
     const known = new Set([...SETTINGS.map((s) => s.name), ...PLATFORM_SETTINGS]);
     const names = [...bicep.matchAll(/{ name: '([A-Za-z_]+)', value:/g)].map((m) => m[1]!);
     assert.ok(names.length > 10);
     for (const name of names) assert.ok(known.has(name), `${name} is a setting`);
   });
 
-  it('when the database role script is read, then Keyward\'s identity gets a login role that owns its schema and nothing more', () => {
+  it("when the database role script is read, then Keyward's identity gets a login role that owns its schema and nothing more", () => {
     const sql = infra('postgres-role.sql');
     assert.match(sql, /pgaadauth_create_principal\(:'role', false, false\)/);
     assert.match(sql, /NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS/);

@@ -9,7 +9,12 @@ import { pendingMessageMigrations, SqlPendingMessageStore } from '../../../src/s
 /** What botbuilder's connector client throws when Teams answers with an error status (a RestError). */
 function connectorError(status: number, retryAfterSeconds?: number): Error {
   const headers = new Headers(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) });
-  return Object.assign(new Error(status === 429 ? 'Too many requests.' : `status ${status}`), { name: 'RestError', code: status === 429 ? 'TooManyRequests' : 'Failed', statusCode: status, response: { status, headers } });
+  return Object.assign(new Error(status === 429 ? 'Too many requests.' : `status ${status}`), {
+    name: 'RestError',
+    code: status === 429 ? 'TooManyRequests' : 'Failed',
+    statusCode: status,
+    response: { status, headers },
+  });
 }
 
 interface Sent {
@@ -55,7 +60,12 @@ class FakeChat implements MessageSender {
   }
 }
 
-const ref = (conversation: string): ConversationReference => ({ channelId: 'msteams', serviceUrl: 'https://smba.example/', conversation: { id: conversation }, bot: { id: 'bot' } });
+const ref = (conversation: string): ConversationReference => ({
+  channelId: 'msteams',
+  serviceUrl: 'https://smba.example/',
+  conversation: { id: conversation },
+  bot: { id: 'bot' },
+});
 const FAST: ProactiveLimits = { perConversation: [{ windowMs: 300, max: 2 }], global: [{ windowMs: 200, max: 3 }] };
 const maxIn = (times: number[], windowMs: number) => (times.length === 0 ? 0 : Math.max(...times.map((t) => times.filter((u) => u > t - windowMs && u <= t).length)));
 
@@ -75,14 +85,30 @@ describe('the paced proactive queue', function () {
     await Promise.all(sends);
     for (const c of ['a', 'b', 'c']) {
       const got = chat.sent.filter((s) => s.conversation === c);
-      assert.deepEqual(got.map((s) => s.body), Array.from({ length: 8 }, (_, i) => `${c}${i}`), `conversation ${c} in order`);
+      assert.deepEqual(
+        got.map((s) => s.body),
+        Array.from({ length: 8 }, (_, i) => `${c}${i}`),
+        `conversation ${c} in order`,
+      );
       // Noise only spreads sends out, so these upper bounds hold on any machine.
-      assert.ok(maxIn(got.map((s) => s.at), 300) <= 2, `conversation ${c}: at most 2 in any 300 ms`);
+      assert.ok(
+        maxIn(
+          got.map((s) => s.at),
+          300,
+        ) <= 2,
+        `conversation ${c}: at most 2 in any 300 ms`,
+      );
     }
-    assert.ok(maxIn(chat.sent.map((s) => s.at), 200) <= 3, 'at most 3 in any 200 ms over all conversations');
+    assert.ok(
+      maxIn(
+        chat.sent.map((s) => s.at),
+        200,
+      ) <= 3,
+      'at most 3 in any 200 ms over all conversations',
+    );
   });
 
-  it('when Teams still answers 429 after botbuilder\'s own retries, then the conversation waits at least Retry-After and the message is delivered once; other conversations go on', async () => {
+  it("when Teams still answers 429 after botbuilder's own retries, then the conversation waits at least Retry-After and the message is delivered once; other conversations go on", async () => {
     const chat = new FakeChat();
     const { store } = await sqlStore();
     const queue = new ProactiveQueue({ sender: () => chat, store, classify: classifyConnectorFailure, limits: FAST, backoff: { baseMs: 10, maxMs: 50 } });
@@ -121,7 +147,10 @@ describe('the paced proactive queue', function () {
     const updates = [1, 2, 3, 4, 5].map((n) => queue.update(ref('a'), 'card-1', { state: n }));
     await Promise.all([first, ...updates]);
     const sentUpdates = chat.sent.filter((s) => s.kind === 'update');
-    assert.deepEqual(sentUpdates.map((s) => s.body), ['card-1:{"state":5}']);
+    assert.deepEqual(
+      sentUpdates.map((s) => s.body),
+      ['card-1:{"state":5}'],
+    );
   });
 
   it('when Keyward stops while a conversation is throttled, then the message stays in the store, its caller is told so, and the next start delivers it and its receipt', async () => {
@@ -154,14 +183,21 @@ describe('the paced proactive queue', function () {
     const chat = new FakeChat();
     // What a crashed instance leaves behind: its row, under its lease.
     const now = Date.now();
-    await store.insert({ id: 'm-1', conversationKey: 'https://smba.example/|a', reference: ref('a'), kind: 'text', text: 'left behind', attempts: 0, notBefore: now, enqueuedAt: now, seq: 0 }, 'keyward-crashed', now + 300);
+    await store.insert(
+      { id: 'm-1', conversationKey: 'https://smba.example/|a', reference: ref('a'), kind: 'text', text: 'left behind', attempts: 0, notBefore: now, enqueuedAt: now, seq: 0 },
+      'keyward-crashed',
+      now + 300,
+    );
     const other = new ProactiveQueue({ sender: () => chat, store, classify: classifyConnectorFailure, limits: FAST, leaseMs: 300 });
     await other.start();
     assert.equal(chat.sent.length, 0, 'the crashed instance still holds its lease');
     await new Promise((resolve) => setTimeout(resolve, 400));
     await (other as unknown as { claim(): Promise<void> }).claim();
     await other.idle();
-    assert.deepEqual(chat.sent.map((s) => s.body), ['left behind']);
+    assert.deepEqual(
+      chat.sent.map((s) => s.body),
+      ['left behind'],
+    );
     await other.stop();
   });
 });

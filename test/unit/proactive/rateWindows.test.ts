@@ -15,13 +15,17 @@ function greedy(windows: SlidingWindows, count: number, start = 0): number[] {
 
 const maxIn = (times: number[], windowMs: number) => Math.max(...times.map((t) => times.filter((u) => u > t - windowMs && u <= t).length));
 
-describe('sliding rate windows (Teams\' bot limits)', () => {
-  it('when a bot sends as fast as Teams\' per-conversation limits allow, then no window ever holds more than Teams allows (7/1 s, 8/2 s, 60/30 s, 1800/h)', () => {
+describe("sliding rate windows (Teams' bot limits)", () => {
+  it("when a bot sends as fast as Teams' per-conversation limits allow, then no window ever holds more than Teams allows (7/1 s, 8/2 s, 60/30 s, 1800/h)", () => {
     const times = greedy(new SlidingWindows(TEAMS_PER_CONVERSATION_LIMITS), 200);
     assert.equal(maxIn(times, 1_000), 7);
     assert.equal(maxIn(times, 2_000), 8);
     assert.ok(maxIn(times, 30_000) <= 60);
-    assert.equal(times.slice(0, 7).every((t) => t === 0), true, 'a burst of 7 goes at once');
+    assert.equal(
+      times.slice(0, 7).every((t) => t === 0),
+      true,
+      'a burst of 7 goes at once',
+    );
     assert.equal(times[7], 1_000, 'the 8th waits for the first second to pass');
     assert.equal(times[8], 2_000, 'the 9th waits for the 2-second window');
     assert.ok(times[60]! >= 30_000, 'the 61st waits for the 30-second window');

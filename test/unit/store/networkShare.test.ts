@@ -30,7 +30,14 @@ describe('network file systems under the SQLite store', () => {
 });
 
 describe('SQLite on a network share at start-up', () => {
-  const store = (overrides: Partial<{ unsafeSqliteOnNetworkShare: boolean }> = {}) => ({ engine: 'sqlite' as const, postgresAuth: 'entra' as const, postgresTls: true, poolSize: 10, unsafeSqliteOnNetworkShare: false, ...overrides });
+  const store = (overrides: Partial<{ unsafeSqliteOnNetworkShare: boolean }> = {}) => ({
+    engine: 'sqlite' as const,
+    postgresAuth: 'entra' as const,
+    postgresTls: true,
+    poolSize: 10,
+    unsafeSqliteOnNetworkShare: false,
+    ...overrides,
+  });
 
   it('when production would keep SQLite on an SMB share, then start-up is refused with one problem naming KEYWARD_STORE and the override', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-share-'));

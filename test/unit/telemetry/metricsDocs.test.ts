@@ -4,11 +4,14 @@ import path from 'node:path';
 import { METRICS } from '../../../src/telemetry';
 
 describe('metrics documentation', () => {
-  it('when the README\'s metrics table is read, then it lists exactly the metrics Keyward records, with their type, unit and meaning', () => {
+  it("when the README's metrics table is read, then it lists exactly the metrics Keyward records, with their type, unit and meaning", () => {
     const readme = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
     const section = /<!-- metrics:start -->\n([\s\S]*?)\n<!-- metrics:end -->/.exec(readme)?.[1];
     assert.ok(section, 'README has a metrics table');
-    const rows = section.split('\n').slice(2).map((line) => line.split(' | ').map((cell) => cell.replace(/^\| ?|`| ?\|$/g, '')));
+    const rows = section
+      .split('\n')
+      .slice(2)
+      .map((line) => line.split(' | ').map((cell) => cell.replace(/^\| ?|`| ?\|$/g, '')));
     assert.deepEqual(
       rows.map(([name, type, unit, description]) => ({ name, type, unit, description })),
       Object.values(METRICS).map(({ name, type, unit, description }) => ({ name, type, unit, description })),

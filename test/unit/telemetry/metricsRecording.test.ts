@@ -21,7 +21,9 @@ describe('metrics recorded at the seams', () => {
   });
 
   it('when Azure answers 429, then each throttled answer is counted by service, and other answers are not', async () => {
-    const answer = (status: number) => async (request: ReturnType<typeof createPipelineRequest>): Promise<PipelineResponse> => ({ request, status, headers: createHttpHeaders() });
+    const answer =
+      (status: number) =>
+      async (request: ReturnType<typeof createPipelineRequest>): Promise<PipelineResponse> => ({ request, status, headers: createHttpHeaders() });
     for (const [url, status] of [
       ['https://kv-a.vault.azure.net/keys/k?api-version=7.5', 429],
       ['https://kv-a.vault.localhost:8443/keys/k', 429],
@@ -49,7 +51,15 @@ describe('metrics recorded at the seams', () => {
   });
 
   it('when the scheduled health check finds drift and a fix, then both are counted and the check is a span', async () => {
-    const result = { checkedAt: '2026-12-05T10:00:00Z', keys: 4, drift: [{ newlyRed: [{ id: 'x' }], resolved: [] }, { newlyRed: [], resolved: ['y'] }, { newlyRed: [{ id: 'z' }], resolved: [] }] } as unknown as HealthCheckResult;
+    const result = {
+      checkedAt: '2026-12-05T10:00:00Z',
+      keys: 4,
+      drift: [
+        { newlyRed: [{ id: 'x' }], resolved: [] },
+        { newlyRed: [], resolved: ['y'] },
+        { newlyRed: [{ id: 'z' }], resolved: [] },
+      ],
+    } as unknown as HealthCheckResult;
     await traceHealthCheck(async () => result);
     const points = await telemetry.points('keyward.health.drift');
     assert.equal(sum(points, { 'keyward.outcome': 'drift' }), 2);

@@ -36,7 +36,7 @@ describe('telemetry: scrubbing, log correlation, a run continuing its trace', ()
     assert.equal(span!.attributes['keyward.request.id'], 'req-1', 'ordinary attributes stay');
   });
 
-  it('when a log line is written inside a span, then it carries that span\'s trace_id and span_id', async () => {
+  it("when a log line is written inside a span, then it carries that span's trace_id and span_id", async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
     const logger = createPinoLogger('info', {}, sink);
@@ -52,7 +52,7 @@ describe('telemetry: scrubbing, log correlation, a run continuing its trace', ()
     assert.equal(outside!.trace_id, undefined);
   });
 
-  it('when a run stored the approving click\'s trace context, then a later drive (another process, a Retry click) continues that trace and links to what started it', async () => {
+  it("when a run stored the approving click's trace context, then a later drive (another process, a Retry click) continues that trace and links to what started it", async () => {
     let stored: string | undefined;
     let approvalTrace = '';
     await inSpan('approval.vote', {}, async (span) => {
@@ -67,9 +67,13 @@ describe('telemetry: scrubbing, log correlation, a run continuing its trace', ()
       await traceRun(run, async () => ({ ...run, status: 'succeeded' }) as Run);
     });
     const runSpan = telemetry.spans().find((span) => span.name === 'execution.run')!;
-    assert.equal(runSpan.spanContext().traceId, approvalTrace, 'the run continues the approval\'s trace');
+    assert.equal(runSpan.spanContext().traceId, approvalTrace, "the run continues the approval's trace");
     assert.equal(runSpan.parentSpanContext?.spanId, stored!.split('-')[2]);
-    assert.deepEqual(runSpan.links.map((link) => link.context.traceId), [retryTrace], 'and links to the click that retried it');
+    assert.deepEqual(
+      runSpan.links.map((link) => link.context.traceId),
+      [retryTrace],
+      'and links to the click that retried it',
+    );
     assert.equal(runSpan.attributes[ATTR.outcome], 'succeeded');
     assert.equal(trace.getActiveSpan(), undefined);
   });

@@ -7,66 +7,86 @@ export const CHECKS_DE: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'check.notChecked': 'Noch nicht geprüft.',
   'check.runAgain': 'Führen Sie die Prüfung erneut aus.',
   'onboarding.badScenario': '„{value}“ ist kein Szenarioname (nur Buchstaben, etwa {example}).',
-  'licence.mailboxNote': 'Jedes Benutzerpostfach, das eine Exchange-Postfach-DEP erhält, braucht eine Lizenz mit Customer Key; freigegebene Postfächer, Postfächer für öffentliche Ordner und Gruppenpostfächer brauchen keine eigene Lizenz, wenn der Mandant die Lizenzanforderung für Benutzer erfüllt. „Alle Postfächer“ weist nur lizenzierte Benutzerpostfächer und freigegebene Postfächer zu und listet den Rest auf.',
+  'licence.mailboxNote':
+    'Jedes Benutzerpostfach, das eine Exchange-Postfach-DEP erhält, braucht eine Lizenz mit Customer Key; freigegebene Postfächer, Postfächer für öffentliche Ordner und Gruppenpostfächer brauchen keine eigene Lizenz, wenn der Mandant die Lizenzanforderung für Benutzer erfüllt. „Alle Postfächer“ weist nur lizenzierte Benutzerpostfächer und freigegebene Postfächer zu und listet den Rest auf.',
   'licence.title': 'Der Mandant hat eine Lizenz, die Customer Key enthält',
   'licence.fix': 'Kaufen oder weisen Sie eine der Lizenzen mit Customer Key zu ({licences}) und führen Sie die Vorabprüfung dann erneut aus.',
   'licence.unreadableCode': 'Keyward konnte die Lizenzen des Mandanten nicht lesen: {error} ({code}).',
   'licence.unreadable': 'Keyward konnte die Lizenzen des Mandanten nicht lesen: {error}.',
-  'licence.fixUnreadable': 'Geben Sie der Leseidentität von Keyward die Microsoft Graph-Anwendungsberechtigung {permission} (Administratorzustimmung) oder prüfen Sie die Lizenzen selbst im Microsoft 365 Admin Center.',
+  'licence.fixUnreadable':
+    'Geben Sie der Leseidentität von Keyward die Microsoft Graph-Anwendungsberechtigung {permission} (Administratorzustimmung) oder prüfen Sie die Lizenzen selbst im Microsoft 365 Admin Center.',
   'licence.sku': '{sku} ({consumed} von {enabled} zugewiesen, {status})',
   'licence.included': '{skus} {count, plural, one {enthält} other {enthalten}} den Serviceplan {plan}.',
-  'licence.grace': 'Nur {skus} {count, plural, one {enthält} other {enthalten}} Customer Key, und {count, plural, one {sie ist} other {sie sind}} im Zustand Warning (Karenzzeit): Verlängern Sie, bevor die Schlüssel genutzt werden.',
+  'licence.grace':
+    'Nur {skus} {count, plural, one {enthält} other {enthalten}} Customer Key, und {count, plural, one {sie ist} other {sie sind}} im Zustand Warning (Karenzzeit): Verlängern Sie, bevor die Schlüssel genutzt werden.',
   'licence.none': 'Keine der {count} abonnierten Lizenzen des Mandanten enthält den Serviceplan {plan} ({skus}).',
   'licence.noneAtAll': 'Keine der {count} abonnierten Lizenzen des Mandanten enthält den Serviceplan {plan} (keine).',
-  'onboarding.fallback': 'Nimmt {module} das Szenario für {workload} nicht an (ein Fehler zu {parameter}), lassen Sie das Onboarding stattdessen über Microsoft laufen: Stellen Sie eine Supportanfrage an Microsoft für das Customer Key-Onboarding dieser Workload mit Mandanten-ID, beiden Abonnement-IDs und den zwei Schlüssel-URIs, und hängen Sie die Ausgabe von {cmdlet} für {feature} beider Abonnements an. Wenn Microsoft bestätigt, erfassen Sie es hier mit der Supportreferenz.',
+  'onboarding.fallback':
+    'Nimmt {module} das Szenario für {workload} nicht an (ein Fehler zu {parameter}), lassen Sie das Onboarding stattdessen über Microsoft laufen: Stellen Sie eine Supportanfrage an Microsoft für das Customer Key-Onboarding dieser Workload mit Mandanten-ID, beiden Abonnement-IDs und den zwei Schlüssel-URIs, und hängen Sie die Ausgabe von {cmdlet} für {feature} beider Abonnements an. Wenn Microsoft bestätigt, erfassen Sie es hier mit der Supportreferenz.',
   'onboarding.hsmNeedsKeyIdentifier': 'Managed HSM-Schlüssel brauchen die Parameter {parameter} des Moduls (Modul {version} oder neuer).',
   'onboarding.scriptTitle': 'Customer Key-Onboarding: {workload}',
   'onboarding.adminRoles': 'Globaler Administrator oder Complianceadministrator des Mandanten (UNCONFIRMED, welche Rolle der Dienst verlangt)',
-  'onboarding.unconfirmed': 'Der -Scenario-Wert {scenario}, die -OnboardingMode-Werte Validate und Enable und die Namen der Ausgabeeigenschaften stammen aus Community-Anleitungen, nicht aus Texten von Microsoft.',
-  'onboarding.unconfirmedNotSeen': 'Der -Scenario-Wert {scenario} (in der Praxis sieht man nur {seen}), die -OnboardingMode-Werte Validate und Enable und die Namen der Ausgabeeigenschaften stammen aus Community-Anleitungen, nicht aus Texten von Microsoft.',
-  'onboarding.nothingFound': 'Keyward hat in der Ausgabe keine Onboarding-Anfrage gefunden (keine Zeile ID, ValidationResult oder EnablementResult). Fügen Sie die Ausgabe des gezeigten Befehls {cmdlet} ein.',
+  'onboarding.unconfirmed':
+    'Der -Scenario-Wert {scenario}, die -OnboardingMode-Werte Validate und Enable und die Namen der Ausgabeeigenschaften stammen aus Community-Anleitungen, nicht aus Texten von Microsoft.',
+  'onboarding.unconfirmedNotSeen':
+    'Der -Scenario-Wert {scenario} (in der Praxis sieht man nur {seen}), die -OnboardingMode-Werte Validate und Enable und die Namen der Ausgabeeigenschaften stammen aus Community-Anleitungen, nicht aus Texten von Microsoft.',
+  'onboarding.nothingFound':
+    'Keyward hat in der Ausgabe keine Onboarding-Anfrage gefunden (keine Zeile ID, ValidationResult oder EnablementResult). Fügen Sie die Ausgabe des gezeigten Befehls {cmdlet} ein.',
   'onboarding.requestReports': 'Die Anfrage meldet {result}.',
-  'onboarding.retentionEscalate': 'Die Registrierung auf {subscriptionId} ist seit {days} Werktagen {state}, länger als die bei Microsoft üblichen fünf. Wenden Sie sich jetzt an Microsoft (eine Supportanfrage für Customer Key) mit der Abonnement-ID und der Ausgabe von: {command}. Keyward prüft weiter; nichts anderes wird in der Zwischenzeit blockiert.',
-  'onboarding.retentionWaiting': 'Die Registrierung auf {subscriptionId} ist {state} (bisher {days, plural, one {# Werktag} other {# Werktage}}): Microsoft muss sie bestätigen, meist innerhalb von fünf Werktagen nach der Mitteilung. Stellen Sie sicher, dass Microsoft informiert wurde (die Onboarding-Anfrage nennt beide Abonnements). Keyward prüft erneut; nach fünf Werktagen fordert es Sie auf, Microsoft zu kontaktieren.',
+  'onboarding.retentionEscalate':
+    'Die Registrierung auf {subscriptionId} ist seit {days} Werktagen {state}, länger als die bei Microsoft üblichen fünf. Wenden Sie sich jetzt an Microsoft (eine Supportanfrage für Customer Key) mit der Abonnement-ID und der Ausgabe von: {command}. Keyward prüft weiter; nichts anderes wird in der Zwischenzeit blockiert.',
+  'onboarding.retentionWaiting':
+    'Die Registrierung auf {subscriptionId} ist {state} (bisher {days, plural, one {# Werktag} other {# Werktage}}): Microsoft muss sie bestätigen, meist innerhalb von fünf Werktagen nach der Mitteilung. Stellen Sie sicher, dass Microsoft informiert wurde (die Onboarding-Anfrage nennt beide Abonnements). Keyward prüft erneut; nach fünf Werktagen fordert es Sie auf, Microsoft zu kontaktieren.',
   'onboarding.recheckSetup': 'Keyward prüft die Registrierung erneut, wenn Sie auf „Erneut prüfen“ klicken (und vor jeder Richtlinie, in „{command}“).',
   'onboarding.recheckCard': 'Keyward prüft die Registrierung erneut, sobald diese Karte geöffnet wird oder Sie auf „Jetzt neu prüfen“ klicken.',
   'preflight.permission.reasonResourceGroup': 'um die Ressourcengruppe {resourceGroup} anzulegen (nicht nötig, wenn Sie sie selbst anlegen)',
   'preflight.permission.reasonVaultsRbac': 'um die Tresore anzulegen und ihnen Key Vault-Datenrollen zuzuweisen',
   'preflight.permission.reasonVaultsPolicies': 'um die Tresore anzulegen und ihre Zugriffsrichtlinien zu setzen',
   'preflight.permission.reasonHsm': 'um das Managed HSM anzulegen (Schlüssel und Rollen darin ergeben sich daraus, anfänglicher Administrator zu sein)',
-  'preflight.subscription.fixWho': 'Ein Kontoadministrator oder die für die Abrechnung zuständige Person des Abonnements {subscriptionId} muss das im Azure-Portal beheben (Kostenverwaltung + Abrechnung, oder Abonnements → das Abonnement → Übersicht → Reaktivieren).',
+  'preflight.subscription.fixWho':
+    'Ein Kontoadministrator oder die für die Abrechnung zuständige Person des Abonnements {subscriptionId} muss das im Azure-Portal beheben (Kostenverwaltung + Abrechnung, oder Abonnements → das Abonnement → Übersicht → Reaktivieren).',
   'preflight.subscription.fixDeleted': 'Ein gelöschtes (Deleted) Abonnement kann nicht wieder verwendet werden; wählen Sie ein anderes Abonnement.',
-  'preflight.subscription.fixDisabled': 'Ein Abonnement ist Disabled, wenn ein Guthaben oder Ausgabenlimit aufgebraucht ist, eine Zahlung fehlschlug oder es gekündigt wurde; begleichen Sie den offenen Betrag oder entfernen Sie das Ausgabenlimit, oder reaktivieren Sie ein gekündigtes Abonnement (für begrenzte Zeit nach der Kündigung möglich).',
+  'preflight.subscription.fixDisabled':
+    'Ein Abonnement ist Disabled, wenn ein Guthaben oder Ausgabenlimit aufgebraucht ist, eine Zahlung fehlschlug oder es gekündigt wurde; begleichen Sie den offenen Betrag oder entfernen Sie das Ausgabenlimit, oder reaktivieren Sie ein gekündigtes Abonnement (für begrenzte Zeit nach der Kündigung möglich).',
   'preflight.subscription.fixBilling': 'Beheben Sie das Abrechnungsproblem, das das Portal zeigt (zum Beispiel eine überfällige Zahlung).',
   'preflight.subscription.title': 'Abonnement {site} ist Enabled',
   'preflight.subscription.fixUnknown': 'Prüfen Sie, ob {subscriptionId} die richtige Abonnement-ID ist und die Leseidentität von Keyward darauf die Rolle Reader hat.',
   'preflight.subscription.enabled': '{name} ist Enabled.',
-  'preflight.subscription.warned': '{name} ist {state}. Laut Microsoft bleiben alle Vorgänge verfügbar, aber der Ressourcenanbietervertrag von Azure erlaubt in diesem Zustand nur Lesen und Löschen, daher kann Anlegen oder endgültiges Löschen fehlschlagen.',
+  'preflight.subscription.warned':
+    '{name} ist {state}. Laut Microsoft bleiben alle Vorgänge verfügbar, aber der Ressourcenanbietervertrag von Azure erlaubt in diesem Zustand nur Lesen und Löschen, daher kann Anlegen oder endgültiges Löschen fehlschlagen.',
   'preflight.subscription.warnedTeardown': 'Wird es Disabled, werden endgültige Löschungen abgelehnt, während die Abrechnung weiterläuft.',
-  'preflight.subscription.disabledTeardown': '{name} ist {state}. Azure erlaubt in diesem Zustand nur Lesen und Löschen, daher wird eine endgültige Löschung (ein POST) abgelehnt, während ein vorläufig gelöschtes Managed HSM weiter abgerechnet wird.',
+  'preflight.subscription.disabledTeardown':
+    '{name} ist {state}. Azure erlaubt in diesem Zustand nur Lesen und Löschen, daher wird eine endgültige Löschung (ein POST) abgelehnt, während ein vorläufig gelöschtes Managed HSM weiter abgerechnet wird.',
   'preflight.subscription.disabled': '{name} ist {state}. Azure lehnt es ab, darin Ressourcen anzulegen oder zu ändern.',
   'preflight.tenant.title': 'Abonnement {site} gehört zum Microsoft 365-Mandanten',
   'preflight.tenant.other': '{name} gehört zum Entra-Mandanten {tenant}, nicht {expected}. Microsoft 365 kann nur Schlüssel in Abonnements seines eigenen Mandanten verwenden.',
   'preflight.tenant.fix': 'Verwenden Sie ein im Microsoft 365-Mandanten angelegtes Abonnement (oder übertragen Sie dieses dorthin) und aktualisieren Sie dann Standort {site}.',
   'preflight.offer.title': 'Abonnement {site} ist ein kostenpflichtiges Abonnement',
   'preflight.offer.ineligible': '{name} hat das Angebot {offer}. Customer Key nimmt keine kostenlosen, Test-, Sponsoring-, MSDN- oder ähnlichen Abonnements an.',
-  'preflight.offer.fix': 'Verwenden Sie ein kostenpflichtiges Abonnement (zum Beispiel Enterprise Agreement, CSP oder Microsoft-Kundenvereinbarung), das nur für Customer Key dient.',
+  'preflight.offer.fix':
+    'Verwenden Sie ein kostenpflichtiges Abonnement (zum Beispiel Enterprise Agreement, CSP oder Microsoft-Kundenvereinbarung), das nur für Customer Key dient.',
   'preflight.offer.ok': 'Angebot {offer}.',
   'preflight.retention.title': 'Verpflichtende Aufbewahrungsfrist auf Abonnement {site} registriert',
-  'preflight.retention.fixUnknown': 'Geben Sie der Leseidentität von Keyward die Rolle Reader auf dem Abonnement, oder führen Sie den Befehl Get-AzProviderFeature unten aus und prüfen Sie RegistrationState.',
+  'preflight.retention.fixUnknown':
+    'Geben Sie der Leseidentität von Keyward die Rolle Reader auf dem Abonnement, oder führen Sie den Befehl Get-AzProviderFeature unten aus und prüfen Sie RegistrationState.',
   'preflight.retention.registered': 'Das Feature {feature} ist auf {subscriptionId} Registered.',
   'preflight.keepsValues': 'Der Ablauf behält Ihre Werte.',
   'preflight.retention.pending': 'Die Registrierung von {feature} auf {subscriptionId} ist {state}: Microsoft muss sie bestätigen, was Tage dauern kann.',
-  'preflight.retention.fixPending': 'Warten Sie, bis Microsoft die Registrierung bestätigt (wenden Sie sich über Ihren Customer Key-Onboarding-Kanal an Microsoft, wenn sie länger als fünf Werktage aussteht), und führen Sie dann die Vorabprüfung erneut aus. Der Ablauf behält Ihre Werte.',
-  'preflight.retention.notRegistered': 'Das Feature {feature} ist auf {subscriptionId} {state}. Customer Key braucht es, damit das Abonnement nicht sofort gekündigt werden kann; Schlüssel zeigen dann {level}.',
-  'preflight.retention.fixRegister': 'Führen Sie diese Befehle als Besitzer des Abonnements aus (beachten Sie den Namespace {namespace}, nicht {wrong}). Microsoft muss die Registrierung dann bestätigen, was Tage dauern kann; führen Sie danach die Vorabprüfung erneut aus.',
+  'preflight.retention.fixPending':
+    'Warten Sie, bis Microsoft die Registrierung bestätigt (wenden Sie sich über Ihren Customer Key-Onboarding-Kanal an Microsoft, wenn sie länger als fünf Werktage aussteht), und führen Sie dann die Vorabprüfung erneut aus. Der Ablauf behält Ihre Werte.',
+  'preflight.retention.notRegistered':
+    'Das Feature {feature} ist auf {subscriptionId} {state}. Customer Key braucht es, damit das Abonnement nicht sofort gekündigt werden kann; Schlüssel zeigen dann {level}.',
+  'preflight.retention.fixRegister':
+    'Führen Sie diese Befehle als Besitzer des Abonnements aus (beachten Sie den Namespace {namespace}, nicht {wrong}). Microsoft muss die Registrierung dann bestätigen, was Tage dauern kann; führen Sie danach die Vorabprüfung erneut aus.',
   'preflight.name.title': '{kind, select, vault {Tresorname} other {HSM-Name}} {name} ist verfügbar',
   'preflight.name.free': '{name} ist frei.',
-  'preflight.name.ours': '{name} existiert bereits genau dort, wo der Plan ihn vorsieht (vermutlich ein früherer Lauf). Der Plan prüft seine Einstellungen und verwendet ihn weiter, statt einen weiteren anzulegen.',
+  'preflight.name.ours':
+    '{name} existiert bereits genau dort, wo der Plan ihn vorsieht (vermutlich ein früherer Lauf). Der Plan prüft seine Einstellungen und verwendet ihn weiter, statt einen weiteren anzulegen.',
   'preflight.name.takenBy': '{name} ist vergeben an {resourceId}.',
   'preflight.name.taken': '{name} ist vergeben (Namen gelten in ganz Azure).',
   'preflight.name.fixTaken': 'Wählen Sie einen anderen {kind, select, vault {Tresornamen} other {HSM-Namen}} für Standort {site}.',
-  'preflight.name.softDeleted': '{name} gehört zu {kind, select, vault {einem vorläufig gelöschten Tresor} other {einem vorläufig gelöschten Managed HSM}}{located, select, yes { in {location}} other {}}{scheduled, select, yes {, endgültige Löschung geplant am {purgeDate}} other {}}; der Name kann erst nach der endgültigen Löschung wieder verwendet werden.',
+  'preflight.name.softDeleted':
+    '{name} gehört zu {kind, select, vault {einem vorläufig gelöschten Tresor} other {einem vorläufig gelöschten Managed HSM}}{located, select, yes { in {location}} other {}}{scheduled, select, yes {, endgültige Löschung geplant am {purgeDate}} other {}}; der Name kann erst nach der endgültigen Löschung wieder verwendet werden.',
   'preflight.name.softDeletedProtected': 'Der Löschschutz ist an, daher kann vor diesem Datum nicht endgültig gelöscht werden.',
   'preflight.name.softDeletedBilling': 'Ein vorläufig gelöschtes HSM wird bis zur endgültigen Löschung weiter abgerechnet.',
   'preflight.name.fixSoftDeleted': 'Stellen Sie es wieder her, löschen Sie es endgültig oder wählen Sie einen anderen Namen.',
@@ -76,8 +96,10 @@ export const CHECKS_DE: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'preflight.quota.title': 'Platz für ein weiteres Managed HSM in Abonnement {site} ({region})',
   'preflight.quota.full': 'Das Abonnement hat bereits {active} Managed HSMs in {region}; die Grenze ist {limit} pro Abonnement und Region.',
   'preflight.quota.fixFull': 'Wählen Sie eine andere Region für diesen Standort, oder löschen Sie dort ein ungenutztes HSM endgültig (das beendet seine Abrechnung).',
-  'preflight.quota.softDeleted': '{active} Managed HSMs plus {softDeleted} vorläufig gelöschte in {region}. Ob vorläufig gelöschte HSMs auf die Grenze von {limit} angerechnet werden, ist nicht bestätigt; das Anlegen kann fehlschlagen.',
-  'preflight.quota.fixSoftDeleted': 'Löschen Sie nicht mehr benötigte, vorläufig gelöschte HSMs endgültig (sie werden auch weiter abgerechnet), oder wählen Sie eine andere Region.',
+  'preflight.quota.softDeleted':
+    '{active} Managed HSMs plus {softDeleted} vorläufig gelöschte in {region}. Ob vorläufig gelöschte HSMs auf die Grenze von {limit} angerechnet werden, ist nicht bestätigt; das Anlegen kann fehlschlagen.',
+  'preflight.quota.fixSoftDeleted':
+    'Löschen Sie nicht mehr benötigte, vorläufig gelöschte HSMs endgültig (sie werden auch weiter abgerechnet), oder wählen Sie eine andere Region.',
   'preflight.quota.ok': '{active} von {limit} Managed HSMs in {region} belegt.',
   'preflight.hsmRegion.title': 'Managed HSM wird in {region} angeboten',
   'preflight.hsmRegion.listed': 'Das Abonnement führt {region} für Managed HSM auf.',
@@ -85,10 +107,13 @@ export const CHECKS_DE: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'preflight.hsmRegion.fixChoose': 'Wählen Sie eine aus: {regions}.',
   'preflight.hsmRegion.fixNone': 'Wählen Sie eine aus: (keine aufgeführt).',
   'preflight.hsmRegion.builtIn': '{region} steht auf der eingebauten Liste von Managed HSM-Regionen in Keyward.',
-  'preflight.hsmRegion.builtInUnread': '{region} steht auf der eingebauten Liste von Managed HSM-Regionen in Keyward (die eigene Liste des Abonnements konnte nicht gelesen werden: {error}).',
+  'preflight.hsmRegion.builtInUnread':
+    '{region} steht auf der eingebauten Liste von Managed HSM-Regionen in Keyward (die eigene Liste des Abonnements konnte nicht gelesen werden: {error}).',
   'preflight.hsmRegion.unlisted': '{region} steht nicht auf der vorsichtigen Liste von Managed HSM-Regionen in Keyward; das Anlegen kann mit „{azureError}“ fehlschlagen.',
-  'preflight.hsmRegion.unlistedUnread': '{region} steht nicht auf der vorsichtigen Liste von Managed HSM-Regionen in Keyward (die eigene Liste des Abonnements konnte nicht gelesen werden: {error}); das Anlegen kann mit „{azureError}“ fehlschlagen.',
-  'preflight.hsmRegion.fixUnlisted': 'Bevorzugen Sie eine aufgeführte Region, oder fahren Sie fort im Wissen, dass der HSM-Schritt fehlschlagen und eine neue Region (und eine neue Genehmigung) brauchen kann.',
+  'preflight.hsmRegion.unlistedUnread':
+    '{region} steht nicht auf der vorsichtigen Liste von Managed HSM-Regionen in Keyward (die eigene Liste des Abonnements konnte nicht gelesen werden: {error}); das Anlegen kann mit „{azureError}“ fehlschlagen.',
+  'preflight.hsmRegion.fixUnlisted':
+    'Bevorzugen Sie eine aufgeführte Region, oder fahren Sie fort im Wissen, dass der HSM-Schritt fehlschlagen und eine neue Region (und eine neue Genehmigung) brauchen kann.',
   'preflight.permission.title': 'Keyward kann in {scope} handeln',
   'preflight.permission.rgExists': 'Die Ressourcengruppe existiert bereits, daher muss Keyward sie nicht anlegen.',
   'preflight.permission.held': 'Die Schreibidentität von Keyward hat, was sie braucht, {reason}.',
@@ -96,10 +121,12 @@ export const CHECKS_DE: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'preflight.permission.fixGrantOrCreate': 'Weisen Sie der Schreibidentität von Keyward {roles} in {scope} zu, oder legen Sie die Ressourcengruppe selbst an.',
   'preflight.permission.fixGrant': 'Weisen Sie der Schreibidentität von Keyward {roles} in {scope} zu.',
   'preflight.servicePrincipal.title': '{name} existiert im Mandanten',
-  'preflight.servicePrincipal.fixUnknown': 'Geben Sie der Leseidentität von Keyward das Recht, Dienstprinzipale zu lesen (Microsoft Graph Application.Read.All), oder konfigurieren Sie die Objekt-ID.',
+  'preflight.servicePrincipal.fixUnknown':
+    'Geben Sie der Leseidentität von Keyward das Recht, Dienstprinzipale zu lesen (Microsoft Graph Application.Read.All), oder konfigurieren Sie die Objekt-ID.',
   'preflight.servicePrincipal.found': 'Objekt-ID {objectId}.',
   'preflight.servicePrincipal.missing': 'Der Dienstprinzipal der App {appId} ist nicht im Mandanten, daher kann ihm kein Schlüsselzugriff gewährt werden.',
-  'preflight.servicePrincipal.missingOnboarding': 'Der Dienstprinzipal der App {appId} ist nicht im Mandanten. Community-Anleitungen registrieren ihn für die Onboarding-Validierung; seine App-ID ist durch keinen Text von Microsoft bestätigt.',
+  'preflight.servicePrincipal.missingOnboarding':
+    'Der Dienstprinzipal der App {appId} ist nicht im Mandanten. Community-Anleitungen registrieren ihn für die Onboarding-Validierung; seine App-ID ist durch keinen Text von Microsoft bestätigt.',
   'preflight.servicePrincipal.fix': 'Registrieren Sie ihn (Anwendungsadministrator oder globaler Administrator) und führen Sie die Vorabprüfung dann erneut aus.',
   'preflight.hsmBilling.title': 'Abrechnung des Managed HSM bestätigt',
   'preflight.depUsage.title': 'Keine Datenverschlüsselungsrichtlinie verwendet diese Schlüssel',
@@ -107,7 +134,8 @@ export const CHECKS_DE: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'preflight.depUsage.uses': '{dep} verwendet {key}',
   'preflight.depUsage.none': 'Keiner der Schlüssel wird von einer bekannten DEP verwendet.',
   'preflight.depUsage.inUse': '{uses}. Diese Schlüssel zu löschen würde diese Daten unlesbar machen.',
-  'preflight.depUsage.fix': 'Verschieben Sie die Richtlinie zuerst auf andere Schlüssel (Set-…DataEncryptionPolicy -Replace oder eine neue SharePoint-Registrierung) oder beenden Sie sie mit Microsoft.',
+  'preflight.depUsage.fix':
+    'Verschieben Sie die Richtlinie zuerst auf andere Schlüssel (Set-…DataEncryptionPolicy -Replace oder eine neue SharePoint-Registrierung) oder beenden Sie sie mit Microsoft.',
   'preflight.hsmBillingUntilPurge.bills': '{name} wird nach dem Löschen bis zu {days} Tage lang abgerechnet',
   'preflight.hsmBillingUntilPurge.title': 'Die Abrechnung des Managed HSM läuft bis zur endgültigen Löschung weiter',
   'preflight.hsmBillingUntilPurge.detail': '{bills}.',
@@ -151,31 +179,37 @@ export const CHECKS_DE: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'readiness.expiry.unreadable': 'Das Ablaufdatum „{value}“ konnte nicht gelesen werden.',
   'readiness.expiry.accepted': 'Ablaufdatum {date}, das Microsoft 365 annimmt.',
   'readiness.expiry.expired': 'Der Schlüssel ist am {at} ABGELAUFEN: Microsoft 365 kann keinen abgelaufenen Schlüssel verwenden, das riskiert einen Ausfall.',
-  'readiness.expiry.set': 'Der Schlüssel läuft am {at} ab; die Validierung von Microsoft 365 lehnt jedes andere Ablaufdatum als {accepted} ab, und ein abgelaufener Schlüssel hält den Dienst an.',
+  'readiness.expiry.set':
+    'Der Schlüssel läuft am {at} ab; die Validierung von Microsoft 365 lehnt jedes andere Ablaufdatum als {accepted} ab, und ein abgelaufener Schlüssel hält den Dienst an.',
   'readiness.recovery.unreported': 'Der Schlüssel hat keine Wiederherstellungsstufe gemeldet.',
   'readiness.recovery.ok': 'Wiederherstellungsstufe {level}.',
-  'readiness.recovery.customized': 'Wiederherstellungsstufe {level}: Die Aufbewahrung liegt unter 90 Tagen. Customer Key dokumentiert {required}; ob die Validierung von Microsoft diese Stufe annimmt, ist nicht bestätigt. Die Aufbewahrung lässt sich nach dem Anlegen nicht ändern.',
+  'readiness.recovery.customized':
+    'Wiederherstellungsstufe {level}: Die Aufbewahrung liegt unter 90 Tagen. Customer Key dokumentiert {required}; ob die Validierung von Microsoft diese Stufe annimmt, ist nicht bestätigt. Die Aufbewahrung lässt sich nach dem Anlegen nicht ändern.',
   'readiness.recovery.wrong': 'Wiederherstellungsstufe {level}; Customer Key verlangt {required}.',
   'readiness.recovery.noRetention': 'Das Abonnement hat die verpflichtende Aufbewahrungsfrist nicht.',
   'readiness.recovery.purgeable': 'Der Löschschutz ist aus.',
-  'readiness.recovery.fixRetention': 'Registrieren Sie die verpflichtende Aufbewahrungsfrist auf dem Abonnement (die genauen Befehle stehen bei der Vorabprüfung) und warten Sie auf die Bestätigung durch Microsoft; schalten Sie den Löschschutz ein, falls er aus ist.',
+  'readiness.recovery.fixRetention':
+    'Registrieren Sie die verpflichtende Aufbewahrungsfrist auf dem Abonnement (die genauen Befehle stehen bei der Vorabprüfung) und warten Sie auf die Bestätigung durch Microsoft; schalten Sie den Löschschutz ein, falls er aus ist.',
   'readiness.recovery.fixPurge': 'Schalten Sie den Löschschutz ein.',
   'readiness.sku.ok': 'SKU {sku}.',
   'readiness.sku.standard': 'SKU {sku}: Microsoft empfiehlt für die Produktion Premium mit HSM-geschützten Schlüsseln; Standard ist zum Testen.',
   'readiness.sku.fix': 'Stufen Sie den Tresor hoch: {command}, dann wechseln Sie den Schlüssel auf RSA-HSM.',
   'readiness.softDelete.ok': 'Vorläufiges Löschen an, {days} Tage.',
   'readiness.softDelete.off': 'Vorläufiges Löschen ist aus; Customer Key verlangt es.',
-  'readiness.softDelete.fix': 'Vorläufiges Löschen lässt sich bei diesem alten Tresor nicht nachrüsten; legen Sie einen neuen Tresor an (Einrichtung mit Keyward) und verschieben Sie den Schlüssel.',
+  'readiness.softDelete.fix':
+    'Vorläufiges Löschen lässt sich bei diesem alten Tresor nicht nachrüsten; legen Sie einen neuen Tresor an (Einrichtung mit Keyward) und verschieben Sie den Schlüssel.',
   'readiness.activated.ok': 'Sicherheitsdomäne aktiviert.',
   'readiness.activated.unreported': 'Keyward konnte das nicht prüfen: Azure hat den Aktivierungsstatus dieses HSM nicht gemeldet.',
   'readiness.activated.unknown': 'Keyward konnte das nicht prüfen: Azure meldet den Aktivierungsstatus als {status} (das HSM wird eventuell noch bereitgestellt).',
-  'readiness.activated.fixUnknown': 'Warten Sie, bis das HSM den Bereitstellungsstatus Succeeded zeigt, und prüfen Sie erneut; steht dort NotActivated, schließen Sie die Zeremonie der Sicherheitsdomäne ab.',
+  'readiness.activated.fixUnknown':
+    'Warten Sie, bis das HSM den Bereitstellungsstatus Succeeded zeigt, und prüfen Sie erneut; steht dort NotActivated, schließen Sie die Zeremonie der Sicherheitsdomäne ab.',
   'readiness.activated.no': 'Aktivierungsstatus {status}: Schlüssel und Rollenzuweisungen sind unbrauchbar, bis die Sicherheitsdomäne heruntergeladen ist.',
   'readiness.activated.fix': 'Schließen Sie die Zeremonie der Sicherheitsdomäne ab (den Schritt {step}).',
   'readiness.purgeProtection.ok': 'Löschschutz an.',
   'readiness.purgeProtection.off': 'Der Löschschutz ist aus, daher könnte ein gelöschter Schlüssel vor Ende seiner Aufbewahrungszeit endgültig gelöscht werden.',
   'readiness.purgeProtection.fix': 'Schalten Sie den Löschschutz ein (er lässt sich nicht wieder ausschalten).',
-  'readiness.backup.fix': 'Sichern Sie den Schlüssel jetzt und bewahren Sie eine Offline-Kopie auf (für Customer Key lässt sich nur eine aus Key Vault erstellte Sicherung wiederherstellen).',
+  'readiness.backup.fix':
+    'Sichern Sie den Schlüssel jetzt und bewahren Sie eine Offline-Kopie auf (für Customer Key lässt sich nur eine aus Key Vault erstellte Sicherung wiederherstellen).',
   'readiness.backup.none': 'Keyward hat keine Sicherung dieses Schlüssels.',
   'readiness.backup.olderAt': 'Die letzte Sicherung ({at}) ist älter als die aktuelle Version {version}.',
   'readiness.backup.older': 'Die letzte Sicherung ist älter als die aktuelle Version {version}.',
@@ -202,10 +236,12 @@ export const CHECKS_DE: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'readiness.pair.subscriptions': '{workload}: Schlüssel in zwei Abonnements',
   'readiness.pair.twoSubscriptions': '{a} und {b}.',
   'readiness.pair.oneSubscription': 'Beide Schlüssel liegen im Abonnement {subscriptionId}; Customer Key verlangt zwei Abonnements.',
-  'readiness.pair.fixSubscription': 'Legen Sie Schlüssel B in einem zweiten Abonnement an (eine neue Einrichtung mit Keyward für diesen Standort) und verschieben Sie die Richtlinie darauf.',
+  'readiness.pair.fixSubscription':
+    'Legen Sie Schlüssel B in einem zweiten Abonnement an (eine neue Einrichtung mit Keyward für diesen Standort) und verschieben Sie die Richtlinie darauf.',
   'readiness.pair.regions': '{workload}: Schlüssel in zwei Regionen',
   'readiness.pair.paired': '{a} und {b} sind ein Azure-Regionspaar; Microsoft bevorzugt nicht gepaarte Regionen.',
   'readiness.pair.unknownRegions': '{a} und {b} (nicht in der Regionsliste von Keyward; Paarung unbekannt).',
   'readiness.pair.twoRegions': '{a} und {b}.',
-  'region.sameAdvice': 'Beide Schlüssel liegen in {region}. Zwei Regionen sind nicht vorgeschrieben, aber Microsoft empfiehlt sie (nahe an Ihren Microsoft 365-Daten, möglichst nicht gepaart), damit ein regionaler Ausfall nicht beide Schlüssel treffen kann. Hat Ihr Land nur eine Azure-Region, lassen Sie beide Schlüssel dort in den zwei Abonnements; andernfalls wählen Sie für Schlüssel B eine zweite Region.',
+  'region.sameAdvice':
+    'Beide Schlüssel liegen in {region}. Zwei Regionen sind nicht vorgeschrieben, aber Microsoft empfiehlt sie (nahe an Ihren Microsoft 365-Daten, möglichst nicht gepaart), damit ein regionaler Ausfall nicht beide Schlüssel treffen kann. Hat Ihr Land nur eine Azure-Region, lassen Sie beide Schlüssel dort in den zwei Abonnements; andernfalls wählen Sie für Schlüssel B eine zweite Region.',
 };

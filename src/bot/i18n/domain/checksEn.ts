@@ -9,43 +9,56 @@ export const CHECKS_EN = {
   'check.notChecked': 'Not checked yet.',
   'check.runAgain': 'Run the check again.',
   'onboarding.badScenario': "''{value}' is not a scenario name (letters only, such as {example}).",
-  'licence.mailboxNote': 'Each user mailbox that gets an Exchange mailbox DEP needs a licence that includes Customer Key; shared, public-folder and group mailboxes need no licence of their own when the tenant meets the user licensing requirement. "All mailboxes" assigns only licensed user mailboxes and shared mailboxes and lists the rest.',
+  'licence.mailboxNote':
+    'Each user mailbox that gets an Exchange mailbox DEP needs a licence that includes Customer Key; shared, public-folder and group mailboxes need no licence of their own when the tenant meets the user licensing requirement. "All mailboxes" assigns only licensed user mailboxes and shared mailboxes and lists the rest.',
   'licence.title': 'The tenant holds a licence that includes Customer Key',
   'licence.fix': 'Buy or assign one of the licences that include Customer Key ({licences}), then re-run preflight.',
   'licence.unreadableCode': "Keyward could not read the tenant's licences: {error} ({code}).",
   'licence.unreadable': "Keyward could not read the tenant's licences: {error}.",
-  'licence.fixUnreadable': "Give Keyward's reader identity the Microsoft Graph application permission {permission} (admin consent), or check the licences in the Microsoft 365 admin center yourself.",
+  'licence.fixUnreadable':
+    "Give Keyward's reader identity the Microsoft Graph application permission {permission} (admin consent), or check the licences in the Microsoft 365 admin center yourself.",
   'licence.sku': '{sku} ({consumed} of {enabled} assigned, {status})',
   'licence.included': '{skus} {count, plural, one {includes} other {include}} the {plan} plan.',
-  'licence.grace': 'Only {skus} {count, plural, one {includes} other {include}} Customer Key, and {count, plural, one {it is} other {they are}} in the Warning (grace) state: renew before the keys are in use.',
+  'licence.grace':
+    'Only {skus} {count, plural, one {includes} other {include}} Customer Key, and {count, plural, one {it is} other {they are}} in the Warning (grace) state: renew before the keys are in use.',
   'licence.none': "None of the tenant's {count} subscribed licences includes the {plan} service plan ({skus}).",
   'licence.noneAtAll': "None of the tenant's {count} subscribed licences includes the {plan} service plan (none).",
-  'onboarding.fallback': 'If {module} does not accept the scenario for {workload} (an error about {parameter}), onboard it through Microsoft instead: open a Microsoft support request for Customer Key onboarding of this workload, naming the tenant id, both subscription ids and the two key URIs, and attach the {cmdlet} output for {feature} of both subscriptions. When Microsoft confirms, record it here with the support reference.',
+  'onboarding.fallback':
+    'If {module} does not accept the scenario for {workload} (an error about {parameter}), onboard it through Microsoft instead: open a Microsoft support request for Customer Key onboarding of this workload, naming the tenant id, both subscription ids and the two key URIs, and attach the {cmdlet} output for {feature} of both subscriptions. When Microsoft confirms, record it here with the support reference.',
   'onboarding.hsmNeedsKeyIdentifier': "Managed HSM keys need the module's {parameter} parameters (module {version} or later).",
   'onboarding.scriptTitle': 'Customer Key onboarding: {workload}',
   'onboarding.adminRoles': 'Global Administrator or Compliance Administrator of the tenant (UNCONFIRMED which one the service requires)',
-  'onboarding.unconfirmed': 'The -Scenario value {scenario}, the -OnboardingMode values Validate and Enable, and the output property names come from community guides, not Microsoft text.',
-  'onboarding.unconfirmedNotSeen': 'The -Scenario value {scenario} (only {seen} is seen in practice), the -OnboardingMode values Validate and Enable, and the output property names come from community guides, not Microsoft text.',
-  'onboarding.nothingFound': 'Keyward found no onboarding request in the output (no ID, ValidationResult or EnablementResult line). Paste the output of the {cmdlet} command shown.',
+  'onboarding.unconfirmed':
+    'The -Scenario value {scenario}, the -OnboardingMode values Validate and Enable, and the output property names come from community guides, not Microsoft text.',
+  'onboarding.unconfirmedNotSeen':
+    'The -Scenario value {scenario} (only {seen} is seen in practice), the -OnboardingMode values Validate and Enable, and the output property names come from community guides, not Microsoft text.',
+  'onboarding.nothingFound':
+    'Keyward found no onboarding request in the output (no ID, ValidationResult or EnablementResult line). Paste the output of the {cmdlet} command shown.',
   'onboarding.requestReports': 'The request reports {result}.',
-  'onboarding.retentionEscalate': "Registration on {subscriptionId} has been {state} for {days} business days, longer than Microsoft's usual five. Contact Microsoft now (a support request for Customer Key), with the subscription id and the output of: {command}. Keyward keeps checking; nothing else is blocked meanwhile.",
-  'onboarding.retentionWaiting': 'Registration on {subscriptionId} is {state} ({days, plural, one {# business day} other {# business days}} so far): Microsoft must confirm it, usually within five business days of being told. Make sure Microsoft was told (the onboarding request names both subscriptions). Keyward re-checks; after five business days it tells you to contact Microsoft.',
+  'onboarding.retentionEscalate':
+    "Registration on {subscriptionId} has been {state} for {days} business days, longer than Microsoft's usual five. Contact Microsoft now (a support request for Customer Key), with the subscription id and the output of: {command}. Keyward keeps checking; nothing else is blocked meanwhile.",
+  'onboarding.retentionWaiting':
+    'Registration on {subscriptionId} is {state} ({days, plural, one {# business day} other {# business days}} so far): Microsoft must confirm it, usually within five business days of being told. Make sure Microsoft was told (the onboarding request names both subscriptions). Keyward re-checks; after five business days it tells you to contact Microsoft.',
   'onboarding.recheckSetup': 'Keyward re-checks the registration when you press "Run the checks again" (and before every policy, in "{command}").',
   'onboarding.recheckCard': 'Keyward re-checks the registration whenever this card is opened or you press "Re-check now".',
   'preflight.permission.reasonResourceGroup': 'to create resource group {resourceGroup} (not needed if you create it yourself)',
   'preflight.permission.reasonVaultsRbac': 'to create the vaults and assign Key Vault data roles on them',
   'preflight.permission.reasonVaultsPolicies': 'to create the vaults and set their access policies',
   'preflight.permission.reasonHsm': 'to create the Managed HSM (keys and roles inside it come from being an initial administrator)',
-  'preflight.subscription.fixWho': 'An Account Administrator or billing owner of subscription {subscriptionId} must resolve it in the Azure portal (Cost Management + Billing, or Subscriptions → the subscription → Overview → Reactivate/Re-enable).',
+  'preflight.subscription.fixWho':
+    'An Account Administrator or billing owner of subscription {subscriptionId} must resolve it in the Azure portal (Cost Management + Billing, or Subscriptions → the subscription → Overview → Reactivate/Re-enable).',
   'preflight.subscription.fixDeleted': 'A Deleted subscription cannot be used again; choose another subscription.',
-  'preflight.subscription.fixDisabled': 'A subscription is Disabled when a credit or spending limit ran out, a payment failed, or it was cancelled; pay the outstanding balance or remove the spending limit, or reactivate a cancelled subscription (possible for a limited time after cancellation).',
+  'preflight.subscription.fixDisabled':
+    'A subscription is Disabled when a credit or spending limit ran out, a payment failed, or it was cancelled; pay the outstanding balance or remove the spending limit, or reactivate a cancelled subscription (possible for a limited time after cancellation).',
   'preflight.subscription.fixBilling': 'Resolve the billing problem the portal shows (for example a past-due payment).',
   'preflight.subscription.title': 'Subscription {site} is Enabled',
   'preflight.subscription.fixUnknown': "Check that {subscriptionId} is the right subscription id and that Keyward's reader identity has Reader on it.",
   'preflight.subscription.enabled': '{name} is Enabled.',
-  'preflight.subscription.warned': "{name} is {state}. Microsoft's docs say all operations remain available, but Azure's resource-provider contract allows only reads and deletes in this state, so creating or purging may fail.",
+  'preflight.subscription.warned':
+    "{name} is {state}. Microsoft's docs say all operations remain available, but Azure's resource-provider contract allows only reads and deletes in this state, so creating or purging may fail.",
   'preflight.subscription.warnedTeardown': 'If it becomes Disabled, purges are refused while billing continues.',
-  'preflight.subscription.disabledTeardown': '{name} is {state}. Azure allows only reads and deletes in this state, so a purge (a POST) is refused, while a soft-deleted Managed HSM keeps billing.',
+  'preflight.subscription.disabledTeardown':
+    '{name} is {state}. Azure allows only reads and deletes in this state, so a purge (a POST) is refused, while a soft-deleted Managed HSM keeps billing.',
   'preflight.subscription.disabled': '{name} is {state}. Azure refuses to create or change resources in it.',
   'preflight.tenant.title': 'Subscription {site} is in the Microsoft 365 tenant',
   'preflight.tenant.other': '{name} belongs to Entra tenant {tenant}, not {expected}. Microsoft 365 can only use keys in subscriptions of its own tenant.',
@@ -59,16 +72,21 @@ export const CHECKS_EN = {
   'preflight.retention.registered': 'Feature {feature} is Registered on {subscriptionId}.',
   'preflight.keepsValues': 'The journey keeps your values.',
   'preflight.retention.pending': 'Registration of {feature} on {subscriptionId} is {state}: Microsoft must confirm it, which can take days.',
-  'preflight.retention.fixPending': 'Wait for Microsoft to confirm the registration (contact Microsoft through your Customer Key onboarding channel if it stays pending for more than five business days), then re-run preflight. The journey keeps your values.',
-  'preflight.retention.notRegistered': 'Feature {feature} is {state} on {subscriptionId}. Customer Key needs it so the subscription cannot be cancelled at once; keys then show {level}.',
-  'preflight.retention.fixRegister': 'Run these commands as an Owner of the subscription (note the namespace {namespace}, not {wrong}). Microsoft must then confirm the registration, which can take days; re-run preflight afterwards.',
+  'preflight.retention.fixPending':
+    'Wait for Microsoft to confirm the registration (contact Microsoft through your Customer Key onboarding channel if it stays pending for more than five business days), then re-run preflight. The journey keeps your values.',
+  'preflight.retention.notRegistered':
+    'Feature {feature} is {state} on {subscriptionId}. Customer Key needs it so the subscription cannot be cancelled at once; keys then show {level}.',
+  'preflight.retention.fixRegister':
+    'Run these commands as an Owner of the subscription (note the namespace {namespace}, not {wrong}). Microsoft must then confirm the registration, which can take days; re-run preflight afterwards.',
   'preflight.name.title': '{kind, select, vault {Vault} other {HSM}} name {name} is available',
   'preflight.name.free': '{name} is free.',
-  'preflight.name.ours': '{name} already exists exactly where the plan puts it (probably an earlier run). The plan will check its settings and reuse it instead of creating another.',
+  'preflight.name.ours':
+    '{name} already exists exactly where the plan puts it (probably an earlier run). The plan will check its settings and reuse it instead of creating another.',
   'preflight.name.takenBy': '{name} is taken by {resourceId}.',
   'preflight.name.taken': '{name} is taken (names are global across Azure).',
   'preflight.name.fixTaken': 'Choose another {kind, select, vault {vault} other {HSM}} name for site {site}.',
-  'preflight.name.softDeleted': '{name} belongs to a soft-deleted {kind, select, vault {vault} other {Managed HSM}}{located, select, yes { in {location}} other {}}{scheduled, select, yes {, scheduled for purge on {purgeDate}} other {}}; the name cannot be reused until it is purged.',
+  'preflight.name.softDeleted':
+    '{name} belongs to a soft-deleted {kind, select, vault {vault} other {Managed HSM}}{located, select, yes { in {location}} other {}}{scheduled, select, yes {, scheduled for purge on {purgeDate}} other {}}; the name cannot be reused until it is purged.',
   'preflight.name.softDeletedProtected': 'Purge protection is on, so it cannot be purged before that date.',
   'preflight.name.softDeletedBilling': 'A soft-deleted HSM keeps billing until it is purged.',
   'preflight.name.fixSoftDeleted': 'Recover it, purge it, or choose another name.',
@@ -78,7 +96,8 @@ export const CHECKS_EN = {
   'preflight.quota.title': 'Room for another Managed HSM in subscription {site} ({region})',
   'preflight.quota.full': 'The subscription already has {active} Managed HSMs in {region}; the limit is {limit} per subscription per region.',
   'preflight.quota.fixFull': 'Choose another region for this site, or delete and purge an unused HSM there (purging stops its billing).',
-  'preflight.quota.softDeleted': '{active} Managed HSMs plus {softDeleted} soft-deleted ones in {region}. Whether soft-deleted HSMs count towards the limit of {limit} is not confirmed; creation may fail.',
+  'preflight.quota.softDeleted':
+    '{active} Managed HSMs plus {softDeleted} soft-deleted ones in {region}. Whether soft-deleted HSMs count towards the limit of {limit} is not confirmed; creation may fail.',
   'preflight.quota.fixSoftDeleted': 'Purge soft-deleted HSMs you no longer need (they also keep billing), or choose another region.',
   'preflight.quota.ok': '{active} of {limit} Managed HSMs used in {region}.',
   'preflight.hsmRegion.title': 'Managed HSM is offered in {region}',
@@ -89,7 +108,8 @@ export const CHECKS_EN = {
   'preflight.hsmRegion.builtIn': "{region} is on Keyward's built-in list of Managed HSM regions.",
   'preflight.hsmRegion.builtInUnread': "{region} is on Keyward's built-in list of Managed HSM regions (the subscription's own list could not be read: {error}).",
   'preflight.hsmRegion.unlisted': '{region} is not on Keyward\'s conservative list of Managed HSM regions; creation may fail with "{azureError}".',
-  'preflight.hsmRegion.unlistedUnread': '{region} is not on Keyward\'s conservative list of Managed HSM regions (the subscription\'s own list could not be read: {error}); creation may fail with "{azureError}".',
+  'preflight.hsmRegion.unlistedUnread':
+    '{region} is not on Keyward\'s conservative list of Managed HSM regions (the subscription\'s own list could not be read: {error}); creation may fail with "{azureError}".',
   'preflight.hsmRegion.fixUnlisted': 'Prefer a listed region, or proceed knowing the HSM step may fail and need a new region (and a new approval).',
   'preflight.permission.title': 'Keyward can act at {scope}',
   'preflight.permission.rgExists': 'The resource group already exists, so Keyward does not need to create it.',
@@ -98,10 +118,12 @@ export const CHECKS_EN = {
   'preflight.permission.fixGrantOrCreate': "Grant {roles} to Keyward's writer identity at {scope}, or create the resource group yourself.",
   'preflight.permission.fixGrant': "Grant {roles} to Keyward's writer identity at {scope}.",
   'preflight.servicePrincipal.title': '{name} exists in the tenant',
-  'preflight.servicePrincipal.fixUnknown': "Give Keyward's reader identity permission to read service principals (Microsoft Graph Application.Read.All), or configure the object id.",
+  'preflight.servicePrincipal.fixUnknown':
+    "Give Keyward's reader identity permission to read service principals (Microsoft Graph Application.Read.All), or configure the object id.",
   'preflight.servicePrincipal.found': 'Object id {objectId}.',
   'preflight.servicePrincipal.missing': 'The service principal of app {appId} is not in the tenant, so its key access cannot be granted.',
-  'preflight.servicePrincipal.missingOnboarding': 'The service principal of app {appId} is not in the tenant. Community guides register it for the onboarding validation; its app id is not confirmed by Microsoft text.',
+  'preflight.servicePrincipal.missingOnboarding':
+    'The service principal of app {appId} is not in the tenant. Community guides register it for the onboarding validation; its app id is not confirmed by Microsoft text.',
   'preflight.servicePrincipal.fix': 'Register it (Application Administrator or Global Administrator), then re-run preflight.',
   'preflight.hsmBilling.title': 'Managed HSM billing acknowledged',
   'preflight.depUsage.title': 'No Data Encryption Policy uses these keys',
@@ -156,11 +178,13 @@ export const CHECKS_EN = {
   'readiness.expiry.set': 'The key expires on {at}; Microsoft 365 validation rejects any expiry other than {accepted}, and an expired key stops the service.',
   'readiness.recovery.unreported': 'The key did not report a recovery level.',
   'readiness.recovery.ok': 'Recovery level {level}.',
-  'readiness.recovery.customized': "Recovery level {level}: retention is under 90 days. Customer Key documents {required}; whether Microsoft's validation accepts this one is not confirmed. Retention cannot be changed after creation.",
+  'readiness.recovery.customized':
+    "Recovery level {level}: retention is under 90 days. Customer Key documents {required}; whether Microsoft's validation accepts this one is not confirmed. Retention cannot be changed after creation.",
   'readiness.recovery.wrong': 'Recovery level {level}; Customer Key requires {required}.',
   'readiness.recovery.noRetention': 'The subscription does not have the mandatory retention period.',
   'readiness.recovery.purgeable': 'Purge protection is off.',
-  'readiness.recovery.fixRetention': 'Register the mandatory retention period on the subscription (see preflight for the exact commands) and wait for Microsoft to confirm it; switch on purge protection if it is off.',
+  'readiness.recovery.fixRetention':
+    'Register the mandatory retention period on the subscription (see preflight for the exact commands) and wait for Microsoft to confirm it; switch on purge protection if it is off.',
   'readiness.recovery.fixPurge': 'Switch on purge protection.',
   'readiness.sku.ok': 'SKU {sku}.',
   'readiness.sku.standard': 'SKU {sku}: Microsoft recommends Premium with HSM-protected keys for production; Standard is for testing.',
@@ -209,5 +233,6 @@ export const CHECKS_EN = {
   'readiness.pair.paired': '{a} and {b} are an Azure region pair; Microsoft prefers non-paired regions.',
   'readiness.pair.unknownRegions': "{a} and {b} (not in Keyward's region list; pairing unknown).",
   'readiness.pair.twoRegions': '{a} and {b}.',
-  'region.sameAdvice': 'Both keys are in {region}. Two regions are not required, but Microsoft recommends them (near your Microsoft 365 data, not paired if possible) so that one regional outage cannot reach both keys. If your country has a single Azure region, keep both keys there in the two subscriptions; otherwise choose a second region for key B.',
+  'region.sameAdvice':
+    'Both keys are in {region}. Two regions are not required, but Microsoft recommends them (near your Microsoft 365 data, not paired if possible) so that one regional outage cannot reach both keys. If your country has a single Azure region, keep both keys there in the two subscriptions; otherwise choose a second region for key B.',
 } as const satisfies Record<string, string>;

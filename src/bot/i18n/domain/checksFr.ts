@@ -7,66 +7,86 @@ export const CHECKS_FR: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'check.notChecked': 'Pas encore vérifié.',
   'check.runAgain': 'Relancez la vérification.',
   'onboarding.badScenario': '« {value} » n’est pas un nom de scénario (lettres uniquement, comme {example}).',
-  'licence.mailboxNote': 'Chaque boîte aux lettres d’utilisateur qui reçoit une DEP de boîtes aux lettres Exchange a besoin d’une licence incluant la clé client ; les boîtes aux lettres partagées, de dossiers publics et de groupe n’ont pas besoin de licence propre quand le locataire remplit l’exigence de licence des utilisateurs. « Toutes les boîtes aux lettres » n’affecte que les boîtes d’utilisateurs sous licence et les boîtes partagées, et liste le reste.',
+  'licence.mailboxNote':
+    'Chaque boîte aux lettres d’utilisateur qui reçoit une DEP de boîtes aux lettres Exchange a besoin d’une licence incluant la clé client ; les boîtes aux lettres partagées, de dossiers publics et de groupe n’ont pas besoin de licence propre quand le locataire remplit l’exigence de licence des utilisateurs. « Toutes les boîtes aux lettres » n’affecte que les boîtes d’utilisateurs sous licence et les boîtes partagées, et liste le reste.',
   'licence.title': 'Le locataire détient une licence qui inclut la clé client',
   'licence.fix': 'Achetez ou attribuez l’une des licences qui incluent la clé client ({licences}), puis relancez les vérifications préalables.',
   'licence.unreadableCode': 'Keyward n’a pas pu lire les licences du locataire : {error} ({code}).',
   'licence.unreadable': 'Keyward n’a pas pu lire les licences du locataire : {error}.',
-  'licence.fixUnreadable': 'Donnez à l’identité de lecture de Keyward l’autorisation d’application Microsoft Graph {permission} (consentement administrateur), ou vérifiez vous-même les licences dans le centre d’administration Microsoft 365.',
+  'licence.fixUnreadable':
+    'Donnez à l’identité de lecture de Keyward l’autorisation d’application Microsoft Graph {permission} (consentement administrateur), ou vérifiez vous-même les licences dans le centre d’administration Microsoft 365.',
   'licence.sku': '{sku} ({consumed} sur {enabled} attribuées, {status})',
   'licence.included': '{skus} {count, plural, one {inclut} other {incluent}} le plan de service {plan}.',
-  'licence.grace': 'Seul{count, plural, one {} other {s}} {skus} {count, plural, one {inclut} other {incluent}} la clé client, et {count, plural, one {elle est} other {elles sont}} à l’état Warning (période de grâce) : renouvelez avant que les clés soient utilisées.',
+  'licence.grace':
+    'Seul{count, plural, one {} other {s}} {skus} {count, plural, one {inclut} other {incluent}} la clé client, et {count, plural, one {elle est} other {elles sont}} à l’état Warning (période de grâce) : renouvelez avant que les clés soient utilisées.',
   'licence.none': 'Aucune des {count} licences souscrites du locataire n’inclut le plan de service {plan} ({skus}).',
   'licence.noneAtAll': 'Aucune des {count} licences souscrites du locataire n’inclut le plan de service {plan} (aucune).',
-  'onboarding.fallback': 'Si {module} n’accepte pas le scénario pour {workload} (une erreur sur {parameter}), passez plutôt par Microsoft pour l’intégration : ouvrez une demande de support Microsoft pour l’intégration de la clé client de cette charge de travail, en indiquant l’identifiant du locataire, les deux identifiants d’abonnement et les deux URI de clé, et joignez la sortie de {cmdlet} pour {feature} des deux abonnements. Quand Microsoft confirme, enregistrez-le ici avec la référence du support.',
+  'onboarding.fallback':
+    'Si {module} n’accepte pas le scénario pour {workload} (une erreur sur {parameter}), passez plutôt par Microsoft pour l’intégration : ouvrez une demande de support Microsoft pour l’intégration de la clé client de cette charge de travail, en indiquant l’identifiant du locataire, les deux identifiants d’abonnement et les deux URI de clé, et joignez la sortie de {cmdlet} pour {feature} des deux abonnements. Quand Microsoft confirme, enregistrez-le ici avec la référence du support.',
   'onboarding.hsmNeedsKeyIdentifier': 'Les clés de HSM managé exigent les paramètres {parameter} du module (module {version} ou ultérieur).',
   'onboarding.scriptTitle': 'Intégration de la clé client : {workload}',
   'onboarding.adminRoles': 'Administrateur général ou administrateur de conformité du locataire (UNCONFIRMED : lequel le service exige)',
-  'onboarding.unconfirmed': 'La valeur -Scenario {scenario}, les valeurs -OnboardingMode Validate et Enable et les noms des propriétés de sortie viennent de guides communautaires, pas de textes de Microsoft.',
-  'onboarding.unconfirmedNotSeen': 'La valeur -Scenario {scenario} (seul {seen} est observé en pratique), les valeurs -OnboardingMode Validate et Enable et les noms des propriétés de sortie viennent de guides communautaires, pas de textes de Microsoft.',
-  'onboarding.nothingFound': 'Keyward n’a trouvé aucune demande d’intégration dans la sortie (aucune ligne ID, ValidationResult ou EnablementResult). Collez la sortie de la commande {cmdlet} affichée.',
+  'onboarding.unconfirmed':
+    'La valeur -Scenario {scenario}, les valeurs -OnboardingMode Validate et Enable et les noms des propriétés de sortie viennent de guides communautaires, pas de textes de Microsoft.',
+  'onboarding.unconfirmedNotSeen':
+    'La valeur -Scenario {scenario} (seul {seen} est observé en pratique), les valeurs -OnboardingMode Validate et Enable et les noms des propriétés de sortie viennent de guides communautaires, pas de textes de Microsoft.',
+  'onboarding.nothingFound':
+    'Keyward n’a trouvé aucune demande d’intégration dans la sortie (aucune ligne ID, ValidationResult ou EnablementResult). Collez la sortie de la commande {cmdlet} affichée.',
   'onboarding.requestReports': 'La demande indique {result}.',
-  'onboarding.retentionEscalate': 'L’inscription sur {subscriptionId} est {state} depuis {days} jours ouvrés, plus que les cinq habituels chez Microsoft. Contactez Microsoft maintenant (une demande de support pour la clé client), avec l’identifiant d’abonnement et la sortie de : {command}. Keyward continue de vérifier ; rien d’autre n’est bloqué entre-temps.',
-  'onboarding.retentionWaiting': 'L’inscription sur {subscriptionId} est {state} ({days, plural, one {# jour ouvré} other {# jours ouvrés}} jusqu’ici) : Microsoft doit la confirmer, en général dans les cinq jours ouvrés après en avoir été informé. Assurez-vous que Microsoft a été informé (la demande d’intégration nomme les deux abonnements). Keyward revérifie ; après cinq jours ouvrés, il vous invite à contacter Microsoft.',
+  'onboarding.retentionEscalate':
+    'L’inscription sur {subscriptionId} est {state} depuis {days} jours ouvrés, plus que les cinq habituels chez Microsoft. Contactez Microsoft maintenant (une demande de support pour la clé client), avec l’identifiant d’abonnement et la sortie de : {command}. Keyward continue de vérifier ; rien d’autre n’est bloqué entre-temps.',
+  'onboarding.retentionWaiting':
+    'L’inscription sur {subscriptionId} est {state} ({days, plural, one {# jour ouvré} other {# jours ouvrés}} jusqu’ici) : Microsoft doit la confirmer, en général dans les cinq jours ouvrés après en avoir été informé. Assurez-vous que Microsoft a été informé (la demande d’intégration nomme les deux abonnements). Keyward revérifie ; après cinq jours ouvrés, il vous invite à contacter Microsoft.',
   'onboarding.recheckSetup': 'Keyward revérifie l’inscription quand vous appuyez sur « Vérifier à nouveau » (et avant chaque stratégie, dans « {command} »).',
   'onboarding.recheckCard': 'Keyward revérifie l’inscription chaque fois que cette carte est ouverte ou que vous appuyez sur « Revérifier ».',
   'preflight.permission.reasonResourceGroup': 'pour créer le groupe de ressources {resourceGroup} (inutile si vous le créez vous-même)',
   'preflight.permission.reasonVaultsRbac': 'pour créer les coffres et y attribuer des rôles de données Key Vault',
   'preflight.permission.reasonVaultsPolicies': 'pour créer les coffres et définir leurs stratégies d’accès',
   'preflight.permission.reasonHsm': 'pour créer le HSM managé (les clés et rôles qu’il contient découlent du statut d’administrateur initial)',
-  'preflight.subscription.fixWho': 'Un administrateur de compte ou le propriétaire de facturation de l’abonnement {subscriptionId} doit le résoudre dans le portail Azure (Gestion des coûts + Facturation, ou Abonnements → l’abonnement → Vue d’ensemble → Réactiver).',
+  'preflight.subscription.fixWho':
+    'Un administrateur de compte ou le propriétaire de facturation de l’abonnement {subscriptionId} doit le résoudre dans le portail Azure (Gestion des coûts + Facturation, ou Abonnements → l’abonnement → Vue d’ensemble → Réactiver).',
   'preflight.subscription.fixDeleted': 'Un abonnement supprimé (Deleted) ne peut plus être utilisé ; choisissez un autre abonnement.',
-  'preflight.subscription.fixDisabled': 'Un abonnement est Disabled quand un crédit ou une limite de dépense est épuisé, qu’un paiement a échoué ou qu’il a été résilié ; réglez le solde dû ou retirez la limite de dépense, ou réactivez un abonnement résilié (possible pendant un temps limité après la résiliation).',
+  'preflight.subscription.fixDisabled':
+    'Un abonnement est Disabled quand un crédit ou une limite de dépense est épuisé, qu’un paiement a échoué ou qu’il a été résilié ; réglez le solde dû ou retirez la limite de dépense, ou réactivez un abonnement résilié (possible pendant un temps limité après la résiliation).',
   'preflight.subscription.fixBilling': 'Résolvez le problème de facturation que montre le portail (par exemple un paiement en retard).',
   'preflight.subscription.title': 'L’abonnement {site} est Enabled',
   'preflight.subscription.fixUnknown': 'Vérifiez que {subscriptionId} est le bon identifiant d’abonnement et que l’identité de lecture de Keyward y a le rôle Reader.',
   'preflight.subscription.enabled': '{name} est Enabled.',
-  'preflight.subscription.warned': '{name} est {state}. La documentation de Microsoft dit que toutes les opérations restent disponibles, mais le contrat des fournisseurs de ressources Azure n’autorise dans cet état que les lectures et les suppressions, la création ou la purge peuvent donc échouer.',
+  'preflight.subscription.warned':
+    '{name} est {state}. La documentation de Microsoft dit que toutes les opérations restent disponibles, mais le contrat des fournisseurs de ressources Azure n’autorise dans cet état que les lectures et les suppressions, la création ou la purge peuvent donc échouer.',
   'preflight.subscription.warnedTeardown': 'S’il devient Disabled, les purges sont refusées alors que la facturation continue.',
-  'preflight.subscription.disabledTeardown': '{name} est {state}. Azure n’autorise dans cet état que les lectures et les suppressions, une purge (un POST) est donc refusée, alors qu’un HSM managé supprimé de façon réversible continue d’être facturé.',
+  'preflight.subscription.disabledTeardown':
+    '{name} est {state}. Azure n’autorise dans cet état que les lectures et les suppressions, une purge (un POST) est donc refusée, alors qu’un HSM managé supprimé de façon réversible continue d’être facturé.',
   'preflight.subscription.disabled': '{name} est {state}. Azure refuse d’y créer ou d’y modifier des ressources.',
   'preflight.tenant.title': 'L’abonnement {site} est dans le locataire Microsoft 365',
-  'preflight.tenant.other': '{name} appartient au locataire Entra {tenant}, pas à {expected}. Microsoft 365 ne peut utiliser que des clés situées dans des abonnements de son propre locataire.',
+  'preflight.tenant.other':
+    '{name} appartient au locataire Entra {tenant}, pas à {expected}. Microsoft 365 ne peut utiliser que des clés situées dans des abonnements de son propre locataire.',
   'preflight.tenant.fix': 'Utilisez un abonnement créé dans le locataire Microsoft 365 (ou transférez celui-ci vers lui), puis mettez à jour le site {site}.',
   'preflight.offer.title': 'L’abonnement {site} est un abonnement payant',
   'preflight.offer.ineligible': '{name} a l’offre {offer}. La clé client n’accepte pas les abonnements gratuits, d’essai, de parrainage, MSDN ou similaires.',
   'preflight.offer.fix': 'Utilisez un abonnement payant (par exemple Contrat Entreprise, CSP ou Contrat client Microsoft) dédié à la clé client.',
   'preflight.offer.ok': 'Offre {offer}.',
   'preflight.retention.title': 'Période de rétention obligatoire inscrite sur l’abonnement {site}',
-  'preflight.retention.fixUnknown': 'Donnez à l’identité de lecture de Keyward le rôle Reader sur l’abonnement, ou exécutez la commande Get-AzProviderFeature ci-dessous et vérifiez RegistrationState.',
+  'preflight.retention.fixUnknown':
+    'Donnez à l’identité de lecture de Keyward le rôle Reader sur l’abonnement, ou exécutez la commande Get-AzProviderFeature ci-dessous et vérifiez RegistrationState.',
   'preflight.retention.registered': 'La fonctionnalité {feature} est Registered sur {subscriptionId}.',
   'preflight.keepsValues': 'Le parcours conserve vos valeurs.',
   'preflight.retention.pending': 'L’inscription de {feature} sur {subscriptionId} est {state} : Microsoft doit la confirmer, ce qui peut prendre des jours.',
-  'preflight.retention.fixPending': 'Attendez que Microsoft confirme l’inscription (contactez Microsoft par votre canal d’intégration de la clé client si elle reste en attente plus de cinq jours ouvrés), puis relancez les vérifications préalables. Le parcours conserve vos valeurs.',
-  'preflight.retention.notRegistered': 'La fonctionnalité {feature} est {state} sur {subscriptionId}. La clé client en a besoin pour que l’abonnement ne puisse pas être résilié immédiatement ; les clés indiquent alors {level}.',
-  'preflight.retention.fixRegister': 'Exécutez ces commandes en tant que propriétaire de l’abonnement (notez l’espace de noms {namespace}, pas {wrong}). Microsoft doit ensuite confirmer l’inscription, ce qui peut prendre des jours ; relancez ensuite les vérifications préalables.',
+  'preflight.retention.fixPending':
+    'Attendez que Microsoft confirme l’inscription (contactez Microsoft par votre canal d’intégration de la clé client si elle reste en attente plus de cinq jours ouvrés), puis relancez les vérifications préalables. Le parcours conserve vos valeurs.',
+  'preflight.retention.notRegistered':
+    'La fonctionnalité {feature} est {state} sur {subscriptionId}. La clé client en a besoin pour que l’abonnement ne puisse pas être résilié immédiatement ; les clés indiquent alors {level}.',
+  'preflight.retention.fixRegister':
+    'Exécutez ces commandes en tant que propriétaire de l’abonnement (notez l’espace de noms {namespace}, pas {wrong}). Microsoft doit ensuite confirmer l’inscription, ce qui peut prendre des jours ; relancez ensuite les vérifications préalables.',
   'preflight.name.title': 'Le nom {kind, select, vault {de coffre} other {de HSM}} {name} est disponible',
   'preflight.name.free': '{name} est libre.',
-  'preflight.name.ours': '{name} existe déjà exactement là où le plan le place (sans doute une exécution précédente). Le plan vérifiera ses paramètres et le réutilisera au lieu d’en créer un autre.',
+  'preflight.name.ours':
+    '{name} existe déjà exactement là où le plan le place (sans doute une exécution précédente). Le plan vérifiera ses paramètres et le réutilisera au lieu d’en créer un autre.',
   'preflight.name.takenBy': '{name} est pris par {resourceId}.',
   'preflight.name.taken': '{name} est pris (les noms sont globaux dans Azure).',
   'preflight.name.fixTaken': 'Choisissez un autre nom {kind, select, vault {de coffre} other {de HSM}} pour le site {site}.',
-  'preflight.name.softDeleted': '{name} appartient à {kind, select, vault {un coffre supprimé} other {un HSM managé supprimé}} de façon réversible{located, select, yes { dans {location}} other {}}{scheduled, select, yes {, dont la purge est prévue le {purgeDate}} other {}} ; le nom ne peut pas être réutilisé avant sa purge.',
+  'preflight.name.softDeleted':
+    '{name} appartient à {kind, select, vault {un coffre supprimé} other {un HSM managé supprimé}} de façon réversible{located, select, yes { dans {location}} other {}}{scheduled, select, yes {, dont la purge est prévue le {purgeDate}} other {}} ; le nom ne peut pas être réutilisé avant sa purge.',
   'preflight.name.softDeletedProtected': 'La protection contre la purge est activée, il ne peut donc pas être purgé avant cette date.',
   'preflight.name.softDeletedBilling': 'Un HSM supprimé de façon réversible continue d’être facturé jusqu’à sa purge.',
   'preflight.name.fixSoftDeleted': 'Récupérez-le, purgez-le ou choisissez un autre nom.',
@@ -76,8 +96,10 @@ export const CHECKS_FR: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'preflight.quota.title': 'Place pour un autre HSM managé dans l’abonnement {site} ({region})',
   'preflight.quota.full': 'L’abonnement a déjà {active} HSM managés dans {region} ; la limite est de {limit} par abonnement et par région.',
   'preflight.quota.fixFull': 'Choisissez une autre région pour ce site, ou supprimez et purgez un HSM inutilisé dans celle-ci (la purge arrête sa facturation).',
-  'preflight.quota.softDeleted': '{active} HSM managés plus {softDeleted} supprimés de façon réversible dans {region}. Que les HSM supprimés de façon réversible comptent dans la limite de {limit} n’est pas confirmé ; la création peut échouer.',
-  'preflight.quota.fixSoftDeleted': 'Purgez les HSM supprimés de façon réversible dont vous n’avez plus besoin (ils continuent aussi d’être facturés), ou choisissez une autre région.',
+  'preflight.quota.softDeleted':
+    '{active} HSM managés plus {softDeleted} supprimés de façon réversible dans {region}. Que les HSM supprimés de façon réversible comptent dans la limite de {limit} n’est pas confirmé ; la création peut échouer.',
+  'preflight.quota.fixSoftDeleted':
+    'Purgez les HSM supprimés de façon réversible dont vous n’avez plus besoin (ils continuent aussi d’être facturés), ou choisissez une autre région.',
   'preflight.quota.ok': '{active} sur {limit} HSM managés utilisés dans {region}.',
   'preflight.hsmRegion.title': 'Le HSM managé est proposé dans {region}',
   'preflight.hsmRegion.listed': 'L’abonnement liste {region} pour le HSM managé.',
@@ -85,10 +107,13 @@ export const CHECKS_FR: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'preflight.hsmRegion.fixChoose': 'Choisissez l’une de ces régions : {regions}.',
   'preflight.hsmRegion.fixNone': 'Choisissez l’une de ces régions : (aucune listée).',
   'preflight.hsmRegion.builtIn': '{region} figure dans la liste intégrée des régions de HSM managé de Keyward.',
-  'preflight.hsmRegion.builtInUnread': '{region} figure dans la liste intégrée des régions de HSM managé de Keyward (la liste propre de l’abonnement n’a pas pu être lue : {error}).',
+  'preflight.hsmRegion.builtInUnread':
+    '{region} figure dans la liste intégrée des régions de HSM managé de Keyward (la liste propre de l’abonnement n’a pas pu être lue : {error}).',
   'preflight.hsmRegion.unlisted': '{region} ne figure pas dans la liste prudente des régions de HSM managé de Keyward ; la création peut échouer avec « {azureError} ».',
-  'preflight.hsmRegion.unlistedUnread': '{region} ne figure pas dans la liste prudente des régions de HSM managé de Keyward (la liste propre de l’abonnement n’a pas pu être lue : {error}) ; la création peut échouer avec « {azureError} ».',
-  'preflight.hsmRegion.fixUnlisted': 'Préférez une région listée, ou continuez en sachant que l’étape du HSM peut échouer et exiger une nouvelle région (et une nouvelle approbation).',
+  'preflight.hsmRegion.unlistedUnread':
+    '{region} ne figure pas dans la liste prudente des régions de HSM managé de Keyward (la liste propre de l’abonnement n’a pas pu être lue : {error}) ; la création peut échouer avec « {azureError} ».',
+  'preflight.hsmRegion.fixUnlisted':
+    'Préférez une région listée, ou continuez en sachant que l’étape du HSM peut échouer et exiger une nouvelle région (et une nouvelle approbation).',
   'preflight.permission.title': 'Keyward peut agir sur {scope}',
   'preflight.permission.rgExists': 'Le groupe de ressources existe déjà, Keyward n’a donc pas besoin de le créer.',
   'preflight.permission.held': 'L’identité d’écriture de Keyward détient ce qu’il lui faut {reason}.',
@@ -96,10 +121,12 @@ export const CHECKS_FR: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'preflight.permission.fixGrantOrCreate': 'Attribuez {roles} à l’identité d’écriture de Keyward sur {scope}, ou créez vous-même le groupe de ressources.',
   'preflight.permission.fixGrant': 'Attribuez {roles} à l’identité d’écriture de Keyward sur {scope}.',
   'preflight.servicePrincipal.title': '{name} existe dans le locataire',
-  'preflight.servicePrincipal.fixUnknown': 'Donnez à l’identité de lecture de Keyward l’autorisation de lire les principaux de service (Microsoft Graph Application.Read.All), ou configurez l’identifiant d’objet.',
+  'preflight.servicePrincipal.fixUnknown':
+    'Donnez à l’identité de lecture de Keyward l’autorisation de lire les principaux de service (Microsoft Graph Application.Read.All), ou configurez l’identifiant d’objet.',
   'preflight.servicePrincipal.found': 'Identifiant d’objet {objectId}.',
   'preflight.servicePrincipal.missing': 'Le principal de service de l’application {appId} n’est pas dans le locataire, son accès aux clés ne peut donc pas être accordé.',
-  'preflight.servicePrincipal.missingOnboarding': 'Le principal de service de l’application {appId} n’est pas dans le locataire. Des guides communautaires l’inscrivent pour la validation d’intégration ; son identifiant d’application n’est confirmé par aucun texte de Microsoft.',
+  'preflight.servicePrincipal.missingOnboarding':
+    'Le principal de service de l’application {appId} n’est pas dans le locataire. Des guides communautaires l’inscrivent pour la validation d’intégration ; son identifiant d’application n’est confirmé par aucun texte de Microsoft.',
   'preflight.servicePrincipal.fix': 'Inscrivez-le (administrateur d’applications ou administrateur général), puis relancez les vérifications préalables.',
   'preflight.hsmBilling.title': 'Facturation du HSM managé confirmée',
   'preflight.depUsage.title': 'Aucune stratégie de chiffrement des données n’utilise ces clés',
@@ -107,7 +134,8 @@ export const CHECKS_FR: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'preflight.depUsage.uses': '{dep} utilise {key}',
   'preflight.depUsage.none': 'Aucune des clés n’est utilisée par une DEP connue.',
   'preflight.depUsage.inUse': '{uses}. Supprimer ces clés rendrait ces données illisibles.',
-  'preflight.depUsage.fix': 'Déplacez d’abord la stratégie vers d’autres clés (Set-…DataEncryptionPolicy -Replace, ou une nouvelle inscription SharePoint) ou désinscrivez-la auprès de Microsoft.',
+  'preflight.depUsage.fix':
+    'Déplacez d’abord la stratégie vers d’autres clés (Set-…DataEncryptionPolicy -Replace, ou une nouvelle inscription SharePoint) ou désinscrivez-la auprès de Microsoft.',
   'preflight.hsmBillingUntilPurge.bills': '{name} est facturé jusqu’à {days} jours après la suppression',
   'preflight.hsmBillingUntilPurge.title': 'La facturation du HSM managé continue jusqu’à la purge',
   'preflight.hsmBillingUntilPurge.detail': '{bills}.',
@@ -154,22 +182,26 @@ export const CHECKS_FR: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'readiness.expiry.set': 'La clé expire le {at} ; la validation de Microsoft 365 rejette toute expiration autre que {accepted}, et une clé expirée arrête le service.',
   'readiness.recovery.unreported': 'La clé n’a signalé aucun niveau de récupération.',
   'readiness.recovery.ok': 'Niveau de récupération {level}.',
-  'readiness.recovery.customized': 'Niveau de récupération {level} : la rétention est inférieure à 90 jours. La clé client documente {required} ; que la validation de Microsoft accepte celui-ci n’est pas confirmé. La rétention ne peut pas être modifiée après la création.',
+  'readiness.recovery.customized':
+    'Niveau de récupération {level} : la rétention est inférieure à 90 jours. La clé client documente {required} ; que la validation de Microsoft accepte celui-ci n’est pas confirmé. La rétention ne peut pas être modifiée après la création.',
   'readiness.recovery.wrong': 'Niveau de récupération {level} ; la clé client exige {required}.',
   'readiness.recovery.noRetention': 'L’abonnement n’a pas la période de rétention obligatoire.',
   'readiness.recovery.purgeable': 'La protection contre la purge est désactivée.',
-  'readiness.recovery.fixRetention': 'Inscrivez la période de rétention obligatoire sur l’abonnement (voir les vérifications préalables pour les commandes exactes) et attendez la confirmation de Microsoft ; activez la protection contre la purge si elle est désactivée.',
+  'readiness.recovery.fixRetention':
+    'Inscrivez la période de rétention obligatoire sur l’abonnement (voir les vérifications préalables pour les commandes exactes) et attendez la confirmation de Microsoft ; activez la protection contre la purge si elle est désactivée.',
   'readiness.recovery.fixPurge': 'Activez la protection contre la purge.',
   'readiness.sku.ok': 'SKU {sku}.',
   'readiness.sku.standard': 'SKU {sku} : Microsoft recommande Premium avec des clés protégées par HSM en production ; Standard est fait pour les tests.',
   'readiness.sku.fix': 'Mettez le coffre à niveau : {command}, puis faites tourner la clé vers RSA-HSM.',
   'readiness.softDelete.ok': 'Suppression réversible activée, {days} jours.',
   'readiness.softDelete.off': 'La suppression réversible est désactivée ; la clé client l’exige.',
-  'readiness.softDelete.fix': 'La suppression réversible ne peut pas être ajoutée sur place à cet ancien coffre ; créez un nouveau coffre (configuration Keyward) et déplacez-y la clé.',
+  'readiness.softDelete.fix':
+    'La suppression réversible ne peut pas être ajoutée sur place à cet ancien coffre ; créez un nouveau coffre (configuration Keyward) et déplacez-y la clé.',
   'readiness.activated.ok': 'Domaine de sécurité activé.',
   'readiness.activated.unreported': 'Keyward n’a pas pu vérifier ceci : Azure n’a pas indiqué l’état d’activation de ce HSM.',
   'readiness.activated.unknown': 'Keyward n’a pas pu vérifier ceci : Azure indique l’état d’activation {status} (le HSM est peut-être encore en cours de provisionnement).',
-  'readiness.activated.fixUnknown': 'Attendez que le HSM affiche l’état de provisionnement Succeeded et vérifiez à nouveau ; s’il indique NotActivated, terminez la cérémonie du domaine de sécurité.',
+  'readiness.activated.fixUnknown':
+    'Attendez que le HSM affiche l’état de provisionnement Succeeded et vérifiez à nouveau ; s’il indique NotActivated, terminez la cérémonie du domaine de sécurité.',
   'readiness.activated.no': 'État d’activation {status} : les clés et les attributions de rôles sont inutilisables tant que le domaine de sécurité n’est pas téléchargé.',
   'readiness.activated.fix': 'Terminez la cérémonie du domaine de sécurité (l’étape {step}).',
   'readiness.purgeProtection.ok': 'Protection contre la purge activée.',
@@ -207,5 +239,6 @@ export const CHECKS_FR: Readonly<Record<keyof typeof CHECKS_EN, string>> = {
   'readiness.pair.paired': '{a} et {b} forment une paire de régions Azure ; Microsoft préfère des régions non appariées.',
   'readiness.pair.unknownRegions': '{a} et {b} (absentes de la liste des régions de Keyward ; appariement inconnu).',
   'readiness.pair.twoRegions': '{a} et {b}.',
-  'region.sameAdvice': 'Les deux clés sont dans {region}. Deux régions ne sont pas exigées, mais Microsoft les recommande (près de vos données Microsoft 365, non appariées si possible) pour qu’une panne régionale ne puisse pas atteindre les deux clés. Si votre pays n’a qu’une seule région Azure, gardez les deux clés dans les deux abonnements de cette région ; sinon, choisissez une seconde région pour la clé B.',
+  'region.sameAdvice':
+    'Les deux clés sont dans {region}. Deux régions ne sont pas exigées, mais Microsoft les recommande (près de vos données Microsoft 365, non appariées si possible) pour qu’une panne régionale ne puisse pas atteindre les deux clés. Si votre pays n’a qu’une seule région Azure, gardez les deux clés dans les deux abonnements de cette région ; sinon, choisissez une seconde région pour la clé B.',
 };

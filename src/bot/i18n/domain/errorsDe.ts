@@ -18,7 +18,8 @@ export const ERRORS_DE: Readonly<Record<keyof typeof ERRORS_EN, string>> = {
   'error.NameUnavailable': 'Dieser Name ist in Azure vergeben (Namen sind global). Wählen Sie einen anderen Namen.',
   'error.NameSoftDeleted': 'Dieser Name gehört zu einer vorläufig gelöschten Ressource. Stellen Sie sie wieder her, löschen Sie sie endgültig oder wählen Sie einen anderen Namen.',
   'error.SubscriptionNotEnabled': 'Das Abonnement ist nicht Enabled. Aktivieren Sie es zuerst im Azure-Portal wieder (Kostenverwaltung + Abrechnung).',
-  'error.FeatureNotRegistered': 'Die verpflichtende Aufbewahrungsfrist ist für dieses Abonnement nicht registriert. Registrieren Sie sie und warten Sie auf die Bestätigung durch Microsoft.',
+  'error.FeatureNotRegistered':
+    'Die verpflichtende Aufbewahrungsfrist ist für dieses Abonnement nicht registriert. Registrieren Sie sie und warten Sie auf die Bestätigung durch Microsoft.',
   'error.MissingPermission': 'Der Identität von Keyward fehlt eine nötige Rolle. Weisen Sie die genannte Rolle im genannten Bereich zu.',
   'error.QuotaExceeded': 'Das Azure-Kontingent für diesen Ressourcentyp ist in dieser Region ausgeschöpft. Wählen Sie eine andere Region oder geben Sie einen Platz frei.',
   'error.RegionUnavailable': 'Diese Region kann diese Ressource derzeit nicht aufnehmen. Wählen Sie eine andere Region.',
@@ -26,6 +27,13 @@ export const ERRORS_DE: Readonly<Record<keyof typeof ERRORS_EN, string>> = {
   'error.SelfApprovalForbidden': 'Sie haben diese Änderung beantragt und können sie daher nicht genehmigen. Eine andere genehmigende Person muss entscheiden.',
   'error.NotAnApprover': 'Sie dürfen diese Art von Anfrage nicht genehmigen. Wenden Sie sich an eine genehmigende Person der Richtlinie.',
   'error.AlreadyVoted': 'Sie haben über diese Anfrage bereits abgestimmt. Jede Person stimmt einmal ab.',
+  'error.ApprovalNotVerified':
+    'Diese Genehmigung ist nicht durch von Keyward signierte Stimmen gedeckt (die gespeicherte Anfrage wurde geändert). Nichts wird ausgeführt; reichen Sie den Plan erneut ein und lassen Sie den Speicher untersuchen.',
+  'error.NotInConversation':
+    'Diese Genehmigungskarte wurde nicht in dieser Unterhaltung gepostet (oder dieser persönliche Chat gehört nicht Ihnen). Verwenden Sie die Karte in der Unterhaltung der Genehmigenden oder in Ihrem eigenen Chat mit Keyward.',
+  'error.SigningFailed':
+    'Keyward konnte nicht mit seinem Schlüssel signieren (Key Vault nicht erreichbar, oder seiner Identität fehlt die Berechtigung zum Signieren). Nichts wurde aufgezeichnet; versuchen Sie es erneut.',
+  'error.BackupRefused': 'Keyward hat die Sicherung oder Wiederherstellung seines Zustands abgelehnt. Die Meldung sagt, warum und was zu tun ist; nichts wurde geändert.',
   'error.RequestExpired': 'Diese Anfrage ist abgelaufen, bevor sie entschieden wurde. Reichen Sie den Plan erneut ein.',
   'error.RequestAlreadyDecided': 'Über diese Anfrage wurde bereits entschieden. Die Karte zeigt das Ergebnis.',
   'error.RequestNotPending': 'Diese Anfrage wartet nicht mehr auf Stimmen.',
@@ -44,14 +52,16 @@ export const ERRORS_DE: Readonly<Record<keyof typeof ERRORS_EN, string>> = {
   'error.AzureUnauthorized': 'Azure hat die Anmeldeinformationen von Keyward nicht angenommen. Prüfen Sie die Konfiguration der verwalteten Identität.',
   'error.AzureBadRequest': 'Azure hat die Parameter der Anfrage abgelehnt. Siehe Details.',
   'error.AzureFailed': 'Der Azure-Vorgang ist fehlgeschlagen. Siehe Details.',
-  'error.ProviderCollectionError': 'Azure konnte die gelöschten Managed HSMs nicht auflisten (ein bekannter vorübergehender Fehler). Keyward versucht es erneut und fragt ersatzweise je Standort ab.',
+  'error.ProviderCollectionError':
+    'Azure konnte die gelöschten Managed HSMs nicht auflisten (ein bekannter vorübergehender Fehler). Keyward versucht es erneut und fragt ersatzweise je Standort ab.',
   'error.HsmNotActivated': 'Das Managed HSM ist noch nicht aktiviert. Schließen Sie zuerst die Zeremonie der Sicherheitsdomäne ab.',
   'error.HsmProvisioningFailed': 'Das Managed HSM konnte nicht bereitgestellt werden. Siehe Details; liegt es an der Kapazität, versuchen Sie eine andere Region.',
   'error.KeyInUseByDep': 'Eine Datenverschlüsselungsrichtlinie verwendet diesen Schlüssel noch. Entfernen oder verschieben Sie zuerst die Richtlinie.',
   'error.RunFailed': 'Die Ausführung wurde angehalten. Alles bereits Erledigte ist intakt; beheben Sie die Ursache und versuchen Sie es erneut.',
   'error.NotImplementedByEmulator': 'Der lokale Emulator unterstützt diesen Azure-Vorgang noch nicht.',
   'error.PortInUse': 'Ein Port ist bereits belegt. Geben Sie ihn frei oder setzen Sie die genannte Variable auf einen anderen Port.',
-  'error.StoreUnavailable': 'Der Speicher von Keyward (SQLite-Datei oder PostgreSQL-Server) ist nicht erreichbar oder hat die Anmeldung abgelehnt. Prüfen Sie die genannte Einstellung und den Server.',
+  'error.StoreUnavailable':
+    'Der Speicher von Keyward (SQLite-Datei oder PostgreSQL-Server) ist nicht erreichbar oder hat die Anmeldung abgelehnt. Prüfen Sie die genannte Einstellung und den Server.',
   'error.DeliveryDeferred': 'Die Teams-Nachricht konnte noch nicht gesendet werden. Keyward behält sie und sendet sie, sobald es geht (spätestens nach einem Neustart).',
   'error.Internal': 'Etwas Unerwartetes ist schiefgegangen. Die Details stehen im Protokoll.',
 };

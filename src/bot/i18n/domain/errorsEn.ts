@@ -28,6 +28,12 @@ export const ERRORS_EN = {
   'error.SelfApprovalForbidden': 'You asked for this change, so you cannot approve it. Another approver must decide.',
   'error.NotAnApprover': 'You are not an approver for this kind of request. Ask an approver in the policy.',
   'error.AlreadyVoted': 'You have already voted on this request. Each person votes once.',
+  'error.ApprovalNotVerified':
+    'This approval is not backed by votes Keyward signed (the stored request was changed). Nothing runs; submit the plan again and investigate the store.',
+  'error.NotInConversation':
+    "This approval card was not posted in this conversation (or this personal chat is not yours). Use the card in the approvers' conversation or your own chat with Keyward.",
+  'error.SigningFailed': 'Keyward could not sign with its key (Key Vault unreachable, or its identity lacks the sign permission). Nothing was recorded; try again.',
+  'error.BackupRefused': 'Keyward refused to back up or restore its state. The message says why and what to do; nothing was changed.',
   'error.RequestExpired': 'This request expired before it was decided. Submit the plan again.',
   'error.RequestAlreadyDecided': 'This request has already been decided. The card shows the outcome.',
   'error.RequestNotPending': 'This request is no longer waiting for votes.',

@@ -26,6 +26,12 @@ export const ERRORS_FR: Readonly<Record<keyof typeof ERRORS_EN, string>> = {
   'error.SelfApprovalForbidden': 'Vous avez demandé ce changement, vous ne pouvez donc pas l’approuver. Un autre approbateur doit décider.',
   'error.NotAnApprover': 'Vous n’êtes pas approbateur pour ce type de demande. Adressez-vous à un approbateur de la stratégie.',
   'error.AlreadyVoted': 'Vous avez déjà voté sur cette demande. Chaque personne vote une seule fois.',
+  'error.ApprovalNotVerified':
+    'Cette approbation n’est pas couverte par des votes signés par Keyward (la demande enregistrée a été modifiée). Rien ne s’exécute ; soumettez le plan à nouveau et faites examiner le stockage.',
+  'error.NotInConversation':
+    'Cette carte d’approbation n’a pas été publiée dans cette conversation (ou cette conversation personnelle n’est pas la vôtre). Utilisez la carte dans la conversation des approbateurs ou dans votre propre conversation avec Keyward.',
+  'error.SigningFailed': 'Keyward n’a pas pu signer avec sa clé (Key Vault injoignable, ou son identité n’a pas l’autorisation de signer). Rien n’a été enregistré ; réessayez.',
+  'error.BackupRefused': 'Keyward a refusé de sauvegarder ou de restaurer son état. Le message dit pourquoi et quoi faire ; rien n’a été modifié.',
   'error.RequestExpired': 'Cette demande a expiré avant d’être tranchée. Soumettez le plan à nouveau.',
   'error.RequestAlreadyDecided': 'Cette demande a déjà été tranchée. La carte en montre l’issue.',
   'error.RequestNotPending': 'Cette demande n’attend plus de votes.',
@@ -44,7 +50,8 @@ export const ERRORS_FR: Readonly<Record<keyof typeof ERRORS_EN, string>> = {
   'error.AzureUnauthorized': 'Azure n’a pas accepté les informations d’identification de Keyward. Vérifiez la configuration de l’identité managée.',
   'error.AzureBadRequest': 'Azure a rejeté les paramètres de la requête. Voir les détails.',
   'error.AzureFailed': 'L’opération Azure a échoué. Voir les détails.',
-  'error.ProviderCollectionError': 'Azure n’a pas pu lister les HSM managés supprimés (une panne temporaire connue). Keyward réessaie et se rabat sur une recherche par emplacement.',
+  'error.ProviderCollectionError':
+    'Azure n’a pas pu lister les HSM managés supprimés (une panne temporaire connue). Keyward réessaie et se rabat sur une recherche par emplacement.',
   'error.HsmNotActivated': 'Le HSM managé n’est pas encore activé. Terminez d’abord la cérémonie du domaine de sécurité.',
   'error.HsmProvisioningFailed': 'Le HSM managé n’a pas pu être provisionné. Voir les détails ; si la capacité est en cause, essayez une autre région.',
   'error.KeyInUseByDep': 'Une stratégie de chiffrement des données utilise encore cette clé. Supprimez ou déplacez d’abord la stratégie.',

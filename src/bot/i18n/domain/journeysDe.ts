@@ -5,22 +5,29 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.form.invalidCard': 'Die Kartendaten waren ungültig; geben Sie die Werte erneut ein.',
   'dep.scope.choose': 'Wählen Sie die Richtlinie: Multi-Workload (Mandant), Exchange-Postfächer oder SharePoint/OneDrive/Teams-Dateien.',
   'dep.scope.source': 'Wählen Sie, woher die Schlüssel kommen: ein von Keyward erstelltes Schlüsselpaar oder vorhandene Schlüssel per URI.',
-  'dep.scope.otherWorkload': 'Dieses Paar dient {serves}; eine Richtlinie für {wanted} braucht die eigenen Schlüssel dieser Workload (die Schlüssel jeder Workload werden nur ihrem eigenen Dienstprinzipal gewährt).',
-  'dep.keys.failed': '{count, plural, one {# Prüfung ist} other {# Prüfungen sind}} für diese Schlüssel fehlgeschlagen. Beheben Sie jede rote Zeile unten (oder wählen Sie andere Schlüssel) und klicken Sie dann erneut auf Weiter.',
-  'dep.keys.unchecked': '{count, plural, one {# Prüfung konnte} other {# Prüfungen konnten}} nicht durchgeführt werden (siehe die Zeilen „Nicht geprüft“); die Onboarding-Validierung von Microsoft am Anfang des Skripts prüft die Schlüssel erneut.',
-  'dep.onboarding.referenceMissing': 'Geben Sie die Referenz von Microsoft für die Bestätigung an (die Nummer der Supportanfrage oder den Betreff der E-Mail), damit das Überwachungsprotokoll zeigt, worauf Sie sich gestützt haben.',
+  'dep.scope.otherWorkload':
+    'Dieses Paar dient {serves}; eine Richtlinie für {wanted} braucht die eigenen Schlüssel dieser Workload (die Schlüssel jeder Workload werden nur ihrem eigenen Dienstprinzipal gewährt).',
+  'dep.keys.failed':
+    '{count, plural, one {# Prüfung ist} other {# Prüfungen sind}} für diese Schlüssel fehlgeschlagen. Beheben Sie jede rote Zeile unten (oder wählen Sie andere Schlüssel) und klicken Sie dann erneut auf Weiter.',
+  'dep.keys.unchecked':
+    '{count, plural, one {# Prüfung konnte} other {# Prüfungen konnten}} nicht durchgeführt werden (siehe die Zeilen „Nicht geprüft“); die Onboarding-Validierung von Microsoft am Anfang des Skripts prüft die Schlüssel erneut.',
+  'dep.onboarding.referenceMissing':
+    'Geben Sie die Referenz von Microsoft für die Bestätigung an (die Nummer der Supportanfrage oder den Betreff der E-Mail), damit das Überwachungsprotokoll zeigt, worauf Sie sich gestützt haben.',
   'dep.onboarding.noReader': 'Keyward hat hier keinen Leser für die Abonnementfunktionen.',
   'dep.onboarding.invalidCard': 'Die Kartendaten waren ungültig; fügen Sie die Ausgabe erneut ein.',
   'dep.onboarding.pasteOutput': 'Fügen Sie die Ausgabe des oben gezeigten Befehls {cmdlet} ein.',
   'dep.onboarding.failed': 'Der Onboarding-Dienst von Microsoft meldet einen Fehler: {failures}. Beheben Sie ihn und führen Sie das Skript erneut aus.',
-  'dep.keys.containerNotFound': 'Keyward hat {kind, select, vault {keinen Tresor} other {kein Managed HSM}} namens {name} in der Ressourcengruppe {resourceGroup} des Abonnements {subscriptionId} gefunden. Prüfen Sie die drei Werte (Abonnement und Ressourcengruppe des Schlüssels selbst).',
+  'dep.keys.containerNotFound':
+    'Keyward hat {kind, select, vault {keinen Tresor} other {kein Managed HSM}} namens {name} in der Ressourcengruppe {resourceGroup} des Abonnements {subscriptionId} gefunden. Prüfen Sie die drei Werte (Abonnement und Ressourcengruppe des Schlüssels selbst).',
   'dep.keys.lookupFailed': 'Keyward konnte {kind, select, vault {den Tresor} other {das HSM}} dieses Schlüssels in Azure nicht abfragen: {reason}',
   'dep.keys.missing': 'Die Schlüssel fehlen; gehen Sie zurück und wählen Sie sie erneut.',
   'dep.evidence.tooLong': 'Das sind {length} Zeichen; fügen Sie nur die Ausgabe des gezeigten Befehls ein (höchstens {max}).',
   'dep.evidence.pasteGeo': 'Fügen Sie die Ausgabe von {command} für diese Geo ein.',
   'roll.evidence.noState': 'Keyward hat in der Ausgabe keinen Zustand gefunden.',
-  'dep.evidence.unregistered': 'Die Geo zeigt Unregistered: Die Registrierung hat nicht stattgefunden. Suchen Sie in der Ausgabe des Skripts nach einem Fehler (die Onboarding-Validierung bricht ab, wenn die Schlüssel durchfallen), beheben Sie ihn und führen Sie es erneut aus.',
-  'dep.evidence.otherKeys': 'Die Ausgabe zeigt andere Schlüssel als die dieser Richtlinie ({keys}). Fügen Sie die Ausgabe der richtigen Geo ein oder prüfen Sie, welche Schlüssel die Geo verwendet.',
+  'dep.evidence.unregistered':
+    'Die Geo zeigt Unregistered: Die Registrierung hat nicht stattgefunden. Suchen Sie in der Ausgabe des Skripts nach einem Fehler (die Onboarding-Validierung bricht ab, wenn die Schlüssel durchfallen), beheben Sie ihn und führen Sie es erneut aus.',
+  'dep.evidence.otherKeys':
+    'Die Ausgabe zeigt andere Schlüssel als die dieser Richtlinie ({keys}). Fügen Sie die Ausgabe der richtigen Geo ein oder prüfen Sie, welche Schlüssel die Geo verwendet.',
   'dep.evidence.keysUnseen': 'Die Ausgabe zeigt nicht beide Schlüssel, daher konnte Keyward nicht bestätigen, dass es die aus dem Skript sind.',
   'dep.evidence.geoStatePercent': 'SharePoint-Geo {n}: {state} ({percent} %)',
   'dep.evidence.geoState': 'SharePoint-Geo {n}: {state}',
@@ -45,10 +52,14 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.run.ran': 'Keyward hat das Skript ausgeführt; die ausgewertete Get-Ausgabe steht in der Ausführung.',
   'dep.details.mailboxLine': 'Postfach {n}: {message}',
   'dep.details.urlLine': 'Zeile {n}: {message}',
-  'dep.request.closedWhy': 'Die Anfrage, diese Richtlinie von Keyward ausführen zu lassen, {status, select, rejected {wurde abgelehnt} expired {ist abgelaufen} cancelled {wurde abgebrochen} failed {ist fehlgeschlagen} other {hat den Status {status}}}: {reason}. Sie können das Skript selbst ausführen oder es erneut einreichen.',
-  'dep.request.closed': 'Die Anfrage, diese Richtlinie von Keyward ausführen zu lassen, {status, select, rejected {wurde abgelehnt} expired {ist abgelaufen} cancelled {wurde abgebrochen} failed {ist fehlgeschlagen} other {hat den Status {status}}}. Sie können das Skript selbst ausführen oder es erneut einreichen.',
-  'journey.requestClosedWhy': 'Die Anfrage {status, select, rejected {wurde abgelehnt} expired {ist abgelaufen} cancelled {wurde abgebrochen} failed {ist fehlgeschlagen} other {hat den Status {status}}}: {reason}. {consequence}',
-  'journey.requestClosed': 'Die Anfrage {status, select, rejected {wurde abgelehnt} expired {ist abgelaufen} cancelled {wurde abgebrochen} failed {ist fehlgeschlagen} other {hat den Status {status}}}. {consequence}',
+  'dep.request.closedWhy':
+    'Die Anfrage, diese Richtlinie von Keyward ausführen zu lassen, {status, select, rejected {wurde abgelehnt} expired {ist abgelaufen} cancelled {wurde abgebrochen} failed {ist fehlgeschlagen} other {hat den Status {status}}}: {reason}. Sie können das Skript selbst ausführen oder es erneut einreichen.',
+  'dep.request.closed':
+    'Die Anfrage, diese Richtlinie von Keyward ausführen zu lassen, {status, select, rejected {wurde abgelehnt} expired {ist abgelaufen} cancelled {wurde abgebrochen} failed {ist fehlgeschlagen} other {hat den Status {status}}}. Sie können das Skript selbst ausführen oder es erneut einreichen.',
+  'journey.requestClosedWhy':
+    'Die Anfrage {status, select, rejected {wurde abgelehnt} expired {ist abgelaufen} cancelled {wurde abgebrochen} failed {ist fehlgeschlagen} other {hat den Status {status}}}: {reason}. {consequence}',
+  'journey.requestClosed':
+    'Die Anfrage {status, select, rejected {wurde abgelehnt} expired {ist abgelaufen} cancelled {wurde abgebrochen} failed {ist fehlgeschlagen} other {hat den Status {status}}}. {consequence}',
   'journey.runIncomplete': 'Die Ausführung wurde nicht abgeschlossen: {detail}.',
   'journey.runIncompleteSeeCard': 'Die Ausführung wurde nicht abgeschlossen: siehe die Ausführungskarte.',
   'setupJourney.notFound': 'Es gibt keinen Einrichtungsablauf {id}. Geben Sie „status“ ein, um Ihre zu sehen, oder „setup“, um einen zu starten.',
@@ -56,7 +67,8 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'setupJourney.noSuchCard': 'Für diesen Ablauf gibt es keine Karte „{step}“.',
   'setupJourney.notice.notGreen': 'Noch sind nicht alle Prüfungen grün. Beheben Sie die roten Zeilen (jede nennt eine Lösung) und prüfen Sie dann erneut.',
   'journey.reasonRequired': 'Begründen Sie, warum diese Änderung nötig ist (die Genehmigenden sehen es, und es wird im Überwachungsprotokoll aufbewahrt).',
-  'setupJourney.notice.planChanged': 'Der Plan hat sich seit Ihrer Prüfung geändert (etwas, wovon er abhängt, hat sich geändert). Prüfen Sie den neuen Plan und seinen Hash und reichen Sie ihn dann erneut ein.',
+  'setupJourney.notice.planChanged':
+    'Der Plan hat sich seit Ihrer Prüfung geändert (etwas, wovon er abhängt, hat sich geändert). Prüfen Sie den neuen Plan und seinen Hash und reichen Sie ihn dann erneut ein.',
   'setupJourney.cancelSubmitted': 'Dieser Ablauf wurde zur Genehmigung eingereicht; brechen Sie stattdessen die Anfrage auf ihrer Genehmigungskarte ab.',
   'setupJourney.foreign': 'Diese Einrichtung gehört {owner}. Geben Sie „setup“ ein, um Ihre eigene zu starten.',
   'setupJourney.foreignUnnamed': 'Diese Einrichtung gehört einer anderen Person. Geben Sie „setup“ ein, um Ihre eigene zu starten.',
@@ -64,11 +76,14 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'setupJourney.closedCancelled': 'Dieser Ablauf wurde abgebrochen. Geben Sie „setup“ ein, um einen neuen zu starten.',
   'journey.notice.staleCard': 'Diese Karte war veraltet, daher wurde nichts geändert. Dies ist der aktuelle Stand; machen Sie hier weiter.',
   'setupJourney.subscriptionsUnavailable': '{message} ({code})',
-  'setupJourney.person.unknown': '{id} ist kein aktiver Benutzer in Ihrem Mandanten (Microsoft Graph hat keinen aktivierten Benutzer mit dieser Objekt-ID gefunden). Wählen Sie die Person aus der Liste.',
+  'setupJourney.person.unknown':
+    '{id} ist kein aktiver Benutzer in Ihrem Mandanten (Microsoft Graph hat keinen aktivierten Benutzer mit dieser Objekt-ID gefunden). Wählen Sie die Person aus der Liste.',
   'setupJourney.person.notChecked': 'Keyward konnte {id} gerade nicht im Verzeichnis nachschlagen; es prüft erneut, wenn Sie auf Weiter klicken.',
   'setupJourney.person.notAUser': '{id} ist kein Benutzer in Ihrem Mandanten; falls es eine Gruppe oder Anwendung ist, stellen Sie sicher, dass das beabsichtigt ist.',
-  'setupJourney.person.notInEveryGroup': "{who} ist nicht Mitglied {count, plural, one {von} other {jeder der Gruppen}} {groups}, {count, plural, one {der Gruppe} other {den Gruppen}}, die die Genehmigungsrichtlinie von Schlüsselverwahrern verlangt. Verwahrer stimmen über Änderungen an ihrem Schlüssel ab, daher legt die Richtlinie fest, wer es sein kann: Wählen Sie jemanden aus der Liste oder lassen Sie die Richtliniendatei ändern.",
-  'setupJourney.person.notInGroup': '{who} ist in keiner Gruppe, die die Genehmigungsrichtlinie nennt ({groups}). Verwahrer stimmen über Änderungen an ihrem Schlüssel ab, daher legt die Richtlinie fest, wer es sein kann: Wählen Sie jemanden aus der Liste oder lassen Sie die Richtliniendatei ändern.',
+  'setupJourney.person.notInEveryGroup':
+    '{who} ist nicht Mitglied {count, plural, one {von} other {jeder der Gruppen}} {groups}, {count, plural, one {der Gruppe} other {den Gruppen}}, die die Genehmigungsrichtlinie von Schlüsselverwahrern verlangt. Verwahrer stimmen über Änderungen an ihrem Schlüssel ab, daher legt die Richtlinie fest, wer es sein kann: Wählen Sie jemanden aus der Liste oder lassen Sie die Richtliniendatei ändern.',
+  'setupJourney.person.notInGroup':
+    '{who} ist in keiner Gruppe, die die Genehmigungsrichtlinie nennt ({groups}). Verwahrer stimmen über Änderungen an ihrem Schlüssel ab, daher legt die Richtlinie fest, wer es sein kann: Wählen Sie jemanden aus der Liste oder lassen Sie die Richtliniendatei ändern.',
   'setupJourney.region.notAllowed': '{region} gehört nicht zu den Regionen, die das Abonnement {subscription} nutzen darf. Wählen Sie eine seiner Regionen aus der Liste.',
   'setupJourney.invalidNow': 'Einige Antworten sind nicht mehr gültig; bearbeiten Sie die markierten Karten.',
   'journey.whoAreYou': 'Keyward konnte nicht feststellen, wer Sie sind (keine Entra-Objekt-ID in der Aktivität). Verwenden Sie Keyward aus Microsoft Teams.',
@@ -86,7 +101,8 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'teardown.confirm.wrongName': '„{typed}“ ist nicht {name}. Geben Sie den Namen genau wie angezeigt ein (das schützt davor, die falsche Ressource zu entfernen).',
   'teardown.confirm.reason': 'Begründen Sie, warum diese entfernt werden (die Genehmigenden sehen es, und es wird im Überwachungsprotokoll aufbewahrt).',
   'teardown.notice.notGreen': 'Nicht alle Prüfungen sind grün, daher wurde nichts eingereicht. Beheben Sie die roten Zeilen (jede sagt, wie) und prüfen Sie dann erneut.',
-  'teardown.summary.coolingOff': 'Bedenkzeit: Nichts läuft vor {minutes} Minute(n) nach der Genehmigung; bis dahin kann die beantragende Person oder eine genehmigende Person abbrechen.',
+  'teardown.summary.coolingOff':
+    'Bedenkzeit: Nichts läuft vor {minutes} Minute(n) nach der Genehmigung; bis dahin kann die beantragende Person oder eine genehmigende Person abbrechen.',
   'teardown.outcome.nothingDeleted': 'Es wurde nichts gelöscht.',
   'teardown.cancel.notAllowed': 'Nur die Person, die diesen Rückbau beantragt hat, oder eine der Genehmigenden kann ihn abbrechen.',
   'teardown.cancel.started': 'Die Bedenkzeit ist vorbei und der Rückbau hat begonnen; er kann hier nicht mehr abgebrochen werden. Die Ausführungskarte zeigt den Stand.',
@@ -97,14 +113,19 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'teardown.check.targetsFix': 'Seit der Genehmigung hat sich an den Zielen etwas geändert; starten Sie einen neuen Rückbau über „status“.',
   'teardown.progress.lookupFailed': 'Keyward konnte es nicht abfragen: {reason}',
   'teardown.outcome.closedBeforeSubmission': 'Vor dem Einreichen geschlossen. Es wurde nichts gelöscht.',
-  'roll.lock.refresh': 'Ein Wechsel von Schlüssel {site} dieses Paars läuft bereits (wartet auf die Bestätigung der DEP-Aktualisierung, gestartet von {by}). Wechseln Sie jeweils nur einen Schlüssel: Schließen Sie zuerst diesen ab.',
-  'roll.lock.inProgress': 'Ein Wechsel von Schlüssel {site} dieses Paars läuft bereits ({stage}, gestartet von {by}). Wechseln Sie jeweils nur einen Schlüssel: Schließen Sie zuerst diesen ab.',
-  'roll.lock.rollingPercent': '{dep} ist noch Rolling ({percent} % der Websites). Warten Sie, bis es Registered zeigt (fügen Sie seine Get-Ausgabe auf der Karte des früheren Wechsels ein), bevor Sie einen weiteren Schlüssel wechseln.',
-  'roll.lock.rolling': '{dep} ist noch Rolling. Warten Sie, bis es Registered zeigt (fügen Sie seine Get-Ausgabe auf der Karte des früheren Wechsels ein), bevor Sie einen weiteren Schlüssel wechseln.',
+  'roll.lock.refresh':
+    'Ein Wechsel von Schlüssel {site} dieses Paars läuft bereits (wartet auf die Bestätigung der DEP-Aktualisierung, gestartet von {by}). Wechseln Sie jeweils nur einen Schlüssel: Schließen Sie zuerst diesen ab.',
+  'roll.lock.inProgress':
+    'Ein Wechsel von Schlüssel {site} dieses Paars läuft bereits ({stage}, gestartet von {by}). Wechseln Sie jeweils nur einen Schlüssel: Schließen Sie zuerst diesen ab.',
+  'roll.lock.rollingPercent':
+    '{dep} ist noch Rolling ({percent} % der Websites). Warten Sie, bis es Registered zeigt (fügen Sie seine Get-Ausgabe auf der Karte des früheren Wechsels ein), bevor Sie einen weiteren Schlüssel wechseln.',
+  'roll.lock.rolling':
+    '{dep} ist noch Rolling. Warten Sie, bis es Registered zeigt (fügen Sie seine Get-Ausgabe auf der Karte des früheren Wechsels ein), bevor Sie einen weiteren Schlüssel wechseln.',
   'roll.choose.invalidCard': 'Die Kartendaten waren ungültig; wählen Sie erneut.',
   'roll.choose.pair': 'Wählen Sie eines der aufgeführten Schlüsselpaare.',
   'roll.choose.site': 'Wählen Sie Schlüssel A oder Schlüssel B: Customer Key-Schlüssel werden einzeln gewechselt.',
-  'roll.choose.custodians': 'Die Genehmigungsrichtlinie verlangt für einen Schlüsselwechsel die Genehmigung je eines Verwahrers von Schlüssel A und von Schlüssel B (Aufgabentrennung). Nennen Sie beide.',
+  'roll.choose.custodians':
+    'Die Genehmigungsrichtlinie verlangt für einen Schlüsselwechsel die Genehmigung je eines Verwahrers von Schlüssel A und von Schlüssel B (Aufgabentrennung). Nennen Sie beide.',
   'roll.noServicePrincipal': 'Keyward findet die Objekt-ID von {principal} im Mandanten nicht; die Bereitschaftsprüfung nach dem Wechsel braucht sie.',
   'roll.schedule.noPair': 'Wählen Sie zuerst das Schlüsselpaar.',
   'roll.schedule.none': 'Wählen Sie, wie oft Sie erinnert werden möchten.',
@@ -112,7 +133,8 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'roll.schedule.on': 'Keyward erinnert Sie hier alle {days} Tage daran, die Schlüssel dieses Paars zu wechseln.',
   'roll.submit.reason': 'Begründen Sie, warum dieser Schlüssel jetzt gewechselt wird (die Genehmigenden sehen es, und es wird im Überwachungsprotokoll aufbewahrt).',
   'roll.submit.pairGone': 'Dieses Schlüsselpaar ist nicht mehr im Bestand (entfernt?). Wählen Sie erneut.',
-  'roll.notice.planChanged': 'Der Plan hat sich seit Ihrer Prüfung geändert (zum Beispiel verwendet jetzt eine DEP diesen Schlüssel). Prüfen Sie den neuen Plan und seinen Hash und reichen Sie ihn dann erneut ein.',
+  'roll.notice.planChanged':
+    'Der Plan hat sich seit Ihrer Prüfung geändert (zum Beispiel verwendet jetzt eine DEP diesen Schlüssel). Prüfen Sie den neuen Plan und seinen Hash und reichen Sie ihn dann erneut ein.',
   'roll.outcome.noNewVersion': 'Es wurde keine neue Version erstellt.',
   'roll.outcome.failedWhy': 'Der Wechsel wurde nicht abgeschlossen: {detail}. Ältere Versionen sind unberührt.',
   'roll.outcome.failed': 'Der Wechsel wurde nicht abgeschlossen. Ältere Versionen sind unberührt.',
@@ -122,7 +144,8 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'roll.evidence.none': 'Fügen Sie für mindestens eine Richtlinie die Ausgabe des gezeigten Befehls ein.',
   'roll.evidence.unregistered': 'Die Geo zeigt Unregistered; das ist nicht die Geo dieser Richtlinie, oder ihre Registrierung wurde entfernt.',
   'roll.evidence.otherKey': 'Die Ausgabe zeigt den Schlüssel {key} nicht. Fügen Sie die Ausgabe für die Geo von {dep} ein.',
-  'roll.evidence.oldVersion': 'SharePoint verwendet noch Version {old} des Schlüssels, nicht die neue {version}. Führen Sie das Aktualisierungsskript ({cmdlet}) aus und fügen Sie die Ausgabe dann erneut ein.',
+  'roll.evidence.oldVersion':
+    'SharePoint verwendet noch Version {old} des Schlüssels, nicht die neue {version}. Führen Sie das Aktualisierungsskript ({cmdlet}) aus und fügen Sie die Ausgabe dann erneut ein.',
   'roll.evidence.statePercent': '{state} ({percent} %)',
   'roll.evidence.state': '{state}',
   'roll.evidence.notYet': 'Die Ausgabe zeigt die neue Version noch nicht.',
@@ -133,15 +156,18 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'roll.evidence.noKeys': 'Die Richtlinie {name} verwendet keine lesbaren Schlüssel, nicht {expected}.',
   'roll.evidence.refreshed': '{name} aktualisiert (Microsoft 365 kann bis zu 24 Stunden brauchen, um die neue Version zu verwenden)',
   'roll.evidence.disabled': 'Die Richtlinie {name} ist deaktiviert.',
-  'roll.cancel.refresh': 'Die neue Version existiert bereits; schließen Sie die Aktualisierung jeder Richtlinie ab (fügen Sie ihre Ausgabe ein), damit der nächste Wechsel erlaubt ist.',
+  'roll.cancel.refresh':
+    'Die neue Version existiert bereits; schließen Sie die Aktualisierung jeder Richtlinie ab (fügen Sie ihre Ausgabe ein), damit der nächste Wechsel erlaubt ist.',
   'roll.retire.usedBy': '{deps} {count, plural, one {verwendet} other {verwenden}} diesen Schlüssel',
   'roll.retire.mayNeed': 'Customer Key braucht diesen Schlüssel möglicherweise noch',
   'roll.retire.version': 'Version {version} von {key}',
   'roll.retire.oldVersion': 'eine alte Version von {key}',
   'roll.retire.oldVersionUnknown': 'eine alte Version dieses Schlüssels',
-  'roll.retire.refused': 'Keyward deaktiviert oder löscht {what} nicht: {who}, und Daten, die vor einem Wechsel verschlüsselt wurden (inaktive Postfächer, SharePoint-Sicherungen), bleiben mit den alten Versionen umschlossen. Eine zu deaktivieren macht diese Daten unlesbar; eine zu löschen vernichtet sie.',
+  'roll.retire.refused':
+    'Keyward deaktiviert oder löscht {what} nicht: {who}, und Daten, die vor einem Wechsel verschlüsselt wurden (inaktive Postfächer, SharePoint-Sicherungen), bleiben mit den alten Versionen umschlossen. Eine zu deaktivieren macht diese Daten unlesbar; eine zu löschen vernichtet sie.',
   'roll.retire.current': 'Das ist auch die aktuelle Version.',
-  'roll.retire.keep': 'Lassen Sie jede Version aktiviert und ohne Ablaufdatum. Um die Schlüssel ganz aufzugeben, verschieben Sie zuerst die Richtlinien auf andere Schlüssel oder beenden Sie das Onboarding mit Microsoft; erst dann kann „teardown“ den Tresor oder das HSM entfernen.',
+  'roll.retire.keep':
+    'Lassen Sie jede Version aktiviert und ohne Ablaufdatum. Um die Schlüssel ganz aufzugeben, verschieben Sie zuerst die Richtlinien auf andere Schlüssel oder beenden Sie das Onboarding mit Microsoft; erst dann kann „teardown“ den Tresor oder das HSM entfernen.',
   'roll.choose.badObjectId': '{value} ist keine Entra-Objekt-ID (GUID).',
   'roll.schedule.invalid': 'Wählen Sie einen Erinnerungsabstand zwischen 1 und 3650 Tagen (oder aus).',
   'form.unreadableCard': 'Die Karte hat etwas gesendet, das Keyward nicht lesen kann. Öffnen Sie die Karte erneut und senden Sie sie noch einmal.',
@@ -158,11 +184,18 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'depParsers.unknownState': 'Der Zustand {value} ist Keyward nicht bekannt (Unregistered, Registering, Registered, Rolling).',
   'depParsers.noPrimaryKey': 'In der Ausgabe wurde kein primärer Schlüssel gefunden.',
   'depParsers.noSecondaryKey': 'In der Ausgabe wurde kein sekundärer Schlüssel gefunden.',
-  'opsJourney.notFound': 'Es gibt {kind, select, dep {keinen DEP-Ablauf} roll {keinen Schlüsselwechsel} other {keinen Rückbau}} {id}. Geben Sie „status“ ein, um Ihre zu sehen, oder „{command}“, um einen zu starten.',
-  'opsJourney.foreign': '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} gehört {owner}. Geben Sie „{command}“ ein, um Ihren eigenen zu starten.',
-  'opsJourney.foreignUnnamed': '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} gehört einer anderen Person. Geben Sie „{command}“ ein, um Ihren eigenen zu starten.',
-  'opsJourney.closed.waiting': '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} wartet ({stage}); seine letzte Karte zeigt den Stand.',
-  'opsJourney.closed.done': '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} ist abgeschlossen. Geben Sie „{command}“ ein, um einen weiteren zu starten.',
-  'opsJourney.closed.cancelled': '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} wurde abgebrochen. Geben Sie „{command}“ ein, um einen neuen zu starten.',
-  'opsJourney.closed.other': '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} ist geschlossen. Geben Sie „{command}“ ein, um einen neuen zu starten.',
+  'opsJourney.notFound':
+    'Es gibt {kind, select, dep {keinen DEP-Ablauf} roll {keinen Schlüsselwechsel} other {keinen Rückbau}} {id}. Geben Sie „status“ ein, um Ihre zu sehen, oder „{command}“, um einen zu starten.',
+  'opsJourney.foreign':
+    '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} gehört {owner}. Geben Sie „{command}“ ein, um Ihren eigenen zu starten.',
+  'opsJourney.foreignUnnamed':
+    '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} gehört einer anderen Person. Geben Sie „{command}“ ein, um Ihren eigenen zu starten.',
+  'opsJourney.closed.waiting':
+    '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} wartet ({stage}); seine letzte Karte zeigt den Stand.',
+  'opsJourney.closed.done':
+    '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} ist abgeschlossen. Geben Sie „{command}“ ein, um einen weiteren zu starten.',
+  'opsJourney.closed.cancelled':
+    '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} wurde abgebrochen. Geben Sie „{command}“ ein, um einen neuen zu starten.',
+  'opsJourney.closed.other':
+    '{kind, select, dep {Dieser DEP-Ablauf} roll {Dieser Schlüsselwechsel} other {Dieser Rückbau}} ist geschlossen. Geben Sie „{command}“ ein, um einen neuen zu starten.',
 };

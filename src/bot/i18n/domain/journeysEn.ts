@@ -10,19 +10,23 @@ export const JOURNEYS_EN = {
   'dep.scope.source': 'Choose where the keys come from: a key pair Keyward created, or existing keys by URI.',
   'dep.scope.otherWorkload': "That pair serves {serves}; a {wanted} policy needs that workload's own keys (each workload's keys are granted to its own service principal only).",
   'dep.keys.failed': '{count, plural, one {# check} other {# checks}} failed for these keys. Fix each red line below (or choose other keys), then press Next again.',
-  'dep.keys.unchecked': '{count, plural, one {# check} other {# checks}} could not be made (see the lines marked "Not checked"); Microsoft\'s onboarding validation at the top of the script checks the keys again.',
-  'dep.onboarding.referenceMissing': "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on.",
+  'dep.keys.unchecked':
+    '{count, plural, one {# check} other {# checks}} could not be made (see the lines marked "Not checked"); Microsoft\'s onboarding validation at the top of the script checks the keys again.',
+  'dep.onboarding.referenceMissing':
+    "Give Microsoft's reference for the confirmation (the support request number or the mail's subject), so the audit log shows what you relied on.",
   'dep.onboarding.noReader': 'Keyward has no reader for the subscription features here.',
   'dep.onboarding.invalidCard': 'The card data was not valid; paste the output again.',
   'dep.onboarding.pasteOutput': 'Paste the output of the {cmdlet} command shown above.',
   'dep.onboarding.failed': "Microsoft's onboarding service reports a failure: {failures}. Fix it and run the script again.",
-  'dep.keys.containerNotFound': "Keyward found no {kind, select, vault {vault} other {Managed HSM}} named {name} in resource group {resourceGroup} of subscription {subscriptionId}. Check the three values (the key's own subscription and resource group).",
+  'dep.keys.containerNotFound':
+    "Keyward found no {kind, select, vault {vault} other {Managed HSM}} named {name} in resource group {resourceGroup} of subscription {subscriptionId}. Check the three values (the key's own subscription and resource group).",
   'dep.keys.lookupFailed': "Keyward could not look this key's {kind, select, vault {vault} other {HSM}} up in Azure: {reason}",
   'dep.keys.missing': 'The keys are missing; go back and choose them again.',
   'dep.evidence.tooLong': 'That is {length} characters; paste only the output of the command shown (at most {max}).',
   'dep.evidence.pasteGeo': 'Paste the output of {command} for this geo.',
   'roll.evidence.noState': 'Keyward found no state in the output.',
-  'dep.evidence.unregistered': "The geo shows Unregistered: the registration did not happen. Check the script's output for an error (the onboarding validation stops it when the keys fail), fix it, and run it again.",
+  'dep.evidence.unregistered':
+    "The geo shows Unregistered: the registration did not happen. Check the script's output for an error (the onboarding validation stops it when the keys fail), fix it, and run it again.",
   'dep.evidence.otherKeys': "The output shows other keys than this policy's ({keys}). Paste the output for the right geo, or check which keys the geo uses.",
   'dep.evidence.keysUnseen': 'The output does not show both keys, so Keyward could not confirm they are the ones in the script.',
   'dep.evidence.geoStatePercent': 'SharePoint geo {n}: {state} ({percent}%)',
@@ -48,9 +52,12 @@ export const JOURNEYS_EN = {
   'dep.run.ran': 'Keyward ran the script; the Get- output it parsed is in the run.',
   'dep.details.mailboxLine': 'Mailbox {n}: {message}',
   'dep.details.urlLine': 'Line {n}: {message}',
-  'dep.request.closedWhy': 'The request to have Keyward run this policy was {status, select, rejected {rejected} expired {expired} cancelled {cancelled} failed {failed} other {{status}}}: {reason}. You can run the script yourself, or submit it again.',
-  'dep.request.closed': 'The request to have Keyward run this policy was {status, select, rejected {rejected} expired {expired} cancelled {cancelled} failed {failed} other {{status}}}. You can run the script yourself, or submit it again.',
-  'journey.requestClosedWhy': 'The request was {status, select, rejected {rejected} expired {expired} cancelled {cancelled} failed {failed} other {{status}}}: {reason}. {consequence}',
+  'dep.request.closedWhy':
+    'The request to have Keyward run this policy was {status, select, rejected {rejected} expired {expired} cancelled {cancelled} failed {failed} other {{status}}}: {reason}. You can run the script yourself, or submit it again.',
+  'dep.request.closed':
+    'The request to have Keyward run this policy was {status, select, rejected {rejected} expired {expired} cancelled {cancelled} failed {failed} other {{status}}}. You can run the script yourself, or submit it again.',
+  'journey.requestClosedWhy':
+    'The request was {status, select, rejected {rejected} expired {expired} cancelled {cancelled} failed {failed} other {{status}}}: {reason}. {consequence}',
   'journey.requestClosed': 'The request was {status, select, rejected {rejected} expired {expired} cancelled {cancelled} failed {failed} other {{status}}}. {consequence}',
   'journey.runIncomplete': 'The run did not complete: {detail}.',
   'journey.runIncompleteSeeCard': 'The run did not complete: see the run card.',
@@ -70,8 +77,10 @@ export const JOURNEYS_EN = {
   'setupJourney.person.unknown': '{id} is not an active user in your tenant (Microsoft Graph found no enabled user with this object id). Choose the person from the list.',
   'setupJourney.person.notChecked': 'Keyward could not look {id} up in the directory just now; it checks again when you press Next.',
   'setupJourney.person.notAUser': '{id} is not a user in your tenant; if it is a group or an application, make sure that is intended.',
-  'setupJourney.person.notInEveryGroup': "{who} is not {count, plural, one {a member of} other {a member of each of}} {groups}, the {count, plural, one {group} other {groups}} the approval policy requires of key custodians. Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.",
-  'setupJourney.person.notInGroup': "{who} is not in a group the approval policy names ({groups}). Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.",
+  'setupJourney.person.notInEveryGroup':
+    "{who} is not {count, plural, one {a member of} other {a member of each of}} {groups}, the {count, plural, one {group} other {groups}} the approval policy requires of key custodians. Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.",
+  'setupJourney.person.notInGroup':
+    "{who} is not in a group the approval policy names ({groups}). Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.",
   'setupJourney.region.notAllowed': '{region} is not among the regions subscription {subscription} may use. Choose one of its regions from the list.',
   'setupJourney.invalidNow': 'Some answers are not valid any more; edit the marked cards.',
   'journey.whoAreYou': 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.',
@@ -100,9 +109,11 @@ export const JOURNEYS_EN = {
   'teardown.check.targetsFix': 'Something changed the targets since the approval; start a new teardown from "status".',
   'teardown.progress.lookupFailed': 'Keyward could not look it up: {reason}',
   'teardown.outcome.closedBeforeSubmission': 'Closed before submission. Nothing was deleted.',
-  'roll.lock.refresh': 'A roll of key {site} of this pair is already in progress (waiting for the DEP refresh to be confirmed, started by {by}). Roll one key at a time: finish that one first.',
+  'roll.lock.refresh':
+    'A roll of key {site} of this pair is already in progress (waiting for the DEP refresh to be confirmed, started by {by}). Roll one key at a time: finish that one first.',
   'roll.lock.inProgress': 'A roll of key {site} of this pair is already in progress ({stage}, started by {by}). Roll one key at a time: finish that one first.',
-  'roll.lock.rollingPercent': "{dep} is still Rolling ({percent}% of sites). Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.",
+  'roll.lock.rollingPercent':
+    "{dep} is still Rolling ({percent}% of sites). Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.",
   'roll.lock.rolling': "{dep} is still Rolling. Wait until it shows Registered (paste its Get- output on the earlier roll's card) before rolling another key.",
   'roll.choose.invalidCard': 'The card data was not valid; choose again.',
   'roll.choose.pair': 'Choose one of the key pairs listed.',
@@ -142,9 +153,11 @@ export const JOURNEYS_EN = {
   'roll.retire.version': 'version {version} of {key}',
   'roll.retire.oldVersion': 'an old version of {key}',
   'roll.retire.oldVersionUnknown': 'an old version of this key',
-  'roll.retire.refused': 'Keyward will not disable or delete {what}: {who}, and data encrypted before a roll (inactive mailboxes, SharePoint backups) stays wrapped with the old versions. Disabling one makes that data unreadable; deleting one loses it.',
+  'roll.retire.refused':
+    'Keyward will not disable or delete {what}: {who}, and data encrypted before a roll (inactive mailboxes, SharePoint backups) stays wrapped with the old versions. Disabling one makes that data unreadable; deleting one loses it.',
   'roll.retire.current': 'That is also the current version.',
-  'roll.retire.keep': 'Keep every version enabled and without an expiry date. To stop using the keys altogether, move the policies to other keys or offboard with Microsoft first; only then can "teardown" remove the vault or HSM.',
+  'roll.retire.keep':
+    'Keep every version enabled and without an expiry date. To stop using the keys altogether, move the policies to other keys or offboard with Microsoft first; only then can "teardown" remove the vault or HSM.',
   'roll.choose.badObjectId': '{value} is not an Entra object id (GUID).',
   'roll.schedule.invalid': 'Choose a reminder interval between 1 and 3650 days (or off).',
   'form.unreadableCard': 'The card sent something Keyward cannot read. Reopen the card and submit it again.',

@@ -5,21 +5,27 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.form.invalidCard': 'Les données de la carte n’étaient pas valides ; saisissez à nouveau les valeurs.',
   'dep.scope.choose': 'Choisissez la stratégie : multicharge (locataire), boîtes aux lettres Exchange, ou fichiers SharePoint/OneDrive/Teams.',
   'dep.scope.source': 'Choisissez d’où viennent les clés : une paire de clés créée par Keyward, ou des clés existantes par URI.',
-  'dep.scope.otherWorkload': 'Cette paire sert {serves} ; une stratégie {wanted} a besoin des clés propres à cette charge de travail (les clés de chaque charge de travail ne sont accordées qu’à son propre principal de service).',
-  'dep.keys.failed': '{count, plural, one {# vérification a échoué} other {# vérifications ont échoué}} pour ces clés. Corrigez chaque ligne rouge ci-dessous (ou choisissez d’autres clés), puis appuyez à nouveau sur Suivant.',
-  'dep.keys.unchecked': '{count, plural, one {# vérification n’a pas pu être faite} other {# vérifications n’ont pas pu être faites}} (voir les lignes « Non vérifié ») ; la validation d’intégration de Microsoft en tête du script vérifie à nouveau les clés.',
-  'dep.onboarding.referenceMissing': 'Indiquez la référence de Microsoft pour la confirmation (le numéro de la demande de support ou l’objet du courriel), pour que le journal d’audit montre sur quoi vous vous êtes appuyé.',
+  'dep.scope.otherWorkload':
+    'Cette paire sert {serves} ; une stratégie {wanted} a besoin des clés propres à cette charge de travail (les clés de chaque charge de travail ne sont accordées qu’à son propre principal de service).',
+  'dep.keys.failed':
+    '{count, plural, one {# vérification a échoué} other {# vérifications ont échoué}} pour ces clés. Corrigez chaque ligne rouge ci-dessous (ou choisissez d’autres clés), puis appuyez à nouveau sur Suivant.',
+  'dep.keys.unchecked':
+    '{count, plural, one {# vérification n’a pas pu être faite} other {# vérifications n’ont pas pu être faites}} (voir les lignes « Non vérifié ») ; la validation d’intégration de Microsoft en tête du script vérifie à nouveau les clés.',
+  'dep.onboarding.referenceMissing':
+    'Indiquez la référence de Microsoft pour la confirmation (le numéro de la demande de support ou l’objet du courriel), pour que le journal d’audit montre sur quoi vous vous êtes appuyé.',
   'dep.onboarding.noReader': 'Keyward n’a ici aucun lecteur pour les fonctionnalités de l’abonnement.',
   'dep.onboarding.invalidCard': 'Les données de la carte n’étaient pas valides ; collez à nouveau la sortie.',
   'dep.onboarding.pasteOutput': 'Collez la sortie de la commande {cmdlet} affichée ci-dessus.',
   'dep.onboarding.failed': 'Le service d’intégration de Microsoft signale un échec : {failures}. Corrigez-le et exécutez à nouveau le script.',
-  'dep.keys.containerNotFound': 'Keyward n’a trouvé aucun {kind, select, vault {coffre} other {HSM managé}} nommé {name} dans le groupe de ressources {resourceGroup} de l’abonnement {subscriptionId}. Vérifiez les trois valeurs (l’abonnement et le groupe de ressources de la clé elle-même).',
+  'dep.keys.containerNotFound':
+    'Keyward n’a trouvé aucun {kind, select, vault {coffre} other {HSM managé}} nommé {name} dans le groupe de ressources {resourceGroup} de l’abonnement {subscriptionId}. Vérifiez les trois valeurs (l’abonnement et le groupe de ressources de la clé elle-même).',
   'dep.keys.lookupFailed': 'Keyward n’a pas pu consulter dans Azure {kind, select, vault {le coffre} other {le HSM}} de cette clé : {reason}',
   'dep.keys.missing': 'Les clés manquent ; revenez en arrière et choisissez-les à nouveau.',
   'dep.evidence.tooLong': 'Cela fait {length} caractères ; collez uniquement la sortie de la commande affichée (au plus {max}).',
   'dep.evidence.pasteGeo': 'Collez la sortie de {command} pour cette géo.',
   'roll.evidence.noState': 'Keyward n’a trouvé aucun état dans la sortie.',
-  'dep.evidence.unregistered': 'La géo indique Unregistered : l’inscription n’a pas eu lieu. Cherchez une erreur dans la sortie du script (la validation d’intégration l’arrête quand les clés échouent), corrigez-la et exécutez-le à nouveau.',
+  'dep.evidence.unregistered':
+    'La géo indique Unregistered : l’inscription n’a pas eu lieu. Cherchez une erreur dans la sortie du script (la validation d’intégration l’arrête quand les clés échouent), corrigez-la et exécutez-le à nouveau.',
   'dep.evidence.otherKeys': 'La sortie montre d’autres clés que celles de cette stratégie ({keys}). Collez la sortie de la bonne géo, ou vérifiez quelles clés la géo utilise.',
   'dep.evidence.keysUnseen': 'La sortie ne montre pas les deux clés, Keyward n’a donc pas pu confirmer que ce sont celles du script.',
   'dep.evidence.geoStatePercent': 'Géo SharePoint {n} : {state} ({percent} %)',
@@ -36,7 +42,8 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.evidence.purgeRequested': 'Une purge définitive des données a été demandée pour {name} ; elle ne peut plus être affectée.',
   'dep.evidence.exists': '{name} existe avec les deux clés{enabled, select, yes {, activée} other {}}{assigned, select, yes {, affectée au locataire} other {}}',
   'dep.appOnly.off': 'Keyward n’est pas configuré pour exécuter lui-même les applets de commande Exchange Online ({setting} est désactivé) ; exécutez le script vous-même.',
-  'dep.appOnly.sharePoint': 'Les stratégies SharePoint sont toujours exécutées par un opérateur : l’accès application seule pour les applets de commande SharePoint n’est pas confirmé.',
+  'dep.appOnly.sharePoint':
+    'Les stratégies SharePoint sont toujours exécutées par un opérateur : l’accès application seule pour les applets de commande SharePoint n’est pas confirmé.',
   'dep.appOnly.notOnboarded': '{workload} n’est pas encore intégré à la clé client ; terminez d’abord l’étape d’intégration.',
   'dep.submit.reason': 'Dites pourquoi cette stratégie est nécessaire (les approbateurs le voient, et c’est conservé dans le journal d’audit).',
   'dep.noServicePrincipal': 'Keyward ne trouve pas l’identifiant d’objet de {principal} dans le locataire.',
@@ -45,9 +52,12 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'dep.run.ran': 'Keyward a exécuté le script ; la sortie Get- analysée figure dans l’exécution.',
   'dep.details.mailboxLine': 'Boîte aux lettres {n} : {message}',
   'dep.details.urlLine': 'Ligne {n} : {message}',
-  'dep.request.closedWhy': 'La demande de faire exécuter cette stratégie par Keyward a été {status, select, rejected {refusée} expired {expirée} cancelled {annulée} failed {en échec} other {close ({status})}} : {reason}. Vous pouvez exécuter le script vous-même, ou le soumettre à nouveau.',
-  'dep.request.closed': 'La demande de faire exécuter cette stratégie par Keyward a été {status, select, rejected {refusée} expired {expirée} cancelled {annulée} failed {en échec} other {close ({status})}}. Vous pouvez exécuter le script vous-même, ou le soumettre à nouveau.',
-  'journey.requestClosedWhy': 'La demande a été {status, select, rejected {refusée} expired {expirée} cancelled {annulée} failed {en échec} other {close ({status})}} : {reason}. {consequence}',
+  'dep.request.closedWhy':
+    'La demande de faire exécuter cette stratégie par Keyward a été {status, select, rejected {refusée} expired {expirée} cancelled {annulée} failed {en échec} other {close ({status})}} : {reason}. Vous pouvez exécuter le script vous-même, ou le soumettre à nouveau.',
+  'dep.request.closed':
+    'La demande de faire exécuter cette stratégie par Keyward a été {status, select, rejected {refusée} expired {expirée} cancelled {annulée} failed {en échec} other {close ({status})}}. Vous pouvez exécuter le script vous-même, ou le soumettre à nouveau.',
+  'journey.requestClosedWhy':
+    'La demande a été {status, select, rejected {refusée} expired {expirée} cancelled {annulée} failed {en échec} other {close ({status})}} : {reason}. {consequence}',
   'journey.requestClosed': 'La demande a été {status, select, rejected {refusée} expired {expirée} cancelled {annulée} failed {en échec} other {close ({status})}}. {consequence}',
   'journey.runIncomplete': 'L’exécution ne s’est pas terminée : {detail}.',
   'journey.runIncompleteSeeCard': 'L’exécution ne s’est pas terminée : voir la carte d’exécution.',
@@ -56,7 +66,8 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'setupJourney.noSuchCard': 'Il n’y a pas de carte « {step} » pour ce parcours.',
   'setupJourney.notice.notGreen': 'Les vérifications ne sont pas encore toutes vertes. Corrigez les lignes rouges (chacune propose une correction), puis vérifiez à nouveau.',
   'journey.reasonRequired': 'Dites pourquoi ce changement est nécessaire (les approbateurs le voient, et c’est conservé dans le journal d’audit).',
-  'setupJourney.notice.planChanged': 'Le plan a changé depuis que vous l’avez examiné (un élément dont il dépend a changé). Examinez le nouveau plan et son empreinte, puis soumettez-le à nouveau.',
+  'setupJourney.notice.planChanged':
+    'Le plan a changé depuis que vous l’avez examiné (un élément dont il dépend a changé). Examinez le nouveau plan et son empreinte, puis soumettez-le à nouveau.',
   'setupJourney.cancelSubmitted': 'Ce parcours a été soumis pour approbation ; annulez plutôt la demande sur sa carte d’approbation.',
   'setupJourney.foreign': 'Cette configuration appartient à {owner}. Tapez « setup » pour commencer la vôtre.',
   'setupJourney.foreignUnnamed': 'Cette configuration appartient à quelqu’un d’autre. Tapez « setup » pour commencer la vôtre.',
@@ -64,11 +75,14 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'setupJourney.closedCancelled': 'Ce parcours a été annulé. Tapez « setup » pour en commencer un nouveau.',
   'journey.notice.staleCard': 'Cette carte n’était plus à jour, rien n’a donc été modifié. Voici l’état actuel ; continuez à partir d’ici.',
   'setupJourney.subscriptionsUnavailable': '{message} ({code})',
-  'setupJourney.person.unknown': '{id} n’est pas un utilisateur actif de votre locataire (Microsoft Graph n’a trouvé aucun utilisateur activé avec cet identifiant d’objet). Choisissez la personne dans la liste.',
+  'setupJourney.person.unknown':
+    '{id} n’est pas un utilisateur actif de votre locataire (Microsoft Graph n’a trouvé aucun utilisateur activé avec cet identifiant d’objet). Choisissez la personne dans la liste.',
   'setupJourney.person.notChecked': 'Keyward n’a pas pu rechercher {id} dans l’annuaire pour l’instant ; il vérifie à nouveau quand vous appuyez sur Suivant.',
   'setupJourney.person.notAUser': '{id} n’est pas un utilisateur de votre locataire ; s’il s’agit d’un groupe ou d’une application, assurez-vous que c’est voulu.',
-  'setupJourney.person.notInEveryGroup': "{who} n’est pas membre {count, plural, one {de} other {de chacun des groupes}} {groups}, {count, plural, one {le groupe} other {les groupes}} que la stratégie d’approbation exige des dépositaires de clés. Les dépositaires votent sur les changements de leur clé, c’est donc la stratégie qui décide qui peut l’être : choisissez quelqu’un dans la liste, ou demandez une modification du fichier de stratégie.",
-  'setupJourney.person.notInGroup': '{who} n’appartient à aucun groupe que nomme la stratégie d’approbation ({groups}). Les dépositaires votent sur les changements de leur clé, c’est donc la stratégie qui décide qui peut l’être : choisissez quelqu’un dans la liste, ou demandez une modification du fichier de stratégie.',
+  'setupJourney.person.notInEveryGroup':
+    '{who} n’est pas membre {count, plural, one {de} other {de chacun des groupes}} {groups}, {count, plural, one {le groupe} other {les groupes}} que la stratégie d’approbation exige des dépositaires de clés. Les dépositaires votent sur les changements de leur clé, c’est donc la stratégie qui décide qui peut l’être : choisissez quelqu’un dans la liste, ou demandez une modification du fichier de stratégie.',
+  'setupJourney.person.notInGroup':
+    '{who} n’appartient à aucun groupe que nomme la stratégie d’approbation ({groups}). Les dépositaires votent sur les changements de leur clé, c’est donc la stratégie qui décide qui peut l’être : choisissez quelqu’un dans la liste, ou demandez une modification du fichier de stratégie.',
   'setupJourney.region.notAllowed': '{region} ne fait pas partie des régions que l’abonnement {subscription} peut utiliser. Choisissez l’une de ses régions dans la liste.',
   'setupJourney.invalidNow': 'Certaines réponses ne sont plus valides ; modifiez les cartes signalées.',
   'journey.whoAreYou': 'Keyward n’a pas pu déterminer qui vous êtes (aucun identifiant d’objet Entra dans l’activité). Utilisez Keyward depuis Microsoft Teams.',
@@ -97,14 +111,19 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'teardown.check.targetsFix': 'Les cibles ont changé depuis l’approbation ; commencez un nouveau démantèlement depuis « status ».',
   'teardown.progress.lookupFailed': 'Keyward n’a pas pu le consulter : {reason}',
   'teardown.outcome.closedBeforeSubmission': 'Fermé avant la soumission. Rien n’a été supprimé.',
-  'roll.lock.refresh': 'Une rotation de la clé {site} de cette paire est déjà en cours (en attente de la confirmation de l’actualisation de la DEP, lancée par {by}). Faites tourner une clé à la fois : terminez d’abord celle-là.',
-  'roll.lock.inProgress': 'Une rotation de la clé {site} de cette paire est déjà en cours ({stage}, lancée par {by}). Faites tourner une clé à la fois : terminez d’abord celle-là.',
-  'roll.lock.rollingPercent': '{dep} est encore Rolling ({percent} % des sites). Attendez qu’elle indique Registered (collez sa sortie Get- sur la carte de la rotation précédente) avant de faire tourner une autre clé.',
-  'roll.lock.rolling': '{dep} est encore Rolling. Attendez qu’elle indique Registered (collez sa sortie Get- sur la carte de la rotation précédente) avant de faire tourner une autre clé.',
+  'roll.lock.refresh':
+    'Une rotation de la clé {site} de cette paire est déjà en cours (en attente de la confirmation de l’actualisation de la DEP, lancée par {by}). Faites tourner une clé à la fois : terminez d’abord celle-là.',
+  'roll.lock.inProgress':
+    'Une rotation de la clé {site} de cette paire est déjà en cours ({stage}, lancée par {by}). Faites tourner une clé à la fois : terminez d’abord celle-là.',
+  'roll.lock.rollingPercent':
+    '{dep} est encore Rolling ({percent} % des sites). Attendez qu’elle indique Registered (collez sa sortie Get- sur la carte de la rotation précédente) avant de faire tourner une autre clé.',
+  'roll.lock.rolling':
+    '{dep} est encore Rolling. Attendez qu’elle indique Registered (collez sa sortie Get- sur la carte de la rotation précédente) avant de faire tourner une autre clé.',
   'roll.choose.invalidCard': 'Les données de la carte n’étaient pas valides ; choisissez à nouveau.',
   'roll.choose.pair': 'Choisissez l’une des paires de clés listées.',
   'roll.choose.site': 'Choisissez la clé A ou la clé B : les clés de la clé client tournent une à la fois.',
-  'roll.choose.custodians': 'La stratégie d’approbation exige qu’un dépositaire de la clé A et un de la clé B approuvent une rotation de clé (séparation des tâches). Nommez les deux.',
+  'roll.choose.custodians':
+    'La stratégie d’approbation exige qu’un dépositaire de la clé A et un de la clé B approuvent une rotation de clé (séparation des tâches). Nommez les deux.',
   'roll.noServicePrincipal': 'Keyward ne trouve pas l’identifiant d’objet de {principal} dans le locataire ; la vérification de préparation après la rotation en a besoin.',
   'roll.schedule.noPair': 'Choisissez d’abord la paire de clés.',
   'roll.schedule.none': 'Choisissez à quelle fréquence vous voulez un rappel.',
@@ -112,7 +131,8 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'roll.schedule.on': 'Keyward vous rappellera ici tous les {days} jours de faire tourner les clés de cette paire.',
   'roll.submit.reason': 'Dites pourquoi cette clé tourne maintenant (les approbateurs le voient, et c’est conservé dans le journal d’audit).',
   'roll.submit.pairGone': 'Cette paire de clés n’est plus dans l’inventaire (supprimée ?). Choisissez à nouveau.',
-  'roll.notice.planChanged': 'Le plan a changé depuis que vous l’avez examiné (par exemple une DEP utilise maintenant cette clé). Examinez le nouveau plan et son empreinte, puis soumettez-le à nouveau.',
+  'roll.notice.planChanged':
+    'Le plan a changé depuis que vous l’avez examiné (par exemple une DEP utilise maintenant cette clé). Examinez le nouveau plan et son empreinte, puis soumettez-le à nouveau.',
   'roll.outcome.noNewVersion': 'Aucune nouvelle version n’a été créée.',
   'roll.outcome.failedWhy': 'La rotation ne s’est pas terminée : {detail}. Les versions précédentes sont intactes.',
   'roll.outcome.failed': 'La rotation ne s’est pas terminée. Les versions précédentes sont intactes.',
@@ -122,7 +142,8 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'roll.evidence.none': 'Collez la sortie de la commande affichée pour au moins une stratégie.',
   'roll.evidence.unregistered': 'La géo indique Unregistered ; ce n’est pas la géo de cette stratégie, ou son inscription a été retirée.',
   'roll.evidence.otherKey': 'La sortie ne montre pas la clé {key}. Collez la sortie pour la géo de {dep}.',
-  'roll.evidence.oldVersion': 'SharePoint utilise encore la version {old} de la clé, pas la nouvelle {version}. Exécutez le script d’actualisation ({cmdlet}), puis collez à nouveau.',
+  'roll.evidence.oldVersion':
+    'SharePoint utilise encore la version {old} de la clé, pas la nouvelle {version}. Exécutez le script d’actualisation ({cmdlet}), puis collez à nouveau.',
   'roll.evidence.statePercent': '{state} ({percent} %)',
   'roll.evidence.state': '{state}',
   'roll.evidence.notYet': 'La sortie ne montre pas encore la nouvelle version.',
@@ -139,9 +160,11 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'roll.retire.version': 'la version {version} de {key}',
   'roll.retire.oldVersion': 'une ancienne version de {key}',
   'roll.retire.oldVersionUnknown': 'une ancienne version de cette clé',
-  'roll.retire.refused': 'Keyward ne désactivera ni ne supprimera {what} : {who}, et les données chiffrées avant une rotation (boîtes aux lettres inactives, sauvegardes SharePoint) restent encapsulées avec les anciennes versions. En désactiver une rend ces données illisibles ; en supprimer une les fait perdre.',
+  'roll.retire.refused':
+    'Keyward ne désactivera ni ne supprimera {what} : {who}, et les données chiffrées avant une rotation (boîtes aux lettres inactives, sauvegardes SharePoint) restent encapsulées avec les anciennes versions. En désactiver une rend ces données illisibles ; en supprimer une les fait perdre.',
   'roll.retire.current': 'C’est aussi la version actuelle.',
-  'roll.retire.keep': 'Gardez chaque version activée et sans date d’expiration. Pour cesser complètement d’utiliser les clés, déplacez d’abord les stratégies vers d’autres clés ou désinscrivez-vous auprès de Microsoft ; ce n’est qu’ensuite que « teardown » peut supprimer le coffre ou le HSM.',
+  'roll.retire.keep':
+    'Gardez chaque version activée et sans date d’expiration. Pour cesser complètement d’utiliser les clés, déplacez d’abord les stratégies vers d’autres clés ou désinscrivez-vous auprès de Microsoft ; ce n’est qu’ensuite que « teardown » peut supprimer le coffre ou le HSM.',
   'roll.choose.badObjectId': '{value} n’est pas un identifiant d’objet Entra (GUID).',
   'roll.schedule.invalid': 'Choisissez un intervalle de rappel entre 1 et 3650 jours (ou désactivé).',
   'form.unreadableCard': 'La carte a envoyé quelque chose que Keyward ne peut pas lire. Rouvrez la carte et envoyez-la à nouveau.',
@@ -158,11 +181,18 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
   'depParsers.unknownState': 'L’état {value} n’est pas un état que Keyward connaît (Unregistered, Registering, Registered, Rolling).',
   'depParsers.noPrimaryKey': 'Aucune clé primaire n’a été trouvée dans la sortie.',
   'depParsers.noSecondaryKey': 'Aucune clé secondaire n’a été trouvée dans la sortie.',
-  'opsJourney.notFound': 'Il n’existe pas de {kind, select, dep {parcours DEP} roll {rotation de clé} other {démantèlement}} {id}. Tapez « status » pour voir les vôtres, ou « {command} » pour en commencer un.',
-  'opsJourney.foreign': '{kind, select, dep {Ce parcours DEP appartient} roll {Cette rotation de clé appartient} other {Ce démantèlement appartient}} à {owner}. Tapez « {command} » pour commencer le vôtre.',
-  'opsJourney.foreignUnnamed': '{kind, select, dep {Ce parcours DEP appartient} roll {Cette rotation de clé appartient} other {Ce démantèlement appartient}} à quelqu’un d’autre. Tapez « {command} » pour commencer le vôtre.',
-  'opsJourney.closed.waiting': '{kind, select, dep {Ce parcours DEP} roll {Cette rotation de clé} other {Ce démantèlement}} est en attente ({stage}) ; sa dernière carte montre où il en est.',
-  'opsJourney.closed.done': '{kind, select, dep {Ce parcours DEP est terminé} roll {Cette rotation de clé est terminée} other {Ce démantèlement est terminé}}. Tapez « {command} » pour en commencer un autre.',
-  'opsJourney.closed.cancelled': '{kind, select, dep {Ce parcours DEP a été annulé} roll {Cette rotation de clé a été annulée} other {Ce démantèlement a été annulé}}. Tapez « {command} » pour en commencer un nouveau.',
-  'opsJourney.closed.other': '{kind, select, dep {Ce parcours DEP est clos} roll {Cette rotation de clé est close} other {Ce démantèlement est clos}}. Tapez « {command} » pour en commencer un nouveau.',
+  'opsJourney.notFound':
+    'Il n’existe pas de {kind, select, dep {parcours DEP} roll {rotation de clé} other {démantèlement}} {id}. Tapez « status » pour voir les vôtres, ou « {command} » pour en commencer un.',
+  'opsJourney.foreign':
+    '{kind, select, dep {Ce parcours DEP appartient} roll {Cette rotation de clé appartient} other {Ce démantèlement appartient}} à {owner}. Tapez « {command} » pour commencer le vôtre.',
+  'opsJourney.foreignUnnamed':
+    '{kind, select, dep {Ce parcours DEP appartient} roll {Cette rotation de clé appartient} other {Ce démantèlement appartient}} à quelqu’un d’autre. Tapez « {command} » pour commencer le vôtre.',
+  'opsJourney.closed.waiting':
+    '{kind, select, dep {Ce parcours DEP} roll {Cette rotation de clé} other {Ce démantèlement}} est en attente ({stage}) ; sa dernière carte montre où il en est.',
+  'opsJourney.closed.done':
+    '{kind, select, dep {Ce parcours DEP est terminé} roll {Cette rotation de clé est terminée} other {Ce démantèlement est terminé}}. Tapez « {command} » pour en commencer un autre.',
+  'opsJourney.closed.cancelled':
+    '{kind, select, dep {Ce parcours DEP a été annulé} roll {Cette rotation de clé a été annulée} other {Ce démantèlement a été annulé}}. Tapez « {command} » pour en commencer un nouveau.',
+  'opsJourney.closed.other':
+    '{kind, select, dep {Ce parcours DEP est clos} roll {Cette rotation de clé est close} other {Ce démantèlement est clos}}. Tapez « {command} » pour en commencer un nouveau.',
 };

@@ -21,11 +21,13 @@ export const RUN_DE: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.note.resourceGroupCreated': 'Ressourcengruppe {resourceGroup} in {region} angelegt.',
   'run.do.vault': 'Tresor {vault} wird angelegt',
   'run.note.vaultReused': 'Tresor {vault} existiert bereits mit den geplanten Einstellungen; weiterverwendet.',
-  'run.note.vaultCreated': 'Tresor {vault} angelegt (Premium, {region}, vorläufiges Löschen {days} Tage, Löschschutz, {model, select, rbac {Azure RBAC} other {Zugriffsrichtlinien}}).',
+  'run.note.vaultCreated':
+    'Tresor {vault} angelegt (Premium, {region}, vorläufiges Löschen {days} Tage, Löschschutz, {model, select, rbac {Azure RBAC} other {Zugriffsrichtlinien}}).',
   'run.do.hsm': 'Managed HSM {hsm} wird angelegt (Azure braucht bis zu ~25 Min.)',
   'run.note.hsmReused': 'Managed HSM {hsm} existiert bereits mit den geplanten Einstellungen; weiterverwendet.',
   'run.progress.hsmProvisioning': 'Managed HSM {hsm} wird bereitgestellt: bisher {elapsed} (Azure braucht meist bis zu {usual} Min.).',
-  'run.note.hsmProvisioned': 'Managed HSM {hsm} ist in {region} bereitgestellt (vorläufiges Löschen {days} Tage, Löschschutz); die stündliche Abrechnung hat begonnen. Als Nächstes: die Zeremonie der Sicherheitsdomäne.',
+  'run.note.hsmProvisioned':
+    'Managed HSM {hsm} ist in {region} bereitgestellt (vorläufiges Löschen {days} Tage, Löschschutz); die stündliche Abrechnung hat begonnen. Als Nächstes: die Zeremonie der Sicherheitsdomäne.',
   'run.do.activate': 'Managed HSM {hsm} wird aktiviert (Zeremonie der Sicherheitsdomäne, Quorum {quorum} von {officers})',
   'run.note.securityDomainStored': 'Die Sicherheitsdomäne von {hsm} ist bereits gespeichert ({file}); HSM aktiviert.',
   'run.waiting.officers': '{handedIn} von {officers} Verantwortlichen der Sicherheitsdomäne haben ihr öffentliches Zertifikat eingereicht; es fehlen noch: {missing}.',
@@ -36,12 +38,14 @@ export const RUN_DE: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.note.hsmRoleGiven': '{principal} hat {role} in {scope} auf HSM {hsm}.',
   'run.do.revoke': 'Die Rolle {role} von {principal} im HSM {hsm} wird entfernt',
   'run.note.revokeNone': '{principal} hat die Rolle {role} im HSM {hsm} nicht.',
-  'run.note.revoked': '{principal} hat die Rolle {role} im HSM {hsm} nicht mehr; {count, plural, one {# menschliche administrative Person behält} other {# menschliche Administratoren behalten}} sie.',
+  'run.note.revoked':
+    '{principal} hat die Rolle {role} im HSM {hsm} nicht mehr; {count, plural, one {# menschliche administrative Person behält} other {# menschliche Administratoren behalten}} sie.',
   'run.do.keyRole': '{principal} erhält {role} auf Tresor {vault}',
   'run.do.keyPolicy': '{principal} erhält get, wrapKey und unwrapKey auf Tresor {vault}',
   'run.note.policyHeld': '{principal} hat bereits {permissions} auf die Schlüssel von Tresor {vault}; nichts hinzugefügt.',
   'run.do.readiness': '{count} Schlüssel werden gegen die Customer Key-Regeln geprüft',
-  'run.note.ready': 'Alle Schlüssel erfüllen die Customer Key-Regeln ({pass} Prüfungen grün{warn, select, none {} other {, {warn} Warnungen}}{probed, select, yes {, Umschließen/Entpacken als jeder Dienstprinzipal nachgewiesen} other {}}).',
+  'run.note.ready':
+    'Alle Schlüssel erfüllen die Customer Key-Regeln ({pass} Prüfungen grün{warn, select, none {} other {, {warn} Warnungen}}{probed, select, yes {, Umschließen/Entpacken als jeder Dienstprinzipal nachgewiesen} other {}}).',
   'run.label.container': '{kind, select, managedHsm {Managed HSM} other {Tresor}} {name}',
   'run.progress.listRetry': 'Azure konnte die gelöschten Managed HSMs nicht auflisten (der bekannte ProviderError von deletedManagedHSMs); die Liste wird noch einmal abgefragt.',
   'run.progress.listFallback': 'Die Liste deletedManagedHSMs ist erneut fehlgeschlagen (ProviderError); {name} wird stattdessen direkt in {region} abgefragt.',
@@ -55,8 +59,10 @@ export const RUN_DE: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.do.purge': '{what} wird endgültig gelöscht',
   'run.note.purgedGone': '{what} ist endgültig gelöscht: Azure führt es nicht mehr auf, auch nicht als gelöscht.',
   'run.note.purged': '{what} endgültig gelöscht: Es ist für immer weg{billing, select, stopped {, und seine stündliche Abrechnung ist beendet} other {}}.',
-  'run.note.purgeScheduledOn': 'Löschschutz: Azure lehnt es ab, {what} vor dem {date} endgültig zu löschen, und löscht es dann selbst{billing, select, hourly {; bis dahin wird es stündlich abgerechnet} other {}}. Keyward beobachtet weiter und meldet, wenn es weg ist.',
-  'run.note.purgeScheduled': 'Löschschutz: Azure lehnt es ab, {what} vor dem geplanten Datum endgültig zu löschen, und löscht es dann selbst{billing, select, hourly {; bis dahin wird es stündlich abgerechnet} other {}}. Keyward beobachtet weiter und meldet, wenn es weg ist.',
+  'run.note.purgeScheduledOn':
+    'Löschschutz: Azure lehnt es ab, {what} vor dem {date} endgültig zu löschen, und löscht es dann selbst{billing, select, hourly {; bis dahin wird es stündlich abgerechnet} other {}}. Keyward beobachtet weiter und meldet, wenn es weg ist.',
+  'run.note.purgeScheduled':
+    'Löschschutz: Azure lehnt es ab, {what} vor dem geplanten Datum endgültig zu löschen, und löscht es dann selbst{billing, select, hourly {; bis dahin wird es stündlich abgerechnet} other {}}. Keyward beobachtet weiter und meldet, wenn es weg ist.',
   'run.progress.depScript': '{what} wird mit der verwalteten Identität von Keyward ausgeführt (Connect-ExchangeOnline -ManagedIdentity).',
   'run.do.depRun': '{title} wird ausgeführt',
   'run.do.depHand': '{title} wird an die Person aus dem Betrieb übergeben',
@@ -83,7 +89,8 @@ export const RUN_DE: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.retry.providerCollection': 'Azure konnte die gelöschten Managed HSMs nicht auflisten (ein bekannter vorübergehender Fehler)',
   'run.retry.propagation': 'Azure hat die neue Rolle von Keyward noch nicht angewendet (Rollenzuweisungen brauchen eine Weile, bis sie wirken)',
   'run.retry.other': 'ein vorübergehender Fehler ({code})',
-  'run.error.subscriptionNotWritable': 'Das Abonnement {subscription} ist {state}. Azure nimmt dort ein Löschen an, lehnt aber die endgültige Löschung ab{billing, select, hsm {, und ein vorläufig gelöschtes Managed HSM wird bis zur endgültigen Löschung weiter abgerechnet} other {}}, daher macht Keyward nicht weiter. Aktivieren Sie das Abonnement wieder (Azure-Portal → Abonnements → Reaktivieren, oder beheben Sie das Abrechnungsproblem) und wiederholen Sie dann ab dem fehlgeschlagenen Schritt.',
+  'run.error.subscriptionNotWritable':
+    'Das Abonnement {subscription} ist {state}. Azure nimmt dort ein Löschen an, lehnt aber die endgültige Löschung ab{billing, select, hsm {, und ein vorläufig gelöschtes Managed HSM wird bis zur endgültigen Löschung weiter abgerechnet} other {}}, daher macht Keyward nicht weiter. Aktivieren Sie das Abonnement wieder (Azure-Portal → Abonnements → Reaktivieren, oder beheben Sie das Abrechnungsproblem) und wiederholen Sie dann ab dem fehlgeschlagenen Schritt.',
   'run.error.details': 'Details (Englisch, wie im Protokoll)',
   'run.retry.started': 'Neuer Versuch ab Schritt {step} (Versuch {attempt}). Alles bereits Erledigte bleibt, wie es ist.',
   'run.certificate.recorded': 'Danke, {name}: Ihr Zertifikat (SHA-256-Fingerabdruck {thumbprint}) ist erfasst.',

@@ -27,7 +27,8 @@ export const RUN_EN = {
   'run.do.hsm': 'Creating Managed HSM {hsm} (Azure takes up to ~25 min)',
   'run.note.hsmReused': 'Managed HSM {hsm} already exists with the planned settings; reused.',
   'run.progress.hsmProvisioning': 'Managed HSM {hsm} is provisioning: {elapsed} so far (Azure usually needs up to {usual} min).',
-  'run.note.hsmProvisioned': 'Managed HSM {hsm} is provisioned in {region} (soft delete {days} days, purge protection); hourly billing has started. Next: the security-domain ceremony.',
+  'run.note.hsmProvisioned':
+    'Managed HSM {hsm} is provisioned in {region} (soft delete {days} days, purge protection); hourly billing has started. Next: the security-domain ceremony.',
   'run.do.activate': 'Activating Managed HSM {hsm} (security-domain ceremony, quorum {quorum} of {officers})',
   'run.note.securityDomainStored': 'The security domain of {hsm} is already stored ({file}); HSM activated.',
   'run.waiting.officers': '{handedIn} of {officers} security-domain officers have handed in their public certificate; waiting for {missing}.',
@@ -43,7 +44,8 @@ export const RUN_EN = {
   'run.do.keyPolicy': 'Giving {principal} get, wrapKey and unwrapKey on vault {vault}',
   'run.note.policyHeld': '{principal} already has {permissions} on the keys of vault {vault}; nothing added.',
   'run.do.readiness': 'Checking {count} keys against the Customer Key rules',
-  'run.note.ready': 'All keys meet the Customer Key rules ({pass} checks green{warn, select, none {} other {, {warn} warnings}}{probed, select, yes {, wrap/unwrap proven as each service principal} other {}}).',
+  'run.note.ready':
+    'All keys meet the Customer Key rules ({pass} checks green{warn, select, none {} other {, {warn} warnings}}{probed, select, yes {, wrap/unwrap proven as each service principal} other {}}).',
   'run.label.container': '{kind, select, managedHsm {Managed HSM} other {vault}} {name}',
   'run.progress.listRetry': 'Azure failed to list deleted Managed HSMs (the known deletedManagedHSMs ProviderError); trying the list once more.',
   'run.progress.listFallback': 'The deletedManagedHSMs list failed again (ProviderError); looking {name} up directly in {region} instead.',
@@ -57,8 +59,10 @@ export const RUN_EN = {
   'run.do.purge': 'Purging {what}',
   'run.note.purgedGone': '{what} is purged: Azure no longer lists it, not even as deleted.',
   'run.note.purged': 'Purged {what}: it is gone for good{billing, select, stopped {, and its hourly billing has stopped} other {}}.',
-  'run.note.purgeScheduledOn': 'Purge protection: Azure refuses to purge {what} before {date} and purges it by itself then{billing, select, hourly {; it bills hourly until that purge completes} other {}}. Keyward keeps watching and reports when it is gone.',
-  'run.note.purgeScheduled': 'Purge protection: Azure refuses to purge {what} before its scheduled purge date and purges it by itself then{billing, select, hourly {; it bills hourly until that purge completes} other {}}. Keyward keeps watching and reports when it is gone.',
+  'run.note.purgeScheduledOn':
+    'Purge protection: Azure refuses to purge {what} before {date} and purges it by itself then{billing, select, hourly {; it bills hourly until that purge completes} other {}}. Keyward keeps watching and reports when it is gone.',
+  'run.note.purgeScheduled':
+    'Purge protection: Azure refuses to purge {what} before its scheduled purge date and purges it by itself then{billing, select, hourly {; it bills hourly until that purge completes} other {}}. Keyward keeps watching and reports when it is gone.',
   'run.progress.depScript': "Running {what} with Keyward''s managed identity (Connect-ExchangeOnline -ManagedIdentity).",
   'run.do.depRun': 'Running {title}',
   'run.do.depHand': 'Handing {title} to the operator',
@@ -85,7 +89,8 @@ export const RUN_EN = {
   'run.retry.providerCollection': 'Azure failed to list deleted Managed HSMs (a known transient fault)',
   'run.retry.propagation': "Azure has not applied Keyward''s new role yet (role assignments take a while to propagate)",
   'run.retry.other': 'a temporary failure ({code})',
-  'run.error.subscriptionNotWritable': 'Subscription {subscription} is {state}. Azure accepts a delete there but refuses the purge{billing, select, hsm {, and a soft-deleted Managed HSM keeps billing until it is purged} other {}}, so Keyward does not go on. Re-enable the subscription (Azure portal → Subscriptions → Reactivate, or settle the billing problem), then Retry.',
+  'run.error.subscriptionNotWritable':
+    'Subscription {subscription} is {state}. Azure accepts a delete there but refuses the purge{billing, select, hsm {, and a soft-deleted Managed HSM keeps billing until it is purged} other {}}, so Keyward does not go on. Re-enable the subscription (Azure portal → Subscriptions → Reactivate, or settle the billing problem), then Retry.',
   'run.error.details': 'Details (English, as in the log)',
   'run.retry.started': 'Retrying from step {step} (attempt {attempt}). Everything already done stays as it is.',
   'run.certificate.recorded': 'Thank you, {name}: your certificate (SHA-256 thumbprint {thumbprint}) is recorded.',

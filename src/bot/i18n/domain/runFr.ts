@@ -21,11 +21,13 @@ export const RUN_FR: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.note.resourceGroupCreated': 'Groupe de ressources {resourceGroup} créé dans {region}.',
   'run.do.vault': 'Création du coffre {vault}',
   'run.note.vaultReused': 'Le coffre {vault} existe déjà avec les paramètres prévus ; réutilisé.',
-  'run.note.vaultCreated': 'Coffre {vault} créé (Premium, {region}, suppression réversible {days} jours, protection contre la purge, {model, select, rbac {Azure RBAC} other {stratégies d’accès}}).',
+  'run.note.vaultCreated':
+    'Coffre {vault} créé (Premium, {region}, suppression réversible {days} jours, protection contre la purge, {model, select, rbac {Azure RBAC} other {stratégies d’accès}}).',
   'run.do.hsm': 'Création du HSM managé {hsm} (Azure met jusqu’à ~25 min)',
   'run.note.hsmReused': 'Le HSM managé {hsm} existe déjà avec les paramètres prévus ; réutilisé.',
   'run.progress.hsmProvisioning': 'Le HSM managé {hsm} est en cours de provisionnement : {elapsed} jusqu’ici (Azure met en général jusqu’à {usual} min).',
-  'run.note.hsmProvisioned': 'Le HSM managé {hsm} est provisionné dans {region} (suppression réversible {days} jours, protection contre la purge) ; la facturation horaire a commencé. Ensuite : la cérémonie du domaine de sécurité.',
+  'run.note.hsmProvisioned':
+    'Le HSM managé {hsm} est provisionné dans {region} (suppression réversible {days} jours, protection contre la purge) ; la facturation horaire a commencé. Ensuite : la cérémonie du domaine de sécurité.',
   'run.do.activate': 'Activation du HSM managé {hsm} (cérémonie du domaine de sécurité, quorum {quorum} sur {officers})',
   'run.note.securityDomainStored': 'Le domaine de sécurité de {hsm} est déjà stocké ({file}) ; HSM activé.',
   'run.waiting.officers': '{handedIn} responsables du domaine de sécurité sur {officers} ont remis leur certificat public ; en attente de : {missing}.',
@@ -36,12 +38,14 @@ export const RUN_FR: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.note.hsmRoleGiven': '{principal} a {role} sur {scope} dans le HSM {hsm}.',
   'run.do.revoke': 'Retrait du rôle {role} de {principal} dans le HSM {hsm}',
   'run.note.revokeNone': '{principal} n’a pas le rôle {role} dans le HSM {hsm}.',
-  'run.note.revoked': '{principal} n’a plus le rôle {role} dans le HSM {hsm} ; {count, plural, one {# administrateur humain le garde} other {# administrateurs humains le gardent}}.',
+  'run.note.revoked':
+    '{principal} n’a plus le rôle {role} dans le HSM {hsm} ; {count, plural, one {# administrateur humain le garde} other {# administrateurs humains le gardent}}.',
   'run.do.keyRole': 'Attribution à {principal} du rôle {role} sur le coffre {vault}',
   'run.do.keyPolicy': 'Attribution à {principal} de get, wrapKey et unwrapKey sur le coffre {vault}',
   'run.note.policyHeld': '{principal} a déjà {permissions} sur les clés du coffre {vault} ; rien d’ajouté.',
   'run.do.readiness': 'Vérification de {count} clés au regard des règles de la clé client',
-  'run.note.ready': 'Toutes les clés respectent les règles de la clé client ({pass} vérifications vertes{warn, select, none {} other {, {warn} avertissements}}{probed, select, yes {, encapsulation/désencapsulation prouvée pour chaque principal de service} other {}}).',
+  'run.note.ready':
+    'Toutes les clés respectent les règles de la clé client ({pass} vérifications vertes{warn, select, none {} other {, {warn} avertissements}}{probed, select, yes {, encapsulation/désencapsulation prouvée pour chaque principal de service} other {}}).',
   'run.label.container': '{kind, select, managedHsm {HSM managé} other {coffre}} {name}',
   'run.progress.listRetry': 'Azure n’a pas pu lister les HSM managés supprimés (la ProviderError connue de deletedManagedHSMs) ; nouvelle tentative de la liste.',
   'run.progress.listFallback': 'La liste deletedManagedHSMs a de nouveau échoué (ProviderError) ; recherche directe de {name} dans {region} à la place.',
@@ -55,8 +59,10 @@ export const RUN_FR: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.do.purge': 'Purge : {what}',
   'run.note.purgedGone': '{what} est purgé : Azure ne le liste plus, même pas comme supprimé.',
   'run.note.purged': '{what} purgé : il a définitivement disparu{billing, select, stopped {, et sa facturation horaire s’est arrêtée} other {}}.',
-  'run.note.purgeScheduledOn': 'Protection contre la purge : Azure refuse de purger {what} avant le {date} et le purge alors de lui-même{billing, select, hourly {; il est facturé à l’heure jusqu’à la fin de cette purge} other {}}. Keyward continue de surveiller et signale quand il a disparu.',
-  'run.note.purgeScheduled': 'Protection contre la purge : Azure refuse de purger {what} avant sa date de purge prévue et le purge alors de lui-même{billing, select, hourly {; il est facturé à l’heure jusqu’à la fin de cette purge} other {}}. Keyward continue de surveiller et signale quand il a disparu.',
+  'run.note.purgeScheduledOn':
+    'Protection contre la purge : Azure refuse de purger {what} avant le {date} et le purge alors de lui-même{billing, select, hourly {; il est facturé à l’heure jusqu’à la fin de cette purge} other {}}. Keyward continue de surveiller et signale quand il a disparu.',
+  'run.note.purgeScheduled':
+    'Protection contre la purge : Azure refuse de purger {what} avant sa date de purge prévue et le purge alors de lui-même{billing, select, hourly {; il est facturé à l’heure jusqu’à la fin de cette purge} other {}}. Keyward continue de surveiller et signale quand il a disparu.',
   'run.progress.depScript': 'Exécution de {what} avec l’identité managée de Keyward (Connect-ExchangeOnline -ManagedIdentity).',
   'run.do.depRun': 'Exécution de {title}',
   'run.do.depHand': 'Remise de {title} à l’opérateur',
@@ -83,7 +89,8 @@ export const RUN_FR: Readonly<Record<keyof typeof RUN_EN, string>> = {
   'run.retry.providerCollection': 'Azure n’a pas pu lister les HSM managés supprimés (une panne temporaire connue)',
   'run.retry.propagation': 'Azure n’a pas encore appliqué le nouveau rôle de Keyward (les attributions de rôles mettent un moment à se propager)',
   'run.retry.other': 'une panne temporaire ({code})',
-  'run.error.subscriptionNotWritable': 'L’abonnement {subscription} est {state}. Azure y accepte une suppression mais refuse la purge{billing, select, hsm {, et un HSM managé supprimé de façon réversible continue d’être facturé jusqu’à sa purge} other {}}, Keyward ne continue donc pas. Réactivez l’abonnement (portail Azure → Abonnements → Réactiver, ou réglez le problème de facturation), puis réessayez depuis l’étape en échec.',
+  'run.error.subscriptionNotWritable':
+    'L’abonnement {subscription} est {state}. Azure y accepte une suppression mais refuse la purge{billing, select, hsm {, et un HSM managé supprimé de façon réversible continue d’être facturé jusqu’à sa purge} other {}}, Keyward ne continue donc pas. Réactivez l’abonnement (portail Azure → Abonnements → Réactiver, ou réglez le problème de facturation), puis réessayez depuis l’étape en échec.',
   'run.error.details': 'Détails (en anglais, comme dans le journal)',
   'run.retry.started': 'Nouvel essai à partir de l’étape {step} (tentative {attempt}). Tout ce qui est déjà fait reste tel quel.',
   'run.certificate.recorded': 'Merci, {name} : votre certificat (empreinte SHA-256 {thumbprint}) est enregistré.',

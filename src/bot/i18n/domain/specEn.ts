@@ -4,15 +4,22 @@
  * checks it. Identifiers, names, GUIDs, cmdlets and numbers are placeholders.
  */
 export const SPEC_EN = {
-  'depScript.unconfirmed.onboarding': 'Onboarding validation: the -Scenario value for this workload, the -OnboardingMode value Validate, the ValidationResult/FailedValidations output properties and the Reader-on-both-subscriptions requirement come from community guides, not Microsoft text.',
+  'depScript.unconfirmed.onboarding':
+    'Onboarding validation: the -Scenario value for this workload, the -OnboardingMode value Validate, the ValidationResult/FailedValidations output properties and the Reader-on-both-subscriptions requirement come from community guides, not Microsoft text.',
   'depScript.unconfirmed.hsmUri': "Whether the DEP cmdlets accept managedhsm.azure.net key URIs is implied by Microsoft's Managed HSM page but not confirmed.",
-  'depScript.unconfirmed.spoUri': 'Update-SPODataEncryptionPolicy -KeyVaultUri (the documented BYOK_Uri parameter set): whether it takes the versioned key identifier Keyward passes, and a managedhsm.azure.net key, is not confirmed.',
-  'depScript.spoRegisterHsm': '{cmdlet} documents only a vault name, key name and key version ({reference}); Microsoft documents no form for a Managed HSM key, so Keyward does not write a guess. Ask Microsoft (Customer Key with Managed HSM: {page}) how to register SharePoint on Managed HSM keys, or use Key Vault keys for SharePoint.',
-  'depScript.appOnlyLeavesOut': 'The onboarding check (New-CustomerKeyOnboardingRequest) is left out: the M365CustomerKeyOnboarding module signs a person in interactively and documents no managed-identity sign-in, so it cannot run unattended. It is the onboarding step of the journey, run by an operator; Keyward checks that step is done before this policy.',
+  'depScript.unconfirmed.spoUri':
+    'Update-SPODataEncryptionPolicy -KeyVaultUri (the documented BYOK_Uri parameter set): whether it takes the versioned key identifier Keyward passes, and a managedhsm.azure.net key, is not confirmed.',
+  'depScript.spoRegisterHsm':
+    '{cmdlet} documents only a vault name, key name and key version ({reference}); Microsoft documents no form for a Managed HSM key, so Keyward does not write a guess. Ask Microsoft (Customer Key with Managed HSM: {page}) how to register SharePoint on Managed HSM keys, or use Key Vault keys for SharePoint.',
+  'depScript.appOnlyLeavesOut':
+    'The onboarding check (New-CustomerKeyOnboardingRequest) is left out: the M365CustomerKeyOnboarding module signs a person in interactively and documents no managed-identity sign-in, so it cannot run unattended. It is the onboarding step of the journey, run by an operator; Keyward checks that step is done before this policy.',
   'depScript.unconfirmed.appOnly': 'Whether every DEP cmdlet works app-only (Connect-ExchangeOnline -ManagedIdentity) is not confirmed.',
-  'depScript.offboarding.multiWorkload': 'Once data is encrypted under this policy, its keys must stay available. Leaving Customer Key for the multi-workload policy needs a Microsoft support request; keep the vaults, keys and permissions until Microsoft has re-wrapped the data.',
-  'depScript.offboarding.exchange': 'Once mailboxes are encrypted under this policy, its keys must stay available. To take a mailbox off it, run {command} (Exchange re-encrypts it with Microsoft-managed keys; Microsoft does not need to be asked); keep the keys until that has finished.',
-  'depScript.offboarding.sharePoint': 'Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.',
+  'depScript.offboarding.multiWorkload':
+    'Once data is encrypted under this policy, its keys must stay available. Leaving Customer Key for the multi-workload policy needs a Microsoft support request; keep the vaults, keys and permissions until Microsoft has re-wrapped the data.',
+  'depScript.offboarding.exchange':
+    'Once mailboxes are encrypted under this policy, its keys must stay available. To take a mailbox off it, run {command} (Exchange re-encrypts it with Microsoft-managed keys; Microsoft does not need to be asked); keep the keys until that has finished.',
+  'depScript.offboarding.sharePoint':
+    'Registering a SharePoint DEP cannot be rolled back to Microsoft-managed keys, and the keys must stay available for as long as the data exists.',
   'depScript.title.multiWorkload': 'Multi-workload DEP {name}',
   'depScript.title.exchange': 'Exchange mailbox DEP {name}',
   'depScript.title.sharePoint': 'SharePoint DEP ({count, plural, one {# geo} other {# geos}})',
@@ -30,7 +37,8 @@ export const SPEC_EN = {
   'depScript.refresh.keyType': 'The key type must be {primary} (key A) or {secondary} (key B).',
   'depScript.title.sharePointRoll': 'SharePoint key roll ({keyType})',
   'depScript.title.refresh': 'Refresh {name}',
-  'depScript.unconfirmed.mailboxProperty': 'Selecting "every mailbox on this policy" reads the DataEncryptionPolicy property of Get-Mailbox output; that the property is returned for every mailbox is not confirmed. List the mailboxes by name when in doubt.',
+  'depScript.unconfirmed.mailboxProperty':
+    'Selecting "every mailbox on this policy" reads the DataEncryptionPolicy property of Get-Mailbox output; that the property is returned for every mailbox is not confirmed. List the mailboxes by name when in doubt.',
   'depScript.offboard.empty': 'List at least one mailbox, or choose every mailbox on this policy.',
   'depScript.title.offboard': 'Take mailboxes off {name}',
   'keyUri.example': 'A key identifier looks like {example} (optionally followed by {version}).',
@@ -51,10 +59,12 @@ export const SPEC_EN = {
   'name.subject.mailbox': 'The mailbox',
   'name.unsafe': '{subject} {problem}.',
   'name.rule.vault': 'Vault names are {min}–{max} characters: letters, digits and hyphens, starting with a letter, ending with a letter or digit, with no two hyphens in a row',
-  'name.rule.hsm': 'HSM names are {min}–{max} characters: letters, digits and hyphens, starting with a letter, ending with a letter or digit, with no two hyphens in a row (Keyward applies the Key Vault rule to HSM names)',
+  'name.rule.hsm':
+    'HSM names are {min}–{max} characters: letters, digits and hyphens, starting with a letter, ending with a letter or digit, with no two hyphens in a row (Keyward applies the Key Vault rule to HSM names)',
   'name.vault.empty': 'Enter a vault name. {rule}.',
   'name.hsm.empty': 'Enter an HSM name. {rule}.',
-  'name.container.underscore': "{subject} {value} contains an underscore, which Azure rejects (Microsoft's own Customer Key examples use underscores, but they do not work). {rule}. Try {suggestion}.",
+  'name.container.underscore':
+    "{subject} {value} contains an underscore, which Azure rejects (Microsoft's own Customer Key examples use underscores, but they do not work). {rule}. Try {suggestion}.",
   'name.badCharacters': '{subject} {value} contains {characters}. {rule}. Try {suggestion}.',
   'name.length': '{subject} {value} has {length} characters. {rule}.',
   'name.start': '{subject} {value} must start with a letter. {rule}.',
@@ -75,7 +85,8 @@ export const SPEC_EN = {
   'name.role.identity': 'identity',
   'name.objectId.empty': 'Enter the object id of the {role} (a GUID from Microsoft Entra ID: Users or Enterprise applications → Object ID).',
   'name.objectId.invalid': "{value} is not an object id. Enter the {role}'s Object ID from Microsoft Entra ID (a GUID), not a name or e-mail address.",
-  'name.objectId.clientId': "{value} is the application (client) id of {name}, not an object id. Azure grants roles to the object id (also called principal id) of the identity in your tenant; a client id names the app registration, so Azure would reject it or grant nothing. Use the Object ID shown under Enterprise applications (or the managed identity's Principal ID).",
+  'name.objectId.clientId':
+    "{value} is the application (client) id of {name}, not an object id. Azure grants roles to the object id (also called principal id) of the identity in your tenant; a client id names the app registration, so Azure would reject it or grant nothing. Use the Object ID shown under Enterprise applications (or the managed identity's Principal ID).",
   'name.rule.policy': 'Policy names are 1–64 characters: letters, digits, periods, underscores and hyphens, no spaces',
   'name.policy.empty': 'Enter a policy name. {rule}.',
   'name.policy.space': 'The policy name {value} contains a space; Microsoft 365 does not allow spaces in DEP names. {rule}. Try {suggestion}.',
@@ -87,7 +98,8 @@ export const SPEC_EN = {
   'name.freeText.tooLong': '{subject} has {length} characters; the limit is {max}.',
   'name.mailbox.empty': 'Enter a mailbox: its primary e-mail address or user principal name.',
   'name.mailbox.tooLong': 'The mailbox identity is longer than 320 characters; use its primary e-mail address.',
-  'name.mailbox.invalid': "{value} is not a mailbox identity Keyward accepts. Use the mailbox's primary e-mail address or user principal name (for example {example}), its GUID, or its alias.",
+  'name.mailbox.invalid':
+    "{value} is not a mailbox identity Keyward accepts. Use the mailbox's primary e-mail address or user principal name (for example {example}), its GUID, or its alias.",
   'name.adminUrl.invalid': '{value} is not a SharePoint admin URL. Use the admin centre address of the geo, for example {example} (multi-geo: {multiGeo}).',
   'name.keyVersion.invalid': '{value} is not a key version. A version is the 32 hexadecimal characters at the end of the key identifier ({form}).',
   'name.unsafe.smartQuote': "contains the typographic quote {character} ({code}), which PowerShell treats as a quote; type a plain apostrophe (') instead or remove it",
@@ -97,25 +109,32 @@ export const SPEC_EN = {
   'spec.workloads.empty': 'Choose at least one workload: multi-workload (whole tenant), Exchange mailboxes, or SharePoint/OneDrive/Teams files.',
   'spec.workloads.unknown': 'Keyward does not know {values}. Choose from multiWorkload, exchange and sharePoint.',
   'spec.region.empty': 'Choose the Azure region for site {site} (key {site}).',
-  'spec.region.unknownForSubscriptions': "{value} is not an Azure region Keyward knows for these subscriptions. Use the region's name as the portal shows it, for example West Europe (westeurope).",
+  'spec.region.unknownForSubscriptions':
+    "{value} is not an Azure region Keyward knows for these subscriptions. Use the region's name as the portal shows it, for example West Europe (westeurope).",
   'spec.region.unknown': "{value} is not an Azure region Keyward knows. Use the region's name as the portal shows it, for example West Europe (westeurope).",
-  'spec.subscription.same': 'Site B must use a different subscription from site A: Customer Key requires the two keys of every policy in two different Azure subscriptions (Microsoft recommends two new subscriptions used only for Customer Key, administered by different people).',
-  'spec.region.paired': '{a} and {b} are an Azure region pair. That is allowed, but Microsoft recommends two regions that are not paired, which gives four regions of availability instead of two.',
+  'spec.subscription.same':
+    'Site B must use a different subscription from site A: Customer Key requires the two keys of every policy in two different Azure subscriptions (Microsoft recommends two new subscriptions used only for Customer Key, administered by different people).',
+  'spec.region.paired':
+    '{a} and {b} are an Azure region pair. That is allowed, but Microsoft recommends two regions that are not paired, which gives four regions of availability instead of two.',
   'spec.region.noHsm': 'Managed HSM is not offered in {region} for this subscription. Choose a region where Managed HSM is available.',
-  'spec.region.hsmUnlisted': '{region} is not on Keyward\'s conservative list of Managed HSM regions. It may work, but creation can fail with "{azureError}"; preflight checks the subscription\'s real list.',
+  'spec.region.hsmUnlisted':
+    '{region} is not on Keyward\'s conservative list of Managed HSM regions. It may work, but creation can fail with "{azureError}"; preflight checks the subscription\'s real list.',
   'spec.keySize.invalid': '{value} is not a key size Customer Key can use. Choose 3072 (recommended), 4096 or 2048 bits; keys are always RSA and HSM-protected.',
   'spec.keySize.small': '2048-bit keys are allowed, but Azure guidance for encryption at rest is 3072 or 4096 bits. Keyward recommends 3072.',
   'spec.accessModel.ignored': 'The access model applies to Key Vault only; a Managed HSM always uses its local RBAC, so this value is ignored.',
   'spec.accessModel.invalid': '{value} is not an access model. Choose Azure RBAC (rbac) or access policies (accessPolicy).',
   'spec.vault.owner': '{workload} in site {site}',
-  'spec.vault.duplicate': 'The vault name {value} is already used for {owner}. Each workload needs its own vault in each subscription (one vault per workload per subscription), and vault names are global, so choose another name.',
+  'spec.vault.duplicate':
+    'The vault name {value} is already used for {owner}. Each workload needs its own vault in each subscription (one vault per workload per subscription), and vault names are global, so choose another name.',
   'spec.hsm.sameName': "HSM B needs its own name: {value} is already HSM A's. Customer Key uses two HSMs, one per subscription, and HSM names are global.",
   'spec.key.duplicate': 'The key name {value} is already used for {workload} in HSM {site}. Each workload needs its own key; key names in one HSM are unique regardless of case.',
-  'spec.admins.empty': 'Name at least one initial administrator by Entra object id. Only initial administrators can activate the HSM and manage its security domain; Keyward adds its own identity, because it runs the activation.',
+  'spec.admins.empty':
+    'Name at least one initial administrator by Entra object id. Only initial administrators can activate the HSM and manage its security domain; Keyward adds its own identity, because it runs the activation.',
   'name.role.initialAdministrator': 'initial administrator',
   'spec.admins.twice': '{value} is listed twice; list each administrator once.',
   'spec.retention.invalid': 'Soft-delete retention must be a whole number of days from {min} to {max} (it is fixed when the HSM is created). Keyward recommends 90.',
-  'spec.retention.short': "With {days} days, keys report {customized} instead of the {documented} that Customer Key documents; Microsoft's validation may reject it, and the value cannot be changed later. Keyward recommends 90.",
+  'spec.retention.short':
+    "With {days} days, keys report {customized} instead of the {documented} that Customer Key documents; Microsoft's validation may reject it, and the value cannot be changed later. Keyward recommends 90.",
   'name.role.officer': 'security-domain officer',
   'spec.officers.chosenTwice': '{id} is chosen twice. Each share of the security domain must be held by a different person.',
   'spec.officers.notFound': 'Keyward could not find {id} in your directory. Choose the officer again from the list.',
@@ -123,13 +142,17 @@ export const SPEC_EN = {
   'spec.officers.tooFew': 'Name at least {min} security-domain officers (you have {count}). Activation needs {min}–{max} wrapping keys, each held offline by a different person.',
   'spec.officers.tooMany': 'Name at most {max} security-domain officers (you have {count}).',
   'spec.quorum.invalid': 'The quorum must be a whole number from {min} to {max}: how many officers must come together to recover the security domain.',
-  'spec.quorum.tooLarge': 'The quorum ({quorum}) is larger than the number of officers ({count}), so the security domain could never be recovered. Choose a quorum from {min} to {count}, or add officers.',
+  'spec.quorum.tooLarge':
+    'The quorum ({quorum}) is larger than the number of officers ({count}), so the security domain could never be recovered. Choose a quorum from {min} to {count}, or add officers.',
   'spec.quorum.small': 'Microsoft recommends a quorum of at least 3, held by separate people in separate places.',
-  'spec.quorum.equal': "The quorum equals the number of officers: if any one officer's key is lost, the security domain can no longer be recovered. Consider more officers than the quorum.",
+  'spec.quorum.equal':
+    "The quorum equals the number of officers: if any one officer's key is lost, the security domain can no longer be recovered. Consider more officers than the quorum.",
   'spec.costAcknowledged': 'Tick the billing acknowledgment to continue: "{acknowledgment}"',
   'name.role.custodian': 'custodian of key {site}',
   'spec.custodians.missing': 'Name at least one custodian for key {site}: the approval policy requires separate custodians for each key.',
-  'spec.custodians.bothRequired': '{people} {count, plural, one {is a custodian} other {are custodians}} of both keys. The approval policy requires separation of duties: nobody may approve changes to both key A and key B.',
-  'spec.custodians.both': '{people} {count, plural, one {is a custodian} other {are custodians}} of both keys. Microsoft recommends that different people administer each key, so no one person can act on both.',
+  'spec.custodians.bothRequired':
+    '{people} {count, plural, one {is a custodian} other {are custodians}} of both keys. The approval policy requires separation of duties: nobody may approve changes to both key A and key B.',
+  'spec.custodians.both':
+    '{people} {count, plural, one {is a custodian} other {are custodians}} of both keys. Microsoft recommends that different people administer each key, so no one person can act on both.',
   'spec.custodians.none': 'No key custodians are named. Microsoft recommends that different people administer key A and key B; name them here so approvals can enforce it.',
 } as const satisfies Record<string, string>;
