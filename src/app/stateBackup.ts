@@ -140,7 +140,8 @@ export async function backupState(options: {
   for (const [role, dir] of roles) for (const file of listFiles(dir)) files.push(copyIn(out, role, dir, file));
   for (const file of [paths.signingKeyFile, localPublicKey]) if (fs.existsSync(file)) files.push(copyIn(out, 'signingKey', path.dirname(paths.signingKeyFile), file));
   // A public key given on the command line is kept where restore looks for the copy's own.
-  if (options.publicKeyFile && !fs.existsSync(localPublicKey)) files.push(copyInAs(out, 'signingKey', options.publicKeyFile, path.basename(localPublicKey)));
+  if (options.publicKeyFile && !fs.existsSync(localPublicKey))
+    files.push(copyIn(out, 'signingKey', path.dirname(options.publicKeyFile), options.publicKeyFile, path.basename(localPublicKey)));
   log(`Files: ${files.length} (signed digests, the digest key, the security domains' key and files, key backups).`);
 
   const manifest: BackupManifest = {
@@ -578,22 +579,13 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-function copyIn(out: string, role: FileRole, root: string, file: string): BackupManifest['files'][number] {
-  const relative = path.relative(root, file);
+/** Copies `file` into the copy as `files/<role>/<relative>` (by default its path below `root`). */
+function copyIn(out: string, role: FileRole, root: string, file: string, relative = path.relative(root, file)): BackupManifest['files'][number] {
   const target = path.join(out, 'files', role, relative);
   fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
   fs.copyFileSync(file, target);
   fs.chmodSync(target, 0o600);
   return { role, path: relative, bytes: fs.statSync(target).size, sha256: sha256File(target) };
-}
-
-/** Copies `file` into the copy under another name (a key given on the command line). */
-function copyInAs(out: string, role: FileRole, file: string, name: string): BackupManifest['files'][number] {
-  const target = path.join(out, 'files', role, name);
-  fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-  fs.copyFileSync(file, target);
-  fs.chmodSync(target, 0o600);
-  return { role, path: name, bytes: fs.statSync(target).size, sha256: sha256File(target) };
 }
 
 function sha256File(file: string): string {
