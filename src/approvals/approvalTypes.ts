@@ -181,3 +181,8 @@ export function shortHash(hash: string): string {
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/** Everyone a request's rule snapshot names as a possible voter: its groups' members and the key custodians (may repeat). */
+export function namedVoters(request: ApprovalRequest): string[] {
+  return [...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])];
+}

@@ -1,7 +1,7 @@
 import { isAppError, silentLogger, type Logger } from '../../core';
 import type { ApprovalChange, ApprovalService } from '../../approvals/approvalService';
 import type { ApprovalDirectoryStore, ApprovalMessageStore, PostedCard } from '../../approvals/approvalPorts';
-import { shortId, type ApprovalRequest, type ConversationRef } from '../../approvals/approvalTypes';
+import { namedVoters, shortId, type ApprovalRequest, type ConversationRef } from '../../approvals/approvalTypes';
 import { localizer, referenceLocale } from '../i18n/localizer';
 import { requirementLabel } from '../cards/approvalCard';
 import type { ApprovalViews } from './approvalViews';
@@ -105,7 +105,7 @@ export class ApprovalNotifications {
 
   private async personalTargets(request: ApprovalRequest): Promise<Target[]> {
     if (this.deps.service.policy.approvalCards.fallback !== 'personalChats') return [];
-    const people = new Set([...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])]);
+    const people = new Set(namedVoters(request));
     people.delete(request.requester.objectId);
     const targets: Target[] = [];
     for (const objectId of people) {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core';
 import type { ApprovalService } from '../../approvals/approvalService';
 import type { ApprovalDirectoryStore } from '../../approvals/approvalPorts';
-import type { ApprovalRequest } from '../../approvals/approvalTypes';
+import { namedVoters, type ApprovalRequest } from '../../approvals/approvalTypes';
 import type { AdaptiveCardJson } from '../cards/adaptiveCard';
 import { MAX_REFRESH_USERS, renderApprovalCard, type ApprovalCardView, type ApprovalViewer } from '../cards/approvalCard';
 
@@ -72,9 +72,7 @@ export class ApprovalViews {
    */
   async refreshAudience(request: ApprovalRequest): Promise<RefreshAudience> {
     const voted = new Set(request.votes.map((vote) => vote.voter.objectId));
-    const mayVote = [...new Set([...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])])].filter(
-      (id) => id !== request.requester.objectId && !voted.has(id),
-    );
+    const mayVote = [...new Set(namedVoters(request))].filter((id) => id !== request.requester.objectId && !voted.has(id));
     const people = new Set<string>([request.requester.objectId, ...mayVote, ...voted]);
     const ordered: string[] = [];
     const add = (channelUserId: string | undefined) => {
@@ -97,8 +95,7 @@ export class ApprovalViews {
 
   async names(request: ApprovalRequest): Promise<Record<string, string>> {
     const names: Record<string, string> = { ...this.deps.service.policy.people };
-    const people = [...request.rule.factors.flatMap((factor) => factor.members), ...(request.keySides?.A ?? []), ...(request.keySides?.B ?? [])];
-    const known = await this.deps.directory.people(people.filter((objectId) => !names[objectId]));
+    const known = await this.deps.directory.people(namedVoters(request).filter((objectId) => !names[objectId]));
     for (const [objectId, person] of known) if (person.name) names[objectId] = person.name;
     for (const vote of request.votes) if (vote.voter.name) names[vote.voter.objectId] = vote.voter.name;
     if (request.requester.name) names[request.requester.objectId] = request.requester.name;
