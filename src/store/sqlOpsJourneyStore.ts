@@ -79,8 +79,13 @@ export class SqlOpsJourneyStore<J extends OpsJourneyBase> implements OpsJourneyS
   }
 
   async list(filter: { statuses?: readonly OpsJourneyStatus[] } = {}): Promise<J[]> {
-    const all = (await this.db.all<{ body: string }>('SELECT body FROM ops_journeys WHERE kind = ? ORDER BY updated_at DESC', [this.kind])).map((row) => JSON.parse(row.body) as J);
-    return filter.statuses ? all.filter((j) => filter.statuses!.includes(j.status)) : all;
+    // The status column moves with the body (insert and compare-and-set write both): filter with the (kind, status) index.
+    const statuses = filter.statuses;
+    if (statuses?.length === 0) return [];
+    const byStatus = statuses ? ` AND status IN (${statuses.map(() => '?').join(', ')})` : '';
+    return (await this.db.all<{ body: string }>(`SELECT body FROM ops_journeys WHERE kind = ?${byStatus} ORDER BY updated_at DESC`, [this.kind, ...(statuses ?? [])])).map(
+      (row) => JSON.parse(row.body) as J,
+    );
   }
 
   async findByRequest(requestId: string): Promise<J | undefined> {

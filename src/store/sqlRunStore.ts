@@ -189,8 +189,13 @@ export class SqlRunStore implements RunStore {
   }
 
   async list(filter: { statuses?: readonly RunStatus[] } = {}): Promise<Run[]> {
-    const runs = (await this.db.all<{ document: string }>('SELECT document FROM executor_runs ORDER BY created_at, id')).map((row) => JSON.parse(row.document) as Run);
-    return filter.statuses ? runs.filter((run) => filter.statuses!.includes(run.status)) : runs;
+    // The status column moves with the document (commit writes both), so the timers' lookups use its index.
+    const statuses = filter.statuses;
+    if (statuses?.length === 0) return [];
+    const where = statuses ? `WHERE status IN (${statuses.map(() => '?').join(', ')}) ` : '';
+    return (await this.db.all<{ document: string }>(`SELECT document FROM executor_runs ${where}ORDER BY created_at, id`, statuses ?? [])).map(
+      (row) => JSON.parse(row.document) as Run,
+    );
   }
 
   async commit(next: Run, expectedVersion: number, journal: readonly NewJournalEntry[], fence?: LeaseFence): Promise<boolean> {

@@ -57,6 +57,23 @@ for (const engine of ENGINES) {
       );
     });
 
+    it('when runs are listed by status, then only runs whose current status is asked for come back, in creation order; an empty list of statuses finds none', async () => {
+      await store.insert(run('run_aaaaaaaaaaaa', 'req-1'), []);
+      await store.insert(run('run_bbbbbbbbbbbb', 'req-2'), []);
+      await store.insert(run('run_cccccccccccc', 'req-3'), []);
+      assert.equal(await store.commit({ ...run('run_bbbbbbbbbbbb', 'req-2'), version: 2, status: 'stopped' }, 1, []), true);
+      assert.deepEqual(
+        (await store.list({ statuses: ['running'] })).map((r) => r.id),
+        ['run_aaaaaaaaaaaa', 'run_cccccccccccc'],
+      );
+      assert.deepEqual(
+        (await store.list({ statuses: ['stopped', 'running'] })).map((r) => r.id),
+        ['run_aaaaaaaaaaaa', 'run_bbbbbbbbbbbb', 'run_cccccccccccc'],
+      );
+      assert.deepEqual(await store.list({ statuses: [] }), []);
+      assert.equal((await store.list()).length, 3);
+    });
+
     it('when a second run is stored for the same request, then it is refused: one run per approval', async () => {
       await store.insert(run(), []);
       await assert.rejects(store.insert(run('run_bbbbbbbbbbbb', 'req-1'), []), (error: unknown) => isAppError(error, 'ConcurrentUpdate'));
