@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isAppError, isGuid } from '../core';
+import { isAppError, isGuid, isInside } from '../core';
 import { loadConfig, type Config, type ConfigProblem } from '../config';
 import { readPolicyFile, resolvePolicyPath } from '../approvals/policyFile';
 import type { ApprovalPolicy } from '../approvals';
@@ -389,7 +389,7 @@ export function readManifestFile(file: string, readZip: (archive: Buffer) => Arr
 /** What the store settings mean for this deployment, before anything is opened. */
 function checkStoreSettings(config: Config, mounts: string | undefined, add: (finding: DoctorFinding) => void): void {
   if (config.store.engine === 'sqlite') {
-    const share = mounts === undefined ? networkShareOf(config.dataDir) : networkShareOf(config.dataDir, mounts);
+    const share = networkShareOf(config.dataDir, mounts);
     if (share) {
       const why = `the SQLite store is on a network file system (${share.type} at ${share.mountPoint}; KEYWARD_DATA_DIR=${config.dataDir}), where SQLite's locking is not reliable (https://sqlite.org/useovernet.html): the store can be corrupted, or a vote counted twice`;
       const fix =
@@ -459,9 +459,4 @@ export function formatDoctorReport(findings: readonly DoctorFinding[]): { text: 
 function codeOf(error: unknown): string {
   if (isAppError(error)) return error.code;
   return (error as { name?: string } | null)?.name ?? 'Error';
-}
-
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(path.resolve(parent), path.resolve(child));
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

@@ -121,7 +121,7 @@ export async function openConfiguredDatabase(
 ): Promise<SqlDatabase> {
   const logger = deps.logger ?? silentLogger;
   if (config.store.engine === 'sqlite') {
-    const share = deps.mounts === undefined ? networkShareOf(config.dataDir) : networkShareOf(config.dataDir, deps.mounts);
+    const share = networkShareOf(config.dataDir, deps.mounts);
     if (share && !deps.readOnly) {
       const why = `KEYWARD_DATA_DIR (${config.dataDir}) is on a network file system (${share.type} at ${share.mountPoint}), where SQLite's locking is not reliable: the store can be corrupted, or two instances can both count one vote`;
       if (config.mode === 'production' && !config.store.unsafeSqliteOnNetworkShare) {

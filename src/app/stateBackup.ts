@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { appError, canonicalJson, type Clock } from '../core';
+import { appError, canonicalJson, isInside, type Clock } from '../core';
 import type { Config } from '../config';
 import { ChainedAuditLog, formatAnchor, SYSTEM_ACTOR, verifyAuditStream, verifyDigestChain, type AuditAnchor, type AuditDigest } from '../audit';
 import { AuditDigestDirectory, publicKeyFileFor } from '../store/auditDigestFiles';
@@ -590,9 +590,4 @@ function copyIn(out: string, role: FileRole, root: string, file: string, relativ
 
 function sha256File(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-}
-
-function isInside(child: string, parent: string): boolean {
-  const relative = path.relative(path.resolve(parent), path.resolve(child));
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

@@ -10,3 +10,4 @@ export * from './text';
 export * from './loopback';
 export * from './signatures';
 export * from './message';
+export * from './paths';
