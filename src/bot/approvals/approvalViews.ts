@@ -1,7 +1,7 @@
 import type { Clock } from '../../core';
 import type { ApprovalService } from '../../approvals/approvalService';
 import type { ApprovalDirectoryStore } from '../../approvals/approvalPorts';
-import { namedVoters, type ApprovalRequest } from '../../approvals/approvalTypes';
+import { namedVoters, type ApprovalRequest, type Person } from '../../approvals/approvalTypes';
 import type { AdaptiveCardJson } from '../cards/adaptiveCard';
 import { MAX_REFRESH_USERS, renderApprovalCard, type ApprovalCardView, type ApprovalViewer } from '../cards/approvalCard';
 
@@ -36,7 +36,9 @@ export class ApprovalViews {
     options: { viewerObjectId?: string; notice?: ApprovalCardView['notice']; locale?: string } = {},
   ): Promise<AdaptiveCardJson> {
     const id = options.viewerObjectId?.toLowerCase();
-    const audience = await this.refreshAudience(request);
+    // One read of the people the card names serves both the refresh list and the names.
+    const known = await this.deps.directory.people(peopleOf(request));
+    const audience = audienceOf(request, known);
     return renderApprovalCard({
       request,
       progress: this.deps.service.progress(request),
@@ -46,7 +48,7 @@ export class ApprovalViews {
       notice: options.notice,
       refreshUserIds: audience.userIds,
       refreshLeftOut: audience.leftOut,
-      names: await this.names(request),
+      names: this.namesFrom(request, known),
       locale: options.locale,
     });
   }
@@ -61,31 +63,9 @@ export class ApprovalViews {
     return this.render(request, this.viewerFor(request, objectId), { viewerObjectId: objectId, notice, locale });
   }
 
-  /**
-   * Teams MRIs of the people who may act on the card, as far as Keyward has seen them, in this
-   * order: the requester, those who may still vote, then those who voted (their view is read-only,
-   * and the shared card shows their vote). Teams allows 60 (user-specific views:
-   * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/user-specific-views);
-   * anyone beyond them sees the shared card, where every button works for whoever may use it,
-   * and can ask for their own view with Refresh in the message's menu. `leftOut` counts them, so
-   * the card can say so.
-   */
+  /** Who gets automatic user-specific refresh, and how many are left out (see `audienceOf`). */
   async refreshAudience(request: ApprovalRequest): Promise<RefreshAudience> {
-    const voted = new Set(request.votes.map((vote) => vote.voter.objectId));
-    const mayVote = [...new Set(namedVoters(request))].filter((id) => id !== request.requester.objectId && !voted.has(id));
-    const people = new Set<string>([request.requester.objectId, ...mayVote, ...voted]);
-    const ordered: string[] = [];
-    const add = (channelUserId: string | undefined) => {
-      if (channelUserId && !ordered.includes(channelUserId)) ordered.push(channelUserId);
-    };
-    const known = await this.deps.directory.people([...people]);
-    add(request.requester.channelUserId ?? known.get(request.requester.objectId)?.channelUserId);
-    for (const objectId of mayVote) add(known.get(objectId)?.channelUserId);
-    for (const vote of request.votes) add(vote.voter.channelUserId ?? known.get(vote.voter.objectId)?.channelUserId);
-    const userIds = ordered.slice(0, MAX_REFRESH_USERS);
-    // Below the limit, people not listed are only those Keyward has not met yet: the shared card
-    // serves them as it always does, and there is nothing to explain.
-    return { userIds, leftOut: people.size > MAX_REFRESH_USERS ? people.size - userIds.length : 0 };
+    return audienceOf(request, await this.deps.directory.people(peopleOf(request)));
   }
 
   /** The Teams user ids that get automatic user-specific refresh (see `refreshAudience`). */
@@ -94,11 +74,49 @@ export class ApprovalViews {
   }
 
   async names(request: ApprovalRequest): Promise<Record<string, string>> {
+    return this.namesFrom(request, await this.deps.directory.people(peopleOf(request)));
+  }
+
+  /** Names to show: the policy's, else the directory's, overridden by what the votes and the requester carry. */
+  private namesFrom(request: ApprovalRequest, known: ReadonlyMap<string, Person>): Record<string, string> {
     const names: Record<string, string> = { ...this.deps.service.policy.people };
-    const known = await this.deps.directory.people(namedVoters(request).filter((objectId) => !names[objectId]));
-    for (const [objectId, person] of known) if (person.name) names[objectId] = person.name;
+    for (const objectId of namedVoters(request)) {
+      const name = known.get(objectId)?.name;
+      if (!names[objectId] && name) names[objectId] = name;
+    }
     for (const vote of request.votes) if (vote.voter.name) names[vote.voter.objectId] = vote.voter.name;
     if (request.requester.name) names[request.requester.objectId] = request.requester.name;
     return names;
   }
+}
+
+/** Everyone a request's card may name or list: the requester, the named voters and those who voted. */
+function peopleOf(request: ApprovalRequest): string[] {
+  return [...new Set([request.requester.objectId, ...namedVoters(request), ...request.votes.map((vote) => vote.voter.objectId)])];
+}
+
+/**
+ * Teams MRIs of the people who may act on the card, as far as Keyward has seen them, in this
+ * order: the requester, those who may still vote, then those who voted (their view is read-only,
+ * and the shared card shows their vote). Teams allows 60 (user-specific views:
+ * https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/user-specific-views);
+ * anyone beyond them sees the shared card, where every button works for whoever may use it,
+ * and can ask for their own view with Refresh in the message's menu. `leftOut` counts them, so
+ * the card can say so.
+ */
+function audienceOf(request: ApprovalRequest, known: ReadonlyMap<string, Person>): RefreshAudience {
+  const voted = new Set(request.votes.map((vote) => vote.voter.objectId));
+  const mayVote = [...new Set(namedVoters(request))].filter((id) => id !== request.requester.objectId && !voted.has(id));
+  const people = new Set<string>([request.requester.objectId, ...mayVote, ...voted]);
+  const ordered: string[] = [];
+  const add = (channelUserId: string | undefined) => {
+    if (channelUserId && !ordered.includes(channelUserId)) ordered.push(channelUserId);
+  };
+  add(request.requester.channelUserId ?? known.get(request.requester.objectId)?.channelUserId);
+  for (const objectId of mayVote) add(known.get(objectId)?.channelUserId);
+  for (const vote of request.votes) add(vote.voter.channelUserId ?? known.get(vote.voter.objectId)?.channelUserId);
+  const userIds = ordered.slice(0, MAX_REFRESH_USERS);
+  // Below the limit, people not listed are only those Keyward has not met yet: the shared card
+  // serves them as it always does, and there is nothing to explain.
+  return { userIds, leftOut: people.size > MAX_REFRESH_USERS ? people.size - userIds.length : 0 };
 }
