@@ -103,6 +103,7 @@ export async function backupState(options: {
     throw appError('BackupRefused', `${out} is not empty. Back up into a new directory (one per backup), e.g. --out ${out}-${options.clock.now().toISOString().slice(0, 10)}.`);
   if (isInside(out, paths.dataDir))
     throw appError('BackupRefused', `${out} is inside the data directory ${paths.dataDir}; a backup must live elsewhere (see "Keyward's own state" in the README).`);
+  if (options.publicKeyFile) checkPublicKeyFile(options.publicKeyFile);
   fs.mkdirSync(path.join(out, 'store'), { recursive: true, mode: 0o700 });
   fs.chmodSync(out, 0o700);
 
@@ -577,6 +578,16 @@ function listFiles(dir: string): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/** A public key given on the command line must be a readable PEM public key before anything is written. */
+function checkPublicKeyFile(file: string): void {
+  try {
+    crypto.createPublicKey(fs.readFileSync(file));
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : 'it is not a PEM public key';
+    throw appError('BackupRefused', `Cannot use --public-key ${file}: ${why}. Pass the digests' public key (the .pub.pem you keep outside Keyward). Nothing was written.`);
+  }
 }
 
 /** Copies `file` into the copy as `files/<role>/<relative>` (by default its path below `root`). */

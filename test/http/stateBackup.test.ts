@@ -176,6 +176,12 @@ describe("backup and restore of Keyward's state (HTTP, emulator)", function () {
       const refused = await backup(path.join(work, 'no-public-key'));
       assert.equal(refused.code, 1, refused.out);
       assert.match(refused.err, /no public key to check them .*--public-key <pem>/);
+      for (const bad of [path.join(work, 'no-such.pem'), path.join(harness.dataDir, 'keyward.sqlite')]) {
+        const wrongKey = await cli((io) => runStateCli('backup', ['--out', path.join(work, 'wrong-key'), '--public-key', bad], io), env);
+        assert.equal(wrongKey.code, 1, wrongKey.out);
+        assert.match(wrongKey.err, /Cannot use --public-key .*(no such file|not a PEM public key)\. .*Nothing was written/);
+        assert.equal(fs.existsSync(path.join(work, 'wrong-key')), false, 'no half-made backup');
+      }
       const out = path.join(work, 'with-public-key');
       const done = await cli((io) => runStateCli('backup', ['--out', out, '--public-key', kept], io), env);
       assert.equal(done.code, 0, done.err);
