@@ -130,12 +130,20 @@ describe('several Keyward instances on one PostgreSQL (two processes, SIGKILL mi
     assert.equal(await actions(result.requestId, 'approval.vote.recorded'), 2);
     assert.equal(await actions(result.requestId, 'approval.approved'), 1);
 
-    // The run starts on whichever instance delivered the approval; kill that one while it creates the HSM.
-    const running = await until('the Managed HSM step to be running', 60_000, async () => {
+    // The run starts on whichever instance delivered the approval; kill that one while it creates
+    // the HSM: after Azure accepted the create (the journal's step.apply is written before the PUT
+    // goes out, so a kill between the two would rightly be followed by the survivor's first create).
+    const hsmCreated = async (hsmName: string) =>
+      (await emulator.emulator.control.requests()).some((r) => r.method === 'PUT' && r.path.endsWith(`/managedHSMs/${hsmName}`) && r.status < 300);
+    const hsmOf = async (stepIndex: number) => {
+      const planned = (await store.journeys.get(result.journeyId))!.plan!.steps[stepIndex];
+      return planned?.kind === 'ensureManagedHsm' ? planned.params.hsmName : '';
+    };
+    const running = await until('Azure to accept the Managed HSM create while its step runs', 60_000, async () => {
       const run = await store.runs.getByRequest(result.requestId);
       const step = run?.steps.find((s) => s.kind === 'ensureManagedHsm' && s.status === 'running');
       const lease = run ? await store.runs.lease(run.id) : undefined;
-      return run && step && lease ? { run, step, lease } : undefined;
+      return run && step && lease && (await hsmCreated(await hsmOf(step.index))) ? { run, step, lease } : undefined;
     });
     const victim = instances.find((i) => i.process.pid === pidOf(running.lease.owner));
     assert.ok(victim, `the lease owner ${running.lease.owner} is one of the instances`);
