@@ -86,7 +86,6 @@ export async function createApprovalsRuntime(options: ApprovalsRuntimeOptions): 
     history: (requestId) => auditStore.forRequest(requestId),
     logger: logger.child({ module: 'approvals' }),
     outbox: dispatcher,
-    serialize: () => auditStore.reserve(),
   }));
   instrumentApprovalService(service);
   const directory = store.directory;

@@ -20,6 +20,14 @@ export interface ApprovalRequestStore {
    */
   compareAndSet(next: ApprovalRequest, expectedVersion: number): Promise<boolean>;
   list(filter?: { statuses?: readonly RequestStatus[]; journeyId?: string }): Promise<ApprovalRequest[]>;
+  /**
+   * Inside a unit of work, before the request is read: units that change the same request take
+   * turns until they end (in every process), so concurrent clicks on one request queue up instead
+   * of exhausting their compare-and-set retries. Units on different requests do not wait for each
+   * other here (they only take turns at the audit append). Optional: a store without it relies on
+   * compare-and-set alone.
+   */
+  holdForChange?(id: string): Promise<void>;
 }
 
 /** A card Keyward posted for a request, so every copy is updated as the request moves. */

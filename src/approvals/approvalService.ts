@@ -93,12 +93,6 @@ export interface ApprovalServiceDeps {
   newId?: () => string;
   /** With an outbox, changes reach listeners through it (any instance's change, delivered once); without, in this process right after commit. */
   outbox?: ChangeOutbox;
-  /**
-   * Called first in each unit that changes a request, before the request is read: makes such units
-   * take turns (the store: the audit chain's append lock, which every change takes anyway), so
-   * concurrent clicks on one request queue up instead of exhausting their compare-and-set retries.
-   */
-  serialize?: () => Promise<void>;
 }
 
 const MAX_CAS_RETRIES = 5;
@@ -660,7 +654,7 @@ export class ApprovalService {
     options: ApplyOptions,
   ): Promise<{ result: TransitionResult; changes: ApprovalChange[] }> {
     const auditRefusal = options.auditRefusal ?? true;
-    await this.deps.serialize?.();
+    await this.deps.store.holdForChange?.(requestId);
     const current = await this.deps.store.get(requestId);
     if (!current) {
       const error = appError('NotFound', `There is no approval request ${requestId}.`);

@@ -47,6 +47,12 @@ export class SqlApprovalStore implements ApprovalRequestStore {
     return row ? (JSON.parse(row.document) as ApprovalRequest) : undefined;
   }
 
+  async holdForChange(id: string): Promise<void> {
+    // PostgreSQL: a transaction-scoped advisory lock per request. SQLite: a unit already holds the
+    // file's write lock. Outside a unit there is nothing to hold it for.
+    if (this.db.inUnit()) await this.db.lock(`keyward.approval.${id}`);
+  }
+
   async insert(request: ApprovalRequest): Promise<void> {
     if (request.version !== 1) throw appError('Internal', 'A new approval request starts at version 1.');
     await this.db.atomic(async () => {

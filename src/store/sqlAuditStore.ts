@@ -120,17 +120,6 @@ const PAGE = 2000;
 export class SqlAuditStore implements AuditStore, AuditDigestStore {
   constructor(private readonly db: SqlDatabase) {}
 
-  /**
-   * Inside a unit of work: takes the chain's append lock now rather than at the first append, for
-   * units that read state, decide, audit and then compare-and-set it (an approval's vote). Units
-   * that audit take turns at the append anyway; taking the turn before the read means a unit never
-   * decides on a row another unit is about to change, so concurrent clicks on one request queue up
-   * instead of failing their compare-and-set (PostgreSQL; SQLite's write lock already does this).
-   */
-  async reserve(): Promise<void> {
-    if (this.db.inUnit()) await this.db.lock('keyward.audit.append');
-  }
-
   appendWith(build: (head: AuditAnchor | undefined) => AuditRecord): Promise<AuditRecord> {
     // One unit (its own, or the caller's: the record commits with the change it records): read the
     // head, chain, insert, move the head. The lock makes appends from every process take turns, so

@@ -27,7 +27,6 @@ function serviceOver(store: KeywardStore, approvals: number): ApprovalService {
     policy: policyWith(approvals),
     clock: systemClock,
     signer: testSigner(),
-    serialize: () => store.audit.reserve(),
   });
 }
 

@@ -66,6 +66,43 @@ for (const engine of ENGINES) {
       }
     });
 
+    it(`when a unit holds a request for a change, then another instance's change of that request waits until the unit ends${engine === 'postgres' ? ', and a change of another request does not wait' : ''}`, async () => {
+      const t = await openTestStore(engine);
+      const other = await t.second();
+      let release!: () => void;
+      try {
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        let holding!: () => void;
+        const held = new Promise<void>((resolve) => (holding = resolve));
+        const first = t.store.db.atomic(async () => {
+          await t.store.approvals.holdForChange('request-a');
+          holding();
+          await gate;
+        });
+        await held;
+        const order: string[] = [];
+        const sameRequest = other.db.atomic(async () => {
+          await other.approvals.holdForChange('request-a');
+          order.push('same request');
+        });
+        if (engine === 'postgres') {
+          // SQLite cannot show this: any unit holds the whole file's write lock.
+          await other.db.atomic(async () => {
+            await other.approvals.holdForChange('request-b');
+            order.push('other request');
+          });
+        } else await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.deepEqual(order, engine === 'postgres' ? ['other request'] : [], 'the same request waits while it is held');
+        release();
+        await first;
+        await sameRequest;
+        assert.equal(order.at(-1), 'same request');
+      } finally {
+        release?.();
+        await t.close();
+      }
+    });
+
     it('when votes from three approvers race on two instances at once, then two count, the rule is met exactly once, and the audit chain holds every record once', async () => {
       const t = await openTestStore(engine);
       try {
