@@ -79,11 +79,16 @@ interface Child {
   log: string;
 }
 async function startChild(script: string, env: NodeJS.ProcessEnv): Promise<Child> {
-  const child = spawn(process.execPath, ['--no-deprecation', '--require', require.resolve('tsx/cjs'), script], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // BENCH_CHILD_NODE_ARGS: Node options for the children only (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--no-deprecation', '--require', require.resolve('tsx/cjs'), script],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const out: Child = { process: child, url: '', log: '' };
   child.stdout!.on('data', (c: Buffer) => (out.log = (out.log + c.toString()).slice(-20_000)));
   child.stderr!.on('data', (c: Buffer) => (out.log = (out.log + c.toString()).slice(-20_000)));
@@ -106,6 +111,54 @@ function rssMb(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** CPU seconds used so far by a process (user + system), from /proc (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0; // gone
+  }
+}
+const postgresPids = () =>
+  fs
+    .readdirSync('/proc')
+    .filter(
+      (p) =>
+        /^\d+$/.test(p) &&
+        (() => {
+          try {
+            return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'postgres';
+          } catch {
+            return false;
+          }
+        })(),
+    )
+    .map(Number);
+/** The whole machine's busy and total CPU time (/proc/stat's first line), in clock ticks. */
+function machineTicks(): { busy: number; total: number } {
+  const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+/** Where the CPU went during `work`: Keyward's instances, PostgreSQL's processes, this load generator, and how busy the whole machine was. */
+async function measuredCpu<T>(
+  instancePids: number[],
+  work: () => Promise<T>,
+): Promise<{ result: T; keywardCpuS: number; postgresCpuS: number; loadCpuS: number; machineBusyPct: number }> {
+  const pg0 = new Map(postgresPids().map((p) => [p, cpuSeconds(p)]));
+  const k0 = instancePids.map(cpuSeconds);
+  const l0 = process.cpuUsage();
+  const m0 = machineTicks();
+  const result = await work();
+  const m1 = machineTicks();
+  const l1 = process.cpuUsage(l0);
+  const keywardCpuS = instancePids.map(cpuSeconds).reduce((a, b, i) => a + b - k0[i]!, 0);
+  const postgresCpuS = postgresPids().reduce((a, p) => a + cpuSeconds(p) - (pg0.get(p) ?? 0), 0);
+  return { result, keywardCpuS, postgresCpuS, loadCpuS: (l1.user + l1.system) / 1e6, machineBusyPct: (100 * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total) };
 }
 
 const percentile = (values: number[], p: number) => {
@@ -145,11 +198,40 @@ async function submitRequests(store: KeywardStore, policyFile: string, count: nu
       },
     });
     ids.push(request.id);
+    // What Keyward records when it posts the card in the approvers' chat: a click counts only
+    // where the card was posted (issue 12).
+    await store.directory.add({
+      requestId: request.id,
+      conversationId: 'group-chat-key-approvers',
+      messageId: `bench-card-${request.id}`,
+      reference: {
+        serviceUrl,
+        channelId: 'msteams',
+        conversation: { id: 'group-chat-key-approvers', conversationType: 'groupChat', tenantId: LOCAL_TENANT_ID },
+        bot: { id: 'bot-keyward', name: 'Keyward' },
+      },
+      role: 'approvers',
+    });
   }
   return ids;
 }
 
-async function clickRun(urls: string[], requestIds: string[], approvers: number, serviceUrl: string): Promise<{ latencies: number[]; seconds: number; refused: number }> {
+/**
+ * How the approvers' clicks meet the requests. `spread`: approver w takes the requests in turn
+ * from the w-th, so at any moment the clicks are on as many different requests as there are
+ * (what a team approving a queue of plans does). `same`: everyone clicks the first request, then
+ * the second… (the worst case: votes on one request take turns by design, in one or two instances).
+ */
+type ClickOrder = 'spread' | 'same';
+const ORDERS: ClickOrder[] = ['spread', 'same'];
+
+async function clickRun(
+  urls: string[],
+  requestIds: string[],
+  approvers: number,
+  serviceUrl: string,
+  order: ClickOrder = 'spread',
+): Promise<{ latencies: number[]; seconds: number; refused: number }> {
   const latencies: number[] = [];
   let refused = 0;
   const started = process.hrtime.bigint();
@@ -157,7 +239,8 @@ async function clickRun(urls: string[], requestIds: string[], approvers: number,
     Array.from({ length: approvers }, async (_, w) => {
       const objectId = approverIds[w]!;
       const person = { ...LOCAL_PEOPLE.approverAlex, objectId, teamsId: `bench-${w}`, displayName: `Approver ${w + 1}` };
-      for (const requestId of requestIds) {
+      for (let k = 0; k < requestIds.length; k += 1) {
+        const requestId = requestIds[order === 'spread' ? (w + k) % requestIds.length : k]!;
         const activity = invokeActivity(
           VERBS.approvalApprove,
           { requestId, planHash: 'a'.repeat(64), cardVersion: 1, verb: VERBS.approvalApprove, reason: 'ok' },
@@ -167,7 +250,10 @@ async function clickRun(urls: string[], requestIds: string[], approvers: number,
         const response = await fetch(`${urls[w % urls.length]}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
         const text = await response.text();
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (response.status !== 200 || !/recorded/i.test(text)) refused += 1;
+        if (response.status !== 200 || !/recorded/i.test(text)) {
+          refused += 1;
+          if (process.env.BENCH_DEBUG) console.error(response.status, text.slice(0, 400));
+        }
       }
     }),
   );
@@ -187,7 +273,8 @@ async function clicks(policyFile: string, postgres: LocalPostgres): Promise<Reco
     { name: 'postgres×1 async commit', engine: 'postgres' as const, instances: 1, asyncCommit: true },
   ];
   const table: Array<Record<string, unknown>> = [];
-  for (const config of configs) {
+  const only = process.env.BENCH_CONFIGS?.split(',');
+  for (const config of configs.filter((c) => !only || only.includes(c.name))) {
     const dataDir = fs.mkdtempSync(path.join(work, `clicks-${config.engine}-`));
     let url = '';
     if (config.engine === 'postgres') {
@@ -222,33 +309,48 @@ async function clicks(policyFile: string, postgres: LocalPostgres): Promise<Reco
         8,
         sink.url,
       );
-      for (const approvers of APPROVERS) {
-        const requests = await submitRequests(store, policyFile, Math.max(1, Math.ceil(VOTES / approvers)), sink.url, dataDir);
-        const run = await clickRun(
-          children.map((c) => c.url),
-          requests,
-          approvers,
-          sink.url,
-        );
-        const votes = run.latencies.length;
-        const row = {
-          config: config.name,
-          approvers,
-          votes,
-          refused: run.refused,
-          p50Ms: round(percentile(run.latencies, 50)),
-          p99Ms: round(percentile(run.latencies, 99)),
-          votesPerSecond: round(votes / run.seconds, 1),
-        };
-        table.push(row);
-        figures[`${config.name}@${approvers}.p99`] = row.p99Ms;
-        figures[`${config.name}@${approvers}.tps`] = row.votesPerSecond;
-        // Every vote counted exactly once.
-        for (const id of requests) {
-          const request = await store.approvals.get(id);
-          if (request?.votes.length !== approvers) throw new Error(`${config.name}: request ${id} has ${request?.votes.length} votes, expected ${approvers}`);
+      for (const approvers of APPROVERS)
+        for (const order of approvers === 1 ? (['spread'] as const) : ORDERS) {
+          const requests = await submitRequests(store, policyFile, Math.max(1, Math.ceil(VOTES / approvers)), sink.url, dataDir);
+          const cpu = await measuredCpu(
+            children.map((c) => c.process.pid!),
+            () =>
+              clickRun(
+                children.map((c) => c.url),
+                requests,
+                approvers,
+                sink.url,
+                order,
+              ),
+          );
+          const run = cpu.result;
+          const votes = run.latencies.length;
+          const key = `${config.name}@${approvers}${order === 'same' ? ' same' : ''}`;
+          const row = {
+            config: config.name,
+            approvers,
+            order,
+            votes,
+            refused: run.refused,
+            p50Ms: round(percentile(run.latencies, 50)),
+            p99Ms: round(percentile(run.latencies, 99)),
+            votesPerSecond: round(votes / run.seconds, 1),
+            // CPU per vote in Keyward's instances and in PostgreSQL, and how busy the machine was:
+            // at ~100 % the figure is the machine's ceiling, not Keyward's.
+            keywardCpuMsPerVote: round((1000 * cpu.keywardCpuS) / votes, 1),
+            postgresCpuMsPerVote: round((1000 * cpu.postgresCpuS) / votes, 1),
+            loadCpuMsPerVote: round((1000 * cpu.loadCpuS) / votes, 1),
+            machineBusyPct: Math.round(cpu.machineBusyPct),
+          };
+          table.push(row);
+          figures[`${key}.p99`] = row.p99Ms;
+          figures[`${key}.tps`] = row.votesPerSecond;
+          // Every vote counted exactly once.
+          for (const id of requests) {
+            const request = await store.approvals.get(id);
+            if (request?.votes.length !== approvers) throw new Error(`${config.name}: request ${id} has ${request?.votes.length} votes, expected ${approvers}`);
+          }
         }
-      }
       if (config.name === 'sqlite×1') figures.keywardRss = rssMb(children[0]!.process.pid!).rss;
       if (config.name === 'sqlite×1') figures.keywardPeak = rssMb(children[0]!.process.pid!).peak;
     } finally {
@@ -258,11 +360,13 @@ async function clicks(policyFile: string, postgres: LocalPostgres): Promise<Reco
   }
   console.table(table);
   const ratios: Record<string, number> = {};
-  for (const n of APPROVERS) {
-    ratios[`postgres/sqlite p99 @${n}`] = round(figures[`postgres×1@${n}.p99`]! / figures[`sqlite×1@${n}.p99`]!);
-    ratios[`2/1 instances throughput @${n}`] = round(figures[`postgres×2@${n}.tps`]! / figures[`postgres×1@${n}.tps`]!);
-    ratios[`postgres (async commit)/sqlite p99 @${n}`] = round(figures[`postgres×1 async commit@${n}.p99`]! / figures[`sqlite×1@${n}.p99`]!);
-  }
+  for (const n of APPROVERS)
+    for (const suffix of n === 1 ? [''] : ['', ' same']) {
+      const at = `@${n}${suffix}`;
+      ratios[`postgres/sqlite p99 ${at}`] = round(figures[`postgres×1${at}.p99`]! / figures[`sqlite×1${at}.p99`]!);
+      ratios[`2/1 instances throughput ${at}`] = round(figures[`postgres×2${at}.tps`]! / figures[`postgres×1${at}.tps`]!);
+      ratios[`postgres (async commit)/sqlite p99 ${at}`] = round(figures[`postgres×1 async commit${at}.p99`]! / figures[`sqlite×1${at}.p99`]!);
+    }
   console.log('click ratios', ratios, '(targets: postgres p99 ≤ 2× sqlite; two instances ≥ 1.6× one)');
   results.clicks = { table, ratios };
   sink.close();

@@ -92,13 +92,13 @@ export function submissionStatement(request: ApprovalRequest): SubmissionStateme
   return { kind: STATEMENT_KINDS.submission, version: 1, requestId: request.id, planHash: request.planHash, coreHash: hashCanonical(core), core };
 }
 
-export function voteStatement(request: ApprovalRequest, vote: Vote): VoteStatement {
+export function voteStatement(request: ApprovalRequest, vote: Vote, requestCoreHash: string = coreHash(request)): VoteStatement {
   return {
     kind: STATEMENT_KINDS.vote,
     version: 1,
     requestId: request.id,
     planHash: vote.planHash,
-    coreHash: coreHash(request),
+    coreHash: requestCoreHash,
     voter: { objectId: vote.voter.objectId, tenantId: vote.voter.tenantId },
     decision: vote.decision,
     reason: vote.reason ?? null,
@@ -163,11 +163,12 @@ export function checkSubmission(request: ApprovalRequest, trusted: TrustedKey): 
 /** Every vote's signature, against the request's core as it is stored now. */
 export function checkVotes(request: ApprovalRequest, trusted: TrustedKey): SignatureCheck {
   const seen = new Set<string>();
+  const requestCoreHash = coreHash(request);
   for (const vote of request.votes) {
     const who = vote.voter.name ?? vote.voter.objectId;
     if (seen.has(vote.voter.objectId)) return { ok: false, problem: 'ruleNotMet', message: `${who} appears twice among the votes` };
     seen.add(vote.voter.objectId);
-    const checked = checkSignature(voteStatement(request, vote), vote.signature, trusted, `The vote of ${who}`);
+    const checked = checkSignature(voteStatement(request, vote, requestCoreHash), vote.signature, trusted, `The vote of ${who}`);
     if (!checked.ok) return checked;
     if (vote.planHash !== request.planHash) return { ok: false, problem: 'signatureInvalid', message: `The vote of ${who} was cast on another plan` };
   }

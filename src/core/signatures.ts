@@ -30,9 +30,17 @@ export interface Signer {
   sign(data: Buffer): Promise<Signature>;
 }
 
+const fingerprints = new WeakMap<crypto.KeyObject, string>();
+
 /** SHA-256 (hex) of a public key in SPKI DER form: what operators pin and compare. */
 export function publicKeyFingerprint(key: crypto.KeyObject): string {
-  return sha256Hex(key.export({ type: 'spki', format: 'der' }));
+  // A KeyObject never changes, and every signature check asks for its key's fingerprint.
+  let fingerprint = fingerprints.get(key);
+  if (fingerprint === undefined) {
+    fingerprint = sha256Hex(key.export({ type: 'spki', format: 'der' }));
+    fingerprints.set(key, fingerprint);
+  }
+  return fingerprint;
 }
 
 /** The public key as base64 SPKI DER (what the audit log announces). */
@@ -73,14 +81,25 @@ export function verifyRaw(data: Buffer, signatureBase64: string, publicKey: cryp
   }
 }
 
+/**
+ * Signatures that verified, keyed by everything the answer depends on: the key's fingerprint, the
+ * signature and the SHA-256 of the signed bytes. Each vote checks every earlier vote of its
+ * request again (the stored row may have been changed), so the same signatures are checked over
+ * and over; a changed row changes the bytes or the signature and misses the cache. Only "valid"
+ * is remembered, and only the newest entries (oldest dropped first).
+ */
+const verified = new Set<string>();
+const VERIFIED_MAX = 10_000;
+
 /** Checks a signature over `data` against a key chosen by the caller (never by the signature). */
 export function verifySignature(data: Buffer, signature: Signature, publicKey: crypto.KeyObject): boolean {
-  return (
-    isSignature(signature) &&
-    signature.keyFingerprint === publicKeyFingerprint(publicKey) &&
-    signature.alg === algorithmOf(publicKey) &&
-    verifyRaw(data, signature.value, publicKey)
-  );
+  if (!isSignature(signature) || signature.keyFingerprint !== publicKeyFingerprint(publicKey) || signature.alg !== algorithmOf(publicKey)) return false;
+  const memo = `${signature.keyFingerprint}:${signature.value}:${crypto.createHash('sha256').update(data).digest('base64')}`;
+  if (verified.has(memo)) return true;
+  if (!verifyRaw(data, signature.value, publicKey)) return false;
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.values().next().value!);
+  verified.add(memo);
+  return true;
 }
 
 /** The bytes a statement's signature covers: the UTF-8 of its canonical JSON. */
