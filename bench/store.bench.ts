@@ -14,7 +14,7 @@
  *
  *   npm run bench:store                 (BENCH_PARTS=clicks,memory,audit,status; BENCH_AUDIT=100000,1000000)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -78,11 +78,16 @@ interface Child {
   url: string;
   log: string;
 }
-async function startChild(script: string, env: NodeJS.ProcessEnv): Promise<Child> {
+/**
+ * A child process: TypeScript through tsx, or compiled JavaScript as production runs it (`node
+ * dist/main.js`). It says where it listens with a `READY <url>` line, or, given `port`, by
+ * answering GET /healthz there.
+ */
+async function startChild(script: string, env: NodeJS.ProcessEnv, options: { compiled?: boolean; port?: number } = {}): Promise<Child> {
   // BENCH_CHILD_NODE_ARGS: Node options for the children only (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--no-deprecation', '--require', require.resolve('tsx/cjs'), script],
+    [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--no-deprecation', ...(options.compiled ? [] : ['--require', require.resolve('tsx/cjs')]), script],
     {
       cwd: ROOT,
       env: { ...process.env, ...env },
@@ -93,8 +98,9 @@ async function startChild(script: string, env: NodeJS.ProcessEnv): Promise<Child
   child.stdout!.on('data', (c: Buffer) => (out.log = (out.log + c.toString()).slice(-20_000)));
   child.stderr!.on('data', (c: Buffer) => (out.log = (out.log + c.toString()).slice(-20_000)));
   const deadline = Date.now() + 90_000;
+  const healthy = async (port: number) => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true;
   while (!out.url) {
-    const found = /READY (\S+)/.exec(out.log)?.[1];
+    const found = options.port ? ((await healthy(options.port)) ? `http://127.0.0.1:${options.port}` : undefined) : /READY (\S+)/.exec(out.log)?.[1];
     if (found) out.url = found;
     else if (child.exitCode !== null || Date.now() > deadline) throw new Error(`child did not start: ${out.log}`);
     else await new Promise((resolve) => setTimeout(resolve, 100));
@@ -438,35 +444,101 @@ async function serialCeiling(postgres: LocalPostgres): Promise<number> {
 }
 
 // ---------------------------------------------------------------- memory
-async function memory(policyFile: string, keyward: { rss?: number; peak?: number }): Promise<void> {
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Resident memory after the same click load (16, then 64 approvers at once, spread over the
+ * requests), in two forms: compiled JavaScript, as production runs (`node dist/main.js`, the
+ * baselines compiled with the same compiler), and all through tsx, as `npm start` does.
+ */
+async function memory(policyFile: string, keywardTsx: { rss?: number; peak?: number }): Promise<void> {
   const sink = await startSink();
-  const requests = Array.from({ length: Math.ceil(VOTES / 16) }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
-  // Each baseline gets the same clicks Keyward got (16, then 64 approvers at once).
-  const baseline = async (script: string) => {
-    const bot = await startChild(path.join(ROOT, script), {});
-    await clickRun([bot.url], requests, 16, sink.url);
-    await clickRun([bot.url], requests, 64, sink.url);
+  const load = async (bot: Child, requests16: string[], requests64: string[]) => {
+    await clickRun([bot.url], requests16, 16, sink.url);
+    await clickRun([bot.url], requests64, 64, sink.url);
     const mem = rssMb(bot.process.pid!);
     await stopChild(bot);
     return mem;
   };
-  const bareMem = await baseline('bench/lib/bareBot.ts');
-  const teamsAiMem = await baseline('bench/lib/bareTeamsAiBot.ts');
-  sink.close();
-  const figures = {
+  const anyRequests = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+  const baseline = async (script: string, compiled: boolean) =>
+    load(
+      await startChild(path.join(ROOT, compiled ? `.bench/build/${script}.js` : `bench/lib/${script}.ts`), {}, { compiled }),
+      anyRequests(Math.ceil(VOTES / 16)),
+      anyRequests(Math.ceil(VOTES / 64)),
+    );
+
+  // Compile as production does (tsc), Keyward into dist/ and the two baselines beside it.
+  const tsc = (args: string[]) => {
+    const compiled = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    if (compiled.status !== 0) throw new Error(`tsc ${args.join(' ')} failed:\n${compiled.stdout}${compiled.stderr}`);
+  };
+  tsc(['-p', 'tsconfig.build.json']);
+  tsc([
+    '--outDir',
+    '.bench/build',
+    '--rootDir',
+    'bench/lib',
+    '--target',
+    'ES2022',
+    '--module',
+    'commonjs',
+    '--esModuleInterop',
+    '--skipLibCheck',
+    'bench/lib/bareBot.ts',
+    'bench/lib/bareTeamsAiBot.ts',
+  ]);
+
+  const dataDir = fs.mkdtempSync(path.join(work, 'memory-'));
+  const port = await freePort();
+  const keywardEnv = {
+    KEYWARD_DATA_DIR: dataDir,
+    PORT: String(port),
+    KEYWARD_POLICY_FILE: policyFile,
+    KEYWARD_LOG_LEVEL: 'error',
+    KEYWARD_AUDIT_DIGEST_MINUTES: '0',
+    KEYWARD_APPROVALS_TICK_SECONDS: '0',
+  };
+  const keywardChild = await startChild(path.join(ROOT, 'dist/main.js'), keywardEnv, { compiled: true, port });
+  const store = await openKeywardStore({ engine: 'sqlite', file: path.join(dataDir, 'keyward.sqlite') });
+  let keyward: { rss: number; peak: number };
+  try {
+    keyward = await load(
+      keywardChild,
+      await submitRequests(store, policyFile, Math.ceil(VOTES / 16), sink.url, dataDir),
+      await submitRequests(store, policyFile, Math.ceil(VOTES / 64), sink.url, dataDir),
+    );
+  } finally {
+    await stopChild(keywardChild);
+    await store.close();
+  }
+  const bare = await baseline('bareBot', true);
+  const teamsAi = await baseline('bareTeamsAiBot', true);
+  const compiled = {
     keywardRssMb: keyward.rss,
     keywardPeakMb: keyward.peak,
-    bareRssMb: bareMem.rss,
-    barePeakMb: bareMem.peak,
-    bareTeamsAiRssMb: teamsAiMem.rss,
-    ratio: keyward.rss ? round(keyward.rss / bareMem.rss) : undefined,
+    bareRssMb: bare.rss,
+    bareTeamsAiRssMb: teamsAi.rss,
+    ratio: round(keyward.rss / bare.rss),
     // The share the mandated framework takes before Keyward adds anything.
-    teamsAiOverBare: round(teamsAiMem.rss / bareMem.rss),
-    ratioOverTeamsAi: keyward.rss ? round(keyward.rss / teamsAiMem.rss) : undefined,
+    teamsAiOverBare: round(teamsAi.rss / bare.rss),
+    ratioOverTeamsAi: round(keyward.rss / teamsAi.rss),
   };
-  console.log('memory after the click load (MB, all through tsx)', figures, '(target ≤ 1.3× the bare botbuilder bot)');
-  results.memory = figures;
-  void policyFile;
+  console.log('memory after the click load, compiled as production runs (MB)', compiled, '(target ≤ 1.3× the bare botbuilder bot)');
+  let tsx: Record<string, number | undefined> | undefined;
+  if (keywardTsx.rss) {
+    const bareTsx = await baseline('bareBot', false);
+    tsx = { keywardRssMb: keywardTsx.rss, bareRssMb: bareTsx.rss, ratio: round(keywardTsx.rss / bareTsx.rss) };
+    console.log('memory through tsx (npm start; Keyward after the whole click part, SQLite)', tsx);
+  }
+  sink.close();
+  results.memory = { compiled, tsx };
 }
 
 // ---------------------------------------------------------------- audit verify and export
