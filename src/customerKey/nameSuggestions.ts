@@ -3,7 +3,7 @@
  * (KEYWARD_NAME_PATTERN). The setup journey checks each suggestion's availability in Azure and
  * moves `{nn}` on until it finds a free name, so the names card opens with names that work.
  */
-import { validateManagedHsmName, validateVaultName } from './naming';
+import { hyphenated, validateManagedHsmName, validateVaultName } from './naming';
 import type { SiteId } from './spec';
 import { WORKLOADS, WORKLOAD_INFO, type Workload } from './workloads';
 
@@ -27,15 +27,12 @@ export interface NameParts {
 export function containerNameFromPattern(pattern: string, parts: NameParts): string {
   const nn = String(parts.n).padStart(2, '0');
   const withNumber = pattern.includes('{nn}') ? pattern : parts.n > 1 ? `${pattern}-{nn}` : pattern;
-  return withNumber
+  const named = withNumber
     .replace(/\{kind\}/g, parts.kind === 'vault' ? 'kv' : 'hsm')
     .replace(/\{workload\}/g, parts.kind === 'vault' && parts.workload ? WORKLOAD_INFO[parts.workload].shortName : '')
     .replace(/\{site\}/g, parts.site.toLowerCase())
-    .replace(/\{nn\}/g, nn)
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .replace(/\{nn\}/g, nn);
+  return hyphenated(named.toLowerCase());
 }
 
 /** Null when the pattern gives valid vault and HSM names for every workload, site and attempt up to 99; else why not. */

@@ -20,8 +20,8 @@ function quoted(value: string): string {
   return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
 }
 
-/** A suggestion with underscores and other separators turned into single hyphens. */
-function hyphenated(value: string): string {
+/** A suggestion with underscores and other separators turned into single hyphens, none at the ends. */
+export function hyphenated(value: string): string {
   return value
     .replace(/[^A-Za-z0-9-]+/g, '-')
     .replace(/-{2,}/g, '-')

@@ -815,32 +815,13 @@ function nameTargetsFromDraft(draft: CustomerKeyDraft): NameTarget[] {
   const targets: NameTarget[] = [];
   for (const site of ['A', 'B'] as const) {
     const s = draft.sites?.[site] ?? {};
-    const location = { subscriptionId: (s.subscriptionId ?? '').trim().toLowerCase(), resourceGroup: (s.resourceGroup ?? '').trim() };
     if (draft.protection === 'managedHsm') {
       const name = (s.hsmName ?? '').trim();
-      if (name)
-        targets.push({
-          key: nameKey('managedHsm', name),
-          site,
-          kind: 'managedHsm',
-          name,
-          workload: null,
-          expectedResourceId: containerResourceId({ containerKind: 'managedHsm', containerName: name, ...location }),
-          region: s.region ?? '',
-        });
+      if (name) targets.push(nameTarget(draft, site, 'managedHsm', name, undefined));
     } else {
       for (const workload of draft.workloads ?? []) {
         const name = (s.vaultNames?.[workload as keyof typeof s.vaultNames] ?? '').trim();
-        if (name)
-          targets.push({
-            key: nameKey('vault', name),
-            site,
-            kind: 'vault',
-            name,
-            workload: workload as NameTarget['workload'],
-            expectedResourceId: containerResourceId({ containerKind: 'vault', containerName: name, ...location }),
-            region: s.region ?? '',
-          });
+        if (name) targets.push(nameTarget(draft, site, 'vault', name, workload as Workload));
       }
     }
   }
