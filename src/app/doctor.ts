@@ -321,10 +321,9 @@ function requiredActions(
         'Microsoft.Resources/subscriptions/resourceGroups/read',
         ...(kinds.has('managedHsm') ? ['Microsoft.KeyVault/managedHSMs/read'] : ['Microsoft.KeyVault/vaults/read']),
       ],
-      roles: [{ name: 'Reader', id: 'acdd72a7-3385-48ef-bd42-f606fba81ae7' }],
+      roles: [{ name: ROLES.reader.name, id: ROLES.reader.id }],
     };
-  if (subscriptionOnly)
-    return { actions: ['Microsoft.Resources/subscriptions/resourceGroups/write'], roles: [{ name: 'Contributor', id: 'b24988ac-6180-42a0-ab88-20f7382dd24c' }] };
+  if (subscriptionOnly) return { actions: ['Microsoft.Resources/subscriptions/resourceGroups/write'], roles: [{ name: ROLES.contributor.name, id: ROLES.contributor.id }] };
   const hsm = kinds.has('managedHsm');
   const vault = kinds.has('vault') || kinds.has('any');
   const actions = [

@@ -62,6 +62,13 @@ export const ROLES = {
     true,
   ),
   reader: role('acdd72a7-3385-48ef-bd42-f606fba81ae7', 'Reader', 'azureRbac', 'Read resources and subscription state.', true),
+  contributor: role(
+    'b24988ac-6180-42a0-ab88-20f7382dd24c',
+    'Contributor',
+    'azureRbac',
+    'Manage all resources, no role assignments: what creating a resource group in a subscription needs (doctor).',
+    true,
+  ),
   // Managed HSM local RBAC (data plane)
   managedHsmAdministrator: role(
     'a290e904-7015-4bba-90c8-60543313cdb4',
