@@ -6,11 +6,19 @@ import type { Config } from '../config';
 import { ChainedAuditLog, formatAnchor, SYSTEM_ACTOR, verifyAuditStream, verifyDigestChain, type AuditAnchor, type AuditDigest } from '../audit';
 import { AuditDigestDirectory, publicKeyFileFor } from '../store/auditDigestFiles';
 import { SqlAuditStore } from '../store/sqlAuditStore';
-import type { SqlDatabase, SqlValue } from '../store/sqlDatabase';
+import { MIGRATIONS_LOCK, type SqlDatabase, type SqlValue } from '../store/sqlDatabase';
 import { PostgresDatabase } from '../store/postgresDatabase';
 import { openSqliteDatabase } from '../store/sqliteDatabase';
-import { importTable, openPostgresSnapshot, openSqliteSnapshot, type SnapshotTable, type StoreSnapshot } from '../store/storeSnapshot';
-import { resetSequences } from './storeCopy';
+import {
+  firstTableWithRows,
+  importTable,
+  openPostgresSnapshot,
+  openSqliteSnapshot,
+  postgresTargetTables,
+  resetSequences,
+  type SnapshotTable,
+  type StoreSnapshot,
+} from '../store/storeSnapshot';
 import { sqliteFileIn } from './keywardStore';
 import { KEYWARD_MIGRATIONS } from './storeSchema';
 
@@ -289,7 +297,7 @@ export async function restoreState(options: {
         copyFilesOut(from, manifest, targets, keepDigests, written, created);
         ({ audit, newHead } = await db.atomic(async () => {
           // A Keyward starting meanwhile waits at its migrations, then finds the restored rows.
-          await db.lock('keyward.migrations');
+          await db.lock(MIGRATIONS_LOCK);
           await db.migrate(KEYWARD_MIGRATIONS.filter((m) => manifest.migrations.includes(m.id)));
           const verified = await importAndVerify(db, from, manifest, copyPublicKey, verifyWith);
           await resetSequences(
@@ -481,9 +489,7 @@ async function postgresSnapshot(location: PostgresLocation): Promise<StoreSnapsh
  * (a newer Keyward's schema would take the older rows without the data changes its migrations make).
  */
 async function checkEmptyTarget(db: SqlDatabase, manifest: BackupManifest, where: string): Promise<void> {
-  const tables = (
-    await db.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
-  ).map((t) => t.name);
+  const tables = [...(await postgresTargetTables(db)).keys()];
   if (tables.includes('schema_migrations')) {
     const applied = (await db.all<{ id: string }>('SELECT id FROM schema_migrations')).map((row) => row.id);
     const ahead = applied.filter((id) => !manifest.migrations.includes(id));
@@ -493,14 +499,15 @@ async function checkEmptyTarget(db: SqlDatabase, manifest: BackupManifest, where
         `The PostgreSQL database ${where} was prepared by a newer Keyward than the one that made this copy (migrations ${ahead.join(', ')} are not in the copy). Restore into a new, empty database (CREATE DATABASE …; grant Keyward's role as in infra/postgres-role.sql), then start the newer Keyward on it. Nothing was changed.`,
       );
   }
-  for (const table of tables) {
-    if (table === 'schema_migrations') continue;
-    if (await db.get(`SELECT 1 AS found FROM "${table.replace(/"/g, '""')}" LIMIT 1`)) {
-      throw appError(
-        'BackupRefused',
-        `The PostgreSQL database ${where} is not empty (table ${table} has rows). Restore only into an empty database: stop every Keyward instance, create a new database (or empty this one after keeping a copy), point KEYWARD_POSTGRES_URL at it and run restore again. Nothing was changed.`,
-      );
-    }
+  const occupied = await firstTableWithRows(
+    db,
+    tables.filter((table) => table !== 'schema_migrations'),
+  );
+  if (occupied) {
+    throw appError(
+      'BackupRefused',
+      `The PostgreSQL database ${where} is not empty (table ${occupied} has rows). Restore only into an empty database: stop every Keyward instance, create a new database (or empty this one after keeping a copy), point KEYWARD_POSTGRES_URL at it and run restore again. Nothing was changed.`,
+    );
   }
 }
 

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { appError, type Logger, silentLogger } from '../core';
 import { formatAnchor, verifyAuditStream, type AuditAnchor } from '../audit';
 import { SqlAuditStore } from '../store/sqlAuditStore';
-import type { SqlDatabase, SqlValue } from '../store/sqlDatabase';
+import { MIGRATIONS_LOCK, type SqlDatabase } from '../store/sqlDatabase';
 import { openSqliteDatabase, type SqliteDatabase } from '../store/sqliteDatabase';
+import { firstTableWithRows, importTable, openSqliteSnapshot, postgresTargetTables, resetSequences, type StoreSnapshot } from '../store/storeSnapshot';
 import { KEYWARD_MIGRATIONS } from './storeSchema';
 
 export interface StoreCopyReport {
@@ -22,8 +23,7 @@ export interface StoreCopyOptions {
   afterTable?(table: string): void | Promise<void>;
 }
 
-/** Rows per INSERT: PostgreSQL takes at most 65,535 parameters in one statement. */
-const MAX_PARAMETERS = 30_000;
+/** Rows read from the source at a time. */
 const READ_PAGE = 5_000;
 
 /**
@@ -44,37 +44,45 @@ export async function copySqliteToPostgres(sourceFile: string, target: SqlDataba
   if (!fs.existsSync(sourceFile)) throw appError('NotFound', `No SQLite store at ${sourceFile}.`);
   const snapshotDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-copy-'));
   fs.chmodSync(snapshotDir, 0o700);
+  const snapshotFile = path.join(snapshotDir, 'keyward.sqlite');
   let source: SqliteDatabase | undefined;
+  let snapshot: StoreSnapshot | undefined;
   try {
-    source = await snapshotOf(sourceFile, path.join(snapshotDir, 'keyward.sqlite'));
+    source = await migratedCopyOf(sourceFile, snapshotFile);
     const before = await verifiedChain(source, `the source ${sourceFile}`);
     logger.info({ records: before.records, head: before.head ? formatAnchor(before.head) : null }, 'source audit chain intact');
+    // The private copy, read as backup reads a store (tables in creation order, rows a page at a time).
+    snapshot = await openSqliteSnapshot(snapshotFile);
+    const { tables } = snapshot;
 
     await target.migrate(KEYWARD_MIGRATIONS);
-    const tables = await copyOrder(source);
-    const targetTables = new Set(
-      (await target.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")).map(
-        (t) => t.name,
-      ),
-    );
+    const targetTables = await postgresTargetTables(target);
     for (const table of tables) {
-      if (!targetTables.has(table)) throw appError('ConfigInvalid', `The target has no table ${table}: it was made by another version of Keyward.`);
-      if (await target.get(`SELECT 1 AS found FROM ${quote(table)} LIMIT 1`)) {
-        throw appError('ConfigInvalid', `The target database is not empty (table ${table} has rows). Copy only into a new, empty database: nothing was changed.`);
-      }
+      const targetColumns = targetTables.get(table.name);
+      if (!targetColumns) throw appError('ConfigInvalid', `The target has no table ${table.name}: it was made by another version of Keyward.`);
+      const missing = table.columns.filter((c) => !targetColumns.includes(c));
+      if (missing.length > 0) throw appError('ConfigInvalid', `The target's table ${table.name} lacks ${missing.join(', ')}: it was made by another version of Keyward.`);
     }
+    const occupied = await firstTableWithRows(
+      target,
+      tables.map((t) => t.name),
+    );
+    if (occupied) throw appError('ConfigInvalid', `The target database is not empty (table ${occupied} has rows). Copy only into a new, empty database: nothing was changed.`);
 
     const report: StoreCopyReport = { tables: [], auditRecords: before.records, ...(before.head ? { head: before.head } : {}) };
     await target.atomic(async () => {
       // Nobody else writes while the copy runs (a bot started early waits, then finds the rows).
-      await target.lock('keyward.migrations');
+      await target.lock(MIGRATIONS_LOCK);
       for (const table of tables) {
-        const rows = await copyTable(source!, target, table);
-        report.tables.push({ table, rows });
-        logger.info({ table, rows }, 'copied');
-        await options.afterTable?.(table);
+        const rows = await importTable(target, table, snapshot!.rows(table.name, READ_PAGE));
+        report.tables.push({ table: table.name, rows });
+        logger.info({ table: table.name, rows }, 'copied');
+        await options.afterTable?.(table.name);
       }
-      await resetSequences(target, tables);
+      await resetSequences(
+        target,
+        tables.map((t) => t.name),
+      );
       const inside = await verifiedChain(target, 'the target (before commit)');
       if (inside.records !== before.records || formatAnchor(inside.head ?? { sequence: 0, hash: '' }) !== formatAnchor(before.head ?? { sequence: 0, hash: '' })) {
         throw appError('AuditWriteFailed', `The copied audit chain differs from the source (${inside.records} vs ${before.records} records): nothing was committed.`);
@@ -84,21 +92,23 @@ export async function copySqliteToPostgres(sourceFile: string, target: SqlDataba
     if (after.records !== before.records) throw appError('AuditWriteFailed', `After the commit the target holds ${after.records} audit records, the source ${before.records}.`);
     return report;
   } finally {
+    await snapshot?.close();
     await source?.close();
     fs.rmSync(snapshotDir, { recursive: true, force: true });
   }
 }
 
-async function snapshotOf(file: string, snapshot: string): Promise<SqliteDatabase> {
+/** SQLite's online backup of `file` (a store still open elsewhere is read as of one moment), brought to this version's schema. */
+async function migratedCopyOf(file: string, copy: string): Promise<SqliteDatabase> {
   const BetterSqlite3 = (await import('better-sqlite3')).default;
   const live = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
-    await live.backup(snapshot);
+    await live.backup(copy);
   } finally {
     live.close();
   }
   // Brought to this version's schema (an older deployment's file gains the newer, empty tables).
-  return openSqliteDatabase({ file: snapshot, migrations: KEYWARD_MIGRATIONS });
+  return openSqliteDatabase({ file: copy, migrations: KEYWARD_MIGRATIONS });
 }
 
 async function verifiedChain(db: SqlDatabase, what: string): Promise<{ records: number; head?: AuditAnchor }> {
@@ -112,63 +122,4 @@ async function verifiedChain(db: SqlDatabase, what: string): Promise<{ records: 
     );
   }
   return { records: result.records, ...(result.head ? { head: result.head } : {}) };
-}
-
-/** The source's tables in the order they were created (a referenced table before its referrers). */
-async function copyOrder(source: SqlDatabase): Promise<string[]> {
-  const rows = await source.all<{ name: string }>(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY rowid",
-  );
-  return rows.map((row) => row.name);
-}
-
-async function copyTable(source: SqlDatabase, target: SqlDatabase, table: string): Promise<number> {
-  const columns = (await source.all<{ name: string }>(`SELECT name FROM pragma_table_info('${table.replace(/'/g, "''")}')`)).map((c) => c.name);
-  const targetColumns = new Set(
-    (await target.all<{ name: string }>('SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?', [table])).map(
-      (c) => c.name,
-    ),
-  );
-  const missing = columns.filter((c) => !targetColumns.has(c));
-  if (missing.length > 0) throw appError('ConfigInvalid', `The target's table ${table} lacks ${missing.join(', ')}: it was made by another version of Keyward.`);
-  const perInsert = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-  const list = columns.map(quote).join(', ');
-  let copied = 0;
-  let after = Number.MIN_SAFE_INTEGER;
-  for (;;) {
-    const page = await source.all<Record<string, SqlValue> & { __rowid: number }>(`SELECT rowid AS __rowid, ${list} FROM ${quote(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`, [
-      after,
-      READ_PAGE,
-    ]);
-    if (page.length === 0) break;
-    after = page[page.length - 1]!.__rowid;
-    for (let start = 0; start < page.length; start += perInsert) {
-      const batch = page.slice(start, start + perInsert);
-      const values: SqlValue[] = [];
-      for (const row of batch) for (const column of columns) values.push(row[column] ?? null);
-      const placeholders = batch.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
-      await target.run(`INSERT INTO ${quote(table)} (${list}) VALUES ${placeholders}`, values);
-    }
-    copied += page.length;
-  }
-  return copied;
-}
-
-/** Serial columns continue after the copied rows (else the next insert would collide). */
-export async function resetSequences(target: SqlDatabase, tables: readonly string[]): Promise<void> {
-  const serials = await target.all<{ table_name: string; column_name: string }>(
-    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'",
-  );
-  for (const serial of serials) {
-    if (!tables.includes(serial.table_name)) continue;
-    await target.run(
-      `SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT MAX(${quote(serial.column_name)}) FROM ${quote(serial.table_name)}), 1), (SELECT COUNT(*) FROM ${quote(serial.table_name)}) > 0)`,
-      [serial.table_name, serial.column_name],
-    );
-  }
-}
-
-function quote(identifier: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(identifier)) throw appError('Internal', `Unexpected table or column name: ${identifier}`);
-  return `"${identifier}"`;
 }

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { appError, type Logger } from '../core';
 import { AsyncMutex } from './asyncMutex';
-import { checkMigrationIds, type Migration, type SqlDatabase, type SqlValue } from './sqlDatabase';
+import { applyMigrations, type Migration, type SqlDatabase, type SqlValue } from './sqlDatabase';
 
 /** One level of a unit of work on PostgreSQL: its transaction's pooled client, and a lock for units nested in it. */
 interface Frame {
@@ -91,26 +91,9 @@ export class PostgresDatabase implements SqlDatabase {
     await this.query('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [name]);
   }
 
-  async migrate(migrations: readonly Migration[]): Promise<string[]> {
-    checkMigrationIds(migrations);
-    const ran: string[] = [];
-    // Every step under one advisory lock: instances starting together apply each migration once.
-    await this.atomic(async () => {
-      await this.lock('keyward.migrations');
-      await this.run('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-    });
-    for (const migration of migrations) {
-      const applied = await this.atomic(async () => {
-        await this.lock('keyward.migrations');
-        if (await this.get('SELECT id FROM schema_migrations WHERE id = ?', [migration.id])) return false;
-        // A migration holds several statements: the simple query protocol (no parameters) runs them all.
-        await this.frame()!.tx.client.query(migration.postgres ?? migration.sql);
-        await this.run('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)', [migration.id, new Date().toISOString()]);
-        return true;
-      });
-      if (applied) ran.push(migration.id);
-    }
-    return ran;
+  migrate(migrations: readonly Migration[]): Promise<string[]> {
+    // A migration holds several statements: the simple query protocol (no parameters) runs them all.
+    return applyMigrations(this, migrations, (migration) => this.frame()!.tx.client.query(migration.postgres ?? migration.sql));
   }
 
   async listen(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
@@ -258,13 +241,10 @@ export async function openPostgresDatabase(options: PostgresOptions & { migratio
   url.searchParams.delete('sslmode');
   const where = `${describeConnection(options.connectionString)}, ${options.variable ?? 'the connection string'}`;
   const pool = new pg.Pool({
-    connectionString: url.toString(),
-    ...(options.password ? { password: options.password } : {}),
-    ssl: options.tls ? { rejectUnauthorized: true, servername: url.hostname } : false,
+    ...connectionConfig(options, url),
     max: options.poolSize ?? 10,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 15_000,
-    application_name: options.applicationName ?? 'keyward',
     ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
     types: {
       getTypeParser: (oid: number, format?: string) => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')),
@@ -272,17 +252,7 @@ export async function openPostgresDatabase(options: PostgresOptions & { migratio
   });
   // An idle connection the server drops (restart, failover) must not crash the process.
   pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'a pooled PostgreSQL connection failed; the pool opens a new one on demand'));
-  const db = new PostgresDatabase(
-    pool,
-    where,
-    {
-      connectionString: url.toString(),
-      ...(options.password ? { password: options.password } : {}),
-      ssl: options.tls ? { rejectUnauthorized: true, servername: url.hostname } : false,
-      application_name: `${options.applicationName ?? 'keyward'}-listen`,
-    },
-    options.logger,
-  );
+  const db = new PostgresDatabase(pool, where, connectionConfig(options, url, 'listen'), options.logger);
   try {
     if (!(await db.get<{ ok: number }>('SELECT 1 AS ok'))) throw appError('StoreUnavailable', `Keyward's PostgreSQL store (${where}) did not answer.`);
     // No migrations (a reader): nothing is written, not even the migrations table.
@@ -292,4 +262,19 @@ export async function openPostgresDatabase(options: PostgresOptions & { migratio
     throw error;
   }
   return db;
+}
+
+/**
+ * Where and how every connection of one store signs in — the pool's and the LISTEN client's
+ * alike: the server (TLS verified against its host name when `tls`), the password callback, and
+ * the name pg_stat_activity shows (`role` appended for a connection with a job of its own).
+ */
+function connectionConfig(options: PostgresOptions, url: URL, role?: string): pg.ClientConfig {
+  const applicationName = options.applicationName ?? 'keyward';
+  return {
+    connectionString: url.toString(),
+    ...(options.password ? { password: options.password } : {}),
+    ssl: options.tls ? { rejectUnauthorized: true, servername: url.hostname } : false,
+    application_name: role ? `${applicationName}-${role}` : applicationName,
+  };
 }

@@ -66,6 +66,40 @@ export function checkMigrationIds(migrations: readonly Migration[]): void {
   }
 }
 
+/**
+ * `migrate` for both engines: applies every migration not applied yet, each in a unit of its own
+ * together with its schema_migrations row, and returns the ids it ran. The applied ids are read
+ * once first, so a start with nothing to do opens no unit per migration; a migration still to do
+ * is checked again inside its unit under the lock 'keyward.migrations' (PostgreSQL's advisory
+ * lock; on SQLite the unit's write lock), so processes starting together apply each one once.
+ * `exec` runs one migration's several statements inside the unit, as the engine must.
+ */
+export async function applyMigrations(db: SqlDatabase, migrations: readonly Migration[], exec: (migration: Migration) => unknown): Promise<string[]> {
+  checkMigrationIds(migrations);
+  await db.atomic(async () => {
+    await db.lock(MIGRATIONS_LOCK);
+    await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  });
+  const before = new Set((await db.all<{ id: string }>('SELECT id FROM schema_migrations')).map((row) => row.id));
+  const ran: string[] = [];
+  for (const migration of migrations) {
+    if (before.has(migration.id)) continue;
+    const applied = await db.atomic(async () => {
+      await db.lock(MIGRATIONS_LOCK);
+      // Checked again under the lock: another process may have just applied it.
+      if (await db.get('SELECT id FROM schema_migrations WHERE id = ?', [migration.id])) return false;
+      await exec(migration);
+      await db.run('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)', [migration.id, new Date().toISOString()]);
+      return true;
+    });
+    if (applied) ran.push(migration.id);
+  }
+  return ran;
+}
+
+/** Held by migrations (and by the copy and restore, which must not meet a starting instance's migrations). */
+export const MIGRATIONS_LOCK = 'keyward.migrations';
+
 /** Parses a JSON document column. */
 export function parseJson<T>(text: string): T {
   return JSON.parse(text) as T;

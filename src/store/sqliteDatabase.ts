@@ -4,7 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { appError } from '../core';
 import { AsyncMutex } from './asyncMutex';
-import { checkMigrationIds, type Migration, type SqlDatabase, type SqlValue } from './sqlDatabase';
+import { applyMigrations, type Migration, type SqlDatabase, type SqlValue } from './sqlDatabase';
 
 /** One level of a unit of work: the transaction it belongs to, and a lock for units nested in it. */
 interface Frame {
@@ -82,21 +82,8 @@ export class SqliteDatabase implements SqlDatabase {
   /** A unit holds the whole file's write lock already (BEGIN IMMEDIATE). */
   async lock(_name: string): Promise<void> {}
 
-  async migrate(migrations: readonly Migration[]): Promise<string[]> {
-    checkMigrationIds(migrations);
-    await this.run('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-    const ran: string[] = [];
-    for (const migration of migrations) {
-      const applied = await this.atomic(async () => {
-        // Checked again inside the write lock: another process may have just applied it.
-        if (await this.get('SELECT id FROM schema_migrations WHERE id = ?', [migration.id])) return false;
-        this.raw.exec(migration.sql);
-        await this.run('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)', [migration.id, new Date().toISOString()]);
-        return true;
-      });
-      if (applied) ran.push(migration.id);
-    }
-    return ran;
+  migrate(migrations: readonly Migration[]): Promise<string[]> {
+    return applyMigrations(this, migrations, (migration) => this.raw.exec(migration.sql));
   }
 
   async ping(): Promise<boolean> {

@@ -34,6 +34,9 @@ export interface StoreSnapshot {
   close(): Promise<void>;
 }
 
+/** The column each SQLite page is keyed by (not a row's own: it is removed before the row is yielded). */
+const ROWID = '__keyward_rowid';
+
 /** A consistent snapshot of a SQLite store file (the bot may keep writing meanwhile). */
 export async function openSqliteSnapshot(file: string): Promise<StoreSnapshot> {
   if (!fs.existsSync(file)) throw appError('NotFound', `No Keyward store at ${file}. Set KEYWARD_DATA_DIR to the data directory of the bot.`);
@@ -52,11 +55,17 @@ export async function openSqliteSnapshot(file: string): Promise<StoreSnapshot> {
       migrations,
       tables,
       async *rows(table, pageSize = 500) {
-        if (!names.includes(table)) throw appError('NotFound', `The snapshot has no table ${table}.`);
-        const statement = db.prepare(`SELECT * FROM ${quoteIdent(table)} ORDER BY rowid LIMIT ? OFFSET ?`);
-        for (let offset = 0; ; offset += pageSize) {
-          const page = statement.all(pageSize, offset) as Array<Record<string, SqlValue>>;
-          for (const row of page) yield row;
+        const found = tables.find((t) => t.name === table);
+        if (!found) throw appError('NotFound', `The snapshot has no table ${table}.`);
+        // Each page starts after the last rowid read (an OFFSET would rescan every page before it).
+        const statement = db.prepare(`SELECT rowid AS ${ROWID}, ${found.columns.map(quoteIdent).join(', ')} FROM ${quoteIdent(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`);
+        for (let after = Number.MIN_SAFE_INTEGER; ;) {
+          const page = statement.all(after, pageSize) as Array<Record<string, SqlValue>>;
+          for (const row of page) {
+            after = row[ROWID] as number;
+            delete row[ROWID];
+            yield row;
+          }
           if (page.length < pageSize) return;
           // Let the process serve in between (the bot shares it when backup runs in-process).
           await new Promise((resolve) => setImmediate(resolve));
@@ -166,6 +175,30 @@ function dependencyOrder(names: readonly string[], references: ReadonlyArray<{ r
   return out;
 }
 
+/**
+ * An import target's tables (PostgreSQL, the current schema), each with its columns in order:
+ * what the copy and the restore check before writing anything.
+ */
+export async function postgresTargetTables(db: SqlDatabase): Promise<Map<string, string[]>> {
+  const tables = new Map<string, string[]>();
+  for (const { name } of await db.all<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+  ))
+    tables.set(name, []);
+  for (const column of await db.all<{ table_name: string; column_name: string }>(
+    'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position',
+  ))
+    tables.get(column.table_name)?.push(column.column_name);
+  return tables;
+}
+
+/** The first of `tables` that holds a row (an import goes only into empty tables), if any. */
+export async function firstTableWithRows(db: SqlDatabase, tables: Iterable<string>): Promise<string | undefined> {
+  // Quoted, not refused: a target may hold tables of someone else's, with any name.
+  for (const table of tables) if (await db.get(`SELECT 1 AS found FROM "${table.replace(/"/g, '""')}" LIMIT 1`)) return table;
+  return undefined;
+}
+
 /** Rows per INSERT statement (PostgreSQL takes at most 65,535 parameters; SQLite 32,766). */
 const MAX_PARAMETERS = 30_000;
 const MAX_ROWS_PER_INSERT = 500;
@@ -198,6 +231,21 @@ export async function importTable(db: SqlDatabase, table: SnapshotTable, rows: A
     await flush();
   });
   return count;
+}
+
+/** PostgreSQL after an import: serial columns continue after the imported rows (else the next insert would collide). */
+export async function resetSequences(db: SqlDatabase, tables: readonly string[]): Promise<void> {
+  const serials = await db.all<{ table_name: string; column_name: string }>(
+    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'",
+  );
+  for (const serial of serials) {
+    if (!tables.includes(serial.table_name)) continue;
+    const table = quoteIdent(serial.table_name);
+    await db.run(`SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT MAX(${quoteIdent(serial.column_name)}) FROM ${table}), 1), (SELECT COUNT(*) FROM ${table}) > 0)`, [
+      serial.table_name,
+      serial.column_name,
+    ]);
+  }
 }
 
 function quoteIdent(name: string): string {
