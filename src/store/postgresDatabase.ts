@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { appError, type Logger } from '../core';
-import { AsyncMutex } from './asyncMutex';
+import { appError, AsyncMutex, type Logger } from '../core';
 import { applyMigrations, type Migration, type SqlDatabase, type SqlValue } from './sqlDatabase';
 
 /** One level of a unit of work on PostgreSQL: its transaction's pooled client, and a lock for units nested in it. */

@@ -2,8 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { appError } from '../core';
-import { AsyncMutex } from './asyncMutex';
+import { appError, AsyncMutex } from '../core';
 import { applyMigrations, type Migration, type SqlDatabase, type SqlValue } from './sqlDatabase';
 
 /** One level of a unit of work: the transaction it belongs to, and a lock for units nested in it. */

@@ -1,1 +1,0 @@
-export { AsyncMutex } from '../core/asyncMutex';
