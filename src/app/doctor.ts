@@ -207,30 +207,27 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorFinding[]
   // Users are read as the reader when it has a token (it is the one meant to read), else as the writer.
   const graphReader = [...azure.identities].sort((a, b) => (a.name === 'reader' ? -1 : b.name === 'reader' ? 1 : 0)).find((identity) => whoIs.has(identity.name));
   if (policy && graphReader) {
-    const people = [
-      ...new Set(
-        Object.values(policy.groups)
-          .flatMap((group) => group.members.map((member) => ({ member, group: group.id })))
-          .map((p) => JSON.stringify(p)),
-      ),
-    ].map((p) => JSON.parse(p) as { member: string; group: string });
+    // Each person once (read once from Graph), with every group they are in.
+    const groupsOf = new Map<string, string[]>();
+    for (const group of Object.values(policy.groups)) for (const member of group.members) groupsOf.set(member, [...(groupsOf.get(member) ?? []), group.id]);
     let readable = true;
-    for (const { member, group } of people) {
+    for (const [member, groups] of groupsOf) {
       if (!readable) break;
+      const inGroups = `${groups.length > 1 ? 'groups' : 'group'} ${groups.join(', ')}`;
       try {
         const user = await graphReader.getUser(member);
         if (!user)
           add({
             check: 'policy people',
             status: 'fail',
-            message: `${member} (group ${group}${policy.people[member] ? `, "${policy.people[member]}"` : ''}) is not a user of tenant ${tenantId ?? policy.tenantId}`,
+            message: `${member} (${inGroups}${policy.people[member] ? `, "${policy.people[member]}"` : ''}) is not a user of tenant ${tenantId ?? policy.tenantId}`,
             fix: "Replace it with the person's Entra object id (Entra admin center › Users › the person › Object ID); a name, e-mail or an app's id does not work.",
           });
         else if (user.accountEnabled === false)
           add({
             check: 'policy people',
             status: 'fail',
-            message: `${member} (group ${group}) is a disabled account: it can never vote`,
+            message: `${member} (${inGroups}) is a disabled account: it can never vote`,
             fix: 'Remove the person from the group in the policy file, or re-enable the account; check the rule can still be met ("policy" in chat).',
           });
       } catch (error) {
@@ -244,7 +241,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorFinding[]
       }
     }
     if (readable && !findings.some((f) => f.check === 'policy people'))
-      add({ check: 'policy people', status: 'ok', message: `all ${people.length} approver(s) are users of the tenant` });
+      add({ check: 'policy people', status: 'ok', message: `all ${groupsOf.size} people of the policy are users of the tenant` });
   }
 
   // ---------------------------------------------------------------- roles at the Customer Key scopes (online)

@@ -85,9 +85,10 @@ describe('npm run doctor (emulator, production-mode settings)', function () {
     assert.doesNotMatch(result.out, /identity writer/, 'no online check with broken settings');
   });
 
-  it('when a policy member is not in the tenant, an identity gets no token and the writer lacks its roles, then each is named with its fix and doctor exits 1', async () => {
-    const policy = JSON.parse(fs.readFileSync(localPolicyPath(), 'utf8')) as { groups: { keyApprovers: { members: string[] } } };
+  it('when a policy member (in two groups) is not in the tenant, an identity gets no token and the writer lacks its roles, then each is named once with its fix and doctor exits 1', async () => {
+    const policy = JSON.parse(fs.readFileSync(localPolicyPath(), 'utf8')) as { groups: { keyApprovers: { members: string[] }; keyCustodians: { members: string[] } } };
     policy.groups.keyApprovers.members.push('0c0c0c0c-0000-4000-8000-00000000beef');
+    policy.groups.keyCustodians.members.push('0c0c0c0c-0000-4000-8000-00000000beef');
     const policyFile = path.join(work, 'policy-stranger.json');
     fs.writeFileSync(policyFile, JSON.stringify(policy));
     await emulator.emulator.control.setArmPermissions(LOCAL_IDENTITIES.writer.objectId, ['Microsoft.KeyVault/vaults/read']);
@@ -103,7 +104,8 @@ describe('npm run doctor (emulator, production-mode settings)', function () {
         ['--manifest', manifest(BOT_ID), '--scope', RG_SCOPE],
       );
       assert.equal(result.code, 1, result.out);
-      assert.match(result.out, /✘ policy people: 0c0c0c0c-0000-4000-8000-00000000beef \(group keyApprovers\) is not a user of tenant/);
+      assert.match(result.out, /✘ policy people: 0c0c0c0c-0000-4000-8000-00000000beef \(groups keyApprovers, keyCustodians\) is not a user of tenant/);
+      assert.equal(result.out.match(/0c0c0c0c-0000-4000-8000-00000000beef/g)?.length, 1, 'one finding for the person, not one per group');
       assert.match(result.out, /fix: Replace it with the person's Entra object id/);
       assert.match(result.out, /✘ identity reader: client id 7e7e7e7e-0000-4000-8000-00000000f00d obtained no token/);
       assert.match(result.out, /fix: Assign the user-assigned managed identity 7e7e7e7e-0000-4000-8000-00000000f00d to this App Service/);
