@@ -11,3 +11,4 @@ export * from './loopback';
 export * from './signatures';
 export * from './message';
 export * from './paths';
+export * from './retryAfterMs';
