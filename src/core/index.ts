@@ -12,3 +12,4 @@ export * from './signatures';
 export * from './message';
 export * from './paths';
 export * from './retryAfterMs';
+export * from './asyncMutex';
