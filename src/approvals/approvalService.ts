@@ -353,18 +353,26 @@ export class ApprovalService {
 
   /**
    * Marks an approved or executing request failed because its approval does not verify (the
-   * executor found it before running): audited, and every card says why. Nothing runs.
+   * executor found it before running): every card says why. Nothing runs. The refusal is audited
+   * here, once (`execution.refused`, reason ApprovalNotVerified, `context` in its details), in the
+   * unit that fails the request — also when the request can no longer be failed (gone, or a stored
+   * status that says it closed), so the caller records nothing of its own.
    */
-  async refuseExecution(requestId: string, check: Extract<SignatureCheck, { ok: false }>, executor: AuditActor = SYSTEM_ACTOR): Promise<ApprovalRequest | undefined> {
+  async refuseExecution(
+    requestId: string,
+    check: Extract<SignatureCheck, { ok: false }>,
+    context: { runId?: string } = {},
+    executor: AuditActor = SYSTEM_ACTOR,
+  ): Promise<ApprovalRequest | undefined> {
     const result = await this.apply(
       requestId,
       { type: 'refuseExecution', detail: refusalDetail(check) },
       executor,
       'execution.refused.skipped',
-      {},
+      { ...context },
       { auditRefusal: false, refusedBecause: check },
     );
-    return result.ok ? result.request : result.request;
+    return result.request;
   }
 
   /** The requester withdraws a pending (or approved, not yet running) request. */
@@ -666,7 +674,8 @@ export class ApprovalService {
     const current = await this.deps.store.get(requestId);
     if (!current) {
       const error = appError('NotFound', `There is no approval request ${requestId}.`);
-      if (auditRefusal)
+      if (options.refusedBecause) await this.deps.audit.append(executionRefused(options.refusedBecause, actor, requestId, `approval/${requestId}`, undefined, details, null));
+      else if (auditRefusal)
         await this.deps.audit.append({
           actor,
           action: refusalAction,
@@ -687,19 +696,10 @@ export class ApprovalService {
     // A vote is stored only with the signatures made for exactly it (refused: they are not used).
     if (result.ok && event.type === 'vote') result = { ...result, request: this.attachSignatures(result.request, result.change, options.signed) };
     const changes: ApprovalChange[] = [];
+    // refuseExecution: the refusal is recorded once, with the request's failing when it can fail.
+    if (options.refusedBecause)
+      await this.deps.audit.append(executionRefused(options.refusedBecause, actor, current.id, targetOf(current.targets), current.planHash, details, current.status));
     if (result.ok) {
-      if (options.refusedBecause) {
-        await this.deps.audit.append({
-          actor,
-          action: 'execution.refused',
-          target: targetOf(current.targets),
-          requestId: current.id,
-          planHash: current.planHash,
-          outcome: 'denied',
-          reason: 'ApprovalNotVerified',
-          details: { problem: options.refusedBecause.problem, message: options.refusedBecause.message, statusBefore: current.status },
-        });
-      }
       for (const record of this.auditFor(current, result.request, result.change, actor, event)) await this.deps.audit.append(record);
       await this.casOrThrow(result.request, current.version);
       changes.push({ change: result.change, request: result.request, actor });
@@ -942,6 +942,28 @@ interface ApplyOptions {
   verify?: boolean;
   /** refuseExecution: why (audited as execution.refused with the change). */
   refusedBecause?: Extract<SignatureCheck, { ok: false }>;
+}
+
+/** The one `execution.refused` record of a refusal by refuseExecution (statusBefore null: no request). */
+function executionRefused(
+  check: Extract<SignatureCheck, { ok: false }>,
+  actor: AuditActor,
+  requestId: string,
+  target: string,
+  planHash: string | undefined,
+  details: Record<string, unknown>,
+  statusBefore: RequestStatus | null,
+): AuditEventInput {
+  return {
+    actor,
+    action: 'execution.refused',
+    target,
+    requestId,
+    ...(planHash ? { planHash } : {}),
+    outcome: 'denied',
+    reason: 'ApprovalNotVerified',
+    details: { ...details, problem: check.problem, message: check.message, statusBefore },
+  };
 }
 
 function withLastVoteSigned(request: ApprovalRequest, signature: Signature): ApprovalRequest {

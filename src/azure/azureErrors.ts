@@ -1,5 +1,5 @@
 import { RestError } from '@azure/core-rest-pipeline';
-import { appError, isAppError, type AppError, type ErrorCode } from '../core';
+import { appError, isAppError, retryAfterMs as retryAfterOf, type AppError, type ErrorCode } from '../core';
 
 /** What the failing call was, so the error can say what to fix. */
 export interface AzureCallContext {
@@ -32,7 +32,8 @@ export function mapAzureError(error: unknown, context: AzureCallContext): AppErr
   const azureCode = body.error?.code ?? body.code ?? restError?.code;
   const innerCode = body.error?.innererror?.code ?? body.error?.innerError?.code;
   const azureMessage = body.error?.message ?? body.message ?? (error instanceof Error ? error.message : String(error));
-  const retryAfterMs = retryAfter(restError);
+  // Azure's HttpHeaders (case-insensitive get); the milliseconds headers first, as the SDK reads them.
+  const retryAfterMs = retryAfterOf(restError?.response?.headers);
   const details = { status, azureCode, innerCode, azureMessage, operation: context.operation, scope: context.scope, requiredRole: context.requiredRole, retryAfterMs };
   const say = (code: ErrorCode, message: string) => appError(code, message, details, error);
 
@@ -104,13 +105,4 @@ function parseBody(error: RestError | undefined): AzureErrorBody {
   }
   const details = error?.details as AzureErrorBody | undefined;
   return details && typeof details === 'object' ? details : {};
-}
-
-function retryAfter(error: RestError | undefined): number | undefined {
-  const header = error?.response?.headers.get('retry-after');
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }

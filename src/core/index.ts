@@ -11,4 +11,5 @@ export * from './loopback';
 export * from './signatures';
 export * from './message';
 export * from './paths';
+export * from './retryAfterMs';
 export * from './asyncMutex';

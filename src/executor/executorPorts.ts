@@ -26,8 +26,12 @@ export interface ExecutionApprovals {
    * log? Asked before the first step, at every resumption, and on Retry. Local checks only.
    */
   verifyApproval(request: ApprovalRequest): Promise<SignatureCheck>;
-  /** Closes a request whose approval does not verify as failed (audited; the cards say why). */
-  refuseExecution(requestId: string, check: Extract<SignatureCheck, { ok: false }>): Promise<unknown>;
+  /**
+   * Closes a request whose approval does not verify as failed (the cards say why) and audits the
+   * refusal — once, `context` in its details, even when the request can no longer be closed; the
+   * executor records no refusal of its own beside it. Throws when nothing could be recorded.
+   */
+  refuseExecution(requestId: string, check: Extract<SignatureCheck, { ok: false }>, context?: { runId?: string }): Promise<unknown>;
   /** `halted`: the run stopped and waits for a Retry (the cards say so instead of "Running"). */
   reportExecutionProgress(requestId: string, progress: Text, options?: { halted?: boolean }): Promise<unknown>;
   finishExecution(requestId: string, outcome: 'succeeded' | 'failed', detail: Text): Promise<unknown>;

@@ -390,24 +390,28 @@ class Drive {
     }
     if (check.ok) return;
     const error = appError('ApprovalNotVerified', `${check.message}. Nothing was run.`, { problem: check.problem });
-    await this.deps.audit.append({
-      actor: EXECUTOR_ACTOR,
-      action: 'execution.refused',
-      target: `run/${this.run.id}`,
-      requestId: this.run.requestId,
-      planHash: this.run.planHash,
-      outcome: 'denied',
-      reason: 'ApprovalNotVerified',
-      details: { runId: this.run.id, problem: check.problem, message: check.message },
-    });
     await this.commit(
       (run) => ({ ...run, status: 'failed', lastError: runError(error, undefined, false), finishedAt: this.now() }),
       [{ stepIndex: null, phase: 'run.refused', detail: { problem: check.problem } }],
     );
+    // refuseExecution audits the refusal (once, in the unit that fails the request); this drive
+    // records it only when that unit did not commit, so the log shows every refusal exactly once.
     try {
-      await this.deps.approvals.refuseExecution(this.run.requestId, check);
+      await this.deps.approvals.refuseExecution(this.run.requestId, check, { runId: this.run.id });
     } catch (refusal) {
       this.logger.error({ code: toAppError(refusal).code }, 'could not close the request whose approval does not verify');
+      await this.deps.audit
+        .append({
+          actor: EXECUTOR_ACTOR,
+          action: 'execution.refused',
+          target: `run/${this.run.id}`,
+          requestId: this.run.requestId,
+          planHash: this.run.planHash,
+          outcome: 'denied',
+          reason: 'ApprovalNotVerified',
+          details: { runId: this.run.id, problem: check.problem, message: check.message },
+        })
+        .catch((audit: unknown) => this.logger.error({ code: toAppError(audit).code }, 'could not audit the refusal'));
     }
     await this.changed();
     this.logger.error({ problem: check.problem }, "refused to run: the approval is not backed by Keyward's signatures (the store was changed outside Keyward)");

@@ -1,3 +1,4 @@
+import { retryAfterMs as retryAfterOf } from '../core';
 import type { SendFailure } from './proactivePorts';
 
 /**
@@ -20,19 +21,4 @@ export function classifyConnectorFailure(error: unknown): SendFailure {
 
 function numberOf(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), from a Headers-like or plain object. */
-export function retryAfterOf(headers: unknown, now = Date.now()): number | undefined {
-  if (!headers || typeof headers !== 'object') return undefined;
-  const get = (headers as { get?: unknown }).get;
-  const raw =
-    typeof get === 'function'
-      ? (get as (name: string) => unknown).call(headers, 'retry-after')
-      : ((headers as Record<string, unknown>)['retry-after'] ?? (headers as Record<string, unknown>)['Retry-After']);
-  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
-  const text = String(raw).trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -177,6 +177,32 @@ describe('executor in the bot: run cards, ceremony, verify (HTTP, emulator)', fu
     noSecrets('audit', JSON.stringify(await collect(harness.keyward.approvals.audit.records())), pieces);
   });
 
+  it('when a run card is posted, then its copy is recorded once per conversation (by the delivery receipt)', async () => {
+    // Review finding: the receipt and the poster both wrote each posted run card.
+    const cards = harness.keyward.store.runCards;
+    const put = cards.put.bind(cards);
+    const writes: Array<[string, string]> = [];
+    cards.put = async (card) => {
+      writes.push([card.runId, card.conversationId]);
+      await put(card);
+    };
+    try {
+      const run = await runFor(await approvedPlan(premiumPlan({}, APP_PLAN_CONTEXT)));
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.lastError));
+      const copies = await cards.list(run.id);
+      assert.ok(copies.length > 0, 'the run card was posted');
+      assert.deepEqual(
+        writes
+          .filter(([runId]) => runId === run.id)
+          .map(([, conversationId]) => conversationId)
+          .sort(),
+        copies.map((copy) => copy.conversationId).sort(),
+      );
+    } finally {
+      cards.put = put;
+    }
+  });
+
   it('when an HSM plan reaches the ceremony, then only officers hand in certificates through the card, a pasted private key is refused and kept nowhere, and the run finishes', async () => {
     const officers = await testOfficers();
     const plan = hsmPlan();

@@ -8,7 +8,7 @@ import { hsmPlan, PLAN_CONTEXT, premiumPlan, premiumSpec } from './executorFixtu
 import { assertCleanOutcome } from './outcomeChecks';
 import { person, requestsFor, startExecutorWorld, testOfficers, type ExecutorWorld } from './executorWorld';
 import { collect } from '../helpers/collect';
-import { parseApprovalPolicy } from '../../src/approvals';
+import { parseApprovalPolicy, type ApprovalRequest } from '../../src/approvals';
 import { localPolicyPath, readPolicyFile } from '../../src/approvals/policyFile';
 import { LOCAL_POLICY_JSON } from '../unit/approvals/approvalFixtures';
 import { DatabaseWriter } from '../helpers/databaseWriter';
@@ -216,6 +216,39 @@ describe('executor rules: exactly once, fail closed, approved plan only', functi
       'never started',
     );
   });
+
+  // Review finding: the drive audited execution.refused itself and refuseExecution audited it again.
+  for (const { what, tamper, requestAfter } of [
+    { what: 'removed a vote', tamper: (stored: ApprovalRequest) => ({ ...stored, votes: stored.votes.slice(0, 1) }), requestAfter: 'failed' },
+    // The request cannot be closed as failed any more (it says succeeded): only the drive can record the refusal.
+    {
+      what: 'removed a vote and set its request to succeeded',
+      tamper: (stored: ApprovalRequest) => ({ ...stored, status: 'succeeded' as const, votes: stored.votes.slice(0, 1) }),
+      requestAfter: 'succeeded',
+    },
+  ]) {
+    it(`when a waiting run is driven again after someone who can write the database ${what}, then the refusal is audited exactly once, with its reason and the run, the run is failed and nothing more reaches Azure`, async () => {
+      const officers = await testOfficers();
+      const w = await world({ hsmProvisioningMs: 50, realSleepCapMs: 20 });
+      const request = await w.approve(hsmPlan());
+      await w.idle();
+      const run = await w.run(request.id);
+      assert.equal(run.status, 'waitingForInput', JSON.stringify(run.lastError));
+      const writer = await DatabaseWriter.open(w.dbFile);
+      await writer.writeRequest(tamper(await writer.request(request.id)));
+      await writer.close();
+      const sent = (await requestsFor(w.emulator, request.id)).length;
+      for (const officer of officers) assert.equal((await w.executor.submitCertificate(run.id, person(officer.person), officer.certificatePem)).ok, true);
+      await w.idle();
+      const refused = (await collect(w.audit.records())).filter((r) => r.requestId === request.id && r.action === 'execution.refused');
+      assert.deepEqual(
+        refused.map((r) => [r.outcome, r.reason, r.details.runId]),
+        [['denied', 'ApprovalNotVerified', run.id]],
+      );
+      assert.deepEqual([(await w.run(request.id)).status, (await w.approvals.get(request.id))?.status], ['failed', requestAfter]);
+      assert.equal((await requestsFor(w.emulator, request.id)).length, sent, 'nothing more reached Azure');
+    });
+  }
 
   it('when a run has stopped and someone who can write the database changes the approved request (a vote removed), then Retry is refused, audited, and the run is closed', async () => {
     const w = await world();

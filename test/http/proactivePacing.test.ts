@@ -69,6 +69,34 @@ describe('paced proactive messages through the real server and a throttling Bot 
     }
   });
 
+  it('when Keyward posts an approval card, then its copy is recorded once (by the delivery receipt): one write, one row', async () => {
+    // Review finding: the receipt and the poster both wrote the copy (the second INSERT was a no-op only thanks to the primary key).
+    const world = await ApprovalsHttpWorld.start();
+    try {
+      const directory = world.harness.keyward.store.directory;
+      const writes: Array<[string, string, string]> = [];
+      const add = directory.add.bind(directory);
+      directory.add = async (card) => {
+        writes.push([card.requestId, card.conversationId, card.messageId]);
+        await add(card);
+      };
+      const request = await world.submit(P.operator);
+      await world.harness.keyward.proactive.idle();
+      await world.approvals.idle();
+      const posts = approvalPosts(world, request.id);
+      assert.equal(posts.length, 1, 'one card posted');
+      const copies = await directory.list(request.id);
+      assert.deepEqual(
+        copies.map((copy) => [copy.conversationId, copy.role]),
+        [[GROUP_CHAT, 'approvers']],
+        'one row',
+      );
+      assert.deepEqual(writes, [[request.id, GROUP_CHAT, copies[0]!.messageId]], 'one write');
+    } finally {
+      await world.close();
+    }
+  });
+
   it('when an approval card fans out to 12 personal chats, then every chat gets it once and the app never sends faster than its global rate', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyward-policy-'));
     const approvers: LocalPerson[] = Array.from({ length: 12 }, (_, i) => {

@@ -125,12 +125,11 @@ export class ApprovalNotifications {
       for (const target of targets) {
         try {
           // Each conversation gets the card in its own locale (kept in the stored reference).
+          // The receipt records the posted copy (`recordDelivered`), the one place that does: it
+          // runs also when the card goes out only after a restart, when this caller is gone.
           const receipt = { topic: APPROVAL_CARD_RECEIPT, data: { requestId: request.id, version: request.version, conversationId: target.conversationId, role: target.role } };
           const messageId = await notifier.post(target.reference, await this.deps.views.shared(request, referenceLocale(target.reference)), { receipt });
-          if (messageId) {
-            await this.deps.messages.add({ requestId: request.id, conversationId: target.conversationId, messageId, reference: target.reference, role: target.role });
-            delivered += 1;
-          }
+          if (messageId) delivered += 1;
         } catch (error) {
           if (isAppError(error, 'DeliveryDeferred')) {
             // Kept by the paced queue and posted after the restart (its receipt records the copy):

@@ -103,8 +103,9 @@ export class RunCardNotifier implements RunObserver {
     for (const target of await this.deps.targets(run)) {
       if (posted.some((p) => p.conversationId === target.conversationId)) continue;
       try {
-        const messageId = await notifier.post(target.reference, card, { receipt: { topic: RUN_CARD_RECEIPT, data: { runId: run.id, conversationId: target.conversationId } } });
-        if (messageId) await this.deps.cards.put({ runId: run.id, conversationId: target.conversationId, messageId, reference: target.reference });
+        // The receipt records the posted card (`recordDelivered`), the one place that does: it runs
+        // also when the card goes out only after a restart, when this caller is gone.
+        await notifier.post(target.reference, card, { receipt: { topic: RUN_CARD_RECEIPT, data: { runId: run.id, conversationId: target.conversationId } } });
       } catch (error) {
         this.logger.warn({ runId: run.id, conversationId: target.conversationId, err: error instanceof Error ? error.message : String(error) }, 'could not post the run card');
       }

@@ -39,4 +39,15 @@ describe('mapAzureError', () => {
       assert.equal(isRetryableAzureError(mapped), false);
     });
   }
+
+  it('when Azure throttles with Retry-After in seconds or in the milliseconds headers, then the wait is kept in ms as the SDK reads it (ms headers first)', () => {
+    const throttled = (headers: Record<string, string>) =>
+      mapAzureError(new RestError('Too many requests', { statusCode: 429, request, response: { headers: createHttpHeaders(headers), request, status: 429 } }), context);
+    assert.equal(throttled({ 'Retry-After': '7' }).details.retryAfterMs, 7_000);
+    assert.equal(throttled({ 'x-ms-retry-after-ms': '1500' }).details.retryAfterMs, 1_500);
+    assert.equal(throttled({ 'retry-after-ms': '250', 'retry-after': '9' }).details.retryAfterMs, 250);
+    assert.equal(throttled({ 'retry-after': '-5' }).details.retryAfterMs, undefined, 'a negative wait is no wait');
+    assert.equal(throttled({}).details.retryAfterMs, undefined);
+    assert.equal(throttled({ 'Retry-After': '7' }).code, 'AzureThrottled');
+  });
 });
