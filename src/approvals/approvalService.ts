@@ -3,7 +3,6 @@ import {
   appError,
   canonicalJson,
   isAppError,
-  KeyedMutex,
   newUuid,
   publicKeyFingerprint,
   signStatement,
@@ -121,8 +120,6 @@ const CLOSING_ACTIONS = new Set(['approval.cancelled', 'approval.rejected', 'app
 export class ApprovalService {
   private readonly changeListeners = new Set<(change: ApprovalChange) => void | Promise<void>>();
   private readonly pending = new Set<Promise<void>>();
-  /** Changes of one request take turns in this process (see apply). */
-  private readonly turns = new KeyedMutex();
   private readonly logger: Logger;
   private readonly makeId: () => string;
 
@@ -535,16 +532,11 @@ export class ApprovalService {
   ): Promise<ActionResult> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        // Changes of one request take turns in this process before a unit starts, so clicks piled
-        // on one request wait here, not each holding a pooled connection while it waits for the
-        // store's lock on the request (which makes instances take turns too).
-        const { result, changes } = await this.turns.runExclusive(requestId, () =>
-          this.deps.atomic(async () => {
-            const once = await this.applyOnce(requestId, event, actor, refusalAction, details, options);
-            for (const change of once.changes) await this.deps.outbox?.record(change);
-            return once;
-          }),
-        );
+        const { result, changes } = await this.deps.atomic(async () => {
+          const once = await this.applyOnce(requestId, event, actor, refusalAction, details, options);
+          for (const change of once.changes) await this.deps.outbox?.record(change);
+          return once;
+        });
         this.afterCommit(changes);
         if (result.ok) return { ok: true, request: result.request, change: result.change };
         return { ok: false, error: result.error, request: result.request ?? (await this.deps.store.get(requestId)) };

@@ -25,27 +25,3 @@ export class AsyncMutex {
     }
   }
 }
-
-/**
- * One AsyncMutex per key, made on first use and dropped when nobody holds or waits for it: work
- * on the same key takes turns in this process, work on other keys does not wait. Not re-entrant:
- * `work` must not ask for the same key again.
- */
-export class KeyedMutex {
-  private readonly locks = new Map<string, AsyncMutex>();
-
-  async runExclusive<T>(key: string, work: () => Promise<T> | T): Promise<T> {
-    let lock = this.locks.get(key);
-    if (!lock) this.locks.set(key, (lock = new AsyncMutex()));
-    try {
-      return await lock.runExclusive(work);
-    } finally {
-      if (!lock.busy && this.locks.get(key) === lock) this.locks.delete(key);
-    }
-  }
-
-  /** Keys held or waited for now (tests: nothing is kept once the work is done). */
-  get size(): number {
-    return this.locks.size;
-  }
-}
