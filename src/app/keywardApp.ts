@@ -1,4 +1,5 @@
-import { appError, isAppError, systemClock, type Clock, type Logger, type Signer } from '../core';
+import { appError, isAppError, systemClock, toAppError, type Clock, type Logger, type Signer } from '../core';
+import { localizer, referenceLocale } from '../bot/i18n/localizer';
 import type { Config } from '../config';
 import type { ApprovalPolicy } from '../approvals';
 import { AuditDigester, type AuditDigest } from '../audit';
@@ -113,6 +114,8 @@ export interface KeywardApp {
    * Throws AuditChainBroken when the log no longer matches what was signed before (nothing signed).
    */
   digestNow(): Promise<AuditDigest | undefined>;
+  /** One pass of the mandatory-retention re-check now, as the timer runs it every few minutes (KEYWARD_RETENTION_RECHECK_MINUTES; leader only). */
+  recheckRetention(): Promise<void>;
   /** /healthz: the store answers (and, locally, whatever `extra` adds). */
   health(): Promise<HealthReport>;
   /** Starts the timers and picks up what an earlier process left behind. */
@@ -343,6 +346,24 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
   let unwire: (() => void) | undefined;
   let unobserve: (() => void) | undefined;
   let digestTimer: NodeJS.Timeout | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
+  let retentionPass: Promise<void> | undefined;
+
+  // Setups waiting for Microsoft to confirm the mandatory retention period are checked again by
+  // the leader; when Microsoft has confirmed, the operator hears it in the setup's chat.
+  const recheckRetention = async (): Promise<void> => {
+    if (!leader.isLeader()) return;
+    try {
+      for (const journey of await setup.recheckWaitingRetention(config.setup.retentionRecheckMinutes * 60_000)) {
+        const reference = journey.origin;
+        await proactive
+          .postText(reference, localizer(referenceLocale(reference)).t('notify.retentionConfirmed', { ready: journey.preflight?.ready ? 'yes' : 'no' }))
+          .catch((error: unknown) => logger.warn({ journeyId: journey.id, err: toAppError(error).message }, 'could not tell the operator that the retention period is confirmed'));
+      }
+    } catch (error) {
+      logger.warn({ err: toAppError(error).message }, 'the mandatory retention re-check failed; trying again at the next interval');
+    }
+  };
 
   return {
     approvals,
@@ -356,6 +377,7 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       serverUrl = url;
     },
     digestNow: async () => digester?.digestNow(),
+    recheckRetention,
     async health() {
       const storeOk = await store.db.ping();
       return { status: storeOk ? 'ok' : 'degraded', version: '', mode: config.mode, store: storeOk ? 'ok' : 'unavailable' };
@@ -368,6 +390,14 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       );
       await signAuditDigest();
       if (digester) digestTimer = setInterval(() => void signAuditDigest(), config.auditDigests.everyMinutes * 60_000).unref();
+      if (config.setup.retentionRecheckMinutes > 0)
+        retentionTimer = setInterval(
+          () => {
+            retentionPass ??= recheckRetention().finally(() => (retentionPass = undefined));
+          },
+          // Looked at every few minutes; each journey is re-read once it is an interval old.
+          Math.min(config.setup.retentionRecheckMinutes, 5) * 60_000,
+        ).unref();
       await proactive.start();
       unwire = wireEventFlow({ approvals, executor, operations: ops, logger });
       unobserve = observeAppGauges(store, clock, { isLeader, lastCoveredAt: () => digestCoveredAt, outbox: approvals.dispatcher });
@@ -394,6 +424,8 @@ export async function createKeywardApp(deps: KeywardAppDeps): Promise<KeywardApp
       unwire?.();
       unobserve?.();
       if (digestTimer) clearInterval(digestTimer);
+      if (retentionTimer) clearInterval(retentionTimer);
+      await retentionPass;
       await signAuditDigest();
       await leader.stop();
     },

@@ -106,6 +106,8 @@ export interface Config {
   setup: {
     /** KEYWARD_NAME_PATTERN: the organisation's pattern for suggested vault and HSM names. */
     namePattern: string;
+    /** KEYWARD_RETENTION_RECHECK_MINUTES: how often a setup waiting for the mandatory retention period is checked again (0 = off). */
+    retentionRecheckMinutes: number;
   };
   /** DEPs, key roll, teardown, inventory health. */
   operations: {
@@ -373,7 +375,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       // Only the emulator can issue tokens as Microsoft 365's own apps; against Azure it would only fail.
       wrapProbe: mode === 'local' && (values.KEYWARD_WRAP_PROBE as boolean),
     },
-    setup: { namePattern: values.KEYWARD_NAME_PATTERN as string },
+    setup: { namePattern: values.KEYWARD_NAME_PATTERN as string, retentionRecheckMinutes: values.KEYWARD_RETENTION_RECHECK_MINUTES as number },
     operations: {
       ...(publicUrl ? { publicUrl: publicUrl.replace(/\/$/, '') } : {}),
       downloadTtlMinutes: values.KEYWARD_DOWNLOAD_TTL_MINUTES as number,

@@ -197,6 +197,12 @@ export const SETTINGS = [
     example: '{kind}-ck-{workload}-{site}-{nn}',
   },
   {
+    name: 'KEYWARD_RETENTION_RECHECK_MINUTES',
+    schema: z.coerce.number().int('must be a whole number').min(0).max(10080).default(60),
+    doc: 'How often a setup waiting for Microsoft to confirm the mandatory retention period is checked again by Keyward itself; when Microsoft has confirmed it, the operator is told in the setup\'s chat (minutes; 0 = only when the operator presses "Run the checks again").',
+    example: '60',
+  },
+  {
     name: 'KEYWARD_M365_SP_OBJECT_IDS',
     schema: csv,
     doc: 'Optional appId=objectId pairs for the Microsoft 365 service principals, when Keyward may not read Microsoft Graph.',

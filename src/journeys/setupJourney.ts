@@ -106,6 +106,8 @@ export interface JourneyStore {
   compareAndSet(next: SetupJourney, expectedVersion: number): Promise<boolean>;
   listByOwner(aadObjectId: string): Promise<SetupJourney[]>;
   listByConversation(conversationId: string): Promise<SetupJourney[]>;
+  /** Journeys still being filled in (status collecting), oldest change first. */
+  listOpen(): Promise<SetupJourney[]>;
 }
 
 export const isOpen = (journey: SetupJourney): boolean => journey.status === 'collecting';

@@ -52,6 +52,9 @@ import {
   type PreflightResult,
 } from './setupJourney';
 
+/** Keyward itself, when it acts on a journey without a click (its timed re-checks): audited as such. */
+const KEYWARD_AS_OWNER: JourneyOwner = { aadObjectId: 'system:keyward', name: 'Keyward' };
+
 export interface SetupJourneyDeps {
   store: JourneyStore;
   /** Read-only Azure (Keyward's reader identity). */
@@ -252,6 +255,44 @@ export class SetupJourneyService {
     return await this.save(journey, { choices, stage: step, errors: {}, notice: undefined, plan: undefined, planHash: undefined }, actor, 'journey.navigated', 'info', {
       to: step,
     });
+  }
+
+  /**
+   * Keyward's own re-check of setups that wait for Microsoft to confirm the mandatory retention
+   * period (issue 11 item 8: the wait never depends on the operator remembering to press "Run the
+   * checks again"). Each open journey at the checks whose last run found a registration pending,
+   * and which was last checked at least `everyMs` ago, gets the checks run again as Keyward; the
+   * journeys where Microsoft has now confirmed every pending registration are returned, so their
+   * operators can be told. A journey someone changed meanwhile is left alone (compare-and-set).
+   */
+  async recheckWaitingRetention(everyMs: number): Promise<SetupJourney[]> {
+    const confirmed: SetupJourney[] = [];
+    const now = this.deps.clock.now().getTime();
+    for (const journey of await this.deps.store.listOpen()) {
+      const waiting = journey.preflight?.mandatoryRetentionPendingSince;
+      if (journey.stage !== 'preflight' || !waiting || Object.keys(waiting).length === 0) continue;
+      if (now - Date.parse(journey.preflight!.at) < everyMs) continue;
+      try {
+        const preflight = await this.runPreflightFor(this.specOf(journey), journey.preflight);
+        const stillWaiting = Object.keys(preflight.mandatoryRetentionPendingSince ?? {}).length > 0;
+        const notice = stillWaiting ? undefined : say('setupJourney.retentionConfirmed', 'Microsoft has confirmed the mandatory retention period; Keyward ran the checks again.');
+        const saved = await this.save(
+          journey,
+          { preflight, ...(notice ? { notice } : {}) },
+          KEYWARD_AS_OWNER,
+          'journey.preflight.rechecked',
+          preflight.ready ? 'success' : 'info',
+          { ...summaryDetails(preflight.lines), retentionConfirmed: !stillWaiting },
+        );
+        if (!stillWaiting && saved.version === journey.version + 1) confirmed.push(saved);
+      } catch (error) {
+        this.deps.logger?.warn(
+          { journeyId: journey.id, code: toAppError(error).code },
+          'could not re-check the mandatory retention registration; trying again at the next interval',
+        );
+      }
+    }
+    return confirmed;
   }
 
   /** Re-runs the read-only checks (e.g. after registering the mandatory retention feature). */

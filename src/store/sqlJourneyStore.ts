@@ -61,6 +61,12 @@ export class SqlJourneyStore implements JourneyStore {
     );
   }
 
+  async listOpen(): Promise<SetupJourney[]> {
+    return (await this.db.all<{ body: string }>("SELECT body FROM journeys WHERE status = 'collecting' ORDER BY updated_at LIMIT 500")).map(
+      (row) => JSON.parse(row.body) as SetupJourney,
+    );
+  }
+
   async listByConversation(conversationId: string): Promise<SetupJourney[]> {
     return (await this.db.all<{ body: string }>('SELECT body FROM journeys WHERE conversation_id = ? ORDER BY updated_at DESC LIMIT 50', [conversationId])).map(
       (row) => JSON.parse(row.body) as SetupJourney,

@@ -833,6 +833,8 @@ export const MESSAGES_DE: Readonly<Record<MessageId, string>> = {
   'notify.reminder': 'Erinnerung: „{title}“ (Anfrage {id}) braucht eine Entscheidung vor {before} (noch {left}). Noch nötig: {needed}.',
   'notify.holder': '{name} (Zertifikat-Fingerabdruck {thumbprint}…)',
   'notify.domainStored': 'Sicherheitsdomäne des Managed HSM {hsm} heruntergeladen und gespeichert (SHA-256 {sha}…, Quorum {quorum}). Anteilsinhaber: {holders}.',
+  'notify.retentionConfirmed':
+    'Microsoft hat die verpflichtende Aufbewahrungsfrist für Ihre Customer-Key-Einrichtung bestätigt, und Keyward hat die Prüfungen erneut ausgeführt: {ready, select, yes {alles grün, der Plan kann angezeigt werden} other {einige Zeilen sind noch rot}}. Geben Sie „status“ ein und öffnen Sie die Einrichtung, um fortzufahren.',
   'notify.healthUnchanged':
     'Zustandsprüfung fertig: {count, plural, one {# Schlüssel} other {# Schlüssel}} geprüft, seit der letzten Prüfung hat sich nichts geändert. Geben Sie „status“ ein, um die Bereitschaft jedes Schlüssels zu sehen.',
   'command.setup.summary': 'Customer Key einrichten (Key Vault Premium oder Managed HSM), Karte für Karte, bis zum genehmigungsfähigen Plan',

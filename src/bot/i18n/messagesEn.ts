@@ -847,6 +847,8 @@ export const MESSAGES_EN = {
 
   'notify.holder': '{name} (certificate thumbprint {thumbprint}…)',
   'notify.domainStored': 'Security domain of Managed HSM {hsm} downloaded and stored (SHA-256 {sha}…, quorum {quorum}). Share holders: {holders}.',
+  'notify.retentionConfirmed':
+    'Microsoft has confirmed the mandatory retention period for your Customer Key setup, and Keyward ran the checks again: {ready, select, yes {all green, the plan can be previewed} other {some lines are still red}}. Type "status" and open the setup to go on.',
   'notify.healthUnchanged':
     'Health check done: {count, plural, one {# key} other {# keys}} checked, nothing changed since the last check. Type "status" to see each key\'s readiness.',
 

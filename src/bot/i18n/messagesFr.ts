@@ -829,6 +829,8 @@ export const MESSAGES_FR: Readonly<Record<MessageId, string>> = {
   'notify.reminder': 'Rappel : « {title} » (demande {id}) demande une décision avant le {before} (encore {left}). Encore requis : {needed}.',
   'notify.holder': '{name} (empreinte du certificat {thumbprint}…)',
   'notify.domainStored': 'Domaine de sécurité du HSM managé {hsm} téléchargé et stocké (SHA-256 {sha}…, quorum {quorum}). Détenteurs des parts : {holders}.',
+  'notify.retentionConfirmed':
+    'Microsoft a confirmé la période de rétention obligatoire pour votre configuration de clé client, et Keyward a relancé les vérifications : {ready, select, yes {tout est vert, le plan peut être affiché} other {certaines lignes sont encore rouges}}. Tapez « status » et ouvrez la configuration pour continuer.',
   'notify.healthUnchanged':
     'Contrôle de santé terminé : {count, plural, one {# clé vérifiée} other {# clés vérifiées}}, rien n’a changé depuis le dernier contrôle. Tapez « status » pour voir la préparation de chaque clé.',
   'command.setup.summary': 'configurer la clé client (Key Vault Premium ou HSM managé), carte par carte, jusqu’à un plan approuvable',

@@ -206,6 +206,43 @@ describe('setup journey service', () => {
     assert.equal(j.preflight?.mandatoryRetentionPendingSince, undefined);
   });
 
+  it('when Microsoft confirms while the setup waits, then Keyward re-checks it on its own once the interval has passed, records it as Keyward, and reports the journey to tell its operator', async () => {
+    const { service, reader, clock, audit } = await setup();
+    reader.features.set(B, 'Pending');
+    const waiting = await walkPremium(service, await service.start(operator, 'c', {}));
+    assert.ok(waiting.preflight?.mandatoryRetentionPendingSince?.[B]);
+    const hour = 3_600_000;
+
+    // Still pending: checked again (the wait advice moves on) and not reported.
+    clock.advance(hour);
+    assert.deepEqual(await service.recheckWaitingRetention(hour), []);
+    const checked = await service.get(waiting.id);
+    assert.equal(checked.version, waiting.version + 1);
+    assert.equal(audit.filter((e) => e.action === 'journey.preflight.rechecked').length, 1);
+
+    // Confirmed, but checked less than an interval ago: not read yet.
+    reader.features.set(B, 'Registered');
+    clock.advance(hour / 2);
+    assert.deepEqual(await service.recheckWaitingRetention(hour), []);
+    assert.equal((await service.get(waiting.id)).version, checked.version);
+
+    // An interval later: green, reported once, recorded as Keyward (not as the operator).
+    clock.advance(hour / 2);
+    const confirmed = await service.recheckWaitingRetention(hour);
+    assert.deepEqual(
+      confirmed.map((j) => j.id),
+      [waiting.id],
+    );
+    assert.equal(confirmed[0]!.preflight?.ready, true);
+    assert.equal(confirmed[0]!.preflight?.mandatoryRetentionPendingSince, undefined);
+    assert.match(textOf(confirmed[0]!.notice ?? ''), /Microsoft has confirmed the mandatory retention period/);
+    const record = audit.filter((e) => e.action === 'journey.preflight.rechecked').at(-1)!;
+    assert.equal(record.actor.objectId, 'system:keyward');
+    assert.equal(record.details?.retentionConfirmed, true);
+    clock.advance(2 * hour);
+    assert.deepEqual(await service.recheckWaitingRetention(hour), [], 'nothing waits any more: not re-read, not reported again');
+  });
+
   it('when a stale card is clicked, then nothing changes and the current card comes back with a note', async () => {
     const { service } = await setup();
     const start = await service.start(operator, 'c', {});

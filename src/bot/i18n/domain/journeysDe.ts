@@ -86,6 +86,7 @@ export const JOURNEYS_DE: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
     '{who} ist in keiner Gruppe, die die Genehmigungsrichtlinie nennt ({groups}). Verwahrer stimmen über Änderungen an ihrem Schlüssel ab, daher legt die Richtlinie fest, wer es sein kann: Wählen Sie jemanden aus der Liste oder lassen Sie die Richtliniendatei ändern.',
   'setupJourney.region.notAllowed': '{region} gehört nicht zu den Regionen, die das Abonnement {subscription} nutzen darf. Wählen Sie eine seiner Regionen aus der Liste.',
   'setupJourney.invalidNow': 'Einige Antworten sind nicht mehr gültig; bearbeiten Sie die markierten Karten.',
+  'setupJourney.retentionConfirmed': 'Microsoft hat die verpflichtende Aufbewahrungsfrist bestätigt; Keyward hat die Prüfungen erneut ausgeführt.',
   'journey.whoAreYou': 'Keyward konnte nicht feststellen, wer Sie sind (keine Entra-Objekt-ID in der Aktivität). Verwenden Sie Keyward aus Microsoft Teams.',
   'plan.summary.stepIrreversible': '{n}. {step} (nicht umkehrbar)',
   'plan.summary.step': '{n}. {step}',

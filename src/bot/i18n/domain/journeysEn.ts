@@ -83,6 +83,7 @@ export const JOURNEYS_EN = {
     "{who} is not in a group the approval policy names ({groups}). Custodians vote on their key's changes, so the policy decides who they can be: choose someone from the list, or ask for the policy file to be changed.",
   'setupJourney.region.notAllowed': '{region} is not among the regions subscription {subscription} may use. Choose one of its regions from the list.',
   'setupJourney.invalidNow': 'Some answers are not valid any more; edit the marked cards.',
+  'setupJourney.retentionConfirmed': 'Microsoft has confirmed the mandatory retention period; Keyward ran the checks again.',
   'journey.whoAreYou': 'Keyward could not tell who you are (no Entra object id in the activity). Use Keyward from Microsoft Teams.',
   'plan.summary.stepIrreversible': '{n}. {step} (cannot be undone)',
   'plan.summary.step': '{n}. {step}',

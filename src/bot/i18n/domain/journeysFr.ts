@@ -85,6 +85,7 @@ export const JOURNEYS_FR: Readonly<Record<keyof typeof JOURNEYS_EN, string>> = {
     '{who} n’appartient à aucun groupe que nomme la stratégie d’approbation ({groups}). Les dépositaires votent sur les changements de leur clé, c’est donc la stratégie qui décide qui peut l’être : choisissez quelqu’un dans la liste, ou demandez une modification du fichier de stratégie.',
   'setupJourney.region.notAllowed': '{region} ne fait pas partie des régions que l’abonnement {subscription} peut utiliser. Choisissez l’une de ses régions dans la liste.',
   'setupJourney.invalidNow': 'Certaines réponses ne sont plus valides ; modifiez les cartes signalées.',
+  'setupJourney.retentionConfirmed': 'Microsoft a confirmé la période de rétention obligatoire ; Keyward a relancé les vérifications.',
   'journey.whoAreYou': 'Keyward n’a pas pu déterminer qui vous êtes (aucun identifiant d’objet Entra dans l’activité). Utilisez Keyward depuis Microsoft Teams.',
   'plan.summary.stepIrreversible': '{n}. {step} (irréversible)',
   'plan.summary.step': '{n}. {step}',
