@@ -53,6 +53,8 @@ export interface Keyward {
   operations: OpsRuntime;
   /** Signs an audit digest now (throws AuditChainBroken when the log was rewritten). */
   digestNow(): ReturnType<KeywardApp['digestNow']>;
+  /** One pass of the mandatory-retention re-check now (the timer's work; leader only). */
+  recheckRetention(): Promise<void>;
   /** The paced queue of proactive Teams messages. */
   proactive: ProactiveQueue;
   /** Graceful stop: stop accepting, let in-flight turns finish, close the store. Idempotent. */
@@ -242,6 +244,7 @@ export async function startKeyward(config: Config, overrides: KeywardOverrides =
     operations: running.operations,
     executor: running.executor,
     digestNow: () => running.digestNow(),
+    recheckRetention: () => running.recheckRetention(),
     proactive: running.proactive,
     stop() {
       stopped ??= (async () => {
