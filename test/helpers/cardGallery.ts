@@ -22,6 +22,7 @@ import { evaluateReadiness, planText } from '../../src/customerKey';
 import { EMULATOR_KEY_URI_OPTIONS } from '../../src/executor';
 import { hsmPlan, runOf } from '../executor/executorFixtures';
 import { buildOpsGallery } from '../unit/inventory/opsGallery';
+import { TWO_SITES } from './setupWalk';
 
 export interface GalleryCard {
   /** File name stem for docs/cards/<name>.png */
@@ -98,14 +99,7 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
     'sites.B.region': 'northeurope',
   });
   add('setup-2-sites-errors', 'Setup: subscriptions and regions, with the messages for two mistakes', sitesBad);
-  j = await service.submitStep(at(sitesBad), operator, 'sites', {
-    'sites.A.subscriptionId': A,
-    'sites.A.resourceGroup': 'rg-ck-a',
-    'sites.A.region': 'westeurope',
-    'sites.B.subscriptionId': B,
-    'sites.B.resourceGroup': 'rg-ck-b',
-    'sites.B.region': 'swedencentral',
-  });
+  j = await service.submitStep(at(sitesBad), operator, 'sites', TWO_SITES);
   add('setup-3-names', 'Setup: vault and key names from your naming pattern, checked free in Azure; key size, access model', j);
   j = await service.submitStep(at(j), operator, 'names', {
     'sites.A.vaultName.exchange': 'kv-ck-ex-a-7h2q',
@@ -302,14 +296,7 @@ export async function buildCardGallery(locale?: string): Promise<GalleryCard[]> 
 
   let h = await service.start(operator, 'gallery', {});
   h = await service.submitStep(at(h), operator, 'choice', { protection: 'managedHsm', workloads: 'multiWorkload,sharePoint' });
-  h = await service.submitStep(at(h), operator, 'sites', {
-    'sites.A.subscriptionId': A,
-    'sites.A.resourceGroup': 'rg-ck-a',
-    'sites.A.region': 'westeurope',
-    'sites.B.subscriptionId': B,
-    'sites.B.resourceGroup': 'rg-ck-b',
-    'sites.B.region': 'swedencentral',
-  });
+  h = await service.submitStep(at(h), operator, 'sites', TWO_SITES);
   h = await service.submitStep(at(h), operator, 'names', {
     'sites.A.hsmName': 'hsm-ck-a-7h2q',
     'sites.B.hsmName': 'hsm-ck-b-7h2q',

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS, LOCAL_TENANT_ID } from '../../src/core';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulatorEnv';
 import { startHarness, type Harness } from '../helpers/keywardHarness';
+import { walkPremiumSetup } from '../helpers/setupWalk';
 
-const A = LOCAL_SUBSCRIPTIONS.primary.id;
 const B = LOCAL_SUBSCRIPTIONS.secondary.id;
 const FEATURE = 'Microsoft.Resources/mandatoryRetentionPeriodEnabled';
 const operator = { aadObjectId: LOCAL_PEOPLE.operator.objectId, name: LOCAL_PEOPLE.operator.displayName, tenantId: LOCAL_TENANT_ID };
@@ -40,26 +40,7 @@ describe('mandatory retention confirmed while a setup waits (real Keyward, emula
       user: { id: LOCAL_PEOPLE.operator.teamsId, aadObjectId: LOCAL_PEOPLE.operator.objectId },
       locale: 'en-US',
     };
-    const at = (j: { id: string; version: number }) => ({ journeyId: j.id, version: j.version });
-    let j = await setup.start(operator, 'a:retention-operator', origin);
-    j = await setup.submitStep(at(j), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
-    j = await setup.submitStep(at(j), operator, 'sites', {
-      'sites.A.subscriptionId': A,
-      'sites.A.resourceGroup': 'rg-ck-a',
-      'sites.A.region': 'westeurope',
-      'sites.B.subscriptionId': B,
-      'sites.B.resourceGroup': 'rg-ck-b',
-      'sites.B.region': 'swedencentral',
-    });
-    j = await setup.submitStep(at(j), operator, 'names', {
-      'sites.A.vaultName.exchange': 'kv-ck-ex-a-4711',
-      'sites.B.vaultName.exchange': 'kv-ck-ex-b-4711',
-      'sites.A.keyName.exchange': 'ck-ex-key-a',
-      'sites.B.keyName.exchange': 'ck-ex-key-b',
-      keySize: '3072',
-      accessModel: 'rbac',
-    });
-    j = await setup.submitStep(at(j), operator, 'approvers', { 'approvers.A': LOCAL_PEOPLE.approverChen.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId });
+    const j = await walkPremiumSetup(setup, await setup.start(operator, 'a:retention-operator', origin), operator, '4711');
     assert.equal(j.stage, 'preflight', JSON.stringify(j.errors));
     assert.ok(j.preflight?.mandatoryRetentionPendingSince?.[B], 'the checks found the registration pending');
 

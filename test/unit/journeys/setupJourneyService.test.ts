@@ -9,6 +9,7 @@ import type { SetupJourney } from '../../../src/journeys/setupJourney';
 import { renderSetupCard, renderJourneyListCard } from '../../../src/bot/setup/setupCards';
 import { FakeAzureReader } from '../../helpers/fakeAzureReader';
 import { assertValidCard } from '../../helpers/cardRules';
+import { walkPremiumSetup } from '../../helpers/setupWalk';
 
 const A = LOCAL_SUBSCRIPTIONS.primary.id;
 const B = LOCAL_SUBSCRIPTIONS.secondary.id;
@@ -50,30 +51,7 @@ async function setup() {
 
 const at = (journey: SetupJourney) => ({ journeyId: journey.id, version: journey.version });
 
-async function walkPremium(service: SetupJourneyService, start: SetupJourney): Promise<SetupJourney> {
-  let j = await service.submitStep(at(start), operator, 'choice', { protection: 'keyVaultPremium', workloads: 'exchange' });
-  assert.equal(j.stage, 'sites', JSON.stringify(j.errors));
-  j = await service.submitStep(at(j), operator, 'sites', {
-    'sites.A.subscriptionId': A,
-    'sites.A.resourceGroup': 'rg-ck-a',
-    'sites.A.region': 'westeurope',
-    'sites.B.subscriptionId': B,
-    'sites.B.resourceGroup': 'rg-ck-b',
-    'sites.B.region': 'swedencentral',
-  });
-  assert.equal(j.stage, 'names', JSON.stringify(j.errors));
-  j = await service.submitStep(at(j), operator, 'names', {
-    'sites.A.vaultName.exchange': 'kv-ck-ex-a-1234',
-    'sites.B.vaultName.exchange': 'kv-ck-ex-b-1234',
-    'sites.A.keyName.exchange': 'ck-ex-key-a',
-    'sites.B.keyName.exchange': 'ck-ex-key-b',
-    keySize: '3072',
-    accessModel: 'rbac',
-  });
-  assert.equal(j.stage, 'approvers', JSON.stringify(j.errors));
-  j = await service.submitStep(at(j), operator, 'approvers', { 'approvers.A': LOCAL_PEOPLE.approverChen.objectId, 'approvers.B': LOCAL_PEOPLE.approverDana.objectId });
-  return j;
-}
+const walkPremium = (service: SetupJourneyService, start: SetupJourney) => walkPremiumSetup(service, start, operator);
 
 describe('setup journey service', () => {
   it('when an operator walks a Premium setup with valid answers, then preflight is green, the plan preview follows at once with its hash, and submit hands it to approvals', async () => {
