@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { LOCAL_PEOPLE, LOCAL_SUBSCRIPTIONS } from '../../src/core';
+import { LOCAL_PEOPLE } from '../../src/core';
 import { SETUP_VERBS } from '../../src/bot/setup/setupVerbs';
 import { invokeActivity, messageActivity, postActivity } from '../helpers/activities';
 import { startHarness, type Harness } from '../helpers/keywardHarness';
+import { TWO_SITES } from '../helpers/setupWalk';
 
 /** A request with any Host header (fetch does not let a page, or a test, choose it; DNS rebinding does). */
 function requestWithHost(url: string, host: string, method = 'GET', body?: string): Promise<{ status: number; body: string }> {
@@ -130,12 +131,7 @@ describe("local mode never uses a developer's own Azure login (issue 12, item 3)
     card = await click(SETUP_VERBS.submitStep, {
       ...addressOf(card),
       step: 'sites',
-      'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id,
-      'sites.A.resourceGroup': 'rg-ck-a',
-      'sites.A.region': 'westeurope',
-      'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id,
-      'sites.B.resourceGroup': 'rg-ck-b',
-      'sites.B.region': 'swedencentral',
+      ...TWO_SITES,
     });
     card = await click(SETUP_VERBS.submitStep, {
       ...addressOf(card),

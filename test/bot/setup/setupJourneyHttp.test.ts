@@ -7,6 +7,7 @@ import { invokeActivity, messageActivity, postActivity } from '../../helpers/act
 import { startHarness, type Harness } from '../../helpers/keywardHarness';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulatorEnv';
 import { assertValidCard } from '../../helpers/cardRules';
+import { TWO_SITES } from '../../helpers/setupWalk';
 
 type Card = { body: unknown[]; actions?: Array<{ type: string; verb?: string; data?: Record<string, unknown> }> };
 
@@ -63,12 +64,7 @@ describe('setup journey through HTTP against the Azure emulator', function () {
       await click(SETUP_VERBS.submitStep, {
         ...at,
         step: 'sites',
-        'sites.A.subscriptionId': LOCAL_SUBSCRIPTIONS.primary.id,
-        'sites.A.resourceGroup': 'rg-ck-a',
-        'sites.A.region': 'westeurope',
-        'sites.B.subscriptionId': LOCAL_SUBSCRIPTIONS.secondary.id,
-        'sites.B.resourceGroup': 'rg-ck-b',
-        'sites.B.region': 'swedencentral',
+        ...TWO_SITES,
       })
     ).card!;
     assert.match(cardText(card), /Vault for Exchange mailboxes, key A/);
