@@ -57,6 +57,22 @@ describe('approvals through the real HTTP endpoint (botbuilder, teams-ai, SQLite
     assert.equal((await world.approvals.audit.verify()).ok, true);
   });
 
+  it('when an approver clicks the card in the moment before Keyward has stored its copy, then the click looks again and counts instead of being refused', async () => {
+    const request = await world.submit(P.operator);
+    const { messageId, card } = world.approverMessage(request.id);
+    // The copy as the delivery receipt stores it: taken out, and stored again while the click waits.
+    const store = world.harness.keyward.store;
+    const [copy] = await store.directory.list(request.id);
+    assert.ok(copy);
+    await store.db.run('DELETE FROM approval_messages WHERE request_id = ?', [request.id]);
+    const click = world.click(P.approverAlex, VERBS.approvalApprove, { ...buttonData(card, VERBS.approvalApprove), reason: 'ok' }, { replyToId: messageId });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await store.directory.add(copy);
+    const alex = await click;
+    assert.match(alex.text, /Your approval was recorded/);
+    assert.deepEqual(await world.auditActions(request.id), ['approval.submitted', 'approval.vote.recorded']);
+  });
+
   it("when Teams refreshes the card for each person (refresh.userIds), then each gets their own view, and the shared message is never overwritten with one person's view", async () => {
     const request = await world.submit(P.operator);
     const { card, messageId } = world.approverMessage(request.id);

@@ -24,6 +24,9 @@ export interface ApprovalsFeatureDeps {
 }
 
 const MAX_LISTED = 10;
+/** How often, and how long apart, a click looks again for a card copy that may be being stored (see postedHereFor). */
+const JUST_POSTED_LOOKS = 20;
+const JUST_POSTED_LOOK_MS = 100;
 
 /**
  * The approvals slice of the bot: `approvals` (what waits for you; `approvals here` designates the
@@ -222,10 +225,19 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     return answer(result.request, context, { kind: 'success', text: localizer(context.locale).t(done[change] ?? 'chat.done') });
   };
 
-  /** Was this request's card posted in the clicker's conversation (and, in a personal chat, the clicker's own)? */
+  /**
+   * Was this request's card posted in the clicker's conversation (and, in a personal chat, the
+   * clicker's own)? A card reaches the chat a moment before Keyward has stored its copy (the Bot
+   * Connector's answer carries the message id the copy is stored with, on whichever instance sent
+   * it): a click in that moment looks again, for up to two seconds, before it is refused.
+   */
   const postedHereFor = async (requestId: string, context: CardActionContext): Promise<boolean> => {
     const clicker = context.actor.aadObjectId?.toLowerCase();
-    const here = (await deps.messages.list(requestId)).filter((card) => card.conversationId === context.conversation.id);
+    let here = (await deps.messages.list(requestId)).filter((card) => card.conversationId === context.conversation.id);
+    for (let look = 1; here.length === 0 && look <= JUST_POSTED_LOOKS; look += 1) {
+      await new Promise((resolve) => setTimeout(resolve, JUST_POSTED_LOOK_MS));
+      here = (await deps.messages.list(requestId)).filter((card) => card.conversationId === context.conversation.id);
+    }
     if (here.length === 0) return false;
     if (context.conversation.kind !== 'personal') return true;
     return here.some((card) => String((card.reference.user as { aadObjectId?: unknown } | undefined)?.aadObjectId ?? '').toLowerCase() === clicker);
