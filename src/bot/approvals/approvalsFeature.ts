@@ -10,7 +10,7 @@ import { renderPolicyCard } from '../cards/approvalPolicyCard';
 import { VERBS } from '../cards/verbs';
 import type { ApprovalViews } from './approvalViews';
 import type { TeamHealth } from '../../approvals/teamHealth';
-import { localizer } from '../i18n/localizer';
+import { localizer, type MessageId } from '../i18n/localizer';
 
 export interface ApprovalsFeatureDeps {
   service: ApprovalService;
@@ -175,18 +175,20 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     }
     const { requestId, planHash, cardVersion, reason } = parsed.data;
     const stored = await service.get(requestId);
-    if (stored && cardVersion > stored.version) {
+    /** A click on this request's card refused before any state is read for it: audited, and the person's current card comes back with why. */
+    const refuseCard = async (request: ApprovalRequest, reason: string, details: Record<string, unknown>, message: MessageId): Promise<CardActionResult> => {
       await service.auditRefusal({
         actor: auditActorOf(context, person),
         action: 'approval.card.refused',
         target: `approval/${requestId}`,
         requestId,
-        planHash: stored.planHash,
-        reason: 'StaleCard',
-        details: { verb, cardVersion, storedVersion: stored.version },
+        planHash: request.planHash,
+        reason,
+        details: { verb, ...details },
       });
-      return answer(stored, context, { kind: 'error', text: localizer(context.locale).t('chat.approvals.neverIssued') });
-    }
+      return answer(request, context, { kind: 'error', text: localizer(context.locale).t(message) });
+    };
+    if (stored && cardVersion > stored.version) return refuseCard(stored, 'StaleCard', { cardVersion, storedVersion: stored.version }, 'chat.approvals.neverIssued');
     const via = `${verb} on card v${cardVersion} in ${context.conversation.kind} ${context.conversation.id}`;
     if (verb === VERBS.approvalView) {
       if (!stored) return { kind: 'message', text: localizer(context.locale).t('chat.approvals.gone') };
@@ -195,18 +197,8 @@ export function createApprovalsFeature(deps: ApprovalsFeatureDeps): BotFeature {
     // A decision counts only from a conversation this request's card was posted in, and a personal
     // chat only for the person whose chat it is: a click the person could not have made there is
     // refused, whatever the activity claims.
-    if (stored && !(await postedHereFor(requestId, context))) {
-      await service.auditRefusal({
-        actor: auditActorOf(context, person),
-        action: 'approval.card.refused',
-        target: `approval/${requestId}`,
-        requestId,
-        planHash: stored.planHash,
-        reason: 'NotInConversation',
-        details: { verb, conversationId: context.conversation.id, kind: context.conversation.kind },
-      });
-      return answer(stored, context, { kind: 'error', text: localizer(context.locale).t('chat.approvals.notInConversation') });
-    }
+    if (stored && !(await postedHereFor(requestId, context)))
+      return refuseCard(stored, 'NotInConversation', { conversationId: context.conversation.id, kind: context.conversation.kind }, 'chat.approvals.notInConversation');
     const result =
       verb === VERBS.approvalCancel
         ? await service.cancel({ requestId, by: context.actor, reason, via })
