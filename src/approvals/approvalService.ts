@@ -156,17 +156,20 @@ export class ApprovalService {
     const requester = this.toPerson(valid.requester);
     const rule = this.deps.policy.rules[valid.operationClass];
     const keySides = valid.keySides;
+    /** A submission refused before anything is stored: audited outside any unit, as the requester's. */
+    const auditRefusedSubmit = (reason: string, details: Record<string, unknown>) =>
+      this.auditOutside({
+        actor: auditActor(requester),
+        action: 'approval.submit.refused',
+        target: targetOf(valid.targets),
+        planHash: valid.planHash,
+        outcome: 'denied',
+        reason,
+        details,
+      });
     if (rule.separationOfDuties) {
       if (keySides && (keySides.A.includes(requester.objectId) || keySides.B.includes(requester.objectId))) {
-        await this.auditOutside({
-          actor: auditActor(requester),
-          action: 'approval.submit.refused',
-          target: targetOf(valid.targets),
-          planHash: valid.planHash,
-          outcome: 'denied',
-          reason: 'SeparationOfDuties',
-          details: { operationClass: valid.operationClass },
-        });
+        await auditRefusedSubmit('SeparationOfDuties', { operationClass: valid.operationClass });
         throw appError('SeparationOfDuties', 'Separation of duties: you are a custodian of one of the keys, so you cannot request this change. Ask someone who holds neither key.');
       }
       // The one custodian rule (custodianRule): the setup journey applied it already when the key's
@@ -176,15 +179,7 @@ export class ApprovalService {
       const notCustodians = named.filter((id) => !custodians.allows(id));
       if (notCustodians.length > 0) {
         const groupIds = custodians.groups.map((group) => group.id);
-        await this.auditOutside({
-          actor: auditActor(requester),
-          action: 'approval.submit.refused',
-          target: targetOf(valid.targets),
-          planHash: valid.planHash,
-          outcome: 'denied',
-          reason: 'CustodianNotInPolicy',
-          details: { operationClass: valid.operationClass, custodianGroup: groupIds.join(','), notCustodians },
-        });
+        await auditRefusedSubmit('CustodianNotInPolicy', { operationClass: valid.operationClass, custodianGroup: groupIds.join(','), notCustodians });
         const names = notCustodians.map((id) => this.deps.policy.people[id] ?? id).join(', ');
         const from = custodians.every
           ? `members of the policy group${custodians.groups.length === 1 ? '' : 's'} ${custodians.groups.map((group) => `"${group.name}"`).join(' and ')}`
@@ -228,15 +223,7 @@ export class ApprovalService {
     const impossible = unsatisfiableReasons(draft);
     if (impossible.length > 0) {
       const messages = impossible.map((reason) => reason.message);
-      await this.auditOutside({
-        actor: auditActor(requester),
-        action: 'approval.submit.refused',
-        target: targetOf(draft.targets),
-        planHash: draft.planHash,
-        outcome: 'denied',
-        reason: 'unsatisfiable',
-        details: { problems: messages },
-      });
+      await auditRefusedSubmit('unsatisfiable', { problems: messages });
       throw appError(
         impossible.some((reason) => reason.requirement.startsWith('keySide')) ? 'SeparationOfDuties' : 'SelfApprovalForbidden',
         `Nobody could approve this request: ${messages.join('; ')}. Ask another operator to submit it, or fix the policy.`,
