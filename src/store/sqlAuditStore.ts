@@ -3,7 +3,7 @@ import { computeAuditHash, type AuditAnchor, type AuditOutcome, type AuditRecord
 import type { AuditStore } from '../audit/auditLog';
 import type { AuditDigest } from '../audit/auditDigest';
 import type { AuditDigestStore } from '../audit/auditDigester';
-import type { Migration, SqlDatabase } from './sqlDatabase';
+import type { Migration, SqlDatabase, SqlValue } from './sqlDatabase';
 
 export const auditMigrations: readonly Migration[] = [
   {
@@ -113,6 +113,29 @@ function toRecord(row: AuditRow): AuditRecord {
   };
 }
 
+/** One record as a row of audit_log: the statement and its values, column for column. */
+export const INSERT_AUDIT_ROW = `INSERT INTO audit_log (sequence, time, actor_object_id, actor_name, actor_tenant_id, action, target, request_id, plan_hash, outcome, reason, details, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export function auditRowValues(record: AuditRecord): SqlValue[] {
+  return [
+    record.sequence,
+    record.time,
+    record.actor.objectId,
+    record.actor.name ?? null,
+    record.actor.tenantId ?? null,
+    record.action,
+    record.target,
+    record.requestId ?? null,
+    record.planHash ?? null,
+    record.outcome,
+    record.reason ?? null,
+    JSON.stringify(record.details),
+    record.prevHash,
+    record.hash,
+  ];
+}
+
 /** Records read per page when the chain is walked (verify, export): memory stays flat at any length. */
 const PAGE = 2000;
 
@@ -148,26 +171,7 @@ export class SqlAuditStore implements AuditStore, AuditDigestStore {
       // RETURNING hands back the row as stored: the hash must cover exactly that text. If it does
       // not (text the engine cannot keep as given), refuse and roll back rather than leave a
       // record that never verifies.
-      const stored = await this.db.get<AuditRow>(
-        `INSERT INTO audit_log (sequence, time, actor_object_id, actor_name, actor_tenant_id, action, target, request_id, plan_hash, outcome, reason, details, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        [
-          record.sequence,
-          record.time,
-          record.actor.objectId,
-          record.actor.name ?? null,
-          record.actor.tenantId ?? null,
-          record.action,
-          record.target,
-          record.requestId ?? null,
-          record.planHash ?? null,
-          record.outcome,
-          record.reason ?? null,
-          JSON.stringify(record.details),
-          record.prevHash,
-          record.hash,
-        ],
-      );
+      const stored = await this.db.get<AuditRow>(`${INSERT_AUDIT_ROW} RETURNING *`, auditRowValues(record));
       if (!stored || computeAuditHash(toRecord(stored)) !== record.hash) {
         throw appError('AuditWriteFailed', `The audit record "${record.action}" would not read back as it was hashed; nothing was stored.`, { action: record.action });
       }

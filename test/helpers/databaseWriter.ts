@@ -1,6 +1,7 @@
 import { computeAuditHash, type AuditRecord } from '../../src/audit';
 import type { ApprovalRequest } from '../../src/approvals';
 import type { SqlDatabase } from '../../src/store/sqlDatabase';
+import { auditRowValues, INSERT_AUDIT_ROW } from '../../src/store/sqlAuditStore';
 import { openSqliteDatabase } from '../../src/store/sqliteDatabase';
 import { openPostgresDatabase } from '../../src/store/postgresDatabase';
 
@@ -94,25 +95,7 @@ export class DatabaseWriter {
       }
       await this.db.run('DELETE FROM audit_log WHERE sequence >= ?', [fromSequence]);
       for (const r of out) {
-        await this.db.run(
-          'INSERT INTO audit_log (sequence, time, actor_object_id, actor_name, actor_tenant_id, action, target, request_id, plan_hash, outcome, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [
-            r.sequence,
-            r.time,
-            r.actor.objectId,
-            r.actor.name ?? null,
-            r.actor.tenantId ?? null,
-            r.action,
-            r.target,
-            r.requestId ?? null,
-            r.planHash ?? null,
-            r.outcome,
-            r.reason ?? null,
-            JSON.stringify(r.details),
-            r.prevHash,
-            r.hash,
-          ],
-        );
+        await this.db.run(INSERT_AUDIT_ROW, auditRowValues(r));
       }
       const last = out[out.length - 1];
       await this.db.run('UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1', [last?.sequence ?? fromSequence - 1, last?.hash ?? prevHash]);
